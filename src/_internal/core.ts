@@ -1,0 +1,272 @@
+import { apiKeyAuth, tokenAuth } from "../auth/auth_middleware.ts";
+import { AzureOpenAIError } from "../errors/api_error.ts";
+import { errorFromResponse } from "../errors/from_response.ts";
+import { redactSecrets } from "../errors/redact.ts";
+import { compose } from "../middleware/compose.ts";
+import { builtinKind } from "../middleware/_kind.ts";
+import { retry } from "../middleware/retry.ts";
+import { timeout } from "../middleware/timeout.ts";
+import type { Middleware, MiddlewareContext } from "../middleware/types.ts";
+import {
+  type AzureOpenAIOptions,
+  checkApiVersion,
+  checkCount,
+  DEFAULT_API_VERSION,
+  type RequestOptions,
+} from "../options.ts";
+import { createTerminal, type FetchLike } from "../transport/send.ts";
+import { buildUrl, normaliseEndpoint, type Scope } from "../transport/url.ts";
+
+/** One call as a resource describes it. */
+export interface CallSpec {
+  operation: string;
+  method: "GET" | "POST" | "DELETE";
+  scope: Scope;
+  path: string;
+  /** Deployment (already resolved) for deployment-scoped calls. */
+  deployment?: string;
+  /** api-version to use when the call does not override it. */
+  apiVersion?: string;
+  /** JSON body (serialised here) or a ready body such as FormData. */
+  json?: unknown;
+  body?: BodyInit;
+  params?: unknown;
+  stream?: boolean;
+  replayable?: boolean;
+  accept?: string;
+  options?: RequestOptions;
+}
+
+/** What the pipeline returns for a successful call. */
+export interface CallResult {
+  response: Response;
+  /** Aborts the body (used by streams for cancellation). */
+  controller: AbortController;
+  idleTimeoutMs: number | undefined;
+}
+
+/** Shared state and request pipeline of one client; resources call `send()`. */
+export class ClientCore {
+  readonly endpoint: string;
+  readonly apiVersion: string;
+  readonly deployment: string | undefined;
+  readonly maxRetries: number;
+  readonly timeoutMs: number;
+  readonly streamIdleTimeoutMs: number | undefined;
+  readonly #fetch: FetchLike;
+  readonly #headers: Record<string, string>;
+  readonly #middleware: Middleware[];
+  readonly #auth: Middleware;
+  readonly #secrets: string[];
+
+  constructor(options: AzureOpenAIOptions) {
+    const where = "AzureOpenAI";
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`${where}: pass an options object with endpoint and apiKey or token`);
+    }
+    this.endpoint = normaliseEndpoint(options.endpoint, options.resourceName);
+    const kinds = [
+      options.apiKey !== undefined ? "apiKey" : undefined,
+      options.token !== undefined ? "token" : undefined,
+      options.tokenProvider !== undefined ? "tokenProvider" : undefined,
+    ].filter((k): k is string => k !== undefined);
+    const userMiddleware = options.middleware ?? [];
+    if (!Array.isArray(userMiddleware) || userMiddleware.some((m) => typeof m !== "function")) {
+      throw new TypeError(`${where}: middleware must be an array of functions`);
+    }
+    const userAuth = userMiddleware.some((m) => builtinKind(m) === "auth");
+    if (kinds.length > 1) {
+      throw new TypeError(
+        `${where}: pass exactly one of apiKey, token or tokenProvider; got ${kinds.join(" and ")}`,
+      );
+    }
+    if (kinds.length === 0 && !userAuth) {
+      throw new TypeError(
+        `${where}: no credentials; pass apiKey (the resource's key), token or tokenProvider ` +
+          "(Entra ID)",
+      );
+    }
+    this.#secrets = [];
+    if (options.apiKey !== undefined) {
+      if (typeof options.apiKey !== "string" || options.apiKey.trim() === "") {
+        throw new TypeError(`${where}: apiKey must be a non-empty string`);
+      }
+      this.#secrets.push(options.apiKey);
+      this.#auth = apiKeyAuth(options.apiKey);
+    } else if (options.token !== undefined) {
+      if (typeof options.token !== "string" || options.token.trim() === "") {
+        throw new TypeError(`${where}: token must be a non-empty string`);
+      }
+      this.#secrets.push(options.token);
+      this.#auth = tokenAuth(options.token);
+    } else if (options.tokenProvider !== undefined) {
+      if (typeof options.tokenProvider !== "function") {
+        throw new TypeError(`${where}: tokenProvider must be a function returning a token`);
+      }
+      const provider = options.tokenProvider;
+      this.#auth = tokenAuth(async () => {
+        const value = await provider();
+        const t = typeof value === "string" ? value : value?.token;
+        if (typeof t === "string" && !this.#secrets.includes(t)) {
+          this.#secrets.push(t);
+          if (this.#secrets.length > 8) this.#secrets.shift();
+        }
+        return value;
+      });
+    } else {
+      this.#auth = (_ctx, next) => next();
+    }
+    this.apiVersion = checkApiVersion(options.apiVersion ?? DEFAULT_API_VERSION, where);
+    this.deployment = options.deployment;
+    if (
+      this.deployment !== undefined && (typeof this.deployment !== "string" || !this.deployment)
+    ) {
+      throw new TypeError(`${where}: deployment must be a non-empty string`);
+    }
+    this.maxRetries = checkCount(options.maxRetries ?? 2, "maxRetries", where);
+    this.timeoutMs = checkCount(options.timeoutMs ?? 600_000, "timeoutMs", where);
+    this.streamIdleTimeoutMs = options.streamIdleTimeoutMs === undefined
+      ? undefined
+      : checkCount(options.streamIdleTimeoutMs, "streamIdleTimeoutMs", where);
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== "function") throw new TypeError(`${where}: fetch must be a function`);
+    this.#fetch = options.fetch ? fetchImpl : (req, init) => globalThis.fetch(req, init);
+    this.#headers = { ...(options.defaultHeaders ?? {}) };
+    this.#middleware = userMiddleware.slice();
+  }
+
+  /** Resolves the deployment for a deployment-scoped call, or throws before any request. */
+  resolveDeployment(model: unknown, operation: string): string {
+    if (typeof model === "string" && model !== "") return model;
+    if (model !== undefined && model !== null) {
+      throw new TypeError(`${operation}: params.model must be a deployment name (string)`);
+    }
+    if (this.deployment) return this.deployment;
+    throw new TypeError(
+      `${operation}: no deployment; pass params.model (the deployment name) or set ` +
+        "`deployment` in the AzureOpenAI options",
+    );
+  }
+
+  /** Removes every known secret from a text. */
+  redact(text: string): string {
+    return redactSecrets(text, this.#secrets);
+  }
+
+  /** Runs one call through the pipeline; resolves to a 2xx response or throws a typed error. */
+  async send(spec: CallSpec): Promise<CallResult> {
+    try {
+      return await this.#send(spec);
+    } catch (err) {
+      throw this.#scrub(err);
+    }
+  }
+
+  #scrub(err: unknown): unknown {
+    if (err instanceof Error) {
+      const message = this.redact(err.message);
+      if (message !== err.message) {
+        Object.defineProperty(err, "message", {
+          value: message,
+          configurable: true,
+          writable: true,
+        });
+      }
+      if (typeof err.stack === "string") {
+        const stack = this.redact(err.stack);
+        if (stack !== err.stack) {
+          Object.defineProperty(err, "stack", { value: stack, configurable: true, writable: true });
+        }
+      }
+    }
+    return err;
+  }
+
+  async #send(spec: CallSpec): Promise<CallResult> {
+    const opts = spec.options ?? {};
+    const where = spec.operation;
+    const apiVersion = opts.apiVersion !== undefined
+      ? checkApiVersion(opts.apiVersion, where)
+      : spec.apiVersion ?? this.apiVersion;
+    const url = buildUrl({
+      endpoint: this.endpoint,
+      apiVersion,
+      scope: spec.scope,
+      deployment: spec.deployment,
+      path: spec.path,
+    });
+    const headers = new Headers(this.#headers);
+    if (opts.headers) { for (const [k, v] of Object.entries(opts.headers)) headers.set(k, v); }
+    headers.set("accept", spec.accept ?? "application/json");
+    let body: BodyInit | undefined = spec.body;
+    if (spec.json !== undefined) {
+      body = JSON.stringify(spec.json);
+      headers.set("content-type", "application/json");
+    }
+    const controller = new AbortController();
+    const userSignal = opts.signal;
+    if (userSignal?.aborted) controller.abort(userSignal.reason);
+    const onAbort = () => controller.abort(userSignal?.reason);
+    userSignal?.addEventListener("abort", onAbort, { once: true });
+    const ctx: MiddlewareContext = {
+      request: new Request(url, { method: spec.method, headers, body }),
+      operation: spec.operation,
+      deployment: spec.deployment,
+      apiVersion,
+      params: spec.params,
+      attempt: 1,
+      signal: controller.signal,
+      stream: spec.stream ?? false,
+      replayable: spec.replayable ?? true,
+      options: {
+        timeoutMs: opts.timeoutMs !== undefined
+          ? checkCount(opts.timeoutMs, "timeoutMs", where)
+          : this.timeoutMs,
+        maxRetries: opts.maxRetries !== undefined
+          ? checkCount(opts.maxRetries, "maxRetries", where)
+          : this.maxRetries,
+      },
+      state: {},
+    };
+    const stack = this.#stack(opts.middleware);
+    let response: Response;
+    try {
+      response = await compose(stack, createTerminal(this.#fetch))(ctx);
+    } finally {
+      if (!ctx.stream) userSignal?.removeEventListener("abort", onAbort);
+    }
+    if (!response.ok) {
+      userSignal?.removeEventListener("abort", onAbort);
+      throw await errorFromResponse(response, {
+        operation: spec.operation,
+        method: spec.method,
+        url,
+      });
+    }
+    return {
+      response,
+      controller,
+      idleTimeoutMs: opts.streamIdleTimeoutMs ?? this.streamIdleTimeoutMs,
+    };
+  }
+
+  #stack(callMiddleware: Middleware[] | undefined): Middleware[] {
+    const user = callMiddleware?.length
+      ? [...this.#middleware, ...callMiddleware]
+      : this.#middleware;
+    const has = (kind: string) => user.some((m) => builtinKind(m) === kind);
+    const stack = user.slice();
+    if (!has("retry")) stack.push(DEFAULT_RETRY);
+    if (!has("timeout")) stack.push(DEFAULT_TIMEOUT);
+    if (!has("auth")) stack.push(this.#auth);
+    return stack;
+  }
+}
+
+const DEFAULT_RETRY = retry();
+const DEFAULT_TIMEOUT = timeout();
+
+/** True when a value is one of this library's errors. */
+export function isLibraryError(err: unknown): err is AzureOpenAIError {
+  return err instanceof AzureOpenAIError;
+}

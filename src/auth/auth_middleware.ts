@@ -1,0 +1,66 @@
+import { tagBuiltin } from "../middleware/_kind.ts";
+import type { Middleware } from "../middleware/types.ts";
+import { TokenCache, type TokenProvider } from "./token_cache.ts";
+
+/**
+ * Auth middleware that sends the `api-key` header. The client installs it for `apiKey`;
+ * use it directly only when you build your own stack.
+ *
+ * @example
+ * ```ts
+ * import { apiKeyAuth } from "@aoai/edge";
+ * const auth = apiKeyAuth("my-key");
+ * console.log(typeof auth);
+ * ```
+ */
+export function apiKeyAuth(apiKey: string): Middleware {
+  if (typeof apiKey !== "string" || apiKey.trim() === "") {
+    throw new TypeError("apiKeyAuth(): apiKey must be a non-empty string");
+  }
+  return tagBuiltin(function apiKeyAuth(ctx, next) {
+    ctx.request.headers.delete("authorization");
+    ctx.request.headers.set("api-key", apiKey);
+    return next();
+  }, "auth");
+}
+
+/**
+ * Auth middleware for Entra ID bearer tokens: a static token, or a provider whose tokens are
+ * cached until shortly before expiry. On a 401 the cached token is dropped, a fresh one fetched
+ * and the request sent once more (providers only; a static token is not retried).
+ *
+ * @example With @azure/identity
+ * ```ts
+ * import { tokenAuth } from "@aoai/edge";
+ * // const provider = getBearerTokenProvider(new DefaultAzureCredential(),
+ * //   "https://cognitiveservices.azure.com/.default");
+ * const auth = tokenAuth(() => Promise.resolve("eyJ..."));
+ * console.log(typeof auth);
+ * ```
+ */
+export function tokenAuth(token: string | TokenProvider | TokenCache): Middleware {
+  if (typeof token === "string") {
+    if (token.trim() === "") throw new TypeError("tokenAuth(): token must be a non-empty string");
+    return tagBuiltin(function tokenAuth(ctx, next) {
+      ctx.request.headers.delete("api-key");
+      ctx.request.headers.set("authorization", `Bearer ${token}`);
+      return next();
+    }, "auth");
+  }
+  const cache = token instanceof TokenCache ? token : new TokenCache(token);
+  return tagBuiltin(async function tokenAuth(ctx, next) {
+    const spare = ctx.replayable && ctx.request.body !== null ? ctx.request.clone() : undefined;
+    const first = await cache.get();
+    ctx.request.headers.delete("api-key");
+    ctx.request.headers.set("authorization", `Bearer ${first}`);
+    const response = await next();
+    if (response.status !== 401 || (!spare && ctx.request.body !== null)) return response;
+    cache.invalidate();
+    const fresh = await cache.get();
+    if (fresh === first) return response;
+    await response.body?.cancel();
+    ctx.request = spare ?? ctx.request.clone();
+    ctx.request.headers.set("authorization", `Bearer ${fresh}`);
+    return next();
+  }, "auth");
+}

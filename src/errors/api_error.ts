@@ -1,0 +1,249 @@
+import type { ContentFilterResultsLike } from "./_shapes.ts";
+
+/** Fields every API error carries, parsed from the service's error body and headers. */
+export interface APIErrorInit {
+  /** HTTP status, when a response arrived. */
+  status?: number;
+  /** Service error code, e.g. `"content_filter"`, `"DeploymentNotFound"`, `"429"`. */
+  code?: string;
+  /** The request parameter the service blamed, e.g. `"prompt"`. */
+  param?: string;
+  /** Service error type, e.g. `"invalid_request_error"`. */
+  type?: string;
+  /** `apim-request-id` or `x-request-id` of the failed request. */
+  requestId?: string;
+  /** Response headers of the failed request. */
+  headers?: Headers;
+  /** `inner_error` / `innererror` of the error body. */
+  innerError?: Record<string, unknown>;
+  /** Content filter results found in the error body. */
+  contentFilterResults?: ContentFilterResultsLike;
+  /** DALL-E `revised_prompt` carried by some error bodies. */
+  revisedPrompt?: string;
+  /** The parsed error body (JSON) or its text. */
+  body?: unknown;
+  /** The underlying failure, if any. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error this library throws.
+ *
+ * @example Catch any library error
+ * ```ts
+ * import { AzureOpenAIError } from "@aoai/edge";
+ * try {
+ *   throw new AzureOpenAIError("boom", { status: 500 });
+ * } catch (err) {
+ *   if (err instanceof AzureOpenAIError) console.log(err.status);
+ * }
+ * ```
+ */
+export class AzureOpenAIError extends Error {
+  /** HTTP status, when a response arrived. */
+  readonly status: number | undefined;
+  /** Service error code. */
+  readonly code: string | undefined;
+  /** Parameter the service blamed. */
+  readonly param: string | undefined;
+  /** Service error type. */
+  readonly type: string | undefined;
+  /** `apim-request-id` / `x-request-id` of the failed request. */
+  readonly requestId: string | undefined;
+  /** Response headers of the failed request. */
+  readonly headers: Headers | undefined;
+  /** `inner_error` / `innererror` of the error body. */
+  readonly innerError: Record<string, unknown> | undefined;
+  /** Content filter results found in the error body. */
+  readonly contentFilterResults: ContentFilterResultsLike | undefined;
+  /** DALL-E `revised_prompt` from the error body, when present. */
+  readonly revisedPrompt: string | undefined;
+  /** The parsed error body. */
+  readonly body: unknown;
+
+  /** Creates an error; `init.cause` is kept as `cause`. */
+  constructor(message: string, init: APIErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = new.target.name;
+    this.status = init.status;
+    this.code = init.code;
+    this.param = init.param;
+    this.type = init.type;
+    this.requestId = init.requestId;
+    this.headers = init.headers;
+    this.innerError = init.innerError;
+    this.contentFilterResults = init.contentFilterResults;
+    this.revisedPrompt = init.revisedPrompt;
+    this.body = init.body;
+  }
+
+  /** A JSON view without headers or cause, safe to log. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      code: this.code,
+      param: this.param,
+      type: this.type,
+      requestId: this.requestId,
+      innerError: this.innerError,
+      contentFilterResults: this.contentFilterResults,
+    };
+  }
+}
+
+/**
+ * HTTP 400 from the service.
+ *
+ * @example Inspect the blamed parameter
+ * ```ts
+ * import { BadRequestError } from "@aoai/edge";
+ * const err = new BadRequestError("bad", { status: 400, param: "messages" });
+ * console.log(err.param);
+ * ```
+ */
+export class BadRequestError extends AzureOpenAIError {}
+
+/**
+ * HTTP 400 with code `content_filter`: the prompt or the output was filtered.
+ *
+ * @example Tell a filtered prompt from other 400s
+ * ```ts
+ * import { BadRequestError, ContentFilterError } from "@aoai/edge";
+ * const err = new ContentFilterError("filtered", { status: 400, code: "content_filter" });
+ * console.log(err instanceof BadRequestError, err.contentFilterResults);
+ * ```
+ */
+export class ContentFilterError extends BadRequestError {}
+
+/**
+ * HTTP 401: the key or token was refused.
+ *
+ * @example
+ * ```ts
+ * import { AuthenticationError } from "@aoai/edge";
+ * console.log(new AuthenticationError("no", { status: 401 }).status);
+ * ```
+ */
+export class AuthenticationError extends AzureOpenAIError {}
+
+/**
+ * HTTP 403: the identity lacks permission.
+ *
+ * @example
+ * ```ts
+ * import { PermissionDeniedError } from "@aoai/edge";
+ * console.log(new PermissionDeniedError("no", { status: 403 }).status);
+ * ```
+ */
+export class PermissionDeniedError extends AzureOpenAIError {}
+
+/**
+ * HTTP 404: unknown deployment, operation or path.
+ *
+ * @example
+ * ```ts
+ * import { NotFoundError } from "@aoai/edge";
+ * console.log(new NotFoundError("no", { status: 404, code: "DeploymentNotFound" }).code);
+ * ```
+ */
+export class NotFoundError extends AzureOpenAIError {}
+
+/**
+ * HTTP 409: conflict.
+ *
+ * @example
+ * ```ts
+ * import { ConflictError } from "@aoai/edge";
+ * console.log(new ConflictError("no", { status: 409 }).status);
+ * ```
+ */
+export class ConflictError extends AzureOpenAIError {}
+
+/**
+ * HTTP 422: the request was understood but cannot be processed.
+ *
+ * @example
+ * ```ts
+ * import { UnprocessableEntityError } from "@aoai/edge";
+ * console.log(new UnprocessableEntityError("no", { status: 422 }).status);
+ * ```
+ */
+export class UnprocessableEntityError extends AzureOpenAIError {}
+
+/** Fields of a {@link RateLimitError}. */
+export interface RateLimitErrorInit extends APIErrorInit {
+  /** How long the service asked to wait, in milliseconds. */
+  retryAfterMs?: number;
+}
+
+/**
+ * HTTP 429: rate limited. `retryAfterMs` is what the service asked to wait.
+ *
+ * @example Wait as asked
+ * ```ts
+ * import { RateLimitError } from "@aoai/edge";
+ * const err = new RateLimitError("slow down", { status: 429, retryAfterMs: 2000 });
+ * console.log(err.retryAfterMs);
+ * ```
+ */
+export class RateLimitError extends AzureOpenAIError {
+  /** How long the service asked to wait, in milliseconds, when it said. */
+  readonly retryAfterMs: number | undefined;
+  /** Creates a rate-limit error. */
+  constructor(message: string, init: RateLimitErrorInit = {}) {
+    super(message, init);
+    this.retryAfterMs = init.retryAfterMs;
+  }
+  /** A JSON view including `retryAfterMs`. */
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
+  }
+}
+
+/**
+ * HTTP 500 and above.
+ *
+ * @example
+ * ```ts
+ * import { InternalServerError } from "@aoai/edge";
+ * console.log(new InternalServerError("oops", { status: 503 }).status);
+ * ```
+ */
+export class InternalServerError extends AzureOpenAIError {}
+
+/**
+ * The request never got a response: DNS, refused connection, reset, or a stream cut short.
+ * The underlying failure is kept as `cause`.
+ *
+ * @example
+ * ```ts
+ * import { APIConnectionError } from "@aoai/edge";
+ * const err = new APIConnectionError("reset", { cause: new TypeError("reset") });
+ * console.log(err.cause);
+ * ```
+ */
+export class APIConnectionError extends AzureOpenAIError {}
+
+/**
+ * The request or stream ran past its `timeoutMs` (or stream idle timeout).
+ *
+ * @example
+ * ```ts
+ * import { APIConnectionError, APITimeoutError } from "@aoai/edge";
+ * console.log(new APITimeoutError("slow") instanceof APIConnectionError);
+ * ```
+ */
+export class APITimeoutError extends APIConnectionError {}
+
+/**
+ * The caller aborted the request through its `signal`.
+ *
+ * @example
+ * ```ts
+ * import { APIUserAbortError } from "@aoai/edge";
+ * console.log(new APIUserAbortError("aborted").name);
+ * ```
+ */
+export class APIUserAbortError extends AzureOpenAIError {}

@@ -1,0 +1,31 @@
+/**
+ * Typed errors of the client and the helpers that build them from responses.
+ * @module
+ */
+export {
+  APIConnectionError,
+  type APIErrorInit,
+  APITimeoutError,
+  APIUserAbortError,
+  AuthenticationError,
+  AzureOpenAIError,
+  BadRequestError,
+  ConflictError,
+  ContentFilterError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  type RateLimitErrorInit,
+  UnprocessableEntityError,
+} from "./api_error.ts";
+export type { ContentFilterResultsLike } from "./_shapes.ts";
+export {
+  describeSite,
+  errorFromBody,
+  errorFromResponse,
+  type ErrorSite,
+  requestIdOf,
+} from "./from_response.ts";
+export { parseRetryAfterMs } from "./retry_after.ts";
+export { redactSecrets, redactUrl } from "./redact.ts";
