@@ -1,0 +1,259 @@
+/**
+ * Wire types shared by several Azure OpenAI operations: content filter results,
+ * token usage, the service error body and the known `api-version` values.
+ *
+ * Source: `2024-10-21/inference.json` (base), with fields from `2024-02-01` and
+ * `2024-05-01-preview` where they differ. Fields only found in a preview document
+ * say so in their JSDoc.
+ *
+ * @module
+ */
+
+/**
+ * The `api-version` values this library knows about, plus `"v1"` (the
+ * `/openai/v1/` API, which takes the deployment in the body `model`). Any other
+ * string is accepted too, so a newer service version never needs a library update.
+ *
+ * @example Pick a version
+ * ```ts
+ * import type { ApiVersion } from "./common.ts";
+ * const ga: ApiVersion = "2024-10-21";
+ * const future: ApiVersion = "2099-01-01-preview";
+ * ```
+ */
+export type ApiVersion =
+  | "2022-12-01"
+  | "2023-05-15"
+  | "2023-06-01-preview"
+  | "2023-07-01-preview"
+  | "2023-08-01-preview"
+  | "2023-09-01-preview"
+  | "2023-12-01-preview"
+  | "2024-02-01"
+  | "2024-02-15-preview"
+  | "2024-03-01-preview"
+  | "2024-04-01-preview"
+  | "2024-05-01-preview"
+  | "2024-06-01"
+  | "2024-07-01-preview"
+  | "2024-08-01-preview"
+  | "2024-09-01-preview"
+  | "2024-10-01-preview"
+  | "2024-10-21"
+  | "v1"
+  | (string & Record<never, never>);
+
+/** Severity level of a harm category (`contentFilterSeverityResult.severity`). */
+export type ContentFilterSeverity = "safe" | "low" | "medium" | "high";
+
+/**
+ * Result for a severity-rated harm category (hate, sexual, violence, self_harm).
+ * The spec marks `severity` required; it is optional here because filtered error
+ * bodies and some streaming chunks omit it.
+ */
+export interface ContentFilterResult {
+  /** Whether the content was filtered (blocked or annotated as filtered). */
+  filtered: boolean;
+  /** The severity the classifier assigned. */
+  severity?: ContentFilterSeverity;
+}
+
+/** Result for a detection-style filter (profanity, jailbreak, protected material text). */
+export interface ContentFilterDetectedResult {
+  /** Whether the content was filtered. */
+  filtered: boolean;
+  /** Whether the filter detected the category in the content. */
+  detected: boolean;
+}
+
+/** Source citation attached to a protected-material-code detection. */
+export interface ContentFilterCitation {
+  /** URL of the source the code matched (the service spells it in upper case). */
+  URL?: string;
+  /** License of the matched source. */
+  license?: string;
+}
+
+/** Result for protected material code: a detection that may carry a citation. */
+export interface ContentFilterDetectedWithCitationResult extends ContentFilterDetectedResult {
+  /** Where the matched code comes from, when known. */
+  citation?: ContentFilterCitation;
+}
+
+/** Result of one custom blocklist (`contentFilterIdResult`, 2024-05-01-preview). */
+export interface ContentFilterIdResult {
+  /** Whether this blocklist filtered the content. */
+  filtered: boolean;
+  /** The blocklist id. */
+  id: string;
+}
+
+/**
+ * Custom blocklist results (`contentFilterDetailedResults`, 2024-05-01-preview):
+ * whether any list filtered, and the per-list details.
+ */
+export interface ContentFilterDetailedResults {
+  /** Whether any custom blocklist filtered the content. */
+  filtered: boolean;
+  /** One entry per blocklist that was evaluated. */
+  details: ContentFilterIdResult[];
+}
+
+/** The `error` member of a content filter result set: the filter itself failed. */
+export interface ContentFilterError {
+  /** Service error code. */
+  code?: string;
+  /** Human-readable message. */
+  message?: string;
+}
+
+/**
+ * Content filter results on a prompt or a choice. The union of
+ * `contentFilterPromptResults` and `contentFilterChoiceResults` (every member is
+ * optional; prompts carry `jailbreak`, choices carry `protected_material_*`).
+ */
+export interface ContentFilterResults {
+  /** Hate category. */
+  hate?: ContentFilterResult;
+  /** Sexual category. */
+  sexual?: ContentFilterResult;
+  /** Violence category. */
+  violence?: ContentFilterResult;
+  /** Self-harm category. */
+  self_harm?: ContentFilterResult;
+  /** Profanity detection. */
+  profanity?: ContentFilterDetectedResult;
+  /** Jailbreak (prompt attack) detection; prompts only. */
+  jailbreak?: ContentFilterDetectedResult;
+  /** Indirect attack detection; prompts only. Preview-only (2024-05-01-preview). */
+  indirect_attack?: ContentFilterDetectedResult;
+  /** Protected material text detection; completions only. */
+  protected_material_text?: ContentFilterDetectedResult;
+  /** Protected material code detection; completions only. */
+  protected_material_code?: ContentFilterDetectedWithCitationResult;
+  /**
+   * Custom blocklist results. Preview-only: 2024-05-01-preview sends
+   * `{ filtered, details }`; older previews sent a bare array of id results.
+   */
+  custom_blocklists?: ContentFilterDetailedResults | ContentFilterIdResult[];
+  /** Set when the content filter itself failed to run. */
+  error?: ContentFilterError;
+}
+
+/** Content filter results for one prompt of the request (`promptFilterResult`). */
+export interface PromptFilterResult {
+  /** Index of the prompt this result is about (0 for chat). */
+  prompt_index: number;
+  /** The filter results for that prompt. */
+  content_filter_results?: ContentFilterResults;
+}
+
+/** Breakdown of completion tokens (`completionUsage.completion_tokens_details`). */
+export interface CompletionTokensDetails {
+  /** Tokens the model generated for reasoning (o1-style models). */
+  reasoning_tokens?: number;
+  /** Audio output tokens. Not in these specs; returned by newer API versions. */
+  audio_tokens?: number;
+  /** Accepted predicted-output tokens. Not in these specs; newer API versions. */
+  accepted_prediction_tokens?: number;
+  /** Rejected predicted-output tokens. Not in these specs; newer API versions. */
+  rejected_prediction_tokens?: number;
+}
+
+/** Breakdown of prompt tokens. Not in these specs; returned by newer API versions. */
+export interface PromptTokensDetails {
+  /** Prompt tokens served from the prompt cache. */
+  cached_tokens?: number;
+  /** Audio input tokens. */
+  audio_tokens?: number;
+}
+
+/** Token usage of a completion or chat completion (`completionUsage`). */
+export interface CompletionUsage {
+  /** Tokens in the prompt. */
+  prompt_tokens: number;
+  /** Tokens in the generated completion. */
+  completion_tokens: number;
+  /** `prompt_tokens + completion_tokens`. */
+  total_tokens: number;
+  /** Breakdown of completion tokens (2024-10-21). */
+  completion_tokens_details?: CompletionTokensDetails;
+  /** Breakdown of prompt tokens (newer API versions). */
+  prompt_tokens_details?: PromptTokensDetails;
+}
+
+/** Known `inner_error.code` values; other strings may appear. */
+export type InnerErrorCode = "ResponsibleAIPolicyViolation" | (string & Record<never, never>);
+
+/**
+ * Extra detail of a service error (`innerError` / `dalleInnerError`). The spec
+ * spells the filter member `content_filter_results`; the live service also sends
+ * `content_filter_result` (singular). Read both.
+ */
+export interface ErrorInnerError {
+  /** Inner error code, e.g. `"ResponsibleAIPolicyViolation"`. */
+  code?: InnerErrorCode;
+  /** Filter results that caused the error (spec spelling). */
+  content_filter_results?: ContentFilterResults;
+  /** Filter results that caused the error (spelling seen from the live service). */
+  content_filter_result?: ContentFilterResults;
+  /** Image generation only: the prompt after the service revised it. */
+  revised_prompt?: string;
+}
+
+/**
+ * The service error object: the value of `error` in an error response (`error` /
+ * `dalleError` in the spec). The spec names the detail `inner_error`; the live
+ * service (and the OpenAI-style shape) uses `innererror`. Both are declared.
+ *
+ * @example Read a content filter error
+ * ```ts
+ * import type { ErrorResponse } from "./common.ts";
+ * const res: ErrorResponse = {
+ *   error: {
+ *     code: "content_filter",
+ *     message: "The response was filtered.",
+ *     param: "prompt",
+ *     innererror: {
+ *       code: "ResponsibleAIPolicyViolation",
+ *       content_filter_result: { hate: { filtered: true, severity: "high" } },
+ *     },
+ *   },
+ * };
+ * const inner = res.error?.inner_error ?? res.error?.innererror;
+ * const filters = inner?.content_filter_results ?? inner?.content_filter_result;
+ * ```
+ */
+export interface ErrorBody {
+  /** Service error code, e.g. `"content_filter"`, `"429"`, `"DeploymentNotFound"`. */
+  code?: string | null;
+  /** Human-readable message. */
+  message?: string;
+  /** The request parameter the error is about, when there is one. */
+  param?: string | null;
+  /** OpenAI-style error type, e.g. `"invalid_request_error"`. */
+  type?: string | null;
+  /** HTTP status echoed in the body by some Azure front ends. */
+  status?: number;
+  /** Extra detail (spec spelling). */
+  inner_error?: ErrorInnerError;
+  /** Extra detail (spelling seen from the live service). */
+  innererror?: ErrorInnerError;
+}
+
+/** The body of an error response (`errorResponse` / `dalleErrorResponse`). */
+export interface ErrorResponse {
+  /** The error. The spec marks it optional; real error bodies always carry it. */
+  error?: ErrorBody;
+}
+
+/**
+ * The other error body the Azure gateway (APIM) sends, e.g. for a bad key or an
+ * unknown resource: `{ "statusCode": 401, "message": "..." }`. Not in the specs.
+ */
+export interface GatewayErrorBody {
+  /** HTTP status code. */
+  statusCode: number;
+  /** Human-readable message. */
+  message: string;
+}
