@@ -54,10 +54,6 @@ export type {
 export type {
   ChatCompletion,
   ChatCompletionChoice,
-  ChatCompletionChunk,
-  ChatCompletionChunkChoice,
-  ChatCompletionChunkDelta,
-  ChatCompletionChunkToolCallDelta,
   ChatCompletionCreateParams,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
@@ -72,7 +68,6 @@ export type {
   ChatCompletionTool,
   ChatCompletionToolChoiceOption,
   ChatCompletionTopLogprob,
-  ContentFilterOffsets,
   FunctionDefinition,
   FunctionParameters,
   ResponseFormat,
@@ -81,6 +76,29 @@ export type {
   ResponseFormatJsonSchemaDefinition,
   ResponseFormatText,
 } from "./chat.ts";
+
+export type {
+  ChatCompletionChunk,
+  ChatCompletionChunkChoice,
+  ChatCompletionChunkDelta,
+  ChatCompletionChunkToolCallDelta,
+  ContentFilterOffsets,
+} from "./chat_chunk.ts";
+
+export type {
+  OnYourDataAccessTokenAuthenticationOptions,
+  OnYourDataApiKeyAuthenticationOptions,
+  OnYourDataAuthenticationOptions,
+  OnYourDataConnectionStringAuthenticationOptions,
+  OnYourDataDeploymentNameVectorizationSource,
+  OnYourDataEncodedApiKeyAuthenticationOptions,
+  OnYourDataEndpointVectorizationSource,
+  OnYourDataKeyAndKeyIdAuthenticationOptions,
+  OnYourDataModelIdVectorizationSource,
+  OnYourDataSystemAssignedManagedIdentityAuthenticationOptions,
+  OnYourDataUserAssignedManagedIdentityAuthenticationOptions,
+  OnYourDataVectorizationSource,
+} from "./on_your_data_auth.ts";
 
 export type {
   AzureChatExtensionCommonParameters,
@@ -99,24 +117,23 @@ export type {
   ElasticsearchChatExtensionConfiguration,
   ElasticsearchChatExtensionParameters,
   ElasticsearchIndexFieldMappingOptions,
-  OnYourDataAccessTokenAuthenticationOptions,
-  OnYourDataApiKeyAuthenticationOptions,
-  OnYourDataAuthenticationOptions,
-  OnYourDataConnectionStringAuthenticationOptions,
   OnYourDataContextProperty,
-  OnYourDataDeploymentNameVectorizationSource,
-  OnYourDataEncodedApiKeyAuthenticationOptions,
-  OnYourDataEndpointVectorizationSource,
-  OnYourDataKeyAndKeyIdAuthenticationOptions,
-  OnYourDataModelIdVectorizationSource,
-  OnYourDataSystemAssignedManagedIdentityAuthenticationOptions,
-  OnYourDataUserAssignedManagedIdentityAuthenticationOptions,
-  OnYourDataVectorizationSource,
   PineconeChatExtensionConfiguration,
   PineconeChatExtensionParameters,
   PineconeFieldMappingOptions,
   RetrievedDocument,
 } from "./on_your_data.ts";
+
+export type {
+  Completion,
+  CompletionChoice,
+  CompletionChunk,
+  CompletionCreateParams,
+  CompletionCreateParamsNonStreaming,
+  CompletionCreateParamsStreaming,
+  CompletionFinishReason,
+  CompletionLogprobs,
+} from "./completions.ts";
 
 export type {
   CreateEmbeddingResponse,
@@ -127,3 +144,35 @@ export type {
   EmbeddingEncodingFormat,
   EmbeddingUsage,
 } from "./embeddings.ts";
+
+export type {
+  Image,
+  ImageGenerateParams,
+  ImageOperation,
+  ImageOperationError,
+  ImageOperationStatus,
+  ImageQuality,
+  ImageResponseFormat,
+  ImageSize,
+  ImagesResponse,
+  ImageStyle,
+  ImageSubmitParams,
+  ImageSubmitResponse,
+} from "./images.ts";
+
+export type {
+  AudioFile,
+  AudioResponseFormat,
+  SpeechCreateParams,
+  SpeechResponseFormat,
+  SpeechVoice,
+  Transcription,
+  TranscriptionCreateParams,
+  TranscriptionSegment,
+  TranscriptionTimestampGranularity,
+  TranscriptionVerbose,
+  TranscriptionWord,
+  Translation,
+  TranslationCreateParams,
+  TranslationVerbose,
+} from "./audio.ts";
