@@ -34,6 +34,8 @@ export interface CallSpec {
   stream?: boolean;
   replayable?: boolean;
   accept?: string;
+  /** Content type of a ready `body`. */
+  contentType?: string;
   options?: RequestOptions;
 }
 
@@ -156,7 +158,16 @@ export class ClientCore {
   /** Runs one call through the pipeline; resolves to a 2xx response or throws a typed error. */
   async send(spec: CallSpec): Promise<CallResult> {
     try {
-      return await this.#send(spec);
+      return await this.#send(spec, true);
+    } catch (err) {
+      throw this.#scrub(err);
+    }
+  }
+
+  /** Runs one call through the pipeline and resolves to the response, whatever its status. */
+  async sendRaw(spec: CallSpec): Promise<CallResult> {
+    try {
+      return await this.#send(spec, false);
     } catch (err) {
       throw this.#scrub(err);
     }
@@ -182,7 +193,7 @@ export class ClientCore {
     return err;
   }
 
-  async #send(spec: CallSpec): Promise<CallResult> {
+  async #send(spec: CallSpec, throwOnError: boolean): Promise<CallResult> {
     const opts = spec.options ?? {};
     const where = spec.operation;
     const apiVersion = opts.apiVersion !== undefined
@@ -199,6 +210,7 @@ export class ClientCore {
     if (opts.headers) { for (const [k, v] of Object.entries(opts.headers)) headers.set(k, v); }
     headers.set("accept", spec.accept ?? "application/json");
     let body: BodyInit | undefined = spec.body;
+    if (spec.contentType) headers.set("content-type", spec.contentType);
     if (spec.json !== undefined) {
       body = JSON.stringify(spec.json);
       headers.set("content-type", "application/json");
@@ -235,7 +247,7 @@ export class ClientCore {
     } finally {
       if (!ctx.stream) userSignal?.removeEventListener("abort", onAbort);
     }
-    if (!response.ok) {
+    if (!response.ok && throwOnError) {
       userSignal?.removeEventListener("abort", onAbort);
       throw await errorFromResponse(response, {
         operation: spec.operation,

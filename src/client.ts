@@ -1,0 +1,123 @@
+import { ClientCore } from "./_internal/core.ts";
+import type { AzureOpenAIOptions, RequestOptions } from "./options.ts";
+import { Audio } from "./resources/audio.ts";
+import { Chat } from "./resources/chat.ts";
+import { Completions } from "./resources/completions.ts";
+import { Embeddings } from "./resources/embeddings.ts";
+import { Images } from "./resources/images.ts";
+
+/** What {@link AzureOpenAI.request} sends. */
+export interface RawRequestInit {
+  /** Operation path after `/openai/deployments/{deployment}/` or `/openai/`, e.g. `embeddings`. */
+  path: string;
+  /** Deployment; makes the call deployment-scoped. */
+  deployment?: string;
+  /** HTTP method (default POST with a body, GET without). */
+  method?: "GET" | "POST" | "DELETE";
+  /** A JSON body (serialised, content-type set). */
+  json?: unknown;
+  /** A ready body, e.g. FormData or bytes. */
+  body?: BodyInit | null;
+  /** Content type of `body`. */
+  contentType?: string;
+  /** The `accept` header (default application/json). */
+  accept?: string;
+  /** True when the response is a stream that must not be buffered. */
+  stream?: boolean;
+  /** Operation id for middleware and messages (default `request {path}`). */
+  operation?: string;
+  /** Parsed params for middleware (default: `json`). */
+  params?: unknown;
+}
+
+/**
+ * The Azure OpenAI client: fetch-only, no Node dependencies. Resources mirror the official
+ * `openai` SDK (`chat.completions`, `completions`, `embeddings`, `images`, `audio`).
+ *
+ * @example Chat with an api-key
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * const client = new AzureOpenAI({
+ *   endpoint: "https://my-res.openai.azure.com",
+ *   apiKey: "<key>",
+ *   deployment: "gpt-4o",
+ * });
+ * console.log(client.apiVersion); // "2024-10-21"
+ * ```
+ */
+export class AzureOpenAI {
+  /** Chat completions. */
+  readonly chat: Chat;
+  /** Legacy text completions. */
+  readonly completions: Completions;
+  /** Embeddings. */
+  readonly embeddings: Embeddings;
+  /** Images (DALL-E 3 and the DALL-E 2 async operations). */
+  readonly images: Images;
+  /** Audio: transcriptions, translations, speech. */
+  readonly audio: Audio;
+  #core: ClientCore;
+
+  /** Validates the options (throws a TypeError that says what to fix). */
+  constructor(options: AzureOpenAIOptions) {
+    this.#core = new ClientCore(options);
+    this.chat = new Chat(this.#core);
+    this.completions = new Completions(this.#core);
+    this.embeddings = new Embeddings(this.#core);
+    this.images = new Images(this.#core);
+    this.audio = new Audio(this.#core);
+  }
+
+  /** The normalised endpoint, e.g. `https://my-res.openai.azure.com`. */
+  get endpoint(): string {
+    return this.#core.endpoint;
+  }
+
+  /** The api-version calls use unless they override it. */
+  get apiVersion(): string {
+    return this.#core.apiVersion;
+  }
+
+  /**
+   * Sends any request through the client's pipeline (auth, retry, timeout, middleware) and
+   * resolves to the raw `Response` whatever its status: for operations this client has no
+   * method for, and for proxies. A `deployment` makes the call deployment-scoped.
+   *
+   * @example Call an operation by path
+   * ```ts ignore
+   * const res = await client.request({
+   *   path: "chat/completions",
+   *   deployment: "gpt-4o",
+   *   json: { messages: [{ role: "user", content: "Hi" }] },
+   * });
+   * console.log(res.status, await res.json());
+   * ```
+   */
+  async request(init: RawRequestInit, options?: RequestOptions): Promise<Response> {
+    if (typeof init !== "object" || init === null || typeof init.path !== "string") {
+      throw new TypeError("AzureOpenAI.request(): pass { path } (e.g. \"chat/completions\")");
+    }
+    const path = init.path.replace(/^\/+/, "");
+    const { response } = await this.#core.sendRaw({
+      operation: init.operation ?? `request ${path}`,
+      method: init.method ?? (init.json !== undefined || init.body ? "POST" : "GET"),
+      scope: init.deployment ? "deployment" : "resource",
+      deployment: init.deployment,
+      path,
+      json: init.json,
+      body: init.body ?? undefined,
+      contentType: init.contentType,
+      params: init.params ?? init.json,
+      stream: init.stream ?? false,
+      replayable: !(init.body instanceof ReadableStream),
+      accept: init.accept,
+      options,
+    });
+    return response;
+  }
+
+  /** The default deployment, if one was set. */
+  get deployment(): string | undefined {
+    return this.#core.deployment;
+  }
+}
