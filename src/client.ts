@@ -95,7 +95,7 @@ export class AzureOpenAI {
    */
   async request(init: RawRequestInit, options?: RequestOptions): Promise<Response> {
     if (typeof init !== "object" || init === null || typeof init.path !== "string") {
-      throw new TypeError("AzureOpenAI.request(): pass { path } (e.g. \"chat/completions\")");
+      throw new TypeError('AzureOpenAI.request(): pass { path } (e.g. "chat/completions")');
     }
     const path = init.path.replace(/^\/+/, "");
     const { response } = await this.#core.sendRaw({

@@ -174,6 +174,17 @@ export class ClientCore {
   }
 
   #scrub(err: unknown): unknown {
+    if (err instanceof AzureOpenAIError) {
+      for (const field of ["body", "innerError", "contentFilterResults"] as const) {
+        const value: unknown = err[field];
+        if (value === undefined) continue;
+        const text = JSON.stringify(value);
+        const clean = this.redact(text);
+        if (clean !== text) {
+          Object.defineProperty(err, field, { value: JSON.parse(clean), configurable: true });
+        }
+      }
+    }
     if (err instanceof Error) {
       const message = this.redact(err.message);
       if (message !== err.message) {

@@ -100,7 +100,7 @@ export interface ContentFilterDetailedResults {
 }
 
 /** The `error` member of a content filter result set: the filter itself failed. */
-export interface ContentFilterError {
+export interface ContentFilterErrorDetail {
   /** Service error code. */
   code?: string;
   /** Human-readable message. */
@@ -137,7 +137,7 @@ export interface ContentFilterResults {
    */
   custom_blocklists?: ContentFilterDetailedResults | ContentFilterIdResult[];
   /** Set when the content filter itself failed to run. */
-  error?: ContentFilterError;
+  error?: ContentFilterErrorDetail;
 }
 
 /** Content filter results for one prompt of the request (`promptFilterResult`). */

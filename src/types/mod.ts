@@ -19,7 +19,7 @@ export type {
   ContentFilterDetailedResults,
   ContentFilterDetectedResult,
   ContentFilterDetectedWithCitationResult,
-  ContentFilterError,
+  ContentFilterErrorDetail,
   ContentFilterIdResult,
   ContentFilterResult,
   ContentFilterResults,
@@ -39,6 +39,7 @@ export type {
   ChatCompletionContentPartImage,
   ChatCompletionContentPartRefusal,
   ChatCompletionContentPartText,
+  ChatCompletionDeveloperMessageParam,
   ChatCompletionFunctionCall,
   ChatCompletionFunctionMessageParam,
   ChatCompletionImageDetail,
@@ -154,10 +155,10 @@ export type {
   ImageQuality,
   ImageResponseFormat,
   ImageSize,
-  ImagesResponse,
   ImageStyle,
   ImageSubmitParams,
   ImageSubmitResponse,
+  ImagesResponse,
 } from "./images.ts";
 
 export type {

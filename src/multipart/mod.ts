@@ -1,0 +1,5 @@
+/**
+ * Upload helpers for multipart requests.
+ * @module
+ */
+export { toBlob, type UploadInput, UploadTooLargeError } from "./to_blob.ts";

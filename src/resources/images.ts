@@ -1,0 +1,210 @@
+import type { ClientCore } from "../_internal/core.ts";
+import { sleep } from "../_internal/sleep.ts";
+import { APIUserAbortError, AzureOpenAIError } from "../errors/api_error.ts";
+import { parseRetryAfterMs } from "../errors/retry_after.ts";
+import { IMAGE_OPERATIONS_API_VERSION, type RequestOptions } from "../options.ts";
+import type {
+  ImageGenerateParams,
+  ImageOperation,
+  ImagesResponse,
+  ImageSubmitParams,
+  ImageSubmitResponse,
+} from "../types/images.ts";
+import { checkOneOf, checkParams, checkRange, invalid, wireBody } from "./_validate.ts";
+
+/** Options of {@link Images.generateAndWait}. */
+export interface GenerateAndWaitOptions extends RequestOptions {
+  /** Poll interval when the service gives no `retry-after` (default 1 000 ms). */
+  pollIntervalMs?: number;
+  /** Give up after this long, in ms (default 300 000). */
+  maxWaitMs?: number;
+}
+
+/** api-versions that serve the DALL-E 2 async operations. */
+function operationsVersion(clientVersion: string): string {
+  return /^2023-(0[6-9]|1[0-2])-\d{2}-preview$/.test(clientVersion)
+    ? clientVersion
+    : IMAGE_OPERATIONS_API_VERSION;
+}
+
+function checkPrompt(op: string, params: Record<string, unknown>): void {
+  if (typeof params.prompt !== "string" || params.prompt.trim() === "") {
+    throw invalid(op, "prompt", "must be a non-empty string describing the image");
+  }
+}
+
+/** `client.images`: DALL-E 3 generation and the DALL-E 2 async operations. */
+export class Images {
+  #core: ClientCore;
+
+  /** @internal */
+  constructor(core: ClientCore) {
+    this.#core = core;
+  }
+
+  /**
+   * Generates images with a DALL-E 3 deployment (synchronous; `n` must be 1).
+   *
+   * @example One image as a URL
+   * ```ts ignore
+   * const res = await client.images.generate({ model: "dall-e-3", prompt: "a red fox" });
+   * console.log(res.data[0].url, res.data[0].revised_prompt);
+   * ```
+   */
+  async generate(params: ImageGenerateParams, options?: RequestOptions): Promise<ImagesResponse> {
+    const op = "images.generate";
+    checkParams(op, params);
+    const deployment = this.#core.resolveDeployment(params.model, op);
+    const p = params as unknown as Record<string, unknown>;
+    checkPrompt(op, p);
+    if (params.n !== undefined && params.n !== 1) {
+      throw invalid(op, "n", `must be 1 for DALL-E 3 (got ${params.n}); call generate() n times`);
+    }
+    checkOneOf(op, p, "size", ["1024x1024", "1792x1024", "1024x1792"]);
+    checkOneOf(op, p, "response_format", ["url", "b64_json"]);
+    checkOneOf(op, p, "quality", ["standard", "hd"]);
+    checkOneOf(op, p, "style", ["vivid", "natural"]);
+    const version = options?.apiVersion ?? this.#core.apiVersion;
+    const { response } = await this.#core.send({
+      operation: op,
+      method: "POST",
+      scope: "deployment",
+      path: "images/generations",
+      deployment,
+      json: wireBody({ ...params, model: deployment }, version),
+      params,
+      options,
+    });
+    return await response.json() as ImagesResponse;
+  }
+
+  /**
+   * Starts a DALL-E 2 generation (preview async API); resolves to the 202 body `{ id, status }`.
+   *
+   * @example Submit and keep the id
+   * ```ts ignore
+   * const { id } = await client.images.submit({ prompt: "a lighthouse", n: 2, size: "512x512" });
+   * console.log(id);
+   * ```
+   */
+  async submit(params: ImageSubmitParams, options?: RequestOptions): Promise<ImageSubmitResponse> {
+    const op = "images.submit";
+    checkParams(op, params);
+    const p = params as unknown as Record<string, unknown>;
+    checkPrompt(op, p);
+    checkRange(op, p, "n", 1, 5, true);
+    checkOneOf(op, p, "size", ["256x256", "512x512", "1024x1024"]);
+    const { response } = await this.#core.send({
+      operation: op,
+      method: "POST",
+      scope: "resource",
+      path: "images/generations:submit",
+      apiVersion: operationsVersion(this.#core.apiVersion),
+      json: wireBody(p, "dated"),
+      params,
+      options,
+    });
+    const body = await response.json() as ImageSubmitResponse;
+    if (!body.id) {
+      const location = response.headers.get("operation-location") ?? "";
+      const id = location.match(/operations\/images\/([^/?]+)/)?.[1];
+      if (id) body.id = decodeURIComponent(id);
+    }
+    return body;
+  }
+
+  /**
+   * Reads the state of a DALL-E 2 operation.
+   *
+   * @example Poll once
+   * ```ts ignore
+   * const op = await client.images.getOperation(id);
+   * console.log(op.status, op.result?.data[0].url);
+   * ```
+   */
+  async getOperation(id: string, options?: RequestOptions): Promise<ImageOperation> {
+    return (await this.#operation("images.getOperation", "GET", id, options)).json();
+  }
+
+  /**
+   * Deletes a DALL-E 2 operation and its images.
+   *
+   * @example
+   * ```ts ignore
+   * await client.images.deleteOperation(id);
+   * ```
+   */
+  async deleteOperation(id: string, options?: RequestOptions): Promise<void> {
+    const res = await this.#operation("images.deleteOperation", "DELETE", id, options);
+    await res.body?.cancel();
+  }
+
+  /**
+   * Submits a DALL-E 2 generation and polls `operation-location` until it ends, honouring
+   * `retry-after`; resolves to `{ created, data }` like {@link generate}. Abort with `signal`.
+   *
+   * @example Generate and wait
+   * ```ts ignore
+   * const res = await client.images.generateAndWait({ prompt: "a lighthouse" });
+   * console.log(res.data[0].url);
+   * ```
+   */
+  async generateAndWait(
+    params: ImageSubmitParams,
+    options: GenerateAndWaitOptions = {},
+  ): Promise<ImagesResponse> {
+    const op = "images.generateAndWait";
+    const interval = options.pollIntervalMs ?? 1_000;
+    const maxWait = options.maxWaitMs ?? 300_000;
+    const started = Date.now();
+    const { id } = await this.submit(params, options);
+    for (;;) {
+      const res = await this.#operation("images.getOperation", "GET", id, options);
+      const operation = await res.json() as ImageOperation;
+      if (operation.status === "succeeded" && operation.result) return operation.result;
+      if (["failed", "canceled", "deleted"].includes(operation.status)) {
+        const error = (operation as { error?: { code?: string; message?: string } }).error;
+        throw new AzureOpenAIError(
+          `${op}: operation ${id} ended with status ${operation.status}` +
+            (error?.message ? `: ${error.message}` : ""),
+          { code: error?.code ?? operation.status, body: operation },
+        );
+      }
+      const wait = parseRetryAfterMs(res.headers) ?? interval;
+      if (Date.now() - started + wait > maxWait) {
+        throw new AzureOpenAIError(
+          `${op}: operation ${id} still ${operation.status} after ${maxWait} ms; raise maxWaitMs ` +
+            "or poll later with getOperation()",
+          { code: "timeout", body: operation },
+        );
+      }
+      try {
+        await sleep(wait, options.signal);
+      } catch (err) {
+        throw new APIUserAbortError(`${op} was aborted while waiting for operation ${id}`, {
+          cause: err,
+        });
+      }
+    }
+  }
+
+  #operation(
+    op: string,
+    method: "GET" | "DELETE",
+    id: string,
+    options?: RequestOptions,
+  ): Promise<Response> {
+    if (typeof id !== "string" || id === "") {
+      return Promise.reject(new TypeError(`${op}: pass the operation id returned by submit()`));
+    }
+    return this.#core.send({
+      operation: op,
+      method,
+      scope: "resource",
+      path: `operations/images/${encodeURIComponent(id)}`,
+      apiVersion: operationsVersion(this.#core.apiVersion),
+      params: { id },
+      options,
+    }).then((r) => r.response);
+  }
+}
