@@ -25,6 +25,7 @@ export type {
   ChatCompletionContentPartImage,
   ChatCompletionContentPartRefusal,
   ChatCompletionContentPartText,
+  ChatCompletionDeveloperMessageParam,
   ChatCompletionFunctionCall,
   ChatCompletionFunctionMessageParam,
   ChatCompletionImageDetail,

@@ -76,6 +76,19 @@ export interface ChatCompletionSystemMessageParam {
 }
 
 /**
+ * A developer message: instructions for o1-series and newer models, replacing the
+ * system message. Not in these specs; accepted by newer API versions.
+ */
+export interface ChatCompletionDeveloperMessageParam {
+  /** Discriminator. */
+  role: "developer";
+  /** The instructions, as text or text parts. */
+  content: string | ChatCompletionContentPartText[];
+  /** Optional participant name. */
+  name?: string;
+}
+
+/**
  * A user message: text, or text and image parts.
  *
  * @example A user message with an image
@@ -140,6 +153,7 @@ export interface ChatCompletionFunctionMessageParam {
 /** Any message of a chat completions request. */
 export type ChatCompletionMessageParam =
   | ChatCompletionSystemMessageParam
+  | ChatCompletionDeveloperMessageParam
   | ChatCompletionUserMessageParam
   | ChatCompletionAssistantMessageParam
   | ChatCompletionToolMessageParam
