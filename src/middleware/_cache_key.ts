@@ -1,0 +1,95 @@
+/**
+ * Canonical JSON and stable SHA-256 cache keys, shared by `cache()` and the edge app.
+ * @module
+ */
+
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const ENCODER = new TextEncoder();
+
+/**
+ * Serialises a JSON-like value with object keys sorted at every depth, so two objects that
+ * differ only in key order serialise the same. Follows `JSON.stringify` otherwise: `undefined`
+ * members and functions are skipped, non-finite numbers become `null`, `toJSON()` is honoured.
+ * Throws a TypeError on cycles and on `bigint`.
+ *
+ * @example Key order does not matter
+ * ```ts
+ * import { canonicalJson } from "@aoai/edge";
+ * console.log(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })); // {"a":[{"c":3,"d":2}],"b":1}
+ * ```
+ */
+export function canonicalJson(value: unknown): string {
+  const out = write(value, new Set());
+  return out === undefined ? "null" : out;
+}
+
+function write(value: unknown, seen: Set<object>): string | undefined {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) ? JSON.stringify(value) : "null";
+    case "undefined":
+    case "function":
+    case "symbol":
+      return undefined;
+    case "bigint":
+      throw new TypeError("canonicalJson(): bigint values cannot be serialised; use a string");
+  }
+  const obj = value as object;
+  const toJSON = (obj as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") return write(toJSON.call(obj), seen);
+  if (seen.has(obj)) {
+    throw new TypeError("canonicalJson(): the value contains a cycle; pass plain JSON data");
+  }
+  seen.add(obj);
+  let out: string;
+  if (Array.isArray(obj)) {
+    out = "[" + obj.map((item) => write(item, seen) ?? "null").join(",") + "]";
+  } else {
+    const record = obj as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const key of Object.keys(record).sort()) {
+      const item = write(record[key], seen);
+      if (item !== undefined) parts.push(JSON.stringify(key) + ":" + item);
+    }
+    out = "{" + parts.join(",") + "}";
+  }
+  seen.delete(obj);
+  return out;
+}
+
+/**
+ * Hex SHA-256 (Web Crypto) of UTF-8 bytes.
+ *
+ * @example
+ * ```ts
+ * import { sha256Hex } from "@aoai/edge";
+ * console.log((await sha256Hex("abc")).slice(0, 8)); // "ba7816bf"
+ * ```
+ */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", ENCODER.encode(text)));
+  let hex = "";
+  for (const byte of digest) hex += HEX[byte];
+  return hex;
+}
+
+/**
+ * A stable cache key: the hex SHA-256 of the canonical JSON of `parts` (64 characters, fits
+ * Deno KV and Workers KV key limits). Put every input the cached value depends on in `parts`
+ * (namespace, operation, target, params) and never a secret.
+ *
+ * @example Same key whatever the key order of the params
+ * ```ts
+ * import { cacheKey } from "@aoai/edge";
+ * const a = await cacheKey(["ns", "embeddings", { dimensions: 256, input_type: "query" }]);
+ * const b = await cacheKey(["ns", "embeddings", { input_type: "query", dimensions: 256 }]);
+ * console.log(a === b); // true
+ * ```
+ */
+export function cacheKey(parts: readonly unknown[]): Promise<string> {
+  return sha256Hex(canonicalJson(parts));
+}
