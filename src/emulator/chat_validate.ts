@@ -1,0 +1,172 @@
+/**
+ * Request checks for chat completions, answering like the service
+ * (400 `invalid_request_error` naming `param`).
+ *
+ * @module
+ */
+
+import { invalidRequest, isRecord, missingParam } from "./_response.ts";
+import { messageText } from "./reply.ts";
+
+const ROLES = new Set(["system", "developer", "user", "assistant", "tool", "function"]);
+
+/** Checks an optional numeric field; returns a 400 Response when out of range. */
+export function checkNumber(
+  body: Record<string, unknown>,
+  name: string,
+  min: number,
+  max: number,
+  integer: boolean,
+): Response | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    return invalidRequest(
+      name,
+      `'${name}' must be ${integer ? "an integer" : "a number"}; got ${JSON.stringify(v)}.`,
+      "invalid_type",
+    );
+  }
+  if (v < min || v > max) {
+    return invalidRequest(name, `'${name}' must be between ${min} and ${max}; got ${v}.`);
+  }
+  return undefined;
+}
+
+/** Checks `stream` / `stream_options`. */
+export function checkStreamOptions(body: Record<string, unknown>): Response | undefined {
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean") {
+    return invalidRequest("stream", "'stream' must be a boolean.", "invalid_type");
+  }
+  if (body.stream_options !== undefined && body.stream_options !== null) {
+    if (body.stream !== true) {
+      return invalidRequest(
+        "stream_options",
+        "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+      );
+    }
+    if (!isRecord(body.stream_options)) {
+      return invalidRequest(
+        "stream_options",
+        "'stream_options' must be an object.",
+        "invalid_type",
+      );
+    }
+  }
+  return undefined;
+}
+
+function checkTools(body: Record<string, unknown>): Response | undefined {
+  const names = new Set<string>();
+  if (body.tools !== undefined && body.tools !== null) {
+    if (!Array.isArray(body.tools)) {
+      return invalidRequest("tools", "'tools' must be an array.", "invalid_type");
+    }
+    for (let i = 0; i < body.tools.length; i++) {
+      const t = body.tools[i];
+      if (!isRecord(t) || t.type !== "function" || !isRecord(t.function)) {
+        return invalidRequest(
+          `tools[${i}]`,
+          `'tools[${i}]' must be { type: "function", function: { name, parameters? } }.`,
+        );
+      }
+      if (typeof t.function.name !== "string" || t.function.name === "") {
+        return missingParam(`tools[${i}].function.name`);
+      }
+      names.add(t.function.name);
+    }
+  }
+  const choice = body.tool_choice;
+  if (choice === undefined || choice === null) return undefined;
+  if (names.size === 0) {
+    return invalidRequest(
+      "tool_choice",
+      "'tool_choice' is only allowed when 'tools' are specified. Add tools or remove tool_choice.",
+    );
+  }
+  if (typeof choice === "string") {
+    if (!["none", "auto", "required"].includes(choice)) {
+      return invalidRequest(
+        "tool_choice",
+        `'tool_choice' must be "none", "auto", "required" or a named function; got "${choice}".`,
+      );
+    }
+    return undefined;
+  }
+  const name = isRecord(choice) && isRecord(choice.function) ? choice.function.name : undefined;
+  if (typeof name !== "string") {
+    return invalidRequest(
+      "tool_choice",
+      `A named 'tool_choice' must be { type: "function", function: { name } }.`,
+    );
+  }
+  if (!names.has(name)) {
+    return invalidRequest(
+      "tool_choice",
+      `Invalid value for 'tool_choice': no function named '${name}' was specified in 'tools'.`,
+    );
+  }
+  return undefined;
+}
+
+function checkResponseFormat(body: Record<string, unknown>, messages: unknown[]) {
+  const f = body.response_format;
+  if (f === undefined || f === null) return undefined;
+  if (!isRecord(f) || !["text", "json_object", "json_schema"].includes(String(f.type))) {
+    return invalidRequest(
+      "response_format",
+      "'response_format.type' must be 'text', 'json_object' or 'json_schema'.",
+    );
+  }
+  if (f.type === "json_object") {
+    const mentionsJson = messages.some((m) => isRecord(m) && /json/i.test(messageText(m.content)));
+    if (!mentionsJson) {
+      return invalidRequest(
+        "messages",
+        "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+      );
+    }
+  }
+  if (f.type === "json_schema" && !isRecord(f.json_schema)) {
+    return missingParam("response_format.json_schema");
+  }
+  return undefined;
+}
+
+/** Validates a chat completions body; returns a 400 Response or undefined when valid. */
+export function validateChatBody(body: Record<string, unknown>): Response | undefined {
+  const messages = body.messages;
+  if (messages === undefined || messages === null) return missingParam("messages");
+  if (!Array.isArray(messages)) {
+    return invalidRequest("messages", "'messages' must be an array of messages.", "invalid_type");
+  }
+  if (messages.length === 0) {
+    return invalidRequest(
+      "messages",
+      "'messages' must contain at least one message ([] is too short).",
+    );
+  }
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    if (!isRecord(m) || typeof m.role !== "string" || !ROLES.has(m.role)) {
+      return invalidRequest(
+        `messages[${i}].role`,
+        `'messages[${i}].role' must be one of system, developer, user, assistant, tool, function.`,
+      );
+    }
+  }
+  return checkNumber(body, "n", 1, 128, true) ??
+    checkNumber(body, "max_tokens", 1, 1_000_000, true) ??
+    checkNumber(body, "max_completion_tokens", 1, 1_000_000, true) ??
+    checkNumber(body, "temperature", 0, 2, false) ??
+    checkNumber(body, "top_p", 0, 1, false) ??
+    checkNumber(body, "top_logprobs", 0, 20, true) ??
+    checkNumber(body, "presence_penalty", -2, 2, false) ??
+    checkNumber(body, "frequency_penalty", -2, 2, false) ??
+    checkStreamOptions(body) ??
+    checkTools(body) ??
+    checkResponseFormat(body, messages) ??
+    (body.top_logprobs !== undefined && body.top_logprobs !== null && body.logprobs !== true
+      ? invalidRequest("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.")
+      : undefined);
+}

@@ -1,0 +1,164 @@
+/**
+ * Embeddings: deterministic unit vectors derived from deployment + input text.
+ *
+ * The vector for `(deployment, text)` is drawn from a mulberry32 generator seeded by
+ * the FNV-1a hash of `deployment + "\u0000" + text` and normalised to length 1 in
+ * Float32. A request for fewer `dimensions` draws the same prefix and renormalises it,
+ * which mirrors how text-embedding-3 shortens vectors. No crypto, no allocation beyond
+ * the vector itself.
+ *
+ * @module
+ */
+
+import type { HandlerContext } from "./_context.ts";
+import { encodeBase64 } from "./_base64.ts";
+import { fnv1a, mulberry32 } from "./_hash.ts";
+import { invalidRequest, jsonResponse, missingParam } from "./_response.ts";
+import { countTokens } from "./tokens.ts";
+
+/** Most inputs one request may carry. */
+export const MAX_EMBEDDING_INPUTS = 2048;
+/** Most tokens one input may have. */
+export const MAX_EMBEDDING_INPUT_TOKENS = 8191;
+
+/** Default vector length of a model: 3072 for `*-3-large`, else 1536. */
+export function defaultDimensions(model: string): number {
+  return model.includes("3-large") ? 3072 : 1536;
+}
+
+/**
+ * The emulator's embedding of `text` for `deployment`: a Float32 unit vector.
+ *
+ * @example Predict the vector a test will receive
+ * ```ts
+ * import { embeddingVector } from "./embeddings.ts";
+ * const v = embeddingVector("text-embedding-3-small", "hello", 1536);
+ * console.log(v.length); // 1536
+ * ```
+ */
+export function embeddingVector(
+  deployment: string,
+  text: string,
+  dimensions: number,
+): Float32Array {
+  const next = mulberry32(fnv1a(text, fnv1a("\u0000", fnv1a(deployment))));
+  const out = new Float32Array(dimensions);
+  let sum = 0;
+  for (let i = 0; i < dimensions; i++) {
+    const x = next() * 2 - 1;
+    out[i] = x;
+    sum += x * x;
+  }
+  const inv = sum > 0 ? 1 / Math.sqrt(sum) : 1;
+  for (let i = 0; i < dimensions; i++) out[i] = out[i] * inv;
+  return out;
+}
+
+/** A validated input: the text used for hashing and its token count. */
+interface PreparedInput {
+  key: string;
+  tokens: number;
+}
+
+function isTokenArray(value: unknown): value is number[] {
+  return Array.isArray(value) && value.length > 0 && value.every((t) => Number.isInteger(t));
+}
+
+function prepareInputs(input: unknown): PreparedInput[] | Response {
+  const bad = () =>
+    invalidRequest(
+      "input",
+      "'$.input' is invalid. Send a non-empty string, an array of non-empty strings, an array of token ids, or an array of token id arrays.",
+    );
+  if (typeof input === "string") {
+    if (input === "") return bad();
+    return [{ key: input, tokens: countTokens(input) }];
+  }
+  if (!Array.isArray(input) || input.length === 0) return bad();
+  if (isTokenArray(input)) return [{ key: input.join(","), tokens: input.length }];
+  if (input.length > MAX_EMBEDDING_INPUTS) {
+    return invalidRequest(
+      "input",
+      `Too many inputs. The max number of inputs is ${MAX_EMBEDDING_INPUTS}. Split the request into batches of at most ${MAX_EMBEDDING_INPUTS} inputs.`,
+    );
+  }
+  const out: PreparedInput[] = [];
+  for (const item of input) {
+    if (typeof item === "string" && item !== "") out.push({ key: item, tokens: countTokens(item) });
+    else if (isTokenArray(item)) out.push({ key: item.join(","), tokens: item.length });
+    else return bad();
+  }
+  return out;
+}
+
+/** Token estimate of an embeddings body for rate limiting (0 when the body is invalid). */
+export function embeddingTokens(body: Record<string, unknown>): number {
+  const prepared = prepareInputs(body.input);
+  if (prepared instanceof Response) return 0;
+  let total = 0;
+  for (const p of prepared) total += p.tokens;
+  return total;
+}
+
+function toBase64(vector: Float32Array): string {
+  const bytes = new Uint8Array(vector.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < vector.length; i++) view.setFloat32(i * 4, vector[i], true);
+  return encodeBase64(bytes);
+}
+
+/** Handles `POST …/embeddings`. */
+export function handleEmbeddings(ctx: HandlerContext, body: Record<string, unknown>): Response {
+  if (body.input === undefined || body.input === null) return missingParam("input");
+  const prepared = prepareInputs(body.input);
+  if (prepared instanceof Response) return prepared;
+  const maxDims = defaultDimensions(ctx.deployment.model);
+  let dims = maxDims;
+  if (body.dimensions !== undefined && body.dimensions !== null) {
+    if (!ctx.deployment.model.includes("embedding-3")) {
+      return invalidRequest(
+        "dimensions",
+        `This model does not support specifying dimensions. Remove 'dimensions' or use a text-embedding-3 deployment (this one runs ${ctx.deployment.model}).`,
+      );
+    }
+    const d = body.dimensions;
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 1 || d > maxDims) {
+      return invalidRequest(
+        "dimensions",
+        `'dimensions' must be an integer between 1 and ${maxDims} for ${ctx.deployment.model}.`,
+      );
+    }
+    dims = d;
+  }
+  const format = body.encoding_format ?? "float";
+  if (format !== "float" && format !== "base64") {
+    return invalidRequest("encoding_format", "'encoding_format' must be 'float' or 'base64'.");
+  }
+  let tokens = 0;
+  for (const p of prepared) {
+    if (p.tokens > MAX_EMBEDDING_INPUT_TOKENS) {
+      return invalidRequest(
+        "input",
+        `This model's maximum context length is ${
+          MAX_EMBEDDING_INPUT_TOKENS + 1
+        } tokens, however you requested ${p.tokens} tokens in one input. Shorten that input.`,
+        "context_length_exceeded",
+      );
+    }
+    tokens += p.tokens;
+  }
+  const data = prepared.map((p, index) => {
+    const vector = embeddingVector(ctx.deployment.name, p.key, dims);
+    return {
+      object: "embedding",
+      index,
+      embedding: format === "base64" ? toBase64(vector) : Array.from(vector),
+    };
+  });
+  return jsonResponse({
+    object: "list",
+    data,
+    model: ctx.deployment.model,
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  });
+}

@@ -1,0 +1,355 @@
+/**
+ * `createEmulator()`: a local Azure OpenAI look-alike behind one `fetch(request)`.
+ *
+ * @module
+ */
+
+import type { EmulatorStats, HandlerContext, ResolvedDeployment } from "./_context.ts";
+import { randomUuid } from "./_hash.ts";
+import {
+  ACCESS_DENIED_MESSAGE,
+  BEARER_DENIED_MESSAGE,
+  invalidRequest,
+  jsonResponse,
+  missingParam,
+  readJsonObject,
+  resourceNotFound,
+  serviceError,
+} from "./_response.ts";
+import { FaultState } from "./faults.ts";
+import {
+  type EmulatorDeployment,
+  type EmulatorFaults,
+  type EmulatorOptions,
+  type NormalizedOptions,
+  normalizeOptions,
+} from "./options.ts";
+import { type Operation, OPERATIONS } from "./operations.ts";
+import { rateLimitedResponse, RateLimiter } from "./rate_limit.ts";
+
+/** One entry of `emulator.log` (secrets redacted). */
+export interface EmulatorLogEntry {
+  method: string;
+  /** Path and query of the request URL. */
+  path: string;
+  status: number;
+  requestId: string;
+  /** `api-key`, `bearer` or `none`: how the request authenticated. */
+  auth: "api-key" | "bearer" | "none";
+  deployment?: string;
+  operation?: string;
+  /** Request headers; `api-key` and `authorization` values are replaced by `[redacted]`. */
+  headers: Record<string, string>;
+}
+
+/** The emulator: a `fetch` function plus inspection and control helpers. */
+export interface Emulator {
+  /** Serves one request. Also usable as an injected `fetch` (`(input, init?)`). */
+  fetch(input: Request | URL | string, init?: RequestInit): Promise<Response>;
+  /** The first accepted key. */
+  readonly apiKey: string;
+  /** All accepted keys. */
+  readonly apiKeys: readonly string[];
+  /** The configured deployments with their kinds. */
+  readonly deployments: readonly Required<EmulatorDeployment>[];
+  /** Live counters (requests, streams started/completed/cancelled/dropped, 429s). */
+  readonly stats: Readonly<EmulatorStats>;
+  /** The last 200 requests, newest last, secrets redacted. */
+  readonly log: readonly EmulatorLogEntry[];
+  /** Makes the next `count` requests fail with `status` (default 500). */
+  failNext(count: number, status?: number): void;
+  /** Replaces the fault settings. */
+  setFaults(faults: EmulatorFaults): void;
+  /** Clears rate-limit windows, image operations, the log and the counters. */
+  reset(): void;
+}
+
+const LOG_SIZE = 200;
+const V1_VERSIONS = new Set(["preview", "latest", "v1"]);
+
+function authOf(request: Request): { kind: "api-key" | "bearer" | "none"; value: string } {
+  const key = request.headers.get("api-key");
+  if (key !== null) return { kind: "api-key", value: key.trim() };
+  const auth = request.headers.get("authorization");
+  if (auth !== null) {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    return { kind: "bearer", value: m ? m[1].trim() : "" };
+  }
+  return { kind: "none", value: "" };
+}
+
+function redactedHeaders(request: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    out[name] = name === "api-key" || name === "authorization" ? "[redacted]" : value;
+  });
+  return out;
+}
+
+function checkApiVersion(url: URL, options: NormalizedOptions): string | Response {
+  const version = url.searchParams.get("api-version");
+  if (version === null || version === "") {
+    return serviceError(
+      400,
+      "BadRequest",
+      "Missing required query parameter 'api-version'. Add ?api-version=2024-10-21 (or another supported version) to the URL.",
+      { param: "api-version" },
+    );
+  }
+  if (!options.apiVersions.has(version)) {
+    return serviceError(
+      400,
+      "BadRequest",
+      `API version not supported: '${version}'. Use a supported version such as 2024-10-21 or 2024-12-01-preview.`,
+      { param: "api-version" },
+    );
+  }
+  return version;
+}
+
+function deploymentNotFound(): Response {
+  return serviceError(
+    404,
+    "DeploymentNotFound",
+    "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
+  );
+}
+
+function operationNotSupported(op: Operation, deployment: ResolvedDeployment): Response {
+  return serviceError(
+    400,
+    "OperationNotSupported",
+    `The ${op.label} operation does not work with the specified model, ${deployment.model}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`,
+  );
+}
+
+/**
+ * Creates an emulator. Serve it with `Deno.serve((req) => emulator.fetch(req))`, or pass
+ * `emulator.fetch` as a client's injected `fetch`.
+ *
+ * @example Call the emulator without a server
+ * ```ts
+ * import { createEmulator } from "./emulator.ts";
+ * const emulator = createEmulator();
+ * const res = await emulator.fetch(
+ *   new Request("http://emulator/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21", {
+ *     method: "POST",
+ *     headers: { "api-key": emulator.apiKey, "content-type": "application/json" },
+ *     body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+ *   }),
+ * );
+ * console.log((await res.json()).choices[0].message.content); // "You said: hi"
+ * ```
+ */
+export function createEmulator(options?: EmulatorOptions): Emulator {
+  const opts = normalizeOptions(options);
+  const stats: EmulatorStats = {
+    requests: 0,
+    streamsStarted: 0,
+    streamsCompleted: 0,
+    cancelledStreams: 0,
+    droppedStreams: 0,
+    rateLimited: 0,
+  };
+  const log: EmulatorLogEntry[] = [];
+  const limiter = new RateLimiter(opts.rateLimits, opts.now);
+  const faults = new FaultState(opts.faults);
+  opts.faults = faults.faults;
+
+  async function handleOperation(
+    request: Request,
+    url: URL,
+    requestId: string,
+    op: Operation,
+    apiVersion: string,
+    pathDeployment: string | undefined,
+    entry: EmulatorLogEntry,
+  ): Promise<Response> {
+    let deployment: ResolvedDeployment | undefined;
+    if (pathDeployment !== undefined) {
+      deployment = opts.deployments.get(pathDeployment);
+      if (!deployment) return deploymentNotFound();
+      entry.deployment = deployment.name;
+      if (deployment.kind !== op.kind) return operationNotSupported(op, deployment);
+    }
+    const injected = faults.check(opts.random);
+    if (injected) return injected;
+    let body: Record<string, unknown> | FormData;
+    if (op.body === "form") {
+      const contentType = request.headers.get("content-type") ?? "";
+      if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
+        return invalidRequest(
+          "file",
+          "This operation takes multipart/form-data with a 'file' field; send the audio as a form upload.",
+          "invalid_content_type",
+        );
+      }
+      const tooLarge = op.checkSize?.(request);
+      if (tooLarge) return tooLarge;
+      try {
+        body = await request.formData();
+      } catch {
+        return invalidRequest(
+          "file",
+          "Could not parse the multipart/form-data body.",
+          "invalid_body",
+        );
+      }
+    } else {
+      const parsed = await readJsonObject(request);
+      if (parsed instanceof Response) return parsed;
+      body = parsed;
+    }
+    if (!deployment) {
+      const model = body instanceof FormData ? body.get("model") : body.model;
+      if (typeof model !== "string" || model === "") return missingParam("model");
+      deployment = opts.deployments.get(model);
+      if (!deployment) return deploymentNotFound();
+      entry.deployment = deployment.name;
+      if (deployment.kind !== op.kind) return operationNotSupported(op, deployment);
+    }
+    const ctx: HandlerContext = {
+      request,
+      url,
+      requestId,
+      apiVersion,
+      deployment,
+      options: opts,
+      stats,
+      created: Math.floor(opts.now() / 1000),
+    };
+    let limitHeaders: Record<string, string> = {};
+    if (limiter.enabled) {
+      const tokens = body instanceof FormData ? 0 : op.tokens(body);
+      const decision = limiter.take(deployment.name, tokens);
+      if (!decision.ok) {
+        stats.rateLimited++;
+        return rateLimitedResponse(decision, op.label, apiVersion);
+      }
+      limitHeaders = decision.headers;
+    }
+    const response = await op.handle(ctx, body);
+    for (const [k, v] of Object.entries(limitHeaders)) response.headers.set(k, v);
+    return response;
+  }
+
+  function route(
+    request: Request,
+    requestId: string,
+    entry: EmulatorLogEntry,
+  ): Response | Promise<Response> {
+    const url = new URL(request.url);
+    const path = url.pathname.replace(/\/+$/, "");
+    if (!path.startsWith("/openai/")) return resourceNotFound();
+    const auth = authOf(request);
+    entry.auth = auth.kind;
+    if (auth.kind === "none" || !opts.apiKeys.includes(auth.value)) {
+      return serviceError(
+        401,
+        "401",
+        auth.kind === "bearer" ? BEARER_DENIED_MESSAGE : ACCESS_DENIED_MESSAGE,
+      );
+    }
+    const deploymentMatch = /^\/openai\/deployments\/([^/]+)\/(.+)$/.exec(path);
+    if (deploymentMatch) {
+      const op = OPERATIONS[deploymentMatch[2]];
+      if (!op) return resourceNotFound();
+      entry.operation = op.label;
+      if (request.method !== "POST") return resourceNotFound();
+      const version = checkApiVersion(url, opts);
+      if (version instanceof Response) return version;
+      return handleOperation(
+        request,
+        url,
+        requestId,
+        op,
+        version,
+        decodeURIComponent(deploymentMatch[1]),
+        entry,
+      );
+    }
+    if (path.startsWith("/openai/v1/")) {
+      const rest = path.slice("/openai/v1/".length);
+      const v = url.searchParams.get("api-version");
+      if (v !== null && !V1_VERSIONS.has(v)) {
+        return serviceError(
+          400,
+          "BadRequest",
+          `API version not supported on /openai/v1/: '${v}'. Omit api-version or use 'preview'.`,
+          { param: "api-version" },
+        );
+      }
+      if (rest === "models" && request.method === "GET") {
+        return jsonResponse({
+          object: "list",
+          data: [...opts.deployments.values()].map((d) => ({
+            id: d.name,
+            object: "model",
+            created: 0,
+            owned_by: "emulator",
+          })),
+        });
+      }
+      const op = OPERATIONS[rest];
+      if (!op || request.method !== "POST") return resourceNotFound();
+      entry.operation = op.label;
+      return handleOperation(request, url, requestId, op, "v1", undefined, entry);
+    }
+    return resourceNotFound();
+  }
+
+  async function serve(input: Request | URL | string, init?: RequestInit): Promise<Response> {
+    const request = input instanceof Request && init === undefined
+      ? input
+      : new Request(input, init);
+    stats.requests++;
+    const requestId = randomUuid(opts.random);
+    const url = new URL(request.url);
+    const entry: EmulatorLogEntry = {
+      method: request.method,
+      path: url.pathname + url.search,
+      status: 0,
+      requestId,
+      auth: "none",
+      headers: redactedHeaders(request),
+    };
+    const latency = faults.faults.latencyMs ?? 0;
+    if (latency > 0) await opts.sleep(latency);
+    let response: Response;
+    try {
+      response = await route(request, requestId, entry);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      response = serviceError(500, "InternalServerError", `Emulator bug: ${message}`);
+    }
+    response.headers.set("apim-request-id", requestId);
+    response.headers.set("x-request-id", requestId);
+    const clientId = request.headers.get("x-ms-client-request-id");
+    if (clientId !== null) response.headers.set("x-ms-client-request-id", clientId);
+    entry.status = response.status;
+    log.push(entry);
+    if (log.length > LOG_SIZE) log.shift();
+    return response;
+  }
+
+  return {
+    fetch: serve,
+    apiKey: opts.apiKeys[0],
+    apiKeys: [...opts.apiKeys],
+    deployments: [...opts.deployments.values()].map((d) => ({ ...d })),
+    stats,
+    log,
+    failNext(count: number, status = 500): void {
+      faults.failNext(count, status);
+    },
+    setFaults(next: EmulatorFaults): void {
+      faults.set(next);
+      opts.faults = faults.faults;
+    },
+    reset(): void {
+      limiter.reset();
+      log.length = 0;
+      for (const key of Object.keys(stats) as (keyof EmulatorStats)[]) stats[key] = 0;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * A local Azure OpenAI look-alike: `createEmulator()` returns an object whose
+ * `fetch(request)` answers like the service (deployment and v1 paths, api-version,
+ * api-key/bearer auth, spec-shaped bodies, SSE streaming, content filters, rate
+ * limits and injectable faults).
+ *
+ * @example Serve the emulator with Deno
+ * ```ts
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator({ apiKeys: ["test-key"] });
+ * const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, (req) => emulator.fetch(req));
+ * await server.shutdown();
+ * ```
+ *
+ * @module
+ */
+
+export { createEmulator } from "./emulator.ts";
+export type { Emulator, EmulatorLogEntry } from "./emulator.ts";
+export type { EmulatorStats } from "./_context.ts";
+export { DEFAULT_DEPLOYMENTS, kindOfModel, KNOWN_API_VERSIONS } from "./options.ts";
+export type {
+  DeploymentKind,
+  EmulatorDeployment,
+  EmulatorFaults,
+  EmulatorOptions,
+  EmulatorRateLimits,
+  EmulatorScript,
+  EmulatorTranscript,
+  ScriptReply,
+  ScriptRequest,
+  ScriptToolCall,
+} from "./options.ts";
+export { countTokens, tokenize } from "./tokens.ts";
+export { defaultDimensions, embeddingVector } from "./embeddings.ts";
+export { sampleFromSchema } from "./json_sample.ts";
+export { DROPPED_STREAM_MESSAGE } from "./sse_stream.ts";

@@ -1,0 +1,53 @@
+/**
+ * The table of deployment operations: path suffix → kind, label, body type, handler.
+ *
+ * @module
+ */
+
+import type { HandlerContext } from "./_context.ts";
+import { chatTokenEstimate, handleChat } from "./chat.ts";
+import { embeddingTokens, handleEmbeddings } from "./embeddings.ts";
+import type { DeploymentKind } from "./options.ts";
+
+/** One operation the emulator serves. */
+export interface Operation {
+  /** The deployment kind that supports it. */
+  kind: DeploymentKind;
+  /** Name used in service messages, e.g. `ChatCompletions_Create`. */
+  label: string;
+  /** `json` bodies are parsed as objects; `form` bodies as multipart. */
+  body: "json" | "form";
+  /** Token estimate for rate limiting. */
+  tokens: (body: Record<string, unknown>) => number;
+  /** Optional early size check (before the body is read). */
+  checkSize?: (request: Request) => Response | undefined;
+  /** Produces the response. */
+  handle: (ctx: HandlerContext, body: Record<string, unknown> | FormData) => Promise<Response>;
+}
+
+function json(
+  fn: (ctx: HandlerContext, body: Record<string, unknown>) => Response | Promise<Response>,
+): Operation["handle"] {
+  return (ctx, body) => {
+    if (body instanceof FormData) throw new TypeError("expected a JSON body");
+    return Promise.resolve(fn(ctx, body));
+  };
+}
+
+/** Operations by path suffix (after `/deployments/{d}/` or `/v1/`). */
+export const OPERATIONS: Record<string, Operation> = {
+  "chat/completions": {
+    kind: "chat",
+    label: "ChatCompletions_Create",
+    body: "json",
+    tokens: chatTokenEstimate,
+    handle: json(handleChat),
+  },
+  "embeddings": {
+    kind: "embeddings",
+    label: "Embeddings_Create",
+    body: "json",
+    tokens: embeddingTokens,
+    handle: json(handleEmbeddings),
+  },
+};

@@ -1,0 +1,264 @@
+/**
+ * Options of {@link createEmulator} and their normalisation.
+ *
+ * @module
+ */
+
+/** What a deployment can do; derived from its `model` unless given. */
+export type DeploymentKind =
+  | "chat"
+  | "completions"
+  | "embeddings"
+  | "images"
+  | "transcription"
+  | "speech";
+
+/** One emulated deployment: `name` is the path segment, `model` the underlying model. */
+export interface EmulatorDeployment {
+  /** Deployment name, as in `/openai/deployments/{name}/…` or body `model` on v1 paths. */
+  name: string;
+  /** Model name, e.g. `gpt-4o`, `text-embedding-3-large`, `dall-e-3`, `whisper`, `tts-1`. */
+  model: string;
+  /** Overrides the kind derived from `model`. */
+  kind?: DeploymentKind;
+}
+
+/** A tool call the chat script asks for. */
+export interface ScriptToolCall {
+  /** Function name; must be one of the request's tools. */
+  name: string;
+  /** Arguments as a JSON string or a value to serialise. */
+  arguments?: string | Record<string, unknown>;
+}
+
+/** What a script answers for one chat or completions request. */
+export interface ScriptReply {
+  /** Reply text (chat `message.content`, completions `text`). */
+  content?: string;
+  /** Tool calls to return (chat only); used when the request passes `tools`. */
+  toolCalls?: ScriptToolCall[];
+  /** Forces a finish reason (`stop`, `length`, `tool_calls`, `content_filter`). */
+  finishReason?: "stop" | "length" | "tool_calls" | "content_filter" | "function_call";
+}
+
+/** What a script receives. */
+export interface ScriptRequest {
+  /** `chat` for chat completions, `completions` for legacy completions. */
+  operation: "chat" | "completions";
+  /** The deployment name the request addressed. */
+  deployment: string;
+  /** The deployment's model. */
+  model: string;
+  /** The parsed JSON request body. */
+  body: Record<string, unknown>;
+  /** Text of the last `user` message (chat) or the prompt (completions, one per call). */
+  lastUserText: string;
+}
+
+/** A user-supplied reply generator. */
+export type EmulatorScript = (request: ScriptRequest) => ScriptReply | Promise<ScriptReply>;
+
+/** Per-deployment limits (applied to every deployment separately). */
+export interface EmulatorRateLimits {
+  /** Requests accepted per sliding 60 s window. */
+  requestsPerMinute?: number;
+  /** Tokens (prompt + `max_tokens`) accepted per sliding 60 s window. */
+  tokensPerMinute?: number;
+}
+
+/** Injected failures. */
+export interface EmulatorFaults {
+  /** Delay before every response, in ms. */
+  latencyMs?: number;
+  /** Probability in [0, 1] that a request fails with `errorStatus` (uses `random`). */
+  errorRate?: number;
+  /** Status for `errorRate` failures: 500 (default) or 503 (or any 4xx/5xx). */
+  errorStatus?: number;
+  /** Streams error out (connection drop) after this many SSE events. */
+  dropStreamAfterChunks?: number;
+  /** The SSE event with this 0-based index carries malformed JSON. */
+  malformedChunkAt?: number;
+  /** The next `count` requests fail with `status` (default 500). */
+  failNext?: { count: number; status?: number };
+  /** `retry-after-ms` of injected 429/503 failures (default 1000). */
+  retryAfterMs?: number;
+}
+
+/** A transcript generator for audio uploads. */
+export type EmulatorTranscript =
+  | string
+  | ((
+    file: { name: string; size: number; type: string; task: "transcribe" | "translate" },
+  ) => string);
+
+/** Options of {@link createEmulator}; every field is optional. */
+export interface EmulatorOptions {
+  /** Accepted keys (`api-key` header or `Authorization: Bearer`). Default: one random key. */
+  apiKeys?: string[];
+  /** Deployments. Default: gpt-4o, gpt-35-turbo-instruct, text-embedding-3-small, dall-e-3, whisper, tts. */
+  deployments?: EmulatorDeployment[];
+  /** Extra accepted `api-version` values besides the built-in list. */
+  apiVersions?: string[];
+  /** Reply generator for chat and completions; default echoes the last user text. */
+  script?: EmulatorScript;
+  /** Content tokens per streamed chunk (default 1). */
+  chunkSize?: number;
+  /** Delay before each streamed chunk in ms (default 0). */
+  chunkDelayMs?: number;
+  /** A prompt containing this word gets a 400 `content_filter` (default `__content_filter__`). */
+  contentFilterTrigger?: string;
+  /** A reply containing this word is cut with `finish_reason: "content_filter"` (default `__filter_output__`). */
+  contentFilterOutputTrigger?: string;
+  /** Which error field names the 400 `content_filter` error uses (default `both`). */
+  contentFilterErrorShape?: "service" | "spec" | "both";
+  /** Rate limits per deployment. */
+  rateLimits?: EmulatorRateLimits;
+  /** Fault injection. */
+  faults?: EmulatorFaults;
+  /** `retry-after` seconds on non-final DALL-E 2 operation polls (default 1). */
+  operationRetryAfter?: number;
+  /** Non-final polls before an image operation succeeds (default 2: notRunning, running). */
+  operationPolls?: number;
+  /** Audio transcript (default derived from file name and size). */
+  transcript?: EmulatorTranscript;
+  /** Clock in ms since the epoch (default `Date.now`). */
+  now?: () => number;
+  /** Random source in [0, 1) for ids, keys of faults (default `Math.random`). */
+  random?: () => number;
+  /** Sleep used for latency and chunk delays (default `setTimeout`). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Called when a client cancels a streaming response. */
+  onStreamCancel?: (info: { requestId: string; deployment: string }) => void;
+}
+
+/** Options after defaults are applied. */
+export interface NormalizedOptions {
+  apiKeys: string[];
+  deployments: Map<string, { name: string; model: string; kind: DeploymentKind }>;
+  apiVersions: Set<string>;
+  script?: EmulatorScript;
+  chunkSize: number;
+  chunkDelayMs: number;
+  contentFilterTrigger: string;
+  contentFilterOutputTrigger: string;
+  contentFilterErrorShape: "service" | "spec" | "both";
+  rateLimits: EmulatorRateLimits;
+  faults: EmulatorFaults;
+  operationRetryAfter: number;
+  operationPolls: number;
+  transcript?: EmulatorTranscript;
+  now: () => number;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+  onStreamCancel?: (info: { requestId: string; deployment: string }) => void;
+}
+
+/** The deployments used when `options.deployments` is absent. */
+export const DEFAULT_DEPLOYMENTS: readonly EmulatorDeployment[] = [
+  { name: "gpt-4o", model: "gpt-4o" },
+  { name: "gpt-35-turbo-instruct", model: "gpt-35-turbo-instruct" },
+  { name: "text-embedding-3-small", model: "text-embedding-3-small" },
+  { name: "dall-e-3", model: "dall-e-3" },
+  { name: "whisper", model: "whisper" },
+  { name: "tts", model: "tts" },
+];
+
+/**
+ * The `api-version` values the emulator accepts on deployment paths.
+ * Later GA and preview versions can be added with `options.apiVersions`.
+ */
+export const KNOWN_API_VERSIONS: readonly string[] = [
+  "2022-12-01",
+  "2023-03-15-preview",
+  "2023-05-15",
+  "2023-06-01-preview",
+  "2023-07-01-preview",
+  "2023-08-01-preview",
+  "2023-09-01-preview",
+  "2023-10-01-preview",
+  "2023-12-01-preview",
+  "2024-02-01",
+  "2024-02-15-preview",
+  "2024-03-01-preview",
+  "2024-04-01-preview",
+  "2024-05-01-preview",
+  "2024-06-01",
+  "2024-07-01-preview",
+  "2024-08-01-preview",
+  "2024-09-01-preview",
+  "2024-10-01-preview",
+  "2024-10-21",
+  "2024-12-01-preview",
+  "2025-01-01-preview",
+  "2025-02-01-preview",
+  "2025-03-01-preview",
+  "2025-04-01-preview",
+];
+
+/** Derives what a model does from its name. */
+export function kindOfModel(model: string): DeploymentKind {
+  const m = model.toLowerCase();
+  if (m.includes("embedding")) return "embeddings";
+  if (m.startsWith("dall-e") || m.startsWith("gpt-image")) return "images";
+  if (m.startsWith("whisper") || m.includes("transcribe")) return "transcription";
+  if (m.startsWith("tts")) return "speech";
+  if (m.includes("instruct") || m.startsWith("davinci") || m.startsWith("babbage")) {
+    return "completions";
+  }
+  return "chat";
+}
+
+function randomKey(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new TypeError(`createEmulator(): options.${name} must be a number >= 0, got ${value}`);
+  }
+  return value;
+}
+
+/** Applies defaults and checks option values; throws a TypeError naming the bad option. */
+export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptions {
+  const apiKeys = options.apiKeys ?? [randomKey()];
+  if (apiKeys.length === 0 || apiKeys.some((k) => typeof k !== "string" || k === "")) {
+    throw new TypeError("createEmulator(): options.apiKeys must list at least one non-empty key");
+  }
+  const deployments = new Map<string, { name: string; model: string; kind: DeploymentKind }>();
+  for (const d of options.deployments ?? DEFAULT_DEPLOYMENTS) {
+    if (!d.name || !d.model) {
+      throw new TypeError("createEmulator(): each deployment needs a non-empty name and model");
+    }
+    deployments.set(d.name, { name: d.name, model: d.model, kind: d.kind ?? kindOfModel(d.model) });
+  }
+  const chunkSize = nonNegative("chunkSize", options.chunkSize, 1);
+  if (chunkSize < 1) throw new TypeError("createEmulator(): options.chunkSize must be >= 1");
+  return {
+    apiKeys,
+    deployments,
+    apiVersions: new Set([...KNOWN_API_VERSIONS, ...(options.apiVersions ?? [])]),
+    script: options.script,
+    chunkSize: Math.floor(chunkSize),
+    chunkDelayMs: nonNegative("chunkDelayMs", options.chunkDelayMs, 0),
+    contentFilterTrigger: options.contentFilterTrigger ?? "__content_filter__",
+    contentFilterOutputTrigger: options.contentFilterOutputTrigger ?? "__filter_output__",
+    contentFilterErrorShape: options.contentFilterErrorShape ?? "both",
+    rateLimits: { ...options.rateLimits },
+    faults: { ...options.faults },
+    operationRetryAfter: nonNegative("operationRetryAfter", options.operationRetryAfter, 1),
+    operationPolls: Math.floor(nonNegative("operationPolls", options.operationPolls, 2)),
+    transcript: options.transcript,
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    sleep: options.sleep ?? defaultSleep,
+    onStreamCancel: options.onStreamCancel,
+  };
+}

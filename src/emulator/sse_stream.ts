@@ -1,0 +1,67 @@
+/**
+ * The emulator's SSE body: one `data: {json}\n\n` event per pull, then `data: [DONE]`.
+ * Pull-based so a slow or gone client stops generation; cancellation is counted.
+ * Applies the stream faults (chunk delay, malformed chunk, connection drop).
+ *
+ * @module
+ */
+
+import type { HandlerContext } from "./_context.ts";
+
+const encoder = new TextEncoder();
+
+/** The message a dropped stream errors with. */
+export const DROPPED_STREAM_MESSAGE =
+  "emulator: connection dropped mid-stream (faults.dropStreamAfterChunks)";
+
+/**
+ * A `text/event-stream` Response sending `events` (JSON-serialised lazily) and `[DONE]`.
+ * `events` may be a generator so long replies are built as the client reads.
+ */
+export function sseResponse(ctx: HandlerContext, events: Iterable<unknown>): Response {
+  const { options, stats } = ctx;
+  const faults = options.faults;
+  const iterator = events[Symbol.iterator]();
+  let index = 0;
+  let finished = false;
+  stats.streamsStarted++;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (finished) return;
+      if (options.chunkDelayMs > 0) await options.sleep(options.chunkDelayMs);
+      if (finished) return;
+      if (faults.dropStreamAfterChunks !== undefined && index >= faults.dropStreamAfterChunks) {
+        finished = true;
+        stats.droppedStreams++;
+        controller.error(new Error(DROPPED_STREAM_MESSAGE));
+        return;
+      }
+      const next = iterator.next();
+      if (next.done) {
+        finished = true;
+        controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+        controller.close();
+        stats.streamsCompleted++;
+        return;
+      }
+      const text = faults.malformedChunkAt === index
+        ? `data: {"id":"${ctx.requestId}","choices":[{"delta":{"content":"\n\n`
+        : `data: ${JSON.stringify(next.value)}\n\n`;
+      index++;
+      controller.enqueue(encoder.encode(text));
+    },
+    cancel() {
+      if (finished) return;
+      finished = true;
+      stats.cancelledStreams++;
+      options.onStreamCancel?.({ requestId: ctx.requestId, deployment: ctx.deployment.name });
+    },
+  }, { highWaterMark: 0 });
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+    },
+  });
+}
