@@ -1,0 +1,57 @@
+/**
+ * Synthetic Azure OpenAI chat stream used by the SSE benches and the memory script.
+ *
+ * @module
+ */
+
+const FILTER =
+  `{"hate":{"filtered":false,"severity":"safe"},"self_harm":{"filtered":false,"severity":"safe"},` +
+  `"sexual":{"filtered":false,"severity":"safe"},"violence":{"filtered":false,"severity":"safe"}}`;
+
+const WORDS = [
+  " the",
+  " quick",
+  " brown",
+  " fox",
+  " jumps",
+  " over",
+  " lazy",
+  " dog",
+  "é",
+  " 日本",
+];
+
+/** One realistic Azure chat chunk line (`data: {...}\n\n`) for event number `i`. */
+export function chatEventText(i: number): string {
+  const word = JSON.stringify(WORDS[i % WORDS.length]);
+  return `data: {"choices":[{"content_filter_results":${FILTER},"delta":{"content":${word}},` +
+    `"finish_reason":null,"index":0,"logprobs":null}],"created":1727000000,` +
+    `"id":"chatcmpl-A9xKxR0YpQkCkq3vqZ1c8Yv3uXyZ","model":"gpt-4o-2024-08-06",` +
+    `"object":"chat.completion.chunk","system_fingerprint":"fp_5b26d85e12"}\n\n`;
+}
+
+/** The whole synthetic stream (`events` chunks then `data: [DONE]`) as bytes. */
+export function chatStreamBytes(events: number): Uint8Array {
+  const parts: string[] = [];
+  for (let i = 0; i < events; i++) parts.push(chatEventText(i));
+  parts.push("data: [DONE]\n\n");
+  return new TextEncoder().encode(parts.join(""));
+}
+
+/** Cuts `bytes` into views of `size` bytes (the last one may be shorter). */
+export function cut(bytes: Uint8Array, size: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size));
+  return out;
+}
+
+/** A `ReadableStream` that yields the given chunks one per pull. */
+export function streamOf<T>(chunks: readonly T[]): ReadableStream<T> {
+  let i = 0;
+  return new ReadableStream<T>({
+    pull(controller): void {
+      if (i < chunks.length) controller.enqueue(chunks[i++]);
+      else controller.close();
+    },
+  }, { highWaterMark: 0 });
+}

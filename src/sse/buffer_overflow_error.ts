@@ -1,0 +1,39 @@
+/**
+ * Thrown (and used to error the stream) when a single line or the data of a single
+ * event in a `text/event-stream` body is larger than the parser's `maxBufferSize`.
+ *
+ * It protects against a hostile or broken upstream that never sends a line break.
+ *
+ * @example Catching an oversized event
+ * ```ts
+ * import { ServerSentEventParserStream, SseBufferOverflowError } from "./mod.ts";
+ *
+ * const body = new Response("data: " + "x".repeat(100) + "\n\n").body!;
+ * const events = body.pipeThrough(new ServerSentEventParserStream({ maxBufferSize: 64 }));
+ * try {
+ *   for await (const event of events) console.log(event.data);
+ * } catch (error) {
+ *   console.log(error instanceof SseBufferOverflowError); // true
+ * }
+ * ```
+ */
+export class SseBufferOverflowError extends Error {
+  /** The limit, in bytes, that was exceeded. */
+  readonly maxBufferSize: number;
+
+  /**
+   * Creates the error for a buffer that outgrew `maxBufferSize`.
+   *
+   * @param maxBufferSize The limit, in bytes, that was exceeded.
+   * @param what Which buffer overflowed: a single line or the data of one event.
+   */
+  constructor(maxBufferSize: number, what: "line" | "event data") {
+    super(
+      `Server-sent event stream: a single ${what} is larger than maxBufferSize ` +
+        `(${maxBufferSize} bytes). The upstream sent an oversized or unterminated event; ` +
+        "if events this large are expected, raise the `maxBufferSize` option.",
+    );
+    this.name = "SseBufferOverflowError";
+    this.maxBufferSize = maxBufferSize;
+  }
+}

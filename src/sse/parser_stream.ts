@@ -1,0 +1,46 @@
+import { ServerSentEventParser, type ServerSentEventParserOptions } from "./parser.ts";
+import type { ServerSentEvent } from "./server_sent_event.ts";
+
+/**
+ * A `TransformStream` from the bytes of a `text/event-stream` body to
+ * {@linkcode ServerSentEvent}s, following the WHATWG HTML event stream rules (see
+ * {@linkcode ServerSentEventParser}). All events completed by one input chunk are
+ * enqueued during that chunk's `transform` call.
+ *
+ * A line, or the data of one event, larger than `maxBufferSize` (default 16 MiB)
+ * errors the stream with `SseBufferOverflowError`. An unterminated final block is not
+ * dispatched when the input ends.
+ *
+ * @example Parsing a fetch response body
+ * ```ts
+ * import { ServerSentEventParserStream } from "./mod.ts";
+ *
+ * const response = new Response("event: greeting\ndata: hello\n\ndata: [DONE]\n\n");
+ * const events = response.body!.pipeThrough(new ServerSentEventParserStream());
+ * for await (const event of events) {
+ *   console.log(event.event, event.data); // "greeting hello", then "message [DONE]"
+ * }
+ * ```
+ */
+export class ServerSentEventParserStream extends TransformStream<Uint8Array, ServerSentEvent> {
+  /**
+   * Creates the stream; one instance parses one body.
+   *
+   * @param options See {@linkcode ServerSentEventParserOptions}.
+   */
+  constructor(options: ServerSentEventParserOptions = {}) {
+    let controller!: TransformStreamDefaultController<ServerSentEvent>;
+    const parser = new ServerSentEventParser((event) => controller.enqueue(event), options);
+    super({
+      start(c): void {
+        controller = c;
+      },
+      transform(chunk): void {
+        parser.feed(chunk);
+      },
+      flush(): void {
+        parser.reset();
+      },
+    });
+  }
+}
