@@ -1,0 +1,210 @@
+import type { CacheSetOptions, CacheStore } from "../../src/cache/types.ts";
+
+/** Bytes stored inline in the record entry, or per chunk entry (Deno KV caps values at 64 KiB). */
+const CHUNK_BYTES = 60 * 1024;
+/** Deno KV caps `getMany` at 10 keys per call. */
+const GET_MANY_LIMIT = 10;
+/** Deno KV caps keys at 2 KiB; leave room for the prefix parts and the tuple encoding. */
+const MAX_KEY_BYTES = 1800;
+const DEFAULT_MAX_VALUE_BYTES = 8 * 1024 * 1024;
+const encoder = new TextEncoder();
+
+/** Options of {@link DenoKvCache}. */
+export interface DenoKvCacheOptions {
+  /** Key prefix under which every entry lives (default `["aoai-cache"]`). */
+  prefix?: readonly (string | number)[];
+  /**
+   * Largest value accepted, in bytes (default 8 MiB). Values over 60 KiB are split into chunks
+   * of 60 KiB under the entry's prefix; larger values than this are refused with a RangeError.
+   */
+  maxValueBytes?: number;
+  /** Clock in ms (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The record entry of one cached value. */
+interface KvRecord {
+  /** Expiry in epoch ms; 0 means no expiry. */
+  e: number;
+  /** The value itself when it fits in one entry. */
+  v?: Uint8Array;
+  /** Chunk count and chunk generation id when the value was split. */
+  n?: number;
+  id?: string;
+  /** Total size in bytes. */
+  s: number;
+}
+
+function isRecord(value: unknown): value is KvRecord {
+  if (typeof value !== "object" || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return typeof r.e === "number" && typeof r.s === "number" &&
+    (r.v instanceof Uint8Array || (typeof r.n === "number" && typeof r.id === "string"));
+}
+
+/**
+ * A {@link CacheStore} on Deno KV (`Deno.openKv()`), for `deno task serve` and Deno Deploy.
+ *
+ * - Values up to 60 KiB live in one entry; bigger ones (up to `maxValueBytes`, default 8 MiB)
+ *   are split into 60 KiB chunks under the entry's key, written before the record that points at
+ *   them, so a reader never sees a half-written value.
+ * - Expiry is stored with the value and checked on every read: Deno KV's `expireIn` only
+ *   promises that an entry is deleted *some time after* it expired.
+ * - `getMany` reads at most 10 keys per KV call (the KV limit), batches running in parallel.
+ * - Keys over ~1.8 KiB (UTF-8) are refused with a RangeError (Deno KV keys are capped at 2 KiB);
+ *   the cache middleware uses short hashed keys.
+ *
+ * The caller owns the `Deno.Kv` handle and closes it.
+ *
+ * @example Cache bytes in an in-memory Deno KV
+ * ```ts
+ * import { DenoKvCache } from "@aoai/edge/edge";
+ * const kv = await Deno.openKv(":memory:");
+ * const cache = new DenoKvCache(kv);
+ * await cache.set("k", new Uint8Array([1, 2, 3]), { ttlSeconds: 60 });
+ * console.log(await cache.get("k")); // Uint8Array(3) [ 1, 2, 3 ]
+ * kv.close();
+ * ```
+ */
+export class DenoKvCache implements CacheStore {
+  #kv: Deno.Kv;
+  #prefix: (string | number)[];
+  #maxValueBytes: number;
+  #now: () => number;
+
+  /** Wraps an open `Deno.Kv`; throws a TypeError when the options are wrong. */
+  constructor(kv: Deno.Kv, options: DenoKvCacheOptions = {}) {
+    if (typeof kv !== "object" || kv === null || typeof kv.get !== "function") {
+      throw new TypeError("DenoKvCache: pass an open Deno.Kv, e.g. await Deno.openKv()");
+    }
+    const prefix = options.prefix ?? ["aoai-cache"];
+    if (
+      !Array.isArray(prefix) || prefix.some((p) => typeof p !== "string" && typeof p !== "number")
+    ) {
+      throw new TypeError(
+        'DenoKvCache: prefix must be an array of strings or numbers, e.g. ["cache"]',
+      );
+    }
+    const max = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
+    if (!Number.isInteger(max) || max <= 0) {
+      throw new TypeError("DenoKvCache: maxValueBytes must be a positive integer");
+    }
+    this.#kv = kv;
+    this.#prefix = [...prefix];
+    this.#maxValueBytes = max;
+    this.#now = options.now ?? Date.now;
+  }
+
+  #key(key: string): Deno.KvKey {
+    if (typeof key !== "string" || key === "") {
+      throw new TypeError("DenoKvCache: keys must be non-empty strings");
+    }
+    if (encoder.encode(key).byteLength > MAX_KEY_BYTES) {
+      throw new RangeError(
+        `DenoKvCache: key is longer than ${MAX_KEY_BYTES} bytes (Deno KV keys are capped at ` +
+          "2 KiB); hash long keys before caching",
+      );
+    }
+    return [...this.#prefix, key];
+  }
+
+  #chunkKey(key: string, id: string, index: number): Deno.KvKey {
+    return [...this.#prefix, key, id, index];
+  }
+
+  /** Reads a value; `null` when absent or expired. */
+  async get(key: string): Promise<Uint8Array | null> {
+    const entry = await this.#kv.get(this.#key(key));
+    return await this.#resolve(key, entry.value);
+  }
+
+  /** Reads many values in order, 10 keys per KV call. */
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | null)[]> {
+    const kvKeys = keys.map((k) => this.#key(k));
+    const batches: Deno.KvKey[][] = [];
+    for (let i = 0; i < kvKeys.length; i += GET_MANY_LIMIT) {
+      batches.push(kvKeys.slice(i, i + GET_MANY_LIMIT));
+    }
+    const results = await Promise.all(batches.map((batch) => this.#kv.getMany(batch)));
+    const entries = results.flat();
+    return await Promise.all(entries.map((entry, i) => this.#resolve(keys[i], entry.value)));
+  }
+
+  async #resolve(key: string, value: unknown): Promise<Uint8Array | null> {
+    if (!isRecord(value)) return null;
+    if (value.e !== 0 && value.e <= this.#now()) return null;
+    if (value.v) return value.v;
+    const id = value.id as string;
+    const count = value.n as number;
+    const chunkKeys: Deno.KvKey[] = [];
+    for (let i = 0; i < count; i++) chunkKeys.push(this.#chunkKey(key, id, i));
+    const batches: Deno.KvKey[][] = [];
+    for (let i = 0; i < chunkKeys.length; i += GET_MANY_LIMIT) {
+      batches.push(chunkKeys.slice(i, i + GET_MANY_LIMIT));
+    }
+    const chunks = (await Promise.all(batches.map((b) => this.#kv.getMany(b)))).flat();
+    const out = new Uint8Array(value.s);
+    let offset = 0;
+    for (const chunk of chunks) {
+      // A chunk expired or was deleted under us: treat the value as absent.
+      if (!(chunk.value instanceof Uint8Array)) return null;
+      if (offset + chunk.value.byteLength > out.byteLength) return null;
+      out.set(chunk.value, offset);
+      offset += chunk.value.byteLength;
+    }
+    return offset === value.s ? out : null;
+  }
+
+  /** Writes a value (split into chunks over 60 KiB); RangeError over `maxValueBytes`. */
+  async set(key: string, value: Uint8Array, options: CacheSetOptions = {}): Promise<void> {
+    const kvKey = this.#key(key);
+    if (!(value instanceof Uint8Array)) {
+      throw new TypeError("DenoKvCache: values must be Uint8Array bytes");
+    }
+    if (value.byteLength > this.#maxValueBytes) {
+      throw new RangeError(
+        `DenoKvCache: value of ${value.byteLength} bytes is over maxValueBytes ` +
+          `(${this.#maxValueBytes}); raise maxValueBytes or cache smaller values`,
+      );
+    }
+    const ttl = options.ttlSeconds;
+    if (ttl !== undefined && (typeof ttl !== "number" || !(ttl > 0))) {
+      throw new TypeError("DenoKvCache: ttlSeconds must be a positive number of seconds");
+    }
+    const expireIn = ttl === undefined ? undefined : Math.ceil(ttl * 1000);
+    const setOptions = expireIn === undefined ? undefined : { expireIn };
+    const e = expireIn === undefined ? 0 : this.#now() + expireIn;
+    const previous = await this.#kv.get(kvKey);
+    if (value.byteLength <= CHUNK_BYTES) {
+      await this.#kv.set(kvKey, { e, v: value.slice(), s: value.byteLength }, setOptions);
+    } else {
+      const id = crypto.randomUUID();
+      const writes: Promise<unknown>[] = [];
+      let n = 0;
+      for (let offset = 0; offset < value.byteLength; offset += CHUNK_BYTES, n++) {
+        const part = value.slice(offset, offset + CHUNK_BYTES);
+        writes.push(this.#kv.set(this.#chunkKey(key, id, n), part, setOptions));
+      }
+      await Promise.all(writes);
+      await this.#kv.set(kvKey, { e, n, id, s: value.byteLength }, setOptions);
+    }
+    await this.#deleteChunks(key, previous.value);
+  }
+
+  /** Deletes a value and its chunks (no error when absent). */
+  async delete(key: string): Promise<void> {
+    const kvKey = this.#key(key);
+    const previous = await this.#kv.get(kvKey);
+    await this.#kv.delete(kvKey);
+    await this.#deleteChunks(key, previous.value);
+  }
+
+  async #deleteChunks(key: string, value: unknown): Promise<void> {
+    if (!isRecord(value) || value.id === undefined || value.n === undefined) return;
+    const deletes: Promise<void>[] = [];
+    for (let i = 0; i < value.n; i++) {
+      deletes.push(this.#kv.delete(this.#chunkKey(key, value.id, i)));
+    }
+    await Promise.all(deletes);
+  }
+}

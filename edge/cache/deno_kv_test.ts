@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { DenoKvCache } from "./deno_kv.ts";
+
+function bytes(n: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i * 31 + seed) & 0xff;
+  return out;
+}
+
+Deno.test("DenoKvCache.get() returns the bytes set() wrote and null for absent keys", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const cache = new DenoKvCache(kv);
+  await cache.set("a", bytes(10));
+  assert.deepEqual(await cache.get("a"), bytes(10));
+  assert.equal(await cache.get("missing"), null);
+});
+
+Deno.test("DenoKvCache.set() splits values over 64 KiB into chunks and get() joins them", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const cache = new DenoKvCache(kv, { prefix: ["p"] });
+  const big = bytes(300_000, 7);
+  await cache.set("big", big, { ttlSeconds: 60 });
+  assert.deepEqual(await cache.get("big"), big);
+  let entries = 0;
+  for await (const _ of kv.list({ prefix: ["p"] })) entries++;
+  assert.equal(entries, 1 + Math.ceil(300_000 / (60 * 1024)));
+});
+
+Deno.test("DenoKvCache.set() removes the old chunks when a key is overwritten", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const cache = new DenoKvCache(kv, { prefix: ["p"] });
+  await cache.set("k", bytes(200_000, 1));
+  await cache.set("k", bytes(100_000, 2));
+  assert.deepEqual(await cache.get("k"), bytes(100_000, 2));
+  let entries = 0;
+  for await (const _ of kv.list({ prefix: ["p"] })) entries++;
+  assert.equal(entries, 1 + 2);
+  await cache.set("k", bytes(5, 3));
+  entries = 0;
+  for await (const _ of kv.list({ prefix: ["p"] })) entries++;
+  assert.equal(entries, 1);
+});
+
+Deno.test("DenoKvCache.delete() removes the value and its chunks", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const cache = new DenoKvCache(kv, { prefix: ["p"] });
+  await cache.set("k", bytes(130_000));
+  await cache.delete("k");
+  await cache.delete("never-there");
+  assert.equal(await cache.get("k"), null);
+  let entries = 0;
+  for await (const _ of kv.list({ prefix: ["p"] })) entries++;
+  assert.equal(entries, 0);
+});
+
+Deno.test("DenoKvCache.get() returns null after the stored expiry even if KV still holds it", async () => {
+  using kv = await Deno.openKv(":memory:");
+  let now = 1_000_000;
+  const cache = new DenoKvCache(kv, { now: () => now });
+  await cache.set("small", bytes(4), { ttlSeconds: 2 });
+  await cache.set("large", bytes(70_000), { ttlSeconds: 2 });
+  now += 1999;
+  assert.deepEqual(await cache.get("small"), bytes(4));
+  assert.deepEqual(await cache.get("large"), bytes(70_000));
+  now += 1;
+  assert.equal(await cache.get("small"), null);
+  assert.equal(await cache.get("large"), null);
+  assert.deepEqual(await cache.getMany(["small", "large"]), [null, null]);
+});
+
+Deno.test("DenoKvCache.getMany() reads more than 10 keys in order", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const cache = new DenoKvCache(kv);
+  const keys = Array.from({ length: 25 }, (_, i) => `k${i}`);
+  for (const [i, k] of keys.entries()) if (i % 3 !== 0) await cache.set(k, bytes(8, i));
+  await cache.set("k4", bytes(90_000, 4));
+  const got = await cache.getMany([...keys, "nope"]);
+  assert.equal(got.length, 26);
+  for (const [i] of keys.entries()) {
+    if (i === 4) assert.deepEqual(got[i], bytes(90_000, 4));
+    else if (i % 3 === 0) assert.equal(got[i], null);
+    else assert.deepEqual(got[i], bytes(8, i));
+  }
+  assert.equal(got[25], null);
+});
+
+Deno.test("DenoKvCache.set() refuses values over maxValueBytes with a RangeError", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const cache = new DenoKvCache(kv, { maxValueBytes: 1000 });
+  await assert.rejects(cache.set("k", bytes(1001)), (err: unknown) => {
+    assert.ok(err instanceof RangeError);
+    assert.match(err.message, /over maxValueBytes \(1000\)/);
+    return true;
+  });
+  assert.equal(await cache.get("k"), null);
+});
+
+Deno.test("DenoKvCache rejects keys over the Deno KV key limit and bad options", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const cache = new DenoKvCache(kv);
+  await assert.rejects(cache.get("x".repeat(3000)), RangeError);
+  await assert.rejects(cache.set("k", bytes(1), { ttlSeconds: -1 }), /ttlSeconds/);
+  assert.throws(() => new DenoKvCache(kv, { maxValueBytes: 0 }), /maxValueBytes/);
+  assert.throws(() => new DenoKvCache(null as unknown as Deno.Kv), /Deno.openKv/);
+});

@@ -1,0 +1,149 @@
+import type { CacheSetOptions, CacheStore } from "../../src/cache/types.ts";
+
+/**
+ * The part of a Cloudflare Workers KV namespace binding that {@link WorkersKvCache} uses. The real
+ * `KVNamespace` of `@cloudflare/workers-types` fits it structurally.
+ */
+export interface WorkersKvNamespace {
+  /** Reads a value as bytes; `null` when absent. */
+  get(key: string, type: "arrayBuffer"): Promise<ArrayBuffer | null>;
+  /** Writes a value; `expirationTtl` is in seconds and must be at least 60. */
+  put(key: string, value: ArrayBuffer | Uint8Array, options?: { expirationTtl?: number }): Promise<
+    void
+  >;
+  /** Deletes a value. */
+  delete(key: string): Promise<void>;
+}
+
+/** Options of {@link WorkersKvCache}. */
+export interface WorkersKvCacheOptions {
+  /** Prefix of every key (default `"aoai-cache:"`). */
+  prefix?: string;
+  /** Clock in ms (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Workers KV refuses `expirationTtl` under 60 seconds. */
+export const WORKERS_KV_MIN_TTL_SECONDS = 60;
+/** Workers KV caps keys at 512 bytes. */
+export const WORKERS_KV_MAX_KEY_BYTES = 512;
+/** Workers KV caps values at 25 MiB; our 9-byte header counts. */
+export const WORKERS_KV_MAX_VALUE_BYTES = 25 * 1024 * 1024 - 9;
+
+const FORMAT = 0xa1;
+const HEADER_BYTES = 9;
+const encoder = new TextEncoder();
+
+/**
+ * A {@link CacheStore} on a Cloudflare Workers KV namespace binding.
+ *
+ * - TTL: Workers KV refuses `expirationTtl` below 60 s, so shorter TTLs are sent as 60 s; the
+ *   real expiry is stored in a 9-byte header before the value and checked on every read, so a
+ *   value is never served after its TTL even though KV may keep it up to 60 s (or, being
+ *   eventually consistent, a little longer).
+ * - Keys (prefix included) over 512 bytes UTF-8 and values over 25 MiB are refused with a
+ *   RangeError that says so.
+ * - Writes are plain `put`s: on Workers, run them inside `ctx.waitUntil` (the edge app does).
+ *
+ * @example Cache bytes in a KV binding
+ * ```ts
+ * import { WorkersKvCache, type WorkersKvNamespace } from "@aoai/edge/edge";
+ * const data = new Map<string, ArrayBuffer>();
+ * const binding: WorkersKvNamespace = { // stands in for env.AOAI_CACHE
+ *   get: (k) => Promise.resolve(data.get(k) ?? null),
+ *   put: (k, v) => {
+ *     data.set(k, new Uint8Array(v).slice().buffer);
+ *     return Promise.resolve();
+ *   },
+ *   delete: (k) => Promise.resolve(void data.delete(k)),
+ * };
+ * const cache = new WorkersKvCache(binding);
+ * await cache.set("k", new Uint8Array([7]), { ttlSeconds: 10 }); // KV sees expirationTtl: 60
+ * console.log(await cache.get("k")); // Uint8Array(1) [ 7 ]
+ * ```
+ */
+export class WorkersKvCache implements CacheStore {
+  #kv: WorkersKvNamespace;
+  #prefix: string;
+  #now: () => number;
+
+  /** Wraps a KV namespace binding (e.g. `env.AOAI_CACHE`). */
+  constructor(namespace: WorkersKvNamespace, options: WorkersKvCacheOptions = {}) {
+    if (
+      typeof namespace !== "object" || namespace === null || typeof namespace.get !== "function" ||
+      typeof namespace.put !== "function" || typeof namespace.delete !== "function"
+    ) {
+      throw new TypeError(
+        "WorkersKvCache: pass a KV namespace binding (e.g. env.AOAI_CACHE); bind one in " +
+          "wrangler.toml under [[kv_namespaces]]",
+      );
+    }
+    const prefix = options.prefix ?? "aoai-cache:";
+    if (typeof prefix !== "string") throw new TypeError("WorkersKvCache: prefix must be a string");
+    this.#kv = namespace;
+    this.#prefix = prefix;
+    this.#now = options.now ?? Date.now;
+  }
+
+  #key(key: string): string {
+    if (typeof key !== "string" || key === "") {
+      throw new TypeError("WorkersKvCache: keys must be non-empty strings");
+    }
+    const full = this.#prefix + key;
+    if (encoder.encode(full).byteLength > WORKERS_KV_MAX_KEY_BYTES) {
+      throw new RangeError(
+        `WorkersKvCache: key (with prefix) is longer than ${WORKERS_KV_MAX_KEY_BYTES} bytes, ` +
+          "the Workers KV limit; hash long keys or shorten the prefix",
+      );
+    }
+    return full;
+  }
+
+  /** Reads a value; `null` when absent, expired or not written by this class. */
+  async get(key: string): Promise<Uint8Array | null> {
+    const raw = await this.#kv.get(this.#key(key), "arrayBuffer");
+    if (raw === null || raw.byteLength < HEADER_BYTES) return null;
+    const view = new DataView(raw);
+    if (view.getUint8(0) !== FORMAT) return null;
+    const expiresAt = view.getFloat64(1, true);
+    if (expiresAt !== 0 && expiresAt <= this.#now()) return null;
+    return new Uint8Array(raw, HEADER_BYTES);
+  }
+
+  /** Reads many values in order (parallel `get`s: Workers KV has no batch read on this type). */
+  getMany(keys: readonly string[]): Promise<(Uint8Array | null)[]> {
+    return Promise.all(keys.map((k) => this.get(k)));
+  }
+
+  /** Writes a value; TTLs under 60 s are sent to KV as 60 s and enforced on read. */
+  async set(key: string, value: Uint8Array, options: CacheSetOptions = {}): Promise<void> {
+    const full = this.#key(key);
+    if (!(value instanceof Uint8Array)) {
+      throw new TypeError("WorkersKvCache: values must be Uint8Array bytes");
+    }
+    if (value.byteLength > WORKERS_KV_MAX_VALUE_BYTES) {
+      throw new RangeError(
+        `WorkersKvCache: value of ${value.byteLength} bytes is over the Workers KV limit ` +
+          "(25 MiB); cache smaller values",
+      );
+    }
+    const ttl = options.ttlSeconds;
+    if (ttl !== undefined && (typeof ttl !== "number" || !(ttl > 0))) {
+      throw new TypeError("WorkersKvCache: ttlSeconds must be a positive number of seconds");
+    }
+    const out = new Uint8Array(HEADER_BYTES + value.byteLength);
+    const view = new DataView(out.buffer);
+    view.setUint8(0, FORMAT);
+    view.setFloat64(1, ttl === undefined ? 0 : this.#now() + ttl * 1000, true);
+    out.set(value, HEADER_BYTES);
+    const putOptions = ttl === undefined
+      ? undefined
+      : { expirationTtl: Math.max(WORKERS_KV_MIN_TTL_SECONDS, Math.ceil(ttl)) };
+    await this.#kv.put(full, out, putOptions);
+  }
+
+  /** Deletes a value (no error when absent). */
+  async delete(key: string): Promise<void> {
+    await this.#kv.delete(this.#key(key));
+  }
+}
