@@ -10,6 +10,7 @@ import {
   anyOf,
   arrayOf,
   bool,
+  type Check,
   lazy,
   lit,
   nullable,
@@ -111,16 +112,17 @@ export const chatMessage: ObjectCheck<T.ChatCompletionMessage> = shape<T.ChatCom
     context: messageContext,
   },
 );
+export const chatChoice: ObjectCheck<T.ChatCompletionChoice> = shape<T.ChatCompletionChoice>({
+  index: num,
+  message: chatMessage,
+  finish_reason: nullable(finishReason),
+}, { logprobs: nullable(logprobs), content_filter_results: filterResults });
 export const chatCompletion: ObjectCheck<T.ChatCompletion> = shape<T.ChatCompletion>({
   id: str,
   object: lit("chat.completion"),
   created: num,
   model: str,
-  choices: arrayOf(shape<T.ChatCompletionChoice>({
-    index: num,
-    message: chatMessage,
-    finish_reason: nullable(finishReason),
-  }, { logprobs: nullable(logprobs), content_filter_results: filterResults })),
+  choices: arrayOf(chatChoice),
 }, {
   system_fingerprint: nullable(str),
   usage,
@@ -140,21 +142,24 @@ export const chunkDelta: ObjectCheck<T.ChatCompletionChunkDelta> = shape<
   function_call: fragment,
   context: messageContext,
 });
+export const chunkChoice: ObjectCheck<T.ChatCompletionChunkChoice> = shape<
+  T.ChatCompletionChunkChoice
+>({ index: num }, {
+  delta: chunkDelta,
+  finish_reason: nullable(finishReason),
+  logprobs: nullable(logprobs),
+  content_filter_results: filterResults,
+  content_filter_offsets: shape<T.ContentFilterOffsets>(
+    { check_offset: num, start_offset: num, end_offset: num },
+    {},
+  ),
+});
 export const chatChunk: ObjectCheck<T.ChatCompletionChunk> = shape<T.ChatCompletionChunk>({
   id: str,
   object: lit("chat.completion.chunk", ""),
   created: num,
   model: str,
-  choices: arrayOf(shape<T.ChatCompletionChunkChoice>({ index: num }, {
-    delta: chunkDelta,
-    finish_reason: nullable(finishReason),
-    logprobs: nullable(logprobs),
-    content_filter_results: filterResults,
-    content_filter_offsets: shape<T.ContentFilterOffsets>(
-      { check_offset: num, start_offset: num, end_offset: num },
-      {},
-    ),
-  })),
+  choices: arrayOf(chunkChoice),
 }, {
   system_fingerprint: nullable(str),
   usage: nullable(usage),
@@ -186,22 +191,23 @@ export const completionParams: ObjectCheck<T.CompletionCreateParams> = shape<
   seed: nullable(num),
   completion_config: nullable(str),
 });
+export const completionChoice: ObjectCheck<T.CompletionChoice> = shape<T.CompletionChoice>({
+  text: str,
+  index: num,
+  logprobs: nullable(shape<T.CompletionLogprobs>({}, {
+    tokens: arrayOf(str),
+    token_logprobs: arrayOf(num),
+    top_logprobs: arrayOf(recordOf(num)),
+    text_offset: arrayOf(num),
+  })),
+  finish_reason: nullable(lit("stop", "length", "content_filter")),
+}, { content_filter_results: filterResults });
 export const completion: ObjectCheck<T.Completion> = shape<T.Completion>({
   id: str,
   object: lit("text_completion"),
   created: num,
   model: str,
-  choices: arrayOf(shape<T.CompletionChoice>({
-    text: str,
-    index: num,
-    logprobs: nullable(shape<T.CompletionLogprobs>({}, {
-      tokens: arrayOf(str),
-      token_logprobs: arrayOf(num),
-      top_logprobs: arrayOf(recordOf(num)),
-      text_offset: arrayOf(num),
-    })),
-    finish_reason: nullable(lit("stop", "length", "content_filter")),
-  }, { content_filter_results: filterResults })),
+  choices: arrayOf(completionChoice),
 }, { system_fingerprint: nullable(str), usage, prompt_filter_results: arrayOf(promptFilter) });
 
 // ---- embeddings ------------------------------------------------------------
@@ -304,3 +310,33 @@ export const speechParams: ObjectCheck<T.SpeechCreateParams> = shape<T.SpeechCre
   { input: str, voice: lit("alloy", "echo", "fable", "onyx", "nova", "shimmer") },
   { model: str, response_format: lit("mp3", "opus", "aac", "flac", "wav", "pcm"), speed: num },
 );
+export const translationVerbose: ObjectCheck<T.TranslationVerbose> = shape<T.TranslationVerbose>(
+  { task: lit("translate"), language: str, duration: num, text: str },
+  { segments: arrayOf(segment) },
+);
+const audioFile: Check<T.AudioFile> = (v, p, out) => {
+  const ok = v instanceof Blob || v instanceof Uint8Array || v instanceof ArrayBuffer ||
+    v instanceof ReadableStream;
+  if (!ok) out.push(`${p}: expected Blob, File, Uint8Array, ArrayBuffer or ReadableStream`);
+};
+const audioFormat = lit("json", "verbose_json", "text", "srt", "vtt");
+export const transcriptionParams: ObjectCheck<T.TranscriptionCreateParams> = shape<
+  T.TranscriptionCreateParams
+>({ file: audioFile }, {
+  filename: str,
+  model: str,
+  language: str,
+  prompt: str,
+  response_format: audioFormat,
+  temperature: num,
+  timestamp_granularities: arrayOf(lit("word", "segment")),
+});
+export const translationParams: ObjectCheck<T.TranslationCreateParams> = shape<
+  T.TranslationCreateParams
+>({ file: audioFile }, {
+  filename: str,
+  model: str,
+  prompt: str,
+  response_format: audioFormat,
+  temperature: num,
+});

@@ -9,14 +9,10 @@ import {
   anyOf,
   arrayOf,
   bool,
-  type Check,
-  lazy,
   lit,
   nullable,
   num,
-  opaque,
   openString,
-  recordOf,
   shape,
   str,
   union,
@@ -61,7 +57,10 @@ export const usage = shape<T.CompletionUsage>(
       accepted_prediction_tokens: num,
       rejected_prediction_tokens: num,
     }),
-    prompt_tokens_details: shape<T.PromptTokensDetails>({}, { cached_tokens: num, audio_tokens: num }),
+    prompt_tokens_details: shape<T.PromptTokensDetails>({}, {
+      cached_tokens: num,
+      audio_tokens: num,
+    }),
   },
 );
 export const innerError = shape<T.ErrorInnerError>({}, {
@@ -84,27 +83,29 @@ export { filterResults, promptFilter };
 
 // ---- On Your Data ----------------------------------------------------------
 
-const apiKeyAuth = shape<T.OnYourDataApiKeyAuthenticationOptions>(
+export const apiKeyAuth = shape<T.OnYourDataApiKeyAuthenticationOptions>(
   { type: lit("api_key"), key: str },
   {},
 );
-const accessTokenAuth = shape<T.OnYourDataAccessTokenAuthenticationOptions>(
+export const accessTokenAuth = shape<T.OnYourDataAccessTokenAuthenticationOptions>(
   { type: lit("access_token"), access_token: str },
   {},
 );
-const connectionStringAuth = shape<T.OnYourDataConnectionStringAuthenticationOptions>(
+export const connectionStringAuth = shape<T.OnYourDataConnectionStringAuthenticationOptions>(
   { type: lit("connection_string"), connection_string: str },
   {},
 );
-const systemIdentityAuth = shape<T.OnYourDataSystemAssignedManagedIdentityAuthenticationOptions>(
+export const systemIdentityAuth = shape<
+  T.OnYourDataSystemAssignedManagedIdentityAuthenticationOptions
+>(
   { type: lit("system_assigned_managed_identity") },
   {},
 );
-const userIdentityAuth = shape<T.OnYourDataUserAssignedManagedIdentityAuthenticationOptions>(
+export const userIdentityAuth = shape<T.OnYourDataUserAssignedManagedIdentityAuthenticationOptions>(
   { type: lit("user_assigned_managed_identity"), managed_identity_resource_id: str },
   {},
 );
-const endpointVectorization = shape<T.OnYourDataEndpointVectorizationSource>({
+export const endpointVectorization = shape<T.OnYourDataEndpointVectorizationSource>({
   type: lit("endpoint"),
   endpoint: str,
   authentication: union<
@@ -112,7 +113,7 @@ const endpointVectorization = shape<T.OnYourDataEndpointVectorizationSource>({
     "type"
   >("type", { api_key: apiKeyAuth, access_token: accessTokenAuth }),
 }, { dimensions: num });
-const deploymentVectorization = shape<T.OnYourDataDeploymentNameVectorizationSource>(
+export const deploymentVectorization = shape<T.OnYourDataDeploymentNameVectorizationSource>(
   { type: lit("deployment_name"), deployment_name: str },
   { dimensions: num },
 );
@@ -129,53 +130,57 @@ const commonParameters = {
   allow_partial_result: bool,
   include_contexts: arrayOf(lit("citations", "intent", "all_retrieved_documents")),
 };
+export const searchFieldMapping = shape<T.AzureSearchIndexFieldMappingOptions>({}, {
+  title_field: str,
+  url_field: str,
+  filepath_field: str,
+  content_fields: arrayOf(str),
+  content_fields_separator: str,
+  vector_fields: arrayOf(str),
+  image_vector_fields: arrayOf(str),
+});
+export const azureSearchParams = shape<T.AzureSearchChatExtensionParameters>({
+  endpoint: str,
+  index_name: str,
+  authentication: union<T.AzureSearchChatExtensionParameters["authentication"], "type">("type", {
+    api_key: apiKeyAuth,
+    system_assigned_managed_identity: systemIdentityAuth,
+    user_assigned_managed_identity: userIdentityAuth,
+    access_token: accessTokenAuth,
+  }),
+}, {
+  ...commonParameters,
+  fields_mapping: searchFieldMapping,
+  query_type: lit(
+    "simple",
+    "semantic",
+    "vector",
+    "vector_simple_hybrid",
+    "vector_semantic_hybrid",
+  ),
+  semantic_configuration: str,
+  filter: str,
+  embedding_dependency: embeddingDependency,
+});
 const azureSearch = shape<T.AzureSearchChatExtensionConfiguration>({
   type: lit("azure_search"),
-  parameters: shape<T.AzureSearchChatExtensionParameters>({
-    endpoint: str,
-    index_name: str,
-    authentication: union<T.AzureSearchChatExtensionParameters["authentication"], "type">("type", {
-      api_key: apiKeyAuth,
-      system_assigned_managed_identity: systemIdentityAuth,
-      user_assigned_managed_identity: userIdentityAuth,
-      access_token: accessTokenAuth,
-    }),
-  }, {
-    ...commonParameters,
-    fields_mapping: shape<T.AzureSearchIndexFieldMappingOptions>({}, {
-      title_field: str,
-      url_field: str,
-      filepath_field: str,
-      content_fields: arrayOf(str),
-      content_fields_separator: str,
-      vector_fields: arrayOf(str),
-      image_vector_fields: arrayOf(str),
-    }),
-    query_type: lit(
-      "simple",
-      "semantic",
-      "vector",
-      "vector_simple_hybrid",
-      "vector_semantic_hybrid",
-    ),
-    semantic_configuration: str,
-    filter: str,
-    embedding_dependency: embeddingDependency,
-  }),
+  parameters: azureSearchParams,
 }, {});
+export const cosmosFieldMapping = shape<T.AzureCosmosDBFieldMappingOptions>(
+  { content_fields: arrayOf(str), vector_fields: arrayOf(str) },
+  { title_field: str, url_field: str, filepath_field: str, content_fields_separator: str },
+);
+export const cosmosParams = shape<T.AzureCosmosDBChatExtensionParameters>({
+  authentication: connectionStringAuth,
+  database_name: str,
+  container_name: str,
+  index_name: str,
+  fields_mapping: cosmosFieldMapping,
+  embedding_dependency: embeddingDependency,
+}, commonParameters);
 const cosmosDb = shape<T.AzureCosmosDBChatExtensionConfiguration>({
   type: lit("azure_cosmos_db"),
-  parameters: shape<T.AzureCosmosDBChatExtensionParameters>({
-    authentication: connectionStringAuth,
-    database_name: str,
-    container_name: str,
-    index_name: str,
-    fields_mapping: shape<T.AzureCosmosDBFieldMappingOptions>(
-      { content_fields: arrayOf(str), vector_fields: arrayOf(str) },
-      { title_field: str, url_field: str, filepath_field: str, content_fields_separator: str },
-    ),
-    embedding_dependency: embeddingDependency,
-  }, commonParameters),
+  parameters: cosmosParams,
 }, {});
 export const dataSource = union<T.AzureChatExtensionConfiguration, "type">("type", {
   azure_search: azureSearch,
@@ -226,7 +231,10 @@ export const messageParam = union<T.ChatCompletionMessageParam, "role">("role", 
     content: anyOf(
       str,
       arrayOf(
-        union<T.ChatCompletionContentPart, "type">("type", { text: textPart, image_url: imagePart }),
+        union<T.ChatCompletionContentPart, "type">("type", {
+          text: textPart,
+          image_url: imagePart,
+        }),
       ),
     ),
   }, { name: str }),

@@ -155,10 +155,10 @@ export type {
   ImageQuality,
   ImageResponseFormat,
   ImageSize,
+  ImagesResponse,
   ImageStyle,
   ImageSubmitParams,
   ImageSubmitResponse,
-  ImagesResponse,
 } from "./images.ts";
 
 export type {
