@@ -26,6 +26,8 @@ import {
 } from "./options.ts";
 import { type Operation, OPERATIONS } from "./operations.ts";
 import { rateLimitedResponse, RateLimiter } from "./rate_limit.ts";
+import { ImageOperationStore } from "./image_operations.ts";
+import { handleImageFile } from "./images.ts";
 
 /** One entry of `emulator.log` (secrets redacted). */
 export interface EmulatorLogEntry {
@@ -153,6 +155,7 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
   };
   const log: EmulatorLogEntry[] = [];
   const limiter = new RateLimiter(opts.rateLimits, opts.now);
+  const operations = new ImageOperationStore(opts);
   const faults = new FaultState(opts.faults);
   opts.faults = faults.faults;
 
@@ -240,6 +243,9 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
   ): Response | Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname.replace(/\/+$/, "");
+    if (request.method === "GET" && path.startsWith("/emulator/images/")) {
+      return handleImageFile(path.slice("/emulator/images/".length));
+    }
     if (!path.startsWith("/openai/")) return resourceNotFound();
     const auth = authOf(request);
     entry.auth = auth.kind;
@@ -295,6 +301,16 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
       entry.operation = op.label;
       return handleOperation(request, url, requestId, op, "v1", undefined, entry);
     }
+    if (
+      path === "/openai/images/generations:submit" || path.startsWith("/openai/operations/images/")
+    ) {
+      entry.operation = "ImageOperations";
+      const version = checkApiVersion(url, opts);
+      if (version instanceof Response) return version;
+      const injected = faults.check(opts.random);
+      if (injected) return injected;
+      return operations.handle(request, url, path, version);
+    }
     return resourceNotFound();
   }
 
@@ -348,6 +364,7 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
     },
     reset(): void {
       limiter.reset();
+      operations.reset();
       log.length = 0;
       for (const key of Object.keys(stats) as (keyof EmulatorStats)[]) stats[key] = 0;
     },

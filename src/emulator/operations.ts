@@ -6,7 +6,9 @@
 
 import type { HandlerContext } from "./_context.ts";
 import { chatTokenEstimate, handleChat } from "./chat.ts";
+import { completionsTokenEstimate, handleCompletions } from "./completions.ts";
 import { embeddingTokens, handleEmbeddings } from "./embeddings.ts";
+import { handleImages } from "./images.ts";
 import type { DeploymentKind } from "./options.ts";
 
 /** One operation the emulator serves. */
@@ -42,6 +44,20 @@ export const OPERATIONS: Record<string, Operation> = {
     body: "json",
     tokens: chatTokenEstimate,
     handle: json(handleChat),
+  },
+  "completions": {
+    kind: "completions",
+    label: "Completions_Create",
+    body: "json",
+    tokens: completionsTokenEstimate,
+    handle: json(handleCompletions),
+  },
+  "images/generations": {
+    kind: "images",
+    label: "ImageGenerations_Create",
+    body: "json",
+    tokens: () => 0,
+    handle: json(handleImages),
   },
   "embeddings": {
     kind: "embeddings",

@@ -1,0 +1,146 @@
+/**
+ * DALL-E 2 preview async image operations:
+ * `POST /openai/images/generations:submit` → 202 + `operation-location`;
+ * `GET /openai/operations/images/{id}` → notRunning → running → succeeded (or failed)
+ * across polls, with `retry-after` on non-final polls; `DELETE` → 204; unknown → 404.
+ *
+ * @module
+ */
+
+import { randomUuid } from "./_hash.ts";
+import { jsonResponse, readJsonObject, resourceNotFound, serviceError } from "./_response.ts";
+import { checkImageBody, imagePath, imageSeeds } from "./images.ts";
+import type { NormalizedOptions } from "./options.ts";
+
+/** Seconds an operation's result stays available (the service keeps images 24 h). */
+export const OPERATION_TTL_SECONDS = 24 * 60 * 60;
+const MAX_OPERATIONS = 1000;
+
+interface OperationRecord {
+  id: string;
+  created: number;
+  expires: number;
+  polls: number;
+  seeds: number[];
+  failed: boolean;
+  lastStatus: string;
+}
+
+function notFound(id: string): Response {
+  return serviceError(
+    404,
+    "NotFound",
+    `The image operation '${id}' was not found. It may have expired (24 h) or been deleted; submit a new generation.`,
+  );
+}
+
+/** In-memory operations, bounded to the newest 1000. */
+export class ImageOperationStore {
+  #options: NormalizedOptions;
+  #ops = new Map<string, OperationRecord>();
+
+  /** Uses the emulator's clock, random source, poll count and retry-after. */
+  constructor(options: NormalizedOptions) {
+    this.#options = options;
+  }
+
+  /** Forgets every operation. */
+  reset(): void {
+    this.#ops.clear();
+  }
+
+  /** Routes one request under `/openai/images/generations:submit` or `/openai/operations/images/`. */
+  handle(
+    request: Request,
+    url: URL,
+    path: string,
+    apiVersion: string,
+  ): Promise<Response> | Response {
+    if (path === "/openai/images/generations:submit") {
+      if (request.method !== "POST") return resourceNotFound();
+      return this.#submit(request, url, apiVersion);
+    }
+    const id = decodeURIComponent(path.slice("/openai/operations/images/".length));
+    if (id === "" || id.includes("/")) return resourceNotFound();
+    const now = Math.floor(this.#options.now() / 1000);
+    const op = this.#ops.get(id);
+    if (!op || now >= op.expires) {
+      if (op) this.#ops.delete(id);
+      return notFound(id);
+    }
+    if (request.method === "GET") return this.#poll(op, url);
+    if (request.method === "DELETE") {
+      if (op.lastStatus === "running") {
+        return serviceError(
+          409,
+          "Conflict",
+          `The image operation '${id}' is running; delete it once it has finished (poll until succeeded or failed).`,
+        );
+      }
+      this.#ops.delete(id);
+      return new Response(null, { status: 204 });
+    }
+    return resourceNotFound();
+  }
+
+  async #submit(request: Request, url: URL, apiVersion: string): Promise<Response> {
+    const body = await readJsonObject(request);
+    if (body instanceof Response) return body;
+    const invalid = checkImageBody(body, "dall-e-2", 5);
+    if (invalid) return invalid;
+    const prompt = body.prompt as string;
+    const id = randomUuid(this.#options.random);
+    const created = Math.floor(this.#options.now() / 1000);
+    const trigger = this.#options.contentFilterTrigger;
+    this.#ops.set(id, {
+      id,
+      created,
+      expires: created + OPERATION_TTL_SECONDS,
+      polls: 0,
+      seeds: imageSeeds(prompt, typeof body.n === "number" ? body.n : 1, "dall-e-2"),
+      failed: trigger !== "" && prompt.includes(trigger),
+      lastStatus: "notRunning",
+    });
+    if (this.#ops.size > MAX_OPERATIONS) {
+      this.#ops.delete(this.#ops.keys().next().value as string);
+    }
+    const location = `${url.origin}/openai/operations/images/${id}?api-version=${
+      encodeURIComponent(apiVersion)
+    }`;
+    return jsonResponse({ id, status: "notRunning" }, 202, { "operation-location": location });
+  }
+
+  #poll(op: OperationRecord, url: URL): Response {
+    op.polls++;
+    const nonFinal = this.#options.operationPolls;
+    if (op.polls <= nonFinal) {
+      op.lastStatus = op.polls < nonFinal ? "notRunning" : "running";
+      return jsonResponse({ created: op.created, id: op.id, status: op.lastStatus }, 200, {
+        "retry-after": String(this.#options.operationRetryAfter),
+      });
+    }
+    if (op.failed) {
+      op.lastStatus = "failed";
+      return jsonResponse({
+        created: op.created,
+        id: op.id,
+        status: "failed",
+        error: {
+          code: "contentFilter",
+          message: "Your task failed as a result of our safety system.",
+        },
+      });
+    }
+    op.lastStatus = "succeeded";
+    return jsonResponse({
+      created: op.created,
+      expires: op.expires,
+      id: op.id,
+      result: {
+        created: op.created,
+        data: op.seeds.map((seed) => ({ url: `${url.origin}${imagePath(seed)}` })),
+      },
+      status: "succeeded",
+    });
+  }
+}

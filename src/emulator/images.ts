@@ -1,0 +1,109 @@
+/**
+ * Image generation (`POST …/images/generations`) for DALL-E 3 and DALL-E 2
+ * deployments, and the emulator's image file route (`GET /emulator/images/{id}.png`).
+ *
+ * @module
+ */
+
+import type { HandlerContext } from "./_context.ts";
+import { encodeBase64 } from "./_base64.ts";
+import { fnv1a } from "./_hash.ts";
+import { invalidRequest, jsonResponse, missingParam, resourceNotFound } from "./_response.ts";
+import {
+  dalleContentFilterResults,
+  dallePromptFilterResults,
+  imagePromptFilteredError,
+} from "./content_filter.ts";
+import { seededPng } from "./png.ts";
+
+const DALLE3_SIZES = ["1024x1024", "1792x1024", "1024x1792"];
+const DALLE2_SIZES = ["256x256", "512x512", "1024x1024"];
+
+/** The path (under the emulator's origin) of the image for `seed`. */
+export function imagePath(seed: number): string {
+  return `/emulator/images/${seed.toString(16).padStart(8, "0")}.png`;
+}
+
+/** Serves `GET /emulator/images/{id}.png` (no auth, like a SAS blob URL). */
+export function handleImageFile(name: string): Response {
+  const m = /^([0-9a-f]{8})\.png$/.exec(name);
+  if (!m) return resourceNotFound();
+  const png = seededPng(parseInt(m[1], 16));
+  return new Response(png, {
+    headers: { "content-type": "image/png", "content-length": String(png.length) },
+  });
+}
+
+/** Seeds of the `n` images for `prompt` in a request. */
+export function imageSeeds(prompt: string, n: number, salt: string): number[] {
+  return Array.from({ length: n }, (_, i) => fnv1a(`${salt}:${i}:${prompt}`));
+}
+
+/** Checks `prompt`, `n` and `size` shared by sync and async generation. */
+export function checkImageBody(
+  body: Record<string, unknown>,
+  model: "dall-e-2" | "dall-e-3",
+  maxN: number,
+): Response | undefined {
+  if (body.prompt === undefined || body.prompt === null) return missingParam("prompt");
+  if (typeof body.prompt !== "string" || body.prompt === "") {
+    return invalidRequest("prompt", "'prompt' must be a non-empty string.");
+  }
+  const maxLen = model === "dall-e-3" ? 4000 : 1000;
+  if (body.prompt.length > maxLen) {
+    return invalidRequest(
+      "prompt",
+      `'prompt' is too long: at most ${maxLen} characters for ${model}.`,
+    );
+  }
+  const n = body.n ?? 1;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > maxN) {
+    return invalidRequest(
+      "n",
+      maxN === 1
+        ? `${model} supports only n=1; make one request per image.`
+        : `'n' must be an integer between 1 and ${maxN}.`,
+    );
+  }
+  const sizes = model === "dall-e-3" ? DALLE3_SIZES : DALLE2_SIZES;
+  if (body.size !== undefined && body.size !== null && !sizes.includes(String(body.size))) {
+    return invalidRequest("size", `'size' must be one of ${sizes.join(", ")} for ${model}.`);
+  }
+  return undefined;
+}
+
+/** Handles a sync image generation request on a deployment. */
+export function handleImages(ctx: HandlerContext, body: Record<string, unknown>): Response {
+  const model = ctx.deployment.model.startsWith("dall-e-2") ? "dall-e-2" : "dall-e-3";
+  const invalid = checkImageBody(body, model, model === "dall-e-3" ? 1 : 10);
+  if (invalid) return invalid;
+  if (model === "dall-e-3") {
+    if (body.quality !== undefined && !["standard", "hd"].includes(String(body.quality))) {
+      return invalidRequest("quality", "'quality' must be 'standard' or 'hd'.");
+    }
+    if (body.style !== undefined && !["vivid", "natural"].includes(String(body.style))) {
+      return invalidRequest("style", "'style' must be 'vivid' or 'natural'.");
+    }
+  }
+  const format = body.response_format ?? "url";
+  if (format !== "url" && format !== "b64_json") {
+    return invalidRequest("response_format", "'response_format' must be 'url' or 'b64_json'.");
+  }
+  const prompt = body.prompt as string;
+  const revised = `${prompt} (rendered by the aoai-edge emulator)`;
+  const trigger = ctx.options.contentFilterTrigger;
+  if (trigger !== "" && prompt.includes(trigger)) return imagePromptFilteredError(revised);
+  const seeds = imageSeeds(prompt, typeof body.n === "number" ? body.n : 1, ctx.deployment.name);
+  return jsonResponse({
+    created: ctx.created,
+    data: seeds.map((seed) => {
+      const item: Record<string, unknown> = format === "url"
+        ? { url: `${ctx.url.origin}${imagePath(seed)}` }
+        : { b64_json: encodeBase64(seededPng(seed)) };
+      if (model === "dall-e-3") item.revised_prompt = revised;
+      item.prompt_filter_results = dallePromptFilterResults();
+      item.content_filter_results = dalleContentFilterResults();
+      return item;
+    }),
+  });
+}
