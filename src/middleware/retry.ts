@@ -1,6 +1,12 @@
 import { tagBuiltin } from "./_kind.ts";
-import { APIConnectionError, APIUserAbortError, RateLimitError } from "../errors/api_error.ts";
-import { describeSite, requestIdOf } from "../errors/from_response.ts";
+import {
+  APIConnectionError,
+  APITimeoutError,
+  APIUserAbortError,
+  RateLimitError,
+} from "../errors/api_error.ts";
+import { describeSite, errorFromResponse } from "../errors/from_response.ts";
+import { callDeadline } from "./_deadline.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import type { Middleware } from "./types.ts";
@@ -26,7 +32,31 @@ export interface RetryOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Random source in [0, 1) for jitter, for tests (default Math.random). */
   random?: () => number;
+  /** Clock in ms, for the total deadline of `timeout({ totalTimeoutMs })` (default Date.now). */
+  now?: () => number;
+  /**
+   * Called before each backoff wait, e.g. to log it: the attempt that failed, the wait in ms and
+   * the status (or the error) that caused it.
+   */
+  onRetry?: (info: RetryInfo) => void;
 }
+
+/** What {@link RetryOptions.onRetry} and the `ctx.state` retry record report. */
+export interface RetryInfo {
+  /** The attempt that failed (1 for the first). */
+  attempt: number;
+  /** How long retry() waits before the next attempt, in ms. */
+  waitMs: number;
+  /** True when the wait is what the service asked (retry-after headers), false for backoff. */
+  serviceAsked: boolean;
+  /** Status of the failed attempt, when a response came. */
+  status?: number;
+  /** Name of the error of the failed attempt, when it threw (e.g. `APIConnectionError`). */
+  error?: string;
+}
+
+/** `ctx.state` key under which retry() appends a {@link RetryInfo} per wait (an array). */
+export const RETRY_STATE_KEY = "aoai-edge.retries";
 
 /** Default retriable statuses. */
 export const RETRY_STATUSES: readonly number[] = [408, 409, 429, 500, 502, 503, 504];
@@ -37,7 +67,9 @@ export const RETRY_STATUSES: readonly number[] = [408, 409, 429, 500, 502, 503, 
  * `retry-after` seconds or date), else exponential backoff with full jitter, capped. A wait
  * beyond `maxRetryAfterMs` ends retrying with a {@link RateLimitError}. Streams are never retried
  * once the response was handed on; bodies that cannot be replayed are not retried. Waits end at
- * once when the call's signal aborts.
+ * once when the call's signal aborts. A wait that would pass the call's total deadline
+ * (`timeout({ totalTimeoutMs })`) ends retrying with an {@link APITimeoutError}. A `RateLimitError`
+ * is thrown for 429s only; another status asking for too long a wait is returned as it is.
  *
  * @example Up to 5 retries, waiting at most 30 s per 429
  * ```ts
@@ -58,6 +90,8 @@ export function retry(options: RetryOptions = {}): Middleware {
   const maxAfter = options.maxRetryAfterMs ?? 60_000;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const onRetry = options.onRetry;
   return tagBuiltin(async function retry(ctx, next) {
     const max = Math.max(0, options.maxRetries ?? ctx.options.maxRetries);
     const canReplay = ctx.replayable || ctx.request.body === null;
@@ -81,28 +115,60 @@ export function retry(options: RetryOptions = {}): Middleware {
       } else if (last) {
         return response as Response;
       }
-      const asked = response ? parseRetryAfterMs(response.headers) : undefined;
+      const asked = response ? parseRetryAfterMs(response.headers, now()) : undefined;
+      const site = describeSite({
+        operation: ctx.operation,
+        method: original.method,
+        url: original.url,
+      });
       if (asked !== undefined && asked > maxAfter) {
         const res = response as Response;
-        await res.body?.cancel();
+        if (res.status !== 429) return res;
+        const parsed = await errorFromResponse(res, {});
         throw new RateLimitError(
-          `${
-            describeSite({ operation: ctx.operation, method: original.method, url: original.url })
-          } ` +
-            `was throttled (status ${res.status}) and the service asked to wait ${asked} ms, more ` +
-            `than maxRetryAfterMs (${maxAfter} ms); retry later or raise maxRetryAfterMs` +
-            (requestIdOf(res.headers) ? ` [request id ${requestIdOf(res.headers)}]` : ""),
+          `${site} was throttled (status 429${parsed.code ? `, code ${parsed.code}` : ""}) and ` +
+            `the service asked to wait ${asked} ms, more than maxRetryAfterMs (${maxAfter} ms); ` +
+            "retry later or raise maxRetryAfterMs" +
+            (parsed.requestId ? ` [request id ${parsed.requestId}]` : ""),
           {
             status: res.status,
-            code: String(res.status),
+            code: parsed.code ?? "429",
+            param: parsed.param,
+            type: parsed.type,
             headers: res.headers,
-            requestId: requestIdOf(res.headers),
+            requestId: parsed.requestId,
+            innerError: parsed.innerError,
+            body: parsed.body,
             retryAfterMs: asked,
           },
         );
       }
-      await response?.body?.cancel();
       const wait = asked ?? Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)));
+      const deadline = callDeadline(ctx);
+      if (deadline !== undefined && now() + wait >= deadline) {
+        if (response) return response;
+        throw new APITimeoutError(
+          `${site} failed on attempt ${attempt} and waiting ${wait} ms more would pass the ` +
+            "total deadline (totalTimeoutMs); raise totalTimeoutMs",
+          { cause: failure },
+        );
+      }
+      await response?.body?.cancel();
+      const info: RetryInfo = {
+        attempt,
+        waitMs: wait,
+        serviceAsked: asked !== undefined,
+        status: response?.status,
+        error: failure instanceof Error ? failure.name : undefined,
+      };
+      const record = ctx.state[RETRY_STATE_KEY];
+      if (Array.isArray(record)) record.push(info);
+      else ctx.state[RETRY_STATE_KEY] = [info];
+      try {
+        onRetry?.(info);
+      } catch {
+        // A failing observer must not fail the call.
+      }
       try {
         await sleep(wait, userSignal);
       } catch (err) {

@@ -1,12 +1,21 @@
 import { tagBuiltin } from "./_kind.ts";
 import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { describeSite } from "../errors/from_response.ts";
+import { callDeadline, DEADLINE_STATE_KEY } from "./_deadline.ts";
 import type { Middleware } from "./types.ts";
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
   /** Deadline per attempt in ms, until headers arrive (and, for non-streams, the whole body). */
   timeoutMs?: number;
+  /**
+   * Deadline of the whole call in ms, across retries, counted from the first attempt (default:
+   * none). Each attempt gets `min(timeoutMs, time left)`; `retry()` stops instead of waiting past
+   * it.
+   */
+  totalTimeoutMs?: number;
+  /** Clock in ms, for tests (default `Date.now`). */
+  now?: () => number;
 }
 
 class TimeoutSignal extends Error {
@@ -21,6 +30,7 @@ class TimeoutSignal extends Error {
  * is read inside the deadline); for streams it covers the time to headers, then the stream's own
  * idle timeout takes over. An expired deadline raises {@link APITimeoutError}, which `retry()`
  * may retry. Without `timeoutMs`, the call's `timeoutMs` option (client default 600 000) applies.
+ * `totalTimeoutMs` bounds the whole call, retries and their waits included.
  *
  * @example A 10 s deadline per attempt
  * ```ts
@@ -34,9 +44,36 @@ class TimeoutSignal extends Error {
  * ```
  */
 export function timeout(options: TimeoutOptions = {}): Middleware {
+  const now = options.now ?? Date.now;
+  const total = options.totalTimeoutMs;
+  if (total !== undefined && (typeof total !== "number" || !(total > 0))) {
+    throw new TypeError("timeout(): totalTimeoutMs must be a positive number of milliseconds");
+  }
   return tagBuiltin(async function timeout(ctx, next) {
-    const ms = options.timeoutMs ?? ctx.options.timeoutMs;
-    if (!(ms > 0) || !Number.isFinite(ms)) return next();
+    const perAttempt = options.timeoutMs ?? ctx.options.timeoutMs;
+    let ms = perAttempt > 0 && Number.isFinite(perAttempt) ? perAttempt : Infinity;
+    let budget = "timeoutMs";
+    if (total !== undefined) {
+      let deadline = callDeadline(ctx);
+      if (deadline === undefined) {
+        deadline = now() + total;
+        ctx.state[DEADLINE_STATE_KEY] = deadline;
+      }
+      const left = Math.max(0, deadline - now());
+      if (left < ms) {
+        ms = left;
+        budget = `totalTimeoutMs (${total} ms)`;
+      }
+    }
+    if (ms === Infinity) return next();
+    const site = () =>
+      describeSite({ operation: ctx.operation, method: ctx.request.method, url: ctx.request.url });
+    if (ms <= 0) {
+      throw new APITimeoutError(
+        `${site()} ran out of its totalTimeoutMs (${total} ms) before attempt ${ctx.attempt}; ` +
+          "raise totalTimeoutMs or check the network",
+      );
+    }
     const outer = ctx.signal;
     const controller = new AbortController();
     const marker = new TimeoutSignal();
@@ -45,18 +82,13 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
     else outer?.addEventListener("abort", onOuterAbort, { once: true });
     const timer = setTimeout(() => controller.abort(marker), ms);
     ctx.signal = controller.signal;
+    // A stream keeps using this signal after we return: keep it linked to the caller's.
+    let keepLinked = false;
     const timedOut = () => controller.signal.aborted && controller.signal.reason === marker;
     const fail = (cause: unknown): never => {
       if (timedOut()) {
         throw new APITimeoutError(
-          `${
-            describeSite({
-              operation: ctx.operation,
-              method: ctx.request.method,
-              url: ctx.request.url,
-            })
-          } ` +
-            `timed out after ${ms} ms; raise timeoutMs or check the network`,
+          `${site()} timed out after ${ms} ms; raise ${budget} or check the network`,
           { cause },
         );
       }
@@ -69,7 +101,11 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       } catch (err) {
         return fail(err);
       }
-      if (ctx.stream || !response.body) return response;
+      if (ctx.stream && response.body) {
+        keepLinked = true;
+        return response;
+      }
+      if (!response.body) return response;
       try {
         const body = await response.arrayBuffer();
         return new Response(body, {
@@ -86,7 +122,7 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       }
     } finally {
       clearTimeout(timer);
-      outer?.removeEventListener("abort", onOuterAbort);
+      if (!keepLinked) outer?.removeEventListener("abort", onOuterAbort);
       ctx.signal = outer;
     }
   }, "timeout");

@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { compose } from "./compose.ts";
+import { timeout } from "./timeout.ts";
+import { DEADLINE_STATE_KEY } from "./_deadline.ts";
+import type { Middleware } from "./types.ts";
+import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
+import { createTerminal } from "../transport/send.ts";
+import { makeContext } from "../../tests/middleware/_context.ts";
+
+/** A fetch that never answers until its signal aborts (then rejects with the reason). */
+const hangingFetch = (_req: Request, init?: RequestInit): Promise<Response> =>
+  new Promise((_resolve, reject) => {
+    const signal = init?.signal;
+    if (!signal) return;
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+
+Deno.test("timeout() throws APITimeoutError when headers do not arrive in time", async () => {
+  const ctx = makeContext();
+  const run = compose([timeout({ timeoutMs: 5 })], createTerminal(hangingFetch));
+  await assert.rejects(run(ctx), (err: unknown) => {
+    assert.ok(err instanceof APITimeoutError);
+    assert.match(err.message, /timed out after 5 ms; raise timeoutMs/);
+    return true;
+  });
+  assert.equal(ctx.signal, undefined, "ctx.signal is restored");
+});
+
+Deno.test("timeout() uses the call's timeoutMs when given no option", async () => {
+  const ctx = makeContext({ options: { timeoutMs: 3, maxRetries: 0 } });
+  const run = compose([timeout()], createTerminal(hangingFetch));
+  await assert.rejects(run(ctx), /timed out after 3 ms/);
+});
+
+Deno.test("timeout() does nothing when timeoutMs is 0", async () => {
+  let sawSignal: AbortSignal | undefined;
+  const run = compose([timeout()], (ctx) => {
+    sawSignal = ctx.signal;
+    return Promise.resolve(new Response("ok"));
+  });
+  await run(makeContext({ options: { timeoutMs: 0, maxRetries: 0 } }));
+  assert.equal(sawSignal, undefined);
+});
+
+Deno.test("timeout() reports a caller abort as APIUserAbortError, not a timeout", async () => {
+  const controller = new AbortController();
+  const ctx = makeContext({ signal: controller.signal });
+  const run = compose([timeout({ timeoutMs: 60_000 })], createTerminal(hangingFetch));
+  const result = run(ctx);
+  controller.abort(new Error("stop"));
+  await assert.rejects(result, (err: unknown) => {
+    assert.ok(err instanceof APIUserAbortError);
+    assert.ok(!(err instanceof APITimeoutError));
+    return true;
+  });
+});
+
+Deno.test("timeout() reads a non-stream body inside the deadline", async () => {
+  const stalled = new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(new Uint8Array([123]));
+    },
+  });
+  const fetchStalled = (_req: Request, init?: RequestInit) => {
+    // The body errors when the signal aborts, as fetch bodies do.
+    const body = stalled.pipeThrough(new TransformStream(), { signal: init?.signal ?? undefined });
+    return Promise.resolve(new Response(body));
+  };
+  const run = compose([timeout({ timeoutMs: 5 })], createTerminal(fetchStalled));
+  await assert.rejects(run(makeContext()), APITimeoutError);
+});
+
+Deno.test("timeout() buffers a non-stream body so the response is complete", async () => {
+  const run = compose(
+    [timeout({ timeoutMs: 60_000 })],
+    () => Promise.resolve(new Response("full body", { status: 201, headers: { "x-a": "1" } })),
+  );
+  const res = await run(makeContext());
+  assert.equal(res.status, 201);
+  assert.equal(res.headers.get("x-a"), "1");
+  assert.equal(await res.text(), "full body");
+});
+
+Deno.test("timeout() hands a stream on unbuffered and keeps its signal linked to the caller", async () => {
+  const controller = new AbortController();
+  let inner: AbortSignal | undefined;
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(new Uint8Array([1]));
+    },
+  });
+  const run = compose([timeout({ timeoutMs: 60_000 })], (ctx) => {
+    inner = ctx.signal;
+    return Promise.resolve(new Response(stream));
+  });
+  const ctx = makeContext({ stream: true, signal: controller.signal });
+  const res = await run(ctx);
+  assert.equal(ctx.signal, controller.signal);
+  const reader = res.body!.getReader();
+  assert.deepEqual((await reader.read()).value, new Uint8Array([1]));
+  assert.ok(inner && !inner.aborted);
+  controller.abort(new Error("cancel the stream"));
+  assert.ok(inner.aborted, "aborting the caller's signal reaches the fetch signal");
+  await reader.cancel();
+});
+
+Deno.test("timeout() gives later attempts only what is left of totalTimeoutMs", async () => {
+  let now = 1_000;
+  const seen: number[] = [];
+  const spy: Middleware = (ctx, next) => {
+    seen.push(ctx.state[DEADLINE_STATE_KEY] as number);
+    return next();
+  };
+  const layer = timeout({ timeoutMs: 60_000, totalTimeoutMs: 50, now: () => now });
+  const ctx = makeContext();
+  const run = compose([layer, spy], () => Promise.resolve(new Response("ok")));
+  await run(ctx);
+  assert.deepEqual(seen, [1_050]);
+  now = 1_049;
+  await run(ctx); // same call, a later attempt: 1 ms left
+  now = 1_050;
+  await assert.rejects(run(ctx), (err: unknown) => {
+    assert.ok(err instanceof APITimeoutError);
+    assert.match(err.message, /ran out of its totalTimeoutMs \(50 ms\)/);
+    return true;
+  });
+  assert.equal(seen.length, 2, "no attempt is started after the deadline");
+});
+
+Deno.test("timeout() names totalTimeoutMs when the total deadline cut the attempt", async () => {
+  const run = compose(
+    [timeout({ timeoutMs: 60_000, totalTimeoutMs: 5 })],
+    createTerminal(hangingFetch),
+  );
+  await assert.rejects(run(makeContext()), /raise totalTimeoutMs \(5 ms\)/);
+});
+
+Deno.test("timeout() throws a TypeError for a bad totalTimeoutMs", () => {
+  assert.throws(() => timeout({ totalTimeoutMs: 0 }), /totalTimeoutMs must be a positive/);
+});
