@@ -340,3 +340,4 @@ export const translationParams: ObjectCheck<T.TranslationCreateParams> = shape<
   response_format: audioFormat,
   temperature: num,
 });
+export const translation: ObjectCheck<T.Translation> = shape<T.Translation>({ text: str }, {});
