@@ -1,0 +1,3 @@
+// Bundle-size peer: the Vercel AI SDK Azure provider, bundled like our core.
+import { createAzure } from "@ai-sdk/azure";
+export { createAzure };
