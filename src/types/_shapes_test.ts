@@ -21,10 +21,13 @@ import type * as T from "./mod.ts";
 
 // ---- common ----------------------------------------------------------------
 
-const severity = shape<T.ContentFilterResult>({ filtered: bool }, {
+export const severity = shape<T.ContentFilterResult>({ filtered: bool }, {
   severity: lit("safe", "low", "medium", "high"),
 });
-const detected = shape<T.ContentFilterDetectedResult>({ filtered: bool, detected: bool }, {});
+export const detected = shape<T.ContentFilterDetectedResult>(
+  { filtered: bool, detected: bool },
+  {},
+);
 const idResult = shape<T.ContentFilterIdResult>({ filtered: bool, id: str }, {});
 const filterResults = shape<T.ContentFilterResults>({}, {
   hate: severity,

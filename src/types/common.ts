@@ -10,9 +10,10 @@
  */
 
 /**
- * The `api-version` values this library knows about, plus `"v1"` (the
- * `/openai/v1/` API, which takes the deployment in the body `model`). Any other
- * string is accepted too, so a newer service version never needs a library update.
+ * The `api-version` values this library knows about (the list the emulator accepts),
+ * plus `"v1"` (the `/openai/v1/` API, which takes the deployment in the body
+ * `model`). Any other string is accepted too, so a newer service version never
+ * needs a library update.
  *
  * @example Pick a version
  * ```ts
@@ -23,11 +24,13 @@
  */
 export type ApiVersion =
   | "2022-12-01"
+  | "2023-03-15-preview"
   | "2023-05-15"
   | "2023-06-01-preview"
   | "2023-07-01-preview"
   | "2023-08-01-preview"
   | "2023-09-01-preview"
+  | "2023-10-01-preview"
   | "2023-12-01-preview"
   | "2024-02-01"
   | "2024-02-15-preview"
@@ -40,6 +43,11 @@ export type ApiVersion =
   | "2024-09-01-preview"
   | "2024-10-01-preview"
   | "2024-10-21"
+  | "2024-12-01-preview"
+  | "2025-01-01-preview"
+  | "2025-02-01-preview"
+  | "2025-03-01-preview"
+  | "2025-04-01-preview"
   | "v1"
   | (string & Record<never, never>);
 
@@ -48,8 +56,8 @@ export type ContentFilterSeverity = "safe" | "low" | "medium" | "high";
 
 /**
  * Result for a severity-rated harm category (hate, sexual, violence, self_harm).
- * The spec marks `severity` required; it is optional here because filtered error
- * bodies and some streaming chunks omit it.
+ * The spec marks `severity` required; the project contract keeps it optional, so
+ * read it with a fallback.
  */
 export interface ContentFilterResult {
   /** Whether the content was filtered (blocked or annotated as filtered). */

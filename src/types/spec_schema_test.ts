@@ -45,6 +45,7 @@ import {
   cosmosFieldMapping,
   cosmosParams,
   deploymentVectorization,
+  detected,
   endpointVectorization,
   errorBody,
   filterResults,
@@ -53,6 +54,7 @@ import {
   promptFilter,
   retrievedDocument,
   searchFieldMapping,
+  severity,
   systemIdentityAuth,
   usage,
   userIdentityAuth,
@@ -182,6 +184,18 @@ const CASES_2024_10_21: Case[] = [
     name: "ChatCompletionChunkToolCallDelta",
     ours: toolCallDelta,
     schema: () => named("chatCompletionMessageToolCallChunk"),
+  },
+  {
+    name: "ContentFilterResult",
+    ours: severity,
+    schema: () => named("contentFilterSeverityResult"),
+    // The project contract pins `severity?`.
+    weRelax: ["severity"],
+  },
+  {
+    name: "ContentFilterDetectedResult",
+    ours: detected,
+    schema: () => named("contentFilterDetectedResult"),
   },
   { name: "CompletionUsage", ours: usage, schema: () => named("completionUsage") },
   {
