@@ -9,6 +9,8 @@ import { chatTokenEstimate, handleChat } from "./chat.ts";
 import { completionsTokenEstimate, handleCompletions } from "./completions.ts";
 import { embeddingTokens, handleEmbeddings } from "./embeddings.ts";
 import { handleImages } from "./images.ts";
+import { handleSpeech } from "./speech.ts";
+import { checkAudioSize, handleTranscription } from "./transcription.ts";
 import type { DeploymentKind } from "./options.ts";
 
 /** One operation the emulator serves. */
@@ -36,6 +38,15 @@ function json(
   };
 }
 
+function form(
+  fn: (ctx: HandlerContext, body: FormData) => Promise<Response>,
+): Operation["handle"] {
+  return (ctx, body) => {
+    if (!(body instanceof FormData)) throw new TypeError("expected a multipart body");
+    return fn(ctx, body);
+  };
+}
+
 /** Operations by path suffix (after `/deployments/{d}/` or `/v1/`). */
 export const OPERATIONS: Record<string, Operation> = {
   "chat/completions": {
@@ -58,6 +69,29 @@ export const OPERATIONS: Record<string, Operation> = {
     body: "json",
     tokens: () => 0,
     handle: json(handleImages),
+  },
+  "audio/transcriptions": {
+    kind: "transcription",
+    label: "Transcriptions_Create",
+    body: "form",
+    tokens: () => 0,
+    checkSize: checkAudioSize,
+    handle: form((ctx, body) => handleTranscription(ctx, body, "transcribe")),
+  },
+  "audio/translations": {
+    kind: "transcription",
+    label: "Translations_Create",
+    body: "form",
+    tokens: () => 0,
+    checkSize: checkAudioSize,
+    handle: form((ctx, body) => handleTranscription(ctx, body, "translate")),
+  },
+  "audio/speech": {
+    kind: "speech",
+    label: "Speech_Create",
+    body: "json",
+    tokens: () => 0,
+    handle: json(handleSpeech),
   },
   "embeddings": {
     kind: "embeddings",
