@@ -1,0 +1,88 @@
+import { redactSecrets, redactUrl } from "../errors/redact.ts";
+
+/** Headers whose values are credentials: always replaced by `***` in logs. */
+export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
+  "api-key",
+  "authorization",
+  "proxy-authorization",
+  "x-api-key",
+  "ocp-apim-subscription-key",
+  "x-functions-key",
+  "cookie",
+  "set-cookie",
+]);
+
+/** JSON member names whose values are credentials (On Your Data auth, client keys). */
+const SENSITIVE_FIELDS: ReadonlySet<string> = new Set([
+  "key",
+  "api_key",
+  "api-key",
+  "apikey",
+  "encoded_api_key",
+  "connection_string",
+  "access_token",
+  "refresh_token",
+  "client_secret",
+  "password",
+  "secret",
+  "authorization",
+]);
+
+/** The credential values a request or response carries in its headers (to scrub elsewhere). */
+export function headerSecrets(headers: Headers): string[] {
+  const out: string[] = [];
+  for (const [name, value] of headers) {
+    if (!SENSITIVE_HEADERS.has(name)) continue;
+    out.push(value);
+    const bearer = /^\s*\w+\s+(.+)$/.exec(value);
+    if (bearer) out.push(bearer[1].trim());
+  }
+  return out;
+}
+
+/** Headers as a record with credentials masked and known secrets scrubbed. */
+export function redactHeaders(
+  headers: Headers,
+  secrets: readonly string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    out[name] = SENSITIVE_HEADERS.has(name) ? "***" : redactSecrets(value, secrets);
+  }
+  return out;
+}
+
+/** A URL with secret query parameters and user info masked and known secrets scrubbed. */
+export function redactLogUrl(url: string, secrets: readonly string[]): string {
+  return redactSecrets(redactUrl(url), secrets);
+}
+
+function maskFields(value: unknown, depth: number): unknown {
+  if (depth > 64 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((item) => maskFields(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out[k] = SENSITIVE_FIELDS.has(k.toLowerCase()) && v !== null && typeof v !== "object"
+      ? "***"
+      : maskFields(v, depth + 1);
+  }
+  return out;
+}
+
+/**
+ * A body text for logs: credential fields of JSON masked, known secrets scrubbed, then cut to
+ * `maxChars` (with a note of the original length).
+ */
+export function redactBody(text: string, secrets: readonly string[], maxChars: number): string {
+  let out = text;
+  try {
+    out = JSON.stringify(maskFields(JSON.parse(text), 0));
+  } catch {
+    // Not JSON: scrub as text.
+  }
+  out = redactSecrets(out, secrets);
+  if (out.length > maxChars) {
+    out = `${out.slice(0, maxChars)}… (${out.length} chars)`;
+  }
+  return out;
+}
