@@ -1,0 +1,63 @@
+import type { ChatCompletion, ChatCompletionChunk } from "../types/mod.ts";
+import { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
+import { Stream, type StreamOptions } from "./stream.ts";
+
+/**
+ * A streamed chat completion (`client.chat.completions.create({ stream: true })`):
+ * an `AsyncIterable<ChatCompletionChunk>` that yields every chunk (including Azure's
+ * first chunk with only `prompt_filter_results`, chunks without `delta` and the usage
+ * chunk) and ends at `data: [DONE]`, plus {@linkcode ChatCompletionStream.finalChatCompletion},
+ * `toReadableStream()`, `response` and cancellation (see {@linkcode Stream}).
+ *
+ * @example Printing a reply as it arrives, then the totals
+ * ```ts
+ * import { ChatCompletionStream } from "./mod.ts";
+ *
+ * const sse = [
+ *   '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}',
+ *   '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}',
+ *   "[DONE]",
+ * ].map((data) => `data: ${data}\n\n`).join("");
+ * const stream = new ChatCompletionStream(new Response(sse));
+ * for await (const chunk of stream) console.log(chunk.choices[0]?.delta?.content ?? "");
+ * const final = await stream.finalChatCompletion();
+ * console.log(final.choices[0].message.content, final.choices[0].finish_reason); // "Hi stop"
+ * ```
+ */
+export class ChatCompletionStream extends Stream<ChatCompletionChunk> {
+  #accumulator: ChatCompletionAccumulator;
+  #final: Promise<ChatCompletion> | undefined = undefined;
+
+  /**
+   * Wraps a 2xx `text/event-stream` chat completions response.
+   *
+   * @param response The upstream response.
+   * @param options See {@linkcode StreamOptions}; `operation` defaults to
+   * `"chat.completions.create"`.
+   */
+  constructor(response: Response, options: StreamOptions = {}) {
+    const accumulator = new ChatCompletionAccumulator();
+    const onChunk = options.onChunk;
+    super(response, {
+      ...options,
+      operation: options.operation ?? "chat.completions.create",
+      onChunk: onChunk === undefined
+        ? (chunk) => accumulator.add(chunk as ChatCompletionChunk)
+        : (chunk) => {
+          accumulator.add(chunk as ChatCompletionChunk);
+          onChunk(chunk);
+        },
+    });
+    this.#accumulator = accumulator;
+  }
+
+  /**
+   * Resolves to the whole reply as the non-streaming call returns it (`object:
+   * "chat.completion"`), reading the rest of the stream if needed. Works before, during
+   * (it continues where iteration stopped) or after iteration; rejects with the
+   * stream's error, or with `APIUserAbortError` if the stream was cancelled first.
+   */
+  finalChatCompletion(): Promise<ChatCompletion> {
+    return this.#final ??= this.done().then(() => this.#accumulator.result());
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Typed streams over Azure OpenAI `text/event-stream` responses: {@linkcode Stream},
+ * {@linkcode ChatCompletionStream} and {@linkcode CompletionStream}, and the
+ * accumulators that turn chunks back into the non-streaming reply.
+ *
+ * @example Accumulating a streamed chat reply
+ * ```ts
+ * import { ChatCompletionStream } from "./mod.ts";
+ *
+ * const stream = new ChatCompletionStream(new Response("data: [DONE]\n\n"));
+ * console.log((await stream.finalChatCompletion()).object); // "chat.completion"
+ * ```
+ *
+ * @module
+ */
+export { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
+export { ChatCompletionStream } from "./chat_completion_stream.ts";
+export { CompletionAccumulator } from "./completion_accumulator.ts";
+export { CompletionStream } from "./completion_stream.ts";
+export { Stream, type StreamOptions } from "./stream.ts";
