@@ -1,0 +1,74 @@
+/**
+ * Error responses in the service's shape: `{ error: { code, message, param, type } }`.
+ *
+ * @module
+ */
+
+/** Fields of one error response. */
+export interface ErrorBody {
+  /** Service-style code, e.g. `"invalid_value"`, `"401"`, `"DeploymentNotFound"`. */
+  code: string;
+  /** What happened and what to do. */
+  message: string;
+  /** The request field at fault, or null. */
+  param?: string | null;
+  /** `invalid_request_error` for client mistakes, `server_error` for upstream trouble. */
+  type?: string;
+}
+
+/** A JSON error response in the service's shape. */
+export function errorResponse(
+  status: number,
+  body: ErrorBody,
+  headers?: Record<string, string>,
+): Response {
+  const error = {
+    code: body.code,
+    message: body.message,
+    param: body.param ?? null,
+    type: body.type ?? (status >= 500 ? "server_error" : "invalid_request_error"),
+  };
+  return new Response(JSON.stringify({ error }), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** A 400 naming the request field at fault. */
+export function invalidRequest(
+  param: string | null,
+  message: string,
+  code = "invalid_value",
+): Response {
+  return errorResponse(400, { code, message, param, type: "invalid_request_error" });
+}
+
+/** The 401 for a missing or unknown client key. */
+export function unauthorized(): Response {
+  return errorResponse(401, {
+    code: "401",
+    message: "Access denied: send one of this app's client keys in the `api-key` header or as " +
+      "`Authorization: Bearer <key>` (the client keys are set with AOAI_EDGE_KEYS, not the " +
+      "Azure key).",
+  }, { "www-authenticate": 'Bearer realm="aoai-edge"' });
+}
+
+/** The 404 for a deployment that is not allowed here. */
+export function deploymentNotFound(name: string): Response {
+  return errorResponse(404, {
+    code: "DeploymentNotFound",
+    message: `The deployment ${
+      JSON.stringify(name)
+    } does not exist or is not enabled on this edge app; use one of the deployments it allows.`,
+  });
+}
+
+/** The 404 for a path this app does not serve. */
+export function notFound(method: string, path: string): Response {
+  return errorResponse(404, {
+    code: "404",
+    message:
+      `Resource not found: ${method} ${path}. This app serves /openai/deployments/{deployment}/…, ` +
+      "/openai/v1/… and /v1/… (chat/completions, completions, embeddings, images, audio) and GET /health.",
+  });
+}

@@ -1,0 +1,208 @@
+/**
+ * The deployment-scoped operations the app serves, and the shared request handling: api-version,
+ * body limit, parsing, validation, deployment resolution, then forwarding.
+ *
+ * @module
+ */
+import { deploymentNotFound, errorResponse, invalidRequest } from "./_errors.ts";
+import { readBodyLimited } from "./body_limit.ts";
+import type { ResolvedOptions } from "./options.ts";
+import {
+  checkAudioForm,
+  checkChatBody,
+  checkCompletionsBody,
+  type Checked,
+  checkEmbeddingsBody,
+  checkImagesBody,
+  checkSpeechBody,
+  parseJsonObject,
+} from "./validation/mod.ts";
+
+/** One deployment-scoped operation. */
+export interface Operation {
+  /** Path after `/openai/deployments/{deployment}/` (and after `/v1/`). */
+  path: string;
+  /** Operation id used by middleware, e.g. `embeddings.create`. */
+  operation: string;
+  /** JSON body, or a multipart form (audio uploads). */
+  body: "json" | "form";
+  checkJson?: (body: Record<string, unknown>) => Checked<Record<string, unknown>>;
+}
+
+/** The operations, by path. */
+export const OPERATIONS: Readonly<Record<string, Operation>> = {
+  "chat/completions": {
+    path: "chat/completions",
+    operation: "chat.completions.create",
+    body: "json",
+    checkJson: checkChatBody,
+  },
+  "completions": {
+    path: "completions",
+    operation: "completions.create",
+    body: "json",
+    checkJson: checkCompletionsBody,
+  },
+  "embeddings": {
+    path: "embeddings",
+    operation: "embeddings.create",
+    body: "json",
+    checkJson: checkEmbeddingsBody,
+  },
+  "images/generations": {
+    path: "images/generations",
+    operation: "images.generate",
+    body: "json",
+    checkJson: checkImagesBody,
+  },
+  "audio/speech": {
+    path: "audio/speech",
+    operation: "audio.speech.create",
+    body: "json",
+    checkJson: checkSpeechBody,
+  },
+  "audio/transcriptions": {
+    path: "audio/transcriptions",
+    operation: "audio.transcriptions.create",
+    body: "form",
+  },
+  "audio/translations": {
+    path: "audio/translations",
+    operation: "audio.translations.create",
+    body: "form",
+  },
+};
+
+const DATED_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
+
+/**
+ * The upstream api-version for an Azure-style request: its `api-version` query parameter
+ * (required, like the service requires it). A Response when it is missing or malformed.
+ */
+export function apiVersionOf(request: Request): string | Response {
+  const version = new URL(request.url).searchParams.get("api-version");
+  if (version === null || version === "") {
+    return invalidRequest(
+      "api-version",
+      "Missing required query parameter 'api-version'; add ?api-version=2024-10-21 (or another " +
+        "version) to the URL.",
+      "missing_required_parameter",
+    );
+  }
+  if (!DATED_VERSION.test(version)) {
+    return invalidRequest(
+      "api-version",
+      `Invalid value for 'api-version': ${
+        JSON.stringify(version)
+      }; use a version like 2024-10-21 or 2024-05-01-preview.`,
+    );
+  }
+  return version;
+}
+
+/** A request that passed every check: what to send upstream. */
+export interface PreparedCall {
+  op: Operation;
+  deployment: string;
+  json?: Record<string, unknown>;
+  form?: FormData;
+  /** True when a JSON body asked for `stream: true`. */
+  stream: boolean;
+}
+
+function problemResponse(checked: Checked<unknown>): Response | undefined {
+  if (checked.ok) return undefined;
+  return invalidRequest(checked.problem.param, checked.problem.message, checked.problem.code);
+}
+
+/**
+ * Reads, parses and validates the body of `op`, and resolves the deployment from the path
+ * (`pathDeployment`) or the body's `model`. Returns a Response (400/404) on any problem: nothing
+ * reaches the upstream then.
+ */
+export async function prepareCall(
+  opts: ResolvedOptions,
+  request: Request,
+  op: Operation,
+  pathDeployment: string | undefined,
+  upstreamIsV1: boolean,
+): Promise<PreparedCall | Response> {
+  const contentType = (request.headers.get("content-type") ?? "").toLowerCase();
+  if (op.body === "form") {
+    if (!contentType.startsWith("multipart/form-data")) {
+      return invalidRequest(
+        "file",
+        "This operation takes a multipart/form-data upload with the audio in the 'file' field.",
+        "invalid_content_type",
+      );
+    }
+    const read = await readBodyLimited(request, opts.maxMultipartBytes);
+    if (!read.ok) return bodyProblem(read.reason, opts.maxMultipartBytes, "file");
+    let form: FormData;
+    try {
+      form = await new Response(read.bytes, { headers: { "content-type": contentType } })
+        .formData();
+    } catch {
+      return invalidRequest("file", "The multipart/form-data body could not be parsed.");
+    }
+    const checked = checkAudioForm(form);
+    const bad = problemResponse(checked);
+    if (bad) return bad;
+    const model = form.get("model");
+    const deployment = resolve(opts, pathDeployment ?? (typeof model === "string" ? model : ""));
+    if (deployment instanceof Response) return deployment;
+    if (upstreamIsV1) form.set("model", deployment);
+    return { op, deployment, form, stream: false };
+  }
+  if (contentType !== "" && !contentType.includes("json")) {
+    return invalidRequest(
+      null,
+      `This operation takes a JSON body; send content-type: application/json (got ${
+        JSON.stringify(contentType.split(";")[0])
+      }).`,
+      "invalid_content_type",
+    );
+  }
+  const read = await readBodyLimited(request, opts.maxJsonBytes);
+  if (!read.ok) return bodyProblem(read.reason, opts.maxJsonBytes, null);
+  const parsed = parseJsonObject(read.bytes);
+  if (!parsed.ok) return invalidRequest(null, parsed.message, "invalid_json");
+  const body = parsed.value;
+  const checked = op.checkJson ? op.checkJson(body) : { ok: true as const, value: body };
+  const bad = problemResponse(checked);
+  if (bad) return bad;
+  const model = typeof body.model === "string" ? body.model : "";
+  const deployment = resolve(opts, pathDeployment ?? model);
+  if (deployment instanceof Response) return deployment;
+  if (upstreamIsV1 || (pathDeployment === undefined && model !== deployment)) {
+    body.model = deployment;
+  }
+  return { op, deployment, json: body, stream: body.stream === true };
+}
+
+function resolve(opts: ResolvedOptions, name: string): string | Response {
+  if (name === "") {
+    return invalidRequest(
+      "model",
+      "Missing required parameter: 'model'. On /v1/ routes, 'model' names the deployment.",
+      "missing_required_parameter",
+    );
+  }
+  return opts.resolveDeployment(name) ?? deploymentNotFound(name);
+}
+
+function bodyProblem(
+  reason: "too_large" | "unreadable",
+  limit: number,
+  param: string | null,
+): Response {
+  if (reason === "unreadable") {
+    return invalidRequest(param, "The request body could not be read.", "invalid_body");
+  }
+  return errorResponse(400, {
+    code: "request_too_large",
+    param: param ?? "body",
+    message: `The request body is larger than this app's limit of ${limit} bytes; send less ` +
+      "(split inputs into batches) or raise the limit (maxJsonBytes / maxMultipartBytes).",
+  });
+}

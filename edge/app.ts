@@ -1,0 +1,219 @@
+/**
+ * `createEdgeApp()`: the edge app (a Hono app inside) serving the Azure OpenAI API to clients
+ * that present a client key, with cached embeddings, streaming chat and a pass-through for the
+ * rest.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { errorResponse, notFound, unauthorized } from "./_errors.ts";
+import { forward } from "./_forward.ts";
+import { apiVersionOf, OPERATIONS, prepareCall } from "./_operations.ts";
+import { matchClientKey } from "./auth.ts";
+import { createCors } from "./cors.ts";
+import { type EdgeAppOptions, type EdgeExecutionContext, resolveOptions } from "./options.ts";
+import { ClientRateLimiter } from "./rate_limit.ts";
+import { renderPlayground } from "./playground.ts";
+import { createCaching } from "./_caching.ts";
+import { handleChat } from "./_chat.ts";
+import { checkImagesBody, parseJsonObject } from "./validation/mod.ts";
+import { readBodyLimited } from "./body_limit.ts";
+import { invalidRequest } from "./_errors.ts";
+
+/** The edge app: a fetch handler for `Deno.serve`, Workers (`export default app`) and tests. */
+export interface EdgeApp {
+  /**
+   * Serves one request. `env` is ignored (Workers passes its bindings); `ctx.waitUntil`, when
+   * given, keeps cache writes alive after the response is sent.
+   */
+  fetch(request: Request, env?: unknown, ctx?: EdgeExecutionContext): Promise<Response>;
+}
+
+type Env = { Bindings: { ctx: EdgeExecutionContext | undefined } };
+
+const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(.+?)\/?$/;
+const V1_PATH = /^(?:\/openai)?\/v1\/(.+?)\/?$/;
+
+/**
+ * Creates the edge app. Routes:
+ *
+ * - `POST /openai/deployments/{deployment}/{op}?api-version=…` (Azure style: what the official
+ *   SDK's `AzureOpenAI` sends with `endpoint` = this app's URL), `op` one of `chat/completions`,
+ *   `completions`, `embeddings`, `images/generations`, `audio/transcriptions`,
+ *   `audio/translations`, `audio/speech`;
+ * - `POST /v1/{op}` and `/openai/v1/{op}` (OpenAI style, body or form `model` naming the
+ *   deployment: the SDK's `OpenAI` with `baseURL` = this app's URL + `/v1`);
+ * - `POST /openai/images/generations:submit`, `GET|DELETE /openai/operations/images/{id}`
+ *   (DALL-E 2 async);
+ * - `GET /health` and, unless disabled, the playground at `GET /`.
+ *
+ * API routes need a client key (`api-key` or `Authorization: Bearer`); bodies are validated
+ * before anything goes upstream; errors use the service's shape.
+ *
+ * @example Serve the app with Deno
+ * ```ts
+ * import { createEdgeApp, MemoryCache } from "@aoai/edge/edge";
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "https://my-res.openai.azure.com", apiKey: "<azure key>" },
+ *   clientKeys: ["a-long-random-client-key"],
+ *   cache: new MemoryCache(),
+ * });
+ * const res = await app.fetch(new Request("http://localhost/health"));
+ * console.log(res.status); // 200
+ * ```
+ */
+export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
+  const opts = resolveOptions(options);
+  const cors = createCors(opts.cors);
+  const limiter = opts.requestsPerMinute === undefined
+    ? undefined
+    : new ClientRateLimiter({ requestsPerMinute: opts.requestsPerMinute });
+  const upstreamIsV1 = opts.client.apiVersion === "v1";
+  const caching = createCaching(opts);
+  const app = new Hono<Env>();
+
+  if (opts.playground) {
+    app.get("/", () =>
+      new Response(renderPlayground(), {
+        headers: {
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; " +
+            "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
+          "x-content-type-options": "nosniff",
+        },
+      }));
+  }
+  app.get("/health", () => Response.json({ status: "ok" }));
+
+  app.use("*", async (c, next) => {
+    const index = matchClientKey(c.req.raw, opts.clientKeys);
+    if (index === -1) return unauthorized();
+    if (limiter) {
+      const decision = limiter.take(String(index));
+      if (!decision.ok) {
+        return errorResponse(429, {
+          code: "429",
+          message: `This client key sent more than ${opts.requestsPerMinute} requests per ` +
+            `minute to this edge app; retry after ${decision.retryAfterSeconds} seconds.`,
+        }, { "retry-after": String(decision.retryAfterSeconds) });
+      }
+    }
+    await next();
+  });
+
+  const runOperation = async (
+    c: Context<Env>,
+    opPath: string,
+    pathDeployment: string | undefined,
+    apiVersion: string | undefined,
+  ): Promise<Response> => {
+    const op = OPERATIONS[opPath];
+    const request = c.req.raw;
+    if (!op) return notFound(request.method, new URL(request.url).pathname);
+    const call = await prepareCall(opts, request, op, pathDeployment, upstreamIsV1);
+    if (call instanceof Response) return call;
+    const waitUntil = c.env.ctx ? (p: Promise<unknown>) => c.env.ctx?.waitUntil(p) : undefined;
+    if (op.path === "chat/completions" && call.json) {
+      return await handleChat(opts, caching, request, call, apiVersion, waitUntil);
+    }
+    return await forward(opts, request, {
+      path: op.path,
+      deployment: call.deployment,
+      method: "POST",
+      json: call.json,
+      form: call.form,
+      stream: call.stream,
+      operation: op.operation,
+      apiVersion,
+      middleware: op.path === "embeddings" ? caching.embeddings(waitUntil) : undefined,
+    });
+  };
+
+  app.post("/openai/deployments/*", (c) => {
+    const match = DEPLOYMENT_PATH.exec(new URL(c.req.url).pathname);
+    if (!match) return notFound("POST", new URL(c.req.url).pathname);
+    const version = apiVersionOf(c.req.raw);
+    if (version instanceof Response) return version;
+    let deployment: string;
+    try {
+      deployment = decodeURIComponent(match[1]);
+    } catch {
+      return invalidRequest(null, "The deployment name in the URL is not valid percent-encoding.");
+    }
+    return runOperation(c, match[2], deployment, version);
+  });
+
+  const v1 = (c: Context<Env>) => {
+    const match = V1_PATH.exec(new URL(c.req.url).pathname);
+    if (!match) return notFound("POST", new URL(c.req.url).pathname);
+    return runOperation(c, match[1], undefined, undefined);
+  };
+  app.post("/v1/*", v1);
+  app.post("/openai/v1/*", v1);
+
+  app.post("/openai/images/generations:submit", async (c) => {
+    const version = apiVersionOf(c.req.raw);
+    if (version instanceof Response) return version;
+    const read = await readBodyLimited(c.req.raw, opts.maxJsonBytes);
+    if (!read.ok) {
+      return invalidRequest("body", `The request body is over ${opts.maxJsonBytes} bytes.`);
+    }
+    const parsed = parseJsonObject(read.bytes);
+    if (!parsed.ok) return invalidRequest(null, parsed.message, "invalid_json");
+    const checked = checkImagesBody(parsed.value);
+    if (!checked.ok) {
+      return invalidRequest(checked.problem.param, checked.problem.message, checked.problem.code);
+    }
+    return forward(opts, c.req.raw, {
+      path: "images/generations:submit",
+      method: "POST",
+      json: parsed.value,
+      stream: false,
+      operation: "images.submit",
+      apiVersion: version,
+    });
+  });
+
+  const operationRoute = (method: "GET" | "DELETE") => (c: Context<Env>) => {
+    const version = apiVersionOf(c.req.raw);
+    if (version instanceof Response) return version;
+    const id = c.req.param("id") ?? "";
+    if (!/^[A-Za-z0-9-]{1,100}$/.test(id)) {
+      return invalidRequest("id", "Invalid operation id; pass the id returned by the submit call.");
+    }
+    return forward(opts, c.req.raw, {
+      path: `operations/images/${id}`,
+      method,
+      stream: false,
+      operation: method === "GET" ? "images.getOperation" : "images.deleteOperation",
+      apiVersion: version,
+    });
+  };
+  app.get("/openai/operations/images/:id", operationRoute("GET"));
+  app.delete("/openai/operations/images/:id", operationRoute("DELETE"));
+
+  app.notFound((c) => notFound(c.req.method, new URL(c.req.url).pathname));
+  app.onError((err) => {
+    opts.onError(`edge app error: ${err instanceof Error ? err.message : String(err)}`);
+    return errorResponse(500, {
+      code: "EdgeError",
+      message: "The edge app failed to handle this request; see the server log.",
+    });
+  });
+
+  return {
+    async fetch(
+      request: Request,
+      _env?: unknown,
+      ctx?: EdgeExecutionContext,
+    ): Promise<Response> {
+      const preflight = cors.preflight(request);
+      if (preflight) return preflight;
+      const response = await app.fetch(request, { ctx }, undefined);
+      const extra = cors.headersFor(request);
+      for (const [name, value] of Object.entries(extra)) response.headers.set(name, value);
+      return response;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Client-key authentication of the edge app, compared in constant time.
+ *
+ * @module
+ */
+
+const encoder = new TextEncoder();
+
+/**
+ * Compares two strings in time that depends only on the length of `expected`, not on where
+ * they differ (nor on `actual`'s length beyond the comparison loop over `expected`).
+ *
+ * @example Compare a presented key with a configured one
+ * ```ts
+ * import { timingSafeEqual } from "@aoai/edge/edge";
+ * console.log(timingSafeEqual("k-123", "k-123")); // true
+ * console.log(timingSafeEqual("k-124", "k-123")); // false
+ * ```
+ */
+export function timingSafeEqual(actual: string, expected: string): boolean {
+  const a = encoder.encode(actual);
+  const b = encoder.encode(expected);
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < b.length; i++) diff |= (a[i % (a.length || 1)] ?? 0) ^ b[i];
+  return diff === 0;
+}
+
+/** The key a request presents: the `api-key` header, else `Authorization: Bearer <key>`. */
+export function presentedKey(request: Request): string | undefined {
+  const apiKey = request.headers.get("api-key");
+  if (apiKey !== null && apiKey.trim() !== "") return apiKey.trim();
+  const auth = request.headers.get("authorization");
+  if (auth === null) return undefined;
+  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(auth);
+  return match ? match[1] : undefined;
+}
+
+/**
+ * Finds which configured client key a request presents. Every configured key is compared (no
+ * early exit), so timing does not reveal which key matched or how much of it.
+ * Returns the key's index, or -1.
+ *
+ * @example Look up the key of a request
+ * ```ts
+ * import { matchClientKey } from "@aoai/edge/edge";
+ * const req = new Request("http://x/", { headers: { authorization: "Bearer b" } });
+ * console.log(matchClientKey(req, ["a", "b"])); // 1
+ * ```
+ */
+export function matchClientKey(request: Request, keys: readonly string[]): number {
+  const presented = presentedKey(request);
+  if (presented === undefined) return -1;
+  let found = -1;
+  for (let i = 0; i < keys.length; i++) {
+    if (timingSafeEqual(presented, keys[i]) && found === -1) found = i;
+  }
+  return found;
+}

@@ -1,0 +1,55 @@
+/**
+ * Reading request bodies with a size cap, before anything is parsed or sent upstream.
+ *
+ * @module
+ */
+
+/** The result of {@link readBodyLimited}: the bytes, or why they could not be read. */
+export type LimitedBody =
+  | { ok: true; bytes: Uint8Array<ArrayBuffer> }
+  | { ok: false; reason: "too_large" | "unreadable" };
+
+/**
+ * Reads a request body, giving up as soon as it passes `maxBytes` (a `content-length` over the
+ * cap is refused without reading). The stream is cancelled when the cap is hit.
+ *
+ * @example Refuse a body over 4 bytes
+ * ```ts
+ * import { readBodyLimited } from "@aoai/edge/edge";
+ * const res = await readBodyLimited(new Request("http://x/", { method: "POST", body: "hello" }), 4);
+ * console.log(res); // { ok: false, reason: "too_large" }
+ * ```
+ */
+export async function readBodyLimited(request: Request, maxBytes: number): Promise<LimitedBody> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+    await request.body?.cancel().catch(() => {});
+    return { ok: false, reason: "too_large" };
+  }
+  if (request.body === null) return { ok: true, bytes: new Uint8Array(0) };
+  const reader = request.body.getReader();
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  let size = 0;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        return { ok: false, reason: "too_large" };
+      }
+      parts.push(value);
+    }
+  } catch {
+    return { ok: false, reason: "unreadable" };
+  }
+  if (parts.length === 1) return { ok: true, bytes: parts[0] };
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return { ok: true, bytes };
+}

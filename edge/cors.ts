@@ -1,0 +1,86 @@
+/**
+ * CORS for the edge app: an allowlist of origins (or `"*"`), preflight answers, and the
+ * headers browsers need to read streamed replies and cache/rate-limit headers.
+ *
+ * @module
+ */
+
+/** CORS settings of the edge app. */
+export interface CorsOptions {
+  /** Allowed origins, e.g. `["https://app.example.com"]`, or `"*"` for any origin. */
+  origins: readonly string[] | "*";
+  /** How long browsers may cache a preflight answer, in seconds (default 600). */
+  maxAgeSeconds?: number;
+}
+
+const ALLOW_HEADERS = "api-key, authorization, content-type, x-ms-client-request-id, " +
+  "x-stainless-arch, x-stainless-lang, x-stainless-os, x-stainless-package-version, " +
+  "x-stainless-retry-count, x-stainless-runtime, x-stainless-runtime-version, " +
+  "x-stainless-timeout, openai-beta";
+const EXPOSE_HEADERS = "x-aoai-cache, retry-after, retry-after-ms, apim-request-id, " +
+  "x-request-id, x-ratelimit-remaining-requests, x-ratelimit-remaining-tokens, " +
+  "operation-location, x-ms-region";
+
+/**
+ * Decides CORS for one request. `headersFor(request)` gives the headers to add to a response
+ * (empty when the origin is not allowed or there is none); `preflight(request)` answers an
+ * `OPTIONS` preflight, or returns null for other requests.
+ *
+ * @example Allow one origin
+ * ```ts
+ * import { createCors } from "@aoai/edge/edge";
+ * const cors = createCors({ origins: ["https://a.example"] });
+ * const req = new Request("http://x/v1/embeddings", { headers: { origin: "https://a.example" } });
+ * console.log(cors.headersFor(req)["access-control-allow-origin"]); // https://a.example
+ * ```
+ */
+export function createCors(options: CorsOptions | undefined): {
+  headersFor(request: Request): Record<string, string>;
+  preflight(request: Request): Response | null;
+} {
+  const origins = options?.origins;
+  if (
+    origins !== undefined && origins !== "*" &&
+    (!Array.isArray(origins) || origins.some((o) => typeof o !== "string"))
+  ) {
+    throw new TypeError(
+      'createEdgeApp: cors.origins must be "*" or an array of origins like "https://app.example"',
+    );
+  }
+  const allowed = new Set(Array.isArray(origins) ? origins.map((o) => o.replace(/\/+$/, "")) : []);
+  const maxAge = String(options?.maxAgeSeconds ?? 600);
+  const allowOrigin = (request: Request): string | null => {
+    if (origins === undefined) return null;
+    const origin = request.headers.get("origin");
+    if (origin === null) return null;
+    if (origins === "*") return "*";
+    return allowed.has(origin) ? origin : null;
+  };
+  return {
+    headersFor(request: Request): Record<string, string> {
+      const origin = allowOrigin(request);
+      if (origin === null) return {};
+      return {
+        "access-control-allow-origin": origin,
+        "access-control-expose-headers": EXPOSE_HEADERS,
+        ...(origin === "*" ? {} : { vary: "origin" }),
+      };
+    },
+    preflight(request: Request): Response | null {
+      if (request.method !== "OPTIONS") return null;
+      const origin = allowOrigin(request);
+      if (origin === null) return new Response(null, { status: 204 });
+      const requested = request.headers.get("access-control-request-headers");
+      return new Response(null, {
+        status: 204,
+        headers: {
+          "access-control-allow-origin": origin,
+          "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+          "access-control-allow-headers": requested ?? ALLOW_HEADERS,
+          "access-control-max-age": maxAge,
+          ...(origin === "*" ? {} : { vary: "origin" }),
+        },
+      });
+    },
+  };
+}

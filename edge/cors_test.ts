@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { createCors } from "./cors.ts";
+
+const req = (origin: string | null, method = "GET", extra: Record<string, string> = {}) =>
+  new Request("http://app/v1/embeddings", {
+    method,
+    headers: { ...(origin ? { origin } : {}), ...extra },
+  });
+
+Deno.test("createCors() adds headers only for allowed origins", () => {
+  const cors = createCors({ origins: ["https://a.example/"] });
+  assert.equal(
+    cors.headersFor(req("https://a.example"))["access-control-allow-origin"],
+    "https://a.example",
+  );
+  assert.match(
+    cors.headersFor(req("https://a.example"))["access-control-expose-headers"],
+    /x-aoai-cache/,
+  );
+  assert.deepEqual(cors.headersFor(req("https://b.example")), {});
+  assert.deepEqual(cors.headersFor(req(null)), {});
+});
+
+Deno.test("createCors().preflight() answers OPTIONS with the allowed methods and headers", () => {
+  const cors = createCors({ origins: "*", maxAgeSeconds: 60 });
+  const res = cors.preflight(
+    req("https://any.example", "OPTIONS", {
+      "access-control-request-headers": "api-key, content-type",
+    }),
+  );
+  assert.ok(res);
+  assert.equal(res.status, 204);
+  assert.equal(res.headers.get("access-control-allow-origin"), "*");
+  assert.equal(res.headers.get("access-control-allow-headers"), "api-key, content-type");
+  assert.equal(res.headers.get("access-control-max-age"), "60");
+  assert.equal(cors.preflight(req("https://any.example", "POST")), null);
+});
+
+Deno.test("createCors() without options never adds CORS headers", () => {
+  const cors = createCors(undefined);
+  assert.deepEqual(cors.headersFor(req("https://a.example")), {});
+  const res = cors.preflight(req("https://a.example", "OPTIONS"));
+  assert.equal(res?.headers.get("access-control-allow-origin"), null);
+  assert.throws(() => createCors({ origins: [3 as unknown as string] }), /cors.origins/);
+});

@@ -1,0 +1,198 @@
+/**
+ * Options of {@link createEdgeApp} and their normalisation (validated once, errors say what to
+ * fix).
+ *
+ * @module
+ */
+import { AzureOpenAI } from "../src/client.ts";
+import type { CacheStore } from "../src/cache/types.ts";
+import type { AzureOpenAIOptions } from "../src/options.ts";
+import type { CorsOptions } from "./cors.ts";
+
+/** The part of a Workers `ExecutionContext` the app uses: keeps cache writes alive. */
+export interface EdgeExecutionContext {
+  /** Extends the request's lifetime until `promise` settles. */
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** Options of opt-in chat completion caching. */
+export interface ChatCacheOptions {
+  /** Seconds a cached completion lives (default 3600). */
+  ttlSeconds?: number;
+}
+
+/** Options of {@link createEdgeApp}. */
+export interface EdgeAppOptions {
+  /**
+   * The Azure OpenAI upstream: a ready {@link AzureOpenAI} client, or its options. The upstream
+   * key stays on the server; clients authenticate with `clientKeys`.
+   */
+  upstream: AzureOpenAI | AzureOpenAIOptions;
+  /**
+   * Keys clients must present (`api-key` header or `Authorization: Bearer`). At least one:
+   * the app is never an open relay.
+   */
+  clientKeys: readonly string[];
+  /** Deployments clients may use (default: any, unless `models` is given). */
+  deployments?: readonly string[];
+  /**
+   * Model name → deployment map (e.g. `{ "gpt-4o": "prod-gpt4o" }`), applied to body `model` and
+   * to path deployments. When given (or `deployments` is), other names get 404.
+   */
+  models?: Readonly<Record<string, string>>;
+  /** Cache store for embeddings (and, with `chatCache`, deterministic chat). None: no caching. */
+  cache?: CacheStore;
+  /** Seconds an embedding lives in the cache (default 7 days). */
+  embeddingsTtlSeconds?: number;
+  /** Namespace of the cache keys (default `"aoai-edge"`); change it to drop all entries. */
+  cacheNamespace?: string;
+  /**
+   * Opt-in caching of deterministic chat completions (temperature 0 or a `seed`, no
+   * streaming upstream); a cached completion asked for with `stream: true` is replayed as SSE.
+   */
+  chatCache?: boolean | ChatCacheOptions;
+  /** CORS allowlist; default: no CORS headers (same-origin only). */
+  cors?: CorsOptions;
+  /** Largest JSON body accepted, in bytes (default 1 MiB). */
+  maxJsonBytes?: number;
+  /** Largest multipart (audio upload) body accepted, in bytes (default 26 MiB). */
+  maxMultipartBytes?: number;
+  /** Per-client-key limit, counted in this isolate's memory. */
+  rateLimit?: { requestsPerMinute: number };
+  /**
+   * Retries the app makes upstream (default 0: a 429 goes straight back to the client with its
+   * `retry-after`, and the client's SDK decides).
+   */
+  upstreamMaxRetries?: number;
+  /** Serve the playground page at `/` (default true). */
+  playground?: boolean;
+  /** Called with a one-line, secret-free description of upstream failures (default: none). */
+  onError?: (message: string) => void;
+}
+
+/** Normalised options. */
+export interface ResolvedOptions {
+  client: AzureOpenAI;
+  clientKeys: string[];
+  /** Resolves a requested name to a deployment, or undefined when not allowed. */
+  resolveDeployment(name: string): string | undefined;
+  cache: CacheStore | undefined;
+  embeddingsTtlSeconds: number;
+  cacheNamespace: string;
+  chatCacheTtlSeconds: number | undefined;
+  cors: CorsOptions | undefined;
+  maxJsonBytes: number;
+  maxMultipartBytes: number;
+  requestsPerMinute: number | undefined;
+  upstreamMaxRetries: number;
+  playground: boolean;
+  onError: (message: string) => void;
+}
+
+const WHERE = "createEdgeApp";
+
+function positiveInt(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+    throw new TypeError(`${WHERE}: ${name} must be a positive integer; got ${String(value)}`);
+  }
+  return value;
+}
+
+function isClient(value: unknown): value is AzureOpenAI {
+  return value instanceof AzureOpenAI ||
+    (typeof value === "object" && value !== null &&
+      typeof (value as { request?: unknown }).request === "function" &&
+      typeof (value as { endpoint?: unknown }).endpoint === "string");
+}
+
+/** Validates and normalises {@link EdgeAppOptions}; throws a TypeError saying what to fix. */
+export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`${WHERE}: pass an options object with upstream and clientKeys`);
+  }
+  if (options.upstream === undefined) {
+    throw new TypeError(
+      `${WHERE}: set upstream (an AzureOpenAI client or its options: endpoint + apiKey)`,
+    );
+  }
+  const client = isClient(options.upstream)
+    ? options.upstream
+    : new AzureOpenAI(options.upstream as AzureOpenAIOptions);
+  const keys = options.clientKeys;
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new TypeError(
+      `${WHERE}: clientKeys must list at least one key clients will send (the app is never ` +
+        "an open relay); e.g. set AOAI_EDGE_KEYS",
+    );
+  }
+  for (const key of keys) {
+    if (typeof key !== "string" || key.trim().length < 8 || /\s/.test(key.trim())) {
+      throw new TypeError(
+        `${WHERE}: every client key must be a string of at least 8 characters without spaces`,
+      );
+    }
+  }
+  const models = options.models ?? {};
+  if (typeof models !== "object" || models === null) {
+    throw new TypeError(`${WHERE}: models must map model names to deployment names`);
+  }
+  for (const [model, deployment] of Object.entries(models)) {
+    if (typeof deployment !== "string" || deployment === "") {
+      throw new TypeError(`${WHERE}: models[${JSON.stringify(model)}] must be a deployment name`);
+    }
+  }
+  const list = options.deployments;
+  if (list !== undefined && (!Array.isArray(list) || list.some((d) => typeof d !== "string"))) {
+    throw new TypeError(`${WHERE}: deployments must be an array of deployment names`);
+  }
+  const restricted = list !== undefined || Object.keys(models).length > 0;
+  const allowed = new Set<string>([...(list ?? []), ...Object.values(models)]);
+  const mapped = new Map(Object.entries(models));
+  const chat = options.chatCache;
+  let chatCacheTtlSeconds: number | undefined;
+  if (chat) {
+    chatCacheTtlSeconds = positiveInt(
+      typeof chat === "object" ? chat.ttlSeconds : undefined,
+      "chatCache.ttlSeconds",
+      3600,
+    );
+    if (!options.cache) throw new TypeError(`${WHERE}: chatCache needs a cache store (cache)`);
+  }
+  const cache = options.cache;
+  if (cache !== undefined && (typeof cache !== "object" || typeof cache.get !== "function")) {
+    throw new TypeError(`${WHERE}: cache must be a CacheStore (MemoryCache, DenoKvCache, ...)`);
+  }
+  const rpm = options.rateLimit?.requestsPerMinute;
+  if (options.rateLimit !== undefined && (typeof rpm !== "number" || !(rpm > 0))) {
+    throw new TypeError(`${WHERE}: rateLimit.requestsPerMinute must be a positive number`);
+  }
+  const retries = options.upstreamMaxRetries ?? 0;
+  if (!Number.isInteger(retries) || retries < 0) {
+    throw new TypeError(`${WHERE}: upstreamMaxRetries must be a non-negative integer`);
+  }
+  return {
+    client,
+    clientKeys: keys.map((k) => k.trim()),
+    resolveDeployment(name: string): string | undefined {
+      const target = mapped.get(name) ?? name;
+      if (!restricted || allowed.has(target)) return target;
+      return undefined;
+    },
+    cache,
+    embeddingsTtlSeconds: positiveInt(options.embeddingsTtlSeconds, "embeddingsTtlSeconds", 604800),
+    cacheNamespace: options.cacheNamespace ?? "aoai-edge",
+    chatCacheTtlSeconds,
+    cors: options.cors,
+    maxJsonBytes: positiveInt(options.maxJsonBytes, "maxJsonBytes", 1024 * 1024),
+    maxMultipartBytes: positiveInt(
+      options.maxMultipartBytes,
+      "maxMultipartBytes",
+      26 * 1024 * 1024,
+    ),
+    requestsPerMinute: rpm,
+    upstreamMaxRetries: retries,
+    playground: options.playground ?? true,
+    onError: options.onError ?? (() => {}),
+  };
+}

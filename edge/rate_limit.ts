@@ -1,0 +1,73 @@
+/**
+ * Per-client-key rate limiting of the edge app: a token bucket per key, kept in memory.
+ *
+ * @module
+ */
+
+/** Options of {@link ClientRateLimiter}. */
+export interface ClientRateLimitOptions {
+  /** Requests each client key may make per minute (bucket size; refills evenly). */
+  requestsPerMinute: number;
+  /** Clock in ms (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The outcome of {@link ClientRateLimiter.take}. */
+export interface RateDecision {
+  /** True when the request may go ahead. */
+  ok: boolean;
+  /** Whole requests left in the bucket after this one. */
+  remaining: number;
+  /** Seconds until one more request is allowed (0 when `ok`). */
+  retryAfterSeconds: number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/**
+ * A token bucket per client: `requestsPerMinute` requests in a burst, refilled evenly over a
+ * minute. State lives in this isolate's memory (each Workers isolate / Deno Deploy instance
+ * counts on its own). Clients are identified by an opaque id (the edge app passes the index of
+ * the matched key, never the key itself).
+ *
+ * @example Allow two requests a minute
+ * ```ts
+ * import { ClientRateLimiter } from "@aoai/edge/edge";
+ * const limiter = new ClientRateLimiter({ requestsPerMinute: 2, now: () => 0 });
+ * console.log(limiter.take("0").ok, limiter.take("0").ok, limiter.take("0")); // true true { ok: false, ... }
+ * ```
+ */
+export class ClientRateLimiter {
+  #rpm: number;
+  #now: () => number;
+  #buckets = new Map<string, Bucket>();
+
+  /** Throws a TypeError when `requestsPerMinute` is not a positive number. */
+  constructor(options: ClientRateLimitOptions) {
+    const rpm = options?.requestsPerMinute;
+    if (typeof rpm !== "number" || !(rpm > 0) || !Number.isFinite(rpm)) {
+      throw new TypeError("rateLimit.requestsPerMinute must be a positive number, e.g. 60");
+    }
+    this.#rpm = rpm;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Takes one request from `client`'s bucket. */
+  take(client: string): RateDecision {
+    const now = this.#now();
+    const perMs = this.#rpm / 60_000;
+    const bucket = this.#buckets.get(client) ?? { tokens: this.#rpm, at: now };
+    bucket.tokens = Math.min(this.#rpm, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
+    bucket.at = now;
+    this.#buckets.set(client, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { ok: true, remaining: Math.floor(bucket.tokens), retryAfterSeconds: 0 };
+    }
+    const wait = Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
+    return { ok: false, remaining: 0, retryAfterSeconds: wait };
+  }
+}

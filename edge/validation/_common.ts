@@ -1,0 +1,56 @@
+/**
+ * Schema pieces shared by the chat and completions bodies.
+ *
+ * @module
+ */
+import * as v from "valibot";
+
+/** An optional, nullable number within `[min, max]`. */
+export function rangedNumber(min: number, max: number) {
+  return v.optional(v.nullable(v.pipe(v.number(), v.finite(), v.minValue(min), v.maxValue(max))));
+}
+
+/** An optional, nullable integer within `[min, max]`. */
+export function rangedInteger(min: number, max: number = Number.MAX_SAFE_INTEGER) {
+  return v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))));
+}
+
+/** Sampling and output fields common to chat and completions. */
+export const SAMPLING_ENTRIES = {
+  model: v.optional(v.pipe(v.string(), v.minLength(1))),
+  stream: v.optional(v.nullable(v.boolean())),
+  temperature: rangedNumber(0, 2),
+  top_p: rangedNumber(0, 1),
+  n: rangedInteger(1, 128),
+  max_tokens: rangedInteger(1),
+  seed: rangedInteger(Number.MIN_SAFE_INTEGER),
+  stop: v.optional(
+    v.nullable(v.union([v.string(), v.pipe(v.array(v.string()), v.maxLength(4))])),
+  ),
+  presence_penalty: rangedNumber(-2, 2),
+  frequency_penalty: rangedNumber(-2, 2),
+  logit_bias: v.optional(v.nullable(v.record(v.string(), v.number()))),
+  user: v.optional(v.string()),
+  stream_options: v.optional(v.nullable(v.looseObject({ include_usage: v.optional(v.boolean()) }))),
+};
+
+/** Parses a JSON object body; a problem when it is not JSON or not an object. */
+export function parseJsonObject(
+  bytes: Uint8Array,
+): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return {
+      ok: false,
+      message: `The request body is not valid JSON (${why}); send a JSON object with ` +
+        "content-type: application/json.",
+    };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { ok: false, message: "The request body must be a JSON object." };
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}

@@ -1,0 +1,74 @@
+/**
+ * Turning valibot issues into one service-shaped problem naming the field.
+ *
+ * @module
+ */
+import type * as v from "valibot";
+
+/** One validation problem: the field (JSON path like `messages[0].role`) and what to fix. */
+export interface Problem {
+  /** The field at fault, e.g. `input[3]`; `null` for the body as a whole. */
+  param: string | null;
+  /** A message naming the field and what is expected. */
+  message: string;
+  /** Service-style code (`invalid_type`, `invalid_value`, `missing_required_parameter`, ...). */
+  code: string;
+}
+
+/** The outcome of validating a request body. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: Problem };
+
+/** Formats a path like `messages[0].content`. */
+export function formatPath(parts: readonly (string | number)[]): string | null {
+  let out = "";
+  for (const part of parts) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? part : `.${part}`;
+  }
+  return out === "" ? null : out;
+}
+
+type AnyIssue = v.BaseIssue<unknown>;
+
+function keysOf(issue: AnyIssue): (string | number)[] {
+  return (issue.path ?? []).map((item) => item.key as string | number);
+}
+
+/**
+ * Follows union issues to the sub issue with the longest path (it usually names the culprit);
+ * sub issue paths are relative to the union, so the parent path is prepended.
+ */
+function deepest(issue: AnyIssue, prefix: (string | number)[]): {
+  issue: AnyIssue;
+  path: (string | number)[];
+} {
+  const path = [...prefix, ...keysOf(issue)];
+  if (issue.type === "union" && issue.issues?.length) {
+    let best: AnyIssue | undefined;
+    for (const sub of issue.issues) {
+      if (!best || (sub.path?.length ?? 0) > (best.path?.length ?? 0)) best = sub;
+    }
+    if (best && (best.path?.length ?? 0) > 0) return deepest(best, path);
+  }
+  return { issue, path };
+}
+
+/** The first valibot issue as a {@link Problem}. */
+export function problemOf(issues: readonly AnyIssue[]): Problem {
+  const { issue, path } = deepest(issues[0], []);
+  const param = formatPath(path);
+  if (issue.input === undefined && issue.kind === "schema" && param !== null) {
+    return {
+      param,
+      code: "missing_required_parameter",
+      message: `Missing required parameter: '${param}'.`,
+    };
+  }
+  const where = param === null ? "the request body" : `'${param}'`;
+  const detail = issue.message.replace(/^Invalid (type|value|length|key): /, "");
+  return {
+    param,
+    code: issue.kind === "schema" ? "invalid_type" : "invalid_value",
+    message: `Invalid value for ${where}: ${detail}.`,
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Validation of legacy completions bodies.
+ *
+ * @module
+ */
+import * as v from "valibot";
+import { rangedInteger, SAMPLING_ENTRIES } from "./_common.ts";
+import { type Checked, problemOf } from "./_issues.ts";
+import { checkTextOrTokens } from "./embeddings.ts";
+
+const COMPLETIONS_SCHEMA = v.looseObject({
+  ...SAMPLING_ENTRIES,
+  prompt: v.unknown(),
+  echo: v.optional(v.nullable(v.boolean())),
+  best_of: rangedInteger(1, 128),
+  logprobs: rangedInteger(0, 5),
+  suffix: v.optional(v.nullable(v.string())),
+});
+
+/** Checks a completions body: `prompt` (string, strings, tokens), sampling fields in range. */
+export function checkCompletionsBody(
+  body: Record<string, unknown>,
+): Checked<Record<string, unknown>> {
+  const result = v.safeParse(COMPLETIONS_SCHEMA, body);
+  if (!result.success) return { ok: false, problem: problemOf(result.issues) };
+  const prompt = checkTextOrTokens(body.prompt, "prompt", { allowEmpty: true, max: 2048 });
+  if (prompt) return { ok: false, problem: prompt };
+  return { ok: true, value: body };
+}
