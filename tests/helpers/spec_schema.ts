@@ -1,0 +1,221 @@
+/**
+ * Validates JSON values against the Azure OpenAI OpenAPI documents in
+ * `../shared/azure-openai-spec/` (2024-10-21, 2024-02-01, 2024-05-01-preview) with ajv.
+ *
+ * How it works: each document is loaded once, converted from OpenAPI 3.0 to JSON Schema
+ * (`nullable: true` becomes a `"null"` type / enum member / `anyOf` branch) and added to
+ * ajv as one schema whose `$id` is `spec:<version>`; `$ref`s like
+ * `#/components/schemas/error` then resolve inside the document. Unknown OpenAPI keywords
+ * (`example`, `x-ms-*`, `discriminator`) are ignored and formats are not checked
+ * (`unixtime`, `binary`). Validators are compiled lazily and cached.
+ *
+ * Errors are strings `"<json pointer> <message>"` (`"/" ` for the root); an empty array
+ * means valid. Unknown versions, schema names, paths or methods throw an Error saying
+ * what exists, so a typo cannot pass as "valid".
+ *
+ * @example Check an emulator response and a request body
+ * ```ts
+ * import { validateAgainstSpec, validateRequestBody } from "./spec_schema.ts";
+ * const errors = validateAgainstSpec("2024-10-21", "createChatCompletionResponse", body);
+ * const requestErrors = validateRequestBody(
+ *   "2024-10-21",
+ *   "/openai/deployments/gpt-4o/chat/completions",
+ *   "POST",
+ *   { messages: [{ role: "user", content: "hi" }] },
+ * );
+ * ```
+ *
+ * @module
+ */
+
+import { Ajv, type ValidateFunction } from "ajv";
+
+/** The spec versions stored in `../shared/azure-openai-spec/`. */
+export type SpecVersion = "2024-10-21" | "2024-02-01" | "2024-05-01-preview";
+
+/** The versions this helper knows. */
+export const SPEC_VERSIONS: readonly SpecVersion[] = [
+  "2024-10-21",
+  "2024-02-01",
+  "2024-05-01-preview",
+];
+
+const SPEC_DIR = new URL("../../../shared/azure-openai-spec/", import.meta.url);
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Converts OpenAPI 3.0 `nullable` into JSON Schema, recursively (returns a new value). */
+export function convertNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(convertNullable);
+  if (!isObject(node)) return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "nullable") continue;
+    out[k] = convertNullable(v);
+  }
+  if (node.nullable !== true) return out;
+  if (typeof out.type === "string") {
+    out.type = [out.type, "null"];
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+    return out;
+  }
+  if (Array.isArray(out.enum)) {
+    if (!out.enum.includes(null)) out.enum = [...out.enum, null];
+    return out;
+  }
+  return { anyOf: [out, { type: "null" }] };
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+const docs = new Map<SpecVersion, Json>();
+const validators = new Map<string, ValidateFunction>();
+
+/** The parsed OpenAPI document of `version` (as stored, not converted). */
+export function loadSpec(version: SpecVersion): Json {
+  let doc = docs.get(version);
+  if (doc) return doc;
+  if (!SPEC_VERSIONS.includes(version)) {
+    throw new Error(`Unknown spec version "${version}"; use one of ${SPEC_VERSIONS.join(", ")}`);
+  }
+  doc = JSON.parse(Deno.readTextFileSync(new URL(`${version}/inference.json`, SPEC_DIR))) as Json;
+  docs.set(version, doc);
+  ajv.addSchema({ ...(convertNullable(doc) as Json), $id: `spec:${version}` });
+  return doc;
+}
+
+function validatorFor(version: SpecVersion, pointer: string): ValidateFunction {
+  const key = `spec:${version}#${pointer}`;
+  let v = validators.get(key);
+  if (!v) {
+    loadSpec(version);
+    v = ajv.getSchema(key);
+    if (!v) throw new Error(`No schema at ${pointer} in the ${version} spec`);
+    validators.set(key, v);
+  }
+  return v;
+}
+
+function run(v: ValidateFunction, value: unknown): string[] {
+  if (v(value)) return [];
+  return (v.errors ?? []).map((e) => {
+    const extra = e.keyword === "additionalProperties"
+      ? ` (${String((e.params as Json).additionalProperty)})`
+      : "";
+    return `${e.instancePath || "/"} ${e.message ?? e.keyword}${extra}`;
+  });
+}
+
+/** Names of `components/schemas` in `version`. */
+export function schemaNames(version: SpecVersion): string[] {
+  const components = loadSpec(version).components;
+  return isObject(components) && isObject(components.schemas)
+    ? Object.keys(components.schemas)
+    : [];
+}
+
+/**
+ * Validates `value` against `#/components/schemas/<schemaName>` of `version`.
+ * Returns the list of errors (empty when valid); throws for an unknown schema name.
+ */
+export function validateAgainstSpec(
+  version: SpecVersion,
+  schemaName: string,
+  value: unknown,
+): string[] {
+  if (!schemaNames(version).includes(schemaName)) {
+    throw new Error(`No schema "${schemaName}" in the ${version} spec`);
+  }
+  return run(validatorFor(version, `/components/schemas/${schemaName}`), value);
+}
+
+/** JSON-pointer escaping of one path segment. */
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/**
+ * Finds the spec path template for a concrete path: accepts `/openai/deployments/x/embeddings`,
+ * `/deployments/x/embeddings?api-version=…` or the template itself.
+ */
+export function findSpecPath(version: SpecVersion, path: string): string {
+  const paths = loadSpec(version).paths;
+  if (!isObject(paths)) throw new Error(`The ${version} spec has no paths`);
+  const clean = path.split("?")[0].replace(/^https?:\/\/[^/]+/, "").replace(/^\/openai(?=\/)/, "");
+  if (clean in paths) return clean;
+  for (const template of Object.keys(paths)) {
+    const re = new RegExp(
+      "^" + template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+") + "$",
+    );
+    if (re.test(clean)) return template;
+  }
+  throw new Error(
+    `No path in the ${version} spec matches "${path}"; known: ${Object.keys(paths).join(", ")}`,
+  );
+}
+
+function operationPointer(version: SpecVersion, path: string, method: string): [string, Json] {
+  const template = findSpecPath(version, path);
+  const item = (loadSpec(version).paths as Json)[template] as Json;
+  const m = method.toLowerCase();
+  const op = item[m];
+  if (!isObject(op)) {
+    throw new Error(`${method.toUpperCase()} is not defined for ${template} in ${version}`);
+  }
+  return [`/paths/${escapePointer(template)}/${m}`, op];
+}
+
+/**
+ * Validates a request body against the operation's request schema (the body as sent:
+ * a JSON value for `application/json`, an object of fields for `multipart/form-data`).
+ * Throws when the operation has no body schema for `contentType`.
+ */
+export function validateRequestBody(
+  version: SpecVersion,
+  path: string,
+  method: string,
+  body: unknown,
+  contentType = "application/json",
+): string[] {
+  const [pointer, op] = operationPointer(version, path, method);
+  const content = isObject(op.requestBody) ? op.requestBody.content : undefined;
+  if (!isObject(content) || !isObject(content[contentType])) {
+    throw new Error(`${method} ${path} has no ${contentType} request body in ${version}`);
+  }
+  return run(
+    validatorFor(version, `${pointer}/requestBody/content/${escapePointer(contentType)}/schema`),
+    body,
+  );
+}
+
+/**
+ * Validates a response body against the operation's schema for `status` (falling back to
+ * `default`, which holds the error shape) and `contentType`.
+ */
+export function validateResponseBody(
+  version: SpecVersion,
+  path: string,
+  method: string,
+  status: number,
+  body: unknown,
+  contentType = "application/json",
+): string[] {
+  const [pointer, op] = operationPointer(version, path, method);
+  const responses = isObject(op.responses) ? op.responses : {};
+  const key = String(status) in responses ? String(status) : "default";
+  const response = responses[key];
+  const content = isObject(response) ? response.content : undefined;
+  if (!isObject(content) || !isObject(content[contentType])) {
+    throw new Error(`${method} ${path} has no ${status}/${contentType} response in ${version}`);
+  }
+  return run(
+    validatorFor(
+      version,
+      `${pointer}/responses/${key}/content/${escapePointer(contentType)}/schema`,
+    ),
+    body,
+  );
+}
