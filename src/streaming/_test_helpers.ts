@@ -1,0 +1,210 @@
+// Stream fixtures for the streaming tests (not exported from mod.ts): an Azure-like chat
+// stream (prompt-filter chunk first, n = 2, tool calls split across chunks, a chunk without
+// delta, content_filter finish, usage chunk) and the non-streamed reply it must fold into.
+import type { ChatCompletion, ChatCompletionChunk } from "../types/mod.ts";
+
+const BASE = {
+  id: "chatcmpl-AZ1",
+  object: "chat.completion.chunk",
+  created: 1727000000,
+  model: "gpt-4o-2024-08-06",
+  system_fingerprint: "fp_5b26d85e12",
+} as const;
+
+const SAFE = { filtered: false, severity: "safe" } as const;
+
+/** The prompt-filter-only chunk Azure sends first. */
+export const PROMPT_FILTER_CHUNK: ChatCompletionChunk = {
+  choices: [],
+  created: 0,
+  id: "",
+  model: "",
+  object: "",
+  prompt_filter_results: [{
+    prompt_index: 0,
+    content_filter_results: {
+      hate: SAFE,
+      self_harm: SAFE,
+      sexual: SAFE,
+      violence: SAFE,
+      jailbreak: { filtered: false, detected: false },
+    },
+  }],
+};
+
+const lp = (token: string, logprob: number) => ({
+  token,
+  logprob,
+  bytes: Array.from(new TextEncoder().encode(token)),
+  top_logprobs: [],
+});
+
+/** The chunks of the Azure-like stream, in order (without `[DONE]`). */
+export const AZURE_CHAT_CHUNKS: ChatCompletionChunk[] = [
+  PROMPT_FILTER_CHUNK,
+  {
+    ...BASE,
+    choices: [{
+      index: 0,
+      delta: { role: "assistant", content: "", refusal: null },
+      finish_reason: null,
+      logprobs: null,
+    }],
+  },
+  {
+    ...BASE,
+    choices: [{ index: 1, delta: { role: "assistant", content: null }, finish_reason: null }],
+  },
+  {
+    ...BASE,
+    choices: [{
+      index: 0,
+      delta: { content: "Bonjour" },
+      finish_reason: null,
+      logprobs: { content: [lp("Bonjour", -0.01)], refusal: null },
+      content_filter_results: {
+        hate: SAFE,
+        sexual: SAFE,
+        violence: { filtered: false, severity: "low" },
+      },
+    }],
+  },
+  {
+    ...BASE,
+    choices: [{
+      index: 1,
+      delta: {
+        tool_calls: [{
+          index: 0,
+          id: "call_a",
+          type: "function",
+          function: { name: "get_weather", arguments: "" },
+        }],
+      },
+      finish_reason: null,
+    }],
+  },
+  {
+    ...BASE,
+    choices: [{
+      index: 1,
+      delta: { tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] },
+      finish_reason: null,
+    }],
+  },
+  {
+    ...BASE,
+    choices: [{
+      index: 1,
+      delta: {
+        tool_calls: [
+          {
+            index: 1,
+            id: "call_b",
+            type: "function",
+            function: { name: "get_time", arguments: "{}" },
+          },
+          { index: 0, function: { arguments: '"Paris"}' } },
+        ],
+      },
+      finish_reason: null,
+    }],
+  },
+  // A choice without delta: only filter results (Azure sends these). A later "safe"
+  // verdict must not lower this "medium" one.
+  {
+    ...BASE,
+    choices: [{
+      index: 0,
+      finish_reason: null,
+      content_filter_results: { violence: { filtered: false, severity: "medium" } },
+    }],
+  },
+  {
+    ...BASE,
+    choices: [{
+      index: 0,
+      delta: { content: " 日本 😀" },
+      finish_reason: null,
+      logprobs: { content: [lp(" 日本", -0.5), lp(" 😀", -1.5)], refusal: null },
+      content_filter_results: { hate: SAFE, sexual: SAFE, violence: SAFE },
+    }],
+  },
+  {
+    ...BASE,
+    choices: [{
+      index: 0,
+      delta: {},
+      finish_reason: "content_filter",
+      content_filter_results: { sexual: { filtered: true, severity: "high" } },
+    }],
+  },
+  { ...BASE, choices: [{ index: 1, delta: {}, finish_reason: "tool_calls", logprobs: null }] },
+  {
+    ...BASE,
+    choices: [],
+    usage: { prompt_tokens: 20, completion_tokens: 12, total_tokens: 32 },
+  },
+];
+
+/** What the non-streaming call returns for the same reply, written out by hand. */
+export const AZURE_CHAT_COMPLETION: ChatCompletion = {
+  id: "chatcmpl-AZ1",
+  object: "chat.completion",
+  created: 1727000000,
+  model: "gpt-4o-2024-08-06",
+  system_fingerprint: "fp_5b26d85e12",
+  prompt_filter_results: PROMPT_FILTER_CHUNK.prompt_filter_results,
+  choices: [
+    {
+      index: 0,
+      message: { role: "assistant", content: "Bonjour 日本 😀", refusal: null },
+      finish_reason: "content_filter",
+      logprobs: {
+        content: [lp("Bonjour", -0.01), lp(" 日本", -0.5), lp(" 😀", -1.5)],
+        refusal: null,
+      },
+      content_filter_results: {
+        hate: SAFE,
+        sexual: { filtered: true, severity: "high" },
+        violence: { filtered: false, severity: "medium" },
+      },
+    },
+    {
+      index: 1,
+      message: {
+        role: "assistant",
+        content: null,
+        refusal: null,
+        tool_calls: [
+          {
+            id: "call_a",
+            type: "function",
+            function: { name: "get_weather", arguments: '{"city":"Paris"}' },
+          },
+          { id: "call_b", type: "function", function: { name: "get_time", arguments: "{}" } },
+        ],
+      },
+      finish_reason: "tool_calls",
+      logprobs: null,
+    },
+  ],
+  usage: { prompt_tokens: 20, completion_tokens: 12, total_tokens: 32 },
+};
+
+/** `data: {json}\n\n` for each payload (strings are sent as-is), no `[DONE]` added. */
+export function sseText(payloads: readonly unknown[]): string {
+  return payloads.map((p) => `data: ${typeof p === "string" ? p : JSON.stringify(p)}\n\n`).join("");
+}
+
+/** A Response whose body delivers `text` in pieces of `size` bytes (whole body by default). */
+export function sseResponse(text: string, size = Infinity, init?: ResponseInit): Response {
+  const bytes = new TextEncoder().encode(text);
+  const pieces: Uint8Array[] = [];
+  const step = Number.isFinite(size) ? size : Math.max(bytes.length, 1);
+  for (let i = 0; i < bytes.length; i += step) pieces.push(bytes.slice(i, i + step));
+  return new Response(ReadableStream.from(pieces), {
+    headers: { "content-type": "text/event-stream", "apim-request-id": "req-123" },
+    ...init,
+  });
+}

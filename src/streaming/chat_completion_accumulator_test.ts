@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
+import { AZURE_CHAT_CHUNKS, AZURE_CHAT_COMPLETION } from "./_test_helpers.ts";
+import type { ChatCompletionChunk } from "../types/mod.ts";
+
+const BASE = { id: "c1", object: "chat.completion.chunk", created: 5, model: "gpt-4o" } as const;
+
+Deno.test("ChatCompletionAccumulator folds the Azure stream into the non-streamed completion", () => {
+  const acc = new ChatCompletionAccumulator();
+  for (const chunk of AZURE_CHAT_CHUNKS) acc.add(structuredClone(chunk));
+  assert.deepEqual(acc.result(), AZURE_CHAT_COMPLETION);
+});
+
+Deno.test("ChatCompletionAccumulator.result() works at any point and returns fresh objects", () => {
+  const acc = new ChatCompletionAccumulator();
+  assert.deepEqual(acc.result(), {
+    id: "",
+    object: "chat.completion",
+    created: 0,
+    model: "",
+    choices: [],
+  });
+  acc.add({ ...BASE, choices: [{ index: 0, delta: { content: "a" } }] });
+  const first = acc.result();
+  acc.add({ ...BASE, choices: [{ index: 0, delta: { content: "b" } }] });
+  assert.equal(first.choices[0].message.content, "a");
+  assert.equal(acc.result().choices[0].message.content, "ab");
+});
+
+Deno.test("ChatCompletionAccumulator concatenates legacy function_call and refusal with logprobs", () => {
+  const acc = new ChatCompletionAccumulator();
+  const token = (t: string) => ({ token: t, logprob: -1, bytes: null, top_logprobs: [] });
+  const chunks: ChatCompletionChunk[] = [
+    {
+      ...BASE,
+      choices: [{
+        index: 0,
+        delta: { role: "assistant", function_call: { name: "f", arguments: "" } },
+      }],
+    },
+    { ...BASE, choices: [{ index: 0, delta: { function_call: { arguments: '{"a"' } } }] },
+    {
+      ...BASE,
+      choices: [{ index: 0, delta: { function_call: { name: "ignored", arguments: ":1}" } } }],
+    },
+    {
+      ...BASE,
+      choices: [{
+        index: 0,
+        delta: { refusal: "I can" },
+        logprobs: { content: null, refusal: [token("I"), token(" can")] },
+      }],
+    },
+    {
+      ...BASE,
+      choices: [{
+        index: 0,
+        delta: { refusal: "not." },
+        logprobs: { content: null, refusal: [token("not.")] },
+        finish_reason: "function_call",
+      }],
+    },
+  ];
+  for (const chunk of chunks) acc.add(chunk);
+  assert.deepEqual(acc.result().choices, [{
+    index: 0,
+    message: {
+      role: "assistant",
+      content: null,
+      refusal: "I cannot.",
+      function_call: { name: "f", arguments: '{"a":1}' },
+    },
+    finish_reason: "function_call",
+    logprobs: { content: null, refusal: [token("I"), token(" can"), token("not.")] },
+  }]);
+});
+
+Deno.test("ChatCompletionAccumulator orders choices by index when they arrive out of order", () => {
+  const acc = new ChatCompletionAccumulator();
+  acc.add({ ...BASE, choices: [{ index: 2, delta: { content: "c" } }] });
+  acc.add({ ...BASE, choices: [{ index: 0, delta: { content: "a" } }, { index: 1, delta: {} }] });
+  assert.deepEqual(acc.result().choices.map((c) => [c.index, c.message.content]), [
+    [0, "a"],
+    [1, null],
+    [2, "c"],
+  ]);
+});
+
+Deno.test("ChatCompletionAccumulator merges prompt filter results by prompt_index", () => {
+  const acc = new ChatCompletionAccumulator();
+  acc.add({
+    id: "",
+    object: "",
+    created: 0,
+    model: "",
+    choices: [],
+    prompt_filter_results: [{
+      prompt_index: 0,
+      content_filter_results: { hate: { filtered: false, severity: "safe" } },
+    }],
+  });
+  acc.add({
+    ...BASE,
+    choices: [],
+    prompt_filter_results: [
+      { prompt_index: 0, content_filter_results: { hate: { filtered: false, severity: "low" } } },
+      { prompt_index: 1, content_filter_results: {} },
+    ],
+  });
+  assert.deepEqual(acc.result().prompt_filter_results, [
+    { prompt_index: 0, content_filter_results: { hate: { filtered: false, severity: "low" } } },
+    { prompt_index: 1, content_filter_results: {} },
+  ]);
+  assert.equal(acc.result().id, "c1");
+});
+
+Deno.test("ChatCompletionAccumulator keeps a long content flat and exact", () => {
+  const acc = new ChatCompletionAccumulator();
+  let expected = "";
+  for (let i = 0; i < 5000; i++) {
+    const piece = `t${i % 97} `;
+    expected += piece;
+    acc.add({ ...BASE, choices: [{ index: 0, delta: { content: piece } }] });
+  }
+  assert.equal(acc.result().choices[0].message.content, expected);
+});
