@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { parseEmulatorArgs } from "./emulator.ts";
+
+Deno.test("parseEmulatorArgs() defaults to 127.0.0.1:8788 and no options", () => {
+  assert.deepEqual(parseEmulatorArgs([], {}), {
+    port: 8788,
+    hostname: "127.0.0.1",
+    options: {},
+    help: false,
+  });
+});
+
+Deno.test("parseEmulatorArgs() reads env and lets flags win", () => {
+  const cli = parseEmulatorArgs(["--port", "9000", "--key=a", "--key", "b", "--latency", "5"], {
+    PORT: "1234",
+    AOAI_EMULATOR_KEYS: "x, y",
+    AOAI_EMULATOR_CHUNK_DELAY_MS: "20",
+    AOAI_EMULATOR_RPM: "60",
+    AOAI_EMULATOR_ERROR_RATE: "0.5",
+  });
+  assert.equal(cli.port, 9000);
+  assert.deepEqual(cli.options.apiKeys, ["a", "b"]);
+  assert.equal(cli.options.chunkDelayMs, 20);
+  assert.deepEqual(cli.options.rateLimits, { requestsPerMinute: 60, tokensPerMinute: undefined });
+  assert.deepEqual(cli.options.faults, { latencyMs: 5, errorRate: 0.5 });
+  assert.deepEqual(parseEmulatorArgs([], { AOAI_EMULATOR_KEYS: "x, y" }).options.apiKeys, [
+    "x",
+    "y",
+  ]);
+});
+
+Deno.test("parseEmulatorArgs() throws naming the flag for bad input", () => {
+  assert.throws(() => parseEmulatorArgs(["--port", "abc"], {}), /--port needs a number/);
+  assert.throws(() => parseEmulatorArgs(["--nope", "1"], {}), /Unknown flag --nope/);
+  assert.throws(() => parseEmulatorArgs(["--key"], {}), /--key needs a value/);
+  assert.throws(() => parseEmulatorArgs(["stray"], {}), /Unknown argument/);
+  assert.equal(parseEmulatorArgs(["--help"], {}).help, true);
+});
+
+Deno.test("bin/emulator.ts serves on the printed URL with the printed key", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./emulator.ts", import.meta.url).pathname, "--port", "0"],
+    env: { AOAI_EMULATOR_KEYS: "cli-test-key" },
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let out = "";
+    for (let i = 0; i < 50 && !out.includes("api-key:"); i++) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      out += value;
+    }
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    assert.ok(url, out);
+    assert.match(out, /api-key:\s+cli-test-key/);
+    const res = await fetch(`${url}/openai/v1/embeddings`, {
+      method: "POST",
+      headers: { authorization: "Bearer cli-test-key", "content-type": "application/json" },
+      body: JSON.stringify({ model: "text-embedding-3-small", input: "x", dimensions: 3 }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).data[0].embedding.length, 3);
+    await reader.cancel();
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+  }
+});
