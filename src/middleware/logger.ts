@@ -3,10 +3,8 @@ import { requestIdOf } from "../errors/from_response.ts";
 import { redactSecrets } from "../errors/redact.ts";
 import { headerSecrets, redactBody, redactHeaders, redactLogUrl } from "./_redact.ts";
 import { RETRY_STATE_KEY, type RetryInfo } from "./retry.ts";
+import { CACHE_STATE_KEY } from "./_state.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
-
-/** `ctx.state` key where `cache()` records `"hit" | "miss" | "partial"`. */
-export const CACHE_STATE_KEY = "aoai-edge.cache";
 
 /** One structured log event of {@link logger}. Never carries a key or token. */
 export interface LogEvent {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { compose } from "./compose.ts";
-import { CACHE_STATE_KEY, type LogEvent, logger } from "./logger.ts";
+import { type LogEvent, logger } from "./logger.ts";
+import { CACHE_STATE_KEY } from "./_state.ts";
 import { retry } from "./retry.ts";
 import type { Middleware } from "./types.ts";
 import { ClientCore } from "../_internal/core.ts";

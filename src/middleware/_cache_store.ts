@@ -1,0 +1,96 @@
+import type { CacheStore } from "../cache/types.ts";
+import type { MiddlewareContext } from "./types.ts";
+
+/** How `cache()` talks to a store: batched, time-boxed, failing open. */
+export interface StoreAccess {
+  store: CacheStore;
+  /** Keys per `getMany` call. */
+  batchSize: number;
+  /** A store call slower than this counts as failed (ms). */
+  timeoutMs: number;
+  /** Observer of store failures. */
+  onError: ((error: unknown, operation: "get" | "set") => void) | undefined;
+}
+
+/** What the per-operation caches need from `cache()`. */
+export interface CacheConfig {
+  access: StoreAccess;
+  namespace: string;
+  ttlSeconds: number;
+  /** Runs the store writes: hands them to `waitUntil` when there is one, else awaits them. */
+  persist: (ctx: MiddlewareContext, work: Promise<void>) => Promise<void>;
+  /** Records the cache status on the context. */
+  mark: (ctx: MiddlewareContext, status: "hit" | "miss" | "partial") => void;
+}
+
+function withTimeout<T>(work: () => Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`cache store did not answer within ${ms} ms`)),
+      ms,
+    );
+  });
+  let run: Promise<T>;
+  try {
+    run = Promise.resolve(work());
+  } catch (err) {
+    run = Promise.reject(err);
+  }
+  return Promise.race([run, timedOut]).finally(() => clearTimeout(timer));
+}
+
+function report(access: StoreAccess, err: unknown, op: "get" | "set"): void {
+  try {
+    access.onError?.(err, op);
+  } catch {
+    // observers must not fail the call
+  }
+}
+
+/**
+ * Reads keys in groups (`getMany` when the store has it, else parallel `get`s). A failing or
+ * slow group, or a value that is not a Uint8Array, reads as a miss.
+ */
+export async function readMany(
+  access: StoreAccess,
+  keys: readonly string[],
+): Promise<(Uint8Array | null)[]> {
+  const { store, batchSize, timeoutMs } = access;
+  const groups: string[][] = [];
+  for (let i = 0; i < keys.length; i += batchSize) groups.push(keys.slice(i, i + batchSize));
+  const results = await Promise.all(groups.map(async (group) => {
+    try {
+      const values = await withTimeout(
+        () =>
+          typeof store.getMany === "function"
+            ? store.getMany(group)
+            : Promise.all(group.map((key) => store.get(key))),
+        timeoutMs,
+      );
+      if (!Array.isArray(values) || values.length !== group.length) {
+        throw new TypeError("cache store getMany() returned the wrong number of values");
+      }
+      return values.map((v) => (v instanceof Uint8Array ? v : null));
+    } catch (err) {
+      report(access, err, "get");
+      return group.map(() => null);
+    }
+  }));
+  return results.flat();
+}
+
+/** Writes entries in parallel; failures are reported and otherwise ignored. */
+export async function writeMany(
+  access: StoreAccess,
+  entries: readonly [string, Uint8Array][],
+  ttlSeconds: number,
+): Promise<void> {
+  await Promise.all(entries.map(async ([key, value]) => {
+    try {
+      await withTimeout(() => access.store.set(key, value, { ttlSeconds }), access.timeoutMs);
+    } catch (err) {
+      report(access, err, "set");
+    }
+  }));
+}

@@ -1,0 +1,95 @@
+import { cacheKey } from "./_cache_key.ts";
+import { type CacheConfig, readMany, writeMany } from "./_cache_store.ts";
+import type { MiddlewareContext } from "./types.ts";
+
+type Json = Record<string, unknown>;
+
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+/** Body members that do not change the completion. */
+const IGNORED = new Set(["stream", "stream_options", "user"]);
+const STALE_HEADERS = ["content-length", "content-encoding", "transfer-encoding", "etag"];
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** True when a request is a non-streaming chat completion call. */
+export function isChatCall(ctx: MiddlewareContext, url: URL): boolean {
+  return ctx.request.method === "POST" && !ctx.stream &&
+    (ctx.operation === "chat.completions.create" || /\/chat\/completions\/?$/.test(url.pathname));
+}
+
+/** The key of a deterministic chat request, or undefined when it must not be cached. */
+export async function chatCacheKey(
+  body: unknown,
+  url: URL,
+  apiVersion: string,
+  namespace: string,
+): Promise<string | undefined> {
+  if (!isRecord(body) || body.stream === true) return undefined;
+  if (body.temperature !== 0 && typeof body.seed !== "number") return undefined;
+  const params: Json = {};
+  for (const [k, v] of Object.entries(body)) if (!IGNORED.has(k)) params[k] = v;
+  const target = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  const version = url.searchParams.get("api-version") ?? apiVersion;
+  return `aoai:chat:${await cacheKey(["aoai-edge/chat/1", namespace, target, version, params])}`;
+}
+
+/**
+ * Serves a deterministic (temperature 0 or seeded) non-streaming chat completion from the cache;
+ * a miss stores the JSON reply. A hit reports usage 0.
+ */
+export async function chatThroughCache(
+  ctx: MiddlewareContext,
+  next: () => Promise<Response>,
+  url: URL,
+  config: CacheConfig,
+): Promise<Response> {
+  let body: unknown;
+  try {
+    body = await ctx.request.clone().json();
+  } catch {
+    return next();
+  }
+  const key = await chatCacheKey(body, url, ctx.apiVersion, config.namespace);
+  if (!key) return next();
+  const [cached] = await readMany(config.access, [key]);
+  if (cached) {
+    let reply: unknown;
+    try {
+      reply = JSON.parse(DECODER.decode(cached));
+    } catch {
+      reply = undefined;
+    }
+    if (isRecord(reply) && Array.isArray(reply.choices)) {
+      if (isRecord(reply.usage)) {
+        reply.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+      }
+      config.mark(ctx, "hit");
+      return new Response(JSON.stringify(reply), {
+        headers: { "content-type": "application/json", "x-aoai-cache": "hit" },
+      });
+    }
+  }
+  const response = await next();
+  config.mark(ctx, "miss");
+  if (!response.ok || !/json/i.test(response.headers.get("content-type") ?? "")) return response;
+  const text = await response.text();
+  let reply: unknown;
+  try {
+    reply = JSON.parse(text);
+  } catch {
+    reply = undefined;
+  }
+  if (isRecord(reply) && Array.isArray(reply.choices)) {
+    await config.persist(
+      ctx,
+      writeMany(config.access, [[key, ENCODER.encode(text)]], config.ttlSeconds),
+    );
+  }
+  const headers = new Headers(response.headers);
+  for (const name of STALE_HEADERS) headers.delete(name);
+  headers.set("x-aoai-cache", "miss");
+  return new Response(text, { status: response.status, statusText: response.statusText, headers });
+}

@@ -1,0 +1,219 @@
+import { cacheKey } from "./_cache_key.ts";
+import { type CacheConfig, readMany, writeMany } from "./_cache_store.ts";
+import { base64ToBytes, bytesToBase64, bytesToFloats, floatsToBytes } from "./_float32.ts";
+import type { MiddlewareContext } from "./types.ts";
+
+type Item = string | number[];
+type Json = Record<string, unknown>;
+
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+/** Headers that no longer describe a body we rebuild. */
+const STALE_HEADERS = ["content-length", "content-encoding", "transfer-encoding", "etag"];
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The input as a list of items, or undefined when it is not a shape we cache. */
+function itemsOf(input: unknown): Item[] | undefined {
+  if (typeof input === "string") return input === "" ? undefined : [input];
+  if (!Array.isArray(input) || input.length === 0) return undefined;
+  if (input.every((x) => typeof x === "number")) return [input as number[]];
+  const ok = input.every((x) =>
+    (typeof x === "string" && x !== "") ||
+    (Array.isArray(x) && x.length > 0 && x.every((t) => typeof t === "number"))
+  );
+  return ok ? input as Item[] : undefined;
+}
+
+/** True when a request is an embeddings call this cache handles. */
+export function isEmbeddingsCall(ctx: MiddlewareContext, url: URL): boolean {
+  return ctx.request.method === "POST" && !ctx.stream &&
+    (ctx.operation === "embeddings.create" || /\/embeddings\/?$/.test(url.pathname));
+}
+
+interface Upstream {
+  /** Bytes per fetched key. */
+  vectors: Map<string, Uint8Array>;
+  model: unknown;
+  usage: unknown;
+  headers: Headers;
+  status: number;
+}
+
+/**
+ * Serves an embeddings request from the cache where it can, sending only the missing inputs
+ * upstream. See `cache()` for the contract.
+ */
+export async function embeddingsThroughCache(
+  ctx: MiddlewareContext,
+  next: () => Promise<Response>,
+  url: URL,
+  config: CacheConfig,
+): Promise<Response> {
+  const original = ctx.request;
+  let body: unknown;
+  try {
+    body = await original.clone().json();
+  } catch {
+    return next();
+  }
+  if (!isRecord(body)) return next();
+  const items = itemsOf(body.input);
+  const format = body.encoding_format ?? "float";
+  if (!items || (format !== "float" && format !== "base64")) return next();
+
+  // Vectors depend on the deployment (path) and params, not on api-version, user or format.
+  const params: Json = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (k === "input" || k === "encoding_format" || k === "user") continue;
+    if (k === "model" && url.pathname.includes("/deployments/")) continue;
+    params[k] = v;
+  }
+  const target = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  const { namespace } = config;
+  const keys = await Promise.all(
+    items.map(async (item) =>
+      `aoai:emb:${await cacheKey(["aoai-edge/embeddings/1", namespace, target, params, item])}`
+    ),
+  );
+  const modelKey = `aoai:emb-model:${await cacheKey([
+    "aoai-edge/embeddings-model/1",
+    namespace,
+    target,
+    params,
+  ])}`;
+  const firstIndex = new Map<string, number>();
+  keys.forEach((key, i) => {
+    if (!firstIndex.has(key)) firstIndex.set(key, i);
+  });
+  const unique = [...firstIndex.keys()];
+  const [cachedModel, ...found] = await readMany(config.access, [modelKey, ...unique]);
+  const hits = new Map<string, Uint8Array>();
+  unique.forEach((key, i) => {
+    const value = found[i];
+    if (value && value.byteLength > 0 && value.byteLength % 4 === 0) hits.set(key, value);
+  });
+  // Mixed vector sizes mean the deployment changed under the cache: trust nothing.
+  if (new Set([...hits.values()].map((v) => v.byteLength)).size > 1) hits.clear();
+  const modelName = cachedModel ? DECODER.decode(cachedModel) : undefined;
+
+  const respond = (vectors: Map<string, Uint8Array>, up: Upstream | undefined, status: string) => {
+    const data = keys.map((key, index) => {
+      const bytes = vectors.get(key) as Uint8Array;
+      return {
+        object: "embedding",
+        index,
+        embedding: format === "base64" ? bytesToBase64(bytes) : bytesToFloats(bytes),
+      };
+    });
+    const headers = new Headers(up?.headers);
+    for (const name of STALE_HEADERS) headers.delete(name);
+    headers.set("content-type", "application/json");
+    headers.set("x-aoai-cache", status);
+    const result = {
+      object: "list",
+      data,
+      model: up ? up.model : modelName ?? body.model ?? ctx.deployment ?? "",
+      usage: up ? up.usage : { prompt_tokens: 0, total_tokens: 0 },
+    };
+    return new Response(JSON.stringify(result), { status: up?.status ?? 200, headers });
+  };
+
+  if (hits.size === unique.length) {
+    config.mark(ctx, "hit");
+    return respond(hits, undefined, "hit");
+  }
+
+  const fetchMissing = async (wanted: string[]): Promise<Upstream | Response> => {
+    const wantedItems = wanted.map((key) => items[firstIndex.get(key) as number]);
+    const headers = new Headers(original.headers);
+    headers.delete("content-length");
+    ctx.request = new Request(original.url, {
+      method: original.method,
+      headers,
+      body: JSON.stringify({ ...body as Json, input: wantedItems, encoding_format: "base64" }),
+    });
+    const response = await next();
+    if (!response.ok) return response;
+    const text = await response.text();
+    const rebuilt = () =>
+      new Response(text, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return rebuilt();
+    }
+    const data = isRecord(parsed) && Array.isArray(parsed.data) ? parsed.data : undefined;
+    if (!data || data.length !== wanted.length) return rebuilt();
+    const vectors = new Map<string, Uint8Array>();
+    let size: number | undefined;
+    for (const entry of data) {
+      if (!isRecord(entry)) return rebuilt();
+      const { index, embedding } = entry;
+      if (typeof index !== "number" || !Number.isInteger(index) || index < 0) return rebuilt();
+      if (index >= wanted.length) return rebuilt();
+      let bytes: Uint8Array;
+      try {
+        if (typeof embedding === "string") bytes = base64ToBytes(embedding);
+        else if (Array.isArray(embedding) && embedding.every((x) => typeof x === "number")) {
+          bytes = floatsToBytes(embedding);
+        } else return rebuilt();
+      } catch {
+        return rebuilt();
+      }
+      if (bytes.byteLength === 0 || bytes.byteLength % 4 !== 0) return rebuilt();
+      if (size !== undefined && bytes.byteLength !== size) return rebuilt();
+      size = bytes.byteLength;
+      vectors.set(wanted[index], bytes);
+    }
+    if (vectors.size !== wanted.length) return rebuilt();
+    return {
+      vectors,
+      model: isRecord(parsed) ? parsed.model : undefined,
+      usage: isRecord(parsed) ? parsed.usage : undefined,
+      headers: response.headers,
+      status: response.status,
+    };
+  };
+
+  const store = async (up: Upstream) => {
+    const writes: [string, Uint8Array][] = [...up.vectors];
+    if (typeof up.model === "string" && up.model !== modelName) {
+      writes.push([modelKey, ENCODER.encode(up.model)]);
+    }
+    await config.persist(ctx, writeMany(config.access, writes, config.ttlSeconds));
+  };
+
+  const missing = unique.filter((key) => !hits.has(key));
+  let up = await fetchMissing(missing);
+  if (up instanceof Response) {
+    ctx.request = original;
+    config.mark(ctx, "miss");
+    return up;
+  }
+  const size = [...up.vectors.values()][0].byteLength;
+  const firstHit = hits.values().next();
+  if (!firstHit.done && firstHit.value.byteLength !== size) {
+    // The cached vectors have another size than today's: fetch everything afresh.
+    hits.clear();
+    up = await fetchMissing(unique);
+    if (up instanceof Response) {
+      ctx.request = original;
+      config.mark(ctx, "miss");
+      return up;
+    }
+  }
+  ctx.request = original;
+  await store(up);
+  const merged = new Map([...hits, ...up.vectors]);
+  const status = hits.size > 0 ? "partial" : "miss";
+  config.mark(ctx, status);
+  return respond(merged, up, status);
+}

@@ -1,0 +1,133 @@
+import type { CacheStore } from "../cache/types.ts";
+import type { CacheConfig, StoreAccess } from "./_cache_store.ts";
+import { chatThroughCache, isChatCall } from "./_chat_cache.ts";
+import { embeddingsThroughCache, isEmbeddingsCall } from "./_embeddings_cache.ts";
+import { CACHE_STATE_KEY, WAIT_UNTIL_STATE_KEY } from "./_state.ts";
+import type { Middleware, MiddlewareContext } from "./types.ts";
+
+export { CACHE_STATE_KEY, WAIT_UNTIL_STATE_KEY };
+
+/** The response header `cache()` sets: `hit`, `miss` or `partial`. */
+export const CACHE_HEADER = "x-aoai-cache";
+
+/** Default TTL of cached entries: 7 days. */
+export const CACHE_DEFAULT_TTL_SECONDS: number = 7 * 24 * 60 * 60;
+
+/** Options of {@link cache}. */
+export interface CacheOptions {
+  /** Where entries live: `MemoryCache`, `DenoKvCache`, `WorkersKvCache` or your own. */
+  store: CacheStore;
+  /** Lifetime of new entries in seconds (default 7 days). */
+  ttlSeconds?: number;
+  /** Separates caches that share a store (part of every key; default `""`). */
+  namespace?: string;
+  /**
+   * Also cache non-streaming chat completions that are deterministic: `temperature: 0` or a
+   * `seed` (default false). Hits replay the stored JSON with usage 0.
+   */
+  chat?: boolean;
+  /**
+   * Hands the store writes to the platform so they do not delay the response (Workers:
+   * `ctx.waitUntil.bind(ctx)`). A per-call `ctx.state.waitUntil` function wins. Without either,
+   * writes are awaited before the response is returned.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
+  /** Keys per `getMany` call (default 100); without `getMany`, parallel `get`s per group. */
+  batchSize?: number;
+  /** A store call slower than this counts as a failure, i.e. a miss (default 2 000 ms). */
+  storeTimeoutMs?: number;
+  /** Observer of store failures (which never fail the call). */
+  onStoreError?: (error: unknown, operation: "get" | "set") => void;
+}
+
+function checkPositive(value: unknown, name: string): void {
+  if (value !== undefined && (typeof value !== "number" || !(value > 0))) {
+    throw new TypeError(`cache(): ${name} must be a positive number`);
+  }
+}
+
+/**
+ * Read-through cache over a {@link CacheStore}, keyed by a stable SHA-256 of the namespace,
+ * the target (endpoint and path, so the deployment), and the canonical params (key order does
+ * not matter). The response carries `x-aoai-cache: hit | miss | partial`; error responses are
+ * never cached and a failing store never fails the call (it reads as a miss).
+ *
+ * Embeddings (`embeddings.create`, or any POST to a path ending in `/embeddings`) are cached per
+ * input item as little-endian Float32 bytes (4 bytes per dimension). A batch with some inputs
+ * cached sends only the missing ones upstream and merges the answer by index; `usage` is the
+ * upstream usage (0 on a full hit). Keys leave out `encoding_format`, `user` and the api-version
+ * (vectors depend on the deployment and params such as `dimensions` only); upstream is asked for
+ * base64 and the caller gets the format it asked for. Every vector, even on a miss, is rounded
+ * through Float32, so a hit returns bit-for-bit what the miss returned.
+ *
+ * Chat completions are cached only with `chat: true`, when not streamed and deterministic
+ * (`temperature: 0` or a `seed`); keys include the api-version and leave out `stream` and `user`.
+ *
+ * Place it before `retry()` (the default stack does: user middleware is outermost) so hits skip
+ * the network entirely.
+ *
+ * @example Cache embeddings in memory
+ * ```ts
+ * import { AzureOpenAI, cache, MemoryCache } from "@aoai/edge";
+ * const client = new AzureOpenAI({
+ *   endpoint: "https://my-res.openai.azure.com",
+ *   apiKey: "key",
+ *   middleware: [cache({ store: new MemoryCache(), ttlSeconds: 86_400 })],
+ * });
+ * console.log(typeof client);
+ * ```
+ */
+export function cache(options: CacheOptions): Middleware {
+  if (typeof options !== "object" || options === null || typeof options.store !== "object") {
+    throw new TypeError("cache(): pass { store } with a CacheStore such as new MemoryCache()");
+  }
+  const { store } = options;
+  if (typeof store.get !== "function" || typeof store.set !== "function") {
+    throw new TypeError("cache(): store must implement get(key) and set(key, value, options)");
+  }
+  checkPositive(options.ttlSeconds, "ttlSeconds");
+  checkPositive(options.batchSize, "batchSize");
+  checkPositive(options.storeTimeoutMs, "storeTimeoutMs");
+  const access: StoreAccess = {
+    store,
+    batchSize: Math.floor(options.batchSize ?? 100) || 1,
+    timeoutMs: options.storeTimeoutMs ?? 2_000,
+    onError: options.onStoreError,
+  };
+  const config: CacheConfig = {
+    access,
+    namespace: options.namespace ?? "",
+    ttlSeconds: options.ttlSeconds ?? CACHE_DEFAULT_TTL_SECONDS,
+    persist: (ctx, work) => {
+      const perCall = ctx.state[WAIT_UNTIL_STATE_KEY];
+      const waitUntil = typeof perCall === "function"
+        ? perCall as (promise: Promise<unknown>) => void
+        : options.waitUntil;
+      if (waitUntil) {
+        try {
+          waitUntil(work);
+          return Promise.resolve();
+        } catch {
+          // A broken waitUntil: fall back to awaiting.
+        }
+      }
+      return work;
+    },
+    mark: (ctx: MiddlewareContext, status) => {
+      ctx.state[CACHE_STATE_KEY] = status;
+    },
+  };
+  const chat = options.chat ?? false;
+  return function cache(ctx, next) {
+    if (ctx.stream || ctx.request.body === null || ctx.request.method !== "POST") return next();
+    let url: URL;
+    try {
+      url = new URL(ctx.request.url);
+    } catch {
+      return next();
+    }
+    if (isEmbeddingsCall(ctx, url)) return embeddingsThroughCache(ctx, next, url, config);
+    if (chat && isChatCall(ctx, url)) return chatThroughCache(ctx, next, url, config);
+    return next();
+  };
+}

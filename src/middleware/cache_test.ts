@@ -1,0 +1,380 @@
+import assert from "node:assert/strict";
+import { cache, type CacheOptions } from "./cache.ts";
+import { compose } from "./compose.ts";
+import { bytesToBase64, floatsToBytes } from "./_float32.ts";
+import { CACHE_STATE_KEY } from "./_state.ts";
+import type { MiddlewareContext } from "./types.ts";
+import { MemoryCache } from "../cache/memory_cache.ts";
+import type { CacheStore } from "../cache/types.ts";
+import { makeContext } from "../../tests/middleware/_context.ts";
+
+const BASE =
+  "https://res.openai.azure.com/openai/deployments/emb/embeddings?api-version=2024-10-21";
+
+/** A vector that is not exactly representable in Float32 (so rounding matters). */
+function vector(item: unknown, dims: number): number[] {
+  const seed = [...JSON.stringify(item)].reduce((a, c) => a + c.charCodeAt(0), 0);
+  return Array.from({ length: dims }, (_, j) => Math.sin(seed + j) * 0.123456789);
+}
+
+interface Upstream {
+  inputs: unknown[][];
+  bodies: Record<string, unknown>[];
+  respond: (ctx: MiddlewareContext) => Promise<Response>;
+}
+
+/** A fake embeddings service; `floats` makes it answer float arrays whatever was asked. */
+function upstream(opts: { floats?: boolean; status?: number } = {}): Upstream {
+  const inputs: unknown[][] = [];
+  const bodies: Record<string, unknown>[] = [];
+  return {
+    inputs,
+    bodies,
+    async respond(ctx) {
+      const body = await ctx.request.json();
+      bodies.push(body);
+      if (opts.status) {
+        return Response.json({ error: { code: "x", message: "no" } }, { status: opts.status });
+      }
+      const list: unknown[] = typeof body.input === "string" ||
+          (Array.isArray(body.input) && typeof body.input[0] === "number")
+        ? [body.input]
+        : body.input;
+      inputs.push(list);
+      const dims = body.dimensions ?? 4;
+      const data = list.map((item, index) => {
+        const v = vector(item, dims);
+        return {
+          object: "embedding",
+          index,
+          embedding: body.encoding_format === "base64" && !opts.floats
+            ? bytesToBase64(floatsToBytes(v))
+            : v,
+        };
+      }).reverse(); // the service does not promise order: merge must go by index
+      const tokens = list.length * 3;
+      return Response.json(
+        {
+          object: "list",
+          data,
+          model: "text-embedding-3-small",
+          usage: { prompt_tokens: tokens, total_tokens: tokens },
+        },
+        { headers: { "apim-request-id": "up-1" } },
+      );
+    },
+  };
+}
+
+function embeddingsRequest(body: Record<string, unknown>, url = BASE, headers = {}): Request {
+  return new Request(url, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+async function call(
+  options: CacheOptions,
+  up: Upstream,
+  request: Request,
+  extra: Partial<MiddlewareContext> = {},
+) {
+  const ctx = makeContext({ operation: "embeddings.create", deployment: "emb", request, ...extra });
+  const res = await compose([cache(options)], up.respond)(ctx);
+  return { res, ctx, json: await res.clone().json() };
+}
+
+const f32 = (xs: number[]) => Array.from(new Float32Array(xs));
+
+Deno.test("cache() misses then hits with bit-for-bit the same float vectors and usage 0", async () => {
+  const store = new MemoryCache();
+  const up = upstream();
+  const body = { input: ["alpha", "beta"], encoding_format: "float" };
+  const miss = await call({ store }, up, embeddingsRequest(body));
+  assert.equal(miss.res.headers.get("x-aoai-cache"), "miss");
+  assert.equal(miss.ctx.state[CACHE_STATE_KEY], "miss");
+  assert.equal(miss.res.headers.get("apim-request-id"), "up-1");
+  assert.deepEqual(miss.json.data[0].embedding, f32(vector("alpha", 4)));
+  assert.deepEqual(miss.json.usage, { prompt_tokens: 6, total_tokens: 6 });
+  const hit = await call({ store }, up, embeddingsRequest(body));
+  assert.equal(hit.res.headers.get("x-aoai-cache"), "hit");
+  assert.equal(up.inputs.length, 1, "the hit did not go upstream");
+  assert.equal(JSON.stringify(hit.json.data), JSON.stringify(miss.json.data));
+  assert.deepEqual(hit.json.usage, { prompt_tokens: 0, total_tokens: 0 });
+  assert.equal(hit.json.model, "text-embedding-3-small");
+  assert.equal(hit.json.object, "list");
+});
+
+Deno.test("cache() asks upstream for base64 and answers float when the caller asked nothing", async () => {
+  const up = upstream();
+  const { json } = await call({ store: new MemoryCache() }, up, embeddingsRequest({ input: "x" }));
+  assert.equal(up.bodies[0].encoding_format, "base64");
+  assert.ok(Array.isArray(json.data[0].embedding));
+  assert.deepEqual(json.data[0].embedding, f32(vector("x", 4)));
+});
+
+Deno.test("cache() answers base64 as asked, identical on miss and hit", async () => {
+  const store = new MemoryCache();
+  const up = upstream();
+  const body = { input: ["a", "b"], encoding_format: "base64", dimensions: 8 };
+  const miss = await call({ store }, up, embeddingsRequest(body));
+  const hit = await call({ store }, up, embeddingsRequest(body));
+  assert.equal(typeof miss.json.data[1].embedding, "string");
+  assert.equal(miss.json.data[1].embedding, bytesToBase64(floatsToBytes(vector("b", 8))));
+  assert.equal(JSON.stringify(hit.json.data), JSON.stringify(miss.json.data));
+});
+
+Deno.test("cache() decodes float answers from upstream and rounds them through Float32", async () => {
+  const store = new MemoryCache();
+  const up = upstream({ floats: true });
+  const body = { input: ["a"], encoding_format: "float" };
+  const miss = await call({ store }, up, embeddingsRequest(body));
+  assert.deepEqual(miss.json.data[0].embedding, f32(vector("a", 4)));
+  assert.notDeepEqual(miss.json.data[0].embedding, vector("a", 4), "values were rounded");
+  const asBase64 = await call(
+    { store },
+    up,
+    embeddingsRequest({ ...body, encoding_format: "base64" }),
+  );
+  assert.equal(asBase64.res.headers.get("x-aoai-cache"), "hit");
+  assert.equal(asBase64.json.data[0].embedding, bytesToBase64(floatsToBytes(vector("a", 4))));
+});
+
+Deno.test("cache() sends only the missing inputs of a partial batch and keeps order and usage", async () => {
+  const store = new MemoryCache();
+  const up = upstream();
+  await call({ store }, up, embeddingsRequest({ input: ["b", "d", "e"] }));
+  const { res, json } = await call(
+    { store },
+    up,
+    embeddingsRequest({ input: ["a", "b", "c", "d", "e"] }),
+  );
+  assert.deepEqual(up.inputs[1], ["a", "c"]);
+  assert.equal(res.headers.get("x-aoai-cache"), "partial");
+  assert.deepEqual(json.data.map((d: { index: number }) => d.index), [0, 1, 2, 3, 4]);
+  for (const [i, item] of ["a", "b", "c", "d", "e"].entries()) {
+    assert.deepEqual(json.data[i].embedding, f32(vector(item, 4)), `item ${item}`);
+  }
+  assert.deepEqual(json.usage, { prompt_tokens: 6, total_tokens: 6 }, "usage of the upstream part");
+});
+
+Deno.test("cache() sends a repeated input upstream once and answers it at every index", async () => {
+  const up = upstream();
+  const { json } = await call(
+    { store: new MemoryCache() },
+    up,
+    embeddingsRequest({ input: ["x", "y", "x"] }),
+  );
+  assert.deepEqual(up.inputs[0], ["x", "y"]);
+  assert.equal(json.data.length, 3);
+  assert.deepEqual(json.data[2].embedding, json.data[0].embedding);
+  assert.equal(json.data[2].index, 2);
+});
+
+Deno.test("cache() keys do not depend on param key order, api-version, user or api key", async () => {
+  const store = new MemoryCache();
+  const up = upstream();
+  await call(
+    { store },
+    up,
+    embeddingsRequest({ input: ["q"], dimensions: 8, input_type: "query", user: "u1" }, BASE, {
+      "api-key": "key-one-123",
+    }),
+  );
+  const other = BASE.replace("2024-10-21", "2024-06-01");
+  const again = await call(
+    { store },
+    up,
+    embeddingsRequest({ user: "u2", input_type: "query", dimensions: 8, input: ["q"] }, other, {
+      "api-key": "key-two-456",
+    }),
+  );
+  assert.equal(again.res.headers.get("x-aoai-cache"), "hit");
+  assert.equal(up.inputs.length, 1);
+});
+
+Deno.test("cache() keys depend on dimensions, input_type and the deployment", async () => {
+  const store = new MemoryCache();
+  const up = upstream();
+  await call({ store }, up, embeddingsRequest({ input: ["q"], dimensions: 8 }));
+  const variants = [
+    embeddingsRequest({ input: ["q"], dimensions: 16 }),
+    embeddingsRequest({ input: ["q"], dimensions: 8, input_type: "document" }),
+    embeddingsRequest({ input: ["q"], dimensions: 8 }, BASE.replace("/emb/", "/emb2/")),
+    embeddingsRequest({ input: [[1, 2]], dimensions: 8 }),
+  ];
+  for (const request of variants) {
+    const { res } = await call({ store }, up, request);
+    assert.equal(res.headers.get("x-aoai-cache"), "miss", request.url);
+  }
+  assert.equal(up.inputs.length, 5);
+});
+
+Deno.test("cache() uses the body model in keys on the v1 API", async () => {
+  const store = new MemoryCache();
+  const up = upstream();
+  const v1 = "https://res.openai.azure.com/openai/v1/embeddings";
+  await call({ store }, up, embeddingsRequest({ model: "emb-a", input: "t" }, v1), {
+    deployment: undefined,
+    apiVersion: "v1",
+  });
+  const b = await call({ store }, up, embeddingsRequest({ model: "emb-b", input: "t" }, v1));
+  const a = await call({ store }, up, embeddingsRequest({ model: "emb-a", input: "t" }, v1));
+  assert.equal(b.res.headers.get("x-aoai-cache"), "miss");
+  assert.equal(a.res.headers.get("x-aoai-cache"), "hit");
+});
+
+Deno.test("cache() caches a single token-array input as one item", async () => {
+  const store = new MemoryCache();
+  const up = upstream();
+  await call({ store }, up, embeddingsRequest({ input: [5, 6, 7] }));
+  assert.deepEqual(up.inputs[0], [[5, 6, 7]]);
+  const hit = await call({ store }, up, embeddingsRequest({ input: [[5, 6, 7]] }));
+  assert.equal(hit.res.headers.get("x-aoai-cache"), "hit");
+  assert.equal(hit.json.data.length, 1);
+});
+
+/** A store whose every method throws, synchronously or by rejecting. */
+function brokenStore(sync: boolean): CacheStore {
+  const fail = () => {
+    if (sync) throw new Error("store down");
+    return Promise.reject(new Error("store down"));
+  };
+  return { get: fail, getMany: fail, set: fail, delete: fail } as unknown as CacheStore;
+}
+
+for (const sync of [true, false]) {
+  Deno.test(`cache() still answers correctly when every store method ${sync ? "throws" : "rejects"}`, async () => {
+    const up = upstream();
+    const errors: string[] = [];
+    const options = {
+      store: brokenStore(sync),
+      onStoreError: (_: unknown, op: string) => errors.push(op),
+    };
+    for (let i = 0; i < 2; i++) {
+      const { res, json } = await call(options, up, embeddingsRequest({ input: ["a", "b"] }));
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("x-aoai-cache"), "miss");
+      assert.deepEqual(json.data[1].embedding, f32(vector("b", 4)));
+    }
+    assert.equal(up.inputs.length, 2);
+    assert.ok(errors.includes("get") && errors.includes("set"));
+  });
+}
+
+Deno.test("cache() treats a store that does not answer in time as a miss", async () => {
+  const never = () => new Promise<never>(() => {});
+  const store = { get: never, set: never, delete: never } as unknown as CacheStore;
+  const up = upstream();
+  const { res } = await call({ store, storeTimeoutMs: 5 }, up, embeddingsRequest({ input: "a" }));
+  assert.equal(res.headers.get("x-aoai-cache"), "miss");
+  assert.equal(res.status, 200);
+});
+
+Deno.test("cache() ignores stored values that are not Float32 vectors", async () => {
+  const store = new MemoryCache();
+  const up = upstream();
+  await call({ store }, up, embeddingsRequest({ input: "a" }));
+  const keys: string[] = [];
+  const spy: CacheStore = {
+    get: (k) => store.get(k),
+    getMany: (ks) => {
+      keys.push(...ks);
+      return Promise.resolve(ks.map(() => new Uint8Array([1, 2, 3])));
+    },
+    set: (k, v, o) => store.set(k, v, o),
+    delete: (k) => store.delete(k),
+  };
+  const { res } = await call({ store: spy }, up, embeddingsRequest({ input: "a" }));
+  assert.equal(res.headers.get("x-aoai-cache"), "miss");
+});
+
+Deno.test("cache() never caches an error response and returns it untouched", async () => {
+  const store = new MemoryCache();
+  const up = upstream({ status: 429 });
+  for (let i = 0; i < 2; i++) {
+    const { res, json } = await call({ store }, up, embeddingsRequest({ input: "a" }));
+    assert.equal(res.status, 429);
+    assert.equal(json.error.code, "x");
+    assert.equal(res.headers.get("x-aoai-cache"), null);
+  }
+  assert.equal(up.bodies.length, 2);
+  assert.equal(store.size, 0);
+});
+
+Deno.test("cache() passes through requests it cannot parse", async () => {
+  const up = upstream();
+  const request = new Request(BASE, { method: "POST", body: "not json" });
+  let reached = 0;
+  const res = await compose([cache({ store: new MemoryCache() })], () => {
+    reached++;
+    return Promise.resolve(new Response("raw"));
+  })(makeContext({ operation: "embeddings.create", request }));
+  assert.equal(await res.text(), "raw");
+  assert.equal(reached, 1);
+  assert.equal(up.inputs.length, 0);
+});
+
+Deno.test("cache() hands writes to waitUntil and answers before they finish", async () => {
+  const inner = new MemoryCache();
+  let release!: () => void;
+  const gate = new Promise<void>((r) => release = r);
+  const store: CacheStore = {
+    get: (k) => inner.get(k),
+    async set(k, v, o) {
+      await gate;
+      await inner.set(k, v, o);
+    },
+    delete: (k) => inner.delete(k),
+  };
+  const handed: Promise<unknown>[] = [];
+  const perCall: Promise<unknown>[] = [];
+  const up = upstream();
+  const options = { store, waitUntil: (p: Promise<unknown>) => handed.push(p) };
+  const first = await call(options, up, embeddingsRequest({ input: "a" }));
+  assert.equal(first.res.headers.get("x-aoai-cache"), "miss");
+  assert.equal(handed.length, 1, "writes went to waitUntil");
+  assert.equal(inner.size, 0, "the response came before the write finished");
+  // A per-call ctx.state.waitUntil wins over the option.
+  await call(options, up, embeddingsRequest({ input: "b" }), {
+    state: { waitUntil: (p: Promise<unknown>) => perCall.push(p) },
+  });
+  assert.equal(perCall.length, 1);
+  assert.equal(handed.length, 1);
+  release();
+  await Promise.all([...handed, ...perCall]);
+  const hit = await call(options, up, embeddingsRequest({ input: ["a", "b"] }));
+  assert.equal(hit.res.headers.get("x-aoai-cache"), "hit");
+});
+
+Deno.test("cache() stores keys that are hashes, never the input or a secret", async () => {
+  const inner = new MemoryCache();
+  const keys: string[] = [];
+  const store: CacheStore = {
+    get: (k) => (keys.push(k), inner.get(k)),
+    set: (k, v, o) => (keys.push(k), inner.set(k, v, o)),
+    delete: (k) => inner.delete(k),
+  };
+  await call(
+    { store, namespace: "tenant-1" },
+    upstream(),
+    embeddingsRequest({ input: "secret text" }, BASE, { "api-key": "sk-live-123" }),
+  );
+  assert.ok(keys.length > 0);
+  for (const key of keys) assert.match(key, /^aoai:emb(-model)?:[0-9a-f]{64}$/);
+});
+
+Deno.test("cache() separates namespaces", async () => {
+  const store = new MemoryCache();
+  const up = upstream();
+  await call({ store, namespace: "a" }, up, embeddingsRequest({ input: "x" }));
+  const other = await call({ store, namespace: "b" }, up, embeddingsRequest({ input: "x" }));
+  assert.equal(other.res.headers.get("x-aoai-cache"), "miss");
+});
+
+Deno.test("cache() throws a TypeError without a usable store", () => {
+  assert.throws(() => cache({} as CacheOptions), /pass \{ store \}/);
+  assert.throws(() => cache({ store: {} as CacheStore }), /must implement get/);
+  assert.throws(() => cache({ store: new MemoryCache(), ttlSeconds: -1 }), /ttlSeconds/);
+});
