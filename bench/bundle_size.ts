@@ -144,6 +144,10 @@ async function breakdown(entry: string): Promise<string> {
     lines.push(`| ${folder} | ${bytes} | ${((bytes / total) * 100).toFixed(1)}% |`);
   }
   lines.push(`| (sum) | ${total} | 100% |`);
+  lines.push("", "| heaviest modules | minified bytes (approx.) |", "| --- | ---: |");
+  for (const s of [...sized].sort((a, b) => b.bytes - a.bytes).slice(0, 12)) {
+    lines.push(`| ${s.path} | ${s.bytes} |`);
+  }
   return lines.join("\n");
 }
 
