@@ -191,7 +191,8 @@ function resolve(opts: ResolvedOptions, name: string): string | Response {
   return opts.resolveDeployment(name) ?? deploymentNotFound(name);
 }
 
-function bodyProblem(
+/** The 400 for a body over the limit (or unreadable). */
+export function bodyProblem(
   reason: "too_large" | "unreadable",
   limit: number,
   param: string | null,

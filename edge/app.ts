@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { errorResponse, notFound, unauthorized } from "./_errors.ts";
 import { forward } from "./_forward.ts";
-import { apiVersionOf, OPERATIONS, prepareCall } from "./_operations.ts";
+import { apiVersionOf, bodyProblem, OPERATIONS, prepareCall } from "./_operations.ts";
 import { matchClientKey } from "./auth.ts";
 import { createCors } from "./cors.ts";
 import { type EdgeAppOptions, type EdgeExecutionContext, resolveOptions } from "./options.ts";
@@ -156,9 +156,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     const version = apiVersionOf(c.req.raw);
     if (version instanceof Response) return version;
     const read = await readBodyLimited(c.req.raw, opts.maxJsonBytes);
-    if (!read.ok) {
-      return invalidRequest("body", `The request body is over ${opts.maxJsonBytes} bytes.`);
-    }
+    if (!read.ok) return bodyProblem(read.reason, opts.maxJsonBytes, null);
     const parsed = parseJsonObject(read.bytes);
     if (!parsed.ok) return invalidRequest(null, parsed.message, "invalid_json");
     const checked = checkImagesBody(parsed.value);

@@ -1,0 +1,49 @@
+/**
+ * The edge app: `createEdgeApp()` puts a cached embeddings endpoint, a streaming chat endpoint
+ * and a validated pass-through for the rest of the Azure OpenAI API in front of one Azure OpenAI
+ * resource, for Deno / Deno Deploy (`edge/deno.ts`) and Cloudflare Workers (`edge/worker.ts`).
+ * Cache stores: {@link DenoKvCache}, {@link WorkersKvCache}, {@link MemoryCache}.
+ *
+ * @example Serve the app in front of an Azure OpenAI resource
+ * ```ts ignore
+ * import { createEdgeApp, DenoKvCache } from "@aoai/edge/edge";
+ * const kv = await Deno.openKv();
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "https://my-res.openai.azure.com", apiKey: "<azure key>" },
+ *   clientKeys: ["<a long random client key>"],
+ *   cache: new DenoKvCache(kv),
+ * });
+ * Deno.serve((req) => app.fetch(req));
+ * ```
+ *
+ * @module
+ */
+export { createEdgeApp } from "./app.ts";
+export type { EdgeApp } from "./app.ts";
+export { denoHandler } from "./deno_handler.ts";
+export type { ChatCacheOptions, EdgeAppOptions, EdgeExecutionContext } from "./options.ts";
+export type { CorsOptions } from "./cors.ts";
+export { createCors } from "./cors.ts";
+export { matchClientKey, timingSafeEqual } from "./auth.ts";
+export { ClientRateLimiter } from "./rate_limit.ts";
+export type { ClientRateLimitOptions, RateDecision } from "./rate_limit.ts";
+export { readBodyLimited } from "./body_limit.ts";
+export type { LimitedBody } from "./body_limit.ts";
+export { completionToChunks, completionToSse } from "./chat_replay.ts";
+export { renderPlayground } from "./playground.ts";
+export {
+  DenoKvCache,
+  WORKERS_KV_MAX_KEY_BYTES,
+  WORKERS_KV_MAX_VALUE_BYTES,
+  WORKERS_KV_MIN_TTL_SECONDS,
+  WorkersKvCache,
+} from "./cache/mod.ts";
+export type {
+  CacheSetOptions,
+  CacheStore,
+  DenoKvCacheOptions,
+  WorkersKvCacheOptions,
+  WorkersKvNamespace,
+} from "./cache/mod.ts";
+export { MemoryCache } from "../src/cache/memory_cache.ts";
+export type { MemoryCacheOptions } from "../src/cache/memory_cache.ts";

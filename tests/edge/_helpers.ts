@@ -1,0 +1,89 @@
+/**
+ * Helpers of the edge app tests: an app in front of the in-process emulator, with every
+ * upstream request recorded.
+ *
+ * @module
+ */
+import { AzureOpenAI } from "../../src/client.ts";
+import type { CacheStore } from "../../src/cache/types.ts";
+import { createEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/mod.ts";
+import { createEdgeApp, type EdgeApp, type EdgeAppOptions } from "../../edge/mod.ts";
+
+/** The client key the test apps accept. */
+export const KEY = "test-client-key-0001";
+/** The api-version used in Azure-style test URLs. */
+export const VERSION = "2024-10-21";
+
+/** An app, its emulator upstream and the upstream requests seen. */
+export interface TestApp {
+  app: EdgeApp;
+  emulator: Emulator;
+  /** Upstream requests (method + path + query), in order. */
+  upstream: string[];
+  /** Headers of the upstream requests, in order. */
+  upstreamHeaders: Headers[];
+  /** Sends a request to the app with the client key (unless `headers` overrides it). */
+  call(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+}
+
+/** Builds an app whose upstream is an in-process emulator. */
+export function testApp(
+  options: Partial<Omit<EdgeAppOptions, "upstream">> & {
+    emulator?: EmulatorOptions;
+    cache?: CacheStore;
+  } = {},
+): TestApp {
+  const emulator = createEmulator(options.emulator);
+  const upstream: string[] = [];
+  const upstreamHeaders: Headers[] = [];
+  const client = new AzureOpenAI({
+    endpoint: "http://emulator.local",
+    apiKey: emulator.apiKey,
+    fetch: (req, init) => {
+      const url = new URL(req.url);
+      upstream.push(`${req.method} ${url.pathname}${url.search}`);
+      upstreamHeaders.push(new Headers(req.headers));
+      return emulator.fetch(req, init);
+    },
+  });
+  const { emulator: _e, ...rest } = options;
+  const app = createEdgeApp({ clientKeys: [KEY], ...rest, upstream: client });
+  return {
+    app,
+    emulator,
+    upstream,
+    upstreamHeaders,
+    call(path, init = {}) {
+      const { json, ...requestInit } = init;
+      const headers = new Headers(requestInit.headers);
+      if (!headers.has("api-key") && !headers.has("authorization")) headers.set("api-key", KEY);
+      if (json !== undefined) {
+        headers.set("content-type", "application/json");
+        requestInit.body = JSON.stringify(json);
+        requestInit.method ??= "POST";
+      }
+      return app.fetch(new Request(`http://edge.test${path}`, { ...requestInit, headers }));
+    },
+  };
+}
+
+/** The `{ error }` object of a service-shaped error response. */
+export async function errorOf(
+  res: Response,
+): Promise<{ code: string; message: string; param: string | null; type: string }> {
+  const body = await res.json();
+  if (typeof body?.error?.message !== "string") {
+    throw new Error(`not a service error body: ${JSON.stringify(body)}`);
+  }
+  return body.error;
+}
+
+/** Azure-style path of a deployment operation. */
+export function azurePath(deployment: string, op: string): string {
+  return `/openai/deployments/${deployment}/${op}?api-version=${VERSION}`;
+}
+
+/** Parses the `data:` events of an SSE body. */
+export function sseData(text: string): string[] {
+  return text.split("\n\n").filter((e) => e.startsWith("data: ")).map((e) => e.slice(6));
+}
