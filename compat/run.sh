@@ -1,0 +1,9 @@
+#!/bin/sh
+# Builds the emulator bundle and runs the Node compatibility tests (official openai SDK).
+set -eu
+cd "$(dirname "$0")"
+if [ ! -d node_modules/openai ]; then
+  npm ci --no-audit --no-fund
+fi
+sh ./build.sh
+node --test tests/
