@@ -5,6 +5,13 @@
  */
 
 import type { EmulatorStats, HandlerContext, ResolvedDeployment } from "./_context.ts";
+import {
+  authOf,
+  checkApiVersion,
+  deploymentNotFound,
+  operationNotSupported,
+  redactedHeaders,
+} from "./_guards.ts";
 import { randomUuid } from "./_hash.ts";
 import {
   ACCESS_DENIED_MESSAGE,
@@ -21,7 +28,6 @@ import {
   type EmulatorDeployment,
   type EmulatorFaults,
   type EmulatorOptions,
-  type NormalizedOptions,
   normalizeOptions,
 } from "./options.ts";
 import { type Operation, OPERATIONS } from "./operations.ts";
@@ -31,14 +37,19 @@ import { handleImageFile } from "./images.ts";
 
 /** One entry of `emulator.log` (secrets redacted). */
 export interface EmulatorLogEntry {
+  /** HTTP method. */
   method: string;
   /** Path and query of the request URL. */
   path: string;
+  /** Status of the response the emulator sent. */
   status: number;
+  /** The `apim-request-id` / `x-request-id` of the response. */
   requestId: string;
   /** `api-key`, `bearer` or `none`: how the request authenticated. */
   auth: "api-key" | "bearer" | "none";
+  /** Deployment the request resolved to, when it got that far. */
   deployment?: string;
+  /** Operation label, e.g. `ChatCompletions_Create`. */
   operation?: string;
   /** Request headers; `api-key` and `authorization` values are replaced by `[redacted]`. */
   headers: Record<string, string>;
@@ -68,62 +79,6 @@ export interface Emulator {
 
 const LOG_SIZE = 200;
 const V1_VERSIONS = new Set(["preview", "latest", "v1"]);
-
-function authOf(request: Request): { kind: "api-key" | "bearer" | "none"; value: string } {
-  const key = request.headers.get("api-key");
-  if (key !== null) return { kind: "api-key", value: key.trim() };
-  const auth = request.headers.get("authorization");
-  if (auth !== null) {
-    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
-    return { kind: "bearer", value: m ? m[1].trim() : "" };
-  }
-  return { kind: "none", value: "" };
-}
-
-function redactedHeaders(request: Request): Record<string, string> {
-  const out: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
-    out[name] = name === "api-key" || name === "authorization" ? "[redacted]" : value;
-  });
-  return out;
-}
-
-function checkApiVersion(url: URL, options: NormalizedOptions): string | Response {
-  const version = url.searchParams.get("api-version");
-  if (version === null || version === "") {
-    return serviceError(
-      400,
-      "BadRequest",
-      "Missing required query parameter 'api-version'. Add ?api-version=2024-10-21 (or another supported version) to the URL.",
-      { param: "api-version" },
-    );
-  }
-  if (!options.apiVersions.has(version)) {
-    return serviceError(
-      400,
-      "BadRequest",
-      `API version not supported: '${version}'. Use a supported version such as 2024-10-21 or 2024-12-01-preview.`,
-      { param: "api-version" },
-    );
-  }
-  return version;
-}
-
-function deploymentNotFound(): Response {
-  return serviceError(
-    404,
-    "DeploymentNotFound",
-    "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
-  );
-}
-
-function operationNotSupported(op: Operation, deployment: ResolvedDeployment): Response {
-  return serviceError(
-    400,
-    "OperationNotSupported",
-    `The ${op.label} operation does not work with the specified model, ${deployment.model}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`,
-  );
-}
 
 /**
  * Creates an emulator. Serve it with `Deno.serve((req) => emulator.fetch(req))`, or pass

@@ -1,0 +1,67 @@
+/**
+ * Request guards shared by the router: credentials, api-version, deployment lookups,
+ * and header redaction for the request log.
+ *
+ * @module
+ */
+
+import type { ResolvedDeployment } from "./_context.ts";
+import { serviceError } from "./_response.ts";
+import type { Operation } from "./operations.ts";
+import type { NormalizedOptions } from "./options.ts";
+
+export function authOf(request: Request): { kind: "api-key" | "bearer" | "none"; value: string } {
+  const key = request.headers.get("api-key");
+  if (key !== null) return { kind: "api-key", value: key.trim() };
+  const auth = request.headers.get("authorization");
+  if (auth !== null) {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    return { kind: "bearer", value: m ? m[1].trim() : "" };
+  }
+  return { kind: "none", value: "" };
+}
+
+export function redactedHeaders(request: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    out[name] = name === "api-key" || name === "authorization" ? "[redacted]" : value;
+  });
+  return out;
+}
+
+export function checkApiVersion(url: URL, options: NormalizedOptions): string | Response {
+  const version = url.searchParams.get("api-version");
+  if (version === null || version === "") {
+    return serviceError(
+      400,
+      "BadRequest",
+      "Missing required query parameter 'api-version'. Add ?api-version=2024-10-21 (or another supported version) to the URL.",
+      { param: "api-version" },
+    );
+  }
+  if (!options.apiVersions.has(version)) {
+    return serviceError(
+      400,
+      "BadRequest",
+      `API version not supported: '${version}'. Use a supported version such as 2024-10-21 or 2024-12-01-preview.`,
+      { param: "api-version" },
+    );
+  }
+  return version;
+}
+
+export function deploymentNotFound(): Response {
+  return serviceError(
+    404,
+    "DeploymentNotFound",
+    "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
+  );
+}
+
+export function operationNotSupported(op: Operation, deployment: ResolvedDeployment): Response {
+  return serviceError(
+    400,
+    "OperationNotSupported",
+    `The ${op.label} operation does not work with the specified model, ${deployment.model}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`,
+  );
+}
