@@ -3,3 +3,32 @@ export const CACHE_STATE_KEY = "aoai-edge.cache";
 
 /** `ctx.state` key the edge app (or you) may set to the platform's `waitUntil` function. */
 export const WAIT_UNTIL_STATE_KEY = "waitUntil";
+
+/**
+ * `ctx.state` key of an array of functions `retry()` calls with each attempt's response, so
+ * outer layers (e.g. `rateLimit()`) can learn from responses retry() consumes.
+ */
+export const ATTEMPT_OBSERVERS_STATE_KEY = "aoai-edge.attemptObservers";
+
+/** Calls the attempt observers registered on a context; their errors are ignored. */
+export function notifyAttempt(state: Record<string, unknown>, response: Response): void {
+  const observers = state[ATTEMPT_OBSERVERS_STATE_KEY];
+  if (!Array.isArray(observers)) return;
+  for (const observer of observers) {
+    try {
+      if (typeof observer === "function") observer(response);
+    } catch {
+      // observers must not fail the call
+    }
+  }
+}
+
+/** Registers an attempt observer on a context. */
+export function observeAttempts(
+  state: Record<string, unknown>,
+  observer: (response: Response) => void,
+): void {
+  const observers = state[ATTEMPT_OBSERVERS_STATE_KEY];
+  if (Array.isArray(observers)) observers.push(observer);
+  else state[ATTEMPT_OBSERVERS_STATE_KEY] = [observer];
+}

@@ -7,6 +7,7 @@ import {
 } from "../errors/api_error.ts";
 import { describeSite, errorFromResponse } from "../errors/from_response.ts";
 import { callDeadline } from "./_deadline.ts";
+import { notifyAttempt } from "./_state.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import type { Middleware } from "./types.ts";
@@ -108,6 +109,7 @@ export function retry(options: RetryOptions = {}): Middleware {
       } catch (err) {
         failure = err;
       }
+      if (response) notifyAttempt(ctx.state, response);
       if (response && !statuses.has(response.status)) return response;
       if (failure !== undefined) {
         if (failure instanceof APIUserAbortError || userSignal?.aborted) throw failure;

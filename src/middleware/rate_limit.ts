@@ -1,0 +1,328 @@
+import { APIUserAbortError, RateLimitError } from "../errors/api_error.ts";
+import { parseRetryAfterMs } from "../errors/retry_after.ts";
+import { sleep as realSleep } from "../_internal/sleep.ts";
+import { observeAttempts } from "./_state.ts";
+import { TokenBucket } from "./_token_bucket.ts";
+import { estimateRequestTokens } from "./_token_estimate.ts";
+import type { Middleware, MiddlewareContext } from "./types.ts";
+
+/** Options of {@link rateLimit}. */
+export interface RateLimitOptions {
+  /** Most calls in flight at once (a stream counts until it ends). Default: no limit. */
+  maxConcurrent?: number;
+  /** Requests-per-minute budget (your deployment's RPM quota). Default: none until learned. */
+  requestsPerMinute?: number;
+  /** Tokens-per-minute budget (your deployment's TPM quota). Default: none until learned. */
+  tokensPerMinute?: number;
+  /**
+   * Seconds of budget that may be spent at once (default 10: Azure enforces per-minute quotas
+   * over 1–10 s windows). 60 lets a full minute's budget go in one burst.
+   */
+  burstSeconds?: number;
+  /**
+   * Learn from `x-ratelimit-limit-*` (adopt a budget you did not set),
+   * `x-ratelimit-remaining-requests` / `-tokens` (lower what is left) and 429s (pause everyone
+   * until the retry-after). Default true.
+   */
+  learn?: boolean;
+  /** Token cost of a call (default {@link estimateRequestTokens} of the call's params). */
+  estimateTokens?: (params: unknown, ctx: MiddlewareContext) => number;
+  /** Most calls waiting; one more is refused with {@link RateLimitError}. Default: no limit. */
+  maxQueue?: number;
+  /** Clock in ms, for tests (default `Date.now`). */
+  now?: () => number;
+  /** Sleep, for tests (default: abortable setTimeout). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+interface Waiter {
+  cost: number;
+  resolve: (release: () => void) => void;
+  reject: (err: unknown) => void;
+  detach: () => void;
+}
+
+function checkLimit(value: unknown, name: string): void {
+  if (value !== undefined && (typeof value !== "number" || !(value > 0))) {
+    throw new TypeError(`rateLimit(): ${name} must be a positive number`);
+  }
+}
+
+/** Parses `x-ratelimit-reset-*` values such as `"1s"`, `"6m0s"`, `"250ms"` or `"2"` (seconds). */
+function parseDurationMs(raw: string | null): number | undefined {
+  if (raw === null || raw.trim() === "") return undefined;
+  const text = raw.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  let total = 0;
+  let matched = "";
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
+    const n = Number(m[1]);
+    total += m[2] === "ms"
+      ? n
+      : m[2] === "s"
+      ? n * 1000
+      : m[2] === "m"
+      ? n * 60_000
+      : n * 3_600_000;
+    matched += m[0];
+  }
+  return matched === text ? total : undefined;
+}
+
+function headerNumber(headers: Headers, name: string): number | undefined {
+  const raw = headers.get(name);
+  if (raw === null || raw.trim() === "") return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** The shared state of one rateLimit() instance: budgets, pause and a FIFO queue. */
+class Limiter {
+  readonly #max: number;
+  readonly #maxQueue: number;
+  readonly #burstSeconds: number;
+  readonly #learn: boolean;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  #requests: TokenBucket | undefined;
+  #tokens: TokenBucket | undefined;
+  #active = 0;
+  #pausedUntil = 0;
+  #queue: Waiter[] = [];
+  #timer: AbortController | undefined;
+
+  constructor(options: RateLimitOptions) {
+    this.#max = options.maxConcurrent ?? Infinity;
+    this.#maxQueue = options.maxQueue ?? Infinity;
+    this.#burstSeconds = options.burstSeconds ?? 10;
+    this.#learn = options.learn ?? true;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? realSleep;
+    const now = this.#now();
+    if (options.requestsPerMinute) this.#requests = this.#bucket(options.requestsPerMinute, now);
+    if (options.tokensPerMinute) this.#tokens = this.#bucket(options.tokensPerMinute, now);
+  }
+
+  get countsTokens(): boolean {
+    return this.#tokens !== undefined;
+  }
+
+  #bucket(perMinute: number, now: number): TokenBucket {
+    return new TokenBucket(perMinute, (perMinute * this.#burstSeconds) / 60, now);
+  }
+
+  /** Resolves with a release function once the call may go; rejects when `signal` aborts. */
+  acquire(cost: number, signal: AbortSignal | undefined, operation: string): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(this.#aborted(operation, signal.reason));
+    if (this.#queue.length === 0 && this.#waitFor(cost) === 0) {
+      return Promise.resolve(this.#start(cost));
+    }
+    if (this.#queue.length >= this.#maxQueue) {
+      return Promise.reject(
+        new RateLimitError(
+          `${operation} was refused by rateLimit(): ${this.#queue.length} calls are already ` +
+            "waiting (maxQueue); retry later or raise maxQueue",
+        ),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const index = this.#queue.indexOf(waiter);
+        if (index === -1) return;
+        this.#queue.splice(index, 1);
+        reject(this.#aborted(operation, signal?.reason));
+        if (index === 0) {
+          this.#cancelTimer();
+          this.#pump();
+        }
+      };
+      const waiter: Waiter = {
+        cost,
+        resolve,
+        reject,
+        detach: () => signal?.removeEventListener("abort", onAbort),
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#queue.push(waiter);
+      this.#pump();
+    });
+  }
+
+  /** Learns budgets, what remains and pauses from a response's headers. */
+  learnFrom(response: Response): void {
+    if (!this.#learn) return;
+    const now = this.#now();
+    const h = response.headers;
+    const limitRequests = headerNumber(h, "x-ratelimit-limit-requests");
+    const limitTokens = headerNumber(h, "x-ratelimit-limit-tokens");
+    if (!this.#requests && limitRequests) this.#requests = this.#bucket(limitRequests, now);
+    if (!this.#tokens && limitTokens) this.#tokens = this.#bucket(limitTokens, now);
+    const leftRequests = headerNumber(h, "x-ratelimit-remaining-requests");
+    const leftTokens = headerNumber(h, "x-ratelimit-remaining-tokens");
+    if (leftRequests !== undefined) this.#requests?.clampTo(leftRequests, now);
+    if (leftTokens !== undefined) this.#tokens?.clampTo(leftTokens, now);
+    let pause: number | undefined;
+    if (response.status === 429) pause = parseRetryAfterMs(h, now) ?? 1_000;
+    for (const [left, reset] of [[leftRequests, "requests"], [leftTokens, "tokens"]] as const) {
+      if (left === 0) {
+        const ms = parseDurationMs(h.get(`x-ratelimit-reset-${reset}`));
+        if (ms !== undefined) pause = Math.max(pause ?? 0, ms);
+      }
+    }
+    if (pause !== undefined && now + pause > this.#pausedUntil) {
+      this.#pausedUntil = now + pause;
+      this.#cancelTimer();
+      this.#pump();
+    }
+  }
+
+  #aborted(operation: string, cause: unknown): APIUserAbortError {
+    return new APIUserAbortError(`${operation} was aborted while queued by rateLimit()`, {
+      cause,
+    });
+  }
+
+  /** Ms until a call of `cost` may start; undefined while the concurrency limit blocks it. */
+  #waitFor(cost: number): number | undefined {
+    if (this.#active >= this.#max) return undefined;
+    const now = this.#now();
+    let wait = Math.max(0, this.#pausedUntil - now);
+    if (this.#requests) wait = Math.max(wait, this.#requests.waitMs(1, now));
+    if (this.#tokens && cost > 0) wait = Math.max(wait, this.#tokens.waitMs(cost, now));
+    return wait;
+  }
+
+  #start(cost: number): () => void {
+    const now = this.#now();
+    this.#active++;
+    this.#requests?.take(1, now);
+    if (cost > 0) this.#tokens?.take(cost, now);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#active--;
+      this.#pump();
+    };
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      const head = this.#queue[0];
+      const wait = this.#waitFor(head.cost);
+      if (wait === undefined) return; // a release() pumps again
+      if (wait > 0) {
+        this.#arm(wait);
+        return;
+      }
+      this.#queue.shift();
+      head.detach();
+      head.resolve(this.#start(head.cost));
+    }
+    this.#cancelTimer();
+  }
+
+  #arm(ms: number): void {
+    if (this.#timer) return;
+    const timer = new AbortController();
+    this.#timer = timer;
+    this.#sleep(ms, timer.signal).then(
+      () => {
+        if (this.#timer !== timer) return;
+        this.#timer = undefined;
+        this.#pump();
+      },
+      () => {},
+    );
+  }
+
+  #cancelTimer(): void {
+    this.#timer?.abort();
+    this.#timer = undefined;
+  }
+}
+
+/** Wraps a streamed body so `release` runs when it ends, fails or is cancelled. */
+function releaseOnEnd(response: Response, release: () => void): Response {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (err) {
+        release();
+        controller.error(err);
+      }
+    },
+    cancel(reason) {
+      release();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/**
+ * Client-side rate limiting: a concurrency limit plus requests- and tokens-per-minute budgets.
+ * Calls over budget wait in a FIFO queue instead of running into 429s; a queued call whose
+ * signal aborts leaves the queue with {@link APIUserAbortError}. Budgets refill continuously;
+ * token cost is estimated before the call (≈ prompt characters / 4 plus `max_tokens`, see
+ * {@link estimateRequestTokens}), as Azure's own limiter counts. With `learn` (default) it also
+ * follows the service: `x-ratelimit-remaining-requests` / `-tokens` lower what is left, and a
+ * 429 pauses every call until its retry-after. It sees every attempt's response, including
+ * those `retry()` retries. A streamed call holds its concurrency slot until the stream ends.
+ * Share one instance between clients to share the budget.
+ *
+ * @example At most 4 calls at once, within a 120 000 TPM deployment quota
+ * ```ts
+ * import { AzureOpenAI, rateLimit } from "@aoai/edge";
+ * const client = new AzureOpenAI({
+ *   endpoint: "https://my-res.openai.azure.com",
+ *   apiKey: "key",
+ *   middleware: [rateLimit({ maxConcurrent: 4, tokensPerMinute: 120_000 })],
+ * });
+ * console.log(typeof client);
+ * ```
+ */
+export function rateLimit(options: RateLimitOptions = {}): Middleware {
+  checkLimit(options.maxConcurrent, "maxConcurrent");
+  checkLimit(options.requestsPerMinute, "requestsPerMinute");
+  checkLimit(options.tokensPerMinute, "tokensPerMinute");
+  checkLimit(options.burstSeconds, "burstSeconds");
+  checkLimit(options.maxQueue, "maxQueue");
+  const limiter = new Limiter(options);
+  const estimate = options.estimateTokens ??
+    ((params: unknown) => estimateRequestTokens(params));
+  const learn = (response: Response) => limiter.learnFrom(response);
+  return async function rateLimit(ctx, next) {
+    let cost = 0;
+    if (limiter.countsTokens) {
+      try {
+        cost = Math.max(0, Number(estimate(ctx.params, ctx)) || 0);
+      } catch {
+        cost = 0;
+      }
+    }
+    const release = await limiter.acquire(cost, ctx.signal, ctx.operation);
+    observeAttempts(ctx.state, learn);
+    let response: Response;
+    try {
+      response = await next();
+    } catch (err) {
+      release();
+      throw err;
+    }
+    learn(response);
+    if (ctx.stream && response.body) return releaseOnEnd(response, release);
+    release();
+    return response;
+  };
+}

@@ -1,0 +1,342 @@
+import assert from "node:assert/strict";
+import { compose } from "./compose.ts";
+import { rateLimit, type RateLimitOptions } from "./rate_limit.ts";
+import { retry } from "./retry.ts";
+import { estimateRequestTokens } from "./_token_estimate.ts";
+import type { MiddlewareContext, Terminal } from "./types.ts";
+import { APIUserAbortError, RateLimitError } from "../errors/api_error.ts";
+import { makeContext, recordingSleep } from "../../tests/middleware/_context.ts";
+
+/** A virtual clock: sleep() resolves when advance() passes its due time. */
+function virtualTime() {
+  let now = 0;
+  const timers: { due: number; resolve: () => void }[] = [];
+  const waits: number[] = [];
+  return {
+    waits,
+    now: () => now,
+    sleep(ms: number, signal?: AbortSignal): Promise<void> {
+      waits.push(ms);
+      return new Promise((resolve, reject) => {
+        const timer = { due: now + ms, resolve };
+        timers.push(timer);
+        signal?.addEventListener("abort", () => {
+          timers.splice(timers.indexOf(timer), 1);
+          reject(signal.reason);
+        }, { once: true });
+      });
+    },
+    async advance(ms: number) {
+      now += ms;
+      for (const t of timers.filter((t) => t.due <= now)) {
+        timers.splice(timers.indexOf(t), 1);
+        t.resolve();
+      }
+      await flush();
+    },
+    pending: () => timers.length,
+  };
+}
+
+/** Lets queued promise callbacks run. */
+async function flush() {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+/** A terminal whose responses the test releases one by one. */
+function gatedTerminal() {
+  const started: string[] = [];
+  const gates = new Map<string, (res: Response) => void>();
+  const terminal: Terminal = (ctx) => {
+    const id = String((ctx.params as { id?: string }).id);
+    started.push(id);
+    return new Promise((resolve) => gates.set(id, resolve));
+  };
+  return {
+    started,
+    terminal,
+    finish: (id: string, res = new Response("ok")) => gates.get(id)?.(res),
+  };
+}
+
+function setup(options: RateLimitOptions, terminal: Terminal) {
+  const time = virtualTime();
+  const layer = rateLimit({ now: time.now, sleep: time.sleep, ...options });
+  const run = compose([layer], terminal);
+  const call = (params: Record<string, unknown>, extra: Partial<MiddlewareContext> = {}) =>
+    run(makeContext({ params, ...extra }));
+  return { time, call };
+}
+
+Deno.test("rateLimit() runs at most maxConcurrent calls and starts the rest in order", async () => {
+  const t = gatedTerminal();
+  const { call } = setup({ maxConcurrent: 2 }, t.terminal);
+  const results = ["a", "b", "c", "d"].map((id) => call({ id }));
+  await flush();
+  assert.deepEqual(t.started, ["a", "b"]);
+  t.finish("b");
+  await flush();
+  assert.deepEqual(t.started, ["a", "b", "c"]);
+  t.finish("a");
+  await flush();
+  assert.deepEqual(t.started, ["a", "b", "c", "d"]);
+  t.finish("c");
+  t.finish("d");
+  assert.equal((await Promise.all(results)).length, 4);
+});
+
+Deno.test("rateLimit() spaces calls to the requests-per-minute budget", async () => {
+  const { time, call } = setup(
+    { requestsPerMinute: 6, burstSeconds: 10 },
+    () => Promise.resolve(new Response("ok")),
+  );
+  await call({});
+  let second = false;
+  const pending = call({}).then(() => second = true);
+  await flush();
+  assert.equal(second, false);
+  assert.deepEqual(time.waits, [10_000]); // 6 per minute, burst of 1
+  await time.advance(9_999);
+  assert.equal(second, false);
+  await time.advance(1);
+  await pending;
+  assert.equal(second, true);
+});
+
+Deno.test("rateLimit() waits for the tokens-per-minute budget using the estimate", async () => {
+  const { time, call } = setup(
+    { tokensPerMinute: 600, burstSeconds: 60 },
+    () => Promise.resolve(new Response("ok")),
+  );
+  await call({ prompt: "", max_tokens: 400 });
+  const pending = call({ prompt: "", max_tokens: 400 });
+  await flush();
+  // 200 left; 200 more at 10 per second: 20 s
+  assert.deepEqual(time.waits, [20_000]);
+  await time.advance(20_000);
+  await pending;
+});
+
+Deno.test("rateLimit() keeps FIFO order: a small call does not overtake a big one", async () => {
+  const order: number[] = [];
+  const { time, call } = setup({ tokensPerMinute: 600, burstSeconds: 60 }, (ctx) => {
+    order.push((ctx.params as { max_tokens: number }).max_tokens);
+    return Promise.resolve(new Response("ok"));
+  });
+  await call({ max_tokens: 500 });
+  const big = call({ max_tokens: 300 });
+  const small = call({ max_tokens: 1 });
+  await flush();
+  assert.deepEqual(order, [500]);
+  await time.advance(60_000);
+  await Promise.all([big, small]);
+  assert.deepEqual(order, [500, 300, 1]);
+});
+
+Deno.test("rateLimit() rejects a queued call with APIUserAbortError and drops it from the queue", async () => {
+  const t = gatedTerminal();
+  const { call } = setup({ maxConcurrent: 1 }, t.terminal);
+  const first = call({ id: "a" });
+  const controller = new AbortController();
+  const aborted = call({ id: "b" }, { signal: controller.signal });
+  const third = call({ id: "c" });
+  await flush();
+  controller.abort(new Error("user"));
+  await assert.rejects(aborted, (err: unknown) => {
+    assert.ok(err instanceof APIUserAbortError);
+    assert.match(err.message, /aborted while queued by rateLimit\(\)/);
+    return true;
+  });
+  t.finish("a");
+  await flush();
+  assert.deepEqual(t.started, ["a", "c"]);
+  t.finish("c");
+  await Promise.all([first, third]);
+});
+
+Deno.test("rateLimit() rejects at once when the signal is already aborted", async () => {
+  const { call } = setup({ maxConcurrent: 1 }, () => Promise.resolve(new Response("ok")));
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(call({}, { signal: controller.signal }), APIUserAbortError);
+});
+
+Deno.test("rateLimit() pauses every call until the retry-after of a 429", async () => {
+  let n = 0;
+  const { time, call } = setup({}, () =>
+    Promise.resolve(
+      n++ === 0
+        ? new Response("", { status: 429, headers: { "retry-after": "5" } })
+        : new Response("ok"),
+    ));
+  assert.equal((await call({})).status, 429);
+  const next = call({});
+  await flush();
+  assert.deepEqual(time.waits, [5_000]);
+  await time.advance(5_000);
+  assert.equal((await next).status, 200);
+});
+
+Deno.test("rateLimit() learns from the 429s retry() handles below it", async () => {
+  const { sleep } = recordingSleep();
+  const time = virtualTime();
+  let n = 0;
+  const run = compose(
+    [rateLimit({ now: time.now, sleep: time.sleep }), retry({ sleep })],
+    () =>
+      Promise.resolve(
+        n++ === 0
+          ? new Response("", { status: 429, headers: { "retry-after-ms": "3000" } })
+          : new Response("ok"),
+      ),
+  );
+  assert.equal((await run(makeContext())).status, 200);
+  const next = run(makeContext());
+  await flush();
+  assert.deepEqual(time.waits, [3_000]);
+  await time.advance(3_000);
+  await next;
+});
+
+Deno.test("rateLimit() lowers its budget to x-ratelimit-remaining-tokens", async () => {
+  const { time, call } = setup(
+    { tokensPerMinute: 600, burstSeconds: 60 },
+    () => Promise.resolve(new Response("ok", { headers: { "x-ratelimit-remaining-tokens": "0" } })),
+  );
+  await call({ max_tokens: 10 });
+  const next = call({ max_tokens: 60 });
+  await flush();
+  assert.deepEqual(time.waits, [6_000]); // from 0, 60 tokens at 10 per second
+  await time.advance(6_000);
+  await next;
+});
+
+Deno.test("rateLimit() adopts x-ratelimit-limit-requests when no budget was set", async () => {
+  const { time, call } = setup({ burstSeconds: 10 }, () =>
+    Promise.resolve(
+      new Response("ok", {
+        headers: { "x-ratelimit-limit-requests": "6", "x-ratelimit-remaining-requests": "0" },
+      }),
+    ));
+  await call({});
+  const next = call({});
+  await flush();
+  assert.deepEqual(time.waits, [10_000]);
+  await time.advance(10_000);
+  await next;
+});
+
+Deno.test("rateLimit() pauses for x-ratelimit-reset-requests when nothing remains", async () => {
+  const { time, call } = setup({}, () =>
+    Promise.resolve(
+      new Response("ok", {
+        headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1m2s" },
+      }),
+    ));
+  await call({});
+  const next = call({});
+  await flush();
+  assert.deepEqual(time.waits, [62_000]);
+  await time.advance(62_000);
+  await next;
+});
+
+Deno.test("rateLimit() ignores the headers when learn is false", async () => {
+  const { time, call } = setup(
+    { learn: false },
+    () => Promise.resolve(new Response("", { status: 429, headers: { "retry-after": "5" } })),
+  );
+  await call({});
+  await call({});
+  assert.deepEqual(time.waits, []);
+});
+
+Deno.test("rateLimit() holds a stream's slot until the stream ends", async () => {
+  const t = gatedTerminal();
+  const { call } = setup({ maxConcurrent: 1 }, t.terminal);
+  const first = call({ id: "s" }, { stream: true });
+  const second = call({ id: "n" });
+  await flush();
+  t.finish("s", new Response("data: x\n\n"));
+  const res = await first;
+  await flush();
+  assert.deepEqual(t.started, ["s"], "the stream still holds the slot");
+  assert.equal(await res.text(), "data: x\n\n");
+  await flush();
+  assert.deepEqual(t.started, ["s", "n"]);
+  t.finish("n");
+  await second;
+});
+
+Deno.test("rateLimit() releases a stream's slot when it is cancelled", async () => {
+  const t = gatedTerminal();
+  const { call } = setup({ maxConcurrent: 1 }, t.terminal);
+  const first = call({ id: "s" }, { stream: true });
+  const second = call({ id: "n" });
+  await flush();
+  t.finish("s", new Response(new ReadableStream({ pull() {} })));
+  await (await first).body?.cancel();
+  await flush();
+  assert.deepEqual(t.started, ["s", "n"]);
+  t.finish("n");
+  await second;
+});
+
+Deno.test("rateLimit() releases the slot when the call throws", async () => {
+  let n = 0;
+  const { call } = setup(
+    { maxConcurrent: 1 },
+    () => n++ === 0 ? Promise.reject(new Error("down")) : Promise.resolve(new Response("ok")),
+  );
+  await assert.rejects(call({}), /down/);
+  assert.equal((await call({})).status, 200);
+});
+
+Deno.test("rateLimit() refuses a call with RateLimitError when the queue is full", async () => {
+  const t = gatedTerminal();
+  const { call } = setup({ maxConcurrent: 1, maxQueue: 1 }, t.terminal);
+  const a = call({ id: "a" });
+  const b = call({ id: "b" });
+  await flush();
+  await assert.rejects(call({ id: "c" }), (err: unknown) => {
+    assert.ok(err instanceof RateLimitError);
+    assert.match(err.message, /maxQueue/);
+    return true;
+  });
+  t.finish("a");
+  await flush();
+  t.finish("b");
+  await Promise.all([a, b]);
+});
+
+Deno.test("rateLimit() throws a TypeError for a bad option", () => {
+  assert.throws(() => rateLimit({ maxConcurrent: 0 }), /maxConcurrent must be a positive/);
+  assert.throws(() => rateLimit({ tokensPerMinute: -5 }), /tokensPerMinute/);
+});
+
+Deno.test("estimateRequestTokens() counts chat text / 4 plus max_tokens times n", () => {
+  assert.equal(
+    estimateRequestTokens({
+      messages: [
+        { role: "system", content: "x".repeat(40) },
+        { role: "user", content: [{ type: "text", text: "y".repeat(40) }, { type: "image_url" }] },
+        {
+          role: "assistant",
+          tool_calls: [{ function: { name: "f", arguments: "z".repeat(8) } }],
+        },
+      ],
+      max_completion_tokens: 100,
+      n: 2,
+    }),
+    22 + 200,
+  );
+});
+
+Deno.test("estimateRequestTokens() counts prompts, inputs and token arrays", () => {
+  assert.equal(estimateRequestTokens({ prompt: ["abcd", "efgh"], max_tokens: 16, best_of: 3 }), 50);
+  assert.equal(estimateRequestTokens({ input: ["abcdefgh", "ab"] }), 3);
+  assert.equal(estimateRequestTokens({ input: [1, 2, 3] }), 3);
+  assert.equal(estimateRequestTokens({ input: [[1, 2], [3]] }), 3);
+  assert.equal(estimateRequestTokens(undefined), 0);
+  assert.equal(estimateRequestTokens(new FormData()), 0);
+});
