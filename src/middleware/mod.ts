@@ -1,0 +1,29 @@
+/**
+ * The middleware pipeline and its built-ins. Default stack of a client call, outermost first:
+ * your middleware (client-level, then per-call), `retry()`, `timeout()` (per attempt, inside
+ * retry), auth (innermost, so every retry re-authenticates). Passing `retry()`, `timeout()` or an
+ * auth middleware yourself replaces the default one.
+ * @module
+ */
+export { compose, MiddlewareError } from "./compose.ts";
+export type { CallSettings, Middleware, MiddlewareContext, Terminal } from "./types.ts";
+export {
+  retry,
+  RETRY_STATE_KEY,
+  RETRY_STATUSES,
+  type RetryInfo,
+  type RetryOptions,
+} from "./retry.ts";
+export { timeout, type TimeoutOptions } from "./timeout.ts";
+export { type LogEvent, logger, type LoggerOptions } from "./logger.ts";
+export {
+  cache,
+  CACHE_DEFAULT_TTL_SECONDS,
+  CACHE_HEADER,
+  CACHE_STATE_KEY,
+  type CacheOptions,
+  WAIT_UNTIL_STATE_KEY,
+} from "./cache.ts";
+export { rateLimit, type RateLimitOptions } from "./rate_limit.ts";
+export { estimateRequestTokens } from "./_token_estimate.ts";
+export { cacheKey, canonicalJson, sha256Hex } from "./_cache_key.ts";
