@@ -1,29 +1,148 @@
 /**
- * Chat completions: streamed replies pass through as they arrive.
+ * Chat completions: streamed replies pass through as they arrive; with `chatCache` on,
+ * deterministic requests (temperature 0 or a seed) are served from the cache, and a cached
+ * completion asked for with `stream: true` is replayed as SSE. A streamed miss is passed
+ * through and, once it completed, folded into a completion and stored for next time.
  *
  * @module
  */
+import { ServerSentEventParser } from "../src/sse/parser.ts";
+import { ChatCompletionAccumulator } from "../src/streaming/chat_completion_accumulator.ts";
+import type { ChatCompletionChunk } from "../src/types/mod.ts";
+import type { Middleware } from "../src/middleware/types.ts";
 import { forward } from "./_forward.ts";
 import type { PreparedCall } from "./_operations.ts";
-import type { Caching } from "./_caching.ts";
+import type { Caching, WaitUntil } from "./_caching.ts";
+import { completionToSse } from "./chat_replay.ts";
 import type { ResolvedOptions } from "./options.ts";
 
+/** True for a chat body the cache may serve: temperature 0 or a seed. */
+export function isDeterministic(body: Record<string, unknown>): boolean {
+  return body.temperature === 0 || typeof body.seed === "number";
+}
+
 /** Handles one validated chat completions call. */
-export function handleChat(
+export async function handleChat(
   opts: ResolvedOptions,
-  _caching: Caching,
+  caching: Caching,
   request: Request,
   call: PreparedCall,
   apiVersion: string | undefined,
-  _waitUntil: ((p: Promise<unknown>) => void) | undefined,
+  waitUntil: WaitUntil | undefined,
 ): Promise<Response> {
-  return forward(opts, request, {
+  const json = call.json as Record<string, unknown>;
+  const cacheLayers = isDeterministic(json) ? caching.chat(waitUntil) : undefined;
+  const init = {
     path: call.op.path,
     deployment: call.deployment,
-    method: "POST",
-    json: call.json,
+    method: "POST" as const,
+    json,
     stream: call.stream,
     operation: call.op.operation,
     apiVersion,
+  };
+  if (!cacheLayers) return await forward(opts, request, init);
+  if (!call.stream) return await forward(opts, request, { ...init, middleware: cacheLayers });
+
+  // Streamed and cacheable: look the completion up without going upstream on a miss.
+  const lookup: Record<string, unknown> = { ...json, stream: false };
+  delete lookup.stream_options;
+  const peek: Middleware = () => Promise.resolve(new Response(null, { status: 204 }));
+  const cached = await forward(opts, request, {
+    ...init,
+    json: lookup,
+    stream: false,
+    middleware: [...cacheLayers, peek],
   });
+  if (cached.status === 200 && cached.headers.get("x-aoai-cache") === "hit") {
+    const completion = await cached.json();
+    const options = json.stream_options as { include_usage?: boolean } | null | undefined;
+    return new Response(
+      completionToSse(completion, { includeUsage: options?.include_usage === true }),
+      {
+        headers: {
+          "content-type": "text/event-stream",
+          "cache-control": "no-cache",
+          "x-aoai-cache": "hit",
+        },
+      },
+    );
+  }
+  await cached.body?.cancel();
+  const upstream = await forward(opts, request, init);
+  if (upstream.status !== 200 || upstream.body === null) return upstream;
+  const store = (completion: Record<string, unknown>) => {
+    const give: Middleware = () =>
+      Promise.resolve(
+        new Response(JSON.stringify(completion), {
+          headers: { "content-type": "application/json" },
+        }),
+      );
+    return forward(opts, request, {
+      ...init,
+      json: lookup,
+      stream: false,
+      middleware: [...cacheLayers, give],
+    }).then((res) => res.body?.cancel());
+  };
+  const headers = new Headers(upstream.headers);
+  headers.set("x-aoai-cache", "miss");
+  return new Response(observeStream(upstream.body, store, opts.onError, waitUntil), {
+    status: upstream.status,
+    headers,
+  });
+}
+
+/**
+ * Passes the SSE bytes through unchanged while folding the chunks into a completion; when the
+ * stream ends with `data: [DONE]` (not cancelled, not cut), hands the completion to `store`
+ * (through `waitUntil` when there is one, else before the stream closes).
+ */
+function observeStream(
+  body: ReadableStream<Uint8Array>,
+  store: (completion: Record<string, unknown>) => Promise<unknown>,
+  onError: (message: string) => void,
+  waitUntil: WaitUntil | undefined,
+): ReadableStream<Uint8Array> {
+  const acc = new ChatCompletionAccumulator();
+  let done = false;
+  let broken = false;
+  const parser = new ServerSentEventParser((event) => {
+    if (broken || done) return;
+    if (event.data === "[DONE]") {
+      done = true;
+      return;
+    }
+    try {
+      acc.add(JSON.parse(event.data) as ChatCompletionChunk);
+    } catch {
+      broken = true;
+    }
+  });
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        controller.enqueue(chunk);
+        if (!broken) {
+          try {
+            parser.feed(chunk);
+          } catch {
+            broken = true;
+          }
+        }
+      },
+      flush() {
+        if (!done || broken) return;
+        const completion = acc.result() as unknown as Record<string, unknown>;
+        if (!Array.isArray(completion.choices) || completion.choices.length === 0) return;
+        const work = store(completion).catch((err) =>
+          onError(`chat cache write failed: ${err instanceof Error ? err.message : String(err)}`)
+        );
+        // Workers: keep the write alive past the response. Elsewhere: finish it before the
+        // stream closes (after [DONE] reached the client), so the next call can hit.
+        if (waitUntil) waitUntil(work);
+        else return work.then(() => {});
+      },
+    }),
+  );
 }

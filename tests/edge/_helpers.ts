@@ -22,6 +22,8 @@ export interface TestApp {
   upstream: string[];
   /** Headers of the upstream requests, in order. */
   upstreamHeaders: Headers[];
+  /** Bodies (as text) of the upstream requests, in order; filled as they are sent. */
+  upstreamBodies: Promise<string>[];
   /** Sends a request to the app with the client key (unless `headers` overrides it). */
   call(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
 }
@@ -36,6 +38,7 @@ export function testApp(
   const emulator = createEmulator(options.emulator);
   const upstream: string[] = [];
   const upstreamHeaders: Headers[] = [];
+  const upstreamBodies: Promise<string>[] = [];
   const client = new AzureOpenAI({
     endpoint: "http://emulator.local",
     apiKey: emulator.apiKey,
@@ -43,6 +46,7 @@ export function testApp(
       const url = new URL(req.url);
       upstream.push(`${req.method} ${url.pathname}${url.search}`);
       upstreamHeaders.push(new Headers(req.headers));
+      upstreamBodies.push(req.clone().text());
       return emulator.fetch(req, init);
     },
   });
@@ -53,6 +57,7 @@ export function testApp(
     emulator,
     upstream,
     upstreamHeaders,
+    upstreamBodies,
     call(path, init = {}) {
       const { json, ...requestInit } = init;
       const headers = new Headers(requestInit.headers);
