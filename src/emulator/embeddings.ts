@@ -13,7 +13,7 @@
 import type { HandlerContext } from "./_context.ts";
 import { encodeBase64 } from "./_base64.ts";
 import { fnv1a, mulberry32 } from "./_hash.ts";
-import { invalidRequest, jsonResponse, missingParam } from "./_response.ts";
+import { invalidRequest, missingParam } from "./_response.ts";
 import { countTokens } from "./tokens.ts";
 
 /** Most inputs one request may carry. */
@@ -107,6 +107,33 @@ function toBase64(vector: Float32Array): string {
   return encodeBase64(bytes);
 }
 
+const CACHE_SIZE = 256;
+const cache = new Map<string, string>();
+
+/** JSON (a number array or a base64 string) of one vector; the last 256 are cached. */
+function serializedEmbedding(
+  deployment: string,
+  key: string,
+  dims: number,
+  format: "float" | "base64",
+): string {
+  const cacheKey = `${format}\u0000${dims}\u0000${deployment}\u0000${key}`;
+  const hit = cache.get(cacheKey);
+  if (hit !== undefined) return hit;
+  const vector = embeddingVector(deployment, key, dims);
+  let json: string;
+  if (format === "base64") {
+    json = `"${toBase64(vector)}"`;
+  } else {
+    const numbers = new Array<number>(dims);
+    for (let i = 0; i < dims; i++) numbers[i] = vector[i];
+    json = JSON.stringify(numbers);
+  }
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(cacheKey, json);
+  return json;
+}
+
 /** Handles `POST …/embeddings`. */
 export function handleEmbeddings(ctx: HandlerContext, body: Record<string, unknown>): Response {
   if (body.input === undefined || body.input === null) return missingParam("input");
@@ -147,18 +174,14 @@ export function handleEmbeddings(ctx: HandlerContext, body: Record<string, unkno
     }
     tokens += p.tokens;
   }
-  const data = prepared.map((p, index) => {
-    const vector = embeddingVector(ctx.deployment.name, p.key, dims);
-    return {
-      object: "embedding",
-      index,
-      embedding: format === "base64" ? toBase64(vector) : Array.from(vector),
-    };
-  });
-  return jsonResponse({
-    object: "list",
-    data,
-    model: ctx.deployment.model,
-    usage: { prompt_tokens: tokens, total_tokens: tokens },
-  });
+  const items: string[] = [];
+  for (let index = 0; index < prepared.length; index++) {
+    const embedding = serializedEmbedding(ctx.deployment.name, prepared[index].key, dims, format);
+    items.push(`{"object":"embedding","index":${index},"embedding":${embedding}}`);
+  }
+  // Built by hand so cached vector JSON is reused without re-serialising.
+  const json = `{"object":"list","data":[${items.join(",")}],"model":${
+    JSON.stringify(ctx.deployment.model)
+  },"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}`;
+  return new Response(json, { headers: { "content-type": "application/json" } });
 }

@@ -210,7 +210,12 @@ export function kindOfModel(model: string): DeploymentKind {
 
 function randomKey(): string {
   const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
+  try {
+    crypto.getRandomValues(bytes);
+  } catch {
+    // Workers refuse random values at global scope; a Math.random key is fine for a local emulator.
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  }
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
