@@ -74,8 +74,9 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   const app = new Hono<Env>();
 
   if (opts.playground) {
+    const page = renderPlayground(opts.playground);
     app.get("/", () =>
-      new Response(renderPlayground(), {
+      new Response(page, {
         headers: {
           "content-type": "text/html; charset=utf-8",
           "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; " +

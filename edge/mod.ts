@@ -31,6 +31,7 @@ export { readBodyLimited } from "./body_limit.ts";
 export type { LimitedBody } from "./body_limit.ts";
 export { completionToChunks, completionToSse } from "./chat_replay.ts";
 export { renderPlayground } from "./playground.ts";
+export type { PlaygroundOptions } from "./playground.ts";
 export {
   DenoKvCache,
   WORKERS_KV_MAX_KEY_BYTES,

@@ -8,6 +8,7 @@ import { AzureOpenAI } from "../src/client.ts";
 import type { CacheStore } from "../src/cache/types.ts";
 import type { AzureOpenAIOptions } from "../src/options.ts";
 import type { CorsOptions } from "./cors.ts";
+import type { PlaygroundOptions } from "./playground.ts";
 
 /** The part of a Workers `ExecutionContext` the app uses: keeps cache writes alive. */
 export interface EdgeExecutionContext {
@@ -64,8 +65,8 @@ export interface EdgeAppOptions {
    * `retry-after`, and the client's SDK decides).
    */
   upstreamMaxRetries?: number;
-  /** Serve the playground page at `/` (default true). */
-  playground?: boolean;
+  /** Serve the playground page at `/` (default true); an object sets its default deployments. */
+  playground?: boolean | PlaygroundOptions;
   /** Called with a one-line, secret-free description of upstream failures (default: none). */
   onError?: (message: string) => void;
 }
@@ -85,7 +86,7 @@ export interface ResolvedOptions {
   maxMultipartBytes: number;
   requestsPerMinute: number | undefined;
   upstreamMaxRetries: number;
-  playground: boolean;
+  playground: PlaygroundOptions | false;
   onError: (message: string) => void;
 }
 
@@ -192,7 +193,11 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     ),
     requestsPerMinute: rpm,
     upstreamMaxRetries: retries,
-    playground: options.playground ?? true,
+    playground: options.playground === false
+      ? false
+      : typeof options.playground === "object" && options.playground !== null
+      ? options.playground
+      : {},
     onError: options.onError ?? (() => {}),
   };
 }

@@ -1,4 +1,161 @@
-/** The playground page. */
-export function renderPlayground(): string {
-  return "<!doctype html><title>aoai-edge</title>";
+/**
+ * The playground page served at `/`: chat with streamed tokens and embeddings with cache hit /
+ * miss figures, calling this app's own `/v1/...` routes with a client key typed into the page.
+ *
+ * @module
+ */
+
+/** Options of {@link renderPlayground}. */
+export interface PlaygroundOptions {
+  /** Deployment the chat form starts with (default `gpt-4o`). */
+  chatDeployment?: string;
+  /** Deployment the embeddings form starts with (default `text-embedding-3-small`). */
+  embeddingsDeployment?: string;
+}
+
+function escapeAttr(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const STYLE = `
+body{font:15px/1.45 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1d1d1f}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
+label{display:block;margin:.5rem 0 .2rem;font-weight:600}
+input,textarea{width:100%;box-sizing:border-box;font:inherit;padding:.4rem}
+textarea{min-height:4.5rem}button{margin-top:.5rem;font:inherit;padding:.35rem 1rem}
+pre{white-space:pre-wrap;background:#f4f4f6;padding:.7rem;min-height:2rem;border-radius:4px}
+.status{color:#555;font-size:.9rem}.row{display:flex;gap:1rem}.row>div{flex:1}
+`;
+
+const SCRIPT = `
+const $ = (id) => document.getElementById(id);
+const keyInput = $("key");
+keyInput.value = sessionStorage.getItem("aoai-edge-key") || "";
+keyInput.addEventListener("change", () => sessionStorage.setItem("aoai-edge-key", keyInput.value));
+function headers() {
+  return { "content-type": "application/json", "api-key": keyInput.value.trim() };
+}
+async function failure(res) {
+  let text = await res.text();
+  try { text = JSON.parse(text).error.message; } catch (_) {}
+  return "HTTP " + res.status + ": " + text;
+}
+$("chat-send").addEventListener("click", async () => {
+  const out = $("chat-output"), status = $("chat-status");
+  out.textContent = ""; status.textContent = "sending…";
+  const started = performance.now();
+  let first = 0, events = 0;
+  try {
+    const res = await fetch("v1/chat/completions", {
+      method: "POST", headers: headers(),
+      body: JSON.stringify({ model: $("chat-model").value.trim(), stream: true,
+        messages: [{ role: "user", content: $("chat-input").value }] }),
+    });
+    if (!res.ok) { status.textContent = await failure(res); return; }
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.search(/\\r?\\n\\r?\\n/)) !== -1) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut).replace(/^\\r?\\n\\r?\\n/, "");
+        const data = block.split(/\\r?\\n/).filter((l) => l.startsWith("data:"))
+          .map((l) => l.slice(5).replace(/^ /, "")).join("\\n");
+        if (!data || data === "[DONE]") continue;
+        const chunk = JSON.parse(data);
+        const piece = chunk.choices && chunk.choices[0] && chunk.choices[0].delta
+          ? chunk.choices[0].delta.content : "";
+        if (piece) {
+          if (!first) first = performance.now();
+          events++;
+          out.textContent += piece;
+        }
+      }
+    }
+    const cache = res.headers.get("x-aoai-cache");
+    status.textContent = "done: " + events + " streamed pieces, first after " +
+      Math.round(first - started) + " ms, total " + Math.round(performance.now() - started) +
+      " ms" + (cache ? " · cache: " + cache : "");
+  } catch (err) {
+    status.textContent = "failed: " + err;
+  }
+});
+const tally = { hit: 0, miss: 0, partial: 0 };
+$("emb-send").addEventListener("click", async () => {
+  const status = $("emb-status");
+  status.textContent = "sending…";
+  const inputs = $("emb-input").value.split("\\n").map((s) => s.trim()).filter(Boolean);
+  const started = performance.now();
+  try {
+    const res = await fetch("v1/embeddings", {
+      method: "POST", headers: headers(),
+      body: JSON.stringify({ model: $("emb-model").value.trim(), input: inputs }),
+    });
+    if (!res.ok) { status.textContent = await failure(res); return; }
+    const body = await res.json();
+    const ms = Math.round(performance.now() - started);
+    const cache = res.headers.get("x-aoai-cache") || "off";
+    if (cache in tally) tally[cache]++;
+    const dims = body.data.length ? body.data[0].embedding.length : 0;
+    status.textContent = "cache: " + cache + " · " + body.data.length + " vectors × " + dims +
+      " · upstream tokens " + (body.usage ? body.usage.prompt_tokens : "?") + " · " + ms + " ms";
+    $("emb-stats").textContent = "this page: " + tally.hit + " hit, " + tally.partial +
+      " partial, " + tally.miss + " miss";
+  } catch (err) {
+    status.textContent = "failed: " + err;
+  }
+});
+`;
+
+/**
+ * The playground HTML: one self-contained page (inline CSS and JS, no external requests). The
+ * client key is typed into the page and kept in `sessionStorage` only.
+ *
+ * @example Serve the page yourself
+ * ```ts
+ * import { renderPlayground } from "@aoai/edge/edge";
+ * const html = renderPlayground({ chatDeployment: "gpt-4o" });
+ * console.log(html.startsWith("<!doctype html>")); // true
+ * ```
+ */
+export function renderPlayground(options: PlaygroundOptions = {}): string {
+  const chat = escapeAttr(options.chatDeployment ?? "gpt-4o");
+  const embeddings = escapeAttr(options.embeddingsDeployment ?? "text-embedding-3-small");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>aoai-edge playground</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>aoai-edge playground</h1>
+<label for="key">Client key (one of AOAI_EDGE_KEYS; printed at start when generated)</label>
+<input id="key" type="password" autocomplete="off" placeholder="client key">
+<h2>Chat (streamed)</h2>
+<label for="chat-model">Deployment</label>
+<input id="chat-model" value="${chat}">
+<label for="chat-input">Message</label>
+<textarea id="chat-input">Say hello in five words.</textarea>
+<button id="chat-send" type="button">Send</button>
+<pre id="chat-output" aria-live="polite"></pre>
+<div id="chat-status" class="status"></div>
+<h2>Embeddings (cached)</h2>
+<label for="emb-model">Deployment</label>
+<input id="emb-model" value="${embeddings}">
+<label for="emb-input">Inputs, one per line</label>
+<textarea id="emb-input">edge caching
+vectors as Float32</textarea>
+<button id="emb-send" type="button">Embed</button>
+<div id="emb-status" class="status"></div>
+<div id="emb-stats" class="status"></div>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
 }

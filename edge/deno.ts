@@ -1,0 +1,198 @@
+/**
+ * Deno and Deno Deploy entry point: `deno task serve` (or `deno run -A edge/deno.ts`).
+ *
+ * Environment:
+ * - `AZURE_OPENAI_ENDPOINT` + `AZURE_OPENAI_API_KEY`: the upstream resource. Without both, the
+ *   built-in emulator answers (in-process), and the start-up message says so.
+ * - `AZURE_OPENAI_API_VERSION`: upstream api-version for `/v1/...` requests (default 2024-10-21).
+ * - `AOAI_EDGE_KEYS`: comma-separated client keys. Locally, a random key is generated and
+ *   printed when unset; on Deno Deploy it is required (the app is never an open relay).
+ * - `PORT` (default 8787), `HOST` (default 127.0.0.1).
+ * - `AOAI_EDGE_KV_PATH`: Deno KV file (default `.tmp/edge.kv`; Deno Deploy uses its own KV).
+ * - `AOAI_EDGE_DEPLOYMENTS`: comma-separated allowlist; `AOAI_EDGE_CORS_ORIGINS`: comma-separated
+ *   origins (or `*`); `AOAI_EDGE_CHAT_CACHE=1`: cache deterministic chat;
+ *   `AOAI_EDGE_RATE_LIMIT_RPM`: requests per minute per client key.
+ *
+ * @module
+ */
+import { AzureOpenAI } from "../src/client.ts";
+import { createEmulator } from "../src/emulator/mod.ts";
+import { createEdgeApp } from "./app.ts";
+import { DenoKvCache } from "./cache/deno_kv.ts";
+import { denoHandler } from "./deno_handler.ts";
+import type { EdgeAppOptions } from "./options.ts";
+
+/** Reads one environment variable. */
+export type EnvReader = (name: string) => string | undefined;
+
+/** What {@link edgeConfigFromEnv} decided, with the lines to print at start. */
+export interface EdgeConfig {
+  /** App options except the cache (the KV store is opened by the caller). */
+  options: Omit<EdgeAppOptions, "cache">;
+  /** Where Deno KV lives (`undefined`: the platform default, e.g. on Deno Deploy). */
+  kvPath: string | undefined;
+  hostname: string;
+  port: number;
+  /** True on Deno Deploy (`DENO_DEPLOYMENT_ID` set): the platform picks host and port. */
+  deploy: boolean;
+  /** Start-up lines (the generated key included, never the Azure key). */
+  banner: string[];
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+function randomKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return "edge-" + btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+/**
+ * Turns environment variables into app options; throws an Error that says what to set when
+ * they do not fit together.
+ *
+ * @example Configuration with no variables: emulator upstream and a generated key
+ * ```ts
+ * import { edgeConfigFromEnv } from "./deno.ts";
+ * const config = edgeConfigFromEnv(() => undefined);
+ * console.log(config.port, config.banner[0]); // 8787 "upstream: the built-in emulator …"
+ * ```
+ */
+export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
+  const endpoint = env("AZURE_OPENAI_ENDPOINT")?.trim() || undefined;
+  const apiKey = env("AZURE_OPENAI_API_KEY")?.trim() || undefined;
+  const onDeploy = env("DENO_DEPLOYMENT_ID") !== undefined;
+  const banner: string[] = [];
+  if ((endpoint === undefined) !== (apiKey === undefined)) {
+    throw new Error(
+      "Set both AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY to use Azure OpenAI, or neither " +
+        "to use the built-in emulator.",
+    );
+  }
+  let upstream: EdgeAppOptions["upstream"];
+  let playground: { chatDeployment?: string; embeddingsDeployment?: string } = {};
+  const apiVersion = env("AZURE_OPENAI_API_VERSION")?.trim() || undefined;
+  if (endpoint && apiKey) {
+    upstream = { endpoint, apiKey, apiVersion };
+    banner.push(`upstream: Azure OpenAI at ${new URL(endpoint).origin}`);
+  } else {
+    if (onDeploy) {
+      throw new Error(
+        "On Deno Deploy, set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (the emulator is " +
+          "for local use).",
+      );
+    }
+    const emulator = createEmulator();
+    upstream = new AzureOpenAI({
+      endpoint: "http://emulator.local",
+      apiKey: emulator.apiKey,
+      apiVersion,
+      fetch: (request, init) => emulator.fetch(request, init),
+    });
+    banner.push(
+      "upstream: the built-in emulator (AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY are not " +
+        `set); deployments: ${emulator.deployments.map((d) => d.name).join(", ")}`,
+    );
+    playground = { chatDeployment: "gpt-4o", embeddingsDeployment: "text-embedding-3-small" };
+  }
+  let clientKeys = list(env("AOAI_EDGE_KEYS"));
+  if (clientKeys.length === 0) {
+    if (onDeploy) {
+      throw new Error(
+        "Set AOAI_EDGE_KEYS (comma-separated client keys) in the Deno Deploy project settings.",
+      );
+    }
+    clientKeys = [randomKey()];
+    banner.push(
+      `client key (generated; set AOAI_EDGE_KEYS to choose your own): ${clientKeys[0]}`,
+    );
+  } else {
+    banner.push(`client keys: ${clientKeys.length} from AOAI_EDGE_KEYS`);
+  }
+  const deployments = list(env("AOAI_EDGE_DEPLOYMENTS"));
+  const origins = list(env("AOAI_EDGE_CORS_ORIGINS"));
+  const rpm = env("AOAI_EDGE_RATE_LIMIT_RPM");
+  const port = Number(env("PORT") ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number; got ${JSON.stringify(env("PORT"))}`);
+  }
+  const kvPath = onDeploy ? undefined : env("AOAI_EDGE_KV_PATH")?.trim() || ".tmp/edge.kv";
+  banner.push(`cache: Deno KV ${kvPath ? `in ${kvPath}` : "(Deno Deploy)"}`);
+  return {
+    options: {
+      upstream,
+      clientKeys,
+      deployments: deployments.length ? deployments : undefined,
+      cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,
+      chatCache: env("AOAI_EDGE_CHAT_CACHE") === "1",
+      rateLimit: rpm ? { requestsPerMinute: Number(rpm) } : undefined,
+      playground,
+      onError: (message) => console.error(`aoai-edge: ${message}`),
+    },
+    kvPath,
+    hostname: env("HOST")?.trim() || "127.0.0.1",
+    port,
+    deploy: onDeploy,
+    banner,
+  };
+}
+
+/** A running server of {@link serveEdge}. */
+export interface EdgeServer extends AsyncDisposable {
+  /** Base URL, e.g. `http://127.0.0.1:8787`. */
+  url: string;
+  /** Stops the server and closes Deno KV. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the app with `Deno.serve` and Deno KV as the cache, printing the banner.
+ *
+ * @example Start on a random port with the emulator
+ * ```ts ignore
+ * import { edgeConfigFromEnv, serveEdge } from "./deno.ts";
+ * await using server = await serveEdge(edgeConfigFromEnv((n) => n === "PORT" ? "0" : undefined));
+ * console.log(server.url);
+ * ```
+ */
+export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
+  if (config.kvPath) {
+    const dir = config.kvPath.replace(/[/\\][^/\\]*$/, "");
+    if (dir !== config.kvPath && dir !== "") await Deno.mkdir(dir, { recursive: true });
+  }
+  const kv = await Deno.openKv(config.kvPath);
+  const app = createEdgeApp({ ...config.options, cache: new DenoKvCache(kv) });
+  let url = "";
+  const onListen = ({ hostname, port }: Deno.NetAddr) => {
+    url = `http://${hostname}:${port}`;
+  };
+  const server = config.deploy
+    ? Deno.serve({ onListen }, denoHandler(app))
+    : Deno.serve({ hostname: config.hostname, port: config.port, onListen }, denoHandler(app));
+  const close = async () => {
+    await server.shutdown();
+    kv.close();
+  };
+  url ||= `http://${config.hostname}:${(server.addr as Deno.NetAddr).port}`;
+  return { url, close, [Symbol.asyncDispose]: close };
+}
+
+if (import.meta.main) {
+  let config: EdgeConfig;
+  try {
+    config = edgeConfigFromEnv((name) => Deno.env.get(name));
+  } catch (err) {
+    console.error(`aoai-edge: ${err instanceof Error ? err.message : String(err)}`);
+    Deno.exit(1);
+  }
+  const server = await serveEdge(config);
+  console.log(`aoai-edge listening on ${server.url} (playground at ${server.url}/)`);
+  for (const line of config.banner) console.log(line);
+  const stop = () => {
+    server.close().finally(() => Deno.exit(0));
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+}
