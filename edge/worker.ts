@@ -1,0 +1,144 @@
+/**
+ * Cloudflare Workers entry point: `export default { fetch(request, env, ctx) }`. Bundle it with
+ * `deno bundle --platform=browser edge/worker.ts -o dist/worker.js` and deploy with wrangler
+ * (see `edge/templates/wrangler.toml`).
+ *
+ * Bindings (`env`):
+ * - `AZURE_OPENAI_ENDPOINT`, `AZURE_OPENAI_API_KEY` (a secret: `wrangler secret put`), and
+ *   optionally `AZURE_OPENAI_API_VERSION`;
+ * - `AOAI_EDGE_KEYS`: comma-separated client keys (a secret; required);
+ * - `AOAI_CACHE`: a KV namespace for the embeddings cache (optional; without it nothing is
+ *   cached). Cache writes run in `ctx.waitUntil`;
+ * - optional `AOAI_EDGE_DEPLOYMENTS`, `AOAI_EDGE_CORS_ORIGINS`, `AOAI_EDGE_CHAT_CACHE` ("1"),
+ *   `AOAI_EDGE_RATE_LIMIT_RPM`.
+ *
+ * @module
+ */
+import { createEdgeApp, type EdgeApp } from "./app.ts";
+import { errorResponse } from "./_errors.ts";
+import { WorkersKvCache, type WorkersKvNamespace } from "./cache/workers_kv.ts";
+import type { EdgeExecutionContext } from "./options.ts";
+
+/** The Worker's bindings. */
+export interface WorkerEnv {
+  /** Azure OpenAI endpoint, e.g. `https://my-res.openai.azure.com`. */
+  AZURE_OPENAI_ENDPOINT?: string;
+  /** Azure OpenAI key (set it as a secret). */
+  AZURE_OPENAI_API_KEY?: string;
+  /** Upstream api-version for `/v1/...` requests (default 2024-10-21). */
+  AZURE_OPENAI_API_VERSION?: string;
+  /** Comma-separated client keys (set it as a secret). */
+  AOAI_EDGE_KEYS?: string;
+  /** Comma-separated deployment allowlist. */
+  AOAI_EDGE_DEPLOYMENTS?: string;
+  /** Comma-separated CORS origins, or `*`. */
+  AOAI_EDGE_CORS_ORIGINS?: string;
+  /** `"1"` caches deterministic chat completions. */
+  AOAI_EDGE_CHAT_CACHE?: string;
+  /** Requests per minute per client key (per isolate). */
+  AOAI_EDGE_RATE_LIMIT_RPM?: string;
+  /** KV namespace for the cache. */
+  AOAI_CACHE?: WorkersKvNamespace;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/**
+ * Builds the app from Worker bindings; throws an Error naming the binding to set.
+ *
+ * @example Build the app from bindings
+ * ```ts
+ * import { createWorkerApp } from "./worker.ts";
+ * const app = createWorkerApp({
+ *   AZURE_OPENAI_ENDPOINT: "https://my-res.openai.azure.com",
+ *   AZURE_OPENAI_API_KEY: "<azure key>",
+ *   AOAI_EDGE_KEYS: "a-long-client-key",
+ * });
+ * console.log((await app.fetch(new Request("https://w.example/health"))).status); // 200
+ * ```
+ */
+export function createWorkerApp(env: WorkerEnv): EdgeApp {
+  const endpoint = env.AZURE_OPENAI_ENDPOINT?.trim();
+  const apiKey = env.AZURE_OPENAI_API_KEY?.trim();
+  if (!endpoint || !apiKey) {
+    throw new Error(
+      "set AZURE_OPENAI_ENDPOINT (a var) and AZURE_OPENAI_API_KEY (`wrangler secret put " +
+        "AZURE_OPENAI_API_KEY`)",
+    );
+  }
+  const clientKeys = list(env.AOAI_EDGE_KEYS);
+  if (clientKeys.length === 0) {
+    throw new Error(
+      "set AOAI_EDGE_KEYS (`wrangler secret put AOAI_EDGE_KEYS`, comma-separated client keys)",
+    );
+  }
+  const deployments = list(env.AOAI_EDGE_DEPLOYMENTS);
+  const origins = list(env.AOAI_EDGE_CORS_ORIGINS);
+  const rpm = env.AOAI_EDGE_RATE_LIMIT_RPM;
+  const cache = env.AOAI_CACHE ? new WorkersKvCache(env.AOAI_CACHE) : undefined;
+  return createEdgeApp({
+    upstream: {
+      endpoint,
+      apiKey,
+      apiVersion: env.AZURE_OPENAI_API_VERSION?.trim() || undefined,
+    },
+    clientKeys,
+    deployments: deployments.length ? deployments : undefined,
+    cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,
+    cache,
+    chatCache: cache !== undefined && env.AOAI_EDGE_CHAT_CACHE === "1",
+    rateLimit: rpm ? { requestsPerMinute: Number(rpm) } : undefined,
+    onError: (message) => console.error(`aoai-edge: ${message}`),
+  });
+}
+
+let current: { signature: string; kv: unknown; app: EdgeApp } | undefined;
+
+function signatureOf(env: WorkerEnv): string {
+  return JSON.stringify([
+    env.AZURE_OPENAI_ENDPOINT,
+    env.AZURE_OPENAI_API_KEY,
+    env.AZURE_OPENAI_API_VERSION,
+    env.AOAI_EDGE_KEYS,
+    env.AOAI_EDGE_DEPLOYMENTS,
+    env.AOAI_EDGE_CORS_ORIGINS,
+    env.AOAI_EDGE_CHAT_CACHE,
+    env.AOAI_EDGE_RATE_LIMIT_RPM,
+  ]);
+}
+
+/**
+ * The Worker: builds the app on the first request of an isolate (again if the bindings
+ * change) and serves every request through it; a misconfigured Worker answers 500 saying
+ * which binding to set, and never forwards anything.
+ *
+ * @example Deploy (wrangler.toml: main = "dist/worker.js")
+ * ```ts ignore
+ * export { default } from "@aoai/edge/edge/worker";
+ * ```
+ */
+const worker: {
+  fetch(request: Request, env: WorkerEnv, ctx: EdgeExecutionContext): Promise<Response>;
+} = {
+  async fetch(request: Request, env: WorkerEnv, ctx: EdgeExecutionContext): Promise<Response> {
+    const signature = signatureOf(env ?? {});
+    if (current?.signature !== signature || current.kv !== env?.AOAI_CACHE) {
+      try {
+        current = { signature, kv: env?.AOAI_CACHE, app: createWorkerApp(env ?? {}) };
+      } catch (err) {
+        current = undefined;
+        return errorResponse(500, {
+          code: "EdgeMisconfigured",
+          message: `The Worker is not configured: ${
+            err instanceof Error ? err.message : String(err)
+          }.`,
+        });
+      }
+    }
+    return await current.app.fetch(request, env, ctx);
+  },
+};
+
+export default worker;
