@@ -229,9 +229,15 @@ export class ServerSentEventParser {
     let cr = text.indexOf("\r");
     let lf = text.indexOf("\n");
     if (cr === -1) {
+      // LF-only text (the usual case): a blank line right after a line is checked
+      // directly instead of with another search.
       while (lf !== -1) {
         this.#line(text, pos, lf);
         pos = lf + 1;
+        if (text.charCodeAt(pos) === LF) {
+          this.#dispatch();
+          pos++;
+        }
         lf = text.indexOf("\n", pos);
       }
       return;
@@ -266,7 +272,12 @@ export class ServerSentEventParser {
     const first = text.charCodeAt(start);
     if (first === COLON) return;
     if (end - start > this.#max) throw new SseBufferOverflowError(this.#max, "line");
-    if (first === 0x64 && text.startsWith("data:", start)) {
+    // "data:" (a shorter line fails on its terminator, so no length check is needed).
+    if (
+      first === 0x64 && text.charCodeAt(start + 4) === COLON &&
+      text.charCodeAt(start + 1) === 0x61 && text.charCodeAt(start + 2) === 0x74 &&
+      text.charCodeAt(start + 3) === 0x61
+    ) {
       let value = start + 5;
       if (value < end && text.charCodeAt(value) === SPACE) value++;
       this.#appendData(value === end ? "" : text.slice(value, end));

@@ -36,44 +36,55 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const SEVERITY_RANK: Record<string, number> = { safe: 0, low: 1, medium: 2, high: 3 };
 
-function mergeVerdict(
-  prev: Record<string, unknown>,
-  next: Record<string, unknown>,
-): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...prev, ...next };
-  if (prev.filtered === true) merged.filtered = true;
-  if (prev.detected === true) merged.detected = true;
-  const a = prev.severity;
-  const b = next.severity;
-  if (typeof a === "string" && typeof b === "string") {
-    merged.severity = (SEVERITY_RANK[a] ?? 0) >= (SEVERITY_RANK[b] ?? 0) ? a : b;
-  }
-  if (Array.isArray(prev.details) && Array.isArray(next.details)) {
-    const byId = new Map<unknown, unknown>();
-    for (const d of [...prev.details, ...next.details]) {
-      const key = isRecord(d) ? d.id : d;
-      const seen = byId.get(key);
-      byId.set(key, isRecord(seen) && isRecord(d) ? mergeVerdict(seen, d) : d);
+/** Folds `next` into `target` in place: sticky `filtered`/`detected`, highest severity. */
+function mergeVerdictInto(target: Record<string, unknown>, next: Record<string, unknown>): void {
+  for (const key in next) {
+    const value = next[key];
+    const old = target[key];
+    if (key === "filtered" || key === "detected") {
+      if (old !== true) target[key] = value;
+    } else if (key === "severity" && typeof old === "string" && typeof value === "string") {
+      if ((SEVERITY_RANK[value] ?? 0) > (SEVERITY_RANK[old] ?? 0)) target[key] = value;
+    } else if (key === "details" && Array.isArray(old) && Array.isArray(value)) {
+      const details = old.slice();
+      for (const item of value) {
+        const id = isRecord(item) ? item.id : item;
+        const same = details.findIndex((d) => (isRecord(d) ? d.id : d) === id);
+        if (same === -1) details.push(isRecord(item) ? { ...item } : item);
+        else if (isRecord(details[same]) && isRecord(item)) {
+          const merged = { ...details[same] as Record<string, unknown> };
+          mergeVerdictInto(merged, item);
+          details[same] = merged;
+        } else details[same] = item;
+      }
+      target[key] = details;
+    } else {
+      target[key] = value;
     }
-    merged.details = [...byId.values()];
   }
-  return merged;
 }
 
 /**
  * Merges the content filter results of successive chunks into the verdict for the
  * whole text: per category the worst outcome wins (`filtered`/`detected` stay true,
- * the highest `severity` is kept); other members take the latest value.
+ * the highest `severity` is kept); other members take the latest value. `prev` (owned
+ * by the caller, never a chunk's own object) is updated in place and returned.
  */
 export function mergeContentFilterResults(
   prev: ContentFilterResults | undefined,
   next: ContentFilterResults,
 ): ContentFilterResults {
-  if (prev === undefined) return { ...next };
-  const out: Record<string, unknown> = { ...prev };
-  for (const [key, value] of Object.entries(next)) {
+  const out = (prev ?? {}) as Record<string, unknown>;
+  const source = next as Record<string, unknown>;
+  for (const key in source) {
+    const value = source[key];
     const old = out[key];
-    out[key] = isRecord(old) && isRecord(value) ? mergeVerdict(old, value) : value;
+    if (isRecord(value)) {
+      if (isRecord(old)) mergeVerdictInto(old, value);
+      else out[key] = { ...value };
+    } else {
+      out[key] = value;
+    }
   }
   return out as ContentFilterResults;
 }
@@ -86,7 +97,14 @@ export function mergePromptFilterResults(
   for (const result of results) {
     const existing = target.find((r) => r.prompt_index === result.prompt_index);
     if (existing === undefined) {
-      target.push({ ...result });
+      const copy: PromptFilterResult = { ...result };
+      if (result.content_filter_results !== undefined) {
+        copy.content_filter_results = mergeContentFilterResults(
+          undefined,
+          result.content_filter_results,
+        );
+      }
+      target.push(copy);
     } else if (result.content_filter_results !== undefined) {
       existing.content_filter_results = mergeContentFilterResults(
         existing.content_filter_results,
@@ -94,4 +112,28 @@ export function mergePromptFilterResults(
       );
     }
   }
+}
+
+/** A copy of accumulated filter results that later merges will not change. */
+export function copyContentFilterResults(results: ContentFilterResults): ContentFilterResults {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(results)) {
+    if (isRecord(value)) {
+      const copy = { ...value };
+      if (Array.isArray(copy.details)) copy.details = copy.details.slice();
+      out[key] = copy;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out as ContentFilterResults;
+}
+
+/** A copy of accumulated prompt filter results that later merges will not change. */
+export function copyPromptFilterResults(results: PromptFilterResult[]): PromptFilterResult[] {
+  return results.map((r) =>
+    r.content_filter_results === undefined
+      ? { ...r }
+      : { ...r, content_filter_results: copyContentFilterResults(r.content_filter_results) }
+  );
 }

@@ -13,6 +13,8 @@ import type {
   PromptFilterResult,
 } from "../types/mod.ts";
 import {
+  copyContentFilterResults,
+  copyPromptFilterResults,
   mergeContentFilterResults,
   mergePromptFilterResults,
   pushAll,
@@ -161,7 +163,7 @@ export class ChatCompletionAccumulator {
     };
     if (this.#fingerprint !== undefined) completion.system_fingerprint = this.#fingerprint;
     if (this.#promptFilters) {
-      completion.prompt_filter_results = this.#promptFilters.map((r) => ({ ...r }));
+      completion.prompt_filter_results = copyPromptFilterResults(this.#promptFilters);
     }
     for (const state of this.#choices) {
       if (state !== undefined) completion.choices.push(choiceOf(state));
@@ -205,6 +207,6 @@ function choiceOf(state: ChoiceState): ChatCompletionChoice {
       }
       : null,
   };
-  if (state.filter) choice.content_filter_results = state.filter;
+  if (state.filter) choice.content_filter_results = copyContentFilterResults(state.filter);
   return choice;
 }

@@ -124,3 +124,58 @@ Deno.test("ChatCompletionAccumulator keeps a long content flat and exact", () =>
   }
   assert.equal(acc.result().choices[0].message.content, expected);
 });
+
+Deno.test("ChatCompletionAccumulator keeps the worst content filter verdict and never mutates chunks", () => {
+  const acc = new ChatCompletionAccumulator();
+  const high = { filtered: true, severity: "high" } as const;
+  const chunks: ChatCompletionChunk[] = [
+    {
+      ...BASE,
+      choices: [{
+        index: 0,
+        content_filter_results: { hate: high, profanity: { filtered: false, detected: true } },
+      }],
+    },
+    {
+      ...BASE,
+      choices: [{
+        index: 0,
+        content_filter_results: {
+          hate: { filtered: false, severity: "safe" },
+          profanity: { filtered: false, detected: false },
+          custom_blocklists: { filtered: false, details: [{ filtered: false, id: "b1" }] },
+        },
+      }],
+    },
+    {
+      ...BASE,
+      choices: [{
+        index: 0,
+        content_filter_results: {
+          custom_blocklists: {
+            filtered: true,
+            details: [{ filtered: true, id: "b1" }, { filtered: false, id: "b2" }],
+          },
+        },
+      }],
+    },
+  ];
+  const before = structuredClone(chunks);
+  acc.add(chunks[0]);
+  acc.add(chunks[1]);
+  const early = acc.result();
+  acc.add(chunks[2]);
+  assert.deepEqual(chunks, before);
+  assert.deepEqual(early.choices[0].content_filter_results?.custom_blocklists, {
+    filtered: false,
+    details: [{ filtered: false, id: "b1" }],
+  });
+  assert.deepEqual(acc.result().choices[0].content_filter_results, {
+    hate: high,
+    profanity: { filtered: false, detected: true },
+    custom_blocklists: {
+      filtered: true,
+      details: [{ filtered: true, id: "b1" }, { filtered: false, id: "b2" }],
+    },
+  });
+});

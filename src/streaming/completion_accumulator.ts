@@ -9,6 +9,8 @@ import type {
   PromptFilterResult,
 } from "../types/mod.ts";
 import {
+  copyContentFilterResults,
+  copyPromptFilterResults,
   mergeContentFilterResults,
   mergePromptFilterResults,
   pushAll,
@@ -105,7 +107,7 @@ export class CompletionAccumulator {
     };
     if (this.#fingerprint !== undefined) completion.system_fingerprint = this.#fingerprint;
     if (this.#promptFilters) {
-      completion.prompt_filter_results = this.#promptFilters.map((r) => ({ ...r }));
+      completion.prompt_filter_results = copyPromptFilterResults(this.#promptFilters);
     }
     for (const state of this.#choices) {
       if (state === undefined) continue;
@@ -115,7 +117,7 @@ export class CompletionAccumulator {
         logprobs: state.logprobs === null ? null : copyLogprobs(state.logprobs),
         finish_reason: state.finishReason,
       };
-      if (state.filter) choice.content_filter_results = state.filter;
+      if (state.filter) choice.content_filter_results = copyContentFilterResults(state.filter);
       completion.choices.push(choice);
     }
     if (this.#usage) completion.usage = this.#usage;

@@ -256,10 +256,14 @@ export class Stream<T> implements AsyncIterable<T> {
   }
 
   /** Reads one piece of the body and parses it; concurrent callers share the read. */
-  #pull(): Promise<void> {
-    return this.#pulling ??= this.#read().finally(() => {
+  async #pull(): Promise<void> {
+    if (this.#pulling !== undefined) return this.#pulling;
+    const pulling = this.#pulling = this.#read();
+    try {
+      await pulling;
+    } finally {
       this.#pulling = undefined;
-    });
+    }
   }
 
   async #read(): Promise<void> {
