@@ -6,4 +6,5 @@ if [ ! -d node_modules/openai ]; then
   npm ci --no-audit --no-fund
 fi
 sh ./build.sh
+sh ./build_runtime.sh
 node --test tests/

@@ -1,0 +1,282 @@
+// Runtime-agnostic scenarios of the runtime matrix: the bundled core (compat/.build/core.mjs)
+// and edge app (compat/.build/edge.mjs) against an emulator served over real HTTP. Runs the
+// same on Node, Bun and workerd; each scenario throws on failure. No node: imports here.
+
+const API_VERSION = "2024-10-21";
+const CLIENT_KEY = "runtime-client-key";
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** A WAV file of silence: 24 kHz, 16-bit mono. */
+export function wavBytes(seconds) {
+  const pcm = 24000 * 2 * seconds;
+  const out = new Uint8Array(44 + pcm);
+  const view = new DataView(out.buffer);
+  const ascii = (text, at) => out.set(new TextEncoder().encode(text), at);
+  ascii("RIFF", 0);
+  view.setUint32(4, 36 + pcm, true);
+  ascii("WAVEfmt ", 8);
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, 24000, true);
+  view.setUint32(28, 48000, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  ascii("data", 36);
+  view.setUint32(40, pcm, true);
+  return out;
+}
+
+const chatParams = {
+  model: "gpt-4o",
+  messages: [{ role: "user", content: "hello from the runtime matrix" }],
+};
+
+const EMBEDDINGS_PATH = "/openai/deployments/text-embedding-3-small/embeddings";
+
+const SCENARIOS = [
+  [
+    "chat.completions.create() returns the emulator's reply",
+    async ({ client }) => {
+      const res = await client().chat.completions.create(chatParams);
+      check(res.object === "chat.completion", `object is ${res.object}`);
+      const content = res.choices[0].message.content;
+      check(
+        content === "You said: hello from the runtime matrix",
+        `content is ${content}`,
+      );
+    },
+  ],
+  [
+    "chat stream: chunks concatenate to the non-streamed reply",
+    async ({ client }) => {
+      const plain = await client().chat.completions.create(chatParams);
+      const stream = await client().chat.completions.create({
+        ...chatParams,
+        stream: true,
+      });
+      check(
+        stream.response instanceof Response,
+        "stream.response is not a Response",
+      );
+      let text = "";
+      let chunks = 0;
+      for await (const chunk of stream) {
+        chunks++;
+        text += chunk.choices[0]?.delta?.content ?? "";
+      }
+      check(chunks >= 3, `only ${chunks} chunks`);
+      check(
+        text === plain.choices[0].message.content,
+        `streamed "${text}" differs`,
+      );
+      const final = await stream.finalChatCompletion();
+      check(
+        final.choices[0].message.content === text,
+        "finalChatCompletion() differs",
+      );
+    },
+  ],
+  [
+    "embeddings.create() decodes base64 into a unit vector of the asked size",
+    async ({ client }) => {
+      const res = await client().embeddings.create({
+        model: "text-embedding-3-small",
+        input: ["alpha", "beta"],
+        dimensions: 16,
+      });
+      check(res.data.length === 2, `${res.data.length} items`);
+      const v = res.data[1].embedding;
+      check(
+        Array.isArray(v) && v.length === 16,
+        `vector has ${v.length} values`,
+      );
+      const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+      check(Math.abs(norm - 1) < 1e-5, `norm is ${norm}`);
+    },
+  ],
+  [
+    "audio.transcriptions.create() uploads a multipart WAV (Uint8Array)",
+    async ({ client }) => {
+      const res = await client().audio.transcriptions.create({
+        model: "whisper",
+        file: wavBytes(2),
+        filename: "speech.wav",
+      });
+      check(
+        typeof res.text === "string" && res.text.includes("speech.wav"),
+        `text: ${res.text}`,
+      );
+    },
+  ],
+  [
+    "audio.transcriptions.create() uploads a Blob and reads verbose_json",
+    async ({ client }) => {
+      const res = await client().audio.transcriptions.create({
+        model: "whisper",
+        file: new Blob([wavBytes(2)], { type: "audio/wav" }),
+        filename: "blob.wav",
+        response_format: "verbose_json",
+      });
+      check(res.duration === 2, `duration ${res.duration}`);
+    },
+  ],
+  [
+    "a wrong api-key raises AuthenticationError that never contains the key",
+    async (env) => {
+      const { core, endpoint } = env;
+      const secret = "wrong-key-SECRET-0123456789";
+      const bad = new core.AzureOpenAI({
+        endpoint,
+        apiKey: secret,
+        maxRetries: 0,
+      });
+      let caught;
+      try {
+        await bad.embeddings.create({
+          model: "text-embedding-3-small",
+          input: "x",
+        });
+      } catch (err) {
+        caught = err;
+      }
+      check(caught instanceof core.AuthenticationError, `got ${caught}`);
+      check(caught.status === 401, `status ${caught.status}`);
+      const seen = `${String(caught)} ${caught.stack} ${
+        JSON.stringify(caught)
+      }`;
+      check(!seen.includes(secret), "the key leaked into the error");
+    },
+  ],
+
+  [
+    "edge app: embeddings miss then hit, same values, usage 0 on the hit",
+    async ({ call }) => {
+      const body = {
+        input: ["edge one", "edge two"],
+        encoding_format: "float",
+      };
+      const miss = await call(EMBEDDINGS_PATH, body);
+      check(
+        miss.res.status === 200,
+        `miss status ${miss.res.status}: ${miss.text}`,
+      );
+      check(
+        miss.res.headers.get("x-aoai-cache") === "miss",
+        "first call was not a miss",
+      );
+      const hit = await call(EMBEDDINGS_PATH, body);
+      check(hit.res.status === 200, `hit status ${hit.res.status}`);
+      check(
+        hit.res.headers.get("x-aoai-cache") === "hit",
+        "second call was not a hit",
+      );
+      const a = JSON.parse(miss.text);
+      const b = JSON.parse(hit.text);
+      check(a.data.length === 2 && b.data.length === 2, "wrong item count");
+      check(
+        JSON.stringify(a.data) === JSON.stringify(b.data),
+        "hit values differ from miss",
+      );
+      check(
+        b.usage.prompt_tokens === 0,
+        `hit usage ${JSON.stringify(b.usage)}`,
+      );
+    },
+  ],
+  [
+    "edge app: streaming chat passes SSE through to [DONE]",
+    async ({ call }) => {
+      const { res, text } = await call(
+        "/openai/deployments/gpt-4o/chat/completions",
+        {
+          messages: [{ role: "user", content: "stream via edge" }],
+          stream: true,
+        },
+      );
+      check(res.status === 200, `status ${res.status}: ${text}`);
+      const type = res.headers.get("content-type") ?? "";
+      check(type.startsWith("text/event-stream"), `content-type ${type}`);
+      check(
+        text.trimEnd().endsWith("data: [DONE]"),
+        "stream did not end with [DONE]",
+      );
+      const content = text.split("\n")
+        .filter((l) => l.startsWith("data: {"))
+        .map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? "")
+        .join("");
+      check(content === "You said: stream via edge", `content ${content}`);
+    },
+  ],
+  ["edge app: a request without a client key gets 401", async ({ app }) => {
+    const res = await app.fetch(
+      new Request(
+        `http://edge.test${EMBEDDINGS_PATH}?api-version=${API_VERSION}`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ input: "x" }),
+        },
+      ),
+    );
+    await res.body?.cancel();
+    check(res.status === 401, `status ${res.status}`);
+  }],
+];
+
+/** Names of the scenarios, in the order {@link runScenarios} reports them. */
+export const SCENARIO_NAMES = SCENARIOS.map(([name]) => name);
+
+/**
+ * Runs every scenario; never throws. Resolves to one `{ name, ok, error? }` per scenario.
+ * `core` and `edge` are the bundled modules; `endpoint`/`apiKey` address the emulator.
+ */
+export async function runScenarios({ core, edge, endpoint, apiKey }) {
+  const client = () =>
+    new core.AzureOpenAI({
+      endpoint,
+      apiKey,
+      apiVersion: API_VERSION,
+      maxRetries: 0,
+    });
+  const app = edge.createEdgeApp({
+    upstream: { endpoint, apiKey, apiVersion: API_VERSION },
+    clientKeys: [CLIENT_KEY],
+    cache: new edge.MemoryCache(),
+    playground: false,
+  });
+  const call = async (path, body) => {
+    const pending = [];
+    const ctx = { waitUntil: (p) => pending.push(p) };
+    const res = await app.fetch(
+      new Request(`http://edge.test${path}?api-version=${API_VERSION}`, {
+        method: "POST",
+        headers: { "api-key": CLIENT_KEY, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+      {},
+      ctx,
+    );
+    const text = await res.text();
+    await Promise.all(pending);
+    return { res, text };
+  };
+  const env = { core, edge, endpoint, apiKey, client, app, call };
+  const results = [];
+  for (const [name, fn] of SCENARIOS) {
+    try {
+      await fn(env);
+      results.push({ name, ok: true });
+    } catch (err) {
+      results.push({
+        name,
+        ok: false,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+  return results;
+}
