@@ -38,7 +38,13 @@ export type {
   MiddlewareContext,
   Terminal,
 } from "./src/middleware/types.ts";
-export { retry, RETRY_STATUSES, type RetryOptions } from "./src/middleware/retry.ts";
+export {
+  retry,
+  RETRY_STATE_KEY,
+  RETRY_STATUSES,
+  type RetryInfo,
+  type RetryOptions,
+} from "./src/middleware/retry.ts";
 export { timeout, type TimeoutOptions } from "./src/middleware/timeout.ts";
 export type { FetchLike } from "./src/transport/send.ts";
 export { type UploadInput, UploadTooLargeError } from "./src/multipart/mod.ts";
@@ -54,4 +60,7 @@ export {
   Transcriptions,
   Translations,
 } from "./src/resources/audio.ts";
+export * from "./src/sse/mod.ts";
+export * from "./src/streaming/mod.ts";
+export * from "./src/cache/mod.ts";
 export * from "./src/types/mod.ts";

@@ -6,7 +6,11 @@ import { createEmulator } from "../src/emulator/mod.ts";
 const timing: Middleware = async (ctx, next) => {
   const started = performance.now();
   const res = await next();
-  console.log(`${ctx.operation} attempt ${ctx.attempt}: ${res.status} in ${(performance.now() - started).toFixed(1)} ms`);
+  console.log(
+    `${ctx.operation} attempt ${ctx.attempt}: ${res.status} in ${
+      (performance.now() - started).toFixed(1)
+    } ms`,
+  );
   return res;
 };
 const emulator = createEmulator();

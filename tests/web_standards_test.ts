@@ -21,9 +21,13 @@ Deno.test("src/ imports nothing from node: and uses no Deno.* or process", async
   for await (const file of sourceFiles(SRC)) {
     files++;
     const text = code(await Deno.readTextFile(file));
-    if (/from\s+["']node:|import\(\s*["']node:/.test(text)) offenders.push(`${file.pathname}: node: import`);
+    if (/from\s+["']node:|import\(\s*["']node:/.test(text)) {
+      offenders.push(`${file.pathname}: node: import`);
+    }
     if (/\bDeno\.[a-zA-Z]/.test(text)) offenders.push(`${file.pathname}: Deno.*`);
-    if (/\bprocess\.(env|argv|exit|versions)/.test(text)) offenders.push(`${file.pathname}: process`);
+    if (/\bprocess\.(env|argv|exit|versions)/.test(text)) {
+      offenders.push(`${file.pathname}: process`);
+    }
     if (/from\s+["']npm:|from\s+["'](hono|valibot)["'/]/.test(text)) {
       offenders.push(`${file.pathname}: npm dependency in src/`);
     }

@@ -130,14 +130,17 @@ export class Transcriptions {
     params: TranscriptionCreateParams & { response_format: "text" | "srt" | "vtt" },
     options?: RequestOptions,
   ): Promise<string>;
+  /** Overload resolving to `TranscriptionVerbose`. */
   create(
     params: TranscriptionCreateParams & { response_format: "verbose_json" },
     options?: RequestOptions,
   ): Promise<TranscriptionVerbose>;
+  /** Overload resolving to `Transcription`. */
   create(
     params: TranscriptionCreateParams & { response_format?: "json" },
     options?: RequestOptions,
   ): Promise<Transcription>;
+  /** Overload resolving to `Transcription | TranscriptionVerbose | string`. */
   create(
     params: TranscriptionCreateParams,
     options?: RequestOptions,
@@ -170,14 +173,17 @@ export class Translations {
     params: TranslationCreateParams & { response_format: "text" | "srt" | "vtt" },
     options?: RequestOptions,
   ): Promise<string>;
+  /** Overload resolving to `TranslationVerbose`. */
   create(
     params: TranslationCreateParams & { response_format: "verbose_json" },
     options?: RequestOptions,
   ): Promise<TranslationVerbose>;
+  /** Overload resolving to `Translation`. */
   create(
     params: TranslationCreateParams & { response_format?: "json" },
     options?: RequestOptions,
   ): Promise<Translation>;
+  /** Overload resolving to `Translation | TranslationVerbose | string`. */
   create(
     params: TranslationCreateParams,
     options?: RequestOptions,

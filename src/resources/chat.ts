@@ -63,10 +63,12 @@ export class ChatCompletions {
     params: ChatCompletionCreateParamsStreaming,
     options?: RequestOptions,
   ): Promise<ChatCompletionStream>;
+  /** Overload resolving to `ChatCompletion`. */
   create(
     params: ChatCompletionCreateParamsNonStreaming,
     options?: RequestOptions,
   ): Promise<ChatCompletion>;
+  /** Overload resolving to `ChatCompletion | ChatCompletionStream`. */
   create(
     params: ChatCompletionCreateParams,
     options?: RequestOptions,

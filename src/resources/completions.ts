@@ -31,7 +31,9 @@ export class Completions {
     params: CompletionCreateParamsStreaming,
     options?: RequestOptions,
   ): Promise<CompletionStream>;
+  /** Overload resolving to `Completion`. */
   create(params: CompletionCreateParamsNonStreaming, options?: RequestOptions): Promise<Completion>;
+  /** Overload resolving to `Completion | CompletionStream`. */
   create(
     params: CompletionCreateParams,
     options?: RequestOptions,

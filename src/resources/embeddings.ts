@@ -65,6 +65,7 @@ export class Embeddings {
     params: EmbeddingCreateParams & { encoding_format: "base64" },
     options?: RequestOptions,
   ): Promise<CreateEmbeddingResponseBase64>;
+  /** Overload resolving to `CreateEmbeddingResponse`. */
   create(params: EmbeddingCreateParams, options?: RequestOptions): Promise<CreateEmbeddingResponse>;
   async create(
     params: EmbeddingCreateParams,
