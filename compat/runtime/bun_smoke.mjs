@@ -1,0 +1,39 @@
+// Runtime matrix, Bun: the bundled core and edge app against the emulator bundle served by
+// Bun.serve on 127.0.0.1 (random port). Prints one TAP line per scenario ("ok N - name" or
+// "not ok N - name # error") and "1..N"; exits 1 when any scenario failed.
+// Run: `npx bun runtime/bun_smoke.mjs` from compat/ (after sh build.sh && sh build_runtime.sh).
+import * as core from "../.build/core.mjs";
+import * as edge from "../.build/edge.mjs";
+import { createEmulator } from "../.build/emulator.mjs";
+import { runScenarios } from "./scenarios.mjs";
+
+const UPSTREAM_KEY = "runtime-upstream-key";
+const emulator = createEmulator({ apiKeys: [UPSTREAM_KEY] });
+const server = Bun.serve({
+  port: 0,
+  hostname: "127.0.0.1",
+  fetch: (request) => emulator.fetch(request),
+});
+let failed = 0;
+try {
+  const results = await runScenarios({
+    core,
+    edge,
+    endpoint: `http://127.0.0.1:${server.port}`,
+    apiKey: UPSTREAM_KEY,
+  });
+  console.log(`# bun ${Bun.version}`);
+  results.forEach((r, i) => {
+    if (r.ok) console.log(`ok ${i + 1} - ${r.name}`);
+    else {
+      failed++;
+      console.log(
+        `not ok ${i + 1} - ${r.name} # ${r.error.replaceAll("\n", " ")}`,
+      );
+    }
+  });
+  console.log(`1..${results.length}`);
+} finally {
+  server.stop(true);
+}
+process.exit(failed === 0 ? 0 : 1);
