@@ -32,51 +32,79 @@ export function compose(
   terminal: Terminal,
 ): (ctx: MiddlewareContext) => Promise<Response> {
   const layers = middleware.slice();
-  const dispatch = (ctx: MiddlewareContext, index: number): Promise<Response> => {
-    if (index >= layers.length) return terminal(ctx);
-    const layer = layers[index];
-    let pending = false;
-    let returned = false;
+  const count = layers.length;
+  // One frame per layer invocation: IDLE, PENDING (its next() is running) or RETURNED. A
+  // layer's frame is marked RETURNED by whoever awaits its result (the outer next() or the
+  // top), so each layer costs one `then`.
+  const guard = (index: number, what: string): Promise<never> =>
+    Promise.reject(
+      new MiddlewareError(
+        `middleware #${index + 1} (${layers[index].name || "anonymous"}) ${what}`,
+      ),
+    );
+  const run = (ctx: MiddlewareContext, index: number, frame: Frame): Promise<Response> => {
+    if (index >= count) return terminal(ctx);
     const next = (): Promise<Response> => {
-      if (returned) {
-        return Promise.reject(
-          new MiddlewareError(
-            `middleware #${index + 1} (${
-              layer.name || "anonymous"
-            }) called next() after it returned`,
-          ),
+      if (frame.state === RETURNED) return guard(index, "called next() after it returned");
+      if (frame.state === PENDING) {
+        return guard(
+          index,
+          "called next() twice at once; await the first call before calling next() again",
         );
       }
-      if (pending) {
-        return Promise.reject(
-          new MiddlewareError(
-            `middleware #${index + 1} (${
-              layer.name || "anonymous"
-            }) called next() twice at once; ` +
-              "await the first call before calling next() again",
-          ),
-        );
-      }
-      pending = true;
+      frame.state = PENDING;
+      const child: Frame = { state: IDLE };
       let inner: Promise<Response>;
       try {
-        inner = dispatch(ctx, index + 1);
+        inner = run(ctx, index + 1, child);
       } catch (err) {
         inner = Promise.reject(err);
       }
-      return inner.finally(() => {
-        pending = false;
-      });
+      return inner.then(
+        (response) => {
+          child.state = RETURNED;
+          if (frame.state === PENDING) frame.state = IDLE;
+          return response;
+        },
+        (err) => {
+          child.state = RETURNED;
+          if (frame.state === PENDING) frame.state = IDLE;
+          throw err;
+        },
+      );
     };
-    let result: Promise<Response>;
     try {
-      result = Promise.resolve(layer(ctx, next));
+      return Promise.resolve(layers[index](ctx, next));
     } catch (err) {
-      result = Promise.reject(err);
+      return Promise.reject(err);
     }
-    return result.finally(() => {
-      returned = true;
-    });
   };
-  return (ctx) => dispatch(ctx, 0);
+  return (ctx) => {
+    if (count === 0) {
+      try {
+        return Promise.resolve(terminal(ctx));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    const top: Frame = { state: IDLE };
+    return run(ctx, 0, top).then(
+      (response) => {
+        top.state = RETURNED;
+        return response;
+      },
+      (err) => {
+        top.state = RETURNED;
+        throw err;
+      },
+    );
+  };
+}
+
+const IDLE = 0;
+const PENDING = 1;
+const RETURNED = 2;
+
+interface Frame {
+  state: typeof IDLE | typeof PENDING | typeof RETURNED;
 }

@@ -95,13 +95,23 @@ export function retry(options: RetryOptions = {}): Middleware {
   const onRetry = options.onRetry;
   return tagBuiltin(async function retry(ctx, next) {
     const max = Math.max(0, options.maxRetries ?? ctx.options.maxRetries);
-    const canReplay = ctx.replayable || ctx.request.body === null;
     const original = ctx.request;
+    const canReplay = ctx.replayable || original.body === null;
     const userSignal = ctx.signal;
+    // A replayable body is read once into bytes and every attempt gets a fresh Request over
+    // them (cheaper than Request.clone(), whose tee turns the body into a chunked stream).
+    const bytes = max > 0 && canReplay && original.body !== null
+      ? await original.arrayBuffer()
+      : undefined;
     for (let attempt = 1;; attempt++) {
       ctx.attempt = attempt;
       const last = attempt > max || !canReplay;
-      ctx.request = last || original.body === null ? original : original.clone();
+      ctx.request = bytes === undefined ? original : new Request(original.url, {
+        method: original.method,
+        headers: original.headers,
+        body: bytes,
+        redirect: original.redirect,
+      });
       let response: Response | undefined;
       let failure: unknown;
       try {
