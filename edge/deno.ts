@@ -9,6 +9,8 @@
  *   printed when unset; on Deno Deploy it is required (the app is never an open relay).
  * - `PORT` (default 8787), `HOST` (default 127.0.0.1).
  * - `AOAI_EDGE_KV_PATH`: Deno KV file (default `.tmp/edge.kv`; Deno Deploy uses its own KV).
+ * - `AOAI_EDGE_EMULATOR_DELAY_MS`: delay between the built-in emulator's streamed chunks
+ *   (default 10, so the playground shows tokens arriving; 0 for none).
  * - `AOAI_EDGE_DEPLOYMENTS`: comma-separated allowlist; `AOAI_EDGE_CORS_ORIGINS`: comma-separated
  *   origins (or `*`); `AOAI_EDGE_CHAT_CACHE=1`: cache deterministic chat;
  *   `AOAI_EDGE_RATE_LIMIT_RPM`: requests per minute per client key.
@@ -84,7 +86,11 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
           "for local use).",
       );
     }
-    const emulator = createEmulator();
+    const delay = Number(env("AOAI_EDGE_EMULATOR_DELAY_MS") ?? 10);
+    if (!Number.isFinite(delay) || delay < 0) {
+      throw new Error("AOAI_EDGE_EMULATOR_DELAY_MS must be a number of milliseconds (0 or more)");
+    }
+    const emulator = createEmulator({ chunkDelayMs: delay });
     upstream = new AzureOpenAI({
       endpoint: "http://emulator.local",
       apiKey: emulator.apiKey,

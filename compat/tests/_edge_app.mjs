@@ -47,7 +47,10 @@ export async function startEdgeApp(env = {}) {
       const m = /listening on (http:\/\/\S+) /.exec(out);
       if (m && /cache: /.test(out)) resolve(m[1]);
     });
-    child.on("exit", (code) => reject(new Error(`edge app exited (${code}) before listening:\n${out}`)));
+    child.on(
+      "exit",
+      (code) => reject(new Error(`edge app exited (${code}) before listening:\n${out}`)),
+    );
   });
   const close = async () => {
     if (child.exitCode === null) {

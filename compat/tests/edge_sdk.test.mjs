@@ -93,7 +93,11 @@ describe("official openai SDK against the edge app", () => {
   });
 
   test("the SDK sees AuthenticationError for a wrong key and NotFoundError for a bad deployment", async () => {
-    const wrong = new OpenAI({ baseURL: `${app.url}/v1`, apiKey: "not-a-client-key", maxRetries: 0 });
+    const wrong = new OpenAI({
+      baseURL: `${app.url}/v1`,
+      apiKey: "not-a-client-key",
+      maxRetries: 0,
+    });
     await assert.rejects(
       wrong.embeddings.create({ model: "text-embedding-3-small", input: "x" }),
       AuthenticationError,

@@ -1,0 +1,94 @@
+// The playground page of the running edge app (`deno run -A edge/deno.ts`) driven in headless
+// Debian chromium through playwright-core: streamed chat tokens appear, and an embeddings run
+// shows a cache miss, then a hit.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { startEdgeApp } from "./_edge_app.mjs";
+
+const CHROMIUM = "/usr/bin/chromium";
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is absent; install Debian's chromium (apt-get install -y chromium) to run this`;
+
+let app;
+let browser;
+let page;
+
+before(async () => {
+  if (skip) return;
+  const { chromium } = await import("playwright-core");
+  app = await startEdgeApp({ AOAI_EDGE_EMULATOR_DELAY_MS: "20" });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  page = await browser.newPage();
+  await page.goto(`${app.url}/`);
+  await page.fill("#key", app.key);
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe("playground in headless chromium", { skip }, () => {
+  test("typing a message streams the tokens into the page", async () => {
+    // Count DOM updates of the output while the reply streams.
+    await page.evaluate(() => {
+      window.__updates = 0;
+      new MutationObserver(() => window.__updates++).observe(
+        document.getElementById("chat-output"),
+        { childList: true, characterData: true, subtree: true },
+      );
+    });
+    await page.fill("#chat-input", "hello from chromium with several words");
+    await page.click("#chat-send");
+    await page.waitForFunction(() =>
+      document.getElementById("chat-status").textContent.startsWith("done")
+    );
+    const output = await page.textContent("#chat-output");
+    assert.equal(output, "You said: hello from chromium with several words");
+    const status = await page.textContent("#chat-status");
+    const pieces = Number(/done: (\d+) streamed pieces/.exec(status)?.[1]);
+    assert.ok(pieces > 3, status);
+    const updates = await page.evaluate(() => window.__updates);
+    assert.ok(updates > 3, `the output changed ${updates} times while streaming`);
+  });
+
+  test("an embeddings run shows a miss, the same run again a hit", async () => {
+    await page.fill("#emb-input", "browser vector one\nbrowser vector two");
+    await page.click("#emb-send");
+    await page.waitForFunction(() =>
+      /cache: /.test(document.getElementById("emb-status").textContent)
+    );
+    const first = await page.textContent("#emb-status");
+    assert.match(first, /^cache: miss · 2 vectors × 1536 · upstream tokens [1-9]/);
+    await page.evaluate(() => (document.getElementById("emb-status").textContent = ""));
+    await page.click("#emb-send");
+    await page.waitForFunction(() =>
+      /cache: /.test(document.getElementById("emb-status").textContent)
+    );
+    const second = await page.textContent("#emb-status");
+    assert.match(second, /^cache: hit · 2 vectors × 1536 · upstream tokens 0/);
+    assert.equal(await page.textContent("#emb-stats"), "this page: 1 hit, 0 partial, 1 miss");
+  });
+
+  test("a wrong key shows the 401 message", async () => {
+    await page.fill("#key", "wrong-key-value");
+    await page.click("#emb-send");
+    await page.waitForFunction(() =>
+      /HTTP 401/.test(document.getElementById("emb-status").textContent)
+    );
+    assert.match(await page.textContent("#emb-status"), /client keys/);
+  });
+});
