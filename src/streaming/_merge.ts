@@ -2,26 +2,33 @@
 import type { ContentFilterResults, PromptFilterResult } from "../types/mod.ts";
 
 /**
- * Appends text fragments without building a deep cons-string tree: fragments are
- * collected and joined every {@link TextBuffer.FLUSH_AT} pieces, so a million-token
- * stream keeps one flat string plus a short tail.
+ * Appends text fragments without building a deep cons-string tree or re-copying the text
+ * so far: fragments are joined into blocks of {@link TextBuffer.BLOCK} pieces, blocks are
+ * joined when there are that many of them, and `toString()` joins what is left.
  */
 export class TextBuffer {
-  static readonly FLUSH_AT = 512;
+  static readonly BLOCK = 512;
   #parts: string[] = [];
+  #blocks: string[] = [];
 
   /** Adds a fragment. */
   push(text: string): void {
     const parts = this.#parts;
     parts.push(text);
-    if (parts.length >= TextBuffer.FLUSH_AT) this.#parts = [parts.join("")];
+    if (parts.length >= TextBuffer.BLOCK) {
+      this.#blocks.push(parts.join(""));
+      this.#parts = [];
+      if (this.#blocks.length >= TextBuffer.BLOCK) this.#blocks = [this.#blocks.join("")];
+    }
   }
 
   /** The text so far. */
   toString(): string {
-    const parts = this.#parts;
-    if (parts.length > 1) this.#parts = [parts.join("")];
-    return this.#parts[0] ?? "";
+    if (this.#parts.length > 0 || this.#blocks.length > 1) {
+      this.#blocks = [this.#blocks.join("") + this.#parts.join("")];
+      this.#parts = [];
+    }
+    return this.#blocks[0] ?? "";
   }
 }
 
