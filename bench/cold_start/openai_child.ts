@@ -4,8 +4,19 @@ const [endpoint, key, deployment] = Deno.args;
 const t0 = performance.now();
 const { AzureOpenAI } = await import("openai");
 const t1 = performance.now();
-const client = new AzureOpenAI({ endpoint, apiKey: key, apiVersion: "2024-10-21" });
-const res = await client.embeddings.create({ model: deployment, input: "hello" });
-if (res.data[0].embedding.length !== 8) throw new Error("openai child: wrong vector length");
+const client = new AzureOpenAI({
+  endpoint,
+  apiKey: key,
+  apiVersion: "2024-10-21",
+});
+const res = await client.embeddings.create({
+  model: deployment,
+  input: "hello",
+});
+if (res.data[0].embedding.length !== 8) {
+  throw new Error("openai child: wrong vector length");
+}
 const t2 = performance.now();
-console.log(JSON.stringify({ importMs: t1 - t0, requestMs: t2 - t1, totalMs: t2 }));
+console.log(
+  JSON.stringify({ importMs: t1 - t0, requestMs: t2 - t1, totalMs: t2 }),
+);
