@@ -151,20 +151,21 @@ export class ServerSentEventParser {
       this.#appendPending(chunk, pos, len);
       return;
     }
-    let start = pos;
-    if (this.#pendingLen > 0) {
-      // Complete the line carried over from earlier chunks.
+    if (this.#pendingLen === 0) {
+      this.#lines(this.#decoder.decode(chunk.subarray(pos, last + 1)));
+    } else {
+      // Join the carried-over bytes and this chunk's complete lines: one decode call.
       let first = pos;
       while (chunk[first] !== LF && chunk[first] !== CR) first++;
-      this.#appendPending(chunk, pos, first);
-      const line = this.#decoder.decode(this.#pending.subarray(0, this.#pendingLen));
+      if (this.#pendingLen + (first - pos) > this.#max) {
+        throw new SseBufferOverflowError(this.#max, "line");
+      }
+      this.#appendPending(chunk, pos, last + 1, true);
+      const text = this.#decoder.decode(this.#pending.subarray(0, this.#pendingLen));
       this.#pendingLen = 0;
       if (this.#pending.length > KEEP_PENDING_BYTES) this.#pending = EMPTY;
-      this.#line(line, 0, line.length);
-      start = first + 1;
-      if (chunk[first] === CR && chunk[start] === LF) start++;
+      this.#lines(text);
     }
-    if (start <= last) this.#lines(this.#decoder.decode(chunk.subarray(start, last + 1)));
     if (last === len - 1) {
       if (chunk[last] === CR) this.#skipLF = true;
     } else {
@@ -206,10 +207,13 @@ export class ServerSentEventParser {
     return pos;
   }
 
-  /** Appends `chunk[start, end)` to the bytes of the unterminated line. */
-  #appendPending(chunk: Uint8Array, start: number, end: number): void {
+  /**
+   * Appends `chunk[start, end)` to the pending bytes. Unless `checked` (the caller
+   * checked the line lengths), the pending bytes are one unterminated line and must fit.
+   */
+  #appendPending(chunk: Uint8Array, start: number, end: number, checked = false): void {
     const needed = this.#pendingLen + (end - start);
-    if (needed > this.#max) throw new SseBufferOverflowError(this.#max, "line");
+    if (needed > this.#max && !checked) throw new SseBufferOverflowError(this.#max, "line");
     if (needed > this.#pending.length) {
       let size = this.#pending.length * 2;
       if (size < 1024) size = 1024;
