@@ -8,6 +8,7 @@ const FILTER =
   `{"hate":{"filtered":false,"severity":"safe"},"self_harm":{"filtered":false,"severity":"safe"},` +
   `"sexual":{"filtered":false,"severity":"safe"},"violence":{"filtered":false,"severity":"safe"}}`;
 
+/** Tokens of the "mixed" text: 1 in 10 has CJK characters, 1 in 10 a Latin-1 letter. */
 const WORDS = [
   " the",
   " quick",
@@ -20,10 +21,27 @@ const WORDS = [
   "é",
   " 日本",
 ];
+/** Tokens of the ASCII-only (plain English) text. */
+const ASCII_WORDS = [
+  " the",
+  " quick",
+  " brown",
+  " fox",
+  " jumps",
+  " over",
+  " lazy",
+  " dog",
+  "s",
+  " it",
+];
+
+/** Which text the synthetic reply carries. */
+export type FixtureText = "mixed" | "ascii";
 
 /** One realistic Azure chat chunk line (`data: {...}\n\n`) for event number `i`. */
-export function chatEventText(i: number): string {
-  const word = JSON.stringify(WORDS[i % WORDS.length]);
+export function chatEventText(i: number, text: FixtureText = "mixed"): string {
+  const words = text === "ascii" ? ASCII_WORDS : WORDS;
+  const word = JSON.stringify(words[i % words.length]);
   return `data: {"choices":[{"content_filter_results":${FILTER},"delta":{"content":${word}},` +
     `"finish_reason":null,"index":0,"logprobs":null}],"created":1727000000,` +
     `"id":"chatcmpl-A9xKxR0YpQkCkq3vqZ1c8Yv3uXyZ","model":"gpt-4o-2024-08-06",` +
@@ -31,9 +49,9 @@ export function chatEventText(i: number): string {
 }
 
 /** The whole synthetic stream (`events` chunks then `data: [DONE]`) as bytes. */
-export function chatStreamBytes(events: number): Uint8Array {
+export function chatStreamBytes(events: number, text: FixtureText = "mixed"): Uint8Array {
   const parts: string[] = [];
-  for (let i = 0; i < events; i++) parts.push(chatEventText(i));
+  for (let i = 0; i < events; i++) parts.push(chatEventText(i, text));
   parts.push("data: [DONE]\n\n");
   return new TextEncoder().encode(parts.join(""));
 }
