@@ -35,18 +35,16 @@ export class ChatCompletionStream extends Stream<ChatCompletionChunk> {
    * @param options See {@linkcode StreamOptions}; `operation` defaults to
    * `"chat.completions.create"`.
    */
-  constructor(response: Response, options: StreamOptions = {}) {
+  constructor(response: Response, options: StreamOptions<ChatCompletionChunk> = {}) {
     const accumulator = new ChatCompletionAccumulator();
     const onChunk = options.onChunk;
     super(response, {
       ...options,
       operation: options.operation ?? "chat.completions.create",
-      onChunk: onChunk === undefined
-        ? (chunk) => accumulator.add(chunk as ChatCompletionChunk)
-        : (chunk) => {
-          accumulator.add(chunk as ChatCompletionChunk);
-          onChunk(chunk);
-        },
+      onChunk: onChunk === undefined ? (chunk) => accumulator.add(chunk) : (chunk) => {
+        accumulator.add(chunk);
+        onChunk(chunk);
+      },
     });
     this.#accumulator = accumulator;
   }

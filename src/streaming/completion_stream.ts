@@ -33,18 +33,16 @@ export class CompletionStream extends Stream<CompletionChunk> {
    * @param response The upstream response.
    * @param options See {@linkcode StreamOptions}; `operation` defaults to `"completions.create"`.
    */
-  constructor(response: Response, options: StreamOptions = {}) {
+  constructor(response: Response, options: StreamOptions<CompletionChunk> = {}) {
     const accumulator = new CompletionAccumulator();
     const onChunk = options.onChunk;
     super(response, {
       ...options,
       operation: options.operation ?? "completions.create",
-      onChunk: onChunk === undefined
-        ? (chunk) => accumulator.add(chunk as CompletionChunk)
-        : (chunk) => {
-          accumulator.add(chunk as CompletionChunk);
-          onChunk(chunk);
-        },
+      onChunk: onChunk === undefined ? (chunk) => accumulator.add(chunk) : (chunk) => {
+        accumulator.add(chunk);
+        onChunk(chunk);
+      },
     });
     this.#accumulator = accumulator;
   }

@@ -20,7 +20,7 @@ import type { ServerSentEvent } from "../sse/server_sent_event.ts";
  * console.log(options.idleTimeoutMs);
  * ```
  */
-export interface StreamOptions {
+export interface StreamOptions<T = unknown> {
   /**
    * The controller whose signal the request was sent with. The stream watches it
    * (an abort ends iteration with `APIUserAbortError`) and aborts it on idle timeout.
@@ -31,15 +31,18 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /**
    * Longest wait, in ms, for the next piece of the body. When it passes, the body is
-   * cancelled and iteration throws `APITimeoutError`. Default: no limit.
+   * cancelled and iteration throws `APITimeoutError`. Default (or `0`): no limit.
    */
   idleTimeoutMs?: number;
   /** Largest SSE line or event, in bytes (see `ServerSentEventParser`). Default 16 MiB. */
   maxBufferSize?: number;
   /** Operation name used in error messages, e.g. `"chat.completions.create"`. */
   operation?: string;
-  /** Called with every parsed chunk, in order, before it is yielded. */
-  onChunk?: (chunk: unknown) => void;
+  /**
+   * Called with every parsed chunk, in order, as soon as it is parsed (before it is
+   * yielded; also for chunks that `finalChatCompletion()` or `done()` consume unseen).
+   */
+  onChunk?: (chunk: T) => void;
 }
 
 const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({
@@ -97,7 +100,7 @@ export class Stream<T> implements AsyncIterable<T> {
   #chunks = 0;
   #idleMs: number | undefined;
   #operation: string;
-  #onChunk: ((chunk: unknown) => void) | undefined;
+  #onChunk: ((chunk: T) => void) | undefined;
   #unlink: (() => void) | undefined;
 
   /**
@@ -107,7 +110,7 @@ export class Stream<T> implements AsyncIterable<T> {
    * @param response The upstream response.
    * @param options See {@linkcode StreamOptions}.
    */
-  constructor(response: Response, options: StreamOptions = {}) {
+  constructor(response: Response, options: StreamOptions<T> = {}) {
     this.response = response;
     this.controller = options.controller ?? new AbortController();
     this.#idleMs = options.idleTimeoutMs !== undefined && options.idleTimeoutMs > 0 &&
@@ -359,7 +362,7 @@ export class Stream<T> implements AsyncIterable<T> {
       return;
     }
     this.#chunks++;
-    this.#onChunk?.(chunk);
+    this.#onChunk?.(chunk as T);
     this.#queue.push(chunk as T);
     if (this.#raw !== undefined) this.#raw.push(data);
   }
