@@ -26,9 +26,7 @@ const server = createServer((req, res) => {
       return;
     }
     const text = Buffer.concat(chunks).toString();
-    const body = text.includes('"encoding_format":"base64"')
-      ? pair.base64
-      : pair.float;
+    const body = text.includes('"encoding_format":"base64"') ? pair.base64 : pair.float;
     res.writeHead(200, {
       "content-type": "application/json",
       "content-length": body.length,

@@ -107,9 +107,7 @@ try {
   console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
   for (const r of rows) {
     console.log(
-      `| ${r.name} | ${(r.bytes / 1024).toFixed(1)} KB | ${
-        r.total.toFixed(0)
-      } ms | ` +
+      `| ${r.name} | ${(r.bytes / 1024).toFixed(1)} KB | ${r.total.toFixed(0)} ms | ` +
         `${r.ready.toFixed(0)} ms | ${r.request.toFixed(1)} ms | ` +
         `${(r.total / rows[0].total).toFixed(2)}× |`,
     );
