@@ -131,12 +131,19 @@ async function breakdown(entry: string): Promise<string> {
   await bundle(entry, file, false);
   const sections = moduleSections(await Deno.readTextFile(file));
   const sized: Array<{ path: string; bytes: number }> = [];
-  for (const s of sections) {
-    const code = s.code.replace(/\nexport\s*\{[^}]*\};?\s*$/, "").replace(
-      /^export\s*\{[^}]*\};?\s*$/,
-      "",
-    );
-    sized.push({ path: s.path, bytes: await minifiedLength(code) });
+  try {
+    for (const s of sections) {
+      const code = s.code.replace(/\nexport\s*\{[^}]*\};?\s*$/, "").replace(
+        /^export\s*\{[^}]*\};?\s*$/,
+        "",
+      );
+      sized.push({ path: s.path, bytes: await minifiedLength(code) });
+    }
+  } finally {
+    // Unminified JS keeps the JSDoc examples; `deno test --doc` would pick these files up.
+    for (const name of ["breakdown_unminified.js", "section.js", "section.min.js"]) {
+      await Deno.remove(`${OUT_DIR}/${name}`).catch(() => {});
+    }
   }
   const total = sized.reduce((n, s) => n + s.bytes, 0);
   const lines = ["| folder | minified bytes (approx.) | share |", "| --- | ---: | ---: |"];
