@@ -32,3 +32,10 @@ export function observeAttempts(
   if (Array.isArray(observers)) observers.push(observer);
   else state[ATTEMPT_OBSERVERS_STATE_KEY] = [observer];
 }
+
+/**
+ * `ctx.state` key where the client may record `{ request, body }`: the body the request was built
+ * from. `retry()` then sends the original request first and rebuilds a copy only for an actual
+ * retry, instead of buffering the body up front. Ignored once `ctx.request` is another request.
+ */
+export const REPLAY_BODY_STATE_KEY = "aoai-edge.replayBody";

@@ -7,7 +7,7 @@ import {
 } from "../errors/api_error.ts";
 import { describeSite, errorFromResponse } from "../errors/from_response.ts";
 import { callDeadline } from "./_deadline.ts";
-import { notifyAttempt } from "./_state.ts";
+import { notifyAttempt, REPLAY_BODY_STATE_KEY } from "./_state.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import type { Middleware } from "./types.ts";
@@ -98,20 +98,23 @@ export function retry(options: RetryOptions = {}): Middleware {
     const original = ctx.request;
     const canReplay = ctx.replayable || original.body === null;
     const userSignal = ctx.signal;
-    // A replayable body is read once into bytes and every attempt gets a fresh Request over
-    // them (cheaper than Request.clone(), whose tee turns the body into a chunked stream).
-    const bytes = max > 0 && canReplay && original.body !== null
+    // When the client recorded the body it built the request from, the first attempt sends the
+    // original and only a retry builds a copy. Otherwise a replayable body is read once into
+    // bytes and every attempt gets a fresh Request over them (cheaper than Request.clone(),
+    // whose tee turns the body into a chunked stream).
+    const source = max > 0 && canReplay && original.body !== null
+      ? replaySource(ctx.state, original)
+      : undefined;
+    const bytes = max > 0 && canReplay && original.body !== null && source === undefined
       ? await original.arrayBuffer()
       : undefined;
     for (let attempt = 1;; attempt++) {
       ctx.attempt = attempt;
       const last = attempt > max || !canReplay;
-      ctx.request = bytes === undefined ? original : new Request(original.url, {
-        method: original.method,
-        headers: original.headers,
-        body: bytes,
-        redirect: original.redirect,
-      });
+      if (bytes !== undefined) ctx.request = rebuild(original, bytes);
+      else if (source !== undefined) {
+        ctx.request = attempt === 1 ? original : rebuild(original, source);
+      } else ctx.request = original;
       let response: Response | undefined;
       let failure: unknown;
       try {
@@ -190,4 +193,35 @@ export function retry(options: RetryOptions = {}): Middleware {
       }
     }
   }, "retry");
+}
+
+/** The recorded body `original` was built from, when it can be sent again. */
+function replaySource(state: Record<string, unknown>, original: Request): BodyInit | undefined {
+  const record = state[REPLAY_BODY_STATE_KEY];
+  if (typeof record !== "object" || record === null) return undefined;
+  const { request, body } = record as { request?: unknown; body?: unknown };
+  if (request !== original) return undefined;
+  if (
+    typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body) ||
+    body instanceof Blob || body instanceof FormData || body instanceof URLSearchParams
+  ) {
+    return body as BodyInit;
+  }
+  return undefined;
+}
+
+/** A fresh request like `original` with `body`. */
+function rebuild(original: Request, body: BodyInit): Request {
+  let headers = original.headers;
+  if (body instanceof FormData) {
+    // FormData gets a new multipart boundary: let the Request set its content type.
+    headers = new Headers(headers);
+    headers.delete("content-type");
+  }
+  return new Request(original.url, {
+    method: original.method,
+    headers,
+    body,
+    redirect: original.redirect,
+  });
 }
