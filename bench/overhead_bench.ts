@@ -7,21 +7,23 @@
  *
  * Two groups per size: float JSON on the wire, and base64 on the wire decoded to `number[]`
  * (our default and the SDK's default). Comparing the groups answers whether asking for base64
- * and decoding pays against asking for float.
+ * and decoding pays against asking for float. `deno bench` runs each contender's iterations
+ * back to back, so on a busy machine prefer `bench/overhead_compare.ts` (interleaved rounds,
+ * medians, client CPU time).
  *
  * Run: `deno bench -A bench/overhead_bench.ts`
  *
  * @module
  */
-import { AzureOpenAI as OpenAIAzure } from "openai";
-import { AzureOpenAI } from "../mod.ts";
 import {
-  BENCH_API_VERSION,
-  BENCH_KEY,
-  deploymentFor,
-  INPUT,
-  unitVector,
-} from "./overhead_fixture.ts";
+  type Call,
+  type Format,
+  oursCall,
+  rawCall,
+  sdkCall,
+  verify,
+  verifySameRequest,
+} from "./overhead_contenders.ts";
 
 const CALLS = 1000;
 const DIMS = [8, 1536];
@@ -33,105 +35,11 @@ const port = await new Promise<number>((resolve) => {
 });
 const endpoint = `http://127.0.0.1:${port}`;
 
-type Format = "float" | "base64";
-type Call = (dims: number) => Promise<number[]>;
-
-/** Raw fetch: the same request ours sends, then JSON (and base64 decode when asked). */
-function rawCall(format: Format): Call {
-  return async (dims) => {
-    const url = `${endpoint}/openai/deployments/${deploymentFor(dims)}/embeddings` +
-      `?api-version=${BENCH_API_VERSION}`;
-    const res = await fetch(url, {
-      method: "POST",
-      headers: {
-        "api-key": BENCH_KEY,
-        "accept": "application/json",
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ input: INPUT, encoding_format: format }),
-    });
-    if (!res.ok) throw new Error(`raw fetch: HTTP ${res.status}`);
-    const json = await res.json() as { data: Array<{ embedding: number[] | string }> };
-    const e = json.data[0].embedding;
-    if (typeof e !== "string") return e;
-    const bin = atob(e);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return Array.from(new Float32Array(bytes.buffer, 0, bytes.length >>> 2));
-  };
-}
-
-const ours = new AzureOpenAI({ endpoint, apiKey: BENCH_KEY, apiVersion: BENCH_API_VERSION });
-function oursCall(format: Format): Call {
-  return async (dims) => {
-    const res = format === "float"
-      ? await ours.embeddings.create({
-        model: deploymentFor(dims),
-        input: INPUT,
-        encoding_format: "float",
-      })
-      : await ours.embeddings.create({ model: deploymentFor(dims), input: INPUT });
-    return res.data[0].embedding;
-  };
-}
-
-const sdk = new OpenAIAzure({ endpoint, apiKey: BENCH_KEY, apiVersion: BENCH_API_VERSION });
-function sdkCall(format: Format): Call {
-  return async (dims) => {
-    const res = format === "float"
-      ? await sdk.embeddings.create({
-        model: deploymentFor(dims),
-        input: INPUT,
-        encoding_format: "float",
-      })
-      : await sdk.embeddings.create({ model: deploymentFor(dims), input: INPUT });
-    return res.data[0].embedding;
-  };
-}
-
-/** Fails the bench early when a contender gets a wrong vector. */
-async function verify(name: string, call: Call, dims: number): Promise<void> {
-  const got = await call(dims);
-  const want = unitVector(dims);
-  if (got.length !== dims) throw new Error(`${name}: ${got.length} values, expected ${dims}`);
-  for (let i = 0; i < dims; i++) {
-    if (Math.abs(got[i] - want[i]) > 1e-8) {
-      throw new Error(`${name}: value ${i} is ${got[i]}, expected ${want[i]}`);
-    }
-  }
-}
-
-/** Checks that raw fetch sends what ours sends: same URL, body and headers. */
-async function verifySameRequest(): Promise<void> {
-  const seen: Request[] = [];
-  const capture = (req: Request, init?: RequestInit): Promise<Response> => {
-    seen.push(req.clone());
-    return fetch(req, init);
-  };
-  const spy = new AzureOpenAI({
-    endpoint,
-    apiKey: BENCH_KEY,
-    apiVersion: BENCH_API_VERSION,
-    fetch: capture,
-  });
-  await spy.embeddings.create({ model: deploymentFor(8), input: INPUT });
-  const req = seen[0];
-  const url = `${endpoint}/openai/deployments/${deploymentFor(8)}/embeddings` +
-    `?api-version=${BENCH_API_VERSION}`;
-  const body = JSON.stringify({ input: INPUT, encoding_format: "base64" });
-  const headers = [...req.headers].map(([k]) => k).sort().join(",");
-  if (req.url !== url) throw new Error(`ours sent ${req.url}, raw sends ${url}`);
-  if (await req.text() !== body) throw new Error("ours sent another body than raw fetch");
-  if (headers !== "accept,api-key,content-type") {
-    throw new Error(`ours sent headers ${headers}; update the raw baseline to match`);
-  }
-}
-
-await verifySameRequest();
+await verifySameRequest(endpoint);
 const CONTENDERS: Array<[string, (f: Format) => Call]> = [
-  ["raw fetch", rawCall],
-  ["ours", oursCall],
-  ["openai SDK", sdkCall],
+  ["raw fetch", (f) => rawCall(endpoint, f)],
+  ["ours", (f) => oursCall(endpoint, f)],
+  ["openai SDK", (f) => sdkCall(endpoint, f)],
 ];
 for (const dims of DIMS) {
   for (const format of ["float", "base64"] as const) {

@@ -6,7 +6,7 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { BENCH_KEY, embeddingsBodies } from "./overhead_fixture.ts";
+import { embeddingsHandler } from "./overhead_handler.ts";
 
 let server: Deno.HttpServer | undefined;
 
@@ -16,24 +16,9 @@ self.onmessage = async (e: MessageEvent<{ dims: number[] } | "stop">) => {
     self.postMessage("stopped");
     return;
   }
-  const bodies = new Map<string, { float: string; base64: string }>();
-  for (const d of e.data.dims) {
-    bodies.set(`/openai/deployments/emb-${d}/embeddings`, embeddingsBodies(d));
-  }
-  server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
-    const text = await req.text();
-    const pair = bodies.get(new URL(req.url).pathname);
-    if (!pair || req.headers.get("api-key") !== BENCH_KEY) {
-      return new Response('{"error":{"code":"404","message":"no such deployment or bad key"}}', {
-        status: 404,
-        headers: { "content-type": "application/json" },
-      });
-    }
-    // Azure's default is float; base64 only when asked for.
-    const body = text.includes('"encoding_format":"base64"') ? pair.base64 : pair.float;
-    return new Response(body, {
-      headers: { "content-type": "application/json", "apim-request-id": "bench" },
-    });
-  });
+  server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    embeddingsHandler(e.data.dims),
+  );
   self.postMessage({ port: (server.addr as Deno.NetAddr).port });
 };
