@@ -1,5 +1,5 @@
 import { cacheKey } from "./_cache_key.ts";
-import { type CacheConfig, readMany, writeMany } from "./_cache_store.ts";
+import { type CacheConfig, readJsonText, readMany, writeMany } from "./_cache_store.ts";
 import type { MiddlewareContext } from "./types.ts";
 
 type Json = Record<string, unknown>;
@@ -48,7 +48,9 @@ export async function chatThroughCache(
 ): Promise<Response> {
   let body: unknown;
   try {
-    body = await ctx.request.clone().json();
+    const text = await readJsonText(ctx);
+    if (text === undefined) return next();
+    body = JSON.parse(text);
   } catch {
     return next();
   }

@@ -1,5 +1,5 @@
 import { cacheKey } from "./_cache_key.ts";
-import { type CacheConfig, readMany, writeMany } from "./_cache_store.ts";
+import { type CacheConfig, readJsonText, readMany, writeMany } from "./_cache_store.ts";
 import { base64ToBytes, bytesToBase64, bytesToFloats, floatsToBytes } from "./_float32.ts";
 import type { MiddlewareContext } from "./types.ts";
 
@@ -52,13 +52,15 @@ export async function embeddingsThroughCache(
   url: URL,
   config: CacheConfig,
 ): Promise<Response> {
-  const original = ctx.request;
   let body: unknown;
   try {
-    body = await original.clone().json();
+    const text = await readJsonText(ctx);
+    if (text === undefined) return next();
+    body = JSON.parse(text);
   } catch {
     return next();
   }
+  const original = ctx.request;
   if (!isRecord(body)) return next();
   const items = itemsOf(body.input);
   const format = body.encoding_format ?? "float";

@@ -119,7 +119,7 @@ export function cache(options: CacheOptions): Middleware {
   };
   const chat = options.chat ?? false;
   return function cache(ctx, next) {
-    if (ctx.stream || ctx.request.body === null || ctx.request.method !== "POST") return next();
+    if (ctx.stream || ctx.request.method !== "POST") return next();
     let url: URL;
     try {
       url = new URL(ctx.request.url);

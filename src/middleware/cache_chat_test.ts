@@ -34,7 +34,11 @@ function chatServer() {
 async function chat(store: CacheStore, body: Record<string, unknown>, chatOn = true, url = CHAT) {
   const server = chatServer();
   const ctx = makeContext({
-    request: new Request(url, { method: "POST", body: JSON.stringify(body) }),
+    request: new Request(url, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+    }),
   });
   const res = await compose([cache({ store, chat: chatOn })], server.respond)(ctx);
   return { res, json: await res.json(), calls: server.bodies.length };
@@ -125,7 +129,11 @@ Deno.test("cache() refetches a whole batch when cached vectors have another size
   const run = (input: string[]) =>
     compose([cache({ store })], server)(makeContext({
       operation: "embeddings.create",
-      request: new Request(url, { method: "POST", body: JSON.stringify({ input }) }),
+      request: new Request(url, {
+        method: "POST",
+        body: JSON.stringify({ input }),
+        headers: { "content-type": "application/json" },
+      }),
     }));
   await run(["a"]);
   // Simulate a stale entry from a deployment that used to return 2 dimensions.

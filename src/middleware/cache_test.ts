@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { cache, type CacheOptions } from "./cache.ts";
 import { compose } from "./compose.ts";
 import { bytesToBase64, floatsToBytes } from "./_float32.ts";
-import { CACHE_STATE_KEY } from "./_state.ts";
+import { CACHE_STATE_KEY, REPLAY_BODY_STATE_KEY } from "./_state.ts";
 import type { MiddlewareContext } from "./types.ts";
 import { MemoryCache } from "../cache/memory_cache.ts";
 import type { CacheStore } from "../cache/types.ts";
@@ -377,4 +377,26 @@ Deno.test("cache() throws a TypeError without a usable store", () => {
   assert.throws(() => cache({} as CacheOptions), /pass \{ store \}/);
   assert.throws(() => cache({ store: {} as CacheStore }), /must implement get/);
   assert.throws(() => cache({ store: new MemoryCache(), ttlSeconds: -1 }), /ttlSeconds/);
+});
+
+Deno.test("cache() reads the recorded body without consuming the request", async () => {
+  const body = JSON.stringify({ input: ["a"] });
+  const request = embeddingsRequest(JSON.parse(body));
+  const state = { [REPLAY_BODY_STATE_KEY]: { request, body } };
+  const up = upstream();
+  await call({ store: new MemoryCache() }, up, request, { state });
+  assert.equal(request.bodyUsed, false);
+  assert.deepEqual(up.inputs[0], ["a"]);
+});
+
+Deno.test("cache() leaves a non-JSON body alone", async () => {
+  let seen = "";
+  const form = new FormData();
+  form.set("input", "a");
+  const request = new Request(BASE, { method: "POST", body: form });
+  await compose([cache({ store: new MemoryCache() })], async (ctx) => {
+    seen = (await ctx.request.formData()).get("input") as string;
+    return new Response("ok");
+  })(makeContext({ operation: "embeddings.create", request }));
+  assert.equal(seen, "a");
 });

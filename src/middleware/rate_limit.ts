@@ -244,7 +244,12 @@ class Limiter {
 
 /** Wraps a streamed body so `release` runs when it ends, fails or is cancelled. */
 function releaseOnEnd(response: Response, release: () => void): Response {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const source = response.body;
+  if (source === null) {
+    release();
+    return response;
+  }
+  const reader = source.getReader();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -321,7 +326,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
       throw err;
     }
     learn(response);
-    if (ctx.stream && response.body) return releaseOnEnd(response, release);
+    if (ctx.stream) return releaseOnEnd(response, release);
     release();
     return response;
   };

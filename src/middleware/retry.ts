@@ -96,16 +96,17 @@ export function retry(options: RetryOptions = {}): Middleware {
   return tagBuiltin(async function retry(ctx, next) {
     const max = Math.max(0, options.maxRetries ?? ctx.options.maxRetries);
     const original = ctx.request;
-    const canReplay = ctx.replayable || original.body === null;
+    // Never read `original.body`: touching the getter turns a ready body into a stream, which
+    // fetch then uploads chunked (about 2x slower per request in Deno).
+    const hasBody = original.method !== "GET" && original.method !== "HEAD";
+    const canReplay = ctx.replayable || !hasBody;
     const userSignal = ctx.signal;
     // When the client recorded the body it built the request from, the first attempt sends the
     // original and only a retry builds a copy. Otherwise a replayable body is read once into
     // bytes and every attempt gets a fresh Request over them (cheaper than Request.clone(),
     // whose tee turns the body into a chunked stream).
-    const source = max > 0 && canReplay && original.body !== null
-      ? replaySource(ctx.state, original)
-      : undefined;
-    const bytes = max > 0 && canReplay && original.body !== null && source === undefined
+    const source = max > 0 && canReplay && hasBody ? replaySource(ctx.state, original) : undefined;
+    const bytes = max > 0 && canReplay && hasBody && source === undefined
       ? await original.arrayBuffer()
       : undefined;
     for (let attempt = 1;; attempt++) {

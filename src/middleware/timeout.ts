@@ -18,6 +18,8 @@ export interface TimeoutOptions {
   now?: () => number;
 }
 
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
 class TimeoutSignal extends Error {
   constructor() {
     super("timeout");
@@ -76,15 +78,16 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
     }
     const outer = ctx.signal;
     const controller = new AbortController();
-    const marker = new TimeoutSignal();
     const onOuterAbort = () => controller.abort(outer?.reason);
     if (outer?.aborted) controller.abort(outer.reason);
     else outer?.addEventListener("abort", onOuterAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(marker), ms);
+    // The marker (an Error, costly to build) is made only when the deadline passes.
+    const timer = setTimeout(() => controller.abort(new TimeoutSignal()), ms);
     ctx.signal = controller.signal;
     // A stream keeps using this signal after we return: keep it linked to the caller's.
     let keepLinked = false;
-    const timedOut = () => controller.signal.aborted && controller.signal.reason === marker;
+    const timedOut = () =>
+      controller.signal.aborted && controller.signal.reason instanceof TimeoutSignal;
     const fail = (cause: unknown): never => {
       if (timedOut()) {
         throw new APITimeoutError(
@@ -101,11 +104,13 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       } catch (err) {
         return fail(err);
       }
-      if (ctx.stream && response.body) {
+      if (ctx.stream) {
         keepLinked = true;
         return response;
       }
-      if (!response.body) return response;
+      // Statuses without a body cannot be rebuilt with one. (Reading `response.body` is avoided:
+      // the getter makes Deno read the body through a JS stream instead of its fast path.)
+      if (NULL_BODY_STATUSES.has(response.status)) return response;
       try {
         const body = await response.arrayBuffer();
         return new Response(body, {
