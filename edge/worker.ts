@@ -114,9 +114,9 @@ function signatureOf(env: WorkerEnv): string {
  * change) and serves every request through it; a misconfigured Worker answers 500 saying
  * which binding to set, and never forwards anything.
  *
- * @example Deploy (wrangler.toml: main = "dist/worker.js")
+ * @example Re-export it from your own Worker module, then bundle that file
  * ```ts ignore
- * export { default } from "@aoai/edge/edge/worker";
+ * export { default } from "./edge/worker.ts";
  * ```
  */
 const worker: {
