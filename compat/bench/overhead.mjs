@@ -8,7 +8,12 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { AzureOpenAI as OpenAIAzure } from "openai";
 import { AzureOpenAI } from "../.build/core.mjs";
-import { BENCH_API_VERSION, BENCH_KEY, INPUT, unitVector } from "../.build/bench_fixture.mjs";
+import {
+  BENCH_API_VERSION,
+  BENCH_KEY,
+  INPUT,
+  unitVector,
+} from "../.build/bench_fixture.mjs";
 
 const CALLS = 1000;
 const ROUNDS = Number(process.argv[2] ?? 7);
@@ -123,7 +128,9 @@ try {
       for (const [name] of calls) {
         const w = median(wall.get(name));
         console.log(
-          `| ${dims} | ${format} | ${name} | ${w.toFixed(1)} | ${(w / raw).toFixed(2)}× | ` +
+          `| ${dims} | ${format} | ${name} | ${w.toFixed(1)} | ${
+            (w / raw).toFixed(2)
+          }× | ` +
             `${median(cpu.get(name)).toFixed(0)} |`,
         );
       }
