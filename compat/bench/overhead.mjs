@@ -8,15 +8,10 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { AzureOpenAI as OpenAIAzure } from "openai";
 import { AzureOpenAI } from "../.build/core.mjs";
-import {
-  BENCH_API_VERSION,
-  BENCH_KEY,
-  INPUT,
-  unitVector,
-} from "../.build/bench_fixture.mjs";
+import { BENCH_API_VERSION, BENCH_KEY, INPUT, unitVector } from "../.build/bench_fixture.mjs";
 
 const CALLS = 1000;
-const ROUNDS = Number(process.argv[2] ?? 7);
+const ROUNDS = Number(process.argv[2] ?? 5);
 const DIMS = [8, 1536];
 
 const server = spawn(process.execPath, [
@@ -54,10 +49,13 @@ function rawCall(format) {
   };
 }
 
-const ours = new AzureOpenAI({
+const ours = new AzureOpenAI({ endpoint, apiKey: BENCH_KEY, apiVersion: BENCH_API_VERSION });
+const oursBare = new AzureOpenAI({
   endpoint,
   apiKey: BENCH_KEY,
   apiVersion: BENCH_API_VERSION,
+  maxRetries: 0,
+  timeoutMs: 0,
 });
 const sdk = new OpenAIAzure({
   endpoint,
@@ -76,6 +74,7 @@ const CONTENDERS = [
   ["raw fetch", rawCall],
   ["ours", clientCall(ours)],
   ["openai SDK", clientCall(sdk)],
+  ["ours, maxRetries: 0 + timeoutMs: 0", clientCall(oursBare)],
 ];
 
 async function verify(name, call, dims) {
@@ -128,9 +127,7 @@ try {
       for (const [name] of calls) {
         const w = median(wall.get(name));
         console.log(
-          `| ${dims} | ${format} | ${name} | ${w.toFixed(1)} | ${
-            (w / raw).toFixed(2)
-          }× | ` +
+          `| ${dims} | ${format} | ${name} | ${w.toFixed(1)} | ${(w / raw).toFixed(2)}× | ` +
             `${median(cpu.get(name)).toFixed(0)} |`,
         );
       }
