@@ -1,8 +1,9 @@
 // Request overhead in Node: 1,000 sequential embeddings calls (8 and 1536 dimensions) against a
 // local node:http server in its own process, by raw fetch + JSON (same URL, headers, body as
-// ours), ours (the bundled core, compat/.build/core.mjs) and the official openai SDK; float JSON
-// and base64 on the wire. Warmup, then rounds interleaved across contenders; reports the median
-// of the rounds (wall ms per 1,000 calls and client-process CPU µs per call).
+// ours), ours (the bundled core, compat/.build/core.mjs; also with retry and timeout off) and the
+// official openai SDK; float JSON and base64 on the wire. Warmup, then rounds interleaved across
+// contenders; reports the median of the rounds (wall ms per 1,000 calls and client-process CPU
+// µs per call).
 // Run from the repo root: `sh compat/build_runtime.sh && node compat/bench/overhead.mjs [rounds]`
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
