@@ -10,7 +10,12 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 /** The deno binary npx runs (resolved once, so the server can be stopped by pid). */
 function denoPath() {
-  return execFileSync("npx", ["--yes", "deno@2.9.6", "eval", "console.log(Deno.execPath())"], {
+  return execFileSync("npx", [
+    "--yes",
+    "deno@2.9.6",
+    "eval",
+    "console.log(Deno.execPath())",
+  ], {
     cwd: root,
     encoding: "utf8",
   }).trim();
@@ -49,7 +54,10 @@ export async function startEdgeApp(env = {}) {
     });
     child.on(
       "exit",
-      (code) => reject(new Error(`edge app exited (${code}) before listening:\n${out}`)),
+      (code) =>
+        reject(
+          new Error(`edge app exited (${code}) before listening:\n${out}`),
+        ),
     );
   });
   const close = async () => {

@@ -2,7 +2,12 @@
 // AzureOpenAI with endpoint = the app's URL, OpenAI with baseURL = the app's URL + /v1.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { AuthenticationError, AzureOpenAI, NotFoundError, OpenAI } from "openai";
+import {
+  AuthenticationError,
+  AzureOpenAI,
+  NotFoundError,
+  OpenAI,
+} from "openai";
 import { startEdgeApp } from "./_edge_app.mjs";
 
 let app;
@@ -18,7 +23,10 @@ after(async () => {
 describe("official openai SDK against the edge app", () => {
   test("the start-up output says the emulator is the upstream", () => {
     assert.match(app.output(), /upstream: the built-in emulator/);
-    assert.ok(!app.output().includes(app.key), "keys from AOAI_EDGE_KEYS are not printed");
+    assert.ok(
+      !app.output().includes(app.key),
+      "keys from AOAI_EDGE_KEYS are not printed",
+    );
   });
 
   test("AzureOpenAI embeddings: the second call is a cache hit with identical vectors", async () => {
@@ -43,7 +51,11 @@ describe("official openai SDK against the edge app", () => {
   });
 
   test("OpenAI (baseURL /v1) embeddings hit the same cache entries", async () => {
-    const client = new OpenAI({ baseURL: `${app.url}/v1`, apiKey: app.key, maxRetries: 0 });
+    const client = new OpenAI({
+      baseURL: `${app.url}/v1`,
+      apiKey: app.key,
+      maxRetries: 0,
+    });
     const { data, response } = await client.embeddings
       .create({ model: "text-embedding-3-small", input: "the sdk asks twice" })
       .withResponse();
@@ -78,7 +90,11 @@ describe("official openai SDK against the edge app", () => {
   });
 
   test("OpenAI (baseURL /v1) streaming chat and a non-streamed completion", async () => {
-    const client = new OpenAI({ baseURL: `${app.url}/v1`, apiKey: app.key, maxRetries: 0 });
+    const client = new OpenAI({
+      baseURL: `${app.url}/v1`,
+      apiKey: app.key,
+      maxRetries: 0,
+    });
     const stream = client.chat.completions.stream({
       model: "gpt-4o",
       messages: [{ role: "user", content: "v1 stream" }],
@@ -102,7 +118,11 @@ describe("official openai SDK against the edge app", () => {
       wrong.embeddings.create({ model: "text-embedding-3-small", input: "x" }),
       AuthenticationError,
     );
-    const client = new OpenAI({ baseURL: `${app.url}/v1`, apiKey: app.key, maxRetries: 0 });
+    const client = new OpenAI({
+      baseURL: `${app.url}/v1`,
+      apiKey: app.key,
+      maxRetries: 0,
+    });
     await assert.rejects(
       client.embeddings.create({ model: "no-such-deployment", input: "x" }),
       NotFoundError,

@@ -45,8 +45,8 @@ describe("playground in headless chromium", { skip }, () => {
   test("typing a message streams the tokens into the page", async () => {
     // Count DOM updates of the output while the reply streams.
     await page.evaluate(() => {
-      window.__updates = 0;
-      new MutationObserver(() => window.__updates++).observe(
+      globalThis.__updates = 0;
+      new MutationObserver(() => globalThis.__updates++).observe(
         document.getElementById("chat-output"),
         { childList: true, characterData: true, subtree: true },
       );
@@ -61,8 +61,11 @@ describe("playground in headless chromium", { skip }, () => {
     const status = await page.textContent("#chat-status");
     const pieces = Number(/done: (\d+) streamed pieces/.exec(status)?.[1]);
     assert.ok(pieces > 3, status);
-    const updates = await page.evaluate(() => window.__updates);
-    assert.ok(updates > 3, `the output changed ${updates} times while streaming`);
+    const updates = await page.evaluate(() => globalThis.__updates);
+    assert.ok(
+      updates > 3,
+      `the output changed ${updates} times while streaming`,
+    );
   });
 
   test("an embeddings run shows a miss, the same run again a hit", async () => {
@@ -72,15 +75,23 @@ describe("playground in headless chromium", { skip }, () => {
       /cache: /.test(document.getElementById("emb-status").textContent)
     );
     const first = await page.textContent("#emb-status");
-    assert.match(first, /^cache: miss · 2 vectors × 1536 · upstream tokens [1-9]/);
-    await page.evaluate(() => (document.getElementById("emb-status").textContent = ""));
+    assert.match(
+      first,
+      /^cache: miss · 2 vectors × 1536 · upstream tokens [1-9]/,
+    );
+    await page.evaluate(
+      () => (document.getElementById("emb-status").textContent = ""),
+    );
     await page.click("#emb-send");
     await page.waitForFunction(() =>
       /cache: /.test(document.getElementById("emb-status").textContent)
     );
     const second = await page.textContent("#emb-status");
     assert.match(second, /^cache: hit · 2 vectors × 1536 · upstream tokens 0/);
-    assert.equal(await page.textContent("#emb-stats"), "this page: 1 hit, 0 partial, 1 miss");
+    assert.equal(
+      await page.textContent("#emb-stats"),
+      "this page: 1 hit, 0 partial, 1 miss",
+    );
   });
 
   test("a wrong key shows the 401 message", async () => {

@@ -65,22 +65,33 @@ async function kvSettles(count) {
 describe("edge worker in workerd (miniflare)", () => {
   test("refuses requests without a client key or with the upstream key", async () => {
     const before = emulator.stats.requests;
-    const none = await post("/v1/embeddings", { model: "text-embedding-3-small", input: "x" }, {});
+    const none = await post("/v1/embeddings", {
+      model: "text-embedding-3-small",
+      input: "x",
+    }, {});
     assert.equal(none.status, 401);
     const body = await none.json();
     assert.equal(body.error.code, "401");
     assert.equal(body.error.type, "invalid_request_error");
-    const wrong = await post("/v1/embeddings", { model: "text-embedding-3-small", input: "x" }, {
+    const wrong = await post("/v1/embeddings", {
+      model: "text-embedding-3-small",
+      input: "x",
+    }, {
       "api-key": "azure-upstream-key",
     });
     assert.equal(wrong.status, 401);
     await wrong.arrayBuffer();
-    assert.equal(emulator.stats.requests, before, "nothing reached the upstream");
+    assert.equal(
+      emulator.stats.requests,
+      before,
+      "nothing reached the upstream",
+    );
   });
 
   test("embeddings: a miss, then a hit from Workers KV with identical vectors", async () => {
     const input = ["workers kv one", "workers kv two"];
-    const path = "/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21";
+    const path =
+      "/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21";
     const first = await post(path, { input });
     assert.equal(first.status, 200);
     assert.equal(first.headers.get("x-aoai-cache"), "miss");
@@ -93,7 +104,11 @@ describe("edge worker in workerd (miniflare)", () => {
     assert.equal(hit.usage.prompt_tokens, 0);
     const keys = await kvKeys();
     assert.ok(keys.every((k) => k.startsWith("aoai-cache:")), keys.join());
-    assert.ok(!keys.some((k) => k.includes(CLIENT_KEY) || k.includes("azure-upstream-key")));
+    assert.ok(
+      !keys.some((k) =>
+        k.includes(CLIENT_KEY) || k.includes("azure-upstream-key")
+      ),
+    );
   });
 
   test("streams chat completions through the Worker as SSE", async () => {
@@ -114,7 +129,9 @@ describe("edge worker in workerd (miniflare)", () => {
       reads++;
       text += decoder.decode(value, { stream: true });
     }
-    const events = text.split("\n\n").filter((e) => e.startsWith("data: ")).map((e) => e.slice(6));
+    const events = text.split("\n\n").filter((e) => e.startsWith("data: ")).map(
+      (e) => e.slice(6),
+    );
     assert.equal(events.at(-1), "[DONE]");
     const content = events.slice(0, -1).map((e) => JSON.parse(e))
       .map((c) => c.choices[0]?.delta?.content ?? "").join("");
@@ -136,9 +153,14 @@ describe("edge worker in workerd (miniflare)", () => {
       messages: [{ role: "user", content: "sdk via worker" }],
     });
     let content = "";
-    for await (const chunk of stream) content += chunk.choices[0]?.delta?.content ?? "";
+    for await (const chunk of stream) {
+      content += chunk.choices[0]?.delta?.content ?? "";
+    }
     assert.equal(content, "You said: sdk via worker");
-    const emb = await client.embeddings.create({ model: "text-embedding-3-small", input: "sdk" });
+    const emb = await client.embeddings.create({
+      model: "text-embedding-3-small",
+      input: "sdk",
+    });
     assert.equal(emb.data[0].embedding.length, 1536);
   });
 
@@ -147,7 +169,10 @@ describe("edge worker in workerd (miniflare)", () => {
       modules: true,
       scriptPath: `${here}../.build/edge_worker.mjs`,
       compatibilityDate: "2026-04-01",
-      bindings: { AZURE_OPENAI_ENDPOINT: upstream.url, AZURE_OPENAI_API_KEY: "azure-upstream-key" },
+      bindings: {
+        AZURE_OPENAI_ENDPOINT: upstream.url,
+        AZURE_OPENAI_API_KEY: "azure-upstream-key",
+      },
     });
     try {
       const res = await bare.dispatchFetch("http://localhost/v1/embeddings", {
