@@ -2,12 +2,7 @@
 // AzureOpenAI with endpoint = the app's URL, OpenAI with baseURL = the app's URL + /v1.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  AuthenticationError,
-  AzureOpenAI,
-  NotFoundError,
-  OpenAI,
-} from "openai";
+import { AuthenticationError, AzureOpenAI, NotFoundError, OpenAI } from "openai";
 import { startEdgeApp } from "./_edge_app.mjs";
 
 let app;

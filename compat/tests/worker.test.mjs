@@ -90,8 +90,7 @@ describe("edge worker in workerd (miniflare)", () => {
 
   test("embeddings: a miss, then a hit from Workers KV with identical vectors", async () => {
     const input = ["workers kv one", "workers kv two"];
-    const path =
-      "/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21";
+    const path = "/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21";
     const first = await post(path, { input });
     assert.equal(first.status, 200);
     assert.equal(first.headers.get("x-aoai-cache"), "miss");
@@ -105,9 +104,7 @@ describe("edge worker in workerd (miniflare)", () => {
     const keys = await kvKeys();
     assert.ok(keys.every((k) => k.startsWith("aoai-cache:")), keys.join());
     assert.ok(
-      !keys.some((k) =>
-        k.includes(CLIENT_KEY) || k.includes("azure-upstream-key")
-      ),
+      !keys.some((k) => k.includes(CLIENT_KEY) || k.includes("azure-upstream-key")),
     );
   });
 
