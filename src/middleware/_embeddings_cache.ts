@@ -1,6 +1,6 @@
 import { cacheKey } from "./_cache_key.ts";
 import { type CacheConfig, readJsonText, readMany, writeMany } from "./_cache_store.ts";
-import { base64ToBytes, bytesToBase64, bytesToFloats, floatsToBytes } from "./_float32.ts";
+import { base64ToBytes, bytesToBase64, float32Json, floatsToBytes } from "./_float32.ts";
 import type { MiddlewareContext } from "./types.ts";
 
 type Item = string | number[];
@@ -102,25 +102,23 @@ export async function embeddingsThroughCache(
   const modelName = cachedModel ? DECODER.decode(cachedModel) : undefined;
 
   const respond = (vectors: Map<string, Uint8Array>, up: Upstream | undefined, status: string) => {
+    // The JSON is written by hand: vectors go straight from Float32 bytes to text, without an
+    // intermediate number[] per vector.
     const data = keys.map((key, index) => {
       const bytes = vectors.get(key) as Uint8Array;
-      return {
-        object: "embedding",
-        index,
-        embedding: format === "base64" ? bytesToBase64(bytes) : bytesToFloats(bytes),
-      };
+      const embedding = format === "base64" ? `"${bytesToBase64(bytes)}"` : float32Json(bytes);
+      return `{"object":"embedding","index":${index},"embedding":${embedding}}`;
     });
     const headers = new Headers(up?.headers);
     for (const name of STALE_HEADERS) headers.delete(name);
     headers.set("content-type", "application/json");
     headers.set("x-aoai-cache", status);
-    const result = {
-      object: "list",
-      data,
-      model: up ? up.model : modelName ?? body.model ?? ctx.deployment ?? "",
-      usage: up ? up.usage : { prompt_tokens: 0, total_tokens: 0 },
-    };
-    return new Response(JSON.stringify(result), { status: up?.status ?? 200, headers });
+    const model = up ? up.model : modelName ?? body.model ?? ctx.deployment ?? "";
+    const usage = up ? up.usage : { prompt_tokens: 0, total_tokens: 0 };
+    const text = `{"object":"list","data":[${data.join(",")}],"model":${
+      JSON.stringify(model ?? null)
+    },"usage":${JSON.stringify(usage ?? null)}}`;
+    return new Response(text, { status: up?.status ?? 200, headers });
   };
 
   if (hits.size === unique.length) {
