@@ -180,3 +180,24 @@ Deno.test("a cancelled streamed miss is not stored", async () => {
   assert.equal(next.headers.get("x-aoai-cache"), "miss");
   await next.body?.cancel();
 });
+
+Deno.test("a streamed deterministic miss is stored through ctx.waitUntil when given", async () => {
+  const t = testApp({ cache: new MemoryCache(), chatCache: true });
+  const pending: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p) };
+  const req = (stream: boolean) =>
+    new Request(`http://edge.test${CHAT}`, {
+      method: "POST",
+      headers: { "api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify({ ...DETERMINISTIC, stream }),
+    });
+  const streamed = await t.app.fetch(req(true), {}, ctx);
+  assert.equal(streamed.headers.get("x-aoai-cache"), "miss");
+  await streamed.text();
+  assert.equal(pending.length, 1, "the write went to waitUntil");
+  await Promise.all(pending);
+  const replay = await t.app.fetch(req(true), {}, ctx);
+  assert.equal(replay.headers.get("x-aoai-cache"), "hit");
+  assert.equal(contentOf(await replay.text()), "You said: cache me please");
+  assert.equal(t.upstream.length, 1);
+});
