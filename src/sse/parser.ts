@@ -7,8 +7,25 @@ const COLON = 0x3a;
 const SPACE = 0x20;
 const BOM = [0xef, 0xbb, 0xbf] as const;
 const EMPTY = new Uint8Array(0);
-/** Pending-line buffers larger than this are dropped after use instead of kept for reuse. */
+/** Byte buffers larger than this are dropped after use instead of kept for reuse. */
 const KEEP_PENDING_BYTES = 64 * 1024;
+/** Chunks shorter than this are checked for a line end before being decoded. */
+const SMALL_CHUNK = 256;
+
+/**
+ * Where the complete UTF-8 characters of `bytes` end (its last byte is >= 0x80): before a
+ * final lead byte whose sequence is still missing bytes, else at the end. Cutting before a
+ * lead byte never changes what the WHATWG decoder produces.
+ */
+function completeUtf8End(bytes: Uint8Array): number {
+  const len = bytes.length;
+  const stop = len > 4 ? len - 4 : 0;
+  let i = len - 1;
+  while (i > stop && (bytes[i] & 0xc0) === 0x80) i--;
+  const lead = bytes[i];
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return len - i < need ? i : len;
+}
 
 /**
  * Default for `maxBufferSize`: 16 MiB. Far above any chat or completions chunk, low
@@ -85,9 +102,14 @@ export class ServerSentEventParser {
   #max: number;
   #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
-  /** Bytes of the current, not yet terminated line (spanning chunks). */
-  #pending: Uint8Array = EMPTY;
-  #pendingLen = 0;
+  /** Decoded start of the current, not yet terminated line. */
+  #text = "";
+  /**
+   * Undecoded bytes that follow `#text`: small chunks without a line end, or the start
+   * of a multi-byte character cut by the end of a chunk.
+   */
+  #bytes: Uint8Array = EMPTY;
+  #bytesLen = 0;
   /** The previous chunk ended with CR: an LF at the start of the next one belongs to it. */
   #skipLF = false;
   /** How many bytes of a leading BOM have been matched (3 = start of stream is behind us). */
@@ -138,39 +160,32 @@ export class ServerSentEventParser {
       this.#skipLF = false;
       if (chunk[pos] === LF && ++pos === len) return;
     }
-    // The last line terminator of the chunk: everything up to it is complete lines,
-    // decoded with one call; the bytes after it wait for the next chunk undecoded (so a
-    // multi-byte character split across chunks is decoded whole).
-    let last = len - 1;
-    while (last >= pos) {
-      const byte = chunk[last];
-      if (byte === LF || byte === CR) break;
-      last--;
-    }
-    if (last < pos) {
-      this.#appendPending(chunk, pos, len);
-      return;
-    }
-    if (this.#pendingLen === 0) {
-      this.#lines(this.#decoder.decode(chunk.subarray(pos, last + 1)));
-    } else {
-      // Join the carried-over bytes and this chunk's complete lines: one decode call.
-      let first = pos;
-      while (chunk[first] !== LF && chunk[first] !== CR) first++;
-      if (this.#pendingLen + (first - pos) > this.#max) {
-        throw new SseBufferOverflowError(this.#max, "line");
+    if (len - pos < SMALL_CHUNK) {
+      // A small chunk without a line end is only buffered: no decode call for it.
+      let i = pos;
+      while (i < len && chunk[i] !== LF && chunk[i] !== CR) i++;
+      if (i === len) {
+        this.#appendBytes(chunk, pos, len);
+        return;
       }
-      this.#appendPending(chunk, pos, last + 1, true);
-      const text = this.#decoder.decode(this.#pending.subarray(0, this.#pendingLen));
-      this.#pendingLen = 0;
-      if (this.#pending.length > KEEP_PENDING_BYTES) this.#pending = EMPTY;
-      this.#lines(text);
     }
-    if (last === len - 1) {
-      if (chunk[last] === CR) this.#skipLF = true;
-    } else {
-      this.#appendPending(chunk, last + 1, len);
+    let input = pos === 0 ? chunk : chunk.subarray(pos);
+    if (this.#bytesLen > 0) {
+      this.#appendBytes(chunk, pos, len);
+      input = this.#bytes.subarray(0, this.#bytesLen);
+      this.#bytesLen = 0;
     }
+    // One decode call per chunk. A multi-byte character cut by the end of the chunk
+    // waits, undecoded, for the rest of its bytes.
+    let end = input.length;
+    if (input[end - 1] >= 0x80) end = completeUtf8End(input);
+    const text = this.#decoder.decode(end === input.length ? input : input.subarray(0, end));
+    if (end < input.length) {
+      const cut = input.slice(end);
+      this.#appendBytes(cut, 0, cut.length);
+    }
+    if (this.#bytes.length > KEEP_PENDING_BYTES && this.#bytesLen === 0) this.#bytes = EMPTY;
+    this.#lines(text);
   }
 
   /**
@@ -179,8 +194,9 @@ export class ServerSentEventParser {
    * the parser can take a new stream.
    */
   reset(): void {
-    this.#pending = EMPTY;
-    this.#pendingLen = 0;
+    this.#text = "";
+    this.#bytes = EMPTY;
+    this.#bytesLen = 0;
     this.#skipLF = false;
     this.#bomMatched = 0;
     this.#data = "";
@@ -198,7 +214,7 @@ export class ServerSentEventParser {
         // Not a BOM after all: the bytes matched so far are content.
         const matched = this.#bomMatched;
         this.#bomMatched = 3;
-        if (matched > 0) this.#appendPending(Uint8Array.from(BOM), 0, matched);
+        if (matched > 0) this.#appendBytes(Uint8Array.from(BOM), 0, matched);
         return pos;
       }
       this.#bomMatched++;
@@ -207,55 +223,58 @@ export class ServerSentEventParser {
     return pos;
   }
 
-  /**
-   * Appends `chunk[start, end)` to the pending bytes. Unless `checked` (the caller
-   * checked the line lengths), the pending bytes are one unterminated line and must fit.
-   */
-  #appendPending(chunk: Uint8Array, start: number, end: number, checked = false): void {
-    const needed = this.#pendingLen + (end - start);
-    if (needed > this.#max && !checked) throw new SseBufferOverflowError(this.#max, "line");
-    if (needed > this.#pending.length) {
-      let size = this.#pending.length * 2;
+  /** Appends `chunk[start, end)` to the undecoded bytes of the unterminated line. */
+  #appendBytes(chunk: Uint8Array, start: number, end: number): void {
+    const needed = this.#bytesLen + (end - start);
+    if (needed + this.#text.length > this.#max) {
+      // Only the unterminated line counts: a chunk may hold many complete lines.
+      let stop = start;
+      while (stop < end && chunk[stop] !== LF && chunk[stop] !== CR) stop++;
+      if (this.#bytesLen + (stop - start) + this.#text.length > this.#max) {
+        throw new SseBufferOverflowError(this.#max, "line");
+      }
+    }
+    if (needed > this.#bytes.length) {
+      let size = this.#bytes.length * 2;
       if (size < 1024) size = 1024;
       if (size < needed) size = needed;
       const grown = new Uint8Array(size);
-      grown.set(this.#pending.subarray(0, this.#pendingLen));
-      this.#pending = grown;
+      grown.set(this.#bytes.subarray(0, this.#bytesLen));
+      this.#bytes = grown;
     }
-    this.#pending.set(chunk.subarray(start, end), this.#pendingLen);
-    this.#pendingLen = needed;
+    this.#bytes.set(chunk.subarray(start, end), this.#bytesLen);
+    this.#bytesLen = needed;
   }
 
-  /** Interprets `text`, a run of complete lines that ends with a line terminator. */
+  /**
+   * Interprets the decoded `text` of a chunk: its first line completes the carried
+   * `#text`; complete lines are interpreted; what follows the last line end is carried.
+   */
   #lines(text: string): void {
     const len = text.length;
-    let pos = 0;
     let cr = text.indexOf("\r");
     let lf = text.indexOf("\n");
-    if (cr === -1) {
-      // LF-only text (the usual case): a blank line right after a line is checked
-      // directly instead of with another search.
-      while (lf !== -1) {
-        this.#line(text, pos, lf);
-        pos = lf + 1;
-        if (text.charCodeAt(pos) === LF) {
-          this.#dispatch();
-          pos++;
-        }
-        lf = text.indexOf("\n", pos);
-      }
+    if (cr === -1) cr = len;
+    if (lf === -1) lf = len;
+    let end = lf < cr ? lf : cr;
+    if (end === len) {
+      this.#carry(text, 0);
       return;
     }
-    if (lf === -1) lf = len;
-    while (pos < len) {
-      if (lf < cr) {
-        this.#line(text, pos, lf);
-        pos = lf + 1;
-        lf = text.indexOf("\n", pos);
-        if (lf === -1) lf = len;
-      } else {
-        this.#line(text, pos, cr);
-        pos = cr + 1;
+    if (this.#text !== "") {
+      const line = this.#text + text.slice(0, end);
+      this.#text = "";
+      this.#line(line, 0, line.length);
+    } else {
+      this.#line(text, 0, end);
+    }
+    let pos = end + 1;
+    for (;;) {
+      if (end === cr) {
+        if (pos === len) {
+          if (this.#bytesLen === 0) this.#skipLF = true;
+          return;
+        }
         if (lf === pos) {
           pos++;
           lf = text.indexOf("\n", pos);
@@ -263,8 +282,47 @@ export class ServerSentEventParser {
         }
         cr = text.indexOf("\r", pos);
         if (cr === -1) cr = len;
+      } else if (cr === len) {
+        // LF-only text (the usual case): a blank line right after a line is checked
+        // directly instead of with another search.
+        if (text.charCodeAt(pos) === LF) {
+          this.#dispatch();
+          pos++;
+        }
+        lf = text.indexOf("\n", pos);
+        while (lf !== -1) {
+          this.#line(text, pos, lf);
+          pos = lf + 1;
+          if (text.charCodeAt(pos) === LF) {
+            this.#dispatch();
+            pos++;
+          }
+          lf = text.indexOf("\n", pos);
+        }
+        this.#carry(text, pos);
+        return;
+      } else {
+        lf = text.indexOf("\n", pos);
+        if (lf === -1) lf = len;
       }
+      end = lf < cr ? lf : cr;
+      if (end === len) {
+        this.#carry(text, pos);
+        return;
+      }
+      this.#line(text, pos, end);
+      pos = end + 1;
     }
+  }
+
+  /** Carries `text[pos..]`, the start of an unterminated line, over to the next chunk. */
+  #carry(text: string, pos: number): void {
+    if (pos === text.length) return;
+    const rest = pos === 0 ? text : text.slice(pos);
+    if (this.#text.length + rest.length + this.#bytesLen > this.#max) {
+      throw new SseBufferOverflowError(this.#max, "line");
+    }
+    this.#text = this.#text === "" ? rest : this.#text + rest;
   }
 
   /** Interprets one complete line `text[start, end)` (terminator excluded). */

@@ -369,3 +369,35 @@ Deno.test("ServerSentEventParser matches the reference parser on random streams 
     assert.deepEqual(parseChunks(chunks), expected, `round ${round}`);
   }
 });
+
+Deno.test("ServerSentEventParser matches the reference on large chunks cut inside characters", () => {
+  // Over 256 bytes per chunk takes the decode-first path; cut points fall inside 2-, 3- and
+  // 4-byte characters, invalid bytes and CRLF pairs.
+  const unit = concat(
+    utf8("data: é日本😀 mixed text é\r\nid: 日\r\n\r\n: comment 😀\rdata: x"),
+    new Uint8Array([0xf0, 0x9f, 0x98]), // truncated 4-byte sequence
+    utf8("\ndata: "),
+    new Uint8Array([0xe6, 0x97, 0xa5, 0xff, 0xc3]),
+    utf8("\n\nevent: ü\ndata: 😀😀😀\n\n"),
+  );
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < 12; i++) parts.push(unit);
+  const bytes = concat(...parts);
+  assert.ok(bytes.length > 1000);
+  const expected = referenceParse(bytes);
+  assert.equal(expected.length, 36);
+  for (let i = 0; i <= bytes.length; i++) {
+    const chunks = [bytes.subarray(0, i), bytes.subarray(i)];
+    assert.deepEqual(parseChunks(chunks), expected, `split at ${i}`);
+  }
+  const random = prng(42);
+  for (let round = 0; round < 200; round++) {
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length;) {
+      const size = random() < 0.5 ? 1 + Math.floor(random() * 8) : 256 + Math.floor(random() * 600);
+      chunks.push(bytes.subarray(i, i + size));
+      i += size;
+    }
+    assert.deepEqual(parseChunks(chunks), expected, `round ${round}`);
+  }
+});
