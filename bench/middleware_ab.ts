@@ -1,0 +1,69 @@
+/**
+ * Interleaved A/B of one small chat-completions POST against a local server (a Worker thread):
+ * raw `fetch`, `client.request()` without middleware (retry and timeout replaced by pass-through
+ * layers, auth kept), with only the default `retry()`, with only the default `timeout()`, and
+ * with the default stack. Rounds alternate the order and each prints the median µs per call and
+ * the median of the per-round ratios to "no middleware", which holds up on a busy machine where
+ * `deno bench`'s back-to-back runs drift.
+ *
+ * Run: `deno run -A bench/middleware_ab.ts [rounds=60] [callsPerRound=100]`
+ *
+ * @module
+ */
+import { AzureOpenAI } from "../src/client.ts";
+import { apiKeyAuth } from "../src/auth/auth_middleware.ts";
+import { retry } from "../src/middleware/retry.ts";
+import { timeout } from "../src/middleware/timeout.ts";
+import { tagBuiltin } from "../src/middleware/_kind.ts";
+import type { Middleware } from "../src/middleware/types.ts";
+
+const ROUNDS = Number(Deno.args[0] ?? 60);
+const PER = Number(Deno.args[1] ?? 100);
+const KEY = "bench-key-0123456789";
+const worker = new Worker(new URL("./middleware_server.ts", import.meta.url), { type: "module" });
+const port = await new Promise<number>((resolve) => {
+  worker.onmessage = (e: MessageEvent<{ port: number }>) => resolve(e.data.port);
+  worker.postMessage(null);
+});
+const endpoint = `http://127.0.0.1:${port}`;
+const pass = (kind: "retry" | "timeout") =>
+  tagBuiltin(((_ctx, next) => next()) as Middleware, kind);
+const client = (middleware: Middleware[]) => new AzureOpenAI({ endpoint, apiKey: KEY, middleware });
+const json = { messages: [{ role: "user", content: "hi" }], max_tokens: 5 };
+const init = { path: "chat/completions", deployment: "gpt-4o", json };
+const url = `${endpoint}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21`;
+const headers = { "api-key": KEY, accept: "application/json", "content-type": "application/json" };
+
+const variants: Record<string, () => Promise<string>> = {};
+{
+  const none = client([pass("retry"), pass("timeout"), apiKeyAuth(KEY)]);
+  const retryOnly = client([retry(), pass("timeout")]);
+  const timeoutOnly = client([pass("retry"), timeout()]);
+  const defaults = client([]);
+  variants["raw fetch"] = async () =>
+    await (await fetch(url, { method: "POST", headers, body: JSON.stringify(json) })).text();
+  variants["no middleware"] = async () => await (await none.request(init)).text();
+  variants["retry() only"] = async () => await (await retryOnly.request(init)).text();
+  variants["timeout() only"] = async () => await (await timeoutOnly.request(init)).text();
+  variants["default stack"] = async () => await (await defaults.request(init)).text();
+}
+
+const times: Record<string, number[]> = {};
+for (let round = 0; round < ROUNDS; round++) {
+  const names = Object.keys(variants);
+  if (round % 2 === 1) names.reverse();
+  for (const name of names) {
+    const run = variants[name];
+    const started = performance.now();
+    for (let i = 0; i < PER; i++) await run();
+    (times[name] ??= []).push(((performance.now() - started) / PER) * 1000);
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const base = times["no middleware"];
+console.log(`${ROUNDS} rounds × ${PER} calls, median per call, ratio to "no middleware"`);
+for (const [name, xs] of Object.entries(times)) {
+  const ratio = median(xs.map((x, i) => x / base[i]));
+  console.log(`${name.padEnd(16)} ${median(xs).toFixed(1).padStart(8)} µs   ${ratio.toFixed(3)}×`);
+}
+worker.terminate();
