@@ -1,7 +1,8 @@
 // Test helpers for the SSE parser: a deliberately naive, line-by-line transcription of
 // the WHATWG "event stream interpretation" algorithm, used as the oracle that the fast
 // parser is compared with, plus chunking utilities. Not exported from mod.ts.
-import { ServerSentEventParser, type ServerSentEventParserOptions } from "./parser.ts";
+import { ServerSentEventParser } from "./parser.ts";
+import type { ServerSentEventParserOptions } from "./parser_options.ts";
 import type { ServerSentEvent } from "./server_sent_event.ts";
 
 const encoder = new TextEncoder();

@@ -15,10 +15,10 @@
  * @module
  */
 export { SseBufferOverflowError } from "./buffer_overflow_error.ts";
+export { ServerSentEventParser } from "./parser.ts";
 export {
   DEFAULT_SSE_MAX_BUFFER_SIZE,
-  ServerSentEventParser,
   type ServerSentEventParserOptions,
-} from "./parser.ts";
+} from "./parser_options.ts";
 export { ServerSentEventParserStream } from "./parser_stream.ts";
 export type { ServerSentEvent } from "./server_sent_event.ts";

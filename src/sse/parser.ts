@@ -1,4 +1,9 @@
+import { completeUtf8End } from "./_utf8.ts";
 import { SseBufferOverflowError } from "./buffer_overflow_error.ts";
+import {
+  DEFAULT_SSE_MAX_BUFFER_SIZE,
+  type ServerSentEventParserOptions,
+} from "./parser_options.ts";
 import type { ServerSentEvent } from "./server_sent_event.ts";
 
 const LF = 0x0a;
@@ -11,62 +16,6 @@ const EMPTY = new Uint8Array(0);
 const KEEP_PENDING_BYTES = 64 * 1024;
 /** Chunks shorter than this are checked for a line end before being decoded. */
 const SMALL_CHUNK = 256;
-
-/**
- * Where the complete UTF-8 characters of `bytes` end (its last byte is >= 0x80): before a
- * final lead byte whose sequence is still missing bytes, else at the end. Cutting before a
- * lead byte never changes what the WHATWG decoder produces.
- */
-function completeUtf8End(bytes: Uint8Array): number {
-  const len = bytes.length;
-  const stop = len > 4 ? len - 4 : 0;
-  let i = len - 1;
-  while (i > stop && (bytes[i] & 0xc0) === 0x80) i--;
-  const lead = bytes[i];
-  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-  return len - i < need ? i : len;
-}
-
-/**
- * Default for `maxBufferSize`: 16 MiB. Far above any chat or completions chunk, low
- * enough that a stream which never sends a line break fails long before an edge
- * runtime (128 MiB isolates) runs out of memory.
- *
- * @example Using the default explicitly
- * ```ts
- * import { DEFAULT_SSE_MAX_BUFFER_SIZE, ServerSentEventParser } from "./mod.ts";
- *
- * const parser = new ServerSentEventParser(() => {}, {
- *   maxBufferSize: DEFAULT_SSE_MAX_BUFFER_SIZE,
- * });
- * parser.feed(new TextEncoder().encode("data: hi\n\n"));
- * ```
- */
-export const DEFAULT_SSE_MAX_BUFFER_SIZE: number = 16 * 1024 * 1024;
-
-/**
- * Options of {@linkcode ServerSentEventParser} and `ServerSentEventParserStream`.
- *
- * @example Limiting lines and events to 1 MiB
- * ```ts
- * import type { ServerSentEventParserOptions } from "./mod.ts";
- *
- * const options: ServerSentEventParserOptions = { maxBufferSize: 1024 * 1024 };
- * console.log(options.maxBufferSize);
- * ```
- */
-export interface ServerSentEventParserOptions {
-  /**
-   * Largest single line, and largest total `data` of one event, in bytes. Exceeding it
-   * throws {@linkcode SseBufferOverflowError}. Default {@linkcode DEFAULT_SSE_MAX_BUFFER_SIZE}.
-   */
-  maxBufferSize?: number;
-  /**
-   * Called as soon as a valid `retry:` field is parsed, even when its block dispatches
-   * no event (the event that does get dispatched from that block also carries `retry`).
-   */
-  onRetry?: (retryMs: number) => void;
-}
 
 /**
  * The pure, byte-level `text/event-stream` parser behind `ServerSentEventParserStream`.

@@ -1,4 +1,5 @@
-import { ServerSentEventParser, type ServerSentEventParserOptions } from "./parser.ts";
+import { ServerSentEventParser } from "./parser.ts";
+import type { ServerSentEventParserOptions } from "./parser_options.ts";
 import type { ServerSentEvent } from "./server_sent_event.ts";
 
 /**

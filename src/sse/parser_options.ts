@@ -1,0 +1,42 @@
+import type { SseBufferOverflowError } from "./buffer_overflow_error.ts";
+
+/**
+ * Default for `maxBufferSize`: 16 MiB. Far above any chat or completions chunk, low
+ * enough that a stream which never sends a line break fails long before an edge
+ * runtime (128 MiB isolates) runs out of memory.
+ *
+ * @example Using the default explicitly
+ * ```ts
+ * import { DEFAULT_SSE_MAX_BUFFER_SIZE, ServerSentEventParser } from "./mod.ts";
+ *
+ * const parser = new ServerSentEventParser(() => {}, {
+ *   maxBufferSize: DEFAULT_SSE_MAX_BUFFER_SIZE,
+ * });
+ * parser.feed(new TextEncoder().encode("data: hi\n\n"));
+ * ```
+ */
+export const DEFAULT_SSE_MAX_BUFFER_SIZE: number = 16 * 1024 * 1024;
+
+/**
+ * Options of `ServerSentEventParser` and `ServerSentEventParserStream`.
+ *
+ * @example Limiting lines and events to 1 MiB
+ * ```ts
+ * import type { ServerSentEventParserOptions } from "./mod.ts";
+ *
+ * const options: ServerSentEventParserOptions = { maxBufferSize: 1024 * 1024 };
+ * console.log(options.maxBufferSize);
+ * ```
+ */
+export interface ServerSentEventParserOptions {
+  /**
+   * Largest single line, and largest total `data` of one event, in bytes. Exceeding it
+   * throws {@linkcode SseBufferOverflowError}. Default {@linkcode DEFAULT_SSE_MAX_BUFFER_SIZE}.
+   */
+  maxBufferSize?: number;
+  /**
+   * Called as soon as a valid `retry:` field is parsed, even when its block dispatches
+   * no event (the event that does get dispatched from that block also carries `retry`).
+   */
+  onRetry?: (retryMs: number) => void;
+}
