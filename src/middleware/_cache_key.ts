@@ -64,7 +64,7 @@ function write(value: unknown, seen: Set<object>): string | undefined {
 /**
  * Hex SHA-256 (Web Crypto) of UTF-8 bytes.
  *
- * @example
+ * @example Hash a string
  * ```ts
  * import { sha256Hex } from "@aoai/edge";
  * console.log((await sha256Hex("abc")).slice(0, 8)); // "ba7816bf"
