@@ -1,5 +1,3 @@
-import type { SseBufferOverflowError } from "./buffer_overflow_error.ts";
-
 /**
  * Default for `maxBufferSize`: 16 MiB. Far above any chat or completions chunk, low
  * enough that a stream which never sends a line break fails long before an edge
@@ -31,7 +29,7 @@ export const DEFAULT_SSE_MAX_BUFFER_SIZE: number = 16 * 1024 * 1024;
 export interface ServerSentEventParserOptions {
   /**
    * Largest single line, and largest total `data` of one event, in bytes. Exceeding it
-   * throws {@linkcode SseBufferOverflowError}. Default {@linkcode DEFAULT_SSE_MAX_BUFFER_SIZE}.
+   * throws `SseBufferOverflowError`. Default {@linkcode DEFAULT_SSE_MAX_BUFFER_SIZE}.
    */
   maxBufferSize?: number;
   /**

@@ -1,6 +1,7 @@
 import type { ChatCompletion, ChatCompletionChunk } from "../types/mod.ts";
 import { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
-import { Stream, type StreamOptions } from "./stream.ts";
+import { Stream } from "./stream.ts";
+import type { StreamOptions } from "./stream_options.ts";
 
 /**
  * A streamed chat completion (`client.chat.completions.create({ stream: true })`):

@@ -1,6 +1,7 @@
 import type { Completion, CompletionChunk } from "../types/mod.ts";
 import { CompletionAccumulator } from "./completion_accumulator.ts";
-import { Stream, type StreamOptions } from "./stream.ts";
+import { Stream } from "./stream.ts";
+import type { StreamOptions } from "./stream_options.ts";
 
 /**
  * A streamed text completion (`client.completions.create({ stream: true })`): an

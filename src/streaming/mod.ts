@@ -17,4 +17,5 @@ export { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
 export { ChatCompletionStream } from "./chat_completion_stream.ts";
 export { CompletionAccumulator } from "./completion_accumulator.ts";
 export { CompletionStream } from "./completion_stream.ts";
-export { Stream, type StreamOptions } from "./stream.ts";
+export { Stream } from "./stream.ts";
+export type { StreamOptions } from "./stream_options.ts";

@@ -1,49 +1,19 @@
-import {
-  APIConnectionError,
-  APITimeoutError,
-  APIUserAbortError,
-  AzureOpenAIError,
-} from "../errors/api_error.ts";
-import { describeSite, errorFromBody, requestIdOf } from "../errors/from_response.ts";
+import type { AzureOpenAIError } from "../errors/api_error.ts";
 import { ServerSentEventParser } from "../sse/parser.ts";
 import type { ServerSentEvent } from "../sse/server_sent_event.ts";
-
-/**
- * Options of {@linkcode Stream} and of the typed streams built on it
- * (`ChatCompletionStream`, `CompletionStream`).
- *
- * @example A stream that gives up after 30 s without data
- * ```ts
- * import type { StreamOptions } from "./mod.ts";
- *
- * const options: StreamOptions = { idleTimeoutMs: 30_000, signal: AbortSignal.timeout(120_000) };
- * console.log(options.idleTimeoutMs);
- * ```
- */
-export interface StreamOptions<T = unknown> {
-  /**
-   * The controller whose signal the request was sent with. The stream watches it
-   * (an abort ends iteration with `APIUserAbortError`) and aborts it on idle timeout.
-   * Default: a new controller, exposed as `stream.controller`.
-   */
-  controller?: AbortController;
-  /** An outside signal: aborting it aborts `controller` and cancels the body. */
-  signal?: AbortSignal;
-  /**
-   * Longest wait, in ms, for the next piece of the body. When it passes, the body is
-   * cancelled and iteration throws `APITimeoutError`. Default (or `0`): no limit.
-   */
-  idleTimeoutMs?: number;
-  /** Largest SSE line or event, in bytes (see `ServerSentEventParser`). Default 16 MiB. */
-  maxBufferSize?: number;
-  /** Operation name used in error messages, e.g. `"chat.completions.create"`. */
-  operation?: string;
-  /**
-   * Called with every parsed chunk, in order, as soon as it is parsed (before it is
-   * yielded; also for chunks that `finalChatCompletion()` or `done()` consume unseen).
-   */
-  onChunk?: (chunk: T) => void;
-}
+import {
+  abortError,
+  brokenError,
+  cancelledError,
+  endedEarlyError,
+  idleError,
+  lockedBodyError,
+  notJsonError,
+  payloadError,
+  type StreamSite,
+  unparsableError,
+} from "./_stream_errors.ts";
+import type { StreamOptions } from "./stream_options.ts";
 
 const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({
   done: true,
@@ -99,7 +69,7 @@ export class Stream<T> implements AsyncIterable<T> {
   #error: AzureOpenAIError | undefined = undefined;
   #chunks = 0;
   #idleMs: number | undefined;
-  #operation: string;
+  #site: StreamSite;
   #onChunk: ((chunk: T) => void) | undefined;
   #unlink: (() => void) | undefined;
 
@@ -117,7 +87,7 @@ export class Stream<T> implements AsyncIterable<T> {
         Number.isFinite(options.idleTimeoutMs)
       ? options.idleTimeoutMs
       : undefined;
-    this.#operation = options.operation ?? "stream";
+    this.#site = { operation: options.operation ?? "stream", response };
     this.#onChunk = options.onChunk;
     this.#parser = new ServerSentEventParser((event) => this.#onEvent(event), {
       maxBufferSize: options.maxBufferSize,
@@ -213,10 +183,7 @@ export class Stream<T> implements AsyncIterable<T> {
         return;
       }
       if (this.#ended) {
-        throw new APIUserAbortError(
-          `${this.#site()} stream was cancelled before it finished; the result is incomplete`,
-          { requestId: requestIdOf(this.response.headers) },
-        );
+        throw cancelledError(this.#site);
       }
       await this.#pull();
     }
@@ -273,7 +240,7 @@ export class Stream<T> implements AsyncIterable<T> {
     if (this.#ended) return;
     const reader = this.#reader ??= this.#open();
     if (reader === undefined) {
-      this.#fail(this.#endedEarly());
+      this.#fail(endedEarlyError(this.#site, this.#chunks));
       return;
     }
     let result: ReadableStreamReadResult<Uint8Array>;
@@ -287,14 +254,9 @@ export class Stream<T> implements AsyncIterable<T> {
     } catch (cause) {
       if (this.#error === undefined) {
         this.#fail(
-          this.controller.signal.aborted ? this.#abortError(this.controller.signal.reason) : (
-            new APIConnectionError(
-              `${this.#site()} stream broke after ${this.#chunks} chunks: ${
-                cause instanceof Error ? cause.message : String(cause)
-              }; retry the request`,
-              { cause, requestId: requestIdOf(this.response.headers) },
-            )
-          ),
+          this.controller.signal.aborted
+            ? abortError(this.#site, this.controller.signal.reason)
+            : brokenError(this.#site, this.#chunks, cause),
         );
       }
       return;
@@ -305,18 +267,15 @@ export class Stream<T> implements AsyncIterable<T> {
     if (result.done) {
       this.#ended = true;
       this.#unhook();
-      if (!this.#sawDone && this.#error === undefined) this.#fail(this.#endedEarly());
+      if (!this.#sawDone && this.#error === undefined) {
+        this.#fail(endedEarlyError(this.#site, this.#chunks));
+      }
       return;
     }
     try {
       this.#parser.feed(result.value);
     } catch (cause) {
-      this.#fail(
-        new AzureOpenAIError(`${this.#site()} stream could not be parsed: ${String(cause)}`, {
-          cause,
-          requestId: requestIdOf(this.response.headers),
-        }),
-      );
+      this.#fail(unparsableError(this.#site, cause));
     }
     if (this.#sawDone || this.#error !== undefined) this.#release();
   }
@@ -325,9 +284,7 @@ export class Stream<T> implements AsyncIterable<T> {
     const body = this.response.body;
     if (body === null) return undefined;
     if (body.locked) {
-      throw new TypeError(
-        `${this.#site()}: the response body is already being read; create one stream per response`,
-      );
+      throw lockedBodyError(this.#site);
     }
     return body.getReader();
   }
@@ -336,7 +293,7 @@ export class Stream<T> implements AsyncIterable<T> {
     if (this.#sawDone || this.#error !== undefined) return;
     const data = event.data;
     if (event.event !== "message") {
-      if (event.event === "error") this.#fail(this.#payloadError(data, true));
+      if (event.event === "error") this.#fail(payloadError(this.#site, data, true));
       return;
     }
     if (data === "[DONE]") {
@@ -348,17 +305,11 @@ export class Stream<T> implements AsyncIterable<T> {
     try {
       chunk = JSON.parse(data);
     } catch (cause) {
-      this.#fail(
-        new AzureOpenAIError(
-          `${this.#site()} sent a stream event that is not JSON (${data.slice(0, 120)}); ` +
-            "check that the endpoint is an Azure OpenAI deployment",
-          { cause, requestId: requestIdOf(this.response.headers) },
-        ),
-      );
+      this.#fail(notJsonError(this.#site, data, cause));
       return;
     }
     if (isRecord(chunk) && chunk.error !== undefined && chunk.error !== null) {
-      this.#fail(this.#payloadError(chunk, false));
+      this.#fail(payloadError(this.#site, chunk, false));
       return;
     }
     this.#chunks++;
@@ -367,66 +318,16 @@ export class Stream<T> implements AsyncIterable<T> {
     if (this.#raw !== undefined) this.#raw.push(data);
   }
 
-  #payloadError(payload: unknown, isEvent: boolean): AzureOpenAIError {
-    let body = payload;
-    if (typeof payload === "string") {
-      try {
-        body = JSON.parse(payload);
-      } catch {
-        body = payload;
-      }
-    }
-    const error = isRecord(body) && isRecord(body.error) ? body.error : isRecord(body) ? body : {};
-    const code = typeof error.code === "string" ? error.code : undefined;
-    let status: number | undefined;
-    if (typeof error.status === "number") status = error.status;
-    else if (code !== undefined && /^[45]\d\d$/.test(code)) status = Number(code);
-    else if (error.type === "server_error") status = 500;
-    return errorFromBody(
-      status,
-      body,
-      {
-        operation: `${this.#operation} (${isEvent ? "stream error event" : "error in stream"})`,
-        url: this.response.url || undefined,
-      },
-      this.response.headers,
-    );
-  }
-
-  #site(): string {
-    return describeSite({ operation: this.#operation, url: this.response.url || undefined });
-  }
-
-  #endedEarly(): APIConnectionError {
-    return new APIConnectionError(
-      `${this.#site()} stream ended before [DONE] after ${this.#chunks} chunks; the ` +
-        "connection was closed early, retry the request",
-      { requestId: requestIdOf(this.response.headers) },
-    );
-  }
-
-  #abortError(reason: unknown): AzureOpenAIError {
-    if (reason instanceof APITimeoutError) return reason;
-    return new APIUserAbortError(`${this.#site()} stream was aborted by the caller`, {
-      cause: reason,
-      requestId: requestIdOf(this.response.headers),
-    });
-  }
-
   #onIdle(ms: number): void {
     if (this.#ended) return;
-    const error = new APITimeoutError(
-      `${this.#site()} stream received nothing for ${ms} ms (idleTimeoutMs) after ` +
-        `${this.#chunks} chunks; the connection was closed, retry or raise the idle timeout`,
-      { requestId: requestIdOf(this.response.headers) },
-    );
+    const error = idleError(this.#site, ms, this.#chunks);
     this.#fail(error);
     this.controller.abort(error);
   }
 
   #onAbort(reason: unknown): void {
     if (this.#ended) return;
-    this.#fail(this.#abortError(reason));
+    this.#fail(abortError(this.#site, reason));
   }
 
   /** Records the first error, stops reading and cancels the body. */

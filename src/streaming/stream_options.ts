@@ -1,0 +1,36 @@
+/**
+ * Options of `Stream` and of the typed streams built on it
+ * (`ChatCompletionStream`, `CompletionStream`).
+ *
+ * @example A stream that gives up after 30 s without data
+ * ```ts
+ * import type { StreamOptions } from "./mod.ts";
+ *
+ * const options: StreamOptions = { idleTimeoutMs: 30_000, signal: AbortSignal.timeout(120_000) };
+ * console.log(options.idleTimeoutMs);
+ * ```
+ */
+export interface StreamOptions<T = unknown> {
+  /**
+   * The controller whose signal the request was sent with. The stream watches it
+   * (an abort ends iteration with `APIUserAbortError`) and aborts it on idle timeout.
+   * Default: a new controller, exposed as `stream.controller`.
+   */
+  controller?: AbortController;
+  /** An outside signal: aborting it aborts `controller` and cancels the body. */
+  signal?: AbortSignal;
+  /**
+   * Longest wait, in ms, for the next piece of the body. When it passes, the body is
+   * cancelled and iteration throws `APITimeoutError`. Default (or `0`): no limit.
+   */
+  idleTimeoutMs?: number;
+  /** Largest SSE line or event, in bytes (see `ServerSentEventParser`). Default 16 MiB. */
+  maxBufferSize?: number;
+  /** Operation name used in error messages, e.g. `"chat.completions.create"`. */
+  operation?: string;
+  /**
+   * Called with every parsed chunk, in order, as soon as it is parsed (before it is
+   * yielded; also for chunks that `finalChatCompletion()` or `done()` consume unseen).
+   */
+  onChunk?: (chunk: T) => void;
+}
