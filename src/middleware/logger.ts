@@ -58,7 +58,8 @@ export interface LoggerOptions {
   logHeaders?: boolean;
   /**
    * Log JSON and text bodies, credential fields masked and cut to `maxBodyChars` (default
-   * false). Streaming responses and non-text bodies are never read.
+   * false). Streaming responses and non-text bodies are never read. Reading a request body
+   * means copying it (the request is then uploaded as a stream): use it for debugging.
    */
   logBodies?: boolean;
   /** Longest body text logged (default 2 000 characters). */
