@@ -31,21 +31,7 @@ export {
 } from "./src/options.ts";
 export * from "./src/errors/mod.ts";
 export * from "./src/auth/mod.ts";
-export { compose, MiddlewareError } from "./src/middleware/compose.ts";
-export type {
-  CallSettings,
-  Middleware,
-  MiddlewareContext,
-  Terminal,
-} from "./src/middleware/types.ts";
-export {
-  retry,
-  RETRY_STATE_KEY,
-  RETRY_STATUSES,
-  type RetryInfo,
-  type RetryOptions,
-} from "./src/middleware/retry.ts";
-export { timeout, type TimeoutOptions } from "./src/middleware/timeout.ts";
+export * from "./src/middleware/mod.ts";
 export type { FetchLike } from "./src/transport/send.ts";
 export { type UploadInput, UploadTooLargeError } from "./src/multipart/mod.ts";
 export { Chat, ChatCompletions } from "./src/resources/chat.ts";

@@ -5,6 +5,7 @@ import { redactSecrets } from "../errors/redact.ts";
 import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
 import { retry } from "../middleware/retry.ts";
+import { REPLAY_BODY_STATE_KEY } from "../middleware/_state.ts";
 import { timeout } from "../middleware/timeout.ts";
 import type { Middleware, MiddlewareContext } from "../middleware/types.ts";
 import {
@@ -231,8 +232,9 @@ export class ClientCore {
     if (userSignal?.aborted) controller.abort(userSignal.reason);
     const onAbort = () => controller.abort(userSignal?.reason);
     userSignal?.addEventListener("abort", onAbort, { once: true });
+    const request = new Request(url, { method: spec.method, headers, body });
     const ctx: MiddlewareContext = {
-      request: new Request(url, { method: spec.method, headers, body }),
+      request,
       operation: spec.operation,
       deployment: spec.deployment,
       apiVersion,
@@ -249,7 +251,7 @@ export class ClientCore {
           ? checkCount(opts.maxRetries, "maxRetries", where)
           : this.maxRetries,
       },
-      state: {},
+      state: body === undefined ? {} : { [REPLAY_BODY_STATE_KEY]: { request, body } },
     };
     const stack = this.#stack(opts.middleware);
     let response: Response;

@@ -1,6 +1,7 @@
 import { tagBuiltin } from "../middleware/_kind.ts";
 import type { Middleware } from "../middleware/types.ts";
 import { TokenCache, type TokenProvider } from "./token_cache.ts";
+import { rebuildRequest, replaySource } from "../middleware/_replay.ts";
 
 /**
  * Auth middleware that sends the `api-key` header. The client installs it for `apiKey`;
@@ -49,17 +50,24 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
   }
   const cache = token instanceof TokenCache ? token : new TokenCache(token);
   return tagBuiltin(async function tokenAuth(ctx, next) {
-    const spare = ctx.replayable && ctx.request.body !== null ? ctx.request.clone() : undefined;
     const first = await cache.get();
-    ctx.request.headers.delete("api-key");
-    ctx.request.headers.set("authorization", `Bearer ${first}`);
+    const sent = ctx.request;
+    sent.headers.delete("api-key");
+    sent.headers.set("authorization", `Bearer ${first}`);
     const response = await next();
-    if (response.status !== 401 || (!spare && ctx.request.body !== null)) return response;
+    if (response.status !== 401) return response;
+    // Resend once with a fresh token, when the body can be sent again without having been
+    // buffered up front (reading or cloning every body would make fetch upload it chunked).
+    const hasBody = sent.method !== "GET" && sent.method !== "HEAD" && sent.method !== "DELETE";
+    const source = hasBody ? replaySource(ctx.state, sent) : undefined;
+    if (hasBody && source === undefined) return response;
     cache.invalidate();
     const fresh = await cache.get();
     if (fresh === first) return response;
     await response.body?.cancel();
-    ctx.request = spare ?? ctx.request.clone();
+    ctx.request = source === undefined
+      ? new Request(sent)
+      : rebuildRequest(sent, source, ctx.state);
     ctx.request.headers.set("authorization", `Bearer ${fresh}`);
     return next();
   }, "auth");

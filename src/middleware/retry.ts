@@ -7,7 +7,8 @@ import {
 } from "../errors/api_error.ts";
 import { describeSite, errorFromResponse } from "../errors/from_response.ts";
 import { callDeadline } from "./_deadline.ts";
-import { notifyAttempt, REPLAY_BODY_STATE_KEY } from "./_state.ts";
+import { notifyAttempt } from "./_state.ts";
+import { rebuildRequest as rebuild, replaySource } from "./_replay.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import type { Middleware } from "./types.ts";
@@ -114,7 +115,7 @@ export function retry(options: RetryOptions = {}): Middleware {
       const last = attempt > max || !canReplay;
       if (bytes !== undefined) ctx.request = rebuild(original, bytes);
       else if (source !== undefined) {
-        ctx.request = attempt === 1 ? original : rebuild(original, source);
+        ctx.request = attempt === 1 ? original : rebuild(original, source, ctx.state);
       } else ctx.request = original;
       let response: Response | undefined;
       let failure: unknown;
@@ -194,35 +195,4 @@ export function retry(options: RetryOptions = {}): Middleware {
       }
     }
   }, "retry");
-}
-
-/** The recorded body `original` was built from, when it can be sent again. */
-function replaySource(state: Record<string, unknown>, original: Request): BodyInit | undefined {
-  const record = state[REPLAY_BODY_STATE_KEY];
-  if (typeof record !== "object" || record === null) return undefined;
-  const { request, body } = record as { request?: unknown; body?: unknown };
-  if (request !== original) return undefined;
-  if (
-    typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body) ||
-    body instanceof Blob || body instanceof FormData || body instanceof URLSearchParams
-  ) {
-    return body as BodyInit;
-  }
-  return undefined;
-}
-
-/** A fresh request like `original` with `body`. */
-function rebuild(original: Request, body: BodyInit): Request {
-  let headers = original.headers;
-  if (body instanceof FormData) {
-    // FormData gets a new multipart boundary: let the Request set its content type.
-    headers = new Headers(headers);
-    headers.delete("content-type");
-  }
-  return new Request(original.url, {
-    method: original.method,
-    headers,
-    body,
-    redirect: original.redirect,
-  });
 }
