@@ -34,9 +34,7 @@ export async function serve(handler) {
     } catch (err) {
       res.writeHead(500, { "content-type": "text/plain" });
       res.end(
-        `adapter: handler threw: ${
-          err instanceof Error ? err.message : String(err)
-        }`,
+        `adapter: handler threw: ${err instanceof Error ? err.message : String(err)}`,
       );
       return;
     }

@@ -2,13 +2,7 @@
 // emulator bundle served by node:http. Run with `sh compat/run.sh`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  AuthenticationError,
-  AzureOpenAI,
-  NotFoundError,
-  OpenAI,
-  toFile,
-} from "openai";
+import { AuthenticationError, AzureOpenAI, NotFoundError, OpenAI, toFile } from "openai";
 import { createEmulator } from "../.build/emulator.mjs";
 import { serve } from "./_serve.mjs";
 
@@ -204,8 +198,7 @@ for (
     });
 
     test("audio.transcriptions.create() uploads a file and returns json, verbose_json and text", async () => {
-      const file = () =>
-        toFile(wavBytes(2), "speech.wav", { type: "audio/wav" });
+      const file = () => toFile(wavBytes(2), "speech.wav", { type: "audio/wav" });
       const json = await client().audio.transcriptions.create({
         model: "whisper",
         file: await file(),
@@ -251,13 +244,11 @@ for (
     });
 
     test("a wrong key raises AuthenticationError 401", async () => {
-      const bad = label === "AzureOpenAI"
-        ? azure({ apiKey: "wrong-key" })
-        : new OpenAI({
-          baseURL: `${server.url}/openai/v1`,
-          apiKey: "wrong-key",
-          maxRetries: 0,
-        });
+      const bad = label === "AzureOpenAI" ? azure({ apiKey: "wrong-key" }) : new OpenAI({
+        baseURL: `${server.url}/openai/v1`,
+        apiKey: "wrong-key",
+        maxRetries: 0,
+      });
       await assert.rejects(
         () =>
           bad.chat.completions.create({
