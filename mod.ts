@@ -3,7 +3,9 @@
  *
  * A fetch-only Azure OpenAI client for Deno, Deno Deploy, Cloudflare Workers, Node and Bun:
  * every operation of the REST reference, typed from the official OpenAPI documents, with
- * middleware (retry honouring `retry-after`, timeouts, auth) and SSE streaming.
+ * middleware (retry honouring `retry-after`, timeouts, auth) and SSE streaming. The other
+ * built-in middleware (`logger()`, `cache()`, `rateLimit()`, `MemoryCache`) live in
+ * `@aoai/edge/middleware`, so apps that don't use them don't ship them.
  *
  * @example Chat completion
  * ```ts ignore
@@ -31,7 +33,21 @@ export {
 } from "./src/options.ts";
 export * from "./src/errors/mod.ts";
 export * from "./src/auth/mod.ts";
-export * from "./src/middleware/mod.ts";
+export { compose, MiddlewareError } from "./src/middleware/compose.ts";
+export type {
+  CallSettings,
+  Middleware,
+  MiddlewareContext,
+  Terminal,
+} from "./src/middleware/types.ts";
+export {
+  retry,
+  RETRY_STATE_KEY,
+  RETRY_STATUSES,
+  type RetryInfo,
+  type RetryOptions,
+} from "./src/middleware/retry.ts";
+export { timeout, type TimeoutOptions } from "./src/middleware/timeout.ts";
 export type { FetchLike } from "./src/transport/send.ts";
 export { type UploadInput, UploadTooLargeError } from "./src/multipart/mod.ts";
 export { Chat, ChatCompletions } from "./src/resources/chat.ts";
@@ -48,5 +64,5 @@ export {
 } from "./src/resources/audio.ts";
 export * from "./src/sse/mod.ts";
 export * from "./src/streaming/mod.ts";
-export * from "./src/cache/mod.ts";
+export type { CacheSetOptions, CacheStore } from "./src/cache/types.ts";
 export * from "./src/types/mod.ts";
