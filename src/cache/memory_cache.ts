@@ -30,7 +30,7 @@ export const MEMORY_CACHE_DEFAULT_MAX_BYTES: number = 64 * 1024 * 1024;
  *
  * @example Cache bytes for a minute
  * ```ts
- * import { MemoryCache } from "@aoai/edge";
+ * import { MemoryCache } from "@aoai/edge/middleware";
  * const cache = new MemoryCache({ maxBytes: 1024 * 1024 });
  * await cache.set("k", new Uint8Array([1, 2, 3]), { ttlSeconds: 60 });
  * console.log(await cache.get("k")); // Uint8Array(3) [ 1, 2, 3 ]

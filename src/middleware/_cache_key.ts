@@ -14,7 +14,7 @@ const ENCODER = new TextEncoder();
  *
  * @example Key order does not matter
  * ```ts
- * import { canonicalJson } from "@aoai/edge";
+ * import { canonicalJson } from "@aoai/edge/middleware";
  * console.log(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })); // {"a":[{"c":3,"d":2}],"b":1}
  * ```
  */
@@ -66,7 +66,7 @@ function write(value: unknown, seen: Set<object>): string | undefined {
  *
  * @example Hash a string
  * ```ts
- * import { sha256Hex } from "@aoai/edge";
+ * import { sha256Hex } from "@aoai/edge/middleware";
  * console.log((await sha256Hex("abc")).slice(0, 8)); // "ba7816bf"
  * ```
  */
@@ -84,7 +84,7 @@ export async function sha256Hex(text: string): Promise<string> {
  *
  * @example Same key whatever the key order of the params
  * ```ts
- * import { cacheKey } from "@aoai/edge";
+ * import { cacheKey } from "@aoai/edge/middleware";
  * const a = await cacheKey(["ns", "embeddings", { dimensions: 256, input_type: "query" }]);
  * const b = await cacheKey(["ns", "embeddings", { input_type: "query", dimensions: 256 }]);
  * console.log(a === b); // true

@@ -53,7 +53,7 @@ function messageChars(messages: unknown): number {
  *
  * @example Estimate a chat request
  * ```ts
- * import { estimateRequestTokens } from "@aoai/edge";
+ * import { estimateRequestTokens } from "@aoai/edge/middleware";
  * const tokens = estimateRequestTokens({
  *   messages: [{ role: "user", content: "x".repeat(400) }],
  *   max_tokens: 50,

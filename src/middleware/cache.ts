@@ -68,7 +68,8 @@ function checkPositive(value: unknown, name: string): void {
  *
  * @example Cache embeddings in memory
  * ```ts
- * import { AzureOpenAI, cache, MemoryCache } from "@aoai/edge";
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { cache, MemoryCache } from "@aoai/edge/middleware";
  * const client = new AzureOpenAI({
  *   endpoint: "https://my-res.openai.azure.com",
  *   apiKey: "key",

@@ -90,7 +90,8 @@ const defaultSink = (event: LogEvent) => console.info(JSON.stringify(event));
  *
  * @example Log each call as one JSON line
  * ```ts
- * import { AzureOpenAI, logger } from "@aoai/edge";
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { logger } from "@aoai/edge/middleware";
  * const client = new AzureOpenAI({
  *   endpoint: "https://my-res.openai.azure.com",
  *   apiKey: "key",

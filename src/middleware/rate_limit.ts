@@ -288,7 +288,8 @@ function releaseOnEnd(response: Response, release: () => void): Response {
  *
  * @example At most 4 calls at once, within a 120 000 TPM deployment quota
  * ```ts
- * import { AzureOpenAI, rateLimit } from "@aoai/edge";
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { rateLimit } from "@aoai/edge/middleware";
  * const client = new AzureOpenAI({
  *   endpoint: "https://my-res.openai.azure.com",
  *   apiKey: "key",

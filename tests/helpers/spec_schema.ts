@@ -16,7 +16,8 @@
  * @example Check an emulator response and a request body
  * ```ts
  * import { validateAgainstSpec, validateRequestBody } from "./spec_schema.ts";
- * const errors = validateAgainstSpec("2024-10-21", "createChatCompletionResponse", body);
+ * const body = { error: { code: "429", message: "Rate limit is exceeded." } };
+ * const errors = validateAgainstSpec("2024-10-21", "errorResponse", body);
  * const requestErrors = validateRequestBody(
  *   "2024-10-21",
  *   "/openai/deployments/gpt-4o/chat/completions",
