@@ -84,7 +84,15 @@ export class AzureOpenAI {
    * method for, and for proxies. A `deployment` makes the call deployment-scoped.
    *
    * @example Call an operation by path
-   * ```ts ignore
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
    * const res = await client.request({
    *   path: "chat/completions",
    *   deployment: "gpt-4o",

@@ -117,10 +117,18 @@ export class Transcriptions {
    * give a string.
    *
    * @example Transcribe bytes
-   * ```ts ignore
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
    * const res = await client.audio.transcriptions.create({
    *   model: "whisper",
-   *   file: await Deno.readFile("hello.wav"),
+   *   file: new Uint8Array(32_000), // e.g. await Deno.readFile("hello.wav")
    *   filename: "hello.wav",
    * });
    * console.log(res.text);
@@ -164,8 +172,17 @@ export class Translations {
    * Translates audio (≤ 25 MB) into English text.
    *
    * @example Translate to English
-   * ```ts ignore
-   * const res = await client.audio.translations.create({ model: "whisper", file, filename: "a.mp3" });
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
+   * const file = new File([new Uint8Array(16_000)], "a.wav");
+   * const res = await client.audio.translations.create({ model: "whisper", file });
    * console.log(res.text);
    * ```
    */
@@ -214,10 +231,19 @@ export class Speech {
   /**
    * Synthesises speech; resolves to the `Response` so the audio streams to you.
    *
-   * @example Save speech to a file
-   * ```ts ignore
+   * @example Synthesise speech
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
    * const res = await client.audio.speech.create({ model: "tts", input: "Hello", voice: "alloy" });
-   * await Deno.writeFile("hello.mp3", new Uint8Array(await res.arrayBuffer()));
+   * const audio = new Uint8Array(await res.arrayBuffer()); // or pipe res.body to a file
+   * console.log(res.headers.get("content-type"), audio.byteLength);
    * ```
    */
   async create(params: SpeechCreateParams, options?: RequestOptions): Promise<Response> {

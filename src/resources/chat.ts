@@ -51,7 +51,15 @@ export class ChatCompletions {
    * Creates a chat completion; with `stream: true` resolves to a {@link ChatCompletionStream}.
    *
    * @example Ask and print
-   * ```ts ignore
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
    * const res = await client.chat.completions.create({
    *   model: "gpt-4o",
    *   messages: [{ role: "user", content: "Hello" }],

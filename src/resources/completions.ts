@@ -22,7 +22,15 @@ export class Completions {
    * Creates a completion; with `stream: true` resolves to a {@link CompletionStream}.
    *
    * @example Complete a prompt
-   * ```ts ignore
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
    * const res = await client.completions.create({ model: "gpt-35-turbo-instruct", prompt: "Hi" });
    * console.log(res.choices[0].text);
    * ```

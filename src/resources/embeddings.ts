@@ -56,7 +56,15 @@ export class Embeddings {
    * unless you ask for `encoding_format: "base64"`, which returns the base64 strings.
    *
    * @example Embed two texts
-   * ```ts ignore
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
    * const res = await client.embeddings.create({ model: "text-embedding-3-small", input: ["a", "b"] });
    * console.log(res.data[1].embedding.length);
    * ```

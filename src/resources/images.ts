@@ -46,7 +46,15 @@ export class Images {
    * Generates images with a DALL-E 3 deployment (synchronous; `n` must be 1).
    *
    * @example One image as a URL
-   * ```ts ignore
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
    * const res = await client.images.generate({ model: "dall-e-3", prompt: "a red fox" });
    * console.log(res.data[0].url, res.data[0].revised_prompt);
    * ```
@@ -82,7 +90,15 @@ export class Images {
    * Starts a DALL-E 2 generation (preview async API); resolves to the 202 body `{ id, status }`.
    *
    * @example Submit and keep the id
-   * ```ts ignore
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
    * const { id } = await client.images.submit({ prompt: "a lighthouse", n: 2, size: "512x512" });
    * console.log(id);
    * ```
@@ -117,7 +133,16 @@ export class Images {
    * Reads the state of a DALL-E 2 operation.
    *
    * @example Poll once
-   * ```ts ignore
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
+   * const { id } = await client.images.submit({ prompt: "a lighthouse" });
    * const op = await client.images.getOperation(id);
    * console.log(op.status, op.result?.data[0].url);
    * ```
@@ -129,8 +154,17 @@ export class Images {
   /**
    * Deletes a DALL-E 2 operation and its images.
    *
-   * @example
-   * ```ts ignore
+   * @example Delete an operation
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
+   * const { id } = await client.images.submit({ prompt: "a lighthouse" });
    * await client.images.deleteOperation(id);
    * ```
    */
@@ -144,7 +178,15 @@ export class Images {
    * `retry-after`; resolves to `{ created, data }` like {@link generate}. Abort with `signal`.
    *
    * @example Generate and wait
-   * ```ts ignore
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator({ operationRetryAfter: 0 }); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
    * const res = await client.images.generateAndWait({ prompt: "a lighthouse" });
    * console.log(res.data[0].url);
    * ```
