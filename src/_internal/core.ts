@@ -6,6 +6,11 @@ import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
 import { retry } from "../middleware/retry.ts";
 import { REPLAY_BODY_STATE_KEY } from "../middleware/_state.ts";
+import {
+  BODY_DEADLINES_STATE_KEY,
+  BodyDeadlines,
+  endDeadlinesOnRead,
+} from "../middleware/_deadline.ts";
 import { timeout } from "../middleware/timeout.ts";
 import type { Middleware, MiddlewareContext } from "../middleware/types.ts";
 import {
@@ -233,6 +238,7 @@ export class ClientCore {
     const onAbort = () => controller.abort(userSignal?.reason);
     userSignal?.addEventListener("abort", onAbort, { once: true });
     const request = new Request(url, { method: spec.method, headers, body });
+    const deadlines = new BodyDeadlines();
     const ctx: MiddlewareContext = {
       request,
       operation: spec.operation,
@@ -251,23 +257,34 @@ export class ClientCore {
           ? checkCount(opts.maxRetries, "maxRetries", where)
           : this.maxRetries,
       },
-      state: body === undefined ? {} : { [REPLAY_BODY_STATE_KEY]: { request, body } },
+      state: body === undefined
+        ? { [BODY_DEADLINES_STATE_KEY]: deadlines }
+        : { [REPLAY_BODY_STATE_KEY]: { request, body }, [BODY_DEADLINES_STATE_KEY]: deadlines },
     };
     const stack = this.#stack(opts.middleware);
     let response: Response;
     try {
       response = await compose(stack, createTerminal(this.#fetch))(ctx);
+    } catch (err) {
+      deadlines.endAll();
+      throw err;
     } finally {
       if (!ctx.stream) userSignal?.removeEventListener("abort", onAbort);
     }
     if (!response.ok && throwOnError) {
       userSignal?.removeEventListener("abort", onAbort);
-      throw await errorFromResponse(response, {
-        operation: spec.operation,
-        method: spec.method,
-        url,
-      });
+      try {
+        throw await errorFromResponse(response, {
+          operation: spec.operation,
+          method: spec.method,
+          url,
+        });
+      } finally {
+        deadlines.endAll();
+      }
     }
+    // timeout() left its deadline running for the body: end it once the body was read.
+    endDeadlinesOnRead(response, deadlines);
     return {
       response,
       controller,

@@ -8,3 +8,136 @@ export function callDeadline(ctx: MiddlewareContext): number | undefined {
   const value = ctx.state[DEADLINE_STATE_KEY];
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
+
+/**
+ * `ctx.state` key of a {@link BodyDeadlines} the client puts there when it reads the body of
+ * the response it gets (or hands it on). `timeout()` then parks the deadline of a non-stream
+ * attempt there instead of buffering the body into a new `Response`; the client ends it once the
+ * body was read.
+ */
+export const BODY_DEADLINES_STATE_KEY = "aoai-edge.bodyDeadlines";
+
+/** A per-attempt deadline still running while the body is read. */
+export interface ParkedDeadline {
+  /** The layer that parked it (a `timeout()` instance), so it can end its own on a retry. */
+  readonly owner: object;
+  /** Stops the timer and unlinks the signals; safe to call more than once. */
+  end(): void;
+  /**
+   * Maps an error thrown while the body was read: `APITimeoutError` when this deadline fired,
+   * `APIUserAbortError` when the caller aborted, else `undefined`.
+   */
+  explain(err: unknown): Error | undefined;
+}
+
+/** Deadlines parked by `timeout()` until the client has read the body. */
+export class BodyDeadlines {
+  #parked: ParkedDeadline[] = [];
+
+  /** Parks a deadline. */
+  park(deadline: ParkedDeadline): void {
+    this.#parked.push(deadline);
+  }
+
+  /** How many deadlines are parked. */
+  get size(): number {
+    return this.#parked.length;
+  }
+
+  /** Ends the deadlines `owner` parked (an earlier attempt's, when retry() goes again). */
+  endOwnedBy(owner: object): void {
+    const parked = this.#parked;
+    if (parked.length === 0) return;
+    this.#parked = parked.filter((d) => d.owner !== owner);
+    for (const d of parked) if (d.owner === owner) d.end();
+  }
+
+  /** Ends every parked deadline. */
+  endAll(): void {
+    const parked = this.#parked;
+    if (parked.length === 0) return;
+    this.#parked = [];
+    for (const d of parked) d.end();
+  }
+
+  /** The error to throw for a failed body read (see {@link ParkedDeadline.explain}), or `err`. */
+  explain(err: unknown): unknown {
+    for (const d of this.#parked) {
+      const mapped = d.explain(err);
+      if (mapped !== undefined) return mapped;
+    }
+    return err;
+  }
+}
+
+/** The {@link BodyDeadlines} of a context, when the client offers one. */
+export function bodyDeadlines(ctx: MiddlewareContext): BodyDeadlines | undefined {
+  const value = ctx.state[BODY_DEADLINES_STATE_KEY];
+  return value instanceof BodyDeadlines ? value : undefined;
+}
+
+const DEADLINES = Symbol("aoai-edge.bodyDeadlines");
+
+function settle<T>(response: DeadlineResponse, read: Promise<T>): Promise<T> {
+  const deadlines = response[DEADLINES];
+  return read.then(
+    (value) => {
+      deadlines.endAll();
+      return value;
+    },
+    (err) => {
+      const mapped = deadlines.explain(err);
+      deadlines.endAll();
+      throw mapped;
+    },
+  );
+}
+
+/**
+ * The body readers a response gets from {@link endDeadlinesOnRead}. Never constructed: a fetch
+ * response is re-prototyped onto it, which costs less than a copy or per-instance properties.
+ */
+class DeadlineResponse extends Response {
+  declare [DEADLINES]: BodyDeadlines;
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return settle(this, super.arrayBuffer());
+  }
+  override blob(): Promise<Blob> {
+    return settle(this, super.blob());
+  }
+  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return settle(this, super.bytes());
+  }
+  override formData(): Promise<FormData> {
+    return settle(this, super.formData());
+  }
+  override json(): Promise<unknown> {
+    return settle(this, super.json());
+  }
+  override text(): Promise<string> {
+    return settle(this, super.text());
+  }
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    this[DEADLINES].endAll();
+    return super.body;
+  }
+  override clone(): Response {
+    this[DEADLINES].endAll();
+    return super.clone();
+  }
+}
+
+/**
+ * Makes the body readers of `response` (`json()`, `text()`, `arrayBuffer()`, `bytes()`, `blob()`,
+ * `formData()`) end the parked deadlines once the body was read, and map a read that failed
+ * because a deadline fired (or the caller aborted). Taking `response.body` or `clone()` ends them
+ * at once: from then on the stream is the caller's, as for streamed calls. The response is not
+ * copied (it stays a `Response`, and `json()` keeps fetch's fast path).
+ */
+export function endDeadlinesOnRead(response: Response, deadlines: BodyDeadlines): void {
+  if (deadlines.size === 0) return;
+  const hooked = response as DeadlineResponse;
+  hooked[DEADLINES] = deadlines;
+  Object.setPrototypeOf(hooked, DeadlineResponse.prototype);
+}

@@ -1,7 +1,7 @@
 import { tagBuiltin } from "./_kind.ts";
 import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { describeSite } from "../errors/from_response.ts";
-import { callDeadline, DEADLINE_STATE_KEY } from "./_deadline.ts";
+import { bodyDeadlines, callDeadline, DEADLINE_STATE_KEY } from "./_deadline.ts";
 import type { Middleware } from "./types.ts";
 
 /** Options of {@link timeout}. */
@@ -28,9 +28,10 @@ class TimeoutSignal extends Error {
 }
 
 /**
- * Per-attempt deadline. For non-streaming calls the deadline covers headers and body (the body
- * is read inside the deadline); for streams it covers the time to headers, then the stream's own
- * idle timeout takes over. An expired deadline raises {@link APITimeoutError}, which `retry()`
+ * Per-attempt deadline. For non-streaming calls the deadline covers headers and body: in the
+ * client it keeps running until the body was read with `json()`, `text()` etc. (taking
+ * `response.body` ends it), elsewhere the body is read inside the deadline into a new `Response`.
+ * For streams it covers the time to headers, then the stream's own idle timeout takes over. An expired deadline raises {@link APITimeoutError}, which `retry()`
  * may retry. Without `timeoutMs`, the call's `timeoutMs` option (client default 600 000) applies.
  * `totalTimeoutMs` bounds the whole call, retries and their waits included.
  *
@@ -51,7 +52,12 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
   if (total !== undefined && (typeof total !== "number" || !(total > 0))) {
     throw new TypeError("timeout(): totalTimeoutMs must be a positive number of milliseconds");
   }
+  // Identifies this layer's parked deadlines (see BodyDeadlines).
+  const owner = {};
   return tagBuiltin(async function timeout(ctx, next) {
+    // An earlier attempt's deadline that waited for its body: retry() has moved on, so end it.
+    const parking = bodyDeadlines(ctx);
+    parking?.endOwnedBy(owner);
     const perAttempt = options.timeoutMs ?? ctx.options.timeoutMs;
     let ms = perAttempt > 0 && Number.isFinite(perAttempt) ? perAttempt : Infinity;
     let budget = "timeoutMs";
@@ -86,23 +92,26 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
     ctx.signal = controller.signal;
     // A stream keeps using this signal after we return: keep it linked to the caller's.
     let keepLinked = false;
+    // A non-stream body the client reads after we return: the timer runs until it is read.
+    let parked = false;
     const timedOut = () =>
       controller.signal.aborted && controller.signal.reason instanceof TimeoutSignal;
-    const fail = (cause: unknown): never => {
-      if (timedOut()) {
-        throw new APITimeoutError(
-          `${site()} timed out after ${ms} ms; raise ${budget} or check the network`,
-          { cause },
-        );
-      }
-      throw cause;
+    const timeoutError = (cause: unknown): APITimeoutError =>
+      new APITimeoutError(
+        `${site()} timed out after ${ms} ms; raise ${budget} or check the network`,
+        { cause },
+      );
+    const end = () => {
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", onOuterAbort);
     };
     try {
       let response: Response;
       try {
         response = await next();
       } catch (err) {
-        return fail(err);
+        if (timedOut()) throw timeoutError(err);
+        throw err;
       }
       if (ctx.stream) {
         keepLinked = true;
@@ -111,6 +120,21 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       // Statuses without a body cannot be rebuilt with one. (Reading `response.body` is avoided:
       // the getter makes Deno read the body through a JS stream instead of its fast path.)
       if (NULL_BODY_STATUSES.has(response.status)) return response;
+      if (parking !== undefined) {
+        // The client reads the body and ends the deadline then: no copy of the response.
+        parking.park({
+          owner,
+          end,
+          explain: (err) =>
+            timedOut()
+              ? timeoutError(err)
+              : outer?.aborted
+              ? new APIUserAbortError(`${ctx.operation} was aborted by the caller`, { cause: err })
+              : undefined,
+        });
+        parked = true;
+        return response;
+      }
       try {
         const body = await response.arrayBuffer();
         return new Response(body, {
@@ -119,16 +143,16 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
           headers: response.headers,
         });
       } catch (err) {
-        if (timedOut()) return fail(err);
+        if (timedOut()) throw timeoutError(err);
         if (outer?.aborted) {
           throw new APIUserAbortError(`${ctx.operation} was aborted by the caller`, { cause: err });
         }
         throw err;
       }
     } finally {
-      clearTimeout(timer);
-      if (!keepLinked) outer?.removeEventListener("abort", onOuterAbort);
       ctx.signal = outer;
+      if (keepLinked) clearTimeout(timer);
+      else if (!parked) end();
     }
   }, "timeout");
 }

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { compose } from "./compose.ts";
 import { timeout } from "./timeout.ts";
-import { DEADLINE_STATE_KEY } from "./_deadline.ts";
+import {
+  BODY_DEADLINES_STATE_KEY,
+  BodyDeadlines,
+  DEADLINE_STATE_KEY,
+  endDeadlinesOnRead,
+} from "./_deadline.ts";
 import type { Middleware } from "./types.ts";
 import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { createTerminal } from "../transport/send.ts";
@@ -138,4 +143,72 @@ Deno.test("timeout() names totalTimeoutMs when the total deadline cut the attemp
 
 Deno.test("timeout() throws a TypeError for a bad totalTimeoutMs", () => {
   assert.throws(() => timeout({ totalTimeoutMs: 0 }), /totalTimeoutMs must be a positive/);
+});
+
+Deno.test("timeout() parks the deadline instead of copying the response when the client reads the body", async () => {
+  let rest!: ReadableStreamDefaultController<Uint8Array>;
+  const upstream = new Response(
+    new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array([123]));
+        rest = c;
+      },
+    }),
+  );
+  const deadlines = new BodyDeadlines();
+  const ctx = makeContext({ state: { [BODY_DEADLINES_STATE_KEY]: deadlines } });
+  let inner: AbortSignal | undefined;
+  const run = compose([timeout({ timeoutMs: 60_000 })], (c) => {
+    inner = c.signal;
+    return Promise.resolve(upstream);
+  });
+  const res = await run(ctx);
+  assert.equal(res, upstream, "the response is handed on as it is");
+  assert.equal(deadlines.size, 1, "the deadline waits for the body");
+  assert.equal(ctx.signal, undefined, "ctx.signal is restored");
+  deadlines.endAll();
+  assert.ok(inner && !inner.aborted);
+  rest.close();
+  await res.body?.cancel();
+});
+
+Deno.test("timeout() fails a parked body read that outlives the deadline with APITimeoutError", async () => {
+  const deadlines = new BodyDeadlines();
+  const ctx = makeContext({ state: { [BODY_DEADLINES_STATE_KEY]: deadlines } });
+  const fetchStalled = (_req: Request, init?: RequestInit) => {
+    const stalled = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array([123]));
+      },
+    });
+    const body = stalled.pipeThrough(new TransformStream(), { signal: init?.signal ?? undefined });
+    return Promise.resolve(new Response(body));
+  };
+  const run = compose([timeout({ timeoutMs: 5 })], createTerminal(fetchStalled));
+  const res = await run(ctx);
+  endDeadlinesOnRead(res, deadlines);
+  await assert.rejects(res.json(), (err: unknown) => {
+    assert.ok(err instanceof APITimeoutError);
+    assert.match(err.message, /timed out after 5 ms/);
+    return true;
+  });
+  assert.equal(deadlines.size, 0);
+});
+
+Deno.test("timeout() ends the deadline an earlier attempt parked when it runs again", async () => {
+  const deadlines = new BodyDeadlines();
+  const ctx = makeContext({ state: { [BODY_DEADLINES_STATE_KEY]: deadlines } });
+  const signals: AbortSignal[] = [];
+  const run = compose([timeout({ timeoutMs: 60_000 })], (c) => {
+    signals.push(c.signal!);
+    return Promise.resolve(new Response("attempt"));
+  });
+  const first = await run(ctx);
+  await first.body?.cancel();
+  const second = await run(ctx); // a retry of the same call
+  assert.equal(await second.text(), "attempt");
+  assert.equal(signals.length, 2);
+  assert.equal(deadlines.size, 1, "only the latest attempt's deadline is still parked");
+  deadlines.endAll();
+  assert.equal(deadlines.size, 0);
 });

@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { ClientCore } from "./core.ts";
+import { APITimeoutError } from "../errors/api_error.ts";
+import { startServer } from "../../tests/helpers/server.ts";
+
+const KEY = "core-test-key-0123456789";
+
+Deno.test("ClientCore.send() keeps timeoutMs running until the body was read", async () => {
+  let release!: () => void;
+  const released = new Promise<void>((r) => release = r);
+  await using server = await startServer(() => {
+    // Headers and the start of the body at once, the rest never (until the test ends).
+    const body = new ReadableStream<Uint8Array>({
+      async start(c) {
+        c.enqueue(new TextEncoder().encode('{"data":'));
+        await released;
+        c.close();
+      },
+    });
+    return new Response(body, { headers: { "content-type": "application/json" } });
+  });
+  try {
+    const core = new ClientCore({ endpoint: server.url, apiKey: KEY, maxRetries: 0 });
+    const { response } = await core.send({
+      operation: "embeddings.create",
+      method: "POST",
+      scope: "deployment",
+      deployment: "e",
+      path: "embeddings",
+      json: { input: "x" },
+      options: { timeoutMs: 30 },
+    });
+    assert.equal(response.status, 200, "headers came in time");
+    await assert.rejects(response.json(), (err: unknown) => {
+      assert.ok(err instanceof APITimeoutError, String(err));
+      assert.match(err.message, /embeddings\.create .* timed out after 30 ms/);
+      assert.ok(!err.message.includes(KEY));
+      return true;
+    });
+  } finally {
+    release();
+  }
+});
+
+Deno.test("ClientCore.send() hands on fetch's response itself for a non-stream call", async () => {
+  const upstream = new Response('{"ok":true}', { headers: { "x-upstream": "1" } });
+  const core = new ClientCore({
+    endpoint: "https://res.openai.azure.com",
+    apiKey: KEY,
+    fetch: () => Promise.resolve(upstream),
+  });
+  const { response } = await core.send({
+    operation: "embeddings.create",
+    method: "POST",
+    scope: "deployment",
+    deployment: "e",
+    path: "embeddings",
+    json: { input: "x" },
+  });
+  assert.equal(response, upstream, "no copy of the response was made");
+  assert.deepEqual(await response.json(), { ok: true });
+});
