@@ -29,9 +29,8 @@ export class SseBufferOverflowError extends Error {
    */
   constructor(maxBufferSize: number, what: "line" | "event data") {
     super(
-      `Server-sent event stream: a single ${what} is larger than maxBufferSize ` +
-        `(${maxBufferSize} bytes). The upstream sent an oversized or unterminated event; ` +
-        "if events this large are expected, raise the `maxBufferSize` option.",
+      `SSE: a single ${what} is over maxBufferSize (${maxBufferSize} bytes); raise ` +
+        "maxBufferSize if the upstream really sends events this large",
     );
     this.name = "SseBufferOverflowError";
     this.maxBufferSize = maxBufferSize;

@@ -10,12 +10,11 @@ const LF = 0x0a;
 const CR = 0x0d;
 const COLON = 0x3a;
 const SPACE = 0x20;
-const BOM = [0xef, 0xbb, 0xbf] as const;
 const EMPTY = new Uint8Array(0);
-/** Byte buffers larger than this are dropped after use instead of kept for reuse. */
-const KEEP_PENDING_BYTES = 64 * 1024;
-/** Chunks shorter than this are checked for a line end before being decoded. */
+/** Chunks shorter than this without a line end are buffered as bytes instead of decoded. */
 const SMALL_CHUNK = 256;
+/** A byte buffer larger than this is dropped after use instead of kept for reuse. */
+const KEEP_BYTES = 64 * 1024;
 
 /**
  * The pure, byte-level `text/event-stream` parser behind `ServerSentEventParserStream`.
@@ -49,20 +48,22 @@ export class ServerSentEventParser {
   #onEvent: (event: ServerSentEvent) => void;
   #onRetry: ((retryMs: number) => void) | undefined;
   #max: number;
+  // One non-streaming decode call per chunk (much faster than `{ stream: true }` on non-ASCII
+  // text); a character cut by the end of a chunk waits, undecoded, in `#bytes`.
   #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
   /** Decoded start of the current, not yet terminated line. */
   #text = "";
   /**
-   * Undecoded bytes that follow `#text`: small chunks without a line end, or the start
-   * of a multi-byte character cut by the end of a chunk.
+   * Undecoded bytes that follow `#text` (`#n` of them): small chunks without a line end, or the
+   * start of a multi-byte character cut by the end of a chunk.
    */
-  #bytes: Uint8Array = EMPTY;
-  #bytesLen = 0;
+  #bytes = EMPTY;
+  #n = 0;
   /** The previous chunk ended with CR: an LF at the start of the next one belongs to it. */
   #skipLF = false;
-  /** How many bytes of a leading BOM have been matched (3 = start of stream is behind us). */
-  #bomMatched = 0;
+  /** Nothing decoded yet: a leading BOM is still to be stripped. */
+  #start = true;
 
   #data = "";
   #dataLines = 0;
@@ -82,9 +83,7 @@ export class ServerSentEventParser {
   ) {
     const max = options.maxBufferSize ?? DEFAULT_SSE_MAX_BUFFER_SIZE;
     if (!(max > 0)) {
-      throw new RangeError(
-        `maxBufferSize must be a positive number of bytes, got ${String(max)}.`,
-      );
+      throw new RangeError(`maxBufferSize must be a positive number of bytes, got ${max}`);
     }
     this.#onEvent = onEvent;
     this.#onRetry = options.onRetry;
@@ -99,42 +98,31 @@ export class ServerSentEventParser {
    */
   feed(chunk: Uint8Array): void {
     const len = chunk.length;
-    let pos = 0;
-    if (len === 0) return;
-    if (this.#bomMatched < 3) {
-      pos = this.#matchBom(chunk);
-      if (pos === len) return;
+    if (len < SMALL_CHUNK && chunk.indexOf(LF) === -1 && chunk.indexOf(CR) === -1) {
+      // A small piece of a line is only buffered: no decode call (and no string) for it.
+      if (this.#n + len + this.#text.length > this.#max) this.#overflow("line");
+      return this.#push(chunk);
     }
-    if (this.#skipLF) {
-      this.#skipLF = false;
-      if (chunk[pos] === LF && ++pos === len) return;
+    let input = chunk;
+    if (this.#n > 0) {
+      this.#push(chunk);
+      input = this.#bytes.subarray(0, this.#n);
+      this.#n = 0;
     }
-    if (len - pos < SMALL_CHUNK) {
-      // A small chunk without a line end is only buffered: no decode call for it.
-      let i = pos;
-      while (i < len && chunk[i] !== LF && chunk[i] !== CR) i++;
-      if (i === len) {
-        this.#appendBytes(chunk, pos, len);
-        return;
-      }
+    const size = input.length;
+    const end = input[size - 1] < 0x80 ? size : completeUtf8End(input);
+    let text = this.#decoder.decode(end < size ? input.subarray(0, end) : input);
+    if (end < size) this.#push(input.subarray(end));
+    if (this.#bytes.length > KEEP_BYTES && this.#n === 0) this.#bytes = EMPTY;
+    if (text === "") return;
+    if (this.#start) {
+      this.#start = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    let input = pos === 0 ? chunk : chunk.subarray(pos);
-    if (this.#bytesLen > 0) {
-      this.#appendBytes(chunk, pos, len);
-      input = this.#bytes.subarray(0, this.#bytesLen);
-      this.#bytesLen = 0;
-    }
-    // One decode call per chunk. A multi-byte character cut by the end of the chunk
-    // waits, undecoded, for the rest of its bytes.
-    let end = input.length;
-    if (input[end - 1] >= 0x80) end = completeUtf8End(input);
-    const text = this.#decoder.decode(end === input.length ? input : input.subarray(0, end));
-    if (end < input.length) {
-      const cut = input.slice(end);
-      this.#appendBytes(cut, 0, cut.length);
-    }
-    if (this.#bytes.length > KEEP_PENDING_BYTES && this.#bytesLen === 0) this.#bytes = EMPTY;
-    this.#lines(text);
+    if (this.#skipLF && text.charCodeAt(0) === LF) text = text.slice(1);
+    this.#skipLF = text.charCodeAt(text.length - 1) === CR;
+    // CR and CRLF become LF, so the loop below handles one kind of line end.
+    this.#lines(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);
   }
 
   /**
@@ -143,221 +131,115 @@ export class ServerSentEventParser {
    * the parser can take a new stream.
    */
   reset(): void {
-    this.#text = "";
+    this.#text =
+      this.#data =
+      this.#event =
+      this.#id =
+        "";
     this.#bytes = EMPTY;
-    this.#bytesLen = 0;
-    this.#skipLF = false;
-    this.#bomMatched = 0;
-    this.#data = "";
-    this.#dataLines = 0;
-    this.#event = "";
-    this.#id = "";
+    this.#n = 0;
     this.#retry = undefined;
+    this.#skipLF = false;
+    this.#start = true;
+    this.#dataLines = 0;
   }
 
-  /** Consumes a (possibly partial) leading BOM; returns the offset where content starts. */
-  #matchBom(chunk: Uint8Array): number {
-    let pos = 0;
-    while (this.#bomMatched < 3 && pos < chunk.length) {
-      if (chunk[pos] !== BOM[this.#bomMatched]) {
-        // Not a BOM after all: the bytes matched so far are content.
-        const matched = this.#bomMatched;
-        this.#bomMatched = 3;
-        if (matched > 0) this.#appendBytes(Uint8Array.from(BOM), 0, matched);
-        return pos;
-      }
-      this.#bomMatched++;
-      pos++;
-    }
-    return pos;
-  }
-
-  /** Appends `chunk[start, end)` to the undecoded bytes of the unterminated line. */
-  #appendBytes(chunk: Uint8Array, start: number, end: number): void {
-    const needed = this.#bytesLen + (end - start);
-    if (needed + this.#text.length > this.#max) {
-      // Only the unterminated line counts: a chunk may hold many complete lines.
-      let stop = start;
-      while (stop < end && chunk[stop] !== LF && chunk[stop] !== CR) stop++;
-      if (this.#bytesLen + (stop - start) + this.#text.length > this.#max) {
-        throw new SseBufferOverflowError(this.#max, "line");
-      }
-    }
-    if (needed > this.#bytes.length) {
-      let size = this.#bytes.length * 2;
-      if (size < 1024) size = 1024;
-      if (size < needed) size = needed;
-      const grown = new Uint8Array(size);
-      grown.set(this.#bytes.subarray(0, this.#bytesLen));
-      this.#bytes = grown;
-    }
-    this.#bytes.set(chunk.subarray(start, end), this.#bytesLen);
-    this.#bytesLen = needed;
-  }
-
-  /**
-   * Interprets the decoded `text` of a chunk: its first line completes the carried
-   * `#text`; complete lines are interpreted; what follows the last line end is carried.
-   */
+  /** Interprets the LF-terminated lines of `text`, carrying what follows the last LF. */
   #lines(text: string): void {
-    const len = text.length;
-    let cr = text.indexOf("\r");
+    let pos = 0;
     let lf = text.indexOf("\n");
-    if (cr === -1) cr = len;
-    if (lf === -1) lf = len;
-    let end = lf < cr ? lf : cr;
-    if (end === len) {
-      this.#carry(text, 0);
-      return;
-    }
-    if (this.#text !== "") {
-      const line = this.#text + text.slice(0, end);
+    if (lf !== -1 && this.#text !== "") {
+      const line = this.#text + text.slice(0, lf);
       this.#text = "";
       this.#line(line, 0, line.length);
-    } else {
-      this.#line(text, 0, end);
+      pos = lf + 1;
+      lf = text.indexOf("\n", pos);
     }
-    let pos = end + 1;
-    for (;;) {
-      if (end === cr) {
-        if (pos === len) {
-          if (this.#bytesLen === 0) this.#skipLF = true;
-          return;
-        }
-        if (lf === pos) {
-          pos++;
-          lf = text.indexOf("\n", pos);
-          if (lf === -1) lf = len;
-        }
-        cr = text.indexOf("\r", pos);
-        if (cr === -1) cr = len;
-      } else if (cr === len) {
-        // LF-only text (the usual case): a blank line right after a line is checked
-        // directly instead of with another search.
-        if (text.charCodeAt(pos) === LF) {
-          this.#dispatch();
-          pos++;
-        }
-        lf = text.indexOf("\n", pos);
-        while (lf !== -1) {
-          this.#line(text, pos, lf);
-          pos = lf + 1;
-          if (text.charCodeAt(pos) === LF) {
-            this.#dispatch();
-            pos++;
-          }
-          lf = text.indexOf("\n", pos);
-        }
-        this.#carry(text, pos);
-        return;
-      } else {
-        lf = text.indexOf("\n", pos);
-        if (lf === -1) lf = len;
+    while (lf !== -1) {
+      this.#line(text, pos, lf);
+      pos = lf + 1;
+      // A blank line right after a line (the usual end of an event): no search needed.
+      if (text.charCodeAt(pos) === LF) {
+        this.#dispatch();
+        pos++;
       }
-      end = lf < cr ? lf : cr;
-      if (end === len) {
-        this.#carry(text, pos);
-        return;
-      }
-      this.#line(text, pos, end);
-      pos = end + 1;
+      lf = text.indexOf("\n", pos);
     }
-  }
-
-  /** Carries `text[pos..]`, the start of an unterminated line, over to the next chunk. */
-  #carry(text: string, pos: number): void {
-    if (pos === text.length) return;
-    const rest = pos === 0 ? text : text.slice(pos);
-    if (this.#text.length + rest.length + this.#bytesLen > this.#max) {
-      throw new SseBufferOverflowError(this.#max, "line");
+    if (pos < text.length) {
+      const rest = text.slice(pos);
+      if (this.#text.length + rest.length > this.#max) this.#overflow("line");
+      this.#text += rest;
     }
-    this.#text = this.#text === "" ? rest : this.#text + rest;
   }
 
   /** Interprets one complete line `text[start, end)` (terminator excluded). */
   #line(text: string, start: number, end: number): void {
-    if (start === end) {
-      this.#dispatch();
-      return;
-    }
-    const first = text.charCodeAt(start);
-    if (first === COLON) return;
-    if (end - start > this.#max) throw new SseBufferOverflowError(this.#max, "line");
+    if (start === end) return this.#dispatch();
+    if (text.charCodeAt(start) === COLON) return;
+    if (end - start > this.#max) this.#overflow("line");
     // "data:" (a shorter line fails on its terminator, so no length check is needed).
-    if (
-      first === 0x64 && text.charCodeAt(start + 4) === COLON &&
-      text.charCodeAt(start + 1) === 0x61 && text.charCodeAt(start + 2) === 0x74 &&
-      text.charCodeAt(start + 3) === 0x61
-    ) {
+    if (text.startsWith("data:", start)) {
       let value = start + 5;
-      if (value < end && text.charCodeAt(value) === SPACE) value++;
-      this.#appendData(value === end ? "" : text.slice(value, end));
-      return;
+      if (text.charCodeAt(value) === SPACE && value < end) value++;
+      return this.#append(text.slice(value, end));
     }
     let colon = start;
     while (colon < end && text.charCodeAt(colon) !== COLON) colon++;
-    let value = colon;
-    if (colon < end) {
-      value = colon + 1;
-      if (value < end && text.charCodeAt(value) === SPACE) value++;
-    }
-    switch (text.slice(start, colon)) {
-      case "data":
-        this.#appendData(text.slice(value, end));
-        return;
-      case "event":
-        this.#event = text.slice(value, end);
-        return;
-      case "id": {
-        const id = text.slice(value, end);
-        if (!id.includes("\0")) this.#id = id;
-        return;
+    let value = colon < end ? colon + 1 : end;
+    if (value < end && text.charCodeAt(value) === SPACE) value++;
+    const field = text.slice(start, colon);
+    if (field === "data") {
+      this.#append(text.slice(value, end));
+    } else if (field === "event") this.#event = text.slice(value, end);
+    else if (field === "id") {
+      const id = text.slice(value, end);
+      if (!id.includes("\0")) this.#id = id;
+    } else if (field === "retry") {
+      const retry = text.slice(value, end);
+      if (/^\d+$/.test(retry)) {
+        this.#retry = Number(retry);
+        this.#onRetry?.(this.#retry);
       }
-      case "retry":
-        this.#parseRetry(text, value, end);
-        return;
     }
   }
 
-  #appendData(value: string): void {
-    if (this.#dataLines++ === 0) {
-      if (value.length > this.#max) throw new SseBufferOverflowError(this.#max, "event data");
-      this.#data = value;
-    } else {
-      if (this.#data.length + 1 + value.length > this.#max) {
-        throw new SseBufferOverflowError(this.#max, "event data");
-      }
-      this.#data += "\n" + value;
-    }
+  #append(data: string): void {
+    if (this.#dataLines++ === 0) this.#data = data;
+    else this.#data += "\n" + data;
+    if (this.#data.length > this.#max) this.#overflow("event data");
   }
 
-  #parseRetry(text: string, start: number, end: number): void {
-    if (start === end) return;
-    for (let i = start; i < end; i++) {
-      const code = text.charCodeAt(i);
-      if (code < 0x30 || code > 0x39) return;
+  /** Appends to the undecoded bytes, growing the buffer geometrically. */
+  #push(bytes: Uint8Array): void {
+    const n = this.#n + bytes.length;
+    if (n > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(n, 2 * this.#bytes.length, 1024));
+      grown.set(this.#bytes.subarray(0, this.#n));
+      this.#bytes = grown;
     }
-    const ms = Number(text.slice(start, end));
-    this.#retry = ms;
-    this.#onRetry?.(ms);
+    this.#bytes.set(bytes, this.#n);
+    this.#n = n;
+  }
+
+  #overflow(what: "line" | "event data"): never {
+    throw new SseBufferOverflowError(this.#max, what);
   }
 
   #dispatch(): void {
     const retry = this.#retry;
     this.#retry = undefined;
-    if (this.#dataLines === 0) {
+    if (this.#dataLines > 0) {
+      const event: ServerSentEvent = {
+        event: this.#event || "message",
+        data: this.#data,
+        id: this.#id,
+      };
+      if (retry !== undefined) event.retry = retry;
+      this.#data = "";
+      this.#dataLines = 0;
       this.#event = "";
-      return;
+      this.#onEvent(event);
     }
-    const event: ServerSentEvent = {
-      event: this.#event === "" ? "message" : this.#event,
-      data: this.#data,
-      id: this.#id,
-    };
-    if (retry !== undefined) event.retry = retry;
-    this.#data = "";
-    this.#dataLines = 0;
     this.#event = "";
-    this.#onEvent(event);
   }
 }
