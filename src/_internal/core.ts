@@ -5,14 +5,14 @@ import { redactSecrets } from "../errors/redact.ts";
 import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
 import { retry } from "../middleware/retry.ts";
-import { REPLAY_BODY_STATE_KEY } from "../middleware/_state.ts";
+import { CallContext } from "../middleware/_replay.ts";
 import {
   BODY_DEADLINES_STATE_KEY,
   BodyDeadlines,
   endDeadlinesOnRead,
 } from "../middleware/_deadline.ts";
 import { timeout } from "../middleware/timeout.ts";
-import type { Middleware, MiddlewareContext } from "../middleware/types.ts";
+import type { Middleware, MiddlewareContext, Terminal } from "../middleware/types.ts";
 import {
   type AzureOpenAIOptions,
   checkApiVersion,
@@ -65,6 +65,9 @@ export class ClientCore {
   readonly #headers: Record<string, string>;
   readonly #middleware: Middleware[];
   readonly #auth: Middleware;
+  readonly #terminal: Terminal;
+  /** The composed default pipeline (calls without per-call middleware). */
+  readonly #run: (ctx: MiddlewareContext) => Promise<Response>;
   readonly #secrets: string[];
 
   constructor(options: AzureOpenAIOptions) {
@@ -139,8 +142,15 @@ export class ClientCore {
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== "function") throw new TypeError(`${where}: fetch must be a function`);
     this.#fetch = options.fetch ? fetchImpl : (req, init) => globalThis.fetch(req, init);
-    this.#headers = { ...(options.defaultHeaders ?? {}) };
+    this.#headers = headerRecord(options.defaultHeaders, `${where}: defaultHeaders`);
     this.#middleware = userMiddleware.slice();
+    // The global fetch takes the parts of a request no layer has built (see CallContext); an
+    // injected fetch always gets a Request.
+    this.#terminal = createTerminal(
+      this.#fetch,
+      options.fetch ? undefined : (url, init) => globalThis.fetch(url, init),
+    );
+    this.#run = compose(this.#stack(undefined), this.#terminal);
   }
 
   /** Resolves the deployment for a deployment-scoped call, or throws before any request. */
@@ -223,24 +233,23 @@ export class ClientCore {
       deployment: spec.deployment,
       path: spec.path,
     });
-    const headers = new Headers(this.#headers);
-    if (opts.headers) { for (const [k, v] of Object.entries(opts.headers)) headers.set(k, v); }
-    headers.set("accept", spec.accept ?? "application/json");
+    // A plain record, not Headers: it is cheaper to build and for fetch to read.
+    const headers = { ...this.#headers };
+    if (opts.headers) Object.assign(headers, headerRecord(opts.headers, `${where}: headers`));
+    headers.accept = spec.accept ?? "application/json";
     let body: BodyInit | undefined = spec.body;
-    if (spec.contentType) headers.set("content-type", spec.contentType);
+    if (spec.contentType) headers["content-type"] = spec.contentType;
     if (spec.json !== undefined) {
       body = JSON.stringify(spec.json);
-      headers.set("content-type", "application/json");
+      headers["content-type"] = "application/json";
     }
     const controller = new AbortController();
     const userSignal = opts.signal;
     if (userSignal?.aborted) controller.abort(userSignal.reason);
     const onAbort = () => controller.abort(userSignal?.reason);
     userSignal?.addEventListener("abort", onAbort, { once: true });
-    const request = new Request(url, { method: spec.method, headers, body });
     const deadlines = new BodyDeadlines();
-    const ctx: MiddlewareContext = {
-      request,
+    const ctx = new CallContext({ url, method: spec.method, headers, body }, {
       operation: spec.operation,
       deployment: spec.deployment,
       apiVersion,
@@ -257,14 +266,14 @@ export class ClientCore {
           ? checkCount(opts.maxRetries, "maxRetries", where)
           : this.maxRetries,
       },
-      state: body === undefined
-        ? { [BODY_DEADLINES_STATE_KEY]: deadlines }
-        : { [REPLAY_BODY_STATE_KEY]: { request, body }, [BODY_DEADLINES_STATE_KEY]: deadlines },
-    };
-    const stack = this.#stack(opts.middleware);
+      state: { [BODY_DEADLINES_STATE_KEY]: deadlines },
+    });
+    const run = opts.middleware?.length
+      ? compose(this.#stack(opts.middleware), this.#terminal)
+      : this.#run;
     let response: Response;
     try {
-      response = await compose(stack, createTerminal(this.#fetch))(ctx);
+      response = await run(ctx);
     } catch (err) {
       deadlines.endAll();
       throw err;
@@ -303,6 +312,29 @@ export class ClientCore {
     if (!has("auth")) stack.push(this.#auth);
     return stack;
   }
+}
+
+/**
+ * Validated headers as a record with lower-case names (what `Headers` would send), so a bad name
+ * or value fails here with a TypeError instead of inside fetch.
+ */
+function headerRecord(
+  init: Record<string, string> | undefined,
+  where: string,
+): Record<string, string> {
+  const record: Record<string, string> = {};
+  if (init === undefined) return record;
+  let headers: Headers;
+  try {
+    headers = new Headers(init);
+  } catch (err) {
+    throw new TypeError(
+      `${where} must map header names to string values without line breaks ` +
+        `(${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
+  for (const [name, value] of headers) record[name] = value;
+  return record;
 }
 
 const DEFAULT_RETRY = retry();

@@ -60,3 +60,46 @@ Deno.test("ClientCore.send() hands on fetch's response itself for a non-stream c
   assert.equal(response, upstream, "no copy of the response was made");
   assert.deepEqual(await response.json(), { ok: true });
 });
+
+Deno.test("ClientCore sends a JSON body with content-length, not chunked, through retry and timeout", async () => {
+  const seen: Array<{ length: string | null; chunked: string | null; key: string | null }> = [];
+  let n = 0;
+  await using server = await startServer((req) => {
+    seen.push({
+      length: req.headers.get("content-length"),
+      chunked: req.headers.get("transfer-encoding"),
+      key: req.headers.get("api-key"),
+    });
+    return new Response("{}", {
+      status: n++ === 0 ? 503 : 200,
+      headers: { "retry-after-ms": "0" },
+    });
+  });
+  const core = new ClientCore({ endpoint: server.url, apiKey: KEY, maxRetries: 1 });
+  const { response } = await core.send({
+    operation: "embeddings.create",
+    method: "POST",
+    scope: "deployment",
+    deployment: "e",
+    path: "embeddings",
+    json: { input: "x" },
+  });
+  assert.deepEqual(await response.json(), {});
+  const length = String(JSON.stringify({ input: "x" }).length);
+  assert.deepEqual(seen, [
+    { length, chunked: null, key: KEY },
+    { length, chunked: null, key: KEY },
+  ]);
+});
+
+Deno.test("ClientCore() throws a TypeError for a bad defaultHeaders value", () => {
+  assert.throws(
+    () =>
+      new ClientCore({
+        endpoint: "https://res.openai.azure.com",
+        apiKey: KEY,
+        defaultHeaders: { "x-bad": "a\nb" },
+      }),
+    (err: unknown) => err instanceof TypeError && /defaultHeaders/.test(err.message),
+  );
+});

@@ -1,7 +1,14 @@
 import { tagBuiltin } from "../middleware/_kind.ts";
 import type { Middleware } from "../middleware/types.ts";
 import { TokenCache, type TokenProvider } from "./token_cache.ts";
-import { rebuildRequest, replaySource } from "../middleware/_replay.ts";
+import {
+  isReplayableBody,
+  rebuildRequest,
+  replaySource,
+  restartRequest,
+  unbuiltParts,
+} from "../middleware/_replay.ts";
+import type { MiddlewareContext } from "../middleware/types.ts";
 
 /**
  * Auth middleware that sends the `api-key` header. The client installs it for `apiKey`;
@@ -18,9 +25,16 @@ export function apiKeyAuth(apiKey: string): Middleware {
   if (typeof apiKey !== "string" || apiKey.trim() === "") {
     throw new TypeError("apiKeyAuth(): apiKey must be a non-empty string");
   }
+  checkHeaderValue(apiKey, "apiKeyAuth(): apiKey");
   return tagBuiltin(function apiKeyAuth(ctx, next) {
-    ctx.request.headers.delete("authorization");
-    ctx.request.headers.set("api-key", apiKey);
+    const parts = unbuiltParts(ctx);
+    if (parts !== undefined) {
+      delete parts.headers.authorization;
+      parts.headers["api-key"] = apiKey;
+    } else {
+      ctx.request.headers.delete("authorization");
+      ctx.request.headers.set("api-key", apiKey);
+    }
     return next();
   }, "auth");
 }
@@ -42,18 +56,34 @@ export function apiKeyAuth(apiKey: string): Middleware {
 export function tokenAuth(token: string | TokenProvider | TokenCache): Middleware {
   if (typeof token === "string") {
     if (token.trim() === "") throw new TypeError("tokenAuth(): token must be a non-empty string");
+    checkHeaderValue(token, "tokenAuth(): token");
     return tagBuiltin(function tokenAuth(ctx, next) {
-      ctx.request.headers.delete("api-key");
-      ctx.request.headers.set("authorization", `Bearer ${token}`);
+      setBearer(ctx, token);
       return next();
     }, "auth");
   }
   const cache = token instanceof TokenCache ? token : new TokenCache(token);
   return tagBuiltin(async function tokenAuth(ctx, next) {
     const first = await cache.get();
+    checkHeaderValue(first, "tokenAuth(): the token provider's token");
+    const parts = unbuiltParts(ctx);
+    if (parts !== undefined) {
+      setBearer(ctx, first);
+      const response = await next();
+      if (response.status !== 401) return response;
+      // The parts are sent afresh on every attempt: no copy of the body needed.
+      if (parts.body !== undefined && !isReplayableBody(parts.body)) return response;
+      cache.invalidate();
+      const fresh = await cache.get();
+      if (fresh === first) return response;
+      checkHeaderValue(fresh, "tokenAuth(): the token provider's token");
+      await response.body?.cancel();
+      restartRequest(ctx);
+      setBearer(ctx, fresh);
+      return next();
+    }
     const sent = ctx.request;
-    sent.headers.delete("api-key");
-    sent.headers.set("authorization", `Bearer ${first}`);
+    setBearer(ctx, first);
     const response = await next();
     if (response.status !== 401) return response;
     // Resend once with a fresh token, when the body can be sent again without having been
@@ -71,4 +101,26 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     ctx.request.headers.set("authorization", `Bearer ${fresh}`);
     return next();
   }, "auth");
+}
+
+/** Puts `Authorization: Bearer …` (and no api-key) on the request or its unbuilt parts. */
+function setBearer(ctx: MiddlewareContext, token: string): void {
+  const parts = unbuiltParts(ctx);
+  if (parts !== undefined) {
+    delete parts.headers["api-key"];
+    parts.headers.authorization = `Bearer ${token}`;
+  } else {
+    ctx.request.headers.delete("api-key");
+    ctx.request.headers.set("authorization", `Bearer ${token}`);
+  }
+}
+
+/** Throws when a credential cannot be a header value (never quoting it). */
+function checkHeaderValue(value: string, what: string): void {
+  // deno-lint-ignore no-control-regex
+  if (/[\x00\r\n]|[^\x00-\xff]/.test(value)) {
+    throw new TypeError(
+      `${what} holds a line break, NUL or a character beyond Latin-1; pass the credential alone`,
+    );
+  }
 }

@@ -8,7 +8,13 @@ import {
 import { describeSite, errorFromResponse } from "../errors/from_response.ts";
 import { callDeadline } from "./_deadline.ts";
 import { notifyAttempt } from "./_state.ts";
-import { rebuildRequest as rebuild, replaySource } from "./_replay.ts";
+import {
+  isReplayableBody,
+  rebuildRequest as rebuild,
+  replaySource,
+  restartRequest,
+  unbuiltParts,
+} from "./_replay.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import type { Middleware } from "./types.ts";
@@ -96,24 +102,34 @@ export function retry(options: RetryOptions = {}): Middleware {
   const onRetry = options.onRetry;
   return tagBuiltin(async function retry(ctx, next) {
     const max = Math.max(0, options.maxRetries ?? ctx.options.maxRetries);
-    const original = ctx.request;
+    const userSignal = ctx.signal;
+    // A client request no layer has built yet: every attempt starts from its parts again.
+    const parts = unbuiltParts(ctx);
+    const original = parts === undefined ? ctx.request : undefined;
+    const method = parts?.method ?? (original as Request).method;
     // Never read `original.body`: touching the getter turns a ready body into a stream, which
     // fetch then uploads chunked (about 2x slower per request in Deno).
-    const hasBody = original.method !== "GET" && original.method !== "HEAD";
-    const canReplay = ctx.replayable || !hasBody;
-    const userSignal = ctx.signal;
+    const hasBody = method !== "GET" && method !== "HEAD";
+    const canReplay = !hasBody ||
+      (ctx.replayable &&
+        (parts === undefined || parts.body === undefined || isReplayableBody(parts.body)));
     // When the client recorded the body it built the request from, the first attempt sends the
     // original and only a retry builds a copy. Otherwise a replayable body is read once into
     // bytes and every attempt gets a fresh Request over them (cheaper than Request.clone(),
     // whose tee turns the body into a chunked stream).
-    const source = max > 0 && canReplay && hasBody ? replaySource(ctx.state, original) : undefined;
-    const bytes = max > 0 && canReplay && hasBody && source === undefined
+    const source = original !== undefined && max > 0 && canReplay && hasBody
+      ? replaySource(ctx.state, original)
+      : undefined;
+    const bytes = original !== undefined && max > 0 && canReplay && hasBody &&
+        source === undefined
       ? await original.arrayBuffer()
       : undefined;
     for (let attempt = 1;; attempt++) {
       ctx.attempt = attempt;
       const last = attempt > max || !canReplay;
-      if (bytes !== undefined) ctx.request = rebuild(original, bytes);
+      if (original === undefined) {
+        if (attempt > 1) restartRequest(ctx);
+      } else if (bytes !== undefined) ctx.request = rebuild(original, bytes);
       else if (source !== undefined) {
         ctx.request = attempt === 1 ? original : rebuild(original, source, ctx.state);
       } else ctx.request = original;
@@ -135,8 +151,8 @@ export function retry(options: RetryOptions = {}): Middleware {
       const asked = response ? parseRetryAfterMs(response.headers, now()) : undefined;
       const site = describeSite({
         operation: ctx.operation,
-        method: original.method,
-        url: original.url,
+        method,
+        url: parts?.url ?? (original as Request).url,
       });
       if (asked !== undefined && asked > maxAfter) {
         const res = response as Response;

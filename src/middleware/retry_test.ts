@@ -4,6 +4,7 @@ import { retry, RETRY_STATE_KEY, type RetryInfo, type RetryOptions } from "./ret
 import { timeout } from "./timeout.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
 import { REPLAY_BODY_STATE_KEY } from "./_state.ts";
+import { CallContext, type CallFields } from "./_replay.ts";
 import {
   APIConnectionError,
   APITimeoutError,
@@ -299,4 +300,50 @@ Deno.test("retry() replays a recorded FormData body with a matching multipart bo
     return new Response("", { status: n++ === 0 ? 503 : 200 });
   })(ctx);
   assert.deepEqual(fields, ["json:abc", "json:abc"]);
+});
+
+Deno.test("retry() starts every attempt from the client's request parts", async () => {
+  const { request: _request, ...fields } = makeContext();
+  const ctx = new CallContext({
+    url: "https://x.test/p",
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: '{"a":1}',
+  }, { ...fields, state: {} } as CallFields);
+  const { sleep } = recordingSleep();
+  const seen: Request[] = [];
+  let n = 0;
+  const res = await compose([retry({ sleep })], async (c) => {
+    // An inner layer that reads (builds) the request, as an injected fetch does.
+    const request = c.request;
+    seen.push(request);
+    assert.equal(await request.text(), '{"a":1}');
+    return new Response("", { status: n++ === 0 ? 503 : 200 });
+  })(ctx);
+  assert.equal(res.status, 200);
+  assert.equal(seen.length, 2);
+  assert.notEqual(seen[1], seen[0], "the second attempt got a fresh request");
+});
+
+Deno.test("retry() does not resend a streamed body of the client's request parts", async () => {
+  const { request: _request, ...fields } = makeContext();
+  const ctx = new CallContext({
+    url: "https://x.test/p",
+    method: "POST",
+    headers: {},
+    body: new ReadableStream<Uint8Array>({
+      start(c) {
+        c.close();
+      },
+    }),
+  }, { ...fields, state: {} } as CallFields);
+  const { sleep, waits } = recordingSleep();
+  let calls = 0;
+  const res = await compose([retry({ sleep })], () => {
+    calls++;
+    return Promise.resolve(new Response("", { status: 503 }));
+  })(ctx);
+  assert.equal(res.status, 503);
+  assert.equal(calls, 1);
+  assert.deepEqual(waits, []);
 });

@@ -2,6 +2,7 @@ import { tagBuiltin } from "./_kind.ts";
 import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { describeSite } from "../errors/from_response.ts";
 import { bodyDeadlines, callDeadline, DEADLINE_STATE_KEY } from "./_deadline.ts";
+import { unbuiltParts } from "./_replay.ts";
 import type { Middleware } from "./types.ts";
 
 /** Options of {@link timeout}. */
@@ -74,8 +75,11 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       }
     }
     if (ms === Infinity) return next();
-    const site = () =>
-      describeSite({ operation: ctx.operation, method: ctx.request.method, url: ctx.request.url });
+    const site = () => {
+      const parts = unbuiltParts(ctx);
+      const request = parts ?? ctx.request;
+      return describeSite({ operation: ctx.operation, method: request.method, url: request.url });
+    };
     if (ms <= 0) {
       throw new APITimeoutError(
         `${site()} ran out of its totalTimeoutMs (${total} ms) before attempt ${ctx.attempt}; ` +

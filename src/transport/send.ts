@@ -1,25 +1,40 @@
 import { APIConnectionError, APIUserAbortError } from "../errors/api_error.ts";
 import { describeSite } from "../errors/from_response.ts";
+import { unbuiltParts } from "../middleware/_replay.ts";
 import type { MiddlewareContext, Terminal } from "../middleware/types.ts";
 
 /** The fetch signature the client needs. */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
 
+/** A fetch that takes a URL and an init (the global `fetch`). */
+export type UrlFetch = (url: string, init: RequestInit) => Promise<Response>;
+
 /**
- * The innermost handler: sends `ctx.request` with `ctx.signal`. An abort becomes
- * {@link APIUserAbortError} (timeout() turns its own aborts into APITimeoutError); any other
- * failure becomes {@link APIConnectionError} with the failure as `cause`.
+ * The innermost handler: sends `ctx.request` with `ctx.signal`. With `urlFetch`, a client
+ * request no layer has built yet is sent from its parts as `urlFetch(url, init)`, so only fetch
+ * builds a `Request`. An abort becomes {@link APIUserAbortError} (timeout() turns its own aborts
+ * into APITimeoutError); any other failure becomes {@link APIConnectionError} with the failure as
+ * `cause`.
  */
-export function createTerminal(fetchImpl: FetchLike): Terminal {
+export function createTerminal(fetchImpl: FetchLike, urlFetch?: UrlFetch): Terminal {
   return async (ctx: MiddlewareContext): Promise<Response> => {
     const signal = ctx.signal;
+    const parts = urlFetch ? unbuiltParts(ctx) : undefined;
     try {
+      if (parts !== undefined) {
+        return await (urlFetch as UrlFetch)(parts.url, {
+          method: parts.method,
+          headers: parts.headers,
+          body: parts.body,
+          signal,
+        });
+      }
       return await fetchImpl(ctx.request, signal ? { signal } : undefined);
     } catch (err) {
       const site = describeSite({
         operation: ctx.operation,
-        method: ctx.request.method,
-        url: ctx.request.url,
+        method: parts?.method ?? ctx.request.method,
+        url: parts?.url ?? ctx.request.url,
       });
       if (signal?.aborted) {
         throw new APIUserAbortError(`${site} was aborted by the caller`, { cause: err });

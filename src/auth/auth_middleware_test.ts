@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { apiKeyAuth, tokenAuth } from "./auth_middleware.ts";
+import { compose } from "../middleware/compose.ts";
+import { CallContext, type CallFields, unbuiltParts } from "../middleware/_replay.ts";
+import { makeContext } from "../../tests/middleware/_context.ts";
+
+function callContext(body: BodyInit | undefined = '{"a":1}'): CallContext {
+  const { request: _request, ...fields } = makeContext();
+  return new CallContext({
+    url: "https://x.test/p",
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer old" },
+    body,
+  }, { ...fields, state: {} } as CallFields);
+}
+
+Deno.test("apiKeyAuth() sets the key on the client's request parts without building a Request", async () => {
+  const ctx = callContext();
+  let headers: Record<string, string> | undefined;
+  await compose([apiKeyAuth("key-1")], (c) => {
+    headers = unbuiltParts(c)?.headers;
+    return Promise.resolve(new Response("ok"));
+  })(ctx);
+  assert.ok(headers, "the request was not built");
+  assert.equal(headers["api-key"], "key-1");
+  assert.equal(headers.authorization, undefined);
+});
+
+Deno.test("apiKeyAuth() sets the key on a built request", async () => {
+  const ctx = makeContext();
+  await compose([apiKeyAuth("key-1")], (c) => {
+    assert.equal(c.request.headers.get("api-key"), "key-1");
+    return Promise.resolve(new Response("ok"));
+  })(ctx);
+});
+
+Deno.test("tokenAuth() resends the client's request parts with a fresh token after a 401", async () => {
+  const tokens = ["t-1", "t-2"];
+  const ctx = callContext();
+  const sent: Array<{ auth: string | null; body: string }> = [];
+  const res = await compose(
+    [tokenAuth(() => Promise.resolve(tokens.shift() ?? "t-x"))],
+    async (c) => {
+      const request = c.request; // an injected fetch builds the Request here
+      sent.push({ auth: request.headers.get("authorization"), body: await request.text() });
+      return new Response("", { status: sent.length === 1 ? 401 : 200 });
+    },
+  )(ctx);
+  assert.equal(res.status, 200);
+  assert.deepEqual(sent, [
+    { auth: "Bearer t-1", body: '{"a":1}' },
+    { auth: "Bearer t-2", body: '{"a":1}' },
+  ]);
+});
+
+Deno.test("tokenAuth() does not resend a streamed body after a 401", async () => {
+  const tokens = ["t-1", "t-2"];
+  const ctx = callContext(new ReadableStream<Uint8Array>({ start: (c) => c.close() }));
+  let calls = 0;
+  const res = await compose([tokenAuth(() => Promise.resolve(tokens.shift() ?? "t-x"))], () => {
+    calls++;
+    return Promise.resolve(new Response("", { status: 401 }));
+  })(ctx);
+  assert.equal(res.status, 401);
+  assert.equal(calls, 1);
+  await res.body?.cancel();
+});
+
+Deno.test("apiKeyAuth() and tokenAuth() throw a TypeError for a credential with a line break", () => {
+  for (const make of [() => apiKeyAuth("sec\nret"), () => tokenAuth("sec\r\nret")]) {
+    assert.throws(make, (err: unknown) => {
+      assert.ok(err instanceof TypeError);
+      assert.match(err.message, /line break/);
+      assert.ok(!err.message.includes("sec"), "the credential is not quoted");
+      return true;
+    });
+  }
+});
