@@ -243,11 +243,16 @@ export class ClientCore {
       body = JSON.stringify(spec.json);
       headers["content-type"] = "application/json";
     }
+    const stream = spec.stream ?? false;
     const controller = new AbortController();
     const userSignal = opts.signal;
-    if (userSignal?.aborted) controller.abort(userSignal.reason);
+    // A stream is cancelled through `controller` (linked to the caller's signal). Other calls
+    // pass the caller's signal as it is, or none: fetch spends µs on every signal it gets.
     const onAbort = () => controller.abort(userSignal?.reason);
-    userSignal?.addEventListener("abort", onAbort, { once: true });
+    if (stream) {
+      if (userSignal?.aborted) controller.abort(userSignal.reason);
+      userSignal?.addEventListener("abort", onAbort, { once: true });
+    }
     const deadlines = new BodyDeadlines();
     const ctx = new CallContext({ url, method: spec.method, headers, body }, {
       operation: spec.operation,
@@ -255,8 +260,8 @@ export class ClientCore {
       apiVersion,
       params: spec.params,
       attempt: 1,
-      signal: controller.signal,
-      stream: spec.stream ?? false,
+      signal: stream ? controller.signal : userSignal,
+      stream,
       replayable: spec.replayable ?? true,
       options: {
         timeoutMs: opts.timeoutMs !== undefined
@@ -276,12 +281,11 @@ export class ClientCore {
       response = await run(ctx);
     } catch (err) {
       deadlines.endAll();
+      if (stream) userSignal?.removeEventListener("abort", onAbort);
       throw err;
-    } finally {
-      if (!ctx.stream) userSignal?.removeEventListener("abort", onAbort);
     }
     if (!response.ok && throwOnError) {
-      userSignal?.removeEventListener("abort", onAbort);
+      if (stream) userSignal?.removeEventListener("abort", onAbort);
       try {
         throw await errorFromResponse(response, {
           operation: spec.operation,

@@ -103,3 +103,29 @@ Deno.test("ClientCore() throws a TypeError for a bad defaultHeaders value", () =
     (err: unknown) => err instanceof TypeError && /defaultHeaders/.test(err.message),
   );
 });
+
+Deno.test("ClientCore passes fetch no signal for a non-stream call without signal or timeout", async () => {
+  const inits: Array<RequestInit | undefined> = [];
+  const core = new ClientCore({
+    endpoint: "https://res.openai.azure.com",
+    apiKey: KEY,
+    timeoutMs: 0,
+    fetch: (_req, init) => {
+      inits.push(init);
+      return Promise.resolve(new Response("{}"));
+    },
+  });
+  const spec = {
+    operation: "embeddings.create",
+    method: "POST" as const,
+    scope: "deployment" as const,
+    deployment: "e",
+    path: "embeddings",
+    json: { input: "x" },
+  };
+  await (await core.send(spec)).response.body?.cancel();
+  const caller = new AbortController();
+  await (await core.send({ ...spec, options: { signal: caller.signal } })).response.body?.cancel();
+  assert.equal(inits[0]?.signal, undefined);
+  assert.equal(inits[1]?.signal, caller.signal, "the caller's signal as it is");
+});
