@@ -1,45 +1,46 @@
 import type {
   ChatCompletion,
-  ChatCompletionChoice,
   ChatCompletionChunk,
   ChatCompletionChunkChoice,
-  ChatCompletionFinishReason,
   ChatCompletionMessage,
-  ChatCompletionMessageContext,
   ChatCompletionMessageToolCall,
-  ChatCompletionTokenLogprob,
-  CompletionUsage,
-  ContentFilterResults,
-  PromptFilterResult,
 } from "../types/mod.ts";
-import {
-  copyContentFilterResults,
-  copyPromptFilterResults,
-  mergeContentFilterResults,
-  mergePromptFilterResults,
-  pushAll,
-  TextBuffer,
-} from "./_merge.ts";
+import { Fold, type FoldChoice } from "./_fold.ts";
 
-interface ToolCallState {
-  id: string;
-  type: "function";
-  name: string;
-  arguments: TextBuffer;
+interface ChatChoice extends FoldChoice {
+  message: ChatCompletionMessage;
 }
 
-interface ChoiceState {
-  index: number;
-  content: TextBuffer | null;
-  refusal: TextBuffer | null;
-  toolCalls: ToolCallState[];
-  functionCall: { name: string; arguments: TextBuffer } | undefined;
-  context: ChatCompletionMessageContext | undefined;
-  finishReason: ChatCompletionFinishReason | null;
-  logprobs: boolean;
-  logprobsContent: ChatCompletionTokenLogprob[] | null;
-  logprobsRefusal: ChatCompletionTokenLogprob[] | null;
-  filter: ContentFilterResults | undefined;
+type FunctionCall = { name: string; arguments: string };
+
+/** Name from the first piece that has one; arguments concatenated. */
+function addFunction(target: FunctionCall, piece: Partial<FunctionCall> | undefined): void {
+  if (piece) {
+    target.name ||= piece.name ?? "";
+    if (typeof piece.arguments === "string") target.arguments += piece.arguments;
+  }
+}
+
+function addChat(choice: ChatChoice, piece: ChatCompletionChunkChoice): void {
+  const delta = piece.delta;
+  if (!delta) return;
+  const message = choice.message;
+  if (typeof delta.content === "string") message.content = (message.content ?? "") + delta.content;
+  if (typeof delta.refusal === "string") message.refusal = (message.refusal ?? "") + delta.refusal;
+  for (const part of delta.tool_calls ?? []) {
+    const call: ChatCompletionMessageToolCall = (message.tool_calls ??= [])[part.index ?? 0] ??= {
+      id: "",
+      type: "function",
+      function: { name: "", arguments: "" },
+    };
+    call.id ||= part.id ?? "";
+    if (part.type) call.type = part.type;
+    addFunction(call.function, part.function);
+  }
+  if (delta.function_call) {
+    addFunction(message.function_call ??= { name: "", arguments: "" }, delta.function_call);
+  }
+  if (delta.context) message.context = { ...message.context, ...delta.context };
 }
 
 /**
@@ -65,148 +66,29 @@ interface ChoiceState {
  * ```
  */
 export class ChatCompletionAccumulator {
-  #id = "";
-  #created = 0;
-  #model = "";
-  #fingerprint: string | null | undefined = undefined;
-  #usage: CompletionUsage | undefined = undefined;
-  #promptFilters: PromptFilterResult[] | undefined = undefined;
-  #choices: ChoiceState[] = [];
+  #fold = new Fold<ChatChoice, ChatCompletionChunkChoice>(
+    "chat.completion",
+    (index) => ({
+      index,
+      message: { role: "assistant", content: null, refusal: null },
+      finish_reason: null,
+      logprobs: null,
+    }),
+    { content: null, refusal: null },
+    addChat,
+  );
 
   /** Adds one parsed chunk (any chunk: prompt-filter-only, usage-only, without `delta`). */
   add(chunk: ChatCompletionChunk): void {
-    if (!this.#id && chunk.id) this.#id = chunk.id;
-    if (!this.#created && chunk.created) this.#created = chunk.created;
-    if (!this.#model && chunk.model) this.#model = chunk.model;
-    const fingerprint = chunk.system_fingerprint;
-    if (fingerprint) {
-      if (!this.#fingerprint) this.#fingerprint = fingerprint;
-    } else if (fingerprint !== undefined && this.#fingerprint === undefined) {
-      this.#fingerprint = fingerprint; // "" or null, until a real one arrives
-    }
-    if (chunk.usage) this.#usage = chunk.usage;
-    if (chunk.prompt_filter_results) {
-      mergePromptFilterResults(this.#promptFilters ??= [], chunk.prompt_filter_results);
-    }
-    const choices = chunk.choices;
-    if (choices) { for (let i = 0; i < choices.length; i++) this.#addChoice(choices[i]); }
-  }
-
-  #addChoice(choice: ChatCompletionChunkChoice): void {
-    const index = choice.index ?? 0;
-    const state = this.#choices[index] ??= {
-      index,
-      content: null,
-      refusal: null,
-      toolCalls: [],
-      functionCall: undefined,
-      context: undefined,
-      finishReason: null,
-      logprobs: false,
-      logprobsContent: null,
-      logprobsRefusal: null,
-      filter: undefined,
-    };
-    const delta = choice.delta;
-    if (delta) {
-      if (typeof delta.content === "string") {
-        (state.content ??= new TextBuffer()).push(delta.content);
-      }
-      if (typeof delta.refusal === "string") {
-        (state.refusal ??= new TextBuffer()).push(delta.refusal);
-      }
-      if (delta.tool_calls) {
-        for (const piece of delta.tool_calls) {
-          const call = state.toolCalls[piece.index ?? 0] ??= {
-            id: "",
-            type: "function",
-            name: "",
-            arguments: new TextBuffer(),
-          };
-          if (!call.id && piece.id) call.id = piece.id;
-          if (piece.type) call.type = piece.type;
-          const fn = piece.function;
-          if (fn) {
-            if (!call.name && fn.name) call.name = fn.name;
-            if (typeof fn.arguments === "string") call.arguments.push(fn.arguments);
-          }
-        }
-      }
-      const fc = delta.function_call;
-      if (fc) {
-        const target = state.functionCall ??= { name: "", arguments: new TextBuffer() };
-        if (!target.name && fc.name) target.name = fc.name;
-        if (typeof fc.arguments === "string") target.arguments.push(fc.arguments);
-      }
-      if (delta.context) state.context = { ...state.context, ...delta.context };
-    }
-    if (choice.finish_reason) state.finishReason = choice.finish_reason;
-    const logprobs = choice.logprobs;
-    if (logprobs) {
-      state.logprobs = true;
-      if (logprobs.content) pushAll(state.logprobsContent ??= [], logprobs.content);
-      if (logprobs.refusal) pushAll(state.logprobsRefusal ??= [], logprobs.refusal);
-    }
-    if (choice.content_filter_results) {
-      state.filter = mergeContentFilterResults(state.filter, choice.content_filter_results);
-    }
+    this.#fold.add(chunk);
   }
 
   /** The `chat.completion` object for the chunks added so far (a fresh object each call). */
   result(): ChatCompletion {
-    const completion: ChatCompletion = {
-      id: this.#id,
-      object: "chat.completion",
-      created: this.#created,
-      model: this.#model,
-      choices: [],
-    };
-    if (this.#fingerprint !== undefined) completion.system_fingerprint = this.#fingerprint;
-    if (this.#promptFilters) {
-      completion.prompt_filter_results = copyPromptFilterResults(this.#promptFilters);
+    const result = this.#fold.result();
+    for (const { message } of result.choices) {
+      if (message.tool_calls) message.tool_calls = message.tool_calls.filter((call) => call);
     }
-    for (const state of this.#choices) {
-      if (state !== undefined) completion.choices.push(choiceOf(state));
-    }
-    if (this.#usage) completion.usage = this.#usage;
-    return completion;
+    return result as unknown as ChatCompletion;
   }
-}
-
-function choiceOf(state: ChoiceState): ChatCompletionChoice {
-  const message: ChatCompletionMessage = {
-    role: "assistant",
-    content: state.content === null ? null : state.content.toString(),
-    refusal: state.refusal === null ? null : state.refusal.toString(),
-  };
-  const calls: ChatCompletionMessageToolCall[] = [];
-  for (const call of state.toolCalls) {
-    if (call === undefined) continue;
-    calls.push({
-      id: call.id,
-      type: call.type,
-      function: { name: call.name, arguments: call.arguments.toString() },
-    });
-  }
-  if (calls.length > 0) message.tool_calls = calls;
-  if (state.functionCall) {
-    message.function_call = {
-      name: state.functionCall.name,
-      arguments: state.functionCall.arguments.toString(),
-    };
-  }
-  if (state.context) message.context = state.context;
-  const choice: ChatCompletionChoice = {
-    index: state.index,
-    message,
-    finish_reason: state.finishReason,
-    logprobs: state.logprobs
-      ? {
-        content: state.logprobsContent?.slice() ?? null,
-        refusal: state.logprobsRefusal?.slice() ?? null,
-      }
-      : null,
-  };
-  if (state.filter) choice.content_filter_results = copyContentFilterResults(state.filter);
-  return choice;
 }

@@ -1,6 +1,6 @@
 import type { ChatCompletion, ChatCompletionChunk } from "../types/mod.ts";
 import { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
-import { Stream } from "./stream.ts";
+import { feeding, Stream } from "./stream.ts";
 import type { StreamOptions } from "./stream_options.ts";
 
 /**
@@ -38,15 +38,7 @@ export class ChatCompletionStream extends Stream<ChatCompletionChunk> {
    */
   constructor(response: Response, options: StreamOptions<ChatCompletionChunk> = {}) {
     const accumulator = new ChatCompletionAccumulator();
-    const onChunk = options.onChunk;
-    super(response, {
-      ...options,
-      operation: options.operation ?? "chat.completions.create",
-      onChunk: onChunk === undefined ? (chunk) => accumulator.add(chunk) : (chunk) => {
-        accumulator.add(chunk);
-        onChunk(chunk);
-      },
-    });
+    super(response, feeding(options, "chat.completions.create", accumulator));
     this.#accumulator = accumulator;
   }
 

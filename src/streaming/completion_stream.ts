@@ -1,6 +1,6 @@
 import type { Completion, CompletionChunk } from "../types/mod.ts";
 import { CompletionAccumulator } from "./completion_accumulator.ts";
-import { Stream } from "./stream.ts";
+import { feeding, Stream } from "./stream.ts";
 import type { StreamOptions } from "./stream_options.ts";
 
 /**
@@ -36,15 +36,7 @@ export class CompletionStream extends Stream<CompletionChunk> {
    */
   constructor(response: Response, options: StreamOptions<CompletionChunk> = {}) {
     const accumulator = new CompletionAccumulator();
-    const onChunk = options.onChunk;
-    super(response, {
-      ...options,
-      operation: options.operation ?? "completions.create",
-      onChunk: onChunk === undefined ? (chunk) => accumulator.add(chunk) : (chunk) => {
-        accumulator.add(chunk);
-        onChunk(chunk);
-      },
-    });
+    super(response, feeding(options, "completions.create", accumulator));
     this.#accumulator = accumulator;
   }
 

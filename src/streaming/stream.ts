@@ -1,29 +1,38 @@
-import type { AzureOpenAIError } from "../errors/api_error.ts";
+import {
+  APIConnectionError,
+  type APIErrorInit,
+  APITimeoutError,
+  APIUserAbortError,
+  AzureOpenAIError,
+} from "../errors/api_error.ts";
+import { isRecord } from "../errors/_is_record.ts";
+import { describeSite, errorFromBody, requestIdOf } from "../errors/from_response.ts";
 import { ServerSentEventParser } from "../sse/parser.ts";
 import type { ServerSentEvent } from "../sse/server_sent_event.ts";
-import {
-  abortError,
-  brokenError,
-  cancelledError,
-  endedEarlyError,
-  idleError,
-  lockedBodyError,
-  notJsonError,
-  payloadError,
-  type StreamSite,
-  unparsableError,
-} from "./_stream_errors.ts";
 import type { StreamOptions } from "./stream_options.ts";
 
-const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({
-  done: true,
-  value: undefined,
-}) as IteratorReturnResult<undefined>;
-const encoder = new TextEncoder();
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/**
+ * Options of a typed stream: `operation` defaulted, every chunk added to `accumulator` before
+ * it reaches the caller's own `onChunk`.
+ */
+export function feeding<T>(
+  options: StreamOptions<T>,
+  operation: string,
+  accumulator: { add(chunk: T): void },
+): StreamOptions<T> {
+  const onChunk = options.onChunk;
+  return {
+    ...options,
+    operation: options.operation ?? operation,
+    onChunk: (chunk) => {
+      accumulator.add(chunk);
+      onChunk?.(chunk);
+    },
+  };
 }
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const encoder = new TextEncoder();
 
 /**
  * A typed, async-iterable view of an Azure OpenAI `text/event-stream` response: each
@@ -57,21 +66,20 @@ export class Stream<T> implements AsyncIterable<T> {
 
   #parser: ServerSentEventParser;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined = undefined;
+  /** Parsed chunks not yet consumed start at `#head`; `#raw` holds their `data` text. */
   #queue: T[] = [];
+  #raw: string[] = [];
   #head = 0;
-  /** Raw `data` of queued chunks, kept only once `toReadableStream()` was called. */
-  #raw: Array<string | undefined> | undefined = undefined;
   #pulling: Promise<void> | undefined = undefined;
   #sawDone = false;
   /** No more reads: [DONE], end of body, error, abort or cancel. */
   #ended = false;
-  #cancelled = false;
   #error: AzureOpenAIError | undefined = undefined;
   #chunks = 0;
-  #idleMs: number | undefined;
-  #site: StreamSite;
+  #idleMs: number;
+  #operation: string;
   #onChunk: ((chunk: T) => void) | undefined;
-  #unlink: (() => void) | undefined;
+  #unlink: () => void;
 
   /**
    * Wraps a response whose body is `text/event-stream` (call it after checking the
@@ -82,37 +90,38 @@ export class Stream<T> implements AsyncIterable<T> {
    */
   constructor(response: Response, options: StreamOptions<T> = {}) {
     this.response = response;
-    this.controller = options.controller ?? new AbortController();
-    this.#idleMs = options.idleTimeoutMs !== undefined && options.idleTimeoutMs > 0 &&
-        Number.isFinite(options.idleTimeoutMs)
-      ? options.idleTimeoutMs
-      : undefined;
-    this.#site = { operation: options.operation ?? "stream", response };
+    const controller = this.controller = options.controller ?? new AbortController();
+    const idle = options.idleTimeoutMs ?? 0;
+    this.#idleMs = idle > 0 && idle < Infinity ? idle : 0;
+    this.#operation = options.operation ?? "stream";
     this.#onChunk = options.onChunk;
     this.#parser = new ServerSentEventParser((event) => this.#onEvent(event), {
       maxBufferSize: options.maxBufferSize,
     });
-    const signal = this.controller.signal;
+    const signal = controller.signal;
     const outside = options.signal;
-    const onOutsideAbort = (): void => this.controller.abort(outside?.reason);
-    const onAbort = (): void => this.#onAbort(signal.reason);
-    if (outside?.aborted) this.controller.abort(outside.reason);
-    else outside?.addEventListener("abort", onOutsideAbort, { once: true });
+    const onOutsideAbort = (): void => controller.abort(outside?.reason);
+    const onAbort = (): void => this.#fail(this.#abortError(signal.reason));
     this.#unlink = (): void => {
       outside?.removeEventListener("abort", onOutsideAbort);
       signal.removeEventListener("abort", onAbort);
     };
+    if (outside?.aborted) onOutsideAbort();
+    else outside?.addEventListener("abort", onOutsideAbort);
     if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
+    else signal.addEventListener("abort", onAbort);
   }
 
   /** Iterates the parsed chunks; breaking out of the loop cancels the body. */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
-      next: (): Promise<IteratorResult<T>> => this.#next(),
+      next: (): Promise<IteratorResult<T>> =>
+        this.#head < this.#queue.length
+          ? Promise.resolve({ value: this.#queue[this.#head++], done: false })
+          : this.#next(),
       return: async (): Promise<IteratorResult<T>> => {
         await this.#cancel(undefined);
-        return DONE_RESULT;
+        return DONE;
       },
     };
   }
@@ -134,35 +143,15 @@ export class Stream<T> implements AsyncIterable<T> {
    * ```
    */
   toReadableStream(): ReadableStream<Uint8Array> {
-    if (this.#raw === undefined) this.#raw = new Array(this.#queue.length).fill(undefined);
     return new ReadableStream<Uint8Array>({
       pull: async (controller): Promise<void> => {
-        for (;;) {
-          if (this.#head < this.#queue.length) {
-            let text = "";
-            const raw = this.#raw!;
-            for (; this.#head < this.#queue.length; this.#head++) {
-              text += `data: ${raw[this.#head] ?? JSON.stringify(this.#queue[this.#head])}\n\n`;
-            }
-            controller.enqueue(encoder.encode(text));
-            return;
-          }
-          this.#resetQueue();
-          if (this.#error !== undefined) {
-            controller.error(this.#error);
-            return;
-          }
-          if (this.#sawDone) {
-            this.#release();
-            controller.enqueue(encoder.encode("data: [DONE]\n\n"));
-            controller.close();
-            return;
-          }
-          if (this.#ended) {
-            controller.close();
-            return;
-          }
-          await this.#pull();
+        if (await this.#ready()) {
+          let text = "";
+          while (this.#head < this.#queue.length) text += `data: ${this.#raw[this.#head++]}\n\n`;
+          controller.enqueue(encoder.encode(text));
+        } else {
+          if (this.#sawDone) controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+          controller.close();
         }
       },
       cancel: (reason): Promise<void> => this.#cancel(reason),
@@ -174,18 +163,12 @@ export class Stream<T> implements AsyncIterable<T> {
    * Resolves at `[DONE]`; rejects with the stream's error.
    */
   async done(): Promise<void> {
-    for (;;) {
-      this.#head = this.#queue.length;
-      this.#resetQueue();
-      if (this.#error !== undefined) throw this.#error;
-      if (this.#sawDone) {
-        this.#release();
-        return;
-      }
-      if (this.#ended) {
-        throw cancelledError(this.#site);
-      }
-      await this.#pull();
+    while (await this.#ready()) this.#head = this.#queue.length;
+    if (!this.#sawDone) {
+      throw this.#err(
+        APIUserAbortError,
+        "was cancelled before it finished; the result is incomplete",
+      );
     }
   }
 
@@ -194,172 +177,182 @@ export class Stream<T> implements AsyncIterable<T> {
     this.controller.abort();
   }
 
-  #next(): Promise<IteratorResult<T>> {
-    if (this.#head < this.#queue.length) {
-      return Promise.resolve({ value: this.#queue[this.#head++], done: false });
-    }
-    return this.#nextSlow();
+  async #next(): Promise<IteratorResult<T>> {
+    return await this.#ready() ? { value: this.#queue[this.#head++], done: false } : DONE;
   }
 
-  async #nextSlow(): Promise<IteratorResult<T>> {
+  /**
+   * Resolves to true once a chunk is queued, to false when the stream is over, or rejects with
+   * its error (after the chunks that came before it).
+   */
+  async #ready(): Promise<boolean> {
     for (;;) {
-      if (this.#head < this.#queue.length) {
-        return { value: this.#queue[this.#head++], done: false };
+      if (this.#head < this.#queue.length) return true;
+      if (this.#head) this.#queue.length = this.#raw.length = this.#head = 0;
+      if (this.#error) throw this.#error;
+      if (this.#ended) return false;
+      if (this.#pulling) await this.#pulling; // concurrent callers share one read
+      else {
+        try {
+          await (this.#pulling = this.#read());
+        } finally {
+          this.#pulling = undefined;
+        }
       }
-      this.#resetQueue();
-      if (this.#error !== undefined) throw this.#error;
-      if (this.#sawDone) {
-        this.#release();
-        return DONE_RESULT;
-      }
-      if (this.#ended) return DONE_RESULT;
-      await this.#pull();
     }
   }
 
-  #resetQueue(): void {
-    if (this.#head === this.#queue.length && this.#head > 0) {
-      this.#queue.length = 0;
-      this.#head = 0;
-      if (this.#raw !== undefined) this.#raw.length = 0;
-    }
-  }
-
-  /** Reads one piece of the body and parses it; concurrent callers share the read. */
-  async #pull(): Promise<void> {
-    if (this.#pulling !== undefined) return this.#pulling;
-    const pulling = this.#pulling = this.#read();
-    try {
-      await pulling;
-    } finally {
-      this.#pulling = undefined;
-    }
-  }
-
+  /** Reads one piece of the body and parses it. */
   async #read(): Promise<void> {
-    if (this.#ended) return;
-    const reader = this.#reader ??= this.#open();
-    if (reader === undefined) {
-      this.#fail(endedEarlyError(this.#site, this.#chunks));
-      return;
-    }
-    let result: ReadableStreamReadResult<Uint8Array>;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      if (this.#idleMs !== undefined) {
-        const ms = this.#idleMs;
-        timer = setTimeout(() => this.#onIdle(ms), ms);
-      }
-      result = await reader.read();
-    } catch (cause) {
-      if (this.#error === undefined) {
-        this.#fail(
-          this.controller.signal.aborted
-            ? abortError(this.#site, this.controller.signal.reason)
-            : brokenError(this.#site, this.#chunks, cause),
+    const body = this.response.body;
+    if (!this.#reader) {
+      if (!body) return this.#endedEarly();
+      if (body.locked) {
+        throw new TypeError(
+          `${this.#where()}: the response body is already being read; create one stream per ` +
+            "response",
         );
       }
-      return;
+      this.#reader = body.getReader();
+    }
+    let result: ReadableStreamReadResult<Uint8Array>;
+    const ms = this.#idleMs;
+    const timer = ms
+      ? setTimeout(() => {
+        if (this.#ended) return;
+        const error = this.#err(
+          APITimeoutError,
+          `received nothing for ${ms} ms (idleTimeoutMs) after ${this.#chunks} chunks; retry ` +
+            "or raise the idle timeout",
+        );
+        this.#fail(error);
+        this.controller.abort(error);
+      }, ms)
+      : undefined;
+    try {
+      result = await this.#reader.read();
+    } catch (cause) {
+      const signal = this.controller.signal;
+      return this.#fail(
+        signal.aborted ? this.#abortError(signal.reason) : this.#err(
+          APIConnectionError,
+          `broke after ${this.#chunks} chunks: ${
+            cause instanceof Error ? cause.message : cause
+          }; retry the request`,
+          cause,
+        ),
+      );
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer) clearTimeout(timer);
     }
     if (this.#ended) return; // aborted, timed out or cancelled while reading
-    if (result.done) {
-      this.#ended = true;
-      this.#unhook();
-      if (!this.#sawDone && this.#error === undefined) {
-        this.#fail(endedEarlyError(this.#site, this.#chunks));
-      }
-      return;
-    }
+    if (result.done) return this.#endedEarly();
     try {
       this.#parser.feed(result.value);
     } catch (cause) {
-      this.#fail(unparsableError(this.#site, cause));
+      this.#fail(this.#err(AzureOpenAIError, `could not be processed: ${cause}`, cause));
     }
-    if (this.#sawDone || this.#error !== undefined) this.#release();
+    if (this.#sawDone) this.#end();
   }
 
-  #open(): ReadableStreamDefaultReader<Uint8Array> | undefined {
-    const body = this.response.body;
-    if (body === null) return undefined;
-    if (body.locked) {
-      throw lockedBodyError(this.#site);
-    }
-    return body.getReader();
-  }
-
-  #onEvent(event: ServerSentEvent): void {
-    if (this.#sawDone || this.#error !== undefined) return;
-    const data = event.data;
-    if (event.event !== "message") {
-      if (event.event === "error") this.#fail(payloadError(this.#site, data, true));
-      return;
-    }
+  #onEvent({ event, data }: ServerSentEvent): void {
+    if (this.#ended || this.#sawDone) return;
+    if (event === "error") return this.#fail(this.#payloadError(data));
+    if (event !== "message" || data === "") return;
     if (data === "[DONE]") {
       this.#sawDone = true;
       return;
     }
-    if (data === "") return;
-    let chunk: unknown;
+    let chunk: T & { error?: unknown };
     try {
       chunk = JSON.parse(data);
     } catch (cause) {
-      this.#fail(notJsonError(this.#site, data, cause));
-      return;
+      return this.#fail(
+        this.#err(
+          AzureOpenAIError,
+          `sent an event that is not JSON (${data.slice(0, 120)}); check that the endpoint is ` +
+            "an Azure OpenAI deployment",
+          cause,
+        ),
+      );
     }
-    if (isRecord(chunk) && chunk.error !== undefined && chunk.error !== null) {
-      this.#fail(payloadError(this.#site, chunk, false));
-      return;
-    }
+    if (chunk?.error != null) return this.#fail(this.#payloadError(chunk));
     this.#chunks++;
-    this.#onChunk?.(chunk as T);
-    this.#queue.push(chunk as T);
-    if (this.#raw !== undefined) this.#raw.push(data);
+    this.#onChunk?.(chunk);
+    this.#queue.push(chunk);
+    this.#raw.push(data);
   }
 
-  #onIdle(ms: number): void {
-    if (this.#ended) return;
-    const error = idleError(this.#site, ms, this.#chunks);
-    this.#fail(error);
-    this.controller.abort(error);
+  /** The typed error for an `event: error` payload (text) or a chunk with an `error` member. */
+  #payloadError(payload: unknown): AzureOpenAIError {
+    let body = payload;
+    try {
+      if (typeof body === "string") body = JSON.parse(body);
+    } catch { /* keep the text */ }
+    const error = isRecord(body) ? isRecord(body.error) ? body.error : body : {};
+    const code = String(error.code);
+    return errorFromBody(
+      typeof error.status === "number"
+        ? error.status
+        : /^[45]\d\d$/.test(code)
+        ? Number(code)
+        : error.type === "server_error"
+        ? 500
+        : undefined,
+      body,
+      { operation: `${this.#operation} stream`, url: this.response.url || undefined },
+      this.response.headers,
+    );
   }
 
-  #onAbort(reason: unknown): void {
-    if (this.#ended) return;
-    this.#fail(abortError(this.#site, reason));
+  #where(): string {
+    return describeSite({ operation: this.#operation, url: this.response.url || undefined });
   }
 
-  /** Records the first error, stops reading and cancels the body. */
+  #err<E>(
+    Kind: new (message: string, init: APIErrorInit) => E,
+    what: string,
+    cause?: unknown,
+  ): E {
+    return new Kind(`${this.#where()} stream ${what}`, {
+      cause,
+      requestId: requestIdOf(this.response.headers),
+    });
+  }
+
+  /** The caller aborted (or the idle timeout did, in which case its error is kept). */
+  #abortError(reason: unknown): AzureOpenAIError {
+    return reason instanceof APITimeoutError
+      ? reason
+      : this.#err(APIUserAbortError, "was aborted by the caller", reason);
+  }
+
+  #endedEarly(): void {
+    this.#fail(
+      this.#err(
+        APIConnectionError,
+        `ended before [DONE] after ${this.#chunks} chunks; the connection was closed early, ` +
+          "retry the request",
+      ),
+    );
+  }
+
+  /** Records the error (unless the stream is already over), stops reading, cancels the body. */
   #fail(error: AzureOpenAIError): void {
-    if (this.#error === undefined && !this.#cancelled) this.#error = error;
-    this.#release(error);
+    if (!this.#ended) {
+      this.#error = error;
+      this.#end(error);
+    }
   }
 
-  /** Stops reading: cancels the body if it is still open and unhooks the signals. */
-  #release(reason?: unknown): void {
-    if (this.#ended && this.#unlink === undefined) return;
+  /** Stops reading: unhooks the signals and cancels the body if it is still open. */
+  #end(reason?: unknown): Promise<void> | undefined {
     this.#ended = true;
-    this.#unhook();
-    const reader = this.#reader;
-    if (reader !== undefined) reader.cancel(reason).catch(() => {});
-    else if (this.response.body !== null && !this.response.body.locked) {
-      this.response.body.cancel(reason).catch(() => {});
-    }
+    this.#unlink();
+    return (this.#reader ?? this.response.body)?.cancel(reason).catch(() => {});
   }
 
   async #cancel(reason: unknown): Promise<void> {
-    if (this.#ended) return;
-    this.#cancelled = true;
-    this.#ended = true;
-    this.#unhook();
-    const body = this.response.body;
-    if (this.#reader !== undefined) await this.#reader.cancel(reason).catch(() => {});
-    else if (body !== null && !body.locked) await body.cancel(reason).catch(() => {});
-  }
-
-  #unhook(): void {
-    this.#unlink?.();
-    this.#unlink = undefined;
+    if (!this.#ended) await this.#end(reason);
   }
 }
