@@ -1,9 +1,14 @@
 import { tagBuiltin } from "./_kind.ts";
 import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { describeSite } from "../errors/from_response.ts";
-import { bodyDeadlines, callDeadline, DEADLINE_STATE_KEY } from "./_deadline.ts";
+import {
+  bodyDeadlines,
+  callDeadline,
+  DEADLINE_STATE_KEY,
+  type ParkedDeadline,
+} from "./_deadline.ts";
 import { unbuiltParts } from "./_replay.ts";
-import type { Middleware } from "./types.ts";
+import type { Middleware, MiddlewareContext } from "./types.ts";
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -25,6 +30,78 @@ class TimeoutSignal extends Error {
   constructor() {
     super("timeout");
     this.name = "TimeoutSignal";
+  }
+}
+
+// The marker (an Error, costly to build) is made only when the deadline passes.
+const abortOnTimeout = (controller: AbortController): void => controller.abort(new TimeoutSignal());
+
+function siteOf(ctx: MiddlewareContext): string {
+  const request = unbuiltParts(ctx) ?? ctx.request;
+  return describeSite({ operation: ctx.operation, method: request.method, url: request.url });
+}
+
+/** One attempt's deadline: a controller linked to the caller's signal and a timer. */
+class AttemptDeadline implements ParkedDeadline {
+  readonly owner: object;
+  readonly #controller = new AbortController();
+  readonly #ctx: MiddlewareContext;
+  readonly #outer: AbortSignal | undefined;
+  readonly #ms: number;
+  readonly #budget: string;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #onOuterAbort: (() => void) | undefined;
+
+  constructor(owner: object, ctx: MiddlewareContext, ms: number, budget: string) {
+    this.owner = owner;
+    this.#ctx = ctx;
+    this.#ms = ms;
+    this.#budget = budget;
+    const outer = ctx.signal;
+    this.#outer = outer;
+    if (outer?.aborted) this.#controller.abort(outer.reason);
+    else if (outer !== undefined) {
+      const controller = this.#controller;
+      this.#onOuterAbort = () => controller.abort(outer.reason);
+      outer.addEventListener("abort", this.#onOuterAbort, { once: true });
+    }
+    this.#timer = setTimeout(abortOnTimeout, ms, this.#controller);
+  }
+
+  /** The signal for the layers below. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Stops the timer only (a stream stays linked to the caller's signal). */
+  stopTimer(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  end(): void {
+    this.stopTimer();
+    if (this.#onOuterAbort !== undefined) {
+      this.#outer?.removeEventListener("abort", this.#onOuterAbort);
+      this.#onOuterAbort = undefined;
+    }
+  }
+
+  explain(err: unknown): Error | undefined {
+    const signal = this.#controller.signal;
+    if (signal.aborted && signal.reason instanceof TimeoutSignal) {
+      return new APITimeoutError(
+        `${siteOf(this.#ctx)} timed out after ${this.#ms} ms; raise ${this.#budget} or check ` +
+          "the network",
+        { cause: err },
+      );
+    }
+    if (this.#outer?.aborted) {
+      return new APIUserAbortError(`${this.#ctx.operation} was aborted by the caller`, {
+        cause: err,
+      });
+    }
+    return undefined;
   }
 }
 
@@ -75,50 +152,28 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       }
     }
     if (ms === Infinity) return next();
-    const site = () => {
-      const parts = unbuiltParts(ctx);
-      const request = parts ?? ctx.request;
-      return describeSite({ operation: ctx.operation, method: request.method, url: request.url });
-    };
     if (ms <= 0) {
       throw new APITimeoutError(
-        `${site()} ran out of its totalTimeoutMs (${total} ms) before attempt ${ctx.attempt}; ` +
-          "raise totalTimeoutMs or check the network",
+        `${siteOf(ctx)} ran out of its totalTimeoutMs (${total} ms) before attempt ` +
+          `${ctx.attempt}; raise totalTimeoutMs or check the network`,
       );
     }
     const outer = ctx.signal;
-    const controller = new AbortController();
-    const onOuterAbort = () => controller.abort(outer?.reason);
-    if (outer?.aborted) controller.abort(outer.reason);
-    else outer?.addEventListener("abort", onOuterAbort, { once: true });
-    // The marker (an Error, costly to build) is made only when the deadline passes.
-    const timer = setTimeout(() => controller.abort(new TimeoutSignal()), ms);
-    ctx.signal = controller.signal;
-    // A stream keeps using this signal after we return: keep it linked to the caller's.
-    let keepLinked = false;
-    // A non-stream body the client reads after we return: the timer runs until it is read.
-    let parked = false;
-    const timedOut = () =>
-      controller.signal.aborted && controller.signal.reason instanceof TimeoutSignal;
-    const timeoutError = (cause: unknown): APITimeoutError =>
-      new APITimeoutError(
-        `${site()} timed out after ${ms} ms; raise ${budget} or check the network`,
-        { cause },
-      );
-    const end = () => {
-      clearTimeout(timer);
-      outer?.removeEventListener("abort", onOuterAbort);
-    };
+    const attempt = new AttemptDeadline(owner, ctx, ms, budget);
+    ctx.signal = attempt.signal;
+    // Set when the attempt's deadline outlives this layer: a parked body read or a stream.
+    let handedOn = false;
     try {
       let response: Response;
       try {
         response = await next();
       } catch (err) {
-        if (timedOut()) throw timeoutError(err);
-        throw err;
+        throw attempt.explain(err) ?? err;
       }
       if (ctx.stream) {
-        keepLinked = true;
+        // The stream keeps using this signal after we return: keep it linked to the caller's.
+        attempt.stopTimer();
+        handedOn = true;
         return response;
       }
       // Statuses without a body cannot be rebuilt with one. (Reading `response.body` is avoided:
@@ -126,17 +181,8 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       if (NULL_BODY_STATUSES.has(response.status)) return response;
       if (parking !== undefined) {
         // The client reads the body and ends the deadline then: no copy of the response.
-        parking.park({
-          owner,
-          end,
-          explain: (err) =>
-            timedOut()
-              ? timeoutError(err)
-              : outer?.aborted
-              ? new APIUserAbortError(`${ctx.operation} was aborted by the caller`, { cause: err })
-              : undefined,
-        });
-        parked = true;
+        parking.park(attempt);
+        handedOn = true;
         return response;
       }
       try {
@@ -147,16 +193,11 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
           headers: response.headers,
         });
       } catch (err) {
-        if (timedOut()) throw timeoutError(err);
-        if (outer?.aborted) {
-          throw new APIUserAbortError(`${ctx.operation} was aborted by the caller`, { cause: err });
-        }
-        throw err;
+        throw attempt.explain(err) ?? err;
       }
     } finally {
       ctx.signal = outer;
-      if (keepLinked) clearTimeout(timer);
-      else if (!parked) end();
+      if (!handedOn) attempt.end();
     }
   }, "timeout");
 }
