@@ -42,6 +42,41 @@ Deno.test("ClientCore.send() keeps timeoutMs running until the body was read", a
   }
 });
 
+Deno.test("ClientCore.sendRaw() keeps timeoutMs running while the caller streams response.body", async () => {
+  let release!: () => void;
+  const released = new Promise<void>((r) => release = r);
+  await using server = await startServer(() =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        async start(c) {
+          c.enqueue(new TextEncoder().encode("first"));
+          await released;
+          c.close();
+        },
+      }),
+    )
+  );
+  try {
+    const core = new ClientCore({ endpoint: server.url, apiKey: KEY, maxRetries: 0 });
+    const { response } = await core.sendRaw({
+      operation: "request models",
+      method: "GET",
+      scope: "resource",
+      path: "models",
+      options: { timeoutMs: 30 },
+    });
+    const reader = response.body!.getReader();
+    assert.equal(new TextDecoder().decode((await reader.read()).value), "first");
+    await assert.rejects(reader.read(), (err: unknown) => {
+      assert.ok(err instanceof APITimeoutError, String(err));
+      assert.match(err.message, /timed out after 30 ms/);
+      return true;
+    });
+  } finally {
+    release();
+  }
+});
+
 Deno.test("ClientCore.send() hands on fetch's response itself for a non-stream call", async () => {
   const upstream = new Response('{"ok":true}', { headers: { "x-upstream": "1" } });
   const core = new ClientCore({

@@ -77,6 +77,37 @@ export function bodyDeadlines(ctx: MiddlewareContext): BodyDeadlines | undefined
 }
 
 const DEADLINES = Symbol("aoai-edge.bodyDeadlines");
+const WATCHED = Symbol("aoai-edge.watchedBody");
+
+/**
+ * `body` read chunk by chunk under the deadlines: they end when it ends or is cancelled, and an
+ * error because one fired is mapped (e.g. to `APITimeoutError`).
+ */
+function watchBody(
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+  deadlines: BodyDeadlines,
+): ReadableStream<Uint8Array<ArrayBuffer>> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          deadlines.endAll();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (err) {
+        const mapped = deadlines.explain(err);
+        deadlines.endAll();
+        controller.error(mapped);
+      }
+    },
+    cancel(reason) {
+      deadlines.endAll();
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
 
 function settle<T>(response: DeadlineResponse, read: Promise<T>): Promise<T> {
   const deadlines = response[DEADLINES];
@@ -99,6 +130,7 @@ function settle<T>(response: DeadlineResponse, read: Promise<T>): Promise<T> {
  */
 class DeadlineResponse extends Response {
   declare [DEADLINES]: BodyDeadlines;
+  declare [WATCHED]: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
 
   override arrayBuffer(): Promise<ArrayBuffer> {
     return settle(this, super.arrayBuffer());
@@ -119,8 +151,15 @@ class DeadlineResponse extends Response {
     return settle(this, super.text());
   }
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    this[DEADLINES].endAll();
-    return super.body;
+    let body = this[WATCHED];
+    if (body === undefined) {
+      body = super.body;
+      const deadlines = this[DEADLINES];
+      if (body === null) deadlines.endAll();
+      else body = watchBody(body, deadlines);
+      this[WATCHED] = body;
+    }
+    return body;
   }
   override clone(): Response {
     this[DEADLINES].endAll();
@@ -131,9 +170,9 @@ class DeadlineResponse extends Response {
 /**
  * Makes the body readers of `response` (`json()`, `text()`, `arrayBuffer()`, `bytes()`, `blob()`,
  * `formData()`) end the parked deadlines once the body was read, and map a read that failed
- * because a deadline fired (or the caller aborted). Taking `response.body` or `clone()` ends them
- * at once: from then on the stream is the caller's, as for streamed calls. The response is not
- * copied (it stays a `Response`, and `json()` keeps fetch's fast path).
+ * because a deadline fired (or the caller aborted). `response.body` becomes a stream that ends
+ * them when it ends (or is cancelled); `clone()` ends them at once. The response is not copied
+ * (it stays a `Response`, and `json()` keeps fetch's fast path).
  */
 export function endDeadlinesOnRead(response: Response, deadlines: BodyDeadlines): void {
   if (deadlines.size === 0) return;

@@ -68,15 +68,58 @@ Deno.test("endDeadlinesOnRead() rethrows a failed read no deadline explains", as
   await assert.rejects(response.arrayBuffer(), (err: unknown) => err === failure);
 });
 
-Deno.test("endDeadlinesOnRead() ends the deadlines when the caller takes response.body", async () => {
+Deno.test("endDeadlinesOnRead() keeps the deadlines while the caller reads response.body", async () => {
   const response = new Response("streamed by the caller");
   const deadlines = new BodyDeadlines();
   const d = recorder({});
   deadlines.park(d);
   endDeadlinesOnRead(response, deadlines);
   const stream = response.body;
-  assert.equal(d.ends, 1);
+  assert.equal(response.body, stream, "the same stream on every read of the getter");
+  assert.equal(d.ends, 0);
   assert.equal(await new Response(stream).text(), "streamed by the caller");
+  assert.equal(d.ends, 1, "ended with the stream");
+});
+
+Deno.test("endDeadlinesOnRead() maps a response.body error after a deadline fired", async () => {
+  const response = new Response(
+    new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array([1]));
+      },
+      pull(c) {
+        // Asked for the second chunk (the first fills the queue): the fetch signal aborted.
+        c.error(new DOMException("aborted", "AbortError"));
+      },
+    }, { highWaterMark: 1 }),
+  );
+  const deadlines = new BodyDeadlines();
+  const timedOut = new Error("timed out after 5 ms");
+  const d = recorder({}, timedOut);
+  deadlines.park(d);
+  endDeadlinesOnRead(response, deadlines);
+  const reader = response.body!.getReader();
+  assert.deepEqual((await reader.read()).value, new Uint8Array([1]));
+  await assert.rejects(reader.read(), (err: unknown) => err === timedOut);
+  assert.equal(d.ends, 1);
+});
+
+Deno.test("endDeadlinesOnRead() ends the deadlines when the caller cancels response.body", async () => {
+  let cancelled: unknown;
+  const response = new Response(
+    new ReadableStream<Uint8Array>({
+      cancel(reason) {
+        cancelled = reason;
+      },
+    }),
+  );
+  const deadlines = new BodyDeadlines();
+  const d = recorder({});
+  deadlines.park(d);
+  endDeadlinesOnRead(response, deadlines);
+  await response.body!.cancel("done with it");
+  assert.equal(d.ends, 1);
+  assert.equal(cancelled, "done with it");
 });
 
 Deno.test("endDeadlinesOnRead() ends the deadlines on clone()", async () => {
