@@ -1,5 +1,5 @@
-import { createEmulator } from "./emulator.ts";
-import { embeddingVector } from "./embeddings.ts";
+import { createEmulator } from "../src/emulator/emulator.ts";
+import { embeddingVector } from "../src/emulator/embeddings.ts";
 
 const emulator = createEmulator({ apiKeys: ["bench"] });
 const BASE = "http://emulator.bench/openai/deployments";
