@@ -7,6 +7,7 @@ import {
   DEADLINE_STATE_KEY,
   type ParkedDeadline,
 } from "./_deadline.ts";
+import { type Alarm, ALARMS } from "./_alarm_clock.ts";
 import { unbuiltParts } from "./_replay.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
 
@@ -33,15 +34,12 @@ class TimeoutSignal extends Error {
   }
 }
 
-// The marker (an Error, costly to build) is made only when the deadline passes.
-const abortOnTimeout = (controller: AbortController): void => controller.abort(new TimeoutSignal());
-
 function siteOf(ctx: MiddlewareContext): string {
   const request = unbuiltParts(ctx) ?? ctx.request;
   return describeSite({ operation: ctx.operation, method: request.method, url: request.url });
 }
 
-/** One attempt's deadline: a controller linked to the caller's signal and a timer. */
+/** One attempt's deadline: a controller linked to the caller's signal, and an alarm. */
 class AttemptDeadline implements ParkedDeadline {
   readonly owner: object;
   readonly #controller = new AbortController();
@@ -49,7 +47,7 @@ class AttemptDeadline implements ParkedDeadline {
   readonly #outer: AbortSignal | undefined;
   readonly #ms: number;
   readonly #budget: string;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #alarm: Alarm | undefined;
   #onOuterAbort: (() => void) | undefined;
 
   constructor(owner: object, ctx: MiddlewareContext, ms: number, budget: string) {
@@ -59,13 +57,14 @@ class AttemptDeadline implements ParkedDeadline {
     this.#budget = budget;
     const outer = ctx.signal;
     this.#outer = outer;
-    if (outer?.aborted) this.#controller.abort(outer.reason);
+    const controller = this.#controller;
+    if (outer?.aborted) controller.abort(outer.reason);
     else if (outer !== undefined) {
-      const controller = this.#controller;
       this.#onOuterAbort = () => controller.abort(outer.reason);
       outer.addEventListener("abort", this.#onOuterAbort, { once: true });
     }
-    this.#timer = setTimeout(abortOnTimeout, ms, this.#controller);
+    // The marker (an Error, costly to build) is made only when the deadline passes.
+    this.#alarm = ALARMS.set(ms, () => controller.abort(new TimeoutSignal()));
   }
 
   /** The signal for the layers below. */
@@ -73,10 +72,10 @@ class AttemptDeadline implements ParkedDeadline {
     return this.#controller.signal;
   }
 
-  /** Stops the timer only (a stream stays linked to the caller's signal). */
+  /** Cancels the alarm only (a stream stays linked to the caller's signal). */
   stopTimer(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    if (this.#alarm !== undefined) ALARMS.cancel(this.#alarm);
+    this.#alarm = undefined;
   }
 
   end(): void {

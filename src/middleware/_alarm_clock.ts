@@ -1,0 +1,154 @@
+/**
+ * Per-attempt deadlines on one shared timer. In Deno, a `setTimeout`/`clearTimeout` pair around
+ * a local request costs ~10–25 µs of event-loop work (measured, see bench/README.md), more than
+ * the rest of `timeout()`. The clock keeps one timer armed for the earliest deadline; a call
+ * that ends only removes its alarm, and the timer is cleared once no alarm is left a few
+ * microtasks later (so back-to-back calls reuse it, and nothing keeps the process alive).
+ *
+ * Only where timers are not bound to the request that created them: Cloudflare Workers refuse to
+ * clear a timer made by another request (and drop a request's timers when it ends), so there and
+ * on unknown runtimes every alarm gets its own timer.
+ *
+ * @module
+ */
+
+/** A deadline: `fire` runs once when `at` (performance.now() ms) has passed. */
+export interface Alarm {
+  readonly at: number;
+  readonly fire: () => void;
+}
+
+/** How many microtasks an idle clock waits for the next call before clearing its timer. */
+export const IDLE_MICROTASKS = 16;
+
+/** Deadlines within this many ms of the timer's firing count as due (timers round to 1 ms). */
+const SLACK_MS = 1;
+
+/** Options of {@link AlarmClock}, for tests. */
+export interface AlarmClockOptions {
+  now?: () => number;
+  setTimer?: (fire: () => void, ms: number) => ReturnType<typeof setTimeout>;
+  clearTimer?: (timer: ReturnType<typeof setTimeout>) => void;
+}
+
+/** One timer for many alarms. */
+export class AlarmClock {
+  #alarms = new Set<Alarm>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #armedAt = Infinity;
+  #idleCheck = false;
+  readonly #now: () => number;
+  readonly #setTimer: (fire: () => void, ms: number) => ReturnType<typeof setTimeout>;
+  readonly #clearTimer: (timer: ReturnType<typeof setTimeout>) => void;
+
+  /** A clock; the options are for tests (defaults: performance.now, setTimeout, clearTimeout). */
+  constructor(options: AlarmClockOptions = {}) {
+    this.#now = options.now ?? (() => performance.now());
+    this.#setTimer = options.setTimer ?? ((fire, ms) => setTimeout(fire, ms));
+    this.#clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer));
+  }
+
+  /** True while the shared timer is armed. */
+  get armed(): boolean {
+    return this.#timer !== undefined;
+  }
+
+  /** How many alarms are pending. */
+  get size(): number {
+    return this.#alarms.size;
+  }
+
+  /** Sets an alarm `ms` from now that calls `fire`; returns it for {@link cancel}. */
+  set(ms: number, fire: () => void): Alarm {
+    const alarm: Alarm = { at: this.#now() + ms, fire };
+    this.#alarms.add(alarm);
+    if (alarm.at < this.#armedAt) this.#arm(alarm.at);
+    return alarm;
+  }
+
+  /** Cancels an alarm (no-op when it fired already). */
+  cancel(alarm: Alarm): void {
+    if (!this.#alarms.delete(alarm) || this.#alarms.size > 0 || this.#idleCheck) return;
+    this.#idleCheck = true;
+    this.#waitIdle(IDLE_MICROTASKS);
+  }
+
+  #waitIdle(left: number): void {
+    queueMicrotask(() => {
+      if (this.#alarms.size > 0) {
+        this.#idleCheck = false;
+      } else if (left > 1) {
+        this.#waitIdle(left - 1);
+      } else {
+        this.#idleCheck = false;
+        this.#disarm();
+      }
+    });
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) this.#clearTimer(this.#timer);
+    this.#armedAt = at;
+    this.#timer = this.#setTimer(this.#ring, Math.max(0, at - this.#now()));
+  }
+
+  #disarm(): void {
+    if (this.#timer !== undefined) this.#clearTimer(this.#timer);
+    this.#timer = undefined;
+    this.#armedAt = Infinity;
+  }
+
+  #ring = (): void => {
+    this.#timer = undefined;
+    this.#armedAt = Infinity;
+    const now = this.#now();
+    const due: Alarm[] = [];
+    for (const alarm of this.#alarms) if (alarm.at <= now + SLACK_MS) due.push(alarm);
+    for (const alarm of due) {
+      this.#alarms.delete(alarm);
+      try {
+        alarm.fire();
+      } catch {
+        // An abort listener that throws must not stop the other alarms.
+      }
+    }
+    let earliest = Infinity;
+    for (const alarm of this.#alarms) if (alarm.at < earliest) earliest = alarm.at;
+    if (earliest < this.#armedAt) this.#arm(earliest);
+  };
+}
+
+interface TimedAlarm extends Alarm {
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** Every alarm on its own timer, for runtimes that bind timers to a request. */
+export class OwnTimers {
+  /** Sets an alarm with its own timer. */
+  set(ms: number, fire: () => void): Alarm {
+    const alarm: TimedAlarm = { at: performance.now() + ms, fire };
+    alarm.timer = setTimeout(fire, ms);
+    return alarm;
+  }
+
+  /** Clears an alarm's timer. */
+  cancel(alarm: Alarm): void {
+    clearTimeout((alarm as TimedAlarm).timer);
+  }
+}
+
+/** What `timeout()` sets its alarms on. */
+export interface Alarms {
+  set(ms: number, fire: () => void): Alarm;
+  cancel(alarm: Alarm): void;
+}
+
+/** True on runtimes whose timers any code may clear (Deno, Node.js, Bun). */
+export function timersAreShared(userAgent: string | undefined): boolean {
+  return /^(Deno|Node\.js|Bun)\//.test(userAgent ?? "");
+}
+
+/** The alarms of this runtime: one shared clock where timers may be shared, else own timers. */
+export const ALARMS: Alarms = timersAreShared(globalThis.navigator?.userAgent)
+  ? new AlarmClock()
+  : new OwnTimers();

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { AlarmClock, IDLE_MICROTASKS, OwnTimers, timersAreShared } from "./_alarm_clock.ts";
+
+/** An AlarmClock over the real timers that counts how often it set and cleared one. */
+function countingClock(): { clock: AlarmClock; sets: () => number; clears: () => number } {
+  let sets = 0;
+  let clears = 0;
+  const clock = new AlarmClock({
+    setTimer: (fire, ms) => {
+      sets++;
+      return setTimeout(fire, ms);
+    },
+    clearTimer: (timer) => {
+      clears++;
+      clearTimeout(timer);
+    },
+  });
+  return { clock, sets: () => sets, clears: () => clears };
+}
+
+/** Resolves after the microtasks the clock waits before going idle have run. */
+const afterIdleWait = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+Deno.test("AlarmClock fires an alarm once its time has passed and then disarms", async () => {
+  const { clock } = countingClock();
+  const started = performance.now();
+  await new Promise<void>((resolve) => clock.set(5, resolve));
+  assert.ok(performance.now() - started >= 4, "not before its time");
+  assert.equal(clock.size, 0);
+  assert.equal(clock.armed, false);
+});
+
+Deno.test("AlarmClock fires an earlier alarm set after a later one", async () => {
+  const { clock } = countingClock();
+  const fired: string[] = [];
+  const late = clock.set(60_000, () => fired.push("late"));
+  await new Promise<void>((resolve) =>
+    clock.set(5, () => {
+      fired.push("early");
+      resolve();
+    })
+  );
+  assert.deepEqual(fired, ["early"]);
+  assert.equal(clock.armed, true, "re-armed for the late alarm");
+  clock.cancel(late);
+  await afterIdleWait();
+  assert.equal(clock.armed, false);
+});
+
+Deno.test("AlarmClock reuses its timer for back-to-back alarms and clears it when idle", async () => {
+  const { clock, sets, clears } = countingClock();
+  for (let i = 0; i < 5; i++) {
+    const alarm = clock.set(60_000, () => assert.fail("must not fire"));
+    await Promise.resolve(); // the call's work, within the same task
+    clock.cancel(alarm);
+  }
+  assert.equal(sets(), 1, "one timer for five sequential alarms");
+  assert.equal(clears(), 0);
+  await afterIdleWait();
+  assert.equal(clock.armed, false, "nothing keeps the process alive");
+  assert.equal(clears(), 1);
+});
+
+Deno.test("AlarmClock waits a bounded number of microtasks before it clears an idle timer", async () => {
+  const { clock } = countingClock();
+  clock.cancel(clock.set(60_000, () => {}));
+  for (let i = 0; i < IDLE_MICROTASKS + 2; i++) await Promise.resolve();
+  assert.equal(clock.armed, false);
+});
+
+Deno.test("AlarmClock fires every due alarm even when one fire throws", async () => {
+  const { clock } = countingClock();
+  let second = false;
+  clock.set(1, () => {
+    throw new Error("listener failed");
+  });
+  await new Promise<void>((resolve) =>
+    clock.set(1, () => {
+      second = true;
+      resolve();
+    })
+  );
+  assert.ok(second);
+  assert.equal(clock.size, 0);
+});
+
+Deno.test("AlarmClock does not fire a cancelled alarm", async () => {
+  const { clock } = countingClock();
+  let fired = false;
+  const alarm = clock.set(1, () => fired = true);
+  clock.cancel(alarm);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(fired, false);
+  assert.equal(clock.armed, false);
+});
+
+Deno.test("OwnTimers fires an alarm on its own timer and cancels it", async () => {
+  const timers = new OwnTimers();
+  let cancelledFired = false;
+  timers.cancel(timers.set(1, () => cancelledFired = true));
+  await new Promise<void>((resolve) => timers.set(2, resolve));
+  assert.equal(cancelledFired, false);
+});
+
+Deno.test("timersAreShared() is true for Deno, Node.js and Bun only", () => {
+  assert.ok(timersAreShared("Deno/2.9.6"));
+  assert.ok(timersAreShared("Node.js/22"));
+  assert.ok(timersAreShared("Bun/1.2.0"));
+  assert.ok(!timersAreShared("Cloudflare-Workers"));
+  assert.ok(!timersAreShared(undefined));
+  assert.ok(!timersAreShared("Mozilla/5.0"));
+});
