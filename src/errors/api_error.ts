@@ -41,57 +41,54 @@ export interface APIErrorInit {
  */
 export class AzureOpenAIError extends Error {
   /** HTTP status, when a response arrived. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   /** Service error code. */
-  readonly code: string | undefined;
+  declare readonly code: string | undefined;
   /** Parameter the service blamed. */
-  readonly param: string | undefined;
+  declare readonly param: string | undefined;
   /** Service error type. */
-  readonly type: string | undefined;
+  declare readonly type: string | undefined;
   /** `apim-request-id` / `x-request-id` of the failed request. */
-  readonly requestId: string | undefined;
-  /** Response headers of the failed request. */
-  readonly headers: Headers | undefined;
+  declare readonly requestId: string | undefined;
   /** `inner_error` / `innererror` of the error body. */
-  readonly innerError: Record<string, unknown> | undefined;
+  declare readonly innerError: Record<string, unknown> | undefined;
   /** Content filter results found in the error body. */
-  readonly contentFilterResults: ContentFilterResultsLike | undefined;
+  declare readonly contentFilterResults: ContentFilterResultsLike | undefined;
+  /** Response headers of the failed request. */
+  declare readonly headers: Headers | undefined;
   /** DALL-E `revised_prompt` from the error body, when present. */
-  readonly revisedPrompt: string | undefined;
+  declare readonly revisedPrompt: string | undefined;
   /** The parsed error body. */
-  readonly body: unknown;
+  declare readonly body: unknown;
 
   /** Creates an error; `init.cause` is kept as `cause`. */
   constructor(message: string, init: APIErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = new.target.name;
-    this.status = init.status;
-    this.code = init.code;
-    this.param = init.param;
-    this.type = init.type;
-    this.requestId = init.requestId;
-    this.headers = init.headers;
-    this.innerError = init.innerError;
-    this.contentFilterResults = init.contentFilterResults;
-    this.revisedPrompt = init.revisedPrompt;
-    this.body = init.body;
+    for (const key of FIELDS) (this as Record<string, unknown>)[key] = init[key];
   }
 
   /** A JSON view without headers or cause, safe to log. */
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      message: this.message,
-      status: this.status,
-      code: this.code,
-      param: this.param,
-      type: this.type,
-      requestId: this.requestId,
-      innerError: this.innerError,
-      contentFilterResults: this.contentFilterResults,
-    };
+    const json: Record<string, unknown> = { name: this.name, message: this.message };
+    for (const key of FIELDS.slice(0, 7)) json[key] = this[key];
+    return json;
   }
 }
+
+/** The fields an error copies from its init; the first seven are also in `toJSON()`. */
+const FIELDS = [
+  "status",
+  "code",
+  "param",
+  "type",
+  "requestId",
+  "innerError",
+  "contentFilterResults",
+  "headers",
+  "revisedPrompt",
+  "body",
+] as const;
 
 /**
  * HTTP 400 from the service.

@@ -1,5 +1,5 @@
+import { isRecord } from "./_is_record.ts";
 import {
-  type APIErrorInit,
   AuthenticationError,
   AzureOpenAIError,
   BadRequestError,
@@ -9,6 +9,7 @@ import {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  type RateLimitErrorInit,
   UnprocessableEntityError,
 } from "./api_error.ts";
 import { parseRetryAfterMs } from "./retry_after.ts";
@@ -24,32 +25,30 @@ export interface ErrorSite {
   url?: string;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function str(value: unknown): string | undefined {
-  if (typeof value === "string") return value;
-  if (typeof value === "number") return String(value);
-  return undefined;
+  return typeof value === "string" ? value : typeof value === "number" ? `${value}` : undefined;
 }
 
 /** Builds the "what and where" prefix of an error message. */
 export function describeSite(site: ErrorSite): string {
-  const parts: string[] = [];
-  if (site.operation) parts.push(site.operation);
-  if (site.method || site.url) {
-    parts.push(
-      `(${[site.method, site.url ? redactUrl(site.url) : undefined].filter(Boolean).join(" ")})`,
-    );
-  }
-  return parts.join(" ");
+  const where = [site.method, site.url && redactUrl(site.url)].filter(Boolean).join(" ");
+  return [site.operation, where && `(${where})`].filter(Boolean).join(" ");
 }
 
 /** Reads the request id Azure puts on every response. */
 export function requestIdOf(headers: Headers | undefined): string | undefined {
   return headers?.get("apim-request-id") ?? headers?.get("x-request-id") ?? undefined;
 }
+
+const BY_STATUS: Record<number, typeof AzureOpenAIError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+};
 
 /**
  * Builds the typed error for an error status and a parsed body (JSON value or text).
@@ -67,23 +66,24 @@ export function errorFromBody(
   site: ErrorSite = {},
   headers?: Headers,
 ): AzureOpenAIError {
-  const error = isRecord(body) && isRecord(body.error) ? body.error : isRecord(body) ? body : {};
-  const inner = isRecord(error.inner_error)
-    ? error.inner_error
-    : isRecord(error.innererror)
-    ? error.innererror
-    : undefined;
-  const filter = [
-    inner?.content_filter_results,
-    inner?.content_filter_result,
-    error.content_filter_results,
-    error.content_filter_result,
-  ].find(isRecord);
+  const error = isRecord(body) ? isRecord(body.error) ? body.error : body : {};
+  const inner = [error.inner_error, error.innererror].find(isRecord);
   const code = str(error.code);
   const serviceMessage = str(error.message) ??
-    (typeof body === "string" && body.trim() ? body.trim().slice(0, 500) : undefined);
+    (typeof body === "string" ? body.trim().slice(0, 500) : undefined);
   const requestId = requestIdOf(headers);
-  const init: APIErrorInit & { retryAfterMs?: number } = {
+  const where = describeSite(site);
+  const message = `${where ? `${where} failed` : "Request failed"}${
+    status === undefined ? "" : ` with status ${status}`
+  }${code ? ` (code ${code})` : ""}${serviceMessage ? `: ${serviceMessage}` : ""}${
+    requestId ? ` [request id ${requestId}]` : ""
+  }`;
+  const Kind = (status === 400 || status === undefined) &&
+      (code === "content_filter" ||
+        (status === 400 && str(inner?.code) === "ResponsibleAIPolicyViolation"))
+    ? ContentFilterError
+    : BY_STATUS[status!] ?? (status! >= 500 ? InternalServerError : AzureOpenAIError);
+  const init: RateLimitErrorInit = {
     status,
     code,
     param: str(error.param),
@@ -91,44 +91,17 @@ export function errorFromBody(
     requestId,
     headers,
     innerError: inner,
-    contentFilterResults: filter,
+    contentFilterResults: [
+      inner?.content_filter_results,
+      inner?.content_filter_result,
+      error.content_filter_results,
+      error.content_filter_result,
+    ].find(isRecord),
     revisedPrompt: str(inner?.revised_prompt) ?? str(error.revised_prompt),
     body,
+    retryAfterMs: status === 429 && headers ? parseRetryAfterMs(headers) : undefined,
   };
-  const where = describeSite(site);
-  const message = [
-    where ? `${where} failed` : "Request failed",
-    status !== undefined ? `with status ${status}` : undefined,
-    code ? `(code ${code})` : undefined,
-    serviceMessage ? `: ${serviceMessage}` : undefined,
-    requestId ? ` [request id ${requestId}]` : undefined,
-  ].filter(Boolean).join(" ").replace(/ :/g, ":").replace(/ \[/g, " [");
-  const innerCode = str(inner?.code);
-  if (status === 400 || (status === undefined && code === "content_filter")) {
-    if (code === "content_filter" || innerCode === "ResponsibleAIPolicyViolation") {
-      return new ContentFilterError(message, init);
-    }
-    return new BadRequestError(message, init);
-  }
-  switch (status) {
-    case 401:
-      return new AuthenticationError(message, init);
-    case 403:
-      return new PermissionDeniedError(message, init);
-    case 404:
-      return new NotFoundError(message, init);
-    case 409:
-      return new ConflictError(message, init);
-    case 422:
-      return new UnprocessableEntityError(message, init);
-    case 429:
-      return new RateLimitError(message, {
-        ...init,
-        retryAfterMs: headers ? parseRetryAfterMs(headers) : undefined,
-      });
-  }
-  if (status !== undefined && status >= 500) return new InternalServerError(message, init);
-  return new AzureOpenAIError(message, init);
+  return new Kind(message, init);
 }
 
 /**
@@ -149,19 +122,9 @@ export async function errorFromResponse(
   response: Response,
   site: ErrorSite = {},
 ): Promise<AzureOpenAIError> {
-  let text = "";
+  let body: unknown = await response.text().catch(() => "");
   try {
-    text = await response.text();
-  } catch {
-    text = "";
-  }
-  let body: unknown = text;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-  }
+    body = JSON.parse(body as string);
+  } catch { /* not JSON: keep the text */ }
   return errorFromBody(response.status, body, site, response.headers);
 }

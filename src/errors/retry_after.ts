@@ -12,17 +12,12 @@
  */
 export function parseRetryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
   for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    const raw = headers.get(name);
-    if (raw !== null && raw.trim() !== "") {
-      const ms = Number(raw);
-      if (Number.isFinite(ms) && ms >= 0) return ms;
-    }
+    const ms = Number(headers.get(name)?.trim() || NaN);
+    if (ms >= 0 && ms < Infinity) return ms;
   }
-  const raw = headers.get("retry-after");
-  if (raw === null || raw.trim() === "") return undefined;
-  const trimmed = raw.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  const raw = headers.get("retry-after")?.trim();
+  if (!raw) return undefined;
+  if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,73 +1,50 @@
+// Checks of request params, run before any request is sent (not exported from mod.ts).
+import type { ClientCore } from "../_internal/core.ts";
+import { isRecord } from "../errors/_is_record.ts";
+
+/** Allowed values of a field, or `[min, max]` (`[min, max, 1]`: an integer) for a number. */
+export type Rule = readonly string[] | readonly [number, number, 1?];
+
 /** Thrown for params the service would refuse; raised before any request is sent. */
 export function invalid(operation: string, param: string, problem: string): TypeError {
   return new TypeError(`${operation}: params.${param} ${problem}`);
 }
 
-/** Checks that params is an object. */
-export function checkParams(
+/**
+ * Checks that `params` is an object, resolves the deployment (unless `scoped` is false) and
+ * checks each optional field named in `rules` (`"a.b"` is `params.a.b`).
+ */
+export function prepare(
+  core: ClientCore,
   operation: string,
   params: unknown,
-): asserts params is Record<string, unknown> {
-  if (typeof params !== "object" || params === null || Array.isArray(params)) {
+  rules: Record<string, Rule>,
+  scoped = true,
+): string {
+  if (!isRecord(params)) {
     throw new TypeError(`${operation}: pass a params object as the first argument`);
   }
-}
-
-/** Checks an optional enum-like field. */
-export function checkOneOf(
-  operation: string,
-  params: Record<string, unknown>,
-  field: string,
-  allowed: readonly (string | number)[],
-): void {
-  const value = params[field];
-  if (value !== undefined && value !== null && !allowed.includes(value as string | number)) {
-    throw invalid(
-      operation,
-      field,
-      `must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${
-        JSON.stringify(value)
-      }`,
-    );
+  const deployment = scoped ? core.resolveDeployment(params.model, operation) : "";
+  for (const [path, rule] of Object.entries(rules)) {
+    const value = path.split(".").reduce<unknown>((o, k) => isRecord(o) ? o[k] : undefined, params);
+    if (value === undefined || value === null) continue;
+    const [min, max, integer] = rule;
+    if (
+      typeof min === "string"
+        ? !rule.includes(value as never)
+        : typeof value !== "number" || !(value >= min && value <= (max as number)) ||
+          (integer && !Number.isInteger(value))
+    ) {
+      throw invalid(
+        operation,
+        path,
+        `must be ${
+          typeof min === "string"
+            ? `one of ${rule.map((a) => JSON.stringify(a)).join(", ")}`
+            : `${integer ? "an integer" : "a number"} from ${min} to ${max}`
+        }; got ${JSON.stringify(value)}`,
+      );
+    }
   }
-}
-
-/** Checks an optional number within bounds. */
-export function checkRange(
-  operation: string,
-  params: Record<string, unknown>,
-  field: string,
-  min: number,
-  max: number,
-  integer = false,
-): void {
-  const value = params[field];
-  if (value === undefined || value === null) return;
-  if (
-    typeof value !== "number" || !Number.isFinite(value) || value < min || value > max ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw invalid(
-      operation,
-      field,
-      `must be ${integer ? "an integer" : "a number"} from ${min} to ${max}; got ${
-        JSON.stringify(value)
-      }`,
-    );
-  }
-}
-
-/** Removes our own non-wire fields (e.g. `model` on dated versions) from a body. */
-export function wireBody(
-  params: Record<string, unknown>,
-  apiVersion: string,
-  drop: readonly string[] = [],
-): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined || drop.includes(k)) continue;
-    if (k === "model" && apiVersion !== "v1") continue;
-    body[k] = v;
-  }
-  return body;
+  return deployment;
 }

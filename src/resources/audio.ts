@@ -10,7 +10,8 @@ import type {
   TranslationCreateParams,
   TranslationVerbose,
 } from "../types/audio.ts";
-import { checkOneOf, checkParams, checkRange, invalid } from "./_validate.ts";
+import { post } from "./_send.ts";
+import { invalid, prepare } from "./_validate.ts";
 
 /** Largest audio upload the service accepts (25 MB). */
 export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
@@ -18,12 +19,28 @@ export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
 export const MAX_SPEECH_INPUT = 4096;
 
 const TEXT_FORMATS = ["text", "srt", "vtt"];
-const FORMATS = ["json", "verbose_json", ...TEXT_FORMATS];
 
-type AudioParams = TranscriptionCreateParams | TranslationCreateParams;
-
-async function uploadForm(op: string, params: AudioParams, deployment: string, v1: boolean) {
-  const file = params.file as unknown;
+/** Uploads audio as multipart form data; text formats resolve to a string. */
+async function upload(
+  core: ClientCore,
+  op: string,
+  path: string,
+  params: TranscriptionCreateParams | TranslationCreateParams,
+  options: RequestOptions | undefined,
+): Promise<unknown> {
+  const deployment = prepare(core, op, params, {
+    response_format: ["json", "verbose_json", ...TEXT_FORMATS],
+    temperature: [0, 1],
+  });
+  const granularities: unknown = (params as { timestamp_granularities?: unknown })
+    .timestamp_granularities;
+  if (
+    granularities !== undefined &&
+    (!Array.isArray(granularities) || granularities.some((g) => g !== "word" && g !== "segment"))
+  ) {
+    throw invalid(op, "timestamp_granularities", 'must be an array of "word" and/or "segment"');
+  }
+  const file: unknown = params.file;
   if (file === undefined || file === null) {
     throw invalid(
       op,
@@ -31,86 +48,38 @@ async function uploadForm(op: string, params: AudioParams, deployment: string, v
       "is required: pass the audio as Blob, File, Uint8Array, ArrayBuffer or ReadableStream",
     );
   }
-  const named = typeof (file as { name?: unknown }).name === "string"
-    ? (file as { name: string }).name
-    : undefined;
-  const filename = params.filename ?? named;
-  if (!filename) {
+  const filename = params.filename ?? (file as { name?: string }).name;
+  if (typeof filename !== "string" || !filename) {
     throw invalid(
       op,
       "filename",
       'is required when file has no name (e.g. "speech.mp3"): the service detects the format from it',
     );
   }
-  const blob = await toBlob(file as Blob, MAX_AUDIO_BYTES, `${op}: params.file`);
   const form = new FormData();
-  form.append("file", blob, filename);
-  for (const [key, value] of Object.entries(params)) {
+  form.append("file", await toBlob(file as Blob, MAX_AUDIO_BYTES, `${op}: params.file`), filename);
+  const v1 = (options?.apiVersion ?? core.apiVersion) === "v1";
+  for (const [key, value] of Object.entries({ ...params, model: v1 ? deployment : undefined })) {
     if (key === "file" || key === "filename" || value === undefined || value === null) continue;
-    if (key === "model" && !v1) continue;
-    if (key === "model") {
-      form.append("model", deployment);
-      continue;
-    }
-    if (Array.isArray(value)) { for (const item of value) form.append(`${key}[]`, String(item)); }
-    else form.append(key, String(value));
-  }
-  if (v1 && !form.has("model")) form.append("model", deployment);
-  return form;
-}
-
-function checkAudio(op: string, params: AudioParams): void {
-  checkParams(op, params);
-  const p = params as unknown as Record<string, unknown>;
-  checkOneOf(op, p, "response_format", FORMATS);
-  checkRange(op, p, "temperature", 0, 1);
-  const granularities = p.timestamp_granularities;
-  if (granularities !== undefined) {
-    if (
-      !Array.isArray(granularities) ||
-      granularities.some((g) => g !== "word" && g !== "segment")
-    ) {
-      throw invalid(op, "timestamp_granularities", 'must be an array of "word" and/or "segment"');
+    for (const item of Array.isArray(value) ? value : [value]) {
+      form.append(Array.isArray(value) ? `${key}[]` : key, String(item));
     }
   }
-}
-
-class AudioUpload {
-  #core: ClientCore;
-  #op: string;
-  #path: string;
-  constructor(core: ClientCore, op: string, path: string) {
-    this.#core = core;
-    this.#op = op;
-    this.#path = path;
-  }
-  async run(params: AudioParams, options?: RequestOptions): Promise<unknown> {
-    checkAudio(this.#op, params);
-    const deployment = this.#core.resolveDeployment(params.model, this.#op);
-    const v1 = (options?.apiVersion ?? this.#core.apiVersion) === "v1";
-    const form = await uploadForm(this.#op, params, deployment, v1);
-    const format = params.response_format ?? "json";
-    const { response } = await this.#core.send({
-      operation: this.#op,
-      method: "POST",
-      scope: "deployment",
-      path: this.#path,
-      deployment,
-      body: form,
-      params,
-      accept: TEXT_FORMATS.includes(format) ? "text/plain, */*" : "application/json",
-      options,
-    });
-    return TEXT_FORMATS.includes(format) ? await response.text() : await response.json();
-  }
+  const text = TEXT_FORMATS.includes(params.response_format as string);
+  const { response } = await post(core, op, path, deployment, params, options, {
+    json: undefined,
+    body: form,
+    accept: text ? "text/plain, */*" : "application/json",
+  });
+  return await (text ? response.text() : response.json());
 }
 
 /** `client.audio.transcriptions`: speech to text in the spoken language. */
 export class Transcriptions {
-  #upload: AudioUpload;
+  #core: ClientCore;
   /** @internal */
   constructor(core: ClientCore) {
-    this.#upload = new AudioUpload(core, "audio.transcriptions.create", "audio/transcriptions");
+    this.#core = core;
   }
   /**
    * Transcribes audio (≤ 25 MB). `json` / `verbose_json` give objects; `text` / `srt` / `vtt`
@@ -157,16 +126,22 @@ export class Transcriptions {
     params: TranscriptionCreateParams,
     options?: RequestOptions,
   ): Promise<Transcription | TranscriptionVerbose | string> {
-    return this.#upload.run(params, options) as Promise<Transcription>;
+    return upload(
+      this.#core,
+      "audio.transcriptions.create",
+      "audio/transcriptions",
+      params,
+      options,
+    ) as Promise<Transcription>;
   }
 }
 
 /** `client.audio.translations`: speech to English text. */
 export class Translations {
-  #upload: AudioUpload;
+  #core: ClientCore;
   /** @internal */
   constructor(core: ClientCore) {
-    this.#upload = new AudioUpload(core, "audio.translations.create", "audio/translations");
+    this.#core = core;
   }
   /**
    * Translates audio (≤ 25 MB) into English text.
@@ -209,7 +184,13 @@ export class Translations {
     params: TranslationCreateParams,
     options?: RequestOptions,
   ): Promise<Translation | TranslationVerbose | string> {
-    return this.#upload.run(params, options) as Promise<Translation>;
+    return upload(
+      this.#core,
+      "audio.translations.create",
+      "audio/translations",
+      params,
+      options,
+    ) as Promise<Translation>;
   }
 }
 
@@ -248,37 +229,28 @@ export class Speech {
    */
   async create(params: SpeechCreateParams, options?: RequestOptions): Promise<Response> {
     const op = "audio.speech.create";
-    checkParams(op, params);
-    const deployment = this.#core.resolveDeployment(params.model, op);
-    const p = params as unknown as Record<string, unknown>;
-    if (typeof params.input !== "string" || params.input === "") {
+    const deployment = prepare(this.#core, op, params, {
+      voice: ["alloy", "echo", "fable", "onyx", "nova", "shimmer"],
+      response_format: ["mp3", "opus", "aac", "flac", "wav", "pcm"],
+      speed: [0.25, 4],
+    });
+    const input: unknown = params.input;
+    if (typeof input !== "string" || input === "") {
       throw invalid(op, "input", "must be a non-empty string");
     }
-    if (params.input.length > MAX_SPEECH_INPUT) {
+    if (input.length > MAX_SPEECH_INPUT) {
       throw invalid(
         op,
         "input",
-        `has ${params.input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
+        `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
       );
     }
-    checkOneOf(op, p, "voice", ["alloy", "echo", "fable", "onyx", "nova", "shimmer"]);
-    if (p.voice === undefined) throw invalid(op, "voice", 'is required (e.g. "alloy")');
-    checkOneOf(op, p, "response_format", ["mp3", "opus", "aac", "flac", "wav", "pcm"]);
-    checkRange(op, p, "speed", 0.25, 4);
-    const apiVersion = speechVersion(this.#core.apiVersion);
-    const body: Record<string, unknown> = { ...p, model: deployment };
-    const { response } = await this.#core.send({
-      operation: op,
-      method: "POST",
-      scope: "deployment",
-      path: "audio/speech",
-      deployment,
-      apiVersion,
-      json: body,
-      params,
+    if (params.voice === undefined) throw invalid(op, "voice", 'is required (e.g. "alloy")');
+    const { response } = await post(this.#core, op, "audio/speech", deployment, params, options, {
+      apiVersion: speechVersion(this.#core.apiVersion),
+      json: { ...params, model: deployment },
       stream: true,
       accept: "*/*",
-      options,
     });
     return response;
   }

@@ -7,35 +7,44 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from "../types/chat.ts";
-import { checkOneOf, checkParams, checkRange, invalid, wireBody } from "./_validate.ts";
+import { post } from "./_send.ts";
+import { invalid, prepare, type Rule } from "./_validate.ts";
 
 const ROLES = ["system", "developer", "user", "assistant", "tool", "function"];
 
-function checkChatParams(op: string, params: Record<string, unknown>): void {
-  const messages = params.messages;
-  if (!Array.isArray(messages) || messages.length === 0) {
-    throw invalid(op, "messages", "must be a non-empty array of { role, content } messages");
-  }
-  messages.forEach((m, i) => {
-    const role = (m as { role?: unknown } | null)?.role;
-    if (typeof role !== "string" || !ROLES.includes(role)) {
-      throw invalid(op, `messages[${i}].role`, `must be one of ${ROLES.join(", ")}`);
-    }
-  });
-  checkRange(op, params, "temperature", 0, 2);
-  checkRange(op, params, "top_p", 0, 1);
-  checkRange(op, params, "n", 1, 128, true);
-  checkRange(op, params, "top_logprobs", 0, 20, true);
-  checkRange(op, params, "presence_penalty", -2, 2);
-  checkRange(op, params, "frequency_penalty", -2, 2);
-  const format = params.response_format as { type?: unknown } | undefined;
-  if (format !== undefined && format !== null) {
-    checkOneOf(op, format as Record<string, unknown>, "type", [
-      "text",
-      "json_object",
-      "json_schema",
-    ]);
-  }
+/** Sampling fields that chat and completions share. */
+export const SAMPLING: Record<string, Rule> = {
+  temperature: [0, 2],
+  top_p: [0, 1],
+  n: [1, 128, 1],
+};
+
+/**
+ * Sends a chat or completions call; with `stream: true` resolves to a stream of type `S`.
+ */
+export async function createMaybeStream<S>(
+  core: ClientCore,
+  operation: string,
+  path: string,
+  deployment: string,
+  params: { stream?: boolean | null },
+  options: RequestOptions | undefined,
+  Stream: new (
+    response: Response,
+    options: { controller: AbortController; idleTimeoutMs?: number },
+  ) => S,
+): Promise<unknown> {
+  const stream = params.stream === true;
+  const { response, controller, idleTimeoutMs } = await post(
+    core,
+    operation,
+    path,
+    deployment,
+    params,
+    options,
+    stream ? { stream, accept: "text/event-stream" } : undefined,
+  );
+  return stream ? new Stream(response, { controller, idleTimeoutMs }) : response.json();
 }
 
 /** `client.chat.completions`: chat completions, plain or streamed. */
@@ -86,30 +95,31 @@ export class ChatCompletions {
     options?: RequestOptions,
   ): Promise<ChatCompletion | ChatCompletionStream> {
     const op = "chat.completions.create";
-    checkParams(op, params);
-    const deployment = this.#core.resolveDeployment(params.model, op);
-    checkChatParams(op, params as unknown as Record<string, unknown>);
-    const version = options?.apiVersion ?? this.#core.apiVersion;
-    const stream = params.stream === true;
-    const result = await this.#core.send({
-      operation: op,
-      method: "POST",
-      scope: "deployment",
-      path: "chat/completions",
-      deployment,
-      json: wireBody({ ...params, model: deployment }, version),
-      params,
-      stream,
-      accept: stream ? "text/event-stream" : "application/json",
-      options,
+    const deployment = prepare(this.#core, op, params, {
+      ...SAMPLING,
+      top_logprobs: [0, 20, 1],
+      presence_penalty: [-2, 2],
+      frequency_penalty: [-2, 2],
+      "response_format.type": ["text", "json_object", "json_schema"],
     });
-    if (stream) {
-      return new ChatCompletionStream(result.response, {
-        controller: result.controller,
-        idleTimeoutMs: result.idleTimeoutMs,
-      });
+    const messages: unknown = params.messages;
+    if (!Array.isArray(messages) || messages.length === 0) {
+      throw invalid(op, "messages", "must be a non-empty array of { role, content } messages");
     }
-    return await result.response.json() as ChatCompletion;
+    messages.forEach((m, i) => {
+      if (!ROLES.includes(m?.role)) {
+        throw invalid(op, `messages[${i}].role`, `must be one of ${ROLES.join(", ")}`);
+      }
+    });
+    return await createMaybeStream(
+      this.#core,
+      op,
+      "chat/completions",
+      deployment,
+      params,
+      options,
+      ChatCompletionStream,
+    ) as ChatCompletion | ChatCompletionStream;
   }
 }
 

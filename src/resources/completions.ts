@@ -7,7 +7,8 @@ import type {
   CompletionCreateParamsNonStreaming,
   CompletionCreateParamsStreaming,
 } from "../types/completions.ts";
-import { checkParams, checkRange, invalid, wireBody } from "./_validate.ts";
+import { invalid, prepare } from "./_validate.ts";
+import { createMaybeStream, SAMPLING } from "./chat.ts";
 
 /** `client.completions`: legacy text completions, plain or streamed. */
 export class Completions {
@@ -51,44 +52,26 @@ export class Completions {
     options?: RequestOptions,
   ): Promise<Completion | CompletionStream> {
     const op = "completions.create";
-    checkParams(op, params);
-    const deployment = this.#core.resolveDeployment(params.model, op);
-    const prompt: unknown = params.prompt;
-    if (
-      prompt !== undefined && prompt !== null && typeof prompt !== "string" &&
-      !Array.isArray(prompt)
-    ) {
-      throw invalid(op, "prompt", "must be a string, an array of strings or token arrays");
-    }
-    if (Array.isArray(prompt) && prompt.length === 0) {
-      throw invalid(op, "prompt", "must not be an empty array");
-    }
-    const p = params as unknown as Record<string, unknown>;
-    checkRange(op, p, "temperature", 0, 2);
-    checkRange(op, p, "top_p", 0, 1);
-    checkRange(op, p, "n", 1, 128, true);
-    checkRange(op, p, "logprobs", 0, 5, true);
-    checkRange(op, p, "best_of", 0, 128, true);
-    const version = options?.apiVersion ?? this.#core.apiVersion;
-    const stream = params.stream === true;
-    const result = await this.#core.send({
-      operation: op,
-      method: "POST",
-      scope: "deployment",
-      path: "completions",
-      deployment,
-      json: wireBody({ ...params, model: deployment }, version),
-      params,
-      stream,
-      accept: stream ? "text/event-stream" : "application/json",
-      options,
+    const deployment = prepare(this.#core, op, params, {
+      ...SAMPLING,
+      logprobs: [0, 5, 1],
+      best_of: [0, 128, 1],
     });
-    if (stream) {
-      return new CompletionStream(result.response, {
-        controller: result.controller,
-        idleTimeoutMs: result.idleTimeoutMs,
-      });
+    const prompt: unknown = params.prompt;
+    if (prompt !== undefined && prompt !== null && typeof prompt !== "string") {
+      if (!Array.isArray(prompt)) {
+        throw invalid(op, "prompt", "must be a string, an array of strings or token arrays");
+      }
+      if (prompt.length === 0) throw invalid(op, "prompt", "must not be an empty array");
     }
-    return await result.response.json() as Completion;
+    return await createMaybeStream(
+      this.#core,
+      op,
+      "completions",
+      deployment,
+      params,
+      options,
+      CompletionStream,
+    ) as Completion | CompletionStream;
   }
 }

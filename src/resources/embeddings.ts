@@ -5,7 +5,8 @@ import type {
   CreateEmbeddingResponseBase64,
   EmbeddingCreateParams,
 } from "../types/embeddings.ts";
-import { checkOneOf, checkParams, checkRange, invalid, wireBody } from "./_validate.ts";
+import { post } from "./_send.ts";
+import { invalid, prepare } from "./_validate.ts";
 import { decodeFloat32Base64 } from "./_base64.ts";
 
 /** Most inputs one embeddings request may carry. */
@@ -80,31 +81,22 @@ export class Embeddings {
     options?: RequestOptions,
   ): Promise<CreateEmbeddingResponse | CreateEmbeddingResponseBase64> {
     const op = "embeddings.create";
-    checkParams(op, params);
-    const deployment = this.#core.resolveDeployment(params.model, op);
-    checkEmbeddingInput(op, params.input);
-    checkOneOf(op, params, "encoding_format", ["float", "base64"]);
-    checkRange(op, params, "dimensions", 1, 65536, true);
-    const version = options?.apiVersion ?? this.#core.apiVersion;
-    const userWantsBase64 = params.encoding_format === "base64";
-    const body = wireBody({ ...params, model: deployment }, version);
-    body.encoding_format = params.encoding_format ?? "base64";
-    const { response } = await this.#core.send({
-      operation: op,
-      method: "POST",
-      scope: "deployment",
-      path: "embeddings",
-      deployment,
-      json: body,
-      params,
-      options,
+    const deployment = prepare(this.#core, op, params, {
+      encoding_format: ["float", "base64"],
+      dimensions: [1, 65536, 1],
     });
-    const result = await response.json() as CreateEmbeddingResponse | CreateEmbeddingResponseBase64;
-    if (userWantsBase64 || body.encoding_format === "float") return result;
-    for (const item of result.data) {
-      const value: unknown = item.embedding;
-      if (typeof value === "string") {
-        (item as { embedding: number[] }).embedding = decodeFloat32Base64(value);
+    checkEmbeddingInput(op, params.input);
+    // Vectors travel as base64 (a quarter of the JSON) unless the caller chose a format.
+    const format = params.encoding_format;
+    const { response } = await post(this.#core, op, "embeddings", deployment, params, options, {}, {
+      ...params,
+      encoding_format: format ?? "base64",
+    });
+    const result = await response.json() as CreateEmbeddingResponse;
+    if (!format) {
+      for (const item of result.data) {
+        const value: unknown = item.embedding;
+        if (typeof value === "string") item.embedding = decodeFloat32Base64(value);
       }
     }
     return result as CreateEmbeddingResponse;

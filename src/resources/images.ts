@@ -10,7 +10,8 @@ import type {
   ImageSubmitParams,
   ImageSubmitResponse,
 } from "../types/images.ts";
-import { checkOneOf, checkParams, checkRange, invalid, wireBody } from "./_validate.ts";
+import { post } from "./_send.ts";
+import { invalid, prepare } from "./_validate.ts";
 
 /** Options of {@link Images.generateAndWait}. */
 export interface GenerateAndWaitOptions extends RequestOptions {
@@ -27,8 +28,8 @@ function operationsVersion(clientVersion: string): string {
     : IMAGE_OPERATIONS_API_VERSION;
 }
 
-function checkPrompt(op: string, params: Record<string, unknown>): void {
-  if (typeof params.prompt !== "string" || params.prompt.trim() === "") {
+function checkPrompt(op: string, prompt: unknown): void {
+  if (typeof prompt !== "string" || prompt.trim() === "") {
     throw invalid(op, "prompt", "must be a non-empty string describing the image");
   }
 }
@@ -61,28 +62,24 @@ export class Images {
    */
   async generate(params: ImageGenerateParams, options?: RequestOptions): Promise<ImagesResponse> {
     const op = "images.generate";
-    checkParams(op, params);
-    const deployment = this.#core.resolveDeployment(params.model, op);
-    const p = params as unknown as Record<string, unknown>;
-    checkPrompt(op, p);
+    const deployment = prepare(this.#core, op, params, {
+      size: ["1024x1024", "1792x1024", "1024x1792"],
+      response_format: ["url", "b64_json"],
+      quality: ["standard", "hd"],
+      style: ["vivid", "natural"],
+    });
+    checkPrompt(op, params.prompt);
     if (params.n !== undefined && params.n !== 1) {
       throw invalid(op, "n", `must be 1 for DALL-E 3 (got ${params.n}); call generate() n times`);
     }
-    checkOneOf(op, p, "size", ["1024x1024", "1792x1024", "1024x1792"]);
-    checkOneOf(op, p, "response_format", ["url", "b64_json"]);
-    checkOneOf(op, p, "quality", ["standard", "hd"]);
-    checkOneOf(op, p, "style", ["vivid", "natural"]);
-    const version = options?.apiVersion ?? this.#core.apiVersion;
-    const { response } = await this.#core.send({
-      operation: op,
-      method: "POST",
-      scope: "deployment",
-      path: "images/generations",
+    const { response } = await post(
+      this.#core,
+      op,
+      "images/generations",
       deployment,
-      json: wireBody({ ...params, model: deployment }, version),
       params,
       options,
-    });
+    );
     return await response.json() as ImagesResponse;
   }
 
@@ -105,21 +102,25 @@ export class Images {
    */
   async submit(params: ImageSubmitParams, options?: RequestOptions): Promise<ImageSubmitResponse> {
     const op = "images.submit";
-    checkParams(op, params);
-    const p = params as unknown as Record<string, unknown>;
-    checkPrompt(op, p);
-    checkRange(op, p, "n", 1, 5, true);
-    checkOneOf(op, p, "size", ["256x256", "512x512", "1024x1024"]);
-    const { response } = await this.#core.send({
-      operation: op,
-      method: "POST",
-      scope: "resource",
-      path: "images/generations:submit",
-      apiVersion: operationsVersion(this.#core.apiVersion),
-      json: wireBody(p, "dated"),
+    prepare(
+      this.#core,
+      op,
+      params,
+      { n: [1, 5, 1], size: ["256x256", "512x512", "1024x1024"] },
+      false,
+    );
+    checkPrompt(op, params.prompt);
+    const { response } = await post(
+      this.#core,
+      op,
+      "images/generations:submit",
+      "",
       params,
       options,
-    });
+      {
+        apiVersion: operationsVersion(this.#core.apiVersion),
+      },
+    );
     const body = await response.json() as ImageSubmitResponse;
     if (!body.id) {
       const location = response.headers.get("operation-location") ?? "";
@@ -204,27 +205,28 @@ export class Images {
       const res = await this.#operation("images.getOperation", "GET", id, options);
       const operation = await res.json() as ImageOperation;
       if (operation.status === "succeeded" && operation.result) return operation.result;
+      const fail = (what: string, code: string): AzureOpenAIError =>
+        new AzureOpenAIError(`${op}: operation ${id} ${what}`, { code, body: operation });
       if (["failed", "canceled", "deleted"].includes(operation.status)) {
         const error = (operation as { error?: { code?: string; message?: string } }).error;
-        throw new AzureOpenAIError(
-          `${op}: operation ${id} ended with status ${operation.status}` +
-            (error?.message ? `: ${error.message}` : ""),
-          { code: error?.code ?? operation.status, body: operation },
+        throw fail(
+          `ended with status ${operation.status}${error?.message ? `: ${error.message}` : ""}`,
+          error?.code ?? operation.status,
         );
       }
       const wait = parseRetryAfterMs(res.headers) ?? interval;
       if (Date.now() - started + wait > maxWait) {
-        throw new AzureOpenAIError(
-          `${op}: operation ${id} still ${operation.status} after ${maxWait} ms; raise maxWaitMs ` +
-            "or poll later with getOperation()",
-          { code: "timeout", body: operation },
+        throw fail(
+          `still ${operation.status} after ${maxWait} ms; raise maxWaitMs or poll later with ` +
+            "getOperation()",
+          "timeout",
         );
       }
       try {
         await sleep(wait, options.signal);
-      } catch (err) {
+      } catch (cause) {
         throw new APIUserAbortError(`${op} was aborted while waiting for operation ${id}`, {
-          cause: err,
+          cause,
         });
       }
     }
