@@ -20,40 +20,33 @@ export async function toBlob(
   maxBytes: number,
   describe: string,
 ): Promise<Blob> {
-  const tooLarge = (size: number | string) =>
+  const tooLarge = (size: number | string): UploadTooLargeError =>
     new UploadTooLargeError(
-      `${describe} is ${size} bytes; the service accepts at most ${maxBytes} bytes (25 MB): ` +
-        "split or compress the audio",
+      `${describe} is ${size} bytes; the service accepts at most ${maxBytes} bytes: split or ` +
+        "compress the audio",
     );
-  if (input instanceof Blob) {
-    if (input.size > maxBytes) throw tooLarge(input.size);
-    return input;
-  }
-  if (input instanceof ArrayBuffer || ArrayBuffer.isView(input)) {
-    const size = input.byteLength;
-    if (size > maxBytes) throw tooLarge(size);
-    const bytes = input instanceof ArrayBuffer
-      ? new Uint8Array(input)
-      : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    return new Blob([bytes as Uint8Array<ArrayBuffer>]);
-  }
-  if (input instanceof ReadableStream) {
+  let blob: Blob;
+  if (input instanceof Blob) blob = input;
+  else if (input instanceof ArrayBuffer || ArrayBuffer.isView(input)) {
+    blob = new Blob([input as Uint8Array<ArrayBuffer>]);
+  } else if (input instanceof ReadableStream) {
+    // Read (and cancelled at the limit) so the body has a known length and can be replayed.
     const reader = input.getReader();
     const parts: Uint8Array<ArrayBuffer>[] = [];
     let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
+    for (let r; !(r = await reader.read()).done;) {
+      if ((total += r.value.byteLength) > maxBytes) {
         await reader.cancel();
         throw tooLarge(`more than ${maxBytes}`);
       }
-      parts.push(value as Uint8Array<ArrayBuffer>);
+      parts.push(r.value as Uint8Array<ArrayBuffer>);
     }
-    return new Blob(parts);
+    blob = new Blob(parts);
+  } else {
+    throw new TypeError(
+      `${describe} must be a Blob, File, Uint8Array, ArrayBuffer or ReadableStream<Uint8Array>`,
+    );
   }
-  throw new TypeError(
-    `${describe} must be a Blob, File, Uint8Array, ArrayBuffer or ReadableStream<Uint8Array>`,
-  );
+  if (blob.size > maxBytes) throw tooLarge(blob.size);
+  return blob;
 }

@@ -21,57 +21,42 @@ export interface UrlParts {
  * `{endpoint}/openai/v1/{path}` when `apiVersion` is `"v1"`.
  */
 export function buildUrl(parts: UrlParts): string {
-  if (parts.apiVersion === "v1") return `${parts.endpoint}/openai/v1/${parts.path}`;
-  const version = `api-version=${encodeURIComponent(parts.apiVersion)}`;
-  const sep = parts.path.includes("?") ? "&" : "?";
-  if (parts.scope === "resource") return `${parts.endpoint}/openai/${parts.path}${sep}${version}`;
-  const deployment = encodeURIComponent(parts.deployment ?? "");
-  return `${parts.endpoint}/openai/deployments/${deployment}/${parts.path}${sep}${version}`;
+  const { endpoint, apiVersion, path } = parts;
+  if (apiVersion === "v1") return `${endpoint}/openai/v1/${path}`;
+  const scope = parts.scope === "resource"
+    ? ""
+    : `deployments/${encodeURIComponent(parts.deployment ?? "")}/`;
+  return `${endpoint}/openai/${scope}${path}${path.includes("?") ? "&" : "?"}api-version=${
+    encodeURIComponent(apiVersion)
+  }`;
 }
 
 /** Validates and normalises an endpoint (or builds one from a resource name). */
 export function normaliseEndpoint(endpoint: unknown, resourceName: unknown): string {
-  if (endpoint !== undefined && resourceName !== undefined) {
-    throw new TypeError(
-      "AzureOpenAI: pass either `endpoint` or `resourceName`, not both",
-    );
-  }
+  const bad = (problem: string): TypeError => new TypeError(`AzureOpenAI: ${problem}`);
+  const example = "https://my-res.openai.azure.com";
   if (resourceName !== undefined) {
+    if (endpoint !== undefined) throw bad("pass either `endpoint` or `resourceName`, not both");
     if (typeof resourceName !== "string" || !/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/.test(resourceName)) {
-      throw new TypeError(
-        "AzureOpenAI: `resourceName` must be the Azure resource name (letters, digits and " +
-          'hyphens, e.g. "my-res"), not a URL',
-      );
+      throw bad('`resourceName` must be the Azure resource name (e.g. "my-res"), not a URL');
     }
     return `https://${resourceName}.openai.azure.com`;
   }
-  if (endpoint === undefined || endpoint === "") {
-    throw new TypeError(
-      "AzureOpenAI: set `endpoint` (e.g. https://my-res.openai.azure.com) or `resourceName`",
-    );
-  }
-  if (typeof endpoint !== "string") {
-    throw new TypeError("AzureOpenAI: `endpoint` must be a string URL");
-  }
+  if (!endpoint) throw bad(`set \`endpoint\` (e.g. ${example}) or \`resourceName\``);
   let url: URL;
   try {
-    url = new URL(endpoint);
+    url = new URL(endpoint as string);
   } catch {
-    throw new TypeError(
-      `AzureOpenAI: \`endpoint\` is not a valid URL; expected e.g. https://my-res.openai.azure.com`,
-    );
+    throw bad(`\`endpoint\` is not a valid URL; expected e.g. ${example}`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError("AzureOpenAI: `endpoint` must use https:// (or http:// for local servers)");
+  if (!/^https?:$/.test(url.protocol)) {
+    throw bad("`endpoint` must use https:// (or http:// for local servers)");
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new TypeError(
-      "AzureOpenAI: `endpoint` must not carry credentials, a query or a fragment; pass the key " +
-        "as `apiKey`",
+    throw bad(
+      "`endpoint` must not carry credentials, a query or a fragment; pass the key as `apiKey`",
     );
   }
-  let path = url.pathname.replace(/\/+$/, "");
-  // Accept endpoints users copy with the /openai suffix (or /openai/v1) and strip it.
-  path = path.replace(/\/openai(\/v1)?$/, "");
-  return `${url.origin}${path}`;
+  // Endpoints copied with the /openai (or /openai/v1) suffix are accepted: it is stripped.
+  return url.origin + url.pathname.replace(/\/+$/, "").replace(/\/openai(\/v1)?$/, "");
 }
