@@ -60,12 +60,12 @@ export class AzureOpenAI {
 
   /** Validates the options (throws a TypeError that says what to fix). */
   constructor(options: AzureOpenAIOptions) {
-    this.#core = new ClientCore(options);
-    this.chat = new Chat(this.#core);
-    this.completions = new Completions(this.#core);
-    this.embeddings = new Embeddings(this.#core);
-    this.images = new Images(this.#core);
-    this.audio = new Audio(this.#core);
+    const core = this.#core = new ClientCore(options);
+    this.chat = new Chat(core);
+    this.completions = new Completions(core);
+    this.embeddings = new Embeddings(core);
+    this.images = new Images(core);
+    this.audio = new Audio(core);
   }
 
   /** The normalised endpoint, e.g. `https://my-res.openai.azure.com`. */
@@ -107,18 +107,14 @@ export class AzureOpenAI {
     }
     const path = init.path.replace(/^\/+/, "");
     const { response } = await this.#core.sendRaw({
+      ...init,
       operation: init.operation ?? `request ${path}`,
       method: init.method ?? (init.json !== undefined || init.body ? "POST" : "GET"),
       scope: init.deployment ? "deployment" : "resource",
-      deployment: init.deployment,
       path,
-      json: init.json,
       body: init.body ?? undefined,
-      contentType: init.contentType,
       params: init.params ?? init.json,
-      stream: init.stream ?? false,
       replayable: !(init.body instanceof ReadableStream),
-      accept: init.accept,
       options,
     });
     return response;

@@ -197,29 +197,26 @@ export class Images {
     options: GenerateAndWaitOptions = {},
   ): Promise<ImagesResponse> {
     const op = "images.generateAndWait";
-    const interval = options.pollIntervalMs ?? 1_000;
     const maxWait = options.maxWaitMs ?? 300_000;
-    const started = Date.now();
+    const deadline = Date.now() + maxWait;
     const { id } = await this.submit(params, options);
     for (;;) {
       const res = await this.#operation("images.getOperation", "GET", id, options);
-      const operation = await res.json() as ImageOperation;
-      if (operation.status === "succeeded" && operation.result) return operation.result;
-      const fail = (what: string, code: string): AzureOpenAIError =>
-        new AzureOpenAIError(`${op}: operation ${id} ${what}`, { code, body: operation });
-      if (["failed", "canceled", "deleted"].includes(operation.status)) {
-        const error = (operation as { error?: { code?: string; message?: string } }).error;
-        throw fail(
-          `ended with status ${operation.status}${error?.message ? `: ${error.message}` : ""}`,
-          error?.code ?? operation.status,
-        );
-      }
-      const wait = parseRetryAfterMs(res.headers) ?? interval;
-      if (Date.now() - started + wait > maxWait) {
-        throw fail(
-          `still ${operation.status} after ${maxWait} ms; raise maxWaitMs or poll later with ` +
-            "getOperation()",
-          "timeout",
+      const operation = await res.json() as ImageOperation & {
+        error?: { code?: string; message?: string };
+      };
+      const { status, result, error } = operation;
+      if (status === "succeeded" && result) return result;
+      const wait = parseRetryAfterMs(res.headers) ?? options.pollIntervalMs ?? 1_000;
+      const ended = ["failed", "canceled", "deleted"].includes(status);
+      if (ended || Date.now() + wait > deadline) {
+        throw new AzureOpenAIError(
+          `${op}: operation ${id} ${
+            ended
+              ? `ended with status ${status}${error?.message ? `: ${error.message}` : ""}`
+              : `still ${status} after ${maxWait} ms; raise maxWaitMs or poll later with getOperation()`
+          }`,
+          { code: ended ? error?.code ?? status : "timeout", body: operation },
         );
       }
       try {
@@ -232,16 +229,16 @@ export class Images {
     }
   }
 
-  #operation(
+  async #operation(
     op: string,
     method: "GET" | "DELETE",
     id: string,
     options?: RequestOptions,
   ): Promise<Response> {
-    if (typeof id !== "string" || id === "") {
-      return Promise.reject(new TypeError(`${op}: pass the operation id returned by submit()`));
+    if (typeof id !== "string" || !id) {
+      throw new TypeError(`${op}: pass the operation id returned by submit()`);
     }
-    return this.#core.send({
+    return (await this.#core.send({
       operation: op,
       method,
       scope: "resource",
@@ -249,6 +246,6 @@ export class Images {
       apiVersion: operationsVersion(this.#core.apiVersion),
       params: { id },
       options,
-    }).then((r) => r.response);
+    })).response;
   }
 }

@@ -69,7 +69,7 @@ export class ServerSentEventParser {
   #dataLines = 0;
   #event = "";
   #id = "";
-  #retry: number | undefined = undefined;
+  #retry: number | undefined;
 
   /**
    * Creates a parser that reports events to `onEvent`.

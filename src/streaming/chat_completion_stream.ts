@@ -27,7 +27,7 @@ import type { StreamOptions } from "./stream_options.ts";
  */
 export class ChatCompletionStream extends Stream<ChatCompletionChunk> {
   #accumulator: ChatCompletionAccumulator;
-  #final: Promise<ChatCompletion> | undefined = undefined;
+  #final: Promise<ChatCompletion> | undefined;
 
   /**
    * Wraps a 2xx `text/event-stream` chat completions response.

@@ -26,7 +26,7 @@ import type { StreamOptions } from "./stream_options.ts";
  */
 export class CompletionStream extends Stream<CompletionChunk> {
   #accumulator: CompletionAccumulator;
-  #final: Promise<Completion> | undefined = undefined;
+  #final: Promise<Completion> | undefined;
 
   /**
    * Wraps a 2xx `text/event-stream` completions response.

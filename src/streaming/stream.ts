@@ -65,16 +65,16 @@ export class Stream<T> implements AsyncIterable<T> {
   readonly controller: AbortController;
 
   #parser: ServerSentEventParser;
-  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined = undefined;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   /** Parsed chunks not yet consumed start at `#head`; `#raw` holds their `data` text. */
   #queue: T[] = [];
   #raw: string[] = [];
   #head = 0;
-  #pulling: Promise<void> | undefined = undefined;
+  #pulling: Promise<void> | undefined;
   #sawDone = false;
   /** No more reads: [DONE], end of body, error, abort or cancel. */
   #ended = false;
-  #error: AzureOpenAIError | undefined = undefined;
+  #error: AzureOpenAIError | undefined;
   #chunks = 0;
   #idleMs: number;
   #operation: string;

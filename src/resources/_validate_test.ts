@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { AzureOpenAI } from "../client.ts";
+
+const client = new AzureOpenAI({
+  endpoint: "https://r.openai.azure.com",
+  apiKey: "sk-validate-test-key-123456",
+  deployment: "d",
+  fetch: () => Promise.reject(new Error("no request expected")),
+});
+const messages = [{ role: "user" as const, content: "hi" }];
+
+Deno.test("prepare() names nested fields and lists the allowed values", async () => {
+  await assert.rejects(
+    client.chat.completions.create({
+      messages,
+      response_format: { type: "yaml" } as unknown as { type: "text" },
+    }),
+    /params\.response_format\.type must be one of "text", "json_object", "json_schema"; got "yaml"/,
+  );
+});
+
+Deno.test("prepare() checks number ranges and integers", async () => {
+  await assert.rejects(
+    client.chat.completions.create({ messages, temperature: 3 }),
+    /params\.temperature must be a number from 0 to 2; got 3/,
+  );
+  await assert.rejects(
+    client.chat.completions.create({ messages, n: 1.5 }),
+    /params\.n must be an integer from 1 to 128; got 1\.5/,
+  );
+  await assert.rejects(
+    client.chat.completions.create({ messages, top_p: "1" as unknown as number }),
+    /params\.top_p must be a number from 0 to 1; got "1"/,
+  );
+});
+
+Deno.test("prepare() refuses a params value that is not an object", async () => {
+  await assert.rejects(
+    client.embeddings.create(null as unknown as { input: string }),
+    /embeddings\.create: pass a params object/,
+  );
+});

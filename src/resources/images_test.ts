@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { AzureOpenAI } from "../client.ts";
+import { AzureOpenAIError } from "../errors/api_error.ts";
+
+const KEY = "sk-images-test-key-123456";
+
+/** A client whose fetch answers the submit with `op-9` and every poll with `poll()`. */
+function clientPolling(poll: () => Record<string, unknown>, headers = {}): AzureOpenAI {
+  const json = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { "content-type": "application/json", ...headers },
+    });
+  return new AzureOpenAI({
+    endpoint: "https://r.openai.azure.com",
+    apiKey: KEY,
+    fetch: (input) =>
+      Promise.resolve(
+        new Request(input).method === "POST"
+          ? json({ id: "op-9", status: "notRunning" }, 202)
+          : json({ id: "op-9", created: 1, ...poll() }),
+      ),
+  });
+}
+
+Deno.test("images.generateAndWait() throws the operation's error code when it fails", async () => {
+  const client = clientPolling(() => ({
+    status: "failed",
+    error: { code: "contentFilter", message: "Your task failed" },
+  }));
+  await assert.rejects(client.images.generateAndWait({ prompt: "x" }), (error: unknown) => {
+    assert.ok(error instanceof AzureOpenAIError);
+    assert.equal(error.code, "contentFilter");
+    assert.match(error.message, /operation op-9 ended with status failed: Your task failed/);
+    return true;
+  });
+});
+
+Deno.test("images.generateAndWait() gives up with code timeout when maxWaitMs would pass", async () => {
+  const client = clientPolling(() => ({ status: "running" }), { "retry-after": "60" });
+  await assert.rejects(
+    client.images.generateAndWait({ prompt: "x" }, { maxWaitMs: 1_000 }),
+    (error: unknown) => {
+      assert.ok(error instanceof AzureOpenAIError);
+      assert.equal(error.code, "timeout");
+      assert.match(error.message, /still running after 1000 ms; raise maxWaitMs/);
+      return true;
+    },
+  );
+});
+
+Deno.test("images.getOperation() refuses an empty id before any request", async () => {
+  const client = clientPolling(() => {
+    throw new Error("no request expected");
+  });
+  await assert.rejects(client.images.getOperation(""), /pass the operation id returned by submit/);
+});
