@@ -86,15 +86,23 @@ class AttemptDeadline implements ParkedDeadline {
     }
   }
 
-  explain(err: unknown): Error | undefined {
+  /** True once this attempt's deadline passed. */
+  get timedOut(): boolean {
     const signal = this.#controller.signal;
-    if (signal.aborted && signal.reason instanceof TimeoutSignal) {
-      return new APITimeoutError(
-        `${siteOf(this.#ctx)} timed out after ${this.#ms} ms; raise ${this.#budget} or check ` +
-          "the network",
-        { cause: err },
-      );
-    }
+    return signal.aborted && signal.reason instanceof TimeoutSignal;
+  }
+
+  /** The error for a failure caused by this attempt's deadline. */
+  timeoutError(cause: unknown): APITimeoutError {
+    return new APITimeoutError(
+      `${siteOf(this.#ctx)} timed out after ${this.#ms} ms; raise ${this.#budget} or check ` +
+        "the network",
+      { cause },
+    );
+  }
+
+  explain(err: unknown): Error | undefined {
+    if (this.timedOut) return this.timeoutError(err);
     if (this.#outer?.aborted) {
       return new APIUserAbortError(`${this.#ctx.operation} was aborted by the caller`, {
         cause: err,
@@ -106,10 +114,10 @@ class AttemptDeadline implements ParkedDeadline {
 
 /**
  * Per-attempt deadline. For non-streaming calls the deadline covers headers and body: in the
- * client it keeps running until the body was read with `json()`, `text()` etc. (taking
- * `response.body` ends it), elsewhere the body is read inside the deadline into a new `Response`.
- * For streams it covers the time to headers, then the stream's own idle timeout takes over. An expired deadline raises {@link APITimeoutError}, which `retry()`
- * may retry. Without `timeoutMs`, the call's `timeoutMs` option (client default 600 000) applies.
+ * client it keeps running until the body has been read (`json()`, `text()`, … or `response.body`
+ * to its end); used elsewhere, it reads the body inside the deadline into a new `Response`. For
+ * streams it covers the time to headers, then the stream's own idle timeout takes over. An expired
+ * deadline raises {@link APITimeoutError}, which `retry()` may retry. Without `timeoutMs`, the call's `timeoutMs` option (client default 600 000) applies.
  * `totalTimeoutMs` bounds the whole call, retries and their waits included.
  *
  * @example A 10 s deadline per attempt
@@ -167,7 +175,7 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       try {
         response = await next();
       } catch (err) {
-        throw attempt.explain(err) ?? err;
+        throw attempt.timedOut ? attempt.timeoutError(err) : err;
       }
       if (ctx.stream) {
         // The stream keeps using this signal after we return: keep it linked to the caller's.
