@@ -24,6 +24,9 @@ export const IDLE_MICROTASKS = 16;
 /** Deadlines within this many ms of the timer's firing count as due (timers round to 1 ms). */
 const SLACK_MS = 1;
 
+/** Longest delay timers take (2^31 - 1 ms, ~24.8 days); longer ones would fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** Options of {@link AlarmClock}, for tests. */
 export interface AlarmClockOptions {
   now?: () => number;
@@ -89,7 +92,9 @@ export class AlarmClock {
   #arm(at: number): void {
     if (this.#timer !== undefined) this.#clearTimer(this.#timer);
     this.#armedAt = at;
-    this.#timer = this.#setTimer(this.#ring, Math.max(0, at - this.#now()));
+    // A deadline beyond the longest timer rings early, finds nothing due and re-arms.
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - this.#now()));
+    this.#timer = this.#setTimer(this.#ring, delay);
   }
 
   #disarm(): void {

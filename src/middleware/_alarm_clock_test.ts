@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { AlarmClock, IDLE_MICROTASKS, OwnTimers, timersAreShared } from "./_alarm_clock.ts";
+import {
+  AlarmClock,
+  IDLE_MICROTASKS,
+  MAX_TIMER_MS,
+  OwnTimers,
+  timersAreShared,
+} from "./_alarm_clock.ts";
 
 /** An AlarmClock over the real timers that counts how often it set and cleared one. */
 function countingClock(): { clock: AlarmClock; sets: () => number; clears: () => number } {
@@ -109,4 +115,18 @@ Deno.test("timersAreShared() is true for Deno, Node.js and Bun only", () => {
   assert.ok(!timersAreShared("Cloudflare-Workers"));
   assert.ok(!timersAreShared(undefined));
   assert.ok(!timersAreShared("Mozilla/5.0"));
+});
+
+Deno.test("AlarmClock arms its timer for at most the longest timer delay", () => {
+  const delays: number[] = [];
+  const clock = new AlarmClock({
+    now: () => 0,
+    setTimer: (_fire, ms) => {
+      delays.push(ms);
+      return 0 as unknown as ReturnType<typeof setTimeout>;
+    },
+    clearTimer: () => {},
+  });
+  clock.set(MAX_TIMER_MS * 4, () => {});
+  assert.deepEqual(delays, [MAX_TIMER_MS]);
 });

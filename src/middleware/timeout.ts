@@ -7,7 +7,7 @@ import {
   DEADLINE_STATE_KEY,
   type ParkedDeadline,
 } from "./_deadline.ts";
-import { type Alarm, ALARMS } from "./_alarm_clock.ts";
+import { type Alarm, ALARMS, MAX_TIMER_MS } from "./_alarm_clock.ts";
 import { unbuiltParts } from "./_replay.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
 
@@ -158,7 +158,8 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
         budget = `totalTimeoutMs (${total} ms)`;
       }
     }
-    if (ms === Infinity) return next();
+    // Beyond the longest timer (~24.8 days) means no deadline: such a timer would fire at once.
+    if (ms > MAX_TIMER_MS) return next();
     if (ms <= 0) {
       throw new APITimeoutError(
         `${siteOf(ctx)} ran out of its totalTimeoutMs (${total} ms) before attempt ` +

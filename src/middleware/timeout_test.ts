@@ -212,3 +212,14 @@ Deno.test("timeout() ends the deadline an earlier attempt parked when it runs ag
   deadlines.endAll();
   assert.equal(deadlines.size, 0);
 });
+
+Deno.test("timeout() sets no deadline for a timeoutMs beyond the longest timer", async () => {
+  let sawSignal: AbortSignal | undefined;
+  const run = compose([timeout({ timeoutMs: 2 ** 31 })], (ctx) => {
+    sawSignal = ctx.signal;
+    return Promise.resolve(new Response("ok"));
+  });
+  const res = await run(makeContext());
+  assert.equal(await res.text(), "ok", "not aborted at once");
+  assert.equal(sawSignal, undefined);
+});
