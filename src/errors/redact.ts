@@ -1,13 +1,5 @@
-const SECRET_PARAMS = new Set([
-  "api-key",
-  "api_key",
-  "apikey",
-  "key",
-  "token",
-  "access_token",
-  "sig",
-  "code",
-]);
+/** Query parameters that may carry a secret (`api-key`, `token`, a SAS `sig`, an OAuth `code`). */
+const SECRET_PARAMS = /^(api[-_]?key|key|token|access_token|sig|code)$/i;
 
 /**
  * Returns the URL with secret-looking query parameters (`api-key`, `token`, `sig`, ...) masked.
@@ -25,17 +17,13 @@ export function redactUrl(url: string): string {
   } catch {
     return url;
   }
-  let changed = false;
+  let changed = !!(parsed.username || parsed.password);
+  parsed.username = parsed.password = "";
   for (const name of [...parsed.searchParams.keys()]) {
-    if (SECRET_PARAMS.has(name.toLowerCase())) {
+    if (SECRET_PARAMS.test(name)) {
       parsed.searchParams.set(name, "***");
       changed = true;
     }
-  }
-  if (parsed.username || parsed.password) {
-    parsed.username = "";
-    parsed.password = "";
-    changed = true;
   }
   return changed ? parsed.toString() : url;
 }

@@ -53,8 +53,7 @@ export class Fold<C extends FoldChoice, K extends FoldChunkChoice> {
   /**
    * @param object `object` of the result, e.g. `"chat.completion"`.
    * @param choice Makes a new, empty choice.
-   * @param logprobs The logprobs object a choice starts with (copied); its keys, or `keys`,
-   * name the arrays to concatenate.
+   * @param logprobs The logprobs object a choice starts with (copied).
    * @param add Adds the kind's own fields of a chunk choice to the choice.
    */
   constructor(

@@ -43,18 +43,17 @@ export function normaliseEndpoint(endpoint: unknown, resourceName: unknown): str
     return `https://${resourceName}.openai.azure.com`;
   }
   if (!endpoint) throw bad(`set \`endpoint\` (e.g. ${example}) or \`resourceName\``);
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(endpoint as string);
-  } catch {
-    throw bad(`\`endpoint\` is not a valid URL; expected e.g. ${example}`);
-  }
-  if (!/^https?:$/.test(url.protocol)) {
-    throw bad("`endpoint` must use https:// (or http:// for local servers)");
-  }
-  if (url.username || url.password || url.search || url.hash) {
+  } catch { /* reported below */ }
+  if (
+    !url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search ||
+    url.hash
+  ) {
     throw bad(
-      "`endpoint` must not carry credentials, a query or a fragment; pass the key as `apiKey`",
+      `\`endpoint\` is not a valid URL: expected https:// (or http:// for local servers) without ` +
+        `credentials, query or fragment, e.g. ${example}; pass the key as \`apiKey\``,
     );
   }
   // Endpoints copied with the /openai (or /openai/v1) suffix are accepted: it is stripped.

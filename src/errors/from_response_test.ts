@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import {
+  AzureOpenAIError,
+  BadRequestError,
+  ContentFilterError,
+  InternalServerError,
+  RateLimitError,
+} from "./api_error.ts";
+import { errorFromBody, errorFromResponse } from "./from_response.ts";
+import { parseRetryAfterMs } from "./retry_after.ts";
+
+Deno.test("errorFromBody() maps a 400 with the RAI inner code to ContentFilterError", () => {
+  const body = { error: { code: "x", inner_error: { code: "ResponsibleAIPolicyViolation" } } };
+  assert.ok(errorFromBody(400, body) instanceof ContentFilterError);
+  // Without a status only the content_filter code counts.
+  assert.equal(errorFromBody(undefined, body).constructor, AzureOpenAIError);
+  assert.ok(
+    errorFromBody(undefined, { error: { code: "content_filter" } }) instanceof ContentFilterError,
+  );
+  assert.equal(errorFromBody(400, { error: { code: "x" } }).constructor, BadRequestError);
+  assert.ok(errorFromBody(599, "down") instanceof InternalServerError);
+  assert.equal(errorFromBody(418, {}).constructor, AzureOpenAIError);
+});
+
+Deno.test("errorFromBody() builds the message from site, status, code, text and request id", () => {
+  const err = errorFromBody(
+    429,
+    { error: { code: 429, message: "slow down", innererror: { revised_prompt: "p" } } },
+    { operation: "op", method: "POST", url: "https://x/y?api-key=secret" },
+    new Headers({ "x-request-id": "r1", "retry-after-ms": "250" }),
+  );
+  assert.ok(err instanceof RateLimitError);
+  assert.equal(
+    err.message,
+    "op (POST https://x/y?api-key=***) failed with status 429 (code 429): slow down [request id r1]",
+  );
+  assert.equal(err.retryAfterMs, 250);
+  assert.equal(err.revisedPrompt, "p");
+  assert.deepEqual(err.innerError, { revised_prompt: "p" });
+  assert.equal(errorFromBody(undefined, "").message, "Request failed");
+});
+
+Deno.test("errorFromResponse() keeps a body that is not JSON as text", async () => {
+  const err = await errorFromResponse(new Response("<html>busy</html>", { status: 503 }));
+  assert.equal(err.body, "<html>busy</html>");
+  assert.match(err.message, /failed with status 503: <html>busy<\/html>/);
+});
+
+Deno.test("parseRetryAfterMs() prefers the millisecond headers and reads seconds or a date", () => {
+  const now = Date.parse("2024-01-01T00:00:00Z");
+  const h = (init: Record<string, string>) => new Headers(init);
+  assert.equal(parseRetryAfterMs(h({ "retry-after-ms": "12", "retry-after": "3" }), now), 12);
+  assert.equal(
+    parseRetryAfterMs(h({ "x-ms-retry-after-ms": "x", "retry-after": "1.5" }), now),
+    1500,
+  );
+  assert.equal(parseRetryAfterMs(h({ "retry-after": "Mon, 01 Jan 2024 00:00:02 GMT" }), now), 2000);
+  assert.equal(
+    parseRetryAfterMs(h({ "retry-after-ms": "-1", "retry-after": " " }), now),
+    undefined,
+  );
+  assert.equal(parseRetryAfterMs(h({ "retry-after": "soon" }), now), undefined);
+});

@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { redactSecrets, redactUrl } from "./redact.ts";
+
+Deno.test("redactUrl() masks secret query parameters whatever their case", () => {
+  assert.equal(
+    redactUrl("https://x.openai.azure.com/openai?API-Key=abc&api-version=1&sig=s&apikey=k"),
+    "https://x.openai.azure.com/openai?API-Key=***&api-version=1&sig=***&apikey=***",
+  );
+  assert.equal(redactUrl("https://x/?access_token=t&code=c&token=u&key=v").includes("t&"), false);
+});
+
+Deno.test("redactUrl() drops credentials and returns other URLs unchanged", () => {
+  assert.equal(redactUrl("https://user:pass@x.openai.azure.com/a"), "https://x.openai.azure.com/a");
+  const plain = "https://x.openai.azure.com/openai/deployments/d/chat?api-version=2024-10-21";
+  assert.equal(redactUrl(plain), plain);
+  assert.equal(redactUrl("not a url"), "not a url");
+});
+
+Deno.test("redactSecrets() replaces every occurrence of secrets of 4 characters or more", () => {
+  assert.equal(redactSecrets("k sk-1 sk-12345 sk-12345", ["sk-12345", "sk-"]), "k sk-1 *** ***");
+});
