@@ -123,3 +123,13 @@ export async function readJsonText(ctx: MiddlewareContext): Promise<string | und
   }
   return text;
 }
+
+/** The parsed JSON request body, or undefined when the body is not JSON or cannot be read. */
+export async function readJsonBody(ctx: MiddlewareContext): Promise<unknown> {
+  try {
+    const text = await readJsonText(ctx);
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,5 @@
 import { cacheKey } from "./_cache_key.ts";
-import { type CacheConfig, readJsonText, readMany, writeMany } from "./_cache_store.ts";
+import { type CacheConfig, readJsonBody, readMany, writeMany } from "./_cache_store.ts";
 import type { MiddlewareContext } from "./types.ts";
 
 type Json = Record<string, unknown>;
@@ -46,14 +46,8 @@ export async function chatThroughCache(
   url: URL,
   config: CacheConfig,
 ): Promise<Response> {
-  let body: unknown;
-  try {
-    const text = await readJsonText(ctx);
-    if (text === undefined) return next();
-    body = JSON.parse(text);
-  } catch {
-    return next();
-  }
+  const body = await readJsonBody(ctx);
+  if (body === undefined) return next();
   const key = await chatCacheKey(body, url, ctx.apiVersion, config.namespace);
   if (!key) return next();
   const [cached] = await readMany(config.access, [key]);

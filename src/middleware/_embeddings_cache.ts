@@ -1,5 +1,5 @@
 import { cacheKey } from "./_cache_key.ts";
-import { type CacheConfig, readJsonText, readMany, writeMany } from "./_cache_store.ts";
+import { type CacheConfig, readJsonBody, readMany, writeMany } from "./_cache_store.ts";
 import { base64ToBytes, bytesToBase64, float32Json, floatsToBytes } from "./_float32.ts";
 import type { MiddlewareContext } from "./types.ts";
 
@@ -52,14 +52,8 @@ export async function embeddingsThroughCache(
   url: URL,
   config: CacheConfig,
 ): Promise<Response> {
-  let body: unknown;
-  try {
-    const text = await readJsonText(ctx);
-    if (text === undefined) return next();
-    body = JSON.parse(text);
-  } catch {
-    return next();
-  }
+  const body = await readJsonBody(ctx);
+  if (body === undefined) return next();
   const original = ctx.request;
   if (!isRecord(body)) return next();
   const items = itemsOf(body.input);
