@@ -1,6 +1,10 @@
 import { cacheKey } from "./_cache_key.ts";
 import { type CacheConfig, readJsonBody, readMany, writeMany } from "./_cache_store.ts";
-import { base64ToBytes, bytesToBase64, float32Json, floatsToBytes } from "./_float32.ts";
+import { base64ToBytes, bytesToBase64, floatsToBytes } from "./_float32.ts";
+import { FloatJsonMemo } from "./_float_json_memo.ts";
+
+/** JSON text of hot vectors (per isolate/process), ~8 MiB of text at most. */
+const FLOAT_JSON = new FloatJsonMemo(4 * 1024 * 1024);
 import type { MiddlewareContext } from "./types.ts";
 
 type Item = string | number[];
@@ -100,7 +104,9 @@ export async function embeddingsThroughCache(
     // intermediate number[] per vector.
     const data = keys.map((key, index) => {
       const bytes = vectors.get(key) as Uint8Array;
-      const embedding = format === "base64" ? `"${bytesToBase64(bytes)}"` : float32Json(bytes);
+      const embedding = format === "base64"
+        ? `"${bytesToBase64(bytes)}"`
+        : FLOAT_JSON.json(key, bytes);
       return `{"object":"embedding","index":${index},"embedding":${embedding}}`;
     });
     const headers = new Headers(up?.headers);
