@@ -3,7 +3,7 @@ import { type CacheConfig, readJsonBody, readMany, writeMany } from "./_cache_st
 import { base64ToBytes, bytesToBase64, floatsToBytes } from "./_float32.ts";
 import { FloatJsonMemo } from "./_float_json_memo.ts";
 
-/** JSON text of hot vectors (per isolate/process), ~8 MiB of text at most. */
+/** JSON text of hot vectors (per isolate/process): 4 M characters (~4 MiB) at most. */
 const FLOAT_JSON = new FloatJsonMemo(4 * 1024 * 1024);
 import type { MiddlewareContext } from "./types.ts";
 
