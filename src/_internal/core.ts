@@ -76,11 +76,9 @@ export class ClientCore {
       throw new TypeError(`${where}: pass an options object with endpoint and apiKey or token`);
     }
     this.endpoint = normaliseEndpoint(options.endpoint, options.resourceName);
-    const kinds = [
-      options.apiKey !== undefined ? "apiKey" : undefined,
-      options.token !== undefined ? "token" : undefined,
-      options.tokenProvider !== undefined ? "tokenProvider" : undefined,
-    ].filter((k): k is string => k !== undefined);
+    const kinds = (["apiKey", "token", "tokenProvider"] as const).filter((k) =>
+      options[k] !== undefined
+    );
     const userMiddleware = options.middleware ?? [];
     if (!Array.isArray(userMiddleware) || userMiddleware.some((m) => typeof m !== "function")) {
       throw new TypeError(`${where}: middleware must be an array of functions`);
@@ -98,18 +96,19 @@ export class ClientCore {
       );
     }
     this.#secrets = [];
+    for (const kind of ["apiKey", "token"] as const) {
+      const value = options[kind];
+      if (value === undefined) continue;
+      if (typeof value !== "string" || value.trim() === "") {
+        throw new TypeError(`${where}: ${kind} must be a non-empty string`);
+      }
+      this.#secrets.push(value);
+    }
+    const secret = this.#secrets[0];
     if (options.apiKey !== undefined) {
-      if (typeof options.apiKey !== "string" || options.apiKey.trim() === "") {
-        throw new TypeError(`${where}: apiKey must be a non-empty string`);
-      }
-      this.#secrets.push(options.apiKey);
-      this.#auth = apiKeyAuth(options.apiKey);
+      this.#auth = apiKeyAuth(secret);
     } else if (options.token !== undefined) {
-      if (typeof options.token !== "string" || options.token.trim() === "") {
-        throw new TypeError(`${where}: token must be a non-empty string`);
-      }
-      this.#secrets.push(options.token);
-      this.#auth = tokenAuth(options.token);
+      this.#auth = tokenAuth(secret);
     } else if (options.tokenProvider !== undefined) {
       if (typeof options.tokenProvider !== "function") {
         throw new TypeError(`${where}: tokenProvider must be a function returning a token`);
@@ -172,52 +171,43 @@ export class ClientCore {
   }
 
   /** Runs one call through the pipeline; resolves to a 2xx response or throws a typed error. */
-  async send(spec: CallSpec): Promise<CallResult> {
-    try {
-      return await this.#send(spec, true);
-    } catch (err) {
-      throw this.#scrub(err);
-    }
+  send(spec: CallSpec): Promise<CallResult> {
+    return this.#scrubbed(spec, true);
   }
 
   /** Runs one call through the pipeline and resolves to the response, whatever its status. */
-  async sendRaw(spec: CallSpec): Promise<CallResult> {
-    try {
-      return await this.#send(spec, false);
-    } catch (err) {
-      throw this.#scrub(err);
-    }
+  sendRaw(spec: CallSpec): Promise<CallResult> {
+    return this.#scrubbed(spec, false);
   }
 
-  #scrub(err: unknown): unknown {
-    if (err instanceof AzureOpenAIError) {
-      for (const field of ["body", "innerError", "contentFilterResults"] as const) {
-        const value: unknown = err[field];
-        if (value === undefined) continue;
-        const text = JSON.stringify(value);
-        const clean = this.redact(text);
-        if (clean !== text) {
-          Object.defineProperty(err, field, { value: JSON.parse(clean), configurable: true });
+  /** {@link ClientCore.send} with every known secret removed from what it throws. */
+  async #scrubbed(spec: CallSpec, throwOnError: boolean): Promise<CallResult> {
+    try {
+      return await this.#send(spec, throwOnError);
+    } catch (err) {
+      if (err instanceof AzureOpenAIError) {
+        for (const field of ["body", "innerError", "contentFilterResults"] as const) {
+          const value: unknown = err[field];
+          if (value === undefined) continue;
+          const text = JSON.stringify(value);
+          const clean = this.redact(text);
+          if (clean !== text) {
+            Object.defineProperty(err, field, { value: JSON.parse(clean), configurable: true });
+          }
         }
       }
-    }
-    if (err instanceof Error) {
-      const message = this.redact(err.message);
-      if (message !== err.message) {
-        Object.defineProperty(err, "message", {
-          value: message,
-          configurable: true,
-          writable: true,
-        });
-      }
-      if (typeof err.stack === "string") {
-        const stack = this.redact(err.stack);
-        if (stack !== err.stack) {
-          Object.defineProperty(err, "stack", { value: stack, configurable: true, writable: true });
+      if (err instanceof Error) {
+        for (const field of ["message", "stack"] as const) {
+          const text = err[field];
+          if (typeof text !== "string") continue;
+          const clean = this.redact(text);
+          if (clean !== text) {
+            Object.defineProperty(err, field, { value: clean, configurable: true, writable: true });
+          }
         }
       }
+      throw err;
     }
-    return err;
   }
 
   async #send(spec: CallSpec, throwOnError: boolean): Promise<CallResult> {

@@ -1,13 +1,7 @@
 import { tagBuiltin } from "../middleware/_kind.ts";
 import type { Middleware } from "../middleware/types.ts";
 import { TokenCache, type TokenProvider } from "./token_cache.ts";
-import {
-  isReplayableBody,
-  rebuildRequest,
-  replaySource,
-  restartRequest,
-  unbuiltParts,
-} from "../middleware/_replay.ts";
+import { resender, setHeader, unbuiltParts } from "../middleware/_replay.ts";
 import type { MiddlewareContext } from "../middleware/types.ts";
 
 /**
@@ -27,14 +21,7 @@ export function apiKeyAuth(apiKey: string): Middleware {
   }
   checkHeaderValue(apiKey, "apiKeyAuth(): apiKey");
   return tagBuiltin(function apiKeyAuth(ctx, next) {
-    const parts = unbuiltParts(ctx);
-    if (parts !== undefined) {
-      delete parts.headers.authorization;
-      parts.headers["api-key"] = apiKey;
-    } else {
-      ctx.request.headers.delete("authorization");
-      ctx.request.headers.set("api-key", apiKey);
-    }
+    setHeader(ctx, "api-key", apiKey, "authorization");
     return next();
   }, "auth");
 }
@@ -66,53 +53,29 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
   return tagBuiltin(async function tokenAuth(ctx, next) {
     const first = await cache.get();
     checkHeaderValue(first, "tokenAuth(): the token provider's token");
-    const parts = unbuiltParts(ctx);
-    if (parts !== undefined) {
-      setBearer(ctx, first);
-      const response = await next();
-      if (response.status !== 401) return response;
-      // The parts are sent afresh on every attempt: no copy of the body needed.
-      if (parts.body !== undefined && !isReplayableBody(parts.body)) return response;
-      cache.invalidate();
-      const fresh = await cache.get();
-      if (fresh === first) return response;
-      checkHeaderValue(fresh, "tokenAuth(): the token provider's token");
-      await response.body?.cancel();
-      restartRequest(ctx);
-      setBearer(ctx, fresh);
-      return next();
-    }
-    const sent = ctx.request;
+    // The request this attempt sends, unless it goes out from the client's unbuilt parts.
+    const sent = unbuiltParts(ctx) === undefined ? ctx.request : undefined;
     setBearer(ctx, first);
     const response = await next();
     if (response.status !== 401) return response;
     // Resend once with a fresh token, when the body can be sent again without having been
     // buffered up front (reading or cloning every body would make fetch upload it chunked).
-    const hasBody = sent.method !== "GET" && sent.method !== "HEAD" && sent.method !== "DELETE";
-    const source = hasBody ? replaySource(ctx.state, sent) : undefined;
-    if (hasBody && source === undefined) return response;
+    const again = resender(ctx, sent);
+    if (again === undefined) return response;
     cache.invalidate();
     const fresh = await cache.get();
     if (fresh === first) return response;
+    checkHeaderValue(fresh, "tokenAuth(): the token provider's token");
     await response.body?.cancel();
-    ctx.request = source === undefined
-      ? new Request(sent)
-      : rebuildRequest(sent, source, ctx.state);
-    ctx.request.headers.set("authorization", `Bearer ${fresh}`);
+    again();
+    setBearer(ctx, fresh);
     return next();
   }, "auth");
 }
 
 /** Puts `Authorization: Bearer …` (and no api-key) on the request or its unbuilt parts. */
 function setBearer(ctx: MiddlewareContext, token: string): void {
-  const parts = unbuiltParts(ctx);
-  if (parts !== undefined) {
-    delete parts.headers["api-key"];
-    parts.headers.authorization = `Bearer ${token}`;
-  } else {
-    ctx.request.headers.delete("api-key");
-    ctx.request.headers.set("authorization", `Bearer ${token}`);
-  }
+  setHeader(ctx, "authorization", `Bearer ${token}`, "api-key");
 }
 
 /** Throws when a credential cannot be a header value (never quoting it). */

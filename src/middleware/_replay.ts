@@ -1,3 +1,4 @@
+import { describeSite } from "../errors/from_response.ts";
 import { REPLAY_BODY_STATE_KEY } from "./_state.ts";
 import type { CallSettings, MiddlewareContext } from "./types.ts";
 
@@ -135,4 +136,48 @@ export function unbuiltParts(ctx: MiddlewareContext): RequestParts | undefined {
 /** Lets the next attempt start from the parts again (see {@link CallContext.restart}). */
 export function restartRequest(ctx: MiddlewareContext): void {
   if (ctx instanceof CallContext) ctx.restart();
+}
+
+/** `"operation: METHOD url"` of a context, for messages (without building its request). */
+export function siteOf(ctx: MiddlewareContext): string {
+  const { method, url } = unbuiltParts(ctx) ?? ctx.request;
+  return describeSite({ operation: ctx.operation, method, url });
+}
+
+/**
+ * Sets header `name` (lower-case) and drops header `drop`, on the unbuilt parts of a client
+ * context or on its built request.
+ */
+export function setHeader(ctx: MiddlewareContext, name: string, value: string, drop: string): void {
+  const parts = unbuiltParts(ctx);
+  if (parts !== undefined) {
+    delete parts.headers[drop];
+    parts.headers[name] = value;
+  } else {
+    ctx.request.headers.delete(drop);
+    ctx.request.headers.set(name, value);
+  }
+}
+
+/**
+ * How to send a request again after an attempt, or `undefined` when its body cannot be sent
+ * again without having been buffered up front. `sent` is the request the attempt was given, or
+ * `undefined` when it started from the parts of a client context (the parts are sent afresh).
+ */
+export function resender(
+  ctx: MiddlewareContext,
+  sent: Request | undefined,
+): (() => void) | undefined {
+  if (sent === undefined) {
+    const body = (ctx as CallContext).parts.body;
+    return body === undefined || isReplayableBody(body) ? () => restartRequest(ctx) : undefined;
+  }
+  const hasBody = sent.method !== "GET" && sent.method !== "HEAD" && sent.method !== "DELETE";
+  const source = hasBody ? replaySource(ctx.state, sent) : undefined;
+  if (hasBody && source === undefined) return undefined;
+  return () => {
+    ctx.request = source === undefined
+      ? new Request(sent)
+      : rebuildRequest(sent, source, ctx.state);
+  };
 }

@@ -5,7 +5,7 @@ import {
   APIUserAbortError,
   RateLimitError,
 } from "../errors/api_error.ts";
-import { describeSite, errorFromResponse } from "../errors/from_response.ts";
+import { errorFromResponse } from "../errors/from_response.ts";
 import { callDeadline } from "./_deadline.ts";
 import { notifyAttempt } from "./_state.ts";
 import {
@@ -13,6 +13,7 @@ import {
   rebuildRequest as rebuild,
   replaySource,
   restartRequest,
+  siteOf,
   unbuiltParts,
 } from "./_replay.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
@@ -149,11 +150,7 @@ export function retry(options: RetryOptions = {}): Middleware {
         return response as Response;
       }
       const asked = response ? parseRetryAfterMs(response.headers, now()) : undefined;
-      const site = describeSite({
-        operation: ctx.operation,
-        method,
-        url: parts?.url ?? (original as Request).url,
-      });
+      const site = siteOf(ctx);
       if (asked !== undefined && asked > maxAfter) {
         const res = response as Response;
         if (res.status !== 429) return res;
@@ -163,17 +160,7 @@ export function retry(options: RetryOptions = {}): Middleware {
             `the service asked to wait ${asked} ms, more than maxRetryAfterMs (${maxAfter} ms); ` +
             "retry later or raise maxRetryAfterMs" +
             (parsed.requestId ? ` [request id ${parsed.requestId}]` : ""),
-          {
-            status: res.status,
-            code: parsed.code ?? "429",
-            param: parsed.param,
-            type: parsed.type,
-            headers: res.headers,
-            requestId: parsed.requestId,
-            innerError: parsed.innerError,
-            body: parsed.body,
-            retryAfterMs: asked,
-          },
+          { ...parsed, code: parsed.code ?? "429", retryAfterMs: asked },
         );
       }
       const wait = asked ?? Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)));

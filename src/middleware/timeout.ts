@@ -1,6 +1,5 @@
 import { tagBuiltin } from "./_kind.ts";
 import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
-import { describeSite } from "../errors/from_response.ts";
 import {
   bodyDeadlines,
   callDeadline,
@@ -8,7 +7,7 @@ import {
   type ParkedDeadline,
 } from "./_deadline.ts";
 import { type Alarm, ALARMS, MAX_TIMER_MS } from "./_alarm_clock.ts";
-import { unbuiltParts } from "./_replay.ts";
+import { siteOf } from "./_replay.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
 
 /** Options of {@link timeout}. */
@@ -32,11 +31,6 @@ class TimeoutSignal extends Error {
     super("timeout");
     this.name = "TimeoutSignal";
   }
-}
-
-function siteOf(ctx: MiddlewareContext): string {
-  const request = unbuiltParts(ctx) ?? ctx.request;
-  return describeSite({ operation: ctx.operation, method: request.method, url: request.url });
 }
 
 /** One attempt's deadline: a controller linked to the caller's signal, and an alarm. */

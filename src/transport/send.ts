@@ -1,6 +1,5 @@
 import { APIConnectionError, APIUserAbortError } from "../errors/api_error.ts";
-import { describeSite } from "../errors/from_response.ts";
-import { unbuiltParts } from "../middleware/_replay.ts";
+import { siteOf, unbuiltParts } from "../middleware/_replay.ts";
 import type { MiddlewareContext, Terminal } from "../middleware/types.ts";
 
 /** The fetch signature the client needs. */
@@ -31,11 +30,7 @@ export function createTerminal(fetchImpl: FetchLike, urlFetch?: UrlFetch): Termi
       }
       return await fetchImpl(ctx.request, signal ? { signal } : undefined);
     } catch (err) {
-      const site = describeSite({
-        operation: ctx.operation,
-        method: parts?.method ?? ctx.request.method,
-        url: parts?.url ?? ctx.request.url,
-      });
+      const site = siteOf(ctx);
       if (signal?.aborted) {
         throw new APIUserAbortError(`${site} was aborted by the caller`, { cause: err });
       }
