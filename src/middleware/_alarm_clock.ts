@@ -71,45 +71,42 @@ export class AlarmClock {
 
   /** Cancels an alarm (no-op when it fired already). */
   cancel(alarm: Alarm): void {
-    if (!this.#alarms.delete(alarm) || this.#alarms.size > 0 || this.#idleCheck) return;
-    this.#idleCheck = true;
-    this.#waitIdle(IDLE_MICROTASKS);
+    if (this.#alarms.delete(alarm) && this.#alarms.size === 0 && !this.#idleCheck) {
+      this.#idleCheck = true;
+      this.#waitIdle();
+    }
   }
 
-  #waitIdle(left: number): void {
-    queueMicrotask(() => {
-      if (this.#alarms.size > 0) {
-        this.#idleCheck = false;
-      } else if (left > 1) {
-        this.#waitIdle(left - 1);
-      } else {
-        this.#idleCheck = false;
-        this.#disarm();
-      }
-    });
+  /** Clears the timer unless an alarm is set within {@link IDLE_MICROTASKS} microtasks. */
+  async #waitIdle(): Promise<void> {
+    for (let left = IDLE_MICROTASKS; left > 0; left--) {
+      await undefined;
+      if (this.#alarms.size > 0) break;
+    }
+    this.#idleCheck = false;
+    if (this.#alarms.size === 0) this.#arm(Infinity);
   }
 
+  /** (Re-)arms the timer for `at`; `Infinity` clears it. */
   #arm(at: number): void {
     if (this.#timer !== undefined) this.#clearTimer(this.#timer);
     this.#armedAt = at;
     // A deadline beyond the longest timer rings early, finds nothing due and re-arms.
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - this.#now()));
-    this.#timer = this.#setTimer(this.#ring, delay);
-  }
-
-  #disarm(): void {
-    if (this.#timer !== undefined) this.#clearTimer(this.#timer);
-    this.#timer = undefined;
-    this.#armedAt = Infinity;
+    this.#timer = at < Infinity
+      ? this.#setTimer(this.#ring, Math.min(MAX_TIMER_MS, Math.max(0, at - this.#now())))
+      : undefined;
   }
 
   #ring = (): void => {
     this.#timer = undefined;
     this.#armedAt = Infinity;
-    const now = this.#now();
-    const due: Alarm[] = [];
-    for (const alarm of this.#alarms) if (alarm.at <= now + SLACK_MS) due.push(alarm);
-    for (const alarm of due) {
+    const due = this.#now() + SLACK_MS;
+    let earliest = Infinity;
+    for (const alarm of [...this.#alarms]) {
+      if (alarm.at > due) {
+        earliest = Math.min(earliest, alarm.at);
+        continue;
+      }
       this.#alarms.delete(alarm);
       try {
         alarm.fire();
@@ -117,22 +114,19 @@ export class AlarmClock {
         // An abort listener that throws must not stop the other alarms.
       }
     }
-    let earliest = Infinity;
-    for (const alarm of this.#alarms) if (alarm.at < earliest) earliest = alarm.at;
     if (earliest < this.#armedAt) this.#arm(earliest);
   };
 }
 
 interface TimedAlarm extends Alarm {
-  timer?: ReturnType<typeof setTimeout>;
+  timer: ReturnType<typeof setTimeout>;
 }
 
 /** Every alarm on its own timer, for runtimes that bind timers to a request. */
 export class OwnTimers {
   /** Sets an alarm with its own timer. */
   set(ms: number, fire: () => void): Alarm {
-    const alarm: TimedAlarm = { at: performance.now() + ms, fire };
-    alarm.timer = setTimeout(fire, ms);
+    const alarm: TimedAlarm = { at: performance.now() + ms, fire, timer: setTimeout(fire, ms) };
     return alarm;
   }
 
