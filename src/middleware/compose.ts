@@ -36,69 +36,44 @@ export function compose(
   // One frame per layer invocation: IDLE, PENDING (its next() is running) or RETURNED. A
   // layer's frame is marked RETURNED by whoever awaits its result (the outer next() or the
   // top), so each layer costs one `then`.
-  const guard = (index: number, what: string): Promise<never> =>
-    Promise.reject(
+  const step = (ctx: MiddlewareContext, index: number, parent?: Frame): Promise<Response> => {
+    const frame: Frame = { state: IDLE };
+    const done = (): void => {
+      frame.state = RETURNED;
+      if (parent?.state === PENDING) parent.state = IDLE;
+    };
+    let result: Promise<Response>;
+    try {
+      result = Promise.resolve(
+        index < count ? layers[index](ctx, () => next(ctx, index, frame)) : terminal(ctx),
+      );
+    } catch (err) {
+      result = Promise.reject(err);
+    }
+    return result.then((response) => {
+      done();
+      return response;
+    }, (err) => {
+      done();
+      throw err;
+    });
+  };
+  const next = (ctx: MiddlewareContext, index: number, frame: Frame): Promise<Response> => {
+    if (frame.state === IDLE) {
+      frame.state = PENDING;
+      return step(ctx, index + 1, frame);
+    }
+    return Promise.reject(
       new MiddlewareError(
-        `middleware #${index + 1} (${layers[index].name || "anonymous"}) ${what}`,
+        `middleware #${index + 1} (${layers[index].name || "anonymous"}) ${
+          frame.state === RETURNED
+            ? "called next() after it returned"
+            : "called next() twice at once; await the first call before calling next() again"
+        }`,
       ),
     );
-  const run = (ctx: MiddlewareContext, index: number, frame: Frame): Promise<Response> => {
-    if (index >= count) return terminal(ctx);
-    const next = (): Promise<Response> => {
-      if (frame.state === RETURNED) return guard(index, "called next() after it returned");
-      if (frame.state === PENDING) {
-        return guard(
-          index,
-          "called next() twice at once; await the first call before calling next() again",
-        );
-      }
-      frame.state = PENDING;
-      const child: Frame = { state: IDLE };
-      let inner: Promise<Response>;
-      try {
-        inner = run(ctx, index + 1, child);
-      } catch (err) {
-        inner = Promise.reject(err);
-      }
-      return inner.then(
-        (response) => {
-          child.state = RETURNED;
-          if (frame.state === PENDING) frame.state = IDLE;
-          return response;
-        },
-        (err) => {
-          child.state = RETURNED;
-          if (frame.state === PENDING) frame.state = IDLE;
-          throw err;
-        },
-      );
-    };
-    try {
-      return Promise.resolve(layers[index](ctx, next));
-    } catch (err) {
-      return Promise.reject(err);
-    }
   };
-  return (ctx) => {
-    if (count === 0) {
-      try {
-        return Promise.resolve(terminal(ctx));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
-    const top: Frame = { state: IDLE };
-    return run(ctx, 0, top).then(
-      (response) => {
-        top.state = RETURNED;
-        return response;
-      },
-      (err) => {
-        top.state = RETURNED;
-        throw err;
-      },
-    );
-  };
+  return (ctx) => step(ctx, 0);
 }
 
 const IDLE = 0;
