@@ -55,12 +55,12 @@ export interface CallResult {
 
 /** Shared state and request pipeline of one client; resources call `send()`. */
 export class ClientCore {
-  readonly endpoint: string;
-  readonly apiVersion: string;
-  readonly deployment: string | undefined;
-  readonly maxRetries: number;
-  readonly timeoutMs: number;
-  readonly streamIdleTimeoutMs: number | undefined;
+  declare readonly endpoint: string;
+  declare readonly apiVersion: string;
+  declare readonly deployment: string | undefined;
+  declare readonly maxRetries: number;
+  declare readonly timeoutMs: number;
+  declare readonly streamIdleTimeoutMs: number | undefined;
   readonly #fetch: FetchLike;
   readonly #headers: Record<string, string>;
   readonly #middleware: Middleware[];
@@ -266,33 +266,25 @@ export class ClientCore {
     const run = opts.middleware?.length
       ? compose(this.#stack(opts.middleware), this.#terminal)
       : this.#run;
-    let response: Response;
     try {
-      response = await run(ctx);
+      const response = await run(ctx);
+      if (response.ok || !throwOnError) {
+        // timeout() left its deadline running for the body: end it once the body was read.
+        endDeadlinesOnRead(response, deadlines);
+        return {
+          response,
+          controller,
+          idleTimeoutMs: opts.streamIdleTimeoutMs ?? this.streamIdleTimeoutMs,
+        };
+      }
+      // The error body is read with the stream no longer linked to the caller's signal.
+      userSignal?.removeEventListener("abort", onAbort);
+      throw await errorFromResponse(response, { operation: where, method: spec.method, url });
     } catch (err) {
       deadlines.endAll();
-      if (stream) userSignal?.removeEventListener("abort", onAbort);
+      userSignal?.removeEventListener("abort", onAbort);
       throw err;
     }
-    if (!response.ok && throwOnError) {
-      if (stream) userSignal?.removeEventListener("abort", onAbort);
-      try {
-        throw await errorFromResponse(response, {
-          operation: spec.operation,
-          method: spec.method,
-          url,
-        });
-      } finally {
-        deadlines.endAll();
-      }
-    }
-    // timeout() left its deadline running for the body: end it once the body was read.
-    endDeadlinesOnRead(response, deadlines);
-    return {
-      response,
-      controller,
-      idleTimeoutMs: opts.streamIdleTimeoutMs ?? this.streamIdleTimeoutMs,
-    };
   }
 
   #stack(callMiddleware: Middleware[] | undefined): Middleware[] {

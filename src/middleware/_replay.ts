@@ -73,16 +73,16 @@ export type CallFields = Omit<MiddlewareContext, "request">;
  * layers change the parts and the terminal sends them with `fetch(url, init)`.
  */
 export class CallContext implements MiddlewareContext {
-  readonly operation: string;
-  readonly deployment: string | undefined;
-  readonly apiVersion: string;
-  readonly params: unknown;
-  attempt: number;
-  signal: AbortSignal | undefined;
-  readonly stream: boolean;
-  readonly replayable: boolean;
-  readonly options: Readonly<CallSettings>;
-  readonly state: Record<string, unknown>;
+  declare readonly operation: string;
+  declare readonly deployment: string | undefined;
+  declare readonly apiVersion: string;
+  declare readonly params: unknown;
+  declare attempt: number;
+  declare signal: AbortSignal | undefined;
+  declare readonly stream: boolean;
+  declare readonly replayable: boolean;
+  declare readonly options: Readonly<CallSettings>;
+  declare readonly state: Record<string, unknown>;
   /** What the request is made of. */
   readonly parts: RequestParts;
   #request: Request | undefined;
@@ -90,16 +90,7 @@ export class CallContext implements MiddlewareContext {
   /** Describes one call. */
   constructor(parts: RequestParts, fields: CallFields) {
     this.parts = parts;
-    this.operation = fields.operation;
-    this.deployment = fields.deployment;
-    this.apiVersion = fields.apiVersion;
-    this.params = fields.params;
-    this.attempt = fields.attempt;
-    this.signal = fields.signal;
-    this.stream = fields.stream;
-    this.replayable = fields.replayable;
-    this.options = fields.options;
-    this.state = fields.state;
+    Object.assign(this, fields);
   }
 
   /** The request, built from the parts on first use (its body recorded for replays). */

@@ -35,7 +35,7 @@ class TimeoutSignal extends Error {
 
 /** One attempt's deadline: a controller linked to the caller's signal, and an alarm. */
 class AttemptDeadline implements ParkedDeadline {
-  readonly owner: object;
+  declare readonly owner: object;
   readonly #controller = new AbortController();
   readonly #ctx: MiddlewareContext;
   readonly #outer: AbortSignal | undefined;
