@@ -90,7 +90,16 @@ export class CallContext implements MiddlewareContext {
   /** Describes one call. */
   constructor(parts: RequestParts, fields: CallFields) {
     this.parts = parts;
-    Object.assign(this, fields);
+    this.operation = fields.operation;
+    this.deployment = fields.deployment;
+    this.apiVersion = fields.apiVersion;
+    this.params = fields.params;
+    this.attempt = fields.attempt;
+    this.signal = fields.signal;
+    this.stream = fields.stream;
+    this.replayable = fields.replayable;
+    this.options = fields.options;
+    this.state = fields.state;
   }
 
   /** The request, built from the parts on first use (its body recorded for replays). */

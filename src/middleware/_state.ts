@@ -28,9 +28,14 @@ export function observeAttempts(
   state: Record<string, unknown>,
   observer: (response: Response) => void,
 ): void {
-  const observers = state[ATTEMPT_OBSERVERS_STATE_KEY];
-  if (Array.isArray(observers)) observers.push(observer);
-  else state[ATTEMPT_OBSERVERS_STATE_KEY] = [observer];
+  pushState(state, ATTEMPT_OBSERVERS_STATE_KEY, observer);
+}
+
+/** Appends `value` to the array under `key` in a context's state (made on first use). */
+export function pushState(state: Record<string, unknown>, key: string, value: unknown): void {
+  const list = state[key];
+  if (Array.isArray(list)) list.push(value);
+  else state[key] = [value];
 }
 
 /**

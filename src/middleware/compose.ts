@@ -38,10 +38,6 @@ export function compose(
   // top), so each layer costs one `then`.
   const step = (ctx: MiddlewareContext, index: number, parent?: Frame): Promise<Response> => {
     const frame: Frame = { state: IDLE };
-    const done = (): void => {
-      frame.state = RETURNED;
-      if (parent?.state === PENDING) parent.state = IDLE;
-    };
     let result: Promise<Response>;
     try {
       result = Promise.resolve(
@@ -51,10 +47,12 @@ export function compose(
       result = Promise.reject(err);
     }
     return result.then((response) => {
-      done();
+      frame.state = RETURNED;
+      if (parent?.state === PENDING) parent.state = IDLE;
       return response;
     }, (err) => {
-      done();
+      frame.state = RETURNED;
+      if (parent?.state === PENDING) parent.state = IDLE;
       throw err;
     });
   };

@@ -7,7 +7,7 @@ import {
 } from "../errors/api_error.ts";
 import { errorFromResponse } from "../errors/from_response.ts";
 import { callDeadline } from "./_deadline.ts";
-import { notifyAttempt } from "./_state.ts";
+import { notifyAttempt, pushState } from "./_state.ts";
 import {
   isReplayableBody,
   rebuildRequest as rebuild,
@@ -107,13 +107,12 @@ export function retry(options: RetryOptions = {}): Middleware {
     // A client request no layer has built yet: every attempt starts from its parts again.
     const parts = unbuiltParts(ctx);
     const original = parts === undefined ? ctx.request : undefined;
-    const method = parts?.method ?? (original as Request).method;
+    const { method } = parts ?? (original as Request);
     // Never read `original.body`: touching the getter turns a ready body into a stream, which
     // fetch then uploads chunked (about 2x slower per request in Deno).
     const hasBody = method !== "GET" && method !== "HEAD";
     const canReplay = !hasBody ||
-      (ctx.replayable &&
-        (parts === undefined || parts.body === undefined || isReplayableBody(parts.body)));
+      (ctx.replayable && (parts?.body === undefined || isReplayableBody(parts.body)));
     // When the client recorded the body it built the request from, the first attempt sends the
     // original and only a retry builds a copy. Otherwise a replayable body is read once into
     // bytes and every attempt gets a fresh Request over them (cheaper than Request.clone(),
@@ -181,9 +180,7 @@ export function retry(options: RetryOptions = {}): Middleware {
         status: response?.status,
         error: failure instanceof Error ? failure.name : undefined,
       };
-      const record = ctx.state[RETRY_STATE_KEY];
-      if (Array.isArray(record)) record.push(info);
-      else ctx.state[RETRY_STATE_KEY] = [info];
+      pushState(ctx.state, RETRY_STATE_KEY, info);
       try {
         onRetry?.(info);
       } catch {
