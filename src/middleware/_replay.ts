@@ -84,7 +84,7 @@ export class CallContext implements MiddlewareContext {
   declare readonly options: Readonly<CallSettings>;
   declare readonly state: Record<string, unknown>;
   /** What the request is made of. */
-  readonly parts: RequestParts;
+  declare readonly parts: RequestParts;
   #request: Request | undefined;
 
   /** Describes one call. */

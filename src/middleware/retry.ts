@@ -117,13 +117,12 @@ export function retry(options: RetryOptions = {}): Middleware {
     // original and only a retry builds a copy. Otherwise a replayable body is read once into
     // bytes and every attempt gets a fresh Request over them (cheaper than Request.clone(),
     // whose tee turns the body into a chunked stream).
-    const source = original !== undefined && max > 0 && canReplay && hasBody
-      ? replaySource(ctx.state, original)
-      : undefined;
-    const bytes = original !== undefined && max > 0 && canReplay && hasBody &&
-        source === undefined
-      ? await original.arrayBuffer()
-      : undefined;
+    let source: BodyInit | undefined;
+    let bytes: ArrayBuffer | undefined;
+    if (original !== undefined && max > 0 && canReplay && hasBody) {
+      source = replaySource(ctx.state, original);
+      if (source === undefined) bytes = await original.arrayBuffer();
+    }
     for (let attempt = 1;; attempt++) {
       ctx.attempt = attempt;
       const last = attempt > max || !canReplay;
