@@ -76,3 +76,54 @@ Deno.test("apiKeyAuth() and tokenAuth() throw a TypeError for a credential with 
     });
   }
 });
+
+Deno.test("tokenAuth() rebuilds a built client request from its recorded body after a 401", async () => {
+  const tokens = ["t-1", "t-2"];
+  const ctx = callContext();
+  const sent: Array<{ auth: string | null; apiKey: string | null; body: string }> = [];
+  const readsRequest: Parameters<typeof compose>[0][number] = (c, next) => {
+    c.request.headers.set("api-key", "stale"); // an outer layer built the Request
+    return next();
+  };
+  const res = await compose(
+    [readsRequest, tokenAuth(() => Promise.resolve(tokens.shift() ?? "t-x"))],
+    async (c) => {
+      const request = c.request;
+      sent.push({
+        auth: request.headers.get("authorization"),
+        apiKey: request.headers.get("api-key"),
+        body: await request.text(),
+      });
+      return new Response("", { status: sent.length === 1 ? 401 : 200 });
+    },
+  )(ctx);
+  assert.equal(res.status, 200);
+  assert.deepEqual(sent, [
+    { auth: "Bearer t-1", apiKey: null, body: '{"a":1}' },
+    { auth: "Bearer t-2", apiKey: null, body: '{"a":1}' },
+  ]);
+});
+
+Deno.test("tokenAuth() does not resend a built request whose body was not recorded", async () => {
+  const tokens = ["t-1", "t-2"];
+  let calls = 0;
+  const res = await compose([tokenAuth(() => Promise.resolve(tokens.shift() ?? "t-x"))], () => {
+    calls++;
+    return Promise.resolve(new Response("", { status: 401 }));
+  })(makeContext());
+  assert.equal(res.status, 401);
+  assert.equal(calls, 1);
+  assert.deepEqual(tokens, ["t-2"], "no fresh token was asked for");
+});
+
+Deno.test("tokenAuth() resends a built GET request with a fresh token after a 401", async () => {
+  const tokens = ["t-1", "t-2"];
+  const auths: Array<string | null> = [];
+  const ctx = makeContext({ request: new Request("https://x.test/models") });
+  const res = await compose([tokenAuth(() => Promise.resolve(tokens.shift() ?? "t-x"))], (c) => {
+    auths.push(c.request.headers.get("authorization"));
+    return Promise.resolve(new Response("", { status: auths.length === 1 ? 401 : 200 }));
+  })(ctx);
+  assert.equal(res.status, 200);
+  assert.deepEqual(auths, ["Bearer t-1", "Bearer t-2"]);
+});
