@@ -60,13 +60,15 @@ export class BodyDeadlines {
     for (const d of parked) d.end();
   }
 
-  /** The error to throw for a failed body read (see {@link ParkedDeadline.explain}), or `err`. */
-  explain(err: unknown): unknown {
-    for (const d of this.#parked) {
-      const mapped = d.explain(err);
-      if (mapped !== undefined) return mapped;
-    }
-    return err;
+  /**
+   * Ends every parked deadline after a failed body read and returns the error to throw for it
+   * (see {@link ParkedDeadline.explain}), or `err`.
+   */
+  fail(err: unknown): unknown {
+    let mapped: unknown;
+    for (const d of this.#parked) mapped ??= d.explain(err);
+    this.endAll();
+    return mapped ?? err;
   }
 }
 
@@ -97,9 +99,7 @@ function watchBody(
           controller.close();
         } else controller.enqueue(value);
       } catch (err) {
-        const mapped = deadlines.explain(err);
-        deadlines.endAll();
-        controller.error(mapped);
+        controller.error(deadlines.fail(err));
       }
     },
     cancel(reason) {
@@ -117,9 +117,7 @@ function settle<T>(response: DeadlineResponse, read: Promise<T>): Promise<T> {
       return value;
     },
     (err) => {
-      const mapped = deadlines.explain(err);
-      deadlines.endAll();
-      throw mapped;
+      throw deadlines.fail(err);
     },
   );
 }
