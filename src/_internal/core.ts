@@ -271,6 +271,9 @@ export class ClientCore {
       if (response.ok || !throwOnError) {
         // timeout() left its deadline running for the body: end it once the body was read.
         endDeadlinesOnRead(response, deadlines);
+        // The stream takes over the link to the caller's signal (and drops it when it ends): a
+        // listener left here would stay on a long-lived signal after every finished stream.
+        userSignal?.removeEventListener("abort", onAbort);
         return {
           response,
           controller,

@@ -31,7 +31,7 @@ export async function createMaybeStream<S>(
   options: RequestOptions | undefined,
   Stream: new (
     response: Response,
-    options: { controller: AbortController; idleTimeoutMs?: number },
+    options: { controller: AbortController; idleTimeoutMs?: number; signal?: AbortSignal },
   ) => S,
 ): Promise<unknown> {
   const stream = params.stream === true;
@@ -44,7 +44,9 @@ export async function createMaybeStream<S>(
     options,
     stream ? { stream, accept: "text/event-stream" } : undefined,
   );
-  return stream ? new Stream(response, { controller, idleTimeoutMs }) : response.json();
+  return stream
+    ? new Stream(response, { controller, idleTimeoutMs, signal: options?.signal })
+    : response.json();
 }
 
 /** `client.chat.completions`: chat completions, plain or streamed. */
