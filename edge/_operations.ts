@@ -188,7 +188,11 @@ function resolve(opts: ResolvedOptions, name: string): string | Response {
       "missing_required_parameter",
     );
   }
-  return opts.resolveDeployment(name) ?? deploymentNotFound(name);
+  // "." and ".." would be resolved as dot segments in the upstream URL
+  // (`/openai/deployments/../embeddings` is `/openai/embeddings`): never a deployment.
+  const target = opts.resolveDeployment(name);
+  if (target === undefined || target === "." || target === "..") return deploymentNotFound(name);
+  return target;
 }
 
 /** The 400 for a body over the limit (or unreadable). */
