@@ -205,9 +205,32 @@ export class ClientCore {
             Object.defineProperty(err, field, { value: clean, configurable: true, writable: true });
           }
         }
+        // Inspecting an error prints its cause too (e.g. an injected fetch's failure).
+        const cause = this.#scrubCause(err.cause, 0);
+        if (cause !== err.cause) {
+          Object.defineProperty(err, "cause", { value: cause, configurable: true, writable: true });
+        }
       }
       throw err;
     }
+  }
+
+  /**
+   * A cause with every known secret removed: the same value when it holds none, else a copy
+   * (an Error keeps its class, name and scrubbed message, stack and cause).
+   */
+  #scrubCause(cause: unknown, depth: number): unknown {
+    if (typeof cause === "string") return this.redact(cause);
+    if (!(cause instanceof Error) || depth > 8) return cause;
+    const inner = this.#scrubCause(cause.cause, depth + 1);
+    const message = this.redact(cause.message);
+    const stack = cause.stack === undefined ? undefined : this.redact(cause.stack);
+    if (inner === cause.cause && message === cause.message && stack === cause.stack) return cause;
+    const copy = new Error(message, "cause" in cause ? { cause: inner } : undefined);
+    Object.setPrototypeOf(copy, Object.getPrototypeOf(cause));
+    copy.stack = stack;
+    if (Object.hasOwn(cause, "name")) copy.name = this.redact(String(cause.name));
+    return copy;
   }
 
   async #send(spec: CallSpec, throwOnError: boolean): Promise<CallResult> {
