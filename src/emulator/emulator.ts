@@ -219,15 +219,13 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
       if (request.method !== "POST") return resourceNotFound();
       const version = checkApiVersion(url, opts);
       if (version instanceof Response) return version;
-      return handleOperation(
-        request,
-        url,
-        requestId,
-        op,
-        version,
-        decodeURIComponent(deploymentMatch[1]),
-        entry,
-      );
+      let name: string;
+      try {
+        name = decodeURIComponent(deploymentMatch[1]);
+      } catch {
+        return deploymentNotFound(); // malformed percent-encoding names no deployment
+      }
+      return handleOperation(request, url, requestId, op, version, name, entry);
     }
     if (path.startsWith("/openai/v1/")) {
       const rest = path.slice("/openai/v1/".length);

@@ -187,3 +187,13 @@ Deno.test("fetch() accepts (url, init) like the global fetch", async () => {
   });
   assert.equal((await res.json()).choices[0].message.content, "You said: hi");
 });
+
+Deno.test(
+  "fetch() answers 404 DeploymentNotFound, not a 500, when the deployment is malformed percent-encoding",
+  async () => {
+    const e = createEmulator();
+    const res = await post(e, "/openai/deployments/%E0%A4%A/chat/completions", MESSAGES);
+    assert.equal(res.status, 404);
+    assert.equal((await res.json()).error.code, "DeploymentNotFound");
+  },
+);
