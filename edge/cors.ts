@@ -22,6 +22,31 @@ const EXPOSE_HEADERS = "x-aoai-cache, retry-after, retry-after-ms, apim-request-
   "operation-location, x-ms-region";
 
 /**
+ * The form browsers send in `Origin` (lower-case scheme and host, no default port), so that
+ * `https://App.example:443/` matches; throws a TypeError for an entry that is not an origin.
+ */
+function normaliseOrigin(origin: string): string {
+  const bad = () =>
+    new TypeError(
+      `createEdgeApp: cors.origins entry ${JSON.stringify(origin)} is not an origin; write ` +
+        'scheme and host (and port), e.g. "https://app.example" or "http://localhost:5173"',
+    );
+  const trimmed = origin.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) throw bad();
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw bad();
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return trimmed.replace(/\/+$/, ""); // e.g. chrome-extension://id: compared as written
+  }
+  if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) throw bad();
+  return url.origin;
+}
+
+/**
  * Decides CORS for one request. `headersFor(request)` gives the headers to add to a response
  * (empty when the origin is not allowed or there is none); `preflight(request)` answers an
  * `OPTIONS` preflight, or returns null for other requests.
@@ -47,7 +72,7 @@ export function createCors(options: CorsOptions | undefined): {
       'createEdgeApp: cors.origins must be "*" or an array of origins like "https://app.example"',
     );
   }
-  const allowed = new Set(Array.isArray(origins) ? origins.map((o) => o.replace(/\/+$/, "")) : []);
+  const allowed = new Set(Array.isArray(origins) ? origins.map(normaliseOrigin) : []);
   const maxAge = String(options?.maxAgeSeconds ?? 600);
   const allowOrigin = (request: Request): string | null => {
     if (origins === undefined) return null;

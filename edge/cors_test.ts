@@ -43,3 +43,26 @@ Deno.test("createCors() without options never adds CORS headers", () => {
   assert.equal(res?.headers.get("access-control-allow-origin"), null);
   assert.throws(() => createCors({ origins: [3 as unknown as string] }), /cors.origins/);
 });
+
+Deno.test("createCors() matches configured origins written with capitals or a default port", () => {
+  const cors = createCors({ origins: ["https://App.Example:443", "HTTP://localhost:80/"] });
+  assert.equal(
+    cors.headersFor(req("https://app.example"))["access-control-allow-origin"],
+    "https://app.example",
+  );
+  assert.equal(
+    cors.headersFor(req("http://localhost"))["access-control-allow-origin"],
+    "http://localhost",
+  );
+  assert.deepEqual(cors.headersFor(req("https://app.example:8443")), {});
+});
+
+Deno.test("createCors() throws a TypeError naming an entry that is not an origin", () => {
+  assert.throws(
+    () => createCors({ origins: ["app.example.com"] }),
+    (err: unknown) =>
+      err instanceof TypeError && err.message.includes('"app.example.com"') &&
+      err.message.includes("https://"),
+  );
+  assert.throws(() => createCors({ origins: ["https://a.example/path"] }), TypeError);
+});
