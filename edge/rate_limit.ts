@@ -59,8 +59,10 @@ export class ClientRateLimiter {
   take(client: string): RateDecision {
     const now = this.#now();
     const perMs = this.#rpm / 60_000;
-    const bucket = this.#buckets.get(client) ?? { tokens: this.#rpm, at: now };
-    bucket.tokens = Math.min(this.#rpm, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
+    // The bucket holds at least one request, or a limit under 1/minute would refuse every call.
+    const size = Math.max(1, this.#rpm);
+    const bucket = this.#buckets.get(client) ?? { tokens: size, at: now };
+    bucket.tokens = Math.min(size, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
     bucket.at = now;
     this.#buckets.set(client, bucket);
     if (bucket.tokens >= 1) {

@@ -26,3 +26,15 @@ Deno.test("ClientRateLimiter refills no more than the bucket size", () => {
 Deno.test("new ClientRateLimiter() throws a TypeError for a non-positive rate", () => {
   assert.throws(() => new ClientRateLimiter({ requestsPerMinute: 0 }), /requestsPerMinute/);
 });
+
+Deno.test("ClientRateLimiter.take() lets one request through every 2 minutes when requestsPerMinute is 0.5", () => {
+  let now = 0;
+  const limiter = new ClientRateLimiter({ requestsPerMinute: 0.5, now: () => now });
+  assert.equal(limiter.take("0").ok, true, "a fractional limit still allows a first request");
+  const refused = limiter.take("0");
+  assert.equal(refused.ok, false);
+  assert.equal(refused.retryAfterSeconds, 120);
+  now += 120_000;
+  assert.equal(limiter.take("0").ok, true);
+  assert.equal(limiter.take("0").ok, false);
+});
