@@ -51,6 +51,11 @@ export interface CallResult {
   /** Aborts the body (used by streams for cancellation). */
   controller: AbortController;
   idleTimeoutMs: number | undefined;
+  /**
+   * Unlinks `controller` from the caller's signal. A stream call must call it once its body is
+   * done (or hand the link on): the listener would stay on a long-lived signal otherwise.
+   */
+  unlink: () => void;
 }
 
 /** Shared state and request pipeline of one client; resources call `send()`. */
@@ -294,13 +299,11 @@ export class ClientCore {
       if (response.ok || !throwOnError) {
         // timeout() left its deadline running for the body: end it once the body was read.
         endDeadlinesOnRead(response, deadlines);
-        // The stream takes over the link to the caller's signal (and drops it when it ends): a
-        // listener left here would stay on a long-lived signal after every finished stream.
-        userSignal?.removeEventListener("abort", onAbort);
         return {
           response,
           controller,
           idleTimeoutMs: opts.streamIdleTimeoutMs ?? this.streamIdleTimeoutMs,
+          unlink: () => userSignal?.removeEventListener("abort", onAbort),
         };
       }
       // The error body is read with the stream no longer linked to the caller's signal.

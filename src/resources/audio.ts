@@ -246,13 +246,21 @@ export class Speech {
       );
     }
     if (params.voice === undefined) throw invalid(op, "voice", 'is required (e.g. "alloy")');
-    const { response } = await post(this.#core, op, "audio/speech", deployment, params, options, {
-      apiVersion: speechVersion(this.#core.apiVersion),
-      json: { ...params, model: deployment },
-      stream: true,
-      accept: "*/*",
-    });
-    return response;
+    const { response, unlink } = await post(
+      this.#core,
+      op,
+      "audio/speech",
+      deployment,
+      params,
+      options,
+      {
+        apiVersion: speechVersion(this.#core.apiVersion),
+        json: { ...params, model: deployment },
+        stream: true,
+        accept: "*/*",
+      },
+    );
+    return unlinkOnEnd(response, options?.signal, unlink);
   }
 }
 
@@ -270,4 +278,44 @@ export class Audio {
     this.translations = new Translations(core);
     this.speech = new Speech(core);
   }
+}
+
+/**
+ * The response with `unlink` called once its body ends, fails or is cancelled: the caller's
+ * signal keeps aborting the body until then, and keeps no listener afterwards.
+ */
+function unlinkOnEnd(
+  response: Response,
+  signal: AbortSignal | undefined,
+  unlink: () => void,
+): Response {
+  const source = response.body;
+  if (signal === undefined || source === null) {
+    unlink();
+    return response;
+  }
+  const reader = source.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          unlink();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (err) {
+        unlink();
+        controller.error(err);
+      }
+    },
+    cancel(reason) {
+      unlink();
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }

@@ -35,7 +35,7 @@ export async function createMaybeStream<S>(
   ) => S,
 ): Promise<unknown> {
   const stream = params.stream === true;
-  const { response, controller, idleTimeoutMs } = await post(
+  const { response, controller, idleTimeoutMs, unlink } = await post(
     core,
     operation,
     path,
@@ -44,9 +44,11 @@ export async function createMaybeStream<S>(
     options,
     stream ? { stream, accept: "text/event-stream" } : undefined,
   );
-  return stream
-    ? new Stream(response, { controller, idleTimeoutMs, signal: options?.signal })
-    : response.json();
+  if (!stream) return response.json();
+  // The stream takes over the link to the caller's signal and drops it when it ends.
+  const result = new Stream(response, { controller, idleTimeoutMs, signal: options?.signal });
+  unlink();
+  return result;
 }
 
 /** `client.chat.completions`: chat completions, plain or streamed. */

@@ -70,3 +70,56 @@ Deno.test("chat.completions.create() stream still aborts through the caller's si
   await assert.rejects(stream.finalChatCompletion(), APIUserAbortError);
   assert.equal(live(), 0);
 });
+
+/** A fetch whose body sends one chunk, then errors when the request's signal aborts. */
+function audioFetch(_request: Request, init?: RequestInit): Promise<Response> {
+  const signal = init?.signal;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new Uint8Array([1, 2, 3]));
+      signal?.addEventListener("abort", () => controller.error(signal.reason), { once: true });
+    },
+  });
+  return Promise.resolve(new Response(body, { headers: { "content-type": "audio/mpeg" } }));
+}
+
+Deno.test("audio.speech.create() body still aborts through the caller's signal", async () => {
+  const { controller } = countingController();
+  const c = new AzureOpenAI({
+    endpoint: "https://res.openai.azure.com",
+    apiKey: "sk-stream-signal-test",
+    deployment: "tts",
+    fetch: audioFetch,
+  });
+  const response = await c.audio.speech.create(
+    { input: "hello", voice: "alloy" },
+    { signal: controller.signal },
+  );
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  assert.deepEqual((await reader.read()).value, new Uint8Array([1, 2, 3]));
+  controller.abort();
+  await assert.rejects(reader.read());
+});
+
+Deno.test("audio.speech.create() leaves no listener on the caller's signal once the body is read", async () => {
+  const { controller, live } = countingController();
+  const c = new AzureOpenAI({
+    endpoint: "https://res.openai.azure.com",
+    apiKey: "sk-stream-signal-test",
+    deployment: "tts",
+    fetch: () => Promise.resolve(new Response(new Uint8Array([4, 5]))),
+  });
+  for (let i = 0; i < 3; i++) {
+    const response = await c.audio.speech.create(
+      { input: "hello", voice: "alloy" },
+      { signal: controller.signal },
+    );
+    assert.deepEqual(new Uint8Array(await response.arrayBuffer()), new Uint8Array([4, 5]));
+  }
+  const cancelled = await c.audio.speech.create(
+    { input: "hello", voice: "alloy" },
+    { signal: controller.signal },
+  );
+  await cancelled.body?.cancel();
+  assert.equal(live(), 0);
+});
