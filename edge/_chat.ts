@@ -72,6 +72,9 @@ export async function handleChat(
   const upstream = await forward(opts, request, init);
   if (upstream.status !== 200 || upstream.body === null) return upstream;
   const store = (completion: Record<string, unknown>) => {
+    // A stream without include_usage folds into a completion without `usage`; a hit reports
+    // usage 0 anyway, and a chat completion always carries one.
+    completion.usage ??= { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
     const give: Middleware = () =>
       Promise.resolve(
         new Response(JSON.stringify(completion), {
