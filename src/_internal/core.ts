@@ -108,6 +108,8 @@ export class ClientCore {
         throw new TypeError(`${where}: ${kind} must be a non-empty string`);
       }
       this.#secrets.push(value);
+      // Header values go out trimmed: that form is what an echo of the header would show.
+      if (value.trim() !== value) this.#secrets.push(value.trim());
     }
     const secret = this.#secrets[0];
     if (options.apiKey !== undefined) {

@@ -56,3 +56,20 @@ Deno.test("embeddings.create() keeps the cause object itself when it holds no se
   assert.ok(err instanceof APIConnectionError);
   assert.equal(err.cause, failure);
 });
+
+Deno.test("embeddings.create() scrubs an api key given with surrounding whitespace (sent trimmed)", async () => {
+  const client = new AzureOpenAI({
+    endpoint: "https://res.openai.azure.com",
+    apiKey: ` ${KEY}\t`,
+    deployment: "emb",
+    maxRetries: 0,
+    fetch: (request) => Promise.reject(new Error(`refused key ${request.headers.get("api-key")}`)),
+  });
+  const err = await client.embeddings.create({ input: "x" }).then(
+    () => assert.fail("expected a rejection"),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof APIConnectionError);
+  assert.match(err.message, /refused key \*\*\*/);
+  assertNoKey(err);
+});
