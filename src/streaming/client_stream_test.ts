@@ -49,7 +49,8 @@ const CASES: Array<[string, ChatCompletionCreateParams]> = [
 
 for (const [name, params] of CASES) {
   Deno.test(`ChatCompletionStream.finalChatCompletion() equals the non-streamed reply (${name})`, async () => {
-    const { client } = setup();
+    // A fixed clock: the two calls must not straddle a second (their `created` would differ).
+    const { client } = setup({ now: () => 1_700_000_000_000 });
     const plain = await client.chat.completions.create({ ...params, stream: false });
     const stream = await client.chat.completions.create({
       ...params,
@@ -77,7 +78,7 @@ for (const [name, params] of CASES) {
 }
 
 Deno.test("CompletionStream.finalCompletion() equals the non-streamed completion", async () => {
-  const { client } = setup();
+  const { client } = setup({ now: () => 1_700_000_000_000 });
   const params = { model: "gpt-35-turbo-instruct", prompt: "Once upon a time", max_tokens: 30 };
   const plain = await client.completions.create(params);
   const stream = await client.completions.create({
