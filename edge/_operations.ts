@@ -177,7 +177,10 @@ export async function prepareCall(
   if (upstreamIsV1 || (pathDeployment === undefined && model !== deployment)) {
     body.model = deployment;
   }
-  return { op, deployment, json: body, stream: body.stream === true };
+  // Only chat and completions stream; elsewhere a stray `stream: true` must not bypass the
+  // embeddings cache or ask the upstream for text/event-stream.
+  const streams = op.path === "chat/completions" || op.path === "completions";
+  return { op, deployment, json: body, stream: streams && body.stream === true };
 }
 
 function resolve(opts: ResolvedOptions, name: string): string | Response {
