@@ -2,6 +2,7 @@ import { apiKeyAuth, tokenAuth } from "../auth/auth_middleware.ts";
 import { AzureOpenAIError } from "../errors/api_error.ts";
 import { errorFromResponse } from "../errors/from_response.ts";
 import { redactSecrets } from "../errors/redact.ts";
+import { headerSecrets } from "../middleware/_redact.ts";
 import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
 import { retry } from "../middleware/retry.ts";
@@ -74,6 +75,8 @@ export class ClientCore {
   /** The composed default pipeline (calls without per-call middleware). */
   readonly #run: (ctx: MiddlewareContext) => Promise<Response>;
   readonly #secrets: string[];
+  /** Credential values of `defaultHeaders` (e.g. an APIM gateway key). */
+  readonly #headerSecrets: string[];
 
   constructor(options: AzureOpenAIOptions) {
     const where = "AzureOpenAI";
@@ -149,6 +152,7 @@ export class ClientCore {
     if (typeof fetchImpl !== "function") throw new TypeError(`${where}: fetch must be a function`);
     this.#fetch = options.fetch ? fetchImpl : (req, init) => globalThis.fetch(req, init);
     this.#headers = headerRecord(options.defaultHeaders, `${where}: defaultHeaders`);
+    this.#headerSecrets = headerSecrets(new Headers(this.#headers));
     this.#middleware = userMiddleware.slice();
     // The global fetch takes the parts of a request no layer has built (see CallContext); an
     // injected fetch always gets a Request.
@@ -172,9 +176,9 @@ export class ClientCore {
     );
   }
 
-  /** Removes every known secret from a text. */
-  redact(text: string): string {
-    return redactSecrets(text, this.#secrets);
+  /** Removes every known secret (and the `extra` ones) from a text. */
+  redact(text: string, extra: readonly string[] = []): string {
+    return redactSecrets(text, [...this.#secrets, ...this.#headerSecrets, ...extra]);
   }
 
   /** Runs one call through the pipeline; resolves to a 2xx response or throws a typed error. */
@@ -192,12 +196,17 @@ export class ClientCore {
     try {
       return await this.#send(spec, throwOnError);
     } catch (err) {
+      let extra: string[] = [];
+      try {
+        // Credentials the call's own headers carry (a malformed record failed the call earlier).
+        if (spec.options?.headers) extra = headerSecrets(new Headers(spec.options.headers));
+      } catch { /* nothing sent, nothing to scrub */ }
       if (err instanceof AzureOpenAIError) {
         for (const field of ["body", "innerError", "contentFilterResults"] as const) {
           const value: unknown = err[field];
           if (value === undefined) continue;
           const text = JSON.stringify(value);
-          const clean = this.redact(text);
+          const clean = this.redact(text, extra);
           if (clean !== text) {
             Object.defineProperty(err, field, { value: JSON.parse(clean), configurable: true });
           }
@@ -207,13 +216,13 @@ export class ClientCore {
         for (const field of ["message", "stack"] as const) {
           const text = err[field];
           if (typeof text !== "string") continue;
-          const clean = this.redact(text);
+          const clean = this.redact(text, extra);
           if (clean !== text) {
             Object.defineProperty(err, field, { value: clean, configurable: true, writable: true });
           }
         }
         // Inspecting an error prints its cause too (e.g. an injected fetch's failure).
-        const cause = this.#scrubCause(err.cause, 0);
+        const cause = this.#scrubCause(err.cause, extra, 0);
         if (cause !== err.cause) {
           Object.defineProperty(err, "cause", { value: cause, configurable: true, writable: true });
         }
@@ -226,17 +235,17 @@ export class ClientCore {
    * A cause with every known secret removed: the same value when it holds none, else a copy
    * (an Error keeps its class, name and scrubbed message, stack and cause).
    */
-  #scrubCause(cause: unknown, depth: number): unknown {
-    if (typeof cause === "string") return this.redact(cause);
+  #scrubCause(cause: unknown, extra: readonly string[], depth: number): unknown {
+    if (typeof cause === "string") return this.redact(cause, extra);
     if (!(cause instanceof Error) || depth > 8) return cause;
-    const inner = this.#scrubCause(cause.cause, depth + 1);
-    const message = this.redact(cause.message);
-    const stack = cause.stack === undefined ? undefined : this.redact(cause.stack);
+    const inner = this.#scrubCause(cause.cause, extra, depth + 1);
+    const message = this.redact(cause.message, extra);
+    const stack = cause.stack === undefined ? undefined : this.redact(cause.stack, extra);
     if (inner === cause.cause && message === cause.message && stack === cause.stack) return cause;
     const copy = new Error(message, "cause" in cause ? { cause: inner } : undefined);
     Object.setPrototypeOf(copy, Object.getPrototypeOf(cause));
     copy.stack = stack;
-    if (Object.hasOwn(cause, "name")) copy.name = this.redact(String(cause.name));
+    if (Object.hasOwn(cause, "name")) copy.name = this.redact(String(cause.name), extra);
     return copy;
   }
 

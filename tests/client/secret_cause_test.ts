@@ -73,3 +73,29 @@ Deno.test("embeddings.create() scrubs an api key given with surrounding whitespa
   assert.match(err.message, /refused key \*\*\*/);
   assertNoKey(err);
 });
+
+Deno.test("embeddings.create() scrubs credential headers given in defaultHeaders and per-call headers", async () => {
+  const GATEWAY = "apim-gateway-subscription-key-31337";
+  const CALL = "per-call-bearer-token-27182818";
+  const client = new AzureOpenAI({
+    endpoint: "https://res.openai.azure.com",
+    apiKey: KEY,
+    deployment: "emb",
+    maxRetries: 0,
+    defaultHeaders: { "Ocp-Apim-Subscription-Key": GATEWAY },
+    fetch: (request) =>
+      Promise.reject(
+        new Error(
+          `gateway refused ${request.headers.get("ocp-apim-subscription-key")} ` +
+            `${request.headers.get("x-api-key")}`,
+        ),
+      ),
+  });
+  const err = await client.embeddings.create({ input: "x" }, { headers: { "x-api-key": CALL } })
+    .then(() => assert.fail("expected a rejection"), (e: unknown) => e);
+  assert.ok(err instanceof APIConnectionError);
+  assert.match(err.message, /gateway refused \*\*\* \*\*\*/);
+  for (const text of [String(err), JSON.stringify(err), Deno.inspect(err, { depth: 10 })]) {
+    assert.ok(!text.includes(GATEWAY) && !text.includes(CALL), `header secret leaked in: ${text}`);
+  }
+});
