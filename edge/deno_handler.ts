@@ -6,10 +6,12 @@
 import type { EdgeApp } from "./app.ts";
 
 /**
- * Wraps an app for `Deno.serve`. The request is rebuilt without Deno's own `request.signal`,
- * which (legacy behaviour) aborts after every successful response and would log a warning once
- * the app links it to the upstream call. A client that disconnects from a stream still cancels
- * the upstream: the response body's cancellation travels to the upstream body.
+ * Wraps an app for `Deno.serve`. Deno's own `request.signal` also aborts after every successful
+ * response (legacy behaviour), so it is not handed to the app as is: the request is rebuilt with
+ * a signal that follows Deno's only until the app has produced its response. A client that
+ * disconnects while the upstream is still thinking aborts the upstream call; once the response
+ * streams, a disconnect cancels the response body, and that cancellation travels to the upstream
+ * body.
  *
  * @example Serve an app on a random local port
  * ```ts ignore
@@ -19,12 +21,22 @@ import type { EdgeApp } from "./app.ts";
  * ```
  */
 export function denoHandler(app: EdgeApp): (request: Request) => Promise<Response> {
-  return (request: Request): Promise<Response> =>
-    app.fetch(
-      new Request(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-      }),
-    );
+  return async (request: Request): Promise<Response> => {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(request.signal.reason);
+    if (request.signal.aborted) onAbort();
+    else request.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      return await app.fetch(
+        new Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          signal: controller.signal,
+        }),
+      );
+    } finally {
+      request.signal.removeEventListener("abort", onAbort);
+    }
+  };
 }
