@@ -39,6 +39,20 @@ export interface EdgeConfig {
   deploy: boolean;
   /** Start-up lines (the generated key included, never the Azure key). */
   banner: string[];
+  /**
+   * With the built-in emulator: its image files, served by {@link serveEdge} at
+   * `GET /emulator/images/…` (no key, like a SAS blob URL), and the origin image URLs point to
+   * (set by `serveEdge` once it listens).
+   */
+  emulatorImages?: EmulatorImages;
+}
+
+/** The built-in emulator's image files, reachable through the edge server. */
+export interface EmulatorImages {
+  /** Origin the emulator writes into image URLs; `undefined` until a server listens. */
+  origin: string | undefined;
+  /** Serves `GET /emulator/images/{id}.png`. */
+  fetch(request: Request): Promise<Response>;
 }
 
 function list(value: string | undefined): string[] {
@@ -75,6 +89,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   }
   let upstream: EdgeAppOptions["upstream"];
   let playground: { chatDeployment?: string; embeddingsDeployment?: string } = {};
+  let emulatorImages: EmulatorImages | undefined;
   const apiVersion = env("AZURE_OPENAI_API_VERSION")?.trim() || undefined;
   if (endpoint && apiKey) {
     upstream = { endpoint, apiKey, apiVersion };
@@ -91,11 +106,24 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
       throw new Error("AOAI_EDGE_EMULATOR_DELAY_MS must be a number of milliseconds (0 or more)");
     }
     const emulator = createEmulator({ chunkDelayMs: delay });
+    const images: EmulatorImages = {
+      origin: undefined,
+      fetch: (request) => emulator.fetch(request),
+    };
+    emulatorImages = images;
     upstream = new AzureOpenAI({
       endpoint: "http://emulator.local",
       apiKey: emulator.apiKey,
       apiVersion,
-      fetch: (request, init) => emulator.fetch(request, init),
+      // The emulator writes image URLs on the origin it is called at: make that the edge
+      // server's, which serves them (http://emulator.local exists only in this process).
+      fetch: (request, init) => {
+        const url = new URL(request.url);
+        const rebased = images.origin === undefined
+          ? request
+          : new Request(images.origin + url.pathname + url.search, request);
+        return emulator.fetch(rebased, init);
+      },
     });
     banner.push(
       "upstream: the built-in emulator (AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY are not " +
@@ -142,6 +170,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
     port,
     deploy: onDeploy,
     banner,
+    emulatorImages,
   };
 }
 
@@ -171,12 +200,21 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
   const kv = await Deno.openKv(config.kvPath);
   const app = createEdgeApp({ ...config.options, cache: new DenoKvCache(kv) });
   let url = "";
+  const images = config.emulatorImages;
   const onListen = ({ hostname, port }: Deno.NetAddr) => {
     url = `http://${hostname}:${port}`;
+    if (images) images.origin = url;
   };
+  const appHandler = denoHandler(app);
+  const handler = images === undefined
+    ? appHandler
+    : (request: Request): Promise<Response> =>
+      request.method === "GET" && new URL(request.url).pathname.startsWith("/emulator/images/")
+        ? images.fetch(request)
+        : appHandler(request);
   const server = config.deploy
-    ? Deno.serve({ onListen }, denoHandler(app))
-    : Deno.serve({ hostname: config.hostname, port: config.port, onListen }, denoHandler(app));
+    ? Deno.serve({ onListen }, handler)
+    : Deno.serve({ hostname: config.hostname, port: config.port, onListen }, handler);
   const close = async () => {
     await server.shutdown();
     kv.close();
