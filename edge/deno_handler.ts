@@ -11,7 +11,8 @@ import type { EdgeApp } from "./app.ts";
  * a signal that follows Deno's only until the app has produced its response. A client that
  * disconnects while the upstream is still thinking aborts the upstream call; once the response
  * streams, a disconnect cancels the response body, and that cancellation travels to the upstream
- * body.
+ * body. Deno prints its one-time notice about the legacy `request.signal` behaviour on the first
+ * request; it needs no action (the app no longer sees that signal once it has answered).
  *
  * @example Serve an app on a random local port
  * ```ts ignore
