@@ -317,8 +317,8 @@ export class ClientCore {
           unlink: () => userSignal?.removeEventListener("abort", onAbort),
         };
       }
-      // The error body is read with the stream no longer linked to the caller's signal.
-      userSignal?.removeEventListener("abort", onAbort);
+      // The error body is read still linked to the caller's signal (and, for a stream too, under
+      // timeout()'s deadline): a body that stalls must not hang the call.
       throw await errorFromResponse(response, { operation: where, method: spec.method, url });
     } catch (err) {
       deadlines.endAll();

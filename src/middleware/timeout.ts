@@ -172,8 +172,9 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       } catch (err) {
         throw attempt.timedOut ? attempt.timeoutError(err) : err;
       }
-      if (ctx.stream) {
+      if (ctx.stream && response.ok) {
         // The stream keeps using this signal after we return: keep it linked to the caller's.
+        // (An error's body is read like any other: under the deadline.)
         attempt.stopTimer();
         handedOn = true;
         return response;
