@@ -267,10 +267,19 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
     return resourceNotFound();
   }
 
+  function throwIfAborted(signal: AbortSignal): void {
+    if (!signal.aborted) return;
+    throw signal.reason instanceof Error
+      ? signal.reason
+      : new DOMException("The request was aborted.", "AbortError");
+  }
+
   async function serve(input: Request | URL | string, init?: RequestInit): Promise<Response> {
     const request = input instanceof Request && init === undefined
       ? input
       : new Request(input, init);
+    // Like fetch: an aborted signal rejects before anything is served.
+    throwIfAborted(request.signal);
     stats.requests++;
     const requestId = randomUuid(opts.random);
     const url = new URL(request.url);
@@ -283,7 +292,10 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
       headers: redactedHeaders(request),
     };
     const latency = faults.faults.latencyMs ?? 0;
-    if (latency > 0) await opts.sleep(latency);
+    if (latency > 0) {
+      await opts.sleep(latency);
+      throwIfAborted(request.signal);
+    }
     let response: Response;
     try {
       response = await route(request, requestId, entry);

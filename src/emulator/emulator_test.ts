@@ -197,3 +197,46 @@ Deno.test(
     assert.equal((await res.json()).error.code, "DeploymentNotFound");
   },
 );
+
+Deno.test("fetch() rejects with an AbortError, like fetch, when the signal is already aborted", async () => {
+  const e = createEmulator();
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(
+    e.fetch(`${BASE}${CHAT}?api-version=2024-10-21`, {
+      method: "POST",
+      headers: { "api-key": e.apiKey, "content-type": "application/json" },
+      body: JSON.stringify(MESSAGES),
+      signal: controller.signal,
+    }),
+    (err: unknown) => err instanceof DOMException && err.name === "AbortError",
+  );
+  assert.equal(e.stats.streamsStarted, 0);
+});
+
+Deno.test("fetch() rejects with an AbortError when the signal aborts during injected latency", async () => {
+  let wake!: () => void;
+  let slept!: () => void;
+  const sleeping = new Promise<void>((r) => slept = r);
+  const e = createEmulator({
+    faults: { latencyMs: 1000 },
+    sleep: () => {
+      slept();
+      return new Promise<void>((r) => wake = r);
+    },
+  });
+  const controller = new AbortController();
+  const pending = e.fetch(`${BASE}${CHAT}?api-version=2024-10-21`, {
+    method: "POST",
+    headers: { "api-key": e.apiKey, "content-type": "application/json" },
+    body: JSON.stringify(MESSAGES),
+    signal: controller.signal,
+  });
+  await sleeping;
+  controller.abort();
+  wake();
+  await assert.rejects(
+    pending,
+    (err: unknown) => err instanceof DOMException && err.name === "AbortError",
+  );
+});
