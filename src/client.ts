@@ -1,4 +1,5 @@
 import { ClientCore } from "./_internal/core.ts";
+import { unlinkOnEnd } from "./_internal/unlink_on_end.ts";
 import type { AzureOpenAIOptions, RequestOptions } from "./options.ts";
 import { Audio } from "./resources/audio.ts";
 import { Chat } from "./resources/chat.ts";
@@ -106,7 +107,7 @@ export class AzureOpenAI {
       throw new TypeError('AzureOpenAI.request(): pass { path } (e.g. "chat/completions")');
     }
     const path = init.path.replace(/^\/+/, "");
-    const { response } = await this.#core.sendRaw({
+    const { response, unlink } = await this.#core.sendRaw({
       ...init,
       operation: init.operation ?? `request ${path}`,
       method: init.method ?? (init.json !== undefined || init.body ? "POST" : "GET"),
@@ -117,7 +118,7 @@ export class AzureOpenAI {
       replayable: !(init.body instanceof ReadableStream),
       options,
     });
-    return response;
+    return init.stream ? unlinkOnEnd(response, options?.signal, unlink) : response;
   }
 
   /** The default deployment, if one was set. */

@@ -11,6 +11,7 @@ import type {
   TranslationVerbose,
 } from "../types/audio.ts";
 import { post } from "./_send.ts";
+import { unlinkOnEnd } from "../_internal/unlink_on_end.ts";
 import { invalid, prepare } from "./_validate.ts";
 
 /** Largest audio upload the service accepts (25 MB). */
@@ -278,44 +279,4 @@ export class Audio {
     this.translations = new Translations(core);
     this.speech = new Speech(core);
   }
-}
-
-/**
- * The response with `unlink` called once its body ends, fails or is cancelled: the caller's
- * signal keeps aborting the body until then, and keeps no listener afterwards.
- */
-function unlinkOnEnd(
-  response: Response,
-  signal: AbortSignal | undefined,
-  unlink: () => void,
-): Response {
-  const source = response.body;
-  if (signal === undefined || source === null) {
-    unlink();
-    return response;
-  }
-  const reader = source.getReader();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          unlink();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (err) {
-        unlink();
-        controller.error(err);
-      }
-    },
-    cancel(reason) {
-      unlink();
-      return reader.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
-  return new Response(body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
 }

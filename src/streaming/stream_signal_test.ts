@@ -123,3 +123,37 @@ Deno.test("audio.speech.create() leaves no listener on the caller's signal once 
   await cancelled.body?.cancel();
   assert.equal(live(), 0);
 });
+
+Deno.test("request() with stream: true leaves no listener on the caller's signal once the body is read", async () => {
+  const { controller, live } = countingController();
+  const c = new AzureOpenAI({
+    endpoint: "https://res.openai.azure.com",
+    apiKey: "sk-stream-signal-test",
+    fetch: () => Promise.resolve(new Response(SSE)),
+  });
+  for (let i = 0; i < 3; i++) {
+    const response = await c.request(
+      { path: "chat/completions", deployment: "gpt-4o", json: { messages: [] }, stream: true },
+      { signal: controller.signal },
+    );
+    assert.equal(await response.text(), SSE);
+  }
+  assert.equal(live(), 0);
+});
+
+Deno.test("request() with stream: true body still aborts through the caller's signal", async () => {
+  const { controller } = countingController();
+  const c = new AzureOpenAI({
+    endpoint: "https://res.openai.azure.com",
+    apiKey: "sk-stream-signal-test",
+    fetch: audioFetch,
+  });
+  const response = await c.request(
+    { path: "audio/speech", deployment: "tts", json: { input: "hi" }, stream: true },
+    { signal: controller.signal },
+  );
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  assert.deepEqual((await reader.read()).value, new Uint8Array([1, 2, 3]));
+  controller.abort();
+  await assert.rejects(reader.read());
+});
