@@ -110,9 +110,8 @@ export class ClientCore {
       if (typeof value !== "string" || value.trim() === "") {
         throw new TypeError(`${where}: ${kind} must be a non-empty string`);
       }
-      this.#secrets.push(value);
       // Header values go out trimmed: that form is what an echo of the header would show.
-      if (value.trim() !== value) this.#secrets.push(value.trim());
+      this.#secrets.push(value, value.trim());
     }
     const secret = this.#secrets[0];
     if (options.apiKey !== undefined) {
@@ -240,7 +239,7 @@ export class ClientCore {
     if (!(cause instanceof Error) || depth > 8) return cause;
     const inner = this.#scrubCause(cause.cause, extra, depth + 1);
     const message = this.redact(cause.message, extra);
-    const stack = cause.stack === undefined ? undefined : this.redact(cause.stack, extra);
+    const stack = cause.stack && this.redact(cause.stack, extra);
     if (inner === cause.cause && message === cause.message && stack === cause.stack) return cause;
     const copy = new Error(message, "cause" in cause ? { cause: inner } : undefined);
     Object.setPrototypeOf(copy, Object.getPrototypeOf(cause));
