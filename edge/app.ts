@@ -211,7 +211,10 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       if (preflight) return preflight;
       const response = await app.fetch(request, { ctx }, undefined);
       const extra = cors.headersFor(request);
-      for (const [name, value] of Object.entries(extra)) response.headers.set(name, value);
+      for (const [name, value] of Object.entries(extra)) {
+        if (name === "vary") response.headers.append(name, value);
+        else response.headers.set(name, value);
+      }
       return response;
     },
   };

@@ -74,6 +74,9 @@ export function createCors(options: CorsOptions | undefined): {
   }
   const allowed = new Set(Array.isArray(origins) ? origins.map(normaliseOrigin) : []);
   const maxAge = String(options?.maxAgeSeconds ?? 600);
+  // With an allowlist the answer depends on Origin, whether or not this one is allowed: caches
+  // must not hand a response made for one origin (or none) to another.
+  const vary: Record<string, string> = Array.isArray(origins) ? { vary: "origin" } : {};
   const allowOrigin = (request: Request): string | null => {
     if (origins === undefined) return null;
     const origin = request.headers.get("origin");
@@ -84,7 +87,7 @@ export function createCors(options: CorsOptions | undefined): {
   return {
     headersFor(request: Request): Record<string, string> {
       const origin = allowOrigin(request);
-      if (origin === null) return {};
+      if (origin === null) return { ...vary };
       return {
         "access-control-allow-origin": origin,
         "access-control-expose-headers": EXPOSE_HEADERS,
@@ -94,7 +97,7 @@ export function createCors(options: CorsOptions | undefined): {
     preflight(request: Request): Response | null {
       if (request.method !== "OPTIONS") return null;
       const origin = allowOrigin(request);
-      if (origin === null) return new Response(null, { status: 204 });
+      if (origin === null) return new Response(null, { status: 204, headers: vary });
       const requested = request.headers.get("access-control-request-headers");
       return new Response(null, {
         status: 204,

@@ -17,8 +17,8 @@ Deno.test("createCors() adds headers only for allowed origins", () => {
     cors.headersFor(req("https://a.example"))["access-control-expose-headers"],
     /x-aoai-cache/,
   );
-  assert.deepEqual(cors.headersFor(req("https://b.example")), {});
-  assert.deepEqual(cors.headersFor(req(null)), {});
+  assert.deepEqual(cors.headersFor(req("https://b.example")), { vary: "origin" });
+  assert.deepEqual(cors.headersFor(req(null)), { vary: "origin" });
 });
 
 Deno.test("createCors().preflight() answers OPTIONS with the allowed methods and headers", () => {
@@ -54,7 +54,7 @@ Deno.test("createCors() matches configured origins written with capitals or a de
     cors.headersFor(req("http://localhost"))["access-control-allow-origin"],
     "http://localhost",
   );
-  assert.deepEqual(cors.headersFor(req("https://app.example:8443")), {});
+  assert.deepEqual(cors.headersFor(req("https://app.example:8443")), { vary: "origin" });
 });
 
 Deno.test("createCors() throws a TypeError naming an entry that is not an origin", () => {
@@ -65,4 +65,14 @@ Deno.test("createCors() throws a TypeError naming an entry that is not an origin
       err.message.includes("https://"),
   );
   assert.throws(() => createCors({ origins: ["https://a.example/path"] }), TypeError);
+});
+
+Deno.test("createCors() with an allowlist sends Vary: origin on every answer, allowed or not", () => {
+  const cors = createCors({ origins: ["https://a.example"] });
+  assert.equal(cors.headersFor(req("https://b.example")).vary, "origin");
+  assert.equal(cors.headersFor(req(null)).vary, "origin");
+  const denied = cors.preflight(req("https://b.example", "OPTIONS"));
+  assert.equal(denied?.headers.get("vary"), "origin");
+  assert.equal(denied?.headers.get("access-control-allow-origin"), null);
+  assert.equal(createCors({ origins: "*" }).headersFor(req(null)).vary, undefined);
 });
