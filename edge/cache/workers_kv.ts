@@ -21,6 +21,11 @@ export interface WorkersKvCacheOptions {
   prefix?: string;
   /** Clock in ms (tests). Default `Date.now`. */
   now?: () => number;
+  /**
+   * KV operations one Worker invocation may make (default 1,000, Cloudflare's per-invocation
+   * limit); `cache()` keeps larger embeddings batches out of the cache instead of failing.
+   */
+  maxOperationsPerRequest?: number;
 }
 
 /** Workers KV refuses `expirationTtl` under 60 seconds. */
@@ -63,6 +68,8 @@ const encoder = new TextEncoder();
  * ```
  */
 export class WorkersKvCache implements CacheStore {
+  /** KV operations one invocation may make; read by `cache()`. */
+  readonly maxOperationsPerRequest: number;
   #kv: WorkersKvNamespace;
   #prefix: string;
   #now: () => number;
@@ -83,6 +90,7 @@ export class WorkersKvCache implements CacheStore {
     this.#kv = namespace;
     this.#prefix = prefix;
     this.#now = options.now ?? Date.now;
+    this.maxOperationsPerRequest = options.maxOperationsPerRequest ?? 1_000;
   }
 
   #key(key: string): string {

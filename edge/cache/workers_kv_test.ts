@@ -86,3 +86,11 @@ Deno.test("new WorkersKvCache() throws a TypeError naming the binding when given
     /KV namespace binding/,
   );
 });
+
+Deno.test("WorkersKvCache advertises the per-invocation operation limit cache() respects", () => {
+  assert.equal(new WorkersKvCache(fakeKv()).maxOperationsPerRequest, 1_000);
+  assert.equal(
+    new WorkersKvCache(fakeKv(), { maxOperationsPerRequest: 50 }).maxOperationsPerRequest,
+    50,
+  );
+});

@@ -18,4 +18,10 @@ export interface CacheStore {
   set(key: string, value: Uint8Array, options?: CacheSetOptions): Promise<void>;
   /** Deletes a value (no error when absent). */
   delete(key: string): Promise<void>;
+  /**
+   * Most store operations one request may make, when the platform caps them (Workers KV: 1,000
+   * per invocation). `cache()` then sends larger embeddings batches upstream uncached instead of
+   * failing part-way.
+   */
+  readonly maxOperationsPerRequest?: number;
 }

@@ -18,6 +18,8 @@ export interface CacheConfig {
   access: StoreAccess;
   namespace: string;
   ttlSeconds: number;
+  /** Most distinct embeddings inputs one request looks up; larger batches bypass the cache. */
+  maxItems: number;
   /** Runs the store writes: hands them to `waitUntil` when there is one, else awaits them. */
   persist: (ctx: MiddlewareContext, work: Promise<void>) => Promise<void>;
   /** Records the cache status on the context. */

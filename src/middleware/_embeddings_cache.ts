@@ -89,6 +89,14 @@ export async function embeddingsThroughCache(
     if (!firstIndex.has(key)) firstIndex.set(key, i);
   });
   const unique = [...firstIndex.keys()];
+  if (unique.length > config.maxItems) {
+    // More store operations than the platform allows one request: serve upstream, uncached.
+    const res = await next();
+    const headers = new Headers(res.headers);
+    headers.set("x-aoai-cache", "miss");
+    config.mark(ctx, "miss");
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+  }
   const [cachedModel, ...found] = await readMany(config.access, [modelKey, ...unique]);
   const hits = new Map<string, Uint8Array>();
   unique.forEach((key, i) => {

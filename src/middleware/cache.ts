@@ -34,6 +34,12 @@ export interface CacheOptions {
   waitUntil?: (promise: Promise<unknown>) => void;
   /** Keys per `getMany` call (default 100); without `getMany`, parallel `get`s per group. */
   batchSize?: number;
+  /**
+   * Most distinct embeddings inputs one request looks up; a larger batch goes upstream uncached
+   * (`x-aoai-cache: miss`). Default: unlimited, or what the store's `maxOperationsPerRequest`
+   * allows (one read and one write per input, plus two).
+   */
+  maxItems?: number;
   /** A store call slower than this counts as a failure, i.e. a miss (default 2 000 ms). */
   storeTimeoutMs?: number;
   /** Observer of store failures (which never fail the call). */
@@ -89,6 +95,8 @@ export function cache(options: CacheOptions): Middleware {
   checkPositive(options.ttlSeconds, "ttlSeconds");
   checkPositive(options.batchSize, "batchSize");
   checkPositive(options.storeTimeoutMs, "storeTimeoutMs");
+  checkPositive(options.maxItems, "maxItems");
+  const storeLimit = store.maxOperationsPerRequest;
   const access: StoreAccess = {
     store,
     batchSize: Math.floor(options.batchSize ?? 100) || 1,
@@ -99,6 +107,10 @@ export function cache(options: CacheOptions): Middleware {
     access,
     namespace: options.namespace ?? "",
     ttlSeconds: options.ttlSeconds ?? CACHE_DEFAULT_TTL_SECONDS,
+    maxItems: options.maxItems ??
+      (typeof storeLimit === "number" && storeLimit > 0
+        ? Math.max(1, Math.floor((storeLimit - 2) / 2))
+        : Infinity),
     persist: (ctx, work) => {
       const perCall = ctx.state[WAIT_UNTIL_STATE_KEY];
       const waitUntil = typeof perCall === "function"
