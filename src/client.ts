@@ -1,5 +1,5 @@
 import { ClientCore } from "./_internal/core.ts";
-import { unlinkOnEnd } from "./_internal/unlink_on_end.ts";
+import { unlinkOnEnd } from "./_internal/on_body_end.ts";
 import type { AzureOpenAIOptions, RequestOptions } from "./options.ts";
 import { Audio } from "./resources/audio.ts";
 import { Chat } from "./resources/chat.ts";

@@ -81,7 +81,7 @@ const LOG_SIZE = 200;
 const V1_VERSIONS = new Set(["preview", "latest", "v1"]);
 
 /**
- * Creates an emulator. Serve it with `Deno.serve((req) => emulator.fetch(req))`, or pass
+ * Creates an emulator. Serve it with any fetch-handler server (`emulator.fetch(req)`), or pass
  * `emulator.fetch` as a client's injected `fetch`.
  *
  * @example Call the emulator without a server

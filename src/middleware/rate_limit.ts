@@ -1,3 +1,4 @@
+import { onBodyEnd } from "../_internal/on_body_end.ts";
 import { APIUserAbortError, RateLimitError } from "../errors/api_error.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
@@ -242,39 +243,6 @@ class Limiter {
   }
 }
 
-/** Wraps a streamed body so `release` runs when it ends, fails or is cancelled. */
-function releaseOnEnd(response: Response, release: () => void): Response {
-  const source = response.body;
-  if (source === null) {
-    release();
-    return response;
-  }
-  const reader = source.getReader();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          release();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (err) {
-        release();
-        controller.error(err);
-      }
-    },
-    cancel(reason) {
-      release();
-      return reader.cancel(reason);
-    },
-  });
-  return new Response(body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-}
-
 /**
  * Client-side rate limiting: a concurrency limit plus requests- and tokens-per-minute budgets.
  * Calls over budget wait in a FIFO queue instead of running into 429s; a queued call whose
@@ -327,7 +295,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
       throw err;
     }
     learn(response);
-    if (ctx.stream) return releaseOnEnd(response, release);
+    if (ctx.stream) return onBodyEnd(response, release);
     release();
     return response;
   };

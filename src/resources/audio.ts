@@ -11,7 +11,7 @@ import type {
   TranslationVerbose,
 } from "../types/audio.ts";
 import { post } from "./_send.ts";
-import { unlinkOnEnd } from "../_internal/unlink_on_end.ts";
+import { unlinkOnEnd } from "../_internal/on_body_end.ts";
 import { invalid, prepare } from "./_validate.ts";
 
 /** Largest audio upload the service accepts (25 MB). */
@@ -98,7 +98,7 @@ export class Transcriptions {
    * });
    * const res = await client.audio.transcriptions.create({
    *   model: "whisper",
-   *   file: new Uint8Array(32_000), // e.g. await Deno.readFile("hello.wav")
+   *   file: new Uint8Array(32_000), // e.g. the bytes of hello.wav
    *   filename: "hello.wav",
    * });
    * console.log(res.text);
