@@ -7,11 +7,8 @@ import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
 import { retry } from "../middleware/retry.ts";
 import { CallContext } from "../middleware/_replay.ts";
-import {
-  BODY_DEADLINES_STATE_KEY,
-  BodyDeadlines,
-  endDeadlinesOnRead,
-} from "../middleware/_deadline.ts";
+import { endParked, failParked, PARKED_STATE_KEY } from "../middleware/_deadline.ts";
+import { onBodyEnd } from "./on_body_end.ts";
 import { timeout } from "../middleware/timeout.ts";
 import type { Middleware, MiddlewareContext, Terminal } from "../middleware/types.ts";
 import {
@@ -44,11 +41,22 @@ export interface CallSpec {
   /** Content type of a ready `body`. */
   contentType?: string;
   options?: RequestOptions;
+  /**
+   * Reads a successful non-stream body as JSON or text into {@link CallResult.data}, inside the
+   * call's deadlines (`timeout()` keeps an attempt's deadline running until the body was read).
+   */
+  read?: "json" | "text";
 }
 
 /** What the pipeline returns for a successful call. */
 export interface CallResult {
+  /**
+   * The response. With {@link CallSpec.read} its body was read into `data`; otherwise a body
+   * still under a deadline ends it once read, ended or cancelled.
+   */
   response: Response;
+  /** The body read as {@link CallSpec.read} asked. */
+  data?: unknown;
   /** Aborts the body (used by streams for cancellation). */
   controller: AbortController;
   idleTimeoutMs: number | undefined;
@@ -281,7 +289,7 @@ export class ClientCore {
       if (userSignal?.aborted) controller.abort(userSignal.reason);
       userSignal?.addEventListener("abort", onAbort, { once: true });
     }
-    const deadlines = new BodyDeadlines();
+    const state: Record<string, unknown> = { [PARKED_STATE_KEY]: [] };
     const ctx = new CallContext({ url, method: spec.method, headers, body }, {
       operation: spec.operation,
       deployment: spec.deployment,
@@ -299,28 +307,42 @@ export class ClientCore {
           ? checkCount(opts.maxRetries, "maxRetries", where)
           : this.maxRetries,
       },
-      state: { [BODY_DEADLINES_STATE_KEY]: deadlines },
+      state,
     });
     const run = opts.middleware?.length
       ? compose(this.#stack(opts.middleware), this.#terminal)
       : this.#run;
     try {
-      const response = await run(ctx);
-      if (response.ok || !throwOnError) {
-        // timeout() left its deadline running for the body: end it once the body was read.
-        endDeadlinesOnRead(response, deadlines);
-        return {
-          response,
-          controller,
-          idleTimeoutMs: opts.streamIdleTimeoutMs ?? this.streamIdleTimeoutMs,
-          unlink: () => userSignal?.removeEventListener("abort", onAbort),
-        };
+      let response = await run(ctx);
+      if (!response.ok && throwOnError) {
+        // The error body is read still linked to the caller's signal (and, for a stream too,
+        // under timeout()'s deadline): a body that stalls must not hang the call.
+        throw await errorFromResponse(response, { operation: where, method: spec.method, url });
       }
-      // The error body is read still linked to the caller's signal (and, for a stream too, under
-      // timeout()'s deadline): a body that stalls must not hang the call.
-      throw await errorFromResponse(response, { operation: where, method: spec.method, url });
+      let data: unknown;
+      if (spec.read && !stream && response.ok) {
+        try {
+          data = await response[spec.read]();
+        } catch (err) {
+          throw failParked(state, err);
+        }
+        endParked(state);
+      } else if ((state[PARKED_STATE_KEY] as unknown[]).length) {
+        // timeout() left its deadline running for the body: end it once the body was read.
+        response = onBodyEnd(response, (err) => {
+          if (err === undefined) return endParked(state);
+          return failParked(state, err);
+        });
+      }
+      return {
+        response,
+        data,
+        controller,
+        idleTimeoutMs: opts.streamIdleTimeoutMs ?? this.streamIdleTimeoutMs,
+        unlink: () => userSignal?.removeEventListener("abort", onAbort),
+      };
     } catch (err) {
-      deadlines.endAll();
+      endParked(state);
       userSignal?.removeEventListener("abort", onAbort);
       throw err;
     }

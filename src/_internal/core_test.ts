@@ -42,6 +42,44 @@ Deno.test("ClientCore.send() keeps timeoutMs running until the body was read", a
   }
 });
 
+Deno.test("ClientCore.send({ read }) reads the body inside timeoutMs", async () => {
+  let release!: () => void;
+  const released = new Promise<void>((r) => release = r);
+  await using server = await startServer(() => {
+    const body = new ReadableStream<Uint8Array>({
+      async start(c) {
+        c.enqueue(new TextEncoder().encode('{"data":'));
+        await released;
+        c.close();
+      },
+    });
+    return new Response(body, { headers: { "content-type": "application/json" } });
+  });
+  try {
+    const core = new ClientCore({ endpoint: server.url, apiKey: KEY, maxRetries: 0 });
+    await assert.rejects(
+      core.send({
+        operation: "embeddings.create",
+        method: "POST",
+        scope: "deployment",
+        deployment: "e",
+        path: "embeddings",
+        json: { input: "x" },
+        options: { timeoutMs: 30 },
+        read: "json",
+      }),
+      (err: unknown) => {
+        assert.ok(err instanceof APITimeoutError, String(err));
+        assert.match(err.message, /embeddings\.create .* timed out after 30 ms/);
+        assert.ok(!err.message.includes(KEY));
+        return true;
+      },
+    );
+  } finally {
+    release();
+  }
+});
+
 Deno.test("ClientCore.sendRaw() keeps timeoutMs running while the caller streams response.body", async () => {
   let release!: () => void;
   const released = new Promise<void>((r) => release = r);
@@ -77,23 +115,25 @@ Deno.test("ClientCore.sendRaw() keeps timeoutMs running while the caller streams
   }
 });
 
-Deno.test("ClientCore.send() hands on fetch's response itself for a non-stream call", async () => {
+Deno.test("ClientCore.send() reads the body of fetch's own response for a non-stream call", async () => {
   const upstream = new Response('{"ok":true}', { headers: { "x-upstream": "1" } });
   const core = new ClientCore({
     endpoint: "https://res.openai.azure.com",
     apiKey: KEY,
     fetch: () => Promise.resolve(upstream),
   });
-  const { response } = await core.send({
+  const { response, data } = await core.send({
     operation: "embeddings.create",
     method: "POST",
     scope: "deployment",
     deployment: "e",
     path: "embeddings",
     json: { input: "x" },
+    read: "json",
   });
   assert.equal(response, upstream, "no copy of the response was made");
-  assert.deepEqual(await response.json(), { ok: true });
+  assert.deepEqual(data, { ok: true });
+  assert.equal(response.bodyUsed, true);
 });
 
 Deno.test("ClientCore sends a JSON body with content-length, not chunked, through retry and timeout", async () => {

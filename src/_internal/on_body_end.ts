@@ -1,7 +1,10 @@
 // Body wrappers for calls that hand a live body to the caller (not exported from mod.ts).
 
-/** The response with `done` called once its body ends, fails or is cancelled (at once if none). */
-export function onBodyEnd(response: Response, done: () => void): Response {
+/**
+ * The response with `done` called once its body ends, fails (with the error; what it returns, if
+ * anything, is the error the reader gets) or is cancelled (at once if there is no body).
+ */
+export function onBodyEnd(response: Response, done: (err?: unknown) => unknown): Response {
   const source = response.body;
   if (source === null) {
     done();
@@ -17,8 +20,7 @@ export function onBodyEnd(response: Response, done: () => void): Response {
           controller.close();
         } else controller.enqueue(value);
       } catch (err) {
-        done();
-        controller.error(err);
+        controller.error(done(err) ?? err);
       }
     },
     cancel(reason) {
@@ -26,11 +28,7 @@ export function onBodyEnd(response: Response, done: () => void): Response {
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
-  return new Response(body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
+  return new Response(body, response);
 }
 
 /**

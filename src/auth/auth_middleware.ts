@@ -1,7 +1,7 @@
 import { tagBuiltin } from "../middleware/_kind.ts";
 import type { Middleware } from "../middleware/types.ts";
 import { TokenCache, type TokenProvider } from "./token_cache.ts";
-import { resender, setHeader, unbuiltParts } from "../middleware/_replay.ts";
+import { resend, setHeader, snapshot } from "../middleware/_replay.ts";
 import type { MiddlewareContext } from "../middleware/types.ts";
 
 /**
@@ -53,21 +53,19 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
   return tagBuiltin(async function tokenAuth(ctx, next) {
     const first = await cache.get();
     checkHeaderValue(first, "tokenAuth(): the token provider's token");
-    // The request this attempt sends, unless it goes out from the client's unbuilt parts.
-    const sent = unbuiltParts(ctx) === undefined ? ctx.request : undefined;
+    // What to send again after a 401 with a fresh token (undefined: a body that cannot be).
+    let parts = snapshot(ctx);
+    if (parts instanceof Promise) parts = await parts;
+    if (parts) resend(ctx, parts);
     setBearer(ctx, first);
     const response = await next();
-    if (response.status !== 401) return response;
-    // Resend once with a fresh token, when the body can be sent again without having been
-    // buffered up front (reading or cloning every body would make fetch upload it chunked).
-    const again = resender(ctx, sent);
-    if (again === undefined) return response;
+    if (response.status !== 401 || !parts) return response;
     cache.invalidate();
     const fresh = await cache.get();
     if (fresh === first) return response;
     checkHeaderValue(fresh, "tokenAuth(): the token provider's token");
     await response.body?.cancel();
-    again();
+    resend(ctx, parts);
     setBearer(ctx, fresh);
     return next();
   }, "auth");

@@ -104,13 +104,27 @@ Deno.test("tokenAuth() rebuilds a built client request from its recorded body af
   ]);
 });
 
-Deno.test("tokenAuth() does not resend a built request whose body was not recorded", async () => {
+Deno.test("tokenAuth() resends a built request with its body read once after a 401", async () => {
+  const tokens = ["t-1", "t-2"];
+  const seen: string[] = [];
+  const res = await compose(
+    [tokenAuth(() => Promise.resolve(tokens.shift() ?? "t-x"))],
+    async (c) => {
+      seen.push(`${c.request.headers.get("authorization")} ${await c.request.text()}`);
+      return new Response("", { status: seen.length === 1 ? 401 : 200 });
+    },
+  )(makeContext());
+  assert.equal(res.status, 200);
+  assert.deepEqual(seen, ["Bearer t-1 {}", "Bearer t-2 {}"]);
+});
+
+Deno.test("tokenAuth() does not resend a built request whose body cannot be replayed", async () => {
   const tokens = ["t-1", "t-2"];
   let calls = 0;
   const res = await compose([tokenAuth(() => Promise.resolve(tokens.shift() ?? "t-x"))], () => {
     calls++;
     return Promise.resolve(new Response("", { status: 401 }));
-  })(makeContext());
+  })(makeContext({ replayable: false }));
   assert.equal(res.status, 401);
   assert.equal(calls, 1);
   assert.deepEqual(tokens, ["t-2"], "no fresh token was asked for");

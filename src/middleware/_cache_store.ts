@@ -1,5 +1,5 @@
 import type { CacheStore } from "../cache/types.ts";
-import { REPLAY_BODY_STATE_KEY } from "./_state.ts";
+import { sourceText } from "./_replay.ts";
 import type { MiddlewareContext } from "./types.ts";
 
 /** How `cache()` talks to a store: batched, time-boxed, failing open. */
@@ -100,17 +100,15 @@ export async function writeMany(
 
 /**
  * Reads a JSON request body as text without leaving a streamed body behind: uses the body the
- * client recorded when there is one, else reads the request and puts an equivalent request with
+ * client built the request from when there is one, else reads the request and puts an equivalent request with
  * a ready (string) body in its place. (`Request.clone()` would tee the body into a stream, which
  * fetch uploads chunked, about twice as slow.) Undefined for non-JSON bodies.
  */
 export async function readJsonText(ctx: MiddlewareContext): Promise<string | undefined> {
   const original = ctx.request;
   if (!/json/i.test(original.headers.get("content-type") ?? "")) return undefined;
-  const record = ctx.state[REPLAY_BODY_STATE_KEY] as
-    | { request?: unknown; body?: unknown }
-    | undefined;
-  if (record?.request === original && typeof record.body === "string") return record.body;
+  const recorded = sourceText(ctx);
+  if (recorded !== undefined) return recorded;
   if (original.bodyUsed) return undefined;
   const text = await original.text();
   const copy = new Request(original.url, {
@@ -120,9 +118,6 @@ export async function readJsonText(ctx: MiddlewareContext): Promise<string | und
     redirect: original.redirect,
   });
   ctx.request = copy;
-  if (record?.request === original) {
-    ctx.state[REPLAY_BODY_STATE_KEY] = { request: copy, body: text };
-  }
   return text;
 }
 

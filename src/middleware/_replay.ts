@@ -1,58 +1,5 @@
 import { describeSite } from "../errors/from_response.ts";
-import { REPLAY_BODY_STATE_KEY } from "./_state.ts";
 import type { CallSettings, MiddlewareContext } from "./types.ts";
-
-interface ReplayRecord {
-  request?: unknown;
-  body?: unknown;
-}
-
-/**
- * The recorded body `request` was built from (see {@link REPLAY_BODY_STATE_KEY}), when it can be
- * sent again; `undefined` when the request was replaced by a middleware or the body is a stream.
- */
-export function replaySource(
-  state: Record<string, unknown>,
-  request: Request,
-): BodyInit | undefined {
-  const record = state[REPLAY_BODY_STATE_KEY];
-  if (typeof record !== "object" || record === null) return undefined;
-  const { request: recorded, body } = record as ReplayRecord;
-  if (recorded !== request) return undefined;
-  return isReplayableBody(body) ? body as BodyInit : undefined;
-}
-
-/**
- * A fresh request like `original` with `body`. With `state`, the copy becomes the recorded
- * request, so inner layers (e.g. token auth resending after a 401) can replay it too.
- */
-export function rebuildRequest(
-  original: Request,
-  body: BodyInit,
-  state?: Record<string, unknown>,
-): Request {
-  let headers = original.headers;
-  if (body instanceof FormData) {
-    // FormData gets a new multipart boundary: let the Request set its content type.
-    headers = new Headers(headers);
-    headers.delete("content-type");
-  }
-  const copy = new Request(original.url, {
-    method: original.method,
-    headers,
-    body,
-    redirect: original.redirect,
-  });
-  const record = state?.[REPLAY_BODY_STATE_KEY];
-  if (typeof record === "object" && record !== null) (record as ReplayRecord).request = copy;
-  return copy;
-}
-
-/** True for bodies that can be sent again as they are (not a one-shot stream). */
-export function isReplayableBody(body: unknown): boolean {
-  return typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body) ||
-    body instanceof Blob || body instanceof FormData || body instanceof URLSearchParams;
-}
 
 /** A request described by its parts, before (or instead of) becoming a `Request`. */
 export interface RequestParts {
@@ -83,34 +30,22 @@ export class CallContext implements MiddlewareContext {
   declare readonly replayable: boolean;
   declare readonly options: Readonly<CallSettings>;
   declare readonly state: Record<string, unknown>;
-  /** What the request is made of. */
-  declare readonly parts: RequestParts;
+  /** What the request is made of (replaced by `retry()` and token auth when they resend). */
+  parts: RequestParts;
+  /** The request layers see: built from the parts or set by a layer. */
   #request: Request | undefined;
+  /** The request last built from the parts (its body is `parts.body`, not read yet). */
+  #built: Request | undefined;
 
   /** Describes one call. */
   constructor(parts: RequestParts, fields: CallFields) {
     this.parts = parts;
-    this.operation = fields.operation;
-    this.deployment = fields.deployment;
-    this.apiVersion = fields.apiVersion;
-    this.params = fields.params;
-    this.attempt = fields.attempt;
-    this.signal = fields.signal;
-    this.stream = fields.stream;
-    this.replayable = fields.replayable;
-    this.options = fields.options;
-    this.state = fields.state;
+    Object.assign(this, fields);
   }
 
-  /** The request, built from the parts on first use (its body recorded for replays). */
+  /** The request, built from the parts on first use. */
   get request(): Request {
-    if (this.#request === undefined) {
-      const { url, method, headers, body } = this.parts;
-      const request = new Request(url, { method, headers, body });
-      if (body !== undefined) this.state[REPLAY_BODY_STATE_KEY] = { request, body };
-      this.#request = request;
-    }
-    return this.#request;
+    return this.#request ??= this.#built = new Request(this.parts.url, this.parts);
   }
 
   set request(request: Request) {
@@ -119,11 +54,17 @@ export class CallContext implements MiddlewareContext {
 
   /** The parts, while no layer has read or replaced `request`. */
   get unbuilt(): RequestParts | undefined {
-    return this.#request === undefined ? this.parts : undefined;
+    return this.#request ? undefined : this.parts;
   }
 
-  /** Drops a request an earlier attempt's layers built or set: the next one starts from parts. */
-  restart(): void {
+  /** The parts, while `request` is unbuilt or was built from them (its headers may differ). */
+  get source(): RequestParts | undefined {
+    return this.#request === this.#built ? this.parts : undefined;
+  }
+
+  /** Sends `parts` from now on: drops any request a layer built or set. */
+  restart(parts: RequestParts = this.parts): void {
+    this.parts = parts;
     this.#request = undefined;
   }
 }
@@ -133,9 +74,52 @@ export function unbuiltParts(ctx: MiddlewareContext): RequestParts | undefined {
   return ctx instanceof CallContext ? ctx.unbuilt : undefined;
 }
 
-/** Lets the next attempt start from the parts again (see {@link CallContext.restart}). */
-export function restartRequest(ctx: MiddlewareContext): void {
-  if (ctx instanceof CallContext) ctx.restart();
+/** The body the client built the request from, when it is a string (see CallContext.source). */
+export function sourceText(ctx: MiddlewareContext): string | undefined {
+  const body = ctx instanceof CallContext ? ctx.source?.body : undefined;
+  return typeof body === "string" ? body : undefined;
+}
+
+/** True for bodies that can be sent again as they are (not a one-shot stream). */
+export function isReplayableBody(body: unknown): boolean {
+  return body === undefined || typeof body === "string" || body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) || body instanceof Blob || body instanceof FormData ||
+    body instanceof URLSearchParams;
+}
+
+/**
+ * Parts that send the context's request again, or `undefined` when its body cannot be sent
+ * twice. Synchronous for a client context whose request no layer has replaced; otherwise the
+ * request's body is read into bytes (then send with {@link resend}, the request is used up).
+ */
+export function snapshot(
+  ctx: MiddlewareContext,
+): RequestParts | undefined | Promise<RequestParts | undefined> {
+  const unbuilt = unbuiltParts(ctx);
+  if (unbuilt) return isReplayableBody(unbuilt.body) ? unbuilt : undefined;
+  const source = ctx instanceof CallContext ? ctx.source : undefined;
+  const request = ctx.request;
+  const body = source?.body;
+  const headers = Object.fromEntries(request.headers);
+  const parts = (body: BodyInit | undefined): RequestParts => ({
+    url: request.url,
+    method: request.method,
+    headers,
+    body,
+  });
+  if (source !== undefined) {
+    // FormData gets a new multipart boundary when sent again: let fetch set its content type.
+    if (body instanceof FormData) delete headers["content-type"];
+    return isReplayableBody(body) ? parts(body) : undefined;
+  }
+  if (request.body === null) return parts(undefined);
+  return ctx.replayable ? request.arrayBuffer().then(parts) : undefined;
+}
+
+/** Makes the next attempt send `parts` (a fresh `Request` for a context the client did not make). */
+export function resend(ctx: MiddlewareContext, parts: RequestParts): void {
+  if (ctx instanceof CallContext) ctx.restart(parts);
+  else ctx.request = new Request(parts.url, parts);
 }
 
 /** `"operation: METHOD url"` of a context, for messages (without building its request). */
@@ -149,35 +133,12 @@ export function siteOf(ctx: MiddlewareContext): string {
  * context or on its built request.
  */
 export function setHeader(ctx: MiddlewareContext, name: string, value: string, drop: string): void {
-  const parts = unbuiltParts(ctx);
-  if (parts !== undefined) {
-    delete parts.headers[drop];
-    parts.headers[name] = value;
+  const headers = unbuiltParts(ctx)?.headers;
+  if (headers) {
+    delete headers[drop];
+    headers[name] = value;
   } else {
     ctx.request.headers.delete(drop);
     ctx.request.headers.set(name, value);
   }
-}
-
-/**
- * How to send a request again after an attempt, or `undefined` when its body cannot be sent
- * again without having been buffered up front. `sent` is the request the attempt was given, or
- * `undefined` when it started from the parts of a client context (the parts are sent afresh).
- */
-export function resender(
-  ctx: MiddlewareContext,
-  sent: Request | undefined,
-): (() => void) | undefined {
-  if (sent === undefined) {
-    const body = (ctx as CallContext).parts.body;
-    return body === undefined || isReplayableBody(body) ? () => restartRequest(ctx) : undefined;
-  }
-  const hasBody = sent.method !== "GET" && sent.method !== "HEAD" && sent.method !== "DELETE";
-  const source = hasBody ? replaySource(ctx.state, sent) : undefined;
-  if (hasBody && source === undefined) return undefined;
-  return () => {
-    ctx.request = source === undefined
-      ? new Request(sent)
-      : rebuildRequest(sent, source, ctx.state);
-  };
 }

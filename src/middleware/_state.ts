@@ -37,10 +37,3 @@ export function pushState(state: Record<string, unknown>, key: string, value: un
   if (Array.isArray(list)) list.push(value);
   else state[key] = [value];
 }
-
-/**
- * `ctx.state` key where the client may record `{ request, body }`: the body the request was built
- * from. `retry()` then sends the original request first and rebuilds a copy only for an actual
- * retry, instead of buffering the body up front. Ignored once `ctx.request` is another request.
- */
-export const REPLAY_BODY_STATE_KEY = "aoai-edge.replayBody";

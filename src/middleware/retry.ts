@@ -8,14 +8,7 @@ import {
 import { errorFromResponse } from "../errors/from_response.ts";
 import { callDeadline } from "./_deadline.ts";
 import { notifyAttempt, pushState } from "./_state.ts";
-import {
-  isReplayableBody,
-  rebuildRequest as rebuild,
-  replaySource,
-  restartRequest,
-  siteOf,
-  unbuiltParts,
-} from "./_replay.ts";
+import { resend, siteOf, snapshot } from "./_replay.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import type { Middleware } from "./types.ts";
@@ -104,34 +97,14 @@ export function retry(options: RetryOptions = {}): Middleware {
   return tagBuiltin(async function retry(ctx, next) {
     const max = Math.max(0, options.maxRetries ?? ctx.options.maxRetries);
     const userSignal = ctx.signal;
-    // A client request no layer has built yet: every attempt starts from its parts again.
-    const parts = unbuiltParts(ctx);
-    const original = parts === undefined ? ctx.request : undefined;
-    const { method } = parts ?? (original as Request);
-    // Never read `original.body`: touching the getter turns a ready body into a stream, which
-    // fetch then uploads chunked (about 2x slower per request in Deno).
-    const hasBody = method !== "GET" && method !== "HEAD";
-    const canReplay = !hasBody ||
-      (ctx.replayable && (parts?.body === undefined || isReplayableBody(parts.body)));
-    // When the client recorded the body it built the request from, the first attempt sends the
-    // original and only a retry builds a copy. Otherwise a replayable body is read once into
-    // bytes and every attempt gets a fresh Request over them (cheaper than Request.clone(),
-    // whose tee turns the body into a chunked stream).
-    let source: BodyInit | undefined;
-    let bytes: ArrayBuffer | undefined;
-    if (original !== undefined && max > 0 && canReplay && hasBody) {
-      source = replaySource(ctx.state, original);
-      if (source === undefined) bytes = await original.arrayBuffer();
-    }
+    // What every attempt sends: the client's request parts, or the request a layer outside
+    // built, read once into bytes. Undefined when the body cannot be sent twice.
+    let parts = max > 0 ? snapshot(ctx) : undefined;
+    if (parts instanceof Promise) parts = await parts;
     for (let attempt = 1;; attempt++) {
       ctx.attempt = attempt;
-      const last = attempt > max || !canReplay;
-      if (original === undefined) {
-        if (attempt > 1) restartRequest(ctx);
-      } else if (bytes !== undefined) ctx.request = rebuild(original, bytes);
-      else if (source !== undefined) {
-        ctx.request = attempt === 1 ? original : rebuild(original, source, ctx.state);
-      } else ctx.request = original;
+      const last = attempt > max || !parts;
+      if (parts) resend(ctx, attempt > 1 ? { ...parts, headers: { ...parts.headers } } : parts);
       let response: Response | undefined;
       let failure: unknown;
       try {

@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { compose } from "./compose.ts";
 import { timeout } from "./timeout.ts";
 import {
-  BODY_DEADLINES_STATE_KEY,
-  BodyDeadlines,
   DEADLINE_STATE_KEY,
-  endDeadlinesOnRead,
+  endParked,
+  failParked,
+  PARKED_STATE_KEY,
+  type ParkedDeadline,
 } from "./_deadline.ts";
 import type { Middleware } from "./types.ts";
 import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
@@ -155,8 +156,9 @@ Deno.test("timeout() parks the deadline instead of copying the response when the
       },
     }),
   );
-  const deadlines = new BodyDeadlines();
-  const ctx = makeContext({ state: { [BODY_DEADLINES_STATE_KEY]: deadlines } });
+  const deadlines: ParkedDeadline[] = [];
+  const state = { [PARKED_STATE_KEY]: deadlines };
+  const ctx = makeContext({ state });
   let inner: AbortSignal | undefined;
   const run = compose([timeout({ timeoutMs: 60_000 })], (c) => {
     inner = c.signal;
@@ -164,17 +166,19 @@ Deno.test("timeout() parks the deadline instead of copying the response when the
   });
   const res = await run(ctx);
   assert.equal(res, upstream, "the response is handed on as it is");
-  assert.equal(deadlines.size, 1, "the deadline waits for the body");
+  assert.equal(deadlines.length, 1, "the deadline waits for the body");
   assert.equal(ctx.signal, undefined, "ctx.signal is restored");
-  deadlines.endAll();
+  endParked(state);
+  assert.equal(deadlines.length, 0);
   assert.ok(inner && !inner.aborted);
   rest.close();
   await res.body?.cancel();
 });
 
 Deno.test("timeout() fails a parked body read that outlives the deadline with APITimeoutError", async () => {
-  const deadlines = new BodyDeadlines();
-  const ctx = makeContext({ state: { [BODY_DEADLINES_STATE_KEY]: deadlines } });
+  const deadlines: ParkedDeadline[] = [];
+  const state = { [PARKED_STATE_KEY]: deadlines };
+  const ctx = makeContext({ state });
   const fetchStalled = (_req: Request, init?: RequestInit) => {
     const stalled = new ReadableStream<Uint8Array>({
       start(c) {
@@ -186,18 +190,21 @@ Deno.test("timeout() fails a parked body read that outlives the deadline with AP
   };
   const run = compose([timeout({ timeoutMs: 5 })], createTerminal(fetchStalled));
   const res = await run(ctx);
-  endDeadlinesOnRead(res, deadlines);
-  await assert.rejects(res.json(), (err: unknown) => {
-    assert.ok(err instanceof APITimeoutError);
-    assert.match(err.message, /timed out after 5 ms/);
-    return true;
-  });
-  assert.equal(deadlines.size, 0);
+  await assert.rejects(
+    res.json().catch((err) => Promise.reject(failParked(state, err))),
+    (err: unknown) => {
+      assert.ok(err instanceof APITimeoutError);
+      assert.match(err.message, /timed out after 5 ms/);
+      return true;
+    },
+  );
+  assert.equal(deadlines.length, 0);
 });
 
 Deno.test("timeout() ends the deadline an earlier attempt parked when it runs again", async () => {
-  const deadlines = new BodyDeadlines();
-  const ctx = makeContext({ state: { [BODY_DEADLINES_STATE_KEY]: deadlines } });
+  const deadlines: ParkedDeadline[] = [];
+  const state = { [PARKED_STATE_KEY]: deadlines };
+  const ctx = makeContext({ state });
   const signals: AbortSignal[] = [];
   const run = compose([timeout({ timeoutMs: 60_000 })], (c) => {
     signals.push(c.signal!);
@@ -208,9 +215,9 @@ Deno.test("timeout() ends the deadline an earlier attempt parked when it runs ag
   const second = await run(ctx); // a retry of the same call
   assert.equal(await second.text(), "attempt");
   assert.equal(signals.length, 2);
-  assert.equal(deadlines.size, 1, "only the latest attempt's deadline is still parked");
-  deadlines.endAll();
-  assert.equal(deadlines.size, 0);
+  assert.equal(deadlines.length, 1, "only the latest attempt's deadline is still parked");
+  endParked(state);
+  assert.equal(deadlines.length, 0);
 });
 
 Deno.test("timeout() sets no deadline for a timeoutMs beyond the longest timer", async () => {
