@@ -13,7 +13,7 @@ export class UploadTooLargeError extends RangeError {
 /**
  * Turns an upload into a Blob, refusing it as soon as it is known to exceed `maxBytes`.
  * Streams are read (and cancelled at the limit) so the body can be sent with a known length and
- * replayed on retry.
+ * replayed on retry. The caller checks that `input` is an {@link UploadInput}.
  */
 export async function toBlob(
   input: UploadInput,
@@ -22,18 +22,13 @@ export async function toBlob(
 ): Promise<Blob> {
   const tooLarge = (size: number | string): UploadTooLargeError =>
     new UploadTooLargeError(
-      `${describe} is ${size} bytes; the service accepts at most ${maxBytes} bytes: split or ` +
-        "compress the audio",
+      `${describe} is ${size} bytes; at most ${maxBytes} bytes are accepted: split or compress the audio`,
     );
-  let blob: Blob;
-  if (input instanceof Blob) blob = input;
-  else if (input instanceof ArrayBuffer || ArrayBuffer.isView(input)) {
-    blob = new Blob([input as Uint8Array<ArrayBuffer>]);
-  } else if (input instanceof ReadableStream) {
-    // Read (and cancelled at the limit) so the body has a known length and can be replayed.
+  let parts: BlobPart[] = [input as ArrayBuffer];
+  if (input instanceof ReadableStream) {
     const reader = input.getReader();
-    const parts: Uint8Array<ArrayBuffer>[] = [];
     let total = 0;
+    parts = [];
     for (let r; !(r = await reader.read()).done;) {
       if ((total += r.value.byteLength) > maxBytes) {
         await reader.cancel();
@@ -41,12 +36,8 @@ export async function toBlob(
       }
       parts.push(r.value as Uint8Array<ArrayBuffer>);
     }
-    blob = new Blob(parts);
-  } else {
-    throw new TypeError(
-      `${describe} must be a Blob, File, Uint8Array, ArrayBuffer or ReadableStream<Uint8Array>`,
-    );
   }
+  const blob = input instanceof Blob ? input : new Blob(parts);
   if (blob.size > maxBytes) throw tooLarge(blob.size);
   return blob;
 }

@@ -3,9 +3,23 @@ import type { CallResult, CallSpec, ClientCore } from "../_internal/core.ts";
 import type { RequestOptions } from "../options.ts";
 
 /**
+ * The body `model` of a call: the deployment on the v1 API (where it names the deployment),
+ * none on the versioned API (the deployment is in the URL there).
+ */
+export function bodyModel(
+  core: ClientCore,
+  deployment: string,
+  options: RequestOptions | undefined,
+  apiVersion?: string,
+): string | undefined {
+  return (options?.apiVersion ?? apiVersion ?? core.apiVersion) === "v1" && deployment ||
+    undefined;
+}
+
+/**
  * POSTs `body` (default: the params) as JSON to `path` under `deployment` (or at the resource
- * level without one). Fields set to `undefined` are left out, and so is `model` except on the
- * v1 API, where it names the deployment.
+ * level without one), with `model` set by {@link bodyModel}; fields set to `undefined` are left
+ * out (by `JSON.stringify`).
  */
 export function post(
   core: ClientCore,
@@ -17,18 +31,13 @@ export function post(
   extra?: Partial<CallSpec>,
   body: object = params,
 ): Promise<CallResult> {
-  const v1 = (options?.apiVersion ?? extra?.apiVersion ?? core.apiVersion) === "v1";
-  const json: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries({ ...body, model: deployment || undefined })) {
-    if (v !== undefined && (k !== "model" || v1)) json[k] = v;
-  }
   return core.send({
     operation,
     method: "POST",
     scope: deployment ? "deployment" : "resource",
     path,
     deployment: deployment || undefined,
-    json,
+    json: { ...body, model: bodyModel(core, deployment, options, extra?.apiVersion) },
     params,
     options,
     ...extra,

@@ -40,3 +40,41 @@ Deno.test("prepare() refuses a params value that is not an object", async () => 
     /embeddings\.create: pass a params object/,
   );
 });
+
+Deno.test("chat and completions check messages and prompt before any request", async () => {
+  await assert.rejects(
+    client.chat.completions.create({ messages: [...messages, { role: "bot" }] as never }),
+    /chat\.completions\.create: params\.messages\[1\]\.role must be one of system, developer/,
+  );
+  await assert.rejects(
+    client.chat.completions.create({ messages: "hi" as never }),
+    /params\.messages must be a non-empty array/,
+  );
+  await assert.rejects(
+    client.completions.create({ prompt: [] }),
+    /completions\.create: params\.prompt must not be an empty array/,
+  );
+  await assert.rejects(
+    client.completions.create({ prompt: 3 as never }),
+    /params\.prompt must be a string, an array of strings or token arrays/,
+  );
+});
+
+Deno.test("images operations check prompt and n before any request", async () => {
+  await assert.rejects(
+    client.images.generate({ prompt: "  " }),
+    /images\.generate: params\.prompt must be a non-empty string describing the image/,
+  );
+  await assert.rejects(
+    client.images.generate({ prompt: "fox", n: null as never }),
+    /params\.n must be 1 for DALL-E 3 \(got null\)/,
+  );
+  await assert.rejects(
+    client.images.submit({ prompt: "fox", n: 6 }),
+    /images\.submit: params\.n must be an integer from 1 to 5; got 6/,
+  );
+  await assert.rejects(
+    client.images.submit({} as never),
+    /images\.submit: params\.prompt must be a non-empty string/,
+  );
+});

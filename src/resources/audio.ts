@@ -10,7 +10,7 @@ import type {
   TranslationCreateParams,
   TranslationVerbose,
 } from "../types/audio.ts";
-import { post } from "./_send.ts";
+import { bodyModel, post } from "./_send.ts";
 import { unlinkOnEnd } from "../_internal/on_body_end.ts";
 import { invalid, prepare } from "./_validate.ts";
 
@@ -21,35 +21,30 @@ export const MAX_SPEECH_INPUT = 4096;
 
 const TEXT_FORMATS = ["text", "srt", "vtt"];
 
-/** Uploads audio as multipart form data; text formats resolve to a string. */
+/**
+ * Uploads audio as multipart form data to `audio/{kind}`; text formats resolve to a string.
+ */
 async function upload(
   core: ClientCore,
-  op: string,
-  path: string,
+  kind: string,
   params: TranscriptionCreateParams | TranslationCreateParams,
   options: RequestOptions | undefined,
 ): Promise<unknown> {
+  const op = `audio.${kind}.create`;
   const deployment = prepare(core, op, params, {
     response_format: ["json", "verbose_json", ...TEXT_FORMATS],
     temperature: [0, 1],
+    timestamp_granularities: (g) =>
+      g !== undefined &&
+      (!Array.isArray(g) || g.some((x) => x !== "word" && x !== "segment")) &&
+      'must be an array of "word" and/or "segment"',
+    file: (file) =>
+      !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
+        file instanceof ReadableStream) &&
+      "must be the audio as a Blob, File, Uint8Array, ArrayBuffer or ReadableStream<Uint8Array>",
   });
-  const granularities: unknown = (params as { timestamp_granularities?: unknown })
-    .timestamp_granularities;
-  if (
-    granularities !== undefined &&
-    (!Array.isArray(granularities) || granularities.some((g) => g !== "word" && g !== "segment"))
-  ) {
-    throw invalid(op, "timestamp_granularities", 'must be an array of "word" and/or "segment"');
-  }
-  const file: unknown = params.file;
-  if (file === undefined || file === null) {
-    throw invalid(
-      op,
-      "file",
-      "is required: pass the audio as Blob, File, Uint8Array, ArrayBuffer or ReadableStream",
-    );
-  }
-  const filename = params.filename ?? (file as { name?: string }).name;
+  const { file, filename: name, ...fields } = params;
+  const filename = name ?? (file as { name?: string }).name;
   if (typeof filename !== "string" || !filename) {
     throw invalid(
       op,
@@ -58,21 +53,21 @@ async function upload(
     );
   }
   const form = new FormData();
-  form.append("file", await toBlob(file as Blob, MAX_AUDIO_BYTES, `${op}: params.file`), filename);
-  const v1 = (options?.apiVersion ?? core.apiVersion) === "v1";
-  for (const [key, value] of Object.entries({ ...params, model: v1 ? deployment : undefined })) {
-    if (key === "file" || key === "filename" || value === undefined || value === null) continue;
-    for (const item of Array.isArray(value) ? value : [value]) {
+  form.append("file", await toBlob(file, MAX_AUDIO_BYTES, `${op}: params.file`), filename);
+  for (
+    const [key, value] of Object.entries({ ...fields, model: bodyModel(core, deployment, options) })
+  ) {
+    for (const item of value == null ? [] : ([] as unknown[]).concat(value)) {
       form.append(Array.isArray(value) ? `${key}[]` : key, String(item));
     }
   }
   const text = TEXT_FORMATS.includes(params.response_format as string);
-  const { response } = await post(core, op, path, deployment, params, options, {
+  const { response } = await post(core, op, `audio/${kind}`, deployment, params, options, {
     json: undefined,
     body: form,
     accept: text ? "text/plain, */*" : "application/json",
   });
-  return await (text ? response.text() : response.json());
+  return text ? response.text() : response.json();
 }
 
 /** `client.audio.transcriptions`: speech to text in the spoken language. */
@@ -127,13 +122,7 @@ export class Transcriptions {
     params: TranscriptionCreateParams,
     options?: RequestOptions,
   ): Promise<Transcription | TranscriptionVerbose | string> {
-    return upload(
-      this.#core,
-      "audio.transcriptions.create",
-      "audio/transcriptions",
-      params,
-      options,
-    ) as Promise<Transcription>;
+    return upload(this.#core, "transcriptions", params, options) as Promise<Transcription>;
   }
 }
 
@@ -185,22 +174,8 @@ export class Translations {
     params: TranslationCreateParams,
     options?: RequestOptions,
   ): Promise<Translation | TranslationVerbose | string> {
-    return upload(
-      this.#core,
-      "audio.translations.create",
-      "audio/translations",
-      params,
-      options,
-    ) as Promise<Translation>;
+    return upload(this.#core, "translations", params, options) as Promise<Translation>;
   }
-}
-
-/** api-versions that serve text-to-speech (previews from 2024-02-15-preview on, and v1). */
-function speechVersion(clientVersion: string): string {
-  if (clientVersion === "v1") return clientVersion;
-  return /-preview$/.test(clientVersion) && clientVersion >= "2024-02-15-preview"
-    ? clientVersion
-    : SPEECH_API_VERSION;
 }
 
 /** `client.audio.speech`: text to speech. */
@@ -230,37 +205,28 @@ export class Speech {
    */
   async create(params: SpeechCreateParams, options?: RequestOptions): Promise<Response> {
     const op = "audio.speech.create";
-    const deployment = prepare(this.#core, op, params, {
+    const core = this.#core;
+    const deployment = prepare(core, op, params, {
       voice: ["alloy", "echo", "fable", "onyx", "nova", "shimmer"],
       response_format: ["mp3", "opus", "aac", "flac", "wav", "pcm"],
       speed: [0.25, 4],
+      input: (input) =>
+        typeof input !== "string" || !input
+          ? "must be a non-empty string"
+          : input.length > MAX_SPEECH_INPUT &&
+            `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
     });
-    const input: unknown = params.input;
-    if (typeof input !== "string" || input === "") {
-      throw invalid(op, "input", "must be a non-empty string");
-    }
-    if (input.length > MAX_SPEECH_INPUT) {
-      throw invalid(
-        op,
-        "input",
-        `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
-      );
-    }
     if (params.voice === undefined) throw invalid(op, "voice", 'is required (e.g. "alloy")');
-    const { response, unlink } = await post(
-      this.#core,
-      op,
-      "audio/speech",
-      deployment,
-      params,
-      options,
-      {
-        apiVersion: speechVersion(this.#core.apiVersion),
-        json: { ...params, model: deployment },
-        stream: true,
-        accept: "*/*",
-      },
-    );
+    // Text-to-speech is served by previews from 2024-02-15-preview on, and by v1.
+    const version = core.apiVersion;
+    const { response, unlink } = await post(core, op, "audio/speech", deployment, params, options, {
+      apiVersion: version === "v1" || /-preview$/.test(version) && version >= "2024-02-15-preview"
+        ? version
+        : SPEECH_API_VERSION,
+      json: { ...params, model: deployment },
+      stream: true,
+      accept: "*/*",
+    });
     return unlinkOnEnd(response, options?.signal, unlink);
   }
 }
@@ -268,11 +234,11 @@ export class Speech {
 /** `client.audio`: transcriptions, translations and speech. */
 export class Audio {
   /** Speech to text. */
-  readonly transcriptions: Transcriptions;
+  declare readonly transcriptions: Transcriptions;
   /** Speech to English text. */
-  readonly translations: Translations;
+  declare readonly translations: Translations;
   /** Text to speech. */
-  readonly speech: Speech;
+  declare readonly speech: Speech;
   /** @internal */
   constructor(core: ClientCore) {
     this.transcriptions = new Transcriptions(core);

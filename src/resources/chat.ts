@@ -20,22 +20,24 @@ export const SAMPLING: Record<string, Rule> = {
 };
 
 /**
- * Sends a chat or completions call; with `stream: true` resolves to a stream of type `S`.
+ * Checks `params` against `rules` and sends a chat or completions call; with `stream: true`
+ * resolves to a stream of type `S`.
  */
 export async function createMaybeStream<S>(
   core: ClientCore,
   operation: string,
   path: string,
-  deployment: string,
   params: { stream?: boolean | null },
   options: RequestOptions | undefined,
+  rules: Record<string, Rule>,
   Stream: new (
     response: Response,
     options: { controller: AbortController; idleTimeoutMs?: number; signal?: AbortSignal },
   ) => S,
 ): Promise<unknown> {
+  const deployment = prepare(core, operation, params, rules);
   const stream = params.stream === true;
-  const { response, controller, idleTimeoutMs, unlink } = await post(
+  const result = await post(
     core,
     operation,
     path,
@@ -44,11 +46,11 @@ export async function createMaybeStream<S>(
     options,
     stream ? { stream, accept: "text/event-stream" } : undefined,
   );
-  if (!stream) return response.json();
+  if (!stream) return result.response.json();
   // The stream takes over the link to the caller's signal and drops it when it ends.
-  const result = new Stream(response, { controller, idleTimeoutMs, signal: options?.signal });
-  unlink();
-  return result;
+  const out = new Stream(result.response, { ...result, signal: options?.signal });
+  result.unlink();
+  return out;
 }
 
 /** `client.chat.completions`: chat completions, plain or streamed. */
@@ -94,43 +96,41 @@ export class ChatCompletions {
     params: ChatCompletionCreateParams,
     options?: RequestOptions,
   ): Promise<ChatCompletion | ChatCompletionStream>;
-  async create(
+  create(
     params: ChatCompletionCreateParams,
     options?: RequestOptions,
   ): Promise<ChatCompletion | ChatCompletionStream> {
-    const op = "chat.completions.create";
-    const deployment = prepare(this.#core, op, params, {
-      ...SAMPLING,
-      top_logprobs: [0, 20, 1],
-      presence_penalty: [-2, 2],
-      frequency_penalty: [-2, 2],
-      "response_format.type": ["text", "json_object", "json_schema"],
-    });
-    const messages: unknown = params.messages;
-    if (!Array.isArray(messages) || messages.length === 0) {
-      throw invalid(op, "messages", "must be a non-empty array of { role, content } messages");
-    }
-    messages.forEach((m, i) => {
-      if (!ROLES.includes(m?.role)) {
-        throw invalid(op, `messages[${i}].role`, `must be one of ${ROLES.join(", ")}`);
-      }
-    });
-    return await createMaybeStream(
+    return createMaybeStream(
       this.#core,
-      op,
+      "chat.completions.create",
       "chat/completions",
-      deployment,
       params,
       options,
+      {
+        ...SAMPLING,
+        top_logprobs: [0, 20, 1],
+        presence_penalty: [-2, 2],
+        frequency_penalty: [-2, 2],
+        "response_format.type": ["text", "json_object", "json_schema"],
+        messages: (messages, op) => {
+          if (!Array.isArray(messages) || !messages.length) {
+            return "must be a non-empty array of { role, content } messages";
+          }
+          const i = messages.findIndex((m) => !ROLES.includes(m?.role));
+          if (i >= 0) {
+            throw invalid(op, `messages[${i}].role`, `must be one of ${ROLES.join(", ")}`);
+          }
+        },
+      },
       ChatCompletionStream,
-    ) as ChatCompletion | ChatCompletionStream;
+    ) as Promise<ChatCompletion | ChatCompletionStream>;
   }
 }
 
 /** `client.chat`: groups chat resources. */
 export class Chat {
   /** Chat completions. */
-  readonly completions: ChatCompletions;
+  declare readonly completions: ChatCompletions;
   /** @internal */
   constructor(core: ClientCore) {
     this.completions = new ChatCompletions(core);

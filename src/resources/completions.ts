@@ -7,7 +7,6 @@ import type {
   CompletionCreateParamsNonStreaming,
   CompletionCreateParamsStreaming,
 } from "../types/completions.ts";
-import { invalid, prepare } from "./_validate.ts";
 import { createMaybeStream, SAMPLING } from "./chat.ts";
 
 /** `client.completions`: legacy text completions, plain or streamed. */
@@ -47,31 +46,20 @@ export class Completions {
     params: CompletionCreateParams,
     options?: RequestOptions,
   ): Promise<Completion | CompletionStream>;
-  async create(
+  create(
     params: CompletionCreateParams,
     options?: RequestOptions,
   ): Promise<Completion | CompletionStream> {
-    const op = "completions.create";
-    const deployment = prepare(this.#core, op, params, {
+    return createMaybeStream(this.#core, "completions.create", "completions", params, options, {
       ...SAMPLING,
       logprobs: [0, 5, 1],
       best_of: [0, 128, 1],
-    });
-    const prompt: unknown = params.prompt;
-    if (prompt !== undefined && prompt !== null && typeof prompt !== "string") {
-      if (!Array.isArray(prompt)) {
-        throw invalid(op, "prompt", "must be a string, an array of strings or token arrays");
-      }
-      if (prompt.length === 0) throw invalid(op, "prompt", "must not be an empty array");
-    }
-    return await createMaybeStream(
-      this.#core,
-      op,
-      "completions",
-      deployment,
-      params,
-      options,
-      CompletionStream,
-    ) as Completion | CompletionStream;
+      prompt: (prompt) =>
+        prompt != null && typeof prompt !== "string" && (
+          !Array.isArray(prompt)
+            ? "must be a string, an array of strings or token arrays"
+            : !prompt.length && "must not be an empty array"
+        ),
+    }, CompletionStream) as Promise<Completion | CompletionStream>;
   }
 }

@@ -12,33 +12,24 @@ import { decodeFloat32Base64 } from "./_base64.ts";
 /** Most inputs one embeddings request may carry. */
 export const MAX_EMBEDDING_INPUTS = 2048;
 
-/** Checks an embeddings `input`: non-empty, at most 2048 items, no empty strings. */
-export function checkEmbeddingInput(operation: string, input: unknown): void {
-  if (typeof input === "string") {
-    if (input === "") throw invalid(operation, "input", "must not be an empty string");
-    return;
-  }
-  if (!Array.isArray(input)) {
-    throw invalid(operation, "input", "must be a string, an array of strings or of token arrays");
-  }
-  if (input.length === 0) throw invalid(operation, "input", "must not be an empty array");
+/**
+ * What is wrong with an embeddings `input` (non-empty, at most 2048 items, no empty strings),
+ * if anything; a bad item throws with its index.
+ */
+export function checkEmbeddingInput(input: unknown, operation: string): string | undefined {
+  if (typeof input === "string") return input ? undefined : "must not be an empty string";
+  if (!Array.isArray(input)) return "must be a string, an array of strings or of token arrays";
+  if (!input.length) return "must not be an empty array";
   if (input.every((x) => typeof x === "number")) return;
   if (input.length > MAX_EMBEDDING_INPUTS) {
-    throw invalid(
-      operation,
-      "input",
-      `has ${input.length} items; at most ${MAX_EMBEDDING_INPUTS} per request (split the batch)`,
-    );
+    return `has ${input.length} items; at most ${MAX_EMBEDDING_INPUTS} per request (split the batch)`;
   }
-  input.forEach((item, i) => {
-    if (typeof item === "string") {
-      if (item === "") throw invalid(operation, `input[${i}]`, "must not be an empty string");
-    } else if (
-      !Array.isArray(item) || item.length === 0 || !item.every((t) => Number.isInteger(t))
-    ) {
-      throw invalid(operation, `input[${i}]`, "must be a non-empty string or token array");
-    }
-  });
+  const i = input.findIndex((item) =>
+    typeof item === "string"
+      ? !item
+      : !Array.isArray(item) || !item.length || !item.every(Number.isInteger)
+  );
+  if (i >= 0) throw invalid(operation, `input[${i}]`, "must be a non-empty string or token array");
 }
 
 /**
@@ -84,21 +75,26 @@ export class Embeddings {
     const deployment = prepare(this.#core, op, params, {
       encoding_format: ["float", "base64"],
       dimensions: [1, 65536, 1],
+      input: checkEmbeddingInput,
     });
-    checkEmbeddingInput(op, params.input);
     // Vectors travel as base64 (a quarter of the JSON) unless the caller chose a format.
     const format = params.encoding_format;
-    const { response } = await post(this.#core, op, "embeddings", deployment, params, options, {}, {
-      ...params,
-      encoding_format: format ?? "base64",
-    });
-    const result = await response.json() as CreateEmbeddingResponse;
+    const result: CreateEmbeddingResponse = await (await post(
+      this.#core,
+      op,
+      "embeddings",
+      deployment,
+      params,
+      options,
+      {},
+      { ...params, encoding_format: format ?? "base64" },
+    )).response.json();
     if (!format) {
       for (const item of result.data) {
         const value: unknown = item.embedding;
         if (typeof value === "string") item.embedding = decodeFloat32Base64(value);
       }
     }
-    return result as CreateEmbeddingResponse;
+    return result;
   }
 }

@@ -1,4 +1,4 @@
-import type { ClientCore } from "../_internal/core.ts";
+import type { CallResult, ClientCore } from "../_internal/core.ts";
 import { sleep } from "../_internal/sleep.ts";
 import { APIUserAbortError, AzureOpenAIError } from "../errors/api_error.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
@@ -11,7 +11,7 @@ import type {
   ImageSubmitResponse,
 } from "../types/images.ts";
 import { post } from "./_send.ts";
-import { invalid, prepare } from "./_validate.ts";
+import { prepare } from "./_validate.ts";
 
 /** Options of {@link Images.generateAndWait}. */
 export interface GenerateAndWaitOptions extends RequestOptions {
@@ -28,10 +28,32 @@ function operationsVersion(clientVersion: string): string {
     : IMAGE_OPERATIONS_API_VERSION;
 }
 
-function checkPrompt(op: string, prompt: unknown): void {
-  if (typeof prompt !== "string" || prompt.trim() === "") {
-    throw invalid(op, "prompt", "must be a non-empty string describing the image");
+/** The `prompt` rule of the image operations. */
+function prompt(value: unknown): string | false {
+  return (typeof value !== "string" || !value.trim()) &&
+    "must be a non-empty string describing the image";
+}
+
+/** Sends a request about a DALL-E 2 operation. */
+function operation(
+  core: ClientCore,
+  op: string,
+  method: "GET" | "DELETE",
+  id: string,
+  options?: RequestOptions,
+): Promise<CallResult> {
+  if (typeof id !== "string" || !id) {
+    throw new TypeError(`${op}: pass the operation id returned by submit()`);
   }
+  return core.send({
+    operation: op,
+    method,
+    scope: "resource",
+    path: `operations/images/${encodeURIComponent(id)}`,
+    apiVersion: operationsVersion(core.apiVersion),
+    params: { id },
+    options,
+  });
 }
 
 /** `client.images`: DALL-E 3 generation and the DALL-E 2 async operations. */
@@ -67,20 +89,12 @@ export class Images {
       response_format: ["url", "b64_json"],
       quality: ["standard", "hd"],
       style: ["vivid", "natural"],
+      prompt,
+      n: (n) =>
+        n !== undefined && n !== 1 && `must be 1 for DALL-E 3 (got ${n}); call generate() n times`,
     });
-    checkPrompt(op, params.prompt);
-    if (params.n !== undefined && params.n !== 1) {
-      throw invalid(op, "n", `must be 1 for DALL-E 3 (got ${params.n}); call generate() n times`);
-    }
-    const { response } = await post(
-      this.#core,
-      op,
-      "images/generations",
-      deployment,
-      params,
-      options,
-    );
-    return await response.json() as ImagesResponse;
+    return (await post(this.#core, op, "images/generations", deployment, params, options)).response
+      .json();
   }
 
   /**
@@ -106,10 +120,9 @@ export class Images {
       this.#core,
       op,
       params,
-      { n: [1, 5, 1], size: ["256x256", "512x512", "1024x1024"] },
+      { n: [1, 5, 1], size: ["256x256", "512x512", "1024x1024"], prompt },
       false,
     );
-    checkPrompt(op, params.prompt);
     const { response } = await post(
       this.#core,
       op,
@@ -121,12 +134,10 @@ export class Images {
         apiVersion: operationsVersion(this.#core.apiVersion),
       },
     );
-    const body = await response.json() as ImageSubmitResponse;
-    if (!body.id) {
-      const location = response.headers.get("operation-location") ?? "";
-      const id = location.match(/operations\/images\/([^/?]+)/)?.[1];
-      if (id) body.id = decodeURIComponent(id);
-    }
+    const body: ImageSubmitResponse = await response.json();
+    const id = response.headers.get("operation-location")?.match(/operations\/images\/([^/?]+)/)
+      ?.[1];
+    if (!body.id && id) body.id = decodeURIComponent(id);
     return body;
   }
 
@@ -149,7 +160,7 @@ export class Images {
    * ```
    */
   async getOperation(id: string, options?: RequestOptions): Promise<ImageOperation> {
-    return (await this.#operation("images.getOperation", "GET", id, options)).json();
+    return (await operation(this.#core, "images.getOperation", "GET", id, options)).response.json();
   }
 
   /**
@@ -170,8 +181,8 @@ export class Images {
    * ```
    */
   async deleteOperation(id: string, options?: RequestOptions): Promise<void> {
-    const res = await this.#operation("images.deleteOperation", "DELETE", id, options);
-    await res.body?.cancel();
+    await (await operation(this.#core, "images.deleteOperation", "DELETE", id, options)).response
+      .body?.cancel();
   }
 
   /**
@@ -201,51 +212,28 @@ export class Images {
     const deadline = Date.now() + maxWait;
     const { id } = await this.submit(params, options);
     for (;;) {
-      const res = await this.#operation("images.getOperation", "GET", id, options);
-      const operation = await res.json() as ImageOperation & {
-        error?: { code?: string; message?: string };
-      };
-      const { status, result, error } = operation;
+      const { response } = await operation(this.#core, "images.getOperation", "GET", id, options);
+      const body: ImageOperation & { error?: { code?: string; message?: string } } = await response
+        .json();
+      const { status, result, error } = body;
       if (status === "succeeded" && result) return result;
-      const wait = parseRetryAfterMs(res.headers) ?? options.pollIntervalMs ?? 1_000;
+      const wait = parseRetryAfterMs(response.headers) ?? options.pollIntervalMs ?? 1_000;
       const ended = ["failed", "canceled", "deleted"].includes(status);
       if (ended || Date.now() + wait > deadline) {
         throw new AzureOpenAIError(
           `${op}: operation ${id} ${
             ended
               ? `ended with status ${status}${error?.message ? `: ${error.message}` : ""}`
-              : `still ${status} after ${maxWait} ms; raise maxWaitMs or poll later with getOperation()`
+              : `still ${status} after ${maxWait} ms; raise maxWaitMs or poll with getOperation()`
           }`,
-          { code: ended ? error?.code ?? status : "timeout", body: operation },
+          { code: ended ? error?.code ?? status : "timeout", body },
         );
       }
-      try {
-        await sleep(wait, options.signal);
-      } catch (cause) {
+      await sleep(wait, options.signal).catch((cause) => {
         throw new APIUserAbortError(`${op} was aborted while waiting for operation ${id}`, {
           cause,
         });
-      }
+      });
     }
-  }
-
-  async #operation(
-    op: string,
-    method: "GET" | "DELETE",
-    id: string,
-    options?: RequestOptions,
-  ): Promise<Response> {
-    if (typeof id !== "string" || !id) {
-      throw new TypeError(`${op}: pass the operation id returned by submit()`);
-    }
-    return (await this.#core.send({
-      operation: op,
-      method,
-      scope: "resource",
-      path: `operations/images/${encodeURIComponent(id)}`,
-      apiVersion: operationsVersion(this.#core.apiVersion),
-      params: { id },
-      options,
-    })).response;
   }
 }

@@ -55,3 +55,22 @@ Deno.test("images.getOperation() refuses an empty id before any request", async 
   });
   await assert.rejects(client.images.getOperation(""), /pass the operation id returned by submit/);
 });
+
+Deno.test("images.submit() takes the id from operation-location when the body has none", async () => {
+  const client = new AzureOpenAI({
+    endpoint: "https://r.openai.azure.com",
+    apiKey: KEY,
+    fetch: () =>
+      Promise.resolve(
+        Response.json({ status: "notRunning" }, {
+          status: 202,
+          headers: {
+            "operation-location":
+              "https://r.openai.azure.com/openai/operations/images/op%2F7?api-version=x",
+          },
+        }),
+      ),
+  });
+  const res = await client.images.submit({ prompt: "x" });
+  assert.equal(res.id, "op/7");
+});

@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { AzureOpenAI } from "../client.ts";
+import { UploadTooLargeError } from "../multipart/to_blob.ts";
+import { MAX_AUDIO_BYTES } from "./audio.ts";
+
+const KEY = "sk-audio-test-key-123456";
+
+/** A client whose fetch records each request and answers with `answer()`. */
+function recording(apiVersion?: string, answer = () => Response.json({ text: "hi" })) {
+  const seen: Request[] = [];
+  const client = new AzureOpenAI({
+    endpoint: "https://r.openai.azure.com",
+    apiKey: KEY,
+    deployment: "whisper",
+    apiVersion,
+    fetch: (input, init) => {
+      seen.push(new Request(input, init));
+      return Promise.resolve(answer());
+    },
+  });
+  return { client, seen };
+}
+
+Deno.test("audio.transcriptions.create() refuses a stream over 25 MB while reading it, before any request", async () => {
+  const { client, seen } = recording();
+  let cancelled = false;
+  let sent = 0;
+  const chunk = new Uint8Array(1024 * 1024);
+  const file = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      sent += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  await assert.rejects(
+    client.audio.transcriptions.create({ file, filename: "big.wav" }),
+    (err: unknown) => {
+      assert.ok(err instanceof UploadTooLargeError);
+      assert.match(
+        err.message,
+        /params\.file is more than 26214400 bytes;.*at most 26214400 bytes/,
+      );
+      return true;
+    },
+  );
+  assert.ok(cancelled);
+  assert.ok(sent <= MAX_AUDIO_BYTES + 2 * chunk.byteLength);
+  assert.equal(seen.length, 0);
+});
+
+Deno.test("audio.transcriptions.create() refuses a missing or non-binary file before any request", async () => {
+  const { client, seen } = recording();
+  for (const file of [undefined, null, "audio.wav", { size: 3 }]) {
+    await assert.rejects(
+      client.audio.transcriptions.create({ file, filename: "a.wav" } as never),
+      (err: unknown) => {
+        assert.ok(err instanceof TypeError);
+        assert.match(err.message, /audio\.transcriptions\.create: params\.file .*Blob, File/);
+        return true;
+      },
+    );
+  }
+  assert.equal(seen.length, 0);
+});
+
+Deno.test("audio.transcriptions.create() takes the File's name when filename is null and sends no filename field", async () => {
+  const { client, seen } = recording();
+  await client.audio.transcriptions.create({
+    file: new File([new Uint8Array(3)], "x.mp3", { type: "audio/mpeg" }),
+    filename: null as unknown as string,
+    prompt: undefined,
+    language: null as unknown as string,
+    timestamp_granularities: ["word"],
+  });
+  const form = await seen[0].formData();
+  const file = form.get("file") as File;
+  assert.equal(file.name, "x.mp3");
+  assert.equal(file.type, "audio/mpeg");
+  assert.deepEqual([...form.keys()], ["file", "timestamp_granularities[]"]);
+  assert.equal(seen[0].headers.get("accept"), "application/json");
+});
+
+Deno.test("audio.translations.create() on the v1 API names the deployment in the model field", async () => {
+  const { client, seen } = recording("v1", () => new Response("bonjour"));
+  const text = await client.audio.translations.create({
+    file: new Uint8Array(4).buffer,
+    filename: "a.wav",
+    response_format: "vtt",
+  });
+  assert.equal(text, "bonjour");
+  const form = await seen[0].formData();
+  assert.equal(form.get("model"), "whisper");
+  assert.equal(form.get("response_format"), "vtt");
+  assert.equal(new URL(seen[0].url).pathname, "/openai/v1/audio/translations");
+  assert.equal(seen[0].headers.get("accept"), "text/plain, */*");
+});
+
+Deno.test("audio.transcriptions.create() refuses bad timestamp_granularities", async () => {
+  const { client, seen } = recording();
+  for (const g of ["word", ["word", "line"]]) {
+    await assert.rejects(
+      client.audio.transcriptions.create({
+        file: new Uint8Array(1),
+        filename: "a.wav",
+        timestamp_granularities: g as never,
+      }),
+      /params\.timestamp_granularities must be an array of "word" and\/or "segment"/,
+    );
+  }
+  assert.equal(seen.length, 0);
+});
+
+Deno.test("audio.speech.create() checks input and voice and picks a speech api-version", async () => {
+  const { client, seen } = recording(undefined, () => new Response("RIFF"));
+  await assert.rejects(
+    client.audio.speech.create({ input: "", voice: "alloy" }),
+    /params\.input must be a non-empty string/,
+  );
+  await assert.rejects(
+    client.audio.speech.create({ input: "hi" } as never),
+    /params\.voice is required/,
+  );
+  await assert.rejects(
+    client.audio.speech.create({ input: "hi", voice: "bob" as never }),
+    /params\.voice must be one of "alloy"/,
+  );
+  assert.equal(seen.length, 0);
+  const res = await client.audio.speech.create({ input: "hi", voice: "nova" }, {
+    apiVersion: "2025-03-01-preview",
+  });
+  assert.equal(await res.text(), "RIFF");
+  assert.equal(new URL(seen[0].url).searchParams.get("api-version"), "2025-03-01-preview");
+  assert.equal(seen[0].headers.get("accept"), "*/*");
+  assert.deepEqual(await seen[0].json(), { input: "hi", voice: "nova", model: "whisper" });
+});

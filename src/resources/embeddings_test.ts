@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { AzureOpenAI } from "../client.ts";
+
+function recording(apiVersion?: string) {
+  const seen: Request[] = [];
+  const client = new AzureOpenAI({
+    endpoint: "https://r.openai.azure.com",
+    apiKey: "sk-embeddings-test-key-123456",
+    deployment: "emb",
+    apiVersion,
+    fetch: (input, init) => {
+      seen.push(new Request(input, init));
+      const vector = new Uint8Array(new Float32Array([0.5, -2]).buffer);
+      return Promise.resolve(Response.json({
+        object: "list",
+        data: [{ object: "embedding", index: 0, embedding: btoa(String.fromCharCode(...vector)) }],
+        model: "m",
+        usage: { prompt_tokens: 1, total_tokens: 1 },
+      }));
+    },
+  });
+  return { client, seen };
+}
+
+Deno.test("embeddings.create() refuses a bad item with its index before any request", async () => {
+  const { client, seen } = recording();
+  for (const input of [["a", ""], ["a", []], ["a", [1, 1.5]], ["a", 3]]) {
+    await assert.rejects(
+      client.embeddings.create({ input: input as string[] }),
+      /embeddings\.create: params\.input\[1\] must/,
+    );
+  }
+  await assert.rejects(
+    client.embeddings.create({ input: 3 as unknown as string }),
+    /params\.input must be a string, an array of strings or of token arrays/,
+  );
+  await assert.rejects(
+    client.embeddings.create({ input: "a", dimensions: 0 }),
+    /params\.dimensions must be an integer from 1 to 65536; got 0/,
+  );
+  assert.equal(seen.length, 0);
+});
+
+Deno.test("embeddings.create() accepts one token array of any length and token-array batches", async () => {
+  const { client, seen } = recording();
+  await client.embeddings.create({ input: Array.from({ length: 3000 }, (_, i) => i) });
+  await client.embeddings.create({ input: [[1, 2], [3]] });
+  assert.equal(seen.length, 2);
+});
+
+Deno.test("embeddings.create() sends base64, leaves out undefined fields and decodes vectors", async () => {
+  const { client, seen } = recording();
+  const res = await client.embeddings.create({ model: "other", input: "a", user: undefined });
+  assert.deepEqual(res.data[0].embedding, [0.5, -2]);
+  assert.equal(new URL(seen[0].url).pathname, "/openai/deployments/other/embeddings");
+  assert.equal(await seen[0].text(), '{"input":"a","encoding_format":"base64"}');
+});
+
+Deno.test("embeddings.create() on v1 puts the deployment in body model, where params put it", async () => {
+  const { client, seen } = recording("v1");
+  await client.embeddings.create({ input: "a", model: "emb", encoding_format: "float" });
+  assert.equal(await seen[0].text(), '{"input":"a","model":"emb","encoding_format":"float"}');
+});
