@@ -10,9 +10,8 @@ import type {
   TranslationCreateParams,
   TranslationVerbose,
 } from "../types/audio.ts";
-import { bodyModel, post } from "./_send.ts";
 import { unlinkOnEnd } from "../_internal/on_body_end.ts";
-import { invalid, prepare } from "./_validate.ts";
+import { call, invalid } from "./_call.ts";
 
 /** Largest audio upload the service accepts (25 MB). */
 export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
@@ -31,7 +30,8 @@ async function upload(
   options: RequestOptions | undefined,
 ): Promise<unknown> {
   const op = `audio.${kind}.create`;
-  const deployment = prepare(core, op, params, {
+  const text = TEXT_FORMATS.includes(params?.response_format as string);
+  const { response } = await call(core, op, `audio/${kind}`, params, options, {
     response_format: ["json", "verbose_json", ...TEXT_FORMATS],
     temperature: [0, 1],
     timestamp_granularities: (g) =>
@@ -42,30 +42,24 @@ async function upload(
       !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
         file instanceof ReadableStream) &&
       "must be the audio as a Blob, File, Uint8Array, ArrayBuffer or ReadableStream<Uint8Array>",
-  });
-  const { file, filename: name, ...fields } = params;
-  const filename = name ?? (file as { name?: string }).name;
-  if (typeof filename !== "string" || !filename) {
-    throw invalid(
-      op,
-      "filename",
-      'is required when file has no name (e.g. "speech.mp3"): the service detects the format from it',
-    );
-  }
-  const form = new FormData();
-  form.append("file", await toBlob(file, MAX_AUDIO_BYTES, `${op}: params.file`), filename);
-  for (
-    const [key, value] of Object.entries({ ...fields, model: bodyModel(core, deployment, options) })
-  ) {
-    for (const item of value == null ? [] : ([] as unknown[]).concat(value)) {
-      form.append(Array.isArray(value) ? `${key}[]` : key, String(item));
+  }, async (_, model) => {
+    const { file, filename: name, ...fields } = params;
+    const filename = name ?? (file as { name?: string }).name;
+    if (typeof filename !== "string" || !filename) {
+      throw invalid(
+        op,
+        "filename",
+        'is required when file has no name (e.g. "speech.mp3"): the service detects the format from it',
+      );
     }
-  }
-  const text = TEXT_FORMATS.includes(params.response_format as string);
-  const { response } = await post(core, op, `audio/${kind}`, deployment, params, options, {
-    json: undefined,
-    body: form,
-    accept: text ? "text/plain, */*" : "application/json",
+    const body = new FormData();
+    body.append("file", await toBlob(file, MAX_AUDIO_BYTES, `${op}: params.file`), filename);
+    for (const [key, value] of Object.entries({ ...fields, model })) {
+      for (const item of value == null ? [] : ([] as unknown[]).concat(value)) {
+        body.append(Array.isArray(value) ? `${key}[]` : key, String(item));
+      }
+    }
+    return { json: undefined, body, accept: text ? "text/plain, */*" : "application/json" };
   });
   return text ? response.text() : response.json();
 }
@@ -205,8 +199,8 @@ export class Speech {
    */
   async create(params: SpeechCreateParams, options?: RequestOptions): Promise<Response> {
     const op = "audio.speech.create";
-    const core = this.#core;
-    const deployment = prepare(core, op, params, {
+    const version = this.#core.apiVersion;
+    const { response, unlink } = await call(this.#core, op, "audio/speech", params, options, {
       voice: ["alloy", "echo", "fable", "onyx", "nova", "shimmer"],
       response_format: ["mp3", "opus", "aac", "flac", "wav", "pcm"],
       speed: [0.25, 4],
@@ -215,17 +209,17 @@ export class Speech {
           ? "must be a non-empty string"
           : input.length > MAX_SPEECH_INPUT &&
             `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
-    });
-    if (params.voice === undefined) throw invalid(op, "voice", 'is required (e.g. "alloy")');
-    // Text-to-speech is served by previews from 2024-02-15-preview on, and by v1.
-    const version = core.apiVersion;
-    const { response, unlink } = await post(core, op, "audio/speech", deployment, params, options, {
-      apiVersion: version === "v1" || /-preview$/.test(version) && version >= "2024-02-15-preview"
-        ? version
-        : SPEECH_API_VERSION,
-      json: { ...params, model: deployment },
-      stream: true,
-      accept: "*/*",
+    }, (deployment) => {
+      if (params.voice === undefined) throw invalid(op, "voice", 'is required (e.g. "alloy")');
+      return {
+        // Text-to-speech is served by previews from 2024-02-15-preview on, and by v1.
+        apiVersion: version === "v1" || /-preview$/.test(version) && version >= "2024-02-15-preview"
+          ? version
+          : SPEECH_API_VERSION,
+        json: { ...params, model: deployment },
+        stream: true,
+        accept: "*/*",
+      };
     });
     return unlinkOnEnd(response, options?.signal, unlink);
   }

@@ -7,8 +7,7 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from "../types/chat.ts";
-import { post } from "./_send.ts";
-import { invalid, prepare, type Rule } from "./_validate.ts";
+import { call, invalid, type Rule } from "./_call.ts";
 
 const ROLES = ["system", "developer", "user", "assistant", "tool", "function"];
 
@@ -35,22 +34,20 @@ export async function createMaybeStream<S>(
     options: { controller: AbortController; idleTimeoutMs?: number; signal?: AbortSignal },
   ) => S,
 ): Promise<unknown> {
-  const deployment = prepare(core, operation, params, rules);
-  const stream = params.stream === true;
-  const result = await post(
+  const result = await call(
     core,
     operation,
     path,
-    deployment,
     params,
     options,
-    stream ? { stream, accept: "text/event-stream" } : undefined,
+    rules,
+    () => params.stream === true && { stream: true, accept: "text/event-stream" },
   );
-  if (!stream) return result.response.json();
+  if (params.stream !== true) return result.response.json();
   // The stream takes over the link to the caller's signal and drops it when it ends.
-  const out = new Stream(result.response, { ...result, signal: options?.signal });
+  const stream = new Stream(result.response, { ...result, signal: options?.signal });
   result.unlink();
-  return out;
+  return stream;
 }
 
 /** `client.chat.completions`: chat completions, plain or streamed. */

@@ -5,8 +5,7 @@ import type {
   CreateEmbeddingResponseBase64,
   EmbeddingCreateParams,
 } from "../types/embeddings.ts";
-import { post } from "./_send.ts";
-import { invalid, prepare } from "./_validate.ts";
+import { call, invalid } from "./_call.ts";
 import { decodeFloat32Base64 } from "./_base64.ts";
 
 /** Most inputs one embeddings request may carry. */
@@ -71,23 +70,20 @@ export class Embeddings {
     params: EmbeddingCreateParams,
     options?: RequestOptions,
   ): Promise<CreateEmbeddingResponse | CreateEmbeddingResponseBase64> {
-    const op = "embeddings.create";
-    const deployment = prepare(this.#core, op, params, {
-      encoding_format: ["float", "base64"],
-      dimensions: [1, 65536, 1],
-      input: checkEmbeddingInput,
-    });
-    // Vectors travel as base64 (a quarter of the JSON) unless the caller chose a format.
-    const format = params.encoding_format;
-    const result: CreateEmbeddingResponse = await (await post(
+    const format = params?.encoding_format;
+    const result: CreateEmbeddingResponse = await (await call(
       this.#core,
-      op,
+      "embeddings.create",
       "embeddings",
-      deployment,
       params,
       options,
-      {},
-      { ...params, encoding_format: format ?? "base64" },
+      {
+        encoding_format: ["float", "base64"],
+        dimensions: [1, 65536, 1],
+        input: checkEmbeddingInput,
+      },
+      // Vectors travel as base64 (a quarter of the JSON) unless the caller chose a format.
+      (_, model) => ({ json: { ...params, encoding_format: format ?? "base64", model } }),
     )).response.json();
     if (!format) {
       for (const item of result.data) {

@@ -10,8 +10,7 @@ import type {
   ImageSubmitParams,
   ImageSubmitResponse,
 } from "../types/images.ts";
-import { post } from "./_send.ts";
-import { prepare } from "./_validate.ts";
+import { call } from "./_call.ts";
 
 /** Options of {@link Images.generateAndWait}. */
 export interface GenerateAndWaitOptions extends RequestOptions {
@@ -83,8 +82,7 @@ export class Images {
    * ```
    */
   async generate(params: ImageGenerateParams, options?: RequestOptions): Promise<ImagesResponse> {
-    const op = "images.generate";
-    const deployment = prepare(this.#core, op, params, {
+    return (await call(this.#core, "images.generate", "images/generations", params, options, {
       size: ["1024x1024", "1792x1024", "1024x1792"],
       response_format: ["url", "b64_json"],
       quality: ["standard", "hd"],
@@ -92,9 +90,7 @@ export class Images {
       prompt,
       n: (n) =>
         n !== undefined && n !== 1 && `must be 1 for DALL-E 3 (got ${n}); call generate() n times`,
-    });
-    return (await post(this.#core, op, "images/generations", deployment, params, options)).response
-      .json();
+    })).response.json();
   }
 
   /**
@@ -115,24 +111,15 @@ export class Images {
    * ```
    */
   async submit(params: ImageSubmitParams, options?: RequestOptions): Promise<ImageSubmitResponse> {
-    const op = "images.submit";
-    prepare(
+    const { response } = await call(
       this.#core,
-      op,
-      params,
-      { n: [1, 5, 1], size: ["256x256", "512x512", "1024x1024"], prompt },
-      false,
-    );
-    const { response } = await post(
-      this.#core,
-      op,
+      "images.submit",
       "images/generations:submit",
-      "",
       params,
       options,
-      {
-        apiVersion: operationsVersion(this.#core.apiVersion),
-      },
+      { n: [1, 5, 1], size: ["256x256", "512x512", "1024x1024"], prompt },
+      () => ({ apiVersion: operationsVersion(this.#core.apiVersion) }),
+      false,
     );
     const body: ImageSubmitResponse = await response.json();
     const id = response.headers.get("operation-location")?.match(/operations\/images\/([^/?]+)/)

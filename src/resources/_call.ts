@@ -1,6 +1,7 @@
-// Checks of request params, run before any request is sent (not exported from mod.ts).
-import type { ClientCore } from "../_internal/core.ts";
+// How every operation checks its params and sends its POST (not exported from mod.ts).
+import type { CallResult, CallSpec, ClientCore } from "../_internal/core.ts";
 import { isRecord } from "../errors/_is_record.ts";
+import type { RequestOptions } from "../options.ts";
 
 /**
  * How a field is checked: allowed values, `[min, max]` (`[min, max, 1]`: an integer) for a
@@ -18,16 +19,25 @@ export function invalid(operation: string, param: string, problem: string): Type
 }
 
 /**
- * Checks that `params` is an object, resolves the deployment (unless `scoped` is false) and
- * checks each field named in `rules` (`"a.b"` is `params.a.b`), in order.
+ * Checks that `params` is an object, resolves the deployment (unless `scoped` is false), checks
+ * each field named in `rules` in order (`"a.b"` is `params.a.b`), then POSTs the params as JSON
+ * to `path` under the deployment (or at the resource level without one), with the spec fields
+ * `extra` returns. Fields set to `undefined` are left out (by `JSON.stringify`), and so is
+ * `model` except on the v1 API, where it names the deployment (`model` is passed to `extra`).
  */
-export function prepare(
+export async function call(
   core: ClientCore,
   operation: string,
+  path: string,
   params: unknown,
+  options: RequestOptions | undefined,
   rules: Record<string, Rule>,
+  extra?: (
+    deployment: string,
+    model: string | undefined,
+  ) => Partial<CallSpec> | false | undefined | Promise<Partial<CallSpec>>,
   scoped = true,
-): string {
+): Promise<CallResult> {
   if (!isRecord(params)) {
     throw new TypeError(`${operation}: pass a params object as the first argument`);
   }
@@ -56,5 +66,16 @@ export function prepare(
     }
     if (problem) throw invalid(operation, path, problem);
   }
-  return deployment;
+  const model = (options?.apiVersion ?? core.apiVersion) === "v1" && deployment || undefined;
+  return core.send({
+    operation,
+    method: "POST",
+    scope: deployment ? "deployment" : "resource",
+    path,
+    deployment: deployment || undefined,
+    json: { ...params, model },
+    params,
+    options,
+    ...await extra?.(deployment, model),
+  });
 }
