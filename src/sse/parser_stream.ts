@@ -30,18 +30,13 @@ export class ServerSentEventParserStream extends TransformStream<Uint8Array, Ser
    * @param options See {@linkcode ServerSentEventParserOptions}.
    */
   constructor(options: ServerSentEventParserOptions = {}) {
-    let controller!: TransformStreamDefaultController<ServerSentEvent>;
-    const parser = new ServerSentEventParser((event) => controller.enqueue(event), options);
+    let parser!: ServerSentEventParser;
     super({
-      start(c): void {
-        controller = c;
+      // (A bad `maxBufferSize` throws from here, so from this constructor.)
+      start: (controller) => {
+        parser = new ServerSentEventParser((event) => controller.enqueue(event), options);
       },
-      transform(chunk): void {
-        parser.feed(chunk);
-      },
-      flush(): void {
-        parser.reset();
-      },
+      transform: (chunk) => parser.feed(chunk),
     });
   }
 }
