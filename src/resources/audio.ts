@@ -41,7 +41,7 @@ async function upload(
     file: (file) =>
       !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
         file instanceof ReadableStream) &&
-      "must be the audio as a Blob, File, Uint8Array, ArrayBuffer or ReadableStream<Uint8Array>",
+      "must be the audio as a Blob, File, Uint8Array, ArrayBuffer or ReadableStream",
   }, async (_, model) => {
     const { file, filename: name, ...fields } = params;
     const filename = name ?? (file as { name?: string }).name;
@@ -49,7 +49,7 @@ async function upload(
       throw invalid(
         op,
         "filename",
-        'is required when file has no name (e.g. "speech.mp3"): the service detects the format from it',
+        'is required when file has no name (e.g. "speech.mp3"): it tells the service the format',
       );
     }
     const body = new FormData();
