@@ -22,7 +22,7 @@ export async function toBlob(
 ): Promise<Blob> {
   const tooLarge = (size: number | string): UploadTooLargeError =>
     new UploadTooLargeError(
-      `${describe} is ${size} bytes; at most ${maxBytes} bytes are accepted: split or compress the audio`,
+      `${describe} is ${size} bytes; at most ${maxBytes} bytes are allowed: split or compress it`,
     );
   let parts: BlobPart[] = [input as ArrayBuffer];
   if (input instanceof ReadableStream) {

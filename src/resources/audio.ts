@@ -41,7 +41,7 @@ async function upload(
     file: (file) =>
       !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
         file instanceof ReadableStream) &&
-      "must be the audio as a Blob, File, Uint8Array, ArrayBuffer or ReadableStream",
+      "must be a Blob, File, Uint8Array, ArrayBuffer or ReadableStream",
   }, async (_, model) => {
     const { file, filename: name, ...fields } = params;
     const filename = name ?? (file as { name?: string }).name;
@@ -49,7 +49,7 @@ async function upload(
       throw invalid(
         op,
         "filename",
-        'is required when file has no name (e.g. "speech.mp3"): it tells the service the format',
+        'is required when file has no name (e.g. "speech.mp3")',
       );
     }
     const body = new FormData();
@@ -59,7 +59,7 @@ async function upload(
         body.append(Array.isArray(value) ? `${key}[]` : key, String(item));
       }
     }
-    return { json: undefined, body, accept: text ? "text/plain, */*" : "application/json" };
+    return { json: undefined, body, accept: text ? "text/plain, */*" : undefined };
   });
   return text ? response.text() : response.json();
 }
