@@ -5,7 +5,7 @@ import type {
   ChatCompletionMessage,
   ChatCompletionMessageToolCall,
 } from "../types/mod.ts";
-import { Fold, type FoldChoice } from "./_fold.ts";
+import { fold, type FoldChoice } from "./_fold.ts";
 
 interface ChatChoice extends FoldChoice {
   message: ChatCompletionMessage;
@@ -13,20 +13,29 @@ interface ChatChoice extends FoldChoice {
 
 type FunctionCall = { name: string; arguments: string };
 
+/** Appends the string members `keys` of `piece` to those of `target` (null counts as ""). */
+function concat(target: object, piece: object, keys: string[]): void {
+  for (const key of keys) {
+    const text = (piece as Record<string, unknown>)[key];
+    if (typeof text === "string") {
+      (target as Record<string, unknown>)[key] = ((target as Record<string, string>)[key] ?? "") +
+        text;
+    }
+  }
+}
+
 /** Name from the first piece that has one; arguments concatenated. */
 function addFunction(target: FunctionCall, piece: Partial<FunctionCall> | undefined): void {
   if (piece) {
     target.name ||= piece.name ?? "";
-    if (typeof piece.arguments === "string") target.arguments += piece.arguments;
+    concat(target, piece, ["arguments"]);
   }
 }
 
-function addChat(choice: ChatChoice, piece: ChatCompletionChunkChoice): void {
-  const delta = piece.delta;
+function addChat(choice: ChatChoice, { delta }: ChatCompletionChunkChoice): void {
   if (!delta) return;
   const message = choice.message;
-  if (typeof delta.content === "string") message.content = (message.content ?? "") + delta.content;
-  if (typeof delta.refusal === "string") message.refusal = (message.refusal ?? "") + delta.refusal;
+  concat(message, delta, ["content", "refusal"]);
   for (const part of delta.tool_calls ?? []) {
     const call: ChatCompletionMessageToolCall = (message.tool_calls ??= [])[part.index ?? 0] ??= {
       id: "",
@@ -66,7 +75,7 @@ function addChat(choice: ChatChoice, piece: ChatCompletionChunkChoice): void {
  * ```
  */
 export class ChatCompletionAccumulator {
-  #fold = new Fold<ChatChoice, ChatCompletionChunkChoice>(
+  #fold = fold<ChatChoice, ChatCompletionChunkChoice>(
     "chat.completion",
     (index) => ({
       index,
