@@ -60,15 +60,12 @@ export interface RequestOptions {
   streamIdleTimeoutMs?: number;
 }
 
-const API_VERSION = /^(v1|\d{4}-\d{2}-\d{2}(-preview)?)$/;
-
 /** Validates an api-version string. */
 export function checkApiVersion(value: unknown, where: string): string {
-  if (typeof value !== "string" || !API_VERSION.test(value)) {
+  if (typeof value !== "string" || !/^(v1|\d{4}-\d{2}-\d{2}(-preview)?)$/.test(value)) {
     throw new TypeError(
-      `${where}: apiVersion must look like "2024-10-21", "2024-05-01-preview" or "v1"; got ${
-        JSON.stringify(value)
-      }`,
+      `${where}: apiVersion must look like "2024-10-21", "2024-05-01-preview" or "v1"; got ` +
+        JSON.stringify(value),
     );
   }
   return value;
@@ -76,8 +73,8 @@ export function checkApiVersion(value: unknown, where: string): string {
 
 /** Validates a non-negative integer option. */
 export function checkCount(value: unknown, name: string, where: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new TypeError(`${where}: ${name} must be a non-negative integer; got ${String(value)}`);
+  if (!(Number.isInteger(value) && (value as number) >= 0)) {
+    throw new TypeError(`${where}: ${name} must be a non-negative integer; got ` + String(value));
   }
-  return value;
+  return value as number;
 }

@@ -23,18 +23,12 @@ export interface TokenCacheOptions {
 /** Reads the `exp` claim of a JWT, in milliseconds, without verifying anything. */
 export function jwtExpiryMs(token: string): number | undefined {
   const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
   try {
-    const b64 = parts[1].replace(/-/g, "+").replace(/_/g, "/");
-    const payload: unknown = JSON.parse(atob(b64 + "===".slice((b64.length + 3) % 4)));
-    if (typeof payload === "object" && payload !== null && "exp" in payload) {
-      const exp = (payload as { exp: unknown }).exp;
-      if (typeof exp === "number" && Number.isFinite(exp)) return exp * 1000;
-    }
-  } catch {
-    return undefined;
-  }
-  return undefined;
+    // base64url → base64; atob accepts the missing padding.
+    const exp = parts.length === 3 &&
+      JSON.parse(atob(parts[1].replace(/-/g, "+").replace(/_/g, "/"))).exp;
+    if (Number.isFinite(exp)) return exp * 1000;
+  } catch { /* not a JWT */ }
 }
 
 /**
@@ -53,8 +47,8 @@ export class TokenCache {
   #provider: TokenProvider;
   #margin: number;
   #now: () => number;
-  #token: string | undefined;
-  #expiresAt = 0;
+  /** The cached token and its expiry (ms); only tokens with a known expiry are kept. */
+  #cached: [string, number] | undefined;
   #inflight: Promise<string> | undefined;
 
   /** Wraps a provider. */
@@ -66,44 +60,29 @@ export class TokenCache {
 
   /** Returns a valid token, refreshing (once, shared) when none is cached or it is near expiry. */
   get(): Promise<string> {
-    if (this.#token !== undefined && this.#now() < this.#expiresAt - this.#margin) {
-      return Promise.resolve(this.#token);
-    }
-    return this.#refresh();
+    const cached = this.#cached;
+    return cached && this.#now() < cached[1] - this.#margin
+      ? Promise.resolve(cached[0])
+      // The provider runs after `??=` stored the promise, which is cleared once it settles.
+      : this.#inflight ??= this.#fetch().finally(() => this.#inflight = undefined);
   }
 
   /** Forgets the cached token (e.g. after a 401) so the next `get()` asks the provider. */
   invalidate(): void {
-    this.#token = undefined;
-    this.#expiresAt = 0;
+    this.#cached = undefined;
   }
 
-  #refresh(): Promise<string> {
-    if (this.#inflight) return this.#inflight;
-    const run = (async () => {
-      const value = await this.#provider();
-      const token = typeof value === "string" ? value : value?.token;
-      if (typeof token !== "string" || token === "") {
-        throw new TypeError(
-          "tokenProvider returned no token: it must resolve to a non-empty string or " +
-            "{ token, expiresOnTimestamp }",
-        );
-      }
-      const expiry = typeof value === "string" ? jwtExpiryMs(value) : value.expiresOnTimestamp;
-      if (typeof expiry === "number" && Number.isFinite(expiry)) {
-        this.#token = token;
-        this.#expiresAt = expiry;
-      } else {
-        this.#token = undefined;
-        this.#expiresAt = 0;
-      }
-      return token;
-    })();
-    this.#inflight = run;
-    const clear = () => {
-      if (this.#inflight === run) this.#inflight = undefined;
-    };
-    run.then(clear, clear);
-    return run;
+  async #fetch(): Promise<string> {
+    const value = await this.#provider();
+    const [token, expiry] = typeof value === "string"
+      ? [value, jwtExpiryMs(value)]
+      : [value?.token, value?.expiresOnTimestamp];
+    if (!token || typeof token !== "string") {
+      throw new TypeError(
+        "tokenProvider must return a non-empty string or { token, expiresOnTimestamp }",
+      );
+    }
+    this.#cached = Number.isFinite(expiry) ? [token, expiry!] : undefined;
+    return token;
   }
 }

@@ -63,7 +63,7 @@ export class AzureOpenAIError extends Error {
 
   /** Creates an error; `init.cause` is kept as `cause`. */
   constructor(message: string, init: APIErrorInit = {}) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(message, init.cause === undefined ? undefined : init);
     this.name = new.target.name;
     for (const key of FIELDS) (this as Record<string, unknown>)[key] = init[key];
   }
@@ -187,7 +187,7 @@ export interface RateLimitErrorInit extends APIErrorInit {
  */
 export class RateLimitError extends AzureOpenAIError {
   /** How long the service asked to wait, in milliseconds, when it said. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
   /** Creates a rate-limit error. */
   constructor(message: string, init: RateLimitErrorInit = {}) {
     super(message, init);

@@ -25,15 +25,18 @@ export interface ErrorSite {
   url?: string;
 }
 
+/** A string or number field as a string. */
 function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : typeof value === "number" ? `${value}` : undefined;
+  return ["string", "number"].includes(typeof value) ? `${value}` : undefined;
 }
 
 /** Builds the "what and where" prefix of an error message. */
 export function describeSite(site: ErrorSite): string {
-  const where = [site.method, site.url && redactUrl(site.url)].filter(Boolean).join(" ");
-  return [site.operation, where && `(${where})`].filter(Boolean).join(" ");
+  const where = words(site.method, site.url && redactUrl(site.url));
+  return words(site.operation, where && `(${where})`);
 }
+
+const words = (...parts: unknown[]): string => parts.filter(Boolean).join(" ");
 
 /** Reads the request id Azure puts on every response. */
 export function requestIdOf(headers: Headers | undefined): string | undefined {
@@ -70,17 +73,18 @@ export function errorFromBody(
   const inner = [error.inner_error, error.innererror].find(isRecord);
   const code = str(error.code);
   const serviceMessage = str(error.message) ??
-    (typeof body === "string" ? body.trim().slice(0, 500) : undefined);
+    (typeof body === "string" && body.trim().slice(0, 500));
   const requestId = requestIdOf(headers);
   const where = describeSite(site);
-  const message = `${where ? `${where} failed` : "Request failed"}${
-    status === undefined ? "" : ` with status ${status}`
-  }${code ? ` (code ${code})` : ""}${serviceMessage ? `: ${serviceMessage}` : ""}${
-    requestId ? ` [request id ${requestId}]` : ""
-  }`;
-  const Kind = (status === 400 || status === undefined) &&
+  const message = words(
+    where ? `${where} failed` : "Request failed",
+    status !== undefined && `with status ${status}`,
+    code && `(code ${code})`,
+  ) + (serviceMessage ? `: ${serviceMessage}` : "") +
+    (requestId ? ` [request id ${requestId}]` : "");
+  const Kind = (status ?? 400) === 400 &&
       (code === "content_filter" ||
-        (status === 400 && str(inner?.code) === "ResponsibleAIPolicyViolation"))
+        (status && inner?.code === "ResponsibleAIPolicyViolation"))
     ? ContentFilterError
     : BY_STATUS[status!] ?? (status! >= 500 ? InternalServerError : AzureOpenAIError);
   const init: RateLimitErrorInit = {
@@ -91,12 +95,9 @@ export function errorFromBody(
     requestId,
     headers,
     innerError: inner,
-    contentFilterResults: [
-      inner?.content_filter_results,
-      inner?.content_filter_result,
-      error.content_filter_results,
-      error.content_filter_result,
-    ].find(isRecord),
+    contentFilterResults: [inner, error]
+      .flatMap((o) => [o?.content_filter_results, o?.content_filter_result])
+      .find(isRecord),
     revisedPrompt: str(inner?.revised_prompt) ?? str(error.revised_prompt),
     body,
     retryAfterMs: status === 429 && headers ? parseRetryAfterMs(headers) : undefined,

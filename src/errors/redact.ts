@@ -1,5 +1,5 @@
 /** Query parameters that may carry a secret (`api-key`, `token`, a SAS `sig`, an OAuth `code`). */
-const SECRET_PARAMS = /^(api[-_]?key|key|token|access_token|sig|code)$/i;
+const SECRET_PARAMS = /^((api[-_]?)?key|(access_)?token|sig|code)$/i;
 
 /**
  * Returns the URL with secret-looking query parameters (`api-key`, `token`, `sig`, ...) masked.
@@ -11,21 +11,17 @@ const SECRET_PARAMS = /^(api[-_]?key|key|token|access_token|sig|code)$/i;
  * ```
  */
 export function redactUrl(url: string): string {
-  let parsed: URL;
   try {
-    parsed = new URL(url);
+    const parsed = new URL(url);
+    const before = parsed.href;
+    const query = parsed.searchParams;
+    parsed.username = parsed.password = "";
+    for (const name of [...query.keys()]) if (SECRET_PARAMS.test(name)) query.set(name, "***");
+    // A URL with nothing to mask comes back as given (not normalised).
+    return parsed.href === before ? url : parsed.href;
   } catch {
     return url;
   }
-  let changed = !!(parsed.username || parsed.password);
-  parsed.username = parsed.password = "";
-  for (const name of [...parsed.searchParams.keys()]) {
-    if (SECRET_PARAMS.test(name)) {
-      parsed.searchParams.set(name, "***");
-      changed = true;
-    }
-  }
-  return changed ? parsed.toString() : url;
 }
 
 /**
@@ -39,9 +35,6 @@ export function redactUrl(url: string): string {
  * ```
  */
 export function redactSecrets(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join("***");
-  }
-  return out;
+  for (const secret of secrets) if (secret.length > 3) text = text.replaceAll(secret, "***");
+  return text;
 }

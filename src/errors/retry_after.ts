@@ -11,13 +11,16 @@
  * ```
  */
 export function parseRetryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+  // Header values come trimmed; an empty one must not read as 0.
   for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    const ms = Number(headers.get(name)?.trim() || NaN);
+    const ms = +(headers.get(name) || NaN);
     if (ms >= 0 && ms < Infinity) return ms;
   }
-  const raw = headers.get("retry-after")?.trim();
-  if (!raw) return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const raw = headers.get("retry-after");
+  if (raw) {
+    const ms = /^\d+(\.\d+)?$/.test(raw)
+      ? Math.round(+raw * 1000)
+      : Math.max(0, Date.parse(raw) - now); // NaN when not a date
+    if (ms >= 0) return ms;
+  }
 }

@@ -21,41 +21,44 @@ export interface UrlParts {
  * `{endpoint}/openai/v1/{path}` when `apiVersion` is `"v1"`.
  */
 export function buildUrl(parts: UrlParts): string {
-  const { endpoint, apiVersion, path } = parts;
-  if (apiVersion === "v1") return `${endpoint}/openai/v1/${path}`;
-  const scope = parts.scope === "resource"
-    ? ""
-    : `deployments/${encodeURIComponent(parts.deployment ?? "")}/`;
-  return `${endpoint}/openai/${scope}${path}${path.includes("?") ? "&" : "?"}api-version=${
-    encodeURIComponent(apiVersion)
+  const { apiVersion: version, path } = parts;
+  return `${parts.endpoint}/openai/${
+    version === "v1"
+      ? "v1/" + path
+      : `${
+        parts.scope === "resource"
+          ? ""
+          : `deployments/${encodeURIComponent(parts.deployment ?? "")}/`
+      }${path}${path.includes("?") ? "&" : "?"}api-version=${encodeURIComponent(version)}`
   }`;
 }
 
 /** Validates and normalises an endpoint (or builds one from a resource name). */
 export function normaliseEndpoint(endpoint: unknown, resourceName: unknown): string {
-  const bad = (problem: string): TypeError => new TypeError(`AzureOpenAI: ${problem}`);
   const example = "https://my-res.openai.azure.com";
+  let problem = `set \`endpoint\` (e.g. ${example}) or \`resourceName\``;
   if (resourceName !== undefined) {
-    if (endpoint !== undefined) throw bad("pass either `endpoint` or `resourceName`, not both");
-    if (typeof resourceName !== "string" || !/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/.test(resourceName)) {
-      throw bad('`resourceName` must be the Azure resource name (e.g. "my-res"), not a URL');
+    problem = endpoint !== undefined
+      ? "pass either `endpoint` or `resourceName`, not both"
+      : '`resourceName` must be a resource name like "my-res", not a URL';
+    if (
+      endpoint === undefined && typeof resourceName === "string" &&
+      /^[a-z\d][a-z\d-]{0,62}$/i.test(resourceName)
+    ) {
+      return `https://${resourceName}.openai.azure.com`;
     }
-    return `https://${resourceName}.openai.azure.com`;
+  } else if (endpoint) {
+    problem = `\`endpoint\` is not a valid URL: use https:// (http:// for local servers) without ` +
+      `credentials, query or fragment, e.g. ${example}; pass the key as \`apiKey\``;
+    try {
+      const url = new URL(endpoint as string);
+      if (
+        /^https?:$/.test(url.protocol) && !(url.username || url.password || url.search || url.hash)
+      ) {
+        // Endpoints copied with the /openai (or /openai/v1) suffix are accepted: it is stripped.
+        return url.origin + url.pathname.replace(/\/+$/, "").replace(/\/openai(\/v1)?$/, "");
+      }
+    } catch { /* reported below */ }
   }
-  if (!endpoint) throw bad(`set \`endpoint\` (e.g. ${example}) or \`resourceName\``);
-  let url: URL | undefined;
-  try {
-    url = new URL(endpoint as string);
-  } catch { /* reported below */ }
-  if (
-    !url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search ||
-    url.hash
-  ) {
-    throw bad(
-      `\`endpoint\` is not a valid URL: expected https:// (or http:// for local servers) without ` +
-        `credentials, query or fragment, e.g. ${example}; pass the key as \`apiKey\``,
-    );
-  }
-  // Endpoints copied with the /openai (or /openai/v1) suffix are accepted: it is stripped.
-  return url.origin + url.pathname.replace(/\/+$/, "").replace(/\/openai(\/v1)?$/, "");
+  throw new TypeError(`AzureOpenAI: ${problem}`);
 }

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { jwtExpiryMs, TokenCache } from "./token_cache.ts";
+
+const b64url = (o: unknown) =>
+  btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+
+Deno.test("jwtExpiryMs() reads exp from an unpadded base64url payload and ignores the rest", () => {
+  // Payloads of every length modulo 4, with "-" and "_" in them.
+  for (const pad of ["", "a", "ab", "abc", "?>?>"]) {
+    const jwt = `${b64url({ alg: "none" })}.${b64url({ exp: 1_700_000_000, pad })}.sig`;
+    assert.equal(jwtExpiryMs(jwt), 1_700_000_000_000);
+  }
+  assert.equal(jwtExpiryMs(`a.${b64url({ exp: "1" })}.c`), undefined);
+  assert.equal(jwtExpiryMs(`a.${b64url(null)}.c`), undefined);
+  assert.equal(jwtExpiryMs(`a.${b64url({ exp: 1 })}`), undefined);
+  assert.equal(jwtExpiryMs("not a jwt"), undefined);
+  assert.equal(jwtExpiryMs("a.!!!.c"), undefined);
+});
+
+Deno.test("TokenCache.get() refreshes within the margin and after invalidate()", async () => {
+  let now = 0;
+  let calls = 0;
+  const cache = new TokenCache(
+    () => ({ token: `t${++calls}`, expiresOnTimestamp: 10_000 }),
+    { refreshMarginMs: 1_000, now: () => now },
+  );
+  assert.equal(await cache.get(), "t1");
+  now = 8_999;
+  assert.equal(await cache.get(), "t1");
+  now = 9_000;
+  assert.equal(await cache.get(), "t2");
+  cache.invalidate();
+  assert.equal(await cache.get(), "t3");
+});
+
+Deno.test("TokenCache.get() does not cache a token without a known expiry", async () => {
+  let calls = 0;
+  const cache = new TokenCache(() => ({ token: `t${++calls}`, expiresOnTimestamp: NaN }));
+  assert.equal(await cache.get(), "t1");
+  assert.equal(await cache.get(), "t2");
+});
+
+Deno.test("TokenCache.get() rejects a missing token and asks again on the next call", async () => {
+  const answers: unknown[] = [
+    () => {
+      throw new Error("sync failure");
+    },
+    () => "",
+    () => ({ token: 5 }),
+    () => "ok",
+  ];
+  const cache = new TokenCache(() => (answers.shift() as () => string)());
+  await assert.rejects(cache.get(), /sync failure/);
+  await assert.rejects(cache.get(), TypeError);
+  await assert.rejects(cache.get(), /non-empty string/);
+  assert.equal(await cache.get(), "ok");
+});

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { buildUrl, normaliseEndpoint } from "./url.ts";
+
+Deno.test("buildUrl() builds deployment, resource and v1 URLs", () => {
+  const base = { endpoint: "https://r.openai.azure.com", apiVersion: "2024-10-21" };
+  assert.equal(
+    buildUrl({ ...base, scope: "deployment", deployment: "a b", path: "chat/completions" }),
+    "https://r.openai.azure.com/openai/deployments/a%20b/chat/completions?api-version=2024-10-21",
+  );
+  assert.equal(
+    buildUrl({ ...base, scope: "resource", path: "operations/images/1?x=1" }),
+    "https://r.openai.azure.com/openai/operations/images/1?x=1&api-version=2024-10-21",
+  );
+  assert.equal(
+    buildUrl({ ...base, apiVersion: "v1", scope: "deployment", deployment: "d", path: "models" }),
+    "https://r.openai.azure.com/openai/v1/models",
+  );
+});
+
+Deno.test("normaliseEndpoint() accepts endpoints and resource names and refuses the rest", () => {
+  assert.equal(
+    normaliseEndpoint("https://r.openai.azure.com/openai/v1/", undefined),
+    "https://r.openai.azure.com",
+  );
+  assert.equal(normaliseEndpoint("http://127.0.0.1:8/p//", undefined), "http://127.0.0.1:8/p");
+  assert.equal(normaliseEndpoint(undefined, "My-Res1"), "https://My-Res1.openai.azure.com");
+  const bad: [unknown, unknown, RegExp][] = [
+    [undefined, undefined, /set `endpoint`.*`resourceName`/],
+    ["", undefined, /set `endpoint`/],
+    ["https://r", "r", /either/],
+    [undefined, 123, /resource name/],
+    [undefined, "-r", /resource name/],
+    [undefined, "r.openai.azure.com", /resource name/],
+    [123, undefined, /not a valid URL/],
+    ["https://u:p@r.openai.azure.com", undefined, /credentials/],
+    ["https://r.openai.azure.com#x", undefined, /fragment/],
+    ["ws://r", undefined, /https:\/\//],
+  ];
+  for (const [endpoint, resourceName, message] of bad) {
+    assert.throws(() => normaliseEndpoint(endpoint, resourceName), (err: unknown) => {
+      assert.ok(err instanceof TypeError);
+      assert.match(err.message, /^AzureOpenAI: /);
+      assert.match(err.message, message);
+      assert.ok(!err.message.includes("u:p"));
+      return true;
+    });
+  }
+});
