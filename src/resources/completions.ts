@@ -46,7 +46,7 @@ export class Completions {
     params: CompletionCreateParams,
     options?: RequestOptions,
   ): Promise<Completion | CompletionStream>;
-  create(
+  async create(
     params: CompletionCreateParams,
     options?: RequestOptions,
   ): Promise<Completion | CompletionStream> {
