@@ -59,10 +59,10 @@ export class TokenCache {
   }
 
   /** Returns a valid token, refreshing (once, shared) when none is cached or it is near expiry. */
-  get(): Promise<string> {
+  async get(): Promise<string> {
     const cached = this.#cached;
     return cached && this.#now() < cached[1] - this.#margin
-      ? Promise.resolve(cached[0])
+      ? cached[0]
       // The provider runs after `??=` stored the promise, which is cleared once it settles.
       : this.#inflight ??= this.#fetch().finally(() => this.#inflight = undefined);
   }

@@ -68,10 +68,12 @@ export class AzureOpenAIError extends Error {
     for (const key of FIELDS) (this as Record<string, unknown>)[key] = init[key];
   }
 
-  /** A JSON view without headers or cause, safe to log. */
+  /** A JSON view without headers or cause, safe to log (with `retryAfterMs` on a 429). */
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = { name: this.name, message: this.message };
-    for (const key of FIELDS.slice(0, 7)) json[key] = this[key];
+    for (const key of [...FIELDS.slice(0, 7), "retryAfterMs"]) {
+      if (key in this) json[key] = this[key as keyof this];
+    }
     return json;
   }
 }
@@ -192,10 +194,6 @@ export class RateLimitError extends AzureOpenAIError {
   constructor(message: string, init: RateLimitErrorInit = {}) {
     super(message, init);
     this.retryAfterMs = init.retryAfterMs;
-  }
-  /** A JSON view including `retryAfterMs`. */
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
   }
 }
 

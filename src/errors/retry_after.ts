@@ -12,8 +12,8 @@
  */
 export function parseRetryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
   // Header values come trimmed; an empty one must not read as 0.
-  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    const ms = +(headers.get(name) || NaN);
+  for (const prefix of ["", "x-ms-"]) {
+    const ms = +(headers.get(prefix + "retry-after-ms") || NaN);
     if (ms >= 0 && ms < Infinity) return ms;
   }
   const raw = headers.get("retry-after");

@@ -21,16 +21,10 @@ export interface UrlParts {
  * `{endpoint}/openai/v1/{path}` when `apiVersion` is `"v1"`.
  */
 export function buildUrl(parts: UrlParts): string {
-  const { apiVersion: version, path } = parts;
-  return `${parts.endpoint}/openai/${
-    version === "v1"
-      ? "v1/" + path
-      : `${
-        parts.scope === "resource"
-          ? ""
-          : `deployments/${encodeURIComponent(parts.deployment ?? "")}/`
-      }${path}${path.includes("?") ? "&" : "?"}api-version=${encodeURIComponent(version)}`
-  }`;
+  const { endpoint, apiVersion, path, scope, deployment } = parts;
+  const prefix = scope === "resource" ? "" : `deployments/${encodeURIComponent(deployment ?? "")}/`;
+  return `${endpoint}/openai/` + (apiVersion === "v1" ? "v1/" + path : prefix + path +
+    `${path.includes("?") ? "&" : "?"}api-version=${encodeURIComponent(apiVersion)}`);
 }
 
 /** Validates and normalises an endpoint (or builds one from a resource name). */
@@ -48,7 +42,7 @@ export function normaliseEndpoint(endpoint: unknown, resourceName: unknown): str
       return `https://${resourceName}.openai.azure.com`;
     }
   } else if (endpoint) {
-    problem = `\`endpoint\` is not a valid URL: use https:// (http:// for local servers) without ` +
+    problem = `\`endpoint\` is not a valid URL: use https:// (or http:// locally) without ` +
       `credentials, query or fragment, e.g. ${example}; pass the key as \`apiKey\``;
     try {
       const url = new URL(endpoint as string);
