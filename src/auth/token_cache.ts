@@ -64,7 +64,7 @@ export class TokenCache {
     return cached && this.#now() < cached[1] - this.#margin
       ? cached[0]
       // The provider runs after `??=` stored the promise, which is cleared once it settles.
-      : this.#inflight ??= this.#fetch().finally(() => this.#inflight = undefined);
+      : await (this.#inflight ??= this.#fetch().finally(() => this.#inflight = undefined));
   }
 
   /** Forgets the cached token (e.g. after a 401) so the next `get()` asks the provider. */
