@@ -64,8 +64,8 @@ export interface RequestOptions {
 export function checkApiVersion(value: unknown, where: string): string {
   if (typeof value !== "string" || !/^(v1|\d{4}-\d{2}-\d{2}(-preview)?)$/.test(value)) {
     throw new TypeError(
-      `${where}: apiVersion must look like "2024-10-21", "2024-05-01-preview" or "v1"; got ` +
-        JSON.stringify(value),
+      `${where}: apiVersion must look like "${DEFAULT_API_VERSION}", ` +
+        `"${SPEECH_API_VERSION}" or "v1"; got ${JSON.stringify(value)}`,
     );
   }
   return value;

@@ -77,7 +77,8 @@ export function errorFromBody(
   const requestId = requestIdOf(headers);
   const where = describeSite(site);
   const message = words(
-    where ? `${where} failed` : "Request failed",
+    where || "Request",
+    "failed",
     status !== undefined && `with status ${status}`,
     code && `(code ${code})`,
   ) + (serviceMessage ? `: ${serviceMessage}` : "") +
