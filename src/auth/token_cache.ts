@@ -59,12 +59,12 @@ export class TokenCache {
   }
 
   /** Returns a valid token, refreshing (once, shared) when none is cached or it is near expiry. */
-  async get(): Promise<string> {
+  get(): Promise<string> {
     const cached = this.#cached;
     return cached && this.#now() < cached[1] - this.#margin
-      ? cached[0]
+      ? Promise.resolve(cached[0])
       // The provider runs after `??=` stored the promise, which is cleared once it settles.
-      : await (this.#inflight ??= this.#fetch().finally(() => this.#inflight = undefined));
+      : this.#inflight ??= this.#fetch().finally(() => this.#inflight = undefined);
   }
 
   /** Forgets the cached token (e.g. after a 401) so the next `get()` asks the provider. */

@@ -27,7 +27,7 @@ export interface ErrorSite {
 
 /** A string or number field as a string. */
 function str(value: unknown): string | undefined {
-  return ["string", "number"].includes(typeof value) ? `${value}` : undefined;
+  return typeof value === "string" ? value : typeof value === "number" ? `${value}` : undefined;
 }
 
 /** Builds the "what and where" prefix of an error message. */
@@ -96,9 +96,12 @@ export function errorFromBody(
     requestId,
     headers,
     innerError: inner,
-    contentFilterResults: [inner, error]
-      .flatMap((o) => [o?.content_filter_results, o?.content_filter_result])
-      .find(isRecord),
+    contentFilterResults: [
+      inner?.content_filter_results,
+      inner?.content_filter_result,
+      error.content_filter_results,
+      error.content_filter_result,
+    ].find(isRecord),
     revisedPrompt: str(inner?.revised_prompt) ?? str(error.revised_prompt),
     body,
     retryAfterMs: status === 429 && headers ? parseRetryAfterMs(headers) : undefined,

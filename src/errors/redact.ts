@@ -35,6 +35,8 @@ export function redactUrl(url: string): string {
  * ```
  */
 export function redactSecrets(text: string, secrets: Iterable<string>): string {
-  for (const secret of secrets) if (secret.length > 3) text = text.replaceAll(secret, "***");
+  for (const secret of secrets) {
+    if (secret.length > 3 && text.includes(secret)) text = text.replaceAll(secret, "***");
+  }
   return text;
 }
