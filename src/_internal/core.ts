@@ -1,5 +1,4 @@
 import { apiKeyAuth, tokenAuth } from "../auth/auth_middleware.ts";
-import { AzureOpenAIError } from "../errors/api_error.ts";
 import { errorFromResponse } from "../errors/from_response.ts";
 import { redactSecrets } from "../errors/redact.ts";
 import { headerSecrets } from "../middleware/_redact.ts";
@@ -18,7 +17,7 @@ import {
   DEFAULT_API_VERSION,
   type RequestOptions,
 } from "../options.ts";
-import { createTerminal, type FetchLike } from "../transport/send.ts";
+import { createTerminal } from "../transport/send.ts";
 import { buildUrl, normaliseEndpoint, type Scope } from "../transport/url.ts";
 
 /** One call as a resource describes it. */
@@ -75,105 +74,92 @@ export class ClientCore {
   declare readonly maxRetries: number;
   declare readonly timeoutMs: number;
   declare readonly streamIdleTimeoutMs: number | undefined;
-  readonly #fetch: FetchLike;
   readonly #headers: Record<string, string>;
   readonly #middleware: Middleware[];
   readonly #auth: Middleware;
   readonly #terminal: Terminal;
   /** The composed default pipeline (calls without per-call middleware). */
   readonly #run: (ctx: MiddlewareContext) => Promise<Response>;
-  readonly #secrets: string[];
-  /** Credential values of `defaultHeaders` (e.g. an APIM gateway key). */
-  readonly #headerSecrets: string[];
+  /** Credentials to scrub from errors: the key or token, and those of `defaultHeaders`. */
+  readonly #secrets: string[] = [];
+  /** The latest tokens of the token provider, scrubbed too. */
+  readonly #tokens: string[] = [];
 
   constructor(options: AzureOpenAIOptions) {
-    const where = "AzureOpenAI";
+    const fail = (problem: string) => new TypeError(`AzureOpenAI: ${problem}`);
     if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${where}: pass an options object with endpoint and apiKey or token`);
+      throw fail("pass an options object with endpoint and apiKey or token");
     }
+    const { apiKey, token, tokenProvider, middleware = [], fetch } = options;
     this.endpoint = normaliseEndpoint(options.endpoint, options.resourceName);
+    if (!Array.isArray(middleware) || middleware.some((m) => typeof m !== "function")) {
+      throw fail("middleware must be an array of functions");
+    }
     const kinds = (["apiKey", "token", "tokenProvider"] as const).filter((k) =>
       options[k] !== undefined
     );
-    const userMiddleware = options.middleware ?? [];
-    if (!Array.isArray(userMiddleware) || userMiddleware.some((m) => typeof m !== "function")) {
-      throw new TypeError(`${where}: middleware must be an array of functions`);
-    }
-    const userAuth = userMiddleware.some((m) => builtinKind(m) === "auth");
     if (kinds.length > 1) {
-      throw new TypeError(
-        `${where}: pass exactly one of apiKey, token or tokenProvider; got ${kinds.join(" and ")}`,
+      throw fail(`pass exactly one of apiKey, token or tokenProvider; got ${kinds.join(" and ")}`);
+    }
+    if (!kinds.length && !middleware.some((m) => builtinKind(m) === "auth")) {
+      throw fail(
+        "no credentials; pass apiKey (the resource's key), token or tokenProvider (Entra ID)",
       );
     }
-    if (kinds.length === 0 && !userAuth) {
-      throw new TypeError(
-        `${where}: no credentials; pass apiKey (the resource's key), token or tokenProvider ` +
-          "(Entra ID)",
-      );
-    }
-    this.#secrets = [];
-    for (const kind of ["apiKey", "token"] as const) {
-      const value = options[kind];
-      if (value === undefined) continue;
-      if (typeof value !== "string" || value.trim() === "") {
-        throw new TypeError(`${where}: ${kind} must be a non-empty string`);
+    const secret = apiKey ?? token;
+    if (secret !== undefined) {
+      if (typeof secret !== "string" || !secret.trim()) {
+        throw fail(`${kinds[0]} must be a non-empty string`);
       }
       // Header values go out trimmed: that form is what an echo of the header would show.
-      this.#secrets.push(value, value.trim());
+      this.#secrets.push(secret, secret.trim());
     }
-    const secret = this.#secrets[0];
-    if (options.apiKey !== undefined) {
-      this.#auth = apiKeyAuth(secret);
-    } else if (options.token !== undefined) {
-      this.#auth = tokenAuth(secret);
-    } else if (options.tokenProvider !== undefined) {
-      if (typeof options.tokenProvider !== "function") {
-        throw new TypeError(`${where}: tokenProvider must be a function returning a token`);
-      }
-      const provider = options.tokenProvider;
-      this.#auth = tokenAuth(async () => {
-        const value = await provider();
+    if (tokenProvider !== undefined && typeof tokenProvider !== "function") {
+      throw fail("tokenProvider must be a function returning a token");
+    }
+    this.#auth = apiKey !== undefined
+      ? apiKeyAuth(apiKey)
+      : token !== undefined
+      ? tokenAuth(token)
+      : tokenProvider
+      ? tokenAuth(async () => {
+        const value = await tokenProvider();
         const t = typeof value === "string" ? value : value?.token;
-        if (typeof t === "string" && !this.#secrets.includes(t)) {
-          this.#secrets.push(t);
-          if (this.#secrets.length > 8) this.#secrets.shift();
-        }
+        // Remembered for scrubbing (the latest few: providers rotate tokens).
+        const tokens = this.#tokens;
+        if (typeof t === "string" && !tokens.includes(t) && tokens.push(t) > 8) tokens.shift();
         return value;
-      });
-    } else {
-      this.#auth = (_ctx, next) => next();
-    }
+      })
+      : (_ctx, next) => next();
+    const where = "AzureOpenAI";
     this.apiVersion = checkApiVersion(options.apiVersion ?? DEFAULT_API_VERSION, where);
-    this.deployment = options.deployment;
-    if (
-      this.deployment !== undefined && (typeof this.deployment !== "string" || !this.deployment)
-    ) {
-      throw new TypeError(`${where}: deployment must be a non-empty string`);
+    const deployment = this.deployment = options.deployment;
+    if (deployment !== undefined && (typeof deployment !== "string" || !deployment)) {
+      throw fail("deployment must be a non-empty string");
     }
     this.maxRetries = checkCount(options.maxRetries ?? 2, "maxRetries", where);
     this.timeoutMs = checkCount(options.timeoutMs ?? 600_000, "timeoutMs", where);
-    this.streamIdleTimeoutMs = options.streamIdleTimeoutMs === undefined
-      ? undefined
-      : checkCount(options.streamIdleTimeoutMs, "streamIdleTimeoutMs", where);
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== "function") throw new TypeError(`${where}: fetch must be a function`);
-    this.#fetch = options.fetch ? fetchImpl : (req, init) => globalThis.fetch(req, init);
+    const idle = options.streamIdleTimeoutMs;
+    this.streamIdleTimeoutMs = idle === undefined
+      ? idle
+      : checkCount(idle, "streamIdleTimeoutMs", where);
+    if (fetch !== undefined && typeof fetch !== "function") throw fail("fetch must be a function");
     this.#headers = headerRecord(options.defaultHeaders, `${where}: defaultHeaders`);
-    this.#headerSecrets = headerSecrets(new Headers(this.#headers));
-    this.#middleware = userMiddleware.slice();
+    this.#secrets.push(...headerSecrets(new Headers(this.#headers)));
+    this.#middleware = middleware.slice();
     // The global fetch takes the parts of a request no layer has built (see CallContext); an
-    // injected fetch always gets a Request.
+    // injected fetch always gets a Request. Looked up per call, so a later polyfill applies.
     this.#terminal = createTerminal(
-      this.#fetch,
-      options.fetch ? undefined : (url, init) => globalThis.fetch(url, init),
+      fetch ?? ((req, init) => globalThis.fetch(req, init)),
+      fetch ? undefined : (url, init) => globalThis.fetch(url, init),
     );
-    this.#run = compose(this.#stack(undefined), this.#terminal);
+    this.#run = compose(this.#stack(), this.#terminal);
   }
 
   /** Resolves the deployment for a deployment-scoped call, or throws before any request. */
   resolveDeployment(model: unknown, operation: string): string {
-    if (typeof model === "string" && model !== "") return model;
-    if (model !== undefined && model !== null) {
+    if (typeof model === "string" && model) return model;
+    if (model != null) {
       throw new TypeError(`${operation}: params.model must be a deployment name (string)`);
     }
     if (this.deployment) return this.deployment;
@@ -183,144 +169,81 @@ export class ClientCore {
     );
   }
 
-  /** Removes every known secret (and the `extra` ones) from a text. */
-  redact(text: string, extra: readonly string[] = []): string {
-    return redactSecrets(text, [...this.#secrets, ...this.#headerSecrets, ...extra]);
-  }
-
   /** Runs one call through the pipeline; resolves to a 2xx response or throws a typed error. */
   send(spec: CallSpec): Promise<CallResult> {
-    return this.#scrubbed(spec, true);
+    return this.#send(spec, true);
   }
 
   /** Runs one call through the pipeline and resolves to the response, whatever its status. */
   sendRaw(spec: CallSpec): Promise<CallResult> {
-    return this.#scrubbed(spec, false);
-  }
-
-  /** {@link ClientCore.send} with every known secret removed from what it throws. */
-  async #scrubbed(spec: CallSpec, throwOnError: boolean): Promise<CallResult> {
-    try {
-      return await this.#send(spec, throwOnError);
-    } catch (err) {
-      let extra: string[] = [];
-      try {
-        // Credentials the call's own headers carry (a malformed record failed the call earlier).
-        if (spec.options?.headers) extra = headerSecrets(new Headers(spec.options.headers));
-      } catch { /* nothing sent, nothing to scrub */ }
-      if (err instanceof AzureOpenAIError) {
-        for (const field of ["body", "innerError", "contentFilterResults"] as const) {
-          const value: unknown = err[field];
-          if (value === undefined) continue;
-          const text = JSON.stringify(value);
-          const clean = this.redact(text, extra);
-          if (clean !== text) {
-            Object.defineProperty(err, field, { value: JSON.parse(clean), configurable: true });
-          }
-        }
-      }
-      if (err instanceof Error) {
-        for (const field of ["message", "stack"] as const) {
-          const text = err[field];
-          if (typeof text !== "string") continue;
-          const clean = this.redact(text, extra);
-          if (clean !== text) {
-            Object.defineProperty(err, field, { value: clean, configurable: true, writable: true });
-          }
-        }
-        // Inspecting an error prints its cause too (e.g. an injected fetch's failure).
-        const cause = this.#scrubCause(err.cause, extra, 0);
-        if (cause !== err.cause) {
-          Object.defineProperty(err, "cause", { value: cause, configurable: true, writable: true });
-        }
-      }
-      throw err;
-    }
-  }
-
-  /**
-   * A cause with every known secret removed: the same value when it holds none, else a copy
-   * (an Error keeps its class, name and scrubbed message, stack and cause).
-   */
-  #scrubCause(cause: unknown, extra: readonly string[], depth: number): unknown {
-    if (typeof cause === "string") return this.redact(cause, extra);
-    if (!(cause instanceof Error) || depth > 8) return cause;
-    const inner = this.#scrubCause(cause.cause, extra, depth + 1);
-    const message = this.redact(cause.message, extra);
-    const stack = cause.stack && this.redact(cause.stack, extra);
-    if (inner === cause.cause && message === cause.message && stack === cause.stack) return cause;
-    const copy = new Error(message, "cause" in cause ? { cause: inner } : undefined);
-    Object.setPrototypeOf(copy, Object.getPrototypeOf(cause));
-    copy.stack = stack;
-    if (Object.hasOwn(cause, "name")) copy.name = this.redact(String(cause.name), extra);
-    return copy;
+    return this.#send(spec, false);
   }
 
   async #send(spec: CallSpec, throwOnError: boolean): Promise<CallResult> {
     const opts = spec.options ?? {};
-    const where = spec.operation;
-    const apiVersion = opts.apiVersion !== undefined
-      ? checkApiVersion(opts.apiVersion, where)
-      : spec.apiVersion ?? this.apiVersion;
-    const url = buildUrl({
-      endpoint: this.endpoint,
-      apiVersion,
-      scope: spec.scope,
-      deployment: spec.deployment,
-      path: spec.path,
-    });
-    // A plain record, not Headers: it is cheaper to build and for fetch to read.
-    const headers = { ...this.#headers };
-    if (opts.headers) Object.assign(headers, headerRecord(opts.headers, `${where}: headers`));
-    headers.accept = spec.accept ?? "application/json";
-    let body: BodyInit | undefined = spec.body;
-    if (spec.contentType) headers["content-type"] = spec.contentType;
-    if (spec.json !== undefined) {
-      body = JSON.stringify(spec.json);
-      headers["content-type"] = "application/json";
-    }
-    const stream = spec.stream ?? false;
-    const controller = new AbortController();
+    const { operation: where, method } = spec;
+    // Credentials of the call's own headers are scrubbed from what it throws too.
+    let own: string[] = [];
     const userSignal = opts.signal;
-    // A stream is cancelled through `controller` (linked to the caller's signal). Other calls
-    // pass the caller's signal as it is, or none: fetch spends µs on every signal it gets.
+    const controller = new AbortController();
     const onAbort = () => controller.abort(userSignal?.reason);
-    if (stream) {
-      if (userSignal?.aborted) controller.abort(userSignal.reason);
-      userSignal?.addEventListener("abort", onAbort, { once: true });
-    }
     const state: Record<string, unknown> = { [PARKED_STATE_KEY]: [] };
-    const ctx = new CallContext({ url, method: spec.method, headers, body }, {
-      operation: spec.operation,
-      deployment: spec.deployment,
-      apiVersion,
-      params: spec.params,
-      attempt: 1,
-      signal: stream ? controller.signal : userSignal,
-      stream,
-      replayable: spec.replayable ?? true,
-      options: {
-        timeoutMs: opts.timeoutMs !== undefined
-          ? checkCount(opts.timeoutMs, "timeoutMs", where)
-          : this.timeoutMs,
-        maxRetries: opts.maxRetries !== undefined
-          ? checkCount(opts.maxRetries, "maxRetries", where)
-          : this.maxRetries,
-      },
-      state,
-    });
-    const run = opts.middleware?.length
-      ? compose(this.#stack(opts.middleware), this.#terminal)
-      : this.#run;
     try {
+      const apiVersion = opts.apiVersion !== undefined
+        ? checkApiVersion(opts.apiVersion, where)
+        : spec.apiVersion ?? this.apiVersion;
+      const url = buildUrl({ ...spec, endpoint: this.endpoint, apiVersion });
+      // A plain record, not Headers: it is cheaper to build and for fetch to read.
+      const headers = { ...this.#headers };
+      if (opts.headers) {
+        const record = headerRecord(opts.headers, `${where}: headers`);
+        Object.assign(headers, record);
+        own = headerSecrets(new Headers(record));
+      }
+      headers.accept = spec.accept ?? "application/json";
+      let body = spec.body;
+      if (spec.contentType) headers["content-type"] = spec.contentType;
+      if (spec.json !== undefined) {
+        body = JSON.stringify(spec.json);
+        headers["content-type"] = "application/json";
+      }
+      const stream = spec.stream ?? false;
+      // A stream is cancelled through `controller` (linked to the caller's signal). Other calls
+      // pass the caller's signal as it is, or none: fetch spends µs on every signal it gets.
+      if (stream && userSignal) {
+        if (userSignal.aborted) onAbort();
+        userSignal.addEventListener("abort", onAbort, { once: true });
+      }
+      const ctx = new CallContext({ url, method, headers, body }, {
+        operation: where,
+        deployment: spec.deployment,
+        apiVersion,
+        params: spec.params,
+        attempt: 1,
+        signal: stream ? controller.signal : userSignal,
+        stream,
+        replayable: spec.replayable ?? true,
+        options: {
+          timeoutMs: opts.timeoutMs === undefined
+            ? this.timeoutMs
+            : checkCount(opts.timeoutMs, "timeoutMs", where),
+          maxRetries: opts.maxRetries === undefined
+            ? this.maxRetries
+            : checkCount(opts.maxRetries, "maxRetries", where),
+        },
+        state,
+      });
+      const run = opts.middleware?.length
+        ? compose(this.#stack(opts.middleware), this.#terminal)
+        : this.#run;
       let response = await run(ctx);
       if (!response.ok && throwOnError) {
         // The error body is read still linked to the caller's signal (and, for a stream too,
         // under timeout()'s deadline): a body that stalls must not hang the call.
-        throw await errorFromResponse(response, { operation: where, method: spec.method, url });
+        throw await errorFromResponse(response, { operation: where, method, url });
       }
       let data: unknown;
-      if (spec.read && !stream && response.ok) {
+      if (spec.read && !stream) {
         try {
           data = await response[spec.read]();
         } catch (err) {
@@ -329,10 +252,10 @@ export class ClientCore {
         endParked(state);
       } else if ((state[PARKED_STATE_KEY] as unknown[]).length) {
         // timeout() left its deadline running for the body: end it once the body was read.
-        response = onBodyEnd(response, (err) => {
-          if (err === undefined) return endParked(state);
-          return failParked(state, err);
-        });
+        response = onBodyEnd(
+          response,
+          (err) => err === undefined ? endParked(state) : failParked(state, err),
+        );
       }
       return {
         response,
@@ -344,21 +267,50 @@ export class ClientCore {
     } catch (err) {
       endParked(state);
       userSignal?.removeEventListener("abort", onAbort);
-      throw err;
+      const secrets = [...this.#secrets, ...this.#tokens, ...own];
+      throw scrub(err, (text) => redactSecrets(text, secrets), 0);
     }
   }
 
-  #stack(callMiddleware: Middleware[] | undefined): Middleware[] {
-    const user = callMiddleware?.length
-      ? [...this.#middleware, ...callMiddleware]
-      : this.#middleware;
-    const has = (kind: string) => user.some((m) => builtinKind(m) === kind);
-    const stack = user.slice();
-    if (!has("retry")) stack.push(DEFAULT_RETRY);
-    if (!has("timeout")) stack.push(DEFAULT_TIMEOUT);
-    if (!has("auth")) stack.push(this.#auth);
+  #stack(callMiddleware: Middleware[] = []): Middleware[] {
+    const stack = [...this.#middleware, ...callMiddleware];
+    for (
+      const [kind, layer] of [["retry", DEFAULT_RETRY], ["timeout", DEFAULT_TIMEOUT], [
+        "auth",
+        this.#auth,
+      ]] as const
+    ) {
+      if (!stack.some((m) => builtinKind(m) === kind)) stack.push(layer);
+    }
     return stack;
   }
+}
+
+/**
+ * `err` with every secret removed (by `clean`) from its message, stack, name, body, inner
+ * error, filter results and, recursively, its cause: fixed in place, so it keeps its class.
+ */
+function scrub(err: unknown, clean: (text: string) => string, depth: number): unknown {
+  if (typeof err === "string") return clean(err);
+  if (!(err instanceof Error) || depth > 8) return err;
+  const fields = err as unknown as Record<string, unknown>;
+  for (
+    const key of ["message", "stack", "name", "body", "innerError", "contentFilterResults", "cause"]
+  ) {
+    const value = fields[key];
+    let fixed = value;
+    if (typeof value === "string") fixed = clean(value);
+    else if (value instanceof Error) scrub(value, clean, depth + 1);
+    else if (value !== undefined) {
+      const text = JSON.stringify(value);
+      const cleaned = text && clean(text);
+      if (cleaned !== text) fixed = JSON.parse(cleaned);
+    }
+    if (fixed !== value) {
+      Object.defineProperty(err, key, { value: fixed, configurable: true, writable: true });
+    }
+  }
+  return err;
 }
 
 /**
@@ -369,25 +321,16 @@ function headerRecord(
   init: Record<string, string> | undefined,
   where: string,
 ): Record<string, string> {
-  const record: Record<string, string> = {};
-  if (init === undefined) return record;
-  let headers: Headers;
   try {
-    headers = new Headers(init);
+    return Object.fromEntries(new Headers(init));
   } catch (err) {
     throw new TypeError(
-      `${where} must map header names to string values without line breaks ` +
-        `(${err instanceof Error ? err.message : String(err)})`,
+      `${where} must map header names to string values without line breaks (${
+        (err as Error).message
+      })`,
     );
   }
-  for (const [name, value] of headers) record[name] = value;
-  return record;
 }
 
 const DEFAULT_RETRY = retry();
 const DEFAULT_TIMEOUT = timeout();
-
-/** True when a value is one of this library's errors. */
-export function isLibraryError(err: unknown): err is AzureOpenAIError {
-  return err instanceof AzureOpenAIError;
-}

@@ -76,6 +76,7 @@ export async function call(
     json: { ...params, model },
     params,
     options,
+    read: "json",
     ...await extra?.(deployment, model),
   });
 }

@@ -31,7 +31,7 @@ async function upload(
 ): Promise<unknown> {
   const op = `audio.${kind}.create`;
   const text = TEXT_FORMATS.includes(params?.response_format as string);
-  const { response } = await call(core, op, `audio/${kind}`, params, options, {
+  const { data } = await call(core, op, `audio/${kind}`, params, options, {
     response_format: ["json", "verbose_json", ...TEXT_FORMATS],
     temperature: [0, 1],
     timestamp_granularities: (g) =>
@@ -59,9 +59,12 @@ async function upload(
         body.append(Array.isArray(value) ? `${key}[]` : key, String(item));
       }
     }
-    return { json: undefined, body, accept: text ? "text/plain, */*" : undefined };
+    return text ? { json: undefined, body, accept: "text/plain, */*", read: "text" } : {
+      json: undefined,
+      body,
+    };
   });
-  return text ? response.text() : response.json();
+  return data;
 }
 
 /** `client.audio.transcriptions`: speech to text in the spoken language. */

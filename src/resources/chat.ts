@@ -43,7 +43,7 @@ export async function createMaybeStream<S>(
     rules,
     () => params.stream === true && { stream: true, accept: "text/event-stream" },
   );
-  if (params.stream !== true) return result.response.json();
+  if (params.stream !== true) return result.data;
   // The stream takes over the link to the caller's signal and drops it when it ends.
   const stream = new Stream(result.response, { ...result, signal: options?.signal });
   result.unlink();
@@ -97,7 +97,7 @@ export class ChatCompletions {
     params: ChatCompletionCreateParams,
     options?: RequestOptions,
   ): Promise<ChatCompletion | ChatCompletionStream> {
-    return createMaybeStream(
+    return await createMaybeStream(
       this.#core,
       "chat.completions.create",
       "chat/completions",

@@ -50,16 +50,24 @@ export class Completions {
     params: CompletionCreateParams,
     options?: RequestOptions,
   ): Promise<Completion | CompletionStream> {
-    return createMaybeStream(this.#core, "completions.create", "completions", params, options, {
-      ...SAMPLING,
-      logprobs: [0, 5, 1],
-      best_of: [0, 128, 1],
-      prompt: (prompt) =>
-        prompt != null && typeof prompt !== "string" && (
-          !Array.isArray(prompt)
-            ? "must be a string, an array of strings or token arrays"
-            : !prompt.length && "must not be an empty array"
-        ),
-    }, CompletionStream) as Promise<Completion | CompletionStream>;
+    return await createMaybeStream(
+      this.#core,
+      "completions.create",
+      "completions",
+      params,
+      options,
+      {
+        ...SAMPLING,
+        logprobs: [0, 5, 1],
+        best_of: [0, 128, 1],
+        prompt: (prompt) =>
+          prompt != null && typeof prompt !== "string" && (
+            !Array.isArray(prompt)
+              ? "must be a string, an array of strings or token arrays"
+              : !prompt.length && "must not be an empty array"
+          ),
+      },
+      CompletionStream,
+    ) as Promise<Completion | CompletionStream>;
   }
 }

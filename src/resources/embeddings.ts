@@ -83,7 +83,7 @@ export class Embeddings {
     options?: RequestOptions,
   ): Promise<CreateEmbeddingResponse | CreateEmbeddingResponseBase64> {
     const format = params?.encoding_format;
-    const result: CreateEmbeddingResponse = await (await call(
+    const result = (await call(
       this.#core,
       "embeddings.create",
       "embeddings",
@@ -96,7 +96,7 @@ export class Embeddings {
       },
       // Vectors travel as base64 (a quarter of the JSON) unless the caller chose a format.
       (_, model) => ({ json: { ...params, encoding_format: format ?? "base64", model } }),
-    )).response.json();
+    )).data as CreateEmbeddingResponse;
     if (!format) {
       for (const item of result.data) {
         const value: unknown = item.embedding;

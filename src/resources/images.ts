@@ -52,6 +52,7 @@ function operation(
     apiVersion: operationsVersion(core.apiVersion),
     params: { id },
     options,
+    read: method === "GET" ? "json" : "text",
   });
 }
 
@@ -90,7 +91,7 @@ export class Images {
       prompt,
       n: (n) =>
         n !== undefined && n !== 1 && `must be 1 for DALL-E 3 (got ${n}); call generate() n times`,
-    })).response.json();
+    })).data as ImagesResponse;
   }
 
   /**
@@ -111,7 +112,7 @@ export class Images {
    * ```
    */
   async submit(params: ImageSubmitParams, options?: RequestOptions): Promise<ImageSubmitResponse> {
-    const { response } = await call(
+    const { response, data } = await call(
       this.#core,
       "images.submit",
       "images/generations:submit",
@@ -121,7 +122,7 @@ export class Images {
       () => ({ apiVersion: operationsVersion(this.#core.apiVersion) }),
       false,
     );
-    const body: ImageSubmitResponse = await response.json();
+    const body = data as ImageSubmitResponse;
     const id = response.headers.get("operation-location")?.match(/operations\/images\/([^/?]+)/)
       ?.[1];
     if (!body.id && id) body.id = decodeURIComponent(id);
@@ -147,7 +148,8 @@ export class Images {
    * ```
    */
   async getOperation(id: string, options?: RequestOptions): Promise<ImageOperation> {
-    return (await operation(this.#core, "images.getOperation", "GET", id, options)).response.json();
+    return (await operation(this.#core, "images.getOperation", "GET", id, options))
+      .data as ImageOperation;
   }
 
   /**
@@ -168,8 +170,7 @@ export class Images {
    * ```
    */
   async deleteOperation(id: string, options?: RequestOptions): Promise<void> {
-    await (await operation(this.#core, "images.deleteOperation", "DELETE", id, options)).response
-      .body?.cancel();
+    await operation(this.#core, "images.deleteOperation", "DELETE", id, options);
   }
 
   /**
@@ -199,9 +200,14 @@ export class Images {
     const deadline = Date.now() + maxWait;
     const { id } = await this.submit(params, options);
     for (;;) {
-      const { response } = await operation(this.#core, "images.getOperation", "GET", id, options);
-      const body: ImageOperation & { error?: { code?: string; message?: string } } = await response
-        .json();
+      const { response, data } = await operation(
+        this.#core,
+        "images.getOperation",
+        "GET",
+        id,
+        options,
+      );
+      const body = data as ImageOperation & { error?: { code?: string; message?: string } };
       const { status, result, error } = body;
       if (status === "succeeded" && result) return result;
       const wait = parseRetryAfterMs(response.headers) ?? options.pollIntervalMs ?? 1_000;
