@@ -242,3 +242,28 @@ export class APITimeoutError extends APIConnectionError {}
  * ```
  */
 export class APIUserAbortError extends AzureOpenAIError {}
+
+// Bundlers that minify rename classes, and `name` comes from `new.target.name`: the classes get
+// their names from this list (in the order above), so `err.name` survives minification.
+"AzureOpenAIError BadRequestError ContentFilterError AuthenticationError PermissionDeniedError NotFoundError ConflictError UnprocessableEntityError RateLimitError InternalServerError APIConnectionError APITimeoutError APIUserAbortError"
+  .split(" ").forEach((name, i) =>
+    Object.defineProperty(
+      [
+        AzureOpenAIError,
+        BadRequestError,
+        ContentFilterError,
+        AuthenticationError,
+        PermissionDeniedError,
+        NotFoundError,
+        ConflictError,
+        UnprocessableEntityError,
+        RateLimitError,
+        InternalServerError,
+        APIConnectionError,
+        APITimeoutError,
+        APIUserAbortError,
+      ][i],
+      "name",
+      { value: name },
+    )
+  );
