@@ -57,9 +57,9 @@ export function fold<C extends FoldChoice, K extends FoldChunkChoice>(
   const top: Json & { choices: C[] } = { id: "", object, created: 0, model: "", choices: [] };
   return {
     add(chunk) {
-      for (const key of ["id", "created", "model"] as const) {
-        if (chunk[key]) top[key] ||= chunk[key];
-      }
+      top.id ||= chunk.id || "";
+      top.created ||= chunk.created || 0;
+      top.model ||= chunk.model || "";
       // The first real fingerprint wins; until one arrives, the first "" or null is kept.
       const fingerprint = chunk.system_fingerprint;
       if (

@@ -13,29 +13,19 @@ interface ChatChoice extends FoldChoice {
 
 type FunctionCall = { name: string; arguments: string };
 
-/** Appends the string members `keys` of `piece` to those of `target` (null counts as ""). */
-function concat(target: object, piece: object, keys: string[]): void {
-  for (const key of keys) {
-    const text = (piece as Record<string, unknown>)[key];
-    if (typeof text === "string") {
-      (target as Record<string, unknown>)[key] = ((target as Record<string, string>)[key] ?? "") +
-        text;
-    }
-  }
-}
-
 /** Name from the first piece that has one; arguments concatenated. */
 function addFunction(target: FunctionCall, piece: Partial<FunctionCall> | undefined): void {
   if (piece) {
     target.name ||= piece.name ?? "";
-    concat(target, piece, ["arguments"]);
+    if (typeof piece.arguments === "string") target.arguments += piece.arguments;
   }
 }
 
 function addChat(choice: ChatChoice, { delta }: ChatCompletionChunkChoice): void {
   if (!delta) return;
   const message = choice.message;
-  concat(message, delta, ["content", "refusal"]);
+  if (typeof delta.content === "string") message.content = (message.content ?? "") + delta.content;
+  if (typeof delta.refusal === "string") message.refusal = (message.refusal ?? "") + delta.refusal;
   for (const part of delta.tool_calls ?? []) {
     const call: ChatCompletionMessageToolCall = (message.tool_calls ??= [])[part.index ?? 0] ??= {
       id: "",

@@ -208,19 +208,22 @@ export class Stream<T> implements AsyncIterable<T> {
           fail(e);
           controller.abort(e);
         }, ms);
-      // A failed read always ends the stream (here, or already by an abort or the timer).
-      const result = await reader.read().catch((cause) =>
-        signal.aborted ? onAbort() : fail(
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (cause) {
+        return signal.aborted ? onAbort() : fail(
           err(
             APIConnectionError,
             `broke after ${chunks} chunks (${cause}); retry the request`,
             cause,
           ),
-        )
-      );
-      clearTimeout(timer);
+        );
+      } finally {
+        clearTimeout(timer);
+      }
       if (ended) return; // failed, aborted, timed out or cancelled while reading
-      const { done, value } = result as ReadableStreamReadResult<Uint8Array>;
+      const { done, value } = result;
       if (done) return endedEarly();
       try {
         parser.feed(value);
@@ -241,12 +244,21 @@ export class Stream<T> implements AsyncIterable<T> {
         if (error) throw error;
         if (ended) return false;
         // Concurrent callers share one read.
-        await (pulling ??= read().finally(() => pulling = undefined));
+        if (pulling) await pulling;
+        else {
+          try {
+            await (pulling = read());
+          } finally {
+            pulling = undefined;
+          }
+        }
       }
     };
 
-    this.#next = async () =>
-      head < queue.length || await ready() ? { value: queue[head++], done: false } : DONE;
+    const take = (): IteratorResult<T> => ({ value: queue[head++], done: false });
+    // A queued chunk is returned without an async function's overhead.
+    this.#next = () =>
+      head < queue.length ? Promise.resolve(take()) : ready().then((more) => more ? take() : DONE);
     this.#pull = async (stream) => {
       if (await ready()) {
         let text = "";
