@@ -16,39 +16,47 @@
 export interface Alarm {
   readonly at: number;
   readonly fire: () => void;
+  /** The alarm's own timer, on a clock whose timers are not shared. */
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 /** How many microtasks an idle clock waits for the next call before clearing its timer. */
 export const IDLE_MICROTASKS = 16;
 
-/** Deadlines within this many ms of the timer's firing count as due (timers round to 1 ms). */
-const SLACK_MS = 1;
-
 /** Longest delay timers take (2^31 - 1 ms, ~24.8 days); longer ones would fire at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-/** Options of {@link AlarmClock}, for tests. */
+/** Options of {@link AlarmClock}; all but `shared` are for tests. */
 export interface AlarmClockOptions {
+  /** One timer for all alarms (default), or one per alarm (runtimes that bind timers to a request). */
+  shared?: boolean;
   now?: () => number;
   setTimer?: (fire: () => void, ms: number) => ReturnType<typeof setTimeout>;
   clearTimer?: (timer: ReturnType<typeof setTimeout>) => void;
 }
 
-/** One timer for many alarms. */
+/** One timer for many alarms (or, unshared, one per alarm). */
 export class AlarmClock {
   #alarms = new Set<Alarm>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #armedAt = Infinity;
   #idleCheck = false;
+  readonly #shared: boolean;
   readonly #now: () => number;
   readonly #setTimer: (fire: () => void, ms: number) => ReturnType<typeof setTimeout>;
   readonly #clearTimer: (timer: ReturnType<typeof setTimeout>) => void;
 
-  /** A clock; the options are for tests (defaults: performance.now, setTimeout, clearTimeout). */
-  constructor(options: AlarmClockOptions = {}) {
-    this.#now = options.now ?? (() => performance.now());
-    this.#setTimer = options.setTimer ?? ((fire, ms) => setTimeout(fire, ms));
-    this.#clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer));
+  /** A clock (defaults: shared, performance.now, setTimeout, clearTimeout). */
+  constructor({
+    shared = true,
+    now = () => performance.now(),
+    setTimer = (fire, ms) => setTimeout(fire, ms),
+    clearTimer = (timer) => clearTimeout(timer),
+  }: AlarmClockOptions = {}) {
+    this.#shared = shared;
+    this.#now = now;
+    this.#setTimer = setTimer;
+    this.#clearTimer = clearTimer;
   }
 
   /** True while the shared timer is armed. */
@@ -56,7 +64,7 @@ export class AlarmClock {
     return this.#timer !== undefined;
   }
 
-  /** How many alarms are pending. */
+  /** How many alarms are pending on the shared timer. */
   get size(): number {
     return this.#alarms.size;
   }
@@ -64,14 +72,15 @@ export class AlarmClock {
   /** Sets an alarm `ms` from now that calls `fire`; returns it for {@link cancel}. */
   set(ms: number, fire: () => void): Alarm {
     const alarm: Alarm = { at: this.#now() + ms, fire };
-    this.#alarms.add(alarm);
-    if (alarm.at < this.#armedAt) this.#arm(alarm.at);
+    if (!this.#shared) alarm.timer = this.#setTimer(fire, ms);
+    else if (this.#alarms.add(alarm) && alarm.at < this.#armedAt) this.#arm(alarm.at);
     return alarm;
   }
 
   /** Cancels an alarm (no-op when it fired already). */
   cancel(alarm: Alarm): void {
-    if (this.#alarms.delete(alarm) && this.#alarms.size === 0 && !this.#idleCheck) {
+    if (alarm.timer !== undefined) this.#clearTimer(alarm.timer);
+    else if (this.#alarms.delete(alarm) && !this.#alarms.size && !this.#idleCheck) {
       this.#idleCheck = true;
       this.#waitIdle();
     }
@@ -79,19 +88,15 @@ export class AlarmClock {
 
   /** Clears the timer unless an alarm is set within {@link IDLE_MICROTASKS} microtasks. */
   async #waitIdle(): Promise<void> {
-    for (let left = IDLE_MICROTASKS; left > 0; left--) {
-      await undefined;
-      if (this.#alarms.size > 0) break;
-    }
+    for (let left = IDLE_MICROTASKS; left-- && !this.#alarms.size;) await undefined;
     this.#idleCheck = false;
-    if (this.#alarms.size === 0) this.#arm(Infinity);
+    if (!this.#alarms.size) this.#arm(Infinity);
   }
 
   /** (Re-)arms the timer for `at`; `Infinity` clears it. */
   #arm(at: number): void {
     if (this.#timer !== undefined) this.#clearTimer(this.#timer);
     this.#armedAt = at;
-    // A deadline beyond the longest timer rings early, finds nothing due and re-arms.
     this.#timer = at < Infinity
       ? this.#setTimer(this.#ring, Math.min(MAX_TIMER_MS, Math.max(0, at - this.#now())))
       : undefined;
@@ -102,45 +107,23 @@ export class AlarmClock {
     this.#armedAt = Infinity;
     const due = this.#now() + SLACK_MS;
     let earliest = Infinity;
-    for (const alarm of [...this.#alarms]) {
-      if (alarm.at > due) {
-        earliest = Math.min(earliest, alarm.at);
-        continue;
-      }
-      this.#alarms.delete(alarm);
-      try {
-        alarm.fire();
-      } catch {
-        // An abort listener that throws must not stop the other alarms.
+    for (const alarm of this.#alarms) {
+      if (alarm.at > due) earliest = Math.min(earliest, alarm.at);
+      else {
+        this.#alarms.delete(alarm);
+        try {
+          alarm.fire();
+        } catch {
+          // One failing alarm must not keep the others from firing.
+        }
       }
     }
     if (earliest < this.#armedAt) this.#arm(earliest);
   };
 }
 
-interface TimedAlarm extends Alarm {
-  timer: ReturnType<typeof setTimeout>;
-}
-
-/** Every alarm on its own timer, for runtimes that bind timers to a request. */
-export class OwnTimers {
-  /** Sets an alarm with its own timer. */
-  set(ms: number, fire: () => void): Alarm {
-    const alarm: TimedAlarm = { at: performance.now() + ms, fire, timer: setTimeout(fire, ms) };
-    return alarm;
-  }
-
-  /** Clears an alarm's timer. */
-  cancel(alarm: Alarm): void {
-    clearTimeout((alarm as TimedAlarm).timer);
-  }
-}
-
-/** What `timeout()` sets its alarms on. */
-export interface Alarms {
-  set(ms: number, fire: () => void): Alarm;
-  cancel(alarm: Alarm): void;
-}
+/** Deadlines within this many ms of the timer's firing count as due (timers round to 1 ms). */
+const SLACK_MS = 1;
 
 /** True on runtimes whose timers any code may clear (Deno, Node.js, Bun). */
 export function timersAreShared(userAgent: string | undefined): boolean {
@@ -148,6 +131,6 @@ export function timersAreShared(userAgent: string | undefined): boolean {
 }
 
 /** The alarms of this runtime: one shared clock where timers may be shared, else own timers. */
-export const ALARMS: Alarms = timersAreShared(globalThis.navigator?.userAgent)
-  ? new AlarmClock()
-  : new OwnTimers();
+export const ALARMS: AlarmClock = new AlarmClock({
+  shared: timersAreShared(globalThis.navigator?.userAgent),
+});

@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  AlarmClock,
-  IDLE_MICROTASKS,
-  MAX_TIMER_MS,
-  OwnTimers,
-  timersAreShared,
-} from "./_alarm_clock.ts";
+import { AlarmClock, IDLE_MICROTASKS, MAX_TIMER_MS, timersAreShared } from "./_alarm_clock.ts";
 
 /** An AlarmClock over the real timers that counts how often it set and cleared one. */
 function countingClock(): { clock: AlarmClock; sets: () => number; clears: () => number } {
@@ -100,12 +94,13 @@ Deno.test("AlarmClock does not fire a cancelled alarm", async () => {
   assert.equal(clock.armed, false);
 });
 
-Deno.test("OwnTimers fires an alarm on its own timer and cancels it", async () => {
-  const timers = new OwnTimers();
+Deno.test("an unshared AlarmClock fires an alarm on its own timer and cancels it", async () => {
+  const timers = new AlarmClock({ shared: false });
   let cancelledFired = false;
   timers.cancel(timers.set(1, () => cancelledFired = true));
   await new Promise<void>((resolve) => timers.set(2, resolve));
   assert.equal(cancelledFired, false);
+  assert.equal(timers.armed, false, "no shared timer");
 });
 
 Deno.test("timersAreShared() is true for Deno, Node.js and Bun only", () => {

@@ -1,14 +1,9 @@
 import { tagBuiltin } from "./_kind.ts";
-import {
-  APIConnectionError,
-  APITimeoutError,
-  APIUserAbortError,
-  RateLimitError,
-} from "../errors/api_error.ts";
+import { APIConnectionError, APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { errorFromResponse } from "../errors/from_response.ts";
 import { callDeadline } from "./_deadline.ts";
 import { notifyAttempt, pushState } from "./_state.ts";
-import { resend, siteOf, snapshot } from "./_replay.ts";
+import { resend, siteOf, snapshot, unbuiltParts } from "./_replay.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import type { Middleware } from "./types.ts";
@@ -121,25 +116,26 @@ export function retry(options: RetryOptions = {}): Middleware {
         return response as Response;
       }
       const asked = response ? parseRetryAfterMs(response.headers, now()) : undefined;
-      const site = siteOf(ctx);
       if (asked !== undefined && asked > maxAfter) {
         const res = response as Response;
         if (res.status !== 429) return res;
-        const parsed = await errorFromResponse(res, {});
-        throw new RateLimitError(
-          `${site} was throttled (status 429${parsed.code ? `, code ${parsed.code}` : ""}) and ` +
-            `the service asked to wait ${asked} ms, more than maxRetryAfterMs (${maxAfter} ms); ` +
-            "retry later or raise maxRetryAfterMs" +
-            (parsed.requestId ? ` [request id ${parsed.requestId}]` : ""),
-          { ...parsed, code: parsed.code ?? "429", retryAfterMs: asked },
-        );
+        const { method, url } = unbuiltParts(ctx) ?? ctx.request;
+        const err = await errorFromResponse(res, { operation: ctx.operation, method, url });
+        throw Object.assign(err, {
+          message: `${err.message}; the service asked to wait ${asked} ms, more than ` +
+            `maxRetryAfterMs (${maxAfter} ms): retry later or raise maxRetryAfterMs`,
+          code: err.code ?? "429",
+          retryAfterMs: asked,
+        });
       }
       const wait = asked ?? Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)));
       const deadline = callDeadline(ctx);
       if (deadline !== undefined && now() + wait >= deadline) {
         if (response) return response;
         throw new APITimeoutError(
-          `${site} failed on attempt ${attempt} and waiting ${wait} ms more would pass the ` +
+          `${
+            siteOf(ctx)
+          } failed on attempt ${attempt} and waiting ${wait} ms more would pass the ` +
             "total deadline (totalTimeoutMs); raise totalTimeoutMs",
           { cause: failure },
         );
