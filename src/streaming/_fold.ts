@@ -74,7 +74,7 @@ export function fold<C extends FoldChoice, K extends FoldChunkChoice>(
         let entry = list.find((r) => r.prompt_index === result.prompt_index);
         if (!entry) list.push(entry = result);
         if (results) {
-          entry.content_filter_results = mergeFilters(entry.content_filter_results ?? {}, results);
+          entry.content_filter_results = mergeFilters(entry.content_filter_results, results);
         }
       }
       for (const piece of (chunk.choices ?? []) as K[]) {
@@ -92,7 +92,7 @@ export function fold<C extends FoldChoice, K extends FoldChunkChoice>(
         }
         if (piece.content_filter_results) {
           target.content_filter_results = mergeFilters(
-            target.content_filter_results ?? {},
+            target.content_filter_results,
             piece.content_filter_results,
           );
         }

@@ -38,15 +38,16 @@ function mergeVerdict(target: Json, next: Json): Json {
  * per category the worst outcome wins (`filtered`/`detected` stay true, the highest `severity`
  * is kept, `details` are merged by `id`); other members take the latest value.
  *
- * `target` (owned by the caller, never a chunk's own object) is updated in place and returned;
+ * `target` (owned by the caller, never a chunk's own object; a new one when undefined) is updated
+ * in place and returned;
  * a chunk's objects are copied before anything in them changes.
  */
-export function mergeFilters<T extends object>(target: T, next: object): T {
-  const out = target as Json;
+export function mergeFilters<T extends object>(target: T | undefined, next: object): T {
+  const out = (target ?? {}) as Json;
   for (const [key, value] of Object.entries(next)) {
     const old = out[key];
     // A category is merged into the target's own copy.
     out[key] = isRecord(value) ? mergeVerdict(isRecord(old) ? old : {}, value) : value;
   }
-  return target;
+  return out as T;
 }

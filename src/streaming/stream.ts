@@ -173,8 +173,8 @@ export class Stream<T> implements AsyncIterable<T> {
         return fail(
           err(
             AzureOpenAIError,
-            `sent an event that is not JSON (${data.slice(0, 120)}); is the endpoint an Azure ` +
-              "OpenAI deployment?",
+            `event is not JSON (${data.slice(0, 120)}); is the endpoint an Azure OpenAI ` +
+              "deployment?",
             cause,
           ),
         );
