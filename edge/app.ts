@@ -7,7 +7,7 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { errorResponse, notFound, unauthorized } from "./_errors.ts";
+import { deploymentNotFound, errorResponse, notFound, unauthorized } from "./_errors.ts";
 import { forward } from "./_forward.ts";
 import { apiVersionOf, bodyProblem, OPERATIONS, prepareCall } from "./_operations.ts";
 import { matchClientKey } from "./auth.ts";
@@ -35,6 +35,9 @@ type Env = { Bindings: { ctx: EdgeExecutionContext | undefined } };
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(.+?)\/?$/;
 const V1_PATH = /^(?:\/openai)?\/v1\/(.+?)\/?$/;
 
+/** The name an allowlist uses for the DALL-E 2 operations (which name no deployment). */
+const DALL_E_2 = "dall-e-2";
+
 /**
  * Creates the edge app. Routes:
  *
@@ -45,7 +48,8 @@ const V1_PATH = /^(?:\/openai)?\/v1\/(.+?)\/?$/;
  * - `POST /v1/{op}` and `/openai/v1/{op}` (OpenAI style, body or form `model` naming the
  *   deployment: the SDK's `OpenAI` with `baseURL` = this app's URL + `/v1`);
  * - `POST /openai/images/generations:submit`, `GET|DELETE /openai/operations/images/{id}`
- *   (DALL-E 2 async);
+ *   (DALL-E 2 async; these name no deployment, so with `deployments` or `models` set they are
+ *   served only when the list allows `dall-e-2`);
  * - `GET /health` and, unless disabled, the playground at `GET /`.
  *
  * API routes need a client key (`api-key` or `Authorization: Bearer`); bodies are validated
@@ -153,7 +157,12 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   app.post("/v1/*", v1);
   app.post("/openai/v1/*", v1);
 
+  // The DALL-E 2 operations name no deployment: an allowlist must allow "dall-e-2" for them.
+  const dallE2 = () =>
+    opts.resolveDeployment(DALL_E_2) === undefined ? deploymentNotFound(DALL_E_2) : undefined;
   app.post("/openai/images/generations:submit", async (c) => {
+    const refused = dallE2();
+    if (refused) return refused;
     const version = apiVersionOf(c.req.raw);
     if (version instanceof Response) return version;
     const read = await readBodyLimited(c.req.raw, opts.maxJsonBytes);
@@ -175,6 +184,8 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   });
 
   const operationRoute = (method: "GET" | "DELETE") => (c: Context<Env>) => {
+    const refused = dallE2();
+    if (refused) return refused;
     const version = apiVersionOf(c.req.raw);
     if (version instanceof Response) return version;
     const id = c.req.param("id") ?? "";

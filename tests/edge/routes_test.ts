@@ -119,6 +119,35 @@ Deno.test("DALL-E 2 submit, poll and delete go through with operation-location r
   await del.body?.cancel();
 });
 
+Deno.test("DALL-E 2 operations are refused unless a deployment allowlist allows dall-e-2", async () => {
+  const version = "2023-06-01-preview";
+  const submit = (t: ReturnType<typeof testApp>) =>
+    t.call(`/openai/images/generations:submit?api-version=${version}`, {
+      json: { prompt: "a fox", n: 1 },
+    });
+  const restricted = testApp({ deployments: ["gpt-4o"] });
+  for (
+    const res of [
+      await submit(restricted),
+      await restricted.call(`/openai/operations/images/abc-1?api-version=${version}`),
+      await restricted.call(`/openai/operations/images/abc-1?api-version=${version}`, {
+        method: "DELETE",
+      }),
+    ]
+  ) {
+    assert.equal(res.status, 404);
+    assert.equal((await errorOf(res)).code, "DeploymentNotFound");
+  }
+  assert.equal(restricted.upstream.length, 0, "nothing went upstream");
+  const allowed = testApp({
+    deployments: ["gpt-4o", "dall-e-2"],
+    emulator: { operationPolls: 0, operationRetryAfter: 0 },
+  });
+  const res = await submit(allowed);
+  assert.equal(res.status, 202);
+  await res.body?.cancel();
+});
+
 Deno.test("GET /health answers without a key and GET / serves the playground", async () => {
   const t = testApp();
   const health = await t.app.fetch(new Request("http://edge.test/health"));
