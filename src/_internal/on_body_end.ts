@@ -1,17 +1,60 @@
-// Body wrappers for calls that hand a live body to the caller (not exported from mod.ts).
+// Hooks on the end of a body the client hands on (not exported from mod.ts).
+
+const DONE = Symbol("aoai-edge.onBodyEnd");
+const WATCHED = Symbol("aoai-edge.watchedBody");
+const RESPONSE = Response.prototype;
+const BODY = Object.getOwnPropertyDescriptor(RESPONSE, "body")!.get!;
+
+/** `done` of a response; once called, later calls do nothing. */
+type Done = (err?: unknown) => unknown;
 
 /**
- * The response with `done` called once its body ends, fails (with the error; what it returns, if
- * anything, is the error the reader gets) or is cancelled (at once if there is no body).
+ * What an {@link onBodyEnd} response reads with. Never constructed: the response is
+ * re-prototyped onto it, which costs far less than a copy or a wrapping stream (~0.7 µs against
+ * tens of µs in Deno), and `json()` or `text()` keep fetch's fast path.
  */
-export function onBodyEnd(response: Response, done: (err?: unknown) => unknown): Response {
-  const source = response.body;
-  if (source === null) {
-    done();
-    return response;
+class Watched extends Response {
+  declare [DONE]: Done;
+  declare [WATCHED]: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    if (this[WATCHED] === undefined) {
+      const source: ReadableStream<Uint8Array<ArrayBuffer>> | null = BODY.call(this);
+      const done = this[DONE];
+      if (source === null) done();
+      this[WATCHED] = source && watch(source, done);
+    }
+    return this[WATCHED];
   }
+
+  override clone(): Response {
+    this[DONE]();
+    return RESPONSE.clone.call(this);
+  }
+}
+
+for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] as const) {
+  const read = RESPONSE[name] as (this: Response) => Promise<unknown>;
+  if (read) {
+    (Watched.prototype as unknown as Record<string, unknown>)[name] = function (this: Watched) {
+      const done = this[DONE];
+      return read.call(this).then((value) => {
+        done();
+        return value;
+      }, (err) => {
+        throw done(err) ?? err;
+      });
+    };
+  }
+}
+
+/** `source` read chunk by chunk: `done` runs when it ends, fails or is cancelled. */
+function watch(
+  source: ReadableStream<Uint8Array<ArrayBuffer>>,
+  done: Done,
+): ReadableStream<Uint8Array<ArrayBuffer>> {
   const reader = source.getReader();
-  const body = new ReadableStream<Uint8Array>({
+  return new ReadableStream({
     async pull(controller) {
       try {
         const { done: ended, value } = await reader.read();
@@ -28,7 +71,24 @@ export function onBodyEnd(response: Response, done: (err?: unknown) => unknown):
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
-  return new Response(body, response);
+}
+
+/**
+ * `response` (the same object) with `done` called once its body was read (`json()`, `text()`,
+ * `arrayBuffer()`, `bytes()`, `blob()`, `formData()`), failed reading (with the error; what
+ * `done` returns, if anything, is the error the reader gets), ended or was cancelled through
+ * `response.body`; `clone()` calls it at once.
+ */
+export function onBodyEnd(response: Response, done: (err?: unknown) => unknown): Response {
+  // Statuses that never have a body: nothing to wait for.
+  if ([101, 103, 204, 205, 304].includes(response.status)) {
+    done();
+    return response;
+  }
+  let called = false;
+  const hooked = response as Watched;
+  hooked[DONE] = (err) => called ? undefined : (called = true, done(err));
+  return Object.setPrototypeOf(hooked, Watched.prototype);
 }
 
 /**

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { onBodyEnd } from "./on_body_end.ts";
+
+const encode = (text: string) => new TextEncoder().encode(text);
+
+/** A body that sends `first`, then waits for `finish()` (which sends `rest` and closes). */
+function slowBody(first: string): {
+  body: ReadableStream<Uint8Array>;
+  finish: (rest: string) => void;
+  fail: (err: Error) => void;
+} {
+  let c!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      c = controller;
+      c.enqueue(encode(first));
+    },
+  });
+  return {
+    body,
+    finish: (rest) => {
+      c.enqueue(encode(rest));
+      c.close();
+    },
+    fail: (err) => c.error(err),
+  };
+}
+
+Deno.test("onBodyEnd() calls done only once json() has read the body, on the same response", async () => {
+  const slow = slowBody('{"a":');
+  const original = new Response(slow.body);
+  let ends = 0;
+  const res = onBodyEnd(original, () => void ends++);
+  assert.equal(res, original, "no copy");
+  assert.ok(res instanceof Response);
+  const reading = res.json();
+  await Promise.resolve();
+  assert.equal(ends, 0, "still reading");
+  slow.finish("1}");
+  assert.deepEqual(await reading, { a: 1 });
+  assert.equal(ends, 1);
+  await assert.rejects(res.text()); // body used: done is not called again
+  assert.equal(ends, 1);
+});
+
+Deno.test("onBodyEnd() gives a failed read the error done returns", async () => {
+  const slow = slowBody("x");
+  const mapped = new Error("mapped");
+  const seen: unknown[] = [];
+  const res = onBodyEnd(new Response(slow.body), (err) => {
+    seen.push(err);
+    return err && mapped;
+  });
+  const reading = res.text();
+  const cause = new Error("reset");
+  slow.fail(cause);
+  await assert.rejects(reading, (err) => err === mapped);
+  assert.deepEqual(seen, [cause]);
+});
+
+Deno.test("onBodyEnd() watches response.body to its end, error or cancel", async () => {
+  let ends = 0;
+  const ok = onBodyEnd(new Response("abc"), () => void ends++);
+  assert.equal(ok.body, ok.body, "one watched stream");
+  assert.equal(await new Response(ok.body).text(), "abc");
+  assert.equal(ends, 1);
+
+  const slow = slowBody("x");
+  const mapped = new Error("mapped");
+  const failing = onBodyEnd(new Response(slow.body), (err) => err && mapped);
+  const reader = failing.body!.getReader();
+  await reader.read();
+  slow.fail(new Error("reset"));
+  await assert.rejects(reader.read(), (err) => err === mapped);
+
+  let cancelled = 0;
+  const cancelling = onBodyEnd(new Response(slowBody("y").body), () => void cancelled++);
+  await cancelling.body!.cancel();
+  assert.equal(cancelled, 1);
+});
+
+Deno.test("onBodyEnd() calls done at once for clone() and for a status without a body", () => {
+  let ends = 0;
+  const res = onBodyEnd(new Response("abc"), () => void ends++);
+  res.clone();
+  assert.equal(ends, 1);
+  const empty = new Response(null, { status: 204 });
+  assert.equal(onBodyEnd(empty, () => void ends++), empty);
+  assert.equal(ends, 2);
+});
