@@ -1,8 +1,10 @@
 /**
  * Interleaved A/B of one small chat-completions POST against a local server (a Worker thread):
- * raw `fetch`, `client.request()` without middleware (retry and timeout replaced by pass-through
+ * raw `fetch`, then the client without middleware (retry and timeout replaced by pass-through
  * layers, auth kept), with only the default `retry()`, with only the default `timeout()`, and
- * with the default stack. Rounds alternate the order and each prints the median µs per call and
+ * with the default stack, each through `client.chat.completions.create()` (the resources: the
+ * body is read inside the deadline) and through `client.request()` + `text()` (the raw path: the
+ * deadline ends when the caller has read the body). Rounds alternate the order and each prints the median µs per call and
  * the median of the per-round ratios to "no middleware", which holds up on a busy machine where
  * `deno bench`'s back-to-back runs drift.
  *
@@ -29,7 +31,7 @@ const endpoint = `http://127.0.0.1:${port}`;
 const pass = (kind: "retry" | "timeout") =>
   tagBuiltin(((_ctx, next) => next()) as Middleware, kind);
 const client = (middleware: Middleware[]) => new AzureOpenAI({ endpoint, apiKey: KEY, middleware });
-const json = { messages: [{ role: "user", content: "hi" }], max_tokens: 5 };
+const json = { messages: [{ role: "user" as const, content: "hi" }], max_tokens: 5 };
 const init = { path: "chat/completions", deployment: "gpt-4o", json };
 const url = `${endpoint}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21`;
 const headers = { "api-key": KEY, accept: "application/json", "content-type": "application/json" };
@@ -42,10 +44,17 @@ const variants: Record<string, () => Promise<string>> = {};
   const defaults = client([]);
   variants["raw fetch"] = async () =>
     await (await fetch(url, { method: "POST", headers, body: JSON.stringify(json) })).text();
-  variants["no middleware"] = async () => await (await none.request(init)).text();
-  variants["retry() only"] = async () => await (await retryOnly.request(init)).text();
-  variants["timeout() only"] = async () => await (await timeoutOnly.request(init)).text();
-  variants["default stack"] = async () => await (await defaults.request(init)).text();
+  const paths = {
+    create: (c: AzureOpenAI) => async () =>
+      (await c.chat.completions.create({ model: "gpt-4o", ...json })).id,
+    request: (c: AzureOpenAI) => async () => await (await c.request(init)).text(),
+  };
+  for (const [path, call] of Object.entries(paths)) {
+    variants[`${path}: no middleware`] = call(none);
+    variants[`${path}: retry() only`] = call(retryOnly);
+    variants[`${path}: timeout() only`] = call(timeoutOnly);
+    variants[`${path}: default stack`] = call(defaults);
+  }
 }
 
 const times: Record<string, number[]> = {};
@@ -60,10 +69,12 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const base = times["no middleware"];
-console.log(`${ROUNDS} rounds × ${PER} calls, median per call, ratio to "no middleware"`);
+console.log(
+  `${ROUNDS} rounds × ${PER} calls, median per call, ratio to "no middleware" on the same path`,
+);
 for (const [name, xs] of Object.entries(times)) {
+  const base = times[`${name.startsWith("request") ? "request" : "create"}: no middleware`];
   const ratio = median(xs.map((x, i) => x / base[i]));
-  console.log(`${name.padEnd(16)} ${median(xs).toFixed(1).padStart(8)} µs   ${ratio.toFixed(3)}×`);
+  console.log(`${name.padEnd(28)} ${median(xs).toFixed(1).padStart(8)} µs   ${ratio.toFixed(3)}×`);
 }
 worker.terminate();

@@ -40,7 +40,8 @@ export class AlarmClock {
   #alarms = new Set<Alarm>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #armedAt = Infinity;
-  #idleCheck = false;
+  /** Microtasks left before an idle clock clears its timer (0: not waiting). */
+  #idle = 0;
   readonly #shared: boolean;
   readonly #now: () => number;
   readonly #setTimer: (fire: () => void, ms: number) => ReturnType<typeof setTimeout>;
@@ -80,18 +81,18 @@ export class AlarmClock {
   /** Cancels an alarm (no-op when it fired already). */
   cancel(alarm: Alarm): void {
     if (alarm.timer !== undefined) this.#clearTimer(alarm.timer);
-    else if (this.#alarms.delete(alarm) && !this.#alarms.size && !this.#idleCheck) {
-      this.#idleCheck = true;
-      this.#waitIdle();
+    else if (this.#alarms.delete(alarm) && !this.#alarms.size && !this.#idle) {
+      this.#idle = IDLE_MICROTASKS;
+      queueMicrotask(this.#waitIdle);
     }
   }
 
   /** Clears the timer unless an alarm is set within {@link IDLE_MICROTASKS} microtasks. */
-  async #waitIdle(): Promise<void> {
-    for (let left = IDLE_MICROTASKS; left-- && !this.#alarms.size;) await undefined;
-    this.#idleCheck = false;
-    if (!this.#alarms.size) this.#arm(Infinity);
-  }
+  #waitIdle = (): void => {
+    if (this.#alarms.size) this.#idle = 0;
+    else if (--this.#idle) queueMicrotask(this.#waitIdle);
+    else this.#arm(Infinity);
+  };
 
   /** (Re-)arms the timer for `at`; `Infinity` clears it. */
   #arm(at: number): void {

@@ -43,11 +43,14 @@ export function park(state: Record<string, unknown>, deadline: ParkedDeadline): 
 
 /** Ends the parked deadlines (only `owner`'s, when given: an earlier attempt's, on a retry). */
 export function endParked(state: Record<string, unknown>, owner?: object): void {
-  const list = parked(state);
-  if (!list?.length) return;
-  const keep = list.filter((d) => owner !== undefined && d.owner !== owner);
-  for (const d of list) if (!keep.includes(d)) d.end();
-  list.splice(0, list.length, ...keep);
+  const list = parked(state) ?? [];
+  for (let i = list.length; i--;) {
+    const d = list[i];
+    if (owner === undefined || d.owner === owner) {
+      list.splice(i, 1);
+      d.end();
+    }
+  }
 }
 
 /**
