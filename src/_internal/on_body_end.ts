@@ -3,7 +3,6 @@
 const DONE = Symbol("aoai-edge.onBodyEnd");
 const WATCHED = Symbol("aoai-edge.watchedBody");
 const RESPONSE = Response.prototype;
-const BODY = Object.getOwnPropertyDescriptor(RESPONSE, "body")!.get!;
 
 /** `done` of a response; once called, later calls do nothing. */
 type Done = (err?: unknown) => unknown;
@@ -19,7 +18,7 @@ class Watched extends Response {
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
     if (this[WATCHED] === undefined) {
-      const source: ReadableStream<Uint8Array<ArrayBuffer>> | null = BODY.call(this);
+      const source = super.body;
       const done = this[DONE];
       if (source === null) done();
       this[WATCHED] = source && watch(source, done);
@@ -29,7 +28,7 @@ class Watched extends Response {
 
   override clone(): Response {
     this[DONE]();
-    return RESPONSE.clone.call(this);
+    return super.clone();
   }
 }
 
