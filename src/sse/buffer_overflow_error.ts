@@ -29,8 +29,8 @@ export class SseBufferOverflowError extends Error {
    */
   constructor(maxBufferSize: number, what: "line" | "event data") {
     super(
-      `SSE ${what} over maxBufferSize (${maxBufferSize} bytes); raise it if events really are ` +
-        "this large",
+      `SSE: a single ${what} is over maxBufferSize (${maxBufferSize} bytes); raise ` +
+        "maxBufferSize if the upstream really sends events this large",
     );
     this.name = "SseBufferOverflowError";
     this.maxBufferSize = maxBufferSize;

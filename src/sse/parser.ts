@@ -1,3 +1,4 @@
+import { completeUtf8End } from "./_utf8.ts";
 import { SseBufferOverflowError } from "./buffer_overflow_error.ts";
 import {
   DEFAULT_SSE_MAX_BUFFER_SIZE,
@@ -5,6 +6,10 @@ import {
 } from "./parser_options.ts";
 import type { ServerSentEvent } from "./server_sent_event.ts";
 
+const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
 const EMPTY = new Uint8Array(0);
 /** Chunks shorter than this without a line end are buffered as bytes instead of decoded. */
 const SMALL_CHUNK = 256;
@@ -40,9 +45,31 @@ const KEEP_BYTES = 64 * 1024;
  * ```
  */
 export class ServerSentEventParser {
-  // The parse state lives in the closure `createFeed` returns; reset() makes a fresh one.
-  #feed!: (chunk: Uint8Array) => void;
-  #reset: () => void;
+  #onEvent: (event: ServerSentEvent) => void;
+  #onRetry: ((retryMs: number) => void) | undefined;
+  #max: number;
+  // One non-streaming decode call per chunk (much faster than `{ stream: true }` on non-ASCII
+  // text); a character cut by the end of a chunk waits, undecoded, in `#bytes`.
+  #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+  /** Decoded start of the current, not yet terminated line. */
+  #text = "";
+  /**
+   * Undecoded bytes that follow `#text` (`#n` of them): small chunks without a line end, or the
+   * start of a multi-byte character cut by the end of a chunk.
+   */
+  #bytes = EMPTY;
+  #n = 0;
+  /** The previous chunk ended with CR: an LF at the start of the next one belongs to it. */
+  #skipLF = false;
+  /** Nothing decoded yet: a leading BOM is still to be stripped. */
+  #start = true;
+
+  #data = "";
+  #dataLines = 0;
+  #event = "";
+  #id = "";
+  #retry: number | undefined;
 
   /**
    * Creates a parser that reports events to `onEvent`.
@@ -58,9 +85,9 @@ export class ServerSentEventParser {
     if (!(max > 0)) {
       throw new RangeError(`maxBufferSize must be a positive number of bytes, got ${max}`);
     }
-    const onRetry = options.onRetry;
-    this.#reset = () => this.#feed = createFeed(onEvent, max, onRetry);
-    this.#reset();
+    this.#onEvent = onEvent;
+    this.#onRetry = options.onRetry;
+    this.#max = max;
   }
 
   /**
@@ -70,7 +97,32 @@ export class ServerSentEventParser {
    * @throws {SseBufferOverflowError} when a line or an event's data exceeds `maxBufferSize`.
    */
   feed(chunk: Uint8Array): void {
-    this.#feed(chunk);
+    const len = chunk.length;
+    if (len < SMALL_CHUNK && chunk.indexOf(LF) === -1 && chunk.indexOf(CR) === -1) {
+      // A small piece of a line is only buffered: no decode call (and no string) for it.
+      if (this.#n + len + this.#text.length > this.#max) this.#overflow("line");
+      return this.#push(chunk);
+    }
+    let input = chunk;
+    if (this.#n > 0) {
+      this.#push(chunk);
+      input = this.#bytes.subarray(0, this.#n);
+      this.#n = 0;
+    }
+    const size = input.length;
+    const end = input[size - 1] < 0x80 ? size : completeUtf8End(input);
+    let text = this.#decoder.decode(end < size ? input.subarray(0, end) : input);
+    if (end < size) this.#push(input.subarray(end));
+    if (this.#bytes.length > KEEP_BYTES && this.#n === 0) this.#bytes = EMPTY;
+    if (text === "") return;
+    if (this.#start) {
+      this.#start = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (this.#skipLF && text.charCodeAt(0) === LF) text = text.slice(1);
+    this.#skipLF = text.charCodeAt(text.length - 1) === CR;
+    // CR and CRLF become LF, so the loop below handles one kind of line end.
+    this.#lines(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);
   }
 
   /**
@@ -79,152 +131,115 @@ export class ServerSentEventParser {
    * the parser can take a new stream.
    */
   reset(): void {
-    this.#reset();
+    this.#text =
+      this.#data =
+      this.#event =
+      this.#id =
+        "";
+    this.#bytes = EMPTY;
+    this.#n = 0;
+    this.#retry = undefined;
+    this.#skipLF = false;
+    this.#start = true;
+    this.#dataLines = 0;
   }
-}
 
-/** The parser proper: a `feed` function over the state of one stream. */
-function createFeed(
-  onEvent: (event: ServerSentEvent) => void,
-  max: number,
-  onRetry: ((retryMs: number) => void) | undefined,
-): (chunk: Uint8Array) => void {
-  // One non-streaming decode call per chunk (much faster than `{ stream: true }` on non-ASCII
-  // text); a character cut by the end of a chunk waits, undecoded, in `bytes`.
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  /** Decoded start of the current, not yet terminated line. */
-  let text = "";
-  /**
-   * Undecoded bytes that follow `text` (`n` of them): small chunks without a line end, or the
-   * start of a multi-byte character cut by the end of a chunk.
-   */
-  let bytes = EMPTY;
-  let n = 0;
-  /** The previous chunk ended with CR: an LF at the start of the next one belongs to it. */
-  let skipLF = false;
-  /** Nothing decoded yet: a leading BOM is still to be stripped. */
-  let start = true;
-  /** The block's data lines (`lines` of them) joined with LF. */
-  let data = "";
-  let lines = 0;
-  let event = "";
-  let id = "";
-  let retry: number | undefined;
-
-  const overflow = (what: "line" | "event data"): never => {
-    throw new SseBufferOverflowError(max, what);
-  };
-
-  /** Appends to the undecoded bytes, growing the buffer geometrically. */
-  const push = (chunk: Uint8Array): void => {
-    const size = n + chunk.length;
-    if (size > bytes.length) {
-      const grown = new Uint8Array(Math.max(2 * size, 1024));
-      grown.set(bytes.subarray(0, n));
-      bytes = grown;
-    }
-    bytes.set(chunk, n);
-    n = size;
-  };
-
-  const dispatch = (): void => {
-    const r = retry;
-    retry = undefined;
-    if (lines > 0) {
-      const e: ServerSentEvent = { event: event || "message", data, id };
-      if (r !== undefined) e.retry = r;
-      data = "";
-      lines = 0;
-      event = "";
-      onEvent(e);
-    }
-    event = "";
-  };
-
-  const append = (v: string): void => {
-    if (lines++ === 0) data = v;
-    else data += "\n" + v;
-    if (data.length > max) overflow("event data");
-  };
-
-  /** Interprets one complete line `s[a, b)` (terminator excluded). */
-  const line = (s: string, a: number, b: number): void => {
-    if (a === b) return dispatch();
-    if (s.charCodeAt(a) === 0x3a) return; // a comment
-    if (b - a > max) overflow("line");
-    let colon = a;
-    if (s.startsWith("data:", a)) {
-      colon += 5;
-      if (colon < b && s.charCodeAt(colon) === 0x20) colon++;
-      return append(s.slice(colon, b));
-    }
-    while (colon < b && s.charCodeAt(colon) !== 0x3a) colon++;
-    const field = s.slice(a, colon);
-    let value = colon + 1;
-    if (value < b && s.charCodeAt(value) === 0x20) value++;
-    const v = s.slice(value, b);
-    if (field === "data") append(v);
-    else if (field === "event") event = v;
-    else if (field === "id") {
-      if (!v.includes("\0")) id = v;
-    } else if (field === "retry" && /^\d+$/.test(v)) {
-      retry = +v;
-      onRetry?.(retry);
-    }
-  };
-
-  return (chunk) => {
-    const len = chunk.length;
-    if (len < SMALL_CHUNK && chunk.indexOf(0x0a) < 0 && chunk.indexOf(0x0d) < 0) {
-      // A small piece of a line is only buffered: no decode call (and no string) for it.
-      if (n + len + text.length > max) overflow("line");
-      return push(chunk);
-    }
-    let input = chunk;
-    if (n) {
-      push(chunk);
-      input = bytes.subarray(0, n);
-      n = 0;
-    }
-    // Cut before a final lead byte whose sequence is still missing bytes (cutting before a
-    // lead byte never changes what the WHATWG decoder produces).
-    const size = input.length;
-    let end = size - 1;
-    while (end > 0 && end > size - 4 && input[end] >> 6 === 2) end--;
-    const lead = input[end];
-    if (lead < 0xc0 || size - end >= (lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4)) end = size;
-    let t = decoder.decode(end < size ? input.subarray(0, end) : input);
-    if (end < size) push(input.subarray(end));
-    if (bytes.length > KEEP_BYTES && !n) bytes = EMPTY;
-    if (!t) return;
-    if (start) {
-      start = false;
-      if (t[0] === "\ufeff") t = t.slice(1);
-    }
-    if (skipLF && t[0] === "\n") t = t.slice(1);
-    skipLF = t.endsWith("\r");
-    // CR and CRLF become LF, so the loop below handles one kind of line end.
-    if (t.includes("\r")) t = t.replace(/\r\n?/g, "\n");
+  /** Interprets the LF-terminated lines of `text`, carrying what follows the last LF. */
+  #lines(text: string): void {
     let pos = 0;
-    let lf = t.indexOf("\n");
-    if (lf >= 0 && text) {
-      const whole = text + t.slice(0, lf);
-      text = "";
-      line(whole, 0, whole.length);
-      lf = t.indexOf("\n", pos = lf + 1);
-    }
-    for (; lf >= 0; lf = t.indexOf("\n", pos)) {
-      line(t, pos, lf);
-      // A blank line right after a line (the usual end of an event): no search needed.
+    let lf = text.indexOf("\n");
+    if (lf !== -1 && this.#text !== "") {
+      const line = this.#text + text.slice(0, lf);
+      this.#text = "";
+      this.#line(line, 0, line.length);
       pos = lf + 1;
-      if (t.charCodeAt(pos) === 0x0a) {
-        dispatch();
+      lf = text.indexOf("\n", pos);
+    }
+    while (lf !== -1) {
+      this.#line(text, pos, lf);
+      pos = lf + 1;
+      // A blank line right after a line (the usual end of an event): no search needed.
+      if (text.charCodeAt(pos) === LF) {
+        this.#dispatch();
         pos++;
       }
+      lf = text.indexOf("\n", pos);
     }
-    if (pos < t.length) {
-      text += t.slice(pos);
-      if (text.length > max) overflow("line");
+    if (pos < text.length) {
+      const rest = text.slice(pos);
+      if (this.#text.length + rest.length > this.#max) this.#overflow("line");
+      this.#text += rest;
     }
-  };
+  }
+
+  /** Interprets one complete line `text[start, end)` (terminator excluded). */
+  #line(text: string, start: number, end: number): void {
+    if (start === end) return this.#dispatch();
+    if (text.charCodeAt(start) === COLON) return;
+    if (end - start > this.#max) this.#overflow("line");
+    // "data:" (a shorter line fails on its terminator, so no length check is needed).
+    if (text.startsWith("data:", start)) {
+      let value = start + 5;
+      if (text.charCodeAt(value) === SPACE && value < end) value++;
+      return this.#append(text.slice(value, end));
+    }
+    let colon = start;
+    while (colon < end && text.charCodeAt(colon) !== COLON) colon++;
+    let value = colon < end ? colon + 1 : end;
+    if (value < end && text.charCodeAt(value) === SPACE) value++;
+    const field = text.slice(start, colon);
+    if (field === "data") {
+      this.#append(text.slice(value, end));
+    } else if (field === "event") this.#event = text.slice(value, end);
+    else if (field === "id") {
+      const id = text.slice(value, end);
+      if (!id.includes("\0")) this.#id = id;
+    } else if (field === "retry") {
+      const retry = text.slice(value, end);
+      if (/^\d+$/.test(retry)) {
+        this.#retry = Number(retry);
+        this.#onRetry?.(this.#retry);
+      }
+    }
+  }
+
+  #append(data: string): void {
+    if (this.#dataLines++ === 0) this.#data = data;
+    else this.#data += "\n" + data;
+    if (this.#data.length > this.#max) this.#overflow("event data");
+  }
+
+  /** Appends to the undecoded bytes, growing the buffer geometrically. */
+  #push(bytes: Uint8Array): void {
+    const n = this.#n + bytes.length;
+    if (n > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(n, 2 * this.#bytes.length, 1024));
+      grown.set(this.#bytes.subarray(0, this.#n));
+      this.#bytes = grown;
+    }
+    this.#bytes.set(bytes, this.#n);
+    this.#n = n;
+  }
+
+  #overflow(what: "line" | "event data"): never {
+    throw new SseBufferOverflowError(this.#max, what);
+  }
+
+  #dispatch(): void {
+    const retry = this.#retry;
+    this.#retry = undefined;
+    if (this.#dataLines > 0) {
+      const event: ServerSentEvent = {
+        event: this.#event || "message",
+        data: this.#data,
+        id: this.#id,
+      };
+      if (retry !== undefined) event.retry = retry;
+      this.#data = "";
+      this.#dataLines = 0;
+      this.#event = "";
+      this.#onEvent(event);
+    }
+    this.#event = "";
+  }
 }

@@ -30,13 +30,18 @@ export class ServerSentEventParserStream extends TransformStream<Uint8Array, Ser
    * @param options See {@linkcode ServerSentEventParserOptions}.
    */
   constructor(options: ServerSentEventParserOptions = {}) {
-    let parser!: ServerSentEventParser;
+    let controller!: TransformStreamDefaultController<ServerSentEvent>;
+    const parser = new ServerSentEventParser((event) => controller.enqueue(event), options);
     super({
-      // (A bad `maxBufferSize` throws from here, so from this constructor.)
-      start: (controller) => {
-        parser = new ServerSentEventParser((event) => controller.enqueue(event), options);
+      start(c): void {
+        controller = c;
       },
-      transform: (chunk) => parser.feed(chunk),
+      transform(chunk): void {
+        parser.feed(chunk);
+      },
+      flush(): void {
+        parser.reset();
+      },
     });
   }
 }

@@ -5,7 +5,7 @@ import type {
   ChatCompletionMessage,
   ChatCompletionMessageToolCall,
 } from "../types/mod.ts";
-import { fold, type FoldChoice } from "./_fold.ts";
+import { Fold, type FoldChoice } from "./_fold.ts";
 
 interface ChatChoice extends FoldChoice {
   message: ChatCompletionMessage;
@@ -21,7 +21,8 @@ function addFunction(target: FunctionCall, piece: Partial<FunctionCall> | undefi
   }
 }
 
-function addChat(choice: ChatChoice, { delta }: ChatCompletionChunkChoice): void {
+function addChat(choice: ChatChoice, piece: ChatCompletionChunkChoice): void {
+  const delta = piece.delta;
   if (!delta) return;
   const message = choice.message;
   if (typeof delta.content === "string") message.content = (message.content ?? "") + delta.content;
@@ -65,7 +66,7 @@ function addChat(choice: ChatChoice, { delta }: ChatCompletionChunkChoice): void
  * ```
  */
 export class ChatCompletionAccumulator {
-  #fold = fold<ChatChoice, ChatCompletionChunkChoice>(
+  #fold = new Fold<ChatChoice, ChatCompletionChunkChoice>(
     "chat.completion",
     (index) => ({
       index,

@@ -8,6 +8,7 @@ import {
 import { isRecord } from "../errors/_is_record.ts";
 import { describeSite, errorFromBody, requestIdOf } from "../errors/from_response.ts";
 import { ServerSentEventParser } from "../sse/parser.ts";
+import type { ServerSentEvent } from "../sse/server_sent_event.ts";
 import type { StreamOptions } from "./stream_options.ts";
 
 /**
@@ -63,11 +64,22 @@ export class Stream<T> implements AsyncIterable<T> {
   /** Aborting this controller cancels the request and the body. */
   readonly controller: AbortController;
 
-  // The stream's state lives in constructor locals shared by these closures.
-  #next: () => Promise<IteratorResult<T>>;
-  #pull: (controller: ReadableStreamDefaultController<Uint8Array>) => Promise<void>;
-  #done: () => Promise<void>;
-  #cancel: (reason?: unknown) => Promise<void>;
+  #parser: ServerSentEventParser;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  /** Parsed chunks not yet consumed start at `#head`; `#raw` holds their `data` text. */
+  #queue: T[] = [];
+  #raw: string[] = [];
+  #head = 0;
+  #pulling: Promise<void> | undefined;
+  #sawDone = false;
+  /** No more reads: [DONE], end of body, error, abort or cancel. */
+  #ended = false;
+  #error: AzureOpenAIError | undefined;
+  #chunks = 0;
+  #idleMs: number;
+  #operation: string;
+  #onChunk: ((chunk: T) => void) | undefined;
+  #unlink: () => void;
 
   /**
    * Wraps a response whose body is `text/event-stream` (call it after checking the
@@ -79,206 +91,21 @@ export class Stream<T> implements AsyncIterable<T> {
   constructor(response: Response, options: StreamOptions<T> = {}) {
     this.response = response;
     const controller = this.controller = options.controller ?? new AbortController();
-    const { signal } = controller;
-    const outside = options.signal;
-    const onChunk = options.onChunk;
     const idle = options.idleTimeoutMs ?? 0;
-    const ms = idle > 0 && idle < Infinity ? idle : 0;
-    const operation = options.operation ?? "stream";
-    const url = response.url || undefined;
-    const where = describeSite({ operation, url });
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-    /** Parsed chunks not yet consumed start at `head`; `raw` holds their `data` text. */
-    const queue: T[] = [];
-    const raw: string[] = [];
-    let head = 0;
-    let chunks = 0;
-    let pulling: Promise<void> | undefined;
-    let sawDone = false;
-    /** No more reads: [DONE], end of body, error, abort or cancel. */
-    let ended = false;
-    let error: AzureOpenAIError | undefined;
-
-    const err = <E>(
-      Kind: new (message: string, init: APIErrorInit) => E,
-      what: string,
-      cause?: unknown,
-    ): E =>
-      new Kind(`${where} stream ${what}`, {
-        cause,
-        requestId: requestIdOf(response.headers),
-      });
-
-    /** Stops reading: unhooks the signals and cancels the body if it is still open. */
-    const end = (reason?: unknown): Promise<void> | undefined => {
-      ended = true;
+    this.#idleMs = idle > 0 && idle < Infinity ? idle : 0;
+    this.#operation = options.operation ?? "stream";
+    this.#onChunk = options.onChunk;
+    this.#parser = new ServerSentEventParser((event) => this.#onEvent(event), {
+      maxBufferSize: options.maxBufferSize,
+    });
+    const signal = controller.signal;
+    const outside = options.signal;
+    const onOutsideAbort = (): void => controller.abort(outside?.reason);
+    const onAbort = (): void => this.#fail(this.#abortError(signal.reason));
+    this.#unlink = (): void => {
       outside?.removeEventListener("abort", onOutsideAbort);
       signal.removeEventListener("abort", onAbort);
-      return (reader ?? response.body)?.cancel(reason).catch(() => {});
     };
-    /** Records the error (unless the stream is already over), stops reading, cancels the body. */
-    const fail = (e: AzureOpenAIError): void => {
-      if (!ended) end(error = e);
-    };
-    const endedEarly = (): void =>
-      fail(
-        err(
-          APIConnectionError,
-          `ended before [DONE] after ${chunks} chunks; retry the request`,
-        ),
-      );
-    // The caller aborted (or the idle timeout did, in which case its error is kept).
-    const onAbort = (): void =>
-      fail(
-        signal.reason instanceof APITimeoutError
-          ? signal.reason
-          : err(APIUserAbortError, "was aborted by the caller", signal.reason),
-      );
-    const onOutsideAbort = (): void => controller.abort(outside?.reason);
-
-    /** The typed error for an `event: error` payload or a chunk with an `error` member. */
-    const payloadError = (data: string): AzureOpenAIError => {
-      let body: unknown = data;
-      try {
-        body = JSON.parse(data);
-      } catch { /* keep the text */ }
-      const error = isRecord(body) ? isRecord(body.error) ? body.error : body : {};
-      const code = String(error.code);
-      return errorFromBody(
-        typeof error.status === "number"
-          ? error.status
-          : /^[45]\d\d$/.test(code)
-          ? +code
-          : error.type === "server_error"
-          ? 500
-          : undefined,
-        body,
-        { operation: `${operation} stream`, url },
-        response.headers,
-      );
-    };
-
-    const parser = new ServerSentEventParser(({ event, data }) => {
-      if (ended || sawDone) return;
-      if (event === "error") return fail(payloadError(data));
-      if (event !== "message" || !data) return;
-      if (data === "[DONE]") {
-        sawDone = true;
-        return;
-      }
-      let chunk: T & { error?: unknown };
-      try {
-        chunk = JSON.parse(data);
-      } catch (cause) {
-        return fail(
-          err(
-            AzureOpenAIError,
-            `event is not JSON (${data.slice(0, 120)}); is the endpoint an Azure OpenAI ` +
-              "deployment?",
-            cause,
-          ),
-        );
-      }
-      if (chunk?.error != null) return fail(payloadError(data));
-      chunks++;
-      onChunk?.(chunk);
-      queue.push(chunk);
-      raw.push(data);
-    }, { maxBufferSize: options.maxBufferSize });
-
-    /** Reads one piece of the body and parses it. */
-    const read = async (): Promise<void> => {
-      if (!reader) {
-        const body = response.body;
-        if (!body) return endedEarly();
-        if (body.locked) {
-          throw new TypeError(
-            `${where}: the response body is already in use; create one stream per response`,
-          );
-        }
-        reader = body.getReader();
-      }
-      const timer = ms &&
-        setTimeout(() => {
-          if (ended) return;
-          const e = err(
-            APITimeoutError,
-            `got nothing for ${ms} ms after ${chunks} chunks; retry or raise idleTimeoutMs`,
-          );
-          fail(e);
-          controller.abort(e);
-        }, ms);
-      let result: ReadableStreamReadResult<Uint8Array>;
-      try {
-        result = await reader.read();
-      } catch (cause) {
-        return signal.aborted ? onAbort() : fail(
-          err(
-            APIConnectionError,
-            `broke after ${chunks} chunks (${cause}); retry the request`,
-            cause,
-          ),
-        );
-      } finally {
-        clearTimeout(timer);
-      }
-      if (ended) return; // failed, aborted, timed out or cancelled while reading
-      const { done, value } = result;
-      if (done) return endedEarly();
-      try {
-        parser.feed(value);
-      } catch (cause) {
-        fail(err(AzureOpenAIError, `could not be processed: ${cause}`, cause));
-      }
-      if (sawDone) end();
-    };
-
-    /**
-     * Resolves to true once a chunk is queued, to false when the stream is over, or rejects with
-     * its error (after the chunks that came before it).
-     */
-    const ready = async (): Promise<boolean> => {
-      for (;;) {
-        if (head < queue.length) return true;
-        if (head) queue.length = raw.length = head = 0;
-        if (error) throw error;
-        if (ended) return false;
-        // Concurrent callers share one read.
-        if (pulling) await pulling;
-        else {
-          try {
-            await (pulling = read());
-          } finally {
-            pulling = undefined;
-          }
-        }
-      }
-    };
-
-    const take = (): IteratorResult<T> => ({ value: queue[head++], done: false });
-    // A queued chunk is returned without an async function's overhead.
-    this.#next = () =>
-      head < queue.length ? Promise.resolve(take()) : ready().then((more) => more ? take() : DONE);
-    this.#pull = async (stream) => {
-      if (await ready()) {
-        let text = "";
-        while (head < queue.length) text += `data: ${raw[head++]}\n\n`;
-        stream.enqueue(encoder.encode(text));
-      } else {
-        if (sawDone) stream.enqueue(encoder.encode("data: [DONE]\n\n"));
-        stream.close();
-      }
-    };
-    this.#done = async () => {
-      while (await ready()) head = queue.length;
-      if (!sawDone) {
-        throw err(APIUserAbortError, "was cancelled before [DONE]; the result is incomplete");
-      }
-    };
-    this.#cancel = async (reason) => {
-      if (!ended) await end(reason);
-    };
-
     if (outside?.aborted) onOutsideAbort();
     else outside?.addEventListener("abort", onOutsideAbort);
     if (signal.aborted) onAbort();
@@ -288,9 +115,12 @@ export class Stream<T> implements AsyncIterable<T> {
   /** Iterates the parsed chunks; breaking out of the loop cancels the body. */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
-      next: this.#next,
+      next: (): Promise<IteratorResult<T>> =>
+        this.#head < this.#queue.length
+          ? Promise.resolve({ value: this.#queue[this.#head++], done: false })
+          : this.#next(),
       return: async (): Promise<IteratorResult<T>> => {
-        await this.#cancel();
+        await this.#cancel(undefined);
         return DONE;
       },
     };
@@ -313,19 +143,216 @@ export class Stream<T> implements AsyncIterable<T> {
    * ```
    */
   toReadableStream(): ReadableStream<Uint8Array> {
-    return new ReadableStream({ pull: this.#pull, cancel: this.#cancel }, { highWaterMark: 0 });
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller): Promise<void> => {
+        if (await this.#ready()) {
+          let text = "";
+          while (this.#head < this.#queue.length) text += `data: ${this.#raw[this.#head++]}\n\n`;
+          controller.enqueue(encoder.encode(text));
+        } else {
+          if (this.#sawDone) controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+          controller.close();
+        }
+      },
+      cancel: (reason): Promise<void> => this.#cancel(reason),
+    }, { highWaterMark: 0 });
   }
 
   /**
    * Consumes the rest of the stream, discarding chunks (they still reach `onChunk`).
    * Resolves at `[DONE]`; rejects with the stream's error.
    */
-  done(): Promise<void> {
-    return this.#done();
+  async done(): Promise<void> {
+    while (await this.#ready()) this.#head = this.#queue.length;
+    if (!this.#sawDone) {
+      throw this.#err(
+        APIUserAbortError,
+        "was cancelled before it finished; the result is incomplete",
+      );
+    }
   }
 
   /** Cancels the body and ends iteration; safe to call at any time. */
   abort(): void {
     this.controller.abort();
+  }
+
+  async #next(): Promise<IteratorResult<T>> {
+    return await this.#ready() ? { value: this.#queue[this.#head++], done: false } : DONE;
+  }
+
+  /**
+   * Resolves to true once a chunk is queued, to false when the stream is over, or rejects with
+   * its error (after the chunks that came before it).
+   */
+  async #ready(): Promise<boolean> {
+    for (;;) {
+      if (this.#head < this.#queue.length) return true;
+      if (this.#head) this.#queue.length = this.#raw.length = this.#head = 0;
+      if (this.#error) throw this.#error;
+      if (this.#ended) return false;
+      if (this.#pulling) await this.#pulling; // concurrent callers share one read
+      else {
+        try {
+          await (this.#pulling = this.#read());
+        } finally {
+          this.#pulling = undefined;
+        }
+      }
+    }
+  }
+
+  /** Reads one piece of the body and parses it. */
+  async #read(): Promise<void> {
+    const body = this.response.body;
+    if (!this.#reader) {
+      if (!body) return this.#endedEarly();
+      if (body.locked) {
+        throw new TypeError(
+          `${this.#where()}: the response body is already being read; create one stream per ` +
+            "response",
+        );
+      }
+      this.#reader = body.getReader();
+    }
+    let result: ReadableStreamReadResult<Uint8Array>;
+    const ms = this.#idleMs;
+    const timer = ms
+      ? setTimeout(() => {
+        if (this.#ended) return;
+        const error = this.#err(
+          APITimeoutError,
+          `received nothing for ${ms} ms (idleTimeoutMs) after ${this.#chunks} chunks; retry ` +
+            "or raise the idle timeout",
+        );
+        this.#fail(error);
+        this.controller.abort(error);
+      }, ms)
+      : undefined;
+    try {
+      result = await this.#reader.read();
+    } catch (cause) {
+      const signal = this.controller.signal;
+      return this.#fail(
+        signal.aborted ? this.#abortError(signal.reason) : this.#err(
+          APIConnectionError,
+          `broke after ${this.#chunks} chunks: ${
+            cause instanceof Error ? cause.message : cause
+          }; retry the request`,
+          cause,
+        ),
+      );
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+    if (this.#ended) return; // aborted, timed out or cancelled while reading
+    if (result.done) return this.#endedEarly();
+    try {
+      this.#parser.feed(result.value);
+    } catch (cause) {
+      this.#fail(this.#err(AzureOpenAIError, `could not be processed: ${cause}`, cause));
+    }
+    if (this.#sawDone) this.#end();
+  }
+
+  #onEvent({ event, data }: ServerSentEvent): void {
+    if (this.#ended || this.#sawDone) return;
+    if (event === "error") return this.#fail(this.#payloadError(data));
+    if (event !== "message" || data === "") return;
+    if (data === "[DONE]") {
+      this.#sawDone = true;
+      return;
+    }
+    let chunk: T & { error?: unknown };
+    try {
+      chunk = JSON.parse(data);
+    } catch (cause) {
+      return this.#fail(
+        this.#err(
+          AzureOpenAIError,
+          `sent an event that is not JSON (${data.slice(0, 120)}); check that the endpoint is ` +
+            "an Azure OpenAI deployment",
+          cause,
+        ),
+      );
+    }
+    if (chunk?.error != null) return this.#fail(this.#payloadError(chunk));
+    this.#chunks++;
+    this.#onChunk?.(chunk);
+    this.#queue.push(chunk);
+    this.#raw.push(data);
+  }
+
+  /** The typed error for an `event: error` payload (text) or a chunk with an `error` member. */
+  #payloadError(payload: unknown): AzureOpenAIError {
+    let body = payload;
+    try {
+      if (typeof body === "string") body = JSON.parse(body);
+    } catch { /* keep the text */ }
+    const error = isRecord(body) ? isRecord(body.error) ? body.error : body : {};
+    const code = String(error.code);
+    return errorFromBody(
+      typeof error.status === "number"
+        ? error.status
+        : /^[45]\d\d$/.test(code)
+        ? Number(code)
+        : error.type === "server_error"
+        ? 500
+        : undefined,
+      body,
+      { operation: `${this.#operation} stream`, url: this.response.url || undefined },
+      this.response.headers,
+    );
+  }
+
+  #where(): string {
+    return describeSite({ operation: this.#operation, url: this.response.url || undefined });
+  }
+
+  #err<E>(
+    Kind: new (message: string, init: APIErrorInit) => E,
+    what: string,
+    cause?: unknown,
+  ): E {
+    return new Kind(`${this.#where()} stream ${what}`, {
+      cause,
+      requestId: requestIdOf(this.response.headers),
+    });
+  }
+
+  /** The caller aborted (or the idle timeout did, in which case its error is kept). */
+  #abortError(reason: unknown): AzureOpenAIError {
+    return reason instanceof APITimeoutError
+      ? reason
+      : this.#err(APIUserAbortError, "was aborted by the caller", reason);
+  }
+
+  #endedEarly(): void {
+    this.#fail(
+      this.#err(
+        APIConnectionError,
+        `ended before [DONE] after ${this.#chunks} chunks; the connection was closed early, ` +
+          "retry the request",
+      ),
+    );
+  }
+
+  /** Records the error (unless the stream is already over), stops reading, cancels the body. */
+  #fail(error: AzureOpenAIError): void {
+    if (!this.#ended) {
+      this.#error = error;
+      this.#end(error);
+    }
+  }
+
+  /** Stops reading: unhooks the signals and cancels the body if it is still open. */
+  #end(reason?: unknown): Promise<void> | undefined {
+    this.#ended = true;
+    this.#unlink();
+    return (this.#reader ?? this.response.body)?.cancel(reason).catch(() => {});
+  }
+
+  async #cancel(reason: unknown): Promise<void> {
+    if (!this.#ended) await this.#end(reason);
   }
 }
