@@ -43,10 +43,12 @@ export async function call(
   }
   const deployment = scoped ? core.resolveDeployment(params.model, operation) : "";
   for (const [path, rule] of Object.entries(rules)) {
-    const value = path.split(".").reduce<unknown>(
-      (o, k) => (o as Record<string, unknown> | undefined)?.[k],
-      params,
-    );
+    const value = path.includes(".")
+      ? path.split(".").reduce<unknown>(
+        (o, k) => (o as Record<string, unknown> | undefined)?.[k],
+        params,
+      )
+      : params[path];
     let problem;
     if (typeof rule === "function") problem = rule(value, operation);
     else if (value != null) {
