@@ -5,44 +5,30 @@ import { startServer } from "../../tests/helpers/server.ts";
 
 const KEY = "core-test-key-0123456789";
 
-Deno.test("ClientCore.send() keeps timeoutMs running until the body was read", async () => {
-  let release!: () => void;
-  const released = new Promise<void>((r) => release = r);
-  await using server = await startServer(() => {
-    // Headers and the start of the body at once, the rest never (until the test ends).
-    const body = new ReadableStream<Uint8Array>({
-      async start(c) {
-        c.enqueue(new TextEncoder().encode('{"data":'));
-        await released;
-        c.close();
-      },
-    });
-    return new Response(body, { headers: { "content-type": "application/json" } });
-  });
-  try {
-    const core = new ClientCore({ endpoint: server.url, apiKey: KEY, maxRetries: 0 });
-    const { response } = await core.send({
-      operation: "embeddings.create",
-      method: "POST",
-      scope: "deployment",
-      deployment: "e",
-      path: "embeddings",
-      json: { input: "x" },
-      options: { timeoutMs: 30 },
-    });
-    assert.equal(response.status, 200, "headers came in time");
-    await assert.rejects(response.json(), (err: unknown) => {
-      assert.ok(err instanceof APITimeoutError, String(err));
-      assert.match(err.message, /embeddings\.create .* timed out after 30 ms/);
-      assert.ok(!err.message.includes(KEY));
-      return true;
-    });
-  } finally {
-    release();
-  }
-});
+/** Embeddings POST with a 30 ms timeoutMs (and `read`, when given). */
+const SLOW_CALL = {
+  operation: "embeddings.create",
+  method: "POST",
+  scope: "deployment",
+  deployment: "e",
+  path: "embeddings",
+  json: { input: "x" },
+  options: { timeoutMs: 30 },
+} as const;
 
-Deno.test("ClientCore.send({ read }) reads the body inside timeoutMs", async () => {
+/** The error a call gets when its body stalls past timeoutMs. */
+function isTimeout(err: unknown): boolean {
+  assert.ok(err instanceof APITimeoutError, String(err));
+  assert.match(err.message, /embeddings\.create .* timed out after 30 ms/);
+  assert.ok(!err.message.includes(KEY));
+  return true;
+}
+
+/**
+ * Runs `check` against a server that sends headers and the start of a JSON body at once, and the
+ * rest only once the check is done.
+ */
+async function withStalledBody(check: (core: ClientCore) => Promise<void>): Promise<void> {
   let release!: () => void;
   const released = new Promise<void>((r) => release = r);
   await using server = await startServer(() => {
@@ -56,29 +42,23 @@ Deno.test("ClientCore.send({ read }) reads the body inside timeoutMs", async () 
     return new Response(body, { headers: { "content-type": "application/json" } });
   });
   try {
-    const core = new ClientCore({ endpoint: server.url, apiKey: KEY, maxRetries: 0 });
-    await assert.rejects(
-      core.send({
-        operation: "embeddings.create",
-        method: "POST",
-        scope: "deployment",
-        deployment: "e",
-        path: "embeddings",
-        json: { input: "x" },
-        options: { timeoutMs: 30 },
-        read: "json",
-      }),
-      (err: unknown) => {
-        assert.ok(err instanceof APITimeoutError, String(err));
-        assert.match(err.message, /embeddings\.create .* timed out after 30 ms/);
-        assert.ok(!err.message.includes(KEY));
-        return true;
-      },
-    );
+    await check(new ClientCore({ endpoint: server.url, apiKey: KEY, maxRetries: 0 }));
   } finally {
     release();
   }
-});
+}
+
+Deno.test("ClientCore.send() keeps timeoutMs running until the body was read", () =>
+  withStalledBody(async (core) => {
+    const { response } = await core.send(SLOW_CALL);
+    assert.equal(response.status, 200, "headers came in time");
+    await assert.rejects(response.json(), isTimeout);
+  }));
+
+Deno.test("ClientCore.send({ read }) reads the body inside timeoutMs", () =>
+  withStalledBody(async (core) => {
+    await assert.rejects(core.send({ ...SLOW_CALL, read: "json" }), isTimeout);
+  }));
 
 Deno.test("ClientCore.sendRaw() keeps timeoutMs running while the caller streams response.body", async () => {
   let release!: () => void;
