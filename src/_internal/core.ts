@@ -1,4 +1,5 @@
 import { apiKeyAuth, tokenAuth } from "../auth/auth_middleware.ts";
+import { APIUserAbortError } from "../errors/api_error.ts";
 import { errorFromResponse } from "../errors/from_response.ts";
 import { redactSecrets } from "../errors/redact.ts";
 import { headerSecrets } from "../middleware/_redact.ts";
@@ -247,7 +248,11 @@ export class ClientCore {
         try {
           data = await response[spec.read]();
         } catch (err) {
-          throw failParked(state, err);
+          const mapped = failParked(state, err);
+          // Without timeout() (timeoutMs 0) fetch had the caller's own signal.
+          throw mapped === err && userSignal?.aborted
+            ? new APIUserAbortError(`${where} was aborted by the caller`, { cause: err })
+            : mapped;
         }
         endParked(state);
       } else if ((state[PARKED_STATE_KEY] as unknown[]).length) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ClientCore } from "./core.ts";
-import { APITimeoutError } from "../errors/api_error.ts";
+import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { startServer } from "../../tests/helpers/server.ts";
 
 const KEY = "core-test-key-0123456789";
@@ -58,6 +58,24 @@ Deno.test("ClientCore.send() keeps timeoutMs running until the body was read", (
 Deno.test("ClientCore.send({ read }) reads the body inside timeoutMs", () =>
   withStalledBody(async (core) => {
     await assert.rejects(core.send({ ...SLOW_CALL, read: "json" }), isTimeout);
+  }));
+
+Deno.test("ClientCore.send({ read }) maps the caller's abort during the body read, also without timeoutMs", () =>
+  withStalledBody(async (core) => {
+    for (const timeoutMs of [0, 60_000]) {
+      const controller = new AbortController();
+      const call = core.send({
+        ...SLOW_CALL,
+        options: { timeoutMs, signal: controller.signal },
+        read: "json",
+      });
+      setTimeout(() => controller.abort(), 20);
+      await assert.rejects(call, (err: unknown) => {
+        assert.ok(err instanceof APIUserAbortError, `timeoutMs ${timeoutMs}: ${err}`);
+        assert.match(err.message, /embeddings\.create was aborted by the caller/);
+        return true;
+      });
+    }
   }));
 
 Deno.test("ClientCore.sendRaw() keeps timeoutMs running while the caller streams response.body", async () => {
