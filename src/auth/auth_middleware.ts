@@ -1,4 +1,5 @@
 import { tagBuiltin } from "../middleware/_kind.ts";
+import { AuthenticationError } from "../errors/api_error.ts";
 import type { Middleware } from "../middleware/types.ts";
 import { TokenCache, type TokenProvider } from "./token_cache.ts";
 import { resend, setHeader, snapshot } from "../middleware/_replay.ts";
@@ -50,8 +51,18 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     }, "auth");
   }
   const cache = token instanceof TokenCache ? token : new TokenCache(token);
+  // A provider that fails (e.g. Entra ID unreachable) fails the call with a typed error.
+  const fetchToken = (ctx: MiddlewareContext) =>
+    cache.get().catch((err) => {
+      throw new AuthenticationError(
+        `${ctx.operation}: the tokenProvider failed (${
+          err instanceof Error ? err.message : String(err)
+        }); nothing was sent: check the credential it uses`,
+        { cause: err },
+      );
+    });
   return tagBuiltin(async function tokenAuth(ctx, next) {
-    const first = await cache.get();
+    const first = await fetchToken(ctx);
     checkHeaderValue(first, "tokenAuth(): the token provider's token");
     // What to send again after a 401 with a fresh token (undefined: a body that cannot be).
     let parts = snapshot(ctx);
@@ -61,7 +72,7 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     const response = await next();
     if (response.status !== 401 || !parts) return response;
     cache.invalidate();
-    const fresh = await cache.get();
+    const fresh = await fetchToken(ctx);
     if (fresh === first) return response;
     checkHeaderValue(fresh, "tokenAuth(): the token provider's token");
     await response.body?.cancel();

@@ -137,3 +137,21 @@ Deno.test("tokenProvider: a JWT string is cached until its exp claim", async () 
   await client.embeddings.create({ input: "x", encoding_format: "float" });
   assert.equal(calls, 1);
 });
+
+Deno.test("tokenProvider: a failing provider rejects with AuthenticationError and sends nothing", async () => {
+  await using server = await startServer(() => json(EMPTY));
+  const failure = new Error("AADSTS700082: the refresh token has expired");
+  const client = new AzureOpenAI({
+    endpoint: server.url,
+    tokenProvider: () => Promise.reject(failure),
+    deployment: "e",
+  });
+  await assert.rejects(client.embeddings.create({ input: "x" }), (err: unknown) => {
+    assert.ok(err instanceof AuthenticationError, String(err));
+    assert.match(err.message, /embeddings\.create: the tokenProvider failed \(AADSTS700082/);
+    assert.equal(err.cause, failure);
+    assert.equal(err.status, undefined);
+    return true;
+  });
+  assert.equal(server.seen.length, 0, "no request went out");
+});
