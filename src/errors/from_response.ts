@@ -110,7 +110,8 @@ export function errorFromBody(
 }
 
 /**
- * Reads an error response's body (JSON or text) and builds the typed error.
+ * Reads an error response's body (JSON or text; its first ~64 KiB, the rest is cancelled) and
+ * builds the typed error.
  *
  * @example Turn a failed Response into a typed error
  * ```ts
@@ -127,7 +128,18 @@ export async function errorFromResponse(
   response: Response,
   site: ErrorSite = {},
 ): Promise<AzureOpenAIError> {
-  let body: unknown = await response.text().catch(() => "");
+  let body: unknown = "";
+  // At most ~64 KiB of it: an error page can be any size, and only its start is kept.
+  const reader = response.body?.getReader();
+  const decoder = new TextDecoder();
+  try {
+    while (reader && (body as string).length < 65_536) {
+      const read = await reader.read();
+      if (read.done) break;
+      body += decoder.decode(read.value, { stream: true });
+    }
+  } catch { /* unreadable (e.g. aborted): no body */ }
+  reader?.cancel().catch(() => {});
   try {
     body = JSON.parse(body as string);
   } catch { /* not JSON: keep the text */ }

@@ -61,3 +61,28 @@ Deno.test("parseRetryAfterMs() prefers the millisecond headers and reads seconds
   );
   assert.equal(parseRetryAfterMs(h({ "retry-after": "soon" }), now), undefined);
 });
+
+Deno.test("errorFromResponse() reads at most ~64 KiB of a huge error body and cancels the rest", async () => {
+  let pulls = 0;
+  let cancelled = false;
+  const page = new TextEncoder().encode("<html>" + "x".repeat(16_378) + "</html>"); // 16 KiB
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      pulls++;
+      c.enqueue(page);
+    },
+    cancel() {
+      cancelled = true;
+    },
+  }, { highWaterMark: 0 });
+  const err = await errorFromResponse(new Response(body, { status: 502 }), {
+    operation: "chat.completions.create",
+  });
+  assert.ok(err instanceof InternalServerError);
+  assert.equal(err.status, 502);
+  assert.ok(cancelled, "the endless body was cancelled");
+  assert.ok(pulls <= 5, `read ${pulls} chunks of 16 KiB`);
+  assert.equal(typeof err.body, "string");
+  assert.ok((err.body as string).length <= 65_536 + 16_384);
+  assert.match(err.message, /status 502/);
+});
