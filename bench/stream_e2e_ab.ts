@@ -71,35 +71,33 @@ async function parserOnly(): Promise<number> {
   return count;
 }
 
-const client = new AzureOpenAI({ endpoint, apiKey: KEY, apiVersion: API_VERSION });
-async function ours(): Promise<number> {
-  const stream = await client.chat.completions.create({
-    model: DEPLOYMENT,
-    messages: MESSAGES,
-    stream: true,
-  });
-  let count = 0;
-  for await (const _chunk of stream) count++;
-  return count;
-}
-
-const sdk = new OpenAIAzure({ endpoint, apiKey: KEY, apiVersion: API_VERSION });
-async function openaiSdk(): Promise<number> {
-  const stream = await sdk.chat.completions.create({
-    model: DEPLOYMENT,
-    messages: MESSAGES,
-    stream: true,
-  });
-  let count = 0;
-  for await (const _chunk of stream) count++;
-  return count;
+/** A client's streamed chat call, counting chunks (ours and the SDK take the same params). */
+function streamed(
+  client: Pick<AzureOpenAI, "chat"> | Pick<OpenAIAzure, "chat">,
+): () => Promise<number> {
+  return async () => {
+    const stream = await (client as AzureOpenAI).chat.completions.create({
+      model: DEPLOYMENT,
+      messages: MESSAGES,
+      stream: true,
+    });
+    let count = 0;
+    for await (const _chunk of stream) count++;
+    return count;
+  };
 }
 
 const CONTENDERS: Array<[string, () => Promise<number>]> = [
   ["raw fetch + split + JSON.parse", raw],
   ["ServerSentEventParserStream + JSON.parse", parserOnly],
-  ["ours: chat.completions.create({ stream: true })", ours],
-  ["openai SDK AzureOpenAI", openaiSdk],
+  [
+    "ours: chat.completions.create({ stream: true })",
+    streamed(new AzureOpenAI({ endpoint, apiKey: KEY, apiVersion: API_VERSION })),
+  ],
+  [
+    "openai SDK AzureOpenAI",
+    streamed(new OpenAIAzure({ endpoint, apiKey: KEY, apiVersion: API_VERSION })),
+  ],
 ];
 try {
   for (const [name, run] of CONTENDERS) {
