@@ -34,3 +34,28 @@ SCENARIO_NAMES.forEach((name, i) => {
     assert.ok(r.ok, r.error);
   });
 });
+
+// Node 20 has no `navigator`: the core must still recognise Node and put every call's deadline
+// on one shared timer instead of arming and clearing a timer per call.
+test(`node ${process.version}: sequential calls share one deadline timer`, async () => {
+  const TIMEOUT_MS = 123_457;
+  const client = new core.AzureOpenAI({
+    endpoint: server.url,
+    apiKey: UPSTREAM_KEY,
+    timeoutMs: TIMEOUT_MS,
+  });
+  const call = () => client.embeddings.create({ model: "text-embedding-3-small", input: "timer" });
+  await call();
+  const original = globalThis.setTimeout;
+  let armed = 0;
+  globalThis.setTimeout = (fn, ms, ...rest) => {
+    if (ms > TIMEOUT_MS - 1_000 && ms <= TIMEOUT_MS) armed++;
+    return original(fn, ms, ...rest);
+  };
+  try {
+    for (let i = 0; i < 20; i++) assert.equal((await call()).data.length, 1);
+  } finally {
+    globalThis.setTimeout = original;
+  }
+  assert.ok(armed <= 2, `20 calls armed ${armed} deadline timers; expected one shared timer`);
+});

@@ -57,8 +57,8 @@ export interface CallResult {
   response: Response;
   /** The body read as {@link CallSpec.read} asked. */
   data?: unknown;
-  /** Aborts the body (used by streams for cancellation). */
-  controller: AbortController;
+  /** Aborts the body of a stream call (its cancellation); none for other calls. */
+  controller?: AbortController;
   idleTimeoutMs: number | undefined;
   /**
    * Unlinks `controller` from the caller's signal. A stream call must call it once its body is
@@ -186,8 +186,10 @@ export class ClientCore {
     // Credentials of the call's own headers are scrubbed from what it throws too.
     let own: string[] = [];
     const userSignal = opts.signal;
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(userSignal?.reason);
+    const stream = spec.stream ?? false;
+    // Only a stream gets a controller of its own: an unused one still costs µs per call.
+    const controller = stream ? new AbortController() : undefined;
+    const onAbort = () => controller?.abort(userSignal?.reason);
     const state: Record<string, unknown> = { [PARKED_STATE_KEY]: [] };
     try {
       const apiVersion = opts.apiVersion !== undefined
@@ -208,7 +210,6 @@ export class ClientCore {
         body = JSON.stringify(spec.json);
         headers["content-type"] = "application/json";
       }
-      const stream = spec.stream ?? false;
       // A stream is cancelled through `controller` (linked to the caller's signal). Other calls
       // pass the caller's signal as it is, or none: fetch spends µs on every signal it gets.
       if (stream && userSignal) {
@@ -221,7 +222,7 @@ export class ClientCore {
         apiVersion,
         params: spec.params,
         attempt: 1,
-        signal: stream ? controller.signal : userSignal,
+        signal: controller ? controller.signal : userSignal,
         stream,
         replayable: spec.replayable ?? true,
         options: {

@@ -126,12 +126,25 @@ export class AlarmClock {
 /** Deadlines within this many ms of the timer's firing count as due (timers round to 1 ms). */
 const SLACK_MS = 1;
 
-/** True on runtimes whose timers any code may clear (Deno, Node.js, Bun). */
-export function timersAreShared(userAgent: string | undefined): boolean {
-  return /^(Deno|Node\.js|Bun)\//.test(userAgent ?? "");
+/**
+ * True on runtimes whose timers any code may clear (Deno, Node.js, Bun). Node.js before 21 has
+ * no `navigator`: there the runtime is recognised by `process.versions.node`, read as a feature
+ * probe (nothing in the core depends on it). Cloudflare Workers, even with Node.js
+ * compatibility, always say `Cloudflare-Workers` in `navigator.userAgent`, which is checked first.
+ */
+export function timersAreShared(userAgent: string | undefined, nodeVersion?: unknown): boolean {
+  return userAgent === undefined
+    ? typeof nodeVersion === "string"
+    : /^(Deno|Node\.js|Bun)\//.test(userAgent);
 }
+
+/** What a runtime without `navigator` may say about itself (Node.js 20). */
+type NodeProbe = { process?: { versions?: { node?: unknown } } };
 
 /** The alarms of this runtime: one shared clock where timers may be shared, else own timers. */
 export const ALARMS: AlarmClock = new AlarmClock({
-  shared: timersAreShared(globalThis.navigator?.userAgent),
+  shared: timersAreShared(
+    globalThis.navigator?.userAgent,
+    (globalThis as NodeProbe).process?.versions?.node,
+  ),
 });

@@ -103,13 +103,21 @@ Deno.test("an unshared AlarmClock fires an alarm on its own timer and cancels it
   assert.equal(timers.armed, false, "no shared timer");
 });
 
-Deno.test("timersAreShared() is true for Deno, Node.js and Bun only", () => {
+Deno.test("timersAreShared() is true for Deno, Node.js and Bun user agents only", () => {
   assert.ok(timersAreShared("Deno/2.9.6"));
   assert.ok(timersAreShared("Node.js/22"));
   assert.ok(timersAreShared("Bun/1.2.0"));
   assert.ok(!timersAreShared("Cloudflare-Workers"));
   assert.ok(!timersAreShared(undefined));
   assert.ok(!timersAreShared("Mozilla/5.0"));
+});
+
+Deno.test("timersAreShared() recognises Node.js without navigator (Node 20) by its version", () => {
+  assert.ok(timersAreShared(undefined, "20.20.2"));
+  assert.ok(!timersAreShared(undefined, undefined));
+  assert.ok(!timersAreShared(undefined, 20));
+  // navigator wins: Workers with Node.js compatibility also expose process.versions.node.
+  assert.ok(!timersAreShared("Cloudflare-Workers", "22.0.0"));
 });
 
 Deno.test("AlarmClock arms its timer for at most the longest timer delay", () => {

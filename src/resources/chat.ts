@@ -31,7 +31,7 @@ export async function createMaybeStream<S>(
   rules: Record<string, Rule>,
   Stream: new (
     response: Response,
-    options: { controller: AbortController; idleTimeoutMs?: number; signal?: AbortSignal },
+    options: { controller?: AbortController; idleTimeoutMs?: number; signal?: AbortSignal },
   ) => S,
 ): Promise<unknown> {
   const result = await call(
