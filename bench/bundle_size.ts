@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { gzipSize, moduleSections, sumByFolder } from "./bundle_size_lib.ts";
+import { emptyStringLiterals, gzipSize, moduleSections, sumByFolder } from "./bundle_size_lib.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const OUT_DIR = `${ROOT}.tmp/bundle`;
@@ -164,6 +164,28 @@ async function breakdown(entry: string): Promise<string> {
   return lines.join("\n");
 }
 
+/**
+ * How much of the minified bundle of `entry` is the text of string literals: its gzipped size
+ * with every literal's text emptied is what the code alone weighs.
+ */
+async function textShare(entry: string): Promise<string> {
+  const file = `${OUT_DIR}/text_share.js`;
+  await bundle(entry, file, true);
+  const js = await Deno.readTextFile(file);
+  await Deno.remove(file).catch(() => {});
+  const { code, literals, chars } = emptyStringLiterals(js);
+  const gz = (s: string) => gzipSize(new TextEncoder().encode(s));
+  return [
+    "",
+    "| text of string literals | minified | gzipped |",
+    "| --- | ---: | ---: |",
+    `| as bundled (${literals} literals, ${chars} chars of text) | ${js.length} | ${await gz(
+      js,
+    )} |`,
+    `| every literal's text emptied (the code alone) | ${code.length} | ${await gz(code)} |`,
+  ].join("\n");
+}
+
 async function main(args: string[]): Promise<number> {
   const check = args.includes("--check");
   await Deno.mkdir(OUT_DIR, { recursive: true });
@@ -183,6 +205,7 @@ async function main(args: string[]): Promise<number> {
       : "mod.ts";
     console.log(`\n${entry} by folder:\n`);
     console.log(await breakdown(entry));
+    console.log(await textShare(entry));
   }
 
   if (check) {

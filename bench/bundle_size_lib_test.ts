@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { gzipSize, moduleSections, sumByFolder } from "./bundle_size_lib.ts";
+import { emptyStringLiterals, gzipSize, moduleSections, sumByFolder } from "./bundle_size_lib.ts";
 
 Deno.test("gzipSize() returns the byte length of a valid gzip stream", async () => {
   const input = new TextEncoder().encode("abc".repeat(10_000));
@@ -59,4 +59,14 @@ Deno.test("sumByFolder() groups by folder and npm package, largest first", () =>
     ["(esbuild runtime)", 2],
     ["(root)", 1],
   ]);
+});
+
+Deno.test("emptyStringLiterals() empties strings and template text but keeps code and regexps", () => {
+  const r = emptyStringLiterals(
+    'a=/"[/]"/g.test("x\\"y");b=c/2/d;e={a:`t${{x:"q"}.x}u${`in${1}`}`};f=\'s\'',
+  );
+  assert.equal(r.code, 'a=/"[/]"/g.test("");b=c/2/d;e={a:`${{x:""}.x}${`${1}`}`};f=\'\'');
+  // "x\"y", "q", "s": 3 strings; 2 templates (outer, inner); text: x\"y (4) + t + u + q + in + s.
+  assert.equal(r.literals, 5);
+  assert.equal(r.chars, 4 + 1 + 1 + 1 + 2 + 1);
 });
