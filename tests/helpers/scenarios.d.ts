@@ -1,0 +1,22 @@
+/** Types of compat/runtime/scenarios.mjs (plain JS shared by every runtime of the matrix). */
+
+/** One scenario's outcome. */
+export interface ScenarioResult {
+  name: string;
+  ok: boolean;
+  error?: string;
+}
+
+/** Names of the scenarios, in the order {@link runScenarios} reports them. */
+export declare const SCENARIO_NAMES: string[];
+
+/** Runs every scenario against the bundled `core` and `edge` modules; never throws. */
+export declare function runScenarios(options: {
+  core: unknown;
+  edge: unknown;
+  endpoint: string;
+  apiKey: string;
+}): Promise<ScenarioResult[]>;
+
+/** A WAV file of silence: 24 kHz, 16-bit mono. */
+export declare function wavBytes(seconds: number): Uint8Array;
