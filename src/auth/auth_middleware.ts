@@ -1,5 +1,5 @@
 import { tagBuiltin } from "../middleware/_kind.ts";
-import { AuthenticationError } from "../errors/api_error.ts";
+import { APIUserAbortError, AuthenticationError } from "../errors/api_error.ts";
 import type { Middleware } from "../middleware/types.ts";
 import { TokenCache, type TokenProvider } from "./token_cache.ts";
 import { resend, setHeader, snapshot } from "../middleware/_replay.ts";
@@ -51,9 +51,16 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     }, "auth");
   }
   const cache = token instanceof TokenCache ? token : new TokenCache(token);
-  // A provider that fails (e.g. Entra ID unreachable) fails the call with a typed error.
+  // A provider that fails (e.g. Entra ID unreachable) fails the call with a typed error; an
+  // abort (caller or timeout()) while it is pending ends the call at once.
   const fetchToken = (ctx: MiddlewareContext) =>
-    cache.get().catch((err) => {
+    cache.get(ctx.signal).catch((err) => {
+      if (ctx.signal?.aborted) {
+        throw new APIUserAbortError(
+          `${ctx.operation} was aborted while waiting for the tokenProvider`,
+          { cause: err },
+        );
+      }
       throw new AuthenticationError(
         `${ctx.operation}: the tokenProvider failed (${
           err instanceof Error ? err.message : String(err)

@@ -3,6 +3,8 @@ import { apiKeyAuth, tokenAuth } from "./auth_middleware.ts";
 import { compose } from "../middleware/compose.ts";
 import { CallContext, type CallFields, unbuiltParts } from "../middleware/_replay.ts";
 import { makeContext } from "../../tests/middleware/_context.ts";
+import { timeout } from "../middleware/timeout.ts";
+import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 
 function callContext(body: BodyInit | undefined = '{"a":1}'): CallContext {
   const { request: _request, ...fields } = makeContext();
@@ -140,4 +142,28 @@ Deno.test("tokenAuth() resends a built GET request with a fresh token after a 40
   })(ctx);
   assert.equal(res.status, 200);
   assert.deepEqual(auths, ["Bearer t-1", "Bearer t-2"]);
+});
+
+Deno.test("tokenAuth() ends the call when the signal aborts while the token provider is pending", async () => {
+  const controller = new AbortController();
+  let sent = 0;
+  const result = compose([tokenAuth(() => new Promise<string>(() => {}))], () => {
+    sent++;
+    return Promise.resolve(new Response("ok"));
+  })(makeContext({ signal: controller.signal }));
+  controller.abort(new Error("caller gave up"));
+  await assert.rejects(result, (err: unknown) => {
+    assert.ok(err instanceof APIUserAbortError);
+    assert.match(err.message, /tokenProvider/);
+    return true;
+  });
+  assert.equal(sent, 0);
+});
+
+Deno.test("tokenAuth() under timeout() fails a hanging token provider with APITimeoutError", async () => {
+  const run = compose(
+    [timeout({ timeoutMs: 5 }), tokenAuth(() => new Promise<string>(() => {}))],
+    () => Promise.resolve(new Response("ok")),
+  );
+  await assert.rejects(run(makeContext()), APITimeoutError);
 });

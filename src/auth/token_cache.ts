@@ -58,13 +58,23 @@ export class TokenCache {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Returns a valid token, refreshing (once, shared) when none is cached or it is near expiry. */
-  get(): Promise<string> {
+  /**
+   * Returns a valid token, refreshing (once, shared) when none is cached or it is near expiry.
+   * When `signal` aborts first, rejects with its reason (the shared refresh goes on).
+   */
+  get(signal?: AbortSignal): Promise<string> {
     const cached = this.#cached;
-    return cached && this.#now() < cached[1] - this.#margin
-      ? Promise.resolve(cached[0])
-      // The provider runs after `??=` stored the promise, which is cleared once it settles.
-      : this.#inflight ??= this.#fetch().finally(() => this.#inflight = undefined);
+    if (cached && this.#now() < cached[1] - this.#margin) return Promise.resolve(cached[0]);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    // The provider runs after `??=` stored the promise, which is cleared once it settles.
+    const shared = this.#inflight ??= this.#fetch().finally(() => this.#inflight = undefined);
+    return signal
+      ? new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+        shared.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+      })
+      : shared;
   }
 
   /** Forgets the cached token (e.g. after a 401) so the next `get()` asks the provider. */
