@@ -79,9 +79,16 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     const response = await next();
     if (response.status !== 401 || !parts) return response;
     cache.invalidate();
-    const fresh = await fetchToken(ctx);
-    if (fresh === first) return response;
-    checkHeaderValue(fresh, "tokenAuth(): the token provider's token");
+    let fresh: string;
+    try {
+      fresh = await fetchToken(ctx);
+      if (fresh === first) return response;
+      checkHeaderValue(fresh, "tokenAuth(): the token provider's token");
+    } catch (err) {
+      // The 401 is not handed on: free its connection.
+      response.body?.cancel().catch(() => {});
+      throw err;
+    }
     await response.body?.cancel();
     resend(ctx, parts);
     setBearer(ctx, fresh);

@@ -4,7 +4,7 @@ import { compose } from "../middleware/compose.ts";
 import { CallContext, type CallFields, unbuiltParts } from "../middleware/_replay.ts";
 import { makeContext } from "../../tests/middleware/_context.ts";
 import { timeout } from "../middleware/timeout.ts";
-import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
+import { APITimeoutError, APIUserAbortError, AuthenticationError } from "../errors/api_error.ts";
 
 function callContext(body: BodyInit | undefined = '{"a":1}'): CallContext {
   const { request: _request, ...fields } = makeContext();
@@ -166,4 +166,19 @@ Deno.test("tokenAuth() under timeout() fails a hanging token provider with APITi
     () => Promise.resolve(new Response("ok")),
   );
   await assert.rejects(run(makeContext()), APITimeoutError);
+});
+
+Deno.test("tokenAuth() cancels the 401 body when the refresh after it fails", async () => {
+  let cancelled = false;
+  const answers = [() => "t-1", () => Promise.reject(new Error("Entra down"))];
+  await assert.rejects(
+    compose([tokenAuth(() => answers.shift()!())], () =>
+      Promise.resolve(
+        new Response(new ReadableStream({ cancel: () => void (cancelled = true) }), {
+          status: 401,
+        }),
+      ))(callContext()),
+    AuthenticationError,
+  );
+  assert.ok(cancelled, "the 401 body was cancelled");
 });
