@@ -78,7 +78,8 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     setBearer(ctx, first);
     const response = await next();
     if (response.status !== 401 || !parts) return response;
-    cache.invalidate();
+    // Only `first`: a parallel call may have refreshed it already.
+    cache.invalidate(first);
     let fresh: string;
     try {
       fresh = await fetchToken(ctx);

@@ -4,6 +4,8 @@ import { compose } from "../middleware/compose.ts";
 import { CallContext, type CallFields, unbuiltParts } from "../middleware/_replay.ts";
 import { makeContext } from "../../tests/middleware/_context.ts";
 import { timeout } from "../middleware/timeout.ts";
+import { TokenCache } from "./token_cache.ts";
+import type { MiddlewareContext } from "../middleware/types.ts";
 import { APITimeoutError, APIUserAbortError, AuthenticationError } from "../errors/api_error.ts";
 
 function callContext(body: BodyInit | undefined = '{"a":1}'): CallContext {
@@ -181,4 +183,29 @@ Deno.test("tokenAuth() cancels the 401 body when the refresh after it fails", as
     AuthenticationError,
   );
   assert.ok(cancelled, "the 401 body was cancelled");
+});
+
+Deno.test("tokenAuth() keeps a token another call refreshed after a 401 of the old one", async () => {
+  let provided = 0;
+  const cache = new TokenCache(() => ({
+    token: `t-${++provided}`,
+    expiresOnTimestamp: Date.now() + 3_600_000,
+  }));
+  const layer = tokenAuth(cache);
+  // Two calls sent with t-1; the second one's 401 arrives after the first one refreshed.
+  let releaseSecond!: () => void;
+  const secondHeld = new Promise<void>((r) => releaseSecond = r);
+  const seen: string[] = [];
+  const terminal = async (c: MiddlewareContext) => {
+    const auth = c.request.headers.get("authorization")!;
+    seen.push(auth);
+    if (auth === "Bearer t-1" && seen.length === 2) await secondHeld;
+    return new Response("", { status: auth === "Bearer t-1" ? 401 : 200 });
+  };
+  const first = compose([layer], terminal)(callContext());
+  const second = compose([layer], terminal)(callContext());
+  assert.equal((await first).status, 200);
+  releaseSecond();
+  assert.equal((await second).status, 200);
+  assert.equal(provided, 2, "one refresh for both calls");
 });

@@ -77,9 +77,12 @@ export class TokenCache {
       : shared;
   }
 
-  /** Forgets the cached token (e.g. after a 401) so the next `get()` asks the provider. */
-  invalidate(): void {
-    this.#cached = undefined;
+  /**
+   * Forgets the cached token (e.g. after a 401) so the next `get()` asks the provider; given
+   * `token`, only while that token is the cached one (not one another call refreshed since).
+   */
+  invalidate(token?: string): void {
+    if (token === undefined || this.#cached?.[0] === token) this.#cached = undefined;
   }
 
   async #fetch(): Promise<string> {
