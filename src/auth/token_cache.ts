@@ -2,7 +2,7 @@
 export interface AccessToken {
   /** The bearer token. */
   token: string;
-  /** Expiry as a Unix timestamp in milliseconds. */
+  /** Expiry as a Unix timestamp in milliseconds (one in seconds is recognised as such). */
   expiresOnTimestamp: number;
 }
 
@@ -95,7 +95,10 @@ export class TokenCache {
         "tokenProvider must return a non-empty string or { token, expiresOnTimestamp }",
       );
     }
-    this.#cached = Number.isFinite(expiry) ? [token, expiry!] : undefined;
+    // An expiry below 1e11 is before 1973 in ms: it was given in seconds (e.g. `expires_on`).
+    this.#cached = Number.isFinite(expiry)
+      ? [token, expiry! < 1e11 && this.#now() > 1e11 ? expiry! * 1000 : expiry!]
+      : undefined;
     return token;
   }
 }

@@ -55,3 +55,15 @@ Deno.test("TokenCache.get() rejects a missing token and asks again on the next c
   await assert.rejects(cache.get(), /non-empty string/);
   assert.equal(await cache.get(), "ok");
 });
+
+Deno.test("TokenCache.get() reads an expiresOnTimestamp in seconds as seconds and caches the token", async () => {
+  const now = Date.UTC(2030, 0, 1);
+  let calls = 0;
+  const cache = new TokenCache(
+    () => ({ token: `t${++calls}`, expiresOnTimestamp: now / 1000 + 3_600 }),
+    { now: () => now },
+  );
+  assert.equal(await cache.get(), "t1");
+  assert.equal(await cache.get(), "t1");
+  assert.equal(calls, 1);
+});
