@@ -295,8 +295,15 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
       throw err;
     }
     learn(response);
-    if (ctx.stream) return onBodyEnd(response, release);
-    release();
-    return response;
+    if (!ctx.stream) {
+      release();
+      return response;
+    }
+    // onBodyEnd() keeps one hook per response, and the client hooks the response it gets back
+    // (signal unlinking, parked deadlines): hook this one, hand on a new one over its body.
+    const body = onBodyEnd(response, release).body;
+    if (body === null) return response;
+    const out = new Response(body, response);
+    return Object.defineProperty(out, "url", { value: response.url });
   };
 }
