@@ -270,3 +270,38 @@ Deno.test("ChatCompletionStream calls onChunk for every chunk before yielding it
   assert.deepEqual(await stream.finalChatCompletion(), AZURE_CHAT_COMPLETION);
   assert.deepEqual(seen, AZURE_CHAT_CHUNKS);
 });
+
+Deno.test("ChatCompletionStream treats an idleTimeoutMs beyond the longest timer as no limit", async () => {
+  // Timers longer than 2^31 - 1 ms fire at once (Deno, Node.js, browsers): emulated here so
+  // the test does not depend on how soon.
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout =
+    ((fn: () => void, ms?: number) =>
+      realSetTimeout(fn, (ms ?? 0) > 2_147_483_647 ? 0 : ms)) as typeof setTimeout;
+  try {
+    const [first, ...rest] = [...AZURE_CHAT_CHUNKS, "[DONE]"];
+    const encoder = new TextEncoder();
+    let release!: () => void;
+    const released = new Promise<void>((r) => release = r);
+    const body = new ReadableStream<Uint8Array>({
+      async start(c) {
+        c.enqueue(encoder.encode(sseText([first])));
+        await released;
+        c.enqueue(encoder.encode(sseText(rest)));
+        c.close();
+      },
+    });
+    const stream = new ChatCompletionStream(new Response(body), { idleTimeoutMs: 2 ** 31 });
+    const chunks: ChatCompletionChunk[] = [];
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      // Two macrotasks after the next read started: an overflowed timer has fired by then.
+      if (chunks.length === 1) {
+        realSetTimeout(() => realSetTimeout(release, 0), 0);
+      }
+    }
+    assert.equal(chunks.length, AZURE_CHAT_CHUNKS.length);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+});

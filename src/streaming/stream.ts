@@ -10,6 +10,7 @@ import { describeSite, errorFromBody, requestIdOf } from "../errors/from_respons
 import { ServerSentEventParser } from "../sse/parser.ts";
 import type { ServerSentEvent } from "../sse/server_sent_event.ts";
 import type { StreamOptions } from "./stream_options.ts";
+import { MAX_TIMER_MS } from "../middleware/_alarm_clock.ts";
 
 /**
  * Options of a typed stream: `operation` defaulted, every chunk added to `accumulator` before
@@ -92,7 +93,8 @@ export class Stream<T> implements AsyncIterable<T> {
     this.response = response;
     const controller = this.controller = options.controller ?? new AbortController();
     const idle = options.idleTimeoutMs ?? 0;
-    this.#idleMs = idle > 0 && idle < Infinity ? idle : 0;
+    // Beyond the longest timer (~24.8 days) a timer would fire at once: no limit then.
+    this.#idleMs = idle > 0 && idle <= MAX_TIMER_MS ? idle : 0;
     this.#operation = options.operation ?? "stream";
     this.#onChunk = options.onChunk;
     this.#parser = new ServerSentEventParser((event) => this.#onEvent(event), {
