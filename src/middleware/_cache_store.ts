@@ -27,6 +27,8 @@ export interface CacheConfig {
 }
 
 function withTimeout<T>(work: () => Promise<T>, ms: number): Promise<T> {
+  // Timers take at most 2^31 - 1 ms (longer ones fire at once): longer means no time limit.
+  if (ms > 0x7fffffff) return new Promise<T>((resolve) => resolve(work()));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(

@@ -40,7 +40,10 @@ export interface CacheOptions {
    * allows (one read and one write per input, plus two).
    */
   maxItems?: number;
-  /** A store call slower than this counts as a failure, i.e. a miss (default 2 000 ms). */
+  /**
+   * A store call slower than this counts as a failure, i.e. a miss (default 2 000 ms;
+   * `Infinity`: no limit).
+   */
   storeTimeoutMs?: number;
   /** Observer of store failures (which never fail the call). */
   onStoreError?: (error: unknown, operation: "get" | "set") => void;

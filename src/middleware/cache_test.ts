@@ -273,6 +273,27 @@ Deno.test("cache() treats a store that does not answer in time as a miss", async
   assert.equal(res.status, 200);
 });
 
+for (const storeTimeoutMs of [Infinity, 2 ** 31]) {
+  Deno.test(`cache() with storeTimeoutMs ${storeTimeoutMs} waits for a store that answers after a macrotask`, async () => {
+    const memory = new MemoryCache();
+    // A remote store: every answer comes on a later timer turn.
+    const later = () => new Promise((r) => setTimeout(r, 5));
+    const store: CacheStore = {
+      get: (k) => later().then(() => memory.get(k)),
+      getMany: (ks) => later().then(() => memory.getMany(ks)),
+      set: (k, v, o) => later().then(() => memory.set(k, v, o)),
+      delete: (k) => memory.delete(k),
+    };
+    const errors: unknown[] = [];
+    const options = { store, storeTimeoutMs, onStoreError: (e: unknown) => errors.push(e) };
+    const up = upstream();
+    await call(options, up, embeddingsRequest({ input: "a" }));
+    const { res } = await call(options, up, embeddingsRequest({ input: "a" }));
+    assert.deepEqual(errors, []);
+    assert.equal(res.headers.get("x-aoai-cache"), "hit");
+  });
+}
+
 Deno.test("cache() ignores stored values that are not Float32 vectors", async () => {
   const store = new MemoryCache();
   const up = upstream();
