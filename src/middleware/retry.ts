@@ -61,8 +61,8 @@ export const RETRY_STATUSES: readonly number[] = [408, 409, 429, 500, 502, 503, 
 /**
  * Retries failed attempts: connection errors and timeouts, and statuses 408, 409, 429, 500,
  * 502, 503, 504. Waits what the service asks (`retry-after-ms`, `x-ms-retry-after-ms`,
- * `retry-after` seconds or date), else exponential backoff with full jitter, capped. A wait
- * beyond `maxRetryAfterMs` ends retrying with a {@link RateLimitError}. Streams are never retried
+ * `retry-after` seconds or date; a wait of 0 counts as none), else exponential backoff with full
+ * jitter, capped. A wait beyond `maxRetryAfterMs` ends retrying with a {@link RateLimitError}. Streams are never retried
  * once the response was handed on; bodies that cannot be replayed are not retried. Waits end at
  * once when the call's signal aborts. A wait that would pass the call's total deadline
  * (`timeout({ totalTimeoutMs })`) ends retrying with an {@link APITimeoutError}. A `RateLimitError`
@@ -115,7 +115,8 @@ export function retry(options: RetryOptions = {}): Middleware {
       } else if (last) {
         return response as Response;
       }
-      const asked = response ? parseRetryAfterMs(response.headers, now()) : undefined;
+      // A wait of 0 (also what a past date, "-1" or garbage read as) is no hint: back off.
+      const asked = (response && parseRetryAfterMs(response.headers, now())) || undefined;
       if (asked !== undefined && asked > maxAfter) {
         const res = response as Response;
         if (res.status !== 429) return res;

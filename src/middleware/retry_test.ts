@@ -87,6 +87,28 @@ for (
   });
 }
 
+const NOW = Date.UTC(2030, 0, 1);
+for (
+  const [name, headers] of [
+    ["retry-after: 0", { "retry-after": "0" }],
+    ["retry-after-ms: 0", { "retry-after-ms": "0" }],
+    ["a retry-after date in the past", { "retry-after": new Date(NOW - 5000).toUTCString() }],
+    ["retry-after: -1", { "retry-after": "-1" }],
+    ["a garbage retry-after", { "retry-after": "later 1" }],
+  ] as const
+) {
+  Deno.test(`retry() backs off instead of retrying at once when a 429 carries ${name}`, async () => {
+    const seen: RetryInfo[] = [];
+    const r = await run([status(429, headers), status(429, headers), new Response("ok")], {
+      now: () => NOW, // a real date: Date.parse() reads "-1" as the year 2001
+      onRetry: (info) => seen.push(info),
+    });
+    assert.equal(await (await r.result).text(), "ok");
+    assert.deepEqual(r.waits, [250, 500]);
+    assert.deepEqual(seen.map((i) => i.serviceAsked), [false, false]);
+  });
+}
+
 Deno.test("retry() throws RateLimitError with retryAfterMs when the wait exceeds the cap", async () => {
   const r = await run(
     [status(429, { "retry-after": "45", "apim-request-id": "req-1" }), new Response("ok")],
