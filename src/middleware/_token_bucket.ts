@@ -36,10 +36,13 @@ export class TokenBucket {
     return Math.ceil((need - this.#level) / this.#rate);
   }
 
-  /** Takes `cost` units (the level may go below zero for a cost above the capacity). */
+  /**
+   * Takes `cost` units (the level may go below zero for a cost above the capacity); an infinite
+   * cost takes the capacity (more would never refill).
+   */
   take(cost: number, now: number): void {
     this.#refill(now);
-    this.#level -= cost;
+    this.#level -= cost < Infinity ? cost : this.#capacity;
   }
 
   /** Lowers the level to what the service says remains (never raises it). */

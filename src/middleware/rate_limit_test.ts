@@ -117,6 +117,19 @@ Deno.test("rateLimit() waits for the tokens-per-minute budget using the estimate
   await pending;
 });
 
+Deno.test("rateLimit() does not let one call with an infinite estimate block the budget forever", async () => {
+  const { time, call } = setup(
+    { tokensPerMinute: 600, burstSeconds: 60 },
+    () => Promise.resolve(new Response("ok")),
+  );
+  await call({ max_tokens: Infinity }); // sent as max_tokens: null
+  let done = false;
+  const next = call({ max_tokens: 100 }).then(() => done = true);
+  await time.advance(60_000); // a whole minute refills the whole budget
+  assert.equal(done, true, "the call after it still waits");
+  await next;
+});
+
 Deno.test("rateLimit() keeps FIFO order: a small call does not overtake a big one", async () => {
   const order: number[] = [];
   const { time, call } = setup({ tokensPerMinute: 600, burstSeconds: 60 }, (ctx) => {
