@@ -227,7 +227,8 @@ class Limiter {
     if (this.#timer) return;
     const timer = new AbortController();
     this.#timer = timer;
-    this.#sleep(ms, timer.signal).then(
+    // A timer fires at once for more than 2^31 - 1 ms; a longer wait re-arms when it ends.
+    this.#sleep(Math.min(ms, 0x7fffffff), timer.signal).then(
       () => {
         if (this.#timer !== timer) return;
         this.#timer = undefined;

@@ -190,6 +190,27 @@ Deno.test("rateLimit() pauses every call until the retry-after of a 429", async 
   assert.equal((await next).status, 200);
 });
 
+Deno.test("rateLimit() waits out a pause longer than a timer can take in timer-sized steps", async () => {
+  let n = 0;
+  const { time, call } = setup({}, () =>
+    Promise.resolve(
+      n++ === 0
+        ? new Response("", { status: 429, headers: { "retry-after": "2592000" } }) // 30 days
+        : new Response("ok"),
+    ));
+  await call({});
+  let done = false;
+  const next = call({}).then(() => done = true);
+  await flush();
+  // setTimeout() fires at once for a delay above 2^31 - 1 ms: the queue would spin.
+  assert.ok(time.waits.every((ms) => ms <= 0x7fffffff), `asked to sleep ${time.waits}`);
+  await time.advance(0x7fffffff);
+  assert.equal(done, false);
+  await time.advance(2_592_000_000 - 0x7fffffff);
+  assert.equal(done, true);
+  await next;
+});
+
 Deno.test("rateLimit() learns from the 429s retry() handles below it", async () => {
   const { sleep } = recordingSleep();
   const time = virtualTime();
