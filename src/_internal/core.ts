@@ -280,14 +280,15 @@ export class ClientCore {
 
   #stack(callMiddleware: Middleware[] = []): Middleware[] {
     const stack = [...this.#middleware, ...callMiddleware];
-    for (
-      const [kind, layer] of [["retry", DEFAULT_RETRY], ["timeout", DEFAULT_TIMEOUT], [
-        "auth",
-        this.#auth,
-      ]] as const
-    ) {
-      if (!stack.some((m) => builtinKind(m) === kind)) stack.push(layer);
-    }
+    const kinds = ["retry", "timeout", "auth"];
+    const defaults = [DEFAULT_RETRY, DEFAULT_TIMEOUT, this.#auth];
+    kinds.forEach((kind, i) => {
+      if (stack.some((m) => builtinKind(m) === kind)) return;
+      // A missing default goes outside the built-ins that belong inside it (retry, timeout, auth
+      // from the outside in), so a timeout() or auth of yours still runs per attempt.
+      const inner = stack.findIndex((m) => kinds.indexOf(builtinKind(m)!, i) > i);
+      stack.splice(inner < 0 ? stack.length : inner, 0, defaults[i]);
+    });
     return stack;
   }
 }

@@ -14,6 +14,8 @@ import {
 } from "../../src/errors/api_error.ts";
 import { retry, type RetryOptions } from "../../src/middleware/retry.ts";
 import { sleep as realSleep } from "../../src/_internal/sleep.ts";
+import { timeout } from "../../src/middleware/timeout.ts";
+import { tokenAuth } from "../../src/auth/auth_middleware.ts";
 import { json, type SeenRequest, startServer } from "../helpers/server.ts";
 import { recordingSleep } from "./_context.ts";
 
@@ -347,4 +349,37 @@ Deno.test("client does not retry a 400", async () => {
   await assert.rejects(client(server.url, { sleep }).chat.completions.create(CHAT), /400/);
   assert.equal(server.seen.length, 1);
   assert.deepEqual(waits, []);
+});
+
+Deno.test("client with only timeout() in its middleware still retries a timed-out attempt", async () => {
+  let release!: () => void;
+  const released = new Promise<void>((r) => release = r);
+  let n = 0;
+  await using server = await startServer(async () => {
+    if (++n === 1) await released; // the first attempt stalls
+    return json(COMPLETION);
+  });
+  try {
+    const c = new AzureOpenAI({
+      endpoint: server.url,
+      apiKey: KEY,
+      middleware: [timeout({ timeoutMs: 50 })],
+    });
+    const res = await c.chat.completions.create(CHAT, { maxRetries: 1 });
+    assert.equal(res.id, "chatcmpl-1");
+    assert.equal(server.seen.length, 2);
+  } finally {
+    release();
+  }
+});
+
+Deno.test("client with only its own tokenAuth() in the middleware applies timeoutMs to the token provider", async () => {
+  await using server = await startServer(() => json(COMPLETION));
+  const c = new AzureOpenAI({
+    endpoint: server.url,
+    middleware: [tokenAuth(() => new Promise<string>(() => {}))],
+    timeoutMs: 20,
+  });
+  await assert.rejects(c.chat.completions.create(CHAT, { maxRetries: 0 }), APITimeoutError);
+  assert.equal(server.seen.length, 0);
 });
