@@ -383,3 +383,33 @@ Deno.test("client with only its own tokenAuth() in the middleware applies timeou
   await assert.rejects(c.chat.completions.create(CHAT, { maxRetries: 0 }), APITimeoutError);
   assert.equal(server.seen.length, 0);
 });
+
+Deno.test("client with maxRetries 0 throws RateLimitError with retryAfterMs for a long retry-after", async () => {
+  await using server = await startServer(() =>
+    throttled({ "retry-after": "120", "apim-request-id": "rid-0" })
+  );
+  const { waits, sleep } = recordingSleep();
+  await assert.rejects(
+    client(server.url, { sleep, maxRetryAfterMs: 30_000 }).chat.completions.create(CHAT, {
+      maxRetries: 0,
+    }),
+    (err: unknown) => {
+      assert.ok(err instanceof RateLimitError);
+      assert.equal(err.retryAfterMs, 120_000);
+      assert.equal(err.requestId, "rid-0");
+      return true;
+    },
+  );
+  assert.equal(server.seen.length, 1);
+  assert.deepEqual(waits, []);
+});
+
+Deno.test("client backs off after a 429 whose retry-after is -1", async () => {
+  await using server = await startServer(
+    sequence(() => throttled({ "retry-after": "-1" }), () => json(COMPLETION)),
+  );
+  const { waits, sleep } = recordingSleep();
+  const res = await client(server.url, { sleep, random: () => 0.5 }).chat.completions.create(CHAT);
+  assert.equal(res.id, "chatcmpl-1");
+  assert.deepEqual(waits, [250]);
+});
