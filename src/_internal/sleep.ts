@@ -7,10 +7,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(signal?.reason);
     };
+    // A longer timer would fire at once: wait the longest one (~24.8 days) instead.
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
-    }, ms);
+    }, Math.min(ms, 2_147_483_647));
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
