@@ -19,7 +19,8 @@ class Watched extends Response {
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
     if (this[WATCHED] === undefined) {
       const source = super.body;
-      const done = this[DONE];
+      // Looked up when the body ends: a hook added after this still runs.
+      const done: Done = (err) => this[DONE](err);
       if (source === null) done();
       this[WATCHED] = source && watch(source, done);
     }
@@ -36,12 +37,11 @@ for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] 
   const read = RESPONSE[name] as (this: Response) => Promise<unknown>;
   if (read) {
     (Watched.prototype as unknown as Record<string, unknown>)[name] = function (this: Watched) {
-      const done = this[DONE];
       return read.call(this).then((value) => {
-        done();
+        this[DONE]();
         return value;
       }, (err) => {
-        throw done(err) ?? err;
+        throw this[DONE](err) ?? err;
       });
     };
   }
@@ -76,7 +76,8 @@ function watch(
  * `response` (the same object) with `done` called once its body was read (`json()`, `text()`,
  * `arrayBuffer()`, `bytes()`, `blob()`, `formData()`), failed reading (with the error; what
  * `done` returns, if anything, is the error the reader gets), ended or was cancelled through
- * `response.body`; `clone()` calls it at once.
+ * `response.body`; `clone()` calls it at once. Hooks add up: on a response hooked before (by a
+ * middleware, say), both run, the earlier first, and the later one's error wins.
  */
 export function onBodyEnd(response: Response, done: (err?: unknown) => unknown): Response {
   // Statuses that never have a body: nothing to wait for.
@@ -86,7 +87,14 @@ export function onBodyEnd(response: Response, done: (err?: unknown) => unknown):
   }
   let called = false;
   const hooked = response as Watched;
-  hooked[DONE] = (err) => called ? undefined : (called = true, done(err));
+  const once: Done = (err) => called ? undefined : (called = true, done(err));
+  const earlier = hooked[DONE];
+  hooked[DONE] = earlier
+    ? (err) => {
+      const first = earlier(err);
+      return once(err) ?? first;
+    }
+    : once;
   return Object.setPrototypeOf(hooked, Watched.prototype);
 }
 

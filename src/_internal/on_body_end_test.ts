@@ -88,3 +88,32 @@ Deno.test("onBodyEnd() calls done at once for clone() and for a status without a
   assert.equal(onBodyEnd(empty, () => void ends++), empty);
   assert.equal(ends, 2);
 });
+
+Deno.test("onBodyEnd() hooks add up: both run once, the earlier first, the later one's error wins", async () => {
+  for (const read of ["text", "body"] as const) {
+    const calls: string[] = [];
+    let res = new Response("abc");
+    res = onBodyEnd(res, () => void calls.push("inner"));
+    res = onBodyEnd(res, () => void calls.push("outer"));
+    if (read === "text") assert.equal(await res.text(), "abc");
+    else assert.equal(await new Response(res.body).text(), "abc");
+    assert.deepEqual(calls, ["inner", "outer"], read);
+  }
+  const failing = new Response(
+    new ReadableStream({ pull: (c) => c.error(new Error("reset")) }),
+  );
+  const inner = new Error("inner mapped");
+  const outer = new Error("outer mapped");
+  onBodyEnd(failing, () => inner);
+  onBodyEnd(failing, () => outer);
+  await assert.rejects(failing.text(), (err) => err === outer);
+});
+
+Deno.test("onBodyEnd() runs a hook added after the body was taken once the body ends", async () => {
+  const calls: string[] = [];
+  const res = onBodyEnd(new Response("abc"), () => void calls.push("first"));
+  const body = res.body!;
+  onBodyEnd(res, () => void calls.push("second"));
+  assert.equal(await new Response(body).text(), "abc");
+  assert.deepEqual(calls, ["first", "second"]);
+});

@@ -300,11 +300,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
       release();
       return response;
     }
-    // onBodyEnd() keeps one hook per response, and the client hooks the response it gets back
-    // (signal unlinking, parked deadlines): hook this one, hand on a new one over its body.
-    const body = onBodyEnd(response, release).body;
-    if (body === null) return response;
-    const out = new Response(body, response);
-    return Object.defineProperty(out, "url", { value: response.url });
+    // The slot is held until the stream's body ends (the client's own hooks add to this one).
+    return onBodyEnd(response, release);
   };
 }
