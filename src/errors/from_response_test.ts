@@ -62,6 +62,18 @@ Deno.test("parseRetryAfterMs() prefers the millisecond headers and reads seconds
   assert.equal(parseRetryAfterMs(h({ "retry-after": "soon" }), now), undefined);
 });
 
+Deno.test("parseRetryAfterMs() reads the three HTTP-date forms and nothing else as a date", () => {
+  const now = Date.parse("1994-11-06T08:49:30Z");
+  const after = (value: string) => parseRetryAfterMs(new Headers({ "retry-after": value }), now);
+  assert.equal(after("Sun, 06 Nov 1994 08:49:37 GMT"), 7000);
+  assert.equal(after("Sunday, 06-Nov-94 08:49:37 GMT"), 7000);
+  assert.equal(after("Sun Nov  6 08:49:37 1994"), 7000);
+  // Date.parse reads these as dates (years 2001 and 2099): a gateway's garbage is no hint.
+  for (const garbage of ["-1", "foo 1", "x 2099", "2099 1", "next year"]) {
+    assert.equal(after(garbage), undefined, garbage);
+  }
+});
+
 Deno.test("errorFromResponse() reads at most ~64 KiB of a huge error body and cancels the rest", async () => {
   let pulls = 0;
   let cancelled = false;

@@ -1,4 +1,11 @@
 /**
+ * The three HTTP-date forms (RFC 9110: `Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94
+ * 08:49:37 GMT`, `Sun Nov  6 08:49:37 1994`). `Date.parse` alone reads garbage such as `-1` or
+ * `x 2099` as a date.
+ */
+const HTTP_DATE = /^[a-z]{3,9},? [\w -]+ \d\d:\d\d:\d\d( GMT| \d{4})$/i;
+
+/**
  * Reads how long a response asks the caller to wait, in milliseconds, from
  * `retry-after-ms`, `x-ms-retry-after-ms` or `retry-after` (seconds or an HTTP date).
  * Returns `undefined` when no header says, or the value is unusable.
@@ -20,7 +27,9 @@ export function parseRetryAfterMs(headers: Headers, now: number = Date.now()): n
   if (raw) {
     const ms = /^\d+(\.\d+)?$/.test(raw)
       ? Math.round(+raw * 1000)
-      : Math.max(0, Date.parse(raw) - now); // NaN when not a date
+      : HTTP_DATE.test(raw)
+      ? Math.max(0, Date.parse(raw) - now) // NaN when not a date after all
+      : NaN;
     if (ms >= 0) return ms;
   }
 }
