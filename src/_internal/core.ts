@@ -279,8 +279,16 @@ export class ClientCore {
   }
 
   #stack(callMiddleware: Middleware[] = []): Middleware[] {
-    const stack = [...this.#middleware, ...callMiddleware];
     const kinds = ["retry", "timeout", "auth"];
+    // A per-call retry(), timeout() or auth replaces the client's own of that kind: two nested
+    // retry() layers would multiply the attempts, two auth layers would send both credentials.
+    const perCall = new Set(callMiddleware.map(builtinKind));
+    const stack = [
+      ...this.#middleware.filter((m) =>
+        !kinds.includes(builtinKind(m)!) || !perCall.has(builtinKind(m))
+      ),
+      ...callMiddleware,
+    ];
     const defaults = [DEFAULT_RETRY, DEFAULT_TIMEOUT, this.#auth];
     kinds.forEach((kind, i) => {
       if (stack.some((m) => builtinKind(m) === kind)) return;

@@ -15,7 +15,7 @@ import {
 import { retry, type RetryOptions } from "../../src/middleware/retry.ts";
 import { sleep as realSleep } from "../../src/_internal/sleep.ts";
 import { timeout } from "../../src/middleware/timeout.ts";
-import { tokenAuth } from "../../src/auth/auth_middleware.ts";
+import { apiKeyAuth, tokenAuth } from "../../src/auth/auth_middleware.ts";
 import { json, type SeenRequest, startServer } from "../helpers/server.ts";
 import { recordingSleep } from "./_context.ts";
 
@@ -412,4 +412,26 @@ Deno.test("client backs off after a 429 whose retry-after is -1", async () => {
   const res = await client(server.url, { sleep, random: () => 0.5 }).chat.completions.create(CHAT);
   assert.equal(res.id, "chatcmpl-1");
   assert.deepEqual(waits, [250]);
+});
+
+Deno.test("a per-call retry() replaces the client's retry() instead of nesting inside it", async () => {
+  await using server = await startServer(
+    sequence(() => json({ error: { code: "503", message: "busy" } }, 503)),
+  );
+  const { sleep } = recordingSleep();
+  const c = client(server.url, { sleep, maxRetries: 2 });
+  await assert.rejects(
+    c.chat.completions.create(CHAT, { middleware: [retry({ sleep, maxRetries: 1 })] }),
+    InternalServerError,
+  );
+  // The per-call retry alone: 1 + 1 attempts (nested, it would be (1 + 2) × (1 + 1) = 6).
+  assert.equal(server.seen.length, 2);
+});
+
+Deno.test("a per-call auth replaces the client's: only one credential is sent", async () => {
+  await using server = await startServer(() => json(COMPLETION));
+  const c = new AzureOpenAI({ endpoint: server.url, middleware: [apiKeyAuth(KEY)] });
+  await c.chat.completions.create(CHAT, { middleware: [tokenAuth("per-call-token")] });
+  assert.equal(server.seen[0].headers.get("authorization"), "Bearer per-call-token");
+  assert.equal(server.seen[0].headers.get("api-key"), null);
 });
