@@ -2,7 +2,7 @@
  * The middleware pipeline and its built-ins. Default stack of a client call, outermost first:
  * your middleware (client-level, then per-call), `retry()`, `timeout()` (per attempt, inside
  * retry), auth (innermost, so every retry re-authenticates). Passing `retry()`, `timeout()` or an
- * auth middleware yourself replaces the default one.
+ * auth middleware yourself replaces the default one; a per-call one replaces the client's.
  *
  * @example Log every call and cache embeddings in memory
  * ```ts
