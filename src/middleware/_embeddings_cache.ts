@@ -19,6 +19,25 @@ function isRecord(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The sum of two usage objects (member by member); either alone when the other is unknown. */
+function addUsage(a: unknown, b: unknown): unknown {
+  if (!isRecord(a)) return b;
+  if (!isRecord(b)) return a;
+  const sum: Json = { ...b };
+  for (const [k, v] of Object.entries(a)) {
+    if (typeof v === "number") sum[k] = typeof sum[k] === "number" ? (sum[k] as number) + v : v;
+  }
+  return sum;
+}
+
+/**
+ * True when the api-version's spec defines `encoding_format` for embeddings: dated versions from
+ * 2024-05-01(-preview) on (2024-02-01 lacks it); undated ones (`v1`, `preview`) are the v1 API.
+ */
+function takesEncodingFormat(version: string): boolean {
+  return !/^\d{4}-\d\d-\d\d/.test(version) || version >= "2024-05-01";
+}
+
 /** The input as a list of items, or undefined when it is not a shape we cache. */
 function itemsOf(input: unknown): Item[] | undefined {
   if (typeof input === "string") return input === "" ? undefined : [input];
@@ -89,13 +108,33 @@ export async function embeddingsThroughCache(
     if (!firstIndex.has(key)) firstIndex.set(key, i);
   });
   const unique = [...firstIndex.keys()];
-  if (unique.length > config.maxItems) {
-    // More store operations than the platform allows one request: serve upstream, uncached.
-    const res = await next();
+  /** Usage of upstream answers this request got that the response would not show. */
+  let spent: unknown;
+  /** Answers the caller with `res`, an answer to its own request, marked as a miss. */
+  const uncached = async (res: Response): Promise<Response> => {
+    ctx.request = original;
+    config.mark(ctx, "miss");
     const headers = new Headers(res.headers);
     headers.set("x-aoai-cache", "miss");
-    config.mark(ctx, "miss");
-    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+    let out: BodyInit | null = res.body;
+    if (spent !== undefined && res.ok) {
+      out = await res.text();
+      try {
+        const parsed = JSON.parse(out);
+        if (isRecord(parsed)) {
+          parsed.usage = addUsage(spent, parsed.usage);
+          out = JSON.stringify(parsed);
+          for (const name of STALE_HEADERS) headers.delete(name);
+        }
+      } catch {
+        // not JSON: as is
+      }
+    }
+    return new Response(out, { status: res.status, statusText: res.statusText, headers });
+  };
+  if (unique.length > config.maxItems) {
+    // More store operations than the platform allows one request: serve upstream, uncached.
+    return uncached(await next());
   }
   const [cachedModel, ...found] = await readMany(config.access, [modelKey, ...unique]);
   const hits = new Map<string, Uint8Array>();
@@ -134,25 +173,45 @@ export async function embeddingsThroughCache(
     return respond(hits, undefined, "hit");
   }
 
-  const fetchMissing = async (wanted: string[]): Promise<Upstream | Response> => {
-    const wantedItems = wanted.map((key) => items[firstIndex.get(key) as number]);
+  // Old api-versions (2024-02-01) do not define encoding_format: send what the caller sent.
+  const sent: Json = takesEncodingFormat(url.searchParams.get("api-version") ?? ctx.apiVersion)
+    ? { ...body, encoding_format: "base64" }
+    : { ...body };
+  /**
+   * Sends the `wanted` inputs upstream: their vectors, or an error response (as is), or, when a
+   * 200 does not answer the request, the answer to the caller's own request.
+   */
+  const send = (json: Json) => {
     const headers = new Headers(original.headers);
     headers.delete("content-length");
     ctx.request = new Request(original.url, {
       method: original.method,
       headers,
-      body: JSON.stringify({ ...body as Json, input: wantedItems, encoding_format: "base64" }),
+      body: JSON.stringify(json),
     });
-    const response = await next();
+    return next();
+  };
+  const fetchMissing = async (wanted: string[]): Promise<Upstream | Response> => {
+    const input = wanted.map((key) => items[firstIndex.get(key) as number]);
+    const response = await send({ ...sent, input });
     if (!response.ok) return response;
     const text = await response.text();
-    const rebuilt = () =>
-      new Response(text, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
     let parsed: unknown;
+    const rebuilt = () => {
+      // The same inputs in the same format: this is the answer to the caller's own request.
+      if (wanted.length === items.length && sent.encoding_format === body.encoding_format) {
+        return uncached(
+          new Response(text, {
+            status: response.status,
+            statusText: response.statusText,
+            headers: response.headers,
+          }),
+        );
+      }
+      // Never hand the caller an answer to another request: send its own, uncached.
+      spent = addUsage(spent, isRecord(parsed) ? parsed.usage : undefined);
+      return send(body).then(uncached);
+    };
     try {
       parsed = JSON.parse(text);
     } catch {
@@ -211,6 +270,7 @@ export async function embeddingsThroughCache(
   if (!firstHit.done && firstHit.value.byteLength !== size) {
     // The cached vectors have another size than today's: fetch everything afresh.
     hits.clear();
+    spent = up.usage;
     up = await fetchMissing(unique);
     if (up instanceof Response) {
       ctx.request = original;
@@ -223,5 +283,5 @@ export async function embeddingsThroughCache(
   const merged = new Map([...hits, ...up.vectors]);
   const status = hits.size > 0 ? "partial" : "miss";
   config.mark(ctx, status);
-  return respond(merged, up, status);
+  return respond(merged, { ...up, usage: addUsage(spent, up.usage) }, status);
 }

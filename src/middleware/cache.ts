@@ -63,17 +63,22 @@ function checkPositive(value: unknown, name: string): void {
  *
  * Embeddings (`embeddings.create`, or any POST to a path ending in `/embeddings`) are cached per
  * input item as little-endian Float32 bytes (4 bytes per dimension). A batch with some inputs
- * cached sends only the missing ones upstream and merges the answer by index; `usage` is the
- * upstream usage (0 on a full hit). Keys leave out `encoding_format`, `user` and the api-version
- * (vectors depend on the deployment and params such as `dimensions` only); upstream is asked for
- * base64 and the caller gets the format it asked for. Every vector, even on a miss, is rounded
- * through Float32, so a hit returns bit-for-bit what the miss returned.
+ * cached sends only the missing ones upstream and merges the answer by index; `usage` adds up
+ * every upstream call the request made (0 on a full hit). Keys leave out `encoding_format`, `user`
+ * and the api-version (vectors depend on the deployment and params such as `dimensions` only);
+ * upstream is asked for base64 (except on api-versions before 2024-05-01, whose spec has no
+ * `encoding_format`: those get what the caller sent) and the caller gets the format it asked for.
+ * Every vector, even on a miss, is rounded through Float32, so a hit returns bit-for-bit what the
+ * miss returned. A 200 that does not answer the request sent upstream (not JSON, wrong length or
+ * indexes) reaches the caller only when that request was the caller's own; otherwise the
+ * caller's own request goes upstream, uncached (`x-aoai-cache: miss`).
  *
  * Chat completions are cached only with `chat: true`, when not streamed and deterministic
  * (`temperature: 0` or a `seed`); keys include the api-version and leave out `stream` and `user`.
  *
  * Place it before `retry()` (the default stack does: user middleware is outermost) so hits skip
- * the network entirely.
+ * the network entirely, and before `rateLimit()` (`[cache(), rateLimit()]`) so hits take no slot
+ * and no tokens of the budget.
  *
  * @example Cache embeddings in memory
  * ```ts

@@ -25,7 +25,7 @@ interface Upstream {
 }
 
 /** A fake embeddings service; `floats` makes it answer float arrays whatever was asked. */
-function upstream(opts: { floats?: boolean; status?: number } = {}): Upstream {
+function upstream(opts: { floats?: boolean; status?: number; dims?: number } = {}): Upstream {
   const inputs: unknown[][] = [];
   const bodies: Record<string, unknown>[] = [];
   return {
@@ -42,7 +42,7 @@ function upstream(opts: { floats?: boolean; status?: number } = {}): Upstream {
         ? [body.input]
         : body.input;
       inputs.push(list);
-      const dims = body.dimensions ?? 4;
+      const dims = body.dimensions ?? opts.dims ?? 4;
       const data = list.map((item, index) => {
         const v = vector(item, dims);
         return {
@@ -437,4 +437,126 @@ Deno.test("cache() leaves a non-JSON body alone", async () => {
     return new Response("ok");
   })(makeContext({ operation: "embeddings.create", request }));
   assert.equal(seen, "a");
+});
+
+Deno.test("cache() counts both upstream calls in usage when cached vectors have another size", async () => {
+  const store = new MemoryCache();
+  await call({ store }, upstream({ dims: 4 }), embeddingsRequest({ input: ["a"] }));
+  const up = upstream({ dims: 8 });
+  const { res, json } = await call({ store }, up, embeddingsRequest({ input: ["a", "b"] }));
+  assert.deepEqual(up.inputs, [["b"], ["a", "b"]], "the whole batch was fetched again");
+  assert.equal(res.headers.get("x-aoai-cache"), "miss");
+  assert.deepEqual(json.data[0].embedding, f32(vector("a", 8)));
+  assert.deepEqual(json.usage, { prompt_tokens: 9, total_tokens: 9 }, "3 + 6 tokens");
+});
+
+/** Answers that a 200 to the missing-only request may carry and that do not answer it. */
+const ODD_ANSWERS: [string, (inputs: unknown[]) => Response][] = [
+  ["unparseable", () => new Response("<html>gateway</html>", { status: 200 })],
+  ["too short", () =>
+    Response.json({
+      object: "list",
+      data: [],
+      model: "m",
+      usage: { prompt_tokens: 2, total_tokens: 2 },
+    })],
+  ["repeated index", (inputs) =>
+    Response.json({
+      object: "list",
+      data: inputs.map(() => ({ object: "embedding", index: 0, embedding: [0.5, 0.25] })),
+      model: "m",
+      usage: { prompt_tokens: 2, total_tokens: 2 },
+    })],
+];
+
+for (const [name, odd] of ODD_ANSWERS) {
+  Deno.test(`cache() answers the caller's whole batch when the partial answer is odd (${name})`, async () => {
+    const store = new MemoryCache();
+    const up = upstream();
+    await call({ store }, up, embeddingsRequest({ input: ["a", "c"] }));
+    let calls = 0;
+    const flaky: Upstream = {
+      ...up,
+      async respond(ctx) {
+        if (calls++ > 0) return up.respond(ctx);
+        const body = await ctx.request.clone().json();
+        up.bodies.push(body);
+        return odd(body.input);
+      },
+    };
+    const caller = { input: ["a", "b", "c", "d"], encoding_format: "float", user: "u" };
+    const { res, json } = await call({ store }, flaky, embeddingsRequest(caller));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-aoai-cache"), "miss");
+    assert.deepEqual(up.bodies[1].input, ["b", "d"], "the missing-only request");
+    assert.deepEqual(up.bodies[2], caller, "then the caller's own request, as sent");
+    assert.equal(json.data.length, 4);
+    for (const [i, item] of caller.input.entries()) {
+      assert.equal(json.data.find((d: { index: number }) => d.index === i).embedding.length, 4);
+      assert.deepEqual(
+        json.data.find((d: { index: number }) => d.index === i).embedding,
+        vector(item, 4),
+        `item ${item}`,
+      );
+    }
+    const oddTokens = name === "unparseable" ? 0 : 2;
+    assert.equal(json.usage.prompt_tokens, 12 + oddTokens, "every upstream call counts");
+  });
+}
+
+Deno.test("cache() returns an odd answer to the caller's own request as is, without asking again", async () => {
+  let calls = 0;
+  const res = await compose([cache({ store: new MemoryCache() })], () => {
+    calls++;
+    return Promise.resolve(new Response("<html>gateway</html>", { status: 200 }));
+  })(
+    makeContext({
+      operation: "embeddings.create",
+      request: embeddingsRequest({ input: ["a", "b"], encoding_format: "base64" }),
+    }),
+  );
+  assert.equal(calls, 1);
+  assert.equal(await res.text(), "<html>gateway</html>");
+  assert.equal(res.headers.get("x-aoai-cache"), "miss");
+});
+
+Deno.test("cache() does not send encoding_format on api-versions whose spec lacks it (2024-02-01)", async () => {
+  const store = new MemoryCache();
+  const up = upstream();
+  const old = BASE.replace("2024-10-21", "2024-02-01");
+  const miss = await call({ store }, up, embeddingsRequest({ input: ["a", "b"] }, old));
+  assert.deepEqual(up.bodies[0], { input: ["a", "b"] }, "what the caller sent");
+  assert.equal(miss.res.headers.get("x-aoai-cache"), "miss");
+  assert.deepEqual(miss.json.data[1].embedding, f32(vector("b", 4)), "rounded through Float32");
+  const partial = await call({ store }, up, embeddingsRequest({ input: ["b", "c"] }, old));
+  assert.deepEqual(up.bodies[1], { input: ["c"] });
+  assert.equal(partial.res.headers.get("x-aoai-cache"), "partial");
+  const hit = await call({ store }, up, embeddingsRequest({ input: ["a", "b"] }, old));
+  assert.equal(hit.res.headers.get("x-aoai-cache"), "hit");
+  assert.equal(JSON.stringify(hit.json.data), JSON.stringify(miss.json.data), "bit for bit");
+  // Entries are shared with newer api-versions, which ask for base64.
+  const newer = await call({ store }, up, embeddingsRequest({ input: ["c", "d"] }));
+  assert.equal(newer.res.headers.get("x-aoai-cache"), "partial");
+  assert.equal(up.bodies[2].encoding_format, "base64");
+  assert.deepEqual(newer.json.data[0].embedding, partial.json.data[1].embedding);
+});
+
+for (const version of ["2024-05-01-preview", "2024-10-21", "preview"]) {
+  Deno.test(`cache() asks for base64 on api-version ${version}, whose spec defines encoding_format`, async () => {
+    const up = upstream();
+    const url = BASE.replace("2024-10-21", version);
+    await call({ store: new MemoryCache() }, up, embeddingsRequest({ input: "x" }, url));
+    assert.equal(up.bodies[0].encoding_format, "base64");
+  });
+}
+
+Deno.test("cache() takes the api-version from the context when the url has none", async () => {
+  const up = upstream();
+  await call(
+    { store: new MemoryCache() },
+    up,
+    embeddingsRequest({ input: "x" }, BASE.replace("?api-version=2024-10-21", "")),
+    { apiVersion: "2024-02-01" },
+  );
+  assert.equal(up.bodies[0].encoding_format, undefined);
 });
