@@ -253,7 +253,8 @@ class Limiter {
  * follows the service: `x-ratelimit-remaining-requests` / `-tokens` lower what is left, and a
  * 429 pauses every call until its retry-after. It sees every attempt's response, including
  * those `retry()` retries. A streamed call holds its concurrency slot until the stream ends.
- * Share one instance between clients to share the budget.
+ * Share one instance between clients to share the budget. Put `cache()` before it
+ * (`[cache(), rateLimit()]`) so cache hits never take a slot or tokens of the budget.
  *
  * @example At most 4 calls at once, within a 120 000 TPM deployment quota
  * ```ts
