@@ -2,6 +2,7 @@ import { cacheKey } from "./_cache_key.ts";
 import { type CacheConfig, readJsonBody, readMany, writeMany } from "./_cache_store.ts";
 import { base64ToBytes, bytesToBase64, floatsToBytes } from "./_float32.ts";
 import { FloatJsonMemo } from "./_float_json_memo.ts";
+import { takesEncodingFormat } from "../resources/_encoding_format.ts";
 
 /** JSON text of hot vectors (per isolate/process): 4 M characters (~4 MiB) at most. */
 const FLOAT_JSON = new FloatJsonMemo(4 * 1024 * 1024);
@@ -28,14 +29,6 @@ function addUsage(a: unknown, b: unknown): unknown {
     if (typeof v === "number") sum[k] = typeof sum[k] === "number" ? (sum[k] as number) + v : v;
   }
   return sum;
-}
-
-/**
- * True when the api-version's spec defines `encoding_format` for embeddings: dated versions from
- * 2024-05-01(-preview) on (2024-02-01 lacks it); undated ones (`v1`, `preview`) are the v1 API.
- */
-function takesEncodingFormat(version: string): boolean {
-  return !/^\d{4}-\d\d-\d\d/.test(version) || version >= "2024-05-01";
 }
 
 /** The input as a list of items, or undefined when it is not a shape we cache. */

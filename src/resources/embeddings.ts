@@ -6,6 +6,7 @@ import type {
   EmbeddingCreateParams,
 } from "../types/embeddings.ts";
 import { call, invalid } from "./_call.ts";
+import { takesEncodingFormat } from "./_encoding_format.ts";
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -94,8 +95,18 @@ export class Embeddings {
         dimensions: [1, 65536, 1],
         input: checkEmbeddingInput,
       },
-      // Vectors travel as base64 (a quarter of the JSON) unless the caller chose a format.
-      (_, model) => ({ json: { ...params, encoding_format: format ?? "base64", model } }),
+      // Vectors travel as base64 (a quarter of the JSON) unless the caller chose a format, or
+      // the api-version's spec has no encoding_format (2024-02-01: float, sent as the caller did).
+      (_, model) => ({
+        json: {
+          ...params,
+          encoding_format: format ??
+            (takesEncodingFormat(options?.apiVersion ?? this.#core.apiVersion)
+              ? "base64"
+              : undefined),
+          model,
+        },
+      }),
     )).data as CreateEmbeddingResponse;
     if (!format) {
       for (const item of result.data) {

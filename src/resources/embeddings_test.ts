@@ -61,3 +61,27 @@ Deno.test("embeddings.create() on v1 puts the deployment in body model, where pa
   await client.embeddings.create({ input: "a", model: "emb", encoding_format: "float" });
   assert.equal(await seen[0].text(), '{"input":"a","model":"emb","encoding_format":"float"}');
 });
+
+Deno.test("embeddings.create() sends no encoding_format on api-versions whose spec lacks it", async () => {
+  const { createEmulator } = await import("../emulator/mod.ts");
+  const emulator = createEmulator();
+  const bodies: string[] = [];
+  const client = new AzureOpenAI({
+    endpoint: "http://emulator.local",
+    apiKey: emulator.apiKey,
+    apiVersion: "2024-02-01",
+    fetch: async (input, init) => {
+      const req = new Request(input, init);
+      bodies.push(await req.clone().text());
+      return emulator.fetch(req);
+    },
+  });
+  const params = { model: "text-embedding-3-small", input: "a" };
+  const old = await client.embeddings.create(params);
+  const newer = await client.embeddings.create(params, { apiVersion: "2024-05-01-preview" });
+  assert.deepEqual(JSON.parse(bodies[0]), { input: "a" });
+  assert.deepEqual(JSON.parse(bodies[1]), { input: "a", encoding_format: "base64" });
+  // Float on the wire for 2024-02-01, base64 decoded for the newer one: the same vector.
+  assert.equal(old.data[0].embedding.length, newer.data[0].embedding.length);
+  assert.ok(old.data[0].embedding.every((x, i) => Math.abs(x - newer.data[0].embedding[i]) < 1e-6));
+});
