@@ -113,7 +113,8 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     pathDeployment: string | undefined,
     apiVersion: string | undefined,
   ): Promise<Response> => {
-    const op = OPERATIONS[opPath];
+    // Own entries only: `constructor`, `toString`, ... are not operations.
+    const op = Object.hasOwn(OPERATIONS, opPath) ? OPERATIONS[opPath] : undefined;
     const request = c.req.raw;
     if (!op) return notFound(request.method, new URL(request.url).pathname);
     const call = await prepareCall(opts, request, op, pathDeployment, upstreamIsV1);
