@@ -127,7 +127,8 @@ export async function prepareCall(
   pathDeployment: string | undefined,
   upstreamIsV1: boolean,
 ): Promise<PreparedCall | Response> {
-  const contentType = (request.headers.get("content-type") ?? "").toLowerCase();
+  const rawContentType = request.headers.get("content-type") ?? "";
+  const contentType = rawContentType.toLowerCase();
   if (op.body === "form") {
     if (!contentType.startsWith("multipart/form-data")) {
       return invalidRequest(
@@ -140,7 +141,8 @@ export async function prepareCall(
     if (!read.ok) return bodyProblem(read.reason, opts.maxMultipartBytes, "file");
     let form: FormData;
     try {
-      form = await new Response(read.bytes, { headers: { "content-type": contentType } })
+      // As sent: the boundary is case-sensitive (browsers' have capitals).
+      form = await new Response(read.bytes, { headers: { "content-type": rawContentType } })
         .formData();
     } catch {
       return invalidRequest("file", "The multipart/form-data body could not be parsed.");
