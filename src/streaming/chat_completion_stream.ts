@@ -45,7 +45,7 @@ export class ChatCompletionStream extends Stream<ChatCompletionChunk> {
   /**
    * Resolves to the whole reply as the non-streaming call returns it (`object:
    * "chat.completion"`), reading the rest of the stream if needed. Works before, during
-   * (it continues where iteration stopped) or after iteration; rejects with the
+   * (the loop or `toReadableStream()` still gets every chunk) or after iteration; rejects with the
    * stream's error, or with `APIUserAbortError` if the stream was cancelled first.
    */
   finalChatCompletion(): Promise<ChatCompletion> {

@@ -51,7 +51,30 @@ Deno.test("ChatCompletionStream.finalChatCompletion() continues after a partial 
   const iterator = stream[Symbol.asyncIterator]();
   for (let i = 0; i < 4; i++) assert.equal((await iterator.next()).done, false);
   assert.deepEqual(await stream.finalChatCompletion(), AZURE_CHAT_COMPLETION);
+  // The iterator still gets the chunks it had not read.
+  for (const chunk of AZURE_CHAT_CHUNKS.slice(4)) {
+    assert.deepEqual(await iterator.next(), { done: false, value: chunk });
+  }
   assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+});
+
+Deno.test("ChatCompletionStream.finalChatCompletion() during a for await loop takes no chunk from the loop", async () => {
+  const stream = new ChatCompletionStream(sseResponse(AZURE_SSE, 40));
+  const final = stream.finalChatCompletion();
+  const chunks: ChatCompletionChunk[] = [];
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // a consumer doing some work
+  }
+  assert.deepEqual(chunks, AZURE_CHAT_CHUNKS);
+  assert.deepEqual(await final, AZURE_CHAT_COMPLETION);
+});
+
+Deno.test("ChatCompletionStream.finalChatCompletion() started first leaves toReadableStream() every chunk", async () => {
+  const stream = new ChatCompletionStream(sseResponse(AZURE_SSE, 40));
+  const final = stream.finalChatCompletion();
+  assert.equal(await new Response(stream.toReadableStream()).text(), AZURE_SSE);
+  assert.deepEqual(await final, AZURE_CHAT_COMPLETION);
 });
 
 Deno.test("ChatCompletionStream.finalChatCompletion() returns the accumulated reply after full iteration", async () => {

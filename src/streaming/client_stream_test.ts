@@ -91,6 +91,44 @@ Deno.test("CompletionStream.finalCompletion() equals the non-streamed completion
   assert.deepEqual({ ...final, id: plain.id }, plain);
 });
 
+Deno.test("ChatCompletionStream from the client: finalChatCompletion() beside toReadableStream() (the proxy pattern) leaves the proxied body whole", async () => {
+  const { client } = setup({ chunkSize: 1 });
+  const stream = await client.chat.completions.create({
+    model: "gpt-4o",
+    messages: [{ role: "user", content: "Tell me about lighthouses" }],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  // As an edge handler does it: keep the final reply for a log or cache, proxy the stream.
+  const final = stream.finalChatCompletion();
+  const body = stream.toReadableStream();
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the runtime sends the body later
+  const text = await new Response(body).text();
+  assert.ok(text.endsWith("data: [DONE]\n\n"));
+  // What the proxy's client receives folds into the same reply.
+  const again = new ChatCompletionStream(new Response(text));
+  assert.deepEqual(await again.finalChatCompletion(), await final);
+  assert.ok((await final).choices[0].message.content);
+});
+
+Deno.test("CompletionStream from the client: finalCompletion() during a for await loop takes no chunk from it", async () => {
+  const { client } = setup({ chunkSize: 1 });
+  const stream = await client.completions.create({
+    model: "gpt-35-turbo-instruct",
+    prompt: "Once upon a time",
+    max_tokens: 30,
+    stream: true,
+  });
+  const final = stream.finalCompletion();
+  let text = "";
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.text ?? "";
+    await new Promise((resolve) => setTimeout(resolve, 0)); // a consumer doing some work
+  }
+  assert.equal(text, (await final).choices[0].text);
+  assert.ok(text.length > 0);
+});
+
 Deno.test("ChatCompletionStream from the client cancels the emulator stream on break", async () => {
   const { client, emulator } = setup({ chunkSize: 1 });
   const stream = await client.chat.completions.create({

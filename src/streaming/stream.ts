@@ -72,6 +72,8 @@ export class Stream<T> implements AsyncIterable<T> {
   #raw: string[] = [];
   #head = 0;
   #pulling: Promise<void> | undefined;
+  /** An iterator or `toReadableStream()` was handed out: `done()` leaves the queue to it. */
+  #tapped = false;
   #sawDone = false;
   /** No more reads: [DONE], end of body, error, abort or cancel. */
   #ended = false;
@@ -116,6 +118,7 @@ export class Stream<T> implements AsyncIterable<T> {
 
   /** Iterates the parsed chunks; breaking out of the loop cancels the body. */
   [Symbol.asyncIterator](): AsyncIterator<T> {
+    this.#tapped = true;
     return {
       next: (): Promise<IteratorResult<T>> =>
         this.#head < this.#queue.length
@@ -145,6 +148,7 @@ export class Stream<T> implements AsyncIterable<T> {
    * ```
    */
   toReadableStream(): ReadableStream<Uint8Array> {
+    this.#tapped = true;
     return new ReadableStream<Uint8Array>({
       pull: async (controller): Promise<void> => {
         if (await this.#ready()) {
@@ -161,11 +165,18 @@ export class Stream<T> implements AsyncIterable<T> {
   }
 
   /**
-   * Consumes the rest of the stream, discarding chunks (they still reach `onChunk`).
-   * Resolves at `[DONE]`; rejects with the stream's error.
+   * Reads the rest of the stream (every chunk reaches `onChunk`). Resolves at `[DONE]`;
+   * rejects with the stream's error. Chunks are discarded unless an iterator or
+   * `toReadableStream()` has been handed out: those still get every chunk, even when
+   * `done()` runs while they read.
    */
   async done(): Promise<void> {
-    while (await this.#ready()) this.#head = this.#queue.length;
+    for (;;) {
+      if (!this.#tapped) this.#queue.length = this.#raw.length = this.#head = 0;
+      if (this.#error) throw this.#error;
+      if (this.#ended) break;
+      await this.#pull();
+    }
     if (!this.#sawDone) {
       throw this.#err(
         APIUserAbortError,
@@ -201,6 +212,16 @@ export class Stream<T> implements AsyncIterable<T> {
           this.#pulling = undefined;
         }
       }
+    }
+  }
+
+  /** Reads one more piece of the body, or waits for the read under way (as `#ready()` does). */
+  async #pull(): Promise<void> {
+    if (this.#pulling) return await this.#pulling;
+    try {
+      await (this.#pulling = this.#read());
+    } finally {
+      this.#pulling = undefined;
     }
   }
 
