@@ -72,8 +72,10 @@ export function errorFromBody(
   const error = isRecord(body) ? isRecord(body.error) ? body.error : body : {};
   const inner = [error.inner_error, error.innererror].find(isRecord);
   const code = str(error.code);
+  // `{ "error": "text" }` (some gateways) or a body that is not JSON: the text is the message.
+  const text = isRecord(body) ? body.error : body;
   const serviceMessage = str(error.message) ??
-    (typeof body === "string" && body.trim().slice(0, 500));
+    (typeof text === "string" && text.trim().slice(0, 500));
   const requestId = requestIdOf(headers);
   const where = describeSite(site);
   const message = words(

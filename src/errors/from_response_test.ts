@@ -98,3 +98,16 @@ Deno.test("errorFromResponse() reads at most ~64 KiB of a huge error body and ca
   assert.ok((err.body as string).length <= 65_536 + 16_384);
   assert.match(err.message, /status 502/);
 });
+
+Deno.test("errorFromBody() puts an `error` that is a string into the message", () => {
+  const err = errorFromBody(401, { error: "Unauthorized: key expired" }, {
+    operation: "op",
+    method: "POST",
+    url: "https://x/y",
+  });
+  assert.equal(
+    err.message,
+    "op (POST https://x/y) failed with status 401: Unauthorized: key expired",
+  );
+  assert.deepEqual(err.body, { error: "Unauthorized: key expired" });
+});

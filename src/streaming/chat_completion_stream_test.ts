@@ -157,6 +157,17 @@ Deno.test("ChatCompletionStream throws the typed error of a payload carrying `er
   }
 });
 
+Deno.test("ChatCompletionStream keeps the text of an `error` that is a string in the message", async () => {
+  const stream = new ChatCompletionStream(
+    sseResponse(sseText([AZURE_CHAT_CHUNKS[1], { error: "upstream model timed out" }])),
+  );
+  await assert.rejects(() => collect(stream), (error: unknown) => {
+    assert.ok(error instanceof AzureOpenAIError);
+    assert.match(error.message, /: upstream model timed out \[request id req-123\]$/);
+    return true;
+  });
+});
+
 Deno.test("ChatCompletionStream does not treat a content filter result's `error` as a stream error", async () => {
   const chunk = {
     ...AZURE_CHAT_CHUNKS[1],
