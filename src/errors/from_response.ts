@@ -131,10 +131,11 @@ export async function errorFromResponse(
   site: ErrorSite = {},
 ): Promise<AzureOpenAIError> {
   let body: unknown = "";
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   // At most ~64 KiB of it: an error page can be any size, and only its start is kept.
-  const reader = response.body?.getReader();
   const decoder = new TextDecoder();
   try {
+    reader = response.body?.getReader(); // throws when a middleware already read the body
     while (reader && (body as string).length < 65_536) {
       const read = await reader.read();
       if (read.done) break;

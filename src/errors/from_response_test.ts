@@ -4,6 +4,7 @@ import {
   BadRequestError,
   ContentFilterError,
   InternalServerError,
+  NotFoundError,
   RateLimitError,
 } from "./api_error.ts";
 import { errorFromBody, errorFromResponse } from "./from_response.ts";
@@ -110,4 +111,17 @@ Deno.test("errorFromBody() puts an `error` that is a string into the message", (
     "op (POST https://x/y) failed with status 401: Unauthorized: key expired",
   );
   assert.deepEqual(err.body, { error: "Unauthorized: key expired" });
+});
+
+Deno.test("errorFromResponse() maps a response whose body was already read (e.g. by a middleware)", async () => {
+  const response = new Response('{"error":{"code":"DeploymentNotFound","message":"gone"}}', {
+    status: 404,
+    headers: { "apim-request-id": "r9" },
+  });
+  await response.text(); // a middleware logged the body and passed the response on
+  const err = await errorFromResponse(response, { operation: "op" });
+  assert.ok(err instanceof NotFoundError);
+  assert.equal(err.status, 404);
+  assert.equal(err.requestId, "r9");
+  assert.equal(err.message, "op failed with status 404 [request id r9]");
 });
