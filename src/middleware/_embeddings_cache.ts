@@ -5,6 +5,9 @@ import { FloatJsonMemo } from "./_float_json_memo.ts";
 import { takesEncodingFormat } from "../resources/_encoding_format.ts";
 
 /** JSON text of hot vectors (per isolate/process): 4 M characters (~4 MiB) at most. */
+/** Per store: model keys this isolate has written, with the model (see `store` below). */
+const MODELS_WRITTEN = new WeakMap<object, Map<string, { model: string; renewAt: number }>>();
+
 const FLOAT_JSON = new FloatJsonMemo(4 * 1024 * 1024);
 import type { MiddlewareContext } from "./types.ts";
 
@@ -245,8 +248,21 @@ export async function embeddingsThroughCache(
 
   const store = async (up: Upstream) => {
     const writes: [string, Uint8Array][] = [...up.vectors];
-    if (typeof up.model === "string" && up.model !== modelName) {
+    // Written once per isolate: on an eventually consistent store (Workers KV, one write per
+    // key and second) every concurrent miss would rewrite it until a read sees it.
+    // Rewritten after half its TTL, so a long-lived process renews it before it expires.
+    const kv = config.access.store;
+    let written = MODELS_WRITTEN.get(kv);
+    if (!written) MODELS_WRITTEN.set(kv, written = new Map());
+    const now = Date.now();
+    const last = written.get(modelKey);
+    if (
+      typeof up.model === "string" && up.model !== modelName &&
+      !(last?.model === up.model && now < last.renewAt)
+    ) {
       writes.push([modelKey, ENCODER.encode(up.model)]);
+      if (written.size >= 1_000) written.clear();
+      written.set(modelKey, { model: up.model, renewAt: now + config.ttlSeconds * 500 });
     }
     await config.persist(ctx, writeMany(config.access, writes, config.ttlSeconds));
   };

@@ -560,3 +560,24 @@ Deno.test("cache() takes the api-version from the context when the url has none"
   );
   assert.equal(up.bodies[0].encoding_format, undefined);
 });
+
+Deno.test("cache() writes an embeddings model key once, also where reads do not see writes yet", async () => {
+  // Workers KV is eventually consistent and takes one write per key and second: a store whose
+  // reads never see the writes stands in for the window before they show.
+  const writes: string[] = [];
+  const store: CacheStore = {
+    get: () => Promise.resolve(null),
+    set: (key) => {
+      writes.push(key);
+      return Promise.resolve();
+    },
+    delete: () => Promise.resolve(),
+  };
+  const up = upstream();
+  for (const input of ["one", "two", "three"]) {
+    const { res } = await call({ store }, up, embeddingsRequest({ input }));
+    assert.equal(res.headers.get("x-aoai-cache"), "miss");
+  }
+  assert.equal(writes.filter((k) => k.startsWith("aoai:emb-model:")).length, 1);
+  assert.equal(writes.filter((k) => k.startsWith("aoai:emb:")).length, 3);
+});
