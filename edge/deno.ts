@@ -148,7 +148,8 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   const deployments = list(env("AOAI_EDGE_DEPLOYMENTS"));
   const origins = list(env("AOAI_EDGE_CORS_ORIGINS"));
   const rpm = env("AOAI_EDGE_RATE_LIMIT_RPM");
-  const port = Number(env("PORT") ?? 8787);
+  // An empty PORT means the default, not 0 (a random port).
+  const port = Number(env("PORT")?.trim() || 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number; got ${JSON.stringify(env("PORT"))}`);
   }
@@ -231,7 +232,14 @@ if (import.meta.main) {
     console.error(`aoai-edge: ${err instanceof Error ? err.message : String(err)}`);
     Deno.exit(1);
   }
-  const server = await serveEdge(config);
+  let server: EdgeServer;
+  try {
+    server = await serveEdge(config);
+  } catch (err) {
+    // Options the app refuses (AOAI_EDGE_RATE_LIMIT_RPM, AOAI_EDGE_KEYS, …) or a taken port.
+    console.error(`aoai-edge: ${err instanceof Error ? err.message : String(err)}`);
+    Deno.exit(1);
+  }
   console.log(`aoai-edge listening on ${server.url} (playground at ${server.url}/)`);
   for (const line of config.banner) console.log(line);
   const stop = () => {

@@ -48,6 +48,30 @@ Deno.test("edgeConfigFromEnv() throws a clear error for half an Azure configurat
   assert.throws(() => edgeConfigFromEnv(env({ PORT: "http" })), /PORT/);
 });
 
+Deno.test("edgeConfigFromEnv() reads an empty PORT as the default 8787, not a random port", () => {
+  assert.equal(edgeConfigFromEnv(env({ PORT: "" })).port, 8787);
+  assert.equal(edgeConfigFromEnv(env({ PORT: " " })).port, 8787);
+});
+
+Deno.test("deno task serve with a bad AOAI_EDGE_RATE_LIMIT_RPM exits 1 with one clear line", async () => {
+  const dir = await Deno.makeTempDir();
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../../edge/deno.ts", import.meta.url).pathname],
+    env: {
+      AOAI_EDGE_RATE_LIMIT_RPM: "abc",
+      PORT: "0",
+      AOAI_EDGE_KV_PATH: `${dir}/edge.kv`,
+      NO_COLOR: "1",
+    },
+    stdout: "null",
+    stderr: "piped",
+  }).output().finally(() => Deno.remove(dir, { recursive: true }));
+  const text = new TextDecoder().decode(stderr).trim();
+  assert.equal(code, 1);
+  assert.match(text, /^aoai-edge: .*requestsPerMinute must be a positive number$/);
+  assert.doesNotMatch(text, /\bat /, "no stack trace");
+});
+
 Deno.test("edgeConfigFromEnv() on Deno Deploy needs AOAI_EDGE_KEYS and Azure settings", () => {
   const azure = { AZURE_OPENAI_ENDPOINT: "https://r.openai.azure.com", AZURE_OPENAI_API_KEY: "k" };
   assert.throws(
