@@ -219,6 +219,16 @@ Deno.test("ChatCompletionStream.toReadableStream() re-emits the chunks as SSE en
   assert.deepEqual(await again.finalChatCompletion(), AZURE_CHAT_COMPLETION);
 });
 
+Deno.test("ChatCompletionStream.toReadableStream() re-emits an event sent as several data lines as valid SSE", async () => {
+  // Valid SSE and valid JSON: the data lines join with "\n" (whitespace between JSON tokens).
+  const [first, second] = AZURE_CHAT_CHUNKS.slice(1, 3).map((chunk) => JSON.stringify(chunk));
+  const split = (json: string) => json.replace('"choices":', '\ndata: "choices":');
+  const body = `data: ${split(first)}\n\ndata: ${split(second)}\n\ndata: [DONE]\n\n`;
+  const stream = new ChatCompletionStream(sseResponse(body));
+  const again = new ChatCompletionStream(new Response(stream.toReadableStream()));
+  assert.deepEqual(await collect(again), AZURE_CHAT_CHUNKS.slice(1, 3));
+});
+
 Deno.test("ChatCompletionStream.toReadableStream() emits only what iteration has not consumed", async () => {
   const stream = new ChatCompletionStream(sseResponse(AZURE_SSE));
   const iterator = stream[Symbol.asyncIterator]();

@@ -153,7 +153,11 @@ export class Stream<T> implements AsyncIterable<T> {
       pull: async (controller): Promise<void> => {
         if (await this.#ready()) {
           let text = "";
-          while (this.#head < this.#queue.length) text += `data: ${this.#raw[this.#head++]}\n\n`;
+          // Data that came as several `data:` lines (joined with "\n") goes out as several again.
+          while (this.#head < this.#queue.length) {
+            const data = this.#raw[this.#head++];
+            text += `data: ${data.includes("\n") ? data.replaceAll("\n", "\ndata: ") : data}\n\n`;
+          }
           controller.enqueue(encoder.encode(text));
         } else {
           if (this.#sawDone) controller.enqueue(encoder.encode("data: [DONE]\n\n"));
