@@ -102,6 +102,7 @@ Deno.test("ChatCompletionStream throws APIConnectionError when the body ends bef
       assert.ok(error instanceof APIConnectionError);
       assert.match(error.message, /ended before \[DONE\] after 3 chunks/);
       assert.match(error.message, /chat\.completions\.create/);
+      assert.match(error.message, /\(POST\b/, "the message names the method");
       assert.equal(error.requestId, "req-123");
       return true;
     },
@@ -135,6 +136,7 @@ Deno.test("ChatCompletionStream throws the typed error of an `event: error` afte
       assert.ok(error instanceof RateLimitError);
       assert.equal(error.code, "429");
       assert.match(error.message, /Rate limit reached/);
+      assert.match(error.message, /stream \(POST\b/, "the message names the method");
       return true;
     },
   );

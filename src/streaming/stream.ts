@@ -327,13 +327,22 @@ export class Stream<T> implements AsyncIterable<T> {
         ? 500
         : undefined,
       body,
-      { operation: `${this.#operation} stream`, url: this.response.url || undefined },
+      {
+        operation: `${this.#operation} stream`,
+        method: "POST",
+        url: this.response.url || undefined,
+      },
       this.response.headers,
     );
   }
 
   #where(): string {
-    return describeSite({ operation: this.#operation, url: this.response.url || undefined });
+    // Streams come from POSTs (chat and completions).
+    return describeSite({
+      operation: this.#operation,
+      method: "POST",
+      url: this.response.url || undefined,
+    });
   }
 
   #err<E>(
