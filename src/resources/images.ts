@@ -209,7 +209,10 @@ export class Images {
       );
       const body = data as ImageOperation & { error?: { code?: string; message?: string } };
       const { status, result, error } = body;
-      if (status === "succeeded" && result) return result;
+      // The service's result may carry only `data`; `created` is then the operation's.
+      if (status === "succeeded" && result) {
+        return { ...result, created: result.created ?? body.created };
+      }
       const wait = parseRetryAfterMs(response.headers) ?? options.pollIntervalMs ?? 1_000;
       const ended = ["failed", "canceled", "deleted"].includes(status);
       if (ended || Date.now() + wait > deadline) {

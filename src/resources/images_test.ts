@@ -74,3 +74,15 @@ Deno.test("images.submit() takes the id from operation-location when the body ha
   const res = await client.images.submit({ prompt: "x" });
   assert.equal(res.id, "op/7");
 });
+
+Deno.test("images.generateAndWait() resolves to { created, data } when the operation's result has no created", async () => {
+  // The REST reference's OperationResponse: `created` on the operation, `result` holds only data.
+  const client = clientPolling(() => ({
+    created: 1685064331,
+    expires: 1685150737,
+    status: "succeeded",
+    result: { data: [{ url: "https://img/1" }] },
+  }));
+  const res = await client.images.generateAndWait({ prompt: "x" });
+  assert.deepEqual(res, { created: 1685064331, data: [{ url: "https://img/1" }] });
+});
