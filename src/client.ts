@@ -1,5 +1,6 @@
 import { ClientCore } from "./_internal/core.ts";
 import { unlinkOnEnd } from "./_internal/on_body_end.ts";
+import { isRecord } from "./errors/_is_record.ts";
 import type { AzureOpenAIOptions, RequestOptions } from "./options.ts";
 import { Audio } from "./resources/audio.ts";
 import { Chat } from "./resources/chat.ts";
@@ -11,7 +12,7 @@ import { Images } from "./resources/images.ts";
 export interface RawRequestInit {
   /** Operation path after `/openai/deployments/{deployment}/` or `/openai/`, e.g. `embeddings`. */
   path: string;
-  /** Deployment; makes the call deployment-scoped. */
+  /** Deployment; makes the call deployment-scoped (on the v1 API: a JSON body's `model`). */
   deployment?: string;
   /** HTTP method (default POST with a body, GET without). */
   method?: "GET" | "POST" | "DELETE";
@@ -107,11 +108,17 @@ export class AzureOpenAI {
       throw new TypeError('AzureOpenAI.request(): pass { path } (e.g. "chat/completions")');
     }
     const path = init.path.replace(/^\/+/, "");
+    const { deployment, json } = init;
     const { response, unlink } = await this.#core.sendRaw({
       ...init,
+      // On the v1 API the deployment goes in body `model` (unless the caller set one).
+      json: deployment && isRecord(json) && json.model === undefined &&
+          (options?.apiVersion ?? this.apiVersion) === "v1"
+        ? { ...json, model: deployment }
+        : json,
       operation: init.operation ?? `request ${path}`,
       method: init.method ?? (init.json !== undefined || init.body ? "POST" : "GET"),
-      scope: init.deployment ? "deployment" : "resource",
+      scope: deployment ? "deployment" : "resource",
       path,
       body: init.body ?? undefined,
       params: init.params ?? init.json,
