@@ -279,3 +279,46 @@ Deno.test("chat answers 400 naming the param for bad bodies", async () => {
     assert.equal(typeof err.message, "string");
   }
 });
+
+Deno.test("chat answers 400 for messages missing the fields the spec requires of their role, and stop over 4 items", async () => {
+  const e = createEmulator();
+  const call = { id: "c1", type: "function", function: { name: "noop", arguments: "{}" } };
+  const assistant = { role: "assistant", content: null, tool_calls: [call] };
+  const cases: [unknown, string][] = [
+    [{ messages: [{ role: "user" }] }, "messages[0].content"],
+    [{ messages: [{ role: "user", content: null }] }, "messages[0].content"],
+    [{ messages: [{ role: "system", content: 7 }, user("x")] }, "messages[0].content"],
+    [
+      { messages: [user("x"), assistant, { role: "tool", content: "42" }] },
+      "messages[2].tool_call_id",
+    ],
+    [
+      { messages: [user("x"), assistant, { role: "tool", tool_call_id: "c1" }] },
+      "messages[2].content",
+    ],
+    [{ messages: [user("x"), { role: "function", content: "42" }] }, "messages[1].name"],
+    [{ messages: [user("x")], stop: ["a", "b", "c", "d", "e"] }, "stop"],
+    [{ messages: [user("x")], stop: [] }, "stop"],
+  ];
+  for (const [body, param] of cases) {
+    const res = await post(e, CHAT, body);
+    assert.equal(res.status, 400, param);
+    const err = (await res.json()).error;
+    assert.equal(err.param, param);
+    assert.equal(err.type, "invalid_request_error");
+  }
+  // What the spec allows still answers 200: an assistant turn with only tool calls, a function
+  // result with null content, parts arrays, a stop string or up to 4 sequences.
+  const ok: unknown[] = [
+    { messages: [user("x"), assistant, { role: "tool", tool_call_id: "c1", content: "42" }] },
+    { messages: [user("x"), { role: "function", name: "f", content: null }] },
+    { messages: [{ role: "system", content: [{ type: "text", text: "s" }] }, user("x")] },
+    { messages: [{ role: "developer", content: "d" }, user("x")], stop: "a" },
+    { messages: [user("x")], stop: ["a", "b", "c", "d"] },
+  ];
+  for (const body of ok) {
+    const res = await post(e, CHAT, body);
+    assert.equal(res.status, 200, JSON.stringify(body));
+    await res.body?.cancel();
+  }
+});

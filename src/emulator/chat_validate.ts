@@ -33,6 +33,50 @@ export function checkNumber(
   return undefined;
 }
 
+/** Checks `stop`: a string, or 1 to 4 strings (the spec's `maxItems`). */
+export function checkStop(body: Record<string, unknown>): Response | undefined {
+  const stop = body.stop;
+  if (stop === undefined || stop === null || typeof stop === "string") return undefined;
+  if (
+    !Array.isArray(stop) || stop.length < 1 || stop.length > 4 ||
+    stop.some((s) => typeof s !== "string")
+  ) {
+    return invalidRequest(
+      "stop",
+      "'stop' must be a string or an array of 1 to 4 strings; send at most 4 stop sequences.",
+    );
+  }
+  return undefined;
+}
+
+/** Fields the spec requires of a message besides `role`, by role (`content` may be null). */
+const REQUIRED: Record<string, [string, boolean][]> = {
+  system: [["content", false]],
+  developer: [["content", false]],
+  user: [["content", false]],
+  tool: [["tool_call_id", false], ["content", false]],
+  function: [["name", false], ["content", true]],
+};
+
+/** Checks the fields the spec requires of message `i` for its role. */
+function checkMessage(m: Record<string, unknown>, i: number): Response | undefined {
+  for (const [field, nullable] of REQUIRED[m.role as string] ?? []) {
+    const param = `messages[${i}].${field}`;
+    const v = m[field];
+    if (v === undefined || (v === null && !nullable)) return missingParam(param);
+    const ok = v === null || typeof v === "string" ||
+      (field === "content" && m.role !== "function" && Array.isArray(v));
+    if (!ok) {
+      return invalidRequest(
+        param,
+        `'${param}' must be a string${field === "content" ? " or an array of content parts" : ""}.`,
+        "invalid_type",
+      );
+    }
+  }
+  return undefined;
+}
+
 /** Checks `stream` / `stream_options`. */
 export function checkStreamOptions(body: Record<string, unknown>): Response | undefined {
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean") {
@@ -154,6 +198,8 @@ export function validateChatBody(body: Record<string, unknown>): Response | unde
         `'messages[${i}].role' must be one of system, developer, user, assistant, tool, function.`,
       );
     }
+    const invalid = checkMessage(m, i);
+    if (invalid) return invalid;
   }
   return checkNumber(body, "n", 1, 128, true) ??
     checkNumber(body, "max_tokens", 1, 1_000_000, true) ??
@@ -163,6 +209,7 @@ export function validateChatBody(body: Record<string, unknown>): Response | unde
     checkNumber(body, "top_logprobs", 0, 20, true) ??
     checkNumber(body, "presence_penalty", -2, 2, false) ??
     checkNumber(body, "frequency_penalty", -2, 2, false) ??
+    checkStop(body) ??
     checkStreamOptions(body) ??
     checkTools(body) ??
     checkResponseFormat(body, messages) ??

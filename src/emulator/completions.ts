@@ -9,7 +9,7 @@
 import type { HandlerContext } from "./_context.ts";
 import { fnv1a, randomId } from "./_hash.ts";
 import { invalidRequest, isRecord, jsonResponse, missingParam } from "./_response.ts";
-import { checkNumber, checkStreamOptions } from "./chat_validate.ts";
+import { checkNumber, checkStop, checkStreamOptions } from "./chat_validate.ts";
 import {
   choiceContentFilterResults,
   promptFilteredError,
@@ -39,6 +39,22 @@ function promptsOf(prompt: unknown): string[] | undefined {
     else return undefined;
   }
   return out;
+}
+
+/** `best_of` is at least `n` and cannot be streamed (both as the spec says). */
+function checkBestOf(body: Record<string, unknown>): Response | undefined {
+  const bestOf = body.best_of;
+  if (typeof bestOf !== "number") return undefined;
+  if (bestOf < (typeof body.n === "number" ? body.n : 1)) {
+    return invalidRequest("best_of", "'best_of' must be greater than or equal to 'n'.");
+  }
+  if (bestOf > 1 && body.stream === true) {
+    return invalidRequest(
+      "best_of",
+      "'best_of' > 1 cannot be used with 'stream'; results cannot be streamed.",
+    );
+  }
+  return undefined;
 }
 
 /** Token estimate for rate limiting: prompt tokens + `max_tokens` (default 16). */
@@ -99,7 +115,9 @@ export async function handleCompletions(
     checkNumber(body, "temperature", 0, 2, false) ??
     checkNumber(body, "top_p", 0, 1, false) ??
     checkNumber(body, "best_of", 0, 20, true) ??
-    checkStreamOptions(body);
+    checkStop(body) ??
+    checkStreamOptions(body) ??
+    checkBestOf(body);
   if (invalid) return invalid;
   const { options } = ctx;
   const trigger = options.contentFilterTrigger;

@@ -104,3 +104,24 @@ Deno.test("completions passes each prompt to the script", async () => {
     "[completions] p2",
   ]);
 });
+
+Deno.test("completions answers 400 for best_of below n, best_of with stream and stop over 4 items", async () => {
+  const e = createEmulator();
+  const cases: [unknown, string][] = [
+    [{ prompt: "x", n: 3, best_of: 2 }, "best_of"],
+    [{ prompt: "x", best_of: 2, stream: true }, "best_of"],
+    [{ prompt: "x", stop: ["a", "b", "c", "d", "e"] }, "stop"],
+  ];
+  for (const [body, param] of cases) {
+    const res = await post(e, PATH, body);
+    assert.equal(res.status, 400, JSON.stringify(body));
+    assert.equal((await res.json()).error.param, param);
+  }
+  for (
+    const body of [{ prompt: "x", n: 2, best_of: 3 }, { prompt: "x", best_of: 1, stream: true }]
+  ) {
+    const res = await post(e, PATH, body);
+    assert.equal(res.status, 200, JSON.stringify(body));
+    await res.body?.cancel();
+  }
+});
