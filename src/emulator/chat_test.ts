@@ -322,3 +322,25 @@ Deno.test("chat answers 400 for messages missing the fields the spec requires of
     await res.body?.cancel();
   }
 });
+
+Deno.test("chat answers 400 for a function_call naming no function of functions, or without functions", async () => {
+  const e = createEmulator();
+  const functions = [{ name: "f", parameters: { type: "object", properties: {} } }];
+  const cases: unknown[] = [
+    { messages: [user("x")], functions, function_call: { name: "g" } },
+    { messages: [user("x")], functions, function_call: "sometimes" },
+    { messages: [user("x")], function_call: { name: "f" } },
+    { messages: [user("x")], functions: [{ parameters: {} }] },
+  ];
+  for (const body of cases) {
+    const res = await post(e, CHAT, body);
+    assert.equal(res.status, 400, JSON.stringify(body));
+    const err = (await res.json()).error;
+    assert.match(err.param, /^function/);
+  }
+  for (const function_call of ["auto", "none", { name: "f" }]) {
+    const res = await post(e, CHAT, { messages: [user("x")], functions, function_call });
+    assert.equal(res.status, 200, JSON.stringify(function_call));
+    await res.body?.cancel();
+  }
+});

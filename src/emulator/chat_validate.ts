@@ -153,6 +153,41 @@ function checkTools(body: Record<string, unknown>): Response | undefined {
   return undefined;
 }
 
+/** Checks legacy `functions` / `function_call` like `tools` / `tool_choice`. */
+function checkFunctions(body: Record<string, unknown>): Response | undefined {
+  const names = new Set<string>();
+  const functions = body.functions;
+  if (functions !== undefined && functions !== null) {
+    if (!Array.isArray(functions)) {
+      return invalidRequest("functions", "'functions' must be an array.", "invalid_type");
+    }
+    for (let i = 0; i < functions.length; i++) {
+      const f = functions[i];
+      if (!isRecord(f) || typeof f.name !== "string" || f.name === "") {
+        return missingParam(`functions[${i}].name`);
+      }
+      names.add(f.name);
+    }
+  }
+  const call = body.function_call;
+  if (call === undefined || call === null) return undefined;
+  if (names.size === 0) {
+    return invalidRequest(
+      "function_call",
+      "'function_call' is only allowed when 'functions' are specified. Add functions or remove function_call.",
+    );
+  }
+  if (call === "none" || call === "auto") return undefined;
+  const name = isRecord(call) ? call.name : undefined;
+  if (typeof name !== "string" || !names.has(name)) {
+    return invalidRequest(
+      "function_call",
+      `Invalid value for 'function_call': use "none", "auto" or { name } naming one of 'functions'.`,
+    );
+  }
+  return undefined;
+}
+
 function checkResponseFormat(body: Record<string, unknown>, messages: unknown[]) {
   const f = body.response_format;
   if (f === undefined || f === null) return undefined;
@@ -212,6 +247,7 @@ export function validateChatBody(body: Record<string, unknown>): Response | unde
     checkStop(body) ??
     checkStreamOptions(body) ??
     checkTools(body) ??
+    checkFunctions(body) ??
     checkResponseFormat(body, messages) ??
     (body.top_logprobs !== undefined && body.top_logprobs !== null && body.logprobs !== true
       ? invalidRequest("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.")
