@@ -56,7 +56,7 @@ export async function handleChat(
   ctx: HandlerContext,
   body: Record<string, unknown>,
 ): Promise<Response> {
-  const invalid = validateChatBody(body);
+  const invalid = validateChatBody(body, ctx.apiVersion);
   if (invalid) return invalid;
   const messages = body.messages as unknown[];
   const { options } = ctx;

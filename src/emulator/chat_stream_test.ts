@@ -179,3 +179,35 @@ Deno.test("chat stream sends malformed JSON at malformedChunkAt", async () => {
   assert.doesNotThrow(() => JSON.parse(payloads[3]));
   assert.equal(payloads.at(-1), "[DONE]");
 });
+
+Deno.test("stream_options answers 400 unknown_parameter on api-versions whose spec lacks it, and works from 2024-06 on and on v1", async () => {
+  const e = createEmulator();
+  const body = {
+    messages: [{ role: "user", content: "hi" }],
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+  for (const apiVersion of ["2023-05-15", "2024-02-01", "2024-05-01-preview"]) {
+    for (const path of [CHAT, "/openai/deployments/gpt-35-turbo-instruct/completions"]) {
+      const res = await post(e, path, { ...body, prompt: "hi" }, { apiVersion });
+      assert.equal(res.status, 400, `${apiVersion} ${path}`);
+      const err = (await res.json()).error;
+      assert.equal(err.param, "stream_options");
+      assert.equal(err.code, "unknown_parameter");
+    }
+  }
+  for (const apiVersion of ["2024-10-21", "2024-09-01-preview"]) {
+    const res = await post(e, CHAT, body, { apiVersion });
+    assert.equal(res.status, 200, apiVersion);
+    await res.body?.cancel();
+  }
+  const v1 = await post(e, "/openai/v1/chat/completions", { ...body, model: "gpt-4o" });
+  assert.equal(v1.status, 200);
+  await v1.body?.cancel();
+  // Without stream_options the older versions stream as before.
+  const old = await post(e, CHAT, { ...body, stream_options: undefined }, {
+    apiVersion: "2024-02-01",
+  });
+  assert.equal(old.status, 200);
+  await old.body?.cancel();
+});

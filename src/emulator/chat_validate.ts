@@ -77,12 +77,25 @@ function checkMessage(m: Record<string, unknown>, i: number): Response | undefin
   return undefined;
 }
 
-/** Checks `stream` / `stream_options`. */
-export function checkStreamOptions(body: Record<string, unknown>): Response | undefined {
+/**
+ * Checks `stream` / `stream_options`. Dated api-versions before 2024-06 (2024-05-01-preview,
+ * 2024-02-01 and older: their specs have no `stream_options`) refuse it as an unknown parameter.
+ */
+export function checkStreamOptions(
+  body: Record<string, unknown>,
+  apiVersion = "",
+): Response | undefined {
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean") {
     return invalidRequest("stream", "'stream' must be a boolean.", "invalid_type");
   }
   if (body.stream_options !== undefined && body.stream_options !== null) {
+    if (/^\d{4}-/.test(apiVersion) && apiVersion < "2024-06") {
+      return invalidRequest(
+        "stream_options",
+        `Unknown parameter: 'stream_options' (api-version ${apiVersion}). Use api-version 2024-10-21 or later, or leave it out.`,
+        "unknown_parameter",
+      );
+    }
     if (body.stream !== true) {
       return invalidRequest(
         "stream_options",
@@ -213,7 +226,10 @@ function checkResponseFormat(body: Record<string, unknown>, messages: unknown[])
 }
 
 /** Validates a chat completions body; returns a 400 Response or undefined when valid. */
-export function validateChatBody(body: Record<string, unknown>): Response | undefined {
+export function validateChatBody(
+  body: Record<string, unknown>,
+  apiVersion?: string,
+): Response | undefined {
   const messages = body.messages;
   if (messages === undefined || messages === null) return missingParam("messages");
   if (!Array.isArray(messages)) {
@@ -245,7 +261,7 @@ export function validateChatBody(body: Record<string, unknown>): Response | unde
     checkNumber(body, "presence_penalty", -2, 2, false) ??
     checkNumber(body, "frequency_penalty", -2, 2, false) ??
     checkStop(body) ??
-    checkStreamOptions(body) ??
+    checkStreamOptions(body, apiVersion) ??
     checkTools(body) ??
     checkFunctions(body) ??
     checkResponseFormat(body, messages) ??

@@ -116,7 +116,7 @@ export async function handleCompletions(
     checkNumber(body, "top_p", 0, 1, false) ??
     checkNumber(body, "best_of", 0, 20, true) ??
     checkStop(body) ??
-    checkStreamOptions(body) ??
+    checkStreamOptions(body, ctx.apiVersion) ??
     checkBestOf(body);
   if (invalid) return invalid;
   const { options } = ctx;
