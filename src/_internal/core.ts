@@ -31,6 +31,11 @@ export interface CallSpec {
   deployment?: string;
   /** api-version to use when the call does not override it. */
   apiVersion?: string;
+  /**
+   * The full URL, when the service named it (an `operation-location`): sent as is, with its own
+   * api-version. Only a URL under the client's endpoint may be given (the caller checks).
+   */
+  url?: string;
   /** JSON body (serialised here) or a ready body such as FormData. */
   json?: unknown;
   body?: BodyInit;
@@ -195,7 +200,7 @@ export class ClientCore {
       const apiVersion = opts.apiVersion !== undefined
         ? checkApiVersion(opts.apiVersion, where)
         : spec.apiVersion ?? this.apiVersion;
-      const url = buildUrl({ ...spec, endpoint: this.endpoint, apiVersion });
+      const url = spec.url ?? buildUrl({ ...spec, endpoint: this.endpoint, apiVersion });
       // A plain record, not Headers: it is cheaper to build and for fetch to read.
       const headers = { ...this.#headers };
       if (opts.headers) {

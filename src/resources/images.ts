@@ -33,13 +33,30 @@ function prompt(value: unknown): string | false {
     "must be a non-empty string describing the image";
 }
 
-/** Sends a request about a DALL-E 2 operation. */
+/**
+ * The `operation-location` a submit answered with, resolved against the endpoint, when it lies
+ * under the client's endpoint (the key is never sent elsewhere); else `undefined`.
+ */
+function locationUnder(endpoint: string, location: string | null): string | undefined {
+  try {
+    const url = new URL(location ?? "", endpoint + "/");
+    const base = new URL(endpoint + "/");
+    return location && url.origin === base.origin && url.pathname.startsWith(base.pathname)
+      ? url.href
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends a request about a DALL-E 2 operation (to `url` when the service named one). */
 function operation(
   core: ClientCore,
   op: string,
   method: "GET" | "DELETE",
   id: string,
   options?: RequestOptions,
+  url?: string,
 ): Promise<CallResult> {
   if (typeof id !== "string" || !id) {
     throw new TypeError(`${op}: pass the operation id returned by submit()`);
@@ -50,6 +67,7 @@ function operation(
     scope: "resource",
     path: `operations/images/${encodeURIComponent(id)}`,
     apiVersion: operationsVersion(core.apiVersion),
+    url,
     params: { id },
     options,
     read: method === "GET" ? "json" : "text",
@@ -112,6 +130,14 @@ export class Images {
    * ```
    */
   async submit(params: ImageSubmitParams, options?: RequestOptions): Promise<ImageSubmitResponse> {
+    return (await this.#submit(params, options)).body;
+  }
+
+  /** Submits and also returns the 202 response (its `operation-location` and `retry-after`). */
+  async #submit(
+    params: ImageSubmitParams,
+    options?: RequestOptions,
+  ): Promise<{ body: ImageSubmitResponse; response: Response }> {
     const { response, data } = await call(
       this.#core,
       "images.submit",
@@ -126,7 +152,7 @@ export class Images {
     const id = response.headers.get("operation-location")?.match(/operations\/images\/([^/?]+)/)
       ?.[1];
     if (!body.id && id) body.id = decodeURIComponent(id);
-    return body;
+    return { body, response };
   }
 
   /**
@@ -198,38 +224,57 @@ export class Images {
     const op = "images.generateAndWait";
     const maxWait = options.maxWaitMs ?? 300_000;
     const deadline = Date.now() + maxWait;
-    const { id } = await this.submit(params, options);
+    const accepted = await this.#submit(params, options);
+    const { id } = accepted.body;
+    const headers = accepted.response.headers;
+    // Polls where the service said the operation lives (with that URL's api-version).
+    const location = locationUnder(this.#core.endpoint, headers.get("operation-location"));
+    let wait = parseRetryAfterMs(headers) ?? 0;
+    let last: ImageOperation | ImageSubmitResponse = accepted.body;
     for (;;) {
+      if (Date.now() + wait > deadline) {
+        throw new AzureOpenAIError(
+          `${op}: operation ${id} still ${last.status} after ${maxWait} ms; raise maxWaitMs or ` +
+            "poll with getOperation()",
+          { code: "timeout", body: last },
+        );
+      }
+      if (wait > 0) {
+        await sleep(wait, options.signal).catch((cause) => {
+          throw new APIUserAbortError(`${op} was aborted while waiting for operation ${id}`, {
+            cause,
+          });
+        });
+      }
       const { response, data } = await operation(
         this.#core,
         "images.getOperation",
         "GET",
         id,
         options,
+        location,
       );
-      const body = data as ImageOperation & { error?: { code?: string; message?: string } };
+      const body = last = data as ImageOperation & {
+        error?: { code?: string; message?: string };
+      };
       const { status, result, error } = body;
       // The service's result may carry only `data`; `created` is then the operation's.
       if (status === "succeeded" && result) {
         return { ...result, created: result.created ?? body.created };
       }
-      const wait = parseRetryAfterMs(response.headers) ?? options.pollIntervalMs ?? 1_000;
-      const ended = ["failed", "canceled", "deleted"].includes(status);
-      if (ended || Date.now() + wait > deadline) {
+      if (["succeeded", "failed", "canceled", "deleted"].includes(status)) {
         throw new AzureOpenAIError(
-          `${op}: operation ${id} ${
-            ended
-              ? `ended with status ${status}${error?.message ? `: ${error.message}` : ""}`
-              : `still ${status} after ${maxWait} ms; raise maxWaitMs or poll with getOperation()`
+          `${op}: operation ${id} ended with status ${status}${
+            error?.message
+              ? `: ${error.message}`
+              : status === "succeeded"
+              ? " without a result"
+              : ""
           }`,
-          { code: ended ? error?.code ?? status : "timeout", body },
+          { code: error?.code ?? status, body },
         );
       }
-      await sleep(wait, options.signal).catch((cause) => {
-        throw new APIUserAbortError(`${op} was aborted while waiting for operation ${id}`, {
-          cause,
-        });
-      });
+      wait = parseRetryAfterMs(response.headers) ?? options.pollIntervalMs ?? 1_000;
     }
   }
 }

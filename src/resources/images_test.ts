@@ -43,7 +43,8 @@ Deno.test("images.generateAndWait() gives up with code timeout when maxWaitMs wo
     (error: unknown) => {
       assert.ok(error instanceof AzureOpenAIError);
       assert.equal(error.code, "timeout");
-      assert.match(error.message, /still running after 1000 ms; raise maxWaitMs/);
+      // The 202 asked for 60 s before the first poll: more than maxWaitMs allows.
+      assert.match(error.message, /still notRunning after 1000 ms; raise maxWaitMs/);
       return true;
     },
   );
@@ -85,4 +86,65 @@ Deno.test("images.generateAndWait() resolves to { created, data } when the opera
   }));
   const res = await client.images.generateAndWait({ prompt: "x" });
   assert.deepEqual(res, { created: 1685064331, data: [{ url: "https://img/1" }] });
+});
+
+/** A client recording every URL it sends; the submit answers 202 with `headers202`. */
+function recordingClient(
+  headers202: Record<string, string>,
+  poll: () => Record<string, unknown> = () => ({ status: "succeeded", result: { data: [] } }),
+) {
+  const urls: string[] = [];
+  const client = new AzureOpenAI({
+    endpoint: "https://r.openai.azure.com",
+    apiKey: KEY,
+    fetch: (input) => {
+      const req = new Request(input);
+      urls.push(`${req.method} ${req.url}`);
+      return Promise.resolve(
+        req.method === "POST"
+          ? Response.json({ id: "op-9", status: "notRunning" }, {
+            status: 202,
+            headers: headers202,
+          })
+          : Response.json({ id: "op-9", created: 7, ...poll() }),
+      );
+    },
+  });
+  return { client, urls };
+}
+
+Deno.test("images.generateAndWait() polls the operation-location the service answered with", async () => {
+  const location =
+    "https://r.openai.azure.com/openai/operations/images/op-9?api-version=2023-06-01-preview&x=1";
+  const { client, urls } = recordingClient({ "operation-location": location });
+  const res = await client.images.generateAndWait({ prompt: "x" });
+  assert.deepEqual(res, { created: 7, data: [] });
+  assert.deepEqual(urls.slice(1), [`GET ${location}`]);
+});
+
+Deno.test("images.generateAndWait() never polls an operation-location on another host", async () => {
+  const { client, urls } = recordingClient({
+    "operation-location": "https://elsewhere.example/openai/operations/images/op-9",
+  });
+  await client.images.generateAndWait({ prompt: "x" });
+  assert.equal(urls.length, 2);
+  assert.match(urls[1], /^GET https:\/\/r\.openai\.azure\.com\/openai\/operations\/images\/op-9\?/);
+});
+
+Deno.test("images.generateAndWait() waits the submit's retry-after before the first poll", async () => {
+  const { client, urls } = recordingClient({ "retry-after": "60" });
+  await assert.rejects(
+    client.images.generateAndWait({ prompt: "x" }, { maxWaitMs: 1_000 }),
+    (error: unknown) => error instanceof AzureOpenAIError && error.code === "timeout",
+  );
+  assert.equal(urls.length, 1, "no poll inside the asked wait");
+});
+
+Deno.test("images.generateAndWait() throws when an operation succeeds without a result", async () => {
+  const { client, urls } = recordingClient({}, () => ({ status: "succeeded" }));
+  await assert.rejects(
+    client.images.generateAndWait({ prompt: "x" }),
+    /operation op-9 ended with status succeeded without a result/,
+  );
+  assert.equal(urls.length, 2, "no polling on after the operation ended");
 });
