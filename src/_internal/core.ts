@@ -287,12 +287,16 @@ export class ClientCore {
     const kinds = ["retry", "timeout", "auth"];
     // A per-call retry(), timeout() or auth replaces the client's own of that kind: two nested
     // retry() layers would multiply the attempts, two auth layers would send both credentials.
-    const perCall = new Set(callMiddleware.map(builtinKind));
+    // It takes the client's one's place, so the nesting the client chose (timeout() inside
+    // retry()) holds for the call too.
+    const perCall = new Map(callMiddleware.map((m) => [builtinKind(m), m]));
+    const replaced = new Set();
     const stack = [
-      ...this.#middleware.filter((m) =>
-        !kinds.includes(builtinKind(m)!) || !perCall.has(builtinKind(m))
-      ),
-      ...callMiddleware,
+      ...this.#middleware.map((m) => {
+        const kind = builtinKind(m);
+        return kind && perCall.has(kind) ? (replaced.add(kind), perCall.get(kind)!) : m;
+      }),
+      ...callMiddleware.filter((m) => !replaced.has(builtinKind(m))),
     ];
     const defaults = [DEFAULT_RETRY, DEFAULT_TIMEOUT, this.#auth];
     kinds.forEach((kind, i) => {

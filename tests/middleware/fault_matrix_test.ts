@@ -435,3 +435,26 @@ Deno.test("a per-call auth replaces the client's: only one credential is sent", 
   assert.equal(server.seen[0].headers.get("authorization"), "Bearer per-call-token");
   assert.equal(server.seen[0].headers.get("api-key"), null);
 });
+
+Deno.test("a per-call retry() takes the place of the client's, so the client's timeout() stays per attempt", async () => {
+  let release!: () => void;
+  const released = new Promise<void>((r) => release = r);
+  let n = 0;
+  await using server = await startServer(async () => {
+    if (++n === 1) await released; // the first attempt stalls
+    return json(COMPLETION);
+  });
+  try {
+    const { sleep } = recordingSleep();
+    const c = client(server.url, { sleep }, {
+      middleware: [retry({ sleep }), timeout({ timeoutMs: 50 })],
+    });
+    const res = await c.chat.completions.create(CHAT, {
+      middleware: [retry({ sleep, maxRetries: 1 })],
+    });
+    assert.equal(res.id, "chatcmpl-1");
+    assert.equal(server.seen.length, 2);
+  } finally {
+    release();
+  }
+});
