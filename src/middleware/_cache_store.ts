@@ -21,7 +21,7 @@ export interface CacheConfig {
   /** Most distinct embeddings inputs one request looks up; larger batches bypass the cache. */
   maxItems: number;
   /** Runs the store writes: hands them to `waitUntil` when there is one, else awaits them. */
-  persist: (ctx: MiddlewareContext, work: Promise<void>) => Promise<void>;
+  persist: (ctx: MiddlewareContext, work: Promise<unknown>) => Promise<unknown>;
   /** Records the cache status on the context. */
   mark: (ctx: MiddlewareContext, status: "hit" | "miss" | "partial") => void;
 }
@@ -85,19 +85,22 @@ export async function readMany(
   return results.flat();
 }
 
-/** Writes entries in parallel; failures are reported and otherwise ignored. */
+/** Writes entries in parallel; failures are reported and resolve to the keys that failed. */
 export async function writeMany(
   access: StoreAccess,
   entries: readonly [string, Uint8Array][],
   ttlSeconds: number,
-): Promise<void> {
+): Promise<string[]> {
+  const failed: string[] = [];
   await Promise.all(entries.map(async ([key, value]) => {
     try {
       await withTimeout(() => access.store.set(key, value, { ttlSeconds }), access.timeoutMs);
     } catch (err) {
+      failed.push(key);
       report(access, err, "set");
     }
   }));
+  return failed;
 }
 
 /**

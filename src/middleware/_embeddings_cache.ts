@@ -264,7 +264,13 @@ export async function embeddingsThroughCache(
       if (written.size >= 1_000) written.clear();
       written.set(modelKey, { model: up.model, renewAt: now + config.ttlSeconds * 500 });
     }
-    await config.persist(ctx, writeMany(config.access, writes, config.ttlSeconds));
+    await config.persist(
+      ctx,
+      writeMany(config.access, writes, config.ttlSeconds).then((failed) => {
+        // Not written after all: a later miss tries again.
+        if (failed.includes(modelKey)) written.delete(modelKey);
+      }),
+    );
   };
 
   const missing = unique.filter((key) => !hits.has(key));

@@ -581,3 +581,25 @@ Deno.test("cache() writes an embeddings model key once, also where reads do not 
   assert.equal(writes.filter((k) => k.startsWith("aoai:emb-model:")).length, 1);
   assert.equal(writes.filter((k) => k.startsWith("aoai:emb:")).length, 3);
 });
+
+Deno.test("cache() writes an embeddings model key again on a later miss when its write failed", async () => {
+  const memory = new MemoryCache();
+  let failModelWrite = true;
+  const store: CacheStore = {
+    get: (key) => memory.get(key),
+    set: (key, value, options) => {
+      if (key.startsWith("aoai:emb-model:") && failModelWrite) {
+        failModelWrite = false;
+        return Promise.reject(new Error("429 too many writes"));
+      }
+      return memory.set(key, value, options);
+    },
+    delete: (key) => memory.delete(key),
+  };
+  const up = upstream();
+  await call({ store, onStoreError: () => {} }, up, embeddingsRequest({ input: "one" }));
+  await call({ store }, up, embeddingsRequest({ input: "two" }));
+  const hit = await call({ store }, up, embeddingsRequest({ input: "one" }));
+  assert.equal(hit.res.headers.get("x-aoai-cache"), "hit");
+  assert.equal(hit.json.model, "text-embedding-3-small");
+});
