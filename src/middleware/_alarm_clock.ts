@@ -127,24 +127,23 @@ export class AlarmClock {
 const SLACK_MS = 1;
 
 /**
- * True on runtimes whose timers any code may clear (Deno, Node.js, Bun). Node.js before 21 has
- * no `navigator`: there the runtime is recognised by `process.versions.node`, read as a feature
- * probe (nothing in the core depends on it). Cloudflare Workers, even with Node.js
- * compatibility, always say `Cloudflare-Workers` in `navigator.userAgent`, which is checked first.
+ * True on runtimes whose timers any code may clear (Deno, Node.js, Bun), told by
+ * `navigator.userAgent`. Node.js before 21 has no `navigator`: `nodeLike()` is asked then (Node's
+ * timers are objects; Cloudflare Workers, whose timers belong to one request, always have a user
+ * agent, even with Node.js compatibility).
  */
-export function timersAreShared(userAgent: string | undefined, nodeVersion?: unknown): boolean {
-  return userAgent === undefined
-    ? typeof nodeVersion === "string"
-    : /^(Deno|Node\.js|Bun)\//.test(userAgent);
+export function timersAreShared(userAgent: string | undefined, nodeLike: () => boolean): boolean {
+  return userAgent === undefined ? nodeLike() : /^(Deno|Node\.js|Bun)\//.test(userAgent);
 }
 
-/** What a runtime without `navigator` may say about itself (Node.js 20). */
-type NodeProbe = { process?: { versions?: { node?: unknown } } };
+/** True when `setTimeout` returns an object (Node.js), not a number (the web). */
+function timersAreObjects(): boolean {
+  const timer = setTimeout(() => {}, 0);
+  clearTimeout(timer);
+  return typeof timer === "object";
+}
 
 /** The alarms of this runtime: one shared clock where timers may be shared, else own timers. */
 export const ALARMS: AlarmClock = new AlarmClock({
-  shared: timersAreShared(
-    globalThis.navigator?.userAgent,
-    (globalThis as NodeProbe).process?.versions?.node,
-  ),
+  shared: timersAreShared(globalThis.navigator?.userAgent, timersAreObjects),
 });

@@ -104,20 +104,24 @@ Deno.test("an unshared AlarmClock fires an alarm on its own timer and cancels it
 });
 
 Deno.test("timersAreShared() is true for Deno, Node.js and Bun user agents only", () => {
-  assert.ok(timersAreShared("Deno/2.9.6"));
-  assert.ok(timersAreShared("Node.js/22"));
-  assert.ok(timersAreShared("Bun/1.2.0"));
-  assert.ok(!timersAreShared("Cloudflare-Workers"));
-  assert.ok(!timersAreShared(undefined));
-  assert.ok(!timersAreShared("Mozilla/5.0"));
+  assert.ok(timersAreShared("Deno/2.9.6", () => false));
+  assert.ok(timersAreShared("Node.js/22", () => false));
+  assert.ok(timersAreShared("Bun/1.2.0", () => false));
+  assert.ok(!timersAreShared("Cloudflare-Workers", () => false));
+  assert.ok(!timersAreShared(undefined, () => false));
+  assert.ok(!timersAreShared("Mozilla/5.0", () => false));
 });
 
-Deno.test("timersAreShared() recognises Node.js without navigator (Node 20) by its version", () => {
-  assert.ok(timersAreShared(undefined, "20.20.2"));
-  assert.ok(!timersAreShared(undefined, undefined));
-  assert.ok(!timersAreShared(undefined, 20));
-  // navigator wins: Workers with Node.js compatibility also expose process.versions.node.
-  assert.ok(!timersAreShared("Cloudflare-Workers", "22.0.0"));
+Deno.test("timersAreShared() asks nodeLike() only without a user agent (Node 20)", () => {
+  let asked = 0;
+  const probe = (answer: boolean) => () => (asked++, answer);
+  assert.ok(timersAreShared(undefined, probe(true)));
+  assert.ok(!timersAreShared(undefined, probe(false)));
+  assert.equal(asked, 2);
+  // The user agent wins: Workers with Node.js compatibility are never asked (nor shared).
+  assert.ok(!timersAreShared("Cloudflare-Workers", probe(true)));
+  assert.ok(timersAreShared("Deno/2.9.6", probe(false)));
+  assert.equal(asked, 2);
 });
 
 Deno.test("AlarmClock arms its timer for at most the longest timer delay", () => {
