@@ -19,7 +19,7 @@
  */
 import { AzureOpenAI } from "../src/client.ts";
 import { createEmulator } from "../src/emulator/mod.ts";
-import { createEdgeApp } from "./app.ts";
+import { createEdgeApp, type EdgeApp } from "./app.ts";
 import { DenoKvCache } from "./cache/deno_kv.ts";
 import { denoHandler } from "./deno_handler.ts";
 import type { EdgeAppOptions } from "./options.ts";
@@ -199,7 +199,13 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
     if (dir !== config.kvPath && dir !== "") await Deno.mkdir(dir, { recursive: true });
   }
   const kv = await Deno.openKv(config.kvPath);
-  const app = createEdgeApp({ ...config.options, cache: new DenoKvCache(kv) });
+  let app: EdgeApp;
+  try {
+    app = createEdgeApp({ ...config.options, cache: new DenoKvCache(kv) });
+  } catch (err) {
+    kv.close(); // options the app refuses: nothing is left open
+    throw err;
+  }
   let url = "";
   const images = config.emulatorImages;
   const onListen = ({ hostname, port }: Deno.NetAddr) => {

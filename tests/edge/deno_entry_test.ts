@@ -176,3 +176,27 @@ Deno.test("deno run edge/deno.ts starts, says which upstream it uses and prints 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("serveEdge() closes the Deno KV it opened when the app refuses its options", async () => {
+  const dir = await Deno.makeTempDir();
+  const openKv = Deno.openKv;
+  let closed = 0;
+  const setOpenKv = (value: typeof Deno.openKv) =>
+    Object.defineProperty(Deno, "openKv", { value, configurable: true, writable: true });
+  setOpenKv(async (path?: string) => {
+    const kv = await openKv(path);
+    const close = kv.close.bind(kv);
+    kv.close = () => (closed++, close());
+    return kv;
+  });
+  try {
+    const config = edgeConfigFromEnv(
+      env({ PORT: "0", AOAI_EDGE_KV_PATH: `${dir}/edge.kv`, AOAI_EDGE_RATE_LIMIT_RPM: "abc" }),
+    );
+    await assert.rejects(serveEdge(config), /requestsPerMinute must be a positive number/);
+    assert.equal(closed, 1, "the KV handle was closed");
+  } finally {
+    setOpenKv(openKv);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
