@@ -39,11 +39,9 @@ function prompt(value: unknown): string | false {
  */
 function locationUnder(endpoint: string, location: string | null): string | undefined {
   try {
-    const url = new URL(location ?? "", endpoint + "/");
-    const base = new URL(endpoint + "/");
-    return location && url.origin === base.origin && url.pathname.startsWith(base.pathname)
-      ? url.href
-      : undefined;
+    // The endpoint is normalised (origin and path, no trailing slash).
+    const url = location ? new URL(location, endpoint + "/").href : "";
+    return url.startsWith(endpoint + "/") ? url : undefined;
   } catch {
     return undefined;
   }

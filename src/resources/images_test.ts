@@ -123,9 +123,24 @@ Deno.test("images.generateAndWait() polls the operation-location the service ans
 });
 
 Deno.test("images.generateAndWait() never polls an operation-location on another host", async () => {
-  const { client, urls } = recordingClient({
-    "operation-location": "https://elsewhere.example/openai/operations/images/op-9",
-  });
+  for (
+    const foreign of [
+      "https://elsewhere.example/openai/operations/images/op-9",
+      "https://r.openai.azure.com.evil.example/openai/operations/images/op-9",
+      "https://r.openai.azure.com@evil.example/openai/operations/images/op-9",
+      "//evil.example/openai/operations/images/op-9",
+    ]
+  ) {
+    const { client, urls } = recordingClient({ "operation-location": foreign });
+    await client.images.generateAndWait({ prompt: "x" });
+    assert.equal(urls.length, 2);
+    assert.match(
+      urls[1],
+      /^GET https:\/\/r\.openai\.azure\.com\/openai\/operations\/images\/op-9\?/,
+      foreign,
+    );
+  }
+});
   await client.images.generateAndWait({ prompt: "x" });
   assert.equal(urls.length, 2);
   assert.match(urls[1], /^GET https:\/\/r\.openai\.azure\.com\/openai\/operations\/images\/op-9\?/);
