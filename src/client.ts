@@ -12,7 +12,7 @@ import { Images } from "./resources/images.ts";
 export interface RawRequestInit {
   /** Operation path after `/openai/deployments/{deployment}/` or `/openai/`, e.g. `embeddings`. */
   path: string;
-  /** Deployment; makes the call deployment-scoped (on the v1 API: a JSON body's `model`). */
+  /** Deployment; makes the call deployment-scoped (on the v1 API: the JSON or form `model`). */
   deployment?: string;
   /** HTTP method (default POST with a body, GET without). */
   method?: "GET" | "POST" | "DELETE";
@@ -109,18 +109,26 @@ export class AzureOpenAI {
     }
     const path = init.path.replace(/^\/+/, "");
     const { deployment, json } = init;
+    let body = init.body ?? undefined;
+    // On the v1 API the deployment goes in body `model` (unless the caller set one): a JSON
+    // body's member, or a field of a copy of a multipart form.
+    const v1 = deployment && (options?.apiVersion ?? this.apiVersion) === "v1";
+    if (v1 && body instanceof FormData && !body.has("model")) {
+      const form = new FormData();
+      body.forEach((value, key) => form.append(key, value));
+      form.append("model", deployment);
+      body = form;
+    }
     const { response, unlink } = await this.#core.sendRaw({
       ...init,
-      // On the v1 API the deployment goes in body `model` (unless the caller set one).
-      json: deployment && isRecord(json) && json.model === undefined &&
-          (options?.apiVersion ?? this.apiVersion) === "v1"
+      json: v1 && isRecord(json) && json.model === undefined
         ? { ...json, model: deployment }
         : json,
       operation: init.operation ?? `request ${path}`,
       method: init.method ?? (init.json !== undefined || init.body ? "POST" : "GET"),
       scope: deployment ? "deployment" : "resource",
       path,
-      body: init.body ?? undefined,
+      body,
       params: init.params ?? init.json,
       replayable: !(init.body instanceof ReadableStream),
       options,
