@@ -1,4 +1,4 @@
-import { apiKeyAuth, tokenAuth } from "../auth/auth_middleware.ts";
+import { apiKeyAuth, authSecrets, tokenAuth } from "../auth/auth_middleware.ts";
 import { APIUserAbortError } from "../errors/api_error.ts";
 import { errorFromResponse } from "../errors/from_response.ts";
 import { redactSecrets } from "../errors/redact.ts";
@@ -84,12 +84,14 @@ export class ClientCore {
   readonly #middleware: Middleware[];
   readonly #auth: Middleware;
   readonly #terminal: Terminal;
-  /** The composed default pipeline (calls without per-call middleware). */
+  /** The default stack and its composed pipeline (calls without per-call middleware). */
+  readonly #layers: Middleware[];
   readonly #run: (ctx: MiddlewareContext) => Promise<Response>;
-  /** Credentials to scrub from errors: the key or token, and those of `defaultHeaders`. */
+  /**
+   * Credentials to scrub from errors: the key or token, and those of `defaultHeaders`. Those of
+   * the built-in auth layers of a call's stack (a token provider's latest tokens) are too.
+   */
   readonly #secrets: string[] = [];
-  /** The latest tokens of the token provider, scrubbed too. */
-  readonly #tokens: string[] = [];
 
   constructor(options: AzureOpenAIOptions) {
     const fail = (problem: string) => new TypeError(`AzureOpenAI: ${problem}`);
@@ -128,14 +130,7 @@ export class ClientCore {
       : token !== undefined
       ? tokenAuth(token)
       : tokenProvider
-      ? tokenAuth(async () => {
-        const value = await tokenProvider();
-        const t = typeof value === "string" ? value : value?.token;
-        // Remembered for scrubbing (the latest few: providers rotate tokens).
-        const tokens = this.#tokens;
-        if (typeof t === "string" && !tokens.includes(t) && tokens.push(t) > 8) tokens.shift();
-        return value;
-      })
+      ? tokenAuth(tokenProvider)
       : (_ctx, next) => next();
     const where = "AzureOpenAI";
     this.apiVersion = checkApiVersion(options.apiVersion ?? DEFAULT_API_VERSION, where);
@@ -159,7 +154,7 @@ export class ClientCore {
       fetch ?? ((req, init) => globalThis.fetch(req, init)),
       fetch ? undefined : (url, init) => globalThis.fetch(url, init),
     );
-    this.#run = compose(this.#stack(), this.#terminal);
+    this.#run = compose(this.#layers = this.#stack(), this.#terminal);
   }
 
   /** Resolves the deployment for a deployment-scoped call, or throws before any request. */
@@ -196,6 +191,7 @@ export class ClientCore {
     const controller = stream ? new AbortController() : undefined;
     const onAbort = () => controller?.abort(userSignal?.reason);
     const state: Record<string, unknown> = { [PARKED_STATE_KEY]: [] };
+    let layers = this.#layers;
     try {
       const apiVersion = opts.apiVersion !== undefined
         ? checkApiVersion(opts.apiVersion, where)
@@ -241,7 +237,7 @@ export class ClientCore {
         state,
       });
       const run = opts.middleware?.length
-        ? compose(this.#stack(opts.middleware), this.#terminal)
+        ? compose(layers = this.#stack(opts.middleware), this.#terminal)
         : this.#run;
       let response = await run(ctx);
       if (!response.ok && throwOnError) {
@@ -278,7 +274,7 @@ export class ClientCore {
     } catch (err) {
       endParked(state);
       userSignal?.removeEventListener("abort", onAbort);
-      const secrets = [...this.#secrets, ...this.#tokens, ...own];
+      const secrets = [...this.#secrets, ...layers.flatMap(authSecrets), ...own];
       throw scrub(err, (text) => redactSecrets(text, secrets), 0);
     }
   }

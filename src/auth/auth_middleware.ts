@@ -21,10 +21,10 @@ export function apiKeyAuth(apiKey: string): Middleware {
     throw new TypeError("apiKeyAuth(): apiKey must be a non-empty string");
   }
   checkHeaderValue(apiKey, "apiKeyAuth(): apiKey");
-  return tagBuiltin(function apiKeyAuth(ctx, next) {
+  return auth(function apiKeyAuth(ctx, next) {
     setHeader(ctx, "api-key", apiKey, "authorization");
     return next();
-  }, "auth");
+  }, [apiKey.trim()]);
 }
 
 /**
@@ -45,16 +45,22 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
   if (typeof token === "string") {
     if (token.trim() === "") throw new TypeError("tokenAuth(): token must be a non-empty string");
     checkHeaderValue(token, "tokenAuth(): token");
-    return tagBuiltin(function tokenAuth(ctx, next) {
+    return auth(function tokenAuth(ctx, next) {
       setBearer(ctx, token);
       return next();
-    }, "auth");
+    }, [token.trim()]);
   }
   const cache = token instanceof TokenCache ? token : new TokenCache(token);
+  // The latest few tokens the provider returned (providers rotate them), to scrub from errors.
+  const tokens: string[] = [];
   // A provider that fails (e.g. Entra ID unreachable) fails the call with a typed error; an
   // abort (caller or timeout()) while it is pending ends the call at once.
   const fetchToken = (ctx: MiddlewareContext) =>
-    cache.get(ctx.signal).catch((err) => {
+    cache.get(ctx.signal).then((t) => {
+      const sent = t.trim();
+      if (!tokens.includes(sent) && tokens.push(sent) > 8) tokens.shift();
+      return t;
+    }, (err) => {
       if (ctx.signal?.aborted) {
         throw new APIUserAbortError(
           `${ctx.operation} was aborted while waiting for the tokenProvider`,
@@ -68,7 +74,7 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
         { cause: err },
       );
     });
-  return tagBuiltin(async function tokenAuth(ctx, next) {
+  return auth(async function tokenAuth(ctx, next) {
     const first = await fetchToken(ctx);
     checkHeaderValue(first, "tokenAuth(): the token provider's token");
     // What to send again after a 401 with a fresh token (undefined: a body that cannot be).
@@ -94,7 +100,20 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     resend(ctx, parts);
     setBearer(ctx, fresh);
     return next();
-  }, "auth");
+  }, tokens);
+}
+
+const SECRETS = Symbol.for("aoai-edge.auth.secrets");
+
+/** Tags an auth layer with the credentials it sends (a list it may add to). */
+function auth(layer: Middleware, secrets: string[]): Middleware {
+  (layer as unknown as Record<symbol, string[]>)[SECRETS] = secrets;
+  return tagBuiltin(layer, "auth");
+}
+
+/** The credentials a built-in auth layer sends (none for other layers): scrubbed from errors. */
+export function authSecrets(layer: Middleware): string[] {
+  return (layer as unknown as Record<symbol, string[] | undefined>)[SECRETS] ?? [];
 }
 
 /** Puts `Authorization: Bearer …` (and no api-key) on the request or its unbuilt parts. */
