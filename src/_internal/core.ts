@@ -296,11 +296,20 @@ export class ClientCore {
     ];
     const defaults = [DEFAULT_RETRY, DEFAULT_TIMEOUT, this.#auth];
     kinds.forEach((kind, i) => {
-      if (stack.some((m) => builtinKind(m) === kind)) return;
-      // A missing default goes outside the built-ins that belong inside it (retry, timeout, auth
-      // from the outside in), so a timeout() or auth of yours still runs per attempt.
-      const inner = stack.findIndex((m) => kinds.indexOf(builtinKind(m)!, i) > i);
-      stack.splice(inner < 0 ? stack.length : inner, 0, defaults[i]);
+      const at = stack.findIndex((m) => builtinKind(m) === kind);
+      const j = callMiddleware.indexOf(stack[at]);
+      // The client's own built-in stays where it is; a replacing per-call one took its place.
+      if (at >= 0 && (j < 0 || replaced.has(kind))) return;
+      // A missing default, or a per-call built-in the client lacks, goes outside the built-ins
+      // that belong inside it (retry, timeout, auth from the outside in), so a timeout() or auth
+      // of yours still runs per attempt. A per-call one only moves outward, and not ahead of a
+      // layer the call's list puts before it.
+      let to = stack.findIndex((m) => kinds.indexOf(builtinKind(m)!, i) > i);
+      if (at < 0) stack.splice(to < 0 ? stack.length : to, 0, defaults[i]);
+      else if (to >= 0 && to < at) {
+        for (const m of callMiddleware.slice(0, j)) to = Math.max(to, stack.indexOf(m) + 1);
+        stack.splice(to, 0, ...stack.splice(at, 1));
+      }
     });
     return stack;
   }

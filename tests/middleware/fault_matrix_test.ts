@@ -458,3 +458,56 @@ Deno.test("a per-call retry() takes the place of the client's, so the client's t
     release();
   }
 });
+
+Deno.test("a per-call retry() the client lacks goes outside the client's timeout(), so a timed-out attempt is retried", async () => {
+  let release!: () => void;
+  const released = new Promise<void>((r) => release = r);
+  let n = 0;
+  await using server = await startServer(async () => {
+    if (++n === 1) await released; // the first attempt stalls
+    return json(COMPLETION);
+  });
+  try {
+    const { waits, sleep } = recordingSleep();
+    const c = new AzureOpenAI({
+      endpoint: server.url,
+      apiKey: KEY,
+      middleware: [timeout({ timeoutMs: 50 })],
+    });
+    const res = await c.chat.completions.create(CHAT, {
+      middleware: [retry({ sleep, maxRetries: 1 })],
+    });
+    assert.equal(res.id, "chatcmpl-1");
+    assert.equal(server.seen.length, 2);
+    assert.equal(waits.length, 1);
+  } finally {
+    release();
+  }
+});
+
+Deno.test("per-call timeout() listed before retry() keeps its order: the deadline spans the retries", async () => {
+  let release!: () => void;
+  const released = new Promise<void>((r) => release = r);
+  await using server = await startServer(async () => {
+    await released;
+    return json(COMPLETION);
+  });
+  try {
+    const { waits, sleep } = recordingSleep();
+    const c = new AzureOpenAI({
+      endpoint: server.url,
+      apiKey: KEY,
+      middleware: [timeout({ timeoutMs: 600_000 })],
+    });
+    await assert.rejects(
+      c.chat.completions.create(CHAT, {
+        middleware: [timeout({ timeoutMs: 50 }), retry({ sleep, maxRetries: 1 })],
+      }),
+      APITimeoutError,
+    );
+    assert.equal(server.seen.length, 1);
+    assert.deepEqual(waits, []);
+  } finally {
+    release();
+  }
+});
