@@ -52,7 +52,10 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Retries for this call. */
   maxRetries?: number;
-  /** Extra middleware for this call, inside the client's own. */
+  /**
+   * Extra middleware for this call, inside the client's own; a built-in `retry()`, `timeout()` or
+   * auth among them replaces the client's one of that kind (or goes where the default would).
+   */
   middleware?: Middleware[];
   /** api-version for this call. */
   apiVersion?: string;
