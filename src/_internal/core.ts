@@ -7,7 +7,7 @@ import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
 import { retry } from "../middleware/retry.ts";
 import { CallContext } from "../middleware/_replay.ts";
-import { endParked, failParked, PARKED_STATE_KEY } from "../middleware/_deadline.ts";
+import { endParked, failParked, PARKED_STATE_KEY, pauseParked } from "../middleware/_deadline.ts";
 import { onBodyEnd } from "./on_body_end.ts";
 import { timeout } from "../middleware/timeout.ts";
 import type { Middleware, MiddlewareContext, Terminal } from "../middleware/types.ts";
@@ -258,10 +258,13 @@ export class ClientCore {
         }
         endParked(state);
       } else if ((state[PARKED_STATE_KEY] as unknown[]).length) {
-        // timeout() left its deadline running for the body: end it once the body was read.
+        // timeout() left its deadline running for the body: end it once the body was read. Its
+        // timer waits until the body is touched, so a body nobody reads holds no timer.
+        pauseParked(state, true);
         response = onBodyEnd(
           response,
           (err) => err === undefined ? endParked(state) : failParked(state, err),
+          () => pauseParked(state, false),
         );
       }
       return {

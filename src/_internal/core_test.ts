@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ClientCore } from "./core.ts";
 import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
+import { ALARMS } from "../middleware/_alarm_clock.ts";
 import { startServer } from "../../tests/helpers/server.ts";
 
 const KEY = "core-test-key-0123456789";
@@ -202,3 +203,15 @@ Deno.test("ClientCore passes fetch no signal for a non-stream call without signa
   assert.equal(inits[0]?.signal, undefined);
   assert.equal(inits[1]?.signal, caller.signal, "the caller's signal as it is");
 });
+
+Deno.test("ClientCore.sendRaw(): a body nobody reads holds no deadline timer; reading it resumes the deadline", () =>
+  withStalledBody(async (core) => {
+    const { response } = await core.sendRaw({ ...SLOW_CALL, options: { timeoutMs: 60_000 } });
+    assert.equal(response.status, 200);
+    assert.equal(ALARMS.size, 0, "no alarm pending for the unread body");
+    // Once read, the deadline runs again (here a short one, so the stalled body times out).
+    const { response: slow } = await core.sendRaw(SLOW_CALL);
+    assert.equal(ALARMS.size, 0);
+    await assert.rejects(slow.json(), isTimeout);
+    await response.body?.cancel();
+  }));

@@ -1,6 +1,7 @@
 // Hooks on the end of a body the client hands on (not exported from mod.ts).
 
 const DONE = Symbol("aoai-edge.onBodyEnd");
+const START = Symbol("aoai-edge.onBodyStart");
 const WATCHED = Symbol("aoai-edge.watchedBody");
 const RESPONSE = Response.prototype;
 
@@ -14,10 +15,13 @@ type Done = (err?: unknown) => unknown;
  */
 class Watched extends Response {
   declare [DONE]: Done;
+  /** Runs (once) when the body is first touched: a read method or `body`. */
+  declare [START]: (() => void) | undefined;
   declare [WATCHED]: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
     if (this[WATCHED] === undefined) {
+      started(this);
       const source = super.body;
       // Looked up when the body ends: a hook added after this still runs.
       const done: Done = (err) => this[DONE](err);
@@ -37,6 +41,7 @@ for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] 
   const read = RESPONSE[name] as (this: Response) => Promise<unknown>;
   if (read) {
     (Watched.prototype as unknown as Record<string, unknown>)[name] = function (this: Watched) {
+      started(this);
       return read.call(this).then((value) => {
         this[DONE]();
         return value;
@@ -45,6 +50,13 @@ for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] 
       });
     };
   }
+}
+
+/** Runs and drops the start hook of `response`, if any. */
+function started(response: Watched): void {
+  const start = response[START];
+  response[START] = undefined;
+  start?.();
 }
 
 /** `source` read chunk by chunk: `done` runs when it ends, fails or is cancelled. */
@@ -76,10 +88,15 @@ function watch(
  * `response` (the same object) with `done` called once its body was read (`json()`, `text()`,
  * `arrayBuffer()`, `bytes()`, `blob()`, `formData()`), failed reading (with the error; what
  * `done` returns, if anything, is the error the reader gets), ended or was cancelled through
- * `response.body`; `clone()` calls it at once. Hooks add up: on a response hooked before (by a
+ * `response.body`; `clone()` calls it at once. `start`, when given, runs once when the body is
+ * first touched (a read method or `body`). Hooks add up: on a response hooked before (by a
  * middleware, say), both run, the earlier first, and the later one's error wins.
  */
-export function onBodyEnd(response: Response, done: (err?: unknown) => unknown): Response {
+export function onBodyEnd(
+  response: Response,
+  done: (err?: unknown) => unknown,
+  start?: () => void,
+): Response {
   // Statuses that never have a body: nothing to wait for.
   if ([101, 103, 204, 205, 304].includes(response.status)) {
     done();
@@ -95,6 +112,10 @@ export function onBodyEnd(response: Response, done: (err?: unknown) => unknown):
       return once(err) ?? first;
     }
     : once;
+  if (start) {
+    const before = hooked[START];
+    hooked[START] = before ? () => (before(), start()) : start;
+  }
   return Object.setPrototypeOf(hooked, Watched.prototype);
 }
 

@@ -117,3 +117,17 @@ Deno.test("onBodyEnd() runs a hook added after the body was taken once the body 
   assert.equal(await new Response(body).text(), "abc");
   assert.deepEqual(calls, ["first", "second"]);
 });
+
+Deno.test("onBodyEnd() runs start once when the body is first touched, never before", async () => {
+  for (const touch of ["text", "body", "arrayBuffer"] as const) {
+    const starts: string[] = [];
+    const res = onBodyEnd(new Response("abc"), () => {}, () => void starts.push("a"));
+    onBodyEnd(res, () => {}, () => void starts.push("b"));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "text/plain;charset=UTF-8");
+    assert.deepEqual(starts, [], "headers and status are no read");
+    if (touch === "body") await new Response(res.body).text();
+    else await res[touch]();
+    assert.deepEqual(starts, ["a", "b"], touch);
+  }
+});

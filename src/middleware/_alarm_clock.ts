@@ -72,9 +72,14 @@ export class AlarmClock {
 
   /** Sets an alarm `ms` from now that calls `fire`; returns it for {@link cancel}. */
   set(ms: number, fire: () => void): Alarm {
-    const alarm: Alarm = { at: this.#now() + ms, fire };
-    if (!this.#shared) alarm.timer = this.#setTimer(fire, ms);
-    else if (this.#alarms.add(alarm) && alarm.at < this.#armedAt) this.#arm(alarm.at);
+    return this.add({ at: this.#now() + ms, fire });
+  }
+
+  /** Sets `alarm` again after a {@link cancel} (at its own time: at once when that has passed). */
+  add(alarm: Alarm): Alarm {
+    if (!this.#shared) {
+      alarm.timer = this.#setTimer(alarm.fire, Math.max(0, alarm.at - this.#now()));
+    } else if (this.#alarms.add(alarm) && alarm.at < this.#armedAt) this.#arm(alarm.at);
     return alarm;
   }
 

@@ -137,3 +137,42 @@ Deno.test("AlarmClock arms its timer for at most the longest timer delay", () =>
   clock.set(MAX_TIMER_MS * 4, () => {});
   assert.deepEqual(delays, [MAX_TIMER_MS]);
 });
+
+Deno.test("AlarmClock.add() sets a cancelled alarm again at its own time", () => {
+  for (const shared of [true, false]) {
+    let t = 0;
+    const timers: Array<{ fire: () => void; ms: number }> = [];
+    const clock = new AlarmClock({
+      shared,
+      now: () => t,
+      setTimer: (fire, ms) => (timers.push({ fire, ms }), timers.length as never),
+      clearTimer: () => {},
+    });
+    let fired = 0;
+    const alarm = clock.set(100, () => fired++);
+    clock.cancel(alarm);
+    t = 40;
+    clock.add(alarm);
+    // Own timers: a new one for the rest of its time; shared: the armed timer still fits.
+    assert.equal(timers.at(-1)!.ms, shared ? 100 : 60, `shared ${shared}`);
+    t = 100;
+    timers.at(-1)!.fire();
+    assert.equal(fired, 1, `shared ${shared}: fired at its own time`);
+  }
+});
+
+Deno.test("AlarmClock.add() of an alarm whose time has passed fires at once", () => {
+  let t = 0;
+  const timers: Array<{ fire: () => void; ms: number }> = [];
+  const clock = new AlarmClock({
+    shared: false,
+    now: () => t,
+    setTimer: (fire, ms) => (timers.push({ fire, ms }), timers.length as never),
+    clearTimer: () => {},
+  });
+  const alarm = clock.set(100, () => {});
+  clock.cancel(alarm);
+  t = 250;
+  clock.add(alarm);
+  assert.equal(timers.at(-1)!.ms, 0);
+});

@@ -23,6 +23,13 @@ export interface ParkedDeadline {
   /** Stops the timer and unlinks the signals; safe to call more than once. */
   end(): void;
   /**
+   * Stops the timer but keeps the deadline: a body nobody reads then holds no timer (which would
+   * keep the process alive). {@link ParkedDeadline.resume} sets it again, at the same time.
+   */
+  pause(): void;
+  /** Sets the paused timer again; fires at once when the deadline has passed meanwhile. */
+  resume(): void;
+  /**
    * Maps an error thrown while the body was read: `APITimeoutError` when this deadline fired,
    * `APIUserAbortError` when the caller aborted, else `undefined`.
    */
@@ -51,6 +58,11 @@ export function endParked(state: Record<string, unknown>, owner?: object): void 
       d.end();
     }
   }
+}
+
+/** Pauses (`true`) or resumes the timers of the parked deadlines. */
+export function pauseParked(state: Record<string, unknown>, pause: boolean): void {
+  for (const d of parked(state) ?? []) pause ? d.pause() : d.resume();
 }
 
 /**

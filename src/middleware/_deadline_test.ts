@@ -1,14 +1,27 @@
 import assert from "node:assert/strict";
-import { endParked, failParked, park, PARKED_STATE_KEY, type ParkedDeadline } from "./_deadline.ts";
+import {
+  endParked,
+  failParked,
+  park,
+  PARKED_STATE_KEY,
+  type ParkedDeadline,
+  pauseParked,
+} from "./_deadline.ts";
 
 /** A parked deadline that records its ends and maps errors to `mapped` (when given). */
-function recorder(owner: object, mapped?: Error): ParkedDeadline & { ends: number } {
+function recorder(
+  owner: object,
+  mapped?: Error,
+): ParkedDeadline & { ends: number; pauses: boolean[] } {
   const d = {
     owner,
     ends: 0,
+    pauses: [] as boolean[],
     end() {
       d.ends++;
     },
+    pause: () => void d.pauses.push(true),
+    resume: () => void d.pauses.push(false),
     explain: () => mapped,
   };
   return d;
@@ -50,4 +63,17 @@ Deno.test("failParked() ends the deadlines and returns the first explanation, el
   assert.deepEqual([quiet.ends, firing.ends], [1, 1]);
   park(state, recorder({}));
   assert.equal(failParked(state, original), original, "nothing explains it: the error itself");
+});
+
+Deno.test("pauseParked() pauses and resumes every parked deadline", () => {
+  const state = { [PARKED_STATE_KEY]: [] as ParkedDeadline[] };
+  const a = recorder({});
+  const b = recorder({});
+  park(state, a);
+  park(state, b);
+  pauseParked(state, true);
+  pauseParked(state, false);
+  assert.deepEqual(a.pauses, [true, false]);
+  assert.deepEqual(b.pauses, [true, false]);
+  pauseParked({}, true); // no place: nothing to do
 });

@@ -84,6 +84,7 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       alarm = undefined;
       outer?.removeEventListener("abort", onAbort);
     };
+    const resume = () => alarm && ALARMS.add(alarm);
     const timedOut = (cause: unknown) =>
       signal.reason === TIMED_OUT &&
       new APITimeoutError(
@@ -111,7 +112,7 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
         return response;
       }
       if (NULL_BODY_STATUSES.includes(response.status)) return response;
-      if (park(ctx.state, { owner, end, explain })) {
+      if (park(ctx.state, { owner, end, explain, pause: stopTimer, resume })) {
         handedOn = true;
         return response;
       }
