@@ -85,6 +85,15 @@ export class DenoKvCache implements CacheStore {
         'DenoKvCache: prefix must be an array of strings or numbers, e.g. ["cache"]',
       );
     }
+    // Keys are [...prefix, key] (and chunk ids after them) within Deno KV's 2 KiB.
+    const prefixBytes = prefix.reduce((n, p) => n + encoder.encode(String(p)).byteLength + 2, 0);
+    if (prefixBytes + MAX_KEY_BYTES > 2_000) {
+      throw new TypeError(
+        `DenoKvCache: prefix takes ${prefixBytes} bytes; keep it under ${
+          2_000 - MAX_KEY_BYTES
+        } (Deno KV keys are capped at 2 KiB and need room for the cache keys)`,
+      );
+    }
     const max = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     if (!Number.isInteger(max) || max <= 0) {
       throw new TypeError("DenoKvCache: maxValueBytes must be a positive integer");

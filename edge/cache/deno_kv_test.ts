@@ -103,3 +103,16 @@ Deno.test("DenoKvCache rejects keys over the Deno KV key limit and bad options",
   assert.throws(() => new DenoKvCache(kv, { maxValueBytes: 0 }), /maxValueBytes/);
   assert.throws(() => new DenoKvCache(null as unknown as Deno.Kv), /Deno.openKv/);
 });
+
+Deno.test("DenoKvCache refuses a prefix too long to leave room for keys, and takes the longest key with the longest prefix", async () => {
+  using kv = await Deno.openKv(":memory:");
+  assert.throws(
+    () => new DenoKvCache(kv, { prefix: ["x".repeat(300)] }),
+    /prefix takes 302 bytes; keep it under 200/,
+  );
+  const prefix = ["p".repeat(100), "q".repeat(90)]; // 194 bytes: allowed
+  const cache = new DenoKvCache(kv, { prefix });
+  const key = "k".repeat(1800);
+  await cache.set(key, new Uint8Array(70_000)); // chunked: chunk keys are longer still
+  assert.equal((await cache.get(key))?.byteLength, 70_000);
+});
