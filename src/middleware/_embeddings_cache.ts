@@ -190,7 +190,16 @@ export async function embeddingsThroughCache(
   const fetchMissing = async (wanted: string[]): Promise<Upstream | Response> => {
     const input = wanted.map((key) => items[firstIndex.get(key) as number]);
     const response = await send({ ...sent, input });
-    if (!response.ok) return response;
+    if (!response.ok) {
+      // A 400 to another request than the caller's (fewer inputs, another format) would name
+      // the wrong inputs, or refuse what the caller did not send: answer the caller's own.
+      if (
+        response.status !== 400 ||
+        (wanted.length === items.length && sent.encoding_format === body.encoding_format)
+      ) return response;
+      await response.body?.cancel();
+      return send(body).then(uncached);
+    }
     const text = await response.text();
     let parsed: unknown;
     const rebuilt = () => {

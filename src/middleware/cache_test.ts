@@ -603,3 +603,70 @@ Deno.test("cache() writes an embeddings model key again on a later miss when its
   assert.equal(hit.res.headers.get("x-aoai-cache"), "hit");
   assert.equal(hit.json.model, "text-embedding-3-small");
 });
+
+Deno.test("cache() answers a 400 to its rewritten request with the answer to the caller's own", async () => {
+  const store = new MemoryCache();
+  const bodies: Record<string, unknown>[] = [];
+  // Refuses base64 (as an api-version without encoding_format might) and names input indexes.
+  const respond = async (ctx: MiddlewareContext) => {
+    const body = await ctx.request.json();
+    bodies.push(body);
+    if (body.encoding_format === "base64") {
+      return Response.json({ error: { code: "unknown_parameter", message: "encoding_format" } }, {
+        status: 400,
+      });
+    }
+    if (Array.isArray(body.input) && body.input.includes("bad")) {
+      const at = body.input.indexOf("bad");
+      return Response.json({ error: { code: "invalid", message: `input[${at}] is bad` } }, {
+        status: 400,
+      });
+    }
+    const list: unknown[] = Array.isArray(body.input) ? body.input : [body.input];
+    return Response.json({
+      object: "list",
+      data: list.map((item, index) => ({ object: "embedding", index, embedding: vector(item, 4) })),
+      model: "m",
+      usage: { prompt_tokens: list.length, total_tokens: list.length },
+    });
+  };
+  // The caller asked nothing: cache() asks for base64, is refused, sends the caller's own body.
+  const ok = await call(
+    { store },
+    { inputs: [], bodies: [], respond },
+    embeddingsRequest({
+      input: ["a", "b"],
+    }),
+  );
+  assert.equal(ok.res.status, 200);
+  assert.equal(ok.res.headers.get("x-aoai-cache"), "miss");
+  assert.equal(ok.json.data.length, 2);
+  assert.deepEqual(bodies.map((b) => b.encoding_format), ["base64", undefined]);
+});
+
+Deno.test("cache() answers a 400 to the missing inputs with the caller's own batch, so indexes match", async () => {
+  const store = new MemoryCache();
+  const up = upstream();
+  const respond = async (ctx: MiddlewareContext) => {
+    const body = await ctx.request.clone().json();
+    if (Array.isArray(body.input) && body.input.includes("bad")) {
+      up.bodies.push(body);
+      const at = body.input.indexOf("bad");
+      return Response.json({ error: { code: "invalid", message: `input[${at}] is bad` } }, {
+        status: 400,
+      });
+    }
+    return up.respond(ctx);
+  };
+  await call({ store }, up, embeddingsRequest({ input: ["x"], encoding_format: "float" }));
+  up.bodies.length = 0;
+  const bad = await call(
+    { store },
+    { ...up, respond },
+    embeddingsRequest({ input: ["x", "y", "bad"], encoding_format: "float" }),
+  );
+  assert.equal(bad.res.status, 400);
+  // The missing-only request named input[1]; the caller's own batch has it at index 2.
+  assert.match(bad.json.error.message, /input\[2\] is bad/);
+  assert.deepEqual(up.bodies.map((b) => (b.input as unknown[]).length), [2, 3]);
+});
