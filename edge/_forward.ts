@@ -6,6 +6,7 @@
  */
 import { APIConnectionError, APITimeoutError, APIUserAbortError } from "../src/errors/api_error.ts";
 import type { Middleware } from "../src/middleware/types.ts";
+import { RAW_SCRUB } from "../src/_internal/core.ts";
 import { errorResponse } from "./_errors.ts";
 import type { ResolvedOptions } from "./options.ts";
 
@@ -105,10 +106,23 @@ export async function forward(
   } catch (err) {
     return failure(opts, init, err);
   }
-  return new Response(upstream.body, {
+  const headers = relayHeaders(upstream, request, opts.client.endpoint);
+  let body: BodyInit | null;
+  // An error may echo the upstream credential (a gateway reflecting request headers, say): it is
+  // scrubbed, body and headers, with what the client knows of its credentials.
+  const scrub = upstream.ok ? undefined : RAW_SCRUB.get(upstream);
+  if (scrub) {
+    try {
+      body = scrub(await upstream.text()) as string;
+    } catch (err) {
+      return failure(opts, init, err);
+    }
+    headers.forEach((value, name) => headers.set(name, scrub(value) as string));
+  } else body = upstream.body;
+  return new Response(body, {
     status: upstream.status,
     statusText: upstream.statusText,
-    headers: relayHeaders(upstream, request, opts.client.endpoint),
+    headers,
   });
 }
 

@@ -2,7 +2,7 @@ import { apiKeyAuth, authSecrets, tokenAuth } from "../auth/auth_middleware.ts";
 import { APIUserAbortError } from "../errors/api_error.ts";
 import { errorFromResponse } from "../errors/from_response.ts";
 import { redactSecrets } from "../errors/redact.ts";
-import { headerSecrets } from "../middleware/_redact.ts";
+import { headerSecrets, SENSITIVE_HEADERS } from "../middleware/_redact.ts";
 import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
 import { retry } from "../middleware/retry.ts";
@@ -70,7 +70,12 @@ export interface CallResult {
    * done (or hand the link on): the listener would stay on a long-lived signal otherwise.
    */
   unlink: () => void;
+  /** Scrubs the client's credentials from an error of the stream (stream calls only). */
+  scrub?: (err: unknown) => unknown;
 }
+
+/** The scrubber of each raw error response `sendRaw()` returned (see {@link ClientCore.scrub}). */
+export const RAW_SCRUB: WeakMap<Response, (err: unknown) => unknown> = new WeakMap();
 
 /** Shared state and request pipeline of one client; resources call `send()`. */
 export class ClientCore {
@@ -245,6 +250,8 @@ export class ClientCore {
         // under timeout()'s deadline): a body that stalls must not hang the call.
         throw await errorFromResponse(response, { operation: where, method, url });
       }
+      // A raw error response may echo a credential: whoever relays it scrubs it with this.
+      if (!response.ok) RAW_SCRUB.set(response, (e) => this.scrub(e, layers, own));
       let data: unknown;
       if (spec.read && !stream) {
         try {
@@ -273,13 +280,23 @@ export class ClientCore {
         controller,
         idleTimeoutMs: opts.streamIdleTimeoutMs ?? this.streamIdleTimeoutMs,
         unlink: () => userSignal?.removeEventListener("abort", onAbort),
+        // A stream's errors come after the call returned: it scrubs them with this.
+        scrub: stream ? (err) => this.scrub(err, layers, own) : undefined,
       };
     } catch (err) {
       endParked(state);
       userSignal?.removeEventListener("abort", onAbort);
-      const secrets = [...this.#secrets, ...layers.flatMap(authSecrets), ...own];
-      throw scrub(err, (text) => redactSecrets(text, secrets), 0);
+      throw this.scrub(err, layers, own);
     }
+  }
+
+  /**
+   * `err` (fixed in place) without this client's credentials, those of the auth layers in
+   * `layers` and `own` (a call's own credential headers).
+   */
+  scrub(err: unknown, layers = this.#layers, own: string[] = []): unknown {
+    const secrets = [...this.#secrets, ...layers.flatMap(authSecrets), ...own];
+    return scrub(err, (text) => redactSecrets(text, secrets), 0);
   }
 
   #stack(callMiddleware: Middleware[] = []): Middleware[] {
@@ -320,20 +337,40 @@ export class ClientCore {
 
 /**
  * `err` with every secret removed (by `clean`) from its message, stack, name, body, inner
- * error, filter results and, recursively, its cause: fixed in place, so it keeps its class.
+ * error, filter results, revised prompt, headers (credential headers masked) and, recursively,
+ * its cause: fixed in place, so it keeps its class.
  */
 function scrub(err: unknown, clean: (text: string) => string, depth: number): unknown {
   if (typeof err === "string") return clean(err);
   if (!(err instanceof Error) || depth > 8) return err;
   const fields = err as unknown as Record<string, unknown>;
   for (
-    const key of ["message", "stack", "name", "body", "innerError", "contentFilterResults", "cause"]
+    const key of [
+      "message",
+      "stack",
+      "name",
+      "body",
+      "innerError",
+      "contentFilterResults",
+      "revisedPrompt",
+      "requestId",
+      "code",
+      "param",
+      "type",
+      "headers",
+      "cause",
+    ]
   ) {
     const value = fields[key];
     let fixed = value;
     if (typeof value === "string") fixed = clean(value);
     else if (value instanceof Error) scrub(value, clean, depth + 1);
-    else if (value !== undefined) {
+    else if (value instanceof Headers) {
+      const headers = fixed = new Headers();
+      value.forEach((v, name) =>
+        headers.append(name, SENSITIVE_HEADERS.has(name) ? "***" : clean(v))
+      );
+    } else if (value !== undefined) {
       const text = JSON.stringify(value);
       const cleaned = text && clean(text);
       if (cleaned !== text) fixed = JSON.parse(cleaned);

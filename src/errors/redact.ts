@@ -25,8 +25,9 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * Replaces every occurrence of the given secrets in a text with `***`.
- * Secrets shorter than 4 characters are ignored (they would mask ordinary text).
+ * Replaces every occurrence of the given secrets in a text with `***`, in any letter case and
+ * URL-encoded too (forms an echo of a key may take). Secrets shorter than 4 characters are
+ * ignored (they would mask ordinary text).
  *
  * @example
  * ```ts
@@ -36,7 +37,12 @@ export function redactUrl(url: string): string {
  */
 export function redactSecrets(text: string, secrets: Iterable<string>): string {
   for (const secret of secrets) {
-    if (secret.length > 3 && text.includes(secret)) text = text.replaceAll(secret, "***");
+    if (secret.length < 4) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+      if (text.toLowerCase().includes(form.toLowerCase())) {
+        text = text.replace(new RegExp(form.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&"), "gi"), "***");
+      }
+    }
   }
   return text;
 }

@@ -231,10 +231,12 @@ export class Images {
     let last: ImageOperation | ImageSubmitResponse = accepted.body;
     for (;;) {
       if (Date.now() + wait > deadline) {
-        throw new AzureOpenAIError(
-          `${op}: operation ${id} still ${last.status} after ${maxWait} ms; raise maxWaitMs or ` +
-            "poll with getOperation()",
-          { code: "timeout", body: last },
+        throw this.#core.scrub(
+          new AzureOpenAIError(
+            `${op}: operation ${id} still ${last.status} after ${maxWait} ms; raise maxWaitMs or ` +
+              "poll with getOperation()",
+            { code: "timeout", body: last },
+          ),
         );
       }
       if (wait > 0) {
@@ -261,15 +263,17 @@ export class Images {
         return { ...result, created: result.created ?? body.created };
       }
       if (["succeeded", "failed", "canceled", "deleted"].includes(status)) {
-        throw new AzureOpenAIError(
-          `${op}: operation ${id} ended with status ${status}${
-            error?.message
-              ? `: ${error.message}`
-              : status === "succeeded"
-              ? " without a result"
-              : ""
-          }`,
-          { code: error?.code ?? status, body },
+        throw this.#core.scrub(
+          new AzureOpenAIError(
+            `${op}: operation ${id} ended with status ${status}${
+              error?.message
+                ? `: ${error.message}`
+                : status === "succeeded"
+                ? " without a result"
+                : ""
+            }`,
+            { code: error?.code ?? status, body },
+          ),
         );
       }
       wait = parseRetryAfterMs(response.headers) ?? options.pollIntervalMs ?? 1_000;

@@ -82,6 +82,7 @@ export class Stream<T> implements AsyncIterable<T> {
   #idleMs: number;
   #operation: string;
   #onChunk: ((chunk: T) => void) | undefined;
+  #scrub: StreamOptions<T>["scrub"];
   #unlink: () => void;
 
   /**
@@ -99,6 +100,7 @@ export class Stream<T> implements AsyncIterable<T> {
     this.#idleMs = idle > 0 && idle <= MAX_TIMER_MS ? idle : 0;
     this.#operation = options.operation ?? "stream";
     this.#onChunk = options.onChunk;
+    this.#scrub = options.scrub;
     this.#parser = new ServerSentEventParser((event) => this.#onEvent(event), {
       maxBufferSize: options.maxBufferSize,
     });
@@ -376,6 +378,7 @@ export class Stream<T> implements AsyncIterable<T> {
   /** Records the error (unless the stream is already over), stops reading, cancels the body. */
   #fail(error: AzureOpenAIError): void {
     if (!this.#ended) {
+      this.#scrub?.(error);
       this.#error = error;
       this.#end(error);
     }

@@ -1,3 +1,5 @@
+import type { AzureOpenAIError } from "../errors/api_error.ts";
+
 /**
  * Options of `Stream` and of the typed streams built on it
  * (`ChatCompletionStream`, `CompletionStream`).
@@ -33,4 +35,9 @@ export interface StreamOptions<T = unknown> {
    * yielded; also for chunks that `finalChatCompletion()` or `done()` consume unseen).
    */
   onChunk?: (chunk: T) => void;
+  /**
+   * Removes credentials from an error of the stream before it is thrown (fixing it in place);
+   * the client passes one that scrubs its key or token, which an error event may echo.
+   */
+  scrub?: (error: AzureOpenAIError) => unknown;
 }
