@@ -294,7 +294,7 @@ export class ClientCore {
    * `err` (fixed in place) without this client's credentials, those of the auth layers in
    * `layers` and `own` (a call's own credential headers).
    */
-  scrub(err: unknown, layers = this.#layers, own: string[] = []): unknown {
+  scrub(err: unknown, layers: Middleware[] = this.#layers, own: string[] = []): unknown {
     const secrets = [...this.#secrets, ...layers.flatMap(authSecrets), ...own];
     return scrub(err, (text) => redactSecrets(text, secrets), 0);
   }
