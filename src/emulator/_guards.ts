@@ -21,10 +21,13 @@ export function authOf(request: Request): { kind: "api-key" | "bearer" | "none";
   return { kind: "none", value: "" };
 }
 
+/** Request headers that carry a credential (APIM gateways take the subscription key too). */
+const CREDENTIAL_HEADERS = ["api-key", "authorization", "ocp-apim-subscription-key", "cookie"];
+
 export function redactedHeaders(request: Request): Record<string, string> {
   const out: Record<string, string> = {};
   request.headers.forEach((value, name) => {
-    out[name] = name === "api-key" || name === "authorization" ? "[redacted]" : value;
+    out[name] = CREDENTIAL_HEADERS.includes(name) ? "[redacted]" : value;
   });
   return out;
 }

@@ -51,7 +51,10 @@ export interface EmulatorLogEntry {
   deployment?: string;
   /** Operation label, e.g. `ChatCompletions_Create`. */
   operation?: string;
-  /** Request headers; `api-key` and `authorization` values are replaced by `[redacted]`. */
+  /**
+   * Request headers; credential values (`api-key`, `authorization`, `ocp-apim-subscription-key`,
+   * `cookie`) are replaced by `[redacted]`.
+   */
   headers: Record<string, string>;
 }
 

@@ -163,7 +163,11 @@ Deno.test("log records requests with api-key and authorization redacted", async 
   const e = createEmulator({ apiKeys: ["secret-key-123"] });
   await (await post(e, CHAT, MESSAGES)).body?.cancel();
   await (await post(e, "/openai/v1/chat/completions", { model: "gpt-4o", ...MESSAGES }, {
-    headers: { authorization: "Bearer secret-key-123" },
+    headers: {
+      authorization: "Bearer secret-key-123",
+      "ocp-apim-subscription-key": "secret-key-123",
+      cookie: "session=secret-key-123",
+    },
   })).body?.cancel();
   assert.equal(e.log.length, 2);
   assert.equal(e.log[0].deployment, "gpt-4o");
