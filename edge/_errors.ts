@@ -63,6 +63,14 @@ export function deploymentNotFound(name: string): Response {
   });
 }
 
+/** The 405 for a path this app serves, asked with another method (`allow` lists the methods). */
+export function methodNotAllowed(method: string, allow: string[]): Response {
+  return errorResponse(405, {
+    code: "MethodNotAllowed",
+    message: `This path does not take ${method}; use ${allow.join(" or ")}.`,
+  }, { allow: allow.join(", ") });
+}
+
 /** The 404 for a path this app does not serve. */
 export function notFound(method: string, path: string): Response {
   return errorResponse(404, {

@@ -7,7 +7,13 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { deploymentNotFound, errorResponse, notFound, unauthorized } from "./_errors.ts";
+import {
+  deploymentNotFound,
+  errorResponse,
+  methodNotAllowed,
+  notFound,
+  unauthorized,
+} from "./_errors.ts";
 import { forward } from "./_forward.ts";
 import { apiVersionOf, bodyProblem, OPERATIONS, prepareCall } from "./_operations.ts";
 import { matchClientKey } from "./auth.ts";
@@ -35,6 +41,22 @@ type Env = { Bindings: { ctx: EdgeExecutionContext | undefined } };
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(.+?)\/?$/;
 const V1_PATH = /^(?:\/openai)?\/v1\/(.+?)\/?$/;
 
+const OPERATION_PATH = /^\/openai\/operations\/images\/[^/]+$/;
+
+/**
+ * The methods this app serves `path` with (GET routes answer HEAD too), or none for a path it does
+ * not serve: a known path asked with another method gets 405, not 404.
+ */
+function allowedMethods(path: string, playground: boolean): string[] {
+  const op = DEPLOYMENT_PATH.exec(path)?.[2] ?? V1_PATH.exec(path)?.[1];
+  if (
+    (op !== undefined && Object.hasOwn(OPERATIONS, op)) ||
+    path === "/openai/images/generations:submit"
+  ) return ["POST"];
+  if (OPERATION_PATH.test(path)) return ["GET", "HEAD", "DELETE"];
+  return path === "/health" || (path === "/" && playground) ? ["GET", "HEAD"] : [];
+}
+
 /** The name an allowlist uses for the DALL-E 2 operations (which name no deployment). */
 const DALL_E_2 = "dall-e-2";
 
@@ -53,7 +75,8 @@ const DALL_E_2 = "dall-e-2";
  * - `GET /health` and, unless disabled, the playground at `GET /`.
  *
  * API routes need a client key (`api-key` or `Authorization: Bearer`); bodies are validated
- * before anything goes upstream; errors use the service's shape.
+ * before anything goes upstream; errors use the service's shape. A path served here asked with
+ * another method gets 405 with `Allow`; any other path 404.
  *
  * @example Serve the app with Deno
  * ```ts
@@ -204,7 +227,13 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   app.get("/openai/operations/images/:id", operationRoute("GET"));
   app.delete("/openai/operations/images/:id", operationRoute("DELETE"));
 
-  app.notFound((c) => notFound(c.req.method, new URL(c.req.url).pathname));
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allow = allowedMethods(path, opts.playground !== false);
+    return allow.length && !allow.includes(c.req.method)
+      ? methodNotAllowed(c.req.method, allow)
+      : notFound(c.req.method, path);
+  });
   app.onError((err) => {
     opts.onError(`edge app error: ${err instanceof Error ? err.message : String(err)}`);
     return errorResponse(500, {

@@ -171,3 +171,38 @@ Deno.test("unknown paths and operations get a 404 in the service shape", async (
   assert.equal(t.upstream.length, 0);
   assert.equal(KEY.length > 8, true);
 });
+
+Deno.test("a known API path with the wrong method gets 405 with Allow, after the key check", async () => {
+  const t = testApp();
+  const cases: Array<[string, string, string]> = [
+    [azurePath("gpt-4o", "chat/completions"), "GET", "POST"],
+    [azurePath("text-embedding-3-small", "embeddings"), "PUT", "POST"],
+    ["/v1/chat/completions", "GET", "POST"],
+    ["/openai/v1/audio/speech", "DELETE", "POST"],
+    ["/openai/images/generations:submit?api-version=2023-06-01-preview", "GET", "POST"],
+    [
+      "/openai/operations/images/abc-123?api-version=2023-06-01-preview",
+      "POST",
+      "GET, HEAD, DELETE",
+    ],
+    ["/health", "POST", "GET, HEAD"],
+  ];
+  for (const [path, method, allow] of cases) {
+    const res = await t.call(path, { method });
+    assert.equal(res.status, 405, `${method} ${path}`);
+    assert.equal(res.headers.get("allow"), allow, `${method} ${path}`);
+    const err = await errorOf(res);
+    assert.equal(err.code, "MethodNotAllowed");
+    assert.match(err.message, new RegExp(`use ${allow.split(", ")[0]}`));
+  }
+  // Unknown operations stay 404, and without a client key the answer is still 401.
+  const unknown = await t.call(azurePath("gpt-4o", "fine_tuning/jobs"), { method: "GET" });
+  assert.equal(unknown.status, 404);
+  await unknown.body?.cancel();
+  const anonymous = await t.app.fetch(
+    new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`),
+  );
+  assert.equal(anonymous.status, 401);
+  await anonymous.body?.cancel();
+  assert.equal(t.upstream.length, 0);
+});
