@@ -14,11 +14,14 @@ const enum Char {
   SPACE = 0x20,
   BOM = 0xfeff,
 }
+/** Sizes in bytes. */
+const enum Size {
+  /** Chunks shorter than this without a line end are buffered as bytes instead of decoded. */
+  SMALL_CHUNK = 256,
+  /** A byte buffer larger than this is dropped after use instead of kept for reuse. */
+  KEEP_BYTES = 64 * 1024,
+}
 const EMPTY = new Uint8Array(0);
-/** Chunks shorter than this without a line end are buffered as bytes instead of decoded. */
-const SMALL_CHUNK = 256;
-/** A byte buffer larger than this is dropped after use instead of kept for reuse. */
-const KEEP_BYTES = 64 * 1024;
 
 /**
  * The pure, byte-level `text/event-stream` parser behind `ServerSentEventParserStream`.
@@ -105,7 +108,7 @@ export class ServerSentEventParser {
    */
   feed(chunk: Uint8Array): void {
     const len = chunk.length;
-    if (len < SMALL_CHUNK && chunk.indexOf(Char.LF) === -1 && chunk.indexOf(Char.CR) === -1) {
+    if (len < Size.SMALL_CHUNK && chunk.indexOf(Char.LF) === -1 && chunk.indexOf(Char.CR) === -1) {
       // A small piece of a line is only buffered: no decode call (and no string) for it.
       if (this.#n + len + this.#text.length > this.#max) this.#overflow("line");
       return this.#push(chunk);
@@ -120,7 +123,7 @@ export class ServerSentEventParser {
     const end = completeUtf8End(input);
     let text = this.#decoder.decode(end < size ? input.subarray(0, end) : input);
     if (end < size) this.#push(input.subarray(end));
-    if (this.#bytes.length > KEEP_BYTES && this.#n === 0) this.#bytes = EMPTY;
+    if (this.#bytes.length > Size.KEEP_BYTES && this.#n === 0) this.#bytes = EMPTY;
     if (text === "") return;
     if (text.charCodeAt(0) === this.#skip) text = text.slice(1);
     this.#skip = text.charCodeAt(text.length - 1) === Char.CR ? Char.LF : -1;
