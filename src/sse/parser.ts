@@ -121,10 +121,10 @@ export class ServerSentEventParser {
     }
     const size = input.length;
     const end = completeUtf8End(input);
+    // Never "": the chunk has a line end or 256+ bytes, and only a cut character waits.
     let text = this.#decoder.decode(end < size ? input.subarray(0, end) : input);
     if (end < size) this.#push(input.subarray(end));
     if (this.#bytes.length > Size.KEEP_BYTES && this.#n === 0) this.#bytes = EMPTY;
-    if (text === "") return;
     if (text.charCodeAt(0) === this.#skip) text = text.slice(1);
     this.#skip = text.charCodeAt(text.length - 1) === Char.CR ? Char.LF : -1;
     // CR and CRLF become LF, so the loop below handles one kind of line end.

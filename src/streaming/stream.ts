@@ -245,7 +245,7 @@ export class Stream<T> implements AsyncIterable<T> {
         const error = this.#err(
           APITimeoutError,
           `received nothing for ${ms} ms (idleTimeoutMs) after ${this.#chunks} chunks; retry ` +
-            "or raise the idle timeout",
+            "or raise idleTimeoutMs",
         );
         this.#fail(error);
         this.controller.abort(error);
