@@ -231,7 +231,9 @@ export class Stream<T> implements AsyncIterable<T> {
       if (!body) return this.#endedEarly();
       if (body.locked) {
         throw new TypeError(
-          `${this.#where()}: the response body is already being read; create one stream per ` +
+          `${
+            describeSite(this.#site())
+          }: the response body is already being read; create one stream per ` +
             "response",
         );
       }
@@ -336,16 +338,12 @@ export class Stream<T> implements AsyncIterable<T> {
     };
   }
 
-  #where(): string {
-    return describeSite(this.#site());
-  }
-
   #err<E>(
     Kind: new (message: string, init: APIErrorInit) => E,
     what: string,
     cause?: unknown,
   ): E {
-    return new Kind(`${this.#where()} stream ${what}`, {
+    return new Kind(`${describeSite(this.#site())} stream ${what}`, {
       cause,
       requestId: requestIdOf(this.response.headers),
     });
