@@ -6,16 +6,8 @@ type Json = Record<string, unknown>;
 
 const SEVERITY_RANK: Record<string, number> = { safe: 0, low: 1, medium: 2, high: 3 };
 
-/**
- * `value` merged as a verdict into a copy of `old` (or into `{}` when `old` is not an object), or
- * `value` itself when it is not an object. Neither argument is changed.
- */
-function merged(old: unknown, value: unknown): unknown {
-  return isRecord(value) ? mergeVerdict(isRecord(old) ? { ...old } : {}, value) : value;
-}
-
 /** Folds `next` into `target` in place: sticky `filtered`/`detected`, highest severity. */
-function mergeVerdict(target: Json, next: Json): Json {
+function mergeVerdict(target: Json, next: Json): void {
   for (const key in next) {
     const value = next[key];
     const old = target[key];
@@ -30,12 +22,15 @@ function mergeVerdict(target: Json, next: Json): Json {
       for (const item of value) {
         const i = details.findIndex((d) => idOf(d) === idOf(item));
         if (i === -1) details.push(item);
-        else details[i] = merged(details[i], item);
+        else if (isRecord(details[i]) && isRecord(item)) {
+          const merged = { ...details[i] as Json };
+          mergeVerdict(merged, item);
+          details[i] = merged;
+        } else details[i] = item;
       }
       target[key] = details;
     } else target[key] = value;
   }
-  return target;
 }
 
 /**
@@ -43,8 +38,9 @@ function mergeVerdict(target: Json, next: Json): Json {
  * per category the worst outcome wins (`filtered`/`detected` stay true, the highest `severity`
  * is kept, `details` are merged by `id`); other members take the latest value.
  *
- * `owner.content_filter_results` (created when missing) is updated; a chunk's objects are never
- * changed. Nothing happens when `next` is undefined.
+ * `owner.content_filter_results` (created when missing; owned by the caller, never a chunk's own
+ * object) is updated in place; a chunk's objects are copied before anything in them changes.
+ * Nothing happens when `next` is undefined.
  */
 export function mergeFilters(
   owner: { content_filter_results?: object },
@@ -52,5 +48,11 @@ export function mergeFilters(
 ): void {
   if (!next) return;
   const out = (owner.content_filter_results ??= {}) as Json;
-  for (const key in next) out[key] = merged(out[key], (next as Json)[key]);
+  for (const key in next) {
+    const value = (next as Json)[key];
+    const old = out[key];
+    if (!isRecord(value)) out[key] = value;
+    else if (isRecord(old)) mergeVerdict(old, value);
+    else out[key] = { ...value };
+  }
 }
