@@ -1,9 +1,9 @@
 // UTF-8 helper of the SSE parser (not exported from mod.ts).
 
 /**
- * Where the complete UTF-8 characters of `bytes` end (its last byte is >= 0x80): before a
- * final lead byte whose sequence is still missing bytes, else at the end. Cutting before a
- * lead byte never changes what the WHATWG decoder produces.
+ * Where the complete UTF-8 characters of `bytes` (not empty) end: before a final lead byte
+ * whose sequence is still missing bytes, else at the end. Cutting before a lead byte never
+ * changes what the WHATWG decoder produces.
  */
 export function completeUtf8End(bytes: Uint8Array): number {
   const len = bytes.length;

@@ -29,8 +29,8 @@ export class SseBufferOverflowError extends Error {
    */
   constructor(maxBufferSize: number, what: "line" | "event data") {
     super(
-      `SSE: a single ${what} is over maxBufferSize (${maxBufferSize} bytes); raise ` +
-        "maxBufferSize if the upstream really sends events this large",
+      `SSE: a single ${what} is over maxBufferSize (${maxBufferSize} bytes); raise it if ` +
+        "events this large are expected",
     );
     this.name = "SseBufferOverflowError";
     this.maxBufferSize = maxBufferSize;

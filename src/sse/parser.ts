@@ -6,15 +6,22 @@ import {
 } from "./parser_options.ts";
 import type { ServerSentEvent } from "./server_sent_event.ts";
 
-const LF = 0x0a;
-const CR = 0x0d;
-const COLON = 0x3a;
-const SPACE = 0x20;
+/** The characters the parser looks for (char codes, also the bytes of the ASCII ones). */
+const enum Char {
+  LF = 0x0a,
+  CR = 0x0d,
+  COLON = 0x3a,
+  SPACE = 0x20,
+  BOM = 0xfeff,
+}
+/** Sizes in bytes. */
+const enum Size {
+  /** Chunks shorter than this without a line end are buffered as bytes instead of decoded. */
+  SMALL_CHUNK = 256,
+  /** A byte buffer larger than this is dropped after use instead of kept for reuse. */
+  KEEP_BYTES = 64 * 1024,
+}
 const EMPTY = new Uint8Array(0);
-/** Chunks shorter than this without a line end are buffered as bytes instead of decoded. */
-const SMALL_CHUNK = 256;
-/** A byte buffer larger than this is dropped after use instead of kept for reuse. */
-const KEEP_BYTES = 64 * 1024;
 
 /**
  * The pure, byte-level `text/event-stream` parser behind `ServerSentEventParserStream`.
@@ -52,23 +59,25 @@ export class ServerSentEventParser {
   // text); a character cut by the end of a chunk waits, undecoded, in `#bytes`.
   #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
+  // The fields below are set by `reset()`.
   /** Decoded start of the current, not yet terminated line. */
-  #text = "";
+  #text!: string;
   /**
    * Undecoded bytes that follow `#text` (`#n` of them): small chunks without a line end, or the
    * start of a multi-byte character cut by the end of a chunk.
    */
-  #bytes = EMPTY;
-  #n = 0;
-  /** The previous chunk ended with CR: an LF at the start of the next one belongs to it. */
-  #skipLF = false;
-  /** Nothing decoded yet: a leading BOM is still to be stripped. */
-  #start = true;
+  #bytes!: Uint8Array;
+  #n!: number;
+  /**
+   * The character dropped if the next decoded text starts with it: a BOM while nothing was
+   * decoded yet, LF after a text that ended with CR (the rest of a CRLF), else none (-1).
+   */
+  #skip!: number;
 
-  #data = "";
-  #dataLines = 0;
-  #event = "";
-  #id = "";
+  /** The block's data lines so far, joined with "\n"; undefined while it has none. */
+  #data: string | undefined;
+  #event: string | undefined;
+  #id!: string;
   #retry: number | undefined;
 
   /**
@@ -88,6 +97,7 @@ export class ServerSentEventParser {
     this.#onEvent = onEvent;
     this.#onRetry = options.onRetry;
     this.#max = max;
+    this.reset();
   }
 
   /**
@@ -98,7 +108,7 @@ export class ServerSentEventParser {
    */
   feed(chunk: Uint8Array): void {
     const len = chunk.length;
-    if (len < SMALL_CHUNK && chunk.indexOf(LF) === -1 && chunk.indexOf(CR) === -1) {
+    if (len < Size.SMALL_CHUNK && chunk.indexOf(Char.LF) === -1 && chunk.indexOf(Char.CR) === -1) {
       // A small piece of a line is only buffered: no decode call (and no string) for it.
       if (this.#n + len + this.#text.length > this.#max) this.#overflow("line");
       return this.#push(chunk);
@@ -110,17 +120,13 @@ export class ServerSentEventParser {
       this.#n = 0;
     }
     const size = input.length;
-    const end = input[size - 1] < 0x80 ? size : completeUtf8End(input);
+    const end = completeUtf8End(input);
+    // Never "": the chunk has a line end or 256+ bytes, and only a cut character waits.
     let text = this.#decoder.decode(end < size ? input.subarray(0, end) : input);
     if (end < size) this.#push(input.subarray(end));
-    if (this.#bytes.length > KEEP_BYTES && this.#n === 0) this.#bytes = EMPTY;
-    if (text === "") return;
-    if (this.#start) {
-      this.#start = false;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
-    if (this.#skipLF && text.charCodeAt(0) === LF) text = text.slice(1);
-    this.#skipLF = text.charCodeAt(text.length - 1) === CR;
+    if (this.#bytes.length > Size.KEEP_BYTES && this.#n === 0) this.#bytes = EMPTY;
+    if (text.charCodeAt(0) === this.#skip) text = text.slice(1);
+    this.#skip = text.charCodeAt(text.length - 1) === Char.CR ? Char.LF : -1;
     // CR and CRLF become LF, so the loop below handles one kind of line end.
     this.#lines(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);
   }
@@ -131,17 +137,11 @@ export class ServerSentEventParser {
    * the parser can take a new stream.
    */
   reset(): void {
-    this.#text =
-      this.#data =
-      this.#event =
-      this.#id =
-        "";
+    this.#text = this.#id = "";
+    this.#data = this.#event = this.#retry = undefined;
     this.#bytes = EMPTY;
     this.#n = 0;
-    this.#retry = undefined;
-    this.#skipLF = false;
-    this.#start = true;
-    this.#dataLines = 0;
+    this.#skip = Char.BOM;
   }
 
   /** Interprets the LF-terminated lines of `text`, carrying what follows the last LF. */
@@ -159,7 +159,7 @@ export class ServerSentEventParser {
       this.#line(text, pos, lf);
       pos = lf + 1;
       // A blank line right after a line (the usual end of an event): no search needed.
-      if (text.charCodeAt(pos) === LF) {
+      if (text.charCodeAt(pos) === Char.LF) {
         this.#dispatch();
         pos++;
       }
@@ -175,38 +175,26 @@ export class ServerSentEventParser {
   /** Interprets one complete line `text[start, end)` (terminator excluded). */
   #line(text: string, start: number, end: number): void {
     if (start === end) return this.#dispatch();
-    if (text.charCodeAt(start) === COLON) return;
+    if (text.charCodeAt(start) === Char.COLON) return;
     if (end - start > this.#max) this.#overflow("line");
-    // "data:" (a shorter line fails on its terminator, so no length check is needed).
-    if (text.startsWith("data:", start)) {
-      let value = start + 5;
-      if (text.charCodeAt(value) === SPACE && value < end) value++;
-      return this.#append(text.slice(value, end));
-    }
-    let colon = start;
-    while (colon < end && text.charCodeAt(colon) !== COLON) colon++;
-    let value = colon < end ? colon + 1 : end;
-    if (value < end && text.charCodeAt(value) === SPACE) value++;
-    const field = text.slice(start, colon);
+    // "data:" is known without a search (a shorter line fails on its terminator).
+    const isData = text.startsWith("data:", start);
+    let colon = isData ? start + 4 : start;
+    while (colon < end && text.charCodeAt(colon) !== Char.COLON) colon++;
+    let at = colon + 1;
+    if (at < end && text.charCodeAt(at) === Char.SPACE) at++;
+    const value = text.slice(at, end);
+    const field = isData ? "data" : text.slice(start, colon);
     if (field === "data") {
-      this.#append(text.slice(value, end));
-    } else if (field === "event") this.#event = text.slice(value, end);
+      this.#data = this.#data === undefined ? value : this.#data + "\n" + value;
+      if (this.#data.length > this.#max) this.#overflow("event data");
+    } else if (field === "event") this.#event = value;
     else if (field === "id") {
-      const id = text.slice(value, end);
-      if (!id.includes("\0")) this.#id = id;
-    } else if (field === "retry") {
-      const retry = text.slice(value, end);
-      if (/^\d+$/.test(retry)) {
-        this.#retry = Number(retry);
-        this.#onRetry?.(this.#retry);
-      }
+      if (!value.includes("\0")) this.#id = value;
+    } else if (field === "retry" && /^\d+$/.test(value)) {
+      this.#retry = Number(value);
+      this.#onRetry?.(this.#retry);
     }
-  }
-
-  #append(data: string): void {
-    if (this.#dataLines++ === 0) this.#data = data;
-    else this.#data += "\n" + data;
-    if (this.#data.length > this.#max) this.#overflow("event data");
   }
 
   /** Appends to the undecoded bytes, growing the buffer geometrically. */
@@ -225,21 +213,16 @@ export class ServerSentEventParser {
     throw new SseBufferOverflowError(this.#max, what);
   }
 
+  /** Ends the block: dispatches its event if it had data, and starts the next one. */
   #dispatch(): void {
+    const data = this.#data;
+    const event = this.#event || "message";
     const retry = this.#retry;
-    this.#retry = undefined;
-    if (this.#dataLines > 0) {
-      const event: ServerSentEvent = {
-        event: this.#event || "message",
-        data: this.#data,
-        id: this.#id,
-      };
-      if (retry !== undefined) event.retry = retry;
-      this.#data = "";
-      this.#dataLines = 0;
-      this.#event = "";
-      this.#onEvent(event);
+    this.#data = this.#event = this.#retry = undefined;
+    if (data !== undefined) {
+      this.#onEvent(
+        retry === undefined ? { event, data, id: this.#id } : { event, data, id: this.#id, retry },
+      );
     }
-    this.#event = "";
   }
 }

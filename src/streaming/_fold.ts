@@ -44,80 +44,66 @@ export interface FoldChoice {
 }
 
 /** Folds chunks into the non-streaming result; `result()` returns a fresh copy each call. */
-export class Fold<C extends FoldChoice, K extends FoldChunkChoice> {
-  #top: Json & { choices: C[] };
-  #choice: (index: number) => C;
-  #logprobs: Record<string, null>;
-  #add: (choice: C, piece: K) => void;
+export interface Fold<C extends FoldChoice> {
+  add(chunk: FoldChunk): void;
+  result(): Json & { choices: C[] };
+}
 
-  /**
-   * @param object `object` of the result, e.g. `"chat.completion"`.
-   * @param choice Makes a new, empty choice.
-   * @param logprobs The logprobs object a choice starts with (copied).
-   * @param add Adds the kind's own fields of a chunk choice to the choice.
-   */
-  constructor(
-    object: string,
-    choice: (index: number) => C,
-    logprobs: Record<string, null>,
-    add: (choice: C, piece: K) => void,
-  ) {
-    this.#top = { id: "", object, created: 0, model: "", choices: [] };
-    this.#choice = choice;
-    this.#logprobs = logprobs;
-    this.#add = add;
-  }
-
-  add(chunk: FoldChunk): void {
-    const top = this.#top;
-    top.id ||= chunk.id || "";
-    top.created ||= chunk.created || 0;
-    top.model ||= chunk.model || "";
-    // The first real fingerprint wins; until one arrives, the first "" or null is kept.
-    const fingerprint = chunk.system_fingerprint;
-    if (
-      fingerprint !== undefined &&
-      (top.system_fingerprint === undefined || (!top.system_fingerprint && fingerprint))
-    ) top.system_fingerprint = fingerprint;
-    if (chunk.usage) top.usage = chunk.usage;
-    for (
-      const { content_filter_results: results, ...result } of chunk.prompt_filter_results ?? []
-    ) {
-      const list = (top.prompt_filter_results ??= []) as PromptFilterResult[];
-      let entry = list.find((r) => r.prompt_index === result.prompt_index);
-      if (!entry) list.push(entry = result);
-      if (results) {
-        entry.content_filter_results = mergeFilters(
-          entry.content_filter_results ?? {},
-          results,
-        );
+/**
+ * Starts a fold.
+ *
+ * @param object `object` of the result, e.g. `"chat.completion"`.
+ * @param choice Makes a new, empty choice.
+ * @param logprobs The logprobs object a choice starts with (copied).
+ * @param add Adds the kind's own fields of a chunk choice to the choice.
+ */
+export function fold<C extends FoldChoice, K extends FoldChunkChoice>(
+  object: string,
+  choice: (index: number) => C,
+  logprobs: Record<string, null>,
+  add: (choice: C, piece: K) => void,
+): Fold<C> {
+  const top: Json & { choices: C[] } = { id: "", object, created: 0, model: "", choices: [] };
+  return {
+    add(chunk) {
+      top.id ||= chunk.id || "";
+      top.created ||= chunk.created || 0;
+      top.model ||= chunk.model || "";
+      // The first real fingerprint wins; until one arrives, the first "" or null is kept.
+      const fingerprint = chunk.system_fingerprint;
+      if (
+        fingerprint !== undefined &&
+        (top.system_fingerprint === undefined || (!top.system_fingerprint && fingerprint))
+      ) top.system_fingerprint = fingerprint;
+      if (chunk.usage) top.usage = chunk.usage;
+      for (
+        const { content_filter_results: results, ...result } of chunk.prompt_filter_results ?? []
+      ) {
+        const list = (top.prompt_filter_results ??= []) as PromptFilterResult[];
+        let entry = list.find((r) => r.prompt_index === result.prompt_index);
+        if (!entry) list.push(entry = result);
+        mergeFilters(entry, results);
       }
-    }
-    for (const piece of (chunk.choices ?? []) as K[]) {
-      const index = piece.index ?? 0;
-      const choice = top.choices[index] ??= this.#choice(index);
-      this.#add(choice, piece);
-      if (piece.finish_reason) choice.finish_reason = piece.finish_reason;
-      const logprobs = piece.logprobs as Record<string, unknown> | null | undefined;
-      if (logprobs) {
-        const target = choice.logprobs ??= { ...this.#logprobs };
-        for (const key of LOGPROB_KEYS) {
-          const items = logprobs[key];
-          if (Array.isArray(items)) { for (const item of items) (target[key] ??= []).push(item); }
+      for (const piece of (chunk.choices ?? []) as K[]) {
+        const index = piece.index ?? 0;
+        const target = top.choices[index] ??= choice(index);
+        add(target, piece);
+        if (piece.finish_reason) target.finish_reason = piece.finish_reason;
+        const pieceLogprobs = piece.logprobs as Record<string, unknown> | null | undefined;
+        if (pieceLogprobs) {
+          const lists = target.logprobs ??= { ...logprobs };
+          for (const key of LOGPROB_KEYS) {
+            const items = pieceLogprobs[key];
+            if (Array.isArray(items)) { for (const item of items) (lists[key] ??= []).push(item); }
+          }
         }
+        mergeFilters(target, piece.content_filter_results);
       }
-      if (piece.content_filter_results) {
-        choice.content_filter_results = mergeFilters(
-          choice.content_filter_results ?? {},
-          piece.content_filter_results,
-        );
-      }
-    }
-  }
-
-  result(): Json & { choices: C[] } {
-    const copy = structuredClone(this.#top);
-    copy.choices = copy.choices.filter((c) => c);
-    return copy;
-  }
+    },
+    result() {
+      const copy = structuredClone(top);
+      copy.choices = copy.choices.filter((c) => c);
+      return copy;
+    },
+  };
 }

@@ -38,16 +38,21 @@ function mergeVerdict(target: Json, next: Json): void {
  * per category the worst outcome wins (`filtered`/`detected` stay true, the highest `severity`
  * is kept, `details` are merged by `id`); other members take the latest value.
  *
- * `target` (owned by the caller, never a chunk's own object) is updated in place and returned;
- * a chunk's objects are copied before anything in them changes.
+ * `owner.content_filter_results` (created when missing; owned by the caller, never a chunk's own
+ * object) is updated in place; a chunk's objects are copied before anything in them changes.
+ * Nothing happens when `next` is undefined.
  */
-export function mergeFilters<T extends object>(target: T, next: object): T {
-  const out = target as Json;
-  for (const [key, value] of Object.entries(next)) {
+export function mergeFilters(
+  owner: { content_filter_results?: object },
+  next: object | undefined,
+): void {
+  if (!next) return;
+  const out = (owner.content_filter_results ??= {}) as Json;
+  for (const key in next) {
+    const value = (next as Json)[key];
     const old = out[key];
     if (!isRecord(value)) out[key] = value;
     else if (isRecord(old)) mergeVerdict(old, value);
     else out[key] = { ...value };
   }
-  return target;
 }

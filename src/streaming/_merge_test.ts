@@ -17,7 +17,10 @@ Deno.test("mergeFilters() keeps the worst verdict per category without changing 
     error: { code: "x" },
   };
   const before = structuredClone([first, second]);
-  assert.deepEqual(mergeFilters(mergeFilters({}, first), second), {
+  const owner: { content_filter_results?: object } = {};
+  mergeFilters(owner, first);
+  mergeFilters(owner, second);
+  assert.deepEqual(owner.content_filter_results, {
     hate: { filtered: true, severity: "medium" },
     jailbreak: { filtered: false, detected: true },
     custom_blocklists: {
@@ -30,11 +33,19 @@ Deno.test("mergeFilters() keeps the worst verdict per category without changing 
 });
 
 Deno.test("mergeFilters() takes the latest value of other members and raises severity", () => {
-  const merged = mergeFilters(
-    { violence: { filtered: false, severity: "low", citation: { URL: "a", license: "x" } } },
-    { violence: { filtered: false, severity: "high", citation: { URL: "b" } } },
-  );
-  assert.deepEqual(merged, {
+  const owner = {
+    content_filter_results: {
+      violence: { filtered: false, severity: "low", citation: { URL: "a", license: "x" } },
+    },
+  };
+  mergeFilters(owner, { violence: { filtered: false, severity: "high", citation: { URL: "b" } } });
+  assert.deepEqual(owner.content_filter_results, {
     violence: { filtered: false, severity: "high", citation: { URL: "b" } },
   });
+});
+
+Deno.test("mergeFilters() leaves the owner alone when a chunk has no results", () => {
+  const owner = {};
+  mergeFilters(owner, undefined);
+  assert.deepEqual(owner, {});
 });

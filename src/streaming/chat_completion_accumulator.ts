@@ -5,7 +5,7 @@ import type {
   ChatCompletionMessage,
   ChatCompletionMessageToolCall,
 } from "../types/mod.ts";
-import { Fold, type FoldChoice } from "./_fold.ts";
+import { fold, type FoldChoice } from "./_fold.ts";
 
 interface ChatChoice extends FoldChoice {
   message: ChatCompletionMessage;
@@ -66,7 +66,7 @@ function addChat(choice: ChatChoice, piece: ChatCompletionChunkChoice): void {
  * ```
  */
 export class ChatCompletionAccumulator {
-  #fold = new Fold<ChatChoice, ChatCompletionChunkChoice>(
+  #fold = fold<ChatChoice, ChatCompletionChunkChoice>(
     "chat.completion",
     (index) => ({
       index,

@@ -1,5 +1,5 @@
 import type { Completion, CompletionChoice, CompletionChunk } from "../types/mod.ts";
-import { Fold, type FoldChoice } from "./_fold.ts";
+import { fold, type FoldChoice } from "./_fold.ts";
 
 interface TextChoice extends FoldChoice {
   text: string;
@@ -24,7 +24,7 @@ interface TextChoice extends FoldChoice {
  * ```
  */
 export class CompletionAccumulator {
-  #fold = new Fold<TextChoice, CompletionChoice>(
+  #fold = fold<TextChoice, CompletionChoice>(
     "text_completion",
     (index) => ({ text: "", index, logprobs: null, finish_reason: null }),
     {},

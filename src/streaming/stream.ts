@@ -6,7 +6,12 @@ import {
   AzureOpenAIError,
 } from "../errors/api_error.ts";
 import { isRecord } from "../errors/_is_record.ts";
-import { describeSite, errorFromBody, requestIdOf } from "../errors/from_response.ts";
+import {
+  describeSite,
+  errorFromBody,
+  type ErrorSite,
+  requestIdOf,
+} from "../errors/from_response.ts";
 import { ServerSentEventParser } from "../sse/parser.ts";
 import type { ServerSentEvent } from "../sse/server_sent_event.ts";
 import type { StreamOptions } from "./stream_options.ts";
@@ -127,7 +132,7 @@ export class Stream<T> implements AsyncIterable<T> {
           ? Promise.resolve({ value: this.#queue[this.#head++], done: false })
           : this.#next(),
       return: async (): Promise<IteratorResult<T>> => {
-        await this.#cancel(undefined);
+        await this.#end();
         return DONE;
       },
     };
@@ -166,7 +171,7 @@ export class Stream<T> implements AsyncIterable<T> {
           controller.close();
         }
       },
-      cancel: (reason): Promise<void> => this.#cancel(reason),
+      cancel: (reason): Promise<void> | undefined => this.#end(reason),
     }, { highWaterMark: 0 });
   }
 
@@ -179,10 +184,10 @@ export class Stream<T> implements AsyncIterable<T> {
   async done(): Promise<void> {
     for (;;) {
       if (!this.#tapped) this.#queue.length = this.#raw.length = this.#head = 0;
-      if (this.#error) throw this.#error;
       if (this.#ended) break;
       await this.#pull();
     }
+    if (this.#error) throw this.#error;
     if (!this.#sawDone) {
       throw this.#err(
         APIUserAbortError,
@@ -210,25 +215,13 @@ export class Stream<T> implements AsyncIterable<T> {
       if (this.#head) this.#queue.length = this.#raw.length = this.#head = 0;
       if (this.#error) throw this.#error;
       if (this.#ended) return false;
-      if (this.#pulling) await this.#pulling; // concurrent callers share one read
-      else {
-        try {
-          await (this.#pulling = this.#read());
-        } finally {
-          this.#pulling = undefined;
-        }
-      }
+      await this.#pull();
     }
   }
 
-  /** Reads one more piece of the body, or waits for the read under way (as `#ready()` does). */
-  async #pull(): Promise<void> {
-    if (this.#pulling) return await this.#pulling;
-    try {
-      await (this.#pulling = this.#read());
-    } finally {
-      this.#pulling = undefined;
-    }
+  /** Reads one more piece of the body, or waits for the read under way (one read at a time). */
+  #pull(): Promise<void> {
+    return this.#pulling ??= this.#read().finally(() => this.#pulling = undefined);
   }
 
   /** Reads one piece of the body and parses it. */
@@ -238,7 +231,9 @@ export class Stream<T> implements AsyncIterable<T> {
       if (!body) return this.#endedEarly();
       if (body.locked) {
         throw new TypeError(
-          `${this.#where()}: the response body is already being read; create one stream per ` +
+          `${
+            describeSite(this.#site())
+          }: the response body is already being read; create one stream per ` +
             "response",
         );
       }
@@ -252,7 +247,7 @@ export class Stream<T> implements AsyncIterable<T> {
         const error = this.#err(
           APITimeoutError,
           `received nothing for ${ms} ms (idleTimeoutMs) after ${this.#chunks} chunks; retry ` +
-            "or raise the idle timeout",
+            "or raise idleTimeoutMs",
         );
         this.#fail(error);
         this.controller.abort(error);
@@ -272,7 +267,7 @@ export class Stream<T> implements AsyncIterable<T> {
         ),
       );
     } finally {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
     }
     if (this.#ended) return; // aborted, timed out or cancelled while reading
     if (result.done) return this.#endedEarly();
@@ -329,22 +324,18 @@ export class Stream<T> implements AsyncIterable<T> {
         ? 500
         : undefined,
       body,
-      {
-        operation: `${this.#operation} stream`,
-        method: "POST",
-        url: this.response.url || undefined,
-      },
+      this.#site(" stream"),
       this.response.headers,
     );
   }
 
-  #where(): string {
-    // Streams come from POSTs (chat and completions).
-    return describeSite({
-      operation: this.#operation,
+  /** Where the stream's errors happened; streams come from POSTs (chat and completions). */
+  #site(suffix = ""): ErrorSite {
+    return {
+      operation: this.#operation + suffix,
       method: "POST",
       url: this.response.url || undefined,
-    });
+    };
   }
 
   #err<E>(
@@ -352,7 +343,7 @@ export class Stream<T> implements AsyncIterable<T> {
     what: string,
     cause?: unknown,
   ): E {
-    return new Kind(`${this.#where()} stream ${what}`, {
+    return new Kind(`${describeSite(this.#site())} stream ${what}`, {
       cause,
       requestId: requestIdOf(this.response.headers),
     });
@@ -384,14 +375,11 @@ export class Stream<T> implements AsyncIterable<T> {
     }
   }
 
-  /** Stops reading: unhooks the signals and cancels the body if it is still open. */
+  /** Stops reading (once): unhooks the signals and cancels the body if it is still open. */
   #end(reason?: unknown): Promise<void> | undefined {
+    if (this.#ended) return;
     this.#ended = true;
     this.#unlink();
     return (this.#reader ?? this.response.body)?.cancel(reason).catch(() => {});
-  }
-
-  async #cancel(reason: unknown): Promise<void> {
-    if (!this.#ended) await this.#end(reason);
   }
 }
