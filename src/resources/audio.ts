@@ -204,7 +204,6 @@ export class Speech {
     const op = "audio.speech.create";
     const version = this.#core.apiVersion;
     const { response, unlink } = await call(this.#core, op, "audio/speech", params, options, {
-      voice: ["alloy", "echo", "fable", "onyx", "nova", "shimmer"],
       response_format: ["mp3", "opus", "aac", "flac", "wav", "pcm"],
       speed: [0.25, 4],
       input: (input) =>
@@ -212,18 +211,19 @@ export class Speech {
           ? "must be a non-empty string"
           : input.length > MAX_SPEECH_INPUT &&
             `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
-    }, (deployment) => {
-      if (params.voice === undefined) throw invalid(op, "voice", 'is required (e.g. "alloy")');
-      return {
-        // Text-to-speech is served by previews from 2024-02-15-preview on, and by v1.
-        apiVersion: version === "v1" || /-preview$/.test(version) && version >= "2024-02-15-preview"
-          ? version
-          : SPEECH_API_VERSION,
-        json: { ...params, model: deployment },
-        stream: true,
-        accept: "*/*",
-      };
-    });
+      // Any name: deployments differ in their voices (gpt-4o-mini-tts has more than the six).
+      voice: (voice) =>
+        voice == null ? 'is required (e.g. "alloy")' : (typeof voice !== "string" || !voice) &&
+          'must be a non-empty string such as "alloy" or "nova"',
+    }, (deployment) => ({
+      // Text-to-speech is served by previews from 2024-02-15-preview on, and by v1.
+      apiVersion: version === "v1" || /-preview$/.test(version) && version >= "2024-02-15-preview"
+        ? version
+        : SPEECH_API_VERSION,
+      json: { ...params, model: deployment },
+      stream: true,
+      accept: "*/*",
+    }));
     return unlinkOnEnd(response, options?.signal, unlink);
   }
 }
