@@ -30,7 +30,6 @@ async function upload(
   options: RequestOptions | undefined,
 ): Promise<unknown> {
   const op = `audio.${kind}.create`;
-  const text = TEXT_FORMATS.includes(params?.response_format as string);
   const { data } = await call(core, op, `audio/${kind}`, params, options, {
     response_format: ["json", "verbose_json", ...TEXT_FORMATS],
     temperature: [0, 1],
@@ -59,10 +58,10 @@ async function upload(
         body.append(Array.isArray(value) ? `${key}[]` : key, String(item));
       }
     }
-    return text ? { json: undefined, body, accept: "text/plain, */*", read: "text" } : {
-      json: undefined,
-      body,
-    };
+    // Text formats answer with plain text.
+    return TEXT_FORMATS.includes(fields.response_format as string)
+      ? { json: undefined, body, accept: "text/plain, */*", read: "text" }
+      : { json: undefined, body };
   });
   return data;
 }
