@@ -35,7 +35,7 @@ async function upload(
     temperature: [0, 1],
     timestamp_granularities: (g) =>
       g !== undefined &&
-      (!Array.isArray(g) || g.some((x) => x !== "word" && x !== "segment")) &&
+      (!Array.isArray(g) || g.some((x) => !["word", "segment"].includes(x))) &&
       'must be an array of "word" and/or "segment"',
     file: (file) =>
       !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
@@ -200,29 +200,36 @@ export class Speech {
    * ```
    */
   async create(params: SpeechCreateParams, options?: RequestOptions): Promise<Response> {
-    const op = "audio.speech.create";
     const version = this.#core.apiVersion;
-    const { response, unlink } = await call(this.#core, op, "audio/speech", params, options, {
-      response_format: ["mp3", "opus", "aac", "flac", "wav", "pcm"],
-      speed: [0.25, 4],
-      input: (input) =>
-        typeof input !== "string" || !input
-          ? "must be a non-empty string"
-          : input.length > MAX_SPEECH_INPUT &&
-            `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
-      // Any name: deployments differ in their voices (gpt-4o-mini-tts has more than the six).
-      voice: (voice) =>
-        voice == null ? 'is required (e.g. "alloy")' : (typeof voice !== "string" || !voice) &&
-          'must be a non-empty string such as "alloy" or "nova"',
-    }, (deployment) => ({
-      // Text-to-speech is served by previews from 2024-02-15-preview on, and by v1.
-      apiVersion: version === "v1" || /-preview$/.test(version) && version >= "2024-02-15-preview"
-        ? version
-        : SPEECH_API_VERSION,
-      json: { ...params, model: deployment },
-      stream: true,
-      accept: "*/*",
-    }));
+    const { response, unlink } = await call(
+      this.#core,
+      "audio.speech.create",
+      "audio/speech",
+      params,
+      options,
+      {
+        response_format: ["mp3", "opus", "aac", "flac", "wav", "pcm"],
+        speed: [0.25, 4],
+        input: (input) =>
+          typeof input !== "string" || !input
+            ? "must be a non-empty string"
+            : input.length > MAX_SPEECH_INPUT &&
+              `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
+        // Any name: deployments differ in their voices (gpt-4o-mini-tts has more than the six).
+        voice: (voice) =>
+          voice == null ? 'is required (e.g. "alloy")' : (typeof voice !== "string" || !voice) &&
+            'must be a non-empty string such as "alloy" or "nova"',
+      },
+      (deployment) => ({
+        // Text-to-speech is served by previews from 2024-02-15-preview on, and by v1.
+        apiVersion: version === "v1" || /-preview$/.test(version) && version >= "2024-02-15-preview"
+          ? version
+          : SPEECH_API_VERSION,
+        json: { ...params, model: deployment },
+        stream: true,
+        accept: "*/*",
+      }),
+    );
     return unlinkOnEnd(response, options?.signal, unlink);
   }
 }
