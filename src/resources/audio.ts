@@ -217,8 +217,8 @@ export class Speech {
               `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
         // Any name: deployments differ in their voices (gpt-4o-mini-tts has more than the six).
         voice: (voice) =>
-          voice == null ? 'is required (e.g. "alloy")' : (typeof voice !== "string" || !voice) &&
-            'must be a non-empty string such as "alloy" or "nova"',
+          (typeof voice !== "string" || !voice) &&
+          `${voice == null ? "is required" : "must be a non-empty string"} (e.g. "alloy")`,
       },
       (deployment) => ({
         // Text-to-speech is served by previews from 2024-02-15-preview on, and by v1.
