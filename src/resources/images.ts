@@ -40,11 +40,9 @@ function prompt(value: unknown): string | false {
 function locationUnder(endpoint: string, location: string | null): string | undefined {
   try {
     // The endpoint is normalised (origin and path, no trailing slash).
-    const url = location ? new URL(location, endpoint + "/").href : "";
-    return url.startsWith(endpoint + "/") ? url : undefined;
-  } catch {
-    return undefined;
-  }
+    const url = location && new URL(location, endpoint + "/").href;
+    if (url?.startsWith(endpoint + "/")) return url;
+  } catch { /* not a URL */ }
 }
 
 /** Sends a request about a DALL-E 2 operation (to `url` when the service named one). */
