@@ -27,7 +27,7 @@ export interface ErrorSite {
 
 /** A string or number field as a string. */
 function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : typeof value === "number" ? `${value}` : undefined;
+  return typeof value === "string" || typeof value === "number" ? `${value}` : undefined;
 }
 
 /** Builds the "what and where" prefix of an error message. */
@@ -77,20 +77,20 @@ export function errorFromBody(
   const serviceMessage = str(error.message) ??
     (typeof text === "string" && text.trim().slice(0, 500));
   const requestId = requestIdOf(headers);
-  const where = describeSite(site);
   const message = words(
-    where || "Request",
+    describeSite(site) || "Request",
     "failed",
     status !== undefined && `with status ${status}`,
     code && `(code ${code})`,
   ) + (serviceMessage ? `: ${serviceMessage}` : "") +
     (requestId ? ` [request id ${requestId}]` : "");
-  const Kind = (status ?? 400) === 400 &&
+  const Kind: new (message: string, init: RateLimitErrorInit) => AzureOpenAIError =
+    (status ?? 400) === 400 &&
       (code === "content_filter" ||
         (status && inner?.code === "ResponsibleAIPolicyViolation"))
-    ? ContentFilterError
-    : BY_STATUS[status!] ?? (status! >= 500 ? InternalServerError : AzureOpenAIError);
-  const init: RateLimitErrorInit = {
+      ? ContentFilterError
+      : BY_STATUS[status!] ?? (status! >= 500 ? InternalServerError : AzureOpenAIError);
+  return new Kind(message, {
     status,
     code,
     param: str(error.param),
@@ -107,8 +107,7 @@ export function errorFromBody(
     revisedPrompt: str(inner?.revised_prompt) ?? str(error.revised_prompt),
     body,
     retryAfterMs: status === 429 && headers ? parseRetryAfterMs(headers) : undefined,
-  };
-  return new Kind(message, init);
+  });
 }
 
 /**
@@ -136,10 +135,8 @@ export async function errorFromResponse(
   const decoder = new TextDecoder();
   try {
     reader = response.body?.getReader(); // throws when a middleware already read the body
-    while (reader && (body as string).length < 65_536) {
-      const read = await reader.read();
-      if (read.done) break;
-      body += decoder.decode(read.value, { stream: true });
+    for (let r; reader && (body as string).length < 65_536 && !(r = await reader.read()).done;) {
+      body += decoder.decode(r.value, { stream: true });
     }
   } catch { /* unreadable (e.g. aborted): no body */ }
   reader?.cancel().catch(() => {});

@@ -30,13 +30,12 @@ async function upload(
   options: RequestOptions | undefined,
 ): Promise<unknown> {
   const op = `audio.${kind}.create`;
-  const text = TEXT_FORMATS.includes(params?.response_format as string);
   const { data } = await call(core, op, `audio/${kind}`, params, options, {
     response_format: ["json", "verbose_json", ...TEXT_FORMATS],
     temperature: [0, 1],
     timestamp_granularities: (g) =>
       g !== undefined &&
-      (!Array.isArray(g) || g.some((x) => x !== "word" && x !== "segment")) &&
+      (!Array.isArray(g) || g.some((x) => !["word", "segment"].includes(x))) &&
       'must be an array of "word" and/or "segment"',
     file: (file) =>
       !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
@@ -59,10 +58,10 @@ async function upload(
         body.append(Array.isArray(value) ? `${key}[]` : key, String(item));
       }
     }
-    return text ? { json: undefined, body, accept: "text/plain, */*", read: "text" } : {
-      json: undefined,
-      body,
-    };
+    // Text formats answer with plain text.
+    return TEXT_FORMATS.includes(fields.response_format as string)
+      ? { json: undefined, body, accept: "text/plain, */*", read: "text" }
+      : { json: undefined, body };
   });
   return data;
 }
@@ -201,20 +200,27 @@ export class Speech {
    * ```
    */
   async create(params: SpeechCreateParams, options?: RequestOptions): Promise<Response> {
-    const op = "audio.speech.create";
     const version = this.#core.apiVersion;
-    const { response, unlink } = await call(this.#core, op, "audio/speech", params, options, {
-      voice: ["alloy", "echo", "fable", "onyx", "nova", "shimmer"],
-      response_format: ["mp3", "opus", "aac", "flac", "wav", "pcm"],
-      speed: [0.25, 4],
-      input: (input) =>
-        typeof input !== "string" || !input
-          ? "must be a non-empty string"
-          : input.length > MAX_SPEECH_INPUT &&
-            `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
-    }, (deployment) => {
-      if (params.voice === undefined) throw invalid(op, "voice", 'is required (e.g. "alloy")');
-      return {
+    const { response, unlink } = await call(
+      this.#core,
+      "audio.speech.create",
+      "audio/speech",
+      params,
+      options,
+      {
+        response_format: ["mp3", "opus", "aac", "flac", "wav", "pcm"],
+        speed: [0.25, 4],
+        input: (input) =>
+          typeof input !== "string" || !input
+            ? "must be a non-empty string"
+            : input.length > MAX_SPEECH_INPUT &&
+              `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
+        // Any name: deployments differ in their voices (gpt-4o-mini-tts has more than the six).
+        voice: (voice) =>
+          (typeof voice !== "string" || !voice) &&
+          `${voice == null ? "is required" : "must be a non-empty string"} (e.g. "alloy")`,
+      },
+      (deployment) => ({
         // Text-to-speech is served by previews from 2024-02-15-preview on, and by v1.
         apiVersion: version === "v1" || /-preview$/.test(version) && version >= "2024-02-15-preview"
           ? version
@@ -222,8 +228,8 @@ export class Speech {
         json: { ...params, model: deployment },
         stream: true,
         accept: "*/*",
-      };
-    });
+      }),
+    );
     return unlinkOnEnd(response, options?.signal, unlink);
   }
 }

@@ -40,11 +40,9 @@ function prompt(value: unknown): string | false {
 function locationUnder(endpoint: string, location: string | null): string | undefined {
   try {
     // The endpoint is normalised (origin and path, no trailing slash).
-    const url = location ? new URL(location, endpoint + "/").href : "";
-    return url.startsWith(endpoint + "/") ? url : undefined;
-  } catch {
-    return undefined;
-  }
+    const url = location && new URL(location, endpoint + "/").href;
+    if (url?.startsWith(endpoint + "/")) return url;
+  } catch { /* not a URL */ }
 }
 
 /** Sends a request about a DALL-E 2 operation (to `url` when the service named one). */
@@ -128,15 +126,12 @@ export class Images {
    * ```
    */
   async submit(params: ImageSubmitParams, options?: RequestOptions): Promise<ImageSubmitResponse> {
-    return (await this.#submit(params, options)).body;
+    return (await this.#submit(params, options)).data as ImageSubmitResponse;
   }
 
-  /** Submits and also returns the 202 response (its `operation-location` and `retry-after`). */
-  async #submit(
-    params: ImageSubmitParams,
-    options?: RequestOptions,
-  ): Promise<{ body: ImageSubmitResponse; response: Response }> {
-    const { response, data } = await call(
+  /** Submits; the result also has the 202 response (its `operation-location` and `retry-after`). */
+  async #submit(params: ImageSubmitParams, options?: RequestOptions): Promise<CallResult> {
+    const result = await call(
       this.#core,
       "images.submit",
       "images/generations:submit",
@@ -146,11 +141,11 @@ export class Images {
       () => ({ apiVersion: operationsVersion(this.#core.apiVersion) }),
       false,
     );
-    const body = data as ImageSubmitResponse;
-    const id = response.headers.get("operation-location")?.match(/operations\/images\/([^/?]+)/)
-      ?.[1];
+    const body = result.data as ImageSubmitResponse;
+    const id = result.response.headers.get("operation-location")
+      ?.match(/operations\/images\/([^/?]+)/)?.[1];
     if (!body.id && id) body.id = decodeURIComponent(id);
-    return { body, response };
+    return result;
   }
 
   /**
@@ -219,41 +214,41 @@ export class Images {
     params: ImageSubmitParams,
     options: GenerateAndWaitOptions = {},
   ): Promise<ImagesResponse> {
-    const op = "images.generateAndWait";
+    const core = this.#core;
     const maxWait = options.maxWaitMs ?? 300_000;
     const deadline = Date.now() + maxWait;
-    const accepted = await this.#submit(params, options);
-    const { id } = accepted.body;
-    const headers = accepted.response.headers;
+    let { response, data } = await this.#submit(params, options);
+    let last = data as ImageOperation | ImageSubmitResponse;
+    const { id } = last;
     // Polls where the service said the operation lives (with that URL's api-version).
-    const location = locationUnder(this.#core.endpoint, headers.get("operation-location"));
-    let wait = parseRetryAfterMs(headers) ?? 0;
-    let last: ImageOperation | ImageSubmitResponse = accepted.body;
+    const location = locationUnder(core.endpoint, response.headers.get("operation-location"));
+    let wait = parseRetryAfterMs(response.headers) ?? 0;
     for (;;) {
       if (Date.now() + wait > deadline) {
-        throw this.#core.scrub(
+        throw core.scrub(
           new AzureOpenAIError(
-            `${op}: operation ${id} still ${last.status} after ${maxWait} ms; raise maxWaitMs or ` +
-              "poll with getOperation()",
+            `images.generateAndWait: operation ${id} still ${last.status} after ${maxWait} ms; ` +
+              "raise maxWaitMs or poll with getOperation()",
             { code: "timeout", body: last },
           ),
         );
       }
       if (wait > 0) {
         await sleep(wait, options.signal).catch((cause) => {
-          throw new APIUserAbortError(`${op} was aborted while waiting for operation ${id}`, {
-            cause,
-          });
+          throw new APIUserAbortError(
+            `images.generateAndWait was aborted while waiting for operation ${id}`,
+            { cause },
+          );
         });
       }
-      const { response, data } = await operation(
-        this.#core,
+      ({ response, data } = await operation(
+        core,
         "images.getOperation",
         "GET",
         id,
         options,
         location,
-      );
+      ));
       const body = last = data as ImageOperation & {
         error?: { code?: string; message?: string };
       };
@@ -263,9 +258,9 @@ export class Images {
         return { ...result, created: result.created ?? body.created };
       }
       if (["succeeded", "failed", "canceled", "deleted"].includes(status)) {
-        throw this.#core.scrub(
+        throw core.scrub(
           new AzureOpenAIError(
-            `${op}: operation ${id} ended with status ${status}${
+            `images.generateAndWait: operation ${id} ended with status ${status}${
               error?.message
                 ? `: ${error.message}`
                 : status === "succeeded"

@@ -17,6 +17,7 @@ import {
   num,
   type ObjectCheck,
   opaque,
+  openString,
   recordOf,
   shape,
   str,
@@ -307,7 +308,7 @@ export const transcriptionVerbose: ObjectCheck<T.TranscriptionVerbose> = shape<
   { segments: arrayOf(segment), words: arrayOf(word) },
 );
 export const speechParams: ObjectCheck<T.SpeechCreateParams> = shape<T.SpeechCreateParams>(
-  { input: str, voice: lit("alloy", "echo", "fable", "onyx", "nova", "shimmer") },
+  { input: str, voice: openString<T.SpeechVoice>() },
   { model: str, response_format: lit("mp3", "opus", "aac", "flac", "wav", "pcm"), speed: num },
 );
 export const translationVerbose: ObjectCheck<T.TranslationVerbose> = shape<T.TranslationVerbose>(

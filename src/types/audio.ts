@@ -170,8 +170,18 @@ export interface TranslationVerbose {
   segments?: TranscriptionSegment[];
 }
 
-/** A TTS voice. */
-export type SpeechVoice = "alloy" | "echo" | "fable" | "onyx" | "nova" | "shimmer";
+/**
+ * A TTS voice: the spec's six, or any other name the deployment knows (newer ones such as
+ * gpt-4o-mini-tts also have `ash`, `ballad`, `coral`, `sage`, `verse`, ...).
+ */
+export type SpeechVoice =
+  | "alloy"
+  | "echo"
+  | "fable"
+  | "onyx"
+  | "nova"
+  | "shimmer"
+  | (string & Record<never, never>);
 
 /** TTS audio format. */
 export type SpeechResponseFormat = "mp3" | "opus" | "aac" | "flac" | "wav" | "pcm";
