@@ -153,12 +153,7 @@ export class ClientCore {
     this.#headers = headerRecord(options.defaultHeaders, `${where}: defaultHeaders`);
     this.#secrets.push(...headerSecrets(new Headers(this.#headers)));
     this.#middleware = middleware.slice();
-    // The global fetch takes the parts of a request no layer has built (see CallContext); an
-    // injected fetch always gets a Request. Looked up per call, so a later polyfill applies.
-    this.#terminal = createTerminal(
-      fetch ?? ((req, init) => globalThis.fetch(req, init)),
-      fetch ? undefined : (url, init) => globalThis.fetch(url, init),
-    );
+    this.#terminal = createTerminal(fetch);
     this.#run = compose(this.#layers = this.#stack(), this.#terminal);
   }
 
