@@ -151,7 +151,7 @@ export class ClientCore {
       : checkCount(idle, "streamIdleTimeoutMs", where);
     if (fetch !== undefined && typeof fetch !== "function") throw fail("fetch must be a function");
     this.#headers = headerRecord(options.defaultHeaders, `${where}: defaultHeaders`);
-    this.#secrets.push(...headerSecrets(new Headers(this.#headers)));
+    this.#secrets.push(...headerSecrets(Object.entries(this.#headers)));
     this.#middleware = middleware.slice();
     this.#terminal = createTerminal(fetch);
     this.#run = compose(this.#layers = this.#stack(), this.#terminal);
@@ -202,7 +202,7 @@ export class ClientCore {
       if (opts.headers) {
         const record = headerRecord(opts.headers, `${where}: headers`);
         Object.assign(headers, record);
-        own = headerSecrets(new Headers(record));
+        own = headerSecrets(Object.entries(record));
       }
       headers.accept = spec.accept ?? "application/json";
       let body = spec.body;

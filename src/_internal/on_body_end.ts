@@ -130,9 +130,5 @@ export function unlinkOnEnd(
   signal: AbortSignal | undefined,
   unlink: () => void,
 ): Response {
-  if (signal === undefined) {
-    unlink();
-    return response;
-  }
-  return onBodyEnd(response, unlink);
+  return signal ? onBodyEnd(response, unlink) : (unlink(), response);
 }
