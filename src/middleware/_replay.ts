@@ -31,7 +31,7 @@ export class CallContext implements MiddlewareContext {
   declare readonly options: Readonly<CallSettings>;
   declare readonly state: Record<string, unknown>;
   /** What the request is made of (replaced by `retry()` and token auth when they resend). */
-  parts: RequestParts;
+  declare parts: RequestParts;
   /** The request layers see: built from the parts or set by a layer. */
   #request: Request | undefined;
   /** The request last built from the parts (its body is `parts.body`, not read yet). */
