@@ -18,7 +18,14 @@ export function createTerminal(fetchImpl?: FetchLike): Terminal {
     const signal = ctx.signal;
     const parts = fetchImpl ? undefined : unbuiltParts(ctx);
     try {
-      if (parts) return await fetch(parts.url, { ...parts, signal });
+      if (parts) {
+        return await fetch(parts.url, {
+          method: parts.method,
+          headers: parts.headers,
+          body: parts.body,
+          signal,
+        });
+      }
       return await (fetchImpl ?? fetch)(ctx.request, signal ? { signal } : undefined);
     } catch (err) {
       const site = siteOf(ctx);
