@@ -49,15 +49,15 @@ export interface RawRequestInit {
  */
 export class AzureOpenAI {
   /** Chat completions. */
-  readonly chat: Chat;
+  declare readonly chat: Chat;
   /** Legacy text completions. */
-  readonly completions: Completions;
+  declare readonly completions: Completions;
   /** Embeddings. */
-  readonly embeddings: Embeddings;
+  declare readonly embeddings: Embeddings;
   /** Images (DALL-E 3 and the DALL-E 2 async operations). */
-  readonly images: Images;
+  declare readonly images: Images;
   /** Audio: transcriptions, translations, speech. */
-  readonly audio: Audio;
+  declare readonly audio: Audio;
   #core: ClientCore;
 
   /** Validates the options (throws a TypeError that says what to fix). */

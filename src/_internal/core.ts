@@ -151,14 +151,9 @@ export class ClientCore {
       : checkCount(idle, "streamIdleTimeoutMs", where);
     if (fetch !== undefined && typeof fetch !== "function") throw fail("fetch must be a function");
     this.#headers = headerRecord(options.defaultHeaders, `${where}: defaultHeaders`);
-    this.#secrets.push(...headerSecrets(new Headers(this.#headers)));
+    this.#secrets.push(...headerSecrets(Object.entries(this.#headers)));
     this.#middleware = middleware.slice();
-    // The global fetch takes the parts of a request no layer has built (see CallContext); an
-    // injected fetch always gets a Request. Looked up per call, so a later polyfill applies.
-    this.#terminal = createTerminal(
-      fetch ?? ((req, init) => globalThis.fetch(req, init)),
-      fetch ? undefined : (url, init) => globalThis.fetch(url, init),
-    );
+    this.#terminal = createTerminal(fetch);
     this.#run = compose(this.#layers = this.#stack(), this.#terminal);
   }
 
@@ -207,7 +202,7 @@ export class ClientCore {
       if (opts.headers) {
         const record = headerRecord(opts.headers, `${where}: headers`);
         Object.assign(headers, record);
-        own = headerSecrets(new Headers(record));
+        own = headerSecrets(Object.entries(record));
       }
       headers.accept = spec.accept ?? "application/json";
       let body = spec.body;

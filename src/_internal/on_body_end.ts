@@ -84,6 +84,9 @@ function watch(
   }, { highWaterMark: 0 });
 }
 
+/** Statuses whose responses never have a body: nothing to wait for. */
+export const NULL_BODY_STATUSES: readonly number[] = [101, 103, 204, 205, 304];
+
 /**
  * `response` (the same object) with `done` called once its body was read (`json()`, `text()`,
  * `arrayBuffer()`, `bytes()`, `blob()`, `formData()`), failed reading (with the error; what
@@ -97,8 +100,7 @@ export function onBodyEnd(
   done: (err?: unknown) => unknown,
   start?: () => void,
 ): Response {
-  // Statuses that never have a body: nothing to wait for.
-  if ([101, 103, 204, 205, 304].includes(response.status)) {
+  if (NULL_BODY_STATUSES.includes(response.status)) {
     done();
     return response;
   }
@@ -128,9 +130,5 @@ export function unlinkOnEnd(
   signal: AbortSignal | undefined,
   unlink: () => void,
 ): Response {
-  if (signal === undefined) {
-    unlink();
-    return response;
-  }
-  return onBodyEnd(response, unlink);
+  return signal ? onBodyEnd(response, unlink) : (unlink(), response);
 }

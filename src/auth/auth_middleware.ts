@@ -17,14 +17,11 @@ import type { MiddlewareContext } from "../middleware/types.ts";
  * ```
  */
 export function apiKeyAuth(apiKey: string): Middleware {
-  if (typeof apiKey !== "string" || apiKey.trim() === "") {
-    throw new TypeError("apiKeyAuth(): apiKey must be a non-empty string");
-  }
-  checkHeaderValue(apiKey, "apiKeyAuth(): apiKey");
+  const secrets = staticSecrets(apiKey, "apiKeyAuth(): apiKey");
   return auth(function apiKeyAuth(ctx, next) {
     setHeader(ctx, "api-key", apiKey, "authorization");
     return next();
-  }, [apiKey.trim()]);
+  }, secrets);
 }
 
 /**
@@ -43,12 +40,11 @@ export function apiKeyAuth(apiKey: string): Middleware {
  */
 export function tokenAuth(token: string | TokenProvider | TokenCache): Middleware {
   if (typeof token === "string") {
-    if (token.trim() === "") throw new TypeError("tokenAuth(): token must be a non-empty string");
-    checkHeaderValue(token, "tokenAuth(): token");
+    const secrets = staticSecrets(token, "tokenAuth(): token");
     return auth(function tokenAuth(ctx, next) {
       setBearer(ctx, token);
       return next();
-    }, [token.trim()]);
+    }, secrets);
   }
   const cache = token instanceof TokenCache ? token : new TokenCache(token);
   // The latest few tokens the provider returned (providers rotate them), to scrub from errors.
@@ -119,6 +115,15 @@ export function authSecrets(layer: Middleware): string[] {
 /** Puts `Authorization: Bearer …` (and no api-key) on the request or its unbuilt parts. */
 function setBearer(ctx: MiddlewareContext, token: string): void {
   setHeader(ctx, "authorization", `Bearer ${token}`, "api-key");
+}
+
+/** Checks a static credential (`what` names it) and returns its layer's secrets. */
+function staticSecrets(value: string, what: string): string[] {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new TypeError(`${what} must be a non-empty string`);
+  }
+  checkHeaderValue(value, what);
+  return [value.trim()];
 }
 
 /** Throws when a credential cannot be a header value (never quoting it). */

@@ -26,6 +26,9 @@ export const IDLE_MICROTASKS = 16;
 /** Longest delay timers take (2^31 - 1 ms, ~24.8 days); longer ones would fire at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
+/** Deadlines within this many ms of the timer's firing count as due (timers round to 1 ms). */
+const SLACK_MS = 1;
+
 /** Options of {@link AlarmClock}; all but `shared` are for tests. */
 export interface AlarmClockOptions {
   /** One timer for all alarms (default), or one per alarm (runtimes that bind timers to a request). */
@@ -127,9 +130,6 @@ export class AlarmClock {
     if (earliest < this.#armedAt) this.#arm(earliest);
   };
 }
-
-/** Deadlines within this many ms of the timer's firing count as due (timers round to 1 ms). */
-const SLACK_MS = 1;
 
 /**
  * True on runtimes whose timers any code may clear (Deno, Node.js, Bun), told by

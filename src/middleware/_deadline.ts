@@ -6,7 +6,7 @@ export const DEADLINE_STATE_KEY = "aoai-edge.deadline";
 /** Reads the call's total deadline (epoch ms) recorded by `timeout({ totalTimeoutMs })`. */
 export function callDeadline(ctx: MiddlewareContext): number | undefined {
   const value = ctx.state[DEADLINE_STATE_KEY];
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+  return Number.isFinite(value) ? value as number : undefined;
 }
 
 /**

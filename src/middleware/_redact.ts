@@ -28,8 +28,11 @@ const SENSITIVE_FIELDS: ReadonlySet<string> = new Set([
   "authorization",
 ]);
 
-/** The credential values a request or response carries in its headers (to scrub elsewhere). */
-export function headerSecrets(headers: Headers): string[] {
+/**
+ * The credential values a request or response carries in its headers (to scrub elsewhere):
+ * `Headers`, or the entries of a record with lower-case names.
+ */
+export function headerSecrets(headers: Iterable<[string, string]>): string[] {
   const out: string[] = [];
   for (const [name, value] of headers) {
     if (!SENSITIVE_HEADERS.has(name)) continue;

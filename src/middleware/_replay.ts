@@ -1,4 +1,4 @@
-import { describeSite } from "../errors/from_response.ts";
+import { describeSite, type ErrorSite } from "../errors/from_response.ts";
 import type { CallSettings, MiddlewareContext } from "./types.ts";
 
 /** A request described by its parts, before (or instead of) becoming a `Request`. */
@@ -31,7 +31,7 @@ export class CallContext implements MiddlewareContext {
   declare readonly options: Readonly<CallSettings>;
   declare readonly state: Record<string, unknown>;
   /** What the request is made of (replaced by `retry()` and token auth when they resend). */
-  parts: RequestParts;
+  declare parts: RequestParts;
   /** The request layers see: built from the parts or set by a layer. */
   #request: Request | undefined;
   /** The request last built from the parts (its body is `parts.body`, not read yet). */
@@ -122,10 +122,15 @@ export function resend(ctx: MiddlewareContext, parts: RequestParts): void {
   else ctx.request = new Request(parts.url, parts);
 }
 
+/** The operation, method and url of a context, for errors (without building its request). */
+export function siteParts(ctx: MiddlewareContext): ErrorSite {
+  const { method, url } = unbuiltParts(ctx) ?? ctx.request;
+  return { operation: ctx.operation, method, url };
+}
+
 /** `"operation: METHOD url"` of a context, for messages (without building its request). */
 export function siteOf(ctx: MiddlewareContext): string {
-  const { method, url } = unbuiltParts(ctx) ?? ctx.request;
-  return describeSite({ operation: ctx.operation, method, url });
+  return describeSite(siteParts(ctx));
 }
 
 /**

@@ -16,9 +16,9 @@ export function notifyAttempt(state: Record<string, unknown>, response: Response
   if (!Array.isArray(observers)) return;
   for (const observer of observers) {
     try {
-      if (typeof observer === "function") observer(response);
+      observer(response);
     } catch {
-      // observers must not fail the call
+      // observers must not fail the call (nor one that is not a function)
     }
   }
 }

@@ -1,5 +1,9 @@
 import type { Middleware, MiddlewareContext, Terminal } from "./types.ts";
 
+const IDLE = 0;
+const PENDING = 1;
+const RETURNED = 2;
+
 /** Thrown when a middleware misuses `next()`. */
 export class MiddlewareError extends Error {
   /** Creates the error. */
@@ -73,10 +77,6 @@ export function compose(
   };
   return (ctx) => step(ctx, 0);
 }
-
-const IDLE = 0;
-const PENDING = 1;
-const RETURNED = 2;
 
 interface Frame {
   state: typeof IDLE | typeof PENDING | typeof RETURNED;

@@ -3,7 +3,7 @@ import { APIConnectionError, APITimeoutError, APIUserAbortError } from "../error
 import { errorFromResponse } from "../errors/from_response.ts";
 import { callDeadline } from "./_deadline.ts";
 import { notifyAttempt, pushState } from "./_state.ts";
-import { resend, siteOf, snapshot, unbuiltParts } from "./_replay.ts";
+import { resend, siteOf, siteParts, snapshot } from "./_replay.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import type { Middleware } from "./types.ts";
@@ -120,8 +120,7 @@ export function retry(options: RetryOptions = {}): Middleware {
       if (asked !== undefined && asked > maxAfter) {
         const res = response as Response;
         if (res.status !== 429) return res;
-        const { method, url } = unbuiltParts(ctx) ?? ctx.request;
-        const err = await errorFromResponse(res, { operation: ctx.operation, method, url });
+        const err = await errorFromResponse(res, siteParts(ctx));
         throw Object.assign(err, {
           message: `${err.message}; the service asked to wait ${asked} ms, more than ` +
             `maxRetryAfterMs (${maxAfter} ms): retry later or raise maxRetryAfterMs`,

@@ -3,6 +3,7 @@ import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { callDeadline, DEADLINE_STATE_KEY, endParked, park } from "./_deadline.ts";
 import { type Alarm, ALARMS, MAX_TIMER_MS } from "./_alarm_clock.ts";
 import { siteOf } from "./_replay.ts";
+import { NULL_BODY_STATUSES } from "../_internal/on_body_end.ts";
 import type { Middleware } from "./types.ts";
 
 /** Options of {@link timeout}. */
@@ -18,8 +19,6 @@ export interface TimeoutOptions {
   /** Clock in ms, for tests (default `Date.now`). */
   now?: () => number;
 }
-
-const NULL_BODY_STATUSES = [101, 103, 204, 205, 304];
 
 /** The abort reason of an attempt whose deadline passed. */
 const TIMED_OUT = new DOMException("the attempt's deadline passed", "TimeoutError");

@@ -5,30 +5,28 @@ import type { MiddlewareContext, Terminal } from "../middleware/types.ts";
 /** The fetch signature the client needs. */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
 
-/** A fetch that takes a URL and an init (the global `fetch`). */
-export type UrlFetch = (url: string, init: RequestInit) => Promise<Response>;
-
 /**
- * The innermost handler: sends `ctx.request` with `ctx.signal`. With `urlFetch`, a client
- * request no layer has built yet is sent from its parts as `urlFetch(url, init)`, so only fetch
- * builds a `Request`. An abort becomes {@link APIUserAbortError} (timeout() turns its own aborts
- * into APITimeoutError); any other failure becomes {@link APIConnectionError} with the failure as
- * `cause`.
+ * The innermost handler: sends `ctx.request` with `ctx.signal` through `fetchImpl`. Without
+ * `fetchImpl`, it uses the global `fetch` (looked up per call, so a later polyfill applies), and
+ * a client request no layer has built yet is sent from its parts as `fetch(url, init)`, so only
+ * fetch builds a `Request`. An abort becomes {@link APIUserAbortError} (timeout() turns its own
+ * aborts into APITimeoutError); any other failure becomes {@link APIConnectionError} with the
+ * failure as `cause`.
  */
-export function createTerminal(fetchImpl: FetchLike, urlFetch?: UrlFetch): Terminal {
+export function createTerminal(fetchImpl?: FetchLike): Terminal {
   return async (ctx: MiddlewareContext): Promise<Response> => {
     const signal = ctx.signal;
-    const parts = urlFetch ? unbuiltParts(ctx) : undefined;
+    const parts = fetchImpl ? undefined : unbuiltParts(ctx);
     try {
-      if (parts !== undefined) {
-        return await (urlFetch as UrlFetch)(parts.url, {
+      if (parts) {
+        return await fetch(parts.url, {
           method: parts.method,
           headers: parts.headers,
           body: parts.body,
           signal,
         });
       }
-      return await fetchImpl(ctx.request, signal ? { signal } : undefined);
+      return await (fetchImpl ?? fetch)(ctx.request, signal ? { signal } : undefined);
     } catch (err) {
       const site = siteOf(ctx);
       if (signal?.aborted) {
