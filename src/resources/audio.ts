@@ -12,6 +12,7 @@ import type {
 } from "../types/audio.ts";
 import { unlinkOnEnd } from "../_internal/on_body_end.ts";
 import { call, invalid } from "./_call.ts";
+import { type APIPromise, apiPromise } from "./api_promise.ts";
 
 /** Largest audio upload the service accepts (25 MB). */
 export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
@@ -23,47 +24,49 @@ const TEXT_FORMATS = ["text", "srt", "vtt"];
 /**
  * Uploads audio as multipart form data to `audio/{kind}`; text formats resolve to a string.
  */
-async function upload(
+function upload(
   core: ClientCore,
   kind: string,
   params: TranscriptionCreateParams | TranslationCreateParams,
   options: RequestOptions | undefined,
-): Promise<unknown> {
+): APIPromise<unknown> {
   const op = `audio.${kind}.create`;
-  const { data } = await call(core, op, `audio/${kind}`, params, options, {
-    response_format: ["json", "verbose_json", ...TEXT_FORMATS],
-    temperature: [0, 1],
-    timestamp_granularities: (g) =>
-      g !== undefined &&
-      (!Array.isArray(g) || g.some((x) => !["word", "segment"].includes(x))) &&
-      'must be an array of "word" and/or "segment"',
-    file: (file) =>
-      !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
-        file instanceof ReadableStream) &&
-      "must be a Blob, File, Uint8Array, ArrayBuffer or ReadableStream",
-  }, async (_, model) => {
-    const { file, filename: name, ...fields } = params;
-    const filename = name ?? (file as { name?: string }).name;
-    if (typeof filename !== "string" || !filename) {
-      throw invalid(
-        op,
-        "filename",
-        'is required when file has no name (e.g. "speech.mp3")',
-      );
-    }
-    const body = new FormData();
-    body.append("file", await toBlob(file, MAX_AUDIO_BYTES, `${op}: params.file`), filename);
-    for (const [key, value] of Object.entries({ ...fields, model })) {
-      for (const item of value == null ? [] : ([] as unknown[]).concat(value)) {
-        body.append(Array.isArray(value) ? `${key}[]` : key, String(item));
+  return apiPromise(
+    call(core, op, `audio/${kind}`, params, options, {
+      response_format: ["json", "verbose_json", ...TEXT_FORMATS],
+      temperature: [0, 1],
+      timestamp_granularities: (g) =>
+        g !== undefined &&
+        (!Array.isArray(g) || g.some((x) => !["word", "segment"].includes(x))) &&
+        'must be an array of "word" and/or "segment"',
+      file: (file) =>
+        !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
+          file instanceof ReadableStream) &&
+        "must be a Blob, File, Uint8Array, ArrayBuffer or ReadableStream",
+    }, async (_, model) => {
+      const { file, filename: name, ...fields } = params;
+      const filename = name ?? (file as { name?: string }).name;
+      if (typeof filename !== "string" || !filename) {
+        throw invalid(
+          op,
+          "filename",
+          'is required when file has no name (e.g. "speech.mp3")',
+        );
       }
-    }
-    // Text formats answer with plain text.
-    return TEXT_FORMATS.includes(fields.response_format as string)
-      ? { json: undefined, body, accept: "text/plain, */*", read: "text" }
-      : { json: undefined, body };
-  });
-  return data;
+      const body = new FormData();
+      body.append("file", await toBlob(file, MAX_AUDIO_BYTES, `${op}: params.file`), filename);
+      for (const [key, value] of Object.entries({ ...fields, model })) {
+        for (const item of value == null ? [] : ([] as unknown[]).concat(value)) {
+          body.append(Array.isArray(value) ? `${key}[]` : key, String(item));
+        }
+      }
+      // Text formats answer with plain text.
+      return TEXT_FORMATS.includes(fields.response_format as string)
+        ? { json: undefined, body, accept: "text/plain, */*", read: "text" }
+        : { json: undefined, body };
+    }),
+    (result) => result.data,
+  );
 }
 
 /** `client.audio.transcriptions`: speech to text in the spoken language. */
@@ -98,27 +101,27 @@ export class Transcriptions {
   create(
     params: TranscriptionCreateParams & { response_format: "text" | "srt" | "vtt" },
     options?: RequestOptions,
-  ): Promise<string>;
+  ): APIPromise<string>;
   /** Overload resolving to `TranscriptionVerbose`. */
   create(
     params: TranscriptionCreateParams & { response_format: "verbose_json" },
     options?: RequestOptions,
-  ): Promise<TranscriptionVerbose>;
+  ): APIPromise<TranscriptionVerbose>;
   /** Overload resolving to `Transcription`. */
   create(
     params: TranscriptionCreateParams & { response_format?: "json" },
     options?: RequestOptions,
-  ): Promise<Transcription>;
+  ): APIPromise<Transcription>;
   /** Overload resolving to `Transcription | TranscriptionVerbose | string`. */
   create(
     params: TranscriptionCreateParams,
     options?: RequestOptions,
-  ): Promise<Transcription | TranscriptionVerbose | string>;
+  ): APIPromise<Transcription | TranscriptionVerbose | string>;
   create(
     params: TranscriptionCreateParams,
     options?: RequestOptions,
-  ): Promise<Transcription | TranscriptionVerbose | string> {
-    return upload(this.#core, "transcriptions", params, options) as Promise<Transcription>;
+  ): APIPromise<Transcription | TranscriptionVerbose | string> {
+    return upload(this.#core, "transcriptions", params, options) as APIPromise<Transcription>;
   }
 }
 
@@ -150,27 +153,27 @@ export class Translations {
   create(
     params: TranslationCreateParams & { response_format: "text" | "srt" | "vtt" },
     options?: RequestOptions,
-  ): Promise<string>;
+  ): APIPromise<string>;
   /** Overload resolving to `TranslationVerbose`. */
   create(
     params: TranslationCreateParams & { response_format: "verbose_json" },
     options?: RequestOptions,
-  ): Promise<TranslationVerbose>;
+  ): APIPromise<TranslationVerbose>;
   /** Overload resolving to `Translation`. */
   create(
     params: TranslationCreateParams & { response_format?: "json" },
     options?: RequestOptions,
-  ): Promise<Translation>;
+  ): APIPromise<Translation>;
   /** Overload resolving to `Translation | TranslationVerbose | string`. */
   create(
     params: TranslationCreateParams,
     options?: RequestOptions,
-  ): Promise<Translation | TranslationVerbose | string>;
+  ): APIPromise<Translation | TranslationVerbose | string>;
   create(
     params: TranslationCreateParams,
     options?: RequestOptions,
-  ): Promise<Translation | TranslationVerbose | string> {
-    return upload(this.#core, "translations", params, options) as Promise<Translation>;
+  ): APIPromise<Translation | TranslationVerbose | string> {
+    return upload(this.#core, "translations", params, options) as APIPromise<Translation>;
   }
 }
 
@@ -199,38 +202,41 @@ export class Speech {
    * console.log(res.headers.get("content-type"), audio.byteLength);
    * ```
    */
-  async create(params: SpeechCreateParams, options?: RequestOptions): Promise<Response> {
+  create(params: SpeechCreateParams, options?: RequestOptions): APIPromise<Response> {
     const version = this.#core.apiVersion;
-    const { response, unlink } = await call(
-      this.#core,
-      "audio.speech.create",
-      "audio/speech",
-      params,
-      options,
-      {
-        response_format: ["mp3", "opus", "aac", "flac", "wav", "pcm"],
-        speed: [0.25, 4],
-        input: (input) =>
-          typeof input !== "string" || !input
-            ? "must be a non-empty string"
-            : input.length > MAX_SPEECH_INPUT &&
-              `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
-        // Any name: deployments differ in their voices (gpt-4o-mini-tts has more than the six).
-        voice: (voice) =>
-          (typeof voice !== "string" || !voice) &&
-          `${voice == null ? "is required" : "must be a non-empty string"} (e.g. "alloy")`,
-      },
-      (deployment) => ({
-        // Text-to-speech is served by previews from 2024-02-15-preview on, and by v1.
-        apiVersion: version === "v1" || /-preview$/.test(version) && version >= "2024-02-15-preview"
-          ? version
-          : SPEECH_API_VERSION,
-        json: { ...params, model: deployment },
-        stream: true,
-        accept: "*/*",
-      }),
+    return apiPromise(
+      call(
+        this.#core,
+        "audio.speech.create",
+        "audio/speech",
+        params,
+        options,
+        {
+          response_format: ["mp3", "opus", "aac", "flac", "wav", "pcm"],
+          speed: [0.25, 4],
+          input: (input) =>
+            typeof input !== "string" || !input
+              ? "must be a non-empty string"
+              : input.length > MAX_SPEECH_INPUT &&
+                `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
+          // Any name: deployments differ in their voices (gpt-4o-mini-tts has more than the six).
+          voice: (voice) =>
+            (typeof voice !== "string" || !voice) &&
+            `${voice == null ? "is required" : "must be a non-empty string"} (e.g. "alloy")`,
+        },
+        (deployment) => ({
+          // Text-to-speech is served by previews from 2024-02-15-preview on, and by v1.
+          apiVersion:
+            version === "v1" || /-preview$/.test(version) && version >= "2024-02-15-preview"
+              ? version
+              : SPEECH_API_VERSION,
+          json: { ...params, model: deployment },
+          stream: true,
+          accept: "*/*",
+        }),
+      ),
+      ({ response, unlink }) => unlinkOnEnd(response, options?.signal, unlink),
     );
-    return unlinkOnEnd(response, options?.signal, unlink);
   }
 }
 

@@ -8,6 +8,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from "../types/chat.ts";
 import { call, invalid, type Rule } from "./_call.ts";
+import { type APIPromise, apiPromise } from "./api_promise.ts";
 
 const ROLES = ["system", "developer", "user", "assistant", "tool", "function"];
 
@@ -22,7 +23,7 @@ export const SAMPLING: Record<string, Rule> = {
  * Checks `params` against `rules` and sends a chat or completions call; with `stream: true`
  * resolves to a stream of type `S`.
  */
-export async function createMaybeStream<S>(
+export function createMaybeStream<S>(
   core: ClientCore,
   operation: string,
   path: string,
@@ -33,21 +34,26 @@ export async function createMaybeStream<S>(
     response: Response,
     options: { controller?: AbortController; idleTimeoutMs?: number; signal?: AbortSignal },
   ) => S,
-): Promise<unknown> {
-  const result = await call(
-    core,
-    operation,
-    path,
-    params,
-    options,
-    rules,
-    () => params.stream === true && { stream: true, accept: "text/event-stream" },
+): APIPromise<unknown> {
+  const streamed = params?.stream === true;
+  return apiPromise(
+    call(
+      core,
+      operation,
+      path,
+      params,
+      options,
+      rules,
+      () => streamed && { stream: true, accept: "text/event-stream" },
+    ),
+    (result) => {
+      if (!streamed) return result.data;
+      // The stream takes over the link to the caller's signal and drops it when it ends.
+      const stream = new Stream(result.response, { ...result, signal: options?.signal });
+      result.unlink();
+      return stream;
+    },
   );
-  if (params.stream !== true) return result.data;
-  // The stream takes over the link to the caller's signal and drops it when it ends.
-  const stream = new Stream(result.response, { ...result, signal: options?.signal });
-  result.unlink();
-  return stream;
 }
 
 /** `client.chat.completions`: chat completions, plain or streamed. */
@@ -82,22 +88,22 @@ export class ChatCompletions {
   create(
     params: ChatCompletionCreateParamsStreaming,
     options?: RequestOptions,
-  ): Promise<ChatCompletionStream>;
+  ): APIPromise<ChatCompletionStream>;
   /** Overload resolving to `ChatCompletion`. */
   create(
     params: ChatCompletionCreateParamsNonStreaming,
     options?: RequestOptions,
-  ): Promise<ChatCompletion>;
+  ): APIPromise<ChatCompletion>;
   /** Overload resolving to `ChatCompletion | ChatCompletionStream`. */
   create(
     params: ChatCompletionCreateParams,
     options?: RequestOptions,
-  ): Promise<ChatCompletion | ChatCompletionStream>;
-  async create(
+  ): APIPromise<ChatCompletion | ChatCompletionStream>;
+  create(
     params: ChatCompletionCreateParams,
     options?: RequestOptions,
-  ): Promise<ChatCompletion | ChatCompletionStream> {
-    return await createMaybeStream(
+  ): APIPromise<ChatCompletion | ChatCompletionStream> {
+    return createMaybeStream(
       this.#core,
       "chat.completions.create",
       "chat/completions",
@@ -120,7 +126,7 @@ export class ChatCompletions {
         },
       },
       ChatCompletionStream,
-    ) as Promise<ChatCompletion | ChatCompletionStream>;
+    ) as APIPromise<ChatCompletion | ChatCompletionStream>;
   }
 }
 

@@ -7,6 +7,7 @@ import type {
   CompletionCreateParamsNonStreaming,
   CompletionCreateParamsStreaming,
 } from "../types/completions.ts";
+import type { APIPromise } from "./api_promise.ts";
 import { createMaybeStream, SAMPLING } from "./chat.ts";
 
 /** `client.completions`: legacy text completions, plain or streamed. */
@@ -38,19 +39,22 @@ export class Completions {
   create(
     params: CompletionCreateParamsStreaming,
     options?: RequestOptions,
-  ): Promise<CompletionStream>;
+  ): APIPromise<CompletionStream>;
   /** Overload resolving to `Completion`. */
-  create(params: CompletionCreateParamsNonStreaming, options?: RequestOptions): Promise<Completion>;
+  create(
+    params: CompletionCreateParamsNonStreaming,
+    options?: RequestOptions,
+  ): APIPromise<Completion>;
   /** Overload resolving to `Completion | CompletionStream`. */
   create(
     params: CompletionCreateParams,
     options?: RequestOptions,
-  ): Promise<Completion | CompletionStream>;
-  async create(
+  ): APIPromise<Completion | CompletionStream>;
+  create(
     params: CompletionCreateParams,
     options?: RequestOptions,
-  ): Promise<Completion | CompletionStream> {
-    return await createMaybeStream(
+  ): APIPromise<Completion | CompletionStream> {
+    return createMaybeStream(
       this.#core,
       "completions.create",
       "completions",
@@ -68,6 +72,6 @@ export class Completions {
           ),
       },
       CompletionStream,
-    ) as Promise<Completion | CompletionStream>;
+    ) as APIPromise<Completion | CompletionStream>;
   }
 }

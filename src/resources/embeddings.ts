@@ -7,6 +7,7 @@ import type {
 } from "../types/embeddings.ts";
 import { call, invalid } from "./_call.ts";
 import { takesEncodingFormat } from "./_encoding_format.ts";
+import { type APIPromise, apiPromise } from "./api_promise.ts";
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -76,44 +77,52 @@ export class Embeddings {
   create(
     params: EmbeddingCreateParams & { encoding_format: "base64" },
     options?: RequestOptions,
-  ): Promise<CreateEmbeddingResponseBase64>;
+  ): APIPromise<CreateEmbeddingResponseBase64>;
   /** Overload resolving to `CreateEmbeddingResponse`. */
-  create(params: EmbeddingCreateParams, options?: RequestOptions): Promise<CreateEmbeddingResponse>;
-  async create(
+  create(
     params: EmbeddingCreateParams,
     options?: RequestOptions,
-  ): Promise<CreateEmbeddingResponse | CreateEmbeddingResponseBase64> {
+  ): APIPromise<CreateEmbeddingResponse>;
+  create(
+    params: EmbeddingCreateParams,
+    options?: RequestOptions,
+  ): APIPromise<CreateEmbeddingResponse | CreateEmbeddingResponseBase64> {
     const format = params?.encoding_format;
-    const result = (await call(
-      this.#core,
-      "embeddings.create",
-      "embeddings",
-      params,
-      options,
-      {
-        encoding_format: ["float", "base64"],
-        dimensions: [1, 65536, 1],
-        input: checkEmbeddingInput,
-      },
-      // Vectors travel as base64 (a quarter of the JSON) unless the caller chose a format, or
-      // the api-version's spec has no encoding_format (2024-02-01: float, sent as the caller did).
-      (_, model) => ({
-        json: {
-          ...params,
-          encoding_format: format ??
-            (takesEncodingFormat(options?.apiVersion ?? this.#core.apiVersion)
-              ? "base64"
-              : undefined),
-          model,
+    return apiPromise(
+      call(
+        this.#core,
+        "embeddings.create",
+        "embeddings",
+        params,
+        options,
+        {
+          encoding_format: ["float", "base64"],
+          dimensions: [1, 65536, 1],
+          input: checkEmbeddingInput,
         },
-      }),
-    )).data as CreateEmbeddingResponse;
-    if (!format) {
-      for (const item of result.data) {
-        const value: unknown = item.embedding;
-        if (typeof value === "string") item.embedding = decodeFloat32Base64(value);
-      }
-    }
-    return result;
+        // Vectors travel as base64 (a quarter of the JSON) unless the caller chose a format, or
+        // the api-version's spec has no encoding_format (2024-02-01: float, sent as the caller did).
+        (_, model) => ({
+          json: {
+            ...params,
+            encoding_format: format ??
+              (takesEncodingFormat(options?.apiVersion ?? this.#core.apiVersion)
+                ? "base64"
+                : undefined),
+            model,
+          },
+        }),
+      ),
+      ({ data }) => {
+        const result = data as CreateEmbeddingResponse;
+        if (!format) {
+          for (const item of result.data) {
+            const value: unknown = item.embedding;
+            if (typeof value === "string") item.embedding = decodeFloat32Base64(value);
+          }
+        }
+        return result;
+      },
+    );
   }
 }

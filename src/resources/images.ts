@@ -11,6 +11,7 @@ import type {
   ImageSubmitResponse,
 } from "../types/images.ts";
 import { call } from "./_call.ts";
+import { type APIPromise, apiPromise } from "./api_promise.ts";
 
 /** Options of {@link Images.generateAndWait}. */
 export interface GenerateAndWaitOptions extends RequestOptions {
@@ -55,7 +56,7 @@ function operation(
   url?: string,
 ): Promise<CallResult> {
   if (typeof id !== "string" || !id) {
-    throw new TypeError(`${op}: pass the operation id returned by submit()`);
+    return Promise.reject(new TypeError(`${op}: pass the operation id returned by submit()`));
   }
   return core.send({
     operation: op,
@@ -96,16 +97,20 @@ export class Images {
    * console.log(res.data[0].url, res.data[0].revised_prompt);
    * ```
    */
-  async generate(params: ImageGenerateParams, options?: RequestOptions): Promise<ImagesResponse> {
-    return (await call(this.#core, "images.generate", "images/generations", params, options, {
-      size: ["1024x1024", "1792x1024", "1024x1792"],
-      response_format: ["url", "b64_json"],
-      quality: ["standard", "hd"],
-      style: ["vivid", "natural"],
-      prompt,
-      n: (n) =>
-        n !== undefined && n !== 1 && `must be 1 for DALL-E 3 (got ${n}); call generate() n times`,
-    })).data as ImagesResponse;
+  generate(params: ImageGenerateParams, options?: RequestOptions): APIPromise<ImagesResponse> {
+    return apiPromise(
+      call(this.#core, "images.generate", "images/generations", params, options, {
+        size: ["1024x1024", "1792x1024", "1024x1792"],
+        response_format: ["url", "b64_json"],
+        quality: ["standard", "hd"],
+        style: ["vivid", "natural"],
+        prompt,
+        n: (n) =>
+          n !== undefined && n !== 1 &&
+          `must be 1 for DALL-E 3 (got ${n}); call generate() n times`,
+      }),
+      (result) => result.data as ImagesResponse,
+    );
   }
 
   /**
@@ -125,8 +130,11 @@ export class Images {
    * console.log(id);
    * ```
    */
-  async submit(params: ImageSubmitParams, options?: RequestOptions): Promise<ImageSubmitResponse> {
-    return (await this.#submit(params, options)).data as ImageSubmitResponse;
+  submit(params: ImageSubmitParams, options?: RequestOptions): APIPromise<ImageSubmitResponse> {
+    return apiPromise(
+      this.#submit(params, options),
+      (result) => result.data as ImageSubmitResponse,
+    );
   }
 
   /** Submits; the result also has the 202 response (its `operation-location` and `retry-after`). */
@@ -166,9 +174,11 @@ export class Images {
    * console.log(op.status, op.result?.data[0].url);
    * ```
    */
-  async getOperation(id: string, options?: RequestOptions): Promise<ImageOperation> {
-    return (await operation(this.#core, "images.getOperation", "GET", id, options))
-      .data as ImageOperation;
+  getOperation(id: string, options?: RequestOptions): APIPromise<ImageOperation> {
+    return apiPromise(
+      operation(this.#core, "images.getOperation", "GET", id, options),
+      (result) => result.data as ImageOperation,
+    );
   }
 
   /**
@@ -188,8 +198,11 @@ export class Images {
    * await client.images.deleteOperation(id);
    * ```
    */
-  async deleteOperation(id: string, options?: RequestOptions): Promise<void> {
-    await operation(this.#core, "images.deleteOperation", "DELETE", id, options);
+  deleteOperation(id: string, options?: RequestOptions): APIPromise<void> {
+    return apiPromise(
+      operation(this.#core, "images.deleteOperation", "DELETE", id, options),
+      () => undefined,
+    );
   }
 
   /**

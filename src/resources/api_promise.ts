@@ -1,0 +1,60 @@
+import type { CallResult } from "../_internal/core.ts";
+import { requestIdOf } from "../errors/from_response.ts";
+
+/** What {@link APIPromise.withResponse} resolves to (the official `openai` SDK's shape). */
+export interface WithResponse<T> {
+  /** The parsed result: what awaiting the call gives. */
+  data: T;
+  /**
+   * The HTTP response it came from, for its status and headers (`x-ratelimit-remaining-tokens`,
+   * `apim-request-id`, …). Its body was already read into `data`, except for streams and speech,
+   * whose `data` reads it.
+   */
+  response: Response;
+  /** `apim-request-id` (or `x-request-id`) of the response: quote it to Azure support. */
+  request_id: string | null;
+}
+
+/**
+ * The promise a resource method returns: it resolves to the parsed result, and
+ * `withResponse()` also gives the HTTP response, as in the official `openai` SDK. Both share
+ * one request.
+ *
+ * @example Read the rate-limit headers of a call
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const { data, response, request_id } = await client.embeddings
+ *   .create({ model: "text-embedding-3-small", input: "hello" })
+ *   .withResponse();
+ * console.log(data.data[0].embedding.length, response.status, request_id);
+ * console.log(response.headers.get("x-ratelimit-remaining-tokens"));
+ * ```
+ */
+export interface APIPromise<T> extends Promise<T> {
+  /** The parsed result with its HTTP response and request id (rejects as the call does). */
+  withResponse(): Promise<WithResponse<T>>;
+}
+
+/** `result` parsed by `parse`, as an {@link APIPromise}. */
+export function apiPromise<T>(
+  result: Promise<CallResult>,
+  parse: (result: CallResult) => T | Promise<T>,
+): APIPromise<T> {
+  const data = result.then(parse) as APIPromise<T>;
+  data.withResponse = () =>
+    data.then((value) =>
+      result.then(({ response }) => ({
+        data: value,
+        response,
+        request_id: requestIdOf(response.headers) ?? null,
+      }))
+    );
+  return data;
+}
