@@ -158,12 +158,8 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   const kvPath = onDeploy ? undefined : env("AOAI_EDGE_KV_PATH")?.trim() || ".tmp/edge.kv";
   banner.push(`cache: Deno KV ${kvPath ? `in ${kvPath}` : "(Deno Deploy)"}`);
   if (rpm) {
-    banner.push(
-      `rate limit: ${
-        Number(rpm)
-      } requests per minute per client key, counted in Deno KV (one budget ` +
-        "for every instance)",
-    );
+    const line = `rate limit: ${Number(rpm)} requests per minute per client key`;
+    banner.push(`${line}, counted in Deno KV (one budget for every instance)`);
   }
   return {
     options: {
