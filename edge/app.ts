@@ -19,7 +19,7 @@ import { apiVersionOf, bodyProblem, OPERATIONS, prepareCall } from "./_operation
 import { matchClientKey } from "./auth.ts";
 import { createCors } from "./cors.ts";
 import { type EdgeAppOptions, type EdgeExecutionContext, resolveOptions } from "./options.ts";
-import { ClientRateLimiter } from "./rate_limit.ts";
+import type { RateLimitDecision } from "./rate_limit.ts";
 import { renderPlayground } from "./playground.ts";
 import { createCaching } from "./_caching.ts";
 import { handleChat } from "./_chat.ts";
@@ -93,9 +93,7 @@ const DALL_E_2 = "dall-e-2";
 export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   const opts = resolveOptions(options);
   const cors = createCors(opts.cors);
-  const limiter = opts.requestsPerMinute === undefined
-    ? undefined
-    : new ClientRateLimiter({ requestsPerMinute: opts.requestsPerMinute });
+  const limiter = opts.rateLimiter;
   const upstreamIsV1 = opts.client.apiVersion === "v1";
   const caching = createCaching(opts);
   const app = new Hono<Env>();
@@ -118,13 +116,31 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     const index = matchClientKey(c.req.raw, opts.clientKeys);
     if (index === -1) return unauthorized();
     if (limiter) {
-      const decision = limiter.take(String(index));
-      if (!decision.ok) {
+      let decision: RateLimitDecision | undefined;
+      try {
+        decision = await limiter.take(String(index));
+        if (typeof decision?.ok !== "boolean") {
+          throw new TypeError("take() answered without a boolean `ok`");
+        }
+      } catch (err) {
+        // Fail open: a limiter outage (Deno KV, the Workers binding) must not take the API down.
+        decision = undefined;
+        opts.onError(
+          `rate limiter failed, request let through: ${
+            err instanceof Error ? err.message : String(err)
+          }`,
+        );
+      }
+      if (decision && !decision.ok) {
+        const wait = Math.max(1, Math.ceil(Number(decision.retryAfterSeconds) || 1));
+        const rpm = limiter.requestsPerMinute;
         return errorResponse(429, {
           code: "429",
-          message: `This client key sent more than ${opts.requestsPerMinute} requests per ` +
-            `minute to this edge app; retry after ${decision.retryAfterSeconds} seconds.`,
-        }, { "retry-after": String(decision.retryAfterSeconds) });
+          message: (typeof rpm === "number"
+            ? `This client key sent more than ${rpm} requests per minute`
+            : "This client key is over its rate limit") +
+            ` to this edge app; retry after ${wait} seconds.`,
+        }, { "retry-after": String(wait) });
       }
     }
     await next();

@@ -13,7 +13,8 @@
  *   (default 10, so the playground shows tokens arriving; 0 for none).
  * - `AOAI_EDGE_DEPLOYMENTS`: comma-separated allowlist; `AOAI_EDGE_CORS_ORIGINS`: comma-separated
  *   origins (or `*`); `AOAI_EDGE_CHAT_CACHE=1`: cache deterministic chat;
- *   `AOAI_EDGE_RATE_LIMIT_RPM`: requests per minute per client key.
+ *   `AOAI_EDGE_RATE_LIMIT_RPM`: requests per minute per client key, counted in Deno KV (one
+ *   budget for every instance / isolate sharing the KV; see {@link serveEdge}).
  *
  * @module
  */
@@ -23,6 +24,7 @@ import { createEdgeApp, type EdgeApp } from "./app.ts";
 import { DenoKvCache } from "./cache/deno_kv.ts";
 import { denoHandler } from "./deno_handler.ts";
 import type { EdgeAppOptions } from "./options.ts";
+import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
 
 /** Reads one environment variable. */
 export type EnvReader = (name: string) => string | undefined;
@@ -155,6 +157,10 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   }
   const kvPath = onDeploy ? undefined : env("AOAI_EDGE_KV_PATH")?.trim() || ".tmp/edge.kv";
   banner.push(`cache: Deno KV ${kvPath ? `in ${kvPath}` : "(Deno Deploy)"}`);
+  if (rpm) {
+    const line = `rate limit: ${Number(rpm)} requests per minute per client key`;
+    banner.push(`${line}, counted in Deno KV (one budget for every instance)`);
+  }
   return {
     options: {
       upstream,
@@ -184,7 +190,10 @@ export interface EdgeServer extends AsyncDisposable {
 }
 
 /**
- * Starts the app with `Deno.serve` and Deno KV as the cache, printing the banner.
+ * Starts the app with `Deno.serve` and Deno KV as the cache. A `rateLimit.requestsPerMinute`
+ * in `config.options` is counted in the same Deno KV ({@link DenoKvRateLimiter}), so every
+ * instance of a Deno Deploy project shares one budget per client key; a `rateLimit.limiter`
+ * given there is used as is.
  *
  * @example Start on a random port with the emulator
  * ```ts ignore
@@ -201,7 +210,14 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
   const kv = await Deno.openKv(config.kvPath);
   let app: EdgeApp;
   try {
-    app = createEdgeApp({ ...config.options, cache: new DenoKvCache(kv) });
+    const rateLimit = config.options.rateLimit;
+    app = createEdgeApp({
+      ...config.options,
+      cache: new DenoKvCache(kv),
+      rateLimit: rateLimit?.limiter === undefined && rateLimit?.requestsPerMinute !== undefined
+        ? { limiter: new DenoKvRateLimiter(kv, { requestsPerMinute: rateLimit.requestsPerMinute }) }
+        : rateLimit,
+    });
   } catch (err) {
     kv.close(); // options the app refuses: nothing is left open
     throw err;

@@ -2,7 +2,8 @@
  * The edge app: `createEdgeApp()` puts a cached embeddings endpoint, a streaming chat endpoint
  * and a validated pass-through for the rest of the Azure OpenAI API in front of one Azure OpenAI
  * resource, for Deno / Deno Deploy (`edge/deno.ts`) and Cloudflare Workers (`edge/worker.ts`).
- * Cache stores: {@link DenoKvCache}, {@link WorkersKvCache}, {@link MemoryCache}.
+ * Cache stores: {@link DenoKvCache}, {@link WorkersKvCache}, {@link MemoryCache}. Rate limiters:
+ * {@link ClientRateLimiter} (per isolate), {@link DenoKvRateLimiter}, {@link WorkersRateLimiter}.
  *
  * @example Serve the app in front of an Azure OpenAI resource
  * ```ts ignore
@@ -21,12 +22,26 @@
 export { createEdgeApp } from "./app.ts";
 export type { EdgeApp } from "./app.ts";
 export { denoHandler } from "./deno_handler.ts";
-export type { ChatCacheOptions, EdgeAppOptions, EdgeExecutionContext } from "./options.ts";
+export type {
+  ChatCacheOptions,
+  EdgeAppOptions,
+  EdgeExecutionContext,
+  EdgeRateLimitOptions,
+} from "./options.ts";
 export type { CorsOptions } from "./cors.ts";
 export { createCors } from "./cors.ts";
 export { matchClientKey, timingSafeEqual } from "./auth.ts";
 export { ClientRateLimiter } from "./rate_limit.ts";
-export type { ClientRateLimitOptions, RateDecision } from "./rate_limit.ts";
+export type {
+  ClientRateLimitOptions,
+  RateDecision,
+  RateLimitDecision,
+  RateLimiter,
+} from "./rate_limit.ts";
+export { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
+export type { DenoKvRateLimiterOptions } from "./rate_limit_deno_kv.ts";
+export { WorkersRateLimiter } from "./rate_limit_workers.ts";
+export type { WorkersRateLimitBinding, WorkersRateLimiterOptions } from "./rate_limit_workers.ts";
 export { readBodyLimited } from "./body_limit.ts";
 export type { LimitedBody } from "./body_limit.ts";
 export { completionToChunks, completionToSse } from "./chat_replay.ts";

@@ -9,6 +9,7 @@ import type { CacheStore } from "../src/cache/types.ts";
 import type { AzureOpenAIOptions } from "../src/options.ts";
 import type { CorsOptions } from "./cors.ts";
 import type { PlaygroundOptions } from "./playground.ts";
+import { ClientRateLimiter, type RateLimiter } from "./rate_limit.ts";
 
 /** The part of a Workers `ExecutionContext` the app uses: keeps cache writes alive. */
 export interface EdgeExecutionContext {
@@ -20,6 +21,21 @@ export interface EdgeExecutionContext {
 export interface ChatCacheOptions {
   /** Seconds a cached completion lives (default 3600). */
   ttlSeconds?: number;
+}
+
+/**
+ * The per-client-key rate limit: set exactly one of `requestsPerMinute` (counted in this
+ * isolate's memory) or `limiter` (e.g. a `DenoKvRateLimiter` or `WorkersRateLimiter`, which
+ * count across isolates).
+ */
+export interface EdgeRateLimitOptions {
+  /** Requests per minute per client key, counted in this isolate's memory (a token bucket). */
+  requestsPerMinute?: number;
+  /**
+   * The limiter to ask on every request, with the matched key's index as client id (never the
+   * key). A limiter that fails lets the request through and is reported through `onError`.
+   */
+  limiter?: RateLimiter;
 }
 
 /** Options of {@link createEdgeApp}. */
@@ -58,8 +74,12 @@ export interface EdgeAppOptions {
   maxJsonBytes?: number;
   /** Largest multipart (audio upload) body accepted, in bytes (default 26 MiB). */
   maxMultipartBytes?: number;
-  /** Per-client-key limit, counted in this isolate's memory. */
-  rateLimit?: { requestsPerMinute: number };
+  /**
+   * Per-client-key limit: `{ requestsPerMinute }` counts in this isolate's memory (each isolate
+   * on its own); `{ limiter }` asks a shared limiter. Refused requests get 429 with
+   * `retry-after`.
+   */
+  rateLimit?: EdgeRateLimitOptions;
   /**
    * Retries the app makes upstream (default 0: a 429 goes straight back to the client with its
    * `retry-after`, and the client's SDK decides).
@@ -84,7 +104,7 @@ export interface ResolvedOptions {
   cors: CorsOptions | undefined;
   maxJsonBytes: number;
   maxMultipartBytes: number;
-  requestsPerMinute: number | undefined;
+  rateLimiter: RateLimiter | undefined;
   upstreamMaxRetries: number;
   playground: PlaygroundOptions | false;
   onError: (message: string) => void;
@@ -105,6 +125,30 @@ function isClient(value: unknown): value is AzureOpenAI {
     (typeof value === "object" && value !== null &&
       typeof (value as { request?: unknown }).request === "function" &&
       typeof (value as { endpoint?: unknown }).endpoint === "string");
+}
+
+function resolveRateLimiter(rateLimit: EdgeRateLimitOptions | undefined): RateLimiter | undefined {
+  if (rateLimit === undefined) return undefined;
+  if (typeof rateLimit !== "object" || rateLimit === null) {
+    throw new TypeError(`${WHERE}: rateLimit must be { requestsPerMinute } or { limiter }`);
+  }
+  const { requestsPerMinute: rpm, limiter } = rateLimit;
+  if (limiter !== undefined) {
+    if (rpm !== undefined) {
+      throw new TypeError(
+        `${WHERE}: set rateLimit.requestsPerMinute or rateLimit.limiter, not both (a limiter ` +
+          "has its own limit)",
+      );
+    }
+    if (typeof limiter !== "object" || limiter === null || typeof limiter.take !== "function") {
+      throw new TypeError(`${WHERE}: rateLimit.limiter must have a take(client) method`);
+    }
+    return limiter;
+  }
+  if (typeof rpm !== "number" || !(rpm > 0) || !Number.isFinite(rpm)) {
+    throw new TypeError(`${WHERE}: rateLimit.requestsPerMinute must be a positive number`);
+  }
+  return new ClientRateLimiter({ requestsPerMinute: rpm });
 }
 
 /** Validates and normalises {@link EdgeAppOptions}; throws a TypeError saying what to fix. */
@@ -164,10 +208,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   if (cache !== undefined && (typeof cache !== "object" || typeof cache.get !== "function")) {
     throw new TypeError(`${WHERE}: cache must be a CacheStore (MemoryCache, DenoKvCache, ...)`);
   }
-  const rpm = options.rateLimit?.requestsPerMinute;
-  if (options.rateLimit !== undefined && (typeof rpm !== "number" || !(rpm > 0))) {
-    throw new TypeError(`${WHERE}: rateLimit.requestsPerMinute must be a positive number`);
-  }
+  const rateLimiter = resolveRateLimiter(options.rateLimit);
   const retries = options.upstreamMaxRetries ?? 0;
   if (!Number.isInteger(retries) || retries < 0) {
     throw new TypeError(`${WHERE}: upstreamMaxRetries must be a non-negative integer`);
@@ -191,7 +232,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
       "maxMultipartBytes",
       26 * 1024 * 1024,
     ),
-    requestsPerMinute: rpm,
+    rateLimiter,
     upstreamMaxRetries: retries,
     playground: options.playground === false
       ? false

@@ -1,8 +1,43 @@
 /**
- * Per-client-key rate limiting of the edge app: a token bucket per key, kept in memory.
+ * Per-client-key rate limiting of the edge app: the {@link RateLimiter} interface the app asks
+ * on every request, and {@link ClientRateLimiter}, a token bucket per key kept in memory.
  *
  * @module
  */
+
+/** What a {@link RateLimiter} answers for one request. */
+export interface RateLimitDecision {
+  /** True when the request may go ahead. */
+  ok: boolean;
+  /** Seconds the client should wait before retrying (sent as `retry-after` when refused). */
+  retryAfterSeconds: number;
+  /** Requests left in the current budget, when the limiter knows. */
+  remaining?: number;
+}
+
+/**
+ * A per-client limiter the edge app asks once per authenticated request (`rateLimit.limiter`).
+ * `client` is an opaque id: the app passes the index of the matched client key (`"0"`, `"1"`,
+ * ...), never the key itself. A refusal becomes 429 with `retry-after`; a limiter that throws
+ * (or rejects) lets the request through and is reported through the app's `onError`.
+ *
+ * Implementations: {@link ClientRateLimiter} (this isolate's memory), `DenoKvRateLimiter`
+ * (one budget across Deno Deploy isolates), `WorkersRateLimiter` (the Workers Rate Limiting
+ * binding).
+ *
+ * @example A limiter that refuses everyone
+ * ```ts
+ * import type { RateLimiter } from "@aoai/edge/edge";
+ * const closed: RateLimiter = { take: () => ({ ok: false, retryAfterSeconds: 60 }) };
+ * console.log(await closed.take("0")); // { ok: false, retryAfterSeconds: 60 }
+ * ```
+ */
+export interface RateLimiter {
+  /** Counts one request of `client` and says whether it may go ahead. */
+  take(client: string): RateLimitDecision | Promise<RateLimitDecision>;
+  /** The limit, when it is a number of requests per minute (only used in the 429 message). */
+  readonly requestsPerMinute?: number;
+}
 
 /** Options of {@link ClientRateLimiter}. */
 export interface ClientRateLimitOptions {
@@ -13,9 +48,7 @@ export interface ClientRateLimitOptions {
 }
 
 /** The outcome of {@link ClientRateLimiter.take}. */
-export interface RateDecision {
-  /** True when the request may go ahead. */
-  ok: boolean;
+export interface RateDecision extends RateLimitDecision {
   /** Whole requests left in the bucket after this one. */
   remaining: number;
   /** Seconds until one more request is allowed (0 when `ok`). */
@@ -40,7 +73,7 @@ interface Bucket {
  * console.log(limiter.take("0").ok, limiter.take("0").ok, limiter.take("0")); // true true { ok: false, ... }
  * ```
  */
-export class ClientRateLimiter {
+export class ClientRateLimiter implements RateLimiter {
   #rpm: number;
   #now: () => number;
   #buckets = new Map<string, Bucket>();
@@ -53,6 +86,11 @@ export class ClientRateLimiter {
     }
     this.#rpm = rpm;
     this.#now = options.now ?? Date.now;
+  }
+
+  /** The configured requests per minute. */
+  get requestsPerMinute(): number {
+    return this.#rpm;
   }
 
   /** Takes one request from `client`'s bucket. */

@@ -9,15 +9,19 @@
  * - `AOAI_EDGE_KEYS`: comma-separated client keys (a secret; required);
  * - `AOAI_CACHE`: a KV namespace for the embeddings cache (optional; without it nothing is
  *   cached). Cache writes run in `ctx.waitUntil`;
- * - optional `AOAI_EDGE_DEPLOYMENTS`, `AOAI_EDGE_CORS_ORIGINS`, `AOAI_EDGE_CHAT_CACHE` ("1"),
- *   `AOAI_EDGE_RATE_LIMIT_RPM`.
+ * - optional `AOAI_EDGE_DEPLOYMENTS`, `AOAI_EDGE_CORS_ORIGINS`, `AOAI_EDGE_CHAT_CACHE` ("1");
+ * - rate limit per client key, either `AOAI_EDGE_RATE_LIMITER`: the name of a Workers Rate
+ *   Limiting binding (`[[ratelimits]]` in wrangler.toml; one count for all isolates in a
+ *   location) with `AOAI_EDGE_RATE_LIMITER_PERIOD` its period ("10" or "60", default "60", sent
+ *   as `retry-after`), or `AOAI_EDGE_RATE_LIMIT_RPM` (counted per isolate). Not both.
  *
  * @module
  */
 import { createEdgeApp, type EdgeApp } from "./app.ts";
 import { errorResponse } from "./_errors.ts";
 import { WorkersKvCache, type WorkersKvNamespace } from "./cache/workers_kv.ts";
-import type { EdgeExecutionContext } from "./options.ts";
+import type { EdgeExecutionContext, EdgeRateLimitOptions } from "./options.ts";
+import { type WorkersRateLimitBinding, WorkersRateLimiter } from "./rate_limit_workers.ts";
 
 /** The Worker's bindings. */
 export interface WorkerEnv {
@@ -37,8 +41,46 @@ export interface WorkerEnv {
   AOAI_EDGE_CHAT_CACHE?: string;
   /** Requests per minute per client key (per isolate). */
   AOAI_EDGE_RATE_LIMIT_RPM?: string;
+  /** Name of the Workers Rate Limiting binding that limits each client key (all isolates). */
+  AOAI_EDGE_RATE_LIMITER?: string;
+  /** That binding's period in seconds, `"10"` or `"60"` (default), sent as `retry-after`. */
+  AOAI_EDGE_RATE_LIMITER_PERIOD?: string;
   /** KV namespace for the cache. */
   AOAI_CACHE?: WorkersKvNamespace;
+  /** Other bindings, e.g. the Rate Limiting binding `AOAI_EDGE_RATE_LIMITER` names. */
+  [binding: string]: unknown;
+}
+
+function limiterBinding(env: WorkerEnv): unknown {
+  const name = env.AOAI_EDGE_RATE_LIMITER?.trim();
+  return name ? env[name] : undefined;
+}
+
+function rateLimitOf(env: WorkerEnv): EdgeRateLimitOptions | undefined {
+  const rpm = env.AOAI_EDGE_RATE_LIMIT_RPM?.trim();
+  const name = env.AOAI_EDGE_RATE_LIMITER?.trim();
+  if (!name) return rpm ? { requestsPerMinute: Number(rpm) } : undefined;
+  if (rpm) {
+    throw new Error(
+      "set AOAI_EDGE_RATE_LIMITER (a Rate Limiting binding, its limit set in wrangler.toml) or " +
+        "AOAI_EDGE_RATE_LIMIT_RPM (counted per isolate), not both",
+    );
+  }
+  const binding = env[name] as WorkersRateLimitBinding | undefined;
+  if (typeof binding?.limit !== "function") {
+    throw new Error(
+      `AOAI_EDGE_RATE_LIMITER names ${JSON.stringify(name)}, but the Worker has no Rate ` +
+        `Limiting binding of that name; declare it in wrangler.toml ([[ratelimits]] name = ` +
+        `${JSON.stringify(name)})`,
+    );
+  }
+  const period = env.AOAI_EDGE_RATE_LIMITER_PERIOD?.trim() || "60";
+  if (period !== "10" && period !== "60") {
+    throw new Error(
+      `AOAI_EDGE_RATE_LIMITER_PERIOD must be "10" or "60" (the binding's simple.period)`,
+    );
+  }
+  return { limiter: new WorkersRateLimiter(binding, { periodSeconds: period === "10" ? 10 : 60 }) };
 }
 
 function list(value: string | undefined): string[] {
@@ -76,7 +118,7 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
   }
   const deployments = list(env.AOAI_EDGE_DEPLOYMENTS);
   const origins = list(env.AOAI_EDGE_CORS_ORIGINS);
-  const rpm = env.AOAI_EDGE_RATE_LIMIT_RPM;
+  const rateLimit = rateLimitOf(env);
   const cache = env.AOAI_CACHE ? new WorkersKvCache(env.AOAI_CACHE) : undefined;
   return createEdgeApp({
     upstream: {
@@ -89,12 +131,12 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
     cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,
     cache,
     chatCache: cache !== undefined && env.AOAI_EDGE_CHAT_CACHE === "1",
-    rateLimit: rpm ? { requestsPerMinute: Number(rpm) } : undefined,
+    rateLimit,
     onError: (message) => console.error(`aoai-edge: ${message}`),
   });
 }
 
-let current: { signature: string; kv: unknown; app: EdgeApp } | undefined;
+let current: { signature: string; kv: unknown; limiter: unknown; app: EdgeApp } | undefined;
 
 function signatureOf(env: WorkerEnv): string {
   return JSON.stringify([
@@ -106,6 +148,8 @@ function signatureOf(env: WorkerEnv): string {
     env.AOAI_EDGE_CORS_ORIGINS,
     env.AOAI_EDGE_CHAT_CACHE,
     env.AOAI_EDGE_RATE_LIMIT_RPM,
+    env.AOAI_EDGE_RATE_LIMITER,
+    env.AOAI_EDGE_RATE_LIMITER_PERIOD,
   ]);
 }
 
@@ -124,9 +168,13 @@ const worker: {
 } = {
   async fetch(request: Request, env: WorkerEnv, ctx: EdgeExecutionContext): Promise<Response> {
     const signature = signatureOf(env ?? {});
-    if (current?.signature !== signature || current.kv !== env?.AOAI_CACHE) {
+    const limiter = limiterBinding(env ?? {});
+    if (
+      current?.signature !== signature || current.kv !== env?.AOAI_CACHE ||
+      current.limiter !== limiter
+    ) {
       try {
-        current = { signature, kv: env?.AOAI_CACHE, app: createWorkerApp(env ?? {}) };
+        current = { signature, kv: env?.AOAI_CACHE, limiter, app: createWorkerApp(env ?? {}) };
       } catch (err) {
         current = undefined;
         return errorResponse(500, {

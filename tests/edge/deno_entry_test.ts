@@ -200,3 +200,56 @@ Deno.test("serveEdge() closes the Deno KV it opened when the app refuses its opt
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("serveEdge() counts AOAI_EDGE_RATE_LIMIT_RPM in Deno KV: two servers share one budget", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = edgeConfigFromEnv(
+      env({ PORT: "0", AOAI_EDGE_KV_PATH: `${dir}/edge.kv`, AOAI_EDGE_RATE_LIMIT_RPM: "2" }),
+    );
+    assert.deepEqual(config.options.rateLimit, { requestsPerMinute: 2 });
+    assert.match(config.banner.join("\n"), /rate limit: 2 requests per minute .*Deno KV/);
+    const key = config.options.clientKeys[0];
+    // Two instances (as on Deno Deploy) on one KV.
+    await using a = await serveEdge(config);
+    await using b = await serveEdge(config);
+    const send = async (url: string) => {
+      const res = await fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "api-key": key, "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
+      });
+      await res.body?.cancel();
+      return [res.status, res.headers.get("retry-after") !== null];
+    };
+    assert.deepEqual(await send(a.url), [200, false]);
+    assert.deepEqual(await send(b.url), [200, false]);
+    assert.deepEqual(await send(a.url), [429, true], "the budget is shared, not one per instance");
+    assert.deepEqual(await send(b.url), [429, true]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("serveEdge() uses a rateLimit.limiter given in the options as is", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = edgeConfigFromEnv(env({ PORT: "0", AOAI_EDGE_KV_PATH: `${dir}/edge.kv` }));
+    const seen: string[] = [];
+    config.options.rateLimit = {
+      limiter: { take: (client) => (seen.push(client), { ok: false, retryAfterSeconds: 7 }) },
+    };
+    await using server = await serveEdge(config);
+    const res = await fetch(`${server.url}/v1/embeddings`, {
+      method: "POST",
+      headers: { "api-key": config.options.clientKeys[0], "content-type": "application/json" },
+      body: JSON.stringify({ model: "text-embedding-3-small", input: "x" }),
+    });
+    await res.body?.cancel();
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get("retry-after"), "7");
+    assert.deepEqual(seen, ["0"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,86 @@
+// The edge Worker (edge/worker.ts bundled by compat/worker/build.sh) in workerd through miniflare,
+// with a real Workers Rate Limiting binding (`ratelimits`) named by AOAI_EDGE_RATE_LIMITER.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { serve } from "./_serve.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const KEYS = [
+  "worker-client-key-1",
+  "worker-client-key-2",
+  "worker-client-key-3",
+];
+let emulator;
+let upstream;
+let mf;
+let base;
+
+before(async () => {
+  execFileSync("sh", [`${here}../worker/build.sh`], { stdio: "inherit" });
+  const { createEmulator } = await import("../.build/emulator.mjs");
+  emulator = createEmulator({ apiKeys: ["azure-upstream-key"] });
+  upstream = await serve((request) => emulator.fetch(request));
+  mf = new Miniflare({
+    modules: true,
+    scriptPath: `${here}../.build/edge_worker.mjs`,
+    compatibilityDate: "2026-04-01",
+    ratelimits: { AOAI_RATE_LIMIT: { simple: { limit: 2, period: 60 } } },
+    bindings: {
+      AZURE_OPENAI_ENDPOINT: upstream.url,
+      AZURE_OPENAI_API_KEY: "azure-upstream-key",
+      AOAI_EDGE_KEYS: KEYS.join(","),
+      AOAI_EDGE_RATE_LIMITER: "AOAI_RATE_LIMIT",
+    },
+  });
+  base = (await mf.ready).toString().replace(/\/$/, "");
+});
+
+after(async () => {
+  await mf?.dispose();
+  await upstream?.close();
+});
+
+async function embed(key) {
+  const res = await mf.dispatchFetch(`${base}/v1/embeddings`, {
+    method: "POST",
+    headers: { "api-key": key, "content-type": "application/json" },
+    body: JSON.stringify({ model: "text-embedding-3-small", input: "x" }),
+  });
+  return {
+    status: res.status,
+    retryAfter: res.headers.get("retry-after"),
+    body: await res.text(),
+  };
+}
+
+describe("edge worker with a Rate Limiting binding in workerd (miniflare)", () => {
+  test("limits each client key with the binding and answers 429 with retry-after", async () => {
+    // Miniflare's binding counts in fixed windows of the wall clock's minutes: a run that
+    // crosses a minute boundary is repeated with the next (still unused) key.
+    const minute = () => Math.floor(Date.now() / 60_000);
+    for (const [i, key] of KEYS.slice(0, 2).entries()) {
+      const start = minute();
+      const before = emulator.stats.requests;
+      const statuses = [];
+      for (let n = 0; n < 3; n++) statuses.push(await embed(key));
+      if (minute() !== start && i === 0) continue;
+      assert.deepEqual(statuses.map((r) => r.status), [200, 200, 429]);
+      assert.equal(statuses[2].retryAfter, "60");
+      assert.equal(JSON.parse(statuses[2].body).error.code, "429");
+      assert.equal(
+        emulator.stats.requests - before,
+        2,
+        "the refused request never went upstream",
+      );
+      break;
+    }
+    assert.equal(
+      (await embed(KEYS[2])).status,
+      200,
+      "another key has its own count",
+    );
+  });
+});

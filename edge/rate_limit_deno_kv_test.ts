@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
+
+/** A clock tests move by hand. */
+function clock(start = 0) {
+  const time = { now: start };
+  return { time, now: () => time.now };
+}
+
+Deno.test("DenoKvRateLimiter.take() gives two limiters on one KV (two isolates) one budget", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { now } = clock(1_000);
+  const a = new DenoKvRateLimiter(kv, { requestsPerMinute: 3, now });
+  const b = new DenoKvRateLimiter(kv, { requestsPerMinute: 3, now });
+  const first = await a.take("0");
+  assert.deepEqual(first, { ok: true, remaining: 2, retryAfterSeconds: 0 });
+  assert.equal((await b.take("0")).remaining, 1);
+  assert.equal((await a.take("0")).remaining, 0);
+  const refused = await b.take("0");
+  assert.deepEqual(refused, { ok: false, remaining: 0, retryAfterSeconds: 59 });
+  assert.equal((await a.take("0")).ok, false);
+  assert.equal((await b.take("1")).ok, true, "another client has its own budget");
+});
+
+Deno.test("DenoKvRateLimiter.take() starts a new budget when the window rolls over", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { time, now } = clock(120_000 + 59_500);
+  const limiter = new DenoKvRateLimiter(kv, { requestsPerMinute: 1, now });
+  assert.equal((await limiter.take("0")).ok, true);
+  const refused = await limiter.take("0");
+  assert.equal(refused.ok, false);
+  assert.equal(refused.retryAfterSeconds, 1, "half a second left rounds up to 1");
+  time.now = 180_000; // the next window
+  assert.equal((await limiter.take("0")).ok, true);
+  assert.equal((await limiter.take("0")).ok, false);
+  time.now = 239_999;
+  assert.equal((await limiter.take("0")).retryAfterSeconds, 1);
+  time.now = 240_000;
+  assert.equal((await limiter.take("0")).ok, true);
+});
+
+Deno.test("DenoKvRateLimiter.take() never lets concurrent takes from two limiters overshoot", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { now } = clock();
+  const a = new DenoKvRateLimiter(kv, { requestsPerMinute: 25, now });
+  const b = new DenoKvRateLimiter(kv, { requestsPerMinute: 25, now });
+  const decisions = await Promise.all(
+    Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).take("0")),
+  );
+  assert.equal(decisions.filter((d) => d.ok).length, 25);
+  const remaining = decisions.filter((d) => d.ok).map((d) => d.remaining).sort((x, y) => x! - y!);
+  assert.deepEqual(remaining, Array.from({ length: 25 }, (_, i) => i), "each count given once");
+  assert.equal((await kv.get(["aoai-edge-rate", "0", 0])).value, 25);
+});
+
+Deno.test("DenoKvRateLimiter.take() counts every one of many concurrent takes within the budget", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { now } = clock();
+  const a = new DenoKvRateLimiter(kv, { requestsPerMinute: 100, now });
+  const b = new DenoKvRateLimiter(kv, { requestsPerMinute: 100, now });
+  const decisions = await Promise.all(
+    Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).take("7")),
+  );
+  assert.ok(decisions.every((d) => d.ok), "30 concurrent takes need at most 30 attempts each");
+  assert.equal((await kv.get(["aoai-edge-rate", "7", 0])).value, 30);
+});
+
+Deno.test("DenoKvRateLimiter spreads a fractional requestsPerMinute over a longer window", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { time, now } = clock();
+  const half = new DenoKvRateLimiter(kv, { requestsPerMinute: 0.5, now, prefix: ["half"] });
+  assert.equal((await half.take("0")).ok, true);
+  assert.deepEqual(await half.take("0"), { ok: false, remaining: 0, retryAfterSeconds: 120 });
+  time.now = 120_000;
+  assert.equal((await half.take("0")).ok, true);
+  const oneAndHalf = new DenoKvRateLimiter(kv, { requestsPerMinute: 1.5, now, prefix: ["1.5"] });
+  assert.equal((await oneAndHalf.take("0")).ok, true);
+  assert.equal((await oneAndHalf.take("0")).ok, true);
+  const refused = await oneAndHalf.take("0");
+  assert.equal(refused.ok, false);
+  assert.equal(refused.retryAfterSeconds, 40, "2 requests per 80 s window; 120 s is 40 s in");
+  assert.equal(half.requestsPerMinute, 0.5);
+});
+
+Deno.test("DenoKvRateLimiter writes its counters under the prefix, expiring at the window end", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const sets: { key: Deno.KvKey; value: unknown; expireIn?: number }[] = [];
+  const atomic = kv.atomic.bind(kv);
+  kv.atomic = () => {
+    const op = atomic();
+    const set = op.set.bind(op);
+    op.set = (key, value, options) => {
+      sets.push({ key, value, expireIn: options?.expireIn });
+      return set(key, value, options);
+    };
+    return op;
+  };
+  const limiter = new DenoKvRateLimiter(kv, {
+    requestsPerMinute: 10,
+    prefix: ["app", 1],
+    now: () => 60_000 + 45_000,
+  });
+  await limiter.take("3");
+  await limiter.take("3");
+  assert.deepEqual(sets, [
+    { key: ["app", 1, "3", 1], value: 1, expireIn: 15_000 },
+    { key: ["app", 1, "3", 1], value: 2, expireIn: 15_000 },
+  ]);
+  const keys = [];
+  for await (const entry of kv.list({ prefix: [] })) keys.push(entry.key);
+  assert.deepEqual(keys, [["app", 1, "3", 1]], "nothing outside the prefix");
+});
+
+Deno.test("DenoKvRateLimiter.take() refuses with retry-after 1 when it loses every race", async () => {
+  using kv = await Deno.openKv(":memory:");
+  let commits = 0;
+  const atomic = kv.atomic.bind(kv);
+  kv.atomic = () => {
+    const op = atomic();
+    op.commit = () => (commits++, Promise.resolve({ ok: false }));
+    return op;
+  };
+  const limiter = new DenoKvRateLimiter(kv, {
+    requestsPerMinute: 10,
+    maxAttempts: 4,
+    now: () => 0,
+  });
+  assert.deepEqual(await limiter.take("0"), { ok: false, remaining: 0, retryAfterSeconds: 1 });
+  assert.equal(commits, 4, "maxAttempts conditional writes, then it stops");
+});
+
+Deno.test("DenoKvRateLimiter.take() rejects when Deno KV fails (the app then fails open)", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const limiter = new DenoKvRateLimiter(kv, { requestsPerMinute: 10 });
+  kv.close();
+  await assert.rejects(limiter.take("0"));
+});
+
+Deno.test("new DenoKvRateLimiter() throws a TypeError saying which option is wrong", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const rpm = (requestsPerMinute: number) => () => new DenoKvRateLimiter(kv, { requestsPerMinute });
+  for (const bad of [0, -1, NaN, Infinity]) {
+    assert.throws(rpm(bad), /requestsPerMinute must be a positive number$/);
+  }
+  assert.throws(
+    () => new DenoKvRateLimiter({} as Deno.Kv, { requestsPerMinute: 1 }),
+    /pass an open Deno.Kv/,
+  );
+  assert.throws(
+    () => new DenoKvRateLimiter(kv, { requestsPerMinute: 1, maxAttempts: 0 }),
+    /maxAttempts must be a positive integer/,
+  );
+  assert.throws(
+    () => new DenoKvRateLimiter(kv, { requestsPerMinute: 1, prefix: [{}] as never }),
+    /prefix must be an array/,
+  );
+});

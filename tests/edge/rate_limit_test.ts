@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { DenoKvRateLimiter, type RateLimiter } from "../../edge/mod.ts";
+import { azurePath, errorOf, KEY, testApp } from "./_helpers.ts";
+
+const CHAT = { messages: [{ role: "user", content: "hi" }] };
+const OTHER = "other-client-key-2";
+
+function chat(t: ReturnType<typeof testApp>, key = KEY): Promise<Response> {
+  return t.call(azurePath("gpt-4o", "chat/completions"), {
+    headers: { "api-key": key },
+    json: CHAT,
+  });
+}
+
+async function status(response: Promise<Response>): Promise<number> {
+  const res = await response;
+  await res.body?.cancel();
+  return res.status;
+}
+
+Deno.test("two apps (two isolates) with DenoKvRateLimiter on one KV share one budget per key", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const now = () => 30_000;
+  const isolate = () =>
+    testApp({
+      clientKeys: [KEY, OTHER],
+      rateLimit: { limiter: new DenoKvRateLimiter(kv, { requestsPerMinute: 2, now }) },
+    });
+  const a = isolate();
+  const b = isolate();
+  assert.equal(await status(chat(a)), 200);
+  assert.equal(await status(chat(b)), 200);
+  const limited = await chat(a);
+  assert.equal(limited.status, 429);
+  assert.equal(limited.headers.get("retry-after"), "30");
+  const error = await errorOf(limited);
+  assert.equal(error.code, "429");
+  assert.match(error.message, /more than 2 requests per minute.*retry after 30 seconds/);
+  assert.equal(await status(chat(b)), 429);
+  assert.equal(await status(chat(b, OTHER)), 200, "the other key has its own budget");
+  assert.equal(a.upstream.length + b.upstream.length, 3, "refused requests never go upstream");
+});
+
+Deno.test("app asks the limiter with the matched key's index, never the key", async () => {
+  const seen: string[] = [];
+  const limiter: RateLimiter = {
+    take(client) {
+      seen.push(client);
+      return { ok: true, retryAfterSeconds: 0 };
+    },
+  };
+  const t = testApp({ clientKeys: [KEY, OTHER], rateLimit: { limiter } });
+  assert.equal(await status(chat(t, OTHER)), 200);
+  assert.equal(await status(chat(t)), 200);
+  assert.equal(await status(chat(t, "wrong-client-key-9")), 401);
+  assert.deepEqual(seen, ["1", "0"], "unauthenticated requests are not counted");
+});
+
+Deno.test("app answers a refusal of a limiter without a known limit with 429 and a whole retry-after", async () => {
+  const limiter: RateLimiter = {
+    take: () => Promise.resolve({ ok: false, retryAfterSeconds: 2.2 }),
+  };
+  const t = testApp({ rateLimit: { limiter } });
+  const res = await chat(t);
+  assert.equal(res.status, 429);
+  assert.equal(res.headers.get("retry-after"), "3");
+  assert.match((await errorOf(res)).message, /over its rate limit.*retry after 3 seconds/);
+  assert.equal(t.upstream.length, 0);
+});
+
+Deno.test("app lets the request through and reports it through onError when Deno KV fails", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const errors: string[] = [];
+  const t = testApp({
+    rateLimit: { limiter: new DenoKvRateLimiter(kv, { requestsPerMinute: 1 }) },
+    onError: (message) => errors.push(message),
+  });
+  kv.close();
+  assert.equal(await status(chat(t)), 200);
+  assert.equal(await status(chat(t)), 200, "fail open: no limit while the KV is down");
+  assert.equal(errors.length, 2);
+  assert.match(errors[0], /^rate limiter failed, request let through: /);
+  assert.ok(!errors.join("\n").includes(KEY), "the client key is never reported");
+  assert.equal(t.upstream.length, 2);
+});
+
+Deno.test("app fails open when a limiter answers something that is not a decision", async () => {
+  const errors: string[] = [];
+  const t = testApp({
+    rateLimit: { limiter: { take: () => undefined as never } },
+    onError: (message) => errors.push(message),
+  });
+  assert.equal(await status(chat(t)), 200);
+  assert.match(errors[0], /rate limiter failed.*boolean `ok`/);
+});
+
+Deno.test("createEdgeApp() throws a TypeError for a rateLimit it cannot use", () => {
+  const limiter: RateLimiter = { take: () => ({ ok: true, retryAfterSeconds: 0 }) };
+  assert.throws(
+    () => testApp({ rateLimit: { requestsPerMinute: 5, limiter } }),
+    /rateLimit.requestsPerMinute or rateLimit.limiter, not both/,
+  );
+  assert.throws(
+    () => testApp({ rateLimit: { limiter: {} as RateLimiter } }),
+    /rateLimit.limiter must have a take\(client\) method/,
+  );
+  for (const rpm of [0, Infinity, Number("abc")]) {
+    assert.throws(
+      () => testApp({ rateLimit: { requestsPerMinute: rpm } }),
+      /rateLimit.requestsPerMinute must be a positive number$/,
+    );
+  }
+  assert.throws(() => testApp({ rateLimit: {} }), /requestsPerMinute must be a positive number/);
+});
