@@ -66,9 +66,9 @@ const encoder = new TextEncoder();
  */
 export class Stream<T> implements AsyncIterable<T> {
   /** The upstream response (status, headers such as `apim-request-id`). */
-  readonly response: Response;
+  declare readonly response: Response;
   /** Aborting this controller cancels the request and the body. */
-  readonly controller: AbortController;
+  declare readonly controller: AbortController;
 
   #parser: ServerSentEventParser;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
