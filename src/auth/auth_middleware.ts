@@ -50,11 +50,13 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
   // The latest few tokens the provider returned (providers rotate them), to scrub from errors.
   const tokens: string[] = [];
   // A provider that fails (e.g. Entra ID unreachable) fails the call with a typed error; an
-  // abort (caller or timeout()) while it is pending ends the call at once.
+  // abort (caller or timeout()) while it is pending ends the call at once. A token that cannot
+  // go in a header throws TypeError (after it was noted for scrubbing).
   const fetchToken = (ctx: MiddlewareContext) =>
     cache.get(ctx.signal).then((t) => {
       const sent = t.trim();
       if (!tokens.includes(sent) && tokens.push(sent) > 8) tokens.shift();
+      checkHeaderValue(t, "tokenAuth(): the token provider's token");
       return t;
     }, (err) => {
       if (ctx.signal?.aborted) {
@@ -72,7 +74,6 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     });
   return auth(async function tokenAuth(ctx, next) {
     const first = await fetchToken(ctx);
-    checkHeaderValue(first, "tokenAuth(): the token provider's token");
     // What to send again after a 401 with a fresh token (undefined: a body that cannot be).
     let parts = snapshot(ctx);
     if (parts instanceof Promise) parts = await parts;
@@ -86,7 +87,6 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     try {
       fresh = await fetchToken(ctx);
       if (fresh === first) return response;
-      checkHeaderValue(fresh, "tokenAuth(): the token provider's token");
     } catch (err) {
       // The 401 is not handed on: free its connection.
       response.body?.cancel().catch(() => {});
