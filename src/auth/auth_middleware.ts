@@ -1,5 +1,6 @@
 import { tagBuiltin } from "../middleware/_kind.ts";
 import { APIUserAbortError, AuthenticationError } from "../errors/api_error.ts";
+import { messageOf } from "../errors/_message_of.ts";
 import type { Middleware } from "../middleware/types.ts";
 import { TokenCache, type TokenProvider } from "./token_cache.ts";
 import { resend, setHeader, snapshot } from "../middleware/_replay.ts";
@@ -67,7 +68,7 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
       }
       throw new AuthenticationError(
         `${ctx.operation}: the tokenProvider failed (${
-          err instanceof Error ? err.message : String(err)
+          messageOf(err)
         }); nothing was sent: check the credential it uses`,
         { cause: err },
       );

@@ -6,6 +6,7 @@ import {
   AzureOpenAIError,
 } from "../errors/api_error.ts";
 import { isRecord } from "../errors/_is_record.ts";
+import { messageOf } from "../errors/_message_of.ts";
 import {
   describeSite,
   errorFromBody,
@@ -260,9 +261,7 @@ export class Stream<T> implements AsyncIterable<T> {
       return this.#fail(
         signal.aborted ? this.#abortError(signal.reason) : this.#err(
           APIConnectionError,
-          `broke after ${this.#chunks} chunks: ${
-            cause instanceof Error ? cause.message : cause
-          }; retry the request`,
+          `broke after ${this.#chunks} chunks: ${messageOf(cause)}; retry the request`,
           cause,
         ),
       );
