@@ -17,6 +17,7 @@ import { ServerSentEventParser } from "../sse/parser.ts";
 import type { ServerSentEvent } from "../sse/server_sent_event.ts";
 import type { StreamOptions } from "./stream_options.ts";
 import { MAX_TIMER_MS } from "../middleware/_alarm_clock.ts";
+import { onAbort } from "../middleware/_abort.ts";
 
 /**
  * Options of a typed stream: `operation` defaulted, every chunk added to `accumulator` before
@@ -112,16 +113,14 @@ export class Stream<T> implements AsyncIterable<T> {
     });
     const signal = controller.signal;
     const outside = options.signal;
-    const onOutsideAbort = (): void => controller.abort(outside?.reason);
-    const onAbort = (): void => this.#fail(this.#abortError(signal.reason));
+    const unhookOutside = onAbort(outside, () => controller.abort(outside?.reason));
+    const aborted = (): void => this.#fail(this.#abortError(signal.reason));
+    // Set before hooking `signal`: an aborted one fails (and unlinks) the stream at once.
     this.#unlink = (): void => {
-      outside?.removeEventListener("abort", onOutsideAbort);
-      signal.removeEventListener("abort", onAbort);
+      unhookOutside();
+      signal.removeEventListener("abort", aborted);
     };
-    if (outside?.aborted) onOutsideAbort();
-    else outside?.addEventListener("abort", onOutsideAbort);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort);
+    onAbort(signal, aborted);
   }
 
   /** Iterates the parsed chunks; breaking out of the loop cancels the body. */
