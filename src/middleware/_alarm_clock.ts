@@ -63,11 +63,6 @@ export class AlarmClock {
     this.#clearTimer = clearTimer;
   }
 
-  /** True while the shared timer is armed. */
-  get armed(): boolean {
-    return this.#timer !== undefined;
-  }
-
   /** How many alarms are pending on the shared timer. */
   get size(): number {
     return this.#alarms.size;
