@@ -1,8 +1,9 @@
 // Hooks on the end of a body the client hands on (not exported from mod.ts).
 
-const DONE = Symbol("aoai-edge.onBodyEnd");
-const START = Symbol("aoai-edge.onBodyStart");
-const WATCHED = Symbol("aoai-edge.watchedBody");
+// Keys of the hooks set on a response: private to this module, so without descriptions.
+const DONE = Symbol();
+const START = Symbol();
+const WATCHED = Symbol();
 const RESPONSE = Response.prototype;
 
 /** `done` of a response; once called, later calls do nothing. */
