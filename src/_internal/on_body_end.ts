@@ -1,8 +1,9 @@
 // Hooks on the end of a body the client hands on (not exported from mod.ts).
 
-const DONE = Symbol("aoai-edge.onBodyEnd");
-const START = Symbol("aoai-edge.onBodyStart");
-const WATCHED = Symbol("aoai-edge.watchedBody");
+// Keys of the hooks set on a response: private to this module, so without descriptions.
+const DONE = Symbol();
+const START = Symbol();
+const WATCHED = Symbol();
 const RESPONSE = Response.prototype;
 
 /** `done` of a response; once called, later calls do nothing. */
@@ -22,11 +23,30 @@ class Watched extends Response {
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
     if (this[WATCHED] === undefined) {
       started(this);
-      const source = super.body;
+      const reader = super.body?.getReader();
       // Looked up when the body ends: a hook added after this still runs.
       const done: Done = (err) => this[DONE](err);
-      if (source === null) done();
-      this[WATCHED] = source && watch(source, done);
+      if (!reader) done();
+      // The body as it was, one read at a time, calling `done` once it ends, fails or is cancelled.
+      this[WATCHED] = reader
+        ? new ReadableStream({
+          async pull(controller) {
+            try {
+              const { done: ended, value } = await reader.read();
+              if (ended) {
+                done();
+                controller.close();
+              } else controller.enqueue(value);
+            } catch (err) {
+              controller.error(done(err) ?? err);
+            }
+          },
+          cancel(reason) {
+            done();
+            return reader.cancel(reason);
+          },
+        }, { highWaterMark: 0 })
+        : null;
     }
     return this[WATCHED];
   }
@@ -57,31 +77,6 @@ function started(response: Watched): void {
   const start = response[START];
   response[START] = undefined;
   start?.();
-}
-
-/** `source` read chunk by chunk: `done` runs when it ends, fails or is cancelled. */
-function watch(
-  source: ReadableStream<Uint8Array<ArrayBuffer>>,
-  done: Done,
-): ReadableStream<Uint8Array<ArrayBuffer>> {
-  const reader = source.getReader();
-  return new ReadableStream({
-    async pull(controller) {
-      try {
-        const { done: ended, value } = await reader.read();
-        if (ended) {
-          done();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (err) {
-        controller.error(done(err) ?? err);
-      }
-    },
-    cancel(reason) {
-      done();
-      return reader.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
 }
 
 /** Statuses whose responses never have a body: nothing to wait for. */

@@ -1,5 +1,6 @@
 import { tagBuiltin } from "../middleware/_kind.ts";
 import { APIUserAbortError, AuthenticationError } from "../errors/api_error.ts";
+import { messageOf } from "../errors/_message_of.ts";
 import type { Middleware } from "../middleware/types.ts";
 import { TokenCache, type TokenProvider } from "./token_cache.ts";
 import { resend, setHeader, snapshot } from "../middleware/_replay.ts";
@@ -50,11 +51,13 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
   // The latest few tokens the provider returned (providers rotate them), to scrub from errors.
   const tokens: string[] = [];
   // A provider that fails (e.g. Entra ID unreachable) fails the call with a typed error; an
-  // abort (caller or timeout()) while it is pending ends the call at once.
+  // abort (caller or timeout()) while it is pending ends the call at once. A token that cannot
+  // go in a header throws TypeError (after it was noted for scrubbing).
   const fetchToken = (ctx: MiddlewareContext) =>
     cache.get(ctx.signal).then((t) => {
       const sent = t.trim();
       if (!tokens.includes(sent) && tokens.push(sent) > 8) tokens.shift();
+      checkHeaderValue(t, "tokenAuth(): the token provider's token");
       return t;
     }, (err) => {
       if (ctx.signal?.aborted) {
@@ -65,14 +68,13 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
       }
       throw new AuthenticationError(
         `${ctx.operation}: the tokenProvider failed (${
-          err instanceof Error ? err.message : String(err)
+          messageOf(err)
         }); nothing was sent: check the credential it uses`,
         { cause: err },
       );
     });
   return auth(async function tokenAuth(ctx, next) {
     const first = await fetchToken(ctx);
-    checkHeaderValue(first, "tokenAuth(): the token provider's token");
     // What to send again after a 401 with a fresh token (undefined: a body that cannot be).
     let parts = snapshot(ctx);
     if (parts instanceof Promise) parts = await parts;
@@ -86,7 +88,6 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     try {
       fresh = await fetchToken(ctx);
       if (fresh === first) return response;
-      checkHeaderValue(fresh, "tokenAuth(): the token provider's token");
     } catch (err) {
       // The 401 is not handed on: free its connection.
       response.body?.cancel().catch(() => {});

@@ -1,3 +1,5 @@
+import { onAbort } from "../middleware/_abort.ts";
+
 /** An access token with its expiry, as returned by `@azure/identity` credentials. */
 export interface AccessToken {
   /** The bearer token. */
@@ -70,9 +72,7 @@ export class TokenCache {
     const shared = this.#inflight ??= this.#fetch().finally(() => this.#inflight = undefined);
     return signal
       ? new Promise((resolve, reject) => {
-        const onAbort = () => reject(signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
-        shared.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+        shared.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));
       })
       : shared;
   }

@@ -63,11 +63,6 @@ export class AlarmClock {
     this.#clearTimer = clearTimer;
   }
 
-  /** True while the shared timer is armed. */
-  get armed(): boolean {
-    return this.#timer !== undefined;
-  }
-
   /** How many alarms are pending on the shared timer. */
   get size(): number {
     return this.#alarms.size;
@@ -141,14 +136,12 @@ export function timersAreShared(userAgent: string | undefined, nodeLike: () => b
   return userAgent === undefined ? nodeLike() : /^(Deno|Node\.js|Bun)\//.test(userAgent);
 }
 
-/** True when `setTimeout` returns an object (Node.js), not a number (the web). */
-function timersAreObjects(): boolean {
-  const timer = setTimeout(() => {}, 0);
-  clearTimeout(timer);
-  return typeof timer === "object";
-}
-
 /** The alarms of this runtime: one shared clock where timers may be shared, else own timers. */
 export const ALARMS: AlarmClock = new AlarmClock({
-  shared: timersAreShared(globalThis.navigator?.userAgent, timersAreObjects),
+  // Without a user agent: Node.js-like when `setTimeout` returns an object, not a number.
+  shared: timersAreShared(globalThis.navigator?.userAgent, () => {
+    const timer = setTimeout(() => {}, 0);
+    clearTimeout(timer);
+    return typeof timer === "object";
+  }),
 });

@@ -1,37 +1,53 @@
 import assert from "node:assert/strict";
 import { AlarmClock, IDLE_MICROTASKS, MAX_TIMER_MS, timersAreShared } from "./_alarm_clock.ts";
 
-/** An AlarmClock over the real timers that counts how often it set and cleared one. */
-function countingClock(): { clock: AlarmClock; sets: () => number; clears: () => number } {
+/**
+ * An AlarmClock over the real timers that counts how often it set and cleared one; `armed()`
+ * tells whether one of its timers is still pending (set, neither cleared nor fired).
+ */
+function countingClock(shared = true): {
+  clock: AlarmClock;
+  sets: () => number;
+  clears: () => number;
+  armed: () => boolean;
+} {
   let sets = 0;
   let clears = 0;
+  const live = new Set<ReturnType<typeof setTimeout>>();
   const clock = new AlarmClock({
+    shared,
     setTimer: (fire, ms) => {
       sets++;
-      return setTimeout(fire, ms);
+      const timer = setTimeout(() => {
+        live.delete(timer);
+        fire();
+      }, ms);
+      live.add(timer);
+      return timer;
     },
     clearTimer: (timer) => {
       clears++;
+      live.delete(timer);
       clearTimeout(timer);
     },
   });
-  return { clock, sets: () => sets, clears: () => clears };
+  return { clock, sets: () => sets, clears: () => clears, armed: () => live.size > 0 };
 }
 
 /** Resolves after the microtasks the clock waits before going idle have run. */
 const afterIdleWait = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 Deno.test("AlarmClock fires an alarm once its time has passed and then disarms", async () => {
-  const { clock } = countingClock();
+  const { clock, armed } = countingClock();
   const started = performance.now();
   await new Promise<void>((resolve) => clock.set(5, resolve));
   assert.ok(performance.now() - started >= 4, "not before its time");
   assert.equal(clock.size, 0);
-  assert.equal(clock.armed, false);
+  assert.equal(armed(), false);
 });
 
 Deno.test("AlarmClock fires an earlier alarm set after a later one", async () => {
-  const { clock } = countingClock();
+  const { clock, armed } = countingClock();
   const fired: string[] = [];
   const late = clock.set(60_000, () => fired.push("late"));
   await new Promise<void>((resolve) =>
@@ -41,14 +57,14 @@ Deno.test("AlarmClock fires an earlier alarm set after a later one", async () =>
     })
   );
   assert.deepEqual(fired, ["early"]);
-  assert.equal(clock.armed, true, "re-armed for the late alarm");
+  assert.equal(armed(), true, "re-armed for the late alarm");
   clock.cancel(late);
   await afterIdleWait();
-  assert.equal(clock.armed, false);
+  assert.equal(armed(), false);
 });
 
 Deno.test("AlarmClock reuses its timer for back-to-back alarms and clears it when idle", async () => {
-  const { clock, sets, clears } = countingClock();
+  const { clock, sets, clears, armed } = countingClock();
   for (let i = 0; i < 5; i++) {
     const alarm = clock.set(60_000, () => assert.fail("must not fire"));
     await Promise.resolve(); // the call's work, within the same task
@@ -57,15 +73,15 @@ Deno.test("AlarmClock reuses its timer for back-to-back alarms and clears it whe
   assert.equal(sets(), 1, "one timer for five sequential alarms");
   assert.equal(clears(), 0);
   await afterIdleWait();
-  assert.equal(clock.armed, false, "nothing keeps the process alive");
+  assert.equal(armed(), false, "nothing keeps the process alive");
   assert.equal(clears(), 1);
 });
 
 Deno.test("AlarmClock waits a bounded number of microtasks before it clears an idle timer", async () => {
-  const { clock } = countingClock();
+  const { clock, armed } = countingClock();
   clock.cancel(clock.set(60_000, () => {}));
   for (let i = 0; i < IDLE_MICROTASKS + 2; i++) await Promise.resolve();
-  assert.equal(clock.armed, false);
+  assert.equal(armed(), false);
 });
 
 Deno.test("AlarmClock fires every due alarm even when one fire throws", async () => {
@@ -85,22 +101,24 @@ Deno.test("AlarmClock fires every due alarm even when one fire throws", async ()
 });
 
 Deno.test("AlarmClock does not fire a cancelled alarm", async () => {
-  const { clock } = countingClock();
+  const { clock, armed } = countingClock();
   let fired = false;
   const alarm = clock.set(1, () => fired = true);
   clock.cancel(alarm);
   await new Promise((resolve) => setTimeout(resolve, 10));
   assert.equal(fired, false);
-  assert.equal(clock.armed, false);
+  assert.equal(armed(), false);
 });
 
 Deno.test("an unshared AlarmClock fires an alarm on its own timer and cancels it", async () => {
-  const timers = new AlarmClock({ shared: false });
+  const { clock: timers, sets, clears, armed } = countingClock(false);
   let cancelledFired = false;
   timers.cancel(timers.set(1, () => cancelledFired = true));
   await new Promise<void>((resolve) => timers.set(2, resolve));
   assert.equal(cancelledFired, false);
-  assert.equal(timers.armed, false, "no shared timer");
+  assert.equal(sets(), 2, "one timer per alarm");
+  assert.equal(clears(), 1);
+  assert.equal(armed(), false, "no timer left");
 });
 
 Deno.test("timersAreShared() is true for Deno, Node.js and Bun user agents only", () => {

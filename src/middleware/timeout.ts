@@ -3,6 +3,7 @@ import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { callDeadline, DEADLINE_STATE_KEY, endParked, park } from "./_deadline.ts";
 import { type Alarm, ALARMS, MAX_TIMER_MS } from "./_alarm_clock.ts";
 import { siteOf } from "./_replay.ts";
+import { onAbort } from "./_abort.ts";
 import { NULL_BODY_STATUSES } from "../_internal/on_body_end.ts";
 import type { Middleware } from "./types.ts";
 
@@ -73,15 +74,13 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
     const outer = ctx.signal;
     const controller = new AbortController();
     const signal = controller.signal;
-    const onAbort = () => controller.abort(outer?.reason);
-    if (outer?.aborted) onAbort();
-    outer?.addEventListener("abort", onAbort, { once: true });
+    const unhook = onAbort(outer, () => controller.abort(outer?.reason));
     let alarm: Alarm | undefined = ALARMS.set(ms, () => controller.abort(TIMED_OUT));
     const stopTimer = () => alarm && ALARMS.cancel(alarm);
     const end = () => {
       stopTimer();
       alarm = undefined;
-      outer?.removeEventListener("abort", onAbort);
+      unhook();
     };
     const resume = () => alarm && ALARMS.add(alarm);
     const timedOut = (cause: unknown) =>

@@ -19,7 +19,7 @@
  */
 export class SseBufferOverflowError extends Error {
   /** The limit, in bytes, that was exceeded. */
-  readonly maxBufferSize: number;
+  declare readonly maxBufferSize: number;
 
   /**
    * Creates the error for a buffer that outgrew `maxBufferSize`.
@@ -32,7 +32,8 @@ export class SseBufferOverflowError extends Error {
       `SSE: a single ${what} is over maxBufferSize (${maxBufferSize} bytes); raise it if ` +
         "events this large are expected",
     );
-    this.name = "SseBufferOverflowError";
+    // Own-property order as with a class field: maxBufferSize, then name.
     this.maxBufferSize = maxBufferSize;
+    this.name = "SseBufferOverflowError";
   }
 }

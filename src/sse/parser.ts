@@ -1,4 +1,3 @@
-import { completeUtf8End } from "./_utf8.ts";
 import { SseBufferOverflowError } from "./buffer_overflow_error.ts";
 import {
   DEFAULT_SSE_MAX_BUFFER_SIZE,
@@ -120,7 +119,13 @@ export class ServerSentEventParser {
       this.#n = 0;
     }
     const size = input.length;
-    const end = completeUtf8End(input);
+    // The complete UTF-8 characters end before a final lead byte whose sequence still misses
+    // bytes, else at the end (cutting before a lead byte never changes what is decoded).
+    const stop = size > 4 ? size - 4 : 0;
+    let end = size - 1;
+    while (end > stop && (input[end] & 0xc0) === 0x80) end--;
+    const lead = input[end];
+    if (size - end >= (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1)) end = size;
     // Never "": the chunk has a line end or 256+ bytes, and only a cut character waits.
     let text = this.#decoder.decode(end < size ? input.subarray(0, end) : input);
     if (end < size) this.#push(input.subarray(end));

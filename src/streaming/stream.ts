@@ -6,6 +6,7 @@ import {
   AzureOpenAIError,
 } from "../errors/api_error.ts";
 import { isRecord } from "../errors/_is_record.ts";
+import { messageOf } from "../errors/_message_of.ts";
 import {
   describeSite,
   errorFromBody,
@@ -16,6 +17,7 @@ import { ServerSentEventParser } from "../sse/parser.ts";
 import type { ServerSentEvent } from "../sse/server_sent_event.ts";
 import type { StreamOptions } from "./stream_options.ts";
 import { MAX_TIMER_MS } from "../middleware/_alarm_clock.ts";
+import { onAbort } from "../middleware/_abort.ts";
 
 /**
  * Options of a typed stream: `operation` defaulted, every chunk added to `accumulator` before
@@ -66,9 +68,9 @@ const encoder = new TextEncoder();
  */
 export class Stream<T> implements AsyncIterable<T> {
   /** The upstream response (status, headers such as `apim-request-id`). */
-  readonly response: Response;
+  declare readonly response: Response;
   /** Aborting this controller cancels the request and the body. */
-  readonly controller: AbortController;
+  declare readonly controller: AbortController;
 
   #parser: ServerSentEventParser;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -111,16 +113,14 @@ export class Stream<T> implements AsyncIterable<T> {
     });
     const signal = controller.signal;
     const outside = options.signal;
-    const onOutsideAbort = (): void => controller.abort(outside?.reason);
-    const onAbort = (): void => this.#fail(this.#abortError(signal.reason));
+    const unhookOutside = onAbort(outside, () => controller.abort(outside?.reason));
+    const aborted = (): void => this.#fail(this.#abortError(signal.reason));
+    // Set before hooking `signal`: an aborted one fails (and unlinks) the stream at once.
     this.#unlink = (): void => {
-      outside?.removeEventListener("abort", onOutsideAbort);
-      signal.removeEventListener("abort", onAbort);
+      unhookOutside();
+      signal.removeEventListener("abort", aborted);
     };
-    if (outside?.aborted) onOutsideAbort();
-    else outside?.addEventListener("abort", onOutsideAbort);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort);
+    onAbort(signal, aborted);
   }
 
   /** Iterates the parsed chunks; breaking out of the loop cancels the body. */
@@ -260,9 +260,7 @@ export class Stream<T> implements AsyncIterable<T> {
       return this.#fail(
         signal.aborted ? this.#abortError(signal.reason) : this.#err(
           APIConnectionError,
-          `broke after ${this.#chunks} chunks: ${
-            cause instanceof Error ? cause.message : cause
-          }; retry the request`,
+          `broke after ${this.#chunks} chunks: ${messageOf(cause)}; retry the request`,
           cause,
         ),
       );

@@ -1,4 +1,5 @@
 import { APIConnectionError, APIUserAbortError } from "../errors/api_error.ts";
+import { messageOf } from "../errors/_message_of.ts";
 import { siteOf, unbuiltParts } from "../middleware/_replay.ts";
 import type { MiddlewareContext, Terminal } from "../middleware/types.ts";
 
@@ -19,12 +20,7 @@ export function createTerminal(fetchImpl?: FetchLike): Terminal {
     const parts = fetchImpl ? undefined : unbuiltParts(ctx);
     try {
       if (parts) {
-        return await fetch(parts.url, {
-          method: parts.method,
-          headers: parts.headers,
-          body: parts.body,
-          signal,
-        });
+        return await fetch(parts.url, { ...parts, signal });
       }
       return await (fetchImpl ?? fetch)(ctx.request, signal ? { signal } : undefined);
     } catch (err) {
@@ -32,9 +28,10 @@ export function createTerminal(fetchImpl?: FetchLike): Terminal {
       if (signal?.aborted) {
         throw new APIUserAbortError(`${site} was aborted by the caller`, { cause: err });
       }
-      const detail = err instanceof Error ? err.message : String(err);
       throw new APIConnectionError(
-        `${site} could not reach the service: ${detail}; check the endpoint and the network`,
+        `${site} could not reach the service: ${
+          messageOf(err)
+        }; check the endpoint and the network`,
         { cause: err },
       );
     }
