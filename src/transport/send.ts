@@ -20,7 +20,12 @@ export function createTerminal(fetchImpl?: FetchLike): Terminal {
     const parts = fetchImpl ? undefined : unbuiltParts(ctx);
     try {
       if (parts) {
-        return await fetch(parts.url, { ...parts, signal });
+        return await fetch(parts.url, {
+          method: parts.method,
+          headers: parts.headers,
+          body: parts.body,
+          signal,
+        });
       }
       return await (fetchImpl ?? fetch)(ctx.request, signal ? { signal } : undefined);
     } catch (err) {
