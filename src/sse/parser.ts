@@ -58,7 +58,7 @@ export class ServerSentEventParser {
   // text); a character cut by the end of a chunk waits, undecoded, in `#bytes`.
   #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
-  // The fields below are set by `reset()`.
+  // The fields below are set by `#reset()`.
   /** Decoded start of the current, not yet terminated line. */
   #text!: string;
   /**
@@ -96,7 +96,8 @@ export class ServerSentEventParser {
     this.#onEvent = onEvent;
     this.#onRetry = options.onRetry;
     this.#max = max;
-    this.reset();
+    // Not the overridable reset(): a subclass's override would run before its own fields exist.
+    this.#reset();
   }
 
   /**
@@ -142,6 +143,10 @@ export class ServerSentEventParser {
    * the parser can take a new stream.
    */
   reset(): void {
+    this.#reset();
+  }
+
+  #reset(): void {
     this.#text = this.#id = "";
     this.#data = this.#event = this.#retry = undefined;
     this.#bytes = EMPTY;
