@@ -202,7 +202,11 @@ export class Stream<T> implements AsyncIterable<T> {
   }
 
   async #next(): Promise<IteratorResult<T>> {
-    return await this.#ready() ? { value: this.#queue[this.#head++], done: false } : DONE;
+    // An overlapping next() may have taken the chunk while this one waited: wait again then.
+    while (await this.#ready()) {
+      if (this.#head < this.#queue.length) return { value: this.#queue[this.#head++], done: false };
+    }
+    return DONE;
   }
 
   /**
