@@ -119,12 +119,13 @@ export class AzureOpenAI {
       form.append("model", deployment);
       body = form;
     }
+    const operation = init.operation ?? `request ${path}`;
     const { response, unlink } = await this.#core.sendRaw({
       ...init,
       json: v1 && isRecord(json) && json.model === undefined
         ? { ...json, model: deployment }
         : json,
-      operation: init.operation ?? `request ${path}`,
+      operation,
       method: init.method ?? (init.json !== undefined || init.body ? "POST" : "GET"),
       scope: deployment ? "deployment" : "resource",
       path,
@@ -133,7 +134,7 @@ export class AzureOpenAI {
       replayable: !(init.body instanceof ReadableStream),
       options,
     });
-    return init.stream ? unlinkOnEnd(response, options?.signal, unlink) : response;
+    return init.stream ? unlinkOnEnd(response, options?.signal, unlink, operation) : response;
   }
 
   /** The default deployment, if one was set. */

@@ -1,4 +1,5 @@
 // Hooks on the end of a body the client hands on (not exported from mod.ts).
+import { APIUserAbortError } from "../errors/api_error.ts";
 
 // Keys of the hooks set on a response: private to this module, so without descriptions.
 const DONE = Symbol();
@@ -124,6 +125,15 @@ export function unlinkOnEnd(
   response: Response,
   signal: AbortSignal | undefined,
   unlink: () => void,
+  operation: string,
 ): Response {
-  return signal ? onBodyEnd(response, unlink) : (unlink(), response);
+  return signal
+    ? onBodyEnd(response, (err) => {
+      unlink();
+      // The caller's abort reaches the reader as the typed error every other abort is.
+      if (err !== undefined && signal.aborted) {
+        return new APIUserAbortError(`${operation} was aborted by the caller`, { cause: err });
+      }
+    })
+    : (unlink(), response);
 }

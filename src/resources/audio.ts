@@ -235,7 +235,8 @@ export class Speech {
           accept: "*/*",
         }),
       ),
-      ({ response, unlink }) => unlinkOnEnd(response, options?.signal, unlink),
+      ({ response, unlink }) =>
+        unlinkOnEnd(response, options?.signal, unlink, "audio.speech.create"),
     );
   }
 }
