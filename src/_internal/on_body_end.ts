@@ -22,9 +22,12 @@ class Watched extends Response {
   declare [WATCHED]: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    const source = super.body;
+    // Read already (json(), text(), …): the used stream, as a plain response gives it.
+    if (source?.locked && !this[WATCHED]) return source;
     if (this[WATCHED] === undefined) {
       started(this);
-      const reader = super.body?.getReader();
+      const reader = source?.getReader();
       // Looked up when the body ends: a hook added after this still runs.
       const done: Done = (err) => this[DONE](err);
       if (!reader) done();

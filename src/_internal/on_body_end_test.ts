@@ -131,3 +131,13 @@ Deno.test("onBodyEnd() runs start once when the body is first touched, never bef
     assert.deepEqual(starts, ["a", "b"], touch);
   }
 });
+
+Deno.test("onBodyEnd(): body after a read method gives the used stream, as a plain response does", async () => {
+  const plain = new Response("abc");
+  await plain.text();
+  const hooked = onBodyEnd(new Response("abc"), () => {});
+  assert.equal(await hooked.text(), "abc");
+  assert.equal(hooked.bodyUsed, plain.bodyUsed);
+  assert.equal(plain.body?.locked, true);
+  assert.equal(hooked.body?.locked, true);
+});
