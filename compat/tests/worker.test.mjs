@@ -2,11 +2,10 @@
 // workerd through miniflare, with a KV namespace, in front of the emulator served by node:http.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { AzureOpenAI } from "openai";
-import { serve } from "./_serve.mjs";
+import { startWorker } from "./_worker.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const CLIENT_KEY = "worker-client-key-1";
@@ -14,30 +13,22 @@ let emulator;
 let upstream;
 let mf;
 let base;
+let worker;
 
 before(async () => {
-  execFileSync("sh", [`${here}../worker/build.sh`], { stdio: "inherit" });
-  const { createEmulator } = await import("../.build/emulator.mjs");
-  emulator = createEmulator({ apiKeys: ["azure-upstream-key"] });
-  upstream = await serve((request) => emulator.fetch(request));
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: `${here}../.build/edge_worker.mjs`,
-    compatibilityDate: "2026-04-01",
-    kvNamespaces: ["AOAI_CACHE"],
+  worker = await startWorker({
+    options: { kvNamespaces: ["AOAI_CACHE"] },
     bindings: {
-      AZURE_OPENAI_ENDPOINT: upstream.url,
-      AZURE_OPENAI_API_KEY: "azure-upstream-key",
       AOAI_EDGE_KEYS: `${CLIENT_KEY},second-client-key`,
       AOAI_EDGE_CHAT_CACHE: "1",
     },
   });
-  base = (await mf.ready).toString().replace(/\/$/, "");
+  ({ mf, base, emulator } = worker);
+  upstream = { url: worker.upstreamUrl };
 });
 
 after(async () => {
-  await mf?.dispose();
-  await upstream?.close();
+  await worker?.close();
 });
 
 function post(path, body, headers = { "api-key": CLIENT_KEY }) {

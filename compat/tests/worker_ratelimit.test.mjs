@@ -2,45 +2,28 @@
 // with a real Workers Rate Limiting binding (`ratelimits`) named by AOAI_EDGE_RATE_LIMITER.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
-import { serve } from "./_serve.mjs";
+import { startWorker } from "./_worker.mjs";
 
-const here = fileURLToPath(new URL(".", import.meta.url));
 const KEYS = [
   "worker-client-key-1",
   "worker-client-key-2",
   "worker-client-key-3",
 ];
 let emulator;
-let upstream;
 let mf;
 let base;
+let worker;
 
 before(async () => {
-  execFileSync("sh", [`${here}../worker/build.sh`], { stdio: "inherit" });
-  const { createEmulator } = await import("../.build/emulator.mjs");
-  emulator = createEmulator({ apiKeys: ["azure-upstream-key"] });
-  upstream = await serve((request) => emulator.fetch(request));
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: `${here}../.build/edge_worker.mjs`,
-    compatibilityDate: "2026-04-01",
-    ratelimits: { AOAI_RATE_LIMIT: { simple: { limit: 2, period: 60 } } },
-    bindings: {
-      AZURE_OPENAI_ENDPOINT: upstream.url,
-      AZURE_OPENAI_API_KEY: "azure-upstream-key",
-      AOAI_EDGE_KEYS: KEYS.join(","),
-      AOAI_EDGE_RATE_LIMITER: "AOAI_RATE_LIMIT",
-    },
+  worker = await startWorker({
+    options: { ratelimits: { AOAI_RATE_LIMIT: { simple: { limit: 2, period: 60 } } } },
+    bindings: { AOAI_EDGE_KEYS: KEYS.join(","), AOAI_EDGE_RATE_LIMITER: "AOAI_RATE_LIMIT" },
   });
-  base = (await mf.ready).toString().replace(/\/$/, "");
+  ({ mf, base, emulator } = worker);
 });
 
 after(async () => {
-  await mf?.dispose();
-  await upstream?.close();
+  await worker?.close();
 });
 
 async function embed(key) {

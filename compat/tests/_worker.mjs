@@ -1,0 +1,43 @@
+// Starts the edge app's Cloudflare Worker (edge/worker.ts bundled by compat/worker/build.sh) in
+// workerd through miniflare, in front of the emulator served by node:http, for the worker tests.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { serve } from "./_serve.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+
+/**
+ * Builds the Worker and starts it with `options` (miniflare options such as `kvNamespaces` or
+ * `ratelimits`) and `bindings` added to the upstream ones (the emulator's URL and key).
+ * @param {{ options?: object, bindings: Record<string, string> }} setup
+ * @returns {Promise<{ mf: Miniflare, base: string, emulator: object, upstreamUrl: string, close: () => Promise<void> }>}
+ */
+export async function startWorker({ options = {}, bindings }) {
+  execFileSync("sh", [`${here}../worker/build.sh`], { stdio: "inherit" });
+  const { createEmulator } = await import("../.build/emulator.mjs");
+  const emulator = createEmulator({ apiKeys: ["azure-upstream-key"] });
+  const upstream = await serve((request) => emulator.fetch(request));
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: `${here}../.build/edge_worker.mjs`,
+    compatibilityDate: "2026-04-01",
+    ...options,
+    bindings: {
+      AZURE_OPENAI_ENDPOINT: upstream.url,
+      AZURE_OPENAI_API_KEY: "azure-upstream-key",
+      ...bindings,
+    },
+  });
+  const base = (await mf.ready).toString().replace(/\/$/, "");
+  return {
+    mf,
+    base,
+    emulator,
+    upstreamUrl: upstream.url,
+    async close() {
+      await mf.dispose();
+      await upstream.close();
+    },
+  };
+}
