@@ -24,7 +24,8 @@ export interface WithResponse<T> {
  * ```ts
  * import { AzureOpenAI } from "@aoai/edge";
  * import { createEmulator } from "@aoai/edge/emulator";
- * const emulator = createEmulator(); // a local stand-in for your resource
+ * // A local stand-in for your resource, with a quota so it sends x-ratelimit-* headers.
+ * const emulator = createEmulator({ rateLimits: { requestsPerMinute: 60 } });
  * const client = new AzureOpenAI({
  *   endpoint: "http://emulator.local",
  *   apiKey: emulator.apiKey,
@@ -34,7 +35,7 @@ export interface WithResponse<T> {
  *   .create({ model: "text-embedding-3-small", input: "hello" })
  *   .withResponse();
  * console.log(data.data[0].embedding.length, response.status, request_id);
- * console.log(response.headers.get("x-ratelimit-remaining-tokens"));
+ * console.log(response.headers.get("x-ratelimit-remaining-requests")); // "59"
  * ```
  */
 export interface APIPromise<T> extends Promise<T> {
