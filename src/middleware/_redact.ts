@@ -37,8 +37,17 @@ export function headerSecrets(headers: Iterable<[string, string]>): string[] {
   for (const [name, value] of headers) {
     if (!SENSITIVE_HEADERS.has(name)) continue;
     out.push(value);
-    const bearer = /^\s*\w+\s+(.+)$/.exec(value);
-    if (bearer) out.push(bearer[1].trim());
+    const scheme = /^\s*(\w+)\s+(.+)$/.exec(value);
+    if (!scheme) continue;
+    const credential = scheme[2].trim();
+    out.push(credential);
+    // Basic: the decoded user:password and the password alone are secrets too.
+    if (/^basic$/i.test(scheme[1])) {
+      try {
+        const decoded = atob(credential);
+        out.push(decoded, decoded.slice(decoded.indexOf(":") + 1));
+      } catch { /* not base64: nothing more to scrub */ }
+    }
   }
   return out;
 }

@@ -99,3 +99,25 @@ Deno.test("embeddings.create() scrubs credential headers given in defaultHeaders
     assert.ok(!text.includes(GATEWAY) && !text.includes(CALL), `header secret leaked in: ${text}`);
   }
 });
+
+Deno.test("embeddings.create() scrubs the decoded user:password of a Basic authorization header", async () => {
+  const PASSWORD = "basic-gateway-password-161803";
+  const USER_PASS = `gateway-user:${PASSWORD}`;
+  const client = new AzureOpenAI({
+    endpoint: "https://res.openai.azure.com",
+    apiKey: KEY,
+    deployment: "emb",
+    maxRetries: 0,
+    defaultHeaders: { "proxy-authorization": `Basic ${btoa(USER_PASS)}` },
+    fetch: (request) => {
+      const basic = request.headers.get("proxy-authorization")!.slice("Basic ".length);
+      return Promise.reject(new Error(`gateway refused ${atob(basic)} (password ${PASSWORD})`));
+    },
+  });
+  const err = await client.embeddings.create({ input: "x" })
+    .then(() => assert.fail("expected a rejection"), (e: unknown) => e);
+  assert.ok(err instanceof APIConnectionError);
+  for (const text of [String(err), JSON.stringify(err), Deno.inspect(err, { depth: 10 })]) {
+    assert.ok(!text.includes(PASSWORD), `Basic password leaked in: ${text}`);
+  }
+});
