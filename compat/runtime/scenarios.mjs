@@ -99,6 +99,28 @@ const SCENARIOS = [
     },
   ],
   [
+    "withResponse() gives the result with its response and request id",
+    async ({ client }) => {
+      const { data, response, request_id } = await client()
+        .embeddings.create({
+          model: "text-embedding-3-small",
+          input: "x",
+          dimensions: 8,
+        })
+        .withResponse();
+      check(data.data[0].embedding.length === 8, "wrong vector length");
+      check(
+        response instanceof Response && response.status === 200,
+        "no 200 Response",
+      );
+      check(
+        typeof request_id === "string" &&
+          request_id === response.headers.get("apim-request-id"),
+        `request_id ${request_id}`,
+      );
+    },
+  ],
+  [
     "audio.transcriptions.create() uploads a multipart WAV (Uint8Array)",
     async ({ client }) => {
       const res = await client().audio.transcriptions.create({
@@ -145,7 +167,9 @@ const SCENARIOS = [
       }
       check(caught instanceof core.AuthenticationError, `got ${caught}`);
       check(caught.status === 401, `status ${caught.status}`);
-      const seen = `${String(caught)} ${caught.stack} ${JSON.stringify(caught)}`;
+      const seen = `${String(caught)} ${caught.stack} ${
+        JSON.stringify(caught)
+      }`;
       check(!seen.includes(secret), "the key leaked into the error");
     },
   ],
