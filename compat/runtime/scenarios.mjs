@@ -167,9 +167,7 @@ const SCENARIOS = [
       }
       check(caught instanceof core.AuthenticationError, `got ${caught}`);
       check(caught.status === 401, `status ${caught.status}`);
-      const seen = `${String(caught)} ${caught.stack} ${
-        JSON.stringify(caught)
-      }`;
+      const seen = `${String(caught)} ${caught.stack} ${JSON.stringify(caught)}`;
       check(!seen.includes(secret), "the key leaked into the error");
     },
   ],
