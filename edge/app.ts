@@ -132,7 +132,11 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         );
       }
       if (decision && !decision.ok) {
-        const wait = Math.max(1, Math.ceil(Number(decision.retryAfterSeconds) || 1));
+        // Whole seconds from 1 to a day: Infinity or 1e22 would go out as "Infinity", "1e+22".
+        const wait = Math.min(
+          86_400,
+          Math.max(1, Math.ceil(Number(decision.retryAfterSeconds) || 1)),
+        );
         const rpm = limiter.requestsPerMinute;
         return errorResponse(429, {
           code: "429",

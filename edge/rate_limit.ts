@@ -9,7 +9,10 @@
 export interface RateLimitDecision {
   /** True when the request may go ahead. */
   ok: boolean;
-  /** Seconds the client should wait before retrying (sent as `retry-after` when refused). */
+  /**
+   * Seconds the client should wait before retrying (sent as `retry-after` when refused, rounded
+   * up to whole seconds from 1 to 86400).
+   */
   retryAfterSeconds: number;
   /** Requests left in the current budget, when the limiter knows. */
   remaining?: number;

@@ -112,3 +112,16 @@ Deno.test("createEdgeApp() throws a TypeError for a rateLimit it cannot use", ()
   }
   assert.throws(() => testApp({ rateLimit: {} }), /requestsPerMinute must be a positive number/);
 });
+
+Deno.test("app sends a whole-number retry-after for a limiter's infinite or huge wait", async () => {
+  for (const retryAfterSeconds of [Infinity, 1e22]) {
+    const t = testApp({
+      rateLimit: { limiter: { take: () => ({ ok: false, retryAfterSeconds }) } },
+    });
+    const res = await chat(t);
+    assert.equal(res.status, 429);
+    const header = res.headers.get("retry-after") ?? "";
+    assert.match(header, /^[1-9][0-9]*$/, `retry-after for ${retryAfterSeconds}: ${header}`);
+    assert.match((await errorOf(res)).message, new RegExp(`retry after ${header} seconds`));
+  }
+});
