@@ -14,7 +14,10 @@ export interface DenoKvRateLimiterOptions {
    * 1.5: 2 per 80 s).
    */
   requestsPerMinute: number;
-  /** Key prefix of the counters (default `["aoai-edge-rate"]`). */
+  /**
+   * Key prefix of the counters (default `["aoai-edge-rate"]`); at most 1024 bytes as a Deno KV
+   * key, leaving room for the client id and window under the 2 KiB key limit.
+   */
   prefix?: readonly (string | number)[];
   /**
    * Reads and conditional writes one take may try when other requests of the same client
@@ -73,6 +76,19 @@ export class DenoKvRateLimiter implements RateLimiter {
     const prefix = options.prefix ?? ["aoai-edge-rate"];
     if (!Array.isArray(prefix) || prefix.some((p) => !["string", "number"].includes(typeof p))) {
       throw new TypeError(`${WHERE}: prefix must be an array of strings and numbers`);
+    }
+    // Its size as Deno KV encodes it (a string: tag, UTF-8 with 0x00 doubled, end; a number: 9
+    // bytes). A key over 2 KiB fails every take, and a failing limiter lets everything through.
+    const size = prefix.reduce((sum: number, part) => {
+      if (typeof part === "number") return sum + 9;
+      const bytes = new TextEncoder().encode(part);
+      return sum + bytes.length + bytes.filter((b) => b === 0).length + 2;
+    }, 0);
+    if (size > 1024) {
+      throw new TypeError(
+        `${WHERE}: prefix must be at most 1024 bytes as a Deno KV key (keys are limited to ` +
+          `2 KiB); this one is ${size}, use a short name like ["aoai-edge-rate"]`,
+      );
     }
     const attempts = options.maxAttempts ?? 32;
     if (!Number.isInteger(attempts) || attempts < 1) {

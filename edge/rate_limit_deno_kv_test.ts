@@ -155,3 +155,15 @@ Deno.test("new DenoKvRateLimiter() throws a TypeError saying which option is wro
     /prefix must be an array/,
   );
 });
+
+Deno.test("new DenoKvRateLimiter() refuses a prefix too long for a Deno KV key (every take would fail open)", async () => {
+  using kv = await Deno.openKv(":memory:");
+  for (const prefix of [["x".repeat(2100)], ["a", "é".repeat(600)], Array(120).fill(1)]) {
+    assert.throws(
+      () => new DenoKvRateLimiter(kv, { requestsPerMinute: 1, prefix }),
+      /prefix must be at most 1024 bytes as a Deno KV key/,
+    );
+  }
+  const longest = new DenoKvRateLimiter(kv, { requestsPerMinute: 1, prefix: ["x".repeat(1022)] });
+  assert.equal((await longest.take("0")).ok, true);
+});
