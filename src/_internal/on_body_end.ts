@@ -65,6 +65,12 @@ for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] 
   const read = RESPONSE[name] as (this: Response) => Promise<unknown>;
   if (read) {
     (Watched.prototype as unknown as Record<string, unknown>)[name] = function (this: Watched) {
+      const watched = this[WATCHED];
+      // Body taken (that stream calls done) or read already: as a plain response, no hooks (a
+      // "body used" error is neither the body's end nor the caller's abort).
+      if (watched !== undefined || this.bodyUsed) {
+        return watched && !watched.locked ? new Response(watched, this)[name]() : read.call(this);
+      }
       started(this);
       return read.call(this).then((value) => {
         this[DONE]();

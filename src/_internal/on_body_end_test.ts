@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { onBodyEnd } from "./on_body_end.ts";
+import { APIUserAbortError } from "../errors/api_error.ts";
+import { onBodyEnd, unlinkOnEnd } from "./on_body_end.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -140,4 +141,35 @@ Deno.test("onBodyEnd(): body after a read method gives the used stream, as a pla
   assert.equal(hooked.bodyUsed, plain.bodyUsed);
   assert.equal(plain.body?.locked, true);
   assert.equal(hooked.body?.locked, true);
+});
+
+Deno.test("onBodyEnd(): a read method after body was looked at reads it, as on a plain response", async () => {
+  const plain = new Response('{"a":1}');
+  assert.ok(plain.body);
+  assert.deepEqual(await plain.json(), { a: 1 });
+  let ends = 0;
+  const hooked = onBodyEnd(new Response('{"a":1}'), () => void ends++);
+  assert.ok(hooked.body, "e.g. `if (!res.body) throw …` before reading");
+  assert.deepEqual(await hooked.json(), { a: 1 });
+  assert.equal(ends, 1);
+  assert.equal(hooked.bodyUsed, true);
+  await assert.rejects(hooked.text(), TypeError, "read twice: the platform's error");
+  assert.equal(ends, 1);
+});
+
+Deno.test("unlinkOnEnd(): a second read of a body in use is not a caller abort and unlinks nothing", async () => {
+  const slow = slowBody("ab");
+  const controller = new AbortController();
+  let unlinked = 0;
+  const res = unlinkOnEnd(new Response(slow.body), controller.signal, () => unlinked++, "op");
+  const reading = res.text();
+  controller.abort(); // not linked to this stand-in body: the first read goes on
+  await assert.rejects(res.text(), (err) => {
+    assert.ok(!(err instanceof APIUserAbortError), `mislabelled: ${err}`);
+    return err instanceof TypeError;
+  });
+  assert.equal(unlinked, 0, "the first read is still going: the caller's signal stays linked");
+  slow.finish("c");
+  assert.equal(await reading, "abc");
+  assert.equal(unlinked, 1);
 });
