@@ -44,7 +44,11 @@ export function headerSecrets(headers: Iterable<[string, string]>): string[] {
     // Basic: the decoded user:password and the password alone are secrets too.
     if (/^basic$/i.test(scheme[1])) {
       try {
-        const decoded = atob(credential);
+        let decoded = atob(credential);
+        // RFC 7617's charset is UTF-8; bytes that are not UTF-8 stay as Latin-1.
+        try {
+          decoded = decodeURIComponent(escape(decoded));
+        } catch { /* not UTF-8 */ }
         out.push(decoded, decoded.slice(decoded.indexOf(":") + 1));
       } catch { /* not base64: nothing more to scrub */ }
     }
