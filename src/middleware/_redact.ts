@@ -49,7 +49,9 @@ export function headerSecrets(headers: Iterable<[string, string]>): string[] {
         try {
           decoded = decodeURIComponent(escape(decoded));
         } catch { /* not UTF-8 */ }
-        out.push(decoded, decoded.slice(decoded.indexOf(":") + 1));
+        const colon = decoded.indexOf(":");
+        // The password; with none, the user name is the credential (a key sent as `key:`).
+        out.push(decoded, decoded.slice(colon + 1) || decoded.slice(0, colon));
       } catch { /* not base64: nothing more to scrub */ }
     }
   }

@@ -26,3 +26,10 @@ Deno.test("headerSecrets() takes odd Basic credentials without throwing or scrub
   const latin1 = headerSecrets([["authorization", `Basic ${btoa("\xe9t\xe9:latin-1-pass")}`]]);
   assert.equal(redactSecrets("bad latin-1-pass", latin1), "bad ***", "not UTF-8: read as Latin-1");
 });
+
+Deno.test("headerSecrets() scrubs the user name of a Basic credential with an empty password (a key as user)", () => {
+  assert.equal(
+    scrubbedBasic("gw-key-3141592653:", "unknown key gw-key-3141592653"),
+    "unknown key ***",
+  );
+});
