@@ -57,6 +57,16 @@ function allowedMethods(path: string, playground: boolean): string[] {
   return path === "/health" || (path === "/" && playground) ? ["GET", "HEAD"] : [];
 }
 
+/** `answer`, or a rejection once `ms` have passed without it (a limiter that hangs). */
+function answerWithin<T>(answer: T | Promise<T>, ms: number): T | Promise<T> {
+  if (!(answer instanceof Promise)) return answer;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+}
+
 /** The name an allowlist uses for the DALL-E 2 operations (which name no deployment). */
 const DALL_E_2 = "dall-e-2";
 
@@ -118,7 +128,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     if (limiter) {
       let decision: RateLimitDecision | undefined;
       try {
-        decision = await limiter.take(String(index));
+        decision = await answerWithin(limiter.take(String(index)), opts.rateLimitTimeoutMs);
         if (typeof decision?.ok !== "boolean") {
           throw new TypeError("take() answered without a boolean `ok`");
         }

@@ -36,6 +36,11 @@ export interface EdgeRateLimitOptions {
    * key). A limiter that fails lets the request through and is reported through `onError`.
    */
   limiter?: RateLimiter;
+  /**
+   * How long a request waits for the limiter's answer, in ms (default 1 000); past it the request
+   * goes through and `onError` reports it, as for a failing limiter.
+   */
+  timeoutMs?: number;
 }
 
 /** Options of {@link createEdgeApp}. */
@@ -105,6 +110,8 @@ export interface ResolvedOptions {
   maxJsonBytes: number;
   maxMultipartBytes: number;
   rateLimiter: RateLimiter | undefined;
+  /** How long a request waits for the limiter (ms). */
+  rateLimitTimeoutMs: number;
   upstreamMaxRetries: number;
   playground: PlaygroundOptions | false;
   onError: (message: string) => void;
@@ -209,6 +216,12 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     throw new TypeError(`${WHERE}: cache must be a CacheStore (MemoryCache, DenoKvCache, ...)`);
   }
   const rateLimiter = resolveRateLimiter(options.rateLimit);
+  const rateLimitTimeoutMs = options.rateLimit?.timeoutMs ?? 1000;
+  if (typeof rateLimitTimeoutMs !== "number" || !(rateLimitTimeoutMs > 0)) {
+    throw new TypeError(
+      `${WHERE}: rateLimit.timeoutMs must be a positive number of milliseconds (default 1000)`,
+    );
+  }
   const retries = options.upstreamMaxRetries ?? 0;
   if (!Number.isInteger(retries) || retries < 0) {
     throw new TypeError(`${WHERE}: upstreamMaxRetries must be a non-negative integer`);
@@ -233,6 +246,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
       26 * 1024 * 1024,
     ),
     rateLimiter,
+    rateLimitTimeoutMs,
     upstreamMaxRetries: retries,
     playground: options.playground === false
       ? false

@@ -73,6 +73,13 @@ export class DenoKvRateLimiter implements RateLimiter {
     if (typeof rpm !== "number" || !(rpm > 0) || !Number.isFinite(rpm)) {
       throw new TypeError(`${WHERE}: requestsPerMinute must be a positive number`);
     }
+    // Windows stay within a day: longer ones would outlive what expireIn takes, so every take
+    // would fail (and the app let everything through).
+    if (rpm < 1 / 1440) {
+      throw new TypeError(
+        `${WHERE}: requestsPerMinute must be at least one request a day (1/1440); got ${rpm}`,
+      );
+    }
     const prefix = options.prefix ?? ["aoai-edge-rate"];
     if (!Array.isArray(prefix) || prefix.some((p) => !["string", "number"].includes(typeof p))) {
       throw new TypeError(`${WHERE}: prefix must be an array of strings and numbers`);

@@ -142,6 +142,13 @@ Deno.test("new DenoKvRateLimiter() throws a TypeError saying which option is wro
   for (const bad of [0, -1, NaN, Infinity]) {
     assert.throws(rpm(bad), /requestsPerMinute must be a positive number$/);
   }
+  // A window longer than a day would make every take fail (expireIn) and so never limit.
+  for (const tiny of [1e-300, 1e-9, 1 / 1441]) {
+    assert.throws(rpm(tiny), /at least one request a day \(1\/1440\)/);
+  }
+  const daily = rpm(1 / 1440)();
+  assert.equal((await daily.take("0")).ok, true);
+  assert.equal((await daily.take("0")).ok, false, "the smallest rate still limits");
   assert.throws(
     () => new DenoKvRateLimiter({} as Deno.Kv, { requestsPerMinute: 1 }),
     /pass an open Deno.Kv/,

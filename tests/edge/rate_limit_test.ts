@@ -125,3 +125,24 @@ Deno.test("app sends a whole-number retry-after for a limiter's infinite or huge
     assert.match((await errorOf(res)).message, new RegExp(`retry after ${header} seconds`));
   }
 });
+
+Deno.test("app lets the request through when the limiter does not answer within rateLimit.timeoutMs", async () => {
+  const errors: string[] = [];
+  const t = testApp({
+    rateLimit: { limiter: { take: () => new Promise(() => {}) }, timeoutMs: 5 },
+    onError: (message) => errors.push(message),
+  });
+  assert.equal(await status(chat(t)), 200);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /rate limiter failed, request let through: .*no answer within 5 ms/);
+  assert.equal(t.upstream.length, 1);
+});
+
+Deno.test("createEdgeApp() refuses a rateLimit.timeoutMs that is not a positive number", () => {
+  for (const timeoutMs of [0, -1, Number.NaN, "5"]) {
+    assert.throws(
+      () => testApp({ rateLimit: { requestsPerMinute: 5, timeoutMs: timeoutMs as number } }),
+      /rateLimit\.timeoutMs must be a positive number of milliseconds/,
+    );
+  }
+});
