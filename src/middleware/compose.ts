@@ -1,3 +1,4 @@
+import { builtinKind } from "./_kind.ts";
 import type { Middleware, MiddlewareContext, Terminal } from "./types.ts";
 
 const IDLE = 0;
@@ -37,26 +38,37 @@ export function compose(
 ): (ctx: MiddlewareContext) => Promise<Response> {
   const layers = middleware.slice();
   const count = layers.length;
-  // One frame per layer invocation: IDLE, PENDING (its next() is running) or RETURNED. A
-  // layer's frame is marked RETURNED by whoever awaits its result (the outer next() or the
-  // top), so each layer costs one `then`.
+  // The built-ins (retry, timeout, auth) call next() as they should: their calls are not guarded,
+  // which spares each of them a `then` (a microtask per layer, per call).
+  const guarded = layers.map((m) => builtinKind(m) === undefined);
+  // One frame per guarded layer invocation: IDLE, PENDING (its next() is running) or RETURNED.
+  // A layer's frame is marked RETURNED by whoever awaits its result (the outer next() or the
+  // top), so each guarded layer costs one `then`.
   const step = (ctx: MiddlewareContext, index: number, parent?: Frame): Promise<Response> => {
-    const frame: Frame = { state: IDLE };
+    const frame: Frame | undefined = guarded[index] ? { state: IDLE } : undefined;
     let result: Promise<Response>;
     try {
       result = Promise.resolve(
-        index < count ? layers[index](ctx, () => next(ctx, index, frame)) : terminal(ctx),
+        index < count
+          ? layers[index](
+            ctx,
+            frame ? () => next(ctx, index, frame) : () => step(ctx, index + 1),
+          )
+          : terminal(ctx),
       );
     } catch (err) {
       result = Promise.reject(err);
     }
-    return result.then((response) => {
-      frame.state = RETURNED;
+    if (!frame && !parent) return result;
+    const settle = () => {
+      if (frame) frame.state = RETURNED;
       if (parent?.state === PENDING) parent.state = IDLE;
+    };
+    return result.then((response) => {
+      settle();
       return response;
     }, (err) => {
-      frame.state = RETURNED;
-      if (parent?.state === PENDING) parent.state = IDLE;
+      settle();
       throw err;
     });
   };

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { compose, MiddlewareError } from "./compose.ts";
 import type { Middleware } from "./types.ts";
 import { ClientCore } from "../_internal/core.ts";
+import { apiKeyAuth } from "../auth/auth_middleware.ts";
+import { retry } from "./retry.ts";
+import { timeout } from "./timeout.ts";
 import { makeContext } from "../../tests/middleware/_context.ts";
 
 const ok = () => Promise.resolve(new Response("ok"));
@@ -41,6 +44,30 @@ Deno.test("compose() rejects with MiddlewareError when next() is called twice at
     return new Response("once");
   })(makeContext());
   assert.equal(await res.text(), "once");
+});
+
+Deno.test("compose() guards a layer whose inner layers are built-ins (not guarded themselves)", async () => {
+  // The built-ins take no guard (a `then` per layer per call); the layer around them keeps its.
+  let calls = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => release = r);
+  const terminal = async () => {
+    calls++;
+    await gate;
+    return new Response(`call ${calls}`);
+  };
+  const twice: Middleware = async function twice(_ctx, next) {
+    const first = next();
+    await assert.rejects(next(), /#1 \(twice\) called next\(\) twice at once/);
+    release();
+    await (await first).text();
+    // Sequential next() calls re-run the inner layers (what a retry does).
+    return await next();
+  };
+  const stack = [twice, retry({ maxRetries: 0 }), timeout({ timeoutMs: 0 }), apiKeyAuth("k")];
+  const res = await compose(stack, terminal)(makeContext());
+  assert.equal(await res.text(), "call 2");
+  assert.equal(calls, 2);
 });
 
 Deno.test("compose() rejects with MiddlewareError when next() is called after return", async () => {

@@ -5,7 +5,7 @@ import { type Alarm, ALARMS, MAX_TIMER_MS } from "./_alarm_clock.ts";
 import { siteOf } from "./_replay.ts";
 import { onAbort } from "./_abort.ts";
 import { NULL_BODY_STATUSES } from "../_internal/on_body_end.ts";
-import type { Middleware } from "./types.ts";
+import type { Middleware, MiddlewareContext } from "./types.ts";
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -51,7 +51,9 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
   }
   // Identifies this layer's parked deadlines.
   const owner = {};
-  return tagBuiltin(async function timeout(ctx, next) {
+  // Not async: without a deadline the layer hands on next()'s own promise (an async function
+  // would wrap it in another, a few microtasks per call).
+  return tagBuiltin(function timeout(ctx, next) {
     endParked(ctx.state, owner);
     const perAttempt = options.timeoutMs ?? ctx.options.timeoutMs;
     let ms = perAttempt > 0 ? perAttempt : Infinity;
@@ -66,11 +68,23 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
     }
     if (!(ms <= MAX_TIMER_MS)) return next();
     if (ms <= 0) {
-      throw new APITimeoutError(
-        `${siteOf(ctx)} ran out of its totalTimeoutMs (${total} ms) before attempt ` +
-          `${ctx.attempt}; raise totalTimeoutMs or check the network`,
+      return Promise.reject(
+        new APITimeoutError(
+          `${siteOf(ctx)} ran out of its totalTimeoutMs (${total} ms) before attempt ` +
+            `${ctx.attempt}; raise totalTimeoutMs or check the network`,
+        ),
       );
     }
+    return attempt(ctx, next, ms, budget);
+  }, "timeout");
+
+  /** Runs one attempt under a deadline `ms` from now (`budget` names the option that set it). */
+  async function attempt(
+    ctx: MiddlewareContext,
+    next: () => Promise<Response>,
+    ms: number,
+    budget: string,
+  ): Promise<Response> {
     const outer = ctx.signal;
     const controller = new AbortController();
     const signal = controller.signal;
@@ -123,5 +137,5 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       ctx.signal = outer;
       if (!handedOn) end();
     }
-  }, "timeout");
+  }
 }

@@ -25,7 +25,7 @@ export function invalid(operation: string, param: string, problem: string): Type
  * `extra` returns. Fields set to `undefined` are left out (by `JSON.stringify`), and so is
  * `model` except on the v1 API, where it names the deployment (`model` is passed to `extra`).
  */
-export async function call(
+export function call(
   core: ClientCore,
   operation: string,
   path: string,
@@ -38,47 +38,55 @@ export async function call(
   ) => Partial<CallSpec> | false | undefined | Promise<Partial<CallSpec>>,
   scoped = true,
 ): Promise<CallResult> {
-  if (!isRecord(params)) {
-    throw new TypeError(`${operation}: pass a params object as the first argument`);
-  }
-  const deployment = scoped ? core.resolveDeployment(params.model, operation) : "";
-  for (const [path, rule] of Object.entries(rules)) {
-    const value = path.includes(".")
-      ? path.split(".").reduce<unknown>(
-        (o, k) => (o as Record<string, unknown> | undefined)?.[k],
-        params,
-      )
-      : params[path];
-    let problem;
-    if (typeof rule === "function") problem = rule(value, operation);
-    else if (value != null) {
-      const [min, max, integer] = rule;
-      if (
-        typeof min === "string"
-          ? !rule.includes(value as never)
-          : typeof value !== "number" || !(value >= min && value <= (max as number)) ||
-            (integer && !Number.isInteger(value))
-      ) {
-        problem = `must be ${
-          typeof min === "string"
-            ? `one of ${rule.map((a) => JSON.stringify(a)).join(", ")}`
-            : `${integer ? "an integer" : "a number"} from ${min} to ${max}`
-        }; got ${JSON.stringify(value)}`;
-      }
+  // Not async: an async function would wrap send()'s promise in another (microtasks per call).
+  try {
+    if (!isRecord(params)) {
+      throw new TypeError(`${operation}: pass a params object as the first argument`);
     }
-    if (problem) throw invalid(operation, path, problem);
+    const deployment = scoped ? core.resolveDeployment(params.model, operation) : "";
+    for (const [path, rule] of Object.entries(rules)) {
+      const value = path.includes(".")
+        ? path.split(".").reduce<unknown>(
+          (o, k) => (o as Record<string, unknown> | undefined)?.[k],
+          params,
+        )
+        : params[path];
+      let problem;
+      if (typeof rule === "function") problem = rule(value, operation);
+      else if (value != null) {
+        const [min, max, integer] = rule;
+        if (
+          typeof min === "string"
+            ? !rule.includes(value as never)
+            : typeof value !== "number" || !(value >= min && value <= (max as number)) ||
+              (integer && !Number.isInteger(value))
+        ) {
+          problem = `must be ${
+            typeof min === "string"
+              ? `one of ${rule.map((a) => JSON.stringify(a)).join(", ")}`
+              : `${integer ? "an integer" : "a number"} from ${min} to ${max}`
+          }; got ${JSON.stringify(value)}`;
+        }
+      }
+      if (problem) throw invalid(operation, path, problem);
+    }
+    const model = (options?.apiVersion ?? core.apiVersion) === "v1" && deployment || undefined;
+    const more = extra?.(deployment, model);
+    const send = (more: Partial<CallSpec> | false | undefined) =>
+      core.send({
+        operation,
+        method: "POST",
+        scope: deployment ? "deployment" : "resource",
+        path,
+        deployment: deployment || undefined,
+        json: { ...params, model },
+        params,
+        options,
+        read: "json",
+        ...more,
+      });
+    return more instanceof Promise ? more.then(send) : send(more);
+  } catch (err) {
+    return Promise.reject(err);
   }
-  const model = (options?.apiVersion ?? core.apiVersion) === "v1" && deployment || undefined;
-  return core.send({
-    operation,
-    method: "POST",
-    scope: deployment ? "deployment" : "resource",
-    path,
-    deployment: deployment || undefined,
-    json: { ...params, model },
-    params,
-    options,
-    read: "json",
-    ...await extra?.(deployment, model),
-  });
 }
