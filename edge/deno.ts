@@ -25,6 +25,7 @@ import { DenoKvCache } from "./cache/deno_kv.ts";
 import { denoHandler } from "./deno_handler.ts";
 import type { EdgeAppOptions } from "./options.ts";
 import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
+import { rpmFromEnv } from "./_env.ts";
 
 /** Reads one environment variable. */
 export type EnvReader = (name: string) => string | undefined;
@@ -149,7 +150,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   }
   const deployments = list(env("AOAI_EDGE_DEPLOYMENTS"));
   const origins = list(env("AOAI_EDGE_CORS_ORIGINS"));
-  const rpm = env("AOAI_EDGE_RATE_LIMIT_RPM");
+  const rpm = rpmFromEnv(env("AOAI_EDGE_RATE_LIMIT_RPM"));
   // An empty PORT means the default, not 0 (a random port).
   const port = Number(env("PORT")?.trim() || 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -158,7 +159,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   const kvPath = onDeploy ? undefined : env("AOAI_EDGE_KV_PATH")?.trim() || ".tmp/edge.kv";
   banner.push(`cache: Deno KV ${kvPath ? `in ${kvPath}` : "(Deno Deploy)"}`);
   if (rpm) {
-    const line = `rate limit: ${Number(rpm)} requests per minute per client key`;
+    const line = `rate limit: ${rpm} requests per minute per client key`;
     banner.push(`${line}, counted in Deno KV (one budget for every instance)`);
   }
   return {
@@ -168,7 +169,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
       deployments: deployments.length ? deployments : undefined,
       cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,
       chatCache: env("AOAI_EDGE_CHAT_CACHE") === "1",
-      rateLimit: rpm ? { requestsPerMinute: Number(rpm) } : undefined,
+      rateLimit: rpm ? { requestsPerMinute: rpm } : undefined,
       playground,
       onError: (message) => console.error(`aoai-edge: ${message}`),
     },

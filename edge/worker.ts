@@ -22,6 +22,7 @@ import { errorResponse } from "./_errors.ts";
 import { WorkersKvCache, type WorkersKvNamespace } from "./cache/workers_kv.ts";
 import type { EdgeExecutionContext, EdgeRateLimitOptions } from "./options.ts";
 import { type WorkersRateLimitBinding, WorkersRateLimiter } from "./rate_limit_workers.ts";
+import { rpmFromEnv } from "./_env.ts";
 
 /** The Worker's bindings. */
 export interface WorkerEnv {
@@ -57,9 +58,9 @@ function limiterBinding(env: WorkerEnv): unknown {
 }
 
 function rateLimitOf(env: WorkerEnv): EdgeRateLimitOptions | undefined {
-  const rpm = env.AOAI_EDGE_RATE_LIMIT_RPM?.trim();
+  const rpm = rpmFromEnv(env.AOAI_EDGE_RATE_LIMIT_RPM);
   const name = env.AOAI_EDGE_RATE_LIMITER?.trim();
-  if (!name) return rpm ? { requestsPerMinute: Number(rpm) } : undefined;
+  if (!name) return rpm ? { requestsPerMinute: rpm } : undefined;
   if (rpm) {
     throw new Error(
       "set AOAI_EDGE_RATE_LIMITER (a Rate Limiting binding, its limit set in wrangler.toml) or " +

@@ -68,8 +68,29 @@ Deno.test("deno task serve with a bad AOAI_EDGE_RATE_LIMIT_RPM exits 1 with one 
   }).output().finally(() => Deno.remove(dir, { recursive: true }));
   const text = new TextDecoder().decode(stderr).trim();
   assert.equal(code, 1);
-  assert.match(text, /^aoai-edge: .*requestsPerMinute must be a positive number$/);
+  assert.equal(
+    text,
+    "aoai-edge: AOAI_EDGE_RATE_LIMIT_RPM must be a positive number of requests per minute per " +
+      'client key (e.g. 60); got "abc"',
+  );
   assert.doesNotMatch(text, /\bat /, "no stack trace");
+});
+
+Deno.test("edgeConfigFromEnv() reads AOAI_EDGE_RATE_LIMIT_RPM and names it when it is bad", () => {
+  assert.deepEqual(
+    edgeConfigFromEnv(env({ AOAI_EDGE_RATE_LIMIT_RPM: " 30 " })).options.rateLimit,
+    { requestsPerMinute: 30 },
+  );
+  assert.equal(
+    edgeConfigFromEnv(env({ AOAI_EDGE_RATE_LIMIT_RPM: " " })).options.rateLimit,
+    undefined,
+  );
+  for (const bad of ["abc", "0", "-5", "Infinity", "1e999", "60rpm"]) {
+    assert.throws(
+      () => edgeConfigFromEnv(env({ AOAI_EDGE_RATE_LIMIT_RPM: bad })),
+      new RegExp(`^Error: AOAI_EDGE_RATE_LIMIT_RPM must be a positive number .*; got "${bad}"$`),
+    );
+  }
 });
 
 Deno.test("edgeConfigFromEnv() on Deno Deploy needs AOAI_EDGE_KEYS and Azure settings", () => {
@@ -190,10 +211,10 @@ Deno.test("serveEdge() closes the Deno KV it opened when the app refuses its opt
     return kv;
   });
   try {
-    const config = edgeConfigFromEnv(
-      env({ PORT: "0", AOAI_EDGE_KV_PATH: `${dir}/edge.kv`, AOAI_EDGE_RATE_LIMIT_RPM: "abc" }),
-    );
-    await assert.rejects(serveEdge(config), /requestsPerMinute must be a positive number/);
+    const config = edgeConfigFromEnv(env({ PORT: "0", AOAI_EDGE_KV_PATH: `${dir}/edge.kv` }));
+    // A rate the app refuses (the environment's is checked before; this one is set in code).
+    config.options.rateLimit = { requestsPerMinute: 1 / 2000 };
+    await assert.rejects(serveEdge(config), /requestsPerMinute must be at least one request a day/);
     assert.equal(closed, 1, "the KV handle was closed");
   } finally {
     setOpenKv(openKv);

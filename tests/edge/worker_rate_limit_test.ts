@@ -122,6 +122,11 @@ Deno.test("createWorkerApp() says what to fix for a rate limiter it cannot use",
     () => createWorkerApp({ ...base, LIMITER: binding, AOAI_EDGE_RATE_LIMITER_PERIOD: "30" }),
     /AOAI_EDGE_RATE_LIMITER_PERIOD must be "10" or "60"/,
   );
+  const { AOAI_EDGE_RATE_LIMITER: _, ...noLimiter } = base;
+  assert.throws(
+    () => createWorkerApp({ ...noLimiter, AOAI_EDGE_RATE_LIMIT_RPM: "sixty" }),
+    /^Error: AOAI_EDGE_RATE_LIMIT_RPM must be a positive number .*; got "sixty"$/,
+  );
 });
 
 Deno.test("the Worker answers 500 EdgeMisconfigured for a missing binding and rebuilds when it appears", async () => {
