@@ -253,6 +253,21 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
       : typeof options.playground === "object" && options.playground !== null
       ? options.playground
       : {},
-    onError: options.onError ?? (() => {}),
+    onError: reportSafely(options.onError),
+  };
+}
+
+/**
+ * `onError` made safe to call anywhere: a reporter that throws (a full log pipe, a bug) must not
+ * turn a request the app lets through (a failing limiter or cache, fail open) into a 500, nor cut
+ * a stream it observes.
+ */
+function reportSafely(onError: ((message: string) => void) | undefined): (message: string) => void {
+  return (message) => {
+    try {
+      onError?.(message);
+    } catch {
+      // Nowhere left to report it.
+    }
   };
 }

@@ -146,3 +146,28 @@ Deno.test("createEdgeApp() refuses a rateLimit.timeoutMs that is not a positive 
     );
   }
 });
+
+Deno.test("app fails open even when its onError throws (a failing limiter and a failing cache)", async () => {
+  const reported: string[] = [];
+  const t = testApp({
+    rateLimit: { limiter: { take: () => Promise.reject(new Error("KV down")) } },
+    cache: {
+      get: () => Promise.reject(new Error("cache down")),
+      set: () => Promise.reject(new Error("cache down")),
+      delete: () => Promise.resolve(),
+    },
+    onError: (message) => {
+      reported.push(message);
+      throw new Error("log pipe broken");
+    },
+  });
+  assert.equal(await status(chat(t)), 200);
+  const res = await t.call(azurePath("text-embedding-3-small", "embeddings"), {
+    headers: { "api-key": KEY },
+    json: { input: ["a", "b"] },
+  });
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).data.length, 2);
+  assert.ok(reported.some((m) => /^rate limiter failed, request let through: KV down/.test(m)));
+  assert.ok(reported.some((m) => /^cache store get failed/.test(m)));
+});
