@@ -86,7 +86,8 @@ const DALL_E_2 = "dall-e-2";
  *
  * API routes need a client key (`api-key` or `Authorization: Bearer`); bodies are validated
  * before anything goes upstream; errors use the service's shape. A path served here asked with
- * another method gets 405 with `Allow`; any other path 404.
+ * another method gets 405 with `Allow`, and `OPTIONS` gets 204 with `Allow` (plus the CORS
+ * preflight headers for an allowed origin); any other path 404.
  *
  * @example Serve the app with Deno
  * ```ts
@@ -278,8 +279,16 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       _env?: unknown,
       ctx?: EdgeExecutionContext,
     ): Promise<Response> {
-      const preflight = cors.preflight(request);
-      if (preflight) return preflight;
+      if (request.method === "OPTIONS") {
+        // A served path answers with what it allows (and, for an allowed origin, the CORS
+        // preflight headers); another path is answered as any request to it (401, 404).
+        const allow = allowedMethods(new URL(request.url).pathname, opts.playground !== false);
+        const preflight = allow.length ? cors.preflight(request) : null;
+        if (preflight) {
+          preflight.headers.set("allow", [...allow, "OPTIONS"].join(", "));
+          return preflight;
+        }
+      }
       const response = await app.fetch(request, { ctx }, undefined);
       const extra = cors.headersFor(request);
       for (const [name, value] of Object.entries(extra)) {

@@ -138,3 +138,36 @@ Deno.test("app adds CORS headers for allowed origins and answers preflights", as
   assert.equal(denied.headers.get("access-control-allow-origin"), null);
   await denied.body?.cancel();
 });
+
+Deno.test("app answers OPTIONS on a served path with Allow; another path as any request", async () => {
+  const options = (app: ReturnType<typeof testApp>, path: string, origin?: string) =>
+    app.app.fetch(
+      new Request(`http://edge.test${path}`, {
+        method: "OPTIONS",
+        headers: origin
+          ? { origin, "access-control-request-method": "POST" }
+          : path === "/nope"
+          ? { "api-key": KEY }
+          : {},
+      }),
+    );
+  const plain = testApp();
+  const served = await options(plain, azurePath("gpt-4o", "chat/completions"));
+  assert.equal(served.status, 204);
+  assert.equal(served.headers.get("allow"), "POST, OPTIONS");
+  assert.equal(served.headers.get("access-control-allow-origin"), null, "no CORS configured");
+  const operation = await options(plain, "/openai/operations/images/abc-123");
+  assert.equal(operation.headers.get("allow"), "GET, HEAD, DELETE, OPTIONS");
+  const unknown = await options(plain, "/nope");
+  assert.equal(unknown.status, 404);
+  assert.equal((await errorOf(unknown)).code, "404");
+
+  const withCors = testApp({ cors: { origins: ["https://ui.example"] } });
+  const pre = await options(withCors, "/v1/embeddings", "https://ui.example");
+  assert.equal(pre.status, 204);
+  assert.equal(pre.headers.get("access-control-allow-origin"), "https://ui.example");
+  assert.equal(pre.headers.get("allow"), "POST, OPTIONS");
+  const preUnknown = await options(withCors, "/nope", "https://ui.example");
+  assert.equal(preUnknown.status, 401, "a preflight carries no key: refused as any request");
+  await preUnknown.body?.cancel();
+});
