@@ -9,9 +9,9 @@ import type { RateLimitDecision, RateLimiter } from "./rate_limit.ts";
 /** Options of {@link DenoKvRateLimiter}. */
 export interface DenoKvRateLimiterOptions {
   /**
-   * Requests each client may make per minute. A whole number `n` allows `n` requests per
-   * 60-second window; a fraction is spread over a longer window (0.5: 1 request per 120 s,
-   * 1.5: 2 per 80 s).
+   * Requests each client may make per minute: a burst of that many (at least 1), refilled evenly
+   * (one every `60 / requestsPerMinute` seconds), as `ClientRateLimiter` counts them in
+   * memory. At least one a day (1/1440).
    */
   requestsPerMinute: number;
   /**
@@ -31,14 +31,19 @@ export interface DenoKvRateLimiterOptions {
 
 const WHERE = "new DenoKvRateLimiter()";
 
+/** ms of float rounding a take tolerates (clocks are whole ms anyway). */
+const SLACK_MS = 1;
+
 /**
- * A fixed-window request counter per client in Deno KV: key `[...prefix, client, window]`,
- * value the number of requests counted in that window, written with an atomic check of the
- * entry's versionstamp (no two takes can both count the last request of a budget, whichever
- * isolate they run in) and `expireIn` set to the end of the window. Deno KV is strongly
- * consistent within its region, so on Deno Deploy this is one limit for the whole project
- * instead of one per isolate. As with any fixed window, a client may spend one window's budget
- * at its end and the next one's at the start of the next.
+ * A token bucket per client in Deno KV, shared by every isolate. Each client's bucket is one
+ * entry, key `[...prefix, client]`: the time (epoch ms) at which the bucket is full again (GCRA's
+ * "theoretical arrival time"; no entry means full). A take moves that time one interval later and
+ * is refused when that would put it more than a full bucket ahead of now. The write is an atomic
+ * check of the entry's versionstamp, so no two takes can both spend the last request of a budget,
+ * whichever isolate they run in, and the entry expires when the bucket is full again. Unlike a
+ * fixed window, a client cannot spend two budgets back to back around a window's end: after a
+ * burst, requests come back one interval at a time. Deno KV is strongly consistent within its
+ * region, so on Deno Deploy this is one limit for the whole project instead of one per isolate.
  *
  * A KV failure rejects `take()`; the edge app then lets the request through and reports the
  * failure through `onError` (fail open: a KV outage does not take the API down with it).
@@ -58,8 +63,10 @@ const WHERE = "new DenoKvRateLimiter()";
 export class DenoKvRateLimiter implements RateLimiter {
   #kv: Deno.Kv;
   #rpm: number;
-  #limit: number;
-  #windowMs: number;
+  /** ms between two requests at the steady rate. */
+  #intervalMs: number;
+  /** ms of requests a full bucket holds (its size times the interval). */
+  #burstMs: number;
   #prefix: (string | number)[];
   #maxAttempts: number;
   #now: () => number;
@@ -73,8 +80,8 @@ export class DenoKvRateLimiter implements RateLimiter {
     if (typeof rpm !== "number" || !(rpm > 0) || !Number.isFinite(rpm)) {
       throw new TypeError(`${WHERE}: requestsPerMinute must be a positive number`);
     }
-    // Windows stay within a day: longer ones would outlive what expireIn takes, so every take
-    // would fail (and the app let everything through).
+    // A full bucket refills within a day: a longer expireIn would fail every take (and the app
+    // let everything through).
     if (rpm < 1 / 1440) {
       throw new TypeError(
         `${WHERE}: requestsPerMinute must be at least one request a day (1/1440); got ${rpm}`,
@@ -103,8 +110,8 @@ export class DenoKvRateLimiter implements RateLimiter {
     }
     this.#kv = kv;
     this.#rpm = rpm;
-    this.#limit = Math.ceil(rpm);
-    this.#windowMs = Math.round(60_000 * this.#limit / rpm);
+    this.#intervalMs = 60_000 / rpm;
+    this.#burstMs = Math.max(1, rpm) * this.#intervalMs;
     this.#prefix = [...prefix];
     this.#maxAttempts = attempts;
     this.#now = options.now ?? Date.now;
@@ -115,22 +122,25 @@ export class DenoKvRateLimiter implements RateLimiter {
     return this.#rpm;
   }
 
-  /** Counts one request of `client` in the current window; rejects when Deno KV fails. */
+  /** Takes one request from `client`'s bucket; rejects when Deno KV fails. */
   async take(client: string): Promise<RateLimitDecision> {
-    const now = this.#now();
-    const window = Math.floor(now / this.#windowMs);
-    const left = (window + 1) * this.#windowMs - now;
-    const key = [...this.#prefix, client, window];
+    const key = [...this.#prefix, client];
     for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
       const entry = await this.#kv.get<number>(key);
-      const count = typeof entry.value === "number" ? entry.value : 0;
-      if (count >= this.#limit) {
-        return { ok: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(left / 1000)) };
+      const now = this.#now();
+      const fullAt = typeof entry.value === "number" ? Math.max(now, entry.value) : now;
+      // How far ahead of now the bucket's full time would be with this request spent.
+      const ahead = fullAt + this.#intervalMs - now;
+      // SLACK_MS absorbs float rounding of the summed intervals (7 per minute: 8571.428… ms).
+      const over = ahead - this.#burstMs - SLACK_MS;
+      if (over > 0) {
+        return { ok: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(over / 1000)) };
       }
       const committed = await this.#kv.atomic().check(entry)
-        .set(key, count + 1, { expireIn: Math.max(1, Math.ceil(left)) }).commit();
+        .set(key, now + ahead, { expireIn: Math.max(1, Math.ceil(ahead)) }).commit();
       if (committed.ok) {
-        return { ok: true, remaining: this.#limit - count - 1, retryAfterSeconds: 0 };
+        const remaining = Math.floor((this.#burstMs - ahead + SLACK_MS) / this.#intervalMs);
+        return { ok: true, remaining, retryAfterSeconds: 0 };
       }
     }
     return { ok: false, remaining: 0, retryAfterSeconds: 1 };

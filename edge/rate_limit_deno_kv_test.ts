@@ -17,26 +17,43 @@ Deno.test("DenoKvRateLimiter.take() gives two limiters on one KV (two isolates) 
   assert.equal((await b.take("0")).remaining, 1);
   assert.equal((await a.take("0")).remaining, 0);
   const refused = await b.take("0");
-  assert.deepEqual(refused, { ok: false, remaining: 0, retryAfterSeconds: 59 });
+  assert.deepEqual(refused, { ok: false, remaining: 0, retryAfterSeconds: 20 }, "one back in 20 s");
   assert.equal((await a.take("0")).ok, false);
   assert.equal((await b.take("1")).ok, true, "another client has its own budget");
 });
 
-Deno.test("DenoKvRateLimiter.take() starts a new budget when the window rolls over", async () => {
+Deno.test("DenoKvRateLimiter.take() refills evenly: no second burst right after the first", async () => {
   using kv = await Deno.openKv(":memory:");
-  const { time, now } = clock(120_000 + 59_500);
-  const limiter = new DenoKvRateLimiter(kv, { requestsPerMinute: 1, now });
+  const { time, now } = clock(59_500);
+  const limiter = new DenoKvRateLimiter(kv, { requestsPerMinute: 2, now });
   assert.equal((await limiter.take("0")).ok, true);
-  const refused = await limiter.take("0");
-  assert.equal(refused.ok, false);
-  assert.equal(refused.retryAfterSeconds, 1, "half a second left rounds up to 1");
-  time.now = 180_000; // the next window
   assert.equal((await limiter.take("0")).ok, true);
+  assert.deepEqual(await limiter.take("0"), { ok: false, remaining: 0, retryAfterSeconds: 30 });
+  // Where a fixed window would have started a fresh budget of 2 (at 60 s), nothing is back yet.
+  time.now = 60_000;
   assert.equal((await limiter.take("0")).ok, false);
-  time.now = 239_999;
+  time.now = 59_500 + 29_990;
   assert.equal((await limiter.take("0")).retryAfterSeconds, 1);
-  time.now = 240_000;
-  assert.equal((await limiter.take("0")).ok, true);
+  time.now = 59_500 + 30_000;
+  assert.deepEqual(await limiter.take("0"), { ok: true, remaining: 0, retryAfterSeconds: 0 });
+  assert.equal((await limiter.take("0")).ok, false, "one back, one spent");
+  time.now = 59_500 + 120_000; // long idle: a full bucket again, not more
+  assert.equal((await limiter.take("0")).remaining, 1);
+  assert.equal((await limiter.take("0")).remaining, 0);
+  assert.equal((await limiter.take("0")).ok, false);
+});
+
+Deno.test("DenoKvRateLimiter.take() allows exactly the rate when it does not divide a minute", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { time, now } = clock(1_700_000_000_123);
+  const limiter = new DenoKvRateLimiter(kv, { requestsPerMinute: 7, now });
+  let allowed = 0;
+  // 7 at once, then one per 60/7 s: 7 + 70 over ten minutes (float intervals summed 77 times).
+  for (let step = 0; step <= 600; step++) {
+    time.now = 1_700_000_000_123 + step * 1000;
+    while ((await limiter.take("0")).ok) allowed++;
+  }
+  assert.equal(allowed, 7 + 70);
 });
 
 Deno.test("DenoKvRateLimiter.take() never lets concurrent takes from two limiters overshoot", async () => {
@@ -50,7 +67,7 @@ Deno.test("DenoKvRateLimiter.take() never lets concurrent takes from two limiter
   assert.equal(decisions.filter((d) => d.ok).length, 25);
   const remaining = decisions.filter((d) => d.ok).map((d) => d.remaining).sort((x, y) => x! - y!);
   assert.deepEqual(remaining, Array.from({ length: 25 }, (_, i) => i), "each count given once");
-  assert.equal((await kv.get(["aoai-edge-rate", "0", 0])).value, 25);
+  assert.equal((await kv.get(["aoai-edge-rate", "0"])).value, 25 * 2_400, "full 25 intervals on");
 });
 
 Deno.test("DenoKvRateLimiter.take() counts every one of many concurrent takes within the budget", async () => {
@@ -62,10 +79,10 @@ Deno.test("DenoKvRateLimiter.take() counts every one of many concurrent takes wi
     Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).take("7")),
   );
   assert.ok(decisions.every((d) => d.ok), "30 concurrent takes need at most 30 attempts each");
-  assert.equal((await kv.get(["aoai-edge-rate", "7", 0])).value, 30);
+  assert.equal((await kv.get(["aoai-edge-rate", "7"])).value, 30 * 600);
 });
 
-Deno.test("DenoKvRateLimiter spreads a fractional requestsPerMinute over a longer window", async () => {
+Deno.test("DenoKvRateLimiter takes a fractional requestsPerMinute as a bucket of at least 1", async () => {
   using kv = await Deno.openKv(":memory:");
   const { time, now } = clock();
   const half = new DenoKvRateLimiter(kv, { requestsPerMinute: 0.5, now, prefix: ["half"] });
@@ -73,16 +90,18 @@ Deno.test("DenoKvRateLimiter spreads a fractional requestsPerMinute over a longe
   assert.deepEqual(await half.take("0"), { ok: false, remaining: 0, retryAfterSeconds: 120 });
   time.now = 120_000;
   assert.equal((await half.take("0")).ok, true);
+  time.now = 0;
   const oneAndHalf = new DenoKvRateLimiter(kv, { requestsPerMinute: 1.5, now, prefix: ["1.5"] });
-  assert.equal((await oneAndHalf.take("0")).ok, true);
   assert.equal((await oneAndHalf.take("0")).ok, true);
   const refused = await oneAndHalf.take("0");
   assert.equal(refused.ok, false);
-  assert.equal(refused.retryAfterSeconds, 40, "2 requests per 80 s window; 120 s is 40 s in");
+  assert.equal(refused.retryAfterSeconds, 20, "half a request left; one more every 40 s");
+  time.now = 20_000;
+  assert.equal((await oneAndHalf.take("0")).ok, true);
   assert.equal(half.requestsPerMinute, 0.5);
 });
 
-Deno.test("DenoKvRateLimiter writes its counters under the prefix, expiring at the window end", async () => {
+Deno.test("DenoKvRateLimiter writes one entry per client under the prefix, expiring when the bucket is full again", async () => {
   using kv = await Deno.openKv(":memory:");
   const sets: { key: Deno.KvKey; value: unknown; expireIn?: number }[] = [];
   const atomic = kv.atomic.bind(kv);
@@ -103,12 +122,12 @@ Deno.test("DenoKvRateLimiter writes its counters under the prefix, expiring at t
   await limiter.take("3");
   await limiter.take("3");
   assert.deepEqual(sets, [
-    { key: ["app", 1, "3", 1], value: 1, expireIn: 15_000 },
-    { key: ["app", 1, "3", 1], value: 2, expireIn: 15_000 },
+    { key: ["app", 1, "3"], value: 105_000 + 6_000, expireIn: 6_000 },
+    { key: ["app", 1, "3"], value: 105_000 + 12_000, expireIn: 12_000 },
   ]);
   const keys = [];
   for await (const entry of kv.list({ prefix: [] })) keys.push(entry.key);
-  assert.deepEqual(keys, [["app", 1, "3", 1]], "nothing outside the prefix");
+  assert.deepEqual(keys, [["app", 1, "3"]], "nothing outside the prefix");
 });
 
 Deno.test("DenoKvRateLimiter.take() refuses with retry-after 1 when it loses every race", async () => {
