@@ -31,7 +31,10 @@ export interface DenoKvRateLimiterOptions {
 
 const WHERE = "new DenoKvRateLimiter()";
 
-/** ms of float rounding a take tolerates (clocks are whole ms anyway). */
+/**
+ * ms of float rounding a take tolerates (clocks are whole ms anyway); at most half an interval,
+ * or at 60 000 a minute and more it would let whole requests over the limit.
+ */
 const SLACK_MS = 1;
 
 /**
@@ -67,6 +70,8 @@ export class DenoKvRateLimiter implements RateLimiter {
   #intervalMs: number;
   /** ms of requests a full bucket holds (its size times the interval). */
   #burstMs: number;
+  /** ms of float rounding a take tolerates (see SLACK_MS). */
+  #slackMs: number;
   #prefix: (string | number)[];
   #maxAttempts: number;
   #now: () => number;
@@ -112,6 +117,7 @@ export class DenoKvRateLimiter implements RateLimiter {
     this.#rpm = rpm;
     this.#intervalMs = 60_000 / rpm;
     this.#burstMs = Math.max(1, rpm) * this.#intervalMs;
+    this.#slackMs = Math.min(SLACK_MS, this.#intervalMs / 2);
     this.#prefix = [...prefix];
     this.#maxAttempts = attempts;
     this.#now = options.now ?? Date.now;
@@ -132,14 +138,14 @@ export class DenoKvRateLimiter implements RateLimiter {
       // How far ahead of now the bucket's full time would be with this request spent.
       const ahead = fullAt + this.#intervalMs - now;
       // SLACK_MS absorbs float rounding of the summed intervals (7 per minute: 8571.428… ms).
-      const over = ahead - this.#burstMs - SLACK_MS;
+      const over = ahead - this.#burstMs - this.#slackMs;
       if (over > 0) {
         return { ok: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(over / 1000)) };
       }
       const committed = await this.#kv.atomic().check(entry)
         .set(key, now + ahead, { expireIn: Math.max(1, Math.ceil(ahead)) }).commit();
       if (committed.ok) {
-        const remaining = Math.floor((this.#burstMs - ahead + SLACK_MS) / this.#intervalMs);
+        const remaining = Math.floor((this.#burstMs - ahead + this.#slackMs) / this.#intervalMs);
         return { ok: true, remaining, retryAfterSeconds: 0 };
       }
     }

@@ -56,6 +56,21 @@ Deno.test("DenoKvRateLimiter.take() allows exactly the rate when it does not div
   assert.equal(allowed, 7 + 70);
 });
 
+Deno.test("DenoKvRateLimiter.take() allows no request over the limit at 60 000 a minute and more", async () => {
+  // The float slack a take tolerates (1 ms) is a whole interval at 60 000 a minute, ten at 600 000.
+  using kv = await Deno.openKv(":memory:");
+  const start = 1_700_000_000_000;
+  for (const rpm of [60_000, 600_000]) {
+    const prefix = ["high", rpm];
+    const limiter = new DenoKvRateLimiter(kv, { requestsPerMinute: rpm, now: () => start, prefix });
+    // A bucket with three requests left: full again one minute less three intervals from now.
+    await kv.set([...prefix, "0"], start + 60_000 - 3 * (60_000 / rpm));
+    let allowed = 0;
+    while ((await limiter.take("0")).ok) allowed++;
+    assert.equal(allowed, 3, `${rpm} a minute`);
+  }
+});
+
 Deno.test("DenoKvRateLimiter.take() never lets concurrent takes from two limiters overshoot", async () => {
   using kv = await Deno.openKv(":memory:");
   const { now } = clock();
