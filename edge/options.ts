@@ -260,12 +260,14 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
 /**
  * `onError` made safe to call anywhere: a reporter that throws (a full log pipe, a bug) must not
  * turn a request the app lets through (a failing limiter or cache, fail open) into a 500, nor cut
- * a stream it observes.
+ * a stream it observes. An async one that rejects is dropped too: unhandled, the rejection would
+ * end a Deno process.
  */
 function reportSafely(onError: ((message: string) => void) | undefined): (message: string) => void {
   return (message) => {
     try {
-      onError?.(message);
+      const done: unknown = onError?.(message);
+      if (done instanceof Promise) done.catch(() => {});
     } catch {
       // Nowhere left to report it.
     }
