@@ -151,6 +151,13 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   const deployments = list(env("AOAI_EDGE_DEPLOYMENTS"));
   const origins = list(env("AOAI_EDGE_CORS_ORIGINS"));
   const rpm = rpmFromEnv(env("AOAI_EDGE_RATE_LIMIT_RPM"));
+  // Counted in Deno KV, which takes no rate under one a day (see DenoKvRateLimiter).
+  if (rpm !== undefined && rpm < 1 / 1440) {
+    throw new Error(
+      "AOAI_EDGE_RATE_LIMIT_RPM must be at least one request a day (1/1440 per minute) per " +
+        `client key; got ${JSON.stringify(env("AOAI_EDGE_RATE_LIMIT_RPM"))}`,
+    );
+  }
   // An empty PORT means the default, not 0 (a random port).
   const port = Number(env("PORT")?.trim() || 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
