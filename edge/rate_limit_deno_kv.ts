@@ -15,14 +15,15 @@ export interface DenoKvRateLimiterOptions {
    */
   requestsPerMinute: number;
   /**
-   * Key prefix of the counters (default `["aoai-edge-rate"]`); at most 1024 bytes as a Deno KV
-   * key, leaving room for the client id and window under the 2 KiB key limit.
+   * Key prefix of the buckets (default `["aoai-edge-rate"]`); at most 1024 bytes as a Deno KV
+   * key, leaving room for the client id under the 2 KiB key limit.
    */
   prefix?: readonly (string | number)[];
   /**
-   * Reads and conditional writes one take may try when other requests of the same client
-   * change the counter meanwhile (default 32). A take that loses every race is refused with
-   * `retry-after: 1` rather than risk going over the limit.
+   * Reads and conditional writes one batch of takes (those of one client overlapping in this
+   * isolate) may try when other isolates change the client's entry meanwhile (default 32). A
+   * batch that loses every race is refused with `retry-after: 1` rather than risk going over the
+   * limit.
    */
   maxAttempts?: number;
   /** Clock in ms (tests). Default `Date.now`. */
@@ -75,6 +76,8 @@ export class DenoKvRateLimiter implements RateLimiter {
   #prefix: (string | number)[];
   #maxAttempts: number;
   #now: () => number;
+  /** Takes waiting per client while a batch of that client is in Deno KV. */
+  #waiting = new Map<string, Waiter[]>();
 
   /** Wraps an open `Deno.Kv`; throws a TypeError when the options are wrong. */
   constructor(kv: Deno.Kv, options: DenoKvRateLimiterOptions) {
@@ -128,27 +131,72 @@ export class DenoKvRateLimiter implements RateLimiter {
     return this.#rpm;
   }
 
-  /** Takes one request from `client`'s bucket; rejects when Deno KV fails. */
-  async take(client: string): Promise<RateLimitDecision> {
+  /**
+   * Takes one request from `client`'s bucket; rejects when Deno KV fails. Takes of one client
+   * that overlap in this isolate go to Deno KV together, as one read and one conditional write
+   * for all of them: racing each other for the entry, a burst of them would mostly lose (and be
+   * refused) however much budget is left.
+   */
+  take(client: string): Promise<RateLimitDecision> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.#waiting.get(client);
+      if (waiting) return waiting.push({ resolve, reject });
+      const queue = [{ resolve, reject }];
+      this.#waiting.set(client, queue);
+      this.#drain(client, queue);
+    });
+  }
+
+  /** Answers `queue` batch by batch (takes that arrive meanwhile join the next batch). */
+  async #drain(client: string, queue: Waiter[]): Promise<void> {
+    while (queue.length) {
+      const batch = queue.splice(0);
+      try {
+        const decisions = await this.#takeMany(client, batch.length);
+        batch.forEach((waiter, i) => waiter.resolve(decisions[i]));
+      } catch (err) {
+        for (const waiter of batch) waiter.reject(err);
+      }
+    }
+    this.#waiting.delete(client);
+  }
+
+  /** Takes up to `n` requests at once: the first ones the bucket holds go ahead. */
+  async #takeMany(client: string, n: number): Promise<RateLimitDecision[]> {
     const key = [...this.#prefix, client];
+    const interval = this.#intervalMs;
     for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
       const entry = await this.#kv.get<number>(key);
       const now = this.#now();
       const fullAt = typeof entry.value === "number" ? Math.max(now, entry.value) : now;
-      // How far ahead of now the bucket's full time would be with this request spent.
-      const ahead = fullAt + this.#intervalMs - now;
-      // SLACK_MS absorbs float rounding of the summed intervals (7 per minute: 8571.428… ms).
-      const over = ahead - this.#burstMs - this.#slackMs;
-      if (over > 0) {
-        return { ok: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(over / 1000)) };
-      }
+      // Whole requests the bucket holds now. The slack absorbs float rounding of the summed
+      // intervals (7 per minute: 8571.428… ms).
+      const room = Math.floor((this.#burstMs + this.#slackMs - (fullAt - now)) / interval);
+      const allowed = Math.max(0, Math.min(n, room));
+      // When the request after the allowed ones could go.
+      const over = fullAt - now + (allowed + 1) * interval - this.#burstMs - this.#slackMs;
+      const refused = {
+        ok: false,
+        remaining: 0,
+        retryAfterSeconds: Math.max(1, Math.ceil(over / 1000)),
+      };
+      const decisions = Array.from(
+        { length: n },
+        (_, i) =>
+          i < allowed ? { ok: true, remaining: room - i - 1, retryAfterSeconds: 0 } : refused,
+      );
+      if (!allowed) return decisions;
+      const ahead = fullAt + allowed * interval - now;
       const committed = await this.#kv.atomic().check(entry)
         .set(key, now + ahead, { expireIn: Math.max(1, Math.ceil(ahead)) }).commit();
-      if (committed.ok) {
-        const remaining = Math.floor((this.#burstMs - ahead + this.#slackMs) / this.#intervalMs);
-        return { ok: true, remaining, retryAfterSeconds: 0 };
-      }
+      if (committed.ok) return decisions;
     }
-    return { ok: false, remaining: 0, retryAfterSeconds: 1 };
+    return Array.from({ length: n }, () => ({ ok: false, remaining: 0, retryAfterSeconds: 1 }));
   }
+}
+
+/** A take waiting for its batch's answer. */
+interface Waiter {
+  resolve(decision: RateLimitDecision): void;
+  reject(err: unknown): void;
 }

@@ -208,3 +208,19 @@ Deno.test("new DenoKvRateLimiter() refuses a prefix too long for a Deno KV key (
   const longest = new DenoKvRateLimiter(kv, { requestsPerMinute: 1, prefix: ["x".repeat(1022)] });
   assert.equal((await longest.take("0")).ok, true);
 });
+
+Deno.test("DenoKvRateLimiter.take() lets a burst of parallel takes spend the whole budget", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { now } = clock(5_000);
+  const one = new DenoKvRateLimiter(kv, { requestsPerMinute: 200, now, prefix: ["one"] });
+  const burst = await Promise.all(Array.from({ length: 400 }, () => one.take("0")));
+  assert.equal(burst.filter((d) => d.ok).length, 200, "racing each other, most used to be refused");
+  const remaining = burst.filter((d) => d.ok).map((d) => d.remaining).sort((x, y) => x! - y!);
+  assert.deepEqual(remaining, Array.from({ length: 200 }, (_, i) => i), "each count given once");
+  assert.deepEqual(burst.find((d) => !d.ok), { ok: false, remaining: 0, retryAfterSeconds: 1 });
+  // Two isolates bursting at once still share one budget, and spend all of it.
+  const a = new DenoKvRateLimiter(kv, { requestsPerMinute: 200, now, prefix: ["two"] });
+  const b = new DenoKvRateLimiter(kv, { requestsPerMinute: 200, now, prefix: ["two"] });
+  const both = await Promise.all(Array.from({ length: 400 }, (_, i) => (i % 2 ? a : b).take("0")));
+  assert.equal(both.filter((d) => d.ok).length, 200);
+});
