@@ -32,7 +32,7 @@ import {
 } from "./options.ts";
 import { type Operation, OPERATIONS } from "./operations.ts";
 import { rateLimitedResponse, RateLimiter } from "./rate_limit.ts";
-import { ImageOperationStore } from "./image_operations.ts";
+import { imageOperationsInVersion, ImageOperationStore } from "./image_operations.ts";
 import { handleImageFile } from "./images.ts";
 
 /** One entry of `emulator.log` (secrets redacted). */
@@ -263,6 +263,7 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
       entry.operation = "ImageOperations";
       const version = checkApiVersion(url, opts);
       if (version instanceof Response) return version;
+      if (!imageOperationsInVersion(version)) return resourceNotFound();
       const injected = faults.check(opts.random);
       if (injected) return injected;
       return operations.handle(request, url, path, version);

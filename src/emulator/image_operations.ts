@@ -3,6 +3,8 @@
  * `POST /openai/images/generations:submit` → 202 + `operation-location`;
  * `GET /openai/operations/images/{id}` → notRunning → running → succeeded (or failed)
  * across polls, with `retry-after` on non-final polls; `DELETE` → 204; unknown → 404.
+ * Only on the api-versions whose documents define them (2023-06-01-preview to
+ * 2023-09-01-preview); others answer 404 Resource not found.
  *
  * @module
  */
@@ -15,6 +17,15 @@ import type { NormalizedOptions } from "./options.ts";
 /** Seconds an operation's result stays available (the service keeps images 24 h). */
 export const OPERATION_TTL_SECONDS = 24 * 60 * 60;
 const MAX_OPERATIONS = 1000;
+
+/**
+ * The DALL-E 2 operations are in the 2023-06-01-preview to 2023-09-01-preview documents only:
+ * 2023-10-01-preview, 2023-12-01-preview, 2024-02-01, 2024-05-01-preview and 2024-10-21 have no
+ * `/images/generations:submit` or `/operations/images/{operation-id}` path.
+ */
+export function imageOperationsInVersion(apiVersion: string): boolean {
+  return /^2023-0[6-9]-\d\d-preview$/.test(apiVersion);
+}
 
 interface OperationRecord {
   id: string;
