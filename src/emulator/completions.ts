@@ -22,6 +22,16 @@ import { countTokens, tokenize } from "./tokens.ts";
 
 /** The spec's default `max_tokens` for completions. */
 export const COMPLETIONS_DEFAULT_MAX_TOKENS = 16;
+/** The prompt used when `prompt` is absent or null (the spec's default, the document separator). */
+const DEFAULT_PROMPT = "<|endoftext|>";
+
+/**
+ * Whether `prompt` must be present: the 2024-10-21 document requires it (`createCompletionRequest`,
+ * nullable), earlier ones (2024-02-01, 2024-05-01-preview, 2024-06-01, 2024-07-01-preview) do not.
+ */
+function promptRequired(apiVersion: string): boolean {
+  return !/^\d{4}-/.test(apiVersion) || apiVersion >= "2024-10-21";
+}
 
 function isTokens(v: unknown): v is number[] {
   return Array.isArray(v) && v.length > 0 && v.every((t) => Number.isInteger(t));
@@ -59,7 +69,7 @@ function checkBestOf(body: Record<string, unknown>): Response | undefined {
 
 /** Token estimate for rate limiting: prompt tokens + `max_tokens` (default 16). */
 export function completionsTokenEstimate(body: Record<string, unknown>): number {
-  const prompts = promptsOf(body.prompt) ?? [];
+  const prompts = promptsOf(body.prompt ?? DEFAULT_PROMPT) ?? [];
   let total = 0;
   for (const p of prompts) total += countTokens(p);
   const max = typeof body.max_tokens === "number"
@@ -100,8 +110,8 @@ export async function handleCompletions(
   ctx: HandlerContext,
   body: Record<string, unknown>,
 ): Promise<Response> {
-  if (body.prompt === undefined || body.prompt === null) return missingParam("prompt");
-  const prompts = promptsOf(body.prompt);
+  if (body.prompt === undefined && promptRequired(ctx.apiVersion)) return missingParam("prompt");
+  const prompts = promptsOf(body.prompt ?? DEFAULT_PROMPT);
   if (!prompts) {
     return invalidRequest(
       "prompt",
