@@ -219,8 +219,20 @@ function checkResponseFormat(body: Record<string, unknown>, messages: unknown[])
       );
     }
   }
-  if (f.type === "json_schema" && !isRecord(f.json_schema)) {
-    return missingParam("response_format.json_schema");
+  if (f.type === "json_schema") {
+    if (!isRecord(f.json_schema)) return missingParam("response_format.json_schema");
+    // The spec (ResponseFormatJsonSchema) requires a name.
+    const name = f.json_schema.name;
+    if (name === undefined || name === null) {
+      return missingParam("response_format.json_schema.name");
+    }
+    if (typeof name !== "string") {
+      return invalidRequest(
+        "response_format.json_schema.name",
+        "'response_format.json_schema.name' must be a string (a-z, A-Z, 0-9, _ or -, at most 64).",
+        "invalid_type",
+      );
+    }
   }
   return undefined;
 }

@@ -125,6 +125,8 @@ export async function handleCompletions(
     checkNumber(body, "temperature", 0, 2, false) ??
     checkNumber(body, "top_p", 0, 1, false) ??
     checkNumber(body, "best_of", 0, 20, true) ??
+    checkNumber(body, "presence_penalty", -2, 2, false) ??
+    checkNumber(body, "frequency_penalty", -2, 2, false) ??
     checkStop(body) ??
     checkStreamOptions(body, ctx.apiVersion) ??
     checkBestOf(body);
