@@ -222,6 +222,7 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
       if (request.method !== "POST") return resourceNotFound();
       const version = checkApiVersion(url, opts);
       if (version instanceof Response) return version;
+      if (op.inVersion && !op.inVersion(version)) return resourceNotFound();
       let name: string;
       try {
         name = decodeURIComponent(deploymentMatch[1]);

@@ -23,6 +23,11 @@ export interface Operation {
   body: "json" | "form";
   /** Token estimate for rate limiting. */
   tokens: (body: Record<string, unknown>) => number;
+  /**
+   * Whether the operation exists on a (known) api-version; absent: on every version. On the
+   * others the route answers 404 Resource not found, like any path the version lacks.
+   */
+  inVersion?: (apiVersion: string) => boolean;
   /** Optional early size check (before the body is read). */
   checkSize?: (request: Request) => Response | undefined;
   /** Produces the response. */
@@ -45,6 +50,15 @@ function form(
     if (!(body instanceof FormData)) throw new TypeError("expected a multipart body");
     return fn(ctx, body);
   };
+}
+
+/**
+ * Text to speech is in the preview documents from 2024-02-15-preview on (2024-05-01-preview
+ * has `/deployments/{deployment-id}/audio/speech`); the GA documents (2024-02-01, 2024-06-01,
+ * 2024-10-21) have no such path.
+ */
+export function speechInVersion(apiVersion: string): boolean {
+  return /^\d{4}-\d\d-\d\d-preview$/.test(apiVersion) && apiVersion >= "2024-02-15-preview";
 }
 
 /** Operations by path suffix (after `/deployments/{d}/` or `/v1/`). */
@@ -90,6 +104,7 @@ export const OPERATIONS: Record<string, Operation> = {
     kind: "speech",
     label: "Speech_Create",
     body: "json",
+    inVersion: speechInVersion,
     tokens: () => 0,
     handle: json(handleSpeech),
   },

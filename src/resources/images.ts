@@ -23,7 +23,7 @@ export interface GenerateAndWaitOptions extends RequestOptions {
 
 /** api-versions that serve the DALL-E 2 async operations. */
 function operationsVersion(clientVersion: string): string {
-  return /^2023-(0[6-9]|1[0-2])-\d{2}-preview$/.test(clientVersion)
+  return /^2023-0[6-9]-\d{2}-preview$/.test(clientVersion)
     ? clientVersion
     : IMAGE_OPERATIONS_API_VERSION;
 }

@@ -189,6 +189,24 @@ Deno.test("images.submit/getOperation/generateAndWait/deleteOperation drive the 
   expectCall(server.seen.at(-1)!, "DELETE", "/openai/operations/images/op-1", "2023-06-01-preview");
 });
 
+Deno.test("images.submit() keeps a client api-version only when its document has the DALL-E 2 operations", async () => {
+  // The operations are in the 2023-06-01-preview … 2023-09-01-preview documents; the later ones
+  // (2023-10-01-preview on, and every GA version) have no such paths: the service answers 404.
+  await using server = await startServer(() => json({ id: "op-1", status: "notRunning" }, 202));
+  const sent: Record<string, string> = {
+    "2023-08-01-preview": "2023-08-01-preview",
+    "2023-09-01-preview": "2023-09-01-preview",
+    "2023-10-01-preview": "2023-06-01-preview",
+    "2023-12-01-preview": "2023-06-01-preview",
+    "2024-10-21": "2023-06-01-preview",
+  };
+  for (const [apiVersion, expected] of Object.entries(sent)) {
+    const client = new AzureOpenAI({ endpoint: server.url, apiKey: KEY, apiVersion });
+    await client.images.submit({ prompt: "a lighthouse" });
+    expectCall(server.seen.at(-1)!, "POST", "/openai/images/generations:submit", expected);
+  }
+});
+
 Deno.test("images.generateAndWait() stops waiting when the signal aborts", async () => {
   await using server = await startServer((req) =>
     req.method === "POST"

@@ -69,7 +69,8 @@ Deno.test("POST .../images/generations relays a DALL-E 3 image", async () => {
 
 Deno.test("POST .../audio/speech relays the audio bytes", async () => {
   const t = testApp();
-  const res = await t.call(azurePath("tts", "audio/speech"), {
+  // Speech is in the preview documents (2024-05-01-preview), not in the GA ones.
+  const res = await t.call("/openai/deployments/tts/audio/speech?api-version=2024-05-01-preview", {
     json: { input: "hello", voice: "alloy", response_format: "wav" },
   });
   assert.equal(res.status, 200);
