@@ -33,6 +33,49 @@ export function checkNumber(
   return undefined;
 }
 
+/** The JSON type of `v`, for messages (never the value: it may hold a secret). */
+function typeOf(v: unknown): string {
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
+
+/** Checks that an optional field (null counts as absent) has the JSON type `type`. */
+export function checkType(
+  body: Record<string, unknown>,
+  name: string,
+  type: "boolean" | "string" | "array",
+): Response | undefined {
+  const v = body[name];
+  if (v === undefined || v === null || (type === "array" ? Array.isArray(v) : typeof v === type)) {
+    return undefined;
+  }
+  return invalidRequest(
+    name,
+    `'${name}' must be ${type === "array" ? "an array" : `a ${type}`}; got ${typeOf(v)}.`,
+    "invalid_type",
+  );
+}
+
+/** Checks `logit_bias`: a map of token ids to integer biases (the spec's `additionalProperties`). */
+export function checkLogitBias(body: Record<string, unknown>): Response | undefined {
+  const bias = body.logit_bias;
+  if (bias === undefined || bias === null) return undefined;
+  if (!isRecord(bias)) {
+    return invalidRequest(
+      "logit_bias",
+      `'logit_bias' must be an object mapping token ids to integer biases; got ${typeOf(bias)}.`,
+      "invalid_type",
+    );
+  }
+  for (const [token, v] of Object.entries(bias)) {
+    if (!Number.isInteger(v)) {
+      const param = `logit_bias.${token}`;
+      return invalidRequest(param, `'${param}' must be an integer bias.`, "invalid_type");
+    }
+  }
+  return undefined;
+}
+
 /** Checks `stop`: a string, or 1 to 4 strings (the spec's `maxItems`). */
 export function checkStop(body: Record<string, unknown>): Response | undefined {
   const stop = body.stop;
@@ -58,6 +101,32 @@ const REQUIRED: Record<string, [string, boolean][]> = {
   function: [["name", false], ["content", true]],
 };
 
+/** Content part types of the documents (`input_audio`: the 2025 previews). */
+const PART_TYPES = ["text", "image_url", "refusal", "input_audio"];
+
+/** Checks the parts of an array `content` of message `i`: a known `type`, and `text` in text parts. */
+function checkParts(parts: unknown[], i: number): Response | undefined {
+  for (let j = 0; j < parts.length; j++) {
+    const p = parts[j];
+    const param = `messages[${i}].content[${j}]`;
+    if (!isRecord(p)) {
+      return invalidRequest(param, `'${param}' must be a content part object.`, "invalid_type");
+    }
+    if (!PART_TYPES.includes(p.type as string)) {
+      return invalidRequest(
+        `${param}.type`,
+        `'${param}.type' must be one of ${PART_TYPES.join(", ")}.`,
+      );
+    }
+    if (p.type === "text" && typeof p.text !== "string") {
+      return p.text === undefined || p.text === null
+        ? missingParam(`${param}.text`)
+        : invalidRequest(`${param}.text`, `'${param}.text' must be a string.`, "invalid_type");
+    }
+  }
+  return undefined;
+}
+
 /** Checks the fields the spec requires of message `i` for its role. */
 function checkMessage(m: Record<string, unknown>, i: number): Response | undefined {
   for (const [field, nullable] of REQUIRED[m.role as string] ?? []) {
@@ -74,7 +143,7 @@ function checkMessage(m: Record<string, unknown>, i: number): Response | undefin
       );
     }
   }
-  return undefined;
+  return Array.isArray(m.content) ? checkParts(m.content, i) : undefined;
 }
 
 /**
@@ -130,6 +199,11 @@ function checkTools(body: Record<string, unknown>): Response | undefined {
       if (typeof t.function.name !== "string" || t.function.name === "") {
         return missingParam(`tools[${i}].function.name`);
       }
+      const parameters = t.function.parameters;
+      if (parameters !== undefined && parameters !== null && !isRecord(parameters)) {
+        const param = `tools[${i}].function.parameters`;
+        return invalidRequest(param, `'${param}' must be a JSON Schema object.`, "invalid_type");
+      }
       names.add(t.function.name);
     }
   }
@@ -149,6 +223,9 @@ function checkTools(body: Record<string, unknown>): Response | undefined {
       );
     }
     return undefined;
+  }
+  if (isRecord(choice) && choice.type !== "function") {
+    return invalidRequest("tool_choice.type", `'tool_choice.type' must be "function".`);
   }
   const name = isRecord(choice) && isRecord(choice.function) ? choice.function.name : undefined;
   if (typeof name !== "string") {
@@ -173,6 +250,12 @@ function checkFunctions(body: Record<string, unknown>): Response | undefined {
   if (functions !== undefined && functions !== null) {
     if (!Array.isArray(functions)) {
       return invalidRequest("functions", "'functions' must be an array.", "invalid_type");
+    }
+    if (functions.length === 0) {
+      return invalidRequest(
+        "functions",
+        "'functions' must contain at least one function ([] is too short).",
+      );
     }
     for (let i = 0; i < functions.length; i++) {
       const f = functions[i];
@@ -272,6 +355,12 @@ export function validateChatBody(
     checkNumber(body, "top_logprobs", 0, 20, true) ??
     checkNumber(body, "presence_penalty", -2, 2, false) ??
     checkNumber(body, "frequency_penalty", -2, 2, false) ??
+    checkNumber(body, "seed", -(2 ** 63), 2 ** 63, true) ??
+    checkType(body, "logprobs", "boolean") ??
+    checkType(body, "parallel_tool_calls", "boolean") ??
+    checkType(body, "user", "string") ??
+    checkType(body, "data_sources", "array") ??
+    checkLogitBias(body) ??
     checkStop(body) ??
     checkStreamOptions(body, apiVersion) ??
     checkTools(body) ??

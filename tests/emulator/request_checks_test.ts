@@ -79,3 +79,88 @@ Deno.test("chat answers 400 for a json_schema response_format without a name", a
   assert.equal(res.status, 200);
   await res.body?.cancel();
 });
+
+const MESSAGES = [{ role: "user", content: "hi" }];
+const TOOL = { type: "function", function: { name: "f", parameters: { type: "object" } } };
+
+Deno.test("chat answers 400 for logprobs, parallel_tool_calls, seed, user or data_sources of the wrong type", async () => {
+  await expectRefused("gpt-4o", "chat/completions", [
+    [{ messages: MESSAGES, logprobs: "true" }, "logprobs"],
+    [{ messages: MESSAGES, tools: [TOOL], parallel_tool_calls: "false" }, "parallel_tool_calls"],
+    [{ messages: MESSAGES, seed: 1.5 }, "seed"],
+    [{ messages: MESSAGES, seed: "42" }, "seed"],
+    [{ messages: MESSAGES, user: 42 }, "user"],
+    [{ messages: MESSAGES, data_sources: { type: "azure_search" } }, "data_sources"],
+  ], [
+    { messages: MESSAGES, logprobs: null, seed: null, parallel_tool_calls: null },
+    { messages: MESSAGES, logprobs: false, seed: -1, user: "user-1234" },
+    { messages: MESSAGES, tools: [TOOL], parallel_tool_calls: false },
+  ]);
+});
+
+Deno.test("chat answers 400 for logit_bias that is not a map of integers", async () => {
+  await expectRefused("gpt-4o", "chat/completions", [
+    [{ messages: MESSAGES, logit_bias: { "50256": 1.5 } }, "logit_bias.50256"],
+    [{ messages: MESSAGES, logit_bias: { "50256": "-100" } }, "logit_bias.50256"],
+    [{ messages: MESSAGES, logit_bias: [1] }, "logit_bias"],
+  ], [
+    { messages: MESSAGES, logit_bias: null },
+    { messages: MESSAGES, logit_bias: { "50256": -100, "1": 100 } },
+  ]);
+});
+
+Deno.test("chat answers 400 for an empty functions array", async () => {
+  await expectRefused("gpt-4o", "chat/completions", [
+    [{ messages: MESSAGES, functions: [] }, "functions"],
+  ], [{ messages: MESSAGES, functions: [{ name: "f", parameters: { type: "object" } }] }]);
+});
+
+Deno.test("chat answers 400 for a content part of unknown type or a text part without text", async () => {
+  const user = (content: unknown) => ({ messages: [{ role: "user", content }] });
+  await expectRefused("gpt-4o", "chat/completions", [
+    [
+      user([{ type: "text", text: "a" }, { type: "txt", text: "b" }]),
+      "messages[0].content[1].type",
+    ],
+    [user([{ text: "a" }]), "messages[0].content[0].type"],
+    [user(["a"]), "messages[0].content[0]"],
+    [user([{ type: "text" }]), "messages[0].content[0].text"],
+    [user([{ type: "text", text: 1 }]), "messages[0].content[0].text"],
+  ], [
+    user([
+      { type: "text", text: "a" },
+      { type: "image_url", image_url: { url: "https://example.com/a.png" } },
+    ]),
+    {
+      messages: [
+        { role: "system", content: [{ type: "text", text: "s" }] },
+        { role: "user", content: "hi" },
+        { role: "assistant", content: [{ type: "refusal", refusal: "no" }] },
+        { role: "user", content: [{ type: "text", text: "again" }] },
+      ],
+    },
+  ]);
+});
+
+Deno.test("chat answers 400 for tool parameters that are not an object or a tool_choice type other than function", async () => {
+  const tool = (parameters: unknown) => ({ type: "function", function: { name: "f", parameters } });
+  await expectRefused("gpt-4o", "chat/completions", [
+    [{ messages: MESSAGES, tools: [tool('{"type":"object"}')] }, "tools[0].function.parameters"],
+    [{ messages: MESSAGES, tools: [TOOL, tool([])] }, "tools[1].function.parameters"],
+    [
+      { messages: MESSAGES, tools: [TOOL], tool_choice: { type: "tool", function: { name: "f" } } },
+      "tool_choice.type",
+    ],
+    [
+      { messages: MESSAGES, tools: [TOOL], tool_choice: { function: { name: "f" } } },
+      "tool_choice.type",
+    ],
+  ], [
+    { messages: MESSAGES, tools: [tool({})] },
+    {
+      messages: MESSAGES,
+      tools: [{ type: "function", function: { name: "f" } }],
+      tool_choice: { type: "function", function: { name: "f" } },
+    },
+  ]);
+});
