@@ -9,7 +9,7 @@
 import type { HandlerContext } from "./_context.ts";
 import { fnv1a, randomId } from "./_hash.ts";
 import { invalidRequest, isRecord, jsonResponse, missingParam } from "./_response.ts";
-import { checkNumber, checkStop, checkStreamOptions } from "./chat_validate.ts";
+import { checkNumber, checkStop, checkStreamOptions, checkType } from "./chat_validate.ts";
 import {
   choiceContentFilterResults,
   promptFilteredError,
@@ -127,6 +127,10 @@ export async function handleCompletions(
     checkNumber(body, "best_of", 0, 20, true) ??
     checkNumber(body, "presence_penalty", -2, 2, false) ??
     checkNumber(body, "frequency_penalty", -2, 2, false) ??
+    checkNumber(body, "seed", -(2 ** 63), 2 ** 63, true) ??
+    checkType(body, "echo", "boolean") ??
+    checkType(body, "suffix", "string") ??
+    checkType(body, "user", "string") ??
     checkStop(body) ??
     checkStreamOptions(body, ctx.apiVersion) ??
     checkBestOf(body);

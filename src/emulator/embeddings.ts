@@ -14,6 +14,7 @@ import type { HandlerContext } from "./_context.ts";
 import { encodeBase64 } from "./_base64.ts";
 import { fnv1a, mulberry32 } from "./_hash.ts";
 import { invalidRequest, missingParam } from "./_response.ts";
+import { checkType } from "./chat_validate.ts";
 import { countTokens } from "./tokens.ts";
 
 /** Most inputs one request may carry. */
@@ -139,6 +140,8 @@ export function handleEmbeddings(ctx: HandlerContext, body: Record<string, unkno
   if (body.input === undefined || body.input === null) return missingParam("input");
   const prepared = prepareInputs(body.input);
   if (prepared instanceof Response) return prepared;
+  const invalid = checkType(body, "user", "string") ?? checkType(body, "input_type", "string");
+  if (invalid) return invalid;
   const maxDims = defaultDimensions(ctx.deployment.model);
   let dims = maxDims;
   if (body.dimensions !== undefined && body.dimensions !== null) {

@@ -14,6 +14,7 @@ import {
   dallePromptFilterResults,
   imagePromptFilteredError,
 } from "./content_filter.ts";
+import { checkType } from "./chat_validate.ts";
 import { seededPng } from "./png.ts";
 
 const DALLE3_SIZES = ["1024x1024", "1792x1024", "1024x1792"];
@@ -39,7 +40,7 @@ export function imageSeeds(prompt: string, n: number, salt: string): number[] {
   return Array.from({ length: n }, (_, i) => fnv1a(`${salt}:${i}:${prompt}`));
 }
 
-/** Checks `prompt`, `n` and `size` shared by sync and async generation. */
+/** Checks `prompt`, `n`, `size` and `user` shared by sync and async generation. */
 export function checkImageBody(
   body: Record<string, unknown>,
   model: "dall-e-2" | "dall-e-3",
@@ -69,7 +70,7 @@ export function checkImageBody(
   if (body.size !== undefined && body.size !== null && !sizes.includes(String(body.size))) {
     return invalidRequest("size", `'size' must be one of ${sizes.join(", ")} for ${model}.`);
   }
-  return undefined;
+  return checkType(body, "user", "string");
 }
 
 /** Handles a sync image generation request on a deployment. */

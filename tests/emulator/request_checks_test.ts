@@ -164,3 +164,28 @@ Deno.test("chat answers 400 for tool parameters that are not an object or a tool
     },
   ]);
 });
+
+Deno.test("completions answers 400 for echo, suffix, seed or user of the wrong type", async () => {
+  await expectRefused("gpt-35-turbo-instruct", "completions", [
+    [{ prompt: "x", echo: "true" }, "echo"],
+    [{ prompt: "x", suffix: 1 }, "suffix"],
+    [{ prompt: "x", seed: 1.5 }, "seed"],
+    [{ prompt: "x", user: ["u"] }, "user"],
+  ], [
+    { prompt: "x", echo: null, suffix: null, seed: null },
+    { prompt: "x", echo: true, suffix: "!", seed: 7, user: "user-1234" },
+  ]);
+});
+
+Deno.test("embeddings answers 400 for user or input_type that is not a string", async () => {
+  await expectRefused("text-embedding-3-small", "embeddings", [
+    [{ input: "x", user: 1 }, "user"],
+    [{ input: "x", input_type: ["query"] }, "input_type"],
+  ], [{ input: "x", user: "user-1234", input_type: "query" }]);
+});
+
+Deno.test("images answers 400 for a user that is not a string", async () => {
+  await expectRefused("dall-e-3", "images/generations", [
+    [{ prompt: "x", user: 1 }, "user"],
+  ], [{ prompt: "x", user: "user-1234" }]);
+});
