@@ -9,7 +9,13 @@
 import type { HandlerContext } from "./_context.ts";
 import { fnv1a, randomId } from "./_hash.ts";
 import { invalidRequest, isRecord, jsonResponse, missingParam } from "./_response.ts";
-import { checkNumber, checkStop, checkStreamOptions, checkType } from "./chat_validate.ts";
+import {
+  checkLogitBias,
+  checkNumber,
+  checkStop,
+  checkStreamOptions,
+  checkType,
+} from "./chat_validate.ts";
 import {
   choiceContentFilterResults,
   promptFilteredError,
@@ -131,6 +137,7 @@ export async function handleCompletions(
     checkType(body, "echo", "boolean") ??
     checkType(body, "suffix", "string") ??
     checkType(body, "user", "string") ??
+    checkLogitBias(body) ??
     checkStop(body) ??
     checkStreamOptions(body, ctx.apiVersion) ??
     checkBestOf(body);

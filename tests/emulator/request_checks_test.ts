@@ -189,3 +189,10 @@ Deno.test("images answers 400 for a user that is not a string", async () => {
     [{ prompt: "x", user: 1 }, "user"],
   ], [{ prompt: "x", user: "user-1234" }]);
 });
+
+Deno.test("completions answers 400 for logit_bias that is not a map of integers", async () => {
+  await expectRefused("gpt-35-turbo-instruct", "completions", [
+    [{ prompt: "x", logit_bias: { "50256": 0.5 } }, "logit_bias.50256"],
+    [{ prompt: "x", logit_bias: "50256" }, "logit_bias"],
+  ], [{ prompt: "x", logit_bias: null }, { prompt: "x", logit_bias: { "50256": -100 } }]);
+});
