@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import {
+  loadSpec,
   type SpecVersion,
   validateAgainstSpec,
   validateRequestBody,
@@ -209,4 +210,101 @@ Deno.test("emulator audio responses validate against the 2024-10-21 and 2024-05-
     ),
     "speech request",
   );
+});
+
+/** The operations whose request checks follow the spec, with a deployment and a minimal body. */
+const EXAMPLE_OPS: Record<string, [string, Record<string, unknown>]> = {
+  "chat/completions": ["gpt-4o", { messages: [{ role: "user", content: "hi" }] }],
+  "completions": ["gpt-35-turbo-instruct", { prompt: "x" }],
+  "embeddings": ["text-embedding-3-small", { input: "x" }],
+  "images/generations": ["dall-e-3", { prompt: "x" }],
+};
+
+interface SchemaNode {
+  $ref?: string;
+  allOf?: SchemaNode[];
+  properties?: Record<string, SchemaNode>;
+  example?: unknown;
+}
+
+/** The parts of a document read here. */
+interface Doc {
+  components: { schemas: Record<string, SchemaNode> };
+  paths: Record<string, {
+    post?: {
+      requestBody: {
+        content: Record<string, { schema: SchemaNode; example?: Record<string, unknown> }>;
+      };
+      "x-ms-examples"?: Record<string, { $ref: string }>;
+    };
+  }>;
+}
+
+const SPEC_DIR = new URL("../../../shared/azure-openai-spec/", import.meta.url);
+
+/**
+ * Request examples of the documents, as [operation, body, where]: the `example` of each request
+ * body, the `example` of each request schema property (sent with a minimal body), and the
+ * stored `x-ms-examples` files (the 2024-10-21 files are not stored; 2024-02-01's and
+ * 2024-05-01-preview's are).
+ */
+function requestExamples(version: SpecVersion): [string, Record<string, unknown>, string][] {
+  const doc = loadSpec(version) as unknown as Doc;
+  const resolve = (node: SchemaNode): SchemaNode =>
+    node.$ref ? doc.components.schemas[node.$ref.split("/").pop()!] : node;
+  const propsOf = (node: SchemaNode): Record<string, SchemaNode> =>
+    Object.assign({}, ...(resolve(node).allOf ?? []).map(propsOf), resolve(node).properties);
+  const out: [string, Record<string, unknown>, string][] = [];
+  for (const [op, [, base]] of Object.entries(EXAMPLE_OPS)) {
+    const post = doc.paths[`/deployments/{deployment-id}/${op}`]?.post;
+    if (!post) continue;
+    const content = post.requestBody.content["application/json"];
+    if (content.example) out.push([op, content.example, "requestBody example"]);
+    for (const [name, prop] of Object.entries(propsOf(content.schema))) {
+      const example = resolve(prop).example;
+      if (example !== undefined) out.push([op, { ...base, [name]: example }, name]);
+    }
+    for (const ref of Object.values(post["x-ms-examples"] ?? {})) {
+      const url = new URL(`${version}/${ref.$ref}`, SPEC_DIR);
+      let text: string;
+      try {
+        text = Deno.readTextFileSync(url);
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) continue;
+        throw e;
+      }
+      out.push([op, JSON.parse(text).parameters.body, ref.$ref]);
+    }
+  }
+  return out;
+}
+
+Deno.test("the documents' request examples for chat, completions, embeddings and images get 200", async () => {
+  const e = createEmulator();
+  const sent: string[] = [];
+  for (const version of ["2024-10-21", "2024-02-01", "2024-05-01-preview"] as SpecVersion[]) {
+    for (const [op, body, where] of requestExamples(version)) {
+      sent.push(`${version} ${op} ${where}`);
+      for (const apiVersion of new Set([version, "2024-10-21"])) {
+        const res = await post(e, `/deployments/${EXAMPLE_OPS[op][0]}/${op}`, body, apiVersion);
+        assert.equal(res.status, 200, `${apiVersion} ${op} ${where}: ${JSON.stringify(body)}`);
+        await res.body?.cancel();
+      }
+    }
+  }
+  const files = sent.filter((s) => s.includes("./examples/")).sort();
+  assert.deepEqual(files, [
+    "2024-02-01 chat/completions ./examples/chat_completions.json",
+    "2024-02-01 chat/completions ./examples/chat_completions_azure_search_advanced.json",
+    "2024-02-01 chat/completions ./examples/chat_completions_azure_search_minimum.json",
+    "2024-02-01 chat/completions ./examples/chat_completions_cosmos_db.json",
+    "2024-02-01 completions ./examples/completions.json",
+    "2024-02-01 embeddings ./examples/embeddings.json",
+    "2024-05-01-preview completions ./examples/completions.json",
+    "2024-05-01-preview images/generations ./examples/image_generation.json",
+  ]);
+  for (const op of Object.keys(EXAMPLE_OPS)) {
+    assert.ok(sent.some((s) => s.startsWith(`2024-10-21 ${op} `)), op);
+  }
+  assert.ok(sent.includes("2024-10-21 chat/completions user"));
 });
