@@ -189,14 +189,19 @@ export class ClientCore {
     const stream = spec.stream ?? false;
     // Only a stream gets a controller of its own: an unused one still costs µs per call.
     const controller = stream ? new AbortController() : undefined;
-    const onAbort = () => controller?.abort(userSignal?.reason);
-    const state: Record<string, unknown> = { [PARKED_STATE_KEY]: [] };
+    // Links the stream's controller to the caller's signal (none for other calls).
+    const onAbort = controller && userSignal && (() => controller.abort(userSignal.reason));
+    const unlink = onAbort ? () => userSignal!.removeEventListener("abort", onAbort) : NO_LINK;
+    const parked: unknown[] = [];
+    const state: Record<string, unknown> = {};
+    state[PARKED_STATE_KEY] = parked;
     let layers = this.#layers;
     try {
       const apiVersion = opts.apiVersion !== undefined
         ? checkApiVersion(opts.apiVersion, where)
         : spec.apiVersion ?? this.apiVersion;
-      const url = spec.url ?? buildUrl({ ...spec, endpoint: this.endpoint, apiVersion });
+      const url = spec.url ??
+        buildUrl(this.endpoint, apiVersion, spec.scope, spec.path, spec.deployment);
       // A plain record, not Headers: it is cheaper to build and for fetch to read.
       const headers = { ...this.#headers };
       if (opts.headers) {
@@ -213,9 +218,9 @@ export class ClientCore {
       }
       // A stream is cancelled through `controller` (linked to the caller's signal). Other calls
       // pass the caller's signal as it is, or none: fetch spends µs on every signal it gets.
-      if (stream && userSignal) {
-        if (userSignal.aborted) onAbort();
-        userSignal.addEventListener("abort", onAbort, { once: true });
+      if (onAbort) {
+        if (userSignal!.aborted) onAbort();
+        userSignal!.addEventListener("abort", onAbort, { once: true });
       }
       const ctx = new CallContext({ url, method, headers, body }, {
         operation: where,
@@ -259,7 +264,7 @@ export class ClientCore {
             : mapped;
         }
         endParked(state);
-      } else if ((state[PARKED_STATE_KEY] as unknown[]).length) {
+      } else if (parked.length) {
         // timeout() left its deadline running for the body: end it once the body was read. Its
         // timer waits until the body is touched, so a body nobody reads holds no timer.
         pauseParked(state, true);
@@ -274,13 +279,13 @@ export class ClientCore {
         data,
         controller,
         idleTimeoutMs: opts.streamIdleTimeoutMs ?? this.streamIdleTimeoutMs,
-        unlink: () => userSignal?.removeEventListener("abort", onAbort),
+        unlink,
         // A stream's errors come after the call returned: it scrubs them with this.
         scrub: stream ? (err) => this.scrub(err, layers, own) : undefined,
       };
     } catch (err) {
       endParked(state);
-      userSignal?.removeEventListener("abort", onAbort);
+      unlink();
       throw this.scrub(err, layers, own);
     }
   }
@@ -395,6 +400,9 @@ function headerRecord(
     );
   }
 }
+
+/** What a call without a link to the caller's signal unlinks. */
+const NO_LINK = () => {};
 
 const DEFAULT_RETRY = retry();
 const DEFAULT_TIMEOUT = timeout();

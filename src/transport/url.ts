@@ -1,27 +1,20 @@
 /** Where an operation lives: under a deployment, at the resource root, or on the v1 API. */
 export type Scope = "deployment" | "resource";
 
-/** Inputs of {@link buildUrl}. */
-export interface UrlParts {
-  /** Normalised endpoint, e.g. `https://my-res.openai.azure.com` (no trailing slash). */
-  endpoint: string;
-  /** api-version, or `"v1"` for the v1 API. */
-  apiVersion: string;
-  /** Deployment-scoped or resource-level path. */
-  scope: Scope;
-  /** Deployment name, for deployment-scoped paths on dated versions. */
-  deployment?: string;
-  /** Operation path, e.g. `chat/completions`. */
-  path: string;
-}
-
 /**
  * Builds the request URL: `{endpoint}/openai/deployments/{deployment}/{path}?api-version=…`,
  * `{endpoint}/openai/{path}?api-version=…` for resource-level operations, or
- * `{endpoint}/openai/v1/{path}` when `apiVersion` is `"v1"`.
+ * `{endpoint}/openai/v1/{path}` when `apiVersion` is `"v1"`. `endpoint` is normalised (no
+ * trailing slash); `deployment` is used for deployment-scoped paths on dated versions. Plain
+ * arguments, not an object: this runs on every call.
  */
-export function buildUrl(parts: UrlParts): string {
-  const { endpoint, apiVersion, path, scope, deployment } = parts;
+export function buildUrl(
+  endpoint: string,
+  apiVersion: string,
+  scope: Scope,
+  path: string,
+  deployment?: string,
+): string {
   const prefix = scope === "resource" ? "" : `deployments/${encodeURIComponent(deployment ?? "")}/`;
   return `${endpoint}/openai/` + (apiVersion === "v1" ? "v1/" + path : prefix + path +
     `${path.includes("?") ? "&" : "?"}api-version=${encodeURIComponent(apiVersion)}`);

@@ -2,17 +2,17 @@ import assert from "node:assert/strict";
 import { buildUrl, normaliseEndpoint } from "./url.ts";
 
 Deno.test("buildUrl() builds deployment, resource and v1 URLs", () => {
-  const base = { endpoint: "https://r.openai.azure.com", apiVersion: "2024-10-21" };
+  const endpoint = "https://r.openai.azure.com";
   assert.equal(
-    buildUrl({ ...base, scope: "deployment", deployment: "a b", path: "chat/completions" }),
+    buildUrl(endpoint, "2024-10-21", "deployment", "chat/completions", "a b"),
     "https://r.openai.azure.com/openai/deployments/a%20b/chat/completions?api-version=2024-10-21",
   );
   assert.equal(
-    buildUrl({ ...base, scope: "resource", path: "operations/images/1?x=1" }),
+    buildUrl(endpoint, "2024-10-21", "resource", "operations/images/1?x=1"),
     "https://r.openai.azure.com/openai/operations/images/1?x=1&api-version=2024-10-21",
   );
   assert.equal(
-    buildUrl({ ...base, apiVersion: "v1", scope: "deployment", deployment: "d", path: "models" }),
+    buildUrl(endpoint, "v1", "deployment", "models", "d"),
     "https://r.openai.azure.com/openai/v1/models",
   );
 });
