@@ -168,7 +168,11 @@ export class DenoKvRateLimiter implements RateLimiter {
     for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
       const entry = await this.#kv.get<number>(key);
       const now = this.#now();
-      const fullAt = typeof entry.value === "number" ? Math.max(now, entry.value) : now;
+      const stored = typeof entry.value === "number" ? entry.value : now;
+      // Never more than a full bucket ahead: an entry written by a clock ahead of this one (or
+      // before this clock went back) would otherwise refuse for that much longer. Such an entry
+      // is written back clamped, even by a refusal, so the bucket refills from there.
+      const fullAt = Math.min(Math.max(now, stored), now + this.#burstMs);
       // Whole requests the bucket holds now. The slack absorbs float rounding of the summed
       // intervals (7 per minute: 8571.428… ms).
       const room = Math.floor((this.#burstMs + this.#slackMs - (fullAt - now)) / interval);
@@ -185,7 +189,7 @@ export class DenoKvRateLimiter implements RateLimiter {
         (_, i) =>
           i < allowed ? { ok: true, remaining: room - i - 1, retryAfterSeconds: 0 } : refused,
       );
-      if (!allowed) return decisions;
+      if (!allowed && fullAt === stored) return decisions;
       const ahead = fullAt + allowed * interval - now;
       const committed = await this.#kv.atomic().check(entry)
         .set(key, now + ahead, { expireIn: Math.max(1, Math.ceil(ahead)) }).commit();

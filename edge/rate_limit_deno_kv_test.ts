@@ -224,3 +224,17 @@ Deno.test("DenoKvRateLimiter.take() lets a burst of parallel takes spend the who
   const both = await Promise.all(Array.from({ length: 400 }, (_, i) => (i % 2 ? a : b).take("0")));
   assert.equal(both.filter((d) => d.ok).length, 200);
 });
+
+Deno.test("DenoKvRateLimiter.take() refuses at most a full bucket's refill when the clock went back", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const { time, now } = clock(10_000_000);
+  const limiter = new DenoKvRateLimiter(kv, { requestsPerMinute: 2, now });
+  assert.equal((await limiter.take("0")).ok, true);
+  assert.equal((await limiter.take("0")).ok, true);
+  time.now -= 3_600_000; // an hour back (NTP, or an isolate whose clock is behind)
+  const refused = await limiter.take("0");
+  assert.equal(refused.ok, false);
+  assert.equal(refused.retryAfterSeconds, 30, "one interval, not an hour and a half");
+  time.now += 30_000;
+  assert.equal((await limiter.take("0")).ok, true);
+});
