@@ -15,10 +15,10 @@
  *
  * @module
  */
-import process from "node:process";
 import { AzureOpenAI } from "../mod.ts";
 import { rawCall } from "./overhead_contenders.ts";
 import { BENCH_API_VERSION, BENCH_KEY, INPUT } from "./overhead_fixture.ts";
+import { interleave, ratioRows, startBenchServer } from "./_interleave.ts";
 
 const [otherTree, roundsArg] = Deno.args;
 if (!otherTree) throw new Error("pass the other checkout's directory, e.g. /tmp/base");
@@ -28,14 +28,8 @@ const CALLS = 50;
 const other = await import(new URL("mod.ts", `file://${Deno.realPathSync(otherTree)}/`).href);
 const Other = other.AzureOpenAI as typeof AzureOpenAI;
 
-const server = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", new URL("./overhead_server_process.ts", import.meta.url).pathname, "8"],
-  stdin: "piped",
-  stdout: "piped",
-}).spawn();
-const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-const port = Number((await reader.read()).value?.trim());
-const endpoint = `http://127.0.0.1:${port}`;
+const server = await startBenchServer([8]);
+const endpoint = server.endpoint;
 
 const client = (
   Client: typeof AzureOpenAI,
@@ -56,41 +50,16 @@ const contenders: Array<[string, () => Promise<number[]>]> = [
   ["this tree, retry and timeout off", client(AzureOpenAI, bare)],
 ];
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 try {
   for (const [name, call] of contenders) {
     if ((await call()).length !== 8) throw new Error(`${name}: wrong vector`);
     for (let i = 0; i < 300; i++) await call();
   }
-  const wall = contenders.map((): number[] => []);
-  const cpu = contenders.map((): number[] => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < contenders.length; k++) {
-      const c = r % 2 ? contenders.length - 1 - k : k;
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      for (let i = 0; i < CALLS; i++) await contenders[c][1]();
-      wall[c].push((performance.now() - t0) * 1000 / CALLS);
-      const used = process.cpuUsage(c0);
-      cpu[c].push((used.user + used.system) / CALLS);
-    }
-  }
-  const w0 = median(wall[0]);
-  const c0 = median(cpu[0]);
+  const medians = await interleave(contenders.map(([, call]) => call), rounds, CALLS);
   console.log(`Deno ${Deno.version.deno}; other tree ${otherTree}; ${rounds} rounds; medians\n`);
   console.log("| contender | wall µs/call | vs raw | client CPU µs/call | vs raw |");
   console.log("| --- | ---: | ---: | ---: | ---: |");
-  contenders.forEach(([name], c) => {
-    const w = median(wall[c]);
-    const u = median(cpu[c]);
-    console.log(
-      `| ${name} | ${w.toFixed(1)} | ${(w / w0).toFixed(3)}× | ${u.toFixed(1)} | ${
-        (u / c0).toFixed(3)
-      }× |`,
-    );
-  });
+  for (const row of ratioRows(contenders.map(([name]) => name), medians, 3)) console.log(row);
 } finally {
-  await server.stdin.close();
-  await reader.cancel();
-  await server.status;
+  await server.close();
 }

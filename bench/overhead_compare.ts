@@ -10,7 +10,7 @@
  *
  * @module
  */
-import process from "node:process";
+import { interleave, ratioRows, startBenchServer } from "./_interleave.ts";
 import {
   type Call,
   type Format,
@@ -29,27 +29,10 @@ function arg(name: string, fallback: number): number {
   return n;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 const rounds = arg("--rounds", 20);
 const calls = arg("--calls", 50);
-const server = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "-A",
-    new URL("./overhead_server_process.ts", import.meta.url).pathname,
-    ...DIMS.map(String),
-  ],
-  stdin: "piped",
-  stdout: "piped",
-}).spawn();
-const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-const port = Number((await reader.read()).value?.trim());
-const endpoint = `http://127.0.0.1:${port}`;
+const server = await startBenchServer(DIMS);
+const endpoint = server.endpoint;
 
 const contenders = (f: Format): Array<[string, Call]> => [
   ["raw fetch", rawCall(endpoint, f)],
@@ -74,33 +57,11 @@ try {
         await verify(name, call, dims);
         for (let i = 0; i < 100; i++) await call(dims);
       }
-      const wall = list.map((): number[] => []);
-      const cpu = list.map((): number[] => []);
-      for (let r = 0; r < rounds; r++) {
-        for (let c = 0; c < list.length; c++) {
-          const call = list[c][1];
-          const c0 = process.cpuUsage();
-          const t0 = performance.now();
-          for (let i = 0; i < calls; i++) await call(dims);
-          wall[c].push(((performance.now() - t0) * 1000) / calls);
-          const used = process.cpuUsage(c0);
-          cpu[c].push((used.user + used.system) / calls);
-        }
-      }
-      const w0 = median(wall[0]);
-      const c0 = median(cpu[0]);
-      list.forEach(([name], c) => {
-        const w = median(wall[c]);
-        const u = median(cpu[c]);
-        console.log(
-          `| ${dims} | ${format} | ${name} | ${w.toFixed(0)} | ${(w / w0).toFixed(2)}× | ` +
-            `${u.toFixed(0)} | ${(u / c0).toFixed(2)}× |`,
-        );
-      });
+      const medians = await interleave(list.map(([, call]) => () => call(dims)), rounds, calls);
+      const rows = ratioRows(list.map(([name]) => name), medians);
+      for (const row of rows) console.log(`| ${dims} | ${format} ${row}`);
     }
   }
 } finally {
-  await server.stdin.close();
-  await reader.cancel();
-  await server.status;
+  await server.close();
 }

@@ -14,7 +14,6 @@
  *
  * @module
  */
-import process from "node:process";
 import { AzureOpenAI } from "../mod.ts";
 import { ClientCore } from "../src/_internal/core.ts";
 import { createTerminal } from "../src/transport/send.ts";
@@ -27,19 +26,14 @@ import { ALARMS } from "../src/middleware/_alarm_clock.ts";
 import { PARKED_STATE_KEY } from "../src/middleware/_deadline.ts";
 import type { MiddlewareContext } from "../src/middleware/types.ts";
 import { BENCH_API_VERSION, BENCH_KEY, INPUT } from "./overhead_fixture.ts";
+import { interleave, ratioRows, startBenchServer } from "./_interleave.ts";
 
 const rounds = Number(Deno.args[0] ?? 100);
 if (!Number.isInteger(rounds) || rounds < 2) throw new Error("rounds must be an integer ≥ 2");
 const CALLS = 50;
 
-const server = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", new URL("./overhead_server_process.ts", import.meta.url).pathname, "8"],
-  stdin: "piped",
-  stdout: "piped",
-}).spawn();
-const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-const port = Number((await reader.read()).value?.trim());
-const endpoint = `http://127.0.0.1:${port}`;
+const server = await startBenchServer([8]);
+const endpoint = server.endpoint;
 const url = `${endpoint}/openai/deployments/emb-8/embeddings?api-version=${BENCH_API_VERSION}`;
 type Embedding = { data: Array<{ embedding: number[] }> };
 const headers = () => ({
@@ -130,43 +124,18 @@ const stages: Array<[string, () => Promise<number[]>]> = [
   ],
 ];
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 try {
   for (const [name, call] of stages) {
     if ((await call()).length !== 8) throw new Error(`${name}: wrong vector`);
     for (let i = 0; i < 500; i++) await call();
   }
-  const wall = stages.map((): number[] => []);
-  const cpu = stages.map((): number[] => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < stages.length; k++) {
-      const s = r % 2 ? stages.length - 1 - k : k;
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      for (let i = 0; i < CALLS; i++) await stages[s][1]();
-      wall[s].push((performance.now() - t0) * 1000 / CALLS);
-      const used = process.cpuUsage(c0);
-      cpu[s].push((used.user + used.system) / CALLS);
-    }
-  }
-  const w0 = median(wall[0]);
-  const c0 = median(cpu[0]);
+  const medians = await interleave(stages.map(([, call]) => call), rounds, CALLS);
   console.log(
     `Deno ${Deno.version.deno}; ${rounds} interleaved rounds × ${CALLS} calls; medians\n`,
   );
   console.log("| stage | wall µs/call | vs raw | client CPU µs/call | vs raw |");
   console.log("| --- | ---: | ---: | ---: | ---: |");
-  stages.forEach(([name], s) => {
-    const w = median(wall[s]);
-    const c = median(cpu[s]);
-    console.log(
-      `| ${name} | ${w.toFixed(0)} | ${(w / w0).toFixed(2)}× | ${c.toFixed(0)} | ${
-        (c / c0).toFixed(2)
-      }× |`,
-    );
-  });
+  for (const row of ratioRows(stages.map(([name]) => name), medians)) console.log(row);
 } finally {
-  await server.stdin.close();
-  await reader.cancel();
-  await server.status;
+  await server.close();
 }

@@ -1,31 +1,7 @@
 import assert from "node:assert/strict";
 import { createEmulator } from "../../src/emulator/mod.ts";
-import { loadSpec, type SpecVersion } from "../helpers/spec_schema.ts";
-
-const BASE = "http://emulator.test";
-
-function pathsOf(version: SpecVersion): string[] {
-  return Object.keys(loadSpec(version).paths as Record<string, unknown>);
-}
-
-function call(
-  e: ReturnType<typeof createEmulator>,
-  path: string,
-  version: string,
-  init: { method?: string; body?: unknown } = {},
-): Promise<Response> {
-  const method = init.method ?? "POST";
-  return e.fetch(`${BASE}/openai${path}?api-version=${version}`, {
-    method,
-    headers: { "api-key": e.apiKey, "content-type": "application/json" },
-    body: method === "POST" ? JSON.stringify(init.body ?? {}) : undefined,
-  });
-}
-
-async function assertResourceNotFound(res: Response, what: string): Promise<void> {
-  assert.equal(res.status, 404, what);
-  assert.deepEqual(await res.json(), { error: { code: "404", message: "Resource not found" } });
-}
+import type { SpecVersion } from "../helpers/spec_schema.ts";
+import { assertResourceNotFound, call, pathsOf } from "./_version_paths.ts";
 
 Deno.test("DALL-E 2 operations answer 404 Resource not found on api-versions whose document lacks them", async () => {
   for (const version of ["2024-10-21", "2024-02-01", "2024-05-01-preview"] as SpecVersion[]) {
