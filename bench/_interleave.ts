@@ -11,19 +11,46 @@ import process from "node:process";
 export interface BenchServer {
   /** `http://127.0.0.1:{port}` */
   endpoint: string;
+  /** True when the server runs on CPU 1 and this process on CPU 0. */
+  pinned: boolean;
   /** Stops the server and waits for its process to exit. */
   close(): Promise<void>;
 }
 
-/** Starts the bench server for embeddings of `dims` dimensions in its own process. */
+/**
+ * On Linux with 2+ CPUs and `taskset`: pins this process (all its threads) to CPU 0 and returns
+ * the command prefix that runs a child on CPU 1; otherwise `undefined` (nothing pinned). Client
+ * and server then stop trading places on the cores: identical contenders measured within ~1% of
+ * each other pinned, against up to 6% unpinned (bench/README.md).
+ */
+export async function pinToCpu0(): Promise<string[] | undefined> {
+  if (Deno.build.os !== "linux" || navigator.hardwareConcurrency < 2) return undefined;
+  try {
+    const { success } = await new Deno.Command("taskset", {
+      args: ["-a", "-p", "-c", "0", String(Deno.pid)],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return success ? ["taskset", "-c", "1"] : undefined;
+  } catch {
+    return undefined; // no taskset
+  }
+}
+
+/**
+ * Starts the bench server for embeddings of `dims` dimensions in its own process, on CPU 1 with
+ * this process on CPU 0 where {@link pinToCpu0} can (see {@link BenchServer.pinned}).
+ */
 export async function startBenchServer(dims: number[]): Promise<BenchServer> {
-  const server = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("./overhead_server_process.ts", import.meta.url).pathname,
-      ...dims.map(String),
-    ],
+  const prefix = await pinToCpu0();
+  const args = [
+    "run",
+    "-A",
+    new URL("./overhead_server_process.ts", import.meta.url).pathname,
+    ...dims.map(String),
+  ];
+  const server = new Deno.Command(prefix ? prefix[0] : Deno.execPath(), {
+    args: prefix ? [...prefix.slice(1), Deno.execPath(), ...args] : args,
     stdin: "piped",
     stdout: "piped",
   }).spawn();
@@ -31,12 +58,20 @@ export async function startBenchServer(dims: number[]): Promise<BenchServer> {
   const port = Number((await reader.read()).value?.trim());
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    pinned: prefix !== undefined,
     async close() {
       await server.stdin.close();
       await reader.cancel();
       await server.status;
     },
   };
+}
+
+/** Says where client and server ran, for the bench's header line. */
+export function pinning(server: BenchServer): string {
+  return server.pinned
+    ? "client on CPU 0, server on CPU 1 (taskset)"
+    : "not pinned to CPUs (no taskset or one CPU): expect more noise";
 }
 
 /** Medians per contender, in the order given: wall and this process's CPU µs per call. */

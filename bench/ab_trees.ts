@@ -18,7 +18,7 @@
 import { AzureOpenAI } from "../mod.ts";
 import { rawCall } from "./overhead_contenders.ts";
 import { BENCH_API_VERSION, BENCH_KEY, INPUT } from "./overhead_fixture.ts";
-import { interleave, ratioRows, startBenchServer } from "./_interleave.ts";
+import { interleave, pinning, ratioRows, startBenchServer } from "./_interleave.ts";
 
 const [otherTree, roundsArg] = Deno.args;
 if (!otherTree) throw new Error("pass the other checkout's directory, e.g. /tmp/base");
@@ -56,7 +56,11 @@ try {
     for (let i = 0; i < 300; i++) await call();
   }
   const medians = await interleave(contenders.map(([, call]) => call), rounds, CALLS);
-  console.log(`Deno ${Deno.version.deno}; other tree ${otherTree}; ${rounds} rounds; medians\n`);
+  console.log(
+    `Deno ${Deno.version.deno}; other tree ${otherTree}; ${rounds} rounds; medians; ${
+      pinning(server)
+    }\n`,
+  );
   console.log("| contender | wall µs/call | vs raw | client CPU µs/call | vs raw |");
   console.log("| --- | ---: | ---: | ---: | ---: |");
   for (const row of ratioRows(contenders.map(([name]) => name), medians, 3)) console.log(row);

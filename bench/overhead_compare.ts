@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { interleave, ratioRows, startBenchServer } from "./_interleave.ts";
+import { interleave, pinning, ratioRows, startBenchServer } from "./_interleave.ts";
 import {
   type Call,
   type Format,
@@ -46,7 +46,7 @@ const contenders = (f: Format): Array<[string, Call]> => [
 try {
   console.log(
     `Deno ${Deno.version.deno}; ${rounds} interleaved rounds × ${calls} calls per contender; ` +
-      "medians\n",
+      `medians; ${pinning(server)}\n`,
   );
   console.log("| dims | wire | contender | wall µs/call | vs raw | client CPU µs/call | vs raw |");
   console.log("| ---: | --- | --- | ---: | ---: | ---: | ---: |");

@@ -26,7 +26,7 @@ import { ALARMS } from "../src/middleware/_alarm_clock.ts";
 import { PARKED_STATE_KEY } from "../src/middleware/_deadline.ts";
 import type { MiddlewareContext } from "../src/middleware/types.ts";
 import { BENCH_API_VERSION, BENCH_KEY, INPUT } from "./overhead_fixture.ts";
-import { interleave, ratioRows, startBenchServer } from "./_interleave.ts";
+import { interleave, pinning, ratioRows, startBenchServer } from "./_interleave.ts";
 
 const rounds = Number(Deno.args[0] ?? 100);
 if (!Number.isInteger(rounds) || rounds < 2) throw new Error("rounds must be an integer ≥ 2");
@@ -131,7 +131,9 @@ try {
   }
   const medians = await interleave(stages.map(([, call]) => call), rounds, CALLS);
   console.log(
-    `Deno ${Deno.version.deno}; ${rounds} interleaved rounds × ${CALLS} calls; medians\n`,
+    `Deno ${Deno.version.deno}; ${rounds} interleaved rounds × ${CALLS} calls; medians; ${
+      pinning(server)
+    }\n`,
   );
   console.log("| stage | wall µs/call | vs raw | client CPU µs/call | vs raw |");
   console.log("| --- | ---: | ---: | ---: | ---: |");
