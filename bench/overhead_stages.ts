@@ -6,9 +6,11 @@
  * no pipeline at all. Rounds of 50 calls per stage, interleaved (the order flips every round);
  * medians of the rounds, wall and this process's CPU µs per call, each as a ratio to raw fetch.
  *
- * Stages: raw fetch; the floor; our terminal (fetch from a client context); `compose()` with the
+ * Stages: raw fetch; raw fetch with a signal; the floor; our terminal (fetch from a client
+ * context); the terminal with a deadline by hand and under `timeout()`; `compose()` with the
  * api-key layer; with retry, timeout (no deadline) and auth; `ClientCore.send()`;
- * `embeddings.create()` without retry and timeout; `embeddings.create()` with the default stack.
+ * `embeddings.create()` without retry and timeout, with retry only, with timeout only, and with
+ * the default stack (both).
  *
  * Run: `deno run -A bench/overhead_stages.ts [rounds=100]`
  *
@@ -23,7 +25,7 @@ import { apiKeyAuth } from "../src/auth/auth_middleware.ts";
 import { retry } from "../src/middleware/retry.ts";
 import { timeout } from "../src/middleware/timeout.ts";
 import { ALARMS } from "../src/middleware/_alarm_clock.ts";
-import { PARKED_STATE_KEY } from "../src/middleware/_deadline.ts";
+import { endParked, PARKED_STATE_KEY } from "../src/middleware/_deadline.ts";
 import type { MiddlewareContext } from "../src/middleware/types.ts";
 import { BENCH_API_VERSION, BENCH_KEY, INPUT } from "./overhead_fixture.ts";
 import { interleave, pinning, ratioRows, startBenchServer } from "./_interleave.ts";
@@ -47,6 +49,15 @@ const raw = async () =>
   ((await (await fetch(url, { method: "POST", headers: headers(), body: body() }))
     .json()) as Embedding).data[0].embedding;
 
+/** Raw fetch given a fresh AbortController's signal (what any deadline costs fetch). */
+const rawSignal = async () =>
+  ((await (await fetch(url, {
+    method: "POST",
+    headers: headers(),
+    body: body(),
+    signal: new AbortController().signal,
+  })).json()) as Embedding).data[0].embedding;
+
 const TIMED_OUT = new DOMException("the deadline passed", "TimeoutError");
 /** The floor: what the default stack does on success, fused by hand (no retry needed). */
 const floor = async () => {
@@ -66,7 +77,7 @@ const floor = async () => {
   }
 };
 
-const context = () =>
+const context = (timeoutMs = 0) =>
   new CallContext({ url, method: "POST", headers: headers(), body: body() }, {
     operation: "embeddings.create",
     deployment: "emb-8",
@@ -76,12 +87,33 @@ const context = () =>
     signal: undefined,
     stream: false,
     replayable: true,
-    options: { timeoutMs: 0, maxRetries: 0 },
+    options: { timeoutMs, maxRetries: 0 },
     state: { [PARKED_STATE_KEY]: [] },
   });
 const via = (run: (ctx: MiddlewareContext) => Promise<Response>) => async () =>
   ((await (await run(context())).json()) as Embedding).data[0].embedding;
 const terminal = createTerminal();
+/** The terminal with a deadline set by hand, as `timeout()` would (signal and alarm). */
+const terminalDeadline = async () => {
+  const ctx = context();
+  const controller = new AbortController();
+  const alarm = ALARMS.set(600_000, () => controller.abort(TIMED_OUT));
+  ctx.signal = controller.signal;
+  try {
+    return ((await (await terminal(ctx)).json()) as Embedding).data[0].embedding;
+  } finally {
+    ALARMS.cancel(alarm);
+  }
+};
+const withTimeout = compose([timeout()], terminal);
+/** The terminal under `timeout()` with a deadline (parked until the body was read). */
+const terminalTimeout = async () => {
+  const ctx = context(600_000);
+  const res = await withTimeout(ctx);
+  const data = (await res.json()) as Embedding;
+  endParked(ctx.state);
+  return data.data[0].embedding;
+};
 const bare = { endpoint, apiKey: BENCH_KEY, apiVersion: BENCH_API_VERSION, maxRetries: 0 };
 const core = new ClientCore({ ...bare, timeoutMs: 0 });
 const bareClient = new AzureOpenAI({ ...bare, timeoutMs: 0 });
@@ -90,12 +122,17 @@ const defaultClient = new AzureOpenAI({
   apiKey: BENCH_KEY,
   apiVersion: BENCH_API_VERSION,
 });
+const retryOnly = new AzureOpenAI({ ...bare, maxRetries: 2, timeoutMs: 0 });
+const timeoutOnly = new AzureOpenAI(bare);
 const params = { model: "emb-8", input: INPUT, encoding_format: "float" as const };
 
 const stages: Array<[string, () => Promise<number[]>]> = [
   ["raw fetch + JSON", raw],
+  ["raw fetch + a fresh AbortController signal", rawSignal],
   ["floor: deadline + signal, fused by hand", floor],
   ["terminal (client context)", via(terminal)],
+  ["terminal + deadline by hand", terminalDeadline],
+  ["terminal under timeout(), deadline", terminalTimeout],
   ["compose([auth])", via(compose([apiKeyAuth(BENCH_KEY)], terminal))],
   [
     "compose([retry, timeout, auth]), no deadline",
@@ -117,6 +154,14 @@ const stages: Array<[string, () => Promise<number[]>]> = [
   [
     "embeddings.create(), retry and timeout off",
     async () => (await bareClient.embeddings.create(params)).data[0].embedding,
+  ],
+  [
+    "embeddings.create(), retry only",
+    async () => (await retryOnly.embeddings.create(params)).data[0].embedding,
+  ],
+  [
+    "embeddings.create(), timeout only",
+    async () => (await timeoutOnly.embeddings.create(params)).data[0].embedding,
   ],
   [
     "embeddings.create(), default stack",
