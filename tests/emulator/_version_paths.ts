@@ -1,7 +1,7 @@
 /**
- * Helpers of the tests that check which operations each api-version serves: the paths of a
- * spec document, a call to the emulator at a version, and the service's answer to a path the
- * version lacks.
+ * Helpers of the emulator tests: the paths of a spec document, a call to the emulator at an
+ * api-version (with its key, a JSON body for POST), and the service's answer to a path the version
+ * lacks.
  *
  * @module
  */

@@ -5,8 +5,8 @@ import {
   validateRequestBody,
   validateResponseBody,
 } from "../helpers/spec_schema.ts";
+import { call } from "./_version_paths.ts";
 
-const BASE = "http://emulator.test";
 const SPEC_PATH = "/deployments/x/completions";
 
 function complete(
@@ -14,14 +14,7 @@ function complete(
   body: unknown,
   version: string,
 ): Promise<Response> {
-  return e.fetch(
-    `${BASE}/openai/deployments/gpt-35-turbo-instruct/completions?api-version=${version}`,
-    {
-      method: "POST",
-      headers: { "api-key": e.apiKey, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    },
-  );
+  return call(e, "/deployments/gpt-35-turbo-instruct/completions", version, { body });
 }
 
 Deno.test("completions without prompt or with prompt null answers as each spec's request schema says", async () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import { validateRequestBody } from "../helpers/spec_schema.ts";
+import { call } from "./_version_paths.ts";
 
-const BASE = "http://emulator.test";
 const V = "2024-10-21";
 
 function post(
@@ -11,11 +11,7 @@ function post(
   op: string,
   body: unknown,
 ): Promise<Response> {
-  return e.fetch(`${BASE}/openai/deployments/${deployment}/${op}?api-version=${V}`, {
-    method: "POST",
-    headers: { "api-key": e.apiKey, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
+  return call(e, `/deployments/${deployment}/${op}`, V, { body });
 }
 
 /** Sends bodies the 2024-10-21 spec refuses (checked) and expects 400 naming `param`. */
