@@ -6,7 +6,7 @@
  */
 
 import type { ResolvedDeployment } from "./_context.ts";
-import { serviceError } from "./_response.ts";
+import { invalidRequest, serviceError } from "./_response.ts";
 import type { Operation } from "./operations.ts";
 import type { NormalizedOptions } from "./options.ts";
 
@@ -67,4 +67,55 @@ export function operationNotSupported(op: Operation, deployment: ResolvedDeploym
     "OperationNotSupported",
     `The ${op.label} operation does not work with the specified model, ${deployment.model}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`,
   );
+}
+
+/** The api-versions whose stored OpenAPI document (azure-openai-spec/) the body checks follow. */
+const DOCUMENTED = ["2024-02-01", "2024-05-01-preview", "2024-10-21"];
+
+/** Whether `apiVersion` has a stored document; other versions keep the lenient checks. */
+export function documented(apiVersion: string): boolean {
+  return DOCUMENTED.includes(apiVersion);
+}
+
+/**
+ * Body fields whose schema is not nullable, per operation: [in all three documents, in 2024-02-01
+ * and 2024-05-01-preview only (2024-10-21 marks them `nullable: true`)]. Required fields are left
+ * to the handlers (null answers "missing").
+ */
+const NOT_NULLABLE: Record<"chat" | "completions" | "embeddings" | "images", string[][]> = {
+  chat: [
+    [
+      "user",
+      "data_sources",
+      "response_format",
+      "tools",
+      "tool_choice",
+      "functions",
+      "function_call",
+    ],
+    ["max_tokens", "presence_penalty", "frequency_penalty"],
+  ],
+  completions: [["user"], ["logit_bias", "presence_penalty", "frequency_penalty", "best_of"]],
+  embeddings: [["user", "input_type"], []],
+  images: [["n", "size", "response_format", "user", "quality", "style"], []],
+};
+
+/** A 400 naming the first field of `body` that is null where the version's schema says it may not be. */
+export function checkNotNull(
+  op: keyof typeof NOT_NULLABLE,
+  body: Record<string, unknown>,
+  apiVersion: string,
+): Response | undefined {
+  if (!documented(apiVersion)) return undefined;
+  const [always, older] = NOT_NULLABLE[op];
+  for (const name of apiVersion === "2024-10-21" ? always : [...always, ...older]) {
+    if (body[name] === null) {
+      return invalidRequest(
+        name,
+        `'${name}' must not be null (api-version ${apiVersion}); leave it out to use the default.`,
+        "invalid_type",
+      );
+    }
+  }
+  return undefined;
 }

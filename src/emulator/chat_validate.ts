@@ -5,6 +5,7 @@
  * @module
  */
 
+import { checkNotNull } from "./_guards.ts";
 import { invalidRequest, isRecord, missingParam } from "./_response.ts";
 import { messageText } from "./reply.ts";
 
@@ -347,7 +348,8 @@ export function validateChatBody(
     const invalid = checkMessage(m, i);
     if (invalid) return invalid;
   }
-  return checkNumber(body, "n", 1, 128, true) ??
+  return checkNotNull("chat", body, apiVersion ?? "") ??
+    checkNumber(body, "n", 1, 128, true) ??
     checkNumber(body, "max_tokens", 1, 1_000_000, true) ??
     checkNumber(body, "max_completion_tokens", 1, 1_000_000, true) ??
     checkNumber(body, "temperature", 0, 2, false) ??

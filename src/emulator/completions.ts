@@ -7,6 +7,7 @@
  */
 
 import type { HandlerContext } from "./_context.ts";
+import { checkNotNull } from "./_guards.ts";
 import { fnv1a, randomId } from "./_hash.ts";
 import { invalidRequest, isRecord, jsonResponse, missingParam } from "./_response.ts";
 import {
@@ -125,7 +126,8 @@ export async function handleCompletions(
       "invalid_type",
     );
   }
-  const invalid = checkNumber(body, "n", 1, 128, true) ??
+  const invalid = checkNotNull("completions", body, ctx.apiVersion) ??
+    checkNumber(body, "n", 1, 128, true) ??
     checkNumber(body, "max_tokens", 0, 1_000_000, true) ??
     checkNumber(body, "logprobs", 0, 5, true) ??
     checkNumber(body, "temperature", 0, 2, false) ??

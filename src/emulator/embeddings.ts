@@ -12,6 +12,7 @@
 
 import type { HandlerContext } from "./_context.ts";
 import { encodeBase64 } from "./_base64.ts";
+import { checkNotNull } from "./_guards.ts";
 import { fnv1a, mulberry32 } from "./_hash.ts";
 import { invalidRequest, missingParam } from "./_response.ts";
 import { checkType } from "./chat_validate.ts";
@@ -140,7 +141,8 @@ export function handleEmbeddings(ctx: HandlerContext, body: Record<string, unkno
   if (body.input === undefined || body.input === null) return missingParam("input");
   const prepared = prepareInputs(body.input);
   if (prepared instanceof Response) return prepared;
-  const invalid = checkType(body, "user", "string") ?? checkType(body, "input_type", "string");
+  const invalid = checkNotNull("embeddings", body, ctx.apiVersion) ??
+    checkType(body, "user", "string") ?? checkType(body, "input_type", "string");
   if (invalid) return invalid;
   const maxDims = defaultDimensions(ctx.deployment.model);
   let dims = maxDims;

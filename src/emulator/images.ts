@@ -7,6 +7,7 @@
 
 import type { HandlerContext } from "./_context.ts";
 import { encodeBase64 } from "./_base64.ts";
+import { checkNotNull } from "./_guards.ts";
 import { fnv1a } from "./_hash.ts";
 import { invalidRequest, jsonResponse, missingParam, resourceNotFound } from "./_response.ts";
 import {
@@ -76,7 +77,8 @@ export function checkImageBody(
 /** Handles a sync image generation request on a deployment. */
 export function handleImages(ctx: HandlerContext, body: Record<string, unknown>): Response {
   const model = ctx.deployment.model.startsWith("dall-e-2") ? "dall-e-2" : "dall-e-3";
-  const invalid = checkImageBody(body, model, model === "dall-e-3" ? 1 : 10);
+  const invalid = checkNotNull("images", body, ctx.apiVersion) ??
+    checkImageBody(body, model, model === "dall-e-3" ? 1 : 10);
   if (invalid) return invalid;
   if (model === "dall-e-3") {
     if (body.quality !== undefined && !["standard", "hd"].includes(String(body.quality))) {

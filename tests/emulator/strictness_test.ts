@@ -1,0 +1,141 @@
+/**
+ * Values the stored spec documents refuse and the emulator used to take: `null` for fields whose
+ * schema is not nullable (per api-version). Each refused body is checked against the document first,
+ * and each accepted one too, so the cases follow the documents, not the emulator.
+ */
+import assert from "node:assert/strict";
+import { createEmulator } from "../../src/emulator/mod.ts";
+import { type SpecVersion, validateRequestBody } from "../helpers/spec_schema.ts";
+import { call } from "./_version_paths.ts";
+
+const DEPLOYMENT: Record<string, string> = {
+  "chat/completions": "gpt-4o",
+  completions: "gpt-35-turbo-instruct",
+  embeddings: "text-embedding-3-small",
+  "images/generations": "dall-e-3",
+};
+const BASE_BODY: Record<string, Record<string, unknown>> = {
+  "chat/completions": { messages: [{ role: "user", content: "hi" }] },
+  completions: { prompt: "x" },
+  embeddings: { input: "x" },
+  "images/generations": { prompt: "x" },
+};
+
+/**
+ * Sends the base body of `op` plus `{ [field]: null }` at `version`: `refused` fields must answer
+ * 400 naming the field (and the document must refuse them), `accepted` ones 200.
+ */
+async function nulls(
+  version: SpecVersion,
+  op: string,
+  refused: string[],
+  accepted: string[],
+  specAccepts = true,
+): Promise<void> {
+  const e = createEmulator();
+  for (const [fields, ok] of [[refused, false], [accepted, true]] as const) {
+    for (const field of fields) {
+      const body = { ...BASE_BODY[op], [field]: null };
+      const what = `${version} ${op} ${field}: null`;
+      const specErrors = validateRequestBody(version, `/deployments/x/${op}`, "POST", body);
+      if (!ok) assert.notDeepEqual(specErrors, [], what);
+      else if (specAccepts) assert.deepEqual(specErrors, [], what);
+      const res = await call(e, `/deployments/${DEPLOYMENT[op]}/${op}`, version, { body });
+      const json = await res.json();
+      assert.equal(res.status, ok ? 200 : 400, `${what}: ${JSON.stringify(json).slice(0, 200)}`);
+      if (!ok) {
+        assert.equal(json.error.param, field, what);
+        assert.equal(json.error.type, "invalid_request_error", what);
+      }
+    }
+  }
+}
+
+const CHAT_ALWAYS = ["user", "data_sources", "response_format", "tools", "tool_choice"];
+const CHAT_FUNCTIONS = ["functions", "function_call"];
+
+Deno.test("chat answers 400 for null in a field the version's schema does not make nullable", async () => {
+  for (const version of ["2024-02-01", "2024-05-01-preview"] as const) {
+    await nulls(version, "chat/completions", [
+      ...CHAT_ALWAYS,
+      ...CHAT_FUNCTIONS,
+      "max_tokens",
+      "presence_penalty",
+      "frequency_penalty",
+    ], ["temperature", "top_p", "stream", "stop", "logit_bias", "n", "seed"]);
+  }
+  await nulls("2024-05-01-preview", "chat/completions", [], ["logprobs", "top_logprobs"]);
+  await nulls("2024-10-21", "chat/completions", [...CHAT_ALWAYS, ...CHAT_FUNCTIONS], [
+    "temperature",
+    "top_p",
+    "stream",
+    "stop",
+    "logit_bias",
+    "n",
+    "seed",
+    "logprobs",
+    "top_logprobs",
+    "max_completion_tokens",
+    "parallel_tool_calls",
+  ]);
+  // 2024-10-21 marks these nullable in createChatCompletionRequest, while the
+  // chatCompletionsRequestCommon it is allOf'd with does not: the explicit mark wins.
+  await nulls("2024-10-21", "chat/completions", [], [
+    "max_tokens",
+    "presence_penalty",
+    "frequency_penalty",
+  ], false);
+});
+
+Deno.test("completions answers 400 for null in a field the version's schema does not make nullable", async () => {
+  const always = ["temperature", "top_p", "n", "stream", "logprobs", "suffix", "echo", "stop"];
+  for (const version of ["2024-02-01", "2024-05-01-preview"] as const) {
+    await nulls(version, "completions", [
+      "user",
+      "logit_bias",
+      "presence_penalty",
+      "frequency_penalty",
+      "best_of",
+    ], [...always, "prompt", "max_tokens"]);
+  }
+  await nulls("2024-10-21", "completions", ["user"], [
+    ...always,
+    "prompt",
+    "max_tokens",
+    "logit_bias",
+    "presence_penalty",
+    "frequency_penalty",
+    "best_of",
+    "seed",
+  ]);
+});
+
+Deno.test("embeddings answers 400 for a null user or input_type; dimensions and encoding_format take null", async () => {
+  await nulls("2024-02-01", "embeddings", ["user", "input_type"], []);
+  for (const version of ["2024-05-01-preview", "2024-10-21"] as const) {
+    await nulls(version, "embeddings", ["user", "input_type"], ["dimensions", "encoding_format"]);
+  }
+});
+
+Deno.test("images answers 400 for null n, size, response_format, user, quality or style", async () => {
+  for (const version of ["2024-02-01", "2024-05-01-preview", "2024-10-21"] as const) {
+    await nulls(
+      version,
+      "images/generations",
+      ["n", "size", "response_format", "user", "quality", "style"],
+      [],
+    );
+  }
+});
+
+Deno.test("versions without a stored document still take null for those fields", async () => {
+  const e = createEmulator();
+  for (const [op, field] of [["chat/completions", "user"], ["images/generations", "size"]]) {
+    const body = { ...BASE_BODY[op], [field]: null };
+    const res = await call(e, `/deployments/${DEPLOYMENT[op]}/${op}`, "2024-12-01-preview", {
+      body,
+    });
+    assert.equal(res.status, 200, `${op} ${field}`);
+    await res.body?.cancel();
+  }
+});
