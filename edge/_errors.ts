@@ -71,12 +71,15 @@ export function methodNotAllowed(method: string, allow: string[]): Response {
   }, { allow: allow.join(", ") });
 }
 
-/** The 404 for a path this app does not serve. */
-export function notFound(method: string, path: string): Response {
+/**
+ * The 404 for a path this app does not serve. The message is fixed: echoing the path would put
+ * text of the requester's choosing (markup, a phishing line) in the app's answer.
+ */
+export function notFound(): Response {
   return errorResponse(404, {
     code: "404",
-    message:
-      `Resource not found: ${method} ${path}. This app serves /openai/deployments/{deployment}/…, ` +
-      "/openai/v1/… and /v1/… (chat/completions, completions, embeddings, images, audio) and GET /health.",
+    message: "Resource not found. This app serves /openai/deployments/{deployment}/…, " +
+      "/openai/v1/… and /v1/… (chat/completions, completions, embeddings, images, audio) and " +
+      "GET /health.",
   });
 }

@@ -170,7 +170,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     // Own entries only: `constructor`, `toString`, ... are not operations.
     const op = Object.hasOwn(OPERATIONS, opPath) ? OPERATIONS[opPath] : undefined;
     const request = c.req.raw;
-    if (!op) return notFound(request.method, new URL(request.url).pathname);
+    if (!op) return notFound();
     const call = await prepareCall(opts, request, op, pathDeployment, upstreamIsV1);
     if (call instanceof Response) return call;
     const waitUntil = c.env.ctx ? (p: Promise<unknown>) => c.env.ctx?.waitUntil(p) : undefined;
@@ -192,7 +192,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
 
   app.post("/openai/deployments/*", (c) => {
     const match = DEPLOYMENT_PATH.exec(new URL(c.req.url).pathname);
-    if (!match) return notFound("POST", new URL(c.req.url).pathname);
+    if (!match) return notFound();
     const version = apiVersionOf(c.req.raw);
     if (version instanceof Response) return version;
     let deployment: string;
@@ -206,7 +206,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
 
   const v1 = (c: Context<Env>) => {
     const match = V1_PATH.exec(new URL(c.req.url).pathname);
-    if (!match) return notFound("POST", new URL(c.req.url).pathname);
+    if (!match) return notFound();
     return runOperation(c, match[1], undefined, undefined);
   };
   app.post("/v1/*", v1);
@@ -263,7 +263,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     const allow = allowedMethods(path, opts.playground !== false);
     return allow.length && !allow.includes(c.req.method)
       ? methodNotAllowed(c.req.method, allow)
-      : notFound(c.req.method, path);
+      : notFound();
   });
   app.onError((err) => {
     opts.onError(`edge app error: ${err instanceof Error ? err.message : String(err)}`);
