@@ -42,11 +42,13 @@ export function parseJsonObject(
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    // The runtime's message quotes the body around the fault (V8: `"…" is not valid JSON`,
+    // JSC: the unexpected identifier): only its position is passed on, never body text.
+    const at = /at position (\d+)/.exec(err instanceof Error ? err.message : "")?.[1];
     return {
       ok: false,
-      message: `The request body is not valid JSON (${why}); send a JSON object with ` +
-        "content-type: application/json.",
+      message: `The request body is not valid JSON${at ? ` (error at position ${at})` : ""}; ` +
+        "send a JSON object with content-type: application/json.",
     };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

@@ -47,3 +47,48 @@ Deno.test("the 404 answers a fixed message and never echoes the request path", a
   assert.equal(messages.size, 1, "one fixed message for every unknown path");
   assert.equal(t.upstream.length, 0);
 });
+
+/** Throws when `text` holds `secret` or any 6-character piece of it. */
+function assertNoPieceOf(text: string, secret: string, label: string): void {
+  for (let i = 0; i + 6 <= secret.length; i++) {
+    const piece = secret.slice(i, i + 6);
+    assert.ok(!text.includes(piece), `${label}: ${piece} of the secret in ${text}`);
+  }
+}
+
+Deno.test("a body that is not JSON gets a 400 that quotes none of the body", async () => {
+  const secret = "Zq9xK2vLw8Pm4Rt7Yb3N";
+  const t = testApp({ clientKeys: [secret] });
+  const bodies = [
+    `{"x": ${secret}}`,
+    `{"messages": [], "x": ${secret}, "y": 1}`,
+    `${secret}`,
+    `{"a": "${secret}" ${MARKUP}}`,
+    `{"a": 1}${secret}`,
+    `{"a": "${secret}`,
+  ];
+  const paths = [
+    azurePath("gpt-4o", "chat/completions"),
+    azurePath("text-embedding-3-small", "embeddings"),
+    "/v1/embeddings",
+    "/openai/images/generations:submit?api-version=2023-06-01-preview",
+  ];
+  for (const path of paths) {
+    for (const body of bodies) {
+      const res = await t.call(path, {
+        method: "POST",
+        headers: { "api-key": secret, "content-type": "application/json" },
+        body,
+      });
+      const label = `${path} ${body}`;
+      assert.equal(res.status, 400, label);
+      const text = await res.clone().text();
+      assertNoPieceOf(text, secret, label);
+      assert.ok(!text.includes("<img") && !text.includes("Call-555"), `${label}: ${text}`);
+      const err = await errorOf(res);
+      assert.equal(err.code, "invalid_json", label);
+      assert.match(err.message, /not valid JSON/, label);
+    }
+  }
+  assert.equal(t.upstream.length, 0);
+});
