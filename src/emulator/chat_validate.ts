@@ -5,7 +5,7 @@
  * @module
  */
 
-import { checkNotNull } from "./_guards.ts";
+import { checkNotNull, documented } from "./_guards.ts";
 import { invalidRequest, isRecord, missingParam } from "./_response.ts";
 import { messageText } from "./reply.ts";
 
@@ -337,12 +337,19 @@ export function validateChatBody(
       "'messages' must contain at least one message ([] is too short).",
     );
   }
+  // The stored documents' message roles have no `developer` (it came with 2024-12-01-preview).
+  const developer = !documented(apiVersion ?? "");
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
-    if (!isRecord(m) || typeof m.role !== "string" || !ROLES.has(m.role)) {
+    if (
+      !isRecord(m) || typeof m.role !== "string" || !ROLES.has(m.role) ||
+      (m.role === "developer" && !developer)
+    ) {
       return invalidRequest(
         `messages[${i}].role`,
-        `'messages[${i}].role' must be one of system, developer, user, assistant, tool, function.`,
+        `'messages[${i}].role' must be one of system, ${
+          developer ? "developer, " : ""
+        }user, assistant, tool, function.`,
       );
     }
     const invalid = checkMessage(m, i);

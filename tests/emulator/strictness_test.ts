@@ -139,3 +139,31 @@ Deno.test("versions without a stored document still take null for those fields",
     await res.body?.cancel();
   }
 });
+
+Deno.test("chat answers 400 naming messages[i].role for a developer message where the document has no such role", async () => {
+  const e = createEmulator();
+  const body = {
+    messages: [{ role: "user", content: "hi" }, { role: "developer", content: "be brief" }],
+  };
+  for (const version of ["2024-02-01", "2024-05-01-preview", "2024-10-21"] as const) {
+    const specErrors = validateRequestBody(
+      version,
+      "/deployments/x/chat/completions",
+      "POST",
+      body,
+    );
+    assert.notDeepEqual(specErrors, [], version);
+    const res = await call(e, "/deployments/gpt-4o/chat/completions", version, { body });
+    assert.equal(res.status, 400, version);
+    const { error } = await res.json();
+    assert.equal(error.param, "messages[1].role", version);
+    assert.equal(error.type, "invalid_request_error", version);
+    assert.doesNotMatch(error.message, /developer/, version);
+  }
+  // Versions without a stored document (developer arrived with the 2024-12-01-preview) take it.
+  for (const version of ["2024-12-01-preview", "2025-01-01-preview"]) {
+    const res = await call(e, "/deployments/gpt-4o/chat/completions", version, { body });
+    assert.equal(res.status, 200, version);
+    await res.body?.cancel();
+  }
+});
