@@ -78,6 +78,24 @@ export function documented(apiVersion: string): boolean {
 }
 
 /**
+ * A 400 naming `name` when `value` holds token ids (`integer[]`, `integer[][]`) on an api-version
+ * whose document lists only a string or an array of strings for it.
+ */
+export function checkNoTokenIds(
+  name: string,
+  value: unknown,
+  apiVersion: string,
+): Response | undefined {
+  if (!documented(apiVersion) || !Array.isArray(value)) return undefined;
+  if (!value.some((v) => typeof v === "number" || Array.isArray(v))) return undefined;
+  return invalidRequest(
+    name,
+    `'${name}' must be a string or an array of strings (api-version ${apiVersion} takes no token ids).`,
+    "invalid_type",
+  );
+}
+
+/**
  * Body fields whose schema is not nullable, per operation: [in all three documents, in 2024-02-01
  * and 2024-05-01-preview only (2024-10-21 marks them `nullable: true`)]. Required fields are left
  * to the handlers (null answers "missing").

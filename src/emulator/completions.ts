@@ -7,7 +7,7 @@
  */
 
 import type { HandlerContext } from "./_context.ts";
-import { checkNotNull } from "./_guards.ts";
+import { checkNotNull, checkNoTokenIds } from "./_guards.ts";
 import { fnv1a, randomId } from "./_hash.ts";
 import { invalidRequest, isRecord, jsonResponse, missingParam } from "./_response.ts";
 import {
@@ -118,6 +118,8 @@ export async function handleCompletions(
   body: Record<string, unknown>,
 ): Promise<Response> {
   if (body.prompt === undefined && promptRequired(ctx.apiVersion)) return missingParam("prompt");
+  const tokenIds = checkNoTokenIds("prompt", body.prompt, ctx.apiVersion);
+  if (tokenIds) return tokenIds;
   const prompts = promptsOf(body.prompt ?? DEFAULT_PROMPT);
   if (!prompts) {
     return invalidRequest(

@@ -167,3 +167,50 @@ Deno.test("chat answers 400 naming messages[i].role for a developer message wher
     await res.body?.cancel();
   }
 });
+
+const TOKEN_IDS: [string, string, string][] = [
+  ["embeddings", "input", "text-embedding-3-small"],
+  ["completions", "prompt", "gpt-35-turbo-instruct"],
+];
+
+Deno.test("embeddings input and completions prompt of token ids answer 400 where the document lists only strings", async () => {
+  const e = createEmulator();
+  for (const [op, field, deployment] of TOKEN_IDS) {
+    for (const version of ["2024-02-01", "2024-05-01-preview", "2024-10-21"] as const) {
+      for (const value of [[1, 2, 3], [[1, 2], [3]], ["a", [1]]]) {
+        const body = { [field]: value };
+        const what = `${version} ${op} ${JSON.stringify(body)}`;
+        const specErrors = validateRequestBody(version, `/deployments/x/${op}`, "POST", body);
+        assert.notDeepEqual(specErrors, [], what);
+        const res = await call(e, `/deployments/${deployment}/${op}`, version, { body });
+        assert.equal(res.status, 400, what);
+        const { error } = await res.json();
+        assert.equal(error.param, field, what);
+        assert.equal(error.type, "invalid_request_error", what);
+      }
+    }
+  }
+});
+
+Deno.test("versions without a stored document take token ids; their embeddings are deterministic unit vectors", async () => {
+  const e = createEmulator();
+  const V = "2024-12-01-preview";
+  const post = (op: string, deployment: string, body: unknown) =>
+    call(e, `/deployments/${deployment}/${op}`, V, { body });
+  const one = await (await post("embeddings", "text-embedding-3-small", { input: [5, 6, 7] }))
+    .json();
+  const two = await (await post("embeddings", "text-embedding-3-small", {
+    input: [[5, 6, 7], [8]],
+  })).json();
+  assert.equal(two.data.length, 2);
+  assert.deepEqual(two.data[0].embedding, one.data[0].embedding);
+  assert.notDeepEqual(two.data[1].embedding, one.data[0].embedding);
+  for (const { embedding } of two.data) {
+    const norm = Math.sqrt(embedding.reduce((s: number, x: number) => s + x * x, 0));
+    assert.ok(Math.abs(norm - 1) < 1e-5, String(norm));
+  }
+  assert.deepEqual(two.usage, { prompt_tokens: 4, total_tokens: 4 });
+  const completion = await post("completions", "gpt-35-turbo-instruct", { prompt: [[1, 2], [3]] });
+  assert.equal(completion.status, 200);
+  assert.equal((await completion.json()).choices.length, 2);
+});
