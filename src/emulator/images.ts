@@ -68,7 +68,7 @@ export function checkImageBody(
     );
   }
   const sizes = model === "dall-e-3" ? DALLE3_SIZES : DALLE2_SIZES;
-  if (body.size !== undefined && body.size !== null && !sizes.includes(String(body.size))) {
+  if (body.size !== undefined && body.size !== null && !sizes.includes(body.size as string)) {
     return invalidRequest("size", `'size' must be one of ${sizes.join(", ")} for ${model}.`);
   }
   return checkType(body, "user", "string");

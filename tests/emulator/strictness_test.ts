@@ -214,3 +214,36 @@ Deno.test("versions without a stored document take token ids; their embeddings a
   assert.equal(completion.status, 200);
   assert.equal((await completion.json()).choices.length, 2);
 });
+
+Deno.test("DALL-E 3 generations answer 400 naming size for a size outside the document's enum", async () => {
+  const e = createEmulator();
+  const send = (version: string, size: unknown) =>
+    call(e, "/deployments/dall-e-3/images/generations", version, { body: { prompt: "x", size } });
+  for (const version of ["2024-02-01", "2024-05-01-preview", "2024-10-21"] as const) {
+    for (const size of [["1024x1024"], [["1792x1024"]], "1024X1024", "2048x2048", 1024]) {
+      const what = `${version} ${JSON.stringify(size)}`;
+      const specErrors = validateRequestBody(
+        version,
+        "/deployments/x/images/generations",
+        "POST",
+        { prompt: "x", size },
+      );
+      assert.notDeepEqual(specErrors, [], what);
+      const res = await send(version, size);
+      assert.equal(res.status, 400, what);
+      assert.equal((await res.json()).error.param, "size", what);
+    }
+    for (const size of ["1024x1024", "1792x1024", "1024x1792"]) {
+      const res = await send(version, size);
+      assert.equal(res.status, 200, `${version} ${size}`);
+      await res.body?.cancel();
+    }
+  }
+  // 2024-05-01-preview's imageSize enum also lists 256x256 and 512x512, described as
+  // "Only supported for dall-e-2": a DALL-E 3 deployment refuses them.
+  for (const size of ["256x256", "512x512"]) {
+    const res = await send("2024-05-01-preview", size);
+    assert.equal(res.status, 400, size);
+    assert.equal((await res.json()).error.param, "size", size);
+  }
+});
