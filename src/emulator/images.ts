@@ -81,10 +81,10 @@ export function handleImages(ctx: HandlerContext, body: Record<string, unknown>)
     checkImageBody(body, model, model === "dall-e-3" ? 1 : 10);
   if (invalid) return invalid;
   if (model === "dall-e-3") {
-    if (body.quality !== undefined && !["standard", "hd"].includes(String(body.quality))) {
+    if (body.quality !== undefined && !["standard", "hd"].includes(body.quality as string)) {
       return invalidRequest("quality", "'quality' must be 'standard' or 'hd'.");
     }
-    if (body.style !== undefined && !["vivid", "natural"].includes(String(body.style))) {
+    if (body.style !== undefined && !["vivid", "natural"].includes(body.style as string)) {
       return invalidRequest("style", "'style' must be 'vivid' or 'natural'.");
     }
   }

@@ -247,3 +247,16 @@ Deno.test("DALL-E 3 generations answer 400 naming size for a size outside the do
     assert.equal((await res.json()).error.param, "size", size);
   }
 });
+
+Deno.test("DALL-E 3 generations answer 400 for a quality or style that is not one of the enumerated strings", async () => {
+  const e = createEmulator();
+  for (const [field, value] of [["quality", ["hd"]], ["style", ["vivid"]], ["quality", "HD"]]) {
+    const body = { prompt: "x", [field as string]: value };
+    const what = JSON.stringify(body);
+    const path = "/deployments/x/images/generations";
+    assert.notDeepEqual(validateRequestBody("2024-10-21", path, "POST", body), [], what);
+    const res = await call(e, "/deployments/dall-e-3/images/generations", "2024-10-21", { body });
+    assert.equal(res.status, 400, what);
+    assert.equal((await res.json()).error.param, field, what);
+  }
+});
