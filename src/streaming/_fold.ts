@@ -94,7 +94,8 @@ export function fold<C extends FoldChoice, K extends FoldChunkChoice>(
           const lists = target.logprobs ??= { ...logprobs };
           for (const key of LOGPROB_KEYS) {
             const items = pieceLogprobs[key];
-            if (Array.isArray(items)) { for (const item of items) (lists[key] ??= []).push(item); }
+            // An array that arrives empty stays `[]` (as in the non-streamed reply), not null.
+            if (Array.isArray(items)) (lists[key] ??= []).push(...items);
           }
         }
         mergeFilters(target, piece.content_filter_results);

@@ -179,3 +179,25 @@ Deno.test("ChatCompletionAccumulator keeps the worst content filter verdict and 
     },
   });
 });
+
+Deno.test("ChatCompletionAccumulator keeps a logprobs array that only ever arrives empty", () => {
+  // A tool call streamed with logprobs: true has `content: []` in its logprobs; the
+  // non-streamed reply (and the openai SDK's accumulation) keep `[]`, not null.
+  const acc = new ChatCompletionAccumulator();
+  const call = {
+    index: 0,
+    id: "call_1",
+    type: "function",
+    function: { name: "f", arguments: "{}" },
+  };
+  acc.add({
+    ...BASE,
+    choices: [{
+      index: 0,
+      delta: { role: "assistant", content: null, tool_calls: [call] },
+      logprobs: { content: [], refusal: null },
+    }],
+  } as ChatCompletionChunk);
+  acc.add({ ...BASE, choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }] });
+  assert.deepEqual(acc.result().choices[0].logprobs, { content: [], refusal: null });
+});
