@@ -238,7 +238,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     });
   });
 
-  const operationRoute = (method: "GET" | "DELETE") => (c: Context<Env>) => {
+  const operationRoute = (method: "GET" | "DELETE") => async (c: Context<Env>) => {
     const refused = dallE2();
     if (refused) return refused;
     const version = apiVersionOf(c.req.raw);
@@ -247,13 +247,17 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     if (!/^[A-Za-z0-9-]{1,100}$/.test(id)) {
       return invalidRequest("id", "Invalid operation id; pass the id returned by the submit call.");
     }
-    return forward(opts, c.req.raw, {
+    const res = await forward(opts, c.req.raw, {
       path: `operations/images/${id}`,
       method,
       stream: false,
       operation: method === "GET" ? "images.getOperation" : "images.deleteOperation",
       apiVersion: version,
     });
+    // HEAD is served as GET; Hono then drops the body unread, which would hold the upstream
+    // connection until garbage collection.
+    if (c.req.method === "HEAD") await res.body?.cancel();
+    return res;
   };
   app.get("/openai/operations/images/:id", operationRoute("GET"));
   app.delete("/openai/operations/images/:id", operationRoute("DELETE"));
