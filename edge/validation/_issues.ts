@@ -65,7 +65,13 @@ export function problemOf(issues: readonly AnyIssue[]): Problem {
     };
   }
   const where = param === null ? "the request body" : `'${param}'`;
-  const detail = issue.message.replace(/^Invalid (type|value|length|key): /, "");
+  let detail = issue.message.replace(/^Invalid (type|value|length|key): /, "");
+  // Valibot quotes a string it got ("… but received \"sk-…\""): name its type instead, so no
+  // text of the body (a pasted key, markup) comes back in the error.
+  const quoted = typeof issue.input === "string" ? `"${issue.input}"` : undefined;
+  if (quoted !== undefined && issue.received === quoted && detail.endsWith(quoted)) {
+    detail = detail.slice(0, -quoted.length) + "a string";
+  }
   return {
     param,
     code: issue.kind === "schema" ? "invalid_type" : "invalid_value",
