@@ -18,18 +18,18 @@
  * ```
  */
 export class SseBufferOverflowError extends Error {
-  /** The limit, in bytes, that was exceeded. */
+  /** The limit, in characters of the decoded text, that was exceeded. */
   declare readonly maxBufferSize: number;
 
   /**
    * Creates the error for a buffer that outgrew `maxBufferSize`.
    *
-   * @param maxBufferSize The limit, in bytes, that was exceeded.
+   * @param maxBufferSize The limit, in characters of the decoded text, that was exceeded.
    * @param what Which buffer overflowed: a single line or the data of one event.
    */
   constructor(maxBufferSize: number, what: "line" | "event data") {
     super(
-      `SSE: a single ${what} is over maxBufferSize (${maxBufferSize} bytes); raise it if ` +
+      `SSE: a single ${what} is over maxBufferSize (${maxBufferSize} characters); raise it if ` +
         "events this large are expected",
     );
     // Own-property order as with a class field: maxBufferSize, then name.

@@ -91,7 +91,7 @@ export class ServerSentEventParser {
   ) {
     const max = options.maxBufferSize ?? DEFAULT_SSE_MAX_BUFFER_SIZE;
     if (!(max > 0)) {
-      throw new RangeError(`maxBufferSize must be a positive number of bytes, got ${max}`);
+      throw new RangeError(`maxBufferSize must be a positive number of characters, got ${max}`);
     }
     this.#onEvent = onEvent;
     this.#onRetry = options.onRetry;
@@ -108,11 +108,12 @@ export class ServerSentEventParser {
    */
   feed(chunk: Uint8Array): void {
     const len = chunk.length;
-    if (len < Size.SMALL_CHUNK && chunk.indexOf(Char.LF) === -1 && chunk.indexOf(Char.CR) === -1) {
-      // A small piece of a line is only buffered: no decode call (and no string) for it.
-      if (this.#n + len + this.#text.length > this.#max) this.#overflow("line");
-      return this.#push(chunk);
-    }
+    // A small piece of a line is only buffered: no decode call (and no string) for it. Near the
+    // limit it is decoded: the limit counts characters, and multibyte text has fewer than bytes.
+    if (
+      len < Size.SMALL_CHUNK && chunk.indexOf(Char.LF) === -1 && chunk.indexOf(Char.CR) === -1 &&
+      this.#n + len + this.#text.length <= this.#max
+    ) return this.#push(chunk);
     let input = chunk;
     if (this.#n > 0) {
       this.#push(chunk);
@@ -127,7 +128,8 @@ export class ServerSentEventParser {
     while (end > stop && (input[end] & 0xc0) === 0x80) end--;
     const lead = input[end];
     if (size - end >= (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1)) end = size;
-    // Never "": the chunk has a line end or 256+ bytes, and only a cut character waits.
+    // "" only for a small piece near a limit of a few characters that holds nothing but a cut
+    // character (the #skip it loses then matters only where the line overflows anyway).
     let text = this.#decoder.decode(end < size ? input.subarray(0, end) : input);
     if (end < size) this.#push(input.subarray(end));
     if (this.#bytes.length > Size.KEEP_BYTES && this.#n === 0) this.#bytes = EMPTY;

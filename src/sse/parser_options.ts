@@ -1,5 +1,5 @@
 /**
- * Default for `maxBufferSize`: 16 MiB. Far above any chat or completions chunk, low
+ * Default for `maxBufferSize`: 16 Mi characters (16 MiB of ASCII). Far above any chat or completions chunk, low
  * enough that a stream which never sends a line break fails long before an edge
  * runtime (128 MiB isolates) runs out of memory.
  *
@@ -28,8 +28,10 @@ export const DEFAULT_SSE_MAX_BUFFER_SIZE: number = 16 * 1024 * 1024;
  */
 export interface ServerSentEventParserOptions {
   /**
-   * Largest single line, and largest total `data` of one event, in bytes. Exceeding it
-   * throws `SseBufferOverflowError`. Default {@linkcode DEFAULT_SSE_MAX_BUFFER_SIZE}.
+   * Largest single line, and largest total `data` of one event, in characters of the decoded
+   * text (UTF-16 code units: one per ASCII byte; multibyte text takes up to 3 UTF-8 bytes per
+   * unit). Exceeding it throws `SseBufferOverflowError`. Default
+   * {@linkcode DEFAULT_SSE_MAX_BUFFER_SIZE}.
    */
   maxBufferSize?: number;
   /**

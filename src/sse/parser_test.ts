@@ -210,11 +210,27 @@ Deno.test("ServerSentEventParser throws SseBufferOverflowError when one line exc
         assert.ok(error instanceof SseBufferOverflowError);
         assert.equal(error.name, "SseBufferOverflowError");
         assert.equal(error.maxBufferSize, 105);
-        assert.match(error.message, /maxBufferSize \(105 bytes\)/);
+        assert.match(error.message, /maxBufferSize \(105 characters\)/);
         return true;
       },
     );
   }
+});
+
+Deno.test("ServerSentEventParser counts maxBufferSize in characters whatever the chunking", () => {
+  // 106 characters, 206 bytes (é is 2 bytes), 106 + 12 bytes for "😀" x3 (2 units, 4 bytes each).
+  for (const body of ["é".repeat(100), "é".repeat(94) + "😀".repeat(3)]) {
+    const line = "data: " + body + "\n\n";
+    for (const size of [1, 2, 3, 7, 50, 255, 1000]) {
+      const chunks = pieces(utf8(line), size);
+      assert.deepEqual(parseChunks(chunks, { maxBufferSize: 106 }), [msg(body)], `size ${size}`);
+      assert.throws(() => parseChunks(chunks, { maxBufferSize: 105 }), SseBufferOverflowError);
+    }
+  }
+  // A BOM cut into single bytes near a tiny limit is still dropped.
+  assert.deepEqual(parseChunks(pieces(utf8("\uFEFFdata: é\n\n"), 1), { maxBufferSize: 7 }), [
+    msg("é"),
+  ]);
 });
 
 Deno.test("ServerSentEventParser throws SseBufferOverflowError when one event's data exceeds maxBufferSize", () => {

@@ -26,7 +26,10 @@ export interface StreamOptions<T = unknown> {
    * cancelled and iteration throws `APITimeoutError`. Default (or `0`): no limit.
    */
   idleTimeoutMs?: number;
-  /** Largest SSE line or event, in bytes (see `ServerSentEventParser`). Default 16 MiB. */
+  /**
+   * Largest SSE line or event, in characters of the decoded text (see
+   * `ServerSentEventParserOptions`). Default 16 Mi.
+   */
   maxBufferSize?: number;
   /** Operation name used in error messages, e.g. `"chat.completions.create"`. */
   operation?: string;
