@@ -40,9 +40,13 @@ export function* chatStreamEvents(
   yield { ...base(), choices: [], prompt_filter_results: promptFilterResults(1) };
   for (let index = 0; index < plan.choices.length; index++) {
     const c = plan.choices[index];
+    // With logprobs asked for, every delta chunk carries a logprobs object (the role and
+    // call chunks an empty one), so a reply without content tokens (a tool call, an empty
+    // text) accumulates to the non-streamed `{ content: [], refusal: null }`, not null.
+    const logprobs = plan.logprobs ? { content: [], refusal: null } : null;
     const choice = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
       ...base(),
-      choices: [{ index, delta, finish_reason: null, logprobs: null, ...extra }],
+      choices: [{ index, delta, finish_reason: null, logprobs, ...extra }],
     });
     yield choice({ role: "assistant", content: c.content === null ? null : "" });
     for (const group of groups(c.tokens, chunkSize)) {
