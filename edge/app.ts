@@ -16,7 +16,7 @@ import {
 } from "./_errors.ts";
 import { forward } from "./_forward.ts";
 import { apiVersionOf, bodyProblem, OPERATIONS, prepareCall } from "./_operations.ts";
-import { matchClientKey } from "./auth.ts";
+import { clientIdOf, matchClientKey } from "./auth.ts";
 import { createCors } from "./cors.ts";
 import { type EdgeAppOptions, type EdgeExecutionContext, resolveOptions } from "./options.ts";
 import type { RateLimitDecision } from "./rate_limit.ts";
@@ -108,6 +108,8 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   const upstreamIsV1 = opts.client.apiVersion === "v1";
   const caching = createCaching(opts);
   const app = new Hono<Env>();
+  /** The limiter's id of each client key, by index: hashed once, on its first request. */
+  const clientIds: Promise<string>[] = [];
 
   if (opts.playground) {
     const page = renderPlayground(opts.playground);
@@ -129,7 +131,12 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     if (limiter) {
       let decision: RateLimitDecision | undefined;
       try {
-        decision = await answerWithin(limiter.take(String(index)), opts.rateLimitTimeoutMs);
+        // The id of the key, not its index: the index changes when keys are reordered.
+        const id = clientIds[index] ??= clientIdOf(opts.clientKeys[index]);
+        decision = await answerWithin(
+          id.then((client) => limiter.take(client)),
+          opts.rateLimitTimeoutMs,
+        );
         if (typeof decision?.ok !== "boolean") {
           throw new TypeError("take() answered without a boolean `ok`");
         }

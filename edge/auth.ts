@@ -35,10 +35,33 @@ export function presentedKey(request: Request): string | undefined {
   return match ? match[1] : undefined;
 }
 
+/** Keeps these ids apart from hashes of the same text made for other uses (cache keys). */
+const CLIENT_ID_DOMAIN = "aoai-edge client id\0";
+
+/**
+ * The id the edge app gives a `RateLimiter` for a client key: the first 16 bytes (32 hex
+ * characters) of SHA-256 over a fixed domain prefix and the key. It depends only on the key, so
+ * a client keeps its bucket when keys are reordered, added or removed, and every deployment with
+ * that key counts it under the same id; a removed key's id is never given to another key. The
+ * key cannot be read back from it (as long as keys are long and random, as they should be).
+ *
+ * @example The id a custom limiter sees for a key
+ * ```ts
+ * import { clientIdOf } from "@aoai/edge/edge";
+ * console.log((await clientIdOf("a-long-random-client-key")).length); // 32
+ * ```
+ */
+export async function clientIdOf(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(CLIENT_ID_DOMAIN + key));
+  return Array.from(new Uint8Array(digest, 0, 16), (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+}
+
 /**
  * Finds which configured client key a request presents. Every configured key is compared (no
  * early exit), so timing does not reveal which key matched or how much of it.
- * Returns the key's index, or -1.
+ * Returns the key's index, or -1. The index only picks the key out of `keys`: it changes when
+ * the list is reordered, so it is no identity of the client (see {@link clientIdOf}).
  *
  * @example Look up the key of a request
  * ```ts

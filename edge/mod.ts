@@ -30,7 +30,7 @@ export type {
 } from "./options.ts";
 export type { CorsOptions } from "./cors.ts";
 export { createCors } from "./cors.ts";
-export { matchClientKey, timingSafeEqual } from "./auth.ts";
+export { clientIdOf, matchClientKey, timingSafeEqual } from "./auth.ts";
 export { ClientRateLimiter } from "./rate_limit.ts";
 export type {
   ClientRateLimitOptions,

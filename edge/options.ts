@@ -32,8 +32,8 @@ export interface EdgeRateLimitOptions {
   /** Requests per minute per client key, counted in this isolate's memory (a token bucket). */
   requestsPerMinute?: number;
   /**
-   * The limiter to ask on every request, with the matched key's index as client id (never the
-   * key). A limiter that fails lets the request through and is reported through `onError`.
+   * The limiter to ask on every request, with a stable hash of the matched key as client id
+   * (`clientIdOf(key)`: never the key, nor its position in `clientKeys`). A limiter that fails lets the request through and is reported through `onError`.
    */
   limiter?: RateLimiter;
   /**

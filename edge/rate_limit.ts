@@ -20,8 +20,10 @@ export interface RateLimitDecision {
 
 /**
  * A per-client limiter the edge app asks once per authenticated request (`rateLimit.limiter`).
- * `client` is an opaque id: the app passes the index of the matched client key (`"0"`, `"1"`,
- * ...), never the key itself. A refusal becomes 429 with `retry-after`; a limiter that throws
+ * `client` is an opaque, stable id of the matched client key: 32 hex characters of a SHA-256 of
+ * the key (`clientIdOf(key)`), never the key itself nor its position in the key list. A client
+ * keeps its id when keys are reordered or removed and in every deployment with that key, so a
+ * shared store (Deno KV) keeps its bucket. A refusal becomes 429 with `retry-after`; a limiter that throws
  * (or rejects) lets the request through and is reported through the app's `onError`.
  *
  * Implementations: {@link ClientRateLimiter} (this isolate's memory), `DenoKvRateLimiter`
@@ -66,8 +68,8 @@ interface Bucket {
 /**
  * A token bucket per client: `requestsPerMinute` requests in a burst, refilled evenly over a
  * minute. State lives in this isolate's memory (each Workers isolate / Deno Deploy instance
- * counts on its own). Clients are identified by an opaque id (the edge app passes the index of
- * the matched key, never the key itself).
+ * counts on its own). Clients are identified by an opaque id (the edge app passes
+ * `clientIdOf(key)` of the matched key, never the key itself).
  *
  * @example Allow two requests a minute
  * ```ts

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { edgeConfigFromEnv, serveEdge } from "../../edge/deno.ts";
+import { clientIdOf } from "../../edge/mod.ts";
 
 const env = (vars: Record<string, string>) => (name: string) => vars[name];
 
@@ -269,7 +270,7 @@ Deno.test("serveEdge() uses a rateLimit.limiter given in the options as is", asy
     await res.body?.cancel();
     assert.equal(res.status, 429);
     assert.equal(res.headers.get("retry-after"), "7");
-    assert.deepEqual(seen, ["0"]);
+    assert.deepEqual(seen, [await clientIdOf(config.options.clientKeys[0])]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

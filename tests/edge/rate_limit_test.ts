@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DenoKvRateLimiter, type RateLimiter } from "../../edge/mod.ts";
+import { clientIdOf, DenoKvRateLimiter, type RateLimiter } from "../../edge/mod.ts";
 import { azurePath, errorOf, KEY, testApp } from "./_helpers.ts";
 
 const CHAT = { messages: [{ role: "user", content: "hi" }] };
@@ -41,7 +41,7 @@ Deno.test("two apps (two isolates) with DenoKvRateLimiter on one KV share one bu
   assert.equal(a.upstream.length + b.upstream.length, 3, "refused requests never go upstream");
 });
 
-Deno.test("app asks the limiter with the matched key's index, never the key", async () => {
+Deno.test("app asks the limiter with a stable hash of the matched key, never the key nor its index", async () => {
   const seen: string[] = [];
   const limiter: RateLimiter = {
     take(client) {
@@ -52,8 +52,64 @@ Deno.test("app asks the limiter with the matched key's index, never the key", as
   const t = testApp({ clientKeys: [KEY, OTHER], rateLimit: { limiter } });
   assert.equal(await status(chat(t, OTHER)), 200);
   assert.equal(await status(chat(t)), 200);
+  assert.equal(await status(chat(t, OTHER)), 200);
   assert.equal(await status(chat(t, "wrong-client-key-9")), 401);
-  assert.deepEqual(seen, ["1", "0"], "unauthenticated requests are not counted");
+  const [other, key] = [await clientIdOf(OTHER), await clientIdOf(KEY)];
+  assert.deepEqual(seen, [other, key, other], "unauthenticated requests are not counted");
+  for (const id of seen) assert.match(id, /^[0-9a-f]{32}$/);
+  assert.notEqual(other, key);
+});
+
+Deno.test("a client keeps its own Deno KV bucket when the keys are reordered or one is removed", async () => {
+  // One KV shared by deployments (or a redeploy) listing the keys in different orders.
+  using kv = await Deno.openKv(":memory:");
+  const now = () => 30_000;
+  const deployment = (clientKeys: string[]) =>
+    testApp({
+      clientKeys,
+      rateLimit: { limiter: new DenoKvRateLimiter(kv, { requestsPerMinute: 1, now }) },
+    });
+  const THIRD = "third-client-key-3";
+  assert.equal(await status(chat(deployment([KEY, OTHER, THIRD]))), 200, "KEY spends its budget");
+  const reordered = deployment([OTHER, KEY, THIRD]);
+  assert.equal(await status(chat(reordered, OTHER)), 200, "OTHER does not get KEY's spent bucket");
+  assert.equal(await status(chat(reordered)), 429, "KEY keeps its spent bucket");
+  assert.equal(await status(chat(reordered, OTHER)), 429, "OTHER's own bucket is spent now");
+  // KEY removed: THIRD moves up to its position and must not inherit its bucket.
+  const rotated = deployment([THIRD, OTHER]);
+  assert.equal(await status(chat(rotated, THIRD)), 200, "THIRD has a fresh bucket of its own");
+  assert.equal(await status(chat(rotated, THIRD)), 429);
+});
+
+Deno.test("the Deno KV rate limit entries hold no client key, only the keys' hashed ids", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const keys = [KEY, OTHER];
+  const t = testApp({
+    clientKeys: keys,
+    rateLimit: { limiter: new DenoKvRateLimiter(kv, { requestsPerMinute: 5, now: () => 0 }) },
+  });
+  for (const key of keys) assert.equal(await status(chat(t, key)), 200);
+  const entries = await Array.fromAsync(kv.list({ prefix: [] }));
+  assert.equal(entries.length, 2);
+  const dump = JSON.stringify(entries.map((e) => [e.key, e.value]));
+  for (const key of keys) {
+    for (let i = 0; i + 6 <= key.length; i++) {
+      assert.ok(!dump.includes(key.slice(i, i + 6)), `a piece of ${key} in ${dump}`);
+    }
+  }
+  const ids = entries.map((e) => e.key.at(-1)).sort();
+  assert.deepEqual(ids, (await Promise.all(keys.map(clientIdOf))).sort());
+  for (const entry of entries) assert.equal(entry.key[0], "aoai-edge-rate");
+});
+
+Deno.test("clientIdOf() is 32 hex characters, stable, distinct per key and not the key's bare SHA-256", async () => {
+  const id = await clientIdOf(KEY);
+  assert.match(id, /^[0-9a-f]{32}$/);
+  assert.equal(await clientIdOf(KEY), id);
+  assert.notEqual(await clientIdOf(OTHER), id);
+  const bare = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(KEY)));
+  const bareHex = Array.from(bare, (b) => b.toString(16).padStart(2, "0")).join("");
+  assert.ok(!bareHex.startsWith(id), "a domain prefix keeps it apart from other hashes of the key");
 });
 
 Deno.test("app answers a refusal of a limiter without a known limit with 429 and a whole retry-after", async () => {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import worker, { createWorkerApp, type WorkerEnv } from "../../edge/worker.ts";
-import type { WorkersRateLimitBinding } from "../../edge/mod.ts";
+import { clientIdOf, type WorkersRateLimitBinding } from "../../edge/mod.ts";
 
 const CLIENT = "worker-client-key-1";
 const SECOND = "worker-client-key-2";
@@ -58,7 +58,12 @@ Deno.test("createWorkerApp() limits each client key with the binding AOAI_EDGE_R
     assert.equal(refused.retryAfter, "60", "the default period");
     assert.match(refused.body, /over its rate limit/);
     assert.equal((await send(app, SECOND)).status, 200);
-    assert.deepEqual(keys, ["aoai-edge:0", "aoai-edge:0", "aoai-edge:1"], "key indexes only");
+    const [first, second] = [await clientIdOf(CLIENT), await clientIdOf(SECOND)];
+    assert.deepEqual(
+      keys,
+      [`aoai-edge:${first}`, `aoai-edge:${first}`, `aoai-edge:${second}`],
+      "the keys' hashed ids only",
+    );
   });
 });
 
@@ -146,9 +151,10 @@ Deno.test("the Worker answers 500 EdgeMisconfigured for a missing binding and re
   const limited = await worker.fetch(embed(CLIENT), { ...base, LIMITER: refuseAll.binding }, ctx);
   await limited.body?.cancel();
   assert.equal(limited.status, 429);
-  assert.deepEqual(refuseAll.keys, ["aoai-edge:0"]);
+  const id = `aoai-edge:${await clientIdOf(CLIENT)}`;
+  assert.deepEqual(refuseAll.keys, [id]);
   const other = fakeBinding(0);
   const again = await worker.fetch(embed(CLIENT), { ...base, LIMITER: other.binding }, ctx);
   await again.body?.cancel();
-  assert.deepEqual(other.keys, ["aoai-edge:0"], "a new binding object rebuilds the app");
+  assert.deepEqual(other.keys, [id], "a new binding object rebuilds the app");
 });
