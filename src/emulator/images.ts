@@ -20,6 +20,8 @@ import { seededPng } from "./png.ts";
 
 const DALLE3_SIZES = ["1024x1024", "1792x1024", "1024x1792"];
 const DALLE2_SIZES = ["256x256", "512x512", "1024x1024"];
+/** The api-versions whose document's `imageSize` enum lists only the DALL-E 3 sizes. */
+const DALLE3_ONLY_SIZE_VERSIONS = ["2024-02-01", "2024-10-21"];
 
 /** The path (under the emulator's origin) of the image for `seed`. */
 export function imagePath(seed: number): string {
@@ -41,11 +43,15 @@ export function imageSeeds(prompt: string, n: number, salt: string): number[] {
   return Array.from({ length: n }, (_, i) => fnv1a(`${salt}:${i}:${prompt}`));
 }
 
-/** Checks `prompt`, `n`, `size` and `user` shared by sync and async generation. */
+/**
+ * Checks `prompt`, `n`, `size` and `user` shared by sync and async generation. On a version of
+ * {@link DALLE3_ONLY_SIZE_VERSIONS} DALL-E 2 takes only the size the enum shares, 1024x1024.
+ */
 export function checkImageBody(
   body: Record<string, unknown>,
   model: "dall-e-2" | "dall-e-3",
   maxN: number,
+  apiVersion = "",
 ): Response | undefined {
   if (body.prompt === undefined || body.prompt === null) return missingParam("prompt");
   if (typeof body.prompt !== "string" || body.prompt === "") {
@@ -67,18 +73,27 @@ export function checkImageBody(
         : `'n' must be an integer between 1 and ${maxN}.`,
     );
   }
-  const sizes = model === "dall-e-3" ? DALLE3_SIZES : DALLE2_SIZES;
+  const sizes = model === "dall-e-3"
+    ? DALLE3_SIZES
+    : DALLE3_ONLY_SIZE_VERSIONS.includes(apiVersion)
+    ? ["1024x1024"]
+    : DALLE2_SIZES;
   if (body.size !== undefined && body.size !== null && !sizes.includes(body.size as string)) {
-    return invalidRequest("size", `'size' must be one of ${sizes.join(", ")} for ${model}.`);
+    const where = sizes.length === 1 ? ` (api-version ${apiVersion})` : "";
+    return invalidRequest(
+      "size",
+      `'size' must be one of ${sizes.join(", ")} for ${model}${where}.`,
+    );
   }
   return checkType(body, "user", "string");
 }
 
 /** Handles a sync image generation request on a deployment. */
 export function handleImages(ctx: HandlerContext, body: Record<string, unknown>): Response {
-  const model = ctx.deployment.model.startsWith("dall-e-2") ? "dall-e-2" : "dall-e-3";
+  // Model names are read case-insensitively, as kindOfModel() does.
+  const model = ctx.deployment.model.toLowerCase().startsWith("dall-e-2") ? "dall-e-2" : "dall-e-3";
   const invalid = checkNotNull("images", body, ctx.apiVersion) ??
-    checkImageBody(body, model, model === "dall-e-3" ? 1 : 10);
+    checkImageBody(body, model, model === "dall-e-3" ? 1 : 10, ctx.apiVersion);
   if (invalid) return invalid;
   if (model === "dall-e-3") {
     if (body.quality !== undefined && !["standard", "hd"].includes(body.quality as string)) {

@@ -260,3 +260,37 @@ Deno.test("DALL-E 3 generations answer 400 for a quality or style that is not on
     assert.equal((await res.json()).error.param, field, what);
   }
 });
+
+Deno.test("DALL-E 2 generations answer 400 naming size for 256x256 and 512x512 where the document's enum lacks them", async () => {
+  // kindOfModel() reads the model name case-insensitively; both deployments are DALL-E 2.
+  const e = createEmulator({
+    deployments: [{ name: "d2", model: "dall-e-2" }, { name: "D2", model: "DALL-E-2" }],
+  });
+  const path = "/deployments/x/images/generations";
+  for (const deployment of ["d2", "D2"]) {
+    const send = (version: string, size: string) =>
+      call(e, `/deployments/${deployment}/images/generations`, version, {
+        body: { prompt: "x", size },
+      });
+    for (const size of ["256x256", "512x512"]) {
+      for (const version of ["2024-02-01", "2024-10-21"] as const) {
+        const what = `${deployment} ${version} ${size}`;
+        assert.notDeepEqual(validateRequestBody(version, path, "POST", { prompt: "x", size }), []);
+        const res = await send(version, size);
+        assert.equal(res.status, 400, what);
+        assert.equal((await res.json()).error.param, "size", what);
+      }
+      // 2024-05-01-preview lists them ("Only supported for dall-e-2").
+      const body = { prompt: "x", size };
+      assert.deepEqual(validateRequestBody("2024-05-01-preview", path, "POST", body), []);
+      const res = await send("2024-05-01-preview", size);
+      assert.equal(res.status, 200, `${deployment} 2024-05-01-preview ${size}`);
+      await res.body?.cancel();
+    }
+    for (const version of ["2024-02-01", "2024-05-01-preview", "2024-10-21"]) {
+      const res = await send(version, "1024x1024");
+      assert.equal(res.status, 200, `${deployment} ${version} 1024x1024`);
+      await res.body?.cancel();
+    }
+  }
+});
