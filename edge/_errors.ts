@@ -34,6 +34,22 @@ export function errorResponse(
   });
 }
 
+/** Longest piece of a client-sent value an error message quotes, in characters. */
+const QUOTE_MAX = 40;
+
+/**
+ * A client-sent value quoted for an error message: its first 40 characters (then "…"), with
+ * control, format and line-separator characters, `<>"'&`, backticks and backslashes each
+ * replaced by `?`, in double quotes. Enough to show what was sent; too short and too plain to
+ * carry markup or a message of the sender's choosing back out in the app's answer.
+ */
+export function quoteSent(value: string): string {
+  const chars = Array.from(value);
+  const shown = chars.slice(0, QUOTE_MAX).join("")
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}<>"'&`\\]/gu, "?");
+  return `"${shown}${chars.length > QUOTE_MAX ? "…" : ""}"`;
+}
+
 /** A 400 naming the request field at fault. */
 export function invalidRequest(
   param: string | null,

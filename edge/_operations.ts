@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { deploymentNotFound, errorResponse, invalidRequest } from "./_errors.ts";
+import { deploymentNotFound, errorResponse, invalidRequest, quoteSent } from "./_errors.ts";
 import { readBodyLimited } from "./body_limit.ts";
 import type { ResolvedOptions } from "./options.ts";
 import {
@@ -93,8 +93,9 @@ export function apiVersionOf(request: Request): string | Response {
     return invalidRequest(
       "api-version",
       `Invalid value for 'api-version': ${
-        JSON.stringify(version)
-      }; use a version like 2024-10-21 or 2024-05-01-preview.`,
+        quoteSent(version)
+      }; this app takes a dated version, YYYY-MM-DD or YYYY-MM-DD-preview, like 2024-10-21 or ` +
+        "2024-05-01-preview.",
     );
   }
   return version;
@@ -160,7 +161,7 @@ export async function prepareCall(
     return invalidRequest(
       null,
       `This operation takes a JSON body; send content-type: application/json (got ${
-        JSON.stringify(contentType.split(";")[0])
+        quoteSent(contentType.split(";")[0])
       }).`,
       "invalid_content_type",
     );

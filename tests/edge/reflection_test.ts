@@ -92,3 +92,79 @@ Deno.test("a body that is not JSON gets a 400 that quotes none of the body", asy
   }
   assert.equal(t.upstream.length, 0);
 });
+
+/** The part of `message` between its first and last double quote: what it quotes. */
+function quotedIn(message: string): string {
+  const start = message.indexOf('"');
+  const end = message.lastIndexOf('"');
+  assert.ok(start !== -1 && end > start, `nothing quoted in ${message}`);
+  return message.slice(start + 1, end);
+}
+
+/** Throws when the quoted part of `message` could carry markup or run on. */
+function assertTameQuote(message: string, label: string): string {
+  const quoted = quotedIn(message);
+  assert.ok(Array.from(quoted).length <= 41, `${label}: ${quoted.length} characters quoted`);
+  assert.doesNotMatch(quoted, /[<>"'&`\\\p{Cc}\p{Cf}\u2028\u2029]/u, `${label}: ${quoted}`);
+  assert.ok(!/<img|Call-555-0100/i.test(message), `${label}: ${message}`);
+  return quoted;
+}
+
+Deno.test("the 400 for a bad api-version quotes at most 40 plain characters of it", async () => {
+  const t = testApp();
+  const chat = { messages: [{ role: "user", content: "x" }] };
+  const versions = [
+    MARKUP,
+    `2024-10-21${MARKUP}`,
+    `x${"y".repeat(500)}`,
+    "2024\u0000-10\u001b[31m-21\u202e\u2028&amp;`\\",
+  ];
+  for (const version of versions) {
+    const query = `?api-version=${encodeURIComponent(version)}`;
+    for (
+      const path of [
+        `/openai/deployments/gpt-4o/chat/completions${query}`,
+        `/openai/images/generations:submit${query}`,
+        `/openai/operations/images/op-1${query}`,
+      ]
+    ) {
+      const res = await t.call(path, path.includes("operations") ? {} : { json: chat });
+      assert.equal(res.status, 400, path);
+      const err = await errorOf(res);
+      assert.equal(err.param, "api-version");
+      const quoted = assertTameQuote(err.message, path);
+      assert.ok(quoted.startsWith(Array.from(version).slice(0, 4).join("").replace(/[<"]/g, "?")));
+      assert.match(err.message, /YYYY-MM-DD or YYYY-MM-DD-preview, like 2024-10-21/);
+    }
+  }
+  assert.equal(t.upstream.length, 0);
+});
+
+Deno.test("the 400 for a content-type that is not JSON quotes at most 40 plain characters of it", async () => {
+  const t = testApp();
+  const types = [
+    `text/${MARKUP}`,
+    `application/${"x".repeat(500)}; charset=utf-8`,
+    "text/plain\u0001\u007f&'`\\",
+  ];
+  for (const type of types) {
+    const res = await t.call(azurePath("gpt-4o", "chat/completions"), {
+      method: "POST",
+      headers: { "content-type": type },
+      body: "{}",
+    });
+    assert.equal(res.status, 400, type);
+    const err = await errorOf(res);
+    assert.equal(err.code, "invalid_content_type");
+    const quoted = assertTameQuote(err.message, type);
+    assert.ok(quoted.startsWith(type.slice(0, 5)), quoted);
+    assert.match(err.message, /send content-type: application\/json/);
+  }
+  const plain = await t.call(azurePath("gpt-4o", "chat/completions"), {
+    method: "POST",
+    headers: { "content-type": "text/plain" },
+    body: "{}",
+  });
+  assert.match((await errorOf(plain)).message, /\(got "text\/plain"\)/, "a plain value as sent");
+  assert.equal(t.upstream.length, 0);
+});
