@@ -3,9 +3,10 @@
  *
  * The vector for `(deployment, text)` is drawn from a mulberry32 generator seeded by
  * the FNV-1a hash of `deployment + "\u0000" + text` and normalised to length 1 in
- * Float32. A request for fewer `dimensions` draws the same prefix and renormalises it,
- * which mirrors how text-embedding-3 shortens vectors. No crypto, no allocation beyond
- * the vector itself.
+ * Float32. A token id array is hashed as `deployment + "\u0001" + ids.join(",")`, so
+ * `[1, 2, 3]` and the string `"1,2,3"` get different vectors. A request for fewer
+ * `dimensions` draws the same prefix and renormalises it, which mirrors how
+ * text-embedding-3 shortens vectors. No crypto, no allocation beyond the vector itself.
  *
  * @module
  */
@@ -29,7 +30,8 @@ export function defaultDimensions(model: string): number {
 }
 
 /**
- * The emulator's embedding of `text` for `deployment`: a Float32 unit vector.
+ * The emulator's embedding of `input` (a text or an array of token ids) for `deployment`:
+ * a Float32 unit vector.
  *
  * @example Predict the vector a test will receive
  * ```ts
@@ -40,10 +42,12 @@ export function defaultDimensions(model: string): number {
  */
 export function embeddingVector(
   deployment: string,
-  text: string,
+  input: string | readonly number[],
   dimensions: number,
 ): Float32Array {
-  const next = mulberry32(fnv1a(text, fnv1a("\u0000", fnv1a(deployment))));
+  const text = typeof input === "string" ? input : input.join(",");
+  const kind = typeof input === "string" ? "\u0000" : "\u0001";
+  const next = mulberry32(fnv1a(text, fnv1a(kind, fnv1a(deployment))));
   const out = new Float32Array(dimensions);
   let sum = 0;
   for (let i = 0; i < dimensions; i++) {
@@ -56,9 +60,9 @@ export function embeddingVector(
   return out;
 }
 
-/** A validated input: the text used for hashing and its token count. */
+/** A validated input: the text or token ids used for hashing, and its token count. */
 interface PreparedInput {
-  key: string;
+  key: string | number[];
   tokens: number;
 }
 
@@ -77,7 +81,7 @@ function prepareInputs(input: unknown): PreparedInput[] | Response {
     return [{ key: input, tokens: countTokens(input) }];
   }
   if (!Array.isArray(input) || input.length === 0) return bad();
-  if (isTokenArray(input)) return [{ key: input.join(","), tokens: input.length }];
+  if (isTokenArray(input)) return [{ key: input, tokens: input.length }];
   if (input.length > MAX_EMBEDDING_INPUTS) {
     return invalidRequest(
       "input",
@@ -87,7 +91,7 @@ function prepareInputs(input: unknown): PreparedInput[] | Response {
   const out: PreparedInput[] = [];
   for (const item of input) {
     if (typeof item === "string" && item !== "") out.push({ key: item, tokens: countTokens(item) });
-    else if (isTokenArray(item)) out.push({ key: item.join(","), tokens: item.length });
+    else if (isTokenArray(item)) out.push({ key: item, tokens: item.length });
     else return bad();
   }
   return out;
@@ -115,11 +119,12 @@ const cache = new Map<string, string>();
 /** JSON (a number array or a base64 string) of one vector; the last 256 are cached. */
 function serializedEmbedding(
   deployment: string,
-  key: string,
+  key: string | number[],
   dims: number,
   format: "float" | "base64",
 ): string {
-  const cacheKey = `${format}\u0000${dims}\u0000${deployment}\u0000${key}`;
+  const input = typeof key === "string" ? `s${key}` : `t${key.join(",")}`;
+  const cacheKey = `${format}\u0000${dims}\u0000${deployment}\u0000${input}`;
   const hit = cache.get(cacheKey);
   if (hit !== undefined) return hit;
   const vector = embeddingVector(deployment, key, dims);

@@ -136,3 +136,45 @@ Deno.test("embeddingVector() matches what the endpoint returns", async () => {
     body.data[0].embedding,
   );
 });
+
+Deno.test("embeddings of a token array differ from those of the string of its ids (token ids and text are keyed apart)", async () => {
+  const e = createEmulator();
+  // Versions that take token ids: one without a stored document, and the v1 API.
+  const send = (input: unknown, apiVersion: string, encoding_format = "float") =>
+    apiVersion === "v1"
+      ? post(e, "/openai/v1/embeddings", {
+        input,
+        encoding_format,
+        model: "text-embedding-3-small",
+      })
+      : post(e, PATH, { input, encoding_format }, { apiVersion });
+  for (const apiVersion of ["2024-12-01-preview", "v1"]) {
+    for (const format of ["float", "base64"]) {
+      const what = `${apiVersion} ${format}`;
+      const text = await (await send("1,2,3", apiVersion, format)).json();
+      const ids = await (await send([1, 2, 3], apiVersion, format)).json();
+      assert.notDeepEqual(ids.data[0].embedding, text.data[0].embedding, what);
+      const mixed = await (await send(["1,2,3", [1, 2, 3], "1", [1]], apiVersion, format)).json();
+      const vectors = mixed.data.map((d: { embedding: unknown }) => d.embedding);
+      assert.deepEqual(vectors[0], text.data[0].embedding, what);
+      assert.deepEqual(vectors[1], ids.data[0].embedding, what);
+      assert.notDeepEqual(vectors[2], vectors[3], what);
+      for (const v of vectors) {
+        const floats = typeof v === "string" ? decode(v) : v;
+        assert.ok(Math.abs(norm(floats) - 1) < 1e-5, what);
+      }
+      // Deterministic: another emulator returns the same vector for the same ids.
+      const again = await (await post(createEmulator(), PATH, { input: [1, 2, 3] }, {
+        apiVersion: "2024-12-01-preview",
+      })).json();
+      const floats = typeof ids.data[0].embedding === "string"
+        ? Array.from(decode(ids.data[0].embedding))
+        : ids.data[0].embedding;
+      assert.deepEqual(again.data[0].embedding, floats, what);
+    }
+  }
+  assert.deepEqual(
+    Array.from(embeddingVector("text-embedding-3-small", [1, 2, 3], 1536)),
+    (await (await send([1, 2, 3], "v1")).json()).data[0].embedding,
+  );
+});
