@@ -38,16 +38,17 @@ export function errorResponse(
 const QUOTE_MAX = 40;
 
 /**
- * A client-sent value quoted for an error message: its first 40 characters (then "…"), with
+ * A client-sent value quoted for an error message: its first `max` characters (default 40,
+ * then "…"), with
  * control, format and line-separator characters, `<>"'&`, backticks and backslashes each
  * replaced by `?`, in double quotes. Enough to show what was sent; too short and too plain to
  * carry markup or a message of the sender's choosing back out in the app's answer.
  */
-export function quoteSent(value: string): string {
+export function quoteSent(value: string, max = QUOTE_MAX): string {
   const chars = Array.from(value);
-  const shown = chars.slice(0, QUOTE_MAX).join("")
+  const shown = chars.slice(0, max).join("")
     .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}<>"'&`\\]/gu, "?");
-  return `"${shown}${chars.length > QUOTE_MAX ? "…" : ""}"`;
+  return `"${shown}${chars.length > max ? "…" : ""}"`;
 }
 
 /** A 400 naming the request field at fault. */
@@ -73,8 +74,9 @@ export function unauthorized(): Response {
 export function deploymentNotFound(name: string): Response {
   return errorResponse(404, {
     code: "DeploymentNotFound",
+    // Up to 64 characters: the longest deployment name Azure allows.
     message: `The deployment ${
-      JSON.stringify(name)
+      quoteSent(name, 64)
     } does not exist or is not enabled on this edge app; use one of the deployments it allows.`,
   });
 }

@@ -168,3 +168,31 @@ Deno.test("the 400 for a content-type that is not JSON quotes at most 40 plain c
   assert.match((await errorOf(plain)).message, /\(got "text\/plain"\)/, "a plain value as sent");
   assert.equal(t.upstream.length, 0);
 });
+
+Deno.test("the 404 for a deployment outside the allowlist quotes at most 64 plain characters of its name", async () => {
+  const t = testApp({ deployments: ["gpt-4o", "text-embedding-3-small"] });
+  const names = [MARKUP, `${"d".repeat(64)}${MARKUP}`, "dep\u0000\u001b[31m\u202e\u2028&amp;`"];
+  for (const name of names) {
+    for (
+      const res of [
+        await t.call(azurePath(name, "chat/completions"), {
+          json: { messages: [{ role: "user", content: "x" }] },
+        }),
+        await t.call("/v1/embeddings", { json: { model: name, input: "x" } }),
+      ]
+    ) {
+      assert.equal(res.status, 404);
+      const err = await errorOf(res);
+      assert.equal(err.code, "DeploymentNotFound");
+      const quoted = quotedIn(err.message);
+      assert.ok(Array.from(quoted).length <= 65, `${quoted.length} characters quoted`);
+      assert.doesNotMatch(quoted, /[<>"'&`\\\p{Cc}\p{Cf}\u2028\u2029]/u, quoted);
+      assert.ok(!err.message.includes("<img"), err.message);
+    }
+  }
+  // A real (if unknown) deployment name, up to Azure's 64 characters, is quoted whole.
+  const long = `my-deployment_v2.${"x".repeat(47)}`;
+  const res = await t.call("/v1/embeddings", { json: { model: long, input: "x" } });
+  assert.equal(quotedIn((await errorOf(res)).message), long);
+  assert.equal(t.upstream.length, 0);
+});
