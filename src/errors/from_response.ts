@@ -72,10 +72,14 @@ export function errorFromBody(
   const error = isRecord(body) ? isRecord(body.error) ? body.error : body : {};
   const inner = [error.inner_error, error.innererror].find(isRecord);
   const code = str(error.code);
-  // `{ "error": "text" }` (some gateways) or a body that is not JSON: the text is the message.
+  // `{ "error": "text" }` (some gateways) or a body that is not JSON: the text is the message,
+  // on one line; a gateway's HTML page gives its text (no tags, scripts or styles). Only the
+  // first 2 KiB are searched: an unclosed tag costs a scan to the end for each "<".
   const text = isRecord(body) ? body.error : body;
   const serviceMessage = str(error.message) ??
-    (typeof text === "string" && text.trim().slice(0, 500));
+    (typeof text === "string" &&
+      text.slice(0, 2048).replace(/(<(script|style)\b[^]*?<\/\2>|<[^>]*>|\s)+/gi, " ").trim()
+        .slice(0, 500));
   const requestId = requestIdOf(headers);
   const message = words(
     describeSite(site) || "Request",

@@ -44,7 +44,22 @@ Deno.test("errorFromBody() builds the message from site, status, code, text and 
 Deno.test("errorFromResponse() keeps a body that is not JSON as text", async () => {
   const err = await errorFromResponse(new Response("<html>busy</html>", { status: 503 }));
   assert.equal(err.body, "<html>busy</html>");
-  assert.match(err.message, /failed with status 503: <html>busy<\/html>/);
+  assert.match(err.message, /failed with status 503: busy$/);
+});
+
+Deno.test("errorFromResponse() gives a gateway's HTML page as its text on one line", async () => {
+  const page = "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title>\n" +
+    "<style>\nbody { color: red }\n</style><script>var x = '<b>';</script></head>\n" +
+    "<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n" +
+    "</html>\n";
+  const err = await errorFromResponse(new Response(page, { status: 502 }));
+  assert.equal(err.body, page, "the body stays as sent");
+  assert.match(err.message, /failed with status 502: 502 Bad Gateway 502 Bad Gateway nginx$/);
+  // Plain text keeps its words, on one line.
+  const text = await errorFromResponse(
+    new Response("upstream\r\n  busy\ttry later", { status: 503 }),
+  );
+  assert.match(text.message, /: upstream busy try later$/);
 });
 
 Deno.test("parseRetryAfterMs() prefers the millisecond headers and reads seconds or a date", () => {
