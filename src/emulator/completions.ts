@@ -257,13 +257,15 @@ function* completionStream(
       };
       offset += text.length;
     }
+    // With logprobs asked for, the finish chunk carries empty arrays, so an empty text (no
+    // chunk before it) accumulates to the non-streamed `{ tokens: [], … }`, not null.
     yield {
       ...head,
       choices: [{
         text: "",
         index,
         finish_reason: c.planned.finishReason,
-        logprobs: null,
+        logprobs: opts.top === undefined ? null : completionLogprobs("", offset, opts.top),
         content_filter_results: opts.filterResults(c),
       }],
     };
