@@ -7,7 +7,7 @@
 
 import type { HandlerContext } from "./_context.ts";
 import { encodeBase64 } from "./_base64.ts";
-import { checkNotNull } from "./_guards.ts";
+import { checkNotNull, documented } from "./_guards.ts";
 import { fnv1a } from "./_hash.ts";
 import { invalidRequest, jsonResponse, missingParam, resourceNotFound } from "./_response.ts";
 import {
@@ -69,7 +69,9 @@ export function checkImageBody(
     return invalidRequest(
       "n",
       maxN === 1
-        ? `${model} supports only n=1; make one request per image.`
+        ? `${model} supports only n=1${
+          model === "dall-e-2" ? ` on api-version ${apiVersion}` : ""
+        }; make one request per image.`
         : `'n' must be an integer between 1 and ${maxN}.`,
     );
   }
@@ -92,8 +94,10 @@ export function checkImageBody(
 export function handleImages(ctx: HandlerContext, body: Record<string, unknown>): Response {
   // Model names are read case-insensitively, as kindOfModel() does.
   const model = ctx.deployment.model.toLowerCase().startsWith("dall-e-2") ? "dall-e-2" : "dall-e-3";
+  // The stored documents' imageGenerationsRequest sets `n` maximum 1 for every model.
+  const maxN = model === "dall-e-3" || documented(ctx.apiVersion) ? 1 : 10;
   const invalid = checkNotNull("images", body, ctx.apiVersion) ??
-    checkImageBody(body, model, model === "dall-e-3" ? 1 : 10, ctx.apiVersion);
+    checkImageBody(body, model, maxN, ctx.apiVersion);
   if (invalid) return invalid;
   if (model === "dall-e-3") {
     if (body.quality !== undefined && !["standard", "hd"].includes(body.quality as string)) {

@@ -71,12 +71,13 @@ Deno.test("images answers the DALL-E content policy error for the trigger word",
 
 Deno.test("images on a dall-e-2 deployment allows n up to 10 and small sizes, without revised_prompt", async () => {
   const e = createEmulator({ deployments: [{ name: "d2", model: "dall-e-2" }] });
-  // 2024-05-01-preview's size enum lists 256x256 (2024-02-01's and 2024-10-21's do not).
+  // On an api-version without a stored document: the three documents set `n` maximum 1
+  // (tests/emulator/images_n_test.ts), and 2024-02-01's and 2024-10-21's size enums lack 256x256.
   const body = await (await post(e, "/openai/deployments/d2/images/generations", {
     prompt: "x",
     n: 3,
     size: "256x256",
-  }, { apiVersion: "2024-05-01-preview" })).json();
+  }, { apiVersion: "2024-06-01" })).json();
   assert.equal(body.data.length, 3);
   assert.equal(new Set(body.data.map((d: { url: string }) => d.url)).size, 3);
   assert.equal(body.data[0].revised_prompt, undefined);
