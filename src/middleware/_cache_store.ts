@@ -1,4 +1,5 @@
 import type { CacheStore } from "../cache/types.ts";
+import { onAbort } from "./_abort.ts";
 import { sourceText } from "./_replay.ts";
 import type { MiddlewareContext } from "./types.ts";
 
@@ -26,15 +27,22 @@ export interface CacheConfig {
   mark: (ctx: MiddlewareContext, status: "hit" | "miss" | "partial") => void;
 }
 
-function withTimeout<T>(work: () => Promise<T>, ms: number): Promise<T> {
-  // Timers take at most 2^31 - 1 ms (longer ones fire at once): longer means no time limit.
-  if (ms > 0x7fffffff) return new Promise<T>((resolve) => resolve(work()));
+/**
+ * Runs a store call, giving up on it after `ms` or when `signal` aborts (the caller stopped
+ * waiting for the answer; the store call itself goes on).
+ */
+function withTimeout<T>(work: () => Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`cache store did not answer within ${ms} ms`)),
-      ms,
-    );
+  let stop: (() => void) | undefined;
+  const givenUp = new Promise<never>((_, reject) => {
+    // Timers take at most 2^31 - 1 ms (longer ones fire at once): longer means no time limit.
+    if (ms <= 0x7fffffff) {
+      timer = setTimeout(
+        () => reject(new Error(`cache store did not answer within ${ms} ms`)),
+        ms,
+      );
+    }
+    stop = onAbort(signal, () => reject(signal?.reason));
   });
   let run: Promise<T>;
   try {
@@ -42,10 +50,15 @@ function withTimeout<T>(work: () => Promise<T>, ms: number): Promise<T> {
   } catch (err) {
     run = Promise.reject(err);
   }
-  return Promise.race([run, timedOut]).finally(() => clearTimeout(timer));
+  return Promise.race([run, givenUp]).finally(() => {
+    clearTimeout(timer);
+    stop?.();
+  });
 }
 
-function report(access: StoreAccess, err: unknown, op: "get" | "set"): void {
+function report(access: StoreAccess, err: unknown, op: "get" | "set", signal?: AbortSignal): void {
+  // The caller's abort is not a failure of the store.
+  if (signal?.aborted && err === signal.reason) return;
   try {
     access.onError?.(err, op);
   } catch {
@@ -55,11 +68,13 @@ function report(access: StoreAccess, err: unknown, op: "get" | "set"): void {
 
 /**
  * Reads keys in groups (`getMany` when the store has it, else parallel `get`s). A failing or
- * slow group, or a value that is not a Uint8Array, reads as a miss.
+ * slow group, or a value that is not a Uint8Array, reads as a miss; so does every group still
+ * pending when `signal` aborts (the call then goes on and fails as aborted).
  */
 export async function readMany(
   access: StoreAccess,
   keys: readonly string[],
+  signal?: AbortSignal,
 ): Promise<(Uint8Array | null)[]> {
   const { store, batchSize, timeoutMs } = access;
   const groups: string[][] = [];
@@ -72,20 +87,24 @@ export async function readMany(
             ? store.getMany(group)
             : Promise.all(group.map((key) => store.get(key))),
         timeoutMs,
+        signal,
       );
       if (!Array.isArray(values) || values.length !== group.length) {
         throw new TypeError("cache store getMany() returned the wrong number of values");
       }
       return values.map((v) => (v instanceof Uint8Array ? v : null));
     } catch (err) {
-      report(access, err, "get");
+      report(access, err, "get", signal);
       return group.map(() => null);
     }
   }));
   return results.flat();
 }
 
-/** Writes entries in parallel; failures are reported and resolve to the keys that failed. */
+/**
+ * Writes entries in parallel; failures are reported and resolve to the keys that failed. Not
+ * tied to the caller's signal: writes handed to `waitUntil` must keep the platform waiting.
+ */
 export async function writeMany(
   access: StoreAccess,
   entries: readonly [string, Uint8Array][],

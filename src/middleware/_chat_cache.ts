@@ -50,7 +50,7 @@ export async function chatThroughCache(
   if (body === undefined) return next();
   const key = await chatCacheKey(body, url, ctx.apiVersion, config.namespace);
   if (!key) return next();
-  const [cached] = await readMany(config.access, [key]);
+  const [cached] = await readMany(config.access, [key], ctx.signal);
   if (cached) {
     let reply: unknown;
     try {

@@ -132,7 +132,11 @@ export async function embeddingsThroughCache(
     // More store operations than the platform allows one request: serve upstream, uncached.
     return uncached(await next());
   }
-  const [cachedModel, ...found] = await readMany(config.access, [modelKey, ...unique]);
+  const [cachedModel, ...found] = await readMany(
+    config.access,
+    [modelKey, ...unique],
+    ctx.signal,
+  );
   const hits = new Map<string, Uint8Array>();
   unique.forEach((key, i) => {
     const value = found[i];

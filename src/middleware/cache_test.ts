@@ -670,3 +670,55 @@ Deno.test("cache() answers a 400 to the missing inputs with the caller's own bat
   assert.match(bad.json.error.message, /input\[2\] is bad/);
   assert.deepEqual(up.bodies.map((b) => (b.input as unknown[]).length), [2, 3]);
 });
+
+for (const op of ["embeddings", "chat"] as const) {
+  Deno.test(`cache() stops waiting for a pending store read when the caller aborts (${op})`, async () => {
+    // A store that answers only when told: without the abort the call waits for it.
+    let answer!: () => void;
+    let reading!: () => void;
+    const read = new Promise<void>((resolve) => reading = resolve);
+    const store = {
+      get: () => {
+        reading();
+        return new Promise<null>((resolve) => answer = () => resolve(null));
+      },
+      set: () => Promise.resolve(),
+      delete: () => Promise.resolve(),
+    } as unknown as CacheStore;
+    const controller = new AbortController();
+    const errors: unknown[] = [];
+    const request = op === "chat"
+      ? new Request("https://res.openai.azure.com/openai/deployments/d/chat/completions", {
+        method: "POST",
+        body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], temperature: 0 }),
+        headers: { "content-type": "application/json" },
+      })
+      : embeddingsRequest({ input: "a" });
+    const ctx = makeContext({
+      operation: op === "chat" ? "chat.completions.create" : "embeddings.create",
+      deployment: "d",
+      request,
+      signal: controller.signal,
+    });
+    const order: string[] = [];
+    const run = compose(
+      [cache({
+        store,
+        chat: true,
+        storeTimeoutMs: Infinity,
+        onStoreError: (err) => errors.push(err),
+      })],
+      // As fetch does: an aborted signal rejects at once.
+      (ctx) => Promise.reject(ctx.signal?.reason),
+    )(ctx).then(() => order.push("resolved"), () => order.push("rejected"));
+    await read;
+    controller.abort(new DOMException("stop", "AbortError"));
+    // The store answers one macrotask later; the aborted call must not have waited for it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    order.push("store answers");
+    answer();
+    await run;
+    assert.deepEqual(order, ["rejected", "store answers"]);
+    assert.deepEqual(errors, [], "an abort is not a store failure");
+  });
+}
