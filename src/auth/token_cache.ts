@@ -61,7 +61,8 @@ export class TokenCache {
   }
 
   /**
-   * Returns a valid token, refreshing (once, shared) when none is cached or it is near expiry.
+   * Returns a valid token, refreshing (once, shared) when none is cached or it is near expiry;
+   * while a refresh fails, a cached token that has not expired yet is returned.
    * When `signal` aborts first, rejects with its reason (the shared refresh goes on).
    */
   get(signal?: AbortSignal): Promise<string> {
@@ -69,7 +70,12 @@ export class TokenCache {
     if (cached && this.#now() < cached[1] - this.#margin) return Promise.resolve(cached[0]);
     if (signal?.aborted) return Promise.reject(signal.reason);
     // The provider runs after `??=` stored the promise, which is cleared once it settles.
-    const shared = this.#inflight ??= this.#fetch().finally(() => this.#inflight = undefined);
+    const shared = this.#inflight ??= this.#fetch().catch((err) => {
+      // An early refresh that failed: the cached token still works until it expires.
+      const kept = this.#cached;
+      if (kept && this.#now() < kept[1]) return kept[0];
+      throw err;
+    }).finally(() => this.#inflight = undefined);
     return signal
       ? new Promise((resolve, reject) => {
         shared.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));

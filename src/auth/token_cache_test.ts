@@ -67,3 +67,26 @@ Deno.test("TokenCache.get() reads an expiresOnTimestamp in seconds as seconds an
   assert.equal(await cache.get(), "t1");
   assert.equal(calls, 1);
 });
+
+Deno.test("TokenCache.get() keeps a token that has not expired while its early refresh fails", async () => {
+  let now = 0;
+  let down = false;
+  let calls = 0;
+  const cache = new TokenCache(() => {
+    calls++;
+    if (down) throw new Error("Entra ID unreachable");
+    return { token: `t${calls}`, expiresOnTimestamp: 10_000 };
+  }, { refreshMarginMs: 1_000, now: () => now });
+  assert.equal(await cache.get(), "t1");
+  down = true;
+  now = 9_500; // inside the refresh margin, still valid for 500 ms
+  assert.equal(await cache.get(), "t1");
+  assert.equal(calls, 2, "the refresh was tried");
+  now = 10_000; // expired: nothing to fall back on
+  await assert.rejects(cache.get(), /unreachable/);
+  now = 9_500;
+  cache.invalidate(); // a token the service refused is not used again
+  await assert.rejects(cache.get(), /unreachable/);
+  down = false;
+  assert.equal(await cache.get(), "t5");
+});
