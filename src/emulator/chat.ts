@@ -56,7 +56,14 @@ export async function handleChat(
   ctx: HandlerContext,
   body: Record<string, unknown>,
 ): Promise<Response> {
-  const invalid = validateChatBody(body, ctx.apiVersion);
+  // 2024-02-01's createChatCompletionRequest has no logprobs / top_logprobs: like other fields a
+  // document lacks, they are ignored (neither checked nor answered). The script sees the body as sent.
+  let known = body;
+  if (ctx.apiVersion === "2024-02-01") {
+    const { logprobs: _logprobs, top_logprobs: _top, ...rest } = body;
+    known = rest;
+  }
+  const invalid = validateChatBody(known, ctx.apiVersion);
   if (invalid) return invalid;
   const messages = body.messages as unknown[];
   const { options } = ctx;
@@ -91,8 +98,8 @@ export async function handleChat(
     choices,
     promptTokens: chatPromptTokens(messages),
     completionTokens,
-    logprobs: body.logprobs === true,
-    topLogprobs: typeof body.top_logprobs === "number" ? body.top_logprobs : 0,
+    logprobs: known.logprobs === true,
+    topLogprobs: typeof known.top_logprobs === "number" ? known.top_logprobs : 0,
   };
   if (body.stream === true) {
     const includeUsage = isRecord(body.stream_options) &&

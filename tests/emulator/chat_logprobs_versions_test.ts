@@ -1,0 +1,54 @@
+/**
+ * Chat `logprobs` per api-version, as the stored documents define them. 2024-02-01's
+ * `createChatCompletionRequest` has no `logprobs` / `top_logprobs` and its choice schema no
+ * `logprobs`; the documents do not forbid other members (no `additionalProperties: false`), and the
+ * emulator takes fields a document lacks (e.g. `max_completion_tokens` on 2024-02-01) without a
+ * 400, so on 2024-02-01 both are ignored: not checked, and the reply carries no logprobs.
+ */
+import assert from "node:assert/strict";
+import { createEmulator } from "../../src/emulator/mod.ts";
+import { chunksOf, readSse } from "../../src/emulator/_testing.ts";
+import { validateRequestBody } from "../helpers/spec_schema.ts";
+import { call } from "./_version_paths.ts";
+
+const PATH = "/deployments/gpt-4o/chat/completions";
+const SPEC_PATH = "/deployments/x/chat/completions";
+const MESSAGES = [{ role: "user", content: "The quick brown fox" }];
+
+type Choice = { logprobs?: unknown };
+
+Deno.test("chat on 2024-02-01 ignores logprobs and top_logprobs, which its document lacks: no 400 and no logprobs in the reply", async () => {
+  const e = createEmulator();
+  const bodies: Record<string, unknown>[] = [
+    { messages: MESSAGES, logprobs: true },
+    { messages: MESSAGES, logprobs: true, top_logprobs: 2, n: 2 },
+    // Values the later documents refuse: on 2024-02-01 the fields are unknown, so not checked.
+    { messages: MESSAGES, logprobs: "yes" },
+    { messages: MESSAGES, top_logprobs: 2 },
+    { messages: MESSAGES, logprobs: true, top_logprobs: 50 },
+  ];
+  for (const body of bodies) {
+    const what = JSON.stringify(body);
+    assert.deepEqual(validateRequestBody("2024-02-01", SPEC_PATH, "POST", body), [], what);
+    const res = await call(e, PATH, "2024-02-01", { body });
+    const json = await res.json();
+    assert.equal(res.status, 200, `${what}: ${JSON.stringify(json).slice(0, 200)}`);
+    for (const c of json.choices as Choice[]) assert.equal(c.logprobs, null, what);
+    const stream = await call(e, PATH, "2024-02-01", { body: { ...body, stream: true } });
+    assert.equal(stream.status, 200, `${what} stream`);
+    for (const chunk of chunksOf(await readSse(stream))) {
+      for (const c of chunk.choices as Choice[]) assert.equal(c.logprobs, null, `${what} stream`);
+    }
+  }
+  // The versions whose document has the fields still check and answer them.
+  for (const version of ["2024-05-01-preview", "2024-10-21", "2024-12-01-preview"]) {
+    const ok = await call(e, PATH, version, { body: bodies[0] });
+    assert.equal(ok.status, 200, version);
+    assert.ok(Array.isArray((await ok.json()).choices[0].logprobs.content), version);
+    for (const body of bodies.slice(2, 4)) {
+      const res = await call(e, PATH, version, { body });
+      assert.equal(res.status, 400, `${version} ${JSON.stringify(body)}`);
+      await res.body?.cancel();
+    }
+  }
+});
