@@ -21,7 +21,10 @@ function textChars(value: unknown, depth = 0): number {
   return 0;
 }
 
-/** Characters of the text parts of chat messages (content strings, text parts, tool args). */
+/**
+ * Characters of the text of chat messages (content strings, text and refusal parts, tool and
+ * function call arguments).
+ */
 function messageChars(messages: unknown): number {
   if (!Array.isArray(messages)) return 0;
   let sum = 0;
@@ -31,14 +34,17 @@ function messageChars(messages: unknown): number {
     if (typeof content === "string") sum += content.length;
     else if (Array.isArray(content)) {
       for (const part of content) {
-        if (isRecord(part) && typeof part.text === "string") sum += part.text.length;
+        if (!isRecord(part)) continue;
+        if (typeof part.text === "string") sum += part.text.length;
+        if (typeof part.refusal === "string") sum += part.refusal.length;
       }
     }
-    if (Array.isArray(message.tool_calls)) {
-      for (const call of message.tool_calls) {
-        const args = isRecord(call) && isRecord(call.function) ? call.function.arguments : "";
-        if (typeof args === "string") sum += args.length;
-      }
+    const calls = Array.isArray(message.tool_calls)
+      ? message.tool_calls.map((call) => isRecord(call) && call.function)
+      : [message.function_call];
+    for (const call of calls) {
+      const args = isRecord(call) ? call.arguments : "";
+      if (typeof args === "string") sum += args.length;
     }
   }
   return sum;
@@ -46,8 +52,9 @@ function messageChars(messages: unknown): number {
 
 /**
  * Estimates the tokens a request will be charged against a tokens-per-minute quota: the
- * characters of `prompt`, `messages` (text content and tool call arguments) and `input`
- * divided by 4 (token arrays count one per token), plus `max_tokens` or
+ * characters of `prompt`, `messages` (text content and tool / function call arguments), `input`
+ * and the JSON of `tools`, `functions` and `response_format`, divided by 4 (token arrays count
+ * one per token; images are not counted), plus `max_tokens` or
  * `max_completion_tokens` (times `n`, or `best_of` for completions). Requests without such
  * fields (e.g. audio uploads) count 0.
  *
@@ -64,6 +71,10 @@ function messageChars(messages: unknown): number {
 export function estimateRequestTokens(params: unknown): number {
   if (!isRecord(params)) return 0;
   let chars = messageChars(params.messages) + textChars(params.prompt);
+  // Tool and function definitions and a response schema are prompt text too: their JSON.
+  for (const extra of [params.tools, params.functions, params.response_format]) {
+    if (extra !== undefined) chars += JSON.stringify(extra)?.length ?? 0;
+  }
   let tokens = 0;
   const input = params.input;
   if (Array.isArray(input) && input.every((x) => typeof x === "number")) tokens += input.length;

@@ -374,3 +374,42 @@ Deno.test("estimateRequestTokens() counts prompts, inputs and token arrays", () 
   assert.equal(estimateRequestTokens(undefined), 0);
   assert.equal(estimateRequestTokens(new FormData()), 0);
 });
+
+Deno.test("estimateRequestTokens() counts tool and function definitions, response schemas and legacy function calls", () => {
+  const user = { role: "user", content: "hi" }; // 2 characters
+  const tools = [{
+    type: "function",
+    function: { name: "lookup", description: "d".repeat(4000), parameters: { type: "object" } },
+  }];
+  const functions = [{ name: "lookup", description: "d".repeat(4000) }];
+  const format = {
+    type: "json_schema",
+    json_schema: { name: "answer", schema: { type: "object", description: "s".repeat(4000) } },
+  };
+  const chars = (value: unknown) => JSON.stringify(value).length;
+  assert.equal(
+    estimateRequestTokens({ messages: [user], tools }),
+    Math.ceil((2 + chars(tools)) / 4),
+  );
+  assert.equal(
+    estimateRequestTokens({ messages: [user], functions }),
+    Math.ceil((2 + chars(functions)) / 4),
+  );
+  assert.equal(
+    estimateRequestTokens({ messages: [user], response_format: format }),
+    Math.ceil((2 + chars(format)) / 4),
+  );
+  assert.equal(
+    estimateRequestTokens({
+      messages: [
+        {
+          role: "assistant",
+          content: null,
+          function_call: { name: "f", arguments: "a".repeat(400) },
+        },
+        { role: "assistant", content: [{ type: "refusal", refusal: "r".repeat(400) }] },
+      ],
+    }),
+    200,
+  );
+});
