@@ -16,7 +16,6 @@ import {
   TRIGGER_CATEGORY,
 } from "./content_filter.ts";
 import {
-  chatLogprobs,
   type ChatPlan,
   chatPromptTokens,
   choiceTokens,
@@ -24,6 +23,7 @@ import {
   lastUserText,
   messageText,
   planChoice,
+  planLogprobs,
   type PlannedChoice,
   SYSTEM_FINGERPRINT,
 } from "./reply.ts";
@@ -100,6 +100,8 @@ export async function handleChat(
     completionTokens,
     logprobs: known.logprobs === true,
     topLogprobs: typeof known.top_logprobs === "number" ? known.top_logprobs : 0,
+    // 2024-05-01-preview's chatCompletionChoiceLogProbs defines only `content`.
+    logprobsRefusal: ctx.apiVersion !== "2024-05-01-preview",
   };
   if (body.stream === true) {
     const includeUsage = isRecord(body.stream_options) &&
@@ -136,9 +138,7 @@ export function chatCompletionBody(plan: ChatPlan): Record<string, unknown> {
         index,
         finish_reason: c.finishReason,
         message,
-        logprobs: plan.logprobs
-          ? { content: chatLogprobs(c.tokens, plan.topLogprobs), refusal: null }
-          : null,
+        logprobs: planLogprobs(plan, c.tokens),
         content_filter_results: choiceContentFilterResults(
           c.filtered ? TRIGGER_CATEGORY : undefined,
         ),

@@ -11,7 +11,7 @@ import {
   promptFilterResults,
   TRIGGER_CATEGORY,
 } from "./content_filter.ts";
-import { chatLogprobs, type ChatPlan, SYSTEM_FINGERPRINT } from "./reply.ts";
+import { type ChatPlan, planLogprobs, SYSTEM_FINGERPRINT } from "./reply.ts";
 import { tokenize } from "./tokens.ts";
 
 function groups(tokens: string[], size: number): string[][] {
@@ -43,7 +43,7 @@ export function* chatStreamEvents(
     // With logprobs asked for, every delta chunk carries a logprobs object (the role and
     // call chunks an empty one), so a reply without content tokens (a tool call, an empty
     // text) accumulates to the non-streamed `{ content: [], refusal: null }`, not null.
-    const logprobs = plan.logprobs ? { content: [], refusal: null } : null;
+    const logprobs = planLogprobs(plan, []);
     const choice = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
       ...base(),
       choices: [{ index, delta, finish_reason: null, logprobs, ...extra }],
@@ -51,9 +51,7 @@ export function* chatStreamEvents(
     yield choice({ role: "assistant", content: c.content === null ? null : "" });
     for (const group of groups(c.tokens, chunkSize)) {
       yield choice({ content: group.join("") }, {
-        logprobs: plan.logprobs
-          ? { content: chatLogprobs(group, plan.topLogprobs), refusal: null }
-          : null,
+        logprobs: planLogprobs(plan, group),
         content_filter_results: choiceContentFilterResults(),
       });
     }

@@ -253,4 +253,13 @@ export interface ChatPlan {
   completionTokens: number;
   logprobs: boolean;
   topLogprobs: number;
+  /** Whether the logprobs object has `refusal` (2024-05-01-preview's has only `content`). */
+  logprobsRefusal: boolean;
+}
+
+/** A choice's or chunk's `logprobs` for `tokens` (null when not asked for). */
+export function planLogprobs(plan: ChatPlan, tokens: string[]): Record<string, unknown> | null {
+  if (!plan.logprobs) return null;
+  const content = chatLogprobs(tokens, plan.topLogprobs);
+  return plan.logprobsRefusal ? { content, refusal: null } : { content };
 }

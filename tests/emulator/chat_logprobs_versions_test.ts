@@ -52,3 +52,46 @@ Deno.test("chat on 2024-02-01 ignores logprobs and top_logprobs, which its docum
     }
   }
 });
+
+Deno.test("the chat logprobs object has only the members the version's schema defines: no refusal on 2024-05-01-preview", async () => {
+  // 2024-05-01-preview: chatCompletionChoiceLogProbs has only `content`; 2024-10-21: the choice's
+  // and the stream chunk's logprobs require `content` and `refusal`; undocumented versions: as
+  // before (both).
+  const e = createEmulator();
+  const tools = [{ type: "function", function: { name: "lookup", parameters: {} } }];
+  const forced = { type: "function", function: { name: "lookup" } };
+  const bodies: Record<string, unknown>[] = [
+    { messages: MESSAGES, logprobs: true, top_logprobs: 2 },
+    { messages: MESSAGES, logprobs: true, n: 2, stop: "You" },
+    { messages: MESSAGES, logprobs: true, tools, tool_choice: forced },
+  ];
+  const cases: [string, string[]][] = [
+    ["2024-05-01-preview", ["content"]],
+    ["2024-10-21", ["content", "refusal"]],
+    ["2024-12-01-preview", ["content", "refusal"]],
+  ];
+  for (const [version, keys] of cases) {
+    for (const body of bodies) {
+      const what = `${version} ${JSON.stringify(body)}`;
+      const res = await call(e, PATH, version, { body });
+      const json = await res.json();
+      assert.equal(res.status, 200, what);
+      const plain = json.choices as { logprobs: Record<string, unknown> }[];
+      for (const c of plain) {
+        assert.deepEqual(Object.keys(c.logprobs).sort(), keys, what);
+        if (keys.includes("refusal")) assert.equal(c.logprobs.refusal, null, what);
+      }
+      const stream = await call(e, PATH, version, { body: { ...body, stream: true } });
+      const content: unknown[][] = plain.map(() => []);
+      for (const chunk of chunksOf(await readSse(stream))) {
+        for (const c of chunk.choices as { index: number; logprobs: unknown }[]) {
+          if (c.logprobs === null) continue;
+          const logprobs = c.logprobs as Record<string, unknown>;
+          assert.deepEqual(Object.keys(logprobs).sort(), keys, `${what} stream`);
+          content[c.index].push(...logprobs.content as unknown[]);
+        }
+      }
+      assert.deepEqual(content, plain.map((c) => c.logprobs.content), `${what} stream content`);
+    }
+  }
+});
