@@ -3,6 +3,7 @@ import { type CacheConfig, readJsonBody, readMany, writeMany } from "./_cache_st
 import { base64ToBytes, bytesToBase64, floatsToBytes } from "./_float32.ts";
 import { FloatJsonMemo } from "./_float_json_memo.ts";
 import { takesEncodingFormat } from "../resources/_encoding_format.ts";
+import { SENT_PARAMS_STATE_KEY } from "./_state.ts";
 
 /** JSON text of hot vectors (per isolate/process): 4 M characters (~4 MiB) at most. */
 /** Per store: model keys this isolate has written, with the model (see `store` below). */
@@ -182,6 +183,7 @@ export async function embeddingsThroughCache(
    * 200 does not answer the request, the answer to the caller's own request.
    */
   const send = (json: Json) => {
+    ctx.state[SENT_PARAMS_STATE_KEY] = json;
     const headers = new Headers(original.headers);
     headers.delete("content-length");
     ctx.request = new Request(original.url, {

@@ -1,6 +1,12 @@
 /** `ctx.state` key where `cache()` records `"hit" | "miss" | "partial"` for outer layers. */
 export const CACHE_STATE_KEY = "aoai-edge.cache";
 
+/**
+ * `ctx.state` key where a layer that sends other params than the caller's (`cache()` sending
+ * only the uncached embeddings inputs) puts them, for inner layers such as `rateLimit()`.
+ */
+export const SENT_PARAMS_STATE_KEY = "aoai-edge.sentParams";
+
 /** `ctx.state` key the edge app (or you) may set to the platform's `waitUntil` function. */
 export const WAIT_UNTIL_STATE_KEY = "waitUntil";
 

@@ -2,7 +2,7 @@ import { onBodyEnd } from "../_internal/on_body_end.ts";
 import { APIUserAbortError, RateLimitError } from "../errors/api_error.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
-import { observeAttempts } from "./_state.ts";
+import { observeAttempts, SENT_PARAMS_STATE_KEY } from "./_state.ts";
 import { TokenBucket } from "./_token_bucket.ts";
 import { estimateRequestTokens } from "./_token_estimate.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
@@ -26,7 +26,10 @@ export interface RateLimitOptions {
    * until the retry-after). Default true.
    */
   learn?: boolean;
-  /** Token cost of a call (default {@link estimateRequestTokens} of the call's params). */
+  /**
+   * Token cost of a call (default {@link estimateRequestTokens} of the call's params, or of the
+   * params `cache()` sends upstream when it runs before this layer).
+   */
   estimateTokens?: (params: unknown, ctx: MiddlewareContext) => number;
   /** Most calls waiting; one more is refused with {@link RateLimitError}. Default: no limit. */
   maxQueue?: number;
@@ -282,7 +285,9 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
     let cost = 0;
     if (limiter.countsTokens) {
       try {
-        cost = Math.max(0, Number(estimate(ctx.params, ctx)) || 0);
+        // What goes upstream: only the uncached inputs when cache() runs before this layer.
+        const params = ctx.state[SENT_PARAMS_STATE_KEY] ?? ctx.params;
+        cost = Math.max(0, Number(estimate(params, ctx)) || 0);
       } catch {
         cost = 0;
       }

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { compose } from "./compose.ts";
 import { rateLimit, type RateLimitOptions } from "./rate_limit.ts";
+import { cache } from "./cache.ts";
+import { MemoryCache } from "../cache/memory_cache.ts";
 import { retry } from "./retry.ts";
 import { estimateRequestTokens } from "./_token_estimate.ts";
 import type { MiddlewareContext, Terminal } from "./types.ts";
@@ -412,4 +414,59 @@ Deno.test("estimateRequestTokens() counts tool and function definitions, respons
     }),
     200,
   );
+});
+
+Deno.test("rateLimit() after cache() charges a partial hit only for the inputs sent upstream", async () => {
+  const time = virtualTime();
+  const sent: unknown[][] = [];
+  const charged: unknown[] = [];
+  const limiter = rateLimit({ tokensPerMinute: 600, burstSeconds: 60, ...time });
+  const observer = rateLimit({
+    // Records what it is asked to estimate (its budget never makes a call wait).
+    estimateTokens: (params) => (charged.push(params), 0),
+    tokensPerMinute: 1e9,
+  });
+  const run = compose(
+    [cache({ store: new MemoryCache() }), observer, limiter],
+    async (ctx) => {
+      const { input } = await ctx.request.json();
+      sent.push(input);
+      return Response.json({
+        object: "list",
+        data: input.map((_: unknown, index: number) => ({
+          object: "embedding",
+          index,
+          embedding: [index, 1],
+        })),
+        model: "m",
+        usage: { prompt_tokens: 1, total_tokens: 1 },
+      });
+    },
+  );
+  const embed = (input: string[]) => {
+    const body = { input };
+    return run(makeContext({
+      operation: "embeddings.create",
+      deployment: "emb",
+      params: body,
+      request: new Request(
+        "https://res.openai.azure.com/openai/deployments/emb/embeddings?api-version=2024-10-21",
+        {
+          method: "POST",
+          body: JSON.stringify(body),
+          headers: { "content-type": "application/json" },
+        },
+      ),
+    }));
+  };
+  const a = "a".repeat(400); // 100 tokens each
+  const b = "b".repeat(400);
+  await embed([a]); // 100 of 600
+  const partial = await embed([a, b]); // only b goes: 100 more
+  assert.equal(partial.headers.get("x-aoai-cache"), "partial");
+  assert.deepEqual(sent, [[a], [b]]);
+  assert.deepEqual((charged[1] as { input: string[] }).input, [b]);
+  // 400 tokens are left: a 400-token call goes at once.
+  await embed(["c".repeat(1_600)]);
+  assert.deepEqual(time.waits, [], "the cached input was charged to the budget");
 });
