@@ -27,6 +27,8 @@ export interface ForwardInit {
   apiVersion?: string;
   /** Per-call middleware (cache, state), outermost first. */
   middleware?: Middleware[];
+  /** Send to the primary upstream only, without failover (the DALL-E 2 image operations). */
+  primaryOnly?: boolean;
 }
 
 const RELAYED = [
@@ -72,41 +74,96 @@ export function relayHeaders(
   return headers;
 }
 
+/** Statuses another upstream may answer better: throttled, or the resource in trouble. */
+const FAILOVER_STATUSES = new Set([429, 500, 502, 503, 504]);
+
 /**
  * Sends the call and returns the response to give the client: the upstream response relayed
  * (any status; bodies stream through untouched), 502 when the upstream cannot be reached, 504
- * on upstream timeout, 499 when the client went away.
+ * on upstream timeout, 499 when the client went away. With several upstreams, a 429 or 5xx
+ * gateway status, an unreachable upstream or a timeout moves on to the next one (in the order
+ * `Upstreams.order()` gives) before anything is relayed; `x-aoai-upstream` names the index of
+ * the upstream that answered (none on a cache hit).
  */
 export async function forward(
   opts: ResolvedOptions,
   request: Request,
   init: ForwardInit,
 ): Promise<Response> {
-  let upstream: Response;
-  try {
-    upstream = await opts.client.request(
-      {
-        path: init.path,
-        deployment: init.deployment,
-        method: init.method,
-        json: init.json,
-        body: init.form,
-        stream: init.stream,
-        accept: init.stream ? "text/event-stream" : undefined,
-        operation: init.operation,
-        params: init.json,
-      },
-      {
-        signal: request.signal,
-        apiVersion: init.apiVersion,
-        maxRetries: opts.upstreamMaxRetries,
-        middleware: init.middleware,
-      },
-    );
-  } catch (err) {
-    return failure(opts, init, err);
+  const pool = opts.upstreams;
+  const order = init.primaryOnly ? [0] : pool.order(init.deployment);
+  for (let n = 0; n < order.length; n++) {
+    const index = order[n];
+    const { client, host } = pool.list[index];
+    let middleware = init.middleware;
+    if (middleware?.length && index !== 0) {
+      const { before, after } = pool.asPrimary(index, init.apiVersion !== undefined);
+      middleware = [...before, ...middleware, ...after];
+    }
+    let upstream: Response;
+    try {
+      upstream = await client.request(
+        {
+          path: init.path,
+          deployment: init.deployment,
+          method: init.method,
+          json: init.json,
+          body: init.form,
+          stream: init.stream,
+          accept: init.stream ? "text/event-stream" : undefined,
+          operation: init.operation,
+          params: init.json,
+        },
+        {
+          signal: request.signal,
+          apiVersion: init.apiVersion,
+          maxRetries: opts.upstreamMaxRetries,
+          middleware,
+        },
+      );
+    } catch (err) {
+      const next = nextOf(order, n, request);
+      if (next !== undefined && err instanceof APIConnectionError) {
+        const kind = err instanceof APITimeoutError ? "timed out" : "unreachable";
+        opts.onError(`${init.operation}: upstream ${host} ${kind}; trying upstream ${next}`);
+        continue;
+      }
+      return failure(opts, init, err, index);
+    }
+    if (upstream.status === 429) pool.coolDown(index, init.deployment, upstream.headers);
+    const next = nextOf(order, n, request);
+    if (next !== undefined && FAILOVER_STATUSES.has(upstream.status)) {
+      try {
+        await upstream.body?.cancel();
+      } catch {
+        // Nothing of it reaches the client either way.
+      }
+      opts.onError(
+        `${init.operation}: upstream ${host} answered ${upstream.status}; trying upstream ${next}`,
+      );
+      continue;
+    }
+    return relay(upstream, request, opts, init, index);
   }
-  const headers = relayHeaders(upstream, request, opts.client.endpoint);
+  // Not reached: the last upstream's answer or failure is returned above.
+  throw new Error("no upstream to try");
+}
+
+/** The upstream to try after `order[n]`, unless it was the last or the client went away. */
+function nextOf(order: number[], n: number, request: Request): number | undefined {
+  return n + 1 < order.length && !request.signal.aborted ? order[n + 1] : undefined;
+}
+
+async function relay(
+  upstream: Response,
+  request: Request,
+  opts: ResolvedOptions,
+  init: ForwardInit,
+  index: number,
+): Promise<Response> {
+  const headers = relayHeaders(upstream, request, opts.upstreams.list[index].client.endpoint);
+  // Served by the cache, not by an upstream: no upstream to name.
+  if (headers.get("x-aoai-cache") !== "hit") headers.set("x-aoai-upstream", String(index));
   let body: BodyInit | null;
   // An error may echo the upstream credential (a gateway reflecting request headers, say): it is
   // scrubbed, body and headers, with what the client knows of its credentials.
@@ -115,7 +172,7 @@ export async function forward(
     try {
       body = scrub(await upstream.text()) as string;
     } catch (err) {
-      return failure(opts, init, err);
+      return failure(opts, init, err, index);
     }
     headers.forEach((value, name) => headers.set(name, scrub(value) as string));
   } else body = upstream.body;
@@ -126,9 +183,11 @@ export async function forward(
   });
 }
 
-function failure(opts: ResolvedOptions, init: ForwardInit, err: unknown): Response {
-  const host = new URL(opts.client.endpoint).host;
+function failure(opts: ResolvedOptions, init: ForwardInit, err: unknown, index: number): Response {
+  const host = opts.upstreams.list[index].host;
+  const several = opts.upstreams.list.length > 1;
   const detail = err instanceof Error ? err.message : String(err);
+  const which = { "x-aoai-upstream": String(index) };
   if (err instanceof APIUserAbortError) {
     return errorResponse(499, { code: "ClientClosedRequest", message: "The client went away." });
   }
@@ -136,21 +195,28 @@ function failure(opts: ResolvedOptions, init: ForwardInit, err: unknown): Respon
     opts.onError(`${init.operation}: upstream ${host} timed out`);
     return errorResponse(504, {
       code: "UpstreamTimeout",
-      message: `The Azure OpenAI upstream (${host}) did not answer in time; retry later.`,
-    });
+      message: several
+        ? `No Azure OpenAI upstream answered in time; the last one tried (${host}) timed out; ` +
+          "retry later."
+        : `The Azure OpenAI upstream (${host}) did not answer in time; retry later.`,
+    }, which);
   }
   if (err instanceof APIConnectionError) {
     opts.onError(`${init.operation}: upstream ${host} unreachable: ${detail}`);
     return errorResponse(502, {
       code: "UpstreamUnreachable",
-      message: `The edge app could not reach the Azure OpenAI upstream (${host}); check ` +
-        "AZURE_OPENAI_ENDPOINT and the network, then retry.",
-    });
+      message: several
+        ? `The edge app could not get an answer from any Azure OpenAI upstream; the last one ` +
+          `tried (${host}) could not be reached; check AZURE_OPENAI_ENDPOINT, ` +
+          "AZURE_OPENAI_FALLBACK_ENDPOINTS and the network, then retry."
+        : `The edge app could not reach the Azure OpenAI upstream (${host}); check ` +
+          "AZURE_OPENAI_ENDPOINT and the network, then retry.",
+    }, which);
   }
   opts.onError(`${init.operation}: ${detail}`);
   return errorResponse(500, {
     code: "EdgeError",
     message: `The edge app failed while calling the upstream for ${init.operation}; see the ` +
       "server log.",
-  });
+  }, which);
 }

@@ -242,6 +242,9 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       stream: false,
       operation: "images.submit",
       apiVersion: version,
+      // An operation id belongs to the resource that made it: polls and deletes go to the
+      // primary, so the submit does too (no failover for the DALL-E 2 operations).
+      primaryOnly: true,
     });
   });
 
@@ -260,6 +263,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       stream: false,
       operation: method === "GET" ? "images.getOperation" : "images.deleteOperation",
       apiVersion: version,
+      primaryOnly: true,
     });
     // HEAD is served as GET; Hono then drops the body unread, which would hold the upstream
     // connection until garbage collection.

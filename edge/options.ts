@@ -10,6 +10,7 @@ import type { AzureOpenAIOptions } from "../src/options.ts";
 import type { CorsOptions } from "./cors.ts";
 import type { PlaygroundOptions } from "./playground.ts";
 import { ClientRateLimiter, type RateLimiter } from "./rate_limit.ts";
+import { Upstreams } from "./_upstreams.ts";
 
 /** The part of a Workers `ExecutionContext` the app uses: keeps cache writes alive. */
 export interface EdgeExecutionContext {
@@ -48,8 +49,16 @@ export interface EdgeAppOptions {
   /**
    * The Azure OpenAI upstream: a ready {@link AzureOpenAI} client, or its options. The upstream
    * key stays on the server; clients authenticate with `clientKeys`.
+   *
+   * An array (primary first) of resources with the same deployment names gives failover: a
+   * request answered 429, 500, 502, 503 or 504, or that cannot reach its upstream or times out,
+   * goes to the next one before anything is relayed; the last one's answer is the client's. An
+   * upstream that answered 429 for a deployment is skipped for it (while another is not) until
+   * its `retry-after` passes (at most 60 s, in this isolate's memory). The DALL-E 2 image
+   * operations stay on the primary (an operation id belongs to the resource that made it).
+   * All upstreams must be on the v1 API, or all on dated api-versions.
    */
-  upstream: AzureOpenAI | AzureOpenAIOptions;
+  upstream: AzureOpenAI | AzureOpenAIOptions | readonly (AzureOpenAI | AzureOpenAIOptions)[];
   /**
    * Keys clients must present (`api-key` header or `Authorization: Bearer`). At least one:
    * the app is never an open relay.
@@ -92,13 +101,24 @@ export interface EdgeAppOptions {
   upstreamMaxRetries?: number;
   /** Serve the playground page at `/` (default true); an object sets its default deployments. */
   playground?: boolean | PlaygroundOptions;
-  /** Called with a one-line, secret-free description of upstream failures (default: none). */
+  /**
+   * Called with a one-line, secret-free description of upstream failures and failovers (default:
+   * none).
+   */
   onError?: (message: string) => void;
+  /**
+   * Clock in ms since the epoch (default `Date.now`): upstream cooldowns and the in-memory
+   * `rateLimit.requestsPerMinute` count with it. For tests.
+   */
+  now?: () => number;
 }
 
 /** Normalised options. */
 export interface ResolvedOptions {
+  /** The primary upstream's client. */
   client: AzureOpenAI;
+  /** Every upstream, primary first, with their cooldowns. */
+  upstreams: Upstreams;
   clientKeys: string[];
   /** Resolves a requested name to a deployment, or undefined when not allowed. */
   resolveDeployment(name: string): string | undefined;
@@ -134,7 +154,54 @@ function isClient(value: unknown): value is AzureOpenAI {
       typeof (value as { endpoint?: unknown }).endpoint === "string");
 }
 
-function resolveRateLimiter(rateLimit: EdgeRateLimitOptions | undefined): RateLimiter | undefined {
+/**
+ * The upstream clients, primary first. An array is checked element by element, and every error
+ * names the element (`upstream[1]: ...`); a single upstream is used as before.
+ */
+function resolveUpstreams(upstream: EdgeAppOptions["upstream"]): AzureOpenAI[] {
+  if (!Array.isArray(upstream)) {
+    return [isClient(upstream) ? upstream : new AzureOpenAI(upstream as AzureOpenAIOptions)];
+  }
+  if (upstream.length === 0) {
+    throw new TypeError(
+      `${WHERE}: upstream is an empty array; list at least one upstream (an AzureOpenAI client ` +
+        "or its options: endpoint + apiKey), primary first",
+    );
+  }
+  const clients = upstream.map((item: unknown, i) => {
+    if (isClient(item)) return item;
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new TypeError(
+        `${WHERE}: upstream[${i}] must be an AzureOpenAI client or its options (endpoint + apiKey)`,
+      );
+    }
+    try {
+      return new AzureOpenAI(item as AzureOpenAIOptions);
+    } catch (err) {
+      throw new TypeError(
+        `${WHERE}: upstream[${i}]: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    }
+  });
+  const v1 = clients[0].apiVersion === "v1";
+  const odd = clients.findIndex((c) => (c.apiVersion === "v1") !== v1);
+  if (odd !== -1) {
+    throw new TypeError(
+      `${WHERE}: upstream[${odd}] uses api-version ${
+        JSON.stringify(clients[odd].apiVersion)
+      } but upstream[0] uses ${
+        JSON.stringify(clients[0].apiVersion)
+      }; put every upstream on the v1 API (apiVersion "v1") or every one on a dated api-version`,
+    );
+  }
+  return clients;
+}
+
+function resolveRateLimiter(
+  rateLimit: EdgeRateLimitOptions | undefined,
+  now: (() => number) | undefined,
+): RateLimiter | undefined {
   if (rateLimit === undefined) return undefined;
   if (typeof rateLimit !== "object" || rateLimit === null) {
     throw new TypeError(`${WHERE}: rateLimit must be { requestsPerMinute } or { limiter }`);
@@ -155,7 +222,7 @@ function resolveRateLimiter(rateLimit: EdgeRateLimitOptions | undefined): RateLi
   if (typeof rpm !== "number" || !(rpm > 0) || !Number.isFinite(rpm)) {
     throw new TypeError(`${WHERE}: rateLimit.requestsPerMinute must be a positive number`);
   }
-  return new ClientRateLimiter({ requestsPerMinute: rpm });
+  return new ClientRateLimiter({ requestsPerMinute: rpm, now });
 }
 
 /** Validates and normalises {@link EdgeAppOptions}; throws a TypeError saying what to fix. */
@@ -168,9 +235,11 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
       `${WHERE}: set upstream (an AzureOpenAI client or its options: endpoint + apiKey)`,
     );
   }
-  const client = isClient(options.upstream)
-    ? options.upstream
-    : new AzureOpenAI(options.upstream as AzureOpenAIOptions);
+  const now = options.now;
+  if (now !== undefined && typeof now !== "function") {
+    throw new TypeError(`${WHERE}: now must be a function returning ms since the epoch`);
+  }
+  const clients = resolveUpstreams(options.upstream);
   const keys = options.clientKeys;
   if (!Array.isArray(keys) || keys.length === 0) {
     throw new TypeError(
@@ -215,7 +284,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   if (cache !== undefined && (typeof cache !== "object" || typeof cache.get !== "function")) {
     throw new TypeError(`${WHERE}: cache must be a CacheStore (MemoryCache, DenoKvCache, ...)`);
   }
-  const rateLimiter = resolveRateLimiter(options.rateLimit);
+  const rateLimiter = resolveRateLimiter(options.rateLimit, now);
   const rateLimitTimeoutMs = options.rateLimit?.timeoutMs ?? 1000;
   if (typeof rateLimitTimeoutMs !== "number" || !(rateLimitTimeoutMs > 0)) {
     throw new TypeError(
@@ -227,7 +296,8 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     throw new TypeError(`${WHERE}: upstreamMaxRetries must be a non-negative integer`);
   }
   return {
-    client,
+    client: clients[0],
+    upstreams: new Upstreams(clients, now ?? Date.now),
     clientKeys: keys.map((k) => k.trim()),
     resolveDeployment(name: string): string | undefined {
       const target = mapped.get(name) ?? name;
