@@ -5,6 +5,9 @@
  * - `AZURE_OPENAI_ENDPOINT` + `AZURE_OPENAI_API_KEY`: the upstream resource. Without both, the
  *   built-in emulator answers (in-process), and the start-up message says so.
  * - `AZURE_OPENAI_API_VERSION`: upstream api-version for `/v1/...` requests (default 2024-10-21).
+ * - `AZURE_OPENAI_FALLBACK_ENDPOINTS` + `AZURE_OPENAI_FALLBACK_API_KEYS`: comma-separated
+ *   resources (same deployment names, one key per endpoint) tried in order when the primary
+ *   answers 429 / 5xx or cannot be reached (see `EdgeAppOptions.upstream`).
  * - `AOAI_EDGE_KEYS`: comma-separated client keys. Locally, a random key is generated and
  *   printed when unset; on Deno Deploy it is required (the app is never an open relay).
  * - `PORT` (default 8787), `HOST` (default 127.0.0.1).
@@ -25,7 +28,7 @@ import { DenoKvCache } from "./cache/deno_kv.ts";
 import { denoHandler } from "./deno_handler.ts";
 import type { EdgeAppOptions } from "./options.ts";
 import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
-import { rpmFromEnv } from "./_env.ts";
+import { fallbacksFromEnv, rpmFromEnv } from "./_env.ts";
 
 /** Reads one environment variable. */
 export type EnvReader = (name: string) => string | undefined;
@@ -94,10 +97,28 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   let playground: { chatDeployment?: string; embeddingsDeployment?: string } = {};
   let emulatorImages: EmulatorImages | undefined;
   const apiVersion = env("AZURE_OPENAI_API_VERSION")?.trim() || undefined;
+  const fallbacks = fallbacksFromEnv(
+    env("AZURE_OPENAI_FALLBACK_ENDPOINTS"),
+    env("AZURE_OPENAI_FALLBACK_API_KEYS"),
+  );
   if (endpoint && apiKey) {
     upstream = { endpoint, apiKey, apiVersion };
     banner.push(`upstream: Azure OpenAI at ${new URL(endpoint).origin}`);
+    if (fallbacks.length) {
+      upstream = [upstream, ...fallbacks.map((f) => ({ ...f, apiVersion }))];
+      banner.push(
+        `fallback upstreams, in order: ${
+          fallbacks.map((f) => new URL(f.endpoint).origin).join(", ")
+        }`,
+      );
+    }
   } else {
+    if (fallbacks.length) {
+      throw new Error(
+        "AZURE_OPENAI_FALLBACK_ENDPOINTS needs a primary: set AZURE_OPENAI_ENDPOINT and " +
+          "AZURE_OPENAI_API_KEY too (the fallbacks are tried after it).",
+      );
+    }
     if (onDeploy) {
       throw new Error(
         "On Deno Deploy, set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (the emulator is " +

@@ -6,6 +6,9 @@
  * Bindings (`env`):
  * - `AZURE_OPENAI_ENDPOINT`, `AZURE_OPENAI_API_KEY` (a secret: `wrangler secret put`), and
  *   optionally `AZURE_OPENAI_API_VERSION`;
+ * - optional `AZURE_OPENAI_FALLBACK_ENDPOINTS` (a var) and `AZURE_OPENAI_FALLBACK_API_KEYS` (a
+ *   secret): comma-separated resources with the same deployments, one key per endpoint, tried in
+ *   order when the primary answers 429 / 5xx or cannot be reached;
  * - `AOAI_EDGE_KEYS`: comma-separated client keys (a secret; required);
  * - `AOAI_CACHE`: a KV namespace for the embeddings cache (optional; without it nothing is
  *   cached). Cache writes run in `ctx.waitUntil`;
@@ -22,7 +25,7 @@ import { errorResponse } from "./_errors.ts";
 import { WorkersKvCache, type WorkersKvNamespace } from "./cache/workers_kv.ts";
 import type { EdgeExecutionContext, EdgeRateLimitOptions } from "./options.ts";
 import { type WorkersRateLimitBinding, WorkersRateLimiter } from "./rate_limit_workers.ts";
-import { rpmFromEnv } from "./_env.ts";
+import { fallbacksFromEnv, rpmFromEnv } from "./_env.ts";
 
 /** The Worker's bindings. */
 export interface WorkerEnv {
@@ -32,6 +35,10 @@ export interface WorkerEnv {
   AZURE_OPENAI_API_KEY?: string;
   /** Upstream api-version for `/v1/...` requests (default 2024-10-21). */
   AZURE_OPENAI_API_VERSION?: string;
+  /** Comma-separated fallback endpoints, tried in order after the primary. */
+  AZURE_OPENAI_FALLBACK_ENDPOINTS?: string;
+  /** Their keys, comma-separated, one per endpoint in the same order (set it as a secret). */
+  AZURE_OPENAI_FALLBACK_API_KEYS?: string;
   /** Comma-separated client keys (set it as a secret). */
   AOAI_EDGE_KEYS?: string;
   /** Comma-separated deployment allowlist. */
@@ -121,12 +128,16 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
   const origins = list(env.AOAI_EDGE_CORS_ORIGINS);
   const rateLimit = rateLimitOf(env);
   const cache = env.AOAI_CACHE ? new WorkersKvCache(env.AOAI_CACHE) : undefined;
+  const apiVersion = env.AZURE_OPENAI_API_VERSION?.trim() || undefined;
+  const fallbacks = fallbacksFromEnv(
+    env.AZURE_OPENAI_FALLBACK_ENDPOINTS,
+    env.AZURE_OPENAI_FALLBACK_API_KEYS,
+  );
+  const primary = { endpoint, apiKey, apiVersion };
   return createEdgeApp({
-    upstream: {
-      endpoint,
-      apiKey,
-      apiVersion: env.AZURE_OPENAI_API_VERSION?.trim() || undefined,
-    },
+    upstream: fallbacks.length
+      ? [primary, ...fallbacks.map((f) => ({ ...f, apiVersion }))]
+      : primary,
     clientKeys,
     deployments: deployments.length ? deployments : undefined,
     cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,
@@ -144,6 +155,8 @@ function signatureOf(env: WorkerEnv): string {
     env.AZURE_OPENAI_ENDPOINT,
     env.AZURE_OPENAI_API_KEY,
     env.AZURE_OPENAI_API_VERSION,
+    env.AZURE_OPENAI_FALLBACK_ENDPOINTS,
+    env.AZURE_OPENAI_FALLBACK_API_KEYS,
     env.AOAI_EDGE_KEYS,
     env.AOAI_EDGE_DEPLOYMENTS,
     env.AOAI_EDGE_CORS_ORIGINS,
