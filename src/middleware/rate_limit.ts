@@ -22,10 +22,17 @@ export interface RateLimitOptions {
   burstSeconds?: number;
   /**
    * Learn from `x-ratelimit-limit-*` (adopt a budget you did not set),
-   * `x-ratelimit-remaining-requests` / `-tokens` (lower what is left) and 429s (pause everyone
-   * until the retry-after). Default true.
+   * `x-ratelimit-remaining-requests` / `-tokens` (lower what is left; at 0 with no budget of that
+   * kind and no `x-ratelimit-reset-*`, pause everyone 1 s) and 429s (pause everyone until the
+   * retry-after). Default true.
    */
   learn?: boolean;
+  /**
+   * Longest pause, in ms, that one response may impose on every call (default 60 000, as
+   * `retry()`'s `maxRetryAfterMs`). A longer retry-after or reset pauses this long; calls then go
+   * again, and a new 429 pauses again. `Infinity` waits out whatever the service asks.
+   */
+  maxPauseMs?: number;
   /**
    * Token cost of a call (default {@link estimateRequestTokens} of the call's params, or of the
    * params `cache()` sends upstream when it runs before this layer).
@@ -86,6 +93,7 @@ class Limiter {
   readonly #maxQueue: number;
   readonly #burstSeconds: number;
   readonly #learn: boolean;
+  readonly #maxPause: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   #requests: TokenBucket | undefined;
@@ -100,6 +108,7 @@ class Limiter {
     this.#maxQueue = options.maxQueue ?? Infinity;
     this.#burstSeconds = options.burstSeconds ?? 10;
     this.#learn = options.learn ?? true;
+    this.#maxPause = options.maxPauseMs ?? 60_000;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? realSleep;
     const now = this.#now();
@@ -167,12 +176,20 @@ class Limiter {
     if (leftTokens !== undefined) this.#tokens?.clampTo(leftTokens, now);
     let pause: number | undefined;
     if (response.status === 429) pause = parseRetryAfterMs(h, now) ?? 1_000;
-    for (const [left, reset] of [[leftRequests, "requests"], [leftTokens, "tokens"]] as const) {
+    for (
+      const [left, reset, bucket] of [
+        [leftRequests, "requests", this.#requests],
+        [leftTokens, "tokens", this.#tokens],
+      ] as const
+    ) {
       if (left === 0) {
-        const ms = parseDurationMs(h.get(`x-ratelimit-reset-${reset}`));
+        // Nothing left: wait for the reset, or (with no budget that refills) a second.
+        const ms = parseDurationMs(h.get(`x-ratelimit-reset-${reset}`)) ??
+          (bucket ? undefined : 1_000);
         if (ms !== undefined) pause = Math.max(pause ?? 0, ms);
       }
     }
+    if (pause !== undefined) pause = Math.min(pause, this.#maxPause);
     if (pause !== undefined && now + pause > this.#pausedUntil) {
       this.#pausedUntil = now + pause;
       this.#cancelTimer();
@@ -254,7 +271,7 @@ class Limiter {
  * token cost is estimated before the call (≈ prompt characters / 4 plus `max_tokens`, see
  * {@link estimateRequestTokens}), as Azure's own limiter counts. With `learn` (default) it also
  * follows the service: `x-ratelimit-remaining-requests` / `-tokens` lower what is left, and a
- * 429 pauses every call until its retry-after. It sees every attempt's response, including
+ * 429 pauses every call until its retry-after (at most `maxPauseMs`, default 60 s). It sees every attempt's response, including
  * those `retry()` retries. A streamed call holds its concurrency slot until the stream ends.
  * Share one instance between clients to share the budget. Put `cache()` before it
  * (`[cache(), rateLimit()]`) so cache hits never take a slot or tokens of the budget.
@@ -277,6 +294,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
   checkLimit(options.tokensPerMinute, "tokensPerMinute");
   checkLimit(options.burstSeconds, "burstSeconds");
   checkLimit(options.maxQueue, "maxQueue");
+  checkLimit(options.maxPauseMs, "maxPauseMs");
   const limiter = new Limiter(options);
   const estimate = options.estimateTokens ??
     ((params: unknown) => estimateRequestTokens(params));

@@ -194,7 +194,7 @@ Deno.test("rateLimit() pauses every call until the retry-after of a 429", async 
 
 Deno.test("rateLimit() waits out a pause longer than a timer can take in timer-sized steps", async () => {
   let n = 0;
-  const { time, call } = setup({}, () =>
+  const { time, call } = setup({ maxPauseMs: Infinity }, () =>
     Promise.resolve(
       n++ === 0
         ? new Response("", { status: 429, headers: { "retry-after": "2592000" } }) // 30 days
@@ -211,6 +211,53 @@ Deno.test("rateLimit() waits out a pause longer than a timer can take in timer-s
   await time.advance(2_592_000_000 - 0x7fffffff);
   assert.equal(done, true);
   await next;
+});
+
+Deno.test("rateLimit() pauses at most maxPauseMs (default 60 s) for a longer retry-after", async () => {
+  for (const [options, expected] of [[{}, 60_000], [{ maxPauseMs: 5_000 }, 5_000]] as const) {
+    let n = 0;
+    const { time, call } = setup(options, () =>
+      Promise.resolve(
+        n++ === 0
+          ? new Response("", { status: 429, headers: { "retry-after": "86400" } }) // a day
+          : new Response("ok"),
+      ));
+    await call({});
+    let done = false;
+    const next = call({}).then(() => done = true);
+    await flush();
+    assert.deepEqual(time.waits, [expected]);
+    await time.advance(expected - 1);
+    assert.equal(done, false);
+    await time.advance(1);
+    await next;
+    assert.equal(done, true);
+  }
+  assert.throws(() => rateLimit({ maxPauseMs: 0 }), /maxPauseMs must be a positive number/);
+});
+
+Deno.test("rateLimit() pauses 1 s when nothing remains, no reset is given and it has no budget", async () => {
+  for (const header of ["x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens"]) {
+    const { time, call } = setup(
+      {},
+      () => Promise.resolve(new Response("ok", { headers: { [header]: "0" } })),
+    );
+    await call({});
+    const next = call({});
+    await flush();
+    assert.deepEqual(time.waits, [1_000], header);
+    await time.advance(1_000);
+    await next;
+  }
+  // Something left: no pause.
+  const { time, call } = setup(
+    {},
+    () =>
+      Promise.resolve(new Response("ok", { headers: { "x-ratelimit-remaining-requests": "3" } })),
+  );
+  await call({});
+  await call({});
+  assert.deepEqual(time.waits, []);
 });
 
 Deno.test("rateLimit() learns from the 429s retry() handles below it", async () => {
@@ -263,7 +310,7 @@ Deno.test("rateLimit() adopts x-ratelimit-limit-requests when no budget was set"
 });
 
 Deno.test("rateLimit() pauses for x-ratelimit-reset-requests when nothing remains", async () => {
-  const { time, call } = setup({}, () =>
+  const { time, call } = setup({ maxPauseMs: 120_000 }, () =>
     Promise.resolve(
       new Response("ok", {
         headers: { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1m2s" },
