@@ -1,8 +1,13 @@
-/** Query parameters that may carry a secret (`api-key`, `token`, a SAS `sig`, an OAuth `code`). */
-const SECRET_PARAMS = /^((api[-_]?)?key|(access_)?token|sig|code)$/i;
+/**
+ * Query parameters that may carry a secret: any name with key, token, secret, password or
+ * signature in it (`api-key`, APIM's `subscription-key`, `refresh_token`, `client_secret`), a SAS
+ * `sig`, an OAuth `code`, `auth`.
+ */
+const SECRET_PARAMS = /key|token|secret|passw|signature|^(sig|code|auth)$/i;
 
 /**
- * Returns the URL with secret-looking query parameters (`api-key`, `token`, `sig`, ...) masked.
+ * Returns the URL with secret-looking query parameters (`api-key`, `subscription-key`, `token`,
+ * `client_secret`, `sig`, ...) masked and any user name and password dropped.
  *
  * @example
  * ```ts

@@ -9,6 +9,15 @@ Deno.test("redactUrl() masks secret query parameters whatever their case", () =>
   assert.equal(redactUrl("https://x/?access_token=t&code=c&token=u&key=v").includes("t&"), false);
 });
 
+Deno.test("redactUrl() masks APIM, OAuth and SAS secrets, and keeps api-version and the rest", () => {
+  const url = "https://apim.example/openai?subscription-key=s1&client_secret=s2&refresh_token=s3" +
+    "&id_token=s4&password=s5&signature=s6&auth=s7&x-functions-key=s8&api-version=2024-10-21" +
+    "&deployment=gpt-4o&sv=2024-01-01&se=2030";
+  const masked = redactUrl(url);
+  for (let i = 1; i <= 8; i++) assert.ok(!masked.includes(`=s${i}`), `s${i} in ${masked}`);
+  assert.ok(masked.includes("api-version=2024-10-21&deployment=gpt-4o&sv=2024-01-01&se=2030"));
+});
+
 Deno.test("redactUrl() drops credentials and returns other URLs unchanged", () => {
   assert.equal(redactUrl("https://user:pass@x.openai.azure.com/a"), "https://x.openai.azure.com/a");
   const plain = "https://x.openai.azure.com/openai/deployments/d/chat?api-version=2024-10-21";
