@@ -1,7 +1,8 @@
 /**
  * The edge app: `createEdgeApp()` puts a cached embeddings endpoint, a streaming chat endpoint
- * and a validated pass-through for the rest of the Azure OpenAI API in front of one Azure OpenAI
- * resource, for Deno / Deno Deploy (`edge/deno.ts`) and Cloudflare Workers (`edge/worker.ts`).
+ * and a validated pass-through for the rest of the Azure OpenAI API in front of an Azure OpenAI
+ * resource (or several, primary first, with failover on 429 / 5xx), for Deno / Deno Deploy
+ * (`edge/deno.ts`) and Cloudflare Workers (`edge/worker.ts`).
  * Cache stores: {@link DenoKvCache}, {@link WorkersKvCache}, {@link MemoryCache}. Rate limiters:
  * {@link ClientRateLimiter} (per isolate), {@link DenoKvRateLimiter}, {@link WorkersRateLimiter}.
  *
