@@ -3,8 +3,8 @@ import type { CacheSetOptions, CacheStore } from "./types.ts";
 /** Options of {@link MemoryCache}. */
 export interface MemoryCacheOptions {
   /**
-   * Most bytes kept (values plus keys, counting a key as its UTF-16 length × 2); the least
-   * recently used entries are evicted to stay below it. Default 64 MiB.
+   * Most bytes kept (values plus keys, counting a key as its UTF-16 length × 2); expired
+   * entries, then the least recently used, are evicted to stay below it. Default 64 MiB.
    */
   maxBytes?: number;
   /** TTL for `set()` calls that give none, in seconds (default: no expiry). */
@@ -24,8 +24,8 @@ interface Entry {
 export const MEMORY_CACHE_DEFAULT_MAX_BYTES: number = 64 * 1024 * 1024;
 
 /**
- * An in-process {@link CacheStore}: least-recently-used eviction under a byte cap, TTL checked
- * on read. Values are copied in and out, so callers cannot corrupt stored bytes. Good for one
+ * An in-process {@link CacheStore}: under a byte cap, expired entries are evicted first, then
+ * the least recently used; TTL checked on read. Values are copied in and out, so callers cannot corrupt stored bytes. Good for one
  * isolate (tests, Deno Deploy, a Worker's warm instance); it is not shared between isolates.
  *
  * @example Cache bytes for a minute
@@ -39,6 +39,8 @@ export const MEMORY_CACHE_DEFAULT_MAX_BYTES: number = 64 * 1024 * 1024;
 export class MemoryCache implements CacheStore {
   #entries = new Map<string, Entry>();
   #bytes = 0;
+  /** No entry expires before this (ms): until then an eviction need not look for expired ones. */
+  #nextExpiry = Infinity;
   #maxBytes: number;
   #defaultTtlSeconds: number | undefined;
   #now: () => number;
@@ -94,6 +96,7 @@ export class MemoryCache implements CacheStore {
     if (size > this.#maxBytes || (ttl !== undefined && ttl <= 0)) return Promise.resolve();
     const expiresAt = ttl === undefined ? Infinity : this.#now() + ttl * 1000;
     this.#entries.set(key, { value: value.slice(), expiresAt, size });
+    this.#nextExpiry = Math.min(this.#nextExpiry, expiresAt);
     this.#bytes += size;
     this.#evict();
     return Promise.resolve();
@@ -132,7 +135,16 @@ export class MemoryCache implements CacheStore {
   }
 
   #evict(): void {
-    // Least recently used first: the Map's first keys.
+    if (this.#bytes > this.#maxBytes && this.#now() >= this.#nextExpiry) {
+      // Expired entries go first, in one pass that also finds the next expiry.
+      const now = this.#now();
+      this.#nextExpiry = Infinity;
+      for (const [key, entry] of this.#entries) {
+        if (now >= entry.expiresAt) this.#remove(key);
+        else this.#nextExpiry = Math.min(this.#nextExpiry, entry.expiresAt);
+      }
+    }
+    // Then the least recently used: the Map's first keys.
     for (const key of this.#entries.keys()) {
       if (this.#bytes <= this.#maxBytes) break;
       this.#remove(key);

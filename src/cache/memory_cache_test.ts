@@ -61,6 +61,31 @@ Deno.test("MemoryCache evicts the least recently used entry when over maxBytes",
   assert.equal(cache.bytes, 42);
 });
 
+Deno.test("MemoryCache evicts expired entries before live ones when over maxBytes", async () => {
+  let now = 0;
+  const cache = new MemoryCache({ maxBytes: 42, now: () => now });
+  const ten = new Uint8Array(10);
+  await cache.set("k1", ten); // least recently used, no expiry
+  await cache.set("k2", ten, { ttlSeconds: 5 });
+  await cache.set("k3", ten, { ttlSeconds: 60 });
+  now = 10_000; // k2 has expired, unread
+  await cache.set("k4", ten);
+  assert.ok(await cache.get("k1"), "the live LRU entry stays");
+  assert.ok(await cache.get("k3"));
+  assert.ok(await cache.get("k4"));
+  assert.equal(cache.size, 3);
+  assert.equal(cache.bytes, 42);
+  // Later, with nothing expired, the least recently used goes again.
+  await cache.set("k5", ten);
+  assert.equal(await cache.get("k1"), null);
+  now = 70_000; // k3 expired: it goes before k4 and k5
+  await cache.set("k6", ten);
+  assert.equal(await cache.get("k3"), null);
+  assert.ok(await cache.get("k4"));
+  assert.ok(await cache.get("k5"));
+  assert.ok(await cache.get("k6"));
+});
+
 Deno.test("MemoryCache.set() skips a value larger than maxBytes and drops the old one", async () => {
   const cache = new MemoryCache({ maxBytes: 16 });
   await cache.set("a", bytes(1));
