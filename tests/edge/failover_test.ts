@@ -660,3 +660,42 @@ Deno.test("createEdgeApp() counts rateLimit.requestsPerMinute with the now optio
   assert.equal(again.status, 200);
   await again.body?.cancel();
 });
+
+Deno.test("createEdgeApp() cancels the body of the answer it fails over from", async () => {
+  const emulator = createEmulator({ apiKeys: ["second-upstream-key-0005"] });
+  let cancelled = 0;
+  const app = createEdgeApp({
+    clientKeys: [KEY],
+    onError: () => {},
+    upstream: [
+      {
+        endpoint: "https://first.example",
+        apiKey: "first-upstream-key-0005",
+        fetch: () =>
+          Promise.resolve(
+            new Response(
+              new ReadableStream({
+                cancel: () => {
+                  cancelled++;
+                },
+              }),
+              { status: 503, headers: { "content-type": "application/json" } },
+            ),
+          ),
+      },
+      { endpoint: "http://up1.local", apiKey: emulator.apiKey, fetch: emulator.fetch },
+    ],
+  });
+  for (const stream of [false, true]) {
+    const res = await app.fetch(
+      new Request(`http://edge.test${CHAT}`, {
+        method: "POST",
+        headers: { "api-key": KEY, "content-type": "application/json" },
+        body: JSON.stringify({ ...hi, stream }),
+      }),
+    );
+    assert.equal(res.headers.get("x-aoai-upstream"), "1");
+    await res.body?.cancel();
+  }
+  assert.equal(cancelled, 2);
+});
