@@ -17,7 +17,8 @@ const ALLOW_HEADERS = "api-key, authorization, content-type, x-ms-client-request
   "x-stainless-arch, x-stainless-lang, x-stainless-os, x-stainless-package-version, " +
   "x-stainless-retry-count, x-stainless-runtime, x-stainless-runtime-version, " +
   "x-stainless-timeout, openai-beta";
-const EXPOSE_HEADERS = "x-aoai-cache, retry-after, retry-after-ms, apim-request-id, " +
+const EXPOSE_HEADERS =
+  "x-aoai-cache, x-aoai-upstream, retry-after, retry-after-ms, apim-request-id, " +
   "x-request-id, x-ratelimit-remaining-requests, x-ratelimit-remaining-tokens, " +
   "operation-location, x-ms-region";
 

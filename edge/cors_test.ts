@@ -13,10 +13,12 @@ Deno.test("createCors() adds headers only for allowed origins", () => {
     cors.headersFor(req("https://a.example"))["access-control-allow-origin"],
     "https://a.example",
   );
-  assert.match(
-    cors.headersFor(req("https://a.example"))["access-control-expose-headers"],
-    /x-aoai-cache/,
-  );
+  const exposed = cors.headersFor(req("https://a.example"))["access-control-expose-headers"]
+    .split(/,\s*/);
+  // What a browser app needs to read: cache status, which upstream answered, waits, request ids.
+  for (const name of ["x-aoai-cache", "x-aoai-upstream", "retry-after", "apim-request-id"]) {
+    assert.ok(exposed.includes(name), name);
+  }
   assert.deepEqual(cors.headersFor(req("https://b.example")), { vary: "origin" });
   assert.deepEqual(cors.headersFor(req(null)), { vary: "origin" });
 });
