@@ -1,4 +1,5 @@
-// Starts the edge app the way users do (`deno run -A edge/deno.ts`, i.e. `deno task serve`)
+// Starts the edge app the way users do (`deno task serve`: `deno run -A --unstable-no-legacy-abort
+// edge/deno.ts`)
 // on 127.0.0.1 with a random port, the built-in emulator upstream and Deno KV in a temp dir.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -28,7 +29,7 @@ function denoPath() {
 export async function startEdgeApp(env = {}) {
   const dir = mkdtempSync(join(tmpdir(), "aoai-edge-"));
   const key = "compat-client-key-" + Math.random().toString(36).slice(2);
-  const child = spawn(denoPath(), ["run", "-A", "edge/deno.ts"], {
+  const child = spawn(denoPath(), ["run", "-A", "--unstable-no-legacy-abort", "edge/deno.ts"], {
     cwd: root,
     env: {
       ...process.env,
