@@ -54,13 +54,11 @@ export interface Fold<C extends FoldChoice> {
  *
  * @param object `object` of the result, e.g. `"chat.completion"`.
  * @param choice Makes a new, empty choice.
- * @param logprobs The logprobs object a choice starts with (copied).
  * @param add Adds the kind's own fields of a chunk choice to the choice.
  */
 export function fold<C extends FoldChoice, K extends FoldChunkChoice>(
   object: string,
   choice: (index: number) => C,
-  logprobs: Record<string, null>,
   add: (choice: C, piece: K) => void,
 ): Fold<C> {
   const top: Json & { choices: C[] } = { id: "", object, created: 0, model: "", choices: [] };
@@ -91,11 +89,13 @@ export function fold<C extends FoldChoice, K extends FoldChunkChoice>(
         if (piece.finish_reason) target.finish_reason = piece.finish_reason;
         const pieceLogprobs = piece.logprobs as Record<string, unknown> | null | undefined;
         if (pieceLogprobs) {
-          const lists = target.logprobs ??= { ...logprobs };
+          // The members the chunks carry (as the openai SDK keeps them): arrays concatenated, an
+          // array that arrives empty stays `[]` (as in the non-streamed reply), null until one.
+          const lists = target.logprobs ??= {};
           for (const key of LOGPROB_KEYS) {
             const items = pieceLogprobs[key];
-            // An array that arrives empty stays `[]` (as in the non-streamed reply), not null.
             if (Array.isArray(items)) (lists[key] ??= []).push(...items);
+            else if (key in pieceLogprobs) lists[key] ??= null;
           }
         }
         mergeFilters(target, piece.content_filter_results);

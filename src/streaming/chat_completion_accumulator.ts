@@ -74,7 +74,6 @@ export class ChatCompletionAccumulator {
       finish_reason: null,
       logprobs: null,
     }),
-    { content: null, refusal: null },
     addChat,
   );
 

@@ -201,3 +201,33 @@ Deno.test("ChatCompletionAccumulator keeps a logprobs array that only ever arriv
   acc.add({ ...BASE, choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }] });
   assert.deepEqual(acc.result().choices[0].logprobs, { content: [], refusal: null });
 });
+
+Deno.test("ChatCompletionAccumulator keeps only the logprobs members the chunks carry", () => {
+  const token = { token: "Hi", logprob: -0.1, bytes: [72, 105], top_logprobs: [] };
+  const fold = (logprobs: Record<string, unknown>[]) => {
+    const acc = new ChatCompletionAccumulator();
+    for (const piece of logprobs) {
+      acc.add({
+        ...BASE,
+        choices: [{ index: 0, delta: { content: "Hi" }, logprobs: piece }],
+      } as unknown as ChatCompletionChunk);
+    }
+    return acc.result().choices[0].logprobs;
+  };
+  // 2024-05-01-preview's chunks have no `refusal`: neither has the non-streamed reply.
+  assert.deepEqual(fold([{ content: [token] }, { content: [token] }]), {
+    content: [token, token],
+  });
+  // 2024-10-21's carry `refusal: null`: kept, and an array that arrives later replaces it.
+  assert.deepEqual(fold([{ content: [token], refusal: null }]), {
+    content: [token],
+    refusal: null,
+  });
+  assert.deepEqual(
+    fold([{ content: null, refusal: null }, { content: [token], refusal: [token] }]),
+    {
+      content: [token],
+      refusal: [token],
+    },
+  );
+});

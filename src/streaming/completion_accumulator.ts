@@ -27,7 +27,6 @@ export class CompletionAccumulator {
   #fold = fold<TextChoice, CompletionChoice>(
     "text_completion",
     (index) => ({ text: "", index, logprobs: null, finish_reason: null }),
-    {},
     (choice, piece) => {
       if (typeof piece.text === "string") choice.text += piece.text;
     },
