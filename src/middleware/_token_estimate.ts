@@ -22,8 +22,17 @@ function textChars(value: unknown, depth = 0): number {
 }
 
 /**
+ * Tokens an image part is charged, its size unknown here: 85 at `detail: "low"`, else 765 (a
+ * 1024×1024 image at high detail: 85 plus 170 for each of four 512-pixel tiles).
+ */
+function imageTokens(part: Record<string, unknown>): number {
+  const image = part.image_url;
+  return isRecord(image) && image.detail === "low" ? 85 : 765;
+}
+
+/**
  * Characters of the text of chat messages (content strings, text and refusal parts, tool and
- * function call arguments).
+ * function call arguments), plus 4 per token of their image parts.
  */
 function messageChars(messages: unknown): number {
   if (!Array.isArray(messages)) return 0;
@@ -37,6 +46,8 @@ function messageChars(messages: unknown): number {
         if (!isRecord(part)) continue;
         if (typeof part.text === "string") sum += part.text.length;
         if (typeof part.refusal === "string") sum += part.refusal.length;
+        // Counted as its tokens, not its URL: a base64 data URL would count thousands.
+        if (part.type === "image_url") sum += 4 * imageTokens(part);
       }
     }
     const calls = Array.isArray(message.tool_calls)
@@ -54,7 +65,8 @@ function messageChars(messages: unknown): number {
  * Estimates the tokens a request will be charged against a tokens-per-minute quota: the
  * characters of `prompt`, `messages` (text content and tool / function call arguments), `input`
  * and the JSON of `tools`, `functions` and `response_format`, divided by 4 (token arrays count
- * one per token; images are not counted), plus `max_tokens` or
+ * one per token; an image part counts 85 tokens at `detail: "low"`, else 765, as a 1024×1024
+ * image at high detail), plus `max_tokens` or
  * `max_completion_tokens` (times `n`, or `best_of` for completions). Requests without such
  * fields (e.g. audio uploads) count 0.
  *

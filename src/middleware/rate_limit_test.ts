@@ -411,7 +411,7 @@ Deno.test("estimateRequestTokens() counts chat text / 4 plus max_tokens times n"
       max_completion_tokens: 100,
       n: 2,
     }),
-    22 + 200,
+    22 + 765 + 200, // the image part at its default (high) detail
   );
 });
 
@@ -422,6 +422,21 @@ Deno.test("estimateRequestTokens() counts prompts, inputs and token arrays", () 
   assert.equal(estimateRequestTokens({ input: [[1, 2], [3]] }), 3);
   assert.equal(estimateRequestTokens(undefined), 0);
   assert.equal(estimateRequestTokens(new FormData()), 0);
+});
+
+Deno.test("estimateRequestTokens() counts an image part as its tokens, not its URL's length", () => {
+  const dataUrl = "data:image/png;base64," + "A".repeat(400_000);
+  const image = (detail?: string) => ({ type: "image_url", image_url: { url: dataUrl, detail } });
+  const chat = (...parts: unknown[]) => ({
+    messages: [{ role: "user", content: [{ type: "text", text: "x".repeat(40) }, ...parts] }],
+  });
+  assert.equal(estimateRequestTokens(chat()), 10);
+  assert.equal(estimateRequestTokens(chat(image("low"))), 10 + 85);
+  assert.equal(estimateRequestTokens(chat(image("high"))), 10 + 765);
+  assert.equal(
+    estimateRequestTokens(chat(image(), image("auto"), image("low"))),
+    10 + 765 * 2 + 85,
+  );
 });
 
 Deno.test("estimateRequestTokens() counts tool and function definitions, response schemas and legacy function calls", () => {
