@@ -361,7 +361,8 @@ export function validateChatBody(
     checkNumber(body, "max_completion_tokens", 1, 1_000_000, true) ??
     checkNumber(body, "temperature", 0, 2, false) ??
     checkNumber(body, "top_p", 0, 1, false) ??
-    checkNumber(body, "top_logprobs", 0, 20, true) ??
+    // top_logprobs: maximum 5 in 2024-05-01-preview's document, 20 in 2024-10-21's.
+    checkNumber(body, "top_logprobs", 0, apiVersion === "2024-05-01-preview" ? 5 : 20, true) ??
     checkNumber(body, "presence_penalty", -2, 2, false) ??
     checkNumber(body, "frequency_penalty", -2, 2, false) ??
     checkNumber(body, "seed", -(2 ** 63), 2 ** 63, true) ??

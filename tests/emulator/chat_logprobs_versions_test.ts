@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import { chunksOf, readSse } from "../../src/emulator/_testing.ts";
-import { validateRequestBody } from "../helpers/spec_schema.ts";
+import { type SpecVersion, validateRequestBody } from "../helpers/spec_schema.ts";
 import { call } from "./_version_paths.ts";
 
 const PATH = "/deployments/gpt-4o/chat/completions";
@@ -94,4 +94,42 @@ Deno.test("the chat logprobs object has only the members the version's schema de
       assert.deepEqual(content, plain.map((c) => c.logprobs.content), `${what} stream content`);
     }
   }
+});
+
+Deno.test("chat answers 400 naming top_logprobs above the version's maximum: 5 on 2024-05-01-preview, 20 on 2024-10-21", async () => {
+  // createChatCompletionRequest/properties/top_logprobs: {type: integer, minimum: 0, maximum: 5}
+  // in 2024-05-01-preview, maximum: 20 in 2024-10-21; versions without a stored document keep 20.
+  const e = createEmulator();
+  const cases: [string, number][] = [
+    ["2024-05-01-preview", 5],
+    ["2024-10-21", 20],
+    ["2024-12-01-preview", 20],
+  ];
+  for (const [version, max] of cases) {
+    for (const top of [max, max + 1]) {
+      const body = { messages: MESSAGES, logprobs: true, top_logprobs: top };
+      const what = `${version} top_logprobs ${top}`;
+      if (version !== "2024-12-01-preview") {
+        const errors = validateRequestBody(version as SpecVersion, SPEC_PATH, "POST", body);
+        assert.equal(errors.length === 0, top === max, `${what}: ${errors}`);
+      }
+      for (const stream of [false, true]) {
+        const res = await call(e, PATH, version, { body: { ...body, stream } });
+        if (top === max) {
+          assert.equal(res.status, 200, `${what} stream ${stream}`);
+          await res.body?.cancel();
+          continue;
+        }
+        assert.equal(res.status, 400, `${what} stream ${stream}`);
+        const json = await res.json();
+        assert.equal(json.error.param, "top_logprobs", what);
+        assert.equal(json.error.type, "invalid_request_error", what);
+      }
+    }
+  }
+  const ok = await call(e, PATH, "2024-05-01-preview", {
+    body: { messages: MESSAGES, logprobs: true, top_logprobs: 5 },
+  });
+  const content = (await ok.json()).choices[0].logprobs.content as { top_logprobs: unknown[] }[];
+  for (const t of content) assert.equal(t.top_logprobs.length, 5);
 });
