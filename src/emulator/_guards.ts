@@ -78,6 +78,31 @@ export function documented(apiVersion: string): boolean {
 }
 
 /**
+ * Body fields the emulator acts on that the version's document does not define, per operation.
+ * The documents allow other members (no `additionalProperties: false`), so these are ignored:
+ * neither checked nor acted on.
+ */
+const UNDEFINED: Record<string, Record<string, string[]>> = {
+  chat: {
+    "2024-02-01": ["logprobs", "top_logprobs", "max_completion_tokens", "parallel_tool_calls"],
+    "2024-05-01-preview": ["max_completion_tokens", "parallel_tool_calls"],
+  },
+};
+
+/** `body` without the fields of {@link UNDEFINED} for `op` at `apiVersion`. */
+export function knownFields(
+  op: string,
+  body: Record<string, unknown>,
+  apiVersion: string,
+): Record<string, unknown> {
+  const drop = UNDEFINED[op]?.[apiVersion];
+  if (!drop) return body;
+  const out = { ...body };
+  for (const name of drop) delete out[name];
+  return out;
+}
+
+/**
  * A 400 naming `name` when `value` holds token ids (`integer[]`, `integer[][]`) on an api-version
  * whose document lists only a string or an array of strings for it.
  */

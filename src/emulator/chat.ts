@@ -5,6 +5,7 @@
  */
 
 import type { HandlerContext } from "./_context.ts";
+import { knownFields } from "./_guards.ts";
 import { randomId } from "./_hash.ts";
 import { isRecord, jsonResponse } from "./_response.ts";
 import { chatStreamEvents } from "./chat_stream.ts";
@@ -30,7 +31,8 @@ import {
 import { sseResponse } from "./sse_stream.ts";
 
 /** Token estimate for rate limiting: prompt tokens + `max_tokens` when given. */
-export function chatTokenEstimate(body: Record<string, unknown>): number {
+export function chatTokenEstimate(raw: Record<string, unknown>, apiVersion = ""): number {
+  const body = knownFields("chat", raw, apiVersion);
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const max = typeof body.max_tokens === "number"
     ? body.max_tokens
@@ -56,13 +58,8 @@ export async function handleChat(
   ctx: HandlerContext,
   body: Record<string, unknown>,
 ): Promise<Response> {
-  // 2024-02-01's createChatCompletionRequest has no logprobs / top_logprobs: like other fields a
-  // document lacks, they are ignored (neither checked nor answered). The script sees the body as sent.
-  let known = body;
-  if (ctx.apiVersion === "2024-02-01") {
-    const { logprobs: _logprobs, top_logprobs: _top, ...rest } = body;
-    known = rest;
-  }
+  // Fields the version's document lacks are ignored. The script sees the body as sent.
+  const known = knownFields("chat", body, ctx.apiVersion);
   const invalid = validateChatBody(known, ctx.apiVersion);
   if (invalid) return invalid;
   const messages = body.messages as unknown[];
@@ -82,9 +79,9 @@ export async function handleChat(
   const n = typeof body.n === "number" ? body.n : 1;
   const choices: PlannedChoice[] = [];
   for (let i = 0; i < n; i++) {
-    choices.push(planChoice(body, reply, {
+    choices.push(planChoice(known, reply, {
       outputTrigger: options.contentFilterOutputTrigger,
-      maxTokens: maxTokensOf(body),
+      maxTokens: maxTokensOf(known),
       idSeed: `${ctx.requestId}:${i}`,
       allowCalls: true,
     }));

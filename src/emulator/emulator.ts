@@ -181,7 +181,7 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
     };
     let limitHeaders: Record<string, string> = {};
     if (limiter.enabled) {
-      const tokens = body instanceof FormData ? 0 : op.tokens(body);
+      const tokens = body instanceof FormData ? 0 : op.tokens(body, apiVersion);
       const decision = limiter.take(deployment.name, tokens);
       if (!decision.ok) {
         stats.rateLimited++;

@@ -22,7 +22,7 @@ export interface Operation {
   /** `json` bodies are parsed as objects; `form` bodies as multipart. */
   body: "json" | "form";
   /** Token estimate for rate limiting. */
-  tokens: (body: Record<string, unknown>) => number;
+  tokens: (body: Record<string, unknown>, apiVersion: string) => number;
   /**
    * Whether the operation exists on a (known) api-version; absent: on every version. On the
    * others the route answers 404 Resource not found, like any path the version lacks.
