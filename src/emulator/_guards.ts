@@ -87,6 +87,7 @@ const UNDEFINED: Record<string, Record<string, string[]>> = {
     "2024-02-01": ["logprobs", "top_logprobs", "max_completion_tokens", "parallel_tool_calls"],
     "2024-05-01-preview": ["max_completion_tokens", "parallel_tool_calls"],
   },
+  completions: { "2024-02-01": ["seed"], "2024-05-01-preview": ["seed"] },
 };
 
 /** `body` without the fields of {@link UNDEFINED} for `op` at `apiVersion`. */

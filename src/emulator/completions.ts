@@ -7,7 +7,7 @@
  */
 
 import type { HandlerContext } from "./_context.ts";
-import { checkNotNull, checkNoTokenIds } from "./_guards.ts";
+import { checkNotNull, checkNoTokenIds, knownFields } from "./_guards.ts";
 import { fnv1a, randomId } from "./_hash.ts";
 import { invalidRequest, isRecord, jsonResponse, missingParam } from "./_response.ts";
 import {
@@ -128,6 +128,8 @@ export async function handleCompletions(
       "invalid_type",
     );
   }
+  // Fields the version's document lacks are not checked (the script sees the body as sent).
+  const known = knownFields("completions", body, ctx.apiVersion);
   const invalid = checkNotNull("completions", body, ctx.apiVersion) ??
     checkNumber(body, "n", 1, 128, true) ??
     checkNumber(body, "max_tokens", 0, 1_000_000, true) ??
@@ -137,7 +139,7 @@ export async function handleCompletions(
     checkNumber(body, "best_of", 0, 20, true) ??
     checkNumber(body, "presence_penalty", -2, 2, false) ??
     checkNumber(body, "frequency_penalty", -2, 2, false) ??
-    checkNumber(body, "seed", -(2 ** 63), 2 ** 63, true) ??
+    checkNumber(known, "seed", -(2 ** 63), 2 ** 63, true) ??
     checkType(body, "echo", "boolean") ??
     checkType(body, "suffix", "string") ??
     checkType(body, "user", "string") ??

@@ -38,6 +38,7 @@ async function streamGist(res: Response): Promise<unknown> {
       out[i] ??= { content: "", finish: null, calls: 0 };
       const delta = (c.delta ?? {}) as Record<string, unknown>;
       if (typeof delta.content === "string") out[i].content += delta.content;
+      if (typeof c.text === "string") out[i].content += c.text;
       for (const t of (delta.tool_calls ?? []) as { id?: string }[]) if (t.id) out[i].calls++;
       if (c.finish_reason !== null) out[i].finish = c.finish_reason;
     }
@@ -123,6 +124,28 @@ Deno.test("chat ignores max_completion_tokens and parallel_tool_calls on 2024-02
     for (const version of ["2024-10-21", "2024-12-01-preview"]) {
       const [without, withExtra] = await replies(chatEmulator, CHAT, version, base, extra);
       assert.notEqual(withExtra, without, `${version} ${what}`);
+    }
+  }
+});
+
+Deno.test("completions ignores seed on 2024-02-01 and 2024-05-01-preview, whose documents lack it", async () => {
+  const path = "/deployments/gpt-35-turbo-instruct/completions";
+  const base = { prompt: "The quick brown fox", max_tokens: 5 };
+  const make = () => createEmulator({ rateLimits: { tokensPerMinute: 100_000 }, now: () => 0 });
+  // Values 2024-10-21 refuses (createCompletionRequest/properties/seed: integer).
+  for (const seed of ["42", 1.5]) {
+    const body = { ...base, seed };
+    for (const version of DOCUMENTED) {
+      const spec = validateRequestBody(version, "/deployments/x/completions", "POST", body);
+      assert.equal(spec.length === 0, version !== "2024-10-21", `${version} ${seed}: ${spec}`);
+    }
+    for (const version of ["2024-02-01", "2024-05-01-preview"]) {
+      const [without, withSeed] = await replies(make, path, version, base, { seed });
+      assert.equal(withSeed, without, `${version} seed ${seed}`);
+    }
+    for (const version of ["2024-10-21", "2024-12-01-preview"]) {
+      const [, withSeed] = await replies(make, path, version, base, { seed });
+      assert.equal(withSeed, JSON.stringify({ status: 400, param: "seed" }), version);
     }
   }
 });
