@@ -88,6 +88,7 @@ const UNDEFINED: Record<string, Record<string, string[]>> = {
     "2024-05-01-preview": ["max_completion_tokens", "parallel_tool_calls"],
   },
   completions: { "2024-02-01": ["seed"], "2024-05-01-preview": ["seed"] },
+  embeddings: { "2024-02-01": ["dimensions", "encoding_format"] },
 };
 
 /** `body` without the fields of {@link UNDEFINED} for `op` at `apiVersion`. */

@@ -13,7 +13,7 @@
 
 import type { HandlerContext } from "./_context.ts";
 import { encodeBase64 } from "./_base64.ts";
-import { checkNotNull, checkNoTokenIds } from "./_guards.ts";
+import { checkNotNull, checkNoTokenIds, knownFields } from "./_guards.ts";
 import { fnv1a, mulberry32 } from "./_hash.ts";
 import { invalidRequest, missingParam } from "./_response.ts";
 import { checkType } from "./chat_validate.ts";
@@ -142,7 +142,8 @@ function serializedEmbedding(
 }
 
 /** Handles `POST …/embeddings`. */
-export function handleEmbeddings(ctx: HandlerContext, body: Record<string, unknown>): Response {
+export function handleEmbeddings(ctx: HandlerContext, raw: Record<string, unknown>): Response {
+  const body = knownFields("embeddings", raw, ctx.apiVersion);
   if (body.input === undefined || body.input === null) return missingParam("input");
   const tokenIds = checkNoTokenIds("input", body.input, ctx.apiVersion);
   if (tokenIds) return tokenIds;

@@ -149,3 +149,40 @@ Deno.test("completions ignores seed on 2024-02-01 and 2024-05-01-preview, whose 
     }
   }
 });
+
+Deno.test("embeddings ignores dimensions and encoding_format on 2024-02-01, whose document lacks them", async () => {
+  const e = createEmulator({
+    deployments: [
+      { name: "small", model: "text-embedding-3-small" },
+      { name: "ada", model: "text-embedding-ada-002" },
+    ],
+  });
+  const extras: Record<string, unknown>[] = [
+    { dimensions: 256 },
+    { encoding_format: "base64" },
+    // Values the later documents' types refuse, and ones the emulator refuses there.
+    { dimensions: "256" },
+    { dimensions: 0 },
+    { encoding_format: "hex" },
+  ];
+  const text = async (deployment: string, version: string, body: unknown) => {
+    const res = await call(e, `/deployments/${deployment}/embeddings`, version, { body });
+    return `${res.status} ${await res.text()}`;
+  };
+  for (const extra of extras) {
+    const body = { input: "The quick brown fox", ...extra };
+    const what = JSON.stringify(extra);
+    const spec = validateRequestBody("2024-02-01", "/deployments/x/embeddings", "POST", body);
+    assert.deepEqual(spec, [], what);
+    for (const deployment of ["small", "ada"]) {
+      const without = await text(deployment, "2024-02-01", { input: body.input });
+      assert.match(without, /^200 /);
+      assert.equal(await text(deployment, "2024-02-01", body), without, `${deployment} ${what}`);
+      // 2024-05-01-preview and 2024-10-21 define both fields; versions without a document too.
+      for (const version of ["2024-05-01-preview", "2024-10-21", "2024-12-01-preview"]) {
+        const other = await text(deployment, version, body);
+        assert.notEqual(other, without, `${version} ${deployment} ${what}`);
+      }
+    }
+  }
+});

@@ -121,7 +121,8 @@ for (const version of VERSIONS) {
       assertValid(validateRequestBody(version, "/deployments/x/embeddings", "POST", body), "req");
       const res = await post(e, "/deployments/text-embedding-3-small/embeddings", body, version);
       const json = await res.json();
-      if (body.encoding_format === "base64") {
+      // 2024-02-01 has no encoding_format: it is ignored, and the answer is number[] as typed.
+      if (body.encoding_format === "base64" && version !== "2024-02-01") {
         // The spec types embedding as number[]; base64 answers carry a string instead.
         assert.equal(typeof json.data[0].embedding, "string");
         continue;
