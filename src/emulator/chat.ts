@@ -39,7 +39,7 @@ export function chatTokenEstimate(raw: Record<string, unknown>, apiVersion = "")
     : typeof body.max_completion_tokens === "number"
     ? body.max_completion_tokens
     : 0;
-  return chatPromptTokens(messages) + max;
+  return chatPromptTokens(messages, apiVersion) + max;
 }
 
 function promptHasTrigger(messages: unknown[], trigger: string): boolean {
@@ -93,7 +93,7 @@ export async function handleChat(
     created: ctx.created,
     model: ctx.deployment.model,
     choices,
-    promptTokens: chatPromptTokens(messages),
+    promptTokens: chatPromptTokens(messages, ctx.apiVersion),
     completionTokens,
     logprobs: known.logprobs === true,
     topLogprobs: typeof known.top_logprobs === "number" ? known.top_logprobs : 0,

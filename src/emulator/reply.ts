@@ -6,6 +6,7 @@
  * @module
  */
 
+import { documented } from "./_guards.ts";
 import { fnv1a } from "./_hash.ts";
 import { isRecord } from "./_response.ts";
 import { sampleFromSchema } from "./json_sample.ts";
@@ -53,13 +54,19 @@ export function lastUserText(messages: unknown[]): string {
   return "";
 }
 
-/** Emulator prompt tokens of a chat request: 3 per message + content tokens, + 3. */
-export function chatPromptTokens(messages: unknown[]): number {
+/**
+ * Emulator prompt tokens of a chat request: 3 per message + content tokens (+ 1 for a `name` where
+ * the version's message schema has one: function messages; in 2024-10-21 all but tool messages;
+ * every message on versions without a stored document), + 3.
+ */
+export function chatPromptTokens(messages: unknown[], apiVersion = ""): number {
   let total = 3;
   for (const m of messages) {
     if (!isRecord(m)) continue;
     total += 3 + countTokens(messageText(m.content));
-    if (typeof m.name === "string") total += 1;
+    const named = m.role === "function" || !documented(apiVersion) ||
+      (apiVersion === "2024-10-21" && m.role !== "tool");
+    if (typeof m.name === "string" && named) total += 1;
   }
   return total;
 }

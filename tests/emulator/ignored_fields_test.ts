@@ -186,3 +186,63 @@ Deno.test("embeddings ignores dimensions and encoding_format on 2024-02-01, whos
     }
   }
 });
+
+Deno.test("chat counts a message's name in prompt_tokens only where the version's message schema has name", async () => {
+  // 2024-02-01 / 2024-05-01-preview: only chatCompletionRequestMessageFunction has name;
+  // 2024-10-21: system, user, assistant and function messages have it, tool messages do not.
+  const call1 = { id: "c1", type: "function", function: { name: "a", arguments: "{}" } };
+  const messages = [
+    { role: "system", content: "Be brief", name: "sys" },
+    { role: "user", content: "The quick brown fox", name: "bob" },
+    { role: "assistant", content: null, tool_calls: [call1], name: "bot" },
+    { role: "tool", tool_call_id: "c1", content: "42", name: "a" },
+    { role: "function", name: "a", content: "42" },
+  ];
+  const unnamed = messages.map(({ name, ...m }) => m.role === "function" ? { ...m, name } : m);
+  const counted: Record<string, string[]> = {
+    "2024-02-01": ["function"],
+    "2024-05-01-preview": ["function"],
+    "2024-10-21": ["system", "user", "assistant", "function"],
+    "2024-12-01-preview": ["system", "user", "assistant", "tool", "function"],
+  };
+  const e = createEmulator({ rateLimits: { tokensPerMinute: 100_000 }, now: () => 0 });
+  const promptTokens = async (version: string, body: unknown) => {
+    const res = await call(e, CHAT, version, { body });
+    assert.equal(res.status, 200, version);
+    return (await res.json()).usage.prompt_tokens as number;
+  };
+  for (const [version, roles] of Object.entries(counted)) {
+    if (version !== "2024-12-01-preview") {
+      const body = { messages, tools: TOOLS };
+      assert.deepEqual(
+        validateRequestBody(
+          version as SpecVersion,
+          "/deployments/x/chat/completions",
+          "POST",
+          body,
+        ),
+        [],
+        version,
+      );
+    }
+    const base = await promptTokens(version, { messages: unnamed, tools: TOOLS });
+    for (const m of messages) {
+      if (m.role === "function") continue;
+      const one = unnamed.map((u) => u.role === m.role ? m : u);
+      const n = await promptTokens(version, { messages: one, tools: TOOLS });
+      assert.equal(n - base, roles.includes(m.role) ? 1 : 0, `${version} ${m.role} name`);
+    }
+    // The rate-limit estimate counts the same prompt tokens.
+    const [without, withNames] = await replies(
+      () => createEmulator({ rateLimits: { tokensPerMinute: 100_000 }, now: () => 0 }),
+      CHAT,
+      version,
+      { messages: unnamed, tools: TOOLS },
+      { messages },
+      false,
+    );
+    const remaining = (s: string) => JSON.parse(s).remaining;
+    const names = roles.filter((r) => r !== "function").length;
+    assert.equal(remaining(without) - remaining(withNames), names, `${version} estimate`);
+  }
+});
