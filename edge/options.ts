@@ -78,8 +78,9 @@ export interface EdgeAppOptions {
   /** Namespace of the cache keys (default `"aoai-edge"`); change it to drop all entries. */
   cacheNamespace?: string;
   /**
-   * Opt-in caching of deterministic chat completions (temperature 0 or a `seed`, no
-   * streaming upstream); a cached completion asked for with `stream: true` is replayed as SSE.
+   * Opt-in caching of deterministic chat completions (temperature 0 or a `seed`): a streamed
+   * miss is stored once its stream completed, and a cached completion asked for with
+   * `stream: true` is replayed as SSE.
    */
   chatCache?: boolean | ChatCacheOptions;
   /** CORS allowlist; default: no CORS headers (same-origin only). */

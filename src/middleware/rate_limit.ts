@@ -22,9 +22,9 @@ export interface RateLimitOptions {
   burstSeconds?: number;
   /**
    * Learn from `x-ratelimit-limit-*` (adopt a budget you did not set),
-   * `x-ratelimit-remaining-requests` / `-tokens` (lower what is left; at 0 with no budget of that
-   * kind and no `x-ratelimit-reset-*`, pause everyone 1 s) and 429s (pause everyone until the
-   * retry-after). Default true.
+   * `x-ratelimit-remaining-requests` / `-tokens` (lower what is left; at 0, pause everyone until
+   * its `x-ratelimit-reset-*`, or 1 s when there is none and no budget of that kind) and 429s
+   * (pause everyone until the retry-after). Pauses last at most `maxPauseMs`. Default true.
    */
   learn?: boolean;
   /**

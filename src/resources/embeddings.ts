@@ -57,7 +57,8 @@ export class Embeddings {
   }
 
   /**
-   * Creates embeddings. Vectors travel as base64 on the wire and are decoded to `number[]`,
+   * Creates embeddings. Vectors travel as base64 on the wire and are decoded to `number[]`
+   * (as float JSON on api-versions before 2024-05-01, whose spec has no `encoding_format`),
    * unless you ask for `encoding_format: "base64"`, which returns the base64 strings.
    *
    * @example Embed two texts
