@@ -17,8 +17,9 @@ export class MiddlewareError extends Error {
 /**
  * Composes middleware in onion order (first is outermost) around a terminal handler.
  * Guards: `next()` called while a previous `next()` of the same layer is still pending, or after
- * the layer returned, is a {@link MiddlewareError}. Calling `next()` again after it settled
- * re-runs the inner layers (that is how `retry()` works).
+ * the layer returned, is a {@link MiddlewareError} (every layer but the built-in `retry()`,
+ * `timeout()` and auth, which are not guarded). Calling `next()` again after it settled re-runs
+ * the inner layers (that is how `retry()` works).
  *
  * @example Log around every request
  * ```ts
