@@ -8,7 +8,7 @@
  * the rounds, wall and this process's CPU µs per call, each as a ratio to raw fetch.
  *
  * It tells whether a cheaper way to keep the deadline would move the default stack's overhead
- * (see bench/README.md, "Deadline variants").
+ * (see bench/README.md, "Current figures (sixth session)").
  *
  * Run: `deno run -A bench/deadline_variants.ts [rounds=150]`
  *
