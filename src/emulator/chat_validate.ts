@@ -285,13 +285,27 @@ function checkFunctions(body: Record<string, unknown>): Response | undefined {
   return undefined;
 }
 
-function checkResponseFormat(body: Record<string, unknown>, messages: unknown[]) {
+function checkResponseFormat(
+  body: Record<string, unknown>,
+  messages: unknown[],
+  apiVersion: string,
+) {
   const f = body.response_format;
   if (f === undefined || f === null) return undefined;
-  if (!isRecord(f) || !["text", "json_object", "json_schema"].includes(String(f.type))) {
+  if (!isRecord(f)) {
     return invalidRequest(
       "response_format",
-      "'response_format.type' must be 'text', 'json_object' or 'json_schema'.",
+      "'response_format' must be an object.",
+      "invalid_type",
+    );
+  }
+  // 2024-02-01's and 2024-05-01-preview's chatCompletionResponseFormat: enum [text, json_object].
+  const types = ["text", "json_object"];
+  if (!documented(apiVersion) || apiVersion === "2024-10-21") types.push("json_schema");
+  if (!types.includes(f.type as string)) {
+    return invalidRequest(
+      "response_format.type",
+      `'response_format.type' must be ${types.join(" or ")} (api-version ${apiVersion}).`,
     );
   }
   if (f.type === "json_object") {
@@ -375,7 +389,7 @@ export function validateChatBody(
     checkStreamOptions(body, apiVersion) ??
     checkTools(body) ??
     checkFunctions(body) ??
-    checkResponseFormat(body, messages) ??
+    checkResponseFormat(body, messages, apiVersion ?? "") ??
     (body.top_logprobs !== undefined && body.top_logprobs !== null && body.logprobs !== true
       ? invalidRequest("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.")
       : undefined);
