@@ -105,19 +105,35 @@ const REQUIRED: Record<string, [string, boolean][]> = {
 /** Content part types of the documents (`input_audio`: the 2025 previews). */
 const PART_TYPES = ["text", "image_url", "refusal", "input_audio"];
 
-/** Checks the parts of an array `content` of message `i`: a known `type`, and `text` in text parts. */
-function checkParts(parts: unknown[], i: number): Response | undefined {
+/**
+ * Content part types by role in the stored documents: [2024-10-21 (chatCompletionRequest<Role>
+ * MessageContentPart), 2024-02-01 and 2024-05-01-preview (only the user message takes parts;
+ * the others' content is a string)].
+ */
+const DOCUMENT_PARTS: Record<string, string[][]> = {
+  system: [["text"], []],
+  user: [["text", "image_url"], ["text", "image_url"]],
+  assistant: [["text", "refusal"], []],
+  tool: [["text"], []],
+};
+
+/** The part types message `role` may have at `apiVersion` (none: content must be a string). */
+function partTypes(role: string, apiVersion: string): string[] {
+  if (role === "function") return [];
+  if (!documented(apiVersion)) return PART_TYPES;
+  return DOCUMENT_PARTS[role]?.[apiVersion === "2024-10-21" ? 0 : 1] ?? [];
+}
+
+/** Checks the parts of an array `content` of message `i`: a `type` of `types`, and `text` in text parts. */
+function checkParts(parts: unknown[], i: number, types: string[]): Response | undefined {
   for (let j = 0; j < parts.length; j++) {
     const p = parts[j];
     const param = `messages[${i}].content[${j}]`;
     if (!isRecord(p)) {
       return invalidRequest(param, `'${param}' must be a content part object.`, "invalid_type");
     }
-    if (!PART_TYPES.includes(p.type as string)) {
-      return invalidRequest(
-        `${param}.type`,
-        `'${param}.type' must be one of ${PART_TYPES.join(", ")}.`,
-      );
+    if (!types.includes(p.type as string)) {
+      return invalidRequest(`${param}.type`, `'${param}.type' must be one of ${types.join(", ")}.`);
     }
     if (p.type === "text" && typeof p.text !== "string") {
       return p.text === undefined || p.text === null
@@ -128,23 +144,36 @@ function checkParts(parts: unknown[], i: number): Response | undefined {
   return undefined;
 }
 
-/** Checks the fields the spec requires of message `i` for its role. */
-function checkMessage(m: Record<string, unknown>, i: number): Response | undefined {
+/** Checks the fields the spec requires of message `i` for its role, and its content parts. */
+function checkMessage(
+  m: Record<string, unknown>,
+  i: number,
+  apiVersion: string,
+): Response | undefined {
+  const types = partTypes(m.role as string, apiVersion);
+  const parts = types.length > 0;
   for (const [field, nullable] of REQUIRED[m.role as string] ?? []) {
     const param = `messages[${i}].${field}`;
     const v = m[field];
     if (v === undefined || (v === null && !nullable)) return missingParam(param);
-    const ok = v === null || typeof v === "string" ||
-      (field === "content" && m.role !== "function" && Array.isArray(v));
-    if (!ok) {
+    if (
+      v !== null && typeof v !== "string" && !(field === "content" && parts && Array.isArray(v))
+    ) {
       return invalidRequest(
         param,
-        `'${param}' must be a string${field === "content" ? " or an array of content parts" : ""}.`,
+        `'${param}' must be a string${
+          field === "content" && parts ? " or an array of content parts" : ""
+        }.`,
         "invalid_type",
       );
     }
   }
-  return Array.isArray(m.content) ? checkParts(m.content, i) : undefined;
+  if (!Array.isArray(m.content)) return undefined;
+  return parts ? checkParts(m.content, i, types) : invalidRequest(
+    `messages[${i}].content`,
+    `'messages[${i}].content' must be a string (api-version ${apiVersion}).`,
+    "invalid_type",
+  );
 }
 
 /**
@@ -366,7 +395,7 @@ export function validateChatBody(
         }user, assistant, tool, function.`,
       );
     }
-    const invalid = checkMessage(m, i);
+    const invalid = checkMessage(m, i, apiVersion ?? "");
     if (invalid) return invalid;
   }
   return checkNotNull("chat", body, apiVersion ?? "") ??

@@ -5,7 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { createEmulator } from "../../src/emulator/mod.ts";
-import { validateRequestBody } from "../helpers/spec_schema.ts";
+import {
+  type SpecVersion,
+  validateAgainstSpec,
+  validateRequestBody,
+} from "../helpers/spec_schema.ts";
 import { call } from "./_version_paths.ts";
 
 const CHAT = "/deployments/x/chat/completions";
@@ -59,5 +63,99 @@ Deno.test("chat answers 400 for a json_schema response_format on 2024-02-01 and 
   // A type no version knows names the nested field too.
   for (const version of ["2024-02-01", "2024-10-21", "2024-12-01-preview"]) {
     await expect(version, { messages, response_format: { type: "xml" } }, "response_format.type");
+  }
+});
+
+const OLDER = ["2024-02-01", "2024-05-01-preview"] as const;
+const TEXT = { type: "text", text: "t" };
+const IMAGE = { type: "image_url", image_url: { url: "https://example.com/a.png" } };
+const REFUSAL = { type: "refusal", refusal: "no" };
+const AUDIO = { type: "input_audio", input_audio: { data: "AAAA", format: "wav" } };
+
+/** A body whose third message (index 2) has `role` and `content`; a tool call precedes it. */
+function third(role: string, content: unknown): Record<string, unknown> {
+  const call = { id: "c1", type: "function", function: { name: "f", arguments: "{}" } };
+  const m: Record<string, unknown> = { role, content };
+  if (role === "tool") m.tool_call_id = "c1";
+  return {
+    messages: [
+      { role: "user", content: "q" },
+      { role: "assistant", content: null, tool_calls: [call] },
+      m,
+    ],
+  };
+}
+
+/**
+ * The document's errors for message 2 of `body`. 2024-02-01 and 2024-05-01-preview pick the
+ * message schema by a `discriminator` (which the validator ignores), so the message is checked
+ * against its role's schema (chatCompletionRequestMessage<Role>) directly.
+ */
+function specErrors(version: SpecVersion, body: Record<string, unknown>): string[] {
+  if (version === "2024-10-21") return validateRequestBody(version, CHAT, "POST", body);
+  const m = (body.messages as Record<string, unknown>[])[2];
+  const role = String(m.role);
+  const schema = `chatCompletionRequestMessage${role[0].toUpperCase()}${role.slice(1)}`;
+  return validateAgainstSpec(version, schema, m)
+    // The older image part schema lists `url` beside `type` (a slip of those documents; the
+    // service and 2024-10-21 take `image_url: { url }`).
+    .filter((e) => !/^\/content\/\d+ must have required property 'url'/.test(e));
+}
+
+async function parts(
+  version: SpecVersion,
+  refused: [string, unknown[], string][],
+  accepted: [string, unknown[]][],
+): Promise<void> {
+  for (const [role, content, param] of refused) {
+    const body = third(role, content);
+    assert.notDeepEqual(specErrors(version, body), [], `${version} ${role} ${param}`);
+    await expect(version, body, param);
+  }
+  for (const [role, content] of accepted) {
+    const body = third(role, content);
+    assert.deepEqual(
+      specErrors(version, body),
+      [],
+      `${version} ${role} ${JSON.stringify(content)}`,
+    );
+    await expect(version, body);
+  }
+}
+
+Deno.test("chat answers 400 for content parts a 2024-02-01 or 2024-05-01-preview message may not have", async () => {
+  // Only chatCompletionRequestMessageUser.content is oneOf [string, array of
+  // chatCompletionRequestMessageContentPart (type: enum [text, image_url])]; the system,
+  // assistant and tool messages' content is { type: string, nullable: true }.
+  for (const version of OLDER) {
+    await parts(version, [
+      ["user", [TEXT, REFUSAL], "messages[2].content[1].type"],
+      ["user", [AUDIO], "messages[2].content[0].type"],
+      ["system", [TEXT], "messages[2].content"],
+      ["assistant", [TEXT], "messages[2].content"],
+      ["tool", [TEXT], "messages[2].content"],
+    ], [["user", [TEXT, IMAGE]]]);
+  }
+});
+
+Deno.test("chat answers 400 for content parts a 2024-10-21 message of that role may not have", async () => {
+  // chatCompletionRequest<Role>MessageContentPart: System [Text], User [Text, Image],
+  // Assistant [Text, Refusal], Tool [Text].
+  await parts("2024-10-21", [
+    ["system", [TEXT, IMAGE], "messages[2].content[1].type"],
+    ["user", [TEXT, REFUSAL], "messages[2].content[1].type"],
+    ["user", [AUDIO], "messages[2].content[0].type"],
+    ["assistant", [TEXT, IMAGE], "messages[2].content[1].type"],
+    ["tool", [TEXT, IMAGE], "messages[2].content[1].type"],
+    ["tool", [REFUSAL], "messages[2].content[0].type"],
+  ], [
+    ["system", [TEXT]],
+    ["user", [TEXT, IMAGE]],
+    ["assistant", [TEXT, REFUSAL]],
+    ["tool", [TEXT]],
+  ]);
+  // A version without a stored document keeps taking every known part type in every role.
+  for (const [role, content] of [["user", [AUDIO]], ["system", [TEXT]], ["tool", [TEXT]]]) {
+    await expect("2024-12-01-preview", third(role as string, content));
   }
 });
