@@ -5,9 +5,12 @@
  * How it works: each document is loaded once, converted from OpenAPI 3.0 to JSON Schema
  * (`nullable: true` becomes a `"null"` type / enum member / `anyOf` branch) and added to
  * ajv as one schema whose `$id` is `spec:<version>`; `$ref`s like
- * `#/components/schemas/error` then resolve inside the document. Unknown OpenAPI keywords
- * (`example`, `x-ms-*`, `discriminator`) are ignored and formats are not checked
- * (`unixtime`, `binary`). Validators are compiled lazily and cached.
+ * `#/components/schemas/error` then resolve inside the document. A `discriminator` (the
+ * documents' polymorphic messages, content parts and data sources: a base schema whose subtypes
+ * are `allOf: [base, …]`) is expanded so a value is checked against the subtype its property
+ * names (see {@link expandDiscriminators}). Other OpenAPI keywords (`example`, `x-ms-*`) are
+ * ignored and formats are not checked (`unixtime`, `binary`). Validators are compiled lazily
+ * and cached.
  *
  * Errors are strings `"<json pointer> <message>"` (`"/" ` for the root); an empty array
  * means valid. Unknown versions, schema names, paths or methods throw an Error saying
@@ -71,6 +74,72 @@ export function convertNullable(node: unknown): unknown {
   return { anyOf: [out, { type: "null" }] };
 }
 
+/**
+ * Makes `discriminator`s checkable (ajv ignores them without `oneOf`): each base schema `S` that
+ * has one is kept as `S__base` (its subtypes' `allOf` now point there, so there is no loop) and
+ * `S` becomes `S__base` plus, for each mapped value, "if the property is that value, then the
+ * subtype". Works on the converted document `doc` in place.
+ */
+export function expandDiscriminators(doc: Json): void {
+  const schemas = (doc.components as Json | undefined)?.schemas as Json | undefined;
+  if (!isObject(schemas)) return;
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (!isObject(schema) || !isObject(schema.discriminator)) continue;
+    const { propertyName, mapping } = schema.discriminator as {
+      propertyName: string;
+      mapping?: Record<string, string>;
+    };
+    if (!isObject(mapping)) continue;
+    const base = `${name}__base`;
+    const { discriminator: _, ...rest } = schema;
+    schemas[base] = rest;
+    const baseRef = `#/components/schemas/${name}`;
+    for (const target of Object.values(mapping)) {
+      const sub = schemas[target.split("/").pop()!];
+      if (!isObject(sub) || !Array.isArray(sub.allOf)) continue;
+      sub.allOf = sub.allOf.map((part) =>
+        isObject(part) && part.$ref === baseRef ? { $ref: `#/components/schemas/${base}` } : part
+      );
+    }
+    schemas[name] = {
+      allOf: [
+        { $ref: `#/components/schemas/${base}` },
+        ...Object.entries(mapping).map(([value, target]) => ({
+          if: { properties: { [propertyName]: { const: value } }, required: [propertyName] },
+          then: { $ref: target },
+        })),
+      ],
+    };
+  }
+}
+
+/**
+ * Two slips of the 2024-02-01 and 2024-05-01-preview documents that only show once their
+ * discriminators are checked, corrected to what the service (and 2024-10-21) take: the function
+ * message requires `function_call_id` (a property it does not define) instead of `name`, and the
+ * image part puts `url` beside `type` instead of in `image_url: { url, detail }`. Works on the
+ * converted document `doc` in place; other versions are left as they are.
+ */
+export function fixKnownSlips(version: SpecVersion, doc: Json): void {
+  if (version === "2024-10-21") return;
+  const schemas = (doc.components as Json).schemas as Json;
+  const fn = schemas.chatCompletionRequestMessageFunction as Json;
+  fn.required = (fn.required as string[]).map((r) => r === "function_call_id" ? "name" : r);
+  const image = schemas.chatCompletionRequestMessageContentPartImage as { allOf: Json[] } & Json;
+  const own = image.allOf[1] as { properties: Json };
+  image.allOf[1] = {
+    type: "object",
+    properties: {
+      image_url: {
+        type: "object",
+        properties: { url: own.properties.url, detail: own.properties.detail },
+        required: ["url"],
+      },
+    },
+  };
+  image.required = ["image_url"];
+}
+
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 const docs = new Map<SpecVersion, Json>();
 const validators = new Map<string, ValidateFunction>();
@@ -84,7 +153,10 @@ export function loadSpec(version: SpecVersion): Json {
   }
   doc = JSON.parse(Deno.readTextFileSync(new URL(`${version}/inference.json`, SPEC_DIR))) as Json;
   docs.set(version, doc);
-  ajv.addSchema({ ...(convertNullable(doc) as Json), $id: `spec:${version}` });
+  const converted = convertNullable(doc) as Json;
+  fixKnownSlips(version, converted);
+  expandDiscriminators(converted);
+  ajv.addSchema({ ...converted, $id: `spec:${version}` });
   return doc;
 }
 

@@ -3,6 +3,7 @@ import {
   convertNullable,
   findSpecPath,
   schemaNames,
+  SPEC_VERSIONS,
   validateAgainstSpec,
   validateRequestBody,
   validateResponseBody,
@@ -138,5 +139,40 @@ Deno.test("validateResponseBody() picks the status schema or default", () => {
   assert.equal(
     findSpecPath("2024-10-21", "/openai/deployments/a/audio/translations"),
     "/deployments/{deployment-id}/audio/translations",
+  );
+});
+
+Deno.test("validateRequestBody() checks each message against the schema of its role (discriminator)", () => {
+  const chat = "/openai/deployments/gpt-4o/chat/completions";
+  const image = {
+    type: "image_url",
+    image_url: { url: "https://example.com/a.png", detail: "low" },
+  };
+  for (const version of SPEC_VERSIONS) {
+    const check = (message: unknown) =>
+      validateRequestBody(version, chat, "POST", { messages: [message] });
+    // Valid in every document (the older ones' function-message and image-part slips corrected).
+    assert.deepEqual(check({ role: "user", content: [{ type: "text", text: "hi" }, image] }), []);
+    assert.deepEqual(check({ role: "function", name: "f", content: "42" }), [], version);
+    // Each breaks its role's schema, which only a discriminator-aware check sees.
+    assert.notDeepEqual(check({ role: "tool", content: "42" }), [], `${version} tool_call_id`);
+    assert.notDeepEqual(check({ role: "system" }), [], `${version} system content`);
+    assert.notDeepEqual(
+      check({ role: "user", content: [{ type: "image_url" }] }),
+      [],
+      `${version} image_url`,
+    );
+    assert.notDeepEqual(
+      check({ role: "user", content: [{ type: "text" }] }),
+      [],
+      `${version} text part`,
+    );
+  }
+  // The older documents allow parts only in user messages.
+  assert.notDeepEqual(
+    validateRequestBody("2024-02-01", chat, "POST", {
+      messages: [{ role: "system", content: [{ type: "text", text: "x" }] }],
+    }),
+    [],
   );
 });
