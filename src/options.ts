@@ -57,7 +57,10 @@ export interface RequestOptions {
    * auth among them replaces the client's one of that kind (or goes where the default would).
    */
   middleware?: Middleware[];
-  /** api-version for this call. */
+  /**
+   * api-version for this call, sent as given: unlike the client's `apiVersion`, it is used also
+   * for speech and the DALL-E 2 operations when it lacks them (the service then answers 404).
+   */
   apiVersion?: string;
   /** Idle timeout between stream chunks for this call, in ms. */
   streamIdleTimeoutMs?: number;
