@@ -131,6 +131,9 @@ Deno.test("audio.speech.create() checks input and voice and picks a speech api-v
   assert.equal(new URL(seen[0].url).searchParams.get("api-version"), "2025-03-01-preview");
   assert.equal(seen[0].headers.get("accept"), "*/*");
   assert.deepEqual(await seen[0].json(), { input: "hi", voice: "nova", model: "whisper" });
+  // A per-call version is sent as given, even one without speech (only the client's falls back).
+  await client.audio.speech.create({ input: "hi", voice: "nova" }, { apiVersion: "2024-10-21" });
+  assert.equal(new URL(seen[1].url).searchParams.get("api-version"), "2024-10-21");
 });
 
 Deno.test("audio.speech.create() sends any non-empty voice name and refuses a missing, empty or non-string one", async () => {
