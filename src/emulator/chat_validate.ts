@@ -328,9 +328,11 @@ function checkResponseFormat(
       "invalid_type",
     );
   }
-  // 2024-02-01's and 2024-05-01-preview's chatCompletionResponseFormat: enum [text, json_object].
+  // 2024-02-01's and 2024-05-01-preview's chatCompletionResponseFormat: enum [text, json_object],
+  // nullable and not required (an absent or null type is text).
   const types = ["text", "json_object"];
   if (!documented(apiVersion) || apiVersion === "2024-10-21") types.push("json_schema");
+  else if (f.type === undefined || f.type === null) return undefined;
   if (!types.includes(f.type as string)) {
     return invalidRequest(
       "response_format.type",

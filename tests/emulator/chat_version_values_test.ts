@@ -14,12 +14,13 @@ import { call } from "./_version_paths.ts";
 
 const CHAT = "/deployments/x/chat/completions";
 
-/** Sends `body` at `version`: 400 naming `param` when given (the document must refuse it), else 200. */
+/** Sends `body` at `version`: 400 naming `param` when given, else 200; returns the answer's JSON. */
 async function expect(
   version: string,
   body: Record<string, unknown>,
   param?: string,
-): Promise<void> {
+  // deno-lint-ignore no-explicit-any
+): Promise<any> {
   const what = `${version} ${JSON.stringify(body)}`;
   const res = await call(createEmulator(), "/deployments/gpt-4o/chat/completions", version, {
     body,
@@ -30,6 +31,7 @@ async function expect(
     assert.equal(json.error.param, param, what);
     assert.equal(json.error.type, "invalid_request_error", what);
   }
+  return json;
 }
 
 const JSON_SCHEMA = {
@@ -155,5 +157,29 @@ Deno.test("chat answers 400 for content parts a 2024-10-21 message of that role 
   // A version without a stored document keeps taking every known part type in every role.
   for (const [role, content] of [["user", [AUDIO]], ["system", [TEXT]], ["tool", [TEXT]]]) {
     await expect("2024-12-01-preview", third(role as string, content));
+  }
+});
+
+Deno.test("chat takes response_format {} and { type: null } as text on 2024-02-01 and 2024-05-01-preview", async () => {
+  const messages = [{ role: "user", content: "answer in json" }];
+  // The older documents' response_format: { type: object, properties: { type:
+  // chatCompletionResponseFormat (nullable) } }, with no `required`.
+  for (const version of OLDER) {
+    const text = (await expect(version, { messages })).choices[0].message.content;
+    for (const response_format of [{}, { type: null }]) {
+      const body = { messages, response_format };
+      const what = `${version} ${JSON.stringify(response_format)}`;
+      assert.deepEqual(validateRequestBody(version, CHAT, "POST", body), [], what);
+      const json = await expect(version, body);
+      assert.equal(json.choices[0].message.content, text, what);
+    }
+  }
+  // 2024-10-21: every response_format of the oneOf requires `type`; a version without a stored
+  // document keeps refusing both.
+  for (const response_format of [{}, { type: null }]) {
+    const body = { messages, response_format };
+    assert.notDeepEqual(validateRequestBody("2024-10-21", CHAT, "POST", body), []);
+    await expect("2024-10-21", body, "response_format.type");
+    await expect("2024-12-01-preview", body, "response_format.type");
   }
 });
