@@ -101,6 +101,7 @@ const REQUIRED: Record<string, [string, boolean][]> = {
   tool: [["tool_call_id", false], ["content", false]],
   function: [["name", false], ["content", true]],
 };
+const ASSISTANT: [string, boolean][] = [["content", true]];
 
 /** Content part types of the documents (`input_audio`: the 2025 previews). */
 const PART_TYPES = ["text", "image_url", "refusal", "input_audio"];
@@ -152,9 +153,14 @@ function checkMessage(
 ): Response | undefined {
   const types = partTypes(m.role as string, apiVersion);
   const parts = types.length > 0;
-  for (const [field, nullable] of REQUIRED[m.role as string] ?? []) {
+  // The assistant's content: nullable in the documents, required by the older ones only.
+  const assistant = m.role === "assistant" && documented(apiVersion);
+  for (
+    const [field, nullable] of assistant ? ASSISTANT : REQUIRED[m.role as string] ?? []
+  ) {
     const param = `messages[${i}].${field}`;
     const v = m[field];
+    if (v === undefined && assistant && apiVersion === "2024-10-21") continue;
     if (v === undefined || (v === null && !nullable)) return missingParam(param);
     if (
       v !== null && typeof v !== "string" && !(field === "content" && parts && Array.isArray(v))

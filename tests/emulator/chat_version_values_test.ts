@@ -104,8 +104,8 @@ function specErrors(version: SpecVersion, body: Record<string, unknown>): string
 
 async function parts(
   version: SpecVersion,
-  refused: [string, unknown[], string][],
-  accepted: [string, unknown[]][],
+  refused: [string, unknown, string][],
+  accepted: [string, unknown][],
 ): Promise<void> {
   for (const [role, content, param] of refused) {
     const body = third(role, content);
@@ -181,5 +181,48 @@ Deno.test("chat takes response_format {} and { type: null } as text on 2024-02-0
     assert.notDeepEqual(validateRequestBody("2024-10-21", CHAT, "POST", body), []);
     await expect("2024-10-21", body, "response_format.type");
     await expect("2024-12-01-preview", body, "response_format.type");
+  }
+});
+
+/** A body whose third message (index 2) is an assistant message without `content`, with `extra`. */
+function noContent(extra: Record<string, unknown>): Record<string, unknown> {
+  const body = third("assistant", null);
+  const messages = body.messages as Record<string, unknown>[];
+  const { content: _, ...m } = messages[2];
+  messages[2] = { ...m, ...extra };
+  return body;
+}
+
+Deno.test("chat answers 400 for an assistant content of a type the version's document does not allow", async () => {
+  const toolCalls = {
+    tool_calls: [{ id: "c2", type: "function", function: { name: "f", arguments: "{}" } }],
+  };
+  const functionCall = { function_call: { name: "f", arguments: "{}" } };
+  // 2024-02-01 / 2024-05-01-preview: chatCompletionRequestMessageAssistant.content is
+  // { type: string, nullable: true } and the schema's `required: ["content"]` has no exception
+  // for tool_calls or function_call.
+  for (const version of OLDER) {
+    await parts(version, [
+      ["assistant", 5, "messages[2].content"],
+      ["assistant", true, "messages[2].content"],
+      ["assistant", { text: "a" }, "messages[2].content"],
+    ], [["assistant", "a"], ["assistant", null]]);
+    for (const extra of [{}, toolCalls, functionCall]) {
+      const body = noContent(extra);
+      assert.notDeepEqual(specErrors(version, body), [], `${version} ${JSON.stringify(extra)}`);
+      await expect(version, body, "messages[2].content");
+    }
+  }
+  // 2024-10-21: chatCompletionRequestAssistantMessage.content is a nullable oneOf [string, array
+  // of parts] and only `role` is required.
+  await parts("2024-10-21", [
+    ["assistant", 5, "messages[2].content"],
+    ["assistant", true, "messages[2].content"],
+    ["assistant", { text: "a" }, "messages[2].content"],
+  ], [["assistant", "a"], ["assistant", null], ["assistant", [TEXT]]]);
+  for (const extra of [{}, toolCalls, functionCall]) {
+    const body = noContent(extra);
+    assert.deepEqual(specErrors("2024-10-21", body), [], JSON.stringify(extra));
+    await expect("2024-10-21", body);
   }
 });
