@@ -175,6 +175,11 @@ function checkMessage(
     }
   }
   if (!Array.isArray(m.content)) return undefined;
+  // 2024-10-21: every role's array of parts has minItems: 1.
+  if (parts && m.content.length === 0 && apiVersion === "2024-10-21") {
+    const param = `messages[${i}].content`;
+    return invalidRequest(param, `'${param}' must contain at least one part ([] is too short).`);
+  }
   return parts ? checkParts(m.content, i, types) : invalidRequest(
     `messages[${i}].content`,
     `'messages[${i}].content' must be a string (api-version ${apiVersion}).`,

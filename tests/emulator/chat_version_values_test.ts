@@ -226,3 +226,17 @@ Deno.test("chat answers 400 for an assistant content of a type the version's doc
     await expect("2024-10-21", body);
   }
 });
+
+Deno.test("chat answers 400 for an empty content parts array on 2024-10-21", async () => {
+  // 2024-10-21: the system, user, assistant and tool messages' arrays of parts have minItems: 1.
+  await parts("2024-10-21", [
+    ["system", [], "messages[2].content"],
+    ["user", [], "messages[2].content"],
+    ["assistant", [], "messages[2].content"],
+    ["tool", [], "messages[2].content"],
+  ], []);
+  // 2024-02-01 / 2024-05-01-preview: the user message's array has `minimum: 1`, which does not
+  // apply to arrays; a version without a stored document keeps taking [].
+  for (const version of OLDER) await parts(version, [], [["user", []]]);
+  await expect("2024-12-01-preview", third("user", []));
+});
