@@ -26,17 +26,25 @@ import { handleChat } from "./_chat.ts";
 import { checkImagesBody, parseJsonObject } from "./validation/mod.ts";
 import { readBodyLimited } from "./body_limit.ts";
 import { invalidRequest } from "./_errors.ts";
+import { observeResponse, type RequestRecord } from "./_events.ts";
+import type { EdgeRequestRoute } from "./options.ts";
 
 /** The edge app: a fetch handler for `Deno.serve`, Workers (`export default app`) and tests. */
 export interface EdgeApp {
   /**
    * Serves one request. `env` is ignored (Workers passes its bindings); `ctx.waitUntil`, when
-   * given, keeps cache writes alive after the response is sent.
+   * given, keeps cache writes and `onRequest` events alive after the response is sent.
    */
   fetch(request: Request, env?: unknown, ctx?: EdgeExecutionContext): Promise<Response>;
 }
 
-type Env = { Bindings: { ctx: EdgeExecutionContext | undefined } };
+type Env = {
+  Bindings: {
+    ctx: EdgeExecutionContext | undefined;
+    /** Filled for the `onRequest` event; undefined without `onRequest`. */
+    record: RequestRecord | undefined;
+  };
+};
 
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(.+?)\/?$/;
 const V1_PATH = /^(?:\/openai)?\/v1\/(.+?)\/?$/;
@@ -55,6 +63,19 @@ function allowedMethods(path: string, playground: boolean): string[] {
   ) return ["POST"];
   if (OPERATION_PATH.test(path)) return ["GET", "HEAD", "DELETE"];
   return path === "/health" || (path === "/" && playground) ? ["GET", "HEAD"] : [];
+}
+
+/** The kind of route of `path`, for `onRequest` events. */
+function routeOf(path: string, playground: boolean): EdgeRequestRoute {
+  const op = DEPLOYMENT_PATH.exec(path)?.[2] ?? V1_PATH.exec(path)?.[1];
+  if (op !== undefined && Object.hasOwn(OPERATIONS, op)) {
+    if (op === "chat/completions") return "chat";
+    if (op === "completions" || op === "embeddings") return op;
+    return op.startsWith("audio/") ? "audio" : "images";
+  }
+  if (path === "/openai/images/generations:submit" || OPERATION_PATH.test(path)) return "images";
+  if (path === "/health") return "health";
+  return path === "/" && playground ? "playground" : "other";
 }
 
 /** `answer`, or a rejection once `ms` have passed without it (a limiter that hangs). */
@@ -128,6 +149,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   app.use("*", async (c, next) => {
     const index = matchClientKey(c.req.raw, opts.clientKeys);
     if (index === -1) return unauthorized();
+    if (c.env.record) c.env.record.key = index;
     if (limiter) {
       let decision: RateLimitDecision | undefined;
       try {
@@ -180,6 +202,11 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     if (!op) return notFound();
     const call = await prepareCall(opts, request, op, pathDeployment, upstreamIsV1);
     if (call instanceof Response) return call;
+    const record = c.env.record;
+    if (record) {
+      record.deployment = call.deployment;
+      record.stream = call.stream;
+    }
     const waitUntil = c.env.ctx ? (p: Promise<unknown>) => c.env.ctx?.waitUntil(p) : undefined;
     if (op.path === "chat/completions" && call.json) {
       return await handleChat(opts, caching, request, call, apiVersion, waitUntil);
@@ -288,29 +315,52 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     });
   });
 
+  const answer = async (
+    request: Request,
+    ctx: EdgeExecutionContext | undefined,
+    record: RequestRecord | undefined,
+  ): Promise<Response> => {
+    if (request.method === "OPTIONS") {
+      // A served path answers with what it allows (and, for an allowed origin, the CORS
+      // preflight headers); another path is answered as any request to it (401, 404).
+      const allow = allowedMethods(new URL(request.url).pathname, opts.playground !== false);
+      const preflight = allow.length ? cors.preflight(request) : null;
+      if (preflight) {
+        preflight.headers.set("allow", [...allow, "OPTIONS"].join(", "));
+        return preflight;
+      }
+    }
+    const response = await app.fetch(request, { ctx, record }, undefined);
+    const extra = cors.headersFor(request);
+    for (const [name, value] of Object.entries(extra)) {
+      if (name === "vary") response.headers.append(name, value);
+      else response.headers.set(name, value);
+    }
+    return response;
+  };
+
+  const onRequest = opts.onRequest;
+  // Without onRequest, responses go out as the app made them: nothing observes them.
+  if (onRequest === undefined) {
+    return { fetch: (request, _env, ctx) => answer(request, ctx, undefined) };
+  }
   return {
-    async fetch(
-      request: Request,
-      _env?: unknown,
-      ctx?: EdgeExecutionContext,
-    ): Promise<Response> {
-      if (request.method === "OPTIONS") {
-        // A served path answers with what it allows (and, for an allowed origin, the CORS
-        // preflight headers); another path is answered as any request to it (401, 404).
-        const allow = allowedMethods(new URL(request.url).pathname, opts.playground !== false);
-        const preflight = allow.length ? cors.preflight(request) : null;
-        if (preflight) {
-          preflight.headers.set("allow", [...allow, "OPTIONS"].join(", "));
-          return preflight;
-        }
-      }
-      const response = await app.fetch(request, { ctx }, undefined);
-      const extra = cors.headersFor(request);
-      for (const [name, value] of Object.entries(extra)) {
-        if (name === "vary") response.headers.append(name, value);
-        else response.headers.set(name, value);
-      }
-      return response;
+    async fetch(request, _env, ctx) {
+      const start = opts.now();
+      const record: RequestRecord = {};
+      const response = await answer(request, ctx, record);
+      const key = record.key;
+      return observeResponse(response, request, {
+        start,
+        now: opts.now,
+        method: request.method,
+        route: routeOf(new URL(request.url).pathname, opts.playground !== false),
+        record,
+        client: key === undefined ? undefined : clientIds[key] ??= clientIdOf(opts.clientKeys[key]),
+        onRequest,
+        onError: opts.onError,
+        waitUntil: ctx ? (p) => ctx.waitUntil(p) : undefined,
+      });
     },
   };
 }

@@ -28,6 +28,9 @@ export type {
   EdgeAppOptions,
   EdgeExecutionContext,
   EdgeRateLimitOptions,
+  EdgeRequestEvent,
+  EdgeRequestRoute,
+  EdgeRequestUsage,
 } from "./options.ts";
 export type { CorsOptions } from "./cors.ts";
 export { createCors } from "./cors.ts";

@@ -44,6 +44,68 @@ export interface EdgeRateLimitOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The kind of route a request went to: the operation for the API routes (`audio` for speech,
+ * transcriptions and translations; `images` for DALL-E 3 and the DALL-E 2 operations), else
+ * `health`, `playground` or `other` (unknown paths, OPTIONS of them).
+ */
+export type EdgeRequestRoute =
+  | "chat"
+  | "completions"
+  | "embeddings"
+  | "images"
+  | "audio"
+  | "health"
+  | "playground"
+  | "other";
+
+/** Token counts of one request, as the upstream or the cache reported them. */
+export interface EdgeRequestUsage {
+  prompt_tokens: number;
+  completion_tokens?: number;
+  total_tokens: number;
+}
+
+/**
+ * One request the app answered, for cost tracking and access logs: plain data, never a key,
+ * token, prompt, input or reply text (see `EdgeAppOptions.onRequest`).
+ */
+export interface EdgeRequestEvent {
+  /** When the request arrived (ISO 8601, from the `now` clock). */
+  time: string;
+  /** HTTP method. */
+  method: string;
+  route: EdgeRequestRoute;
+  /**
+   * The deployment the request was sent to, once it passed validation (none when the upstream
+   * answered 404: a name it does not know is the client's text, not a deployment).
+   */
+  deployment?: string;
+  /** HTTP status the client got. */
+  status: number;
+  /** From the request's arrival until its response body ended (or was cancelled), in ms. */
+  durationMs: number;
+  /** `clientIdOf(key)` of the client key that matched: a hash, never the key. */
+  client?: string;
+  /** `x-aoai-cache` of the answer, when the app's cache answered or was consulted. */
+  cache?: "hit" | "miss" | "partial";
+  /** Index of the upstream that answered (`x-aoai-upstream`; none on a cache hit). */
+  upstream?: number;
+  /** True when the client asked for a stream (`stream: true`). */
+  stream: boolean;
+  /**
+   * Usage as the client got it: the `usage` of a JSON reply, or of the SSE chunk that carries it
+   * (`stream_options: { include_usage: true }`); 0 on a full cache hit.
+   */
+  usage?: EdgeRequestUsage;
+  /**
+   * A short code, never a message: the `error.code` of an error answer (`"401"`, `"429"`,
+   * `"DeploymentNotFound"`, ...; the status when the body names none), `"ClientClosedRequest"`
+   * when the client cancelled the body, `"UpstreamStreamError"` when the upstream body broke.
+   */
+  error?: string;
+}
+
 /** Options of {@link createEdgeApp}. */
 export interface EdgeAppOptions {
   /**
@@ -108,8 +170,20 @@ export interface EdgeAppOptions {
    */
   onError?: (message: string) => void;
   /**
-   * Clock in ms since the epoch (default `Date.now`): upstream cooldowns and the in-memory
-   * `rateLimit.requestsPerMinute` count with it. For tests.
+   * Called once per request the app answers, with an {@link EdgeRequestEvent} (status, route,
+   * deployment, hashed client id, cache, upstream, usage, duration), after the response body
+   * ended or the client went away (default: none). Usage is read from a copy of what the client
+   * gets, as it passes, without holding any of it back (JSON replies up to 1 MiB are parsed
+   * whole; past that, only their last 64 KiB is kept and searched for `usage`). A throwing or
+   * rejecting `onRequest` is reported through `onError` and changes nothing else. Pass the
+   * Workers `ctx` to `fetch()` so the event is delivered inside `ctx.waitUntil`. Without
+   * `onRequest`, responses are not observed at all.
+   */
+  onRequest?: (event: EdgeRequestEvent) => void | Promise<void>;
+  /**
+   * Clock in ms since the epoch (default `Date.now`): upstream cooldowns, the in-memory
+   * `rateLimit.requestsPerMinute` and the `time` / `durationMs` of `onRequest` events count with
+   * it. For tests.
    */
   now?: () => number;
 }
@@ -136,6 +210,10 @@ export interface ResolvedOptions {
   upstreamMaxRetries: number;
   playground: PlaygroundOptions | false;
   onError: (message: string) => void;
+  /** The `onRequest` option, as given. */
+  onRequest: ((event: EdgeRequestEvent) => void | Promise<void>) | undefined;
+  /** Clock in ms since the epoch. */
+  now: () => number;
 }
 
 const WHERE = "createEdgeApp";
@@ -292,6 +370,10 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
       `${WHERE}: rateLimit.timeoutMs must be a positive number of milliseconds (default 1000)`,
     );
   }
+  const onRequest = options.onRequest;
+  if (onRequest !== undefined && typeof onRequest !== "function") {
+    throw new TypeError(`${WHERE}: onRequest must be a function taking one request event`);
+  }
   const retries = options.upstreamMaxRetries ?? 0;
   if (!Number.isInteger(retries) || retries < 0) {
     throw new TypeError(`${WHERE}: upstreamMaxRetries must be a non-negative integer`);
@@ -325,6 +407,8 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
       ? options.playground
       : {},
     onError: reportSafely(options.onError),
+    onRequest,
+    now: now ?? Date.now,
   };
 }
 
