@@ -125,8 +125,36 @@ function partTypes(role: string, apiVersion: string): string[] {
   return DOCUMENT_PARTS[role]?.[apiVersion === "2024-10-21" ? 0 : 1] ?? [];
 }
 
-/** Checks the parts of an array `content` of message `i`: a `type` of `types`, and `text` in text parts. */
-function checkParts(parts: unknown[], i: number, types: string[]): Response | undefined {
+/** A 400 naming `param` unless `v` is a string (absent or null: missing). */
+function checkString(v: unknown, param: string): Response | undefined {
+  if (typeof v === "string") return undefined;
+  return v === undefined || v === null
+    ? missingParam(param)
+    : invalidRequest(param, `'${param}' must be a string.`, "invalid_type");
+}
+
+/** Checks an image part's `image_url`: { url: string, detail?: auto | low | high }. */
+function checkImage(v: unknown, param: string): Response | undefined {
+  if (v === undefined || v === null) return missingParam(param);
+  if (!isRecord(v)) {
+    return invalidRequest(param, `'${param}' must be an object { url, detail? }.`, "invalid_type");
+  }
+  return checkString(v.url, `${param}.url`) ??
+    (v.detail === undefined || ["auto", "low", "high"].includes(v.detail as string)
+      ? undefined
+      : invalidRequest(`${param}.detail`, `'${param}.detail' must be one of auto, low, high.`));
+}
+
+/**
+ * Checks the parts of an array `content` of message `i`: a `type` of `types`, `text` in text parts
+ * and, when `strict` (a version with a stored document), `image_url` and `refusal` too.
+ */
+function checkParts(
+  parts: unknown[],
+  i: number,
+  types: string[],
+  strict: boolean,
+): Response | undefined {
   for (let j = 0; j < parts.length; j++) {
     const p = parts[j];
     const param = `messages[${i}].content[${j}]`;
@@ -136,11 +164,16 @@ function checkParts(parts: unknown[], i: number, types: string[]): Response | un
     if (!types.includes(p.type as string)) {
       return invalidRequest(`${param}.type`, `'${param}.type' must be one of ${types.join(", ")}.`);
     }
-    if (p.type === "text" && typeof p.text !== "string") {
-      return p.text === undefined || p.text === null
-        ? missingParam(`${param}.text`)
-        : invalidRequest(`${param}.text`, `'${param}.text' must be a string.`, "invalid_type");
-    }
+    const invalid = p.type === "text"
+      ? checkString(p.text, `${param}.text`)
+      : !strict
+      ? undefined
+      : p.type === "image_url"
+      ? checkImage(p.image_url, `${param}.image_url`)
+      : p.type === "refusal"
+      ? checkString(p.refusal, `${param}.refusal`)
+      : undefined;
+    if (invalid) return invalid;
   }
   return undefined;
 }
@@ -180,7 +213,7 @@ function checkMessage(
     const param = `messages[${i}].content`;
     return invalidRequest(param, `'${param}' must contain at least one part ([] is too short).`);
   }
-  return parts ? checkParts(m.content, i, types) : invalidRequest(
+  return parts ? checkParts(m.content, i, types, documented(apiVersion)) : invalidRequest(
     `messages[${i}].content`,
     `'messages[${i}].content' must be a string (api-version ${apiVersion}).`,
     "invalid_type",

@@ -240,3 +240,39 @@ Deno.test("chat answers 400 for an empty content parts array on 2024-10-21", asy
   for (const version of OLDER) await parts(version, [], [["user", []]]);
   await expect("2024-12-01-preview", third("user", []));
 });
+
+Deno.test("chat answers 400 naming the field of a text, image or refusal part the document refuses", async () => {
+  const url = "https://example.com/a.png";
+  const image = (image_url: unknown) => ({ type: "image_url", image_url });
+  // Text part: required string `text`. Image part: required image_url { url: string (required),
+  // detail: enum [auto, low, high] } (2024-10-21's own; the older documents' imageDetailLevel).
+  const userParts: [string, unknown, string][] = [
+    ["user", [{ type: "text" }], "messages[2].content[0].text"],
+    ["user", [{ type: "text", text: 5 }], "messages[2].content[0].text"],
+    ["user", [TEXT, { type: "image_url" }], "messages[2].content[1].image_url"],
+    ["user", [image(url)], "messages[2].content[0].image_url"],
+    ["user", [image(null)], "messages[2].content[0].image_url"],
+    ["user", [image({})], "messages[2].content[0].image_url.url"],
+    ["user", [TEXT, image({ url: 5 })], "messages[2].content[1].image_url.url"],
+    ["user", [image({ url, detail: "max" })], "messages[2].content[0].image_url.detail"],
+    ["user", [image({ url, detail: null })], "messages[2].content[0].image_url.detail"],
+  ];
+  const userOk: [string, unknown][] = ["auto", "low", "high"].map((
+    detail,
+  ) => ["user", [TEXT, image({ url, detail })]]);
+  for (const version of OLDER) await parts(version, userParts, userOk);
+  // 2024-10-21's refusal part (assistant messages only): required string `refusal`.
+  await parts("2024-10-21", [
+    ...userParts,
+    ["assistant", [{ type: "refusal" }], "messages[2].content[0].refusal"],
+    ["assistant", [{ type: "refusal", refusal: null }], "messages[2].content[0].refusal"],
+    ["assistant", [TEXT, { type: "refusal", refusal: 5 }], "messages[2].content[1].refusal"],
+  ], userOk);
+  // A version without a stored document keeps checking only text parts.
+  await expect("2024-12-01-preview", third("user", [image({})]));
+  await expect(
+    "2024-12-01-preview",
+    third("user", [{ type: "text" }]),
+    "messages[2].content[0].text",
+  );
+});
