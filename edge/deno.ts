@@ -18,6 +18,9 @@
  *   origins (or `*`); `AOAI_EDGE_CHAT_CACHE=1`: cache deterministic chat;
  *   `AOAI_EDGE_RATE_LIMIT_RPM`: requests per minute per client key, counted in Deno KV (one
  *   budget for every instance / isolate sharing the KV; see {@link serveEdge}).
+ * - `AOAI_EDGE_LOG_REQUESTS=1`: one JSON line per request on stdout (the `onRequest` event:
+ *   route, deployment, status, duration, hashed client id, cache, upstream, usage; no key, no
+ *   prompt, no reply).
  *
  * @module
  */
@@ -190,6 +193,8 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
     const line = `rate limit: ${rpm} requests per minute per client key`;
     banner.push(`${line}, counted in Deno KV (one budget for every instance)`);
   }
+  const logRequests = env("AOAI_EDGE_LOG_REQUESTS") === "1";
+  if (logRequests) banner.push("request log: one JSON line per request on stdout");
   return {
     options: {
       upstream,
@@ -200,6 +205,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
       rateLimit: rpm ? { requestsPerMinute: rpm } : undefined,
       playground,
       onError: (message) => console.error(`aoai-edge: ${message}`),
+      onRequest: logRequests ? (event) => console.log(JSON.stringify(event)) : undefined,
     },
     kvPath,
     hostname: env("HOST")?.trim() || "127.0.0.1",

@@ -357,3 +357,43 @@ Deno.test("onRequest: without it nothing is handed to ctx.waitUntil (the respons
   await settle();
   assert.equal(pending.length, 0);
 });
+
+Deno.test("onRequest: a client gone before the answer gets its event though nobody reads the body", async () => {
+  const r = recorder();
+  let called!: () => void;
+  const upstreamCalled = new Promise<void>((resolve) => called = resolve);
+  const app = createEdgeApp({
+    upstream: new AzureOpenAI({
+      endpoint: "http://up.local",
+      apiKey: "upstream-key-1",
+      fetch: (req, init) => {
+        const signal = init?.signal ?? req.signal;
+        called();
+        return new Promise<Response>((_, reject) => {
+          signal?.addEventListener("abort", () => reject(signal.reason));
+        });
+      },
+    }),
+    clientKeys: [KEY],
+    onRequest: r.onRequest,
+  });
+  const controller = new AbortController();
+  const pending = app.fetch(
+    new Request(`http://edge.test${CHAT}`, {
+      method: "POST",
+      headers: { "api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify({ messages: MESSAGES }),
+      signal: controller.signal,
+    }),
+  );
+  await upstreamCalled;
+  controller.abort();
+  const res = await pending;
+  assert.equal(res.status, 499);
+  await settle();
+  assert.equal(r.events.length, 1, "delivered without the body being read or cancelled");
+  assert.equal(r.events[0].error, "ClientClosedRequest");
+  await res.body?.cancel();
+  await settle();
+  assert.equal(r.events.length, 1);
+});
