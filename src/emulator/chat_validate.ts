@@ -186,14 +186,20 @@ function checkMessage(
 ): Response | undefined {
   const types = partTypes(m.role as string, apiVersion);
   const parts = types.length > 0;
-  // The assistant's content: nullable in the documents, required by the older ones only.
+  // The assistant's content: nullable in the documents, required by the older ones only (unless
+  // tool_calls or function_call are there).
   const assistant = m.role === "assistant" && documented(apiVersion);
   for (
     const [field, nullable] of assistant ? ASSISTANT : REQUIRED[m.role as string] ?? []
   ) {
     const param = `messages[${i}].${field}`;
     const v = m[field];
-    if (v === undefined && assistant && apiVersion === "2024-10-21") continue;
+    // Required unless the message carries tool_calls or function_call (2024-10-21 says so; the
+    // older documents omit the exception, the service makes it).
+    if (
+      v === undefined && assistant &&
+      (apiVersion === "2024-10-21" || m.tool_calls !== undefined || m.function_call !== undefined)
+    ) continue;
     if (v === undefined || (v === null && !nullable)) return missingParam(param);
     if (
       v !== null && typeof v !== "string" && !(field === "content" && parts && Array.isArray(v))

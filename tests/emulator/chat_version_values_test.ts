@@ -199,18 +199,22 @@ Deno.test("chat answers 400 for an assistant content of a type the version's doc
   };
   const functionCall = { function_call: { name: "f", arguments: "{}" } };
   // 2024-02-01 / 2024-05-01-preview: chatCompletionRequestMessageAssistant.content is
-  // { type: string, nullable: true } and the schema's `required: ["content"]` has no exception
-  // for tool_calls or function_call.
+  // { type: string, nullable: true } and required; the schema has no exception for tool_calls or
+  // function_call, but the service (and 2024-10-21's description) make one, as the spec helper's
+  // fixKnownSlips() does.
   for (const version of OLDER) {
     await parts(version, [
       ["assistant", 5, "messages[2].content"],
       ["assistant", true, "messages[2].content"],
       ["assistant", { text: "a" }, "messages[2].content"],
     ], [["assistant", "a"], ["assistant", null]]);
-    for (const extra of [{}, toolCalls, functionCall]) {
+    const bare = noContent({});
+    assert.notDeepEqual(specErrors(version, bare), [], version);
+    await expect(version, bare, "messages[2].content");
+    for (const extra of [toolCalls, functionCall]) {
       const body = noContent(extra);
-      assert.notDeepEqual(specErrors(version, body), [], `${version} ${JSON.stringify(extra)}`);
-      await expect(version, body, "messages[2].content");
+      assert.deepEqual(specErrors(version, body), [], `${version} ${JSON.stringify(extra)}`);
+      await expect(version, body);
     }
   }
   // 2024-10-21: chatCompletionRequestAssistantMessage.content is a nullable oneOf [string, array

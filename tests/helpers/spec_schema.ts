@@ -114,11 +114,13 @@ export function expandDiscriminators(doc: Json): void {
 }
 
 /**
- * Two slips of the 2024-02-01 and 2024-05-01-preview documents that only show once their
+ * Three slips of the 2024-02-01 and 2024-05-01-preview documents that only show once their
  * discriminators are checked, corrected to what the service (and 2024-10-21) take: the function
- * message requires `function_call_id` (a property it does not define) instead of `name`, and the
- * image part puts `url` beside `type` instead of in `image_url: { url, detail }`. Works on the
- * converted document `doc` in place; other versions are left as they are.
+ * message requires `function_call_id` (a property it does not define) instead of `name`; the
+ * image part puts `url` beside `type` instead of in `image_url: { url, detail }`; the assistant
+ * message requires `content` even with `tool_calls` or `function_call` (2024-10-21's description:
+ * "Required unless tool_calls or function_call is specified"). Works on the converted document
+ * `doc` in place; other versions are left as they are.
  */
 export function fixKnownSlips(version: SpecVersion, doc: Json): void {
   if (version === "2024-10-21") return;
@@ -138,6 +140,13 @@ export function fixKnownSlips(version: SpecVersion, doc: Json): void {
     },
   };
   image.required = ["image_url"];
+  const assistant = schemas.chatCompletionRequestMessageAssistant as Json;
+  delete assistant.required;
+  assistant.anyOf = [
+    { required: ["content"] },
+    { required: ["tool_calls"] },
+    { required: ["function_call"] },
+  ];
 }
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });

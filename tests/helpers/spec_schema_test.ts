@@ -154,6 +154,8 @@ Deno.test("validateRequestBody() checks each message against the schema of its r
     // Valid in every document (the older ones' function-message and image-part slips corrected).
     assert.deepEqual(check({ role: "user", content: [{ type: "text", text: "hi" }, image] }), []);
     assert.deepEqual(check({ role: "function", name: "f", content: "42" }), [], version);
+    const call = { id: "c1", type: "function", function: { name: "f", arguments: "{}" } };
+    assert.deepEqual(check({ role: "assistant", tool_calls: [call] }), [], version);
     // Each breaks its role's schema, which only a discriminator-aware check sees.
     assert.notDeepEqual(check({ role: "tool", content: "42" }), [], `${version} tool_call_id`);
     assert.notDeepEqual(check({ role: "system" }), [], `${version} system content`);
@@ -168,6 +170,11 @@ Deno.test("validateRequestBody() checks each message against the schema of its r
       `${version} text part`,
     );
   }
+  // The older documents require an assistant's content when it has no tool or function call.
+  assert.notDeepEqual(
+    validateRequestBody("2024-05-01-preview", chat, "POST", { messages: [{ role: "assistant" }] }),
+    [],
+  );
   // The older documents allow parts only in user messages.
   assert.notDeepEqual(
     validateRequestBody("2024-02-01", chat, "POST", {
