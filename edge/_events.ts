@@ -208,12 +208,16 @@ export function observeResponse(
         finish("error");
         return;
       }
-      if (next.done) {
-        controller.close();
-        finish("end");
-        return;
+      try {
+        if (next.done) {
+          finish("end");
+          controller.close();
+          return;
+        }
+        controller.enqueue(next.value);
+      } catch {
+        return; // cancelled while the read was pending: the cancel has finished it
       }
-      controller.enqueue(next.value);
       try {
         tap?.feed(next.value);
       } catch {
