@@ -200,7 +200,9 @@ function checkMessage(
       v === undefined && assistant &&
       (apiVersion === "2024-10-21" || m.tool_calls !== undefined || m.function_call !== undefined)
     ) continue;
-    if (v === undefined || (v === null && !nullable)) return missingParam(param);
+    // The older documents also let system, user and tool content be null.
+    const older = field === "content" && documented(apiVersion) && apiVersion !== "2024-10-21";
+    if (v === undefined || (v === null && !nullable && !older)) return missingParam(param);
     if (
       v !== null && typeof v !== "string" && !(field === "content" && parts && Array.isArray(v))
     ) {

@@ -280,3 +280,31 @@ Deno.test("chat answers 400 naming the field of a text, image or refusal part th
     "messages[2].content[0].text",
   );
 });
+
+Deno.test("chat takes null system, user and tool content where the version's document does", async () => {
+  // 2024-02-01 / 2024-05-01-preview: the system, user and tool messages' content is nullable;
+  // 2024-10-21's is a oneOf [string, array] without null.
+  const call = { id: "c", type: "function", function: { name: "f", arguments: "{}" } };
+  const bodies = [
+    { messages: [{ role: "system", content: null }, { role: "user", content: "hi" }] },
+    { messages: [{ role: "user", content: null }] },
+    {
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: null, tool_calls: [call] },
+        { role: "tool", tool_call_id: "c", content: null },
+      ],
+    },
+  ];
+  const params = ["messages[0].content", "messages[0].content", "messages[2].content"];
+  for (const version of ["2024-02-01", "2024-05-01-preview"] as const) {
+    for (const body of bodies) {
+      assert.deepEqual(validateRequestBody(version, CHAT, "POST", body), [], version);
+      await expect(version, body);
+    }
+  }
+  for (const [k, body] of bodies.entries()) {
+    assert.notDeepEqual(validateRequestBody("2024-10-21", CHAT, "POST", body), []);
+    await expect("2024-10-21", body, params[k]);
+  }
+});
