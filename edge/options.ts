@@ -61,8 +61,11 @@ export type EdgeRequestRoute =
 
 /** Token counts of one request, as the upstream or the cache reported them. */
 export interface EdgeRequestUsage {
+  /** Tokens of the prompt or input. */
   prompt_tokens: number;
+  /** Tokens of the reply (none for embeddings). */
   completion_tokens?: number;
+  /** Prompt and reply tokens together. */
   total_tokens: number;
 }
 
@@ -75,6 +78,7 @@ export interface EdgeRequestEvent {
   time: string;
   /** HTTP method. */
   method: string;
+  /** What kind of request it was (the app's route). */
   route: EdgeRequestRoute;
   /**
    * The deployment the request was sent to, once it passed validation (none when the upstream
