@@ -92,3 +92,20 @@ export function azurePath(deployment: string, op: string): string {
 export function sseData(text: string): string[] {
   return text.split("\n\n").filter((e) => e.startsWith("data: ")).map((e) => e.slice(6));
 }
+
+/**
+ * Collects unhandled promise rejections (and keeps them from failing the test run) until
+ * `stop()`; `unhandled` lists their reasons.
+ */
+export function collectUnhandled(): { unhandled: unknown[]; stop: () => void } {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: PromiseRejectionEvent) => {
+    e.preventDefault();
+    unhandled.push(e.reason);
+  };
+  globalThis.addEventListener("unhandledrejection", onUnhandled);
+  return {
+    unhandled,
+    stop: () => globalThis.removeEventListener("unhandledrejection", onUnhandled),
+  };
+}

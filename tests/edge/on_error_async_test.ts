@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
-import { azurePath, KEY, testApp } from "./_helpers.ts";
+import { azurePath, collectUnhandled, KEY, testApp } from "./_helpers.ts";
 
 Deno.test("app fails open when its onError is async and rejects (no unhandled rejection)", async () => {
   // An async reporter is a `(message) => void` too; its rejection, unhandled, ends a Deno process.
-  const unhandled: unknown[] = [];
-  const onUnhandled = (e: PromiseRejectionEvent) => {
-    e.preventDefault();
-    unhandled.push(e.reason);
-  };
-  globalThis.addEventListener("unhandledrejection", onUnhandled);
+  const { unhandled, stop } = collectUnhandled();
   try {
     const reported: string[] = [];
     const t = testApp({
@@ -30,6 +25,6 @@ Deno.test("app fails open when its onError is async and rejects (no unhandled re
     await new Promise((resolve) => setTimeout(resolve, 0));
     assert.deepEqual(unhandled.map(String), []);
   } finally {
-    globalThis.removeEventListener("unhandledrejection", onUnhandled);
+    stop();
   }
 });

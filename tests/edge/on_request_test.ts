@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import { clientIdOf, createEdgeApp, type EdgeRequestEvent, MemoryCache } from "../../edge/mod.ts";
-import { azurePath, KEY, sseData, testApp } from "./_helpers.ts";
+import { azurePath, collectUnhandled, KEY, sseData, testApp } from "./_helpers.ts";
 
 const CHAT = azurePath("gpt-4o", "chat/completions");
 const EMBED = azurePath("text-embedding-3-small", "embeddings");
@@ -245,12 +245,7 @@ Deno.test("onRequest: a stream the upstream breaks is reported as UpstreamStream
 
 for (const kind of ["throws", "rejects"] as const) {
   Deno.test(`onRequest: a callback that ${kind} changes nothing and is reported through onError`, async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (e: PromiseRejectionEvent) => {
-      e.preventDefault();
-      unhandled.push(e.reason);
-    };
-    globalThis.addEventListener("unhandledrejection", onUnhandled);
+    const { unhandled, stop } = collectUnhandled();
     try {
       const reported: string[] = [];
       let seen!: () => void;
@@ -278,7 +273,7 @@ for (const kind of ["throws", "rejects"] as const) {
       await settle();
       assert.deepEqual(unhandled.map(String), []);
     } finally {
-      globalThis.removeEventListener("unhandledrejection", onUnhandled);
+      stop();
     }
   });
 }
