@@ -15,10 +15,17 @@ import type { EdgeApp } from "./app.ts";
  * request; it needs no action (the app no longer sees that signal once it has answered).
  *
  * @example Serve an app on a random local port
- * ```ts ignore
+ * ```ts
  * import { createEdgeApp, denoHandler } from "@aoai/edge/edge";
- * const app = createEdgeApp({ upstream: { endpoint: "https://r.openai.azure.com", apiKey: "k" }, clientKeys: ["client-key-1"] });
- * Deno.serve({ hostname: "127.0.0.1", port: 0 }, denoHandler(app));
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "https://r.openai.azure.com", apiKey: "k" },
+ *   clientKeys: ["client-key-1"],
+ * });
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, denoHandler(app));
+ * const res = await fetch(`http://127.0.0.1:${server.addr.port}/health`);
+ * console.log(res.status); // 200
+ * await res.body?.cancel();
+ * await server.shutdown();
  * ```
  */
 export function denoHandler(app: EdgeApp): (request: Request) => Promise<Response> {
