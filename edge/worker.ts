@@ -12,7 +12,8 @@
  * - `AOAI_EDGE_KEYS`: comma-separated client keys (a secret; required);
  * - `AOAI_CACHE`: a KV namespace for the embeddings cache (optional; without it nothing is
  *   cached). Cache writes run in `ctx.waitUntil`;
- * - optional `AOAI_EDGE_DEPLOYMENTS`, `AOAI_EDGE_CORS_ORIGINS`, `AOAI_EDGE_CHAT_CACHE` ("1");
+ * - optional `AOAI_EDGE_DEPLOYMENTS`, `AOAI_EDGE_CORS_ORIGINS`, `AOAI_EDGE_CHAT_CACHE` ("1"),
+ *   `AOAI_EDGE_LOG_REQUESTS` ("1": one JSON line per request with `console.log`);
  * - rate limit per client key, either `AOAI_EDGE_RATE_LIMITER`: the name of a Workers Rate
  *   Limiting binding (`[[ratelimits]]` in wrangler.toml; one count for all isolates in a
  *   location) with `AOAI_EDGE_RATE_LIMITER_PERIOD` its period ("10" or "60", default "60", sent
@@ -47,6 +48,12 @@ export interface WorkerEnv {
   AOAI_EDGE_CORS_ORIGINS?: string;
   /** `"1"` caches deterministic chat completions. */
   AOAI_EDGE_CHAT_CACHE?: string;
+  /**
+   * `"1"` logs one JSON line per request (the `onRequest` event: route, deployment, status,
+   * duration, hashed client id, cache, upstream, usage; no key, prompt or reply) with
+   * `console.log`, for Workers Logs or `wrangler tail`.
+   */
+  AOAI_EDGE_LOG_REQUESTS?: string;
   /** Requests per minute per client key (per isolate). */
   AOAI_EDGE_RATE_LIMIT_RPM?: string;
   /** Name of the Workers Rate Limiting binding that limits each client key (all isolates). */
@@ -145,6 +152,9 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
     chatCache: cache !== undefined && env.AOAI_EDGE_CHAT_CACHE === "1",
     rateLimit,
     onError: (message) => console.error(`aoai-edge: ${message}`),
+    onRequest: env.AOAI_EDGE_LOG_REQUESTS === "1"
+      ? (event) => console.log(JSON.stringify(event))
+      : undefined,
   });
 }
 
@@ -161,6 +171,7 @@ function signatureOf(env: WorkerEnv): string {
     env.AOAI_EDGE_DEPLOYMENTS,
     env.AOAI_EDGE_CORS_ORIGINS,
     env.AOAI_EDGE_CHAT_CACHE,
+    env.AOAI_EDGE_LOG_REQUESTS,
     env.AOAI_EDGE_RATE_LIMIT_RPM,
     env.AOAI_EDGE_RATE_LIMITER,
     env.AOAI_EDGE_RATE_LIMITER_PERIOD,
