@@ -7,7 +7,17 @@
  * @module
  */
 
-/** `api_key` authentication (Azure Search, Pinecone, vectorization endpoint). */
+/**
+ * `api_key` authentication (Azure Search, Pinecone, vectorization endpoint).
+ *
+ * @example Authenticate to Azure AI Search with an admin key
+ * ```ts
+ * import type { OnYourDataApiKeyAuthenticationOptions } from "@aoai/edge";
+ * // Load the key from your secret store; never log it.
+ * const auth: OnYourDataApiKeyAuthenticationOptions = { type: "api_key", key: "<admin-key>" };
+ * console.log(auth.type); // "api_key"
+ * ```
+ */
 export interface OnYourDataApiKeyAuthenticationOptions {
   /** Discriminator. */
   type: "api_key";
@@ -15,7 +25,20 @@ export interface OnYourDataApiKeyAuthenticationOptions {
   key: string;
 }
 
-/** `connection_string` authentication (Azure Cosmos DB for MongoDB vCore). */
+/**
+ * `connection_string` authentication (Azure Cosmos DB for MongoDB vCore).
+ *
+ * @example Connect to Azure Cosmos DB for MongoDB vCore
+ * ```ts
+ * import type { OnYourDataConnectionStringAuthenticationOptions } from "@aoai/edge";
+ * const auth: OnYourDataConnectionStringAuthenticationOptions = {
+ *   type: "connection_string",
+ *   connection_string:
+ *     "mongodb+srv://<user>:<password>@my-cluster.mongocluster.cosmos.azure.com/?tls=true",
+ * };
+ * console.log(auth.type); // "connection_string"
+ * ```
+ */
 export interface OnYourDataConnectionStringAuthenticationOptions {
   /** Discriminator. */
   type: "connection_string";
@@ -23,13 +46,39 @@ export interface OnYourDataConnectionStringAuthenticationOptions {
   connection_string: string;
 }
 
-/** `system_assigned_managed_identity` authentication: the resource's own identity. */
+/**
+ * `system_assigned_managed_identity` authentication: the resource's own identity.
+ *
+ * @example Use the Azure OpenAI resource's own identity
+ * ```ts
+ * import type { OnYourDataSystemAssignedManagedIdentityAuthenticationOptions } from "@aoai/edge";
+ * // No secret to send: grant the resource's identity a role on the search service instead.
+ * const auth: OnYourDataSystemAssignedManagedIdentityAuthenticationOptions = {
+ *   type: "system_assigned_managed_identity",
+ * };
+ * console.log(auth.type); // "system_assigned_managed_identity"
+ * ```
+ */
 export interface OnYourDataSystemAssignedManagedIdentityAuthenticationOptions {
   /** Discriminator. */
   type: "system_assigned_managed_identity";
 }
 
-/** `user_assigned_managed_identity` authentication. */
+/**
+ * `user_assigned_managed_identity` authentication.
+ *
+ * @example Use a user-assigned managed identity
+ * ```ts
+ * import type { OnYourDataUserAssignedManagedIdentityAuthenticationOptions } from "@aoai/edge";
+ * const auth: OnYourDataUserAssignedManagedIdentityAuthenticationOptions = {
+ *   type: "user_assigned_managed_identity",
+ *   managed_identity_resource_id: "/subscriptions/00000000-0000-0000-0000-000000000000" +
+ *     "/resourceGroups/my-rg/providers/Microsoft.ManagedIdentity" +
+ *     "/userAssignedIdentities/my-identity",
+ * };
+ * console.log(auth.managed_identity_resource_id.split("/").at(-1)); // "my-identity"
+ * ```
+ */
 export interface OnYourDataUserAssignedManagedIdentityAuthenticationOptions {
   /** Discriminator. */
   type: "user_assigned_managed_identity";
@@ -37,7 +86,20 @@ export interface OnYourDataUserAssignedManagedIdentityAuthenticationOptions {
   managed_identity_resource_id: string;
 }
 
-/** `access_token` authentication. Preview-only (2024-05-01-preview). */
+/**
+ * `access_token` authentication. Preview-only (2024-05-01-preview).
+ *
+ * @example Pass a Microsoft Entra access token (2024-05-01-preview)
+ * ```ts
+ * import type { OnYourDataAccessTokenAuthenticationOptions } from "@aoai/edge";
+ * // A token your app obtained for the search service; never log it.
+ * const auth: OnYourDataAccessTokenAuthenticationOptions = {
+ *   type: "access_token",
+ *   access_token: "<entra-access-token>",
+ * };
+ * console.log(auth.type); // "access_token"
+ * ```
+ */
 export interface OnYourDataAccessTokenAuthenticationOptions {
   /** Discriminator. */
   type: "access_token";
@@ -45,7 +107,20 @@ export interface OnYourDataAccessTokenAuthenticationOptions {
   access_token: string;
 }
 
-/** Elasticsearch `key_and_key_id` authentication. Preview-only (2024-05-01-preview). */
+/**
+ * Elasticsearch `key_and_key_id` authentication. Preview-only (2024-05-01-preview).
+ *
+ * @example Authenticate to Elasticsearch with a key and its id (2024-05-01-preview)
+ * ```ts
+ * import type { OnYourDataKeyAndKeyIdAuthenticationOptions } from "@aoai/edge";
+ * const auth: OnYourDataKeyAndKeyIdAuthenticationOptions = {
+ *   type: "key_and_key_id",
+ *   key: "<elasticsearch-api-key>",
+ *   key_id: "<elasticsearch-api-key-id>",
+ * };
+ * console.log(auth.type); // "key_and_key_id"
+ * ```
+ */
 export interface OnYourDataKeyAndKeyIdAuthenticationOptions {
   /** Discriminator. */
   type: "key_and_key_id";
@@ -55,7 +130,20 @@ export interface OnYourDataKeyAndKeyIdAuthenticationOptions {
   key_id: string;
 }
 
-/** Elasticsearch `encoded_api_key` authentication. Preview-only (2024-05-01-preview). */
+/**
+ * Elasticsearch `encoded_api_key` authentication. Preview-only (2024-05-01-preview).
+ *
+ * @example Authenticate to Elasticsearch with an encoded API key (2024-05-01-preview)
+ * ```ts
+ * import type { OnYourDataEncodedApiKeyAuthenticationOptions } from "@aoai/edge";
+ * // The base64 `encoded` value Elasticsearch returns when it creates an API key.
+ * const auth: OnYourDataEncodedApiKeyAuthenticationOptions = {
+ *   type: "encoded_api_key",
+ *   encoded_api_key: "<elasticsearch-encoded-api-key>",
+ * };
+ * console.log(auth.type); // "encoded_api_key"
+ * ```
+ */
 export interface OnYourDataEncodedApiKeyAuthenticationOptions {
   /** Discriminator. */
   type: "encoded_api_key";
@@ -63,7 +151,19 @@ export interface OnYourDataEncodedApiKeyAuthenticationOptions {
   encoded_api_key: string;
 }
 
-/** Any On Your Data authentication option (`onYourDataAuthenticationOptions`). */
+/**
+ * Any On Your Data authentication option (`onYourDataAuthenticationOptions`).
+ *
+ * @example Log the kind of authentication, never the secret
+ * ```ts
+ * import type { OnYourDataAuthenticationOptions } from "@aoai/edge";
+ * const auths: OnYourDataAuthenticationOptions[] = [
+ *   { type: "system_assigned_managed_identity" },
+ *   { type: "api_key", key: "<search-admin-key>" },
+ * ];
+ * console.log(auths.map((auth) => auth.type)); // [ "system_assigned_managed_identity", "api_key" ]
+ * ```
+ */
 export type OnYourDataAuthenticationOptions =
   | OnYourDataApiKeyAuthenticationOptions
   | OnYourDataConnectionStringAuthenticationOptions
@@ -73,7 +173,22 @@ export type OnYourDataAuthenticationOptions =
   | OnYourDataKeyAndKeyIdAuthenticationOptions
   | OnYourDataEncodedApiKeyAuthenticationOptions;
 
-/** Vectorize queries by calling an embeddings endpoint (`type: "endpoint"`). */
+/**
+ * Vectorize queries by calling an embeddings endpoint (`type: "endpoint"`).
+ *
+ * @example Vectorize queries through an embeddings endpoint
+ * ```ts
+ * import type { OnYourDataEndpointVectorizationSource } from "@aoai/edge";
+ * const source: OnYourDataEndpointVectorizationSource = {
+ *   type: "endpoint",
+ *   // No api-version query parameter here: the service adds it.
+ *   endpoint: "https://my-res.openai.azure.com/openai/deployments/text-embedding-3-small" +
+ *     "/embeddings",
+ *   authentication: { type: "api_key", key: "<azure-openai-api-key>" },
+ * };
+ * console.log(new URL(source.endpoint).pathname.split("/")[3]); // "text-embedding-3-small"
+ * ```
+ */
 export interface OnYourDataEndpointVectorizationSource {
   /** Discriminator. */
   type: "endpoint";
@@ -87,7 +202,19 @@ export interface OnYourDataEndpointVectorizationSource {
   dimensions?: number;
 }
 
-/** Vectorize queries with an embeddings deployment of this resource. */
+/**
+ * Vectorize queries with an embeddings deployment of this resource.
+ *
+ * @example Vectorize queries with an embeddings deployment
+ * ```ts
+ * import type { OnYourDataDeploymentNameVectorizationSource } from "@aoai/edge";
+ * const source: OnYourDataDeploymentNameVectorizationSource = {
+ *   type: "deployment_name",
+ *   deployment_name: "text-embedding-ada-002",
+ * };
+ * console.log(source.deployment_name); // "text-embedding-ada-002"
+ * ```
+ */
 export interface OnYourDataDeploymentNameVectorizationSource {
   /** Discriminator. */
   type: "deployment_name";
@@ -97,7 +224,19 @@ export interface OnYourDataDeploymentNameVectorizationSource {
   dimensions?: number;
 }
 
-/** Vectorize with a search-service model id. Preview-only (2024-05-01-preview). */
+/**
+ * Vectorize with a search-service model id. Preview-only (2024-05-01-preview).
+ *
+ * @example Vectorize with a model deployed in Elasticsearch (2024-05-01-preview)
+ * ```ts
+ * import type { OnYourDataModelIdVectorizationSource } from "@aoai/edge";
+ * const source: OnYourDataModelIdVectorizationSource = {
+ *   type: "model_id",
+ *   model_id: "sentence-transformers__all-minilm-l6-v2",
+ * };
+ * console.log(source.model_id); // "sentence-transformers__all-minilm-l6-v2"
+ * ```
+ */
 export interface OnYourDataModelIdVectorizationSource {
   /** Discriminator. */
   type: "model_id";
@@ -105,7 +244,23 @@ export interface OnYourDataModelIdVectorizationSource {
   model_id: string;
 }
 
-/** Any vectorization source (`onYourDataVectorizationSource`). */
+/**
+ * Any vectorization source (`onYourDataVectorizationSource`).
+ *
+ * @example Name the embedding model a source uses
+ * ```ts
+ * import type { OnYourDataVectorizationSource } from "@aoai/edge";
+ * function embeddingModel(source: OnYourDataVectorizationSource): string {
+ *   if (source.type === "endpoint") return new URL(source.endpoint).pathname.split("/")[3];
+ *   return source.type === "deployment_name" ? source.deployment_name : source.model_id;
+ * }
+ * const source: OnYourDataVectorizationSource = {
+ *   type: "deployment_name",
+ *   deployment_name: "text-embedding-3-small",
+ * };
+ * console.log(embeddingModel(source)); // "text-embedding-3-small"
+ * ```
+ */
 export type OnYourDataVectorizationSource =
   | OnYourDataEndpointVectorizationSource
   | OnYourDataDeploymentNameVectorizationSource
