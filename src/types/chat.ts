@@ -45,10 +45,39 @@ export type {
   ContentFilterOffsets,
 } from "./chat_chunk.ts";
 
-/** JSON Schema of function parameters (`FunctionParameters`): any JSON object. */
+/**
+ * JSON Schema of function parameters (`FunctionParameters`): any JSON object.
+ *
+ * @example Describe the arguments with JSON Schema
+ * ```ts
+ * import type { FunctionParameters } from "@aoai/edge";
+ * const parameters: FunctionParameters = {
+ *   type: "object",
+ *   properties: {
+ *     city: { type: "string", description: "City name, e.g. Seattle" },
+ *     unit: { type: "string", enum: ["celsius", "fahrenheit"] },
+ *   },
+ *   required: ["city"],
+ * };
+ * console.log(Object.keys(parameters)); // ["type", "properties", "required"]
+ * ```
+ */
 export type FunctionParameters = Record<string, unknown>;
 
-/** A function the model may call (`FunctionObject`). */
+/**
+ * A function the model may call (`FunctionObject`).
+ *
+ * @example A weather lookup
+ * ```ts
+ * import type { FunctionDefinition } from "@aoai/edge";
+ * const getWeather: FunctionDefinition = {
+ *   name: "get_weather",
+ *   description: "Current weather of a city.",
+ *   parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+ * };
+ * console.log(getWeather.name); // "get_weather"
+ * ```
+ */
 export interface FunctionDefinition {
   /** Name: a-z, A-Z, 0-9, `_` and `-`, at most 64 characters. */
   name: string;
@@ -60,7 +89,32 @@ export interface FunctionDefinition {
   strict?: boolean | null;
 }
 
-/** A tool the model may call (`chatCompletionTool`). */
+/**
+ * A tool the model may call (`chatCompletionTool`).
+ *
+ * @example Offer a tool and read the call
+ * ```ts
+ * import { AzureOpenAI, type ChatCompletionTool } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const tool: ChatCompletionTool = {
+ *   type: "function",
+ *   function: { name: "get_weather", parameters: { type: "object", properties: {} } },
+ * };
+ * const res = await client.chat.completions.create({
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "Weather in Seattle?" }],
+ *   tools: [tool],
+ *   tool_choice: "required",
+ * });
+ * console.log(res.choices[0].message.tool_calls?.[0].function.name); // "get_weather"
+ * ```
+ */
 export interface ChatCompletionTool {
   /** Tool type; only `"function"` exists. */
   type: "function";
@@ -68,7 +122,24 @@ export interface ChatCompletionTool {
   function: FunctionDefinition;
 }
 
-/** Force one named tool (`chatCompletionNamedToolChoice`). */
+/**
+ * Force one named tool (`chatCompletionNamedToolChoice`).
+ *
+ * @example Force the model to call one tool
+ * ```ts
+ * import type { ChatCompletionCreateParams, ChatCompletionNamedToolChoice } from "@aoai/edge";
+ * const force: ChatCompletionNamedToolChoice = {
+ *   type: "function",
+ *   function: { name: "get_weather" },
+ * };
+ * const params: ChatCompletionCreateParams = {
+ *   messages: [{ role: "user", content: "Weather in Seattle?" }],
+ *   tools: [{ type: "function", function: { name: "get_weather" } }],
+ *   tool_choice: force,
+ * };
+ * console.log(params.tool_choice === force); // true
+ * ```
+ */
 export interface ChatCompletionNamedToolChoice {
   /** Tool type; only `"function"` exists. */
   type: "function";
@@ -76,14 +147,46 @@ export interface ChatCompletionNamedToolChoice {
   function: { name: string };
 }
 
-/** `tool_choice`: `"none"`, `"auto"`, `"required"` or one named tool. */
+/**
+ * `tool_choice`: `"none"`, `"auto"`, `"required"` or one named tool.
+ *
+ * @example Describe a tool_choice
+ * ```ts
+ * import type { ChatCompletionToolChoiceOption } from "@aoai/edge";
+ * function describe(choice: ChatCompletionToolChoiceOption): string {
+ *   return typeof choice === "string" ? choice : `only ${choice.function.name}`;
+ * }
+ * const forced: ChatCompletionToolChoiceOption = {
+ *   type: "function",
+ *   function: { name: "get_weather" },
+ * };
+ * console.log(describe("auto"), describe(forced)); // "auto only get_weather"
+ * ```
+ */
 export type ChatCompletionToolChoiceOption =
   | "none"
   | "auto"
   | "required"
   | ChatCompletionNamedToolChoice;
 
-/** @deprecated A function for the deprecated `functions` parameter (`chatCompletionFunctions`). */
+/**
+ * @deprecated A function for the deprecated `functions` parameter (`chatCompletionFunctions`).
+ *
+ * @example Offer a function (legacy; prefer `tools`)
+ * ```ts
+ * import type { ChatCompletionCreateParams, ChatCompletionFunctions } from "@aoai/edge";
+ * const getWeather: ChatCompletionFunctions = {
+ *   name: "get_weather",
+ *   description: "Current weather of a city.",
+ *   parameters: { type: "object", properties: { city: { type: "string" } } },
+ * };
+ * const params: ChatCompletionCreateParams = {
+ *   messages: [{ role: "user", content: "Weather in Seattle?" }],
+ *   functions: [getWeather],
+ * };
+ * console.log(params.functions?.length); // 1
+ * ```
+ */
 export interface ChatCompletionFunctions {
   /** Function name. */
   name: string;
@@ -93,25 +196,86 @@ export interface ChatCompletionFunctions {
   parameters?: FunctionParameters;
 }
 
-/** @deprecated Force a function by name in the deprecated `function_call` parameter. */
+/**
+ * @deprecated Force a function by name in the deprecated `function_call` parameter.
+ *
+ * @example Force a function (legacy; prefer `tool_choice`)
+ * ```ts
+ * import type { ChatCompletionCreateParams, ChatCompletionFunctionCallOption } from "@aoai/edge";
+ * const force: ChatCompletionFunctionCallOption = { name: "get_weather" };
+ * const params: ChatCompletionCreateParams = {
+ *   messages: [{ role: "user", content: "Weather in Seattle?" }],
+ *   functions: [{ name: "get_weather" }],
+ *   function_call: force,
+ * };
+ * console.log(params.function_call === force); // true
+ * ```
+ */
 export interface ChatCompletionFunctionCallOption {
   /** Function name. */
   name: string;
 }
 
-/** `response_format: { type: "text" }`: plain text (the default). */
+/**
+ * `response_format: { type: "text" }`: plain text (the default).
+ *
+ * @example Ask for plain text explicitly
+ * ```ts
+ * import type { ChatCompletionCreateParams, ResponseFormatText } from "@aoai/edge";
+ * const format: ResponseFormatText = { type: "text" };
+ * const params: ChatCompletionCreateParams = {
+ *   messages: [{ role: "user", content: "Write a haiku about rain." }],
+ *   response_format: format,
+ * };
+ * console.log(params.response_format?.type); // "text"
+ * ```
+ */
 export interface ResponseFormatText {
   /** Discriminator. */
   type: "text";
 }
 
-/** `response_format: { type: "json_object" }`: JSON mode. */
+/**
+ * `response_format: { type: "json_object" }`: JSON mode.
+ *
+ * @example JSON mode (the messages must mention JSON)
+ * ```ts
+ * import type { ChatCompletionCreateParams, ResponseFormatJsonObject } from "@aoai/edge";
+ * const format: ResponseFormatJsonObject = { type: "json_object" };
+ * const params: ChatCompletionCreateParams = {
+ *   messages: [
+ *     { role: "system", content: "Reply with a JSON object with a `colors` array." },
+ *     { role: "user", content: "Name the three primary colors." },
+ *   ],
+ *   response_format: format,
+ * };
+ * console.log(JSON.stringify(params.response_format)); // '{"type":"json_object"}'
+ * ```
+ */
 export interface ResponseFormatJsonObject {
   /** Discriminator. */
   type: "json_object";
 }
 
-/** The schema part of a `json_schema` response format. */
+/**
+ * The schema part of a `json_schema` response format.
+ *
+ * @example A strict schema
+ * ```ts
+ * import type { ResponseFormatJsonSchemaDefinition } from "@aoai/edge";
+ * const weather: ResponseFormatJsonSchemaDefinition = {
+ *   name: "weather",
+ *   strict: true,
+ *   schema: {
+ *     type: "object",
+ *     properties: { city: { type: "string" }, celsius: { type: "number" } },
+ *     required: ["city", "celsius"],
+ *     additionalProperties: false,
+ *   },
+ * };
+ * console.log(weather.name); // "weather"
+ * ```
+ */
 export interface ResponseFormatJsonSchemaDefinition {
   /** Name: a-z, A-Z, 0-9, `_` and `-`, at most 64 characters. */
   name: string;
@@ -123,7 +287,31 @@ export interface ResponseFormatJsonSchemaDefinition {
   strict?: boolean | null;
 }
 
-/** `response_format: { type: "json_schema", json_schema }`: structured outputs. */
+/**
+ * `response_format: { type: "json_schema", json_schema }`: structured outputs.
+ *
+ * @example Structured outputs
+ * ```ts
+ * import type { ChatCompletionCreateParams, ResponseFormatJsonSchema } from "@aoai/edge";
+ * const format: ResponseFormatJsonSchema = {
+ *   type: "json_schema",
+ *   json_schema: {
+ *     name: "weather",
+ *     strict: true,
+ *     schema: {
+ *       type: "object",
+ *       properties: { celsius: { type: "number" } },
+ *       required: ["celsius"],
+ *     },
+ *   },
+ * };
+ * const params: ChatCompletionCreateParams = {
+ *   messages: [{ role: "user", content: "How warm is it in Seattle?" }],
+ *   response_format: format,
+ * };
+ * console.log(params.response_format?.type); // "json_schema"
+ * ```
+ */
 export interface ResponseFormatJsonSchema {
   /** Discriminator. */
   type: "json_schema";
@@ -131,7 +319,18 @@ export interface ResponseFormatJsonSchema {
   json_schema: ResponseFormatJsonSchemaDefinition;
 }
 
-/** Any `response_format` of a chat request. */
+/**
+ * Any `response_format` of a chat request.
+ *
+ * @example Check whether a request asks for JSON
+ * ```ts
+ * import type { ResponseFormat } from "@aoai/edge";
+ * function wantsJson(format: ResponseFormat | undefined): boolean {
+ *   return format !== undefined && format.type !== "text";
+ * }
+ * console.log(wantsJson({ type: "json_object" }), wantsJson({ type: "text" })); // true false
+ * ```
+ */
 export type ResponseFormat =
   | ResponseFormatText
   | ResponseFormatJsonObject
@@ -141,6 +340,21 @@ export type ResponseFormat =
  * Options of a streamed reply (`chatCompletionStreamOptions`). The 2024-10-21 spec
  * defines the schema but does not reference it from the request; the service
  * accepts it.
+ *
+ * @example Get token usage at the end of a stream
+ * ```ts
+ * import type {
+ *   ChatCompletionCreateParamsStreaming,
+ *   ChatCompletionStreamOptions,
+ * } from "@aoai/edge";
+ * const streamOptions: ChatCompletionStreamOptions = { include_usage: true };
+ * const params: ChatCompletionCreateParamsStreaming = {
+ *   messages: [{ role: "user", content: "Tell me a short story." }],
+ *   stream: true,
+ *   stream_options: streamOptions,
+ * };
+ * console.log(params.stream_options?.include_usage); // true
+ * ```
  */
 export interface ChatCompletionStreamOptions {
   /** Send one more chunk before `[DONE]` with `usage` and empty `choices`. */
@@ -220,19 +434,56 @@ export interface ChatCompletionCreateParams {
   data_sources?: AzureChatExtensionConfiguration[];
 }
 
-/** Chat completion parameters that ask for a stream (`stream: true`). */
+/**
+ * Chat completion parameters that ask for a stream (`stream: true`).
+ *
+ * @example Parameters for which `create()` resolves to a stream
+ * ```ts
+ * import type { ChatCompletionCreateParamsStreaming } from "@aoai/edge";
+ * const params: ChatCompletionCreateParamsStreaming = {
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "Tell me a short story." }],
+ *   stream: true,
+ * };
+ * console.log(params.stream); // true
+ * ```
+ */
 export interface ChatCompletionCreateParamsStreaming extends ChatCompletionCreateParams {
   /** Stream the reply. */
   stream: true;
 }
 
-/** Chat completion parameters that ask for one JSON reply. */
+/**
+ * Chat completion parameters that ask for one JSON reply.
+ *
+ * @example Parameters for which `create()` resolves to a ChatCompletion
+ * ```ts
+ * import type { ChatCompletionCreateParamsNonStreaming } from "@aoai/edge";
+ * function ask(question: string): ChatCompletionCreateParamsNonStreaming {
+ *   return { model: "gpt-4o", messages: [{ role: "user", content: question }], max_tokens: 100 };
+ * }
+ * console.log(ask("Name a prime number.").stream ?? false); // false
+ * ```
+ */
 export interface ChatCompletionCreateParamsNonStreaming extends ChatCompletionCreateParams {
   /** Do not stream. */
   stream?: false | null;
 }
 
-/** Why the model stopped. */
+/**
+ * Why the model stopped.
+ *
+ * @example Explain why a reply ended
+ * ```ts
+ * import type { ChatCompletionFinishReason } from "@aoai/edge";
+ * function explain(reason: ChatCompletionFinishReason | null): string {
+ *   if (reason === "length") return "cut at max_tokens";
+ *   if (reason === "content_filter") return "cut by the content filter";
+ *   return reason ?? "not finished";
+ * }
+ * console.log(explain("length")); // "cut at max_tokens"
+ * ```
+ */
 export type ChatCompletionFinishReason =
   | "stop"
   | "length"
@@ -240,7 +491,20 @@ export type ChatCompletionFinishReason =
   | "content_filter"
   | "function_call";
 
-/** One alternative token at a position. */
+/**
+ * One alternative token at a position.
+ *
+ * @example Turn a log probability into a probability
+ * ```ts
+ * import type { ChatCompletionTopLogprob } from "@aoai/edge";
+ * const alternative: ChatCompletionTopLogprob = {
+ *   token: "Hello",
+ *   logprob: -0.31,
+ *   bytes: [72, 101, 108, 108, 111],
+ * };
+ * console.log(Math.exp(alternative.logprob).toFixed(2)); // "0.73"
+ * ```
+ */
 export interface ChatCompletionTopLogprob {
   /** The token. */
   token: string;
@@ -250,13 +514,46 @@ export interface ChatCompletionTopLogprob {
   bytes: number[] | null;
 }
 
-/** Log probability of one output token (`chatCompletionTokenLogprob`). */
+/**
+ * Log probability of one output token (`chatCompletionTokenLogprob`).
+ *
+ * @example List the alternatives at a position
+ * ```ts
+ * import type { ChatCompletionTokenLogprob } from "@aoai/edge";
+ * const token: ChatCompletionTokenLogprob = {
+ *   token: "Hello",
+ *   logprob: -0.31,
+ *   bytes: [72, 101, 108, 108, 111],
+ *   top_logprobs: [
+ *     { token: "Hello", logprob: -0.31, bytes: [72, 101, 108, 108, 111] },
+ *     { token: "Hi", logprob: -1.4, bytes: [72, 105] },
+ *   ],
+ * };
+ * console.log(token.top_logprobs.map((t) => t.token).join(" > ")); // "Hello > Hi"
+ * ```
+ */
 export interface ChatCompletionTokenLogprob extends ChatCompletionTopLogprob {
   /** The most likely tokens at this position. */
   top_logprobs: ChatCompletionTopLogprob[];
 }
 
-/** Log probability information of a choice (`chatCompletionChoiceLogProbs`). */
+/**
+ * Log probability information of a choice (`chatCompletionChoiceLogProbs`).
+ *
+ * @example Probability of a whole reply
+ * ```ts
+ * import type { ChatCompletionLogprobs } from "@aoai/edge";
+ * const logprobs: ChatCompletionLogprobs = {
+ *   content: [
+ *     { token: "Hello", logprob: -0.31, bytes: [72, 101, 108, 108, 111], top_logprobs: [] },
+ *     { token: "!", logprob: -0.05, bytes: [33], top_logprobs: [] },
+ *   ],
+ *   refusal: null,
+ * };
+ * const sum = (logprobs.content ?? []).reduce((total, t) => total + t.logprob, 0);
+ * console.log(Math.exp(sum).toFixed(2)); // "0.70"
+ * ```
+ */
 export interface ChatCompletionLogprobs {
   /** Per-token log probabilities of the content. */
   content: ChatCompletionTokenLogprob[] | null;
@@ -264,7 +561,30 @@ export interface ChatCompletionLogprobs {
   refusal?: ChatCompletionTokenLogprob[] | null;
 }
 
-/** The assistant message of a reply (`chatCompletionResponseMessage`). */
+/**
+ * The assistant message of a reply (`chatCompletionResponseMessage`).
+ *
+ * @example Keep the reply in the conversation
+ * ```ts
+ * import {
+ *   AzureOpenAI,
+ *   type ChatCompletionMessage,
+ *   type ChatCompletionMessageParam,
+ * } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const messages: ChatCompletionMessageParam[] = [{ role: "user", content: "Hello" }];
+ * const res = await client.chat.completions.create({ model: "gpt-4o", messages });
+ * const reply: ChatCompletionMessage = res.choices[0].message;
+ * messages.push(reply); // the next request sends it back as an assistant message
+ * console.log(messages.length, reply.content); // 2 "You said: Hello"
+ * ```
+ */
 export interface ChatCompletionMessage {
   /** Always `"assistant"`. */
   role: "assistant";
@@ -280,7 +600,20 @@ export interface ChatCompletionMessage {
   context?: ChatCompletionMessageContext;
 }
 
-/** One choice of a chat completion. */
+/**
+ * One choice of a chat completion.
+ *
+ * @example Notice a truncated reply
+ * ```ts
+ * import type { ChatCompletionChoice } from "@aoai/edge";
+ * const choice: ChatCompletionChoice = {
+ *   index: 0,
+ *   finish_reason: "length",
+ *   message: { role: "assistant", content: "Ahoy matey! So ye be wantin' to care for" },
+ * };
+ * console.log(choice.finish_reason === "length" ? "truncated" : "complete"); // "truncated"
+ * ```
+ */
 export interface ChatCompletionChoice {
   /** Index of the choice. */
   index: number;
@@ -294,7 +627,27 @@ export interface ChatCompletionChoice {
   content_filter_results?: ContentFilterResults;
 }
 
-/** A chat completion reply (`createChatCompletionResponse`). */
+/**
+ * A chat completion reply (`createChatCompletionResponse`).
+ *
+ * @example Read the reply and its token usage
+ * ```ts
+ * import { AzureOpenAI, type ChatCompletion } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const completion: ChatCompletion = await client.chat.completions.create({
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "Hello" }],
+ * });
+ * console.log(completion.object, completion.choices[0].finish_reason); // "chat.completion stop"
+ * console.log(completion.usage?.total_tokens); // 13
+ * ```
+ */
 export interface ChatCompletion {
   /** Completion ID. */
   id: string;

@@ -7,7 +7,16 @@
 
 import type { ChatCompletionMessageContext } from "./on_your_data.ts";
 
-/** A text content part. */
+/**
+ * A text content part.
+ *
+ * @example A text part next to an image
+ * ```ts
+ * import type { ChatCompletionContentPartText } from "@aoai/edge";
+ * const part: ChatCompletionContentPartText = { type: "text", text: "What is in this picture?" };
+ * console.log(part.text); // "What is in this picture?"
+ * ```
+ */
 export interface ChatCompletionContentPartText {
   /** Discriminator. */
   type: "text";
@@ -15,10 +24,31 @@ export interface ChatCompletionContentPartText {
   text: string;
 }
 
-/** Image detail level (`imageDetailLevel`). */
+/**
+ * Image detail level (`imageDetailLevel`).
+ *
+ * @example Ask for a cheaper, low-detail look
+ * ```ts
+ * import type { ChatCompletionImageDetail, ChatCompletionImageUrl } from "@aoai/edge";
+ * const detail: ChatCompletionImageDetail = "low"; // fewer tokens, coarser view
+ * const image: ChatCompletionImageUrl = { url: "https://example.com/receipt.png", detail };
+ * console.log(image.detail); // "low"
+ * ```
+ */
 export type ChatCompletionImageDetail = "auto" | "low" | "high";
 
-/** The image of an image content part. */
+/**
+ * The image of an image content part.
+ *
+ * @example Send an inline image as a data URL
+ * ```ts
+ * import type { ChatCompletionImageUrl } from "@aoai/edge";
+ * const png = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]); // your image file's bytes
+ * const base64 = btoa(String.fromCharCode(...png));
+ * const image: ChatCompletionImageUrl = { url: `data:image/png;base64,${base64}`, detail: "high" };
+ * console.log(image.url); // "data:image/png;base64,iVBORw0KGgo="
+ * ```
+ */
 export interface ChatCompletionImageUrl {
   /** An image URL or a `data:` URL with base64 image data. */
   url: string;
@@ -26,7 +56,19 @@ export interface ChatCompletionImageUrl {
   detail?: ChatCompletionImageDetail;
 }
 
-/** An image content part (vision models). */
+/**
+ * An image content part (vision models).
+ *
+ * @example An image part (detail defaults to auto)
+ * ```ts
+ * import type { ChatCompletionContentPartImage } from "@aoai/edge";
+ * const part: ChatCompletionContentPartImage = {
+ *   type: "image_url",
+ *   image_url: { url: "https://example.com/cat.png" },
+ * };
+ * console.log(part.image_url.detail ?? "auto"); // "auto"
+ * ```
+ */
 export interface ChatCompletionContentPartImage {
   /** Discriminator. */
   type: "image_url";
@@ -34,7 +76,23 @@ export interface ChatCompletionContentPartImage {
   image_url: ChatCompletionImageUrl;
 }
 
-/** A refusal content part (assistant messages only). */
+/**
+ * A refusal content part (assistant messages only).
+ *
+ * @example Replay an earlier refusal
+ * ```ts
+ * import type {
+ *   ChatCompletionAssistantMessageParam,
+ *   ChatCompletionContentPartRefusal,
+ * } from "@aoai/edge";
+ * const part: ChatCompletionContentPartRefusal = {
+ *   type: "refusal",
+ *   refusal: "I'm sorry, I can't help with that.",
+ * };
+ * const earlier: ChatCompletionAssistantMessageParam = { role: "assistant", content: [part] };
+ * console.log(earlier.content?.length); // 1
+ * ```
+ */
 export interface ChatCompletionContentPartRefusal {
   /** Discriminator. */
   type: "refusal";
@@ -42,12 +100,38 @@ export interface ChatCompletionContentPartRefusal {
   refusal: string;
 }
 
-/** A content part of a user message. */
+/**
+ * A content part of a user message.
+ *
+ * @example Collect the text of a multimodal message
+ * ```ts
+ * import type { ChatCompletionContentPart } from "@aoai/edge";
+ * const parts: ChatCompletionContentPart[] = [
+ *   { type: "text", text: "What is in this picture?" },
+ *   { type: "image_url", image_url: { url: "https://example.com/cat.png" } },
+ * ];
+ * const text = parts.flatMap((p) => p.type === "text" ? [p.text] : []).join(" ");
+ * console.log(text); // "What is in this picture?"
+ * ```
+ */
 export type ChatCompletionContentPart =
   | ChatCompletionContentPartText
   | ChatCompletionContentPartImage;
 
-/** A function call the model asked for (deprecated `function_call`). */
+/**
+ * A function call the model asked for (deprecated `function_call`).
+ *
+ * @example Parse the arguments the model produced
+ * ```ts
+ * import type { ChatCompletionFunctionCall } from "@aoai/edge";
+ * const call: ChatCompletionFunctionCall = {
+ *   name: "get_weather",
+ *   arguments: '{"city":"Seattle"}',
+ * };
+ * const args = JSON.parse(call.arguments) as { city?: unknown }; // validate before use
+ * console.log(call.name, typeof args.city === "string" ? args.city : "?"); // "get_weather Seattle"
+ * ```
+ */
 export interface ChatCompletionFunctionCall {
   /** Name of the function. */
   name: string;
@@ -55,7 +139,25 @@ export interface ChatCompletionFunctionCall {
   arguments: string;
 }
 
-/** A tool call the model made (`chatCompletionMessageToolCall`). */
+/**
+ * A tool call the model made (`chatCompletionMessageToolCall`).
+ *
+ * @example Answer a tool call with a tool message
+ * ```ts
+ * import type { ChatCompletionMessageToolCall, ChatCompletionToolMessageParam } from "@aoai/edge";
+ * const call: ChatCompletionMessageToolCall = {
+ *   id: "call_abc123",
+ *   type: "function",
+ *   function: { name: "get_weather", arguments: '{"city":"Seattle"}' },
+ * };
+ * const answer: ChatCompletionToolMessageParam = {
+ *   role: "tool",
+ *   tool_call_id: call.id,
+ *   content: '{"celsius":12}',
+ * };
+ * console.log(answer.tool_call_id); // "call_abc123"
+ * ```
+ */
 export interface ChatCompletionMessageToolCall {
   /** ID of the tool call; echo it as `tool_call_id` in the tool message. */
   id: string;
@@ -65,7 +167,19 @@ export interface ChatCompletionMessageToolCall {
   function: ChatCompletionFunctionCall;
 }
 
-/** A system message. */
+/**
+ * A system message.
+ *
+ * @example Set the assistant's behaviour
+ * ```ts
+ * import type { ChatCompletionSystemMessageParam } from "@aoai/edge";
+ * const system: ChatCompletionSystemMessageParam = {
+ *   role: "system",
+ *   content: "You are a helpful assistant that talks like a pirate.",
+ * };
+ * console.log(system.role); // "system"
+ * ```
+ */
 export interface ChatCompletionSystemMessageParam {
   /** Discriminator. */
   role: "system";
@@ -78,6 +192,23 @@ export interface ChatCompletionSystemMessageParam {
 /**
  * A developer message: instructions for o1-series and newer models, replacing the
  * system message. Not in these specs; accepted by newer API versions.
+ *
+ * @example Instructions for an o1-series model
+ * ```ts
+ * import type {
+ *   ChatCompletionDeveloperMessageParam,
+ *   ChatCompletionMessageParam,
+ * } from "@aoai/edge";
+ * const developer: ChatCompletionDeveloperMessageParam = {
+ *   role: "developer",
+ *   content: "Answer in one sentence.",
+ * };
+ * const messages: ChatCompletionMessageParam[] = [
+ *   developer,
+ *   { role: "user", content: "Why is the sky blue?" },
+ * ];
+ * console.log(messages[0].role); // "developer"
+ * ```
  */
 export interface ChatCompletionDeveloperMessageParam {
   /** Discriminator. */
@@ -112,7 +243,24 @@ export interface ChatCompletionUserMessageParam {
   name?: string;
 }
 
-/** An assistant message (an earlier reply, or a prefilled turn). */
+/**
+ * An assistant message (an earlier reply, or a prefilled turn).
+ *
+ * @example An earlier turn in which the assistant called a tool
+ * ```ts
+ * import type { ChatCompletionAssistantMessageParam } from "@aoai/edge";
+ * const turn: ChatCompletionAssistantMessageParam = {
+ *   role: "assistant",
+ *   content: null,
+ *   tool_calls: [{
+ *     id: "call_abc123",
+ *     type: "function",
+ *     function: { name: "get_weather", arguments: '{"city":"Seattle"}' },
+ *   }],
+ * };
+ * console.log(turn.tool_calls?.[0].function.name); // "get_weather"
+ * ```
+ */
 export interface ChatCompletionAssistantMessageParam {
   /** Discriminator. */
   role: "assistant";
@@ -130,7 +278,20 @@ export interface ChatCompletionAssistantMessageParam {
   context?: ChatCompletionMessageContext;
 }
 
-/** A tool result message. */
+/**
+ * A tool result message.
+ *
+ * @example Return a tool's output to the model
+ * ```ts
+ * import type { ChatCompletionToolMessageParam } from "@aoai/edge";
+ * const result: ChatCompletionToolMessageParam = {
+ *   role: "tool",
+ *   tool_call_id: "call_abc123",
+ *   content: JSON.stringify({ city: "Seattle", celsius: 12 }),
+ * };
+ * console.log(result.content); // '{"city":"Seattle","celsius":12}'
+ * ```
+ */
 export interface ChatCompletionToolMessageParam {
   /** Discriminator. */
   role: "tool";
@@ -140,7 +301,21 @@ export interface ChatCompletionToolMessageParam {
   tool_call_id: string;
 }
 
-/** @deprecated A function result message; use a tool message. */
+/**
+ * @deprecated A function result message; use a tool message.
+ *
+ * @example Return a function's output (legacy `functions` flow)
+ * ```ts
+ * import type { ChatCompletionFunctionMessageParam } from "@aoai/edge";
+ * // New code sends a tool message with the tool call's id instead.
+ * const result: ChatCompletionFunctionMessageParam = {
+ *   role: "function",
+ *   name: "get_weather",
+ *   content: '{"celsius":12}',
+ * };
+ * console.log(result.name); // "get_weather"
+ * ```
+ */
 export interface ChatCompletionFunctionMessageParam {
   /** Discriminator. */
   role: "function";
@@ -150,7 +325,19 @@ export interface ChatCompletionFunctionMessageParam {
   name: string;
 }
 
-/** Any message of a chat completions request. */
+/**
+ * Any message of a chat completions request.
+ *
+ * @example A conversation
+ * ```ts
+ * import type { ChatCompletionMessageParam } from "@aoai/edge";
+ * const messages: ChatCompletionMessageParam[] = [
+ *   { role: "system", content: "You are a helpful assistant that talks like a pirate." },
+ *   { role: "user", content: "Can you tell me how to care for a parrot?" },
+ * ];
+ * console.log(messages.map((m) => m.role).join(",")); // "system,user"
+ * ```
+ */
 export type ChatCompletionMessageParam =
   | ChatCompletionSystemMessageParam
   | ChatCompletionDeveloperMessageParam
@@ -159,5 +346,16 @@ export type ChatCompletionMessageParam =
   | ChatCompletionToolMessageParam
   | ChatCompletionFunctionMessageParam;
 
-/** The role of a request message. */
+/**
+ * The role of a request message.
+ *
+ * @example Tell instructions from conversation turns
+ * ```ts
+ * import type { ChatCompletionRole } from "@aoai/edge";
+ * function isInstruction(role: ChatCompletionRole): boolean {
+ *   return role === "system" || role === "developer";
+ * }
+ * console.log(isInstruction("developer"), isInstruction("user")); // true false
+ * ```
+ */
 export type ChatCompletionRole = ChatCompletionMessageParam["role"];
