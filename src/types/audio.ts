@@ -10,16 +10,57 @@
 /**
  * An audio upload. Bytes are sent as the multipart `file` field; name it with
  * `filename` beside `file` in the params (a `File` carries its own name).
+ *
+ * @example Three ways to pass audio
+ * ```ts
+ * import type { AudioFile, TranscriptionCreateParams } from "@aoai/edge";
+ * const bytes = new Uint8Array([82, 73, 70, 70]); // the first bytes of a .wav file
+ * const files: AudioFile[] = [bytes, new Blob([bytes]), new File([bytes], "hello.wav")];
+ * const params: TranscriptionCreateParams = { file: files[0], filename: "hello.wav" };
+ * console.log(files.length, params.filename); // 3 "hello.wav"
+ * ```
  */
 export type AudioFile = Blob | File | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>;
 
 /**
  * Reply format of transcriptions and translations. `json` and `verbose_json`
  * reply with an object; `text`, `srt` and `vtt` with plain text.
+ *
+ * @example Subtitles as SRT text
+ * ```ts
+ * import { type AudioResponseFormat, AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const response_format: AudioResponseFormat = "srt";
+ * const file = new File([new Uint8Array(32_000)], "hello.wav");
+ * const srt = await client.audio.transcriptions
+ *   .create({ model: "whisper", file, response_format });
+ * console.log(srt.split("\n")[1]); // "00:00:00,000 --> 00:00:01,090"
+ * ```
  */
 export type AudioResponseFormat = "json" | "verbose_json" | "text" | "srt" | "vtt";
 
-/** Timestamp detail of a verbose transcription. Preview-only (2024-05-01-preview). */
+/**
+ * Timestamp detail of a verbose transcription. Preview-only (2024-05-01-preview).
+ *
+ * @example Ask for word timings
+ * ```ts
+ * import type { TranscriptionCreateParams, TranscriptionTimestampGranularity } from "@aoai/edge";
+ * const granularities: TranscriptionTimestampGranularity[] = ["word", "segment"];
+ * const params: TranscriptionCreateParams = {
+ *   file: new Uint8Array([82, 73, 70, 70]),
+ *   filename: "hello.wav",
+ *   response_format: "verbose_json",
+ *   timestamp_granularities: granularities,
+ * };
+ * console.log(params.timestamp_granularities); // [ "word", "segment" ]
+ * ```
+ */
 export type TranscriptionTimestampGranularity = "word" | "segment";
 
 /**
@@ -87,7 +128,16 @@ export interface TranslationCreateParams {
   temperature?: number;
 }
 
-/** A transcription reply for `json` (`audioResponse`). */
+/**
+ * A transcription reply for `json` (`audioResponse`).
+ *
+ * @example Read the text
+ * ```ts
+ * import type { Transcription } from "@aoai/edge";
+ * const res: Transcription = { text: "Hello, how are you today?" };
+ * console.log(res.text.split(" ").length); // 5
+ * ```
+ */
 export interface Transcription {
   /** The transcribed text. */
   text: string;
@@ -96,6 +146,25 @@ export interface Transcription {
 /**
  * One segment of a verbose reply (`audioSegment`). The spec marks every field
  * optional; Whisper sends them all.
+ *
+ * @example Caption timing of a segment
+ * ```ts
+ * import type { TranscriptionSegment } from "@aoai/edge";
+ * const segment: TranscriptionSegment = {
+ *   id: 0,
+ *   seek: 0,
+ *   start: 0,
+ *   end: 2.4,
+ *   text: " Hello, how are you today?",
+ *   tokens: [50364, 2425, 11, 577, 366, 291, 965, 30, 50484],
+ *   temperature: 0,
+ *   avg_logprob: -0.21,
+ *   compression_ratio: 0.79,
+ *   no_speech_prob: 0.01,
+ * };
+ * console.log(`${segment.start}s-${segment.end}s:${segment.text}`);
+ * // "0s-2.4s: Hello, how are you today?"
+ * ```
  */
 export interface TranscriptionSegment {
   /** Segment identifier. */
@@ -120,7 +189,16 @@ export interface TranscriptionSegment {
   no_speech_prob: number;
 }
 
-/** One word of a verbose reply (`audioWord`). Preview-only (2024-05-01-preview). */
+/**
+ * One word of a verbose reply (`audioWord`). Preview-only (2024-05-01-preview).
+ *
+ * @example Duration of a word
+ * ```ts
+ * import type { TranscriptionWord } from "@aoai/edge";
+ * const word: TranscriptionWord = { word: "Hello", start: 0, end: 0.42 };
+ * console.log(word.word, word.end - word.start); // "Hello" 0.42
+ * ```
+ */
 export interface TranscriptionWord {
   /** The word. */
   word: string;
@@ -134,6 +212,27 @@ export interface TranscriptionWord {
  * A transcription reply for `verbose_json` (`audioVerboseResponse`). The spec marks
  * only `text` required; `task`, `language` and `duration` come with every
  * verbose_json reply.
+ *
+ * @example Transcribe with word timings
+ * ```ts
+ * import { AzureOpenAI, type TranscriptionVerbose } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const file = new File([new Uint8Array(32_000)], "hello.wav");
+ * const res: TranscriptionVerbose = await client.audio.transcriptions.create({
+ *   model: "whisper",
+ *   file,
+ *   response_format: "verbose_json",
+ *   timestamp_granularities: ["word"],
+ * });
+ * console.log(res.task, res.duration, res.words?.[0]);
+ * // "transcribe" 2 { word: "The", start: 0, end: 0.09 }
+ * ```
  */
 export interface TranscriptionVerbose {
   /** Always `"transcribe"`. */
@@ -150,13 +249,37 @@ export interface TranscriptionVerbose {
   words?: TranscriptionWord[];
 }
 
-/** A translation reply for `json` (`audioResponse`). */
+/**
+ * A translation reply for `json` (`audioResponse`).
+ *
+ * @example Read the English text
+ * ```ts
+ * import type { Translation } from "@aoai/edge";
+ * const res: Translation = { text: "Good morning, everyone." };
+ * console.log(res.text); // "Good morning, everyone."
+ * ```
+ */
 export interface Translation {
   /** The English text. */
   text: string;
 }
 
-/** A translation reply for `verbose_json` (`audioVerboseResponse`). */
+/**
+ * A translation reply for `verbose_json` (`audioVerboseResponse`).
+ *
+ * @example Source language and length of a translation
+ * ```ts
+ * import type { TranslationVerbose } from "@aoai/edge";
+ * const res: TranslationVerbose = {
+ *   task: "translate",
+ *   language: "german",
+ *   duration: 1.9,
+ *   text: "Good morning, everyone.",
+ * };
+ * console.log(`${res.language}, ${res.duration}s: ${res.text}`);
+ * // "german, 1.9s: Good morning, everyone."
+ * ```
+ */
 export interface TranslationVerbose {
   /** Always `"translate"`. */
   task: "translate";
@@ -173,6 +296,14 @@ export interface TranslationVerbose {
 /**
  * A TTS voice: the spec's six, or any other name the deployment knows (newer ones such as
  * gpt-4o-mini-tts also have `ash`, `ballad`, `coral`, `sage`, `verse`, ...).
+ *
+ * @example Pick a voice
+ * ```ts
+ * import type { SpeechCreateParams, SpeechVoice } from "@aoai/edge";
+ * const voice: SpeechVoice = "nova";
+ * const params: SpeechCreateParams = { model: "tts", input: "Your order has shipped.", voice };
+ * console.log(params.voice); // "nova"
+ * ```
  */
 export type SpeechVoice =
   | "alloy"
@@ -183,7 +314,23 @@ export type SpeechVoice =
   | "shimmer"
   | (string & Record<never, never>);
 
-/** TTS audio format. */
+/**
+ * TTS audio format.
+ *
+ * @example Content type of each format
+ * ```ts
+ * import type { SpeechResponseFormat } from "@aoai/edge";
+ * const types: Record<SpeechResponseFormat, string> = {
+ *   mp3: "audio/mpeg",
+ *   opus: "audio/opus",
+ *   aac: "audio/aac",
+ *   flac: "audio/flac",
+ *   wav: "audio/wav",
+ *   pcm: "audio/pcm",
+ * };
+ * console.log(types.opus); // "audio/opus"
+ * ```
+ */
 export type SpeechResponseFormat = "mp3" | "opus" | "aac" | "flac" | "wav" | "pcm";
 
 /**

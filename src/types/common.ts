@@ -51,13 +51,30 @@ export type ApiVersion =
   | "v1"
   | (string & Record<never, never>);
 
-/** Severity level of a harm category (`contentFilterSeverityResult.severity`). */
+/**
+ * Severity level of a harm category (`contentFilterSeverityResult.severity`).
+ *
+ * @example Block from medium severity up
+ * ```ts
+ * import type { ContentFilterSeverity } from "@aoai/edge";
+ * const levels: ContentFilterSeverity[] = ["safe", "low", "medium", "high"];
+ * const severity: ContentFilterSeverity = "low";
+ * console.log(levels.indexOf(severity) >= levels.indexOf("medium")); // false
+ * ```
+ */
 export type ContentFilterSeverity = "safe" | "low" | "medium" | "high";
 
 /**
  * Result for a severity-rated harm category (hate, sexual, violence, self_harm).
  * The spec marks `severity` required; the project contract keeps it optional, so
  * read it with a fallback.
+ *
+ * @example Read a category with a fallback
+ * ```ts
+ * import type { ContentFilterResult } from "@aoai/edge";
+ * const violence: ContentFilterResult = { filtered: false, severity: "safe" };
+ * console.log(violence.filtered, violence.severity ?? "unknown"); // false "safe"
+ * ```
  */
 export interface ContentFilterResult {
   /** Whether the content was filtered (blocked or annotated as filtered). */
@@ -66,7 +83,16 @@ export interface ContentFilterResult {
   severity?: ContentFilterSeverity;
 }
 
-/** Result for a detection-style filter (profanity, jailbreak, protected material text). */
+/**
+ * Result for a detection-style filter (profanity, jailbreak, protected material text).
+ *
+ * @example A detected jailbreak attempt
+ * ```ts
+ * import type { ContentFilterDetectedResult } from "@aoai/edge";
+ * const jailbreak: ContentFilterDetectedResult = { filtered: true, detected: true };
+ * console.log(jailbreak.detected && jailbreak.filtered); // true
+ * ```
+ */
 export interface ContentFilterDetectedResult {
   /** Whether the content was filtered. */
   filtered: boolean;
@@ -74,7 +100,20 @@ export interface ContentFilterDetectedResult {
   detected: boolean;
 }
 
-/** Source citation attached to a protected-material-code detection. */
+/**
+ * Source citation attached to a protected-material-code detection.
+ *
+ * @example Show where matched code comes from
+ * ```ts
+ * import type { ContentFilterCitation } from "@aoai/edge";
+ * const citation: ContentFilterCitation = {
+ *   URL: "https://github.com/octo-org/octo-repo",
+ *   license: "MIT",
+ * };
+ * console.log(`${citation.license ?? "unknown license"}: ${citation.URL}`);
+ * // "MIT: https://github.com/octo-org/octo-repo"
+ * ```
+ */
 export interface ContentFilterCitation {
   /** URL of the source the code matched (the service spells it in upper case). */
   URL?: string;
@@ -82,13 +121,36 @@ export interface ContentFilterCitation {
   license?: string;
 }
 
-/** Result for protected material code: a detection that may carry a citation. */
+/**
+ * Result for protected material code: a detection that may carry a citation.
+ *
+ * @example Protected material code on a choice
+ * ```ts
+ * import type { ContentFilterDetectedWithCitationResult } from "@aoai/edge";
+ * const code: ContentFilterDetectedWithCitationResult = {
+ *   filtered: false,
+ *   detected: true,
+ *   citation: { URL: "https://github.com/octo-org/octo-repo", license: "MIT" },
+ * };
+ * if (code.detected) console.log("matches code under", code.citation?.license);
+ * // matches code under MIT
+ * ```
+ */
 export interface ContentFilterDetectedWithCitationResult extends ContentFilterDetectedResult {
   /** Where the matched code comes from, when known. */
   citation?: ContentFilterCitation;
 }
 
-/** Result of one custom blocklist (`contentFilterIdResult`, 2024-05-01-preview). */
+/**
+ * Result of one custom blocklist (`contentFilterIdResult`, 2024-05-01-preview).
+ *
+ * @example One custom blocklist
+ * ```ts
+ * import type { ContentFilterIdResult } from "@aoai/edge";
+ * const list: ContentFilterIdResult = { filtered: true, id: "brand-names" };
+ * console.log(list.filtered ? `blocked by ${list.id}` : "allowed"); // "blocked by brand-names"
+ * ```
+ */
 export interface ContentFilterIdResult {
   /** Whether this blocklist filtered the content. */
   filtered: boolean;
@@ -99,6 +161,16 @@ export interface ContentFilterIdResult {
 /**
  * Custom blocklist results (`contentFilterDetailedResults`, 2024-05-01-preview):
  * whether any list filtered, and the per-list details.
+ *
+ * @example Which blocklists filtered
+ * ```ts
+ * import type { ContentFilterDetailedResults } from "@aoai/edge";
+ * const lists: ContentFilterDetailedResults = {
+ *   filtered: true,
+ *   details: [{ filtered: true, id: "brand-names" }, { filtered: false, id: "competitors" }],
+ * };
+ * console.log(lists.details.filter((d) => d.filtered).map((d) => d.id)); // [ "brand-names" ]
+ * ```
  */
 export interface ContentFilterDetailedResults {
   /** Whether any custom blocklist filtered the content. */
@@ -107,7 +179,20 @@ export interface ContentFilterDetailedResults {
   details: ContentFilterIdResult[];
 }
 
-/** The `error` member of a content filter result set: the filter itself failed. */
+/**
+ * The `error` member of a content filter result set: the filter itself failed.
+ *
+ * @example The filter could not run
+ * ```ts
+ * import type { ContentFilterErrorDetail, ContentFilterResults } from "@aoai/edge";
+ * const error: ContentFilterErrorDetail = {
+ *   code: "content_filter_error",
+ *   message: "The contents are not filtered",
+ * };
+ * const results: ContentFilterResults = { error };
+ * console.log(results.error?.code); // "content_filter_error"
+ * ```
+ */
 export interface ContentFilterErrorDetail {
   /** Service error code. */
   code?: string;
@@ -119,6 +204,20 @@ export interface ContentFilterErrorDetail {
  * Content filter results on a prompt or a choice. The union of
  * `contentFilterPromptResults` and `contentFilterChoiceResults` (every member is
  * optional; prompts carry `jailbreak`, choices carry `protected_material_*`).
+ *
+ * @example List the filtered categories
+ * ```ts
+ * import type { ContentFilterResults } from "@aoai/edge";
+ * const results: ContentFilterResults = {
+ *   hate: { filtered: false, severity: "safe" },
+ *   self_harm: { filtered: false, severity: "safe" },
+ *   sexual: { filtered: false, severity: "safe" },
+ *   violence: { filtered: true, severity: "medium" },
+ *   jailbreak: { filtered: false, detected: false },
+ * };
+ * const categories = ["hate", "self_harm", "sexual", "violence"] as const;
+ * console.log(categories.filter((c) => results[c]?.filtered)); // [ "violence" ]
+ * ```
  */
 export interface ContentFilterResults {
   /** Hate category. */
@@ -148,7 +247,22 @@ export interface ContentFilterResults {
   error?: ContentFilterErrorDetail;
 }
 
-/** Content filter results for one prompt of the request (`promptFilterResult`). */
+/**
+ * Content filter results for one prompt of the request (`promptFilterResult`).
+ *
+ * @example Check the prompt for a jailbreak
+ * ```ts
+ * import type { PromptFilterResult } from "@aoai/edge";
+ * const result: PromptFilterResult = {
+ *   prompt_index: 0,
+ *   content_filter_results: {
+ *     hate: { filtered: false, severity: "safe" },
+ *     jailbreak: { filtered: false, detected: false },
+ *   },
+ * };
+ * console.log(result.content_filter_results?.jailbreak?.detected); // false
+ * ```
+ */
 export interface PromptFilterResult {
   /** Index of the prompt this result is about (0 for chat). */
   prompt_index: number;
@@ -156,7 +270,16 @@ export interface PromptFilterResult {
   content_filter_results?: ContentFilterResults;
 }
 
-/** Breakdown of completion tokens (`completionUsage.completion_tokens_details`). */
+/**
+ * Breakdown of completion tokens (`completionUsage.completion_tokens_details`).
+ *
+ * @example Tokens spent on reasoning
+ * ```ts
+ * import type { CompletionTokensDetails } from "@aoai/edge";
+ * const details: CompletionTokensDetails = { reasoning_tokens: 192 };
+ * console.log(details.reasoning_tokens ?? 0); // 192
+ * ```
+ */
 export interface CompletionTokensDetails {
   /** Tokens the model generated for reasoning (o1-style models). */
   reasoning_tokens?: number;
@@ -168,7 +291,22 @@ export interface CompletionTokensDetails {
   rejected_prediction_tokens?: number;
 }
 
-/** Breakdown of prompt tokens. Not in these specs; returned by newer API versions. */
+/**
+ * Breakdown of prompt tokens. Not in these specs; returned by newer API versions.
+ *
+ * @example Share of the prompt served from the cache
+ * ```ts
+ * import type { CompletionUsage, PromptTokensDetails } from "@aoai/edge";
+ * const details: PromptTokensDetails = { cached_tokens: 1024 };
+ * const usage: CompletionUsage = {
+ *   prompt_tokens: 2048,
+ *   completion_tokens: 30,
+ *   total_tokens: 2078,
+ *   prompt_tokens_details: details,
+ * };
+ * console.log((usage.prompt_tokens_details?.cached_tokens ?? 0) / usage.prompt_tokens); // 0.5
+ * ```
+ */
 export interface PromptTokensDetails {
   /** Prompt tokens served from the prompt cache. */
   cached_tokens?: number;
@@ -176,7 +314,16 @@ export interface PromptTokensDetails {
   audio_tokens?: number;
 }
 
-/** Token usage of a completion or chat completion (`completionUsage`). */
+/**
+ * Token usage of a completion or chat completion (`completionUsage`).
+ *
+ * @example Count the tokens of a reply
+ * ```ts
+ * import type { CompletionUsage } from "@aoai/edge";
+ * const usage: CompletionUsage = { prompt_tokens: 6, completion_tokens: 20, total_tokens: 26 };
+ * console.log(usage.total_tokens); // 26
+ * ```
+ */
 export interface CompletionUsage {
   /** Tokens in the prompt. */
   prompt_tokens: number;
@@ -190,13 +337,34 @@ export interface CompletionUsage {
   prompt_tokens_details?: PromptTokensDetails;
 }
 
-/** Known `inner_error.code` values; other strings may appear. */
+/**
+ * Known `inner_error.code` values; other strings may appear.
+ *
+ * @example Recognise a policy violation
+ * ```ts
+ * import type { InnerErrorCode } from "@aoai/edge";
+ * const code: InnerErrorCode = "ResponsibleAIPolicyViolation";
+ * console.log(code === "ResponsibleAIPolicyViolation" ? "rephrase the prompt" : code);
+ * // "rephrase the prompt"
+ * ```
+ */
 export type InnerErrorCode = "ResponsibleAIPolicyViolation" | (string & Record<never, never>);
 
 /**
  * Extra detail of a service error (`innerError` / `dalleInnerError`). The spec
  * spells the filter member `content_filter_results`; the live service also sends
  * `content_filter_result` (singular). Read both.
+ *
+ * @example Read the filter results under either spelling
+ * ```ts
+ * import type { ErrorInnerError } from "@aoai/edge";
+ * const inner: ErrorInnerError = {
+ *   code: "ResponsibleAIPolicyViolation",
+ *   content_filter_result: { violence: { filtered: true, severity: "high" } },
+ * };
+ * const filters = inner.content_filter_results ?? inner.content_filter_result;
+ * console.log(filters?.violence?.severity); // "high"
+ * ```
  */
 export interface ErrorInnerError {
   /** Inner error code, e.g. `"ResponsibleAIPolicyViolation"`. */
@@ -249,7 +417,25 @@ export interface ErrorBody {
   innererror?: ErrorInnerError;
 }
 
-/** The body of an error response (`errorResponse` / `dalleErrorResponse`). */
+/**
+ * The body of an error response (`errorResponse` / `dalleErrorResponse`).
+ *
+ * @example Read the body of a failed call
+ * ```ts
+ * import { AzureOpenAI, AzureOpenAIError, type ErrorResponse } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const err = await client.completions.create({ model: "missing", prompt: "Hi" }).catch((e) => e);
+ * if (err instanceof AzureOpenAIError) {
+ *   console.log((err.body as ErrorResponse).error?.code); // "DeploymentNotFound"
+ * }
+ * ```
+ */
 export interface ErrorResponse {
   /** The error. The spec marks it optional; real error bodies always carry it. */
   error?: ErrorBody;
@@ -258,6 +444,17 @@ export interface ErrorResponse {
 /**
  * The other error body the Azure gateway (APIM) sends, e.g. for a bad key or an
  * unknown resource: `{ "statusCode": 401, "message": "..." }`. Not in the specs.
+ *
+ * @example Tell a gateway error from a service error
+ * ```ts
+ * import type { ErrorResponse, GatewayErrorBody } from "@aoai/edge";
+ * const res = new Response(
+ *   JSON.stringify({ statusCode: 401, message: "Access denied due to invalid subscription key." }),
+ *   { status: 401 },
+ * );
+ * const body: GatewayErrorBody | ErrorResponse = await res.json();
+ * console.log("statusCode" in body ? body.statusCode : body.error?.code); // 401
+ * ```
  */
 export interface GatewayErrorBody {
   /** HTTP status code. */

@@ -67,19 +67,60 @@ export interface CompletionCreateParams {
   completion_config?: string | null;
 }
 
-/** Text completion parameters that ask for a stream (`stream: true`). */
+/**
+ * Text completion parameters that ask for a stream (`stream: true`).
+ *
+ * @example Ask for a stream with usage
+ * ```ts
+ * import type { CompletionCreateParamsStreaming } from "@aoai/edge";
+ * const params: CompletionCreateParamsStreaming = {
+ *   model: "gpt-35-turbo-instruct",
+ *   prompt: "tell me a joke about mango",
+ *   stream: true,
+ *   stream_options: { include_usage: true },
+ * };
+ * console.log(params.stream); // true
+ * ```
+ */
 export interface CompletionCreateParamsStreaming extends CompletionCreateParams {
   /** Stream the reply. */
   stream: true;
 }
 
-/** Text completion parameters that ask for one JSON reply. */
+/**
+ * Text completion parameters that ask for one JSON reply.
+ *
+ * @example Ask for one JSON reply
+ * ```ts
+ * import type { CompletionCreateParamsNonStreaming } from "@aoai/edge";
+ * const params: CompletionCreateParamsNonStreaming = {
+ *   model: "gpt-35-turbo-instruct",
+ *   prompt: ["tell me a joke about mango"],
+ *   max_tokens: 32,
+ *   stream: false,
+ * };
+ * console.log(params.max_tokens); // 32
+ * ```
+ */
 export interface CompletionCreateParamsNonStreaming extends CompletionCreateParams {
   /** Do not stream. */
   stream?: false | null;
 }
 
-/** Log probability information of a completion choice. */
+/**
+ * Log probability information of a completion choice.
+ *
+ * @example Probability of each token
+ * ```ts
+ * import type { CompletionLogprobs } from "@aoai/edge";
+ * const logprobs: CompletionLogprobs = {
+ *   tokens: ["The", " head"],
+ *   token_logprobs: [-0.105, -0.693],
+ *   text_offset: [0, 3],
+ * };
+ * console.log(logprobs.token_logprobs?.map((p) => Math.exp(p).toFixed(2))); // [ "0.90", "0.50" ]
+ * ```
+ */
 export interface CompletionLogprobs {
   /** The tokens. */
   tokens?: string[];
@@ -91,10 +132,34 @@ export interface CompletionLogprobs {
   text_offset?: number[];
 }
 
-/** Why the model stopped. */
+/**
+ * Why the model stopped.
+ *
+ * @example React to a truncated reply
+ * ```ts
+ * import type { CompletionFinishReason } from "@aoai/edge";
+ * const reason: CompletionFinishReason = "length";
+ * console.log(reason === "length" ? "raise max_tokens" : reason); // "raise max_tokens"
+ * ```
+ */
 export type CompletionFinishReason = "stop" | "length" | "content_filter";
 
-/** One choice of a text completion. */
+/**
+ * One choice of a text completion.
+ *
+ * @example Read a choice
+ * ```ts
+ * import type { CompletionChoice } from "@aoai/edge";
+ * const choice: CompletionChoice = {
+ *   text: "\n\nWhat do you call a mango who's in charge?\n\nThe head mango.",
+ *   index: 0,
+ *   finish_reason: "stop",
+ *   logprobs: null,
+ * };
+ * console.log(choice.finish_reason, choice.text.trim().split("\n").at(-1));
+ * // "stop" "The head mango."
+ * ```
+ */
 export interface CompletionChoice {
   /** The generated text. */
   text: string;
@@ -108,7 +173,23 @@ export interface CompletionChoice {
   content_filter_results?: ContentFilterResults;
 }
 
-/** A text completion reply (`createCompletionResponse`). */
+/**
+ * A text completion reply (`createCompletionResponse`).
+ *
+ * @example Read a completion reply
+ * ```ts
+ * import type { Completion } from "@aoai/edge";
+ * const res: Completion = {
+ *   id: "cmpl-7QmVI15qgYVllxK0FtxVGG6ywfzaq",
+ *   object: "text_completion",
+ *   created: 1686617332,
+ *   model: "gpt-35-turbo-instruct",
+ *   choices: [{ text: "The head mango.", index: 0, finish_reason: "stop", logprobs: null }],
+ *   usage: { completion_tokens: 20, prompt_tokens: 6, total_tokens: 26 },
+ * };
+ * console.log(res.choices[0].text, res.usage?.total_tokens); // "The head mango." 26
+ * ```
+ */
 export interface Completion {
   /** Completion ID. */
   id: string;
@@ -131,6 +212,23 @@ export interface Completion {
 /**
  * A streamed text completion chunk: the reply shape, except that Azure's first
  * chunk carries only `prompt_filter_results` with `object: ""` and empty `choices`.
+ *
+ * @example Join the text of a stream
+ * ```ts
+ * import { AzureOpenAI, type CompletionChunk } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const stream = await client.completions
+ *   .create({ model: "gpt-35-turbo-instruct", prompt: "Hi", stream: true });
+ * const chunks: CompletionChunk[] = [];
+ * for await (const chunk of stream) chunks.push(chunk);
+ * console.log(chunks.map((c) => c.choices[0]?.text ?? "").join("")); // "You said: Hi"
+ * ```
  */
 export interface CompletionChunk {
   /** Completion ID (`""` on the prompt-filter chunk). */

@@ -11,16 +11,56 @@
 
 import type { ContentFilterResults } from "./common.ts";
 
-/** Image size. `256x256` and `512x512` are DALL-E 2 only (2024-05-01-preview enum). */
+/**
+ * Image size. `256x256` and `512x512` are DALL-E 2 only (2024-05-01-preview enum).
+ *
+ * @example A landscape image
+ * ```ts
+ * import type { ImageGenerateParams, ImageSize } from "@aoai/edge";
+ * const size: ImageSize = "1792x1024";
+ * const params: ImageGenerateParams = { model: "dall-e-3", prompt: "a lighthouse at dusk", size };
+ * console.log(params.size?.split("x").map(Number)); // [ 1792, 1024 ]
+ * ```
+ */
 export type ImageSize = "256x256" | "512x512" | "1024x1024" | "1792x1024" | "1024x1792";
 
-/** Image quality (DALL-E 3). */
+/**
+ * Image quality (DALL-E 3).
+ *
+ * @example Ask for finer detail
+ * ```ts
+ * import type { ImageGenerateParams, ImageQuality } from "@aoai/edge";
+ * const quality: ImageQuality = "hd";
+ * const params: ImageGenerateParams = { prompt: "a detailed map of a fantasy city", quality };
+ * console.log(params.quality); // "hd"
+ * ```
+ */
 export type ImageQuality = "standard" | "hd";
 
-/** Image style (DALL-E 3). */
+/**
+ * Image style (DALL-E 3).
+ *
+ * @example A more realistic look
+ * ```ts
+ * import type { ImageGenerateParams, ImageStyle } from "@aoai/edge";
+ * const style: ImageStyle = "natural";
+ * const params: ImageGenerateParams = { prompt: "a bowl of ripe mangoes on a table", style };
+ * console.log(params.style); // "natural"
+ * ```
+ */
 export type ImageStyle = "vivid" | "natural";
 
-/** How generated images are returned. */
+/**
+ * How generated images are returned.
+ *
+ * @example Get the image bytes inline
+ * ```ts
+ * import type { ImageGenerateParams, ImageResponseFormat } from "@aoai/edge";
+ * const response_format: ImageResponseFormat = "b64_json"; // URLs expire after 24 hours
+ * const params: ImageGenerateParams = { prompt: "a red fox in the snow", response_format };
+ * console.log(params.response_format); // "b64_json"
+ * ```
+ */
 export type ImageResponseFormat = "url" | "b64_json";
 
 /**
@@ -57,7 +97,20 @@ export interface ImageGenerateParams {
   style?: ImageStyle;
 }
 
-/** One generated image (`imageResult`). */
+/**
+ * One generated image (`imageResult`).
+ *
+ * @example Read a generated image
+ * ```ts
+ * import type { Image } from "@aoai/edge";
+ * const image: Image = {
+ *   url: "https://dalletipusw2.blob.core.windows.net/private/images/generated_00.png",
+ *   revised_prompt: "A vivid, natural representation of Microsoft Clippy wearing a cowboy hat.",
+ *   content_filter_results: { hate: { filtered: false, severity: "safe" } },
+ * };
+ * console.log(image.url ?? image.b64_json?.slice(0, 16), image.revised_prompt);
+ * ```
+ */
 export interface Image {
   /** Temporary URL of the image (`response_format: "url"`). */
   url?: string;
@@ -71,7 +124,23 @@ export interface Image {
   prompt_filter_results?: ContentFilterResults;
 }
 
-/** An image generation reply (`generateImagesResponse`). */
+/**
+ * An image generation reply (`generateImagesResponse`).
+ *
+ * @example Generate an image
+ * ```ts
+ * import { AzureOpenAI, type ImagesResponse } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const res: ImagesResponse = await client.images.generate({ model: "dall-e-3", prompt: "a fox" });
+ * console.log(res.data.length, new Date(res.created * 1000).toISOString(), res.data[0].url);
+ * ```
+ */
 export interface ImagesResponse {
   /** Creation time, Unix seconds. */
   created: number;
@@ -79,7 +148,16 @@ export interface ImagesResponse {
   data: Image[];
 }
 
-/** Parameters of a DALL-E 2 preview batch (`POST /openai/images/generations:submit`). */
+/**
+ * Parameters of a DALL-E 2 preview batch (`POST /openai/images/generations:submit`).
+ *
+ * @example Four small DALL-E 2 images
+ * ```ts
+ * import type { ImageSubmitParams } from "@aoai/edge";
+ * const params: ImageSubmitParams = { prompt: "a watercolor lighthouse", n: 4, size: "512x512" };
+ * console.log(params.n); // 4
+ * ```
+ */
 export interface ImageSubmitParams {
   /** Description of the image, at most 1000 characters. */
   prompt: string;
@@ -91,7 +169,17 @@ export interface ImageSubmitParams {
   user?: string;
 }
 
-/** Status of a DALL-E 2 operation; `canceled` means it timed out. */
+/**
+ * Status of a DALL-E 2 operation; `canceled` means it timed out.
+ *
+ * @example Is the operation over?
+ * ```ts
+ * import type { ImageOperationStatus } from "@aoai/edge";
+ * const ended: ImageOperationStatus[] = ["succeeded", "failed", "canceled", "deleted"];
+ * const status: ImageOperationStatus = "running";
+ * console.log(ended.includes(status) ? "done" : "poll again"); // "poll again"
+ * ```
+ */
 export type ImageOperationStatus =
   | "notRunning"
   | "running"
@@ -100,7 +188,20 @@ export type ImageOperationStatus =
   | "failed"
   | "deleted";
 
-/** The error of a failed DALL-E 2 operation (Azure core error shape). */
+/**
+ * The error of a failed DALL-E 2 operation (Azure core error shape).
+ *
+ * @example Why an operation failed
+ * ```ts
+ * import type { ImageOperationError } from "@aoai/edge";
+ * const error: ImageOperationError = {
+ *   code: "contentFilter",
+ *   message: "Your task failed as a result of our safety system.",
+ * };
+ * console.log(`${error.code}: ${error.message}`);
+ * // "contentFilter: Your task failed as a result of our safety system."
+ * ```
+ */
 export interface ImageOperationError {
   /** Error code. */
   code: string;
@@ -114,7 +215,23 @@ export interface ImageOperationError {
   innererror?: { code?: string; [key: string]: unknown };
 }
 
-/** A DALL-E 2 operation (`GET /openai/operations/images/{id}`). */
+/**
+ * A DALL-E 2 operation (`GET /openai/operations/images/{id}`).
+ *
+ * @example Read a finished operation
+ * ```ts
+ * import type { ImageOperation } from "@aoai/edge";
+ * const op: ImageOperation = {
+ *   id: "f508bcf2-e651-4b4b-85a7-58ad77981ffa",
+ *   created: 1695160616,
+ *   expires: 1695247022,
+ *   status: "succeeded",
+ *   result: { created: 1695160616, data: [{ url: "https://example.com/0.png" }] },
+ * };
+ * console.log(op.status === "succeeded" ? op.result?.data[0].url : op.error?.message);
+ * // "https://example.com/0.png"
+ * ```
+ */
 export interface ImageOperation {
   /** Operation ID. */
   id: string;
@@ -130,7 +247,20 @@ export interface ImageOperation {
   error?: ImageOperationError;
 }
 
-/** The 202 body of `POST /openai/images/generations:submit`. */
+/**
+ * The 202 body of `POST /openai/images/generations:submit`.
+ *
+ * @example Keep the id to poll
+ * ```ts
+ * import type { ImageSubmitResponse } from "@aoai/edge";
+ * const submitted: ImageSubmitResponse = {
+ *   id: "f508bcf2-e651-4b4b-85a7-58ad77981ffa",
+ *   status: "notRunning",
+ * };
+ * console.log(`operations/images/${submitted.id}`, submitted.status);
+ * // "operations/images/f508bcf2-e651-4b4b-85a7-58ad77981ffa" "notRunning"
+ * ```
+ */
 export interface ImageSubmitResponse {
   /** Operation ID; poll the `operation-location` header URL. */
   id: string;
