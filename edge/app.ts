@@ -29,7 +29,23 @@ import { invalidRequest } from "./_errors.ts";
 import { observeResponse, type RequestRecord } from "./_events.ts";
 import type { EdgeRequestRoute } from "./options.ts";
 
-/** The edge app: a fetch handler for `Deno.serve`, Workers (`export default app`) and tests. */
+/**
+ * The edge app: a fetch handler for `Deno.serve`, Workers (`export default app`) and tests.
+ *
+ * @example Call the app directly, as a test would
+ * ```ts
+ * import { createEdgeApp, type EdgeApp } from "@aoai/edge/edge";
+ * const app: EdgeApp = createEdgeApp({
+ *   upstream: { endpoint: "https://my-res.openai.azure.com", apiKey: "<azure key>" },
+ *   clientKeys: ["a-long-client-key"],
+ * });
+ * const health = await app.fetch(new Request("https://edge.example/health"));
+ * console.log(health.status, await health.json()); // 200 { status: "ok" }
+ * const noKey = await app.fetch(new Request("https://edge.example/openai/v1/models"));
+ * console.log(noKey.status); // 401
+ * await noKey.body?.cancel();
+ * ```
+ */
 export interface EdgeApp {
   /**
    * Serves one request. `env` is ignored (Workers passes its bindings); `ctx.waitUntil`, when

@@ -4,7 +4,18 @@
  * @module
  */
 
-/** The result of {@link readBodyLimited}: the bytes, or why they could not be read. */
+/**
+ * The result of {@link readBodyLimited}: the bytes, or why they could not be read.
+ *
+ * @example Narrow on `ok` before reading the bytes
+ * ```ts
+ * import { type LimitedBody, readBodyLimited } from "@aoai/edge/edge";
+ * const request = new Request("http://x/", { method: "POST", body: '{"input":"hi"}' });
+ * const body: LimitedBody = await readBodyLimited(request, 1024);
+ * if (body.ok) console.log(body.bytes.byteLength); // 14
+ * else console.log(body.reason);
+ * ```
+ */
 export type LimitedBody =
   | { ok: true; bytes: Uint8Array<ArrayBuffer> }
   | { ok: false; reason: "too_large" | "unreadable" };

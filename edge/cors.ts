@@ -5,7 +5,26 @@
  * @module
  */
 
-/** CORS settings of the edge app. */
+/**
+ * CORS settings of the edge app.
+ *
+ * @example Let one web app call the edge app, and check its preflight
+ * ```ts
+ * import { type CorsOptions, createEdgeApp } from "@aoai/edge/edge";
+ * const cors: CorsOptions = { origins: ["https://app.example.com"], maxAgeSeconds: 3600 };
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "https://my-res.openai.azure.com", apiKey: "<azure key>" },
+ *   clientKeys: ["a-long-client-key"],
+ *   cors,
+ * });
+ * const preflight = await app.fetch(new Request("https://edge.example/openai/v1/embeddings", {
+ *   method: "OPTIONS",
+ *   headers: { origin: "https://app.example.com", "access-control-request-method": "POST" },
+ * }));
+ * console.log(preflight.status); // 204
+ * console.log(preflight.headers.get("access-control-allow-origin")); // https://app.example.com
+ * ```
+ */
 export interface CorsOptions {
   /** Allowed origins, e.g. `["https://app.example.com"]`, or `"*"` for any origin. */
   origins: readonly string[] | "*";

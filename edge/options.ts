@@ -12,13 +12,57 @@ import type { PlaygroundOptions } from "./playground.ts";
 import { ClientRateLimiter, type RateLimiter } from "./rate_limit.ts";
 import { Upstreams } from "./_upstreams.ts";
 
-/** The part of a Workers `ExecutionContext` the app uses: keeps cache writes alive. */
+/**
+ * The part of a Workers `ExecutionContext` the app uses: keeps cache writes alive.
+ *
+ * @example Collect the work the app hands to `waitUntil`, and wait for it
+ * ```ts
+ * import { createEdgeApp, type EdgeExecutionContext } from "@aoai/edge/edge";
+ * const pending: Promise<unknown>[] = [];
+ * const ctx: EdgeExecutionContext = { waitUntil: (promise) => void pending.push(promise) };
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "https://my-res.openai.azure.com", apiKey: "<azure key>" },
+ *   clientKeys: ["a-long-client-key"],
+ *   onRequest: (event) => console.log(event.route, event.status), // health 200
+ * });
+ * await (await app.fetch(new Request("https://edge.example/health"), undefined, ctx)).text();
+ * await Promise.all(pending);
+ * ```
+ */
 export interface EdgeExecutionContext {
   /** Extends the request's lifetime until `promise` settles. */
   waitUntil(promise: Promise<unknown>): void;
 }
 
-/** Options of opt-in chat completion caching. */
+/**
+ * Options of opt-in chat completion caching.
+ *
+ * @example Answer a repeated temperature-0 chat from the cache
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { type ChatCacheOptions, createEdgeApp, MemoryCache } from "@aoai/edge/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // stands in for the Azure OpenAI resource
+ * const chatCache: ChatCacheOptions = { ttlSeconds: 600 };
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "http://emulator.local", apiKey: emulator.apiKey, fetch: emulator.fetch },
+ *   clientKeys: ["a-long-client-key"],
+ *   cache: new MemoryCache(),
+ *   chatCache,
+ * });
+ * const client = new AzureOpenAI({
+ *   endpoint: "https://edge.example",
+ *   apiKey: "a-long-client-key",
+ *   fetch: (input, init) => app.fetch(new Request(input, init)),
+ * });
+ * const ask = () =>
+ *   client.chat.completions
+ *     .create({ model: "gpt-4o", temperature: 0, messages: [{ role: "user", content: "hi" }] })
+ *     .withResponse();
+ * console.log((await ask()).response.headers.get("x-aoai-cache")); // miss
+ * console.log((await ask()).response.headers.get("x-aoai-cache")); // hit
+ * ```
+ */
 export interface ChatCacheOptions {
   /** Seconds a cached completion lives (default 3600). */
   ttlSeconds?: number;
@@ -28,6 +72,27 @@ export interface ChatCacheOptions {
  * The per-client-key rate limit: set exactly one of `requestsPerMinute` (counted in this
  * isolate's memory) or `limiter` (e.g. a `DenoKvRateLimiter` or `WorkersRateLimiter`, which
  * count across isolates).
+ *
+ * @example A custom limiter: refused requests get 429 with `retry-after`
+ * ```ts
+ * import { createEdgeApp, type EdgeRateLimitOptions } from "@aoai/edge/edge";
+ * const rateLimit: EdgeRateLimitOptions = {
+ *   limiter: { take: () => ({ ok: false, retryAfterSeconds: 30 }) }, // refuses everyone
+ *   timeoutMs: 500,
+ * };
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "https://my-res.openai.azure.com", apiKey: "<azure key>" },
+ *   clientKeys: ["a-long-client-key"],
+ *   rateLimit,
+ * });
+ * const res = await app.fetch(new Request("https://edge.example/openai/v1/embeddings", {
+ *   method: "POST",
+ *   headers: { "api-key": "a-long-client-key", "content-type": "application/json" },
+ *   body: JSON.stringify({ model: "text-embedding-3-small", input: "hello" }),
+ * }));
+ * console.log(res.status, res.headers.get("retry-after")); // 429 30
+ * await res.body?.cancel();
+ * ```
  */
 export interface EdgeRateLimitOptions {
   /** Requests per minute per client key, counted in this isolate's memory (a token bucket). */
@@ -48,6 +113,26 @@ export interface EdgeRateLimitOptions {
  * The kind of route a request went to: the operation for the API routes (`audio` for speech,
  * transcriptions and translations; `images` for DALL-E 3 and the DALL-E 2 operations), else
  * `health`, `playground` or `other` (unknown paths, OPTIONS of them).
+ *
+ * @example Count requests per route
+ * ```ts
+ * import { createEdgeApp, type EdgeRequestRoute } from "@aoai/edge/edge";
+ * const counts = new Map<EdgeRequestRoute, number>();
+ * const pending: Promise<unknown>[] = [];
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "https://my-res.openai.azure.com", apiKey: "<azure key>" },
+ *   clientKeys: ["a-long-client-key"],
+ *   onRequest: ({ route }) => void counts.set(route, (counts.get(route) ?? 0) + 1),
+ * });
+ * for (const path of ["/health", "/health", "/"]) {
+ *   const res = await app.fetch(new Request("https://edge.example" + path), undefined, {
+ *     waitUntil: (promise) => void pending.push(promise),
+ *   });
+ *   await res.text();
+ * }
+ * await Promise.all(pending);
+ * console.log(counts); // Map(2) { "health" => 2, "playground" => 1 }
+ * ```
  */
 export type EdgeRequestRoute =
   | "chat"
@@ -59,7 +144,18 @@ export type EdgeRequestRoute =
   | "playground"
   | "other";
 
-/** Token counts of one request, as the upstream or the cache reported them. */
+/**
+ * Token counts of one request, as the upstream or the cache reported them.
+ *
+ * @example Price a request from its usage
+ * ```ts
+ * import type { EdgeRequestUsage } from "@aoai/edge/edge";
+ * const usage: EdgeRequestUsage = { prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 };
+ * // USD per 1M tokens: 2.50 input, 10.00 output
+ * const cost = (usage.prompt_tokens * 2.5 + (usage.completion_tokens ?? 0) * 10) / 1e6;
+ * console.log(cost.toFixed(6)); // 0.000148
+ * ```
+ */
 export interface EdgeRequestUsage {
   /** Tokens of the prompt or input. */
   prompt_tokens: number;
@@ -72,6 +168,31 @@ export interface EdgeRequestUsage {
 /**
  * One request the app answered, for cost tracking and access logs: plain data, never a key,
  * token, prompt, input or reply text (see `EdgeAppOptions.onRequest`).
+ *
+ * @example Log one line per request
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEdgeApp, type EdgeRequestEvent } from "@aoai/edge/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // stands in for the Azure OpenAI resource
+ * // Prints "POST chat gpt-4o 200 11" once the reply was sent
+ * const log = (e: EdgeRequestEvent) =>
+ *   console.log(e.method, e.route, e.deployment, e.status, e.usage?.total_tokens);
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "http://emulator.local", apiKey: emulator.apiKey, fetch: emulator.fetch },
+ *   clientKeys: ["a-long-client-key"],
+ *   onRequest: log,
+ * });
+ * const pending: Promise<unknown>[] = [];
+ * const client = new AzureOpenAI({
+ *   endpoint: "https://edge.example",
+ *   apiKey: "a-long-client-key",
+ *   fetch: (input, init) =>
+ *     app.fetch(new Request(input, init), undefined, { waitUntil: (p) => void pending.push(p) }),
+ * });
+ * await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
+ * await Promise.all(pending);
+ * ```
  */
 export interface EdgeRequestEvent {
   /** When the request arrived (ISO 8601, from the `now` clock). */
@@ -110,7 +231,29 @@ export interface EdgeRequestEvent {
   error?: string;
 }
 
-/** Options of {@link createEdgeApp}. */
+/**
+ * Options of {@link createEdgeApp}.
+ *
+ * @example Only some deployments, under the model names clients know
+ * ```ts
+ * import { createEdgeApp, type EdgeAppOptions } from "@aoai/edge/edge";
+ * const options: EdgeAppOptions = {
+ *   upstream: { endpoint: "https://my-res.openai.azure.com", apiKey: "<azure key>" },
+ *   clientKeys: ["a-long-client-key"],
+ *   models: { "gpt-4o": "prod-gpt4o" }, // other names get 404
+ *   maxJsonBytes: 256 * 1024,
+ *   playground: false,
+ *   onError: (message) => console.error(message),
+ * };
+ * const app = createEdgeApp(options);
+ * const res = await app.fetch(new Request("https://edge.example/openai/v1/chat/completions", {
+ *   method: "POST",
+ *   headers: { "api-key": "a-long-client-key", "content-type": "application/json" },
+ *   body: JSON.stringify({ model: "gpt-35-turbo", messages: [{ role: "user", content: "hi" }] }),
+ * }));
+ * console.log(res.status, (await res.json()).error.code); // 404 DeploymentNotFound
+ * ```
+ */
 export interface EdgeAppOptions {
   /**
    * The Azure OpenAI upstream: a ready {@link AzureOpenAI} client, or its options. The upstream

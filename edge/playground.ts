@@ -5,7 +5,25 @@
  * @module
  */
 
-/** Options of {@link renderPlayground}. */
+/**
+ * Options of {@link renderPlayground}.
+ *
+ * @example Start the app's playground on your own deployments
+ * ```ts
+ * import { createEdgeApp, type PlaygroundOptions } from "@aoai/edge/edge";
+ * const playground: PlaygroundOptions = {
+ *   chatDeployment: "gpt-4o-mini",
+ *   embeddingsDeployment: "text-embedding-3-large",
+ * };
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "https://my-res.openai.azure.com", apiKey: "<azure key>" },
+ *   clientKeys: ["a-long-client-key"],
+ *   playground,
+ * });
+ * const html = await (await app.fetch(new Request("https://edge.example/"))).text();
+ * console.log(html.includes('value="gpt-4o-mini"')); // true
+ * ```
+ */
 export interface PlaygroundOptions {
   /** Deployment the chat form starts with (default `gpt-4o`). */
   chatDeployment?: string;

@@ -5,7 +5,25 @@
  * @module
  */
 
-/** What a {@link RateLimiter} answers for one request. */
+/**
+ * What a {@link RateLimiter} answers for one request.
+ *
+ * @example A limiter with a fixed budget per client
+ * ```ts
+ * import type { RateLimitDecision, RateLimiter } from "@aoai/edge/edge";
+ * const used = new Map<string, number>();
+ * const budget: RateLimiter = {
+ *   take(client): RateLimitDecision {
+ *     const n = (used.get(client) ?? 0) + 1;
+ *     used.set(client, n);
+ *     return n <= 1000
+ *       ? { ok: true, retryAfterSeconds: 0, remaining: 1000 - n }
+ *       : { ok: false, retryAfterSeconds: 3600 };
+ *   },
+ * };
+ * console.log(await budget.take("client-a")); // { ok: true, retryAfterSeconds: 0, remaining: 999 }
+ * ```
+ */
 export interface RateLimitDecision {
   /** True when the request may go ahead. */
   ok: boolean;
@@ -44,7 +62,17 @@ export interface RateLimiter {
   readonly requestsPerMinute?: number;
 }
 
-/** Options of {@link ClientRateLimiter}. */
+/**
+ * Options of {@link ClientRateLimiter}.
+ *
+ * @example 30 requests a minute, on a fixed clock
+ * ```ts
+ * import { ClientRateLimiter, type ClientRateLimitOptions } from "@aoai/edge/edge";
+ * const options: ClientRateLimitOptions = { requestsPerMinute: 30, now: () => 0 };
+ * const limiter = new ClientRateLimiter(options);
+ * console.log(limiter.requestsPerMinute, limiter.take("client-a").remaining); // 30 29
+ * ```
+ */
 export interface ClientRateLimitOptions {
   /** Requests each client key may make per minute (bucket size; refills evenly). */
   requestsPerMinute: number;
@@ -52,7 +80,18 @@ export interface ClientRateLimitOptions {
   now?: () => number;
 }
 
-/** The outcome of {@link ClientRateLimiter.take}. */
+/**
+ * The outcome of {@link ClientRateLimiter.take}.
+ *
+ * @example The second request of a one-a-minute client is refused
+ * ```ts
+ * import { ClientRateLimiter, type RateDecision } from "@aoai/edge/edge";
+ * const limiter = new ClientRateLimiter({ requestsPerMinute: 1, now: () => 0 });
+ * limiter.take("client-a");
+ * const decision: RateDecision = limiter.take("client-a");
+ * console.log(decision); // { ok: false, remaining: 0, retryAfterSeconds: 60 }
+ * ```
+ */
 export interface RateDecision extends RateLimitDecision {
   /** Whole requests left in the bucket after this one. */
   remaining: number;

@@ -6,7 +6,26 @@
  */
 import type { RateLimitDecision, RateLimiter } from "./rate_limit.ts";
 
-/** Options of {@link DenoKvRateLimiter}. */
+/**
+ * Options of {@link DenoKvRateLimiter}.
+ *
+ * @example Two requests a minute, under your own key prefix
+ * ```ts
+ * import { DenoKvRateLimiter, type DenoKvRateLimiterOptions } from "@aoai/edge/edge";
+ * const kv = await Deno.openKv(":memory:");
+ * const options: DenoKvRateLimiterOptions = {
+ *   requestsPerMinute: 2,
+ *   prefix: ["my-app", "rate"],
+ *   now: () => 0,
+ * };
+ * const limiter = new DenoKvRateLimiter(kv, options);
+ * const oks = [];
+ * for (let i = 0; i < 3; i++) oks.push((await limiter.take("client-a")).ok);
+ * console.log(oks); // [ true, true, false ]
+ * console.log((await kv.get(["my-app", "rate", "client-a"])).value !== null); // true
+ * kv.close();
+ * ```
+ */
 export interface DenoKvRateLimiterOptions {
   /**
    * Requests each client may make per minute: a burst of that many (at least 1), refilled evenly

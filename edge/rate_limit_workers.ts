@@ -9,13 +9,38 @@ import type { RateLimitDecision, RateLimiter } from "./rate_limit.ts";
 /**
  * The part of a Workers Rate Limiting binding (`[[ratelimits]]` in wrangler.toml) the app uses:
  * `limit({ key })` counts one request for `key` and says whether it is within the limit.
+ *
+ * @example A stand-in binding that allows two requests per key
+ * ```ts
+ * import { type WorkersRateLimitBinding, WorkersRateLimiter } from "@aoai/edge/edge";
+ * const counts = new Map<string, number>();
+ * const binding: WorkersRateLimitBinding = { // stands in for env.AOAI_EDGE_RATE_LIMITER
+ *   limit({ key }) {
+ *     counts.set(key, (counts.get(key) ?? 0) + 1);
+ *     return Promise.resolve({ success: counts.get(key)! <= 2 });
+ *   },
+ * };
+ * await new WorkersRateLimiter(binding).take("client-a");
+ * console.log(counts); // Map(1) { "aoai-edge:client-a" => 1 }
+ * ```
  */
 export interface WorkersRateLimitBinding {
   /** Counts one request of `key`; `success` is false when the key is over its limit. */
   limit(options: { key: string }): Promise<{ success: boolean }>;
 }
 
-/** Options of {@link WorkersRateLimiter}. */
+/**
+ * Options of {@link WorkersRateLimiter}.
+ *
+ * @example A binding with a 10-second period
+ * ```ts
+ * import { WorkersRateLimiter, type WorkersRateLimiterOptions } from "@aoai/edge/edge";
+ * const options: WorkersRateLimiterOptions = { periodSeconds: 10, keyPrefix: "chat:" };
+ * const refuseAll = { limit: () => Promise.resolve({ success: false }) };
+ * const limiter = new WorkersRateLimiter(refuseAll, options);
+ * console.log(await limiter.take("client-a")); // { ok: false, retryAfterSeconds: 10 }
+ * ```
+ */
 export interface WorkersRateLimiterOptions {
   /**
    * The binding's `simple.period` in seconds (10 or 60, default 60): the `retry-after` sent when

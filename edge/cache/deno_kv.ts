@@ -9,7 +9,23 @@ const MAX_KEY_BYTES = 1800;
 const DEFAULT_MAX_VALUE_BYTES = 8 * 1024 * 1024;
 const encoder = new TextEncoder();
 
-/** Options of {@link DenoKvCache}. */
+/**
+ * Options of {@link DenoKvCache}.
+ *
+ * @example A cache under its own prefix, with a clock you control
+ * ```ts
+ * import { DenoKvCache, type DenoKvCacheOptions } from "@aoai/edge/edge";
+ * const kv = await Deno.openKv(":memory:");
+ * let now = 0;
+ * const options: DenoKvCacheOptions = { prefix: ["my-app", "cache"], now: () => now };
+ * const cache = new DenoKvCache(kv, options);
+ * await cache.set("k", new Uint8Array([1, 2]), { ttlSeconds: 60 });
+ * console.log(await cache.get("k")); // Uint8Array(2) [ 1, 2 ]
+ * now = 61_000; // past the TTL: expiry is checked on read
+ * console.log(await cache.get("k")); // null
+ * kv.close();
+ * ```
+ */
 export interface DenoKvCacheOptions {
   /** Key prefix under which every entry lives (default `["aoai-cache"]`). */
   prefix?: readonly (string | number)[];

@@ -3,6 +3,19 @@ import type { CacheSetOptions, CacheStore } from "../../src/cache/types.ts";
 /**
  * The part of a Cloudflare Workers KV namespace binding that {@link WorkersKvCache} uses. The real
  * `KVNamespace` of `@cloudflare/workers-types` fits it structurally.
+ *
+ * @example A Map-backed stand-in for a binding, e.g. in tests
+ * ```ts
+ * import { WorkersKvCache, type WorkersKvNamespace } from "@aoai/edge/edge";
+ * const data = new Map<string, ArrayBuffer>();
+ * const kv: WorkersKvNamespace = {
+ *   get: (key) => Promise.resolve(data.get(key) ?? null),
+ *   put: (key, value) => Promise.resolve(void data.set(key, new Uint8Array(value).slice().buffer)),
+ *   delete: (key) => Promise.resolve(void data.delete(key)),
+ * };
+ * await new WorkersKvCache(kv).set("emb:1", new Uint8Array([1]));
+ * console.log([...data.keys()]); // [ "aoai-cache:emb:1" ]
+ * ```
  */
 export interface WorkersKvNamespace {
   /** Reads a value as bytes; `null` when absent. */
@@ -15,7 +28,21 @@ export interface WorkersKvNamespace {
   delete(key: string): Promise<void>;
 }
 
-/** Options of {@link WorkersKvCache}. */
+/**
+ * Options of {@link WorkersKvCache}.
+ *
+ * @example Own key prefix and a smaller operations budget
+ * ```ts
+ * import { WorkersKvCache, type WorkersKvCacheOptions } from "@aoai/edge/edge";
+ * const options: WorkersKvCacheOptions = { prefix: "emb:", maxOperationsPerRequest: 50 };
+ * const cache = new WorkersKvCache({ // stands in for env.AOAI_CACHE
+ *   get: () => Promise.resolve(null),
+ *   put: () => Promise.resolve(),
+ *   delete: () => Promise.resolve(),
+ * }, options);
+ * console.log(cache.maxOperationsPerRequest); // 50
+ * ```
+ */
 export interface WorkersKvCacheOptions {
   /** Prefix of every key (default `"aoai-cache:"`). */
   prefix?: string;
@@ -28,11 +55,39 @@ export interface WorkersKvCacheOptions {
   maxOperationsPerRequest?: number;
 }
 
-/** Workers KV refuses `expirationTtl` under 60 seconds. */
+/**
+ * Workers KV refuses `expirationTtl` under 60 seconds.
+ *
+ * @example The `expirationTtl` a 10-second TTL is sent with
+ * ```ts
+ * import { WORKERS_KV_MIN_TTL_SECONDS } from "@aoai/edge/edge";
+ * const ttlSeconds = 10;
+ * console.log(Math.max(WORKERS_KV_MIN_TTL_SECONDS, ttlSeconds)); // 60
+ * ```
+ */
 export const WORKERS_KV_MIN_TTL_SECONDS = 60;
-/** Workers KV caps keys at 512 bytes. */
+/**
+ * Workers KV caps keys at 512 bytes.
+ *
+ * @example Check that a prefixed key fits
+ * ```ts
+ * import { WORKERS_KV_MAX_KEY_BYTES } from "@aoai/edge/edge";
+ * const key = "aoai-cache:" + "e".repeat(64); // prefix + a SHA-256 in hex
+ * console.log(new TextEncoder().encode(key).byteLength <= WORKERS_KV_MAX_KEY_BYTES); // true
+ * ```
+ */
 export const WORKERS_KV_MAX_KEY_BYTES = 512;
-/** Workers KV caps values at 25 MiB; our 9-byte header counts. */
+/**
+ * Workers KV caps values at 25 MiB; our 9-byte header counts.
+ *
+ * @example Skip values the cache would refuse
+ * ```ts
+ * import { WORKERS_KV_MAX_VALUE_BYTES } from "@aoai/edge/edge";
+ * const value = new Uint8Array(26 * 1024 * 1024);
+ * console.log(WORKERS_KV_MAX_VALUE_BYTES); // 26214391
+ * console.log(value.byteLength <= WORKERS_KV_MAX_VALUE_BYTES); // false
+ * ```
+ */
 export const WORKERS_KV_MAX_VALUE_BYTES = 25 * 1024 * 1024 - 9;
 
 const FORMAT = 0xa1;

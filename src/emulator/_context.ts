@@ -6,7 +6,29 @@
 
 import type { DeploymentKind, NormalizedOptions } from "./options.ts";
 
-/** Counters the emulator keeps; read them through `emulator.stats`. */
+/**
+ * Counters the emulator keeps; read them through `emulator.stats`.
+ *
+ * @example Check that a test read its stream to the end
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator, type EmulatorStats } from "@aoai/edge/emulator";
+ * const emulator = createEmulator();
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const stream = await client.chat.completions.create({
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "hi" }],
+ *   stream: true,
+ * });
+ * for await (const _chunk of stream);
+ * const stats: EmulatorStats = emulator.stats;
+ * console.log(stats.requests, stats.streamsStarted, stats.streamsCompleted); // 1 1 1
+ * ```
+ */
 export interface EmulatorStats {
   /** Requests received (all paths). */
   requests: number;

@@ -24,7 +24,16 @@ export const MAX_EMBEDDING_INPUTS = 2048;
 /** Most tokens one input may have. */
 export const MAX_EMBEDDING_INPUT_TOKENS = 8191;
 
-/** Default vector length of a model: 3072 for `*-3-large`, else 1536. */
+/**
+ * Default vector length of a model: 3072 for `*-3-large`, else 1536.
+ *
+ * @example Vector lengths of the embedding models
+ * ```ts
+ * import { defaultDimensions } from "@aoai/edge/emulator";
+ * console.log(defaultDimensions("text-embedding-3-large")); // 3072
+ * console.log(defaultDimensions("text-embedding-ada-002")); // 1536
+ * ```
+ */
 export function defaultDimensions(model: string): number {
   return model.includes("3-large") ? 3072 : 1536;
 }

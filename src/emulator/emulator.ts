@@ -35,7 +35,25 @@ import { rateLimitedResponse, RateLimiter } from "./rate_limit.ts";
 import { imageOperationsInVersion, ImageOperationStore } from "./image_operations.ts";
 import { handleImageFile } from "./images.ts";
 
-/** One entry of `emulator.log` (secrets redacted). */
+/**
+ * One entry of `emulator.log` (secrets redacted).
+ *
+ * @example See what the last request was
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator, type EmulatorLogEntry } from "@aoai/edge/emulator";
+ * const emulator = createEmulator();
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * await client.embeddings.create({ model: "text-embedding-3-small", input: "hello" });
+ * const entry: EmulatorLogEntry = emulator.log[emulator.log.length - 1];
+ * console.log(entry.operation, entry.status); // Embeddings_Create 200
+ * console.log(entry.headers["api-key"]); // [redacted]
+ * ```
+ */
 export interface EmulatorLogEntry {
   /** HTTP method. */
   method: string;
@@ -58,7 +76,26 @@ export interface EmulatorLogEntry {
   headers: Record<string, string>;
 }
 
-/** The emulator: a `fetch` function plus inspection and control helpers. */
+/**
+ * The emulator: a `fetch` function plus inspection and control helpers.
+ *
+ * @example Make the next request fail, then reset
+ * ```ts
+ * import { createEmulator, type Emulator } from "@aoai/edge/emulator";
+ * const emulator: Emulator = createEmulator({ apiKeys: ["test-key"] });
+ * emulator.failNext(1, 503);
+ * const url = "http://emulator.local/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
+ * const init = {
+ *   method: "POST",
+ *   headers: { "api-key": "test-key", "content-type": "application/json" },
+ *   body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+ * };
+ * console.log((await emulator.fetch(url, init)).status); // 503
+ * console.log((await emulator.fetch(url, init)).status, emulator.stats.requests); // 200 2
+ * emulator.reset();
+ * console.log(emulator.stats.requests, emulator.log.length); // 0 0
+ * ```
+ */
 export interface Emulator {
   /** Serves one request. Also usable as an injected `fetch` (`(input, init?)`). */
   fetch(input: Request | URL | string, init?: RequestInit): Promise<Response>;

@@ -4,7 +4,19 @@
  * @module
  */
 
-/** What a deployment can do; derived from its `model` unless given. */
+/**
+ * What a deployment can do; derived from its `model` unless given.
+ *
+ * @example Serve embeddings from a model whose name does not say so
+ * ```ts
+ * import { createEmulator, type DeploymentKind } from "@aoai/edge/emulator";
+ * const kind: DeploymentKind = "embeddings";
+ * const emulator = createEmulator({
+ *   deployments: [{ name: "embed", model: "custom-embedder", kind }],
+ * });
+ * console.log(emulator.deployments[0].kind); // embeddings
+ * ```
+ */
 export type DeploymentKind =
   | "chat"
   | "completions"
@@ -13,7 +25,27 @@ export type DeploymentKind =
   | "transcription"
   | "speech";
 
-/** One emulated deployment: `name` is the path segment, `model` the underlying model. */
+/**
+ * One emulated deployment: `name` is the path segment, `model` the underlying model.
+ *
+ * @example Call a deployment by its own name
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator, type EmulatorDeployment } from "@aoai/edge/emulator";
+ * const deployment: EmulatorDeployment = { name: "prod-gpt4o", model: "gpt-4o" };
+ * const emulator = createEmulator({ deployments: [deployment] });
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const completion = await client.chat.completions.create({
+ *   model: "prod-gpt4o",
+ *   messages: [{ role: "user", content: "hi" }],
+ * });
+ * console.log(completion.model); // gpt-4o
+ * ```
+ */
 export interface EmulatorDeployment {
   /** Deployment name, as in `/openai/deployments/{name}/…` or body `model` on v1 paths. */
   name: string;
@@ -23,7 +55,29 @@ export interface EmulatorDeployment {
   kind?: DeploymentKind;
 }
 
-/** A tool call the chat script asks for. */
+/**
+ * A tool call the chat script asks for.
+ *
+ * @example Answer with a tool call
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator, type ScriptToolCall } from "@aoai/edge/emulator";
+ * const call: ScriptToolCall = { name: "get_weather", arguments: { location: "Paris" } };
+ * const emulator = createEmulator({ script: () => ({ toolCalls: [call] }) });
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const completion = await client.chat.completions.create({
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "What's the weather like in Paris today?" }],
+ *   tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object" } } }],
+ * });
+ * const toolCall = completion.choices[0].message.tool_calls?.[0];
+ * console.log(toolCall?.function.name, toolCall?.function.arguments); // get_weather {"location":"Paris"}
+ * ```
+ */
 export interface ScriptToolCall {
   /** Function name; must be one of the request's tools. */
   name: string;
@@ -31,7 +85,28 @@ export interface ScriptToolCall {
   arguments?: string | Record<string, unknown>;
 }
 
-/** What a script answers for one chat or completions request. */
+/**
+ * What a script answers for one chat or completions request.
+ *
+ * @example A reply cut at the token limit
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator, type ScriptReply } from "@aoai/edge/emulator";
+ * const reply: ScriptReply = { content: "Once upon a", finishReason: "length" };
+ * const emulator = createEmulator({ script: () => reply });
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const completion = await client.chat.completions.create({
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "Tell me a story." }],
+ *   max_tokens: 3,
+ * });
+ * console.log(completion.choices[0].finish_reason); // length
+ * ```
+ */
 export interface ScriptReply {
   /** Reply text (chat `message.content`, completions `text`). */
   content?: string;
@@ -41,7 +116,28 @@ export interface ScriptReply {
   finishReason?: "stop" | "length" | "tool_calls" | "content_filter" | "function_call";
 }
 
-/** What a script receives. */
+/**
+ * What a script receives.
+ *
+ * @example Answer from the request
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator, type ScriptRequest } from "@aoai/edge/emulator";
+ * const emulator = createEmulator({
+ *   script: (req: ScriptRequest) => ({ content: `${req.model} heard: ${req.lastUserText}` }),
+ * });
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const completion = await client.chat.completions.create({
+ *   model: "gpt-4o",
+ *   messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hello" }],
+ * });
+ * console.log(completion.choices[0].message.content); // gpt-4o heard: Hello
+ * ```
+ */
 export interface ScriptRequest {
   /** `chat` for chat completions, `completions` for legacy completions. */
   operation: "chat" | "completions";
@@ -55,10 +151,52 @@ export interface ScriptRequest {
   lastUserText: string;
 }
 
-/** A user-supplied reply generator. */
+/**
+ * A user-supplied reply generator.
+ *
+ * @example Canned answers for a test, with an async script
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator, type EmulatorScript } from "@aoai/edge/emulator";
+ * const answers: Record<string, string> = { "What is 2+2?": "4" };
+ * const script: EmulatorScript = (req) =>
+ *   Promise.resolve({ content: answers[req.lastUserText] ?? "I don't know." });
+ * const emulator = createEmulator({ script });
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const completion = await client.chat.completions.create({
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "What is 2+2?" }],
+ * });
+ * console.log(completion.choices[0].message.content); // 4
+ * ```
+ */
 export type EmulatorScript = (request: ScriptRequest) => ScriptReply | Promise<ScriptReply>;
 
-/** Per-deployment limits (applied to every deployment separately). */
+/**
+ * Per-deployment limits (applied to every deployment separately).
+ *
+ * @example One request a minute: the second one gets 429
+ * ```ts
+ * import { AzureOpenAI, RateLimitError } from "@aoai/edge";
+ * import { createEmulator, type EmulatorRateLimits } from "@aoai/edge/emulator";
+ * const rateLimits: EmulatorRateLimits = { requestsPerMinute: 1, tokensPerMinute: 1000 };
+ * const emulator = createEmulator({ rateLimits });
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   maxRetries: 0,
+ * });
+ * const input = { model: "text-embedding-3-small", input: "hello" };
+ * await client.embeddings.create(input);
+ * const err = await client.embeddings.create(input).catch((e) => e);
+ * console.log(err instanceof RateLimitError, err.status, emulator.stats.rateLimited); // true 429 1
+ * ```
+ */
 export interface EmulatorRateLimits {
   /** Requests accepted per sliding 60 s window. */
   requestsPerMinute?: number;
@@ -66,7 +204,32 @@ export interface EmulatorRateLimits {
   tokensPerMinute?: number;
 }
 
-/** Injected failures. */
+/**
+ * Injected failures.
+ *
+ * @example A stream that drops after two events
+ * ```ts
+ * import { APIConnectionError, AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator, type EmulatorFaults } from "@aoai/edge/emulator";
+ * const faults: EmulatorFaults = { dropStreamAfterChunks: 2 };
+ * const emulator = createEmulator({ faults });
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const stream = await client.chat.completions.create({
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "Count to ten." }],
+ *   stream: true,
+ * });
+ * try {
+ *   for await (const _chunk of stream);
+ * } catch (err) {
+ *   console.log(err instanceof APIConnectionError, emulator.stats.droppedStreams); // true 1
+ * }
+ * ```
+ */
 export interface EmulatorFaults {
   /** Delay before every response, in ms. */
   latencyMs?: number;
@@ -84,14 +247,56 @@ export interface EmulatorFaults {
   retryAfterMs?: number;
 }
 
-/** A transcript generator for audio uploads. */
+/**
+ * A transcript generator for audio uploads.
+ *
+ * @example A transcript that names the upload
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator, type EmulatorTranscript } from "@aoai/edge/emulator";
+ * const transcript: EmulatorTranscript = (file) => `${file.task}: ${file.name}, ${file.size} bytes`;
+ * const emulator = createEmulator({ transcript });
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const file = new File([new Uint8Array(16)], "memo.wav", { type: "audio/wav" });
+ * const result = await client.audio.transcriptions.create({ model: "whisper", file });
+ * console.log(result.text); // transcribe: memo.wav, 16 bytes
+ * ```
+ */
 export type EmulatorTranscript =
   | string
   | ((
     file: { name: string; size: number; type: string; task: "transcribe" | "translate" },
   ) => string);
 
-/** Options of {@link createEmulator}; every field is optional. */
+/**
+ * Options of {@link createEmulator}; every field is optional.
+ *
+ * @example A fixed key, a scripted reply and bigger stream chunks
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator, type EmulatorOptions } from "@aoai/edge/emulator";
+ * const options: EmulatorOptions = {
+ *   apiKeys: ["test-key"],
+ *   script: () => ({ content: "Hello! How can I help you today?" }),
+ *   chunkSize: 4,
+ * };
+ * const emulator = createEmulator(options);
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: "test-key",
+ *   fetch: emulator.fetch,
+ * });
+ * const completion = await client.chat.completions.create({
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "hi" }],
+ * });
+ * console.log(completion.choices[0].message.content); // Hello! How can I help you today?
+ * ```
+ */
 export interface EmulatorOptions {
   /** Accepted keys (`api-key` header or `Authorization: Bearer`). Default: one random key. */
   apiKeys?: string[];
@@ -153,7 +358,18 @@ export interface NormalizedOptions {
   onStreamCancel?: (info: { requestId: string; deployment: string }) => void;
 }
 
-/** The deployments used when `options.deployments` is absent. */
+/**
+ * The deployments used when `options.deployments` is absent.
+ *
+ * @example Keep the defaults and add one
+ * ```ts
+ * import { createEmulator, DEFAULT_DEPLOYMENTS } from "@aoai/edge/emulator";
+ * const emulator = createEmulator({
+ *   deployments: [...DEFAULT_DEPLOYMENTS, { name: "gpt-4o-mini", model: "gpt-4o-mini" }],
+ * });
+ * console.log(DEFAULT_DEPLOYMENTS.length, emulator.deployments.length); // 6 7
+ * ```
+ */
 export const DEFAULT_DEPLOYMENTS: readonly EmulatorDeployment[] = [
   { name: "gpt-4o", model: "gpt-4o" },
   { name: "gpt-35-turbo-instruct", model: "gpt-35-turbo-instruct" },
@@ -166,6 +382,23 @@ export const DEFAULT_DEPLOYMENTS: readonly EmulatorDeployment[] = [
 /**
  * The `api-version` values the emulator accepts on deployment paths.
  * Later GA and preview versions can be added with `options.apiVersions`.
+ *
+ * @example Check a version, and accept one more
+ * ```ts
+ * import { createEmulator, KNOWN_API_VERSIONS } from "@aoai/edge/emulator";
+ * console.log(KNOWN_API_VERSIONS.includes("2024-10-21")); // true
+ * const emulator = createEmulator({ apiVersions: ["2025-05-01-preview"] });
+ * const path = "/openai/deployments/text-embedding-3-small/embeddings";
+ * const res = await emulator.fetch(
+ *   `http://emulator.local${path}?api-version=2025-05-01-preview`,
+ *   {
+ *     method: "POST",
+ *     headers: { "api-key": emulator.apiKey, "content-type": "application/json" },
+ *     body: JSON.stringify({ input: "hello" }),
+ *   },
+ * );
+ * console.log(res.status); // 200
+ * ```
  */
 export const KNOWN_API_VERSIONS: readonly string[] = [
   "2022-12-01",
@@ -195,7 +428,16 @@ export const KNOWN_API_VERSIONS: readonly string[] = [
   "2025-04-01-preview",
 ];
 
-/** Derives what a model does from its name. */
+/**
+ * Derives what a model does from its name.
+ *
+ * @example Kinds of a few model names
+ * ```ts
+ * import { kindOfModel } from "@aoai/edge/emulator";
+ * console.log(kindOfModel("gpt-4o-mini"), kindOfModel("text-embedding-ada-002")); // chat embeddings
+ * console.log(kindOfModel("dall-e-3"), kindOfModel("whisper")); // images transcription
+ * ```
+ */
 export function kindOfModel(model: string): DeploymentKind {
   const m = model.toLowerCase();
   if (m.includes("embedding")) return "embeddings";

@@ -10,7 +10,25 @@ import type { HandlerContext } from "./_context.ts";
 
 const encoder = new TextEncoder();
 
-/** The message a dropped stream errors with. */
+/**
+ * The message a dropped stream errors with.
+ *
+ * @example Tell an injected drop from a real failure
+ * ```ts
+ * import { createEmulator, DROPPED_STREAM_MESSAGE } from "@aoai/edge/emulator";
+ * const emulator = createEmulator({ faults: { dropStreamAfterChunks: 1 } });
+ * const res = await emulator.fetch(
+ *   "http://emulator.local/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+ *   {
+ *     method: "POST",
+ *     headers: { "api-key": emulator.apiKey, "content-type": "application/json" },
+ *     body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], stream: true }),
+ *   },
+ * );
+ * const err = await res.text().catch((e: Error) => e);
+ * console.log(err instanceof Error && err.message === DROPPED_STREAM_MESSAGE); // true
+ * ```
+ */
 export const DROPPED_STREAM_MESSAGE =
   "emulator: connection dropped mid-stream (faults.dropStreamAfterChunks)";
 
