@@ -8,7 +8,28 @@ import { Completions } from "./resources/completions.ts";
 import { Embeddings } from "./resources/embeddings.ts";
 import { Images } from "./resources/images.ts";
 
-/** What {@link AzureOpenAI.request} sends. */
+/**
+ * What {@link AzureOpenAI.request} sends.
+ *
+ * @example Embed a text through the raw route
+ * ```ts
+ * import { AzureOpenAI, type RawRequestInit } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const init: RawRequestInit = {
+ *   path: "embeddings",
+ *   deployment: "text-embedding-3-small",
+ *   json: { input: "The food was delicious and the waiter was friendly." },
+ * };
+ * const res = await client.request(init);
+ * console.log(res.status, (await res.json()).data.length); // 200 1
+ * ```
+ */
 export interface RawRequestInit {
   /** Operation path after `/openai/deployments/{deployment}/` or `/openai/`, e.g. `embeddings`. */
   path: string;

@@ -2,16 +2,79 @@ import type { Middleware } from "./middleware/types.ts";
 import type { TokenProvider } from "./auth/token_cache.ts";
 import type { FetchLike } from "./transport/send.ts";
 
-/** The latest GA api-version, used when none is given. */
+/**
+ * The latest GA api-version, used when none is given.
+ *
+ * @example A client without apiVersion uses it
+ * ```ts
+ * import { AzureOpenAI, DEFAULT_API_VERSION } from "@aoai/edge";
+ * const client = new AzureOpenAI({ endpoint: "https://my-res.openai.azure.com", apiKey: "<key>" });
+ * console.log(client.apiVersion === DEFAULT_API_VERSION); // true
+ * console.log(DEFAULT_API_VERSION); // "2024-10-21"
+ * ```
+ */
 export const DEFAULT_API_VERSION = "2024-10-21";
-/** api-version used for text-to-speech when the client's version lacks it. */
+/**
+ * api-version used for text-to-speech when the client's version lacks it.
+ *
+ * @example Call speech by path on a client pinned to a GA api-version
+ * ```ts
+ * import { AzureOpenAI, SPEECH_API_VERSION } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const res = await client.request(
+ *   { path: "audio/speech", deployment: "tts", json: { input: "Hello", voice: "alloy" } },
+ *   { apiVersion: SPEECH_API_VERSION }, // 2024-10-21 has no text-to-speech
+ * );
+ * console.log(res.status, res.headers.get("content-type")); // 200 "audio/mpeg"
+ * await res.body?.cancel();
+ * ```
+ */
 export const SPEECH_API_VERSION = "2024-05-01-preview";
-/** api-version used for the DALL-E 2 async operations when the client's version lacks them. */
+/**
+ * api-version used for the DALL-E 2 async operations when the client's version lacks them.
+ *
+ * @example Submit a DALL-E 2 generation by path
+ * ```ts
+ * import { AzureOpenAI, IMAGE_OPERATIONS_API_VERSION } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const res = await client.request(
+ *   { path: "images/generations:submit", json: { prompt: "a lighthouse at dusk" } },
+ *   { apiVersion: IMAGE_OPERATIONS_API_VERSION }, // "2023-06-01-preview"
+ * );
+ * console.log(res.status, (await res.json()).status); // 202 "notRunning"
+ * ```
+ */
 export const IMAGE_OPERATIONS_API_VERSION = "2023-06-01-preview";
 
 /**
  * Options of the {@link AzureOpenAI} client. Give `endpoint` or `resourceName`, and exactly one of
  * `apiKey`, `token` or `tokenProvider`.
+ *
+ * @example A client from a resource name
+ * ```ts
+ * import { AzureOpenAI, type AzureOpenAIOptions } from "@aoai/edge";
+ * const options: AzureOpenAIOptions = {
+ *   resourceName: "my-res",
+ *   apiKey: "<key>",
+ *   deployment: "gpt-4o",
+ *   maxRetries: 3,
+ *   timeoutMs: 30_000,
+ * };
+ * const client = new AzureOpenAI(options);
+ * console.log(client.endpoint); // "https://my-res.openai.azure.com"
+ * ```
  */
 export interface AzureOpenAIOptions {
   /** Resource endpoint, e.g. `https://my-res.openai.azure.com`. */
@@ -42,7 +105,26 @@ export interface AzureOpenAIOptions {
   defaultHeaders?: Record<string, string>;
 }
 
-/** Options every method takes as its second argument. */
+/**
+ * Options every method takes as its second argument.
+ *
+ * @example Per-call headers, retries and cancellation
+ * ```ts
+ * import { AzureOpenAI, type RequestOptions } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const controller = new AbortController(); // controller.abort() cancels the call
+ * const options: RequestOptions = { signal: controller.signal, maxRetries: 0, timeoutMs: 20_000 };
+ * const params = { model: "text-embedding-3-small", input: "hi" };
+ * const res = await client.embeddings.create(params, options);
+ * console.log(res.data.length); // 1
+ * ```
+ */
 export interface RequestOptions {
   /** Aborts the call (and its stream). */
   signal?: AbortSignal;

@@ -1,6 +1,19 @@
 import { onAbort } from "../middleware/_abort.ts";
 
-/** An access token with its expiry, as returned by `@azure/identity` credentials. */
+/**
+ * An access token with its expiry, as returned by `@azure/identity` credentials.
+ *
+ * @example Hand out a token with its expiry
+ * ```ts
+ * import { type AccessToken, TokenCache } from "@aoai/edge";
+ * const token: AccessToken = {
+ *   token: "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.e30.c2ln",
+ *   expiresOnTimestamp: Date.now() + 3_600_000, // in one hour
+ * };
+ * const cache = new TokenCache(() => token);
+ * console.log((await cache.get()) === token.token); // true
+ * ```
+ */
 export interface AccessToken {
   /** The bearer token. */
   token: string;
@@ -11,10 +24,35 @@ export interface AccessToken {
 /**
  * Supplies bearer tokens: a string (e.g. `getBearerTokenProvider(...)` of `@azure/identity`) or
  * an {@link AccessToken}.
+ *
+ * @example Authenticate with Entra ID tokens
+ * ```ts
+ * import { AzureOpenAI, type TokenProvider } from "@aoai/edge";
+ * // e.g. getBearerTokenProvider(credential, "https://cognitiveservices.azure.com/.default")
+ * const tokenProvider: TokenProvider = () =>
+ *   Promise.resolve({ token: "<entra id token>", expiresOnTimestamp: Date.now() + 3_600_000 });
+ * const client = new AzureOpenAI({ endpoint: "https://my-res.openai.azure.com", tokenProvider });
+ * console.log(client.endpoint); // "https://my-res.openai.azure.com"
+ * ```
  */
 export type TokenProvider = () => Promise<string | AccessToken> | string | AccessToken;
 
-/** Options of {@link TokenCache}. */
+/**
+ * Options of {@link TokenCache}.
+ *
+ * @example Refresh a minute before expiry, on a test clock
+ * ```ts
+ * import { TokenCache, type TokenCacheOptions } from "@aoai/edge";
+ * let now = 0;
+ * const options: TokenCacheOptions = { refreshMarginMs: 60_000, now: () => now };
+ * let calls = 0;
+ * const provider = () => ({ token: `t${++calls}`, expiresOnTimestamp: 3_600_000 });
+ * const cache = new TokenCache(provider, options);
+ * console.log(await cache.get()); // "t1"
+ * now = 3_550_000; // less than a minute before expiry
+ * console.log(await cache.get()); // "t2"
+ * ```
+ */
 export interface TokenCacheOptions {
   /** Refresh this long before expiry (default 120 000 ms). */
   refreshMarginMs?: number;
@@ -22,7 +60,19 @@ export interface TokenCacheOptions {
   now?: () => number;
 }
 
-/** Reads the `exp` claim of a JWT, in milliseconds, without verifying anything. */
+/**
+ * Reads the `exp` claim of a JWT, in milliseconds, without verifying anything.
+ *
+ * @example When does this token expire?
+ * ```ts
+ * import { jwtExpiryMs } from "@aoai/edge";
+ * const claims = { aud: "https://cognitiveservices.azure.com", exp: 1_735_689_600 };
+ * const payload = btoa(JSON.stringify(claims));
+ * const jwt = `eyJhbGciOiJSUzI1NiJ9.${payload}.signature`;
+ * console.log(new Date(jwtExpiryMs(jwt)!).toISOString()); // "2025-01-01T00:00:00.000Z"
+ * console.log(jwtExpiryMs("not-a-jwt")); // undefined
+ * ```
+ */
 export function jwtExpiryMs(token: string): number | undefined {
   const parts = token.split(".");
   try {

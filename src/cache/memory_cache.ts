@@ -1,6 +1,19 @@
 import type { CacheSetOptions, CacheStore } from "./types.ts";
 
-/** Options of {@link MemoryCache}. */
+/**
+ * Options of {@link MemoryCache}.
+ *
+ * @example Entries that expire after an hour, on a test clock
+ * ```ts
+ * import { MemoryCache, type MemoryCacheOptions } from "@aoai/edge/middleware";
+ * let now = 0;
+ * const options: MemoryCacheOptions = { defaultTtlSeconds: 3600, now: () => now };
+ * const cache = new MemoryCache(options);
+ * await cache.set("k", new Uint8Array([1, 2, 3]));
+ * now = 3_600_000; // one hour later
+ * console.log(await cache.get("k")); // null
+ * ```
+ */
 export interface MemoryCacheOptions {
   /**
    * Most bytes kept (values plus keys, counting a key as its UTF-16 length × 2); expired
@@ -20,7 +33,18 @@ interface Entry {
   size: number;
 }
 
-/** Default byte cap of {@link MemoryCache}: 64 MiB. */
+/**
+ * Default byte cap of {@link MemoryCache}: 64 MiB.
+ *
+ * @example Give the cache a quarter of the default
+ * ```ts
+ * import { MEMORY_CACHE_DEFAULT_MAX_BYTES, MemoryCache } from "@aoai/edge/middleware";
+ * console.log(MEMORY_CACHE_DEFAULT_MAX_BYTES / 1024 / 1024); // 64
+ * const cache = new MemoryCache({ maxBytes: MEMORY_CACHE_DEFAULT_MAX_BYTES / 4 }); // 16 MiB
+ * await cache.set("greeting", new TextEncoder().encode("hello"));
+ * console.log(cache.size); // 1
+ * ```
+ */
 export const MEMORY_CACHE_DEFAULT_MAX_BYTES: number = 64 * 1024 * 1024;
 
 /**

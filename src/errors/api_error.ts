@@ -1,6 +1,20 @@
 import type { ContentFilterResultsLike } from "./_shapes.ts";
 
-/** Fields every API error carries, parsed from the service's error body and headers. */
+/**
+ * Fields every API error carries, parsed from the service's error body and headers.
+ *
+ * @example Build an error the way the client does
+ * ```ts
+ * import { type APIErrorInit, NotFoundError } from "@aoai/edge";
+ * const init: APIErrorInit = {
+ *   status: 404,
+ *   code: "DeploymentNotFound",
+ *   requestId: "0c6c1ec5-0a8f-4f2c-9d5e-1b2a3c4d5e6f",
+ * };
+ * const err = new NotFoundError("The API deployment for this resource does not exist.", init);
+ * console.log(err.code, err.requestId); // DeploymentNotFound 0c6c1ec5-0a8f-4f2c-9d5e-1b2a3c4d5e6f
+ * ```
+ */
 export interface APIErrorInit {
   /** HTTP status, when a response arrived. */
   status?: number;
@@ -171,7 +185,17 @@ export class ConflictError extends AzureOpenAIError {}
  */
 export class UnprocessableEntityError extends AzureOpenAIError {}
 
-/** Fields of a {@link RateLimitError}. */
+/**
+ * Fields of a {@link RateLimitError}.
+ *
+ * @example A 429 that asks to wait 2 s
+ * ```ts
+ * import { RateLimitError, type RateLimitErrorInit } from "@aoai/edge";
+ * const init: RateLimitErrorInit = { status: 429, code: "429", retryAfterMs: 2_000 };
+ * const err = new RateLimitError("Requests have exceeded the rate limit of your tier.", init);
+ * console.log(err.retryAfterMs, err.toJSON().retryAfterMs); // 2000 2000
+ * ```
+ */
 export interface RateLimitErrorInit extends APIErrorInit {
   /** How long the service asked to wait, in milliseconds. */
   retryAfterMs?: number;

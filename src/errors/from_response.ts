@@ -15,7 +15,24 @@ import {
 import { parseRetryAfterMs } from "./retry_after.ts";
 import { redactUrl } from "./redact.ts";
 
-/** Where an error happened: used in messages. */
+/**
+ * Where an error happened: used in messages.
+ *
+ * @example Say where a call failed
+ * ```ts
+ * import { errorFromBody, type ErrorSite } from "@aoai/edge";
+ * const site: ErrorSite = {
+ *   operation: "embeddings.create",
+ *   method: "POST",
+ *   url: "https://my-res.openai.azure.com/openai/deployments/ada/embeddings",
+ * };
+ * const body = { error: { code: "DeploymentNotFound", message: "No deployment." } };
+ * const err = errorFromBody(404, body, site);
+ * console.log(err.message);
+ * // "embeddings.create (POST https://my-res.openai.azure.com/openai/deployments/ada/embeddings)
+ * //  failed with status 404 (code DeploymentNotFound): No deployment."
+ * ```
+ */
 export interface ErrorSite {
   /** Operation id, e.g. `"chat.completions.create"`. */
   operation?: string;
@@ -30,7 +47,21 @@ function str(value: unknown): string | undefined {
   return typeof value === "string" || typeof value === "number" ? `${value}` : undefined;
 }
 
-/** Builds the "what and where" prefix of an error message. */
+/**
+ * Builds the "what and where" prefix of an error message.
+ *
+ * @example Describe a request without its secrets
+ * ```ts
+ * import { describeSite } from "@aoai/edge";
+ * const text = describeSite({
+ *   operation: "embeddings.create",
+ *   method: "POST",
+ *   url: "https://my-res.openai.azure.com/openai/deployments/ada/embeddings?api-key=secret",
+ * });
+ * console.log(text.includes("secret")); // false
+ * console.log(text); // "embeddings.create (POST https://my-res…/ada/embeddings?api-key=***)"
+ * ```
+ */
 export function describeSite(site: ErrorSite): string {
   const where = words(site.method, site.url && redactUrl(site.url));
   return words(site.operation, where && `(${where})`);
@@ -38,7 +69,19 @@ export function describeSite(site: ErrorSite): string {
 
 const words = (...parts: unknown[]): string => parts.filter(Boolean).join(" ");
 
-/** Reads the request id Azure puts on every response. */
+/**
+ * Reads the request id Azure puts on every response.
+ *
+ * @example Quote the request id to support
+ * ```ts
+ * import { requestIdOf } from "@aoai/edge";
+ * const res = new Response(null, {
+ *   status: 500,
+ *   headers: { "apim-request-id": "7b1e3c2a-5d4f-4e6a-9b8c-0d1e2f3a4b5c" },
+ * });
+ * console.log(requestIdOf(res.headers)); // "7b1e3c2a-5d4f-4e6a-9b8c-0d1e2f3a4b5c"
+ * ```
+ */
 export function requestIdOf(headers: Headers | undefined): string | undefined {
   return headers?.get("apim-request-id") ?? headers?.get("x-request-id") ?? undefined;
 }

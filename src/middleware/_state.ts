@@ -1,4 +1,27 @@
-/** `ctx.state` key where `cache()` records `"hit" | "miss" | "partial"` for outer layers. */
+/**
+ * `ctx.state` key where `cache()` records `"hit" | "miss" | "partial"` for outer layers.
+ *
+ * @example Report hits and misses from an outer layer
+ * ```ts
+ * import { AzureOpenAI, type Middleware } from "@aoai/edge";
+ * import { cache, CACHE_STATE_KEY, MemoryCache } from "@aoai/edge/middleware";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const report: Middleware = async (ctx, next) => {
+ *   const res = await next();
+ *   console.log(ctx.state[CACHE_STATE_KEY]); // "miss", then "hit"
+ *   return res;
+ * };
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   middleware: [report, cache({ store: new MemoryCache() })],
+ * });
+ * const params = { model: "text-embedding-3-small", input: "hi" };
+ * for (let i = 0; i < 2; i++) await client.embeddings.create(params);
+ * ```
+ */
 export const CACHE_STATE_KEY = "aoai-edge.cache";
 
 /**
@@ -7,7 +30,32 @@ export const CACHE_STATE_KEY = "aoai-edge.cache";
  */
 export const SENT_PARAMS_STATE_KEY = "aoai-edge.sentParams";
 
-/** `ctx.state` key the edge app (or you) may set to the platform's `waitUntil` function. */
+/**
+ * `ctx.state` key the edge app (or you) may set to the platform's `waitUntil` function.
+ *
+ * @example Hand cache writes to the platform per call
+ * ```ts
+ * import { AzureOpenAI, type Middleware } from "@aoai/edge";
+ * import { cache, MemoryCache, WAIT_UNTIL_STATE_KEY } from "@aoai/edge/middleware";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const pending: Promise<unknown>[] = [];
+ * const background: Middleware = (ctx, next) => {
+ *   // On Workers: ctx.state[WAIT_UNTIL_STATE_KEY] = executionCtx.waitUntil.bind(executionCtx)
+ *   ctx.state[WAIT_UNTIL_STATE_KEY] = (p: Promise<unknown>) => pending.push(p);
+ *   return next();
+ * };
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   middleware: [background, cache({ store: new MemoryCache() })],
+ * });
+ * await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
+ * await Promise.all(pending);
+ * console.log(pending.length > 0); // true
+ * ```
+ */
 export const WAIT_UNTIL_STATE_KEY = "waitUntil";
 
 /**

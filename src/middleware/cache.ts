@@ -7,13 +7,65 @@ import type { Middleware, MiddlewareContext } from "./types.ts";
 
 export { CACHE_STATE_KEY, WAIT_UNTIL_STATE_KEY };
 
-/** The response header `cache()` sets: `hit`, `miss` or `partial`. */
+/**
+ * The response header `cache()` sets: `hit`, `miss` or `partial`.
+ *
+ * @example Tell a hit from a miss
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { cache, CACHE_HEADER, MemoryCache } from "@aoai/edge/middleware";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   middleware: [cache({ store: new MemoryCache() })],
+ * });
+ * const params = { model: "text-embedding-3-small", input: "hello" };
+ * await client.embeddings.create(params);
+ * const { response } = await client.embeddings.create(params).withResponse();
+ * console.log(response.headers.get(CACHE_HEADER)); // "hit"
+ * ```
+ */
 export const CACHE_HEADER = "x-aoai-cache";
 
-/** Default TTL of cached entries: 7 days. */
+/**
+ * Default TTL of cached entries: 7 days.
+ *
+ * @example Keep entries a day instead of a week
+ * ```ts
+ * import { cache, CACHE_DEFAULT_TTL_SECONDS, MemoryCache } from "@aoai/edge/middleware";
+ * console.log(CACHE_DEFAULT_TTL_SECONDS / 86_400); // 7
+ * const daily = cache({ store: new MemoryCache(), ttlSeconds: CACHE_DEFAULT_TTL_SECONDS / 7 });
+ * console.log(typeof daily); // "function"
+ * ```
+ */
 export const CACHE_DEFAULT_TTL_SECONDS: number = 7 * 24 * 60 * 60;
 
-/** Options of {@link cache}. */
+/**
+ * Options of {@link cache}.
+ *
+ * @example Also cache deterministic chat completions
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { cache, CACHE_HEADER, type CacheOptions, MemoryCache } from "@aoai/edge/middleware";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const options: CacheOptions = { store: new MemoryCache(), namespace: "prod", chat: true };
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   middleware: [cache(options)],
+ * });
+ * const messages = [{ role: "user" as const, content: "Hi" }];
+ * const params = { model: "gpt-4o", temperature: 0, messages };
+ * await client.chat.completions.create(params);
+ * const { response } = await client.chat.completions.create(params).withResponse();
+ * console.log(response.headers.get(CACHE_HEADER)); // "hit"
+ * ```
+ */
 export interface CacheOptions {
   /** Where entries live: `MemoryCache`, `DenoKvCache`, `WorkersKvCache` or your own. */
   store: CacheStore;

@@ -5,7 +5,21 @@ const IDLE = 0;
 const PENDING = 1;
 const RETURNED = 2;
 
-/** Thrown when a middleware misuses `next()`. */
+/**
+ * Thrown when a middleware misuses `next()`.
+ *
+ * @example A middleware that calls next() twice at once
+ * ```ts
+ * import { compose, type Middleware, type MiddlewareContext, MiddlewareError } from "@aoai/edge";
+ * const twice: Middleware = (_ctx, next) => Promise.all([next(), next()]).then(([first]) => first);
+ * const run = compose([twice], () => Promise.resolve(new Response("ok")));
+ * try {
+ *   await run({ operation: "demo" } as MiddlewareContext);
+ * } catch (err) {
+ *   console.log(err instanceof MiddlewareError); // true
+ * }
+ * ```
+ */
 export class MiddlewareError extends Error {
   /** Creates the error. */
   constructor(message: string) {

@@ -6,7 +6,26 @@ import { RETRY_STATE_KEY, type RetryInfo } from "./retry.ts";
 import { CACHE_STATE_KEY } from "./_state.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
 
-/** One structured log event of {@link logger}. Never carries a key or token. */
+/**
+ * One structured log event of {@link logger}. Never carries a key or token.
+ *
+ * @example Collect the events of one call
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { type LogEvent, logger } from "@aoai/edge/middleware";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const events: LogEvent[] = [];
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   middleware: [logger({ onEvent: (event) => events.push(event) })],
+ * });
+ * await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
+ * console.log(events.map((e) => e.type), events[1].status); // [ "start", "end" ] 200
+ * ```
+ */
 export interface LogEvent {
   /** `start` before the call goes on, `end` when a response came (any status), `error` on a throw. */
   type: "start" | "end" | "error";
@@ -48,7 +67,29 @@ export interface LogEvent {
   responseBody?: string;
 }
 
-/** Options of {@link logger}. */
+/**
+ * Options of {@link logger}.
+ *
+ * @example Log response headers
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { logger, type LoggerOptions } from "@aoai/edge/middleware";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const options: LoggerOptions = {
+ *   logHeaders: true,
+ *   secrets: [emulator.apiKey], // scrubbed wherever it would appear
+ *   onEvent: (e) => e.type === "end" && console.log(e.responseHeaders?.["content-type"]),
+ * };
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   middleware: [logger(options)],
+ * });
+ * await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" }); // logs "application/json"
+ * ```
+ */
 export interface LoggerOptions {
   /** Receives every event (default: one JSON line per event on `console.info`). Its errors are ignored. */
   onEvent?: (event: LogEvent) => void;

@@ -7,7 +7,30 @@ import { TokenBucket } from "./_token_bucket.ts";
 import { estimateRequestTokens } from "./_token_estimate.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
 
-/** Options of {@link rateLimit}. */
+/**
+ * Options of {@link rateLimit}.
+ *
+ * @example Stay within a deployment's quota
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { rateLimit, type RateLimitOptions } from "@aoai/edge/middleware";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const options: RateLimitOptions = {
+ *   maxConcurrent: 4,
+ *   requestsPerMinute: 60, // your deployment's quota
+ *   tokensPerMinute: 10_000,
+ * };
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   middleware: [rateLimit(options)],
+ * });
+ * const res = await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
+ * console.log(res.data.length); // 1
+ * ```
+ */
 export interface RateLimitOptions {
   /** Most calls in flight at once (a stream counts until it ends). Default: no limit. */
   maxConcurrent?: number;

@@ -8,7 +8,29 @@ import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import type { Middleware } from "./types.ts";
 
-/** Options of {@link retry}. */
+/**
+ * Options of {@link retry}.
+ *
+ * @example Retry a 503 and report the wait
+ * ```ts
+ * import { AzureOpenAI, retry, type RetryOptions } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * let calls = 0; // the first attempt gets a 503 that asks to wait 1 ms
+ * const flaky = (req: Request) =>
+ *   ++calls === 1
+ *     ? Promise.resolve(new Response("busy", { status: 503, headers: { "retry-after-ms": "1" } }))
+ *     : emulator.fetch(req);
+ * const options: RetryOptions = { maxRetries: 3, onRetry: (i) => console.log(i.status, i.waitMs) };
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: flaky,
+ *   middleware: [retry(options)],
+ * });
+ * await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" }); // logs 503 1
+ * ```
+ */
 export interface RetryOptions {
   /** Retries after the first attempt (default: the call's `maxRetries`, client default 2). */
   maxRetries?: number;
@@ -38,7 +60,31 @@ export interface RetryOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
-/** What {@link RetryOptions.onRetry} and the `ctx.state` retry record report. */
+/**
+ * What {@link RetryOptions.onRetry} and the `ctx.state` retry record report.
+ *
+ * @example Log each backoff wait
+ * ```ts
+ * import { AzureOpenAI, retry, type RetryInfo } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * let calls = 0; // the first attempt gets a 503 that asks to wait 1 ms
+ * const flaky = (req: Request) =>
+ *   ++calls === 1
+ *     ? Promise.resolve(new Response("busy", { status: 503, headers: { "retry-after-ms": "1" } }))
+ *     : emulator.fetch(req);
+ * const waits: RetryInfo[] = [];
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: flaky,
+ *   middleware: [retry({ onRetry: (info) => waits.push(info) })],
+ * });
+ * await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
+ * const [first] = waits;
+ * console.log(first.attempt, first.status, first.waitMs, first.serviceAsked); // 1 503 1 true
+ * ```
+ */
 export interface RetryInfo {
   /** The attempt that failed (1 for the first). */
   attempt: number;
@@ -52,10 +98,47 @@ export interface RetryInfo {
   error?: string;
 }
 
-/** `ctx.state` key under which retry() appends a {@link RetryInfo} per wait (an array). */
+/**
+ * `ctx.state` key under which retry() appends a {@link RetryInfo} per wait (an array).
+ *
+ * @example Count the retries of a call from an outer layer
+ * ```ts
+ * import { AzureOpenAI, type Middleware, RETRY_STATE_KEY, type RetryInfo } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * let calls = 0; // the first attempt gets a 503 that asks to wait 1 ms
+ * const flaky = (req: Request) =>
+ *   ++calls === 1
+ *     ? Promise.resolve(new Response("busy", { status: 503, headers: { "retry-after-ms": "1" } }))
+ *     : emulator.fetch(req);
+ * const report: Middleware = async (ctx, next) => {
+ *   const res = await next();
+ *   console.log((ctx.state[RETRY_STATE_KEY] as RetryInfo[] | undefined)?.length ?? 0); // 1
+ *   return res;
+ * };
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: flaky,
+ *   middleware: [report], // outside the default retry()
+ * });
+ * await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
+ * ```
+ */
 export const RETRY_STATE_KEY = "aoai-edge.retries";
 
-/** Default retriable statuses. */
+/**
+ * Default retriable statuses.
+ *
+ * @example Retry the defaults except 409
+ * ```ts
+ * import { retry, RETRY_STATUSES } from "@aoai/edge";
+ * console.log(RETRY_STATUSES.includes(429)); // true
+ * const statuses = RETRY_STATUSES.filter((status) => status !== 409);
+ * const middleware = retry({ statuses, maxRetries: 4 });
+ * console.log(statuses, typeof middleware); // [ 408, 429, 500, 502, 503, 504 ] "function"
+ * ```
+ */
 export const RETRY_STATUSES: readonly number[] = [408, 409, 429, 500, 502, 503, 504];
 
 /**

@@ -7,7 +7,25 @@ import { onAbort } from "./_abort.ts";
 import { NULL_BODY_STATUSES } from "../_internal/on_body_end.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
 
-/** Options of {@link timeout}. */
+/**
+ * Options of {@link timeout}.
+ *
+ * @example 30 s per attempt, 90 s for the whole call
+ * ```ts
+ * import { AzureOpenAI, timeout, type TimeoutOptions } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const options: TimeoutOptions = { timeoutMs: 30_000, totalTimeoutMs: 90_000 };
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   middleware: [timeout(options)],
+ * });
+ * const res = await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
+ * console.log(res.data.length); // 1
+ * ```
+ */
 export interface TimeoutOptions {
   /** Deadline per attempt in ms, until headers arrive (and, for non-streams, the whole body). */
   timeoutMs?: number;

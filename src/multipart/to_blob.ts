@@ -1,7 +1,45 @@
-/** What an upload may be given as. */
+/**
+ * What an upload may be given as.
+ *
+ * @example Upload bytes you already hold
+ * ```ts
+ * import { AzureOpenAI, type UploadInput } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const file: UploadInput = new Uint8Array(32_000); // e.g. the bytes of a recording
+ * const params = { model: "whisper", file, filename: "hello.wav" };
+ * const res = await client.audio.transcriptions.create(params);
+ * console.log(typeof res.text); // "string"
+ * ```
+ */
 export type UploadInput = Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>;
 
-/** Thrown when an upload exceeds its size limit (checked before or while reading). */
+/**
+ * Thrown when an upload exceeds its size limit (checked before or while reading).
+ *
+ * @example Refuse an upload over 25 MB before sending it
+ * ```ts
+ * import { AzureOpenAI, MAX_AUDIO_BYTES, UploadTooLargeError } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const file = new Blob([new Uint8Array(MAX_AUDIO_BYTES + 1)]);
+ * try {
+ *   await client.audio.transcriptions.create({ model: "whisper", file, filename: "long.wav" });
+ * } catch (err) {
+ *   console.log(err instanceof UploadTooLargeError); // true
+ * }
+ * ```
+ */
 export class UploadTooLargeError extends RangeError {
   /** Creates the error. */
   constructor(message: string) {

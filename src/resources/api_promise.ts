@@ -1,7 +1,26 @@
 import type { CallResult } from "../_internal/core.ts";
 import { requestIdOf } from "../errors/from_response.ts";
 
-/** What {@link APIPromise.withResponse} resolves to (the official `openai` SDK's shape). */
+/**
+ * What {@link APIPromise.withResponse} resolves to (the official `openai` SDK's shape).
+ *
+ * @example Keep the result with its response
+ * ```ts
+ * import { AzureOpenAI, type CreateEmbeddingResponse, type WithResponse } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const result: WithResponse<CreateEmbeddingResponse> = await client.embeddings
+ *   .create({ model: "text-embedding-3-small", input: "hello" })
+ *   .withResponse();
+ * console.log(result.response.status, result.data.object); // 200 "list"
+ * console.log(result.request_id === result.response.headers.get("apim-request-id")); // true
+ * ```
+ */
 export interface WithResponse<T> {
   /** The parsed result: what awaiting the call gives. */
   data: T;

@@ -14,9 +14,32 @@ import { unlinkOnEnd } from "../_internal/on_body_end.ts";
 import { call, invalid } from "./_call.ts";
 import { type APIPromise, apiPromise } from "./api_promise.ts";
 
-/** Largest audio upload the service accepts (25 MB). */
+/**
+ * Largest audio upload the service accepts (25 MB).
+ *
+ * @example Check a file's size before uploading it
+ * ```ts
+ * import { MAX_AUDIO_BYTES } from "@aoai/edge";
+ * const file = new File([new Uint8Array(480_000)], "meeting.wav", { type: "audio/wav" });
+ * console.log(MAX_AUDIO_BYTES); // 26214400 (25 MB)
+ * console.log(file.size <= MAX_AUDIO_BYTES); // true: small enough for one request
+ * ```
+ */
 export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
-/** Longest text-to-speech input, in characters. */
+/**
+ * Longest text-to-speech input, in characters.
+ *
+ * @example Split long text into speech-sized parts
+ * ```ts
+ * import { MAX_SPEECH_INPUT } from "@aoai/edge";
+ * const text = "The quick brown fox jumps over the lazy dog. ".repeat(150); // 6,750 characters
+ * const parts: string[] = [];
+ * for (let i = 0; i < text.length; i += MAX_SPEECH_INPUT) {
+ *   parts.push(text.slice(i, i + MAX_SPEECH_INPUT));
+ * }
+ * console.log(MAX_SPEECH_INPUT, parts.length); // 4096 2
+ * ```
+ */
 export const MAX_SPEECH_INPUT = 4096;
 
 const TEXT_FORMATS = ["text", "srt", "vtt"];
@@ -69,7 +92,25 @@ function upload(
   );
 }
 
-/** `client.audio.transcriptions`: speech to text in the spoken language. */
+/**
+ * `client.audio.transcriptions`: speech to text in the spoken language.
+ *
+ * @example Subtitles as SRT text
+ * ```ts
+ * import { AzureOpenAI, type Transcriptions } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const transcriptions: Transcriptions = client.audio.transcriptions;
+ * const file = new File([new Uint8Array(32_000)], "clip.wav");
+ * const srt = await transcriptions.create({ model: "whisper", file, response_format: "srt" });
+ * console.log(typeof srt); // "string"
+ * ```
+ */
 export class Transcriptions {
   #core: ClientCore;
   /** @internal */
@@ -125,7 +166,26 @@ export class Transcriptions {
   }
 }
 
-/** `client.audio.translations`: speech to English text. */
+/**
+ * `client.audio.translations`: speech to English text.
+ *
+ * @example Translate with details
+ * ```ts
+ * import { AzureOpenAI, type Translations } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const translations: Translations = client.audio.translations;
+ * const file = new File([new Uint8Array(32_000)], "interview.wav");
+ * const params = { model: "whisper", file, response_format: "verbose_json" as const };
+ * const res = await translations.create(params);
+ * console.log(res.language, res.duration > 0); // "english" true
+ * ```
+ */
 export class Translations {
   #core: ClientCore;
   /** @internal */
@@ -177,7 +237,30 @@ export class Translations {
   }
 }
 
-/** `client.audio.speech`: text to speech. */
+/**
+ * `client.audio.speech`: text to speech.
+ *
+ * @example Speech as WAV
+ * ```ts
+ * import { AzureOpenAI, type Speech } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const speech: Speech = client.audio.speech;
+ * const res = await speech.create({
+ *   model: "tts",
+ *   input: "Welcome!",
+ *   voice: "nova",
+ *   response_format: "wav",
+ * });
+ * const audio = new Uint8Array(await res.arrayBuffer());
+ * console.log(res.headers.get("content-type"), audio.byteLength > 0); // "audio/wav" true
+ * ```
+ */
 export class Speech {
   #core: ClientCore;
   /** @internal */
@@ -241,7 +324,27 @@ export class Speech {
   }
 }
 
-/** `client.audio`: transcriptions, translations and speech. */
+/**
+ * `client.audio`: transcriptions, translations and speech.
+ *
+ * @example Round-trip text through speech and back
+ * ```ts
+ * import { type Audio, AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * async function roundTrip(audio: Audio, text: string): Promise<string> {
+ *   const speech = await audio.speech.create({ model: "tts", input: text, voice: "alloy" });
+ *   const file = new File([await speech.arrayBuffer()], "speech.mp3");
+ *   return (await audio.transcriptions.create({ model: "whisper", file })).text;
+ * }
+ * console.log(typeof (await roundTrip(client.audio, "Hello"))); // "string"
+ * ```
+ */
 export class Audio {
   /** Speech to text. */
   declare readonly transcriptions: Transcriptions;

@@ -56,7 +56,30 @@ export function createMaybeStream<S>(
   );
 }
 
-/** `client.chat.completions`: chat completions, plain or streamed. */
+/**
+ * `client.chat.completions`: chat completions, plain or streamed.
+ *
+ * @example Stream the answer
+ * ```ts
+ * import { AzureOpenAI, type ChatCompletions } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const completions: ChatCompletions = client.chat.completions;
+ * const stream = await completions.create({
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "Hello" }],
+ *   stream: true,
+ * });
+ * let text = "";
+ * for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
+ * console.log(text); // "You said: Hello"
+ * ```
+ */
 export class ChatCompletions {
   #core: ClientCore;
 
@@ -130,7 +153,27 @@ export class ChatCompletions {
   }
 }
 
-/** `client.chat`: groups chat resources. */
+/**
+ * `client.chat`: groups chat resources.
+ *
+ * @example Pass the chat resource around
+ * ```ts
+ * import { AzureOpenAI, type Chat } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * async function ask(chat: Chat, question: string): Promise<string | null> {
+ *   const messages = [{ role: "user" as const, content: question }];
+ *   const res = await chat.completions.create({ model: "gpt-4o", messages });
+ *   return res.choices[0].message.content;
+ * }
+ * console.log(await ask(client.chat, "Hi")); // "You said: Hi"
+ * ```
+ */
 export class Chat {
   /** Chat completions. */
   declare readonly completions: ChatCompletions;

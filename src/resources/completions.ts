@@ -10,7 +10,31 @@ import type {
 import type { APIPromise } from "./api_promise.ts";
 import { createMaybeStream, SAMPLING } from "./chat.ts";
 
-/** `client.completions`: legacy text completions, plain or streamed. */
+/**
+ * `client.completions`: legacy text completions, plain or streamed.
+ *
+ * @example Stream a legacy completion
+ * ```ts
+ * import { AzureOpenAI, type Completions } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const completions: Completions = client.completions;
+ * const stream = await completions.create({
+ *   model: "gpt-35-turbo-instruct",
+ *   prompt: "Write a tagline for an ice cream shop.",
+ *   max_tokens: 16,
+ *   stream: true,
+ * });
+ * let text = "";
+ * for await (const chunk of stream) text += chunk.choices[0]?.text ?? "";
+ * console.log(text); // "You said: Write a tagline for an ice cream shop."
+ * ```
+ */
 export class Completions {
   #core: ClientCore;
 

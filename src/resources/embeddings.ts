@@ -22,7 +22,20 @@ function decodeFloat32Base64(b64: string): number[] {
   return Array.from({ length: n }, (_, i) => view.getFloat32(i * 4, true));
 }
 
-/** Most inputs one embeddings request may carry. */
+/**
+ * Most inputs one embeddings request may carry.
+ *
+ * @example Split a large batch
+ * ```ts
+ * import { MAX_EMBEDDING_INPUTS } from "@aoai/edge";
+ * const texts = Array.from({ length: 3000 }, (_, i) => `document ${i}`);
+ * const batches: string[][] = [];
+ * for (let i = 0; i < texts.length; i += MAX_EMBEDDING_INPUTS) {
+ *   batches.push(texts.slice(i, i + MAX_EMBEDDING_INPUTS));
+ * }
+ * console.log(batches.map((batch) => batch.length)); // [ 2048, 952 ]
+ * ```
+ */
 export const MAX_EMBEDDING_INPUTS = 2048;
 
 /**
@@ -47,6 +60,25 @@ export function checkEmbeddingInput(input: unknown, operation: string): string |
 
 /**
  * `client.embeddings`: vector embeddings of text.
+ *
+ * @example Shorter vectors with dimensions
+ * ```ts
+ * import { AzureOpenAI, type Embeddings } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const embeddings: Embeddings = client.embeddings;
+ * const res = await embeddings.create({
+ *   model: "text-embedding-3-small",
+ *   input: ["first document", "second document"],
+ *   dimensions: 256,
+ * });
+ * console.log(res.data.length, res.data[0].embedding.length); // 2 256
+ * ```
  */
 export class Embeddings {
   #core: ClientCore;

@@ -13,7 +13,24 @@ import type {
 import { call } from "./_call.ts";
 import { type APIPromise, apiPromise } from "./api_promise.ts";
 
-/** Options of {@link Images.generateAndWait}. */
+/**
+ * Options of {@link Images.generateAndWait}.
+ *
+ * @example Poll often, give up after a minute
+ * ```ts
+ * import { AzureOpenAI, type GenerateAndWaitOptions } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator({ operationRetryAfter: 0 }); // a stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const options: GenerateAndWaitOptions = { pollIntervalMs: 1, maxWaitMs: 60_000 };
+ * const res = await client.images.generateAndWait({ prompt: "a lighthouse", n: 2 }, options);
+ * console.log(res.data.length); // 2
+ * ```
+ */
 export interface GenerateAndWaitOptions extends RequestOptions {
   /** Poll interval when the service gives no `retry-after` (default 1 000 ms). */
   pollIntervalMs?: number;
@@ -71,7 +88,28 @@ function operation(
   });
 }
 
-/** `client.images`: DALL-E 3 generation and the DALL-E 2 async operations. */
+/**
+ * `client.images`: DALL-E 3 generation and the DALL-E 2 async operations.
+ *
+ * @example An image as base64
+ * ```ts
+ * import { AzureOpenAI, type Images } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const images: Images = client.images;
+ * const res = await images.generate({
+ *   model: "dall-e-3",
+ *   prompt: "a watercolor lighthouse at dawn",
+ *   response_format: "b64_json",
+ * });
+ * console.log(typeof res.data[0].b64_json); // "string"
+ * ```
+ */
 export class Images {
   #core: ClientCore;
 

@@ -3,7 +3,28 @@ import { messageOf } from "../errors/_message_of.ts";
 import { siteOf, unbuiltParts } from "../middleware/_replay.ts";
 import type { MiddlewareContext, Terminal } from "../middleware/types.ts";
 
-/** The fetch signature the client needs. */
+/**
+ * The fetch signature the client needs.
+ *
+ * @example Record what the client sends
+ * ```ts
+ * import { AzureOpenAI, type FetchLike } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const sent: string[] = [];
+ * const recording: FetchLike = (request, init) => {
+ *   sent.push(`${request.method} ${new URL(request.url).pathname}`);
+ *   return emulator.fetch(request, init);
+ * };
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: recording,
+ * });
+ * await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
+ * console.log(sent); // [ "POST /openai/deployments/text-embedding-3-small/embeddings" ]
+ * ```
+ */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
 
 /**
