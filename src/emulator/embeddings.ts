@@ -44,7 +44,7 @@ export function defaultDimensions(model: string): number {
  *
  * @example Predict the vector a test will receive
  * ```ts
- * import { embeddingVector } from "./embeddings.ts";
+ * import { embeddingVector } from "@aoai/edge/emulator";
  * const v = embeddingVector("text-embedding-3-small", "hello", 1536);
  * console.log(v.length); // 1536
  * ```

@@ -126,7 +126,7 @@ const V1_VERSIONS = new Set(["preview", "latest", "v1"]);
  *
  * @example Call the emulator without a server
  * ```ts
- * import { createEmulator } from "./emulator.ts";
+ * import { createEmulator } from "@aoai/edge/emulator";
  * const emulator = createEmulator();
  * const res = await emulator.fetch(
  *   new Request("http://emulator/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21", {

@@ -13,7 +13,7 @@ import { isRecord } from "./_response.ts";
  *
  * @example Arguments for a tool
  * ```ts
- * import { sampleFromSchema } from "./json_sample.ts";
+ * import { sampleFromSchema } from "@aoai/edge/emulator";
  * const args = sampleFromSchema({
  *   type: "object",
  *   properties: { city: { type: "string" } },

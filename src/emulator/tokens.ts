@@ -32,7 +32,7 @@ function tokenEnd(text: string, i: number): number {
  *
  * @example Count tokens
  * ```ts
- * import { countTokens } from "./tokens.ts";
+ * import { countTokens } from "@aoai/edge/emulator";
  * console.log(countTokens("You said: hello")); // 5
  * ```
  */
@@ -47,7 +47,7 @@ export function countTokens(text: string): number {
  *
  * @example Tokenize
  * ```ts
- * import { tokenize } from "./tokens.ts";
+ * import { tokenize } from "@aoai/edge/emulator";
  * console.log(tokenize("You said: hello")); // ["You", " said", ":", " hell", "o"]
  * ```
  */

@@ -135,13 +135,19 @@ function checkPositive(value: unknown, name: string): void {
  * @example Cache embeddings in memory
  * ```ts
  * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
  * import { cache, MemoryCache } from "@aoai/edge/middleware";
+ * const emulator = createEmulator(); // a local stand-in for your resource
  * const client = new AzureOpenAI({
- *   endpoint: "https://my-res.openai.azure.com",
- *   apiKey: "key",
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
  *   middleware: [cache({ store: new MemoryCache(), ttlSeconds: 86_400 })],
  * });
- * console.log(typeof client);
+ * const params = { model: "text-embedding-3-small", input: "hello" };
+ * await client.embeddings.create(params);
+ * const { response } = await client.embeddings.create(params).withResponse();
+ * console.log(response.headers.get("x-aoai-cache"), emulator.stats.requests); // hit 1
  * ```
  */
 export function cache(options: CacheOptions): Middleware {

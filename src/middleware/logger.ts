@@ -129,16 +129,22 @@ const defaultSink = (event: LogEvent) => console.info(JSON.stringify(event));
  * Placement decides what an event means: first in `middleware` logs once per call (with the
  * retry waits); after a `retry()` you pass yourself it logs once per attempt.
  *
- * @example Log each call as one JSON line
+ * @example Log each event as one JSON line
  * ```ts
  * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
  * import { logger } from "@aoai/edge/middleware";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const lines: string[] = [];
  * const client = new AzureOpenAI({
- *   endpoint: "https://my-res.openai.azure.com",
- *   apiKey: "key",
- *   middleware: [logger({ onEvent: (e) => console.log(JSON.stringify(e)) })],
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   middleware: [logger({ onEvent: (e) => lines.push(JSON.stringify(e)) })],
  * });
- * console.log(typeof client);
+ * await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
+ * console.log(lines.map((line) => JSON.parse(line).type)); // [ "start", "end" ]
+ * console.log(lines.some((line) => line.includes(emulator.apiKey))); // false
  * ```
  */
 export function logger(options: LoggerOptions = {}): Middleware {

@@ -302,13 +302,23 @@ class Limiter {
  * @example At most 4 calls at once, within a 120 000 TPM deployment quota
  * ```ts
  * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
  * import { rateLimit } from "@aoai/edge/middleware";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * let inFlight = 0, peak = 0; // requests on the wire, counted around the emulator
  * const client = new AzureOpenAI({
- *   endpoint: "https://my-res.openai.azure.com",
- *   apiKey: "key",
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: (input, init) => {
+ *     peak = Math.max(peak, ++inFlight);
+ *     return emulator.fetch(input, init).finally(() => inFlight--);
+ *   },
  *   middleware: [rateLimit({ maxConcurrent: 4, tokensPerMinute: 120_000 })],
  * });
- * console.log(typeof client);
+ * const model = "text-embedding-3-small";
+ * const inputs = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+ * await Promise.all(inputs.map((input) => client.embeddings.create({ model, input })));
+ * console.log(emulator.stats.requests, peak); // 10 4
  * ```
  */
 export function rateLimit(options: RateLimitOptions = {}): Middleware {

@@ -151,15 +151,22 @@ export const RETRY_STATUSES: readonly number[] = [408, 409, 429, 500, 502, 503, 
  * (`timeout({ totalTimeoutMs })`) ends retrying with an {@link APITimeoutError}. A `RateLimitError`
  * is thrown for 429s only; another status asking for too long a wait is returned as it is.
  *
- * @example Up to 5 retries, waiting at most 30 s per 429
+ * @example Up to 5 retries, waiting at most 30 s per 429: a 503 is retried
  * ```ts
  * import { AzureOpenAI, retry } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * // The first request gets a 503 with `retry-after-ms: 1`.
+ * const faults = { failNext: { count: 1, status: 503 }, retryAfterMs: 1 };
+ * const emulator = createEmulator({ faults });
  * const client = new AzureOpenAI({
- *   endpoint: "https://my-res.openai.azure.com",
- *   apiKey: "key",
- *   middleware: [retry({ maxRetries: 5, maxRetryAfterMs: 30_000 })],
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   middleware: [retry({ maxRetries: 5, maxRetryAfterMs: 30_000, onRetry: console.log })],
  * });
- * console.log(typeof client);
+ * // onRetry prints { attempt: 1, waitMs: 1, serviceAsked: true, status: 503 }
+ * const res = await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
+ * console.log(res.data.length, emulator.stats.requests); // 1 2
  * ```
  */
 export function retry(options: RetryOptions = {}): Middleware {

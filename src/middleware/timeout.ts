@@ -50,15 +50,23 @@ const TIMED_OUT = new DOMException("the attempt's deadline passed", "TimeoutErro
  * may retry. Without `timeoutMs`, the call's `timeoutMs` option (client default 600 000) applies.
  * `totalTimeoutMs` bounds the whole call, retries and their waits included.
  *
- * @example A 10 s deadline per attempt
+ * @example A 5 ms deadline per attempt against a service that takes 20 ms
  * ```ts
- * import { AzureOpenAI, timeout } from "@aoai/edge";
+ * import { APITimeoutError, AzureOpenAI, timeout } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator({ faults: { latencyMs: 20 } });
  * const client = new AzureOpenAI({
- *   endpoint: "https://my-res.openai.azure.com",
- *   apiKey: "key",
- *   middleware: [timeout({ timeoutMs: 10_000 })],
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   maxRetries: 0,
+ *   middleware: [timeout({ timeoutMs: 5 })],
  * });
- * console.log(typeof client);
+ * try {
+ *   await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
+ * } catch (error) {
+ *   console.log(error instanceof APITimeoutError); // true
+ * }
  * ```
  */
 export function timeout(options: TimeoutOptions = {}): Middleware {

@@ -209,7 +209,8 @@ export class Images {
    * });
    * const { id } = await client.images.submit({ prompt: "a lighthouse" });
    * const op = await client.images.getOperation(id);
-   * console.log(op.status, op.result?.data[0].url);
+   * console.log(op.status === "succeeded" ? op.result?.data[0].url : `still ${op.status}`);
+   * // still notRunning
    * ```
    */
   getOperation(id: string, options?: RequestOptions): APIPromise<ImageOperation> {
@@ -251,7 +252,8 @@ export class Images {
    * ```ts
    * import { AzureOpenAI } from "@aoai/edge";
    * import { createEmulator } from "@aoai/edge/emulator";
-   * const emulator = createEmulator({ operationRetryAfter: 0 }); // a local stand-in for your resource
+   * // A local stand-in for your resource that asks for no wait between polls.
+   * const emulator = createEmulator({ operationRetryAfter: 0 });
    * const client = new AzureOpenAI({
    *   endpoint: "http://emulator.local",
    *   apiKey: emulator.apiKey,

@@ -6,7 +6,7 @@
  *
  * @example Catching an oversized event
  * ```ts
- * import { ServerSentEventParserStream, SseBufferOverflowError } from "./mod.ts";
+ * import { ServerSentEventParserStream, SseBufferOverflowError } from "@aoai/edge";
  *
  * const body = new Response("data: " + "x".repeat(100) + "\n\n").body!;
  * const events = body.pipeThrough(new ServerSentEventParserStream({ maxBufferSize: 64 }));

@@ -4,7 +4,7 @@
  *
  * @example Parsing a response body
  * ```ts
- * import { ServerSentEventParserStream } from "./mod.ts";
+ * import { ServerSentEventParserStream } from "@aoai/edge";
  *
  * const body = new Response("data: hi\n\n").body!;
  * for await (const event of body.pipeThrough(new ServerSentEventParserStream())) {

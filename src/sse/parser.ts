@@ -40,7 +40,7 @@ const EMPTY = new Uint8Array(0);
  *
  * @example Parsing chunks by hand
  * ```ts
- * import { ServerSentEventParser, type ServerSentEvent } from "./mod.ts";
+ * import { ServerSentEventParser, type ServerSentEvent } from "@aoai/edge";
  *
  * const events: ServerSentEvent[] = [];
  * const parser = new ServerSentEventParser((event) => events.push(event));

@@ -5,12 +5,13 @@
  *
  * @example Using the default explicitly
  * ```ts
- * import { DEFAULT_SSE_MAX_BUFFER_SIZE, ServerSentEventParser } from "./mod.ts";
+ * import { DEFAULT_SSE_MAX_BUFFER_SIZE, ServerSentEventParser } from "@aoai/edge";
  *
- * const parser = new ServerSentEventParser(() => {}, {
+ * const parser = new ServerSentEventParser((event) => console.log(event.data), {
  *   maxBufferSize: DEFAULT_SSE_MAX_BUFFER_SIZE,
  * });
- * parser.feed(new TextEncoder().encode("data: hi\n\n"));
+ * parser.feed(new TextEncoder().encode("data: hi\n\n")); // hi
+ * console.log(DEFAULT_SSE_MAX_BUFFER_SIZE); // 16777216
  * ```
  */
 export const DEFAULT_SSE_MAX_BUFFER_SIZE: number = 16 * 1024 * 1024;
@@ -20,10 +21,10 @@ export const DEFAULT_SSE_MAX_BUFFER_SIZE: number = 16 * 1024 * 1024;
  *
  * @example Limiting lines and events to 1 MiB
  * ```ts
- * import type { ServerSentEventParserOptions } from "./mod.ts";
+ * import type { ServerSentEventParserOptions } from "@aoai/edge";
  *
  * const options: ServerSentEventParserOptions = { maxBufferSize: 1024 * 1024 };
- * console.log(options.maxBufferSize);
+ * console.log(options.maxBufferSize); // 1048576
  * ```
  */
 export interface ServerSentEventParserOptions {

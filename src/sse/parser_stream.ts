@@ -14,7 +14,7 @@ import type { ServerSentEvent } from "./server_sent_event.ts";
  *
  * @example Parsing a fetch response body
  * ```ts
- * import { ServerSentEventParserStream } from "./mod.ts";
+ * import { ServerSentEventParserStream } from "@aoai/edge";
  *
  * const response = new Response("event: greeting\ndata: hello\n\ndata: [DONE]\n\n");
  * const events = response.body!.pipeThrough(new ServerSentEventParserStream());

@@ -9,7 +9,7 @@
  *
  * @example Reading the fields of a parsed event
  * ```ts
- * import type { ServerSentEvent } from "./server_sent_event.ts";
+ * import type { ServerSentEvent } from "@aoai/edge";
  *
  * const event: ServerSentEvent = { event: "message", data: '{"a":1}', id: "" };
  * console.log(JSON.parse(event.data).a); // 1

@@ -56,7 +56,7 @@ function addChat(choice: ChatChoice, piece: ChatCompletionChunkChoice): void {
  *
  * @example Accumulating two chunks
  * ```ts
- * import { ChatCompletionAccumulator } from "./mod.ts";
+ * import { ChatCompletionAccumulator } from "@aoai/edge";
  *
  * const acc = new ChatCompletionAccumulator();
  * const base = { id: "c1", object: "chat.completion.chunk", created: 1, model: "gpt-4o" } as const;

@@ -12,7 +12,7 @@ import type { StreamOptions } from "./stream_options.ts";
  *
  * @example Printing a reply as it arrives, then the totals
  * ```ts
- * import { ChatCompletionStream } from "./mod.ts";
+ * import { ChatCompletionStream } from "@aoai/edge";
  *
  * const sse = [
  *   '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}',

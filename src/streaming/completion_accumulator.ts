@@ -14,7 +14,7 @@ interface TextChoice extends FoldChoice {
  *
  * @example Accumulating two chunks
  * ```ts
- * import { CompletionAccumulator } from "./mod.ts";
+ * import { CompletionAccumulator } from "@aoai/edge";
  *
  * const acc = new CompletionAccumulator();
  * const base = { id: "c1", object: "text_completion", created: 1, model: "gpt-35-turbo" } as const;

@@ -12,7 +12,7 @@ import type { StreamOptions } from "./stream_options.ts";
  *
  * @example Reading a streamed completion
  * ```ts
- * import { CompletionStream } from "./mod.ts";
+ * import { CompletionStream } from "@aoai/edge";
  *
  * const sse = [
  *   '{"id":"c1","object":"text_completion","created":1,"model":"m","choices":[{"index":0,"text":"Hel","logprobs":null,"finish_reason":null}]}',

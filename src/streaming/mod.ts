@@ -5,7 +5,7 @@
  *
  * @example Accumulating a streamed chat reply
  * ```ts
- * import { ChatCompletionStream } from "./mod.ts";
+ * import { ChatCompletionStream } from "@aoai/edge";
  *
  * const stream = new ChatCompletionStream(new Response("data: [DONE]\n\n"));
  * console.log((await stream.finalChatCompletion()).object); // "chat.completion"

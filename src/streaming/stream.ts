@@ -60,10 +60,10 @@ const encoder = new TextEncoder();
  *
  * @example Iterating a stream built from a Response
  * ```ts
- * import { Stream } from "./mod.ts";
+ * import { Stream } from "@aoai/edge";
  *
  * const response = new Response('data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n');
- * for await (const chunk of new Stream<{ n: number }>(response)) console.log(chunk.n);
+ * for await (const chunk of new Stream<{ n: number }>(response)) console.log(chunk.n); // 1, then 2
  * ```
  */
 export class Stream<T> implements AsyncIterable<T> {
@@ -145,7 +145,7 @@ export class Stream<T> implements AsyncIterable<T> {
    *
    * @example Proxying a stream to a client
    * ```ts
-   * import { Stream } from "./mod.ts";
+   * import { Stream } from "@aoai/edge";
    *
    * const upstream = new Response('data: {"n":1}\n\ndata: [DONE]\n\n');
    * const proxied = new Response(new Stream(upstream).toReadableStream(), {

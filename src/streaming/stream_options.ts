@@ -6,10 +6,10 @@ import type { AzureOpenAIError } from "../errors/api_error.ts";
  *
  * @example A stream that gives up after 30 s without data
  * ```ts
- * import type { StreamOptions } from "./mod.ts";
+ * import type { StreamOptions } from "@aoai/edge";
  *
  * const options: StreamOptions = { idleTimeoutMs: 30_000, signal: AbortSignal.timeout(120_000) };
- * console.log(options.idleTimeoutMs);
+ * console.log(options.idleTimeoutMs); // 30000
  * ```
  */
 export interface StreamOptions<T = unknown> {

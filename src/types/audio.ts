@@ -68,7 +68,7 @@ export type TranscriptionTimestampGranularity = "word" | "segment";
  *
  * @example Transcribe bytes
  * ```ts
- * import type { TranscriptionCreateParams } from "./audio.ts";
+ * import type { TranscriptionCreateParams } from "@aoai/edge";
  * const params: TranscriptionCreateParams = {
  *   model: "whisper",
  *   file: new Uint8Array([82, 73, 70, 70]),
@@ -76,6 +76,7 @@ export type TranscriptionTimestampGranularity = "word" | "segment";
  *   response_format: "verbose_json",
  *   language: "en",
  * };
+ * console.log(params.filename, params.response_format); // file.wav verbose_json
  * ```
  */
 export interface TranscriptionCreateParams {
@@ -105,12 +106,13 @@ export interface TranscriptionCreateParams {
  *
  * @example Translate a file
  * ```ts
- * import type { TranslationCreateParams } from "./audio.ts";
+ * import type { TranslationCreateParams } from "@aoai/edge";
  * const params: TranslationCreateParams = {
  *   file: new Blob([new Uint8Array([82, 73, 70, 70])]),
  *   filename: "speech.mp3",
  *   response_format: "text",
  * };
+ * console.log(params.filename, params.response_format); // speech.mp3 text
  * ```
  */
 export interface TranslationCreateParams {
@@ -339,13 +341,14 @@ export type SpeechResponseFormat = "mp3" | "opus" | "aac" | "flac" | "wav" | "pc
  *
  * @example Speak a sentence
  * ```ts
- * import type { SpeechCreateParams } from "./audio.ts";
+ * import type { SpeechCreateParams } from "@aoai/edge";
  * const params: SpeechCreateParams = {
  *   model: "tts",
  *   input: "Hi! What are you going to make?",
  *   voice: "fable",
  *   response_format: "mp3",
  * };
+ * console.log(params.voice, params.input.length); // fable 31
  * ```
  */
 export interface SpeechCreateParams {

@@ -367,7 +367,7 @@ export interface ChatCompletionStreamOptions {
  *
  * @example Ask a question
  * ```ts
- * import type { ChatCompletionCreateParams } from "./chat.ts";
+ * import type { ChatCompletionCreateParams } from "@aoai/edge";
  * const params: ChatCompletionCreateParams = {
  *   model: "gpt-4o",
  *   messages: [
@@ -381,6 +381,7 @@ export interface ChatCompletionStreamOptions {
  *   }],
  *   tool_choice: "auto",
  * };
+ * console.log(params.messages.length, params.tools?.[0].function.name); // 2 lookup
  * ```
  */
 export interface ChatCompletionCreateParams {

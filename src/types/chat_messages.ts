@@ -224,7 +224,7 @@ export interface ChatCompletionDeveloperMessageParam {
  *
  * @example A user message with an image
  * ```ts
- * import type { ChatCompletionUserMessageParam } from "./chat_messages.ts";
+ * import type { ChatCompletionUserMessageParam } from "@aoai/edge";
  * const message: ChatCompletionUserMessageParam = {
  *   role: "user",
  *   content: [
@@ -232,6 +232,8 @@ export interface ChatCompletionDeveloperMessageParam {
  *     { type: "image_url", image_url: { url: "https://example.com/cat.png", detail: "low" } },
  *   ],
  * };
+ * const parts = typeof message.content === "string" ? [] : message.content;
+ * console.log(parts.map((part) => part.type)); // [ "text", "image_url" ]
  * ```
  */
 export interface ChatCompletionUserMessageParam {

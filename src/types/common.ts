@@ -17,9 +17,10 @@
  *
  * @example Pick a version
  * ```ts
- * import type { ApiVersion } from "./common.ts";
+ * import type { ApiVersion } from "@aoai/edge";
  * const ga: ApiVersion = "2024-10-21";
  * const future: ApiVersion = "2099-01-01-preview";
+ * console.log(ga, future.endsWith("-preview")); // 2024-10-21 true
  * ```
  */
 export type ApiVersion =
@@ -384,7 +385,7 @@ export interface ErrorInnerError {
  *
  * @example Read a content filter error
  * ```ts
- * import type { ErrorResponse } from "./common.ts";
+ * import type { ErrorResponse } from "@aoai/edge";
  * const res: ErrorResponse = {
  *   error: {
  *     code: "content_filter",
@@ -398,6 +399,7 @@ export interface ErrorInnerError {
  * };
  * const inner = res.error?.inner_error ?? res.error?.innererror;
  * const filters = inner?.content_filter_results ?? inner?.content_filter_result;
+ * console.log(res.error?.code, filters?.hate?.filtered); // content_filter true
  * ```
  */
 export interface ErrorBody {

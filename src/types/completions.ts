@@ -13,7 +13,7 @@ import type { ChatCompletionStreamOptions } from "./chat.ts";
  *
  * @example Complete a prompt
  * ```ts
- * import type { CompletionCreateParams } from "./completions.ts";
+ * import type { CompletionCreateParams } from "@aoai/edge";
  * const params: CompletionCreateParams = {
  *   model: "gpt-35-turbo-instruct",
  *   prompt: ["tell me a joke about mango"],
@@ -21,6 +21,7 @@ import type { ChatCompletionStreamOptions } from "./chat.ts";
  *   temperature: 1,
  *   n: 1,
  * };
+ * console.log(params.prompt, params.max_tokens); // [ "tell me a joke about mango" ] 32
  * ```
  */
 export interface CompletionCreateParams {

@@ -23,12 +23,13 @@ export type EmbeddingEncodingFormat = "float" | "base64";
  *
  * @example Embed two strings
  * ```ts
- * import type { EmbeddingCreateParams } from "./embeddings.ts";
+ * import type { EmbeddingCreateParams } from "@aoai/edge";
  * const params: EmbeddingCreateParams = {
  *   model: "text-embedding-3-small",
  *   input: ["first text", "second text"],
  *   dimensions: 256,
  * };
+ * console.log(params.input.length, params.dimensions); // 2 256
  * ```
  */
 export interface EmbeddingCreateParams {

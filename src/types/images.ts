@@ -68,7 +68,7 @@ export type ImageResponseFormat = "url" | "b64_json";
  *
  * @example Generate one image
  * ```ts
- * import type { ImageGenerateParams } from "./images.ts";
+ * import type { ImageGenerateParams } from "@aoai/edge";
  * const params: ImageGenerateParams = {
  *   model: "dall-e-3",
  *   prompt: "In the style of WordArt, Microsoft Clippy wearing a cowboy hat.",
@@ -76,6 +76,7 @@ export type ImageResponseFormat = "url" | "b64_json";
  *   style: "natural",
  *   quality: "standard",
  * };
+ * console.log(params.model, params.style, params.quality); // dall-e-3 natural standard
  * ```
  */
 export interface ImageGenerateParams {

@@ -4,8 +4,9 @@
  *
  * @example Type a chat request
  * ```ts
- * import type { ChatCompletionCreateParams } from "./mod.ts";
+ * import type { ChatCompletionCreateParams } from "@aoai/edge";
  * const params: ChatCompletionCreateParams = { messages: [{ role: "user", content: "Hi" }] };
+ * console.log(params.messages[0].role); // user
  * ```
  *
  * @module

@@ -185,7 +185,7 @@ export interface AzureSearchChatExtensionParameters extends AzureChatExtensionCo
  *
  * @example Azure Search with a managed identity
  * ```ts
- * import type { AzureSearchChatExtensionConfiguration } from "./on_your_data.ts";
+ * import type { AzureSearchChatExtensionConfiguration } from "@aoai/edge";
  * const source: AzureSearchChatExtensionConfiguration = {
  *   type: "azure_search",
  *   parameters: {
@@ -194,6 +194,8 @@ export interface AzureSearchChatExtensionParameters extends AzureChatExtensionCo
  *     authentication: { type: "system_assigned_managed_identity" },
  *   },
  * };
+ * console.log(source.parameters.index_name, source.parameters.authentication?.type);
+ * // docs system_assigned_managed_identity
  * ```
  */
 export interface AzureSearchChatExtensionConfiguration {
