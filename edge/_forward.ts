@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { APIConnectionError, APITimeoutError, APIUserAbortError } from "../src/errors/api_error.ts";
+import {
+  APIConnectionError,
+  APITimeoutError,
+  APIUserAbortError,
+  AzureOpenAIError,
+} from "../src/errors/api_error.ts";
 import type { Middleware } from "../src/middleware/types.ts";
 import { RAW_SCRUB } from "../src/_internal/core.ts";
 import { errorResponse } from "./_errors.ts";
@@ -122,13 +127,17 @@ export async function forward(
         },
       );
     } catch (err) {
-      const next = nextOf(order, n, request);
-      if (next !== undefined && err instanceof APIConnectionError) {
-        const kind = err instanceof APITimeoutError ? "timed out" : "unreachable";
-        opts.onError(`${init.operation}: upstream ${host} ${kind}; trying upstream ${next}`);
-        continue;
+      const throttled = throttledAnswer(err);
+      if (throttled) upstream = throttled;
+      else {
+        const next = nextOf(order, n, request);
+        if (next !== undefined && err instanceof APIConnectionError) {
+          const kind = err instanceof APITimeoutError ? "timed out" : "unreachable";
+          opts.onError(`${init.operation}: upstream ${host} ${kind}; trying upstream ${next}`);
+          continue;
+        }
+        return failure(opts, init, err, index);
       }
-      return failure(opts, init, err, index);
     }
     if (upstream.status === 429) pool.coolDown(index, init.deployment, upstream.headers);
     const next = nextOf(order, n, request);
@@ -144,6 +153,23 @@ export async function forward(
   }
   // Not reached: the last upstream's answer or failure is returned above.
   throw new Error("no upstream to try");
+}
+
+/**
+ * The 429 answer behind `err`, when `err` is the error `retry()` (`upstreamMaxRetries` > 0)
+ * throws for a 429 asking to wait longer than it waits: rebuilt from the error (already scrubbed
+ * of the client's credentials) so it cools down, fails over or is relayed like any 429.
+ */
+function throttledAnswer(err: unknown): Response | undefined {
+  if (!(err instanceof AzureOpenAIError) || err.status !== 429 || !err.headers) return undefined;
+  const headers = new Headers(err.headers);
+  headers.delete("content-length");
+  headers.delete("content-encoding");
+  const body = err.body;
+  return new Response(typeof body === "string" ? body : JSON.stringify(body ?? null), {
+    status: 429,
+    headers,
+  });
 }
 
 /** The upstream to try after `order[n]`, unless it was the last or the client went away. */

@@ -699,3 +699,30 @@ Deno.test("createEdgeApp() cancels the body of the answer it fails over from", a
   }
   assert.equal(cancelled, 2);
 });
+
+Deno.test("createEdgeApp() with upstreamMaxRetries treats a 429 asking for more than a minute as a 429: fails over, cools down, or relays it", async () => {
+  // retry() does not wait over a minute: it throws instead, which must not become a 500.
+  const slow = { faults: { retryAfterMs: 3_600_000 } };
+  const f = failoverApp(2, { upstreamMaxRetries: 2, emulators: [slow] });
+  f.ups[0].emulator.failNext(1, 429);
+  const res = await f.call(CHAT, { json: hi });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("x-aoai-upstream"), "1");
+  await res.body?.cancel();
+  assert.deepEqual(f.errors, [
+    "chat.completions.create: upstream up0.local answered 429; trying upstream 1",
+  ]);
+  const next = await f.call(CHAT, { json: hi });
+  assert.equal(next.headers.get("x-aoai-upstream"), "1", "the primary cools down");
+  await next.body?.cancel();
+  assert.deepEqual(f.ups.map((u) => u.seen.length), [1, 2]);
+
+  const one = failoverApp(1, { upstreamMaxRetries: 2, emulators: [slow] });
+  one.ups[0].emulator.failNext(1, 429);
+  const relayed = await one.call(CHAT, { json: hi });
+  assert.equal(relayed.status, 429);
+  assert.equal(relayed.headers.get("retry-after"), "3600");
+  assert.equal(relayed.headers.get("x-aoai-upstream"), "0");
+  assert.equal((await errorOf(relayed)).code, "429");
+  assert.deepEqual(one.errors, []);
+});
