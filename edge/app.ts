@@ -220,7 +220,10 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     if (call instanceof Response) return call;
     const record = c.env.record;
     if (record) {
-      record.deployment = call.deployment;
+      // The name is the client's text: one holding a client key (a key pasted as the deployment)
+      // must not reach the event.
+      const name = call.deployment;
+      if (!opts.clientKeys.some((key) => name.includes(key.trim()))) record.deployment = name;
       record.stream = call.stream;
     }
     const waitUntil = c.env.ctx ? (p: Promise<unknown>) => c.env.ctx?.waitUntil(p) : undefined;

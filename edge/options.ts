@@ -203,7 +203,8 @@ export interface EdgeRequestEvent {
   route: EdgeRequestRoute;
   /**
    * The deployment the request was sent to, once it passed validation (none when the upstream
-   * answered 404: a name it does not know is the client's text, not a deployment).
+   * answered 404: a name it does not know is the client's text, not a deployment; none when the
+   * name holds a client key).
    */
   deployment?: string;
   /** HTTP status the client got. */

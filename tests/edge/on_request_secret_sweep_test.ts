@@ -115,3 +115,55 @@ Deno.test("no onRequest event holds a key, token, prompt, input or reply text", 
     assertClean(JSON.stringify(event), secrets, `event ${i}`);
   }
 });
+
+Deno.test("no onRequest event names a deployment holding a client key, whatever the upstream answered", async () => {
+  const events: EdgeRequestEvent[] = [];
+  let answer = 0;
+  const app = createEdgeApp({
+    upstream: new AzureOpenAI({
+      endpoint: "https://res.openai.azure.com",
+      apiKey: UPSTREAM,
+      // Unreachable, throttled, failing: the name is never confirmed (nor refused with a 404).
+      fetch: () =>
+        answer === 0 ? Promise.reject(new TypeError("connection refused")) : Promise.resolve(
+          Response.json({ error: { code: String(answer), message: "busy" } }, { status: answer }),
+        ),
+    }),
+    clientKeys: [CLIENT, BEARER],
+    onRequest: (event) => void events.push(event),
+    onError: () => {},
+  });
+  const names = [CLIENT, `${BEARER}-deployment`, "gpt-4o"];
+  for (answer of [0, 429, 503]) {
+    for (const name of names) {
+      const res = await app.fetch(
+        new Request(`http://edge.test${azurePath(name, "chat/completions")}`, {
+          method: "POST",
+          headers: { "api-key": CLIENT, "content-type": "application/json" },
+          body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+        }),
+      );
+      await res.text();
+    }
+  }
+  for (let i = 0; events.length < 9 && i < 100; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  assert.equal(events.length, 9);
+  assert.deepEqual(events.map((e) => e.status), [502, 502, 502, 429, 429, 429, 503, 503, 503]);
+  // A plain name is still reported.
+  assert.deepEqual(events.map((e) => e.deployment), [
+    undefined,
+    undefined,
+    "gpt-4o",
+    undefined,
+    undefined,
+    "gpt-4o",
+    undefined,
+    undefined,
+    "gpt-4o",
+  ]);
+  for (const [i, event] of events.entries()) {
+    assertClean(JSON.stringify(event), [CLIENT, BEARER], `event ${i}`);
+  }
+});
