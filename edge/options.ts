@@ -554,7 +554,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
       : typeof options.playground === "object" && options.playground !== null
       ? options.playground
       : {},
-    onError: reportSafely(options.onError),
+    onError: reportSafely(options.onError, keys.map((k) => k.trim())),
     onRequest,
     now: now ?? Date.now,
   };
@@ -564,10 +564,15 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
  * `onError` made safe to call anywhere: a reporter that throws (a full log pipe, a bug) must not
  * turn a request the app lets through (a failing limiter or cache, fail open) into a 500, nor cut
  * a stream it observes. An async one that rejects is dropped too: unhandled, the rejection would
- * end a Deno process.
+ * end a Deno process. Client keys are masked in every message.
  */
-function reportSafely(onError: ((message: string) => void) | undefined): (message: string) => void {
+function reportSafely(
+  onError: ((message: string) => void) | undefined,
+  clientKeys: readonly string[],
+): (message: string) => void {
   return (message) => {
+    // A client key sent as a deployment name is in the upstream URL an error quotes.
+    for (const key of clientKeys) message = message.split(key).join("***");
     try {
       const done: unknown = onError?.(message);
       if (done instanceof Promise) done.catch(() => {});

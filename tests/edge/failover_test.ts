@@ -726,3 +726,30 @@ Deno.test("createEdgeApp() with upstreamMaxRetries treats a 429 asking for more 
   assert.equal((await errorOf(relayed)).code, "429");
   assert.deepEqual(one.errors, []);
 });
+
+Deno.test("createEdgeApp() puts no client key in an onError line, even one sent as the deployment", async () => {
+  // A key pasted as the deployment name is in the upstream URL an error message quotes.
+  const clientKey = "Tz4Kq8Wm2Yx6Vn3Pj7Rb5Lc9";
+  const errors: string[] = [];
+  const app = createEdgeApp({
+    clientKeys: [KEY, clientKey],
+    onError: (line) => errors.push(line),
+    upstream: ["first", "second"].map((name) => ({
+      endpoint: `https://${name}.example`,
+      apiKey: `${name}-upstream-key-0007`,
+      fetch: () => Promise.reject(new TypeError("connection refused")),
+    })),
+  });
+  const res = await app.fetch(
+    new Request(`http://edge.test${azurePath(clientKey, "chat/completions")}`, {
+      method: "POST",
+      headers: { "api-key": clientKey, "content-type": "application/json" },
+      body: JSON.stringify(hi),
+    }),
+  );
+  assert.equal(res.status, 502);
+  await res.body?.cancel();
+  assert.equal(errors.length, 2);
+  assert.match(errors[1], /upstream second\.example unreachable: /);
+  for (const line of errors) assert.ok(!line.includes(clientKey), line);
+});
