@@ -130,6 +130,7 @@ export async function forward(
       const throttled = throttledAnswer(err);
       if (throttled) upstream = throttled;
       else {
+        if (err instanceof APIConnectionError) pool.markDown(index);
         const next = nextOf(order, n, request);
         if (next !== undefined && err instanceof APIConnectionError) {
           const kind = err instanceof APITimeoutError ? "timed out" : "unreachable";

@@ -1,7 +1,9 @@
 /**
  * The upstreams of the edge app, primary first, and their cooldowns: an upstream that answered
  * 429 for a deployment is skipped for that deployment (while another one is available) until its
- * `retry-after` has passed, capped at a minute. State lives in this isolate's memory.
+ * `retry-after` has passed, capped at a minute; one that could not be reached or timed out is
+ * skipped for every deployment for {@link UNREACHABLE_COOLDOWN_MS}. State lives in this isolate's
+ * memory.
  *
  * @module
  */
@@ -13,6 +15,8 @@ import type { Middleware } from "../src/middleware/types.ts";
 export const MAX_COOLDOWN_MS = 60_000;
 /** Cooldown of a 429 without a usable `retry-after` / `retry-after-ms`, in ms. */
 export const DEFAULT_COOLDOWN_MS = 1_000;
+/** How long an upstream that could not be reached or timed out is skipped, in ms. */
+export const UNREACHABLE_COOLDOWN_MS = 5_000;
 /** Deployments tracked per upstream: names come from clients, so the map must not grow forever. */
 const MAX_TRACKED = 1_000;
 
@@ -29,12 +33,15 @@ export class Upstreams {
   #now: () => number;
   /** Per upstream: deployment (`""` for none) → time (ms) its cooldown ends. */
   #until: Map<string, number>[];
+  /** Per upstream: time (ms) until which it counts as unreachable, for every deployment. */
+  #down: number[];
 
   /** Wraps `clients` (at least one); `now` is the clock in ms. */
   constructor(clients: readonly AzureOpenAI[], now: () => number) {
     this.list = clients.map((client) => ({ client, host: hostOf(client.endpoint) }));
     this.#now = now;
     this.#until = clients.map(() => new Map());
+    this.#down = clients.map(() => 0);
   }
 
   /** The primary upstream. */
@@ -50,7 +57,9 @@ export class Upstreams {
     const all = this.list.map((_, i) => i);
     if (all.length === 1) return all;
     const now = this.#now();
-    const ready = all.filter((i) => !((this.#until[i].get(deployment ?? "") ?? 0) > now));
+    const ready = all.filter((i) =>
+      !((this.#until[i].get(deployment ?? "") ?? 0) > now) && !(this.#down[i] > now)
+    );
     return ready.length ? ready : all;
   }
 
@@ -66,6 +75,11 @@ export class Upstreams {
     if (wait <= 0) return;
     if (until.size >= MAX_TRACKED) until.delete(until.keys().next().value as string);
     until.set(key, now + wait);
+  }
+
+  /** Records that upstream `index` could not be reached or timed out (for every deployment). */
+  markDown(index: number): void {
+    if (this.list.length > 1) this.#down[index] = this.#now() + UNREACHABLE_COOLDOWN_MS;
   }
 
   /**

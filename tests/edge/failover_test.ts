@@ -753,3 +753,49 @@ Deno.test("createEdgeApp() puts no client key in an onError line, even one sent 
   assert.match(errors[1], /upstream second\.example unreachable: /);
   for (const line of errors) assert.ok(!line.includes(clientKey), line);
 });
+
+Deno.test("createEdgeApp() skips an unreachable upstream for every deployment for 5 s, then tries it again", async () => {
+  const emulator = createEmulator({ apiKeys: ["second-upstream-key-0002"] });
+  const clock = { now: 1_000_000 };
+  let primaryTries = 0;
+  const errors: string[] = [];
+  const app = createEdgeApp({
+    clientKeys: [KEY],
+    onError: (line) => errors.push(line),
+    now: () => clock.now,
+    upstream: [
+      {
+        endpoint: "https://down.example",
+        apiKey: "first-upstream-key-0002",
+        fetch: () => {
+          primaryTries++;
+          return Promise.reject(new TypeError("connection refused"));
+        },
+      },
+      { endpoint: "http://up1.local", apiKey: emulator.apiKey, fetch: emulator.fetch },
+    ],
+  });
+  const send = async (path: string, body: unknown) => {
+    const res = await app.fetch(
+      new Request(`http://edge.test${path}`, {
+        method: "POST",
+        headers: { "api-key": KEY, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-aoai-upstream"), "1");
+    await res.body?.cancel();
+  };
+  await send(CHAT, hi);
+  assert.equal(primaryTries, 1);
+  // Within 5 s, for this and any other deployment, the primary is not tried.
+  clock.now += 4_999;
+  await send(CHAT, hi);
+  await send(EMBEDDINGS, { input: "x" });
+  assert.equal(primaryTries, 1);
+  assert.equal(errors.length, 1, errors.join("\n"));
+  clock.now += 1;
+  await send(CHAT, hi);
+  assert.equal(primaryTries, 2, "tried again once the 5 s passed");
+});
