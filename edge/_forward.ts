@@ -194,7 +194,7 @@ async function relay(
   const scrub = upstream.ok ? undefined : RAW_SCRUB.get(upstream);
   if (scrub) {
     try {
-      body = scrub(await upstream.text()) as string;
+      body = scrub(await textUpTo(upstream, MAX_ERROR_BODY_BYTES)) as string;
     } catch (err) {
       return failure(opts, init, err, index);
     }
@@ -205,6 +205,26 @@ async function relay(
     statusText: upstream.statusText,
     headers,
   });
+}
+
+/** Most bytes of an upstream error body the app reads (to scrub) and relays; the rest is cut. */
+export const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+
+/** The first `max` bytes of `response`'s body as text; the rest is cancelled, not read. */
+async function textUpTo(response: Response, max: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  for (let left = max; left > 0;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    const piece = value.length > left ? value.subarray(0, left) : value;
+    left -= piece.length;
+    text += decoder.decode(piece, { stream: true });
+  }
+  await reader.cancel();
+  return text + decoder.decode();
 }
 
 function failure(opts: ResolvedOptions, init: ForwardInit, err: unknown, index: number): Response {

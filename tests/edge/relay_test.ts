@@ -103,3 +103,38 @@ Deno.test("app answers 502 when the upstream port is closed (real connection)", 
   assert.match(text, /UpstreamUnreachable/);
   assert.ok(!text.includes("azure-secret-2"));
 });
+
+Deno.test("app relays at most 1 MiB of an upstream error body and cancels the rest", async () => {
+  let sent = 0;
+  let cancelled = false;
+  const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+  const { app } = appWith(() =>
+    Promise.resolve(
+      new Response(
+        new ReadableStream<Uint8Array>({
+          // A gateway error page that never ends: only what the app reads is produced.
+          pull(controller) {
+            sent += chunk.length;
+            controller.enqueue(chunk);
+          },
+          cancel() {
+            cancelled = true;
+          },
+        }),
+        { status: 502, headers: { "content-type": "text/html" } },
+      ),
+    )
+  );
+  const res = await app.fetch(
+    new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
+      method: "POST",
+      headers: { "api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify(CHAT),
+    }),
+  );
+  assert.equal(res.status, 502);
+  const text = await res.text();
+  assert.equal(text.length, 1024 * 1024);
+  assert.ok(cancelled, "the rest of the upstream body is cancelled");
+  assert.ok(sent < 2 * 1024 * 1024, `read ${sent} bytes`);
+});
