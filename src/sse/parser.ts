@@ -128,11 +128,12 @@ export class ServerSentEventParser {
     while (end > stop && (input[end] & 0xc0) === 0x80) end--;
     const lead = input[end];
     if (size - end >= (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1)) end = size;
-    // "" only for a small piece near a limit of a few characters that holds nothing but a cut
-    // character (the #skip it loses then matters only where the line overflows anyway).
     let text = this.#decoder.decode(end < size ? input.subarray(0, end) : input);
     if (end < size) this.#push(input.subarray(end));
     if (this.#bytes.length > Size.KEEP_BYTES && this.#n === 0) this.#bytes = EMPTY;
+    // "" for a small piece over a limit under 2 that holds only a cut character (a cut BOM):
+    // #skip must survive it.
+    if (!text) return;
     if (text.charCodeAt(0) === this.#skip) text = text.slice(1);
     this.#skip = text.charCodeAt(text.length - 1) === Char.CR ? Char.LF : -1;
     // CR and CRLF become LF, so the loop below handles one kind of line end.
