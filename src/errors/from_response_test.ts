@@ -62,6 +62,14 @@ Deno.test("errorFromResponse() gives a gateway's HTML page as its text on one li
   assert.match(text.message, /: upstream busy try later$/);
 });
 
+Deno.test("errorFromBody() keeps the < and > of a plain-text body that is not an HTML page", () => {
+  for (const text of ["a < b and c > d", "expected List<String>, got <null>", "x>1 and y<2"]) {
+    assert.equal(errorFromBody(400, text).message, `Request failed with status 400: ${text}`);
+    assert.equal(errorFromBody(400, { error: text }).message.endsWith(`: ${text}`), true);
+  }
+  assert.match(errorFromBody(502, " \n<html><b>busy</b></html>").message, /: busy$/);
+});
+
 Deno.test("parseRetryAfterMs() prefers the millisecond headers and reads seconds or a date", () => {
   const now = Date.parse("2024-01-01T00:00:00Z");
   const h = (init: Record<string, string>) => new Headers(init);
