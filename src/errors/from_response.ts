@@ -117,13 +117,13 @@ export function errorFromBody(
   const code = str(error.code);
   // `{ "error": "text" }` (some gateways) or a body that is not JSON: the text is the message,
   // on one line; a gateway's HTML page (text starting with "<") gives its text (no tags, scripts
-  // or styles); plain text keeps its "<" and ">". Only the first 2 KiB are searched: an unclosed
-  // tag costs a scan to the end for each "<".
+  // or styles, also those the cut leaves open); plain text keeps its "<" and ">". Only the first
+  // 2 KiB are searched: an unclosed tag costs a scan to the end for each "<".
   const text = isRecord(body) ? body.error : body;
   const serviceMessage = str(error.message) ??
     (typeof text === "string" &&
       text.slice(0, 2048).replace(
-        /^\s*</.test(text) ? /(<(script|style)\b[^]*?<\/\2>|<[^>]*>|\s)+/gi : /\s+/g,
+        /^\s*</.test(text) ? /(<(script|style)\b[^]*?(<\/\2>|$)|<[^>]*>?|\s)+/gi : /\s+/g,
         " ",
       ).trim().slice(0, 500));
   const requestId = requestIdOf(headers);

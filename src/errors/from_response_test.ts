@@ -70,6 +70,23 @@ Deno.test("errorFromBody() keeps the < and > of a plain-text body that is not an
   assert.match(errorFromBody(502, " \n<html><b>busy</b></html>").message, /: busy$/);
 });
 
+Deno.test("errorFromBody() drops a style, script or tag of an HTML page that the 2 KiB cut leaves open", () => {
+  const head = "<html><head><title>502 Bad Gateway</title>";
+  for (
+    const open of [
+      "<style>" + "body{color:red}".repeat(200),
+      "<script>" + "var x = 1;".repeat(300),
+      "<link href='" + "x".repeat(2100),
+    ]
+  ) {
+    const page = head + open + "</style></script>'></head><body>busy</body></html>";
+    assert.equal(
+      errorFromBody(502, page).message,
+      "Request failed with status 502: 502 Bad Gateway",
+    );
+  }
+});
+
 Deno.test("parseRetryAfterMs() prefers the millisecond headers and reads seconds or a date", () => {
   const now = Date.parse("2024-01-01T00:00:00Z");
   const h = (init: Record<string, string>) => new Headers(init);
