@@ -1,9 +1,10 @@
 /**
- * Query parameters that may carry a secret: any name with key, token, secret, password or
- * signature in it (`api-key`, APIM's `subscription-key`, `refresh_token`, `client_secret`), a SAS
- * `sig`, an OAuth `code`, `auth`.
+ * Query parameters that may carry a secret: any name with key, token, secret, password, pwd,
+ * credential or signature in it (`api-key`, APIM's `subscription-key`, `refresh_token`,
+ * `client_secret`), a SAS `sig`, an OAuth `code`, `auth` / `authorization`.
  */
-const SECRET_PARAMS = /key|token|secret|passw|signature|^(sig|code|auth)$/i;
+const SECRET_PARAMS =
+  /key|token|secret|passw|pwd|credential|signature|^(sig|code|auth(orization)?)$/i;
 
 /**
  * Returns the URL with secret-looking query parameters (`api-key`, `subscription-key`, `token`,

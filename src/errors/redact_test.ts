@@ -11,10 +11,11 @@ Deno.test("redactUrl() masks secret query parameters whatever their case", () =>
 
 Deno.test("redactUrl() masks APIM, OAuth and SAS secrets, and keeps api-version and the rest", () => {
   const url = "https://apim.example/openai?subscription-key=s1&client_secret=s2&refresh_token=s3" +
-    "&id_token=s4&password=s5&signature=s6&auth=s7&x-functions-key=s8&api-version=2024-10-21" +
+    "&id_token=s4&password=s5&signature=s6&auth=s7&x-functions-key=s8&authorization=s9" +
+    "&pwd=s10&credential=s11&api-version=2024-10-21" +
     "&deployment=gpt-4o&sv=2024-01-01&se=2030";
   const masked = redactUrl(url);
-  for (let i = 1; i <= 8; i++) assert.ok(!masked.includes(`=s${i}`), `s${i} in ${masked}`);
+  for (let i = 1; i <= 11; i++) assert.ok(!masked.includes(`=s${i}&`), `s${i} in ${masked}`);
   assert.ok(masked.includes("api-version=2024-10-21&deployment=gpt-4o&sv=2024-01-01&se=2030"));
 });
 
