@@ -65,12 +65,18 @@ Deno.test("ClientCore.send({ read }) maps the caller's abort during the body rea
   withStalledBody(async (core) => {
     for (const timeoutMs of [0, 60_000]) {
       const controller = new AbortController();
+      // Abort only once the headers are in, so the abort always lands in the body read (a fixed
+      // delay after the call raced the headers on a loaded machine).
+      const abortAfterHeaders = async (_ctx: unknown, next: () => Promise<Response>) => {
+        const response = await next();
+        setTimeout(() => controller.abort(), 5);
+        return response;
+      };
       const call = core.send({
         ...SLOW_CALL,
-        options: { timeoutMs, signal: controller.signal },
+        options: { timeoutMs, signal: controller.signal, middleware: [abortAfterHeaders] },
         read: "json",
       });
-      setTimeout(() => controller.abort(), 20);
       await assert.rejects(call, (err: unknown) => {
         assert.ok(err instanceof APIUserAbortError, `timeoutMs ${timeoutMs}: ${err}`);
         assert.match(err.message, /embeddings\.create was aborted by the caller/);
