@@ -101,7 +101,7 @@ Deno.test("ChatCompletionStream over HTTP raises APITimeoutError when the upstre
   await withUpstream(2, "stall", async ({ url, cancelled }) => {
     const controller = new AbortController();
     const response = await fetch(url, { signal: controller.signal });
-    const stream = new ChatCompletionStream(response, { controller, idleTimeoutMs: 50 });
+    const stream = new ChatCompletionStream(response, { controller, idleTimeoutMs: 300 });
     const seen: unknown[] = [];
     await assert.rejects(
       async () => {
@@ -109,7 +109,7 @@ Deno.test("ChatCompletionStream over HTTP raises APITimeoutError when the upstre
       },
       (error: unknown) => {
         assert.ok(error instanceof APITimeoutError);
-        assert.match(error.message, /nothing for 50 ms/);
+        assert.match(error.message, /nothing for 300 ms/);
         assert.equal(error.requestId, "req-http");
         return true;
       },

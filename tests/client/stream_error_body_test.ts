@@ -65,7 +65,7 @@ Deno.test("chat.completions.create() stream rejects when timeoutMs passes during
   });
   const call = client.chat.completions.create(
     { messages: [{ role: "user", content: "hi" }], stream: true },
-    { timeoutMs: 50 },
+    { timeoutMs: 500 },
   );
   const err = await settled(call.then(() => assert.fail("expected a rejection"), (e) => e));
   assert.ok(err instanceof BadRequestError, `got ${err}`);

@@ -213,12 +213,12 @@ Deno.test("client times out slow headers with APITimeoutError and retries each a
   try {
     const { waits, sleep } = recordingSleep();
     await assert.rejects(
-      client(server.url, { sleep, maxRetries: 1 }, { timeoutMs: 20 }).chat.completions.create(
+      client(server.url, { sleep, maxRetries: 1 }, { timeoutMs: 300 }).chat.completions.create(
         CHAT,
       ),
       (err: unknown) => {
         assert.ok(err instanceof APITimeoutError);
-        assert.match(err.message, /timed out after 20 ms/);
+        assert.match(err.message, /timed out after 300 ms/);
         return true;
       },
     );
@@ -363,7 +363,7 @@ Deno.test("client with only timeout() in its middleware still retries a timed-ou
     const c = new AzureOpenAI({
       endpoint: server.url,
       apiKey: KEY,
-      middleware: [timeout({ timeoutMs: 50 })],
+      middleware: [timeout({ timeoutMs: 500 })],
     });
     const res = await c.chat.completions.create(CHAT, { maxRetries: 1 });
     assert.equal(res.id, "chatcmpl-1");
@@ -447,7 +447,7 @@ Deno.test("a per-call retry() takes the place of the client's, so the client's t
   try {
     const { sleep } = recordingSleep();
     const c = client(server.url, { sleep }, {
-      middleware: [retry({ sleep }), timeout({ timeoutMs: 50 })],
+      middleware: [retry({ sleep }), timeout({ timeoutMs: 500 })],
     });
     const res = await c.chat.completions.create(CHAT, {
       middleware: [retry({ sleep, maxRetries: 1 })],
@@ -472,7 +472,7 @@ Deno.test("a per-call retry() the client lacks goes outside the client's timeout
     const c = new AzureOpenAI({
       endpoint: server.url,
       apiKey: KEY,
-      middleware: [timeout({ timeoutMs: 50 })],
+      middleware: [timeout({ timeoutMs: 500 })],
     });
     const res = await c.chat.completions.create(CHAT, {
       middleware: [retry({ sleep, maxRetries: 1 })],
@@ -501,7 +501,7 @@ Deno.test("per-call timeout() listed before retry() keeps its order: the deadlin
     });
     await assert.rejects(
       c.chat.completions.create(CHAT, {
-        middleware: [timeout({ timeoutMs: 50 }), retry({ sleep, maxRetries: 1 })],
+        middleware: [timeout({ timeoutMs: 500 }), retry({ sleep, maxRetries: 1 })],
       }),
       APITimeoutError,
     );
