@@ -49,12 +49,18 @@ export type TokenProvider = () => Promise<string | AccessToken> | string | Acces
  * const provider = () => ({ token: `t${++calls}`, expiresOnTimestamp: 3_600_000 });
  * const cache = new TokenCache(provider, options);
  * console.log(await cache.get()); // "t1"
- * now = 3_550_000; // less than a minute before expiry
+ * now = 3_550_000; // less than a minute before expiry: still valid, refreshed in the background
+ * console.log(await cache.get()); // "t1"
+ * await new Promise((resolve) => setTimeout(resolve, 0)); // the refresh settles
  * console.log(await cache.get()); // "t2"
  * ```
  */
 export interface TokenCacheOptions {
-  /** Refresh this long before expiry (default 120 000 ms). */
+  /**
+   * Refresh this long before expiry (default 120 000 ms). Inside this margin calls go on with the
+   * cached token while one refresh runs in the background (after a failed one, the next is tried
+   * 3 s later); only in a token's last 5 s (or the whole margin, when shorter) do calls wait.
+   */
   refreshMarginMs?: number;
   /** Clock, for tests (default `Date.now`). */
   now?: () => number;
@@ -102,6 +108,8 @@ export class TokenCache {
   /** The cached token and its expiry (ms); only tokens with a known expiry are kept. */
   #cached: [string, number] | undefined;
   #inflight: Promise<string> | undefined;
+  /** No background refresh before this time (ms), set after one failed. */
+  #retryAt = 0;
 
   /** Wraps a provider. */
   constructor(provider: TokenProvider, options: TokenCacheOptions = {}) {
@@ -111,26 +119,39 @@ export class TokenCache {
   }
 
   /**
-   * Returns a valid token, refreshing (once, shared) when none is cached or it is near expiry;
-   * while a refresh fails, a cached token that has not expired yet is returned.
+   * Returns a valid token. Without one (or in its last seconds) it waits for a refresh (once,
+   * shared); a token inside the refresh margin is returned at once while it is refreshed in the
+   * background. While a refresh fails, a cached token that has not expired yet is returned.
    * When `signal` aborts first, rejects with its reason (the shared refresh goes on).
    */
   get(signal?: AbortSignal): Promise<string> {
     const cached = this.#cached;
-    if (cached && this.#now() < cached[1] - this.#margin) return Promise.resolve(cached[0]);
+    const now = this.#now();
+    if (cached && now < cached[1] - Math.min(this.#margin, 5_000)) {
+      // Early refresh, in the background (a hanging provider delays no call), at most every 3 s.
+      if (now >= cached[1] - this.#margin && now >= this.#retryAt) this.#refresh().catch(() => {});
+      return Promise.resolve(cached[0]);
+    }
     if (signal?.aborted) return Promise.reject(signal.reason);
-    // The provider runs after `??=` stored the promise, which is cleared once it settles.
-    const shared = this.#inflight ??= this.#fetch().catch((err) => {
-      // An early refresh that failed: the cached token still works until it expires.
+    const shared = this.#refresh().catch((err) => {
+      // A refresh that failed: the cached token still works until it expires.
       const kept = this.#cached;
       if (kept && this.#now() < kept[1]) return kept[0];
       throw err;
-    }).finally(() => this.#inflight = undefined);
+    });
     return signal
       ? new Promise((resolve, reject) => {
         shared.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));
       })
       : shared;
+  }
+
+  /** The one shared call to the provider (stored by `??=` before it runs, cleared once settled). */
+  #refresh(): Promise<string> {
+    return this.#inflight ??= this.#fetch().catch((err) => {
+      this.#retryAt = this.#now() + 3_000;
+      throw err;
+    }).finally(() => this.#inflight = undefined);
   }
 
   /**

@@ -90,3 +90,65 @@ Deno.test("TokenCache.get() keeps a token that has not expired while its early r
   down = false;
   assert.equal(await cache.get(), "t5");
 });
+
+/** Lets settled provider calls reach the cache. */
+const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+Deno.test("TokenCache.get() inside the margin answers with the cached token and refreshes once in the background", async () => {
+  let now = 0;
+  const pending: ((token: string) => void)[] = [];
+  let calls = 0;
+  const cache = new TokenCache(() => {
+    if (++calls === 1) return { token: "t1", expiresOnTimestamp: 3_600_000 };
+    return new Promise((resolve) =>
+      pending.push((token) => resolve({ token, expiresOnTimestamp: 7_200_000 }))
+    );
+  }, { refreshMarginMs: 120_000, now: () => now });
+  assert.equal(await cache.get(), "t1");
+  now = 3_500_000; // 100 s before expiry: inside the margin
+  // The provider hangs, yet every call goes on with the valid token, and only one refresh runs.
+  assert.deepEqual(await Promise.all([cache.get(), cache.get(), cache.get()]), ["t1", "t1", "t1"]);
+  assert.equal(calls, 2);
+  pending[0]("t2");
+  await turn();
+  assert.equal(await cache.get(), "t2");
+  assert.equal(calls, 2);
+});
+
+Deno.test("TokenCache.get() waits 3 s after a failed background refresh before the next one", async () => {
+  let now = 0;
+  let calls = 0;
+  const cache = new TokenCache(() => {
+    if (++calls === 1) return { token: "t1", expiresOnTimestamp: 3_600_000 };
+    if (calls <= 3) throw new Error("Entra ID unreachable");
+    return { token: `t${calls}`, expiresOnTimestamp: 7_200_000 };
+  }, { refreshMarginMs: 120_000, now: () => now });
+  assert.equal(await cache.get(), "t1");
+  now = 3_500_000;
+  assert.equal(await cache.get(), "t1"); // starts refresh 2, which fails
+  await turn();
+  now += 2_999;
+  assert.equal(await cache.get(), "t1");
+  await turn();
+  assert.equal(calls, 2, "no new refresh within 3 s of the failure");
+  now += 1;
+  assert.equal(await cache.get(), "t1"); // refresh 3, fails again
+  await turn();
+  assert.equal(calls, 3);
+  now += 3_000;
+  assert.equal(await cache.get(), "t1"); // refresh 4 succeeds
+  await turn();
+  assert.equal(await cache.get(), "t4");
+});
+
+Deno.test("TokenCache.get() waits for the refresh in a token's last 5 s", async () => {
+  let now = 0;
+  let calls = 0;
+  const cache = new TokenCache(
+    () => ({ token: `t${++calls}`, expiresOnTimestamp: calls * 3_600_000 }),
+    { refreshMarginMs: 120_000, now: () => now },
+  );
+  assert.equal(await cache.get(), "t1");
+  now = 3_595_000; // 5 s before expiry
+  assert.equal(await cache.get(), "t2", "the call waited for the new token");
+});
