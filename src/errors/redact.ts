@@ -7,8 +7,9 @@ const SECRET_PARAMS =
   /key|token|secret|passw|pwd|credential|signature|^(sig|code|auth(orization)?)$/i;
 
 /**
- * Returns the URL with secret-looking query parameters (`api-key`, `subscription-key`, `token`,
- * `client_secret`, `sig`, ...) masked and any user name and password dropped.
+ * Returns the URL with secret-looking parameters (`api-key`, `subscription-key`, `token`,
+ * `client_secret`, `sig`, ...) masked, in the query and in a fragment (`#access_token=…`), and any
+ * user name and password dropped. Relative URLs are handled too; the rest is kept as given.
  *
  * @example
  * ```ts
@@ -17,17 +18,12 @@ const SECRET_PARAMS =
  * ```
  */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const before = parsed.href;
-    const query = parsed.searchParams;
-    parsed.username = parsed.password = "";
-    for (const name of [...query.keys()]) if (SECRET_PARAMS.test(name)) query.set(name, "***");
-    // A URL with nothing to mask comes back as given (not normalised).
-    return parsed.href === before ? url : parsed.href;
-  } catch {
-    return url;
-  }
+  return url.replace(/^([a-z][\w+.-]*:\/\/)[^/?#]*@/i, "$1").replace(
+    /([?&#])([^=&#]*)=[^&#]*/g,
+    // `unescape` decodes a percent-encoded name (`api%2Dkey`) and never throws on a bad escape.
+    (all, sep: string, name: string) =>
+      SECRET_PARAMS.test(unescape(name)) ? `${sep}${name}=***` : all,
+  );
 }
 
 /**

@@ -29,3 +29,20 @@ Deno.test("redactUrl() drops credentials and returns other URLs unchanged", () =
 Deno.test("redactSecrets() replaces every occurrence of secrets of 4 characters or more", () => {
   assert.equal(redactSecrets("k sk-1 sk-12345 sk-12345", ["sk-12345", "sk-"]), "k sk-1 *** ***");
 });
+
+Deno.test("redactUrl() masks secrets in fragments, relative URLs and percent-encoded names", () => {
+  assert.equal(
+    redactUrl("https://app.example/cb#access_token=t1&state=s&expires_in=3600"),
+    "https://app.example/cb#access_token=***&state=s&expires_in=3600",
+  );
+  assert.equal(
+    redactUrl("/openai/deployments/d/embeddings?api-key=k1&api-version=2024-10-21"),
+    "/openai/deployments/d/embeddings?api-key=***&api-version=2024-10-21",
+  );
+  assert.equal(redactUrl("?api%2Dkey=k2&sig=a%3D%3D"), "?api%2Dkey=***&sig=***");
+  assert.equal(redactUrl("https://x/a?key=v1=="), "https://x/a?key=***");
+  // An "@" past the authority is not a user name.
+  assert.equal(redactUrl("https://x/users/a@b?q=1"), "https://x/users/a@b?q=1");
+  assert.equal(redactUrl("https://u:p@x/users/a@b"), "https://x/users/a@b");
+  assert.equal(redactUrl("https://x/?%E0%A4%A=1&token=t"), "https://x/?%E0%A4%A=1&token=***");
+});
