@@ -71,7 +71,13 @@ export class ImageOperationStore {
       if (request.method !== "POST") return resourceNotFound();
       return this.#submit(request, url, apiVersion);
     }
-    const id = decodeURIComponent(path.slice("/openai/operations/images/".length));
+    const raw = path.slice("/openai/operations/images/".length);
+    let id: string;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {
+      return notFound(raw); // malformed percent-encoding names no operation
+    }
     if (id === "" || id.includes("/")) return resourceNotFound();
     const now = Math.floor(this.#options.now() / 1000);
     const op = this.#ops.get(id);

@@ -113,3 +113,12 @@ Deno.test("images submit checks auth, api-version and the body", async () => {
   const badSize = await submit(e, { prompt: "x", size: "1792x1024" });
   assert.equal((await badSize.json()).error.param, "size");
 });
+
+Deno.test("an operation id with malformed percent-encoding answers 404 NotFound, not 500", async () => {
+  const e = createEmulator();
+  for (const method of ["GET", "DELETE"]) {
+    const res = await call(e, `${BASE}/openai/operations/images/%E0%A4?api-version=${V}`, method);
+    assert.equal(res.status, 404);
+    assert.equal((await res.json()).error.code, "NotFound");
+  }
+});
