@@ -99,13 +99,12 @@ export function handleImages(ctx: HandlerContext, body: Record<string, unknown>)
   const invalid = checkNotNull("images", body, ctx.apiVersion) ??
     checkImageBody(body, model, maxN, ctx.apiVersion);
   if (invalid) return invalid;
-  if (model === "dall-e-3") {
-    if (body.quality !== undefined && !["standard", "hd"].includes(body.quality as string)) {
-      return invalidRequest("quality", "'quality' must be 'standard' or 'hd'.");
-    }
-    if (body.style !== undefined && !["vivid", "natural"].includes(body.style as string)) {
-      return invalidRequest("style", "'style' must be 'vivid' or 'natural'.");
-    }
+  // The request schema's quality and style enums hold for every model (DALL-E 2 included).
+  if (body.quality !== undefined && !["standard", "hd"].includes(body.quality as string)) {
+    return invalidRequest("quality", "'quality' must be 'standard' or 'hd'.");
+  }
+  if (body.style !== undefined && !["vivid", "natural"].includes(body.style as string)) {
+    return invalidRequest("style", "'style' must be 'vivid' or 'natural'.");
   }
   const format = body.response_format ?? "url";
   if (format !== "url" && format !== "b64_json") {

@@ -82,3 +82,25 @@ Deno.test("images on a dall-e-2 deployment allows n up to 10 and small sizes, wi
   assert.equal(new Set(body.data.map((d: { url: string }) => d.url)).size, 3);
   assert.equal(body.data[0].revised_prompt, undefined);
 });
+
+Deno.test("images on a dall-e-2 deployment answer 400 naming quality / style outside the enums", async () => {
+  // imageGenerationsRequest lists quality and style for every model; the enums hold for DALL-E 2.
+  const e = createEmulator({ deployments: [{ name: "d2", model: "dall-e-2" }] });
+  for (const apiVersion of ["2024-05-01-preview", "2024-10-21", "2024-06-01"]) {
+    for (const [param, value] of [["quality", "ultra"], ["quality", ["hd"]], ["style", "weird"]]) {
+      const res = await post(e, "/openai/deployments/d2/images/generations", {
+        prompt: "x",
+        [param as string]: value,
+      }, { apiVersion });
+      assert.equal(res.status, 400, `${apiVersion} ${param}=${JSON.stringify(value)}`);
+      assert.equal((await res.json()).error.param, param);
+    }
+    const ok = await post(e, "/openai/deployments/d2/images/generations", {
+      prompt: "x",
+      quality: "standard",
+      style: "natural",
+    }, { apiVersion });
+    assert.equal(ok.status, 200);
+    await ok.body?.cancel();
+  }
+});
