@@ -114,8 +114,9 @@ export function handleSpeech(ctx: HandlerContext, body: Record<string, unknown>)
   }
   const invalid = checkNumber(body, "speed", 0.25, 4, false);
   if (invalid) return invalid;
-  const format = String(body.response_format ?? "mp3");
-  if (!(format in CONTENT_TYPES)) {
+  const format = body.response_format ?? "mp3";
+  // Compared as it is: String(["wav"]) would pass, and `in` finds inherited names.
+  if (typeof format !== "string" || !Object.hasOwn(CONTENT_TYPES, format)) {
     return invalidRequest(
       "response_format",
       `'response_format' must be one of ${Object.keys(CONTENT_TYPES).join(", ")}.`,

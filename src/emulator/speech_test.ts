@@ -93,3 +93,15 @@ Deno.test("silentMp3() emits whole frames covering the duration", () => {
   const mp3 = silentMp3(1);
   assert.equal(mp3.length, Math.ceil(44_100 / 1152) * 417);
 });
+
+Deno.test("speech answers 400 invalid_value naming response_format for a non-string or an inherited name", async () => {
+  // The enum takes strings: String(["wav"]) is "wav", and "constructor" is a key of every object.
+  const e = createEmulator();
+  for (const response_format of [["wav"], ["mp3"], "constructor", "toString", 3]) {
+    const res = await post(e, PATH, { input: "x", voice: "alloy", response_format }, V);
+    assert.equal(res.status, 400, JSON.stringify(response_format));
+    const { error } = await res.json();
+    assert.equal(error.param, "response_format");
+    assert.equal(error.code, "invalid_value", JSON.stringify(response_format));
+  }
+});
