@@ -12,6 +12,7 @@
 
 import type { HandlerContext } from "./_context.ts";
 import { fnv1a } from "./_hash.ts";
+import { documented } from "./_guards.ts";
 import { invalidRequest, missingParam } from "./_response.ts";
 import { checkNumber } from "./chat_validate.ts";
 
@@ -19,6 +20,7 @@ import { checkNumber } from "./chat_validate.ts";
 export const MAX_SPEECH_INPUT = 4096;
 /** Sample rate of `wav` and `pcm` output. */
 export const SPEECH_SAMPLE_RATE = 24_000;
+/** The voices; the first six are the enum of 2024-05-01-preview's `createSpeechRequest`. */
 const VOICES = [
   "alloy",
   "echo",
@@ -109,8 +111,20 @@ export function handleSpeech(ctx: HandlerContext, body: Record<string, unknown>)
     );
   }
   if (body.voice === undefined || body.voice === null) return missingParam("voice");
-  if (typeof body.voice !== "string" || !VOICES.includes(body.voice)) {
-    return invalidRequest("voice", `'voice' must be one of ${VOICES.join(", ")}.`);
+  // A stored document lists only its enum; other versions also take the later voices.
+  const voices = documented(ctx.apiVersion) ? VOICES.slice(0, 6) : VOICES;
+  if (typeof body.voice !== "string" || !voices.includes(body.voice)) {
+    return invalidRequest("voice", `'voice' must be one of ${voices.join(", ")}.`);
+  }
+  // Neither field is nullable in the stored document; other versions take null as the default.
+  for (const name of documented(ctx.apiVersion) ? ["response_format", "speed"] : []) {
+    if (body[name] === null) {
+      return invalidRequest(
+        name,
+        `'${name}' must not be null (api-version ${ctx.apiVersion}); leave it out to use the default.`,
+        "invalid_type",
+      );
+    }
   }
   const invalid = checkNumber(body, "speed", 0.25, 4, false);
   if (invalid) return invalid;

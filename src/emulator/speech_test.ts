@@ -105,3 +105,41 @@ Deno.test("speech answers 400 invalid_value naming response_format for a non-str
     assert.equal(error.code, "invalid_value", JSON.stringify(response_format));
   }
 });
+
+Deno.test("speech answers 400 invalid_type for a null response_format or speed on 2024-05-01-preview", async () => {
+  // createSpeechRequest marks neither nullable; versions without a stored document take null.
+  const e = createEmulator();
+  for (const field of ["response_format", "speed"]) {
+    const res = await post(e, PATH, { input: "x", voice: "alloy", [field]: null }, V);
+    assert.equal(res.status, 400, field);
+    const { error } = await res.json();
+    assert.equal(error.param, field);
+    assert.equal(error.code, "invalid_type");
+    const lenient = await post(e, PATH, { input: "x", voice: "alloy", [field]: null }, {
+      apiVersion: "2024-12-01-preview",
+    });
+    assert.equal(lenient.status, 200, field);
+    await lenient.body?.cancel();
+  }
+});
+
+Deno.test("speech takes only the document's six voices on 2024-05-01-preview", async () => {
+  // Later voices (ash, coral, ...) came with newer models; versions without a stored document
+  // take them.
+  const e = createEmulator();
+  for (const voice of ["ash", "ballad", "coral", "sage", "verse"]) {
+    const res = await post(e, PATH, { input: "x", voice }, V);
+    assert.equal(res.status, 400, voice);
+    const { error } = await res.json();
+    assert.equal(error.param, "voice");
+    assert.match(error.message, /alloy, echo, fable, onyx, nova, shimmer\./);
+    const later = await post(e, PATH, { input: "x", voice }, { apiVersion: "2024-12-01-preview" });
+    assert.equal(later.status, 200, voice);
+    await later.body?.cancel();
+  }
+  for (const voice of ["alloy", "echo", "fable", "onyx", "nova", "shimmer"]) {
+    const res = await post(e, PATH, { input: "x", voice }, V);
+    assert.equal(res.status, 200, voice);
+    await res.body?.cancel();
+  }
+});
