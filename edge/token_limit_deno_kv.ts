@@ -1,0 +1,136 @@
+/**
+ * {@link DenoKvTokenLimiter}: the edge app's per-client token budget counted in Deno KV, so every
+ * isolate of a Deno Deploy project shares one budget.
+ *
+ * @module
+ */
+import type { RateLimitDecision } from "./rate_limit.ts";
+import {
+  chargeable,
+  chargedFullAt,
+  checkTokensPerMinute,
+  tokenDecision,
+  type TokenLimiter,
+} from "./token_limit.ts";
+
+/**
+ * Options of {@link DenoKvTokenLimiter}.
+ *
+ * @example 60 000 tokens a minute under your own key prefix
+ * ```ts
+ * import { DenoKvTokenLimiter, type DenoKvTokenLimiterOptions } from "@aoai/edge/edge";
+ * const kv = await Deno.openKv(":memory:");
+ * const options: DenoKvTokenLimiterOptions = { tokensPerMinute: 60_000, prefix: ["my-app", "tpm"] };
+ * const limiter = new DenoKvTokenLimiter(kv, options);
+ * await limiter.charge("client-a", 500);
+ * console.log((await kv.get(["my-app", "tpm", "client-a"])).value !== null); // true
+ * kv.close();
+ * ```
+ */
+export interface DenoKvTokenLimiterOptions {
+  /** Tokens each client may use per minute (the budget; refills evenly). At least 1. */
+  tokensPerMinute: number;
+  /**
+   * Key prefix of the budgets (default `["aoai-edge-tokens"]`); at most 1024 bytes as a Deno KV
+   * key, leaving room for the client id under the 2 KiB key limit.
+   */
+  prefix?: readonly (string | number)[];
+  /**
+   * Reads and conditional writes a charge may try when other isolates change the client's entry
+   * meanwhile (default 32); a charge that loses every race rejects (the app reports it).
+   */
+  maxAttempts?: number;
+  /** Clock in ms (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+const WHERE = "new DenoKvTokenLimiter()";
+
+/**
+ * A token budget per client in Deno KV, shared by every isolate. Each client's budget is one
+ * entry, key `[...prefix, client]`: the time (epoch ms) at which the budget is full again (no
+ * entry means full); each token charged moves it `60 000 / tokensPerMinute` ms later. A request
+ * is let through while less than a minute's worth is owed. Charges are atomic (a versionstamp
+ * check), so concurrent charges from any isolate all count, and the entry expires when the
+ * budget is full again.
+ *
+ * A KV failure rejects `check()` or `charge()`; the edge app then lets the request through or
+ * reports the lost charge through `onError` (fail open). The caller owns the `Deno.Kv` handle.
+ *
+ * @example Two limiters on one KV share one budget
+ * ```ts
+ * import { DenoKvTokenLimiter } from "@aoai/edge/edge";
+ * const kv = await Deno.openKv(":memory:");
+ * const a = new DenoKvTokenLimiter(kv, { tokensPerMinute: 1000, now: () => 0 });
+ * const b = new DenoKvTokenLimiter(kv, { tokensPerMinute: 1000, now: () => 0 });
+ * await a.charge("client-a", 1000);
+ * console.log(await b.check("client-a")); // { ok: false, retryAfterSeconds: 1 }
+ * kv.close();
+ * ```
+ */
+export class DenoKvTokenLimiter implements TokenLimiter {
+  readonly #kv: Deno.Kv;
+  readonly #tpm: number;
+  readonly #prefix: readonly (string | number)[];
+  readonly #maxAttempts: number;
+  readonly #now: () => number;
+
+  /** Throws a TypeError naming the option at fault. */
+  constructor(kv: Deno.Kv, options: DenoKvTokenLimiterOptions) {
+    if (typeof kv?.atomic !== "function") {
+      throw new TypeError(`${WHERE}: the first argument must be a Deno.Kv (Deno.openKv())`);
+    }
+    this.#tpm = checkTokensPerMinute(options?.tokensPerMinute, `${WHERE}: tokensPerMinute`);
+    const prefix = options.prefix ?? ["aoai-edge-tokens"];
+    if (
+      !Array.isArray(prefix) ||
+      !prefix.every((p) => typeof p === "string" || typeof p === "number") ||
+      new TextEncoder().encode(JSON.stringify(prefix)).length > 1024
+    ) {
+      throw new TypeError(`${WHERE}: prefix must be an array of strings or numbers, ≤ 1024 bytes`);
+    }
+    const attempts = options.maxAttempts ?? 32;
+    if (!Number.isInteger(attempts) || attempts < 1) {
+      throw new TypeError(`${WHERE}: maxAttempts must be a whole number of at least 1`);
+    }
+    this.#kv = kv;
+    this.#prefix = prefix;
+    this.#maxAttempts = attempts;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The configured tokens per minute. */
+  get tokensPerMinute(): number {
+    return this.#tpm;
+  }
+
+  /** Whether `client` has budget left (one strongly consistent read). */
+  async check(client: string): Promise<RateLimitDecision> {
+    const { value } = await this.#kv.get<number>([...this.#prefix, client]);
+    const now = this.#now();
+    return tokenDecision(typeof value === "number" ? value : now, now, this.#tpm);
+  }
+
+  /** Charges `tokens` to `client`'s budget (ignored unless a positive whole number). */
+  async charge(client: string, tokens: number): Promise<void> {
+    if (!chargeable(tokens)) return;
+    const key = [...this.#prefix, client];
+    for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
+      const entry = await this.#kv.get<number>(key);
+      const now = this.#now();
+      const fullAt = chargedFullAt(
+        typeof entry.value === "number" ? entry.value : now,
+        now,
+        tokens,
+        this.#tpm,
+      );
+      const { ok } = await this.#kv.atomic().check(entry)
+        .set(key, fullAt, { expireIn: Math.max(1, Math.ceil(fullAt - now)) })
+        .commit();
+      if (ok) return;
+    }
+    throw new Error(
+      `${WHERE}: ${tokens} tokens not counted, the entry kept changing (${this.#maxAttempts} tries)`,
+    );
+  }
+}

@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
+
+Deno.test("DenoKvTokenLimiter: limiters on one KV share one budget, and the entry expires when full", async () => {
+  using kv = await Deno.openKv(":memory:");
+  let now = 1_000_000;
+  const a = new DenoKvTokenLimiter(kv, { tokensPerMinute: 600, now: () => now });
+  const b = new DenoKvTokenLimiter(kv, { tokensPerMinute: 600, now: () => now });
+  assert.deepEqual(await b.check("c"), { ok: true, retryAfterSeconds: 0, remaining: 600 });
+  await a.charge("c", 300);
+  assert.deepEqual(await b.check("c"), { ok: true, retryAfterSeconds: 0, remaining: 300 });
+  await b.charge("c", 900);
+  assert.deepEqual(await a.check("c"), { ok: false, retryAfterSeconds: 61 });
+  const entry = await kv.get<number>(["aoai-edge-tokens", "c"]);
+  assert.equal(entry.value, now + 120_000, "full again two minutes on (1200 tokens at 600/min)");
+  now += 60_001;
+  assert.equal((await a.check("c")).ok, true);
+});
+
+Deno.test("DenoKvTokenLimiter counts every one of many concurrent charges from two isolates", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const now = () => 5_000;
+  const a = new DenoKvTokenLimiter(kv, { tokensPerMinute: 60_000, now });
+  const b = new DenoKvTokenLimiter(kv, { tokensPerMinute: 60_000, now });
+  await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).charge("c", 10)));
+  // 400 tokens at one a ms: full again 400 ms on.
+  assert.equal((await kv.get<number>(["aoai-edge-tokens", "c"])).value, 5_400);
+  assert.deepEqual(await a.check("c"), { ok: true, retryAfterSeconds: 0, remaining: 59_600 });
+});
+
+Deno.test("DenoKvTokenLimiter rejects a charge that loses every race, naming the tokens lost", async () => {
+  using kv = await Deno.openKv(":memory:");
+  // A KV whose conditional writes always lose (another isolate changed the entry each time).
+  const racing = new Proxy(kv, {
+    get(target, name) {
+      if (name === "atomic") {
+        return () => {
+          const op = target.atomic();
+          return Object.assign(op, { commit: () => Promise.resolve({ ok: false }) });
+        };
+      }
+      const value = Reflect.get(target, name);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const limiter = new DenoKvTokenLimiter(racing, { tokensPerMinute: 100, maxAttempts: 3 });
+  await assert.rejects(limiter.charge("c", 7), /7 tokens not counted.*\(3 tries\)/);
+});
+
+Deno.test("DenoKvTokenLimiter validates its options, naming the one at fault", async () => {
+  using kv = await Deno.openKv(":memory:");
+  assert.throws(() => new DenoKvTokenLimiter({} as Deno.Kv, { tokensPerMinute: 1 }), /Deno\.Kv/);
+  assert.throws(() => new DenoKvTokenLimiter(kv, { tokensPerMinute: 0 }), /tokensPerMinute/);
+  assert.throws(
+    () => new DenoKvTokenLimiter(kv, { tokensPerMinute: 1, prefix: [{}] as never }),
+    /prefix must be/,
+  );
+  assert.throws(
+    () => new DenoKvTokenLimiter(kv, { tokensPerMinute: 1, maxAttempts: 0 }),
+    /maxAttempts/,
+  );
+});
