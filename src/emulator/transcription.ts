@@ -115,7 +115,9 @@ export async function handleTranscription(
       `'response_format' must be one of ${FORMATS.join(", ")}.`,
     );
   }
-  const granularities = [
+  // Only the transcription request defines timestamp_granularities[]: a translation ignores it
+  // (neither checked nor acted on), as the documents allow other members.
+  const granularities = task === "translate" ? [] : [
     ...form.getAll("timestamp_granularities[]"),
     ...form.getAll("timestamp_granularities"),
   ].map(String);

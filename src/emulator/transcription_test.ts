@@ -177,3 +177,28 @@ Deno.test("wavDuration() reads the data size and byte rate, and rejects non-WAV 
   assert.equal(wavDuration(wavFile(new Uint8Array(48_000))), 1);
   assert.equal(wavDuration(new TextEncoder().encode("ID3 not a wav file at all")), undefined);
 });
+
+Deno.test("translations ignore timestamp_granularities[]: no translation request schema defines it", async () => {
+  const e = createEmulator({ transcript: "one two three." });
+  for (const v of ["2024-02-01", "2024-05-01-preview", "2024-10-21", "2024-06-01"]) {
+    const path = `/openai/deployments/whisper/audio/translations?api-version=${v}`;
+    const verbose = await upload(e, "translations", {
+      file: WAV,
+      response_format: "verbose_json",
+      "timestamp_granularities[]": "word",
+    }, path);
+    assert.equal(verbose.status, 200, v);
+    const body = await verbose.json();
+    assert.equal(body.words, undefined, v);
+    assert.equal(body.segments.length, 1, v);
+    for (const [format, granularity] of [["json", "word"], ["verbose_json", "sentence"]]) {
+      const res = await upload(e, "translations", {
+        file: WAV,
+        response_format: format,
+        "timestamp_granularities[]": granularity,
+      }, path);
+      assert.equal(res.status, 200, `${v} ${format} ${granularity}`);
+      await res.body?.cancel();
+    }
+  }
+});
