@@ -11,6 +11,8 @@ import {
   AzureOpenAIError,
 } from "../src/errors/api_error.ts";
 import type { Middleware } from "../src/middleware/types.ts";
+import { DEADLINE_STATE_KEY } from "../src/middleware/_deadline.ts";
+import { observeAttempts } from "../src/middleware/_state.ts";
 import { RAW_SCRUB } from "../src/_internal/core.ts";
 import { errorResponse } from "./_errors.ts";
 import type { ResolvedOptions } from "./options.ts";
@@ -87,8 +89,12 @@ const FAILOVER_STATUSES = new Set([429, 500, 502, 503, 504]);
  * (any status; bodies stream through untouched), 502 when the upstream cannot be reached, 504
  * on upstream timeout, 499 when the client went away. With several upstreams, a 429 or 5xx
  * gateway status, an unreachable upstream or a timeout moves on to the next one (in the order
- * `Upstreams.order()` gives) before anything is relayed; `x-aoai-upstream` names the index of
- * the upstream that answered (none on a cache hit).
+ * `Upstreams.plan()` gives: those not cooling down, then the others as a last resort) before
+ * anything is relayed; `x-aoai-upstream` names the index of the upstream that answered (none on
+ * a cache hit). With `upstreamMaxRetries`, a 429 fails over at once while an upstream not cooling
+ * down is left, and is waited out (by retry()) on the upstream only when none is. When every
+ * upstream cools down and had its last-resort try, the app answers 429 itself, with a
+ * `retry-after` for the soonest cooldown end (the cache layers still answer a hit).
  */
 export async function forward(
   opts: ResolvedOptions,
@@ -96,36 +102,53 @@ export async function forward(
   init: ForwardInit,
 ): Promise<Response> {
   const pool = opts.upstreams;
-  const order = init.primaryOnly ? [0] : pool.order(init.deployment);
+  const send = (index: number, middleware: Middleware[] | undefined) =>
+    pool.list[index].client.request(
+      {
+        path: init.path,
+        deployment: init.deployment,
+        method: init.method,
+        json: init.json,
+        body: init.form,
+        stream: init.stream,
+        accept: init.stream ? "text/event-stream" : undefined,
+        operation: init.operation,
+        params: init.json,
+      },
+      {
+        signal: request.signal,
+        apiVersion: init.apiVersion,
+        maxRetries: opts.upstreamMaxRetries,
+        middleware,
+      },
+    );
+  const { order, ready, retryAfterMs } = init.primaryOnly
+    ? { order: [0], ready: 1, retryAfterMs: 0 }
+    : pool.plan(init.deployment);
+  if (!order.length) return await coolingDown(opts, request, init, retryAfterMs, send);
   for (let n = 0; n < order.length; n++) {
     const index = order[n];
-    const { client, host } = pool.list[index];
+    const { host } = pool.list[index];
     let middleware = init.middleware;
     if (middleware?.length && index !== 0) {
       const { before, after } = pool.asPrimary(index, init.apiVersion !== undefined);
       middleware = [...before, ...middleware, ...after];
     }
+    const lastResort = n >= ready;
+    const gate: Gate = {
+      lastResort,
+      handOff: opts.upstreamMaxRetries > 0 && n + 1 < ready,
+      sent: false,
+    };
+    if (gate.lastResort || gate.handOff) {
+      middleware = [
+        ...middleware ?? [],
+        gateLayer(gate, () => pool.lastResort(index, init.deployment)),
+      ];
+    }
     let upstream: Response;
     try {
-      upstream = await client.request(
-        {
-          path: init.path,
-          deployment: init.deployment,
-          method: init.method,
-          json: init.json,
-          body: init.form,
-          stream: init.stream,
-          accept: init.stream ? "text/event-stream" : undefined,
-          operation: init.operation,
-          params: init.json,
-        },
-        {
-          signal: request.signal,
-          apiVersion: init.apiVersion,
-          maxRetries: opts.upstreamMaxRetries,
-          middleware,
-        },
-      );
+      upstream = await send(index, middleware);
     } catch (err) {
       const throttled = throttledAnswer(err);
       if (throttled) upstream = throttled;
@@ -142,7 +165,8 @@ export async function forward(
     }
     if (upstream.status === 429) pool.coolDown(index, init.deployment, upstream.headers);
     const next = nextOf(order, n, request);
-    if (next !== undefined && FAILOVER_STATUSES.has(upstream.status)) {
+    const failed = FAILOVER_STATUSES.has(upstream.status);
+    if (next !== undefined && failed) {
       // Not awaited: a body slow to cancel must not hold up the next upstream.
       upstream.body?.cancel().catch(() => {});
       opts.onError(
@@ -150,10 +174,79 @@ export async function forward(
       );
       continue;
     }
+    // A cooling upstream that answered is no longer cooling down.
+    if (lastResort && gate.sent && !failed) pool.answered(index, init.deployment);
     return relay(upstream, request, opts, init, index);
   }
   // Not reached: the last upstream's answer or failure is returned above.
   throw new Error("no upstream to try");
+}
+
+/** What the per-try gate layer does and saw. */
+interface Gate {
+  /** A cooling upstream's last-resort try. */
+  lastResort: boolean;
+  /** On a 429, hand it back at once rather than let retry() wait (another upstream is ready). */
+  handOff: boolean;
+  /** The call got past the cache layers, towards the upstream. */
+  sent: boolean;
+}
+
+/**
+ * The innermost per-call layer of a try: it runs only when the call goes upstream (a cache hit,
+ * or the streamed chat's cache lookup, stops before it), so `tried` spends a cooling upstream's
+ * last-resort try only on a real request. With `handOff`, it has retry() return a 429 instead of
+ * waiting it out: the call's total deadline is set as passed, which makes retry() hand back the
+ * response it has rather than sleep (a 429 asking for more than a minute is thrown as before).
+ */
+function gateLayer(gate: Gate, tried: () => void): Middleware {
+  return (ctx, next) => {
+    if (!gate.sent) {
+      gate.sent = true;
+      if (gate.lastResort) tried();
+      if (gate.handOff) {
+        observeAttempts(ctx.state, (response) => {
+          if (response.status === 429) ctx.state[DEADLINE_STATE_KEY] = 0;
+        });
+      }
+    }
+    return next();
+  };
+}
+
+/** Thrown by the layer that stops a call every upstream of which cools down. */
+class CoolingDown extends Error {}
+
+/**
+ * The answer when every upstream cools down and had its last-resort try: the cache layers run
+ * (on the primary's pipeline) and answer a hit; what would go upstream gets a 429 with the
+ * soonest cooldown end as `retry-after` (ceil seconds) and `retry-after-ms`, and no
+ * `x-aoai-upstream` (the app answered).
+ */
+async function coolingDown(
+  opts: ResolvedOptions,
+  request: Request,
+  init: ForwardInit,
+  ms: number,
+  send: (index: number, middleware: Middleware[] | undefined) => Promise<Response>,
+): Promise<Response> {
+  if (init.middleware?.length) {
+    const stop: Middleware = () => Promise.reject(new CoolingDown());
+    try {
+      return relay(await send(0, [...init.middleware, stop]), request, opts, init, 0);
+    } catch (err) {
+      if (!(err instanceof CoolingDown)) return failure(opts, init, err, 0);
+    }
+  }
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  opts.onError(
+    `${init.operation}: every upstream is cooling down; answered 429 (retry after ${seconds} s)`,
+  );
+  return errorResponse(429, {
+    code: "UpstreamsCoolingDown",
+    message: "Every Azure OpenAI upstream of this edge app is throttled or unreachable for this " +
+      `deployment; retry after ${seconds} seconds.`,
+  }, { "retry-after": String(seconds), "retry-after-ms": String(Math.max(0, Math.ceil(ms))) });
 }
 
 /**

@@ -263,10 +263,16 @@ export interface EdgeAppOptions {
    * An array (primary first) of resources with the same deployment names gives failover: a
    * request answered 429, 500, 502, 503 or 504, or that cannot reach its upstream or times out,
    * goes to the next one before anything is relayed; the last one's answer is the client's. An
-   * upstream that answered 429 for a deployment is skipped for it (while another is not) until
-   * its `retry-after` passes (at most 60 s, in this isolate's memory). The DALL-E 2 image
-   * operations stay on the primary (an operation id belongs to the resource that made it).
-   * All upstreams must be on the v1 API, or all on dated api-versions.
+   * upstream that answered 429 for a deployment cools down for it until its `retry-after` passes
+   * (at most 60 s); one that could not be reached or timed out cools down for every deployment
+   * for 5 s (in this isolate's memory). Upstreams cooling down are tried after the others, as a
+   * last resort (the soonest cooldown end first), once per cooldown: one that answers is no
+   * longer cooling down, one that fails again is not contacted before its new cooldown ends.
+   * When every upstream cools down and had that try, the app answers 429
+   * (`UpstreamsCoolingDown`) itself, with `retry-after` / `retry-after-ms` set to the soonest
+   * cooldown end (cache hits are still served). The DALL-E 2 image operations stay on the
+   * primary (an operation id belongs to the resource that made it). All upstreams must be on
+   * the v1 API, or all on dated api-versions.
    */
   upstream: AzureOpenAI | AzureOpenAIOptions | readonly (AzureOpenAI | AzureOpenAIOptions)[];
   /**
@@ -307,7 +313,9 @@ export interface EdgeAppOptions {
   rateLimit?: EdgeRateLimitOptions;
   /**
    * Retries the app makes upstream (default 0: a 429 goes straight back to the client with its
-   * `retry-after`, and the client's SDK decides).
+   * `retry-after`, and the client's SDK decides). With several upstreams, a 429 fails over at
+   * once while an upstream not cooling down is left; it is waited out (up to a minute) on the
+   * same upstream only when none is.
    */
   upstreamMaxRetries?: number;
   /** Serve the playground page at `/` (default true); an object sets its default deployments. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
+import { retry } from "../../src/middleware/retry.ts";
 import { APITimeoutError } from "../../src/errors/api_error.ts";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/mod.ts";
 import { createEdgeApp, type EdgeApp, type EdgeAppOptions, MemoryCache } from "../../edge/mod.ts";
@@ -798,4 +799,269 @@ Deno.test("createEdgeApp() skips an unreachable upstream for every deployment fo
   clock.now += 1;
   await send(CHAT, hi);
   assert.equal(primaryTries, 2, "tried again once the 5 s passed");
+});
+
+Deno.test("createEdgeApp() tries an upstream cooling down after a 429 as a last resort when the others fail, and uses it in its place once it answered", async () => {
+  const f = failoverApp(3, { emulators: [{}, { faults: { retryAfterMs: 9000 } }] });
+  f.ups[0].emulator.failNext(1, 503);
+  f.ups[1].emulator.failNext(1, 429);
+  const first = await f.call(CHAT, { json: hi });
+  assert.equal(first.headers.get("x-aoai-upstream"), "2");
+  await first.body?.cancel();
+  f.clock.now += 1000; // upstream 1 cools down for 8 s more
+  f.ups[0].emulator.failNext(1, 503);
+  f.ups[2].emulator.failNext(1, 503);
+  const res = await f.call(CHAT, { json: hi });
+  assert.equal(res.status, 200, "the cooling upstream is tried after the others failed");
+  assert.equal(res.headers.get("x-aoai-upstream"), "1");
+  await res.body?.cancel();
+  assert.deepEqual(f.ups.map((u) => u.seen.length), [2, 2, 2]);
+  // It answered: its cooldown is over, so it comes before upstream 2 again.
+  f.ups[0].emulator.failNext(1, 503);
+  const back = await f.call(CHAT, { json: hi });
+  assert.equal(back.headers.get("x-aoai-upstream"), "1");
+  await back.body?.cancel();
+  assert.deepEqual(f.ups.map((u) => u.seen.length), [3, 3, 2]);
+  assert.deepEqual(f.errors, [
+    "chat.completions.create: upstream up0.local answered 503; trying upstream 1",
+    "chat.completions.create: upstream up1.local answered 429; trying upstream 2",
+    "chat.completions.create: upstream up0.local answered 503; trying upstream 2",
+    "chat.completions.create: upstream up2.local answered 503; trying upstream 1",
+    "chat.completions.create: upstream up0.local answered 503; trying upstream 1",
+  ]);
+});
+
+Deno.test("createEdgeApp() tries an upstream skipped as unreachable as a last resort when the others fail", async () => {
+  const first = createEmulator({ apiKeys: ["first-upstream-key-0010"] });
+  const second = createEmulator({ apiKeys: ["second-upstream-key-0010"] });
+  let primaryTries = 0;
+  const errors: string[] = [];
+  const app = createEdgeApp({
+    clientKeys: [KEY],
+    onError: (line) => errors.push(line),
+    now: () => 1_000_000,
+    upstream: [
+      {
+        endpoint: "https://flaky.example",
+        apiKey: first.apiKey,
+        // Refuses the first connection only: the 5 s skip that follows is stale at once.
+        fetch: (req, init) =>
+          ++primaryTries === 1
+            ? Promise.reject(new TypeError("connection refused"))
+            : first.fetch(req, init),
+      },
+      { endpoint: "http://up1.local", apiKey: second.apiKey, fetch: second.fetch },
+    ],
+  });
+  const send = () =>
+    app.fetch(
+      new Request(`http://edge.test${CHAT}`, {
+        method: "POST",
+        headers: { "api-key": KEY, "content-type": "application/json" },
+        body: JSON.stringify(hi),
+      }),
+    );
+  const one = await send();
+  assert.equal(one.headers.get("x-aoai-upstream"), "1");
+  await one.body?.cancel();
+  second.failNext(1, 503);
+  const two = await send();
+  assert.equal(two.status, 200);
+  assert.equal(two.headers.get("x-aoai-upstream"), "0", "the skipped primary as a last resort");
+  await two.body?.cancel();
+  // It answered: no longer skipped.
+  const three = await send();
+  assert.equal(three.headers.get("x-aoai-upstream"), "0");
+  await three.body?.cancel();
+  assert.equal(primaryTries, 3);
+  assert.equal(second.stats.requests, 2);
+  assert.deepEqual(errors, [
+    "chat.completions.create: upstream flaky.example unreachable; trying upstream 1",
+    "chat.completions.create: upstream up1.local answered 503; trying upstream 0",
+  ]);
+});
+
+Deno.test("createEdgeApp() tries upstreams that all cool down in the order their cooldowns end", async () => {
+  const f = failoverApp(2, {
+    emulators: [{ faults: { retryAfterMs: 9000 } }, { faults: { retryAfterMs: 5000 } }],
+  });
+  f.ups[0].emulator.failNext(1, 429);
+  f.ups[1].emulator.failNext(1, 429);
+  const both = await f.call(CHAT, { json: hi });
+  assert.equal(both.status, 429);
+  await both.body?.cancel();
+  f.clock.now += 1000;
+  const res = await f.call(CHAT, { json: hi });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("x-aoai-upstream"), "1", "the one whose cooldown ends first");
+  await res.body?.cancel();
+  assert.deepEqual(f.ups.map((u) => u.seen.length), [1, 2]);
+});
+
+Deno.test("createEdgeApp() answers 429 with the soonest cooldown end, contacting no upstream, once every upstream repeated its 429 while cooling down", async () => {
+  const f = failoverApp(2, {
+    emulators: [{ faults: { retryAfterMs: 5000 } }, { faults: { retryAfterMs: 9000 } }],
+  });
+  for (const up of f.ups) up.emulator.failNext(1, 429);
+  await (await f.call(CHAT, { json: hi })).body?.cancel();
+  f.clock.now += 1000;
+  // Both cool down: each gets one early try, and repeats its 429 (the client gets the last).
+  for (const up of f.ups) up.emulator.failNext(1, 429);
+  const repeated = await f.call(CHAT, { json: hi });
+  assert.equal(repeated.status, 429);
+  assert.equal(repeated.headers.get("x-aoai-upstream"), "1");
+  assert.equal(repeated.headers.get("retry-after"), "9");
+  await repeated.body?.cancel();
+  assert.deepEqual(f.ups.map((u) => u.seen.length), [2, 2]);
+
+  // Upstream 0 said 5 s at t+1 s: 3.5 s are left at t+2.5 s.
+  f.clock.now += 1500;
+  const refused = await f.call(CHAT, { json: hi });
+  assert.equal(refused.status, 429);
+  assert.equal(refused.headers.get("retry-after"), "4");
+  assert.equal(refused.headers.get("retry-after-ms"), "3500");
+  assert.equal(refused.headers.get("x-aoai-upstream"), null, "answered by the app itself");
+  const error = await errorOf(refused);
+  assert.equal(error.code, "UpstreamsCoolingDown");
+  assert.match(error.message, /retry after 4 seconds/);
+  assert.deepEqual(f.ups.map((u) => u.seen.length), [2, 2], "no upstream was contacted");
+  assert.equal(
+    f.errors.at(-1),
+    "chat.completions.create: every upstream is cooling down; answered 429 (retry after 4 s)",
+  );
+  // Other deployments are not cooling down.
+  const other = await f.call(EMBEDDINGS, { json: { input: "x" } });
+  assert.equal(other.headers.get("x-aoai-upstream"), "0");
+  await other.body?.cancel();
+
+  f.clock.now += 3500;
+  const back = await f.call(CHAT, { json: hi });
+  assert.equal(back.status, 200);
+  assert.equal(back.headers.get("x-aoai-upstream"), "0");
+  await back.body?.cancel();
+  for (const text of f.errors) assertNoKey(f.ups, text, "onError");
+});
+
+Deno.test("createEdgeApp() serves cache hits while every upstream cools down, and refuses only what must go upstream", async () => {
+  const slow = { faults: { retryAfterMs: 5000 } };
+  const f = failoverApp(2, { cache: new MemoryCache(), chatCache: true, emulators: [slow, slow] });
+  const stored = await f.call(EMBEDDINGS, { json: { input: ["a"] } });
+  assert.equal(stored.headers.get("x-aoai-cache"), "miss");
+  await stored.body?.cancel();
+  const chat = { temperature: 0, messages: [{ role: "user", content: "cached" }] };
+  await (await f.call(CHAT, { json: chat })).body?.cancel();
+  // Every upstream answers 429 twice: on its turn, then on its early try.
+  for (let i = 0; i < 2; i++) {
+    for (const up of f.ups) up.emulator.failNext(1, 429);
+    const res = await f.call(EMBEDDINGS, { json: { input: ["b"] } });
+    assert.equal(res.status, 429);
+    await res.body?.cancel();
+  }
+  for (let i = 0; i < 2; i++) {
+    for (const up of f.ups) up.emulator.failNext(1, 429);
+    await (await f.call(CHAT, { json: hi })).body?.cancel();
+  }
+  const seen = f.ups.map((u) => u.seen.length);
+
+  const hit = await f.call(EMBEDDINGS, { json: { input: ["a"] } });
+  assert.equal(hit.status, 200);
+  assert.equal(hit.headers.get("x-aoai-cache"), "hit");
+  await hit.body?.cancel();
+  const chatHit = await f.call(CHAT, { json: { ...chat, stream: true } });
+  assert.equal(chatHit.status, 200);
+  assert.equal(chatHit.headers.get("x-aoai-cache"), "hit");
+  await chatHit.body?.cancel();
+  for (const input of [["b"], ["a", "b"]]) {
+    const refused = await f.call(EMBEDDINGS, { json: { input } });
+    assert.equal(refused.status, 429, input.join());
+    assert.equal((await errorOf(refused)).code, "UpstreamsCoolingDown");
+  }
+  assert.deepEqual(f.ups.map((u) => u.seen.length), seen, "no upstream was contacted");
+});
+
+Deno.test("createEdgeApp() does not spend a cooling upstream's early try on a streamed chat's cache lookup", async () => {
+  const slow = { faults: { retryAfterMs: 5000 } };
+  const f = failoverApp(2, { cache: new MemoryCache(), chatCache: true, emulators: [slow, slow] });
+  for (const up of f.ups) up.emulator.failNext(1, 429);
+  await (await f.call(CHAT, { json: hi })).body?.cancel();
+  const body = { temperature: 0, messages: [{ role: "user", content: "stream me" }], stream: true };
+  const res = await f.call(CHAT, { json: body });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("x-aoai-cache"), "miss");
+  assert.equal(res.headers.get("x-aoai-upstream"), "0");
+  await res.text();
+  assert.deepEqual(f.ups.map((u) => u.seen.length), [2, 1]);
+});
+
+Deno.test("createEdgeApp() with upstreamMaxRetries fails a 429 over at once when another upstream is ready, instead of waiting it out", async () => {
+  const f = failoverApp(2, {
+    upstreamMaxRetries: 2,
+    emulators: [{ faults: { retryAfterMs: 30 } }],
+  });
+  f.ups[0].emulator.failNext(3, 429);
+  const res = await f.call(CHAT, { json: hi });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("x-aoai-upstream"), "1");
+  await res.body?.cancel();
+  assert.deepEqual(f.ups.map((u) => u.seen.length), [1, 1], "no retry on the primary");
+  assert.deepEqual(f.errors, [
+    "chat.completions.create: upstream up0.local answered 429; trying upstream 1",
+  ]);
+  // Streams too.
+  f.clock.now += 30;
+  const stream = await f.call(CHAT, { json: { ...hi, stream: true } });
+  assert.equal(stream.headers.get("x-aoai-upstream"), "1");
+  await stream.text();
+  assert.deepEqual(f.ups.map((u) => u.seen.length), [2, 2]);
+
+  // Also when the upstream client has a retry() of its own (the app's layers then run inside it).
+  const emulators = [0, 1].map((i) =>
+    createEmulator({ apiKeys: [`upstream-key-00${i}1`], faults: { retryAfterMs: 30 } })
+  );
+  const app = createEdgeApp({
+    clientKeys: [KEY],
+    onError: () => {},
+    upstreamMaxRetries: 2,
+    cache: new MemoryCache(),
+    upstream: emulators.map((e, i) =>
+      new AzureOpenAI({
+        endpoint: `http://up${i}.local`,
+        apiKey: e.apiKey,
+        fetch: e.fetch,
+        middleware: [retry()],
+      })
+    ),
+  });
+  emulators[0].failNext(3, 429);
+  const own = await app.fetch(
+    new Request(`http://edge.test${EMBEDDINGS}`, {
+      method: "POST",
+      headers: { "api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify({ input: "x" }),
+    }),
+  );
+  assert.equal(own.headers.get("x-aoai-upstream"), "1");
+  await own.body?.cancel();
+  assert.deepEqual(emulators.map((e) => e.stats.requests), [1, 1]);
+});
+
+Deno.test("createEdgeApp() with upstreamMaxRetries waits a 429 out on the upstream when the others cool down", async () => {
+  const f = failoverApp(2, {
+    upstreamMaxRetries: 2,
+    emulators: [{ faults: { retryAfterMs: 1 } }, { faults: { retryAfterMs: 3_600_000 } }],
+  });
+  f.ups[0].emulator.failNext(1, 429);
+  f.ups[1].emulator.failNext(1, 429);
+  const both = await f.call(CHAT, { json: hi });
+  assert.equal(both.status, 429);
+  assert.equal(both.headers.get("x-aoai-upstream"), "1");
+  await both.body?.cancel();
+  // Upstream 1 cools down for a minute: the primary's next 429 is waited out, on the primary.
+  f.clock.now += 1;
+  f.ups[0].emulator.failNext(1, 429);
+  const res = await f.call(CHAT, { json: hi });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("x-aoai-upstream"), "0");
+  await res.body?.cancel();
+  assert.deepEqual(f.ups.map((u) => u.seen.length), [3, 1]);
 });
