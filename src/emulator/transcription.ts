@@ -115,6 +115,14 @@ export async function handleTranscription(
       `'response_format' must be one of ${FORMATS.join(", ")}.`,
     );
   }
+  // Both request schemas type temperature as a number (the form field carries its text).
+  const temperature = form.get("temperature");
+  if (
+    temperature !== null &&
+    (typeof temperature !== "string" || !temperature.trim() || !isFinite(Number(temperature)))
+  ) {
+    return invalidRequest("temperature", "'temperature' must be a number.", "invalid_type");
+  }
   // Only the transcription request defines timestamp_granularities[]: a translation ignores it
   // (neither checked nor acted on), as the documents allow other members.
   const granularities = task === "translate" ? [] : [

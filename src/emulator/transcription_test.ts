@@ -202,3 +202,22 @@ Deno.test("translations ignore timestamp_granularities[]: no translation request
     }
   }
 });
+
+Deno.test("transcriptions and translations answer 400 invalid_type naming temperature when it is not a number", async () => {
+  // Both request schemas type temperature as a number; a form field carries its text.
+  const e = createEmulator();
+  for (const op of ["transcriptions", "translations"] as const) {
+    for (const temperature of ["abc", "", "NaN", "0.2x", new File(["0"], "t.txt")]) {
+      const res = await upload(e, op, { file: WAV, temperature });
+      assert.equal(res.status, 400, `${op} ${temperature}`);
+      const { error } = await res.json();
+      assert.equal(error.param, "temperature");
+      assert.equal(error.code, "invalid_type");
+    }
+    for (const temperature of ["0", "0.2", "1"]) {
+      const res = await upload(e, op, { file: WAV, temperature });
+      assert.equal(res.status, 200, `${op} ${temperature}`);
+      await res.body?.cancel();
+    }
+  }
+});
