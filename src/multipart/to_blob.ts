@@ -1,3 +1,5 @@
+import { APIUserAbortError } from "../errors/api_error.ts";
+
 /**
  * What an upload may be given as.
  *
@@ -51,12 +53,14 @@ export class UploadTooLargeError extends RangeError {
 /**
  * Turns an upload into a Blob, refusing it as soon as it is known to exceed `maxBytes`.
  * Streams are read (and cancelled at the limit) so the body can be sent with a known length and
- * replayed on retry. The caller checks that `input` is an {@link UploadInput}.
+ * replayed on retry. The caller checks that `input` is an {@link UploadInput}. When `signal`
+ * aborts, a stream being read is cancelled and an {@link APIUserAbortError} thrown.
  */
 export async function toBlob(
   input: UploadInput,
   maxBytes: number,
   describe: string,
+  signal?: AbortSignal,
 ): Promise<Blob> {
   const tooLarge = (size: number | string): UploadTooLargeError =>
     new UploadTooLargeError(
@@ -64,16 +68,24 @@ export async function toBlob(
     );
   let parts: BlobPart[] = [input as ArrayBuffer];
   if (input instanceof ReadableStream) {
-    const reader = input.getReader();
     let total = 0;
     parts = [];
-    for (let r; !(r = await reader.read()).done;) {
-      if ((total += r.value.byteLength) > maxBytes) {
-        await reader.cancel();
-        throw tooLarge(`more than ${maxBytes}`);
-      }
-      parts.push(r.value as Uint8Array<ArrayBuffer>);
-    }
+    // An abort cancels the stream: a stalled one would hold the call forever.
+    await input.pipeTo(
+      new WritableStream({
+        write(chunk: Uint8Array<ArrayBuffer>) {
+          if ((total += chunk.byteLength) > maxBytes) throw tooLarge(`more than ${maxBytes}`);
+          parts.push(chunk);
+        },
+      }),
+      { signal },
+    ).catch((err) => {
+      throw signal?.aborted
+        ? new APIUserAbortError(`${describe}: read aborted`, {
+          cause: signal.reason,
+        })
+        : err;
+    });
   }
   const blob = input instanceof Blob ? input : new Blob(parts);
   if (blob.size > maxBytes) throw tooLarge(blob.size);

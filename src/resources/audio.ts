@@ -77,7 +77,11 @@ function upload(
         );
       }
       const body = new FormData();
-      body.append("file", await toBlob(file, MAX_AUDIO_BYTES, `${op}: params.file`), filename);
+      body.append(
+        "file",
+        await toBlob(file, MAX_AUDIO_BYTES, `${op}: params.file`, options?.signal),
+        filename,
+      );
       for (const [key, value] of Object.entries({ ...fields, model })) {
         for (const item of value == null ? [] : ([] as unknown[]).concat(value)) {
           body.append(Array.isArray(value) ? `${key}[]` : key, String(item));

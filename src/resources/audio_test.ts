@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../client.ts";
+import { APIUserAbortError } from "../errors/api_error.ts";
 import { UploadTooLargeError } from "../multipart/to_blob.ts";
 import { MAX_AUDIO_BYTES } from "./audio.ts";
 
@@ -158,4 +159,36 @@ Deno.test("audio.speech.create() sends any non-empty voice name and refuses a mi
     );
   }
   assert.equal(seen.length, 7);
+});
+
+Deno.test("audio.transcriptions.create() stops reading a stream file when the signal aborts: APIUserAbortError, stream cancelled, no request", async () => {
+  const { client, seen } = recording();
+  for (const early of [false, true]) {
+    let cancelled: unknown = "not cancelled";
+    // A stream that gave one chunk and then stalls (an upload relayed from a slow client).
+    const file = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(8));
+      },
+      cancel(reason) {
+        cancelled = reason;
+      },
+    });
+    const controller = new AbortController();
+    const reason = new Error("user gave up");
+    if (early) controller.abort(reason);
+    let settled: unknown;
+    client.audio.transcriptions.create({ file, filename: "a.wav" }, { signal: controller.signal })
+      .then(() => settled = "resolved", (err) => settled = err);
+    controller.abort(reason);
+    // Bounded task turns, no clock: the read must end once the signal aborted.
+    for (let i = 0; i < 20 && settled === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    assert.ok(settled instanceof APIUserAbortError, `early=${early}: ${settled}`);
+    assert.match(settled.message, /audio\.transcriptions\.create: params\.file.*aborted/);
+    assert.equal(settled.cause, reason);
+    assert.equal(cancelled, reason);
+  }
+  assert.equal(seen.length, 0);
 });
