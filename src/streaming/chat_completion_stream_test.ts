@@ -351,3 +351,24 @@ Deno.test("ChatCompletionStream treats an idleTimeoutMs beyond the longest timer
     globalThis.setTimeout = realSetTimeout;
   }
 });
+
+Deno.test("ChatCompletionStream: a loop after a break throws APIUserAbortError instead of ending as if complete", async () => {
+  // Pieces of several chunks: some chunks after the break are already parsed when it cancels.
+  const stream = new ChatCompletionStream(sseResponse(AZURE_SSE, 700));
+  for await (const _ of stream) break;
+  const seen: ChatCompletionChunk[] = [];
+  await assert.rejects(async () => {
+    for await (const chunk of stream) seen.push(chunk);
+  }, APIUserAbortError);
+  assert.ok(seen.length < AZURE_CHAT_CHUNKS.length - 1, "the cut reply is not passed off as whole");
+});
+
+Deno.test("ChatCompletionStream: an iterator waiting while another consumer cancels gets APIUserAbortError", async () => {
+  const { response } = cancellableResponse();
+  const stream = new ChatCompletionStream(response);
+  const proxied = stream.toReadableStream().getReader();
+  await proxied.read();
+  const waiting = stream[Symbol.asyncIterator]().next();
+  await proxied.cancel();
+  await assert.rejects(() => waiting, APIUserAbortError);
+});

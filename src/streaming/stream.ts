@@ -52,7 +52,8 @@ const encoder = new TextEncoder();
  *   throws `APIConnectionError` with the failure as `cause`.
  * - Aborting `controller` (or `signal`) throws `APIUserAbortError` and cancels the body;
  *   `idleTimeoutMs` without data throws `APITimeoutError`.
- * - Leaving a `for await` loop early (`break`, `return`, a throw) cancels the body.
+ * - Leaving a `for await` loop early (`break`, `return`, a throw) cancels the body; reading on
+ *   afterwards throws `APIUserAbortError` (after the chunks already parsed).
  *
  * The stream is consumed once: iterators and `toReadableStream()` share one cursor.
  *
@@ -167,7 +168,7 @@ export class Stream<T> implements AsyncIterable<T> {
           }
           controller.enqueue(encoder.encode(text));
         } else {
-          if (this.#sawDone) controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+          controller.enqueue(encoder.encode("data: [DONE]\n\n"));
           controller.close();
         }
       },
@@ -184,15 +185,8 @@ export class Stream<T> implements AsyncIterable<T> {
   async done(): Promise<void> {
     for (;;) {
       if (!this.#tapped) this.#queue.length = this.#raw.length = this.#head = 0;
-      if (this.#ended) break;
+      if (this.#ended) return void this.#over();
       await this.#pull();
-    }
-    if (this.#error) throw this.#error;
-    if (!this.#sawDone) {
-      throw this.#err(
-        APIUserAbortError,
-        "was cancelled before it finished; the result is incomplete",
-      );
     }
   }
 
@@ -210,17 +204,29 @@ export class Stream<T> implements AsyncIterable<T> {
   }
 
   /**
-   * Resolves to true once a chunk is queued, to false when the stream is over, or rejects with
-   * its error (after the chunks that came before it).
+   * Resolves to true once a chunk is queued, to false after `[DONE]`, or rejects (after the
+   * chunks that came before) as `#over()` says.
    */
   async #ready(): Promise<boolean> {
     for (;;) {
       if (this.#head < this.#queue.length) return true;
       if (this.#head) this.#queue.length = this.#raw.length = this.#head = 0;
-      if (this.#error) throw this.#error;
-      if (this.#ended) return false;
+      if (this.#ended) return this.#over();
       await this.#pull();
     }
+  }
+
+  /**
+   * For a stream that reads no more: false after `[DONE]`, else throws its error, or
+   * `APIUserAbortError` when a consumer cancelled it (a cut reply never ends as if whole).
+   */
+  #over(): false {
+    if (this.#error) throw this.#error;
+    if (this.#sawDone) return false;
+    throw this.#err(
+      APIUserAbortError,
+      "was cancelled before it finished; the result is incomplete",
+    );
   }
 
   /** Reads one more piece of the body, or waits for the read under way (one read at a time). */
