@@ -372,3 +372,10 @@ Deno.test("ChatCompletionStream: an iterator waiting while another consumer canc
   await proxied.cancel();
   await assert.rejects(() => waiting, APIUserAbortError);
 });
+
+Deno.test("ChatCompletionStream rebuilt from toReadableStream() keeps the upstream's typed error", async () => {
+  const error = { error: { code: "content_filter", status: 400, message: "filtered" } };
+  const upstream = new ChatCompletionStream(sseResponse(sseText([AZURE_CHAT_CHUNKS[1], error])));
+  const again = new ChatCompletionStream(new Response(upstream.toReadableStream()));
+  await assert.rejects(() => again.finalChatCompletion(), ContentFilterError);
+});

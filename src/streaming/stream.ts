@@ -49,7 +49,8 @@ const encoder = new TextEncoder();
  * - An `event: error` event, or a payload with an `error` member, throws the typed
  *   error (`errorFromBody`), after the chunks that came before it.
  * - A body that ends before `[DONE]` throws `APIConnectionError`; a body that breaks
- *   throws `APIConnectionError` with the failure as `cause`.
+ *   throws `APIConnectionError` with the failure as `cause` (a failure that is already an
+ *   `AzureOpenAIError`, as in a stream rebuilt from `toReadableStream()`, is thrown as it is).
  * - Aborting `controller` (or `signal`) throws `APIUserAbortError` and cancels the body;
  *   `idleTimeoutMs` without data throws `APITimeoutError`.
  * - Leaving a `for await` loop early (`break`, `return`, a throw) cancels the body; reading on
@@ -267,12 +268,17 @@ export class Stream<T> implements AsyncIterable<T> {
       result = await this.#reader.read();
     } catch (cause) {
       const signal = this.controller.signal;
+      // A body that failed with a typed error (a stream rebuilt from toReadableStream()) keeps it.
       return this.#fail(
-        signal.aborted ? this.#abortError(signal.reason) : this.#err(
-          APIConnectionError,
-          `broke after ${this.#chunks} chunks: ${messageOf(cause)}; retry the request`,
-          cause,
-        ),
+        signal.aborted
+          ? this.#abortError(signal.reason)
+          : cause instanceof AzureOpenAIError
+          ? cause
+          : this.#err(
+            APIConnectionError,
+            `broke after ${this.#chunks} chunks: ${messageOf(cause)}; retry the request`,
+            cause,
+          ),
       );
     } finally {
       clearTimeout(timer);
