@@ -16,6 +16,23 @@ export function rpmFromEnv(value: string | undefined): number | undefined {
   return rpm;
 }
 
+/**
+ * `AOAI_EDGE_TOKEN_LIMIT_TPM` as a whole number (undefined when unset or blank), read the same way
+ * by the Deno and the Workers entry points; anything else throws an Error naming the variable.
+ */
+export function tpmFromEnv(value: string | undefined): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  const tpm = Number(text);
+  if (!Number.isSafeInteger(tpm) || tpm < 1) {
+    throw new Error(
+      "AOAI_EDGE_TOKEN_LIMIT_TPM must be a whole number of tokens per minute per client key " +
+        `(e.g. 60000); got ${JSON.stringify(value)}`,
+    );
+  }
+  return tpm;
+}
+
 /** One fallback upstream read from the environment. */
 export interface FallbackUpstream {
   endpoint: string;

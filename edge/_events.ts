@@ -17,6 +17,8 @@ export interface RequestRecord {
   deployment?: string;
   /** The client asked for a stream. */
   stream?: boolean;
+  /** Characters of a streamed request's JSON body, for a token estimate (only with a token limit). */
+  promptChars?: number;
 }
 
 /** Everything an event needs besides the response. */
@@ -30,6 +32,8 @@ export interface EventSource {
   /** The hashed id of the matched client key, if any. */
   client: Promise<string> | undefined;
   onRequest: (event: EdgeRequestEvent) => void | Promise<void>;
+  /** Charges a 2xx answer's tokens to the client's budget (`tokenLimit`), after `onRequest`. */
+  charge?: (client: string, tokens: number) => void | Promise<void>;
   onError: (message: string) => void;
   /** `ctx.waitUntil` on Workers: keeps the delivery alive past the response. */
   waitUntil: WaitUntil | undefined;
@@ -89,6 +93,26 @@ interface Tap {
   feed(chunk: Uint8Array): void;
   /** Called once, after the body ended, off the client's path. */
   result(): { usage?: EdgeRequestUsage; code?: string };
+  /** Characters of generated text seen so far (streams, when estimating). */
+  streamedChars?(): number;
+}
+
+/** Characters of the text a chat or completions chunk carries (delta content, tool arguments). */
+function chunkChars(chunk: unknown): number {
+  let n = 0;
+  const add = (v: unknown) => typeof v === "string" && (n += v.length);
+  const choices = (chunk as { choices?: unknown })?.choices;
+  for (const choice of Array.isArray(choices) ? choices : []) {
+    const delta = choice?.delta;
+    add(choice?.text);
+    add(delta?.content);
+    add(delta?.refusal);
+    add(delta?.function_call?.arguments);
+    for (const call of Array.isArray(delta?.tool_calls) ? delta.tool_calls : []) {
+      add(call?.function?.arguments);
+    }
+  }
+  return n;
 }
 
 function jsonTap(): Tap {
@@ -134,13 +158,17 @@ function jsonTap(): Tap {
   };
 }
 
-function sseTap(): Tap {
+function sseTap(estimate: boolean): Tap {
   let usage: EdgeRequestUsage | undefined;
   let broken = false;
+  let chars = 0;
   const parser = new ServerSentEventParser((event) => {
-    if (!USAGE_KEY.test(event.data)) return;
+    const hasUsage = USAGE_KEY.test(event.data);
+    if (!hasUsage && !estimate) return;
     try {
-      usage = pickUsage((JSON.parse(event.data) as { usage?: unknown }).usage) ?? usage;
+      const chunk = JSON.parse(event.data) as { usage?: unknown };
+      if (estimate) chars += chunkChars(chunk);
+      if (hasUsage) usage = pickUsage(chunk.usage) ?? usage;
     } catch {
       // Not a chunk: nothing to count.
     }
@@ -155,6 +183,7 @@ function sseTap(): Tap {
       }
     },
     result: () => ({ usage }),
+    streamedChars: () => chars,
   };
 }
 
@@ -178,26 +207,52 @@ export function observeResponse(
   const tap = response.body === null
     ? undefined
     : type.includes("text/event-stream")
-    ? sseTap()
+    ? sseTap(source.charge !== undefined)
     : type.includes("json")
     ? jsonTap()
     : undefined;
-  const finish = (end: End) => {
+  /** `read`: the body was read to its end (by the client, or drained), so its usage counts. */
+  const finish = (end: End, read = end === "end") => {
     if (fired) return;
     fired = true;
     const durationMs = Math.max(0, source.now() - source.start);
     // Off the client's path: the parse and the delivery wait for the next task.
     setTimeout(() => {
-      deliver(response, source, end, durationMs, end === "end" ? tap : undefined)
-        .finally(settle);
+      deliver(response, source, end, durationMs, tap, read).finally(settle);
     }, 0);
   };
   const body = response.body;
-  if (body === null || request.signal.aborted) {
-    finish(body === null ? "end" : "cancel");
+  if (body === null) {
+    finish("end");
+    return response;
+  }
+  const drains = source.charge !== undefined && tap !== undefined &&
+    !type.includes("text/event-stream");
+  if (request.signal.aborted && !drains) {
+    finish("cancel");
     return response;
   }
   const reader = body.getReader();
+  // A JSON reply the client dropped was made (and billed) in full: with a token limit, its usage
+  // is read off the rest of the body (held to the tap's bound) to charge it. A stream is cut
+  // instead, to stop it.
+  const drain = async () => {
+    let read = false;
+    try {
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        tap!.feed(next.value);
+      }
+      read = true;
+    } catch {
+      // Nothing more to read: charged by what is known.
+    }
+    finish("cancel", read);
+  };
+  if (request.signal.aborted) {
+    // Nobody will read it: the body is drained here and the client gets none.
+    void drain();
+    return new Response(null, response);
+  }
   const observed = new ReadableStream<Uint8Array>({
     async pull(controller) {
       let next: ReadableStreamReadResult<Uint8Array>;
@@ -216,7 +271,12 @@ export function observeResponse(
         }
         controller.enqueue(next.value);
       } catch {
-        return; // cancelled while the read was pending: the cancel has finished it
+        // Cancelled while the read was pending: the cancel has finished it (or drains the rest,
+        // after this chunk).
+        try {
+          if (!next.done) tap?.feed(next.value);
+        } catch { /* nothing to count then */ }
+        return;
       }
       try {
         tap?.feed(next.value);
@@ -225,6 +285,10 @@ export function observeResponse(
       }
     },
     cancel(reason) {
+      if (drains && !fired) {
+        void drain();
+        return;
+      }
       finish("cancel");
       return reader.cancel(reason);
     },
@@ -242,11 +306,13 @@ async function deliver(
   end: End,
   durationMs: number,
   tap: Tap | undefined,
+  read: boolean,
 ): Promise<void> {
   try {
     let found: ReturnType<Tap["result"]> = {};
     try {
-      found = tap?.result() ?? {};
+      // Usage and codes only from a body that ended (a cut one may end anywhere).
+      if (read) found = tap?.result() ?? {};
     } catch {
       // No usage then.
     }
@@ -282,8 +348,43 @@ async function deliver(
       ? found.code ?? String(status)
       : undefined;
     if (error !== undefined) event.error = error;
-    await source.onRequest(event);
+    try {
+      await source.onRequest(event);
+    } catch (err) {
+      source.onError(`onRequest failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (source.charge && event.client && status < 300) {
+      await charge(source.charge, event, source.record, tap, source.onError);
+    }
   } catch (err) {
     source.onError(`onRequest failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * Charges the tokens of one 2xx answer: its `usage.total_tokens`, nothing for a full cache hit,
+ * and for a stream that carried no usage (none asked for, or cancelled) an estimate of 4
+ * characters a token over the request's JSON and the text streamed.
+ */
+async function charge(
+  to: NonNullable<EventSource["charge"]>,
+  event: EdgeRequestEvent,
+  record: RequestRecord,
+  tap: Tap | undefined,
+  onError: (message: string) => void,
+): Promise<void> {
+  const tokens = event.cache === "hit" ? 0 : event.usage?.total_tokens ??
+    (record.stream
+      ? Math.ceil((record.promptChars ?? 0) / 4) + Math.ceil((tap?.streamedChars?.() ?? 0) / 4)
+      : 0);
+  if (!(tokens > 0)) return;
+  try {
+    await to(event.client!, tokens);
+  } catch (err) {
+    onError(
+      `token limiter failed to count ${tokens} tokens: ${
+        err instanceof Error ? err.message : String(err)
+      }`,
+    );
   }
 }

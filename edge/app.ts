@@ -142,6 +142,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   const opts = resolveOptions(options);
   const cors = createCors(opts.cors);
   const limiter = opts.rateLimiter;
+  const tokenLimiter = opts.tokenLimiter;
   const upstreamIsV1 = opts.client.apiVersion === "v1";
   const caching = createCaching(opts);
   const app = new Hono<Env>();
@@ -162,45 +163,81 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   }
   app.get("/health", () => Response.json({ status: "ok" }));
 
+  /**
+   * Asks a limiter about `client` within `ms`: its decision, or undefined when it failed or hung
+   * (fail open: a limiter outage, Deno KV or the Workers binding, must not take the API down).
+   */
+  const ask = async (
+    what: "rate" | "token",
+    client: Promise<string>,
+    decide: (client: string) => RateLimitDecision | Promise<RateLimitDecision>,
+    ms: number,
+  ): Promise<RateLimitDecision | undefined> => {
+    try {
+      const decision = await answerWithin(client.then(decide), ms);
+      if (typeof decision?.ok !== "boolean") {
+        throw new TypeError(
+          `${what === "rate" ? "take" : "check"}() answered without a boolean \`ok\``,
+        );
+      }
+      return decision;
+    } catch (err) {
+      opts.onError(
+        `${what} limiter failed, request let through: ${
+          err instanceof Error ? err.message : String(err)
+        }`,
+      );
+    }
+  };
+
+  /** The 429 of a refused client: `retry-after` in whole seconds from 1 to a day. */
+  const refuse = (decision: RateLimitDecision, over: string): Response => {
+    // Infinity or 1e22 would go out as "Infinity", "1e+22".
+    const wait = Math.min(86_400, Math.max(1, Math.ceil(Number(decision.retryAfterSeconds) || 1)));
+    return errorResponse(429, {
+      code: "429",
+      message: `This client key ${over} to this edge app; retry after ${wait} seconds.`,
+    }, { "retry-after": String(wait) });
+  };
+
   app.use("*", async (c, next) => {
     const index = matchClientKey(c.req.raw, opts.clientKeys);
     if (index === -1) return unauthorized();
     if (c.env.record) c.env.record.key = index;
+    // The id of the key, not its index: the index changes when keys are reordered.
+    const id = () => clientIds[index] ??= clientIdOf(opts.clientKeys[index]);
     if (limiter) {
-      let decision: RateLimitDecision | undefined;
-      try {
-        // The id of the key, not its index: the index changes when keys are reordered.
-        const id = clientIds[index] ??= clientIdOf(opts.clientKeys[index]);
-        decision = await answerWithin(
-          id.then((client) => limiter.take(client)),
-          opts.rateLimitTimeoutMs,
-        );
-        if (typeof decision?.ok !== "boolean") {
-          throw new TypeError("take() answered without a boolean `ok`");
-        }
-      } catch (err) {
-        // Fail open: a limiter outage (Deno KV, the Workers binding) must not take the API down.
-        decision = undefined;
-        opts.onError(
-          `rate limiter failed, request let through: ${
-            err instanceof Error ? err.message : String(err)
-          }`,
+      const decision = await ask(
+        "rate",
+        id(),
+        (client) => limiter.take(client),
+        opts.rateLimitTimeoutMs,
+      );
+      if (decision && !decision.ok) {
+        const rpm = limiter.requestsPerMinute;
+        return refuse(
+          decision,
+          typeof rpm === "number"
+            ? `sent more than ${rpm} requests per minute`
+            : "is over its rate limit",
         );
       }
+    }
+    if (tokenLimiter) {
+      const decision = await ask(
+        "token",
+        id(),
+        (client) => tokenLimiter.check(client),
+        opts.tokenLimitTimeoutMs,
+      );
       if (decision && !decision.ok) {
-        // Whole seconds from 1 to a day: Infinity or 1e22 would go out as "Infinity", "1e+22".
-        const wait = Math.min(
-          86_400,
-          Math.max(1, Math.ceil(Number(decision.retryAfterSeconds) || 1)),
+        const tpm = tokenLimiter.tokensPerMinute;
+        return refuse(
+          decision,
+          typeof tpm === "number"
+            ? `used more than ${tpm} tokens per minute`
+            : "used up its token budget",
         );
-        const rpm = limiter.requestsPerMinute;
-        return errorResponse(429, {
-          code: "429",
-          message: (typeof rpm === "number"
-            ? `This client key sent more than ${rpm} requests per minute`
-            : "This client key is over its rate limit") +
-            ` to this edge app; retry after ${wait} seconds.`,
-        }, { "retry-after": String(wait) });
       }
     }
     await next();
@@ -225,6 +262,10 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       const name = call.deployment;
       if (!opts.clientKeys.some((key) => name.includes(key.trim()))) record.deployment = name;
       record.stream = call.stream;
+      // What a stream without usage is charged on (4 characters a token), with a token limit.
+      if (tokenLimiter && call.stream && call.json) {
+        record.promptChars = JSON.stringify(call.json).length;
+      }
     }
     const waitUntil = c.env.ctx ? (p: Promise<unknown>) => c.env.ctx?.waitUntil(p) : undefined;
     if (op.path === "chat/completions" && call.json) {
@@ -358,9 +399,10 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     return response;
   };
 
-  const onRequest = opts.onRequest;
-  // Without onRequest, responses go out as the app made them: nothing observes them.
-  if (onRequest === undefined) {
+  const onRequest = opts.onRequest ?? (() => {});
+  // Without onRequest or a token limit, responses go out as the app made them: nothing observes
+  // them.
+  if (opts.onRequest === undefined && !tokenLimiter) {
     return { fetch: (request, _env, ctx) => answer(request, ctx, undefined) };
   }
   return {
@@ -377,6 +419,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         record,
         client: key === undefined ? undefined : clientIds[key] ??= clientIdOf(opts.clientKeys[key]),
         onRequest,
+        charge: tokenLimiter && ((client, tokens) => tokenLimiter.charge(client, tokens)),
         onError: opts.onError,
         waitUntil: ctx ? (p) => ctx.waitUntil(p) : undefined,
       });

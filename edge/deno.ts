@@ -17,7 +17,8 @@
  * - `AOAI_EDGE_DEPLOYMENTS`: comma-separated allowlist; `AOAI_EDGE_CORS_ORIGINS`: comma-separated
  *   origins (or `*`); `AOAI_EDGE_CHAT_CACHE=1`: cache deterministic chat;
  *   `AOAI_EDGE_RATE_LIMIT_RPM`: requests per minute per client key, counted in Deno KV (one
- *   budget for every instance / isolate sharing the KV; see {@link serveEdge}).
+ *   budget for every instance / isolate sharing the KV; see {@link serveEdge});
+ *   `AOAI_EDGE_TOKEN_LIMIT_TPM`: tokens per minute per client key, counted in the same Deno KV.
  * - `AOAI_EDGE_LOG_REQUESTS=1`: one JSON line per request on stdout (the `onRequest` event:
  *   route, deployment, status, duration, hashed client id, cache, upstream, usage; no key, no
  *   prompt, no reply).
@@ -31,7 +32,8 @@ import { DenoKvCache } from "./cache/deno_kv.ts";
 import { denoHandler } from "./deno_handler.ts";
 import type { EdgeAppOptions } from "./options.ts";
 import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
-import { fallbacksFromEnv, rpmFromEnv } from "./_env.ts";
+import { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
+import { fallbacksFromEnv, rpmFromEnv, tpmFromEnv } from "./_env.ts";
 
 /** Reads one environment variable. */
 export type EnvReader = (name: string) => string | undefined;
@@ -182,6 +184,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
         `client key; got ${JSON.stringify(env("AOAI_EDGE_RATE_LIMIT_RPM"))}`,
     );
   }
+  const tpm = tpmFromEnv(env("AOAI_EDGE_TOKEN_LIMIT_TPM"));
   // An empty PORT means the default, not 0 (a random port).
   const port = Number(env("PORT")?.trim() || 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -193,6 +196,12 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
     const line = `rate limit: ${rpm} requests per minute per client key`;
     banner.push(`${line}, counted in Deno KV (one budget for every instance)`);
   }
+  if (tpm) {
+    banner.push(
+      `token limit: ${tpm} tokens per minute per client key, counted in Deno KV (one budget ` +
+        "for every instance)",
+    );
+  }
   const logRequests = env("AOAI_EDGE_LOG_REQUESTS") === "1";
   if (logRequests) banner.push("request log: one JSON line per request on stdout");
   return {
@@ -203,6 +212,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
       cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,
       chatCache: env("AOAI_EDGE_CHAT_CACHE") === "1",
       rateLimit: rpm ? { requestsPerMinute: rpm } : undefined,
+      tokenLimit: tpm ? { tokensPerMinute: tpm } : undefined,
       playground,
       onError: (message) => console.error(`aoai-edge: ${message}`),
       onRequest: logRequests ? (event) => console.log(JSON.stringify(event)) : undefined,
@@ -228,7 +238,8 @@ export interface EdgeServer extends AsyncDisposable {
  * Starts the app with `Deno.serve` and Deno KV as the cache. A `rateLimit.requestsPerMinute`
  * in `config.options` is counted in the same Deno KV ({@link DenoKvRateLimiter}), so every
  * instance of a Deno Deploy project shares one budget per client key; a `rateLimit.limiter`
- * given there is used as is.
+ * given there is used as is. The same goes for `tokenLimit.tokensPerMinute`
+ * ({@link DenoKvTokenLimiter}).
  *
  * @example Start on a random port with the emulator
  * ```ts ignore
@@ -245,13 +256,22 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
   const kv = await Deno.openKv(config.kvPath);
   let app: EdgeApp;
   try {
-    const rateLimit = config.options.rateLimit;
+    const { rateLimit, tokenLimit } = config.options;
     app = createEdgeApp({
       ...config.options,
       cache: new DenoKvCache(kv),
       rateLimit: rateLimit?.limiter === undefined && rateLimit?.requestsPerMinute !== undefined
-        ? { limiter: new DenoKvRateLimiter(kv, { requestsPerMinute: rateLimit.requestsPerMinute }) }
+        ? {
+          limiter: new DenoKvRateLimiter(kv, { requestsPerMinute: rateLimit.requestsPerMinute }),
+          timeoutMs: rateLimit.timeoutMs,
+        }
         : rateLimit,
+      tokenLimit: tokenLimit?.limiter === undefined && tokenLimit?.tokensPerMinute !== undefined
+        ? {
+          limiter: new DenoKvTokenLimiter(kv, { tokensPerMinute: tokenLimit.tokensPerMinute }),
+          timeoutMs: tokenLimit.timeoutMs,
+        }
+        : tokenLimit,
     });
   } catch (err) {
     kv.close(); // options the app refuses: nothing is left open

@@ -31,6 +31,7 @@ export type {
   EdgeRequestEvent,
   EdgeRequestRoute,
   EdgeRequestUsage,
+  EdgeTokenLimitOptions,
 } from "./options.ts";
 export type { CorsOptions } from "./cors.ts";
 export { createCors } from "./cors.ts";

@@ -10,6 +10,7 @@ import type { AzureOpenAIOptions } from "../src/options.ts";
 import type { CorsOptions } from "./cors.ts";
 import type { PlaygroundOptions } from "./playground.ts";
 import { ClientRateLimiter, type RateLimiter } from "./rate_limit.ts";
+import { checkTokensPerMinute, ClientTokenLimiter, type TokenLimiter } from "./token_limit.ts";
 import { Upstreams } from "./_upstreams.ts";
 
 /**
@@ -105,6 +106,49 @@ export interface EdgeRateLimitOptions {
   /**
    * How long a request waits for the limiter's answer, in ms (default 1 000); past it the request
    * goes through and `onError` reports it, as for a failing limiter.
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * The per-client-key token budget: set exactly one of `tokensPerMinute` (counted in this
+ * isolate's memory) or `limiter` (e.g. a `DenoKvTokenLimiter`, one budget across isolates).
+ * A request is let through while its client's budget is not used up and charged afterwards with
+ * what it used: the reply's `usage.total_tokens` (nothing for a full cache hit or an error), or
+ * for a stream that carried no usage (no `stream_options.include_usage`, or cancelled) an
+ * estimate of 4 characters a token over the request's JSON and the streamed text.
+ *
+ * @example 20 000 tokens a minute per client key
+ * ```ts
+ * import { createEdgeApp, type EdgeTokenLimitOptions } from "@aoai/edge/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator();
+ * const tokenLimit: EdgeTokenLimitOptions = { tokensPerMinute: 20_000 };
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "http://emulator.local", apiKey: emulator.apiKey, fetch: emulator.fetch },
+ *   clientKeys: ["a-long-client-key"],
+ *   tokenLimit,
+ * });
+ * const res = await app.fetch(new Request("https://edge.example/openai/v1/embeddings", {
+ *   method: "POST",
+ *   headers: { "api-key": "a-long-client-key", "content-type": "application/json" },
+ *   body: JSON.stringify({ model: "text-embedding-3-small", input: "hello" }),
+ * }));
+ * console.log(res.status, (await res.json()).usage.total_tokens); // 200 1
+ * ```
+ */
+export interface EdgeTokenLimitOptions {
+  /** Tokens per minute per client key, counted in this isolate's memory (refilled evenly). */
+  tokensPerMinute?: number;
+  /**
+   * The budget to ask on every request and to charge after it, with a stable hash of the matched
+   * key as client id (`clientIdOf(key)`). A limiter that fails lets the request through; a failed
+   * check or charge is reported through `onError`.
+   */
+  limiter?: TokenLimiter;
+  /**
+   * How long a request waits for the limiter's `check()`, in ms (default 1 000); past it the
+   * request goes through and `onError` reports it.
    */
   timeoutMs?: number;
 }
@@ -312,6 +356,12 @@ export interface EdgeAppOptions {
    */
   rateLimit?: EdgeRateLimitOptions;
   /**
+   * Per-client-key token budget (`{ tokensPerMinute }` in this isolate's memory, or
+   * `{ limiter }`): a client whose budget is used up gets 429 with `retry-after` until it has
+   * refilled. See {@link EdgeTokenLimitOptions} for how requests are charged.
+   */
+  tokenLimit?: EdgeTokenLimitOptions;
+  /**
    * Retries the app makes upstream (default 0: a 429 goes straight back to the client with its
    * `retry-after`, and the client's SDK decides). With several upstreams, a 429 fails over at
    * once while an upstream not cooling down is left; it is waited out (up to a minute) on the
@@ -338,7 +388,7 @@ export interface EdgeAppOptions {
   onRequest?: (event: EdgeRequestEvent) => void | Promise<void>;
   /**
    * Clock in ms since the epoch (default `Date.now`): upstream cooldowns, the in-memory
-   * `rateLimit.requestsPerMinute` and the `time` / `durationMs` of `onRequest` events count with
+   * `rateLimit.requestsPerMinute` and `tokenLimit.tokensPerMinute`, and the `time` / `durationMs` of `onRequest` events count with
    * it. For tests.
    */
   now?: () => number;
@@ -363,6 +413,9 @@ export interface ResolvedOptions {
   rateLimiter: RateLimiter | undefined;
   /** How long a request waits for the limiter (ms). */
   rateLimitTimeoutMs: number;
+  tokenLimiter: TokenLimiter | undefined;
+  /** How long a request waits for the token limiter's check (ms). */
+  tokenLimitTimeoutMs: number;
   upstreamMaxRetries: number;
   playground: PlaygroundOptions | false;
   onError: (message: string) => void;
@@ -460,6 +513,47 @@ function resolveRateLimiter(
   return new ClientRateLimiter({ requestsPerMinute: rpm, now });
 }
 
+function resolveTokenLimiter(
+  tokenLimit: EdgeTokenLimitOptions | undefined,
+  now: (() => number) | undefined,
+): TokenLimiter | undefined {
+  if (tokenLimit === undefined) return undefined;
+  if (typeof tokenLimit !== "object" || tokenLimit === null) {
+    throw new TypeError(`${WHERE}: tokenLimit must be { tokensPerMinute } or { limiter }`);
+  }
+  const { tokensPerMinute, limiter } = tokenLimit;
+  if (limiter === undefined) {
+    const tpm = checkTokensPerMinute(tokensPerMinute, `${WHERE}: tokenLimit.tokensPerMinute`);
+    return new ClientTokenLimiter({ tokensPerMinute: tpm, now });
+  }
+  if (tokensPerMinute !== undefined) {
+    throw new TypeError(
+      `${WHERE}: set tokenLimit.tokensPerMinute or tokenLimit.limiter, not both (a limiter has ` +
+        "its own budget)",
+    );
+  }
+  if (
+    typeof limiter !== "object" || limiter === null || typeof limiter.check !== "function" ||
+    typeof limiter.charge !== "function"
+  ) {
+    throw new TypeError(
+      `${WHERE}: tokenLimit.limiter must have check(client) and charge(client, tokens) methods`,
+    );
+  }
+  return limiter;
+}
+
+/** A limiter's wait in ms (default 1000), or a TypeError naming `name`. */
+function limiterTimeout(value: unknown, name: string): number {
+  const ms = value ?? 1000;
+  if (typeof ms !== "number" || !(ms > 0)) {
+    throw new TypeError(
+      `${WHERE}: ${name}.timeoutMs must be a positive number of milliseconds (default 1000)`,
+    );
+  }
+  return ms;
+}
+
 /** Validates and normalises {@link EdgeAppOptions}; throws a TypeError saying what to fix. */
 export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   if (typeof options !== "object" || options === null) {
@@ -520,12 +614,9 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     throw new TypeError(`${WHERE}: cache must be a CacheStore (MemoryCache, DenoKvCache, ...)`);
   }
   const rateLimiter = resolveRateLimiter(options.rateLimit, now);
-  const rateLimitTimeoutMs = options.rateLimit?.timeoutMs ?? 1000;
-  if (typeof rateLimitTimeoutMs !== "number" || !(rateLimitTimeoutMs > 0)) {
-    throw new TypeError(
-      `${WHERE}: rateLimit.timeoutMs must be a positive number of milliseconds (default 1000)`,
-    );
-  }
+  const rateLimitTimeoutMs = limiterTimeout(options.rateLimit?.timeoutMs, "rateLimit");
+  const tokenLimiter = resolveTokenLimiter(options.tokenLimit, now);
+  const tokenLimitTimeoutMs = limiterTimeout(options.tokenLimit?.timeoutMs, "tokenLimit");
   const onRequest = options.onRequest;
   if (onRequest !== undefined && typeof onRequest !== "function") {
     throw new TypeError(`${WHERE}: onRequest must be a function taking one request event`);
@@ -556,6 +647,8 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     ),
     rateLimiter,
     rateLimitTimeoutMs,
+    tokenLimiter,
+    tokenLimitTimeoutMs,
     upstreamMaxRetries: retries,
     playground: options.playground === false
       ? false

@@ -46,13 +46,19 @@ export interface DenoKvTokenLimiterOptions {
 
 const WHERE = "new DenoKvTokenLimiter()";
 
+/** Charges of one client waiting to be written, and their callers. */
+interface ChargeQueue {
+  tokens: number;
+  waiters: { resolve: () => void; reject: (err: unknown) => void }[];
+}
+
 /**
  * A token budget per client in Deno KV, shared by every isolate. Each client's budget is one
  * entry, key `[...prefix, client]`: the time (epoch ms) at which the budget is full again (no
  * entry means full); each token charged moves it `60 000 / tokensPerMinute` ms later. A request
  * is let through while less than a minute's worth is owed. Charges are atomic (a versionstamp
- * check), so concurrent charges from any isolate all count, and the entry expires when the
- * budget is full again.
+ * check), so concurrent charges from any isolate all count (those of one client in one isolate
+ * go in one write), and the entry expires when the budget is full again.
  *
  * A KV failure rejects `check()` or `charge()`; the edge app then lets the request through or
  * reports the lost charge through `onError` (fail open). The caller owns the `Deno.Kv` handle.
@@ -74,6 +80,8 @@ export class DenoKvTokenLimiter implements TokenLimiter {
   readonly #prefix: readonly (string | number)[];
   readonly #maxAttempts: number;
   readonly #now: () => number;
+  /** Per client, the charges waiting for its writer. */
+  readonly #queues = new Map<string, ChargeQueue>();
 
   /** Throws a TypeError naming the option at fault. */
   constructor(kv: Deno.Kv, options: DenoKvTokenLimiterOptions) {
@@ -111,26 +119,57 @@ export class DenoKvTokenLimiter implements TokenLimiter {
     return tokenDecision(typeof value === "number" ? value : now, now, this.#tpm);
   }
 
-  /** Charges `tokens` to `client`'s budget (ignored unless a positive whole number). */
-  async charge(client: string, tokens: number): Promise<void> {
-    if (!chargeable(tokens)) return;
+  /**
+   * Charges `tokens` to `client`'s budget (ignored unless a positive whole number). Charges of
+   * one client overlapping in this isolate are written together, as one conditional write.
+   */
+  charge(client: string, tokens: number): Promise<void> {
+    if (!chargeable(tokens)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      let queue = this.#queues.get(client);
+      const idle = queue === undefined;
+      if (!queue) this.#queues.set(client, queue = { tokens: 0, waiters: [] });
+      queue.tokens += tokens;
+      queue.waiters.push({ resolve, reject });
+      if (idle) void this.#write(client, queue);
+    });
+  }
+
+  /** Writes `queue`'s charges until none is left (one writer per client in this isolate). */
+  async #write(client: string, queue: ChargeQueue): Promise<void> {
     const key = [...this.#prefix, client];
-    for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
-      const entry = await this.#kv.get<number>(key);
-      const now = this.#now();
-      const fullAt = chargedFullAt(
-        typeof entry.value === "number" ? entry.value : now,
-        now,
-        tokens,
-        this.#tpm,
-      );
-      const { ok } = await this.#kv.atomic().check(entry)
-        .set(key, fullAt, { expireIn: Math.max(1, Math.ceil(fullAt - now)) })
-        .commit();
-      if (ok) return;
+    let lost = 0;
+    while (queue.waiters.length) {
+      let failure: unknown;
+      try {
+        const entry = await this.#kv.get<number>(key);
+        // Charges that joined during the read go in this write too.
+        const take = queue.tokens;
+        const count = queue.waiters.length;
+        const now = this.#now();
+        const base = typeof entry.value === "number" ? entry.value : now;
+        const fullAt = chargedFullAt(base, now, take, this.#tpm);
+        const { ok } = await this.#kv.atomic().check(entry)
+          .set(key, fullAt, { expireIn: Math.max(1, Math.ceil(fullAt - now)) })
+          .commit();
+        if (ok) {
+          lost = 0;
+          queue.tokens -= take;
+          for (const waiter of queue.waiters.splice(0, count)) waiter.resolve();
+          continue;
+        }
+        // Another isolate changed the entry meanwhile: read it again.
+        if (++lost < this.#maxAttempts) continue;
+        failure = new Error(
+          `${WHERE}: ${queue.tokens} tokens not counted, the entry kept changing ` +
+            `(${this.#maxAttempts} tries)`,
+        );
+      } catch (err) {
+        failure = err;
+      }
+      queue.tokens = 0;
+      for (const waiter of queue.waiters.splice(0)) waiter.reject(failure);
     }
-    throw new Error(
-      `${WHERE}: ${tokens} tokens not counted, the entry kept changing (${this.#maxAttempts} tries)`,
-    );
+    this.#queues.delete(client);
   }
 }

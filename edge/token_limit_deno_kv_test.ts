@@ -17,15 +17,21 @@ Deno.test("DenoKvTokenLimiter: limiters on one KV share one budget, and the entr
   assert.equal((await a.check("c")).ok, true);
 });
 
-Deno.test("DenoKvTokenLimiter counts every one of many concurrent charges from two isolates", async () => {
+Deno.test("DenoKvTokenLimiter counts every one of many concurrent charges from four isolates", async () => {
   using kv = await Deno.openKv(":memory:");
   const now = () => 5_000;
-  const a = new DenoKvTokenLimiter(kv, { tokensPerMinute: 60_000, now });
-  const b = new DenoKvTokenLimiter(kv, { tokensPerMinute: 60_000, now });
-  await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).charge("c", 10)));
-  // 400 tokens at one a ms: full again 400 ms on.
-  assert.equal((await kv.get<number>(["aoai-edge-tokens", "c"])).value, 5_400);
-  assert.deepEqual(await a.check("c"), { ok: true, retryAfterSeconds: 0, remaining: 59_600 });
+  const isolates = Array.from(
+    { length: 4 },
+    () => new DenoKvTokenLimiter(kv, { tokensPerMinute: 60_000, now }),
+  );
+  await Promise.all(Array.from({ length: 100 }, (_, i) => isolates[i % 4].charge("c", 10)));
+  // 1000 tokens at one a ms: full again 1000 ms on.
+  assert.equal((await kv.get<number>(["aoai-edge-tokens", "c"])).value, 6_000);
+  assert.deepEqual(await isolates[0].check("c"), {
+    ok: true,
+    retryAfterSeconds: 0,
+    remaining: 59_000,
+  });
 });
 
 Deno.test("DenoKvTokenLimiter rejects a charge that loses every race, naming the tokens lost", async () => {

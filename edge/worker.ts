@@ -17,7 +17,8 @@
  * - rate limit per client key, either `AOAI_EDGE_RATE_LIMITER`: the name of a Workers Rate
  *   Limiting binding (`[[ratelimits]]` in wrangler.toml; one count for all isolates in a
  *   location) with `AOAI_EDGE_RATE_LIMITER_PERIOD` its period ("10" or "60", default "60", sent
- *   as `retry-after`), or `AOAI_EDGE_RATE_LIMIT_RPM` (counted per isolate). Not both.
+ *   as `retry-after`), or `AOAI_EDGE_RATE_LIMIT_RPM` (counted per isolate). Not both;
+ * - `AOAI_EDGE_TOKEN_LIMIT_TPM`: tokens per minute per client key (counted per isolate).
  *
  * @module
  */
@@ -26,7 +27,7 @@ import { errorResponse } from "./_errors.ts";
 import { WorkersKvCache, type WorkersKvNamespace } from "./cache/workers_kv.ts";
 import type { EdgeExecutionContext, EdgeRateLimitOptions } from "./options.ts";
 import { type WorkersRateLimitBinding, WorkersRateLimiter } from "./rate_limit_workers.ts";
-import { fallbacksFromEnv, rpmFromEnv } from "./_env.ts";
+import { fallbacksFromEnv, rpmFromEnv, tpmFromEnv } from "./_env.ts";
 
 /** The Worker's bindings. */
 export interface WorkerEnv {
@@ -54,6 +55,8 @@ export interface WorkerEnv {
    * `console.log`, for Workers Logs or `wrangler tail`.
    */
   AOAI_EDGE_LOG_REQUESTS?: string;
+  /** Tokens per minute per client key (per isolate). */
+  AOAI_EDGE_TOKEN_LIMIT_TPM?: string;
   /** Requests per minute per client key (per isolate). */
   AOAI_EDGE_RATE_LIMIT_RPM?: string;
   /** Name of the Workers Rate Limiting binding that limits each client key (all isolates). */
@@ -134,6 +137,7 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
   const deployments = list(env.AOAI_EDGE_DEPLOYMENTS);
   const origins = list(env.AOAI_EDGE_CORS_ORIGINS);
   const rateLimit = rateLimitOf(env);
+  const tpm = tpmFromEnv(env.AOAI_EDGE_TOKEN_LIMIT_TPM);
   const cache = env.AOAI_CACHE ? new WorkersKvCache(env.AOAI_CACHE) : undefined;
   const apiVersion = env.AZURE_OPENAI_API_VERSION?.trim() || undefined;
   const fallbacks = fallbacksFromEnv(
@@ -151,6 +155,7 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
     cache,
     chatCache: cache !== undefined && env.AOAI_EDGE_CHAT_CACHE === "1",
     rateLimit,
+    tokenLimit: tpm ? { tokensPerMinute: tpm } : undefined,
     onError: (message) => console.error(`aoai-edge: ${message}`),
     onRequest: env.AOAI_EDGE_LOG_REQUESTS === "1"
       ? (event) => console.log(JSON.stringify(event))

@@ -1,0 +1,174 @@
+import assert from "node:assert/strict";
+import { clientIdOf, ClientTokenLimiter, MemoryCache, type TokenLimiter } from "../../edge/mod.ts";
+import { azurePath, errorOf, KEY, sseData, testApp } from "./_helpers.ts";
+
+const CHAT = azurePath("gpt-4o", "chat/completions");
+const EMBED = azurePath("text-embedding-3-small", "embeddings");
+const MESSAGES = [{ role: "user", content: "one two three four five six seven eight" }];
+
+/** A limiter that records its charges, and a way to wait for the n-th one. */
+function recording(inner: TokenLimiter) {
+  const charges: Array<[string, number]> = [];
+  const waiting: Array<{ n: number; resolve: () => void }> = [];
+  const limiter: TokenLimiter = {
+    tokensPerMinute: inner.tokensPerMinute,
+    check: (client) => inner.check(client),
+    async charge(client, tokens) {
+      await inner.charge(client, tokens);
+      charges.push([client, tokens]);
+      for (const w of waiting.filter((w) => charges.length >= w.n)) w.resolve();
+    },
+  };
+  const reach = (n = charges.length + 1) =>
+    charges.length >= n ? Promise.resolve() : new Promise<void>((resolve) => {
+      waiting.push({ n, resolve });
+    });
+  return { limiter, charges, reach };
+}
+
+/** Lets the app's delivery run (bounded: a few task turns, no time threshold). */
+async function turns(n = 5): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+Deno.test("tokenLimit: a client is charged its usage and refused with 429 once its budget is used", async () => {
+  let now = 1_000_000;
+  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 40, now: () => now }));
+  const t = testApp({ tokenLimit: { limiter: r.limiter } });
+  const client = await clientIdOf(KEY);
+  const first = await t.call(CHAT, { json: { messages: MESSAGES } });
+  assert.equal(first.status, 200);
+  const used = (await first.json()).usage.total_tokens;
+  assert.ok(used > 20 && used < 40, `usage ${used} leaves part of a 40-token budget`);
+  await r.reach(1);
+  assert.deepEqual(r.charges, [[client, used]], "charged the reply's total_tokens, by client id");
+  const second = await t.call(CHAT, { json: { messages: MESSAGES } });
+  assert.equal(second.status, 200, "let through while budget is left");
+  // A reply the client drops after its headers is still charged: its usage is read off the rest.
+  await second.body?.cancel();
+  await r.reach(2);
+  assert.equal(r.charges[1][1], used, "the dropped reply's usage, read off its body");
+  const refused = await t.call(CHAT, { json: { messages: MESSAGES } });
+  assert.equal(refused.status, 429);
+  const owedMs = (used + r.charges[1][1]) * 60_000 / 40;
+  const wait = Math.ceil((owedMs - 60_000 + 1) / 1000);
+  assert.equal(refused.headers.get("retry-after"), String(wait));
+  const error = await errorOf(refused);
+  assert.equal(error.code, "429");
+  assert.match(
+    error.message,
+    new RegExp(`more than 40 tokens per minute.*retry after ${wait} seconds`),
+  );
+  assert.equal(t.upstream.length, 2, "the refused request never went upstream");
+  now += wait * 1000;
+  const later = await t.call(CHAT, { json: { messages: MESSAGES } });
+  assert.equal(later.status, 200, "let through again once the budget refilled past zero");
+  await later.body?.cancel();
+});
+
+Deno.test("tokenLimit: embeddings are charged for the inputs sent upstream; a full cache hit is free", async () => {
+  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
+  const t = testApp({ cache: new MemoryCache(), tokenLimit: { limiter: r.limiter } });
+  const usages = [];
+  for (const input of [["alpha", "beta"], ["beta", "gamma"], ["alpha", "gamma"]]) {
+    const res = await t.call(EMBED, { json: { input } });
+    usages.push((await res.json()).usage.total_tokens);
+  }
+  await r.reach(2);
+  await turns();
+  assert.deepEqual(r.charges.map(([, n]) => n), usages.slice(0, 2), "miss and partial charged");
+  assert.equal(usages[2], 0, "the hit used no tokens");
+});
+
+Deno.test("tokenLimit: a stream with include_usage is charged its usage; one without, an estimate", async () => {
+  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
+  const t = testApp({ tokenLimit: { limiter: r.limiter } });
+  const withUsage = await t.call(CHAT, {
+    json: { messages: MESSAGES, stream: true, stream_options: { include_usage: true } },
+  });
+  const events = sseData(await withUsage.text());
+  const usage = JSON.parse(events.at(-2)!).usage;
+  await r.reach(1);
+  assert.equal(r.charges[0][1], usage.total_tokens);
+
+  const body = { messages: MESSAGES, stream: true };
+  const without = await t.call(CHAT, { json: body });
+  let text = "";
+  for (const data of sseData(await without.text())) {
+    if (data !== "[DONE]") text += JSON.parse(data).choices[0]?.delta?.content ?? "";
+  }
+  await r.reach(2);
+  const estimate = Math.ceil(JSON.stringify(body).length / 4) + Math.ceil(text.length / 4);
+  assert.ok(text.length > 0);
+  assert.equal(r.charges[1][1], estimate, "4 characters a token over the request and the reply");
+});
+
+Deno.test("tokenLimit: a stream the client cancels is charged for what was streamed", async () => {
+  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
+  const t = testApp({ tokenLimit: { limiter: r.limiter } });
+  const body = { messages: MESSAGES, stream: true, max_tokens: 50 };
+  const res = await t.call(CHAT, { json: body });
+  const reader = res.body!.getReader();
+  await reader.read();
+  await reader.cancel();
+  await r.reach(1);
+  assert.ok(
+    r.charges[0][1] >= Math.ceil(JSON.stringify(body).length / 4),
+    "at least the request's estimate, although no usage came",
+  );
+});
+
+Deno.test("tokenLimit: error answers are not charged", async () => {
+  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
+  const t = testApp({ tokenLimit: { limiter: r.limiter } });
+  const res = await t.call(CHAT, { json: { messages: MESSAGES, temperature: 9 } });
+  assert.equal(res.status, 400);
+  await res.body?.cancel();
+  await turns();
+  assert.deepEqual(r.charges, []);
+});
+
+Deno.test("tokenLimit: a failing limiter lets requests through and its failures go to onError", async () => {
+  const errors: string[] = [];
+  const limiter: TokenLimiter = {
+    check: () => Promise.reject(new Error("KV down")),
+    charge: () => Promise.reject(new Error("KV still down")),
+  };
+  const t = testApp({ tokenLimit: { limiter }, onError: (m) => errors.push(m) });
+  const res = await t.call(CHAT, { json: { messages: MESSAGES } });
+  assert.equal(res.status, 200);
+  const used = (await res.json()).usage.total_tokens;
+  for (let i = 0; i < 20 && errors.length < 2; i++) await turns(1);
+  assert.deepEqual(errors, [
+    "token limiter failed, request let through: KV down",
+    `token limiter failed to count ${used} tokens: KV still down`,
+  ]);
+});
+
+Deno.test("tokenLimit: options are checked, naming what to fix", () => {
+  assert.throws(
+    () => testApp({ tokenLimit: { tokensPerMinute: 0 } }),
+    /tokenLimit\.tokensPerMinute must be a number of tokens per minute of at least 1/,
+  );
+  assert.throws(
+    () =>
+      testApp({
+        tokenLimit: {
+          tokensPerMinute: 10,
+          limiter: new ClientTokenLimiter({ tokensPerMinute: 10 }),
+        },
+      }),
+    /tokenLimit\.tokensPerMinute or tokenLimit\.limiter, not both/,
+  );
+  assert.throws(
+    () =>
+      testApp({
+        tokenLimit: { limiter: { check: () => ({ ok: true, retryAfterSeconds: 0 }) } as never },
+      }),
+    /tokenLimit\.limiter must have check\(client\) and charge\(client, tokens\) methods/,
+  );
+  assert.throws(
+    () => testApp({ tokenLimit: { tokensPerMinute: 10, timeoutMs: -1 } }),
+    /tokenLimit\.timeoutMs must be a positive number/,
+  );
+});
