@@ -204,7 +204,12 @@ for (
         file: await file(),
       });
       assert.match(json.text, /speech\.wav/);
-      const verbose = await client().audio.transcriptions.create({
+      // Of the stored documents only 2024-05-01-preview defines timestamp_granularities[]: the
+      // emulator ignores it on 2024-10-21, as the document does.
+      const transcriber = label === "AzureOpenAI"
+        ? azure({ apiVersion: "2024-05-01-preview" })
+        : client();
+      const verbose = await transcriber.audio.transcriptions.create({
         model: "whisper",
         file: await file(),
         response_format: "verbose_json",

@@ -7,6 +7,7 @@
  */
 
 import type { HandlerContext } from "./_context.ts";
+import { documented } from "./_guards.ts";
 import { fnv1a } from "./_hash.ts";
 import { invalidRequest, jsonResponse, missingParam } from "./_response.ts";
 import { tokenize } from "./tokens.ts";
@@ -123,9 +124,12 @@ export async function handleTranscription(
   ) {
     return invalidRequest("temperature", "'temperature' must be a number.", "invalid_type");
   }
-  // Only the transcription request defines timestamp_granularities[]: a translation ignores it
-  // (neither checked nor acted on), as the documents allow other members.
-  const granularities = task === "translate" ? [] : [
+  // Only the transcription request defines timestamp_granularities[], and of the stored documents
+  // only 2024-05-01-preview's: elsewhere it is ignored (neither checked nor acted on), as the
+  // documents allow other members. Versions without a stored document take it.
+  const defined = task !== "translate" &&
+    (!documented(ctx.apiVersion) || ctx.apiVersion === "2024-05-01-preview");
+  const granularities = !defined ? [] : [
     ...form.getAll("timestamp_granularities[]"),
     ...form.getAll("timestamp_granularities"),
   ].map(String);

@@ -221,3 +221,36 @@ Deno.test("transcriptions and translations answer 400 invalid_type naming temper
     }
   }
 });
+
+Deno.test("transcriptions ignore timestamp_granularities[] on 2024-02-01 and 2024-10-21, whose documents lack it", async () => {
+  const e = createEmulator({ transcript: "one two three." });
+  for (const v of ["2024-02-01", "2024-10-21"]) {
+    const path = `/openai/deployments/whisper/audio/transcriptions?api-version=${v}`;
+    const verbose = await (await upload(e, "transcriptions", {
+      file: WAV,
+      response_format: "verbose_json",
+      "timestamp_granularities[]": "word",
+    }, path)).json();
+    assert.equal(verbose.words, undefined, v);
+    assert.equal(verbose.segments.length, 1, v);
+    const json = await upload(e, "transcriptions", {
+      file: WAV,
+      "timestamp_granularities[]": "word",
+    }, path);
+    assert.equal(json.status, 200, v);
+    assert.deepEqual(await json.json(), { text: "one two three." });
+  }
+  // 2024-05-01-preview defines it: words, and a 400 without verbose_json.
+  const path = "/openai/deployments/whisper/audio/transcriptions?api-version=2024-05-01-preview";
+  const words = await (await upload(e, "transcriptions", {
+    file: WAV,
+    response_format: "verbose_json",
+    "timestamp_granularities[]": "word",
+  }, path)).json();
+  assert.equal(words.words.length, 3);
+  const refused = await upload(e, "transcriptions", {
+    file: WAV,
+    "timestamp_granularities[]": "word",
+  }, path);
+  assert.equal((await refused.json()).error.param, "timestamp_granularities");
+});

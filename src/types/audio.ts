@@ -224,6 +224,7 @@ export interface TranscriptionWord {
  *   endpoint: "http://emulator.local",
  *   apiKey: emulator.apiKey,
  *   fetch: emulator.fetch,
+ *   apiVersion: "2024-05-01-preview", // its document defines timestamp_granularities
  * });
  * const file = new File([new Uint8Array(32_000)], "hello.wav");
  * const res: TranscriptionVerbose = await client.audio.transcriptions.create({
