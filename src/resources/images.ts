@@ -138,7 +138,9 @@ export class Images {
   generate(params: ImageGenerateParams, options?: RequestOptions): APIPromise<ImagesResponse> {
     return apiPromise(
       call(this.#core, "images.generate", "images/generations", params, options, {
-        size: ["1024x1024", "1792x1024", "1024x1792"],
+        // 256x256 and 512x512 too: 2024-05-01-preview serves DALL-E 2 here (the service checks
+        // the size against the deployment's model).
+        size: ["256x256", "512x512", "1024x1024", "1792x1024", "1024x1792"],
         response_format: ["url", "b64_json"],
         quality: ["standard", "hd"],
         style: ["vivid", "natural"],

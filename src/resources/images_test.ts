@@ -159,3 +159,22 @@ Deno.test("images.generateAndWait() throws when an operation succeeds without a 
   );
   assert.equal(urls.length, 2, "no polling on after the operation ended");
 });
+
+Deno.test("images.generate() takes DALL-E 2's 256x256 and 512x512, which 2024-05-01-preview serves here", async () => {
+  const { createEmulator } = await import("../emulator/mod.ts");
+  const emulator = createEmulator({ deployments: [{ name: "dall-e-2", model: "dall-e-2" }] });
+  const client = new AzureOpenAI({
+    endpoint: "http://emulator.local",
+    apiKey: emulator.apiKey,
+    fetch: emulator.fetch,
+    apiVersion: "2024-05-01-preview",
+  });
+  for (const size of ["256x256", "512x512"] as const) {
+    const res = await client.images.generate({ model: "dall-e-2", prompt: "a fox", size });
+    assert.equal(res.data.length, 1, size);
+  }
+  await assert.rejects(
+    client.images.generate({ model: "dall-e-2", prompt: "a fox", size: "640x480" as never }),
+    /params\.size must be one of "256x256", "512x512", "1024x1024"/,
+  );
+});
