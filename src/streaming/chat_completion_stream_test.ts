@@ -379,3 +379,23 @@ Deno.test("ChatCompletionStream rebuilt from toReadableStream() keeps the upstre
   const again = new ChatCompletionStream(new Response(upstream.toReadableStream()));
   await assert.rejects(() => again.finalChatCompletion(), ContentFilterError);
 });
+
+Deno.test("ChatCompletionStream says a 200 body with no event is no event stream, instead of asking to retry", async () => {
+  const completion = '{"id":"chatcmpl-1","object":"chat.completion","choices":[]}';
+  for (const type of ["application/json", "text/html; charset=utf-8"]) {
+    const response = new Response(completion, { headers: { "content-type": type } });
+    const stream = new ChatCompletionStream(response);
+    await assert.rejects(stream.finalChatCompletion(), (error: unknown) => {
+      assert.ok(error instanceof APIConnectionError);
+      assert.ok(
+        error.message.includes(`got ${type}, not an event stream: a proxy in between?`),
+        error.message,
+      );
+      assert.doesNotMatch(error.message, /retry the request/);
+      return true;
+    });
+  }
+  // An event stream that ends early still says so.
+  const cut = new ChatCompletionStream(sseResponse(""));
+  await assert.rejects(cut.finalChatCompletion(), /ended before \[DONE\] after 0 chunks/);
+});

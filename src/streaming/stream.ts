@@ -371,11 +371,15 @@ export class Stream<T> implements AsyncIterable<T> {
   }
 
   #endedEarly(): void {
+    const type = this.response.headers.get("content-type");
     this.#fail(
       this.#err(
         APIConnectionError,
-        `ended before [DONE] after ${this.#chunks} chunks; the connection was closed early, ` +
-          "retry the request",
+        // A body with no event that is no event stream came from something else (a gateway).
+        this.#chunks || /event-stream/.test(type!)
+          ? `ended before [DONE] after ${this.#chunks} chunks; the connection was closed early, ` +
+            "retry the request"
+          : `got ${type}, not an event stream: a proxy in between?`,
       ),
     );
   }
