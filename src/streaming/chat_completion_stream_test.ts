@@ -363,6 +363,18 @@ Deno.test("ChatCompletionStream: a loop after a break throws APIUserAbortError i
   assert.ok(seen.length < AZURE_CHAT_CHUNKS.length - 1, "the cut reply is not passed off as whole");
 });
 
+Deno.test("ChatCompletionStream: an iterator its own return() closed is done, as a generator is", async () => {
+  const stream = new ChatCompletionStream(sseResponse(AZURE_SSE, 700));
+  const iterator = stream[Symbol.asyncIterator]();
+  assert.equal((await iterator.next()).done, false);
+  assert.deepEqual(await iterator.return!(), { done: true, value: undefined });
+  assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+  // Another iterator reading on gets the cut stream's error (after the chunks already parsed).
+  await assert.rejects(async () => {
+    for await (const _ of stream);
+  }, APIUserAbortError);
+});
+
 Deno.test("ChatCompletionStream: an iterator waiting while another consumer cancels gets APIUserAbortError", async () => {
   const { response } = cancellableResponse();
   const stream = new ChatCompletionStream(response);

@@ -128,12 +128,18 @@ export class Stream<T> implements AsyncIterable<T> {
   /** Iterates the parsed chunks; breaking out of the loop cancels the body. */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     this.#tapped = true;
+    // An iterator its own return() closed is done, as a generator is (another one reading on
+    // gets the cut stream's error).
+    let closed = false;
     return {
       next: (): Promise<IteratorResult<T>> =>
-        this.#head < this.#queue.length
+        closed
+          ? Promise.resolve(DONE)
+          : this.#head < this.#queue.length
           ? Promise.resolve({ value: this.#queue[this.#head++], done: false })
           : this.#next(),
       return: async (): Promise<IteratorResult<T>> => {
+        closed = true;
         await this.#end();
         return DONE;
       },
