@@ -105,8 +105,11 @@ export function promptFilteredError(
   return jsonResponse({ error }, 400, headers);
 }
 
-/** The DALL-E 400 error for a filtered image prompt (`dalleErrorResponse`). */
-export function imagePromptFilteredError(revisedPrompt: string): Response {
+/**
+ * The DALL-E 400 error for a filtered image prompt (`dalleErrorResponse`); `revised_prompt` only
+ * for DALL-E 3 (DALL-E 2 does not revise prompts).
+ */
+export function imagePromptFilteredError(revisedPrompt: string | undefined): Response {
   return jsonResponse({
     error: {
       code: "content_policy_violation",

@@ -113,7 +113,9 @@ export function handleImages(ctx: HandlerContext, body: Record<string, unknown>)
   const prompt = body.prompt as string;
   const revised = `${prompt} (rendered by the aoai-edge emulator)`;
   const trigger = ctx.options.contentFilterTrigger;
-  if (trigger !== "" && prompt.includes(trigger)) return imagePromptFilteredError(revised);
+  if (trigger !== "" && prompt.includes(trigger)) {
+    return imagePromptFilteredError(model === "dall-e-3" ? revised : undefined);
+  }
   const seeds = imageSeeds(prompt, typeof body.n === "number" ? body.n : 1, ctx.deployment.name);
   return jsonResponse({
     created: ctx.created,

@@ -67,6 +67,14 @@ Deno.test("images answers the DALL-E content policy error for the trigger word",
   assert.equal(error.inner_error.code, "ResponsibleAIPolicyViolation");
   assert.equal(error.inner_error.content_filter_results.violence.filtered, true);
   assert.equal(typeof error.inner_error.revised_prompt, "string");
+  // DALL-E 2 does not revise prompts: its error has none either.
+  const d2 = createEmulator({ deployments: [{ name: "d2", model: "dall-e-2" }] });
+  const refused = await post(d2, "/openai/deployments/d2/images/generations", {
+    prompt: "__content_filter__",
+  }, { apiVersion: "2024-06-01" });
+  const inner = (await refused.json()).error.inner_error;
+  assert.equal(inner.code, "ResponsibleAIPolicyViolation");
+  assert.equal("revised_prompt" in inner, false);
 });
 
 Deno.test("images on a dall-e-2 deployment allows n up to 10 and small sizes, without revised_prompt", async () => {
