@@ -32,7 +32,7 @@ export interface EventSource {
   /** The hashed id of the matched client key, if any. */
   client: Promise<string> | undefined;
   onRequest: (event: EdgeRequestEvent) => void | Promise<void>;
-  /** Charges a 2xx answer's tokens to the client's budget (`tokenLimit`), after `onRequest`. */
+  /** Charges a 2xx answer's tokens to the client's budget (`tokenLimit`), beside `onRequest`. */
   charge?: (client: string, tokens: number) => void | Promise<void>;
   onError: (message: string) => void;
   /** `ctx.waitUntil` on Workers: keeps the delivery alive past the response. */
@@ -95,6 +95,8 @@ interface Tap {
   result(): { usage?: EdgeRequestUsage; code?: string };
   /** Characters of generated text seen so far (streams, when estimating). */
   streamedChars?(): number;
+  /** The usage of a complete event seen so far, even in a stream that did not end (SSE). */
+  seenUsage?(): EdgeRequestUsage | undefined;
 }
 
 /** Characters of the text a chat or completions chunk carries (delta content, tool arguments). */
@@ -184,6 +186,7 @@ function sseTap(estimate: boolean): Tap {
     },
     result: () => ({ usage }),
     streamedChars: () => chars,
+    seenUsage: () => usage,
   };
 }
 
@@ -348,38 +351,47 @@ async function deliver(
       ? found.code ?? String(status)
       : undefined;
     if (error !== undefined) event.error = error;
+    // Started before onRequest, from what is known now: a hook that edits its event or never
+    // settles changes nothing to the charge.
+    const charged = source.charge && event.client && status < 300
+      ? charge(source.charge, event.client, tokensOf(event, source.record, tap), source.onError)
+      : undefined;
     try {
       await source.onRequest(event);
     } catch (err) {
       source.onError(`onRequest failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (source.charge && event.client && status < 300) {
-      await charge(source.charge, event, source.record, tap, source.onError);
-    }
+    await charged;
   } catch (err) {
     source.onError(`onRequest failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
 /**
- * Charges the tokens of one 2xx answer: its `usage.total_tokens`, nothing for a full cache hit,
- * and for a stream that carried no usage (none asked for, or cancelled) an estimate of 4
- * characters a token over the request's JSON and the text streamed.
+ * The tokens of one 2xx answer: its `usage.total_tokens` (in a stream, from its usage event even
+ * when the client stopped reading after it), nothing for a full cache hit, and for a stream that
+ * carried no usage (none asked for, or cancelled before it) an estimate of 4 characters a token
+ * over the request's JSON and the text streamed.
  */
+function tokensOf(event: EdgeRequestEvent, record: RequestRecord, tap: Tap | undefined): number {
+  if (event.cache === "hit") return 0;
+  const usage = event.usage ?? tap?.seenUsage?.();
+  if (usage) return usage.total_tokens;
+  return record.stream
+    ? Math.ceil((record.promptChars ?? 0) / 4) + Math.ceil((tap?.streamedChars?.() ?? 0) / 4)
+    : 0;
+}
+
+/** Charges `tokens` to `client`, reporting a limiter that fails. */
 async function charge(
   to: NonNullable<EventSource["charge"]>,
-  event: EdgeRequestEvent,
-  record: RequestRecord,
-  tap: Tap | undefined,
+  client: string,
+  tokens: number,
   onError: (message: string) => void,
 ): Promise<void> {
-  const tokens = event.cache === "hit" ? 0 : event.usage?.total_tokens ??
-    (record.stream
-      ? Math.ceil((record.promptChars ?? 0) / 4) + Math.ceil((tap?.streamedChars?.() ?? 0) / 4)
-      : 0);
   if (!(tokens > 0)) return;
   try {
-    await to(event.client!, tokens);
+    await to(client, tokens);
   } catch (err) {
     onError(
       `token limiter failed to count ${tokens} tokens: ${
