@@ -37,20 +37,28 @@ export function tpmFromEnv(value: string | undefined): number | undefined {
 export interface FallbackUpstream {
   endpoint: string;
   apiKey: string;
+  /** Its own deployment names (`AZURE_OPENAI_FALLBACK_DEPLOYMENTS`), when it has some. */
+  deploymentNames?: Record<string, string>;
 }
 
 const FALLBACK_ENDPOINTS = "AZURE_OPENAI_FALLBACK_ENDPOINTS";
 const FALLBACK_KEYS = "AZURE_OPENAI_FALLBACK_API_KEYS";
+const FALLBACK_DEPLOYMENTS = "AZURE_OPENAI_FALLBACK_DEPLOYMENTS";
 
 /**
  * `AZURE_OPENAI_FALLBACK_ENDPOINTS` and `AZURE_OPENAI_FALLBACK_API_KEYS` (comma-separated, one key
  * per endpoint, in the same order) as fallback upstreams, read the same way by the Deno and the
- * Workers entry points; none when both are unset or blank. Errors name the variables and never
- * quote a value (a key pasted into the endpoints variable must not reach a log).
+ * Workers entry points; none when both are unset or blank. `AZURE_OPENAI_FALLBACK_DEPLOYMENTS`
+ * (optional) gives each its own deployment names: one entry per endpoint, comma-separated in the
+ * same order, each `name=own-name` pairs separated by `;` (the name the app resolves = the one
+ * that resource uses), or empty for the same names; e.g. `gpt-4o=gpt-4o-swc;ada=ada-swc,` for
+ * two fallbacks of which the second uses the primary's names. Errors name the variables and
+ * never quote a value (a key pasted into the wrong variable must not reach a log).
  */
 export function fallbacksFromEnv(
   endpoints: string | undefined,
   apiKeys: string | undefined,
+  deployments?: string | undefined,
 ): FallbackUpstream[] {
   const list = (value: string | undefined) =>
     (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -63,6 +71,7 @@ export function fallbacksFromEnv(
         "order",
     );
   }
+  const names = namesFromEnv(deployments, urls.length);
   return urls.map((endpoint, i) => {
     let ok = false;
     try {
@@ -76,6 +85,53 @@ export function fallbacksFromEnv(
           "https://my-res-2.openai.azure.com, comma-separated",
       );
     }
-    return { endpoint, apiKey: keys[i] };
+    const upstream: FallbackUpstream = { endpoint, apiKey: keys[i] };
+    if (names[i]) upstream.deploymentNames = names[i];
+    return upstream;
+  });
+}
+
+/**
+ * `AZURE_OPENAI_FALLBACK_DEPLOYMENTS` as one map per fallback endpoint (undefined for an empty
+ * entry); none when unset or blank. Errors name the variable, the entry and the pair, never a
+ * value.
+ */
+function namesFromEnv(
+  value: string | undefined,
+  endpoints: number,
+): (Record<string, string> | undefined)[] {
+  if (!value?.trim()) return [];
+  const entries = value.split(",").map((s) => s.trim());
+  const syntax = 'name=own-name pairs separated by ";" (e.g. gpt-4o=gpt-4o-swc), or empty for ' +
+    "the same names";
+  if (entries.length !== endpoints) {
+    throw new Error(
+      `${FALLBACK_DEPLOYMENTS} lists ${entries.length} entr${
+        entries.length === 1 ? "y" : "ies"
+      } but ${FALLBACK_ENDPOINTS} lists ${endpoints} endpoint(s); give one entry per fallback ` +
+        `endpoint, comma-separated in the same order: ${syntax}`,
+    );
+  }
+  return entries.map((entry, i) => {
+    if (entry === "") return undefined;
+    const names = new Map<string, string>();
+    entry.split(";").forEach((pair, j) => {
+      if (pair.trim() === "") return;
+      const where = `${FALLBACK_DEPLOYMENTS}: entry ${i + 1} (fallback endpoint ${i + 1}), pair ` +
+        `${j + 1}`;
+      const parts = pair.split("=").map((s) => s.trim());
+      if (parts.length !== 2 || parts[0] === "" || parts[1] === "") {
+        throw new Error(`${where} is not name=own-name; write ${syntax}`);
+      }
+      const [name, own] = parts;
+      if (own === "." || own === "..") {
+        throw new Error(`${where} names a dot segment (. or ..), which cannot be a deployment`);
+      }
+      if (names.has(name)) {
+        throw new Error(`${where} maps a name an earlier pair of the entry maps already`);
+      }
+      names.set(name, own);
+    });
+    return names.size ? Object.fromEntries(names) : undefined;
   });
 }

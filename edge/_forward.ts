@@ -21,7 +21,11 @@ import type { ResolvedOptions } from "./options.ts";
 export interface ForwardInit {
   /** Operation path, e.g. `chat/completions` or `operations/images/{id}`. */
   path: string;
-  /** Deployment for deployment-scoped operations. */
+  /**
+   * Deployment for deployment-scoped operations: the app's name (after `models` /
+   * `deployments`). Each upstream is sent its own name for it (`deploymentNames`), in the path,
+   * or in the JSON or form `model` when that holds the app's name (as on the v1 API).
+   */
   deployment?: string;
   method: "GET" | "POST" | "DELETE";
   json?: Record<string, unknown>;
@@ -102,18 +106,19 @@ export async function forward(
   init: ForwardInit,
 ): Promise<Response> {
   const pool = opts.upstreams;
-  const send = (index: number, middleware: Middleware[] | undefined) =>
-    pool.list[index].client.request(
+  const send = (index: number, middleware: Middleware[] | undefined) => {
+    const { deployment, json, form } = ownNames(init, pool.deploymentOf(index, init.deployment));
+    return pool.list[index].client.request(
       {
         path: init.path,
-        deployment: init.deployment,
+        deployment,
         method: init.method,
-        json: init.json,
-        body: init.form,
+        json,
+        body: form,
         stream: init.stream,
         accept: init.stream ? "text/event-stream" : undefined,
         operation: init.operation,
-        params: init.json,
+        params: json,
       },
       {
         signal: request.signal,
@@ -122,6 +127,7 @@ export async function forward(
         middleware,
       },
     );
+  };
   const { order, ready, retryAfterMs } = init.primaryOnly
     ? { order: [0], ready: 1, retryAfterMs: 0 }
     : pool.plan(init.deployment);
@@ -131,7 +137,12 @@ export async function forward(
     const { host } = pool.list[index];
     let middleware = init.middleware;
     if (middleware?.length && index !== 0) {
-      const { before, after } = pool.asPrimary(index, init.apiVersion !== undefined);
+      const { before, after } = pool.asPrimary(
+        index,
+        init.apiVersion !== undefined,
+        init.deployment,
+        init.json?.model,
+      );
       middleware = [...before, ...middleware, ...after];
     }
     const lastResort = n >= ready;
@@ -180,6 +191,28 @@ export async function forward(
   }
   // Not reached: the last upstream's answer or failure is returned above.
   throw new Error("no upstream to try");
+}
+
+/**
+ * The deployment, JSON and form of `init` for an upstream that calls its deployment `own`: the
+ * JSON or form `model` that holds the app's name gets `own` too (copies; `init` is untouched).
+ */
+function ownNames(
+  init: ForwardInit,
+  own: string | undefined,
+): { deployment?: string; json?: Record<string, unknown>; form?: FormData } {
+  const { deployment, json, form } = init;
+  if (own === deployment) return { deployment, json, form };
+  let copy: FormData | undefined;
+  if (form?.get("model") === deployment) {
+    copy = new FormData();
+    form!.forEach((value, key) => copy!.append(key, key === "model" ? own! : value));
+  }
+  return {
+    deployment: own,
+    json: json?.model === deployment ? { ...json, model: own } : json,
+    form: copy ?? form,
+  };
 }
 
 /** What the per-try gate layer does and saw. */

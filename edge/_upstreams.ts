@@ -7,6 +7,12 @@
  * before that new cooldown ends. An upstream that answers is no longer cooling down. State lives
  * in this isolate's memory.
  *
+ * An upstream may know a deployment under its own name (`deploymentNames`): callers always pass
+ * the app's name (what `models` / `deployments` resolved), and each upstream is sent, and keeps
+ * its cooldowns under, its own name. A 429 is about the resource's quota for its own deployment,
+ * so two app names that one upstream maps to the same deployment share that deployment's
+ * cooldown there, while another upstream that keeps them apart cools each down on its own.
+ *
  * @module
  */
 import type { AzureOpenAI } from "../src/client.ts";
@@ -22,10 +28,18 @@ export const UNREACHABLE_COOLDOWN_MS = 5_000;
 /** Deployments tracked per upstream: names come from clients, so the map must not grow forever. */
 const MAX_TRACKED = 1_000;
 
-/** One upstream: its client and, for messages, its host (never a key). */
+/** One upstream: its client, for messages its host (never a key), and its own names. */
 export interface Upstream {
   readonly client: AzureOpenAI;
   readonly host: string;
+  /** The app's deployment name → this upstream's, for the names that differ. */
+  readonly names: ReadonlyMap<string, string> | undefined;
+}
+
+/** What an upstream is made of: its client and its own deployment names (see {@link Upstream}). */
+export interface UpstreamInit {
+  readonly client: AzureOpenAI;
+  readonly names?: ReadonlyMap<string, string>;
 }
 
 /** A cooldown: when it ends (ms), and whether the upstream had its last-resort try in it. */
@@ -53,17 +67,32 @@ export class Upstreams {
   /** The upstreams, primary (index 0) first. */
   readonly list: readonly Upstream[];
   #now: () => number;
-  /** Per upstream: deployment (`""` for none) → its 429 cooldown. */
+  /** Per upstream: its own deployment name (`""` for none) → its 429 cooldown. */
   #until: Map<string, Cooldown>[];
   /** Per upstream: its cooldown for every deployment (unreachable, timed out). */
   #down: Cooldown[];
 
-  /** Wraps `clients` (at least one); `now` is the clock in ms. */
-  constructor(clients: readonly AzureOpenAI[], now: () => number) {
-    this.list = clients.map((client) => ({ client, host: hostOf(client.endpoint) }));
+  /** Wraps `upstreams` (at least one); `now` is the clock in ms. */
+  constructor(upstreams: readonly UpstreamInit[], now: () => number) {
+    this.list = upstreams.map(({ client, names }) => ({
+      client,
+      host: hostOf(client.endpoint),
+      names: names?.size ? names : undefined,
+    }));
     this.#now = now;
-    this.#until = clients.map(() => new Map());
-    this.#down = clients.map(() => ({ end: 0, tried: false }));
+    this.#until = upstreams.map(() => new Map());
+    this.#down = upstreams.map(() => ({ end: 0, tried: false }));
+  }
+
+  /** The name upstream `index` knows the app's `deployment` by (its `deploymentNames`). */
+  deploymentOf(index: number, deployment: string | undefined): string | undefined {
+    return deployment === undefined ? undefined : this.list[index].names?.get(deployment) ??
+      deployment;
+  }
+
+  /** The key of `deployment`'s cooldown on upstream `index`: its own name (`""` for none). */
+  #key(index: number, deployment: string | undefined): string {
+    return this.deploymentOf(index, deployment) ?? "";
   }
 
   /** The primary upstream. */
@@ -103,7 +132,7 @@ export class Upstreams {
     const now = this.#now();
     const wait = Math.min(MAX_COOLDOWN_MS, parseRetryAfterMs(headers, now) ?? DEFAULT_COOLDOWN_MS);
     const until = this.#until[index];
-    const key = deployment ?? "";
+    const key = this.#key(index, deployment);
     // A 429 on its last-resort try: no other try before this new cooldown ends.
     const tried = (until.get(key)?.end ?? 0) > now && until.get(key)!.tried;
     for (const [name, span] of until) if (span.end <= now) until.delete(name);
@@ -126,48 +155,90 @@ export class Upstreams {
 
   /** Records that upstream `index` answered for `deployment`: its cooldowns are over. */
   answered(index: number, deployment: string | undefined): void {
-    this.#until[index].delete(deployment ?? "");
+    this.#until[index].delete(this.#key(index, deployment));
     this.#down[index] = { end: 0, tried: false };
   }
 
   /** The cooldowns of upstream `index` running for `deployment`. */
   #spans(index: number, deployment: string | undefined, now: number): Cooldown[] {
-    return [this.#until[index].get(deployment ?? ""), this.#down[index]].filter(
+    return [this.#until[index].get(this.#key(index, deployment)), this.#down[index]].filter(
       (c): c is Cooldown => c !== undefined && c.end > now,
     );
   }
 
   /**
    * Per-call middleware that makes a call through upstream `index` look, to the cache layers
-   * between them, as if it went to the primary (its endpoint and api-version in the URL), so
-   * cache keys do not depend on the upstream that answered. Empty for the primary.
+   * between them, as if it went to the primary (its endpoint, api-version and name of
+   * `deployment` in the URL; with `model` the app's `deployment`, also its name in the JSON
+   * body's `model`), so cache keys do not depend on the upstream that answered. `before` shows
+   * the primary's request to the layers after it; `after` turns what reaches it back into this
+   * upstream's. Empty for the primary.
    */
   asPrimary(
     index: number,
     apiVersionGiven: boolean,
+    deployment?: string,
+    model?: unknown,
   ): { before: Middleware[]; after: Middleware[] } {
     const { client } = this.list[index];
     const primary = this.primary.client;
     if (index === 0) return { before: [], after: [] };
+    const own = this.deploymentOf(index, deployment) ?? "";
+    const primaryOwn = this.deploymentOf(0, deployment) ?? "";
+    // The deployment in a dated-API URL, as buildUrl() writes it.
+    const segment = (name: string) => `/openai/deployments/${encodeURIComponent(name)}/`;
+    const renamed = own !== primaryOwn;
+    const renameModel = renamed && deployment !== undefined && model === deployment;
     let sent = "";
     let shown = "";
-    const before: Middleware = (ctx, next) => {
+    const before: Middleware = async (ctx, next) => {
       sent = ctx.request.url;
       if (!sent.startsWith(client.endpoint)) return next();
-      const url = new URL(primary.endpoint + sent.slice(client.endpoint.length));
+      let rest = sent.slice(client.endpoint.length);
+      if (renamed && rest.startsWith(segment(own))) {
+        rest = segment(primaryOwn) + rest.slice(segment(own).length);
+      }
+      const url = new URL(primary.endpoint + rest);
       if (!apiVersionGiven && url.searchParams.has("api-version")) {
         url.searchParams.set("api-version", primary.apiVersion);
       }
       shown = url.href;
-      ctx.request = new Request(shown, ctx.request);
+      ctx.request = await moved(ctx.request, shown, renameModel ? primaryOwn : undefined);
       return next();
     };
-    const after: Middleware = (ctx, next) => {
-      if (shown !== "" && ctx.request.url === shown) ctx.request = new Request(sent, ctx.request);
+    const after: Middleware = async (ctx, next) => {
+      if (shown !== "" && ctx.request.url === shown) {
+        ctx.request = await moved(ctx.request, sent, renameModel ? own : undefined);
+      }
       return next();
     };
     return { before: [before], after: [after] };
   }
+}
+
+/** `request` at `url`; with `model`, its JSON body's `model` set to it. */
+async function moved(request: Request, url: string, model: string | undefined): Promise<Request> {
+  if (model === undefined || !/json/i.test(request.headers.get("content-type") ?? "")) {
+    return new Request(url, request);
+  }
+  let text = await request.text();
+  try {
+    const json = JSON.parse(text);
+    if (typeof json === "object" && json !== null && !Array.isArray(json)) {
+      text = JSON.stringify({ ...json, model });
+    }
+  } catch {
+    // Not JSON after all: sent as it was.
+  }
+  const headers = new Headers(request.headers);
+  headers.delete("content-length");
+  return new Request(url, {
+    method: request.method,
+    headers,
+    body: text,
+    redirect: request.redirect,
+    signal: request.signal,
+  });
 }
 
 function hostOf(endpoint: string): string {

@@ -6,8 +6,12 @@
  *   built-in emulator answers (in-process), and the start-up message says so.
  * - `AZURE_OPENAI_API_VERSION`: upstream api-version for `/v1/...` requests (default 2024-10-21).
  * - `AZURE_OPENAI_FALLBACK_ENDPOINTS` + `AZURE_OPENAI_FALLBACK_API_KEYS`: comma-separated
- *   resources (same deployment names, one key per endpoint) tried in order when the primary
- *   answers 429 / 5xx or cannot be reached (see `EdgeAppOptions.upstream`).
+ *   resources (one key per endpoint) tried in order when the primary answers 429 / 5xx or cannot
+ *   be reached (see `EdgeAppOptions.upstream`). They use the primary's deployment names unless
+ *   `AZURE_OPENAI_FALLBACK_DEPLOYMENTS` gives theirs: one entry per fallback endpoint,
+ *   comma-separated in the same order, each `name=own-name` pairs separated by `;` (the name the
+ *   app resolves = that resource's), or empty for the same names, e.g.
+ *   `gpt-4o=gpt-4o-swc;text-embedding-3-small=emb-swc,` (the second fallback keeps the names).
  * - `AOAI_EDGE_KEYS`: comma-separated client keys. Locally, a random key is generated and
  *   printed when unset; on Deno Deploy it is required (the app is never an open relay).
  * - `PORT` (default 8787), `HOST` (default 127.0.0.1).
@@ -105,6 +109,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   const fallbacks = fallbacksFromEnv(
     env("AZURE_OPENAI_FALLBACK_ENDPOINTS"),
     env("AZURE_OPENAI_FALLBACK_API_KEYS"),
+    env("AZURE_OPENAI_FALLBACK_DEPLOYMENTS"),
   );
   if (endpoint && apiKey) {
     upstream = { endpoint, apiKey, apiVersion };
@@ -113,7 +118,12 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
       upstream = [upstream, ...fallbacks.map((f) => ({ ...f, apiVersion }))];
       banner.push(
         `fallback upstreams, in order: ${
-          fallbacks.map((f) => new URL(f.endpoint).origin).join(", ")
+          fallbacks.map((f) => {
+            const own = Object.keys(f.deploymentNames ?? {}).length;
+            // A count, not the names: a value in the wrong variable must not be printed.
+            return new URL(f.endpoint).origin +
+              (own ? ` (${own} deployment name(s) of its own)` : "");
+          }).join(", ")
         }`,
       );
     }

@@ -32,6 +32,8 @@ export type {
   EdgeRequestRoute,
   EdgeRequestUsage,
   EdgeTokenLimitOptions,
+  EdgeUpstreamClient,
+  EdgeUpstreamOptions,
 } from "./options.ts";
 export type { CorsOptions } from "./cors.ts";
 export { createCors } from "./cors.ts";

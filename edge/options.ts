@@ -11,7 +11,7 @@ import type { CorsOptions } from "./cors.ts";
 import type { PlaygroundOptions } from "./playground.ts";
 import { ClientRateLimiter, type RateLimiter } from "./rate_limit.ts";
 import { checkTokensPerMinute, ClientTokenLimiter, type TokenLimiter } from "./token_limit.ts";
-import { Upstreams } from "./_upstreams.ts";
+import { type UpstreamInit, Upstreams } from "./_upstreams.ts";
 
 /**
  * The part of a Workers `ExecutionContext` the app uses: keeps cache writes alive.
@@ -248,7 +248,8 @@ export interface EdgeRequestEvent {
   /**
    * The deployment the request was sent to, once it passed validation (none when the upstream
    * answered 404: a name it does not know is the client's text, not a deployment; none when the
-   * name holds a client key).
+   * name holds a client key). It is the app's name (after `models` / `deployments`), also when a
+   * fallback with `deploymentNames` answered under its own name.
    */
   deployment?: string;
   /** HTTP status the client got. */
@@ -274,6 +275,98 @@ export interface EdgeRequestEvent {
    * when the client cancelled the body, `"UpstreamStreamError"` when the upstream body broke.
    */
   error?: string;
+}
+
+/**
+ * An upstream given by its client options, plus the names its resource gives the deployments:
+ * `deploymentNames` maps the deployment name the app resolved (after `models` / `deployments`)
+ * to this resource's own (e.g. `{ "gpt-4o": "gpt-4o-swc" }`); names not in it are sent as they
+ * are. The upstream gets its own name in the URL, or in the JSON or form `model` on the v1 API.
+ * Cache keys, `onRequest` events and client-facing names stay the app's.
+ *
+ * @example A fallback in another region whose deployment has another name
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEdgeApp, type EdgeUpstreamOptions } from "@aoai/edge/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const primary = createEmulator(); // has a "gpt-4o" deployment
+ * const sweden = createEmulator({ deployments: [{ name: "gpt-4o-swc", model: "gpt-4o" }] });
+ * const fallback: EdgeUpstreamOptions = {
+ *   endpoint: "http://sweden.local",
+ *   apiKey: sweden.apiKey,
+ *   fetch: sweden.fetch,
+ *   deploymentNames: { "gpt-4o": "gpt-4o-swc" },
+ * };
+ * const app = createEdgeApp({
+ *   upstream: [
+ *     { endpoint: "http://primary.local", apiKey: primary.apiKey, fetch: primary.fetch },
+ *     fallback,
+ *   ],
+ *   clientKeys: ["a-long-client-key"],
+ * });
+ * primary.failNext(1, 503); // the primary is in trouble for one request
+ * const client = new AzureOpenAI({
+ *   endpoint: "https://edge.example",
+ *   apiKey: "a-long-client-key",
+ *   fetch: (input, init) => app.fetch(new Request(input, init)),
+ * });
+ * const { response } = await client.chat.completions
+ *   .create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] })
+ *   .withResponse();
+ * console.log(response.headers.get("x-aoai-upstream")); // "1": gpt-4o-swc answered
+ * ```
+ */
+export interface EdgeUpstreamOptions extends AzureOpenAIOptions {
+  /**
+   * The app's deployment name → this resource's name for it. Keys and values are non-empty
+   * deployment names; a name not listed is sent unchanged.
+   */
+  deploymentNames?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A ready {@link AzureOpenAI} client as an upstream, with the names its resource gives the
+ * deployments (see {@link EdgeUpstreamOptions.deploymentNames}).
+ *
+ * @example A ready client whose resource names the embeddings deployment differently
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEdgeApp, type EdgeUpstreamClient } from "@aoai/edge/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const primary = createEmulator();
+ * const second = createEmulator({
+ *   deployments: [{ name: "emb-small-2", model: "text-embedding-3-small" }],
+ * });
+ * const fallback: EdgeUpstreamClient = {
+ *   client: new AzureOpenAI({
+ *     endpoint: "http://second.local",
+ *     apiKey: second.apiKey,
+ *     fetch: second.fetch,
+ *   }),
+ *   deploymentNames: { "text-embedding-3-small": "emb-small-2" },
+ * };
+ * const app = createEdgeApp({
+ *   upstream: [
+ *     { endpoint: "http://primary.local", apiKey: primary.apiKey, fetch: primary.fetch },
+ *     fallback,
+ *   ],
+ *   clientKeys: ["a-long-client-key"],
+ * });
+ * primary.failNext(1, 429);
+ * const res = await app.fetch(new Request("https://edge.example/openai/v1/embeddings", {
+ *   method: "POST",
+ *   headers: { "api-key": "a-long-client-key", "content-type": "application/json" },
+ *   body: JSON.stringify({ model: "text-embedding-3-small", input: "hello" }),
+ * }));
+ * console.log(res.status, res.headers.get("x-aoai-upstream")); // 200 "1"
+ * await res.body?.cancel();
+ * ```
+ */
+export interface EdgeUpstreamClient {
+  /** The upstream's client. */
+  client: AzureOpenAI;
+  /** The app's deployment name → this resource's name for it (names not listed: unchanged). */
+  deploymentNames?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -304,9 +397,9 @@ export interface EdgeAppOptions {
    * The Azure OpenAI upstream: a ready {@link AzureOpenAI} client, or its options. The upstream
    * key stays on the server; clients authenticate with `clientKeys`.
    *
-   * An array (primary first) of resources with the same deployment names gives failover: a
-   * request answered 429, 500, 502, 503 or 504, or that cannot reach its upstream or times out,
-   * goes to the next one before anything is relayed; the last one's answer is the client's. An
+   * An array (primary first) of resources gives failover: a request answered 429, 500, 502, 503
+   * or 504, or that cannot reach its upstream or times out, goes to the next one before anything
+   * is relayed; the last one's answer is the client's. An
    * upstream that answered 429 for a deployment cools down for it until its `retry-after` passes
    * (at most 60 s); one that could not be reached or timed out cools down for every deployment
    * for 5 s (in this isolate's memory). Upstreams cooling down are tried after the others, as a
@@ -317,8 +410,23 @@ export interface EdgeAppOptions {
    * cooldown end (cache hits are still served). The DALL-E 2 image operations stay on the
    * primary (an operation id belongs to the resource that made it). All upstreams must be on
    * the v1 API, or all on dated api-versions.
+   *
+   * Resources that name a deployment differently: give such an upstream as its options with
+   * `deploymentNames` ({@link EdgeUpstreamOptions}) or as `{ client, deploymentNames }`
+   * ({@link EdgeUpstreamClient}), mapping the name the app resolved (after `models` /
+   * `deployments`) to the resource's own, e.g. `{ "gpt-4o": "gpt-4o-swc" }`; names not in the
+   * map are sent unchanged. That upstream is sent its own name (in the URL; in the JSON or form
+   * `model` on the v1 API) and keeps its 429 cooldowns under it: a 429 is about the resource's
+   * quota for its own deployment, so app names mapped to one deployment cool down together there.
+   * Cache keys are the primary's (its endpoint and its name of the deployment) whichever upstream
+   * answered, and `onRequest` events name the app's deployment. A map is checked when the app is
+   * created (`createEdgeApp: upstream[1].deploymentNames["gpt-4o"] must be ...`).
    */
-  upstream: AzureOpenAI | AzureOpenAIOptions | readonly (AzureOpenAI | AzureOpenAIOptions)[];
+  upstream:
+    | AzureOpenAI
+    | EdgeUpstreamOptions
+    | EdgeUpstreamClient
+    | readonly (AzureOpenAI | EdgeUpstreamOptions | EdgeUpstreamClient)[];
   /**
    * Keys clients must present (`api-key` header or `Authorization: Bearer`). At least one:
    * the app is never an open relay.
@@ -443,12 +551,21 @@ function isClient(value: unknown): value is AzureOpenAI {
 }
 
 /**
- * The upstream clients, primary first. An array is checked element by element, and every error
- * names the element (`upstream[1]: ...`); a single upstream is used as before.
+ * The upstreams, primary first, with their own deployment names. An array is checked element by
+ * element, and every error names the element (`upstream[1]: ...`); a single upstream is used as
+ * before.
  */
-function resolveUpstreams(upstream: EdgeAppOptions["upstream"]): AzureOpenAI[] {
+function resolveUpstreams(upstream: EdgeAppOptions["upstream"]): UpstreamInit[] {
   if (!Array.isArray(upstream)) {
-    return [isClient(upstream) ? upstream : new AzureOpenAI(upstream as AzureOpenAIOptions)];
+    if (isClient(upstream)) return [{ client: upstream }];
+    const item = upstream as Record<string, unknown>;
+    // Plain options: the client's own errors, as before.
+    if (
+      typeof item !== "object" || item === null || !("client" in item || "deploymentNames" in item)
+    ) {
+      return [{ client: new AzureOpenAI(upstream as AzureOpenAIOptions) }];
+    }
+    return [resolveUpstream(item, "upstream")];
   }
   if (upstream.length === 0) {
     throw new TypeError(
@@ -456,22 +573,8 @@ function resolveUpstreams(upstream: EdgeAppOptions["upstream"]): AzureOpenAI[] {
         "or its options: endpoint + apiKey), primary first",
     );
   }
-  const clients = upstream.map((item: unknown, i) => {
-    if (isClient(item)) return item;
-    if (typeof item !== "object" || item === null || Array.isArray(item)) {
-      throw new TypeError(
-        `${WHERE}: upstream[${i}] must be an AzureOpenAI client or its options (endpoint + apiKey)`,
-      );
-    }
-    try {
-      return new AzureOpenAI(item as AzureOpenAIOptions);
-    } catch (err) {
-      throw new TypeError(
-        `${WHERE}: upstream[${i}]: ${err instanceof Error ? err.message : String(err)}`,
-        { cause: err },
-      );
-    }
-  });
+  const list = upstream.map((item: unknown, i) => resolveUpstream(item, `upstream[${i}]`));
+  const clients = list.map((u) => u.client);
   const v1 = clients[0].apiVersion === "v1";
   const odd = clients.findIndex((c) => (c.apiVersion === "v1") !== v1);
   if (odd !== -1) {
@@ -483,7 +586,87 @@ function resolveUpstreams(upstream: EdgeAppOptions["upstream"]): AzureOpenAI[] {
       }; put every upstream on the v1 API (apiVersion "v1") or every one on a dated api-version`,
     );
   }
-  return clients;
+  return list;
+}
+
+/** One upstream: a client, `{ client, deploymentNames }`, or options (`where` names it). */
+function resolveUpstream(item: unknown, where: string): UpstreamInit {
+  if (isClient(item)) return { client: item };
+  if (typeof item !== "object" || item === null || Array.isArray(item)) {
+    throw new TypeError(
+      `${WHERE}: ${where} must be an AzureOpenAI client or its options (endpoint + apiKey)`,
+    );
+  }
+  const { deploymentNames, ...rest } = item as EdgeUpstreamOptions & { client?: unknown };
+  const names = namesOf(deploymentNames, where);
+  if ("client" in rest) {
+    const { client, ...others } = rest;
+    if (!isClient(client)) {
+      throw new TypeError(
+        `${WHERE}: ${where}.client must be an AzureOpenAI client (or give the client's options, ` +
+          "endpoint + apiKey, instead of { client })",
+      );
+    }
+    const extra = Object.keys(others);
+    if (extra.length) {
+      throw new TypeError(
+        `${WHERE}: ${where} has a client and client options (${extra.join(", ")}); give ` +
+          "{ client, deploymentNames } or the options with deploymentNames, not both",
+      );
+    }
+    return { client, names };
+  }
+  try {
+    return { client: new AzureOpenAI(rest as AzureOpenAIOptions), names };
+  } catch (err) {
+    throw new TypeError(
+      `${WHERE}: ${where}: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+  }
+}
+
+/**
+ * An upstream's `deploymentNames` as a map of the names that differ, or a TypeError naming
+ * `where` and what to fix. Values are never quoted (only their kind): a misplaced key must not
+ * reach a log.
+ */
+function namesOf(value: unknown, where: string): Map<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const field = `${where}.deploymentNames`;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(
+      `${WHERE}: ${field} must map the app's deployment names to this upstream's own, e.g. ` +
+        '{ "gpt-4o": "gpt-4o-swc" }',
+    );
+  }
+  const names = new Map<string, string>();
+  for (const [name, own] of Object.entries(value)) {
+    if (name.trim() === "") {
+      throw new TypeError(
+        `${WHERE}: ${field} has an empty name as a key; use the deployment name the app ` +
+          "resolves (after models / deployments)",
+      );
+    }
+    const what = typeof own !== "string"
+      ? `a ${own === null ? "null" : typeof own}`
+      : own.trim() === ""
+      ? "an empty string"
+      : own === "." || own === ".."
+      ? "a dot segment"
+      : own.trim() !== own
+      ? "a name with spaces around it"
+      : undefined;
+    if (what !== undefined) {
+      throw new TypeError(
+        `${WHERE}: ${field}[${
+          JSON.stringify(name)
+        }] must be this upstream's deployment name (a non-empty string); got ${what}`,
+      );
+    }
+    if (own !== name) names.set(name, own as string);
+  }
+  return names;
 }
 
 function resolveRateLimiter(
@@ -568,7 +751,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   if (now !== undefined && typeof now !== "function") {
     throw new TypeError(`${WHERE}: now must be a function returning ms since the epoch`);
   }
-  const clients = resolveUpstreams(options.upstream);
+  const upstreams = resolveUpstreams(options.upstream);
   const keys = options.clientKeys;
   if (!Array.isArray(keys) || keys.length === 0) {
     throw new TypeError(
@@ -626,8 +809,8 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     throw new TypeError(`${WHERE}: upstreamMaxRetries must be a non-negative integer`);
   }
   return {
-    client: clients[0],
-    upstreams: new Upstreams(clients, now ?? Date.now),
+    client: upstreams[0].client,
+    upstreams: new Upstreams(upstreams, now ?? Date.now),
     clientKeys: keys.map((k) => k.trim()),
     resolveDeployment(name: string): string | undefined {
       const target = mapped.get(name) ?? name;

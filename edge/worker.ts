@@ -7,8 +7,11 @@
  * - `AZURE_OPENAI_ENDPOINT`, `AZURE_OPENAI_API_KEY` (a secret: `wrangler secret put`), and
  *   optionally `AZURE_OPENAI_API_VERSION`;
  * - optional `AZURE_OPENAI_FALLBACK_ENDPOINTS` (a var) and `AZURE_OPENAI_FALLBACK_API_KEYS` (a
- *   secret): comma-separated resources with the same deployments, one key per endpoint, tried in
- *   order when the primary answers 429 / 5xx or cannot be reached;
+ *   secret): comma-separated resources, one key per endpoint, tried in order when the primary
+ *   answers 429 / 5xx or cannot be reached; they use the primary's deployment names unless
+ *   `AZURE_OPENAI_FALLBACK_DEPLOYMENTS` (a var) gives theirs: one entry per fallback endpoint,
+ *   comma-separated in the same order, each `name=own-name` pairs separated by `;`, or empty for
+ *   the same names (e.g. `gpt-4o=gpt-4o-swc;text-embedding-3-small=emb-swc,`);
  * - `AOAI_EDGE_KEYS`: comma-separated client keys (a secret; required);
  * - `AOAI_CACHE`: a KV namespace for the embeddings cache (optional; without it nothing is
  *   cached). Cache writes run in `ctx.waitUntil`;
@@ -41,6 +44,11 @@ export interface WorkerEnv {
   AZURE_OPENAI_FALLBACK_ENDPOINTS?: string;
   /** Their keys, comma-separated, one per endpoint in the same order (set it as a secret). */
   AZURE_OPENAI_FALLBACK_API_KEYS?: string;
+  /**
+   * Their own deployment names: one entry per fallback endpoint, comma-separated in the same
+   * order, each `name=own-name` pairs separated by `;`, or empty for the primary's names.
+   */
+  AZURE_OPENAI_FALLBACK_DEPLOYMENTS?: string;
   /** Comma-separated client keys (set it as a secret). */
   AOAI_EDGE_KEYS?: string;
   /** Comma-separated deployment allowlist. */
@@ -143,6 +151,7 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
   const fallbacks = fallbacksFromEnv(
     env.AZURE_OPENAI_FALLBACK_ENDPOINTS,
     env.AZURE_OPENAI_FALLBACK_API_KEYS,
+    env.AZURE_OPENAI_FALLBACK_DEPLOYMENTS,
   );
   const primary = { endpoint, apiKey, apiVersion };
   return createEdgeApp({
@@ -172,6 +181,7 @@ function signatureOf(env: WorkerEnv): string {
     env.AZURE_OPENAI_API_VERSION,
     env.AZURE_OPENAI_FALLBACK_ENDPOINTS,
     env.AZURE_OPENAI_FALLBACK_API_KEYS,
+    env.AZURE_OPENAI_FALLBACK_DEPLOYMENTS,
     env.AOAI_EDGE_KEYS,
     env.AOAI_EDGE_DEPLOYMENTS,
     env.AOAI_EDGE_CORS_ORIGINS,
