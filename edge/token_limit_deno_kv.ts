@@ -49,7 +49,7 @@ const WHERE = "new DenoKvTokenLimiter()";
 /** Charges of one client waiting to be written, and their callers. */
 interface ChargeQueue {
   tokens: number;
-  waiters: { resolve: () => void; reject: (err: unknown) => void }[];
+  waiters: { tokens: number; resolve: () => void; reject: (err: unknown) => void }[];
 }
 
 /**
@@ -130,7 +130,7 @@ export class DenoKvTokenLimiter implements TokenLimiter {
       const idle = queue === undefined;
       if (!queue) this.#queues.set(client, queue = { tokens: 0, waiters: [] });
       queue.tokens += tokens;
-      queue.waiters.push({ resolve, reject });
+      queue.waiters.push({ tokens, resolve, reject });
       if (idle) void this.#write(client, queue);
     });
   }
@@ -140,12 +140,13 @@ export class DenoKvTokenLimiter implements TokenLimiter {
     const key = [...this.#prefix, client];
     let lost = 0;
     while (queue.waiters.length) {
+      // The charges of this attempt: those waiting now, and those joining during the read.
+      let count = queue.waiters.length;
       let failure: unknown;
       try {
         const entry = await this.#kv.get<number>(key);
-        // Charges that joined during the read go in this write too.
         const take = queue.tokens;
-        const count = queue.waiters.length;
+        count = queue.waiters.length;
         const now = this.#now();
         const base = typeof entry.value === "number" ? entry.value : now;
         const fullAt = chargedFullAt(base, now, take, this.#tpm);
@@ -161,14 +162,18 @@ export class DenoKvTokenLimiter implements TokenLimiter {
         // Another isolate changed the entry meanwhile: read it again.
         if (++lost < this.#maxAttempts) continue;
         failure = new Error(
-          `${WHERE}: ${queue.tokens} tokens not counted, the entry kept changing ` +
+          `${WHERE}: ${take} tokens not counted, the entry kept changing ` +
             `(${this.#maxAttempts} tries)`,
         );
       } catch (err) {
         failure = err;
       }
-      queue.tokens = 0;
-      for (const waiter of queue.waiters.splice(0)) waiter.reject(failure);
+      // Only this attempt's charges fail: those that joined meanwhile get an attempt of their own.
+      lost = 0;
+      for (const waiter of queue.waiters.splice(0, count)) {
+        queue.tokens -= waiter.tokens;
+        waiter.reject(failure);
+      }
     }
     this.#queues.delete(client);
   }

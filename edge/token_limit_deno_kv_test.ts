@@ -66,3 +66,28 @@ Deno.test("DenoKvTokenLimiter validates its options, naming the one at fault", a
     /maxAttempts/,
   );
 });
+
+Deno.test("DenoKvTokenLimiter: a failed write rejects only its own charges; those that joined meanwhile are written next", async () => {
+  using kv = await Deno.openKv(":memory:");
+  // The first read hangs until released, then fails (a KV blip); later reads work.
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  let reads = 0;
+  const blip = new Proxy(kv, {
+    get(target, name) {
+      if (name === "get") {
+        return (key: Deno.KvKey) =>
+          ++reads === 1 ? gate.then(() => Promise.reject(new Error("KV blip"))) : target.get(key);
+      }
+      const value = Reflect.get(target, name);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const limiter = new DenoKvTokenLimiter(blip, { tokensPerMinute: 60_000, now: () => 1_000 });
+  const first = limiter.charge("c", 5);
+  const second = limiter.charge("c", 7); // joins while the first write is reading
+  release();
+  await assert.rejects(first, /KV blip/);
+  await second; // tried on its own, and counted
+  assert.equal((await kv.get<number>(["aoai-edge-tokens", "c"])).value, 1_007);
+});
