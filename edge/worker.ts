@@ -190,6 +190,7 @@ function signatureOf(env: WorkerEnv): string {
     env.AOAI_EDGE_RATE_LIMIT_RPM,
     env.AOAI_EDGE_RATE_LIMITER,
     env.AOAI_EDGE_RATE_LIMITER_PERIOD,
+    env.AOAI_EDGE_TOKEN_LIMIT_TPM,
   ]);
 }
 

@@ -99,3 +99,41 @@ Deno.test("createWorkerApp() reads AOAI_EDGE_TOKEN_LIMIT_TPM and refuses a clien
   assert.equal(refused.status, 429);
   await refused.body?.cancel();
 });
+
+Deno.test("the Worker rebuilds its app when AOAI_EDGE_TOKEN_LIMIT_TPM changes", async () => {
+  const { default: worker } = await import("../../edge/worker.ts");
+  const emulator = createEmulator({ apiKeys: ["azure-upstream-key"] });
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request) => emulator.fetch(request),
+  );
+  const env: Record<string, string> = {
+    AZURE_OPENAI_ENDPOINT: `http://127.0.0.1:${server.addr.port}`,
+    AZURE_OPENAI_API_KEY: "azure-upstream-key",
+    AOAI_EDGE_KEYS: "worker-client-key-1",
+    AOAI_EDGE_TOKEN_LIMIT_TPM: "1",
+  };
+  const waits: Promise<unknown>[] = [];
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => void waits.push(p),
+    passThroughOnException() {},
+  };
+  const send = async () => {
+    const res = await worker.fetch(
+      new Request("https://w.example/v1/embeddings", {
+        method: "POST",
+        headers: { "api-key": "worker-client-key-1", "content-type": "application/json" },
+        body: JSON.stringify(EMBED),
+      }),
+      env,
+      ctx,
+    );
+    await res.body?.cancel();
+    await Promise.all(waits);
+    return res.status;
+  };
+  assert.equal(await send(), 200);
+  assert.equal(await send(), 429, "the 1-token budget is spent");
+  env.AOAI_EDGE_TOKEN_LIMIT_TPM = "1000000";
+  assert.equal(await send(), 200, "a new budget once the binding changed");
+});
