@@ -123,11 +123,12 @@ function jsonTap(): Tap {
   let whole = true;
   return {
     feed(chunk) {
-      // Copied: the bytes handed on are the client's.
-      chunks.push(chunk.slice());
-      kept += chunk.length;
-      if (kept <= JSON_WHOLE_MAX) return;
-      whole = false;
+      if (kept + chunk.length > JSON_WHOLE_MAX) whole = false;
+      // Copied: the bytes handed on are the client's. Past the bound, only a tail is of use.
+      const part = whole || chunk.length <= JSON_TAIL ? chunk.slice() : chunk.slice(-JSON_TAIL);
+      chunks.push(part);
+      kept += part.length;
+      if (whole) return;
       while (chunks.length > 1 && kept - chunks[0].length >= JSON_TAIL) {
         kept -= chunks[0].length;
         chunks.shift();

@@ -169,3 +169,56 @@ Deno.test("tokenLimit: an onRequest that never settles does not hold the charge 
   // The budget holds the charge under the client's id.
   assert.equal((await r.limiter.check(await clientIdOf(KEY))).ok, true);
 });
+
+Deno.test("tokenLimit: a JSON reply in one big chunk is read for its usage without a copy of it all", async () => {
+  // The bytes the app copies to find the usage (a cached reply comes as one chunk).
+  const copies: number[] = [];
+  class Probe extends Uint8Array {
+    override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+      const copy = new Uint8Array(this.buffer, this.byteOffset, this.length).slice(start, end);
+      copies.push(copy.length);
+      return copy;
+    }
+  }
+  const data = Array.from({ length: 200 }, (_, index) => ({
+    object: "embedding",
+    index,
+    embedding: Array.from({ length: 1536 }, () => 0.0123456789),
+  }));
+  const text = JSON.stringify({ object: "list", data, model: "e", usage: USAGE });
+  const bytes = encoder.encode(text);
+  assert.ok(bytes.length > 2 * 1024 * 1024);
+  const r = recording();
+  const edge = createEdgeApp({
+    upstream: new AzureOpenAI({
+      endpoint: "http://upstream.test",
+      apiKey: "azure-key",
+      fetch: () =>
+        Promise.resolve(
+          new Response(
+            new ReadableStream({
+              start(controller) {
+                controller.enqueue(new Probe(bytes.buffer));
+                controller.close();
+              },
+            }),
+            { headers: { "content-type": "application/json" } },
+          ),
+        ),
+    }),
+    clientKeys: [KEY],
+    tokenLimit: { limiter: r.limiter },
+  });
+  const res = await edge.fetch(
+    new Request(`http://edge.test${azurePath("e", "embeddings")}`, {
+      method: "POST",
+      headers: { "api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify({ input: "x" }),
+    }),
+  );
+  assert.equal((await res.arrayBuffer()).byteLength, bytes.length);
+  await r.reach(1);
+  assert.deepEqual(r.charges, [4020], "the usage, read off the end");
+  assert.ok(copies.length > 0, "the chunk reached the tap as sent");
+  assert.ok(Math.max(...copies) <= 1024 * 1024, `copied ${copies} bytes`);
+});
