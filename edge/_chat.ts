@@ -14,14 +14,19 @@ import { forward } from "./_forward.ts";
 import type { PreparedCall } from "./_operations.ts";
 import type { Caching, WaitUntil } from "./_caching.ts";
 import { completionToSse } from "./chat_replay.ts";
-import type { ResolvedOptions } from "./options.ts";
+import type { EdgeRequestUsage, ResolvedOptions } from "./options.ts";
+import { askingUsage, asksUsage, takesStreamOptions, withoutUsageEvent } from "./_stream_usage.ts";
 
 /** True for a chat body the cache may serve: temperature 0 or a seed. */
 export function isDeterministic(body: Record<string, unknown>): boolean {
   return body.temperature === 0 || typeof body.seed === "number";
 }
 
-/** Handles one validated chat completions call. */
+/**
+ * Handles one validated chat completions call. Given `onStreamUsage` (a token limit), a stream
+ * whose client did not ask for usage is sent asking for it, where the api-version takes
+ * `stream_options`, and its usage event goes to `onStreamUsage` instead of the client.
+ */
 export async function handleChat(
   opts: ResolvedOptions,
   caching: Caching,
@@ -29,19 +34,28 @@ export async function handleChat(
   call: PreparedCall,
   apiVersion: string | undefined,
   waitUntil: WaitUntil | undefined,
+  onStreamUsage?: (usage: EdgeRequestUsage) => void,
 ): Promise<Response> {
   const json = call.json as Record<string, unknown>;
   const cacheLayers = isDeterministic(json) ? caching.chat(waitUntil) : undefined;
+  const askUsage = onStreamUsage !== undefined && call.stream && !asksUsage(json) &&
+    takesStreamOptions(apiVersion ?? opts.client.apiVersion);
+  /** The upstream's stream without the usage event the app asked for. */
+  const unasked = (res: Response): Response =>
+    askUsage && res.status === 200 && res.body !== null &&
+      (res.headers.get("content-type") ?? "").includes("event-stream")
+      ? new Response(withoutUsageEvent(res.body, onStreamUsage!), res)
+      : res;
   const init = {
     path: call.op.path,
     deployment: call.deployment,
     method: "POST" as const,
-    json,
+    json: askUsage ? askingUsage(json) : json,
     stream: call.stream,
     operation: call.op.operation,
     apiVersion,
   };
-  if (!cacheLayers) return await forward(opts, request, init);
+  if (!cacheLayers) return unasked(await forward(opts, request, init));
   if (!call.stream) return await forward(opts, request, { ...init, middleware: cacheLayers });
 
   // Streamed and cacheable: look the completion up without going upstream on a miss.
@@ -69,7 +83,7 @@ export async function handleChat(
     );
   }
   await cached.body?.cancel();
-  const upstream = await forward(opts, request, init);
+  const upstream = unasked(await forward(opts, request, init));
   if (upstream.status !== 200 || upstream.body === null) return upstream;
   const store = (completion: Record<string, unknown>) => {
     // A stream without include_usage folds into a completion without `usage`; a hit reports

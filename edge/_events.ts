@@ -19,6 +19,8 @@ export interface RequestRecord {
   stream?: boolean;
   /** Characters of a streamed request's JSON body, for a token estimate (only with a token limit). */
   promptChars?: number;
+  /** The usage event the app asked for in a stream and took out of it (with a token limit). */
+  usage?: EdgeRequestUsage;
 }
 
 /** Everything an event needs besides the response. */
@@ -343,7 +345,8 @@ async function deliver(
     if (cache === "hit" || cache === "miss" || cache === "partial") event.cache = cache;
     const upstream = headers.get("x-aoai-upstream");
     if (upstream !== null && /^\d{1,4}$/.test(upstream)) event.upstream = Number(upstream);
-    if (found.usage) event.usage = found.usage;
+    const usage = found.usage ?? pickUsage(source.record.usage);
+    if (usage) event.usage = usage;
     const error = end === "cancel"
       ? "ClientClosedRequest"
       : end === "error"

@@ -269,7 +269,15 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     }
     const waitUntil = c.env.ctx ? (p: Promise<unknown>) => c.env.ctx?.waitUntil(p) : undefined;
     if (op.path === "chat/completions" && call.json) {
-      return await handleChat(opts, caching, request, call, apiVersion, waitUntil);
+      return await handleChat(
+        opts,
+        caching,
+        request,
+        call,
+        apiVersion,
+        waitUntil,
+        tokenLimiter && record ? (usage) => record.usage = usage : undefined,
+      );
     }
     return await forward(opts, request, {
       path: op.path,

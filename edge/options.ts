@@ -114,8 +114,10 @@ export interface EdgeRateLimitOptions {
  * The per-client-key token budget: set exactly one of `tokensPerMinute` (counted in this
  * isolate's memory) or `limiter` (e.g. a `DenoKvTokenLimiter`, one budget across isolates).
  * A request is let through while its client's budget is not used up and charged afterwards with
- * what it used: the reply's `usage.total_tokens` (nothing for a full cache hit or an error), or
- * for a stream that carried no usage (no `stream_options.include_usage`, or cancelled) an
+ * what it used: the reply's `usage.total_tokens` (nothing for a full cache hit or an error). A
+ * streamed chat whose client did not ask for usage is sent asking for it (`v1` and api-versions
+ * from 2024-06 on), and the usage event is taken out of what the client gets. A stream that
+ * carried no usage all the same (an older api-version, or cancelled before it) is charged an
  * estimate of 4 characters a token over the request's JSON and the streamed text.
  *
  * @example 20 000 tokens a minute per client key
@@ -266,7 +268,8 @@ export interface EdgeRequestEvent {
   stream: boolean;
   /**
    * Usage as the client got it: the `usage` of a JSON reply, or of the SSE chunk that carries it
-   * (`stream_options: { include_usage: true }`); 0 on a full cache hit.
+   * (`stream_options: { include_usage: true }`; under a token limit, also the usage the app asked
+   * for in a chat stream and took out of it); 0 on a full cache hit.
    */
   usage?: EdgeRequestUsage;
   /**

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { clientIdOf, ClientTokenLimiter, MemoryCache, type TokenLimiter } from "../../edge/mod.ts";
+import {
+  clientIdOf,
+  ClientTokenLimiter,
+  type EdgeRequestEvent,
+  MemoryCache,
+  type TokenLimiter,
+} from "../../edge/mod.ts";
 import { azurePath, errorOf, KEY, sseData, testApp } from "./_helpers.ts";
 
 const CHAT = azurePath("gpt-4o", "chat/completions");
@@ -80,7 +86,7 @@ Deno.test("tokenLimit: embeddings are charged for the inputs sent upstream; a fu
   assert.equal(usages[2], 0, "the hit used no tokens");
 });
 
-Deno.test("tokenLimit: a stream with include_usage is charged its usage; one without, an estimate", async () => {
+Deno.test("tokenLimit: a stream with include_usage is charged its usage, which the client gets", async () => {
   const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
   const t = testApp({ tokenLimit: { limiter: r.limiter } });
   const withUsage = await t.call(CHAT, {
@@ -90,17 +96,49 @@ Deno.test("tokenLimit: a stream with include_usage is charged its usage; one wit
   const usage = JSON.parse(events.at(-2)!).usage;
   await r.reach(1);
   assert.equal(r.charges[0][1], usage.total_tokens);
+});
 
+Deno.test("tokenLimit: a stream without include_usage is sent asking for it, charged that usage, and the client does not see it", async () => {
+  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
+  const events: EdgeRequestEvent[] = [];
+  const t = testApp({ tokenLimit: { limiter: r.limiter }, onRequest: (e) => void events.push(e) });
+  const plain = testApp(); // the same upstream behaviour, no token limit
+  const body = { messages: MESSAGES, stream: true, stream_options: { other: 1 } };
+  const res = await t.call(CHAT, { json: body });
+  const seen = await res.text();
+  const asked = JSON.parse(await t.upstreamBodies[0]);
+  assert.deepEqual(asked.stream_options, { other: 1, include_usage: true }, "asked upstream");
+  // What the client gets is what it would get without the token limit: no usage event.
+  const direct = await (await plain.call(CHAT, { json: body })).text();
+  const sameIds = (text: string) => text.replace(/chatcmpl-\w+/g, "chatcmpl-x");
+  assert.equal(sameIds(seen), sameIds(direct));
+  assert.ok(!sseData(seen).some((d) => d !== "[DONE]" && JSON.parse(d).usage));
+  await r.reach(1);
+  const withUsage = await plain.call(CHAT, {
+    json: { ...body, stream_options: { include_usage: true } },
+  });
+  const usage = JSON.parse(sseData(await withUsage.text()).at(-2)!).usage;
+  assert.equal(r.charges[0][1], usage.total_tokens, "charged what the service counted");
+  await turns();
+  assert.deepEqual(events[0].usage, usage, "the event reports it");
+});
+
+Deno.test("tokenLimit: a stream on an api-version before stream_options is estimated, 4 characters a token", async () => {
+  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
+  const t = testApp({ tokenLimit: { limiter: r.limiter } });
   const body = { messages: MESSAGES, stream: true };
-  const without = await t.call(CHAT, { json: body });
+  const old = "/openai/deployments/gpt-4o/chat/completions?api-version=2024-05-01-preview";
+  const without = await t.call(old, { json: body });
+  assert.equal(without.status, 200);
   let text = "";
   for (const data of sseData(await without.text())) {
     if (data !== "[DONE]") text += JSON.parse(data).choices[0]?.delta?.content ?? "";
   }
-  await r.reach(2);
+  assert.equal(JSON.parse(await t.upstreamBodies[0]).stream_options, undefined, "not asked");
+  await r.reach(1);
   const estimate = Math.ceil(JSON.stringify(body).length / 4) + Math.ceil(text.length / 4);
   assert.ok(text.length > 0);
-  assert.equal(r.charges[1][1], estimate, "4 characters a token over the request and the reply");
+  assert.equal(r.charges[0][1], estimate, "4 characters a token over the request and the reply");
 });
 
 Deno.test("tokenLimit: a stream the client cancels is charged for what was streamed", async () => {
