@@ -94,6 +94,9 @@ function routeOf(path: string, playground: boolean): EdgeRequestRoute {
   return path === "/" && playground ? "playground" : "other";
 }
 
+/** The routes a token budget is checked and charged for. */
+const CHARGED_ROUTES: EdgeRequestRoute[] = ["chat", "completions", "embeddings"];
+
 /** `answer`, or a rejection once `ms` have passed without it (a limiter that hangs). */
 function answerWithin<T>(answer: T | Promise<T>, ms: number): T | Promise<T> {
   if (!(answer instanceof Promise)) return answer;
@@ -223,7 +226,9 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         );
       }
     }
-    if (tokenLimiter) {
+    // Only the routes a budget is charged for: a client over it may still poll its DALL-E 2
+    // operations, make images or transcribe (`rateLimit` bounds those).
+    if (tokenLimiter && CHARGED_ROUTES.includes(routeOf(new URL(c.req.url).pathname, false))) {
       const decision = await ask(
         "token",
         id(),
@@ -427,7 +432,11 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         record,
         client: key === undefined ? undefined : clientIds[key] ??= clientIdOf(opts.clientKeys[key]),
         onRequest,
-        charge: tokenLimiter && ((client, tokens) => tokenLimiter.charge(client, tokens)),
+        // Bounded like the check: a store that hangs must not hold the delivery (and, on
+        // Workers, ctx.waitUntil) open.
+        charge: tokenLimiter &&
+          ((client, tokens) =>
+            answerWithin(tokenLimiter.charge(client, tokens), opts.tokenLimitTimeoutMs)),
         onError: opts.onError,
         waitUntil: ctx ? (p) => ctx.waitUntil(p) : undefined,
       });

@@ -149,8 +149,9 @@ export interface EdgeTokenLimitOptions {
    */
   limiter?: TokenLimiter;
   /**
-   * How long a request waits for the limiter's `check()`, in ms (default 1 000); past it the
-   * request goes through and `onError` reports it.
+   * How long a request waits for the limiter's `check()`, and a delivery for its `charge()`, in ms
+   * (default 1 000); past it the request goes through, or the charge is given up, and `onError`
+   * reports it.
    */
   timeoutMs?: number;
 }

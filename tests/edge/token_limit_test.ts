@@ -210,3 +210,52 @@ Deno.test("tokenLimit: options are checked, naming what to fix", () => {
     /tokenLimit\.timeoutMs must be a positive number/,
   );
 });
+
+Deno.test("tokenLimit: a client over its budget may still poll its DALL-E 2 operation and make images", async () => {
+  let now = 0;
+  const limiter = new ClientTokenLimiter({ tokensPerMinute: 10, now: () => now });
+  const t = testApp({ tokenLimit: { limiter }, emulator: { operationPolls: 0 } });
+  const version = "2023-09-01-preview";
+  const accepted = await t.call(`/openai/images/generations:submit?api-version=${version}`, {
+    json: { prompt: "a lighthouse", n: 1, size: "256x256" },
+  });
+  assert.equal(accepted.status, 202);
+  const location = new URL(accepted.headers.get("operation-location")!);
+  await accepted.body?.cancel();
+  limiter.charge(await clientIdOf(KEY), 1000); // the budget is spent (by chat, say)
+  const chat = await t.call(CHAT, { json: { messages: MESSAGES } });
+  assert.equal(chat.status, 429, "a charged route is refused");
+  await chat.body?.cancel();
+  const poll = await t.call(location.pathname + location.search);
+  assert.equal(poll.status, 200, "polling is not charged, so not refused");
+  assert.equal((await poll.json()).status, "succeeded");
+  const image = await t.call(azurePath("dall-e-3", "images/generations"), {
+    json: { prompt: "a fox" },
+  });
+  assert.equal(image.status, 200, "images are not charged, so not refused");
+  await image.body?.cancel();
+});
+
+Deno.test("tokenLimit: a charge that hangs is reported after tokenLimit.timeoutMs and holds nothing open", async () => {
+  const errors: string[] = [];
+  const limiter: TokenLimiter = {
+    check: () => ({ ok: true, retryAfterSeconds: 0 }),
+    charge: () => new Promise<void>(() => {}),
+  };
+  const t = testApp({ tokenLimit: { limiter, timeoutMs: 5 }, onError: (m) => errors.push(m) });
+  const waits: Promise<unknown>[] = [];
+  const res = await t.app.fetch(
+    new Request(`http://edge.test${EMBED}`, {
+      method: "POST",
+      headers: { "api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify({ input: "hello" }),
+    }),
+    undefined,
+    { waitUntil: (p: Promise<unknown>) => void waits.push(p) },
+  );
+  const used = (await res.json()).usage.total_tokens;
+  await Promise.all(waits); // settles: the hanging charge no longer holds ctx.waitUntil
+  assert.deepEqual(errors, [
+    `token limiter failed to count ${used} tokens: no answer within 5 ms`,
+  ]);
+});
