@@ -3,7 +3,9 @@
  *
  * - Proxy overhead: a streamed chat (about 60 SSE events) from the emulator, fetched straight
  *   from the emulator's server vs through the edge app's server in front of it (each server on
- *   its own thread, local HTTP both ways): time to first body byte and total time.
+ *   its own thread, local HTTP both ways): time to first body byte and total time; also through
+ *   the app with a token budget (`tokenLimit`: the stream asks upstream for usage, which the app
+ *   takes out, and is charged after).
  * - Embeddings cache hits: 100 inputs, all cached, through `app.fetch` on MemoryCache and on
  *   Deno KV (a file), vs the same request with no cache (upstream emulator over local HTTP).
  *
@@ -64,6 +66,13 @@ const proxy = await startWorker({
   apiKey: API_KEY,
   clientKey: CLIENT_KEY,
 });
+const limited = await startWorker({
+  role: "app",
+  upstream: emulator.url,
+  apiKey: API_KEY,
+  clientKey: CLIENT_KEY,
+  tokenLimit: true,
+});
 
 /**
  * Streams one chat; returns [ms to first body chunk, ms total]. `onFirst` runs when the first
@@ -103,10 +112,12 @@ async function streamChat(
 const direct = (onFirst?: () => void) => streamChat(emulator.url, API_KEY, onFirst);
 const viaApp = (onFirst?: () => void) => streamChat(proxy.url, CLIENT_KEY, onFirst);
 const viaRaw = (onFirst?: () => void) => streamChat(rawProxy.url, API_KEY, onFirst);
+const viaLimited = (onFirst?: () => void) => streamChat(limited.url, CLIENT_KEY, onFirst);
 const CHAT_CONTENDERS = [
   ["straight to the emulator", direct],
   ["through a bare fetch proxy (floor)", viaRaw],
   ["through the edge app", viaApp],
+  ["through the edge app with tokenLimit", viaLimited],
 ] as const;
 
 const kvDir = await Deno.makeTempDir();
@@ -154,6 +165,7 @@ async function teardown(): Promise<void> {
   kv.close();
   await Deno.remove(kvDir, { recursive: true });
   await stopWorker(proxy);
+  await stopWorker(limited);
   await stopWorker(rawProxy);
   await stopWorker(emulator);
 }
@@ -194,7 +206,9 @@ async function report(iterations: number): Promise<void> {
       added(2, 1, ttfb)
     } ms vs the bare proxy; total ${added(2, 0, total)} ms vs direct, ${
       added(2, 1, total)
-    } ms vs the bare proxy`,
+    } ms vs the bare proxy; tokenLimit adds TTFB ${added(3, 2, ttfb)} ms, total ${
+      added(3, 2, total)
+    } ms over the app without it`,
   );
   console.log(`\nembeddings, 100 inputs per request, ${iterations} sequential requests:`);
   console.log("| case | encoding | p50 ms | p90 ms | requests/s |");

@@ -1,8 +1,9 @@
 /**
  * Worker for the edge bench: serves, on 127.0.0.1 (random port) from its own thread, the
  * emulator (`{ role: "emulator" }`), a bare fetch proxy (`{ role: "raw-proxy", upstream }`) or
- * the edge app in front of an upstream URL (`{ role: "app", upstream, apiKey, clientKey }`). Answers `{ port, apiKey? }`; `"stop"` shuts
- * the server down.
+ * the edge app in front of an upstream URL (`{ role: "app", upstream, apiKey, clientKey,
+ * tokenLimit? }`; `tokenLimit` turns on a per-key token budget too large to refuse anything, to
+ * measure its cost). Answers `{ port, apiKey? }`; `"stop"` shuts the server down.
  *
  * @module
  */
@@ -14,7 +15,7 @@ import { createEdgeApp, denoHandler } from "../edge/mod.ts";
 type Start =
   | { role: "emulator"; apiKey: string }
   | { role: "raw-proxy"; upstream: string }
-  | { role: "app"; upstream: string; apiKey: string; clientKey: string };
+  | { role: "app"; upstream: string; apiKey: string; clientKey: string; tokenLimit?: boolean };
 
 let server: Deno.HttpServer | undefined;
 
@@ -45,6 +46,7 @@ self.onmessage = async (e: MessageEvent<Start | "stop">) => {
     const app = createEdgeApp({
       upstream: new AzureOpenAI({ endpoint: start.upstream, apiKey: start.apiKey }),
       clientKeys: [start.clientKey],
+      tokenLimit: start.tokenLimit ? { tokensPerMinute: 1e12 } : undefined,
     });
     handler = denoHandler(app);
   }
