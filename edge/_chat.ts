@@ -38,8 +38,11 @@ export async function handleChat(
 ): Promise<Response> {
   const json = call.json as Record<string, unknown>;
   const cacheLayers = isDeterministic(json) ? caching.chat(waitUntil) : undefined;
+  // Without an api-version of the client's, each upstream is sent its own: all must take it.
   const askUsage = onStreamUsage !== undefined && call.stream && !asksUsage(json) &&
-    takesStreamOptions(apiVersion ?? opts.client.apiVersion);
+    (apiVersion === undefined
+      ? opts.upstreams.list.every((u) => takesStreamOptions(u.client.apiVersion))
+      : takesStreamOptions(apiVersion));
   /** The upstream's stream without the usage event the app asked for. */
   const unasked = (res: Response): Response =>
     askUsage && res.status === 200 && res.body !== null &&
