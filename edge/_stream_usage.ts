@@ -36,8 +36,15 @@ export function askingUsage(json: Record<string, unknown>): Record<string, unkno
 }
 
 const USAGE = /"usage"\s*:\s*\{/;
-const NULL_USAGE = /,"usage":null(?=[,}])|"usage":null,/;
-const BOUNDARY = /\r\n\r\n|\n\n|\r\r/;
+/** `"usage":null`, the member the chunks carry once usage is asked for. */
+const NULL_USAGE = new TextEncoder().encode('"usage":null');
+const QUOTE = 34;
+const COMMA = 44;
+const BRACE = 125;
+const LF = 10;
+const CR = 13;
+/** Most bytes of an unfinished event held back; past it, the event passes on untouched. */
+const MAX_HELD = 1024 * 1024;
 
 /**
  * The usage of an SSE event that carries only usage (`choices: []` and a `usage` object, the
@@ -61,48 +68,128 @@ function usageOnly(event: string): EdgeRequestUsage | undefined {
   }
 }
 
+/** `parts` as one array. */
+function joined(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+}
+
 /**
- * `body` without its usage-only event, handed to `onUsage` instead. Every other event passes
- * through as it came, as soon as its end has arrived.
+ * `event` without its `"usage":null` member (`,"usage":null` before `,` or `}`, or
+ * `"usage":null,`), byte for byte otherwise. A quote inside a string is escaped, so a match is
+ * the member.
+ */
+function withoutNullUsage(event: Uint8Array): Uint8Array {
+  const n = NULL_USAGE.length;
+  search: for (let at = event.indexOf(QUOTE); at !== -1; at = event.indexOf(QUOTE, at + 1)) {
+    for (let k = 1; k < n; k++) if (event[at + k] !== NULL_USAGE[k]) continue search;
+    const next = event[at + n];
+    const [from, to] = event[at - 1] === COMMA && (next === COMMA || next === BRACE)
+      ? [at - 1, at + n]
+      : next === COMMA
+      ? [at, at + n + 1]
+      : [-1, -1];
+    if (from === -1) continue;
+    return joined([event.subarray(0, from), event.subarray(to)]);
+  }
+  return event;
+}
+
+/**
+ * `body` without its usage-only event, handed to `onUsage` instead. Every other byte passes
+ * through as it came (but the other events' `"usage":null`), each event as soon as its blank
+ * line has arrived; an event longer than {@link MAX_HELD} passes on untouched as it comes.
  */
 export function withoutUsageEvent(
   body: ReadableStream<Uint8Array>,
   onUsage: (usage: EdgeRequestUsage) => void,
 ): ReadableStream<Uint8Array> {
   const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  let pending = "";
+  /** The bytes of the unfinished event, held back. */
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
+  /** The unfinished event is too long to hold: its bytes pass on as they come. */
+  let passing = false;
+  /** The line under way has no byte yet: a line end now is a blank line, ending the event. */
+  let blank = true;
+  /** The last byte was a CR: an LF now ends no line. */
+  let afterCR = false;
+  /**
+   * The last event ended on a chunk's last byte, a CR: an LF first in the next chunk is its own,
+   * handed on or taken out with it.
+   */
+  let lastLF: "keep" | "drop" | undefined;
   let found = false;
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
-        pending += decoder.decode(chunk, { stream: true });
-        let out = "";
-        for (let match = BOUNDARY.exec(pending); match; match = BOUNDARY.exec(pending)) {
-          const end = match.index + match[0].length;
-          const event = pending.slice(0, end);
-          pending = pending.slice(end);
-          const usage = found ? undefined : usageOnly(event);
-          if (usage) {
-            found = true;
-            onUsage(usage);
-          } else {
-            // The other events carry `"usage":null` once usage is asked for; the client gets
-            // them as they would be without (a quote inside a string is escaped, so this is the
-            // member).
-            out += found ? event : event.replace(NULL_USAGE, "");
+        const out: Uint8Array[] = [];
+        let start = 0;
+        if (lastLF && chunk[0] === LF) {
+          if (lastLF === "keep") out.push(chunk.subarray(0, 1));
+          start = 1;
+          afterCR = false;
+        }
+        lastLF = undefined;
+        for (let i = start; i < chunk.length && !found; i++) {
+          const byte = chunk[i];
+          if (byte === LF && afterCR) {
+            afterCR = false;
+            continue;
+          }
+          afterCR = byte === CR;
+          if (byte !== LF && byte !== CR) blank = false;
+          else if (!blank) blank = true;
+          else {
+            // A blank line: the event ends with it (and with the LF of a CRLF).
+            let end = i + 1;
+            if (afterCR && chunk[end] === LF) {
+              end = ++i + 1;
+              afterCR = false;
+            }
+            const piece = chunk.subarray(start, end);
+            start = end;
+            if (afterCR && end === chunk.length) lastLF = "keep";
+            if (passing) {
+              out.push(piece);
+              passing = false;
+              continue;
+            }
+            const event = joined([...held, piece]);
+            held = [];
+            heldBytes = 0;
+            const usage = usageOnly(decoder.decode(event));
+            if (usage) {
+              found = true;
+              if (lastLF) lastLF = "drop";
+              onUsage(usage);
+            } else out.push(withoutNullUsage(event));
           }
         }
-        if (found) {
-          // Only one usage event: the rest passes on as it comes.
-          out += pending;
-          pending = "";
+        // Only one usage event: the rest passes on as it comes.
+        const rest = chunk.subarray(start);
+        if (found || passing) out.push(rest);
+        else if (rest.length) {
+          held.push(rest);
+          heldBytes += rest.length;
+          if (heldBytes > MAX_HELD) {
+            out.push(...held);
+            held = [];
+            heldBytes = 0;
+            passing = true;
+          }
         }
-        if (out) controller.enqueue(encoder.encode(out));
+        const bytes = joined(out.filter((p) => p.length));
+        if (bytes.length) controller.enqueue(bytes);
       },
       flush(controller) {
-        const rest = pending + decoder.decode();
-        if (rest) controller.enqueue(encoder.encode(rest));
+        if (held.length) controller.enqueue(joined(held));
       },
     }),
   );
