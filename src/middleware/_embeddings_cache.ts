@@ -79,6 +79,10 @@ export async function embeddingsThroughCache(
   const items = itemsOf(body.input);
   const format = body.encoding_format ?? "float";
   if (!items || (format !== "float" && format !== "base64")) return next();
+  // Specs before 2024-05-01 define neither encoding_format nor dimensions: the service ignores
+  // dimensions there, so those vectors must not share keys with versions that honour it.
+  const current = takesEncodingFormat(url.searchParams.get("api-version") ?? ctx.apiVersion);
+  if (!current && body.dimensions != null) return next();
 
   // Vectors depend on the deployment (path) and params, not on api-version, user or format.
   const params: Json = {};
@@ -175,9 +179,7 @@ export async function embeddingsThroughCache(
   }
 
   // Old api-versions (2024-02-01) do not define encoding_format: send what the caller sent.
-  const sent: Json = takesEncodingFormat(url.searchParams.get("api-version") ?? ctx.apiVersion)
-    ? { ...body, encoding_format: "base64" }
-    : { ...body };
+  const sent: Json = current ? { ...body, encoding_format: "base64" } : { ...body };
   /**
    * Sends the `wanted` inputs upstream: their vectors, or an error response (as is), or, when a
    * 200 does not answer the request, the answer to the caller's own request.

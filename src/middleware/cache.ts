@@ -120,6 +120,8 @@ function checkPositive(value: unknown, name: string): void {
  * and the api-version (vectors depend on the deployment and params such as `dimensions` only);
  * upstream is asked for base64 (except on api-versions before 2024-05-01, whose spec has no
  * `encoding_format`: those get what the caller sent) and the caller gets the format it asked for.
+ * Those api-versions lack `dimensions` too (the service ignores it there): a request with
+ * `dimensions` on one of them goes upstream uncached, so its vectors never answer another version.
  * Every vector, even on a miss, is rounded through Float32, so a hit returns bit-for-bit what the
  * miss returned. A 200 that does not answer the request sent upstream (not JSON, wrong length or
  * indexes) reaches the caller only when that request was the caller's own; otherwise the
