@@ -71,7 +71,14 @@ export function completionToChunks(
       ...base,
       choices: [{ index, delta, finish_reason: null, logprobs: null, ...extra }],
     });
-    chunks.push(one({ role: message.role ?? "assistant", content: "" }));
+    // A message without text (tool calls only) keeps content null; On Your Data's `context`
+    // (citations, intent) rides on the first delta, as the service streams it.
+    const first: Json = {
+      role: message.role ?? "assistant",
+      content: typeof message.content === "string" ? "" : null,
+    };
+    if (isObject(message.context)) first.context = message.context;
+    chunks.push(one(first));
     if (typeof message.content === "string") {
       for (const piece of splitForStream(message.content)) chunks.push(one({ content: piece }));
     }

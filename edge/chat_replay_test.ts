@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { completionToChunks, completionToSse, splitForStream } from "./chat_replay.ts";
+import { ChatCompletionAccumulator } from "../src/streaming/chat_completion_accumulator.ts";
+import type { ChatCompletionChunk } from "../src/types/mod.ts";
 
 const COMPLETION = {
   id: "chatcmpl-1",
@@ -69,4 +71,26 @@ Deno.test("completionToSse() emits data events ending with data: [DONE]", async 
     JSON.parse(e.slice(6));
   }
   assert.equal(events.length, completionToChunks(COMPLETION, { includeUsage: false }).length + 1);
+});
+
+Deno.test("completionToChunks() folds back to a tool-call message with content null and its On Your Data context", () => {
+  const message = {
+    role: "assistant",
+    content: null,
+    refusal: null,
+    tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: '{"a":1}' } }],
+    context: { citations: [{ content: "doc", title: "t" }], intent: '["q"]' },
+  };
+  const completion = {
+    id: "c1",
+    object: "chat.completion",
+    created: 1,
+    model: "gpt-4o",
+    choices: [{ index: 0, message, finish_reason: "tool_calls", logprobs: null }],
+  };
+  const acc = new ChatCompletionAccumulator();
+  for (const chunk of completionToChunks(completion, { includeUsage: false })) {
+    acc.add(chunk as unknown as ChatCompletionChunk);
+  }
+  assert.deepEqual(acc.result().choices[0].message, message);
 });
