@@ -196,7 +196,8 @@ export class DenoKvCache implements CacheStore {
     if (ttl !== undefined && (typeof ttl !== "number" || !(ttl > 0))) {
       throw new TypeError("DenoKvCache: ttlSeconds must be a positive number of seconds");
     }
-    const expireIn = ttl === undefined ? undefined : Math.ceil(ttl * 1000);
+    // Infinity: no expiry (Deno KV refuses a non-integer expireIn).
+    const expireIn = ttl === undefined || ttl === Infinity ? undefined : Math.ceil(ttl * 1000);
     const setOptions = expireIn === undefined ? undefined : { expireIn };
     const e = expireIn === undefined ? 0 : this.#now() + expireIn;
     const previous = await this.#kv.get(kvKey);

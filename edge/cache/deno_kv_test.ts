@@ -116,3 +116,13 @@ Deno.test("DenoKvCache refuses a prefix too long to leave room for keys, and tak
   await cache.set(key, new Uint8Array(70_000)); // chunked: chunk keys are longer still
   assert.equal((await cache.get(key))?.byteLength, 70_000);
 });
+
+Deno.test("DenoKvCache.set() with ttlSeconds Infinity stores the value without expiry", async () => {
+  using kv = await Deno.openKv(":memory:");
+  let now = 0;
+  const cache = new DenoKvCache(kv, { now: () => now });
+  await cache.set("small", bytes(10), { ttlSeconds: Infinity });
+  await cache.set("big", bytes(70_000), { ttlSeconds: Infinity });
+  now = 1e15;
+  assert.deepEqual(await cache.getMany(["small", "big"]), [bytes(10), bytes(70_000)]);
+});

@@ -194,12 +194,14 @@ export class WorkersKvCache implements CacheStore {
     if (ttl !== undefined && (typeof ttl !== "number" || !(ttl > 0))) {
       throw new TypeError("WorkersKvCache: ttlSeconds must be a positive number of seconds");
     }
+    // Infinity: no expiry (KV refuses a non-integer expirationTtl).
+    const forever = ttl === undefined || ttl === Infinity;
     const out = new Uint8Array(HEADER_BYTES + value.byteLength);
     const view = new DataView(out.buffer);
     view.setUint8(0, FORMAT);
-    view.setFloat64(1, ttl === undefined ? 0 : this.#now() + ttl * 1000, true);
+    view.setFloat64(1, forever ? 0 : this.#now() + ttl * 1000, true);
     out.set(value, HEADER_BYTES);
-    const putOptions = ttl === undefined
+    const putOptions = forever
       ? undefined
       : { expirationTtl: Math.max(WORKERS_KV_MIN_TTL_SECONDS, Math.ceil(ttl)) };
     await this.#kv.put(full, out, putOptions);

@@ -21,7 +21,9 @@ function fakeKv(): WorkersKvNamespace & { data: Map<string, ArrayBuffer>; puts: 
     put(key, value, options) {
       if (new TextEncoder().encode(key).byteLength > 512) throw new Error("key too long");
       const ttl = options?.expirationTtl;
-      if (ttl !== undefined && ttl < 60) throw new Error("expirationTtl must be >= 60");
+      if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 60)) {
+        throw new Error("expirationTtl must be an integer >= 60");
+      }
       puts.push({ key, expirationTtl: ttl });
       const view = value instanceof Uint8Array ? value : new Uint8Array(value);
       data.set(key, view.slice().buffer);
@@ -93,4 +95,14 @@ Deno.test("WorkersKvCache advertises the per-invocation operation limit cache() 
     new WorkersKvCache(fakeKv(), { maxOperationsPerRequest: 50 }).maxOperationsPerRequest,
     50,
   );
+});
+
+Deno.test("WorkersKvCache.set() with ttlSeconds Infinity stores the value without expiry", async () => {
+  const kv = fakeKv();
+  let now = 0;
+  const cache = new WorkersKvCache(kv, { now: () => now });
+  await cache.set("k", new Uint8Array([4]), { ttlSeconds: Infinity });
+  assert.equal(kv.puts[0].expirationTtl, undefined);
+  now = 1e15;
+  assert.deepEqual(await cache.get("k"), new Uint8Array([4]));
 });
