@@ -10,10 +10,11 @@ import type { EdgeRequestUsage } from "./options.ts";
 
 /**
  * Whether requests on `apiVersion` may carry `stream_options`: `v1`, and dated versions from
- * 2024-06 on (earlier ones refuse it as an unknown parameter).
+ * 2024-08 on (2024-08-01-preview, 2024-09-01-preview, 2024-10-21, ...; earlier ones, 2024-06-01
+ * included, refuse it as an unknown parameter).
  */
 export function takesStreamOptions(apiVersion: string): boolean {
-  return !/^\d{4}-\d\d/.test(apiVersion) || apiVersion >= "2024-06";
+  return !/^\d{4}-\d\d/.test(apiVersion) || apiVersion >= "2024-08";
 }
 
 /** Whether a chat body already asks for the usage event. */

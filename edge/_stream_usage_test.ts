@@ -56,10 +56,10 @@ Deno.test("withoutUsageEvent() passes through a stream with no usage-only event,
 });
 
 Deno.test("takesStreamOptions() is true for v1 and dated versions from 2024-06 on", () => {
-  for (const v of ["v1", "2024-06-01", "2024-10-21", "2025-04-01-preview", "preview"]) {
+  for (const v of ["v1", "2024-08-01-preview", "2024-10-21", "2025-04-01-preview", "preview"]) {
     assert.equal(takesStreamOptions(v), true, v);
   }
-  for (const v of ["2024-05-01-preview", "2024-02-01", "2023-05-15"]) {
+  for (const v of ["2024-07-01-preview", "2024-06-01", "2024-05-01-preview", "2024-02-01"]) {
     assert.equal(takesStreamOptions(v), false, v);
   }
 });

@@ -180,14 +180,22 @@ Deno.test("chat stream sends malformed JSON at malformedChunkAt", async () => {
   assert.equal(payloads.at(-1), "[DONE]");
 });
 
-Deno.test("stream_options answers 400 unknown_parameter on api-versions whose spec lacks it, and works from 2024-06 on and on v1", async () => {
+Deno.test("stream_options answers 400 unknown_parameter on api-versions whose spec lacks it, and works from 2024-08 on and on v1", async () => {
   const e = createEmulator();
   const body = {
     messages: [{ role: "user", content: "hi" }],
     stream: true,
     stream_options: { include_usage: true },
   };
-  for (const apiVersion of ["2023-05-15", "2024-02-01", "2024-05-01-preview"]) {
+  // 2024-06-01 (GA) and 2024-07-01-preview lack it too; Azure takes it from 2024-08-01-preview.
+  const refusing = [
+    "2023-05-15",
+    "2024-02-01",
+    "2024-05-01-preview",
+    "2024-06-01",
+    "2024-07-01-preview",
+  ];
+  for (const apiVersion of refusing) {
     for (const path of [CHAT, "/openai/deployments/gpt-35-turbo-instruct/completions"]) {
       const res = await post(e, path, { ...body, prompt: "hi" }, { apiVersion });
       assert.equal(res.status, 400, `${apiVersion} ${path}`);
@@ -196,7 +204,7 @@ Deno.test("stream_options answers 400 unknown_parameter on api-versions whose sp
       assert.equal(err.code, "unknown_parameter");
     }
   }
-  for (const apiVersion of ["2024-10-21", "2024-09-01-preview"]) {
+  for (const apiVersion of ["2024-10-21", "2024-09-01-preview", "2024-08-01-preview"]) {
     const res = await post(e, CHAT, body, { apiVersion });
     assert.equal(res.status, 200, apiVersion);
     await res.body?.cancel();

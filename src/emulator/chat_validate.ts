@@ -229,7 +229,8 @@ function checkMessage(
 }
 
 /**
- * Checks `stream` / `stream_options`. Dated api-versions before 2024-06 (2024-05-01-preview,
+ * Checks `stream` / `stream_options`. Dated api-versions before 2024-08 (2024-07-01-preview,
+ * 2024-06-01, 2024-05-01-preview,
  * 2024-02-01 and older: their specs have no `stream_options`) refuse it as an unknown parameter.
  */
 export function checkStreamOptions(
@@ -240,7 +241,7 @@ export function checkStreamOptions(
     return invalidRequest("stream", "'stream' must be a boolean.", "invalid_type");
   }
   if (body.stream_options !== undefined && body.stream_options !== null) {
-    if (/^\d{4}-/.test(apiVersion) && apiVersion < "2024-06") {
+    if (/^\d{4}-/.test(apiVersion) && apiVersion < "2024-08") {
       return invalidRequest(
         "stream_options",
         `Unknown parameter: 'stream_options' (api-version ${apiVersion}). Use api-version 2024-10-21 or later, or leave it out.`,
