@@ -51,11 +51,17 @@ interface KvRecord {
   s: number;
 }
 
-function isRecord(value: unknown): value is KvRecord {
+/**
+ * True for a record as `set()` writes it, of at most `max` bytes (anything else, corrupt or
+ * foreign, reads as absent).
+ */
+function isRecord(value: unknown, max: number): value is KvRecord {
   if (typeof value !== "object" || value === null) return false;
   const r = value as Record<string, unknown>;
-  return typeof r.e === "number" && typeof r.s === "number" &&
-    (r.v instanceof Uint8Array || (typeof r.n === "number" && typeof r.id === "string"));
+  const s = r.s as number;
+  if (typeof r.e !== "number" || !Number.isSafeInteger(s) || s < 0 || s > max) return false;
+  if (r.v instanceof Uint8Array) return r.v.byteLength === s;
+  return typeof r.id === "string" && r.n === Math.ceil(s / CHUNK_BYTES);
 }
 
 /**
@@ -101,9 +107,13 @@ export class DenoKvCache implements CacheStore {
         'DenoKvCache: prefix must be an array of strings or numbers, e.g. ["cache"]',
       );
     }
-    // Keys are [...prefix, key] (and chunk ids after them) within Deno KV's 2 KiB.
-    const prefixBytes = prefix.reduce((n, p) => n + encoder.encode(String(p)).byteLength + 2, 0);
-    if (prefixBytes + MAX_KEY_BYTES > 2_000) {
+    // Keys are [...prefix, key, chunk id, index] within Deno KV's 2048 bytes: a string part
+    // takes 2 bytes more than its UTF-8, a number 9, the chunk suffix 38 + 9.
+    const prefixBytes = prefix.reduce(
+      (n, p) => n + (typeof p === "number" ? 9 : encoder.encode(p).byteLength + 2),
+      0,
+    );
+    if (prefixBytes + MAX_KEY_BYTES >= 2_000) {
       throw new TypeError(
         `DenoKvCache: prefix takes ${prefixBytes} bytes; keep it under ${
           2_000 - MAX_KEY_BYTES
@@ -156,7 +166,7 @@ export class DenoKvCache implements CacheStore {
   }
 
   async #resolve(key: string, value: unknown): Promise<Uint8Array | null> {
-    if (!isRecord(value)) return null;
+    if (!isRecord(value, this.#maxValueBytes)) return null;
     if (value.e !== 0 && value.e <= this.#now()) return null;
     if (value.v) return value.v;
     const id = value.id as string;
@@ -226,7 +236,9 @@ export class DenoKvCache implements CacheStore {
   }
 
   async #deleteChunks(key: string, value: unknown): Promise<void> {
-    if (!isRecord(value) || value.id === undefined || value.n === undefined) return;
+    if (!isRecord(value, this.#maxValueBytes) || value.id === undefined || value.n === undefined) {
+      return;
+    }
     const deletes: Promise<void>[] = [];
     for (let i = 0; i < value.n; i++) {
       deletes.push(this.#kv.delete(this.#chunkKey(key, value.id, i)));

@@ -126,3 +126,41 @@ Deno.test("DenoKvCache.set() with ttlSeconds Infinity stores the value without e
   now = 1e15;
   assert.deepEqual(await cache.getMany(["small", "big"]), [bytes(10), bytes(70_000)]);
 });
+
+Deno.test("DenoKvCache accepts a prefix only when its longest key, chunk suffix included, fits Deno KV", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const numbers = Array.from({ length: 23 }, (_, i) => i); // 9 bytes each, encoded
+  const accepted: number[] = [];
+  const prefixes = [["p".repeat(198)], ["p".repeat(197)], numbers, numbers.slice(1)];
+  for (const [i, prefix] of prefixes.entries()) {
+    let cache: DenoKvCache;
+    try {
+      cache = new DenoKvCache(kv, { prefix });
+    } catch (err) {
+      assert.match(String(err), /prefix takes \d+ bytes/);
+      continue;
+    }
+    accepted.push(i);
+    const key = "k".repeat(1800);
+    await cache.set(key, bytes(70_000));
+    assert.deepEqual(await cache.get(key), bytes(70_000));
+  }
+  assert.deepEqual(accepted, [1, 3]);
+});
+
+Deno.test("DenoKvCache reads a corrupt or foreign record as absent without failing the other keys", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const cache = new DenoKvCache(kv);
+  await cache.set("good", bytes(10));
+  await kv.set(["aoai-cache", "negative"], { e: 0, s: -1, n: 1, id: "x" });
+  const s = 2 ** 50; // over maxValueBytes, with its chunk count
+  await kv.set(["aoai-cache", "huge"], { e: 0, s, n: Math.ceil(s / (60 * 1024)), id: "x" });
+  await kv.set(["aoai-cache", "short"], { e: 0, s: 99, v: bytes(3) });
+  await kv.set(["aoai-cache", "raw"], bytes(8));
+  assert.deepEqual(
+    await cache.getMany(["good", "negative", "huge", "short", "raw"]),
+    [bytes(10), null, null, null, null],
+  );
+  await cache.set("huge", bytes(4)); // overwriting does not walk 2^34 chunk keys
+  assert.deepEqual(await cache.get("huge"), bytes(4));
+});
