@@ -1,6 +1,6 @@
 import { apiKeyAuth, authSecrets, tokenAuth } from "../auth/auth_middleware.ts";
 import { APIUserAbortError } from "../errors/api_error.ts";
-import { errorFromResponse } from "../errors/from_response.ts";
+import { errorFromBody, errorFromResponse } from "../errors/from_response.ts";
 import { redactSecrets } from "../errors/redact.ts";
 import { headerSecrets, SENSITIVE_HEADERS } from "../middleware/_redact.ts";
 import { compose } from "../middleware/compose.ts";
@@ -245,17 +245,18 @@ export class ClientCore {
         ? compose(layers = this.#stack(opts.middleware), this.#terminal)
         : this.#run;
       let response = await run(ctx);
+      const site = { operation: where, method, url };
       if (!response.ok && throwOnError) {
         // The error body is read still linked to the caller's signal (and, for a stream too,
         // under timeout()'s deadline): a body that stalls must not hang the call.
-        throw await errorFromResponse(response, { operation: where, method, url });
+        throw await errorFromResponse(response, site);
       }
       // A raw error response may echo a credential: whoever relays it scrubs it with this.
       if (!response.ok) RAW_SCRUB.set(response, (e) => this.scrub(e, layers, own));
       let data: unknown;
       if (spec.read && !stream) {
         try {
-          data = await response[spec.read]();
+          data = await response.text();
         } catch (err) {
           const mapped = failParked(state, err);
           // Without timeout() (timeoutMs 0) fetch had the caller's own signal.
@@ -264,6 +265,15 @@ export class ClientCore {
             : mapped;
         }
         endParked(state);
+        // A body that is not JSON (a proxy's page, a 204, a cut body) is a typed error that
+        // names the call, its status and request id, not a bare SyntaxError.
+        if (spec.read == "json") {
+          try {
+            data = JSON.parse(data as string);
+          } catch {
+            throw errorFromBody(response.status, data, site, response.headers);
+          }
+        }
       } else if (parked.length) {
         // timeout() left its deadline running for the body: end it once the body was read. Its
         // timer waits until the body is touched, so a body nobody reads holds no timer.
