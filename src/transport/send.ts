@@ -57,12 +57,7 @@ export function createTerminal(fetchImpl?: FetchLike): Terminal {
       // Promise.resolve: an injected fetch may return a Response or a thenable.
       return Promise.resolve(
         parts
-          ? fetch(parts.url, {
-            method: parts.method,
-            headers: parts.headers,
-            body: parts.body,
-            signal,
-          })
+          ? fetch(parts.url, { ...parts, signal })
           : (fetchImpl ?? fetch)(ctx.request, signal ? { signal } : undefined),
       ).then(undefined, fail);
     } catch (err) {
