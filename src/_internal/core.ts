@@ -1,6 +1,7 @@
 import { apiKeyAuth, authSecrets, tokenAuth } from "../auth/auth_middleware.ts";
-import { APIUserAbortError } from "../errors/api_error.ts";
-import { errorFromBody, errorFromResponse } from "../errors/from_response.ts";
+import { APIConnectionError, APIUserAbortError } from "../errors/api_error.ts";
+import { messageOf } from "../errors/_message_of.ts";
+import { describeSite, errorFromBody, errorFromResponse } from "../errors/from_response.ts";
 import { redactSecrets } from "../errors/redact.ts";
 import { headerSecrets, SENSITIVE_HEADERS } from "../middleware/_redact.ts";
 import { compose } from "../middleware/compose.ts";
@@ -260,10 +261,16 @@ export class ClientCore {
           data = await response.text();
         } catch (err) {
           const mapped = failParked(state, err);
-          // Without timeout() (timeoutMs 0) fetch had the caller's own signal.
-          throw mapped === err && userSignal?.aborted
+          // Without timeout() (timeoutMs 0) fetch had the caller's own signal. Any other failure
+          // is the connection's (a reset, a body cut short).
+          throw mapped !== err
+            ? mapped
+            : userSignal?.aborted
             ? new APIUserAbortError(`${where} was aborted by the caller`, { cause: err })
-            : mapped;
+            : new APIConnectionError(
+              `${describeSite(site)} lost the connection reading the response: ${messageOf(err)}`,
+              { cause: err },
+            );
         }
         endParked(state);
         // A body that is not JSON (a proxy's page, a 204, a cut body) is a typed error that

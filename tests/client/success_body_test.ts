@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AzureOpenAI, AzureOpenAIError } from "../../mod.ts";
+import { APIConnectionError, AzureOpenAI, AzureOpenAIError } from "../../mod.ts";
 
 const KEY = "sk-success-body-test-key-4242";
 
@@ -58,4 +58,32 @@ Deno.test("a truncated JSON body rejects with a typed error that names the call"
   );
   assert.ok(err instanceof AzureOpenAIError, String(err));
   assert.match(err.message, /chat\.completions\.create .*status 200/);
+});
+
+Deno.test("a connection cut while the JSON body is read rejects with APIConnectionError naming the call, with the failure as cause", async () => {
+  const reset = new TypeError("error reading a body from connection");
+  const client = clientAnswering(() =>
+    new Response(
+      new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode('{"id":"chatcmpl-1",'));
+        },
+        pull(c) {
+          c.error(reset);
+        },
+      }),
+      { headers: { "content-type": "application/json" } },
+    )
+  );
+  const err = await client.chat.completions.create(ask).then(
+    () => assert.fail("resolved"),
+    (e) => e,
+  );
+  assert.ok(err instanceof APIConnectionError, String(err));
+  assert.equal(err.cause, reset);
+  assert.match(
+    err.message,
+    /^chat\.completions\.create \(POST https:\/\/my-res\.openai\.azure\.com\/.*connection/,
+  );
+  assert.ok(!String(err.stack).includes(KEY));
 });
