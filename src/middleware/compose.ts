@@ -33,7 +33,8 @@ export class MiddlewareError extends Error {
  * Guards: `next()` called while a previous `next()` of the same layer is still pending, or after
  * the layer returned, is a {@link MiddlewareError} (every layer but the built-in `retry()`,
  * `timeout()` and auth, which are not guarded). Calling `next()` again after it settled re-runs
- * the inner layers (that is how `retry()` works).
+ * the inner layers (that is how `retry()` works). A guarded layer that resolves to nothing (it
+ * forgot to return `next()`'s response) is a {@link MiddlewareError} too.
  *
  * @example Log around every request
  * ```ts
@@ -81,7 +82,8 @@ export function compose(
     };
     return result.then((response) => {
       settle();
-      return response;
+      // A layer that forgot to return next()'s response: fail here, not in whoever reads it.
+      return frame && !response ? misuse(index, "returned no response") : response;
     }, (err) => {
       settle();
       throw err;
@@ -92,16 +94,19 @@ export function compose(
       frame.state = PENDING;
       return step(ctx, index + 1, frame);
     }
-    return Promise.reject(
-      new MiddlewareError(
-        `middleware #${index + 1} (${layers[index].name || "anonymous"}) ${
-          frame.state === RETURNED
-            ? "called next() after it returned"
-            : "called next() twice at once; await the first call before calling next() again"
-        }`,
-      ),
+    return misuse(
+      index,
+      frame.state === RETURNED
+        ? "called next() after it returned"
+        : "called next() twice at once; await the first call before calling next() again",
     );
   };
+  const misuse = (index: number, what: string): Promise<never> =>
+    Promise.reject(
+      new MiddlewareError(
+        `middleware #${index + 1} (${layers[index].name || "anonymous"}) ${what}`,
+      ),
+    );
   return (ctx) => step(ctx, 0);
 }
 

@@ -157,6 +157,24 @@ Deno.test("compose() turns a synchronous throw in a middleware into a rejection"
   await assert.rejects(result, RangeError);
 });
 
+Deno.test("compose() rejects with MiddlewareError when a middleware resolves without a Response, and retry() does not resend", async () => {
+  // A layer that forgot `return next()`: its call resolves to undefined.
+  const forgot = async function forgot(_ctx: unknown, next: () => Promise<Response>) {
+    await next();
+  } as unknown as Middleware;
+  let sent = 0;
+  const run = compose([retry({ sleep: () => Promise.resolve() }), forgot], () => {
+    sent++;
+    return ok();
+  });
+  await assert.rejects(run(makeContext()), (err: unknown) => {
+    assert.ok(err instanceof MiddlewareError);
+    assert.match(err.message, /#2 \(forgot\) returned no response/);
+    return true;
+  });
+  assert.equal(sent, 1);
+});
+
 Deno.test("compose() propagates an error of the terminal to every layer", async () => {
   const seen: unknown[] = [];
   const catcher: Middleware = async (_ctx, next) => {

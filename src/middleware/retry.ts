@@ -197,20 +197,22 @@ export function retry(options: RetryOptions = {}): Middleware {
       } catch (err) {
         failure = err;
       }
-      if (response) notifyAttempt(ctx.state, response);
-      if (response && !statuses.has(response.status)) return response;
-      if (failure !== undefined) {
-        if (failure instanceof APIUserAbortError || userSignal?.aborted) throw failure;
-        if (!(retryConnection && failure instanceof APIConnectionError) || last) throw failure;
-      } else if (last) {
-        return response as Response;
+      if (response) {
+        notifyAttempt(ctx.state, response);
+        if (!statuses.has(response.status) || last) return response;
+      } else if (
+        // No response (whatever was thrown, even nothing at all): retried only when it is a
+        // connection error or a timeout.
+        failure instanceof APIUserAbortError || userSignal?.aborted ||
+        !(retryConnection && failure instanceof APIConnectionError) || last
+      ) {
+        throw failure;
       }
       // A wait of 0 (also what a past date, "-1" or garbage read as) is no hint: back off.
       const asked = (response && parseRetryAfterMs(response.headers, now())) || undefined;
       if (asked !== undefined && asked > maxAfter) {
-        const res = response as Response;
-        if (res.status !== 429) return res;
-        const err = await errorFromResponse(res, siteParts(ctx));
+        if (response!.status !== 429) return response!;
+        const err = await errorFromResponse(response!, siteParts(ctx));
         throw Object.assign(err, {
           message: `${err.message}; the service asked to wait ${asked} ms, more than ` +
             `maxRetryAfterMs (${maxAfter} ms): retry later or raise maxRetryAfterMs`,

@@ -357,3 +357,13 @@ Deno.test("retry() does not resend a streamed body of the client's request parts
   assert.equal(calls, 1);
   assert.deepEqual(waits, []);
 });
+
+Deno.test("retry() rethrows a rejection without a value instead of resending the request", async () => {
+  // `Promise.reject()` below it: no response and no error to judge, so nothing to retry.
+  const r = run([new Response("ok")], { maxRetries: 2 }, {}, [
+    (_ctx, next) => next().then(() => Promise.reject()),
+  ]);
+  await assert.rejects(r.result, (err: unknown) => err === undefined);
+  assert.equal(r.calls(), 1);
+  assert.deepEqual(r.waits, []);
+});
