@@ -47,7 +47,8 @@ export interface RateLimitOptions {
    * Learn from `x-ratelimit-limit-*` (adopt a budget you did not set),
    * `x-ratelimit-remaining-requests` / `-tokens` (lower what is left; at 0, pause everyone until
    * its `x-ratelimit-reset-*`, or 1 s when there is none and no budget of that kind) and 429s
-   * (pause everyone until the retry-after). Pauses last at most `maxPauseMs`. Default true.
+   * (pause everyone until the retry-after, or 1 s when it is missing or reads as 0). Pauses last
+   * at most `maxPauseMs`. Default true.
    */
   learn?: boolean;
   /**
@@ -198,7 +199,8 @@ class Limiter {
     if (leftRequests !== undefined) this.#requests?.clampTo(leftRequests, now);
     if (leftTokens !== undefined) this.#tokens?.clampTo(leftTokens, now);
     let pause: number | undefined;
-    if (response.status === 429) pause = parseRetryAfterMs(h, now) ?? 1_000;
+    // A retry-after that reads as 0 (0, a past date) is no hint, as for retry(): 1 s too.
+    if (response.status === 429) pause = parseRetryAfterMs(h, now) || 1_000;
     for (
       const [left, reset, bucket] of [
         [leftRequests, "requests", this.#requests],

@@ -192,6 +192,27 @@ Deno.test("rateLimit() pauses every call until the retry-after of a 429", async 
   assert.equal((await next).status, 200);
 });
 
+Deno.test("rateLimit() pauses 1 s for a 429 whose retry-after reads as no wait (0, a past date)", async () => {
+  // retry() reads such a value as no hint and backs off; the queue must not rush in meanwhile.
+  for (const retryAfter of ["0", "Thu, 01 Jan 1970 00:00:00 GMT"]) {
+    let n = 0;
+    const { time, call } = setup({}, () =>
+      Promise.resolve(
+        n++ === 0
+          ? new Response("", { status: 429, headers: { "retry-after": retryAfter } })
+          : new Response("ok"),
+      ));
+    assert.equal((await call({})).status, 429);
+    let done = false;
+    const next = call({}).then(() => done = true);
+    await flush();
+    assert.equal(done, false, `retry-after: ${retryAfter}`);
+    assert.deepEqual(time.waits, [1_000]);
+    await time.advance(1_000);
+    assert.equal(await next, true);
+  }
+});
+
 Deno.test("rateLimit() waits out a pause longer than a timer can take in timer-sized steps", async () => {
   let n = 0;
   const { time, call } = setup({ maxPauseMs: Infinity }, () =>
