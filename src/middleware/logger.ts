@@ -4,6 +4,7 @@ import { redactSecrets } from "../errors/redact.ts";
 import { headerSecrets, redactBody, redactHeaders, redactLogUrl } from "./_redact.ts";
 import { RETRY_STATE_KEY, type RetryInfo } from "./retry.ts";
 import { CACHE_STATE_KEY } from "./_state.ts";
+import { NULL_BODY_STATUSES, onBodyEnd } from "../_internal/on_body_end.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
 
 /**
@@ -27,7 +28,11 @@ import type { Middleware, MiddlewareContext } from "./types.ts";
  * ```
  */
 export interface LogEvent {
-  /** `start` before the call goes on, `end` when a response came (any status), `error` on a throw. */
+  /**
+   * `start` before the call goes on, `end` when a response came (any status), `error` on a throw,
+   * or after `end` when reading the body then fails (a connection cut, a deadline, an abort; a
+   * stream the client itself gives up on, e.g. at its idle timeout, is not seen here).
+   */
   type: "start" | "end" | "error";
   /** Wall-clock time of the event (epoch ms). */
   time: number;
@@ -120,7 +125,8 @@ const defaultSink = (event: LogEvent) => console.info(JSON.stringify(event));
 
 /**
  * Structured request logging: a `start` event, then `end` (with status, duration, request id,
- * cache status and retry waits) or `error`. Credentials never reach an event: the `api-key`,
+ * cache status and retry waits) or `error`; an `error` follows `end` when the body then fails
+ * while it is read. Credentials never reach an event: the `api-key`,
  * `authorization`, `x-api-key`, `ocp-apim-subscription-key` and cookie headers are masked, secret
  * query parameters are masked, credential fields of JSON bodies are masked, and every value in
  * `secrets` plus every credential seen in the request's headers is scrubbed from URLs, messages
@@ -213,11 +219,29 @@ export function logger(options: LoggerOptions = {}): Middleware {
     if (logHeaders) end.responseHeaders = redactHeaders(response.headers, all);
     const streaming = ctx.stream ||
       /^text\/event-stream/i.test(response.headers.get("content-type") ?? "");
-    if (logBodies && !streaming && response.body !== null && isTextual(response.headers)) {
+    // By status, not `body`: reading `body` of a response an inner logger hooked would lock it.
+    if (
+      logBodies && !streaming && !NULL_BODY_STATUSES.includes(response.status) &&
+      isTextual(response.headers)
+    ) {
       end.responseBody = await readText(response.clone(), all, maxBody);
     }
     emit(end);
-    return response;
+    // The body is read after this returns (by the client, or as a stream): when it fails (a cut
+    // connection, a deadline, an abort), `end` must not be the last word on the call.
+    return onBodyEnd(response, (err) => {
+      if (err === undefined) return;
+      emit({
+        type: "error",
+        time: Date.now(),
+        ...base,
+        status: response.status,
+        durationMs: now() - started,
+        requestId: end.requestId,
+        retries: end.retries,
+        error: describeError(err, all),
+      });
+    });
   };
 }
 

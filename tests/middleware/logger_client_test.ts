@@ -65,3 +65,49 @@ for (const [mode, auth] of MODES) {
     }
   });
 }
+
+/** A response whose body sends `head`, then fails with a connection reset. */
+function brokenBody(head: string, contentType: string): Response {
+  return new Response(
+    new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(head));
+        controller.error(new TypeError("connection reset"));
+      },
+    }),
+    { headers: { "content-type": contentType, "apim-request-id": "req-1" } },
+  );
+}
+
+Deno.test("logger() emits an error event after end when the body fails while the client reads it", async () => {
+  for (const stream of [false, true]) {
+    const events: LogEvent[] = [];
+    const client = new AzureOpenAI({
+      endpoint: "https://res.openai.azure.com",
+      apiKey: "key",
+      maxRetries: 0,
+      fetch: () =>
+        Promise.resolve(
+          stream
+            ? brokenBody('data: {"id":"c","choices":[]}\n\n', "text/event-stream")
+            : brokenBody('{"object":', "application/json"),
+        ),
+      middleware: [logger({ onEvent: (e) => events.push(e) })],
+    });
+    const params = { model: "gpt-4o", messages: [{ role: "user" as const, content: "hi" }] };
+    await assert.rejects(async () => {
+      if (!stream) return void await client.chat.completions.create(params);
+      for await (const _ of await client.chat.completions.create({ ...params, stream })) {
+        // read to the failure
+      }
+    });
+    // The call failed: `end` (the headers came) must not be the last word.
+    assert.deepEqual(events.map((e) => e.type), ["start", "end", "error"], `stream: ${stream}`);
+    const error = events[2];
+    assert.equal(error.status, 200);
+    assert.equal(error.requestId, "req-1");
+    assert.equal(error.stream, stream);
+    assert.match(error.error?.message ?? "", /connection reset/);
+    assert.equal(typeof error.durationMs, "number");
+  }
+});
