@@ -212,7 +212,7 @@ Deno.test("tokenLimit: options are checked, naming what to fix", () => {
 });
 
 Deno.test("tokenLimit: a client over its budget may still poll its DALL-E 2 operation and make images", async () => {
-  let now = 0;
+  const now = 0;
   const limiter = new ClientTokenLimiter({ tokensPerMinute: 10, now: () => now });
   const t = testApp({ tokenLimit: { limiter }, emulator: { operationPolls: 0 } });
   const version = "2023-09-01-preview";
