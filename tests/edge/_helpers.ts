@@ -7,7 +7,13 @@
 import { AzureOpenAI } from "../../src/client.ts";
 import type { CacheStore } from "../../src/cache/types.ts";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/mod.ts";
-import { createEdgeApp, type EdgeApp, type EdgeAppOptions } from "../../edge/mod.ts";
+import {
+  ClientTokenLimiter,
+  createEdgeApp,
+  type EdgeApp,
+  type EdgeAppOptions,
+  type TokenLimiter,
+} from "../../edge/mod.ts";
 
 /** The client key the test apps accept. */
 export const KEY = "test-client-key-0001";
@@ -108,4 +114,33 @@ export function collectUnhandled(): { unhandled: unknown[]; stop: () => void } {
     unhandled,
     stop: () => globalThis.removeEventListener("unhandledrejection", onUnhandled),
   };
+}
+
+/**
+ * A token limiter that records its charges (`charges`: client and tokens; `tokens`: the tokens
+ * alone), passing them on to `inner` (default: a budget too large to refuse), and a way to wait
+ * for the n-th charge.
+ */
+export function recordingLimiter(
+  inner: TokenLimiter = new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }),
+) {
+  const charges: Array<[string, number]> = [];
+  const tokens: number[] = [];
+  const waiting: Array<{ n: number; resolve: () => void }> = [];
+  const limiter: TokenLimiter = {
+    tokensPerMinute: inner.tokensPerMinute,
+    check: (client) => inner.check(client),
+    async charge(client, n) {
+      await inner.charge(client, n);
+      charges.push([client, n]);
+      tokens.push(n);
+      for (const w of waiting.filter((w) => charges.length >= w.n)) w.resolve();
+    },
+  };
+  /** Resolves once `n` charges were made (default: one more than now). */
+  const reach = (n = charges.length + 1) =>
+    charges.length >= n ? Promise.resolve() : new Promise<void>((resolve) => {
+      waiting.push({ n, resolve });
+    });
+  return { limiter, charges, tokens, reach };
 }

@@ -1,32 +1,10 @@
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
-import {
-  ClientTokenLimiter,
-  createEdgeApp,
-  MemoryCache,
-  type TokenLimiter,
-} from "../../edge/mod.ts";
-import { KEY, sseData } from "./_helpers.ts";
+import { createEdgeApp, MemoryCache, type TokenLimiter } from "../../edge/mod.ts";
+import { KEY, recordingLimiter, sseData } from "./_helpers.ts";
 
 const MESSAGES = [{ role: "user", content: "one two three four five six seven eight" }];
-
-/** A limiter that records the tokens it is charged, and a way to wait for the first charge. */
-function recording() {
-  const inner = new ClientTokenLimiter({ tokensPerMinute: 1_000_000 });
-  const charges: number[] = [];
-  let charged!: () => void;
-  const first = new Promise<void>((resolve) => charged = resolve);
-  const limiter: TokenLimiter = {
-    check: (client) => inner.check(client),
-    async charge(client, tokens) {
-      await inner.charge(client, tokens);
-      charges.push(tokens);
-      charged();
-    },
-  };
-  return { limiter, charges, first };
-}
 
 /** An app on two emulator upstreams whose clients default to `apiVersions`; the primary fails. */
 function twoUpstreams(apiVersions: [string, string], limiter: TokenLimiter) {
@@ -63,7 +41,7 @@ function twoUpstreams(apiVersions: [string, string], limiter: TokenLimiter) {
 }
 
 Deno.test("tokenLimit: a v1-route stream failing over to an upstream on an api-version without stream_options is not refused for it", async () => {
-  const r = recording();
+  const r = recordingLimiter();
   const t = twoUpstreams(["2024-10-21", "2024-02-01"], r.limiter);
   const res = await t.call("/openai/v1/chat/completions", {
     model: "gpt-4o",
@@ -75,8 +53,8 @@ Deno.test("tokenLimit: a v1-route stream failing over to an upstream on an api-v
   assert.equal(events.at(-1), "[DONE]");
   assert.ok(!events.some((d) => d !== "[DONE]" && "usage" in JSON.parse(d)), "no usage shown");
   assert.equal(JSON.parse(await t.bodies[1][0]).stream_options, undefined, "not asked there");
-  await r.first;
-  assert.ok(r.charges[0] > 0, "charged an estimate");
+  await r.reach(1);
+  assert.ok(r.tokens[0] > 0, "charged an estimate");
 });
 
 /** An app on one emulator upstream (client on `apiVersion`), recording what reaches it. */
@@ -130,24 +108,24 @@ function oneUpstream(
 }
 
 Deno.test("tokenLimit: a /v1/ stream on a v1 upstream is sent asking for usage and charged it, unseen", async () => {
-  const r = recording();
+  const r = recordingLimiter();
   const t = oneUpstream({ apiVersion: "v1", limiter: r.limiter });
   const body = { model: "gpt-4o", messages: MESSAGES, stream: true };
   const text = await (await t.call("/openai/v1/chat/completions", body)).text();
   assert.deepEqual(JSON.parse(await t.bodies[0]).stream_options, { include_usage: true });
   assert.ok(!text.includes('"usage"'), "no usage member reaches the client");
   assert.equal(sseData(text).at(-1), "[DONE]");
-  await r.first;
+  await r.reach(1);
   const asked = await t.call("/openai/v1/chat/completions", {
     ...body,
     stream_options: { include_usage: true },
   });
   const usage = JSON.parse(sseData(await asked.text()).at(-2)!).usage;
-  assert.equal(r.charges[0], usage.total_tokens);
+  assert.equal(r.tokens[0], usage.total_tokens);
 });
 
 Deno.test("tokenLimit: a legacy completions stream is not asked for usage and is charged an estimate", async () => {
-  const r = recording();
+  const r = recordingLimiter();
   const t = oneUpstream({ limiter: r.limiter });
   const body = { prompt: "one two three four five six", stream: true, max_tokens: 20 };
   const res = await t.call(
@@ -160,17 +138,17 @@ Deno.test("tokenLimit: a legacy completions stream is not asked for usage and is
     if (data !== "[DONE]") chars += JSON.parse(data).choices[0]?.text?.length ?? 0;
   }
   assert.equal(JSON.parse(await t.bodies[0]).stream_options, undefined);
-  await r.first;
+  await r.reach(1);
   assert.ok(chars > 0);
   assert.equal(
-    r.charges[0],
+    r.tokens[0],
     Math.ceil(JSON.stringify(body).length / 4) + Math.ceil(chars / 4),
     "4 characters a token over the request and the text",
   );
 });
 
 Deno.test("tokenLimit: a client cancelling a stream asked for usage cancels the upstream body and is charged an estimate", async () => {
-  const r = recording();
+  const r = recordingLimiter();
   const t = oneUpstream({ limiter: r.limiter });
   const body = { messages: MESSAGES, stream: true, max_tokens: 50 };
   const res = await t.call(
@@ -180,13 +158,13 @@ Deno.test("tokenLimit: a client cancelling a stream asked for usage cancels the 
   const reader = res.body!.getReader();
   await reader.read();
   await reader.cancel("bye");
-  await r.first;
+  await r.reach(1);
   assert.deepEqual(t.cancels, ["bye"], "the cancel reached the upstream body");
-  assert.ok(r.charges[0] >= Math.ceil(JSON.stringify(body).length / 4));
+  assert.ok(r.tokens[0] >= Math.ceil(JSON.stringify(body).length / 4));
 });
 
 Deno.test("tokenLimit with chatCache: a streamed miss asked for usage is charged it and stored; hits are free and shaped as asked", async () => {
-  const r = recording();
+  const r = recordingLimiter();
   const t = oneUpstream({ limiter: r.limiter, chatCache: true });
   const path = "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
   const body = { messages: MESSAGES, stream: true, temperature: 0 };
@@ -195,8 +173,8 @@ Deno.test("tokenLimit with chatCache: a streamed miss asked for usage is charged
   const missText = await miss.text();
   assert.ok(!missText.includes('"usage"'));
   assert.deepEqual(JSON.parse(await t.bodies[0]).stream_options, { include_usage: true });
-  await r.first;
-  assert.ok(r.charges[0] > 0, "the miss is charged the usage counted");
+  await r.reach(1);
+  assert.ok(r.tokens[0] > 0, "the miss is charged the usage counted");
   const hit = await t.call(path, body);
   assert.equal(hit.headers.get("x-aoai-cache"), "hit");
   const hitText = await hit.text();
@@ -212,5 +190,5 @@ Deno.test("tokenLimit with chatCache: a streamed miss asked for usage is charged
   assert.deepEqual(JSON.parse(events.at(-2)!).choices, [], "include_usage gets its usage chunk");
   assert.equal(t.bodies.length, 1, "the hits did not go upstream");
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-  assert.equal(r.charges.length, 1, "hits are not charged");
+  assert.equal(r.tokens.length, 1, "hits are not charged");
 });

@@ -6,31 +6,11 @@ import {
   MemoryCache,
   type TokenLimiter,
 } from "../../edge/mod.ts";
-import { azurePath, errorOf, KEY, sseData, testApp } from "./_helpers.ts";
+import { azurePath, errorOf, KEY, recordingLimiter, sseData, testApp } from "./_helpers.ts";
 
 const CHAT = azurePath("gpt-4o", "chat/completions");
 const EMBED = azurePath("text-embedding-3-small", "embeddings");
 const MESSAGES = [{ role: "user", content: "one two three four five six seven eight" }];
-
-/** A limiter that records its charges, and a way to wait for the n-th one. */
-function recording(inner: TokenLimiter) {
-  const charges: Array<[string, number]> = [];
-  const waiting: Array<{ n: number; resolve: () => void }> = [];
-  const limiter: TokenLimiter = {
-    tokensPerMinute: inner.tokensPerMinute,
-    check: (client) => inner.check(client),
-    async charge(client, tokens) {
-      await inner.charge(client, tokens);
-      charges.push([client, tokens]);
-      for (const w of waiting.filter((w) => charges.length >= w.n)) w.resolve();
-    },
-  };
-  const reach = (n = charges.length + 1) =>
-    charges.length >= n ? Promise.resolve() : new Promise<void>((resolve) => {
-      waiting.push({ n, resolve });
-    });
-  return { limiter, charges, reach };
-}
 
 /** Lets the app's delivery run (bounded: a few task turns, no time threshold). */
 async function turns(n = 5): Promise<void> {
@@ -39,7 +19,7 @@ async function turns(n = 5): Promise<void> {
 
 Deno.test("tokenLimit: a client is charged its usage and refused with 429 once its budget is used", async () => {
   let now = 1_000_000;
-  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 40, now: () => now }));
+  const r = recordingLimiter(new ClientTokenLimiter({ tokensPerMinute: 40, now: () => now }));
   const t = testApp({ tokenLimit: { limiter: r.limiter } });
   const client = await clientIdOf(KEY);
   const first = await t.call(CHAT, { json: { messages: MESSAGES } });
@@ -73,7 +53,7 @@ Deno.test("tokenLimit: a client is charged its usage and refused with 429 once i
 });
 
 Deno.test("tokenLimit: embeddings are charged for the inputs sent upstream; a full cache hit is free", async () => {
-  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
+  const r = recordingLimiter(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
   const t = testApp({ cache: new MemoryCache(), tokenLimit: { limiter: r.limiter } });
   const usages = [];
   for (const input of [["alpha", "beta"], ["beta", "gamma"], ["alpha", "gamma"]]) {
@@ -87,7 +67,7 @@ Deno.test("tokenLimit: embeddings are charged for the inputs sent upstream; a fu
 });
 
 Deno.test("tokenLimit: a stream with include_usage is charged its usage, which the client gets", async () => {
-  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
+  const r = recordingLimiter(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
   const t = testApp({ tokenLimit: { limiter: r.limiter } });
   const withUsage = await t.call(CHAT, {
     json: { messages: MESSAGES, stream: true, stream_options: { include_usage: true } },
@@ -99,7 +79,7 @@ Deno.test("tokenLimit: a stream with include_usage is charged its usage, which t
 });
 
 Deno.test("tokenLimit: a stream without include_usage is sent asking for it, charged that usage, and the client does not see it", async () => {
-  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
+  const r = recordingLimiter(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
   const events: EdgeRequestEvent[] = [];
   const t = testApp({ tokenLimit: { limiter: r.limiter }, onRequest: (e) => void events.push(e) });
   const plain = testApp(); // the same upstream behaviour, no token limit
@@ -124,7 +104,7 @@ Deno.test("tokenLimit: a stream without include_usage is sent asking for it, cha
 });
 
 Deno.test("tokenLimit: a stream on an api-version before stream_options is estimated, 4 characters a token", async () => {
-  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
+  const r = recordingLimiter(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
   const t = testApp({ tokenLimit: { limiter: r.limiter } });
   const body = { messages: MESSAGES, stream: true };
   const old = "/openai/deployments/gpt-4o/chat/completions?api-version=2024-05-01-preview";
@@ -142,7 +122,7 @@ Deno.test("tokenLimit: a stream on an api-version before stream_options is estim
 });
 
 Deno.test("tokenLimit: a stream the client cancels is charged for what was streamed", async () => {
-  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
+  const r = recordingLimiter(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
   const t = testApp({ tokenLimit: { limiter: r.limiter } });
   const body = { messages: MESSAGES, stream: true, max_tokens: 50 };
   const res = await t.call(CHAT, { json: body });
@@ -157,7 +137,7 @@ Deno.test("tokenLimit: a stream the client cancels is charged for what was strea
 });
 
 Deno.test("tokenLimit: error answers are not charged", async () => {
-  const r = recording(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
+  const r = recordingLimiter(new ClientTokenLimiter({ tokensPerMinute: 1_000_000 }));
   const t = testApp({ tokenLimit: { limiter: r.limiter } });
   const res = await t.call(CHAT, { json: { messages: MESSAGES, temperature: 9 } });
   assert.equal(res.status, 400);
