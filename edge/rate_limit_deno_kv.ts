@@ -5,6 +5,7 @@
  * @module
  */
 import type { RateLimitDecision, RateLimiter } from "./rate_limit.ts";
+import { kvKeyBytes } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvRateLimiter}.
@@ -118,13 +119,8 @@ export class DenoKvRateLimiter implements RateLimiter {
     if (!Array.isArray(prefix) || prefix.some((p) => !["string", "number"].includes(typeof p))) {
       throw new TypeError(`${WHERE}: prefix must be an array of strings and numbers`);
     }
-    // Its size as Deno KV encodes it (a string: tag, UTF-8 with 0x00 doubled, end; a number: 9
-    // bytes). A key over 2 KiB fails every take, and a failing limiter lets everything through.
-    const size = prefix.reduce((sum: number, part) => {
-      if (typeof part === "number") return sum + 9;
-      const bytes = new TextEncoder().encode(part);
-      return sum + bytes.length + bytes.filter((b) => b === 0).length + 2;
-    }, 0);
+    // A key over 2 KiB fails every take, and a failing limiter lets everything through.
+    const size = kvKeyBytes(prefix);
     if (size > 1024) {
       throw new TypeError(
         `${WHERE}: prefix must be at most 1024 bytes as a Deno KV key (keys are limited to ` +

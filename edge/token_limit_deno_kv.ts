@@ -12,6 +12,7 @@ import {
   tokenDecision,
   type TokenLimiter,
 } from "./token_limit.ts";
+import { kvKeyBytes } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvTokenLimiter}.
@@ -93,9 +94,11 @@ export class DenoKvTokenLimiter implements TokenLimiter {
     if (
       !Array.isArray(prefix) ||
       !prefix.every((p) => typeof p === "string" || typeof p === "number") ||
-      new TextEncoder().encode(JSON.stringify(prefix)).length > 1024
+      kvKeyBytes(prefix) > 1024
     ) {
-      throw new TypeError(`${WHERE}: prefix must be an array of strings or numbers, ≤ 1024 bytes`);
+      throw new TypeError(
+        `${WHERE}: prefix must be an array of strings or numbers, ≤ 1024 bytes as a Deno KV key`,
+      );
     }
     const attempts = options.maxAttempts ?? 32;
     if (!Number.isInteger(attempts) || attempts < 1) {

@@ -1,4 +1,5 @@
 import type { CacheSetOptions, CacheStore } from "../../src/cache/types.ts";
+import { kvKeyBytes } from "../_kv_key.ts";
 
 /** Bytes stored inline in the record entry, or per chunk entry (Deno KV caps values at 64 KiB). */
 const CHUNK_BYTES = 60 * 1024;
@@ -107,12 +108,9 @@ export class DenoKvCache implements CacheStore {
         'DenoKvCache: prefix must be an array of strings or numbers, e.g. ["cache"]',
       );
     }
-    // Keys are [...prefix, key, chunk id, index] within Deno KV's 2048 bytes: a string part
-    // takes 2 bytes more than its UTF-8, a number 9, the chunk suffix 38 + 9.
-    const prefixBytes = prefix.reduce(
-      (n, p) => n + (typeof p === "number" ? 9 : encoder.encode(p).byteLength + 2),
-      0,
-    );
+    // Keys are [...prefix, key, chunk id, index] within Deno KV's 2048 bytes (the chunk suffix
+    // takes 38 + 9).
+    const prefixBytes = kvKeyBytes(prefix);
     if (prefixBytes + MAX_KEY_BYTES >= 2_000) {
       throw new TypeError(
         `DenoKvCache: prefix takes ${prefixBytes} bytes; keep it under ${
