@@ -49,7 +49,8 @@ const JSON_TAIL = 64 * 1024;
 const SSE_MAX = 1024 * 1024;
 /** An error code worth reporting: short, no spaces, no punctuation a message would have. */
 const SAFE_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
-const USAGE_KEY = /"usage"\s*:\s*\{/;
+/** A `"usage"` key holding an object. */
+export const USAGE_KEY = /"usage"\s*:\s*\{/;
 
 type End = "end" | "cancel" | "error";
 
@@ -59,7 +60,7 @@ function count(value: unknown): number | undefined {
 }
 
 /** The three counts of a `usage` object, or undefined when it has no prompt and total. */
-function pickUsage(value: unknown): EdgeRequestUsage | undefined {
+export function pickUsage(value: unknown): EdgeRequestUsage | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const u = value as Record<string, unknown>;
   const prompt = count(u.prompt_tokens);
@@ -345,7 +346,7 @@ async function deliver(
     if (cache === "hit" || cache === "miss" || cache === "partial") event.cache = cache;
     const upstream = headers.get("x-aoai-upstream");
     if (upstream !== null && /^\d{1,4}$/.test(upstream)) event.upstream = Number(upstream);
-    const usage = found.usage ?? pickUsage(source.record.usage);
+    const usage = found.usage ?? source.record.usage;
     if (usage) event.usage = usage;
     const error = end === "cancel"
       ? "ClientClosedRequest"

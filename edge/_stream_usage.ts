@@ -7,6 +7,7 @@
  * @module
  */
 import type { EdgeRequestUsage } from "./options.ts";
+import { pickUsage, USAGE_KEY } from "./_events.ts";
 
 /**
  * Whether requests on `apiVersion` may carry `stream_options`: `v1`, and dated versions from
@@ -36,7 +37,6 @@ export function askingUsage(json: Record<string, unknown>): Record<string, unkno
   };
 }
 
-const USAGE = /"usage"\s*:\s*\{/;
 /** `"usage":null`, the member the chunks carry once usage is asked for. */
 const NULL_USAGE = new TextEncoder().encode('"usage":null');
 const QUOTE = 34;
@@ -52,17 +52,15 @@ const MAX_HELD = 1024 * 1024;
  * event `include_usage` adds before `[DONE]`), or undefined for any other event.
  */
 function usageOnly(event: string): EdgeRequestUsage | undefined {
-  if (!USAGE.test(event)) return undefined;
+  if (!USAGE_KEY.test(event)) return undefined;
   const data = event.split(/\r\n|\n|\r/)
     .filter((line) => line.startsWith("data:"))
     .map((line) => line.slice(line.startsWith("data: ") ? 6 : 5))
     .join("\n");
   try {
     const chunk = JSON.parse(data) as { choices?: unknown; usage?: unknown };
-    const usage = chunk.usage as EdgeRequestUsage | null | undefined;
-    return Array.isArray(chunk.choices) && chunk.choices.length === 0 &&
-        typeof usage === "object" && usage !== null && typeof usage.total_tokens === "number"
-      ? usage
+    return Array.isArray(chunk.choices) && chunk.choices.length === 0
+      ? pickUsage(chunk.usage)
       : undefined;
   } catch {
     return undefined;
