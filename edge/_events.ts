@@ -1,7 +1,8 @@
 /**
  * Per-request events (`onRequest`): the app's answer is observed as the client reads it, and one
- * plain, secret-free event is delivered once its body ended, failed or was cancelled. Only used
- * when `onRequest` is set.
+ * plain, secret-free event is delivered once its body ended, failed or was cancelled; with
+ * `tokenLimit`, the client's budget is charged from the same event. Only used when `onRequest` or
+ * `tokenLimit` is set.
  *
  * @module
  */

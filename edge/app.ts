@@ -49,7 +49,8 @@ import type { EdgeRequestRoute } from "./options.ts";
 export interface EdgeApp {
   /**
    * Serves one request. `env` is ignored (Workers passes its bindings); `ctx.waitUntil`, when
-   * given, keeps cache writes and `onRequest` events alive after the response is sent.
+   * given, keeps cache writes, `onRequest` events and token charges alive after the response
+   * is sent.
    */
   fetch(request: Request, env?: unknown, ctx?: EdgeExecutionContext): Promise<Response>;
 }
@@ -57,7 +58,7 @@ export interface EdgeApp {
 type Env = {
   Bindings: {
     ctx: EdgeExecutionContext | undefined;
-    /** Filled for the `onRequest` event; undefined without `onRequest`. */
+    /** Filled for the `onRequest` event and the token charge; undefined without either. */
     record: RequestRecord | undefined;
   };
 };

@@ -115,10 +115,11 @@ export interface EdgeRateLimitOptions {
  * isolate's memory) or `limiter` (e.g. a `DenoKvTokenLimiter`, one budget across isolates).
  * A request is let through while its client's budget is not used up and charged afterwards with
  * what it used: the reply's `usage.total_tokens` (nothing for a full cache hit or an error). A
- * streamed chat whose client did not ask for usage is sent asking for it (`v1` and api-versions
- * from 2024-06 on), and the usage event is taken out of what the client gets. A stream that
- * carried no usage all the same (an older api-version, or cancelled before it) is charged an
- * estimate of 4 characters a token over the request's JSON and the streamed text.
+ * streamed chat whose client did not ask for usage is sent asking for it (api-versions `v1` and
+ * from 2024-08 on; on the `/v1/` routes, when every upstream's takes it), and the usage event is
+ * taken out of what the client gets. A stream that carried no usage all the same (an older
+ * api-version, or cancelled before it) is charged an estimate of 4 characters a token over the
+ * request's JSON and the streamed text.
  *
  * @example 20 000 tokens a minute per client key
  * ```ts
@@ -500,8 +501,8 @@ export interface EdgeAppOptions {
   onRequest?: (event: EdgeRequestEvent) => void | Promise<void>;
   /**
    * Clock in ms since the epoch (default `Date.now`): upstream cooldowns, the in-memory
-   * `rateLimit.requestsPerMinute` and `tokenLimit.tokensPerMinute`, and the `time` / `durationMs` of `onRequest` events count with
-   * it. For tests.
+   * `rateLimit.requestsPerMinute` and `tokenLimit.tokensPerMinute`, and the `time` /
+   * `durationMs` of `onRequest` events count with it. For tests.
    */
   now?: () => number;
 }
@@ -526,7 +527,7 @@ export interface ResolvedOptions {
   /** How long a request waits for the limiter (ms). */
   rateLimitTimeoutMs: number;
   tokenLimiter: TokenLimiter | undefined;
-  /** How long a request waits for the token limiter's check (ms). */
+  /** How long a request waits for the token limiter's check, and a delivery for its charge (ms). */
   tokenLimitTimeoutMs: number;
   upstreamMaxRetries: number;
   playground: PlaygroundOptions | false;
