@@ -127,7 +127,10 @@ export function checkNoTokenIds(
  * and 2024-05-01-preview only (2024-10-21 marks them `nullable: true`)]. Required fields are left
  * to the handlers (null answers "missing").
  */
-const NOT_NULLABLE: Record<"chat" | "completions" | "embeddings" | "images", string[][]> = {
+const NOT_NULLABLE: Record<
+  "chat" | "completions" | "embeddings" | "images" | "speech",
+  string[][]
+> = {
   chat: [
     [
       "user",
@@ -143,6 +146,8 @@ const NOT_NULLABLE: Record<"chat" | "completions" | "embeddings" | "images", str
   completions: [["user"], ["logit_bias", "presence_penalty", "frequency_penalty", "best_of"]],
   embeddings: [["user", "input_type"], []],
   images: [["n", "size", "response_format", "user", "quality", "style"], []],
+  // Only 2024-05-01-preview of the stored documents has speech.
+  speech: [["response_format", "speed"], []],
 };
 
 /** A 400 naming the first field of `body` that is null where the version's schema says it may not be. */

@@ -12,7 +12,7 @@
 
 import type { HandlerContext } from "./_context.ts";
 import { fnv1a } from "./_hash.ts";
-import { documented } from "./_guards.ts";
+import { checkNotNull, documented } from "./_guards.ts";
 import { invalidRequest, missingParam } from "./_response.ts";
 import { checkNumber } from "./chat_validate.ts";
 
@@ -116,17 +116,10 @@ export function handleSpeech(ctx: HandlerContext, body: Record<string, unknown>)
   if (typeof body.voice !== "string" || !voices.includes(body.voice)) {
     return invalidRequest("voice", `'voice' must be one of ${voices.join(", ")}.`);
   }
-  // Neither field is nullable in the stored document; other versions take null as the default.
-  for (const name of documented(ctx.apiVersion) ? ["response_format", "speed"] : []) {
-    if (body[name] === null) {
-      return invalidRequest(
-        name,
-        `'${name}' must not be null (api-version ${ctx.apiVersion}); leave it out to use the default.`,
-        "invalid_type",
-      );
-    }
-  }
-  const invalid = checkNumber(body, "speed", 0.25, 4, false);
+  // Neither response_format nor speed is nullable in the stored document; other versions take
+  // null as the default.
+  const invalid = checkNotNull("speech", body, ctx.apiVersion) ??
+    checkNumber(body, "speed", 0.25, 4, false);
   if (invalid) return invalid;
   const format = body.response_format ?? "mp3";
   // Compared as it is: String(["wav"]) would pass, and `in` finds inherited names.
