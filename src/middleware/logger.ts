@@ -187,25 +187,35 @@ export function logger(options: LoggerOptions = {}): Middleware {
       start.requestBody = await readText(request.clone(), secrets, maxBody);
     }
     emit(start);
-    let response: Response;
-    try {
-      response = await next();
-    } catch (err) {
-      // Auth layers below may have put credentials on the (possibly replaced) request.
-      const all = [...secrets, ...headerSecrets(ctx.request.headers)];
+    // Auth layers below may have put credentials on the (possibly replaced) request.
+    const allSecrets = () => [...secrets, ...headerSecrets(ctx.request.headers)];
+    // An `error` event: the call threw, or (after `end`) its body failed while read.
+    const failed = (
+      err: unknown,
+      all: readonly string[],
+      status: number | undefined,
+      requestId: string | undefined,
+      retries: RetryInfo[] | undefined,
+    ) =>
       emit({
         type: "error",
         time: Date.now(),
         ...base,
-        status: err instanceof AzureOpenAIError ? err.status : undefined,
+        status,
         durationMs: now() - started,
-        requestId: err instanceof AzureOpenAIError ? err.requestId : undefined,
-        retries: retriesOf(ctx),
+        requestId,
+        retries,
         error: describeError(err, all),
       });
+    let response: Response;
+    try {
+      response = await next();
+    } catch (err) {
+      const typed = err instanceof AzureOpenAIError ? err : undefined;
+      failed(err, allSecrets(), typed?.status, typed?.requestId, retriesOf(ctx));
       throw err;
     }
-    const all = [...secrets, ...headerSecrets(ctx.request.headers)];
+    const all = allSecrets();
     const end: LogEvent = {
       type: "end",
       time: Date.now(),
@@ -230,17 +240,7 @@ export function logger(options: LoggerOptions = {}): Middleware {
     // The body is read after this returns (by the client, or as a stream): when it fails (a cut
     // connection, a deadline, an abort), `end` must not be the last word on the call.
     return onBodyEnd(response, (err) => {
-      if (err === undefined) return;
-      emit({
-        type: "error",
-        time: Date.now(),
-        ...base,
-        status: response.status,
-        durationMs: now() - started,
-        requestId: end.requestId,
-        retries: end.retries,
-        error: describeError(err, all),
-      });
+      if (err !== undefined) failed(err, all, response.status, end.requestId, end.retries);
     });
   };
 }
