@@ -200,7 +200,8 @@ function sseTap(estimate: boolean): Tap {
  * headers, with the body passed on chunk by chunk as the client reads it (nothing read ahead,
  * nothing held back; a cancel reaches the upstream as before). The event is delivered once, after
  * the body ended, failed or was cancelled, or at once for a response without a body or a client
- * that already went away.
+ * that already went away. With a token limit (`charge`), a JSON body the client cancels or never
+ * reads is read to its end instead, for its usage, and the event waits for that.
  */
 export function observeResponse(
   response: Response,
