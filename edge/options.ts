@@ -144,9 +144,9 @@ export interface EdgeTokenLimitOptions {
   /** Tokens per minute per client key, counted in this isolate's memory (refilled evenly). */
   tokensPerMinute?: number;
   /**
-   * The budget to ask on every request and to charge after it, with a stable hash of the matched
-   * key as client id (`clientIdOf(key)`). A limiter that fails lets the request through; a failed
-   * check or charge is reported through `onError`.
+   * The budget to ask on every chat, completions and embeddings request and to charge after it,
+   * with a stable hash of the matched key as client id (`clientIdOf(key)`). A limiter that fails
+   * lets the request through; a failed check or charge is reported through `onError`.
    */
   limiter?: TokenLimiter;
   /**
