@@ -230,8 +230,8 @@ function checkMessage(
 
 /**
  * Checks `stream` / `stream_options`. Dated api-versions before 2024-08 (2024-07-01-preview,
- * 2024-06-01, 2024-05-01-preview,
- * 2024-02-01 and older: their specs have no `stream_options`) refuse it as an unknown parameter.
+ * 2024-06-01, 2024-05-01-preview, 2024-02-01 and older: their specs have no `stream_options`)
+ * refuse it as an unknown parameter.
  */
 export function checkStreamOptions(
   body: Record<string, unknown>,

@@ -233,8 +233,9 @@ export class RateLimitError extends AzureOpenAIError {
 export class InternalServerError extends AzureOpenAIError {}
 
 /**
- * The request never got a response: DNS, refused connection, reset, or a stream cut short.
- * The underlying failure is kept as `cause`.
+ * The connection failed: no response came (DNS, refused connection, reset), or a reply or stream
+ * was cut short while its body was read (a stream also when its body is no event stream). The
+ * underlying failure, if any, is kept as `cause`.
  *
  * @example
  * ```ts
@@ -257,7 +258,8 @@ export class APIConnectionError extends AzureOpenAIError {}
 export class APITimeoutError extends APIConnectionError {}
 
 /**
- * The caller aborted the request through its `signal`.
+ * The caller aborted the request through its `signal`, or a stream is read on after a consumer
+ * cancelled it (a `break` out of a loop, a cancelled `toReadableStream()`): it is incomplete.
  *
  * @example
  * ```ts

@@ -38,7 +38,7 @@ export interface ErrorSite {
   operation?: string;
   /** HTTP method. */
   method?: string;
-  /** Request URL (query secrets are redacted before use). */
+  /** Request URL (secret parameters are redacted before use, see `redactUrl`). */
   url?: string;
 }
 

@@ -1,7 +1,7 @@
 /**
- * Query parameters that may carry a secret: any name with key, token, secret, password, pwd,
- * credential or signature in it (`api-key`, APIM's `subscription-key`, `refresh_token`,
- * `client_secret`), a SAS `sig`, an OAuth `code`, `auth` / `authorization`.
+ * Query or fragment parameters that may carry a secret: any name with key, token, secret,
+ * password, pwd, credential or signature in it (`api-key`, APIM's `subscription-key`,
+ * `refresh_token`, `client_secret`), a SAS `sig`, an OAuth `code`, `auth` / `authorization`.
  */
 const SECRET_PARAMS =
   /key|token|secret|passw|pwd|credential|signature|^(sig|code|auth(orization)?)$/i;
