@@ -55,7 +55,7 @@ Deno.test("withoutUsageEvent() passes through a stream with no usage-only event,
   assert.deepEqual(seen, [], "usage beside choices is not a usage-only event");
 });
 
-Deno.test("takesStreamOptions() is true for v1 and dated versions from 2024-06 on", () => {
+Deno.test("takesStreamOptions() is true for v1 and dated versions from 2024-08 on", () => {
   for (const v of ["v1", "2024-08-01-preview", "2024-10-21", "2025-04-01-preview", "preview"]) {
     assert.equal(takesStreamOptions(v), true, v);
   }
