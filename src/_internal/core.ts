@@ -7,7 +7,7 @@ import { headerSecrets, SENSITIVE_HEADERS } from "../middleware/_redact.ts";
 import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
 import { retry } from "../middleware/retry.ts";
-import { CallContext, type RequestParts } from "../middleware/_replay.ts";
+import { CallContext } from "../middleware/_replay.ts";
 import { endParked, failParked, PARKED_STATE_KEY, pauseParked } from "../middleware/_deadline.ts";
 import { onBodyEnd } from "./on_body_end.ts";
 import { timeout } from "../middleware/timeout.ts";
@@ -224,7 +224,7 @@ export class ClientCore {
         userSignal!.addEventListener("abort", onAbort, { once: true });
       }
       // duplex: Node's and browsers' fetch refuse a stream body (or a Request with one) without it.
-      const ctx = new CallContext({ url, method, headers, body, duplex: "half" } as RequestParts, {
+      const ctx = new CallContext({ url, method, headers, body, duplex: "half" }, {
         operation: where,
         deployment: spec.deployment,
         apiVersion,

@@ -8,6 +8,8 @@ export interface RequestParts {
   /** Header names are lower-case; layers set credentials here while the request is unbuilt. */
   readonly headers: Record<string, string>;
   readonly body: BodyInit | undefined;
+  /** The client sets "half": Node's and browsers' fetch refuse a stream body without it. */
+  readonly duplex?: "half";
 }
 
 /** The fields of a {@link CallContext} besides the request. */
