@@ -407,6 +407,13 @@ Deno.test("ChatCompletionStream says a 200 body with no event is no event stream
       return true;
     });
   }
+  // A body without a content-type is no proof of a gateway: it reads as a stream cut short.
+  const untyped = new Response(new Blob([completion]).stream());
+  assert.equal(untyped.headers.get("content-type"), null);
+  await assert.rejects(
+    new ChatCompletionStream(untyped).finalChatCompletion(),
+    /ended before \[DONE\] after 0 chunks/,
+  );
   // An event stream that ends early still says so.
   const cut = new ChatCompletionStream(sseResponse(""));
   await assert.rejects(cut.finalChatCompletion(), /ended before \[DONE\] after 0 chunks/);

@@ -382,7 +382,7 @@ export class Stream<T> implements AsyncIterable<T> {
       this.#err(
         APIConnectionError,
         // A body with no event that is no event stream came from something else (a gateway).
-        this.#chunks || /event-stream/.test(type!)
+        this.#chunks || !type || /event-stream/.test(type)
           ? `ended before [DONE] after ${this.#chunks} chunks; the connection was closed early, ` +
             "retry the request"
           : `got ${type}, not an event stream: a proxy in between?`,
