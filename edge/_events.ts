@@ -235,8 +235,10 @@ export function observeResponse(
     finish("end");
     return response;
   }
-  const drains = source.charge !== undefined && tap !== undefined &&
-    !type.includes("text/event-stream");
+  // Only a reply that is charged (a 2xx of chat, completions or embeddings) is worth reading on.
+  const drains = source.charge !== undefined && tap !== undefined && response.ok &&
+    !type.includes("text/event-stream") &&
+    (source.route === "chat" || source.route === "completions" || source.route === "embeddings");
   if (request.signal.aborted && !drains) {
     finish("cancel");
     return response;

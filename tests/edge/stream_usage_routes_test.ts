@@ -192,3 +192,30 @@ Deno.test("tokenLimit with chatCache: a streamed miss asked for usage is charged
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
   assert.equal(r.tokens.length, 1, "hits are not charged");
 });
+
+Deno.test("tokenLimit: a dropped reply is read on for its usage only where it is charged (a 2xx of chat, completions, embeddings)", async () => {
+  const r = recordingLimiter();
+  const t = oneUpstream({ limiter: r.limiter });
+  const turns = async () => {
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  };
+  // An image reply is not charged: dropping it cancels the upstream body, as without a budget.
+  const image = await t.call(
+    "/openai/deployments/dall-e-3/images/generations?api-version=2024-10-21",
+    { prompt: "a fox" },
+  );
+  assert.equal(image.status, 200);
+  await image.body?.cancel("client gone");
+  await turns();
+  assert.deepEqual(t.cancels, ["client gone"]);
+  // An embeddings reply is charged: it is read to its end for its usage instead.
+  const embed = await t.call(
+    "/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21",
+    { input: "hello" },
+  );
+  assert.equal(embed.status, 200);
+  await embed.body?.cancel("client gone");
+  await r.reach(1);
+  assert.ok(r.tokens[0] > 0);
+  assert.deepEqual(t.cancels, ["client gone"], "the embeddings body was drained, not cancelled");
+});
