@@ -93,7 +93,12 @@ export function createCors(options: CorsOptions | undefined): {
     );
   }
   const allowed = new Set(Array.isArray(origins) ? origins.map(normaliseOrigin) : []);
-  const maxAge = String(options?.maxAgeSeconds ?? 600);
+  const maxAgeSeconds = options?.maxAgeSeconds ?? 600;
+  // Sent as `access-control-max-age`: "1.5", "-1" or "Infinity" there is no delta-seconds.
+  if (!Number.isSafeInteger(maxAgeSeconds) || maxAgeSeconds < 0) {
+    throw new TypeError("createEdgeApp: cors.maxAgeSeconds must be a whole number of seconds ≥ 0");
+  }
+  const maxAge = String(maxAgeSeconds);
   // With an allowlist the answer depends on Origin, whether or not this one is allowed: caches
   // must not hand a response made for one origin (or none) to another.
   const vary: Record<string, string> = Array.isArray(origins) ? { vary: "origin" } : {};

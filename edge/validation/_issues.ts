@@ -4,6 +4,7 @@
  * @module
  */
 import type * as v from "valibot";
+import { quoteSent } from "../_errors.ts";
 
 /** One validation problem: the field (JSON path like `messages[0].role`) and what to fix. */
 export interface Problem {
@@ -18,11 +19,16 @@ export interface Problem {
 /** The outcome of validating a request body. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
-/** Formats a path like `messages[0].content`. */
+/**
+ * Formats a path like `messages[0].content`. A key that is no plain name (a `logit_bias` key is
+ * the client's text) is shown as a short tame quote, `logit_bias["?img src=x onerr…"]`: the path
+ * is in `param` and the message, and must not carry markup or a long text back out.
+ */
 export function formatPath(parts: readonly (string | number)[]): string | null {
   let out = "";
   for (const part of parts) {
     if (typeof part === "number") out += `[${part}]`;
+    else if (!/^[\w-]{1,64}$/.test(part)) out += `[${quoteSent(part, 16)}]`;
     else out += out === "" ? part : `.${part}`;
   }
   return out === "" ? null : out;

@@ -17,13 +17,16 @@ const COMPLETIONS_SCHEMA = v.looseObject({
   suffix: v.optional(v.nullable(v.string())),
 });
 
-/** Checks a completions body: `prompt` (string, strings, tokens), sampling fields in range. */
+/** Checks a completions body: `prompt` (string, strings, tokens or null), sampling fields. */
 export function checkCompletionsBody(
   body: Record<string, unknown>,
 ): Checked<Record<string, unknown>> {
   const result = v.safeParse(COMPLETIONS_SCHEMA, body);
   if (!result.success) return { ok: false, problem: problemOf(result.issues) };
-  const prompt = checkTextOrTokens(body.prompt, "prompt", { allowEmpty: true, max: 2048 });
+  // Required but nullable (the service then prompts with <|endoftext|>).
+  const prompt = body.prompt === null
+    ? undefined
+    : checkTextOrTokens(body.prompt, "prompt", { allowEmpty: true, max: 2048 });
   if (prompt) return { ok: false, problem: prompt };
   return { ok: true, value: body };
 }

@@ -23,7 +23,11 @@ const SPEECH_SCHEMA = v.looseObject({
   input: v.pipe(
     v.string(),
     v.minLength(1, "Expected non-empty text"),
-    v.maxLength(4096, "Expected at most 4096 characters"),
+    // Characters as the service counts them (code points): an emoji is one, not two.
+    v.check(
+      (s) => s.length <= 4096 || Array.from(s).length <= 4096,
+      "Expected at most 4096 characters",
+    ),
   ),
   voice: v.pipe(v.string(), v.minLength(1)),
   model: v.optional(v.pipe(v.string(), v.minLength(1))),

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { createCors } from "../../edge/cors.ts";
+import { checkCompletionsBody } from "../../edge/validation/completions.ts";
+import { checkSpeechBody } from "../../edge/validation/images.ts";
+import { azurePath, errorOf, testApp } from "./_helpers.ts";
+
+const MARKUP = "<img src=x onerror=alert(1)>Call-555-0100-to-restore-access";
+
+Deno.test("a 400 for a logit_bias entry names it without echoing the client's key text", async () => {
+  const t = testApp();
+  const key = `${MARKUP}${"z".repeat(5000)}`;
+  const res = await t.call(azurePath("gpt-4o", "chat/completions"), {
+    json: { messages: [{ role: "user", content: "x" }], logit_bias: { [key]: "high" } },
+  });
+  assert.equal(res.status, 400);
+  const text = await res.clone().text();
+  assert.ok(!/<img|Call-555/.test(text), text);
+  assert.ok(text.length < 1000, `${text.length} characters answered`);
+  const err = await errorOf(res);
+  assert.ok(err.param?.startsWith("logit_bias"), String(err.param));
+  // A plain field name stays as it was.
+  const plain = await t.call(azurePath("gpt-4o", "chat/completions"), {
+    json: { messages: [{ role: "user", content: "x" }], logit_bias: { "50256": "high" } },
+  });
+  assert.equal((await errorOf(plain)).param, "logit_bias.50256");
+  assert.equal(t.upstream.length, 0);
+});
+
+Deno.test("checkSpeechBody() counts input in characters, not UTF-16 code units", () => {
+  // 3000 emoji are 3000 characters (6000 code units): within the service's 4096.
+  assert.ok(checkSpeechBody({ input: "😀".repeat(3000), voice: "alloy" }).ok);
+  const over = checkSpeechBody({ input: "😀".repeat(4097), voice: "alloy" });
+  assert.ok(!over.ok);
+  assert.equal(over.problem.param, "input");
+  assert.ok(!checkSpeechBody({ input: "a".repeat(4097), voice: "alloy" }).ok);
+  assert.ok(checkSpeechBody({ input: "a".repeat(4096), voice: "alloy" }).ok);
+});
+
+Deno.test("checkCompletionsBody() takes prompt: null (nullable in the spec) but not a missing prompt", () => {
+  assert.ok(checkCompletionsBody({ prompt: null, max_tokens: 5 }).ok);
+  const missing = checkCompletionsBody({ max_tokens: 5 });
+  assert.ok(!missing.ok);
+  assert.equal(missing.problem.param, "prompt");
+  assert.equal(missing.problem.code, "missing_required_parameter");
+});
+
+Deno.test("createCors() refuses a maxAgeSeconds that is no whole number of seconds", () => {
+  for (const bad of [-1, 1.5, Number.NaN, Infinity, "600" as unknown as number]) {
+    assert.throws(
+      () => createCors({ origins: "*", maxAgeSeconds: bad }),
+      TypeError,
+      String(bad),
+    );
+  }
+  const cors = createCors({ origins: "*", maxAgeSeconds: 0 });
+  const res = cors.preflight(
+    new Request("http://x/v1/embeddings", { method: "OPTIONS", headers: { origin: "https://a" } }),
+  );
+  assert.equal(res?.headers.get("access-control-max-age"), "0");
+});
