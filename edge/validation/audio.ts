@@ -8,8 +8,24 @@ import type { Checked } from "./_issues.ts";
 const TEXT_FIELDS = ["model", "language", "prompt", "response_format", "temperature"];
 const FORMATS = new Set(["json", "text", "srt", "verbose_json", "vtt"]);
 
-/** Checks an audio upload form: a non-empty `file`, string fields, `temperature` in [0, 1]. */
+/**
+ * Checks an audio upload form: a non-empty `file`, string fields, `temperature` in [0, 1], none
+ * of them twice.
+ */
 export function checkAudioForm(form: FormData): Checked<FormData> {
+  // Only the first of a repeated field would be checked here, while the service may read another.
+  for (const name of ["file", ...TEXT_FIELDS]) {
+    if (form.getAll(name).length > 1) {
+      return {
+        ok: false,
+        problem: {
+          param: name,
+          code: "invalid_value",
+          message: `Invalid value for '${name}': send it once; the form has it more than once.`,
+        },
+      };
+    }
+  }
   const file = form.get("file");
   if (file === null) {
     return {

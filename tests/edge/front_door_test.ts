@@ -58,3 +58,36 @@ Deno.test("createCors() refuses a maxAgeSeconds that is no whole number of secon
   );
   assert.equal(res?.headers.get("access-control-max-age"), "0");
 });
+
+Deno.test("an audio form with a field twice gets 400 naming it (only the first was checked)", async () => {
+  const t = testApp();
+  const twoFiles = new FormData();
+  twoFiles.append("file", new File(["abc"], "a.wav"));
+  twoFiles.append("file", new File(["def"], "b.wav"));
+  const twoTemps = new FormData();
+  twoTemps.append("file", new File(["abc"], "a.wav"));
+  twoTemps.append("temperature", "0.2");
+  twoTemps.append("temperature", "99");
+  for (const [form, field] of [[twoFiles, "file"], [twoTemps, "temperature"]] as const) {
+    const res = await t.call(azurePath("whisper", "audio/transcriptions"), {
+      method: "POST",
+      body: form,
+    });
+    assert.equal(res.status, 400, field);
+    const err = await errorOf(res);
+    assert.equal(err.param, field);
+    assert.equal(err.code, "invalid_value");
+  }
+  // A field the service takes as a list may repeat.
+  const granularities = new FormData();
+  granularities.append("file", new File(["abc"], "a.wav"));
+  granularities.append("timestamp_granularities[]", "word");
+  granularities.append("timestamp_granularities[]", "segment");
+  const ok = await t.call(azurePath("whisper", "audio/transcriptions"), {
+    method: "POST",
+    body: granularities,
+  });
+  assert.equal(ok.status, 200);
+  await ok.body?.cancel();
+  assert.equal(t.upstream.length, 1);
+});
