@@ -159,8 +159,11 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       new Response(page, {
         headers: {
           "content-type": "text/html; charset=utf-8",
+          // default-src does not cover framing, <base> or form targets: closed here too.
           "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; " +
-            "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
+            "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; " +
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+          "referrer-policy": "no-referrer",
           "x-content-type-options": "nosniff",
         },
       }));

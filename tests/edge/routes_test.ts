@@ -158,6 +158,12 @@ Deno.test("GET /health answers without a key and GET / serves the playground", a
   assert.equal(page.status, 200);
   assert.match(page.headers.get("content-type") ?? "", /text\/html/);
   assert.match(await page.text(), /<html/i);
+  // The page holds a client key: it may not be framed, re-based, post forms or leak a referrer.
+  const csp = page.headers.get("content-security-policy") ?? "";
+  for (const directive of ["frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'"]) {
+    assert.ok(csp.includes(directive), `${directive} in ${csp}`);
+  }
+  assert.equal(page.headers.get("referrer-policy"), "no-referrer");
   assert.equal(t.upstream.length, 0);
 });
 
