@@ -131,7 +131,10 @@ export function createCors(options: CorsOptions | undefined): {
           "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
           "access-control-allow-headers": requested ?? ALLOW_HEADERS,
           "access-control-max-age": maxAge,
-          ...(origin === "*" ? {} : { vary: "origin" }),
+          // The allowed headers echo the request's: a cache must not reuse them for another.
+          vary: origin === "*"
+            ? "access-control-request-headers"
+            : "origin, access-control-request-headers",
         },
       });
     },

@@ -78,3 +78,19 @@ Deno.test("createCors() with an allowlist sends Vary: origin on every answer, al
   assert.equal(denied?.headers.get("access-control-allow-origin"), null);
   assert.equal(createCors({ origins: "*" }).headersFor(req(null)).vary, undefined);
 });
+
+Deno.test("createCors() preflight varies on the request headers it echoes", () => {
+  const ask = { "access-control-request-headers": "api-key, content-type" };
+  for (
+    const [origins, vary] of [[["https://a.example"], "origin, access-control-request-headers"], [
+      "*",
+      "access-control-request-headers",
+    ]] as const
+  ) {
+    const res = createCors({ origins: origins as string[] | "*" }).preflight(
+      req("https://a.example", "OPTIONS", ask),
+    );
+    assert.equal(res?.headers.get("access-control-allow-headers"), "api-key, content-type");
+    assert.equal(res?.headers.get("vary"), vary);
+  }
+});

@@ -765,9 +765,12 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     );
   }
   for (const key of keys) {
-    if (typeof key !== "string" || key.trim().length < 8 || /\s/.test(key.trim())) {
+    // Printable ASCII only: a header's bytes are not read back as UTF-8, so any other key could
+    // never match.
+    if (typeof key !== "string" || key.trim().length < 8 || !/^[\x21-\x7e]+$/.test(key.trim())) {
       throw new TypeError(
-        `${WHERE}: every client key must be a string of at least 8 characters without spaces`,
+        `${WHERE}: every client key must be a string of at least 8 printable ASCII characters ` +
+          "without spaces",
       );
     }
   }

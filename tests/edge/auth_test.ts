@@ -116,6 +116,10 @@ Deno.test("app limits requests per client key with 429 and retry-after", async (
 Deno.test("createEdgeApp() refuses to start without client keys (never an open relay)", () => {
   assert.throws(() => testApp({ clientKeys: [] }), /clientKeys/);
   assert.throws(() => testApp({ clientKeys: ["short"] }), /at least 8/);
+  // A header's bytes are not read back as UTF-8: a key outside printable ASCII could never match.
+  for (const key of ["clé-secrète-2024", "key\u0000nul-byte", "ключ-клиента-1"]) {
+    assert.throws(() => testApp({ clientKeys: [key] }), /printable ASCII/);
+  }
 });
 
 Deno.test("app adds CORS headers for allowed origins and answers preflights", async () => {
