@@ -81,6 +81,24 @@ Deno.test("tokenLimit: a stream the client stops reading after [DONE] is charged
   assert.deepEqual(r.tokens, [4020], "charged the usage, not a 4-characters-a-token estimate");
 });
 
+/** A reasoning model's non-streamed reply, with its usage. */
+const COMPLETION = {
+  id: "c",
+  object: "chat.completion",
+  created: 1,
+  model: "o3-mini",
+  choices: [{ index: 0, message: { role: "assistant", content: "Yes." }, finish_reason: "stop" }],
+  usage: USAGE,
+};
+
+/** A client's chat request to the app. */
+const ask = () =>
+  new Request(`http://edge.test${CHAT}`, {
+    method: "POST",
+    headers: { "api-key": KEY, "content-type": "application/json" },
+    body: JSON.stringify({ messages: [{ role: "user", content: "Is it?" }] }),
+  });
+
 Deno.test("tokenLimit: the charge does not depend on what onRequest does with its event", async () => {
   const r = recordingLimiter();
   const edge = app({
@@ -91,20 +109,9 @@ Deno.test("tokenLimit: the charge does not depend on what onRequest does with it
       delete event.client;
       event.cache = "hit";
     },
-  }, {
-    id: "c",
-    object: "chat.completion",
-    created: 1,
-    model: "o3-mini",
-    choices: [{ index: 0, message: { role: "assistant", content: "Yes." }, finish_reason: "stop" }],
-    usage: USAGE,
-  });
+  }, COMPLETION);
   const res = await edge.fetch(
-    new Request(`http://edge.test${CHAT}`, {
-      method: "POST",
-      headers: { "api-key": KEY, "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "Is it?" }] }),
-    }),
+    ask(),
   );
   assert.equal((await res.json()).usage.total_tokens, 4020);
   await r.reach(1);
@@ -121,20 +128,9 @@ Deno.test("tokenLimit: an onRequest that never settles does not hold the charge 
       calls++;
       return new Promise<void>(() => {});
     },
-  }, {
-    id: "c",
-    object: "chat.completion",
-    created: 1,
-    model: "o3-mini",
-    choices: [{ index: 0, message: { role: "assistant", content: "Yes." }, finish_reason: "stop" }],
-    usage: USAGE,
-  });
+  }, COMPLETION);
   const res = await edge.fetch(
-    new Request(`http://edge.test${CHAT}`, {
-      method: "POST",
-      headers: { "api-key": KEY, "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "Is it?" }] }),
-    }),
+    ask(),
   );
   await res.body?.cancel();
   await r.reach(1);
