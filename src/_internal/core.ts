@@ -212,6 +212,9 @@ export class ClientCore {
       }
       headers.accept = spec.accept ?? "application/json";
       let body = spec.body;
+      // A form sets its own multipart type (with its boundary): a content-type from
+      // `defaultHeaders` or the call's headers would hide it.
+      if (body instanceof FormData) delete headers["content-type"];
       if (spec.contentType) headers["content-type"] = spec.contentType;
       if (spec.json !== undefined) {
         body = JSON.stringify(spec.json);

@@ -103,6 +103,27 @@ Deno.test("parseRetryAfterMs() prefers the millisecond headers and reads seconds
   assert.equal(parseRetryAfterMs(h({ "retry-after": "soon" }), now), undefined);
 });
 
+Deno.test("parseRetryAfterMs() lets a millisecond header of 0 give way to another header's wait", () => {
+  const h = (init: Record<string, string>) => parseRetryAfterMs(new Headers(init), 0);
+  assert.equal(h({ "retry-after-ms": "0", "retry-after": "5" }), 5000);
+  assert.equal(h({ "retry-after-ms": "0", "x-ms-retry-after-ms": "40" }), 40);
+  assert.equal(h({ "retry-after-ms": "0" }), 0);
+  assert.equal(h({ "retry-after-ms": "0", "retry-after": "soon" }), 0);
+});
+
+Deno.test("parseRetryAfterMs() measures a retry-after date from the response's date header", () => {
+  // This machine's clock is 10 minutes ahead of the server's: the server still asks for 3 s.
+  const skewed = Date.parse("2024-01-01T00:10:00Z");
+  const headers = new Headers({
+    date: "Mon, 01 Jan 2024 00:00:00 GMT",
+    "retry-after": "Mon, 01 Jan 2024 00:00:03 GMT",
+  });
+  assert.equal(parseRetryAfterMs(headers, skewed), 3000);
+  // No usable date header: measured from `now`.
+  headers.set("date", "whenever");
+  assert.equal(parseRetryAfterMs(headers, Date.parse("2024-01-01T00:00:01Z")), 2000);
+});
+
 Deno.test("parseRetryAfterMs() reads the three HTTP-date forms and nothing else as a date", () => {
   const now = Date.parse("1994-11-06T08:49:30Z");
   const after = (value: string) => parseRetryAfterMs(new Headers({ "retry-after": value }), now);

@@ -192,3 +192,28 @@ Deno.test("audio.transcriptions.create() stops reading a stream file when the si
   }
   assert.equal(seen.length, 0);
 });
+
+Deno.test("audio uploads send the form's own multipart content-type over one in defaultHeaders or per-call headers", async () => {
+  const seen: Request[] = [];
+  const client = new AzureOpenAI({
+    endpoint: "https://r.openai.azure.com",
+    apiKey: KEY,
+    deployment: "whisper",
+    defaultHeaders: { "Content-Type": "application/json" },
+    fetch: (input, init) => {
+      seen.push(new Request(input, init));
+      return Promise.resolve(Response.json({ text: "hi" }));
+    },
+  });
+  const file = new Uint8Array([1, 2, 3]);
+  await client.audio.transcriptions.create({ file, filename: "a.wav" });
+  await client.audio.translations.create({ file, filename: "a.wav" }, {
+    headers: { "content-type": "text/plain" },
+  });
+  for (const request of seen) {
+    assert.match(request.headers.get("content-type")!, /^multipart\/form-data; boundary=/);
+    const form = await request.formData();
+    assert.equal((form.get("file") as File).size, 3);
+  }
+  assert.equal(seen.length, 2);
+});

@@ -5,15 +5,20 @@ import type {
   CreateEmbeddingResponseBase64,
   EmbeddingCreateParams,
 } from "../types/embeddings.ts";
+import { errorFromBody } from "../errors/from_response.ts";
 import { call, invalid } from "./_call.ts";
 import { takesEncodingFormat } from "./_encoding_format.ts";
 import { type APIPromise, apiPromise } from "./api_promise.ts";
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Decodes a base64 string of little-endian float32 values into numbers. */
+/**
+ * Decodes a base64 string of little-endian float32 values into numbers; throws when it is not
+ * base64 of whole float32 values (a cut or corrupt vector).
+ */
 function decodeFloat32Base64(b64: string): number[] {
   const bin = atob(b64);
+  if (bin.length & 3) throw 0;
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   const n = bin.length >>> 2;
@@ -146,13 +151,22 @@ export class Embeddings {
           },
         }),
       ),
-      ({ data }) => {
+      ({ data, response }) => {
         const result = data as CreateEmbeddingResponse;
-        if (!format) {
+        try {
           for (const item of result.data) {
             const value: unknown = item.embedding;
-            if (typeof value === "string") item.embedding = decodeFloat32Base64(value);
+            if (!format && typeof value == "string") item.embedding = decodeFloat32Base64(value);
           }
+        } catch {
+          // A 2xx that is not a list of vectors (a gateway's `{ "error": … }`) or has a cut one
+          // is a typed error naming the call, not a TypeError or a short vector.
+          throw errorFromBody(
+            response.status,
+            Array.isArray(result?.data) ? "a base64 vector is cut or corrupt" : data,
+            { operation: "embeddings.create", url: response.url },
+            response.headers,
+          );
         }
         return result;
       },

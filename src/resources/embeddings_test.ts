@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../client.ts";
+import { AzureOpenAIError } from "../errors/api_error.ts";
 
 function recording(apiVersion?: string) {
   const seen: Request[] = [];
@@ -84,4 +85,49 @@ Deno.test("embeddings.create() sends no encoding_format on api-versions whose sp
   // Float on the wire for 2024-02-01, base64 decoded for the newer one: the same vector.
   assert.equal(old.data[0].embedding.length, newer.data[0].embedding.length);
   assert.ok(old.data[0].embedding.every((x, i) => Math.abs(x - newer.data[0].embedding[i]) < 1e-6));
+});
+
+function answering(body: unknown) {
+  return new AzureOpenAI({
+    endpoint: "https://r.openai.azure.com",
+    apiKey: "sk-embeddings-test-key-123456",
+    deployment: "emb",
+    fetch: () => Promise.resolve(Response.json(body, { headers: { "apim-request-id": "req-7" } })),
+  });
+}
+
+Deno.test("embeddings.create() turns a 200 carrying an error object into a typed error", async () => {
+  const client = answering({ error: { code: "Throttled", message: "gateway says no" } });
+  for (const encoding_format of [undefined, "base64"] as const) {
+    const err = await client.embeddings.create({ input: "a", encoding_format }).catch((e) => e);
+    assert.ok(err instanceof AzureOpenAIError, String(err));
+    assert.equal(err.status, 200);
+    assert.equal(err.code, "Throttled");
+    assert.equal(err.requestId, "req-7");
+    assert.match(
+      err.message,
+      /^embeddings\.create .*failed with status 200 \(code Throttled\): gateway says no/,
+    );
+  }
+});
+
+Deno.test("embeddings.create() refuses a base64 vector that is cut or not base64, naming it", async () => {
+  const vector = (text: string) => ({
+    object: "list",
+    data: [
+      { object: "embedding", index: 0, embedding: "AAAAPw==" },
+      { object: "embedding", index: 1, embedding: text },
+    ],
+    model: "m",
+    usage: { prompt_tokens: 1, total_tokens: 1 },
+  });
+  // 6 bytes (one float and a half), then characters atob() refuses.
+  for (const text of ["AAAAPwAA", "%%%%"]) {
+    const err = await answering(vector(text)).embeddings.create({ input: ["a", "b"] })
+      .catch((e) => e);
+    assert.ok(err instanceof AzureOpenAIError, String(err));
+    assert.match(err.message, /failed with status 200: a base64 vector is cut or corrupt/);
+  }
+  const ok = await answering(vector("AAAAPwAAAL8=")).embeddings.create({ input: ["a", "b"] });
+  assert.deepEqual(ok.data.map((d) => d.embedding), [[0.5], [0.5, -0.5]]);
 });
