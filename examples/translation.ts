@@ -1,8 +1,10 @@
 // Audio translation to English, from a stream: `deno run -A examples/translation.ts`
 import { exampleClient } from "./_client.ts";
+import { silentWav } from "./_wav.ts";
 
 const client = exampleClient();
-const stream = new Blob([new Uint8Array(16_000)]).stream();
+// A stream upload (e.g. a request body passed on): one second of silence as a WAV file.
+const stream = new Blob([silentWav(1)]).stream();
 const res = await client.audio.translations.create({
   model: "whisper",
   file: stream,

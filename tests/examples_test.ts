@@ -13,7 +13,7 @@ const EXPECT: Record<string, RegExp> = {
   "images_dalle2.ts": /image: http/,
   // The 1 s of silence its comment promises: a WAV the emulator times at 1 s.
   "transcription.ts": /silence\.wav, 32044 bytes\..*\(1 s, \d+ segments\)[\s\S]*00:00:00,000 -->/,
-  "translation.ts": /translated speech\.wav, 16000 bytes, into English/,
+  "translation.ts": /translated speech\.wav, 32044 bytes, into English/,
   "speech.ts": /audio\/wav \d+ bytes/,
   "entra_token.ts": /token refreshes for two calls: 1/,
   "v1_api.ts": /You said: ping/,
