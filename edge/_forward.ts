@@ -15,6 +15,7 @@ import { DEADLINE_STATE_KEY } from "../src/middleware/_deadline.ts";
 import { observeAttempts } from "../src/middleware/_state.ts";
 import { RAW_SCRUB } from "../src/_internal/core.ts";
 import { errorResponse } from "./_errors.ts";
+import { jsonContentTypeProblem } from "./_operations.ts";
 import type { ResolvedOptions } from "./options.ts";
 
 /** One upstream call. */
@@ -98,13 +99,20 @@ const FAILOVER_STATUSES = new Set([429, 500, 502, 503, 504]);
  * a cache hit). With `upstreamMaxRetries`, a 429 fails over at once while an upstream not cooling
  * down is left, and is waited out (by retry()) on the upstream only when none is. When every
  * upstream cools down and had its last-resort try, the app answers 429 itself, with a
- * `retry-after` for the soonest cooldown end (the cache layers still answer a hit).
+ * `retry-after` for the soonest cooldown end (the cache layers still answer a hit). A JSON call
+ * whose request has a content-type other than JSON gets the 400 `prepareCall()` gives.
  */
 export async function forward(
   opts: ResolvedOptions,
   request: Request,
   init: ForwardInit,
 ): Promise<Response> {
+  // A JSON call is refused when the client sent another content-type, like prepareCall() does:
+  // the routes that reach here without it (the DALL-E 2 submit) are held to the same rule.
+  if (init.json) {
+    const wrongType = jsonContentTypeProblem(request);
+    if (wrongType) return wrongType;
+  }
   const pool = opts.upstreams;
   const send = (index: number, middleware: Middleware[] | undefined) => {
     const { deployment, json, form } = ownNames(init, pool.deploymentOf(index, init.deployment));

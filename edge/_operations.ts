@@ -101,6 +101,22 @@ export function apiVersionOf(request: Request): string | Response {
   return version;
 }
 
+/**
+ * The 400 for a request to a JSON operation sent as another content-type (none is taken as
+ * JSON), or undefined.
+ */
+export function jsonContentTypeProblem(request: Request): Response | undefined {
+  const contentType = (request.headers.get("content-type") ?? "").toLowerCase();
+  if (contentType === "" || contentType.includes("json")) return undefined;
+  return invalidRequest(
+    null,
+    `This operation takes a JSON body; send content-type: application/json (got ${
+      quoteSent(contentType.split(";")[0])
+    }).`,
+    "invalid_content_type",
+  );
+}
+
 /** A request that passed every check: what to send upstream. */
 export interface PreparedCall {
   op: Operation;
@@ -157,15 +173,8 @@ export async function prepareCall(
     if (upstreamIsV1) form.set("model", deployment);
     return { op, deployment, form, stream: false };
   }
-  if (contentType !== "" && !contentType.includes("json")) {
-    return invalidRequest(
-      null,
-      `This operation takes a JSON body; send content-type: application/json (got ${
-        quoteSent(contentType.split(";")[0])
-      }).`,
-      "invalid_content_type",
-    );
-  }
+  const wrongType = jsonContentTypeProblem(request);
+  if (wrongType) return wrongType;
   const read = await readBodyLimited(request, opts.maxJsonBytes);
   if (!read.ok) return bodyProblem(read.reason, opts.maxJsonBytes, null);
   const parsed = parseJsonObject(read.bytes);
