@@ -15,6 +15,8 @@ import {
   checkEmbeddingsBody,
   checkImagesBody,
   checkSpeechBody,
+  deploymentNameProblem,
+  MAX_DEPLOYMENT_NAME,
   parseJsonObject,
 } from "./validation/mod.ts";
 
@@ -168,7 +170,11 @@ export async function prepareCall(
     const bad = problemResponse(checked);
     if (bad) return bad;
     const model = form.get("model");
-    const deployment = resolve(opts, pathDeployment ?? (typeof model === "string" ? model : ""));
+    const deployment = resolve(
+      opts,
+      pathDeployment ?? (typeof model === "string" ? model : ""),
+      pathDeployment !== undefined,
+    );
     if (deployment instanceof Response) return deployment;
     if (upstreamIsV1) form.set("model", deployment);
     return { op, deployment, form, stream: false };
@@ -184,7 +190,7 @@ export async function prepareCall(
   const bad = problemResponse(checked);
   if (bad) return bad;
   const model = typeof body.model === "string" ? body.model : "";
-  const deployment = resolve(opts, pathDeployment ?? model);
+  const deployment = resolve(opts, pathDeployment ?? model, pathDeployment !== undefined);
   if (deployment instanceof Response) return deployment;
   if (upstreamIsV1 || (pathDeployment === undefined && model !== deployment)) {
     body.model = deployment;
@@ -195,7 +201,12 @@ export async function prepareCall(
   return { op, deployment, json: body, stream: streams && body.stream === true };
 }
 
-function resolve(opts: ResolvedOptions, name: string): string | Response {
+/**
+ * The deployment `name` (from the URL path when `inPath`, else from `model`) resolves to: a 400
+ * when it is missing, or when what would go upstream cannot be a path segment; a 404 when the app
+ * does not allow it.
+ */
+function resolve(opts: ResolvedOptions, name: string, inPath: boolean): string | Response {
   if (name === "") {
     return invalidRequest(
       "model",
@@ -207,6 +218,16 @@ function resolve(opts: ResolvedOptions, name: string): string | Response {
   // (`/openai/deployments/../embeddings` is `/openai/embeddings`): never a deployment.
   const target = opts.resolveDeployment(name);
   if (target === undefined || target === "." || target === "..") return deploymentNotFound(name);
+  // What goes upstream (an alias in `models` may be anything). No allowlist: the client's name.
+  const problem = deploymentNameProblem(target);
+  if (problem) {
+    return invalidRequest(
+      inPath ? "deployment-id" : "model",
+      `Invalid deployment name ${quoteSent(target)}: it ${problem}. A deployment name is at ` +
+        `most ${MAX_DEPLOYMENT_NAME} characters without "/", "\\" or control characters, like ` +
+        "gpt-4o or my_model.v2.",
+    );
+  }
   return target;
 }
 
