@@ -213,25 +213,10 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     if (c.env.record) c.env.record.key = index;
     // The id of the key, not its index: the index changes when keys are reordered.
     const id = () => clientIds[index] ??= clientIdOf(opts.clientKeys[index]);
-    if (limiter) {
-      const decision = await ask(
-        "rate",
-        id(),
-        (client) => limiter.take(client),
-        opts.rateLimitTimeoutMs,
-      );
-      if (decision && !decision.ok) {
-        const rpm = limiter.requestsPerMinute;
-        return refuse(
-          decision,
-          typeof rpm === "number"
-            ? `sent more than ${rpm} requests per minute`
-            : "is over its rate limit",
-        );
-      }
-    }
     // Only the routes a budget is charged for: a client over it may still poll its DALL-E 2
-    // operations, make images or transcribe (`rateLimit` bounds those).
+    // operations, make images or transcribe (`rateLimit` bounds those). Asked before the rate
+    // limiter, which counts the request as it answers (and cannot give it back): a request
+    // refused for tokens does not use up one of the client's requests.
     if (tokenLimiter && CHARGED_ROUTES.includes(routeOf(new URL(c.req.url).pathname, false))) {
       const decision = await ask(
         "token",
@@ -246,6 +231,23 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
           typeof tpm === "number"
             ? `used more than ${tpm} tokens per minute`
             : "used up its token budget",
+        );
+      }
+    }
+    if (limiter) {
+      const decision = await ask(
+        "rate",
+        id(),
+        (client) => limiter.take(client),
+        opts.rateLimitTimeoutMs,
+      );
+      if (decision && !decision.ok) {
+        const rpm = limiter.requestsPerMinute;
+        return refuse(
+          decision,
+          typeof rpm === "number"
+            ? `sent more than ${rpm} requests per minute`
+            : "is over its rate limit",
         );
       }
     }
