@@ -69,8 +69,13 @@ function isRecord(value: unknown, max: number): value is KvRecord {
  * A {@link CacheStore} on Deno KV (`Deno.openKv()`), for `deno task serve` and Deno Deploy.
  *
  * - Values up to 60 KiB live in one entry; bigger ones (up to `maxValueBytes`, default 8 MiB)
- *   are split into 60 KiB chunks under the entry's key, written before the record that points at
- *   them, so a reader never sees a half-written value.
+ *   are split into 60 KiB chunks under the entry's key and an id of their own write, written
+ *   before the record that names them, so a reader never sees a half-written value or a mix of
+ *   two writes (chunks deleted under it read as a miss).
+ * - `set()` and `delete()` commit only if the record is still the one they read (compare-and-set)
+ *   and then delete the chunks of the record they replaced. When another `set()` or `delete()` of
+ *   the key commits in between, that one stays and this one is dropped (a `set()` with its
+ *   chunks): overlapping writes leave no chunks behind.
  * - Expiry is stored with the value and checked on every read: Deno KV's `expireIn` only
  *   promises that an entry is deleted *some time after* it expired.
  * - `getMany` reads at most 10 keys per KV call (the KV limit), batches running in parallel.
@@ -208,9 +213,9 @@ export class DenoKvCache implements CacheStore {
     const expireIn = ttl === undefined || ttl === Infinity ? undefined : Math.ceil(ttl * 1000);
     const setOptions = expireIn === undefined ? undefined : { expireIn };
     const e = expireIn === undefined ? 0 : this.#now() + expireIn;
-    const previous = await this.#kv.get(kvKey);
+    let record: KvRecord;
     if (value.byteLength <= CHUNK_BYTES) {
-      await this.#kv.set(kvKey, { e, v: value.slice(), s: value.byteLength }, setOptions);
+      record = { e, v: value.slice(), s: value.byteLength };
     } else {
       const id = crypto.randomUUID();
       const writes: Promise<unknown>[] = [];
@@ -220,17 +225,23 @@ export class DenoKvCache implements CacheStore {
         writes.push(this.#kv.set(this.#chunkKey(key, id, n), part, setOptions));
       }
       await Promise.all(writes);
-      await this.#kv.set(kvKey, { e, n, id, s: value.byteLength }, setOptions);
+      record = { e, n, id, s: value.byteLength };
     }
-    await this.#deleteChunks(key, previous.value);
+    const previous = await this.#kv.get(kvKey);
+    const { ok } = await this.#kv.atomic().check(previous).set(kvKey, record, setOptions).commit();
+    // Not ok: another write of the key committed since `previous` was read. It stays (this write
+    // is ordered just before it) and deletes the chunks of `previous`; these chunks go here.
+    await this.#deleteChunks(key, ok ? previous.value : record);
   }
 
   /** Deletes a value and its chunks (no error when absent). */
   async delete(key: string): Promise<void> {
     const kvKey = this.#key(key);
     const previous = await this.#kv.get(kvKey);
-    await this.#kv.delete(kvKey);
-    await this.#deleteChunks(key, previous.value);
+    if (previous.versionstamp === null) return;
+    // Not ok: a write committed since `previous` was read; it stays and deletes these chunks.
+    const { ok } = await this.#kv.atomic().check(previous).delete(kvKey).commit();
+    if (ok) await this.#deleteChunks(key, previous.value);
   }
 
   async #deleteChunks(key: string, value: unknown): Promise<void> {

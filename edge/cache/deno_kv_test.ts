@@ -164,3 +164,122 @@ Deno.test("DenoKvCache reads a corrupt or foreign record as absent without faili
   await cache.set("huge", bytes(4)); // overwriting does not walk 2^34 chunk keys
   assert.deepEqual(await cache.get("huge"), bytes(4));
 });
+
+/**
+ * The real `kv`, except that the first `method` call whose keys `match` is held at `when`
+ * ("before" it reaches KV, or "after" KV answered) until `release()`: a test runs another store
+ * call in that gap, so the interleaving is fixed, not left to timing.
+ */
+function hold(
+  kv: Deno.Kv,
+  method: "get" | "getMany",
+  match: (keys: Deno.KvKey[]) => boolean,
+  when: "before" | "after",
+): { kv: Deno.Kv; reached: Promise<void>; release: () => void } {
+  const reached = Promise.withResolvers<void>();
+  const gate = Promise.withResolvers<void>();
+  let armed = true;
+  const wrapped = new Proxy(kv, {
+    get(target, prop) {
+      const real = Reflect.get(target, prop, target);
+      if (typeof real !== "function") return real;
+      if (prop !== method) return real.bind(target);
+      return async (arg: Deno.KvKey | Deno.KvKey[], ...rest: unknown[]) => {
+        const keys = method === "get" ? [arg as Deno.KvKey] : arg as Deno.KvKey[];
+        const held = armed && match(keys);
+        if (held) armed = false;
+        if (held && when === "before") {
+          reached.resolve();
+          await gate.promise;
+        }
+        const result = await real.call(target, arg, ...rest);
+        if (held && when === "after") {
+          reached.resolve();
+          await gate.promise;
+        }
+        return result;
+      };
+    },
+  });
+  return { kv: wrapped, reached: reached.promise, release: () => gate.resolve() };
+}
+
+const isKey = (want: Deno.KvKey) => (keys: Deno.KvKey[]) =>
+  keys.length === 1 && JSON.stringify(keys[0]) === JSON.stringify(want);
+
+/** Every entry under ["p", key]: the record and the chunk keys grouped by chunk id. */
+async function layout(kv: Deno.Kv, key: string) {
+  const record = (await kv.get<{ id?: string; n?: number }>(["p", key])).value;
+  const chunks: Record<string, number> = {};
+  for await (const entry of kv.list({ prefix: ["p", key] })) {
+    const id = String(entry.key[2]);
+    chunks[id] = (chunks[id] ?? 0) + 1;
+  }
+  const expected = record?.id === undefined ? {} : { [record.id]: record.n };
+  return { chunks, expected };
+}
+
+Deno.test("DenoKvCache: two overlapping set() calls of one key leave only the chunks of the value that stays", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await new DenoKvCache(kv, { prefix: ["p"] }).set("k", bytes(100_000, 1));
+  // Writer A reads the record, then writer B writes the key from start to end, then A goes on.
+  const held = hold(kv, "get", isKey(["p", "k"]), "after");
+  const writeA = new DenoKvCache(held.kv, { prefix: ["p"] }).set("k", bytes(200_000, 2));
+  await held.reached;
+  const b = new DenoKvCache(kv, { prefix: ["p"] });
+  await b.set("k", bytes(130_000, 3));
+  held.release();
+  await writeA;
+  const { chunks, expected } = await layout(kv, "k");
+  assert.deepEqual(chunks, expected);
+  // B committed first; A, overlapping it, is ordered before it and so is overwritten.
+  assert.deepEqual(await b.get("k"), bytes(130_000, 3));
+});
+
+Deno.test("DenoKvCache: a small set() overlapping a chunked one leaves no chunks behind", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const held = hold(kv, "get", isKey(["p", "k"]), "after");
+  const writeA = new DenoKvCache(held.kv, { prefix: ["p"] }).set("k", bytes(10, 2));
+  await held.reached;
+  const b = new DenoKvCache(kv, { prefix: ["p"] });
+  await b.set("k", bytes(70_000, 3));
+  held.release();
+  await writeA;
+  const { chunks, expected } = await layout(kv, "k");
+  assert.deepEqual(chunks, expected);
+  assert.deepEqual(await b.get("k"), bytes(70_000, 3));
+});
+
+Deno.test("DenoKvCache: delete() overlapping a chunked set() leaves no chunks behind", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await new DenoKvCache(kv, { prefix: ["p"] }).set("k", bytes(100_000, 1));
+  const held = hold(kv, "get", isKey(["p", "k"]), "after");
+  const deleting = new DenoKvCache(held.kv, { prefix: ["p"] }).delete("k");
+  await held.reached;
+  const b = new DenoKvCache(kv, { prefix: ["p"] });
+  await b.set("k", bytes(130_000, 3));
+  held.release();
+  await deleting;
+  const { chunks, expected } = await layout(kv, "k");
+  assert.deepEqual(chunks, expected);
+  // The set() committed while the delete() ran: the delete is ordered before it.
+  assert.deepEqual(await b.get("k"), bytes(130_000, 3));
+});
+
+Deno.test("DenoKvCache.get() overlapping an overwrite returns the old value or null, never a mix", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const size = 12 * 60 * 1024; // 12 chunks: two getMany batches
+  const writer = new DenoKvCache(kv, { prefix: ["p"] });
+  const old = bytes(size, 1);
+  await writer.set("k", old);
+  // The reader has the record and the first batch of chunks; its second batch waits while the
+  // writer replaces the value with one of the same size.
+  const held = hold(kv, "getMany", (keys) => keys[0]?.[3] === 10, "before");
+  const reading = new DenoKvCache(held.kv, { prefix: ["p"] }).get("k");
+  await held.reached;
+  await writer.set("k", bytes(size, 2));
+  held.release();
+  const got = await reading;
+  assert.ok(got === null || got.every((b, i) => b === old[i]), "a mix of two writes");
+  assert.deepEqual(await writer.get("k"), bytes(size, 2));
+});
