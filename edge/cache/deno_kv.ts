@@ -62,7 +62,9 @@ function isRecord(value: unknown, max: number): value is KvRecord {
   const s = r.s as number;
   if (typeof r.e !== "number" || !Number.isSafeInteger(s) || s < 0 || s > max) return false;
   if (r.v instanceof Uint8Array) return r.v.byteLength === s;
-  return typeof r.id === "string" && r.n === Math.ceil(s / CHUNK_BYTES);
+  // The id goes into the chunk keys: one longer than set()'s UUIDs could overflow a KV key.
+  return typeof r.id === "string" && /^[\w-]{1,36}$/.test(r.id) &&
+    r.n === Math.ceil(s / CHUNK_BYTES);
 }
 
 /**

@@ -283,3 +283,13 @@ Deno.test("DenoKvCache.get() overlapping an overwrite returns the old value or n
   assert.ok(got === null || got.every((b, i) => b === old[i]), "a mix of two writes");
   assert.deepEqual(await writer.get("k"), bytes(size, 2));
 });
+
+Deno.test("DenoKvCache reads a foreign record whose chunk id would overflow a KV key as absent", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const cache = new DenoKvCache(kv);
+  await cache.set("good", bytes(10));
+  await kv.set(["aoai-cache", "long-id"], { e: 0, s: 70_000, n: 2, id: "x".repeat(2100) });
+  assert.deepEqual(await cache.getMany(["good", "long-id"]), [bytes(10), null]);
+  await cache.set("long-id", bytes(4));
+  assert.deepEqual(await cache.get("long-id"), bytes(4));
+});
