@@ -22,6 +22,21 @@ export interface RequestRecord {
   promptChars?: number;
   /** The usage event the app asked for in a stream and took out of it (with a token limit). */
   usage?: EdgeRequestUsage;
+  /** The request's estimate held against its client's budget (with a token limit). */
+  hold?: Hold;
+}
+
+/**
+ * The prompt tokens one request is estimated to use, held against its client's token budget in
+ * this isolate from its check until it is charged (so concurrent requests see them spent).
+ */
+export interface Hold {
+  /** The estimate, in tokens. */
+  readonly tokens: number;
+  /** Replaces the estimate (once the body is read). */
+  set(tokens: number): void;
+  /** Lets the estimate go (once; later calls do nothing). */
+  release(): void;
 }
 
 /** Everything an event needs besides the response. */
@@ -365,6 +380,9 @@ async function deliver(
     const charged = source.charge && event.client && status < 300
       ? charge(source.charge, event.client, tokensOf(event, source.record, tap), source.onError)
       : undefined;
+    // The held estimate goes as the charge is handed to the limiter (an in-memory one has counted
+    // it then; a shared one once written), not waiting for onRequest.
+    source.record.hold?.release();
     try {
       await source.onRequest(event);
     } catch (err) {
@@ -372,6 +390,7 @@ async function deliver(
     }
     await charged;
   } catch (err) {
+    source.record.hold?.release();
     source.onError(`onRequest failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

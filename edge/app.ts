@@ -26,7 +26,7 @@ import { handleChat } from "./_chat.ts";
 import { checkImagesBody, parseJsonObject } from "./validation/mod.ts";
 import { readBodyLimited } from "./body_limit.ts";
 import { invalidRequest } from "./_errors.ts";
-import { observeResponse, type RequestRecord } from "./_events.ts";
+import { type Hold, observeResponse, type RequestRecord } from "./_events.ts";
 import type { EdgeRequestRoute } from "./options.ts";
 
 /**
@@ -152,6 +152,34 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   const app = new Hono<Env>();
   /** The limiter's id of each client key, by index: hashed once, on its first request. */
   const clientIds: Promise<string>[] = [];
+  /**
+   * Per client key, by index: the prompt tokens estimated for its requests in flight in this
+   * isolate (`held`, not yet charged), and all it ever let go (`released`, to tell which holds a
+   * check that was under way may not have seen charged).
+   */
+  const inFlight: { held: number; released: number }[] = [];
+  /** Holds `tokens` of key `index`'s budget until its request is charged. */
+  const hold = (index: number, tokens: number): Hold => {
+    const flight = inFlight[index] ??= { held: 0, released: 0 };
+    flight.held += tokens;
+    let done = false;
+    return {
+      get tokens() {
+        return tokens;
+      },
+      set(n) {
+        if (done) return;
+        flight.held += n - tokens;
+        tokens = n;
+      },
+      release() {
+        if (done) return;
+        done = true;
+        flight.held -= tokens;
+        flight.released += tokens;
+      },
+    };
+  };
 
   if (opts.playground) {
     const page = renderPlayground(opts.playground);
@@ -217,15 +245,27 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     // operations, make images or transcribe (`rateLimit` bounds those). Asked before the rate
     // limiter, which counts the request as it answers (and cannot give it back): a request
     // refused for tokens does not use up one of the client's requests.
+    let held: Hold | undefined;
     if (tokenLimiter && CHARGED_ROUTES.includes(routeOf(new URL(c.req.url).pathname, false))) {
-      const decision = await ask(
+      const flight = inFlight[index] ??= { held: 0, released: 0 };
+      const releasedBefore = flight.released;
+      let decision = await ask(
         "token",
         id(),
         (client) => tokenLimiter.check(client),
         opts.tokenLimitTimeoutMs,
       );
+      const tpm = tokenLimiter.tokensPerMinute;
+      // The estimates of this client's requests in flight count as spent: those let go during the
+      // check too, whose charge it may not have seen.
+      const pending = flight.held + flight.released - releasedBefore;
+      const left = decision?.remaining;
+      if (decision?.ok && pending > 0 && typeof left === "number" && left <= pending) {
+        // Let through again once the budget less them is positive.
+        const wait = typeof tpm === "number" ? (pending - left + 1) * 60 / tpm : 1;
+        decision = { ok: false, retryAfterSeconds: wait };
+      }
       if (decision && !decision.ok) {
-        const tpm = tokenLimiter.tokensPerMinute;
         return refuse(
           decision,
           typeof tpm === "number"
@@ -233,6 +273,11 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
             : "used up its token budget",
         );
       }
+      // Held from now on, while the body is read: 4 bytes a token of its declared length (the
+      // JSON's own length once read, when it declares none).
+      const length = Number(c.req.header("content-length"));
+      held = hold(index, length > 0 && length <= opts.maxJsonBytes ? Math.ceil(length / 4) : 0);
+      if (c.env.record) c.env.record.hold = held;
     }
     if (limiter) {
       const decision = await ask(
@@ -242,6 +287,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         opts.rateLimitTimeoutMs,
       );
       if (decision && !decision.ok) {
+        held?.release();
         const rpm = limiter.requestsPerMinute;
         return refuse(
           decision,
@@ -273,9 +319,13 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       const name = call.deployment;
       if (!opts.clientKeys.some((key) => name.includes(key.trim()))) record.deployment = name;
       record.stream = call.stream;
-      // What a stream without usage is charged on (4 characters a token), with a token limit.
-      if (tokenLimiter && call.stream && call.json) {
-        record.promptChars = JSON.stringify(call.json).length;
+      // What a stream without usage is charged on (4 characters a token), with a token limit;
+      // also what its client's budget holds for it when the body declared no length.
+      const hold = record.hold;
+      if (tokenLimiter && call.json && (call.stream || hold?.tokens === 0)) {
+        const chars = JSON.stringify(call.json).length;
+        if (call.stream) record.promptChars = chars;
+        hold?.set(Math.ceil(chars / 4));
       }
     }
     const waitUntil = c.env.ctx ? (p: Promise<unknown>) => c.env.ctx?.waitUntil(p) : undefined;

@@ -121,6 +121,16 @@ export interface EdgeRateLimitOptions {
  * api-version, or cancelled before it) is charged an estimate of 4 characters a token over the
  * request's JSON and the streamed text.
  *
+ * Requests in flight: from its check until it is charged, each request holds an estimate of
+ * its prompt against its client's budget in this isolate (4 bytes a token of the body's declared
+ * `content-length`; of its JSON, once read, when it declares none), and a request is let through
+ * only while the budget less what this isolate holds is positive (with a limiter whose `check()`
+ * reports `remaining`, as both built-in ones do). Concurrent requests of one isolate then overrun
+ * the budget by at most their completions (and the estimates' error) plus one request's prompt.
+ * Completions are not held: their size is not known before the reply (`max_tokens` is a cap, not
+ * an estimate), as Azure API Management's token limit also only estimates prompt tokens ahead.
+ * Requests in flight in other isolates count only once charged.
+ *
  * @example 20 000 tokens a minute per client key
  * ```ts
  * import { createEdgeApp, type EdgeTokenLimitOptions } from "@aoai/edge/edge";

@@ -6,7 +6,8 @@
  * the tokens it used: the `usage` the service reported (`total_tokens`), or, for a stream that
  * carried none, an estimate. So a budget can be overrun by the requests in flight when it ran
  * out, and the next requests wait until it has refilled past zero, as Azure API Management's
- * token limit policy does without prompt estimation.
+ * token limit policy does without prompt estimation. (The edge app also counts an estimate of the
+ * prompts of the requests it has in flight as spent: see `EdgeTokenLimitOptions`.)
  *
  * @module
  */

@@ -30,11 +30,16 @@ export function bodyOf(chars: number): string {
   return body;
 }
 
-/** A client's chat request to the app, with the client key. */
-export function ask(body: string, signal?: AbortSignal): Request {
+/**
+ * A client's chat request to the app, with the client key and, as an HTTP client sends it, the
+ * body's length (`length: false`: none, as for a chunked body).
+ */
+export function ask(body: string, signal?: AbortSignal, length = true): Request {
+  const headers = new Headers({ "api-key": KEY, "content-type": "application/json" });
+  if (length) headers.set("content-length", String(new TextEncoder().encode(body).length));
   return new Request(`http://edge.test${CHAT}`, {
     method: "POST",
-    headers: { "api-key": KEY, "content-type": "application/json" },
+    headers,
     body,
     signal,
   });
@@ -64,13 +69,13 @@ export function heldApp(options: Partial<EdgeAppOptions>): HeldApp {
   const fetch = (req: Request, init?: RequestInit) => {
     const signal = init?.signal ?? req.signal;
     state.calls++;
-    state.onCall();
     return new Promise<Response>((resolve, reject) => {
       held.push(() => resolve(Response.json(COMPLETION)));
       signal?.addEventListener("abort", () => {
         state.aborted++;
         reject(signal.reason);
       });
+      state.onCall();
     });
   };
   const app = createEdgeApp({
