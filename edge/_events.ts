@@ -24,6 +24,8 @@ export interface RequestRecord {
   usage?: EdgeRequestUsage;
   /** The request's estimate held against its client's budget (with a token limit). */
   hold?: Hold;
+  /** The client went away before the upstream answered (the app answered 499). */
+  abandoned?: boolean;
 }
 
 /**
@@ -377,7 +379,7 @@ async function deliver(
     if (error !== undefined) event.error = error;
     // Started before onRequest, from what is known now: a hook that edits its event or never
     // settles changes nothing to the charge.
-    const charged = source.charge && event.client && status < 300
+    const charged = source.charge && event.client && (status < 300 || source.record.abandoned)
       ? charge(source.charge, event.client, tokensOf(event, source.record, tap), source.onError)
       : undefined;
     // The held estimate goes as the charge is handed to the limiter (an in-memory one has counted
@@ -399,15 +401,17 @@ async function deliver(
  * The tokens of one 2xx answer: its `usage.total_tokens` (in a stream, from its usage event even
  * when the client stopped reading after it), nothing for a full cache hit, and for a stream that
  * carried no usage (none asked for, or cancelled before it) an estimate of 4 characters a token
- * over the request's JSON and the text streamed.
+ * over the request's JSON and the text streamed. A request whose client went away before the
+ * upstream answered is charged the estimate of its prompt: the upstream had it.
  */
 function tokensOf(event: EdgeRequestEvent, record: RequestRecord, tap: Tap | undefined): number {
   if (event.cache === "hit") return 0;
   const usage = event.usage ?? tap?.seenUsage?.();
   if (usage) return usage.total_tokens;
-  return record.stream
-    ? Math.ceil((record.promptChars ?? 0) / 4) + Math.ceil((tap?.streamedChars?.() ?? 0) / 4)
-    : 0;
+  if (record.stream) {
+    return Math.ceil((record.promptChars ?? 0) / 4) + Math.ceil((tap?.streamedChars?.() ?? 0) / 4);
+  }
+  return record.abandoned ? record.hold?.tokens ?? 0 : 0;
 }
 
 /** Charges `tokens` to `client`, reporting a limiter that fails. */

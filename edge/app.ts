@@ -329,8 +329,8 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       }
     }
     const waitUntil = c.env.ctx ? (p: Promise<unknown>) => c.env.ctx?.waitUntil(p) : undefined;
-    if (op.path === "chat/completions" && call.json) {
-      return await handleChat(
+    const res = op.path === "chat/completions" && call.json
+      ? await handleChat(
         opts,
         caching,
         request,
@@ -338,19 +338,21 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         apiVersion,
         waitUntil,
         tokenLimiter && record ? (usage) => record.usage = usage : undefined,
-      );
-    }
-    return await forward(opts, request, {
-      path: op.path,
-      deployment: call.deployment,
-      method: "POST",
-      json: call.json,
-      form: call.form,
-      stream: call.stream,
-      operation: op.operation,
-      apiVersion,
-      middleware: op.path === "embeddings" ? caching.embeddings(waitUntil) : undefined,
-    });
+      )
+      : await forward(opts, request, {
+        path: op.path,
+        deployment: call.deployment,
+        method: "POST",
+        json: call.json,
+        form: call.form,
+        stream: call.stream,
+        operation: op.operation,
+        apiVersion,
+        middleware: op.path === "embeddings" ? caching.embeddings(waitUntil) : undefined,
+      });
+    // The client went away before the upstream answered; the upstream had the prompt (charged).
+    if (record && res.status === 499) record.abandoned = true;
+    return res;
   };
 
   app.post("/openai/deployments/*", (c) => {

@@ -119,7 +119,8 @@ export interface EdgeRateLimitOptions {
  * from 2024-08 on; on the `/v1/` routes, when every upstream's takes it), and the usage event is
  * taken out of what the client gets. A stream that carried no usage all the same (an older
  * api-version, or cancelled before it) is charged an estimate of 4 characters a token over the
- * request's JSON and the streamed text.
+ * request's JSON and the streamed text. A request whose client goes away before the upstream
+ * answered (its upstream call is then aborted) is charged the estimate of its prompt below.
  *
  * Requests in flight: from its check until it is charged, each request holds an estimate of
  * its prompt against its client's budget in this isolate (4 bytes a token of the body's declared

@@ -1,0 +1,43 @@
+// Requests whose client went away before the upstream answered, under a token budget.
+import assert from "node:assert/strict";
+import { recordingLimiter } from "./_helpers.ts";
+import { ask, bodyOf, heldApp, turns } from "./_token_budget.ts";
+
+Deno.test("tokenLimit: a request the client abandons before the upstream answered is charged its prompt estimate", async () => {
+  const r = recordingLimiter();
+  const { app, state } = heldApp({ tokenLimit: { limiter: r.limiter } });
+  const controller = new AbortController();
+  const called = new Promise<void>((resolve) => state.onCall = resolve);
+  const pending = app.fetch(ask(bodyOf(400), controller.signal));
+  await called;
+  controller.abort();
+  const res = await pending;
+  assert.equal(res.status, 499);
+  await res.body?.cancel();
+  assert.equal(state.aborted, 1, "the upstream call was cut");
+  await turns();
+  assert.deepEqual(r.tokens, [100], "400 characters, 4 a token");
+});
+
+Deno.test("tokenLimit: a stream abandoned before the upstream answered is charged its prompt estimate", async () => {
+  const r = recordingLimiter();
+  const { app, state } = heldApp({ tokenLimit: { limiter: r.limiter } });
+  const controller = new AbortController();
+  const called = new Promise<void>((resolve) => state.onCall = resolve);
+  const body = JSON.stringify({
+    messages: [{ role: "user", content: "y".repeat(300) }],
+    stream: true,
+  });
+  const pending = app.fetch(ask(body, controller.signal));
+  await called;
+  controller.abort();
+  const res = await pending;
+  assert.equal(res.status, 499);
+  await res.body?.cancel();
+  await turns();
+  assert.deepEqual(
+    r.tokens,
+    [Math.ceil(body.length / 4)],
+    "4 characters a token, nothing streamed",
+  );
+});
