@@ -1,3 +1,5 @@
+import type { UpstreamBalance } from "./_upstreams.ts";
+
 /**
  * `AOAI_EDGE_RATE_LIMIT_RPM` as a number (undefined when unset or blank), read the same way by
  * the Deno and the Workers entry points. A value that is not a positive number throws an Error
@@ -134,4 +136,21 @@ function namesFromEnv(
     });
     return names.size ? Object.fromEntries(names) : undefined;
   });
+}
+
+/**
+ * `AOAI_EDGE_UPSTREAM_BALANCE` (`primary-first` or `round-robin`; undefined when unset or blank),
+ * read the same way by the Deno and the Workers entry points; anything else throws an Error
+ * naming the variable.
+ */
+export function balanceFromEnv(value: string | undefined): UpstreamBalance | undefined {
+  const text = value?.trim().toLowerCase();
+  if (!text) return undefined;
+  if (text === "primary-first" || text === "round-robin") return text;
+  throw new Error(
+    'AOAI_EDGE_UPSTREAM_BALANCE must be "primary-first" (the default: fallbacks take over on ' +
+      `failures) or "round-robin" (requests take turns over the upstreams); got ${
+        JSON.stringify(value?.slice(0, 40))
+      }`,
+  );
 }

@@ -7,6 +7,10 @@
  * before that new cooldown ends. An upstream that answers is no longer cooling down. State lives
  * in this isolate's memory.
  *
+ * With `balance: "round-robin"`, each plan starts at the next ready upstream in turn (the others
+ * follow in list order from there), so the upstreams share the traffic instead of the primary
+ * taking it all; cooling upstreams stay last resorts.
+ *
  * An upstream may know a deployment under its own name (`deploymentNames`): callers always pass
  * the app's name (what `models` / `deployments` resolved), and each upstream is sent, and keeps
  * its cooldowns under, its own name. A 429 is about the resource's quota for its own deployment,
@@ -18,6 +22,13 @@
 import type { AzureOpenAI } from "../src/client.ts";
 import { parseRetryAfterMs } from "../src/errors/retry_after.ts";
 import type { Middleware } from "../src/middleware/types.ts";
+
+/**
+ * How the edge app spreads requests over its upstreams: `"primary-first"` sends every request to
+ * the first upstream not cooling down (the others take over on its 429s and failures);
+ * `"round-robin"` starts each request at the next ready upstream in turn.
+ */
+export type UpstreamBalance = "primary-first" | "round-robin";
 
 /** Longest cooldown, in ms, whatever `retry-after` says. */
 export const MAX_COOLDOWN_MS = 60_000;
@@ -71,9 +82,19 @@ export class Upstreams {
   #until: Map<string, Cooldown>[];
   /** Per upstream: its cooldown for every deployment (unreachable, timed out). */
   #down: Cooldown[];
+  /** Round-robin only: how many plans were made (the next one starts at this turn). */
+  #turn: number | undefined;
 
-  /** Wraps `upstreams` (at least one); `now` is the clock in ms. */
-  constructor(upstreams: readonly UpstreamInit[], now: () => number) {
+  /**
+   * Wraps `upstreams` (at least one); `now` is the clock in ms; `balance` is how plans pick
+   * the first upstream (see the module).
+   */
+  constructor(
+    upstreams: readonly UpstreamInit[],
+    now: () => number,
+    balance: UpstreamBalance = "primary-first",
+  ) {
+    this.#turn = balance === "round-robin" ? 0 : undefined;
     this.list = upstreams.map(({ client, names }) => ({
       client,
       host: hostOf(client.endpoint),
@@ -114,6 +135,10 @@ export class Upstreams {
       if (!spans.some((c) => c.tried)) cooling.push({ index, end });
     });
     cooling.sort((a, b) => a.end - b.end || a.index - b.index);
+    if (this.#turn !== undefined && ready.length > 1) {
+      const start = this.#turn++ % ready.length;
+      ready.push(...ready.splice(0, start));
+    }
     return {
       order: [...ready, ...cooling.map((c) => c.index)],
       ready: ready.length,

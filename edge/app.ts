@@ -15,7 +15,13 @@ import {
   unauthorized,
 } from "./_errors.ts";
 import { forward } from "./_forward.ts";
-import { apiVersionOf, bodyProblem, OPERATIONS, prepareCall } from "./_operations.ts";
+import {
+  apiVersionOf,
+  bodyProblem,
+  jsonContentTypeProblem,
+  OPERATIONS,
+  prepareCall,
+} from "./_operations.ts";
 import { clientIdOf, matchClientKey } from "./auth.ts";
 import { createCors } from "./cors.ts";
 import { type EdgeAppOptions, type EdgeExecutionContext, resolveOptions } from "./options.ts";
@@ -385,6 +391,9 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     if (refused) return refused;
     const version = apiVersionOf(c.req.raw);
     if (version instanceof Response) return version;
+    // The content-type comes first, as on the other JSON routes (prepareCall()).
+    const wrongType = jsonContentTypeProblem(c.req.raw);
+    if (wrongType) return wrongType;
     const read = await readBodyLimited(c.req.raw, opts.maxJsonBytes);
     if (!read.ok) return bodyProblem(read.reason, opts.maxJsonBytes, null);
     const parsed = parseJsonObject(read.bytes);

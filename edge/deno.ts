@@ -37,7 +37,7 @@ import { denoHandler } from "./deno_handler.ts";
 import type { EdgeAppOptions } from "./options.ts";
 import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
 import { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
-import { fallbacksFromEnv, rpmFromEnv, tpmFromEnv } from "./_env.ts";
+import { balanceFromEnv, fallbacksFromEnv, rpmFromEnv, tpmFromEnv } from "./_env.ts";
 
 /** Reads one environment variable. */
 export type EnvReader = (name: string) => string | undefined;
@@ -212,6 +212,14 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
         "for every instance)",
     );
   }
+  const upstreamBalance = balanceFromEnv(env("AOAI_EDGE_UPSTREAM_BALANCE"));
+  if (upstreamBalance && Array.isArray(upstream)) {
+    banner.push(
+      upstreamBalance === "round-robin"
+        ? "upstream balance: round-robin (requests take turns over the upstreams)"
+        : "upstream balance: primary first (fallbacks take over on its failures)",
+    );
+  }
   const logRequests = env("AOAI_EDGE_LOG_REQUESTS") === "1";
   if (logRequests) banner.push("request log: one JSON line per request on stdout");
   return {
@@ -223,6 +231,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
       chatCache: env("AOAI_EDGE_CHAT_CACHE") === "1",
       rateLimit: rpm ? { requestsPerMinute: rpm } : undefined,
       tokenLimit: tpm ? { tokensPerMinute: tpm } : undefined,
+      upstreamBalance,
       playground,
       onError: (message) => console.error(`aoai-edge: ${message}`),
       onRequest: logRequests ? (event) => console.log(JSON.stringify(event)) : undefined,

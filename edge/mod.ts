@@ -35,6 +35,7 @@ export type {
   EdgeUpstreamClient,
   EdgeUpstreamOptions,
 } from "./options.ts";
+export type { UpstreamBalance } from "./_upstreams.ts";
 export type { CorsOptions } from "./cors.ts";
 export { createCors } from "./cors.ts";
 export { clientIdOf, matchClientKey, timingSafeEqual } from "./auth.ts";

@@ -11,7 +11,7 @@ import type { CorsOptions } from "./cors.ts";
 import type { PlaygroundOptions } from "./playground.ts";
 import { ClientRateLimiter, type RateLimiter } from "./rate_limit.ts";
 import { checkTokensPerMinute, ClientTokenLimiter, type TokenLimiter } from "./token_limit.ts";
-import { type UpstreamInit, Upstreams } from "./_upstreams.ts";
+import { type UpstreamBalance, type UpstreamInit, Upstreams } from "./_upstreams.ts";
 
 /**
  * The part of a Workers `ExecutionContext` the app uses: keeps cache writes alive.
@@ -492,6 +492,17 @@ export interface EdgeAppOptions {
    * same upstream only when none is.
    */
   upstreamMaxRetries?: number;
+  /**
+   * How requests are spread over several upstreams (env `AOAI_EDGE_UPSTREAM_BALANCE`):
+   * `"primary-first"` (default) sends each to the primary, the others taking over on its 429s
+   * and failures (e.g. a provisioned-throughput resource that spills over to pay-as-you-go ones);
+   * `"round-robin"` starts each request at the next upstream in turn, so resources in several
+   * regions share the traffic and their quotas. Either way a failed request moves on to the next
+   * upstream, and upstreams cooling down are skipped until the others are tried (the cooldowns
+   * are those described under `upstream`). Caching is unchanged: keys are the primary's
+   * whichever upstream answered, so a value stored from one upstream is a hit through any.
+   */
+  upstreamBalance?: UpstreamBalance;
   /** Serve the playground page at `/` (default true); an object sets its default deployments. */
   playground?: boolean | PlaygroundOptions;
   /**
@@ -823,13 +834,17 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   if (onRequest !== undefined && typeof onRequest !== "function") {
     throw new TypeError(`${WHERE}: onRequest must be a function taking one request event`);
   }
+  const balance = options.upstreamBalance ?? "primary-first";
+  if (balance !== "primary-first" && balance !== "round-robin") {
+    throw new TypeError(`${WHERE}: upstreamBalance must be "primary-first" or "round-robin"`);
+  }
   const retries = options.upstreamMaxRetries ?? 0;
   if (!Number.isInteger(retries) || retries < 0) {
     throw new TypeError(`${WHERE}: upstreamMaxRetries must be a non-negative integer`);
   }
   return {
     client: upstreams[0].client,
-    upstreams: new Upstreams(upstreams, now ?? Date.now),
+    upstreams: new Upstreams(upstreams, now ?? Date.now, balance),
     clientKeys: keys.map((k) => k.trim()),
     resolveDeployment(name: string): string | undefined {
       const target = mapped.get(name) ?? name;

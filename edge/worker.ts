@@ -30,7 +30,7 @@ import { errorResponse } from "./_errors.ts";
 import { WorkersKvCache, type WorkersKvNamespace } from "./cache/workers_kv.ts";
 import type { EdgeExecutionContext, EdgeRateLimitOptions } from "./options.ts";
 import { type WorkersRateLimitBinding, WorkersRateLimiter } from "./rate_limit_workers.ts";
-import { fallbacksFromEnv, rpmFromEnv, tpmFromEnv } from "./_env.ts";
+import { balanceFromEnv, fallbacksFromEnv, rpmFromEnv, tpmFromEnv } from "./_env.ts";
 
 /** The Worker's bindings. */
 export interface WorkerEnv {
@@ -65,6 +65,11 @@ export interface WorkerEnv {
   AOAI_EDGE_LOG_REQUESTS?: string;
   /** Tokens per minute per client key (per isolate). */
   AOAI_EDGE_TOKEN_LIMIT_TPM?: string;
+  /**
+   * With fallback endpoints: `"round-robin"` spreads requests over every upstream in turn;
+   * `"primary-first"` (default) sends them to the primary while it answers.
+   */
+  AOAI_EDGE_UPSTREAM_BALANCE?: string;
   /** Requests per minute per client key (per isolate). */
   AOAI_EDGE_RATE_LIMIT_RPM?: string;
   /** Name of the Workers Rate Limiting binding that limits each client key (all isolates). */
@@ -154,6 +159,7 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
     env.AZURE_OPENAI_FALLBACK_DEPLOYMENTS,
   );
   const primary = { endpoint, apiKey, apiVersion };
+  const upstreamBalance = balanceFromEnv(env.AOAI_EDGE_UPSTREAM_BALANCE);
   return createEdgeApp({
     upstream: fallbacks.length
       ? [primary, ...fallbacks.map((f) => ({ ...f, apiVersion }))]
@@ -165,6 +171,7 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
     chatCache: cache !== undefined && env.AOAI_EDGE_CHAT_CACHE === "1",
     rateLimit,
     tokenLimit: tpm ? { tokensPerMinute: tpm } : undefined,
+    upstreamBalance,
     onError: (message) => console.error(`aoai-edge: ${message}`),
     onRequest: env.AOAI_EDGE_LOG_REQUESTS === "1"
       ? (event) => console.log(JSON.stringify(event))
@@ -191,6 +198,7 @@ function signatureOf(env: WorkerEnv): string {
     env.AOAI_EDGE_RATE_LIMITER,
     env.AOAI_EDGE_RATE_LIMITER_PERIOD,
     env.AOAI_EDGE_TOKEN_LIMIT_TPM,
+    env.AOAI_EDGE_UPSTREAM_BALANCE,
   ]);
 }
 

@@ -41,3 +41,20 @@ for (const contentType of [undefined, "application/json", "application/json; cha
     },
   );
 }
+
+Deno.test("the DALL-E 2 submit checks the content-type before the body, as the other JSON routes do", async () => {
+  const t = testApp();
+  for (const body of ["not json", JSON.stringify({ prompt: "" })]) {
+    const init = {
+      method: "POST",
+      headers: { "api-key": KEY, "content-type": "text/plain" },
+      body,
+    };
+    const submit = await t.call(SUBMIT, init);
+    const other = await t.call(azurePath("dall-e-3", "images/generations"), init);
+    assert.equal(submit.status, 400);
+    assert.deepEqual(await errorOf(submit), await errorOf(other));
+    assert.equal((await errorOf(await t.call(SUBMIT, init))).code, "invalid_content_type");
+  }
+  assert.deepEqual(t.upstream, []);
+});
