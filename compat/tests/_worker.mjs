@@ -9,11 +9,15 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 
 /**
  * Builds the Worker and starts it with `options` (miniflare options such as `kvNamespaces` or
- * `ratelimits`) and `bindings` added to the upstream ones (the emulator's URL and key).
- * @param {{ options?: object, bindings: Record<string, string> }} setup
+ * `ratelimits`) and `bindings` added to the upstream ones (the emulator's URL and key); with
+ * `fallback`, the same emulator is also the one fallback upstream, at 127.0.0.1 where the primary
+ * is at localhost.
+ * @param {{ options?: object, bindings: Record<string, string>, fallback?: boolean }} setup
  * @returns {Promise<{ mf: Miniflare, base: string, emulator: object, upstreamUrl: string, close: () => Promise<void> }>}
  */
-export async function startWorker({ options = {}, bindings }) {
+export async function startWorker(
+  { options = {}, bindings, fallback = false },
+) {
   execFileSync("sh", [`${here}../worker/build.sh`], { stdio: "inherit" });
   const { createEmulator } = await import("../.build/emulator.mjs");
   const emulator = createEmulator({ apiKeys: ["azure-upstream-key"] });
@@ -26,6 +30,15 @@ export async function startWorker({ options = {}, bindings }) {
     bindings: {
       AZURE_OPENAI_ENDPOINT: upstream.url,
       AZURE_OPENAI_API_KEY: "azure-upstream-key",
+      ...(fallback
+        ? {
+          AZURE_OPENAI_FALLBACK_ENDPOINTS: upstream.url.replace(
+            "127.0.0.1",
+            "localhost",
+          ),
+          AZURE_OPENAI_FALLBACK_API_KEYS: "azure-upstream-key",
+        }
+        : {}),
       ...bindings,
     },
   });
