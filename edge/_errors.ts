@@ -81,6 +81,16 @@ export function deploymentNotFound(name: string): Response {
   });
 }
 
+/** The 403 for a deployment the client key may not use (`EdgeClientKey.deployments`). */
+export function deploymentNotAllowedForKey(name: string): Response {
+  return errorResponse(403, {
+    code: "DeploymentNotAllowedForKey",
+    message: `This client key may not use the deployment ${
+      quoteSent(name, 64)
+    }; use one of the deployments it is given, or a key that may use this one.`,
+  });
+}
+
 /** The 405 for a path this app serves, asked with another method (`allow` lists the methods). */
 export function methodNotAllowed(method: string, allow: string[]): Response {
   return errorResponse(405, {

@@ -8,6 +8,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import {
+  deploymentNotAllowedForKey,
   deploymentNotFound,
   errorResponse,
   methodNotAllowed,
@@ -66,6 +67,10 @@ type Env = {
     ctx: EdgeExecutionContext | undefined;
     /** Filled for the `onRequest` event and the token charge; undefined without either. */
     record: RequestRecord | undefined;
+  };
+  Variables: {
+    /** Index of the client key the request presented. */
+    key: number;
   };
 };
 
@@ -244,6 +249,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   app.use("*", async (c, next) => {
     const index = matchClientKey(c.req.raw, opts.clientKeys);
     if (index === -1) return unauthorized();
+    c.set("key", index);
     if (c.env.record) c.env.record.key = index;
     // The id of the key, not its index: the index changes when keys are reordered.
     const id = () => clientIds[index] ??= clientIdOf(opts.clientKeys[index]);
@@ -318,6 +324,9 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     if (!op) return notFound();
     const call = await prepareCall(opts, request, op, pathDeployment, upstreamIsV1);
     if (call instanceof Response) return call;
+    if (opts.keyDeployments[c.get("key")]?.has(call.deployment) === false) {
+      return deploymentNotAllowedForKey(call.deployment);
+    }
     const record = c.env.record;
     if (record) {
       // The name is the client's text: one holding a client key (a key pasted as the deployment)
@@ -384,10 +393,14 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   app.post("/openai/v1/*", v1);
 
   // The DALL-E 2 operations name no deployment: an allowlist must allow "dall-e-2" for them.
-  const dallE2 = () =>
-    opts.resolveDeployment(DALL_E_2) === undefined ? deploymentNotFound(DALL_E_2) : undefined;
+  const dallE2 = (c: Context<Env>) =>
+    opts.resolveDeployment(DALL_E_2) === undefined
+      ? deploymentNotFound(DALL_E_2)
+      : opts.keyDeployments[c.get("key")]?.has(DALL_E_2) === false
+      ? deploymentNotAllowedForKey(DALL_E_2)
+      : undefined;
   app.post("/openai/images/generations:submit", async (c) => {
-    const refused = dallE2();
+    const refused = dallE2(c);
     if (refused) return refused;
     const version = apiVersionOf(c.req.raw);
     if (version instanceof Response) return version;
@@ -416,7 +429,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   });
 
   const operationRoute = (method: "GET" | "DELETE") => async (c: Context<Env>) => {
-    const refused = dallE2();
+    const refused = dallE2(c);
     if (refused) return refused;
     const version = apiVersionOf(c.req.raw);
     if (version instanceof Response) return version;

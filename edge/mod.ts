@@ -26,6 +26,7 @@ export { denoHandler } from "./deno_handler.ts";
 export type {
   ChatCacheOptions,
   EdgeAppOptions,
+  EdgeClientKey,
   EdgeExecutionContext,
   EdgeRateLimitOptions,
   EdgeRequestEvent,

@@ -445,9 +445,10 @@ export interface EdgeAppOptions {
     | readonly (AzureOpenAI | EdgeUpstreamOptions | EdgeUpstreamClient)[];
   /**
    * Keys clients must present (`api-key` header or `Authorization: Bearer`). At least one:
-   * the app is never an open relay.
+   * the app is never an open relay. A key given as {@link EdgeClientKey} may be limited to some
+   * deployments (env `AOAI_EDGE_KEY_DEPLOYMENTS`).
    */
-  clientKeys: readonly string[];
+  clientKeys: readonly (string | EdgeClientKey)[];
   /** Deployments clients may use (default: any, unless `models` is given). */
   deployments?: readonly string[];
   /**
@@ -529,6 +530,45 @@ export interface EdgeAppOptions {
   now?: () => number;
 }
 
+/**
+ * A client key with the deployments it may use, for keys handed to different apps or teams:
+ * one may call the chat deployments, another only embeddings. A request of this key for another
+ * deployment gets 403 (`DeploymentNotAllowedForKey`) before anything goes upstream, cache hits
+ * included; the other keys are not affected.
+ *
+ * @example A key for embeddings only
+ * ```ts
+ * import { createEdgeApp } from "@aoai/edge/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "http://emulator.local", apiKey: emulator.apiKey, fetch: emulator.fetch },
+ *   clientKeys: [
+ *     "key-of-the-chat-app",
+ *     { key: "key-of-the-indexer", deployments: ["text-embedding-3-small"] },
+ *   ],
+ * });
+ * const res = await app.fetch(
+ *   new Request("http://edge.local/openai/v1/chat/completions", {
+ *     method: "POST",
+ *     headers: { "api-key": "key-of-the-indexer", "content-type": "application/json" },
+ *     body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
+ *   }),
+ * );
+ * console.log(res.status); // 403
+ * ```
+ */
+export interface EdgeClientKey {
+  /** The key (at least 8 printable ASCII characters, no spaces). */
+  key: string;
+  /**
+   * Deployments this key may use: the app's names (`deployments`, or `models` targets) or
+   * `models` aliases (which stand for their targets). Default: every deployment the app allows.
+   * An empty list allows none.
+   */
+  deployments?: readonly string[];
+}
+
 /** Normalised options. */
 export interface ResolvedOptions {
   /** The primary upstream's client. */
@@ -536,6 +576,11 @@ export interface ResolvedOptions {
   /** Every upstream, primary first, with their cooldowns. */
   upstreams: Upstreams;
   clientKeys: string[];
+  /**
+   * Per client key (same order): the deployments it may use (after `models`), or undefined for
+   * every deployment the app allows.
+   */
+  keyDeployments: (ReadonlySet<string> | undefined)[];
   /** Resolves a requested name to a deployment, or undefined when not allowed. */
   resolveDeployment(name: string): string | undefined;
   cache: CacheStore | undefined;
@@ -786,16 +831,30 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
         "an open relay); e.g. set AOAI_EDGE_KEYS",
     );
   }
-  for (const key of keys) {
+  const keyStrings: string[] = [];
+  const keyScopes: (readonly string[] | undefined)[] = [];
+  keys.forEach((entry: string | EdgeClientKey, i: number) => {
+    const key = typeof entry === "object" && entry !== null ? entry.key : entry;
     // Printable ASCII only: a header's bytes are not read back as UTF-8, so any other key could
     // never match.
     if (typeof key !== "string" || key.trim().length < 8 || !/^[\x21-\x7e]+$/.test(key.trim())) {
       throw new TypeError(
         `${WHERE}: every client key must be a string of at least 8 printable ASCII characters ` +
-          "without spaces",
+          `without spaces (clientKeys[${i}]${typeof entry === "object" ? ".key" : ""})`,
       );
     }
-  }
+    const scope = typeof entry === "object" ? entry.deployments : undefined;
+    if (
+      scope !== undefined &&
+      (!Array.isArray(scope) || scope.some((d) => typeof d !== "string" || d === ""))
+    ) {
+      throw new TypeError(
+        `${WHERE}: clientKeys[${i}].deployments must be an array of deployment names`,
+      );
+    }
+    keyStrings.push(key.trim());
+    keyScopes.push(scope);
+  });
   const models = options.models ?? {};
   if (typeof models !== "object" || models === null) {
     throw new TypeError(`${WHERE}: models must map model names to deployment names`);
@@ -845,7 +904,14 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   return {
     client: upstreams[0].client,
     upstreams: new Upstreams(upstreams, now ?? Date.now, balance),
-    clientKeys: keys.map((k) => k.trim()),
+    clientKeys: keyStrings,
+    // An alias in `models` stands for its target.
+    keyDeployments: keyScopes.map((scope) =>
+      scope &&
+      new Set(
+        scope.flatMap((name) => [name, ...(Object.hasOwn(models, name) ? [models[name]] : [])]),
+      )
+    ),
     resolveDeployment(name: string): string | undefined {
       const target = mapped.get(name) ?? name;
       if (!restricted || allowed.has(target)) return target;
@@ -872,7 +938,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
       : typeof options.playground === "object" && options.playground !== null
       ? options.playground
       : {},
-    onError: reportSafely(options.onError, keys.map((k) => k.trim())),
+    onError: reportSafely(options.onError, keyStrings),
     onRequest,
     now: now ?? Date.now,
   };

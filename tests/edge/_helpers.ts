@@ -12,6 +12,7 @@ import {
   createEdgeApp,
   type EdgeApp,
   type EdgeAppOptions,
+  type EdgeClientKey,
   type TokenLimiter,
 } from "../../edge/mod.ts";
 
@@ -143,4 +144,9 @@ export function recordingLimiter(
       waiting.push({ n, resolve });
     });
   return { limiter, charges, tokens, reach };
+}
+
+/** The key text of a `clientKeys` entry (a string or an `EdgeClientKey`). */
+export function keyText(entry: string | EdgeClientKey): string {
+  return typeof entry === "string" ? entry : entry.key;
 }

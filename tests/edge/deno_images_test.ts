@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { edgeConfigFromEnv, serveEdge } from "../../edge/deno.ts";
+import { keyText } from "./_helpers.ts";
 
 Deno.test("serveEdge() with the built-in emulator returns image URLs the client can fetch", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const vars: Record<string, string> = { PORT: "0", AOAI_EDGE_KV_PATH: `${dir}/edge.kv` };
     const config = edgeConfigFromEnv((name) => vars[name]);
-    const key = config.options.clientKeys[0];
+    const key = keyText(config.options.clientKeys[0]);
     await using server = await serveEdge(config);
     const res = await fetch(`${server.url}/v1/images/generations`, {
       method: "POST",

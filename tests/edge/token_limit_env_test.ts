@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { edgeConfigFromEnv, serveEdge } from "../../edge/deno.ts";
 import { createWorkerApp } from "../../edge/worker.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
+import { keyText } from "./_helpers.ts";
 
 const env = (vars: Record<string, string>) => (name: string) => vars[name];
 const EMBED = { model: "text-embedding-3-small", input: ["alpha beta gamma delta"] };
@@ -28,7 +29,7 @@ Deno.test("serveEdge() counts AOAI_EDGE_TOKEN_LIMIT_TPM in its Deno KV: two serv
     const config = edgeConfigFromEnv(
       env({ PORT: "0", AOAI_EDGE_KV_PATH: `${dir}/edge.kv`, AOAI_EDGE_TOKEN_LIMIT_TPM: "1" }),
     );
-    const key = config.options.clientKeys[0];
+    const key = keyText(config.options.clientKeys[0]);
     const send = (url: string) =>
       fetch(`${url}/v1/embeddings`, {
         method: "POST",
