@@ -156,8 +156,8 @@ const DALL_E_2 = "dall-e-2";
 export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   const opts = resolveOptions(options);
   const cors = createCors(opts.cors);
-  const limiter = opts.rateLimiter;
-  const tokenLimiter = opts.tokenLimiter;
+  /** Some client key has a token budget: responses are observed to charge it. */
+  const anyTokenLimiter = opts.keyLimits.some((limits) => limits.tokenLimiter !== undefined);
   const upstreamIsV1 = opts.client.apiVersion === "v1";
   const caching = createCaching(opts);
   const app = new Hono<Env>();
@@ -257,6 +257,8 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     // operations, make images or transcribe (`rateLimit` bounds those). Asked before the rate
     // limiter, which counts the request as it answers (and cannot give it back): a request
     // refused for tokens does not use up one of the client's requests.
+    const { rateLimiter: limiter, tokenLimiter, rateLimitTimeoutMs, tokenLimitTimeoutMs } =
+      opts.keyLimits[index];
     let held: Hold | undefined;
     if (tokenLimiter && CHARGED_ROUTES.includes(routeOf(new URL(c.req.url).pathname, false))) {
       const flight = inFlight[index] ??= { held: 0, released: 0 };
@@ -265,7 +267,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         "token",
         id(),
         (client) => tokenLimiter.check(client),
-        opts.tokenLimitTimeoutMs,
+        tokenLimitTimeoutMs,
       );
       const tpm = tokenLimiter.tokensPerMinute;
       // The estimates of this client's requests in flight count as spent: those let go during the
@@ -296,7 +298,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         "rate",
         id(),
         (client) => limiter.take(client),
-        opts.rateLimitTimeoutMs,
+        rateLimitTimeoutMs,
       );
       if (decision && !decision.ok) {
         held?.release();
@@ -337,7 +339,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       // What a stream without usage is charged on (4 characters a token), with a token limit;
       // also what its client's budget holds for it when the body declared no length.
       const hold = record.hold;
-      if (tokenLimiter && call.json && (call.stream || hold?.tokens === 0)) {
+      if (hold && call.json && (call.stream || hold.tokens === 0)) {
         const chars = JSON.stringify(call.json).length;
         if (call.stream) record.promptChars = chars;
         hold?.set(Math.ceil(chars / 4));
@@ -352,7 +354,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         call,
         apiVersion,
         waitUntil,
-        tokenLimiter && record ? (usage) => record.usage = usage : undefined,
+        record?.hold ? (usage) => record.usage = usage : undefined,
       )
       : await forward(opts, request, {
         path: op.path,
@@ -495,7 +497,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   const onRequest = opts.onRequest ?? (() => {});
   // Without onRequest or a token limit, responses go out as the app made them: nothing observes
   // them.
-  if (opts.onRequest === undefined && !tokenLimiter) {
+  if (opts.onRequest === undefined && !anyTokenLimiter) {
     return { fetch: (request, _env, ctx) => answer(request, ctx, undefined) };
   }
   return {
@@ -504,6 +506,8 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       const record: RequestRecord = {};
       const response = await answer(request, ctx, record);
       const key = record.key;
+      const limits = key === undefined ? undefined : opts.keyLimits[key];
+      const tokenLimiter = limits?.tokenLimiter;
       return observeResponse(response, request, {
         start,
         now: opts.now,
@@ -516,7 +520,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         // Workers, ctx.waitUntil) open.
         charge: tokenLimiter &&
           ((client, tokens) =>
-            answerWithin(tokenLimiter.charge(client, tokens), opts.tokenLimitTimeoutMs)),
+            answerWithin(tokenLimiter.charge(client, tokens), limits!.tokenLimitTimeoutMs)),
         onError: opts.onError,
         waitUntil: ctx ? (p) => ctx.waitUntil(p) : undefined,
       });

@@ -477,13 +477,14 @@ export interface EdgeAppOptions {
   /**
    * Per-client-key limit: `{ requestsPerMinute }` counts in this isolate's memory (each isolate
    * on its own); `{ limiter }` asks a shared limiter. Refused requests get 429 with
-   * `retry-after`.
+   * `retry-after`. A key given as {@link EdgeClientKey} may have its own.
    */
   rateLimit?: EdgeRateLimitOptions;
   /**
    * Per-client-key token budget (`{ tokensPerMinute }` in this isolate's memory, or
    * `{ limiter }`): a client whose budget is used up gets 429 with `retry-after` until it has
-   * refilled. See {@link EdgeTokenLimitOptions} for how requests are charged.
+   * refilled. See {@link EdgeTokenLimitOptions} for how requests are charged. A key given as
+   * {@link EdgeClientKey} may have its own.
    */
   tokenLimit?: EdgeTokenLimitOptions;
   /**
@@ -567,6 +568,26 @@ export interface EdgeClientKey {
    * An empty list allows none.
    */
   deployments?: readonly string[];
+  /**
+   * This key's own request rate limit, instead of the app's `rateLimit` (`false`: none for this
+   * key). Same shape and behaviour as the app's.
+   */
+  rateLimit?: EdgeRateLimitOptions | false;
+  /**
+   * This key's own token budget, instead of the app's `tokenLimit` (`false`: none for this key).
+   * Same shape and behaviour as the app's.
+   */
+  tokenLimit?: EdgeTokenLimitOptions | false;
+}
+
+/** The limiters that apply to one client key (its own, else the app's). */
+export interface KeyLimits {
+  rateLimiter: RateLimiter | undefined;
+  /** How long the app waits for `rateLimiter` before letting the request through. */
+  rateLimitTimeoutMs: number;
+  tokenLimiter: TokenLimiter | undefined;
+  /** How long the app waits for `tokenLimiter` before letting the request through. */
+  tokenLimitTimeoutMs: number;
 }
 
 /** Normalised options. */
@@ -581,6 +602,8 @@ export interface ResolvedOptions {
    * every deployment the app allows.
    */
   keyDeployments: (ReadonlySet<string> | undefined)[];
+  /** Per client key (same order): the limiters that apply to it. */
+  keyLimits: KeyLimits[];
   /** Resolves a requested name to a deployment, or undefined when not allowed. */
   resolveDeployment(name: string): string | undefined;
   cache: CacheStore | undefined;
@@ -744,26 +767,27 @@ function namesOf(value: unknown, where: string): Map<string, string> | undefined
 function resolveRateLimiter(
   rateLimit: EdgeRateLimitOptions | undefined,
   now: (() => number) | undefined,
+  name = "rateLimit",
 ): RateLimiter | undefined {
   if (rateLimit === undefined) return undefined;
   if (typeof rateLimit !== "object" || rateLimit === null) {
-    throw new TypeError(`${WHERE}: rateLimit must be { requestsPerMinute } or { limiter }`);
+    throw new TypeError(`${WHERE}: ${name} must be { requestsPerMinute } or { limiter }`);
   }
   const { requestsPerMinute: rpm, limiter } = rateLimit;
   if (limiter !== undefined) {
     if (rpm !== undefined) {
       throw new TypeError(
-        `${WHERE}: set rateLimit.requestsPerMinute or rateLimit.limiter, not both (a limiter ` +
+        `${WHERE}: set ${name}.requestsPerMinute or ${name}.limiter, not both (a limiter ` +
           "has its own limit)",
       );
     }
     if (typeof limiter !== "object" || limiter === null || typeof limiter.take !== "function") {
-      throw new TypeError(`${WHERE}: rateLimit.limiter must have a take(client) method`);
+      throw new TypeError(`${WHERE}: ${name}.limiter must have a take(client) method`);
     }
     return limiter;
   }
   if (typeof rpm !== "number" || !(rpm > 0) || !Number.isFinite(rpm)) {
-    throw new TypeError(`${WHERE}: rateLimit.requestsPerMinute must be a positive number`);
+    throw new TypeError(`${WHERE}: ${name}.requestsPerMinute must be a positive number`);
   }
   return new ClientRateLimiter({ requestsPerMinute: rpm, now });
 }
@@ -771,19 +795,20 @@ function resolveRateLimiter(
 function resolveTokenLimiter(
   tokenLimit: EdgeTokenLimitOptions | undefined,
   now: (() => number) | undefined,
+  name = "tokenLimit",
 ): TokenLimiter | undefined {
   if (tokenLimit === undefined) return undefined;
   if (typeof tokenLimit !== "object" || tokenLimit === null) {
-    throw new TypeError(`${WHERE}: tokenLimit must be { tokensPerMinute } or { limiter }`);
+    throw new TypeError(`${WHERE}: ${name} must be { tokensPerMinute } or { limiter }`);
   }
   const { tokensPerMinute, limiter } = tokenLimit;
   if (limiter === undefined) {
-    const tpm = checkTokensPerMinute(tokensPerMinute, `${WHERE}: tokenLimit.tokensPerMinute`);
+    const tpm = checkTokensPerMinute(tokensPerMinute, `${WHERE}: ${name}.tokensPerMinute`);
     return new ClientTokenLimiter({ tokensPerMinute: tpm, now });
   }
   if (tokensPerMinute !== undefined) {
     throw new TypeError(
-      `${WHERE}: set tokenLimit.tokensPerMinute or tokenLimit.limiter, not both (a limiter has ` +
+      `${WHERE}: set ${name}.tokensPerMinute or ${name}.limiter, not both (a limiter has ` +
         "its own budget)",
     );
   }
@@ -792,7 +817,7 @@ function resolveTokenLimiter(
     typeof limiter.charge !== "function"
   ) {
     throw new TypeError(
-      `${WHERE}: tokenLimit.limiter must have check(client) and charge(client, tokens) methods`,
+      `${WHERE}: ${name}.limiter must have check(client) and charge(client, tokens) methods`,
     );
   }
   return limiter;
@@ -833,6 +858,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   }
   const keyStrings: string[] = [];
   const keyScopes: (readonly string[] | undefined)[] = [];
+  const keyEntries: (EdgeClientKey | undefined)[] = [];
   keys.forEach((entry: string | EdgeClientKey, i: number) => {
     const key = typeof entry === "object" && entry !== null ? entry.key : entry;
     // Printable ASCII only: a header's bytes are not read back as UTF-8, so any other key could
@@ -854,6 +880,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     }
     keyStrings.push(key.trim());
     keyScopes.push(scope);
+    keyEntries.push(typeof entry === "object" ? entry : undefined);
   });
   const models = options.models ?? {};
   if (typeof models !== "object" || models === null) {
@@ -889,6 +916,30 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   const rateLimitTimeoutMs = limiterTimeout(options.rateLimit?.timeoutMs, "rateLimit");
   const tokenLimiter = resolveTokenLimiter(options.tokenLimit, now);
   const tokenLimitTimeoutMs = limiterTimeout(options.tokenLimit?.timeoutMs, "tokenLimit");
+  // A key's own limits replace the app's; `false` turns them off for it.
+  const keyLimits = keyEntries.map((entry, i): KeyLimits => {
+    const rate = entry?.rateLimit;
+    const token = entry?.tokenLimit;
+    const where = `clientKeys[${i}]`;
+    return {
+      rateLimiter: rate === undefined
+        ? rateLimiter
+        : rate === false
+        ? undefined
+        : resolveRateLimiter(rate, now, `${where}.rateLimit`),
+      rateLimitTimeoutMs: rate
+        ? limiterTimeout(rate.timeoutMs, `${where}.rateLimit`)
+        : rateLimitTimeoutMs,
+      tokenLimiter: token === undefined
+        ? tokenLimiter
+        : token === false
+        ? undefined
+        : resolveTokenLimiter(token, now, `${where}.tokenLimit`),
+      tokenLimitTimeoutMs: token
+        ? limiterTimeout(token.timeoutMs, `${where}.tokenLimit`)
+        : tokenLimitTimeoutMs,
+    };
+  });
   const onRequest = options.onRequest;
   if (onRequest !== undefined && typeof onRequest !== "function") {
     throw new TypeError(`${WHERE}: onRequest must be a function taking one request event`);
@@ -932,6 +983,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     rateLimitTimeoutMs,
     tokenLimiter,
     tokenLimitTimeoutMs,
+    keyLimits,
     upstreamMaxRetries: retries,
     playground: options.playground === false
       ? false
