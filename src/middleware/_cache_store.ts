@@ -123,6 +123,28 @@ export async function writeMany(
 }
 
 /**
+ * The body of `response` as text; when reading it fails (the connection dropped mid-way), a
+ * response like it, marked a miss, whose body fails with the same error: the caller meets the
+ * failure where it would without a cache (the client turns it into its typed connection,
+ * timeout or abort error; the edge app relays a cut body).
+ */
+export async function readText(response: Response): Promise<string | Response> {
+  try {
+    return await response.text();
+  } catch (err) {
+    const headers = new Headers(response.headers);
+    headers.delete("content-length");
+    headers.set("x-aoai-cache", "miss");
+    const body = new ReadableStream({ start: (controller) => controller.error(err) });
+    return new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  }
+}
+
+/**
  * Reads a JSON request body as text without leaving a streamed body behind: uses the body the
  * client built the request from when there is one, else reads the request and puts an equivalent request with
  * a ready (string) body in its place. (`Request.clone()` would tee the body into a stream, which

@@ -1,5 +1,5 @@
 import { cacheKey } from "./_cache_key.ts";
-import { type CacheConfig, readJsonBody, readMany, writeMany } from "./_cache_store.ts";
+import { type CacheConfig, readJsonBody, readMany, readText, writeMany } from "./_cache_store.ts";
 import type { MiddlewareContext } from "./types.ts";
 
 type Json = Record<string, unknown>;
@@ -9,9 +9,22 @@ const DECODER = new TextDecoder();
 /** Body members that do not change the completion. */
 const IGNORED = new Set(["stream", "stream_options", "user"]);
 const STALE_HEADERS = ["content-length", "content-encoding", "transfer-encoding", "etag"];
+/**
+ * Finish reasons of a complete answer. Not `length` (cut at max_tokens or the context, e.g. all
+ * of a reasoning model's budget spent thinking) nor `content_filter` (the filter and its policy
+ * change): replaying those for the whole TTL would keep a caller from ever getting the answer.
+ * Not a missing or `null` one (unfinished) nor one this code does not know.
+ */
+const FINISHED: Set<unknown> = new Set(["stop", "tool_calls", "function_call"]);
 
 function isRecord(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** True for a completion worth replaying: choices, each with a message and finished. */
+function isComplete(reply: unknown): reply is Json {
+  return isRecord(reply) && Array.isArray(reply.choices) && reply.choices.length > 0 &&
+    reply.choices.every((c) => isRecord(c) && isRecord(c.message) && FINISHED.has(c.finish_reason));
 }
 
 /** True when a request is a non-streaming chat completion call. */
@@ -58,7 +71,8 @@ export async function chatThroughCache(
     } catch {
       reply = undefined;
     }
-    if (isRecord(reply) && Array.isArray(reply.choices)) {
+    // An entry that is not a complete answer (stored by an older version) is a miss.
+    if (isComplete(reply)) {
       if (isRecord(reply.usage)) {
         reply.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
       }
@@ -71,14 +85,17 @@ export async function chatThroughCache(
   const response = await next();
   config.mark(ctx, "miss");
   if (!response.ok || !/json/i.test(response.headers.get("content-type") ?? "")) return response;
-  const text = await response.text();
+  const text = await readText(response);
+  // Cut mid-way: the caller meets the failure as without a cache (nothing to store).
+  if (typeof text !== "string") return text;
   let reply: unknown;
   try {
     reply = JSON.parse(text);
   } catch {
     reply = undefined;
   }
-  if (isRecord(reply) && Array.isArray(reply.choices)) {
+  // The service answers 200; another 2xx (a proxy's 203, a 206) is not its answer.
+  if (response.status === 200 && isComplete(reply)) {
     await config.persist(
       ctx,
       writeMany(config.access, [[key, ENCODER.encode(text)]], config.ttlSeconds),

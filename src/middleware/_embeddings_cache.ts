@@ -1,6 +1,6 @@
 import { cacheKey } from "./_cache_key.ts";
-import { type CacheConfig, readJsonBody, readMany, writeMany } from "./_cache_store.ts";
-import { base64ToBytes, bytesToBase64, floatsToBytes } from "./_float32.ts";
+import { type CacheConfig, readJsonBody, readMany, readText, writeMany } from "./_cache_store.ts";
+import { allFinite, base64ToBytes, bytesToBase64, floatsToBytes } from "./_float32.ts";
 import { FloatJsonMemo } from "./_float_json_memo.ts";
 import { takesEncodingFormat } from "../resources/_encoding_format.ts";
 import { SENT_PARAMS_STATE_KEY } from "./_state.ts";
@@ -119,7 +119,9 @@ export async function embeddingsThroughCache(
     headers.set("x-aoai-cache", "miss");
     let out: BodyInit | null = res.body;
     if (spent !== undefined && res.ok) {
-      out = await res.text();
+      const text = await readText(res);
+      if (typeof text !== "string") return text;
+      out = text;
       try {
         const parsed = JSON.parse(out);
         if (isRecord(parsed)) {
@@ -182,7 +184,7 @@ export async function embeddingsThroughCache(
   const sent: Json = current ? { ...body, encoding_format: "base64" } : { ...body };
   /**
    * Sends the `wanted` inputs upstream: their vectors, or an error response (as is), or, when a
-   * 200 does not answer the request, the answer to the caller's own request.
+   * 2xx does not answer the request, the answer to the caller's own request.
    */
   const send = (json: Json) => {
     ctx.state[SENT_PARAMS_STATE_KEY] = json;
@@ -208,11 +210,22 @@ export async function embeddingsThroughCache(
       await response.body?.cancel();
       return send(body).then(uncached);
     }
-    const text = await response.text();
+    const text = await readText(response);
+    // Cut mid-way: the caller meets the failure as without a cache (nothing to store).
+    if (typeof text !== "string") return text;
     let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: no vectors
+    }
+    const data = isRecord(parsed) && Array.isArray(parsed.data) ? parsed.data : undefined;
     const rebuilt = () => {
-      // The same inputs in the same format: this is the answer to the caller's own request.
-      if (wanted.length === items.length && sent.encoding_format === body.encoding_format) {
+      // The same inputs, and the same format or no vectors at all (an error object, a gateway's
+      // page): this is the answer to the caller's own request.
+      if (
+        wanted.length === items.length && (sent.encoding_format === body.encoding_format || !data)
+      ) {
         return uncached(
           new Response(text, {
             status: response.status,
@@ -225,13 +238,8 @@ export async function embeddingsThroughCache(
       spent = addUsage(spent, isRecord(parsed) ? parsed.usage : undefined);
       return send(body).then(uncached);
     };
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return rebuilt();
-    }
-    const data = isRecord(parsed) && Array.isArray(parsed.data) ? parsed.data : undefined;
-    if (!data || data.length !== wanted.length) return rebuilt();
+    // The service answers 200; another 2xx (a proxy's 203, a 206) is not its answer.
+    if (!data || data.length !== wanted.length || response.status !== 200) return rebuilt();
     const vectors = new Map<string, Uint8Array>();
     let size: number | undefined;
     for (const entry of data) {
@@ -248,7 +256,10 @@ export async function embeddingsThroughCache(
       } catch {
         return rebuilt();
       }
-      if (bytes.byteLength === 0 || bytes.byteLength % 4 !== 0) return rebuilt();
+      // Empty, not whole Float32 values, or NaN/Infinity (JSON would turn them into null).
+      if (bytes.byteLength === 0 || bytes.byteLength % 4 !== 0 || !allFinite(bytes)) {
+        return rebuilt();
+      }
       if (size !== undefined && bytes.byteLength !== size) return rebuilt();
       size = bytes.byteLength;
       vectors.set(wanted[index], bytes);

@@ -43,6 +43,13 @@ export function bytesToFloat32(bytes: Uint8Array): Float32Array {
   return out;
 }
 
+/** True when every Float32 value of `bytes` is finite (no NaN, no ±Infinity). */
+export function allFinite(bytes: Uint8Array): boolean {
+  const values = bytesToFloat32(bytes);
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
 /** Little-endian Float32 bytes → numbers (the byte length must be a multiple of 4). */
 export function bytesToFloats(bytes: Uint8Array): number[] {
   return Array.from(bytesToFloat32(bytes));

@@ -75,7 +75,8 @@ export interface CacheOptions {
   namespace?: string;
   /**
    * Also cache non-streaming chat completions that are deterministic: `temperature: 0` or a
-   * `seed` (default false). Hits replay the stored JSON with usage 0.
+   * `seed` (default false). Hits replay the stored JSON with usage 0. Answers cut by `length` or
+   * `content_filter` are not stored.
    */
   chat?: boolean;
   /**
@@ -123,12 +124,18 @@ function checkPositive(value: unknown, name: string): void {
  * Those api-versions lack `dimensions` too (the service ignores it there): a request with
  * `dimensions` on one of them goes upstream uncached, so its vectors never answer another version.
  * Every vector, even on a miss, is rounded through Float32, so a hit returns bit-for-bit what the
- * miss returned. A 200 that does not answer the request sent upstream (not JSON, wrong length or
- * indexes) reaches the caller only when that request was the caller's own; otherwise the
- * caller's own request goes upstream, uncached (`x-aoai-cache: miss`).
+ * miss returned. A 2xx that does not answer the request sent upstream (not a 200, not JSON, an
+ * error object, wrong length or indexes, a vector that is not whole finite Float32 values) is
+ * never stored; it reaches the caller as is when that request was the caller's own (or differs
+ * only in `encoding_format` and the answer holds no vectors); otherwise the caller's own
+ * request goes upstream, uncached (`x-aoai-cache: miss`). A body cut mid-way reaches the caller
+ * as a body that fails the same way (the client's `APIConnectionError`), nothing stored.
  *
  * Chat completions are cached only with `chat: true`, when not streamed and deterministic
  * (`temperature: 0` or a `seed`); keys include the api-version and leave out `stream` and `user`.
+ * Only a complete answer is stored: a 200 whose every choice finished with `stop`, `tool_calls`
+ * or `function_call`; one cut by `length` or `content_filter`, or with no choices, goes to
+ * the caller uncached.
  *
  * Place it before `retry()` (the default stack does: user middleware is outermost) so hits skip
  * the network entirely, and before `rateLimit()` (`[cache(), rateLimit()]`) so hits take no slot
