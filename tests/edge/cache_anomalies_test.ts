@@ -123,6 +123,13 @@ for (
         { headers: { "content-type": SSE } },
       )],
     ["is cut mid-way", () => cut(chunk({ role: "assistant", content: "Hel" }, null), SSE)],
+    ["carries an error event, then [DONE]", () =>
+      new Response(
+        chunk({ role: "assistant", content: "Hel" }, null) +
+          `data: ${JSON.stringify({ error: { code: "server_error", message: "boom" } })}\n\n` +
+          "data: [DONE]\n\n",
+        { headers: { "content-type": SSE } },
+      )],
   ] as const
 ) {
   Deno.test(`app does not store a streamed deterministic miss that ${name}`, async () => {
