@@ -1,4 +1,5 @@
 import type { UpstreamBalance } from "./_upstreams.ts";
+import { createProvider } from "./entra.ts";
 
 /**
  * `AOAI_EDGE_RATE_LIMIT_RPM` as a number (undefined when unset or blank), read the same way by
@@ -38,7 +39,8 @@ export function tpmFromEnv(value: string | undefined): number | undefined {
 /** One fallback upstream read from the environment. */
 export interface FallbackUpstream {
   endpoint: string;
-  apiKey: string;
+  /** Its key; none with Entra ID (the fallbacks use the primary's token). */
+  apiKey?: string;
   /** Its own deployment names (`AZURE_OPENAI_FALLBACK_DEPLOYMENTS`), when it has some. */
   deploymentNames?: Record<string, string>;
 }
@@ -55,18 +57,29 @@ const FALLBACK_DEPLOYMENTS = "AZURE_OPENAI_FALLBACK_DEPLOYMENTS";
  * same order, each `name=own-name` pairs separated by `;` (the name the app resolves = the one
  * that resource uses), or empty for the same names; e.g. `gpt-4o=gpt-4o-swc;ada=ada-swc,` for
  * two fallbacks of which the second uses the primary's names. Errors name the variables and
- * never quote a value (a key pasted into the wrong variable must not reach a log).
+ * never quote a value (a key pasted into the wrong variable must not reach a log). With
+ * `entra` (the primary authenticates with Microsoft Entra ID), the fallbacks take no keys: they
+ * are sent the same token (one service principal, one scope, any resource of its tenant), and
+ * `AZURE_OPENAI_FALLBACK_API_KEYS` must be unset.
  */
 export function fallbacksFromEnv(
   endpoints: string | undefined,
   apiKeys: string | undefined,
   deployments?: string | undefined,
+  entra = false,
 ): FallbackUpstream[] {
   const list = (value: string | undefined) =>
     (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
   const urls = list(endpoints);
   const keys = list(apiKeys);
-  if (urls.length !== keys.length) {
+  if (entra && keys.length) {
+    throw new Error(
+      `${FALLBACK_KEYS} is set, but the primary uses Microsoft Entra ID (AZURE_TENANT_ID, ` +
+        "AZURE_CLIENT_ID, AZURE_CLIENT_SECRET): the fallback endpoints are sent the same token; " +
+        `unset ${FALLBACK_KEYS} (and give the service principal a role on each fallback resource)`,
+    );
+  }
+  if (!entra && urls.length !== keys.length) {
     throw new Error(
       `${FALLBACK_ENDPOINTS} lists ${urls.length} endpoint(s) but ${FALLBACK_KEYS} lists ` +
         `${keys.length} key(s); give one key per fallback endpoint, comma-separated, in the same ` +
@@ -87,7 +100,7 @@ export function fallbacksFromEnv(
           "https://my-res-2.openai.azure.com, comma-separated",
       );
     }
-    const upstream: FallbackUpstream = { endpoint, apiKey: keys[i] };
+    const upstream: FallbackUpstream = entra ? { endpoint } : { endpoint, apiKey: keys[i] };
     if (names[i]) upstream.deploymentNames = names[i];
     return upstream;
   });
@@ -153,4 +166,66 @@ export function balanceFromEnv(value: string | undefined): UpstreamBalance | und
         JSON.stringify(value?.slice(0, 40))
       }`,
   );
+}
+
+/** The Entra ID variables (Azure Identity's EnvironmentCredential names). */
+const ENTRA_VARS = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] as const;
+
+/** Microsoft Entra ID client credentials read from the environment. */
+export interface EntraFromEnv {
+  tenantId: string;
+  clientId: string;
+  /** The `tokenProvider` of every upstream (one, so they share its token). */
+  tokenProvider: () => Promise<{ token: string; expiresOnTimestamp: number }>;
+  /** The token endpoint's origin (for the start-up message). */
+  authority: string;
+}
+
+/**
+ * `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` and optional
+ * `AZURE_AUTHORITY_HOST` as a token provider (undefined when none of the three is set), read the
+ * same way by the Deno and the Workers entry points. Some but not all of the three, or
+ * `AZURE_OPENAI_API_KEY` as well, throws an Error naming the variables; a value that cannot be
+ * right throws one naming the variable and what it must be, never quoting a value.
+ */
+export function entraFromEnv(
+  env: (name: string) => string | undefined,
+): EntraFromEnv | undefined {
+  const value = (name: string) => {
+    const v = env(name);
+    return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
+  };
+  const set = ENTRA_VARS.filter((name) => value(name) !== undefined);
+  if (set.length === 0) return undefined;
+  if (value("AZURE_OPENAI_API_KEY") !== undefined) {
+    throw new Error(
+      `Both AZURE_OPENAI_API_KEY and Microsoft Entra ID variables (${set.join(", ")}) are set; ` +
+        "use one: unset AZURE_OPENAI_API_KEY to authenticate with Entra ID, or unset " +
+        `${set.join(", ")} to use the key`,
+    );
+  }
+  const missing = ENTRA_VARS.filter((name) => !set.includes(name));
+  if (missing.length) {
+    throw new Error(
+      `Microsoft Entra ID needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; ` +
+        `${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set`,
+    );
+  }
+  const tenantId = value("AZURE_TENANT_ID")!;
+  const clientId = value("AZURE_CLIENT_ID")!;
+  const options = {
+    tenantId,
+    clientId,
+    clientSecret: value("AZURE_CLIENT_SECRET")!,
+    authorityHost: value("AZURE_AUTHORITY_HOST"),
+  };
+  const tokenProvider = createProvider(options, {
+    tenantId: "AZURE_TENANT_ID",
+    clientId: "AZURE_CLIENT_ID",
+    clientSecret: "AZURE_CLIENT_SECRET",
+    authorityHost: "AZURE_AUTHORITY_HOST",
+    scope: "scope",
+  });
+  const authority = new URL(options.authorityHost ?? "https://login.microsoftonline.com").origin;
+  return { tenantId, clientId, tokenProvider, authority };
 }

@@ -4,6 +4,11 @@
  * Environment:
  * - `AZURE_OPENAI_ENDPOINT` + `AZURE_OPENAI_API_KEY`: the upstream resource. Without both, the
  *   built-in emulator answers (in-process), and the start-up message says so.
+ * - `AZURE_TENANT_ID` + `AZURE_CLIENT_ID` + `AZURE_CLIENT_SECRET` (optional
+ *   `AZURE_AUTHORITY_HOST`): with `AZURE_OPENAI_ENDPOINT` and instead of `AZURE_OPENAI_API_KEY`,
+ *   authenticate with Microsoft Entra ID as that service principal (client credentials; see
+ *   `entraClientCredentials`), e.g. for resources with key access disabled. Fallback endpoints
+ *   then take no keys: they are sent the same token.
  * - `AZURE_OPENAI_API_VERSION`: upstream api-version for `/v1/...` requests (default 2024-10-21).
  * - `AZURE_OPENAI_FALLBACK_ENDPOINTS` + `AZURE_OPENAI_FALLBACK_API_KEYS`: comma-separated
  *   resources (one key per endpoint) tried in order when the primary answers 429 / 5xx or cannot
@@ -37,7 +42,7 @@ import { denoHandler } from "./deno_handler.ts";
 import type { EdgeAppOptions } from "./options.ts";
 import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
 import { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
-import { balanceFromEnv, fallbacksFromEnv, rpmFromEnv, tpmFromEnv } from "./_env.ts";
+import { balanceFromEnv, entraFromEnv, fallbacksFromEnv, rpmFromEnv, tpmFromEnv } from "./_env.ts";
 
 /** Reads one environment variable. */
 export type EnvReader = (name: string) => string | undefined;
@@ -96,10 +101,20 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   const apiKey = env("AZURE_OPENAI_API_KEY")?.trim() || undefined;
   const onDeploy = env("DENO_DEPLOYMENT_ID") !== undefined;
   const banner: string[] = [];
-  if ((endpoint === undefined) !== (apiKey === undefined)) {
+  const entra = entraFromEnv(env);
+  if (entra && endpoint === undefined) {
+    throw new Error(
+      "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (Microsoft Entra ID) are set but " +
+        "AZURE_OPENAI_ENDPOINT is not: set it to the resource's endpoint (e.g. " +
+        "https://my-res.openai.azure.com), or unset them to use the built-in emulator.",
+    );
+  }
+  if (!entra && (endpoint === undefined) !== (apiKey === undefined)) {
     throw new Error(
       "Set both AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY to use Azure OpenAI, or neither " +
-        "to use the built-in emulator.",
+        "to use the built-in emulator." + (endpoint === undefined ? "" : " To authenticate " +
+          "with Microsoft Entra ID instead of a key, set AZURE_TENANT_ID, AZURE_CLIENT_ID and " +
+          "AZURE_CLIENT_SECRET."),
     );
   }
   let upstream: EdgeAppOptions["upstream"];
@@ -110,12 +125,22 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
     env("AZURE_OPENAI_FALLBACK_ENDPOINTS"),
     env("AZURE_OPENAI_FALLBACK_API_KEYS"),
     env("AZURE_OPENAI_FALLBACK_DEPLOYMENTS"),
+    entra !== undefined,
   );
-  if (endpoint && apiKey) {
-    upstream = { endpoint, apiKey, apiVersion };
+  if (endpoint && (apiKey || entra)) {
+    // One provider for every upstream: they share its token.
+    const token = entra ? { tokenProvider: entra.tokenProvider } : {};
+    upstream = { endpoint, ...(entra ? token : { apiKey }), apiVersion };
     banner.push(`upstream: Azure OpenAI at ${new URL(endpoint).origin}`);
+    if (entra) {
+      // Tenant and client ids are no secrets; the client secret is never printed.
+      banner.push(
+        `auth: Microsoft Entra ID, client ${entra.clientId} of tenant ${entra.tenantId} ` +
+          `(client credentials, tokens from ${entra.authority})`,
+      );
+    }
     if (fallbacks.length) {
-      upstream = [upstream, ...fallbacks.map((f) => ({ ...f, apiVersion }))];
+      upstream = [upstream, ...fallbacks.map((f) => ({ ...f, ...token, apiVersion }))];
       banner.push(
         `fallback upstreams, in order: ${
           fallbacks.map((f) => {

@@ -55,6 +55,8 @@ export { ClientTokenLimiter } from "./token_limit.ts";
 export type { ClientTokenLimitOptions, TokenLimiter } from "./token_limit.ts";
 export { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
 export type { DenoKvTokenLimiterOptions } from "./token_limit_deno_kv.ts";
+export { entraClientCredentials, EntraTokenError } from "./entra.ts";
+export type { EntraClientCredentialsOptions } from "./entra.ts";
 export { readBodyLimited } from "./body_limit.ts";
 export type { LimitedBody } from "./body_limit.ts";
 export { completionToChunks, completionToSse } from "./chat_replay.ts";

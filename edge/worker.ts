@@ -6,6 +6,10 @@
  * Bindings (`env`):
  * - `AZURE_OPENAI_ENDPOINT`, `AZURE_OPENAI_API_KEY` (a secret: `wrangler secret put`), and
  *   optionally `AZURE_OPENAI_API_VERSION`;
+ * - or, instead of `AZURE_OPENAI_API_KEY`, Microsoft Entra ID client credentials:
+ *   `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` (vars), `AZURE_CLIENT_SECRET` (a secret) and optionally
+ *   `AZURE_AUTHORITY_HOST` (see `entraClientCredentials`); fallback endpoints then take no keys
+ *   (they are sent the same token);
  * - optional `AZURE_OPENAI_FALLBACK_ENDPOINTS` (a var) and `AZURE_OPENAI_FALLBACK_API_KEYS` (a
  *   secret): comma-separated resources, one key per endpoint, tried in order when the primary
  *   answers 429 / 5xx or cannot be reached; they use the primary's deployment names unless
@@ -30,7 +34,7 @@ import { errorResponse } from "./_errors.ts";
 import { WorkersKvCache, type WorkersKvNamespace } from "./cache/workers_kv.ts";
 import type { EdgeExecutionContext, EdgeRateLimitOptions } from "./options.ts";
 import { type WorkersRateLimitBinding, WorkersRateLimiter } from "./rate_limit_workers.ts";
-import { balanceFromEnv, fallbacksFromEnv, rpmFromEnv, tpmFromEnv } from "./_env.ts";
+import { balanceFromEnv, entraFromEnv, fallbacksFromEnv, rpmFromEnv, tpmFromEnv } from "./_env.ts";
 
 /** The Worker's bindings. */
 export interface WorkerEnv {
@@ -40,6 +44,18 @@ export interface WorkerEnv {
   AZURE_OPENAI_API_KEY?: string;
   /** Upstream api-version for `/v1/...` requests (default 2024-10-21). */
   AZURE_OPENAI_API_VERSION?: string;
+  /**
+   * Microsoft Entra ID directory (tenant) id, a GUID or a domain name: with `AZURE_CLIENT_ID`
+   * and `AZURE_CLIENT_SECRET`, and instead of `AZURE_OPENAI_API_KEY`, the Worker authenticates
+   * as that service principal (client credentials).
+   */
+  AZURE_TENANT_ID?: string;
+  /** Application (client) id of the service principal's app registration, a GUID. */
+  AZURE_CLIENT_ID?: string;
+  /** The service principal's client secret value (set it as a secret). */
+  AZURE_CLIENT_SECRET?: string;
+  /** Entra ID authority host (default `https://login.microsoftonline.com`). */
+  AZURE_AUTHORITY_HOST?: string;
   /** Comma-separated fallback endpoints, tried in order after the primary. */
   AZURE_OPENAI_FALLBACK_ENDPOINTS?: string;
   /** Their keys, comma-separated, one per endpoint in the same order (set it as a secret). */
@@ -135,10 +151,19 @@ function list(value: string | undefined): string[] {
 export function createWorkerApp(env: WorkerEnv): EdgeApp {
   const endpoint = env.AZURE_OPENAI_ENDPOINT?.trim();
   const apiKey = env.AZURE_OPENAI_API_KEY?.trim();
-  if (!endpoint || !apiKey) {
+  const entra = entraFromEnv((name) => {
+    const value = env[name];
+    return typeof value === "string" ? value : undefined;
+  });
+  if (!endpoint || !(apiKey || entra)) {
     throw new Error(
-      "set AZURE_OPENAI_ENDPOINT (a var) and AZURE_OPENAI_API_KEY (`wrangler secret put " +
-        "AZURE_OPENAI_API_KEY`)",
+      entra
+        ? "set AZURE_OPENAI_ENDPOINT (a var): the resource the Microsoft Entra ID service " +
+          "principal (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET) calls"
+        : "set AZURE_OPENAI_ENDPOINT (a var) and AZURE_OPENAI_API_KEY (`wrangler secret put " +
+          "AZURE_OPENAI_API_KEY`); or, for Microsoft Entra ID instead of a key, " +
+          "AZURE_OPENAI_ENDPOINT, AZURE_TENANT_ID and AZURE_CLIENT_ID (vars) and " +
+          "AZURE_CLIENT_SECRET (`wrangler secret put AZURE_CLIENT_SECRET`)",
     );
   }
   const clientKeys = list(env.AOAI_EDGE_KEYS);
@@ -157,12 +182,15 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
     env.AZURE_OPENAI_FALLBACK_ENDPOINTS,
     env.AZURE_OPENAI_FALLBACK_API_KEYS,
     env.AZURE_OPENAI_FALLBACK_DEPLOYMENTS,
+    entra !== undefined,
   );
-  const primary = { endpoint, apiKey, apiVersion };
+  // One provider for every upstream: they share its token.
+  const token = entra ? { tokenProvider: entra.tokenProvider } : {};
+  const primary = { endpoint, ...(entra ? token : { apiKey }), apiVersion };
   const upstreamBalance = balanceFromEnv(env.AOAI_EDGE_UPSTREAM_BALANCE);
   return createEdgeApp({
     upstream: fallbacks.length
-      ? [primary, ...fallbacks.map((f) => ({ ...f, apiVersion }))]
+      ? [primary, ...fallbacks.map((f) => ({ ...f, ...token, apiVersion }))]
       : primary,
     clientKeys,
     deployments: deployments.length ? deployments : undefined,
@@ -186,6 +214,10 @@ function signatureOf(env: WorkerEnv): string {
     env.AZURE_OPENAI_ENDPOINT,
     env.AZURE_OPENAI_API_KEY,
     env.AZURE_OPENAI_API_VERSION,
+    env.AZURE_TENANT_ID,
+    env.AZURE_CLIENT_ID,
+    env.AZURE_CLIENT_SECRET,
+    env.AZURE_AUTHORITY_HOST,
     env.AZURE_OPENAI_FALLBACK_ENDPOINTS,
     env.AZURE_OPENAI_FALLBACK_API_KEYS,
     env.AZURE_OPENAI_FALLBACK_DEPLOYMENTS,

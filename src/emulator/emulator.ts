@@ -34,6 +34,7 @@ import { type Operation, OPERATIONS } from "./operations.ts";
 import { rateLimitedResponse, RateLimiter } from "./rate_limit.ts";
 import { imageOperationsInVersion, ImageOperationStore } from "./image_operations.ts";
 import { handleImageFile } from "./images.ts";
+import { EntraEndpoint } from "./entra.ts";
 
 /**
  * One entry of `emulator.log` (secrets redacted).
@@ -113,7 +114,10 @@ export interface Emulator {
   failNext(count: number, status?: number): void;
   /** Replaces the fault settings. */
   setFaults(faults: EmulatorFaults): void;
-  /** Clears rate-limit windows, image operations, the log and the counters. */
+  /**
+   * Clears rate-limit windows, image operations, the Entra ID tokens issued (`options.entra`),
+   * the log and the counters.
+   */
   reset(): void;
 }
 
@@ -153,6 +157,7 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
   const operations = new ImageOperationStore(opts);
   const faults = new FaultState(opts.faults);
   opts.faults = faults.faults;
+  const entra = opts.entra && new EntraEndpoint(opts.entra, opts.now, opts.random);
 
   async function handleOperation(
     request: Request,
@@ -241,10 +246,14 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
     if (request.method === "GET" && path.startsWith("/emulator/images/")) {
       return handleImageFile(path.slice("/emulator/images/".length));
     }
+    if (entra && EntraEndpoint.matches(path)) return entra.handle(request, path);
     if (!path.startsWith("/openai/")) return resourceNotFound();
     const auth = authOf(request);
     entry.auth = auth.kind;
-    if (auth.kind === "none" || !opts.apiKeys.includes(auth.value)) {
+    if (
+      auth.kind === "none" ||
+      !(opts.apiKeys.includes(auth.value) || (auth.kind === "bearer" && entra?.accepts(auth.value)))
+    ) {
       return serviceError(
         401,
         "401",
@@ -372,6 +381,7 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
     reset(): void {
       limiter.reset();
       operations.reset();
+      entra?.reset();
       log.length = 0;
       for (const key of Object.keys(stats) as (keyof EmulatorStats)[]) stats[key] = 0;
     },

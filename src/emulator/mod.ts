@@ -19,6 +19,7 @@ export { createEmulator } from "./emulator.ts";
 export type { Emulator, EmulatorLogEntry } from "./emulator.ts";
 export type { EmulatorStats } from "./_context.ts";
 export { DEFAULT_DEPLOYMENTS, kindOfModel, KNOWN_API_VERSIONS } from "./options.ts";
+export type { EmulatorEntra } from "./entra.ts";
 export type {
   DeploymentKind,
   EmulatorDeployment,

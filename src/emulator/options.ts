@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { EmulatorEntra } from "./entra.ts";
+
 /**
  * What a deployment can do; derived from its `model` unless given.
  *
@@ -326,6 +328,23 @@ export interface EmulatorOptions {
   operationPolls?: number;
   /** Audio transcript (default derived from file name and size). */
   transcript?: EmulatorTranscript;
+  /**
+   * A Microsoft Entra ID token endpoint, so the client credentials flow can be tested offline:
+   * `POST /{tenantId}/oauth2/v2.0/token` (form `grant_type=client_credentials`, `client_id`,
+   * `client_secret`, `scope=https://cognitiveservices.azure.com/.default`) answers 200
+   * `{ token_type: "Bearer", expires_in, ext_expires_in, access_token }`, and the OpenAI routes
+   * accept that token as `Authorization: Bearer …` until it expires (by `now`; api keys still
+   * work too). Failures answer Entra's error body (`error`, `error_description` starting with
+   * the AADSTS code, `error_codes`, `timestamp`, `trace_id`, `correlation_id`, `error_uri`):
+   * an unknown tenant 400 `invalid_tenant` (AADSTS90002), an unknown client 400
+   * `unauthorized_client` (AADSTS700016), a missing secret 401 `invalid_client`
+   * (AADSTS7000218), a wrong secret 401 `invalid_client` (AADSTS7000215), another grant type 400
+   * `unsupported_grant_type` (AADSTS70003), a scope without `/.default` 400 `invalid_scope`
+   * (AADSTS1002012), another resource 400 `invalid_resource` (AADSTS500011), a missing
+   * parameter 400 `invalid_request` (AADSTS900144), a method other than POST 400
+   * `invalid_request` (AADSTS900561). Default: no token endpoint.
+   */
+  entra?: EmulatorEntra;
   /** Clock in ms since the epoch (default `Date.now`). */
   now?: () => number;
   /** Random source in [0, 1) for ids, keys of faults (default `Math.random`). */
@@ -352,6 +371,7 @@ export interface NormalizedOptions {
   operationRetryAfter: number;
   operationPolls: number;
   transcript?: EmulatorTranscript;
+  entra?: EmulatorEntra;
   now: () => number;
   random: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -503,6 +523,7 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
     operationRetryAfter: nonNegative("operationRetryAfter", options.operationRetryAfter, 1),
     operationPolls: Math.floor(nonNegative("operationPolls", options.operationPolls, 2)),
     transcript: options.transcript,
+    entra: options.entra,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     sleep: options.sleep ?? defaultSleep,

@@ -1,0 +1,407 @@
+/**
+ * Microsoft Entra ID client credentials (a service principal's client secret) as the
+ * `tokenProvider` of an Azure OpenAI upstream, for resources that take no keys
+ * (`disableLocalAuth`) and runtimes without managed identity (Deno Deploy, Cloudflare Workers).
+ * Kept out of the core (`mod.ts`): only the edge app and those who import it pay for it.
+ *
+ * @module
+ */
+import { AuthenticationError } from "../src/errors/api_error.ts";
+import { redactSecrets } from "../src/errors/redact.ts";
+
+/** A token with its expiry (ms since the epoch), as the client's `tokenProvider` returns it. */
+type Token = { token: string; expiresOnTimestamp: number };
+
+/** Default authority host (Azure public cloud), as `AZURE_AUTHORITY_HOST` of Azure Identity. */
+export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
+/** Default scope: the Azure OpenAI (Cognitive Services) data plane. */
+export const DEFAULT_ENTRA_SCOPE = "https://cognitiveservices.azure.com/.default";
+
+/**
+ * Options of {@link entraClientCredentials}.
+ *
+ * @example A service principal in the Azure public cloud
+ * ```ts
+ * import type { EntraClientCredentialsOptions } from "@aoai/edge/edge";
+ * const options: EntraClientCredentialsOptions = {
+ *   tenantId: "contoso.onmicrosoft.com",
+ *   clientId: "00000000-0000-4000-8000-000000000002",
+ *   clientSecret: "<client secret value>",
+ * };
+ * console.log(options.authorityHost ?? "https://login.microsoftonline.com");
+ * ```
+ */
+export interface EntraClientCredentialsOptions {
+  /** Directory (tenant) id: a GUID, or a domain name such as `contoso.onmicrosoft.com`. */
+  tenantId: string;
+  /** Application (client) id of the app registration: a GUID. */
+  clientId: string;
+  /** The client secret's value (not its id). Never part of an error or a log line. */
+  clientSecret: string;
+  /**
+   * Entra ID authority host (default `https://login.microsoftonline.com`; e.g.
+   * `https://login.microsoftonline.us` for Azure Government). https only, except plain http to
+   * localhost / 127.0.0.1 / [::1] (a local emulator).
+   */
+  authorityHost?: string;
+  /** Scope to request (default `https://cognitiveservices.azure.com/.default`); ends in `/.default`. */
+  scope?: string;
+  /** fetch to use (default `globalThis.fetch`), e.g. an emulator's. */
+  fetch?: (input: Request, init?: RequestInit) => Promise<Response>;
+  /** Time limit of one token request in ms (default 10 000). */
+  timeoutMs?: number;
+  /** Clock in ms since the epoch (default `Date.now`), for tests. */
+  now?: () => number;
+}
+
+/**
+ * A token request Entra ID refused, or that failed: names the tenant, the HTTP status, Entra's
+ * `error` (as `code`) and its AADSTS code and description, never the client secret or a token.
+ * An `AuthenticationError`, so code that handles the client's auth failures handles it too.
+ *
+ * @example Tell a wrong secret from other failures
+ * ```ts
+ * import { EntraTokenError } from "@aoai/edge/edge";
+ * const err = new EntraTokenError("Entra ID refused the token request", {
+ *   tenantId: "contoso.onmicrosoft.com",
+ *   status: 401,
+ *   code: "invalid_client",
+ *   errorCodes: [7000215],
+ * });
+ * console.log(err.aadsts, err.status, err.code); // AADSTS7000215 401 invalid_client
+ * ```
+ */
+export class EntraTokenError extends AuthenticationError {
+  /** The tenant the token was asked of. */
+  readonly tenantId: string;
+  /** Entra's `error_codes`, e.g. `[7000215]` (empty when the answer had none). */
+  readonly errorCodes: readonly number[];
+  /** The first of them as Entra writes it, e.g. `"AADSTS7000215"`. */
+  readonly aadsts: string | undefined;
+  /** Entra's `trace_id`, for a support request. */
+  readonly traceId: string | undefined;
+  /** Entra's `correlation_id`, for a support request. */
+  readonly correlationId: string | undefined;
+
+  /** Creates the error; `init.cause` is kept as `cause`. */
+  constructor(
+    message: string,
+    init: {
+      tenantId: string;
+      status?: number;
+      code?: string;
+      errorCodes?: readonly number[];
+      traceId?: string;
+      correlationId?: string;
+      cause?: unknown;
+    },
+  ) {
+    super(message, { status: init.status, code: init.code, cause: init.cause });
+    this.tenantId = init.tenantId;
+    this.errorCodes = [...(init.errorCodes ?? [])];
+    this.aadsts = this.errorCodes.length ? `AADSTS${this.errorCodes[0]}` : undefined;
+    this.traceId = init.traceId;
+    this.correlationId = init.correlationId;
+  }
+
+  /** A JSON view safe to log: message, status, code, tenant, AADSTS codes, trace ids. */
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      tenantId: this.tenantId,
+      errorCodes: this.errorCodes,
+      aadsts: this.aadsts,
+      traceId: this.traceId,
+      correlationId: this.correlationId,
+    };
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** What the option names are called where they came from (the entry points pass env names). */
+export interface EntraNames {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  authorityHost: string;
+  scope: string;
+}
+
+const OPTION_NAMES: EntraNames = {
+  tenantId: "entraClientCredentials(): tenantId",
+  clientId: "entraClientCredentials(): clientId",
+  clientSecret: "entraClientCredentials(): clientSecret",
+  authorityHost: "entraClientCredentials(): authorityHost",
+  scope: "entraClientCredentials(): scope",
+};
+
+/**
+ * Checks the options and returns the token endpoint URL; errors say what to fix, naming the
+ * setting by `names`, and never quote a value (a secret pasted into the wrong one must not reach
+ * a log).
+ */
+export function entraTokenUrl(
+  options: EntraClientCredentialsOptions,
+  names: EntraNames = OPTION_NAMES,
+): string {
+  const text = (value: unknown) => typeof value === "string" ? value.trim() : "";
+  const tenant = text(options.tenantId);
+  if (!GUID.test(tenant) && !DOMAIN.test(tenant)) {
+    throw new TypeError(
+      `${names.tenantId} must be the directory (tenant) id: a GUID such as ` +
+        "72f988bf-86f1-41af-91ab-2d7cd011db47, or a domain name such as contoso.onmicrosoft.com " +
+        `(Azure portal: Microsoft Entra ID > Overview); ${
+          tenant ? "this is neither" : "it is empty"
+        }`,
+    );
+  }
+  if (!GUID.test(text(options.clientId))) {
+    throw new TypeError(
+      `${names.clientId} must be the application (client) id of the app registration, a GUID ` +
+        `(Azure portal: App registrations > your app > Overview); ${
+          text(options.clientId) ? "this is not a GUID" : "it is empty"
+        }`,
+    );
+  }
+  if (!text(options.clientSecret)) {
+    throw new TypeError(
+      `${names.clientSecret} must be the client secret's value (Certificates & secrets > Value, ` +
+        "not the Secret ID); it is empty",
+    );
+  }
+  // deno-lint-ignore no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(options.clientSecret)) {
+    throw new TypeError(
+      `${names.clientSecret} holds a line break or another control character; pass the value alone`,
+    );
+  }
+  let host = DEFAULT_AUTHORITY_HOST;
+  if (options.authorityHost !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(text(options.authorityHost));
+    } catch { /* reported below */ }
+    const local = url !== undefined &&
+      ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    if (
+      !url || !(url.protocol === "https:" || (url.protocol === "http:" && local)) ||
+      url.search || url.hash || url.username || url.password
+    ) {
+      throw new TypeError(
+        `${names.authorityHost} must be an https URL such as https://login.microsoftonline.com ` +
+          "(http only to localhost, for a local emulator), without query or credentials",
+      );
+    }
+    host = (url.origin + url.pathname).replace(/\/+$/, "");
+  }
+  const scope = options.scope === undefined ? DEFAULT_ENTRA_SCOPE : text(options.scope);
+  if (!scope.endsWith("/.default") || /\s/.test(scope)) {
+    throw new TypeError(
+      `${names.scope} must be one resource followed by /.default (client credentials take no ` +
+        `other scope), e.g. ${DEFAULT_ENTRA_SCOPE}`,
+    );
+  }
+  return `${host}/${encodeURIComponent(tenant)}/oauth2/v2.0/token`;
+}
+
+/** A token is handed out again, without asking Entra, this long after it was obtained. */
+const REUSE_MS = 30_000;
+/** …while it has at least this long left. */
+const REUSE_MIN_LEFT_MS = 300_000;
+/** After a failed request, calls get the same error this long without asking again. */
+const FAILURE_HOLD_MS = 5_000;
+
+/**
+ * A `tokenProvider` for {@link AzureOpenAI} (or an edge upstream's options) that gets tokens with
+ * the client credentials grant of Microsoft Entra ID: `POST {authorityHost}/{tenantId}/oauth2/
+ * v2.0/token` with `grant_type=client_credentials`, `client_id`, `client_secret` and
+ * `scope=https://cognitiveservices.azure.com/.default` (form-encoded), and resolves
+ * `{ token, expiresOnTimestamp }` from `access_token` and `expires_in`. The client caches the
+ * token and refreshes it before it expires.
+ *
+ * The options are checked at once (a TypeError says what to fix). Each request is bounded by
+ * `timeoutMs`. Concurrent calls share one request, and a token obtained in the last 30 s is
+ * handed out again (so the upstreams of one edge app share a token, and a 401 the resource
+ * answers does not send every request to Entra ID); after a failure, calls for the next 5 s get
+ * the same error without a new request. Failures reject with an {@link EntraTokenError} that
+ * names the tenant, the HTTP status and Entra's `error` and AADSTS description, never the
+ * secret or a token.
+ *
+ * The service principal needs a role that allows inference on the resource, such as
+ * "Cognitive Services OpenAI User".
+ *
+ * @example Chat through the emulator's Entra ID token endpoint
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * import { entraClientCredentials } from "@aoai/edge/edge";
+ * const entra = {
+ *   tenantId: "00000000-0000-4000-8000-000000000001",
+ *   clientId: "00000000-0000-4000-8000-000000000002",
+ *   clientSecret: "emulated-client-secret",
+ * };
+ * const emulator = createEmulator({ entra });
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   tokenProvider: entraClientCredentials({
+ *     ...entra,
+ *     authorityHost: "http://localhost", // the emulator answers there too
+ *     fetch: emulator.fetch,
+ *   }),
+ *   fetch: emulator.fetch,
+ * });
+ * const completion = await client.chat.completions.create({
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "hi" }],
+ * });
+ * console.log(completion.choices[0].message.content); // "You said: hi"
+ * console.log(emulator.log.at(-1)?.auth); // "bearer"
+ * ```
+ */
+export function entraClientCredentials(
+  options: EntraClientCredentialsOptions,
+): () => Promise<{ token: string; expiresOnTimestamp: number }> {
+  return createProvider(options, OPTION_NAMES);
+}
+
+/** {@link entraClientCredentials} with its errors naming the settings by `names`. */
+export function createProvider(
+  options: EntraClientCredentialsOptions,
+  names: EntraNames,
+): () => Promise<Token> {
+  const url = entraTokenUrl(options, names);
+  const tenantId = options.tenantId.trim();
+  const clientId = options.clientId.trim();
+  const secret = options.clientSecret;
+  const scope = options.scope?.trim() ?? DEFAULT_ENTRA_SCOPE;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  if (!(timeoutMs > 0 && timeoutMs < Infinity)) {
+    throw new TypeError("entraClientCredentials(): timeoutMs must be a positive number of ms");
+  }
+  const fetchFn: NonNullable<EntraClientCredentialsOptions["fetch"]> = options.fetch ??
+    ((input, init) => fetch(input, init));
+  const now = options.now ?? Date.now;
+  const host = new URL(url).origin;
+  let inflight: Promise<Token> | undefined;
+  let last: { token: Token; at: number } | undefined;
+  let failed: { error: EntraTokenError; at: number } | undefined;
+
+  /** Text from Entra (or a proxy) with the secret masked, in case anything echoes it. */
+  const clean = (text: string) => redactSecrets(text, [secret]);
+  const fail = (
+    message: string,
+    init: Omit<ConstructorParameters<typeof EntraTokenError>[1], "tenantId"> = {},
+  ) =>
+    new EntraTokenError(`Entra ID token request for tenant ${tenantId}: ${message}`, {
+      tenantId,
+      ...init,
+    });
+
+  async function request(): Promise<Token> {
+    const started = now();
+    // One time limit for the request and its body (cleared once read: no timer is left behind).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetchFn(
+        new Request(url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            accept: "application/json",
+          },
+          body: new URLSearchParams({
+            grant_type: "client_credentials",
+            client_id: clientId,
+            client_secret: secret,
+            scope,
+          }).toString(),
+          signal: controller.signal,
+        }),
+      );
+      text = await response.text();
+    } catch (err) {
+      if (controller.signal.aborted) {
+        throw fail(`${host} did not answer within ${timeoutMs} ms; retry later`, {
+          code: "timeout",
+        });
+      }
+      const detail = clean(err instanceof Error ? err.message : String(err));
+      // The cause is rebuilt from the cleaned text: an error object could hold the request.
+      throw fail(`could not reach ${host} (${detail}); check the authority host and the network`, {
+        code: "connection_error",
+        cause: new Error(detail),
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    let body: Record<string, unknown> | undefined;
+    try {
+      const parsed = JSON.parse(text);
+      if (parsed !== null && typeof parsed === "object") body = parsed;
+    } catch { /* not JSON: reported below */ }
+    if (!response.ok) {
+      const codes = Array.isArray(body?.error_codes)
+        ? body.error_codes.filter((c): c is number => Number.isInteger(c))
+        : [];
+      const error = typeof body?.error === "string" ? clean(body.error) : undefined;
+      const description = typeof body?.error_description === "string"
+        // Entra appends trace id, correlation id and timestamp: those are fields of their own.
+        ? clean(body.error_description.split(/\r?\n| Trace ID:/)[0].trim())
+        : undefined;
+      throw fail(
+        error
+          ? `Entra ID answered HTTP ${response.status} ${error}: ${
+            description ?? "(no description)"
+          }`
+          : `${host} answered HTTP ${response.status} without an Entra ID error body`,
+        {
+          status: response.status,
+          code: error,
+          errorCodes: codes,
+          traceId: typeof body?.trace_id === "string" ? clean(body.trace_id) : undefined,
+          correlationId: typeof body?.correlation_id === "string"
+            ? clean(body.correlation_id)
+            : undefined,
+        },
+      );
+    }
+    const token = body?.access_token;
+    // expires_in is seconds, a number or (some hosts) a string of digits.
+    const seconds = Number(body?.expires_in);
+    if (typeof token !== "string" || token === "" || !(seconds > 0 && seconds < Infinity)) {
+      // Never quote the body: it may hold the token.
+      throw fail(
+        `${host} answered HTTP ${response.status} without an access_token and a positive ` +
+          "expires_in",
+        { status: response.status, code: "invalid_token_response" },
+      );
+    }
+    return { token, expiresOnTimestamp: started + seconds * 1000 };
+  }
+
+  return function entraToken(): Promise<Token> {
+    const t = now();
+    if (
+      last && t - last.at < REUSE_MS && last.token.expiresOnTimestamp - t > REUSE_MIN_LEFT_MS
+    ) {
+      return Promise.resolve(last.token);
+    }
+    if (failed && t - failed.at < FAILURE_HOLD_MS) return Promise.reject(failed.error);
+    return inflight ??= request().then((token) => {
+      last = { token, at: now() };
+      failed = undefined;
+      return token;
+    }, (err) => {
+      const error = err instanceof EntraTokenError ? err : fail(
+        clean(err instanceof Error ? err.message : String(err)),
+      );
+      failed = { error, at: now() };
+      throw error;
+    }).finally(() => inflight = undefined);
+  };
+}
