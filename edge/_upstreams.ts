@@ -27,6 +27,33 @@ import type { Middleware } from "../src/middleware/types.ts";
  * How the edge app spreads requests over its upstreams: `"primary-first"` sends every request to
  * the first upstream not cooling down (the others take over on its 429s and failures);
  * `"round-robin"` starts each request at the next ready upstream in turn.
+ *
+ * @example Two resources taking turns
+ * ```ts
+ * import { createEdgeApp, type UpstreamBalance } from "@aoai/edge/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const [east, west] = [createEmulator(), createEmulator()]; // stand-ins for two resources
+ * const upstreamBalance: UpstreamBalance = "round-robin";
+ * const app = createEdgeApp({
+ *   upstream: [
+ *     { endpoint: "http://east.local", apiKey: east.apiKey, fetch: east.fetch },
+ *     { endpoint: "http://west.local", apiKey: west.apiKey, fetch: west.fetch },
+ *   ],
+ *   upstreamBalance,
+ *   clientKeys: ["a-long-client-key"],
+ * });
+ * for (let i = 0; i < 2; i++) {
+ *   const res = await app.fetch(
+ *     new Request("http://edge.local/openai/v1/embeddings", {
+ *       method: "POST",
+ *       headers: { "api-key": "a-long-client-key", "content-type": "application/json" },
+ *       body: JSON.stringify({ model: "text-embedding-3-small", input: "hi" }),
+ *     }),
+ *   );
+ *   console.log(res.headers.get("x-aoai-upstream")); // "0", then "1"
+ *   await res.body?.cancel();
+ * }
+ * ```
  */
 export type UpstreamBalance = "primary-first" | "round-robin";
 
