@@ -183,10 +183,10 @@ export interface EntraFromEnv {
 
 /**
  * `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` and optional
- * `AZURE_AUTHORITY_HOST` as a token provider (undefined when none of the three is set), read the
- * same way by the Deno and the Workers entry points. Some but not all of the three, or
- * `AZURE_OPENAI_API_KEY` as well, throws an Error naming the variables; a value that cannot be
- * right throws one naming the variable and what it must be, never quoting a value.
+ * `AZURE_AUTHORITY_HOST` as a token provider, read the same way by the Deno and the Workers
+ * entry points: undefined when none of the three is set, or when `AZURE_OPENAI_API_KEY` is (a key
+ * wins). Some but not all of the three throws an Error naming the missing ones; a value that cannot
+ * be right throws one naming the variable and what it must be, never quoting a value.
  */
 export function entraFromEnv(
   env: (name: string) => string | undefined,
@@ -196,19 +196,14 @@ export function entraFromEnv(
     return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
   };
   const set = ENTRA_VARS.filter((name) => value(name) !== undefined);
-  if (set.length === 0) return undefined;
-  if (value("AZURE_OPENAI_API_KEY") !== undefined) {
-    throw new Error(
-      `Both AZURE_OPENAI_API_KEY and Microsoft Entra ID variables (${set.join(", ")}) are set; ` +
-        "use one: unset AZURE_OPENAI_API_KEY to authenticate with Entra ID, or unset " +
-        `${set.join(", ")} to use the key`,
-    );
-  }
+  // A key wins: these variables are often set in a shell or CI for other Azure tools.
+  if (set.length === 0 || value("AZURE_OPENAI_API_KEY") !== undefined) return undefined;
   const missing = ENTRA_VARS.filter((name) => !set.includes(name));
   if (missing.length) {
     throw new Error(
       `Microsoft Entra ID needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; ` +
-        `${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set`,
+        `${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set (or set ` +
+        "AZURE_OPENAI_API_KEY to use a key instead)",
     );
   }
   const tenantId = value("AZURE_TENANT_ID")!;

@@ -101,14 +101,9 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   const apiKey = env("AZURE_OPENAI_API_KEY")?.trim() || undefined;
   const onDeploy = env("DENO_DEPLOYMENT_ID") !== undefined;
   const banner: string[] = [];
-  const entra = entraFromEnv(env);
-  if (entra && endpoint === undefined) {
-    throw new Error(
-      "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (Microsoft Entra ID) are set but " +
-        "AZURE_OPENAI_ENDPOINT is not: set it to the resource's endpoint (e.g. " +
-        "https://my-res.openai.azure.com), or unset them to use the built-in emulator.",
-    );
-  }
+  // Read only for a resource: without one the built-in emulator needs no sign-in (these
+  // variables are often set in a shell for other Azure tools).
+  const entra = endpoint === undefined ? undefined : entraFromEnv(env);
   if (!entra && (endpoint === undefined) !== (apiKey === undefined)) {
     throw new Error(
       "Set both AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY to use Azure OpenAI, or neither " +

@@ -151,19 +151,18 @@ function list(value: string | undefined): string[] {
 export function createWorkerApp(env: WorkerEnv): EdgeApp {
   const endpoint = env.AZURE_OPENAI_ENDPOINT?.trim();
   const apiKey = env.AZURE_OPENAI_API_KEY?.trim();
-  const entra = entraFromEnv((name) => {
-    const value = env[name];
-    return typeof value === "string" ? value : undefined;
-  });
+  const entra = endpoint
+    ? entraFromEnv((name) => {
+      const value = env[name];
+      return typeof value === "string" ? value : undefined;
+    })
+    : undefined;
   if (!endpoint || !(apiKey || entra)) {
     throw new Error(
-      entra
-        ? "set AZURE_OPENAI_ENDPOINT (a var): the resource the Microsoft Entra ID service " +
-          "principal (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET) calls"
-        : "set AZURE_OPENAI_ENDPOINT (a var) and AZURE_OPENAI_API_KEY (`wrangler secret put " +
-          "AZURE_OPENAI_API_KEY`); or, for Microsoft Entra ID instead of a key, " +
-          "AZURE_OPENAI_ENDPOINT, AZURE_TENANT_ID and AZURE_CLIENT_ID (vars) and " +
-          "AZURE_CLIENT_SECRET (`wrangler secret put AZURE_CLIENT_SECRET`)",
+      "set AZURE_OPENAI_ENDPOINT (a var) and AZURE_OPENAI_API_KEY (`wrangler secret put " +
+        "AZURE_OPENAI_API_KEY`); or, for Microsoft Entra ID instead of a key, " +
+        "AZURE_OPENAI_ENDPOINT, AZURE_TENANT_ID and AZURE_CLIENT_ID (vars) and " +
+        "AZURE_CLIENT_SECRET (`wrangler secret put AZURE_CLIENT_SECRET`)",
     );
   }
   const clientKeys = list(env.AOAI_EDGE_KEYS);

@@ -109,14 +109,6 @@ Deno.test("edgeConfigFromEnv(): Entra ID variables that do not fit together thro
   const endpoint = { AZURE_OPENAI_ENDPOINT: "https://my-res.openai.azure.com" };
   const cases: [Record<string, string>, RegExp][] = [
     [
-      { ...endpoint, ...ENTRA, AZURE_OPENAI_API_KEY: "azure-key-value" },
-      /Both AZURE_OPENAI_API_KEY and Microsoft Entra ID variables \(AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET\) are set/,
-    ],
-    [
-      { ...endpoint, AZURE_CLIENT_SECRET: SECRET, AZURE_OPENAI_API_KEY: "azure-key-value" },
-      /Both AZURE_OPENAI_API_KEY and Microsoft Entra ID variables \(AZURE_CLIENT_SECRET\)/,
-    ],
-    [
       { ...endpoint, AZURE_TENANT_ID: TENANT },
       /needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are not set/,
     ],
@@ -124,7 +116,6 @@ Deno.test("edgeConfigFromEnv(): Entra ID variables that do not fit together thro
       { ...endpoint, AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT, AZURE_CLIENT_SECRET: " " },
       /AZURE_CLIENT_SECRET is not set/,
     ],
-    [ENTRA, /are set but AZURE_OPENAI_ENDPOINT is not/],
     [{ ...endpoint, ...ENTRA, AZURE_TENANT_ID: SECRET }, /^AZURE_TENANT_ID must be the directory/],
     [
       { ...endpoint, ...ENTRA, AZURE_CLIENT_ID: SECRET },
@@ -233,21 +224,15 @@ Deno.test("the Worker answers 500 EdgeMisconfigured for Entra ID variables that 
     [
       {
         AZURE_OPENAI_ENDPOINT: "https://r.openai.azure.com",
-        AZURE_OPENAI_API_KEY: "azure-key-value",
-        ...ENTRA,
-        AOAI_EDGE_KEYS: CLIENT_KEY,
-      },
-      /Both AZURE_OPENAI_API_KEY and Microsoft Entra ID variables/,
-    ],
-    [
-      {
-        AZURE_OPENAI_ENDPOINT: "https://r.openai.azure.com",
         AZURE_CLIENT_ID: CLIENT,
         AOAI_EDGE_KEYS: CLIENT_KEY,
       },
       /AZURE_TENANT_ID and AZURE_CLIENT_SECRET are not set/,
     ],
-    [{ ...ENTRA, AOAI_EDGE_KEYS: CLIENT_KEY }, /set AZURE_OPENAI_ENDPOINT \(a var\): the resource/],
+    [
+      { ...ENTRA, AOAI_EDGE_KEYS: CLIENT_KEY },
+      /set AZURE_OPENAI_ENDPOINT \(a var\) and AZURE_OPENAI_API_KEY/,
+    ],
     [
       { AZURE_OPENAI_ENDPOINT: "https://r.openai.azure.com", AOAI_EDGE_KEYS: CLIENT_KEY },
       /set AZURE_OPENAI_ENDPOINT \(a var\) and AZURE_OPENAI_API_KEY .*; or, for Microsoft Entra ID instead of a key/,
@@ -262,4 +247,36 @@ Deno.test("the Worker answers 500 EdgeMisconfigured for Entra ID variables that 
     assertNoSecret(error.message);
     assert.ok(!error.message.includes("azure-key-value"));
   }
+});
+
+Deno.test("a key wins over Entra ID variables, and without an endpoint they are not read (set in a shell for other Azure tools)", async () => {
+  const endpoint = "https://my-res.openai.azure.com";
+  const withKey = edgeConfigFromEnv(env({
+    AZURE_OPENAI_ENDPOINT: endpoint,
+    AZURE_OPENAI_API_KEY: "azure-key-value",
+    ...ENTRA,
+  }));
+  assert.deepEqual(withKey.options.upstream, {
+    endpoint,
+    apiKey: "azure-key-value",
+    apiVersion: undefined,
+  });
+  assert.ok(!withKey.banner.some((line) => line.includes("Entra")), withKey.banner.join("\n"));
+  // Only some of them, beside a key: not an error either.
+  edgeConfigFromEnv(
+    env({
+      AZURE_OPENAI_ENDPOINT: endpoint,
+      AZURE_OPENAI_API_KEY: "k-value-1",
+      AZURE_CLIENT_ID: CLIENT,
+    }),
+  );
+  const local = edgeConfigFromEnv(env({ ...ENTRA }));
+  assert.match(local.banner[0], /the built-in emulator/);
+  const app = createWorkerApp({
+    AZURE_OPENAI_ENDPOINT: endpoint,
+    AZURE_OPENAI_API_KEY: "azure-key-value",
+    ...ENTRA,
+    AOAI_EDGE_KEYS: CLIENT_KEY,
+  });
+  assert.equal((await app.fetch(new Request("https://w.example/health"))).status, 200);
 });
