@@ -224,3 +224,36 @@ export function entraFromEnv(
   const authority = new URL(options.authorityHost ?? "https://login.microsoftonline.com").origin;
   return { tenantId, clientId, tokenProvider, authority };
 }
+
+/**
+ * `AOAI_EDGE_KEY_DEPLOYMENTS`: per client key of `AOAI_EDGE_KEYS` (same order, comma-separated),
+ * `*` for every deployment the app allows or the deployments it may use separated by `;`.
+ * Undefined when unset or blank; one list (or undefined for `*`) per key otherwise. Anything else
+ * throws an Error naming the variable and the entry, never quoting a key.
+ */
+export function keyDeploymentsFromEnv(
+  value: string | undefined,
+  keyCount: number,
+): (string[] | undefined)[] | undefined {
+  if (!value?.trim()) return undefined;
+  const entries = value.split(",").map((entry) => entry.trim());
+  if (entries.length !== keyCount) {
+    throw new Error(
+      `AOAI_EDGE_KEY_DEPLOYMENTS lists ${entries.length} entr${
+        entries.length === 1 ? "y" : "ies"
+      } but AOAI_EDGE_KEYS lists ${keyCount} key(s); give one entry per key, in the same order ` +
+        '(e.g. "*,text-embedding-3-small;gpt-4o-mini": the first key may use every deployment)',
+    );
+  }
+  return entries.map((entry, i) => {
+    if (entry === "*") return undefined;
+    const names = entry.split(";").map((name) => name.trim());
+    if (entry === "" || names.some((name) => name === "")) {
+      throw new Error(
+        `AOAI_EDGE_KEY_DEPLOYMENTS: entry ${i + 1} must be * (every deployment) or deployment ` +
+          'names separated by ";" (e.g. gpt-4o;gpt-4o-mini), without empty names',
+      );
+    }
+    return names;
+  });
+}

@@ -39,10 +39,17 @@ import { createEmulator } from "../src/emulator/mod.ts";
 import { createEdgeApp, type EdgeApp } from "./app.ts";
 import { DenoKvCache } from "./cache/deno_kv.ts";
 import { denoHandler } from "./deno_handler.ts";
-import type { EdgeAppOptions } from "./options.ts";
+import type { EdgeAppOptions, EdgeRateLimitOptions, EdgeTokenLimitOptions } from "./options.ts";
 import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
 import { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
-import { balanceFromEnv, entraFromEnv, fallbacksFromEnv, rpmFromEnv, tpmFromEnv } from "./_env.ts";
+import {
+  balanceFromEnv,
+  entraFromEnv,
+  fallbacksFromEnv,
+  keyDeploymentsFromEnv,
+  rpmFromEnv,
+  tpmFromEnv,
+} from "./_env.ts";
 
 /** Reads one environment variable. */
 export type EnvReader = (name: string) => string | undefined;
@@ -204,6 +211,13 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   } else {
     banner.push(`client keys: ${clientKeys.length} from AOAI_EDGE_KEYS`);
   }
+  const keyDeployments = env("AOAI_EDGE_KEY_DEPLOYMENTS")?.trim()
+    ? keyScopesOf(list(env("AOAI_EDGE_KEYS")).length, env("AOAI_EDGE_KEY_DEPLOYMENTS"))
+    : undefined;
+  if (keyDeployments?.some((scope) => scope !== undefined)) {
+    const scoped = keyDeployments.filter((scope) => scope !== undefined).length;
+    banner.push(`client keys limited to some deployments: ${scoped} (AOAI_EDGE_KEY_DEPLOYMENTS)`);
+  }
   const deployments = list(env("AOAI_EDGE_DEPLOYMENTS"));
   const origins = list(env("AOAI_EDGE_CORS_ORIGINS"));
   const rpm = rpmFromEnv(env("AOAI_EDGE_RATE_LIMIT_RPM"));
@@ -245,7 +259,10 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   return {
     options: {
       upstream,
-      clientKeys,
+      clientKeys: clientKeys.map((key, i) => {
+        const scope = keyDeployments?.[i];
+        return scope ? { key, deployments: scope } : key;
+      }),
       deployments: deployments.length ? deployments : undefined,
       cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,
       chatCache: env("AOAI_EDGE_CHAT_CACHE") === "1",
@@ -265,6 +282,17 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   };
 }
 
+/** `AOAI_EDGE_KEY_DEPLOYMENTS` for `keyCount` keys from `AOAI_EDGE_KEYS` (none: an error). */
+function keyScopesOf(keyCount: number, value: string | undefined): (string[] | undefined)[] {
+  if (keyCount === 0) {
+    throw new Error(
+      "AOAI_EDGE_KEY_DEPLOYMENTS needs AOAI_EDGE_KEYS: it lists the deployments of each of those " +
+        "keys, in the same order",
+    );
+  }
+  return keyDeploymentsFromEnv(value, keyCount)!;
+}
+
 /** A running server of {@link serveEdge}. */
 export interface EdgeServer extends AsyncDisposable {
   /** Base URL, e.g. `http://127.0.0.1:8787`. */
@@ -278,7 +306,8 @@ export interface EdgeServer extends AsyncDisposable {
  * in `config.options` is counted in the same Deno KV ({@link DenoKvRateLimiter}), so every
  * instance of a Deno Deploy project shares one budget per client key; a `rateLimit.limiter`
  * given there is used as is. The same goes for `tokenLimit.tokensPerMinute`
- * ({@link DenoKvTokenLimiter}).
+ * ({@link DenoKvTokenLimiter}), and for the limits of client keys given with their own
+ * (`clientKeys[i].rateLimit`, `.tokenLimit`).
  *
  * @example Start on a random port with the emulator
  * ```ts ignore
@@ -295,22 +324,37 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
   const kv = await Deno.openKv(config.kvPath);
   let app: EdgeApp;
   try {
-    const { rateLimit, tokenLimit } = config.options;
+    // Limits given as a rate count in Deno KV, the app's and those of keys with their own (each
+    // client id has its own records, so they share the store).
+    const inKv = <T extends EdgeRateLimitOptions | EdgeTokenLimitOptions | false | undefined>(
+      limit: T,
+    ): T =>
+      (!limit || limit.limiter !== undefined
+        ? limit
+        : "requestsPerMinute" in limit && limit.requestsPerMinute !== undefined
+        ? {
+          limiter: new DenoKvRateLimiter(kv, { requestsPerMinute: limit.requestsPerMinute }),
+          timeoutMs: limit.timeoutMs,
+        }
+        : "tokensPerMinute" in limit && limit.tokensPerMinute !== undefined
+        ? {
+          limiter: new DenoKvTokenLimiter(kv, { tokensPerMinute: limit.tokensPerMinute }),
+          timeoutMs: limit.timeoutMs,
+        }
+        : limit) as T;
+    const { rateLimit, tokenLimit, clientKeys } = config.options;
     app = createEdgeApp({
       ...config.options,
       cache: new DenoKvCache(kv),
-      rateLimit: rateLimit?.limiter === undefined && rateLimit?.requestsPerMinute !== undefined
-        ? {
-          limiter: new DenoKvRateLimiter(kv, { requestsPerMinute: rateLimit.requestsPerMinute }),
-          timeoutMs: rateLimit.timeoutMs,
-        }
-        : rateLimit,
-      tokenLimit: tokenLimit?.limiter === undefined && tokenLimit?.tokensPerMinute !== undefined
-        ? {
-          limiter: new DenoKvTokenLimiter(kv, { tokensPerMinute: tokenLimit.tokensPerMinute }),
-          timeoutMs: tokenLimit.timeoutMs,
-        }
-        : tokenLimit,
+      rateLimit: inKv(rateLimit),
+      tokenLimit: inKv(tokenLimit),
+      clientKeys: Array.isArray(clientKeys)
+        ? clientKeys.map((entry) =>
+          typeof entry === "object" && entry !== null
+            ? { ...entry, rateLimit: inKv(entry.rateLimit), tokenLimit: inKv(entry.tokenLimit) }
+            : entry
+        )
+        : clientKeys,
     });
   } catch (err) {
     kv.close(); // options the app refuses: nothing is left open

@@ -34,7 +34,14 @@ import { errorResponse } from "./_errors.ts";
 import { WorkersKvCache, type WorkersKvNamespace } from "./cache/workers_kv.ts";
 import type { EdgeExecutionContext, EdgeRateLimitOptions } from "./options.ts";
 import { type WorkersRateLimitBinding, WorkersRateLimiter } from "./rate_limit_workers.ts";
-import { balanceFromEnv, entraFromEnv, fallbacksFromEnv, rpmFromEnv, tpmFromEnv } from "./_env.ts";
+import {
+  balanceFromEnv,
+  entraFromEnv,
+  fallbacksFromEnv,
+  keyDeploymentsFromEnv,
+  rpmFromEnv,
+  tpmFromEnv,
+} from "./_env.ts";
 
 /** The Worker's bindings. */
 export interface WorkerEnv {
@@ -81,6 +88,11 @@ export interface WorkerEnv {
   AOAI_EDGE_LOG_REQUESTS?: string;
   /** Tokens per minute per client key (per isolate). */
   AOAI_EDGE_TOKEN_LIMIT_TPM?: string;
+  /**
+   * Per key of `AOAI_EDGE_KEYS` (same order, comma-separated): `*` for every deployment, or the
+   * deployments it may use separated by `;`.
+   */
+  AOAI_EDGE_KEY_DEPLOYMENTS?: string;
   /**
    * With fallback endpoints: `"round-robin"` spreads requests over every upstream in turn;
    * `"primary-first"` (default) sends them to the primary while it answers.
@@ -165,12 +177,17 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
         "AZURE_CLIENT_SECRET (`wrangler secret put AZURE_CLIENT_SECRET`)",
     );
   }
-  const clientKeys = list(env.AOAI_EDGE_KEYS);
-  if (clientKeys.length === 0) {
+  const keys = list(env.AOAI_EDGE_KEYS);
+  if (keys.length === 0) {
     throw new Error(
       "set AOAI_EDGE_KEYS (`wrangler secret put AOAI_EDGE_KEYS`, comma-separated client keys)",
     );
   }
+  const scopes = keyDeploymentsFromEnv(env.AOAI_EDGE_KEY_DEPLOYMENTS, keys.length);
+  const clientKeys = keys.map((key, i) => {
+    const scope = scopes?.[i];
+    return scope ? { key, deployments: scope } : key;
+  });
   const deployments = list(env.AOAI_EDGE_DEPLOYMENTS);
   const origins = list(env.AOAI_EDGE_CORS_ORIGINS);
   const rateLimit = rateLimitOf(env);
@@ -230,6 +247,7 @@ function signatureOf(env: WorkerEnv): string {
     env.AOAI_EDGE_RATE_LIMITER_PERIOD,
     env.AOAI_EDGE_TOKEN_LIMIT_TPM,
     env.AOAI_EDGE_UPSTREAM_BALANCE,
+    env.AOAI_EDGE_KEY_DEPLOYMENTS,
   ]);
 }
 
