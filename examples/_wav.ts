@@ -1,7 +1,7 @@
 // A WAV file for the audio examples, so they upload what a real service accepts.
 
 /** `seconds` of silence as a WAV file: 16 kHz, 16-bit mono PCM after a 44-byte header. */
-export function silentWav(seconds: number): Uint8Array {
+export function silentWav(seconds: number): Uint8Array<ArrayBuffer> {
   const dataBytes = seconds * 32_000;
   const wav = new Uint8Array(44 + dataBytes);
   const view = new DataView(wav.buffer);

@@ -51,9 +51,7 @@ const choice = (index, delta, rest = {}) => ({
   ...rest,
 });
 const sse = (chunks, eol = "\n") =>
-  [...chunks.map((c) => JSON.stringify(c)), "[DONE]"].map((d) =>
-    `data: ${d}${eol}${eol}`
-  ).join("");
+  [...chunks.map((c) => JSON.stringify(c)), "[DONE]"].map((d) => `data: ${d}${eol}${eol}`).join("");
 
 /** SDK-only helper output, not part of the API: dropped from the SDK's result before comparing. */
 function dropSdkHelperFields(completion) {
@@ -94,9 +92,7 @@ const FIXTURES = [
           logprobs: null,
         }),
       ]),
-      ...WORDS.map((w) =>
-        chunk([choice(0, { content: w }, { logprobs: null })])
-      ),
+      ...WORDS.map((w) => chunk([choice(0, { content: w }, { logprobs: null })])),
       chunk([choice(0, {}, { finish_reason: "stop", logprobs: null })]),
     ]),
     expect: {
@@ -109,8 +105,7 @@ const FIXTURES = [
     },
   },
   {
-    name:
-      "n=2: interleaved choices, second one first, own filter results and finish reasons",
+    name: "n=2: interleaved choices, second one first, own filter results and finish reasons",
     body: sse([
       chunk([choice(1, { role: "assistant", content: "" })]),
       chunk([choice(0, { role: "assistant", content: "" })]),
@@ -144,8 +139,7 @@ const FIXTURES = [
     },
   },
   {
-    name:
-      "parallel tool_calls: argument fragments, id/type/name only on the first fragment",
+    name: "parallel tool_calls: argument fragments, id/type/name only on the first fragment",
     pieceSize: 13,
     body: sse([
       chunk([choice(0, {
@@ -238,8 +232,7 @@ const FIXTURES = [
     },
   },
   {
-    name:
-      "content logprobs (first chunk's content: [], as the service sends it)",
+    name: "content logprobs (first chunk's content: [], as the service sends it)",
     body: sse([
       chunk([choice(0, { role: "assistant", content: "" }, {
         logprobs: { content: [], refusal: null },
@@ -263,8 +256,7 @@ const FIXTURES = [
     },
   },
   {
-    name:
-      "content logprobs without a refusal member (2024-05-01-preview chunks)",
+    name: "content logprobs without a refusal member (2024-05-01-preview chunks)",
     body: sse([
       chunk([
         choice(0, { role: "assistant", content: "" }, {
@@ -321,14 +313,12 @@ const FIXTURES = [
       path: "choices[0].logprobs.content",
       ours: [lp("a", -1), lp("b", -2)],
       sdk: [lp("a", -1), lp("a", -1), lp("b", -2)],
-      why:
-        "SDK bug: it pushes the opening chunk's tokens onto that chunk's own array, so they " +
+      why: "SDK bug: it pushes the opening chunk's tokens onto that chunk's own array, so they " +
         "count twice; the reply has one logprob per token (ours)",
     }],
   },
   {
-    name:
-      "usage-only final chunk (stream_options.include_usage, empty choices)",
+    name: "usage-only final chunk (stream_options.include_usage, empty choices)",
     body: sse([
       chunk([choice(0, { role: "assistant", content: "" })], { usage: null }),
       chunk([choice(0, { content: "ok" })], { usage: null }),
@@ -363,13 +353,11 @@ const FIXTURES = [
       path: "usage",
       ours: undefined,
       sdk: null,
-      why:
-        "usage is an object in the spec (not nullable): left out when none arrived (ours)",
+      why: "usage is an object in the spec (not nullable): left out when none arrived (ours)",
     }],
   },
   {
-    name:
-      "Azure: prompt_filter_results-only first chunk, {} filter results on first and last",
+    name: "Azure: prompt_filter_results-only first chunk, {} filter results on first and last",
     pieceSize: 5,
     body: sse([
       PROMPT_FILTER,
@@ -412,8 +400,7 @@ const FIXTURES = [
       path: "choices[0].content_filter_results",
       ours: SAFE4,
       sdk: {},
-      why:
-        "SDK keeps only the last chunk's results (here Azure's empty {}); the reply's " +
+      why: "SDK keeps only the last chunk's results (here Azure's empty {}); the reply's " +
         "contentFilterChoiceResults judge the whole text, so verdicts accumulate (ours)",
     }],
   },
@@ -443,14 +430,12 @@ const FIXTURES = [
       path: "choices[0].content_filter_results.violence.severity",
       ours: "medium",
       sdk: "safe",
-      why:
-        "the verdict covers the whole text: the highest severity any part got stays (ours; " +
+      why: "the verdict covers the whole text: the highest severity any part got stays (ours; " +
         "the SDK keeps the last chunk's)",
     }],
   },
   {
-    name:
-      "finish_reason content_filter with the filtering verdict on the last chunk",
+    name: "finish_reason content_filter with the filtering verdict on the last chunk",
     body: sse([
       PROMPT_FILTER,
       chunk([choice(0, { role: "assistant", content: "" })]),
@@ -488,8 +473,7 @@ const FIXTURES = [
     },
   },
   {
-    name:
-      "Azure async filter: an annotation chunk (empty id) after finish_reason",
+    name: "Azure async filter: an annotation chunk (empty id) after finish_reason",
     body: sse([
       PROMPT_FILTER,
       chunk([choice(0, { role: "assistant", content: "" })]),
@@ -521,8 +505,7 @@ const FIXTURES = [
       path: "choices[0].content_filter_offsets",
       ours: undefined,
       sdk: { check_offset: 0, start_offset: 0, end_offset: 4 },
-      why:
-        "stream-only bookkeeping of the async filter; no such member in the reply schema " +
+      why: "stream-only bookkeeping of the async filter; no such member in the reply schema " +
         "(2024-10-21, 2024-05-01-preview), so not accumulated (ours)",
     }],
   },
@@ -574,8 +557,7 @@ const FIXTURES = [
       path: "system_fingerprint",
       ours: null,
       sdk: undefined,
-      why:
-        "we keep what the stream said, as the non-streamed reply of the same upstream does " +
+      why: "we keep what the stream said, as the non-streamed reply of the same upstream does " +
         "(our type allows null); the SDK drops a falsy fingerprint",
     }],
   },
@@ -590,8 +572,7 @@ const FIXTURES = [
       path: "choices[0].message.content",
       ours: "",
       sdk: null,
-      why:
-        "text streams open with content '' (tool-call ones with null), so '' is the empty " +
+      why: "text streams open with content '' (tool-call ones with null), so '' is the empty " +
         "text the non-streamed reply has (ours); the SDK turns every empty text into null",
     }],
   },
@@ -608,8 +589,7 @@ const FIXTURES = [
     expect: { "choices[0].message.content": "é😀日" },
   },
   {
-    name:
-      "SSE framing: BOM, comments, id/retry fields, data split over two lines",
+    name: "SSE framing: BOM, comments, id/retry fields, data split over two lines",
     pieceSize: 4,
     body: "\uFEFF: keep-alive\n\n" +
       PLAIN.map((c, i) =>
@@ -630,8 +610,7 @@ const FIXTURES = [
       "choices[0].message.content": "a",
     },
     sdkRejects: /missing role/,
-    why:
-      "the reply's role is required and always assistant, so we fill it in instead of failing",
+    why: "the reply's role is required and always assistant, so we fill it in instead of failing",
   },
   {
     name: "a tool call without id and type",
@@ -649,8 +628,7 @@ const FIXTURES = [
       ],
     },
     sdkRejects: /missing `type`/,
-    why:
-      "function is the only tool type; the call is returned with what arrived, not thrown away",
+    why: "function is the only tool type; the call is returned with what arrived, not thrown away",
   },
   {
     name: "a choice without finish_reason before [DONE]",
@@ -660,8 +638,7 @@ const FIXTURES = [
       "choices[0].message.content": "cut",
     },
     sdkRejects: /missing finish_reason/,
-    why:
-      "finalChatCompletion() rejects only with the stream's own error; it reports what arrived",
+    why: "finalChatCompletion() rejects only with the stream's own error; it reports what arrived",
   },
 ];
 
@@ -722,11 +699,7 @@ function differences(a, b, path = "", out = []) {
   }
   if (Array.isArray(a) && a.length !== b.length) out.push(`${path}.length`);
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    const at = Array.isArray(a)
-      ? `${path}[${key}]`
-      : path
-      ? `${path}.${key}`
-      : key;
+    const at = Array.isArray(a) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
     differences(a[key], b[key], at, out);
   }
   return out;

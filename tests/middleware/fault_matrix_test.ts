@@ -54,7 +54,11 @@ const NOW = Date.UTC(2030, 0, 1, 12, 0, 0); // whole second, so HTTP dates are e
 
 const HEADER_FORMS: [string, Record<string, string>, number][] = [
   ["retry-after seconds", { "retry-after": "2" }, 2_000],
-  ["retry-after HTTP date", { "retry-after": new Date(NOW + 7_000).toUTCString() }, 7_000],
+  // The server's own clock (its date header) says NOW.
+  ["retry-after HTTP date", {
+    "retry-after": new Date(NOW + 7_000).toUTCString(),
+    date: new Date(NOW).toUTCString(),
+  }, 7_000],
   ["retry-after-ms", { "retry-after-ms": "1500" }, 1_500],
   ["x-ms-retry-after-ms", { "x-ms-retry-after-ms": "900" }, 900],
 ];
@@ -71,6 +75,21 @@ for (const [name, headers, wait] of HEADER_FORMS) {
     assert.deepEqual(waits, [wait]);
   });
 }
+
+Deno.test("client waits a retry-after HTTP date from the server's date, whatever this machine's clock says", async () => {
+  const headers = {
+    "retry-after": new Date(NOW + 7_000).toUTCString(),
+    date: new Date(NOW).toUTCString(),
+  };
+  for (const skew of [-600_000, 0, 600_000]) {
+    await using server = await startServer(
+      sequence(() => throttled(headers), () => json(COMPLETION)),
+    );
+    const { waits, sleep } = recordingSleep();
+    await client(server.url, { sleep, now: () => NOW + skew }).chat.completions.create(CHAT);
+    assert.deepEqual(waits, [7_000], `local clock off by ${skew} ms`);
+  }
+});
 
 Deno.test("client gives up with RateLimitError after retries of a persistent 429", async () => {
   await using server = await startServer(() =>
