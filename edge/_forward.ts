@@ -8,6 +8,7 @@ import {
   APIConnectionError,
   APITimeoutError,
   APIUserAbortError,
+  AuthenticationError,
   AzureOpenAIError,
 } from "../src/errors/api_error.ts";
 import type { Middleware } from "../src/middleware/types.ts";
@@ -392,6 +393,15 @@ function failure(opts: ResolvedOptions, init: ForwardInit, err: unknown, index: 
     }, which);
   }
   opts.onError(`${init.operation}: ${detail}`);
+  if (err instanceof AuthenticationError && err.status === undefined) {
+    // The upstream client's tokenProvider failed (e.g. Entra ID refused the app's client secret):
+    // the app's own sign-in, not the client's, so not a 401, which would blame the client's key.
+    return errorResponse(502, {
+      code: "UpstreamSignInFailed",
+      message: "The edge app could not get a token to sign in to Azure OpenAI (e.g. Microsoft " +
+        "Entra ID refused or did not answer its token request); see the server log.",
+    }, which);
+  }
   return errorResponse(500, {
     code: "EdgeError",
     message: `The edge app failed while calling the upstream for ${init.operation}; see the ` +

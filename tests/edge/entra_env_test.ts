@@ -189,7 +189,7 @@ Deno.test("createWorkerApp() with Entra ID answers a chat request end to end, fa
   assert.equal(entra.tokenRequests(), 1);
 });
 
-Deno.test("the Worker with a wrong AZURE_CLIENT_SECRET answers 500 and logs the AADSTS code without the secret, then rebuilds when the secret changes", async () => {
+Deno.test("the Worker with a wrong AZURE_CLIENT_SECRET answers 502 UpstreamSignInFailed and logs the AADSTS code without the secret, then rebuilds when the secret changes", async () => {
   await using entra = localEntra();
   const base: WorkerEnv = {
     AZURE_OPENAI_ENDPOINT: entra.url,
@@ -203,8 +203,8 @@ Deno.test("the Worker with a wrong AZURE_CLIENT_SECRET answers 500 and logs the 
   try {
     const bad = await worker.fetch(chatRequest(), { ...base, AZURE_CLIENT_SECRET: WRONG }, ctx);
     const text = await bad.text();
-    assert.equal(bad.status, 500);
-    assert.equal(JSON.parse(text).error.code, "EdgeError");
+    assert.equal(bad.status, 502);
+    assert.equal(JSON.parse(text).error.code, "UpstreamSignInFailed");
     assertNoSecret(text);
     assert.equal(logged.length, 1);
     assert.match(logged[0], /tenant 4d1f8a62-0c1e-4b7a-9a55-2f7c3e1b9d10/);

@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { AzureOpenAI } from "../../src/client.ts";
+import { createEmulator } from "../../src/emulator/mod.ts";
+import { createEdgeApp } from "../../edge/mod.ts";
+import { azurePath, errorOf, KEY } from "./_helpers.ts";
+
+Deno.test("createEdgeApp() answers 502 UpstreamSignInFailed when the upstream's tokenProvider fails, not a 401 that blames the client's key", async () => {
+  const emulator = createEmulator();
+  const errors: string[] = [];
+  const app = createEdgeApp({
+    clientKeys: [KEY],
+    onError: (line) => errors.push(line),
+    upstream: new AzureOpenAI({
+      endpoint: "http://emulator.local",
+      tokenProvider: () => Promise.reject(new Error("the vault is sealed")),
+      fetch: emulator.fetch,
+    }),
+  });
+  const res = await app.fetch(
+    new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
+      method: "POST",
+      headers: { "api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+    }),
+  );
+  assert.equal(res.status, 502);
+  const error = await errorOf(res);
+  assert.equal(error.code, "UpstreamSignInFailed");
+  assert.ok(!error.message.includes("vault"), "the provider's own text stays in the log");
+  assert.equal(emulator.stats.requests, 0, "nothing was sent upstream");
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /tokenProvider failed \(the vault is sealed\)/);
+});
