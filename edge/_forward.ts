@@ -137,8 +137,8 @@ export async function forward(
       },
     );
   };
-  const { order, ready, retryAfterMs } = init.primaryOnly
-    ? { order: [0], ready: 1, retryAfterMs: 0 }
+  const { order, ready, retryAfterMs, giveBack } = init.primaryOnly
+    ? { order: [0], ready: 1, retryAfterMs: 0, giveBack: undefined }
     : pool.plan(init.deployment);
   if (!order.length) return await coolingDown(opts, request, init, retryAfterMs, send);
   for (let n = 0; n < order.length; n++) {
@@ -160,7 +160,10 @@ export async function forward(
       handOff: opts.upstreamMaxRetries > 0 && n + 1 < ready,
       sent: false,
     };
-    if (gate.lastResort || gate.handOff) {
+    // Round-robin: a first try that the cache layers answered (a hit, a lookup, a write) gives its
+    // turn back, so what goes upstream takes turns.
+    const unturn = n === 0 && middleware?.length ? giveBack : undefined;
+    if (gate.lastResort || gate.handOff || unturn) {
       middleware = [
         ...middleware ?? [],
         gateLayer(gate, () => pool.lastResort(index, init.deployment)),
@@ -168,7 +171,7 @@ export async function forward(
     }
     let upstream: Response;
     try {
-      upstream = await send(index, middleware);
+      upstream = await send(index, middleware).finally(() => gate.sent || unturn?.());
     } catch (err) {
       const throttled = throttledAnswer(err);
       if (throttled) upstream = throttled;

@@ -7,9 +7,10 @@
  * before that new cooldown ends. An upstream that answers is no longer cooling down. State lives
  * in this isolate's memory.
  *
- * With `balance: "round-robin"`, each plan starts at the next ready upstream in turn (the others
- * follow in list order from there), so the upstreams share the traffic instead of the primary
- * taking it all; cooling upstreams stay last resorts.
+ * With `balance: "round-robin"`, each plan starts at the ready upstream after the one the last
+ * plan for the same deployment started at (the others follow in list order from there), so the
+ * upstreams share each deployment's traffic instead of the primary taking it all; cooling
+ * upstreams stay last resorts. A plan whose call did not go upstream gives its turn back.
  *
  * An upstream may know a deployment under its own name (`deploymentNames`): callers always pass
  * the app's name (what `models` / `deployments` resolved), and each upstream is sent, and keeps
@@ -98,6 +99,11 @@ export interface Plan {
   ready: number;
   /** When `order` is empty: ms until the soonest cooldown ends. */
   retryAfterMs: number;
+  /**
+   * Round-robin only: gives this plan's turn back (the call did not go upstream: a cache hit,
+   * a cache lookup or write), unless a later plan took the next one since.
+   */
+  giveBack?: () => void;
 }
 
 /** The upstreams, primary first, with their cooldowns. */
@@ -109,8 +115,12 @@ export class Upstreams {
   #until: Map<string, Cooldown>[];
   /** Per upstream: its cooldown for every deployment (unreachable, timed out). */
   #down: Cooldown[];
-  /** Round-robin only: how many plans were made (the next one starts at this turn). */
-  #turn: number | undefined;
+  /**
+   * Round-robin only: per app deployment name (`""` for none), the upstream its last plan started
+   * at (the next starts at the ready one after it). Per deployment: with one counter for all,
+   * requests alternating between two deployments would each always get the same upstream.
+   */
+  #last: Map<string, number> | undefined;
 
   /**
    * Wraps `upstreams` (at least one); `now` is the clock in ms; `balance` is how plans pick
@@ -121,7 +131,7 @@ export class Upstreams {
     now: () => number,
     balance: UpstreamBalance = "primary-first",
   ) {
-    this.#turn = balance === "round-robin" ? 0 : undefined;
+    this.#last = balance === "round-robin" ? new Map() : undefined;
     this.list = upstreams.map(({ client, names }) => ({
       client,
       host: hostOf(client.endpoint),
@@ -162,14 +172,28 @@ export class Upstreams {
       if (!spans.some((c) => c.tried)) cooling.push({ index, end });
     });
     cooling.sort((a, b) => a.end - b.end || a.index - b.index);
-    if (this.#turn !== undefined && ready.length > 1) {
-      const start = this.#turn++ % ready.length;
-      ready.push(...ready.splice(0, start));
+    let giveBack: (() => void) | undefined;
+    const last = this.#last;
+    if (last && ready.length && this.list.length > 1) {
+      const key = deployment ?? "";
+      const before = last.get(key);
+      const at = ready.findIndex((index) => index > (before ?? -1));
+      ready.push(...ready.splice(0, Math.max(at, 0)));
+      const start = ready[0];
+      last.delete(key);
+      if (last.size >= MAX_TRACKED) last.delete(last.keys().next().value as string);
+      last.set(key, start);
+      giveBack = () => {
+        if (last.get(key) !== start) return;
+        if (before === undefined) last.delete(key);
+        else last.set(key, before);
+      };
     }
     return {
       order: [...ready, ...cooling.map((c) => c.index)],
       ready: ready.length,
       retryAfterMs: soonest - now,
+      giveBack,
     };
   }
 

@@ -498,8 +498,9 @@ export interface EdgeAppOptions {
    * How requests are spread over several upstreams (env `AOAI_EDGE_UPSTREAM_BALANCE`):
    * `"primary-first"` (default) sends each to the primary, the others taking over on its 429s
    * and failures (e.g. a provisioned-throughput resource that spills over to pay-as-you-go ones);
-   * `"round-robin"` starts each request at the next upstream in turn, so resources in several
-   * regions share the traffic and their quotas. Either way a failed request moves on to the next
+   * `"round-robin"` starts each request at the next upstream in turn (turns are kept per
+   * deployment; a request the cache answered takes none), so resources in several regions share
+   * the traffic and their quotas. Either way a failed request moves on to the next
    * upstream, and upstreams cooling down are skipped until the others are tried (the cooldowns
    * are those described under `upstream`). Caching is unchanged: keys are the primary's
    * whichever upstream answered, so a value stored from one upstream is a hit through any.
