@@ -446,7 +446,7 @@ export interface EdgeAppOptions {
   /**
    * Keys clients must present (`api-key` header or `Authorization: Bearer`). At least one:
    * the app is never an open relay. A key given as {@link EdgeClientKey} may be limited to some
-   * deployments (env `AOAI_EDGE_KEY_DEPLOYMENTS`).
+   * deployments (env `AOAI_EDGE_KEY_DEPLOYMENTS`). Each key once: a repeated key throws.
    */
   clientKeys: readonly (string | EdgeClientKey)[];
   /** Deployments clients may use (default: any, unless `models` is given). */
@@ -877,6 +877,16 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     ) {
       throw new TypeError(
         `${WHERE}: clientKeys[${i}].deployments must be an array of deployment names`,
+      );
+    }
+    // Only the first of two equal keys would ever match: the other's scope and limits would be
+    // ignored, unnoticed (an unscoped entry first gave a key meant to be scoped every deployment).
+    const first = keyStrings.indexOf(key.trim());
+    if (first !== -1) {
+      throw new TypeError(
+        `${WHERE}: clientKeys[${i}]${
+          typeof entry === "object" ? ".key" : ""
+        } repeats clientKeys[${first}]; list each key once, with its deployments and limits`,
       );
     }
     keyStrings.push(key.trim());
