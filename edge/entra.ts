@@ -288,8 +288,10 @@ export function createProvider(
   let last: { token: Token; at: number } | undefined;
   let failed: { error: EntraTokenError; at: number } | undefined;
 
+  // As the form sends it ("~" as "%7E", " " as "+", ...): what an echo of the request body holds.
+  const formSecret = new URLSearchParams({ s: secret }).toString().slice(2);
   /** Text from Entra (or a proxy) with the secret masked, in case anything echoes it. */
-  const clean = (text: string) => redactSecrets(text, [secret]);
+  const clean = (text: string) => redactSecrets(text, [secret, formSecret]);
   const fail = (
     message: string,
     init: Omit<ConstructorParameters<typeof EntraTokenError>[1], "tenantId"> = {},
@@ -301,29 +303,39 @@ export function createProvider(
 
   async function request(): Promise<Token> {
     const started = now();
-    // One time limit for the request and its body (cleared once read: no timer is left behind).
+    // One time limit for the request and its body (cleared once read: no timer is left behind),
+    // also when the fetch or the body does not listen to the signal.
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error("timed out"));
+      }, timeoutMs);
+    });
     let response: Response;
     let text: string;
     try {
-      response = await fetchFn(
-        new Request(url, {
-          method: "POST",
-          headers: {
-            "content-type": "application/x-www-form-urlencoded",
-            accept: "application/json",
-          },
-          body: new URLSearchParams({
-            grant_type: "client_credentials",
-            client_id: clientId,
-            client_secret: secret,
-            scope,
-          }).toString(),
-          signal: controller.signal,
-        }),
-      );
-      text = await response.text();
+      response = await Promise.race([
+        late,
+        fetchFn(
+          new Request(url, {
+            method: "POST",
+            headers: {
+              "content-type": "application/x-www-form-urlencoded",
+              accept: "application/json",
+            },
+            body: new URLSearchParams({
+              grant_type: "client_credentials",
+              client_id: clientId,
+              client_secret: secret,
+              scope,
+            }).toString(),
+            signal: controller.signal,
+          }),
+        ),
+      ]);
+      text = await Promise.race([late, response.text()]);
     } catch (err) {
       if (controller.signal.aborted) {
         throw fail(`${host} did not answer within ${timeoutMs} ms; retry later`, {
