@@ -394,13 +394,16 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   app.post("/v1/*", v1);
   app.post("/openai/v1/*", v1);
 
-  // The DALL-E 2 operations name no deployment: an allowlist must allow "dall-e-2" for them.
-  const dallE2 = (c: Context<Env>) =>
-    opts.resolveDeployment(DALL_E_2) === undefined
+  // The DALL-E 2 operations name no deployment: an allowlist must allow "dall-e-2" for them, and
+  // a key's scope what it resolves to (a `models` alias stands for its target, as elsewhere).
+  const dallE2 = (c: Context<Env>) => {
+    const target = opts.resolveDeployment(DALL_E_2);
+    return target === undefined
       ? deploymentNotFound(DALL_E_2)
-      : opts.keyDeployments[c.get("key")]?.has(DALL_E_2) === false
+      : opts.keyDeployments[c.get("key")]?.has(target) === false
       ? deploymentNotAllowedForKey(DALL_E_2)
       : undefined;
+  };
   app.post("/openai/images/generations:submit", async (c) => {
     const refused = dallE2(c);
     if (refused) return refused;
