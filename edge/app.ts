@@ -106,6 +106,15 @@ function routeOf(path: string, playground: boolean): EdgeRequestRoute {
   return path === "/" && playground ? "playground" : "other";
 }
 
+/** A held estimate that, once its request is charged, holds the charge until the limiter has it. */
+interface ChargedHold extends Hold {
+  /**
+   * `tokens` are being charged: held instead of the estimate until the first of `settled` settles
+   * (the limiter's write, or its time limit).
+   */
+  charging(tokens: number, ...settled: Promise<unknown>[]): void;
+}
+
 /** The routes a token budget is checked and charged for. */
 const CHARGED_ROUTES: EdgeRequestRoute[] = ["chat", "completions", "embeddings"];
 
@@ -169,11 +178,23 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
    * check that was under way may not have seen charged).
    */
   const inFlight: { held: number; released: number }[] = [];
-  /** Holds `tokens` of key `index`'s budget until its request is charged. */
-  const hold = (index: number, tokens: number): Hold => {
+  /**
+   * Holds `tokens` of key `index`'s budget until its request is charged: `charging()` turns the
+   * hold into the tokens being charged, kept until the limiter has them (a shared one, Deno KV,
+   * counts them once written: before that, a check there does not see them).
+   */
+  const hold = (index: number, tokens: number): ChargedHold => {
     const flight = inFlight[index] ??= { held: 0, released: 0 };
     flight.held += tokens;
     let done = false;
+    let written: Promise<unknown>[] = [];
+    let gone = false;
+    const letGo = () => {
+      if (gone) return;
+      gone = true;
+      flight.held -= tokens;
+      flight.released += tokens;
+    };
     return {
       get tokens() {
         return tokens;
@@ -183,11 +204,15 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         flight.held += n - tokens;
         tokens = n;
       },
+      charging(n, ...settled) {
+        this.set(n);
+        written = settled;
+      },
       release() {
         if (done) return;
         done = true;
-        flight.held -= tokens;
-        flight.released += tokens;
+        if (written.length) { for (const p of written) p.then(letGo, letGo); }
+        else letGo();
       },
     };
   };
@@ -522,8 +547,16 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         // Bounded like the check: a store that hangs must not hold the delivery (and, on
         // Workers, ctx.waitUntil) open.
         charge: tokenLimiter &&
-          ((client, tokens) =>
-            answerWithin(tokenLimiter.charge(client, tokens), limits!.tokenLimitTimeoutMs)),
+          ((client, tokens) => {
+            const written = tokenLimiter.charge(client, tokens);
+            const charge = answerWithin(written, limits!.tokenLimitTimeoutMs);
+            // Counted against the budget here until the limiter has it (or is given up on).
+            if (written instanceof Promise) {
+              const held = record.hold as ChargedHold | undefined;
+              held?.charging(tokens, written, charge as Promise<void>);
+            }
+            return charge;
+          }),
         onError: opts.onError,
         waitUntil: ctx ? (p) => ctx.waitUntil(p) : undefined,
       });

@@ -124,7 +124,8 @@ export interface EdgeRateLimitOptions {
  *
  * Requests in flight: from its check until it is charged, each request holds an estimate of
  * its prompt against its client's budget in this isolate (4 bytes a token of the body's declared
- * `content-length`; of its JSON, once read, when it declares none), and a request is let through
+ * `content-length`; of its JSON, once read, when it declares none; while a limiter whose
+ * `charge()` returns a promise writes the charge, the tokens charged), and a request is let through
  * only while the budget less what this isolate holds is positive (with a limiter whose `check()`
  * reports `remaining`, as both built-in ones do). Concurrent requests of one isolate then overrun
  * the budget by at most their completions (and the estimates' error) plus one request's prompt.
