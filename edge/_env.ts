@@ -248,10 +248,11 @@ export function keyDeploymentsFromEnv(
   return entries.map((entry, i) => {
     if (entry === "*") return undefined;
     const names = entry.split(";").map((name) => name.trim());
-    if (entry === "" || names.some((name) => name === "")) {
+    // "*" only stands alone: inside a list it would read as a deployment named "*".
+    if (entry === "" || names.some((name) => name === "" || name === "*")) {
       throw new Error(
         `AOAI_EDGE_KEY_DEPLOYMENTS: entry ${i + 1} must be * (every deployment) or deployment ` +
-          'names separated by ";" (e.g. gpt-4o;gpt-4o-mini), without empty names',
+          'names separated by ";" (e.g. gpt-4o;gpt-4o-mini), without empty names or *',
       );
     }
     return names;

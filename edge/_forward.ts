@@ -338,6 +338,25 @@ async function relay(
     }
     headers.forEach((value, name) => headers.set(name, scrub(value) as string));
   } else body = upstream.body;
+  if (upstream.status === 401) {
+    // The app's own credential was refused (its key, or its token's role), not the client's
+    // key: relayed as is, the 401 would send the client looking at its key. Still a 401, which
+    // SDKs do not retry (a 5xx they would, three times over, for a setting only the operator
+    // can fix); the message says whose credential it was.
+    const host = opts.upstreams.list[index].host;
+    if (typeof body !== "string") await upstream.body?.cancel();
+    opts.onError(
+      `${init.operation}: upstream ${host} refused the app's credential (401)` +
+        (typeof body === "string" ? `: ${body.replace(/\s+/g, " ").slice(0, 300)}` : ""),
+    );
+    headers.delete("content-type");
+    return errorResponse(401, {
+      code: "UpstreamAuthenticationFailed",
+      message: `The Azure OpenAI upstream (${host}) refused this edge app's credential (401); ` +
+        "check AZURE_OPENAI_API_KEY (or the Entra ID principal's role on the resource). Your " +
+        "client key was accepted.",
+    }, Object.fromEntries(headers));
+  }
   return new Response(body, {
     status: upstream.status,
     statusText: upstream.statusText,

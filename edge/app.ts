@@ -285,7 +285,11 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     const { rateLimiter: limiter, tokenLimiter, rateLimitTimeoutMs, tokenLimitTimeoutMs } =
       opts.keyLimits[index];
     let held: Hold | undefined;
-    if (tokenLimiter && CHARGED_ROUTES.includes(routeOf(new URL(c.req.url).pathname, false))) {
+    // Only a POST is an operation there: another method gets its 405, not a budget's 429.
+    if (
+      tokenLimiter && c.req.method === "POST" &&
+      CHARGED_ROUTES.includes(routeOf(new URL(c.req.url).pathname, false))
+    ) {
       const flight = inFlight[index] ??= { held: 0, released: 0 };
       const releasedBefore = flight.released;
       let decision = await ask(

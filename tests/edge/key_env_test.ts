@@ -30,6 +30,10 @@ Deno.test("keyDeploymentsFromEnv() reads one entry per key and names the variabl
   assert.throws(() => keyDeploymentsFromEnv("*,", 2), /entry 2 must be \* \(every deployment\)/);
   assert.throws(() => keyDeploymentsFromEnv("a;;b", 1), /entry 1 must be/);
   assert.throws(
+    () => keyDeploymentsFromEnv("gpt-4o;*", 1),
+    /entry 1 must be .* without empty names or \*/,
+  );
+  assert.throws(
     () => edgeConfigFromEnv(env({ AOAI_EDGE_KEY_DEPLOYMENTS: "gpt-4o" })),
     /AOAI_EDGE_KEY_DEPLOYMENTS needs AOAI_EDGE_KEYS/,
   );

@@ -20,3 +20,13 @@ Deno.test("tokenLimit: a request refused for tokens does not use up one of the c
   }
   assert.equal(takes, 0, "no request was counted against the rate limit");
 });
+
+Deno.test("tokenLimit: a GET to a charged route gets its 405, not the spent budget's 429", async () => {
+  const tokens = new ClientTokenLimiter({ tokensPerMinute: 10, now: () => 0 });
+  tokens.charge(await clientIdOf(KEY), 1000); // the budget is spent
+  const { app } = heldApp({ tokenLimit: { limiter: tokens } });
+  const post = ask(bodyOf(100));
+  const res = await app.fetch(new Request(post.url, { method: "GET", headers: post.headers }));
+  assert.equal(res.status, 405);
+  await res.body?.cancel();
+});

@@ -31,3 +31,35 @@ Deno.test("createEdgeApp() answers 502 UpstreamSignInFailed when the upstream's 
   assert.equal(errors.length, 1);
   assert.match(errors[0], /tokenProvider failed \(the vault is sealed\)/);
 });
+
+Deno.test("createEdgeApp() turns the upstream's 401 (the app's own key refused) into a 401 that says so, and logs it", async () => {
+  const emulator = createEmulator({ apiKeys: ["the-right-upstream-key"] });
+  const errors: string[] = [];
+  const app = createEdgeApp({
+    clientKeys: [KEY],
+    onError: (line) => errors.push(line),
+    upstream: new AzureOpenAI({
+      endpoint: "http://emulator.local",
+      apiKey: "a-wrong-upstream-key",
+      fetch: emulator.fetch,
+    }),
+  });
+  const res = await app.fetch(
+    new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
+      method: "POST",
+      headers: { "api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+    }),
+  );
+  assert.equal(res.status, 401);
+  assert.equal(res.headers.get("x-aoai-upstream"), "0");
+  assert.ok(res.headers.get("apim-request-id"), "the upstream's request id is kept");
+  const error = await errorOf(res);
+  assert.equal(error.code, "UpstreamAuthenticationFailed");
+  assert.match(error.message, /refused this edge app's credential .*Your client key was accepted/);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /upstream emulator\.local refused the app's credential \(401\): /);
+  for (const text of [JSON.stringify(error), errors[0]]) {
+    assert.ok(!text.includes("a-wrong-upstream-key") && !text.includes(KEY), text);
+  }
+});
