@@ -93,11 +93,9 @@ export function apiPromise<T>(
   const data = result.then((r) => {
     const value = parse(r);
     // The parsed JSON itself (not a stream, text, a Response or a promise): the SDK's shape.
-    // Read when asked: reading the response's headers on every call costs µs.
     if (value === r.data && value && typeof value == "object") {
-      const { response } = r;
       Object.defineProperty(value, "_request_id", {
-        get: () => requestIdOf(response.headers) ?? null,
+        value: requestIdOf(r.response.headers) ?? null,
       });
     }
     return value;
