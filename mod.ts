@@ -54,7 +54,7 @@ export { Chat, ChatCompletions } from "./src/resources/chat.ts";
 export { Completions } from "./src/resources/completions.ts";
 export { Embeddings, MAX_EMBEDDING_INPUTS } from "./src/resources/embeddings.ts";
 export { type GenerateAndWaitOptions, Images } from "./src/resources/images.ts";
-export type { APIPromise, WithRequestId, WithResponse } from "./src/resources/api_promise.ts";
+export type { APIPromise, WithResponse } from "./src/resources/api_promise.ts";
 export {
   Audio,
   MAX_AUDIO_BYTES,

@@ -57,49 +57,17 @@ export interface WithResponse<T> {
  * console.log(response.headers.get("x-ratelimit-remaining-requests")); // "59"
  * ```
  */
-export interface APIPromise<T> extends Promise<WithRequestId<T>> {
+export interface APIPromise<T> extends Promise<T> {
   /** The parsed result with its HTTP response and request id (rejects as the call does). */
-  withResponse(): Promise<WithResponse<WithRequestId<T>>>;
+  withResponse(): Promise<WithResponse<T>>;
 }
-
-/**
- * A result object with `_request_id`, as the official `openai` SDK gives it: the response's
- * `apim-request-id` (or `x-request-id`), or null. Only JSON objects the call parsed get it (not
- * streams, text or speech), and it is not enumerable: `JSON.stringify` leaves it out.
- *
- * @example Log the request id of a call
- * ```ts
- * import { AzureOpenAI } from "@aoai/edge";
- * import { createEmulator } from "@aoai/edge/emulator";
- * const emulator = createEmulator(); // a local stand-in for your resource
- * const client = new AzureOpenAI({
- *   endpoint: "http://emulator.local",
- *   apiKey: emulator.apiKey,
- *   fetch: emulator.fetch,
- * });
- * const res = await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
- * console.log(typeof res._request_id); // "string"
- * console.log(JSON.stringify(res).includes("_request_id")); // false
- * ```
- */
-export type WithRequestId<T> = T extends object ? T & { readonly _request_id?: string | null }
-  : T;
 
 /** `result` parsed by `parse`, as an {@link APIPromise}. */
 export function apiPromise<T>(
   result: Promise<CallResult>,
   parse: (result: CallResult) => T | Promise<T>,
 ): APIPromise<T> {
-  const data = result.then((r) => {
-    const value = parse(r);
-    // The parsed JSON itself (not a stream, text, a Response or a promise): the SDK's shape.
-    if (value === r.data && value && typeof value == "object") {
-      Object.defineProperty(value, "_request_id", {
-        value: requestIdOf(r.response.headers) ?? null,
-      });
-    }
-    return value;
-  }) as APIPromise<T>;
+  const data = result.then(parse) as APIPromise<T>;
   data.withResponse = () =>
     data.then((value) =>
       result.then(({ response }) => ({
