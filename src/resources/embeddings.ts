@@ -1,4 +1,4 @@
-import type { CallResult, ClientCore } from "../_internal/core.ts";
+import type { ClientCore } from "../_internal/core.ts";
 import type { RequestOptions } from "../options.ts";
 import type {
   CreateEmbeddingResponse,
@@ -25,19 +25,6 @@ function decodeFloat32Base64(b64: string): number[] {
   if (LITTLE_ENDIAN) return Array.from(new Float32Array(bytes.buffer, 0, n));
   const view = new DataView(bytes.buffer);
   return Array.from({ length: n }, (_, i) => view.getFloat32(i * 4, true));
-}
-
-/**
- * The typed error for a 2xx that is not a list of vectors (a gateway's `{ "error": … }`) or has
- * a cut one, naming the call: not a TypeError or a short vector.
- */
-function notVectors({ data, response }: CallResult): Error {
-  return errorFromBody(
-    response.status,
-    Array.isArray((data as { data?: unknown })?.data) ? "a base64 vector is cut or corrupt" : data,
-    { operation: "embeddings.create", url: response.url },
-    response.headers,
-  );
 }
 
 /**
@@ -164,18 +151,22 @@ export class Embeddings {
           },
         }),
       ),
-      (r) => {
-        const result = r.data as CreateEmbeddingResponse;
+      ({ data, response }) => {
+        const result = data as CreateEmbeddingResponse;
         try {
-          if (!Array.isArray(result.data)) throw 0;
-          if (!format) {
-            for (const item of result.data) {
-              const value: unknown = item.embedding;
-              if (typeof value == "string") item.embedding = decodeFloat32Base64(value);
-            }
+          for (const item of result.data) {
+            const value: unknown = item.embedding;
+            if (!format && typeof value == "string") item.embedding = decodeFloat32Base64(value);
           }
         } catch {
-          throw notVectors(r);
+          // A 2xx that is not a list of vectors (a gateway's `{ "error": … }`) or has a cut one
+          // is a typed error naming the call, not a TypeError or a short vector.
+          throw errorFromBody(
+            response.status,
+            Array.isArray(result?.data) ? "a base64 vector is cut or corrupt" : data,
+            { operation: "embeddings.create", url: response.url },
+            response.headers,
+          );
         }
         return result;
       },
