@@ -186,7 +186,12 @@ Deno.test("edge: an upstream error that echoes the upstream key is relayed witho
       }),
     ]
   ) {
-    const app = createEdgeApp({ upstream, clientKeys: ["client-key-0123456789"] });
+    const logged: string[] = [];
+    const app = createEdgeApp({
+      upstream,
+      clientKeys: ["client-key-0123456789"],
+      onError: (line) => logged.push(line),
+    });
     for (const op of ["chat/completions", "embeddings"]) {
       const res = await app.fetch(
         new Request(`http://edge/openai/deployments/d/${op}?api-version=2024-10-21`, {
@@ -196,9 +201,17 @@ Deno.test("edge: an upstream error that echoes the upstream key is relayed witho
         }),
       );
       const text = await res.text() + JSON.stringify([...res.headers]);
+      // A 401 is the app's own credential refused: answered as UpstreamAuthenticationFailed,
+      // the upstream's text going to onError, scrubbed too.
       assert.equal(res.status, 401);
-      for (const form of forms(KEY)) assert.ok(!text.includes(form), text);
-      assert.match(text, /bad key \*\*\*/);
+      assert.match(text, /UpstreamAuthenticationFailed/);
+      const line = logged.at(-1) ?? "";
+      for (const form of forms(KEY)) {
+        assert.ok(!text.includes(form), text);
+        assert.ok(!line.includes(form), line);
+      }
+      assert.match(text, /echo \*\*\*/, "the relayed request id is scrubbed");
+      assert.match(line, /bad key \*\*\*/);
     }
   }
 });
