@@ -43,6 +43,11 @@ export interface EmulatorEntra {
   clientSecret: string;
   /** Lifetime of issued tokens in seconds (`expires_in`; default 3599, like Entra). */
   tokenLifetimeSeconds?: number;
+  /**
+   * The directory's domain names (e.g. `contoso.onmicrosoft.com`), which Entra also takes as the
+   * path's `{tenant}` (any letter case). Default: none, only the GUID.
+   */
+  tenantDomains?: readonly string[];
 }
 
 /** The one resource the emulated tokens are for (the Azure OpenAI data plane). */
@@ -68,7 +73,13 @@ export class EntraEndpoint {
         "createEmulator(): options.entra.tokenLifetimeSeconds must be a whole number >= 1",
       );
     }
-    this.#config = { ...config, tokenLifetimeSeconds: lifetime };
+    const domains = config.tenantDomains ?? [];
+    if (!Array.isArray(domains) || domains.some((d) => typeof d !== "string" || d === "")) {
+      throw new TypeError(
+        "createEmulator(): options.entra.tenantDomains must be an array of domain names",
+      );
+    }
+    this.#config = { ...config, tokenLifetimeSeconds: lifetime, tenantDomains: domains };
     this.#now = now;
     this.#random = random;
   }
@@ -107,7 +118,8 @@ export class EntraEndpoint {
         `The endpoint only accepts POST requests. Received a ${request.method} request.`,
       );
     }
-    if (tenant.toLowerCase() !== tenantId.toLowerCase()) {
+    const known = [tenantId, ...this.#config.tenantDomains].map((t) => t.toLowerCase());
+    if (!known.includes(tenant.toLowerCase())) {
       return this.#error(
         400,
         "invalid_tenant",

@@ -212,3 +212,30 @@ Deno.test("emulator entra: the request log never holds the form body or a bearer
   const log = JSON.stringify(emulator.log);
   assert.ok(!log.includes(SECRET) && !log.includes(access_token));
 });
+
+Deno.test("emulator entra: a tenant given as one of tenantDomains (any case) is the directory; another domain is not", async () => {
+  const emulator = createEmulator({
+    entra: {
+      tenantId: TENANT,
+      clientId: CLIENT,
+      clientSecret: SECRET,
+      tenantDomains: ["contoso.onmicrosoft.com"],
+    },
+  });
+  const ok = await emulator.fetch(tokenRequest(GOOD, "Contoso.onmicrosoft.com"));
+  assert.equal(ok.status, 200);
+  const { access_token } = await ok.json();
+  const answered = await emulator.fetch(chat(access_token));
+  assert.equal(answered.status, 200);
+  await answered.body?.cancel();
+  const other = await emulator.fetch(tokenRequest(GOOD, "fabrikam.onmicrosoft.com"));
+  assert.equal(other.status, 400);
+  assert.equal((await other.json()).error, "invalid_tenant");
+  assert.throws(
+    () =>
+      createEmulator({
+        entra: { tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, tenantDomains: [""] },
+      }),
+    /options\.entra\.tenantDomains must be an array of domain names/,
+  );
+});
