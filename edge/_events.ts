@@ -51,6 +51,8 @@ export interface EventSource {
   record: RequestRecord;
   /** The hashed id of the matched client key, if any. */
   client: Promise<string> | undefined;
+  /** The `name` of the matched client key, if it has one. */
+  clientName?: string;
   onRequest: (event: EdgeRequestEvent) => void | Promise<void>;
   /** Charges a 2xx answer's tokens to the client's budget (`tokenLimit`), beside `onRequest`. */
   charge?: (client: string, tokens: number) => void | Promise<void>;
@@ -363,6 +365,7 @@ async function deliver(
         // No id then.
       }
     }
+    if (source.clientName !== undefined) event.clientName = source.clientName;
     const cache = headers.get("x-aoai-cache");
     if (cache === "hit" || cache === "miss" || cache === "partial") event.cache = cache;
     const upstream = headers.get("x-aoai-upstream");

@@ -547,6 +547,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         route: routeOf(new URL(request.url).pathname, opts.playground !== false),
         record,
         client: key === undefined ? undefined : clientIds[key] ??= clientIdOf(opts.clientKeys[key]),
+        clientName: key === undefined ? undefined : opts.keyNames[key],
         onRequest,
         // Bounded like the check: a store that hangs must not hold the delivery (and, on
         // Workers, ctx.waitUntil) open.

@@ -274,6 +274,8 @@ export interface EdgeRequestEvent {
   durationMs: number;
   /** `clientIdOf(key)` of the client key that matched: a hash, never the key. */
   client?: string;
+  /** The `name` of the client key that matched, when it was given one ({@link EdgeClientKey}). */
+  clientName?: string;
   /** `x-aoai-cache` of the answer, when the app's cache answered or was consulted. */
   cache?: "hit" | "miss" | "partial";
   /** Index of the upstream that answered (`x-aoai-upstream`; none on a cache hit). */
@@ -565,6 +567,11 @@ export interface EdgeClientKey {
   /** The key (at least 8 printable ASCII characters, no spaces). */
   key: string;
   /**
+   * A label for this key in `onRequest` events (`clientName`), e.g. the app or team it was
+   * handed to, for cost reports: 1 to 64 printable ASCII characters. Never the key itself.
+   */
+  name?: string;
+  /**
    * Deployments this key may use: the app's names (`deployments`, or `models` targets) or
    * `models` aliases (which stand for their targets). Default: every deployment the app allows.
    * An empty list allows none.
@@ -606,6 +613,8 @@ export interface ResolvedOptions {
   keyDeployments: (ReadonlySet<string> | undefined)[];
   /** Per client key (same order): the limiters that apply to it. */
   keyLimits: KeyLimits[];
+  /** Per client key (same order): its `name` for events, if given. */
+  keyNames: (string | undefined)[];
   /** Resolves a requested name to a deployment, or undefined when not allowed. */
   resolveDeployment(name: string): string | undefined;
   cache: CacheStore | undefined;
@@ -871,6 +880,17 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
           `without spaces (clientKeys[${i}]${typeof entry === "object" ? ".key" : ""})`,
       );
     }
+    const name = typeof entry === "object" ? entry.name : undefined;
+    if (
+      name !== undefined &&
+      (typeof name !== "string" || !/^[\x20-\x7e]{1,64}$/.test(name) ||
+        name.includes(key.trim()))
+    ) {
+      throw new TypeError(
+        `${WHERE}: clientKeys[${i}].name must be 1 to 64 printable ASCII characters (a label ` +
+          "such as the app or team the key was handed to), never the key itself",
+      );
+    }
     const scope = typeof entry === "object" ? entry.deployments : undefined;
     if (
       scope !== undefined &&
@@ -996,6 +1016,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     tokenLimiter,
     tokenLimitTimeoutMs,
     keyLimits,
+    keyNames: keyEntries.map((entry) => entry?.name),
     upstreamMaxRetries: retries,
     playground: options.playground === false
       ? false
