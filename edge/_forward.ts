@@ -87,8 +87,11 @@ export function relayHeaders(
   return headers;
 }
 
-/** Statuses another upstream may answer better: throttled, or the resource in trouble. */
-const FAILOVER_STATUSES = new Set([429, 500, 502, 503, 504]);
+/**
+ * Statuses another upstream may answer better: throttled, the resource in trouble, or the app's
+ * credential refused there (401).
+ */
+const FAILOVER_STATUSES = new Set([401, 429, 500, 502, 503, 504]);
 
 /**
  * Sends the call and returns the response to give the client: the upstream response relayed
@@ -187,6 +190,9 @@ export async function forward(
       }
     }
     if (upstream.status === 429) pool.coolDown(index, init.deployment, upstream.headers);
+    // The app's credential refused there (a wrong key, a principal without a role on that
+    // resource): skipped like an unreachable one, for every deployment.
+    if (upstream.status === 401) pool.markDown(index);
     const next = nextOf(order, n, request);
     const failed = FAILOVER_STATUSES.has(upstream.status);
     if (next !== undefined && failed) {

@@ -416,12 +416,13 @@ export interface EdgeAppOptions {
    * The Azure OpenAI upstream: a ready {@link AzureOpenAI} client, or its options. The upstream
    * key stays on the server; clients authenticate with `clientKeys`.
    *
-   * An array (primary first) of resources gives failover: a request answered 429, 500, 502, 503
-   * or 504, or that cannot reach its upstream or times out, goes to the next one before anything
+   * An array (primary first) of resources gives failover: a request answered 401 (the app's
+   * credential refused there), 429, 500, 502, 503 or 504, or that cannot reach its upstream or
+   * times out, goes to the next one before anything
    * is relayed; the last one's answer is the client's. An
    * upstream that answered 429 for a deployment cools down for it until its `retry-after` passes
-   * (at most 60 s); one that could not be reached or timed out cools down for every deployment
-   * for 5 s (in this isolate's memory). Upstreams cooling down are tried after the others, as a
+   * (at most 60 s); one that could not be reached, timed out or answered 401 cools down for every
+   * deployment for 5 s (in this isolate's memory). Upstreams cooling down are tried after the others, as a
    * last resort (the soonest cooldown end first), once per cooldown: one that answers is no
    * longer cooling down, one that fails again is not contacted before its new cooldown ends.
    * When every upstream cools down and had that try, the app answers 429

@@ -63,3 +63,47 @@ Deno.test("createEdgeApp() turns the upstream's 401 (the app's own key refused) 
     assert.ok(!text.includes("a-wrong-upstream-key") && !text.includes(KEY), text);
   }
 });
+
+Deno.test("createEdgeApp() fails over from an upstream that refuses the app's credential (401) and skips it for a while", async () => {
+  const emulators = [createEmulator({ apiKeys: ["primary-right-key"] }), createEmulator()];
+  const errors: string[] = [];
+  const clock = { now: 1_000_000 };
+  const app = createEdgeApp({
+    clientKeys: [KEY],
+    now: () => clock.now,
+    onError: (line) => errors.push(line),
+    upstream: [
+      new AzureOpenAI({
+        endpoint: "http://up0.local",
+        apiKey: "primary-wrong-key",
+        fetch: emulators[0].fetch,
+      }),
+      new AzureOpenAI({
+        endpoint: "http://up1.local",
+        apiKey: emulators[1].apiKey,
+        fetch: emulators[1].fetch,
+      }),
+    ],
+  });
+  const ask = () =>
+    app.fetch(
+      new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
+        method: "POST",
+        headers: { "api-key": KEY, "content-type": "application/json" },
+        body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+      }),
+    );
+  const first = await ask();
+  assert.equal(first.status, 200);
+  assert.equal(first.headers.get("x-aoai-upstream"), "1");
+  await first.body?.cancel();
+  assert.deepEqual(errors, [
+    "chat.completions.create: upstream up0.local answered 401; trying upstream 1",
+  ]);
+  // Cooling down: the next request goes to upstream 1 first, the primary is not asked.
+  const second = await ask();
+  assert.equal(second.headers.get("x-aoai-upstream"), "1");
+  await second.body?.cancel();
+  assert.equal(emulators[0].stats.requests, 1);
+  assert.equal(emulators[1].stats.requests, 2);
+});
