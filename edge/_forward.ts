@@ -18,6 +18,7 @@ import { RAW_SCRUB } from "../src/_internal/core.ts";
 import { errorResponse } from "./_errors.ts";
 import { jsonContentTypeProblem } from "./_operations.ts";
 import type { ResolvedOptions } from "./options.ts";
+import { type Refusal, UNREACHABLE_COOLDOWN_MS } from "./_upstreams.ts";
 
 /** One upstream call. */
 export interface ForwardInit {
@@ -140,10 +141,10 @@ export async function forward(
       },
     );
   };
-  const { order, ready, retryAfterMs, giveBack } = init.primaryOnly
-    ? { order: [0], ready: 1, retryAfterMs: 0, giveBack: undefined }
+  const { order, ready, retryAfterMs, refused, giveBack } = init.primaryOnly
+    ? { order: [0], ready: 1, retryAfterMs: 0, refused: undefined, giveBack: undefined }
     : pool.plan(init.deployment);
-  if (!order.length) return await coolingDown(opts, request, init, retryAfterMs, send);
+  if (!order.length) return await coolingDown(opts, request, init, retryAfterMs, send, refused);
   for (let n = 0; n < order.length; n++) {
     const index = order[n];
     const { host } = pool.list[index];
@@ -179,10 +180,18 @@ export async function forward(
       const throttled = throttledAnswer(err);
       if (throttled) upstream = throttled;
       else {
-        if (err instanceof APIConnectionError) pool.markDown(index);
+        // The app's sign-in to it failed (its tokenProvider; also when a 401 asked for a fresh
+        // token): like an unreachable one, as another upstream may sign in otherwise.
+        const signIn = isSignInFailure(err);
+        const down = signIn || err instanceof APIConnectionError;
+        if (down) pool.markDown(index, signIn ? "sign-in" : undefined);
         const next = nextOf(order, n, request);
-        if (next !== undefined && err instanceof APIConnectionError) {
-          const kind = err instanceof APITimeoutError ? "timed out" : "unreachable";
+        if (next !== undefined && down) {
+          const kind = signIn
+            ? `could not sign in (${(err as Error).message})`
+            : err instanceof APITimeoutError
+            ? "timed out"
+            : "unreachable";
           opts.onError(`${init.operation}: upstream ${host} ${kind}; trying upstream ${next}`);
           continue;
         }
@@ -192,7 +201,7 @@ export async function forward(
     if (upstream.status === 429) pool.coolDown(index, init.deployment, upstream.headers);
     // The app's credential refused there (a wrong key, a principal without a role on that
     // resource): skipped like an unreachable one, for every deployment.
-    if (upstream.status === 401) pool.markDown(index);
+    if (upstream.status === 401) pool.markDown(index, "401");
     const next = nextOf(order, n, request);
     const failed = FAILOVER_STATUSES.has(upstream.status);
     if (next !== undefined && failed) {
@@ -272,7 +281,9 @@ class CoolingDown extends Error {}
  * The answer when every upstream cools down and had its last-resort try: the cache layers run
  * (on the primary's pipeline) and answer a hit; what would go upstream gets a 429 with the
  * soonest cooldown end as `retry-after` (ceil seconds) and `retry-after-ms`, and no
- * `x-aoai-upstream` (the app answered).
+ * `x-aoai-upstream` (the app answered). When every upstream is skipped for the app's credential
+ * (`refused`), it gets the 401 they answered, or the 502 of a failed sign-in, instead: no wait
+ * mends that, and a 429 tells the client's SDK to wait and retry.
  */
 async function coolingDown(
   opts: ResolvedOptions,
@@ -280,6 +291,7 @@ async function coolingDown(
   init: ForwardInit,
   ms: number,
   send: (index: number, middleware: Middleware[] | undefined) => Promise<Response>,
+  refused?: Refusal,
 ): Promise<Response> {
   if (init.middleware?.length) {
     const stop: Middleware = () => Promise.reject(new CoolingDown());
@@ -288,6 +300,20 @@ async function coolingDown(
     } catch (err) {
       if (!(err instanceof CoolingDown)) return failure(opts, init, err, 0);
     }
+  }
+  if (refused) {
+    const what = refused === "401"
+      ? "refused the app's credential (401)"
+      : "failed the app's sign-in";
+    opts.onError(
+      `${init.operation}: every upstream ${what} in the last ${
+        UNREACHABLE_COOLDOWN_MS / 1000
+      } s; ` +
+        `answered ${refused === "401" ? 401 : 502} without asking them`,
+    );
+    return refused === "401"
+      ? credentialRefused(opts, "Every Azure OpenAI upstream of this edge app")
+      : signInFailed();
   }
   const seconds = Math.max(1, Math.ceil(ms / 1000));
   opts.onError(
@@ -356,18 +382,38 @@ async function relay(
         (typeof body === "string" ? `: ${body.replace(/\s+/g, " ").slice(0, 300)}` : ""),
     );
     headers.delete("content-type");
-    return errorResponse(401, {
-      code: "UpstreamAuthenticationFailed",
-      message: `The Azure OpenAI upstream (${host}) refused this edge app's credential (401); ` +
-        "check AZURE_OPENAI_API_KEY (or the Entra ID principal's role on the resource). Your " +
-        "client key was accepted.",
-    }, Object.fromEntries(headers));
+    return credentialRefused(
+      opts,
+      `The Azure OpenAI upstream (${host})`,
+      Object.fromEntries(headers),
+    );
   }
   return new Response(body, {
     status: upstream.status,
     statusText: upstream.statusText,
     headers,
   });
+}
+
+/**
+ * The 401 for the app's credential refused by `who` (an upstream, or every one), of `opts`'s
+ * upstreams.
+ */
+function credentialRefused(
+  opts: ResolvedOptions,
+  who: string,
+  headers?: Record<string, string>,
+): Response {
+  const several = opts.upstreams.list.length > 1;
+  return errorResponse(401, {
+    code: "UpstreamAuthenticationFailed",
+    message: `${who} refused this edge app's credential (401); check AZURE_OPENAI_API_KEY` +
+      (several
+        ? " and AZURE_OPENAI_FALLBACK_API_KEYS (or the Entra ID principal's role on " +
+          "each resource)"
+        : " (or the Entra ID principal's role on the resource)") +
+      ". Your client key was accepted.",
+  }, headers);
 }
 
 /** Most bytes of an upstream error body the app reads (to scrub) and relays; the rest is cut. */
@@ -388,6 +434,20 @@ async function textUpTo(response: Response, max: number): Promise<string> {
   }
   await reader.cancel();
   return text + decoder.decode();
+}
+
+/** The 502 for the app's sign-in to Azure OpenAI failing. */
+function signInFailed(headers?: Record<string, string>): Response {
+  return errorResponse(502, {
+    code: "UpstreamSignInFailed",
+    message: "The edge app could not get a token to sign in to Azure OpenAI (e.g. Microsoft " +
+      "Entra ID refused or did not answer its token request); see the server log.",
+  }, headers);
+}
+
+/** Whether `err` is the upstream client's tokenProvider failing (no request was answered). */
+function isSignInFailure(err: unknown): boolean {
+  return err instanceof AuthenticationError && err.status === undefined;
 }
 
 function failure(opts: ResolvedOptions, init: ForwardInit, err: unknown, index: number): Response {
@@ -421,15 +481,9 @@ function failure(opts: ResolvedOptions, init: ForwardInit, err: unknown, index: 
     }, which);
   }
   opts.onError(`${init.operation}: ${detail}`);
-  if (err instanceof AuthenticationError && err.status === undefined) {
-    // The upstream client's tokenProvider failed (e.g. Entra ID refused the app's client secret):
-    // the app's own sign-in, not the client's, so not a 401, which would blame the client's key.
-    return errorResponse(502, {
-      code: "UpstreamSignInFailed",
-      message: "The edge app could not get a token to sign in to Azure OpenAI (e.g. Microsoft " +
-        "Entra ID refused or did not answer its token request); see the server log.",
-    }, which);
-  }
+  // The upstream client's tokenProvider failed (e.g. Entra ID refused the app's client secret):
+  // the app's own sign-in, not the client's, so not a 401, which would blame the client's key.
+  if (isSignInFailure(err)) return signInFailed(which);
   return errorResponse(500, {
     code: "EdgeError",
     message: `The edge app failed while calling the upstream for ${init.operation}; see the ` +

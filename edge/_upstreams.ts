@@ -81,10 +81,18 @@ export interface UpstreamInit {
   readonly names?: ReadonlyMap<string, string>;
 }
 
+/**
+ * Why an upstream refused the app's credential: it answered 401 (a wrong key, a principal without
+ * a role there), or the app could not sign in to it (its tokenProvider failed).
+ */
+export type Refusal = "401" | "sign-in";
+
 /** A cooldown: when it ends (ms), and whether the upstream had its last-resort try in it. */
 interface Cooldown {
   end: number;
   tried: boolean;
+  /** Skipped for the app's credential, not for being unreachable: see {@link Refusal}. */
+  refused?: Refusal;
 }
 
 /** Which upstreams to try for a request, in order. */
@@ -99,6 +107,12 @@ export interface Plan {
   ready: number;
   /** When `order` is empty: ms until the soonest cooldown ends. */
   retryAfterMs: number;
+  /**
+   * When `order` is empty and every upstream is skipped for the app's credential, which a wait
+   * does not mend: `"401"` when each answered 401, else `"sign-in"` (the app could not sign in to
+   * some).
+   */
+  refused?: Refusal;
   /**
    * Round-robin only: gives this plan's turn back (the call did not go upstream: a cache hit,
    * a cache lookup or write), unless a later plan took the next one since.
@@ -189,10 +203,12 @@ export class Upstreams {
         else last.set(key, before);
       };
     }
+    const order = [...ready, ...cooling.map((c) => c.index)];
     return {
-      order: [...ready, ...cooling.map((c) => c.index)],
+      order,
       ready: ready.length,
       retryAfterMs: soonest - now,
+      refused: order.length ? undefined : this.#refusal(now),
       giveBack,
     };
   }
@@ -218,14 +234,28 @@ export class Upstreams {
     until.set(key, { end: now + wait, tried });
   }
 
-  /** Records that upstream `index` could not be reached or timed out (for every deployment). */
-  markDown(index: number): void {
+  /** Why every upstream is skipped for the app's credential, if they all are (see {@link Plan}). */
+  #refusal(now: number): Refusal | undefined {
+    const why = this.#down.map((c) => c.end > now ? c.refused : undefined);
+    return why.every((r) => r === "401")
+      ? "401"
+      : why.every((r) => r !== undefined)
+      ? "sign-in"
+      : undefined;
+  }
+
+  /**
+   * Records that upstream `index` could not be reached or timed out, or with `refused`, that it
+   * refused the app's credential (see {@link Refusal}), for every deployment.
+   */
+  markDown(index: number, refused?: Refusal): void {
     if (this.list.length === 1) return;
     const now = this.#now();
     const down = this.#down[index];
     this.#down[index] = {
       end: now + UNREACHABLE_COOLDOWN_MS,
       tried: down.end > now && down.tried,
+      refused,
     };
   }
 

@@ -417,17 +417,20 @@ export interface EdgeAppOptions {
    * key stays on the server; clients authenticate with `clientKeys`.
    *
    * An array (primary first) of resources gives failover: a request answered 401 (the app's
-   * credential refused there), 429, 500, 502, 503 or 504, or that cannot reach its upstream or
-   * times out, goes to the next one before anything
-   * is relayed; the last one's answer is the client's. An
+   * credential refused there), 429, 500, 502, 503 or 504, that cannot reach its upstream or
+   * times out, or whose sign-in to it fails (its `tokenProvider`), goes to the next one before
+   * anything is relayed; the last one's answer is the client's. An
    * upstream that answered 429 for a deployment cools down for it until its `retry-after` passes
-   * (at most 60 s); one that could not be reached, timed out or answered 401 cools down for every
-   * deployment for 5 s (in this isolate's memory). Upstreams cooling down are tried after the others, as a
-   * last resort (the soonest cooldown end first), once per cooldown: one that answers is no
+   * (at most 60 s); one that could not be reached, timed out, answered 401 or failed the sign-in
+   * cools down for every deployment for 5 s (in this isolate's memory). Upstreams cooling down
+   * are tried after the others, as a last resort (the soonest cooldown end first), once per
+   * cooldown: one that answers is no
    * longer cooling down, one that fails again is not contacted before its new cooldown ends.
    * When every upstream cools down and had that try, the app answers 429
    * (`UpstreamsCoolingDown`) itself, with `retry-after` / `retry-after-ms` set to the soonest
-   * cooldown end (cache hits are still served). The DALL-E 2 image operations stay on the
+   * cooldown end (cache hits are still served); when each cools down for the app's credential, it
+   * answers their 401 `UpstreamAuthenticationFailed` (or 502 `UpstreamSignInFailed`) instead,
+   * which no wait mends. The DALL-E 2 image operations stay on the
    * primary (an operation id belongs to the resource that made it). All upstreams must be on
    * the v1 API, or all on dated api-versions.
    *
