@@ -572,7 +572,8 @@ export interface EdgeClientKey {
   key: string;
   /**
    * A label for this key in `onRequest` events (`clientName`), e.g. the app or team it was
-   * handed to, for cost reports: 1 to 64 printable ASCII characters. Never the key itself.
+   * handed to, for cost reports: 1 to 64 printable ASCII characters. Never a client key, nor 16
+   * characters in a row of one (the app refuses such a name at creation).
    */
   name?: string;
   /**
@@ -849,6 +850,15 @@ function limiterTimeout(value: unknown, name: string): number {
   return ms;
 }
 
+/** The error for the `name` of `clientKeys[i]` (never quoted: it may hold a key). */
+function badName(i: number): TypeError {
+  return new TypeError(
+    `${WHERE}: clientKeys[${i}].name must be 1 to 64 printable ASCII characters (a label such ` +
+      "as the app or team the key was handed to), never a client key or 16 characters in a row " +
+      "of one",
+  );
+}
+
 /** Validates and normalises {@link EdgeAppOptions}; throws a TypeError saying what to fix. */
 export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   if (typeof options !== "object" || options === null) {
@@ -885,15 +895,8 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
       );
     }
     const name = typeof entry === "object" ? entry.name : undefined;
-    if (
-      name !== undefined &&
-      (typeof name !== "string" || !/^[\x20-\x7e]{1,64}$/.test(name) ||
-        name.includes(key.trim()))
-    ) {
-      throw new TypeError(
-        `${WHERE}: clientKeys[${i}].name must be 1 to 64 printable ASCII characters (a label ` +
-          "such as the app or team the key was handed to), never the key itself",
-      );
+    if (name !== undefined && (typeof name !== "string" || !/^[\x20-\x7e]{1,64}$/.test(name))) {
+      throw badName(i);
     }
     const scope = typeof entry === "object" ? entry.deployments : undefined;
     if (
@@ -917,6 +920,19 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     keyStrings.push(key.trim());
     keyScopes.push(scope);
     keyEntries.push(typeof entry === "object" ? entry : undefined);
+  });
+  // A name goes into every event of its key: it holds no client key (its own or another's, which
+  // may come later in the list), nor a piece of one long enough to give most of it away.
+  keyEntries.forEach((entry, i) => {
+    const name = entry?.name;
+    if (name === undefined) return;
+    const pieces = Array.from(
+      { length: Math.max(0, name.length - 15) },
+      (_, at) => name.slice(at, at + 16),
+    );
+    if (keyStrings.some((key) => name.includes(key) || pieces.some((p) => key.includes(p)))) {
+      throw badName(i);
+    }
   });
   const models = options.models ?? {};
   if (typeof models !== "object" || models === null) {
