@@ -66,8 +66,10 @@ Deno.test("tokenLimit: a charge the limiter never finishes lets its hold go afte
   const first = await app.fetch(ask(bodyOf(400)));
   await first.json();
   await charged;
-  while (errors.length === 0) await turns(1);
-  assert.match(errors[0], /token limiter failed to count/);
+  // On a loaded machine the 1 ms check may time out too ("let through"): look for the charge's.
+  const counted = () => errors.some((e) => /token limiter failed to count/.test(e));
+  for (let i = 0; i < 10_000 && !counted(); i++) await turns(1);
+  assert.ok(counted(), errors.join("\n"));
   await turns();
   const second = await app.fetch(ask(bodyOf(60)));
   assert.equal(second.status, 200);
