@@ -236,7 +236,9 @@ Deno.test("tokenLimit: a charge that hangs is reported after tokenLimit.timeoutM
   );
   const used = (await res.json()).usage.total_tokens;
   await Promise.all(waits); // settles: the hanging charge no longer holds ctx.waitUntil
-  assert.deepEqual(errors, [
+  // On a loaded machine the 5 ms check (the client id is hashed first) may time out too and let
+  // the request through: that report is not what this test is about.
+  assert.deepEqual(errors.filter((e) => !/request let through/.test(e)), [
     `token limiter failed to count ${used} tokens: no answer within 5 ms`,
   ]);
 });
