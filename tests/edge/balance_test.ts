@@ -1,50 +1,11 @@
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
-import { createEmulator, type Emulator } from "../../src/emulator/mod.ts";
-import { createEdgeApp, type EdgeAppOptions, MemoryCache } from "../../edge/mod.ts";
-import { azurePath, KEY } from "./_helpers.ts";
+import { MemoryCache } from "../../edge/mod.ts";
+import { azurePath } from "./_helpers.ts";
+import { balancedApp } from "./_balance.ts";
 
 const CHAT = azurePath("gpt-4o", "chat/completions");
 const EMBEDDINGS = azurePath("text-embedding-3-small", "embeddings");
 const hi = { messages: [{ role: "user", content: "hi" }] };
-
-/** An app over `n` emulators (hosts up0.local, …) and the requests each one got. */
-function balancedApp(n: number, options: Partial<Omit<EdgeAppOptions, "upstream">> = {}) {
-  const clock = { now: 1_000_000 };
-  const now = () => clock.now;
-  const ups = Array.from({ length: n }, (_, i) => {
-    const key = `upstream-${i}-secret-key-${crypto.randomUUID()}`;
-    return { key, emulator: createEmulator({ apiKeys: [key], now }) as Emulator, seen: 0 };
-  });
-  const app = createEdgeApp({
-    clientKeys: [KEY],
-    now,
-    onError: () => {},
-    ...options,
-    upstream: ups.map((up, i) =>
-      new AzureOpenAI({
-        endpoint: `http://up${i}.local`,
-        apiKey: up.key,
-        fetch: (req, init) => {
-          up.seen++;
-          return up.emulator.fetch(req, init);
-        },
-      })
-    ),
-  });
-  const call = async (path: string, json: unknown) => {
-    const res = await app.fetch(
-      new Request(`http://edge.test${path}`, {
-        method: "POST",
-        headers: { "api-key": KEY, "content-type": "application/json" },
-        body: JSON.stringify(json),
-      }),
-    );
-    const body = await res.json();
-    return { res, body, upstream: res.headers.get("x-aoai-upstream") };
-  };
-  return { app, ups, clock, call };
-}
 
 Deno.test('createEdgeApp() with upstreamBalance "round-robin" sends requests to the upstreams in turn', async () => {
   const b = balancedApp(3, { upstreamBalance: "round-robin" });

@@ -1,38 +1,17 @@
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
-import { createEmulator } from "../../src/emulator/mod.ts";
-import { createEdgeApp, type EdgeAppOptions, MemoryCache } from "../../edge/mod.ts";
-import { azurePath, KEY } from "./_helpers.ts";
+import { type EdgeAppOptions, MemoryCache } from "../../edge/mod.ts";
+import { azurePath } from "./_helpers.ts";
+import { balancedApp } from "./_balance.ts";
 
 /** A round-robin app over `n` emulators; `call` gives the index of the upstream that answered. */
 function roundRobin(n: number, options: Partial<Omit<EdgeAppOptions, "upstream">> = {}) {
-  const ups = Array.from({ length: n }, () => createEmulator({ chunkDelayMs: 0 }));
-  const app = createEdgeApp({
-    clientKeys: [KEY],
-    upstreamBalance: "round-robin",
-    onError: () => {},
-    ...options,
-    upstream: ups.map((emulator, i) =>
-      new AzureOpenAI({
-        endpoint: `http://up${i}.local`,
-        apiKey: emulator.apiKey,
-        fetch: emulator.fetch,
-      })
-    ),
-  });
+  const b = balancedApp(n, { upstreamBalance: "round-robin", ...options });
   const call = async (path: string, json: unknown) => {
-    const res = await app.fetch(
-      new Request(`http://edge.test${path}`, {
-        method: "POST",
-        headers: { "api-key": KEY, "content-type": "application/json" },
-        body: JSON.stringify(json),
-      }),
-    );
+    const { res, upstream } = await b.call(path, json);
     assert.equal(res.status, 200);
-    await res.text();
-    return res.headers.get("x-aoai-upstream");
+    return upstream;
   };
-  return { app, ups, call };
+  return { ...b, call };
 }
 
 Deno.test("round-robin spreads each deployment over the upstreams when requests for two deployments alternate", async () => {

@@ -4,6 +4,15 @@ import { createEmulator } from "../../src/emulator/mod.ts";
 import { createEdgeApp } from "../../edge/mod.ts";
 import { azurePath, errorOf, KEY } from "./_helpers.ts";
 
+/** A chat request of the client key. */
+function chatRequest(): Request {
+  return new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
+    method: "POST",
+    headers: { "api-key": KEY, "content-type": "application/json" },
+    body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+  });
+}
+
 Deno.test("createEdgeApp() answers 502 UpstreamSignInFailed when the upstream's tokenProvider fails, not a 401 that blames the client's key", async () => {
   const emulator = createEmulator();
   const errors: string[] = [];
@@ -17,11 +26,7 @@ Deno.test("createEdgeApp() answers 502 UpstreamSignInFailed when the upstream's 
     }),
   });
   const res = await app.fetch(
-    new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
-      method: "POST",
-      headers: { "api-key": KEY, "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
-    }),
+    chatRequest(),
   );
   assert.equal(res.status, 502);
   const error = await errorOf(res);
@@ -45,11 +50,7 @@ Deno.test("createEdgeApp() turns the upstream's 401 (the app's own key refused) 
     }),
   });
   const res = await app.fetch(
-    new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
-      method: "POST",
-      headers: { "api-key": KEY, "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
-    }),
+    chatRequest(),
   );
   assert.equal(res.status, 401);
   assert.equal(res.headers.get("x-aoai-upstream"), "0");
@@ -87,11 +88,7 @@ Deno.test("createEdgeApp() fails over from an upstream that refuses the app's cr
   });
   const ask = () =>
     app.fetch(
-      new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
-        method: "POST",
-        headers: { "api-key": KEY, "content-type": "application/json" },
-        body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
-      }),
+      chatRequest(),
     );
   const first = await ask();
   assert.equal(first.status, 200);
