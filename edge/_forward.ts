@@ -379,7 +379,10 @@ async function relay(
     if (typeof body !== "string") await upstream.body?.cancel();
     opts.onError(
       `${init.operation}: upstream ${host} refused the app's credential (401)` +
-        (typeof body === "string" ? `: ${body.replace(/\s+/g, " ").slice(0, 300)}` : ""),
+        // One line without control characters (an ANSI escape would rewrite a terminal's log).
+        (typeof body === "string"
+          ? `: ${body.replace(/[\s\x00-\x1f\x7f-\x9f]+/g, " ").slice(0, 300)}`
+          : ""),
     );
     headers.delete("content-type");
     return credentialRefused(

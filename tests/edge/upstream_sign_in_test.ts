@@ -104,3 +104,25 @@ Deno.test("createEdgeApp() fails over from an upstream that refuses the app's cr
   assert.equal(emulators[0].stats.requests, 1);
   assert.equal(emulators[1].stats.requests, 2);
 });
+
+Deno.test("createEdgeApp() logs an upstream 401's text on one line without control characters", async () => {
+  const errors: string[] = [];
+  const app = createEdgeApp({
+    clientKeys: [KEY],
+    onError: (line) => errors.push(line),
+    upstream: new AzureOpenAI({
+      endpoint: "http://emulator.local",
+      apiKey: "some-upstream-key-123",
+      fetch: () =>
+        Promise.resolve(
+          new Response("denied\u001b[2J\u001b[31m forged line\r\nsecond\u0000", { status: 401 }),
+        ),
+    }),
+  });
+  const res = await app.fetch(chatRequest());
+  assert.equal(res.status, 401);
+  await res.body?.cancel();
+  assert.equal(errors.length, 1);
+  assert.ok(!/[\x00-\x1f\x7f]/.test(errors[0]), JSON.stringify(errors[0]));
+  assert.match(errors[0], /denied \[2J \[31m forged line second/);
+});
