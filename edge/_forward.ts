@@ -380,9 +380,7 @@ async function relay(
     opts.onError(
       `${init.operation}: upstream ${host} refused the app's credential (401)` +
         // One line without control characters (an ANSI escape would rewrite a terminal's log).
-        (typeof body === "string"
-          ? `: ${body.replace(/[\s\x00-\x1f\x7f-\x9f]+/g, " ").slice(0, 300)}`
-          : ""),
+        (typeof body === "string" ? `: ${body.replace(/[\s\p{Cc}]+/gu, " ").slice(0, 300)}` : ""),
     );
     headers.delete("content-type");
     return credentialRefused(
