@@ -2,7 +2,7 @@
 import { AzureOpenAI } from "../../src/client.ts";
 import { createEmulator, type Emulator } from "../../src/emulator/mod.ts";
 import { createEdgeApp, type EdgeAppOptions } from "../../edge/mod.ts";
-import { KEY } from "./_helpers.ts";
+import { KEY, postJson } from "./_helpers.ts";
 
 /**
  * An app over `n` emulators (hosts up0.local, …, on one clock) and how many requests each got;
@@ -37,11 +37,7 @@ export function balancedApp(n: number, options: Partial<Omit<EdgeAppOptions, "up
   });
   const call = async (path: string, json: unknown) => {
     const res = await app.fetch(
-      new Request(`http://edge.test${path}`, {
-        method: "POST",
-        headers: { "api-key": KEY, "content-type": "application/json" },
-        body: JSON.stringify(json),
-      }),
+      postJson(path, json),
     );
     const text = await res.text();
     const body = /json/.test(res.headers.get("content-type") ?? "") ? JSON.parse(text) : text;

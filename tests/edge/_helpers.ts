@@ -150,3 +150,12 @@ export function recordingLimiter(
 export function keyText(entry: string | EdgeClientKey): string {
   return typeof entry === "string" ? entry : entry.key;
 }
+
+/** A POST of `json` to the app at `path`, with client key `key`. */
+export function postJson(path: string, json: unknown, key = KEY): Request {
+  return new Request(`http://edge.test${path}`, {
+    method: "POST",
+    headers: { "api-key": key, "content-type": "application/json" },
+    body: JSON.stringify(json),
+  });
+}

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
 import { createEdgeApp, MemoryCache } from "../../edge/mod.ts";
-import { azurePath, KEY, testApp } from "./_helpers.ts";
+import { azurePath, KEY, postJson, testApp } from "./_helpers.ts";
 
 const EMBED = azurePath("text-embedding-3-small", "embeddings");
 const CHAT = azurePath("gpt-4o", "chat/completions");
@@ -35,11 +35,7 @@ function craftedApp(answer: (body: Record<string, unknown>) => Response, cached 
   });
   const call = (path: string, json: unknown) =>
     app.fetch(
-      new Request(`http://edge.test${path}`, {
-        method: "POST",
-        headers: { "api-key": KEY, "content-type": "application/json" },
-        body: JSON.stringify(json),
-      }),
+      postJson(path, json),
     );
   return { call, sent, store, errors };
 }

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import { createEdgeApp, type EdgeAppOptions, type EdgeRequestEvent } from "../../edge/mod.ts";
-import { azurePath, errorOf, KEY } from "./_helpers.ts";
+import { azurePath, errorOf, KEY, postJson } from "./_helpers.ts";
 
 /**
  * An app over one emulator per entry of `upstreams`, each sent a wrong key, the right one, or
@@ -40,10 +40,9 @@ function refusingApp(
   });
   const ask = (stream = false) =>
     app.fetch(
-      new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
-        method: "POST",
-        headers: { "api-key": KEY, "content-type": "application/json" },
-        body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], stream }),
+      postJson(azurePath("gpt-4o", "chat/completions"), {
+        messages: [{ role: "user", content: "hi" }],
+        stream,
       }),
     );
   return { app, ask, errors, emulators, clock };
@@ -137,10 +136,8 @@ Deno.test("an upstream that refuses a token, then cannot get a fresh one, fails 
     ],
   });
   const res = await app.fetch(
-    new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
-      method: "POST",
-      headers: { "api-key": KEY, "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+    postJson(azurePath("gpt-4o", "chat/completions"), {
+      messages: [{ role: "user", content: "hi" }],
     }),
   );
   assert.equal(res.status, 200, await res.clone().text());

@@ -2,32 +2,33 @@ import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import { createEdgeApp } from "../../edge/mod.ts";
-import { azurePath, errorOf, KEY } from "./_helpers.ts";
+import { azurePath, errorOf, KEY, postJson } from "./_helpers.ts";
 
 /** A chat request of the client key. */
 function chatRequest(): Request {
-  return new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
-    method: "POST",
-    headers: { "api-key": KEY, "content-type": "application/json" },
-    body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+  return postJson(azurePath("gpt-4o", "chat/completions"), {
+    messages: [{ role: "user", content: "hi" }],
   });
 }
 
-Deno.test("createEdgeApp() answers 502 UpstreamSignInFailed when the upstream's tokenProvider fails, not a 401 that blames the client's key", async () => {
-  const emulator = createEmulator();
+/** An app over one upstream client of these options, with the lines given to onError. */
+function appOver(upstream: ConstructorParameters<typeof AzureOpenAI>[0]) {
   const errors: string[] = [];
   const app = createEdgeApp({
     clientKeys: [KEY],
     onError: (line) => errors.push(line),
-    upstream: new AzureOpenAI({
-      endpoint: "http://emulator.local",
-      tokenProvider: () => Promise.reject(new Error("the vault is sealed")),
-      fetch: emulator.fetch,
-    }),
+    upstream: new AzureOpenAI({ endpoint: "http://emulator.local", ...upstream }),
   });
-  const res = await app.fetch(
-    chatRequest(),
-  );
+  return { app, errors };
+}
+
+Deno.test("createEdgeApp() answers 502 UpstreamSignInFailed when the upstream's tokenProvider fails, not a 401 that blames the client's key", async () => {
+  const emulator = createEmulator();
+  const { app, errors } = appOver({
+    tokenProvider: () => Promise.reject(new Error("the vault is sealed")),
+    fetch: emulator.fetch,
+  });
+  const res = await app.fetch(chatRequest());
   assert.equal(res.status, 502);
   const error = await errorOf(res);
   assert.equal(error.code, "UpstreamSignInFailed");
@@ -39,19 +40,11 @@ Deno.test("createEdgeApp() answers 502 UpstreamSignInFailed when the upstream's 
 
 Deno.test("createEdgeApp() turns the upstream's 401 (the app's own key refused) into a 401 that says so, and logs it", async () => {
   const emulator = createEmulator({ apiKeys: ["the-right-upstream-key"] });
-  const errors: string[] = [];
-  const app = createEdgeApp({
-    clientKeys: [KEY],
-    onError: (line) => errors.push(line),
-    upstream: new AzureOpenAI({
-      endpoint: "http://emulator.local",
-      apiKey: "a-wrong-upstream-key",
-      fetch: emulator.fetch,
-    }),
+  const { app, errors } = appOver({
+    apiKey: "a-wrong-upstream-key",
+    fetch: emulator.fetch,
   });
-  const res = await app.fetch(
-    chatRequest(),
-  );
+  const res = await app.fetch(chatRequest());
   assert.equal(res.status, 401);
   assert.equal(res.headers.get("x-aoai-upstream"), "0");
   assert.ok(res.headers.get("apim-request-id"), "the upstream's request id is kept");
@@ -106,18 +99,12 @@ Deno.test("createEdgeApp() fails over from an upstream that refuses the app's cr
 });
 
 Deno.test("createEdgeApp() logs an upstream 401's text on one line without control characters", async () => {
-  const errors: string[] = [];
-  const app = createEdgeApp({
-    clientKeys: [KEY],
-    onError: (line) => errors.push(line),
-    upstream: new AzureOpenAI({
-      endpoint: "http://emulator.local",
-      apiKey: "some-upstream-key-123",
-      fetch: () =>
-        Promise.resolve(
-          new Response("denied\u001b[2J\u001b[31m forged line\r\nsecond\u0000", { status: 401 }),
-        ),
-    }),
+  const { app, errors } = appOver({
+    apiKey: "some-upstream-key-123",
+    fetch: () =>
+      Promise.resolve(
+        new Response("denied\u001b[2J\u001b[31m forged line\r\nsecond\u0000", { status: 401 }),
+      ),
   });
   const res = await app.fetch(chatRequest());
   assert.equal(res.status, 401);
