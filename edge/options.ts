@@ -882,7 +882,6 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     );
   }
   const keyStrings: string[] = [];
-  const keyScopes: (readonly string[] | undefined)[] = [];
   const keyEntries: (EdgeClientKey | undefined)[] = [];
   keys.forEach((entry: string | EdgeClientKey, i: number) => {
     const key = typeof entry === "object" && entry !== null ? entry.key : entry;
@@ -918,7 +917,6 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
       );
     }
     keyStrings.push(key.trim());
-    keyScopes.push(scope);
     keyEntries.push(typeof entry === "object" ? entry : undefined);
   });
   // A name goes into every event of its key: it holds no client key (its own or another's, which
@@ -1009,7 +1007,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     upstreams: new Upstreams(upstreams, now ?? Date.now, balance),
     clientKeys: keyStrings,
     // An alias in `models` stands for its target.
-    keyDeployments: keyScopes.map((scope) =>
+    keyDeployments: keyEntries.map((entry) => entry?.deployments).map((scope) =>
       scope &&
       new Set(
         scope.flatMap((name) => [name, ...(Object.hasOwn(models, name) ? [models[name]] : [])]),
