@@ -4,7 +4,13 @@
  *
  * @module
  */
-import { deploymentNotFound, errorResponse, invalidRequest, quoteSent } from "./_errors.ts";
+import {
+  deploymentNotAllowedForKey,
+  deploymentNotFound,
+  errorResponse,
+  invalidRequest,
+  quoteSent,
+} from "./_errors.ts";
 import { readBodyLimited } from "./body_limit.ts";
 import type { ResolvedOptions } from "./options.ts";
 import {
@@ -145,6 +151,7 @@ export async function prepareCall(
   op: Operation,
   pathDeployment: string | undefined,
   upstreamIsV1: boolean,
+  scope?: ReadonlySet<string>,
 ): Promise<PreparedCall | Response> {
   const rawContentType = request.headers.get("content-type") ?? "";
   const contentType = rawContentType.toLowerCase();
@@ -174,6 +181,7 @@ export async function prepareCall(
       opts,
       pathDeployment ?? (typeof model === "string" ? model : ""),
       pathDeployment !== undefined,
+      scope,
     );
     if (deployment instanceof Response) return deployment;
     if (upstreamIsV1) form.set("model", deployment);
@@ -190,7 +198,7 @@ export async function prepareCall(
   const bad = problemResponse(checked);
   if (bad) return bad;
   const model = typeof body.model === "string" ? body.model : "";
-  const deployment = resolve(opts, pathDeployment ?? model, pathDeployment !== undefined);
+  const deployment = resolve(opts, pathDeployment ?? model, pathDeployment !== undefined, scope);
   if (deployment instanceof Response) return deployment;
   if (upstreamIsV1 || (pathDeployment === undefined && model !== deployment)) {
     body.model = deployment;
@@ -204,9 +212,15 @@ export async function prepareCall(
 /**
  * The deployment `name` (from the URL path when `inPath`, else from `model`) resolves to: a 400
  * when it is missing, or when what would go upstream cannot be a path segment; a 404 when the app
- * does not allow it.
+ * does not allow it; a 403 when a client key limited to `scope` may not use it, whether or not
+ * the app has it (a 404 would tell such a key which deployments exist).
  */
-function resolve(opts: ResolvedOptions, name: string, inPath: boolean): string | Response {
+function resolve(
+  opts: ResolvedOptions,
+  name: string,
+  inPath: boolean,
+  scope?: ReadonlySet<string>,
+): string | Response {
   if (name === "") {
     return invalidRequest(
       "model",
@@ -217,6 +231,9 @@ function resolve(opts: ResolvedOptions, name: string, inPath: boolean): string |
   // "." and ".." would be resolved as dot segments in the upstream URL
   // (`/openai/deployments/../embeddings` is `/openai/embeddings`): never a deployment.
   const target = opts.resolveDeployment(name);
+  if (scope && (target === undefined || !scope.has(target))) {
+    return deploymentNotAllowedForKey(name);
+  }
   if (target === undefined || target === "." || target === "..") return deploymentNotFound(name);
   // What goes upstream (an alias in `models` may be anything). No allowlist: the client's name.
   const problem = deploymentNameProblem(target);

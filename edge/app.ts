@@ -276,6 +276,21 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     if (index === -1) return unauthorized();
     c.set("key", index);
     if (c.env.record) c.env.record.key = index;
+    // A deployment in the path that the key may not use is refused before anything else: its
+    // body is not read, and it uses up none of the key's requests or tokens.
+    const scope = opts.keyDeployments[index];
+    const inPath = scope && c.req.method === "POST" &&
+      DEPLOYMENT_PATH.exec(new URL(c.req.url).pathname)?.[1];
+    if (inPath) {
+      let name: string | undefined;
+      try {
+        name = decodeURIComponent(inPath);
+      } catch { /* answered by the route: not valid percent-encoding */ }
+      const target = name === undefined ? undefined : opts.resolveDeployment(name);
+      if (name !== undefined && (target === undefined || !scope.has(target))) {
+        return deploymentNotAllowedForKey(name);
+      }
+    }
     // The id of the key, not its index: the index changes when keys are reordered.
     const id = () => clientIds[index] ??= clientIdOf(opts.clientKeys[index]);
     // Only the routes a budget is charged for: a client over it may still poll its DALL-E 2
@@ -353,11 +368,9 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     const op = Object.hasOwn(OPERATIONS, opPath) ? OPERATIONS[opPath] : undefined;
     const request = c.req.raw;
     if (!op) return notFound();
-    const call = await prepareCall(opts, request, op, pathDeployment, upstreamIsV1);
+    const scope = opts.keyDeployments[c.get("key")];
+    const call = await prepareCall(opts, request, op, pathDeployment, upstreamIsV1, scope);
     if (call instanceof Response) return call;
-    if (opts.keyDeployments[c.get("key")]?.has(call.deployment) === false) {
-      return deploymentNotAllowedForKey(call.deployment);
-    }
     const record = c.env.record;
     if (record) {
       // The name is the client's text: one holding a client key (a key pasted as the deployment)
