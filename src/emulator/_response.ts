@@ -61,6 +61,9 @@ export const ACCESS_DENIED_MESSAGE =
 export const BEARER_DENIED_MESSAGE =
   "Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.";
 
+/** The 403 message for an `api-key` on a resource with local authentication disabled. */
+export const KEY_AUTH_DISABLED_MESSAGE = "Key based authentication is disabled for this resource.";
+
 /** The 404 the service returns for paths it does not know. */
 export function resourceNotFound(): Response {
   return serviceError(404, "404", "Resource not found");

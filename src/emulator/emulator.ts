@@ -18,6 +18,7 @@ import {
   BEARER_DENIED_MESSAGE,
   invalidRequest,
   jsonResponse,
+  KEY_AUTH_DISABLED_MESSAGE,
   missingParam,
   readJsonObject,
   resourceNotFound,
@@ -250,9 +251,14 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
     if (!path.startsWith("/openai/")) return resourceNotFound();
     const auth = authOf(request);
     entry.auth = auth.kind;
+    if (opts.disableLocalAuth && auth.kind === "api-key") {
+      return serviceError(403, "AuthenticationTypeDisabled", KEY_AUTH_DISABLED_MESSAGE);
+    }
+    // With local auth disabled and an Entra endpoint, a bearer token must be one it issued.
+    const keyAccepted = !(opts.disableLocalAuth && entra) && opts.apiKeys.includes(auth.value);
     if (
       auth.kind === "none" ||
-      !(opts.apiKeys.includes(auth.value) || (auth.kind === "bearer" && entra?.accepts(auth.value)))
+      !(keyAccepted || (auth.kind === "bearer" && entra?.accepts(auth.value)))
     ) {
       return serviceError(
         401,

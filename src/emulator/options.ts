@@ -300,7 +300,10 @@ export type EmulatorTranscript =
  * ```
  */
 export interface EmulatorOptions {
-  /** Accepted keys (`api-key` header or `Authorization: Bearer`). Default: one random key. */
+  /**
+   * Accepted keys (`api-key` header or `Authorization: Bearer`). Default: one random key. With
+   * `disableLocalAuth` they are accepted only as bearer tokens, and only without `entra`.
+   */
   apiKeys?: string[];
   /** Deployments. Default: gpt-4o, gpt-35-turbo-instruct, text-embedding-3-small, dall-e-3, whisper, tts. */
   deployments?: EmulatorDeployment[];
@@ -334,8 +337,9 @@ export interface EmulatorOptions {
    * `client_secret`, `scope=https://cognitiveservices.azure.com/.default`) answers 200
    * `{ token_type: "Bearer", expires_in, ext_expires_in, access_token }`, and the OpenAI routes
    * accept that token as `Authorization: Bearer …` until it expires (by `now`; api keys still
-   * work too). Failures answer Entra's error body (`error`, `error_description` starting with
-   * the AADSTS code, `error_codes`, `timestamp`, `trace_id`, `correlation_id`, `error_uri`):
+   * work too, unless `disableLocalAuth`). Failures answer Entra's error body (`error`,
+   * `error_description` starting with the AADSTS code, `error_codes`, `timestamp`, `trace_id`,
+   * `correlation_id`, `error_uri`):
    * an unknown tenant 400 `invalid_tenant` (AADSTS90002), an unknown client 400
    * `unauthorized_client` (AADSTS700016), a missing secret 401 `invalid_client`
    * (AADSTS7000218), a wrong secret 401 `invalid_client` (AADSTS7000215), another grant type 400
@@ -345,6 +349,15 @@ export interface EmulatorOptions {
    * `invalid_request` (AADSTS900561). Default: no token endpoint.
    */
   entra?: EmulatorEntra;
+  /**
+   * Emulates a resource with local (key) authentication disabled (`disableLocalAuth: true` on the
+   * Azure resource): a request with an `api-key` header, right or wrong, is answered 403
+   * `{"error":{"code":"AuthenticationTypeDisabled","message":"Key based authentication is
+   * disabled for this resource."}}`, as the service answers it, and only bearer tokens are
+   * accepted: with `entra`, only the tokens its endpoint issued; without it, `apiKeys` sent as
+   * `Authorization: Bearer` stand in for Entra ID tokens. Default: false (keys work).
+   */
+  disableLocalAuth?: boolean;
   /** Clock in ms since the epoch (default `Date.now`). */
   now?: () => number;
   /** Random source in [0, 1) for ids, keys of faults (default `Math.random`). */
@@ -372,6 +385,7 @@ export interface NormalizedOptions {
   operationPolls: number;
   transcript?: EmulatorTranscript;
   entra?: EmulatorEntra;
+  disableLocalAuth: boolean;
   now: () => number;
   random: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -506,6 +520,9 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
     }
     deployments.set(d.name, { name: d.name, model: d.model, kind: d.kind ?? kindOfModel(d.model) });
   }
+  if (options.disableLocalAuth !== undefined && typeof options.disableLocalAuth !== "boolean") {
+    throw new TypeError("createEmulator(): options.disableLocalAuth must be a boolean");
+  }
   const chunkSize = nonNegative("chunkSize", options.chunkSize, 1);
   if (chunkSize < 1) throw new TypeError("createEmulator(): options.chunkSize must be >= 1");
   return {
@@ -524,6 +541,7 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
     operationPolls: Math.floor(nonNegative("operationPolls", options.operationPolls, 2)),
     transcript: options.transcript,
     entra: options.entra,
+    disableLocalAuth: options.disableLocalAuth ?? false,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     sleep: options.sleep ?? defaultSleep,
