@@ -35,9 +35,12 @@ import { jsonResponse } from "./_response.ts";
  * ```
  */
 export interface EmulatorEntra {
-  /** The directory (tenant) id, a GUID; the path's `{tenant}` must be it (any letter case). */
+  /**
+   * The directory (tenant) id, a GUID (or a domain name, as `entraClientCredentials` takes it);
+   * the path's `{tenant}` must be it (any letter case). Leading and trailing spaces are dropped.
+   */
   tenantId: string;
-  /** The application (client) id. */
+  /** The application (client) id; leading and trailing spaces are dropped. */
   clientId: string;
   /** The client secret's value. */
   clientSecret: string;
@@ -45,13 +48,18 @@ export interface EmulatorEntra {
   tokenLifetimeSeconds?: number;
   /**
    * The directory's domain names (e.g. `contoso.onmicrosoft.com`), which Entra also takes as the
-   * path's `{tenant}` (any letter case). Default: none, only the GUID.
+   * path's `{tenant}` (any letter case); leading and trailing spaces are dropped. Default: none,
+   * only the GUID.
    */
   tenantDomains?: readonly string[];
 }
 
 /** The one resource the emulated tokens are for (the Azure OpenAI data plane). */
 const RESOURCE = "https://cognitiveservices.azure.com";
+
+// The tenant forms entraClientCredentials (edge/entra.ts) accepts.
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /** The token endpoint and the tokens it issued. */
 export class EntraEndpoint {
@@ -73,13 +81,34 @@ export class EntraEndpoint {
         "createEmulator(): options.entra.tokenLifetimeSeconds must be a whole number >= 1",
       );
     }
-    const domains = config.tenantDomains ?? [];
-    if (!Array.isArray(domains) || domains.some((d) => typeof d !== "string" || d === "")) {
+    // Trimmed as entraClientCredentials trims what it sends, so the same values sign in.
+    const tenantId = config.tenantId.trim();
+    if (!GUID.test(tenantId) && !DOMAIN.test(tenantId)) {
       throw new TypeError(
-        "createEmulator(): options.entra.tenantDomains must be an array of domain names",
+        "createEmulator(): options.entra.tenantId must be the directory (tenant) id, a GUID " +
+          "(or a domain name such as contoso.onmicrosoft.com); this is neither",
       );
     }
-    this.#config = { ...config, tokenLifetimeSeconds: lifetime, tenantDomains: domains };
+    const given = config.tenantDomains ?? [];
+    const domains = Array.isArray(given)
+      ? given.map((d) => typeof d === "string" ? d.trim() : "")
+      : [];
+    const bad = domains.findIndex((d) => !DOMAIN.test(d));
+    if (!Array.isArray(given) || bad >= 0) {
+      throw new TypeError(
+        "createEmulator(): options.entra.tenantDomains must be an array of domain names such " +
+          `as contoso.onmicrosoft.com${
+            bad < 0 ? "" : `; entry ${bad} is ${domains[bad] ? "not one" : "empty"}`
+          }`,
+      );
+    }
+    this.#config = {
+      ...config,
+      tenantId,
+      clientId: config.clientId.trim(),
+      tokenLifetimeSeconds: lifetime,
+      tenantDomains: domains,
+    };
     this.#now = now;
     this.#random = random;
   }

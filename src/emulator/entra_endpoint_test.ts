@@ -239,3 +239,41 @@ Deno.test("emulator entra: a tenant given as one of tenantDomains (any case) is 
     /options\.entra\.tenantDomains must be an array of domain names/,
   );
 });
+
+Deno.test("emulator entra: tenantId, clientId and tenantDomains are trimmed as entraClientCredentials trims what it sends", async () => {
+  const emulator = createEmulator({
+    entra: {
+      tenantId: ` ${TENANT}\n`,
+      clientId: `${CLIENT} `,
+      clientSecret: SECRET,
+      tenantDomains: [" contoso.onmicrosoft.com\t"],
+    },
+  });
+  for (const tenant of [TENANT, "contoso.onmicrosoft.com"]) {
+    const res = await emulator.fetch(tokenRequest(GOOD, tenant));
+    assert.equal(res.status, 200, tenant);
+    const { access_token } = await res.json();
+    const claims = JSON.parse(
+      atob(access_token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")),
+    );
+    assert.deepEqual([claims.tid, claims.appid], [TENANT, CLIENT]);
+    assert.equal(claims.iss, `https://sts.windows.net/${TENANT}/`);
+  }
+});
+
+Deno.test("emulator entra: a blank or malformed tenantId or tenantDomains entry is a TypeError naming it", () => {
+  const entra = { tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET };
+  const cases: [Partial<typeof entra> & { tenantDomains?: string[] }, RegExp][] = [
+    [{ tenantId: "  " }, /options\.entra\.tenantId must be a non-empty string/],
+    [{ tenantId: "common" }, /options\.entra\.tenantId must be the directory \(tenant\) id/],
+    [{ tenantDomains: ["  "] }, /options\.entra\.tenantDomains must be .*; entry 0 is empty/],
+    [
+      { tenantDomains: ["contoso.onmicrosoft.com", "not a domain"] },
+      /options\.entra\.tenantDomains must be .*; entry 1 is not one/,
+    ],
+  ];
+  for (const [change, message] of cases) {
+    assert.throws(() => createEmulator({ entra: { ...entra, ...change } }), TypeError);
+    assert.throws(() => createEmulator({ entra: { ...entra, ...change } }), message);
+  }
+});
