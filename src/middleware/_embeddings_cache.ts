@@ -104,6 +104,11 @@ export async function embeddingsThroughCache(
     target,
     params,
   ])}`;
+  const bytesWanted = typeof body.dimensions === "number" ? body.dimensions * 4 : undefined;
+  /** True for a whole vector: finite Float32 values, as many as `dimensions` asks. */
+  const isVector = (bytes: Uint8Array) =>
+    bytes.byteLength > 0 && bytes.byteLength % 4 === 0 && allFinite(bytes) &&
+    (bytesWanted === undefined || bytes.byteLength === bytesWanted);
   const firstIndex = new Map<string, number>();
   keys.forEach((key, i) => {
     if (!firstIndex.has(key)) firstIndex.set(key, i);
@@ -147,7 +152,8 @@ export async function embeddingsThroughCache(
   const hits = new Map<string, Uint8Array>();
   unique.forEach((key, i) => {
     const value = found[i];
-    if (value && value.byteLength > 0 && value.byteLength % 4 === 0) hits.set(key, value);
+    // Entries of older versions may be cut or hold NaN/Infinity (served as null): misses.
+    if (value && isVector(value)) hits.set(key, value);
   });
   // Mixed vector sizes mean the deployment changed under the cache: trust nothing.
   if (new Set([...hits.values()].map((v) => v.byteLength)).size > 1) hits.clear();
@@ -169,9 +175,10 @@ export async function embeddingsThroughCache(
     headers.set("x-aoai-cache", status);
     const model = up ? up.model : modelName ?? body.model ?? ctx.deployment ?? "";
     const usage = up ? up.usage : { prompt_tokens: 0, total_tokens: 0 };
+    // No usage upstream: none here either (not `null`).
     const text = `{"object":"list","data":[${data.join(",")}],"model":${
       JSON.stringify(model ?? null)
-    },"usage":${JSON.stringify(usage ?? null)}}`;
+    }${usage === undefined ? "" : `,"usage":${JSON.stringify(usage)}`}}`;
     return new Response(text, { status: up?.status ?? 200, headers });
   };
 
@@ -256,10 +263,9 @@ export async function embeddingsThroughCache(
       } catch {
         return rebuilt();
       }
-      // Empty, not whole Float32 values, or NaN/Infinity (JSON would turn them into null).
-      if (bytes.byteLength === 0 || bytes.byteLength % 4 !== 0 || !allFinite(bytes)) {
-        return rebuilt();
-      }
+      // Empty, not whole Float32 values, NaN/Infinity (JSON would turn them into null), or
+      // another length than `dimensions` (base64 cut where it still decodes to whole floats).
+      if (!isVector(bytes)) return rebuilt();
       if (size !== undefined && bytes.byteLength !== size) return rebuilt();
       size = bytes.byteLength;
       vectors.set(wanted[index], bytes);

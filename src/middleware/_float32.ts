@@ -90,10 +90,16 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return ASCII.decode(out);
 }
 
-/** Standard (or url-safe) base64 → bytes; throws a TypeError on characters outside base64. */
+/**
+ * Standard (or url-safe) base64 → bytes; throws a TypeError on characters outside base64 and on
+ * lengths no base64 has (a dangling character, padding where none fits: a cut string).
+ */
 export function base64ToBytes(text: string): Uint8Array {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  if (end % 4 === 1 || (end < text.length && (text.length % 4 || text.length - end > 2))) {
+    throw new TypeError(`base64ToBytes(): a base64 string cannot have length ${text.length}`);
+  }
   const out = new Uint8Array((end * 3) >>> 2);
   let o = 0;
   let buffer = 0;

@@ -42,3 +42,12 @@ Deno.test("float32Json() writes what JSON.stringify writes", () => {
   assert.equal(float32Json(bytes), JSON.stringify(bytesToFloats(bytes)));
   assert.equal(float32Json(floatsToBytes([Number.NaN, 1])), "[null,1]");
 });
+
+Deno.test("base64ToBytes() rejects lengths no base64 string has (a cut one)", () => {
+  for (const text of ["AAAAA", "AAAAAAAAA", "AAAAA===", "AAA=A", "AAAAAA=", "AA===", "A==="]) {
+    assert.throws(() => base64ToBytes(text), TypeError, text);
+  }
+  for (const text of ["AAAAAA", "AAAAAAA", "AAAAAA==", "AAAAAAA="]) {
+    assert.equal(base64ToBytes(text).length, text.replace(/=+$/, "").length * 3 >> 2, text);
+  }
+});

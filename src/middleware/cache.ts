@@ -117,19 +117,22 @@ function checkPositive(value: unknown, name: string): void {
  * Embeddings (`embeddings.create`, or any POST to a path ending in `/embeddings`) are cached per
  * input item as little-endian Float32 bytes (4 bytes per dimension). A batch with some inputs
  * cached sends only the missing ones upstream and merges the answer by index; `usage` adds up
- * every upstream call the request made (0 on a full hit). Keys leave out `encoding_format`, `user`
- * and the api-version (vectors depend on the deployment and params such as `dimensions` only);
+ * every upstream call the request made (0 on a full hit; left out when the upstream sent none).
+ * Keys leave out `encoding_format`, `user` and the api-version (vectors depend on the deployment
+ * and params such as `dimensions` only);
  * upstream is asked for base64 (except on api-versions before 2024-05-01, whose spec has no
  * `encoding_format`: those get what the caller sent) and the caller gets the format it asked for.
  * Those api-versions lack `dimensions` too (the service ignores it there): a request with
  * `dimensions` on one of them goes upstream uncached, so its vectors never answer another version.
  * Every vector, even on a miss, is rounded through Float32, so a hit returns bit-for-bit what the
  * miss returned. A 2xx that does not answer the request sent upstream (not a 200, not JSON, an
- * error object, wrong length or indexes, a vector that is not whole finite Float32 values) is
- * never stored; it reaches the caller as is when that request was the caller's own (or differs
- * only in `encoding_format` and the answer holds no vectors); otherwise the caller's own
- * request goes upstream, uncached (`x-aoai-cache: miss`). A body cut mid-way reaches the caller
- * as a body that fails the same way (the client's `APIConnectionError`), nothing stored.
+ * error object, wrong length or indexes, a vector that is not whole finite Float32 values or
+ * whose length differs from `dimensions` or from the other vectors) is never stored, nor is an
+ * older entry like it served; it reaches the caller as is when that request was the caller's
+ * own (or differs only in `encoding_format` and the answer holds no vectors); otherwise the
+ * caller's own request goes upstream, uncached (`x-aoai-cache: miss`). A body cut mid-way
+ * reaches the caller as a body that fails the same way (the client's `APIConnectionError`),
+ * nothing stored.
  *
  * Chat completions are cached only with `chat: true`, when not streamed and deterministic
  * (`temperature: 0` or a `seed`); keys include the api-version and leave out `stream` and `user`.
