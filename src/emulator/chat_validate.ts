@@ -265,12 +265,40 @@ export function checkStreamOptions(
   return undefined;
 }
 
+/** Most tools (or functions) one request may list: every document's `functions` maxItems. */
+const MAX_TOOLS = 128;
+
+/**
+ * A 400 for an empty `tools` or one over {@link MAX_TOOLS} (every version: the service refuses them
+ * on 2024-10-21 too, whose document drops minItems and says "a max of 128" in prose only); the
+ * same limit for `functions`.
+ */
+function checkArraySize(name: string, list: unknown[]): Response | undefined {
+  if (list.length === 0) {
+    return invalidRequest(
+      name,
+      `Invalid '${name}': empty array. Expected an array with minimum length 1, but got an empty array instead.`,
+      "empty_array",
+    );
+  }
+  if (list.length > MAX_TOOLS) {
+    return invalidRequest(
+      name,
+      `Invalid '${name}': array too long. Expected an array with maximum length ${MAX_TOOLS}, but got an array with length ${list.length} instead.`,
+      "array_above_max_length",
+    );
+  }
+  return undefined;
+}
+
 function checkTools(body: Record<string, unknown>): Response | undefined {
   const names = new Set<string>();
   if (body.tools !== undefined && body.tools !== null) {
     if (!Array.isArray(body.tools)) {
       return invalidRequest("tools", "'tools' must be an array.", "invalid_type");
     }
+    const sized = checkArraySize("tools", body.tools);
+    if (sized) return sized;
     for (let i = 0; i < body.tools.length; i++) {
       const t = body.tools[i];
       if (!isRecord(t) || t.type !== "function" || !isRecord(t.function)) {
@@ -340,6 +368,8 @@ function checkFunctions(body: Record<string, unknown>): Response | undefined {
         "'functions' must contain at least one function ([] is too short).",
       );
     }
+    const sized = checkArraySize("functions", functions);
+    if (sized) return sized;
     for (let i = 0; i < functions.length; i++) {
       const f = functions[i];
       if (!isRecord(f) || typeof f.name !== "string" || f.name === "") {
