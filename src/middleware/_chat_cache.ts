@@ -21,9 +21,13 @@ function isRecord(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** True for a completion worth replaying: choices, each with a message and finished. */
-function isComplete(reply: unknown): reply is Json {
+/**
+ * True for a completion worth replaying: as many choices as the request's `n` (default 1), each
+ * with a message and finished.
+ */
+function isComplete(reply: unknown, request: Json): reply is Json {
   return isRecord(reply) && Array.isArray(reply.choices) && reply.choices.length > 0 &&
+    reply.choices.length === (typeof request.n === "number" ? request.n : 1) &&
     reply.choices.every((c) => isRecord(c) && isRecord(c.message) && FINISHED.has(c.finish_reason));
 }
 
@@ -72,7 +76,7 @@ export async function chatThroughCache(
       reply = undefined;
     }
     // An entry that is not a complete answer (stored by an older version) is a miss.
-    if (isComplete(reply)) {
+    if (isComplete(reply, body as Json)) {
       if (isRecord(reply.usage)) {
         reply.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
       }
@@ -95,7 +99,7 @@ export async function chatThroughCache(
     reply = undefined;
   }
   // The service answers 200; another 2xx (a proxy's 203, a 206) is not its answer.
-  if (response.status === 200 && isComplete(reply)) {
+  if (response.status === 200 && isComplete(reply, body as Json)) {
     await config.persist(
       ctx,
       writeMany(config.access, [[key, ENCODER.encode(text)]], config.ttlSeconds),

@@ -136,9 +136,9 @@ function checkPositive(value: unknown, name: string): void {
  *
  * Chat completions are cached only with `chat: true`, when not streamed and deterministic
  * (`temperature: 0` or a `seed`); keys include the api-version and leave out `stream` and `user`.
- * Only a complete answer is stored: a 200 whose every choice finished with `stop`, `tool_calls`
- * or `function_call`; one cut by `length` or `content_filter`, or with no choices, goes to
- * the caller uncached.
+ * Only a complete answer is stored: a 200 with as many choices as `n` asks (default 1), each
+ * finished with `stop`, `tool_calls` or `function_call`; one cut by `length` or
+ * `content_filter`, or with another number of choices, goes to the caller uncached.
  *
  * Place it before `retry()` (the default stack does: user middleware is outermost) so hits skip
  * the network entirely, and before `rateLimit()` (`[cache(), rateLimit()]`) so hits take no slot

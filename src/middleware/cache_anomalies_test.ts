@@ -294,6 +294,11 @@ const ODD_CHAT: [string, () => Response][] = [
   ["finish_reason null (unfinished)", () => completion([choice(null)])],
   ["no finish_reason", () => completion([{ index: 0, message: { role: "assistant" } }])],
   ["one of two choices cut", () => completion([choice("stop"), { ...choice("length"), index: 1 }])],
+  ["one choice of the two asked (n: 2)", () => completion([choice("stop")])],
+  [
+    "three choices for the two asked (n: 2)",
+    () => completion([0, 1, 2].map((index) => ({ ...choice("stop"), index }))),
+  ],
   ["an error object", () => Response.json({ error: { code: "Throttled", message: "gateway" } })],
   [
     "a 203 from a transforming proxy",
@@ -365,6 +370,21 @@ Deno.test("cache() chat: an entry stored before with finish_reason length is not
   const hit = await chatCall(store, () => completion([choice("stop", "other")]), body);
   assert.equal(hit.res.headers.get("x-aoai-cache"), "hit", "the complete answer replaced it");
   assert.equal(JSON.parse(hit.text).choices[0].message.content, "Once upon a time");
+});
+
+Deno.test("cache() chat: an entry stored before with fewer choices than n asks is not served", async () => {
+  const store = new MemoryCache();
+  const body = { messages, temperature: 0, n: 2 };
+  const key = await chatCacheKey(body, new URL(CHAT), "2024-10-21", "");
+  const stale = { id: "old", object: "chat.completion", choices: [choice("stop", "one")] };
+  await store.set(key!, new TextEncoder().encode(JSON.stringify(stale)));
+  const both = [choice("stop", "one"), { ...choice("stop", "two"), index: 1 }];
+  const res = await chatCall(store, () => completion(both), body);
+  assert.equal(res.calls, 1);
+  assert.equal(res.res.headers.get("x-aoai-cache"), "miss");
+  const hit = await chatCall(store, () => completion([]), body);
+  assert.equal(hit.res.headers.get("x-aoai-cache"), "hit", "the complete answer replaced it");
+  assert.equal(JSON.parse(hit.text).choices.length, 2);
 });
 
 Deno.test("cache() chat against the emulator: max_tokens cut and output filter are not cached", async () => {
