@@ -38,7 +38,8 @@ export class FloatJsonMemo {
     const text = float32Json(bytes);
     if (hit) this.#remove(key, hit);
     if (text.length <= this.#maxChars) {
-      this.#entries.set(key, { bytes: bytes.slice(), text });
+      // A copy (a Node Buffer's slice() is a view on memory its store may reuse).
+      this.#entries.set(key, { bytes: new Uint8Array(bytes), text });
       this.#chars += text.length;
       for (const [oldest, entry] of this.#entries) {
         if (this.#chars <= this.#maxChars) break;

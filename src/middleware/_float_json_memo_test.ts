@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { FloatJsonMemo } from "./_float_json_memo.ts";
 import { float32Json, floatsToBytes } from "./_float32.ts";
 
@@ -31,4 +32,13 @@ Deno.test("FloatJsonMemo.json() stays within its character budget, oldest out fi
   a.set(floatsToBytes([9, 9])); // mutating the caller's buffer must not change the memo
   assert.equal(memo.json("a", original), "[0.5,0.5]");
   assert.equal(memo.json("c", c), "[1,1]");
+});
+
+Deno.test("FloatJsonMemo.json() keeps its own copy of a store's Buffer (whose slice() shares memory)", () => {
+  // A Node store may hand out Buffers over memory it reuses for the next read.
+  const memo = new FloatJsonMemo(10_000);
+  const memory = Buffer.from(floatsToBytes([1, 2]));
+  memo.json("k", memory);
+  memory.set(floatsToBytes([3, 4])); // the store reads the key's new vector into the same memory
+  assert.equal(memo.json("k", memory), "[3,4]");
 });
