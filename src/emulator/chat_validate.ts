@@ -291,6 +291,27 @@ function checkArraySize(name: string, list: unknown[]): Response | undefined {
   return undefined;
 }
 
+/**
+ * A 400 for a function name the service refuses: the documents allow a-z, A-Z, 0-9, `_` and `-`,
+ * at most 64 characters; the service also takes `.` (newer models), so the emulator does too.
+ */
+function checkFunctionName(param: string, name: string): Response | undefined {
+  if (name.length > 64) {
+    return invalidRequest(
+      param,
+      `Invalid '${param}': string too long. Expected a string with maximum length 64, but got a string with length ${name.length} instead.`,
+      "string_above_max_length",
+    );
+  }
+  if (!/^[a-zA-Z0-9_.-]+$/.test(name)) {
+    return invalidRequest(
+      param,
+      `Invalid '${param}': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_.-]+$'.`,
+    );
+  }
+  return undefined;
+}
+
 function checkTools(body: Record<string, unknown>): Response | undefined {
   const names = new Set<string>();
   if (body.tools !== undefined && body.tools !== null) {
@@ -310,6 +331,8 @@ function checkTools(body: Record<string, unknown>): Response | undefined {
       if (typeof t.function.name !== "string" || t.function.name === "") {
         return missingParam(`tools[${i}].function.name`);
       }
+      const badName = checkFunctionName(`tools[${i}].function.name`, t.function.name);
+      if (badName) return badName;
       const parameters = t.function.parameters;
       if (parameters !== undefined && parameters !== null && !isRecord(parameters)) {
         const param = `tools[${i}].function.parameters`;
@@ -375,6 +398,8 @@ function checkFunctions(body: Record<string, unknown>): Response | undefined {
       if (!isRecord(f) || typeof f.name !== "string" || f.name === "") {
         return missingParam(`functions[${i}].name`);
       }
+      const badName = checkFunctionName(`functions[${i}].name`, f.name);
+      if (badName) return badName;
       names.add(f.name);
     }
   }

@@ -11,6 +11,7 @@ import { call } from "./_version_paths.ts";
 
 interface Node {
   $ref?: string;
+  items?: Node;
   allOf?: Node[];
   properties?: Record<string, Node>;
   description?: string;
@@ -87,4 +88,56 @@ Deno.test("chat answers 400 for an empty tools or functions list or one over the
     "2024-10-21 functions 1..128",
     "2024-10-21 tools -..128",
   ]);
+});
+
+Deno.test("chat answers 400 naming the function of a tool or functions entry whose name the documents do not allow", async () => {
+  const e = createEmulator();
+  for (const version of SPEC_VERSIONS) {
+    const schemas = (loadSpec(version) as { components: { schemas: Record<string, Node> } })
+      .components.schemas;
+    const resolve = (n: Node): Node => n.$ref ? resolve(schemas[n.$ref.split("/").pop()!]) : n;
+    const lists = listSchemas(version);
+    const tool = resolve(lists.tools.items!).properties!.function;
+    const names: Record<string, Node> = {
+      tools: resolve(resolve(tool).properties!.name),
+      functions: resolve(resolve(lists.functions.items!).properties!.name),
+    };
+    for (const [field, schema] of Object.entries(names)) {
+      // The documents state the rule in prose only (no pattern, no maxLength).
+      const text = schema.description ?? "";
+      assert.match(text, /a-z, A-Z, 0-9, or contain underscores and dashes/, `${version} ${field}`);
+      const max = Number(/maximum length of (\d+)/.exec(text)?.[1]);
+      assert.equal(max, 64, `${version} ${field}`);
+      const param = field === "tools" ? "tools[0].function.name" : "functions[0].name";
+      const send = (name: string) =>
+        call(e, "/deployments/gpt-4o/chat/completions", version, {
+          body: {
+            messages: MESSAGES,
+            [field]: [
+              field === "tools"
+                ? { type: "function", function: { name, parameters: { type: "object" } } }
+                : { name, parameters: { type: "object" } },
+            ],
+          },
+        });
+      const refused: [string, string][] = [
+        ["a".repeat(max + 1), "string_above_max_length"],
+        ["get weather", "invalid_value"],
+        ["get/weather", "invalid_value"],
+        ["wetter_für_paris", "invalid_value"],
+      ];
+      for (const [name, code] of refused) {
+        const res = await send(name);
+        const json = await res.json();
+        const what = `${version} ${field} ${name}`;
+        assert.equal(res.status, 400, `${what}: ${JSON.stringify(json).slice(0, 200)}`);
+        assert.deepEqual([json.error.param, json.error.code], [param, code], what);
+      }
+      for (const name of ["a".repeat(max), "get_current-Weather2"]) {
+        const res = await send(name);
+        assert.equal(res.status, 200, `${version} ${field} ${name}`);
+        await res.body?.cancel();
+      }
+    }
+  }
 });
