@@ -10,7 +10,7 @@ import { ServerSentEventParser } from "../src/sse/parser.ts";
 import { ChatCompletionAccumulator } from "../src/streaming/chat_completion_accumulator.ts";
 import type { ChatCompletionChunk } from "../src/types/mod.ts";
 import type { Middleware } from "../src/middleware/types.ts";
-import { forward } from "./_forward.ts";
+import { clientGone, forward } from "./_forward.ts";
 import type { PreparedCall } from "./_operations.ts";
 import type { Caching, WaitUntil } from "./_caching.ts";
 import { completionToSse } from "./chat_replay.ts";
@@ -86,6 +86,8 @@ export async function handleChat(
     );
   }
   await cached.body?.cancel();
+  // The client left during the lookup: nothing was sent upstream, nor will be.
+  if (request.signal.aborted) return clientGone(true);
   const upstream = unasked(await forward(opts, request, init));
   if (upstream.status !== 200 || upstream.body === null) return upstream;
   const store = (completion: Record<string, unknown>) => {

@@ -145,6 +145,9 @@ export async function forward(
     ? { order: [0], ready: 1, retryAfterMs: 0, refused: undefined, giveBack: undefined }
     : pool.plan(init.deployment);
   if (!order.length) return await coolingDown(opts, request, init, retryAfterMs, send, refused);
+  // Whether a try may have sent the prompt upstream (a try through the cache layers tells; one
+  // without them always may).
+  let sentAny = false;
   for (let n = 0; n < order.length; n++) {
     const index = order[n];
     const { host } = pool.list[index];
@@ -167,7 +170,8 @@ export async function forward(
     // Round-robin: a first try that the cache layers answered (a hit, a lookup, a write) gives its
     // turn back, so what goes upstream takes turns.
     const unturn = n === 0 && middleware?.length ? giveBack : undefined;
-    if (gate.lastResort || gate.handOff || unturn) {
+    // With cache layers, the gate also tells whether the try got past them (see UNSENT).
+    if (gate.lastResort || gate.handOff || unturn || middleware?.length) {
       middleware = [
         ...middleware ?? [],
         gateLayer(gate, () => pool.lastResort(index, init.deployment)),
@@ -176,7 +180,9 @@ export async function forward(
     let upstream: Response;
     try {
       upstream = await send(index, middleware).finally(() => gate.sent || unturn?.());
+      sentAny = true;
     } catch (err) {
+      if (gate.sent || !middleware?.length) sentAny = true;
       const throttled = throttledAnswer(err);
       if (throttled) upstream = throttled;
       else {
@@ -195,7 +201,9 @@ export async function forward(
           opts.onError(`${init.operation}: upstream ${host} ${kind}; trying upstream ${next}`);
           continue;
         }
-        return failure(opts, init, err, index);
+        const answer = failure(opts, init, err, index);
+        if (!sentAny) UNSENT.add(answer);
+        return answer;
       }
     }
     if (upstream.status === 429) pool.coolDown(index, init.deployment, upstream.headers);
@@ -242,6 +250,22 @@ function ownNames(
   };
 }
 
+/**
+ * The 499s of calls whose client went away before anything was sent upstream (during the cache
+ * lookup): no prompt reached the service, so a token budget has nothing to charge for them.
+ */
+export const UNSENT: WeakSet<Response> = new WeakSet();
+
+/** The 499 for a client that went away; `unsent`: before anything was sent (see UNSENT). */
+export function clientGone(unsent = false): Response {
+  const gone = errorResponse(499, {
+    code: "ClientClosedRequest",
+    message: "The client went away.",
+  });
+  if (unsent) UNSENT.add(gone);
+  return gone;
+}
+
 /** What the per-try gate layer does and saw. */
 interface Gate {
   /** A cooling upstream's last-resort try. */
@@ -261,7 +285,8 @@ interface Gate {
  */
 function gateLayer(gate: Gate, tried: () => void): Middleware {
   return (ctx, next) => {
-    if (!gate.sent) {
+    // A call aborted by now is not sent (fetch refuses an aborted signal at once).
+    if (!gate.sent && !ctx.signal?.aborted) {
       gate.sent = true;
       if (gate.lastResort) tried();
       if (gate.handOff) {
@@ -456,9 +481,7 @@ function failure(opts: ResolvedOptions, init: ForwardInit, err: unknown, index: 
   const several = opts.upstreams.list.length > 1;
   const detail = err instanceof Error ? err.message : String(err);
   const which = { "x-aoai-upstream": String(index) };
-  if (err instanceof APIUserAbortError) {
-    return errorResponse(499, { code: "ClientClosedRequest", message: "The client went away." });
-  }
+  if (err instanceof APIUserAbortError) return clientGone();
   if (err instanceof APITimeoutError) {
     opts.onError(`${init.operation}: upstream ${host} timed out`);
     return errorResponse(504, {

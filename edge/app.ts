@@ -15,7 +15,7 @@ import {
   notFound,
   unauthorized,
 } from "./_errors.ts";
-import { forward } from "./_forward.ts";
+import { forward, UNSENT } from "./_forward.ts";
 import {
   apiVersionOf,
   bodyProblem,
@@ -409,8 +409,9 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         apiVersion,
         middleware: op.path === "embeddings" ? caching.embeddings(waitUntil) : undefined,
       });
-    // The client went away before the upstream answered; the upstream had the prompt (charged).
-    if (record && res.status === 499) record.abandoned = true;
+    // The client went away before the upstream answered; the upstream had the prompt (charged),
+    // unless the client left during the cache lookup, before it was sent.
+    if (record && res.status === 499 && !UNSENT.has(res)) record.abandoned = true;
     return res;
   };
 

@@ -68,6 +68,8 @@ export function heldApp(options: Partial<EdgeAppOptions>): HeldApp {
   const state = { calls: 0, aborted: 0, onCall: () => {} };
   const fetch = (req: Request, init?: RequestInit) => {
     const signal = init?.signal ?? req.signal;
+    // As fetch does: an aborted signal is refused at once, and nothing is sent.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     state.calls++;
     return new Promise<Response>((resolve, reject) => {
       held.push(() => resolve(Response.json(COMPLETION)));
