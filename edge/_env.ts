@@ -168,6 +168,52 @@ export function balanceFromEnv(value: string | undefined): UpstreamBalance | und
   );
 }
 
+const WEIGHTS = "AOAI_EDGE_UPSTREAM_WEIGHTS";
+
+/**
+ * `AOAI_EDGE_UPSTREAM_WEIGHTS`: one positive whole number per upstream, comma-separated, the
+ * primary's first and then each fallback endpoint's in the order of
+ * `AZURE_OPENAI_FALLBACK_ENDPOINTS` (`upstreams` of them: the primary and its fallbacks), read the
+ * same way by the Deno and the Workers entry points; undefined when unset or blank. The weights
+ * share the turns of `AOAI_EDGE_UPSTREAM_BALANCE=round-robin` (`balance`): with another balance,
+ * a wrong count or an entry that is not a positive whole number, it throws an Error naming the
+ * variable (and the entry), never quoting a value.
+ */
+export function weightsFromEnv(
+  value: string | undefined,
+  upstreams: number,
+  balance: UpstreamBalance | undefined,
+): number[] | undefined {
+  if (!value?.trim()) return undefined;
+  if (balance !== "round-robin") {
+    throw new Error(
+      `${WEIGHTS} shares the turns of round-robin; set AOAI_EDGE_UPSTREAM_BALANCE=round-robin ` +
+        `too, or unset ${WEIGHTS}`,
+    );
+  }
+  const entries = value.split(",").map((s) => s.trim());
+  if (entries.length !== upstreams) {
+    throw new Error(
+      `${WEIGHTS} lists ${entries.length} weight(s) but there ${
+        upstreams === 1 ? "is 1 upstream" : `are ${upstreams} upstreams`
+      } (the primary, AZURE_OPENAI_ENDPOINT, and ${upstreams - 1} from ` +
+        `${FALLBACK_ENDPOINTS}); give one weight per upstream, comma-separated, the primary's ` +
+        "first (e.g. 3,1)",
+    );
+  }
+  return entries.map((entry, i) => {
+    const weight = /^[0-9]+$/.test(entry) ? Number(entry) : NaN;
+    if (!Number.isSafeInteger(weight) || weight < 1) {
+      throw new Error(
+        `${WEIGHTS}: entry ${i + 1} (${
+          i === 0 ? "the primary" : `fallback endpoint ${i}`
+        }) must be a positive whole number, its share of the round-robin turns`,
+      );
+    }
+    return weight;
+  });
+}
+
 /** The Entra ID variables (Azure Identity's EnvironmentCredential names). */
 const ENTRA_VARS = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] as const;
 

@@ -7,10 +7,15 @@
  * before that new cooldown ends. An upstream that answers is no longer cooling down. State lives
  * in this isolate's memory.
  *
- * With `balance: "round-robin"`, each plan starts at the ready upstream after the one the last
- * plan for the same deployment started at (the others follow in list order from there), so the
- * upstreams share each deployment's traffic instead of the primary taking it all; cooling
- * upstreams stay last resorts. A plan whose call did not go upstream gives its turn back.
+ * With `balance: "round-robin"`, the upstreams take turns in a fixed cycle in which each has as
+ * many turns as its weight (1 by default), spread out as a smooth weighted round-robin does:
+ * every turn, each upstream gains its weight in credit, the one with the most (the first of
+ * equals) takes the turn and pays the weights' sum (weights 3 and 1 give the cycle 0, 0, 1, 0;
+ * equal weights give 0, 1, 2, ...). Each plan starts at the upstream of the cycle's next turn,
+ * per deployment, skipping the turns of upstreams that cool down (the others follow in list order
+ * from there), so the upstreams share each deployment's traffic in proportion to their weights
+ * instead of the primary taking it all; cooling upstreams stay last resorts. A plan whose call
+ * did not go upstream gives its turn back.
  *
  * An upstream may know a deployment under its own name (`deploymentNames`): callers always pass
  * the app's name (what `models` / `deployments` resolved), and each upstream is sent, and keeps
@@ -27,7 +32,8 @@ import type { Middleware } from "../src/middleware/types.ts";
 /**
  * How the edge app spreads requests over its upstreams: `"primary-first"` sends every request to
  * the first upstream not cooling down (the others take over on its 429s and failures);
- * `"round-robin"` starts each request at the next ready upstream in turn.
+ * `"round-robin"` starts each request at the next ready upstream in turn, each upstream taking
+ * as many turns as its `weight` (default 1) in every cycle of turns.
  *
  * @example Two resources taking turns
  * ```ts
@@ -66,6 +72,43 @@ export const DEFAULT_COOLDOWN_MS = 1_000;
 export const UNREACHABLE_COOLDOWN_MS = 5_000;
 /** Deployments tracked per upstream: names come from clients, so the map must not grow forever. */
 const MAX_TRACKED = 1_000;
+/** Most turns in a round-robin cycle (the weights' sum, once divided by their common divisor). */
+export const MAX_CYCLE = 10_000;
+
+/** `weights` (positive integers) divided by their greatest common divisor. */
+function reduced(weights: readonly number[]): number[] {
+  const gcd = (a: number, b: number): number => b ? gcd(b, a % b) : a;
+  const divisor = weights.reduce(gcd);
+  return weights.map((w) => w / divisor);
+}
+
+/** How many turns the round-robin cycle of `weights` has (see {@link roundRobinCycle}). */
+export function cycleLength(weights: readonly number[]): number {
+  return reduced(weights).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The round-robin cycle of `weights` (positive integers, divided by their greatest common divisor
+ * first): upstream indexes, each as many times as its weight, spread out (a smooth weighted
+ * round-robin: each turn, every upstream gains its weight; the one with the most, the first of
+ * equals, takes the turn and pays the weights' sum).
+ */
+export function roundRobinCycle(weights: readonly number[]): number[] {
+  const own = reduced(weights);
+  const total = cycleLength(own);
+  const credit = own.map(() => 0);
+  const cycle: number[] = [];
+  for (let turn = 0; turn < total; turn++) {
+    let best = 0;
+    own.forEach((w, i) => {
+      credit[i] += w;
+      if (credit[i] > credit[best]) best = i;
+    });
+    credit[best] -= total;
+    cycle.push(best);
+  }
+  return cycle;
+}
 
 /** One upstream: its client, for messages its host (never a key), and its own names. */
 export interface Upstream {
@@ -79,6 +122,8 @@ export interface Upstream {
 export interface UpstreamInit {
   readonly client: AzureOpenAI;
   readonly names?: ReadonlyMap<string, string>;
+  /** Its turns per round-robin cycle (default 1; validated by the caller). */
+  readonly weight?: number;
 }
 
 /**
@@ -130,11 +175,14 @@ export class Upstreams {
   /** Per upstream: its cooldown for every deployment (unreachable, timed out). */
   #down: Cooldown[];
   /**
-   * Round-robin only: per app deployment name (`""` for none), the upstream its last plan started
-   * at (the next starts at the ready one after it). Per deployment: with one counter for all,
-   * requests alternating between two deployments would each always get the same upstream.
+   * Round-robin only: per app deployment name (`""` for none), the turn of the cycle its last
+   * plan started at (the next starts at the next turn of a ready upstream). Per deployment: with
+   * one counter for all, requests alternating between two deployments would each always get the
+   * same upstream.
    */
   #last: Map<string, number> | undefined;
+  /** Round-robin only: the upstream of each turn (see {@link roundRobinCycle}). */
+  #cycle: number[] = [];
 
   /**
    * Wraps `upstreams` (at least one); `now` is the clock in ms; `balance` is how plans pick
@@ -146,6 +194,7 @@ export class Upstreams {
     balance: UpstreamBalance = "primary-first",
   ) {
     this.#last = balance === "round-robin" ? new Map() : undefined;
+    if (this.#last) this.#cycle = roundRobinCycle(upstreams.map((u) => u.weight ?? 1));
     this.list = upstreams.map(({ client, names }) => ({
       client,
       host: hostOf(client.endpoint),
@@ -191,9 +240,11 @@ export class Upstreams {
     if (last && ready.length && this.list.length > 1) {
       const key = deployment ?? "";
       const before = last.get(key);
-      const at = ready.findIndex((index) => index > (before ?? -1));
-      ready.push(...ready.splice(0, Math.max(at, 0)));
-      const start = ready[0];
+      const cycle = this.#cycle;
+      // The next turn of an upstream not cooling down (there is one: every upstream has turns).
+      let start = before ?? -1;
+      do start = (start + 1) % cycle.length; while (!ready.includes(cycle[start]));
+      ready.push(...ready.splice(0, ready.indexOf(cycle[start])));
       last.delete(key);
       if (last.size >= MAX_TRACKED) last.delete(last.keys().next().value as string);
       last.set(key, start);

@@ -17,6 +17,10 @@
  *   comma-separated in the same order, each `name=own-name` pairs separated by `;` (the name the
  *   app resolves = that resource's), or empty for the same names, e.g.
  *   `gpt-4o=gpt-4o-swc;text-embedding-3-small=emb-swc,` (the second fallback keeps the names).
+ * - `AOAI_EDGE_UPSTREAM_BALANCE`: `primary-first` (default) or `round-robin` (requests take turns
+ *   over the upstreams); with `round-robin`, `AOAI_EDGE_UPSTREAM_WEIGHTS`: one positive whole
+ *   number per upstream, comma-separated, the primary's first then each fallback endpoint's
+ *   (e.g. `3,1`): each upstream's share of the turns (see `EdgeAppOptions.upstreamBalance`).
  * - `AOAI_EDGE_KEYS`: comma-separated client keys. Locally, a random key is generated and
  *   printed when unset; on Deno Deploy it is required (the app is never an open relay).
  * - `PORT` (default 8787), `HOST` (default 127.0.0.1).
@@ -49,6 +53,7 @@ import {
   keyDeploymentsFromEnv,
   rpmFromEnv,
   tpmFromEnv,
+  weightsFromEnv,
 } from "./_env.ts";
 
 /** Reads one environment variable. */
@@ -129,6 +134,12 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
     env("AZURE_OPENAI_FALLBACK_DEPLOYMENTS"),
     entra !== undefined,
   );
+  const upstreamBalance = balanceFromEnv(env("AOAI_EDGE_UPSTREAM_BALANCE"));
+  const weights = weightsFromEnv(
+    env("AOAI_EDGE_UPSTREAM_WEIGHTS"),
+    fallbacks.length + 1,
+    upstreamBalance,
+  );
   if (endpoint && (apiKey || entra)) {
     // One provider for every upstream: they share its token.
     const token = entra ? { tokenProvider: entra.tokenProvider } : {};
@@ -142,7 +153,8 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
       );
     }
     if (fallbacks.length) {
-      upstream = [upstream, ...fallbacks.map((f) => ({ ...f, ...token, apiVersion }))];
+      const all = [upstream, ...fallbacks.map((f) => ({ ...f, ...token, apiVersion }))];
+      upstream = weights ? all.map((u, i) => ({ ...u, weight: weights[i] })) : all;
       banner.push(
         `fallback upstreams, in order: ${
           fallbacks.map((f) => {
@@ -246,12 +258,14 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
         "for every instance)",
     );
   }
-  const upstreamBalance = balanceFromEnv(env("AOAI_EDGE_UPSTREAM_BALANCE"));
   if (upstreamBalance && Array.isArray(upstream)) {
     banner.push(
-      upstreamBalance === "round-robin"
-        ? "upstream balance: round-robin (requests take turns over the upstreams)"
-        : "upstream balance: primary first (fallbacks take over on its failures)",
+      upstreamBalance === "primary-first"
+        ? "upstream balance: primary first (fallbacks take over on its failures)"
+        : weights
+        ? `upstream balance: round-robin, weights ${weights.join(", ")} (the primary's first; ` +
+          "requests take turns over the upstreams in proportion)"
+        : "upstream balance: round-robin (requests take turns over the upstreams)",
     );
   }
   const logRequests = env("AOAI_EDGE_LOG_REQUESTS") === "1";

@@ -11,7 +11,13 @@ import type { CorsOptions } from "./cors.ts";
 import type { PlaygroundOptions } from "./playground.ts";
 import { ClientRateLimiter, type RateLimiter } from "./rate_limit.ts";
 import { checkTokensPerMinute, ClientTokenLimiter, type TokenLimiter } from "./token_limit.ts";
-import { type UpstreamBalance, type UpstreamInit, Upstreams } from "./_upstreams.ts";
+import {
+  cycleLength,
+  MAX_CYCLE,
+  type UpstreamBalance,
+  type UpstreamInit,
+  Upstreams,
+} from "./_upstreams.ts";
 
 /**
  * The part of a Workers `ExecutionContext` the app uses: keeps cache writes alive.
@@ -341,6 +347,13 @@ export interface EdgeUpstreamOptions extends AzureOpenAIOptions {
    * deployment names; a name not listed is sent unchanged.
    */
   deploymentNames?: Readonly<Record<string, string>>;
+  /**
+   * With `upstreamBalance: "round-robin"`: this upstream's share of the turns, a positive whole
+   * number (default 1), e.g. 3 for a resource with 300K TPM beside one of 100K with weight 1. See
+   * {@link EdgeAppOptions.upstreamBalance}; refused with `"primary-first"`, where it would do
+   * nothing.
+   */
+  weight?: number;
 }
 
 /**
@@ -386,6 +399,11 @@ export interface EdgeUpstreamClient {
   client: AzureOpenAI;
   /** The app's deployment name → this resource's name for it (names not listed: unchanged). */
   deploymentNames?: Readonly<Record<string, string>>;
+  /**
+   * With `upstreamBalance: "round-robin"`: this upstream's share of the turns, a positive whole
+   * number (default 1); see {@link EdgeUpstreamOptions.weight}.
+   */
+  weight?: number;
 }
 
 /**
@@ -444,6 +462,9 @@ export interface EdgeAppOptions {
    * Cache keys are the primary's (its endpoint and its name of the deployment) whichever upstream
    * answered, and `onRequest` events name the app's deployment. A map is checked when the app is
    * created (`createEdgeApp: upstream[1].deploymentNames["gpt-4o"] must be ...`).
+   *
+   * With `upstreamBalance: "round-robin"`, an upstream may have a `weight`, its share of the turns
+   * (see `upstreamBalance`).
    */
   upstream:
     | AzureOpenAI
@@ -511,6 +532,44 @@ export interface EdgeAppOptions {
    * upstream, and upstreams cooling down are skipped until the others are tried (the cooldowns
    * are those described under `upstream`). Caching is unchanged: keys are the primary's
    * whichever upstream answered, so a value stored from one upstream is a hit through any.
+   *
+   * Weighted round-robin: an upstream given with a `weight` (a positive whole number, default 1;
+   * env `AOAI_EDGE_UPSTREAM_WEIGHTS`) takes that many turns in every cycle of turns, for
+   * resources with unequal quotas. The turns are spread out, not bunched (a smooth weighted
+   * round-robin): weights 3 and 1 give the cycle 0, 0, 1, 0; weights 1, 2 and 1 give 1, 0, 2, 1;
+   * equal weights give 0, 1, 2, ... as without weights. The weights are divided by their
+   * greatest common divisor (300 and 100 are 3 and 1), and what is left may add up to at most
+   * 10 000 turns. The turns of an upstream cooling down are skipped (its request starts at the
+   * next turn's upstream), so the others share the traffic in proportion to their weights until
+   * it is back in the cycle. A weight with `"primary-first"` throws (it would do nothing).
+   *
+   * @example Weights 3 and 1: three requests go to upstream 0 for every one to upstream 1
+   * ```ts
+   * import { createEdgeApp } from "@aoai/edge/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const [east, west] = [createEmulator(), createEmulator()]; // 300K and 100K TPM, say
+   * const app = createEdgeApp({
+   *   upstream: [
+   *     { endpoint: "http://east.local", apiKey: east.apiKey, fetch: east.fetch, weight: 3 },
+   *     { endpoint: "http://west.local", apiKey: west.apiKey, fetch: west.fetch, weight: 1 },
+   *   ],
+   *   upstreamBalance: "round-robin",
+   *   clientKeys: ["a-long-client-key"],
+   * });
+   * const answered: (string | null)[] = [];
+   * for (let i = 0; i < 8; i++) {
+   *   const res = await app.fetch(
+   *     new Request("http://edge.local/openai/v1/embeddings", {
+   *       method: "POST",
+   *       headers: { "api-key": "a-long-client-key", "content-type": "application/json" },
+   *       body: JSON.stringify({ model: "text-embedding-3-small", input: "hi" }),
+   *     }),
+   *   );
+   *   answered.push(res.headers.get("x-aoai-upstream"));
+   *   await res.body?.cancel();
+   * }
+   * console.log(answered.join(",")); // 0,0,1,0,0,0,1,0
+   * ```
    */
   upstreamBalance?: UpstreamBalance;
   /** Serve the playground page at `/` (default true); an object sets its default deployments. */
@@ -672,7 +731,8 @@ function resolveUpstreams(upstream: EdgeAppOptions["upstream"]): UpstreamInit[] 
     const item = upstream as Record<string, unknown>;
     // Plain options: the client's own errors, as before.
     if (
-      typeof item !== "object" || item === null || !("client" in item || "deploymentNames" in item)
+      typeof item !== "object" || item === null ||
+      !("client" in item || "deploymentNames" in item || "weight" in item)
     ) {
       return [{ client: new AzureOpenAI(upstream as AzureOpenAIOptions) }];
     }
@@ -708,8 +768,19 @@ function resolveUpstream(item: unknown, where: string): UpstreamInit {
       `${WHERE}: ${where} must be an AzureOpenAI client or its options (endpoint + apiKey)`,
     );
   }
-  const { deploymentNames, ...rest } = item as EdgeUpstreamOptions & { client?: unknown };
+  const { deploymentNames, weight, ...rest } = item as EdgeUpstreamOptions & { client?: unknown };
   const names = namesOf(deploymentNames, where);
+  if (
+    weight !== undefined &&
+    (typeof weight !== "number" || !Number.isSafeInteger(weight) || weight < 1)
+  ) {
+    throw new TypeError(
+      `${WHERE}: ${where}.weight must be a positive whole number (its share of the round-robin ` +
+        `turns, default 1); got ${
+          typeof weight === "number" ? weight : `a ${weight === null ? "null" : typeof weight}`
+        }`,
+    );
+  }
   if ("client" in rest) {
     const { client, ...others } = rest;
     if (!isClient(client)) {
@@ -722,13 +793,14 @@ function resolveUpstream(item: unknown, where: string): UpstreamInit {
     if (extra.length) {
       throw new TypeError(
         `${WHERE}: ${where} has a client and client options (${extra.join(", ")}); give ` +
-          "{ client, deploymentNames } or the options with deploymentNames, not both",
+          "{ client, deploymentNames, weight } or the options with deploymentNames and weight, " +
+          "not both",
       );
     }
-    return { client, names };
+    return { client, names, weight };
   }
   try {
-    return { client: new AzureOpenAI(rest as AzureOpenAIOptions), names };
+    return { client: new AzureOpenAI(rest as AzureOpenAIOptions), names, weight };
   } catch (err) {
     throw new TypeError(
       `${WHERE}: ${where}: ${err instanceof Error ? err.message : String(err)}`,
@@ -997,6 +1069,25 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   const balance = options.upstreamBalance ?? "primary-first";
   if (balance !== "primary-first" && balance !== "round-robin") {
     throw new TypeError(`${WHERE}: upstreamBalance must be "primary-first" or "round-robin"`);
+  }
+  const weighted = upstreams.findIndex((u) => u.weight !== undefined);
+  if (weighted !== -1) {
+    const where = Array.isArray(options.upstream) ? `upstream[${weighted}]` : "upstream";
+    if (balance !== "round-robin") {
+      throw new TypeError(
+        `${WHERE}: ${where}.weight is a share of the round-robin turns, but upstreamBalance is ` +
+          '"primary-first" (where it would do nothing); set upstreamBalance: "round-robin" or ' +
+          "leave the weights out",
+      );
+    }
+    const turns = cycleLength(upstreams.map((u) => u.weight ?? 1));
+    if (turns > MAX_CYCLE) {
+      throw new TypeError(
+        `${WHERE}: the upstream weights make a round-robin cycle of ${turns} turns (their sum, ` +
+          `once divided by their greatest common divisor); keep it at most ${MAX_CYCLE}, e.g. ` +
+          "weights 3 and 1 rather than 300001 and 100000",
+      );
+    }
   }
   const retries = options.upstreamMaxRetries ?? 0;
   if (!Number.isInteger(retries) || retries < 0) {

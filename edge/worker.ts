@@ -16,6 +16,9 @@
  *   `AZURE_OPENAI_FALLBACK_DEPLOYMENTS` (a var) gives theirs: one entry per fallback endpoint,
  *   comma-separated in the same order, each `name=own-name` pairs separated by `;`, or empty for
  *   the same names (e.g. `gpt-4o=gpt-4o-swc;text-embedding-3-small=emb-swc,`);
+ * - optional `AOAI_EDGE_UPSTREAM_BALANCE` (`primary-first`, the default, or `round-robin`) and,
+ *   with `round-robin`, `AOAI_EDGE_UPSTREAM_WEIGHTS`: one positive whole number per upstream,
+ *   comma-separated, the primary's first then each fallback endpoint's (e.g. `3,1`);
  * - `AOAI_EDGE_KEYS`: comma-separated client keys (a secret; required);
  * - `AOAI_CACHE`: a KV namespace for the embeddings cache (optional; without it nothing is
  *   cached). Cache writes run in `ctx.waitUntil`;
@@ -41,6 +44,7 @@ import {
   keyDeploymentsFromEnv,
   rpmFromEnv,
   tpmFromEnv,
+  weightsFromEnv,
 } from "./_env.ts";
 
 /** The Worker's bindings. */
@@ -98,6 +102,12 @@ export interface WorkerEnv {
    * `"primary-first"` (default) sends them to the primary while it answers.
    */
   AOAI_EDGE_UPSTREAM_BALANCE?: string;
+  /**
+   * With `AOAI_EDGE_UPSTREAM_BALANCE` `"round-robin"`: one positive whole number per upstream,
+   * comma-separated, the primary's first then each fallback endpoint's (e.g. `"3,1"`): each
+   * upstream's share of the turns.
+   */
+  AOAI_EDGE_UPSTREAM_WEIGHTS?: string;
   /** Requests per minute per client key (per isolate). */
   AOAI_EDGE_RATE_LIMIT_RPM?: string;
   /** Name of the Workers Rate Limiting binding that limits each client key (all isolates). */
@@ -204,9 +214,16 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
   const token = entra ? { tokenProvider: entra.tokenProvider } : {};
   const primary = { endpoint, ...(entra ? token : { apiKey }), apiVersion };
   const upstreamBalance = balanceFromEnv(env.AOAI_EDGE_UPSTREAM_BALANCE);
+  const weights = weightsFromEnv(
+    env.AOAI_EDGE_UPSTREAM_WEIGHTS,
+    fallbacks.length + 1,
+    upstreamBalance,
+  );
   return createEdgeApp({
     upstream: fallbacks.length
-      ? [primary, ...fallbacks.map((f) => ({ ...f, ...token, apiVersion }))]
+      ? [primary, ...fallbacks.map((f) => ({ ...f, ...token, apiVersion }))].map((u, i) =>
+        weights ? { ...u, weight: weights[i] } : u
+      )
       : primary,
     clientKeys,
     deployments: deployments.length ? deployments : undefined,
@@ -247,6 +264,7 @@ function signatureOf(env: WorkerEnv): string {
     env.AOAI_EDGE_RATE_LIMITER_PERIOD,
     env.AOAI_EDGE_TOKEN_LIMIT_TPM,
     env.AOAI_EDGE_UPSTREAM_BALANCE,
+    env.AOAI_EDGE_UPSTREAM_WEIGHTS,
     env.AOAI_EDGE_KEY_DEPLOYMENTS,
   ]);
 }

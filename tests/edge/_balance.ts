@@ -6,9 +6,14 @@ import { KEY, postJson } from "./_helpers.ts";
 
 /**
  * An app over `n` emulators (hosts up0.local, …, on one clock) and how many requests each got;
- * `call` POSTs JSON and reads the whole answer (parsed when it is JSON).
+ * `call` POSTs JSON and reads the whole answer (parsed when it is JSON). With `weights`, upstream
+ * `i` is given as `{ client, weight: weights[i] }`.
  */
-export function balancedApp(n: number, options: Partial<Omit<EdgeAppOptions, "upstream">> = {}) {
+export function balancedApp(
+  n: number,
+  options: Partial<Omit<EdgeAppOptions, "upstream">> = {},
+  weights?: readonly number[],
+) {
   const clock = { now: 1_000_000 };
   const now = () => clock.now;
   const ups = Array.from({ length: n }, (_, i) => {
@@ -24,16 +29,17 @@ export function balancedApp(n: number, options: Partial<Omit<EdgeAppOptions, "up
     now,
     onError: () => {},
     ...options,
-    upstream: ups.map((up, i) =>
-      new AzureOpenAI({
+    upstream: ups.map((up, i) => {
+      const client = new AzureOpenAI({
         endpoint: `http://up${i}.local`,
         apiKey: up.key,
         fetch: (req, init) => {
           up.seen++;
           return up.emulator.fetch(req, init);
         },
-      })
-    ),
+      });
+      return weights ? { client, weight: weights[i] } : client;
+    }),
   });
   const call = async (path: string, json: unknown) => {
     const res = await app.fetch(
