@@ -1,4 +1,5 @@
 import type { UpstreamBalance } from "./_upstreams.ts";
+import type { EdgeClientKey } from "./options.ts";
 import { createProvider } from "./entra.ts";
 
 /**
@@ -211,6 +212,82 @@ export function weightsFromEnv(
       );
     }
     return weight;
+  });
+}
+
+/** A client key's own limit from the environment: a number, `false` (none) or the app's. */
+export type KeyLimitFromEnv = number | false | undefined;
+
+/**
+ * `AOAI_EDGE_KEY_RPM` (`"rpm"`) or `AOAI_EDGE_KEY_TPM` (`"tpm"`): per client key of
+ * `AOAI_EDGE_KEYS` (`keyCount` of them; same order, comma-separated), the key's own requests or
+ * tokens per minute, `-` for the app's limit (`AOAI_EDGE_RATE_LIMIT_RPM`,
+ * `AOAI_EDGE_TOKEN_LIMIT_TPM`; none when that is unset) or `off` for none for that key; read the
+ * same way by the Deno and the Workers entry points. Undefined when unset or blank; one entry
+ * per key otherwise (a number, `false` for `off`, undefined for `-`). Requests per minute are a
+ * positive number, tokens per minute a positive whole number. Anything else throws an Error
+ * naming the variable and the entry, never quoting a value (a key pasted into the wrong variable
+ * must not reach a log).
+ */
+export function keyLimitsFromEnv(
+  value: string | undefined,
+  keyCount: number,
+  kind: "rpm" | "tpm",
+): KeyLimitFromEnv[] | undefined {
+  if (!value?.trim()) return undefined;
+  const name = kind === "rpm" ? "AOAI_EDGE_KEY_RPM" : "AOAI_EDGE_KEY_TPM";
+  const what = kind === "rpm"
+    ? "a positive number of requests per minute (e.g. 120)"
+    : "a positive whole number of tokens per minute (e.g. 60000)";
+  const syntax = `${what}, - (the app's limit) or off (no limit for that key)`;
+  if (keyCount === 0) {
+    throw new Error(
+      `${name} needs AOAI_EDGE_KEYS: it gives each of those keys its limit, in the same order`,
+    );
+  }
+  const entries = value.split(",").map((entry) => entry.trim());
+  if (entries.length !== keyCount) {
+    throw new Error(
+      `${name} lists ${entries.length} entr${entries.length === 1 ? "y" : "ies"} but ` +
+        `AOAI_EDGE_KEYS lists ${keyCount} key(s); give one entry per key, in the same order: ` +
+        syntax,
+    );
+  }
+  return entries.map((entry, i) => {
+    if (entry === "-") return undefined;
+    if (entry.toLowerCase() === "off") return false;
+    const limit = /^[0-9.e+-]+$/i.test(entry) ? Number(entry) : NaN;
+    const ok = kind === "rpm"
+      ? limit > 0 && limit < Infinity
+      : Number.isSafeInteger(limit) && limit >= 1;
+    if (!ok) throw new Error(`${name}: entry ${i + 1} must be ${syntax}`);
+    return limit;
+  });
+}
+
+/**
+ * The `clientKeys` of `keys` (from `AOAI_EDGE_KEYS`) with what the environment gives each (same
+ * order): its deployments (`AOAI_EDGE_KEY_DEPLOYMENTS`), requests per minute (`AOAI_EDGE_KEY_RPM`)
+ * and tokens per minute (`AOAI_EDGE_KEY_TPM`), as read by {@link keyDeploymentsFromEnv} and
+ * {@link keyLimitsFromEnv}; a key given nothing of its own stays a string.
+ */
+export function clientKeysFromEnv(
+  keys: readonly string[],
+  own: {
+    deployments?: readonly (string[] | undefined)[];
+    rpm?: readonly KeyLimitFromEnv[];
+    tpm?: readonly KeyLimitFromEnv[];
+  },
+): (string | EdgeClientKey)[] {
+  return keys.map((key, i) => {
+    const entry: EdgeClientKey = { key };
+    const deployments = own.deployments?.[i];
+    const rpm = own.rpm?.[i];
+    const tpm = own.tpm?.[i];
+    if (deployments) entry.deployments = deployments;
+    if (rpm !== undefined) entry.rateLimit = rpm === false ? false : { requestsPerMinute: rpm };
+    if (tpm !== undefined) entry.tokenLimit = tpm === false ? false : { tokensPerMinute: tpm };
+    return Object.keys(entry).length > 1 ? entry : key;
   });
 }
 

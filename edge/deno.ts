@@ -32,6 +32,10 @@
  *   `AOAI_EDGE_RATE_LIMIT_RPM`: requests per minute per client key, counted in Deno KV (one
  *   budget for every instance / isolate sharing the KV; see {@link serveEdge});
  *   `AOAI_EDGE_TOKEN_LIMIT_TPM`: tokens per minute per client key, counted in the same Deno KV.
+ * - `AOAI_EDGE_KEY_DEPLOYMENTS`, `AOAI_EDGE_KEY_RPM`, `AOAI_EDGE_KEY_TPM`: per key of
+ *   `AOAI_EDGE_KEYS`, comma-separated in the same order: the deployments it may use (`*` for
+ *   every one, or names separated by `;`); its own requests / tokens per minute (a number, `-`
+ *   for the app's limit, `off` for none), counted in Deno KV like the app's.
  * - `AOAI_EDGE_LOG_REQUESTS=1`: one JSON line per request on stdout (the `onRequest` event:
  *   route, deployment, status, duration, hashed client id, cache, upstream, usage; no key, no
  *   prompt, no reply).
@@ -48,9 +52,12 @@ import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
 import { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
 import {
   balanceFromEnv,
+  clientKeysFromEnv,
   entraFromEnv,
   fallbacksFromEnv,
   keyDeploymentsFromEnv,
+  type KeyLimitFromEnv,
+  keyLimitsFromEnv,
   rpmFromEnv,
   tpmFromEnv,
   weightsFromEnv,
@@ -230,6 +237,31 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
     const scoped = keyDeployments.filter((scope) => scope !== undefined).length;
     banner.push(`client keys limited to some deployments: ${scoped} (AOAI_EDGE_KEY_DEPLOYMENTS)`);
   }
+  const keyCount = list(env("AOAI_EDGE_KEYS")).length;
+  const keyRpm = keyLimitsFromEnv(env("AOAI_EDGE_KEY_RPM"), keyCount, "rpm");
+  // Counted in Deno KV, which takes no rate under one a day (see DenoKvRateLimiter).
+  keyRpm?.forEach((rpm, i) => {
+    if (rpm !== false && rpm !== undefined && rpm < 1 / 1440) {
+      throw new Error(
+        `AOAI_EDGE_KEY_RPM: entry ${i + 1} must be at least one request a day (1/1440 per ` +
+          "minute), - (the app's limit) or off (no limit for that key)",
+      );
+    }
+  });
+  const keyTpm = keyLimitsFromEnv(env("AOAI_EDGE_KEY_TPM"), keyCount, "tpm");
+  const ownLimits = (limits: KeyLimitFromEnv[] | undefined, unit: string) =>
+    // Positions in AOAI_EDGE_KEYS, never a key.
+    limits?.flatMap((limit, i) =>
+      limit === undefined ? [] : [`key ${i + 1} ${limit === false ? "none" : `${limit} ${unit}`}`]
+    ).join(", ");
+  const ownRpm = ownLimits(keyRpm, "requests per minute");
+  if (ownRpm) {
+    banner.push(`client keys' own rate limits (AOAI_EDGE_KEY_RPM; others: the app's): ${ownRpm}`);
+  }
+  const ownTpm = ownLimits(keyTpm, "tokens per minute");
+  if (ownTpm) {
+    banner.push(`client keys' own token limits (AOAI_EDGE_KEY_TPM; others: the app's): ${ownTpm}`);
+  }
   const deployments = list(env("AOAI_EDGE_DEPLOYMENTS"));
   const origins = list(env("AOAI_EDGE_CORS_ORIGINS"));
   const rpm = rpmFromEnv(env("AOAI_EDGE_RATE_LIMIT_RPM"));
@@ -273,9 +305,10 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   return {
     options: {
       upstream,
-      clientKeys: clientKeys.map((key, i) => {
-        const scope = keyDeployments?.[i];
-        return scope ? { key, deployments: scope } : key;
+      clientKeys: clientKeysFromEnv(clientKeys, {
+        deployments: keyDeployments,
+        rpm: keyRpm,
+        tpm: keyTpm,
       }),
       deployments: deployments.length ? deployments : undefined,
       cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,

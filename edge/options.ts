@@ -474,7 +474,8 @@ export interface EdgeAppOptions {
   /**
    * Keys clients must present (`api-key` header or `Authorization: Bearer`). At least one:
    * the app is never an open relay. A key given as {@link EdgeClientKey} may be limited to some
-   * deployments (env `AOAI_EDGE_KEY_DEPLOYMENTS`). Each key once: a repeated key throws.
+   * deployments (env `AOAI_EDGE_KEY_DEPLOYMENTS`) and have its own limits (env
+   * `AOAI_EDGE_KEY_RPM`, `AOAI_EDGE_KEY_TPM`). Each key once: a repeated key throws.
    */
   clientKeys: readonly (string | EdgeClientKey)[];
   /** Deployments clients may use (default: any, unless `models` is given). */
@@ -643,12 +644,16 @@ export interface EdgeClientKey {
   deployments?: readonly string[];
   /**
    * This key's own request rate limit, instead of the app's `rateLimit` (`false`: none for this
-   * key). Same shape and behaviour as the app's.
+   * key). Same shape and behaviour as the app's. From the environment: `AOAI_EDGE_KEY_RPM`, one
+   * entry per key of `AOAI_EDGE_KEYS` (same order, comma-separated): a number of requests per
+   * minute, `-` for the app's limit, `off` for none (e.g. `-,600,off`).
    */
   rateLimit?: EdgeRateLimitOptions | false;
   /**
    * This key's own token budget, instead of the app's `tokenLimit` (`false`: none for this key).
-   * Same shape and behaviour as the app's.
+   * Same shape and behaviour as the app's. From the environment: `AOAI_EDGE_KEY_TPM`, one entry
+   * per key of `AOAI_EDGE_KEYS` (same order, comma-separated): a whole number of tokens per
+   * minute, `-` for the app's budget, `off` for none.
    */
   tokenLimit?: EdgeTokenLimitOptions | false;
 }

@@ -28,7 +28,11 @@
  *   Limiting binding (`[[ratelimits]]` in wrangler.toml; one count for all isolates in a
  *   location) with `AOAI_EDGE_RATE_LIMITER_PERIOD` its period ("10" or "60", default "60", sent
  *   as `retry-after`), or `AOAI_EDGE_RATE_LIMIT_RPM` (counted per isolate). Not both;
- * - `AOAI_EDGE_TOKEN_LIMIT_TPM`: tokens per minute per client key (counted per isolate).
+ * - `AOAI_EDGE_TOKEN_LIMIT_TPM`: tokens per minute per client key (counted per isolate);
+ * - optional `AOAI_EDGE_KEY_DEPLOYMENTS`, `AOAI_EDGE_KEY_RPM`, `AOAI_EDGE_KEY_TPM`: per key of
+ *   `AOAI_EDGE_KEYS`, comma-separated in the same order: the deployments it may use (`*` for
+ *   every one, or names separated by `;`); its own requests / tokens per minute (a number, counted
+ *   per isolate; `-` for the app's limit, `off` for none).
  *
  * @module
  */
@@ -39,9 +43,11 @@ import type { EdgeExecutionContext, EdgeRateLimitOptions } from "./options.ts";
 import { type WorkersRateLimitBinding, WorkersRateLimiter } from "./rate_limit_workers.ts";
 import {
   balanceFromEnv,
+  clientKeysFromEnv,
   entraFromEnv,
   fallbacksFromEnv,
   keyDeploymentsFromEnv,
+  keyLimitsFromEnv,
   rpmFromEnv,
   tpmFromEnv,
   weightsFromEnv,
@@ -97,6 +103,17 @@ export interface WorkerEnv {
    * deployments it may use separated by `;`.
    */
   AOAI_EDGE_KEY_DEPLOYMENTS?: string;
+  /**
+   * Per key of `AOAI_EDGE_KEYS` (same order, comma-separated): its own requests per minute
+   * (counted per isolate, also beside `AOAI_EDGE_RATE_LIMITER`), `-` for the app's limit or `off`
+   * for none.
+   */
+  AOAI_EDGE_KEY_RPM?: string;
+  /**
+   * Per key of `AOAI_EDGE_KEYS` (same order, comma-separated): its own tokens per minute, a whole
+   * number (counted per isolate), `-` for the app's budget or `off` for none.
+   */
+  AOAI_EDGE_KEY_TPM?: string;
   /**
    * With fallback endpoints: `"round-robin"` spreads requests over every upstream in turn;
    * `"primary-first"` (default) sends them to the primary while it answers.
@@ -193,10 +210,12 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
       "set AOAI_EDGE_KEYS (`wrangler secret put AOAI_EDGE_KEYS`, comma-separated client keys)",
     );
   }
-  const scopes = keyDeploymentsFromEnv(env.AOAI_EDGE_KEY_DEPLOYMENTS, keys.length);
-  const clientKeys = keys.map((key, i) => {
-    const scope = scopes?.[i];
-    return scope ? { key, deployments: scope } : key;
+  const clientKeys = clientKeysFromEnv(keys, {
+    deployments: keyDeploymentsFromEnv(env.AOAI_EDGE_KEY_DEPLOYMENTS, keys.length),
+    // Counted per isolate, like AOAI_EDGE_RATE_LIMIT_RPM (also beside AOAI_EDGE_RATE_LIMITER,
+    // whose binding has one limit for every key).
+    rpm: keyLimitsFromEnv(env.AOAI_EDGE_KEY_RPM, keys.length, "rpm"),
+    tpm: keyLimitsFromEnv(env.AOAI_EDGE_KEY_TPM, keys.length, "tpm"),
   });
   const deployments = list(env.AOAI_EDGE_DEPLOYMENTS);
   const origins = list(env.AOAI_EDGE_CORS_ORIGINS);
@@ -266,6 +285,8 @@ function signatureOf(env: WorkerEnv): string {
     env.AOAI_EDGE_UPSTREAM_BALANCE,
     env.AOAI_EDGE_UPSTREAM_WEIGHTS,
     env.AOAI_EDGE_KEY_DEPLOYMENTS,
+    env.AOAI_EDGE_KEY_RPM,
+    env.AOAI_EDGE_KEY_TPM,
   ]);
 }
 
