@@ -32,7 +32,10 @@ import type { Middleware, MiddlewareContext } from "./types.ts";
  * ```
  */
 export interface RateLimitOptions {
-  /** Most calls in flight at once (a stream counts until it ends). Default: no limit. */
+  /**
+   * Most calls in flight at once (a call counts until its response body was read, ended or
+   * cancelled: a stream until it ends). Default: no limit.
+   */
   maxConcurrent?: number;
   /** Requests-per-minute budget (your deployment's RPM quota). Default: none until learned. */
   requestsPerMinute?: number;
@@ -297,7 +300,8 @@ class Limiter {
  * {@link estimateRequestTokens}), as Azure's own limiter counts. With `learn` (default) it also
  * follows the service: `x-ratelimit-remaining-requests` / `-tokens` lower what is left, and a
  * 429 pauses every call until its retry-after (at most `maxPauseMs`, default 60 s). It sees every attempt's response, including
- * those `retry()` retries. A streamed call holds its concurrency slot until the stream ends.
+ * those `retry()` retries. A call holds its concurrency slot until its response body was read
+ * (a stream until it ends).
  * Share one instance between clients to share the budget. Put `cache()` before it
  * (`[cache(), rateLimit()]`) so cache hits never take a slot or tokens of the budget.
  *
@@ -355,11 +359,8 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
       throw err;
     }
     learn(response);
-    if (!ctx.stream) {
-      release();
-      return response;
-    }
-    // The slot is held until the stream's body ends (the client's own hooks add to this one).
+    // The slot is held until the body ends, a stream's or not: inside the client, timeout()
+    // leaves a non-stream body to be read after this returns (the client's hooks add to this one).
     return onBodyEnd(response, release);
   };
 }

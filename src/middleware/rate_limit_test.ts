@@ -65,8 +65,11 @@ function setup(options: RateLimitOptions, terminal: Terminal) {
   const time = virtualTime();
   const layer = rateLimit({ now: time.now, sleep: time.sleep, ...options });
   const run = compose([layer], terminal);
+  // A non-stream caller reads the body at once (as the client does): that frees the slot.
   const call = (params: Record<string, unknown>, extra: Partial<MiddlewareContext> = {}) =>
-    run(makeContext({ params, ...extra }));
+    run(makeContext({ params, ...extra })).then(async (res) =>
+      extra.stream ? res : new Response(await res.arrayBuffer(), res)
+    );
   return { time, call };
 }
 
