@@ -122,7 +122,8 @@ export class TokenCache {
    * Returns a valid token. Without one (or in its last seconds) it waits for a refresh (once,
    * shared); a token inside the refresh margin is returned at once while it is refreshed in the
    * background. While a refresh fails, a cached token that has not expired yet is returned.
-   * When `signal` aborts first, rejects with its reason (the shared refresh goes on).
+   * When `signal` aborts first, rejects with its reason (the shared refresh goes on for the other
+   * callers; the next `get()` asks the provider again).
    */
   get(signal?: AbortSignal): Promise<string> {
     const cached = this.#cached;
@@ -133,7 +134,8 @@ export class TokenCache {
       return Promise.resolve(cached[0]);
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const shared = this.#refresh().catch((err) => {
+    const refresh = this.#refresh();
+    const shared = refresh.catch((err) => {
       // A refresh that failed: the cached token still works until it expires.
       const kept = this.#cached;
       if (kept && this.#now() < kept[1]) return kept[0];
@@ -141,17 +143,23 @@ export class TokenCache {
     });
     return signal
       ? new Promise((resolve, reject) => {
-        shared.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));
+        shared.then(resolve, reject).finally(onAbort(signal, () => {
+          // A provider call that outlived a caller's deadline may never end: the next get()
+          // asks the provider again rather than wait on it.
+          if (this.#inflight === refresh) this.#inflight = undefined;
+          reject(signal.reason);
+        }));
       })
       : shared;
   }
 
   /** The one shared call to the provider (stored by `??=` before it runs, cleared once settled). */
   #refresh(): Promise<string> {
-    return this.#inflight ??= this.#fetch().catch((err) => {
+    const call: Promise<string> = this.#inflight ??= this.#fetch().catch((err) => {
       this.#retryAt = this.#now() + 3_000;
       throw err;
-    }).finally(() => this.#inflight = undefined);
+    }).finally(() => this.#inflight === call && (this.#inflight = undefined));
+    return call;
   }
 
   /**

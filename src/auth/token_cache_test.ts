@@ -152,3 +152,22 @@ Deno.test("TokenCache.get() waits for the refresh in a token's last 5 s", async 
   now = 3_595_000; // 5 s before expiry
   assert.equal(await cache.get(), "t2", "the call waited for the new token");
 });
+
+Deno.test("TokenCache.get() asks again after a caller gave up on a pending refresh; the old one ending does not drop the new one", async () => {
+  const pending: { resolve: (t: string) => void; reject: (e: Error) => void }[] = [];
+  const cache = new TokenCache(() =>
+    new Promise<string>((resolve, reject) => pending.push({ resolve, reject }))
+  );
+  const gaveUp = new AbortController();
+  const first = cache.get(gaveUp.signal);
+  gaveUp.abort(new Error("deadline"));
+  await assert.rejects(first, /deadline/);
+  const second = cache.get();
+  assert.equal(pending.length, 2, "the provider is asked again");
+  pending[0].reject(new Error("late failure"));
+  await turn();
+  const third = cache.get();
+  assert.equal(pending.length, 2, "the third call shares the second refresh");
+  pending[1].resolve("t2");
+  assert.deepEqual(await Promise.all([second, third]), ["t2", "t2"]);
+});
