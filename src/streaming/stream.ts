@@ -363,10 +363,14 @@ export class Stream<T> implements AsyncIterable<T> {
     what: string,
     cause?: unknown,
   ): E {
-    return new Kind(`${describeSite(this.#site())} stream ${what}`, {
-      cause,
-      requestId: requestIdOf(this.response.headers),
-    });
+    // The request id in the message too, as errors built from a body have it: support asks for it.
+    const requestId = requestIdOf(this.response.headers);
+    return new Kind(
+      `${describeSite(this.#site())} stream ${what}${
+        requestId ? ` [request id ${requestId}]` : ""
+      }`,
+      { cause, requestId },
+    );
   }
 
   /** The caller aborted (or the idle timeout did, in which case its error is kept). */
