@@ -7,6 +7,7 @@ import { resend, siteOf, siteParts, snapshot } from "./_replay.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import type { Middleware } from "./types.ts";
+import { checkCount } from "../options.ts";
 
 /**
  * Options of {@link retry}.
@@ -172,9 +173,16 @@ export const RETRY_STATUSES: readonly number[] = [408, 409, 429, 500, 502, 503, 
 export function retry(options: RetryOptions = {}): Middleware {
   const statuses = new Set(options.statuses ?? RETRY_STATUSES);
   const retryConnection = options.retryConnectionErrors ?? true;
-  const base = options.baseDelayMs ?? 500;
-  const cap = options.maxDelayMs ?? 8_000;
-  const maxAfter = options.maxRetryAfterMs ?? 60_000;
+  // A NaN (an unset environment variable through Number()) would retry forever or not wait.
+  const ms = (name: "baseDelayMs" | "maxDelayMs" | "maxRetryAfterMs", fallback: number) => {
+    const value = options[name] ?? fallback;
+    if (typeof value == "number" && value >= 0) return value;
+    throw new TypeError(`retry(): ${name} must be a number of ms ≥ 0; got ${value}`);
+  };
+  if (options.maxRetries !== undefined) checkCount(options.maxRetries, "maxRetries", "retry()");
+  const base = ms("baseDelayMs", 500);
+  const cap = ms("maxDelayMs", 8_000);
+  const maxAfter = ms("maxRetryAfterMs", 60_000);
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
