@@ -278,7 +278,7 @@ function describeError(
       name: err.name,
       message: redactSecrets(err.message, secrets),
       status: err.status,
-      code: err.code,
+      code: err.code && redactSecrets(err.code, secrets),
     };
   }
   if (err instanceof Error) return { name: err.name, message: redactSecrets(err.message, secrets) };
