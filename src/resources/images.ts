@@ -1,6 +1,7 @@
 import type { CallResult, ClientCore } from "../_internal/core.ts";
 import { sleep } from "../_internal/sleep.ts";
 import { APIUserAbortError, AzureOpenAIError } from "../errors/api_error.ts";
+import { requestIdOf } from "../errors/from_response.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { IMAGE_OPERATIONS_API_VERSION, type RequestOptions } from "../options.ts";
 import type {
@@ -313,6 +314,7 @@ export class Images {
         return { ...result, created: result.created ?? body.created };
       }
       if (["succeeded", "failed", "canceled", "deleted"].includes(status)) {
+        const requestId = requestIdOf(response.headers);
         throw core.scrub(
           new AzureOpenAIError(
             `images.generateAndWait: operation ${id} ended with status ${status}${
@@ -321,8 +323,8 @@ export class Images {
                 : status === "succeeded"
                 ? " without a result"
                 : ""
-            }`,
-            { code: error?.code ?? status, body },
+            }${requestId ? ` [request id ${requestId}]` : ""}`,
+            { code: error?.code ?? status, body, requestId, headers: response.headers },
           ),
         );
       }
