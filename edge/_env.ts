@@ -10,14 +10,23 @@ import { createProvider } from "./entra.ts";
 export function rpmFromEnv(value: string | undefined): number | undefined {
   const text = value?.trim();
   if (!text) return undefined;
-  const rpm = Number(text);
+  const rpm = decimal(text);
   if (!(rpm > 0 && rpm < Infinity)) {
+    // The value is not quoted: on Workers this message reaches clients (500 EdgeMisconfigured).
     throw new Error(
       "AOAI_EDGE_RATE_LIMIT_RPM must be a positive number of requests per minute per client key " +
-        `(e.g. 60); got ${JSON.stringify(value)}`,
+        "(e.g. 60)",
     );
   }
   return rpm;
+}
+
+/**
+ * `text` as a decimal number (digits, an optional fraction and exponent; with `whole`, digits
+ * only), else NaN: `Number()` would also read `0x10` as 16, `0b11`, `Infinity` or `-0`.
+ */
+export function decimal(text: string, whole = false): number {
+  return (whole ? /^\d+$/ : /^(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i).test(text) ? Number(text) : NaN;
 }
 
 /**
@@ -27,11 +36,11 @@ export function rpmFromEnv(value: string | undefined): number | undefined {
 export function tpmFromEnv(value: string | undefined): number | undefined {
   const text = value?.trim();
   if (!text) return undefined;
-  const tpm = Number(text);
+  const tpm = decimal(text, true);
   if (!Number.isSafeInteger(tpm) || tpm < 1) {
     throw new Error(
       "AOAI_EDGE_TOKEN_LIMIT_TPM must be a whole number of tokens per minute per client key " +
-        `(e.g. 60000); got ${JSON.stringify(value)}`,
+        "(e.g. 60000)",
     );
   }
   return tpm;
@@ -163,9 +172,7 @@ export function balanceFromEnv(value: string | undefined): UpstreamBalance | und
   if (text === "primary-first" || text === "round-robin") return text;
   throw new Error(
     'AOAI_EDGE_UPSTREAM_BALANCE must be "primary-first" (the default: fallbacks take over on ' +
-      `failures) or "round-robin" (requests take turns over the upstreams); got ${
-        JSON.stringify(value?.slice(0, 40))
-      }`,
+      'failures) or "round-robin" (requests take turns over the upstreams)',
   );
 }
 
@@ -256,7 +263,7 @@ export function keyLimitsFromEnv(
   return entries.map((entry, i) => {
     if (entry === "-") return undefined;
     if (entry.toLowerCase() === "off") return false;
-    const limit = /^[0-9.e+-]+$/i.test(entry) ? Number(entry) : NaN;
+    const limit = decimal(entry, kind === "tpm");
     const ok = kind === "rpm"
       ? limit > 0 && limit < Infinity
       : Number.isSafeInteger(limit) && limit >= 1;

@@ -53,6 +53,7 @@ import { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
 import {
   balanceFromEnv,
   clientKeysFromEnv,
+  decimal,
   entraFromEnv,
   fallbacksFromEnv,
   keyDeploymentsFromEnv,
@@ -269,14 +270,14 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   if (rpm !== undefined && rpm < 1 / 1440) {
     throw new Error(
       "AOAI_EDGE_RATE_LIMIT_RPM must be at least one request a day (1/1440 per minute) per " +
-        `client key; got ${JSON.stringify(env("AOAI_EDGE_RATE_LIMIT_RPM"))}`,
+        "client key",
     );
   }
   const tpm = tpmFromEnv(env("AOAI_EDGE_TOKEN_LIMIT_TPM"));
   // An empty PORT means the default, not 0 (a random port).
-  const port = Number(env("PORT")?.trim() || 8787);
+  const port = decimal(env("PORT")?.trim() || "8787", true);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be a port number; got ${JSON.stringify(env("PORT"))}`);
+    throw new Error("PORT must be a port number (0 to 65535)");
   }
   const kvPath = onDeploy ? undefined : env("AOAI_EDGE_KV_PATH")?.trim() || ".tmp/edge.kv";
   banner.push(`cache: Deno KV ${kvPath ? `in ${kvPath}` : "(Deno Deploy)"}`);

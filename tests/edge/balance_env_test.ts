@@ -59,7 +59,7 @@ Deno.test("balanceFromEnv() reads AOAI_EDGE_UPSTREAM_BALANCE and names the varia
   assert.equal(balanceFromEnv("primary-first"), "primary-first");
   assert.throws(
     () => balanceFromEnv("random"),
-    /AOAI_EDGE_UPSTREAM_BALANCE must be "primary-first" .* or "round-robin" .*; got "random"/,
+    /^Error: AOAI_EDGE_UPSTREAM_BALANCE must be "primary-first" .* or "round-robin" [^"]*$/,
   );
 });
 

@@ -77,7 +77,7 @@ Deno.test("deno task serve with a bad AOAI_EDGE_RATE_LIMIT_RPM exits 1 with one 
   assert.equal(
     text,
     "aoai-edge: AOAI_EDGE_RATE_LIMIT_RPM must be a positive number of requests per minute per " +
-      'client key (e.g. 60); got "abc"',
+      "client key (e.g. 60)",
   );
   assert.doesNotMatch(text, /\bat /, "no stack trace");
 });
@@ -94,7 +94,7 @@ Deno.test("edgeConfigFromEnv() reads AOAI_EDGE_RATE_LIMIT_RPM and names it when 
   for (const bad of ["abc", "0", "-5", "Infinity", "1e999", "60rpm"]) {
     assert.throws(
       () => edgeConfigFromEnv(env({ AOAI_EDGE_RATE_LIMIT_RPM: bad })),
-      new RegExp(`^Error: AOAI_EDGE_RATE_LIMIT_RPM must be a positive number .*; got "${bad}"$`),
+      /^Error: AOAI_EDGE_RATE_LIMIT_RPM must be a positive number [^"]*$/,
     );
   }
 });

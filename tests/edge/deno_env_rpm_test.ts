@@ -8,9 +8,7 @@ Deno.test("edgeConfigFromEnv() names AOAI_EDGE_RATE_LIMIT_RPM when it is under w
   for (const tiny of ["0.0005", "1e-9"]) {
     assert.throws(
       () => edgeConfigFromEnv(env({ AOAI_EDGE_RATE_LIMIT_RPM: tiny })),
-      new RegExp(
-        `^Error: AOAI_EDGE_RATE_LIMIT_RPM must be at least one request a day .*; got "${tiny}"$`,
-      ),
+      /^Error: AOAI_EDGE_RATE_LIMIT_RPM must be at least one request a day [^"]*$/,
     );
   }
   const daily = edgeConfigFromEnv(env({ AOAI_EDGE_RATE_LIMIT_RPM: String(1 / 1440) }));

@@ -17,7 +17,7 @@ Deno.test("edgeConfigFromEnv() reads AOAI_EDGE_TOKEN_LIMIT_TPM, naming it when i
   for (const bad of ["0", "-5", "1.5", "lots", "1e400"]) {
     assert.throws(
       () => edgeConfigFromEnv(env({ AOAI_EDGE_TOKEN_LIMIT_TPM: bad })),
-      new RegExp(`^Error: AOAI_EDGE_TOKEN_LIMIT_TPM must be a whole number .*; got "${bad}"$`),
+      /^Error: AOAI_EDGE_TOKEN_LIMIT_TPM must be a whole number [^"]*$/,
     );
   }
 });

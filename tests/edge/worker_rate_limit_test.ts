@@ -130,7 +130,7 @@ Deno.test("createWorkerApp() says what to fix for a rate limiter it cannot use",
   const { AOAI_EDGE_RATE_LIMITER: _, ...noLimiter } = base;
   assert.throws(
     () => createWorkerApp({ ...noLimiter, AOAI_EDGE_RATE_LIMIT_RPM: "sixty" }),
-    /^Error: AOAI_EDGE_RATE_LIMIT_RPM must be a positive number .*; got "sixty"$/,
+    /^Error: AOAI_EDGE_RATE_LIMIT_RPM must be a positive number [^"]*$/,
   );
 });
 
