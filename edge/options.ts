@@ -1154,8 +1154,11 @@ function reportSafely(
   clientKeys: readonly string[],
 ): (message: string) => void {
   return (message) => {
-    // A client key sent as a deployment name is in the upstream URL an error quotes.
-    for (const key of clientKeys) message = message.split(key).join("***");
+    // A client key sent as a deployment name is in the upstream URL an error quotes, encoded
+    // there (`+` as %2B).
+    for (const key of clientKeys) {
+      for (const form of [key, encodeURIComponent(key)]) message = message.split(form).join("***");
+    }
     try {
       const done: unknown = onError?.(message);
       if (done instanceof Promise) done.catch(() => {});
