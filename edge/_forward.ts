@@ -141,7 +141,7 @@ export async function forward(
       },
     );
   };
-  const { order, ready, retryAfterMs, refused, giveBack } = init.primaryOnly
+  const { order, ready, retryAfterMs, refused, giveBack, forget } = init.primaryOnly
     ? { order: [0], ready: 1, retryAfterMs: 0, refused: undefined, giveBack: undefined }
     : pool.plan(init.deployment);
   if (!order.length) return await coolingDown(opts, request, init, retryAfterMs, send, refused);
@@ -222,6 +222,8 @@ export async function forward(
     }
     // A cooling upstream that answered is no longer cooling down.
     if (lastResort && gate.sent && !failed) pool.answered(index, init.deployment);
+    // A name no upstream has keeps no turns (see Plan.forget).
+    if (upstream.status === 404) forget?.();
     return relay(upstream, request, opts, init, index);
   }
   // Not reached: the last upstream's answer or failure is returned above.

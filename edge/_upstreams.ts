@@ -163,6 +163,12 @@ export interface Plan {
    * a cache lookup or write), unless a later plan took the next one since.
    */
   giveBack?: () => void;
+  /**
+   * Round-robin only, for a deployment name this plan is the first of: forgets the name's turns
+   * (its call was answered 404, a name no upstream has), so that names made up by clients do not
+   * push those of deployments in use out of the names kept.
+   */
+  forget?: () => void;
 }
 
 /** The upstreams, primary first, with their cooldowns. */
@@ -236,6 +242,7 @@ export class Upstreams {
     });
     cooling.sort((a, b) => a.end - b.end || a.index - b.index);
     let giveBack: (() => void) | undefined;
+    let forget: (() => void) | undefined;
     const last = this.#last;
     if (last && ready.length && this.list.length > 1) {
       const key = deployment ?? "";
@@ -253,6 +260,7 @@ export class Upstreams {
         if (before === undefined) last.delete(key);
         else last.set(key, before);
       };
+      if (before === undefined) forget = () => last.get(key) === start && last.delete(key);
     }
     const order = [...ready, ...cooling.map((c) => c.index)];
     return {
@@ -261,6 +269,7 @@ export class Upstreams {
       retryAfterMs: soonest - now,
       refused: order.length ? undefined : this.#refusal(now),
       giveBack,
+      forget,
     };
   }
 
