@@ -277,8 +277,11 @@ export function createProvider(
   const secret = options.clientSecret;
   const scope = options.scope?.trim() ?? DEFAULT_ENTRA_SCOPE;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  if (!(timeoutMs > 0 && timeoutMs < Infinity)) {
-    throw new TypeError("entraClientCredentials(): timeoutMs must be a positive number of ms");
+  // Past 2^31 - 1 ms a timer fires at once: every token request would fail.
+  if (!(timeoutMs > 0 && timeoutMs < 2 ** 31)) {
+    throw new TypeError(
+      "entraClientCredentials(): timeoutMs must be a positive number of ms up to 2147483647",
+    );
   }
   const fetchFn: NonNullable<EntraClientCredentialsOptions["fetch"]> = options.fetch ??
     ((input, init) => fetch(input, init));

@@ -919,9 +919,12 @@ function resolveTokenLimiter(
 /** A limiter's wait in ms (default 1000), or a TypeError naming `name`. */
 function limiterTimeout(value: unknown, name: string): number {
   const ms = value ?? 1000;
-  if (typeof ms !== "number" || !(ms > 0)) {
+  // A timer longer than 2^31 - 1 ms (Infinity too) fires at once: every limiter would be given
+  // 1 ms, and requests let through over their limits.
+  if (typeof ms !== "number" || !(ms > 0 && ms < 2 ** 31)) {
     throw new TypeError(
-      `${WHERE}: ${name}.timeoutMs must be a positive number of milliseconds (default 1000)`,
+      `${WHERE}: ${name}.timeoutMs must be a positive number of milliseconds up to 2147483647 ` +
+        "(default 1000)",
     );
   }
   return ms;
