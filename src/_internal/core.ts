@@ -1,7 +1,12 @@
 import { apiKeyAuth, authSecrets, tokenAuth } from "../auth/auth_middleware.ts";
 import { APIConnectionError, APIUserAbortError } from "../errors/api_error.ts";
 import { messageOf } from "../errors/_message_of.ts";
-import { describeSite, errorFromBody, errorFromResponse } from "../errors/from_response.ts";
+import {
+  describeSite,
+  errorFromBody,
+  errorFromResponse,
+  requestIdOf,
+} from "../errors/from_response.ts";
 import { redactSecrets } from "../errors/redact.ts";
 import { headerSecrets, SENSITIVE_HEADERS } from "../middleware/_redact.ts";
 import { compose } from "../middleware/compose.ts";
@@ -264,6 +269,7 @@ export class ClientCore {
           data = await response.text();
         } catch (err) {
           const mapped = failParked(state, err);
+          const requestId = requestIdOf(response.headers);
           // Without timeout() (timeoutMs 0) fetch had the caller's own signal. Any other failure
           // is the connection's (a reset, a body cut short).
           throw mapped !== err
@@ -271,8 +277,10 @@ export class ClientCore {
             : userSignal?.aborted
             ? new APIUserAbortError(`${where} was aborted by the caller`, { cause: err })
             : new APIConnectionError(
-              `${describeSite(site)} lost the connection reading the response: ${messageOf(err)}`,
-              { cause: err },
+              `${describeSite(site)} lost the connection reading the response: ${messageOf(err)}${
+                requestId ? ` [request id ${requestId}]` : ""
+              }`,
+              { cause: err, requestId },
             );
         }
         endParked(state);

@@ -72,7 +72,7 @@ Deno.test("a connection cut while the JSON body is read rejects with APIConnecti
           c.error(reset);
         },
       }),
-      { headers: { "content-type": "application/json" } },
+      { headers: { "content-type": "application/json", "apim-request-id": "req-cut-7" } },
     )
   );
   const err = await client.chat.completions.create(ask).then(
@@ -81,6 +81,9 @@ Deno.test("a connection cut while the JSON body is read rejects with APIConnecti
   );
   assert.ok(err instanceof APIConnectionError, String(err));
   assert.equal(err.cause, reset);
+  // The request id, which support asks for, as every error built from a response names it.
+  assert.equal(err.requestId, "req-cut-7");
+  assert.match(err.message, /\[request id req-cut-7\]$/);
   assert.match(
     err.message,
     /^chat\.completions\.create \(POST https:\/\/my-res\.openai\.azure\.com\/.*connection/,
