@@ -263,6 +263,12 @@ export class ClientCore {
       }
       // A raw error response may echo a credential: whoever relays it scrubs it with this.
       if (!response.ok) RAW_SCRUB.set(response, (e) => this.scrub(e, layers, own));
+      else if (stream && throwOnError && /json/.test(response.headers.get("content-type")!)) {
+        // A gateway's error object in a 200, not an event stream: its code and message, as for
+        // any error body. Anything else is left to the stream to report.
+        const err = await errorFromResponse(response.clone(), site);
+        if (err.code) throw err;
+      }
       let data: unknown;
       if (spec.read && !stream) {
         try {
