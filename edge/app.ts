@@ -71,6 +71,11 @@ type Env = {
   Variables: {
     /** Index of the client key the request presented. */
     key: number;
+    /**
+     * For a body that declared no length, under a token budget: once it is read and its estimate
+     * held, the 429 to answer when the holds made since its check use up what the check left.
+     */
+    recheck?: () => Response | undefined;
   };
 };
 
@@ -307,35 +312,49 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     ) {
       const flight = inFlight[index] ??= { held: 0, released: 0 };
       const releasedBefore = flight.released;
-      let decision = await ask(
+      const decision = await ask(
         "token",
         id(),
         (client) => tokenLimiter.check(client),
         tokenLimitTimeoutMs,
       );
       const tpm = tokenLimiter.tokensPerMinute;
+      const over = typeof tpm === "number"
+        ? `used more than ${tpm} tokens per minute`
+        : "used up its token budget";
+      const left = decision?.ok ? decision.remaining : undefined;
+      /**
+       * The 429 when `pending` tokens held in this isolate use up the `left` the check saw: let
+       * through again once the budget less them is positive.
+       */
+      const overHeld = (pending: number) =>
+        typeof left === "number" && pending > 0 && left <= pending
+          ? refuse({
+            ok: false,
+            retryAfterSeconds: typeof tpm === "number" ? (pending - left + 1) * 60 / tpm : 1,
+          }, over)
+          : undefined;
+      if (decision && !decision.ok) return refuse(decision, over);
       // The estimates of this client's requests in flight count as spent: those let go during the
       // check too, whose charge it may not have seen.
-      const pending = flight.held + flight.released - releasedBefore;
-      const left = decision?.remaining;
-      if (decision?.ok && pending > 0 && typeof left === "number" && left <= pending) {
-        // Let through again once the budget less them is positive.
-        const wait = typeof tpm === "number" ? (pending - left + 1) * 60 / tpm : 1;
-        decision = { ok: false, retryAfterSeconds: wait };
-      }
-      if (decision && !decision.ok) {
-        return refuse(
-          decision,
-          typeof tpm === "number"
-            ? `used more than ${tpm} tokens per minute`
-            : "used up its token budget",
-        );
-      }
+      const refused = overHeld(flight.held + flight.released - releasedBefore);
+      if (refused) return refused;
       // Held from now on, while the body is read: 4 bytes a token of its declared length (the
-      // JSON's own length once read, when it declares none).
+      // JSON's own estimate once read, when it declares none).
       const length = Number(c.req.header("content-length"));
-      held = hold(index, length > 0 && length <= opts.maxJsonBytes ? Math.ceil(length / 4) : 0);
+      const declared = length > 0 && length <= opts.maxJsonBytes;
+      const own = held = hold(index, declared ? Math.ceil(length / 4) : 0);
       if (c.env.record) c.env.record.hold = held;
+      // A body without a length holds nothing while read: requests sent together that way all
+      // pass the check above. Once read, it is checked again against what the others hold then
+      // (the first read goes through, as the first checked does).
+      if (!declared) {
+        c.set("recheck", () => {
+          const refused = overHeld(flight.held - own.tokens + flight.released - releasedBefore);
+          if (refused) own.release();
+          return refused;
+        });
+      }
     }
     if (limiter) {
       const decision = await ask(
@@ -387,6 +406,8 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         hold?.set(Math.ceil(chars / 4));
       }
     }
+    const refused = c.get("recheck")?.();
+    if (refused) return refused;
     const waitUntil = c.env.ctx ? (p: Promise<unknown>) => c.env.ctx?.waitUntil(p) : undefined;
     const res = op.path === "chat/completions" && call.json
       ? await handleChat(

@@ -130,11 +130,14 @@ export interface EdgeRateLimitOptions {
  *
  * Requests in flight: from its check until it is charged, each request holds an estimate of
  * its prompt against its client's budget in this isolate (4 bytes a token of the body's declared
- * `content-length`; of its JSON, once read, when it declares none; while a limiter whose
- * `charge()` returns a promise writes the charge, the tokens charged), and a request is let through
- * only while the budget less what this isolate holds is positive (with a limiter whose `check()`
- * reports `remaining`, as both built-in ones do). Concurrent requests of one isolate then overrun
- * the budget by at most their completions (and the estimates' error) plus one request's prompt.
+ * `content-length`; while a limiter whose `charge()` returns a promise writes the charge, the tokens
+ * charged), and a request is let through only while the budget less what this isolate holds is
+ * positive (with a limiter whose `check()` reports `remaining`, as both built-in ones do). A body
+ * that declares no length holds nothing until read: then its JSON's estimate is held and it is
+ * checked again against what the others hold by then (refused with the same 429 when they use up
+ * what its check left; `rateLimit`, asked before, has counted it). Concurrent requests of one
+ * isolate then overrun the budget by at most their completions (and the estimates' error) plus one
+ * request's prompt.
  * Completions are not held: their size is not known before the reply (`max_tokens` is a cap, not
  * an estimate), as Azure API Management's token limit also only estimates prompt tokens ahead.
  * Requests in flight in other isolates count only once charged.

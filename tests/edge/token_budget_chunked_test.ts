@@ -1,0 +1,106 @@
+// Requests whose bodies declare no length (chunked) against a token budget, in one isolate: each
+// holds nothing until its body is read, so several pass the check together; once read, each is
+// checked again against what the others hold then.
+import assert from "node:assert/strict";
+import { ClientTokenLimiter } from "../../edge/mod.ts";
+import { azurePath, errorOf, KEY } from "./_helpers.ts";
+import { bodyOf, heldApp } from "./_token_budget.ts";
+
+const CHAT = azurePath("gpt-4o", "chat/completions");
+
+/**
+ * A chat request with a chunked body (no content-length) that the test sends when it likes:
+ * `reading` resolves once the app waits for the body (it passed the checks before it).
+ */
+function chunked(body: string) {
+  let started!: () => void;
+  const reading = new Promise<void>((resolve) => started = resolve);
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+    pull() {
+      started();
+    },
+  }, { highWaterMark: 0 }); // pulled only once someone reads
+  const request = new Request(`http://edge.test${CHAT}`, {
+    method: "POST",
+    headers: { "api-key": KEY, "content-type": "application/json" },
+    body: stream,
+  });
+  assert.equal(request.headers.get("content-length"), null);
+  const send = () => {
+    controller.enqueue(new TextEncoder().encode(body));
+    controller.close();
+  };
+  return { request, reading, send };
+}
+
+/**
+ * Sends `sizes.length` chunked requests of those sizes together, feeds every body once all are
+ * being read (in the same task), and resolves once each went upstream or was answered.
+ */
+async function burst(app: ReturnType<typeof heldApp>, sizes: number[]) {
+  const requests = sizes.map((n) => chunked(bodyOf(n)));
+  let answered = 0;
+  let all!: () => void;
+  const settled = new Promise<void>((resolve) => all = resolve);
+  const check = () => app.state.calls + answered === sizes.length && all();
+  app.state.onCall = check;
+  const pending = requests.map(({ request }) =>
+    app.app.fetch(request).then((res) => {
+      if (res.status !== 200) answered++;
+      check();
+      return res;
+    })
+  );
+  await Promise.all(requests.map(({ reading }) => reading)); // every one passed the check
+  for (const { send } of requests) send();
+  await settled;
+  return pending;
+}
+
+Deno.test("tokenLimit: of two chunked requests read at once over the budget, only the first read goes upstream", async () => {
+  const app = heldApp({
+    tokenLimit: { limiter: new ClientTokenLimiter({ tokensPerMinute: 100, now: () => 0 }) },
+  });
+  // 400 characters each: 100 tokens, the whole budget, once read.
+  const pending = await burst(app, [400, 400]);
+  assert.equal(app.state.calls, 1, "the second, once read, finds the budget held by the first");
+  app.open();
+  const responses = await Promise.all(pending);
+  assert.deepEqual(responses.map((res) => res.status).sort(), [200, 429]);
+  const refused = responses.find((res) => res.status === 429)!;
+  // 100 tokens held, none left: the first token is back in 0.6 s.
+  assert.equal(refused.headers.get("retry-after"), "1");
+  assert.match((await errorOf(refused)).message, /more than 100 tokens per minute/);
+  for (const res of responses) if (!res.bodyUsed) await res.body?.cancel();
+});
+
+Deno.test("tokenLimit: chunked requests read at once go through while the budget less the others' holds lasts", async () => {
+  const app = heldApp({
+    tokenLimit: { limiter: new ClientTokenLimiter({ tokensPerMinute: 100, now: () => 0 }) },
+  });
+  // 200 characters each: 50 tokens. The first read sees 0 held, the second 50 (of 100 left),
+  // the third 100: at most the budget plus one request's prompt, as for declared lengths.
+  const pending = await burst(app, [200, 200, 200]);
+  assert.equal(app.state.calls, 2);
+  app.open();
+  const responses = await Promise.all(pending);
+  assert.deepEqual(responses.map((res) => res.status).sort(), [200, 200, 429]);
+  for (const res of responses) if (!res.bodyUsed) await res.body?.cancel();
+});
+
+Deno.test("tokenLimit: a lone chunked request larger than the budget left still goes through", async () => {
+  const app = heldApp({
+    tokenLimit: { limiter: new ClientTokenLimiter({ tokensPerMinute: 100, now: () => 0 }) },
+  });
+  // 800 characters: 200 tokens, twice the budget; nothing else in flight.
+  const pending = await burst(app, [800]);
+  assert.equal(app.state.calls, 1);
+  app.open();
+  const [res] = await Promise.all(pending);
+  assert.equal(res.status, 200);
+  await res.body?.cancel();
+});
