@@ -120,6 +120,9 @@ export class EntraTokenError extends AuthenticationError {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
+/** The options every credential's token flow takes (all but the credential itself). */
+type FlowOptions = Omit<EntraClientCredentialsOptions, "clientSecret">;
+
 /** What the option names are called where they came from (the entry points pass env names). */
 export interface EntraNames {
   tenantId: string;
@@ -143,8 +146,9 @@ const OPTION_NAMES: EntraNames = {
  * a log).
  */
 export function entraTokenUrl(
-  options: EntraClientCredentialsOptions,
-  names: EntraNames = OPTION_NAMES,
+  options: FlowOptions,
+  names: Pick<EntraNames, "tenantId" | "clientId" | "authorityHost" | "scope"> = OPTION_NAMES,
+  checkCredential?: () => void,
 ): string {
   const text = (value: unknown) => typeof value === "string" ? value.trim() : "";
   const tenant = text(options.tenantId);
@@ -165,18 +169,7 @@ export function entraTokenUrl(
         }`,
     );
   }
-  if (!text(options.clientSecret)) {
-    throw new TypeError(
-      `${names.clientSecret} must be the client secret's value (Certificates & secrets > Value, ` +
-        "not the Secret ID); it is empty",
-    );
-  }
-  // deno-lint-ignore no-control-regex
-  if (/[\x00-\x1f\x7f]/.test(options.clientSecret)) {
-    throw new TypeError(
-      `${names.clientSecret} holds a line break or another control character; pass the value alone`,
-    );
-  }
+  checkCredential?.();
   let host = DEFAULT_AUTHORITY_HOST;
   if (options.authorityHost !== undefined) {
     let url: URL | undefined;
@@ -204,6 +197,22 @@ export function entraTokenUrl(
     );
   }
   return `${host}/${encodeURIComponent(tenant)}/oauth2/v2.0/token`;
+}
+
+/** Throws a TypeError naming `name` when `secret` cannot be a client secret's value. */
+function checkSecret(secret: unknown, name: string): void {
+  if (typeof secret !== "string" || !secret.trim()) {
+    throw new TypeError(
+      `${name} must be the client secret's value (Certificates & secrets > Value, ` +
+        "not the Secret ID); it is empty",
+    );
+  }
+  // deno-lint-ignore no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(secret)) {
+    throw new TypeError(
+      `${name} holds a line break or another control character; pass the value alone`,
+    );
+  }
 }
 
 /** A token is handed out again, without asking Entra, this long after it was obtained. */
@@ -271,17 +280,42 @@ export function createProvider(
   options: EntraClientCredentialsOptions,
   names: EntraNames,
 ): () => Promise<Token> {
-  const url = entraTokenUrl(options, names);
+  const url = entraTokenUrl(
+    options,
+    names,
+    () => checkSecret(options.clientSecret, names.clientSecret),
+  );
+  const secret = options.clientSecret;
+  return tokenFlow(
+    options,
+    url,
+    "entraClientCredentials()",
+    () => Promise.resolve({ client_secret: secret }),
+  );
+}
+
+/**
+ * The client credentials flow every credential shares: posts `grant_type`, `client_id`, `scope`
+ * and the credential's own form fields (`credential()`, built for each request: `client_secret`,
+ * or `client_assertion_type` and a freshly signed `client_assertion`) to `url`, checked by
+ * {@link entraTokenUrl}; bounds each request by `timeoutMs`, shares one request between
+ * concurrent calls, hands a recent token out again and holds a failure for a while (see
+ * {@link entraClientCredentials}). The credential's field values are masked in any text an error
+ * quotes; `fn` names the function in the errors about `timeoutMs`.
+ */
+function tokenFlow(
+  options: FlowOptions,
+  url: string,
+  fn: string,
+  credential: () => Promise<Record<string, string>>,
+): () => Promise<Token> {
   const tenantId = options.tenantId.trim();
   const clientId = options.clientId.trim();
-  const secret = options.clientSecret;
   const scope = options.scope?.trim() ?? DEFAULT_ENTRA_SCOPE;
   const timeoutMs = options.timeoutMs ?? 10_000;
   // Past 2^31 - 1 ms a timer fires at once: every token request would fail.
   if (!(timeoutMs > 0 && timeoutMs < 2 ** 31)) {
-    throw new TypeError(
-      "entraClientCredentials(): timeoutMs must be a positive number of ms up to 2147483647",
-    );
+    throw new TypeError(`${fn}: timeoutMs must be a positive number of ms up to 2147483647`);
   }
   const fetchFn: NonNullable<EntraClientCredentialsOptions["fetch"]> = options.fetch ??
     ((input, init) => fetch(input, init));
@@ -290,11 +324,10 @@ export function createProvider(
   let inflight: Promise<Token> | undefined;
   let last: { token: Token; at: number } | undefined;
   let failed: { error: EntraTokenError; at: number } | undefined;
-
-  // As the form sends it ("~" as "%7E", " " as "+", ...): what an echo of the request body holds.
-  const formSecret = new URLSearchParams({ s: secret }).toString().slice(2);
-  /** Text from Entra (or a proxy) with the secret masked, in case anything echoes it. */
-  const clean = (text: string) => redactSecrets(text, [secret, formSecret]);
+  /** The credential's values, as given and as the form sends them ("~" as "%7E", ...). */
+  let masked: string[] = [];
+  /** Text from Entra (or a proxy) with the credential masked, in case anything echoes it. */
+  const clean = (text: string) => redactSecrets(text, masked);
   const fail = (
     message: string,
     init: Omit<ConstructorParameters<typeof EntraTokenError>[1], "tenantId"> = {},
@@ -305,6 +338,17 @@ export function createProvider(
     });
 
   async function request(): Promise<Token> {
+    let fields: Record<string, string>;
+    try {
+      fields = await credential();
+    } catch (err) {
+      // Its own message names the setting to fix and never quotes key material.
+      throw fail(err instanceof Error ? err.message : String(err), { code: "invalid_credential" });
+    }
+    masked = Object.values(fields).flatMap((value) => [
+      value,
+      new URLSearchParams({ s: value }).toString().slice(2),
+    ]);
     const started = now();
     // One time limit for the request and its body (cleared once read: no timer is left behind),
     // also when the fetch or the body does not listen to the signal.
@@ -331,7 +375,7 @@ export function createProvider(
             body: new URLSearchParams({
               grant_type: "client_credentials",
               client_id: clientId,
-              client_secret: secret,
+              ...fields,
               scope,
             }).toString(),
             signal: controller.signal,
