@@ -18,8 +18,8 @@ export interface RequestRecord {
   deployment?: string;
   /** The client asked for a stream. */
   stream?: boolean;
-  /** Characters of a streamed request's JSON body, for a token estimate (only with a token limit). */
-  promptChars?: number;
+  /** The token estimate of a streamed request's JSON body ({@link estimateTokens}; with a token limit). */
+  promptTokens?: number;
   /** The usage event the app asked for in a stream and took out of it (with a token limit). */
   usage?: EdgeRequestUsage;
   /** The request's estimate held against its client's budget (with a token limit). */
@@ -116,16 +116,39 @@ interface Tap {
   feed(chunk: Uint8Array): void;
   /** Called once, after the body ended, off the client's path. */
   result(): { usage?: EdgeRequestUsage; code?: string };
-  /** Characters of generated text seen so far (streams, when estimating). */
-  streamedChars?(): number;
+  /** Quarters of a token of the generated text seen so far (streams, when estimating). */
+  streamedQuarters?(): number;
   /** The usage of a complete event seen so far, even in a stream that did not end (SSE). */
   seenUsage?(): EdgeRequestUsage | undefined;
 }
 
-/** Characters of the text a chat or completions chunk carries (delta content, tool arguments). */
-function chunkChars(chunk: unknown): number {
+/**
+ * The quarters of a token `text` is estimated at, without a tokenizer: one for each character of
+ * the Latin blocks (U+0000 to U+024F: 4 characters a token, OpenAI's rule of thumb for English),
+ * four (a whole token) for any other code point. CJK text takes about a token a character or more
+ * in OpenAI's tokenizers (most kanji are two in cl100k_base), so 4 characters a token counted it
+ * about a quarter; a few scripts (Cyrillic, Greek) take less than a token a character, and are
+ * counted over rather than any under.
+ */
+export function tokenQuarters(text: string): number {
   let n = 0;
-  const add = (v: unknown) => typeof v === "string" && (n += v.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A low surrogate ends a code point its high one counted.
+    n += c < 0x250 ? 1 : c >= 0xdc00 && c <= 0xdfff ? 0 : 4;
+  }
+  return n;
+}
+
+/** The tokens `text` is estimated at ({@link tokenQuarters}, rounded up). */
+export function estimateTokens(text: string): number {
+  return Math.ceil(tokenQuarters(text) / 4);
+}
+
+/** Token quarters of the text a chat or completions chunk carries (delta content, tool arguments). */
+function chunkQuarters(chunk: unknown): number {
+  let n = 0;
+  const add = (v: unknown) => typeof v === "string" && (n += tokenQuarters(v));
   const choices = (chunk as { choices?: unknown })?.choices;
   for (const choice of Array.isArray(choices) ? choices : []) {
     const delta = choice?.delta;
@@ -187,13 +210,13 @@ function jsonTap(): Tap {
 function sseTap(estimate: boolean): Tap {
   let usage: EdgeRequestUsage | undefined;
   let broken = false;
-  let chars = 0;
+  let quarters = 0;
   const parser = new ServerSentEventParser((event) => {
     const hasUsage = USAGE_KEY.test(event.data);
     if (!hasUsage && !estimate) return;
     try {
       const chunk = JSON.parse(event.data) as { usage?: unknown };
-      if (estimate) chars += chunkChars(chunk);
+      if (estimate) quarters += chunkQuarters(chunk);
       if (hasUsage) usage = pickUsage(chunk.usage) ?? usage;
     } catch {
       // Not a chunk: nothing to count.
@@ -209,7 +232,7 @@ function sseTap(estimate: boolean): Tap {
       }
     },
     result: () => ({ usage }),
-    streamedChars: () => chars,
+    streamedQuarters: () => quarters,
     seenUsage: () => usage,
   };
 }
@@ -403,8 +426,8 @@ async function deliver(
 /**
  * The tokens of one 2xx answer: its `usage.total_tokens` (in a stream, from its usage event even
  * when the client stopped reading after it), nothing for a full cache hit, and for a stream that
- * carried no usage (none asked for, or cancelled before it) an estimate of 4 characters a token
- * over the request's JSON and the text streamed. A request whose client went away before the
+ * carried no usage (none asked for, or cancelled before it) an estimate over the request's JSON
+ * and the text streamed ({@link estimateTokens}). A request whose client went away before the
  * upstream answered is charged the estimate of its prompt: the upstream had it.
  */
 function tokensOf(event: EdgeRequestEvent, record: RequestRecord, tap: Tap | undefined): number {
@@ -412,7 +435,7 @@ function tokensOf(event: EdgeRequestEvent, record: RequestRecord, tap: Tap | und
   const usage = event.usage ?? tap?.seenUsage?.();
   if (usage) return usage.total_tokens;
   if (record.stream) {
-    return Math.ceil((record.promptChars ?? 0) / 4) + Math.ceil((tap?.streamedChars?.() ?? 0) / 4);
+    return (record.promptTokens ?? 0) + Math.ceil((tap?.streamedQuarters?.() ?? 0) / 4);
   }
   return record.abandoned ? record.hold?.tokens ?? 0 : 0;
 }

@@ -33,7 +33,7 @@ import { handleChat } from "./_chat.ts";
 import { checkImagesBody, parseJsonObject } from "./validation/mod.ts";
 import { readBodyLimited } from "./body_limit.ts";
 import { invalidRequest } from "./_errors.ts";
-import { type Hold, observeResponse, type RequestRecord } from "./_events.ts";
+import { estimateTokens, type Hold, observeResponse, type RequestRecord } from "./_events.ts";
 import type { EdgeRequestRoute } from "./options.ts";
 
 /**
@@ -397,13 +397,13 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       const name = call.deployment;
       if (!opts.clientKeys.some((key) => name.includes(key.trim()))) record.deployment = name;
       record.stream = call.stream;
-      // What a stream without usage is charged on (4 characters a token), with a token limit;
-      // also what its client's budget holds for it when the body declared no length.
+      // What a stream without usage is charged for its prompt, with a token limit; also what its
+      // client's budget holds for it when the body declared no length.
       const hold = record.hold;
       if (hold && call.json && (call.stream || hold.tokens === 0)) {
-        const chars = JSON.stringify(call.json).length;
-        if (call.stream) record.promptChars = chars;
-        hold?.set(Math.ceil(chars / 4));
+        const tokens = estimateTokens(JSON.stringify(call.json));
+        if (call.stream) record.promptTokens = tokens;
+        hold.set(tokens);
       }
     }
     const refused = c.get("recheck")?.();

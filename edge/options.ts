@@ -117,30 +117,31 @@ export interface EdgeRateLimitOptions {
 }
 
 /**
- * The per-client-key token budget: set exactly one of `tokensPerMinute` (counted in this
- * isolate's memory) or `limiter` (e.g. a `DenoKvTokenLimiter`, one budget across isolates).
- * A request is let through while its client's budget is not used up and charged afterwards with
- * what it used: the reply's `usage.total_tokens` (nothing for a full cache hit or an error). A
- * streamed chat whose client did not ask for usage is sent asking for it (api-versions `v1` and
- * from 2024-08 on; on the `/v1/` routes, when every upstream's takes it), and the usage event is
- * taken out of what the client gets. A stream that carried no usage all the same (an older
- * api-version, or cancelled before it) is charged an estimate of 4 characters a token over the
- * request's JSON and the streamed text. A request whose client goes away before the upstream
+ * The per-client-key token budget: set exactly one of `tokensPerMinute` (counted in this isolate's
+ * memory) or `limiter` (e.g. a `DenoKvTokenLimiter`, one budget across isolates). A request is let
+ * through while its client's budget is not used up and charged afterwards with what it used: the
+ * reply's `usage.total_tokens` (nothing for a full cache hit or an error). A streamed chat whose
+ * client did not ask for usage is sent asking for it (api-versions `v1` and from 2024-08 on; on the
+ * `/v1/` routes, when every upstream's takes it), and the usage event is taken out of what the
+ * client gets. A stream that carried no usage all the same (an older api-version, or cancelled
+ * before it) is charged an estimate over the request's JSON and the streamed text: 4 characters a
+ * token of Latin text (U+0000 to U+024F, OpenAI's rule of thumb for English), a whole token for any
+ * other character (CJK takes a token a character or more; a few scripts, such as Cyrillic, are
+ * counted over rather than any under). A request whose client goes away before the upstream
  * answered (its upstream call is then aborted) is charged the estimate of its prompt below.
  *
- * Requests in flight: from its check until it is charged, each request holds an estimate of
- * its prompt against its client's budget in this isolate (4 bytes a token of the body's declared
- * `content-length`; while a limiter whose `charge()` returns a promise writes the charge, the tokens
- * charged), and a request is let through only while the budget less what this isolate holds is
- * positive (with a limiter whose `check()` reports `remaining`, as both built-in ones do). A body
- * that declares no length holds nothing until read: then its JSON's estimate is held and it is
- * checked again against what the others hold by then (refused with the same 429 when they use up
- * what its check left; `rateLimit`, asked before, has counted it). Concurrent requests of one
- * isolate then overrun the budget by at most their completions (and the estimates' error) plus one
- * request's prompt.
- * Completions are not held: their size is not known before the reply (`max_tokens` is a cap, not
- * an estimate), as Azure API Management's token limit also only estimates prompt tokens ahead.
- * Requests in flight in other isolates count only once charged.
+ * Requests in flight: from its check until it is charged, each request holds an estimate of its
+ * prompt against its client's budget in this isolate (4 bytes a token of the body's declared
+ * `content-length`; while a limiter whose `charge()` returns a promise writes the charge, the
+ * tokens charged), and a request is let through only while the budget less what this isolate holds
+ * is positive (with a limiter whose `check()` reports `remaining`, as both built-in ones do). A
+ * body that declares no length holds nothing until read: then its JSON's estimate above is held (a
+ * stream's too) and it is checked again against what the others hold by then (refused with the same
+ * 429 when they use up what its check left; `rateLimit`, asked before, has counted it). Concurrent
+ * requests of one isolate then overrun the budget by at most their completions (and the estimates'
+ * error) plus one request's prompt. Completions are not held: their size is not known before the
+ * reply (`max_tokens` is a cap, not an estimate), as Azure API Management's token limit also only
+ * estimates prompt tokens ahead. Requests in flight in other isolates count only once charged.
  *
  * @example 20 000 tokens a minute per client key
  * ```ts
