@@ -323,17 +323,24 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         ? `used more than ${tpm} tokens per minute`
         : "used up its token budget";
       const left = decision?.ok ? decision.remaining : undefined;
+      const checkedAt = opts.now();
       /**
-       * The 429 when `pending` tokens held in this isolate use up the `left` the check saw: let
-       * through again once the budget less them is positive.
+       * The 429 when `pending` tokens held in this isolate use up the `left` the check saw (plus
+       * what refilled since, up to a whole budget: a body may be read long after): let through
+       * again once the budget less them is positive.
        */
-      const overHeld = (pending: number) =>
-        typeof left === "number" && pending > 0 && left <= pending
+      const overHeld = (pending: number) => {
+        if (typeof left !== "number" || !(pending > 0)) return undefined;
+        const have = typeof tpm === "number"
+          ? Math.max(left, Math.min(tpm, left + Math.max(0, opts.now() - checkedAt) * tpm / 60_000))
+          : left;
+        return have <= pending
           ? refuse({
             ok: false,
-            retryAfterSeconds: typeof tpm === "number" ? (pending - left + 1) * 60 / tpm : 1,
+            retryAfterSeconds: typeof tpm === "number" ? (pending - have + 1) * 60 / tpm : 1,
           }, over)
           : undefined;
+      };
       if (decision && !decision.ok) return refuse(decision, over);
       // The estimates of this client's requests in flight count as spent: those let go during the
       // check too, whose charge it may not have seen.

@@ -137,11 +137,12 @@ export interface EdgeRateLimitOptions {
  * is positive (with a limiter whose `check()` reports `remaining`, as both built-in ones do). A
  * body that declares no length holds nothing until read: then its JSON's estimate above is held (a
  * stream's too) and it is checked again against what the others hold by then (refused with the same
- * 429 when they use up what its check left; `rateLimit`, asked before, has counted it). Concurrent
- * requests of one isolate then overrun the budget by at most their completions (and the estimates'
- * error) plus one request's prompt. Completions are not held: their size is not known before the
- * reply (`max_tokens` is a cap, not an estimate), as Azure API Management's token limit also only
- * estimates prompt tokens ahead. Requests in flight in other isolates count only once charged.
+ * 429 when they use up what its check left, plus what refilled since; `rateLimit`, asked before,
+ * has counted it). Concurrent requests of one isolate then overrun the budget by at most their
+ * completions (and the estimates' error) plus one request's prompt. Completions are not held: their
+ * size is not known before the reply (`max_tokens` is a cap, not an estimate), as Azure API
+ * Management's token limit also only estimates prompt tokens ahead. Requests in flight in other
+ * isolates count only once charged.
  *
  * @example 20 000 tokens a minute per client key
  * ```ts

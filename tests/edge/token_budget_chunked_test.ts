@@ -2,9 +2,9 @@
 // holds nothing until its body is read, so several pass the check together; once read, each is
 // checked again against what the others hold then.
 import assert from "node:assert/strict";
-import { ClientTokenLimiter } from "../../edge/mod.ts";
+import { clientIdOf, ClientTokenLimiter } from "../../edge/mod.ts";
 import { azurePath, errorOf, KEY } from "./_helpers.ts";
-import { bodyOf, heldApp } from "./_token_budget.ts";
+import { ask, bodyOf, heldApp } from "./_token_budget.ts";
 
 const CHAT = azurePath("gpt-4o", "chat/completions");
 
@@ -101,6 +101,34 @@ Deno.test("tokenLimit: a lone chunked request larger than the budget left still 
   assert.equal(app.state.calls, 1);
   app.open();
   const [res] = await Promise.all(pending);
+  assert.equal(res.status, 200);
+  await res.body?.cancel();
+});
+
+Deno.test("tokenLimit: a chunked body read long after its check counts what the budget refilled meanwhile", async () => {
+  let now = 0;
+  const limiter = new ClientTokenLimiter({ tokensPerMinute: 100, now: () => now });
+  limiter.charge(await clientIdOf(KEY), 60); // 40 left
+  const app = heldApp({ tokenLimit: { limiter }, now: () => now });
+  // 400 characters: 100 tokens once read.
+  const slow = chunked(bodyOf(400));
+  const first = app.app.fetch(slow.request);
+  await slow.reading;
+  // 160 characters with their length: 40 tokens held, all the check left.
+  let called!: () => void;
+  app.state.onCall = () => called();
+  await new Promise<void>((resolve) => {
+    called = resolve;
+    void app.app.fetch(ask(bodyOf(160))).then((res) => res.body?.cancel());
+  });
+  assert.equal(app.state.calls, 1);
+  now = 30_000; // half a minute later: 90 left, 40 of them held
+  const second = new Promise<void>((resolve) => called = resolve);
+  slow.send();
+  await Promise.race([second, first]); // upstream, or answered here
+  assert.equal(app.state.calls, 2, "the refilled budget less the 40 held covers it");
+  app.open();
+  const res = await first;
   assert.equal(res.status, 200);
   await res.body?.cancel();
 });
