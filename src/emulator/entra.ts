@@ -1,7 +1,8 @@
 /**
  * The emulator's Microsoft Entra ID token endpoint (`options.entra`): the client credentials
- * grant at `POST /{tenant}/oauth2/v2.0/token`, answered with Entra's success and error shapes,
- * and the bearer tokens it issued, accepted on the OpenAI routes until they expire.
+ * grant at `POST /{tenant}/oauth2/v2.0/token` with a client secret or a certificate's signed
+ * client assertion, answered with Entra's success and error shapes, and the bearer tokens it
+ * issued, accepted on the OpenAI routes until they expire.
  *
  * @module
  */
@@ -15,10 +16,11 @@ import { jsonResponse } from "./_response.ts";
  * @example Issue a token, then call a deployment with it
  * ```ts
  * import { createEmulator, type EmulatorEntra } from "@aoai/edge/emulator";
+ * const clientSecret = "emulated-client-secret";
  * const entra: EmulatorEntra = {
  *   tenantId: "00000000-0000-4000-8000-000000000001",
  *   clientId: "00000000-0000-4000-8000-000000000002",
- *   clientSecret: "emulated-client-secret",
+ *   clientSecret,
  * };
  * const emulator = createEmulator({ entra });
  * const res = await emulator.fetch(`http://login.local/${entra.tenantId}/oauth2/v2.0/token`, {
@@ -26,7 +28,7 @@ import { jsonResponse } from "./_response.ts";
  *   body: new URLSearchParams({
  *     grant_type: "client_credentials",
  *     client_id: entra.clientId,
- *     client_secret: entra.clientSecret,
+ *     client_secret: clientSecret,
  *     scope: "https://cognitiveservices.azure.com/.default",
  *   }),
  * });
@@ -42,8 +44,19 @@ export interface EmulatorEntra {
   tenantId: string;
   /** The application (client) id; leading and trailing spaces are dropped. */
   clientId: string;
-  /** The client secret's value. */
-  clientSecret: string;
+  /** The client secret's value. Optional with `certificates` (then only they sign in). */
+  clientSecret?: string;
+  /**
+   * Certificates registered on the app, as PEM (`-----BEGIN CERTIFICATE-----`; a text with a
+   * private key beside it is fine, the first certificate block is used): a token request may
+   * then prove the client with a `client_assertion` (`client_assertion_type=
+   * urn:ietf:params:oauth:client-assertion-type:jwt-bearer`), a JWT signed PS256 or RS256 with one
+   * of their keys and naming it by `x5t#S256` (SHA-256 thumbprint) or `x5t` (SHA-1). The
+   * endpoint checks the signature with the certificate's public key, `aud` = its own token URL,
+   * `iss` = `sub` = the client id and that `nbf` has come and `exp` not passed (by `now`, to the
+   * second, without leeway). Default: none.
+   */
+  certificates?: readonly string[];
   /** Lifetime of issued tokens in seconds (`expires_in`; default 3599, like Entra). */
   tokenLifetimeSeconds?: number;
   /**
@@ -63,18 +76,43 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 
 /** The token endpoint and the tokens it issued. */
 export class EntraEndpoint {
-  #config: Required<EmulatorEntra>;
+  #config: Required<Omit<EmulatorEntra, "clientSecret" | "certificates">> & {
+    clientSecret?: string;
+  };
+  /** The registered certificates: DER, public key (SPKI) and, once computed, thumbprints. */
+  #certificates: { der: Uint8Array<ArrayBuffer>; spki: Uint8Array<ArrayBuffer> }[];
+  #thumbprints: Promise<{ sha256: string; sha1: string }[]> | undefined;
   #now: () => number;
   #random: () => number;
   /** Issued token → expiry (ms). */
   #issued = new Map<string, number>();
 
   constructor(config: EmulatorEntra, now: () => number, random: () => number) {
-    for (const key of ["tenantId", "clientId", "clientSecret"] as const) {
-      if (typeof config[key] !== "string" || config[key].trim() === "") {
-        throw new TypeError(`createEmulator(): options.entra.${key} must be a non-empty string`);
+    const certificates = config.certificates ?? [];
+    if (!Array.isArray(certificates)) {
+      throw new TypeError("createEmulator(): options.entra.certificates must be an array of PEM");
+    }
+    const keys = ["tenantId", "clientId"];
+    if (config.clientSecret !== undefined || !certificates.length) keys.push("clientSecret");
+    for (const key of keys as ("tenantId" | "clientId" | "clientSecret")[]) {
+      const value = config[key];
+      if (typeof value !== "string" || value.trim() === "") {
+        throw new TypeError(
+          `createEmulator(): options.entra.${key} must be a non-empty string` +
+            (key === "clientSecret" ? " (or give certificates instead)" : ""),
+        );
       }
     }
+    this.#certificates = certificates.map((pem, i) => {
+      const der = pemCertificate(pem);
+      if (!der) {
+        throw new TypeError(
+          `createEmulator(): options.entra.certificates[${i}] must be a PEM certificate ` +
+            "(-----BEGIN CERTIFICATE-----) that is a well-formed X.509 certificate",
+        );
+      }
+      return der;
+    });
     const lifetime = config.tokenLifetimeSeconds ?? 3599;
     if (!Number.isInteger(lifetime) || lifetime < 1) {
       throw new TypeError(
@@ -134,7 +172,7 @@ export class EntraEndpoint {
 
   /** Answers one token request. */
   async handle(request: Request, path: string): Promise<Response> {
-    const { tenantId, clientId, clientSecret, tokenLifetimeSeconds } = this.#config;
+    const { tenantId, clientId, tokenLifetimeSeconds } = this.#config;
     let tenant = path.split("/")[1];
     try {
       tenant = decodeURIComponent(tenant);
@@ -191,8 +229,14 @@ export class EntraEndpoint {
           "You may have sent your authentication request to the wrong tenant.",
       );
     }
+    const assertion = form.get("client_assertion");
     const secret = form.get("client_secret");
-    if (!secret) {
+    if (assertion !== null || form.get("client_assertion_type") !== null) {
+      // The URL the client posted to, as its `aud` names it.
+      const url = new URL(request.url);
+      const refused = await this.#checkAssertion(form, url.origin + url.pathname);
+      if (refused) return refused;
+    } else if (!secret) {
       return this.#error(
         401,
         "invalid_client",
@@ -200,8 +244,7 @@ export class EntraEndpoint {
         "The request body must contain the following parameter: 'client_assertion' or " +
           "'client_secret'.",
       );
-    }
-    if (secret !== clientSecret) {
+    } else if (secret !== this.#config.clientSecret) {
       return this.#error(
         401,
         "invalid_client",
@@ -243,6 +286,135 @@ export class EntraEndpoint {
     });
   }
 
+  /**
+   * Checks a client assertion as Entra does, in its order: the form, the JWT, the certificate it
+   * names, its signature, then `iss` / `sub`, `aud` and the time range; the refusal, or
+   * undefined when it is good.
+   */
+  async #checkAssertion(form: URLSearchParams, endpoint: string): Promise<Response | undefined> {
+    const type = form.get("client_assertion_type");
+    if (type !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
+      return this.#error(
+        400,
+        "invalid_request",
+        900144,
+        type === null
+          ? "The request body must contain the following parameter: 'client_assertion_type'."
+          : `client_assertion_type '${type}' is not supported; send ` +
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer.",
+      );
+    }
+    const clientId = this.#config.clientId;
+    const parts = (form.get("client_assertion") ?? "").split(".");
+    const read = (part: string | undefined) => {
+      try {
+        const value = JSON.parse(atob((part ?? "").replace(/-/g, "+").replace(/_/g, "/")));
+        return value !== null && typeof value === "object" ? value : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const header = read(parts[0]);
+    const claims = read(parts[1]);
+    let signature: Uint8Array<ArrayBuffer> | undefined;
+    try {
+      signature = bytesOf(atob((parts[2] ?? "").replace(/-/g, "+").replace(/_/g, "/")));
+    } catch { /* reported below */ }
+    if (parts.length !== 3 || !header || !claims || !signature) {
+      return this.#error(401, "invalid_client", 50027, "JWT token is invalid or malformed.");
+    }
+    const alg = header.alg;
+    const sha256 = header["x5t#S256"];
+    const sha1 = header.x5t;
+    this.#thumbprints ??= Promise.all(this.#certificates.map(async ({ der }) => ({
+      sha256: base64Url(await crypto.subtle.digest("SHA-256", der)),
+      sha1: base64Url(await crypto.subtle.digest("SHA-1", der)),
+    })));
+    const thumbprints = await this.#thumbprints;
+    const index = thumbprints.findIndex((t) =>
+      (typeof sha256 === "string" && t.sha256 === sha256) ||
+      (typeof sha256 !== "string" && typeof sha1 === "string" && t.sha1 === sha1)
+    );
+    if (index < 0 || (alg !== "PS256" && alg !== "RS256")) {
+      const sent = typeof sha256 === "string" ? sha256 : typeof sha1 === "string" ? sha1 : "";
+      return this.#error(
+        401,
+        "invalid_client",
+        700027,
+        index < 0
+          ? "The certificate with identifier used to sign the client assertion is not " +
+            `registered on application. [Reason - The key was not found., Thumbprint of key ` +
+            `used by client: '${hexOf(sent)}', Please see the keys configured for app Id ` +
+            `'${clientId}'.]`
+          : `Client assertion contains an invalid signature. [Reason - The algorithm '${
+            String(alg)
+          }' is not supported; sign with PS256 or RS256.]`,
+      );
+    }
+    const pss = alg === "PS256";
+    const params = { name: pss ? "RSA-PSS" : "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+    let valid = false;
+    try {
+      const key = await crypto.subtle.importKey(
+        "spki",
+        this.#certificates[index].spki,
+        params,
+        false,
+        ["verify"],
+      );
+      valid = await crypto.subtle.verify(
+        pss ? { name: "RSA-PSS", saltLength: 32 } : params,
+        key,
+        signature,
+        new TextEncoder().encode(`${parts[0]}.${parts[1]}`),
+      );
+    } catch { /* not valid */ }
+    if (!valid) {
+      return this.#error(
+        401,
+        "invalid_client",
+        700027,
+        "Client assertion failed signature validation. [Reason - The provided signature value " +
+          "did not match the expected signature value.]",
+      );
+    }
+    const same = (value: unknown) =>
+      typeof value === "string" && value.toLowerCase() === clientId.toLowerCase();
+    if (!same(claims.iss) || !same(claims.sub)) {
+      return this.#error(
+        401,
+        "invalid_client",
+        700021,
+        "Client assertion application identifier doesn't match 'client_id' parameter. Review " +
+          "the documentation at https://learn.microsoft.com/entra/identity-platform/" +
+          "certificate-credentials .",
+      );
+    }
+    if (typeof claims.aud !== "string" || claims.aud.toLowerCase() !== endpoint.toLowerCase()) {
+      return this.#error(
+        401,
+        "invalid_client",
+        700023,
+        `Client assertion audience claim does not match Realm issuer. The audience must be ` +
+          `${endpoint}.`,
+      );
+    }
+    const now = this.#now();
+    const nbf = typeof claims.nbf === "number" ? claims.nbf * 1000 : 0;
+    const exp = typeof claims.exp === "number" ? claims.exp * 1000 : NaN;
+    if (!(now < exp && now >= nbf)) {
+      const time = (ms: number) => Number.isFinite(ms) ? new Date(ms).toISOString() : "(none)";
+      return this.#error(
+        401,
+        "invalid_client",
+        700024,
+        `Client assertion is not within its valid time range. Current time: ${time(now)}, ` +
+          `assertion valid from ${time(nbf)}, expiry time of assertion ${time(exp)}.`,
+      );
+    }
+    return undefined;
+  }
+
   /** An unsigned JWT-shaped token (claims like Entra's app tokens) with a random id. */
   #token(expiryMs: number): string {
     const b64url = (value: unknown) =>
@@ -279,5 +451,70 @@ export class EntraEndpoint {
       correlation_id: correlationId,
       error_uri: `https://login.microsoftonline.com/error?code=${code}`,
     }, status);
+  }
+}
+
+/** The characters of a binary string as bytes. */
+function bytesOf(binary: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/** Bytes as base64url without padding. */
+function base64Url(bytes: ArrayBuffer): string {
+  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-")
+    .replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** A base64url thumbprint in the upper-case hex Entra quotes (the text itself if not base64url). */
+function hexOf(thumbprint: string): string {
+  try {
+    return Array.from(
+      bytesOf(atob(thumbprint.replace(/-/g, "+").replace(/_/g, "/"))),
+      (b) => b.toString(16).padStart(2, "0"),
+    ).join("").toUpperCase();
+  } catch {
+    return thumbprint;
+  }
+}
+
+/**
+ * The first certificate of a PEM text, its DER and public key (SubjectPublicKeyInfo, the 7th
+ * field of tbsCertificate when a version is given, else the 6th); undefined when it has none or
+ * it is not well-formed.
+ */
+function pemCertificate(
+  pem: unknown,
+): { der: Uint8Array<ArrayBuffer>; spki: Uint8Array<ArrayBuffer> } | undefined {
+  const match = typeof pem === "string"
+    ? /-----BEGIN CERTIFICATE-----([^-]*)-----END CERTIFICATE-----/.exec(pem)
+    : null;
+  if (!match) return undefined;
+  try {
+    const der = bytesOf(atob(match[1].replace(/\s+/g, "")));
+    // One DER element at `at`: where its content starts and where it ends.
+    const element = (at: number) => {
+      let start = at + 2;
+      let length = der[at + 1];
+      if (length > 0x80) {
+        const octets = length - 0x80;
+        if (octets > 4) throw new RangeError("DER length");
+        length = 0;
+        for (let i = 0; i < octets; i++) length = length * 256 + der[start++];
+      }
+      if (!(start + length <= der.length)) throw new RangeError("truncated DER");
+      return { tag: der[at], at, start, end: start + length };
+    };
+    const tbs = element(element(0).start);
+    const fields = [];
+    for (let at = tbs.start; at < tbs.end && fields.length < 7;) {
+      const field = element(at);
+      fields.push(field);
+      at = field.end;
+    }
+    const spki = fields[fields[0]?.tag === 0xa0 ? 6 : 5];
+    if (!spki || spki.tag !== 0x30) return undefined;
+    return { der, spki: der.slice(spki.at, spki.end) };
+  } catch {
+    return undefined;
   }
 }

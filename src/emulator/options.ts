@@ -342,7 +342,14 @@ export interface EmulatorOptions {
    * `correlation_id`, `error_uri`):
    * an unknown tenant 400 `invalid_tenant` (AADSTS90002), an unknown client 400
    * `unauthorized_client` (AADSTS700016), a missing secret 401 `invalid_client`
-   * (AADSTS7000218), a wrong secret 401 `invalid_client` (AADSTS7000215), another grant type 400
+   * (AADSTS7000218), a wrong secret 401 `invalid_client` (AADSTS7000215). With `certificates`, a
+   * signed client assertion (`client_assertion_type`, `client_assertion`) signs in too; refused
+   * with 401 `invalid_client`: a certificate it does not know (AADSTS700027, "The certificate with
+   * identifier used to sign the client assertion is not registered on application"), a signature
+   * its key does not verify (AADSTS700027), `iss` / `sub` other than the client id
+   * (AADSTS700021), `aud` other than the token URL (AADSTS700023), before `nbf` or after `exp`
+   * (AADSTS700024), a JWT it cannot read (AADSTS50027); a missing or other
+   * `client_assertion_type` 400 `invalid_request` (AADSTS900144). Another grant type 400
    * `unsupported_grant_type` (AADSTS70003), a scope without `/.default` 400 `invalid_scope`
    * (AADSTS1002012), another resource 400 `invalid_resource` (AADSTS500011), a missing
    * parameter 400 `invalid_request` (AADSTS900144), a method other than POST 400
