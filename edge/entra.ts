@@ -132,6 +132,13 @@ export interface EntraNames {
   scope: string;
 }
 
+/** The setting names of a certificate credential (the entry points pass env names). */
+export interface EntraCertificateNames extends Omit<EntraNames, "clientSecret"> {
+  privateKey: string;
+  certificate: string;
+  algorithm?: string;
+}
+
 const OPTION_NAMES: EntraNames = {
   tenantId: "entraClientCredentials(): tenantId",
   clientId: "entraClientCredentials(): clientId",
@@ -292,6 +299,315 @@ export function createProvider(
     "entraClientCredentials()",
     () => Promise.resolve({ client_secret: secret }),
   );
+}
+
+/**
+ * Options of {@link entraClientCertificate}: those of {@link entraClientCredentials} with a
+ * certificate (its private key and the certificate itself) in place of the client secret.
+ *
+ * @example The PEM file the Azure SDKs take (`AZURE_CLIENT_CERTIFICATE_PATH`): key and certificate
+ * ```ts
+ * import type { EntraClientCertificateOptions } from "@aoai/edge/edge";
+ * const pem = await Deno.readTextFile("tests/fixtures/entra/client.pem");
+ * const options: EntraClientCertificateOptions = {
+ *   tenantId: "contoso.onmicrosoft.com",
+ *   clientId: "00000000-0000-4000-8000-000000000002",
+ *   privateKey: pem, // its "BEGIN PRIVATE KEY" block is used
+ *   certificate: pem, // its "BEGIN CERTIFICATE" block is used
+ * };
+ * console.log(options.algorithm ?? "PS256");
+ * ```
+ */
+export interface EntraClientCertificateOptions
+  extends Omit<EntraClientCredentialsOptions, "clientSecret"> {
+  /**
+   * The certificate's RSA private key as PEM in PKCS#8 form (`-----BEGIN PRIVATE KEY-----`), or
+   * a PEM text holding it (e.g. key and certificate in one file). A PKCS#1 key (`BEGIN RSA
+   * PRIVATE KEY`) or an encrypted one is refused with the openssl command that converts it.
+   * Never part of an error, a log line or a request.
+   */
+  privateKey: string;
+  /**
+   * The certificate registered on the app (`-----BEGIN CERTIFICATE-----`), or a PEM text holding
+   * it (the first certificate block is used: the leaf, when a chain follows). Its thumbprint names
+   * it to Entra ID, and it must hold the public key of `privateKey`.
+   */
+  certificate: string;
+  /**
+   * How the client assertion is signed and names the certificate: `"PS256"` (default, what
+   * Microsoft recommends: RSA-PSS with SHA-256, the certificate's SHA-256 thumbprint as
+   * `x5t#S256`) or `"RS256"` (the classic form: RSASSA-PKCS1-v1_5 with SHA-256, the SHA-1
+   * thumbprint as `x5t`), for an authority that takes only that.
+   */
+  algorithm?: "PS256" | "RS256";
+}
+
+/** Lifetime of a client assertion in seconds (a new one is signed for every token request). */
+const ASSERTION_SECONDS = 300;
+const RSA_OID = "2a864886f70d010101"; // 1.2.840.113549.1.1.1, rsaEncryption
+
+/** The DER element at `at` of `bytes`: its tag and where its content starts and ends. */
+function der(bytes: Uint8Array, at: number): { tag: number; start: number; end: number } {
+  let start = at + 2;
+  let length = bytes[at + 1] ?? 0;
+  if (length > 0x80 && length < 0x85) {
+    const octets = length - 0x80;
+    length = 0;
+    for (let i = 0; i < octets; i++) length = length * 256 + (bytes[start++] ?? 0);
+  } else if (length >= 0x80) throw new RangeError("unsupported DER length");
+  const end = start + length;
+  if (at + 2 > bytes.length || end > bytes.length) throw new RangeError("truncated DER");
+  return { tag: bytes[at], start, end };
+}
+
+/** The elements inside the DER element `outer`. */
+function children(bytes: Uint8Array, outer: { start: number; end: number }) {
+  const list: { tag: number; start: number; end: number; at: number }[] = [];
+  for (let at = outer.start; at < outer.end;) {
+    const element = der(bytes, at);
+    list.push({ ...element, at });
+    at = element.end;
+  }
+  return list;
+}
+
+const hex = (bytes: Uint8Array) =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+
+/**
+ * The DER bytes of the first PEM block labelled `label` in `text`, or undefined when there is
+ * none; a block whose base64 is damaged throws a TypeError naming `name` (never quoting it).
+ */
+function pemBlock(
+  text: string,
+  label: string,
+  name: string,
+): Uint8Array<ArrayBuffer> | undefined {
+  const match = new RegExp(`-----BEGIN ${label}-----([^-]*)-----END ${label}-----`).exec(text);
+  if (!match) return undefined;
+  try {
+    return Uint8Array.from(atob(match[1].replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+  } catch {
+    throw new TypeError(`${name}: the ${label} block is not valid base64 (a damaged PEM?)`);
+  }
+}
+
+/** The parts of a certificate credential, checked: PKCS#8 key, certificate and its SPKI. */
+function readCertificate(
+  privateKey: unknown,
+  certificate: unknown,
+  names: { privateKey: string; certificate: string },
+): { key: Uint8Array<ArrayBuffer>; cert: Uint8Array<ArrayBuffer>; spki: Uint8Array<ArrayBuffer> } {
+  const keyText = typeof privateKey === "string" ? privateKey : "";
+  const certText = typeof certificate === "string" ? certificate : "";
+  const key = pemBlock(keyText, "PRIVATE KEY", names.privateKey);
+  if (!key) {
+    const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(keyText)?.[1];
+    throw new TypeError(
+      label === "RSA PRIVATE KEY"
+        ? `${names.privateKey} holds a PKCS#1 key (BEGIN RSA PRIVATE KEY), which Web Crypto does ` +
+          "not take; convert it to PKCS#8 (BEGIN PRIVATE KEY) with " +
+          "`openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem`"
+        : label === "ENCRYPTED PRIVATE KEY"
+        ? `${names.privateKey} holds an encrypted key; store it decrypted (PKCS#8, BEGIN PRIVATE ` +
+          "KEY), e.g. `openssl pkcs8 -in key.pem -out key-pkcs8.pem`, and keep that file secret"
+        : `${names.privateKey} must hold the certificate's private key as PEM in PKCS#8 form ` +
+          `(-----BEGIN PRIVATE KEY-----); ${
+            label
+              ? `it holds a ${label} block instead`
+              : keyText.trim()
+              ? "it holds no PEM block"
+              : "it is empty"
+          }`,
+    );
+  }
+  const cert = pemBlock(certText, "CERTIFICATE", names.certificate);
+  if (!cert) {
+    throw new TypeError(
+      `${names.certificate} must hold the certificate registered on the app as PEM ` +
+        `(-----BEGIN CERTIFICATE-----); ${certText.trim() ? "it holds none" : "it is empty"}`,
+    );
+  }
+  // PrivateKeyInfo { version, AlgorithmIdentifier { algorithm, ... }, privateKey }
+  let keyOid: string | undefined;
+  try {
+    const [, algorithm] = children(key, der(key, 0));
+    const oid = children(key, algorithm)[0];
+    keyOid = hex(key.subarray(oid.start, oid.end));
+  } catch { /* reported below */ }
+  if (keyOid !== RSA_OID) {
+    throw new TypeError(
+      `${names.privateKey} ${
+        keyOid === undefined ? "is not a well-formed PKCS#8 key" : "is not an RSA key"
+      }; Entra ID client assertions are signed with the RSA key of the certificate`,
+    );
+  }
+  // Certificate { tbsCertificate { [0] version, serial, signature, issuer, validity, subject,
+  // subjectPublicKeyInfo, ... }, ... }
+  let spki: Uint8Array<ArrayBuffer> | undefined;
+  try {
+    const tbs = children(cert, children(cert, der(cert, 0))[0]);
+    const info = tbs[tbs[0].tag === 0xa0 ? 6 : 5];
+    spki = cert.slice(info.at, info.end);
+  } catch { /* reported below */ }
+  if (!spki) {
+    throw new TypeError(
+      `${names.certificate}: the CERTIFICATE block is not a well-formed X.509 certificate`,
+    );
+  }
+  return { key, cert, spki };
+}
+
+/**
+ * A `tokenProvider` like {@link entraClientCredentials} that proves the app with a certificate
+ * instead of a client secret (many organisations forbid secrets): each token request posts
+ * `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer` and a
+ * `client_assertion`, a JWT signed with the certificate's private key, built with Web Crypto
+ * alone (Deno, Deno Deploy, Cloudflare Workers, browsers): header `alg`, `typ: "JWT"` and the
+ * certificate's thumbprint, claims `aud` (the token endpoint URL), `iss` = `sub` = the client id,
+ * a random `jti`, `nbf` = `iat` = now and `exp` 5 minutes later.
+ *
+ * By default the assertion is PS256 (RSA-PSS) naming the certificate by its SHA-256 thumbprint
+ * (`x5t#S256`), the form Microsoft's certificate credentials documentation gives now and MSAL
+ * sends to Entra ID; `algorithm: "RS256"` signs with PKCS#1 v1.5 and sends the SHA-1 thumbprint
+ * (`x5t`), the classic form, for an authority that takes only that.
+ *
+ * A function of its own rather than an option of `entraClientCredentials`: a secret and a
+ * certificate are exclusive, and each has its own required settings, which the types then check
+ * (as Azure Identity has `ClientSecretCredential` and `ClientCertificateCredential`); both share
+ * one token flow: caching, one request for concurrent calls, the time limit, the 5 s hold after a
+ * failure and {@link EntraTokenError}s.
+ *
+ * The options are checked at once: a PKCS#1, encrypted or non-RSA key, a missing certificate or
+ * a damaged PEM throw a TypeError that says what to fix. The key is imported on the first token
+ * request, which then also checks that it belongs to the certificate (a mismatch rejects with an
+ * `EntraTokenError` with code `invalid_credential`). Neither the key nor an assertion is part of
+ * any error.
+ *
+ * @example Sign in with a certificate through the emulator's Entra ID token endpoint
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * import { entraClientCertificate } from "@aoai/edge/edge";
+ * const pem = await Deno.readTextFile("tests/fixtures/entra/client.pem"); // a test key
+ * const ids = {
+ *   tenantId: "00000000-0000-4000-8000-000000000001",
+ *   clientId: "00000000-0000-4000-8000-000000000002",
+ * };
+ * const emulator = createEmulator({ entra: { ...ids, certificates: [pem] } });
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   tokenProvider: entraClientCertificate({
+ *     ...ids,
+ *     privateKey: pem,
+ *     certificate: pem,
+ *     authorityHost: "http://localhost", // the emulator answers there too
+ *     fetch: emulator.fetch,
+ *   }),
+ *   fetch: emulator.fetch,
+ * });
+ * const completion = await client.chat.completions.create({
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "hi" }],
+ * });
+ * console.log(completion.choices[0].message.content); // "You said: hi"
+ * ```
+ */
+export function entraClientCertificate(
+  options: EntraClientCertificateOptions,
+): () => Promise<{ token: string; expiresOnTimestamp: number }> {
+  return createCertificateProvider(options, CERTIFICATE_NAMES);
+}
+
+const CERTIFICATE_NAMES: EntraCertificateNames = {
+  tenantId: "entraClientCertificate(): tenantId",
+  clientId: "entraClientCertificate(): clientId",
+  privateKey: "entraClientCertificate(): privateKey",
+  certificate: "entraClientCertificate(): certificate",
+  authorityHost: "entraClientCertificate(): authorityHost",
+  scope: "entraClientCertificate(): scope",
+  algorithm: "entraClientCertificate(): algorithm",
+};
+
+/** {@link entraClientCertificate} with its errors naming the settings by `names`. */
+export function createCertificateProvider(
+  options: EntraClientCertificateOptions,
+  names: EntraCertificateNames,
+): () => Promise<Token> {
+  let parts: ReturnType<typeof readCertificate> | undefined;
+  const url = entraTokenUrl(options, names, () => {
+    parts = readCertificate(options.privateKey, options.certificate, names);
+  });
+  const { key, cert, spki } = parts!;
+  const algorithm = options.algorithm ?? "PS256";
+  if (algorithm !== "PS256" && algorithm !== "RS256") {
+    throw new TypeError(`${names.algorithm ?? "algorithm"} must be "PS256" or "RS256"`);
+  }
+  const pss = algorithm === "PS256";
+  const params = pss
+    ? { name: "RSA-PSS", hash: "SHA-256" }
+    : { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+  const sign = pss ? { name: "RSA-PSS", saltLength: 32 } : { name: "RSASSA-PKCS1-v1_5" };
+  const clientId = options.clientId.trim();
+  const now = options.now ?? Date.now;
+  const encoder = new TextEncoder();
+  const b64url = (bytes: ArrayBuffer | Uint8Array) =>
+    btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_")
+      .replace(/=+$/, "");
+  const json = (value: unknown) => b64url(encoder.encode(JSON.stringify(value)));
+  let prepared: Promise<{ signer: CryptoKey; header: string }> | undefined;
+  const prepare = async () => {
+    let signer: CryptoKey;
+    try {
+      signer = await crypto.subtle.importKey("pkcs8", key, params, false, ["sign"]);
+    } catch {
+      // The engine's message is not quoted: it could describe the key.
+      throw new Error(`${names.privateKey}: Web Crypto could not import the RSA private key`);
+    }
+    let matches = false;
+    try {
+      const verifier = await crypto.subtle.importKey("spki", spki, params, false, ["verify"]);
+      const probe = encoder.encode("aoai-edge key check");
+      matches = await crypto.subtle.verify(
+        sign,
+        verifier,
+        await crypto.subtle.sign(sign, signer, probe),
+        probe,
+      );
+    } catch { /* reported below */ }
+    if (!matches) {
+      throw new Error(
+        `${names.privateKey} is not the private key of the certificate in ${names.certificate} ` +
+          "(or that certificate's key is not RSA); give the key and the certificate of one pair",
+      );
+    }
+    const thumbprint = b64url(await crypto.subtle.digest(pss ? "SHA-256" : "SHA-1", cert));
+    const header = json({ alg: algorithm, typ: "JWT", [pss ? "x5t#S256" : "x5t"]: thumbprint });
+    return { signer, header };
+  };
+  return tokenFlow(options, url, "entraClientCertificate()", async () => {
+    // Imported once; a failure is tried again on the next request (after the failure hold).
+    const ready = prepared ??= prepare();
+    ready.catch(() => prepared = undefined);
+    const { signer, header } = await ready;
+    const seconds = Math.floor(now() / 1000);
+    const body = `${header}.${
+      json({
+        aud: url,
+        iss: clientId,
+        sub: clientId,
+        jti: crypto.randomUUID(),
+        nbf: seconds,
+        iat: seconds,
+        exp: seconds + ASSERTION_SECONDS,
+      })
+    }`;
+    const signature = await crypto.subtle.sign(sign, signer, encoder.encode(body));
+    return {
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: `${body}.${b64url(signature)}`,
+    };
+  });
 }
 
 /**
