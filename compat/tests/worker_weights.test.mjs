@@ -29,7 +29,10 @@ function chat(key) {
   return worker.mf.dispatchFetch(`${worker.base}/v1/chat/completions`, {
     method: "POST",
     headers: { "api-key": key, "content-type": "application/json" },
-    body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
+    body: JSON.stringify({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "hi" }],
+    }),
   });
 }
 
@@ -42,8 +45,16 @@ describe("edge worker with AOAI_EDGE_UPSTREAM_WEIGHTS and AOAI_EDGE_KEY_RPM in w
       await res.body?.cancel();
       answered.push(res.headers.get("x-aoai-upstream"));
     }
-    assert.equal(answered.filter((u) => u === "0").length, 6, answered.join(","));
-    assert.equal(answered.filter((u) => u === "1").length, 2, answered.join(","));
+    assert.equal(
+      answered.filter((u) => u === "0").length,
+      6,
+      answered.join(","),
+    );
+    assert.equal(
+      answered.filter((u) => u === "1").length,
+      2,
+      answered.join(","),
+    );
   });
 
   test("refuses the second key past its own limit, not the first", async () => {
