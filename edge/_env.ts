@@ -1,6 +1,12 @@
 import type { UpstreamBalance } from "./_upstreams.ts";
 import type { EdgeClientKey } from "./options.ts";
-import { createProvider } from "./entra.ts";
+import {
+  createCertificateProvider,
+  createProvider,
+  type EntraCertificateNames,
+  EntraTokenError,
+  entraTokenUrl,
+} from "./entra.ts";
 
 /**
  * `AOAI_EDGE_RATE_LIMIT_RPM` as a number (undefined when unset or blank), read the same way by
@@ -85,7 +91,8 @@ export function fallbacksFromEnv(
   if (entra && keys.length) {
     throw new Error(
       `${FALLBACK_KEYS} is set, but the primary uses Microsoft Entra ID (AZURE_TENANT_ID, ` +
-        "AZURE_CLIENT_ID, AZURE_CLIENT_SECRET): the fallback endpoints are sent the same token; " +
+        "AZURE_CLIENT_ID and a secret or certificate): the fallback endpoints are sent the same " +
+        "token; " +
         `unset ${FALLBACK_KEYS} (and give the service principal a role on each fallback resource)`,
     );
   }
@@ -299,7 +306,13 @@ export function clientKeysFromEnv(
 }
 
 /** The Entra ID variables (Azure Identity's EnvironmentCredential names). */
-const ENTRA_VARS = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] as const;
+const ENTRA_IDS = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID"] as const;
+/** Its credentials: one of them. */
+const ENTRA_CREDENTIALS = [
+  "AZURE_CLIENT_SECRET",
+  "AZURE_CLIENT_CERTIFICATE_PATH",
+  "AZURE_CLIENT_CERTIFICATE",
+] as const;
 
 /** Microsoft Entra ID client credentials read from the environment. */
 export interface EntraFromEnv {
@@ -309,50 +322,129 @@ export interface EntraFromEnv {
   tokenProvider: () => Promise<{ token: string; expiresOnTimestamp: number }>;
   /** The token endpoint's origin (for the start-up message). */
   authority: string;
+  /**
+   * For the start-up message, after "client credentials": "" with a secret, else what holds the
+   * certificate (never the secret or the key).
+   */
+  credential: string;
+  /**
+   * With `AZURE_CLIENT_CERTIFICATE_PATH`: the file, which the caller reads and hands to `load`
+   * (it checks the PEM, throwing a TypeError naming the variable, and arms `tokenProvider`,
+   * which rejects until then).
+   */
+  certificateFile?: { path: string; load(pem: string): void };
 }
 
 /**
- * `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` and optional
- * `AZURE_AUTHORITY_HOST` as a token provider, read the same way by the Deno and the Workers
- * entry points: undefined when none of the three is set, or when `AZURE_OPENAI_API_KEY` is (a key
- * wins). Some but not all of the three throws an Error naming the missing ones; a value that cannot
- * be right throws one naming the variable and what it must be, never quoting a value.
+ * `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, one credential and optional `AZURE_AUTHORITY_HOST` as a
+ * token provider, read the same way by the Deno and the Workers entry points. The credential is
+ * `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH` (a PEM file with the private key and
+ * the certificate, as the Azure SDKs take it; only where there are files, `files`) or
+ * `AZURE_CLIENT_CERTIFICATE` (that PEM text, e.g. a Workers secret). Undefined when none of
+ * these is set, or when `AZURE_OPENAI_API_KEY` is (a key wins). Missing ids or credential, two
+ * credentials, or a value that cannot be right throw an Error naming the variables and what
+ * they must be, never quoting a value.
  */
 export function entraFromEnv(
   env: (name: string) => string | undefined,
+  files = true,
 ): EntraFromEnv | undefined {
   const value = (name: string) => {
     const v = env(name);
     return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
   };
-  const set = ENTRA_VARS.filter((name) => value(name) !== undefined);
+  const set = [...ENTRA_IDS, ...ENTRA_CREDENTIALS].filter((name) => value(name) !== undefined);
   // A key wins: these variables are often set in a shell or CI for other Azure tools.
   if (set.length === 0 || value("AZURE_OPENAI_API_KEY") !== undefined) return undefined;
-  const missing = ENTRA_VARS.filter((name) => !set.includes(name));
+  const credentials = ENTRA_CREDENTIALS.filter((name) => set.includes(name));
+  if (credentials.length > 1) {
+    throw new Error(
+      `${credentials.join(" and ")} are ${
+        credentials.length === 2 ? "both" : "all"
+      } set; Microsoft Entra ID signs in with one ` +
+        "credential: keep the certificate (or the secret) and unset the other",
+    );
+  }
+  const missing: string[] = ENTRA_IDS.filter((name) => !set.includes(name));
+  if (!credentials.length) missing.push("AZURE_CLIENT_SECRET");
   if (missing.length) {
     throw new Error(
-      `Microsoft Entra ID needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; ` +
-        `${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set (or set ` +
-        "AZURE_OPENAI_API_KEY to use a key instead)",
+      "Microsoft Entra ID needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; " +
+        `${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not set (for a ` +
+        "certificate instead of a secret, set " +
+        (files
+          ? "AZURE_CLIENT_CERTIFICATE_PATH, a PEM file with the private key and the " +
+            "certificate, or AZURE_CLIENT_CERTIFICATE, that PEM text"
+          : "AZURE_CLIENT_CERTIFICATE, " +
+            "a PEM text with the private key and the certificate") +
+        "; or set AZURE_OPENAI_API_KEY to use a key instead)",
+    );
+  }
+  const credential = credentials[0];
+  if (credential === "AZURE_CLIENT_CERTIFICATE_PATH" && !files) {
+    throw new Error(
+      "AZURE_CLIENT_CERTIFICATE_PATH names a file, and a Worker has none: put the PEM text (the " +
+        "private key and the certificate) into the secret AZURE_CLIENT_CERTIFICATE instead " +
+        "(`wrangler secret put AZURE_CLIENT_CERTIFICATE < client.pem`) and unset " +
+        "AZURE_CLIENT_CERTIFICATE_PATH",
     );
   }
   const tenantId = value("AZURE_TENANT_ID")!;
   const clientId = value("AZURE_CLIENT_ID")!;
-  const options = {
-    tenantId,
-    clientId,
-    clientSecret: value("AZURE_CLIENT_SECRET")!,
-    authorityHost: value("AZURE_AUTHORITY_HOST"),
-  };
-  const tokenProvider = createProvider(options, {
+  const authorityHost = value("AZURE_AUTHORITY_HOST");
+  const names = {
     tenantId: "AZURE_TENANT_ID",
     clientId: "AZURE_CLIENT_ID",
-    clientSecret: "AZURE_CLIENT_SECRET",
     authorityHost: "AZURE_AUTHORITY_HOST",
     scope: "scope",
-  });
-  const authority = new URL(options.authorityHost ?? "https://login.microsoftonline.com").origin;
-  return { tenantId, clientId, tokenProvider, authority };
+  };
+  const authority = new URL(authorityHost ?? "https://login.microsoftonline.com").origin;
+  const ids = { tenantId, clientId, authority };
+  if (credential === "AZURE_CLIENT_SECRET") {
+    const tokenProvider = createProvider(
+      { tenantId, clientId, clientSecret: value(credential)!, authorityHost },
+      { ...names, clientSecret: credential },
+    );
+    return { ...ids, tokenProvider, credential: "" };
+  }
+  const certificate = (pem: string, name: string) => {
+    // A PEM pasted into one line with its line breaks written as \n is read as the PEM.
+    const text = /\n/.test(pem) ? pem : pem.replace(/\\n/g, "\n");
+    const certNames: EntraCertificateNames = { ...names, privateKey: name, certificate: name };
+    return createCertificateProvider(
+      { tenantId, clientId, privateKey: text, certificate: text, authorityHost },
+      certNames,
+    );
+  };
+  if (credential === "AZURE_CLIENT_CERTIFICATE") {
+    return {
+      ...ids,
+      tokenProvider: certificate(value(credential)!, credential),
+      credential: " with a certificate from AZURE_CLIENT_CERTIFICATE",
+    };
+  }
+  // The file is read by the caller (asynchronously); the ids are checked now.
+  entraTokenUrl({ tenantId, clientId, authorityHost }, names);
+  const path = value(credential)!;
+  let provider: EntraFromEnv["tokenProvider"] | undefined;
+  return {
+    ...ids,
+    tokenProvider: () =>
+      provider ? provider() : Promise.reject(
+        new EntraTokenError(
+          `Entra ID token request for tenant ${tenantId}: the certificate file of ` +
+            "AZURE_CLIENT_CERTIFICATE_PATH is not read yet (serveEdge() reads it before it serves)",
+          { tenantId, code: "invalid_credential" },
+        ),
+      ),
+    credential: ` with a certificate from AZURE_CLIENT_CERTIFICATE_PATH (${path})`,
+    certificateFile: {
+      path,
+      load: (pem) => {
+        provider = certificate(pem, `AZURE_CLIENT_CERTIFICATE_PATH (${path})`);
+      },
+    },
+  };
 }
 
 /**

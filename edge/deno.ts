@@ -8,7 +8,10 @@
  *   `AZURE_AUTHORITY_HOST`): with `AZURE_OPENAI_ENDPOINT` and instead of `AZURE_OPENAI_API_KEY`,
  *   authenticate with Microsoft Entra ID as that service principal (client credentials; see
  *   `entraClientCredentials`), e.g. for resources with key access disabled. Fallback endpoints
- *   then take no keys: they are sent the same token.
+ *   then take no keys: they are sent the same token. Instead of the secret, a certificate:
+ *   `AZURE_CLIENT_CERTIFICATE_PATH`, a PEM file with the private key (PKCS#8) and the certificate,
+ *   read by {@link serveEdge} before it serves, or `AZURE_CLIENT_CERTIFICATE`, that PEM text (see
+ *   `entraClientCertificate`); one credential only.
  * - `AZURE_OPENAI_API_VERSION`: upstream api-version for `/v1/...` requests (default 2024-10-21).
  * - `AZURE_OPENAI_FALLBACK_ENDPOINTS` + `AZURE_OPENAI_FALLBACK_API_KEYS`: comma-separated
  *   resources (one key per endpoint) tried in order when the primary answers 429 / 5xx or cannot
@@ -80,6 +83,13 @@ export interface EdgeConfig {
   /** Start-up lines (the generated key included, never the Azure key). */
   banner: string[];
   /**
+   * With `AZURE_CLIENT_CERTIFICATE_PATH`: the PEM file {@link serveEdge} reads with
+   * `Deno.readTextFile` before it serves, handing its text to `load` (which checks it, throwing a
+   * TypeError naming the variable, and arms the upstreams' token provider; until then it
+   * rejects). Who builds the app from `options` alone reads the file and calls `load` first.
+   */
+  entraCertificate?: { path: string; load(pem: string): void };
+  /**
    * With the built-in emulator: its image files, served by {@link serveEdge} at
    * `GET /emulator/images/…` (no key, like a SAS blob URL), and the origin image URLs point to
    * (set by `serveEdge` once it listens).
@@ -129,7 +139,8 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
       "Set both AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY to use Azure OpenAI, or neither " +
         "to use the built-in emulator." + (endpoint === undefined ? "" : " To authenticate " +
           "with Microsoft Entra ID instead of a key, set AZURE_TENANT_ID, AZURE_CLIENT_ID and " +
-          "AZURE_CLIENT_SECRET."),
+          "AZURE_CLIENT_SECRET. For a certificate instead of the secret, set " +
+          "AZURE_CLIENT_CERTIFICATE_PATH (a PEM file with the private key and the certificate)."),
     );
   }
   let upstream: EdgeAppOptions["upstream"];
@@ -157,7 +168,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
       // Tenant and client ids are no secrets; the client secret is never printed.
       banner.push(
         `auth: Microsoft Entra ID, client ${entra.clientId} of tenant ${entra.tenantId} ` +
-          `(client credentials, tokens from ${entra.authority})`,
+          `(client credentials${entra.credential}, tokens from ${entra.authority})`,
       );
     }
     if (fallbacks.length) {
@@ -327,6 +338,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
     deploy: onDeploy,
     banner,
     emulatorImages,
+    entraCertificate: entra?.certificateFile,
   };
 }
 
@@ -365,6 +377,20 @@ export interface EdgeServer extends AsyncDisposable {
  * ```
  */
 export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
+  const certificate = config.entraCertificate;
+  if (certificate) {
+    let pem: string;
+    try {
+      pem = await Deno.readTextFile(certificate.path);
+    } catch (err) {
+      throw new Error(
+        `AZURE_CLIENT_CERTIFICATE_PATH: cannot read ${certificate.path} (${
+          err instanceof Error ? err.name : "error"
+        }); name a PEM file with the private key and the certificate`,
+      );
+    }
+    certificate.load(pem);
+  }
   if (config.kvPath) {
     const dir = config.kvPath.replace(/[/\\][^/\\]*$/, "");
     if (dir !== config.kvPath && dir !== "") await Deno.mkdir(dir, { recursive: true });

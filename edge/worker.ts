@@ -8,8 +8,11 @@
  *   optionally `AZURE_OPENAI_API_VERSION`;
  * - or, instead of `AZURE_OPENAI_API_KEY`, Microsoft Entra ID client credentials:
  *   `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` (vars), `AZURE_CLIENT_SECRET` (a secret) and optionally
- *   `AZURE_AUTHORITY_HOST` (see `entraClientCredentials`); fallback endpoints then take no keys
- *   (they are sent the same token);
+ *   `AZURE_AUTHORITY_HOST` (see `entraClientCredentials`); or, instead of the secret, a
+ *   certificate: `AZURE_CLIENT_CERTIFICATE` (a secret: the PEM text of the private key, PKCS#8,
+ *   and the certificate; see `entraClientCertificate`; a Worker has no files, so
+ *   `AZURE_CLIENT_CERTIFICATE_PATH` is refused); fallback endpoints then take no keys (they are
+ *   sent the same token);
  * - optional `AZURE_OPENAI_FALLBACK_ENDPOINTS` (a var) and `AZURE_OPENAI_FALLBACK_API_KEYS` (a
  *   secret): comma-separated resources, one key per endpoint, tried in order when the primary
  *   answers 429 / 5xx or cannot be reached; they use the primary's deployment names unless
@@ -71,6 +74,14 @@ export interface WorkerEnv {
   AZURE_CLIENT_ID?: string;
   /** The service principal's client secret value (set it as a secret). */
   AZURE_CLIENT_SECRET?: string;
+  /**
+   * Instead of `AZURE_CLIENT_SECRET`: the PEM text of the certificate's private key (PKCS#8,
+   * `BEGIN PRIVATE KEY`) and the certificate (`BEGIN CERTIFICATE`), as one secret
+   * (`wrangler secret put AZURE_CLIENT_CERTIFICATE < client.pem`).
+   */
+  AZURE_CLIENT_CERTIFICATE?: string;
+  /** Refused: a Worker has no files (use `AZURE_CLIENT_CERTIFICATE`). */
+  AZURE_CLIENT_CERTIFICATE_PATH?: string;
   /** Entra ID authority host (default `https://login.microsoftonline.com`). */
   AZURE_AUTHORITY_HOST?: string;
   /** Comma-separated fallback endpoints, tried in order after the primary. */
@@ -194,14 +205,16 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
     ? entraFromEnv((name) => {
       const value = env[name];
       return typeof value === "string" ? value : undefined;
-    })
+    }, false)
     : undefined;
   if (!endpoint || !(apiKey || entra)) {
     throw new Error(
       "set AZURE_OPENAI_ENDPOINT (a var) and AZURE_OPENAI_API_KEY (`wrangler secret put " +
         "AZURE_OPENAI_API_KEY`); or, for Microsoft Entra ID instead of a key, " +
         "AZURE_OPENAI_ENDPOINT, AZURE_TENANT_ID and AZURE_CLIENT_ID (vars) and " +
-        "AZURE_CLIENT_SECRET (`wrangler secret put AZURE_CLIENT_SECRET`)",
+        "AZURE_CLIENT_SECRET (`wrangler secret put AZURE_CLIENT_SECRET`) or, for a certificate " +
+        "instead of the secret, AZURE_CLIENT_CERTIFICATE (`wrangler secret put " +
+        "AZURE_CLIENT_CERTIFICATE < client.pem`: the private key and the certificate, PEM)",
     );
   }
   const keys = list(env.AOAI_EDGE_KEYS);
@@ -269,6 +282,8 @@ function signatureOf(env: WorkerEnv): string {
     env.AZURE_TENANT_ID,
     env.AZURE_CLIENT_ID,
     env.AZURE_CLIENT_SECRET,
+    env.AZURE_CLIENT_CERTIFICATE,
+    env.AZURE_CLIENT_CERTIFICATE_PATH,
     env.AZURE_AUTHORITY_HOST,
     env.AZURE_OPENAI_FALLBACK_ENDPOINTS,
     env.AZURE_OPENAI_FALLBACK_API_KEYS,
