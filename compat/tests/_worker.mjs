@@ -12,15 +12,27 @@ const here = fileURLToPath(new URL(".", import.meta.url));
  * `ratelimits`) and `bindings` added to the upstream ones (the emulator's URL and key); with
  * `fallback`, the same emulator is also the one fallback upstream, at 127.0.0.1 where the primary
  * is at localhost.
- * @param {{ options?: object, bindings: Record<string, string>, fallback?: boolean }} setup
+ * `emulator` adds options of the emulator (e.g. `entra` for a Microsoft Entra ID token endpoint);
+ * with `apiKey: false` the Worker gets no AZURE_OPENAI_API_KEY (it signs in with Entra ID) and its
+ * AZURE_AUTHORITY_HOST is the emulator.
+ * @param {{ options?: object, bindings: Record<string, string>, fallback?: boolean, emulator?: object, apiKey?: boolean }} setup
  * @returns {Promise<{ mf: Miniflare, base: string, emulator: object, upstreamUrl: string, close: () => Promise<void> }>}
  */
 export async function startWorker(
-  { options = {}, bindings, fallback = false },
+  {
+    options = {},
+    bindings,
+    fallback = false,
+    emulator: emulatorOptions = {},
+    apiKey = true,
+  },
 ) {
   execFileSync("sh", [`${here}../worker/build.sh`], { stdio: "inherit" });
   const { createEmulator } = await import("../.build/emulator.mjs");
-  const emulator = createEmulator({ apiKeys: ["azure-upstream-key"] });
+  const emulator = createEmulator({
+    apiKeys: ["azure-upstream-key"],
+    ...emulatorOptions,
+  });
   const upstream = await serve((request) => emulator.fetch(request));
   const mf = new Miniflare({
     modules: true,
@@ -29,7 +41,9 @@ export async function startWorker(
     ...options,
     bindings: {
       AZURE_OPENAI_ENDPOINT: upstream.url,
-      AZURE_OPENAI_API_KEY: "azure-upstream-key",
+      ...(apiKey
+        ? { AZURE_OPENAI_API_KEY: "azure-upstream-key" }
+        : { AZURE_AUTHORITY_HOST: upstream.url }),
       ...(fallback
         ? {
           AZURE_OPENAI_FALLBACK_ENDPOINTS: upstream.url.replace(
