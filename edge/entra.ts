@@ -329,8 +329,8 @@ export interface EntraClientCertificateOptions
   privateKey: string;
   /**
    * The certificate registered on the app (`-----BEGIN CERTIFICATE-----`), or a PEM text holding
-   * it (the first certificate block is used: the leaf, when a chain follows). Its thumbprint names
-   * it to Entra ID, and it must hold the public key of `privateKey`.
+   * it, e.g. with its chain in any order: the certificate that holds the public key of
+   * `privateKey` is used (the leaf). Its thumbprint names it to Entra ID.
    */
   certificate: string;
   /**
@@ -375,34 +375,47 @@ const hex = (bytes: Uint8Array) =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /**
- * The DER bytes of the first PEM block labelled `label` in `text`, or undefined when there is
- * none; a block whose base64 is damaged throws a TypeError naming `name` (never quoting it).
+ * The DER bytes of every PEM block labelled `label` in `text`, in order; a block whose base64 is
+ * damaged throws a TypeError naming `name` (never quoting it). Line breaks written out as `\n`
+ * or `\r\n` (a PEM pasted into one line) are read as line breaks: `\` is not base64.
  */
-function pemBlock(
-  text: string,
-  label: string,
-  name: string,
-): Uint8Array<ArrayBuffer> | undefined {
-  const match = new RegExp(`-----BEGIN ${label}-----([^-]*)-----END ${label}-----`).exec(text);
-  if (!match) return undefined;
-  try {
-    return Uint8Array.from(atob(match[1].replace(/\s+/g, "")), (c) => c.charCodeAt(0));
-  } catch {
-    throw new TypeError(`${name}: the ${label} block is not valid base64 (a damaged PEM?)`);
+function pemBlocks(text: string, label: string, name: string): Uint8Array<ArrayBuffer>[] {
+  const blocks = [];
+  for (
+    const match of text.matchAll(
+      new RegExp(`-----BEGIN ${label}-----([^-]*)-----END ${label}-----`, "g"),
+    )
+  ) {
+    try {
+      blocks.push(
+        Uint8Array.from(atob(match[1].replace(/\s+|\\[rn]/g, "")), (c) => c.charCodeAt(0)),
+      );
+    } catch {
+      throw new TypeError(`${name}: the ${label} block is not valid base64 (a damaged PEM?)`);
+    }
   }
+  return blocks;
 }
 
-/** The parts of a certificate credential, checked: PKCS#8 key, certificate and its SPKI. */
+/**
+ * The parts of a certificate credential, checked: the PKCS#8 key, and each certificate with its
+ * SPKI (a chain may come in any order: the one of the key is found when it is imported).
+ */
 function readCertificate(
   privateKey: unknown,
   certificate: unknown,
   names: { privateKey: string; certificate: string },
-): { key: Uint8Array<ArrayBuffer>; cert: Uint8Array<ArrayBuffer>; spki: Uint8Array<ArrayBuffer> } {
+): {
+  key: Uint8Array<ArrayBuffer>;
+  certs: { cert: Uint8Array<ArrayBuffer>; spki: Uint8Array<ArrayBuffer> }[];
+} {
   const keyText = typeof privateKey === "string" ? privateKey : "";
   const certText = typeof certificate === "string" ? certificate : "";
-  const key = pemBlock(keyText, "PRIVATE KEY", names.privateKey);
+  const [key] = pemBlocks(keyText, "PRIVATE KEY", names.privateKey);
   if (!key) {
-    const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(keyText)?.[1];
+    // A key block is named before any other (a certificate may come first in the file).
+    const label = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----/.exec(keyText)?.[1] ??
+      /-----BEGIN ([A-Z0-9 ]+)-----/.exec(keyText)?.[1];
     throw new TypeError(
       label === "RSA PRIVATE KEY"
         ? `${names.privateKey} holds a PKCS#1 key (BEGIN RSA PRIVATE KEY), which Web Crypto does ` +
@@ -421,8 +434,8 @@ function readCertificate(
           }`,
     );
   }
-  const cert = pemBlock(certText, "CERTIFICATE", names.certificate);
-  if (!cert) {
+  const certs = pemBlocks(certText, "CERTIFICATE", names.certificate);
+  if (!certs.length) {
     throw new TypeError(
       `${names.certificate} must hold the certificate registered on the app as PEM ` +
         `(-----BEGIN CERTIFICATE-----); ${certText.trim() ? "it holds none" : "it is empty"}`,
@@ -444,18 +457,20 @@ function readCertificate(
   }
   // Certificate { tbsCertificate { [0] version, serial, signature, issuer, validity, subject,
   // subjectPublicKeyInfo, ... }, ... }
-  let spki: Uint8Array<ArrayBuffer> | undefined;
-  try {
-    const tbs = children(cert, children(cert, der(cert, 0))[0]);
-    const info = tbs[tbs[0].tag === 0xa0 ? 6 : 5];
-    spki = cert.slice(info.at, info.end);
-  } catch { /* reported below */ }
-  if (!spki) {
-    throw new TypeError(
-      `${names.certificate}: the CERTIFICATE block is not a well-formed X.509 certificate`,
-    );
-  }
-  return { key, cert, spki };
+  return {
+    key,
+    certs: certs.map((cert) => {
+      try {
+        const tbs = children(cert, children(cert, der(cert, 0))[0]);
+        const info = tbs[tbs[0].tag === 0xa0 ? 6 : 5];
+        return { cert, spki: cert.slice(info.at, info.end) };
+      } catch {
+        throw new TypeError(
+          `${names.certificate}: a CERTIFICATE block is not a well-formed X.509 certificate`,
+        );
+      }
+    }),
+  };
 }
 
 /**
@@ -538,7 +553,7 @@ export function createCertificateProvider(
   const url = entraTokenUrl(options, names, () => {
     parts = readCertificate(options.privateKey, options.certificate, names);
   });
-  const { key, cert, spki } = parts!;
+  const { key, certs } = parts!;
   const algorithm = options.algorithm ?? "PS256";
   if (algorithm !== "PS256" && algorithm !== "RS256") {
     throw new TypeError(`${names.algorithm ?? "algorithm"} must be "PS256" or "RS256"`);
@@ -564,18 +579,26 @@ export function createCertificateProvider(
       // The engine's message is not quoted: it could describe the key.
       throw new Error(`${names.privateKey}: Web Crypto could not import the RSA private key`);
     }
-    let matches = false;
-    try {
-      const verifier = await crypto.subtle.importKey("spki", spki, params, false, ["verify"]);
-      const probe = encoder.encode("aoai-edge key check");
-      matches = await crypto.subtle.verify(
-        sign,
-        verifier,
-        await crypto.subtle.sign(sign, signer, probe),
-        probe,
-      );
-    } catch { /* reported below */ }
-    if (!matches) {
+    // The certificate of the key: the first whose public key verifies what the key signed.
+    let cert: Uint8Array<ArrayBuffer> | undefined;
+    const probe = encoder.encode("aoai-edge key check");
+    const signed = await crypto.subtle.sign(sign, signer, probe).catch(() => new ArrayBuffer(0));
+    for (const candidate of certs) {
+      try {
+        const verifier = await crypto.subtle.importKey(
+          "spki",
+          candidate.spki,
+          params,
+          false,
+          ["verify"],
+        );
+        if (await crypto.subtle.verify(sign, verifier, signed, probe)) {
+          cert = candidate.cert;
+          break;
+        }
+      } catch { /* another key type: not this one */ }
+    }
+    if (!cert) {
       throw new Error(
         `${names.privateKey} is not the private key of the certificate in ${names.certificate} ` +
           "(or that certificate's key is not RSA); give the key and the certificate of one pair",

@@ -136,7 +136,15 @@ Deno.test("serveEdge(): an AZURE_CLIENT_CERTIFICATE_PATH that cannot be read, or
 
 Deno.test("edgeConfigFromEnv(): AZURE_CLIENT_CERTIFICATE (PEM text, also with \\n written out) signs in; a secret and a certificate together are refused", async () => {
   await using entra = localEntra();
-  for (const pem of [CLIENT_PEM, CLIENT_PEM.replace(/\n/g, "\\n")]) {
+  for (
+    const pem of [
+      CLIENT_PEM,
+      CLIENT_PEM.replace(/\n/g, "\\n"),
+      CLIENT_PEM.replace(/\n/g, "\\r\\n"), // written out on Windows
+      // One line with \n written out, then a real line break (`wrangler secret put < file`).
+      CLIENT_PEM.trim().replace(/\n/g, "\\n") + "\n",
+    ]
+  ) {
     const config = edgeConfigFromEnv(env({
       AZURE_OPENAI_ENDPOINT: entra.url,
       ...IDS,

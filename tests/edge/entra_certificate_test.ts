@@ -260,7 +260,7 @@ Deno.test("entraClientCertificate(): checks the key and the certificate up front
     ],
     [
       { certificate: CERT.replace(/(BEGIN CERTIFICATE-----\s+)\S{8}/, "$1AAAAAAAA") },
-      /certificate: the CERTIFICATE block is not a well-formed X\.509 certificate/,
+      /certificate: a CERTIFICATE block is not a well-formed X\.509 certificate/,
     ],
     [{ algorithm: "HS256" }, /algorithm must be "PS256" or "RS256"/],
   ];
@@ -315,4 +315,150 @@ Deno.test("edge app with entraClientCertificate(): signs in against the emulator
   assert.equal(forms.length, 1);
   assert.ok(forms[0].get("client_assertion"));
   assert.equal(emulator.log.at(-1)?.auth, "bearer");
+});
+
+Deno.test("entraClientCertificate(): the assertion is compact JWS in base64url without padding, its PS256 signature (salt 32) verifies with the certificate's public key", async () => {
+  const { fetch, forms, clock } = setup();
+  const provider = entraClientCertificate({
+    tenantId: TENANT,
+    clientId: CLIENT,
+    privateKey: CLIENT_PEM,
+    certificate: CLIENT_PEM,
+    authorityHost: "http://localhost",
+    fetch,
+    now: () => clock.t + 0.9, // a clock with a fraction of a second: claims are whole seconds
+  });
+  await provider();
+  const assertion = forms[0].get("client_assertion")!;
+  // Microsoft.IdentityModel reads only this form (JwtConstants.JsonCompactSerializationRegex).
+  assert.match(assertion, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  const [header, claims, signature] = assertion.split(".");
+  const bytes = (part: string) =>
+    Uint8Array.from(atob(part.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+  assert.equal(bytes(signature).length, 256); // RSA-2048
+  for (const name of ["nbf", "iat", "exp"]) {
+    assert.ok(Number.isInteger(decode(claims)[name]), name);
+  }
+  const spki = /-----BEGIN PUBLIC KEY-----([^-]*)-----END/.exec(fixture("client.pub.pem"))![1];
+  const key = await crypto.subtle.importKey(
+    "spki",
+    bytes(spki.replace(/\s+/g, "")),
+    { name: "RSA-PSS", hash: "SHA-256" },
+    false,
+    ["verify"],
+  );
+  const signed = new TextEncoder().encode(`${header}.${claims}`);
+  assert.ok(
+    await crypto.subtle.verify({ name: "RSA-PSS", saltLength: 32 }, key, bytes(signature), signed),
+  );
+});
+
+Deno.test("entraClientCertificate(): concurrent calls share one token request; a refusal is held 5 s, then a new assertion is signed", async () => {
+  const { fetch, forms, clock } = setup([OTHER_PEM]); // the app's certificate is not registered
+  const provider = entraClientCertificate({
+    tenantId: TENANT,
+    clientId: CLIENT,
+    privateKey: CLIENT_PEM,
+    certificate: CLIENT_PEM,
+    authorityHost: "http://localhost",
+    fetch,
+    now: () => clock.t,
+  });
+  const errors = await Promise.all(
+    [provider(), provider(), provider()].map((p) => p.then(() => undefined, (e) => e)),
+  );
+  assert.equal(forms.length, 1);
+  assert.ok(errors.every((e) => e instanceof EntraTokenError && e.aadsts === "AADSTS700027"));
+  clock.t += 4_999;
+  assert.equal(await provider().catch((e) => e), errors[0]);
+  assert.equal(forms.length, 1);
+  clock.t += 1;
+  await provider().catch(() => {});
+  assert.equal(forms.length, 2);
+  const jti = (form: URLSearchParams) => decode(form.get("client_assertion")!.split(".")[1]).jti;
+  assert.notEqual(jti(forms[0]), jti(forms[1]));
+});
+
+Deno.test("entraClientCertificate(): a chain in any order signs with the certificate of the key (the leaf), in one file with the key too", async () => {
+  const other = pemOf(OTHER_PEM, "CERTIFICATE");
+  for (
+    const [privateKey, certificate] of [
+      [KEY, other + CERT],
+      [KEY + other + CERT, KEY + other + CERT],
+      [other + KEY + CERT, other + KEY + CERT],
+    ]
+  ) {
+    const { fetch, forms, clock } = setup();
+    const provider = entraClientCertificate({
+      tenantId: TENANT,
+      clientId: CLIENT,
+      privateKey,
+      certificate,
+      authorityHost: "http://localhost",
+      fetch,
+      now: () => clock.t,
+    });
+    assert.ok((await provider()).token);
+    assert.equal(
+      decode(forms[0].get("client_assertion")!.split(".")[0])["x5t#S256"],
+      "5naxhLUF0eyZOr2uK11bpHXtg2037X1Lc8eHrxjrvJ8",
+    );
+  }
+  // No certificate of the chain holds the key's public key: the mismatch is reported.
+  const { fetch, forms } = setup();
+  const err = await entraClientCertificate({
+    tenantId: TENANT,
+    clientId: CLIENT,
+    privateKey: KEY,
+    certificate: other + other,
+    authorityHost: "http://localhost",
+    fetch,
+  })().catch((e) => e);
+  assert.ok(err instanceof EntraTokenError);
+  assert.match(err.message, /privateKey is not the private key of the certificate/);
+  assert.equal(forms.length, 0);
+});
+
+Deno.test("entraClientCertificate(): a PEM with CRLF, a BOM, trailing spaces or line breaks written out (\\n, \\r\\n, also beside real ones) is read", async () => {
+  const texts = [
+    CLIENT_PEM.replace(/\n/g, "\r\n"),
+    "\uFEFF" + CLIENT_PEM.replace(/\n/g, " \t\n"),
+    CLIENT_PEM.replace(/\n/g, "\\n"),
+    CLIENT_PEM.replace(/\n/g, "\\r\\n"),
+    CLIENT_PEM.trim().replace(/\n/g, "\\n") + "\n", // a secret read from a file ending in a line break
+  ];
+  for (const [i, pem] of texts.entries()) {
+    const { fetch, clock } = setup();
+    const provider = entraClientCertificate({
+      tenantId: TENANT,
+      clientId: CLIENT,
+      privateKey: pem,
+      certificate: pem,
+      authorityHost: "http://localhost",
+      fetch,
+      now: () => clock.t,
+    });
+    assert.ok((await provider()).token, `text ${i}`);
+  }
+});
+
+Deno.test("entraClientCertificate(): a PKCS#1 or encrypted key after the certificate in one file still gets the command that converts it", () => {
+  const encrypted =
+    "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
+  const cases: [string, RegExp][] = [
+    [CERT + fixture("client_pkcs1.key"), /holds a PKCS#1 key .*openssl pkcs8 -topk8 -nocrypt/],
+    [CERT + encrypted, /holds an encrypted key.*openssl pkcs8 -in key\.pem/],
+  ];
+  for (const [pem, pattern] of cases) {
+    assert.throws(
+      () =>
+        entraClientCertificate({
+          tenantId: TENANT,
+          clientId: CLIENT,
+          privateKey: pem,
+          certificate: pem,
+        }),
+      (err: Error) => err instanceof TypeError && pattern.test(err.message),
+    );
+  }
 });
