@@ -50,11 +50,12 @@ export interface EmulatorEntra {
    * Certificates registered on the app, as PEM (`-----BEGIN CERTIFICATE-----`; a text with a
    * private key beside it is fine, the first certificate block is used): a token request may
    * then prove the client with a `client_assertion` (`client_assertion_type=
-   * urn:ietf:params:oauth:client-assertion-type:jwt-bearer`), a JWT signed PS256 or RS256 with one
-   * of their keys and naming it by `x5t#S256` (SHA-256 thumbprint) or `x5t` (SHA-1). The
-   * endpoint checks the signature with the certificate's public key, `aud` = its own token URL,
-   * `iss` = `sub` = the client id and that `nbf` has come and `exp` not passed (by `now`, to the
-   * second, without leeway). Default: none.
+   * urn:ietf:params:oauth:client-assertion-type:jwt-bearer`), a JWT (base64url without padding)
+   * signed PS256 or RS256 with one of their keys and naming it by `x5t#S256` (SHA-256
+   * thumbprint) or `x5t` (SHA-1). The endpoint checks the signature with the certificate's public
+   * key, `aud` = its own token URL, `iss` = `sub` = the client id and that `nbf` has come and `exp`
+   * not passed (by `now`, to the second, without leeway); like Entra, it takes an assertion again
+   * within its lifetime. Default: none.
    */
   certificates?: readonly string[];
   /** Lifetime of issued tokens in seconds (`expires_in`; default 3599, like Entra). */
@@ -305,7 +306,8 @@ export class EntraEndpoint {
       );
     }
     const clientId = this.#config.clientId;
-    const parts = (form.get("client_assertion") ?? "").split(".");
+    const text = form.get("client_assertion") ?? "";
+    const parts = text.split(".");
     const read = (part: string | undefined) => {
       try {
         const value = JSON.parse(atob((part ?? "").replace(/-/g, "+").replace(/_/g, "/")));
@@ -320,7 +322,9 @@ export class EntraEndpoint {
     try {
       signature = bytesOf(atob((parts[2] ?? "").replace(/-/g, "+").replace(/_/g, "/")));
     } catch { /* reported below */ }
-    if (parts.length !== 3 || !header || !claims || !signature) {
+    // Compact JWS in base64url without padding, as Microsoft.IdentityModel reads it (no "=",
+    // "+", "/" or white space, which atob would let through).
+    if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(text) || !header || !claims || !signature) {
       return this.#error(401, "invalid_client", 50027, "JWT token is invalid or malformed.");
     }
     const alg = header.alg;

@@ -253,3 +253,53 @@ Deno.test("createEmulator(): entra.certificates must be PEM certificates; client
   );
   createEmulator({ entra: { tenantId: TENANT, clientId: CLIENT, certificates: [CLIENT_PEM] } });
 });
+
+Deno.test("emulator Entra: an assertion that is not compact JWS in base64url without padding is malformed (AADSTS50027), even with a good signature", async () => {
+  const key = await crypto.subtle.importKey(
+    "pkcs8",
+    der(CLIENT_PEM, "PRIVATE KEY"),
+    { name: "RSA-PSS", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const good = (await assertion()).split(".");
+  const [header, claims] = good.slice(0, 2).map((part) =>
+    atob(part.replace(/-/g, "+").replace(/_/g, "/"))
+  );
+  /** Header and claims encoded by `encode`, signed over that text, the signature too. */
+  const signedAs = async (encode: (binary: string) => string) => {
+    const body = `${encode(header)}.${encode(claims)}`;
+    const signature = await crypto.subtle.sign(
+      { name: "RSA-PSS", saltLength: 32 },
+      key,
+      new TextEncoder().encode(body),
+    );
+    return `${body}.${encode(String.fromCharCode(...new Uint8Array(signature)))}`;
+  };
+  const cases: [string, string][] = [
+    ["base64 with padding", await signedAs((b) => btoa(b))],
+    [
+      "base64url with padding",
+      await signedAs((b) => btoa(b).replace(/\+/g, "-").replace(/\//g, "_")),
+    ],
+    ["a space in the signature", `${good[0]}.${good[1]}. ${good[2]}`],
+    [
+      "a line break in the signature",
+      `${good[0]}.${good[1]}.${good[2].slice(0, 8)}\n${good[2].slice(8)}`,
+    ],
+  ];
+  for (const [name, client_assertion] of cases) {
+    const { status, body } = await token(setup(), { client_assertion });
+    assert.equal(status, 401, name);
+    assert.deepEqual(body.error_codes, [50027], name);
+  }
+  // alg none with no signature: refused like any algorithm but PS256 and RS256.
+  const none = `${json({ alg: "none", typ: "JWT" })}.${good[1]}.`;
+  assert.deepEqual((await token(setup(), { client_assertion: none })).body.error_codes, [700027]);
+  // An assertion sent again within its lifetime is taken, as Entra takes it (MSAL reuses its
+  // assertion until it expires).
+  const emulator = setup();
+  const again = good.join(".");
+  assert.equal((await token(emulator, { client_assertion: again })).status, 200);
+  assert.equal((await token(emulator, { client_assertion: again })).status, 200);
+});
