@@ -179,26 +179,29 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   const clientIds: Promise<string>[] = [];
   /**
    * Per client key, by index: the prompt tokens estimated for its requests in flight in this
-   * isolate (`held`, not yet charged), and all it ever let go (`released`, to tell which holds a
-   * check that was under way may not have seen charged).
+   * isolate (`held`, not yet charged), and all the tokens its let-go holds were charged
+   * (`charged`, to tell which charges a check that was under way may not have seen; a hold let go
+   * uncharged, a refusal, an error or a cache hit, adds nothing).
    */
-  const inFlight: { held: number; released: number }[] = [];
+  const inFlight: { held: number; charged: number }[] = [];
   /**
    * Holds `tokens` of key `index`'s budget until its request is charged: `charging()` turns the
    * hold into the tokens being charged, kept until the limiter has them (a shared one, Deno KV,
    * counts them once written: before that, a check there does not see them).
    */
   const hold = (index: number, tokens: number): ChargedHold => {
-    const flight = inFlight[index] ??= { held: 0, released: 0 };
+    const flight = inFlight[index] ??= { held: 0, charged: 0 };
     flight.held += tokens;
     let done = false;
     let written: Promise<unknown>[] = [];
     let gone = false;
+    /** Tokens charged for this request (none until `charging()`). */
+    let charged = 0;
     const letGo = () => {
       if (gone) return;
       gone = true;
       flight.held -= tokens;
-      flight.released += tokens;
+      flight.charged += charged;
     };
     return {
       get tokens() {
@@ -211,6 +214,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       },
       charging(n, ...settled) {
         this.set(n);
+        charged = n;
         written = settled;
       },
       release() {
@@ -310,8 +314,8 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       tokenLimiter && c.req.method === "POST" &&
       CHARGED_ROUTES.includes(routeOf(new URL(c.req.url).pathname, false))
     ) {
-      const flight = inFlight[index] ??= { held: 0, released: 0 };
-      const releasedBefore = flight.released;
+      const flight = inFlight[index] ??= { held: 0, charged: 0 };
+      const chargedBefore = flight.charged;
       const decision = await ask(
         "token",
         id(),
@@ -342,9 +346,9 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
           : undefined;
       };
       if (decision && !decision.ok) return refuse(decision, over);
-      // The estimates of this client's requests in flight count as spent: those let go during the
-      // check too, whose charge it may not have seen.
-      const refused = overHeld(flight.held + flight.released - releasedBefore);
+      // The estimates of this client's requests in flight count as spent, and the charges of
+      // those let go during the check, which it may not have seen.
+      const refused = overHeld(flight.held + flight.charged - chargedBefore);
       if (refused) return refused;
       // Held from now on, while the body is read: 4 bytes a token of its declared length (the
       // JSON's own estimate once read, when it declares none).
@@ -357,7 +361,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       // (the first read goes through, as the first checked does).
       if (!declared) {
         c.set("recheck", () => {
-          const refused = overHeld(flight.held - own.tokens + flight.released - releasedBefore);
+          const refused = overHeld(flight.held - own.tokens + flight.charged - chargedBefore);
           if (refused) own.release();
           return refused;
         });
@@ -598,10 +602,10 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
             const written = tokenLimiter.charge(client, tokens);
             const charge = answerWithin(written, limits!.tokenLimitTimeoutMs);
             // Counted against the budget here until the limiter has it (or is given up on).
+            const held = record.hold as ChargedHold | undefined;
             if (written instanceof Promise) {
-              const held = record.hold as ChargedHold | undefined;
               held?.charging(tokens, written, charge as Promise<void>);
-            }
+            } else held?.charging(tokens);
             return charge;
           }),
         onError: opts.onError,

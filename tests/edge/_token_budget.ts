@@ -45,6 +45,39 @@ export function ask(body: string, signal?: AbortSignal, length = true): Request 
   });
 }
 
+/**
+ * A chat request with a chunked body (no content-length) that the test sends when it likes:
+ * `reading` resolves once the app waits for the body (it passed the checks before it).
+ */
+export function chunked(body: string): {
+  request: Request;
+  reading: Promise<void>;
+  send: () => void;
+} {
+  let started!: () => void;
+  const reading = new Promise<void>((resolve) => started = resolve);
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+    pull() {
+      started();
+    },
+  }, { highWaterMark: 0 }); // pulled only once someone reads
+  const request = new Request(`http://edge.test${CHAT}`, {
+    method: "POST",
+    headers: { "api-key": KEY, "content-type": "application/json" },
+    body: stream,
+  });
+  assert.equal(request.headers.get("content-length"), null);
+  const send = () => {
+    controller.enqueue(new TextEncoder().encode(body));
+    controller.close();
+  };
+  return { request, reading, send };
+}
+
 /** Lets the app's delivery run (a bounded number of task turns, no time threshold). */
 export async function turns(n = 10): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 0));

@@ -3,39 +3,8 @@
 // checked again against what the others hold then.
 import assert from "node:assert/strict";
 import { clientIdOf, ClientTokenLimiter } from "../../edge/mod.ts";
-import { azurePath, errorOf, KEY } from "./_helpers.ts";
-import { ask, bodyOf, heldApp } from "./_token_budget.ts";
-
-const CHAT = azurePath("gpt-4o", "chat/completions");
-
-/**
- * A chat request with a chunked body (no content-length) that the test sends when it likes:
- * `reading` resolves once the app waits for the body (it passed the checks before it).
- */
-function chunked(body: string) {
-  let started!: () => void;
-  const reading = new Promise<void>((resolve) => started = resolve);
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const stream = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-    },
-    pull() {
-      started();
-    },
-  }, { highWaterMark: 0 }); // pulled only once someone reads
-  const request = new Request(`http://edge.test${CHAT}`, {
-    method: "POST",
-    headers: { "api-key": KEY, "content-type": "application/json" },
-    body: stream,
-  });
-  assert.equal(request.headers.get("content-length"), null);
-  const send = () => {
-    controller.enqueue(new TextEncoder().encode(body));
-    controller.close();
-  };
-  return { request, reading, send };
-}
+import { errorOf, KEY } from "./_helpers.ts";
+import { ask, bodyOf, chunked, heldApp } from "./_token_budget.ts";
 
 /**
  * Sends `sizes.length` chunked requests of those sizes together, feeds every body once all are
