@@ -73,9 +73,10 @@ type Env = {
     key: number;
     /**
      * For a body that declared no length, under a token budget: once it is read and its estimate
-     * held, the 429 to answer when the holds made since its check use up what the check left.
+     * held, asks the limiter again; the 429 to answer when the budget less what the client's other
+     * requests hold is used up.
      */
-    recheck?: () => Response | undefined;
+    recheck?: () => Promise<Response | undefined>;
   };
 };
 
@@ -315,40 +316,31 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       CHARGED_ROUTES.includes(routeOf(new URL(c.req.url).pathname, false))
     ) {
       const flight = inFlight[index] ??= { held: 0, charged: 0 };
-      const chargedBefore = flight.charged;
-      const decision = await ask(
-        "token",
-        id(),
-        (client) => tokenLimiter.check(client),
-        tokenLimitTimeoutMs,
-      );
       const tpm = tokenLimiter.tokensPerMinute;
       const over = typeof tpm === "number"
         ? `used more than ${tpm} tokens per minute`
         : "used up its token budget";
-      const left = decision?.ok ? decision.remaining : undefined;
-      const checkedAt = opts.now();
+      const check = () =>
+        ask("token", id(), (client) => tokenLimiter.check(client), tokenLimitTimeoutMs);
       /**
-       * The 429 when `pending` tokens held in this isolate use up the `left` the check saw (plus
-       * what refilled since, up to a whole budget: a body may be read long after): let through
-       * again once the budget less them is positive.
+       * The 429 when `decision` says the client's budget is used up, or when what it has left is
+       * used up by `pending` tokens of its other requests in this isolate: let through again once
+       * the budget less them is positive.
        */
-      const overHeld = (pending: number) => {
-        if (typeof left !== "number" || !(pending > 0)) return undefined;
-        const have = typeof tpm === "number"
-          ? Math.max(left, Math.min(tpm, left + Math.max(0, opts.now() - checkedAt) * tpm / 60_000))
-          : left;
-        return have <= pending
-          ? refuse({
-            ok: false,
-            retryAfterSeconds: typeof tpm === "number" ? (pending - have + 1) * 60 / tpm : 1,
-          }, over)
-          : undefined;
+      const judge = (decision: RateLimitDecision | undefined, pending: number) => {
+        if (decision && !decision.ok) return refuse(decision, over);
+        const left = decision?.remaining;
+        if (typeof left !== "number" || !(pending > 0) || left > pending) return undefined;
+        return refuse({
+          ok: false,
+          retryAfterSeconds: typeof tpm === "number" ? (pending - left + 1) * 60 / tpm : 1,
+        }, over);
       };
-      if (decision && !decision.ok) return refuse(decision, over);
+      const chargedBefore = flight.charged;
+      const decision = await check();
       // The estimates of this client's requests in flight count as spent, and the charges of
       // those let go during the check, which it may not have seen.
-      const refused = overHeld(flight.held + flight.charged - chargedBefore);
+      const refused = judge(decision, flight.held + flight.charged - chargedBefore);
       if (refused) return refused;
       // Held from now on, while the body is read: 4 bytes a token of its declared length (the
       // JSON's own estimate once read, when it declares none).
@@ -357,11 +349,14 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       const own = held = hold(index, declared ? Math.ceil(length / 4) : 0);
       if (c.env.record) c.env.record.hold = held;
       // A body without a length holds nothing while read: requests sent together that way all
-      // pass the check above. Once read, it is checked again against what the others hold then
-      // (the first read goes through, as the first checked does).
-      if (!declared) {
-        c.set("recheck", () => {
-          const refused = overHeld(flight.held - own.tokens + flight.charged - chargedBefore);
+      // pass the check above. Once read, the limiter is asked again (the body may have taken
+      // minutes), counting what the others hold then (the first read goes through, as the first
+      // checked does). Not when the check failed or told nothing left (fail open).
+      if (!declared && typeof decision?.remaining === "number") {
+        c.set("recheck", async () => {
+          const before = flight.charged;
+          const again = await check();
+          const refused = judge(again, flight.held - own.tokens + flight.charged - before);
           if (refused) own.release();
           return refused;
         });
@@ -417,7 +412,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         hold.set(tokens);
       }
     }
-    const refused = c.get("recheck")?.();
+    const refused = await c.get("recheck")?.();
     if (refused) return refused;
     const waitUntil = c.env.ctx ? (p: Promise<unknown>) => c.env.ctx?.waitUntil(p) : undefined;
     const res = op.path === "chat/completions" && call.json

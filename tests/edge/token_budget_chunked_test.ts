@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { clientIdOf, ClientTokenLimiter } from "../../edge/mod.ts";
 import { errorOf, KEY } from "./_helpers.ts";
-import { ask, bodyOf, chunked, heldApp } from "./_token_budget.ts";
+import { ask, bodyOf, chunked, heldApp, turns } from "./_token_budget.ts";
 
 /**
  * Sends `sizes.length` chunked requests of those sizes together, feeds every body once all are
@@ -96,6 +96,39 @@ Deno.test("tokenLimit: a chunked body read long after its check counts what the 
   slow.send();
   await Promise.race([second, first]); // upstream, or answered here
   assert.equal(app.state.calls, 2, "the refilled budget less the 40 held covers it");
+  app.open();
+  const res = await first;
+  assert.equal(res.status, 200);
+  await res.body?.cancel();
+});
+
+Deno.test("tokenLimit: a chunked body read minutes after its check is not refused for charges the budget has refilled since", async () => {
+  let now = 0;
+  const limiter = new ClientTokenLimiter({ tokensPerMinute: 100, now: () => now });
+  const app = heldApp({ tokenLimit: { limiter }, now: () => now });
+  const slow = chunked(bodyOf(200)); // 50 tokens once read; checked with the whole budget left
+  const first = app.app.fetch(slow.request);
+  await slow.reading;
+  // A request a minute, each charged 10 (its usage): 110 in all, each refilled a minute later.
+  app.state.onCall = app.open;
+  for (let i = 0; i < 11; i++) {
+    now += 60_000;
+    const res = await app.app.fetch(ask(bodyOf(60)));
+    assert.equal(res.status, 200);
+    await res.text();
+    await turns();
+  }
+  assert.equal(app.state.calls, 11);
+  // 90 left now (the last 10 not refilled yet), nothing held.
+  assert.deepEqual(limiter.check(await clientIdOf(KEY)), {
+    ok: true,
+    retryAfterSeconds: 0,
+    remaining: 90,
+  });
+  const called = new Promise<void>((resolve) => app.state.onCall = resolve);
+  slow.send();
+  await Promise.race([called, first]);
+  assert.equal(app.state.calls, 12, "90 of the budget left, none of it held");
   app.open();
   const res = await first;
   assert.equal(res.status, 200);
