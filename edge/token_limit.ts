@@ -127,6 +127,9 @@ export function chargeable(tokens: number): boolean {
 export class ClientTokenLimiter implements TokenLimiter {
   #tpm: number;
   #now: () => number;
+  /** Added to the clock: a clock set back runs on from its latest reading instead. */
+  #offset = 0;
+  #last = -Infinity;
   /** Per client: when its budget is full again (ms). */
   #fullAt = new Map<string, number>();
 
@@ -141,9 +144,22 @@ export class ClientTokenLimiter implements TokenLimiter {
     return this.#tpm;
   }
 
+  /**
+   * The clock, never going back: set back (NTP, an operator), it would add the jump to what every
+   * client owes, refusing clients under their budget for as long.
+   */
+  #time(): number {
+    const now = this.#now() + this.#offset;
+    if (now < this.#last) {
+      this.#offset += this.#last - now;
+      return this.#last;
+    }
+    return this.#last = now;
+  }
+
   /** Whether `client` has budget left. */
   check(client: string): RateLimitDecision {
-    const now = this.#now();
+    const now = this.#time();
     const fullAt = this.#fullAt.get(client);
     if (fullAt !== undefined && fullAt <= now) this.#fullAt.delete(client); // full again
     return tokenDecision(fullAt ?? now, now, this.#tpm);
@@ -152,7 +168,7 @@ export class ClientTokenLimiter implements TokenLimiter {
   /** Charges `tokens` to `client`'s budget (ignored unless a positive whole number). */
   charge(client: string, tokens: number): void {
     if (!chargeable(tokens)) return;
-    const now = this.#now();
+    const now = this.#time();
     this.#fullAt.set(
       client,
       chargedFullAt(this.#fullAt.get(client) ?? now, now, tokens, this.#tpm),

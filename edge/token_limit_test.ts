@@ -50,3 +50,17 @@ Deno.test("ClientTokenLimiter refuses a budget below 1 token a minute, naming th
     );
   }
 });
+
+Deno.test("ClientTokenLimiter: a clock set back does not add the jump to what a client owes", () => {
+  let now = 10 * 3_600_000;
+  const limiter = new ClientTokenLimiter({ tokensPerMinute: 100, now: () => now });
+  limiter.charge("client-a", 150); // 90 s owed: positive again in 30 s
+  assert.deepEqual(limiter.check("client-a"), { ok: false, retryAfterSeconds: 31 });
+  now -= 3_600_000; // the system clock is set back an hour
+  assert.deepEqual(limiter.check("client-a"), { ok: false, retryAfterSeconds: 31 });
+  now += 31_000;
+  assert.equal(limiter.check("client-a").ok, true);
+  // Time runs on from there: a minute later the budget is whole again.
+  now += 60_000;
+  assert.equal(limiter.check("client-a").remaining, 100);
+});
