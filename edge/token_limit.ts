@@ -37,7 +37,11 @@ import type { RateLimitDecision } from "./rate_limit.ts";
  * ```
  */
 export interface TokenLimiter {
-  /** Says whether `client` may send a request now (its budget is not used up). */
+  /**
+   * Says whether `client` may send a request now (its budget is not used up). Give `remaining`
+   * (the tokens left) with `ok: true`: without it the app cannot count the prompts of the
+   * client's requests in flight against the budget, and lets them all through.
+   */
   check(client: string): RateLimitDecision | Promise<RateLimitDecision>;
   /** Counts `tokens` (a positive integer) that one of `client`'s requests used. */
   charge(client: string, tokens: number): void | Promise<void>;
