@@ -14,6 +14,14 @@ const KEY_BODY = /-----BEGIN PRIVATE KEY-----([^-]*)-----END/.exec(CLIENT_PEM)![
 const pemOf = (text: string, label: string) =>
   new RegExp(`-----BEGIN ${label}-----[^-]*-----END ${label}-----\\n?`).exec(text)![0];
 const KEY = pemOf(CLIENT_PEM, "PRIVATE KEY");
+/** The client's sign-in settings against the emulator at http://localhost (its key and certificate in one PEM). */
+const SIGN_IN = {
+  tenantId: TENANT,
+  clientId: CLIENT,
+  privateKey: CLIENT_PEM,
+  certificate: CLIENT_PEM,
+  authorityHost: "http://localhost",
+};
 const CERT = pemOf(CLIENT_PEM, "CERTIFICATE");
 
 /** An emulator that knows `registered` on a shared clock, and the token requests it saw. */
@@ -58,11 +66,7 @@ function assertNoKey(text: string, assertions: string[] = []) {
 Deno.test("entraClientCertificate(): posts a signed PS256 assertion naming the certificate by x5t#S256, and the client calls with the token", async () => {
   const { fetch, forms, emulator, clock } = setup();
   const provider = entraClientCertificate({
-    tenantId: TENANT,
-    clientId: CLIENT,
-    privateKey: CLIENT_PEM,
-    certificate: CLIENT_PEM,
-    authorityHost: "http://localhost",
+    ...SIGN_IN,
     fetch,
     now: () => clock.t,
   });
@@ -185,11 +189,7 @@ Deno.test("entraClientCertificate(): a certificate Entra does not know, or a key
 Deno.test("entraClientCertificate(): an assertion Entra finds expired (a host clock that is behind) is an EntraTokenError with AADSTS700024", async () => {
   const { fetch, forms, clock } = setup();
   const provider = entraClientCertificate({
-    tenantId: TENANT,
-    clientId: CLIENT,
-    privateKey: CLIENT_PEM,
-    certificate: CLIENT_PEM,
-    authorityHost: "http://localhost",
+    ...SIGN_IN,
     fetch,
     now: () => clock.t - 600_000, // ten minutes behind the token endpoint
   });
@@ -203,11 +203,7 @@ Deno.test("entraClientCertificate(): an assertion Entra finds expired (a host cl
 Deno.test("entraClientCertificate(): an endpoint that echoes the request gets the assertion masked in the error", async () => {
   let sent = "";
   const provider = entraClientCertificate({
-    tenantId: TENANT,
-    clientId: CLIENT,
-    privateKey: CLIENT_PEM,
-    certificate: CLIENT_PEM,
-    authorityHost: "http://localhost",
+    ...SIGN_IN,
     fetch: async (request) => {
       sent = new URLSearchParams(await request.text()).get("client_assertion")!;
       return Response.json({
@@ -320,11 +316,7 @@ Deno.test("edge app with entraClientCertificate(): signs in against the emulator
 Deno.test("entraClientCertificate(): the assertion is compact JWS in base64url without padding, its PS256 signature (salt 32) verifies with the certificate's public key", async () => {
   const { fetch, forms, clock } = setup();
   const provider = entraClientCertificate({
-    tenantId: TENANT,
-    clientId: CLIENT,
-    privateKey: CLIENT_PEM,
-    certificate: CLIENT_PEM,
-    authorityHost: "http://localhost",
+    ...SIGN_IN,
     fetch,
     now: () => clock.t + 0.9, // a clock with a fraction of a second: claims are whole seconds
   });
@@ -356,11 +348,7 @@ Deno.test("entraClientCertificate(): the assertion is compact JWS in base64url w
 Deno.test("entraClientCertificate(): concurrent calls share one token request; a refusal is held 5 s, then a new assertion is signed", async () => {
   const { fetch, forms, clock } = setup([OTHER_PEM]); // the app's certificate is not registered
   const provider = entraClientCertificate({
-    tenantId: TENANT,
-    clientId: CLIENT,
-    privateKey: CLIENT_PEM,
-    certificate: CLIENT_PEM,
-    authorityHost: "http://localhost",
+    ...SIGN_IN,
     fetch,
     now: () => clock.t,
   });
