@@ -15,6 +15,11 @@ import { tokenize } from "./tokens.ts";
 /** The service's upload limit for Whisper: 25 MB. */
 export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
 const FORMATS = ["json", "text", "srt", "verbose_json", "vtt"];
+/**
+ * The audio types the service takes, told by the file name's extension: the REST reference lists
+ * flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav and webm; the service's message adds oga.
+ */
+const AUDIO_TYPES = ["flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm"];
 const LANGUAGES: Record<string, string> = {
   en: "english",
   de: "german",
@@ -108,6 +113,17 @@ export async function handleTranscription(
     );
   }
   if (file.size > MAX_AUDIO_BYTES) return audioTooLarge(file.size);
+  // Without a known extension (a Blob sent without a name is named "blob") the service answers
+  // "Unrecognized file format" (Azure/azure-sdk-for-net#40780, vercel/ai#8013).
+  const ext = /\.([^.]+)$/.exec(file.name)?.[1].toLowerCase();
+  if (ext === undefined || !AUDIO_TYPES.includes(ext)) {
+    return invalidRequest(
+      "file",
+      `Unrecognized file format. Supported formats: [${
+        AUDIO_TYPES.map((t) => `'${t}'`).join(", ")
+      }]`,
+    );
+  }
   if (file.size === 0) return invalidRequest("file", "The audio file is empty.", "invalid_value");
   const format = String(form.get("response_format") ?? "json");
   if (!FORMATS.includes(format)) {
@@ -145,7 +161,7 @@ export async function handleTranscription(
       "timestamp_granularities requires response_format 'verbose_json'.",
     );
   }
-  const name = file instanceof File && file.name ? file.name : "audio";
+  const name = file.name;
   const header = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
   const duration = Math.max(1, round2(wavDuration(header) ?? file.size / 16_000));
   const source = ctx.options.transcript;
