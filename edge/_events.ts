@@ -1,8 +1,8 @@
 /**
  * Per-request events (`onRequest`): the app's answer is observed as the client reads it, and one
  * plain, secret-free event is delivered once its body ended, failed or was cancelled; with
- * `tokenLimit`, the client's budget is charged from the same event. Only used when `onRequest` or
- * `tokenLimit` is set.
+ * `tokenLimit` or `tokenQuota`, the client's budget and quota are charged from the same event.
+ * Only used when `onRequest`, `tokenLimit` or `tokenQuota` is set.
  *
  * @module
  */
@@ -41,6 +41,13 @@ export interface Hold {
   release(): void;
 }
 
+/** A store charged with the tokens of each charged answer: the token limiter, the token quota. */
+export interface ChargeTo {
+  /** Names it in the `onError` report of a failed charge, e.g. `"token limiter"`. */
+  what: string;
+  charge(client: string, tokens: number): void | Promise<void>;
+}
+
 /** Everything an event needs besides the response. */
 export interface EventSource {
   /** Arrival time, ms on `now`. */
@@ -54,8 +61,11 @@ export interface EventSource {
   /** The `name` of the matched client key, if it has one. */
   clientName?: string;
   onRequest: (event: EdgeRequestEvent) => void | Promise<void>;
-  /** Charges a 2xx answer's tokens to the client's budget (`tokenLimit`), beside `onRequest`. */
-  charge?: (client: string, tokens: number) => void | Promise<void>;
+  /**
+   * Charged with a 2xx answer's tokens, beside `onRequest`: the client's budget (`tokenLimit`)
+   * and quota (`tokenQuota`), the same tokens to each.
+   */
+  charges?: readonly ChargeTo[];
   onError: (message: string) => void;
   /** `ctx.waitUntil` on Workers: keeps the delivery alive past the response. */
   waitUntil: WaitUntil | undefined;
@@ -242,7 +252,7 @@ function sseTap(estimate: boolean): Tap {
  * headers, with the body passed on chunk by chunk as the client reads it (nothing read ahead,
  * nothing held back; a cancel reaches the upstream as before). The event is delivered once, after
  * the body ended, failed or was cancelled, or at once for a response without a body or a client
- * that already went away. With a token limit (`charge`), a JSON body the client cancels or never
+ * that already went away. With a token limit or quota (`charges`), a JSON body the client cancels or never
  * reads is read to its end instead, for its usage, and the event waits for that.
  */
 export function observeResponse(
@@ -258,7 +268,7 @@ export function observeResponse(
   const tap = response.body === null
     ? undefined
     : type.includes("text/event-stream")
-    ? sseTap(source.charge !== undefined)
+    ? sseTap(source.charges !== undefined)
     : type.includes("json")
     ? jsonTap()
     : undefined;
@@ -278,7 +288,7 @@ export function observeResponse(
     return response;
   }
   // Only a reply that is charged (a 2xx of chat, completions or embeddings) is worth reading on.
-  const drains = source.charge !== undefined && tap !== undefined && response.ok &&
+  const drains = source.charges !== undefined && tap !== undefined && response.ok &&
     !type.includes("text/event-stream") &&
     (source.route === "chat" || source.route === "completions" || source.route === "embeddings");
   if (request.signal.aborted && !drains) {
@@ -405,8 +415,8 @@ async function deliver(
     if (error !== undefined) event.error = error;
     // Started before onRequest, from what is known now: a hook that edits its event or never
     // settles changes nothing to the charge.
-    const charged = source.charge && event.client && (status < 300 || source.record.abandoned)
-      ? charge(source.charge, event.client, tokensOf(event, source.record, tap), source.onError)
+    const charged = source.charges && event.client && (status < 300 || source.record.abandoned)
+      ? charge(source.charges, event.client, tokensOf(event, source.record, tap), source.onError)
       : undefined;
     // The held estimate goes as the charge is handed to the limiter (an in-memory one has counted
     // it then; a shared one once written), not waiting for onRequest.
@@ -440,21 +450,26 @@ function tokensOf(event: EdgeRequestEvent, record: RequestRecord, tap: Tap | und
   return record.abandoned ? record.hold?.tokens ?? 0 : 0;
 }
 
-/** Charges `tokens` to `client`, reporting a limiter that fails. */
+/**
+ * Charges `tokens` to `client` in each store (all started at once, before this returns), reporting
+ * each one that fails.
+ */
 async function charge(
-  to: NonNullable<EventSource["charge"]>,
+  to: readonly ChargeTo[],
   client: string,
   tokens: number,
   onError: (message: string) => void,
 ): Promise<void> {
   if (!(tokens > 0)) return;
-  try {
-    await to(client, tokens);
-  } catch (err) {
-    onError(
-      `token limiter failed to count ${tokens} tokens: ${
-        err instanceof Error ? err.message : String(err)
-      }`,
-    );
-  }
+  await Promise.all(to.map(async ({ what, charge }) => {
+    try {
+      await charge(client, tokens);
+    } catch (err) {
+      onError(
+        `${what} failed to count ${tokens} tokens: ${
+          err instanceof Error ? err.message : String(err)
+        }`,
+      );
+    }
+  }));
 }

@@ -33,7 +33,14 @@ import { handleChat } from "./_chat.ts";
 import { checkImagesBody, parseJsonObject } from "./validation/mod.ts";
 import { readBodyLimited } from "./body_limit.ts";
 import { invalidRequest } from "./_errors.ts";
-import { estimateTokens, type Hold, observeResponse, type RequestRecord } from "./_events.ts";
+import {
+  type ChargeTo,
+  estimateTokens,
+  type Hold,
+  observeResponse,
+  type RequestRecord,
+} from "./_events.ts";
+import type { TokenQuotaDecision, TokenQuotaLimiter } from "./token_quota.ts";
 import type { EdgeRequestRoute } from "./options.ts";
 
 /**
@@ -72,9 +79,9 @@ type Env = {
     /** Index of the client key the request presented. */
     key: number;
     /**
-     * For a body that declared no length, under a token budget: once it is read and its estimate
-     * held, asks the limiter again; the 429 to answer when the budget less what the client's other
-     * requests hold is used up.
+     * For a body that declared no length, under a token budget or quota: once it is read and its
+     * estimate held, asks the limiter and the quota again; the 429 (403) to answer when the budget
+     * (quota) less what the client's other requests hold is used up.
      */
     recheck?: () => Promise<Response | undefined>;
   };
@@ -112,11 +119,12 @@ function routeOf(path: string, playground: boolean): EdgeRequestRoute {
   return path === "/" && playground ? "playground" : "other";
 }
 
-/** A held estimate that, once its request is charged, holds the charge until the limiter has it. */
+/** A held estimate that, once its request is charged, holds the charge until the stores have it. */
 interface ChargedHold extends Hold {
   /**
-   * `tokens` are being charged: held instead of the estimate until the first of `settled` settles
-   * (the limiter's write, or its time limit).
+   * `tokens` are being charged to one store (the token limiter, the quota): held instead of the
+   * estimate until, for each store charged with promises, the first of its `settled` settles (its
+   * write, or its time limit).
    */
   charging(tokens: number, ...settled: Promise<unknown>[]): void;
 }
@@ -171,8 +179,10 @@ const DALL_E_2 = "dall-e-2";
 export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   const opts = resolveOptions(options);
   const cors = createCors(opts.cors);
-  /** Some client key has a token budget: responses are observed to charge it. */
-  const anyTokenLimiter = opts.keyLimits.some((limits) => limits.tokenLimiter !== undefined);
+  /** Some client key has a token budget or quota: responses are observed to charge it. */
+  const anyTokenLimiter = opts.keyLimits.some((limits) =>
+    limits.tokenLimiter !== undefined || limits.tokenQuota !== undefined
+  );
   const upstreamIsV1 = opts.client.apiVersion === "v1";
   const caching = createCaching(opts);
   const app = new Hono<Env>();
@@ -194,7 +204,8 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     const flight = inFlight[index] ??= { held: 0, charged: 0 };
     flight.held += tokens;
     let done = false;
-    let written: Promise<unknown>[] = [];
+    /** Per store charged with promises: its write and its time limit. */
+    const writes: Promise<unknown>[][] = [];
     let gone = false;
     /** Tokens charged for this request (none until `charging()`). */
     let charged = 0;
@@ -216,13 +227,22 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       charging(n, ...settled) {
         this.set(n);
         charged = n;
-        written = settled;
+        if (settled.length) writes.push(settled);
       },
       release() {
         if (done) return;
         done = true;
-        if (written.length) { for (const p of written) p.then(letGo, letGo); }
-        else letGo();
+        let left = writes.length;
+        if (!left) return letGo();
+        for (const settled of writes) {
+          let seen = false;
+          const one = () => {
+            if (seen) return;
+            seen = true;
+            if (--left === 0) letGo();
+          };
+          for (const p of settled) p.then(one, one);
+        }
       },
     };
   };
@@ -248,12 +268,12 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
    * Asks a limiter about `client` within `ms`: its decision, or undefined when it failed or hung
    * (fail open: a limiter outage, Deno KV or the Workers binding, must not take the API down).
    */
-  const ask = async (
-    what: "rate" | "token",
+  const ask = async <D extends { ok: boolean }>(
+    what: "rate" | "token" | "quota",
     client: Promise<string>,
-    decide: (client: string) => RateLimitDecision | Promise<RateLimitDecision>,
+    decide: (client: string) => D | Promise<D>,
     ms: number,
-  ): Promise<RateLimitDecision | undefined> => {
+  ): Promise<D | undefined> => {
     try {
       const decision = await answerWithin(client.then(decide), ms);
       if (typeof decision?.ok !== "boolean") {
@@ -264,7 +284,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       return decision;
     } catch (err) {
       opts.onError(
-        `${what} limiter failed, request let through: ${
+        `${what === "quota" ? "token quota" : `${what} limiter`} failed, request let through: ${
           err instanceof Error ? err.message : String(err)
         }`,
       );
@@ -279,6 +299,26 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       code: "429",
       message: `This client key ${over} to this edge app; retry after ${wait} seconds.`,
     }, { "retry-after": String(wait) });
+  };
+
+  /**
+   * The 403 of a client whose token quota is used up (as API Management answers an exceeded
+   * quota: not retried by SDKs, unlike a 429), saying when it resets; no `retry-after`.
+   */
+  const overQuota = (quota: TokenQuotaLimiter, decision: TokenQuotaDecision): Response => {
+    const resetAt = Number(decision.resetAt);
+    // A custom limiter's date out of range would throw in toISOString().
+    const reset = Number.isFinite(resetAt) && Math.abs(resetAt) <= 8.64e15
+      ? `; it resets at ${new Date(resetAt).toISOString()}`
+      : "";
+    const { tokens, period } = quota;
+    const of = typeof tokens === "number" && typeof period === "string"
+      ? ` of ${tokens} tokens per ${period}`
+      : "";
+    return errorResponse(403, {
+      code: "TokenQuotaExceeded",
+      message: `This client key used up its token quota${of} on this edge app${reset}.`,
+    });
   };
 
   app.use("*", async (c, next) => {
@@ -307,40 +347,57 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     // operations, make images or transcribe (`rateLimit` bounds those). Asked before the rate
     // limiter, which counts the request as it answers (and cannot give it back): a request
     // refused for tokens does not use up one of the client's requests.
-    const { rateLimiter: limiter, tokenLimiter, rateLimitTimeoutMs, tokenLimitTimeoutMs } =
-      opts.keyLimits[index];
+    const {
+      rateLimiter: limiter,
+      tokenLimiter,
+      rateLimitTimeoutMs,
+      tokenLimitTimeoutMs,
+      tokenQuota,
+      tokenQuotaTimeoutMs,
+    } = opts.keyLimits[index];
     let held: Hold | undefined;
     // Only a POST is an operation there: another method gets its 405, not a budget's 429.
     if (
-      tokenLimiter && c.req.method === "POST" &&
+      (tokenLimiter || tokenQuota) && c.req.method === "POST" &&
       CHARGED_ROUTES.includes(routeOf(new URL(c.req.url).pathname, false))
     ) {
       const flight = inFlight[index] ??= { held: 0, charged: 0 };
-      const tpm = tokenLimiter.tokensPerMinute;
+      const tpm = tokenLimiter?.tokensPerMinute;
       const over = typeof tpm === "number"
         ? `used more than ${tpm} tokens per minute`
         : "used up its token budget";
+      /** Asks the budget and the quota (those the key has), at once. */
       const check = () =>
-        ask("token", id(), (client) => tokenLimiter.check(client), tokenLimitTimeoutMs);
+        Promise.all([
+          tokenLimiter &&
+          ask("token", id(), (client) => tokenLimiter.check(client), tokenLimitTimeoutMs),
+          tokenQuota &&
+          ask("quota", id(), (client) => tokenQuota.check(client), tokenQuotaTimeoutMs),
+        ]);
       /**
-       * The 429 when `decision` says the client's budget is used up, or when what it has left is
-       * used up by `pending` tokens of its other requests in this isolate: let through again once
-       * the budget less them is positive.
+       * The 403 when the quota is used up, else the 429 when the budget is: by their decisions,
+       * or when what either has left is used up by `pending` tokens of the client's other requests
+       * in this isolate (let through again once what is left less them is positive).
        */
-      const judge = (decision: RateLimitDecision | undefined, pending: number) => {
+      const judge = (
+        [decision, quota]: [RateLimitDecision | undefined, TokenQuotaDecision | undefined],
+        pending: number,
+      ) => {
+        const spent = (left: unknown) => typeof left === "number" && pending > 0 && left <= pending;
+        if (quota && (!quota.ok || spent(quota.remaining))) return overQuota(tokenQuota!, quota);
         if (decision && !decision.ok) return refuse(decision, over);
         const left = decision?.remaining;
-        if (typeof left !== "number" || !(pending > 0) || left > pending) return undefined;
+        if (typeof left !== "number" || !spent(left)) return undefined;
         return refuse({
           ok: false,
           retryAfterSeconds: typeof tpm === "number" ? (pending - left + 1) * 60 / tpm : 1,
         }, over);
       };
       const chargedBefore = flight.charged;
-      const decision = await check();
+      const decisions = await check();
       // The estimates of this client's requests in flight count as spent, and the charges of
       // those let go during the check, which it may not have seen.
-      const refused = judge(decision, flight.held + flight.charged - chargedBefore);
+      const refused = judge(decisions, flight.held + flight.charged - chargedBefore);
       if (refused) return refused;
       // Held from now on, while the body is read: 4 bytes a token of its declared length (the
       // JSON's own estimate once read, when it declares none).
@@ -352,7 +409,10 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       // pass the check above. Once read, the limiter is asked again (the body may have taken
       // minutes), counting what the others hold then (the first read goes through, as the first
       // checked does). Not when the check failed or told nothing left (fail open).
-      if (!declared && typeof decision?.remaining === "number") {
+      if (
+        !declared &&
+        decisions.some((decision) => typeof decision?.remaining === "number")
+      ) {
         c.set("recheck", async () => {
           const before = flight.charged;
           const again = await check();
@@ -580,7 +640,31 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       const response = await answer(request, ctx, record);
       const key = record.key;
       const limits = key === undefined ? undefined : opts.keyLimits[key];
-      const tokenLimiter = limits?.tokenLimiter;
+      /** Charges one store, holding the tokens against the budget until it has them. */
+      const chargeTo = (
+        what: string,
+        store: Pick<TokenQuotaLimiter, "charge"> | undefined,
+        ms: number,
+      ): ChargeTo[] =>
+        store
+          ? [{
+            what,
+            charge(client, tokens) {
+              const written = store.charge(client, tokens);
+              const charge = answerWithin(written, ms);
+              // Counted against the budget here until the store has it (or is given up on).
+              const held = record.hold as ChargedHold | undefined;
+              if (written instanceof Promise) {
+                held?.charging(tokens, written, charge as Promise<void>);
+              } else held?.charging(tokens);
+              return charge;
+            },
+          }]
+          : [];
+      const charges = limits && [
+        ...chargeTo("token limiter", limits.tokenLimiter, limits.tokenLimitTimeoutMs),
+        ...chargeTo("token quota", limits.tokenQuota, limits.tokenQuotaTimeoutMs),
+      ];
       return observeResponse(response, request, {
         start,
         now: opts.now,
@@ -592,17 +676,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         onRequest,
         // Bounded like the check: a store that hangs must not hold the delivery (and, on
         // Workers, ctx.waitUntil) open.
-        charge: tokenLimiter &&
-          ((client, tokens) => {
-            const written = tokenLimiter.charge(client, tokens);
-            const charge = answerWithin(written, limits!.tokenLimitTimeoutMs);
-            // Counted against the budget here until the limiter has it (or is given up on).
-            const held = record.hold as ChargedHold | undefined;
-            if (written instanceof Promise) {
-              held?.charging(tokens, written, charge as Promise<void>);
-            } else held?.charging(tokens);
-            return charge;
-          }),
+        charges: charges?.length ? charges : undefined,
         onError: opts.onError,
         waitUntil: ctx ? (p) => ctx.waitUntil(p) : undefined,
       });

@@ -33,6 +33,7 @@ export type {
   EdgeRequestRoute,
   EdgeRequestUsage,
   EdgeTokenLimitOptions,
+  EdgeTokenQuotaOptions,
   EdgeUpstreamClient,
   EdgeUpstreamOptions,
 } from "./options.ts";
@@ -54,6 +55,13 @@ export type { WorkersRateLimitBinding, WorkersRateLimiterOptions } from "./rate_
 export { ClientTokenLimiter } from "./token_limit.ts";
 export type { ClientTokenLimitOptions, TokenLimiter } from "./token_limit.ts";
 export { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
+export { ClientTokenQuota, quotaWindow } from "./token_quota.ts";
+export type {
+  ClientTokenQuotaOptions,
+  TokenQuotaDecision,
+  TokenQuotaLimiter,
+  TokenQuotaPeriod,
+} from "./token_quota.ts";
 export type { DenoKvTokenLimiterOptions } from "./token_limit_deno_kv.ts";
 export { entraClientCertificate, entraClientCredentials, EntraTokenError } from "./entra.ts";
 export type { EntraClientCertificateOptions, EntraClientCredentialsOptions } from "./entra.ts";

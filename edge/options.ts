@@ -12,6 +12,12 @@ import type { PlaygroundOptions } from "./playground.ts";
 import { ClientRateLimiter, type RateLimiter } from "./rate_limit.ts";
 import { checkTokensPerMinute, ClientTokenLimiter, type TokenLimiter } from "./token_limit.ts";
 import {
+  checkTokenQuota,
+  ClientTokenQuota,
+  type TokenQuotaLimiter,
+  type TokenQuotaPeriod,
+} from "./token_quota.ts";
+import {
   cycleLength,
   MAX_CYCLE,
   type UpstreamBalance,
@@ -174,6 +180,82 @@ export interface EdgeTokenLimitOptions {
   limiter?: TokenLimiter;
   /**
    * How long a request waits for the limiter's `check()`, and a delivery for its `charge()`, in ms
+   * (default 1 000); past it the request goes through, or the charge is given up, and `onError`
+   * reports it.
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * The per-client-key token quota: `tokens` a key may use per window of `period`, as Azure API
+ * Management's `token-quota` / `token-quota-period`, to cap what each key spends. Windows are
+ * fixed and aligned to UTC (on the app's `now`): the hour; the day from 00:00 UTC; the ISO week
+ * from Monday 00:00 UTC; the calendar month from the 1st 00:00 UTC.
+ *
+ * Requests are checked and charged as for `tokenLimit` (see {@link EdgeTokenLimitOptions}): only
+ * chat, completions and embeddings; checked before anything goes upstream, with the same
+ * estimates of the prompts of the key's requests in flight in this isolate counted as spent (a
+ * key with a little quota left cannot send many requests at once past it); charged afterwards with
+ * the reply's `usage.total_tokens`, or the same estimates for a stream without usage and a request
+ * whose client went away. A request goes through while its key has tokens left, so the last one
+ * can overrun the quota by its completion.
+ *
+ * A key whose quota is used up gets 403 (code `TokenQuotaExceeded`, as API Management answers an
+ * exceeded quota: SDKs do not retry a 403, where they would retry a 429 over and over until the
+ * window ends) with a message giving the time (ISO 8601, UTC) the quota resets, and no
+ * `retry-after`. A key refused only because its own requests in flight hold what is left gets the
+ * same 403; it may go through again once they are charged (if they used less). `onRequest` events
+ * of refused requests have `error: "TokenQuotaExceeded"`.
+ *
+ * Stores: by default a {@link ClientTokenQuota} in this isolate's memory (each isolate counts on
+ * its own: on Workers a quota is then approximate, up to the quota per isolate); pass `limiter`
+ * for one quota across isolates: a `DenoKvTokenQuota` (Deno Deploy; what `serveEdge` uses), or
+ * your own {@link TokenQuotaLimiter} on a shared store (e.g. a Durable Object on Workers). A store
+ * that fails, or does not answer within `timeoutMs`, lets the request through and is reported
+ * through `onError` (fail open), like the token limit.
+ *
+ * @example 1 million tokens a day per client key
+ * ```ts
+ * import { createEdgeApp, type EdgeTokenQuotaOptions } from "@aoai/edge/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator();
+ * const tokenQuota: EdgeTokenQuotaOptions = { tokens: 1_000_000, period: "day" };
+ * const app = createEdgeApp({
+ *   upstream: { endpoint: "http://emulator.local", apiKey: emulator.apiKey, fetch: emulator.fetch },
+ *   clientKeys: ["a-long-client-key", { key: "a-key-with-a-small-quota", tokenQuota: { tokens: 1, period: "month" } }],
+ *   tokenQuota,
+ * });
+ * const pending: Promise<unknown>[] = []; // the charges, made once each reply was read
+ * const embed = (key: string) =>
+ *   app.fetch(
+ *     new Request("https://edge.example/openai/v1/embeddings", {
+ *       method: "POST",
+ *       headers: { "api-key": key, "content-type": "application/json" },
+ *       body: JSON.stringify({ model: "text-embedding-3-small", input: "hello" }),
+ *     }),
+ *     undefined,
+ *     { waitUntil: (promise) => void pending.push(promise) },
+ *   );
+ * const first = await embed("a-key-with-a-small-quota");
+ * console.log(first.status, (await first.json()).usage.total_tokens); // 200 1
+ * await Promise.all(pending);
+ * const refused = await embed("a-key-with-a-small-quota");
+ * console.log(refused.status, (await refused.json()).error.code); // 403 TokenQuotaExceeded
+ * ```
+ */
+export interface EdgeTokenQuotaOptions {
+  /** Tokens per client key per window (a whole number of at least 1). */
+  tokens: number;
+  /** The window: `"hour"`, `"day"`, `"week"` (ISO, from Monday) or `"month"`, aligned to UTC. */
+  period: TokenQuotaPeriod;
+  /**
+   * The store to ask and charge instead of this isolate's memory (`tokens` and `period` then only
+   * describe it: the store keeps its own count), with a stable hash of the matched key as client
+   * id (`clientIdOf(key)`).
+   */
+  limiter?: TokenQuotaLimiter;
+  /**
+   * How long a request waits for the store's `check()`, and a delivery for its `charge()`, in ms
    * (default 1 000); past it the request goes through, or the charge is given up, and `onError`
    * reports it.
    */
@@ -522,6 +604,12 @@ export interface EdgeAppOptions {
    */
   tokenLimit?: EdgeTokenLimitOptions;
   /**
+   * Per-client-key token quota per hour, day, ISO week or calendar month (UTC windows): a key
+   * that used up its quota gets 403 until the next window. See {@link EdgeTokenQuotaOptions}. A
+   * key given as {@link EdgeClientKey} may have its own.
+   */
+  tokenQuota?: EdgeTokenQuotaOptions;
+  /**
    * Retries the app makes upstream (default 0: a 429 goes straight back to the client with its
    * `retry-after`, and the client's SDK decides). With several upstreams, a 429 fails over at
    * once while an upstream not cooling down is left; it is waited out (up to a minute) on the
@@ -598,7 +686,8 @@ export interface EdgeAppOptions {
   onRequest?: (event: EdgeRequestEvent) => void | Promise<void>;
   /**
    * Clock in ms since the epoch (default `Date.now`): upstream cooldowns, the in-memory
-   * `rateLimit.requestsPerMinute` and `tokenLimit.tokensPerMinute`, and the `time` /
+   * `rateLimit.requestsPerMinute` and `tokenLimit.tokensPerMinute`, the windows of `tokenQuota`
+   * (in memory), and the `time` /
    * `durationMs` of `onRequest` events count with it. For tests.
    */
   now?: () => number;
@@ -661,6 +750,13 @@ export interface EdgeClientKey {
    * minute, `-` for the app's budget, `off` for none.
    */
   tokenLimit?: EdgeTokenLimitOptions | false;
+  /**
+   * This key's own token quota, instead of the app's `tokenQuota` (`false`: none for this key).
+   * Same shape and behaviour as the app's. From the environment: `AOAI_EDGE_KEY_TOKEN_QUOTA`, one
+   * entry per key of `AOAI_EDGE_KEYS` (same order, comma-separated): tokens and period such as
+   * `1000000/day`, `-` for the app's quota, `off` for none.
+   */
+  tokenQuota?: EdgeTokenQuotaOptions | false;
 }
 
 /** The limiters that apply to one client key (its own, else the app's). */
@@ -671,6 +767,9 @@ export interface KeyLimits {
   tokenLimiter: TokenLimiter | undefined;
   /** How long the app waits for `tokenLimiter` before letting the request through. */
   tokenLimitTimeoutMs: number;
+  tokenQuota: TokenQuotaLimiter | undefined;
+  /** How long the app waits for `tokenQuota` before letting the request through. */
+  tokenQuotaTimeoutMs: number;
 }
 
 /** Normalised options. */
@@ -921,6 +1020,33 @@ function resolveTokenLimiter(
   return limiter;
 }
 
+function resolveTokenQuota(
+  tokenQuota: EdgeTokenQuotaOptions | undefined,
+  now: (() => number) | undefined,
+  name = "tokenQuota",
+): TokenQuotaLimiter | undefined {
+  if (tokenQuota === undefined) return undefined;
+  if (typeof tokenQuota !== "object" || tokenQuota === null) {
+    throw new TypeError(`${WHERE}: ${name} must be { tokens, period } (and optionally limiter)`);
+  }
+  const { tokens, period } = checkTokenQuota(
+    tokenQuota.tokens,
+    tokenQuota.period,
+    `${WHERE}: ${name}`,
+  );
+  const limiter = tokenQuota.limiter;
+  if (limiter === undefined) return new ClientTokenQuota({ tokens, period, now });
+  if (
+    typeof limiter !== "object" || limiter === null || typeof limiter.check !== "function" ||
+    typeof limiter.charge !== "function"
+  ) {
+    throw new TypeError(
+      `${WHERE}: ${name}.limiter must have check(client) and charge(client, tokens) methods`,
+    );
+  }
+  return limiter;
+}
+
 /** A limiter's wait in ms (default 1000), or a TypeError naming `name`. */
 function limiterTimeout(value: unknown, name: string): number {
   const ms = value ?? 1000;
@@ -1051,10 +1177,13 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   const rateLimitTimeoutMs = limiterTimeout(options.rateLimit?.timeoutMs, "rateLimit");
   const tokenLimiter = resolveTokenLimiter(options.tokenLimit, now);
   const tokenLimitTimeoutMs = limiterTimeout(options.tokenLimit?.timeoutMs, "tokenLimit");
+  const tokenQuota = resolveTokenQuota(options.tokenQuota, now);
+  const tokenQuotaTimeoutMs = limiterTimeout(options.tokenQuota?.timeoutMs, "tokenQuota");
   // A key's own limits replace the app's; `false` turns them off for it.
   const keyLimits = keyEntries.map((entry, i): KeyLimits => {
     const rate = entry?.rateLimit;
     const token = entry?.tokenLimit;
+    const quota = entry?.tokenQuota;
     const where = `clientKeys[${i}]`;
     return {
       rateLimiter: rate === undefined
@@ -1073,6 +1202,14 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
       tokenLimitTimeoutMs: token
         ? limiterTimeout(token.timeoutMs, `${where}.tokenLimit`)
         : tokenLimitTimeoutMs,
+      tokenQuota: quota === undefined
+        ? tokenQuota
+        : quota === false
+        ? undefined
+        : resolveTokenQuota(quota, now, `${where}.tokenQuota`),
+      tokenQuotaTimeoutMs: quota
+        ? limiterTimeout(quota.timeoutMs, `${where}.tokenQuota`)
+        : tokenQuotaTimeoutMs,
     };
   });
   const onRequest = options.onRequest;
