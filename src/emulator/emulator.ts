@@ -188,10 +188,13 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
           "invalid_content_type",
         );
       }
-      const tooLarge = op.checkSize?.(request);
+      let tooLarge = op.checkSize?.(Number(request.headers.get("content-length") ?? "0"));
       if (tooLarge) return tooLarge;
       try {
-        body = await request.formData();
+        const raw = await request.arrayBuffer();
+        tooLarge = op.checkSize?.(raw.byteLength);
+        if (tooLarge) return tooLarge;
+        body = await new Response(raw, { headers: { "content-type": contentType } }).formData();
       } catch {
         return invalidRequest(
           "file",

@@ -28,8 +28,8 @@ export interface Operation {
    * others the route answers 404 Resource not found, like any path the version lacks.
    */
   inVersion?: (apiVersion: string) => boolean;
-  /** Optional early size check (before the body is read). */
-  checkSize?: (request: Request) => Response | undefined;
+  /** Optional size check of the body's bytes (declared, before reading; then as read). */
+  checkSize?: (bytes: number) => Response | undefined;
   /** Produces the response. */
   handle: (ctx: HandlerContext, body: Record<string, unknown> | FormData) => Promise<Response>;
 }

@@ -32,7 +32,7 @@ const LANGUAGES: Record<string, string> = {
   zh: "chinese",
 };
 
-/** The 413 answered for uploads over {@link MAX_AUDIO_BYTES}. */
+/** The 413 answered for uploads over {@link MAX_AUDIO_BYTES}; `size` is the bytes read. */
 export function audioTooLarge(size: number): Response {
   return invalidRequest(
     "file",
@@ -42,12 +42,12 @@ export function audioTooLarge(size: number): Response {
   );
 }
 
-/** Early check on `content-length` so oversized uploads are refused before reading. */
-export function checkAudioSize(request: Request): Response | undefined {
-  const length = Number(request.headers.get("content-length") ?? "0");
-  // Leave room for the multipart envelope around the file.
-  if (length > MAX_AUDIO_BYTES + 64 * 1024) return audioTooLarge(length);
-  return undefined;
+/**
+ * The size check on a request body of `bytes` (from `content-length` before reading, then as
+ * read): the service counts the whole request, the multipart envelope included.
+ */
+export function checkAudioSize(bytes: number): Response | undefined {
+  return bytes > MAX_AUDIO_BYTES ? audioTooLarge(bytes) : undefined;
 }
 
 /** Seconds of audio in a WAV header, or undefined when `bytes` is not a WAV file. */
