@@ -56,6 +56,8 @@ export { ClientTokenLimiter } from "./token_limit.ts";
 export type { ClientTokenLimitOptions, TokenLimiter } from "./token_limit.ts";
 export { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
 export { ClientTokenQuota, quotaWindow } from "./token_quota.ts";
+export { DenoKvTokenQuota } from "./token_quota_deno_kv.ts";
+export type { DenoKvTokenQuotaOptions } from "./token_quota_deno_kv.ts";
 export type {
   ClientTokenQuotaOptions,
   TokenQuotaDecision,

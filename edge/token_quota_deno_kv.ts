@@ -1,0 +1,162 @@
+/**
+ * {@link DenoKvTokenQuota}: the edge app's per-client token quota counted in Deno KV, so every
+ * isolate and instance of a Deno Deploy project shares one quota.
+ *
+ * @module
+ */
+import {
+  checkTokenQuota,
+  quotaDecision,
+  quotaWindow,
+  type TokenQuotaDecision,
+  type TokenQuotaLimiter,
+  type TokenQuotaPeriod,
+} from "./token_quota.ts";
+import { kvKeyBytes } from "./_kv_key.ts";
+
+/**
+ * Options of {@link DenoKvTokenQuota}.
+ *
+ * @example 5 million tokens a month under your own key prefix
+ * ```ts
+ * import { DenoKvTokenQuota, type DenoKvTokenQuotaOptions } from "@aoai/edge/edge";
+ * const kv = await Deno.openKv(":memory:");
+ * const options: DenoKvTokenQuotaOptions = {
+ *   tokens: 5_000_000,
+ *   period: "month",
+ *   prefix: ["my-app", "quota"],
+ *   now: () => Date.UTC(2026, 2, 14),
+ * };
+ * const quota = new DenoKvTokenQuota(kv, options);
+ * await quota.charge("client-a", 500);
+ * const counter = await kv.get<Deno.KvU64>(["my-app", "quota", "client-a", Date.UTC(2026, 2, 1)]);
+ * console.log(counter.value?.value); // 500n
+ * kv.close();
+ * ```
+ */
+export interface DenoKvTokenQuotaOptions {
+  /** Tokens each client may use per window. A whole number of at least 1. */
+  tokens: number;
+  /** The window: `"hour"`, `"day"`, `"week"` (ISO, from Monday) or `"month"`, aligned to UTC. */
+  period: TokenQuotaPeriod;
+  /**
+   * Key prefix of the counters (default `["aoai-edge-quota"]`); at most 1024 bytes as a Deno KV
+   * key, leaving room for the client id and the window under the 2 KiB key limit.
+   */
+  prefix?: readonly (string | number)[];
+  /**
+   * Reads and conditional writes a charge may try when other isolates change the counter
+   * meanwhile (default 32); a charge that loses every race rejects (the app reports it).
+   */
+  maxAttempts?: number;
+  /** Clock in ms (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+const WHERE = "new DenoKvTokenQuota()";
+/** A counter outlives its window by this much (ms), then Deno KV drops it. */
+const EXPIRY_MARGIN = 3_600_000;
+
+/**
+ * A token quota per client in Deno KV, shared by every isolate and instance: one counter per
+ * client and window, key `[...prefix, client, start]` (`start`: the window's start, epoch ms), a
+ * `Deno.KvU64` of the tokens charged in it (no entry: none). Each charge adds to it atomically: a
+ * read, then a write conditional on the counter not having changed (a versionstamp check), tried
+ * again when another isolate wrote first, so concurrent charges from anywhere all count. The write
+ * sets the counter to expire an hour past its window's end (Deno KV's `sum` mutation would drop
+ * that expiry, leaving every window's counter behind forever).
+ *
+ * A KV failure rejects `check()` or `charge()`; the edge app then lets the request through or
+ * reports the lost charge through `onError` (fail open). The caller owns the `Deno.Kv` handle.
+ *
+ * @example Two quotas on one KV (two isolates, say) share one count
+ * ```ts
+ * import { DenoKvTokenQuota } from "@aoai/edge/edge";
+ * const kv = await Deno.openKv(":memory:");
+ * const now = () => Date.UTC(2026, 2, 14, 10);
+ * const a = new DenoKvTokenQuota(kv, { tokens: 1000, period: "day", now });
+ * const b = new DenoKvTokenQuota(kv, { tokens: 1000, period: "day", now });
+ * await a.charge("client-a", 600);
+ * await b.charge("client-a", 400);
+ * const { ok, resetAt } = await b.check("client-a");
+ * console.log(ok, new Date(resetAt).toISOString()); // false 2026-03-15T00:00:00.000Z
+ * kv.close();
+ * ```
+ */
+export class DenoKvTokenQuota implements TokenQuotaLimiter {
+  readonly #kv: Deno.Kv;
+  readonly #tokens: number;
+  readonly #period: TokenQuotaPeriod;
+  readonly #prefix: readonly (string | number)[];
+  readonly #maxAttempts: number;
+  readonly #now: () => number;
+
+  /** Throws a TypeError naming the option at fault (never quoting it). */
+  constructor(kv: Deno.Kv, options: DenoKvTokenQuotaOptions) {
+    if (typeof kv?.atomic !== "function") {
+      throw new TypeError(`${WHERE}: the first argument must be a Deno.Kv (Deno.openKv())`);
+    }
+    const { tokens, period } = checkTokenQuota(options?.tokens, options?.period, WHERE);
+    const prefix = options.prefix ?? ["aoai-edge-quota"];
+    if (
+      !Array.isArray(prefix) ||
+      !prefix.every((p) => typeof p === "string" || typeof p === "number") ||
+      kvKeyBytes(prefix) > 1024
+    ) {
+      throw new TypeError(
+        `${WHERE}: prefix must be an array of strings or numbers, ≤ 1024 bytes as a Deno KV key`,
+      );
+    }
+    const attempts = options.maxAttempts ?? 32;
+    if (!Number.isInteger(attempts) || attempts < 1) {
+      throw new TypeError(`${WHERE}: maxAttempts must be a whole number of at least 1`);
+    }
+    this.#kv = kv;
+    this.#tokens = tokens;
+    this.#period = period;
+    this.#prefix = prefix;
+    this.#maxAttempts = attempts;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Tokens per window. */
+  get tokens(): number {
+    return this.#tokens;
+  }
+
+  /** The window's period. */
+  get period(): TokenQuotaPeriod {
+    return this.#period;
+  }
+
+  /** Whether `client` has tokens left in the current window (one strongly consistent read). */
+  async check(client: string): Promise<TokenQuotaDecision> {
+    const { start, end } = quotaWindow(this.#period, this.#now());
+    const { value } = await this.#kv.get<Deno.KvU64>([...this.#prefix, client, start]);
+    return quotaDecision(value instanceof Deno.KvU64 ? Number(value.value) : 0, this.#tokens, end);
+  }
+
+  /**
+   * Adds `tokens` to `client`'s counter of the current window (ignored unless a positive whole
+   * number).
+   */
+  async charge(client: string, tokens: number): Promise<void> {
+    if (!Number.isSafeInteger(tokens) || tokens <= 0) return;
+    const now = this.#now();
+    const { start, end } = quotaWindow(this.#period, now);
+    const key = [...this.#prefix, client, start];
+    const expireIn = Math.max(1, end - now + EXPIRY_MARGIN);
+    for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
+      const entry = await this.#kv.get<Deno.KvU64>(key);
+      const used = entry.value instanceof Deno.KvU64 ? entry.value.value : 0n;
+      const { ok } = await this.#kv.atomic().check(entry)
+        .set(key, new Deno.KvU64(used + BigInt(tokens)), { expireIn })
+        .commit();
+      if (ok) return;
+    }
+    throw new Error(
+      `${WHERE}: ${tokens} tokens not counted, the counter kept changing ` +
+        `(${this.#maxAttempts} tries)`,
+    );
+  }
+}
