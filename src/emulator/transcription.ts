@@ -20,17 +20,18 @@ const FORMATS = ["json", "text", "srt", "verbose_json", "vtt"];
  * flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav and webm; the service's message adds oga.
  */
 const AUDIO_TYPES = ["flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm"];
-const LANGUAGES: Record<string, string> = {
-  en: "english",
-  de: "german",
-  es: "spanish",
-  fr: "french",
-  it: "italian",
-  ja: "japanese",
-  ko: "korean",
-  pt: "portuguese",
-  zh: "chinese",
-};
+/** Whisper's names that differ from the English name of the ISO-639-1 code. */
+const LANGUAGES: Record<string, string> = { my: "myanmar", nn: "nynorsk", mi: "maori" };
+
+/** verbose_json's `language`: the language's English name in lower case, as Whisper gives it. */
+function languageName(code: string): string {
+  if (LANGUAGES[code]) return LANGUAGES[code];
+  try {
+    return (new Intl.DisplayNames(["en"], { type: "language" }).of(code) ?? code).toLowerCase();
+  } catch {
+    return code; // not a language code: echoed
+  }
+}
 
 /** The 413 answered for uploads over {@link MAX_AUDIO_BYTES}; `size` is the bytes read. */
 export function audioTooLarge(size: number): Response {
@@ -193,7 +194,7 @@ export async function handleTranscription(
   if (format === "json") return jsonResponse({ text });
   const language = task === "translate"
     ? "english"
-    : LANGUAGES[String(form.get("language") ?? "en")] ?? String(form.get("language"));
+    : languageName(String(form.get("language") ?? "en"));
   const body: Record<string, unknown> = { task, language, duration, text };
   if (granularities.length === 0 || granularities.includes("segment")) {
     body.segments = segments.map((s, id) => ({

@@ -254,3 +254,22 @@ Deno.test("transcriptions ignore timestamp_granularities[] on 2024-02-01 and 202
   }, path);
   assert.equal((await refused.json()).error.param, "timestamp_granularities");
 });
+
+Deno.test("transcriptions verbose_json names the language in English words for any ISO-639-1 code, as Whisper does (not the code)", async () => {
+  const e = createEmulator();
+  const cases: [string, string][] = [
+    ["nl", "dutch"],
+    ["sv", "swedish"],
+    ["uk", "ukrainian"],
+    ["pl", "polish"],
+    ["fr", "french"],
+  ];
+  for (const [code, name] of cases) {
+    const body = await (await upload(e, "transcriptions", {
+      file: WAV,
+      response_format: "verbose_json",
+      language: code,
+    })).json();
+    assert.equal(body.language, name, code);
+  }
+});
