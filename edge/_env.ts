@@ -1,5 +1,6 @@
 import type { UpstreamBalance } from "./_upstreams.ts";
 import type { EdgeClientKey } from "./options.ts";
+import type { TokenQuotaPeriod } from "./token_quota.ts";
 import {
   createCertificateProvider,
   createProvider,
@@ -50,6 +51,79 @@ export function tpmFromEnv(value: string | undefined): number | undefined {
     );
   }
   return tpm;
+}
+
+/** A token quota read from the environment. */
+export interface QuotaFromEnv {
+  tokens: number;
+  period: TokenQuotaPeriod;
+}
+
+/** What a quota entry looks like, for the errors. */
+const QUOTA_SYNTAX = "a whole number of tokens per hour, day, week or month (e.g. 5000000/month " +
+  "or 200000/day)";
+
+/** `tokens/period` (e.g. `200000/day`), else undefined. */
+function quotaOf(text: string): QuotaFromEnv | undefined {
+  const match = /^(\d+)\s*\/\s*(hour|day|week|month)$/i.exec(text);
+  const tokens = match ? Number(match[1]) : NaN;
+  if (!match || !Number.isSafeInteger(tokens) || tokens < 1) return undefined;
+  return { tokens, period: match[2].toLowerCase() as TokenQuotaPeriod };
+}
+
+/**
+ * `AOAI_EDGE_TOKEN_QUOTA` (e.g. `5000000/month`, `200000/day`): the token quota per client key
+ * and its window (`hour`, `day`, `week`, `month`, UTC); undefined when unset or blank; read the
+ * same way by the Deno and the Workers entry points. Anything else throws an Error naming the
+ * variable, never quoting its value.
+ */
+export function tokenQuotaFromEnv(value: string | undefined): QuotaFromEnv | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  const quota = quotaOf(text);
+  if (!quota) throw new Error(`AOAI_EDGE_TOKEN_QUOTA must be ${QUOTA_SYNTAX} per client key`);
+  return quota;
+}
+
+/**
+ * `AOAI_EDGE_KEY_TOKEN_QUOTA`: per client key of `AOAI_EDGE_KEYS` (`keyCount` of them; same
+ * order, comma-separated), the key's own quota (`1000000/day`), `-` for the app's
+ * (`AOAI_EDGE_TOKEN_QUOTA`; none when that is unset) or `off` for none for that key. Undefined
+ * when unset or blank; one entry per key otherwise (a quota, `false` for `off`, undefined for
+ * `-`). Anything else throws an Error naming the variable and the entry, never quoting a value.
+ */
+export function keyTokenQuotasFromEnv(
+  value: string | undefined,
+  keyCount: number,
+): (QuotaFromEnv | false | undefined)[] | undefined {
+  if (!value?.trim()) return undefined;
+  const name = "AOAI_EDGE_KEY_TOKEN_QUOTA";
+  const syntax = `${QUOTA_SYNTAX}, - (the app's quota) or off (no quota for that key)`;
+  if (keyCount === 0) {
+    throw new Error(
+      `${name} needs AOAI_EDGE_KEYS: it gives each of those keys its quota, in the same order`,
+    );
+  }
+  const entries = value.split(",").map((entry) => entry.trim());
+  if (entries.length !== keyCount) {
+    throw new Error(
+      `${name} lists ${entries.length} entr${entries.length === 1 ? "y" : "ies"} but ` +
+        `AOAI_EDGE_KEYS lists ${keyCount} key(s); give one entry per key, in the same order: ` +
+        syntax,
+    );
+  }
+  return entries.map((entry, i) => {
+    if (entry === "-") return undefined;
+    if (entry.toLowerCase() === "off") return false;
+    const quota = quotaOf(entry);
+    if (!quota) throw new Error(`${name}: entry ${i + 1} must be ${syntax}`);
+    return quota;
+  });
+}
+
+/** A quota as the banner prints it. */
+export function quotaText({ tokens, period }: QuotaFromEnv): string {
+  return `${tokens} tokens per ${period}`;
 }
 
 /** One fallback upstream read from the environment. */
@@ -282,8 +356,9 @@ export function keyLimitsFromEnv(
 /**
  * The `clientKeys` of `keys` (from `AOAI_EDGE_KEYS`) with what the environment gives each (same
  * order): its deployments (`AOAI_EDGE_KEY_DEPLOYMENTS`), requests per minute (`AOAI_EDGE_KEY_RPM`)
- * and tokens per minute (`AOAI_EDGE_KEY_TPM`), as read by {@link keyDeploymentsFromEnv} and
- * {@link keyLimitsFromEnv}; a key given nothing of its own stays a string.
+ * tokens per minute (`AOAI_EDGE_KEY_TPM`) and token quota (`AOAI_EDGE_KEY_TOKEN_QUOTA`), as read
+ * by {@link keyDeploymentsFromEnv}, {@link keyLimitsFromEnv} and {@link keyTokenQuotasFromEnv}; a
+ * key given nothing of its own stays a string.
  */
 export function clientKeysFromEnv(
   keys: readonly string[],
@@ -291,6 +366,7 @@ export function clientKeysFromEnv(
     deployments?: readonly (string[] | undefined)[];
     rpm?: readonly KeyLimitFromEnv[];
     tpm?: readonly KeyLimitFromEnv[];
+    quota?: readonly (QuotaFromEnv | false | undefined)[];
   },
 ): (string | EdgeClientKey)[] {
   return keys.map((key, i) => {
@@ -301,6 +377,8 @@ export function clientKeysFromEnv(
     if (deployments) entry.deployments = deployments;
     if (rpm !== undefined) entry.rateLimit = rpm === false ? false : { requestsPerMinute: rpm };
     if (tpm !== undefined) entry.tokenLimit = tpm === false ? false : { tokensPerMinute: tpm };
+    const quota = own.quota?.[i];
+    if (quota !== undefined) entry.tokenQuota = quota === false ? false : { ...quota };
     return Object.keys(entry).length > 1 ? entry : key;
   });
 }

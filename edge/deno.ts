@@ -34,11 +34,14 @@
  *   origins (or `*`); `AOAI_EDGE_CHAT_CACHE=1`: cache deterministic chat;
  *   `AOAI_EDGE_RATE_LIMIT_RPM`: requests per minute per client key, counted in Deno KV (one
  *   budget for every instance / isolate sharing the KV; see {@link serveEdge});
- *   `AOAI_EDGE_TOKEN_LIMIT_TPM`: tokens per minute per client key, counted in the same Deno KV.
- * - `AOAI_EDGE_KEY_DEPLOYMENTS`, `AOAI_EDGE_KEY_RPM`, `AOAI_EDGE_KEY_TPM`: per key of
- *   `AOAI_EDGE_KEYS`, comma-separated in the same order: the deployments it may use (`*` for
- *   every one, or names separated by `;`); its own requests / tokens per minute (a number, `-`
- *   for the app's limit, `off` for none), counted in Deno KV like the app's.
+ *   `AOAI_EDGE_TOKEN_LIMIT_TPM`: tokens per minute per client key, counted in the same Deno KV;
+ *   `AOAI_EDGE_TOKEN_QUOTA`: tokens per client key per UTC hour, day, ISO week or calendar month
+ *   (e.g. `5000000/month`), counted in the same Deno KV (403 once used up).
+ * - `AOAI_EDGE_KEY_DEPLOYMENTS`, `AOAI_EDGE_KEY_RPM`, `AOAI_EDGE_KEY_TPM`,
+ *   `AOAI_EDGE_KEY_TOKEN_QUOTA`: per key of `AOAI_EDGE_KEYS`, comma-separated in the same order:
+ *   the deployments it may use (`*` for every one, or names separated by `;`); its own requests /
+ *   tokens per minute (a number, `-` for the app's limit, `off` for none); its own quota (e.g.
+ *   `1000000/day`, `-` for the app's, `off` for none), counted in Deno KV like the app's.
  * - `AOAI_EDGE_LOG_REQUESTS=1`: one JSON line per request on stdout (the `onRequest` event:
  *   route, deployment, status, duration, hashed client id, cache, upstream, usage; no key, no
  *   prompt, no reply).
@@ -50,9 +53,15 @@ import { createEmulator } from "../src/emulator/mod.ts";
 import { createEdgeApp, type EdgeApp } from "./app.ts";
 import { DenoKvCache } from "./cache/deno_kv.ts";
 import { denoHandler } from "./deno_handler.ts";
-import type { EdgeAppOptions, EdgeRateLimitOptions, EdgeTokenLimitOptions } from "./options.ts";
+import type {
+  EdgeAppOptions,
+  EdgeRateLimitOptions,
+  EdgeTokenLimitOptions,
+  EdgeTokenQuotaOptions,
+} from "./options.ts";
 import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
 import { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
+import { DenoKvTokenQuota } from "./token_quota_deno_kv.ts";
 import {
   balanceFromEnv,
   clientKeysFromEnv,
@@ -62,7 +71,10 @@ import {
   keyDeploymentsFromEnv,
   type KeyLimitFromEnv,
   keyLimitsFromEnv,
+  keyTokenQuotasFromEnv,
+  quotaText,
   rpmFromEnv,
+  tokenQuotaFromEnv,
   tpmFromEnv,
   weightsFromEnv,
 } from "./_env.ts";
@@ -274,6 +286,15 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   if (ownTpm) {
     banner.push(`client keys' own token limits (AOAI_EDGE_KEY_TPM; others: the app's): ${ownTpm}`);
   }
+  const keyQuota = keyTokenQuotasFromEnv(env("AOAI_EDGE_KEY_TOKEN_QUOTA"), keyCount);
+  const ownQuota = keyQuota?.flatMap((quota, i) =>
+    quota === undefined ? [] : [`key ${i + 1} ${quota === false ? "none" : quotaText(quota)}`]
+  ).join(", ");
+  if (ownQuota) {
+    banner.push(
+      `client keys' own token quotas (AOAI_EDGE_KEY_TOKEN_QUOTA; others: the app's): ${ownQuota}`,
+    );
+  }
   const deployments = list(env("AOAI_EDGE_DEPLOYMENTS"));
   const origins = list(env("AOAI_EDGE_CORS_ORIGINS"));
   const rpm = rpmFromEnv(env("AOAI_EDGE_RATE_LIMIT_RPM"));
@@ -285,6 +306,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
     );
   }
   const tpm = tpmFromEnv(env("AOAI_EDGE_TOKEN_LIMIT_TPM"));
+  const quota = tokenQuotaFromEnv(env("AOAI_EDGE_TOKEN_QUOTA"));
   // An empty PORT means the default, not 0 (a random port).
   const port = decimal(env("PORT")?.trim() || "8787", true);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -300,6 +322,12 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
     banner.push(
       `token limit: ${tpm} tokens per minute per client key, counted in Deno KV (one budget ` +
         "for every instance)",
+    );
+  }
+  if (quota) {
+    banner.push(
+      `token quota: ${quotaText(quota)} (UTC) per client key, counted in Deno KV (one quota for ` +
+        "every instance)",
     );
   }
   if (upstreamBalance && Array.isArray(upstream)) {
@@ -321,12 +349,14 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
         deployments: keyDeployments,
         rpm: keyRpm,
         tpm: keyTpm,
+        quota: keyQuota,
       }),
       deployments: deployments.length ? deployments : undefined,
       cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,
       chatCache: env("AOAI_EDGE_CHAT_CACHE") === "1",
       rateLimit: rpm ? { requestsPerMinute: rpm } : undefined,
       tokenLimit: tpm ? { tokensPerMinute: tpm } : undefined,
+      tokenQuota: quota,
       upstreamBalance,
       playground,
       onError: (message) => console.error(`aoai-edge: ${message}`),
@@ -416,16 +446,28 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
           timeoutMs: limit.timeoutMs,
         }
         : limit) as T;
-    const { rateLimit, tokenLimit, clientKeys } = config.options;
+    // A quota given without its store counts in Deno KV too.
+    const quotaInKv = <T extends EdgeTokenQuotaOptions | false | undefined>(quota: T): T =>
+      (!quota || quota.limiter !== undefined ? quota : {
+        ...quota,
+        limiter: new DenoKvTokenQuota(kv, { tokens: quota.tokens, period: quota.period }),
+      }) as T;
+    const { rateLimit, tokenLimit, tokenQuota, clientKeys } = config.options;
     app = createEdgeApp({
       ...config.options,
       cache: new DenoKvCache(kv),
       rateLimit: inKv(rateLimit),
       tokenLimit: inKv(tokenLimit),
+      tokenQuota: quotaInKv(tokenQuota),
       clientKeys: Array.isArray(clientKeys)
         ? clientKeys.map((entry) =>
           typeof entry === "object" && entry !== null
-            ? { ...entry, rateLimit: inKv(entry.rateLimit), tokenLimit: inKv(entry.tokenLimit) }
+            ? {
+              ...entry,
+              rateLimit: inKv(entry.rateLimit),
+              tokenLimit: inKv(entry.tokenLimit),
+              tokenQuota: quotaInKv(entry.tokenQuota),
+            }
             : entry
         )
         : clientKeys,

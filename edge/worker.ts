@@ -32,10 +32,16 @@
  *   location) with `AOAI_EDGE_RATE_LIMITER_PERIOD` its period ("10" or "60", default "60", sent
  *   as `retry-after`), or `AOAI_EDGE_RATE_LIMIT_RPM` (counted per isolate). Not both;
  * - `AOAI_EDGE_TOKEN_LIMIT_TPM`: tokens per minute per client key (counted per isolate);
- * - optional `AOAI_EDGE_KEY_DEPLOYMENTS`, `AOAI_EDGE_KEY_RPM`, `AOAI_EDGE_KEY_TPM`: per key of
- *   `AOAI_EDGE_KEYS`, comma-separated in the same order: the deployments it may use (`*` for
- *   every one, or names separated by `;`); its own requests / tokens per minute (a number, counted
- *   per isolate; `-` for the app's limit, `off` for none).
+ * - `AOAI_EDGE_TOKEN_QUOTA`: tokens per client key per UTC hour, day, ISO week or calendar month
+ *   (e.g. `5000000/month`; 403 once used up). Counted in each isolate's memory on its own, so on
+ *   Workers a quota is approximate (a key may use up to the quota in every isolate that serves
+ *   it); for one quota, build the app with `createEdgeApp()` and a `tokenQuota.limiter` on a
+ *   shared store (a Durable Object, say);
+ * - optional `AOAI_EDGE_KEY_DEPLOYMENTS`, `AOAI_EDGE_KEY_RPM`, `AOAI_EDGE_KEY_TPM`,
+ *   `AOAI_EDGE_KEY_TOKEN_QUOTA`: per key of `AOAI_EDGE_KEYS`, comma-separated in the same order:
+ *   the deployments it may use (`*` for every one, or names separated by `;`); its own requests /
+ *   tokens per minute (a number, counted per isolate; `-` for the app's limit, `off` for none);
+ *   its own quota (e.g. `1000000/day`, per isolate; `-` for the app's, `off` for none).
  *
  * @module
  */
@@ -51,7 +57,9 @@ import {
   fallbacksFromEnv,
   keyDeploymentsFromEnv,
   keyLimitsFromEnv,
+  keyTokenQuotasFromEnv,
   rpmFromEnv,
+  tokenQuotaFromEnv,
   tpmFromEnv,
   weightsFromEnv,
 } from "./_env.ts";
@@ -110,6 +118,11 @@ export interface WorkerEnv {
   /** Tokens per minute per client key (per isolate). */
   AOAI_EDGE_TOKEN_LIMIT_TPM?: string;
   /**
+   * Token quota per client key and its UTC window, e.g. `5000000/month` or `200000/day` (counted
+   * per isolate: approximate).
+   */
+  AOAI_EDGE_TOKEN_QUOTA?: string;
+  /**
    * Per key of `AOAI_EDGE_KEYS` (same order, comma-separated): `*` for every deployment, or the
    * deployments it may use separated by `;`.
    */
@@ -125,6 +138,11 @@ export interface WorkerEnv {
    * number (counted per isolate), `-` for the app's budget or `off` for none.
    */
   AOAI_EDGE_KEY_TPM?: string;
+  /**
+   * Per key of `AOAI_EDGE_KEYS` (same order, comma-separated): its own token quota, e.g.
+   * `1000000/day` (counted per isolate), `-` for the app's quota or `off` for none.
+   */
+  AOAI_EDGE_KEY_TOKEN_QUOTA?: string;
   /**
    * With fallback endpoints: `"round-robin"` spreads requests over every upstream in turn;
    * `"primary-first"` (default) sends them to the primary while it answers.
@@ -229,11 +247,13 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
     // whose binding has one limit for every key).
     rpm: keyLimitsFromEnv(env.AOAI_EDGE_KEY_RPM, keys.length, "rpm"),
     tpm: keyLimitsFromEnv(env.AOAI_EDGE_KEY_TPM, keys.length, "tpm"),
+    quota: keyTokenQuotasFromEnv(env.AOAI_EDGE_KEY_TOKEN_QUOTA, keys.length),
   });
   const deployments = list(env.AOAI_EDGE_DEPLOYMENTS);
   const origins = list(env.AOAI_EDGE_CORS_ORIGINS);
   const rateLimit = rateLimitOf(env);
   const tpm = tpmFromEnv(env.AOAI_EDGE_TOKEN_LIMIT_TPM);
+  const tokenQuota = tokenQuotaFromEnv(env.AOAI_EDGE_TOKEN_QUOTA);
   const cache = env.AOAI_CACHE ? new WorkersKvCache(env.AOAI_CACHE) : undefined;
   const apiVersion = env.AZURE_OPENAI_API_VERSION?.trim() || undefined;
   const fallbacks = fallbacksFromEnv(
@@ -264,6 +284,7 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
     chatCache: cache !== undefined && env.AOAI_EDGE_CHAT_CACHE === "1",
     rateLimit,
     tokenLimit: tpm ? { tokensPerMinute: tpm } : undefined,
+    tokenQuota,
     upstreamBalance,
     onError: (message) => console.error(`aoai-edge: ${message}`),
     onRequest: env.AOAI_EDGE_LOG_REQUESTS === "1"
@@ -297,11 +318,13 @@ function signatureOf(env: WorkerEnv): string {
     env.AOAI_EDGE_RATE_LIMITER,
     env.AOAI_EDGE_RATE_LIMITER_PERIOD,
     env.AOAI_EDGE_TOKEN_LIMIT_TPM,
+    env.AOAI_EDGE_TOKEN_QUOTA,
     env.AOAI_EDGE_UPSTREAM_BALANCE,
     env.AOAI_EDGE_UPSTREAM_WEIGHTS,
     env.AOAI_EDGE_KEY_DEPLOYMENTS,
     env.AOAI_EDGE_KEY_RPM,
     env.AOAI_EDGE_KEY_TPM,
+    env.AOAI_EDGE_KEY_TOKEN_QUOTA,
   ]);
 }
 
