@@ -2,7 +2,8 @@
  * DALL-E 2 preview async image operations:
  * `POST /openai/images/generations:submit` → 202 + `operation-location`;
  * `GET /openai/operations/images/{id}` → notRunning → running → succeeded (or failed)
- * across polls, with `retry-after` on non-final polls; `DELETE` → 204; unknown → 404.
+ * across polls, with `retry-after` on non-final polls; `DELETE` → 204 once final (409 before);
+ * unknown → 404.
  * Only on the api-versions whose documents define them (2023-06-01-preview to
  * 2023-09-01-preview); others answer 404 Resource not found.
  *
@@ -87,11 +88,13 @@ export class ImageOperationStore {
     }
     if (request.method === "GET") return this.#poll(op, url);
     if (request.method === "DELETE") {
-      if (op.lastStatus === "running") {
+      // Only an operation in a final state may be deleted (the REST reference); its state moves
+      // on with polls, so one not polled past operationPolls has not finished.
+      if (op.polls <= this.#options.operationPolls) {
         return serviceError(
           409,
           "Conflict",
-          `The image operation '${id}' is running; delete it once it has finished (poll until succeeded or failed).`,
+          `The image operation '${id}' has not finished; delete it once it has (poll until succeeded or failed).`,
         );
       }
       this.#ops.delete(id);

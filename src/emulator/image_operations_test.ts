@@ -81,6 +81,21 @@ Deno.test("image operation DELETE answers 409 while running", async () => {
   assert.equal((await call(e, location, "DELETE")).status, 204);
 });
 
+Deno.test("image operation DELETE answers 409 before it finished (notRunning too: only a final state may be deleted)", async () => {
+  const e = createEmulator({ operationPolls: 2 });
+  const location = (await submit(e, { prompt: "x" })).headers.get("operation-location")!;
+  // Never polled, then notRunning: both not final.
+  assert.equal((await call(e, location, "DELETE")).status, 409);
+  assert.equal((await (await call(e, location)).json()).status, "notRunning");
+  const refused = await call(e, location, "DELETE");
+  assert.equal(refused.status, 409);
+  assert.match((await refused.json()).error.message, /has not finished/);
+  assert.equal((await (await call(e, location)).json()).status, "running");
+  assert.equal((await call(e, location, "DELETE")).status, 409);
+  assert.equal((await (await call(e, location)).json()).status, "succeeded");
+  assert.equal((await call(e, location, "DELETE")).status, 204);
+});
+
 Deno.test("image operation expires after 24 hours on the injected clock", async () => {
   let now = 1_700_000_000_000;
   const e = createEmulator({ operationPolls: 0, now: () => now });
