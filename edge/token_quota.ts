@@ -11,10 +11,32 @@
  * @module
  */
 
-/** The length of a quota's window: windows are aligned to UTC. */
+/**
+ * The length of a quota's window: windows are aligned to UTC.
+ *
+ * @example A daily quota's window
+ * ```ts
+ * import { quotaWindow, type TokenQuotaPeriod } from "@aoai/edge/edge";
+ * const period: TokenQuotaPeriod = "day";
+ * const { start, end } = quotaWindow(period, Date.UTC(2026, 11, 1, 15, 30));
+ * console.log(new Date(start).toISOString(), new Date(end).toISOString());
+ * // 2026-12-01T00:00:00.000Z 2026-12-02T00:00:00.000Z
+ * ```
+ */
 export type TokenQuotaPeriod = "hour" | "day" | "week" | "month";
 
-/** A quota limiter's answer for one client. */
+/**
+ * A quota limiter's answer for one client.
+ *
+ * @example Reading a decision
+ * ```ts
+ * import { ClientTokenQuota, type TokenQuotaDecision } from "@aoai/edge/edge";
+ * const quota = new ClientTokenQuota({ tokens: 1_000, period: "hour", now: () => 0 });
+ * const decision: TokenQuotaDecision = await quota.check("client-id");
+ * console.log(decision.ok, decision.remaining, new Date(decision.resetAt).toISOString());
+ * // true 1000 1970-01-01T01:00:00.000Z
+ * ```
+ */
 export interface TokenQuotaDecision {
   /** Whether the client has tokens left in the current window. */
   ok: boolean;

@@ -224,19 +224,22 @@ export class Images {
   }
 
   /**
-   * Deletes a DALL-E 2 operation and its images.
+   * Deletes a DALL-E 2 operation and its images. The service deletes only an operation that has
+   * finished (succeeded or failed); one still queued or running answers 409 (`ConflictError`).
    *
-   * @example Delete an operation
+   * @example Delete an operation once it has finished
    * ```ts
    * import { AzureOpenAI } from "@aoai/edge";
    * import { createEmulator } from "@aoai/edge/emulator";
-   * const emulator = createEmulator(); // a local stand-in for your resource
+   * // A local stand-in for your resource whose operations finish at the first poll.
+   * const emulator = createEmulator({ operationPolls: 0 });
    * const client = new AzureOpenAI({
    *   endpoint: "http://emulator.local",
    *   apiKey: emulator.apiKey,
    *   fetch: emulator.fetch,
    * });
    * const { id } = await client.images.submit({ prompt: "a lighthouse" });
+   * console.log((await client.images.getOperation(id)).status); // "succeeded"
    * await client.images.deleteOperation(id);
    * ```
    */
