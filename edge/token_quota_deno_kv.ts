@@ -90,6 +90,10 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
   readonly #prefix: readonly (string | number)[];
   readonly #maxAttempts: number;
   readonly #now: () => number;
+  /** Per counter (client and window): the charges not yet being written, added together. */
+  readonly #waiting = new Map<string, { tokens: number; written: Promise<void> }>();
+  /** Per counter: the write under way (settled, never rejected), which the next batch waits for. */
+  readonly #writing = new Map<string, Promise<void>>();
 
   /** Throws a TypeError naming the option at fault (never quoting it). */
   constructor(kv: Deno.Kv, options: DenoKvTokenQuotaOptions) {
@@ -138,14 +142,39 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
 
   /**
    * Adds `tokens` to `client`'s counter of the current window (ignored unless a positive whole
-   * number).
+   * number). Charges made here while a write of the same counter is under way are added together
+   * and written once it is done: they do not race one another for the counter (only other
+   * isolates' writes do), so many at once are not lost to the retries.
    */
-  async charge(client: string, tokens: number): Promise<void> {
-    if (!Number.isSafeInteger(tokens) || tokens <= 0) return;
-    const now = this.#now();
-    const { start, end } = quotaWindow(this.#period, now);
-    const key = [...this.#prefix, client, start];
-    const expireIn = Math.max(1, end - now + EXPIRY_MARGIN);
+  charge(client: string, tokens: number): Promise<void> {
+    if (!Number.isSafeInteger(tokens) || tokens <= 0) return Promise.resolve();
+    const { start, end } = quotaWindow(this.#period, this.#now());
+    const id = JSON.stringify([client, start]);
+    const waiting = this.#waiting.get(id);
+    if (waiting) {
+      waiting.tokens += tokens;
+      return waiting.written;
+    }
+    const batch = { tokens, written: Promise.resolve() };
+    this.#waiting.set(id, batch);
+    const before = this.#writing.get(id) ?? Promise.resolve();
+    const written = batch.written = before.then(() => {
+      // From here on, charges wait for the next batch.
+      this.#waiting.delete(id);
+      return this.#add([...this.#prefix, client, start], batch.tokens, end);
+    });
+    const settled = written.catch(() => {});
+    this.#writing.set(id, settled);
+    settled.then(() => {
+      if (this.#writing.get(id) === settled) this.#writing.delete(id);
+    });
+    return written;
+  }
+
+  /** Adds `tokens` to the counter `key` of the window ending at `end`: read, conditional write. */
+  async #add(key: Deno.KvKey, tokens: number, end: number): Promise<void> {
+    // Deno KV takes a whole number of ms only.
+    const expireIn = Math.max(1, Math.ceil(end - this.#now() + EXPIRY_MARGIN));
     for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
       const entry = await this.#kv.get<Deno.KvU64>(key);
       const used = entry.value instanceof Deno.KvU64 ? entry.value.value : 0n;
