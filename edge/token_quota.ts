@@ -128,7 +128,9 @@ export function quotaWindow(
       const date = new Date(time);
       const year = date.getUTCFullYear();
       const month = date.getUTCMonth();
-      return { start: Date.UTC(year, month, 1), end: Date.UTC(year, month + 1, 1) };
+      // setUTCFullYear(), not Date.UTC(): that reads a year from 0 to 99 as 1900 + year.
+      const first = (m: number) => new Date(0).setUTCFullYear(year, m, 1);
+      return { start: first(month), end: first(month + 1) };
     }
   }
 }
