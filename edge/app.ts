@@ -393,11 +393,18 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
           retryAfterSeconds: typeof tpm === "number" ? (pending - left + 1) * 60 / tpm : 1,
         }, over);
       };
-      const chargedBefore = flight.charged;
-      const decisions = await check();
+      let chargedBefore = flight.charged;
+      let decisions = await check();
       // The estimates of this client's requests in flight count as spent, and the charges of
       // those let go during the check, which it may not have seen.
-      const refused = judge(decisions, flight.held + flight.charged - chargedBefore);
+      let refused = judge(decisions, flight.held + flight.charged - chargedBefore);
+      // Refused only for those charges: the check may have counted them already (a key with
+      // tokens left refused), so it is asked once more, now that they are in.
+      if (refused && flight.charged !== chargedBefore && !judge(decisions, flight.held)) {
+        chargedBefore = flight.charged;
+        decisions = await check();
+        refused = judge(decisions, flight.held + flight.charged - chargedBefore);
+      }
       if (refused) return refused;
       // Held from now on, while the body is read: 4 bytes a token of its declared length (the
       // JSON's own estimate once read, when it declares none).

@@ -1,0 +1,43 @@
+// tokenQuota: a check under way while another of the key's requests is charged.
+import assert from "node:assert/strict";
+import { clientIdOf, ClientTokenQuota, type TokenQuotaLimiter } from "../../edge/mod.ts";
+import { ask, bodyOf, heldApp, turns } from "./_token_budget.ts";
+import { KEY } from "./_helpers.ts";
+
+Deno.test("tokenQuota: a key with tokens left is not refused because a charge landed during its check (which saw it)", async () => {
+  const store = new ClientTokenQuota({ tokens: 15, period: "day", now: () => 0 });
+  /** While set, a check waits for it before reading the store. */
+  let gate: Promise<void> | undefined;
+  const quota: TokenQuotaLimiter = {
+    tokens: 15,
+    period: "day",
+    async check(client) {
+      if (gate) await gate;
+      return store.check(client);
+    },
+    charge: (client, tokens) => store.charge(client, tokens),
+  };
+  const { app, state, open } = heldApp({
+    tokenQuota: { tokens: 15, period: "day", limiter: quota },
+  });
+  const called = new Promise<void>((resolve) => state.onCall = resolve);
+  // 48 characters: 12 tokens held while in flight, 10 charged (the reply's usage).
+  const first = app.fetch(ask(bodyOf(48)));
+  await called;
+  let letCheck!: () => void;
+  gate = new Promise((resolve) => letCheck = resolve);
+  const second = app.fetch(ask(bodyOf(48)));
+  await turns();
+  // The first is answered and charged while the second's check waits.
+  open();
+  await (await first).text();
+  await turns();
+  gate = undefined;
+  state.onCall = open;
+  letCheck();
+  const res = await second;
+  assert.equal(res.status, 200, "5 tokens left and nothing in flight: let through");
+  await res.text();
+  await turns();
+  assert.equal(store.check(await clientIdOf(KEY)).ok, false, "both charged: 20 of 15");
+});
