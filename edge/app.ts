@@ -421,9 +421,16 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         decisions.some((decision) => typeof decision?.remaining === "number")
       ) {
         c.set("recheck", async () => {
-          const before = flight.charged;
-          const again = await check();
-          const refused = judge(again, flight.held - own.tokens + flight.charged - before);
+          const others = () => flight.held - own.tokens;
+          let before = flight.charged;
+          let again = await check();
+          let refused = judge(again, others() + flight.charged - before);
+          // As above: refused only for charges the check may have seen, it is asked once more.
+          if (refused && flight.charged !== before && !judge(again, others())) {
+            before = flight.charged;
+            again = await check();
+            refused = judge(again, others() + flight.charged - before);
+          }
           if (refused) own.release();
           return refused;
         });
