@@ -68,6 +68,8 @@ export interface CallResult {
   response: Response;
   /** The body read as {@link CallSpec.read} asked. */
   data?: unknown;
+  /** The body's text, when {@link CallSpec.read} read it (what `asResponse()` gives back). */
+  text?: string;
   /** Aborts the body of a stream call (its cancellation); none for other calls. */
   controller?: AbortController;
   idleTimeoutMs: number | undefined;
@@ -270,9 +272,10 @@ export class ClientCore {
         if (err.code) throw err;
       }
       let data: unknown;
+      let text: string | undefined;
       if (spec.read && !stream) {
         try {
-          data = await response.text();
+          data = text = await response.text();
         } catch (err) {
           const mapped = failParked(state, err);
           const requestId = requestIdOf(response.headers);
@@ -312,6 +315,7 @@ export class ClientCore {
       return {
         response,
         data,
+        text,
         controller,
         idleTimeoutMs: opts.streamIdleTimeoutMs ?? this.streamIdleTimeoutMs,
         unlink,

@@ -60,6 +60,11 @@ export interface WithResponse<T> {
 export interface APIPromise<T> extends Promise<T> {
   /** The parsed result with its HTTP response and request id (rejects as the call does). */
   withResponse(): Promise<WithResponse<T>>;
+  /**
+   * The HTTP response, its body still to read (an event stream to relay as it is, or the JSON as
+   * the service sent it), as the SDK's `asResponse()`; rejects as the call does.
+   */
+  asResponse(): Promise<Response>;
 }
 
 /** `result` parsed by `parse`, as an {@link APIPromise}. */
@@ -68,6 +73,13 @@ export function apiPromise<T>(
   parse: (result: CallResult) => T | Promise<T>,
 ): APIPromise<T> {
   const data = result.then(parse) as APIPromise<T>;
+  // After `data`: its rejection is then handled too.
+  data.asResponse = () =>
+    data.then(() =>
+      result.then(({ response, text }) =>
+        text === undefined ? response : new Response(text, response)
+      )
+    );
   data.withResponse = () =>
     data.then((value) =>
       result.then(({ response }) => ({
