@@ -384,7 +384,16 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         pending: number,
       ) => {
         const spent = (left: unknown) => typeof left === "number" && pending > 0 && left <= pending;
-        if (quota && (!quota.ok || spent(quota.remaining))) return overQuota(tokenQuota!, quota);
+        if (quota && !quota.ok) return overQuota(tokenQuota!, quota);
+        // Tokens are left but the key's own requests in flight may use them: that passes once
+        // they are charged (often less than held), so a 429 to retry, not a 403 for the window.
+        if (quota && spent(quota.remaining)) {
+          return errorResponse(429, {
+            code: "429",
+            message: "This client key's requests in flight may use up what is left of its token " +
+              "quota on this edge app; retry after 1 second.",
+          }, { "retry-after": "1" });
+        }
         if (decision && !decision.ok) return refuse(decision, over);
         const left = decision?.remaining;
         if (typeof left !== "number" || !spent(left)) return undefined;
