@@ -203,9 +203,10 @@ export interface EdgeTokenLimitOptions {
  * A key whose quota is used up gets 403 (code `TokenQuotaExceeded`, as API Management answers an
  * exceeded quota: SDKs do not retry a 403, where they would retry a 429 over and over until the
  * window ends) with a message giving the time (ISO 8601, UTC) the quota resets, and no
- * `retry-after`. A key refused only because its own requests in flight hold what is left gets the
- * same 403; it may go through again once they are charged (if they used less). `onRequest` events
- * of refused requests have `error: "TokenQuotaExceeded"`.
+ * `retry-after`. A key that has tokens left but whose own requests in flight hold them gets 429
+ * with `retry-after: 1` instead: it goes through once they are charged (often less than held),
+ * unless they use the quota up. `onRequest` events of requests refused for the quota have
+ * `error: "TokenQuotaExceeded"`.
  *
  * Stores: by default a {@link ClientTokenQuota} in this isolate's memory (each isolate counts on
  * its own: on Workers a quota is then approximate, up to the quota per isolate); pass `limiter`
