@@ -96,12 +96,27 @@ export function keyTokenQuotasFromEnv(
   value: string | undefined,
   keyCount: number,
 ): (QuotaFromEnv | false | undefined)[] | undefined {
-  if (!value?.trim()) return undefined;
-  const name = "AOAI_EDGE_KEY_TOKEN_QUOTA";
   const syntax = `${QUOTA_SYNTAX}, - (the app's quota) or off (no quota for that key)`;
+  return perKeyEntries("AOAI_EDGE_KEY_TOKEN_QUOTA", value, keyCount, "quota", syntax, quotaOf);
+}
+
+/**
+ * The entries of a per-key variable `name` (one per key of `AOAI_EDGE_KEYS`, comma-separated, in
+ * the same order): undefined for `-` (the app's), `false` for `off`, else what `parse` reads (an
+ * Error naming the entry and `syntax` when it reads nothing). Undefined when unset or blank.
+ */
+function perKeyEntries<T>(
+  name: string,
+  value: string | undefined,
+  keyCount: number,
+  what: string,
+  syntax: string,
+  parse: (entry: string) => T | undefined,
+): (T | false | undefined)[] | undefined {
+  if (!value?.trim()) return undefined;
   if (keyCount === 0) {
     throw new Error(
-      `${name} needs AOAI_EDGE_KEYS: it gives each of those keys its quota, in the same order`,
+      `${name} needs AOAI_EDGE_KEYS: it gives each of those keys its ${what}, in the same order`,
     );
   }
   const entries = value.split(",").map((entry) => entry.trim());
@@ -115,9 +130,9 @@ export function keyTokenQuotasFromEnv(
   return entries.map((entry, i) => {
     if (entry === "-") return undefined;
     if (entry.toLowerCase() === "off") return false;
-    const quota = quotaOf(entry);
-    if (!quota) throw new Error(`${name}: entry ${i + 1} must be ${syntax}`);
-    return quota;
+    const parsed = parse(entry);
+    if (parsed === undefined) throw new Error(`${name}: entry ${i + 1} must be ${syntax}`);
+    return parsed;
   });
 }
 
@@ -322,34 +337,17 @@ export function keyLimitsFromEnv(
   keyCount: number,
   kind: "rpm" | "tpm",
 ): KeyLimitFromEnv[] | undefined {
-  if (!value?.trim()) return undefined;
   const name = kind === "rpm" ? "AOAI_EDGE_KEY_RPM" : "AOAI_EDGE_KEY_TPM";
   const what = kind === "rpm"
     ? "a positive number of requests per minute (e.g. 120)"
     : "a positive whole number of tokens per minute (e.g. 60000)";
   const syntax = `${what}, - (the app's limit) or off (no limit for that key)`;
-  if (keyCount === 0) {
-    throw new Error(
-      `${name} needs AOAI_EDGE_KEYS: it gives each of those keys its limit, in the same order`,
-    );
-  }
-  const entries = value.split(",").map((entry) => entry.trim());
-  if (entries.length !== keyCount) {
-    throw new Error(
-      `${name} lists ${entries.length} entr${entries.length === 1 ? "y" : "ies"} but ` +
-        `AOAI_EDGE_KEYS lists ${keyCount} key(s); give one entry per key, in the same order: ` +
-        syntax,
-    );
-  }
-  return entries.map((entry, i) => {
-    if (entry === "-") return undefined;
-    if (entry.toLowerCase() === "off") return false;
+  return perKeyEntries(name, value, keyCount, "limit", syntax, (entry) => {
     const limit = decimal(entry, kind === "tpm");
     const ok = kind === "rpm"
       ? limit > 0 && limit < Infinity
       : Number.isSafeInteger(limit) && limit >= 1;
-    if (!ok) throw new Error(`${name}: entry ${i + 1} must be ${syntax}`);
-    return limit;
+    return ok ? limit : undefined;
   });
 }
 

@@ -12,7 +12,7 @@ import {
   tokenDecision,
   type TokenLimiter,
 } from "./token_limit.ts";
-import { kvKeyBytes } from "./_kv_key.ts";
+import { kvStoreOptions } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvTokenLimiter}.
@@ -90,20 +90,7 @@ export class DenoKvTokenLimiter implements TokenLimiter {
       throw new TypeError(`${WHERE}: the first argument must be a Deno.Kv (Deno.openKv())`);
     }
     this.#tpm = checkTokensPerMinute(options?.tokensPerMinute, `${WHERE}: tokensPerMinute`);
-    const prefix = options.prefix ?? ["aoai-edge-tokens"];
-    if (
-      !Array.isArray(prefix) ||
-      !prefix.every((p) => typeof p === "string" || typeof p === "number") ||
-      kvKeyBytes(prefix) > 1024
-    ) {
-      throw new TypeError(
-        `${WHERE}: prefix must be an array of strings or numbers, ≤ 1024 bytes as a Deno KV key`,
-      );
-    }
-    const attempts = options.maxAttempts ?? 32;
-    if (!Number.isInteger(attempts) || attempts < 1) {
-      throw new TypeError(`${WHERE}: maxAttempts must be a whole number of at least 1`);
-    }
+    const { prefix, attempts } = kvStoreOptions(options, ["aoai-edge-tokens"], WHERE);
     this.#kv = kv;
     this.#prefix = prefix;
     this.#maxAttempts = attempts;

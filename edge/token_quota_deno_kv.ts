@@ -12,7 +12,7 @@ import {
   type TokenQuotaLimiter,
   type TokenQuotaPeriod,
 } from "./token_quota.ts";
-import { kvKeyBytes } from "./_kv_key.ts";
+import { kvStoreOptions } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvTokenQuota}.
@@ -101,20 +101,7 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
       throw new TypeError(`${WHERE}: the first argument must be a Deno.Kv (Deno.openKv())`);
     }
     const { tokens, period } = checkTokenQuota(options?.tokens, options?.period, WHERE);
-    const prefix = options.prefix ?? ["aoai-edge-quota"];
-    if (
-      !Array.isArray(prefix) ||
-      !prefix.every((p) => typeof p === "string" || typeof p === "number") ||
-      kvKeyBytes(prefix) > 1024
-    ) {
-      throw new TypeError(
-        `${WHERE}: prefix must be an array of strings or numbers, ≤ 1024 bytes as a Deno KV key`,
-      );
-    }
-    const attempts = options.maxAttempts ?? 32;
-    if (!Number.isInteger(attempts) || attempts < 1) {
-      throw new TypeError(`${WHERE}: maxAttempts must be a whole number of at least 1`);
-    }
+    const { prefix, attempts } = kvStoreOptions(options, ["aoai-edge-quota"], WHERE);
     this.#kv = kv;
     this.#tokens = tokens;
     this.#period = period;
