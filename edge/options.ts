@@ -1010,6 +1010,14 @@ function resolveTokenLimiter(
         "its own budget)",
     );
   }
+  return chargeableLimiter(limiter, name);
+}
+
+/** `limiter` when it has `check(client)` and `charge(client, tokens)`; a TypeError otherwise. */
+function chargeableLimiter<L extends { check: unknown; charge: unknown }>(
+  limiter: L,
+  name: string,
+): L {
   if (
     typeof limiter !== "object" || limiter === null || typeof limiter.check !== "function" ||
     typeof limiter.charge !== "function"
@@ -1037,15 +1045,7 @@ function resolveTokenQuota(
   );
   const limiter = tokenQuota.limiter;
   if (limiter === undefined) return new ClientTokenQuota({ tokens, period, now });
-  if (
-    typeof limiter !== "object" || limiter === null || typeof limiter.check !== "function" ||
-    typeof limiter.charge !== "function"
-  ) {
-    throw new TypeError(
-      `${WHERE}: ${name}.limiter must have check(client) and charge(client, tokens) methods`,
-    );
-  }
-  return limiter;
+  return chargeableLimiter(limiter, name);
 }
 
 /** A limiter's wait in ms (default 1000), or a TypeError naming `name`. */
