@@ -482,7 +482,16 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
     url = `http://${hostname}:${port}`;
     if (images) images.origin = url;
   };
-  const appHandler = denoHandler(app);
+  // The work a response leaves running (token charges, cache writes): close() waits for it
+  // before it closes the Deno KV that work writes to.
+  const background = new Set<Promise<unknown>>();
+  const appHandler = denoHandler(app, {
+    waitUntil(work) {
+      const settled = Promise.resolve(work).then(() => {}, () => {});
+      background.add(settled);
+      settled.then(() => background.delete(settled));
+    },
+  });
   const handler = images === undefined
     ? appHandler
     : (request: Request): Promise<Response> =>
@@ -494,6 +503,8 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
     : Deno.serve({ hostname: config.hostname, port: config.port, onListen }, handler);
   const close = async () => {
     await server.shutdown();
+    // Work may start more work (a charge retried, a write after a read): until none is left.
+    while (background.size) await Promise.all(background);
     kv.close();
   };
   url ||= `http://${config.hostname}:${(server.addr as Deno.NetAddr).port}`;

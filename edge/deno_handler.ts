@@ -4,6 +4,7 @@
  * @module
  */
 import type { EdgeApp } from "./app.ts";
+import type { EdgeExecutionContext } from "./options.ts";
 
 /**
  * Wraps an app for `Deno.serve`. Deno's own `request.signal` also aborts after every successful
@@ -13,6 +14,9 @@ import type { EdgeApp } from "./app.ts";
  * streams, a disconnect cancels the response body, and that cancellation travels to the upstream
  * body. Deno prints its one-time notice about the legacy `request.signal` behaviour on the first
  * request; it needs no action (the app no longer sees that signal once it has answered).
+ *
+ * `ctx` (optional) gets the work a response leaves running (token charges, cache writes) through
+ * `waitUntil`, e.g. to wait for it before closing the Deno KV it writes to (`serveEdge()` does).
  *
  * @example Serve an app on a random local port
  * ```ts
@@ -28,7 +32,10 @@ import type { EdgeApp } from "./app.ts";
  * await server.shutdown();
  * ```
  */
-export function denoHandler(app: EdgeApp): (request: Request) => Promise<Response> {
+export function denoHandler(
+  app: EdgeApp,
+  ctx?: EdgeExecutionContext,
+): (request: Request) => Promise<Response> {
   return async (request: Request): Promise<Response> => {
     const controller = new AbortController();
     const onAbort = () => controller.abort(request.signal.reason);
@@ -42,6 +49,8 @@ export function denoHandler(app: EdgeApp): (request: Request) => Promise<Respons
           body: request.body,
           signal: controller.signal,
         }),
+        undefined,
+        ctx,
       );
     } finally {
       request.signal.removeEventListener("abort", onAbort);
