@@ -5,34 +5,10 @@ import { keyLimitsFromEnv } from "../../edge/_env.ts";
 import { edgeConfigFromEnv, serveEdge } from "../../edge/deno.ts";
 import { clientIdOf } from "../../edge/mod.ts";
 import worker, { createWorkerApp, type WorkerEnv } from "../../edge/worker.ts";
-import { createEmulator } from "../../src/emulator/mod.ts";
 import { errorOf } from "./_helpers.ts";
+import { env, statuses, upstreamServer } from "./_env_limits.ts";
 
-const env = (vars: Record<string, string>) => (name: string) => vars[name];
 const KEYS = ["env-limits-key-one", "env-limits-key-two", "env-limits-key-three"];
-let sent = 0;
-/** An embeddings body of 8 tokens (the emulator's count), a new input each time (no cache hit). */
-const embed = () => ({
-  model: "text-embedding-3-small",
-  input: [`alpha beta gamma delta ${String(++sent).padStart(3, "0")}`],
-});
-
-/** The statuses of `n` embeddings requests of `key` sent through `send`, bodies dropped. */
-async function statuses(send: (req: Request) => Promise<Response>, key: string, n: number) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const res = await send(
-      new Request("https://edge.example/v1/embeddings", {
-        method: "POST",
-        headers: { "api-key": key, "content-type": "application/json" },
-        body: JSON.stringify(embed()),
-      }),
-    );
-    out.push(res.status);
-    await res.body?.cancel();
-  }
-  return out;
-}
 
 /** `fetch` to a server at `base` with the path of `req`. */
 const to = (base: string) => (req: Request) =>
@@ -200,23 +176,8 @@ Deno.test("serveEdge() counts AOAI_EDGE_KEY_TPM in its Deno KV: - keeps the app'
   }
 });
 
-/** An emulator served on 127.0.0.1 and the Worker bindings of it with `KEYS`. */
-function upstreamServer() {
-  const emulator = createEmulator({ apiKeys: ["azure-upstream-key"] });
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (request) => emulator.fetch(request),
-  );
-  const bindings: WorkerEnv = {
-    AZURE_OPENAI_ENDPOINT: `http://127.0.0.1:${server.addr.port}`,
-    AZURE_OPENAI_API_KEY: "azure-upstream-key",
-    AOAI_EDGE_KEYS: KEYS.join(","),
-  };
-  return { bindings, [Symbol.asyncDispose]: () => server.shutdown() };
-}
-
 Deno.test("createWorkerApp() reads AOAI_EDGE_KEY_RPM and AOAI_EDGE_KEY_TPM (counted per isolate)", async () => {
-  await using up = upstreamServer();
+  await using up = upstreamServer(KEYS);
   const waits: Promise<unknown>[] = [];
   const ctx = { waitUntil: (p: Promise<unknown>) => void waits.push(p) };
   const rpm = createWorkerApp({
@@ -240,7 +201,7 @@ Deno.test("createWorkerApp() reads AOAI_EDGE_KEY_RPM and AOAI_EDGE_KEY_TPM (coun
 });
 
 Deno.test("createWorkerApp(): beside AOAI_EDGE_RATE_LIMITER, a number in AOAI_EDGE_KEY_RPM is counted per isolate and - keeps the binding", async () => {
-  await using up = upstreamServer();
+  await using up = upstreamServer(KEYS);
   const asked: string[] = [];
   const app = createWorkerApp({
     ...up.bindings,
@@ -263,7 +224,7 @@ Deno.test("createWorkerApp(): beside AOAI_EDGE_RATE_LIMITER, a number in AOAI_ED
 });
 
 Deno.test("the Worker rebuilds when AOAI_EDGE_KEY_RPM changes, and answers 500 naming it and the entry when it is wrong", async () => {
-  await using up = upstreamServer();
+  await using up = upstreamServer(KEYS);
   const bindings: WorkerEnv = { ...up.bindings, AOAI_EDGE_KEY_RPM: "1,-,-" };
   const ctx = { waitUntil: () => {} };
   const send = (req: Request) => worker.fetch(req, bindings, ctx);

@@ -4,9 +4,9 @@ import { clientIdOf, ClientTokenQuota, type TokenQuotaLimiter } from "../../edge
 import { ask, bodyOf, chunked, heldApp, turns } from "./_token_budget.ts";
 import { KEY } from "./_helpers.ts";
 
-Deno.test("tokenQuota: a key with tokens left is not refused because a charge landed during its check (which saw it)", async () => {
+/** A quota of 15 tokens a day whose checks wait, while `hold()`'s release is not called. */
+function gatedQuota() {
   const store = new ClientTokenQuota({ tokens: 15, period: "day", now: () => 0 });
-  /** While set, a check waits for it before reading the store. */
   let gate: Promise<void> | undefined;
   const quota: TokenQuotaLimiter = {
     tokens: 15,
@@ -17,6 +17,20 @@ Deno.test("tokenQuota: a key with tokens left is not refused because a charge la
     },
     charge: (client, tokens) => store.charge(client, tokens),
   };
+  /** Holds the checks from now on; the function returned lets them (and later ones) through. */
+  const hold = () => {
+    let release!: () => void;
+    gate = new Promise((resolve) => release = resolve);
+    return () => {
+      gate = undefined;
+      release();
+    };
+  };
+  return { store, quota, hold };
+}
+
+Deno.test("tokenQuota: a key with tokens left is not refused because a charge landed during its check (which saw it)", async () => {
+  const { store, quota, hold } = gatedQuota();
   const { app, state, open } = heldApp({
     tokenQuota: { tokens: 15, period: "day", limiter: quota },
   });
@@ -24,15 +38,13 @@ Deno.test("tokenQuota: a key with tokens left is not refused because a charge la
   // 48 characters: 12 tokens held while in flight, 10 charged (the reply's usage).
   const first = app.fetch(ask(bodyOf(48)));
   await called;
-  let letCheck!: () => void;
-  gate = new Promise((resolve) => letCheck = resolve);
+  const letCheck = hold();
   const second = app.fetch(ask(bodyOf(48)));
   await turns();
   // The first is answered and charged while the second's check waits.
   open();
   await (await first).text();
   await turns();
-  gate = undefined;
   state.onCall = open;
   letCheck();
   const res = await second;
@@ -43,17 +55,7 @@ Deno.test("tokenQuota: a key with tokens left is not refused because a charge la
 });
 
 Deno.test("tokenQuota: a chunked body's second check is not refused because a charge landed during it (which saw it)", async () => {
-  const store = new ClientTokenQuota({ tokens: 15, period: "day", now: () => 0 });
-  let gate: Promise<void> | undefined;
-  const quota: TokenQuotaLimiter = {
-    tokens: 15,
-    period: "day",
-    async check(client) {
-      if (gate) await gate;
-      return store.check(client);
-    },
-    charge: (client, tokens) => store.charge(client, tokens),
-  };
+  const { quota, hold } = gatedQuota();
   const { app, state, open } = heldApp({
     tokenQuota: { tokens: 15, period: "day", limiter: quota },
   });
@@ -67,14 +69,12 @@ Deno.test("tokenQuota: a chunked body's second check is not refused because a ch
   const second = app.fetch(body.request);
   await body.reading;
   // Its second check waits while the first is answered and charged.
-  let letCheck!: () => void;
-  gate = new Promise((resolve) => letCheck = resolve);
+  const letCheck = hold();
   body.send();
   await turns();
   open();
   await (await first).text();
   await turns();
-  gate = undefined;
   state.onCall = open;
   letCheck();
   const res = await second;
