@@ -84,6 +84,8 @@ export class Stream<T> implements AsyncIterable<T> {
   /** An iterator or `toReadableStream()` was handed out: `done()` leaves the queue to it. */
   #tapped = false;
   #sawDone = false;
+  /** The body ended: the parser gets the blank line that closes an unterminated last block. */
+  #last: boolean | undefined;
   /** No more reads: [DONE], end of body, error, abort or cancel. */
   #ended = false;
   #error: AzureOpenAIError | undefined;
@@ -290,20 +292,24 @@ export class Stream<T> implements AsyncIterable<T> {
       clearTimeout(timer);
     }
     if (this.#ended) return; // aborted, timed out or cancelled while reading
-    if (result.done) return this.#endedEarly();
+    // At the end, a blank line ends the last block: only a `[DONE]` in it counts (#onEvent).
+    this.#last = result.done;
     try {
-      this.#parser.feed(result.value);
+      this.#parser.feed(result.done ? encoder.encode("\n\n") : result.value);
     } catch (cause) {
       this.#fail(this.#err(AzureOpenAIError, `could not be processed: ${cause}`, cause));
     }
     if (this.#sawDone) this.#end();
+    else if (this.#last) this.#endedEarly();
   }
 
   #onEvent({ event, data }: ServerSentEvent): void {
-    if (this.#ended || this.#sawDone) return;
+    // "[DONE]" as a prefix, as the SDK reads it (Azure may add blanks); no JSON starts so.
+    const done = data.startsWith("[DONE]");
+    if (this.#ended || this.#sawDone || this.#last && !done) return;
     if (event === "error") return this.#fail(this.#payloadError(data));
     if (event !== "message" || data === "") return;
-    if (data === "[DONE]") {
+    if (done) {
       this.#sawDone = true;
       return;
     }
