@@ -15,6 +15,7 @@ import type { Middleware } from "../src/middleware/types.ts";
 import { DEADLINE_STATE_KEY } from "../src/middleware/_deadline.ts";
 import { observeAttempts } from "../src/middleware/_state.ts";
 import { RAW_SCRUB } from "../src/_internal/core.ts";
+import { SPEECH_API_VERSION } from "../src/options.ts";
 import { errorResponse } from "./_errors.ts";
 import { jsonContentTypeProblem } from "./_operations.ts";
 import type { ResolvedOptions } from "./options.ts";
@@ -135,7 +136,7 @@ export async function forward(
       },
       {
         signal: request.signal,
-        apiVersion: init.apiVersion,
+        apiVersion: init.apiVersion ?? ownVersion(init.path, pool.list[index].client.apiVersion),
         maxRetries: opts.upstreamMaxRetries,
         middleware,
       },
@@ -228,6 +229,18 @@ export async function forward(
   }
   // Not reached: the last upstream's answer or failure is returned above.
   throw new Error("no upstream to try");
+}
+
+/**
+ * The api-version for a call that brought none (the v1 routes) to an upstream whose own is
+ * `version`: that one, except for speech, which dated versions have only in previews from
+ * 2024-02-15-preview on (as the core client's `audio.speech.create()` picks).
+ */
+function ownVersion(path: string, version: string): string | undefined {
+  return path !== "audio/speech" || version === "v1" ||
+      /-preview$/.test(version) && version >= "2024-02-15-preview"
+    ? undefined
+    : SPEECH_API_VERSION;
 }
 
 /**
