@@ -312,7 +312,7 @@ function checkFunctionName(param: string, name: string): Response | undefined {
   return undefined;
 }
 
-function checkTools(body: Record<string, unknown>): Response | undefined {
+function checkTools(body: Record<string, unknown>, apiVersion: string): Response | undefined {
   const names = new Set<string>();
   if (body.tools !== undefined && body.tools !== null) {
     if (!Array.isArray(body.tools)) {
@@ -334,8 +334,15 @@ function checkTools(body: Record<string, unknown>): Response | undefined {
       const badName = checkFunctionName(`tools[${i}].function.name`, t.function.name);
       if (badName) return badName;
       const parameters = t.function.parameters;
-      if (parameters !== undefined && parameters !== null && !isRecord(parameters)) {
-        const param = `tools[${i}].function.parameters`;
+      const param = `tools[${i}].function.parameters`;
+      // Required by 2024-02-01's and 2024-05-01-preview's chatCompletionTool.function (required:
+      // [name, parameters], not nullable); 2024-10-21's FunctionObject requires only name.
+      if (
+        parameters === undefined && documented(apiVersion) && apiVersion !== "2024-10-21"
+      ) return missingParam(param);
+      // Not nullable in any document (null is taken only on the versions without one).
+      const nulled = parameters === null && documented(apiVersion);
+      if (nulled || (parameters !== undefined && parameters !== null && !isRecord(parameters))) {
         return invalidRequest(param, `'${param}' must be a JSON Schema object.`, "invalid_type");
       }
       names.add(t.function.name);
@@ -526,7 +533,7 @@ export function validateChatBody(
     checkLogitBias(body) ??
     checkStop(body) ??
     checkStreamOptions(body, apiVersion) ??
-    checkTools(body) ??
+    checkTools(body, apiVersion ?? "") ??
     checkFunctions(body) ??
     checkResponseFormat(body, messages, apiVersion ?? "") ??
     (body.top_logprobs !== undefined && body.top_logprobs !== null && body.logprobs !== true
