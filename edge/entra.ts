@@ -375,6 +375,65 @@ const hex = (bytes: Uint8Array) =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /**
+ * A DER UTCTime (`YYMMDDHHMMSSZ`, 1950–2049) or GeneralizedTime (`YYYYMMDDHHMMSSZ`) in ms since
+ * the epoch, the forms RFC 5280 allows in a certificate; NaN for any other (not checked then).
+ */
+function derTime(bytes: Uint8Array, time: { tag: number; start: number; end: number }): number {
+  const text = String.fromCharCode(...bytes.subarray(time.start, time.end));
+  const m = /^(\d\d)?(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(text);
+  if (!m || time.tag !== (m[1] ? 0x18 : 0x17)) return NaN;
+  const [yy, mo, d, h, mi, s] = m.slice(2).map(Number);
+  const year = m[1] ? +m[1] * 100 + yy : (yy < 50 ? 2000 : 1900) + yy;
+  return Date.UTC(year, mo - 1, d, h, mi, s);
+}
+
+/** When a certificate is valid: `notBefore` to `notAfter`, in ms since the epoch (NaN: unknown). */
+type Validity = { notBefore: number; notAfter: number };
+
+/**
+ * An {@link EntraTokenError} (code `certificate_expired` or `certificate_not_yet_valid`) when `t`
+ * is outside the certificate's validity, naming its dates: Entra ID refuses such a certificate
+ * with an AADSTS code that does not say so.
+ */
+function outOfValidity(
+  { notBefore, notAfter }: Validity,
+  t: number,
+  tenantId: string,
+  prefix: string,
+): EntraTokenError | undefined {
+  const day = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+  const dates = `valid from ${day(notBefore)} to ${day(notAfter)}`;
+  const [code, text] = t > notAfter
+    ? ["certificate_expired", `the certificate expired on ${day(notAfter)} (${dates})`]
+    : t < notBefore
+    ? ["certificate_not_yet_valid", `the certificate is not valid yet (${dates}; check the clock)`]
+    : [];
+  return code
+    ? new EntraTokenError(
+      `${prefix}${text}, and Entra ID refuses it: renew it, upload the new certificate to the ` +
+        "app registration (Certificates & secrets) and give its key and certificate in its place",
+      { tenantId, code },
+    )
+    : undefined;
+}
+
+/**
+ * The RSA modulus (hex) of a PKCS#8 key (`PrivateKeyInfo { version, algorithm, OCTET STRING
+ * RSAPrivateKey { version, modulus, ... } }`) or of an SPKI (`{ algorithm, BIT STRING
+ * RSAPublicKey { modulus, exponent } }`); undefined when it is not there (another key type).
+ */
+function rsaModulus(bytes: Uint8Array, pkcs8: boolean): string | undefined {
+  try {
+    const outer = children(bytes, der(bytes, 0));
+    const inner = pkcs8 ? outer[2] : outer[1];
+    const n = children(bytes, der(bytes, inner.start + (pkcs8 ? 0 : 1)))[pkcs8 ? 1 : 0];
+    return hex(bytes.subarray(n.start, n.end));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The DER bytes of every PEM block labelled `label` in `text`, in order; a block whose base64 is
  * damaged throws a TypeError naming `name` (never quoting it). Line breaks written out as `\n`
  * or `\r\n` (a PEM pasted into one line) are read as line breaks: `\` is not base64.
@@ -407,7 +466,12 @@ function readCertificate(
   names: { privateKey: string; certificate: string },
 ): {
   key: Uint8Array<ArrayBuffer>;
-  certs: { cert: Uint8Array<ArrayBuffer>; spki: Uint8Array<ArrayBuffer> }[];
+  modulus: string | undefined;
+  certs: (Validity & {
+    cert: Uint8Array<ArrayBuffer>;
+    spki: Uint8Array<ArrayBuffer>;
+    modulus: string | undefined;
+  })[];
 } {
   const keyText = typeof privateKey === "string" ? privateKey : "";
   const certText = typeof certificate === "string" ? certificate : "";
@@ -459,11 +523,15 @@ function readCertificate(
   // subjectPublicKeyInfo, ... }, ... }
   return {
     key,
+    modulus: rsaModulus(key, true),
     certs: certs.map((cert) => {
       try {
         const tbs = children(cert, children(cert, der(cert, 0))[0]);
-        const info = tbs[tbs[0].tag === 0xa0 ? 6 : 5];
-        return { cert, spki: cert.slice(info.at, info.end) };
+        const v = tbs[0].tag === 0xa0 ? 1 : 0;
+        const spki = cert.slice(tbs[5 + v].at, tbs[5 + v].end);
+        // Validity { notBefore Time, notAfter Time }
+        const [notBefore, notAfter] = children(cert, tbs[3 + v]).map((time) => derTime(cert, time));
+        return { cert, spki, notBefore, notAfter, modulus: rsaModulus(spki, false) };
       } catch {
         throw new TypeError(
           `${names.certificate}: a CERTIFICATE block is not a well-formed X.509 certificate`,
@@ -494,7 +562,10 @@ function readCertificate(
  * failure and {@link EntraTokenError}s.
  *
  * The options are checked at once: a PKCS#1, encrypted or non-RSA key, a missing certificate or
- * a damaged PEM throw a TypeError that says what to fix. The key is imported on the first token
+ * a damaged PEM throw a TypeError that says what to fix; a certificate (of the key) that has
+ * expired or is not valid yet throws an {@link EntraTokenError} with code `certificate_expired`
+ * or `certificate_not_yet_valid` naming its dates (Entra ID would refuse it with an AADSTS code
+ * that does not say so), and so does each token request once it has expired. The key is imported on the first token
  * request, which then also checks that it belongs to the certificate (a mismatch rejects with an
  * `EntraTokenError` with code `invalid_credential`). Neither the key nor an assertion is part of
  * any error.
@@ -553,7 +624,13 @@ export function createCertificateProvider(
   const url = entraTokenUrl(options, names, () => {
     parts = readCertificate(options.privateKey, options.certificate, names);
   });
-  const { key, certs } = parts!;
+  const { key, modulus, certs } = parts!;
+  const now = options.now ?? Date.now;
+  const tenantId = options.tenantId.trim();
+  // The certificate of the key (the leaf of a chain: the one with the key's modulus).
+  const leaf = certs.find((c) => modulus && c.modulus === modulus);
+  const invalid = leaf && outOfValidity(leaf, now(), tenantId, `${names.certificate}: `);
+  if (invalid) throw invalid;
   const algorithm = options.algorithm ?? "PS256";
   if (algorithm !== "PS256" && algorithm !== "RS256") {
     throw new TypeError(`${names.algorithm ?? "algorithm"} must be "PS256" or "RS256"`);
@@ -564,13 +641,12 @@ export function createCertificateProvider(
     : { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
   const sign = pss ? { name: "RSA-PSS", saltLength: 32 } : { name: "RSASSA-PKCS1-v1_5" };
   const clientId = options.clientId.trim();
-  const now = options.now ?? Date.now;
   const encoder = new TextEncoder();
   const b64url = (bytes: ArrayBuffer | Uint8Array) =>
     btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_")
       .replace(/=+$/, "");
   const json = (value: unknown) => b64url(encoder.encode(JSON.stringify(value)));
-  let prepared: Promise<{ signer: CryptoKey; header: string }> | undefined;
+  let prepared: Promise<{ signer: CryptoKey; header: string; validity: Validity }> | undefined;
   const prepare = async () => {
     let signer: CryptoKey;
     try {
@@ -580,7 +656,7 @@ export function createCertificateProvider(
       throw new Error(`${names.privateKey}: Web Crypto could not import the RSA private key`);
     }
     // The certificate of the key: the first whose public key verifies what the key signed.
-    let cert: Uint8Array<ArrayBuffer> | undefined;
+    let cert: (typeof certs)[number] | undefined;
     const probe = encoder.encode("aoai-edge key check");
     const signed = await crypto.subtle.sign(sign, signer, probe).catch(() => new ArrayBuffer(0));
     for (const candidate of certs) {
@@ -593,7 +669,7 @@ export function createCertificateProvider(
           ["verify"],
         );
         if (await crypto.subtle.verify(sign, verifier, signed, probe)) {
-          cert = candidate.cert;
+          cert = candidate;
           break;
         }
       } catch { /* another key type: not this one */ }
@@ -604,16 +680,20 @@ export function createCertificateProvider(
           "(or that certificate's key is not RSA); give the key and the certificate of one pair",
       );
     }
-    const thumbprint = b64url(await crypto.subtle.digest(pss ? "SHA-256" : "SHA-1", cert));
+    const thumbprint = b64url(await crypto.subtle.digest(pss ? "SHA-256" : "SHA-1", cert.cert));
     const header = json({ alg: algorithm, typ: "JWT", [pss ? "x5t#S256" : "x5t"]: thumbprint });
-    return { signer, header };
+    return { signer, header, validity: cert };
   };
   return tokenFlow(options, url, "entraClientCertificate()", async () => {
     // Imported once; a failure is tried again on the next request (after the failure hold).
     const ready = prepared ??= prepare();
     ready.catch(() => prepared = undefined);
-    const { signer, header } = await ready;
-    const seconds = Math.floor(now() / 1000);
+    const { signer, header, validity } = await ready;
+    const t = now();
+    // It may have expired since it was checked (a process that runs for months).
+    const invalid = outOfValidity(validity, t, tenantId, "");
+    if (invalid) throw invalid;
+    const seconds = Math.floor(t / 1000);
     const body = `${header}.${
       json({
         aud: url,
@@ -682,7 +762,9 @@ function tokenFlow(
       fields = await credential();
     } catch (err) {
       // Its own message names the setting to fix and never quotes key material.
-      throw fail(err instanceof Error ? err.message : String(err), { code: "invalid_credential" });
+      throw fail(err instanceof Error ? err.message : String(err), {
+        code: err instanceof EntraTokenError ? err.code : "invalid_credential",
+      });
     }
     masked = Object.values(fields).flatMap((value) => [
       value,

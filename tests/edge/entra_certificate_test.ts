@@ -26,7 +26,7 @@ const CERT = pemOf(CLIENT_PEM, "CERTIFICATE");
 
 /** An emulator that knows `registered` on a shared clock, and the token requests it saw. */
 function setup(registered = [CLIENT_PEM]) {
-  const clock = { t: 1_700_000_000_000 };
+  const clock = { t: 1_800_000_000_000 }; // 2027: client.pem is valid from 2026-12-01
   const emulator = createEmulator({
     entra: { tenantId: TENANT, clientId: CLIENT, certificates: registered },
     now: () => clock.t,
