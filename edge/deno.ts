@@ -383,6 +383,23 @@ function keyScopesOf(keyCount: number, value: string | undefined): (string[] | u
   return keyDeploymentsFromEnv(value, keyCount)!;
 }
 
+/**
+ * The base URL of a server listening on `hostname` and `port`; an IPv6 address (`HOST=::`) in
+ * brackets, as URLs write it (`http://::1:8787` is no URL: the built-in emulator's requests, made
+ * on the server's origin, failed on it).
+ *
+ * @example Bracket an IPv6 address
+ * ```ts
+ * import { listenUrl } from "./deno.ts";
+ * console.log(listenUrl("::1", 8787)); // "http://[::1]:8787"
+ * ```
+ */
+export function listenUrl(hostname: string, port: number): string {
+  return `http://${
+    hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname
+  }:${port}`;
+}
+
 /** A running server of {@link serveEdge}. */
 export interface EdgeServer extends AsyncDisposable {
   /** Base URL, e.g. `http://127.0.0.1:8787`. */
@@ -479,7 +496,7 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
   let url = "";
   const images = config.emulatorImages;
   const onListen = ({ hostname, port }: Deno.NetAddr) => {
-    url = `http://${hostname}:${port}`;
+    url = listenUrl(hostname, port);
     if (images) images.origin = url;
   };
   // The work a response leaves running (token charges, cache writes): close() waits for it
@@ -507,7 +524,7 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
     while (background.size) await Promise.all(background);
     kv.close();
   };
-  url ||= `http://${config.hostname}:${(server.addr as Deno.NetAddr).port}`;
+  url ||= listenUrl(config.hostname, (server.addr as Deno.NetAddr).port);
   return { url, close, [Symbol.asyncDispose]: close };
 }
 
