@@ -103,6 +103,13 @@ const REQUIRED: Record<string, [string, boolean][]> = {
 };
 const ASSISTANT: [string, boolean][] = [["content", true]];
 
+/** The roles whose message schema defines `name`, by documented api-version. */
+const NAMED: Record<string, string[]> = {
+  "2024-02-01": ["function"],
+  "2024-05-01-preview": ["function"],
+  "2024-10-21": ["system", "user", "assistant", "function"],
+};
+
 /** Content part types of the documents (`input_audio`: the 2025 previews). */
 const PART_TYPES = ["text", "image_url", "refusal", "input_audio"];
 
@@ -215,6 +222,16 @@ function checkMessage(
       );
     }
   }
+  // `name`: type string, not nullable, with no pattern or maxLength, where the document defines it
+  // (2024-10-21: system, user, assistant and function messages; the older ones: function only).
+  if (
+    m.name !== undefined && typeof m.name !== "string" &&
+    (NAMED[apiVersion] ?? ["system", "developer", "user", "assistant", "function"])
+      .includes(m.role as string)
+  ) {
+    const param = `messages[${i}].name`;
+    return invalidRequest(param, `'${param}' must be a string.`, "invalid_type");
+  }
   if (!Array.isArray(m.content)) return undefined;
   // 2024-10-21: every role's array of parts has minItems: 1.
   if (parts && m.content.length === 0 && apiVersion === "2024-10-21") {
@@ -312,6 +329,23 @@ function checkFunctionName(param: string, name: string): Response | undefined {
   return undefined;
 }
 
+/**
+ * A 400 when a function's `description` is not a string: every document types it `string`, not
+ * nullable, with no maxLength (null is taken on versions without a document).
+ */
+function checkDescription(
+  f: Record<string, unknown>,
+  at: string,
+  apiVersion: string,
+): Response | undefined {
+  const v = f.description;
+  if (v === undefined || typeof v === "string" || (v === null && !documented(apiVersion))) {
+    return undefined;
+  }
+  const param = `${at}.description`;
+  return invalidRequest(param, `'${param}' must be a string.`, "invalid_type");
+}
+
 function checkTools(body: Record<string, unknown>, apiVersion: string): Response | undefined {
   const names = new Set<string>();
   if (body.tools !== undefined && body.tools !== null) {
@@ -333,6 +367,8 @@ function checkTools(body: Record<string, unknown>, apiVersion: string): Response
       }
       const badName = checkFunctionName(`tools[${i}].function.name`, t.function.name);
       if (badName) return badName;
+      const badDescription = checkDescription(t.function, `tools[${i}].function`, apiVersion);
+      if (badDescription) return badDescription;
       const parameters = t.function.parameters;
       const param = `tools[${i}].function.parameters`;
       // Required by 2024-02-01's and 2024-05-01-preview's chatCompletionTool.function (required:
@@ -385,7 +421,7 @@ function checkTools(body: Record<string, unknown>, apiVersion: string): Response
 }
 
 /** Checks legacy `functions` / `function_call` like `tools` / `tool_choice`. */
-function checkFunctions(body: Record<string, unknown>): Response | undefined {
+function checkFunctions(body: Record<string, unknown>, apiVersion: string): Response | undefined {
   const names = new Set<string>();
   const functions = body.functions;
   if (functions !== undefined && functions !== null) {
@@ -405,7 +441,8 @@ function checkFunctions(body: Record<string, unknown>): Response | undefined {
       if (!isRecord(f) || typeof f.name !== "string" || f.name === "") {
         return missingParam(`functions[${i}].name`);
       }
-      const badName = checkFunctionName(`functions[${i}].name`, f.name);
+      const badName = checkFunctionName(`functions[${i}].name`, f.name) ??
+        checkDescription(f, `functions[${i}]`, apiVersion);
       if (badName) return badName;
       names.add(f.name);
     }
@@ -534,7 +571,7 @@ export function validateChatBody(
     checkStop(body) ??
     checkStreamOptions(body, apiVersion) ??
     checkTools(body, apiVersion ?? "") ??
-    checkFunctions(body) ??
+    checkFunctions(body, apiVersion ?? "") ??
     checkResponseFormat(body, messages, apiVersion ?? "") ??
     (body.top_logprobs !== undefined && body.top_logprobs !== null && body.logprobs !== true
       ? invalidRequest("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.")
