@@ -15,7 +15,10 @@ import { call, invalid } from "./_call.ts";
 import { type APIPromise, apiPromise } from "./api_promise.ts";
 
 /**
- * Largest audio upload the service accepts (25 MB).
+ * Largest audio upload the service accepts: 25 MB of 1024 × 1024 bytes, counted over the whole
+ * multipart request (the file, the other form fields and the wrapping), so the largest file is a
+ * few hundred bytes smaller. Uploads whose request would be larger are refused before sending
+ * with `UploadTooLargeError`.
  *
  * @example Check a file's size before uploading it
  * ```ts
@@ -77,16 +80,25 @@ function upload(
         );
       }
       const body = new FormData();
-      body.append(
-        "file",
-        await toBlob(file, MAX_AUDIO_BYTES, `${op}: params.file`, options?.signal),
-        filename,
-      );
+      // First an empty file of the same name and type, to measure the rest of the request.
+      body.append("file", new Blob([], { type: (file as Blob).type }), filename);
       for (const [key, value] of Object.entries({ ...fields, model })) {
         for (const item of value == null ? [] : ([] as unknown[]).concat(value)) {
           body.append(Array.isArray(value) ? `${key}[]` : key, String(item));
         }
       }
+      // Azure's limit counts the whole request: the other fields and the multipart wrapping too.
+      const rest = (await new Response(body).blob()).size;
+      body.set(
+        "file",
+        await toBlob(
+          file,
+          MAX_AUDIO_BYTES - rest,
+          `${op}: params.file (plus the form's ${rest} bytes: at most ${MAX_AUDIO_BYTES} bytes in all)`,
+          options?.signal,
+        ),
+        filename,
+      );
       // Text formats answer with plain text.
       return TEXT_FORMATS.includes(fields.response_format as string)
         ? { json: undefined, body, accept: "text/plain, */*", read: "text" }
