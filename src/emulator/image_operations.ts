@@ -2,8 +2,8 @@
  * DALL-E 2 preview async image operations:
  * `POST /openai/images/generations:submit` → 202 + `operation-location`;
  * `GET /openai/operations/images/{id}` → notRunning → running → succeeded (or failed)
- * across polls, with `retry-after` on non-final polls; `DELETE` → 204 once final (409 before);
- * unknown → 404.
+ * across polls, with `retry-after` on non-final polls; `DELETE` → 204 once final (409 before),
+ * after which `GET` answers `deleted`; unknown or expired → 404.
  * Only on the api-versions whose documents define them (2023-06-01-preview to
  * 2023-09-01-preview); others answer 404 Resource not found.
  *
@@ -89,15 +89,18 @@ export class ImageOperationStore {
     if (request.method === "GET") return this.#poll(op, url);
     if (request.method === "DELETE") {
       // Only an operation in a final state may be deleted (the REST reference); its state moves
-      // on with polls, so one not polled past operationPolls has not finished.
-      if (op.polls <= this.#options.operationPolls) {
+      // on with polls, so one not polled past operationPolls has not finished. `deleted` is final.
+      if (op.lastStatus !== "deleted" && op.polls <= this.#options.operationPolls) {
         return serviceError(
           409,
           "Conflict",
           `The image operation '${id}' has not finished; delete it once it has (poll until succeeded or failed).`,
         );
       }
-      this.#ops.delete(id);
+      // The REST reference's GET lists a `deleted` status: the operation stays, without its
+      // images, until it expires.
+      op.lastStatus = "deleted";
+      op.seeds = [];
       return new Response(null, { status: 204 });
     }
     return resourceNotFound();
@@ -131,6 +134,14 @@ export class ImageOperationStore {
   }
 
   #poll(op: OperationRecord, url: URL): Response {
+    if (op.lastStatus === "deleted") {
+      return jsonResponse({
+        created: op.created,
+        expires: op.expires,
+        id: op.id,
+        status: "deleted",
+      });
+    }
     op.polls++;
     const nonFinal = this.#options.operationPolls;
     if (op.polls <= nonFinal) {

@@ -60,12 +60,27 @@ Deno.test("image operation polls before success follow operationPolls", async ()
   assert.equal((await (await call(e, location)).json()).status, "succeeded");
 });
 
-Deno.test("image operation DELETE answers 204 then GET answers 404; unknown ids answer 404", async () => {
-  const e = createEmulator({ operationPolls: 0 });
+Deno.test("image operation DELETE answers 204, then GET answers status deleted (the REST reference's GET lists notRunning, running, succeeded, canceled, failed or deleted) until it expires; unknown ids answer 404", async () => {
+  let now = 1_700_000_000_000;
+  const e = createEmulator({ operationPolls: 0, now: () => now });
   const location = (await submit(e, { prompt: "x" })).headers.get("operation-location")!;
-  await (await call(e, location)).body?.cancel();
+  const done = await (await call(e, location)).json();
   const del = await call(e, location, "DELETE");
   assert.equal(del.status, 204);
+  for (let i = 0; i < 2; i++) {
+    const poll = await call(e, location);
+    assert.equal(poll.status, 200);
+    assert.equal(poll.headers.get("retry-after"), null);
+    assert.deepEqual(await poll.json(), {
+      created: done.created,
+      expires: done.expires,
+      id: done.id,
+      status: "deleted",
+    });
+  }
+  // deleted is a final state: deleting again succeeds.
+  assert.equal((await call(e, location, "DELETE")).status, 204);
+  now += 24 * 60 * 60 * 1000;
   assert.equal((await call(e, location)).status, 404);
   const unknown = await call(e, `${BASE}/openai/operations/images/nope?api-version=${V}`);
   assert.equal(unknown.status, 404);
