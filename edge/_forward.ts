@@ -120,6 +120,11 @@ export async function forward(
     if (wrongType) return wrongType;
   }
   const pool = opts.upstreams;
+  // The client's correlation id (Azure SDKs send one) goes upstream, which echoes it back.
+  const requestId = request.headers.get("x-ms-client-request-id");
+  const headers = requestId !== null && /^[\x21-\x7e]{1,256}$/.test(requestId)
+    ? { "x-ms-client-request-id": requestId }
+    : undefined;
   const send = (index: number, middleware: Middleware[] | undefined) => {
     const { deployment, json, form } = ownNames(init, pool.deploymentOf(index, init.deployment));
     return pool.list[index].client.request(
@@ -139,6 +144,7 @@ export async function forward(
         apiVersion: init.apiVersion ?? ownVersion(init.path, pool.list[index].client.apiVersion),
         maxRetries: opts.upstreamMaxRetries,
         middleware,
+        headers,
       },
     );
   };
