@@ -389,6 +389,8 @@ const ENTRA_CREDENTIALS = [
   "AZURE_CLIENT_CERTIFICATE_PATH",
   "AZURE_CLIENT_CERTIFICATE",
 ] as const;
+/** How a certificate's client assertion is signed: PS256 (default) or RS256. */
+const ENTRA_ALGORITHM = "AZURE_CLIENT_CERTIFICATE_ALG";
 
 /** Microsoft Entra ID client credentials read from the environment. */
 export interface EntraFromEnv {
@@ -416,7 +418,8 @@ export interface EntraFromEnv {
  * token provider, read the same way by the Deno and the Workers entry points. The credential is
  * `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH` (a PEM file with the private key and
  * the certificate, as the Azure SDKs take it; only where there are files, `files`) or
- * `AZURE_CLIENT_CERTIFICATE` (that PEM text, e.g. a Workers secret). Undefined when none of
+ * `AZURE_CLIENT_CERTIFICATE` (that PEM text, e.g. a Workers secret), signed as
+ * `AZURE_CLIENT_CERTIFICATE_ALG` says (PS256 or RS256). Undefined when none of
  * these is set, or when `AZURE_OPENAI_API_KEY` is (a key wins). Missing ids or credential, two
  * credentials, or a value that cannot be right throw an Error naming the variables and what
  * they must be, never quoting a value.
@@ -465,6 +468,21 @@ export function entraFromEnv(
         "AZURE_CLIENT_CERTIFICATE_PATH",
     );
   }
+  // How the client assertion is signed: PS256 (default) or RS256 with x5t, for an app
+  // registration set up for that. Never quoted: a secret may have been pasted into it.
+  const algorithm = value(ENTRA_ALGORITHM)?.toUpperCase();
+  if (algorithm !== undefined && credential === "AZURE_CLIENT_SECRET") {
+    throw new Error(
+      `${ENTRA_ALGORITHM} is set, but Microsoft Entra ID signs in with AZURE_CLIENT_SECRET: ` +
+        "it applies to a certificate only; unset it (or use a certificate)",
+    );
+  }
+  if (algorithm !== undefined && algorithm !== "PS256" && algorithm !== "RS256") {
+    throw new Error(
+      `${ENTRA_ALGORITHM} must be PS256 (the default: RSA-PSS, the SHA-256 thumbprint as ` +
+        "x5t#S256) or RS256 (PKCS#1 v1.5, the SHA-1 thumbprint as x5t), or unset",
+    );
+  }
   const tenantId = value("AZURE_TENANT_ID")!;
   const clientId = value("AZURE_CLIENT_ID")!;
   const authorityHost = value("AZURE_AUTHORITY_HOST");
@@ -486,9 +504,14 @@ export function entraFromEnv(
   const certificate = (pem: string, name: string) => {
     // A PEM pasted into one line with its line breaks written as \n is read as the PEM.
     const text = /\n/.test(pem) ? pem : pem.replace(/\\n/g, "\n");
-    const certNames: EntraCertificateNames = { ...names, privateKey: name, certificate: name };
+    const certNames: EntraCertificateNames = {
+      ...names,
+      privateKey: name,
+      certificate: name,
+      algorithm: ENTRA_ALGORITHM,
+    };
     return createCertificateProvider(
-      { tenantId, clientId, privateKey: text, certificate: text, authorityHost },
+      { tenantId, clientId, privateKey: text, certificate: text, authorityHost, algorithm },
       certNames,
     );
   };
