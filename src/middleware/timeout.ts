@@ -75,13 +75,19 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
   if (total !== undefined && (typeof total !== "number" || !(total > 0))) {
     throw new TypeError("timeout(): totalTimeoutMs must be a positive number of milliseconds");
   }
+  // A NaN (Number() of an unset variable) or a negative one set no deadline at all, not even the
+  // call's; a string ran out at once.
+  const per = options.timeoutMs;
+  if (per !== undefined && !(typeof per == "number" && per >= 0)) {
+    throw new TypeError(`timeout(): timeoutMs must be a number of ms ≥ 0; got ${per}`);
+  }
   // Identifies this layer's parked deadlines.
   const owner = {};
   // Not async: without a deadline the layer hands on next()'s own promise (an async function
   // would wrap it in another, a few microtasks per call).
   return tagBuiltin(function timeout(ctx, next) {
     endParked(ctx.state, owner);
-    const perAttempt = options.timeoutMs ?? ctx.options.timeoutMs;
+    const perAttempt = per ?? ctx.options.timeoutMs;
     let ms = perAttempt > 0 ? perAttempt : Infinity;
     let budget = "timeoutMs";
     if (total !== undefined) {

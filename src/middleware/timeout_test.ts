@@ -146,6 +146,18 @@ Deno.test("timeout() throws a TypeError for a bad totalTimeoutMs", () => {
   assert.throws(() => timeout({ totalTimeoutMs: 0 }), /totalTimeoutMs must be a positive/);
 });
 
+Deno.test("timeout() refuses a timeoutMs that is not a number of ms ≥ 0 (NaN set no deadline at all)", () => {
+  for (const timeoutMs of [NaN, -1, "5000" as unknown as number]) {
+    assert.throws(() => timeout({ timeoutMs }), (err: unknown) => {
+      assert.ok(err instanceof TypeError);
+      assert.match(err.message, /^timeout\(\): timeoutMs must be a number of ms ≥ 0/);
+      return true;
+    }, String(timeoutMs));
+  }
+  // 0 disables the per-attempt deadline; a timer-sized one or more is accepted.
+  for (const timeoutMs of [0, 5, 2 ** 31, Infinity]) timeout({ timeoutMs });
+});
+
 Deno.test("timeout() parks the deadline instead of copying the response when the client reads the body", async () => {
   let rest!: ReadableStreamDefaultController<Uint8Array>;
   const upstream = new Response(
