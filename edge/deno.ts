@@ -142,6 +142,14 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   const endpoint = env("AZURE_OPENAI_ENDPOINT")?.trim() || undefined;
   const apiKey = env("AZURE_OPENAI_API_KEY")?.trim() || undefined;
   const onDeploy = env("DENO_DEPLOYMENT_ID") !== undefined;
+  // Checked here, as the fallbacks are: the start-up line reads its origin, and a host without
+  // its scheme failed there as "Invalid URL", naming no variable.
+  if (endpoint !== undefined && !/^https?:$/.test(URL.parse(endpoint)?.protocol ?? "")) {
+    throw new Error(
+      "AZURE_OPENAI_ENDPOINT is not an http(s) URL; set the resource's endpoint, such as " +
+        "https://my-res.openai.azure.com",
+    );
+  }
   const banner: string[] = [];
   // Read only for a resource: without one the built-in emulator needs no sign-in (these
   // variables are often set in a shell for other Azure tools).
