@@ -39,7 +39,7 @@ const ALLOW_HEADERS = "api-key, authorization, content-type, x-ms-client-request
 const EXPOSE_HEADERS =
   "x-aoai-cache, x-aoai-upstream, retry-after, retry-after-ms, apim-request-id, " +
   "x-request-id, x-ratelimit-remaining-requests, x-ratelimit-remaining-tokens, " +
-  "operation-location, x-ms-region";
+  "operation-location, x-ms-region, x-ms-client-request-id";
 
 /**
  * The form browsers send in `Origin` (lower-case scheme and host, no default port), so that

@@ -34,3 +34,14 @@ Deno.test("an x-ms-client-request-id too long to be an id is not sent upstream",
   assert.equal(res.status, 200);
   assert.equal(t.upstreamHeaders[0].get("x-ms-client-request-id"), null);
 });
+
+Deno.test("browsers may read the echoed x-ms-client-request-id (CORS exposes it)", async () => {
+  const t = testApp({ cors: { origins: ["https://app.example"] } });
+  const res = await t.call(azurePath("gpt-4o", "chat/completions"), {
+    json: chat,
+    headers: { origin: "https://app.example", "x-ms-client-request-id": "trace-1" },
+  });
+  await res.body?.cancel();
+  const exposed = (res.headers.get("access-control-expose-headers") ?? "").split(/,\s*/);
+  assert.ok(exposed.includes("x-ms-client-request-id"), exposed.join(", "));
+});
