@@ -1,16 +1,14 @@
 import { redactSecrets, redactUrl } from "../errors/redact.ts";
 
-/** Headers whose values are credentials: always replaced by `***` in logs. */
-export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
-  "api-key",
-  "authorization",
-  "proxy-authorization",
-  "x-api-key",
-  "ocp-apim-subscription-key",
-  "x-functions-key",
-  "cookie",
-  "set-cookie",
-]);
+/**
+ * Headers whose values are credentials: always replaced by `***` in logs. Besides `api-key`,
+ * `authorization` and cookies, any name with key, secret, password, authori(zation) or ending in
+ * token (gateways' own: `cf-aig-authorization`, Kong's `apikey`, `x-portkey-api-key`,
+ * `ocp-apim-subscription-key`), but not `x-ratelimit-remaining-tokens`.
+ */
+export const SENSITIVE_HEADERS: { has(name: string): boolean } = {
+  has: (name) => /key|secret|passw|authori|cookie|token$/i.test(name),
+};
 
 /** JSON member names whose values are credentials (On Your Data auth, client keys). */
 const SENSITIVE_FIELDS: ReadonlySet<string> = new Set([
