@@ -69,9 +69,13 @@ export function checkLogitBias(body: Record<string, unknown>): Response | undefi
     );
   }
   for (const [token, v] of Object.entries(bias)) {
+    const param = `logit_bias.${token}`;
     if (!Number.isInteger(v)) {
-      const param = `logit_bias.${token}`;
       return invalidRequest(param, `'${param}' must be an integer bias.`, "invalid_type");
+    }
+    // Every document's logit_bias description: "an associated bias value from -100 to 100".
+    if ((v as number) < -100 || (v as number) > 100) {
+      return invalidRequest(param, `'${param}' must be between -100 and 100; got ${v}.`);
     }
   }
   return undefined;
