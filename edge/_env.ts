@@ -492,7 +492,9 @@ export function entraFromEnv(
     authorityHost: "AZURE_AUTHORITY_HOST",
     scope: "scope",
   };
-  const authority = new URL(authorityHost ?? "https://login.microsoftonline.com").origin;
+  // A host that is no URL is reported (naming the variable, not quoting it) by the checks below.
+  const host = authorityHost ?? "https://login.microsoftonline.com";
+  const authority = URL.canParse(host) ? new URL(host).origin : "";
   const ids = { tenantId, clientId, authority };
   if (credential === "AZURE_CLIENT_SECRET") {
     const tokenProvider = createProvider(

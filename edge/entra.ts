@@ -833,11 +833,14 @@ function tokenFlow(
         // Entra appends trace id, correlation id and timestamp: those are fields of their own.
         ? clean(body.error_description.split(/\r?\n| Trace ID:/)[0].trim())
         : undefined;
+      // The AADSTS code is named even when the description does not start with it.
+      const aadsts = codes.length ? `AADSTS${codes[0]}` : "";
+      const detail = !aadsts || description?.includes(aadsts)
+        ? description ?? "(no description)"
+        : `${aadsts}${description ? `: ${description}` : " (no description)"}`;
       throw fail(
         error
-          ? `Entra ID answered HTTP ${response.status} ${error}: ${
-            description ?? "(no description)"
-          }`
+          ? `Entra ID answered HTTP ${response.status} ${error}: ${detail}`
           : `${host} answered HTTP ${response.status} without an Entra ID error body`,
         {
           status: response.status,
@@ -851,17 +854,24 @@ function tokenFlow(
       );
     }
     const token = body?.access_token;
-    // expires_in is seconds, a number or (some hosts) a string of digits.
+    // expires_in is seconds, a number or (some hosts) a string of digits; without it, expires_on,
+    // seconds since the epoch (v1 endpoints, ADFS, some proxies), likewise.
     const seconds = Number(body?.expires_in);
-    if (typeof token !== "string" || token === "" || !(seconds > 0 && seconds < Infinity)) {
+    const expiresOn = seconds > 0 && seconds < Infinity
+      ? started + seconds * 1000
+      : Number(body?.expires_on) * 1000;
+    if (
+      typeof token !== "string" || token === "" ||
+      !(expiresOn > started && expiresOn < Infinity)
+    ) {
       // Never quote the body: it may hold the token.
       throw fail(
         `${host} answered HTTP ${response.status} without an access_token and a positive ` +
-          "expires_in",
+          "expires_in (or an expires_on to come)",
         { status: response.status, code: "invalid_token_response" },
       );
     }
-    return { token, expiresOnTimestamp: started + seconds * 1000 };
+    return { token, expiresOnTimestamp: expiresOn };
   }
 
   return function entraToken(): Promise<Token> {
