@@ -518,6 +518,36 @@ function checkResponseFormat(
         "invalid_type",
       );
     }
+    // ResponseFormatJsonSchema.json_schema.name: "Must be a-z, A-Z, 0-9, or contain underscores and
+    // dashes, with a maximum length of 64."
+    const param = "response_format.json_schema.name";
+    if (name.length > 64) {
+      return invalidRequest(
+        param,
+        `Invalid '${param}': string too long. Expected a string with maximum length 64, but got a string with length ${name.length} instead.`,
+        "string_above_max_length",
+      );
+    }
+    if (!/^[a-zA-Z0-9_-]+$/.test(name)) {
+      return invalidRequest(
+        param,
+        `Invalid '${param}': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.`,
+      );
+    }
+    // schema: ResponseFormatJsonSchemaSchema (an object); strict: boolean, nullable; description:
+    // a string.
+    const { schema, strict, description } = f.json_schema;
+    const bad = schema !== undefined && !isRecord(schema)
+      ? ["schema", "a JSON Schema object"]
+      : strict !== undefined && strict !== null && typeof strict !== "boolean"
+      ? ["strict", "a boolean"]
+      : description !== undefined && typeof description !== "string"
+      ? ["description", "a string"]
+      : undefined;
+    if (bad) {
+      const at = `response_format.json_schema.${bad[0]}`;
+      return invalidRequest(at, `'${at}' must be ${bad[1]}.`, "invalid_type");
+    }
   }
   return undefined;
 }
