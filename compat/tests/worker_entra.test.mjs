@@ -69,6 +69,10 @@ describe("edge worker signing in with Microsoft Entra ID in workerd (miniflare)"
       ["a certificate (AZURE_CLIENT_CERTIFICATE)", {
         AZURE_CLIENT_CERTIFICATE: PEM,
       }],
+      ["a certificate signing RS256 (AZURE_CLIENT_CERTIFICATE_ALG)", {
+        AZURE_CLIENT_CERTIFICATE: PEM,
+        AZURE_CLIENT_CERTIFICATE_ALG: "RS256",
+      }],
     ]
   ) {
     test(`gets a token with ${name} and calls the upstream with it`, async () => {
@@ -76,7 +80,9 @@ describe("edge worker signing in with Microsoft Entra ID in workerd (miniflare)"
       const { status, body } = await chat(worker);
       assert.equal(status, 200, JSON.stringify(body));
       assert.equal(body.choices[0].message.content, "You said: hi");
-      const tokenCalls = worker.emulator.log.filter((e) => e.path.includes("/oauth2/v2.0/token"));
+      const tokenCalls = worker.emulator.log.filter((e) =>
+        e.path.includes("/oauth2/v2.0/token")
+      );
       assert.equal(tokenCalls.length, 1);
       // A second call reuses the token.
       assert.equal((await chat(worker)).status, 200);
@@ -87,4 +93,38 @@ describe("edge worker signing in with Microsoft Entra ID in workerd (miniflare)"
       );
     });
   }
+
+  test("an expired certificate answers 500 EdgeMisconfigured naming its dates, and asks Entra ID nothing", async () => {
+    const expired = readFileSync(
+      new URL("../../tests/fixtures/entra/expired.pem", import.meta.url),
+      "utf8",
+    );
+    const worker = await signingIn({ AZURE_CLIENT_CERTIFICATE: expired });
+    const { status, body } = await chat(worker);
+    assert.equal(status, 500);
+    assert.equal(body.error.code, "EdgeMisconfigured");
+    assert.match(
+      body.error.message,
+      /AZURE_CLIENT_CERTIFICATE: the certificate expired on 2001-01-01T00:00:00Z/,
+    );
+    assert.ok(!body.error.message.includes("PRIVATE KEY"));
+    assert.equal(
+      worker.emulator.log.filter((e) => e.path.includes("/oauth2/v2.0/token"))
+        .length,
+      0,
+    );
+  });
+
+  test("AZURE_CLIENT_CERTIFICATE_ALG other than PS256 or RS256 answers 500 EdgeMisconfigured naming it", async () => {
+    const worker = await signingIn({
+      AZURE_CLIENT_CERTIFICATE: PEM,
+      AZURE_CLIENT_CERTIFICATE_ALG: "ES256",
+    });
+    const { status, body } = await chat(worker);
+    assert.equal(status, 500);
+    assert.match(
+      body.error.message,
+      /AZURE_CLIENT_CERTIFICATE_ALG must be PS256/,
+    );
+  });
 });
