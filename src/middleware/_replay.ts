@@ -1,4 +1,6 @@
 import { describeSite, type ErrorSite } from "../errors/from_response.ts";
+import { APIUserAbortError } from "../errors/api_error.ts";
+import { onAbort } from "./_abort.ts";
 import type { CallSettings, MiddlewareContext } from "./types.ts";
 
 /** A request described by its parts, before (or instead of) becoming a `Request`. */
@@ -115,7 +117,21 @@ export function snapshot(
     return isReplayableBody(body) ? parts(body) : undefined;
   }
   if (request.body === null) return parts(undefined);
-  return ctx.replayable ? request.arrayBuffer().then(parts) : undefined;
+  // A body a layer streams may stall: the call's signal (the caller's, or timeout()'s deadline
+  // inside it) ends the wait, as it would end the upload.
+  const signal = ctx.signal;
+  return ctx.replayable
+    ? new Promise((resolve, reject) =>
+      request.arrayBuffer().then(parts).then(resolve, reject).finally(
+        onAbort(signal, () =>
+          reject(
+            new APIUserAbortError(`${siteOf(ctx)} was aborted by the caller`, {
+              cause: signal!.reason,
+            }),
+          )),
+      )
+    )
+    : undefined;
 }
 
 /** Makes the next attempt send `parts` (a fresh `Request` for a context the client did not make). */
