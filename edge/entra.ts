@@ -401,20 +401,18 @@ function outOfValidity(
   tenantId: string,
   prefix: string,
 ): EntraTokenError | undefined {
-  const day = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+  if (!(t > notAfter || t < notBefore)) return undefined;
+  const day = (ms: number) =>
+    Number.isFinite(ms) ? new Date(ms).toISOString().replace(".000Z", "Z") : "(unreadable)";
   const dates = `valid from ${day(notBefore)} to ${day(notAfter)}`;
   const [code, text] = t > notAfter
     ? ["certificate_expired", `the certificate expired on ${day(notAfter)} (${dates})`]
-    : t < notBefore
-    ? ["certificate_not_yet_valid", `the certificate is not valid yet (${dates}; check the clock)`]
-    : [];
-  return code
-    ? new EntraTokenError(
-      `${prefix}${text}, and Entra ID refuses it: renew it, upload the new certificate to the ` +
-        "app registration (Certificates & secrets) and give its key and certificate in its place",
-      { tenantId, code },
-    )
-    : undefined;
+    : ["certificate_not_yet_valid", `the certificate is not valid yet (${dates}; check the clock)`];
+  return new EntraTokenError(
+    `${prefix}${text}, and Entra ID refuses it: renew it, upload the new certificate to the ` +
+      "app registration (Certificates & secrets) and give its key and certificate in its place",
+    { tenantId, code },
+  );
 }
 
 /**

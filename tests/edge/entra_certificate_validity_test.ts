@@ -145,3 +145,42 @@ Deno.test("edgeConfigFromEnv(): an expired AZURE_CLIENT_CERTIFICATE stops it, na
     },
   );
 });
+
+Deno.test("entraClientCertificate(): a validity time in a form RFC 5280 does not allow is not checked (no RangeError), the other one still is", () => {
+  const der = Uint8Array.from(
+    atob(/-----BEGIN CERTIFICATE-----([^-]*)-----END/.exec(CLIENT_PEM)![1].replace(/\s/g, "")),
+    (c) => c.charCodeAt(0),
+  );
+  const latin1 = String.fromCharCode(...der);
+  /** The key and client.pem's certificate with each time text replaced (same length). */
+  const altered = (...changes: [string, string][]) => {
+    const copy = der.slice();
+    for (const [time, by] of changes) {
+      const at = latin1.indexOf(time);
+      assert.ok(at > 0 && by.length === time.length);
+      copy.set(Array.from(by, (c) => c.charCodeAt(0)), at);
+    }
+    const b64 = btoa(String.fromCharCode(...copy)).replace(/.{64}/g, "$&\n");
+    return `${
+      pemOf(CLIENT_PEM, "PRIVATE KEY")
+    }-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
+  };
+  // client.pem: notBefore UTCTime 261201054041Z, notAfter GeneralizedTime 21261107054041Z.
+  const unreadable = altered(["261201054041Z", "26120105404+Z"], [
+    "21261107054041Z",
+    "2126110705404+Z",
+  ]);
+  assert.equal(typeof create(unreadable, unreadable, () => 0), "function");
+  // notBefore unreadable, notAfter past: the expiry is still reported.
+  const expired = altered(["261201054041Z", "26120105404+Z"], [
+    "21261107054041Z",
+    "20201107054041Z",
+  ]);
+  assert.throws(
+    () => create(expired, expired),
+    (err: unknown) =>
+      err instanceof EntraTokenError && err.code === "certificate_expired" &&
+      /expired on 2020-11-07T05:40:41Z \(valid from \(unreadable\) to 2020-11-07T05:40:41Z\)/
+        .test(err.message),
+  );
+});
