@@ -269,7 +269,8 @@ export class ClientCore {
         // A gateway's error object in a 200, not an event stream: its code and message, as for
         // any error body. Anything else is left to the stream to report.
         const err = await errorFromResponse(response.clone(), site);
-        if (err.code) throw err;
+        // Its unread rest (past what an error reads) must not hold the connection open.
+        if (err.code) throw (response.body!.cancel(), err);
       }
       let data: unknown;
       let text: string | undefined;

@@ -48,3 +48,47 @@ Deno.test("a stream call answered 200 with a JSON completion (a proxy that dropp
     return true;
   });
 });
+
+Deno.test("a stream call answered 200 with a long JSON error object lets go of the connection once it rejected", async () => {
+  // The error object, then trailing white space (still valid JSON) past the ~64 KiB the client
+  // reads of an error body.
+  const head = new TextEncoder().encode(
+    '{"error":{"code":"GatewayRefused","message":"refused by policy"}}',
+  );
+  const pad = new TextEncoder().encode(" ".repeat(16_384));
+  let cancelled!: () => void;
+  const released = new Promise<void>((resolve) => cancelled = resolve);
+  await using server = await startServer(() => {
+    let sent = 0;
+    return new Response(
+      new ReadableStream<Uint8Array>({
+        pull(c) {
+          // Bounded: 4,096 pads (64 MiB) at most, more than socket buffers hold.
+          if (sent++ === 0) c.enqueue(head);
+          else if (sent > 4_096) c.close();
+          else c.enqueue(pad);
+        },
+        cancel() {
+          cancelled();
+        },
+      }),
+      { headers: { "content-type": "application/json" } },
+    );
+  });
+  const client = new AzureOpenAI({ endpoint: server.url, apiKey: KEY, maxRetries: 0 });
+  const err = await client.chat.completions.create({
+    model: "gpt-4o",
+    messages: [{ role: "user", content: "hi" }],
+    stream: true,
+  }).then(() => assert.fail("resolved"), (e) => e);
+  assert.equal(err.code, "GatewayRefused");
+  // The server's body is cancelled (the client closed the connection) instead of staying open.
+  // (A 10 s guard only, so a regression fails instead of hanging the run.)
+  let guard: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    released,
+    new Promise((_, reject) =>
+      guard = setTimeout(() => reject(new Error("the response body was never cancelled")), 10_000)
+    ),
+  ]).finally(() => clearTimeout(guard));
+});
