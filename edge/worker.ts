@@ -11,8 +11,9 @@
  *   `AZURE_AUTHORITY_HOST` (see `entraClientCredentials`); or, instead of the secret, a
  *   certificate: `AZURE_CLIENT_CERTIFICATE` (a secret: the PEM text of the private key, PKCS#8,
  *   and the certificate; see `entraClientCertificate`; a Worker has no files, so
- *   `AZURE_CLIENT_CERTIFICATE_PATH` is refused); fallback endpoints then take no keys (they are
- *   sent the same token);
+ *   `AZURE_CLIENT_CERTIFICATE_PATH` is refused) and optionally `AZURE_CLIENT_CERTIFICATE_ALG`
+ *   (`PS256`, the default, or `RS256`); fallback endpoints then take no keys (they are sent the
+ *   same token);
  * - optional `AZURE_OPENAI_FALLBACK_ENDPOINTS` (a var) and `AZURE_OPENAI_FALLBACK_API_KEYS` (a
  *   secret): comma-separated resources, one key per endpoint, tried in order when the primary
  *   answers 429 / 5xx or cannot be reached; they use the primary's deployment names unless
@@ -90,6 +91,11 @@ export interface WorkerEnv {
   AZURE_CLIENT_CERTIFICATE?: string;
   /** Refused: a Worker has no files (use `AZURE_CLIENT_CERTIFICATE`). */
   AZURE_CLIENT_CERTIFICATE_PATH?: string;
+  /**
+   * How the certificate's client assertion is signed: `PS256` (default; RSA-PSS, the SHA-256
+   * thumbprint as `x5t#S256`) or `RS256` (PKCS#1 v1.5, the SHA-1 thumbprint as `x5t`).
+   */
+  AZURE_CLIENT_CERTIFICATE_ALG?: string;
   /** Entra ID authority host (default `https://login.microsoftonline.com`). */
   AZURE_AUTHORITY_HOST?: string;
   /** Comma-separated fallback endpoints, tried in order after the primary. */
@@ -305,6 +311,7 @@ function signatureOf(env: WorkerEnv): string {
     env.AZURE_CLIENT_SECRET,
     env.AZURE_CLIENT_CERTIFICATE,
     env.AZURE_CLIENT_CERTIFICATE_PATH,
+    env.AZURE_CLIENT_CERTIFICATE_ALG,
     env.AZURE_AUTHORITY_HOST,
     env.AZURE_OPENAI_FALLBACK_ENDPOINTS,
     env.AZURE_OPENAI_FALLBACK_API_KEYS,
