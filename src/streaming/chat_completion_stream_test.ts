@@ -187,7 +187,7 @@ Deno.test("ChatCompletionStream throws a clear error for a data event that is no
   const stream = new ChatCompletionStream(sseResponse('data: {"id":"x","choices":[{"delta\n\n'));
   await assert.rejects(() => collect(stream), (error: unknown) => {
     assert.ok(error instanceof AzureOpenAIError);
-    assert.match(error.message, /not JSON/);
+    assert.match(error.message, /not a JSON object/);
     assert.ok(error.cause instanceof SyntaxError);
     return true;
   });

@@ -313,23 +313,27 @@ export class Stream<T> implements AsyncIterable<T> {
       this.#sawDone = true;
       return;
     }
-    let chunk: T & { error?: unknown };
+    let chunk: unknown, cause: unknown;
     try {
       chunk = JSON.parse(data);
-    } catch (cause) {
+    } catch (error) {
+      cause = error;
+    }
+    // A chunk is an object: `null`, a number or an array is no chunk of any operation.
+    if (!isRecord(chunk)) {
       return this.#fail(
         this.#err(
           AzureOpenAIError,
-          `sent an event that is not JSON (${data.slice(0, 120)}); check that the endpoint is ` +
-            "an Azure OpenAI deployment",
+          `sent an event that is not a JSON object (${data.slice(0, 120)}); check that the ` +
+            "endpoint is an Azure OpenAI deployment",
           cause,
         ),
       );
     }
-    if (chunk?.error != null) return this.#fail(this.#payloadError(chunk));
+    if (chunk.error != null) return this.#fail(this.#payloadError(chunk));
     this.#chunks++;
-    this.#onChunk?.(chunk);
-    this.#queue.push(chunk);
+    this.#onChunk?.(chunk as T);
+    this.#queue.push(chunk as T);
     this.#raw.push(data);
   }
 
