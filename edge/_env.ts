@@ -7,6 +7,7 @@ import {
   type EntraCertificateNames,
   EntraTokenError,
   entraTokenUrl,
+  type Validity,
 } from "./entra.ts";
 
 /**
@@ -411,6 +412,41 @@ export interface EntraFromEnv {
    * which rejects until then).
    */
   certificateFile?: { path: string; load(pem: string): void };
+  /**
+   * With a certificate: the validity of the key's certificate, for the start-up lines (see
+   * {@link certificateExpiryLines}); undefined until the file of `certificateFile` is loaded.
+   */
+  certificateValidity?: () => Validity | undefined;
+}
+
+/** How long before a certificate's expiry the start-up lines warn: 30 days. */
+const EXPIRY_WARNING_MS = 30 * 86_400_000;
+
+/**
+ * The start-up lines about the Entra ID certificate's expiry at `now`: its date (`certificate:
+ * valid until …`), and, when under 30 days away, a warning (Entra ID refuses an expired
+ * certificate, which shows otherwise only as failed sign-ins). None without a validity.
+ */
+export function certificateExpiryLines(
+  validity: Validity | undefined,
+  now: number,
+): { info?: string; warning?: string } {
+  if (!validity) return {};
+  const { notAfter } = validity;
+  if (!Number.isFinite(notAfter)) {
+    return { info: "certificate: its expiry date (notAfter) could not be read" };
+  }
+  const date = new Date(notAfter).toISOString().replace(".000Z", "Z");
+  const days = Math.max(0, Math.floor((notAfter - now) / 86_400_000));
+  const left = `${days} day${days === 1 ? "" : "s"}`;
+  return {
+    info: `certificate: valid until ${date} (in ${left})`,
+    warning: notAfter - now < EXPIRY_WARNING_MS
+      ? `warning: the Entra ID certificate expires in ${left} (${date}); renew it, upload the ` +
+        "new certificate to the app registration (Certificates & secrets) and give its key and " +
+        "certificate in its place before then: Entra ID refuses an expired certificate"
+      : undefined,
+  };
 }
 
 /**
@@ -503,6 +539,8 @@ export function entraFromEnv(
     );
     return { ...ids, tokenProvider, credential: "" };
   }
+  let validity: Validity | undefined;
+  const certificateValidity = () => validity;
   const certificate = (pem: string, name: string) => {
     // A PEM pasted into one line with its line breaks written as \n is read as the PEM.
     const text = /\n/.test(pem) ? pem : pem.replace(/\\n/g, "\n");
@@ -515,6 +553,7 @@ export function entraFromEnv(
     return createCertificateProvider(
       { tenantId, clientId, privateKey: text, certificate: text, authorityHost, algorithm },
       certNames,
+      (dates) => validity = dates,
     );
   };
   if (credential === "AZURE_CLIENT_CERTIFICATE") {
@@ -522,6 +561,7 @@ export function entraFromEnv(
       ...ids,
       tokenProvider: certificate(value(credential)!, credential),
       credential: " with a certificate from AZURE_CLIENT_CERTIFICATE",
+      certificateValidity,
     };
   }
   // The file is read by the caller (asynchronously); the ids are checked now.
@@ -539,6 +579,7 @@ export function entraFromEnv(
         ),
       ),
     credential: ` with a certificate from AZURE_CLIENT_CERTIFICATE_PATH (${path})`,
+    certificateValidity,
     certificateFile: {
       path,
       load: (pem) => {

@@ -64,6 +64,7 @@ import { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
 import { DenoKvTokenQuota } from "./token_quota_deno_kv.ts";
 import {
   balanceFromEnv,
+  certificateExpiryLines,
   clientKeysFromEnv,
   decimal,
   entraFromEnv,
@@ -129,7 +130,8 @@ function randomKey(): string {
 
 /**
  * Turns environment variables into app options; throws an Error that says what to set when
- * they do not fit together.
+ * they do not fit together. `options.now` (default `Date.now`) is the clock the start-up lines
+ * measure an Entra ID certificate's remaining validity with (a warning under 30 days).
  *
  * @example Configuration with no variables: emulator upstream and a generated key
  * ```ts
@@ -138,7 +140,11 @@ function randomKey(): string {
  * console.log(config.port, config.banner[0]); // 8787 "upstream: the built-in emulator …"
  * ```
  */
-export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
+export function edgeConfigFromEnv(
+  env: EnvReader,
+  options: { now?: () => number } = {},
+): EdgeConfig {
+  const now = options.now ?? Date.now;
   const endpoint = env("AZURE_OPENAI_ENDPOINT")?.trim() || undefined;
   const apiKey = env("AZURE_OPENAI_API_KEY")?.trim() || undefined;
   const onDeploy = env("DENO_DEPLOYMENT_ID") !== undefined;
@@ -166,6 +172,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
   let upstream: EdgeAppOptions["upstream"];
   let playground: { chatDeployment?: string; embeddingsDeployment?: string } = {};
   let emulatorImages: EmulatorImages | undefined;
+  let certificateFile: EdgeConfig["entraCertificate"];
   const apiVersion = env("AZURE_OPENAI_API_VERSION")?.trim() || undefined;
   const fallbacks = fallbacksFromEnv(
     env("AZURE_OPENAI_FALLBACK_ENDPOINTS"),
@@ -190,6 +197,23 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
         `auth: Microsoft Entra ID, client ${entra.clientId} of tenant ${entra.tenantId} ` +
           `(client credentials${entra.credential}, tokens from ${entra.authority})`,
       );
+      // The certificate's expiry date (and a warning when near), after the line above; for a
+      // file, once serveEdge() has read it.
+      const at = banner.length;
+      const expiry = () => {
+        const { info, warning } = certificateExpiryLines(entra.certificateValidity?.(), now());
+        banner.splice(at, 0, ...[info, warning].filter((line) => line !== undefined));
+      };
+      const file = entra.certificateFile;
+      if (file) {
+        certificateFile = {
+          path: file.path,
+          load: (pem) => {
+            file.load(pem);
+            expiry();
+          },
+        };
+      } else expiry();
     }
     if (fallbacks.length) {
       const all = [upstream, ...fallbacks.map((f) => ({ ...f, ...token, apiVersion }))];
@@ -376,7 +400,7 @@ export function edgeConfigFromEnv(env: EnvReader): EdgeConfig {
     deploy: onDeploy,
     banner,
     emulatorImages,
-    entraCertificate: entra?.certificateFile,
+    entraCertificate: certificateFile,
   };
 }
 
@@ -553,7 +577,10 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   console.log(`aoai-edge listening on ${server.url} (playground at ${server.url}/)`);
-  for (const line of config.banner) console.log(line);
+  for (const line of config.banner) {
+    if (line.startsWith("warning: ")) console.warn(line);
+    else console.log(line);
+  }
   const stop = () => {
     server.close().finally(() => Deno.exit(0));
   };

@@ -388,7 +388,7 @@ function derTime(bytes: Uint8Array, time: { tag: number; start: number; end: num
 }
 
 /** When a certificate is valid: `notBefore` to `notAfter`, in ms since the epoch (NaN: unknown). */
-type Validity = { notBefore: number; notAfter: number };
+export type Validity = { notBefore: number; notAfter: number };
 
 /**
  * An {@link EntraTokenError} (code `certificate_expired` or `certificate_not_yet_valid`) when `t`
@@ -613,10 +613,16 @@ const CERTIFICATE_NAMES: EntraCertificateNames = {
   algorithm: "entraClientCertificate(): algorithm",
 };
 
-/** {@link entraClientCertificate} with its errors naming the settings by `names`. */
+/**
+ * {@link entraClientCertificate} with its errors naming the settings by `names`; `validity`, when
+ * given, is handed the validity of the key's certificate read at creation (for start-up lines;
+ * not called when no certificate holds the key's public key, which the first token request
+ * reports).
+ */
 export function createCertificateProvider(
   options: EntraClientCertificateOptions,
   names: EntraCertificateNames,
+  validity?: (dates: Validity) => void,
 ): () => Promise<Token> {
   let parts: ReturnType<typeof readCertificate> | undefined;
   const url = entraTokenUrl(options, names, () => {
@@ -629,6 +635,7 @@ export function createCertificateProvider(
   const leaf = certs.find((c) => modulus && c.modulus === modulus);
   const invalid = leaf && outOfValidity(leaf, now(), tenantId, `${names.certificate}: `);
   if (invalid) throw invalid;
+  if (leaf) validity?.({ notBefore: leaf.notBefore, notAfter: leaf.notAfter });
   const algorithm = options.algorithm ?? "PS256";
   if (algorithm !== "PS256" && algorithm !== "RS256") {
     throw new TypeError(`${names.algorithm ?? "algorithm"} must be "PS256" or "RS256"`);

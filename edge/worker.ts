@@ -53,6 +53,7 @@ import type { EdgeExecutionContext, EdgeRateLimitOptions } from "./options.ts";
 import { type WorkersRateLimitBinding, WorkersRateLimiter } from "./rate_limit_workers.ts";
 import {
   balanceFromEnv,
+  certificateExpiryLines,
   clientKeysFromEnv,
   entraFromEnv,
   fallbacksFromEnv,
@@ -209,7 +210,9 @@ function list(value: string | undefined): string[] {
 }
 
 /**
- * Builds the app from Worker bindings; throws an Error naming the binding to set.
+ * Builds the app from Worker bindings; throws an Error naming the binding to set. With an Entra
+ * ID certificate it logs the certificate's expiry date (`console.log`) and, when under 30 days
+ * away at `options.now` (default `Date.now`), a warning (`console.warn`).
  *
  * @example Build the app from bindings
  * ```ts
@@ -222,7 +225,10 @@ function list(value: string | undefined): string[] {
  * console.log((await app.fetch(new Request("https://w.example/health"))).status); // 200
  * ```
  */
-export function createWorkerApp(env: WorkerEnv): EdgeApp {
+export function createWorkerApp(
+  env: WorkerEnv,
+  options: { now?: () => number } = {},
+): EdgeApp {
   const endpoint = env.AZURE_OPENAI_ENDPOINT?.trim();
   const apiKey = env.AZURE_OPENAI_API_KEY?.trim();
   const entra = endpoint
@@ -272,12 +278,17 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
   const token = entra ? { tokenProvider: entra.tokenProvider } : {};
   const primary = { endpoint, ...(entra ? token : { apiKey }), apiVersion };
   const upstreamBalance = balanceFromEnv(env.AOAI_EDGE_UPSTREAM_BALANCE);
+  // The certificate's expiry date, and a warning when it is near (logged at each build).
+  const { info, warning } = certificateExpiryLines(
+    entra?.certificateValidity?.(),
+    (options.now ?? Date.now)(),
+  );
   const weights = weightsFromEnv(
     env.AOAI_EDGE_UPSTREAM_WEIGHTS,
     fallbacks.length + 1,
     upstreamBalance,
   );
-  return createEdgeApp({
+  const app = createEdgeApp({
     upstream: fallbacks.length
       ? [primary, ...fallbacks.map((f) => ({ ...f, ...token, apiVersion }))].map((u, i) =>
         weights ? { ...u, weight: weights[i] } : u
@@ -297,6 +308,9 @@ export function createWorkerApp(env: WorkerEnv): EdgeApp {
       ? (event) => console.log(JSON.stringify(event))
       : undefined,
   });
+  if (info) console.log(`aoai-edge: ${info}`);
+  if (warning) console.warn(`aoai-edge: ${warning}`);
+  return app;
 }
 
 let current: { signature: string; kv: unknown; limiter: unknown; app: EdgeApp } | undefined;
