@@ -292,7 +292,7 @@ export class Stream<T> implements AsyncIterable<T> {
       clearTimeout(timer);
     }
     if (this.#ended) return; // aborted, timed out or cancelled while reading
-    // At the end, a blank line ends the last block: only a `[DONE]` in it counts (#onEvent).
+    // At the end, a blank line ends the last block: only a `[DONE]` or an error event in it counts.
     this.#last = result.done;
     try {
       this.#parser.feed(result.done ? encoder.encode("\n\n") : result.value);
@@ -306,9 +306,9 @@ export class Stream<T> implements AsyncIterable<T> {
   #onEvent({ event, data }: ServerSentEvent): void {
     // "[DONE]" as a prefix, as the SDK reads it (Azure may add blanks); no JSON starts so.
     const done = data.startsWith("[DONE]");
-    if (this.#ended || this.#sawDone || this.#last && !done) return;
+    if (this.#ended || this.#sawDone) return;
     if (event === "error") return this.#fail(this.#payloadError(data));
-    if (event !== "message" || data === "") return;
+    if (this.#last && !done || event !== "message" || data === "") return;
     if (done) {
       this.#sawDone = true;
       return;

@@ -1,9 +1,15 @@
 // How a stream ends: a `[DONE]` that is not followed by the blank line ending its SSE block
 // (the connection closed right after it) or that carries trailing whitespace ends it quietly, as
-// the official SDK does; a body cut anywhere else still fails with APIConnectionError.
+// the official SDK does; an `event: error` cut the same way throws the error it carries; a body
+// cut anywhere else still fails with APIConnectionError.
 import assert from "node:assert/strict";
 import { ChatCompletionStream } from "./chat_completion_stream.ts";
-import { APIConnectionError } from "../errors/mod.ts";
+import {
+  APIConnectionError,
+  AzureOpenAIError,
+  InternalServerError,
+  RateLimitError,
+} from "../errors/mod.ts";
 import type { ChatCompletionChunk } from "../types/mod.ts";
 import { AZURE_CHAT_CHUNKS, sseResponse, sseText } from "./_test_helpers.ts";
 
@@ -49,7 +55,6 @@ Deno.test("Stream still fails a body cut before [DONE], also inside an event or 
     "data: [DON",
     "data: [DONE", // not the SDK's `[DONE]` prefix either
     "data: \n",
-    'event: error\ndata: {"error":{"code":"500"}}', // an error event cut off: the stream was cut
   ];
   for (const tail of tails) {
     for (const size of [1, Infinity]) {
@@ -68,4 +73,63 @@ Deno.test("Stream still fails a body cut before [DONE], also inside an event or 
       assert.equal(seen.length, 3);
     }
   }
+});
+
+Deno.test("Stream throws the error an `event: error` carries when the body ends right after its data line", async () => {
+  const cases: Array<[string, new (...args: never[]) => AzureOpenAIError, RegExp]> = [
+    [
+      'event: error\ndata: {"error":{"code":"429","message":"Rate limit reached"}}',
+      RateLimitError,
+      /\(code 429\): Rate limit reached/,
+    ],
+    [
+      'event: error\ndata: {"error":{"code":"429","message":"Rate limit reached"}}\n',
+      RateLimitError,
+      /Rate limit reached/,
+    ],
+    [
+      'event: error\r\ndata: {"error":{"type":"server_error","message":"The server had an error"}}\r\n',
+      InternalServerError,
+      /The server had an error/,
+    ],
+  ];
+  for (const [tail, Kind, message] of cases) {
+    for (const size of [1, 5, Infinity]) {
+      const stream = new ChatCompletionStream(sseResponse(HEAD + tail, size));
+      const seen: ChatCompletionChunk[] = [];
+      await assert.rejects(
+        async () => {
+          for await (const chunk of stream) seen.push(chunk);
+        },
+        (error: unknown) => {
+          assert.ok(error instanceof Kind, `${JSON.stringify(tail)} /${size}: ${error}`);
+          assert.match(error.message, message);
+          assert.equal(error.requestId, "req-123");
+          return true;
+        },
+      );
+      assert.equal(seen.length, 3);
+      await assert.rejects(
+        () => new ChatCompletionStream(sseResponse(HEAD + tail, size)).finalChatCompletion(),
+        Kind,
+      );
+    }
+  }
+});
+
+Deno.test("Stream throws an `event: error` whose data line the body's end cut as the text it got", async () => {
+  // Whole JSON or not, the event says the service failed the stream: its text is the message.
+  const tail = 'event: error\ndata: {"error":{"code":"429","message":"Rate li';
+  await assert.rejects(
+    () => collect(new ChatCompletionStream(sseResponse(HEAD + tail))),
+    (error: unknown) => {
+      assert.ok(error instanceof AzureOpenAIError && !(error instanceof APIConnectionError));
+      assert.match(
+        error.message,
+        /stream \(POST\) failed: \{"error":\{"code":"429","message":"Rate li/,
+      );
+      assert.equal(error.requestId, "req-123");
+      return true;
+    },
+  );
 });
