@@ -59,7 +59,8 @@ function upload(
   const op = `audio.${kind}.create`;
   return apiPromise(
     call(core, op, `audio/${kind}`, params, options, {
-      response_format: ["json", "verbose_json", ...TEXT_FORMATS],
+      // No response_format check: newer models add formats (gpt-4o-transcribe-diarize's
+      // diarized_json); the service checks it against the deployment's model.
       temperature: [0, 1],
       timestamp_granularities: (g) =>
         g !== undefined &&

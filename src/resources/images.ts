@@ -120,7 +120,8 @@ export class Images {
   }
 
   /**
-   * Generates images with a DALL-E 3 deployment (synchronous; `n` must be 1).
+   * Generates images (synchronous) with a DALL-E 3 or gpt-image-1 deployment (DALL-E 3 takes
+   * only `n: 1`).
    *
    * @example One image as a URL
    * ```ts
@@ -138,17 +139,12 @@ export class Images {
    */
   generate(params: ImageGenerateParams, options?: RequestOptions): APIPromise<ImagesResponse> {
     return apiPromise(
+      // No size, quality or n check: the service checks them against the deployment's model
+      // (DALL-E 2 and 3, gpt-image-1 with its own sizes, qualities and n up to 10).
       call(this.#core, "images.generate", "images/generations", params, options, {
-        // 256x256 and 512x512 too: 2024-05-01-preview serves DALL-E 2 here (the service checks
-        // the size against the deployment's model).
-        size: ["256x256", "512x512", "1024x1024", "1792x1024", "1024x1792"],
         response_format: ["url", "b64_json"],
-        quality: ["standard", "hd"],
         style: ["vivid", "natural"],
         prompt,
-        n: (n) =>
-          n !== undefined && n !== 1 &&
-          `must be 1 for DALL-E 3 (got ${n}); call generate() n times`,
       }),
       (result) => result.data as ImagesResponse,
     );

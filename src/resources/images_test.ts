@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../client.ts";
-import { AzureOpenAIError } from "../errors/api_error.ts";
+import { AzureOpenAIError, BadRequestError } from "../errors/api_error.ts";
 
 const KEY = "sk-images-test-key-123456";
 
@@ -160,7 +160,7 @@ Deno.test("images.generateAndWait() throws when an operation succeeds without a 
   assert.equal(urls.length, 2, "no polling on after the operation ended");
 });
 
-Deno.test("images.generate() takes DALL-E 2's 256x256 and 512x512, which 2024-05-01-preview serves here", async () => {
+Deno.test("images.generate() takes DALL-E 2's 256x256 and 512x512, which 2024-05-01-preview serves here; the service checks the size", async () => {
   const { createEmulator } = await import("../emulator/mod.ts");
   const emulator = createEmulator({ deployments: [{ name: "dall-e-2", model: "dall-e-2" }] });
   const client = new AzureOpenAI({
@@ -174,7 +174,9 @@ Deno.test("images.generate() takes DALL-E 2's 256x256 and 512x512, which 2024-05
     assert.equal(res.data.length, 1, size);
   }
   await assert.rejects(
-    client.images.generate({ model: "dall-e-2", prompt: "a fox", size: "640x480" as never }),
-    /params\.size must be one of "256x256", "512x512", "1024x1024"/,
+    client.images.generate({ model: "dall-e-2", prompt: "a fox", size: "640x480" }),
+    (err: Error) =>
+      err instanceof BadRequestError &&
+      /'size' must be one of 256x256, 512x512, 1024x1024 for dall-e-2/.test(err.message),
   );
 });

@@ -91,6 +91,35 @@ export const chatParams: ObjectCheck<T.ChatCompletionCreateParams> = shape<
   logprobs: nullable(bool),
   top_logprobs: nullable(num),
   data_sources: arrayOf(dataSource),
+  reasoning_effort: nullable(openString<T.ReasoningEffort>()),
+  verbosity: nullable(lit("low", "medium", "high")),
+  store: nullable(bool),
+  metadata: nullable(recordOf(str)),
+  modalities: nullable(arrayOf(lit("text", "audio"))),
+  audio: nullable(
+    shape<T.ChatCompletionAudioParam>({
+      voice: str,
+      format: lit("wav", "aac", "mp3", "flac", "opus", "pcm16"),
+    }, {}),
+  ),
+  prediction: nullable(
+    shape<T.ChatCompletionPredictionContent>({
+      type: lit("content"),
+      content: anyOf(
+        str,
+        arrayOf(shape<T.ChatCompletionContentPartText>({
+          type: lit("text"),
+          text: str,
+        }, {})),
+      ),
+    }, {}),
+  ),
+  user_security_context: shape<T.UserSecurityContext>({}, {
+    application_name: str,
+    end_user_id: str,
+    end_user_tenant_id: str,
+    source_ip: str,
+  }),
 });
 
 // ---- chat reply and chunk --------------------------------------------------
@@ -111,6 +140,9 @@ export const chatMessage: ObjectCheck<T.ChatCompletionMessage> = shape<T.ChatCom
     tool_calls: arrayOf(toolCall),
     function_call: shape<T.ChatCompletionFunctionCall>({ name: str, arguments: str }, {}),
     context: messageContext,
+    audio: nullable(
+      shape<T.ChatCompletionAudio>({ id: str, data: str, expires_at: num, transcript: str }, {}),
+    ),
   },
 );
 export const chatChoice: ObjectCheck<T.ChatCompletionChoice> = shape<T.ChatCompletionChoice>({
@@ -240,11 +272,15 @@ export const imageParams: ObjectCheck<T.ImageGenerateParams> = shape<T.ImageGene
   {
     model: str,
     n: num,
-    size: lit("256x256", "512x512", "1024x1024", "1792x1024", "1024x1792"),
+    size: openString<T.ImageSize>(),
     response_format: lit("url", "b64_json"),
     user: str,
-    quality: lit("standard", "hd"),
+    quality: lit("standard", "hd", "low", "medium", "high", "auto"),
     style: lit("vivid", "natural"),
+    output_format: lit("png", "jpeg", "webp"),
+    output_compression: num,
+    background: lit("transparent", "opaque", "auto"),
+    moderation: lit("low", "auto"),
   },
 );
 export const image: ObjectCheck<T.Image> = shape<T.Image>({}, {
@@ -309,7 +345,13 @@ export const transcriptionVerbose: ObjectCheck<T.TranscriptionVerbose> = shape<
 );
 export const speechParams: ObjectCheck<T.SpeechCreateParams> = shape<T.SpeechCreateParams>(
   { input: str, voice: openString<T.SpeechVoice>() },
-  { model: str, response_format: lit("mp3", "opus", "aac", "flac", "wav", "pcm"), speed: num },
+  {
+    model: str,
+    response_format: lit("mp3", "opus", "aac", "flac", "wav", "pcm"),
+    speed: num,
+    instructions: str,
+    stream_format: lit("audio", "sse"),
+  },
 );
 export const translationVerbose: ObjectCheck<T.TranslationVerbose> = shape<T.TranslationVerbose>(
   { task: lit("translate"), language: str, duration: num, text: str },
@@ -328,9 +370,10 @@ export const transcriptionParams: ObjectCheck<T.TranscriptionCreateParams> = sha
   model: str,
   language: str,
   prompt: str,
-  response_format: audioFormat,
+  response_format: lit("json", "verbose_json", "text", "srt", "vtt", "diarized_json"),
   temperature: num,
   timestamp_granularities: arrayOf(lit("word", "segment")),
+  include: arrayOf(lit("logprobs")),
 });
 export const translationParams: ObjectCheck<T.TranslationCreateParams> = shape<
   T.TranslationCreateParams

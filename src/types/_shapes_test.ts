@@ -214,6 +214,21 @@ const imagePart = shape<T.ChatCompletionContentPartImage>({
   type: lit("image_url"),
   image_url: shape<T.ChatCompletionImageUrl>({ url: str }, { detail: lit("auto", "low", "high") }),
 }, {});
+const inputAudioPart = shape<T.ChatCompletionContentPartInputAudio>({
+  type: lit("input_audio"),
+  input_audio: shape<T.ChatCompletionContentPartInputAudio["input_audio"]>(
+    { data: str, format: lit("wav", "mp3") },
+    {},
+  ),
+}, {});
+const filePart = shape<T.ChatCompletionContentPartFile>({
+  type: lit("file"),
+  file: shape<T.ChatCompletionContentPartFile["file"]>({}, {
+    file_data: str,
+    file_id: str,
+    filename: str,
+  }),
+}, {});
 const functionCall = shape<T.ChatCompletionFunctionCall>({ name: str, arguments: str }, {});
 export const toolCall = shape<T.ChatCompletionMessageToolCall>(
   { id: str, type: lit("function"), function: functionCall },
@@ -237,6 +252,8 @@ export const messageParam = union<T.ChatCompletionMessageParam, "role">("role", 
         union<T.ChatCompletionContentPart, "type">("type", {
           text: textPart,
           image_url: imagePart,
+          input_audio: inputAudioPart,
+          file: filePart,
         }),
       ),
     ),
@@ -256,6 +273,7 @@ export const messageParam = union<T.ChatCompletionMessageParam, "role">("role", 
     tool_calls: arrayOf(toolCall),
     function_call: nullable(functionCall),
     context: messageContext,
+    audio: nullable(shape<{ id: string }>({ id: str }, {})),
   }),
   tool: shape<T.ChatCompletionToolMessageParam>(
     { role: lit("tool"), content: textContent, tool_call_id: str },

@@ -90,8 +90,11 @@ export interface TranscriptionCreateParams {
   language?: string;
   /** Text to guide the style or continue a previous segment (same language). */
   prompt?: string;
-  /** Reply format; `"json"` when absent. */
-  response_format?: AudioResponseFormat;
+  /**
+   * Reply format; `"json"` when absent. gpt-4o-transcribe models take `json` and `text`;
+   * gpt-4o-transcribe-diarize also `diarized_json` (an object with speaker segments).
+   */
+  response_format?: AudioResponseFormat | "diarized_json";
   /** Sampling temperature, 0 to 1. */
   temperature?: number;
   /**
@@ -99,6 +102,8 @@ export interface TranscriptionCreateParams {
    * `timestamp_granularities[]`. Preview-only (2024-05-01-preview).
    */
   timestamp_granularities?: TranscriptionTimestampGranularity[];
+  /** More to return: `"logprobs"` (gpt-4o-transcribe models); sent as `include[]`. */
+  include?: "logprobs"[];
 }
 
 /**
@@ -315,6 +320,13 @@ export type SpeechVoice =
   | "onyx"
   | "nova"
   | "shimmer"
+  | "ash"
+  | "ballad"
+  | "coral"
+  | "sage"
+  | "verse"
+  | "marin"
+  | "cedar"
   | (string & Record<never, never>);
 
 /**
@@ -363,4 +375,8 @@ export interface SpeechCreateParams {
   response_format?: SpeechResponseFormat;
   /** Speed, 0.25 to 4.0; 1.0 when absent. */
   speed?: number;
+  /** How to speak: tone, accent, pace (gpt-4o-mini-tts). */
+  instructions?: string;
+  /** `"audio"` (the bytes, the default) or `"sse"` (server-sent events; gpt-4o-mini-tts). */
+  stream_format?: "audio" | "sse";
 }

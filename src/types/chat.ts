@@ -10,6 +10,7 @@
 
 import type { CompletionUsage, ContentFilterResults, PromptFilterResult } from "./common.ts";
 import type {
+  ChatCompletionContentPartText,
   ChatCompletionFunctionCall,
   ChatCompletionMessageParam,
   ChatCompletionMessageToolCall,
@@ -22,7 +23,9 @@ import type {
 export type {
   ChatCompletionAssistantMessageParam,
   ChatCompletionContentPart,
+  ChatCompletionContentPartFile,
   ChatCompletionContentPartImage,
+  ChatCompletionContentPartInputAudio,
   ChatCompletionContentPartRefusal,
   ChatCompletionContentPartText,
   ChatCompletionDeveloperMessageParam,
@@ -362,6 +365,103 @@ export interface ChatCompletionStreamOptions {
 }
 
 /**
+ * How hard a reasoning model (o-series, gpt-5) thinks before it answers; newer models add
+ * levels, so any string is sent as given.
+ *
+ * @example Think less for a quick answer
+ * ```ts
+ * import type { ChatCompletionCreateParams, ReasoningEffort } from "@aoai/edge";
+ * const reasoning_effort: ReasoningEffort = "low";
+ * const params: ChatCompletionCreateParams = {
+ *   model: "o3-mini",
+ *   messages: [{ role: "user", content: "Is 97 prime?" }],
+ *   reasoning_effort,
+ * };
+ * console.log(params.reasoning_effort); // "low"
+ * ```
+ */
+export type ReasoningEffort =
+  | "minimal"
+  | "low"
+  | "medium"
+  | "high"
+  | (string & Record<never, never>);
+
+/**
+ * Spoken output of an audio model (`audio`, with `modalities: ["text", "audio"]`).
+ *
+ * @example Ask for a spoken reply as WAV
+ * ```ts
+ * import type { ChatCompletionAudioParam, ChatCompletionCreateParams } from "@aoai/edge";
+ * const audio: ChatCompletionAudioParam = { voice: "alloy", format: "wav" };
+ * const params: ChatCompletionCreateParams = {
+ *   model: "gpt-4o-audio-preview",
+ *   messages: [{ role: "user", content: "Say hello." }],
+ *   modalities: ["text", "audio"],
+ *   audio,
+ * };
+ * console.log(params.audio?.format); // "wav"
+ * ```
+ */
+export interface ChatCompletionAudioParam {
+  /** Voice name (e.g. `alloy`, `coral`); models differ in their voices. */
+  voice: string;
+  /** Audio format of the reply. */
+  format: "wav" | "aac" | "mp3" | "flac" | "opus" | "pcm16";
+}
+
+/**
+ * Predicted output (`prediction`): text the reply will mostly repeat, to answer faster.
+ *
+ * @example Edit a file whose most lines stay the same
+ * ```ts
+ * import type { ChatCompletionCreateParams, ChatCompletionPredictionContent } from "@aoai/edge";
+ * const code = "const x = 1;\nconsole.log(x);";
+ * const prediction: ChatCompletionPredictionContent = { type: "content", content: code };
+ * const params: ChatCompletionCreateParams = {
+ *   messages: [{ role: "user", content: `Rename x to y:\n${code}` }],
+ *   prediction,
+ * };
+ * console.log(params.prediction?.type); // "content"
+ * ```
+ */
+export interface ChatCompletionPredictionContent {
+  /** Discriminator. */
+  type: "content";
+  /** The predicted text. */
+  content: string | ChatCompletionContentPartText[];
+}
+
+/**
+ * Who sent a request, for Microsoft Defender for Cloud (`user_security_context`).
+ *
+ * @example Name the application and the end user
+ * ```ts
+ * import type { ChatCompletionCreateParams, UserSecurityContext } from "@aoai/edge";
+ * const context: UserSecurityContext = {
+ *   application_name: "support-bot",
+ *   end_user_id: "user-42",
+ *   source_ip: "203.0.113.7",
+ * };
+ * const params: ChatCompletionCreateParams = {
+ *   messages: [{ role: "user", content: "Hi" }],
+ *   user_security_context: context,
+ * };
+ * console.log(params.user_security_context?.end_user_id); // "user-42"
+ * ```
+ */
+export interface UserSecurityContext {
+  /** The application's name. */
+  application_name?: string;
+  /** The end user's identifier (e.g. an Entra object ID). */
+  end_user_id?: string;
+  /** The end user's Entra tenant ID. */
+  end_user_tenant_id?: string;
+  /** The end user's IP address. */
+  source_ip?: string;
+}
+
+/**
  * Parameters of a chat completion (`createChatCompletionRequest`). `model` names the
  * deployment (it is not sent in the body for deployment-scoped calls).
  *
@@ -433,6 +533,22 @@ export interface ChatCompletionCreateParams {
   top_logprobs?: number | null;
   /** On Your Data sources. */
   data_sources?: AzureChatExtensionConfiguration[];
+  /** Reasoning effort of a reasoning model; see {@link ReasoningEffort}. */
+  reasoning_effort?: ReasoningEffort | null;
+  /** Length of the reply of a gpt-5 model. */
+  verbosity?: "low" | "medium" | "high" | null;
+  /** Store the completion (for distillation and evaluation). */
+  store?: boolean | null;
+  /** Up to 16 key-value string pairs stored with the completion. */
+  metadata?: Record<string, string> | null;
+  /** Output kinds: `["text"]`, or `["text", "audio"]` for an audio model. */
+  modalities?: Array<"text" | "audio"> | null;
+  /** Spoken output (with `modalities: ["text", "audio"]`). */
+  audio?: ChatCompletionAudioParam | null;
+  /** Predicted output; see {@link ChatCompletionPredictionContent}. */
+  prediction?: ChatCompletionPredictionContent | null;
+  /** Who sent the request; see {@link UserSecurityContext}. */
+  user_security_context?: UserSecurityContext;
 }
 
 /**
@@ -599,6 +715,35 @@ export interface ChatCompletionMessage {
   function_call?: ChatCompletionFunctionCall;
   /** On Your Data retrieval context (citations, intent). */
   context?: ChatCompletionMessageContext;
+  /** The spoken reply, when `modalities` asked for audio. */
+  audio?: ChatCompletionAudio | null;
+}
+
+/**
+ * The spoken reply of an audio model (`message.audio`).
+ *
+ * @example Keep the audio reply's id for the next turn
+ * ```ts
+ * import type { ChatCompletionAudio, ChatCompletionMessageParam } from "@aoai/edge";
+ * const audio: ChatCompletionAudio = {
+ *   id: "audio_1",
+ *   data: "UklGRg==",
+ *   expires_at: 1735689600,
+ *   transcript: "Hello!",
+ * };
+ * const next: ChatCompletionMessageParam = { role: "assistant", audio: { id: audio.id } };
+ * console.log(audio.transcript, next.role); // "Hello!" "assistant"
+ * ```
+ */
+export interface ChatCompletionAudio {
+  /** ID to send back as the assistant message's `audio.id`. */
+  id: string;
+  /** Base64 audio in the requested format. */
+  data: string;
+  /** When the service forgets the audio (for multi-turn use), Unix seconds. */
+  expires_at: number;
+  /** Transcript of the audio. */
+  transcript: string;
 }
 
 /**

@@ -101,6 +101,58 @@ export interface ChatCompletionContentPartRefusal {
 }
 
 /**
+ * An audio content part of a user message, for an audio model (`input_audio`).
+ *
+ * @example Ask about a recording
+ * ```ts
+ * import type { ChatCompletionContentPartInputAudio } from "@aoai/edge";
+ * const part: ChatCompletionContentPartInputAudio = {
+ *   type: "input_audio",
+ *   input_audio: { data: "UklGRg==", format: "wav" }, // base64 of the WAV bytes
+ * };
+ * console.log(part.input_audio.format); // "wav"
+ * ```
+ */
+export interface ChatCompletionContentPartInputAudio {
+  /** Discriminator. */
+  type: "input_audio";
+  /** The audio. */
+  input_audio: {
+    /** Base64 of the audio bytes. */
+    data: string;
+    /** Audio format. */
+    format: "wav" | "mp3";
+  };
+}
+
+/**
+ * A file content part of a user message (e.g. a PDF), inline or by file ID (`file`).
+ *
+ * @example Send a PDF inline
+ * ```ts
+ * import type { ChatCompletionContentPartFile } from "@aoai/edge";
+ * const part: ChatCompletionContentPartFile = {
+ *   type: "file",
+ *   file: { filename: "report.pdf", file_data: "data:application/pdf;base64,JVBERi0=" },
+ * };
+ * console.log(part.file.filename); // "report.pdf"
+ * ```
+ */
+export interface ChatCompletionContentPartFile {
+  /** Discriminator. */
+  type: "file";
+  /** The file. */
+  file: {
+    /** The file's content as a base64 `data:` URL. */
+    file_data?: string;
+    /** ID of an uploaded file. */
+    file_id?: string;
+    /** File name. */
+    filename?: string;
+  };
+}
+
+/**
  * A content part of a user message.
  *
  * @example Collect the text of a multimodal message
@@ -116,7 +168,9 @@ export interface ChatCompletionContentPartRefusal {
  */
 export type ChatCompletionContentPart =
   | ChatCompletionContentPartText
-  | ChatCompletionContentPartImage;
+  | ChatCompletionContentPartImage
+  | ChatCompletionContentPartInputAudio
+  | ChatCompletionContentPartFile;
 
 /**
  * A function call the model asked for (deprecated `function_call`).
@@ -278,6 +332,8 @@ export interface ChatCompletionAssistantMessageParam {
   function_call?: ChatCompletionFunctionCall | null;
   /** On Your Data context of that reply (2024-02-01 request schema). */
   context?: ChatCompletionMessageContext;
+  /** The spoken reply of an earlier turn, by its `audio.id`. */
+  audio?: { id: string } | null;
 }
 
 /**

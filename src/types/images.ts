@@ -12,7 +12,9 @@
 import type { ContentFilterResults } from "./common.ts";
 
 /**
- * Image size. `256x256` and `512x512` are DALL-E 2 only (2024-05-01-preview enum).
+ * Image size. `256x256` and `512x512` are DALL-E 2 only (2024-05-01-preview enum);
+ * `1536x1024`, `1024x1536` and `auto` are gpt-image-1's; any other string is sent as given
+ * (the service checks the size against the deployment's model).
  *
  * @example A landscape image
  * ```ts
@@ -22,10 +24,20 @@ import type { ContentFilterResults } from "./common.ts";
  * console.log(params.size?.split("x").map(Number)); // [ 1792, 1024 ]
  * ```
  */
-export type ImageSize = "256x256" | "512x512" | "1024x1024" | "1792x1024" | "1024x1792";
+export type ImageSize =
+  | "256x256"
+  | "512x512"
+  | "1024x1024"
+  | "1792x1024"
+  | "1024x1792"
+  | "1536x1024"
+  | "1024x1536"
+  | "auto"
+  | (string & Record<never, never>);
 
 /**
- * Image quality (DALL-E 3).
+ * Image quality: `standard` / `hd` for DALL-E 3, `low` / `medium` / `high` / `auto` for
+ * gpt-image-1.
  *
  * @example Ask for finer detail
  * ```ts
@@ -35,7 +47,7 @@ export type ImageSize = "256x256" | "512x512" | "1024x1024" | "1792x1024" | "102
  * console.log(params.quality); // "hd"
  * ```
  */
-export type ImageQuality = "standard" | "hd";
+export type ImageQuality = "standard" | "hd" | "low" | "medium" | "high" | "auto";
 
 /**
  * Image style (DALL-E 3).
@@ -64,7 +76,7 @@ export type ImageStyle = "vivid" | "natural";
 export type ImageResponseFormat = "url" | "b64_json";
 
 /**
- * Parameters of a DALL-E 3 image generation. `model` names the deployment.
+ * Parameters of an image generation (DALL-E 3 or gpt-image-1). `model` names the deployment.
  *
  * @example Generate one image
  * ```ts
@@ -84,7 +96,7 @@ export interface ImageGenerateParams {
   model?: string;
   /** Description of the image, at most 4000 characters. */
   prompt: string;
-  /** Number of images; DALL-E 3 accepts only 1. */
+  /** Number of images; DALL-E 3 accepts only 1, gpt-image-1 1 to 10. */
   n?: number;
   /** Image size; `"1024x1024"` when absent. */
   size?: ImageSize;
@@ -94,8 +106,16 @@ export interface ImageGenerateParams {
   user?: string;
   /** Quality; `"standard"` when absent. */
   quality?: ImageQuality;
-  /** Style; `"vivid"` when absent. */
+  /** Style; `"vivid"` when absent (DALL-E 3). */
   style?: ImageStyle;
+  /** Image file format (gpt-image-1); `"png"` when absent. */
+  output_format?: "png" | "jpeg" | "webp";
+  /** Compression, 0 to 100, of a `jpeg` or `webp` image (gpt-image-1). */
+  output_compression?: number;
+  /** Background (gpt-image-1); `transparent` needs `png` or `webp`. */
+  background?: "transparent" | "opaque" | "auto";
+  /** Content moderation strictness (gpt-image-1). */
+  moderation?: "low" | "auto";
 }
 
 /**

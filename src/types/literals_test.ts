@@ -304,8 +304,10 @@ const _refusal: T.ChatCompletionUserMessageParam = {
 };
 // @ts-expect-error a streamed tool call fragment carries its index
 const _delta: T.ChatCompletionChunkToolCallDelta = { id: "call_1" };
-// @ts-expect-error DALL-E sizes only
-const _size: T.ImageSize = "2048x2048";
+// @ts-expect-error DALL-E 3's and gpt-image-1's qualities only
+const _quality: T.ImageQuality = "ultra";
+// Any size string: the service checks it against the deployment's model (gpt-image-1 sizes).
+const _size: T.ImageSize[] = ["1536x1024", "auto", "2048x2048"];
 const _auth: T.AzureSearchChatExtensionParameters["authentication"] = {
   // @ts-expect-error Azure Search does not take connection strings
   type: "connection_string",

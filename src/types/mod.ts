@@ -37,7 +37,9 @@ export type {
 export type {
   ChatCompletionAssistantMessageParam,
   ChatCompletionContentPart,
+  ChatCompletionContentPartFile,
   ChatCompletionContentPartImage,
+  ChatCompletionContentPartInputAudio,
   ChatCompletionContentPartRefusal,
   ChatCompletionContentPartText,
   ChatCompletionDeveloperMessageParam,
@@ -55,6 +57,8 @@ export type {
 
 export type {
   ChatCompletion,
+  ChatCompletionAudio,
+  ChatCompletionAudioParam,
   ChatCompletionChoice,
   ChatCompletionCreateParams,
   ChatCompletionCreateParamsNonStreaming,
@@ -65,6 +69,7 @@ export type {
   ChatCompletionLogprobs,
   ChatCompletionMessage,
   ChatCompletionNamedToolChoice,
+  ChatCompletionPredictionContent,
   ChatCompletionStreamOptions,
   ChatCompletionTokenLogprob,
   ChatCompletionTool,
@@ -72,11 +77,13 @@ export type {
   ChatCompletionTopLogprob,
   FunctionDefinition,
   FunctionParameters,
+  ReasoningEffort,
   ResponseFormat,
   ResponseFormatJsonObject,
   ResponseFormatJsonSchema,
   ResponseFormatJsonSchemaDefinition,
   ResponseFormatText,
+  UserSecurityContext,
 } from "./chat.ts";
 
 export type {

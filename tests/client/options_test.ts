@@ -109,8 +109,8 @@ Deno.test("create() refuses bad input before the network with a message saying w
     /2049 items; at most 2048/,
   );
   await assert.rejects(
-    client.images.generate({ prompt: "fox", n: 2 }),
-    /n must be 1 for DALL-E 3/,
+    client.images.generate({ prompt: "fox", style: "vivd" as never }),
+    /style must be one of "vivid", "natural"/,
   );
   await assert.rejects(
     client.audio.speech.create({ input: "x".repeat(4097), voice: "alloy" }),
@@ -120,9 +120,9 @@ Deno.test("create() refuses bad input before the network with a message saying w
     client.audio.transcriptions.create({
       file: new Uint8Array(4),
       filename: "a.wav",
-      response_format: "xml" as unknown as "json",
+      temperature: 2,
     }),
-    /response_format must be one of/,
+    /temperature must be a number from 0 to 1/,
   );
   await assert.rejects(
     client.audio.transcriptions.create({
