@@ -125,6 +125,11 @@ export async function forward(
   const headers = requestId !== null && /^[\x21-\x7e]{1,256}$/.test(requestId)
     ? { "x-ms-client-request-id": requestId }
     : undefined;
+  // What the client accepts, as a call straight to Azure would send it; without an Accept, what
+  // such a call sends (fetch: */*), or text/event-stream for a stream. Never application/json
+  // alone: speech answers audio, the text formats of transcriptions text/plain.
+  const asked = request.headers.get("accept")?.trim();
+  const accept = asked && asked.length <= 1024 ? asked : init.stream ? "text/event-stream" : "*/*";
   const send = (index: number, middleware: Middleware[] | undefined) => {
     const { deployment, json, form } = ownNames(init, pool.deploymentOf(index, init.deployment));
     return pool.list[index].client.request(
@@ -135,7 +140,7 @@ export async function forward(
         json,
         body: form,
         stream: init.stream,
-        accept: init.stream ? "text/event-stream" : undefined,
+        accept,
         operation: init.operation,
         params: json,
       },
