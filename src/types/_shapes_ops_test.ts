@@ -290,9 +290,22 @@ export const image: ObjectCheck<T.Image> = shape<T.Image>({}, {
   content_filter_results: filterResults,
   prompt_filter_results: filterResults,
 });
+const tokensByKind = shape<{ text_tokens: number; image_tokens: number }>(
+  { text_tokens: num, image_tokens: num },
+  {},
+);
 export const imagesResponse: ObjectCheck<T.ImagesResponse> = shape<T.ImagesResponse>(
   { created: num, data: arrayOf(image) },
-  {},
+  {
+    usage: shape<T.ImagesUsage>(
+      { input_tokens: num, output_tokens: num, total_tokens: num },
+      { input_tokens_details: tokensByKind },
+    ),
+    background: lit("transparent", "opaque"),
+    output_format: lit("png", "jpeg", "webp"),
+    quality: lit("standard", "hd", "low", "medium", "high", "auto"),
+    size: openString<T.ImageSize>(),
+  },
 );
 const operationStatus = lit("notRunning", "running", "succeeded", "canceled", "failed", "deleted");
 const operationError: ObjectCheck<T.ImageOperationError> = shape<T.ImageOperationError>(

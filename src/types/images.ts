@@ -167,6 +167,43 @@ export interface ImagesResponse {
   created: number;
   /** The images. */
   data: Image[];
+  /** Token usage (gpt-image-1). */
+  usage?: ImagesUsage;
+  /** The background used (gpt-image-1). */
+  background?: "transparent" | "opaque";
+  /** The file format of the images (gpt-image-1). */
+  output_format?: "png" | "jpeg" | "webp";
+  /** The quality used (gpt-image-1). */
+  quality?: ImageQuality;
+  /** The size used (gpt-image-1). */
+  size?: ImageSize;
+}
+
+/**
+ * Token usage of a gpt-image-1 generation (`usage` of the reply).
+ *
+ * @example Count the image tokens of a reply
+ * ```ts
+ * import type { ImagesResponse, ImagesUsage } from "@aoai/edge";
+ * const usage: ImagesUsage = {
+ *   input_tokens: 50,
+ *   input_tokens_details: { text_tokens: 50, image_tokens: 0 },
+ *   output_tokens: 4160,
+ *   total_tokens: 4210,
+ * };
+ * const res: ImagesResponse = { created: 1, data: [{ b64_json: "iVBORw0KGgo=" }], usage };
+ * console.log(res.usage?.output_tokens); // 4160
+ * ```
+ */
+export interface ImagesUsage {
+  /** Tokens of the prompt (text and input images). */
+  input_tokens: number;
+  /** The prompt's tokens by kind. */
+  input_tokens_details?: { text_tokens: number; image_tokens: number };
+  /** Tokens of the generated images. */
+  output_tokens: number;
+  /** Input plus output tokens. */
+  total_tokens: number;
 }
 
 /**

@@ -167,6 +167,7 @@ export type {
   ImageStyle,
   ImageSubmitParams,
   ImageSubmitResponse,
+  ImagesUsage,
 } from "./images.ts";
 
 export type {

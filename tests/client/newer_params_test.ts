@@ -101,3 +101,30 @@ Deno.test("audio.speech.create() types and sends newer voices, instructions and 
   await res.body?.cancel();
   assert.deepEqual(JSON.parse(server.seen[0].text), { ...params, model: "gpt-4o-mini-tts" });
 });
+
+Deno.test("images.generate() types gpt-image-1's reply: usage, background, output_format, quality, size", async () => {
+  const reply = {
+    created: 1,
+    data: [{ b64_json: "iVBORw0KGgo=" }],
+    background: "opaque",
+    output_format: "png",
+    quality: "high",
+    size: "1536x1024",
+    usage: {
+      input_tokens: 50,
+      input_tokens_details: { text_tokens: 50, image_tokens: 0 },
+      output_tokens: 4160,
+      total_tokens: 4210,
+    },
+  } as const;
+  await using server = await startServer(() => json(reply));
+  const client = new AzureOpenAI({ endpoint: server.url, apiKey: KEY, apiVersion: VERSION });
+  const res = await client.images.generate({ model: "gpt-image-1", prompt: "a lighthouse" });
+  const seen: [number | undefined, string | undefined, string | undefined] = [
+    res.usage?.total_tokens,
+    res.quality,
+    res.size,
+  ];
+  assert.deepEqual(seen, [4210, "high", "1536x1024"]);
+  assert.deepEqual(res, reply);
+});
