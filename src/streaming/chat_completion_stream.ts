@@ -1,6 +1,6 @@
 import type { ChatCompletion, ChatCompletionChunk } from "../types/mod.ts";
 import { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
-import { feeding, Stream } from "./stream.ts";
+import { feeding, final, Stream } from "./stream.ts";
 import type { StreamOptions } from "./stream_options.ts";
 
 /**
@@ -46,9 +46,10 @@ export class ChatCompletionStream extends Stream<ChatCompletionChunk> {
    * Resolves to the whole reply as the non-streaming call returns it (`object:
    * "chat.completion"`), reading the rest of the stream if needed. Works before, during
    * (the loop or `toReadableStream()` still gets every chunk) or after iteration; rejects with the
-   * stream's error, or with `APIUserAbortError` if the stream was cancelled first.
+   * stream's error, with `APIUserAbortError` if the stream was cancelled first, or with
+   * `AzureOpenAIError` if no chunk came before `[DONE]` (there is no reply).
    */
   finalChatCompletion(): Promise<ChatCompletion> {
-    return this.#final ??= this.done().then(() => this.#accumulator.result());
+    return this.#final ??= final(this, this.#accumulator);
   }
 }

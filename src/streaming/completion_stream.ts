@@ -1,6 +1,6 @@
 import type { Completion, CompletionChunk } from "../types/mod.ts";
 import { CompletionAccumulator } from "./completion_accumulator.ts";
-import { feeding, Stream } from "./stream.ts";
+import { feeding, final, Stream } from "./stream.ts";
 import type { StreamOptions } from "./stream_options.ts";
 
 /**
@@ -43,10 +43,11 @@ export class CompletionStream extends Stream<CompletionChunk> {
   /**
    * Resolves to the whole reply as the non-streaming call returns it (`object:
    * "text_completion"`), reading the rest of the stream if needed; works before,
-   * during or after iteration. Rejects with the stream's error, or with
-   * `APIUserAbortError` if the stream was cancelled first.
+   * during or after iteration. Rejects with the stream's error, with `APIUserAbortError` if
+   * the stream was cancelled first, or with `AzureOpenAIError` if no chunk came before
+   * `[DONE]` (there is no reply).
    */
   finalCompletion(): Promise<Completion> {
-    return this.#final ??= this.done().then(() => this.#accumulator.result());
+    return this.#final ??= final(this, this.#accumulator);
   }
 }

@@ -7,7 +7,8 @@
  * ```ts
  * import { ChatCompletionStream } from "@aoai/edge";
  *
- * const stream = new ChatCompletionStream(new Response("data: [DONE]\n\n"));
+ * const chunk = '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[]}';
+ * const stream = new ChatCompletionStream(new Response(`data: ${chunk}\n\ndata: [DONE]\n\n`));
  * console.log((await stream.finalChatCompletion()).object); // "chat.completion"
  * ```
  *

@@ -39,6 +39,14 @@ export function feeding<T>(
   };
 }
 
+/**
+ * Reads the rest of `stream` (`done()`), then resolves to `accumulator.result()`: the final reply
+ * of a typed stream. A stream that sent no chunk before `[DONE]` has no reply: that rejects with
+ * `AzureOpenAIError`, as the SDK's `finalChatCompletion()` does. Not exported from mod.ts; set in
+ * `Stream`'s static block, which reaches its private state.
+ */
+export let final: <T, R>(stream: Stream<T>, accumulator: { result(): R }) => Promise<R>;
+
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 const encoder = new TextEncoder();
 
@@ -95,6 +103,14 @@ export class Stream<T> implements AsyncIterable<T> {
   #onChunk: ((chunk: T) => void) | undefined;
   #scrub: StreamOptions<T>["scrub"];
   #unlink: () => void;
+
+  static {
+    final = (stream, accumulator) =>
+      stream.done().then(() => {
+        if (stream.#chunks) return accumulator.result();
+        throw stream.#err(AzureOpenAIError, "ended without sending any chunks");
+      });
+  }
 
   /**
    * Wraps a response whose body is `text/event-stream` (call it after checking the
