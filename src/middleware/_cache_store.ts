@@ -28,6 +28,53 @@ export interface CacheConfig {
 }
 
 /**
+ * Keys some call is fetching from upstream now (in this isolate or process), with the value it
+ * will store (undefined when it stores none): a concurrent miss of a key waits for it instead of
+ * asking upstream again. Keys name the whole request (namespace, target, params), so calls of
+ * different `cache()` instances share the answer, as they would share the service's.
+ */
+const PENDING = new Map<string, Promise<Uint8Array | undefined>>();
+
+/** True when some call is fetching `key` now. */
+export function isPending(key: string): boolean {
+  return PENDING.has(key);
+}
+
+/**
+ * Marks `keys` as being fetched (those no other call is fetching): returns the function that
+ * hands each its fetched value (undefined: none) and unmarks them. Call it in a `finally`.
+ */
+export function claim(keys: readonly string[]): (values?: Map<string, Uint8Array>) => void {
+  const mine = new Map<string, (value: Uint8Array | undefined) => void>();
+  for (const key of keys) {
+    if (!PENDING.has(key)) PENDING.set(key, new Promise((resolve) => mine.set(key, resolve)));
+  }
+  return (values) => {
+    for (const [key, resolve] of mine) {
+      PENDING.delete(key);
+      resolve(values?.get(key));
+    }
+  };
+}
+
+/**
+ * The values other calls are fetching for `keys` (undefined where none is, where it got none,
+ * or once `signal` aborts).
+ */
+export function awaitPending(
+  keys: readonly string[],
+  signal?: AbortSignal,
+): Promise<(Uint8Array | undefined)[]> {
+  const work = Promise.all(keys.map((key) => PENDING.get(key)));
+  if (!keys.some((key) => PENDING.has(key))) return work;
+  let stop: (() => void) | undefined;
+  const aborted = new Promise<undefined[]>((resolve) => {
+    stop = onAbort(signal, () => resolve(keys.map(() => undefined)));
+  });
+  return Promise.race([work, aborted]).finally(() => stop?.());
+}
+
+/**
  * Runs a store call, giving up on it after `ms` or when `signal` aborts (the caller stopped
  * waiting for the answer; the store call itself goes on).
  */

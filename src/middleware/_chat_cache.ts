@@ -1,5 +1,14 @@
 import { cacheKey } from "./_cache_key.ts";
-import { type CacheConfig, readJsonBody, readMany, readText, writeMany } from "./_cache_store.ts";
+import {
+  awaitPending,
+  type CacheConfig,
+  claim,
+  isPending,
+  readJsonBody,
+  readMany,
+  readText,
+  writeMany,
+} from "./_cache_store.ts";
 import type { MiddlewareContext } from "./types.ts";
 
 type Json = Record<string, unknown>;
@@ -67,7 +76,13 @@ export async function chatThroughCache(
   if (body === undefined) return next();
   const key = await chatCacheKey(body, url, ctx.apiVersion, config.namespace);
   if (!key) return next();
-  const [cached] = await readMany(config.access, [key], ctx.signal);
+  let [cached]: (Uint8Array | null | undefined)[] = await readMany(
+    config.access,
+    [key],
+    ctx.signal,
+  );
+  // Another call is asking upstream the same now: its answer, when it stores one, is this one's.
+  if (!cached && isPending(key)) [cached] = await awaitPending([key], ctx.signal);
   if (cached) {
     let reply: unknown;
     try {
@@ -86,27 +101,37 @@ export async function chatThroughCache(
       });
     }
   }
-  const response = await next();
-  config.mark(ctx, "miss");
-  if (!response.ok || !/json/i.test(response.headers.get("content-type") ?? "")) return response;
-  const text = await readText(response);
-  // Cut mid-way: the caller meets the failure as without a cache (nothing to store).
-  if (typeof text !== "string") return text;
-  let reply: unknown;
+  // Concurrent misses of this key wait for this call's answer (see `claim`).
+  const release = claim([key]);
+  let stored: Map<string, Uint8Array> | undefined;
   try {
-    reply = JSON.parse(text);
-  } catch {
-    reply = undefined;
+    const response = await next();
+    config.mark(ctx, "miss");
+    if (!response.ok || !/json/i.test(response.headers.get("content-type") ?? "")) return response;
+    const text = await readText(response);
+    // Cut mid-way: the caller meets the failure as without a cache (nothing to store).
+    if (typeof text !== "string") return text;
+    let reply: unknown;
+    try {
+      reply = JSON.parse(text);
+    } catch {
+      reply = undefined;
+    }
+    // The service answers 200; another 2xx (a proxy's 203, a 206) is not its answer.
+    if (response.status === 200 && isComplete(reply, body as Json)) {
+      const bytes = ENCODER.encode(text);
+      stored = new Map([[key, bytes]]);
+      await config.persist(ctx, writeMany(config.access, [[key, bytes]], config.ttlSeconds));
+    }
+    const headers = new Headers(response.headers);
+    for (const name of STALE_HEADERS) headers.delete(name);
+    headers.set("x-aoai-cache", "miss");
+    return new Response(text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  } finally {
+    release(stored);
   }
-  // The service answers 200; another 2xx (a proxy's 203, a 206) is not its answer.
-  if (response.status === 200 && isComplete(reply, body as Json)) {
-    await config.persist(
-      ctx,
-      writeMany(config.access, [[key, ENCODER.encode(text)]], config.ttlSeconds),
-    );
-  }
-  const headers = new Headers(response.headers);
-  for (const name of STALE_HEADERS) headers.delete(name);
-  headers.set("x-aoai-cache", "miss");
-  return new Response(text, { status: response.status, statusText: response.statusText, headers });
 }

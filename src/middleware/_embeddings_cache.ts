@@ -1,5 +1,14 @@
 import { cacheKey } from "./_cache_key.ts";
-import { type CacheConfig, readJsonBody, readMany, readText, writeMany } from "./_cache_store.ts";
+import {
+  awaitPending,
+  type CacheConfig,
+  claim,
+  isPending,
+  readJsonBody,
+  readMany,
+  readText,
+  writeMany,
+} from "./_cache_store.ts";
 import { allFinite, base64ToBytes, bytesToBase64, floatsToBytes } from "./_float32.ts";
 import { FloatJsonMemo } from "./_float_json_memo.ts";
 import { takesEncodingFormat } from "../resources/_encoding_format.ts";
@@ -149,6 +158,12 @@ export async function embeddingsThroughCache(
     [modelKey, ...unique],
     ctx.signal,
   );
+  // Inputs another call is fetching now: wait for its vectors rather than ask for them again.
+  const fetching = unique.flatMap((key, i) => !found[i] && isPending(key) ? [i] : []);
+  if (fetching.length > 0) {
+    const fetched = await awaitPending(fetching.map((i) => unique[i]), ctx.signal);
+    fetching.forEach((i, j) => found[i] = fetched[j] ?? null);
+  }
   const hits = new Map<string, Uint8Array>();
   unique.forEach((key, i) => {
     const value = found[i];
@@ -308,29 +323,36 @@ export async function embeddingsThroughCache(
   };
 
   const missing = unique.filter((key) => !hits.has(key));
-  let up = await fetchMissing(missing);
-  if (up instanceof Response) {
-    ctx.request = original;
-    config.mark(ctx, "miss");
-    return up;
-  }
-  const size = [...up.vectors.values()][0].byteLength;
-  const firstHit = hits.values().next();
-  if (!firstHit.done && firstHit.value.byteLength !== size) {
-    // The cached vectors have another size than today's: fetch everything afresh.
-    hits.clear();
-    spent = up.usage;
-    up = await fetchMissing(unique);
+  // Concurrent misses of these inputs wait for this call's vectors (see `pending`).
+  const release = claim(missing);
+  let up: Upstream | Response | undefined;
+  try {
+    up = await fetchMissing(missing);
     if (up instanceof Response) {
       ctx.request = original;
       config.mark(ctx, "miss");
       return up;
     }
+    const size = [...up.vectors.values()][0].byteLength;
+    const firstHit = hits.values().next();
+    if (!firstHit.done && firstHit.value.byteLength !== size) {
+      // The cached vectors have another size than today's: fetch everything afresh.
+      hits.clear();
+      spent = up.usage;
+      up = await fetchMissing(unique);
+      if (up instanceof Response) {
+        ctx.request = original;
+        config.mark(ctx, "miss");
+        return up;
+      }
+    }
+    ctx.request = original;
+    await store(up);
+    const merged = new Map([...hits, ...up.vectors]);
+    const status = hits.size > 0 ? "partial" : "miss";
+    config.mark(ctx, status);
+    return respond(merged, { ...up, usage: addUsage(spent, up.usage) }, status);
+  } finally {
+    release(up instanceof Response ? undefined : up?.vectors);
   }
-  ctx.request = original;
-  await store(up);
-  const merged = new Map([...hits, ...up.vectors]);
-  const status = hits.size > 0 ? "partial" : "miss";
-  config.mark(ctx, status);
-  return respond(merged, { ...up, usage: addUsage(spent, up.usage) }, status);
 }

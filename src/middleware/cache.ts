@@ -140,6 +140,10 @@ function checkPositive(value: unknown, name: string): void {
  * finished with `stop`, `tool_calls` or `function_call`; one cut by `length` or
  * `content_filter`, or with another number of choices, goes to the caller uncached.
  *
+ * Concurrent misses of the same entries (in one isolate or process) go upstream once: the later
+ * calls wait for the first one's answer and are served it as hits (usage 0); when it stores
+ * nothing (an error, a chat answer cut short) or the waiting call aborts, each sends its own.
+ *
  * Place it before `retry()` (the default stack does: user middleware is outermost) so hits skip
  * the network entirely, and before `rateLimit()` (`[cache(), rateLimit()]`) so hits take no slot
  * and no tokens of the budget.
