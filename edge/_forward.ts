@@ -50,6 +50,7 @@ const RELAYED = [
   "content-type",
   "retry-after",
   "retry-after-ms",
+  "x-ms-retry-after-ms",
   "apim-request-id",
   "x-request-id",
   "x-ms-region",

@@ -36,10 +36,13 @@ const ALLOW_HEADERS = "api-key, authorization, content-type, x-ms-client-request
   "x-stainless-arch, x-stainless-lang, x-stainless-os, x-stainless-package-version, " +
   "x-stainless-retry-count, x-stainless-runtime, x-stainless-runtime-version, " +
   "x-stainless-timeout, openai-beta";
-const EXPOSE_HEADERS =
-  "x-aoai-cache, x-aoai-upstream, retry-after, retry-after-ms, apim-request-id, " +
-  "x-request-id, x-ratelimit-remaining-requests, x-ratelimit-remaining-tokens, " +
-  "operation-location, x-ms-region, x-ms-client-request-id";
+// Every header the app relays that is not CORS-safelisted: a browser SDK reads the limits and
+// waits to pace itself and the request ids to report a failure.
+const EXPOSE_HEADERS = "x-aoai-cache, x-aoai-upstream, retry-after, retry-after-ms, " +
+  "x-ms-retry-after-ms, apim-request-id, x-request-id, x-ratelimit-remaining-requests, " +
+  "x-ratelimit-remaining-tokens, x-ratelimit-limit-requests, x-ratelimit-limit-tokens, " +
+  "x-ratelimit-reset-requests, x-ratelimit-reset-tokens, operation-location, x-ms-region, " +
+  "x-ms-client-request-id, openai-processing-ms";
 
 /**
  * The form browsers send in `Origin` (lower-case scheme and host, no default port), so that
