@@ -92,8 +92,14 @@ export async function chatThroughCache(
     }
     // An entry that is not a complete answer (stored by an older version) is a miss.
     if (isComplete(reply, body as Json)) {
+      // Usage 0, in the shape the miss had (prompt_tokens_details.cached_tokens and the like).
       if (isRecord(reply.usage)) {
-        reply.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+        reply.usage = JSON.parse(
+          JSON.stringify(
+            { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, ...reply.usage },
+            (_, v) => typeof v === "number" ? 0 : v,
+          ),
+        );
       }
       config.mark(ctx, "hit");
       return new Response(JSON.stringify(reply), {

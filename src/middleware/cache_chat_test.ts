@@ -149,3 +149,42 @@ Deno.test("cache() refetches a whole batch when cached vectors have another size
     3,
   ]]);
 });
+
+Deno.test("cache() chat: a hit keeps the usage details the miss had, each 0", async () => {
+  const store = new MemoryCache();
+  const usage = {
+    prompt_tokens: 20,
+    completion_tokens: 9,
+    total_tokens: 29,
+    prompt_tokens_details: { cached_tokens: 8, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 4, accepted_prediction_tokens: 0 },
+  };
+  const respond = () =>
+    Promise.resolve(Response.json({
+      id: "chatcmpl-1",
+      object: "chat.completion",
+      choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+      usage,
+    }));
+  const ask = async () => {
+    const ctx = makeContext({
+      request: new Request(CHAT, {
+        method: "POST",
+        body: JSON.stringify({ messages, temperature: 0 }),
+        headers: { "content-type": "application/json" },
+      }),
+    });
+    const res = await compose([cache({ store, chat: true })], respond)(ctx);
+    return { cache: res.headers.get("x-aoai-cache"), json: await res.json() };
+  };
+  assert.deepEqual((await ask()).json.usage, usage);
+  const hit = await ask();
+  assert.equal(hit.cache, "hit");
+  assert.deepEqual(hit.json.usage, {
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    total_tokens: 0,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, accepted_prediction_tokens: 0 },
+  });
+});
