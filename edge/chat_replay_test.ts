@@ -94,3 +94,31 @@ Deno.test("completionToChunks() folds back to a tool-call message with content n
   }
   assert.deepEqual(acc.result().choices[0].message, message);
 });
+
+Deno.test("completionToChunks() with includeUsage gives every other chunk usage null, as the service streams", () => {
+  const usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  const chunks = completionToChunks({
+    id: "c1",
+    object: "chat.completion",
+    created: 1,
+    model: "gpt-4o",
+    prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }],
+    choices: [{
+      index: 0,
+      message: { role: "assistant", content: "Hi there" },
+      finish_reason: "stop",
+    }],
+    usage,
+  }, { includeUsage: true });
+  const last = chunks.at(-1) as Record<string, unknown>;
+  assert.deepEqual(last.usage, usage);
+  assert.deepEqual(last.choices, []);
+  for (const chunk of chunks.slice(0, -1)) {
+    assert.ok("usage" in chunk, JSON.stringify(chunk));
+    assert.equal(chunk.usage, null);
+  }
+  const without = completionToChunks({ choices: [{ index: 0, message: { content: "x" } }] }, {
+    includeUsage: false,
+  });
+  assert.ok(without.every((chunk) => !("usage" in chunk)));
+});
