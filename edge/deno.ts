@@ -416,9 +416,12 @@ function keyScopesOf(keyCount: number, value: string | undefined): (string[] | u
 }
 
 /**
- * The base URL of a server listening on `hostname` and `port`; an IPv6 address (`HOST=::`) in
+ * The base URL of a server listening on `hostname` and `port`; an IPv6 address (`HOST=::1`) in
  * brackets, as URLs write it (`http://::1:8787` is no URL: the built-in emulator's requests, made
- * on the server's origin, failed on it).
+ * on the server's origin, failed on it). A wildcard address (`HOST=0.0.0.0` or `::`, every
+ * interface) is shown as its loopback, `127.0.0.1` or `[::1]`: `http://0.0.0.0:8787` is no address
+ * a browser opens on every OS (Windows refuses it), and the built-in emulator's image URLs are made
+ * on this URL.
  *
  * @example Bracket an IPv6 address
  * ```ts
@@ -427,8 +430,10 @@ function keyScopesOf(keyCount: number, value: string | undefined): (string[] | u
  * ```
  */
 export function listenUrl(hostname: string, port: number): string {
+  const host = hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname;
+  const address = URL.parse(`http://${host}`)?.hostname;
   return `http://${
-    hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname
+    address === "0.0.0.0" ? "127.0.0.1" : address === "[::]" ? "[::1]" : host
   }:${port}`;
 }
 
