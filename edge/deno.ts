@@ -552,9 +552,24 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
       request.method === "GET" && new URL(request.url).pathname.startsWith("/emulator/images/")
         ? images.fetch(request)
         : appHandler(request);
-  const server = config.deploy
-    ? Deno.serve({ onListen }, handler)
-    : Deno.serve({ hostname: config.hostname, port: config.port, onListen }, handler);
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = config.deploy
+      ? Deno.serve({ onListen }, handler)
+      : Deno.serve({ hostname: config.hostname, port: config.port, onListen }, handler);
+  } catch (err) {
+    kv.close(); // nothing is left open
+    if (config.deploy) throw err;
+    // The OS's words name no setting: say which to change.
+    const where = `cannot listen on ${config.hostname}:${config.port}`;
+    throw new Error(
+      err instanceof Deno.errors.AddrInUse
+        ? `${where}: the port is in use; set PORT to a free port (or stop what listens there)`
+        : `${where}: ${err instanceof Error ? err.message : String(err)}; set HOST to an ` +
+          "address of this machine (127.0.0.1, the default; 0.0.0.0 for every interface) and " +
+          "PORT to a port number it may use",
+    );
+  }
   const close = async () => {
     await server.shutdown();
     // Work may start more work (a charge retried, a write after a read): until none is left.
