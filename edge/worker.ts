@@ -314,6 +314,8 @@ export function createWorkerApp(
 }
 
 let current: { signature: string; kv: unknown; limiter: unknown; app: EdgeApp } | undefined;
+/** The last configuration error logged: logged once, not on every request it answers. */
+let logged: string | undefined;
 
 function signatureOf(env: WorkerEnv): string {
   return JSON.stringify([
@@ -371,14 +373,16 @@ const worker: {
     ) {
       try {
         current = { signature, kv: env?.AOAI_CACHE, limiter, app: createWorkerApp(env ?? {}) };
+        logged = undefined;
       } catch (err) {
         current = undefined;
-        return errorResponse(500, {
-          code: "EdgeMisconfigured",
-          message: `The Worker is not configured: ${
-            err instanceof Error ? err.message : String(err)
-          }.`,
-        });
+        const message = `The Worker is not configured: ${
+          err instanceof Error ? err.message : String(err)
+        }.`;
+        // For the operator, who reads the logs (wrangler tail) rather than the answers.
+        if (logged !== signature + message) console.error(`aoai-edge: ${message}`);
+        logged = signature + message;
+        return errorResponse(500, { code: "EdgeMisconfigured", message });
       }
     }
     return await current.app.fetch(request, env, ctx);
