@@ -83,11 +83,15 @@ function upload(
       const body = new FormData();
       // First an empty file of the same name and type, to measure the rest of the request.
       body.append("file", new Blob([], { type: (file as Blob).type }), filename);
-      for (const [key, value] of Object.entries({ ...fields, model })) {
-        for (const item of value == null ? [] : ([] as unknown[]).concat(value)) {
-          body.append(Array.isArray(value) ? `${key}[]` : key, String(item));
-        }
-      }
+      // As the openai SDK's multipart encoding sends them: arrays as `key[]`, objects (e.g.
+      // chunking_strategy's server_vad config) one field per member as `key[member]`.
+      const add = (key: string, value: unknown): unknown =>
+        value && typeof value == "object"
+          ? Object.entries(value).map(([k, v]) =>
+            add(`${key}[${Array.isArray(value) ? "" : k}]`, v)
+          )
+          : value != null && body.append(key, String(value));
+      for (const [key, value] of Object.entries({ ...fields, model })) add(key, value);
       // Azure's limit counts the whole request: the other fields and the multipart wrapping too.
       const rest = (await new Response(body).blob()).size;
       body.set(

@@ -104,6 +104,21 @@ export interface TranscriptionCreateParams {
   timestamp_granularities?: TranscriptionTimestampGranularity[];
   /** More to return: `"logprobs"` (gpt-4o-transcribe models); sent as `include[]`. */
   include?: "logprobs"[];
+  /**
+   * How the audio is cut into chunks (gpt-4o-transcribe models; gpt-4o-transcribe-diarize needs
+   * it for audio over 30 s): `"auto"`, or server-side voice activity detection, sent as the
+   * fields `chunking_strategy[type]`, `chunking_strategy[threshold]`, ... as the openai SDK does.
+   */
+  chunking_strategy?: "auto" | {
+    /** Server-side voice activity detection. */
+    type: "server_vad";
+    /** Milliseconds of audio kept before detected speech. */
+    prefix_padding_ms?: number;
+    /** Milliseconds of silence that end speech. */
+    silence_duration_ms?: number;
+    /** Activation threshold, 0 to 1 (higher needs louder audio). */
+    threshold?: number;
+  };
 }
 
 /**
