@@ -7,7 +7,7 @@
 import type { HandlerContext } from "./_context.ts";
 import { knownFields } from "./_guards.ts";
 import { randomId } from "./_hash.ts";
-import { isRecord, jsonResponse } from "./_response.ts";
+import { invalidRequest, isRecord, jsonResponse } from "./_response.ts";
 import { chatStreamEvents } from "./chat_stream.ts";
 import { validateChatBody } from "./chat_validate.ts";
 import {
@@ -53,6 +53,41 @@ function maxTokensOf(body: Record<string, unknown>): number | undefined {
   return undefined;
 }
 
+/**
+ * Parameters an o-series reasoning deployment refuses, with the default it still takes (Azure's
+ * how-to "Azure OpenAI reasoning models", learn.microsoft.com/azure/ai-foundry/openai/how-to/
+ * reasoning: "Reasoning models will only work with the max_completion_tokens parameter";
+ * temperature, top_p, presence_penalty, frequency_penalty, logprobs, top_logprobs, logit_bias and
+ * max_tokens are not supported).
+ */
+const REASONING_UNSUPPORTED: Record<string, unknown> = {
+  max_tokens: undefined,
+  temperature: 1,
+  top_p: 1,
+  presence_penalty: 0,
+  frequency_penalty: 0,
+  logprobs: false,
+  top_logprobs: undefined,
+  logit_bias: undefined,
+};
+
+/** The 400 an o-series deployment (o1, o3-mini, o4-mini, ...) answers for such a parameter. */
+function checkReasoning(ctx: HandlerContext, body: Record<string, unknown>): Response | undefined {
+  if (!/^o\d/i.test(ctx.deployment.model)) return undefined;
+  for (const [name, fallback] of Object.entries(REASONING_UNSUPPORTED)) {
+    const v = body[name];
+    if (v === undefined || v === null || v === fallback) continue;
+    return invalidRequest(
+      name,
+      `Unsupported parameter: '${name}' is not supported with this model.${
+        name === "max_tokens" ? " Use 'max_completion_tokens' instead." : ""
+      }`,
+      "unsupported_parameter",
+    );
+  }
+  return undefined;
+}
+
 /** Handles a chat completions request. */
 export async function handleChat(
   ctx: HandlerContext,
@@ -60,7 +95,7 @@ export async function handleChat(
 ): Promise<Response> {
   // Fields the version's document lacks are ignored. The script sees the body as sent.
   const known = knownFields("chat", body, ctx.apiVersion);
-  const invalid = validateChatBody(known, ctx.apiVersion);
+  const invalid = validateChatBody(known, ctx.apiVersion) ?? checkReasoning(ctx, known);
   if (invalid) return invalid;
   const messages = body.messages as unknown[];
   const { options } = ctx;

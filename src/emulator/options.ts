@@ -484,7 +484,8 @@ export function kindOfModel(model: string): DeploymentKind {
   if (m.includes("embedding")) return "embeddings";
   if (m.startsWith("dall-e") || m.startsWith("gpt-image")) return "images";
   if (m.startsWith("whisper") || m.includes("transcribe")) return "transcription";
-  if (m.startsWith("tts")) return "speech";
+  // gpt-4o-mini-tts is text to speech, as tts and tts-hd are.
+  if (m.startsWith("tts") || m.includes("-tts")) return "speech";
   if (m.includes("instruct") || m.startsWith("davinci") || m.startsWith("babbage")) {
     return "completions";
   }
