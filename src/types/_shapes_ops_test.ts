@@ -387,6 +387,16 @@ export const transcriptionParams: ObjectCheck<T.TranscriptionCreateParams> = sha
   temperature: num,
   timestamp_granularities: arrayOf(lit("word", "segment")),
   include: arrayOf(lit("logprobs")),
+  chunking_strategy: anyOf(
+    lit("auto"),
+    shape<Exclude<T.TranscriptionCreateParams["chunking_strategy"], string | undefined>>({
+      type: lit("server_vad"),
+    }, {
+      prefix_padding_ms: num,
+      silence_duration_ms: num,
+      threshold: num,
+    }),
+  ),
 });
 export const translationParams: ObjectCheck<T.TranslationCreateParams> = shape<
   T.TranslationCreateParams
