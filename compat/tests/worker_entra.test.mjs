@@ -80,9 +80,7 @@ describe("edge worker signing in with Microsoft Entra ID in workerd (miniflare)"
       const { status, body } = await chat(worker);
       assert.equal(status, 200, JSON.stringify(body));
       assert.equal(body.choices[0].message.content, "You said: hi");
-      const tokenCalls = worker.emulator.log.filter((e) =>
-        e.path.includes("/oauth2/v2.0/token")
-      );
+      const tokenCalls = worker.emulator.log.filter((e) => e.path.includes("/oauth2/v2.0/token"));
       assert.equal(tokenCalls.length, 1);
       // A second call reuses the token.
       assert.equal((await chat(worker)).status, 200);
