@@ -324,7 +324,7 @@ export class Stream<T> implements AsyncIterable<T> {
     const done = data.startsWith("[DONE]");
     if (this.#ended || this.#sawDone) return;
     if (event === "error") return this.#fail(this.#payloadError(data));
-    if (this.#last && !done || event !== "message" || data === "") return;
+    if (event !== "message" || data === "") return;
     if (done) {
       this.#sawDone = true;
       return;
@@ -335,6 +335,9 @@ export class Stream<T> implements AsyncIterable<T> {
     } catch (error) {
       cause = error;
     }
+    const failed = isRecord(chunk) && chunk.error != null;
+    // In the block the body's end cut off only an error counts (Azure's `data: {"error":…}`).
+    if (this.#last && !failed) return;
     // A chunk is an object: `null`, a number or an array is no chunk of any operation.
     if (!isRecord(chunk)) {
       return this.#fail(
@@ -346,7 +349,7 @@ export class Stream<T> implements AsyncIterable<T> {
         ),
       );
     }
-    if (chunk.error != null) return this.#fail(this.#payloadError(chunk));
+    if (failed) return this.#fail(this.#payloadError(chunk));
     this.#chunks++;
     this.#onChunk?.(chunk as T);
     this.#queue.push(chunk as T);

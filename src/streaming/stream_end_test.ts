@@ -133,3 +133,48 @@ Deno.test("Stream throws an `event: error` whose data line the body's end cut as
     },
   );
 });
+
+Deno.test('Stream throws the error a plain `data: {"error":…}` block carries when the body ends right after its data line', async () => {
+  // Azure may send the error as a message event (no `event: error` line); cut like this it is
+  // the service's answer, not a connection closed early.
+  const cases: Array<[string, new (...args: never[]) => AzureOpenAIError, RegExp]> = [
+    [
+      'data: {"error":{"code":"429","message":"Rate limit reached"}}',
+      RateLimitError,
+      /\(code 429\): Rate limit reached/,
+    ],
+    [
+      'data: {"error":{"code":"429","message":"Rate limit reached"}}\r\n',
+      RateLimitError,
+      /Rate limit reached/,
+    ],
+    [
+      'data: {"error":{"type":"server_error","message":"The server had an error"}}\n',
+      InternalServerError,
+      /The server had an error/,
+    ],
+  ];
+  for (const [tail, Kind, message] of cases) {
+    for (const size of [1, 5, Infinity]) {
+      const stream = new ChatCompletionStream(sseResponse(HEAD + tail, size));
+      const seen: ChatCompletionChunk[] = [];
+      await assert.rejects(
+        async () => {
+          for await (const chunk of stream) seen.push(chunk);
+        },
+        (error: unknown) => {
+          assert.ok(error instanceof Kind, `${JSON.stringify(tail)} /${size}: ${error}`);
+          assert.match(error.message, message);
+          assert.equal(error.code, Kind === RateLimitError ? "429" : undefined);
+          assert.equal(error.requestId, "req-123");
+          return true;
+        },
+      );
+      assert.equal(seen.length, 3);
+      await assert.rejects(
+        () => new ChatCompletionStream(sseResponse(HEAD + tail, size)).finalChatCompletion(),
+        Kind,
+      );
+    }
+  }
+});
