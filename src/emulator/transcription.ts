@@ -1,7 +1,9 @@
 /**
  * Audio transcription and translation (`POST …/audio/transcriptions|translations`,
  * multipart): checks the `file` field and the 25 MB limit; answers json, verbose_json
- * (segments and/or words), text, srt or vtt with a deterministic transcript.
+ * (segments and/or words), text, srt or vtt with a deterministic transcript. Deployments of
+ * gpt-4o-transcribe / gpt-4o-mini-transcribe take json (with include[]=logprobs) and text;
+ * gpt-4o-transcribe-diarize takes json, text and diarized_json.
  *
  * @module
  */
@@ -9,7 +11,8 @@
 import type { HandlerContext } from "./_context.ts";
 import { documented } from "./_guards.ts";
 import { fnv1a } from "./_hash.ts";
-import { invalidRequest, jsonResponse, missingParam } from "./_response.ts";
+import { invalidRequest, isRecord, jsonResponse, missingParam } from "./_response.ts";
+import { chatLogprobs } from "./reply.ts";
 import { tokenize } from "./tokens.ts";
 
 /** The service's upload limit for Whisper: 25 MB. */
@@ -98,6 +101,29 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
+/**
+ * The gpt-4o transcription models, which answer unlike Whisper: "diarize" for
+ * gpt-4o-transcribe-diarize, "gpt-4o" for gpt-4o-transcribe and gpt-4o-mini-transcribe (dated
+ * names too); undefined for Whisper.
+ */
+function modelFamily(model: string): "gpt-4o" | "diarize" | undefined {
+  const m = model.toLowerCase();
+  if (!m.startsWith("gpt-") || !m.includes("transcribe")) return undefined;
+  return m.includes("diarize") ? "diarize" : "gpt-4o";
+}
+
+/** Whether a chunking_strategy field is 'auto' or server_vad (as its [type] member or JSON). */
+function isStrategy(value: FormDataEntryValue): boolean {
+  if (typeof value !== "string") return false;
+  if (value === "auto" || value === "server_vad") return true;
+  try {
+    const parsed = JSON.parse(value);
+    return parsed === "auto" || (isRecord(parsed) && parsed.type === "server_vad");
+  } catch {
+    return false;
+  }
+}
+
 /** Handles transcription (`task` transcribe) and translation (`task` translate). */
 export async function handleTranscription(
   ctx: HandlerContext,
@@ -127,7 +153,25 @@ export async function handleTranscription(
   }
   if (file.size === 0) return invalidRequest("file", "The audio file is empty.", "invalid_value");
   const format = String(form.get("response_format") ?? "json");
-  if (!FORMATS.includes(format)) {
+  const model = ctx.deployment.model;
+  const family = modelFamily(model);
+  if (family) {
+    // The service's answer to verbose_json on these models (openai/openai-dotnet#401; on Azure,
+    // Azure/azure-rest-api-specs#38741 for gpt-4o-transcribe-diarize). The SDK's response_format
+    // doc: json only for gpt-4o(-mini)-transcribe (the service also takes text, as its message
+    // says); json, text and diarized_json for gpt-4o-transcribe-diarize.
+    const allowed = family === "diarize" ? ["json", "text", "diarized_json"] : ["json", "text"];
+    if (!allowed.includes(format)) {
+      const names = allowed.map((f) => `'${f}'`);
+      return invalidRequest(
+        "response_format",
+        `response_format '${format}' is not compatible with model '${model}'. Use ${
+          names.slice(0, -1).join(", ")
+        } or ${names[names.length - 1]} instead.`,
+        "unsupported_value",
+      );
+    }
+  } else if (!FORMATS.includes(format)) {
     return invalidRequest(
       "response_format",
       `'response_format' must be one of ${FORMATS.join(", ")}.`,
@@ -165,6 +209,42 @@ export async function handleTranscription(
   const name = file.name;
   const header = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
   const duration = Math.max(1, round2(wavDuration(header) ?? file.size / 16_000));
+  // chunking_strategy (the SDK's TranscriptionCreateParams): 'auto' or a server_vad object, which
+  // the SDK's multipart encoding sends as chunking_strategy[type]=server_vad, [threshold]=...
+  const strategy = form.get("chunking_strategy") ?? form.get("chunking_strategy[type]");
+  if (strategy !== null && !isStrategy(strategy)) {
+    return invalidRequest(
+      "chunking_strategy",
+      "'chunking_strategy' must be 'auto' or an object with type 'server_vad'.",
+    );
+  }
+  const include = [...form.getAll("include[]"), ...form.getAll("include")].map(String);
+  if (family === "diarize") {
+    // The SDK's TranscriptionCreateParams: include "not supported when using
+    // gpt-4o-transcribe-diarize", prompt likewise, timestamp_granularities "not available for
+    // gpt-4o-transcribe-diarize", and chunking_strategy "Required when using
+    // gpt-4o-transcribe-diarize for inputs longer than 30 seconds".
+    const unsupported = include.length > 0
+      ? "include"
+      : (form.get("prompt") ?? "") !== ""
+      ? "prompt"
+      : form.has("timestamp_granularities[]") || form.has("timestamp_granularities")
+      ? "timestamp_granularities"
+      : undefined;
+    if (unsupported) {
+      return invalidRequest(
+        unsupported,
+        `'${unsupported}' is not supported with model '${model}'.`,
+        "unsupported_parameter",
+      );
+    }
+    if (strategy === null && duration > 30) {
+      return invalidRequest(
+        "chunking_strategy",
+        `'chunking_strategy' is required with model '${model}' for audio longer than 30 seconds (${duration} s).`,
+      );
+    }
+  }
   const source = ctx.options.transcript;
   const text = typeof source === "function"
     ? source({ name, size: file.size, type: file.type, task })
@@ -191,7 +271,37 @@ export async function handleTranscription(
           .join(""),
     );
   }
-  if (format === "json") return jsonResponse({ text });
+  if (format === "json") {
+    // The SDK's include doc: logprobs "only works with response_format set to json and only with
+    // the models gpt-4o-transcribe, gpt-4o-mini-transcribe"; Transcription.Logprob is
+    // { token, bytes, logprob }. Whisper ignores it.
+    if (family !== "gpt-4o" || !include.includes("logprobs")) return jsonResponse({ text });
+    const logprobs = chatLogprobs(tokenize(text), 0).map(({ token, bytes, logprob }) => ({
+      token,
+      bytes,
+      logprob,
+    }));
+    return jsonResponse({ text, logprobs });
+  }
+  if (format === "diarized_json") {
+    // The SDK's TranscriptionDiarized and TranscriptionDiarizedSegment: speakers are the
+    // known_speaker_names[] given, otherwise A, B, ...
+    const names = [...form.getAll("known_speaker_names[]"), ...form.getAll("known_speaker_names")]
+      .map(String);
+    return jsonResponse({
+      task: "transcribe",
+      duration,
+      text,
+      segments: segments.map((s, i) => ({
+        type: "transcript.text.segment",
+        id: `seg_${i}`,
+        start: s.start,
+        end: s.end,
+        speaker: names.length > 0 ? names[i % names.length] : String.fromCharCode(65 + (i % 2)),
+        text: s.text,
+      })),
+    });
+  }
   const language = task === "translate"
     ? "english"
     : languageName(String(form.get("language") ?? "en"));
