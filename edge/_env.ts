@@ -38,6 +38,20 @@ export function decimal(text: string, whole = false): number {
 }
 
 /**
+ * A boolean variable `name` (`AOAI_EDGE_CHAT_CACHE`, `AOAI_EDGE_LOG_REQUESTS`), read the same way
+ * by the Deno and the Workers entry points: `1`, `true`, `yes` or `on` is true; `0`, `false`, `no`
+ * or `off` false (any case, spaces around ignored); unset or blank is false. Anything else throws
+ * an Error naming the variable, never quoting the value: a word it does not know was silently off.
+ */
+export function flagFromEnv(name: string, value: string | undefined): boolean {
+  const text = value?.trim().toLowerCase();
+  if (!text) return false;
+  if (/^(?:1|true|yes|on)$/.test(text)) return true;
+  if (/^(?:0|false|no|off)$/.test(text)) return false;
+  throw new Error(`${name} must be 1, true, yes or on (on), or 0, false, no or off (off)`);
+}
+
+/**
  * `AOAI_EDGE_TOKEN_LIMIT_TPM` as a whole number (undefined when unset or blank), read the same way
  * by the Deno and the Workers entry points; anything else throws an Error naming the variable.
  */

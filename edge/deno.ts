@@ -45,6 +45,8 @@
  * - `AOAI_EDGE_LOG_REQUESTS=1`: one JSON line per request on stdout (the `onRequest` event:
  *   route, deployment, status, duration, hashed client id, cache, upstream, usage; no key, no
  *   prompt, no reply).
+ * - Switches (`AOAI_EDGE_CHAT_CACHE`, `AOAI_EDGE_LOG_REQUESTS`) take `1`, `true`, `yes` or `on`
+ *   (any case) and `0`, `false`, `no` or `off`; another value stops the app naming the variable.
  *
  * @module
  */
@@ -69,6 +71,7 @@ import {
   decimal,
   entraFromEnv,
   fallbacksFromEnv,
+  flagFromEnv,
   keyDeploymentsFromEnv,
   type KeyLimitFromEnv,
   keyLimitsFromEnv,
@@ -372,7 +375,8 @@ export function edgeConfigFromEnv(
         : "upstream balance: round-robin (requests take turns over the upstreams)",
     );
   }
-  const logRequests = env("AOAI_EDGE_LOG_REQUESTS") === "1";
+  const logRequests = flagFromEnv("AOAI_EDGE_LOG_REQUESTS", env("AOAI_EDGE_LOG_REQUESTS"));
+  const chatCache = flagFromEnv("AOAI_EDGE_CHAT_CACHE", env("AOAI_EDGE_CHAT_CACHE"));
   if (logRequests) banner.push("request log: one JSON line per request on stdout");
   return {
     options: {
@@ -385,7 +389,7 @@ export function edgeConfigFromEnv(
       }),
       deployments: deployments.length ? deployments : undefined,
       cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,
-      chatCache: env("AOAI_EDGE_CHAT_CACHE") === "1",
+      chatCache,
       rateLimit: rpm ? { requestsPerMinute: rpm } : undefined,
       tokenLimit: tpm ? { tokensPerMinute: tpm } : undefined,
       tokenQuota: quota,

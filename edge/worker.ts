@@ -27,7 +27,9 @@
  * - `AOAI_CACHE`: a KV namespace for the embeddings cache (optional; without it nothing is
  *   cached). Cache writes run in `ctx.waitUntil`;
  * - optional `AOAI_EDGE_DEPLOYMENTS`, `AOAI_EDGE_CORS_ORIGINS`, `AOAI_EDGE_CHAT_CACHE` ("1"),
- *   `AOAI_EDGE_LOG_REQUESTS` ("1": one JSON line per request with `console.log`);
+ *   `AOAI_EDGE_LOG_REQUESTS` ("1": one JSON line per request with `console.log`); these two
+ *   take `1`, `true`, `yes` or `on` (any case) and `0`, `false`, `no` or `off`, another value is
+ *   a configuration error;
  * - rate limit per client key, either `AOAI_EDGE_RATE_LIMITER`: the name of a Workers Rate
  *   Limiting binding (`[[ratelimits]]` in wrangler.toml; one count for all isolates in a
  *   location) with `AOAI_EDGE_RATE_LIMITER_PERIOD` its period ("10" or "60", default "60", sent
@@ -57,6 +59,7 @@ import {
   clientKeysFromEnv,
   entraFromEnv,
   fallbacksFromEnv,
+  flagFromEnv,
   keyDeploymentsFromEnv,
   keyLimitsFromEnv,
   keyTokenQuotasFromEnv,
@@ -114,10 +117,10 @@ export interface WorkerEnv {
   AOAI_EDGE_DEPLOYMENTS?: string;
   /** Comma-separated CORS origins, or `*`. */
   AOAI_EDGE_CORS_ORIGINS?: string;
-  /** `"1"` caches deterministic chat completions. */
+  /** `"1"` (or `true`, `yes`, `on`) caches deterministic chat completions. */
   AOAI_EDGE_CHAT_CACHE?: string;
   /**
-   * `"1"` logs one JSON line per request (the `onRequest` event: route, deployment, status,
+   * `"1"` (or `true`, `yes`, `on`) logs one JSON line per request (the `onRequest` event: route, deployment, status,
    * duration, hashed client id, cache, upstream, usage; no key, prompt or reply) with
    * `console.log`, for Workers Logs or `wrangler tail`.
    */
@@ -267,6 +270,8 @@ export function createWorkerApp(
   const tpm = tpmFromEnv(env.AOAI_EDGE_TOKEN_LIMIT_TPM);
   const tokenQuota = tokenQuotaFromEnv(env.AOAI_EDGE_TOKEN_QUOTA);
   const cache = env.AOAI_CACHE ? new WorkersKvCache(env.AOAI_CACHE) : undefined;
+  const chatCache = flagFromEnv("AOAI_EDGE_CHAT_CACHE", env.AOAI_EDGE_CHAT_CACHE);
+  const logRequests = flagFromEnv("AOAI_EDGE_LOG_REQUESTS", env.AOAI_EDGE_LOG_REQUESTS);
   const apiVersion = env.AZURE_OPENAI_API_VERSION?.trim() || undefined;
   const fallbacks = fallbacksFromEnv(
     env.AZURE_OPENAI_FALLBACK_ENDPOINTS,
@@ -298,15 +303,13 @@ export function createWorkerApp(
     deployments: deployments.length ? deployments : undefined,
     cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,
     cache,
-    chatCache: cache !== undefined && env.AOAI_EDGE_CHAT_CACHE === "1",
+    chatCache: cache !== undefined && chatCache,
     rateLimit,
     tokenLimit: tpm ? { tokensPerMinute: tpm } : undefined,
     tokenQuota,
     upstreamBalance,
     onError: (message) => console.error(`aoai-edge: ${message}`),
-    onRequest: env.AOAI_EDGE_LOG_REQUESTS === "1"
-      ? (event) => console.log(JSON.stringify(event))
-      : undefined,
+    onRequest: logRequests ? (event) => console.log(JSON.stringify(event)) : undefined,
   });
   if (info) console.log(`aoai-edge: ${info}`);
   if (warning) console.warn(`aoai-edge: ${warning}`);

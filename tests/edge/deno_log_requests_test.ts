@@ -5,10 +5,10 @@ import { azurePath } from "./_helpers.ts";
 
 const env = (vars: Record<string, string>) => (name: string) => vars[name];
 
-Deno.test("edgeConfigFromEnv() logs requests only with AOAI_EDGE_LOG_REQUESTS=1", () => {
+Deno.test("edgeConfigFromEnv() logs requests only with AOAI_EDGE_LOG_REQUESTS on", () => {
   assert.equal(edgeConfigFromEnv(env({})).options.onRequest, undefined);
   assert.equal(
-    edgeConfigFromEnv(env({ AOAI_EDGE_LOG_REQUESTS: "yes" })).options.onRequest,
+    edgeConfigFromEnv(env({ AOAI_EDGE_LOG_REQUESTS: "no" })).options.onRequest,
     undefined,
   );
   const config = edgeConfigFromEnv(env({ AOAI_EDGE_LOG_REQUESTS: "1" }));
