@@ -27,9 +27,10 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * Replaces every occurrence of the given secrets in a text with `***`, in any letter case and
- * URL-encoded too (forms an echo of a key may take). Secrets shorter than 4 characters are
- * ignored (they would mask ordinary text).
+ * Replaces every occurrence of the given secrets in a text with `***`, in any letter case,
+ * URL-encoded and JSON-escaped too (forms an echo of a key may take: a `"` or `\` in it is `\"`,
+ * `\\` in JSON text). Secrets shorter than 4 characters are ignored (they would mask ordinary
+ * text).
  *
  * @example
  * ```ts
@@ -40,7 +41,13 @@ export function redactUrl(url: string): string {
 export function redactSecrets(text: string, secrets: Iterable<string>): string {
   for (const secret of secrets) {
     if (secret.length < 4) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+    for (
+      const form of new Set([
+        secret,
+        encodeURIComponent(secret),
+        JSON.stringify(secret).slice(1, -1),
+      ])
+    ) {
       if (text.toLowerCase().includes(form.toLowerCase())) {
         text = text.replace(new RegExp(form.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&"), "gi"), "***");
       }
