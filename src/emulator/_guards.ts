@@ -84,8 +84,21 @@ export function documented(apiVersion: string): boolean {
  */
 const UNDEFINED: Record<string, Record<string, string[]>> = {
   chat: {
-    "2024-02-01": ["logprobs", "top_logprobs", "max_completion_tokens", "parallel_tool_calls"],
-    "2024-05-01-preview": ["max_completion_tokens", "parallel_tool_calls"],
+    "2024-02-01": [
+      "logprobs",
+      "top_logprobs",
+      "max_completion_tokens",
+      "parallel_tool_calls",
+      "reasoning_effort",
+      "verbosity",
+    ],
+    "2024-05-01-preview": [
+      "max_completion_tokens",
+      "parallel_tool_calls",
+      "reasoning_effort",
+      "verbosity",
+    ],
+    "2024-10-21": ["reasoning_effort", "verbosity"],
   },
   completions: { "2024-02-01": ["seed"], "2024-05-01-preview": ["seed"] },
   embeddings: { "2024-02-01": ["dimensions", "encoding_format"] },

@@ -26,6 +26,7 @@ import {
   planChoice,
   planLogprobs,
   type PlannedChoice,
+  planUsage,
   SYSTEM_FINGERPRINT,
 } from "./reply.ts";
 import { sseResponse } from "./sse_stream.ts";
@@ -54,11 +55,11 @@ function maxTokensOf(body: Record<string, unknown>): number | undefined {
 }
 
 /**
- * Parameters an o-series reasoning deployment refuses, with the default it still takes (Azure's
- * how-to "Azure OpenAI reasoning models", learn.microsoft.com/azure/ai-foundry/openai/how-to/
- * reasoning: "Reasoning models will only work with the max_completion_tokens parameter";
- * temperature, top_p, presence_penalty, frequency_penalty, logprobs, top_logprobs, logit_bias and
- * max_tokens are not supported).
+ * Parameters a reasoning deployment refuses, with the default it still takes (Azure's how-to
+ * "Azure OpenAI reasoning models", learn.microsoft.com/azure/ai-foundry/openai/how-to/reasoning:
+ * "Reasoning models will only work with the max_completion_tokens parameter"; temperature, top_p,
+ * presence_penalty, frequency_penalty, logprobs, top_logprobs, logit_bias and max_tokens are not
+ * supported).
  */
 const REASONING_UNSUPPORTED: Record<string, unknown> = {
   max_tokens: undefined,
@@ -71,21 +72,75 @@ const REASONING_UNSUPPORTED: Record<string, unknown> = {
   logit_bias: undefined,
 };
 
-/** The 400 an o-series deployment (o1, o3-mini, o4-mini, ...) answers for such a parameter. */
+/**
+ * The reasoning models of the same how-to: the o-series (o1, o3-mini, o4-mini, ...) and the GPT-5
+ * reasoning models gpt-5, gpt-5-mini and gpt-5-nano (dated names too; gpt-5-chat is no reasoning
+ * model); undefined for any other model.
+ */
+function reasoningFamily(model: string): "o" | "gpt-5" | undefined {
+  const m = model.toLowerCase();
+  if (/^o\d/.test(m)) return "o";
+  return /^gpt-5(-mini|-nano)?(-\d{4}-\d{2}-\d{2})?$/.test(m) ? "gpt-5" : undefined;
+}
+
+/**
+ * reasoning_effort values by family (how-to: "low, medium, or high for all reasoning models except
+ * o1-mini. GPT-5 reasoning models support a new reasoning_effort setting of minimal"), and the
+ * reasoning tokens the emulator reports for each: fixed stand-ins that grow with the effort, as the
+ * how-to says the count generally does (medium is the default).
+ */
+const EFFORTS: Record<string, number> = { minimal: 0, low: 16, medium: 64, high: 256 };
+
+function unsupportedValue(name: string, value: unknown, model: string, values: string[]) {
+  const list = values.map((v) => `'${v}'`);
+  return invalidRequest(
+    name,
+    `Unsupported value: '${value}' is not supported with the '${model}' model. Supported values are: ${
+      list.slice(0, -1).join(", ")
+    }, and ${list[list.length - 1]}.`,
+    "unsupported_value",
+  );
+}
+
+/** The 400 a reasoning deployment answers for a parameter or value it does not take. */
 function checkReasoning(ctx: HandlerContext, body: Record<string, unknown>): Response | undefined {
-  if (!/^o\d/i.test(ctx.deployment.model)) return undefined;
+  const model = ctx.deployment.model;
+  const family = reasoningFamily(model);
+  if (!family) return undefined;
+  const o1Mini = /^o1-mini/i.test(model);
   for (const [name, fallback] of Object.entries(REASONING_UNSUPPORTED)) {
     const v = body[name];
     if (v === undefined || v === null || v === fallback) continue;
-    return invalidRequest(
-      name,
-      `Unsupported parameter: '${name}' is not supported with this model.${
-        name === "max_tokens" ? " Use 'max_completion_tokens' instead." : ""
-      }`,
-      "unsupported_parameter",
-    );
+    return unsupportedParameter(name);
+  }
+  const effort = body.reasoning_effort;
+  if (effort !== undefined && effort !== null) {
+    if (o1Mini) return unsupportedParameter("reasoning_effort");
+    const values = Object.keys(EFFORTS).slice(family === "gpt-5" ? 0 : 1);
+    if (!values.includes(effort as string)) {
+      return unsupportedValue("reasoning_effort", effort, model, values);
+    }
+  }
+  // verbosity (GPT-5): "Options: low, medium, high".
+  const verbosity = body.verbosity;
+  const levels = ["low", "medium", "high"];
+  if (
+    family === "gpt-5" && verbosity !== undefined && verbosity !== null &&
+    !levels.includes(verbosity as string)
+  ) {
+    return unsupportedValue("verbosity", verbosity, model, levels);
   }
   return undefined;
+}
+
+function unsupportedParameter(name: string): Response {
+  return invalidRequest(
+    name,
+    `Unsupported parameter: '${name}' is not supported with this model.${
+      name === "max_tokens" ? " Use 'max_completion_tokens' instead." : ""
+    }`,
+    "unsupported_parameter",
+  );
 }
 
 /** Handles a chat completions request. */
@@ -112,16 +167,23 @@ export async function handleChat(
     })
     : defaultChatReply(body);
   const n = typeof body.n === "number" ? body.n : 1;
+  // A reasoning deployment reasons before it answers: its reasoning tokens count in
+  // completion_tokens and in max_completion_tokens ("an upper bound ... including visible output
+  // tokens and reasoning tokens", the openai SDK's ChatCompletionCreateParams), per choice.
+  const max = maxTokensOf(known);
+  const reasoning = reasoningFamily(ctx.deployment.model)
+    ? Math.min(EFFORTS[known.reasoning_effort as string] ?? EFFORTS.medium, max ?? Infinity)
+    : undefined;
   const choices: PlannedChoice[] = [];
   for (let i = 0; i < n; i++) {
     choices.push(planChoice(known, reply, {
       outputTrigger: options.contentFilterOutputTrigger,
-      maxTokens: maxTokensOf(known),
+      maxTokens: max === undefined ? undefined : max - (reasoning ?? 0),
       idSeed: `${ctx.requestId}:${i}`,
       allowCalls: true,
     }));
   }
-  let completionTokens = 0;
+  let completionTokens = (reasoning ?? 0) * n;
   for (const c of choices) completionTokens += choiceTokens(c);
   const plan: ChatPlan = {
     id: `chatcmpl-${randomId(options.random, 29)}`,
@@ -130,6 +192,7 @@ export async function handleChat(
     choices,
     promptTokens: chatPromptTokens(messages, ctx.apiVersion),
     completionTokens,
+    reasoningTokens: reasoning === undefined ? undefined : reasoning * n,
     logprobs: known.logprobs === true,
     topLogprobs: typeof known.top_logprobs === "number" ? known.top_logprobs : 0,
     // 2024-05-01-preview's chatCompletionChoiceLogProbs defines only `content`.
@@ -176,10 +239,6 @@ export function chatCompletionBody(plan: ChatPlan): Record<string, unknown> {
         ),
       };
     }),
-    usage: {
-      prompt_tokens: plan.promptTokens,
-      completion_tokens: plan.completionTokens,
-      total_tokens: plan.promptTokens + plan.completionTokens,
-    },
+    usage: planUsage(plan),
   };
 }

@@ -11,7 +11,7 @@ import {
   promptFilterResults,
   TRIGGER_CATEGORY,
 } from "./content_filter.ts";
-import { type ChatPlan, planLogprobs, SYSTEM_FINGERPRINT } from "./reply.ts";
+import { type ChatPlan, planLogprobs, planUsage, SYSTEM_FINGERPRINT } from "./reply.ts";
 import { tokenize } from "./tokens.ts";
 
 function groups(tokens: string[], size: number): string[][] {
@@ -92,11 +92,7 @@ export function* chatStreamEvents(
     yield {
       ...base(),
       choices: [],
-      usage: {
-        prompt_tokens: plan.promptTokens,
-        completion_tokens: plan.completionTokens,
-        total_tokens: plan.promptTokens + plan.completionTokens,
-      },
+      usage: planUsage(plan),
     };
   }
 }

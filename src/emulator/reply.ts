@@ -258,10 +258,32 @@ export interface ChatPlan {
   choices: PlannedChoice[];
   promptTokens: number;
   completionTokens: number;
+  /**
+   * A reasoning deployment's reasoning tokens (part of completionTokens), reported as
+   * usage.completion_tokens_details.reasoning_tokens; undefined for other models.
+   */
+  reasoningTokens?: number;
   logprobs: boolean;
   topLogprobs: number;
   /** Whether the logprobs object has `refusal` (2024-05-01-preview's has only `content`). */
   logprobsRefusal: boolean;
+}
+
+/**
+ * The `usage` of a plan, in the response body and in the streamed usage chunk alike. Azure's
+ * how-to "Azure OpenAI reasoning models": "Reasoning models have reasoning_tokens as part of
+ * completion_tokens_details in the model response".
+ */
+export function planUsage(plan: ChatPlan): Record<string, unknown> {
+  const usage: Record<string, unknown> = {
+    prompt_tokens: plan.promptTokens,
+    completion_tokens: plan.completionTokens,
+    total_tokens: plan.promptTokens + plan.completionTokens,
+  };
+  if (plan.reasoningTokens !== undefined) {
+    usage.completion_tokens_details = { reasoning_tokens: plan.reasoningTokens };
+  }
+  return usage;
 }
 
 /** A choice's or chunk's `logprobs` for `tokens` (null when not asked for). */
