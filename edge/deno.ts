@@ -245,7 +245,8 @@ export function edgeConfigFromEnv(
           "for local use).",
       );
     }
-    const delay = Number(env("AOAI_EDGE_EMULATOR_DELAY_MS") ?? 10);
+    // Decimal only (Number() reads 0x10 as 16); empty means the default, as for PORT.
+    const delay = decimal(env("AOAI_EDGE_EMULATOR_DELAY_MS")?.trim() || "10");
     if (!Number.isFinite(delay) || delay < 0) {
       throw new Error("AOAI_EDGE_EMULATOR_DELAY_MS must be a number of milliseconds (0 or more)");
     }
