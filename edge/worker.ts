@@ -25,7 +25,8 @@
  *   comma-separated, the primary's first then each fallback endpoint's (e.g. `3,1`);
  * - `AOAI_EDGE_KEYS`: comma-separated client keys (a secret; required);
  * - `AOAI_CACHE`: a KV namespace for the embeddings cache (optional; without it nothing is
- *   cached). Cache writes run in `ctx.waitUntil`;
+ *   cached, and `AOAI_EDGE_CHAT_CACHE` on is warned about when the app is built). Cache writes
+ *   run in `ctx.waitUntil`;
  * - optional `AOAI_EDGE_DEPLOYMENTS`, `AOAI_EDGE_CORS_ORIGINS`, `AOAI_EDGE_CHAT_CACHE` ("1"),
  *   `AOAI_EDGE_LOG_REQUESTS` ("1": one JSON line per request with `console.log`); these two
  *   take `1`, `true`, `yes` or `on` (any case) and `0`, `false`, `no` or `off`, another value is
@@ -215,7 +216,8 @@ function list(value: string | undefined): string[] {
 /**
  * Builds the app from Worker bindings; throws an Error naming the binding to set. With an Entra
  * ID certificate it logs the certificate's expiry date (`console.log`) and, when under 30 days
- * away at `options.now` (default `Date.now`), a warning (`console.warn`).
+ * away at `options.now` (default `Date.now`), a warning (`console.warn`); it warns too when
+ * `AOAI_EDGE_CHAT_CACHE` is on without an `AOAI_CACHE` binding (nothing is cached).
  *
  * @example Build the app from bindings
  * ```ts
@@ -313,6 +315,15 @@ export function createWorkerApp(
   });
   if (info) console.log(`aoai-edge: ${info}`);
   if (warning) console.warn(`aoai-edge: ${warning}`);
+  // Served uncached, as embeddings are without the binding (a cache is no reason to refuse
+  // requests); but the operator asked for it, so say why it is off.
+  if (chatCache && !cache) {
+    console.warn(
+      "aoai-edge: warning: AOAI_EDGE_CHAT_CACHE is on, but the Worker has no AOAI_CACHE KV " +
+        "binding, so nothing is cached; bind a KV namespace as AOAI_CACHE in wrangler.toml " +
+        '([[kv_namespaces]] binding = "AOAI_CACHE") or turn AOAI_EDGE_CHAT_CACHE off',
+    );
+  }
   return app;
 }
 
