@@ -111,3 +111,22 @@ export function notFound(): Response {
       "GET /health.",
   });
 }
+
+/**
+ * The message of the error (`err`) that kept the Worker from building its app, for its 500
+ * EdgeMisconfigured (answered to anyone: no client key is asked for) and its log line. A value of
+ * `env`, or a comma-, semicolon- or `=`-separated entry of one, that the error quotes (`"…"`, as
+ * `JSON.stringify` writes it: an api-version, a CORS origin, a binding's name) is masked: a secret
+ * pasted into the wrong variable must reach neither.
+ */
+export function misconfiguredMessage(err: unknown, env: Record<string, unknown>): string {
+  let text = err instanceof Error ? err.message : String(err);
+  for (const value of Object.values(env)) {
+    if (typeof value !== "string") continue;
+    for (const entry of [value, ...value.split(/[,;=]/)]) {
+      const quoted = JSON.stringify(entry.trim());
+      if (quoted.length > 2) text = text.split(quoted).join('"***"');
+    }
+  }
+  return `The Worker is not configured: ${text}.`;
+}

@@ -50,7 +50,7 @@
  * @module
  */
 import { createEdgeApp, type EdgeApp } from "./app.ts";
-import { errorResponse } from "./_errors.ts";
+import { errorResponse, misconfiguredMessage } from "./_errors.ts";
 import { WorkersKvCache, type WorkersKvNamespace } from "./cache/workers_kv.ts";
 import type { EdgeExecutionContext, EdgeRateLimitOptions } from "./options.ts";
 import { type WorkersRateLimitBinding, WorkersRateLimiter } from "./rate_limit_workers.ts";
@@ -390,9 +390,7 @@ const worker: {
         logged = undefined;
       } catch (err) {
         current = undefined;
-        const message = `The Worker is not configured: ${
-          err instanceof Error ? err.message : String(err)
-        }.`;
+        const message = misconfiguredMessage(err, env ?? {});
         // For the operator, who reads the logs (wrangler tail) rather than the answers.
         if (logged !== signature + message) console.error(`aoai-edge: ${message}`);
         logged = signature + message;
