@@ -106,6 +106,13 @@ export interface EdgeConfig {
    */
   entraCertificate?: { path: string; load(pem: string): void };
   /**
+   * With an Entra ID certificate: the warning to log when its expiry is under 30 days away at the
+   * time of the call (undefined otherwise, or before the file of `entraCertificate` is read),
+   * which {@link serveEdge} checks every `everyMs` (a day) while it runs: the start-up lines are
+   * long gone when a server that runs for months nears the date.
+   */
+  certificateCheck?: { everyMs: number; warning(): string | undefined };
+  /**
    * With the built-in emulator: its image files, served by {@link serveEdge} at
    * `GET /emulator/images/…` (no key, like a SAS blob URL), and the origin image URLs point to
    * (set by `serveEdge` once it listens).
@@ -176,6 +183,7 @@ export function edgeConfigFromEnv(
   let playground: { chatDeployment?: string; embeddingsDeployment?: string } = {};
   let emulatorImages: EmulatorImages | undefined;
   let certificateFile: EdgeConfig["entraCertificate"];
+  let certificateCheck: EdgeConfig["certificateCheck"];
   const apiVersion = env("AZURE_OPENAI_API_VERSION")?.trim() || undefined;
   const fallbacks = fallbacksFromEnv(
     env("AZURE_OPENAI_FALLBACK_ENDPOINTS"),
@@ -207,6 +215,13 @@ export function edgeConfigFromEnv(
         const { info, warning } = certificateExpiryLines(entra.certificateValidity?.(), now());
         banner.splice(at, 0, ...[info, warning].filter((line) => line !== undefined));
       };
+      if (entra.certificateValidity) {
+        const validity = entra.certificateValidity;
+        certificateCheck = {
+          everyMs: 86_400_000,
+          warning: () => certificateExpiryLines(validity(), now()).warning,
+        };
+      }
       const file = entra.certificateFile;
       if (file) {
         certificateFile = {
@@ -406,6 +421,7 @@ export function edgeConfigFromEnv(
     banner,
     emulatorImages,
     entraCertificate: certificateFile,
+    certificateCheck,
   };
 }
 
@@ -456,7 +472,9 @@ export interface EdgeServer extends AsyncDisposable {
  * instance of a Deno Deploy project shares one budget per client key; a `rateLimit.limiter`
  * given there is used as is. The same goes for `tokenLimit.tokensPerMinute`
  * ({@link DenoKvTokenLimiter}), and for the limits of client keys given with their own
- * (`clientKeys[i].rateLimit`, `.tokenLimit`).
+ * (`clientKeys[i].rateLimit`, `.tokenLimit`). With `config.certificateCheck` (an Entra ID
+ * certificate), it logs the certificate's expiry warning again each day while the date is under
+ * 30 days away (`console.warn`), on a timer that does not keep the process alive.
  *
  * @example Start on a random port with the emulator
  * ```ts ignore
@@ -575,7 +593,16 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
           "PORT to a port number it may use",
     );
   }
+  // A near expiry of the Entra ID certificate, warned about again each day (the timer does not
+  // keep the process alive).
+  const check = config.certificateCheck;
+  const daily = check && setInterval(() => {
+    const warning = check.warning();
+    if (warning) console.warn(`aoai-edge: ${warning}`);
+  }, check.everyMs);
+  if (daily !== undefined) Deno.unrefTimer(daily);
   const close = async () => {
+    clearInterval(daily);
     await server.shutdown();
     // Work may start more work (a charge retried, a write after a read): until none is left.
     while (background.size) await Promise.all(background);
