@@ -1,6 +1,7 @@
 import { ClientCore } from "./_internal/core.ts";
 import { unlinkOnEnd } from "./_internal/on_body_end.ts";
 import { isRecord } from "./errors/_is_record.ts";
+import type { TokenProvider } from "./auth/token_cache.ts";
 import type { AzureOpenAIOptions, RequestOptions } from "./options.ts";
 import { Audio } from "./resources/audio.ts";
 import { Chat } from "./resources/chat.ts";
@@ -81,9 +82,26 @@ export class AzureOpenAI {
   declare readonly audio: Audio;
   #core: ClientCore;
 
-  /** Validates the options (throws a TypeError that says what to fix). */
-  constructor(options: AzureOpenAIOptions) {
-    const core = this.#core = new ClientCore(options);
+  /**
+   * Validates the options (throws a TypeError that says what to fix). Code written for the
+   * `openai` SDK's `AzureOpenAI` may use its names: `timeout` (ms) for `timeoutMs` (which wins
+   * when both are given) and `azureADTokenProvider` for `tokenProvider`;
+   * `dangerouslyAllowBrowser` is accepted and ignored (this client runs in browsers as it is).
+   */
+  constructor(
+    options: AzureOpenAIOptions & {
+      timeout?: number;
+      azureADTokenProvider?: TokenProvider;
+      dangerouslyAllowBrowser?: boolean;
+    },
+  ) {
+    const core = this.#core = new ClientCore(
+      options && {
+        ...options,
+        timeoutMs: options.timeoutMs ?? options.timeout,
+        tokenProvider: options.tokenProvider ?? options.azureADTokenProvider,
+      },
+    );
     this.chat = new Chat(core);
     this.completions = new Completions(core);
     this.embeddings = new Embeddings(core);

@@ -75,6 +75,16 @@ export class AzureOpenAIError extends Error {
   /** The parsed error body. */
   declare readonly body: unknown;
 
+  /** The body's `error` object (code, message, param, inner error…), as the SDK's `err.error`. */
+  get error(): Record<string, unknown> | undefined {
+    return (this.body as { error?: Record<string, unknown> } | undefined)?.error;
+  }
+
+  /** `requestId` by the `openai` SDK's name. */
+  get requestID(): string | undefined {
+    return this.requestId;
+  }
+
   /** Creates an error; `init.cause` is kept as `cause`. */
   constructor(message: string, init: APIErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : init);

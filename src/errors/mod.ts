@@ -6,9 +6,13 @@ export {
   APIConnectionError,
   type APIErrorInit,
   APITimeoutError,
+  // The `openai` SDK's names: code that catches by them works with an import change only.
+  APITimeoutError as APIConnectionTimeoutError,
   APIUserAbortError,
   AuthenticationError,
   AzureOpenAIError,
+  AzureOpenAIError as APIError,
+  AzureOpenAIError as OpenAIError,
   BadRequestError,
   ConflictError,
   ContentFilterError,

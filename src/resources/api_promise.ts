@@ -72,7 +72,15 @@ export function apiPromise<T>(
   result: Promise<CallResult>,
   parse: (result: CallResult) => T | Promise<T>,
 ): APIPromise<T> {
-  const data = result.then(parse) as APIPromise<T>;
+  const data = result.then((r) => {
+    // A JSON object result gets the SDK's non-enumerable `_request_id`.
+    if (r.data instanceof Object) {
+      Object.defineProperty(r.data, "_request_id", {
+        value: requestIdOf(r.response.headers) ?? null,
+      });
+    }
+    return parse(r);
+  }) as APIPromise<T>;
   // After `data`: its rejection is then handled too.
   data.asResponse = () =>
     data.then(() =>
