@@ -581,6 +581,12 @@ export function entraFromEnv(
   // The file is read by the caller (asynchronously); the ids are checked now.
   entraTokenUrl({ tenantId, clientId, authorityHost }, names);
   const path = value(credential)!;
+  // The PEM text pasted here would be printed as a file name (banner, read error): not quoted.
+  if (path.includes("-----BEGIN")) {
+    throw new Error(
+      `${credential} holds PEM text, not a file path: put it into AZURE_CLIENT_CERTIFICATE instead`,
+    );
+  }
   let provider: EntraFromEnv["tokenProvider"] | undefined;
   return {
     ...ids,
