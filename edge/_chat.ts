@@ -88,6 +88,8 @@ export async function handleChat(
   await cached.body?.cancel();
   // The client left during the lookup: nothing was sent upstream, nor will be.
   if (request.signal.aborted) return clientGone(true);
+  // Not coalesced with an identical stream in flight (as non-streamed misses are): waiting for
+  // its stored answer would show this client nothing until the other completion ends.
   const upstream = unasked(await forward(opts, request, init));
   if (upstream.status !== 200 || upstream.body === null) return upstream;
   const store = (completion: Record<string, unknown>) => {
