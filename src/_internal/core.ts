@@ -384,36 +384,34 @@ function scrub(err: unknown, clean: (text: string) => string, depth: number): un
   if (typeof err === "string") return clean(err);
   if (!(err instanceof Error) || depth > 8) return err;
   const fields = err as unknown as Record<string, unknown>;
-  for (
-    const key of [
-      "message",
-      "stack",
-      "name",
-      "body",
-      "innerError",
-      "contentFilterResults",
-      "revisedPrompt",
-      "requestId",
-      "code",
-      "param",
-      "type",
-      "headers",
-      "cause",
-    ]
-  ) {
-    const value = fields[key];
-    let fixed = value;
-    if (typeof value === "string") fixed = clean(value);
-    else if (value instanceof Error) scrub(value, clean, depth + 1);
-    else if (value instanceof Headers) {
-      const headers = fixed = new Headers();
-      value.forEach((v, name) =>
-        headers.append(name, SENSITIVE_HEADERS.has(name) ? "***" : clean(v))
-      );
-    } else if (value !== undefined) {
-      const text = JSON.stringify(value);
-      const cleaned = text && clean(text);
-      if (cleaned !== text) fixed = JSON.parse(cleaned);
+  const masked = (headers: Headers) => {
+    const copy = new Headers();
+    headers.forEach((v, name) => copy.append(name, SENSITIVE_HEADERS.has(name) ? "***" : clean(v)));
+    return copy;
+  };
+  // Every own field: ours, and whatever a user's fetch put on what it threw (an AggregateError's
+  // errors, the Request, a config of headers).
+  const fix = (value: unknown): unknown => {
+    if (typeof value === "string") return clean(value);
+    if (value instanceof Error) return scrub(value, clean, depth + 1);
+    if (Array.isArray(value)) return value.map(fix);
+    if (value instanceof Headers) return masked(value);
+    if (value instanceof Request) {
+      return new Request(clean(value.url), {
+        method: value.method,
+        headers: masked(value.headers),
+      });
+    }
+    const text = value === undefined ? value : JSON.stringify(value);
+    const cleaned = text && clean(text);
+    return cleaned !== text ? JSON.parse(cleaned!) : value;
+  };
+  for (const key of Object.getOwnPropertyNames(err).concat("name")) {
+    let value, fixed;
+    try {
+      fixed = fix(value = fields[key]);
+    } catch {
+      // Neither readable nor JSON (a getter that throws, a cycle, a BigInt): not shown at all.
     }
     if (fixed !== value) {
       Object.defineProperty(err, key, { value: fixed, configurable: true, writable: true });
