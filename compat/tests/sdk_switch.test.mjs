@@ -1,0 +1,178 @@
+// SDK switch: the same code, written as the official openai SDK's AzureOpenAI documents it, run
+// once with `import { AzureOpenAI, … } from "openai"` and once with the bundled core
+// (compat/.build/core.mjs, built by compat/build_runtime.sh) against the emulator bundle. Each
+// test asserts that both give the same observable result. Run with `sh compat/run.sh`, or
+// `cd compat && sh build.sh && sh build_runtime.sh && node --test tests/sdk_switch.test.mjs`.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as openai from "openai";
+import * as ours from "../.build/core.mjs";
+import { createEmulator } from "../.build/emulator.mjs";
+import { serve } from "./_serve.mjs";
+
+const API_VERSION = "2024-10-21";
+let emulator;
+let server;
+
+before(async () => {
+  emulator = createEmulator({ apiKeys: ["switch-key"] });
+  server = await serve((request) => emulator.fetch(request));
+});
+
+after(async () => {
+  await server.close();
+});
+
+const chat = { model: "gpt-4o", messages: [{ role: "user", content: "hello switch" }] };
+
+/** What `fn(library)` gives with the SDK and with ours. */
+async function both(fn) {
+  return [await fn(openai), await fn(ours)];
+}
+
+/** The rejection of `promise` (fails when it resolves). */
+function rejection(promise) {
+  return promise.then(() => assert.fail("resolved"), (err) => err);
+}
+
+describe("SDK switch: the same code with the openai SDK and with @aoai/edge", () => {
+  test("azureADTokenProvider authenticates as a bearer token", async () => {
+    const [sdk, edge] = await both(async ({ AzureOpenAI }) => {
+      const client = new AzureOpenAI({
+        endpoint: server.url,
+        azureADTokenProvider: () => Promise.resolve("switch-key"),
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+      });
+      return (await client.chat.completions.create(chat)).choices[0].message.content;
+    });
+    assert.equal(sdk, "You said: hello switch");
+    assert.equal(edge, sdk);
+  });
+
+  test("the client's timeout (ms) ends a call that gets no answer with APIConnectionTimeoutError", {
+    timeout: 60_000, // a guard: an ignored timeout would wait for the 10-minute default
+  }, async () => {
+    const [sdk, edge] = await both(async (lib) => {
+      const client = new lib.AzureOpenAI({
+        endpoint: server.url,
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+        timeout: 50,
+        // Answers only by failing when the client aborts the request.
+        fetch: (input, init) =>
+          new Promise((_, reject) => {
+            const signal = init?.signal ?? input.signal;
+            signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+          }),
+      });
+      const err = await rejection(client.embeddings.create({ model: "x", input: "a" }));
+      return [err instanceof lib.APIConnectionTimeoutError, err instanceof lib.APIError];
+    });
+    assert.deepEqual(sdk, [true, true]);
+    assert.deepEqual(edge, sdk);
+  });
+
+  test("an API error has the same status, code, param, type, error, requestID and headers", async () => {
+    const [sdk, edge] = await both(async (lib) => {
+      const client = new lib.AzureOpenAI({
+        endpoint: server.url,
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+      });
+      const err = await rejection(
+        client.chat.completions.create({ ...chat, model: "no-such-deployment" }),
+      );
+      return {
+        classes: [err instanceof lib.APIError, err instanceof lib.NotFoundError],
+        status: err.status,
+        code: err.code,
+        param: err.param ?? undefined,
+        type: err.type ?? undefined,
+        error: err.error,
+        requestID: err.requestID === err.headers.get("x-request-id") && typeof err.requestID,
+        headers: err.headers instanceof Headers,
+      };
+    });
+    assert.deepEqual(sdk.classes, [true, true]);
+    assert.equal(sdk.error.code, "DeploymentNotFound");
+    assert.equal(sdk.requestID, "string");
+    assert.deepEqual(edge, sdk);
+  });
+
+  test("a content filter refusal has the same error object (innererror with its filter results)", async () => {
+    const filtered = createEmulator({ apiKeys: ["switch-key"], contentFilterTrigger: "FORBIDDEN" });
+    const [sdk, edge] = await both(async (lib) => {
+      const client = new lib.AzureOpenAI({
+        endpoint: "http://emulator.local",
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+        fetch: (input, init) => filtered.fetch(new Request(input, init)),
+      });
+      const err = await rejection(
+        client.chat.completions.create({
+          ...chat,
+          messages: [{ role: "user", content: "FORBIDDEN" }],
+        }),
+      );
+      return {
+        badRequest: err instanceof lib.BadRequestError,
+        code: err.error?.code,
+        filtered: err.error?.innererror?.content_filter_result !== undefined,
+      };
+    });
+    assert.deepEqual(sdk, { badRequest: true, code: "content_filter", filtered: true });
+    assert.deepEqual(edge, sdk);
+  });
+
+  test("results carry a non-enumerable _request_id; withResponse() gives data, response, request_id", async () => {
+    const [sdk, edge] = await both(async ({ AzureOpenAI }) => {
+      const client = new AzureOpenAI({
+        endpoint: server.url,
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+      });
+      const { data, response, request_id } = await client.embeddings
+        .create({ model: "text-embedding-3-small", input: "a" })
+        .withResponse();
+      const completion = await client.chat.completions.create(chat);
+      return {
+        keys: Object.keys(await client.chat.completions.create(chat).withResponse()).sort(),
+        sameId: data._request_id === request_id &&
+          request_id === response.headers.get("x-request-id"),
+        chatId: typeof completion._request_id,
+        enumerable: Object.keys(completion).includes("_request_id"),
+      };
+    });
+    assert.deepEqual(sdk, {
+      keys: ["data", "request_id", "response"],
+      sameId: true,
+      chatId: "string",
+      enumerable: false,
+    });
+    assert.deepEqual(edge, sdk);
+  });
+
+  test("a stream is read with for await and can be stopped with stream.controller.abort()", async () => {
+    const [sdk, edge] = await both(async ({ AzureOpenAI }) => {
+      const client = new AzureOpenAI({
+        endpoint: server.url,
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+      });
+      const stream = await client.chat.completions.create({ ...chat, stream: true });
+      let text = "";
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
+      const second = await client.chat.completions.create({ ...chat, stream: true });
+      second.controller.abort();
+      return { text, aborted: second.controller.signal.aborted };
+    });
+    assert.deepEqual(sdk, { text: "You said: hello switch", aborted: true });
+    assert.deepEqual(edge, sdk);
+  });
+});
