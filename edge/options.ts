@@ -7,6 +7,7 @@
 import { AzureOpenAI } from "../src/client.ts";
 import type { CacheStore } from "../src/cache/types.ts";
 import type { AzureOpenAIOptions } from "../src/options.ts";
+import { redactSecrets } from "../src/errors/redact.ts";
 import type { CorsOptions } from "./cors.ts";
 import type { PlaygroundOptions } from "./playground.ts";
 import { ClientRateLimiter, type RateLimiter } from "./rate_limit.ts";
@@ -1301,10 +1302,8 @@ function reportSafely(
 ): (message: string) => void {
   return (message) => {
     // A client key sent as a deployment name is in the upstream URL an error quotes, encoded
-    // there (`+` as %2B).
-    for (const key of clientKeys) {
-      for (const form of [key, encodeURIComponent(key)]) message = message.split(form).join("***");
-    }
+    // there (`+` as %2B), and in an upstream's answer echoing it (lower-cased, JSON-escaped).
+    message = redactSecrets(message, clientKeys);
     try {
       const done: unknown = onError?.(message);
       if (done instanceof Promise) done.catch(() => {});
