@@ -55,6 +55,7 @@ import { createEmulator } from "../src/emulator/mod.ts";
 import { createEdgeApp, type EdgeApp } from "./app.ts";
 import { DenoKvCache } from "./cache/deno_kv.ts";
 import { denoHandler } from "./deno_handler.ts";
+import { misconfiguredMessage } from "./_errors.ts";
 import type {
   EdgeAppOptions,
   EdgeRateLimitOptions,
@@ -139,8 +140,35 @@ function randomKey(): string {
 }
 
 /**
+ * The environment values a config of {@link edgeConfigFromEnv} was made from, by the config and
+ * by its options (a copy of the config with a setting changed keeps them): {@link serveEdge}
+ * masks them in its errors too.
+ */
+const envValues = new WeakMap<object, Record<string, string>>();
+
+/**
+ * `err` with every value of `env` it quotes masked, as the Worker masks its EdgeMisconfigured
+ * message ({@link misconfiguredMessage}): the start-up error goes to stderr, which Deno Deploy
+ * keeps, and a secret pasted into the wrong variable must not. `err` itself when it quotes none.
+ */
+function maskEnv(err: unknown, env: Record<string, string> | undefined): unknown {
+  if (env === undefined) return err;
+  // The message without the Worker's words around it.
+  const [head, tail] = misconfiguredMessage("\0", {}).split("\0");
+  const full = misconfiguredMessage(err, env);
+  const text = full.slice(head.length, full.length - tail.length);
+  if (text === (err instanceof Error ? err.message : String(err))) return err;
+  return err instanceof TypeError
+    ? new TypeError(text)
+    : err instanceof RangeError
+    ? new RangeError(text)
+    : new Error(text);
+}
+
+/**
  * Turns environment variables into app options; throws an Error that says what to set when
- * they do not fit together. `options.now` (default `Date.now`) is the clock the start-up lines
+ * they do not fit together (a value of the environment it quotes is masked, `"***"`, as
+ * {@link serveEdge}'s errors mask those the config was made from). `options.now` (default `Date.now`) is the clock the start-up lines
  * measure an Entra ID certificate's remaining validity with (a warning under 30 days).
  *
  * @example Configuration with no variables: emulator upstream and a generated key
@@ -154,6 +182,22 @@ export function edgeConfigFromEnv(
   env: EnvReader,
   options: { now?: () => number } = {},
 ): EdgeConfig {
+  const read: Record<string, string> = {};
+  let config: EdgeConfig;
+  try {
+    config = configFromEnv((name) => {
+      const value = env(name);
+      if (typeof value === "string") read[name] = value;
+      return value;
+    }, options);
+  } catch (err) {
+    throw maskEnv(err, read);
+  }
+  envValues.set(config, read).set(config.options, read);
+  return config;
+}
+
+function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeConfig {
   const now = options.now ?? Date.now;
   const endpoint = env("AZURE_OPENAI_ENDPOINT")?.trim() || undefined;
   const apiKey = env("AZURE_OPENAI_API_KEY")?.trim() || undefined;
@@ -474,7 +518,9 @@ export interface EdgeServer extends AsyncDisposable {
  * ({@link DenoKvTokenLimiter}), and for the limits of client keys given with their own
  * (`clientKeys[i].rateLimit`, `.tokenLimit`). With `config.certificateCheck` (an Entra ID
  * certificate), it logs the certificate's expiry warning again each day while the date is under
- * 30 days away (`console.warn`), on a timer that does not keep the process alive.
+ * 30 days away (`console.warn`), on a timer that does not keep the process alive. Its errors
+ * (options the app refuses, a port in use) mask a value of the environment they quote, for a
+ * config of {@link edgeConfigFromEnv} (or a copy of one), as that function's do.
  *
  * @example Start on a random port with the emulator
  * ```ts ignore
@@ -484,6 +530,14 @@ export interface EdgeServer extends AsyncDisposable {
  * ```
  */
 export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
+  try {
+    return await serve(config);
+  } catch (err) {
+    throw maskEnv(err, envValues.get(config) ?? envValues.get(config.options));
+  }
+}
+
+async function serve(config: EdgeConfig): Promise<EdgeServer> {
   const certificate = config.entraCertificate;
   if (certificate) {
     let pem: string;
