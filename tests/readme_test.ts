@@ -187,6 +187,34 @@ Deno.test("edge/README.md: the environment table lists exactly what the entry po
   }
 });
 
+Deno.test("edge/templates/wrangler.toml names every variable a Worker reads, secrets as secrets", () => {
+  const table = section(read("edge/README.md"), "## Environment");
+  const worker = new Set<string>();
+  const secrets = new Set(["AOAI_EDGE_KEYS"]); // client keys: the table says "keys", not "a secret"
+  for (const line of table.split("\n")) {
+    const cells = line.split("|").map((c) => c.trim());
+    if (cells.length < 5 || !cells[1].startsWith("`")) continue;
+    if (cells[2] !== "both" && cells[2] !== "Workers") continue;
+    for (const name of cells[1].matchAll(/`([A-Z][A-Z0-9_]*)`/g)) {
+      worker.add(name[1]);
+      if (/\(a secret\b/.test(cells[3])) secrets.add(name[1]);
+    }
+  }
+  assert.ok(secrets.size >= 5, `only ${[...secrets]} are secrets`);
+  const template = read("edge/templates/wrangler.toml");
+  // [vars] entries (set or commented out), `wrangler secret put` lines and bindings.
+  const vars = [...template.matchAll(/^#?[ \t]*([A-Z][A-Z0-9_]*)[ \t]*=/gm)].map((m) => m[1]);
+  const put = [...template.matchAll(/wrangler secret put ([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]);
+  const bound = [...template.matchAll(/^binding = "([A-Z][A-Z0-9_]*)"/gm)].map((m) => m[1]);
+  assert.deepEqual(
+    [...new Set([...vars, ...put, ...bound])].sort(),
+    [...worker].sort(),
+    "the template and the README's Workers variables differ",
+  );
+  for (const name of vars) assert.ok(!secrets.has(name), `${name} is a secret, not a [vars] entry`);
+  for (const name of secrets) assert.ok(put.includes(name), `${name}: no wrangler secret put`);
+});
+
 Deno.test("README.md: the client options and per-call options are those of the types", () => {
   const readme = read("README.md");
   const options = read("src/options.ts");
