@@ -132,6 +132,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Timeout per attempt for this call, in ms. */
   timeoutMs?: number;
+  /** The openai SDK's name for {@link RequestOptions.timeoutMs} (which wins when both are given). */
+  timeout?: number;
   /** Retries for this call. */
   maxRetries?: number;
   /**

@@ -168,7 +168,8 @@ export class ClientCore {
   /** Resolves the deployment for a deployment-scoped call, or throws before any request. */
   resolveDeployment(model: unknown, operation: string): string {
     if (typeof model === "string" && model) return model;
-    if (model != null) {
+    // "" names none, as in the openai SDK's Azure samples (the client's deployment then).
+    if (model != null && model !== "") {
       throw new TypeError(`${operation}: params.model must be a deployment name (string)`);
     }
     if (this.deployment) return this.deployment;
@@ -244,9 +245,10 @@ export class ClientCore {
         stream,
         replayable: spec.replayable ?? true,
         options: {
-          timeoutMs: opts.timeoutMs === undefined
+          // `timeout`: the openai SDK's name.
+          timeoutMs: (opts.timeoutMs ?? opts.timeout) === undefined
             ? this.timeoutMs
-            : checkCount(opts.timeoutMs, "timeoutMs", where),
+            : checkCount(opts.timeoutMs ?? opts.timeout, "timeoutMs", where),
           maxRetries: opts.maxRetries === undefined
             ? this.maxRetries
             : checkCount(opts.maxRetries, "maxRetries", where),
