@@ -482,9 +482,12 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     const record = c.env.record;
     if (record) {
       // The name is the client's text: one holding a client key (a key pasted as the deployment)
-      // must not reach the event.
+      // must not reach the event, in any letter case.
       const name = call.deployment;
-      if (!opts.clientKeys.some((key) => name.includes(key.trim()))) record.deployment = name;
+      const lower = name.toLowerCase();
+      if (!opts.clientKeys.some((key) => lower.includes(key.trim().toLowerCase()))) {
+        record.deployment = name;
+      }
       record.stream = call.stream;
       // What a stream without usage is charged for its prompt, with a token limit; also what its
       // client's budget holds for it when the body declared no length.
