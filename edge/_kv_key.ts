@@ -51,3 +51,17 @@ export function kvStoreOptions(
   }
   return { prefix, attempts };
 }
+
+/**
+ * Whether `err` is SQLite's lock error: another process (a second local server on the same KV
+ * file) was writing. A race lost, to be tried again like a failed versionstamp check, not a KV
+ * failure.
+ */
+export function kvBusy(err: unknown): boolean {
+  return err instanceof Error && /database (?:table )?is locked/i.test(err.message);
+}
+
+/** A short random wait, growing with `attempt`, before trying a locked KV file again. */
+export function kvPause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 6)));
+}

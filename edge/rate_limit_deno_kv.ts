@@ -5,7 +5,7 @@
  * @module
  */
 import type { RateLimitDecision, RateLimiter } from "./rate_limit.ts";
-import { kvKeyBytes } from "./_kv_key.ts";
+import { kvBusy, kvKeyBytes, kvPause } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvRateLimiter}.
@@ -206,8 +206,17 @@ export class DenoKvRateLimiter implements RateLimiter {
       );
       if (!allowed && fullAt === stored) return decisions;
       const ahead = fullAt + allowed * interval - now;
-      const committed = await this.#kv.atomic().check(entry)
-        .set(key, now + ahead, { expireIn: Math.max(1, Math.ceil(ahead)) }).commit();
+      let committed: Deno.KvCommitResult | Deno.KvCommitError;
+      try {
+        committed = await this.#kv.atomic().check(entry)
+          .set(key, now + ahead, { expireIn: Math.max(1, Math.ceil(ahead)) }).commit();
+      } catch (err) {
+        // Another process writing the same KV file: tried again (still locked at the last try, a
+        // failure, so the app lets the request through rather than refuse every request).
+        if (!kvBusy(err) || attempt + 1 >= this.#maxAttempts) throw err;
+        await kvPause(attempt);
+        continue;
+      }
       if (committed.ok) return decisions;
     }
     return Array.from({ length: n }, () => ({ ok: false, remaining: 0, retryAfterSeconds: 1 }));

@@ -12,7 +12,7 @@ import {
   tokenDecision,
   type TokenLimiter,
 } from "./token_limit.ts";
-import { kvStoreOptions } from "./_kv_key.ts";
+import { kvBusy, kvPause, kvStoreOptions } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvTokenLimiter}.
@@ -156,6 +156,11 @@ export class DenoKvTokenLimiter implements TokenLimiter {
             `(${this.#maxAttempts} tries)`,
         );
       } catch (err) {
+        // Another process writing the same KV file: tried again, as a lost race.
+        if (kvBusy(err) && ++lost < this.#maxAttempts) {
+          await kvPause(lost);
+          continue;
+        }
         failure = err;
       }
       // Only this attempt's charges fail: those that joined meanwhile get an attempt of their own.

@@ -12,7 +12,7 @@ import {
   type TokenQuotaLimiter,
   type TokenQuotaPeriod,
 } from "./token_quota.ts";
-import { kvStoreOptions } from "./_kv_key.ts";
+import { kvBusy, kvPause, kvStoreOptions } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvTokenQuota}.
@@ -165,10 +165,16 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
     for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
       const entry = await this.#kv.get<Deno.KvU64>(key);
       const used = entry.value instanceof Deno.KvU64 ? entry.value.value : 0n;
-      const { ok } = await this.#kv.atomic().check(entry)
-        .set(key, new Deno.KvU64(used + BigInt(tokens)), { expireIn })
-        .commit();
-      if (ok) return;
+      try {
+        const { ok } = await this.#kv.atomic().check(entry)
+          .set(key, new Deno.KvU64(used + BigInt(tokens)), { expireIn })
+          .commit();
+        if (ok) return;
+      } catch (err) {
+        // Another process writing the same KV file: tried again, as a lost race.
+        if (!kvBusy(err) || attempt + 1 >= this.#maxAttempts) throw err;
+        await kvPause(attempt);
+      }
     }
     throw new Error(
       `${WHERE}: ${tokens} tokens not counted, the counter kept changing ` +
