@@ -1,17 +1,18 @@
+import { onAbort } from "../middleware/_abort.ts";
+
 /** Sleeps `ms` milliseconds; rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
     // A longer timer would fire at once: wait the longest one (~24.8 days) instead.
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      unhook();
       resolve();
     }, Math.min(ms, 2_147_483_647));
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const unhook = onAbort(signal, () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    });
   });
 }
