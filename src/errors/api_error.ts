@@ -280,26 +280,21 @@ export class APITimeoutError extends APIConnectionError {}
 export class APIUserAbortError extends AzureOpenAIError {}
 
 // Bundlers that minify rename classes, and `name` comes from `new.target.name`: the classes get
-// their names from this list (in the order above), so `err.name` survives minification.
-"AzureOpenAIError BadRequestError ContentFilterError AuthenticationError PermissionDeniedError NotFoundError ConflictError UnprocessableEntityError RateLimitError InternalServerError APIConnectionError APITimeoutError APIUserAbortError"
-  .split(" ").forEach((name, i) =>
-    Object.defineProperty(
-      [
-        AzureOpenAIError,
-        BadRequestError,
-        ContentFilterError,
-        AuthenticationError,
-        PermissionDeniedError,
-        NotFoundError,
-        ConflictError,
-        UnprocessableEntityError,
-        RateLimitError,
-        InternalServerError,
-        APIConnectionError,
-        APITimeoutError,
-        APIUserAbortError,
-      ][i],
-      "name",
-      { value: name },
-    )
-  );
+// their names from the keys here, so `err.name` survives minification.
+for (
+  const [name, ErrorClass] of Object.entries({
+    AzureOpenAIError,
+    BadRequestError,
+    ContentFilterError,
+    AuthenticationError,
+    PermissionDeniedError,
+    NotFoundError,
+    ConflictError,
+    UnprocessableEntityError,
+    RateLimitError,
+    InternalServerError,
+    APIConnectionError,
+    APITimeoutError,
+    APIUserAbortError,
+  })
+) Object.defineProperty(ErrorClass, "name", { value: name });
