@@ -87,7 +87,12 @@ export interface AzureOpenAIOptions {
   token?: string;
   /** Supplies Entra ID tokens (e.g. `getBearerTokenProvider` of `@azure/identity`). */
   tokenProvider?: TokenProvider;
-  /** api-version (default `2024-10-21`); `"v1"` selects the `/openai/v1/` API. */
+  /**
+   * api-version (default `2024-10-21`); `"v1"` selects the `/openai/v1/` API, which takes no
+   * api-version. Preview features of the v1 API are opted into with the preview header Azure's
+   * docs name for each (per-call `headers`); a v1 route documented with `?api-version=preview`
+   * is reached with `client.request({ path: "…?api-version=preview" })`.
+   */
   apiVersion?: string;
   /** Default deployment for deployment-scoped calls when `params.model` is absent. */
   deployment?: string;
@@ -155,7 +160,10 @@ export function checkApiVersion(value: unknown, where: string): string {
   if (typeof value !== "string" || !/^(v1|\d{4}-\d{2}-\d{2}(-preview)?)$/.test(value)) {
     throw new TypeError(
       `${where}: apiVersion must look like "${DEFAULT_API_VERSION}", ` +
-        `"${SPEECH_API_VERSION}" or "v1"; got ${JSON.stringify(value)}`,
+        // A long value is not quoted: it may be a key or token set here by mistake.
+        `"${SPEECH_API_VERSION}" or "v1"; got ${
+          JSON.stringify((value as string)?.length > 20 ? "..." : value)
+        }`,
     );
   }
   return value;
