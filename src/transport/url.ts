@@ -5,17 +5,22 @@ export type Scope = "deployment" | "resource";
  * Builds the request URL: `{endpoint}/openai/deployments/{deployment}/{path}?api-version=…`,
  * `{endpoint}/openai/{path}?api-version=…` for resource-level operations, or
  * `{endpoint}/openai/v1/{path}` when `apiVersion` is `"v1"`. `endpoint` is normalised (no
- * trailing slash); `deployment` is used for deployment-scoped paths on dated versions. Plain
- * arguments, not an object: this runs on every call.
+ * trailing slash); `deployment` is used for deployment-scoped paths on dated versions. A
+ * deployment `"."` or `".."` throws a TypeError (no deployment has that name, and the segment
+ * would take the call elsewhere). Plain arguments, not an object: this runs on every call.
  */
 export function buildUrl(
   endpoint: string,
   apiVersion: string,
   scope: Scope,
   path: string,
-  deployment?: string,
+  deployment = "",
 ): string {
-  const prefix = scope === "resource" ? "" : `deployments/${encodeURIComponent(deployment ?? "")}/`;
+  // A "." or ".." segment would be resolved away (%2E too): the call would reach another path.
+  if (/^\.\.?$/.test(deployment)) {
+    throw new TypeError(`AzureOpenAI: "${deployment}" is not a deployment name`);
+  }
+  const prefix = scope === "resource" ? "" : `deployments/${encodeURIComponent(deployment)}/`;
   return `${endpoint}/openai/` + (apiVersion === "v1" ? "v1/" + path : prefix + path +
     `${path.includes("?") ? "&" : "?"}api-version=${encodeURIComponent(apiVersion)}`);
 }
@@ -36,14 +41,16 @@ export function normaliseEndpoint(endpoint: unknown, resourceName: unknown): str
     }
   } else if (endpoint) {
     problem = `\`endpoint\` is not a valid URL: use https:// (or http:// locally) without ` +
-      `credentials, query or fragment, e.g. ${example}; pass the key as \`apiKey\``;
+      `credentials, query or fragment, e.g. ${example}; pass the key as \`apiKey\`, the ` +
+      "api-version as `apiVersion`";
     try {
       const url = new URL(endpoint as string);
       if (
         /^https?:$/.test(url.protocol) && !(url.username || url.password || url.search || url.hash)
       ) {
-        // Endpoints copied with the /openai (or /openai/v1) suffix are accepted: it is stripped.
-        return url.origin + url.pathname.replace(/\/+$/, "").replace(/\/openai(\/v1)?$/, "");
+        // An endpoint copied with /openai, /openai/v1 or a whole operation path (the portal's
+        // Target URI) is cut there: the client adds its own.
+        return url.origin + url.pathname.replace(/\/openai(\/.*)?$|\/+$/, "");
       }
     } catch { /* reported below */ }
   }

@@ -17,12 +17,33 @@ Deno.test("buildUrl() builds deployment, resource and v1 URLs", () => {
   );
 });
 
+Deno.test("buildUrl() refuses a deployment that is a dot segment", () => {
+  for (const d of [".", ".."]) {
+    assert.throws(
+      () => buildUrl("https://r", "2024-10-21", "deployment", "embeddings", d),
+      /^TypeError: AzureOpenAI: "\.\.?" is not a deployment name$/,
+    );
+  }
+  assert.equal(
+    buildUrl("https://r", "2024-10-21", "deployment", "embeddings", "..."),
+    "https://r/openai/deployments/.../embeddings?api-version=2024-10-21",
+  );
+});
+
 Deno.test("normaliseEndpoint() accepts endpoints and resource names and refuses the rest", () => {
   assert.equal(
     normaliseEndpoint("https://r.openai.azure.com/openai/v1/", undefined),
     "https://r.openai.azure.com",
   );
   assert.equal(normaliseEndpoint("http://127.0.0.1:8/p//", undefined), "http://127.0.0.1:8/p");
+  assert.equal(
+    normaliseEndpoint("https://a.example/p/openai/deployments/d/chat/completions", undefined),
+    "https://a.example/p",
+  );
+  assert.equal(
+    normaliseEndpoint("https://a.example/openaix/", undefined),
+    "https://a.example/openaix",
+  );
   assert.equal(normaliseEndpoint(undefined, "My-Res1"), "https://My-Res1.openai.azure.com");
   const bad: [unknown, unknown, RegExp][] = [
     [undefined, undefined, /set `endpoint`.*`resourceName`/],
