@@ -173,16 +173,10 @@ export const RETRY_STATUSES: readonly number[] = [408, 409, 429, 500, 502, 503, 
 export function retry(options: RetryOptions = {}): Middleware {
   const statuses = new Set(options.statuses ?? RETRY_STATUSES);
   const retryConnection = options.retryConnectionErrors ?? true;
-  // A NaN (an unset environment variable through Number()) would retry forever or not wait.
-  const ms = (name: "baseDelayMs" | "maxDelayMs" | "maxRetryAfterMs", fallback: number) => {
-    const value = options[name] ?? fallback;
-    if (typeof value == "number" && value >= 0) return value;
-    throw new TypeError(`retry(): ${name} must be a number of ms ≥ 0; got ${value}`);
-  };
   if (options.maxRetries !== undefined) checkCount(options.maxRetries, "maxRetries", "retry()");
-  const base = ms("baseDelayMs", 500);
-  const cap = ms("maxDelayMs", 8_000);
-  const maxAfter = ms("maxRetryAfterMs", 60_000);
+  const base = checkMs(options.baseDelayMs ?? 500, "baseDelayMs", "retry()");
+  const cap = checkMs(options.maxDelayMs ?? 8_000, "maxDelayMs", "retry()");
+  const maxAfter = checkMs(options.maxRetryAfterMs ?? 60_000, "maxRetryAfterMs", "retry()");
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
@@ -263,4 +257,13 @@ export function retry(options: RetryOptions = {}): Middleware {
       }
     }
   }, "retry");
+}
+
+/**
+ * `value` when it is a number of ms ≥ 0, else a TypeError naming `where` and `name` (a NaN, e.g.
+ * an unset environment variable through Number(), would retry forever or set no deadline).
+ */
+export function checkMs(value: unknown, name: string, where: string): number {
+  if (typeof value == "number" && value >= 0) return value;
+  throw new TypeError(`${where}: ${name} must be a number of ms ≥ 0; got ${value}`);
 }

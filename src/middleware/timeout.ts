@@ -4,6 +4,7 @@ import { callDeadline, DEADLINE_STATE_KEY, endParked, park } from "./_deadline.t
 import { type Alarm, ALARMS, MAX_TIMER_MS } from "./_alarm_clock.ts";
 import { siteOf } from "./_replay.ts";
 import { onAbort } from "./_abort.ts";
+import { checkMs } from "./retry.ts";
 import { NULL_BODY_STATUSES } from "../_internal/on_body_end.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
 
@@ -78,9 +79,7 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
   // A NaN (Number() of an unset variable) or a negative one set no deadline at all, not even the
   // call's; a string ran out at once.
   const per = options.timeoutMs;
-  if (per !== undefined && !(typeof per == "number" && per >= 0)) {
-    throw new TypeError(`timeout(): timeoutMs must be a number of ms ≥ 0; got ${per}`);
-  }
+  if (per !== undefined) checkMs(per, "timeoutMs", "timeout()");
   // Identifies this layer's parked deadlines.
   const owner = {};
   // Not async: without a deadline the layer hands on next()'s own promise (an async function
