@@ -18,11 +18,7 @@ import type { MiddlewareContext } from "../middleware/types.ts";
  * ```
  */
 export function apiKeyAuth(apiKey: string): Middleware {
-  const secrets = staticSecrets(apiKey, "apiKeyAuth(): apiKey");
-  return auth(function apiKeyAuth(ctx, next) {
-    setHeader(ctx, "api-key", apiKey, "authorization");
-    return next();
-  }, secrets);
+  return staticAuth(apiKey, "apiKeyAuth(): apiKey", "api-key", "authorization");
 }
 
 /**
@@ -41,11 +37,7 @@ export function apiKeyAuth(apiKey: string): Middleware {
  */
 export function tokenAuth(token: string | TokenProvider | TokenCache): Middleware {
   if (typeof token === "string") {
-    const secrets = staticSecrets(token, "tokenAuth(): token");
-    return auth(function tokenAuth(ctx, next) {
-      setBearer(ctx, token);
-      return next();
-    }, secrets);
+    return staticAuth(token, "tokenAuth(): token", "authorization", "api-key", `Bearer ${token}`);
   }
   const cache = token instanceof TokenCache ? token : new TokenCache(token);
   // The latest few tokens the provider returned (providers rotate them), to scrub from errors.
@@ -119,12 +111,22 @@ function setBearer(ctx: MiddlewareContext, token: string): void {
 }
 
 /** Checks a static credential (`what` names it) and returns its layer's secrets. */
-function staticSecrets(value: string, what: string): string[] {
+/** Sends a fixed credential as header `name` (and never `drop`); `value` is checked first. */
+function staticAuth(
+  value: string,
+  what: string,
+  name: string,
+  drop: string,
+  header = value,
+): Middleware {
   if (typeof value !== "string" || value.trim() === "") {
     throw new TypeError(`${what} must be a non-empty string`);
   }
   checkHeaderValue(value, what);
-  return [value.trim()];
+  return auth((ctx, next) => {
+    setHeader(ctx, name, header, drop);
+    return next();
+  }, [value.trim()]);
 }
 
 /** Throws when a credential cannot be a header value (never quoting it). */
