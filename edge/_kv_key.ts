@@ -65,3 +65,10 @@ export function kvBusy(err: unknown): boolean {
 export function kvPause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 6)));
 }
+
+/**
+ * ms after which a batch of a Deno KV store's reads and writes for one client, still under way,
+ * holds no more of its takes or charges (they start a batch of their own): a read that never
+ * answers would hold them all, for good.
+ */
+export const KV_STALE_MS = 1_000;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { RateLimitDecision, RateLimiter } from "./rate_limit.ts";
-import { kvBusy, kvKeyBytes, kvPause } from "./_kv_key.ts";
+import { KV_STALE_MS, kvBusy, kvKeyBytes, kvPause } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvRateLimiter}.
@@ -96,8 +96,8 @@ export class DenoKvRateLimiter implements RateLimiter {
   #prefix: (string | number)[];
   #maxAttempts: number;
   #now: () => number;
-  /** Takes waiting per client while a batch of that client is in Deno KV. */
-  #waiting = new Map<string, Waiter[]>();
+  /** Takes waiting per client while a batch of that client (begun at `since`) is in Deno KV. */
+  #waiting = new Map<string, { takes: Waiter[]; since: number }>();
 
   /** Wraps an open `Deno.Kv`; throws a TypeError when the options are wrong. */
   constructor(kv: Deno.Kv, options: DenoKvRateLimiterOptions) {
@@ -155,17 +155,22 @@ export class DenoKvRateLimiter implements RateLimiter {
   take(client: string): Promise<RateLimitDecision> {
     return new Promise((resolve, reject) => {
       const waiting = this.#waiting.get(client);
-      if (waiting) return waiting.push({ resolve, reject });
-      const queue = [{ resolve, reject }];
+      // Not behind a batch in KV for a second or more (a read that hangs): the app's time limit
+      // would let each of them through, for as long as it hangs.
+      if (waiting && this.#now() - waiting.since < KV_STALE_MS) {
+        return waiting.takes.push({ resolve, reject });
+      }
+      const queue = { takes: [{ resolve, reject }], since: this.#now() };
       this.#waiting.set(client, queue);
       this.#drain(client, queue);
     });
   }
 
   /** Answers `queue` batch by batch (takes that arrive meanwhile join the next batch). */
-  async #drain(client: string, queue: Waiter[]): Promise<void> {
-    while (queue.length) {
-      const batch = queue.splice(0);
+  async #drain(client: string, queue: { takes: Waiter[]; since: number }): Promise<void> {
+    while (queue.takes.length) {
+      const batch = queue.takes.splice(0);
+      queue.since = this.#now();
       try {
         const decisions = await this.#takeMany(client, batch.length);
         batch.forEach((waiter, i) => waiter.resolve(decisions[i]));
@@ -173,7 +178,7 @@ export class DenoKvRateLimiter implements RateLimiter {
         for (const waiter of batch) waiter.reject(err);
       }
     }
-    this.#waiting.delete(client);
+    if (this.#waiting.get(client) === queue) this.#waiting.delete(client);
   }
 
   /** Takes up to `n` requests at once: the first ones the bucket holds go ahead. */

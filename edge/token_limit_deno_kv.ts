@@ -12,7 +12,7 @@ import {
   tokenDecision,
   type TokenLimiter,
 } from "./token_limit.ts";
-import { kvBusy, kvPause, kvStoreOptions } from "./_kv_key.ts";
+import { KV_STALE_MS, kvBusy, kvPause, kvStoreOptions } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvTokenLimiter}.
@@ -50,6 +50,8 @@ const WHERE = "new DenoKvTokenLimiter()";
 /** Charges of one client waiting to be written, and their callers. */
 interface ChargeQueue {
   tokens: number;
+  /** When its writer's attempt under way began (ms). */
+  since: number;
   waiters: { tokens: number; resolve: () => void; reject: (err: unknown) => void }[];
 }
 
@@ -117,8 +119,12 @@ export class DenoKvTokenLimiter implements TokenLimiter {
     if (!chargeable(tokens)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       let queue = this.#queues.get(client);
-      const idle = queue === undefined;
-      if (!queue) this.#queues.set(client, queue = { tokens: 0, waiters: [] });
+      // Not behind an attempt in KV for a second or more (a read that hangs): every later charge
+      // of the client would wait for it, and be lost to the app's time limit.
+      const idle = !queue || this.#now() - queue.since >= KV_STALE_MS;
+      if (!queue || idle) {
+        this.#queues.set(client, queue = { tokens: 0, since: this.#now(), waiters: [] });
+      }
       queue.tokens += tokens;
       queue.waiters.push({ tokens, resolve, reject });
       if (idle) void this.#write(client, queue);
@@ -133,6 +139,7 @@ export class DenoKvTokenLimiter implements TokenLimiter {
       // The charges of this attempt: those waiting now, and those joining during the read.
       let count = queue.waiters.length;
       let failure: unknown;
+      queue.since = this.#now();
       try {
         const entry = await this.#kv.get<number>(key);
         const take = queue.tokens;
@@ -170,6 +177,6 @@ export class DenoKvTokenLimiter implements TokenLimiter {
         waiter.reject(failure);
       }
     }
-    this.#queues.delete(client);
+    if (this.#queues.get(client) === queue) this.#queues.delete(client);
   }
 }

@@ -12,7 +12,7 @@ import {
   type TokenQuotaLimiter,
   type TokenQuotaPeriod,
 } from "./token_quota.ts";
-import { kvBusy, kvPause, kvStoreOptions } from "./_kv_key.ts";
+import { KV_STALE_MS, kvBusy, kvPause, kvStoreOptions } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvTokenQuota}.
@@ -92,8 +92,11 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
   readonly #now: () => number;
   /** Per counter (client and window): the charges not yet being written, added together. */
   readonly #waiting = new Map<string, { tokens: number; written: Promise<void> }>();
-  /** Per counter: the write under way (settled, never rejected), which the next batch waits for. */
-  readonly #writing = new Map<string, Promise<void>>();
+  /**
+   * Per counter: the latest batch's write (settled, never rejected), which the next batch waits
+   * for, and when that batch was made or its write began (ms).
+   */
+  readonly #writing = new Map<string, { settled: Promise<void>; since: number }>();
 
   /** Throws a TypeError naming the option at fault (never quoting it). */
   constructor(kv: Deno.Kv, options: DenoKvTokenQuotaOptions) {
@@ -135,25 +138,32 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
    */
   charge(client: string, tokens: number): Promise<void> {
     if (!Number.isSafeInteger(tokens) || tokens <= 0) return Promise.resolve();
-    const { start, end } = quotaWindow(this.#period, this.#now());
+    const now = this.#now();
+    const { start, end } = quotaWindow(this.#period, now);
     const id = JSON.stringify([client, start]);
+    const writing = this.#writing.get(id);
+    // Not behind a batch waiting or written for a second or more (a read that hangs): every later
+    // charge of the counter would wait for it, and be lost to the app's time limit.
+    const stuck = writing !== undefined && now - writing.since >= KV_STALE_MS;
     const waiting = this.#waiting.get(id);
-    if (waiting) {
+    if (waiting && !stuck) {
       waiting.tokens += tokens;
       return waiting.written;
     }
     const batch = { tokens, written: Promise.resolve() };
     this.#waiting.set(id, batch);
-    const before = this.#writing.get(id) ?? Promise.resolve();
+    const chain = { settled: Promise.resolve(), since: now };
+    const before = (stuck ? undefined : writing?.settled) ?? Promise.resolve();
     const written = batch.written = before.then(() => {
       // From here on, charges wait for the next batch.
-      this.#waiting.delete(id);
+      if (this.#waiting.get(id) === batch) this.#waiting.delete(id);
+      chain.since = this.#now();
       return this.#add([...this.#prefix, client, start], batch.tokens, end);
     });
-    const settled = written.catch(() => {});
-    this.#writing.set(id, settled);
+    const settled = chain.settled = written.catch(() => {});
+    this.#writing.set(id, chain);
     settled.then(() => {
-      if (this.#writing.get(id) === settled) this.#writing.delete(id);
+      if (this.#writing.get(id) === chain) this.#writing.delete(id);
     });
     return written;
   }
