@@ -1,9 +1,11 @@
 import { builtinKind } from "./_kind.ts";
 import type { Middleware, MiddlewareContext, Terminal } from "./types.ts";
 
-const IDLE = 0;
-const PENDING = 1;
-const RETURNED = 2;
+const enum Step {
+  IDLE,
+  PENDING,
+  RETURNED,
+}
 
 /**
  * Thrown when a middleware misuses `next()`.
@@ -61,7 +63,7 @@ export function compose(
   // A layer's frame is marked RETURNED by whoever awaits its result (the outer next() or the
   // top), so each guarded layer costs one `then`.
   const step = (ctx: MiddlewareContext, index: number, parent?: Frame): Promise<Response> => {
-    const frame: Frame | undefined = guarded[index] ? { state: IDLE } : undefined;
+    const frame: Frame | undefined = guarded[index] ? { state: Step.IDLE } : undefined;
     let result: Promise<Response>;
     try {
       result = Promise.resolve(
@@ -77,8 +79,8 @@ export function compose(
     }
     if (!frame && !parent) return result;
     const settle = () => {
-      if (frame) frame.state = RETURNED;
-      if (parent?.state === PENDING) parent.state = IDLE;
+      if (frame) frame.state = Step.RETURNED;
+      if (parent?.state === Step.PENDING) parent.state = Step.IDLE;
     };
     return result.then((response) => {
       settle();
@@ -90,13 +92,13 @@ export function compose(
     });
   };
   const next = (ctx: MiddlewareContext, index: number, frame: Frame): Promise<Response> => {
-    if (frame.state === IDLE) {
-      frame.state = PENDING;
+    if (frame.state === Step.IDLE) {
+      frame.state = Step.PENDING;
       return step(ctx, index + 1, frame);
     }
     return misuse(
       index,
-      frame.state === RETURNED
+      frame.state === Step.RETURNED
         ? "called next() after it returned"
         : "called next() twice at once; await the first call before calling next() again",
     );
@@ -111,5 +113,5 @@ export function compose(
 }
 
 interface Frame {
-  state: typeof IDLE | typeof PENDING | typeof RETURNED;
+  state: Step;
 }
