@@ -162,7 +162,7 @@ export function checkApiVersion(value: unknown, where: string): string {
       `${where}: apiVersion must look like "${DEFAULT_API_VERSION}", ` +
         // A long value is not quoted: it may be a key or token set here by mistake.
         `"${SPEECH_API_VERSION}" or "v1"; got ${
-          JSON.stringify((value as string)?.length > 20 ? "..." : value)
+          JSON.stringify((value as string)?.length > 20 ? "***" : value)
         }`,
     );
   }
