@@ -156,7 +156,8 @@ export function errorFromBody(
     ].find(isRecord),
     revisedPrompt: str(inner?.revised_prompt) ?? str(error.revised_prompt),
     body,
-    retryAfterMs: status === 429 && headers ? parseRetryAfterMs(headers) : undefined,
+    // Read only by RateLimitError (the 429s).
+    retryAfterMs: headers && parseRetryAfterMs(headers),
   });
 }
 
