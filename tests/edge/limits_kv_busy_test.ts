@@ -84,9 +84,12 @@ Deno.test("Deno KV limiters in four processes on one KV file: every take answere
 import { DenoKvTokenLimiter } from ${mod("token_limit_deno_kv.ts")};
 import { DenoKvTokenQuota } from ${mod("token_quota_deno_kv.ts")};
 const kv = await Deno.openKv(Deno.args[0]);
-const rate = new DenoKvRateLimiter(kv, { requestsPerMinute: 59 });
-const tokens = new DenoKvTokenLimiter(kv, { tokensPerMinute: 1e9 });
-const quota = new DenoKvTokenQuota(kv, { tokens: 1e9, period: "day" });
+// Many attempts: what is checked is the count under contention, not how long a file may stay
+// locked on a loaded machine (the default 32 tries can run out when other tests share the cores).
+const maxAttempts = 2000;
+const rate = new DenoKvRateLimiter(kv, { requestsPerMinute: 59, maxAttempts });
+const tokens = new DenoKvTokenLimiter(kv, { tokensPerMinute: 1e9, maxAttempts });
+const quota = new DenoKvTokenQuota(kv, { tokens: 1e9, period: "day", maxAttempts });
 const failures = [];
 const all = (f) => Promise.all(Array.from({ length: 30 }, (_, i) =>
   new Promise((r) => setTimeout(r, i % 5)).then(f).catch((e) => { failures.push(e.message); })));
