@@ -32,15 +32,12 @@ export class ServerSentEventParserStream extends TransformStream<Uint8Array, Ser
   constructor(options: ServerSentEventParserOptions = {}) {
     let controller!: TransformStreamDefaultController<ServerSentEvent>;
     const parser = new ServerSentEventParser((event) => controller.enqueue(event), options);
+    // Nothing to flush: an unterminated last block is never dispatched, and the stream lets go
+    // of the parser when it closes.
     super({
-      start(c): void {
+      transform(chunk, c): void {
         controller = c;
-      },
-      transform(chunk): void {
         parser.feed(chunk);
-      },
-      flush(): void {
-        parser.reset();
       },
     });
   }
