@@ -6,8 +6,11 @@ type Json = Record<string, unknown>;
 
 const SEVERITY_RANK: Record<string, number> = { safe: 0, low: 1, medium: 2, high: 3 };
 
-/** Folds `next` into `target` in place: sticky `filtered`/`detected`, highest severity. */
-function mergeVerdict(target: Json, next: Json): void {
+/**
+ * Folds `next` into `target` in place and returns `target`: sticky `filtered`/`detected`, highest
+ * severity, `details` merged by `id`; other members take the latest value.
+ */
+function mergeVerdict(target: Json, next: Json): Json {
   for (const key in next) {
     const value = next[key];
     const old = target[key];
@@ -21,16 +24,16 @@ function mergeVerdict(target: Json, next: Json): void {
       const idOf = (item: unknown): unknown => isRecord(item) ? item.id : item;
       for (const item of value) {
         const i = details.findIndex((d) => idOf(d) === idOf(item));
-        if (i === -1) details.push(item);
-        else if (isRecord(details[i]) && isRecord(item)) {
-          const merged = { ...details[i] as Json };
-          mergeVerdict(merged, item);
-          details[i] = merged;
-        } else details[i] = item;
+        const known = details[i];
+        // A new id goes at the end (details[-1] is undefined).
+        details[i === -1 ? details.length : i] = isRecord(known) && isRecord(item)
+          ? mergeVerdict({ ...known }, item)
+          : item;
       }
       target[key] = details;
     } else target[key] = value;
   }
+  return target;
 }
 
 /**
