@@ -73,7 +73,8 @@ function operation(
   options?: RequestOptions,
   url?: string,
 ): Promise<CallResult> {
-  if (typeof id !== "string" || !id) {
+  // `.` and `..` would resolve the URL to another path.
+  if (typeof id !== "string" || !id || /^\.\.?$/.test(id)) {
     return Promise.reject(new TypeError(`${op}: pass the operation id returned by submit()`));
   }
   return core.send({
