@@ -90,12 +90,12 @@ export class Stream<T> implements AsyncIterable<T> {
   #head = 0;
   #pulling: Promise<void> | undefined;
   /** An iterator or `toReadableStream()` was handed out: `done()` leaves the queue to it. */
-  #tapped = false;
-  #sawDone = false;
+  #tapped: boolean | undefined;
+  #sawDone: boolean | undefined;
   /** The body ended: the parser gets the blank line that closes an unterminated last block. */
   #last: boolean | undefined;
   /** No more reads: [DONE], end of body, error, abort or cancel. */
-  #ended = false;
+  #ended: boolean | undefined;
   #error: AzureOpenAIError | undefined;
   #chunks = 0;
   #idleMs: number;
