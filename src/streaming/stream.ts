@@ -189,7 +189,7 @@ export class Stream<T> implements AsyncIterable<T> {
           // Data that came as several `data:` lines (joined with "\n") goes out as several again.
           while (this.#head < this.#queue.length) {
             const data = this.#raw[this.#head++];
-            text += `data: ${data.includes("\n") ? data.replaceAll("\n", "\ndata: ") : data}\n\n`;
+            text += `data: ${data.replaceAll("\n", "\ndata: ")}\n\n`;
           }
           controller.enqueue(encoder.encode(text));
         } else {
