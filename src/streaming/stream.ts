@@ -291,18 +291,14 @@ export class Stream<T> implements AsyncIterable<T> {
     try {
       result = await this.#reader.read();
     } catch (cause) {
-      const signal = this.controller.signal;
+      // An abort failed the stream before its read rejected (the signal's listener runs first).
       // A body that failed with a typed error (a stream rebuilt from toReadableStream()) keeps it.
       return this.#fail(
-        signal.aborted
-          ? this.#abortError(signal.reason)
-          : cause instanceof AzureOpenAIError
-          ? cause
-          : this.#err(
-            APIConnectionError,
-            `broke after ${this.#chunks} chunks: ${messageOf(cause)}; retry the request`,
-            cause,
-          ),
+        cause instanceof AzureOpenAIError ? cause : this.#err(
+          APIConnectionError,
+          `broke after ${this.#chunks} chunks: ${messageOf(cause)}; retry the request`,
+          cause,
+        ),
       );
     } finally {
       clearTimeout(timer);
