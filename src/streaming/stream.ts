@@ -134,7 +134,13 @@ export class Stream<T> implements AsyncIterable<T> {
     const signal = controller.signal;
     const outside = options.signal;
     const unhookOutside = onAbort(outside, () => controller.abort(outside?.reason));
-    const aborted = (): void => this.#fail(this.#abortError(signal.reason));
+    // The caller aborted (or the idle timeout did, whose error is kept).
+    const aborted = (): void =>
+      this.#fail(
+        signal.reason instanceof APITimeoutError
+          ? signal.reason
+          : this.#err(APIUserAbortError, "was aborted by the caller", signal.reason),
+      );
     // Set before hooking `signal`: an aborted one fails (and unlinks) the stream at once.
     this.#unlink = (): void => {
       unhookOutside();
@@ -396,13 +402,6 @@ export class Stream<T> implements AsyncIterable<T> {
       }`,
       { cause, requestId },
     );
-  }
-
-  /** The caller aborted (or the idle timeout did, in which case its error is kept). */
-  #abortError(reason: unknown): AzureOpenAIError {
-    return reason instanceof APITimeoutError
-      ? reason
-      : this.#err(APIUserAbortError, "was aborted by the caller", reason);
   }
 
   #endedEarly(): void {
