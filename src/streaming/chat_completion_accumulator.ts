@@ -86,7 +86,7 @@ export class ChatCompletionAccumulator {
   result(): ChatCompletion {
     const result = this.#fold.result();
     for (const { message } of result.choices) {
-      if (message.tool_calls) message.tool_calls = message.tool_calls.filter((call) => call);
+      message.tool_calls &&= message.tool_calls.filter((call) => call);
     }
     return result as unknown as ChatCompletion;
   }
