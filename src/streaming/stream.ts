@@ -359,8 +359,7 @@ export class Stream<T> implements AsyncIterable<T> {
   }
 
   /** The typed error for an `event: error` payload (text) or a chunk with an `error` member. */
-  #payloadError(payload: unknown): AzureOpenAIError {
-    let body = payload;
+  #payloadError(body: unknown): AzureOpenAIError {
     try {
       if (typeof body === "string") body = JSON.parse(body);
     } catch { /* keep the text */ }
