@@ -267,8 +267,8 @@ export class Stream<T> implements AsyncIterable<T> {
 
   /** Reads one piece of the body and parses it. */
   async #read(): Promise<void> {
-    const body = this.response.body;
     if (!this.#reader) {
+      const body = this.response.body;
       if (!body) return this.#endedEarly();
       if (body.locked) {
         throw new TypeError(
