@@ -72,15 +72,9 @@ export function apiPromise<T>(
   result: Promise<CallResult>,
   parse: (result: CallResult) => T | Promise<T>,
 ): APIPromise<T> {
-  const data = result.then((r) => {
-    // A JSON object result gets the SDK's non-enumerable `_request_id`.
-    if (r.data instanceof Object) {
-      Object.defineProperty(r.data, "_request_id", {
-        value: requestIdOf(r.response.headers) ?? null,
-      });
-    }
-    return parse(r);
-  }) as APIPromise<T>;
+  // No `_request_id` on results (the SDK's): defining it on every result cost 3–4 points of
+  // per-call overhead in pinned A/Bs (bench/README.md); `withResponse().request_id` gives it.
+  const data = result.then(parse) as APIPromise<T>;
   // After `data`: its rejection is then handled too.
   data.asResponse = () =>
     data.then(() =>
