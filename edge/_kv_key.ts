@@ -72,3 +72,13 @@ export function kvPause(attempt: number): Promise<void> {
  * answers would hold them all, for good.
  */
 export const KV_STALE_MS = 1_000;
+
+/**
+ * A time (epoch ms) at which a client's budget is full again, as read from Deno KV, on this
+ * isolate's clock (`now`): never before now, and at most `maxAheadMs` after it. Written by a clock
+ * ahead of this one (another isolate's, or this one's before it was set back), it would otherwise
+ * be owed for that much longer.
+ */
+export function kvFullAt(stored: number, now: number, maxAheadMs: number): number {
+  return Math.min(Math.max(now, stored), now + maxAheadMs);
+}

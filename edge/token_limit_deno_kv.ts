@@ -12,7 +12,7 @@ import {
   tokenDecision,
   type TokenLimiter,
 } from "./token_limit.ts";
-import { KV_STALE_MS, kvBusy, kvPause, kvStoreOptions } from "./_kv_key.ts";
+import { KV_STALE_MS, kvBusy, kvFullAt, kvPause, kvStoreOptions } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvTokenLimiter}.
@@ -47,6 +47,21 @@ export interface DenoKvTokenLimiterOptions {
 
 const WHERE = "new DenoKvTokenLimiter()";
 
+/**
+ * When the budget of a client whose entry holds `value` is full again, on this clock (`now`). An
+ * entry is `[fullAt, at]`: that time, and when it was written (both on the writer's clock); what
+ * it owes is never more than it owed when written, however far the writer's clock was ahead of
+ * this one. An entry of the old format (`fullAt` alone, before the write time was kept) is read as
+ * written: an upgrade frees no client and refuses none.
+ */
+function fullAtOf(value: unknown, now: number): number {
+  if (typeof value === "number") return Math.max(now, value);
+  const [fullAt, at] = Array.isArray(value) ? value : [];
+  return typeof fullAt === "number" && typeof at === "number"
+    ? kvFullAt(fullAt, now, fullAt - at)
+    : now;
+}
+
 /** Charges of one client waiting to be written, and their callers. */
 interface ChargeQueue {
   tokens: number;
@@ -57,11 +72,18 @@ interface ChargeQueue {
 
 /**
  * A token budget per client in Deno KV, shared by every isolate. Each client's budget is one
- * entry, key `[...prefix, client]`: the time (epoch ms) at which the budget is full again (no
- * entry means full); each token charged moves it `60 000 / tokensPerMinute` ms later. A request
- * is let through while less than a minute's worth is owed. Charges are atomic (a versionstamp
- * check), so concurrent charges from any isolate all count (those of one client in one isolate
- * go in one write), and the entry expires when the budget is full again.
+ * entry, key `[...prefix, client]`: `[fullAt, at]`, the time (epoch ms) at which the budget is
+ * full again and when that was written (no entry means full); each token charged moves `fullAt`
+ * `60 000 / tokensPerMinute` ms later. A request is let through while less than a minute's worth
+ * is owed. Charges are atomic (a versionstamp check), so concurrent charges from any isolate all
+ * count (those of one client in one isolate go in one write), and the entry expires when the
+ * budget is full again.
+ *
+ * Clocks: an entry written by a clock ahead of the reader's (an isolate whose clock runs ahead,
+ * or this one's before it was set back) owes the reader no more than it owed when written, and is
+ * written back on the reader's clock (by a check too), so the budget refills from there: a clock
+ * set back, or another isolate's ahead, refuses no one for longer than the debt itself. An isolate
+ * whose clock is ahead reads what the others wrote as refilled by that lead (lets through).
  *
  * A KV failure rejects `check()` or `charge()`; the edge app then lets the request through or
  * reports the lost charge through `onError` (fail open). The caller owns the `Deno.Kv` handle.
@@ -106,9 +128,15 @@ export class DenoKvTokenLimiter implements TokenLimiter {
 
   /** Whether `client` has budget left (one strongly consistent read). */
   async check(client: string): Promise<RateLimitDecision> {
-    const { value } = await this.#kv.get<number>([...this.#prefix, client]);
+    const entry = await this.#kv.get([...this.#prefix, client]);
     const now = this.#now();
-    return tokenDecision(typeof value === "number" ? value : now, now, this.#tpm);
+    const fullAt = fullAtOf(entry.value, now);
+    // Written by a clock ahead of this one: written back on this clock, or the budget of a client
+    // refused (and so charged nothing) would not refill until this clock caught up.
+    if (Array.isArray(entry.value) && entry.value[1] > now) {
+      await this.#set(entry, fullAt, now).catch(() => {}); // tried again by the next check
+    }
+    return tokenDecision(fullAt, now, this.#tpm);
   }
 
   /**
@@ -131,6 +159,13 @@ export class DenoKvTokenLimiter implements TokenLimiter {
     });
   }
 
+  /** Writes `[fullAt, now]` over `entry` unless it changed meanwhile; expires when full again. */
+  #set(entry: Deno.KvEntryMaybe<unknown>, fullAt: number, now: number) {
+    return this.#kv.atomic().check(entry)
+      .set(entry.key, [fullAt, now], { expireIn: Math.max(1, Math.ceil(fullAt - now)) })
+      .commit();
+  }
+
   /** Writes `queue`'s charges until none is left (one writer per client in this isolate). */
   async #write(client: string, queue: ChargeQueue): Promise<void> {
     const key = [...this.#prefix, client];
@@ -141,15 +176,12 @@ export class DenoKvTokenLimiter implements TokenLimiter {
       let failure: unknown;
       queue.since = this.#now();
       try {
-        const entry = await this.#kv.get<number>(key);
+        const entry = await this.#kv.get(key);
         const take = queue.tokens;
         count = queue.waiters.length;
         const now = this.#now();
-        const base = typeof entry.value === "number" ? entry.value : now;
-        const fullAt = chargedFullAt(base, now, take, this.#tpm);
-        const { ok } = await this.#kv.atomic().check(entry)
-          .set(key, fullAt, { expireIn: Math.max(1, Math.ceil(fullAt - now)) })
-          .commit();
+        const fullAt = chargedFullAt(fullAtOf(entry.value, now), now, take, this.#tpm);
+        const { ok } = await this.#set(entry, fullAt, now);
         if (ok) {
           lost = 0;
           queue.tokens -= take;

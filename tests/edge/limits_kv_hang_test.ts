@@ -65,7 +65,7 @@ Deno.test("DenoKvTokenLimiter: charges after a write whose read hangs are counte
   void limiter.charge("c", 100); // never written (the app reports it after its timeoutMs)
   now += 1_000;
   await limiter.charge("c", 300);
-  assert.equal((await kv.get<number>(["aoai-edge-tokens", "c"])).value, now + 300);
+  assert.deepEqual((await kv.get(["aoai-edge-tokens", "c"])).value, [now + 300, now]);
 });
 
 Deno.test("DenoKvTokenQuota: charges after a write whose read hangs are counted", async () => {
