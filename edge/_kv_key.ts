@@ -74,6 +74,14 @@ export function kvPause(attempt: number): Promise<void> {
 export const KV_STALE_MS = 1_000;
 
 /**
+ * Whether a batch begun at `since` (ms) is stale at `now` (KV_STALE_MS): a second old, or from
+ * after `now` (the clock was set back meanwhile: its age would stay negative for as long).
+ */
+export function kvStale(since: number, now: number): boolean {
+  return Math.abs(now - since) >= KV_STALE_MS;
+}
+
+/**
  * A time (epoch ms) at which a client's budget is full again, as read from Deno KV, on this
  * isolate's clock (`now`): never before now, and at most `maxAheadMs` after it. Written by a clock
  * ahead of this one (another isolate's, or this one's before it was set back), it would otherwise

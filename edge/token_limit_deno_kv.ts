@@ -12,7 +12,7 @@ import {
   tokenDecision,
   type TokenLimiter,
 } from "./token_limit.ts";
-import { KV_STALE_MS, kvBusy, kvFullAt, kvPause, kvStoreOptions } from "./_kv_key.ts";
+import { kvBusy, kvFullAt, kvPause, kvStale, kvStoreOptions } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvTokenLimiter}.
@@ -149,7 +149,7 @@ export class DenoKvTokenLimiter implements TokenLimiter {
       let queue = this.#queues.get(client);
       // Not behind an attempt in KV for a second or more (a read that hangs): every later charge
       // of the client would wait for it, and be lost to the app's time limit.
-      const idle = !queue || this.#now() - queue.since >= KV_STALE_MS;
+      const idle = !queue || kvStale(queue.since, this.#now());
       if (!queue || idle) {
         this.#queues.set(client, queue = { tokens: 0, since: this.#now(), waiters: [] });
       }

@@ -12,7 +12,7 @@ import {
   type TokenQuotaLimiter,
   type TokenQuotaPeriod,
 } from "./token_quota.ts";
-import { KV_STALE_MS, kvBusy, kvPause, kvStoreOptions } from "./_kv_key.ts";
+import { kvBusy, kvPause, kvStale, kvStoreOptions } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvTokenQuota}.
@@ -144,7 +144,7 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
     const writing = this.#writing.get(id);
     // Not behind a batch waiting or written for a second or more (a read that hangs): every later
     // charge of the counter would wait for it, and be lost to the app's time limit.
-    const stuck = writing !== undefined && now - writing.since >= KV_STALE_MS;
+    const stuck = writing !== undefined && kvStale(writing.since, now);
     const waiting = this.#waiting.get(id);
     if (waiting && !stuck) {
       waiting.tokens += tokens;
