@@ -5,7 +5,7 @@
  * @module
  */
 import type { RateLimitDecision, RateLimiter } from "./rate_limit.ts";
-import { KV_STALE_MS, kvBusy, kvKeyBytes, kvPause } from "./_kv_key.ts";
+import { kvBusy, kvFullAt, kvKeyBytes, kvPause, kvStale } from "./_kv_key.ts";
 
 /**
  * Options of {@link DenoKvRateLimiter}.
@@ -156,8 +156,8 @@ export class DenoKvRateLimiter implements RateLimiter {
     return new Promise((resolve, reject) => {
       const waiting = this.#waiting.get(client);
       // Not behind a batch in KV for a second or more (a read that hangs): the app's time limit
-      // would let each of them through, for as long as it hangs.
-      if (waiting && this.#now() - waiting.since < KV_STALE_MS) {
+      // would let each of them through, for as long as it hangs (also after the clock went back).
+      if (waiting && !kvStale(waiting.since, this.#now())) {
         return waiting.takes.push({ resolve, reject });
       }
       const queue = { takes: [{ resolve, reject }], since: this.#now() };
@@ -192,7 +192,7 @@ export class DenoKvRateLimiter implements RateLimiter {
       // Never more than a full bucket ahead: an entry written by a clock ahead of this one (or
       // before this clock went back) would otherwise refuse for that much longer. Such an entry
       // is written back clamped, even by a refusal, so the bucket refills from there.
-      const fullAt = Math.min(Math.max(now, stored), now + this.#burstMs);
+      const fullAt = kvFullAt(stored, now, this.#burstMs);
       // Whole requests the bucket holds now. The slack absorbs float rounding of the summed
       // intervals (7 per minute: 8571.428… ms).
       const room = Math.floor((this.#burstMs + this.#slackMs - (fullAt - now)) / interval);

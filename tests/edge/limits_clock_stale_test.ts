@@ -4,7 +4,7 @@
 // waited behind the stuck read (each lost to the app's time limit) until the clock caught up again.
 // A clock that went back from a batch's start now counts as its batch having gone stale too.
 import assert from "node:assert/strict";
-import { DenoKvTokenLimiter, DenoKvTokenQuota } from "../../edge/mod.ts";
+import { DenoKvRateLimiter, DenoKvTokenLimiter, DenoKvTokenQuota } from "../../edge/mod.ts";
 
 /** `kv` whose first read never answers (later ones do). */
 function firstReadHangs(kv: Deno.Kv): Deno.Kv {
@@ -48,6 +48,19 @@ Deno.test("DenoKvTokenQuota: a clock set back does not hold later charges behind
   now -= HOUR; // the same day's window
   await quota.charge("c", 300);
   assert.equal((await quota.check("c")).remaining, 700);
+});
+
+Deno.test("DenoKvRateLimiter: a clock set back does not hold later takes behind a read that hangs", async () => {
+  using kv = await Deno.openKv(":memory:");
+  let now = START;
+  const limiter = new DenoKvRateLimiter(firstReadHangs(kv), {
+    requestsPerMinute: 60,
+    now: () => now,
+  });
+  void limiter.take("c"); // never answered (the app lets it through after its timeoutMs)
+  now -= HOUR; // NTP steps the clock back
+  const decision = await limiter.take("c");
+  assert.equal(decision.ok, true);
 });
 
 // Checked, not a defect: a quota's windows are calendar periods read off the clock, so a clock set
