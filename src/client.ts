@@ -159,13 +159,17 @@ export class AzureOpenAI {
       body = form;
     }
     const operation = init.operation ?? `request ${path}`;
+    const bodied = json !== undefined || body !== undefined;
+    const method = init.method ?? (bodied ? "POST" : "GET");
+    // fetch refuses it on every attempt: not the network's failure, nothing to retry.
+    if (bodied && method == "GET") throw new TypeError(`${operation}: a GET sends no body`);
     const { response, unlink } = await this.#core.sendRaw({
       ...init,
       json: v1 && isRecord(json) && json.model === undefined
         ? { ...json, model: deployment }
         : json,
       operation,
-      method: init.method ?? (init.json !== undefined || init.body ? "POST" : "GET"),
+      method,
       scope: deployment ? "deployment" : "resource",
       path,
       body,
