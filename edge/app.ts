@@ -27,7 +27,7 @@ import { clientIdOf, matchClientKey } from "./auth.ts";
 import { createCors } from "./cors.ts";
 import { type EdgeAppOptions, type EdgeExecutionContext, resolveOptions } from "./options.ts";
 import type { RateLimitDecision } from "./rate_limit.ts";
-import { renderPlayground } from "./playground.ts";
+import { playgroundRoute } from "./playground.ts";
 import { createCaching } from "./_caching.ts";
 import { handleChat } from "./_chat.ts";
 import { checkImagesBody, parseJsonObject } from "./validation/mod.ts";
@@ -247,21 +247,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     };
   };
 
-  if (opts.playground) {
-    const page = renderPlayground(opts.playground);
-    app.get("/", () =>
-      new Response(page, {
-        headers: {
-          "content-type": "text/html; charset=utf-8",
-          // default-src does not cover framing, <base> or form targets: closed here too.
-          "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; " +
-            "style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; " +
-            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-          "referrer-policy": "no-referrer",
-          "x-content-type-options": "nosniff",
-        },
-      }));
-  }
+  if (opts.playground) app.get("/", playgroundRoute(opts.playground));
   app.get("/health", () => Response.json({ status: "ok" }));
 
   /**

@@ -177,3 +177,30 @@ vectors as Float32</textarea>
 </html>
 `;
 }
+
+async function cspHash(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return `'sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}'`;
+}
+
+/**
+ * The app's `GET /` handler: the page with headers that keep it from being framed, sniffed,
+ * re-based or leaking a referrer, and a CSP admitting only its own inline script and style (by
+ * hash: an injected `<script>` or `on...=` attribute does not run).
+ */
+export function playgroundRoute(options: PlaygroundOptions): () => Promise<Response> {
+  const page = renderPlayground(options);
+  let headers: Promise<Record<string, string>> | undefined;
+  const headersOnce = async () => ({
+    "content-type": "text/html; charset=utf-8",
+    // default-src does not cover framing, <base> or form targets: closed here too.
+    "content-security-policy": `default-src 'none'; script-src ${await cspHash(SCRIPT)}; ` +
+      `style-src ${await cspHash(STYLE)}; connect-src 'self'; img-src 'self' data:; ` +
+      "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+    // For browsers that do not know frame-ancestors.
+    "x-frame-options": "DENY",
+  });
+  return async () => new Response(page, { headers: await (headers ??= headersOnce()) });
+}
