@@ -1,6 +1,8 @@
 import { ClientCore } from "./_internal/core.ts";
 import { unlinkOnEnd } from "./_internal/on_body_end.ts";
 import { isRecord } from "./errors/_is_record.ts";
+import { APITimeoutError } from "./errors/api_error.ts";
+import { MAX_TIMER_MS } from "./middleware/_alarm_clock.ts";
 import type { TokenProvider } from "./auth/token_cache.ts";
 import type { AzureOpenAIOptions, RequestOptions } from "./options.ts";
 import { Audio } from "./resources/audio.ts";
@@ -163,7 +165,7 @@ export class AzureOpenAI {
     const method = init.method ?? (bodied ? "POST" : "GET");
     // fetch refuses it on every attempt: not the network's failure, nothing to retry.
     if (bodied && method == "GET") throw new TypeError(`${operation}: a GET sends no body`);
-    const { response, unlink } = await this.#core.sendRaw({
+    const { response, unlink, idleTimeoutMs: ms } = await this.#core.sendRaw({
       ...init,
       json: v1 && isRecord(json) && json.model === undefined
         ? { ...json, model: deployment }
@@ -177,7 +179,29 @@ export class AzureOpenAI {
       replayable: !(init.body instanceof ReadableStream),
       options,
     });
-    return init.stream ? unlinkOnEnd(response, options?.signal, unlink, operation) : response;
+    if (!init.stream) return response;
+    let res = response;
+    // The deadline ended at the headers: streamIdleTimeoutMs bounds each wait for a chunk (a
+    // copy of the response, its url kept: the timer counts only while a read waits).
+    const reader = response.ok && ms! > 0 && ms! <= MAX_TIMER_MS && response.body?.getReader();
+    if (reader) {
+      const body = new ReadableStream({
+        pull(c) {
+          const timer = setTimeout(() => {
+            const err = new APITimeoutError(
+              `${operation}: no chunk in ${ms} ms (streamIdleTimeoutMs)`,
+            );
+            c.error(err);
+            reader.cancel(err);
+          }, ms);
+          return reader.read().then(({ done, value }) => done ? c.close() : c.enqueue(value))
+            .finally(() => clearTimeout(timer));
+        },
+        cancel: (reason) => reader.cancel(reason),
+      });
+      res = Object.defineProperty(new Response(body, response), "url", { value: response.url });
+    }
+    return unlinkOnEnd(res, options?.signal, unlink, operation);
   }
 
   /** The default deployment, if one was set. */
