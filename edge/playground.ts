@@ -58,14 +58,18 @@ async function failure(res) {
   try { text = JSON.parse(text).error.message; } catch (_) {}
   return "HTTP " + res.status + ": " + text;
 }
+let chatRun = null;
 $("chat-send").addEventListener("click", async () => {
   const out = $("chat-output"), status = $("chat-status");
+  // A second send stops the reply still streaming: two would interleave in one output.
+  if (chatRun) chatRun.abort();
+  const run = chatRun = new AbortController();
   out.textContent = ""; status.textContent = "sending…";
   const started = performance.now();
-  let first = 0, events = 0;
+  let first = 0, events = 0, finish = "", ended = false;
   try {
     const res = await fetch("v1/chat/completions", {
-      method: "POST", headers: headers(),
+      method: "POST", headers: headers(), signal: run.signal,
       body: JSON.stringify({ model: $("chat-model").value.trim(), stream: true,
         messages: [{ role: "user", content: $("chat-input").value }] }),
     });
@@ -83,10 +87,13 @@ $("chat-send").addEventListener("click", async () => {
         buffer = buffer.slice(cut).replace(/^\\r?\\n\\r?\\n/, "");
         const data = block.split(/\\r?\\n/).filter((l) => l.startsWith("data:"))
           .map((l) => l.slice(5).replace(/^ /, "")).join("\\n");
+        if (data === "[DONE]") ended = true;
         if (!data || data === "[DONE]") continue;
         const chunk = JSON.parse(data);
-        const piece = chunk.choices && chunk.choices[0] && chunk.choices[0].delta
-          ? chunk.choices[0].delta.content : "";
+        if (chunk.error) throw new Error(chunk.error.message || JSON.stringify(chunk.error));
+        const choice = chunk.choices && chunk.choices[0];
+        if (choice && choice.finish_reason) finish = choice.finish_reason;
+        const piece = choice && choice.delta ? choice.delta.content : "";
         if (piece) {
           if (!first) first = performance.now();
           events++;
@@ -95,11 +102,17 @@ $("chat-send").addEventListener("click", async () => {
       }
     }
     const cache = res.headers.get("x-aoai-cache");
-    status.textContent = "done: " + events + " streamed pieces, first after " +
-      Math.round(first - started) + " ms, total " + Math.round(performance.now() - started) +
-      " ms" + (cache ? " · cache: " + cache : "");
+    status.textContent = (ended ? "done: " : "cut (no [DONE]): ") + events + " streamed pieces" +
+      (first ? ", first after " + Math.round(first - started) + " ms" : "") +
+      ", total " + Math.round(performance.now() - started) + " ms" +
+      (finish && finish !== "stop" ? " · finish: " + finish : "") +
+      (cache ? " · cache: " + cache : "");
   } catch (err) {
+    if (run.signal.aborted) return;
     status.textContent = "failed: " + err;
+    run.abort(); // lets go of the rest of the stream
+  } finally {
+    if (chatRun === run) chatRun = null;
   }
 });
 const tally = { hit: 0, miss: 0, partial: 0 };

@@ -94,6 +94,81 @@ describe("playground in headless chromium", { skip }, () => {
     );
   });
 
+  test("a second send while a reply streams replaces it instead of interleaving", async () => {
+    await page.fill("#key", app.key);
+    const long = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ");
+    await page.fill("#chat-input", long);
+    await page.click("#chat-send");
+    // The first reply is streaming when the second send goes out.
+    await page.waitForFunction(() => document.getElementById("chat-output").textContent.length > 0);
+    await page.fill("#chat-input", "the second message");
+    await page.click("#chat-send");
+    await page.waitForFunction(() =>
+      document.getElementById("chat-status").textContent.startsWith("done")
+    );
+    assert.equal(
+      await page.textContent("#chat-output"),
+      "You said: the second message",
+    );
+  });
+
+  test("a reply cut by the content filter says so", async () => {
+    await page.fill("#key", app.key);
+    await page.fill("#chat-input", "please __filter_output__ this");
+    await page.click("#chat-send");
+    await page.waitForFunction(() =>
+      /^(done|failed|HTTP)/.test(
+        document.getElementById("chat-status").textContent,
+      )
+    );
+    assert.match(await page.textContent("#chat-status"), /content_filter/);
+  });
+
+  /** Serves `body` as the chat stream, sends, and gives the final status. */
+  async function statusForStream(body) {
+    await page.route("**/v1/chat/completions", (route) =>
+      route.fulfill({
+        status: 200,
+        headers: { "content-type": "text/event-stream" },
+        body,
+      }));
+    try {
+      await page.fill("#chat-input", "anything");
+      await page.click("#chat-send");
+      await page.waitForFunction(() =>
+        /^(done|failed|cut)/.test(
+          document.getElementById("chat-status").textContent,
+        )
+      );
+      return await page.textContent("#chat-status");
+    } finally {
+      await page.unroute("**/v1/chat/completions");
+    }
+  }
+
+  test("an error event in the stream is shown, not 'done'", async () => {
+    const status = await statusForStream(
+      'data: {"choices":[{"index":0,"delta":{"content":"partial"}}]}\n\n' +
+        'data: {"error":{"code":"server_error","message":"The server had an error"}}\n\n',
+    );
+    assert.match(status, /^failed: .*The server had an error/);
+  });
+
+  test("a stream that ends without [DONE] is reported as cut", async () => {
+    const status = await statusForStream(
+      'data: {"choices":[{"index":0,"delta":{"content":"partial"}}]}\n\n',
+    );
+    assert.match(status, /^cut/);
+  });
+
+  test("a reply with no content shows no negative first-token time", async () => {
+    const status = await statusForStream(
+      'data: {"choices":[{"index":0,"delta":{},"finish_reason":"length"}]}\n\ndata: [DONE]\n\n',
+    );
+    assert.match(status, /^done: 0 streamed pieces/);
+    assert.doesNotMatch(status, /-\d/);
+  });
+
   test("a wrong key shows the 401 message", async () => {
     await page.fill("#key", "wrong-key-value");
     await page.click("#emb-send");
