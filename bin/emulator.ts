@@ -106,6 +106,18 @@ export function parseEmulatorArgs(
     else if (flag in NUMERIC) numbers[flag] = toNumber(flag, value);
     else throw new Error(`Unknown flag --${flag}; see --help`);
   }
+  const whole = (flag: string, min: number, max: number, what: string) => {
+    const n = numbers[flag];
+    if (n !== undefined && !(Number.isInteger(n) && n >= min && n <= max)) {
+      throw new Error(`--${flag} needs a whole number ${what}, got ${n}`);
+    }
+  };
+  whole("port", 0, 65535, "from 0 to 65535");
+  whole("error-status", 400, 599, "from 400 to 599 (a 4xx or 5xx status)");
+  const rate = numbers["error-rate"];
+  if (rate !== undefined && !(rate >= 0 && rate <= 1)) {
+    throw new Error(`--error-rate needs a share from 0 to 1, got ${rate}`);
+  }
   const options: EmulatorOptions = {};
   const apiKeys = keys.length > 0 ? keys : envKeys;
   if (apiKeys.length > 0) options.apiKeys = apiKeys;
@@ -129,26 +141,37 @@ export function parseEmulatorArgs(
 
 if (import.meta.main) {
   let cli: EmulatorCli;
+  let emulator: ReturnType<typeof createEmulator>;
   try {
     cli = parseEmulatorArgs(Deno.args, Deno.env.toObject());
+    if (cli.help) {
+      console.log(USAGE);
+      Deno.exit(0);
+    }
+    emulator = createEmulator(cli.options);
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
     Deno.exit(2);
   }
-  if (cli.help) {
-    console.log(USAGE);
-    Deno.exit(0);
+  try {
+    Deno.serve({
+      port: cli.port,
+      hostname: cli.hostname,
+      onListen({ hostname, port }) {
+        const url = `http://${hostname}:${port}`;
+        console.log(`Azure OpenAI emulator listening on ${url}`);
+        console.log(`  endpoint: ${url}   (v1: ${url}/openai/v1)`);
+        console.log(`  api-key:  ${emulator.apiKey}`);
+        console.log(`  deployments: ${emulator.deployments.map((d) => d.name).join(", ")}`);
+      },
+    }, (req) => emulator.fetch(req));
+  } catch (err) {
+    const where = `${cli.hostname}:${cli.port}`;
+    console.error(
+      err instanceof Deno.errors.AddrInUse
+        ? `${where} is in use; pick another port with --port (0 picks a free one)`
+        : `cannot listen on ${where}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    Deno.exit(1);
   }
-  const emulator = createEmulator(cli.options);
-  Deno.serve({
-    port: cli.port,
-    hostname: cli.hostname,
-    onListen({ hostname, port }) {
-      const url = `http://${hostname}:${port}`;
-      console.log(`Azure OpenAI emulator listening on ${url}`);
-      console.log(`  endpoint: ${url}   (v1: ${url}/openai/v1)`);
-      console.log(`  api-key:  ${emulator.apiKey}`);
-      console.log(`  deployments: ${emulator.deployments.map((d) => d.name).join(", ")}`);
-    },
-  }, (req) => emulator.fetch(req));
 }

@@ -68,3 +68,50 @@ Deno.test("bin/emulator.ts serves on the printed URL with the printed key", asyn
     await child.status;
   }
 });
+
+Deno.test("parseEmulatorArgs() refuses ports, error rates and statuses that cannot work", () => {
+  for (const port of ["1.5", "-1", "65536", "70000"]) {
+    assert.throws(() => parseEmulatorArgs(["--port", port], {}), /--port needs a whole number/);
+    assert.throws(() => parseEmulatorArgs([], { PORT: port }), /--port needs a whole number/);
+  }
+  assert.equal(parseEmulatorArgs(["--port", "0"], {}).port, 0);
+  assert.equal(parseEmulatorArgs(["--port", "65535"], {}).port, 65535);
+  for (const rate of ["2", "-0.1"]) {
+    assert.throws(() => parseEmulatorArgs(["--error-rate", rate], {}), /--error-rate .*0 to 1/);
+  }
+  for (const status of ["200", "99", "600", "500.5"]) {
+    assert.throws(() => parseEmulatorArgs(["--error-status", status], {}), /--error-status/);
+  }
+  assert.equal(parseEmulatorArgs(["--error-status", "429"], {}).options.faults?.errorStatus, 429);
+});
+
+/** Runs the CLI to its exit: its code and stderr (stdout is discarded). */
+async function runCli(args: string[]): Promise<{ code: number; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./emulator.ts", import.meta.url).pathname, ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("bin/emulator.ts names the problem, without a stack trace, when it cannot start", async () => {
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const { port } = taken.addr as Deno.NetAddr;
+    const busy = await runCli(["--port", String(port)]);
+    assert.equal(busy.code, 1, busy.stderr);
+    assert.match(busy.stderr, new RegExp(`127\\.0\\.0\\.1:${port} is in use`));
+    assert.doesNotMatch(busy.stderr, /Uncaught|\n\s+at /);
+  } finally {
+    taken.close();
+  }
+  // Values only the emulator checks.
+  for (const args of [["--chunk-size", "0"], ["--key="]]) {
+    const bad = await runCli(args);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /createEmulator\(\): options\.(chunkSize|apiKeys)/);
+    assert.doesNotMatch(bad.stderr, /Uncaught|\n\s+at /);
+  }
+});
