@@ -21,8 +21,11 @@ export function buildUrl(
     throw new TypeError(`AzureOpenAI: "${deployment}" is not a deployment name`);
   }
   const prefix = scope === "resource" ? "" : `deployments/${encodeURIComponent(deployment)}/`;
+  // A path with an api-version of its own (client.request()) keeps it: two would be sent.
   return `${endpoint}/openai/` + (apiVersion === "v1" ? "v1/" + path : prefix + path +
-    `${path.includes("?") ? "&" : "?"}api-version=${encodeURIComponent(apiVersion)}`);
+    (/[?&]api-version=/.test(path)
+      ? ""
+      : `${path.includes("?") ? "&" : "?"}api-version=${encodeURIComponent(apiVersion)}`));
 }
 
 /** Validates and normalises an endpoint (or builds one from a resource name). */

@@ -67,3 +67,20 @@ Deno.test("normaliseEndpoint() accepts endpoints and resource names and refuses 
     });
   }
 });
+
+Deno.test("buildUrl() keeps a path's own api-version instead of sending a second one", () => {
+  const endpoint = "https://r.openai.azure.com";
+  assert.equal(
+    buildUrl(endpoint, "2024-10-21", "resource", "models?api-version=2024-12-01-preview"),
+    `${endpoint}/openai/models?api-version=2024-12-01-preview`,
+  );
+  assert.equal(
+    buildUrl(endpoint, "2024-10-21", "resource", "batches?limit=2&api-version=2025-04-01-preview"),
+    `${endpoint}/openai/batches?limit=2&api-version=2025-04-01-preview`,
+  );
+  // Another parameter merely ending in api-version is no api-version.
+  assert.equal(
+    buildUrl(endpoint, "2024-10-21", "resource", "x?my-api-version=1"),
+    `${endpoint}/openai/x?my-api-version=1&api-version=2024-10-21`,
+  );
+});
