@@ -7,20 +7,7 @@
 // more no longer holds the takes and charges that come after it.
 import assert from "node:assert/strict";
 import { DenoKvRateLimiter, DenoKvTokenLimiter, DenoKvTokenQuota } from "../../edge/mod.ts";
-
-/** `kv` whose first read never answers (later ones do). */
-function firstReadHangs(kv: Deno.Kv): Deno.Kv {
-  let reads = 0;
-  return new Proxy(kv, {
-    get(target, name) {
-      if (name === "get") {
-        return (key: Deno.KvKey) => ++reads === 1 ? new Promise(() => {}) : target.get(key);
-      }
-      const value = Reflect.get(target, name);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
+import { firstReadHangs } from "./_kv_hang.ts";
 
 const START = Date.parse("2026-03-14T10:00:00.000Z");
 
