@@ -113,11 +113,7 @@ export function parseEmulatorArgs(
     }
   };
   whole("port", 0, 65535, "from 0 to 65535");
-  whole("error-status", 400, 599, "from 400 to 599 (a 4xx or 5xx status)");
-  const rate = numbers["error-rate"];
-  if (rate !== undefined && !(rate >= 0 && rate <= 1)) {
-    throw new Error(`--error-rate needs a share from 0 to 1, got ${rate}`);
-  }
+  // --error-rate, --error-status and the emulator's other values are checked by createEmulator().
   const options: EmulatorOptions = {};
   const apiKeys = keys.length > 0 ? keys : envKeys;
   if (apiKeys.length > 0) options.apiKeys = apiKeys;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createEmulator } from "../src/emulator/mod.ts";
 import { parseEmulatorArgs } from "./emulator.ts";
 
 Deno.test("parseEmulatorArgs() defaults to 127.0.0.1:8788 and no options", () => {
@@ -76,11 +77,13 @@ Deno.test("parseEmulatorArgs() refuses ports, error rates and statuses that cann
   }
   assert.equal(parseEmulatorArgs(["--port", "0"], {}).port, 0);
   assert.equal(parseEmulatorArgs(["--port", "65535"], {}).port, 65535);
+  // createEmulator() checks the error rate and status (the CLI exits 2 with its message).
+  const start = (args: string[]) => () => createEmulator(parseEmulatorArgs(args, {}).options);
   for (const rate of ["2", "-0.1"]) {
-    assert.throws(() => parseEmulatorArgs(["--error-rate", rate], {}), /--error-rate .*0 to 1/);
+    assert.throws(start(["--error-rate", rate]), /options\.faults\.errorRate .*0 to 1/);
   }
   for (const status of ["200", "99", "600", "500.5"]) {
-    assert.throws(() => parseEmulatorArgs(["--error-status", status], {}), /--error-status/);
+    assert.throws(start(["--error-status", status]), /options\.faults\.errorStatus .*400 to 599/);
   }
   assert.equal(parseEmulatorArgs(["--error-status", "429"], {}).options.faults?.errorStatus, 429);
 });
@@ -108,10 +111,10 @@ Deno.test("bin/emulator.ts names the problem, without a stack trace, when it can
     taken.close();
   }
   // Values only the emulator checks.
-  for (const args of [["--chunk-size", "0"], ["--key="]]) {
+  for (const args of [["--chunk-size", "0"], ["--key="], ["--error-rate", "2"]]) {
     const bad = await runCli(args);
     assert.equal(bad.code, 2, bad.stderr);
-    assert.match(bad.stderr, /createEmulator\(\): options\.(chunkSize|apiKeys)/);
+    assert.match(bad.stderr, /createEmulator\(\): options\.(chunkSize|apiKeys|faults\.errorRate)/);
     assert.doesNotMatch(bad.stderr, /Uncaught|\n\s+at /);
   }
 });

@@ -237,7 +237,7 @@ export interface EmulatorFaults {
   latencyMs?: number;
   /** Probability in [0, 1] that a request fails with `errorStatus` (uses `random`). */
   errorRate?: number;
-  /** Status for `errorRate` failures: 500 (default) or 503 (or any 4xx/5xx). */
+  /** Status for `errorRate` failures: 500 (default) or 503 (or any 4xx/5xx: 400..599). */
   errorStatus?: number;
   /** Streams error out (connection drop) after this many SSE events. */
   dropStreamAfterChunks?: number;
@@ -533,6 +533,22 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
   }
   const chunkSize = nonNegative("chunkSize", options.chunkSize, 1);
   if (chunkSize < 1) throw new TypeError("createEmulator(): options.chunkSize must be >= 1");
+  const { errorRate, errorStatus } = options.faults ?? {};
+  // NaN fails both checks too.
+  if (errorRate !== undefined && !(errorRate >= 0 && errorRate <= 1)) {
+    throw new TypeError(
+      `createEmulator(): options.faults.errorRate must be a number from 0 to 1, got ${errorRate}`,
+    );
+  }
+  if (
+    errorStatus !== undefined &&
+    !(Number.isInteger(errorStatus) && errorStatus >= 400 && errorStatus <= 599)
+  ) {
+    throw new TypeError(
+      "createEmulator(): options.faults.errorStatus must be a whole number from 400 to 599 " +
+        `(a 4xx or 5xx status), got ${errorStatus}`,
+    );
+  }
   return {
     apiKeys,
     deployments,
