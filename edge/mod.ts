@@ -70,7 +70,7 @@ export type { EntraClientCertificateOptions, EntraClientCredentialsOptions } fro
 export { readBodyLimited } from "./body_limit.ts";
 export type { LimitedBody } from "./body_limit.ts";
 export { completionToChunks, completionToSse } from "./chat_replay.ts";
-export { renderPlayground } from "./playground.ts";
+export { playgroundRoute, renderPlayground } from "./playground.ts";
 export type { PlaygroundOptions } from "./playground.ts";
 export {
   DenoKvCache,

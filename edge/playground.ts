@@ -146,7 +146,11 @@ $("emb-send").addEventListener("click", async () => {
  * The playground HTML: one self-contained page (inline CSS and JS, no external requests). The
  * client key is typed into the page and kept in `sessionStorage` only.
  *
- * @example Serve the page yourself
+ * The HTML alone is not enough to serve the page safely: its inline script runs only under a
+ * `content-security-policy` that admits it by hash, and the page must not be framed. To serve it
+ * yourself, use {@link playgroundRoute}, which answers with this HTML and those headers.
+ *
+ * @example Read the HTML (to serve it, see playgroundRoute())
  * ```ts
  * import { renderPlayground } from "@aoai/edge/edge";
  * const html = renderPlayground({ chatDeployment: "gpt-4o" });
@@ -197,11 +201,23 @@ async function cspHash(text: string): Promise<string> {
 }
 
 /**
- * The app's `GET /` handler: the page with headers that keep it from being framed, sniffed,
- * re-based or leaking a referrer, and a CSP admitting only its own inline script and style (by
- * hash: an injected `<script>` or `on...=` attribute does not run).
+ * The app's `GET /` handler, for serving the playground yourself: {@link renderPlayground}'s
+ * page with headers that keep it from being framed, sniffed, re-based or leaking a referrer, and
+ * a CSP admitting only its own inline script and style (by hash: an injected `<script>` or
+ * `on...=` attribute does not run). Each call answers a new `Response`.
+ *
+ * @example Serve the page on your own route
+ * ```ts
+ * import { playgroundRoute } from "@aoai/edge/edge";
+ * const playground = playgroundRoute({ chatDeployment: "gpt-4o" });
+ * const handler = (req: Request) =>
+ *   new URL(req.url).pathname === "/playground" ? playground() : new Response(null, { status: 404 });
+ * const res = await handler(new Request("https://edge.example/playground"));
+ * console.log(res.headers.get("x-frame-options")); // DENY
+ * console.log(res.headers.get("content-security-policy")?.includes("script-src 'sha256-")); // true
+ * ```
  */
-export function playgroundRoute(options: PlaygroundOptions): () => Promise<Response> {
+export function playgroundRoute(options: PlaygroundOptions = {}): () => Promise<Response> {
   const page = renderPlayground(options);
   let headers: Promise<Record<string, string>> | undefined;
   const headersOnce = async () => ({
