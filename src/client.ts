@@ -1,8 +1,6 @@
 import { ClientCore } from "./_internal/core.ts";
 import { unlinkOnEnd } from "./_internal/on_body_end.ts";
 import { isRecord } from "./errors/_is_record.ts";
-import { APITimeoutError } from "./errors/api_error.ts";
-import { MAX_TIMER_MS } from "./middleware/_alarm_clock.ts";
 import type { TokenProvider } from "./auth/token_cache.ts";
 import type { AzureOpenAIOptions, RequestOptions } from "./options.ts";
 import { Audio } from "./resources/audio.ts";
@@ -179,29 +177,8 @@ export class AzureOpenAI {
       replayable: !(init.body instanceof ReadableStream),
       options,
     });
-    if (!init.stream) return response;
-    let res = response;
-    // The deadline ended at the headers: streamIdleTimeoutMs bounds each wait for a chunk (a
-    // copy of the response, its url kept: the timer counts only while a read waits).
-    const reader = response.ok && ms! > 0 && ms! <= MAX_TIMER_MS && response.body?.getReader();
-    if (reader) {
-      const body = new ReadableStream({
-        pull(c) {
-          const timer = setTimeout(() => {
-            const err = new APITimeoutError(
-              `${operation}: no chunk in ${ms} ms (streamIdleTimeoutMs)`,
-            );
-            c.error(err);
-            reader.cancel(err);
-          }, ms);
-          return reader.read().then(({ done, value }) => done ? c.close() : c.enqueue(value))
-            .finally(() => clearTimeout(timer));
-        },
-        cancel: (reason) => reader.cancel(reason),
-      });
-      res = Object.defineProperty(new Response(body, response), "url", { value: response.url });
-    }
-    return unlinkOnEnd(res, options?.signal, unlink, operation);
+    // The deadline ended at the headers: streamIdleTimeoutMs bounds each wait for a chunk.
+    return init.stream ? unlinkOnEnd(response, options?.signal, unlink, operation, ms) : response;
   }
 
   /** The default deployment, if one was set. */

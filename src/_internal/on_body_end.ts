@@ -1,5 +1,6 @@
 // Hooks on the end of a body the client hands on (not exported from mod.ts).
-import { APIUserAbortError } from "../errors/api_error.ts";
+import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
+import { MAX_TIMER_MS } from "../middleware/_alarm_clock.ts";
 
 // Keys of the hooks set on a response: private to this module, so without descriptions.
 const DONE = Symbol();
@@ -131,14 +132,35 @@ export function onBodyEnd(
 
 /**
  * The response with `unlink` called once its body ends, fails or is cancelled: the caller's
- * signal keeps aborting the body until then, and keeps no listener afterwards.
+ * signal keeps aborting the body until then, and keeps no listener afterwards. With `ms`
+ * (streamIdleTimeoutMs), an ok response is a copy (url kept) whose reads fail with
+ * `APITimeoutError`, and cancel the rest, when one waits longer (only while a read waits).
  */
 export function unlinkOnEnd(
   response: Response,
   signal: AbortSignal | undefined,
   unlink: () => void,
   operation: string,
+  ms?: number,
 ): Response {
+  const reader = response.ok && ms! > 0 && ms! <= MAX_TIMER_MS && response.body?.getReader();
+  if (reader) {
+    const body = new ReadableStream({
+      pull(c) {
+        const timer = setTimeout(() => {
+          const err = new APITimeoutError(
+            `${operation}: no chunk in ${ms} ms (streamIdleTimeoutMs)`,
+          );
+          c.error(err);
+          reader.cancel(err);
+        }, ms);
+        return reader.read().then(({ done, value }) => done ? c.close() : c.enqueue(value))
+          .finally(() => clearTimeout(timer));
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+    response = Object.defineProperty(new Response(body, response), "url", { value: response.url });
+  }
   return signal
     ? onBodyEnd(response, (err) => {
       unlink();

@@ -1,5 +1,6 @@
 import type { CallResult } from "../_internal/core.ts";
 import { requestIdOf } from "../errors/from_response.ts";
+import { relay, Stream } from "../streaming/stream.ts";
 
 /**
  * What {@link APIPromise.withResponse} resolves to (the official `openai` SDK's shape).
@@ -62,7 +63,11 @@ export interface APIPromise<T> extends Promise<T> {
   withResponse(): Promise<WithResponse<T>>;
   /**
    * The HTTP response, its body still to read (an event stream to relay as it is, or the JSON as
-   * the service sent it), as the SDK's `asResponse()`; rejects as the call does.
+   * the service sent it), as the SDK's `asResponse()`; rejects as the call does. A stream's body
+   * stays under the call's `signal` and `streamIdleTimeoutMs` until it ends, fails or is
+   * cancelled; then the signal keeps no listener of the call. A body never read keeps its
+   * listener (and the connection) until the signal aborts: cancel it (`response.body?.cancel()`)
+   * when you do not relay it.
    */
   asResponse(): Promise<Response>;
 }
@@ -77,10 +82,12 @@ export function apiPromise<T>(
   const data = result.then(parse) as APIPromise<T>;
   // After `data`: its rejection is then handled too.
   data.asResponse = () =>
-    data.then(() =>
-      result.then(({ response, text }) =>
-        text === undefined ? response : new Response(text, response)
-      )
+    data.then((value) =>
+      value instanceof Stream
+        ? relay(value)
+        : result.then(({ response, text }) =>
+          text === undefined ? response : new Response(text, response)
+        )
     );
   data.withResponse = () =>
     data.then((value) =>

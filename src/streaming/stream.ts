@@ -18,6 +18,7 @@ import type { ServerSentEvent } from "../sse/server_sent_event.ts";
 import type { StreamOptions } from "./stream_options.ts";
 import { MAX_TIMER_MS } from "../middleware/_alarm_clock.ts";
 import { onAbort } from "../middleware/_abort.ts";
+import { unlinkOnEnd } from "../_internal/on_body_end.ts";
 
 /**
  * Options of a typed stream: `operation` defaulted, every chunk added to `accumulator` before
@@ -46,6 +47,13 @@ export function feeding<T>(
  * `Stream`'s static block, which reaches its private state.
  */
 export let final: <T, R>(stream: Stream<T>, accumulator: { result(): R }) => Promise<R>;
+
+/**
+ * The body of `stream`, unread, to relay as it is (`asResponse()`): the stream reads no more; the
+ * caller's signal aborts the body until it ends, fails or is cancelled, then its listener goes;
+ * `idleTimeoutMs` bounds each wait for a chunk. Set in `Stream`'s static block, as `final`.
+ */
+export let relay: (stream: Stream<unknown>) => Response;
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 const encoder = new TextEncoder();
@@ -110,6 +118,16 @@ export class Stream<T> implements AsyncIterable<T> {
         if (stream.#chunks) return accumulator.result();
         throw stream.#err(AzureOpenAIError, "ended without sending any chunks");
       });
+    relay = (stream) => (
+      stream.#ended = true,
+        unlinkOnEnd(
+          stream.response,
+          stream.controller.signal,
+          stream.#unlink,
+          stream.#operation,
+          stream.#idleMs,
+        )
+    );
   }
 
   /**
