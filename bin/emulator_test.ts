@@ -86,6 +86,18 @@ Deno.test("parseEmulatorArgs() refuses ports, error rates and statuses that cann
     assert.throws(start(["--error-status", status]), /options\.faults\.errorStatus .*400 to 599/);
   }
   assert.equal(parseEmulatorArgs(["--error-status", "429"], {}).options.faults?.errorStatus, 429);
+  // So are latency, stream faults and rate limits.
+  for (
+    const [flag, value, option] of [
+      ["--latency", "-5", /options\.faults\.latencyMs must be a number >= 0/],
+      ["--drop-after", "1.5", /options\.faults\.dropStreamAfterChunks must be a whole number >= 0/],
+      ["--malformed-at", "-1", /options\.faults\.malformedChunkAt must be a whole number >= 0/],
+      ["--rpm", "-1", /options\.rateLimits\.requestsPerMinute must be a whole number >= 0/],
+      ["--tpm", "0.5", /options\.rateLimits\.tokensPerMinute must be a whole number >= 0/],
+    ] as const
+  ) {
+    assert.throws(start([flag, value]), option, flag);
+  }
 });
 
 /** Runs the CLI to its exit: its code and stderr (stdout is discarded). */

@@ -26,6 +26,7 @@ import {
 } from "./_response.ts";
 import { FaultState } from "./faults.ts";
 import {
+  checkRange,
   type EmulatorDeployment,
   type EmulatorFaults,
   type EmulatorOptions,
@@ -381,6 +382,8 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
     stats,
     log,
     failNext(count: number, status = 500): void {
+      checkRange("emulator.failNext(): count", count, 0, Infinity, true);
+      checkRange("emulator.failNext(): status", status, 400, 599, true);
       faults.failNext(count, status);
     },
     setFaults(next: EmulatorFaults): void {

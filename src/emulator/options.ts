@@ -507,12 +507,34 @@ function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) {
-    throw new TypeError(`createEmulator(): options.${name} must be a number >= 0, got ${value}`);
+/**
+ * Throws a TypeError naming `name` unless `value` is undefined or a finite number from `min` to
+ * `max` (a whole one if `whole`). NaN and Infinity fail too.
+ */
+export function checkRange(
+  name: string,
+  value: number | undefined,
+  min: number,
+  max = Infinity,
+  whole = false,
+): void {
+  if (
+    value !== undefined &&
+    !(Number[whole ? "isInteger" : "isFinite"](value) && value >= min && value <= max)
+  ) {
+    throw new TypeError(
+      `${name} must be a ${whole ? "whole " : ""}number ${
+        max < Infinity ? `from ${min} to ${max}` : `>= ${min}`
+      }, got ${value}`,
+    );
   }
-  return value;
+}
+
+const OPT = "createEmulator(): options.";
+
+function nonNegative(name: string, value: number | undefined, fallback: number, whole = false) {
+  checkRange(OPT + name, value, 0, Infinity, whole);
+  return value ?? fallback;
 }
 
 /** Applies defaults and checks option values; throws a TypeError naming the bad option. */
@@ -531,30 +553,26 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
   if (options.disableLocalAuth !== undefined && typeof options.disableLocalAuth !== "boolean") {
     throw new TypeError("createEmulator(): options.disableLocalAuth must be a boolean");
   }
-  const chunkSize = nonNegative("chunkSize", options.chunkSize, 1);
-  if (chunkSize < 1) throw new TypeError("createEmulator(): options.chunkSize must be >= 1");
-  const { errorRate, errorStatus } = options.faults ?? {};
-  // NaN fails both checks too.
-  if (errorRate !== undefined && !(errorRate >= 0 && errorRate <= 1)) {
-    throw new TypeError(
-      `createEmulator(): options.faults.errorRate must be a number from 0 to 1, got ${errorRate}`,
-    );
-  }
-  if (
-    errorStatus !== undefined &&
-    !(Number.isInteger(errorStatus) && errorStatus >= 400 && errorStatus <= 599)
-  ) {
-    throw new TypeError(
-      "createEmulator(): options.faults.errorStatus must be a whole number from 400 to 599 " +
-        `(a 4xx or 5xx status), got ${errorStatus}`,
-    );
+  checkRange(OPT + "chunkSize", options.chunkSize, 1, Infinity, true);
+  const { requestsPerMinute, tokensPerMinute } = options.rateLimits ?? {};
+  checkRange(OPT + "rateLimits.requestsPerMinute", requestsPerMinute, 0, Infinity, true);
+  checkRange(OPT + "rateLimits.tokensPerMinute", tokensPerMinute, 0, Infinity, true);
+  const faults = options.faults ?? {};
+  const F = OPT + "faults.";
+  checkRange(F + "errorRate", faults.errorRate, 0, 1);
+  checkRange(F + "errorStatus", faults.errorStatus, 400, 599, true);
+  checkRange(F + "failNext.status", faults.failNext?.status, 400, 599, true);
+  checkRange(F + "failNext.count", faults.failNext?.count, 0, Infinity, true);
+  for (const key of ["latencyMs", "retryAfterMs"] as const) checkRange(F + key, faults[key], 0);
+  for (const key of ["dropStreamAfterChunks", "malformedChunkAt"] as const) {
+    checkRange(F + key, faults[key], 0, Infinity, true);
   }
   return {
     apiKeys,
     deployments,
     apiVersions: new Set([...KNOWN_API_VERSIONS, ...(options.apiVersions ?? [])]),
     script: options.script,
-    chunkSize: Math.floor(chunkSize),
+    chunkSize: options.chunkSize ?? 1,
     chunkDelayMs: nonNegative("chunkDelayMs", options.chunkDelayMs, 0),
     contentFilterTrigger: options.contentFilterTrigger ?? "__content_filter__",
     contentFilterOutputTrigger: options.contentFilterOutputTrigger ?? "__filter_output__",
@@ -562,7 +580,7 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
     rateLimits: { ...options.rateLimits },
     faults: { ...options.faults },
     operationRetryAfter: nonNegative("operationRetryAfter", options.operationRetryAfter, 1),
-    operationPolls: Math.floor(nonNegative("operationPolls", options.operationPolls, 2)),
+    operationPolls: nonNegative("operationPolls", options.operationPolls, 2, true),
     transcript: options.transcript,
     entra: options.entra,
     disableLocalAuth: options.disableLocalAuth ?? false,
