@@ -339,8 +339,8 @@ export class Speech {
           accept: "*/*",
         }),
       ),
-      ({ response, unlink }) =>
-        unlinkOnEnd(response, options?.signal, unlink, "audio.speech.create"),
+      ({ response, unlink, idleTimeoutMs }) =>
+        unlinkOnEnd(response, options?.signal, unlink, "audio.speech.create", idleTimeoutMs),
     );
   }
 }
