@@ -10,20 +10,28 @@ import { DenoKvRateLimiter, DenoKvTokenLimiter, DenoKvTokenQuota } from "../../e
 import { firstReadHangs } from "./_kv_hang.ts";
 
 const START = Date.parse("2026-03-14T10:00:00.000Z");
+const HOUR = 3_600_000;
+/**
+ * How the clock moves after the hung batch began: a second on, or an hour back (NTP stepping it:
+ * the batch's age was negative then, so it never went stale and held everything behind it).
+ */
+const STEPS: Array<[string, number]> = [["a second later", 1_000], ["the clock set back", -HOUR]];
 
-Deno.test("DenoKvRateLimiter: takes after a read that hangs are answered by KV, not held behind it", async () => {
-  using kv = await Deno.openKv(":memory:");
-  let now = START;
-  const limiter = new DenoKvRateLimiter(firstReadHangs(kv), {
-    requestsPerMinute: 2,
-    now: () => now,
+for (const [when, step] of STEPS) {
+  Deno.test(`DenoKvRateLimiter: takes after a read that hangs are answered by KV, not held behind it (${when})`, async () => {
+    using kv = await Deno.openKv(":memory:");
+    let now = START;
+    const limiter = new DenoKvRateLimiter(firstReadHangs(kv), {
+      requestsPerMinute: 2,
+      now: () => now,
+    });
+    void limiter.take("c"); // never answered (the app lets it through after its timeoutMs)
+    now += step;
+    assert.equal((await limiter.take("c")).ok, true);
+    assert.equal((await limiter.take("c")).ok, true);
+    assert.equal((await limiter.take("c")).ok, false, "the budget of 2 is used up");
   });
-  void limiter.take("c"); // never answered (the app lets it through after its timeoutMs)
-  now += 1_000;
-  assert.equal((await limiter.take("c")).ok, true);
-  assert.equal((await limiter.take("c")).ok, true);
-  assert.equal((await limiter.take("c")).ok, false, "the budget of 2 is used up");
-});
+}
 
 Deno.test("DenoKvRateLimiter: takes overlapping a batch under a second old still join it", async () => {
   using kv = await Deno.openKv(":memory:");
@@ -42,30 +50,34 @@ Deno.test("DenoKvRateLimiter: takes overlapping a batch under a second old still
   assert.equal(reads, 2, "one read for the first, one for the nine that joined meanwhile");
 });
 
-Deno.test("DenoKvTokenLimiter: charges after a write whose read hangs are counted", async () => {
-  using kv = await Deno.openKv(":memory:");
-  let now = START;
-  const limiter = new DenoKvTokenLimiter(firstReadHangs(kv), {
-    tokensPerMinute: 60_000,
-    now: () => now,
+for (const [when, step] of STEPS) {
+  Deno.test(`DenoKvTokenLimiter: charges after a write whose read hangs are counted (${when})`, async () => {
+    using kv = await Deno.openKv(":memory:");
+    let now = START;
+    const limiter = new DenoKvTokenLimiter(firstReadHangs(kv), {
+      tokensPerMinute: 60_000,
+      now: () => now,
+    });
+    void limiter.charge("c", 100); // never written (the app reports it after its timeoutMs)
+    now += step;
+    await limiter.charge("c", 300);
+    assert.deepEqual((await kv.get(["aoai-edge-tokens", "c"])).value, [now + 300, now]);
   });
-  void limiter.charge("c", 100); // never written (the app reports it after its timeoutMs)
-  now += 1_000;
-  await limiter.charge("c", 300);
-  assert.deepEqual((await kv.get(["aoai-edge-tokens", "c"])).value, [now + 300, now]);
-});
+}
 
-Deno.test("DenoKvTokenQuota: charges after a write whose read hangs are counted", async () => {
-  using kv = await Deno.openKv(":memory:");
-  let now = START;
-  const quota = new DenoKvTokenQuota(firstReadHangs(kv), {
-    tokens: 1_000,
-    period: "day",
-    now: () => now,
+for (const [when, step] of STEPS) {
+  Deno.test(`DenoKvTokenQuota: charges after a write whose read hangs are counted (${when})`, async () => {
+    using kv = await Deno.openKv(":memory:");
+    let now = START;
+    const quota = new DenoKvTokenQuota(firstReadHangs(kv), {
+      tokens: 1_000,
+      period: "day",
+      now: () => now,
+    });
+    void quota.charge("c", 100); // never written (the app reports it after its timeoutMs)
+    void quota.charge("c", 50); // waits for that write
+    now += step;
+    await quota.charge("c", 300);
+    assert.equal((await quota.check("c")).remaining, 700);
   });
-  void quota.charge("c", 100); // never written (the app reports it after its timeoutMs)
-  void quota.charge("c", 50); // waits for that write
-  now += 1_000;
-  await quota.charge("c", 300);
-  assert.equal((await quota.check("c")).remaining, 700);
-});
+}
