@@ -26,6 +26,7 @@ import {
 } from "./_response.ts";
 import { FaultState } from "./faults.ts";
 import {
+  checkFaults,
   checkRange,
   type EmulatorDeployment,
   type EmulatorFaults,
@@ -114,7 +115,10 @@ export interface Emulator {
   readonly log: readonly EmulatorLogEntry[];
   /** Makes the next `count` requests fail with `status` (default 500). */
   failNext(count: number, status?: number): void;
-  /** Replaces the fault settings. */
+  /**
+   * Replaces the fault settings. A value out of range throws the TypeError `createEmulator()`
+   * throws for it (named `emulator.setFaults(): faults.…`) and the previous settings stay.
+   */
   setFaults(faults: EmulatorFaults): void;
   /**
    * Clears rate-limit windows, image operations, the Entra ID tokens issued (`options.entra`),
@@ -387,6 +391,8 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
       faults.failNext(count, status);
     },
     setFaults(next: EmulatorFaults): void {
+      // Checked before anything changes: a refused call leaves the previous faults in force.
+      checkFaults("emulator.setFaults(): faults.", next);
       faults.set(next);
       opts.faults = faults.faults;
     },

@@ -532,6 +532,21 @@ export function checkRange(
 
 const OPT = "createEmulator(): options.";
 
+/**
+ * Throws a TypeError naming `prefix` + the field unless every value of `faults` is in range;
+ * shared by createEmulator() and emulator.setFaults(), so both refuse the same values.
+ */
+export function checkFaults(F: string, faults: EmulatorFaults): void {
+  checkRange(F + "errorRate", faults.errorRate, 0, 1);
+  checkRange(F + "errorStatus", faults.errorStatus, 400, 599, true);
+  checkRange(F + "failNext.status", faults.failNext?.status, 400, 599, true);
+  checkRange(F + "failNext.count", faults.failNext?.count, 0, Infinity, true);
+  for (const key of ["latencyMs", "retryAfterMs"] as const) checkRange(F + key, faults[key], 0);
+  for (const key of ["dropStreamAfterChunks", "malformedChunkAt"] as const) {
+    checkRange(F + key, faults[key], 0, Infinity, true);
+  }
+}
+
 function nonNegative(name: string, value: number | undefined, fallback: number, whole = false) {
   checkRange(OPT + name, value, 0, Infinity, whole);
   return value ?? fallback;
@@ -557,16 +572,7 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
   const { requestsPerMinute, tokensPerMinute } = options.rateLimits ?? {};
   checkRange(OPT + "rateLimits.requestsPerMinute", requestsPerMinute, 0, Infinity, true);
   checkRange(OPT + "rateLimits.tokensPerMinute", tokensPerMinute, 0, Infinity, true);
-  const faults = options.faults ?? {};
-  const F = OPT + "faults.";
-  checkRange(F + "errorRate", faults.errorRate, 0, 1);
-  checkRange(F + "errorStatus", faults.errorStatus, 400, 599, true);
-  checkRange(F + "failNext.status", faults.failNext?.status, 400, 599, true);
-  checkRange(F + "failNext.count", faults.failNext?.count, 0, Infinity, true);
-  for (const key of ["latencyMs", "retryAfterMs"] as const) checkRange(F + key, faults[key], 0);
-  for (const key of ["dropStreamAfterChunks", "malformedChunkAt"] as const) {
-    checkRange(F + key, faults[key], 0, Infinity, true);
-  }
+  checkFaults(OPT + "faults.", options.faults ?? {});
   return {
     apiKeys,
     deployments,
