@@ -40,7 +40,8 @@ export function normaliseEndpoint(endpoint: unknown, resourceName: unknown): str
       endpoint === undefined && typeof resourceName === "string" &&
       /^[a-z\d][a-z\d-]{0,62}$/i.test(resourceName)
     ) {
-      return `https://${resourceName}.openai.azure.com`;
+      // Lower case, as a URL's host is: the endpoint is compared with URLs the service names.
+      return `https://${resourceName.toLowerCase()}.openai.azure.com`;
     }
   } else if (endpoint) {
     problem = `\`endpoint\` is not a valid URL: use https:// (or http:// locally) without ` +

@@ -44,7 +44,7 @@ Deno.test("normaliseEndpoint() accepts endpoints and resource names and refuses 
     normaliseEndpoint("https://a.example/openaix/", undefined),
     "https://a.example/openaix",
   );
-  assert.equal(normaliseEndpoint(undefined, "My-Res1"), "https://My-Res1.openai.azure.com");
+  assert.equal(normaliseEndpoint(undefined, "My-Res1"), "https://my-res1.openai.azure.com");
   const bad: [unknown, unknown, RegExp][] = [
     [undefined, undefined, /set `endpoint`.*`resourceName`/],
     ["", undefined, /set `endpoint`/],
