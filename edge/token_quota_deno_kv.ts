@@ -29,7 +29,8 @@ import { kvBusy, kvPause, kvStale, kvStoreOptions } from "./_kv_key.ts";
  * };
  * const quota = new DenoKvTokenQuota(kv, options);
  * await quota.charge("client-a", 500);
- * const counter = await kv.get<Deno.KvU64>(["my-app", "quota", "client-a", Date.UTC(2026, 2, 1)]);
+ * const month = Date.UTC(2026, 2, 1);
+ * const counter = await kv.get<Deno.KvU64>(["my-app", "quota", "client-a", "month", month]);
  * console.log(counter.value?.value); // 500n
  * kv.close();
  * ```
@@ -41,7 +42,7 @@ export interface DenoKvTokenQuotaOptions {
   period: TokenQuotaPeriod;
   /**
    * Key prefix of the counters (default `["aoai-edge-quota"]`); at most 1024 bytes as a Deno KV
-   * key, leaving room for the client id and the window under the 2 KiB key limit.
+   * key, leaving room for the client id, the period and the window under the 2 KiB key limit.
    */
   prefix?: readonly (string | number)[];
   /**
@@ -59,12 +60,16 @@ const EXPIRY_MARGIN = 3_600_000;
 
 /**
  * A token quota per client in Deno KV, shared by every isolate and instance: one counter per
- * client and window, key `[...prefix, client, start]` (`start`: the window's start, epoch ms), a
- * `Deno.KvU64` of the tokens charged in it (no entry: none). Each charge adds to it atomically: a
- * read, then a write conditional on the counter not having changed (a versionstamp check), tried
- * again when another isolate wrote first, so concurrent charges from anywhere all count. The write
- * sets the counter to expire an hour past its window's end (Deno KV's `sum` mutation would drop
- * that expiry, leaving every window's counter behind forever).
+ * client and window, key `[...prefix, client, period, start]` (`start`: the window's start, epoch
+ * ms; with the period, an hourly and a daily quota on one prefix count apart, though their windows
+ * start together at midnight), a `Deno.KvU64` of the tokens charged in it (no entry: none).
+ * `check()` also adds the counter of `[...prefix, client, start]`, the key versions before the
+ * period was in it wrote: during a rolling upgrade, instances of both versions count to one quota
+ * (such a counter, shared by quotas of different periods, counts to each). Each charge adds to
+ * its counter atomically: a read, then a write conditional on the counter not having changed (a
+ * versionstamp check), tried again when another isolate wrote first, so concurrent charges from
+ * anywhere all count. The write sets the counter to expire an hour past its window's end (Deno
+ * KV's `sum` mutation would drop that expiry, leaving every window's counter behind forever).
  *
  * A KV failure rejects `check()` or `charge()`; the edge app then lets the request through or
  * reports the lost charge through `onError` (fail open). The caller owns the `Deno.Kv` handle.
@@ -126,8 +131,16 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
   /** Whether `client` has tokens left in the current window (one strongly consistent read). */
   async check(client: string): Promise<TokenQuotaDecision> {
     const { start, end } = quotaWindow(this.#period, this.#now());
-    const { value } = await this.#kv.get<Deno.KvU64>([...this.#prefix, client, start]);
-    return quotaDecision(value instanceof Deno.KvU64 ? Number(value.value) : 0, this.#tokens, end);
+    // The counter, and the one versions without the period in the key wrote (rolling upgrade).
+    const entries = await this.#kv.getMany<Deno.KvU64[]>([
+      [...this.#prefix, client, this.#period, start],
+      [...this.#prefix, client, start],
+    ]);
+    const used = entries.reduce(
+      (sum, { value }) => sum + (value instanceof Deno.KvU64 ? Number(value.value) : 0),
+      0,
+    );
+    return quotaDecision(used, this.#tokens, end);
   }
 
   /**
@@ -158,7 +171,7 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
       // From here on, charges wait for the next batch.
       if (this.#waiting.get(id) === batch) this.#waiting.delete(id);
       chain.since = this.#now();
-      return this.#add([...this.#prefix, client, start], batch.tokens, end);
+      return this.#add([...this.#prefix, client, this.#period, start], batch.tokens, end);
     });
     const settled = chain.settled = written.catch(() => {});
     this.#writing.set(id, chain);

@@ -39,7 +39,7 @@ Deno.test("DenoKvTokenQuota: a charge made later, while another is written, is c
     const third = quota.charge("client-a", 40);
     await Promise.all([first, second, third]);
     const counter = (day: string) =>
-      kv.get<Deno.KvU64>(["aoai-edge-quota", "client-a", Date.parse(day)]);
+      kv.get<Deno.KvU64>(["aoai-edge-quota", "client-a", "day", Date.parse(day)]);
     assert.equal((await counter("2026-03-14T00:00:00.000Z")).value?.value, 30n);
     assert.equal((await counter("2026-03-15T00:00:00.000Z")).value?.value, 40n);
   } finally {

@@ -20,7 +20,7 @@ Deno.test("DenoKvTokenQuota: concurrent charges from several instances all count
     );
     const used = Array.from({ length: 20 }, (_, i) => 10 + i).reduce((x, y) => x + y);
     const weekStart = Date.parse("2026-12-28T00:00:00.000Z");
-    const counter = await kv.get<Deno.KvU64>(["aoai-edge-quota", "client-a", weekStart]);
+    const counter = await kv.get<Deno.KvU64>(["aoai-edge-quota", "client-a", "week", weekStart]);
     assert.equal(counter.value?.value, BigInt(used));
     assert.deepEqual(await a.check("client-a"), {
       ok: true,
@@ -124,6 +124,7 @@ Deno.test("tokenQuota: two apps sharing one Deno KV share each key's quota", asy
     const counter = await kv.get<Deno.KvU64>([
       "aoai-edge-quota",
       await clientIdOf(KEY),
+      "day",
       Date.parse("2026-03-14T00:00:00.000Z"),
     ]);
     assert.equal(counter.value?.value, BigInt(used));
