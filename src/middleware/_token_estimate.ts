@@ -22,17 +22,63 @@ function textChars(value: unknown, depth = 0): number {
 }
 
 /**
- * Tokens an image part is charged, its size unknown here: 85 at `detail: "low"`, else 765 (a
- * 1024×1024 image at high detail: 85 plus 170 for each of four 512-pixel tiles).
+ * The most an image at high detail costs, its size unknown here: 1,536 tokens, the cap of the
+ * 32-pixel patch rule (GPT-4.1 and later), above the 512-pixel tile rule's 1,445 (85 + 170 for
+ * each of 8 tiles: an image scaled into 2048×2048, then to 768 pixels on its short side).
  */
+const IMAGE = 1536;
+
+/** Tokens an image part is charged: 85 at `detail: "low"`, else {@link IMAGE}. */
 function imageTokens(part: Record<string, unknown>): number {
   const image = part.image_url;
-  return isRecord(image) && image.detail === "low" ? 85 : 765;
+  return isRecord(image) && image.detail === "low" ? 85 : IMAGE;
+}
+
+/** Bytes of base64 `data` (or of a data URL's base64 after its comma). */
+function base64Bytes(data: string): number {
+  let n = data.length;
+  while (data[n - 1] === "=") n--;
+  return Math.floor((n - data.indexOf(",") - 1) * 3 / 4);
+}
+
+/**
+ * Tokens of an `input_audio` part: 10 a second (OpenAI: user audio is one token per 100 ms), its
+ * length from its size at a wav header's byte rate, else at 1,000 bytes a second (8 kbit/s, the
+ * lowest MP3 bitrate), so richer audio is over-counted, never under.
+ */
+function audioTokens(audio: unknown): number {
+  const data = isRecord(audio) && audio.data;
+  if (typeof data !== "string") return 0;
+  let rate = 1000;
+  try {
+    // RIFF/WAVE with its fmt chunk first (as writers put it): the byte rate is at offset 28.
+    const h = atob(data.slice(0, 44));
+    if (/^RIFF[^]{4}WAVEfmt /.test(h)) {
+      const r = h.charCodeAt(28) + (h.charCodeAt(29) << 8) + h.charCodeAt(30) * 65536 +
+        h.charCodeAt(31) * 16777216;
+      if (r > 0) rate = Math.min(r, 384_000);
+    }
+  } catch { /* not base64 */ }
+  return Math.ceil(base64Bytes(data) / rate * 10);
+}
+
+/**
+ * Tokens of a `file` part (a PDF): the model gets each page's text and an image of it (OpenAI's
+ * PDF guide), counted as the characters of `file_data` / 4 plus {@link IMAGE} for each
+ * `/Type /Page` in it (at least one; an uploaded `file_id` counts one page).
+ */
+function fileTokens(file: unknown): number {
+  const data = isRecord(file) && typeof file.file_data === "string" ? file.file_data : "";
+  let pages = 0;
+  try {
+    pages = atob(data.slice(data.indexOf(",") + 1)).match(/\/Type\s*\/Page\b/g)?.length ?? 0;
+  } catch { /* not base64 */ }
+  return Math.ceil(data.length / 4) + Math.max(1, pages) * IMAGE;
 }
 
 /**
  * Characters of the text of chat messages (content strings, text and refusal parts, tool and
- * function call arguments), plus 4 per token of their image parts.
+ * function call arguments), plus 4 per token of their image, audio and file parts.
  */
 function messageChars(messages: unknown): number {
   if (!Array.isArray(messages)) return 0;
@@ -48,6 +94,8 @@ function messageChars(messages: unknown): number {
         if (typeof part.refusal === "string") sum += part.refusal.length;
         // Counted as its tokens, not its URL: a base64 data URL would count thousands.
         if (part.type === "image_url") sum += 4 * imageTokens(part);
+        if (part.type === "input_audio") sum += 4 * audioTokens(part.input_audio);
+        if (part.type === "file") sum += 4 * fileTokens(part.file);
       }
     }
     const calls = Array.isArray(message.tool_calls)
@@ -65,8 +113,10 @@ function messageChars(messages: unknown): number {
  * Estimates the tokens a request will be charged against a tokens-per-minute quota: the
  * characters of `prompt`, `messages` (text content and tool / function call arguments), `input`
  * and the JSON of `tools`, `functions` and `response_format`, divided by 4 (token arrays count
- * one per token; an image part counts 85 tokens at `detail: "low"`, else 765, as a 1024×1024
- * image at high detail), plus `max_tokens` or
+ * one per token; an image part counts 85 tokens at `detail: "low"`, else 1,536, the most an
+ * image at high detail costs; an `input_audio` part 10 tokens a second, its length from a wav
+ * header's byte rate, else at 8 kbit/s; a `file` part its `file_data` characters / 4 plus 1,536
+ * for each page, at least one), plus `max_tokens` or
  * `max_completion_tokens` (times `n`, or `best_of` for completions). Requests without such
  * fields (e.g. audio uploads) count 0.
  *

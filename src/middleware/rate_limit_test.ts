@@ -435,7 +435,7 @@ Deno.test("estimateRequestTokens() counts chat text / 4 plus max_tokens times n"
       max_completion_tokens: 100,
       n: 2,
     }),
-    22 + 765 + 200, // the image part at its default (high) detail
+    22 + 1536 + 200, // the image part at its default (high) detail
   );
 });
 
@@ -456,10 +456,10 @@ Deno.test("estimateRequestTokens() counts an image part as its tokens, not its U
   });
   assert.equal(estimateRequestTokens(chat()), 10);
   assert.equal(estimateRequestTokens(chat(image("low"))), 10 + 85);
-  assert.equal(estimateRequestTokens(chat(image("high"))), 10 + 765);
+  assert.equal(estimateRequestTokens(chat(image("high"))), 10 + 1536);
   assert.equal(
     estimateRequestTokens(chat(image(), image("auto"), image("low"))),
-    10 + 765 * 2 + 85,
+    10 + 1536 * 2 + 85,
   );
 });
 
