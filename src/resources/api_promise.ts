@@ -67,7 +67,7 @@ export interface APIPromise<T> extends Promise<T> {
    * stays under the call's `signal` and `streamIdleTimeoutMs` until it ends, fails or is
    * cancelled; then the signal keeps no listener of the call. A body never read keeps its
    * listener (and the connection) until the signal aborts: cancel it (`response.body?.cancel()`)
-   * when you do not relay it.
+   * when you do not relay it. Called again, it gives a stream's same response (as the SDK does).
    */
   asResponse(): Promise<Response>;
 }
@@ -80,11 +80,13 @@ export function apiPromise<T>(
   // No `_request_id` on results (the SDK's): defining it on every result cost 3–4 points of
   // per-call overhead in pinned A/Bs (bench/README.md); `withResponse().request_id` gives it.
   const data = result.then(parse) as APIPromise<T>;
+  // A stream's body is relayed once: asResponse() again gives that response, as the SDK's does.
+  let relayed: Response | undefined;
   // After `data`: its rejection is then handled too.
   data.asResponse = () =>
     data.then((value) =>
       value instanceof Stream
-        ? relay(value)
+        ? relayed ??= relay(value)
         : result.then(({ response, text }) =>
           text === undefined ? response : new Response(text, response)
         )
