@@ -56,6 +56,7 @@ import { createEdgeApp, type EdgeApp } from "./app.ts";
 import { DenoKvCache } from "./cache/deno_kv.ts";
 import { denoHandler } from "./deno_handler.ts";
 import { misconfiguredMessage } from "./_errors.ts";
+import { redactSecrets } from "../src/errors/redact.ts";
 import type {
   EdgeAppOptions,
   EdgeRateLimitOptions,
@@ -146,17 +147,54 @@ function randomKey(): string {
  */
 const envValues = new WeakMap<object, Record<string, string>>();
 
+/** Variables holding secrets (the lists of them split at commas too). */
+const SECRET_VARIABLES = [
+  "AZURE_OPENAI_API_KEY",
+  "AZURE_OPENAI_FALLBACK_API_KEYS",
+  "AOAI_EDGE_KEYS",
+  "AZURE_CLIENT_SECRET",
+  "AZURE_CLIENT_CERTIFICATE",
+];
+
+/** The secrets of an environment: the values of SECRET_VARIABLES and their entries. */
+function secretsOf(env: EnvReader): string[] {
+  return SECRET_VARIABLES.flatMap((name) => {
+    const value = env(name)?.trim();
+    return value ? [value, ...list(value)] : [];
+  });
+}
+
+/**
+ * The parts of `value` (HOST, a path) that look like a secret pasted into its variable by
+ * mistake, to mask where start-up lines and errors print it: one of `secrets` (the environment's
+ * keys), or 20 or more letters and digits in a row, mixed, as access keys and tokens have (host
+ * names and paths break theirs with dots, dashes and slashes; Deno's temp names have 16). None:
+ * the value is worth printing as it is.
+ */
+function secretParts(value: string, secrets: readonly string[]): string[] {
+  const lower = value.toLowerCase();
+  return [
+    ...secrets.filter((secret) => secret.length >= 8 && lower.includes(secret.toLowerCase())),
+    ...(value.match(/[A-Za-z0-9]{20,}/g) ?? []).filter((run) => /\d/.test(run) && /\D/.test(run)),
+  ];
+}
+
 /**
  * `err` with every value of `env` it quotes masked, as the Worker masks its EdgeMisconfigured
  * message ({@link misconfiguredMessage}): the start-up error goes to stderr, which Deno Deploy
- * keeps, and a secret pasted into the wrong variable must not. `err` itself when it quotes none.
+ * keeps, and a secret pasted into the wrong variable must not. `hidden` (the secret-like parts of
+ * HOST and the paths, which errors quote unquoted: `cannot listen on …`, `mkdir '…'`) is masked
+ * too. `err` itself when it quotes none.
  */
-function maskEnv(err: unknown, env: Record<string, string> | undefined): unknown {
-  if (env === undefined) return err;
+function maskEnv(
+  err: unknown,
+  env: Record<string, string> | undefined,
+  hidden: readonly string[] = [],
+): unknown {
   // The message without the Worker's words around it.
   const [head, tail] = misconfiguredMessage("\0", {}).split("\0");
-  const full = misconfiguredMessage(err, env);
-  const text = full.slice(head.length, full.length - tail.length);
+  const full = misconfiguredMessage(err, env ?? {});
+  const text = redactSecrets(full.slice(head.length, full.length - tail.length), hidden);
   if (text === (err instanceof Error ? err.message : String(err))) return err;
   return err instanceof TypeError
     ? new TypeError(text)
@@ -408,7 +446,18 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
     throw new Error("PORT must be a port number (0 to 65535)");
   }
   const kvPath = onDeploy ? undefined : env("AOAI_EDGE_KV_PATH")?.trim() || ".tmp/edge.kv";
-  banner.push(`cache: Deno KV ${kvPath ? `in ${kvPath}` : "(Deno Deploy)"}`);
+  // The path, unless it looks like a secret pasted there (HOST and the certificate's path are
+  // printed in errors only: see serveEdge()).
+  const kvSecrets = kvPath === undefined ? [] : secretParts(kvPath, secretsOf(env));
+  banner.push(
+    kvPath === undefined
+      ? "cache: Deno KV (Deno Deploy)"
+      : kvSecrets.length
+      ? `cache: Deno KV in ${
+        redactSecrets(kvPath, kvSecrets)
+      } (AOAI_EDGE_KV_PATH looks like it holds a secret: masked)`
+      : `cache: Deno KV in ${kvPath}`,
+  );
   if (rpm) {
     const line = `rate limit: ${rpm} requests per minute per client key`;
     banner.push(`${line}, counted in Deno KV (one budget for every instance)`);
@@ -533,7 +582,13 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
   try {
     return await serve(config);
   } catch (err) {
-    throw maskEnv(err, envValues.get(config) ?? envValues.get(config.options));
+    const env = envValues.get(config) ?? envValues.get(config.options);
+    const secrets = env === undefined ? [] : secretsOf((name) => env[name]);
+    // Errors quote HOST and the paths (a read, mkdir or listen failure): not their parts that
+    // look like a secret pasted there.
+    const hidden = [config.hostname, config.kvPath, config.entraCertificate?.path]
+      .flatMap((value) => value === undefined ? [] : secretParts(value, secrets));
+    throw maskEnv(err, env, hidden);
   }
 }
 
