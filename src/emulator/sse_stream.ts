@@ -34,9 +34,14 @@ export const DROPPED_STREAM_MESSAGE =
 
 /**
  * A `text/event-stream` Response sending `events` (JSON-serialised lazily) and `[DONE]`.
- * `events` may be a generator so long replies are built as the client reads.
+ * `events` may be a generator so long replies are built as the client reads. `named`: each event
+ * goes as `event: {its type}` with its data, and no `[DONE]` follows (a transcription's stream).
  */
-export function sseResponse(ctx: HandlerContext, events: Iterable<unknown>): Response {
+export function sseResponse(
+  ctx: HandlerContext,
+  events: Iterable<unknown>,
+  named = false,
+): Response {
   const { options, stats } = ctx;
   const faults = options.faults;
   const iterator = events[Symbol.iterator]();
@@ -57,14 +62,16 @@ export function sseResponse(ctx: HandlerContext, events: Iterable<unknown>): Res
       const next = iterator.next();
       if (next.done) {
         finished = true;
-        controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+        if (!named) controller.enqueue(encoder.encode("data: [DONE]\n\n"));
         controller.close();
         stats.streamsCompleted++;
         return;
       }
       const text = faults.malformedChunkAt === index
         ? `data: {"id":"${ctx.requestId}","choices":[{"delta":{"content":"\n\n`
-        : `data: ${JSON.stringify(next.value)}\n\n`;
+        : `${named ? `event: ${(next.value as { type: string }).type}\n` : ""}data: ${
+          JSON.stringify(next.value)
+        }\n\n`;
       index++;
       controller.enqueue(encoder.encode(text));
     },

@@ -3,7 +3,10 @@
  * multipart): checks the `file` field and the 25 MB limit; answers json, verbose_json
  * (segments and/or words), text, srt or vtt with a deterministic transcript. Deployments of
  * gpt-4o-transcribe / gpt-4o-mini-transcribe take json (with include[]=logprobs) and text;
- * gpt-4o-transcribe-diarize takes json, text and diarized_json.
+ * gpt-4o-transcribe-diarize takes json, text and diarized_json. Those three models also stream
+ * (`stream=true`): `transcript.text.delta` events whose deltas make the text, then
+ * `transcript.text.done` with the text and the token usage, which their json replies carry too;
+ * Whisper deployments answer 400 to `stream=true`.
  *
  * @module
  */
@@ -13,6 +16,7 @@ import { documented } from "./_guards.ts";
 import { fnv1a } from "./_hash.ts";
 import { invalidRequest, isRecord, jsonResponse, missingParam } from "./_response.ts";
 import { chatLogprobs } from "./reply.ts";
+import { sseResponse } from "./sse_stream.ts";
 import { tokenize } from "./tokens.ts";
 
 /** The service's upload limit for Whisper: 25 MB. */
@@ -177,6 +181,18 @@ export async function handleTranscription(
       `'response_format' must be one of ${FORMATS.join(", ")}.`,
     );
   }
+  // The SDK's `stream` doc: "Streaming is not supported for the whisper-1 model"; Azure answers
+  // a Whisper deployment's stream=true with a 400.
+  const stream = form.get("stream") === "true";
+  if (stream && (!family || task === "translate")) {
+    return invalidRequest(
+      "stream",
+      `Streaming is not supported for model '${model}'${
+        task === "translate" ? " on translations" : ""
+      }.`,
+      "unsupported_value",
+    );
+  }
   // Both request schemas type temperature as a number (the form field carries its text).
   const temperature = form.get("temperature");
   if (
@@ -254,6 +270,46 @@ export async function handleTranscription(
         : `The emulator translated ${name}, ${file.size} bytes, into English. This is a deterministic translation.`);
   const sentences = text.split(/(?<=[.!?])\s+/).filter((s) => s !== "");
   const segments = spread(sentences, duration);
+  // The SDK's Transcription.logprobs: "Only returned with the models gpt-4o-transcribe and
+  // gpt-4o-mini-transcribe if logprobs is added to the include array" (json only; and streams).
+  const logprobs = family === "gpt-4o" && include.includes("logprobs") &&
+      (stream || format === "json")
+    ? chatLogprobs(tokenize(text), 0).map(({ token, bytes, logprob }) => ({
+      token,
+      bytes,
+      logprob,
+    }))
+    : undefined;
+  // Token usage, as the gpt-4o-transcribe models report it (Transcription.Tokens).
+  const usage = family && tokenUsage(duration, String(form.get("prompt") ?? ""), text);
+  const speakers = () => {
+    // The SDK's TranscriptionDiarized and TranscriptionDiarizedSegment: speakers are the
+    // known_speaker_names[] given, otherwise A, B, ...
+    const names = [...form.getAll("known_speaker_names[]"), ...form.getAll("known_speaker_names")]
+      .map(String);
+    return segments.map((s, i) => ({
+      type: "transcript.text.segment",
+      id: `seg_${i}`,
+      start: s.start,
+      end: s.end,
+      speaker: names.length > 0 ? names[i % names.length] : String.fromCharCode(65 + (i % 2)),
+      text: s.text,
+    }));
+  };
+  if (stream) {
+    return sseResponse(
+      ctx,
+      transcriptEvents(
+        text,
+        ctx.options.chunkSize,
+        logprobs,
+        usage as Record<string, unknown>,
+        family === "diarize" ? speakers() : undefined,
+        format === "diarized_json",
+      ),
+      true,
+    );
+  }
   if (format === "text") return textResponse(`${text}\n`);
   if (format === "srt") {
     return textResponse(
@@ -274,33 +330,13 @@ export async function handleTranscription(
   if (format === "json") {
     // The SDK's include doc: logprobs "only works with response_format set to json and only with
     // the models gpt-4o-transcribe, gpt-4o-mini-transcribe"; Transcription.Logprob is
-    // { token, bytes, logprob }. Whisper ignores it.
-    if (family !== "gpt-4o" || !include.includes("logprobs")) return jsonResponse({ text });
-    const logprobs = chatLogprobs(tokenize(text), 0).map(({ token, bytes, logprob }) => ({
-      token,
-      bytes,
-      logprob,
-    }));
-    return jsonResponse({ text, logprobs });
+    // { token, bytes, logprob }. Whisper ignores it. The gpt-4o models add their usage (the
+    // service's reply: { text, usage: { type: "tokens", input_tokens, input_token_details,
+    // output_tokens, total_tokens } }, as in openai/openai-dotnet#819).
+    return jsonResponse({ text, logprobs, usage: usage || undefined });
   }
   if (format === "diarized_json") {
-    // The SDK's TranscriptionDiarized and TranscriptionDiarizedSegment: speakers are the
-    // known_speaker_names[] given, otherwise A, B, ...
-    const names = [...form.getAll("known_speaker_names[]"), ...form.getAll("known_speaker_names")]
-      .map(String);
-    return jsonResponse({
-      task: "transcribe",
-      duration,
-      text,
-      segments: segments.map((s, i) => ({
-        type: "transcript.text.segment",
-        id: `seg_${i}`,
-        start: s.start,
-        end: s.end,
-        speaker: names.length > 0 ? names[i % names.length] : String.fromCharCode(65 + (i % 2)),
-        text: s.text,
-      })),
-    });
+    return jsonResponse({ task: "transcribe", duration, text, segments: speakers(), usage });
   }
   const language = task === "translate"
     ? "english"
@@ -325,6 +361,58 @@ export async function handleTranscription(
     body.words = spread(words, duration).map((w) => ({ word: w.text, start: w.start, end: w.end }));
   }
   return jsonResponse(body);
+}
+
+/**
+ * The token usage of a gpt-4o transcription: audio tokens at 10 a second (OpenAI's audio input
+ * rate, one token per 100 ms), the prompt's text tokens, and the transcript's tokens as output.
+ */
+function tokenUsage(duration: number, prompt: string, text: string): Record<string, unknown> {
+  const audio = Math.ceil(duration * 10);
+  const promptTokens = tokenize(prompt).length;
+  const input = audio + promptTokens;
+  const output = tokenize(text).length;
+  return {
+    type: "tokens",
+    input_tokens: input,
+    input_token_details: { text_tokens: promptTokens, audio_tokens: audio },
+    output_tokens: output,
+    total_tokens: input + output,
+  };
+}
+
+/**
+ * The events of a streamed transcription (the SDK's TranscriptionStreamEvent): deltas of
+ * `chunkSize` tokens that join into `text` (each with its tokens' logprobs when asked; with its
+ * segment's id for gpt-4o-transcribe-diarize, whose `diarized_json` stream also sends each
+ * segment once its deltas are out), then `transcript.text.done` with the text, logprobs and
+ * usage.
+ */
+function* transcriptEvents(
+  text: string,
+  chunkSize: number,
+  logprobs: Record<string, unknown>[] | undefined,
+  usage: Record<string, unknown>,
+  segments: Record<string, unknown>[] | undefined,
+  segmentEvents: boolean,
+): Generator<Record<string, unknown>> {
+  // The text cut after each sentence's trailing blanks: the pieces join into the text exactly.
+  const pieces = segments ? text.split(/(?<=[.!?]\s+)(?=\S)/) : [text];
+  let at = 0;
+  for (const [i, piece] of pieces.entries()) {
+    const tokens = tokenize(piece);
+    for (let k = 0; k < tokens.length; k += chunkSize) {
+      yield {
+        type: "transcript.text.delta",
+        delta: tokens.slice(k, k + chunkSize).join(""),
+        logprobs: logprobs?.slice(at + k, at + k + chunkSize),
+        segment_id: segments?.[Math.min(i, segments.length - 1)].id,
+      };
+    }
+    at += tokens.length;
+    if (segmentEvents && segments?.[i]) yield segments[i];
+  }
+  yield { type: "transcript.text.done", text, logprobs, usage };
 }
 
 function textResponse(text: string): Response {

@@ -5,6 +5,9 @@ import type {
   SpeechCreateParams,
   Transcription,
   TranscriptionCreateParams,
+  TranscriptionCreateParamsNonStreaming,
+  TranscriptionCreateParamsStreaming,
+  TranscriptionStreamEvent,
   TranscriptionVerbose,
   Translation,
   TranslationCreateParams,
@@ -13,6 +16,7 @@ import type {
 import { unlinkOnEnd } from "../_internal/on_body_end.ts";
 import { call, invalid } from "./_call.ts";
 import { type APIPromise, apiPromise } from "./api_promise.ts";
+import { Stream } from "../streaming/stream.ts";
 
 /**
  * Largest audio upload the service accepts: 25 MB of 1024 × 1024 bytes, counted over the whole
@@ -48,7 +52,8 @@ export const MAX_SPEECH_INPUT = 4096;
 const TEXT_FORMATS = ["text", "srt", "vtt"];
 
 /**
- * Uploads audio as multipart form data to `audio/{kind}`; text formats resolve to a string.
+ * Uploads audio as multipart form data to `audio/{kind}`; text formats resolve to a string,
+ * `stream: true` (transcriptions only) to a `Stream` of events.
  */
 function upload(
   core: ClientCore,
@@ -57,11 +62,13 @@ function upload(
   options: RequestOptions | undefined,
 ): APIPromise<unknown> {
   const op = `audio.${kind}.create`;
+  const streamed = (params as TranscriptionCreateParams)?.stream === true;
   return apiPromise(
     call(core, op, `audio/${kind}`, params, options, {
       // No response_format check: newer models add formats (gpt-4o-transcribe-diarize's
       // diarized_json); the service checks it against the deployment's model.
       temperature: [0, 1],
+      stream: () => streamed && kind == "translations" && "is not supported",
       timestamp_granularities: (g) =>
         g !== undefined &&
         (!Array.isArray(g) || g.some((x) => !["word", "segment"].includes(x))) &&
@@ -104,12 +111,22 @@ function upload(
         ),
         filename,
       );
-      // Text formats answer with plain text.
-      return TEXT_FORMATS.includes(fields.response_format as string)
-        ? { json: undefined, body, accept: "text/plain, */*", read: "text" }
-        : { json: undefined, body };
+      // Text formats answer with plain text; a stream (any format) with events.
+      return {
+        json: undefined,
+        body,
+        ...streamed
+          ? { stream: true, accept: "text/event-stream" }
+          : TEXT_FORMATS.includes(fields.response_format as string) &&
+            { accept: "text/plain, */*", read: "text" },
+      };
     }),
-    (result) => result.data,
+    // As chat's streams: the stream takes over the link to the caller's signal.
+    (result) =>
+      streamed
+        ? (result.unlink(),
+          new Stream(result.response, { ...result, signal: options?.signal, operation: op }))
+        : result.data,
   );
 }
 
@@ -161,28 +178,43 @@ export class Transcriptions {
    * ```
    */
   create(
-    params: TranscriptionCreateParams & { response_format: "text" | "srt" | "vtt" },
+    params: TranscriptionCreateParamsNonStreaming & { response_format: "text" | "srt" | "vtt" },
     options?: RequestOptions,
   ): APIPromise<string>;
   /** Overload resolving to `TranscriptionVerbose`. */
   create(
-    params: TranscriptionCreateParams & { response_format: "verbose_json" },
+    params: TranscriptionCreateParamsNonStreaming & { response_format: "verbose_json" },
     options?: RequestOptions,
   ): APIPromise<TranscriptionVerbose>;
   /** Overload resolving to `Transcription`. */
   create(
-    params: TranscriptionCreateParams & { response_format?: "json" },
+    params: TranscriptionCreateParamsNonStreaming & { response_format?: "json" },
     options?: RequestOptions,
   ): APIPromise<Transcription>;
+  /**
+   * Overload resolving to a `Stream` of {@link TranscriptionStreamEvent}s (gpt-4o-transcribe
+   * models): `transcript.text.delta` pieces, then `transcript.text.done` with the whole text and
+   * usage. Iterate it, relay it (`toReadableStream()`), or cancel it (`signal`, `abort()`);
+   * `streamIdleTimeoutMs` bounds each wait for an event.
+   */
+  create(
+    params: TranscriptionCreateParamsStreaming,
+    options?: RequestOptions,
+  ): APIPromise<Stream<TranscriptionStreamEvent>>;
   /** Overload resolving to `Transcription | TranscriptionVerbose | string`. */
   create(
-    params: TranscriptionCreateParams,
+    params: TranscriptionCreateParamsNonStreaming,
     options?: RequestOptions,
   ): APIPromise<Transcription | TranscriptionVerbose | string>;
+  /** Overload resolving to any of the above. */
   create(
     params: TranscriptionCreateParams,
     options?: RequestOptions,
-  ): APIPromise<Transcription | TranscriptionVerbose | string> {
+  ): APIPromise<Transcription | TranscriptionVerbose | string | Stream<TranscriptionStreamEvent>>;
+  create(
+    params: TranscriptionCreateParams,
+    options?: RequestOptions,
+  ): APIPromise<Transcription | TranscriptionVerbose | string | Stream<TranscriptionStreamEvent>> {
     return upload(this.#core, "transcriptions", params, options) as APIPromise<Transcription>;
   }
 }

@@ -60,7 +60,8 @@ const encoder = new TextEncoder();
 
 /**
  * A typed, async-iterable view of an Azure OpenAI `text/event-stream` response: each
- * `data:` event is parsed as JSON and yielded; `data: [DONE]` ends it.
+ * `data:` event is parsed as JSON and yielded; `data: [DONE]` ends it. A transcription's events
+ * (named `transcript.*`) end with the body after `transcript.text.done`.
  *
  * - An `event: error` event, or a payload with an `error` member, throws the typed
  *   error (`errorFromBody`), after the chunks that came before it.
@@ -100,6 +101,8 @@ export class Stream<T> implements AsyncIterable<T> {
   /** An iterator or `toReadableStream()` was handed out: `done()` leaves the queue to it. */
   #tapped: boolean | undefined;
   #sawDone: boolean | undefined;
+  /** A `transcript.text.done` event came: the body's end then ends the stream as `[DONE]` does. */
+  #final: boolean | undefined;
   /** The body ended: the parser gets the blank line that closes an unterminated last block. */
   #last: boolean | undefined;
   /** No more reads: [DONE], end of body, error, abort or cancel. */
@@ -335,6 +338,7 @@ export class Stream<T> implements AsyncIterable<T> {
     } catch (cause) {
       this.#fail(this.#err(AzureOpenAIError, `could not be processed: ${cause}`, cause));
     }
+    if (this.#last && this.#final) this.#sawDone = true;
     if (this.#sawDone) this.#end();
     else if (this.#last) this.#endedEarly();
   }
@@ -344,7 +348,8 @@ export class Stream<T> implements AsyncIterable<T> {
     const done = data.startsWith("[DONE]");
     if (this.#ended || this.#sawDone) return;
     if (event === "error") return this.#fail(this.#payloadError(data));
-    if (event !== "message" || data === "") return;
+    // Transcription streams name their events (`event: transcript.text.delta`), as the SDK reads.
+    if (event !== "message" && !event.startsWith("transcript.") || data === "") return;
     if (done) {
       this.#sawDone = true;
       return;
@@ -373,6 +378,7 @@ export class Stream<T> implements AsyncIterable<T> {
     this.#chunks++;
     this.#onChunk?.(chunk as T);
     this.#queue.push(chunk as T);
+    if (chunk.type == "transcript.text.done") this.#final = true;
     this.#raw.push(data);
   }
 

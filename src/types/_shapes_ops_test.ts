@@ -330,9 +330,49 @@ export const imageSubmitResponse: ObjectCheck<T.ImageSubmitResponse> = shape<
 
 // ---- audio -----------------------------------------------------------------
 
+export const transcriptionLogprob: ObjectCheck<T.TranscriptionLogprob> = shape<
+  T.TranscriptionLogprob
+>({}, { token: str, bytes: arrayOf(num), logprob: num });
+const usageTokens = shape<Extract<T.TranscriptionUsage, { type: "tokens" }>>({
+  type: lit("tokens"),
+  input_tokens: num,
+  output_tokens: num,
+  total_tokens: num,
+}, {
+  input_token_details: shape<{ audio_tokens?: number; text_tokens?: number }>({}, {
+    audio_tokens: num,
+    text_tokens: num,
+  }),
+});
+export const transcriptionUsage: Check<T.TranscriptionUsage> = anyOf(
+  usageTokens,
+  shape<Extract<T.TranscriptionUsage, { type: "duration" }>>({
+    type: lit("duration"),
+    seconds: num,
+  }, {}),
+);
 export const transcription: ObjectCheck<T.Transcription> = shape<T.Transcription>(
   { text: str },
-  {},
+  { logprobs: arrayOf(transcriptionLogprob), usage: transcriptionUsage },
+);
+/** The events of a streamed transcription (the openai SDK's TranscriptionStreamEvent). */
+export const transcriptionStreamEvent: Check<T.TranscriptionStreamEvent> = anyOf(
+  shape<T.TranscriptionTextDeltaEvent>({ type: lit("transcript.text.delta"), delta: str }, {
+    logprobs: arrayOf(transcriptionLogprob),
+    segment_id: str,
+  }),
+  shape<T.TranscriptionTextSegmentEvent>({
+    type: lit("transcript.text.segment"),
+    id: str,
+    start: num,
+    end: num,
+    speaker: str,
+    text: str,
+  }, {}),
+  shape<T.TranscriptionTextDoneEvent>({ type: lit("transcript.text.done"), text: str }, {
+    logprobs: arrayOf(transcriptionLogprob),
+    usage: usageTokens,
+  }),
 );
 export const segment: ObjectCheck<T.TranscriptionSegment> = shape<T.TranscriptionSegment>({
   id: num,
@@ -387,6 +427,7 @@ export const transcriptionParams: ObjectCheck<T.TranscriptionCreateParams> = sha
   temperature: num,
   timestamp_granularities: arrayOf(lit("word", "segment")),
   include: arrayOf(lit("logprobs")),
+  stream: nullable(bool),
   chunking_strategy: anyOf(
     lit("auto"),
     shape<Exclude<T.TranscriptionCreateParams["chunking_strategy"], string | undefined>>({

@@ -105,6 +105,11 @@ export interface TranscriptionCreateParams {
   /** More to return: `"logprobs"` (gpt-4o-transcribe models); sent as `include[]`. */
   include?: "logprobs"[];
   /**
+   * `true`: the reply is a stream of {@link TranscriptionStreamEvent}s (gpt-4o-transcribe
+   * models; Whisper deployments answer 400), sent as the form field `stream`.
+   */
+  stream?: boolean | null;
+  /**
    * How the audio is cut into chunks (gpt-4o-transcribe models; gpt-4o-transcribe-diarize needs
    * it for audio over 30 s): `"auto"`, or server-side voice activity detection, sent as the
    * fields `chunking_strategy[type]`, `chunking_strategy[threshold]`, ... as the openai SDK does.
@@ -120,6 +125,39 @@ export interface TranscriptionCreateParams {
     threshold?: number;
   };
 }
+
+/**
+ * Parameters of a streamed transcription: `stream: true`.
+ *
+ * @example Ask for a stream
+ * ```ts
+ * import type { TranscriptionCreateParamsStreaming } from "@aoai/edge";
+ * const params: TranscriptionCreateParamsStreaming = {
+ *   model: "gpt-4o-transcribe",
+ *   file: new File([new Uint8Array(32_000)], "call.wav"),
+ *   stream: true,
+ * };
+ * console.log(params.stream); // true
+ * ```
+ */
+export type TranscriptionCreateParamsStreaming = TranscriptionCreateParams & { stream: true };
+
+/**
+ * Parameters of a transcription answered in one reply: `stream` absent, `false` or `null`.
+ *
+ * @example A plain transcription
+ * ```ts
+ * import type { TranscriptionCreateParamsNonStreaming } from "@aoai/edge";
+ * const params: TranscriptionCreateParamsNonStreaming = {
+ *   model: "whisper",
+ *   file: new File([new Uint8Array(32_000)], "call.wav"),
+ * };
+ * console.log(params.stream ?? false); // false
+ * ```
+ */
+export type TranscriptionCreateParamsNonStreaming = TranscriptionCreateParams & {
+  stream?: false | null;
+};
 
 /**
  * Parameters of a translation into English (multipart form).
@@ -163,7 +201,180 @@ export interface TranslationCreateParams {
 export interface Transcription {
   /** The transcribed text. */
   text: string;
+  /** Log probabilities of the text's tokens (`include: ["logprobs"]`, gpt-4o-transcribe models). */
+  logprobs?: TranscriptionLogprob[];
+  /** What the request was billed for (gpt-4o-transcribe models: tokens). */
+  usage?: TranscriptionUsage;
 }
+
+/**
+ * The log probability of one token of a transcript (`include: ["logprobs"]`).
+ *
+ * @example The probability of a token
+ * ```ts
+ * import type { TranscriptionLogprob } from "@aoai/edge";
+ * const lp: TranscriptionLogprob = { token: "Hello", bytes: [72, 101, 108, 108, 111], logprob: 0 };
+ * console.log(Math.exp(lp.logprob ?? -Infinity)); // 1
+ * ```
+ */
+export interface TranscriptionLogprob {
+  /** The token. */
+  token?: string;
+  /** Its UTF-8 bytes. */
+  bytes?: number[];
+  /** Its log probability. */
+  logprob?: number;
+}
+
+/**
+ * Usage of a transcription: tokens (gpt-4o-transcribe models) or seconds of audio.
+ *
+ * @example Tokens billed
+ * ```ts
+ * import type { TranscriptionUsage } from "@aoai/edge";
+ * const usage: TranscriptionUsage = {
+ *   type: "tokens",
+ *   input_tokens: 14,
+ *   input_token_details: { text_tokens: 0, audio_tokens: 14 },
+ *   output_tokens: 45,
+ *   total_tokens: 59,
+ * };
+ * const billed = (u: TranscriptionUsage) => u.type === "tokens" ? u.total_tokens : u.seconds;
+ * console.log(billed(usage)); // 59
+ * ```
+ */
+export type TranscriptionUsage = {
+  /** Billed by tokens. */
+  type: "tokens";
+  /** Input tokens billed. */
+  input_tokens: number;
+  /** Of the input tokens, audio and text (the prompt). */
+  input_token_details?: { audio_tokens?: number; text_tokens?: number };
+  /** Tokens generated. */
+  output_tokens: number;
+  /** Input plus output tokens. */
+  total_tokens: number;
+} | {
+  /** Billed by the audio's duration. */
+  type: "duration";
+  /** Seconds of audio. */
+  seconds: number;
+};
+
+/**
+ * A piece of a streamed transcript; the pieces joined make the text.
+ *
+ * @example Join the pieces
+ * ```ts
+ * import type { TranscriptionTextDeltaEvent } from "@aoai/edge";
+ * const events: TranscriptionTextDeltaEvent[] = [
+ *   { type: "transcript.text.delta", delta: "Hello" },
+ *   { type: "transcript.text.delta", delta: " world." },
+ * ];
+ * console.log(events.map((e) => e.delta).join("")); // "Hello world."
+ * ```
+ */
+export interface TranscriptionTextDeltaEvent {
+  /** Always `"transcript.text.delta"`. */
+  type: "transcript.text.delta";
+  /** The text added. */
+  delta: string;
+  /** Log probabilities of the delta's tokens (`include: ["logprobs"]`). */
+  logprobs?: TranscriptionLogprob[];
+  /** The diarized segment the delta belongs to (gpt-4o-transcribe-diarize). */
+  segment_id?: string;
+}
+
+/**
+ * The last event of a streamed transcript: the whole text, with the usage.
+ *
+ * @example Read the totals
+ * ```ts
+ * import type { TranscriptionTextDoneEvent } from "@aoai/edge";
+ * const done: TranscriptionTextDoneEvent = {
+ *   type: "transcript.text.done",
+ *   text: "Hello world.",
+ *   usage: { type: "tokens", input_tokens: 20, output_tokens: 3, total_tokens: 23 },
+ * };
+ * console.log(done.text, done.usage?.total_tokens); // "Hello world." 23
+ * ```
+ */
+export interface TranscriptionTextDoneEvent {
+  /** Always `"transcript.text.done"`. */
+  type: "transcript.text.done";
+  /** The whole transcript. */
+  text: string;
+  /** Log probabilities of its tokens (`include: ["logprobs"]`). */
+  logprobs?: TranscriptionLogprob[];
+  /** Tokens billed. */
+  usage?: Extract<TranscriptionUsage, { type: "tokens" }>;
+}
+
+/**
+ * A finished segment of a diarized stream (gpt-4o-transcribe-diarize with
+ * `response_format: "diarized_json"`): who spoke, when.
+ *
+ * @example Caption a segment
+ * ```ts
+ * import type { TranscriptionTextSegmentEvent } from "@aoai/edge";
+ * const s: TranscriptionTextSegmentEvent = {
+ *   type: "transcript.text.segment",
+ *   id: "seg_0",
+ *   start: 0,
+ *   end: 1.5,
+ *   speaker: "A",
+ *   text: "Hello.",
+ * };
+ * console.log(`${s.speaker}: ${s.text}`); // "A: Hello."
+ * ```
+ */
+export interface TranscriptionTextSegmentEvent {
+  /** Always `"transcript.text.segment"`. */
+  type: "transcript.text.segment";
+  /** The segment's id (deltas name it in `segment_id`). */
+  id: string;
+  /** Start, seconds. */
+  start: number;
+  /** End, seconds. */
+  end: number;
+  /** Speaker label. */
+  speaker: string;
+  /** The segment's text. */
+  text: string;
+}
+
+/**
+ * An event of a streamed transcription (`audio.transcriptions.create({ stream: true })`):
+ * deltas, diarized segments, then `transcript.text.done`.
+ *
+ * @example Stream a transcript
+ * ```ts
+ * import { AzureOpenAI, type TranscriptionStreamEvent } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator({
+ *   deployments: [{ name: "gpt-4o-transcribe", model: "gpt-4o-transcribe" }],
+ * });
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const stream = await client.audio.transcriptions.create({
+ *   model: "gpt-4o-transcribe",
+ *   file: new File([new Uint8Array(32_000)], "call.wav"),
+ *   stream: true,
+ * });
+ * let text = "";
+ * for await (const event of stream as AsyncIterable<TranscriptionStreamEvent>) {
+ *   if (event.type === "transcript.text.delta") text += event.delta;
+ *   else if (event.type === "transcript.text.done") console.log(text === event.text); // true
+ * }
+ * ```
+ */
+export type TranscriptionStreamEvent =
+  | TranscriptionTextDeltaEvent
+  | TranscriptionTextSegmentEvent
+  | TranscriptionTextDoneEvent;
 
 /**
  * One segment of a verbose reply (`audioSegment`). The spec marks every field
