@@ -58,12 +58,20 @@ async function failure(res) {
   try { text = JSON.parse(text).error.message; } catch (_) {}
   return "HTTP " + res.status + ": " + text;
 }
-let chatRun = null;
+// The run in flight of each form: a second send (or Stop) aborts it, so two never interleave.
+let chatRun = null, embRun = null;
+$("chat-stop").addEventListener("click", () => {
+  if (!chatRun) return;
+  chatRun.abort();
+  chatRun = null;
+  $("chat-stop").disabled = true;
+  $("chat-status").textContent = "stopped";
+});
 $("chat-send").addEventListener("click", async () => {
   const out = $("chat-output"), status = $("chat-status");
-  // A second send stops the reply still streaming: two would interleave in one output.
   if (chatRun) chatRun.abort();
   const run = chatRun = new AbortController();
+  $("chat-stop").disabled = false;
   out.textContent = ""; status.textContent = "sending…";
   const started = performance.now();
   let first = 0, events = 0, finish = "", ended = false;
@@ -112,18 +120,31 @@ $("chat-send").addEventListener("click", async () => {
     status.textContent = "failed: " + err;
     run.abort(); // lets go of the rest of the stream
   } finally {
-    if (chatRun === run) chatRun = null;
+    if (chatRun === run) {
+      chatRun = null;
+      $("chat-stop").disabled = true;
+    }
   }
 });
 const tally = { hit: 0, miss: 0, partial: 0 };
+$("emb-stop").addEventListener("click", () => {
+  if (!embRun) return;
+  embRun.abort();
+  embRun = null;
+  $("emb-stop").disabled = true;
+  $("emb-status").textContent = "stopped";
+});
 $("emb-send").addEventListener("click", async () => {
   const status = $("emb-status");
+  if (embRun) embRun.abort();
+  const run = embRun = new AbortController();
+  $("emb-stop").disabled = false;
   status.textContent = "sending…";
   const inputs = $("emb-input").value.split("\\n").map((s) => s.trim()).filter(Boolean);
   const started = performance.now();
   try {
     const res = await fetch("v1/embeddings", {
-      method: "POST", headers: headers(),
+      method: "POST", headers: headers(), signal: run.signal,
       body: JSON.stringify({ model: $("emb-model").value.trim(), input: inputs }),
     });
     if (!res.ok) { status.textContent = await failure(res); return; }
@@ -137,7 +158,12 @@ $("emb-send").addEventListener("click", async () => {
     $("emb-stats").textContent = "this page: " + tally.hit + " hit, " + tally.partial +
       " partial, " + tally.miss + " miss";
   } catch (err) {
-    status.textContent = "failed: " + err;
+    if (!run.signal.aborted) status.textContent = "failed: " + err;
+  } finally {
+    if (embRun === run) {
+      embRun = null;
+      $("emb-stop").disabled = true;
+    }
   }
 });
 `;
@@ -178,6 +204,7 @@ export function renderPlayground(options: PlaygroundOptions = {}): string {
 <label for="chat-input">Message</label>
 <textarea id="chat-input">Say hello in five words.</textarea>
 <button id="chat-send" type="button">Send</button>
+<button id="chat-stop" type="button" disabled>Stop</button>
 <pre id="chat-output" aria-live="polite"></pre>
 <div id="chat-status" class="status"></div>
 <h2>Embeddings (cached)</h2>
@@ -187,6 +214,7 @@ export function renderPlayground(options: PlaygroundOptions = {}): string {
 <textarea id="emb-input">edge caching
 vectors as Float32</textarea>
 <button id="emb-send" type="button">Embed</button>
+<button id="emb-stop" type="button" disabled>Stop</button>
 <div id="emb-status" class="status"></div>
 <div id="emb-stats" class="status"></div>
 <script>${SCRIPT}</script>

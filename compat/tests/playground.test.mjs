@@ -112,6 +112,147 @@ describe("playground in headless chromium", { skip }, () => {
     );
   });
 
+  test("Stop ends the reply still streaming and says so", async () => {
+    await page.fill("#key", app.key);
+    const long = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ");
+    await page.fill("#chat-input", long);
+    assert.equal(
+      await page.isDisabled("#chat-stop"),
+      true,
+      "nothing to stop yet",
+    );
+    await page.click("#chat-send");
+    await page.waitForFunction(() => document.getElementById("chat-output").textContent.length > 0);
+    // The reply's request ends when Stop is pressed: the rest of the stream is not read.
+    const ended = page.waitForEvent(
+      "requestfailed",
+      (req) => req.url().endsWith("/v1/chat/completions"),
+    );
+    await page.click("#chat-stop");
+    await ended;
+    assert.match(await page.textContent("#chat-status"), /^stopped/);
+    const output = await page.textContent("#chat-output");
+    assert.ok(`You said: ${long}`.startsWith(output), output);
+    assert.notEqual(output, `You said: ${long}`);
+    assert.equal(
+      await page.isDisabled("#chat-stop"),
+      true,
+      "nothing left to stop",
+    );
+  });
+
+  /** Holds embeddings requests whose inputs say "held" until `release()`; others pass. */
+  async function holdEmbeddings() {
+    let release;
+    const gate = new Promise((resolve) => (release = resolve));
+    const held = [];
+    let arrived;
+    const handler = async (route) => {
+      if (!route.request().postData()?.includes("held")) {
+        return route.continue();
+      }
+      held.push(route.request());
+      arrived?.();
+      await gate;
+      // An aborted request can no longer be continued.
+      await route.continue().catch(() => {});
+    };
+    await page.route("**/v1/embeddings", handler);
+    return {
+      /** The next held request, once the page has sent it. */
+      next: (count) =>
+        held.length >= count
+          ? Promise.resolve(held[count - 1])
+          : new Promise((resolve) => (arrived = () =>
+            held.length >= count && resolve(held[count - 1]))
+          ),
+      release,
+      async close() {
+        release();
+        await page.unroute("**/v1/embeddings", handler);
+      },
+    };
+  }
+
+  test("a second embeddings run while one is in flight replaces it instead of interleaving", async () => {
+    await page.fill("#key", app.key);
+    const hold = await holdEmbeddings();
+    try {
+      const before = await page.textContent("#emb-stats");
+      await page.fill("#emb-input", "held one\nheld two\nheld three");
+      await page.click("#emb-send");
+      const first = await hold.next(1);
+      const aborted = page.waitForEvent(
+        "requestfailed",
+        (req) => req === first,
+      );
+      await page.evaluate(
+        () => (document.getElementById("emb-status").textContent = ""),
+      );
+      await page.fill("#emb-input", "second run, let through");
+      await page.click("#emb-send");
+      await page.waitForFunction(() =>
+        /cache: /.test(document.getElementById("emb-status").textContent)
+      );
+      assert.match(
+        await page.textContent("#emb-status"),
+        /^cache: miss · 1 vectors × 1536/,
+      );
+      // The first run's answer, let through now, must not land on the page: it was aborted.
+      hold.release();
+      const late = page.waitForFunction(() =>
+        / 3 vectors /.test(document.getElementById("emb-status").textContent)
+      );
+      late.catch(() => {});
+      aborted.catch(() => {});
+      const outcome = await Promise.race([
+        aborted.then(() => "aborted"),
+        late.then(() => "the first run's answer replaced the second's"),
+      ]);
+      assert.equal(outcome, "aborted");
+      assert.match(
+        await page.textContent("#emb-status"),
+        /^cache: miss · 1 vectors × 1536/,
+      );
+      const misses = (text) => Number(/(\d+) miss/.exec(text)[1]);
+      assert.equal(
+        misses(await page.textContent("#emb-stats")),
+        misses(before) + 1,
+      );
+    } finally {
+      await hold.close();
+    }
+  });
+
+  test("Stop ends an embeddings run in flight and says so", async () => {
+    await page.fill("#key", app.key);
+    const hold = await holdEmbeddings();
+    try {
+      assert.equal(
+        await page.isDisabled("#emb-stop"),
+        true,
+        "nothing to stop yet",
+      );
+      await page.fill("#emb-input", "held to be stopped");
+      await page.click("#emb-send");
+      const request = await hold.next(1);
+      const aborted = page.waitForEvent(
+        "requestfailed",
+        (req) => req === request,
+      );
+      await page.click("#emb-stop");
+      await aborted;
+      assert.match(await page.textContent("#emb-status"), /^stopped/);
+      assert.equal(
+        await page.isDisabled("#emb-stop"),
+        true,
+        "nothing left to stop",
+      );
+    } finally {
+      await hold.close();
+    }
+  });
+
   test("a reply cut by the content filter says so", async () => {
     await page.fill("#key", app.key);
     await page.fill("#chat-input", "please __filter_output__ this");
