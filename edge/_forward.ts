@@ -418,10 +418,49 @@ async function relay(
     try {
       body = scrub(await textUpTo(upstream, MAX_ERROR_BODY_BYTES)) as string;
     } catch (err) {
-      return failure(opts, init, err, index);
+      // The connection broke while the error was read (a timeout or an abort is classified).
+      if (err instanceof AzureOpenAIError || request.signal.aborted) {
+        return failure(opts, init, err, index);
+      }
+      const host = opts.upstreams.list[index].host;
+      opts.onError(
+        `${init.operation}: upstream ${host} answered ${upstream.status}, then its connection ` +
+          `broke: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return errorResponse(502, {
+        code: "UpstreamConnectionLost",
+        message: `The connection to the Azure OpenAI upstream (${host}) broke while it answered ` +
+          `${upstream.status}; retry later.`,
+      }, { "x-aoai-upstream": String(index) });
     }
     headers.forEach((value, name) => headers.set(name, scrub(value) as string));
+    // Not the service's JSON error (a gateway's or proxy's HTML page, a cut body): the client's
+    // SDK could not read it, so it gets one in the service's shape, with the upstream's status
+    // (a 401 gets its own answer below).
+    if (
+      !NULL_BODY.has(upstream.status) && upstream.status !== 401 && !isJsonObject(body as string)
+    ) {
+      const host = opts.upstreams.list[index].host;
+      // Logged, not answered: a page may echo what the client sent (markup, a phishing line).
+      const excerpt = (body as string).replace(/<[^>]*>/g, " ").replace(/[\s\p{C}]+/gu, " ")
+        .trim().slice(0, 300);
+      opts.onError(
+        `${init.operation}: upstream ${host} answered ${upstream.status} without a JSON error` +
+          (excerpt ? `: ${excerpt}` : ""),
+      );
+      headers.set("content-type", "application/json");
+      body = await errorResponse(upstream.status, {
+        code: "UpstreamError",
+        message: `The Azure OpenAI upstream (${host}) answered ${upstream.status} without a JSON ` +
+          "error (e.g. a gateway's error page); see the server log.",
+      }).text();
+    }
   } else body = upstream.body;
+  // A 204 or 304 has no body (a Response refuses one, even empty).
+  if (NULL_BODY.has(upstream.status)) {
+    if (typeof body !== "string") await upstream.body?.cancel();
+    body = null;
+  }
   if (upstream.status === 401) {
     // The app's own credential was refused (its key, or its token's role), not the client's
     // key: relayed as is, the 401 would send the client looking at its key. Still a 401, which
@@ -467,6 +506,19 @@ function credentialRefused(
         : " (or the Entra ID principal's role on the resource)") +
       ". Your client key was accepted.",
   }, headers);
+}
+
+/** Statuses whose response has no body. */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/** Whether `text` is a JSON object (the service's errors are). */
+function isJsonObject(text: string): boolean {
+  try {
+    const value = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /** Most bytes of an upstream error body the app reads (to scrub) and relays; the rest is cut. */

@@ -248,7 +248,10 @@ function resolve(
   return target;
 }
 
-/** The 400 for a body over the limit (or unreadable). */
+/**
+ * The 413 for a body over the limit (as the service answers an upload over its own), or the 400
+ * for one that could not be read.
+ */
 export function bodyProblem(
   reason: "too_large" | "unreadable",
   limit: number,
@@ -257,7 +260,7 @@ export function bodyProblem(
   if (reason === "unreadable") {
     return invalidRequest(param, "The request body could not be read.", "invalid_body");
   }
-  return errorResponse(400, {
+  return errorResponse(413, {
     code: "request_too_large",
     param: param ?? "body",
     message: `The request body is larger than this app's limit of ${limit} bytes; send less ` +

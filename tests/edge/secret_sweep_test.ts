@@ -107,7 +107,7 @@ Deno.test("no error, refusal, relay or onError line holds a key or token", async
         app.fetch(
           post(`${base}/d/embeddings${v}`, JSON.stringify({ input: BEARER.repeat(20) }), asBearer),
         ),
-      400,
+      413,
     ],
     [
       "invalid body",

@@ -5,8 +5,9 @@ async function expect400(
   res: Response,
   param: string | null,
   code?: string,
+  status = 400,
 ): Promise<{ message: string }> {
-  assert.equal(res.status, 400);
+  assert.equal(res.status, status);
   const err = await errorOf(res);
   assert.equal(err.type, "invalid_request_error");
   assert.equal(err.param, param);
@@ -73,7 +74,7 @@ Deno.test("app refuses more than 2048 embedding inputs with 400 on input", async
   assert.equal(t.upstream.length, 0);
 });
 
-Deno.test("app refuses bodies over the size limit, declared or streamed", async () => {
+Deno.test("app refuses bodies over the size limit, declared or streamed, with 413", async () => {
   const t = testApp({ maxJsonBytes: 1000 });
   const big = JSON.stringify({ input: "x".repeat(2000) });
   const declared = await t.call(azurePath("text-embedding-3-small", "embeddings"), {
@@ -81,7 +82,7 @@ Deno.test("app refuses bodies over the size limit, declared or streamed", async 
     headers: { "content-type": "application/json" },
     body: big,
   });
-  await expect400(declared, "body", "request_too_large");
+  await expect400(declared, "body", "request_too_large", 413);
   const bytes = new TextEncoder().encode(big);
   const streamed = await t.call(azurePath("text-embedding-3-small", "embeddings"), {
     method: "POST",
@@ -93,7 +94,7 @@ Deno.test("app refuses bodies over the size limit, declared or streamed", async 
       },
     }),
   });
-  const err = await expect400(streamed, "body", "request_too_large");
+  const err = await expect400(streamed, "body", "request_too_large", 413);
   assert.match(err.message, /1000 bytes/);
   assert.equal(t.upstream.length, 0);
 });
@@ -106,7 +107,7 @@ Deno.test("app refuses audio uploads over maxMultipartBytes and forms without a 
     method: "POST",
     body: form,
   });
-  await expect400(big, "file", "request_too_large");
+  await expect400(big, "file", "request_too_large", 413);
   const empty = new FormData();
   empty.set("language", "en");
   const missing = await t.call(azurePath("whisper", "audio/transcriptions"), {
