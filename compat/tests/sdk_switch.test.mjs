@@ -6,6 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as openai from "openai";
+import { Stream as SdkStream } from "openai/streaming";
 import * as ours from "../.build/core.mjs";
 import { createEmulator } from "../.build/emulator.mjs";
 import { serve } from "./_serve.mjs";
@@ -168,5 +169,127 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
     });
     assert.deepEqual(sdk, { text: "You said: hello switch", aborted: true });
     assert.deepEqual(edge, sdk);
+  });
+
+  test("stream.tee() gives two streams that each read the whole reply", async () => {
+    const [sdk, edge] = await both(async ({ AzureOpenAI }) => {
+      const client = new AzureOpenAI({
+        endpoint: server.url,
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+      });
+      const [left, right] = (await client.chat.completions.create({ ...chat, stream: true })).tee();
+      const texts = ["", ""];
+      for await (const chunk of left) texts[0] += chunk.choices[0]?.delta?.content ?? "";
+      for await (const chunk of right) texts[1] += chunk.choices[0]?.delta?.content ?? "";
+      return texts;
+    });
+    assert.deepEqual(sdk, ["You said: hello switch", "You said: hello switch"]);
+    assert.deepEqual(edge, sdk);
+  });
+
+  // A server relays toReadableStream() and the page rebuilds the stream with the same library's
+  // fromReadableStream() (the SDK's Stream from "openai/streaming", ours from the core). The wire
+  // format differs (the SDK: JSON lines, ours: server-sent events), each reads its own back.
+  test("toReadableStream() read back with fromReadableStream() gives the same chunks", async () => {
+    const [sdk, edge] = await both(async (lib) => {
+      const client = new lib.AzureOpenAI({
+        endpoint: server.url,
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+      });
+      const stream = await client.chat.completions.create({ ...chat, stream: true });
+      const relayed = new Response(stream.toReadableStream()); // what the server sends
+      const Rebuilt = lib === openai ? SdkStream : lib.ChatCompletionStream;
+      const controller = new AbortController();
+      const again = Rebuilt.fromReadableStream(relayed.body, controller);
+      let text = "";
+      for await (const chunk of again) text += chunk.choices[0]?.delta?.content ?? "";
+      return { text, controller: again.controller === controller };
+    });
+    assert.deepEqual(sdk, { text: "You said: hello switch", controller: true });
+    assert.deepEqual(edge, sdk);
+  });
+
+  test("a second loop over a stream read to its end throws an OpenAIError", async () => {
+    const [sdk, edge] = await both(async (lib) => {
+      const client = new lib.AzureOpenAI({
+        endpoint: server.url,
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+      });
+      const stream = await client.chat.completions.create({ ...chat, stream: true });
+      let chunks = 0;
+      for await (const _ of stream) chunks++;
+      const err = await rejection((async () => {
+        for await (const _ of stream) chunks = -1;
+      })());
+      return { read: chunks > 0, openAIError: err instanceof lib.OpenAIError };
+    });
+    assert.deepEqual(sdk, { read: true, openAIError: true });
+    assert.deepEqual(edge, sdk);
+  });
+
+  test("breaking out of for await cancels the HTTP body", async () => {
+    const [sdk, edge] = await both(async ({ AzureOpenAI }) => {
+      let cancelled = false;
+      const client = new AzureOpenAI({
+        endpoint: server.url,
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+        // The real fetch, its body wrapped to see the cancel.
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          const reader = response.body.getReader();
+          const body = new ReadableStream({
+            async pull(controller) {
+              const { done, value } = await reader.read();
+              if (done) controller.close();
+              else controller.enqueue(value);
+            },
+            cancel(reason) {
+              cancelled = true;
+              return reader.cancel(reason);
+            },
+          }, { highWaterMark: 0 });
+          return new Response(body, response);
+        },
+      });
+      const stream = await client.chat.completions.create({ ...chat, stream: true });
+      for await (const _ of stream) break;
+      return cancelled;
+    });
+    assert.equal(sdk, true);
+    assert.equal(edge, sdk);
+  });
+
+  // Documented difference (README "Switching from the openai SDK"): an abort during the loop ends
+  // the SDK's loop quietly, as if the reply were whole; ours throws APIUserAbortError.
+  test("stream.controller.abort() during the loop: the SDK's loop ends, ours throws APIUserAbortError", async () => {
+    // Chunks 20 ms apart: the abort at the first chunk comes before the reply is whole.
+    const slow = createEmulator({ apiKeys: ["switch-key"], chunkDelayMs: 20 });
+    const slowServer = await serve((request) => slow.fetch(request));
+    const [sdk, edge] = await both(async (lib) => {
+      const client = new lib.AzureOpenAI({
+        endpoint: slowServer.url,
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+      });
+      const stream = await client.chat.completions.create({ ...chat, stream: true });
+      try {
+        for await (const _ of stream) stream.controller.abort();
+        return "ended";
+      } catch (err) {
+        return err instanceof lib.APIUserAbortError ? "APIUserAbortError" : String(err);
+      }
+    });
+    await slowServer.close();
+    assert.equal(sdk, "ended");
+    assert.equal(edge, "APIUserAbortError");
   });
 });

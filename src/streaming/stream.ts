@@ -73,7 +73,8 @@ const encoder = new TextEncoder();
  * - Leaving a `for await` loop early (`break`, `return`, a throw) cancels the body; reading on
  *   afterwards throws `APIUserAbortError` (after the chunks already parsed).
  *
- * The stream is consumed once: iterators and `toReadableStream()` share one cursor.
+ * The stream is consumed once: iterators and `toReadableStream()` share one cursor, and a loop
+ * over a stream already read to its end throws (`tee()` gives two streams to read apart).
  *
  * @typeParam T The chunk type.
  *
@@ -170,8 +171,12 @@ export class Stream<T> implements AsyncIterable<T> {
     onAbort(signal, aborted);
   }
 
-  /** Iterates the parsed chunks; breaking out of the loop cancels the body. */
+  /**
+   * Iterates the parsed chunks; breaking out of the loop cancels the body. A stream already read
+   * to its end (by a loop or `finalChatCompletion()`) throws `AzureOpenAIError`, as the SDK does.
+   */
   [Symbol.asyncIterator](): AsyncIterator<T> {
+    if (this.#sawDone && !this.#queue.length) throw this.#err(AzureOpenAIError, "was already read");
     this.#tapped = true;
     // An iterator its own return() closed is done, as a generator is (another one reading on
     // gets the cut stream's error).
@@ -183,10 +188,11 @@ export class Stream<T> implements AsyncIterable<T> {
           : this.#head < this.#queue.length
           ? Promise.resolve({ value: this.#queue[this.#head++], done: false })
           : this.#next(),
-      return: async (): Promise<IteratorResult<T>> => {
+      // Not awaiting the cancel: a tee() branch's cancel settles only once both branches cancel.
+      return: (): Promise<IteratorResult<T>> => {
         closed = true;
-        await this.#end();
-        return DONE;
+        this.#end();
+        return Promise.resolve(DONE);
       },
     };
   }
@@ -226,6 +232,54 @@ export class Stream<T> implements AsyncIterable<T> {
       },
       cancel: (reason): Promise<void> | undefined => this.#end(reason),
     }, { highWaterMark: 0 });
+  }
+
+  /**
+   * Splits the stream in two of its class that read at their own pace, as the SDK's `tee()`:
+   * each gets every chunk (re-parsed from `toReadableStream()`) and has its own
+   * `finalChatCompletion()`; both share `controller`, and the body is cancelled once both are.
+   * Read the branches, not this stream, afterwards.
+   *
+   * @example Relay a stream and keep its text
+   * ```ts
+   * import { Stream } from "@aoai/edge";
+   *
+   * const upstream = new Response('data: {"n":1}\n\ndata: [DONE]\n\n');
+   * const [relayed, kept] = new Stream<{ n: number }>(upstream).tee();
+   * const body = new Response(relayed.toReadableStream());
+   * for await (const chunk of kept) console.log(chunk.n); // 1
+   * console.log(await body.text()); // 'data: {"n":1}\n\ndata: [DONE]\n\n'
+   * ```
+   */
+  tee(): [this, this] {
+    return this.toReadableStream().tee().map((body) =>
+      new (this.constructor as typeof Stream)(new Response(body, this.response), {
+        controller: this.controller,
+      })
+    ) as [this, this];
+  }
+
+  /**
+   * A stream of this class over a body that `toReadableStream()` wrote (the page a server relays
+   * it to), as the SDK's `fromReadableStream()`. `controller` aborts it, as `stream.controller`.
+   *
+   * @example Rebuild a relayed chat stream
+   * ```ts
+   * import { ChatCompletionStream } from "@aoai/edge";
+   *
+   * const chunk = '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[]}';
+   * // On the server: new Response(stream.toReadableStream()); on the page, its body:
+   * const body = new Response(`data: ${chunk}\n\ndata: [DONE]\n\n`).body!;
+   * const stream = ChatCompletionStream.fromReadableStream(body);
+   * console.log((await stream.finalChatCompletion()).object); // "chat.completion"
+   * ```
+   */
+  static fromReadableStream<S>(
+    this: new (response: Response, options: { controller?: AbortController }) => S,
+    body: ReadableStream<Uint8Array>,
+    controller?: AbortController,
+  ): S {
+    return new this(new Response(body), { controller });
   }
 
   /**
