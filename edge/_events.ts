@@ -89,14 +89,18 @@ function count(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-/** The three counts of a `usage` object, or undefined when it has no prompt and total. */
+/**
+ * The three counts of a `usage` object, or undefined when it has no prompt and total. The
+ * token-billed audio models (gpt-4o-transcribe) name the first two `input_tokens` and
+ * `output_tokens`.
+ */
 export function pickUsage(value: unknown): EdgeRequestUsage | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const u = value as Record<string, unknown>;
-  const prompt = count(u.prompt_tokens);
+  const prompt = count(u.prompt_tokens ?? u.input_tokens);
   const total = count(u.total_tokens);
   if (prompt === undefined || total === undefined) return undefined;
-  const completion = count(u.completion_tokens);
+  const completion = count(u.completion_tokens ?? u.output_tokens);
   return completion === undefined
     ? { prompt_tokens: prompt, total_tokens: total }
     : { prompt_tokens: prompt, completion_tokens: completion, total_tokens: total };
@@ -115,8 +119,8 @@ function usageFromTail(text: string): EdgeRequestUsage | undefined {
     return match ? Number(match[1]) : undefined;
   };
   return pickUsage({
-    prompt_tokens: field("prompt_tokens"),
-    completion_tokens: field("completion_tokens"),
+    prompt_tokens: field("prompt_tokens") ?? field("input_tokens"),
+    completion_tokens: field("completion_tokens") ?? field("output_tokens"),
     total_tokens: field("total_tokens"),
   });
 }

@@ -185,7 +185,9 @@ export async function prepareCall(
     );
     if (deployment instanceof Response) return deployment;
     if (upstreamIsV1) form.set("model", deployment);
-    return { op, deployment, form, stream: false };
+    // A streamed transcription (gpt-4o-transcribe) is bounded per event, not as a whole.
+    const stream = op.path === "audio/transcriptions" && form.get("stream") === "true";
+    return { op, deployment, form, stream };
   }
   const wrongType = jsonContentTypeProblem(request);
   if (wrongType) return wrongType;
