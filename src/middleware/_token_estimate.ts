@@ -28,52 +28,90 @@ function textChars(value: unknown, depth = 0): number {
  */
 const IMAGE = 1536;
 
+/** The most text tokens a PDF page is counted: 6,000 characters, a page of dense text. */
+const PAGE_TEXT = 1500;
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 /** Tokens an image part is charged: 85 at `detail: "low"`, else {@link IMAGE}. */
 function imageTokens(part: Record<string, unknown>): number {
   const image = part.image_url;
   return isRecord(image) && image.detail === "low" ? 85 : IMAGE;
 }
 
-/** Bytes of base64 `data` (or of a data URL's base64 after its comma). */
-function base64Bytes(data: string): number {
+/** Where the base64 of `data` starts: after a data URL's comma, else at 0. */
+function base64Start(data: string): number {
+  return data.startsWith("data:") ? data.indexOf(",") + 1 : 0;
+}
+
+/** Bytes of base64 `data` from `start`, without decoding it. */
+function base64Bytes(data: string, start: number): number {
   let n = data.length;
-  while (data[n - 1] === "=") n--;
-  return Math.floor((n - data.indexOf(",") - 1) * 3 / 4);
+  while (n > start && data[n - 1] === "=") n--;
+  return Math.floor((n - start) * 3 / 4);
 }
 
 /**
  * Tokens of an `input_audio` part: 10 a second (OpenAI: user audio is one token per 100 ms), its
  * length from its size at a wav header's byte rate, else at 1,000 bytes a second (8 kbit/s, the
- * lowest MP3 bitrate), so richer audio is over-counted, never under.
+ * lowest MP3 bitrate), so richer audio is over-counted, never under. Only the header is decoded.
  */
 function audioTokens(audio: unknown): number {
   const data = isRecord(audio) && audio.data;
   if (typeof data !== "string") return 0;
+  const start = base64Start(data);
   let rate = 1000;
   try {
     // RIFF/WAVE with its fmt chunk first (as writers put it): the byte rate is at offset 28.
-    const h = atob(data.slice(0, 44));
+    const h = atob(data.slice(start, start + 44));
     if (/^RIFF[^]{4}WAVEfmt /.test(h)) {
       const r = h.charCodeAt(28) + (h.charCodeAt(29) << 8) + h.charCodeAt(30) * 65536 +
         h.charCodeAt(31) * 16777216;
-      if (r > 0) rate = Math.min(r, 384_000);
+      // A rate below the fallback's (0 or absurd) would count more than no header does.
+      if (r > rate) rate = Math.min(r, 384_000);
     }
   } catch { /* not base64 */ }
-  return Math.ceil(base64Bytes(data) / rate * 10);
+  return Math.ceil(base64Bytes(data, start) / rate * 10);
+}
+
+/**
+ * How the base64 of `/Page` followed by a byte below 0x40 (a PDF delimiter, not `s` of `/Pages`
+ * nor a letter of `/PageLabels`) reads when `/Page` starts at byte k = 0, 1, 2 of a 3-byte group:
+ * the characters fully inside it, their offset in their 4-character group, and the character
+ * after them, whose bits above `shift` are the end of `/Page` and the next byte's top two bits.
+ */
+const PAGE = [0, 1, 2].map((k) => {
+  const b64 = btoa("\0".repeat(k) + "/Page\0");
+  const first = Math.ceil(8 * k / 6);
+  const end = Math.floor(8 * (k + 5) / 6);
+  const shift = 6 * (end + 1) - 8 * (k + 5) - 2;
+  return { text: b64.slice(first, end), first, last: B64.indexOf(b64[end]) >> shift, shift };
+});
+
+/** Counts the `/Page` objects of a PDF's base64 from `start`, searched as base64: no decoding. */
+function pdfPages(data: string, start: number): number {
+  let pages = 0;
+  for (const { text, first, last, shift } of PAGE) {
+    for (let at = data.indexOf(text, start); at >= 0; at = data.indexOf(text, at + 1)) {
+      if ((at - start) % 4 === first && B64.indexOf(data[at + text.length]) >> shift === last) {
+        pages++;
+      }
+    }
+  }
+  return pages;
 }
 
 /**
  * Tokens of a `file` part (a PDF): the model gets each page's text and an image of it (OpenAI's
- * PDF guide), counted as the characters of `file_data` / 4 plus {@link IMAGE} for each
- * `/Type /Page` in it (at least one; an uploaded `file_id` counts one page).
+ * PDF guide), counted as {@link IMAGE} for each `/Type /Page` in it (at least one; an uploaded
+ * `file_id` counts one page) plus the characters of `file_data` / 4, at most {@link PAGE_TEXT}
+ * a page when its pages are seen (its page objects not compressed).
  */
 function fileTokens(file: unknown): number {
   const data = isRecord(file) && typeof file.file_data === "string" ? file.file_data : "";
-  let pages = 0;
-  try {
-    pages = atob(data.slice(data.indexOf(",") + 1)).match(/\/Type\s*\/Page\b/g)?.length ?? 0;
-  } catch { /* not base64 */ }
-  return Math.ceil(data.length / 4) + Math.max(1, pages) * IMAGE;
+  const pages = pdfPages(data, base64Start(data));
+  const text = Math.ceil(data.length / 4);
+  return (pages ? Math.min(text, pages * PAGE_TEXT) : text) + Math.max(1, pages) * IMAGE;
 }
 
 /**
@@ -115,10 +153,12 @@ function messageChars(messages: unknown): number {
  * and the JSON of `tools`, `functions` and `response_format`, divided by 4 (token arrays count
  * one per token; an image part counts 85 tokens at `detail: "low"`, else 1,536, the most an
  * image at high detail costs; an `input_audio` part 10 tokens a second, its length from a wav
- * header's byte rate, else at 8 kbit/s; a `file` part its `file_data` characters / 4 plus 1,536
- * for each page, at least one), plus `max_tokens` or
- * `max_completion_tokens` (times `n`, or `best_of` for completions). Requests without such
- * fields (e.g. audio uploads) count 0.
+ * header's byte rate (at least 1,000 bytes a second), else at 8 kbit/s; a `file` part 1,536 for
+ * each page, at least one, plus its `file_data` characters / 4, at most 1,500 a page when its
+ * pages can be counted), plus `max_tokens` or `max_completion_tokens` (times `n`, or `best_of`
+ * for completions; NaN or infinite values count as absent). Requests without such fields (e.g.
+ * audio uploads) count 0. Media payloads are never decoded whole: a wav header is read from the
+ * first characters and PDF pages are counted in the base64 text.
  *
  * @example Estimate a chat request
  * ```ts
@@ -147,15 +187,10 @@ export function estimateRequestTokens(params: unknown): number {
     }
   } else chars += textChars(input);
   tokens += Math.ceil(chars / 4);
-  const budget = typeof params.max_completion_tokens === "number"
-    ? params.max_completion_tokens
-    : typeof params.max_tokens === "number"
-    ? params.max_tokens
-    : 0;
-  const copies = typeof params.best_of === "number"
-    ? params.best_of
-    : typeof params.n === "number"
-    ? params.n
-    : 1;
+  // NaN or an infinite number (never sent: JSON has none) counts as absent, never as NaN.
+  const num = (value: unknown, fallback: number) =>
+    Number.isFinite(value) ? value as number : fallback;
+  const budget = num(params.max_completion_tokens, num(params.max_tokens, 0));
+  const copies = num(params.best_of, num(params.n, 1));
   return tokens + Math.max(0, budget) * Math.max(1, copies);
 }

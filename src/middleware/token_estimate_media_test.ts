@@ -74,3 +74,89 @@ Deno.test("estimateRequestTokens() counts an image part at detail other than low
     assert.equal(estimateRequestTokens(chat(image(detail))), 10 + 1536, String(detail));
   }
 });
+
+Deno.test("estimateRequestTokens() reads a wav header after a data: URL prefix", () => {
+  const data = "data:audio/wav;base64," + b64(wav(32_000, 10));
+  // As without the prefix: 10 s at the header's byte rate, not at the 8 kbit/s fallback.
+  assert.equal(estimateRequestTokens(chat(audio(data, "wav"))), 10 + 101);
+});
+
+Deno.test("estimateRequestTokens() counts a wav header's byte rate below 1,000 as the fallback, never more", () => {
+  // 2,044 bytes: 21 tokens at 1,000 bytes a second; a header saying 2 (or 0) bytes a second must
+  // not turn them into 10,220 tokens.
+  const low = wav(2, 1000);
+  assert.equal(estimateRequestTokens(chat(audio(b64(low), "wav"))), 10 + 21);
+  new DataView(low.buffer).setUint32(28, 0, true);
+  assert.equal(estimateRequestTokens(chat(audio(b64(low), "wav"))), 10 + 21);
+});
+
+Deno.test("estimateRequestTokens() never returns NaN or Infinity for NaN or infinite numbers", () => {
+  for (
+    const extra of [
+      { max_tokens: NaN },
+      { max_completion_tokens: NaN },
+      { max_tokens: 10, n: NaN },
+      { max_tokens: 10, best_of: NaN },
+      { max_tokens: Infinity },
+      { max_tokens: 10, n: Infinity },
+    ]
+  ) {
+    const tokens = estimateRequestTokens({ ...chat(), ...extra });
+    assert.equal(Number.isFinite(tokens), true, `${JSON.stringify(extra)}: ${tokens}`);
+  }
+});
+
+const pdfPage = (n: number) => `${n} 0 obj << /Type /Page /Parent 1 0 R >> endobj\n`;
+
+Deno.test("estimateRequestTokens() counts the pages of a PDF at any byte offset, not /Pages or /PageLabels", () => {
+  const file = (file_data: string) => ({ type: "file", file: { file_data } });
+  for (let shift = 0; shift < 3; shift++) {
+    for (const end of ["\n", " ", "/", ">", "\r", "\t"]) {
+      const pdf = "%PDF-1.4\n" + "%".repeat(shift) +
+        "1 0 obj << /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 /PageLabels 5 0 R >> endobj\n" +
+        pdfPage(2) + `3 0 obj << /Type/Page${end}/Parent 1 0 R >> endobj\n`;
+      for (const prefix of ["", "data:application/pdf;base64,"]) {
+        const data = prefix + btoa(pdf);
+        assert.equal(
+          estimateRequestTokens(chat(file(data))),
+          Math.ceil((40 + data.length) / 4) + 2 * 1536,
+          `shift ${shift} ${JSON.stringify(end)} ${JSON.stringify(prefix)}`,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("estimateRequestTokens() counts a large PDF by its pages, not its base64 characters / 4", () => {
+  // Two scanned pages, 1.5 MB of image data: billed as two pages' images and text, not 500,000
+  // tokens that would hold a 150,000 TPM rateLimit() for minutes.
+  const image = "\xff".repeat(1_500_000);
+  const pdf = "%PDF-1.4\n" + pdfPage(2) + pdfPage(3) + `4 0 obj << /Length ${image.length} >>\n` +
+    `stream\n${image}\nendstream\nendobj\n`;
+  const tokens = estimateRequestTokens(chat({
+    type: "file",
+    file: { file_data: "data:application/pdf;base64," + btoa(pdf) },
+  }));
+  assert.equal(tokens, 10 + 2 * 1536 + 2 * 1500);
+});
+
+Deno.test("estimateRequestTokens() never decodes a whole audio or file payload", () => {
+  const big = b64(new Uint8Array(300_000));
+  const decoded: number[] = [];
+  const original = globalThis.atob;
+  globalThis.atob = (data: string) => {
+    decoded.push(data.length);
+    return original(data);
+  };
+  try {
+    estimateRequestTokens(chat(
+      audio(big, "wav"),
+      audio("data:audio/wav;base64," + big, "wav"),
+      { type: "file", file: { file_data: "data:application/pdf;base64," + big } },
+      { type: "file", file: { file_data: big } },
+    ));
+  } finally {
+    globalThis.atob = original;
+  }
+  assert.equal(decoded.every((n) => n <= 64), true, `atob() of ${decoded.join(", ")} characters`);
+});
