@@ -389,10 +389,13 @@ function throttledAnswer(err: unknown): Response | undefined {
   headers.delete("content-length");
   headers.delete("content-encoding");
   const body = err.body;
-  return new Response(typeof body === "string" ? body : JSON.stringify(body ?? null), {
+  const answer = new Response(typeof body === "string" ? body : JSON.stringify(body ?? null), {
     status: 429,
     headers,
   });
+  // Relayed as an upstream error (a page that is no JSON error becomes one); already scrubbed.
+  RAW_SCRUB.set(answer, (text) => text);
+  return answer;
 }
 
 /** The upstream to try after `order[n]`, unless it was the last or the client went away. */
