@@ -472,11 +472,13 @@ export function certificateExpiryLines(
  * `AZURE_CLIENT_CERTIFICATE_ALG` says (PS256 or RS256). Undefined when none of
  * these is set, or when `AZURE_OPENAI_API_KEY` is (a key wins). Missing ids or credential, two
  * credentials, or a value that cannot be right throw an Error naming the variables and what
- * they must be, never quoting a value.
+ * they must be, never quoting a value. `shown` gives the certificate file's path as the start-up
+ * line and the certificate's errors print it (the path itself is read).
  */
 export function entraFromEnv(
   env: (name: string) => string | undefined,
   files = true,
+  shown: (path: string) => string = (path) => path,
 ): EntraFromEnv | undefined {
   const value = (name: string) => {
     const v = env(name);
@@ -598,12 +600,12 @@ export function entraFromEnv(
           { tenantId, code: "invalid_credential" },
         ),
       ),
-    credential: ` with a certificate from AZURE_CLIENT_CERTIFICATE_PATH (${path})`,
+    credential: ` with a certificate from AZURE_CLIENT_CERTIFICATE_PATH (${shown(path)})`,
     certificateValidity,
     certificateFile: {
       path,
       load: (pem) => {
-        provider = certificate(pem, `AZURE_CLIENT_CERTIFICATE_PATH (${path})`);
+        provider = certificate(pem, `AZURE_CLIENT_CERTIFICATE_PATH (${shown(path)})`);
       },
     },
   };

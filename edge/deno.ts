@@ -249,9 +249,11 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
     );
   }
   const banner: string[] = [];
+  // The certificate's path as the start-up line and its errors print it.
+  const shown = (path: string) => redactSecrets(path, secretParts(path, secretsOf(env)));
   // Read only for a resource: without one the built-in emulator needs no sign-in (these
   // variables are often set in a shell for other Azure tools).
-  const entra = endpoint === undefined ? undefined : entraFromEnv(env);
+  const entra = endpoint === undefined ? undefined : entraFromEnv(env, true, shown);
   if (!entra && (endpoint === undefined) !== (apiKey === undefined)) {
     throw new Error(
       "Set both AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY to use Azure OpenAI, or neither " +
@@ -446,8 +448,8 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
     throw new Error("PORT must be a port number (0 to 65535)");
   }
   const kvPath = onDeploy ? undefined : env("AOAI_EDGE_KV_PATH")?.trim() || ".tmp/edge.kv";
-  // The path, unless it looks like a secret pasted there (HOST and the certificate's path are
-  // printed in errors only: see serveEdge()).
+  // The path, unless it looks like a secret pasted there (HOST is printed in errors only: see
+  // serveEdge()).
   const kvSecrets = kvPath === undefined ? [] : secretParts(kvPath, secretsOf(env));
   banner.push(
     kvPath === undefined
