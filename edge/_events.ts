@@ -159,10 +159,14 @@ export function estimateTokens(text: string): number {
   return Math.ceil(tokenQuarters(text) / 4);
 }
 
-/** Token quarters of the text a chat or completions chunk carries (delta content, tool arguments). */
+/**
+ * Token quarters of the text a chat or completions chunk carries (delta content, tool arguments),
+ * or a streamed transcription's `transcript.text.delta` event (its `delta`).
+ */
 function chunkQuarters(chunk: unknown): number {
   let n = 0;
   const add = (v: unknown) => typeof v === "string" && (n += tokenQuarters(v));
+  add((chunk as { delta?: unknown })?.delta);
   const choices = (chunk as { choices?: unknown })?.choices;
   for (const choice of Array.isArray(choices) ? choices : []) {
     const delta = choice?.delta;
@@ -291,10 +295,12 @@ export function observeResponse(
     finish("end");
     return response;
   }
-  // Only a reply that is charged (a 2xx of chat, completions or embeddings) is worth reading on.
+  // Only a reply that is charged (a 2xx JSON of chat, completions, embeddings or a transcription,
+  // which carry usage) is worth reading on.
   const drains = source.charges !== undefined && tap !== undefined && response.ok &&
     !type.includes("text/event-stream") &&
-    (source.route === "chat" || source.route === "completions" || source.route === "embeddings");
+    (source.route === "chat" || source.route === "completions" || source.route === "embeddings" ||
+      source.route === "audio");
   if (request.signal.aborted && !drains) {
     finish("cancel");
     return response;
