@@ -233,6 +233,50 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
     assert.deepEqual(edge, sdk);
   });
 
+  // The SDK's branches (and its relay body) throw once the stream was read: they would miss the
+  // chunks read before. Ours throws at tee() / toReadableStream(); both reject, neither reads.
+  test("tee() after reading began or a second time, and a relay of a stream read, throw an OpenAIError", async () => {
+    const [sdk, edge] = await both(async (lib) => {
+      const client = new lib.AzureOpenAI({
+        endpoint: server.url,
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+      });
+      const create = () => client.chat.completions.create({ ...chat, stream: true });
+      const readBranch = (stream) =>
+        rejection((async () => {
+          const [branch] = stream.tee();
+          for await (const _ of branch);
+        })());
+      const started = await create();
+      await started[Symbol.asyncIterator]().next();
+      const teed = await create();
+      const [left, right] = teed.tee();
+      let text = "";
+      for await (const chunk of left) text += chunk.choices[0]?.delta?.content ?? "";
+      for await (const _ of right);
+      const looped = await create();
+      for await (const _ of looped);
+      const relay = await rejection((async () => {
+        await new Response(looped.toReadableStream()).text();
+      })());
+      return {
+        text,
+        started: (await readBranch(started)) instanceof lib.OpenAIError,
+        twice: (await readBranch(teed)) instanceof lib.OpenAIError,
+        relay: relay instanceof lib.OpenAIError,
+      };
+    });
+    assert.deepEqual(sdk, {
+      text: "You said: hello switch",
+      started: true,
+      twice: true,
+      relay: true,
+    });
+    assert.deepEqual(edge, sdk);
+  });
+
   test("breaking out of for await cancels the HTTP body", async () => {
     const [sdk, edge] = await both(async ({ AzureOpenAI }) => {
       let cancelled = false;

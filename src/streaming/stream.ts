@@ -176,7 +176,7 @@ export class Stream<T> implements AsyncIterable<T> {
    * to its end (by a loop or `finalChatCompletion()`) throws `AzureOpenAIError`, as the SDK does.
    */
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    if (this.#sawDone && !this.#queue.length) throw this.#err(AzureOpenAIError, "was already read");
+    this.#unread();
     this.#tapped = true;
     // An iterator its own return() closed is done, as a generator is (another one reading on
     // gets the cut stream's error).
@@ -200,7 +200,8 @@ export class Stream<T> implements AsyncIterable<T> {
   /**
    * Re-emits the (remaining) chunks as a `text/event-stream` body: `data: {json}\n\n`
    * per chunk, then `data: [DONE]\n\n`; suitable for `new Response(stream)`. An upstream
-   * error errors the returned stream; cancelling it cancels the upstream body.
+   * error errors the returned stream; cancelling it cancels the upstream body. A stream already
+   * read to its end throws `AzureOpenAIError`, as a loop over it does.
    *
    * @example Proxying a stream to a client
    * ```ts
@@ -214,6 +215,7 @@ export class Stream<T> implements AsyncIterable<T> {
    * ```
    */
   toReadableStream(): ReadableStream<Uint8Array> {
+    this.#unread();
     this.#tapped = true;
     return new ReadableStream<Uint8Array>({
       pull: async (controller): Promise<void> => {
@@ -238,7 +240,9 @@ export class Stream<T> implements AsyncIterable<T> {
    * Splits the stream in two of its class that read at their own pace, as the SDK's `tee()`:
    * each gets every chunk (re-parsed from `toReadableStream()`) and has its own
    * `finalChatCompletion()`; both share `controller`, and the body is cancelled once both are.
-   * Read the branches, not this stream, afterwards.
+   * Read the branches, not this stream, afterwards. Call it before reading: once a loop,
+   * `toReadableStream()`, `finalChatCompletion()` or an earlier `tee()` took chunks, it throws
+   * `AzureOpenAIError` (the branches would miss them), as the SDK's branches do.
    *
    * @example Relay a stream and keep its text
    * ```ts
@@ -252,9 +256,12 @@ export class Stream<T> implements AsyncIterable<T> {
    * ```
    */
   tee(): [this, this] {
+    // Only before any read: the branches would miss what was read (a second tee() included).
+    this.#unread(this.#tapped || this.#reader);
     return this.toReadableStream().tee().map((body) =>
       new (this.constructor as typeof Stream)(new Response(body, this.response), {
         controller: this.controller,
+        operation: this.#operation,
       })
     ) as [this, this];
   }
@@ -333,6 +340,15 @@ export class Stream<T> implements AsyncIterable<T> {
       APIUserAbortError,
       "was cancelled before it finished; the result is incomplete",
     );
+  }
+
+  /**
+   * Throws `AzureOpenAIError` when `read`: by default when the stream was read to its end with
+   * nothing left queued (a loop over it, or a relay of it, would get nothing, as if the reply were
+   * empty).
+   */
+  #unread(read: unknown = this.#sawDone && this.#head >= this.#queue.length): void {
+    if (read) throw this.#err(AzureOpenAIError, "was already read");
   }
 
   /** Reads one more piece of the body, or waits for the read under way (one read at a time). */
