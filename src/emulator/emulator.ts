@@ -116,8 +116,9 @@ export interface Emulator {
   /** Makes the next `count` requests fail with `status` (default 500). */
   failNext(count: number, status?: number): void;
   /**
-   * Replaces the fault settings. A value out of range throws the TypeError `createEmulator()`
-   * throws for it (named `emulator.setFaults(): faults.…`) and the previous settings stay.
+   * Replaces the fault settings (`{}` clears them; a field left out is off, `failNext` too). A
+   * value out of range throws the TypeError `createEmulator()` throws for it (named
+   * `emulator.setFaults(): faults.…`) and the previous settings stay.
    */
   setFaults(faults: EmulatorFaults): void;
   /**
@@ -391,6 +392,8 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
       faults.failNext(count, status);
     },
     setFaults(next: EmulatorFaults): void {
+      // None (from JavaScript) clears them, as createEmulator() takes no faults.
+      next ??= {};
       // Checked before anything changes: a refused call leaves the previous faults in force.
       checkFaults("emulator.setFaults(): faults.", next);
       faults.set(next);

@@ -69,3 +69,13 @@ Deno.test("emulator.setFaults() that throws leaves the previous faults in force,
   assert.equal(limited.status, 429);
   await limited.body?.cancel();
 });
+
+Deno.test("emulator.setFaults() without faults (undefined or null, from JavaScript) clears them, as createEmulator() takes none", async () => {
+  for (const none of [undefined, null]) {
+    const emulator = createEmulator({ apiKeys: ["k"], faults: { errorRate: 1, errorStatus: 503 } });
+    emulator.setFaults(none as unknown as EmulatorFaults);
+    const res = await chat(emulator);
+    assert.equal(res.status, 200, String(none));
+    await res.body?.cancel();
+  }
+});
