@@ -14,8 +14,9 @@ const here = fileURLToPath(new URL(".", import.meta.url));
  * is at localhost.
  * `emulator` adds options of the emulator (e.g. `entra` for a Microsoft Entra ID token endpoint);
  * with `apiKey: false` the Worker gets no AZURE_OPENAI_API_KEY (it signs in with Entra ID) and its
- * AZURE_AUTHORITY_HOST is the emulator.
- * @param {{ options?: object, bindings: Record<string, string>, fallback?: boolean, emulator?: object, apiKey?: boolean }} setup
+ * AZURE_AUTHORITY_HOST is the emulator. `reply`, when given, answers the upstream requests it
+ * returns a Response for (a gateway's error page, say); the emulator answers the others.
+ * @param {{ options?: object, bindings: Record<string, string>, fallback?: boolean, emulator?: object, apiKey?: boolean, reply?: (request: Request) => Response | undefined | Promise<Response | undefined> }} setup
  * @returns {Promise<{ mf: Miniflare, base: string, emulator: object, upstreamUrl: string, close: () => Promise<void> }>}
  */
 export async function startWorker(
@@ -25,6 +26,7 @@ export async function startWorker(
     fallback = false,
     emulator: emulatorOptions = {},
     apiKey = true,
+    reply,
   },
 ) {
   execFileSync("sh", [`${here}../worker/build.sh`], { stdio: "inherit" });
@@ -33,7 +35,9 @@ export async function startWorker(
     apiKeys: ["azure-upstream-key"],
     ...emulatorOptions,
   });
-  const upstream = await serve((request) => emulator.fetch(request));
+  const upstream = await serve(async (request) =>
+    (await reply?.(request)) ?? emulator.fetch(request)
+  );
   const mf = new Miniflare({
     modules: true,
     scriptPath: `${here}../.build/edge_worker.mjs`,
