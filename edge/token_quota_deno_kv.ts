@@ -64,11 +64,12 @@ const EXPIRY_MARGIN = 3_600_000;
  * ms; with the period, an hourly and a daily quota on one prefix count apart, though their windows
  * start together at midnight), a `Deno.KvU64` of the tokens charged in it (no entry: none).
  * `check()` also adds the counter of `[...prefix, client, start]`, the key versions before the
- * period was in it wrote: during a rolling upgrade, instances of both versions count to one quota
- * (such a counter, shared by quotas of different periods, counts to each). Each charge adds to
- * its counter atomically: a read, then a write conditional on the counter not having changed (a
- * versionstamp check), tried again when another isolate wrote first, so concurrent charges from
- * anywhere all count. The write sets the counter to expire an hour past its window's end (Deno
+ * period was in it wrote: during a rolling upgrade, instances of this version count what those of
+ * the earlier one charged (such a counter, shared by quotas of different periods, counts to each);
+ * the earlier ones, reading their own key only, do not see this version's charges until replaced.
+ * Each charge adds to its counter atomically: a read, then a write conditional on the counter not
+ * having changed (a versionstamp check), tried again when another isolate wrote first, so
+ * concurrent charges from anywhere all count. The write sets the counter to expire an hour past its window's end (Deno
  * KV's `sum` mutation would drop that expiry, leaving every window's counter behind forever).
  *
  * A KV failure rejects `check()` or `charge()`; the edge app then lets the request through or
