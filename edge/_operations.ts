@@ -11,7 +11,7 @@ import {
   invalidRequest,
   quoteSent,
 } from "./_errors.ts";
-import { readBodyLimited } from "./body_limit.ts";
+import { readBodyLimited, readFormLimited } from "./body_limit.ts";
 import type { ResolvedOptions } from "./options.ts";
 import {
   checkAudioForm,
@@ -163,16 +163,13 @@ export async function prepareCall(
         "invalid_content_type",
       );
     }
-    const read = await readBodyLimited(request, opts.maxMultipartBytes);
-    if (!read.ok) return bodyProblem(read.reason, opts.maxMultipartBytes, "file");
-    let form: FormData;
-    try {
-      // As sent: the boundary is case-sensitive (browsers' have capitals).
-      form = await new Response(read.bytes, { headers: { "content-type": rawContentType } })
-        .formData();
-    } catch {
-      return invalidRequest("file", "The multipart/form-data body could not be parsed.");
+    const read = await readFormLimited(request, opts.maxMultipartBytes);
+    if (!read.ok) {
+      return read.reason === "unparsable"
+        ? invalidRequest("file", "The multipart/form-data body could not be parsed.")
+        : bodyProblem(read.reason, opts.maxMultipartBytes, "file");
     }
+    const form = read.form;
     const checked = checkAudioForm(form);
     const bad = problemResponse(checked);
     if (bad) return bad;
