@@ -452,7 +452,11 @@ export class Stream<T> implements AsyncIterable<T> {
     this.#raw.push(data);
   }
 
-  /** The typed error for an `event: error` payload (text) or a chunk with an `error` member. */
+  /**
+   * The typed error for an `event: error` payload (text) or a chunk with an `error` member: its
+   * `status`, else a 4xx/5xx `code`, else 500 for a `server_error` code or type (Azure sends
+   * either), else none (plain `AzureOpenAIError`).
+   */
   #payloadError(body: unknown): AzureOpenAIError {
     try {
       if (typeof body === "string") body = JSON.parse(body);
@@ -464,7 +468,7 @@ export class Stream<T> implements AsyncIterable<T> {
         ? error.status
         : /^[45]\d\d$/.test(code)
         ? Number(code)
-        : error.type === "server_error"
+        : code == "server_error" || error.type == "server_error"
         ? 500
         : undefined,
       body,
