@@ -102,7 +102,10 @@ export class Stream<T> implements AsyncIterable<T> {
   /** An iterator or `toReadableStream()` was handed out: `done()` leaves the queue to it. */
   #tapped: boolean | undefined;
   #sawDone: boolean | undefined;
-  /** A `transcript.text.done` event came: the body's end then ends the stream as `[DONE]` does. */
+  /**
+   * True once a `transcript.text.done` event came (the body's end then ends the stream as `[DONE]`
+   * does); false after other `transcript.*` events (a transcription: its cut names that event).
+   */
   #final: boolean | undefined;
   /** The body ended: the parser gets the blank line that closes an unterminated last block. */
   #last: boolean | undefined;
@@ -448,7 +451,9 @@ export class Stream<T> implements AsyncIterable<T> {
     this.#chunks++;
     this.#onChunk?.(chunk as T);
     this.#queue.push(chunk as T);
-    if (chunk.type == "transcript.text.done") this.#final = true;
+    if (/^transcript\./.test(chunk.type as string)) {
+      this.#final ||= chunk.type == "transcript.text.done";
+    }
     this.#raw.push(data);
   }
 
@@ -508,7 +513,9 @@ export class Stream<T> implements AsyncIterable<T> {
         APIConnectionError,
         // A body with no event that is no event stream came from something else (a gateway).
         this.#chunks || !type || /event-stream/.test(type)
-          ? `ended before [DONE] after ${this.#chunks} chunks; the connection was closed early, ` +
+          ? `ended before ${
+            this.#final === false ? "transcript.text.done" : "[DONE]"
+          } after ${this.#chunks} chunks; the connection was closed early, ` +
             "retry the request"
           : `got ${type}, not an event stream: a proxy in between?`,
       ),
