@@ -78,7 +78,9 @@ export function relayHeaders(
     const origin = new URL(request.url).origin;
     headers.set(
       "operation-location",
-      location.startsWith(upstreamEndpoint)
+      // Under the endpoint: its text followed by a path, query or nothing (not `….com.evil`).
+      location.startsWith(upstreamEndpoint) &&
+        /^([/?#]|$)/.test(location.slice(upstreamEndpoint.length))
         ? origin + location.slice(upstreamEndpoint.length)
         : location,
     );
