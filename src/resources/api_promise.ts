@@ -28,7 +28,8 @@ export interface WithResponse<T> {
   /**
    * The HTTP response it came from, for its status and headers (`x-ratelimit-remaining-tokens`,
    * `apim-request-id`, …). Its body was already read into `data`, except for streams and speech,
-   * whose `data` reads it.
+   * whose `data` reads it. After `asResponse()`, the response that gave (with
+   * `streamIdleTimeoutMs`, a stream's copy, its body the one to read).
    */
   response: Response;
   /** `apim-request-id` (or `x-request-id`) of the response: quote it to Azure support. */
@@ -68,6 +69,10 @@ export interface APIPromise<T> extends Promise<T> {
    * cancelled; then the signal keeps no listener of the call. A body never read keeps its
    * listener (and the connection) until the signal aborts: cancel it (`response.body?.cancel()`)
    * when you do not relay it. Called again, it gives a stream's same response (as the SDK does).
+   * The stream and this response share one body: after asResponse(), reading the stream throws
+   * `AzureOpenAIError` (its body went here); once the stream began reading, asResponse() gives its
+   * response as it is (`stream.response`, read or being read, as the SDK does) and the stream
+   * reads on.
    */
   asResponse(): Promise<Response>;
 }
@@ -95,7 +100,8 @@ export function apiPromise<T>(
     data.then((value) =>
       result.then(({ response }) => ({
         data: value,
-        response,
+        // The response asResponse() gave, if it came first (a copy with streamIdleTimeoutMs).
+        response: relayed ?? response,
         request_id: requestIdOf(response.headers) ?? null,
       }))
     );

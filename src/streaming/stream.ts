@@ -49,9 +49,11 @@ export function feeding<T>(
 export let final: <T, R>(stream: Stream<T>, accumulator: { result(): R }) => Promise<R>;
 
 /**
- * The body of `stream`, unread, to relay as it is (`asResponse()`): the stream reads no more; the
- * caller's signal aborts the body until it ends, fails or is cancelled, then its listener goes;
- * `idleTimeoutMs` bounds each wait for a chunk. Set in `Stream`'s static block, as `final`.
+ * The body of `stream`, unread, to relay as it is (`asResponse()`): the stream reads no more (a
+ * read throws `AzureOpenAIError` naming asResponse()); the caller's signal aborts the body until
+ * it ends, fails or is cancelled, then its listener goes; `idleTimeoutMs` bounds each wait for a
+ * chunk. A stream that began reading gives its response as it is, read or being read (as the
+ * SDK's `asResponse()`), and reads on. Set in `Stream`'s static block, as `final`.
  */
 export let relay: (stream: Stream<unknown>) => Response;
 
@@ -125,16 +127,21 @@ export class Stream<T> implements AsyncIterable<T> {
         if (stream.#chunks) return accumulator.result();
         throw stream.#err(AzureOpenAIError, "ended without sending any chunks");
       });
-    relay = (stream) => (
-      stream.#ended = true,
-        unlinkOnEnd(
-          stream.response,
-          stream.controller.signal,
-          stream.#unlink,
-          stream.#operation,
-          stream.#idleMs,
-        )
-    );
+    relay = (stream) =>
+      stream.#reader ? stream.response : (
+        stream.#ended = true,
+          stream.#error ??= stream.#err(
+            AzureOpenAIError,
+            "was handed to asResponse()",
+          ),
+          unlinkOnEnd(
+            stream.response,
+            stream.controller.signal,
+            stream.#unlink,
+            stream.#operation,
+            stream.#idleMs,
+          )
+      );
   }
 
   /**
