@@ -24,7 +24,10 @@ after(async () => {
   await server.close();
 });
 
-const chat = { model: "gpt-4o", messages: [{ role: "user", content: "hello switch" }] };
+const chat = {
+  model: "gpt-4o",
+  messages: [{ role: "user", content: "hello switch" }],
+};
 
 /** What `fn(library)` gives with the SDK and with ours. */
 async function both(fn) {
@@ -45,35 +48,47 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         apiVersion: API_VERSION,
         maxRetries: 0,
       });
-      return (await client.chat.completions.create(chat)).choices[0].message.content;
+      return (await client.chat.completions.create(chat)).choices[0].message
+        .content;
     });
     assert.equal(sdk, "You said: hello switch");
     assert.equal(edge, sdk);
   });
 
-  test("the client's timeout (ms) ends a call that gets no answer with APIConnectionTimeoutError", {
-    timeout: 60_000, // a guard: an ignored timeout would wait for the 10-minute default
-  }, async () => {
-    const [sdk, edge] = await both(async (lib) => {
-      const client = new lib.AzureOpenAI({
-        endpoint: server.url,
-        apiKey: "switch-key",
-        apiVersion: API_VERSION,
-        maxRetries: 0,
-        timeout: 50,
-        // Answers only by failing when the client aborts the request.
-        fetch: (input, init) =>
-          new Promise((_, reject) => {
-            const signal = init?.signal ?? input.signal;
-            signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-          }),
+  test(
+    "the client's timeout (ms) ends a call that gets no answer with APIConnectionTimeoutError",
+    {
+      timeout: 60_000, // a guard: an ignored timeout would wait for the 10-minute default
+    },
+    async () => {
+      const [sdk, edge] = await both(async (lib) => {
+        const client = new lib.AzureOpenAI({
+          endpoint: server.url,
+          apiKey: "switch-key",
+          apiVersion: API_VERSION,
+          maxRetries: 0,
+          timeout: 50,
+          // Answers only by failing when the client aborts the request.
+          fetch: (input, init) =>
+            new Promise((_, reject) => {
+              const signal = init?.signal ?? input.signal;
+              signal.addEventListener("abort", () => reject(signal.reason), {
+                once: true,
+              });
+            }),
+        });
+        const err = await rejection(
+          client.embeddings.create({ model: "x", input: "a" }),
+        );
+        return [
+          err instanceof lib.APIConnectionTimeoutError,
+          err instanceof lib.APIError,
+        ];
       });
-      const err = await rejection(client.embeddings.create({ model: "x", input: "a" }));
-      return [err instanceof lib.APIConnectionTimeoutError, err instanceof lib.APIError];
-    });
-    assert.deepEqual(sdk, [true, true]);
-    assert.deepEqual(edge, sdk);
-  });
+      assert.deepEqual(sdk, [true, true]);
+      assert.deepEqual(edge, sdk);
+    },
+  );
 
   test("an API error has the same status, code, param, type, error, requestID and headers", async () => {
     const [sdk, edge] = await both(async (lib) => {
@@ -84,16 +99,23 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         maxRetries: 0,
       });
       const err = await rejection(
-        client.chat.completions.create({ ...chat, model: "no-such-deployment" }),
+        client.chat.completions.create({
+          ...chat,
+          model: "no-such-deployment",
+        }),
       );
       return {
-        classes: [err instanceof lib.APIError, err instanceof lib.NotFoundError],
+        classes: [
+          err instanceof lib.APIError,
+          err instanceof lib.NotFoundError,
+        ],
         status: err.status,
         code: err.code,
         param: err.param ?? undefined,
         type: err.type ?? undefined,
         error: err.error,
-        requestID: err.requestID === err.headers.get("x-request-id") && typeof err.requestID,
+        requestID: err.requestID === err.headers.get("x-request-id") &&
+          typeof err.requestID,
         headers: err.headers instanceof Headers,
       };
     });
@@ -104,7 +126,10 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
   });
 
   test("a content filter refusal has the same error object (innererror with its filter results)", async () => {
-    const filtered = createEmulator({ apiKeys: ["switch-key"], contentFilterTrigger: "FORBIDDEN" });
+    const filtered = createEmulator({
+      apiKeys: ["switch-key"],
+      contentFilterTrigger: "FORBIDDEN",
+    });
     const [sdk, edge] = await both(async (lib) => {
       const client = new lib.AzureOpenAI({
         endpoint: "http://emulator.local",
@@ -125,7 +150,11 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         filtered: err.error?.innererror?.content_filter_result !== undefined,
       };
     });
-    assert.deepEqual(sdk, { badRequest: true, code: "content_filter", filtered: true });
+    assert.deepEqual(sdk, {
+      badRequest: true,
+      code: "content_filter",
+      filtered: true,
+    });
     assert.deepEqual(edge, sdk);
   });
 
@@ -143,12 +172,18 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         .create({ model: "text-embedding-3-small", input: "a" })
         .withResponse();
       return {
-        keys: Object.keys(await client.chat.completions.create(chat).withResponse()).sort(),
+        keys: Object.keys(
+          await client.chat.completions.create(chat).withResponse(),
+        ).sort(),
         sameId: request_id === response.headers.get("x-request-id"),
         vectors: data.data.length,
       };
     });
-    assert.deepEqual(sdk, { keys: ["data", "request_id", "response"], sameId: true, vectors: 1 });
+    assert.deepEqual(sdk, {
+      keys: ["data", "request_id", "response"],
+      sameId: true,
+      vectors: 1,
+    });
     assert.deepEqual(edge, sdk);
   });
 
@@ -160,10 +195,18 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         apiVersion: API_VERSION,
         maxRetries: 0,
       });
-      const stream = await client.chat.completions.create({ ...chat, stream: true });
+      const stream = await client.chat.completions.create({
+        ...chat,
+        stream: true,
+      });
       let text = "";
-      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
-      const second = await client.chat.completions.create({ ...chat, stream: true });
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta?.content ?? "";
+      }
+      const second = await client.chat.completions.create({
+        ...chat,
+        stream: true,
+      });
       second.controller.abort();
       return { text, aborted: second.controller.signal.aborted };
     });
@@ -179,10 +222,15 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         apiVersion: API_VERSION,
         maxRetries: 0,
       });
-      const [left, right] = (await client.chat.completions.create({ ...chat, stream: true })).tee();
+      const [left, right] =
+        (await client.chat.completions.create({ ...chat, stream: true })).tee();
       const texts = ["", ""];
-      for await (const chunk of left) texts[0] += chunk.choices[0]?.delta?.content ?? "";
-      for await (const chunk of right) texts[1] += chunk.choices[0]?.delta?.content ?? "";
+      for await (const chunk of left) {
+        texts[0] += chunk.choices[0]?.delta?.content ?? "";
+      }
+      for await (const chunk of right) {
+        texts[1] += chunk.choices[0]?.delta?.content ?? "";
+      }
       return texts;
     });
     assert.deepEqual(sdk, ["You said: hello switch", "You said: hello switch"]);
@@ -200,13 +248,18 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         apiVersion: API_VERSION,
         maxRetries: 0,
       });
-      const stream = await client.chat.completions.create({ ...chat, stream: true });
+      const stream = await client.chat.completions.create({
+        ...chat,
+        stream: true,
+      });
       const relayed = new Response(stream.toReadableStream()); // what the server sends
       const Rebuilt = lib === openai ? SdkStream : lib.ChatCompletionStream;
       const controller = new AbortController();
       const again = Rebuilt.fromReadableStream(relayed.body, controller);
       let text = "";
-      for await (const chunk of again) text += chunk.choices[0]?.delta?.content ?? "";
+      for await (const chunk of again) {
+        text += chunk.choices[0]?.delta?.content ?? "";
+      }
       return { text, controller: again.controller === controller };
     });
     assert.deepEqual(sdk, { text: "You said: hello switch", controller: true });
@@ -221,7 +274,10 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         apiVersion: API_VERSION,
         maxRetries: 0,
       });
-      const stream = await client.chat.completions.create({ ...chat, stream: true });
+      const stream = await client.chat.completions.create({
+        ...chat,
+        stream: true,
+      });
       let chunks = 0;
       for await (const _ of stream) chunks++;
       const err = await rejection((async () => {
@@ -243,7 +299,8 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         apiVersion: API_VERSION,
         maxRetries: 0,
       });
-      const create = () => client.chat.completions.create({ ...chat, stream: true });
+      const create = () =>
+        client.chat.completions.create({ ...chat, stream: true });
       const readBranch = (stream) =>
         rejection((async () => {
           const [branch] = stream.tee();
@@ -254,7 +311,9 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
       const teed = await create();
       const [left, right] = teed.tee();
       let text = "";
-      for await (const chunk of left) text += chunk.choices[0]?.delta?.content ?? "";
+      for await (const chunk of left) {
+        text += chunk.choices[0]?.delta?.content ?? "";
+      }
       for await (const _ of right);
       const looped = await create();
       for await (const _ of looped);
@@ -275,6 +334,99 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
       relay: true,
     });
     assert.deepEqual(edge, sdk);
+  });
+
+  // asResponse() of a stream call that a loop read gives the read response, as the SDK's does
+  // (ours threw TypeError "ReadableStream is locked" with streamIdleTimeoutMs); after
+  // asResponse(), withResponse() gives that same response.
+  test("asResponse() after a loop read the stream gives its response, the body used", async () => {
+    const [sdk, edge] = await both(async ({ AzureOpenAI }) => {
+      const client = new AzureOpenAI({
+        endpoint: server.url,
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+        streamIdleTimeoutMs: 60_000, // ours only: the SDK ignores it
+      });
+      const call = client.chat.completions.create({ ...chat, stream: true });
+      let text = "";
+      for await (const chunk of await call) {
+        text += chunk.choices[0]?.delta?.content ?? "";
+      }
+      const response = await call.asResponse();
+      const relayed = client.chat.completions.create({ ...chat, stream: true });
+      const first = await relayed.asResponse();
+      const same = (await relayed.withResponse()).response === first;
+      return { text, status: response.status, used: response.bodyUsed, same };
+    });
+    assert.deepEqual(sdk, {
+      text: "You said: hello switch",
+      status: 200,
+      used: true,
+      same: true,
+    });
+    assert.deepEqual(edge, sdk);
+  });
+
+  // A stream's error payload: an APIError in both with the same code, type and error object.
+  // Ours is the typed InternalServerError (status 500) for a server_error code or type; the SDK's
+  // is a plain APIError without status.
+  test("an `event: error` or data error in a stream throws an APIError with the same code, type and error", async () => {
+    const error = { code: "server_error", message: "The server had an error" };
+    // The n-th stream request gets an `event: error` block (even n) or a data one (odd n).
+    const blocks = [
+      `event: error\ndata: ${JSON.stringify({ error })}\n\n`,
+      `data: ${JSON.stringify({ error })}\n\n`,
+    ];
+    let n = 0;
+    const failing = await serve(() =>
+      new Response(blocks[n++ % 2], {
+        headers: { "content-type": "text/event-stream" },
+      })
+    );
+    const [sdk, edge] = await both(async (lib) => {
+      const client = new lib.AzureOpenAI({
+        endpoint: failing.url,
+        apiKey: "switch-key",
+        apiVersion: API_VERSION,
+        maxRetries: 0,
+      });
+      const seen = [];
+      for (let i = 0; i < 2; i++) {
+        const stream = await client.chat.completions.create({
+          ...chat,
+          stream: true,
+        });
+        const err = await rejection((async () => {
+          for await (const _ of stream);
+        })());
+        seen.push({
+          apiError: err instanceof lib.APIError,
+          code: err.code,
+          type: err.type,
+          error: err.error,
+          server: lib === openai
+            ? undefined
+            : err instanceof lib.InternalServerError,
+        });
+      }
+      return seen;
+    });
+    await failing.close();
+    const expected = {
+      apiError: true,
+      code: "server_error",
+      type: undefined,
+      error,
+    };
+    assert.deepEqual(
+      sdk,
+      [expected, expected].map((e) => ({ ...e, server: undefined })),
+    );
+    assert.deepEqual(
+      edge,
+      [expected, expected].map((e) => ({ ...e, server: true })),
+    );
   });
 
   test("breaking out of for await cancels the HTTP body", async () => {
@@ -303,7 +455,10 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
           return new Response(body, response);
         },
       });
-      const stream = await client.chat.completions.create({ ...chat, stream: true });
+      const stream = await client.chat.completions.create({
+        ...chat,
+        stream: true,
+      });
       for await (const _ of stream) break;
       return cancelled;
     });
@@ -324,12 +479,17 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         apiVersion: API_VERSION,
         maxRetries: 0,
       });
-      const stream = await client.chat.completions.create({ ...chat, stream: true });
+      const stream = await client.chat.completions.create({
+        ...chat,
+        stream: true,
+      });
       try {
         for await (const _ of stream) stream.controller.abort();
         return "ended";
       } catch (err) {
-        return err instanceof lib.APIUserAbortError ? "APIUserAbortError" : String(err);
+        return err instanceof lib.APIUserAbortError
+          ? "APIUserAbortError"
+          : String(err);
       }
     });
     await slowServer.close();
