@@ -18,7 +18,10 @@ export interface RequestRecord {
   deployment?: string;
   /** The client asked for a stream. */
   stream?: boolean;
-  /** The token estimate of a streamed request's JSON body ({@link estimateTokens}; with a token limit). */
+  /**
+   * The token estimate of a streamed request's JSON body ({@link estimateTokens}), or of a
+   * token-billed transcription's upload (its audio and prompt); with a token limit.
+   */
   promptTokens?: number;
   /** The usage event the app asked for in a stream and took out of it (with a token limit). */
   usage?: EdgeRequestUsage;
@@ -256,6 +259,22 @@ function sseTap(estimate: boolean): Tap {
 }
 
 /**
+ * Counts the text of a token-billed transcription's reply that carries no usage (`text`, `srt`,
+ * `vtt`), as it passes: nothing is kept.
+ */
+function textTap(): Tap {
+  const decoder = new TextDecoder();
+  let quarters = 0;
+  return {
+    feed(chunk) {
+      quarters += tokenQuarters(decoder.decode(chunk, { stream: true }));
+    },
+    result: () => ({}),
+    streamedQuarters: () => quarters,
+  };
+}
+
+/**
  * Returns the response to give the client, observed for its event: the same status and
  * headers, with the body passed on chunk by chunk as the client reads it (nothing read ahead,
  * nothing held back; a cancel reaches the upstream as before). The event is delivered once, after
@@ -279,6 +298,8 @@ export function observeResponse(
     ? sseTap(source.charges !== undefined)
     : type.includes("json")
     ? jsonTap()
+    : source.route === "audio" && source.record.promptTokens !== undefined
+    ? textTap()
     : undefined;
   /** `read`: the body was read to its end (by the client, or drained), so its usage counts. */
   const finish = (end: End, read = end === "end") => {
@@ -296,7 +317,7 @@ export function observeResponse(
     return response;
   }
   // Only a reply that is charged (a 2xx JSON of chat, completions, embeddings or a transcription,
-  // which carry usage) is worth reading on.
+  // which carry usage, or a token-billed transcription's text) is worth reading on.
   const drains = source.charges !== undefined && tap !== undefined && response.ok &&
     !type.includes("text/event-stream") &&
     (source.route === "chat" || source.route === "completions" || source.route === "embeddings" ||
@@ -447,14 +468,16 @@ async function deliver(
  * The tokens of one 2xx answer: its `usage.total_tokens` (in a stream, from its usage event even
  * when the client stopped reading after it), nothing for a full cache hit, and for a stream that
  * carried no usage (none asked for, or cancelled before it) an estimate over the request's JSON
- * and the text streamed ({@link estimateTokens}). A request whose client went away before the
- * upstream answered is charged the estimate of its prompt: the upstream had it.
+ * and the text streamed ({@link estimateTokens}); likewise a token-billed transcription without
+ * usage (a text format, a stream cut before its end): its upload's estimate and the text it
+ * answered. A request whose client went away before the upstream answered is charged the estimate
+ * of its prompt: the upstream had it.
  */
 function tokensOf(event: EdgeRequestEvent, record: RequestRecord, tap: Tap | undefined): number {
   if (event.cache === "hit") return 0;
   const usage = event.usage ?? tap?.seenUsage?.();
   if (usage) return usage.total_tokens;
-  if (record.stream) {
+  if (record.stream || record.promptTokens !== undefined) {
     return (record.promptTokens ?? 0) + Math.ceil((tap?.streamedQuarters?.() ?? 0) / 4);
   }
   return record.abandoned ? record.hold?.tokens ?? 0 : 0;

@@ -11,7 +11,9 @@ import {
   invalidRequest,
   quoteSent,
 } from "./_errors.ts";
+import { audioBytesTokens } from "../src/middleware/_token_estimate.ts";
 import { readBodyLimited, readFormLimited } from "./body_limit.ts";
+import { estimateTokens } from "./_events.ts";
 import type { ResolvedOptions } from "./options.ts";
 import {
   checkAudioForm,
@@ -131,8 +133,37 @@ export interface PreparedCall {
   deployment: string;
   json?: Record<string, unknown>;
   form?: FormData;
-  /** True when a JSON body asked for `stream: true`. */
+  /** True when a JSON body asked for `stream: true` (a transcription's form, `stream=true`). */
   stream: boolean;
+  /**
+   * A transcription known to be billed by token (the gpt-4o-transcribe family; Whisper is billed
+   * by the minute): streamed (only those models stream), or its form `model`, or the deployment it
+   * names, is such a model's name ({@link TOKEN_BILLED}).
+   */
+  tokenBilled?: boolean;
+}
+
+/**
+ * A name of the gpt-4o-transcribe family (gpt-4o-transcribe, gpt-4o-mini-transcribe, their dated
+ * and `-diarize` versions), or a deployment named after one. The app does not know what model a
+ * deployment runs: one named otherwise is not taken for token-billed.
+ */
+const TOKEN_BILLED = /gpt-[\w.-]*transcribe/i;
+
+/**
+ * The input tokens a transcription's upload is estimated at: its audio ({@link audioBytesTokens}:
+ * 10 a second, its length from a wav header's byte rate, else at 1,000 bytes a second) plus its
+ * `prompt` ({@link estimateTokens}). Only the file's first 44 bytes are read.
+ */
+export async function uploadTokens(form: FormData): Promise<number> {
+  const file = form.get("file");
+  const prompt = form.get("prompt");
+  let tokens = typeof prompt === "string" ? estimateTokens(prompt) : 0;
+  if (typeof file !== "string" && file !== null) {
+    const head = new Uint8Array(await file.slice(0, 44).arrayBuffer());
+    tokens += audioBytesTokens(file.size, String.fromCharCode(...head));
+  }
+  return tokens;
 }
 
 function problemResponse(checked: Checked<unknown>): Response | undefined {
@@ -184,7 +215,12 @@ export async function prepareCall(
     if (upstreamIsV1) form.set("model", deployment);
     // A streamed transcription (gpt-4o-transcribe) is bounded per event, not as a whole.
     const stream = op.path === "audio/transcriptions" && form.get("stream") === "true";
-    return { op, deployment, form, stream };
+    const tokenBilled = op.path === "audio/transcriptions" &&
+      (stream ||
+        [model, pathDeployment, deployment].some((name) =>
+          typeof name === "string" && TOKEN_BILLED.test(name)
+        ));
+    return { op, deployment, form, stream, tokenBilled };
   }
   const wrongType = jsonContentTypeProblem(request);
   if (wrongType) return wrongType;

@@ -22,6 +22,7 @@ import {
   jsonContentTypeProblem,
   OPERATIONS,
   prepareCall,
+  uploadTokens,
 } from "./_operations.ts";
 import { clientIdOf, matchClientKey } from "./auth.ts";
 import { createCors } from "./cors.ts";
@@ -483,6 +484,15 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         if (call.stream) record.promptTokens = tokens;
         hold.set(tokens);
       }
+    }
+    // A token-billed transcription, under a token budget or quota: its upload's estimate is held
+    // against the budget until it is charged, and is what it is charged for its input when its
+    // reply tells no usage (a text format, a stream cut before its end).
+    const limits = opts.keyLimits[c.get("key")];
+    if (record && call.tokenBilled && call.form && (limits.tokenLimiter || limits.tokenQuota)) {
+      const tokens = await uploadTokens(call.form);
+      record.promptTokens = tokens;
+      record.hold = hold(c.get("key"), tokens);
     }
     const refused = await c.get("recheck")?.();
     if (refused) return refused;

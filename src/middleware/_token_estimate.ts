@@ -52,26 +52,33 @@ function base64Bytes(data: string, start: number): number {
 }
 
 /**
- * Tokens of an `input_audio` part: 10 a second (OpenAI: user audio is one token per 100 ms), its
- * length from its size at a wav header's byte rate, else at 1,000 bytes a second (8 kbit/s, the
- * lowest MP3 bitrate), so richer audio is over-counted, never under. Only the header is decoded.
+ * Tokens of `bytes` of audio: 10 a second (OpenAI: user audio is one token per 100 ms), its length
+ * at the byte rate of a wav header in `header` (its first bytes, a character a byte), else at 1,000
+ * bytes a second (8 kbit/s, the lowest MP3 bitrate), so richer audio is over-counted, never under.
+ * Also the edge app's estimate of a token-billed transcription's upload.
  */
+export function audioBytesTokens(bytes: number, header: string): number {
+  let rate = 1000;
+  // RIFF/WAVE with its fmt chunk first (as writers put it): the byte rate is at offset 28.
+  if (/^RIFF[^]{4}WAVEfmt /.test(header)) {
+    const r = header.charCodeAt(28) + (header.charCodeAt(29) << 8) +
+      header.charCodeAt(30) * 65536 + header.charCodeAt(31) * 16777216;
+    // A rate below the fallback's (0 or absurd) would count more than no header does.
+    if (r > rate) rate = Math.min(r, 384_000);
+  }
+  return Math.ceil(bytes / rate * 10);
+}
+
+/** Tokens of an `input_audio` part ({@link audioBytesTokens}): only its header is decoded. */
 function audioTokens(audio: unknown): number {
   const data = isRecord(audio) && audio.data;
   if (typeof data !== "string") return 0;
   const start = base64Start(data);
-  let rate = 1000;
+  let header = "";
   try {
-    // RIFF/WAVE with its fmt chunk first (as writers put it): the byte rate is at offset 28.
-    const h = atob(data.slice(start, start + 44));
-    if (/^RIFF[^]{4}WAVEfmt /.test(h)) {
-      const r = h.charCodeAt(28) + (h.charCodeAt(29) << 8) + h.charCodeAt(30) * 65536 +
-        h.charCodeAt(31) * 16777216;
-      // A rate below the fallback's (0 or absurd) would count more than no header does.
-      if (r > rate) rate = Math.min(r, 384_000);
-    }
+    header = atob(data.slice(start, start + 44));
   } catch { /* not base64 */ }
-  return Math.ceil(base64Bytes(data, start) / rate * 10);
+  return audioBytesTokens(base64Bytes(data, start), header);
 }
 
 /**
