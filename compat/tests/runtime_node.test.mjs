@@ -4,23 +4,41 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as core from "../.build/core.mjs";
 import * as edge from "../.build/edge.mjs";
-import { createEmulator } from "../.build/emulator.mjs";
+import { createEmulator, DEFAULT_DEPLOYMENTS } from "../.build/emulator.mjs";
 import { runScenarios, SCENARIO_NAMES } from "../runtime/scenarios.mjs";
+import {
+  createUploadApp,
+  EMULATOR_DEPLOYMENTS,
+  runStreamUploadScenarios,
+  runWireScenarios,
+  STREAM_UPLOAD_SCENARIO_NAMES,
+  WIRE_SCENARIO_NAMES,
+} from "../runtime/stream_upload_scenarios.mjs";
 import { serve } from "./_serve.mjs";
 
 const UPSTREAM_KEY = "runtime-upstream-key";
 let server;
 let results;
+let streamUploadResults;
+let wireResults;
 
 before(async () => {
-  const emulator = createEmulator({ apiKeys: [UPSTREAM_KEY] });
-  server = await serve((request) => emulator.fetch(request));
-  results = await runScenarios({
-    core,
-    edge,
-    endpoint: server.url,
-    apiKey: UPSTREAM_KEY,
+  const emulator = createEmulator({
+    apiKeys: [UPSTREAM_KEY],
+    deployments: [...DEFAULT_DEPLOYMENTS, ...EMULATOR_DEPLOYMENTS],
   });
+  server = await serve((request) => emulator.fetch(request));
+  const upstream = { core, edge, endpoint: server.url, apiKey: UPSTREAM_KEY };
+  results = await runScenarios(upstream);
+  streamUploadResults = await runStreamUploadScenarios(upstream);
+  // The edge app behind node:http, so uploads come in as a socket's stream.
+  const { app } = createUploadApp(upstream);
+  const edgeServer = await serve((request) => app.fetch(request));
+  try {
+    wireResults = await runWireScenarios({ url: edgeServer.url });
+  } finally {
+    await edgeServer.close();
+  }
 });
 
 after(async () => {
@@ -30,6 +48,14 @@ after(async () => {
 SCENARIO_NAMES.forEach((name, i) => {
   test(`node ${process.version}: ${name}`, () => {
     const r = results[i];
+    assert.equal(r.name, name);
+    assert.ok(r.ok, r.error);
+  });
+});
+
+[...STREAM_UPLOAD_SCENARIO_NAMES, ...WIRE_SCENARIO_NAMES].forEach((name, i) => {
+  test(`node ${process.version}: ${name}`, () => {
+    const r = [...streamUploadResults, ...wireResults][i];
     assert.equal(r.name, name);
     assert.ok(r.ok, r.error);
   });

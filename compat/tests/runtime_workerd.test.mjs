@@ -4,8 +4,14 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
-import { createEmulator } from "../.build/emulator.mjs";
+import { createEmulator, DEFAULT_DEPLOYMENTS } from "../.build/emulator.mjs";
 import { SCENARIO_NAMES } from "../runtime/scenarios.mjs";
+import {
+  EMULATOR_DEPLOYMENTS,
+  runWireScenarios,
+  STREAM_UPLOAD_SCENARIO_NAMES,
+  WIRE_SCENARIO_NAMES,
+} from "../runtime/stream_upload_scenarios.mjs";
 import { serve } from "./_serve.mjs";
 
 const COMPAT = fileURLToPath(new URL("..", import.meta.url));
@@ -13,23 +19,40 @@ const UPSTREAM_KEY = "runtime-upstream-key";
 let upstream;
 let mf;
 let report;
+let mfStream;
+let streamReport;
+let wireResults;
 
-before(async () => {
-  const emulator = createEmulator({ apiKeys: [UPSTREAM_KEY] });
-  upstream = await serve((request) => emulator.fetch(request));
-  mf = new Miniflare({
+const worker = (script) =>
+  new Miniflare({
     modules: true,
     modulesRoot: COMPAT,
-    scriptPath: `${COMPAT}runtime/worker.mjs`,
+    scriptPath: `${COMPAT}runtime/${script}`,
     compatibilityDate: "2026-04-01",
     bindings: { UPSTREAM_ENDPOINT: upstream.url, UPSTREAM_KEY },
   });
+
+before(async () => {
+  const emulator = createEmulator({
+    apiKeys: [UPSTREAM_KEY],
+    deployments: [...DEFAULT_DEPLOYMENTS, ...EMULATOR_DEPLOYMENTS],
+  });
+  upstream = await serve((request) => emulator.fetch(request));
+  mf = worker("worker.mjs");
   const res = await mf.dispatchFetch("http://runtime.test/");
   report = await res.json();
+  mfStream = worker("worker_stream_upload.mjs");
+  streamReport = await (await mfStream.dispatchFetch("http://runtime.test/run")).json();
+  // Uploads over HTTP into the Worker: the app reads workerd's own request body stream.
+  wireResults = await runWireScenarios({
+    url: "http://runtime.test",
+    send: (url, init) => mfStream.dispatchFetch(url, init),
+  });
 });
 
 after(async () => {
   await mf?.dispose();
+  await mfStream?.dispose();
   await upstream?.close();
 });
 
@@ -41,6 +64,19 @@ test("workerd: the worker ran every scenario", () => {
 SCENARIO_NAMES.forEach((name, i) => {
   test(`workerd: ${name}`, () => {
     const r = report.results[i];
+    assert.equal(r.name, name);
+    assert.ok(r.ok, r.error);
+  });
+});
+
+test("workerd: the stream/upload worker ran every scenario", () => {
+  assert.match(streamReport.userAgent, /Cloudflare-Workers/);
+  assert.equal(streamReport.results.length, STREAM_UPLOAD_SCENARIO_NAMES.length);
+});
+
+[...STREAM_UPLOAD_SCENARIO_NAMES, ...WIRE_SCENARIO_NAMES].forEach((name, i) => {
+  test(`workerd: ${name}`, () => {
+    const r = [...streamReport.results, ...wireResults][i];
     assert.equal(r.name, name);
     assert.ok(r.ok, r.error);
   });
