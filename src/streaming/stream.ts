@@ -186,18 +186,12 @@ export class Stream<T> implements AsyncIterable<T> {
    * to its end (by a loop or `finalChatCompletion()`) throws `AzureOpenAIError`, as the SDK does.
    */
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    this.#unread();
-    this.#tapped = true;
+    this.#tap();
     // An iterator its own return() closed is done, as a generator is (another one reading on
     // gets the cut stream's error).
     let closed = false;
     return {
-      next: (): Promise<IteratorResult<T>> =>
-        closed
-          ? Promise.resolve(DONE)
-          : this.#head < this.#queue.length
-          ? Promise.resolve({ value: this.#queue[this.#head++], done: false })
-          : this.#next(),
+      next: (): Promise<IteratorResult<T>> => closed ? Promise.resolve(DONE) : this.#next(),
       // Not awaiting the cancel: a tee() branch's cancel settles only once both branches cancel.
       return: (): Promise<IteratorResult<T>> => {
         closed = true;
@@ -225,22 +219,19 @@ export class Stream<T> implements AsyncIterable<T> {
    * ```
    */
   toReadableStream(): ReadableStream<Uint8Array> {
-    this.#unread();
-    this.#tapped = true;
+    this.#tap();
     return new ReadableStream<Uint8Array>({
       pull: async (controller): Promise<void> => {
-        if (await this.#ready()) {
-          let text = "";
-          // Data that came as several `data:` lines (joined with "\n") goes out as several again.
-          while (this.#head < this.#queue.length) {
-            const data = this.#raw[this.#head++];
-            text += `data: ${data.replaceAll("\n", "\ndata: ")}\n\n`;
-          }
-          controller.enqueue(encoder.encode(text));
-        } else {
-          controller.enqueue(encoder.encode("data: [DONE]\n\n"));
-          controller.close();
+        // At the end (nothing queued then) `[DONE]`, then close.
+        const more = await this.#ready();
+        let text = more ? "" : "data: [DONE]\n\n";
+        // Data that came as several `data:` lines (joined with "\n") goes out as several again.
+        while (this.#head < this.#queue.length) {
+          const data = this.#raw[this.#head++];
+          text += `data: ${data.replaceAll("\n", "\ndata: ")}\n\n`;
         }
+        controller.enqueue(encoder.encode(text));
+        if (!more) controller.close();
       },
       cancel: (reason): Promise<void> | undefined => this.#end(reason),
     }, { highWaterMark: 0 });
@@ -267,7 +258,7 @@ export class Stream<T> implements AsyncIterable<T> {
    */
   tee(): [this, this] {
     // Only before any read: the branches would miss what was read (a second tee() included).
-    this.#unread(this.#tapped || this.#reader);
+    this.#tap(this.#tapped || this.#reader);
     return this.toReadableStream().tee().map((body) =>
       new (this.constructor as typeof Stream)(new Response(body, this.response), {
         controller: this.controller,
@@ -318,12 +309,12 @@ export class Stream<T> implements AsyncIterable<T> {
     this.controller.abort();
   }
 
-  async #next(): Promise<IteratorResult<T>> {
-    // An overlapping next() may have taken the chunk while this one waited: wait again then.
-    while (await this.#ready()) {
-      if (this.#head < this.#queue.length) return { value: this.#queue[this.#head++], done: false };
-    }
-    return DONE;
+  /** The next chunk: a queued one at once, else once one is read. */
+  #next(): Promise<IteratorResult<T>> {
+    return this.#head < this.#queue.length
+      ? Promise.resolve({ value: this.#queue[this.#head++], done: false })
+      // An overlapping next() may have taken the chunk while this one waited: wait again then.
+      : this.#ready().then((more) => more ? this.#next() : DONE);
   }
 
   /**
@@ -353,12 +344,13 @@ export class Stream<T> implements AsyncIterable<T> {
   }
 
   /**
-   * Throws `AzureOpenAIError` when `read`: by default when the stream was read to its end with
-   * nothing left queued (a loop over it, or a relay of it, would get nothing, as if the reply were
-   * empty).
+   * Hands the queue to an iterator or `toReadableStream()` (`#tapped`), or throws
+   * `AzureOpenAIError` when `read`: by default when the stream was read to its end with nothing
+   * left queued (a loop over it, or a relay of it, would get nothing, as if the reply were empty).
    */
-  #unread(read: unknown = this.#sawDone && this.#head >= this.#queue.length): void {
+  #tap(read: unknown = this.#sawDone && this.#head >= this.#queue.length): void {
     if (read) throw this.#err(AzureOpenAIError, "was already read");
+    this.#tapped = true;
   }
 
   /** Reads one more piece of the body, or waits for the read under way (one read at a time). */
@@ -424,13 +416,12 @@ export class Stream<T> implements AsyncIterable<T> {
   }
 
   #onEvent({ event, data }: ServerSentEvent): void {
-    // "[DONE]" as a prefix, as the SDK reads it (Azure may add blanks); no JSON starts so.
-    const done = data.startsWith("[DONE]");
     if (this.#ended || this.#sawDone) return;
     if (event === "error") return this.#fail(this.#payloadError(data));
     // Transcription streams name their events (`event: transcript.text.delta`), as the SDK reads.
     if (event !== "message" && !event.startsWith("transcript.") || data === "") return;
-    if (done) {
+    // "[DONE]" as a prefix, as the SDK reads it (Azure may add blanks); no JSON starts so.
+    if (data.startsWith("[DONE]")) {
       this.#sawDone = true;
       return;
     }
@@ -440,9 +431,9 @@ export class Stream<T> implements AsyncIterable<T> {
     } catch (error) {
       cause = error;
     }
-    const failed = isRecord(chunk) && chunk.error != null;
+    if (isRecord(chunk) && chunk.error != null) return this.#fail(this.#payloadError(chunk));
     // In the block the body's end cut off only an error counts (Azure's `data: {"error":…}`).
-    if (this.#last && !failed) return;
+    if (this.#last) return;
     // A chunk is an object: `null`, a number or an array is no chunk of any operation.
     if (!isRecord(chunk)) {
       return this.#fail(
@@ -454,7 +445,6 @@ export class Stream<T> implements AsyncIterable<T> {
         ),
       );
     }
-    if (failed) return this.#fail(this.#payloadError(chunk));
     this.#chunks++;
     this.#onChunk?.(chunk as T);
     this.#queue.push(chunk as T);
