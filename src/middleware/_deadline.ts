@@ -23,8 +23,9 @@ export interface ParkedDeadline {
   /** Stops the timer and unlinks the signals; safe to call more than once. */
   end(): void;
   /**
-   * Stops the timer but keeps the deadline: a body nobody reads then holds no timer (which would
-   * keep the process alive). {@link ParkedDeadline.resume} sets it again, at the same time.
+   * Stops the timer and unlinks the caller's signal but keeps the deadline: a body nobody reads
+   * then holds no timer (which would keep the process alive) and no listener (which a long-lived
+   * signal would keep). {@link ParkedDeadline.resume} sets both again, the timer at the same time.
    */
   pause(): void;
   /** Sets the paused timer again; fires at once when the deadline has passed meanwhile. */

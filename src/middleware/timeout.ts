@@ -119,7 +119,8 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
     const outer = ctx.signal;
     const controller = new AbortController();
     const signal = controller.signal;
-    const unhook = onAbort(outer, () => controller.abort(outer?.reason));
+    const link = () => onAbort(outer, () => controller.abort(outer?.reason));
+    let unhook = link();
     let alarm: Alarm | undefined = ALARMS.set(ms, () => controller.abort(TIMED_OUT));
     const stopTimer = () => alarm && ALARMS.cancel(alarm);
     const end = () => {
@@ -127,7 +128,14 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       alarm = undefined;
       unhook();
     };
-    const resume = () => alarm && ALARMS.add(alarm);
+    // A parked body nobody touched yet holds neither the timer nor a listener on the caller's
+    // signal (a long-lived one would keep one per call); reading it links it again (an abort
+    // meanwhile aborts it at once).
+    const pause = () => {
+      stopTimer();
+      unhook();
+    };
+    const resume = () => alarm && (ALARMS.add(alarm), unhook = link());
     const timedOut = (cause: unknown) =>
       signal.reason === TIMED_OUT &&
       new APITimeoutError(
@@ -155,7 +163,7 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
         return response;
       }
       if (NULL_BODY_STATUSES.includes(response.status)) return response;
-      if (park(ctx.state, { owner, end, explain, pause: stopTimer, resume })) {
+      if (park(ctx.state, { owner, end, explain, pause, resume })) {
         handedOn = true;
         return response;
       }
