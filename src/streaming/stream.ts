@@ -115,10 +115,9 @@ export class Stream<T> implements AsyncIterable<T> {
   #ended: boolean | undefined;
   #error: AzureOpenAIError | undefined;
   #chunks = 0;
-  #idleMs: number;
   #operation: string;
-  #onChunk: ((chunk: T) => void) | undefined;
-  #scrub: StreamOptions<T>["scrub"];
+  /** `idleTimeoutMs`, `onChunk` and `scrub` are read from here. */
+  #options: StreamOptions<T>;
   #unlink: () => void;
 
   static {
@@ -139,7 +138,7 @@ export class Stream<T> implements AsyncIterable<T> {
             stream.controller.signal,
             stream.#unlink,
             stream.#operation,
-            stream.#idleMs,
+            stream.#options.idleTimeoutMs,
           )
       );
   }
@@ -154,12 +153,8 @@ export class Stream<T> implements AsyncIterable<T> {
   constructor(response: Response, options: StreamOptions<T> = {}) {
     this.response = response;
     const controller = this.controller = options.controller ?? new AbortController();
-    const idle = options.idleTimeoutMs ?? 0;
-    // Beyond the longest timer (~24.8 days) a timer would fire at once: no limit then.
-    this.#idleMs = idle > 0 && idle <= MAX_TIMER_MS ? idle : 0;
+    this.#options = { ...options };
     this.#operation = options.operation ?? "stream";
-    this.#onChunk = options.onChunk;
-    this.#scrub = options.scrub;
     this.#parser = new ServerSentEventParser((event) => this.#onEvent(event), {
       maxBufferSize: options.maxBufferSize,
     });
@@ -374,8 +369,9 @@ export class Stream<T> implements AsyncIterable<T> {
       this.#reader = body.getReader();
     }
     let result: ReadableStreamReadResult<Uint8Array>;
-    const ms = this.#idleMs;
-    const timer = ms
+    const ms = this.#options.idleTimeoutMs;
+    // Beyond the longest timer (~24.8 days) a timer would fire at once: no limit then.
+    const timer = ms! > 0 && ms! <= MAX_TIMER_MS
       ? setTimeout(() => {
         if (this.#ended) return;
         const error = this.#err(
@@ -446,7 +442,7 @@ export class Stream<T> implements AsyncIterable<T> {
       );
     }
     this.#chunks++;
-    this.#onChunk?.(chunk as T);
+    this.#options.onChunk?.(chunk as T);
     this.#queue.push(chunk as T);
     if (/^transcript\./.test(chunk.type as string)) {
       this.#final ||= chunk.type == "transcript.text.done";
@@ -522,7 +518,7 @@ export class Stream<T> implements AsyncIterable<T> {
   /** Records the error (unless the stream is already over), stops reading, cancels the body. */
   #fail(error: AzureOpenAIError): void {
     if (!this.#ended) {
-      this.#scrub?.(error);
+      this.#options.scrub?.(error);
       this.#error = error;
       this.#end(error);
     }
