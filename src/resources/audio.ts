@@ -49,8 +49,6 @@ export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
  */
 export const MAX_SPEECH_INPUT = 4096;
 
-const TEXT_FORMATS = ["text", "srt", "vtt"];
-
 /**
  * Uploads audio as multipart form data to `audio/{kind}`; text formats resolve to a string,
  * `stream: true` (transcriptions only) to a `Stream` of events.
@@ -117,7 +115,7 @@ function upload(
         body,
         ...streamed
           ? { stream: true, accept: "text/event-stream" }
-          : TEXT_FORMATS.includes(fields.response_format as string) &&
+          : ["text", "srt", "vtt"].includes(fields.response_format as string) &&
             { accept: "text/plain, */*", read: "text" },
       };
     }),
