@@ -301,14 +301,17 @@ export function observeResponse(
     : source.route === "audio" && source.record.promptTokens !== undefined
     ? textTap()
     : undefined;
+  /** When the first body byte went to the client (ms on `now`). */
+  let firstByte: number | undefined;
   /** `read`: the body was read to its end (by the client, or drained), so its usage counts. */
   const finish = (end: End, read = end === "end") => {
     if (fired) return;
     fired = true;
     const durationMs = Math.max(0, source.now() - source.start);
+    const firstByteMs = firstByte === undefined ? undefined : Math.max(0, firstByte - source.start);
     // Off the client's path: the parse and the delivery wait for the next task.
     setTimeout(() => {
-      deliver(response, source, end, durationMs, tap, read).finally(settle);
+      deliver(response, source, end, durationMs, firstByteMs, tap, read).finally(settle);
     }, 0);
   };
   const body = response.body;
@@ -364,6 +367,7 @@ export function observeResponse(
           return;
         }
         controller.enqueue(next.value);
+        if (firstByte === undefined && next.value.length > 0) firstByte = source.now();
       } catch {
         // Cancelled while the read was pending: the cancel has finished it (or drains the rest,
         // after this chunk).
@@ -399,6 +403,7 @@ async function deliver(
   source: EventSource,
   end: End,
   durationMs: number,
+  firstByteMs: number | undefined,
   tap: Tap | undefined,
   read: boolean,
 ): Promise<void> {
@@ -419,6 +424,7 @@ async function deliver(
       durationMs,
       stream: source.record.stream === true,
     };
+    if (firstByteMs !== undefined) event.firstByteMs = firstByteMs;
     // A name the upstream does not know (404) is text of the client's choosing, not a deployment.
     const { deployment } = source.record;
     if (deployment !== undefined && status !== 404) event.deployment = deployment;

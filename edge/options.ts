@@ -367,6 +367,13 @@ export interface EdgeRequestEvent {
   status: number;
   /** From the request's arrival until its response body ended (or was cancelled), in ms. */
   durationMs: number;
+  /**
+   * From the request's arrival until the first byte of the response body went to the client, in
+   * ms: for a stream, the time to its first event (the first token, or an Azure
+   * `prompt_filter_results` event before it). None for an answer without a body, or whose client
+   * got none of it.
+   */
+  firstByteMs?: number;
   /** `clientIdOf(key)` of the client key that matched: a hash, never the key. */
   client?: string;
   /** The `name` of the client key that matched, when it was given one ({@link EdgeClientKey}). */

@@ -24,16 +24,17 @@ import type { Middleware, MiddlewareContext } from "./types.ts";
  *   middleware: [logger({ onEvent: (event) => events.push(event) })],
  * });
  * await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
- * console.log(events.map((e) => e.type), events[1].status); // [ "start", "end" ] 200
+ * console.log(events.map((e) => e.type), events[2].usage?.total_tokens); // [ "start", "end", "done" ] 1
  * ```
  */
 export interface LogEvent {
   /**
-   * `start` before the call goes on, `end` when a response came (any status), `error` on a throw,
+   * `start` before the call goes on, `end` when a response came (any status), `done` once its
+   * body was read to its end or cancelled (see {@link LogEvent.cancelled}), `error` on a throw,
    * or after `end` when reading the body then fails (a connection cut, a deadline, an abort; a
    * stream the client itself gives up on, e.g. at its idle timeout, is not seen here).
    */
-  type: "start" | "end" | "error";
+  type: "start" | "end" | "done" | "error";
   /** Wall-clock time of the event (epoch ms). */
   time: number;
   /** Operation id, e.g. `"embeddings.create"`. */
@@ -52,11 +53,28 @@ export interface LogEvent {
   stream: boolean;
   /** HTTP status (`end`; `error` when the error carries one). */
   status?: number;
-  /** Time from `start` to this event, in ms (`end`, `error`). */
+  /** Time from `start` to this event, in ms (`end`, `error`; `done`: to the body's last byte). */
   durationMs?: number;
-  /** `apim-request-id` / `x-request-id` of the response (`end`, `error`). */
+  /**
+   * Time from `start` to the first chunk of a streamed body, in ms: the time to first token
+   * (`done` of a stream that sent a chunk).
+   */
+  firstChunkMs?: number;
+  /**
+   * Token usage the body reported (`done`): the `usage` of a JSON reply or of the stream's
+   * usage chunk (`stream_options: { include_usage: true }`; a streamed transcription's
+   * `transcript.text.done`). gpt-4o-transcribe's `input_tokens` / `output_tokens` are given as
+   * `prompt_tokens` / `completion_tokens`. Read off the body's last 8 KiB as it passes.
+   */
+  usage?: { prompt_tokens: number; completion_tokens?: number; total_tokens: number };
+  /**
+   * True on a `done` whose body was cancelled before its end (`durationMs`: to the cancel; `usage`
+   * only when the stream's usage chunk had passed).
+   */
+  cancelled?: true;
+  /** `apim-request-id` / `x-request-id` of the response (`end`, `done`, `error`). */
   requestId?: string;
-  /** Cache status from `cache()`: `"hit"`, `"miss"` or `"partial"` (`end`). */
+  /** Cache status from `cache()`: `"hit"`, `"miss"` or `"partial"` (`end`, `done`). */
   cache?: string;
   /** Backoff waits `retry()` made so far in this call (`end`, `error`; visible from outside it). */
   retries?: RetryInfo[];
@@ -125,8 +143,11 @@ const defaultSink = (event: LogEvent) => console.info(JSON.stringify(event));
 
 /**
  * Structured request logging: a `start` event, then `end` (with status, duration, request id,
- * cache status and retry waits) or `error`; an `error` follows `end` when the body then fails
- * while it is read. Credentials never reach an event: the `api-key`,
+ * cache status and retry waits) or `error`; `done` follows `end` once the body was read to its
+ * end (through `body`, `text()`, `json()`, `arrayBuffer()`, `bytes()`, `blob()` or `formData()`;
+ * a `clone()` is not followed) with the time to its last byte, a stream's time to its first
+ * chunk and the usage the body reported, or once it was cancelled (`cancelled: true`); an
+ * `error` follows `end` instead when the body then fails while it is read. Credentials never reach an event: the `api-key`,
  * `authorization`, `x-api-key`, `ocp-apim-subscription-key` and cookie headers are masked, secret
  * query parameters are masked, credential fields of JSON bodies are masked, and every value in
  * `secrets` plus every credential seen in the request's headers is scrubbed from URLs, messages
@@ -149,7 +170,7 @@ const defaultSink = (event: LogEvent) => console.info(JSON.stringify(event));
  *   middleware: [logger({ onEvent: (e) => lines.push(JSON.stringify(e)) })],
  * });
  * await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
- * console.log(lines.map((line) => JSON.parse(line).type)); // [ "start", "end" ]
+ * console.log(lines.map((line) => JSON.parse(line).type)); // [ "start", "end", "done" ]
  * console.log(lines.some((line) => line.includes(emulator.apiKey))); // false
  * ```
  */
@@ -237,12 +258,248 @@ export function logger(options: LoggerOptions = {}): Middleware {
       end.responseBody = await readText(response.clone(), all, maxBody);
     }
     emit(end);
+    let first: number | undefined;
+    let fired = false;
+    // `done`, once: the body ended (or was cancelled) after `end`.
+    const finish = (usage?: () => LogEvent["usage"], cancelled?: boolean) => {
+      if (fired) return;
+      fired = true;
+      const done: LogEvent = {
+        type: "done",
+        time: Date.now(),
+        ...base,
+        status: response.status,
+        durationMs: now() - started,
+        requestId: end.requestId,
+        cache: end.cache,
+      };
+      if (streaming && first !== undefined) done.firstChunkMs = first - started;
+      const found = usage?.();
+      if (found) done.usage = found;
+      if (cancelled) done.cancelled = true;
+      emit(done);
+    };
+    if (NULL_BODY_STATUSES.includes(response.status)) {
+      finish();
+      return response;
+    }
     // The body is read after this returns (by the client, or as a stream): when it fails (a cut
     // connection, a deadline, an abort), `end` must not be the last word on the call.
-    return onBodyEnd(response, (err) => {
+    const hooked = onBodyEnd(response, (err) => {
       if (err !== undefined) failed(err, all, response.status, end.requestId, end.retries);
     });
+    watchBody(hooked, { chunk: () => first ??= now(), finish });
+    return hooked;
   };
+}
+
+/** Longest end of a body searched for its `usage` (bytes or characters). */
+const TAIL = 8 * 1024;
+/** Key of the body watch on a response (an own property, as the read methods and `body`). */
+const WATCH = Symbol();
+const decoder = new TextDecoder();
+
+type Usage = NonNullable<LogEvent["usage"]>;
+
+/** What one logger learns of the body: its first chunk, its end. */
+interface BodyTap {
+  chunk(): void;
+  finish(usage?: () => Usage | undefined, cancelled?: boolean): void;
+}
+
+/** The watch of one response: the taps of the loggers on it, the body it hands out. */
+interface Watch {
+  taps: BodyTap[];
+  body?: ReadableStream<Uint8Array> | null;
+}
+
+type Watched = Response & { [WATCH]?: Watch };
+
+/** Ends every tap of `watch`, the usage looked up once (if a tap wants it). */
+function finishAll(watch: Watch, usage?: () => Usage | undefined, cancelled?: boolean): void {
+  let found: [Usage | undefined] | undefined;
+  const once = usage && (() => (found ??= [usage()])[0]);
+  for (const tap of watch.taps) tap.finish(once, cancelled);
+}
+
+/** The usage each read method's value holds: only its end is looked at. */
+const USAGE_OF: Record<string, (value: never) => Usage | undefined> = {
+  text: (value: string) => usageIn(value.slice(-TAIL)),
+  json: (value: { usage?: unknown } | null) =>
+    typeof value === "object" && value !== null ? pickUsage(value.usage) : undefined,
+  arrayBuffer: (value: ArrayBuffer) => usageInBytes(new Uint8Array(value)),
+  bytes: (value: Uint8Array) => usageInBytes(value),
+};
+
+/**
+ * The read methods of a watched response, set on it as own properties with `body` (a prototype
+ * would not last: the client may re-prototype the response after the middleware; assigned, as
+ * they are far cheaper to set than defined). Each calls the one it hides, and ends the taps once
+ * the body has been read.
+ */
+const READS: [string, (this: Watched) => Promise<unknown>][] = [];
+for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] as const) {
+  if (!Response.prototype[name]) continue;
+  const usage = USAGE_OF[name];
+  READS.push([name, function (this: Watched) {
+    const watch = this[WATCH]!;
+    const read = Object.getPrototypeOf(this)[name] as (this: Response) => Promise<never>;
+    return read.call(this).then((value) => {
+      finishAll(watch, usage && (() => usage(value)));
+      return value;
+    });
+  }]);
+}
+const BODY: PropertyDescriptor = { get: watchedBody, configurable: true };
+
+/** Hooks `tap` on the body of `response` (one set of own properties however many loggers). */
+function watchBody(response: Watched, tap: BodyTap): void {
+  const watch = response[WATCH];
+  if (watch) {
+    watch.taps.push(tap);
+    return;
+  }
+  response[WATCH] = { taps: [tap] };
+  for (const [name, read] of READS) (response as unknown as Record<string, unknown>)[name] = read;
+  Object.defineProperty(response, "body", BODY);
+}
+
+/**
+ * `body` of a watched response: the body it hides, passed on chunk by chunk as it is read
+ * (nothing read ahead), its last {@link TAIL} bytes kept for the usage.
+ */
+function watchedBody(this: Watched): ReadableStream<Uint8Array> | null {
+  const watch = this[WATCH]!;
+  if (watch.body !== undefined) return watch.body;
+  const source = Reflect.get(Object.getPrototypeOf(this), "body", this) as
+    | ReadableStream<Uint8Array>
+    | null;
+  if (source === null) {
+    finishAll(watch);
+    return watch.body = null;
+  }
+  // Read already (json(), text(), …): as the response gives it.
+  if (source.locked) return source;
+  const tail = new Tail();
+  const usage = () => tail.usage();
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let first = true;
+  return watch.body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      return (reader ??= source.getReader()).read().then((next) => {
+        if (next.done) {
+          controller.close();
+          finishAll(watch, usage);
+          return;
+        }
+        if (first) {
+          first = false;
+          for (const tap of watch.taps) tap.chunk();
+        }
+        tail.push(next.value);
+        controller.enqueue(next.value);
+      });
+    },
+    cancel(reason) {
+      finishAll(watch, usage, true);
+      return (reader ?? source).cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
+/**
+ * The last {@link TAIL} bytes of what passed, in a buffer of twice that (copied, not held).
+ * Exported for tests only: not part of `@aoai/edge/middleware`.
+ */
+export class Tail {
+  /** The buffer, allocated with the first chunk: never more than 2 × TAIL bytes. */
+  buffer: Uint8Array | undefined;
+  /** Bytes of {@link buffer} in use. */
+  length = 0;
+
+  push(chunk: Uint8Array): void {
+    if (!(chunk instanceof Uint8Array)) return;
+    const buffer = this.buffer ??= new Uint8Array(2 * TAIL);
+    const n = chunk.length;
+    if (n >= TAIL) {
+      buffer.set(chunk.subarray(n - TAIL));
+      this.length = TAIL;
+      return;
+    }
+    if (this.length + n > buffer.length) {
+      // Keep the last TAIL - n bytes, at the start.
+      buffer.copyWithin(0, this.length - (TAIL - n), this.length);
+      this.length = TAIL - n;
+    }
+    buffer.set(chunk, this.length);
+    this.length += n;
+  }
+
+  usage(): Usage | undefined {
+    return this.buffer && usageInBytes(this.buffer.subarray(0, this.length));
+  }
+}
+
+function usageInBytes(bytes: Uint8Array): Usage | undefined {
+  return usageIn(decoder.decode(bytes.subarray(Math.max(0, bytes.length - TAIL))));
+}
+
+/** A finite, non-negative token count, or undefined. */
+function count(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * The counts of a `usage` object (gpt-4o-transcribe's `input_tokens` / `output_tokens` as
+ * prompt and completion), or undefined without prompt and total counts.
+ */
+function pickUsage(value: unknown): Usage | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const u = value as Record<string, unknown>;
+  const prompt = count(u.prompt_tokens ?? u.input_tokens);
+  const total = count(u.total_tokens);
+  if (prompt === undefined || total === undefined) return undefined;
+  const completion = count(u.completion_tokens ?? u.output_tokens);
+  return completion === undefined
+    ? { prompt_tokens: prompt, total_tokens: total }
+    : { prompt_tokens: prompt, completion_tokens: completion, total_tokens: total };
+}
+
+/**
+ * The usage in the end of a JSON body or an event stream: the last `"usage"` key holding an
+ * object with counts (a key: inside a string its quotes would be escaped), that object parsed.
+ */
+function usageIn(text: string): Usage | undefined {
+  for (let at = text.lastIndexOf('"usage"'); at !== -1; at = text.lastIndexOf('"usage"', at - 1)) {
+    USAGE_KEY.lastIndex = at;
+    const end = USAGE_KEY.test(text) ? objectEnd(text, USAGE_KEY.lastIndex - 1) : -1;
+    if (end !== -1) {
+      try {
+        const usage = pickUsage(JSON.parse(text.slice(USAGE_KEY.lastIndex - 1, end)));
+        if (usage) return usage;
+      } catch {
+        // Not JSON after all: look further back.
+      }
+    }
+    if (at === 0) break;
+  }
+  return undefined;
+}
+
+/** A `"usage"` key holding an object, matched where it starts. */
+const USAGE_KEY = /"usage"\s*:\s*\{/y;
+
+/** The index after the `}` closing the object opened at `start`, or -1 when the text ends first. */
+function objectEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    } else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i + 1;
+  }
+  return -1;
 }
 
 async function readText(
