@@ -69,7 +69,9 @@ export interface LogEvent {
   usage?: { prompt_tokens: number; completion_tokens?: number; total_tokens: number };
   /**
    * True on a `done` whose body was cancelled before its end (`durationMs`: to the cancel; `usage`
-   * only when the stream's usage chunk had passed).
+   * only when the stream's usage chunk had passed). An event stream cancelled after its
+   * `[DONE]` (as the client's streams stop there) was read to its end. A logger inside `retry()`
+   * gets one per discarded attempt whose body `retry()` cancels (its 429 or 5xx).
    */
   cancelled?: true;
   /** `apim-request-id` / `x-request-id` of the response (`end`, `done`, `error`). */
@@ -248,8 +250,11 @@ export function logger(options: LoggerOptions = {}): Middleware {
       retries: retriesOf(ctx),
     };
     if (logHeaders) end.responseHeaders = redactHeaders(response.headers, all);
-    const streaming = ctx.stream ||
-      /^text\/event-stream/i.test(response.headers.get("content-type") ?? "");
+    const type = response.headers.get("content-type") ?? "";
+    const streaming = ctx.stream || /^text\/event-stream/i.test(type);
+    // Usage is looked for in JSON and event streams only: the text of another body (a
+    // transcription's text, srt or vtt) is the caller's, whatever it says.
+    const counted = /json|^text\/event-stream/i.test(type);
     // By status, not `body`: reading `body` of a response an inner logger hooked would lock it.
     if (
       logBodies && !streaming && !NULL_BODY_STATUSES.includes(response.status) &&
@@ -274,7 +279,7 @@ export function logger(options: LoggerOptions = {}): Middleware {
         cache: end.cache,
       };
       if (streaming && first !== undefined) done.firstChunkMs = first - started;
-      const found = usage?.();
+      const found = counted && usage?.();
       if (found) done.usage = found;
       if (cancelled) done.cancelled = true;
       emit(done);
@@ -343,6 +348,15 @@ for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] 
   const usage = USAGE_OF[name];
   READS.push([name, function (this: Watched) {
     const watch = this[WATCH]!;
+    // `body` handed out: read through it (its end ends the taps), refused once it is locked or
+    // read, as a plain response refuses a read of the stream it gave.
+    if (watch.body) {
+      try {
+        return new Response(watch.body, this)[name]();
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     const read = Object.getPrototypeOf(this)[name] as (this: Response) => Promise<never>;
     return read.call(this).then((value) => {
       finishAll(watch, usage && (() => usage(value)));
@@ -390,18 +404,22 @@ function watchedBody(this: Watched): ReadableStream<Uint8Array> | null {
         if (next.done) {
           controller.close();
           finishAll(watch, usage);
+          tail.buffer = undefined;
           return;
         }
         if (first) {
           first = false;
           for (const tap of watch.taps) tap.chunk();
         }
-        tail.push(next.value);
+        // Enqueued first: a chunk read after a cancel throws here, before the tail has it.
         controller.enqueue(next.value);
+        tail.push(next.value);
       });
     },
     cancel(reason) {
-      finishAll(watch, usage, true);
+      // An event stream is over at its `[DONE]`: a reader stops there, before the body's end.
+      finishAll(watch, usage, !tail.done());
+      tail.buffer = undefined;
       return (reader ?? source).cancel(reason);
     },
   }, { highWaterMark: 0 });
@@ -437,6 +455,13 @@ export class Tail {
 
   usage(): Usage | undefined {
     return this.buffer && usageInBytes(this.buffer.subarray(0, this.length));
+  }
+
+  /** Whether what passed ends with an event stream's `[DONE]` (and blanks, line ends). */
+  done(): boolean {
+    let end = this.length;
+    while (end > 0 && this.buffer![end - 1] <= 32) end--;
+    return end >= 6 && decoder.decode(this.buffer!.subarray(end - 6, end)) === "[DONE]";
   }
 }
 

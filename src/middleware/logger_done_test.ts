@@ -104,7 +104,7 @@ Deno.test("logger() done: two loggers on one call both get done with the usage",
       logger({ onEvent: (e) => events.push(`outer ${e.type} ${e.usage?.total_tokens ?? ""}`) }),
       logger({ onEvent: (e) => events.push(`inner ${e.type} ${e.usage?.total_tokens ?? ""}`) }),
     ],
-    () => Promise.resolve(new Response(`{${USAGE}}`)),
+    () => Promise.resolve(Response.json(JSON.parse(`{${USAGE}}`))),
   );
   await (await call(makeContext())).text();
   assert.deepEqual(events.slice(4), ["inner done 10", "outer done 10"]);
@@ -115,7 +115,7 @@ Deno.test("logger() done: request() then json() on the default stack (timeout re
   const client = new AzureOpenAI({
     endpoint: "https://res.openai.azure.com",
     apiKey: "key",
-    fetch: () => Promise.resolve(new Response(`{"object":"list",${USAGE}}`)),
+    fetch: () => Promise.resolve(Response.json(JSON.parse(`{"object":"list",${USAGE}}`))),
     middleware: [logger({ onEvent: (e) => events.push(e) })],
   });
   const res = await client.request({ path: "embeddings", deployment: "e", json: { input: "a" } });
