@@ -14,7 +14,8 @@
  * After each round it waits for the work the responses left running, forces GC and prints heap
  * used, RSS, the listeners left on the shared signal (its add/removeEventListener are wrapped),
  * the timers pending (setTimeout/clearTimeout/setInterval are wrapped before anything is
- * imported) and what the requests did. Steady state: no growth after the first (warm-up) round.
+ * imported), the tokens the app still holds against the main key's budget with nothing in flight
+ * (found by probes, see `heldTokens()`) and what the requests did. Steady state: no growth after the first (warm-up) round.
  *
  * Run: `deno run -A --v8-flags=--expose-gc bench/soak.ts [rounds] [requests per round]`
  * (default 5 × 2000). `--only=a,b` or `--skip=a,b` limit the mix to some kinds (bisecting a
@@ -96,6 +97,7 @@ const {
   DenoKvRateLimiter,
   DenoKvTokenLimiter,
   DenoKvTokenQuota,
+  ClientTokenLimiter,
   denoHandler,
   entraClientCredentials,
 } = await import("../edge/mod.ts");
@@ -153,6 +155,23 @@ const upstreamFetch = async (input: Request | URL | string, init?: RequestInit) 
 
 // ---- the edge app on Deno KV :memory: ----
 const kv = await Deno.openKv(":memory:");
+/**
+ * The token limiter, which the probe can make answer "ok, `remaining` tokens left": the app then
+ * refuses a request while the estimates it holds for the key's requests in flight are at least
+ * that, which tells how many it holds once nothing is in flight (should be 0).
+ */
+let probeRemaining: number | undefined;
+const budget = KV_LIMITS
+  ? new DenoKvTokenLimiter(kv, { tokensPerMinute: 1_000_000_000 })
+  : new ClientTokenLimiter({ tokensPerMinute: 1_000_000_000 });
+const probing = {
+  tokensPerMinute: budget.tokensPerMinute,
+  check: (client: string) =>
+    probeRemaining === undefined
+      ? budget.check(client)
+      : { ok: true, retryAfterSeconds: 0, remaining: probeRemaining },
+  charge: (client: string, tokens: number) => budget.charge(client, tokens),
+};
 let events = 0;
 const errors: Record<string, number> = {};
 const app = createEdgeApp({
@@ -179,9 +198,7 @@ const app = createEdgeApp({
   rateLimit: KV_LIMITS
     ? { limiter: new DenoKvRateLimiter(kv, { requestsPerMinute: 10_000_000 }) }
     : { requestsPerMinute: 10_000_000 },
-  tokenLimit: KV_LIMITS
-    ? { limiter: new DenoKvTokenLimiter(kv, { tokensPerMinute: 1_000_000_000 }) }
-    : { tokensPerMinute: 1_000_000_000 },
+  tokenLimit: { limiter: probing },
   tokenQuota: {
     tokens: 1e12,
     period: "day",
@@ -476,6 +493,40 @@ async function round(start: number): Promise<void> {
   }));
 }
 
+/** Tokens the app still holds for CLIENT_KEY's requests (none in flight): found by bisection. */
+async function heldTokens(): Promise<number> {
+  const refused = async (remaining: number) => {
+    probeRemaining = remaining;
+    try {
+      const res = await fetch(
+        `${endpoint}/openai/deployments/text-embedding-3-small/embeddings` +
+          "?api-version=2024-10-21",
+        {
+          method: "POST",
+          headers: { "api-key": CLIENT_KEY, "content-type": "application/json" },
+          body: JSON.stringify({ input: "probe" }),
+        },
+      );
+      await res.text();
+      // Its own hold goes once its event is delivered.
+      await Promise.allSettled([...pendingWork]);
+      return res.status === 429;
+    } finally {
+      probeRemaining = undefined;
+    }
+  };
+  if (!await refused(1)) return 0;
+  let low = 1; // refused: held >= low
+  let high = 1;
+  while (await refused(high *= 2)) low = high;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (await refused(mid)) low = mid;
+    else high = mid;
+  }
+  return low;
+}
+
 const MiB = 2 ** 20;
 async function settle(): Promise<void> {
   // Work the responses left running (charges, cache writes, events), then timers of cancelled
@@ -495,13 +546,16 @@ console.log(
     kinds.map(([n]) => n).join(",")
   }${EVENTS ? " (+onRequest)" : ""}`,
 );
-console.log("round  heapUsed MiB  rss MiB  sharedListeners  pendingTimers  pendingWork  s");
+console.log(
+  "round  heapUsed MiB  rss MiB  sharedListeners  pendingTimers  pendingWork  heldTokens  s",
+);
 const rows: number[][] = [];
 for (let r = 0; r < ROUNDS; r++) {
   const t0 = performance.now();
   await round(r * PER_ROUND);
   const secs = (performance.now() - t0) / 1000;
   await settle();
+  const held = await heldTokens();
   const mem = Deno.memoryUsage();
   const row = [
     r + 1,
@@ -510,6 +564,7 @@ for (let r = 0; r < ROUNDS; r++) {
     sharedListeners.size,
     pendingTimers.size,
     pendingWork.size,
+    held,
     secs,
   ];
   rows.push(row);
@@ -518,7 +573,7 @@ for (let r = 0; r < ROUNDS; r++) {
       row[2].toFixed(1).padStart(7)
     }  ${String(row[3]).padStart(15)}  ${String(row[4]).padStart(13)}  ${
       String(row[5]).padStart(11)
-    }  ${row[6].toFixed(1)}`,
+    }  ${String(row[6]).padStart(10)}  ${row[7].toFixed(1)}`,
   );
 }
 const first = rows[Math.min(1, rows.length - 1)];
@@ -528,7 +583,7 @@ console.log(
     (last[1] - first[1]).toFixed(2)
   } MiB, rss ${(last[2] - first[2]).toFixed(1)} MiB, listeners ${last[3] - first[3]}, timers ${
     last[4] - first[4]
-  }`,
+  }, held tokens ${last[6] - first[6]}`,
 );
 console.log("outcomes:", JSON.stringify(outcomes));
 console.log(
