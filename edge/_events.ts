@@ -137,6 +137,8 @@ interface Tap {
   streamedQuarters?(): number;
   /** The usage of a complete event seen so far, even in a stream that did not end (SSE). */
   seenUsage?(): EdgeRequestUsage | undefined;
+  /** Whether the stream's `[DONE]` passed (SSE): a cancel after it cut nothing. */
+  done?(): boolean;
 }
 
 /**
@@ -232,7 +234,9 @@ function sseTap(estimate: boolean): Tap {
   let usage: EdgeRequestUsage | undefined;
   let broken = false;
   let quarters = 0;
+  let done = false;
   const parser = new ServerSentEventParser((event) => {
+    done ||= event.data.startsWith("[DONE]");
     const hasUsage = USAGE_KEY.test(event.data);
     if (!hasUsage && !estimate) return;
     try {
@@ -255,6 +259,7 @@ function sseTap(estimate: boolean): Tap {
     result: () => ({ usage }),
     streamedQuarters: () => quarters,
     seenUsage: () => usage,
+    done: () => done,
   };
 }
 
@@ -387,7 +392,8 @@ export function observeResponse(
         void drain();
         return;
       }
-      finish("cancel");
+      // A client that stops at `[DONE]` (this package's streams do) got the whole reply.
+      finish(tap?.done?.() ? "end" : "cancel");
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
