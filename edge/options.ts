@@ -393,7 +393,9 @@ export interface EdgeRequestEvent {
   /**
    * A short code, never a message: the `error.code` of an error answer (`"401"`, `"429"`,
    * `"DeploymentNotFound"`, ...; the status when the body names none), `"ClientClosedRequest"`
-   * when the client cancelled the body, `"UpstreamStreamError"` when the upstream body broke.
+   * when the client cancelled the body (not an event stream it stopped at `[DONE]`, as this
+   * package's client does: that was read whole), `"UpstreamStreamError"` when the upstream body
+   * broke.
    */
   error?: string;
 }
