@@ -298,7 +298,10 @@ export function bodyProblem(
   return errorResponse(413, {
     code: "request_too_large",
     param: param ?? "body",
-    message: `The request body is larger than this app's limit of ${limit} bytes; send less ` +
-      "(split inputs into batches) or raise the limit (maxJsonBytes / maxMultipartBytes).",
+    // The limit that applies: an upload (`file`) is the form's, any other body the JSON's.
+    message: `The request body is larger than this app's limit of ${limit} bytes; ` +
+      (param === "file"
+        ? "send a smaller file or raise the app's maxMultipartBytes."
+        : "send less (split inputs into batches) or raise the app's maxJsonBytes."),
   });
 }
