@@ -18,6 +18,15 @@ const EXPECT: Record<string, RegExp> = {
   "entra_token.ts": /token refreshes for two calls: 1/,
   "v1_api.ts": /You said: ping/,
   "middleware.ts": /embeddings\.create attempt 1: 200/,
+  // Deltas, then the whole text (the same words) and the token usage of the done event.
+  "transcription_stream.ts":
+    /^The emulator heard silence\.wav, 32044 bytes\..*\ntext: The emulator heard silence\.wav, 32044 bytes\.[\s\S]*usage: \{[\s\S]*total_tokens: \d+/m,
+  // One line per call with its usage; the stream's with its time to the first chunk.
+  "usage_logging.ts":
+    /^chat\.completions\.create gpt-4o: \d+ in \+ \d+ out = \d+ tokens, \$0\.\d{6} \([\d.]+ ms\)\nembeddings\.create text-embedding-3-small: \d+ in \+ 0 out = \d+ tokens, .*\nchat\.completions\.create \(stream\) gpt-4o: \d+ in \+ \d+ out = \d+ tokens, \$0\.\d{6} \([\d.]+ ms, first chunk [\d.]+ ms\)\n3 calls, \$0\.\d{6} in all$/m,
+  // The page rebuilt the whole reply (with the usage chunk), and the stored branch has the same.
+  "stream_relay.ts":
+    /^You said: Tell me a short story about a lighthouse\.\npage: stop \d+ tokens\nstored: chatcmpl-\S+ \d+ chars, \{ prompt_tokens: \d+, completion_tokens: \d+, total_tokens: \d+ \}\nsame text: true$/m,
 };
 
 Deno.test("every example is covered by this test", async () => {
