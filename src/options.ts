@@ -131,7 +131,12 @@ export interface AzureOpenAIOptions {
  * ```
  */
 export interface RequestOptions {
-  /** Aborts the call (and its stream). */
+  /**
+   * Aborts the call (and its stream). A body handed to you (a stream, speech, `asResponse()`,
+   * `request({ stream: true })`) stays linked to it until read to its end, broken out of or
+   * cancelled: with a long-lived signal (a server's shutdown signal), cancel one you drop unread
+   * (`stream.controller.abort()`, `response.body?.cancel()`), or it keeps a listener there.
+   */
   signal?: AbortSignal;
   /** Extra headers for this call. */
   headers?: Record<string, string>;
