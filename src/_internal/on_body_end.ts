@@ -1,5 +1,5 @@
 // Hooks on the end of a body the client hands on (not exported from mod.ts).
-import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
+import { APIConnectionError, APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { MAX_TIMER_MS } from "../middleware/_alarm_clock.ts";
 
 // Keys of the hooks set on a response: private to this module, so without descriptions.
@@ -161,13 +161,17 @@ export function unlinkOnEnd(
     });
     response = Object.defineProperty(new Response(body, response), "url", { value: response.url });
   }
-  return signal
-    ? onBodyEnd(response, (err) => {
-      unlink();
-      // The caller's abort reaches the reader as the typed error every other abort is.
-      if (err !== undefined && signal.aborted) {
-        return new APIUserAbortError(`${operation} was aborted by the caller`, { cause: err });
-      }
-    })
-    : (unlink(), response);
+  return onBodyEnd(response, (err) => {
+    unlink();
+    // The caller's abort, and a connection cut mid-body (fetch's TypeError), reach the reader as
+    // the typed errors the resources' own reads give.
+    if (err !== undefined && signal?.aborted) {
+      return new APIUserAbortError(`${operation} was aborted by the caller`, { cause: err });
+    }
+    if (err instanceof TypeError) {
+      return new APIConnectionError(`${operation} lost the connection reading the response`, {
+        cause: err,
+      });
+    }
+  });
 }

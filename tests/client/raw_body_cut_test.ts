@@ -1,0 +1,86 @@
+// A raw body the client hands on (client.request({ stream: true }), asResponse() of a stream,
+// audio.speech.create()) whose connection breaks mid-way rejects its read with APIConnectionError
+// naming the call, the failure as cause, as the resources' own reads do: not fetch's bare TypeError.
+import assert from "node:assert/strict";
+import { AzureOpenAI } from "../../src/client.ts";
+import { APIConnectionError } from "../../src/errors/mod.ts";
+
+const KEY = "raw-cut-key-0123456789abcdef";
+const cut = new TypeError("error reading a body from connection");
+
+/** A client whose every answer sends one chunk, then breaks. */
+function client(contentType: string) {
+  return new AzureOpenAI({
+    endpoint: "https://my-res.openai.azure.com",
+    apiKey: KEY,
+    maxRetries: 0,
+    fetch: () =>
+      Promise.resolve(
+        new Response(
+          new ReadableStream({
+            start(c) {
+              c.enqueue(new TextEncoder().encode("data: {}\n\n"));
+            },
+            pull(c) {
+              c.error(cut);
+            },
+          }),
+          { headers: { "content-type": contentType } },
+        ),
+      ),
+  });
+}
+
+async function readAll(body: ReadableStream<Uint8Array> | null): Promise<unknown> {
+  const reader = body!.getReader();
+  try {
+    while (!(await reader.read()).done);
+  } catch (err) {
+    return err;
+  }
+  return assert.fail("the body ended");
+}
+
+const json = { messages: [{ role: "user", content: "hi" }], stream: true };
+
+for (const signal of [undefined, new AbortController().signal]) {
+  const withSignal = signal ? "with" : "without";
+  Deno.test(`a raw stream body cut mid-way rejects with APIConnectionError (${withSignal} a signal)`, async () => {
+    const res = await client("text/event-stream").request(
+      { path: "chat/completions", deployment: "gpt-4o", method: "POST", json, stream: true },
+      { signal },
+    );
+    const err = await readAll(res.body);
+    assert.ok(err instanceof APIConnectionError, String(err));
+    assert.equal((err as Error).cause, cut);
+    assert.match((err as Error).message, /chat\/completions|request/);
+    assert.ok(!(err as Error).message.includes(KEY));
+  });
+
+  Deno.test(`text() of a raw stream cut mid-way rejects with APIConnectionError (${withSignal} a signal)`, async () => {
+    const res = await client("text/event-stream").request(
+      { path: "chat/completions", deployment: "gpt-4o", method: "POST", json, stream: true },
+      { signal },
+    );
+    const err = await res.text().then(() => assert.fail("resolved"), (e) => e);
+    assert.ok(err instanceof APIConnectionError, String(err));
+  });
+
+  Deno.test(`a speech body cut mid-way rejects with APIConnectionError (${withSignal} a signal)`, async () => {
+    const res = await client("audio/mpeg").audio.speech.create(
+      { model: "tts", input: "hello", voice: "alloy" },
+      { signal },
+    );
+    const err = await readAll(res.body);
+    assert.ok(err instanceof APIConnectionError, String(err));
+  });
+
+  Deno.test(`asResponse() of a stream cut mid-way rejects its reads with APIConnectionError (${withSignal} a signal)`, async () => {
+    const res = await client("text/event-stream").chat.completions.create(
+      { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], stream: true },
+      { signal },
+    ).asResponse();
+    const err = await readAll(res.body);
+    assert.ok(err instanceof APIConnectionError, String(err));
+  });
+}
