@@ -423,8 +423,10 @@ async function relay(
     try {
       body = scrub(await textUpTo(upstream, MAX_ERROR_BODY_BYTES)) as string;
     } catch (err) {
-      // The connection broke while the error was read (a timeout or an abort is classified).
-      if (err instanceof AzureOpenAIError || request.signal.aborted) {
+      // The connection broke while the error was read (a timeout or an abort is classified;
+      // the client reports a cut body as APIConnectionError).
+      const cut = err instanceof APIConnectionError && !(err instanceof APITimeoutError);
+      if ((err instanceof AzureOpenAIError && !cut) || request.signal.aborted) {
         return failure(opts, init, err, index);
       }
       const host = opts.upstreams.list[index].host;

@@ -177,8 +177,9 @@ export class AzureOpenAI {
       replayable: !(init.body instanceof ReadableStream),
       options,
     });
-    // The deadline ended at the headers: streamIdleTimeoutMs bounds each wait for a chunk.
-    return init.stream ? unlinkOnEnd(response, options?.signal, unlink, operation, ms) : response;
+    // A stream's deadline ended at the headers: streamIdleTimeoutMs bounds each wait for a chunk.
+    // Any body's reads fail with the typed errors (a cut connection, the caller's abort).
+    return unlinkOnEnd(response, options?.signal, unlink, operation, init.stream ? ms : 0);
   }
 
   /** The default deployment, if one was set. */

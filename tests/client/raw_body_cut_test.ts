@@ -84,3 +84,35 @@ for (const signal of [undefined, new AbortController().signal]) {
     assert.ok(err instanceof APIConnectionError, String(err));
   });
 }
+
+for (const timeoutMs of [undefined, 0]) {
+  Deno.test(`a raw JSON body (client.request(), timeoutMs ${timeoutMs}) cut mid-way rejects text() and body reads with APIConnectionError`, async () => {
+    const raw = new AzureOpenAI({
+      endpoint: "https://my-res.openai.azure.com",
+      apiKey: KEY,
+      maxRetries: 0,
+      timeoutMs,
+      fetch: () =>
+        Promise.resolve(
+          new Response(
+            new ReadableStream({
+              start(c) {
+                c.enqueue(new TextEncoder().encode('{"data":'));
+              },
+              pull(c) {
+                c.error(cut);
+              },
+            }),
+            { headers: { "content-type": "application/json" } },
+          ),
+        ),
+    });
+    const call = () =>
+      raw.request({ path: "embeddings", deployment: "e", method: "POST", json: { input: "x" } });
+    const viaText = await (await call()).text().then(() => assert.fail("resolved"), (e) => e);
+    assert.ok(viaText instanceof APIConnectionError, String(viaText));
+    assert.equal(viaText.cause, cut);
+    const viaBody = await readAll((await call()).body);
+    assert.ok(viaBody instanceof APIConnectionError, String(viaBody));
+  });
+}
