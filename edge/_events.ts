@@ -7,6 +7,8 @@
  * @module
  */
 import { ServerSentEventParser } from "../src/sse/parser.ts";
+import { pickUsage } from "../src/middleware/_usage.ts";
+export { pickUsage };
 import type { WaitUntil } from "./_caching.ts";
 import type { EdgeRequestEvent, EdgeRequestRoute, EdgeRequestUsage } from "./options.ts";
 
@@ -86,28 +88,6 @@ const SAFE_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const USAGE_KEY = /"usage"\s*:\s*\{/;
 
 type End = "end" | "cancel" | "error";
-
-/** A finite, non-negative token count, or undefined. */
-function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
-
-/**
- * The three counts of a `usage` object, or undefined when it has no prompt and total. The
- * token-billed audio models (gpt-4o-transcribe) name the first two `input_tokens` and
- * `output_tokens`.
- */
-export function pickUsage(value: unknown): EdgeRequestUsage | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const u = value as Record<string, unknown>;
-  const prompt = count(u.prompt_tokens ?? u.input_tokens);
-  const total = count(u.total_tokens);
-  if (prompt === undefined || total === undefined) return undefined;
-  const completion = count(u.completion_tokens ?? u.output_tokens);
-  return completion === undefined
-    ? { prompt_tokens: prompt, total_tokens: total }
-    : { prompt_tokens: prompt, completion_tokens: completion, total_tokens: total };
-}
 
 /**
  * The usage of a JSON body of which only the end is known: the counts after its last `"usage"`

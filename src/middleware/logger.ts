@@ -6,6 +6,7 @@ import { RETRY_STATE_KEY, type RetryInfo } from "./retry.ts";
 import { CACHE_STATE_KEY } from "./_state.ts";
 import { NULL_BODY_STATUSES, onBodyEnd } from "../_internal/on_body_end.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
+import { pickUsage } from "./_usage.ts";
 
 /**
  * One structured log event of {@link logger}. Never carries a key or token.
@@ -467,27 +468,6 @@ export class Tail {
 
 function usageInBytes(bytes: Uint8Array): Usage | undefined {
   return usageIn(decoder.decode(bytes.subarray(Math.max(0, bytes.length - TAIL))));
-}
-
-/** A finite, non-negative token count, or undefined. */
-function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
-
-/**
- * The counts of a `usage` object (gpt-4o-transcribe's `input_tokens` / `output_tokens` as
- * prompt and completion), or undefined without prompt and total counts.
- */
-function pickUsage(value: unknown): Usage | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const u = value as Record<string, unknown>;
-  const prompt = count(u.prompt_tokens ?? u.input_tokens);
-  const total = count(u.total_tokens);
-  if (prompt === undefined || total === undefined) return undefined;
-  const completion = count(u.completion_tokens ?? u.output_tokens);
-  return completion === undefined
-    ? { prompt_tokens: prompt, total_tokens: total }
-    : { prompt_tokens: prompt, completion_tokens: completion, total_tokens: total };
 }
 
 /**
