@@ -1,6 +1,7 @@
 /**
- * The playground page served at `/`: chat with streamed tokens and embeddings with cache hit /
- * miss figures, calling this app's own `/v1/...` routes with a client key typed into the page.
+ * The playground page served at `/`: chat with streamed tokens, embeddings with cache hit / miss
+ * figures and audio transcription (streamed or not), calling this app's own routes with a client
+ * key typed into the page.
  *
  * @module
  */
@@ -29,7 +30,19 @@ export interface PlaygroundOptions {
   chatDeployment?: string;
   /** Deployment the embeddings form starts with (default `text-embedding-3-small`). */
   embeddingsDeployment?: string;
+  /**
+   * Deployment the transcription form starts with (default `whisper`, which the built-in emulator
+   * serves; streamed transcriptions need a gpt-4o-transcribe-family deployment).
+   */
+  transcriptionDeployment?: string;
 }
+
+/**
+ * The api-version of the transcription form's Azure-style requests: one with the
+ * gpt-4o-transcribe models and their streamed transcriptions on Azure OpenAI, which the built-in
+ * emulator takes too.
+ */
+const TRANSCRIPTION_API_VERSION = "2025-03-01-preview";
 
 function escapeAttr(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -43,6 +56,7 @@ input,textarea{width:100%;box-sizing:border-box;font:inherit;padding:.4rem}
 textarea{min-height:4.5rem}button{margin-top:.5rem;font:inherit;padding:.35rem 1rem}
 pre{white-space:pre-wrap;background:#f4f4f6;padding:.7rem;min-height:2rem;border-radius:4px}
 .status{color:#555;font-size:.9rem}.row{display:flex;gap:1rem}.row>div{flex:1}
+.check{font-weight:400}.check input{width:auto;margin-right:.4rem}
 `;
 
 const SCRIPT = `
@@ -166,6 +180,100 @@ $("emb-send").addEventListener("click", async () => {
     }
   }
 });
+let trRun = null;
+$("tr-stop").addEventListener("click", () => {
+  if (!trRun) return;
+  trRun.abort();
+  trRun = null;
+  $("tr-stop").disabled = true;
+  $("tr-status").textContent = "stopped";
+});
+function tokens(usage) {
+  return usage && usage.input_tokens !== undefined
+    ? " · tokens " + usage.input_tokens + " in, " + usage.output_tokens + " out" : "";
+}
+$("tr-send").addEventListener("click", async () => {
+  const out = $("tr-output"), status = $("tr-status");
+  const file = $("tr-file").files[0];
+  if (trRun) trRun.abort();
+  trRun = null;
+  $("tr-stop").disabled = true;
+  out.textContent = "";
+  if (!file) { status.textContent = "choose an audio file first"; return; }
+  const run = trRun = new AbortController();
+  $("tr-stop").disabled = false;
+  status.textContent = "sending…";
+  const stream = $("tr-stream").checked;
+  const form = new FormData();
+  form.append("file", file, file.name);
+  if (stream) form.append("stream", "true");
+  const started = performance.now();
+  let first = 0, events = 0, ended = false, usage = null;
+  try {
+    // No content-type: the browser sets multipart/form-data with its boundary.
+    const res = await fetch("openai/deployments/" +
+      encodeURIComponent($("tr-model").value.trim()) +
+      "/audio/transcriptions?api-version=${TRANSCRIPTION_API_VERSION}", {
+      method: "POST", headers: { "api-key": keyInput.value.trim() }, body: form,
+      signal: run.signal,
+    });
+    // A body read to its end may still resolve after a Stop or a second send: not shown then.
+    if (!res.ok) {
+      const text = await failure(res);
+      if (!run.signal.aborted) status.textContent = text;
+      return;
+    }
+    if (!stream) {
+      const body = await res.json();
+      if (run.signal.aborted) return;
+      out.textContent = body.text;
+      status.textContent = "done: " + body.text.length + " characters, total " +
+        Math.round(performance.now() - started) + " ms" + tokens(body.usage);
+      return;
+    }
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (run.signal.aborted) return; // a read that resolved after a Stop or a second send
+      buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.search(/\\r?\\n\\r?\\n/)) !== -1) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut).replace(/^\\r?\\n\\r?\\n/, "");
+        const data = block.split(/\\r?\\n/).filter((l) => l.startsWith("data:"))
+          .map((l) => l.slice(5).replace(/^ /, "")).join("\\n");
+        if (!data || data === "[DONE]") continue;
+        const event = JSON.parse(data);
+        if (event.error) throw new Error(event.error.message || JSON.stringify(event.error));
+        if (event.type === "transcript.text.delta" && event.delta) {
+          if (!first) first = performance.now();
+          events++;
+          out.textContent += event.delta;
+        } else if (event.type === "transcript.text.done") {
+          ended = true;
+          out.textContent = event.text;
+          usage = event.usage;
+        }
+      }
+    }
+    status.textContent = (ended ? "done: " : "cut (no transcript.text.done): ") + events +
+      " streamed pieces" +
+      (first ? ", first after " + Math.round(first - started) + " ms" : "") +
+      ", total " + Math.round(performance.now() - started) + " ms" + tokens(usage);
+  } catch (err) {
+    if (run.signal.aborted) return;
+    status.textContent = "failed: " + err;
+    run.abort(); // lets go of the rest of the stream
+  } finally {
+    if (trRun === run) {
+      trRun = null;
+      $("tr-stop").disabled = true;
+    }
+  }
+});
 `;
 
 /**
@@ -186,6 +294,7 @@ $("emb-send").addEventListener("click", async () => {
 export function renderPlayground(options: PlaygroundOptions = {}): string {
   const chat = escapeAttr(options.chatDeployment ?? "gpt-4o");
   const embeddings = escapeAttr(options.embeddingsDeployment ?? "text-embedding-3-small");
+  const transcription = escapeAttr(options.transcriptionDeployment ?? "whisper");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -217,6 +326,17 @@ vectors as Float32</textarea>
 <button id="emb-stop" type="button" disabled>Stop</button>
 <div id="emb-status" class="status"></div>
 <div id="emb-stats" class="status"></div>
+<h2>Transcription</h2>
+<label for="tr-file">Audio file (flac, m4a, mp3, mp4, mpeg, mpga, oga, ogg, wav or webm; up to 25 MB)</label>
+<input id="tr-file" type="file" accept="audio/*,.flac,.m4a,.mp3,.mp4,.mpeg,.mpga,.oga,.ogg,.wav,.webm">
+<label for="tr-model">Deployment</label>
+<input id="tr-model" value="${transcription}">
+<label class="check"><input id="tr-stream" type="checkbox">Stream the text as it is transcribed
+(gpt-4o-transcribe-family deployments only: Whisper answers 400)</label>
+<button id="tr-send" type="button">Transcribe</button>
+<button id="tr-stop" type="button" disabled>Stop</button>
+<pre id="tr-output" aria-live="polite"></pre>
+<div id="tr-status" class="status"></div>
 <script>${SCRIPT}</script>
 </body>
 </html>

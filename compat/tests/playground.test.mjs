@@ -1,10 +1,12 @@
 // The playground page of the running edge app (`deno run -A edge/deno.ts`) driven in headless
-// Debian chromium through playwright-core: streamed chat tokens appear, and an embeddings run
-// shows a cache miss, then a hit.
+// Debian chromium through playwright-core: streamed chat tokens appear, an embeddings run
+// shows a cache miss, then a hit, and an audio file is transcribed (streamed through a second
+// app whose upstream is the emulator bundle, serving a gpt-4o-transcribe deployment, over HTTP).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { startEdgeApp } from "./_edge_app.mjs";
+import { serve } from "./_serve.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const skip = existsSync(CHROMIUM)
@@ -14,6 +16,16 @@ const skip = existsSync(CHROMIUM)
 let app;
 let browser;
 let page;
+/** The emulator bundle over HTTP, with a gpt-4o-transcribe deployment, and an app in front. */
+let transcriber;
+let streamApp;
+let streamPage;
+
+/** The emulator's transcript of the second app's uploads: long for a file named long*.wav. */
+const transcript = (name) =>
+  name.startsWith("long")
+    ? Array.from({ length: 60 }, (_, i) => `word${i}`).join(" ") + "."
+    : `Streamed ${name}. This is a deterministic transcript.`;
 
 before(async () => {
   if (skip) return;
@@ -34,12 +46,59 @@ before(async () => {
   page = await browser.newPage();
   await page.goto(`${app.url}/`);
   await page.fill("#key", app.key);
+  const { createEmulator } = await import("../.build/emulator.mjs");
+  const emulator = createEmulator({
+    apiKeys: ["playground-transcribe-upstream-key"],
+    chunkDelayMs: 20,
+    deployments: [{ name: "gpt-4o-transcribe", model: "gpt-4o-transcribe" }],
+    transcript: (file) => transcript(file.name),
+  });
+  transcriber = await serve((request) => emulator.fetch(request));
+  streamApp = await startEdgeApp({
+    AZURE_OPENAI_ENDPOINT: transcriber.url,
+    AZURE_OPENAI_API_KEY: "playground-transcribe-upstream-key",
+  });
+  streamPage = await browser.newPage();
+  await streamPage.goto(`${streamApp.url}/`);
+  await streamPage.fill("#key", streamApp.key);
+  await streamPage.fill("#tr-model", "gpt-4o-transcribe");
+  await streamPage.check("#tr-stream");
 });
 
 after(async () => {
   await browser?.close();
+  await streamApp?.close();
+  await transcriber?.close();
   await app?.close();
 });
+
+/** `seconds` of 16 kHz 16-bit mono silence as a WAV file, for `setInputFiles`. */
+function wav(name, seconds = 1) {
+  const data = 32_000 * seconds;
+  const buffer = Buffer.alloc(44 + data);
+  buffer.write("RIFF", 0, "latin1");
+  buffer.writeUInt32LE(36 + data, 4);
+  buffer.write("WAVEfmt ", 8, "latin1");
+  buffer.writeUInt32LE(16, 16);
+  buffer.writeUInt16LE(1, 20);
+  buffer.writeUInt16LE(1, 22);
+  buffer.writeUInt32LE(16_000, 24);
+  buffer.writeUInt32LE(32_000, 28);
+  buffer.writeUInt16LE(2, 32);
+  buffer.writeUInt16LE(16, 34);
+  buffer.write("data", 36, "latin1");
+  buffer.writeUInt32LE(data, 40);
+  return { name, mimeType: "audio/wav", buffer };
+}
+
+/** Waits for the transcription status to match `pattern` on page `p`, and gives it. */
+async function trStatus(p, pattern) {
+  await p.waitForFunction(
+    (source) => new RegExp(source).test(document.getElementById("tr-status").textContent),
+    pattern.source,
+  );
+  return await p.textContent("#tr-status");
+}
 
 describe("playground in headless chromium", { skip }, () => {
   test("typing a message streams the tokens into the page", async () => {
@@ -317,5 +376,98 @@ describe("playground in headless chromium", { skip }, () => {
       /HTTP 401/.test(document.getElementById("emb-status").textContent)
     );
     assert.match(await page.textContent("#emb-status"), /client keys/);
+  });
+  test("a transcription of a small WAV shows its text (the default deployment, not streamed)", async () => {
+    await page.fill("#key", app.key);
+    // The built-in emulator of `deno task serve` serves the form's default deployment.
+    assert.equal(await page.inputValue("#tr-model"), "whisper");
+    assert.equal(await page.isChecked("#tr-stream"), false);
+    await page.setInputFiles("#tr-file", wav("hello.wav"));
+    await page.click("#tr-send");
+    const status = await trStatus(page, /^(done|failed|HTTP)/);
+    assert.match(status, /^done: \d+ characters/);
+    assert.equal(
+      await page.textContent("#tr-output"),
+      "The emulator heard hello.wav, 32044 bytes. This is a deterministic transcript.",
+    );
+    assert.equal(await page.isDisabled("#tr-stop"), true, "nothing left to stop");
+  });
+
+  test("a streamed transcription on a Whisper deployment shows the service's 400", async () => {
+    await page.fill("#key", app.key);
+    await page.setInputFiles("#tr-file", wav("hello.wav"));
+    await page.check("#tr-stream");
+    try {
+      await page.click("#tr-send");
+      const status = await trStatus(page, /^(done|failed|HTTP)/);
+      assert.equal(status, "HTTP 400: Streaming is not supported for model 'whisper'.");
+      assert.equal(await page.textContent("#tr-output"), "");
+    } finally {
+      await page.uncheck("#tr-stream");
+    }
+  });
+
+  test("a streamed transcription shows the deltas as they arrive, then the final text", async () => {
+    // Every text the output showed, in order.
+    await streamPage.evaluate(() => {
+      const out = document.getElementById("tr-output");
+      globalThis.__shown = [];
+      new MutationObserver(() => globalThis.__shown.push(out.textContent)).observe(out, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+    await streamPage.setInputFiles("#tr-file", wav("hello.wav"));
+    await streamPage.click("#tr-send");
+    const status = await trStatus(streamPage, /^(done|cut|failed|HTTP)/);
+    const pieces = Number(/^done: (\d+) streamed pieces/.exec(status)?.[1]);
+    assert.ok(pieces > 3, status);
+    assert.match(status, / · tokens \d+ in, \d+ out$/);
+    const text = transcript("hello.wav");
+    assert.equal(await streamPage.textContent("#tr-output"), text);
+    const shown = (await streamPage.evaluate(() => globalThis.__shown)).filter(Boolean);
+    const partial = shown.filter((s) => s !== text);
+    assert.ok(partial.length > 3, `the output showed ${JSON.stringify(shown)}`);
+    for (const s of partial) assert.ok(text.startsWith(s), s);
+    assert.equal(shown.at(-1), text);
+  });
+
+  test("Stop ends a streamed transcription in flight and says so", async () => {
+    assert.equal(await streamPage.isDisabled("#tr-stop"), true, "nothing to stop yet");
+    await streamPage.setInputFiles("#tr-file", wav("long.wav"));
+    await streamPage.click("#tr-send");
+    await streamPage.waitForFunction(() =>
+      document.getElementById("tr-output").textContent.length > 0
+    );
+    const ended = streamPage.waitForEvent(
+      "requestfailed",
+      (req) => req.url().includes("/audio/transcriptions"),
+    );
+    await streamPage.click("#tr-stop");
+    await ended;
+    assert.match(await streamPage.textContent("#tr-status"), /^stopped/);
+    const output = await streamPage.textContent("#tr-output");
+    assert.ok(transcript("long.wav").startsWith(output), output);
+    assert.notEqual(output, transcript("long.wav"));
+    assert.equal(await streamPage.isDisabled("#tr-stop"), true, "nothing left to stop");
+  });
+
+  test("a second Transcribe while one streams replaces it instead of interleaving", async () => {
+    await streamPage.setInputFiles("#tr-file", wav("long.wav"));
+    await streamPage.click("#tr-send");
+    await streamPage.waitForFunction(() =>
+      document.getElementById("tr-output").textContent.length > 0
+    );
+    const first = streamPage.waitForEvent(
+      "requestfailed",
+      (req) => req.url().includes("/audio/transcriptions"),
+    );
+    await streamPage.setInputFiles("#tr-file", wav("short.wav"));
+    await streamPage.click("#tr-send");
+    await first;
+    const status = await trStatus(streamPage, /^(done|cut|failed|HTTP)/);
+    assert.match(status, /^done: /);
+    assert.equal(await streamPage.textContent("#tr-output"), transcript("short.wav"));
   });
 });
