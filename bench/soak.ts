@@ -6,7 +6,8 @@
  * some also under a per-call one. The mix: embeddings (cache hits and misses), chat JSON, chat
  * streams read fully / broken out of early / aborted mid-way, streamed transcriptions, speech
  * (read or cancelled), `client.request()` responses read or never read, `asResponse()`,
- * `withResponse()`, `tee()`, and requests the app refuses (a key with a tight rate limit). A
+ * `withResponse()`, `tee()`, streams, `asResponse()` bodies and speech dropped unread, and
+ * requests the app refuses (a key with a tight rate limit). A
  * third of the calls go through a client with `cache()` and `rateLimit()` middleware (2 at a
  * time: the others queue), a third through one with `streamIdleTimeoutMs`. The app also has a
  * token quota.
@@ -473,14 +474,14 @@ const KINDS: Record<string, [weight: number, (i: number) => Promise<unknown>]> =
 };
 
 /**
- * Bodies handed to the caller and dropped unread: the client documents that such a body keeps
- * its link to the caller's signal (and its connection) until the signal aborts or the body is
- * cancelled, so these are not in the default mix; name them in `--only` to see what they hold.
+ * Bodies handed to the caller and dropped unread: each keeps its link to the caller's signal (and
+ * its connection) until what the caller held (the stream, the response) is collected, which
+ * unlinks it and aborts its call; `settle()` forces GC, so none should be left after a round.
  */
 /** Not the client with rateLimit(): an unread body holds its slot. */
 const plain = (i: number): Client => [idleClient, client][i % 2];
 const UNREAD: typeof KINDS = {
-  streamUnread: [0, async (i) => {
+  streamUnread: [1, async (i) => {
     await plain(i).chat.completions.create(
       { model: "gpt-4o", messages: message(i), stream: true },
       {
@@ -488,7 +489,7 @@ const UNREAD: typeof KINDS = {
       },
     );
   }],
-  asResponseUnread: [0, async (i) => {
+  asResponseUnread: [1, async (i) => {
     await plain(i).chat.completions.create(
       { model: "gpt-4o", messages: message(i), stream: true },
       {
@@ -496,7 +497,7 @@ const UNREAD: typeof KINDS = {
       },
     ).asResponse();
   }],
-  speechUnread: [0, async (i) => {
+  speechUnread: [1, async (i) => {
     await plain(i).audio.speech.create({ model: "tts", input: `soak ${i}`, voice: "alloy" }, {
       signal: shared,
     });

@@ -163,7 +163,7 @@ export class AzureOpenAI {
     const method = init.method ?? (bodied ? "POST" : "GET");
     // fetch refuses it on every attempt: not the network's failure, nothing to retry.
     if (bodied && method == "GET") throw new TypeError(`${operation}: a GET sends no body`);
-    const { response, unlink, idleTimeoutMs: ms } = await this.#core.sendRaw({
+    const { response, unlink, idleTimeoutMs: ms, controller } = await this.#core.sendRaw({
       ...init,
       json: v1 && isRecord(json) && json.model === undefined
         ? { ...json, model: deployment }
@@ -179,7 +179,14 @@ export class AzureOpenAI {
     });
     // A stream's deadline ended at the headers: streamIdleTimeoutMs bounds each wait for a chunk.
     // Any body's reads fail with the typed errors (a cut connection, the caller's abort).
-    return unlinkOnEnd(response, options?.signal, unlink, operation, init.stream ? ms : 0);
+    return unlinkOnEnd(
+      response,
+      options?.signal,
+      unlink,
+      operation,
+      init.stream ? ms : 0,
+      controller,
+    );
   }
 
   /** The default deployment, if one was set. */

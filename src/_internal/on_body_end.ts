@@ -131,10 +131,20 @@ export function onBodyEnd(
 }
 
 /**
+ * Unlinks and aborts (so cancels) a body dropped unread once the object the caller held (a
+ * stream, a response) is collected: a long-lived signal would keep its listener, and through it
+ * the call's controller and fetch, per dropped call. What it runs must not reach that object (it
+ * would never be collected). A runtime may never run it: the signal keeps the link then.
+ */
+export const DROPPED: FinalizationRegistry<() => void> = new FinalizationRegistry((gone) => gone());
+
+/**
  * The response with `unlink` called once its body ends, fails or is cancelled: the caller's
- * signal keeps aborting the body until then, and keeps no listener afterwards. With `ms`
- * (streamIdleTimeoutMs), an ok response is a copy (url kept) whose reads fail with
- * `APITimeoutError`, and cancel the rest, when one waits longer (only while a read waits).
+ * signal keeps aborting the body until then, and keeps no listener afterwards. With `controller`
+ * (the call's) and a signal, the response is also unlinked, and its call aborted, once collected
+ * ({@link DROPPED}). With `ms` (streamIdleTimeoutMs), an ok response is a copy (url kept) whose
+ * reads fail with `APITimeoutError`, and cancel the rest, when one waits longer (only while a
+ * read waits).
  */
 export function unlinkOnEnd(
   response: Response,
@@ -142,6 +152,7 @@ export function unlinkOnEnd(
   unlink: () => void,
   operation: string,
   ms?: number,
+  controller?: AbortController,
 ): Response {
   const reader = response.ok && ms! > 0 && ms! <= MAX_TIMER_MS && response.body?.getReader();
   if (reader) {
@@ -161,6 +172,9 @@ export function unlinkOnEnd(
     });
     response = Object.defineProperty(new Response(body, response), "url", { value: response.url });
   }
+  // Only a linked call (a signal, and a stream's controller) has something to let go.
+  // (A body read to its end is left registered: aborting its call then does nothing.)
+  if (signal && controller) DROPPED.register(response, () => (unlink(), controller.abort()));
   return onBodyEnd(response, (err) => {
     unlink();
     // The caller's abort, and a connection cut mid-body (fetch's TypeError), reach the reader as

@@ -369,8 +369,15 @@ export class Speech {
           accept: "*/*",
         }),
       ),
-      ({ response, unlink, idleTimeoutMs }) =>
-        unlinkOnEnd(response, options?.signal, unlink, "audio.speech.create", idleTimeoutMs),
+      ({ response, unlink, idleTimeoutMs, controller }) =>
+        unlinkOnEnd(
+          response,
+          options?.signal,
+          unlink,
+          "audio.speech.create",
+          idleTimeoutMs,
+          controller,
+        ),
     );
   }
 }

@@ -18,7 +18,7 @@ import type { ServerSentEvent } from "../sse/server_sent_event.ts";
 import type { StreamOptions } from "./stream_options.ts";
 import { MAX_TIMER_MS } from "../middleware/_alarm_clock.ts";
 import { onAbort } from "../middleware/_abort.ts";
-import { unlinkOnEnd } from "../_internal/on_body_end.ts";
+import { DROPPED, unlinkOnEnd } from "../_internal/on_body_end.ts";
 
 /**
  * Options of a typed stream: `operation` defaulted, every chunk added to `accumulator` before
@@ -136,7 +136,8 @@ export class Stream<T> implements AsyncIterable<T> {
           unlinkOnEnd(
             stream.response,
             stream.controller.signal,
-            stream.#unlink,
+            // Through the stream: the response keeps it (and its link) until its body ends.
+            () => stream.#unlink(),
             stream.#operation,
             stream.#options.idleTimeoutMs,
           )
@@ -155,24 +156,37 @@ export class Stream<T> implements AsyncIterable<T> {
     const controller = this.controller = options.controller ?? new AbortController();
     this.#options = { ...options };
     this.#operation = options.operation ?? "stream";
-    this.#parser = new ServerSentEventParser((event) => this.#onEvent(event), {
+    // No closure here may hold `this` (their shared context would): the outside signal's listener
+    // reaches `controller`, and so `aborted`, which holds the stream weakly then. A stream dropped
+    // unread is collected, then unlinked and aborted (see DROPPED).
+    this.#parser = new ServerSentEventParser(this.#onEvent.bind(this), {
       maxBufferSize: options.maxBufferSize,
     });
     const signal = controller.signal;
     const outside = options.signal;
+    // Weak only with an outside signal: a WeakRef costs ~1.3 µs in Deno.
+    const ref = outside ? new WeakRef(this) : this;
+    let linked = true;
     const unhookOutside = onAbort(outside, () => controller.abort(outside?.reason));
     // The caller aborted (or the idle timeout did, whose error is kept).
-    const aborted = (): void =>
-      this.#fail(
-        signal.reason instanceof APITimeoutError
-          ? signal.reason
-          : this.#err(APIUserAbortError, "was aborted by the caller", signal.reason),
-      );
+    const aborted = (): void => {
+      const it = ref instanceof WeakRef ? ref.deref() : ref;
+      if (it) {
+        it.#fail(
+          signal.reason instanceof APITimeoutError
+            ? signal.reason
+            : it.#err(APIUserAbortError, "was aborted by the caller", signal.reason),
+        );
+      }
+    };
     // Set before hooking `signal`: an aborted one fails (and unlinks) the stream at once.
-    this.#unlink = (): void => {
+    const unlink = this.#unlink = (): void => {
+      linked = false;
       unhookOutside();
       signal.removeEventListener("abort", aborted);
     };
+    // One that ended is left alone (`linked`): unregistering it would cost ~0.8 µs more.
+    if (outside) DROPPED.register(this, () => linked && (unlink(), controller.abort()));
     onAbort(signal, aborted);
   }
 
