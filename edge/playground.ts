@@ -72,6 +72,28 @@ async function failure(res) {
   try { text = JSON.parse(text).error.message; } catch (_) {}
   return "HTTP " + res.status + ": " + text;
 }
+// Calls onData with each server-sent event's data (its data: lines joined) as the body streams
+// in. False when the run was aborted meanwhile (a read that resolved after a Stop or a second
+// send), true at the body's end.
+async function eachEvent(res, run, onData) {
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return true;
+    if (run.signal.aborted) return false;
+    buffer += decoder.decode(value, { stream: true });
+    let cut;
+    while ((cut = buffer.search(/\\r?\\n\\r?\\n/)) !== -1) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut).replace(/^\\r?\\n\\r?\\n/, "");
+      const data = block.split(/\\r?\\n/).filter((l) => l.startsWith("data:"))
+        .map((l) => l.slice(5).replace(/^ /, "")).join("\\n");
+      if (data) onData(data);
+    }
+  }
+}
 // The run in flight of each form: a second send (or Stop) aborts it, so two never interleave.
 let chatRun = null, embRun = null;
 $("chat-stop").addEventListener("click", () => {
@@ -96,33 +118,20 @@ $("chat-send").addEventListener("click", async () => {
         messages: [{ role: "user", content: $("chat-input").value }] }),
     });
     if (!res.ok) { status.textContent = await failure(res); return; }
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let cut;
-      while ((cut = buffer.search(/\\r?\\n\\r?\\n/)) !== -1) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut).replace(/^\\r?\\n\\r?\\n/, "");
-        const data = block.split(/\\r?\\n/).filter((l) => l.startsWith("data:"))
-          .map((l) => l.slice(5).replace(/^ /, "")).join("\\n");
-        if (data === "[DONE]") ended = true;
-        if (!data || data === "[DONE]") continue;
-        const chunk = JSON.parse(data);
-        if (chunk.error) throw new Error(chunk.error.message || JSON.stringify(chunk.error));
-        const choice = chunk.choices && chunk.choices[0];
-        if (choice && choice.finish_reason) finish = choice.finish_reason;
-        const piece = choice && choice.delta ? choice.delta.content : "";
-        if (piece) {
-          if (!first) first = performance.now();
-          events++;
-          out.textContent += piece;
-        }
+    const read = await eachEvent(res, run, (data) => {
+      if (data === "[DONE]") return void (ended = true);
+      const chunk = JSON.parse(data);
+      if (chunk.error) throw new Error(chunk.error.message || JSON.stringify(chunk.error));
+      const choice = chunk.choices && chunk.choices[0];
+      if (choice && choice.finish_reason) finish = choice.finish_reason;
+      const piece = choice && choice.delta ? choice.delta.content : "";
+      if (piece) {
+        if (!first) first = performance.now();
+        events++;
+        out.textContent += piece;
       }
-    }
+    });
+    if (!read) return; // a read that resolved after a Stop or a second send
     const cache = res.headers.get("x-aoai-cache");
     status.textContent = (ended ? "done: " : "cut (no [DONE]): ") + events + " streamed pieces" +
       (first ? ", first after " + Math.round(first - started) + " ms" : "") +
@@ -231,34 +240,21 @@ $("tr-send").addEventListener("click", async () => {
         Math.round(performance.now() - started) + " ms" + tokens(body.usage);
       return;
     }
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (run.signal.aborted) return; // a read that resolved after a Stop or a second send
-      buffer += decoder.decode(value, { stream: true });
-      let cut;
-      while ((cut = buffer.search(/\\r?\\n\\r?\\n/)) !== -1) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut).replace(/^\\r?\\n\\r?\\n/, "");
-        const data = block.split(/\\r?\\n/).filter((l) => l.startsWith("data:"))
-          .map((l) => l.slice(5).replace(/^ /, "")).join("\\n");
-        if (!data || data === "[DONE]") continue;
-        const event = JSON.parse(data);
-        if (event.error) throw new Error(event.error.message || JSON.stringify(event.error));
-        if (event.type === "transcript.text.delta" && event.delta) {
-          if (!first) first = performance.now();
-          events++;
-          out.textContent += event.delta;
-        } else if (event.type === "transcript.text.done") {
-          ended = true;
-          out.textContent = event.text;
-          usage = event.usage;
-        }
+    const read = await eachEvent(res, run, (data) => {
+      if (data === "[DONE]") return;
+      const event = JSON.parse(data);
+      if (event.error) throw new Error(event.error.message || JSON.stringify(event.error));
+      if (event.type === "transcript.text.delta" && event.delta) {
+        if (!first) first = performance.now();
+        events++;
+        out.textContent += event.delta;
+      } else if (event.type === "transcript.text.done") {
+        ended = true;
+        out.textContent = event.text;
+        usage = event.usage;
       }
-    }
+    });
+    if (!read) return; // a read that resolved after a Stop or a second send
     status.textContent = (ended ? "done: " : "cut (no transcript.text.done): ") + events +
       " streamed pieces" +
       (first ? ", first after " + Math.round(first - started) + " ms" : "") +
