@@ -131,10 +131,10 @@ export function onBodyEnd(
 }
 
 /**
- * Unlinks and aborts (so cancels) a body dropped unread once the object the caller held (a
- * stream, a response) is collected: a long-lived signal would keep its listener, and through it
- * the call's controller and fetch, per dropped call. What it runs must not reach that object (it
- * would never be collected). A runtime may never run it: the signal keeps the link then.
+ * Unlinks and aborts (so cancels) a body dropped unread once its response is collected (a
+ * stream's too: the stream, the hooked body and its readers hold it): a long-lived signal would
+ * keep its listener, and through it the call's controller and fetch, per dropped call. What it
+ * runs must not reach that response (it would never be collected). A runtime may never run it: the signal keeps the link then.
  */
 export const DROPPED: FinalizationRegistry<() => void> = new FinalizationRegistry((gone) => gone());
 

@@ -18,7 +18,7 @@ import type { ServerSentEvent } from "../sse/server_sent_event.ts";
 import type { StreamOptions } from "./stream_options.ts";
 import { MAX_TIMER_MS } from "../middleware/_alarm_clock.ts";
 import { onAbort } from "../middleware/_abort.ts";
-import { DROPPED, unlinkOnEnd } from "../_internal/on_body_end.ts";
+import { DROPPED, onBodyEnd, unlinkOnEnd } from "../_internal/on_body_end.ts";
 
 /**
  * Options of a typed stream: `operation` defaulted, every chunk added to `accumulator` before
@@ -152,7 +152,10 @@ export class Stream<T> implements AsyncIterable<T> {
    * @param options See {@linkcode StreamOptions}.
    */
   constructor(response: Response, options: StreamOptions<T> = {}) {
-    this.response = response;
+    const outside = options.signal;
+    // With an outside signal the response is what DROPPED watches: the caller may hold it, its
+    // body or a reader of it without the stream, and (hooked) that body holds the response.
+    this.response = outside ? onBodyEnd(response, () => {}) : response;
     const controller = this.controller = options.controller ?? new AbortController();
     this.#options = { ...options };
     this.#operation = options.operation ?? "stream";
@@ -163,7 +166,6 @@ export class Stream<T> implements AsyncIterable<T> {
       maxBufferSize: options.maxBufferSize,
     });
     const signal = controller.signal;
-    const outside = options.signal;
     // Weak only with an outside signal: a WeakRef costs ~1.3 µs in Deno.
     const ref = outside ? new WeakRef(this) : this;
     let linked = true;
@@ -186,7 +188,7 @@ export class Stream<T> implements AsyncIterable<T> {
       signal.removeEventListener("abort", aborted);
     };
     // One that ended is left alone (`linked`): unregistering it would cost ~0.8 µs more.
-    if (outside) DROPPED.register(this, () => linked && (unlink(), controller.abort()));
+    if (outside) DROPPED.register(this.response, () => linked && (unlink(), controller.abort()));
     onAbort(signal, aborted);
   }
 
