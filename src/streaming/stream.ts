@@ -166,7 +166,7 @@ export class Stream<T> implements AsyncIterable<T> {
       maxBufferSize: options.maxBufferSize,
     });
     const signal = controller.signal;
-    // Weak only with an outside signal: a WeakRef costs ~1.3 µs in Deno.
+    // Weak only with an outside signal: a WeakRef costs ~1.3 µs (measured with Deno 2.9).
     const ref = outside ? new WeakRef(this) : this;
     let linked = true;
     const unhookOutside = onAbort(outside, () => controller.abort(outside?.reason));
