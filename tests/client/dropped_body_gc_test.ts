@@ -8,6 +8,7 @@
 // (over real fetch, to a server on 127.0.0.1 whose bodies never end) and reports the listeners
 // left on each kind's signal and the bodies the server saw cancelled.
 import assert from "node:assert/strict";
+import { runWithGc } from "../helpers/gc_script.ts";
 
 const CALLS = 100;
 
@@ -106,32 +107,17 @@ await server.shutdown();
 `;
 
 Deno.test("100 streams, asResponse() bodies, speech and raw stream responses dropped unread leave no listener on a long-lived signal once collected, and are cancelled", async () => {
-  const root = new URL("../../", import.meta.url);
-  const dir = await Deno.makeTempDir();
-  try {
-    const script = `${dir}/dropped.js`;
-    await Deno.writeTextFile(script, SCRIPT(root));
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--no-lock", "--v8-flags=--expose-gc", script],
-      cwd: root.pathname,
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(60_000),
-    }).output();
-    const err = new TextDecoder().decode(stderr);
-    assert.equal(code, 0, err);
-    const report = JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
-    assert.deepEqual(report.listeners, {
-      chatStream: 0,
-      transcriptionStream: 0,
-      asResponse: 0,
-      speech: 0,
-      rawStream: 0,
-    });
-    assert.equal(report.linked, true);
-    // Every body cancelled: its connection let go.
-    assert.equal(report.cancelled, report.total);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  const report = await runWithGc<
+    { listeners: Record<string, number>; linked: boolean; cancelled: number; total: number }
+  >(SCRIPT(new URL("../../", import.meta.url)));
+  assert.deepEqual(report.listeners, {
+    chatStream: 0,
+    transcriptionStream: 0,
+    asResponse: 0,
+    speech: 0,
+    rawStream: 0,
+  });
+  assert.equal(report.linked, true);
+  // Every body cancelled: its connection let go.
+  assert.equal(report.cancelled, report.total);
 });

@@ -9,6 +9,7 @@
 // from a server on 127.0.0.1, and reports what each reader got and whether the call was aborted;
 // then the same with the caller's signal aborted after a first read (the link still holds).
 import assert from "node:assert/strict";
+import { runWithGc } from "../helpers/gc_script.ts";
 
 const SCRIPT = (root: URL) => `
 import { AzureOpenAI } from "${new URL("mod.ts", root).href}";
@@ -123,35 +124,21 @@ await server.shutdown();
 `;
 
 Deno.test("a stream's response, its body or a reader of it, held without the stream, is read whole under forced GC; the caller's abort still stops it", async () => {
-  const root = new URL("../../", import.meta.url);
-  const dir = await Deno.makeTempDir();
-  try {
-    const script = `${dir}/held.js`;
-    await Deno.writeTextFile(script, SCRIPT(root));
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--no-lock", "--v8-flags=--expose-gc", script],
-      cwd: root.pathname,
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(60_000),
-    }).output();
-    assert.equal(code, 0, new TextDecoder().decode(stderr));
-    const report = JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
-    // Through a body, 6 chunks and [DONE] in as many reads as they came in; a stream's iterator
-    // its 6 chunks, then its end. Nothing aborted the call.
-    assert.equal(Object.keys(report.read).length, 16);
-    for (const [key, got] of Object.entries(report.read as Record<string, string>)) {
-      assert.match(
-        got,
-        key.startsWith("iterator") ? /^6\+end$/ : /^\d+\+\[DONE\]$/,
-        `${key}: ${got}`,
-      );
-    }
-    assert.equal(Object.keys(report.aborted).length, 15);
-    for (const [key, got] of Object.entries(report.aborted as Record<string, string>)) {
-      assert.match(got, /^[12]: (APIUserAbortError|AbortError)$/, `${key}: ${got}`);
-    }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+  const report = await runWithGc<Record<"read" | "aborted", Record<string, string>>>(
+    SCRIPT(new URL("../../", import.meta.url)),
+  );
+  // Through a body, 6 chunks and [DONE] in as many reads as they came in; a stream's iterator
+  // its 6 chunks, then its end. Nothing aborted the call.
+  assert.equal(Object.keys(report.read).length, 16);
+  for (const [key, got] of Object.entries(report.read as Record<string, string>)) {
+    assert.match(
+      got,
+      key.startsWith("iterator") ? /^6\+end$/ : /^\d+\+\[DONE\]$/,
+      `${key}: ${got}`,
+    );
+  }
+  assert.equal(Object.keys(report.aborted).length, 15);
+  for (const [key, got] of Object.entries(report.aborted as Record<string, string>)) {
+    assert.match(got, /^[12]: (APIUserAbortError|AbortError)$/, `${key}: ${got}`);
   }
 });
