@@ -117,7 +117,8 @@ export class Stream<T> implements AsyncIterable<T> {
   #ended: boolean | undefined;
   #error: AzureOpenAIError | undefined;
   #chunks = 0;
-  #operation: string;
+  /** `operation`: none for a stream built without one, named "stream" alone then. */
+  #operation: string | undefined;
   /** `idleTimeoutMs`, `onChunk` and `scrub` are read from here. */
   #options: StreamOptions<T>;
   #unlink: () => void;
@@ -140,7 +141,7 @@ export class Stream<T> implements AsyncIterable<T> {
             stream.controller.signal,
             // Through the stream: the response keeps it (and its link) until its body ends.
             () => stream.#unlink(),
-            stream.#operation,
+            stream.#operation ?? "stream",
             stream.#options.idleTimeoutMs,
           )
       );
@@ -160,7 +161,7 @@ export class Stream<T> implements AsyncIterable<T> {
     this.response = outside ? onBodyEnd(response, () => {}) : response;
     const controller = this.controller = options.controller ?? new AbortController();
     this.#options = { ...options };
-    this.#operation = options.operation ?? "stream";
+    this.#operation = options.operation;
     // No closure here may hold `this` (their shared context would): the outside signal's listener
     // reaches `controller`, and so `aborted`, which holds the stream weakly then. A stream dropped
     // unread is collected, then unlinked and aborted (see DROPPED).
@@ -497,11 +498,15 @@ export class Stream<T> implements AsyncIterable<T> {
     );
   }
 
-  /** Where the stream's errors happened; streams come from POSTs (chat and completions). */
+  /**
+   * Where the stream's errors happened; the client's streams come from POSTs. One built without
+   * an operation is "stream" alone: its request is unknown, and `#err` adds no second "stream".
+   */
   #site(suffix = ""): ErrorSite {
+    const op = this.#operation;
     return {
-      operation: this.#operation + suffix,
-      method: "POST",
+      operation: op ? op + suffix : "stream",
+      method: op && "POST",
       url: this.response.url || undefined,
     };
   }
@@ -514,7 +519,7 @@ export class Stream<T> implements AsyncIterable<T> {
     // The request id in the message too, as errors built from a body have it: support asks for it.
     const requestId = requestIdOf(this.response.headers);
     return new Kind(
-      `${describeSite(this.#site())} stream ${what}${
+      `${describeSite(this.#site())}${this.#operation ? " stream" : ""} ${what}${
         requestId ? ` [request id ${requestId}]` : ""
       }`,
       { cause, requestId },
