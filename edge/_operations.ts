@@ -11,7 +11,7 @@ import {
   invalidRequest,
   quoteSent,
 } from "./_errors.ts";
-import { audioBytesTokens } from "../src/middleware/_token_estimate.ts";
+import { blobAudioTokens } from "../src/middleware/_token_estimate.ts";
 import { readBodyLimited, readFormLimited } from "./body_limit.ts";
 import { estimateTokens } from "./_events.ts";
 import type { ResolvedOptions } from "./options.ts";
@@ -151,18 +151,15 @@ export interface PreparedCall {
 const TOKEN_BILLED = /gpt-[\w.-]*transcribe/i;
 
 /**
- * The input tokens a transcription's upload is estimated at: its audio ({@link audioBytesTokens}:
- * 10 a second, its length from a wav header's byte rate, else at 1,000 bytes a second) plus its
- * `prompt` ({@link estimateTokens}). Only the file's first 44 bytes are read.
+ * The input tokens a transcription's upload is estimated at: its audio ({@link blobAudioTokens}:
+ * 10 a second, its length from a wav header's byte rate or an MP3's first frame, else at 1,000
+ * bytes a second) plus its `prompt` ({@link estimateTokens}). Only the file's headers are read.
  */
 export async function uploadTokens(form: FormData): Promise<number> {
   const file = form.get("file");
   const prompt = form.get("prompt");
   let tokens = typeof prompt === "string" ? estimateTokens(prompt) : 0;
-  if (typeof file !== "string" && file !== null) {
-    const head = new Uint8Array(await file.slice(0, 44).arrayBuffer());
-    tokens += audioBytesTokens(file.size, String.fromCharCode(...head));
-  }
+  if (typeof file !== "string" && file !== null) tokens += await blobAudioTokens(file);
   return tokens;
 }
 

@@ -51,34 +51,120 @@ function base64Bytes(data: string, start: number): number {
   return Math.floor((n - start) * 3 / 4);
 }
 
+/** The fewest bytes a second audio is counted at (8 kbit/s, the lowest MP3 bitrate). */
+const FLOOR_RATE = 1000;
+
 /**
- * Tokens of `bytes` of audio: 10 a second (OpenAI: user audio is one token per 100 ms), its length
- * at the byte rate of a wav header in `header` (its first bytes, a character a byte), else at 1,000
- * bytes a second (8 kbit/s, the lowest MP3 bitrate), so richer audio is over-counted, never under.
- * Also the edge app's estimate of a token-billed transcription's upload.
+ * Bytes of audio read to find its length, from where its ID3v2 tag ends ({@link audioStart}):
+ * an MP3 frame header after up to 200 bytes of zero padding, and the Xing / Info frame count in
+ * the frame after it; a wav header.
  */
-export function audioBytesTokens(bytes: number, header: string): number {
-  let rate = 1000;
-  // RIFF/WAVE with its fmt chunk first (as writers put it): the byte rate is at offset 28.
-  if (/^RIFF[^]{4}WAVEfmt /.test(header)) {
-    const r = header.charCodeAt(28) + (header.charCodeAt(29) << 8) +
-      header.charCodeAt(30) * 65536 + header.charCodeAt(31) * 16777216;
-    // A rate below the fallback's (0 or absurd) would count more than no header does.
-    if (r > rate) rate = Math.min(r, 384_000);
-  }
-  return Math.ceil(bytes / rate * 10);
+export const AUDIO_WINDOW = 256;
+
+/** Layer III bitrates in kbit/s by bitrate index: MPEG-1, then MPEG-2 and 2.5. */
+const MP3_KBPS = [
+  [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+];
+
+/**
+ * Where the audio of a file starts: after an ID3v2 tag (and its footer) when `head`, its first 10
+ * bytes (a character a byte), is one's header, else 0.
+ */
+export function audioStart(head: string): number {
+  if (!/^ID3[^\xff]{2}[^][\0-\x7f]{4}$/.test(head)) return 0;
+  // The tag's size after its header: 4 bytes of 7 bits (syncsafe).
+  let size = 0;
+  for (let i = 6; i < 10; i++) size = size * 128 + head.charCodeAt(i);
+  return 10 + size + (head.charCodeAt(5) & 0x10 ? 10 : 0);
 }
 
-/** Tokens of an `input_audio` part ({@link audioBytesTokens}): only its header is decoded. */
+/**
+ * Seconds of an MP3 (MPEG Layer III) of `bytes` bytes whose first frame header starts `header`
+ * (after zero padding): by the Xing / Info frame count when its first frame has one (a VBR file's
+ * first frame gives a bitrate for the tag, not for the audio), else at the frame's bitrate, never
+ * at more than the highest bitrate of its MPEG version. NaN when no valid header is there.
+ */
+function mp3Seconds(bytes: number, header: string): number {
+  let at = 0;
+  while (at < AUDIO_WINDOW - 64 && header.charCodeAt(at) === 0) at++;
+  const [b0, b1, b2, b3] = [0, 1, 2, 3].map((i) => header.charCodeAt(at + i));
+  const version = b1 >> 3 & 3; // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5, 1: reserved
+  const kbps = MP3_KBPS[version === 3 ? 0 : 1];
+  const rate = [[11025, 12000, 8000], [], [22050, 24000, 16000], [44100, 48000, 32000]][version]
+    ?.[b2 >> 2 & 3];
+  // Sync, Layer III, a bitrate (not free format or the invalid index 15), a sample rate.
+  if (b0 !== 0xff || (b1 & 0xe6) !== 0xe2 || !kbps[b2 >> 4] || !rate) return NaN;
+  // The Xing / Info tag follows the side information (and a CRC): 17 or 32 bytes for MPEG-1
+  // (mono, else), 9 or 17 for MPEG-2 and 2.5.
+  const side = (version === 3 ? [32, 17] : [17, 9])[+(b3 >> 6 === 3)];
+  const xing = at + 4 + (b1 & 1 ? 0 : 2) + side;
+  const word = (i: number) =>
+    header.charCodeAt(i) * 16777216 + (header.charCodeAt(i + 1) << 16 |
+      header.charCodeAt(i + 2) << 8 | header.charCodeAt(i + 3));
+  const fastest = bytes / (kbps[14] * 125);
+  const frames = /^(Xing|Info)$/.test(header.slice(xing, xing + 4)) && word(xing + 4) & 1
+    ? word(xing + 8)
+    : 0;
+  if (frames > 0) return Math.max(fastest, frames * (version === 3 ? 1152 : 576) / rate);
+  return bytes / (kbps[b2 >> 4] * 125);
+}
+
+/**
+ * Tokens of `bytes` of audio whose bytes from `start` ({@link audioStart}) are `header` (at
+ * least its first {@link AUDIO_WINDOW}, a character a byte): 10 a second (OpenAI: user audio is
+ * one token per 100 ms). Its length is read from a wav header's byte rate, or from an MP3's first
+ * frame (its bitrate, or its Xing / Info frame count), else counted at 1,000 bytes a second
+ * (8 kbit/s, the lowest MP3 bitrate), so other compressed audio is over-counted, never under; no
+ * header can make it count more than that. Also the edge app's estimate of a token-billed
+ * transcription's upload.
+ */
+export function audioBytesTokens(bytes: number, header: string, start = 0): number {
+  const most = bytes / FLOOR_RATE;
+  let seconds = most;
+  // RIFF/WAVE with its fmt chunk first (as writers put it): the byte rate is at offset 28.
+  if (!start && /^RIFF[^]{4}WAVEfmt /.test(header)) {
+    const r = header.charCodeAt(28) + (header.charCodeAt(29) << 8) +
+      header.charCodeAt(30) * 65536 + header.charCodeAt(31) * 16777216;
+    seconds = bytes / Math.min(r, 384_000);
+  } else seconds = mp3Seconds(bytes - start, header);
+  // A rate below the fallback's (0 or absurd) would count more than no header does.
+  return Math.ceil((seconds < most ? seconds : most) * 10);
+}
+
+/** Bytes `offset` to `offset + length` of base64 `data` from `start`, a character a byte. */
+function base64Slice(data: string, start: number, offset: number, length: number): string {
+  const from = start + Math.floor(offset / 3) * 4;
+  try {
+    return atob(data.slice(from, from + Math.ceil((offset % 3 + length) / 3) * 4))
+      .slice(offset % 3, offset % 3 + length);
+  } catch {
+    return ""; // not base64
+  }
+}
+
+/**
+ * Tokens of an uploaded audio file ({@link audioBytesTokens}): only its first 10 bytes and
+ * {@link AUDIO_WINDOW} bytes after its ID3v2 tag are read.
+ */
+export async function blobAudioTokens(file: Blob): Promise<number> {
+  const read = async (offset: number, length: number) =>
+    String.fromCharCode(
+      ...new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
+    );
+  const start = audioStart(await read(0, 10));
+  return audioBytesTokens(file.size, await read(start, AUDIO_WINDOW), start);
+}
+
+/** Tokens of an `input_audio` part ({@link audioBytesTokens}): only its headers are decoded. */
 function audioTokens(audio: unknown): number {
   const data = isRecord(audio) && audio.data;
   if (typeof data !== "string") return 0;
   const start = base64Start(data);
-  let header = "";
-  try {
-    header = atob(data.slice(start, start + 44));
-  } catch { /* not base64 */ }
-  return audioBytesTokens(base64Bytes(data, start), header);
+  const bytes = base64Bytes(data, start);
+  const head = base64Slice(data, start, 0, 10);
+  const from = audioStart(head);
+  return audioBytesTokens(bytes, base64Slice(data, start, from, AUDIO_WINDOW), from);
 }
 
 /**
@@ -160,12 +246,13 @@ function messageChars(messages: unknown): number {
  * and the JSON of `tools`, `functions` and `response_format`, divided by 4 (token arrays count
  * one per token; an image part counts 85 tokens at `detail: "low"`, else 1,536, the most an
  * image at high detail costs; an `input_audio` part 10 tokens a second, its length from a wav
- * header's byte rate (at least 1,000 bytes a second), else at 8 kbit/s; a `file` part 1,536 for
+ * header's byte rate or an MP3's first frame (its bitrate, or its Xing / Info frame count; after
+ * an ID3v2 tag), at least 1,000 bytes a second, else at 8 kbit/s; a `file` part 1,536 for
  * each page, at least one, plus its `file_data` characters / 4, at most 1,500 a page when its
  * pages can be counted), plus `max_tokens` or `max_completion_tokens` (times `n`, or `best_of`
  * for completions; NaN or infinite values count as absent). Requests without such fields (e.g.
- * audio uploads) count 0. Media payloads are never decoded whole: a wav header is read from the
- * first characters and PDF pages are counted in the base64 text.
+ * audio uploads) count 0. Media payloads are never decoded whole: an audio header is read from
+ * at most 266 bytes and PDF pages are counted in the base64 text.
  *
  * @example Estimate a chat request
  * ```ts

@@ -39,7 +39,7 @@ Deno.test("estimateRequestTokens() counts input_audio at 10 tokens a second, nev
   assert.equal(estimateRequestTokens(chat(audio(b64(wav(32_000, 10)), "wav"))), 10 + 101);
   // 10 s of 8 kHz 8-bit mono: the lower byte rate counts more tokens for the same size.
   assert.equal(estimateRequestTokens(chat(audio(b64(wav(8_000, 40)), "wav"))), 10 + 401);
-  // mp3 (no header read): 1000 bytes a second, the lowest MP3 bitrate (8 kbit/s).
+  // No header it can read (zeros): 1000 bytes a second, the lowest MP3 bitrate (8 kbit/s).
   assert.equal(estimateRequestTokens(chat(audio(b64(new Uint8Array(12_000)), "mp3"))), 10 + 120);
   // A wav whose header cannot be read counts as mp3 does.
   assert.equal(estimateRequestTokens(chat(audio(b64(new Uint8Array(3_000)), "wav"))), 10 + 30);
@@ -151,6 +151,7 @@ Deno.test("estimateRequestTokens() never decodes a whole audio or file payload",
   try {
     estimateRequestTokens(chat(
       audio(big, "wav"),
+      audio(b64(mp3(CBR_128, 300_000, id3(100_000))), "mp3"),
       audio("data:audio/wav;base64," + big, "wav"),
       { type: "file", file: { file_data: "data:application/pdf;base64," + big } },
       { type: "file", file: { file_data: big } },
@@ -158,5 +159,108 @@ Deno.test("estimateRequestTokens() never decodes a whole audio or file payload",
   } finally {
     globalThis.atob = original;
   }
-  assert.equal(decoded.every((n) => n <= 64), true, `atob() of ${decoded.join(", ")} characters`);
+  // Each audio's first 10 bytes and 256 after its ID3 tag (none here): 16 and 344 characters.
+  assert.equal(decoded.every((n) => n <= 344), true, `atob() of ${decoded.join(", ")} characters`);
+});
+
+/** An ID3v2.4 tag of `size` bytes after its 10-byte header (syncsafe size), `footer` flagged. */
+function id3(size: number, footer = false): Uint8Array<ArrayBuffer> {
+  const tag = new Uint8Array(10 + size + (footer ? 10 : 0));
+  tag.set([0x49, 0x44, 0x33, 4, 0, footer ? 0x10 : 0]);
+  for (let i = 0; i < 4; i++) tag[9 - i] = size >> 7 * i & 0x7f;
+  return tag;
+}
+
+/**
+ * `size` bytes of MP3 whose first frame starts with the 4-byte `header` (the rest zeros, as this
+ * estimate reads only the first frame), after `before` (a tag, padding).
+ */
+function mp3(
+  header: number[],
+  size: number,
+  before: Uint8Array = new Uint8Array(0),
+): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(before.length + size);
+  bytes.set(before);
+  bytes.set(header, before.length);
+  return bytes;
+}
+
+/** MPEG-1 Layer III, no CRC, 128 kbit/s, 44.1 kHz, joint stereo: 16,000 bytes a second. */
+const CBR_128 = [0xff, 0xfb, 0x90, 0x40];
+
+Deno.test("estimateRequestTokens() counts an MP3 at its first frame's bitrate, not at 8 kbit/s", () => {
+  // 10 s at 128 kbit/s: 100 tokens (1,600 at 1,000 bytes a second).
+  assert.equal(estimateRequestTokens(chat(audio(b64(mp3(CBR_128, 160_000)), "mp3"))), 10 + 100);
+  // MPEG-2, 24 kHz, 32 kbit/s, mono (4,000 bytes a second): 10 s.
+  assert.equal(
+    estimateRequestTokens(chat(audio(b64(mp3([0xff, 0xf3, 0x44, 0xc0], 40_000)), "mp3"))),
+    10 + 100,
+  );
+  // MPEG-2.5, 8 kHz, 8 kbit/s: 1,000 bytes a second, as the fallback.
+  assert.equal(
+    estimateRequestTokens(chat(audio(b64(mp3([0xff, 0xe3, 0x18, 0xc0], 10_000)), "mp3"))),
+    10 + 100,
+  );
+});
+
+Deno.test("estimateRequestTokens() skips an MP3's ID3v2 tag (not counted as audio), at any byte offset and after a data: URL prefix", () => {
+  // Tags of sizes at each offset mod 3 of the base64, one larger than the bytes read at first
+  // (a cover image), one with a footer; zero padding after a tag.
+  const cases: [Uint8Array, string, number][] = [
+    [id3(1000), "1000", 100],
+    [id3(1001), "1001", 100],
+    [id3(1002), "1002", 100],
+    [id3(300_000), "300000", 100],
+    [id3(500, true), "footer", 100],
+    // The 100 bytes of padding count as audio: 160,100 bytes.
+    [new Uint8Array([...id3(500), ...new Uint8Array(100)]), "padding", 101],
+  ];
+  for (const [before, name, tokens] of cases) {
+    for (const prefix of ["", "data:audio/mpeg;base64,"]) {
+      const data = prefix + b64(mp3(CBR_128, 160_000, before));
+      assert.equal(estimateRequestTokens(chat(audio(data, "mp3"))), 10 + tokens, name + prefix);
+    }
+  }
+});
+
+Deno.test("estimateRequestTokens() counts a VBR MP3 by its Xing frame count, not its first frame's bitrate", () => {
+  // LAME's VBR tag frame says 128 kbit/s; the audio averages 64 kbit/s: 10 s in 80,000 bytes.
+  // 383 frames of 1,152 samples at 44.1 kHz: 10.005 s.
+  const bytes = mp3(CBR_128, 80_000);
+  const at = 4 + 32; // after the frame header and MPEG-1 stereo side information
+  bytes.set([..."Xing"].map((c) => c.charCodeAt(0)), at);
+  new DataView(bytes.buffer).setUint32(at + 4, 0x0f);
+  new DataView(bytes.buffer).setUint32(at + 8, 383);
+  assert.equal(estimateRequestTokens(chat(audio(b64(bytes), "mp3"))), 10 + 101);
+  // "Info" (LAME's CBR tag) too; a frame count under what the highest bitrate allows (320 kbit/s:
+  // 2 s) counts as that bitrate.
+  bytes.set([..."Info"].map((c) => c.charCodeAt(0)), at);
+  new DataView(bytes.buffer).setUint32(at + 8, 10);
+  assert.equal(estimateRequestTokens(chat(audio(b64(bytes), "mp3"))), 10 + 20);
+  // Without the frame-count flag: the frame's bitrate.
+  new DataView(bytes.buffer).setUint32(at + 4, 0);
+  assert.equal(estimateRequestTokens(chat(audio(b64(bytes), "mp3"))), 10 + 50);
+});
+
+Deno.test("estimateRequestTokens() counts audio whose frame header is not valid Layer III at the 8 kbit/s fallback", () => {
+  for (
+    const [name, header] of [
+      ["free format", [0xff, 0xfb, 0x00, 0x40]],
+      ["bitrate index 15", [0xff, 0xfb, 0xf0, 0x40]],
+      ["sample rate index 3", [0xff, 0xfb, 0x9c, 0x40]],
+      ["Layer II", [0xff, 0xfd, 0x90, 0x40]],
+      ["reserved version", [0xff, 0xeb, 0x90, 0x40]],
+      ["no sync", [0xfe, 0xfb, 0x90, 0x40]],
+      ["ogg", [0x4f, 0x67, 0x67, 0x53]],
+    ] as const
+  ) {
+    assert.equal(
+      estimateRequestTokens(chat(audio(b64(mp3([...header], 16_000)), "mp3"))),
+      10 + 160,
+      name,
+    );
+  }
+  // An ID3 tag claiming more bytes than there are: the fallback over all 510 of them.
+  assert.equal(estimateRequestTokens(chat(audio(b64(id3(1000).slice(0, 510)), "mp3"))), 10 + 6);
 });
