@@ -65,17 +65,53 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
   return { ok: true, bytes };
 }
 
-/** The result of {@link readFormLimited}: the form, or why it could not be had. */
+/**
+ * The result of {@link readFormLimited}: the form, or why it could not be had: `too_large` (over
+ * the cap), `unreadable` (the body failed before its end, e.g. the client went away) or
+ * `unparsable` (the bytes are no multipart/form-data of the request's `content-type`).
+ *
+ * @example Answer each reason with its status
+ * ```ts
+ * import { type LimitedForm, readFormLimited } from "@aoai/edge/edge";
+ * const status = (read: LimitedForm) =>
+ *   read.ok ? 200 : read.reason === "too_large" ? 413 : 400;
+ * const request = new Request("http://x/", {
+ *   method: "POST",
+ *   headers: { "content-type": "multipart/form-data; boundary=b" },
+ *   body: "not a form",
+ * });
+ * console.log(status(await readFormLimited(request, 1024))); // 400
+ * ```
+ */
 export type LimitedForm =
   | { ok: true; form: FormData }
   | { ok: false; reason: "too_large" | "unreadable" | "unparsable" };
 
 /**
  * Parses a `multipart/form-data` request body as it streams in, giving up as soon as it passes
- * `maxBytes` (a `content-length` over the cap is refused without reading). The platform's parser
- * reads the stream itself: reading the body into bytes first and parsing those held the upload
- * about five times over at its peak (`bench/upload_memory.ts`), more than a Worker's 128 MB for a
- * 25 MB upload.
+ * `maxBytes` (a `content-length` over the cap is refused without reading; the stream is cancelled
+ * when the cap is hit). The platform's parser reads the stream itself: reading the body into bytes
+ * first and parsing those held the upload about five times over at its peak
+ * (`bench/upload_memory.ts`), more than a Worker's 128 MB for a 25 MB upload. For upload routes
+ * of your own; the edge app's audio routes use it with `maxMultipartBytes`. The request's
+ * `content-type` (with its boundary) is used as sent.
+ *
+ * @example An upload route that refuses files over 25 MB with 413
+ * ```ts
+ * import { readFormLimited } from "@aoai/edge/edge";
+ * async function upload(request: Request): Promise<Response> {
+ *   const read = await readFormLimited(request, 25 * 1024 * 1024);
+ *   if (!read.ok) {
+ *     return new Response(read.reason, { status: read.reason === "too_large" ? 413 : 400 });
+ *   }
+ *   const file = read.form.get("file");
+ *   return new Response(file instanceof File ? `${file.name}: ${file.size} bytes` : "no file");
+ * }
+ * const form = new FormData();
+ * form.set("file", new File([new Uint8Array(1000)], "talk.wav", { type: "audio/wav" }));
+ * const res = await upload(new Request("http://x/upload", { method: "POST", body: form }));
+ * console.log(await res.text()); // talk.wav: 1000 bytes
+ * ```
  */
 export async function readFormLimited(request: Request, maxBytes: number): Promise<LimitedForm> {
   const declared = request.headers.get("content-length");

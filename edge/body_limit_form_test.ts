@@ -65,3 +65,8 @@ Deno.test("readFormLimited() tells a body that failed from one that is no form",
   });
   assert.deepEqual(await readFormLimited(empty, 1e6), { ok: false, reason: "unparsable" });
 });
+
+Deno.test("readFormLimited() is exported from @aoai/edge/edge, for upload routes of one's own", async () => {
+  const edge: Record<string, unknown> = await import("./mod.ts");
+  assert.equal(edge.readFormLimited, readFormLimited);
+});

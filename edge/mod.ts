@@ -67,8 +67,8 @@ export type {
 export type { DenoKvTokenLimiterOptions } from "./token_limit_deno_kv.ts";
 export { entraClientCertificate, entraClientCredentials, EntraTokenError } from "./entra.ts";
 export type { EntraClientCertificateOptions, EntraClientCredentialsOptions } from "./entra.ts";
-export { readBodyLimited } from "./body_limit.ts";
-export type { LimitedBody } from "./body_limit.ts";
+export { readBodyLimited, readFormLimited } from "./body_limit.ts";
+export type { LimitedBody, LimitedForm } from "./body_limit.ts";
 export { completionToChunks, completionToSse } from "./chat_replay.ts";
 export { playgroundRoute, renderPlayground } from "./playground.ts";
 export type { PlaygroundOptions } from "./playground.ts";
