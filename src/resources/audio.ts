@@ -66,7 +66,9 @@ function upload(
       // No response_format check: newer models add formats (gpt-4o-transcribe-diarize's
       // diarized_json); the service checks it against the deployment's model.
       temperature: [0, 1],
-      stream: () => streamed && kind == "translations" && "is not supported",
+      stream: () =>
+        streamed && kind == "translations" &&
+        "is not supported: translations do not stream; transcriptions do (gpt-4o-transcribe models)",
       timestamp_granularities: (g) =>
         g !== undefined &&
         (!Array.isArray(g) || g.some((x) => !["word", "segment"].includes(x))) &&

@@ -189,7 +189,7 @@ Deno.test("a transcription stream: the service's 400 (a Whisper deployment) is t
   );
 });
 
-Deno.test("translations.create() refuses stream: true with a TypeError before any request", async () => {
+Deno.test("translations.create() refuses stream: true with a TypeError before any request, naming what streams", async () => {
   const { client, seen } = recording(() => Response.json({ text: "hi" }));
   await assert.rejects(
     // @ts-expect-error: translations do not stream
@@ -197,7 +197,8 @@ Deno.test("translations.create() refuses stream: true with a TypeError before an
     (err) =>
       err instanceof TypeError &&
       err.message ===
-        "audio.translations.create: params.stream is not supported",
+        "audio.translations.create: params.stream is not supported: translations do not " +
+          "stream; transcriptions do (gpt-4o-transcribe models)",
   );
   assert.equal(seen.length, 0);
 });
