@@ -57,6 +57,7 @@ textarea{min-height:4.5rem}button{margin-top:.5rem;font:inherit;padding:.35rem 1
 pre{white-space:pre-wrap;background:#f4f4f6;padding:.7rem;min-height:2rem;border-radius:4px}
 .status{color:#555;font-size:.9rem}.row{display:flex;gap:1rem}.row>div{flex:1}
 .check{font-weight:400}.check input{width:auto;margin-right:.4rem}
+.status.error{color:#b00020;font-weight:600}.hint{color:#555;font-size:.9rem;font-weight:400}
 `;
 
 const SCRIPT = `
@@ -71,6 +72,11 @@ async function failure(res) {
   let text = await res.text();
   try { text = JSON.parse(text).error.message; } catch (_) {}
   return "HTTP " + res.status + ": " + text;
+}
+// Shows text in a form's status line, marked as an error or not.
+function show(status, text, error) {
+  status.textContent = text;
+  status.classList.toggle("error", !!error);
 }
 // Calls onData with each server-sent event's data (its data: lines joined) as the body streams
 // in. False when the run was aborted meanwhile (a read that resolved after a Stop or a second
@@ -108,7 +114,7 @@ $("chat-send").addEventListener("click", async () => {
   if (chatRun) chatRun.abort();
   const run = chatRun = new AbortController();
   $("chat-stop").disabled = false;
-  out.textContent = ""; status.textContent = "sending…";
+  out.textContent = ""; show(status, "sending…");
   const started = performance.now();
   let first = 0, events = 0, finish = "", ended = false;
   try {
@@ -117,7 +123,7 @@ $("chat-send").addEventListener("click", async () => {
       body: JSON.stringify({ model: $("chat-model").value.trim(), stream: true,
         messages: [{ role: "user", content: $("chat-input").value }] }),
     });
-    if (!res.ok) { status.textContent = await failure(res); return; }
+    if (!res.ok) { show(status, await failure(res), true); return; }
     const read = await eachEvent(res, run, (data) => {
       if (data === "[DONE]") return void (ended = true);
       const chunk = JSON.parse(data);
@@ -140,7 +146,7 @@ $("chat-send").addEventListener("click", async () => {
       (cache ? " · cache: " + cache : "");
   } catch (err) {
     if (run.signal.aborted) return;
-    status.textContent = "failed: " + err;
+    show(status, "failed: " + err, true);
     run.abort(); // lets go of the rest of the stream
   } finally {
     if (chatRun === run) {
@@ -162,7 +168,7 @@ $("emb-send").addEventListener("click", async () => {
   if (embRun) embRun.abort();
   const run = embRun = new AbortController();
   $("emb-stop").disabled = false;
-  status.textContent = "sending…";
+  show(status, "sending…");
   const inputs = $("emb-input").value.split("\\n").map((s) => s.trim()).filter(Boolean);
   const started = performance.now();
   try {
@@ -170,7 +176,7 @@ $("emb-send").addEventListener("click", async () => {
       method: "POST", headers: headers(), signal: run.signal,
       body: JSON.stringify({ model: $("emb-model").value.trim(), input: inputs }),
     });
-    if (!res.ok) { status.textContent = await failure(res); return; }
+    if (!res.ok) { show(status, await failure(res), true); return; }
     const body = await res.json();
     const ms = Math.round(performance.now() - started);
     const cache = res.headers.get("x-aoai-cache") || "off";
@@ -181,7 +187,7 @@ $("emb-send").addEventListener("click", async () => {
     $("emb-stats").textContent = "this page: " + tally.hit + " hit, " + tally.partial +
       " partial, " + tally.miss + " miss";
   } catch (err) {
-    if (!run.signal.aborted) status.textContent = "failed: " + err;
+    if (!run.signal.aborted) show(status, "failed: " + err, true);
   } finally {
     if (embRun === run) {
       embRun = null;
@@ -208,10 +214,10 @@ $("tr-send").addEventListener("click", async () => {
   trRun = null;
   $("tr-stop").disabled = true;
   out.textContent = "";
-  if (!file) { status.textContent = "choose an audio file first"; return; }
+  if (!file) { show(status, "choose an audio file first", true); return; }
   const run = trRun = new AbortController();
   $("tr-stop").disabled = false;
-  status.textContent = "sending…";
+  show(status, "sending…");
   const stream = $("tr-stream").checked;
   const form = new FormData();
   form.append("file", file, file.name);
@@ -228,8 +234,15 @@ $("tr-send").addEventListener("click", async () => {
     });
     // A body read to its end may still resolve after a Stop or a second send: not shown then.
     if (!res.ok) {
-      const text = await failure(res);
-      if (!run.signal.aborted) status.textContent = text;
+      let text = await failure(res);
+      // Whisper (and so deno task serve's built-in emulator, which has no gpt-4o-transcribe
+      // deployment) refuses a stream with a 400 naming it: say what would stream.
+      if (stream && res.status === 400 && /stream/i.test(text)) {
+        text += " Only gpt-4o-transcribe-family deployments (gpt-4o-transcribe, " +
+          "gpt-4o-mini-transcribe) stream: uncheck Stream, or name one of those deployments. " +
+          "The built-in emulator has none.";
+      }
+      if (!run.signal.aborted) show(status, text, true);
       return;
     }
     if (!stream) {
@@ -261,7 +274,7 @@ $("tr-send").addEventListener("click", async () => {
       ", total " + Math.round(performance.now() - started) + " ms" + tokens(usage);
   } catch (err) {
     if (run.signal.aborted) return;
-    status.textContent = "failed: " + err;
+    show(status, "failed: " + err, true);
     run.abort(); // lets go of the rest of the stream
   } finally {
     if (trRun === run) {
@@ -328,7 +341,8 @@ vectors as Float32</textarea>
 <label for="tr-model">Deployment</label>
 <input id="tr-model" value="${transcription}">
 <label class="check"><input id="tr-stream" type="checkbox">Stream the text as it is transcribed
-(gpt-4o-transcribe-family deployments only: Whisper answers 400)</label>
+<span class="hint">(gpt-4o-transcribe and gpt-4o-mini-transcribe deployments only; Whisper answers 400,
+and so does the built-in emulator of <code>deno task serve</code>, which has no such deployment)</span></label>
 <button id="tr-send" type="button">Transcribe</button>
 <button id="tr-stop" type="button" disabled>Stop</button>
 <pre id="tr-output" aria-live="polite"></pre>
