@@ -1,4 +1,4 @@
-import { onBodyEnd } from "../_internal/on_body_end.ts";
+import { DROPPED, onBodyEnd } from "../_internal/on_body_end.ts";
 import { APIUserAbortError, RateLimitError } from "../errors/api_error.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
@@ -34,7 +34,8 @@ import type { Middleware, MiddlewareContext } from "./types.ts";
 export interface RateLimitOptions {
   /**
    * Most calls in flight at once (a call counts until its response body was read, ended or
-   * cancelled: a stream until it ends). Default: no limit.
+   * cancelled: a stream until it ends; a response dropped unread until it is garbage-collected,
+   * or the call's signal aborts). Default: no limit.
    */
   maxConcurrent?: number;
   /** Requests-per-minute budget (your deployment's RPM quota). Default: none until learned. */
@@ -349,7 +350,9 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
         cost = 0;
       }
     }
-    const release = await limiter.acquire(cost, ctx.signal, ctx.operation);
+    // Read before next(): an inner timeout() replaces ctx.signal with its own.
+    const signal = ctx.signal;
+    const release = await limiter.acquire(cost, signal, ctx.operation);
     observeAttempts(ctx.state, learn);
     let response: Response;
     try {
@@ -361,6 +364,28 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
     learn(response);
     // The slot is held until the body ends, a stream's or not: inside the client, timeout()
     // leaves a non-stream body to be read after this returns (the client's hooks add to this one).
-    return onBodyEnd(response, release);
+    if (!options.maxConcurrent) return onBodyEnd(response, release);
+    const free = holdSlot(release, signal);
+    // A body dropped unread never ends: the slot goes once the response is collected, or when
+    // the call's signal aborts (nothing tells an unread body), whichever comes first.
+    DROPPED.register(response, free);
+    return onBodyEnd(response, free);
   };
+}
+
+/**
+ * `release`, also run when `signal` aborts; running it unhooks that. Outside the middleware's
+ * scope, and holding the signal weakly: DROPPED holds what this returns until the response is
+ * collected, and the signal's other listeners (a stream's) may reach the response.
+ */
+function holdSlot(release: () => void, signal: AbortSignal | undefined): () => void {
+  if (!signal) return release;
+  const ref = new WeakRef(signal);
+  const free = () => {
+    ref.deref()?.removeEventListener("abort", free);
+    release();
+  };
+  if (signal.aborted) free();
+  else signal.addEventListener("abort", free, { once: true });
+  return free;
 }
