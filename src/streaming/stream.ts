@@ -200,12 +200,16 @@ export class Stream<T> implements AsyncIterable<T> {
    * Iterates the parsed chunks; breaking out of the loop cancels the body. A stream already read
    * to its end (by a loop or `finalChatCompletion()`) throws `AzureOpenAIError`, as the SDK does.
    */
-  [Symbol.asyncIterator](): AsyncIterator<T> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     this.#tap();
     // An iterator its own return() closed is done, as a generator is (another one reading on
     // gets the cut stream's error).
     let closed = false;
     return {
+      // Iterable itself, as the SDK's generator: take a chunk, then loop over the rest.
+      [Symbol.asyncIterator]() {
+        return this;
+      },
       next: (): Promise<IteratorResult<T>> => closed ? Promise.resolve(DONE) : this.#next(),
       // Not awaiting the cancel: a tee() branch's cancel settles only once both branches cancel.
       return: (): Promise<IteratorResult<T>> => {

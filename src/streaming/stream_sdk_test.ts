@@ -130,3 +130,21 @@ Deno.test("Stream: a loop that starts while chunks of a finished read are still 
   assert.deepEqual((await it.next()).value, { n: 1 });
   assert.deepEqual(await collect(stream), [{ n: 2 }]);
 });
+
+Deno.test("Stream: the iterator [Symbol.asyncIterator]() gives is async-iterable itself (take the first chunk, loop over the rest), as the SDK's generator is", async () => {
+  const { response, cancelled } = piecewise(
+    [...AZURE_CHAT_CHUNKS, "[DONE]"].map((c) => sseText([c])),
+  );
+  const iterator = new ChatCompletionStream(response)[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  assert.deepEqual(first, { value: AZURE_CHAT_CHUNKS[0], done: false });
+  const rest: ChatCompletionChunk[] = [];
+  for await (const chunk of iterator) {
+    rest.push(chunk);
+    if (rest.length == 2) break;
+  }
+  assert.deepEqual(rest, AZURE_CHAT_CHUNKS.slice(1, 3));
+  // Breaking out of that loop closed the iterator and cancelled the body, as a loop over the stream.
+  assert.deepEqual(await iterator.next(), { value: undefined, done: true });
+  assert.equal(cancelled(), true);
+});
