@@ -301,8 +301,6 @@ export function logger(options: LoggerOptions = {}): Middleware {
 
 /** Longest end of a body searched for its `usage` (bytes or characters). */
 const TAIL = 8 * 1024;
-/** Key of the body watch on a response (an own property, as the read methods and `body`). */
-const WATCH = Symbol();
 const decoder = new TextDecoder();
 
 type Usage = NonNullable<LogEvent["usage"]>;
@@ -313,11 +311,18 @@ interface BodyTap {
   finish(usage?: () => Usage | undefined, cancelled?: boolean): void;
 }
 
-/** The watch of one response: the taps of the loggers on it, the body it hands out. */
+/**
+ * The watch of one response: the taps of the loggers on it, the body it hands out and the
+ * stream that one reads (a `clone()` swaps it for a branch of a tee).
+ */
 interface Watch {
   taps: BodyTap[];
   body?: ReadableStream<Uint8Array> | null;
+  source?: ReadableStream<Uint8Array>;
 }
+
+/** Key of the body watch on a response (a non-enumerable own property, as the read methods). */
+const WATCH = Symbol();
 
 type Watched = Response & { [WATCH]?: Watch };
 
@@ -338,34 +343,40 @@ const USAGE_OF: Record<string, (value: never) => Usage | undefined> = {
 };
 
 /**
- * The read methods of a watched response, set on it as own properties with `body` (a prototype
- * would not last: the client may re-prototype the response after the middleware; assigned, as
- * they are far cheaper to set than defined). Each calls the one it hides, and ends the taps once
- * the body has been read.
+ * What a watched response gets as own properties: its read methods, `body` and `clone()` (a
+ * prototype would not last: the client may re-prototype the response after the middleware).
+ * Not enumerable, as a plain response's are not (Object.keys, spread): defining them costs
+ * ~2.5 µs more per response than assigning would (Deno 2.9). Each read method calls the one it hides, and ends
+ * the taps once the body has been read.
  */
-const READS: [string, (this: Watched) => Promise<unknown>][] = [];
+const OWN: [string, PropertyDescriptor][] = [];
 for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] as const) {
   if (!Response.prototype[name]) continue;
   const usage = USAGE_OF[name];
-  READS.push([name, function (this: Watched) {
-    const watch = this[WATCH]!;
-    // `body` handed out: read through it (its end ends the taps), refused once it is locked or
-    // read, as a plain response refuses a read of the stream it gave.
-    if (watch.body) {
-      try {
-        return new Response(watch.body, this)[name]();
-      } catch (err) {
-        return Promise.reject(err);
+  OWN.push([name, {
+    configurable: true,
+    writable: true,
+    value: function (this: Response) {
+      const watch = (this as Watched)[WATCH]!;
+      // `body` handed out: read through it (its end ends the taps), refused once it is locked or
+      // read, as a plain response refuses a read of the stream it gave.
+      if (watch.body) {
+        try {
+          return new Response(watch.body, this)[name]();
+        } catch (err) {
+          return Promise.reject(err);
+        }
       }
-    }
-    const read = Object.getPrototypeOf(this)[name] as (this: Response) => Promise<never>;
-    return read.call(this).then((value) => {
-      finishAll(watch, usage && (() => usage(value)));
-      return value;
-    });
+      const read = Object.getPrototypeOf(this)[name] as (this: Response) => Promise<never>;
+      return read.call(this).then((value) => {
+        finishAll(watch, usage && (() => usage(value)));
+        return value;
+      });
+    },
   }]);
 }
-const BODY: PropertyDescriptor = { get: watchedBody, configurable: true };
+OWN.push(["body", { configurable: true, get: watchedBody }]);
+OWN.push(["clone", { configurable: true, writable: true, value: cloneWatched }]);
 
 /** Hooks `tap` on the body of `response` (one set of own properties however many loggers). */
 function watchBody(response: Watched, tap: BodyTap): void {
@@ -374,17 +385,36 @@ function watchBody(response: Watched, tap: BodyTap): void {
     watch.taps.push(tap);
     return;
   }
-  response[WATCH] = { taps: [tap] };
-  for (const [name, read] of READS) (response as unknown as Record<string, unknown>)[name] = read;
-  Object.defineProperty(response, "body", BODY);
+  Object.defineProperty(response, WATCH, { value: { taps: [tap] } });
+  // One at a time: ~15% faster than Object.defineProperties (Deno 2.9).
+  for (const [key, descriptor] of OWN) Object.defineProperty(response, key, descriptor);
+}
+
+/**
+ * `clone()` of a watched response. Once its `body` was handed out (looked at, as inspecting it
+ * does), the body under it is teed: the clone gets a branch, the handed-out body reads the other
+ * (and still ends the taps). Before that, the response's own clone(). A body being read or read
+ * already fails as a plain response's does.
+ */
+function cloneWatched(this: Response): Response {
+  const watch = (this as Watched)[WATCH]!;
+  const clone = Object.getPrototypeOf(this).clone as (this: Response) => Response;
+  if (!watch.body) return clone.call(this);
+  if (watch.body.locked || this.bodyUsed || watch.source!.locked) {
+    throw new TypeError("Response.clone: the body is already being read or was read");
+  }
+  const [mine, theirs] = watch.source!.tee();
+  watch.source = mine;
+  const copy = new Response(theirs, this);
+  return this.url ? Object.defineProperty(copy, "url", { value: this.url }) : copy;
 }
 
 /**
  * `body` of a watched response: the body it hides, passed on chunk by chunk as it is read
  * (nothing read ahead), its last {@link TAIL} bytes kept for the usage.
  */
-function watchedBody(this: Watched): ReadableStream<Uint8Array> | null {
-  const watch = this[WATCH]!;
+function watchedBody(this: Response): ReadableStream<Uint8Array> | null {
+  const watch = (this as Watched)[WATCH]!;
   if (watch.body !== undefined) return watch.body;
   const source = Reflect.get(Object.getPrototypeOf(this), "body", this) as
     | ReadableStream<Uint8Array>
@@ -395,13 +425,14 @@ function watchedBody(this: Watched): ReadableStream<Uint8Array> | null {
   }
   // Read already (json(), text(), …): as the response gives it.
   if (source.locked) return source;
+  watch.source = source;
   const tail = new Tail();
   const usage = () => tail.usage();
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let first = true;
   return watch.body = new ReadableStream<Uint8Array>({
     pull(controller) {
-      return (reader ??= source.getReader()).read().then((next) => {
+      return (reader ??= watch.source!.getReader()).read().then((next) => {
         if (next.done) {
           controller.close();
           finishAll(watch, usage);
@@ -421,7 +452,7 @@ function watchedBody(this: Watched): ReadableStream<Uint8Array> | null {
       // An event stream is over at its `[DONE]`: a reader stops there, before the body's end.
       finishAll(watch, usage, !tail.done());
       tail.buffer = undefined;
-      return (reader ?? source).cancel(reason);
+      return (reader ?? watch.source!).cancel(reason);
     },
   }, { highWaterMark: 0 });
 }
