@@ -85,6 +85,13 @@ type Env = {
      * (quota) less what the client's other requests hold is used up.
      */
     recheck?: () => Promise<Response | undefined>;
+    /**
+     * For a transcription, under a token budget or quota: once its form says it is token-billed
+     * and its estimate is held (`own`), asks the limiter and the quota, as a chat is asked before
+     * its body is read; the 429 (403) to answer (its estimate let go) when the budget (quota) less
+     * what the client's other requests hold is used up.
+     */
+    billedCheck?: (own: Hold) => Promise<Response | undefined>;
   };
 };
 
@@ -331,9 +338,10 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     // The id of the key, not its index: the index changes when keys are reordered.
     const id = () => clientIds[index] ??= clientIdOf(opts.clientKeys[index]);
     // Only the routes a budget is charged for: a client over it may still poll its DALL-E 2
-    // operations, make images or transcribe (`rateLimit` bounds those). Asked before the rate
-    // limiter, which counts the request as it answers (and cannot give it back): a request
-    // refused for tokens does not use up one of the client's requests.
+    // operations, make images or transcribe with Whisper (`rateLimit` bounds those). Asked before
+    // the rate limiter, which counts the request as it answers (and cannot give it back): a
+    // request refused for tokens does not use up one of the client's requests. A transcription
+    // is asked once its form tells it is token-billed (gpt-4o-transcribe), after the rate limiter.
     const {
       rateLimiter: limiter,
       tokenLimiter,
@@ -343,10 +351,14 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       tokenQuotaTimeoutMs,
     } = opts.keyLimits[index];
     let held: Hold | undefined;
+    const path = new URL(c.req.url).pathname;
+    // Known to be token-billed (gpt-4o-transcribe) or not once its form is read: asked then.
+    const transcription =
+      (DEPLOYMENT_PATH.exec(path)?.[2] ?? V1_PATH.exec(path)?.[1]) === "audio/transcriptions";
     // Only a POST is an operation there: another method gets its 405, not a budget's 429.
     if (
       (tokenLimiter || tokenQuota) && c.req.method === "POST" &&
-      CHARGED_ROUTES.includes(routeOf(new URL(c.req.url).pathname, false))
+      (transcription || CHARGED_ROUTES.includes(routeOf(path, false)))
     ) {
       const flight = inFlight[index] ??= { held: 0, charged: 0 };
       const tpm = tokenLimiter?.tokensPerMinute;
@@ -389,47 +401,57 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
           retryAfterSeconds: typeof tpm === "number" ? (pending - left + 1) * 60 / tpm : 1,
         }, over);
       };
-      let chargedBefore = flight.charged;
-      let decisions = await check();
-      // The estimates of this client's requests in flight count as spent, and the charges of
-      // those let go during the check, which it may not have seen.
-      let refused = judge(decisions, flight.held + flight.charged - chargedBefore);
-      // Refused only for those charges: the check may have counted them already (a key with
-      // tokens left refused), so it is asked once more, now that they are in.
-      if (refused && flight.charged !== chargedBefore && !judge(decisions, flight.held)) {
-        chargedBefore = flight.charged;
-        decisions = await check();
-        refused = judge(decisions, flight.held + flight.charged - chargedBefore);
-      }
-      if (refused) return refused;
-      // Held from now on, while the body is read: 4 bytes a token of its declared length (the
-      // JSON's own estimate once read, when it declares none).
-      const length = Number(c.req.header("content-length"));
-      const declared = length > 0 && length <= opts.maxJsonBytes;
-      const own = held = hold(index, declared ? Math.ceil(length / 4) : 0);
-      if (c.env.record) c.env.record.hold = held;
-      // A body without a length holds nothing while read: requests sent together that way all
-      // pass the check above. Once read, the limiter is asked again (the body may have taken
-      // minutes), counting what the others hold then (the first read goes through, as the first
-      // checked does). Not when the check failed or told nothing left (fail open).
-      if (
-        !declared &&
-        decisions.some((decision) => typeof decision?.remaining === "number")
-      ) {
-        c.set("recheck", async () => {
-          const others = () => flight.held - own.tokens;
-          let before = flight.charged;
-          let again = await check();
-          let refused = judge(again, others() + flight.charged - before);
-          // As above: refused only for charges the check may have seen, it is asked once more.
-          if (refused && flight.charged !== before && !judge(again, others())) {
-            before = flight.charged;
-            again = await check();
-            refused = judge(again, others() + flight.charged - before);
-          }
-          if (refused) own.release();
-          return refused;
-        });
+      /**
+       * For a request whose estimate `own` is held already: asks the budget and the quota again,
+       * counting what the client's other requests hold then; the refusal, if any (its estimate
+       * let go).
+       */
+      const recheck = (own: Hold) => async () => {
+        const others = () => flight.held - own.tokens;
+        let before = flight.charged;
+        let again = await check();
+        let refused = judge(again, others() + flight.charged - before);
+        // As below: refused only for charges the check may have seen, it is asked once more.
+        if (refused && flight.charged !== before && !judge(again, others())) {
+          before = flight.charged;
+          again = await check();
+          refused = judge(again, others() + flight.charged - before);
+        }
+        if (refused) own.release();
+        return refused;
+      };
+      if (transcription) {
+        c.set("billedCheck", (own) => recheck(own)());
+      } else {
+        let chargedBefore = flight.charged;
+        let decisions = await check();
+        // The estimates of this client's requests in flight count as spent, and the charges of
+        // those let go during the check, which it may not have seen.
+        let refused = judge(decisions, flight.held + flight.charged - chargedBefore);
+        // Refused only for those charges: the check may have counted them already (a key with
+        // tokens left refused), so it is asked once more, now that they are in.
+        if (refused && flight.charged !== chargedBefore && !judge(decisions, flight.held)) {
+          chargedBefore = flight.charged;
+          decisions = await check();
+          refused = judge(decisions, flight.held + flight.charged - chargedBefore);
+        }
+        if (refused) return refused;
+        // Held from now on, while the body is read: 4 bytes a token of its declared length (the
+        // JSON's own estimate once read, when it declares none).
+        const length = Number(c.req.header("content-length"));
+        const declared = length > 0 && length <= opts.maxJsonBytes;
+        const own = held = hold(index, declared ? Math.ceil(length / 4) : 0);
+        if (c.env.record) c.env.record.hold = held;
+        // A body without a length holds nothing while read: requests sent together that way all
+        // pass the check above. Once read, the limiter is asked again (the body may have taken
+        // minutes), counting what the others hold then (the first read goes through, as the
+        // first checked does). Not when the check failed or told nothing left (fail open).
+        if (
+          !declared &&
+          decisions.some((decision) => typeof decision?.remaining === "number")
+        ) {
+          c.set("recheck", recheck(own));
+        }
       }
     }
     if (limiter) {
@@ -493,6 +515,10 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       const tokens = await uploadTokens(call.form);
       record.promptTokens = tokens;
       record.hold = hold(c.get("key"), tokens);
+      // Checked as a chat is: refused while the budget or quota, less what the client's other
+      // requests hold, is used up (Whisper, billed by the minute, is not checked).
+      const refused = await c.get("billedCheck")?.(record.hold);
+      if (refused) return refused;
     }
     const refused = await c.get("recheck")?.();
     if (refused) return refused;

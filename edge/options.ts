@@ -174,9 +174,10 @@ export interface EdgeTokenLimitOptions {
   /** Tokens per minute per client key, counted in this isolate's memory (refilled evenly). */
   tokensPerMinute?: number;
   /**
-   * The budget to ask on every chat, completions and embeddings request and to charge after it,
-   * with a stable hash of the matched key as client id (`clientIdOf(key)`). A limiter that fails
-   * lets the request through; a failed check or charge is reported through `onError`.
+   * The budget to ask on every chat, completions and embeddings request and token-billed
+   * (gpt-4o-transcribe) transcription and to charge after it, with a stable hash of the matched
+   * key as client id (`clientIdOf(key)`). A limiter that fails lets the request through; a failed
+   * check or charge is reported through `onError`.
    */
   limiter?: TokenLimiter;
   /**
@@ -194,11 +195,11 @@ export interface EdgeTokenLimitOptions {
  * from Monday 00:00 UTC; the calendar month from the 1st 00:00 UTC.
  *
  * Requests are checked and charged as for `tokenLimit` (see {@link EdgeTokenLimitOptions}): only
- * chat, completions and embeddings; checked before anything goes upstream, with the same
- * estimates of the prompts of the key's requests in flight in this isolate counted as spent (a
- * key with a little quota left cannot send many requests at once past it); charged afterwards with
- * the reply's `usage.total_tokens`, or the same estimates for a stream without usage and a request
- * whose client went away. A request goes through while its key has tokens left, so the last one
+ * chat, completions, embeddings and token-billed (gpt-4o-transcribe) transcriptions; checked
+ * before anything goes upstream, with the same estimates of the prompts of the key's requests in
+ * flight in this isolate counted as spent (a key with a little quota left cannot send many
+ * requests at once past it); charged afterwards with the reply's `usage.total_tokens`, or the
+ * same estimates for a stream without usage and a request whose client went away. A request goes through while its key has tokens left, so the last one
  * can overrun the quota by its completion.
  *
  * A key whose quota is used up gets 403 (code `TokenQuotaExceeded`, as API Management answers an

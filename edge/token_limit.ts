@@ -15,7 +15,8 @@ import type { RateLimitDecision } from "./rate_limit.ts";
 
 /**
  * A per-client token budget the edge app asks once per authenticated chat, completions or
- * embeddings request (`check`) and tells the tokens each answer used (`charge`). `client` is the same opaque id as the rate limiter's:
+ * embeddings request or token-billed (gpt-4o-transcribe) transcription (`check`) and tells the
+ * tokens each answer used (`charge`). `client` is the same opaque id as the rate limiter's:
  * 32 hex characters of a SHA-256 of the matched client key (`clientIdOf(key)`), never the key.
  * A refusal becomes 429 with `retry-after`; a limiter that throws (or rejects) lets the request
  * through, and a failed charge is reported; both go to the app's `onError`.

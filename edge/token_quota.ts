@@ -48,9 +48,9 @@ export interface TokenQuotaDecision {
 
 /**
  * A per-client token quota the edge app asks once per authenticated chat, completions or
- * embeddings request (`check`) and tells the tokens each answer used (`charge`), with the same
- * tokens and the same opaque client id as the token limiter (32 hex characters of a SHA-256 of the
- * client key, never the key). A refusal becomes 403 with the time the quota resets; a limiter that
+ * embeddings request or token-billed (gpt-4o-transcribe) transcription (`check`) and tells the
+ * tokens each answer used (`charge`), with the same tokens and the same opaque client id as the
+ * token limiter (32 hex characters of a SHA-256 of the client key, never the key). A refusal becomes 403 with the time the quota resets; a limiter that
  * throws, rejects or hangs lets the request through, and a failed charge is reported; both go to
  * the app's `onError`.
  *
