@@ -103,8 +103,11 @@ export class Stream<T> implements AsyncIterable<T> {
   #raw: string[] = [];
   #head = 0;
   #pulling: Promise<void> | undefined;
-  /** An iterator or `toReadableStream()` was handed out: `done()` leaves the queue to it. */
-  #tapped: boolean | undefined;
+  /**
+   * An iterator or `toReadableStream()` was handed out: `done()` leaves the queue to it. 2 once
+   * `tee()` split the stream: a loop or relay of its own would take the branches' chunks.
+   */
+  #tapped: boolean | 2 | undefined;
   #sawDone: boolean | undefined;
   /**
    * True once a `transcript.text.done` event came (the body's end then ends the stream as `[DONE]`
@@ -286,6 +289,7 @@ export class Stream<T> implements AsyncIterable<T> {
       })
     );
     teeing = false;
+    this.#tapped = 2;
     return branches as [this, this];
   }
 
@@ -368,9 +372,12 @@ export class Stream<T> implements AsyncIterable<T> {
   /**
    * Hands the queue to an iterator or `toReadableStream()` (`#tapped`), or throws
    * `AzureOpenAIError` when `read`: by default when the stream was read to its end with nothing
-   * left queued (a loop over it, or a relay of it, would get nothing, as if the reply were empty).
+   * left queued (a loop over it, or a relay of it, would get nothing, as if the reply were empty),
+   * or was split by `tee()`.
    */
-  #tap(read: unknown = this.#sawDone && this.#head >= this.#queue.length): void {
+  #tap(
+    read: unknown = this.#tapped == 2 || this.#sawDone && this.#head >= this.#queue.length,
+  ): void {
     if (read) throw this.#err(AzureOpenAIError, "was already read");
     this.#tapped = true;
   }

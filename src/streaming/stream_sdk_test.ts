@@ -148,3 +148,17 @@ Deno.test("Stream: the iterator [Symbol.asyncIterator]() gives is async-iterable
   assert.deepEqual(await iterator.next(), { value: undefined, done: true });
   assert.equal(cancelled(), true);
 });
+
+Deno.test("Stream.tee(): a loop or toReadableStream() over the split stream itself throws instead of taking the branches' chunks", async () => {
+  const { response } = piecewise([...AZURE_CHAT_CHUNKS, "[DONE]"].map((c) => sseText([c])));
+  const stream = new ChatCompletionStream(response);
+  const [left, right] = stream.tee();
+  // It took the first chunk from both branches, then ended as if the reply were whole.
+  assert.throws(() => stream[Symbol.asyncIterator](), AzureOpenAIError);
+  // It gave a relay nothing but [DONE].
+  assert.throws(() => stream.toReadableStream(), /was already read/);
+  assert.deepEqual(await collect(left), AZURE_CHAT_CHUNKS);
+  assert.deepEqual(await collect(right), AZURE_CHAT_CHUNKS);
+  // Its final reply still reads along (it takes no chunk from the branches).
+  assert.deepEqual(await stream.finalChatCompletion(), AZURE_CHAT_COMPLETION);
+});
