@@ -95,8 +95,8 @@ for (const [i, client] of clients.entries()) {
     let text = "";
     try {
       for await (const chunk of branch) {
-        await collect(() => true);
         gc();
+        await sleep(1);
         text += chunk.choices[0].delta.content;
       }
       text += "+end" + (collected > report.oneRead.collected ? " (other collected)" : "");
