@@ -1,11 +1,13 @@
 // Hooks on the end of a body the client hands on (not exported from mod.ts).
 import { APIConnectionError, APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { MAX_TIMER_MS } from "../middleware/_alarm_clock.ts";
+import { onAbort } from "../middleware/_abort.ts";
 
 // Keys of the hooks set on a response: private to this module, so without descriptions.
 const DONE = Symbol();
 const START = Symbol();
 const WATCHED = Symbol();
+const GUARD = Symbol();
 const RESPONSE = Response.prototype;
 
 /** `done` of a response; once called, later calls do nothing. */
@@ -21,6 +23,11 @@ class Watched extends Response {
   /** Runs (once) when the body is first touched: a read method or `body`. */
   declare [START]: (() => void) | undefined;
   declare [WATCHED]: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
+  /**
+   * Guards each read of the body ({@link unlinkOnEnd}): armed with what fails the body (its hooks
+   * get the error, the rest is cancelled), it returns what disarms it once the read settled.
+   */
+  declare [GUARD]: ((fail: (err: unknown) => void) => () => void) | undefined;
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
     const source = super.body;
@@ -31,14 +38,23 @@ class Watched extends Response {
       const reader = source?.getReader();
       // Looked up when the body ends: a hook added after this still runs.
       const done: Done = (err) => this[DONE](err);
+      const guard = this[GUARD];
       if (!reader) done();
+      let fail: (err: unknown) => void;
       // The body as it was, one read at a time, calling `done` once it ends, fails or is cancelled.
       // Not a byte stream, so a BYOB reader throws here: `type: "bytes"` works in Deno, Node 20,
       // Bun and workerd, but must copy each chunk (enqueue would detach the source's buffer) and
       // cost 1.3-3.5 µs more per chunk on ChatCompletionStream's ~6-8 µs in Deno (in memory).
       this[WATCHED] = reader
         ? new ReadableStream({
+          start(controller) {
+            fail = (err) => {
+              controller.error(done(err) ?? err);
+              reader.cancel(err).catch(() => {});
+            };
+          },
           async pull(controller) {
+            const disarm = guard?.(fail);
             try {
               const { done: ended, value } = await reader.read();
               if (ended) {
@@ -46,7 +62,9 @@ class Watched extends Response {
                 controller.close();
               } else controller.enqueue(value);
             } catch (err) {
-              controller.error(done(err) ?? err);
+              fail(err);
+            } finally {
+              disarm?.();
             }
           },
           cancel(reason) {
@@ -69,7 +87,8 @@ for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] 
   const read = RESPONSE[name] as (this: Response) => Promise<unknown>;
   if (read) {
     (Watched.prototype as unknown as Record<string, unknown>)[name] = function (this: Watched) {
-      const watched = this[WATCHED];
+      // A guarded body is read through `body` (this class's: not a middleware's own), under it.
+      const watched = this[GUARD] && !this.bodyUsed ? BODY.call(this) : this[WATCHED];
       // Body taken (that stream calls done) or read already: as a plain response, no hooks (a
       // "body used" error is neither the body's end nor the caller's abort).
       if (watched !== undefined || this.bodyUsed) {
@@ -85,6 +104,8 @@ for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] 
     };
   }
 }
+
+const BODY = Object.getOwnPropertyDescriptor(Watched.prototype, "body")!.get!;
 
 /** Runs and drops the start hook of `response`, if any. */
 function started(response: Watched): void {
@@ -102,7 +123,8 @@ export const NULL_BODY_STATUSES: readonly number[] = [101, 103, 204, 205, 304];
  * `done` returns, if anything, is the error the reader gets), ended or was cancelled through
  * `response.body`; `clone()` calls it at once. `start`, when given, runs once when the body is
  * first touched (a read method or `body`). Hooks add up: on a response hooked before (by a
- * middleware, say), both run, the earlier first, and the later one's error wins.
+ * middleware, say), both run, the later first; the earlier one gets the error as the later one
+ * made it (so a middleware sees the typed error the caller gets), and its own, if any, wins.
  */
 export function onBodyEnd(
   response: Response,
@@ -119,8 +141,8 @@ export function onBodyEnd(
   const earlier = hooked[DONE];
   hooked[DONE] = earlier
     ? (err) => {
-      const first = earlier(err);
-      return once(err) ?? first;
+      const mine = once(err);
+      return earlier(mine ?? err) ?? mine;
     }
     : once;
   if (start) {
@@ -142,9 +164,10 @@ export const DROPPED: FinalizationRegistry<() => void> = new FinalizationRegistr
  * The response with `unlink` called once its body ends, fails or is cancelled: the caller's
  * signal keeps aborting the body until then, and keeps no listener afterwards. With `controller`
  * (the call's) and a signal, the response is also unlinked, and its call aborted, once collected
- * ({@link DROPPED}). With `ms` (streamIdleTimeoutMs), an ok response is a copy (url kept) whose
- * reads fail with `APITimeoutError`, and cancel the rest, when one waits longer (only while a
- * read waits).
+ * ({@link DROPPED}). With `ms` (streamIdleTimeoutMs), reads of an ok response fail with
+ * `APITimeoutError`, and cancel the rest, when one waits longer; a stream call's (`controller`)
+ * fail with `APIUserAbortError` once `signal` aborts, even when fetch ignored it or the data had
+ * arrived. Such a body is read through one stream, read methods too.
  */
 export function unlinkOnEnd(
   response: Response,
@@ -154,28 +177,11 @@ export function unlinkOnEnd(
   ms?: number,
   controller?: AbortController,
 ): Response {
-  const reader = response.ok && ms! > 0 && ms! <= MAX_TIMER_MS && response.body?.getReader();
-  if (reader) {
-    const body = new ReadableStream({
-      pull(c) {
-        const timer = setTimeout(() => {
-          const err = new APITimeoutError(
-            `${operation}: no chunk in ${ms} ms (streamIdleTimeoutMs)`,
-          );
-          c.error(err);
-          reader.cancel(err);
-        }, ms);
-        return reader.read().then(({ done, value }) => done ? c.close() : c.enqueue(value))
-          .finally(() => clearTimeout(timer));
-      },
-      cancel: (reason) => reader.cancel(reason),
-    });
-    response = Object.defineProperty(new Response(body, response), "url", { value: response.url });
-  }
+  const timed = ms! > 0 && ms! <= MAX_TIMER_MS;
   // Only a linked call (a signal, and a stream's controller) has something to let go.
   // (A body read to its end is left registered: aborting its call then does nothing.)
   if (signal && controller) DROPPED.register(response, () => (unlink(), controller.abort()));
-  return onBodyEnd(response, (err) => {
+  const hooked = onBodyEnd(response, (err) => {
     unlink();
     // The caller's abort, and a connection cut mid-body (fetch's TypeError), reach the reader as
     // the typed errors the resources' own reads give.
@@ -187,5 +193,20 @@ export function unlinkOnEnd(
         cause: err,
       });
     }
-  });
+  }) as Watched;
+  // Only while a read waits: a body dropped between reads holds no listener on the signal.
+  if (response.ok && (timed || controller && signal)) {
+    hooked[GUARD] = (fail) => {
+      const timer = timed
+        ? setTimeout(
+          () =>
+            fail(new APITimeoutError(`${operation}: no chunk in ${ms} ms (streamIdleTimeoutMs)`)),
+          ms,
+        )
+        : undefined;
+      const unhook = onAbort(signal, () => fail(signal!.reason));
+      return () => (clearTimeout(timer), unhook());
+    };
+  }
+  return hooked;
 }

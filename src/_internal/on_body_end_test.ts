@@ -90,7 +90,7 @@ Deno.test("onBodyEnd() calls done at once for clone() and for a status without a
   assert.equal(ends, 2);
 });
 
-Deno.test("onBodyEnd() hooks add up: both run once, the earlier first, the later one's error wins", async () => {
+Deno.test("onBodyEnd() hooks add up: both run once, the later first; the earlier sees its error, and its own wins", async () => {
   for (const read of ["text", "body"] as const) {
     const calls: string[] = [];
     let res = new Response("abc");
@@ -98,16 +98,22 @@ Deno.test("onBodyEnd() hooks add up: both run once, the earlier first, the later
     res = onBodyEnd(res, () => void calls.push("outer"));
     if (read === "text") assert.equal(await res.text(), "abc");
     else assert.equal(await new Response(res.body).text(), "abc");
-    assert.deepEqual(calls, ["inner", "outer"], read);
+    assert.deepEqual(calls, ["outer", "inner"], read);
   }
-  const failing = new Response(
-    new ReadableStream({ pull: (c) => c.error(new Error("reset")) }),
-  );
-  const inner = new Error("inner mapped");
-  const outer = new Error("outer mapped");
-  onBodyEnd(failing, () => inner);
-  onBodyEnd(failing, () => outer);
-  await assert.rejects(failing.text(), (err) => err === outer);
+  const failing = () => new Response(new ReadableStream({ pull: (c) => c.error(reset) }));
+  const reset = new Error("reset");
+  const typed = new Error("typed by the later hook");
+  // The earlier hook (a middleware's) gets what the later one (the client's) made of the error.
+  const seen: unknown[] = [];
+  const mapped = onBodyEnd(failing(), (err) => void seen.push(err));
+  onBodyEnd(mapped, (err) => err === reset ? typed : undefined);
+  await assert.rejects(mapped.text(), (err) => err === typed);
+  assert.deepEqual(seen, [typed]);
+  // An error of the earlier hook's own replaces it.
+  const own = new Error("earlier mapped");
+  const both = onBodyEnd(failing(), (err) => err === typed ? own : undefined);
+  onBodyEnd(both, () => typed);
+  await assert.rejects(both.text(), (err) => err === own);
 });
 
 Deno.test("onBodyEnd() runs a hook added after the body was taken once the body ends", async () => {
@@ -116,7 +122,7 @@ Deno.test("onBodyEnd() runs a hook added after the body was taken once the body 
   const body = res.body!;
   onBodyEnd(res, () => void calls.push("second"));
   assert.equal(await new Response(body).text(), "abc");
-  assert.deepEqual(calls, ["first", "second"]);
+  assert.deepEqual(calls, ["second", "first"]);
 });
 
 Deno.test("onBodyEnd() runs start once when the body is first touched, never before", async () => {

@@ -142,9 +142,10 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
         `${siteOf(ctx)} timed out after ${ms} ms; raise ${budget} or check the network`,
         { cause },
       );
+    // A body's error the client typed already (its hooks run first) is not wrapped again.
     const explain = (cause: unknown) =>
       timedOut(cause) ||
-      (outer?.aborted
+      (outer?.aborted && !(cause instanceof APIUserAbortError)
         ? new APIUserAbortError(`${ctx.operation} was aborted by the caller`, { cause })
         : undefined);
     ctx.signal = signal;
