@@ -346,8 +346,8 @@ const USAGE_OF: Record<string, (value: never) => Usage | undefined> = {
  * What a watched response gets as own properties: its read methods, `body` and `clone()` (a
  * prototype would not last: the client may re-prototype the response after the middleware).
  * Not enumerable, as a plain response's are not (Object.keys, spread): defining them costs
- * ~2.5 µs more per response than assigning would (Deno 2.9). Each read method calls the one it hides, and ends
- * the taps once the body has been read.
+ * ~2.5 µs more per response than assigning would (Deno 2.9). Each read method calls the one it
+ * hides, and ends the taps once the body has been read.
  */
 const OWN: [string, PropertyDescriptor][] = [];
 for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] as const) {
