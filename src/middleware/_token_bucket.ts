@@ -45,6 +45,18 @@ export class TokenBucket {
     this.#level -= cost < Infinity ? cost : this.#capacity;
   }
 
+  /** Units refilled per minute. */
+  get perMinute(): number {
+    return this.#rate * 60_000;
+  }
+
+  /** Refills faster from `now` on (a budget learned higher), the level kept. */
+  raise(perMinute: number, burst: number, now: number): void {
+    this.#refill(now);
+    this.#rate = perMinute / 60_000;
+    this.#capacity = Math.max(1, Math.min(burst, perMinute));
+  }
+
   /** Lowers the level to what the service says remains (never raises it). */
   clampTo(remaining: number, now: number): void {
     this.#refill(now);

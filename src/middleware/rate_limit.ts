@@ -49,7 +49,9 @@ export interface RateLimitOptions {
   burstSeconds?: number;
   /**
    * Learn from `x-ratelimit-limit-*` (adopt a budget you did not set),
-   * `x-ratelimit-remaining-requests` / `-tokens` (lower what is left; at 0, pause everyone until
+   * `x-ratelimit-remaining-requests` / `-tokens` (with no budget set or sent, as from Azure, which
+   * sends no limits, what remains is adopted as a per-minute budget, raised as more remains
+   * later; lower what is left; at 0, pause everyone until
    * its `x-ratelimit-reset-*`, or 1 s when there is none and no budget of that kind) and 429s
    * (pause everyone until the retry-after, or 1 s when it is missing or reads as 0). Pauses last
    * at most `maxPauseMs`. Default true.
@@ -126,6 +128,8 @@ class Limiter {
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   #requests: TokenBucket | undefined;
   #tokens: TokenBucket | undefined;
+  /** Budgets learned from what remained (none was set or sent): raised as more is seen. */
+  #floors = new Set<TokenBucket>();
   #active = 0;
   #pausedUntil = 0;
   #queue: Waiter[] = [];
@@ -194,12 +198,20 @@ class Limiter {
     if (!this.#learn) return;
     const now = this.#now();
     const h = response.headers;
-    const limitRequests = headerNumber(h, "x-ratelimit-limit-requests");
-    const limitTokens = headerNumber(h, "x-ratelimit-limit-tokens");
-    if (!this.#requests && limitRequests) this.#requests = this.#bucket(limitRequests, now);
-    if (!this.#tokens && limitTokens) this.#tokens = this.#bucket(limitTokens, now);
     const leftRequests = headerNumber(h, "x-ratelimit-remaining-requests");
     const leftTokens = headerNumber(h, "x-ratelimit-remaining-tokens");
+    this.#requests = this.#adopt(
+      this.#requests,
+      headerNumber(h, "x-ratelimit-limit-requests"),
+      leftRequests,
+      now,
+    );
+    this.#tokens = this.#adopt(
+      this.#tokens,
+      headerNumber(h, "x-ratelimit-limit-tokens"),
+      leftTokens,
+      now,
+    );
     if (leftRequests !== undefined) this.#requests?.clampTo(leftRequests, now);
     if (leftTokens !== undefined) this.#tokens?.clampTo(leftTokens, now);
     let pause: number | undefined;
@@ -224,6 +236,28 @@ class Limiter {
       this.#cancelTimer();
       this.#pump();
     }
+  }
+
+  /**
+   * The budget of one kind after a response: a limit the service sent is adopted when none was
+   * set. Azure sends none, only what remains: that is a floor of the per-minute limit, adopted
+   * when there is no budget and raised as more is seen (never above a limit set or sent).
+   */
+  #adopt(
+    bucket: TokenBucket | undefined,
+    limit: number | undefined,
+    left: number | undefined,
+    now: number,
+  ): TokenBucket | undefined {
+    if (limit && (!bucket || this.#floors.delete(bucket))) return this.#bucket(limit, now);
+    if (!left) return bucket;
+    if (!bucket) {
+      bucket = this.#bucket(left, now);
+      this.#floors.add(bucket);
+    } else if (this.#floors.has(bucket) && left > bucket.perMinute) {
+      bucket.raise(left, (left * this.#burstSeconds) / 60, now);
+    }
+    return bucket;
   }
 
   #aborted(operation: string, cause: unknown): APIUserAbortError {

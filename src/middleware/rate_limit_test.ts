@@ -556,3 +556,70 @@ Deno.test("rateLimit() after cache() charges a partial hit only for the inputs s
   await embed(["c".repeat(1_600)]);
   assert.deepEqual(time.waits, [], "the cached input was charged to the budget");
 });
+
+Deno.test("rateLimit() learns a tokens budget from x-ratelimit-remaining-tokens alone (as Azure sends)", async () => {
+  let left = 600;
+  const { time, call } = setup(
+    { estimateTokens: () => 100 },
+    () =>
+      Promise.resolve(
+        new Response("ok", { headers: { "x-ratelimit-remaining-tokens": String(left) } }),
+      ),
+  );
+  await call({}); // nothing known yet: it goes, and 600 remain
+  await call({}); // 600 a minute, 100 at once (10 s): this one takes them
+  const third = call({});
+  await flush();
+  assert.deepEqual(time.waits, [10_000], "100 tokens at 10 a second");
+  await time.advance(10_000);
+  await third;
+  // More remains later: the learned budget rises to it.
+  left = 1_200;
+  const fourth = call({}); // the bucket is empty: it refills at the rate learned so far
+  await flush();
+  assert.deepEqual(time.waits, [10_000, 10_000]);
+  await time.advance(10_000);
+  await fourth; // 1 200 remain
+  const fifth = call({});
+  await flush();
+  assert.deepEqual(time.waits.slice(2), [5_000], "100 tokens at 20 a second");
+  await time.advance(5_000);
+  await fifth;
+});
+
+Deno.test("rateLimit() learns a requests budget from x-ratelimit-remaining-requests alone", async () => {
+  const { time, call } = setup(
+    { burstSeconds: 60 },
+    () =>
+      Promise.resolve(
+        new Response("ok", { headers: { "x-ratelimit-remaining-requests": "2" } }),
+      ),
+  );
+  await call({});
+  await call({});
+  await call({});
+  const fourth = call({});
+  await flush();
+  assert.deepEqual(time.waits, [30_000], "2 a minute, after the 2 the budget holds");
+  await time.advance(30_000);
+  await fourth;
+});
+
+Deno.test("rateLimit() never raises a budget that was set past it, nor one sent as a limit", async () => {
+  const cases: [number | undefined, string | undefined][] = [[600, undefined], [undefined, "600"]];
+  for (const [set, limit] of cases) {
+    const headers: Record<string, string> = { "x-ratelimit-remaining-tokens": "6000" };
+    if (limit) headers["x-ratelimit-limit-tokens"] = limit;
+    const { time, call } = setup(
+      { tokensPerMinute: set, estimateTokens: () => 100 },
+      () => Promise.resolve(new Response("ok", { headers })),
+    );
+    await call({});
+    if (limit) await call({}); // the limit came with the first response: 100 of 100 taken
+    const next = call({});
+    await flush();
+    assert.deepEqual(time.waits, [10_000], `${set ?? limit}: 600 a minute, not 6 000`);
+    await time.advance(10_000);
+    await next;
+  }
+});
