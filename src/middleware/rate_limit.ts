@@ -1,8 +1,10 @@
 import { DROPPED, onBodyEnd } from "../_internal/on_body_end.ts";
-import { APIUserAbortError, RateLimitError } from "../errors/api_error.ts";
+import { APITimeoutError, APIUserAbortError, RateLimitError } from "../errors/api_error.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import { observeAttempts, SENT_PARAMS_STATE_KEY } from "./_state.ts";
+import { callDeadline } from "./_deadline.ts";
+import { QUEUED_MS_STATE_KEY } from "./timeout.ts";
 import { TokenBucket } from "./_token_bucket.ts";
 import { estimateRequestTokens } from "./_token_estimate.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
@@ -74,6 +76,12 @@ export interface RateLimitOptions {
   now?: () => number;
   /** Sleep, for tests (default: abortable setTimeout). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** When a queued call must give up (epoch ms), and the call's timeoutMs that sets it (else 0). */
+interface QueueDeadline {
+  at: number;
+  perAttempt: number;
 }
 
 interface Waiter {
@@ -156,8 +164,16 @@ class Limiter {
     return new TokenBucket(perMinute, (perMinute * this.#burstSeconds) / 60, now);
   }
 
-  /** Resolves with a release function once the call may go; rejects when `signal` aborts. */
-  acquire(cost: number, signal: AbortSignal | undefined, operation: string): Promise<() => void> {
+  /**
+   * Resolves with a release function once the call may go; rejects when `signal` aborts, or with
+   * {@link APITimeoutError} when `deadline` passes first (the call took nothing).
+   */
+  acquire(
+    cost: number,
+    signal: AbortSignal | undefined,
+    operation: string,
+    deadline?: QueueDeadline,
+  ): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(this.#aborted(operation, signal.reason));
     if (this.#queue.length === 0 && this.#waitFor(cost) === 0) {
       return Promise.resolve(this.#start(cost));
@@ -170,26 +186,55 @@ class Limiter {
         ),
       );
     }
+    const queuedAt = this.#now();
+    // A deadline past the longest timer is none (as for timeout()).
+    const left = deadline ? deadline.at - queuedAt : Infinity;
+    if (left <= 0) {
+      return Promise.reject(this.#expired(operation, deadline!, 0, this.#blocker(cost, 0)));
+    }
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
+      /** Takes the waiter out of the queue and rejects it with `err()`, unless it went. */
+      const leave = (err: () => unknown) => {
         const index = this.#queue.indexOf(waiter);
         if (index === -1) return;
+        const why = err();
         this.#queue.splice(index, 1);
-        reject(this.#aborted(operation, signal?.reason));
+        waiter.detach();
+        reject(why);
         if (index === 0) {
           this.#cancelTimer();
           this.#pump();
         }
       };
+      const onAbort = () => leave(() => this.#aborted(operation, signal?.reason));
+      const expiry = left <= 0x7fffffff ? new AbortController() : undefined;
       const waiter: Waiter = {
         cost,
         resolve,
         reject,
-        detach: () => signal?.removeEventListener("abort", onAbort),
+        detach: () => {
+          signal?.removeEventListener("abort", onAbort);
+          expiry?.abort();
+        },
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#queue.push(waiter);
       this.#pump();
+      // Armed after the pump: a call that went at once holds no timer.
+      if (expiry && !expiry.signal.aborted) {
+        this.#sleep(left, expiry.signal).then(
+          () =>
+            leave(() =>
+              this.#expired(
+                operation,
+                deadline!,
+                this.#now() - queuedAt,
+                this.#blocker(cost, this.#queue.indexOf(waiter)),
+              )
+            ),
+          () => {},
+        );
+      }
     });
   }
 
@@ -258,6 +303,25 @@ class Limiter {
       bucket.raise(left, (left * this.#burstSeconds) / 60, now);
     }
     return bucket;
+  }
+
+  #expired(operation: string, deadline: QueueDeadline, waited: number, what: string) {
+    return new APITimeoutError(
+      `${operation} ran out of its ${
+        deadline.perAttempt ? `timeoutMs (${deadline.perAttempt} ms)` : "totalTimeoutMs"
+      } after ${waited} ms in rateLimit()'s queue, ` +
+        `waiting for ${what}; raise it, or maxConcurrent / the per-minute budgets`,
+    );
+  }
+
+  /** What a queued call of `cost` at `index` in the queue waits for, for an error message. */
+  #blocker(cost: number, index: number): string {
+    if (index > 0) return `${index} earlier call${index > 1 ? "s" : ""} to go`;
+    if (this.#active >= this.#max) return `a concurrency slot (maxConcurrent ${this.#max})`;
+    const now = this.#now();
+    if (this.#pausedUntil > now) return "the end of a pause the service asked for";
+    if (this.#requests?.waitMs(1, now)) return "the requests-per-minute budget";
+    return `the tokens-per-minute budget (${cost} tokens estimated)`;
   }
 
   #aborted(operation: string, cause: unknown): APIUserAbortError {
@@ -330,7 +394,11 @@ class Limiter {
 /**
  * Client-side rate limiting: a concurrency limit plus requests- and tokens-per-minute budgets.
  * Calls over budget wait in a FIFO queue instead of running into 429s; a queued call whose
- * signal aborts leaves the queue with {@link APIUserAbortError}. Budgets refill continuously;
+ * signal aborts leaves the queue with {@link APIUserAbortError}. The wait counts against the call's
+ * deadline: a call still queued when its `timeoutMs` (counted from when it reached the queue) or a
+ * total deadline already running passes leaves with {@link APITimeoutError}, having taken nothing;
+ * an inner `timeout()` counts the wait against the first attempt and `totalTimeoutMs`. Budgets
+ * refill continuously;
  * token cost is estimated before the call (≈ prompt characters / 4 plus `max_tokens`, see
  * {@link estimateRequestTokens}), as Azure's own limiter counts. With `learn` (default) it also
  * follows the service: `x-ratelimit-remaining-requests` / `-tokens` lower what is left, and a
@@ -373,7 +441,9 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
   const estimate = options.estimateTokens ??
     ((params: unknown) => estimateRequestTokens(params));
   const learn = (response: Response) => limiter.learnFrom(response);
+  const now = options.now ?? Date.now;
   return async function rateLimit(ctx, next) {
+    const arrived = now();
     let cost = 0;
     if (limiter.countsTokens) {
       try {
@@ -386,14 +456,30 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
     }
     // Read before next(): an inner timeout() replaces ctx.signal with its own.
     const signal = ctx.signal;
-    const release = await limiter.acquire(cost, signal, ctx.operation);
+    // The wait counts against the call's deadlines: the attempt's timeoutMs from now, and the
+    // total deadline when one runs already (rateLimit() inside retry()).
+    const perAttempt = ctx.options?.timeoutMs;
+    const total = ctx.state && callDeadline(ctx);
+    let deadline: QueueDeadline | undefined = perAttempt > 0
+      ? { at: arrived + perAttempt, perAttempt }
+      : undefined;
+    if (total !== undefined && !(deadline && deadline.at <= total)) {
+      deadline = { at: total, perAttempt: 0 };
+    }
+    const release = await limiter.acquire(cost, signal, ctx.operation, deadline);
     observeAttempts(ctx.state, learn);
+    // An inner timeout() counts the wait against the first attempt's and the total deadline.
+    const queued = now() - arrived;
+    if (queued > 0) ctx.state[QUEUED_MS_STATE_KEY] = queued;
     let response: Response;
     try {
       response = await next();
     } catch (err) {
       release();
       throw err;
+    } finally {
+      // Not for a later attempt of a timeout() outside this layer.
+      if (queued > 0) ctx.state[QUEUED_MS_STATE_KEY] = 0;
     }
     learn(response);
     // The slot is held until the body ends, a stream's or not: inside the client, timeout()

@@ -28,17 +28,26 @@ import type { Middleware, MiddlewareContext } from "./types.ts";
  * ```
  */
 export interface TimeoutOptions {
-  /** Deadline per attempt in ms, until headers arrive (and, for non-streams, the whole body). */
+  /**
+   * Deadline per attempt in ms, until headers arrive (and, for non-streams, the whole body). Time
+   * the call waited in an outer `rateLimit()`'s queue counts against its first attempt.
+   */
   timeoutMs?: number;
   /**
-   * Deadline of the whole call in ms, across retries, counted from the first attempt (default:
-   * none). Each attempt gets `min(timeoutMs, time left)`; `retry()` stops instead of waiting past
+   * Deadline of the whole call in ms, across retries, counted from the first attempt, or from
+   * when the call reached an outer `rateLimit()`'s queue (default: none). Each attempt gets `min(timeoutMs, time left)`; `retry()` stops instead of waiting past
    * it.
    */
   totalTimeoutMs?: number;
   /** Clock in ms, for tests (default `Date.now`). */
   now?: () => number;
 }
+
+/**
+ * `ctx.state` key where `rateLimit()` puts the ms a call waited in its queue: the attempt that
+ * follows and the total deadline count it.
+ */
+export const QUEUED_MS_STATE_KEY = "aoai-edge.queuedMs";
 
 /** The abort reason of an attempt whose deadline passed. */
 const TIMED_OUT = new DOMException("the attempt's deadline passed", "TimeoutError");
@@ -86,11 +95,15 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
   // would wrap it in another, a few microtasks per call).
   return tagBuiltin(function timeout(ctx, next) {
     endParked(ctx.state, owner);
+    // Time queued in an outer rateLimit() counts against this attempt and the call's total.
+    const queued = ctx.state[QUEUED_MS_STATE_KEY] as number || 0;
+    if (queued) ctx.state[QUEUED_MS_STATE_KEY] = 0;
     const perAttempt = per ?? ctx.options.timeoutMs;
-    let ms = perAttempt > 0 ? perAttempt : Infinity;
+    let ms = perAttempt > 0 ? perAttempt - queued : Infinity;
     let budget = "timeoutMs";
     if (total !== undefined) {
-      const deadline = callDeadline(ctx) ?? (ctx.state[DEADLINE_STATE_KEY] = now() + total);
+      const deadline = callDeadline(ctx) ??
+        (ctx.state[DEADLINE_STATE_KEY] = now() - queued + total);
       const left = Math.max(0, deadline - now());
       if (left < ms) {
         ms = left;
@@ -101,8 +114,8 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
     if (ms <= 0) {
       return Promise.reject(
         new APITimeoutError(
-          `${siteOf(ctx)} ran out of its totalTimeoutMs (${total} ms) before attempt ` +
-            `${ctx.attempt}; raise totalTimeoutMs or check the network`,
+          `${siteOf(ctx)} ran out of its ${budget} before attempt ${ctx.attempt}; raise it or ` +
+            "check the network",
         ),
       );
     }

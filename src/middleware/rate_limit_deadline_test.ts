@@ -1,0 +1,289 @@
+// A call waiting in rateLimit()'s queue (the layer sits outside retry() and timeout()) waited with
+// no bound but the caller's signal and maxQueue: a call with timeoutMs 5000 could wait minutes.
+// The wait now counts against the call's deadlines: its timeoutMs from when it reached the queue,
+// and a total deadline already running; an inner timeout() counts the wait too.
+import assert from "node:assert/strict";
+import { compose } from "./compose.ts";
+import { rateLimit, type RateLimitOptions } from "./rate_limit.ts";
+import { QUEUED_MS_STATE_KEY, timeout } from "./timeout.ts";
+import { DEADLINE_STATE_KEY } from "./_deadline.ts";
+import type { Middleware, MiddlewareContext, Terminal } from "./types.ts";
+import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
+import { makeContext } from "../../tests/middleware/_context.ts";
+
+/** A virtual clock: sleep() resolves when advance() passes its due time. */
+function virtualTime() {
+  let now = 0;
+  const timers = new Set<{ due: number; resolve: () => void }>();
+  return {
+    now: () => now,
+    sleep(ms: number, signal?: AbortSignal): Promise<void> {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      return new Promise((resolve, reject) => {
+        const timer = { due: now + ms, resolve };
+        timers.add(timer);
+        signal?.addEventListener("abort", () => {
+          timers.delete(timer);
+          reject(signal.reason);
+        }, { once: true });
+      });
+    },
+    async advance(ms: number) {
+      now += ms;
+      for (const t of [...timers].filter((t) => t.due <= now)) {
+        timers.delete(t);
+        t.resolve();
+      }
+      await flush();
+    },
+    pending: () => timers.size,
+  };
+}
+
+async function flush() {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+/** An abort signal that counts its listeners. */
+function countingSignal() {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  let listeners = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((...args: Parameters<typeof add>) => {
+    listeners++;
+    add(...args);
+  }) as typeof add;
+  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+    listeners--;
+    remove(...args);
+  }) as typeof remove;
+  return { controller, signal, listeners: () => listeners };
+}
+
+/** A terminal whose responses the test releases one by one. */
+function gatedTerminal() {
+  const started: string[] = [];
+  const gates = new Map<string, (res: Response) => void>();
+  const terminal: Terminal = (ctx) => {
+    const id = String((ctx.params as { id?: string }).id);
+    started.push(id);
+    return new Promise((resolve) => gates.set(id, resolve));
+  };
+  return {
+    started,
+    terminal,
+    finish: (id: string) => gates.get(id)?.(new Response("ok")),
+  };
+}
+
+function setup(options: RateLimitOptions, terminal: Terminal, inner: Middleware[] = []) {
+  const time = virtualTime();
+  const run = compose(
+    [rateLimit({ now: time.now, sleep: time.sleep, ...options }), ...inner],
+    terminal,
+  );
+  const call = (id: string, timeoutMs: number, extra: Partial<MiddlewareContext> = {}) => {
+    const ctx = makeContext({ params: { id }, options: { timeoutMs, maxRetries: 0 }, ...extra });
+    const result = run(ctx).then(async (res) => new Response(await res.arrayBuffer(), res));
+    result.catch(() => {}); // the tests read it later
+    return { ctx, result };
+  };
+  return { time, call };
+}
+
+/** Settles to the error, or to "pending" / "resolved". */
+function state(promise: Promise<unknown>): Promise<unknown> {
+  let settled: unknown = "pending";
+  promise.then(() => settled = "resolved", (err) => settled = err);
+  return flush().then(() => settled);
+}
+
+Deno.test("rateLimit(): a call queued for a slot fails with APITimeoutError at its timeoutMs, taking nothing and leaving no timer or listener", async () => {
+  const t = gatedTerminal();
+  const { time, call } = setup({ maxConcurrent: 1 }, t.terminal);
+  const first = call("a", 0);
+  await flush();
+  const { signal, listeners } = countingSignal();
+  const second = call("b", 5_000, { signal });
+  await flush();
+  assert.equal(listeners(), 1, "the queued call listens to its signal");
+  assert.equal(time.pending(), 1, "one timer: the queued call's deadline");
+  await time.advance(4_999);
+  assert.equal(await state(second.result), "pending");
+  await time.advance(1);
+  const err = await state(second.result);
+  assert.ok(err instanceof APITimeoutError, String(err));
+  assert.match(
+    err.message,
+    /ran out of its timeoutMs \(5000 ms\) after 5000 ms in rateLimit\(\)'s queue, waiting for a concurrency slot \(maxConcurrent 1\)/,
+  );
+  assert.equal(listeners(), 0, "no listener left on the caller's signal");
+  assert.equal(time.pending(), 0, "no timer left");
+  assert.deepEqual(t.started, ["a"], "the expired call was never sent");
+  // It released nothing: the slot is still the first call's, then free for exactly one more.
+  const third = call("c", 0);
+  const fourth = call("d", 0);
+  await flush();
+  assert.deepEqual(t.started, ["a"]);
+  t.finish("a");
+  await first.result;
+  await flush();
+  assert.deepEqual(t.started, ["a", "c"]);
+  t.finish("c");
+  await third.result;
+  await flush();
+  t.finish("d");
+  await fourth.result;
+  assert.deepEqual(t.started, ["a", "c", "d"]);
+});
+
+Deno.test("rateLimit(): the expired head of the queue lets the next call go when the budget allows it", async () => {
+  // 6 requests per minute, burst 1: one every 10 s.
+  const { time, call } = setup(
+    { requestsPerMinute: 6, burstSeconds: 10 },
+    () => Promise.resolve(new Response("ok")),
+  );
+  await call("a", 0).result;
+  const b = call("b", 4_000);
+  const c = call("c", 0);
+  await time.advance(4_000);
+  const err = await state(b.result);
+  assert.ok(err instanceof APITimeoutError, String(err));
+  assert.match(err.message, /waiting for the requests-per-minute budget/);
+  assert.equal(await state(c.result), "pending");
+  await time.advance(6_000);
+  assert.equal(await state(c.result), "resolved");
+  assert.equal(time.pending(), 0);
+});
+
+Deno.test("rateLimit(): a call behind others names them; one that goes before its deadline keeps no timer", async () => {
+  const t = gatedTerminal();
+  const { time, call } = setup({ maxConcurrent: 1 }, t.terminal);
+  const a = call("a", 0);
+  const b = call("b", 60_000);
+  const c = call("c", 1_000);
+  await flush();
+  assert.equal(time.pending(), 2);
+  await time.advance(1_000);
+  const err = await state(c.result);
+  assert.ok(err instanceof APITimeoutError);
+  assert.match(err.message, /waiting for 1 earlier call to go/);
+  t.finish("a");
+  await a.result;
+  await flush();
+  assert.deepEqual(t.started, ["a", "b"]);
+  assert.equal(time.pending(), 0, "b's deadline timer went when it left the queue");
+  t.finish("b");
+  await time.advance(120_000);
+  assert.equal(await state(b.result), "resolved");
+});
+
+Deno.test("rateLimit(): a total deadline already running bounds the wait when it comes first; timeoutMs 0 and none wait on", async () => {
+  const t = gatedTerminal();
+  const { time, call } = setup({ maxConcurrent: 1 }, t.terminal);
+  const a = call("a", 0);
+  const b = call("b", 5_000, { state: { [DEADLINE_STATE_KEY]: 2_000 } });
+  const c = call("c", 0);
+  await time.advance(2_000);
+  const err = await state(b.result);
+  assert.ok(err instanceof APITimeoutError);
+  assert.match(err.message, /ran out of its totalTimeoutMs after 2000 ms in rateLimit\(\)'s queue/);
+  // A deadline already passed rejects at once, without queueing.
+  const d = call("d", 5_000, { state: { [DEADLINE_STATE_KEY]: 0 } });
+  const dErr = await state(d.result);
+  assert.ok(dErr instanceof APITimeoutError);
+  assert.match(dErr.message, /after 0 ms in rateLimit\(\)'s queue/);
+  await time.advance(3_600_000);
+  assert.equal(await state(c.result), "pending", "no deadline: waits on");
+  t.finish("a");
+  await a.result;
+  await flush();
+  t.finish("c");
+  assert.equal(await state(c.result), "resolved");
+  assert.deepEqual(t.started, ["a", "c"]);
+});
+
+Deno.test("rateLimit(): a queued call with a deadline that the caller aborts gets APIUserAbortError and leaves no timer", async () => {
+  const t = gatedTerminal();
+  const { time, call } = setup({ maxConcurrent: 1 }, t.terminal);
+  const a = call("a", 0);
+  const { controller, signal } = countingSignal();
+  const b = call("b", 5_000, { signal });
+  await flush();
+  assert.equal(time.pending(), 1);
+  controller.abort();
+  assert.ok(await state(b.result) instanceof APIUserAbortError);
+  assert.equal(time.pending(), 0, "its deadline timer went with it");
+  t.finish("a");
+  await a.result;
+});
+
+Deno.test("rateLimit() + timeout(): the wait in the queue counts against the total deadline and the first attempt", async () => {
+  const t = gatedTerminal();
+  const seen: unknown[] = [];
+  const spy: Middleware = (ctx, next) => (seen.push(ctx.state[DEADLINE_STATE_KEY]), next());
+  const clock = { now: 0 };
+  const { time, call } = setup({ maxConcurrent: 1 }, t.terminal, [
+    timeout({ totalTimeoutMs: 90_000, now: () => clock.now }),
+    spy,
+  ]);
+  const a = call("a", 0);
+  const b = call("b", 0);
+  await flush();
+  await time.advance(30_000);
+  clock.now = 30_000;
+  t.finish("a");
+  await a.result;
+  await flush();
+  // b reached the queue at 0: its total deadline is 90 s from then, not from its attempt.
+  assert.deepEqual(seen, [90_000, 90_000]);
+  t.finish("b");
+  await b.result;
+  assert.equal(b.ctx.state[QUEUED_MS_STATE_KEY], 0, "nothing left for a later attempt");
+});
+
+Deno.test("rateLimit() + timeout(): an attempt whose timeoutMs was spent in the queue is not sent", async () => {
+  const t = gatedTerminal();
+  // timeout()'s own timeoutMs (1 s) is shorter than the call's (which rateLimit() sees).
+  const { time, call } = setup({ maxConcurrent: 1 }, t.terminal, [timeout({ timeoutMs: 1_000 })]);
+  const a = call("a", 0);
+  const b = call("b", 0);
+  await flush();
+  await time.advance(3_000);
+  const c = call("c", 0); // queued behind b, for no time
+  await flush();
+  t.finish("a");
+  await a.result;
+  const err = await state(b.result);
+  assert.ok(err instanceof APITimeoutError, String(err));
+  assert.match(err.message, /ran out of its timeoutMs before attempt 1/);
+  await flush();
+  // b released the slot it took: c went.
+  assert.deepEqual(t.started, ["a", "c"]);
+  t.finish("c");
+  await c.result;
+});
+
+Deno.test("rateLimit() + timeout(): the first attempt after a wait gets what is left of its timeoutMs", async () => {
+  // The terminal hangs until its signal aborts; the attempt has 20 ms left of 5000 (real timer).
+  const hang: Terminal = (ctx) =>
+    new Promise((_, reject) =>
+      ctx.signal?.addEventListener("abort", () => reject(ctx.signal?.reason))
+    );
+  const gate = gatedTerminal();
+  const terminal: Terminal = (ctx) =>
+    (ctx.params as { id: string }).id === "a" ? gate.terminal(ctx) : hang(ctx);
+  const { time, call } = setup({ maxConcurrent: 1 }, terminal, [timeout()]);
+  const a = call("a", 0);
+  const b = call("b", 5_000);
+  await time.advance(4_980);
+  gate.finish("a");
+  await a.result;
+  await assert.rejects(b.result, (err: Error) => {
+    assert.ok(err instanceof APITimeoutError, String(err));
+    assert.match(err.message, /timed out after 20 ms/);
+    return true;
+  });
+});
