@@ -81,9 +81,10 @@ export function audioStart(head: string): number {
 
 /**
  * Seconds of an MP3 (MPEG Layer III) of `bytes` bytes whose first frame header starts `header`
- * (after zero padding): by the Xing / Info frame count when its first frame has one (a VBR file's
- * first frame gives a bitrate for the tag, not for the audio), else at the frame's bitrate, never
- * at more than the highest bitrate of its MPEG version. NaN when no valid header is there.
+ * (after zero padding): by the Xing / Info or Fraunhofer VBRI frame count when its first frame
+ * has one (a VBR file's first frame gives a bitrate for the tag, not for the audio), else at the
+ * frame's bitrate, never at more than the highest bitrate of its MPEG version. NaN when no valid
+ * header is there.
  */
 function mp3Seconds(bytes: number, header: string): number {
   let at = 0;
@@ -103,21 +104,45 @@ function mp3Seconds(bytes: number, header: string): number {
     header.charCodeAt(i) * 16777216 + (header.charCodeAt(i + 1) << 16 |
       header.charCodeAt(i + 2) << 8 | header.charCodeAt(i + 3));
   const fastest = bytes / (kbps[14] * 125);
+  // VBRI (Fraunhofer's encoder) sits 32 bytes after the frame header; its frame count at 14.
+  const vbri = at + 36;
   const frames = /^(Xing|Info)$/.test(header.slice(xing, xing + 4)) && word(xing + 4) & 1
     ? word(xing + 8)
+    : header.slice(vbri, vbri + 4) === "VBRI"
+    ? word(vbri + 14)
     : 0;
   if (frames > 0) return Math.max(fastest, frames * (version === 3 ? 1152 : 576) / rate);
   return bytes / (kbps[b2 >> 4] * 125);
 }
 
+/** The highest byte rate a header may claim (192 kHz 16-bit stereo PCM): a floor of seconds. */
+const MOST_BYTE_RATE = 384_000;
+
+/**
+ * Seconds of a FLAC file of `bytes` bytes whose `header` starts with "fLaC" and its STREAMINFO
+ * block (which the format puts first): its total samples over its sample rate, never fewer than
+ * the samples' PCM byte rate (at most {@link MOST_BYTE_RATE}) allows for `bytes`. NaN when the
+ * header is not one, or does not know its total (0).
+ */
+function flacSeconds(bytes: number, header: string): number {
+  // The block header: type 0 (STREAMINFO), last or not, 34 bytes long.
+  if (!/^fLaC[\0\x80]\0\0"/.test(header)) return NaN;
+  const c = (i: number) => header.charCodeAt(8 + i);
+  // From byte 10 of STREAMINFO: rate (20 bits), channels - 1 (3), bits - 1 (5), samples (36).
+  const rate = c(10) << 12 | c(11) << 4 | c(12) >> 4;
+  const pcm = rate * ((c(12) >> 1 & 7) + 1) * (((c(12) & 1) << 4 | c(13) >> 4) + 1) / 8;
+  const samples = (c(13) & 15) * 2 ** 32 + c(14) * 16777216 + (c(15) << 16 | c(16) << 8 | c(17));
+  return samples && rate ? Math.max(samples / rate, bytes / Math.min(pcm, MOST_BYTE_RATE)) : NaN;
+}
+
 /**
  * Tokens of `bytes` of audio whose bytes from `start` ({@link audioStart}) are `header` (at
  * least its first {@link AUDIO_WINDOW}, a character a byte): 10 a second (OpenAI: user audio is
- * one token per 100 ms). Its length is read from a wav header's byte rate, or from an MP3's first
- * frame (its bitrate, or its Xing / Info frame count), else counted at 1,000 bytes a second
- * (8 kbit/s, the lowest MP3 bitrate), so other compressed audio is over-counted, never under; no
- * header can make it count more than that. Also the edge app's estimate of a token-billed
- * transcription's upload.
+ * one token per 100 ms). Its length is read from a wav header's byte rate, a FLAC STREAMINFO
+ * block's total samples and sample rate, or from an MP3's first frame (its bitrate, or its Xing /
+ * Info or VBRI frame count), else counted at 1,000 bytes a second (8 kbit/s, the lowest MP3
+ * bitrate), so other compressed audio is over-counted, never under; no header can make it count
+ * more than that. Also the edge app's estimate of a token-billed transcription's upload.
  */
 export function audioBytesTokens(bytes: number, header: string, start = 0): number {
   const most = bytes / FLOOR_RATE;
@@ -126,8 +151,9 @@ export function audioBytesTokens(bytes: number, header: string, start = 0): numb
   if (!start && /^RIFF[^]{4}WAVEfmt /.test(header)) {
     const r = header.charCodeAt(28) + (header.charCodeAt(29) << 8) +
       header.charCodeAt(30) * 65536 + header.charCodeAt(31) * 16777216;
-    seconds = bytes / Math.min(r, 384_000);
-  } else seconds = mp3Seconds(bytes - start, header);
+    seconds = bytes / Math.min(r, MOST_BYTE_RATE);
+  } else if (header.startsWith("fLaC")) seconds = flacSeconds(bytes - start, header);
+  else seconds = mp3Seconds(bytes - start, header);
   // A rate below the fallback's (0 or absurd) would count more than no header does.
   return Math.ceil((seconds < most ? seconds : most) * 10);
 }
@@ -246,8 +272,8 @@ function messageChars(messages: unknown): number {
  * and the JSON of `tools`, `functions` and `response_format`, divided by 4 (token arrays count
  * one per token; an image part counts 85 tokens at `detail: "low"`, else 1,536, the most an
  * image at high detail costs; an `input_audio` part 10 tokens a second, its length from a wav
- * header's byte rate or an MP3's first frame (its bitrate, or its Xing / Info frame count; after
- * an ID3v2 tag), at least 1,000 bytes a second, else at 8 kbit/s; a `file` part 1,536 for
+ * header's byte rate, a FLAC STREAMINFO block or an MP3's first frame (its bitrate, or its Xing /
+ * Info or VBRI frame count; after an ID3v2 tag), at least 1,000 bytes a second, else at 8 kbit/s; a `file` part 1,536 for
  * each page, at least one, plus its `file_data` characters / 4, at most 1,500 a page when its
  * pages can be counted), plus `max_tokens` or `max_completion_tokens` (times `n`, or `best_of`
  * for completions; NaN or infinite values count as absent). Requests without such fields (e.g.

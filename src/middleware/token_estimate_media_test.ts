@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { estimateRequestTokens } from "./mod.ts";
+import { audioBytesTokens, blobAudioTokens } from "./_token_estimate.ts";
 
 const b64 = (bytes: Uint8Array) => {
   let s = "";
@@ -263,4 +264,98 @@ Deno.test("estimateRequestTokens() counts audio whose frame header is not valid 
   }
   // An ID3 tag claiming more bytes than there are: the fallback over all 510 of them.
   assert.equal(estimateRequestTokens(chat(audio(b64(id3(1000).slice(0, 510)), "mp3"))), 10 + 6);
+});
+
+/** Bytes as a string, a character a byte. */
+const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes);
+
+/**
+ * A FLAC file of `size` bytes (after `before`): "fLaC", then a STREAMINFO block of `rate` Hz,
+ * `channels`, `bits` a sample and `samples` in all (36 bits), `type` its block header's first
+ * byte (0x80: STREAMINFO and the last block); the rest zeros.
+ */
+function flac(
+  { rate = 44_100, channels = 2, bits = 16, samples = 441_000, type = 0x80 } = {},
+  size = 1_000_000,
+  before: Uint8Array = new Uint8Array(0),
+): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(before.length + size);
+  bytes.set(before);
+  const info = new Uint8Array(42);
+  info.set([..."fLaC"].map((c) => c.charCodeAt(0)));
+  info.set([type, 0, 0, 34], 4);
+  const view = new DataView(info.buffer, 8);
+  view.setUint16(0, 4096); // min and max block size
+  view.setUint16(2, 4096);
+  view.setUint8(10, rate >> 12);
+  view.setUint8(11, rate >> 4 & 0xff);
+  view.setUint8(12, (rate & 15) << 4 | (channels - 1) << 1 | (bits - 1) >> 4);
+  view.setUint8(13, ((bits - 1) & 15) << 4 | Math.floor(samples / 2 ** 32));
+  view.setUint32(14, samples % 2 ** 32);
+  bytes.set(info, before.length);
+  return bytes;
+}
+
+Deno.test("estimateRequestTokens() counts a FLAC by its STREAMINFO samples and rate, not at 8 kbit/s", () => {
+  // 10 s of 44.1 kHz stereo in 1,000,000 bytes: 100 tokens (10,000 at 1,000 bytes a second).
+  assert.equal(estimateRequestTokens(chat(audio(b64(flac()), "flac"))), 10 + 100);
+  // After an ID3v2 tag and a data: URL prefix; STREAMINFO not flagged as the last block.
+  const data = "data:audio/flac;base64," + b64(flac({ type: 0 }, 1_000_000, id3(1001)));
+  assert.equal(estimateRequestTokens(chat(audio(data, "flac"))), 10 + 100);
+  // 48 kHz mono 24-bit, 60 s in 2,000,000 bytes.
+  const mono = flac({ rate: 48_000, channels: 1, bits: 24, samples: 2_880_000 }, 2_000_000);
+  assert.equal(estimateRequestTokens(chat(audio(b64(mono), "flac"))), 10 + 600);
+});
+
+Deno.test("audioBytesTokens() never counts a FLAC under its PCM byte rate nor over the fallback", () => {
+  const header = (options: Parameters<typeof flac>[0]) => latin1(flac(options, 256));
+  // A header claiming 1 s for 1,000,000 bytes of 44.1 kHz 16-bit stereo: at least what that
+  // PCM rate (176,400 bytes a second) allows, 5.67 s.
+  assert.equal(audioBytesTokens(1_000_000, header({ samples: 44_100 })), 57);
+  // A 192 kHz 32-bit 8-channel claim floors at 384,000 bytes a second, as a wav's byte rate.
+  assert.equal(
+    audioBytesTokens(3_840_000, header({ rate: 192_000, channels: 8, bits: 32, samples: 1 })),
+    100,
+  );
+  // 36-bit totals: 2^32 + 441,000 samples at 44.1 kHz, past the fallback: the fallback; 2^32
+  // samples (97,391.5 s) in 200,000,000 bytes.
+  assert.equal(audioBytesTokens(1_000_000, header({ samples: 2 ** 32 + 441_000 })), 10_000);
+  assert.equal(audioBytesTokens(200_000_000, header({ samples: 2 ** 32 })), 973_916);
+  // No total (0), no rate, STREAMINFO not first, or a cut header: 1,000 bytes a second.
+  for (
+    const [name, bad] of [
+      ["no total", header({ samples: 0 })],
+      ["no rate", header({ rate: 0 })],
+      ["another block first", header({ type: 4 })],
+      ["cut", header({}).slice(0, 6)],
+    ]
+  ) {
+    assert.equal(audioBytesTokens(1_000_000, bad), 10_000, name);
+  }
+});
+
+Deno.test("blobAudioTokens() reads a FLAC upload's STREAMINFO", async () => {
+  assert.equal(await blobAudioTokens(new Blob([flac()])), 100);
+});
+
+Deno.test("estimateRequestTokens() counts a VBR MP3 by its VBRI frame count, not its first frame's bitrate", () => {
+  // Fraunhofer's VBR tag frame says 128 kbit/s; the audio averages 64 kbit/s: 10 s in 80,000
+  // bytes. 383 frames of 1,152 samples at 44.1 kHz: 10.005 s (50 tokens at 128 kbit/s).
+  const bytes = mp3(CBR_128, 80_000);
+  const vbri = 4 + 32; // always 32 bytes after the frame header
+  bytes.set([..."VBRI"].map((c) => c.charCodeAt(0)), vbri);
+  const view = new DataView(bytes.buffer);
+  view.setUint16(vbri + 4, 1); // version
+  view.setUint32(vbri + 10, 80_000); // bytes
+  view.setUint32(vbri + 14, 383); // frames
+  assert.equal(estimateRequestTokens(chat(audio(b64(bytes), "mp3"))), 10 + 101);
+  // MPEG-2 24 kHz mono (its Xing would be at 4 + 9): 576 samples a frame, 417 frames, 10.008 s
+  // in 20,000 bytes (16 kbit/s; 5 s at the first frame's 32 kbit/s).
+  const mpeg2 = mp3([0xff, 0xf3, 0x44, 0xc0], 20_000);
+  mpeg2.set([..."VBRI"].map((c) => c.charCodeAt(0)), vbri);
+  new DataView(mpeg2.buffer).setUint32(vbri + 14, 417);
+  assert.equal(estimateRequestTokens(chat(audio(b64(mpeg2), "mp3"))), 10 + 101);
+  // A frame count under what the highest bitrate allows counts as that bitrate (320 kbit/s: 2 s).
+  view.setUint32(vbri + 14, 10);
+  assert.equal(estimateRequestTokens(chat(audio(b64(bytes), "mp3"))), 10 + 20);
 });
