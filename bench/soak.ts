@@ -478,7 +478,12 @@ const KINDS: Record<string, [weight: number, (i: number) => Promise<unknown>]> =
  * its connection) until what the caller held (the stream, the response) is collected, which
  * unlinks it and aborts its call; `settle()` forces GC, so none should be left after a round.
  */
-/** Not the client with rateLimit(): an unread body holds its slot. */
+/**
+ * Not the client with rateLimit(): a body dropped unread frees its slot only once it is
+ * garbage-collected (or the call's signal aborts, and `shared` never does before the end), which
+ * the forced GC does only between rounds, so its 2 slots could stall the round's other calls
+ * until then. tests/middleware/rate_limit_dropped_gc_test.ts checks that freeing.
+ */
 const plain = (i: number): Client => [idleClient, client][i % 2];
 const UNREAD: typeof KINDS = {
   streamUnread: [1, async (i) => {
