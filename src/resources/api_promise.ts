@@ -28,8 +28,8 @@ export interface WithResponse<T> {
   /**
    * The HTTP response it came from, for its status and headers (`x-ratelimit-remaining-tokens`,
    * `apim-request-id`, …). Its body was already read into `data`, except for streams and speech,
-   * whose `data` reads it. After `asResponse()`, the response that gave (with
-   * `streamIdleTimeoutMs`, a stream's copy, its body the one to read).
+   * whose `data` reads it. After `asResponse()`, the response that gave (a stream's own
+   * response: one body, which the stream no longer reads).
    */
   response: Response;
   /** `apim-request-id` (or `x-request-id`) of the response: quote it to Azure support. */
@@ -100,7 +100,7 @@ export function apiPromise<T>(
     data.then((value) =>
       result.then(({ response }) => ({
         data: value,
-        // The response asResponse() gave, if it came first (a copy with streamIdleTimeoutMs).
+        // The response asResponse() gave, if it came first (the stream's own response).
         response: relayed ?? response,
         request_id: requestIdOf(response.headers) ?? null,
       }))

@@ -18,7 +18,7 @@ import type { ServerSentEvent } from "../sse/server_sent_event.ts";
 import type { StreamOptions } from "./stream_options.ts";
 import { MAX_TIMER_MS } from "../middleware/_alarm_clock.ts";
 import { onAbort } from "../middleware/_abort.ts";
-import { DROPPED, onBodyEnd, unlinkOnEnd } from "../_internal/on_body_end.ts";
+import { onBodyEnd, unlinkOnEnd } from "../_internal/on_body_end.ts";
 
 /**
  * Options of a typed stream: `operation` defaulted, every chunk added to `accumulator` before
@@ -125,6 +125,10 @@ export class Stream<T> implements AsyncIterable<T> {
   /** `idleTimeoutMs`, `onChunk` and `scrub` are read from here. */
   #options: StreamOptions<T>;
   #unlink: () => void;
+  /** A `tee()` branch: its controller is shared, so leaving it early does not abort it. */
+  #branch = teeing;
+  /** The body's first piece is JSON lines, not events. */
+  #first: boolean | undefined;
 
   static {
     final = (stream, accumulator) =>
@@ -139,14 +143,17 @@ export class Stream<T> implements AsyncIterable<T> {
             AzureOpenAIError,
             "was handed to asResponse()",
           ),
-          unlinkOnEnd(
-            stream.response,
-            stream.controller.signal,
-            // Through the stream: the response keeps it (and its link) until its body ends.
-            () => stream.#unlink(),
-            stream.#operation ?? "stream",
-            stream.#options.idleTimeoutMs,
-          )
+          // Under a caller's signal the body is guarded already (see the constructor).
+          stream.#options.signal && stream.response.ok && !stream.#options.idleTimeoutMs
+            ? stream.response
+            : unlinkOnEnd(
+              stream.response,
+              stream.controller.signal,
+              // Through the stream: the response keeps it (and its link) until its body ends.
+              () => stream.#unlink(),
+              stream.#operation ?? "stream",
+              stream.#options.idleTimeoutMs,
+            )
       );
   }
 
@@ -159,15 +166,12 @@ export class Stream<T> implements AsyncIterable<T> {
    */
   constructor(response: Response, options: StreamOptions<T> = {}) {
     const outside = options.signal;
-    // With an outside signal the response is what DROPPED watches: the caller may hold it, its
-    // body or a reader of it without the stream, and (hooked) that body holds the response.
-    this.response = outside ? onBodyEnd(response, () => {}) : response;
     const controller = this.controller = options.controller ?? new AbortController();
     this.#options = { ...options };
     this.#operation = options.operation;
     // No closure here may hold `this` (their shared context would): the outside signal's listener
     // reaches `controller`, and so `aborted`, which holds the stream weakly then. A stream dropped
-    // unread is collected, then unlinked and aborted (see DROPPED).
+    // unread is collected, then unlinked and aborted (see DROPPED in on_body_end.ts).
     this.#parser = new ServerSentEventParser(this.#onEvent.bind(this), {
       maxBufferSize: options.maxBufferSize,
     });
@@ -175,27 +179,50 @@ export class Stream<T> implements AsyncIterable<T> {
     // Weak only with an outside signal, or for a tee() branch (the controller it shares is the
     // one the outside signal reaches): a WeakRef costs ~1.3 µs (measured with Deno 2.9).
     const ref = outside || teeing ? new WeakRef(this) : this;
-    let linked = true;
     const unhookOutside = onAbort(outside, () => controller.abort(outside?.reason));
+    // With an outside signal (a 2xx body), what fails a read of the body with the stream's error.
+    const guard = outside && response.ok ? new AbortController() : undefined;
+    let linked = true;
     // The caller aborted (or the idle timeout did, whose error is kept).
     const aborted = (): void => {
       const it = ref instanceof WeakRef ? ref.deref() : ref;
       if (it) {
-        it.#fail(
-          signal.reason instanceof APITimeoutError
-            ? signal.reason
-            : it.#err(APIUserAbortError, "was aborted by the caller", signal.reason),
-        );
+        const error = signal.reason instanceof APITimeoutError
+          ? signal.reason
+          : it.#err(APIUserAbortError, "was aborted by the caller", signal.reason);
+        it.#fail(error, guard);
+        guard?.abort(error);
       }
     };
     // Set before hooking `signal`: an aborted one fails (and unlinks) the stream at once.
     const unlink = this.#unlink = (): void => {
-      linked = false;
       unhookOutside();
       signal.removeEventListener("abort", aborted);
     };
-    // One that ended is left alone (`linked`): unregistering it would cost ~0.8 µs more.
-    if (outside) DROPPED.register(this.response, () => linked && (unlink(), controller.abort()));
+    // With an outside signal the response is what DROPPED watches (unlinkOnEnd registers it; a
+    // body that ended is left alone): the caller may hold it, its body or a reader of it without
+    // the stream, and (hooked) that body holds the response. Its guard fails the read under way
+    // (a read is made if none is) at the caller's abort, rather than the body being cancelled, so
+    // a fetch that ignores the signal lets go too, and the hooks before this one (a logger()'s)
+    // get the stream's error, mapped here, as the caller does.
+    this.response = guard
+      ? unlinkOnEnd(
+        onBodyEnd(response, (err) => {
+          linked = false;
+          const it = (ref as WeakRef<this>).deref();
+          if (err !== undefined && it && it.#reader) {
+            // The guard's or a cut's error (unlinkOnEnd's, its cause the failure) as a read's.
+            it.#fail(it.#broke(err instanceof AzureOpenAIError ? err.cause : err), 1);
+            return it.#error;
+          }
+        }),
+        guard.signal,
+        unlink,
+        this.#operation ?? "stream",
+        0,
+        { abort: () => linked && controller.abort() } as AbortController,
+      )
+      : response;
     onAbort(signal, aborted);
   }
 
@@ -217,7 +244,7 @@ export class Stream<T> implements AsyncIterable<T> {
       // Not awaiting the cancel: a tee() branch's cancel settles only once both branches cancel.
       return: (): Promise<IteratorResult<T>> => {
         closed = true;
-        this.#end();
+        this.#leave();
         return Promise.resolve(DONE);
       },
     };
@@ -255,7 +282,7 @@ export class Stream<T> implements AsyncIterable<T> {
         controller.enqueue(encoder.encode(text));
         if (!more) controller.close();
       },
-      cancel: (reason): Promise<void> | undefined => this.#end(reason),
+      cancel: (reason): Promise<void> | undefined => this.#leave(reason),
     }, { highWaterMark: 0 });
   }
 
@@ -422,17 +449,13 @@ export class Stream<T> implements AsyncIterable<T> {
     } catch (cause) {
       // An abort failed the stream before its read rejected (the signal's listener runs first).
       // A body that failed with a typed error (a stream rebuilt from toReadableStream()) keeps it.
-      return this.#fail(
-        cause instanceof AzureOpenAIError ? cause : this.#err(
-          APIConnectionError,
-          `broke after ${this.#chunks} chunks: ${messageOf(cause)}; retry the request`,
-          cause,
-        ),
-      );
+      return this.#fail(cause instanceof AzureOpenAIError ? cause : this.#broke(cause));
     } finally {
       clearTimeout(timer);
     }
     if (this.#ended) return; // aborted, timed out or cancelled while reading
+    // JSON lines (the openai SDK's toReadableStream()) start with `{` and have a line break.
+    this.#first ??= result.value?.[0] == 123 && result.value.includes(10);
     // At the end, a blank line ends the last block: only a `[DONE]` or an error event in it counts.
     this.#last = result.done;
     try {
@@ -537,36 +560,63 @@ export class Stream<T> implements AsyncIterable<T> {
     );
   }
 
+  #broke(cause: unknown): APIConnectionError {
+    return this.#err(
+      APIConnectionError,
+      `broke after ${this.#chunks} chunks: ${messageOf(cause)}; retry the request`,
+      cause,
+    );
+  }
+
   #endedEarly(): void {
     const type = this.response.headers.get("content-type");
     this.#fail(
       this.#err(
         APIConnectionError,
-        // A body with no event that is no event stream came from something else (a gateway).
+        // A body with no event that is no event stream came from something else (a gateway), or
+        // is JSON lines (the openai SDK's toReadableStream()): no retry mends either.
         this.#chunks || !type || /event-stream/.test(type)
-          ? `ended before ${
-            this.#final === false ? "transcript.text.done" : "[DONE]"
-          } after ${this.#chunks} chunks; the connection was closed early, ` +
-            "retry the request"
+          ? this.#first
+            ? "got newline-delimited JSON (the openai SDK's toReadableStream()), not an event stream"
+            : `ended before ${
+              this.#final === false ? "transcript.text.done" : "[DONE]"
+            } after ${this.#chunks} chunks; the connection was closed early, ` +
+              "retry the request"
           : `got ${type}, not an event stream: a proxy in between?`,
       ),
     );
   }
 
-  /** Records the error (unless the stream is already over), stops reading, cancels the body. */
-  #fail(error: AzureOpenAIError): void {
+  /**
+   * Records the error (unless the stream is already over), stops reading, cancels the body (or,
+   * `read`, reads it so that its guard fails it: see the constructor).
+   */
+  #fail(error: AzureOpenAIError, read?: unknown): void {
     if (!this.#ended) {
       this.#options.scrub?.(error);
       this.#error = error;
-      this.#end(error);
+      this.#end(error, read);
     }
   }
 
   /** Stops reading (once): unhooks the signals and cancels the body if it is still open. */
-  #end(reason?: unknown): Promise<void> | undefined {
+  #end(reason?: unknown, read?: unknown): Promise<void> | undefined {
     if (this.#ended) return;
     this.#ended = true;
     this.#unlink();
-    return (this.#reader ?? this.response.body)?.cancel(reason).catch(() => {});
+    return (read ? this.#pull() : (this.#reader ?? this.response.body)?.cancel(reason))?.catch(
+      () => {},
+    );
+  }
+
+  /**
+   * A consumer left early (a loop's `return()`, a relay's cancel): the body is cancelled and, as
+   * the SDK does, `controller` aborted, unless the stream was over or is a `tee()` branch.
+   */
+  #leave(reason?: unknown): Promise<void> | undefined {
+    const open = !this.#ended;
+    const cancelled = this.#end(reason);
+    if (open && !this.#branch) this.controller.abort();
+    return cancelled;
   }
 }

@@ -1,0 +1,174 @@
+// Typed streams of the client under the caller's signal: what logger() sees of an abort, the
+// body asResponse() hands on when fetch ignores the signal, the controller an early exit aborts,
+// and what a body that is no event stream says.
+import assert from "node:assert/strict";
+import {
+  APIConnectionError,
+  APIUserAbortError,
+  AzureOpenAI,
+  ChatCompletionStream,
+  type FetchLike,
+  Stream,
+} from "../../mod.ts";
+import { type LogEvent, logger } from "../middleware/mod.ts";
+
+const KEY = "sk-stream-followups-0001";
+const encoder = new TextEncoder();
+const CHUNK = {
+  id: "c1",
+  object: "chat.completion.chunk",
+  created: 1,
+  model: "m",
+  choices: [{ index: 0, delta: { content: "hi" }, finish_reason: null }],
+};
+const turn = () => new Promise((resolve) => setTimeout(resolve));
+
+/**
+ * An event stream that sends one chunk and then waits: errored with the signal's reason when
+ * `signal` aborts (as the platform's fetch does), left open when it is undefined (a fetch that
+ * ignores it). `cancelled` counts cancels.
+ */
+function waiting(signal: AbortSignal | undefined) {
+  const state = { cancelled: 0 };
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(encoder.encode(`data: ${JSON.stringify(CHUNK)}\n\n`));
+      signal?.addEventListener("abort", () => c.error(signal.reason), { once: true });
+    },
+    cancel() {
+      state.cancelled++;
+    },
+  });
+  return {
+    state,
+    response: new Response(body, { headers: { "content-type": "text/event-stream" } }),
+  };
+}
+
+function client(honours: boolean, events?: LogEvent[], streamIdleTimeoutMs?: number) {
+  const bodies: { cancelled: number }[] = [];
+  const fetch: FetchLike = (_request, init) => {
+    const { state, response } = waiting(honours ? init?.signal ?? undefined : undefined);
+    bodies.push(state);
+    return Promise.resolve(response);
+  };
+  return {
+    bodies,
+    client: new AzureOpenAI({
+      endpoint: "http://x.test",
+      apiKey: KEY,
+      fetch,
+      streamIdleTimeoutMs,
+      middleware: events ? [logger({ onEvent: (e) => void events.push(e) })] : [],
+    }),
+  };
+}
+
+const PARAMS = {
+  model: "gpt-4o",
+  messages: [{ role: "user" as const, content: "hi" }],
+  stream: true as const,
+};
+
+for (const ms of [undefined, 60_000]) {
+  for (const honours of [true, false]) {
+    Deno.test(`logger() sees the caller's abort of a typed stream as the caller does (streamIdleTimeoutMs ${ms}, fetch ${honours ? "honours" : "ignores"} the signal)`, async () => {
+      const events: LogEvent[] = [];
+      const { client: c } = client(honours, events, ms);
+      const controller = new AbortController();
+      const stream = await c.chat.completions.create(PARAMS, { signal: controller.signal });
+      const iterator = stream[Symbol.asyncIterator]();
+      await iterator.next();
+      const next = iterator.next();
+      await turn();
+      controller.abort();
+      let thrown: unknown;
+      await assert.rejects(next, (err) => (thrown = err) instanceof APIUserAbortError);
+      await turn();
+      const last = events.at(-1)!;
+      assert.equal(last.type, "error", JSON.stringify(last));
+      assert.equal(last.error?.name, "APIUserAbortError");
+      assert.equal(last.error?.message, (thrown as Error).message);
+    });
+  }
+}
+
+Deno.test("asResponse() of a typed stream without streamIdleTimeoutMs: the caller's abort ends the body when fetch ignores the signal", async () => {
+  const { client: c, bodies } = client(false);
+  const controller = new AbortController();
+  const response = await c.chat.completions.create(PARAMS, { signal: controller.signal })
+    .asResponse();
+  const reader = response.body!.getReader();
+  await reader.read();
+  const next = reader.read();
+  await turn();
+  controller.abort();
+  await assert.rejects(next, APIUserAbortError);
+  assert.equal(bodies[0].cancelled, 1, "the body is let go");
+});
+
+/** A client stream of three chunks and [DONE] (each read one piece). */
+function threeChunks() {
+  const state = { cancelled: 0 };
+  const events = [CHUNK, CHUNK, CHUNK].map((c) => `data: ${JSON.stringify(c)}\n\n`);
+  events.push("data: [DONE]\n\n");
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      const next = events.shift();
+      if (next) c.enqueue(encoder.encode(next));
+      else c.close();
+    },
+    cancel() {
+      state.cancelled++;
+    },
+  }, { highWaterMark: 0 });
+  return { state, stream: new ChatCompletionStream(new Response(body)) };
+}
+
+Deno.test("leaving a for await loop early aborts stream.controller, as the SDK does", async () => {
+  const { state, stream } = threeChunks();
+  for await (const _ of stream) break;
+  assert.equal(stream.controller.signal.aborted, true);
+  assert.equal(state.cancelled, 1);
+});
+
+Deno.test("a loop read to [DONE] leaves stream.controller alone", async () => {
+  const { stream } = threeChunks();
+  for await (const _ of stream);
+  assert.equal(stream.controller.signal.aborted, false);
+});
+
+Deno.test("cancelling toReadableStream() aborts stream.controller, as the SDK does", async () => {
+  const { state, stream } = threeChunks();
+  const reader = stream.toReadableStream().getReader();
+  await reader.read();
+  await reader.cancel();
+  assert.equal(stream.controller.signal.aborted, true);
+  assert.equal(state.cancelled, 1);
+});
+
+Deno.test("breaking out of one tee() branch neither aborts the shared controller nor cuts the other", async () => {
+  const { stream } = threeChunks();
+  const [left, right] = stream.tee();
+  for await (const _ of left) break;
+  assert.equal(stream.controller.signal.aborted, false);
+  let n = 0;
+  for await (const _ of right) n++;
+  assert.equal(n, 3);
+  assert.equal(stream.controller.signal.aborted, false);
+});
+
+Deno.test("Stream.fromReadableStream() of newline-delimited JSON (the SDK's toReadableStream()) says it is no event stream", async () => {
+  const body = new Response(`${JSON.stringify(CHUNK)}\n${JSON.stringify(CHUNK)}\n`).body!;
+  await assert.rejects(ChatCompletionStream.fromReadableStream(body).done(), (err) => {
+    assert.ok(err instanceof APIConnectionError, String(err));
+    assert.match(err.message, /newline-delimited JSON/);
+    assert.doesNotMatch(err.message, /retry/);
+    return true;
+  });
+  // An event stream cut before its first event still says so.
+  await assert.rejects(
+    Stream.fromReadableStream(new Response("").body!).done(),
+    /ended before \[DONE\] after 0 chunks/,
+  );
+});
