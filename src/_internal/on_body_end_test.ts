@@ -80,14 +80,83 @@ Deno.test("onBodyEnd() watches response.body to its end, error or cancel", async
   assert.equal(cancelled, 1);
 });
 
-Deno.test("onBodyEnd() calls done at once for clone() and for a status without a body", () => {
+Deno.test("onBodyEnd() calls done at once for a status without a body", () => {
   let ends = 0;
-  const res = onBodyEnd(new Response("abc"), () => void ends++);
-  res.clone();
-  assert.equal(ends, 1);
   const empty = new Response(null, { status: 204 });
   assert.equal(onBodyEnd(empty, () => void ends++), empty);
+  assert.equal(ends, 1);
+});
+
+Deno.test("onBodyEnd(): clone() after body was looked at works, as on a plain response", async () => {
+  const plain = new Response("abc");
+  assert.ok(plain.body);
+  assert.equal(await plain.clone().text(), "abc");
+  let ends = 0;
+  const res = onBodyEnd(new Response("abc"), () => void ends++);
+  if (!res.body) throw new Error("no body"); // e.g. a check before reading
+  const copy = res.clone();
+  assert.equal(await copy.text(), "abc");
+  assert.equal(ends, 0, "the clone is not followed");
+  assert.equal(await new Response(res.body).text(), "abc");
+  assert.equal(ends, 1);
+  // Looked at through inspection, then cloned and read with a read method.
+  const inspected = onBodyEnd(new Response("xyz"), () => void ends++);
+  Deno.inspect(inspected);
+  assert.equal(await inspected.clone().text(), "xyz");
+  assert.equal(await inspected.text(), "xyz");
   assert.equal(ends, 2);
+});
+
+Deno.test("onBodyEnd(): clone() is not followed: the original's later end or error reaches the hooks", async () => {
+  const seen: unknown[] = [];
+  const res = onBodyEnd(new Response("abc"), (err) => void seen.push(err ?? "end"));
+  const copy = res.clone();
+  assert.deepEqual(seen, [], "not done at the clone");
+  assert.equal(await copy.text(), "abc");
+  assert.deepEqual(seen, [], "not done at the clone's end");
+  assert.equal(await res.text(), "abc");
+  assert.deepEqual(seen, ["end"]);
+
+  const slow = slowBody("x");
+  const mapped = new Error("mapped");
+  const errors: unknown[] = [];
+  const failing = onBodyEnd(new Response(slow.body), (err) => {
+    errors.push(err);
+    return err && mapped;
+  });
+  failing.clone();
+  const reading = failing.text();
+  const cause = new Error("reset");
+  slow.fail(cause);
+  await assert.rejects(reading, (err) => err === mapped);
+  assert.deepEqual(errors, [cause]);
+});
+
+Deno.test("onBodyEnd(): looking at body (inspecting the response) runs no start; reading it does", async () => {
+  for (const read of ["body", "text"] as const) {
+    const starts: string[] = [];
+    const res = onBodyEnd(new Response("abc"), () => {}, () => void starts.push("start"));
+    Deno.inspect(res);
+    assert.ok(res.body);
+    assert.deepEqual(starts, [], read);
+    if (read === "body") await new Response(res.body).text();
+    else assert.equal(await res.text(), "abc");
+    assert.deepEqual(starts, ["start"], read);
+  }
+});
+
+Deno.test("onBodyEnd(): a hooked response looks like a Response (inspect, own keys, spread)", async () => {
+  const plain = new Response("abc");
+  const res = onBodyEnd(new Response("abc"), () => {}, () => {});
+  onBodyEnd(res, () => {});
+  const enumerable = (o: object) =>
+    Reflect.ownKeys(o).filter((k) => Object.getOwnPropertyDescriptor(o, k)!.enumerable);
+  assert.deepEqual(enumerable(res).map(String), enumerable(plain).map(String));
+  assert.deepEqual(Reflect.ownKeys({ ...res }).length, Reflect.ownKeys({ ...plain }).length);
+  assert.equal(res.constructor, Response);
+  assert.match(Deno.inspect(res), /^Response \{/);
+  assert.equal(Deno.inspect(res), Deno.inspect(plain));
+  assert.equal(await res.text(), "abc");
 });
 
 Deno.test("onBodyEnd() hooks add up: both run once, the later first; the earlier sees its error, and its own wins", async () => {

@@ -4,7 +4,7 @@ import { redactSecrets } from "../errors/redact.ts";
 import { headerSecrets, redactBody, redactHeaders, redactLogUrl } from "./_redact.ts";
 import { RETRY_STATE_KEY, type RetryInfo } from "./retry.ts";
 import { CACHE_STATE_KEY } from "./_state.ts";
-import { NULL_BODY_STATUSES, onBodyEnd } from "../_internal/on_body_end.ts";
+import { NULL_BODY_STATUSES, onBodyEnd, Stamp } from "../_internal/on_body_end.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
 import { pickUsage } from "./_usage.ts";
 
@@ -256,7 +256,7 @@ export function logger(options: LoggerOptions = {}): Middleware {
     // Usage is looked for in JSON and event streams only: the text of another body (a
     // transcription's text, srt or vtt) is the caller's, whatever it says.
     const counted = /json|^text\/event-stream/i.test(type);
-    // By status, not `body`: reading `body` of a response an inner logger hooked would lock it.
+    // By status, not `body`: looking at `body` of a hooked response makes the stream it hands out.
     if (
       logBodies && !streaming && !NULL_BODY_STATUSES.includes(response.status) &&
       isTextual(response.headers)
@@ -291,11 +291,11 @@ export function logger(options: LoggerOptions = {}): Middleware {
     }
     // The body is read after this returns (by the client, or as a stream): when it fails (a cut
     // connection, a deadline, an abort), `end` must not be the last word on the call.
-    const hooked = onBodyEnd(response, (err) => {
-      if (err !== undefined) failed(err, all, response.status, end.requestId, end.retries);
+    return watchBody(response, {
+      chunk: () => first ??= now(),
+      finish,
+      fail: (err) => failed(err, all, response.status, end.requestId, end.retries),
     });
-    watchBody(hooked, { chunk: () => first ??= now(), finish });
-    return hooked;
   };
 }
 
@@ -305,32 +305,11 @@ const decoder = new TextDecoder();
 
 type Usage = NonNullable<LogEvent["usage"]>;
 
-/** What one logger learns of the body: its first chunk, its end. */
+/** What one logger learns of the body: its first chunk, its end, or its failure. */
 interface BodyTap {
   chunk(): void;
   finish(usage?: () => Usage | undefined, cancelled?: boolean): void;
-}
-
-/**
- * The watch of one response: the taps of the loggers on it, the body it hands out and the
- * stream that one reads (a `clone()` swaps it for a branch of a tee).
- */
-interface Watch {
-  taps: BodyTap[];
-  body?: ReadableStream<Uint8Array> | null;
-  source?: ReadableStream<Uint8Array>;
-}
-
-/** Key of the body watch on a response (a non-enumerable own property, as the read methods). */
-const WATCH = Symbol();
-
-type Watched = Response & { [WATCH]?: Watch };
-
-/** Ends every tap of `watch`, the usage looked up once (if a tap wants it). */
-function finishAll(watch: Watch, usage?: () => Usage | undefined, cancelled?: boolean): void {
-  let found: [Usage | undefined] | undefined;
-  const once = usage && (() => (found ??= [usage()])[0]);
-  for (const tap of watch.taps) tap.finish(once, cancelled);
+  fail(err: unknown): void;
 }
 
 /** The usage each read method's value holds: only its end is looked at. */
@@ -342,119 +321,59 @@ const USAGE_OF: Record<string, (value: never) => Usage | undefined> = {
   bytes: (value: Uint8Array) => usageInBytes(value),
 };
 
+let tapsOf: (response: object) => BodyTap[] | undefined;
+
 /**
- * What a watched response gets as own properties: its read methods, `body` and `clone()` (a
- * prototype would not last: the client may re-prototype the response after the middleware).
- * Not enumerable, as a plain response's are not (Object.keys, spread): defining them costs
- * ~2.5 µs more per response than assigning would (Deno 2.9). Each read method calls the one it
- * hides, and ends the taps once the body has been read.
+ * `new Tapped(response)` gives `response` the list of the taps of the loggers on it, the
+ * innermost first: one body hook serves them all.
  */
-const OWN: [string, PropertyDescriptor][] = [];
-for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] as const) {
-  if (!Response.prototype[name]) continue;
-  const usage = USAGE_OF[name];
-  OWN.push([name, {
-    configurable: true,
-    writable: true,
-    value: function (this: Response) {
-      const watch = (this as Watched)[WATCH]!;
-      // `body` handed out: read through it (its end ends the taps), refused once it is locked or
-      // read, as a plain response refuses a read of the stream it gave.
-      if (watch.body) {
-        try {
-          return new Response(watch.body, this)[name]();
-        } catch (err) {
-          return Promise.reject(err);
-        }
+class Tapped extends Stamp {
+  #taps: BodyTap[] = [];
+  static {
+    tapsOf = (response) => #taps in response ? (response as Tapped).#taps : undefined;
+  }
+}
+
+/**
+ * `response` with `tap` told of its body: through {@link onBodyEnd}'s hooks (its prototype: no own
+ * property on the response), the chunks read through `body` seen as they pass (nothing read
+ * ahead, its last {@link TAIL} bytes kept for the usage), a read method's value looked at once
+ * read. A clone() is not followed.
+ */
+function watchBody(response: Response, tap: BodyTap): Response {
+  const taps = tapsOf(response);
+  if (taps) {
+    taps.push(tap);
+    return response;
+  }
+  const all = tapsOf(new Tapped(response))!;
+  all.push(tap);
+  let tail: Tail | undefined;
+  return onBodyEnd(
+    response,
+    (err, read, value) => {
+      if (err !== undefined) {
+        for (const tap of all) tap.fail(err);
+        return;
       }
-      const read = Object.getPrototypeOf(this)[name] as (this: Response) => Promise<never>;
-      return read.call(this).then((value) => {
-        finishAll(watch, usage && (() => usage(value)));
-        return value;
-      });
-    },
-  }]);
-}
-OWN.push(["body", { configurable: true, get: watchedBody }]);
-OWN.push(["clone", { configurable: true, writable: true, value: cloneWatched }]);
-
-/** Hooks `tap` on the body of `response` (one set of own properties however many loggers). */
-function watchBody(response: Watched, tap: BodyTap): void {
-  const watch = response[WATCH];
-  if (watch) {
-    watch.taps.push(tap);
-    return;
-  }
-  Object.defineProperty(response, WATCH, { value: { taps: [tap] } });
-  // One at a time: ~15% faster than Object.defineProperties (Deno 2.9).
-  for (const [key, descriptor] of OWN) Object.defineProperty(response, key, descriptor);
-}
-
-/**
- * `clone()` of a watched response. Once its `body` was handed out (looked at, as inspecting it
- * does), the body under it is teed: the clone gets a branch, the handed-out body reads the other
- * (and still ends the taps). Before that, the response's own clone(). A body being read or read
- * already fails as a plain response's does.
- */
-function cloneWatched(this: Response): Response {
-  const watch = (this as Watched)[WATCH]!;
-  const clone = Object.getPrototypeOf(this).clone as (this: Response) => Response;
-  if (!watch.body) return clone.call(this);
-  if (watch.body.locked || this.bodyUsed || watch.source!.locked) {
-    throw new TypeError("Response.clone: the body is already being read or was read");
-  }
-  const [mine, theirs] = watch.source!.tee();
-  watch.source = mine;
-  const copy = new Response(theirs, this);
-  return this.url ? Object.defineProperty(copy, "url", { value: this.url }) : copy;
-}
-
-/**
- * `body` of a watched response: the body it hides, passed on chunk by chunk as it is read
- * (nothing read ahead), its last {@link TAIL} bytes kept for the usage.
- */
-function watchedBody(this: Response): ReadableStream<Uint8Array> | null {
-  const watch = (this as Watched)[WATCH]!;
-  if (watch.body !== undefined) return watch.body;
-  const source = Reflect.get(Object.getPrototypeOf(this), "body", this) as
-    | ReadableStream<Uint8Array>
-    | null;
-  if (source === null) {
-    finishAll(watch);
-    return watch.body = null;
-  }
-  // Read already (json(), text(), …): as the response gives it.
-  if (source.locked) return source;
-  watch.source = source;
-  const tail = new Tail();
-  const usage = () => tail.usage();
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  let first = true;
-  return watch.body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      return (reader ??= watch.source!.getReader()).read().then((next) => {
-        if (next.done) {
-          controller.close();
-          finishAll(watch, usage);
-          tail.buffer = undefined;
-          return;
-        }
-        if (first) {
-          first = false;
-          for (const tap of watch.taps) tap.chunk();
-        }
-        // Enqueued first: a chunk read after a cancel throws here, before the tail has it.
-        controller.enqueue(next.value);
-        tail.push(next.value);
-      });
-    },
-    cancel(reason) {
+      // Read through `body` (to its end or a cancel): what passed; else the read method's value.
+      const of = read === undefined || read === "cancel" ? () => tail?.usage() : USAGE_OF[read];
+      let found: [Usage | undefined] | undefined;
+      const usage = of && (() => (found ??= [of(value as never)])[0]);
       // An event stream is over at its `[DONE]`: a reader stops there, before the body's end.
-      finishAll(watch, usage, !tail.done());
-      tail.buffer = undefined;
-      return (reader ?? watch.source!).cancel(reason);
+      const cancelled = read === "cancel" && !tail?.done();
+      for (const tap of all) tap.finish(usage, cancelled);
+      if (tail) tail.buffer = undefined;
     },
-  }, { highWaterMark: 0 });
+    undefined,
+    (chunk) => {
+      if (!tail) {
+        tail = new Tail();
+        for (const tap of all) tap.chunk();
+      }
+      tail.push(chunk);
+    },
+  );
 }
 
 /**

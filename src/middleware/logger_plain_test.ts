@@ -118,3 +118,40 @@ Deno.test("logger() in the client: a raw response's body looked at, then cloned,
   assert.deepEqual(types(events), ["start", "end", "done"]);
   assert.equal(events[2].usage?.total_tokens, a.usage.total_tokens);
 });
+
+Deno.test("logger(): after a clone(), a failure reading the original still gives an `error` event", async () => {
+  const events: LogEvent[] = [];
+  let fail!: (err: Error) => void;
+  const call = compose(
+    [logger({ onEvent: (e) => events.push(e) })],
+    () =>
+      Promise.resolve(
+        new Response(
+          new ReadableStream({
+            start(c) {
+              c.enqueue(new TextEncoder().encode('{"a":'));
+              fail = (err) => c.error(err);
+            },
+          }),
+          { headers: { "content-type": "application/json" } },
+        ),
+      ),
+  );
+  const res = await call(makeContext());
+  const copy = res.clone();
+  const reading = res.text();
+  fail(new TypeError("connection reset"));
+  await assert.rejects(reading, /connection reset/);
+  await assert.rejects(copy.text(), /connection reset/);
+  assert.deepEqual(types(events), ["start", "end", "error"]);
+  assert.match(events[2].error!.message, /connection reset/);
+});
+
+Deno.test("logger(): a watched response has no own property a plain one lacks, and inspects as a Response", async () => {
+  const res = await run().response;
+  const plain = new Response(BODY, { headers: { "content-type": "application/json" } });
+  assert.deepEqual(Reflect.ownKeys(res).map(String), Reflect.ownKeys(plain).map(String));
+  assert.equal(Deno.inspect(res), Deno.inspect(plain));
+  assert.equal(await res.clone().text(), BODY, "inspecting it took nothing");
+  assert.equal(await res.text(), BODY);
+});
