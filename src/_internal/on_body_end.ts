@@ -79,12 +79,14 @@ class Watched extends Response {
         };
       },
       pull: async (controller) => {
-        const disarm = hooks.guard?.(fail);
+        let disarm: (() => void) | undefined;
         try {
           if (!reader) {
             started(hooks);
             reader = super.body!.getReader();
           }
+          // Armed once there is a reader: an abort before the first read cancels the source too.
+          disarm = hooks.guard?.(fail);
           const { done: ended, value } = await reader.read();
           if (ended) {
             hooks.done();
@@ -223,8 +225,8 @@ export function unlinkOnEnd(
   const hooked = onBodyEnd(response, (err) => {
     unlink();
     // The caller's abort, and a connection cut mid-body (fetch's TypeError), reach the reader as
-    // the typed errors the resources' own reads give.
-    if (err !== undefined && signal?.aborted) {
+    // the typed errors the resources' own reads give (one typed already is left as it is).
+    if (err !== undefined && signal?.aborted && !(err instanceof APIUserAbortError)) {
       return new APIUserAbortError(`${operation} was aborted by the caller`, { cause: err });
     }
     if (err instanceof TypeError) {

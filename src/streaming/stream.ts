@@ -136,8 +136,10 @@ export class Stream<T> implements AsyncIterable<T> {
         if (stream.#chunks) return accumulator.result();
         throw stream.#err(AzureOpenAIError, "ended without sending any chunks");
       });
-    relay = (stream) =>
-      stream.#reader ? stream.response : (
+    relay = (stream) => {
+      // Failed (aborted, timed out, cut) before anything was taken from it: no body to hand on.
+      if (stream.#error && !stream.#tapped && !stream.#chunks) throw stream.#error;
+      return stream.#reader ? stream.response : (
         stream.#ended = true,
           stream.#error ??= stream.#err(
             AzureOpenAIError,
@@ -155,6 +157,7 @@ export class Stream<T> implements AsyncIterable<T> {
               stream.#options.idleTimeoutMs,
             )
       );
+    };
   }
 
   /**
