@@ -38,11 +38,19 @@ export class TokenBucket {
 
   /**
    * Takes `cost` units (the level may go below zero for a cost above the capacity); an infinite
-   * cost takes the capacity (more would never refill).
+   * cost takes the capacity (more would never refill). Returns the units taken.
    */
-  take(cost: number, now: number): void {
+  take(cost: number, now: number): number {
     this.#refill(now);
-    this.#level -= cost < Infinity ? cost : this.#capacity;
+    const taken = cost < Infinity ? cost : this.#capacity;
+    this.#level -= taken;
+    return taken;
+  }
+
+  /** Gives back `units` taken (a call that never went upstream), up to the capacity. */
+  giveBack(units: number, now: number): void {
+    this.#refill(now);
+    this.#level = Math.min(this.#capacity, this.#level + units);
   }
 
   /** Units refilled per minute. */

@@ -84,9 +84,12 @@ interface QueueDeadline {
   perAttempt: number;
 }
 
+/** Frees a call's slot; with `unsent`, also gives back the budget it took (it never went out). */
+type Release = (unsent?: boolean) => void;
+
 interface Waiter {
   cost: number;
-  resolve: (release: () => void) => void;
+  resolve: (release: Release) => void;
   reject: (err: unknown) => void;
   detach: () => void;
 }
@@ -173,7 +176,7 @@ class Limiter {
     signal: AbortSignal | undefined,
     operation: string,
     deadline?: QueueDeadline,
-  ): Promise<() => void> {
+  ): Promise<Release> {
     if (signal?.aborted) return Promise.reject(this.#aborted(operation, signal.reason));
     if (this.#queue.length === 0 && this.#waitFor(cost) === 0) {
       return Promise.resolve(this.#start(cost));
@@ -340,16 +343,23 @@ class Limiter {
     return wait;
   }
 
-  #start(cost: number): () => void {
+  #start(cost: number): Release {
     const now = this.#now();
     this.#active++;
-    this.#requests?.take(1, now);
-    if (cost > 0) this.#tokens?.take(cost, now);
+    const requests = this.#requests;
+    const tokens = cost > 0 ? this.#tokens : undefined;
+    requests?.take(1, now);
+    const taken = tokens?.take(cost, now);
     let released = false;
-    return () => {
+    return (unsent) => {
       if (released) return;
       released = true;
       this.#active--;
+      if (unsent) {
+        const now = this.#now();
+        requests?.giveBack(1, now);
+        tokens?.giveBack(taken!, now);
+      }
       this.#pump();
     };
   }
@@ -397,7 +407,8 @@ class Limiter {
  * signal aborts leaves the queue with {@link APIUserAbortError}. The wait counts against the call's
  * deadline: a call still queued when its `timeoutMs` (counted from when it reached the queue) or a
  * total deadline already running passes leaves with {@link APITimeoutError}, having taken nothing;
- * an inner `timeout()` counts the wait against the first attempt and `totalTimeoutMs`. Budgets
+ * an inner `timeout()` counts the wait against the first attempt and `totalTimeoutMs` (a call
+ * whose `totalTimeoutMs` ran out in the queue is not sent and gives back what it took). Budgets
  * refill continuously;
  * token cost is estimated before the call (≈ prompt characters / 4 plus `max_tokens`, see
  * {@link estimateRequestTokens}), as Azure's own limiter counts. With `learn` (default) it also
@@ -469,13 +480,17 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
     const release = await limiter.acquire(cost, signal, ctx.operation, deadline);
     observeAttempts(ctx.state, learn);
     // An inner timeout() counts the wait against the first attempt's and the total deadline.
-    const queued = now() - arrived;
+    const went = now();
+    const queued = went - arrived;
     if (queued > 0) ctx.state[QUEUED_MS_STATE_KEY] = queued;
     let response: Response;
     try {
       response = await next();
     } catch (err) {
-      release();
+      // A total deadline that had passed when the call left the queue (an inner timeout() set it
+      // from when the call arrived) let no attempt go: what the call took is given back.
+      const end = ctx.state && callDeadline(ctx);
+      release(end !== undefined && end <= went);
       throw err;
     } finally {
       // Not for a later attempt of a timeout() outside this layer.
@@ -484,7 +499,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
     learn(response);
     // The slot is held until the body ends, a stream's or not: inside the client, timeout()
     // leaves a non-stream body to be read after this returns (the client's hooks add to this one).
-    if (!options.maxConcurrent) return onBodyEnd(response, release);
+    if (!options.maxConcurrent) return onBodyEnd(response, () => release());
     const free = holdSlot(release, signal);
     // A body dropped unread never ends: the slot goes once the response is collected, or when
     // the call's signal aborts (nothing tells an unread body), whichever comes first.
@@ -498,8 +513,8 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
  * scope, and holding the signal weakly: DROPPED holds what this returns until the response is
  * collected, and the signal's other listeners (a stream's) may reach the response.
  */
-function holdSlot(release: () => void, signal: AbortSignal | undefined): () => void {
-  if (!signal) return release;
+function holdSlot(release: Release, signal: AbortSignal | undefined): () => void {
+  if (!signal) return () => release();
   const ref = new WeakRef(signal);
   const free = () => {
     ref.deref()?.removeEventListener("abort", free);
