@@ -53,7 +53,8 @@ const fetch = (request: Request) =>
 const client = (middleware: Middleware[]) =>
   new AzureOpenAI({
     endpoint: "http://mem.local",
-    apiKey: "k",
+    // A key of real length: one under 4 characters would be skipped by the scrubbing.
+    apiKey: "0123456789abcdef0123456789abcdef",
     deployment: "gpt-4o",
     fetch,
     middleware,

@@ -56,21 +56,36 @@ export function headerSecrets(headers: Iterable<[string, string]>): string[] {
   return out;
 }
 
+/**
+ * {@link headerSecrets} of a `Headers`, read through `forEach`: the same pairs (sorted, combined,
+ * each `set-cookie`) as iterating it, without an iterator's cost (~4 µs in Deno).
+ */
+export function secretsOfHeaders(headers: Headers): string[] {
+  const pairs: [string, string][] = [];
+  headers.forEach((value, name) => {
+    if (SENSITIVE_HEADERS.has(name)) pairs.push([name, value]);
+  });
+  return headerSecrets(pairs);
+}
+
 /** Headers as a record with credentials masked and known secrets scrubbed. */
 export function redactHeaders(
   headers: Headers,
   secrets: readonly string[],
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of headers) {
+  headers.forEach((value, name) => {
     out[name] = SENSITIVE_HEADERS.has(name) ? "***" : redactSecrets(value, secrets);
-  }
+  });
   return out;
 }
 
+/** A URL without user info, fragment or query parameters but `api-version`: nothing to mask. */
+const PLAIN_URL = /^[^?#@&]*(\?api-version=[^&#]*)?$/;
+
 /** A URL with secret query parameters and user info masked and known secrets scrubbed. */
 export function redactLogUrl(url: string, secrets: readonly string[]): string {
-  return redactSecrets(redactUrl(url), secrets);
+  return redactSecrets(PLAIN_URL.test(url) ? url : redactUrl(url), secrets);
 }
 
 function maskFields(value: unknown, depth: number): unknown {

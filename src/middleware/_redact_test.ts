@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { redactSecrets } from "../errors/redact.ts";
-import { headerSecrets } from "./_redact.ts";
+import { redactSecrets, redactUrl } from "../errors/redact.ts";
+import { headerSecrets, redactHeaders, redactLogUrl, secretsOfHeaders } from "./_redact.ts";
 
 /** `text` scrubbed of the secrets of an `authorization: Basic <base64 of userPass>` header. */
 function scrubbedBasic(userPass: string, text: string): string {
@@ -31,5 +31,55 @@ Deno.test("headerSecrets() scrubs the user name of a Basic credential with an em
   assert.equal(
     scrubbedBasic("gw-key-3141592653:", "unknown key gw-key-3141592653"),
     "unknown key ***",
+  );
+});
+
+Deno.test("secretsOfHeaders() and redactHeaders() see a Headers' pairs as iterating it does (combined, sorted, each set-cookie)", () => {
+  const headers = new Headers([
+    ["Authorization", "Bearer tok-271828"],
+    ["x-portkey-api-key", "pk-314159"],
+    ["x-portkey-api-key", "pk-161803"],
+    ["set-cookie", "a=cookie-one"],
+    ["set-cookie", "b=cookie-two"],
+    ["x-note", "says tok-271828"],
+    ["x-ratelimit-remaining-tokens", "99"],
+  ]);
+  assert.deepEqual(secretsOfHeaders(headers), headerSecrets(headers));
+  assert.deepEqual(secretsOfHeaders(headers), [
+    "Bearer tok-271828",
+    "tok-271828",
+    "a=cookie-one",
+    "b=cookie-two",
+    "pk-314159, pk-161803",
+  ]);
+  assert.deepEqual(redactHeaders(headers, secretsOfHeaders(headers)), {
+    "authorization": "***",
+    "set-cookie": "***",
+    "x-note": "says ***",
+    "x-portkey-api-key": "***",
+    "x-ratelimit-remaining-tokens": "99",
+  });
+});
+
+Deno.test("redactLogUrl() masks what redactUrl() and redactSecrets() do, for plain URLs too", () => {
+  const secrets = ["sk-2718281828"];
+  for (
+    const url of [
+      "https://r.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-10-21",
+      "https://r.openai.azure.com/openai/v1/chat/completions",
+      "https://r.openai.azure.com/openai/deployments/sk-2718281828/embeddings?api-version=1",
+      "https://user:pass@r.openai.azure.com/openai/v1/models",
+      "https://r.openai.azure.com/openai/x&key=abc/y?api-version=1",
+      "https://r.openai.azure.com/openai/x?api-version=1&api-key=abc",
+      "https://r.openai.azure.com/openai/x?api-version=1#access_token=abc",
+      "https://r.openai.azure.com/openai/x?API-VERSION=1&sig=abc",
+      "https://r.openai.azure.com/openai/x?subscription-key=abc",
+    ]
+  ) {
+    assert.equal(redactLogUrl(url, secrets), redactSecrets(redactUrl(url), secrets), url);
+  }
+  assert.equal(
+    redactLogUrl("https://r/openai/deployments/sk-2718281828/x?api-version=1", secrets),
+    "https://r/openai/deployments/***/x?api-version=1",
   );
 });

@@ -1,7 +1,7 @@
 import { AzureOpenAIError } from "../errors/api_error.ts";
 import { requestIdOf } from "../errors/from_response.ts";
 import { redactSecrets } from "../errors/redact.ts";
-import { headerSecrets, redactBody, redactHeaders, redactLogUrl } from "./_redact.ts";
+import { redactBody, redactHeaders, redactLogUrl, secretsOfHeaders } from "./_redact.ts";
 import { RETRY_STATE_KEY, type RetryInfo } from "./retry.ts";
 import { CACHE_STATE_KEY } from "./_state.ts";
 import { NULL_BODY_STATUSES, onBodyEnd, Stamp } from "../_internal/on_body_end.ts";
@@ -195,7 +195,7 @@ export function logger(options: LoggerOptions = {}): Middleware {
   return async function logger(ctx, next) {
     const started = now();
     const request = ctx.request;
-    const secrets = [...known, ...headerSecrets(request.headers)];
+    const secrets = [...known, ...secretsOfHeaders(request.headers)];
     const base = {
       operation: ctx.operation,
       deployment: ctx.deployment,
@@ -212,7 +212,7 @@ export function logger(options: LoggerOptions = {}): Middleware {
     }
     emit(start);
     // Auth layers below may have put credentials on the (possibly replaced) request.
-    const allSecrets = () => [...secrets, ...headerSecrets(ctx.request.headers)];
+    const allSecrets = () => [...secrets, ...secretsOfHeaders(ctx.request.headers)];
     // An `error` event: the call threw, or (after `end`) its body failed while read.
     const failed = (
       err: unknown,
