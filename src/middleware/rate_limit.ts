@@ -89,9 +89,15 @@ type Release = (unsent?: boolean) => void;
 
 interface Waiter {
   cost: number;
+  /** Its deadline (epoch ms; Infinity for none). */
+  at: number;
+  /** What it waited for last, for the error should its deadline come as it could go. */
+  why: string;
   resolve: (release: Release) => void;
   reject: (err: unknown) => void;
   detach: () => void;
+  /** Leaves the queue with its deadline's APITimeoutError. */
+  expire: () => void;
 }
 
 function checkLimit(value: unknown, name: string): void {
@@ -213,30 +219,31 @@ class Limiter {
       const expiry = left <= 0x7fffffff ? new AbortController() : undefined;
       const waiter: Waiter = {
         cost,
+        at: expiry ? deadline!.at : Infinity,
+        why: this.#blocker(cost, this.#queue.length),
         resolve,
         reject,
         detach: () => {
           signal?.removeEventListener("abort", onAbort);
           expiry?.abort();
         },
+        expire: () =>
+          leave(() => {
+            const index = this.#queue.indexOf(waiter);
+            return this.#expired(
+              operation,
+              deadline!,
+              this.#now() - queuedAt,
+              index || this.#waitFor(cost) !== 0 ? this.#blocker(cost, index) : waiter.why,
+            );
+          }),
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#queue.push(waiter);
       this.#pump();
       // Armed after the pump: a call that went at once holds no timer.
       if (expiry && !expiry.signal.aborted) {
-        this.#sleep(left, expiry.signal).then(
-          () =>
-            leave(() =>
-              this.#expired(
-                operation,
-                deadline!,
-                this.#now() - queuedAt,
-                this.#blocker(cost, this.#queue.indexOf(waiter)),
-              )
-            ),
-          () => {},
-        );
+        this.#sleep(left, expiry.signal).then(waiter.expire, () => {});
       }
     });
   }
@@ -368,11 +375,14 @@ class Limiter {
     while (this.#queue.length > 0) {
       const head = this.#queue[0];
       const wait = this.#waitFor(head.cost);
-      if (wait === undefined) return; // a release() pumps again
-      if (wait > 0) {
-        this.#arm(wait);
-        return;
+      if (wait !== 0) {
+        head.why = this.#blocker(head.cost, 0);
+        if (wait) this.#arm(wait);
+        return; // (undefined: a release() pumps again)
       }
+      // Its deadline came as it could go: it must not go with no time left (an inner timeout()
+      // would refuse it unsent); it leaves, and the next one may go.
+      if (head.at <= this.#now()) return head.expire();
       this.#queue.shift();
       head.detach();
       head.resolve(this.#start(head.cost));

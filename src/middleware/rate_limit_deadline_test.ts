@@ -287,3 +287,31 @@ Deno.test("rateLimit() + timeout(): the first attempt after a wait gets what is 
     return true;
   });
 });
+
+Deno.test("rateLimit(): a call whose deadline comes as the pause it waits for ends leaves the queue with APITimeoutError, taking nothing", async () => {
+  // One request a second (burst 1). a's 429 pauses everyone for 5 s; b (timeoutMs 5000) waits
+  // for that pause and reaches its deadline as the pause ends: it must not go with 0 ms left (an
+  // inner timeout() would refuse it unsent, the request it took spent).
+  const answers = [new Response("busy", { status: 429, headers: { "retry-after": "5" } })];
+  const started: string[] = [];
+  const terminal: Terminal = (ctx) => {
+    started.push(String((ctx.params as { id: string }).id));
+    return Promise.resolve(answers.shift() ?? new Response("ok"));
+  };
+  const { time, call } = setup({ requestsPerMinute: 60, burstSeconds: 1 }, terminal, [timeout()]);
+  assert.equal(await state(call("a", 0).result), "resolved");
+  const b = call("b", 5_000);
+  await flush();
+  await time.advance(5_000);
+  const err = await state(b.result);
+  assert.ok(err instanceof APITimeoutError, String(err));
+  assert.match(
+    err.message,
+    /after 5000 ms in rateLimit\(\)'s queue, waiting for the end of a pause/,
+  );
+  assert.deepEqual(started, ["a"]);
+  // b took no request: c goes at once.
+  assert.equal(await state(call("c", 0).result), "resolved");
+  assert.deepEqual(started, ["a", "c"]);
+  assert.equal(time.pending(), 0);
+});
