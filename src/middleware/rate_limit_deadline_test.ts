@@ -10,39 +10,7 @@ import { DEADLINE_STATE_KEY } from "./_deadline.ts";
 import type { Middleware, MiddlewareContext, Terminal } from "./types.ts";
 import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { makeContext } from "../../tests/middleware/_context.ts";
-
-/** A virtual clock: sleep() resolves when advance() passes its due time. */
-function virtualTime() {
-  let now = 0;
-  const timers = new Set<{ due: number; resolve: () => void }>();
-  return {
-    now: () => now,
-    sleep(ms: number, signal?: AbortSignal): Promise<void> {
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      return new Promise((resolve, reject) => {
-        const timer = { due: now + ms, resolve };
-        timers.add(timer);
-        signal?.addEventListener("abort", () => {
-          timers.delete(timer);
-          reject(signal.reason);
-        }, { once: true });
-      });
-    },
-    async advance(ms: number) {
-      now += ms;
-      for (const t of [...timers].filter((t) => t.due <= now)) {
-        timers.delete(t);
-        t.resolve();
-      }
-      await flush();
-    },
-    pending: () => timers.size,
-  };
-}
-
-async function flush() {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
+import { flush, virtualTime } from "../../tests/middleware/_virtual_time.ts";
 
 /** An abort signal that counts its listeners. */
 function countingSignal() {

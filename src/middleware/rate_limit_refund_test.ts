@@ -10,38 +10,7 @@ import { timeout } from "./timeout.ts";
 import type { Middleware, Terminal } from "./types.ts";
 import { APIConnectionError, APITimeoutError } from "../errors/api_error.ts";
 import { makeContext } from "../../tests/middleware/_context.ts";
-
-/** A virtual clock: sleep() resolves when advance() passes its due time. */
-function virtualTime() {
-  let now = 0;
-  const timers = new Set<{ due: number; resolve: () => void }>();
-  return {
-    now: () => now,
-    sleep(ms: number, signal?: AbortSignal): Promise<void> {
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      return new Promise((resolve, reject) => {
-        const timer = { due: now + ms, resolve };
-        timers.add(timer);
-        signal?.addEventListener("abort", () => {
-          timers.delete(timer);
-          reject(signal.reason);
-        }, { once: true });
-      });
-    },
-    async advance(ms: number) {
-      now += ms;
-      for (const t of [...timers].filter((t) => t.due <= now)) {
-        timers.delete(t);
-        t.resolve();
-      }
-      await flush();
-    },
-  };
-}
-
-async function flush() {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
+import { flush, virtualTime } from "../../tests/middleware/_virtual_time.ts";
 
 /** Settles to the error, or to "pending" / "resolved". */
 function state(promise: Promise<unknown>): Promise<unknown> {

@@ -8,42 +8,7 @@ import { estimateRequestTokens } from "./_token_estimate.ts";
 import type { MiddlewareContext, Terminal } from "./types.ts";
 import { APIUserAbortError, RateLimitError } from "../errors/api_error.ts";
 import { makeContext, recordingSleep } from "../../tests/middleware/_context.ts";
-
-/** A virtual clock: sleep() resolves when advance() passes its due time. */
-function virtualTime() {
-  let now = 0;
-  const timers: { due: number; resolve: () => void }[] = [];
-  const waits: number[] = [];
-  return {
-    waits,
-    now: () => now,
-    sleep(ms: number, signal?: AbortSignal): Promise<void> {
-      waits.push(ms);
-      return new Promise((resolve, reject) => {
-        const timer = { due: now + ms, resolve };
-        timers.push(timer);
-        signal?.addEventListener("abort", () => {
-          timers.splice(timers.indexOf(timer), 1);
-          reject(signal.reason);
-        }, { once: true });
-      });
-    },
-    async advance(ms: number) {
-      now += ms;
-      for (const t of timers.filter((t) => t.due <= now)) {
-        timers.splice(timers.indexOf(t), 1);
-        t.resolve();
-      }
-      await flush();
-    },
-    pending: () => timers.length,
-  };
-}
-
-/** Lets queued promise callbacks run. */
-async function flush() {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
+import { flush, virtualTime } from "../../tests/middleware/_virtual_time.ts";
 
 /** A terminal whose responses the test releases one by one. */
 function gatedTerminal() {
