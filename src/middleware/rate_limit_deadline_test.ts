@@ -9,42 +9,9 @@ import { QUEUED_MS_STATE_KEY, timeout } from "./timeout.ts";
 import { DEADLINE_STATE_KEY } from "./_deadline.ts";
 import type { Middleware, MiddlewareContext, Terminal } from "./types.ts";
 import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
-import { makeContext } from "../../tests/middleware/_context.ts";
+import { gatedTerminal, makeContext } from "../../tests/middleware/_context.ts";
 import { flush, virtualTime } from "../../tests/middleware/_virtual_time.ts";
-
-/** An abort signal that counts its listeners. */
-function countingSignal() {
-  const controller = new AbortController();
-  const signal = controller.signal;
-  let listeners = 0;
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    listeners++;
-    add(...args);
-  }) as typeof add;
-  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    listeners--;
-    remove(...args);
-  }) as typeof remove;
-  return { controller, signal, listeners: () => listeners };
-}
-
-/** A terminal whose responses the test releases one by one. */
-function gatedTerminal() {
-  const started: string[] = [];
-  const gates = new Map<string, (res: Response) => void>();
-  const terminal: Terminal = (ctx) => {
-    const id = String((ctx.params as { id?: string }).id);
-    started.push(id);
-    return new Promise((resolve) => gates.set(id, resolve));
-  };
-  return {
-    started,
-    terminal,
-    finish: (id: string) => gates.get(id)?.(new Response("ok")),
-  };
-}
+import { countedSignal } from "../../tests/helpers/counted_signal.ts";
 
 function setup(options: RateLimitOptions, terminal: Terminal, inner: Middleware[] = []) {
   const time = virtualTime();
@@ -73,7 +40,7 @@ Deno.test("rateLimit(): a call queued for a slot fails with APITimeoutError at i
   const { time, call } = setup({ maxConcurrent: 1 }, t.terminal);
   const first = call("a", 0);
   await flush();
-  const { signal, listeners } = countingSignal();
+  const { signal, listeners } = countedSignal();
   const second = call("b", 5_000, { signal });
   await flush();
   assert.equal(listeners(), 1, "the queued call listens to its signal");
@@ -177,7 +144,7 @@ Deno.test("rateLimit(): a queued call with a deadline that the caller aborts get
   const t = gatedTerminal();
   const { time, call } = setup({ maxConcurrent: 1 }, t.terminal);
   const a = call("a", 0);
-  const { controller, signal } = countingSignal();
+  const { controller, signal } = countedSignal();
   const b = call("b", 5_000, { signal });
   await flush();
   assert.equal(time.pending(), 1);

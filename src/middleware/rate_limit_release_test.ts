@@ -8,31 +8,8 @@ import { compose } from "./compose.ts";
 import { rateLimit } from "./rate_limit.ts";
 import type { Terminal } from "./types.ts";
 import { makeContext } from "../../tests/middleware/_context.ts";
-
-/** Lets queued promise callbacks run. */
-async function flush() {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
-
-/** A signal whose live abort listeners are counted. */
-function countedSignal() {
-  const controller = new AbortController();
-  const signal = controller.signal;
-  const live = new Set<unknown>();
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((type: string, fn: EventListener, opts?: AddEventListenerOptions) => {
-    if (type === "abort") live.add(fn);
-    add(type, fn, opts);
-    // A once listener is gone after it ran.
-    if (type === "abort" && opts?.once) add(type, () => live.delete(fn), { once: true });
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((type: string, fn: EventListener) => {
-    if (type === "abort") live.delete(fn);
-    remove(type, fn);
-  }) as typeof signal.removeEventListener;
-  return { controller, signal, live };
-}
+import { flush } from "../../tests/middleware/_virtual_time.ts";
+import { countedSignal } from "../../tests/helpers/counted_signal.ts";
 
 /**
  * One slot; the terminal counts the calls that started and answers each with a body that sends

@@ -7,24 +7,8 @@ import { retry } from "./retry.ts";
 import { estimateRequestTokens } from "./_token_estimate.ts";
 import type { MiddlewareContext, Terminal } from "./types.ts";
 import { APIUserAbortError, RateLimitError } from "../errors/api_error.ts";
-import { makeContext, recordingSleep } from "../../tests/middleware/_context.ts";
+import { gatedTerminal, makeContext, recordingSleep } from "../../tests/middleware/_context.ts";
 import { flush, virtualTime } from "../../tests/middleware/_virtual_time.ts";
-
-/** A terminal whose responses the test releases one by one. */
-function gatedTerminal() {
-  const started: string[] = [];
-  const gates = new Map<string, (res: Response) => void>();
-  const terminal: Terminal = (ctx) => {
-    const id = String((ctx.params as { id?: string }).id);
-    started.push(id);
-    return new Promise((resolve) => gates.set(id, resolve));
-  };
-  return {
-    started,
-    terminal,
-    finish: (id: string, res = new Response("ok")) => gates.get(id)?.(res),
-  };
-}
 
 function setup(options: RateLimitOptions, terminal: Terminal) {
   const time = virtualTime();

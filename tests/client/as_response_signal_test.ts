@@ -2,27 +2,10 @@
 import assert from "node:assert/strict";
 import { APITimeoutError, APIUserAbortError, AzureOpenAI } from "../../mod.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
+import { countedSignal } from "../helpers/counted_signal.ts";
 
 const encoder = new TextEncoder();
 const CHAT = { model: "gpt-4o", messages: [{ role: "user" as const, content: "hi" }] };
-
-/** A signal that counts the "abort" listeners on it (added minus removed). */
-function countingSignal() {
-  const controller = new AbortController();
-  const signal = controller.signal;
-  const live = new Set<unknown>();
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = (type: string, listener: unknown, options?: unknown) => {
-    if (type === "abort") live.add(listener);
-    add(type, listener as EventListener, options as AddEventListenerOptions);
-  };
-  signal.removeEventListener = (type: string, listener: unknown, options?: unknown) => {
-    if (type === "abort") live.delete(listener);
-    remove(type, listener as EventListener, options as EventListenerOptions);
-  };
-  return { controller, signal, listeners: () => live.size };
-}
 
 /**
  * A client whose stream bodies come from `body()` (the emulator answers everything else); the
@@ -65,7 +48,7 @@ const stalling = () =>
 for (const idle of [undefined, 60_000]) {
   const label = idle ? " (with streamIdleTimeoutMs)" : "";
   Deno.test(`asResponse() of a stream leaves no listener on the caller's signal once read${label}`, async () => {
-    const { signal, listeners } = countingSignal();
+    const { signal, listeners } = countedSignal();
     const response = await client(undefined, idle).chat.completions
       .create({ ...CHAT, stream: true }, { signal }).asResponse();
     assert.match(await response.text(), /data: \[DONE\]\n\n$/);
@@ -73,7 +56,7 @@ for (const idle of [undefined, 60_000]) {
   });
 
   Deno.test(`asResponse() of a stream leaves no listener once its body is cancelled${label}`, async () => {
-    const { signal, listeners } = countingSignal();
+    const { signal, listeners } = countedSignal();
     const response = await client(stalling, idle).chat.completions
       .create({ ...CHAT, stream: true }, { signal }).asResponse();
     const reader = response.body!.getReader();
@@ -83,7 +66,7 @@ for (const idle of [undefined, 60_000]) {
   });
 
   Deno.test(`asResponse() of a stream leaves no listener once its body breaks${label}`, async () => {
-    const { signal, listeners } = countingSignal();
+    const { signal, listeners } = countedSignal();
     const broken = () =>
       new ReadableStream<Uint8Array>({
         pull(c) {
@@ -97,7 +80,7 @@ for (const idle of [undefined, 60_000]) {
   });
 
   Deno.test(`asResponse() of a stream is still aborted by the caller's signal${label}`, async () => {
-    const { controller, signal, listeners } = countingSignal();
+    const { controller, signal, listeners } = countedSignal();
     const response = await client(stalling, idle).chat.completions
       .create({ ...CHAT, stream: true }, { signal }).asResponse();
     const reader = response.body!.getReader();
@@ -111,7 +94,7 @@ for (const idle of [undefined, 60_000]) {
 
 // Iteration and request({ stream: true }) bound each wait for a chunk; the relayed body did not.
 Deno.test("asResponse() of a stream applies streamIdleTimeoutMs", async () => {
-  const { signal, listeners } = countingSignal();
+  const { signal, listeners } = countedSignal();
   const response = await client(stalling, 5).chat.completions
     .create({ ...CHAT, stream: true }, { signal }).asResponse();
   const reader = response.body!.getReader();
@@ -126,7 +109,7 @@ Deno.test("asResponse() of a stream applies streamIdleTimeoutMs", async () => {
 // The stream object the call built must not cancel the relayed body itself on an abort: the
 // reader would then see an empty, ended body instead of the abort.
 Deno.test("asResponse() of a stream aborted before its body is read fails with APIUserAbortError", async () => {
-  const { controller, signal, listeners } = countingSignal();
+  const { controller, signal, listeners } = countedSignal();
   const response = await client(stalling).chat.completions
     .create({ ...CHAT, stream: true }, { signal }).asResponse();
   controller.abort();

@@ -5,24 +5,7 @@ import assert from "node:assert/strict";
 import { APIUserAbortError, AzureOpenAI } from "../../mod.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import { startServer } from "../helpers/server.ts";
-
-/** A signal whose abort listeners are counted (added and not yet removed). */
-function countedSignal(): { controller: AbortController; listeners: () => number } {
-  const controller = new AbortController();
-  const signal = controller.signal;
-  const live = new Set<unknown>();
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((type: string, fn: EventListener, opts?: AddEventListenerOptions) => {
-    if (type === "abort") live.add(fn);
-    add(type, fn, opts);
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((type: string, fn: EventListener, opts?: EventListenerOptions) => {
-    if (type === "abort") live.delete(fn);
-    remove(type, fn, opts);
-  }) as typeof signal.removeEventListener;
-  return { controller, listeners: () => live.size };
-}
+import { countedSignal } from "../helpers/counted_signal.ts";
 
 Deno.test("request(): 100 responses never read leave no listener on the caller's long-lived signal", async () => {
   const emulator = createEmulator();

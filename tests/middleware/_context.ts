@@ -1,4 +1,4 @@
-import type { MiddlewareContext } from "../../src/middleware/types.ts";
+import type { MiddlewareContext, Terminal } from "../../src/middleware/types.ts";
 
 /** Builds a middleware context for unit tests; fields can be overridden. */
 export function makeContext(overrides: Partial<MiddlewareContext> = {}): MiddlewareContext {
@@ -35,5 +35,21 @@ export function recordingSleep(): {
       if (signal?.aborted) return Promise.reject(signal.reason);
       return Promise.resolve();
     },
+  };
+}
+
+/** A terminal whose responses the test releases one by one (by `params.id`). */
+export function gatedTerminal() {
+  const started: string[] = [];
+  const gates = new Map<string, (res: Response) => void>();
+  const terminal: Terminal = (ctx) => {
+    const id = String((ctx.params as { id?: string }).id);
+    started.push(id);
+    return new Promise((resolve) => gates.set(id, resolve));
+  };
+  return {
+    started,
+    terminal,
+    finish: (id: string, res = new Response("ok")) => gates.get(id)?.(res),
   };
 }
