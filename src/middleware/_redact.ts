@@ -35,6 +35,8 @@ export function headerSecrets(headers: Iterable<[string, string]>): string[] {
   for (const [name, value] of headers) {
     if (!SENSITIVE_HEADERS.has(name)) continue;
     out.push(value);
+    // A header given twice is one value joined with ", ": each part alone is a secret too.
+    if (value.includes(", ")) out.push(...headerSecrets(value.split(", ").map((v) => [name, v])));
     const scheme = /^\s*(\w+)\s+(.+)$/.exec(value);
     if (!scheme) continue;
     const credential = scheme[2].trim();

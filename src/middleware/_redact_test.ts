@@ -51,6 +51,8 @@ Deno.test("secretsOfHeaders() and redactHeaders() see a Headers' pairs as iterat
     "a=cookie-one",
     "b=cookie-two",
     "pk-314159, pk-161803",
+    "pk-314159",
+    "pk-161803",
   ]);
   assert.deepEqual(redactHeaders(headers, secretsOfHeaders(headers)), {
     "authorization": "***",
