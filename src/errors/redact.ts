@@ -8,8 +8,10 @@ const SECRET_PARAMS =
 
 /**
  * Returns the URL with secret-looking parameters (`api-key`, `subscription-key`, `token`,
- * `client_secret`, `sig`, ...) masked, in the query and in a fragment (`#access_token=…`), and any
- * user name and password dropped. Relative URLs are handled too; the rest is kept as given.
+ * `client_secret`, `sig`, ...) masked, in the query and in a fragment (`#access_token=…`), also
+ * behind a second `?` (`?api-version=1?key=…`), and any user name and password dropped. A secret's
+ * value is masked up to the next `&` or `#`. Relative URLs are handled too; the rest is kept as
+ * given.
  *
  * @example
  * ```ts
@@ -18,11 +20,21 @@ const SECRET_PARAMS =
  * ```
  */
 export function redactUrl(url: string): string {
+  // Set by a secret's name: the rest up to the next '&' or '#' is its value ('?' included).
+  let hide = false;
+  // Each '?', '&' or '#' and what follows up to the next: another value may hide a pair behind a
+  // '?' (`?api-version=1?key=…`), which a server may yet read.
   return url.replace(/^([a-z][\w+.-]*:\/\/)[^/?#]*@/i, "$1").replace(
-    /([?&#])([^=&#]*)=[^&#]*/g,
-    // `unescape` decodes a percent-encoded name (`api%2Dkey`) and never throws on a bad escape.
-    (all, sep: string, name: string) =>
-      SECRET_PARAMS.test(unescape(name)) ? `${sep}${name}=***` : all,
+    /([?&#])([^=&#?]*)(=?)[^&#?]*/g,
+    (all, sep: string, name: string, eq: string) => {
+      if (sep != "?") hide = false;
+      // `unescape` decodes a percent-encoded name (`api%2Dkey`) and never throws on a bad escape.
+      return hide
+        ? ""
+        : eq && SECRET_PARAMS.test(unescape(name))
+        ? (hide = true, `${sep}${name}=***`)
+        : all;
+    },
   );
 }
 

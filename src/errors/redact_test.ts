@@ -46,3 +46,23 @@ Deno.test("redactUrl() masks secrets in fragments, relative URLs and percent-enc
   assert.equal(redactUrl("https://u:p@x/users/a@b"), "https://x/users/a@b");
   assert.equal(redactUrl("https://x/?%E0%A4%A=1&token=t"), "https://x/?%E0%A4%A=1&token=***");
 });
+
+Deno.test("redactUrl() masks a secret parameter after a second '?' (inside another parameter's value)", () => {
+  assert.equal(redactUrl("https://x/a?api-version=1?key=zz"), "https://x/a?api-version=1?key=***");
+  assert.equal(redactUrl("https://x/a?q?sig=zz&n=1"), "https://x/a?q?sig=***&n=1");
+  assert.equal(
+    redactUrl("https://x/a?q=1?b=2?api-key=zz&token=t#s=1?code=c"),
+    "https://x/a?q=1?b=2?api-key=***&token=***#s=1?code=***",
+  );
+  // A secret's value holding '?' is masked whole; a value with a '?' but no pair is kept.
+  assert.equal(redactUrl("https://x/a?sig=ab?cd=e&q=why?"), "https://x/a?sig=***&q=why?");
+  // Many pairs behind '?'s in one value (no recursion to run out of stack).
+  const many = `?q=${"a=?".repeat(20_000)}key=zz`;
+  assert.equal(redactUrl(many), many.replace("zz", "***"));
+  // In a path, '&key=' masks up to the next '&' or '#' (the path's rest and the query's first
+  // parameter): more than needed, never less.
+  assert.equal(
+    redactUrl("https://x/a&key=k1/b?api-version=1&api-key=k2&n=1"),
+    "https://x/a&key=***&api-key=***&n=1",
+  );
+});

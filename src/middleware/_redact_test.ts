@@ -76,6 +76,8 @@ Deno.test("redactLogUrl() masks what redactUrl() and redactSecrets() do, for pla
       "https://r.openai.azure.com/openai/x?api-version=1#access_token=abc",
       "https://r.openai.azure.com/openai/x?API-VERSION=1&sig=abc",
       "https://r.openai.azure.com/openai/x?subscription-key=abc",
+      "https://r.openai.azure.com/openai/x?api-version=1?key=abc",
+      "https://r.openai.azure.com/openai/x?api-version=1?sig=abc",
     ]
   ) {
     assert.equal(redactLogUrl(url, secrets), redactSecrets(redactUrl(url), secrets), url);
@@ -83,5 +85,9 @@ Deno.test("redactLogUrl() masks what redactUrl() and redactSecrets() do, for pla
   assert.equal(
     redactLogUrl("https://r/openai/deployments/sk-2718281828/x?api-version=1", secrets),
     "https://r/openai/deployments/***/x?api-version=1",
+  );
+  assert.equal(
+    redactLogUrl("https://r/x?api-version=1?key=abc", []),
+    "https://r/x?api-version=1?key=***",
   );
 });
