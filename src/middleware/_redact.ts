@@ -37,6 +37,10 @@ export function headerSecrets(headers: Iterable<[string, string]>): string[] {
     out.push(value);
     // A header given twice is one value joined with ", ": each part alone is a secret too.
     if (value.includes(", ")) out.push(...headerSecrets(value.split(", ").map((v) => [name, v])));
+    // Each cookie's value (`session=<value>; …`), which a service may name alone.
+    if (name == "cookie") {
+      for (const c of value.split(/; */)) out.push(c.slice(c.indexOf("=") + 1));
+    }
     const scheme = /^\s*(\w+)\s+(.+)$/.exec(value);
     if (!scheme) continue;
     const credential = scheme[2].trim();
