@@ -25,6 +25,8 @@ interface Hooks {
    * get the error, the rest is cancelled), it returns what disarms it once the read settled.
    */
   guard?: (fail: (err: unknown) => void) => () => void;
+  /** The response a clone() came from, held as long as the clone (its body, a reader) is. */
+  keep?: Response;
 }
 
 let hooksOf: (response: object) => Hooks | undefined;
@@ -112,7 +114,11 @@ class Watched extends Response {
   override clone(): Response {
     // Refused once `body` is being read, as a plain response's (whose own stream is taken then).
     if (hooksOf(this)!.body?.locked) throw new TypeError("Body is unusable");
-    return super.clone();
+    // Hooked too (to nothing), so that what reads the copy (its body, a reader of that) keeps this
+    // response, whose collection would abort the call, and so cut the copy ({@link DROPPED}).
+    const copy = onBodyEnd(super.clone(), () => {});
+    hooksOf(copy)!.keep = this;
+    return copy;
   }
 }
 // Looks like a plain response: inspecting it shows `Response {…}`.
