@@ -145,17 +145,16 @@ export class Stream<T> implements AsyncIterable<T> {
             AzureOpenAIError,
             "was handed to asResponse()",
           ),
-          // Under a caller's signal the body is guarded already (see the constructor).
-          stream.#options.signal && stream.response.ok && !stream.#options.idleTimeoutMs
-            ? stream.response
-            : unlinkOnEnd(
-              stream.response,
-              stream.controller.signal,
-              // Through the stream: the response keeps it (and its link) until its body ends.
-              () => stream.#unlink(),
-              stream.#operation ?? "stream",
-              stream.#options.idleTimeoutMs,
-            )
+          // Under a caller's signal the body is guarded already (see the constructor): this adds
+          // the idle timeout, if any, and maps errors as that guard's hook does.
+          unlinkOnEnd(
+            stream.response,
+            stream.controller.signal,
+            // Through the stream: the response keeps it (and its link) until its body ends.
+            () => stream.#unlink(),
+            stream.#operation ?? "stream",
+            stream.#options.idleTimeoutMs,
+          )
       );
     };
   }
