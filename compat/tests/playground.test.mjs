@@ -400,7 +400,13 @@ describe("playground in headless chromium", { skip }, () => {
     try {
       await page.click("#tr-send");
       const status = await trStatus(page, /^(done|failed|HTTP)/);
-      assert.equal(status, "HTTP 400: Streaming is not supported for model 'whisper'.");
+      // The service's message first, then which deployments stream (the page says so).
+      assert.equal(
+        status,
+        "HTTP 400: Streaming is not supported for model 'whisper'. Only gpt-4o-transcribe-family " +
+          "deployments (gpt-4o-transcribe, gpt-4o-mini-transcribe) stream: uncheck Stream, or " +
+          "name one of those deployments. The built-in emulator has none.",
+      );
       assert.equal(await page.textContent("#tr-output"), "");
     } finally {
       await page.uncheck("#tr-stream");
