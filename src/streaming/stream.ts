@@ -246,7 +246,7 @@ export class Stream<T> implements AsyncIterable<T> {
       // Not awaiting the cancel: a tee() branch's cancel settles only once both branches cancel.
       return: (): Promise<IteratorResult<T>> => {
         closed = true;
-        this.#leave();
+        this.#end(undefined, 0, 1);
         return Promise.resolve(DONE);
       },
     };
@@ -284,7 +284,7 @@ export class Stream<T> implements AsyncIterable<T> {
         controller.enqueue(encoder.encode(text));
         if (!more) controller.close();
       },
-      cancel: (reason): Promise<void> | undefined => this.#leave(reason),
+      cancel: (reason): Promise<void> | undefined => this.#end(reason, 0, 1),
     }, { highWaterMark: 0 });
   }
 
@@ -601,24 +601,18 @@ export class Stream<T> implements AsyncIterable<T> {
     }
   }
 
-  /** Stops reading (once): unhooks the signals and cancels the body if it is still open. */
-  #end(reason?: unknown, read?: unknown): Promise<void> | undefined {
+  /**
+   * Stops reading (once): unhooks the signals and cancels the body if it is still open (`read`:
+   * reads it, see `#fail`). `left` (a consumer left early: a loop's `return()`, a relay's cancel)
+   * also aborts `controller`, as the SDK does, unless this is a `tee()` branch.
+   */
+  #end(reason?: unknown, read?: unknown, left?: unknown): Promise<void> | undefined {
     if (this.#ended) return;
     this.#ended = true;
     this.#unlink();
-    return (read ? this.#pull() : (this.#reader ?? this.response.body)?.cancel(reason))?.catch(
-      () => {},
-    );
-  }
-
-  /**
-   * A consumer left early (a loop's `return()`, a relay's cancel): the body is cancelled and, as
-   * the SDK does, `controller` aborted, unless the stream was over or is a `tee()` branch.
-   */
-  #leave(reason?: unknown): Promise<void> | undefined {
-    const open = !this.#ended;
-    const cancelled = this.#end(reason);
-    if (open && !this.#branch) this.controller.abort();
+    const cancelled = (read ? this.#pull() : (this.#reader ?? this.response.body)?.cancel(reason))
+      ?.catch(() => {});
+    if (left && !this.#branch) this.controller.abort();
     return cancelled;
   }
 }
