@@ -208,6 +208,15 @@ export function onBodyEnd(
 export const DROPPED: FinalizationRegistry<() => void> = new FinalizationRegistry((gone) => gone());
 
 /**
+ * What {@link DROPPED} runs for a call: made here, so that it holds only these two (a closure
+ * made in {@link unlinkOnEnd} would hold its whole scope, the signal too, whose reason, an error
+ * made while reading, holds the reader through its call sites, and so the response).
+ */
+const dropped = (unlink: () => void, controller: AbortController) => () => (
+  unlink(), controller.abort()
+);
+
+/**
  * The response with `unlink` called once its body ends, fails or is cancelled: the caller's
  * signal keeps aborting the body until then, and keeps no listener afterwards. With `controller`
  * (the call's) and a signal, the response is also unlinked, and its call aborted, once collected
@@ -227,7 +236,7 @@ export function unlinkOnEnd(
   const timed = ms! > 0 && ms! <= MAX_TIMER_MS;
   // Only a linked call (a signal, and a stream's controller) has something to let go.
   // (A body read to its end is left registered: aborting its call then does nothing.)
-  if (signal && controller) DROPPED.register(response, () => (unlink(), controller.abort()));
+  if (signal && controller) DROPPED.register(response, dropped(unlink, controller));
   const hooked = onBodyEnd(response, (err) => {
     unlink();
     // The caller's abort, and a connection cut mid-body (fetch's TypeError), reach the reader as

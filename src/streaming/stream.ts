@@ -61,6 +61,12 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 /** True while `tee()` builds its branches, which the shared controller must hold weakly. */
 let teeing: boolean | undefined;
 const encoder = new TextEncoder();
+/**
+ * The reason `abort()` and a consumer leaving early abort `controller` with: made here, not where
+ * they are called, whose stack would hold the stream (its receiver), and through the controller's
+ * signal, reachable from {@link DROPPED}'s callback, keep the response from being collected.
+ */
+const LEFT = new DOMException("the stream was aborted", "AbortError");
 
 /**
  * A typed, async-iterable view of an Azure OpenAI `text/event-stream` response: each
@@ -125,6 +131,8 @@ export class Stream<T> implements AsyncIterable<T> {
   /** `idleTimeoutMs`, `onChunk` and `scrub` are read from here. */
   #options: StreamOptions<T>;
   #unlink: () => void;
+  /** With a caller's signal (a 2xx body), what fails a read of the body with the stream's error. */
+  #guard: AbortController | undefined;
   /** A `tee()` branch: its controller is shared, so leaving it early does not abort it. */
   #branch = teeing;
   /** The body's first piece is JSON lines, not events. */
@@ -183,7 +191,9 @@ export class Stream<T> implements AsyncIterable<T> {
     const ref = outside || teeing ? new WeakRef(this) : this;
     const unhookOutside = onAbort(outside, () => controller.abort(outside?.reason));
     // With an outside signal (a 2xx body), what fails a read of the body with the stream's error.
-    const guard = outside && response.ok ? new AbortController() : undefined;
+    // Kept on the stream, not in this scope: the closures here (reachable from DROPPED) must not
+    // reach its reason, an error whose call sites hold the stream.
+    const guard = this.#guard = outside && response.ok ? new AbortController() : undefined;
     let linked = true;
     // The caller aborted (or the idle timeout did, whose error is kept).
     const aborted = (): void => {
@@ -192,8 +202,8 @@ export class Stream<T> implements AsyncIterable<T> {
         const error = signal.reason instanceof APITimeoutError
           ? signal.reason
           : it.#err(APIUserAbortError, "was aborted by the caller", signal.reason);
-        it.#fail(error, guard);
-        guard?.abort(error);
+        it.#fail(error, it.#guard);
+        it.#guard?.abort(error);
       }
     };
     // Set before hooking `signal`: an aborted one fails (and unlinks) the stream at once.
@@ -361,7 +371,7 @@ export class Stream<T> implements AsyncIterable<T> {
 
   /** Cancels the body and ends iteration; safe to call at any time. */
   abort(): void {
-    this.controller.abort();
+    this.controller.abort(LEFT);
   }
 
   /** The next chunk: a queued one at once, else once one is read. */
@@ -612,7 +622,7 @@ export class Stream<T> implements AsyncIterable<T> {
     this.#unlink();
     const cancelled = (read ? this.#pull() : (this.#reader ?? this.response.body)?.cancel(reason))
       ?.catch(() => {});
-    if (left && !this.#branch) this.controller.abort();
+    if (left && !this.#branch) this.controller.abort(LEFT);
     return cancelled;
   }
 }
