@@ -208,3 +208,46 @@ export function sseResponse(text: string, size = Infinity, init?: ResponseInit):
     ...init,
   });
 }
+
+/** One chat chunk (content "hi"). */
+export const HI_CHUNK = {
+  id: "c1",
+  object: "chat.completion.chunk",
+  created: 1,
+  model: "m",
+  choices: [{ index: 0, delta: { content: "hi" }, finish_reason: null }],
+};
+
+/** A streamed chat call's params (deployment gpt-4o, one message). */
+export const STREAM_PARAMS = {
+  model: "gpt-4o",
+  messages: [{ role: "user" as const, content: "hi" }],
+  stream: true as const,
+};
+
+/** One timer turn. */
+export const turn = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve));
+
+/**
+ * An event stream that sends {@link HI_CHUNK} and then waits: errored with the signal's reason
+ * when `signal` aborts (as the platform's fetch does), left open when it is undefined (a fetch
+ * that ignores it). `state.cancelled` counts cancels.
+ */
+export function waitingStream(
+  signal: AbortSignal | undefined,
+): { state: { cancelled: number }; response: Response } {
+  const state = { cancelled: 0 };
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(new TextEncoder().encode(`data: ${JSON.stringify(HI_CHUNK)}\n\n`));
+      signal?.addEventListener("abort", () => c.error(signal.reason), { once: true });
+    },
+    cancel() {
+      state.cancelled++;
+    },
+  });
+  return {
+    state,
+    response: new Response(body, { headers: { "content-type": "text/event-stream" } }),
+  };
+}

@@ -11,44 +11,15 @@ import {
   Stream,
 } from "../../mod.ts";
 import { type LogEvent, logger } from "../middleware/mod.ts";
+import { HI_CHUNK, STREAM_PARAMS, turn, waitingStream } from "./_test_helpers.ts";
 
 const KEY = "sk-stream-followups-0001";
 const encoder = new TextEncoder();
-const CHUNK = {
-  id: "c1",
-  object: "chat.completion.chunk",
-  created: 1,
-  model: "m",
-  choices: [{ index: 0, delta: { content: "hi" }, finish_reason: null }],
-};
-const turn = () => new Promise((resolve) => setTimeout(resolve));
-
-/**
- * An event stream that sends one chunk and then waits: errored with the signal's reason when
- * `signal` aborts (as the platform's fetch does), left open when it is undefined (a fetch that
- * ignores it). `cancelled` counts cancels.
- */
-function waiting(signal: AbortSignal | undefined) {
-  const state = { cancelled: 0 };
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      c.enqueue(encoder.encode(`data: ${JSON.stringify(CHUNK)}\n\n`));
-      signal?.addEventListener("abort", () => c.error(signal.reason), { once: true });
-    },
-    cancel() {
-      state.cancelled++;
-    },
-  });
-  return {
-    state,
-    response: new Response(body, { headers: { "content-type": "text/event-stream" } }),
-  };
-}
 
 function client(honours: boolean, events?: LogEvent[], streamIdleTimeoutMs?: number) {
   const bodies: { cancelled: number }[] = [];
   const fetch: FetchLike = (_request, init) => {
-    const { state, response } = waiting(honours ? init?.signal ?? undefined : undefined);
+    const { state, response } = waitingStream(honours ? init?.signal ?? undefined : undefined);
     bodies.push(state);
     return Promise.resolve(response);
   };
@@ -64,19 +35,13 @@ function client(honours: boolean, events?: LogEvent[], streamIdleTimeoutMs?: num
   };
 }
 
-const PARAMS = {
-  model: "gpt-4o",
-  messages: [{ role: "user" as const, content: "hi" }],
-  stream: true as const,
-};
-
 for (const ms of [undefined, 60_000]) {
   for (const honours of [true, false]) {
     Deno.test(`logger() sees the caller's abort of a typed stream as the caller does (streamIdleTimeoutMs ${ms}, fetch ${honours ? "honours" : "ignores"} the signal)`, async () => {
       const events: LogEvent[] = [];
       const { client: c } = client(honours, events, ms);
       const controller = new AbortController();
-      const stream = await c.chat.completions.create(PARAMS, { signal: controller.signal });
+      const stream = await c.chat.completions.create(STREAM_PARAMS, { signal: controller.signal });
       const iterator = stream[Symbol.asyncIterator]();
       await iterator.next();
       const next = iterator.next();
@@ -96,7 +61,7 @@ for (const ms of [undefined, 60_000]) {
 Deno.test("asResponse() of a typed stream without streamIdleTimeoutMs: the caller's abort ends the body when fetch ignores the signal", async () => {
   const { client: c, bodies } = client(false);
   const controller = new AbortController();
-  const response = await c.chat.completions.create(PARAMS, { signal: controller.signal })
+  const response = await c.chat.completions.create(STREAM_PARAMS, { signal: controller.signal })
     .asResponse();
   const reader = response.body!.getReader();
   await reader.read();
@@ -110,7 +75,7 @@ Deno.test("asResponse() of a typed stream without streamIdleTimeoutMs: the calle
 /** A client stream of three chunks and [DONE] (each read one piece). */
 function threeChunks() {
   const state = { cancelled: 0 };
-  const events = [CHUNK, CHUNK, CHUNK].map((c) => `data: ${JSON.stringify(c)}\n\n`);
+  const events = [HI_CHUNK, HI_CHUNK, HI_CHUNK].map((c) => `data: ${JSON.stringify(c)}\n\n`);
   events.push("data: [DONE]\n\n");
   const body = new ReadableStream<Uint8Array>({
     pull(c) {
@@ -159,7 +124,7 @@ Deno.test("breaking out of one tee() branch neither aborts the shared controller
 });
 
 Deno.test("Stream.fromReadableStream() of newline-delimited JSON (the SDK's toReadableStream()) says it is no event stream", async () => {
-  const body = new Response(`${JSON.stringify(CHUNK)}\n${JSON.stringify(CHUNK)}\n`).body!;
+  const body = new Response(`${JSON.stringify(HI_CHUNK)}\n${JSON.stringify(HI_CHUNK)}\n`).body!;
   await assert.rejects(ChatCompletionStream.fromReadableStream(body).done(), (err) => {
     assert.ok(err instanceof APIConnectionError, String(err));
     assert.match(err.message, /newline-delimited JSON/);

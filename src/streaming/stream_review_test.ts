@@ -3,40 +3,14 @@
 import assert from "node:assert/strict";
 import { APIUserAbortError, AzureOpenAI, type FetchLike } from "../../mod.ts";
 import { type LogEvent, logger } from "../middleware/mod.ts";
+import { STREAM_PARAMS, turn, waitingStream } from "./_test_helpers.ts";
 
 const KEY = "sk-stream-review-0001";
-const encoder = new TextEncoder();
-const CHUNK = {
-  id: "c1",
-  object: "chat.completion.chunk",
-  created: 1,
-  model: "m",
-  choices: [{ index: 0, delta: { content: "hi" }, finish_reason: null }],
-};
-const turn = () => new Promise((resolve) => setTimeout(resolve));
-
-/** An event stream that sends one chunk, then waits (errored at `signal`'s abort, if given). */
-function waiting(signal: AbortSignal | undefined) {
-  const state = { cancelled: 0 };
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      c.enqueue(encoder.encode(`data: ${JSON.stringify(CHUNK)}\n\n`));
-      signal?.addEventListener("abort", () => c.error(signal.reason), { once: true });
-    },
-    cancel() {
-      state.cancelled++;
-    },
-  });
-  return {
-    state,
-    response: new Response(body, { headers: { "content-type": "text/event-stream" } }),
-  };
-}
 
 function client(honours: boolean, events: LogEvent[], streamIdleTimeoutMs?: number) {
   const bodies: { cancelled: number }[] = [];
   const fetch: FetchLike = (_request, init) => {
-    const { state, response } = waiting(honours ? init?.signal ?? undefined : undefined);
+    const { state, response } = waitingStream(honours ? init?.signal ?? undefined : undefined);
     bodies.push(state);
     return Promise.resolve(response);
   };
@@ -53,19 +27,13 @@ function client(honours: boolean, events: LogEvent[], streamIdleTimeoutMs?: numb
   };
 }
 
-const PARAMS = {
-  model: "gpt-4o",
-  messages: [{ role: "user" as const, content: "hi" }],
-  stream: true as const,
-};
-
 for (const ms of [undefined, 60_000]) {
   for (const honours of [true, false]) {
     Deno.test(`asResponse() of a typed stream (streamIdleTimeoutMs ${ms}, fetch ${honours ? "honours" : "ignores"} the signal): the caller's abort gives one APIUserAbortError, not one wrapping another, to the reader and logger()`, async () => {
       const events: LogEvent[] = [];
       const { client: c, bodies } = client(honours, events, ms);
       const controller = new AbortController();
-      const response = await c.chat.completions.create(PARAMS, { signal: controller.signal })
+      const response = await c.chat.completions.create(STREAM_PARAMS, { signal: controller.signal })
         .asResponse();
       const reader = response.body!.getReader();
       await reader.read();
@@ -118,12 +86,12 @@ for (const ms of [undefined, 60_000]) {
     ],
     [
       "a typed stream",
-      async (c, signal) => (await c.chat.completions.create(PARAMS, options(signal))).done(),
+      async (c, signal) => (await c.chat.completions.create(STREAM_PARAMS, options(signal))).done(),
     ],
     [
       "asResponse() of a typed stream",
       async (c, signal) =>
-        (await c.chat.completions.create(PARAMS, options(signal)).asResponse()).text(),
+        (await c.chat.completions.create(STREAM_PARAMS, options(signal)).asResponse()).text(),
     ],
   ];
   for (const [name, read] of reads) {
