@@ -2,6 +2,8 @@
 // stream (prompt-filter chunk first, n = 2, tool calls split across chunks, a chunk without
 // delta, content_filter finish, usage chunk) and the non-streamed reply it must fold into.
 import type { ChatCompletion, ChatCompletionChunk } from "../types/mod.ts";
+import { AzureOpenAI, type FetchLike } from "../../mod.ts";
+import { type LogEvent, logger } from "../middleware/mod.ts";
 
 const BASE = {
   id: "chatcmpl-AZ1",
@@ -249,5 +251,35 @@ export function waitingStream(
   return {
     state,
     response: new Response(body, { headers: { "content-type": "text/event-stream" } }),
+  };
+}
+
+/**
+ * A client whose fetch answers every call with a {@link waitingStream}, honouring the call's
+ * signal or (`honours` false) ignoring it; with `events`, a `logger()` records into it.
+ * `bodies` holds each answer's cancel count.
+ */
+export function waitingClient(
+  apiKey: string,
+  honours: boolean,
+  options: { events?: LogEvent[]; streamIdleTimeoutMs?: number; maxRetries?: number } = {},
+): { bodies: { cancelled: number }[]; client: AzureOpenAI } {
+  const bodies: { cancelled: number }[] = [];
+  const fetch: FetchLike = (_request, init) => {
+    const { state, response } = waitingStream(honours ? init?.signal ?? undefined : undefined);
+    bodies.push(state);
+    return Promise.resolve(response);
+  };
+  const { events, streamIdleTimeoutMs, maxRetries } = options;
+  return {
+    bodies,
+    client: new AzureOpenAI({
+      endpoint: "http://x.test",
+      apiKey,
+      fetch,
+      streamIdleTimeoutMs,
+      maxRetries,
+      middleware: events ? [logger({ onEvent: (e) => void events.push(e) })] : [],
+    }),
   };
 }

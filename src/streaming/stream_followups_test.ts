@@ -2,38 +2,15 @@
 // body asResponse() hands on when fetch ignores the signal, the controller an early exit aborts,
 // and what a body that is no event stream says.
 import assert from "node:assert/strict";
-import {
-  APIConnectionError,
-  APIUserAbortError,
-  AzureOpenAI,
-  ChatCompletionStream,
-  type FetchLike,
-  Stream,
-} from "../../mod.ts";
-import { type LogEvent, logger } from "../middleware/mod.ts";
-import { HI_CHUNK, STREAM_PARAMS, turn, waitingStream } from "./_test_helpers.ts";
+import { APIConnectionError, APIUserAbortError, ChatCompletionStream, Stream } from "../../mod.ts";
+import type { LogEvent } from "../middleware/mod.ts";
+import { HI_CHUNK, STREAM_PARAMS, turn, waitingClient } from "./_test_helpers.ts";
 
 const KEY = "sk-stream-followups-0001";
-const encoder = new TextEncoder();
 
-function client(honours: boolean, events?: LogEvent[], streamIdleTimeoutMs?: number) {
-  const bodies: { cancelled: number }[] = [];
-  const fetch: FetchLike = (_request, init) => {
-    const { state, response } = waitingStream(honours ? init?.signal ?? undefined : undefined);
-    bodies.push(state);
-    return Promise.resolve(response);
-  };
-  return {
-    bodies,
-    client: new AzureOpenAI({
-      endpoint: "http://x.test",
-      apiKey: KEY,
-      fetch,
-      streamIdleTimeoutMs,
-      middleware: events ? [logger({ onEvent: (e) => void events.push(e) })] : [],
-    }),
-  };
-}
+const client = (honours: boolean, events?: LogEvent[], streamIdleTimeoutMs?: number) =>
+  waitingClient(KEY, honours, { events, streamIdleTimeoutMs });
+const encoder = new TextEncoder();
 
 for (const ms of [undefined, 60_000]) {
   for (const honours of [true, false]) {

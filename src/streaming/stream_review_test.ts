@@ -2,30 +2,13 @@
 // and what stays held once a body ends.
 import assert from "node:assert/strict";
 import { APIUserAbortError, AzureOpenAI, type FetchLike } from "../../mod.ts";
-import { type LogEvent, logger } from "../middleware/mod.ts";
-import { STREAM_PARAMS, turn, waitingStream } from "./_test_helpers.ts";
+import type { LogEvent } from "../middleware/mod.ts";
+import { STREAM_PARAMS, turn, waitingClient } from "./_test_helpers.ts";
 
 const KEY = "sk-stream-review-0001";
 
-function client(honours: boolean, events: LogEvent[], streamIdleTimeoutMs?: number) {
-  const bodies: { cancelled: number }[] = [];
-  const fetch: FetchLike = (_request, init) => {
-    const { state, response } = waitingStream(honours ? init?.signal ?? undefined : undefined);
-    bodies.push(state);
-    return Promise.resolve(response);
-  };
-  return {
-    bodies,
-    client: new AzureOpenAI({
-      endpoint: "http://x.test",
-      apiKey: KEY,
-      fetch,
-      streamIdleTimeoutMs,
-      maxRetries: 0,
-      middleware: [logger({ onEvent: (e) => void events.push(e) })],
-    }),
-  };
-}
+const client = (honours: boolean, events?: LogEvent[], streamIdleTimeoutMs?: number) =>
+  waitingClient(KEY, honours, { events, streamIdleTimeoutMs, maxRetries: 0 });
 
 for (const ms of [undefined, 60_000]) {
   for (const honours of [true, false]) {
