@@ -289,14 +289,13 @@ export class Images {
           ),
         );
       }
-      if (wait > 0) {
-        await sleep(wait, options.signal).catch((cause) => {
-          throw new APIUserAbortError(
-            `images.generateAndWait was aborted while waiting for operation ${id}`,
-            { cause },
-          );
-        });
-      }
+      // Also with no wait: a fetch that ignores the signal must not let the polls go on.
+      await sleep(wait, options.signal).catch((cause) => {
+        throw new APIUserAbortError(
+          `images.generateAndWait was aborted while waiting for operation ${id}`,
+          { cause },
+        );
+      });
       ({ response, data } = await operation(
         core,
         "images.getOperation",
