@@ -90,6 +90,8 @@ export const WORKERS_KV_MAX_KEY_BYTES = 512;
  */
 export const WORKERS_KV_MAX_VALUE_BYTES = 25 * 1024 * 1024 - 9;
 
+/** workerd takes `expirationTtl` as a 32-bit int (~68 years); longer TTLs are kept by the header. */
+const MAX_TTL_SECONDS = 2_147_483_647;
 const FORMAT = 0xa1;
 const HEADER_BYTES = 9;
 const encoder = new TextEncoder();
@@ -100,7 +102,8 @@ const encoder = new TextEncoder();
  * - TTL: Workers KV refuses `expirationTtl` below 60 s, so shorter TTLs are sent as 60 s; the
  *   real expiry is stored in a 9-byte header before the value and checked on every read, so a
  *   value is never served after its TTL even though KV may keep it up to 60 s (or, being
- *   eventually consistent, a little longer).
+ *   eventually consistent, a little longer). A TTL over 2^31 - 1 s (~68 years), which workerd
+ *   refuses, is sent without `expirationTtl`.
  * - Keys (prefix included) over 512 bytes UTF-8 and values over 25 MiB are refused with a
  *   RangeError that says so.
  * - Writes are plain `put`s: on Workers, run them inside `ctx.waitUntil` (the edge app does).
@@ -196,14 +199,14 @@ export class WorkersKvCache implements CacheStore {
     }
     // Infinity: no expiry (KV refuses a non-integer expirationTtl).
     const forever = ttl === undefined || ttl === Infinity;
+    const kvTtl = forever ? 0 : Math.max(WORKERS_KV_MIN_TTL_SECONDS, Math.ceil(ttl));
     const out = new Uint8Array(HEADER_BYTES + value.byteLength);
     const view = new DataView(out.buffer);
     view.setUint8(0, FORMAT);
     view.setFloat64(1, forever ? 0 : this.#now() + ttl * 1000, true);
     out.set(value, HEADER_BYTES);
-    const putOptions = forever
-      ? undefined
-      : { expirationTtl: Math.max(WORKERS_KV_MIN_TTL_SECONDS, Math.ceil(ttl)) };
+    // Over workerd's range (a put that always throws): no KV expiry; the header's still holds.
+    const putOptions = forever || kvTtl > MAX_TTL_SECONDS ? undefined : { expirationTtl: kvTtl };
     await this.#kv.put(full, out, putOptions);
   }
 

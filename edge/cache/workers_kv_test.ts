@@ -24,6 +24,10 @@ function fakeKv(): WorkersKvNamespace & { data: Map<string, ArrayBuffer>; puts: 
       if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 60)) {
         throw new Error("expirationTtl must be an integer >= 60");
       }
+      // workerd takes expirationTtl as a 32-bit int (as miniflare 4 shows).
+      if (ttl !== undefined && ttl > 2_147_483_647) {
+        throw new TypeError("Value out of range. Must be between -2147483648 and 2147483647");
+      }
       puts.push({ key, expirationTtl: ttl });
       const view = value instanceof Uint8Array ? value : new Uint8Array(value);
       data.set(key, view.slice().buffer);
@@ -105,4 +109,26 @@ Deno.test("WorkersKvCache.set() with ttlSeconds Infinity stores the value withou
   assert.equal(kv.puts[0].expirationTtl, undefined);
   now = 1e15;
   assert.deepEqual(await cache.get("k"), new Uint8Array([4]));
+});
+
+for (const ttlSeconds of [2 ** 31, 1e10, Number.MAX_SAFE_INTEGER, Number.MAX_VALUE]) {
+  Deno.test(`WorkersKvCache.set() with a huge ttlSeconds (${ttlSeconds}) stores, and get() reads it`, async () => {
+    const kv = fakeKv();
+    let now = 1_000;
+    const cache = new WorkersKvCache(kv, { now: () => now });
+    await cache.set("k", new Uint8Array([5]), { ttlSeconds });
+    assert.equal(kv.puts[0].expirationTtl, undefined, "no expirationTtl workerd would refuse");
+    now = 1e12; // ~30 years on
+    assert.deepEqual(await cache.get("k"), new Uint8Array([5]));
+  });
+}
+
+Deno.test("WorkersKvCache.set() with the largest expirationTtl workerd takes still sends it", async () => {
+  const kv = fakeKv();
+  let now = 0;
+  const cache = new WorkersKvCache(kv, { now: () => now });
+  await cache.set("k", new Uint8Array([6]), { ttlSeconds: 2_147_483_647 });
+  assert.equal(kv.puts[0].expirationTtl, 2_147_483_647);
+  now = 2_147_483_647_000;
+  assert.equal(await cache.get("k"), null);
 });
