@@ -8,7 +8,11 @@ const GET_MANY_LIMIT = 10;
 /** Deno KV caps keys at 2 KiB; leave room for the prefix parts and the tuple encoding. */
 const MAX_KEY_BYTES = 1800;
 const DEFAULT_MAX_VALUE_BYTES = 8 * 1024 * 1024;
-const encoder = new TextEncoder();
+/**
+ * Longest `expireIn` sent (~31,700 years): Deno KV refuses one that ends past its last date
+ * (~8.2e15 ms after 1970); longer TTLs get no KV expiry, the stored one still holds.
+ */
+const MAX_EXPIRE_IN_MS = 1e15;
 
 /**
  * Options of {@link DenoKvCache}.
@@ -79,9 +83,11 @@ function isRecord(value: unknown, max: number): value is KvRecord {
  *   the key commits in between, that one stays and this one is dropped (a `set()` with its
  *   chunks): overlapping writes leave no chunks behind.
  * - Expiry is stored with the value and checked on every read: Deno KV's `expireIn` only
- *   promises that an entry is deleted *some time after* it expired.
+ *   promises that an entry is deleted *some time after* it expired. A TTL over ~31,700 years,
+ *   past Deno KV's last date, is stored without `expireIn`.
  * - `getMany` reads at most 10 keys per KV call (the KV limit), batches running in parallel.
- * - Keys over ~1.8 KiB (UTF-8) are refused with a RangeError (Deno KV keys are capped at 2 KiB);
+ * - Keys over ~1.8 KiB (as Deno KV encodes them: UTF-8, a NUL taking two bytes) are refused with
+ *   a RangeError (Deno KV keys are capped at 2 KiB);
  *   the cache middleware uses short hashed keys.
  *
  * The caller owns the `Deno.Kv` handle and closes it.
@@ -139,7 +145,8 @@ export class DenoKvCache implements CacheStore {
     if (typeof key !== "string" || key === "") {
       throw new TypeError("DenoKvCache: keys must be non-empty strings");
     }
-    if (encoder.encode(key).byteLength > MAX_KEY_BYTES) {
+    // As Deno KV encodes it: UTF-8, each NUL doubled, plus 2 tuple bytes.
+    if (kvKeyBytes([key]) > MAX_KEY_BYTES + 2) {
       throw new RangeError(
         `DenoKvCache: key is longer than ${MAX_KEY_BYTES} bytes (Deno KV keys are capped at ` +
           "2 KiB); hash long keys before caching",
@@ -213,7 +220,9 @@ export class DenoKvCache implements CacheStore {
     }
     // Infinity: no expiry (Deno KV refuses a non-integer expireIn).
     const expireIn = ttl === undefined || ttl === Infinity ? undefined : Math.ceil(ttl * 1000);
-    const setOptions = expireIn === undefined ? undefined : { expireIn };
+    const setOptions = expireIn === undefined || expireIn > MAX_EXPIRE_IN_MS
+      ? undefined
+      : { expireIn };
     const e = expireIn === undefined ? 0 : this.#now() + expireIn;
     let record: KvRecord;
     if (value.byteLength <= CHUNK_BYTES) {

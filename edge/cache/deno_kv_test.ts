@@ -293,3 +293,25 @@ Deno.test("DenoKvCache reads a foreign record whose chunk id would overflow a KV
   await cache.set("long-id", bytes(4));
   assert.deepEqual(await cache.get("long-id"), bytes(4));
 });
+
+for (const ttlSeconds of [1e13, Number.MAX_SAFE_INTEGER, 1e300, Number.MAX_VALUE]) {
+  Deno.test(`DenoKvCache.set() with a huge ttlSeconds (${ttlSeconds}) stores, and get() reads it`, async () => {
+    using kv = await Deno.openKv(":memory:");
+    let now = Date.now();
+    const cache = new DenoKvCache(kv, { now: () => now });
+    await cache.set("small", bytes(10), { ttlSeconds });
+    await cache.set("big", bytes(70_000), { ttlSeconds });
+    now += 1e12; // ~30 years on
+    assert.deepEqual(await cache.getMany(["small", "big"]), [bytes(10), bytes(70_000)]);
+  });
+}
+
+Deno.test("DenoKvCache refuses a key that is too long as Deno KV encodes it with a RangeError", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const cache = new DenoKvCache(kv);
+  // 1,000 UTF-8 bytes, but each NUL takes two in a KV key: 2,002 bytes with the tuple bytes.
+  const key = "\0".repeat(1_000);
+  await assert.rejects(cache.get(key), RangeError);
+  await assert.rejects(cache.getMany(["a", key]), RangeError);
+  await assert.rejects(cache.set(key, bytes(1)), RangeError);
+});
