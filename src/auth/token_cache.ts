@@ -175,9 +175,10 @@ export class TokenCache {
     const [token, expiry] = typeof value === "string"
       ? [value, jwtExpiryMs(value)]
       : [value?.token, value?.expiresOnTimestamp];
-    if (!token || typeof token !== "string") {
+    // Nor a blank one, nor one no header can carry (never cached, so the next call asks again).
+    if (typeof token !== "string" || !token.trim() || /[\0\r\n]|[^\0-\xff]/.test(token)) {
       throw new TypeError(
-        "tokenProvider must return a non-empty string or { token, expiresOnTimestamp }",
+        "tokenProvider must return a non-empty string or { token, expiresOnTimestamp } (no line break, NUL or non-Latin-1 character)",
       );
     }
     // An expiry below 1e11 is before 1973 in ms: it was given in seconds (e.g. `expires_on`).
