@@ -97,7 +97,8 @@ export async function embeddingsThroughCache(
   const params: Json = {};
   for (const [k, v] of Object.entries(body)) {
     if (k === "input" || k === "encoding_format" || k === "user") continue;
-    if (k === "model" && url.pathname.includes("/deployments/")) continue;
+    // The path names the deployment (not a gateway path that merely holds "/deployments/").
+    if (k === "model" && /\/deployments\/[^/]+\/embeddings\/?$/.test(url.pathname)) continue;
     params[k] = v;
   }
   const target = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;

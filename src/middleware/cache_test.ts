@@ -226,6 +226,23 @@ Deno.test("cache() uses the body model in keys on the v1 API", async () => {
   assert.equal(a.res.headers.get("x-aoai-cache"), "hit");
 });
 
+Deno.test("cache() keeps the body model in keys on the v1 API behind a path with /deployments/", async () => {
+  const store = new MemoryCache();
+  const up = upstream();
+  // A gateway whose own path holds "/deployments/": the model is still only in the body.
+  const v1 = "https://apim.example.com/aoai/deployments/prod/openai/v1/embeddings";
+  const context = { deployment: undefined, apiVersion: "v1" };
+  await call({ store }, up, embeddingsRequest({ model: "emb-a", input: "t" }, v1), context);
+  const b = await call(
+    { store },
+    up,
+    embeddingsRequest({ model: "emb-b", input: "t" }, v1),
+    context,
+  );
+  assert.equal(b.res.headers.get("x-aoai-cache"), "miss", "emb-b is not served emb-a's vector");
+  assert.equal(up.inputs.length, 2);
+});
+
 Deno.test("cache() caches a single token-array input as one item", async () => {
   const store = new MemoryCache();
   const up = upstream();
