@@ -19,6 +19,12 @@ import { SENT_PARAMS_STATE_KEY } from "./_state.ts";
 const MODELS_WRITTEN = new WeakMap<object, Map<string, { model: string; renewAt: number }>>();
 
 const FLOAT_JSON = new FloatJsonMemo(4 * 1024 * 1024);
+/**
+ * Vectors this isolate is writing now (a write handed to `waitUntil` outlives its response), by
+ * key: a call meanwhile is served them, rather than asking upstream and writing the key again
+ * (Workers KV: one write a second per key).
+ */
+const WRITING = new Map<string, Uint8Array>();
 import type { MiddlewareContext } from "./types.ts";
 
 type Item = string | number[];
@@ -159,6 +165,7 @@ export async function embeddingsThroughCache(
     [modelKey, ...unique],
     ctx.signal,
   );
+  unique.forEach((key, i) => found[i] ??= WRITING.get(key) ?? null);
   // Inputs another call is fetching now: wait for its vectors rather than ask for them again.
   const fetching = unique.flatMap((key, i) => !found[i] && isPending(key) ? [i] : []);
   if (fetching.length > 0) {
@@ -189,7 +196,10 @@ export async function embeddingsThroughCache(
     for (const name of STALE_HEADERS) headers.delete(name);
     headers.set("content-type", "application/json");
     headers.set("x-aoai-cache", status);
-    const model = up ? up.model : modelName ?? body.model ?? ctx.deployment ?? "";
+    const model = up
+      ? up.model
+      : modelName ?? MODELS_WRITTEN.get(config.access.store)?.get(modelKey)?.model ?? body.model ??
+        ctx.deployment ?? "";
     const usage = up ? up.usage : { prompt_tokens: 0, total_tokens: 0 };
     // No usage upstream: none here either (not `null`).
     const text = `{"object":"list","data":[${data.join(",")}],"model":${
@@ -314,11 +324,13 @@ export async function embeddingsThroughCache(
       if (written.size >= 1_000) written.clear();
       written.set(modelKey, { model: up.model, renewAt: now + config.ttlSeconds * 500 });
     }
+    for (const [key, bytes] of up.vectors) WRITING.set(key, bytes);
     await config.persist(
       ctx,
       writeMany(config.access, writes, config.ttlSeconds).then((failed) => {
         // Not written after all: a later miss tries again.
         if (failed.includes(modelKey)) written.delete(modelKey);
+        for (const [key, bytes] of up.vectors) if (WRITING.get(key) === bytes) WRITING.delete(key);
       }),
     );
   };
