@@ -3,6 +3,7 @@
  * one token per 4 characters of prompt text, plus the completion budget.
  * @module
  */
+import { containerSeconds, runSteps } from "./_audio_duration.ts";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -138,17 +139,25 @@ function flacSeconds(bytes: number, header: string): number {
 /**
  * Tokens of `bytes` of audio whose bytes from `start` ({@link audioStart}) are `header` (at
  * least its first {@link AUDIO_WINDOW}, a character a byte): 10 a second (OpenAI: user audio is
- * one token per 100 ms). Its length is read from a wav header's byte rate, a FLAC STREAMINFO
- * block's total samples and sample rate, or from an MP3's first frame (its bitrate, or its Xing /
- * Info or VBRI frame count), else counted at 1,000 bytes a second (8 kbit/s, the lowest MP3
- * bitrate), so other compressed audio is over-counted, never under; no header can make it count
- * more than that. Also the edge app's estimate of a token-billed transcription's upload.
+ * one token per 100 ms). Its length is `container` seconds when a number (a container's,
+ * {@link containerSeconds}), never fewer than {@link MOST_BYTE_RATE} allows for `bytes`, else
+ * read from a wav header's byte rate, a FLAC STREAMINFO block's total samples and sample rate, or
+ * from an MP3's first frame (its bitrate, or its Xing / Info or VBRI frame count), else counted at
+ * 1,000 bytes a second (8 kbit/s, the lowest MP3 bitrate), so other compressed audio is
+ * over-counted, never under; no header can make it count more than that. Also the edge app's
+ * estimate of a token-billed transcription's upload.
  */
-export function audioBytesTokens(bytes: number, header: string, start = 0): number {
+export function audioBytesTokens(
+  bytes: number,
+  header: string,
+  start = 0,
+  container = NaN,
+): number {
   const most = bytes / FLOOR_RATE;
   let seconds = most;
+  if (container >= 0) seconds = Math.max(container, bytes / MOST_BYTE_RATE);
   // RIFF/WAVE with its fmt chunk first (as writers put it): the byte rate is at offset 28.
-  if (!start && /^RIFF[^]{4}WAVEfmt /.test(header)) {
+  else if (!start && /^RIFF[^]{4}WAVEfmt /.test(header)) {
     const r = header.charCodeAt(28) + (header.charCodeAt(29) << 8) +
       header.charCodeAt(30) * 65536 + header.charCodeAt(31) * 16777216;
     seconds = bytes / Math.min(r, MOST_BYTE_RATE);
@@ -171,15 +180,29 @@ function base64Slice(data: string, start: number, offset: number, length: number
 
 /**
  * Tokens of an uploaded audio file ({@link audioBytesTokens}): only its first 10 bytes and
- * {@link AUDIO_WINDOW} bytes after its ID3v2 tag are read.
+ * {@link AUDIO_WINDOW} bytes after its ID3v2 tag are read, and a container's headers
+ * ({@link containerSeconds}: box and element headers, an Ogg file's last 65,307 bytes).
  */
 export async function blobAudioTokens(file: Blob): Promise<number> {
-  const read = async (offset: number, length: number) =>
-    String.fromCharCode(
-      ...new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
-    );
+  const read = async (offset: number, length: number) => {
+    const bytes = new Uint8Array(await file.slice(offset, offset + length).arrayBuffer());
+    let text = "";
+    // In pieces: an engine takes only so many arguments.
+    for (let i = 0; i < bytes.length; i += 8192) {
+      text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+    }
+    return text;
+  };
   const start = audioStart(await read(0, 10));
-  return audioBytesTokens(file.size, await read(start, AUDIO_WINDOW), start);
+  const header = await read(start, AUDIO_WINDOW);
+  let seconds = NaN;
+  if (!start) {
+    const steps = containerSeconds(file.size, header);
+    let step = steps.next("");
+    while (!step.done) step = steps.next(await read(...step.value));
+    seconds = step.value;
+  }
+  return audioBytesTokens(file.size, header, start, seconds);
 }
 
 /** Tokens of an `input_audio` part ({@link audioBytesTokens}): only its headers are decoded. */
@@ -190,7 +213,12 @@ function audioTokens(audio: unknown): number {
   const bytes = base64Bytes(data, start);
   const head = base64Slice(data, start, 0, 10);
   const from = audioStart(head);
-  return audioBytesTokens(bytes, base64Slice(data, start, from, AUDIO_WINDOW), from);
+  const header = base64Slice(data, start, from, AUDIO_WINDOW);
+  const seconds = from ? NaN : runSteps(
+    containerSeconds(bytes, header),
+    (offset, length) => base64Slice(data, start, offset, length),
+  );
+  return audioBytesTokens(bytes, header, from, seconds);
 }
 
 /**
@@ -272,13 +300,15 @@ function messageChars(messages: unknown): number {
  * and the JSON of `tools`, `functions` and `response_format`, divided by 4 (token arrays count
  * one per token; an image part counts 85 tokens at `detail: "low"`, else 1,536, the most an
  * image at high detail costs; an `input_audio` part 10 tokens a second, its length from a wav
- * header's byte rate, a FLAC STREAMINFO block or an MP3's first frame (its bitrate, or its Xing /
- * Info or VBRI frame count; after an ID3v2 tag), at least 1,000 bytes a second, else at 8 kbit/s; a `file` part 1,536 for
- * each page, at least one, plus its `file_data` characters / 4, at most 1,500 a page when its
- * pages can be counted), plus `max_tokens` or `max_completion_tokens` (times `n`, or `best_of`
- * for completions; NaN or infinite values count as absent). Requests without such fields (e.g.
- * audio uploads) count 0. Media payloads are never decoded whole: an audio header is read from
- * at most 266 bytes and PDF pages are counted in the base64 text.
+ * header's byte rate, a FLAC STREAMINFO block, an MP3's first frame (its bitrate, or its Xing /
+ * Info or VBRI frame count; after an ID3v2 tag), an MP4's `mvhd`, an Ogg Opus or Vorbis file's
+ * last granule position or a WebM's Info Duration, at least 1,000 bytes a second, else at 8
+ * kbit/s; a `file` part 1,536 for each page, at least one, plus its `file_data` characters / 4,
+ * at most 1,500 a page when its pages can be counted), plus `max_tokens` or
+ * `max_completion_tokens` (times `n`, or `best_of` for completions; NaN or infinite values count
+ * as absent). Requests without such fields (e.g. audio uploads) count 0. Media payloads are never decoded whole: an audio header is read from
+ * at most 266 bytes (a container's from its box or element headers, 16 bytes at a time, and an
+ * Ogg file's last 65,307) and PDF pages are counted in the base64 text.
  *
  * @example Estimate a chat request
  * ```ts
