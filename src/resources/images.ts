@@ -3,7 +3,7 @@ import { sleep } from "../_internal/sleep.ts";
 import { APIUserAbortError, AzureOpenAIError } from "../errors/api_error.ts";
 import { requestIdOf } from "../errors/from_response.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
-import { IMAGE_OPERATIONS_API_VERSION, type RequestOptions } from "../options.ts";
+import { checkCount, IMAGE_OPERATIONS_API_VERSION, type RequestOptions } from "../options.ts";
 import type {
   ImageGenerateParams,
   ImageOperation,
@@ -271,7 +271,9 @@ export class Images {
     options: GenerateAndWaitOptions = {},
   ): Promise<ImagesResponse> {
     const core = this.#core;
-    const maxWait = options.maxWaitMs ?? 300_000;
+    const where = "images.generateAndWait";
+    const maxWait = checkCount(options.maxWaitMs ?? 300_000, "maxWaitMs", where);
+    const interval = checkCount(options.pollIntervalMs ?? 1_000, "pollIntervalMs", where);
     const deadline = Date.now() + maxWait;
     let { response, data } = await this.#submit(params, options);
     let last = data as ImageOperation | ImageSubmitResponse;
@@ -283,7 +285,7 @@ export class Images {
       if (Date.now() + wait > deadline) {
         throw core.scrub(
           new AzureOpenAIError(
-            `images.generateAndWait: operation ${id} still ${last.status} after ${maxWait} ms; ` +
+            `${where}: operation ${id} still ${last.status} after ${maxWait} ms; ` +
               "raise maxWaitMs or poll with getOperation()",
             { code: "timeout", body: last },
           ),
@@ -292,7 +294,7 @@ export class Images {
       // Also with no wait: a fetch that ignores the signal must not let the polls go on.
       await sleep(wait, options.signal).catch((cause) => {
         throw new APIUserAbortError(
-          `images.generateAndWait was aborted while waiting for operation ${id}`,
+          `${where} was aborted while waiting for operation ${id}`,
           { cause },
         );
       });
@@ -307,16 +309,17 @@ export class Images {
       const body = last = data as ImageOperation & {
         error?: { code?: string; message?: string };
       };
-      const { status, result, error } = body;
+      // A body that is no operation (`null`, no status) ends the wait with a typed error.
+      const { status, result, error } = Object(body);
       // The service's result may carry only `data`; `created` is then the operation's.
       if (status === "succeeded" && result) {
         return { ...result, created: result.created ?? body.created };
       }
-      if (["succeeded", "failed", "canceled", "deleted"].includes(status)) {
+      if (["succeeded", "failed", "canceled", "deleted", void 0].includes(status)) {
         const requestId = requestIdOf(response.headers);
         throw core.scrub(
           new AzureOpenAIError(
-            `images.generateAndWait: operation ${id} ended with status ${status}${
+            `${where}: operation ${id} ended with status ${status}${
               error?.message
                 ? `: ${error.message}`
                 : status === "succeeded"
@@ -327,7 +330,7 @@ export class Images {
           ),
         );
       }
-      wait = parseRetryAfterMs(response.headers) ?? options.pollIntervalMs ?? 1_000;
+      wait = parseRetryAfterMs(response.headers) ?? interval;
     }
   }
 }
