@@ -152,8 +152,10 @@ const TOKEN_BILLED = /gpt-[\w.-]*transcribe/i;
 
 /**
  * The input tokens a transcription's upload is estimated at: its audio ({@link blobAudioTokens}:
- * 10 a second, its length from a wav header's byte rate, a FLAC's STREAMINFO or an MP3's first
- * frame, else at 1,000 bytes a second) plus its `prompt` ({@link estimateTokens}). Only the file's headers are read.
+ * 10 a second, its length from a wav header's byte rate, a FLAC's STREAMINFO, an MP3's first
+ * frame, an MP4's `mvhd`, an Ogg file's last granule or a WebM Info Duration, else at 1,000 bytes a
+ * second) plus its `prompt` ({@link estimateTokens}). Only the file's headers (an Ogg file's tail)
+ * are read.
  */
 export async function uploadTokens(form: FormData): Promise<number> {
   const file = form.get("file");
