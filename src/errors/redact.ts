@@ -1,15 +1,17 @@
 /**
  * Query or fragment parameters that may carry a secret: any name with key, token, secret,
- * password, pwd, credential or signature in it (`api-key`, APIM's `subscription-key`,
- * `refresh_token`, `client_secret`), a SAS `sig`, an OAuth `code`, `auth` / `authorization`.
+ * password, pwd, credential, signature or jwt in it (`api-key`, APIM's `subscription-key`,
+ * `refresh_token`, `client_secret`), one ending in assertion (OAuth's `client_assertion`, not
+ * `client_assertion_type`), a SAS `sig` or `sas`, an OAuth `code`, `auth` / `authorization`.
  */
 const SECRET_PARAMS =
-  /key|token|secret|passw|pwd|credential|signature|^(sig|code|auth(orization)?)$/i;
+  /key|token|secret|passw|pwd|credential|signature|jwt|assertion$|^(sig|sas|code|auth(orization)?)$/i;
 
 /**
  * Returns the URL with secret-looking parameters (`api-key`, `subscription-key`, `token`,
  * `client_secret`, `sig`, ...) masked, in the query and in a fragment (`#access_token=…`), also
- * behind a second `?` (`?api-version=1?key=…`), and any user name and password dropped. A secret's
+ * behind a second `?` (`?api-version=1?key=…`) and in a URL percent-encoded in a value, once or
+ * more (`?next=https%3A%2F%2Fy%3Fkey%3D…`), and any user name and password dropped. A secret's
  * value is masked up to the next `&` or `#`. Relative URLs are handled too; the rest is kept as
  * given.
  *
@@ -20,19 +22,21 @@ const SECRET_PARAMS =
  * ```
  */
 export function redactUrl(url: string): string {
-  // Set by a secret's name: the rest up to the next '&' or '#' is its value ('?' included).
+  // Set by a secret's name: the rest up to the next '&' or '#' is its value ('?' and encoded
+  // separators included).
   let hide = false;
   // Each '?', '&' or '#' and what follows up to the next: another value may hide a pair behind a
-  // '?' (`?api-version=1?key=…`), which a server may yet read.
+  // '?' (`?api-version=1?key=…`), which a server may yet read, or a URL percent-encoded (its
+  // '?', '&', '#' and '=' as %3F, %26, %23, %3D, or %253F... encoded again).
   return url.replace(/^([a-z][\w+.-]*:\/\/)[^/?#]*@/i, "$1").replace(
-    /([?&#])([^=&#?]*)(=?)[^&#?]*/g,
-    (all, sep: string, name: string, eq: string) => {
-      if (sep != "?") hide = false;
+    /([?&#]|%(?:25)*(?:3f|2[36]))((?:(?!%(?:25)*(?:3[df]|2[36]))[^=&#?])*)(=|%(?:25)*3d)?(?:(?!%(?:25)*(?:3f|2[36]))[^&#?])*/gi,
+    (all, sep: string, name: string, eq?: string) => {
+      if ("&#".includes(sep)) hide = false;
       // `unescape` decodes a percent-encoded name (`api%2Dkey`) and never throws on a bad escape.
       return hide
         ? ""
         : eq && SECRET_PARAMS.test(unescape(name))
-        ? (hide = true, `${sep}${name}=***`)
+        ? (hide = true, `${sep}${name}${eq}***`)
         : all;
     },
   );

@@ -66,3 +66,37 @@ Deno.test("redactUrl() masks a secret parameter after a second '?' (inside anoth
     "https://x/a&key=***&api-key=***&n=1",
   );
 });
+
+Deno.test("redactUrl() masks a secret parameter of a percent-encoded URL inside a value (once or twice encoded)", () => {
+  assert.equal(
+    redactUrl("https://x/a?redirect=https%3A%2F%2Fy%3Fapi-key%3DS1%26n%3D1&api-version=1"),
+    "https://x/a?redirect=https%3A%2F%2Fy%3Fapi-key%3D***&api-version=1",
+  );
+  assert.equal(
+    redactUrl("https://x/a?r=https%253A%252F%252Fy%253Fq%253D1%2526sig%253DS2&api-version=1"),
+    "https://x/a?r=https%253A%252F%252Fy%253Fq%253D1%2526sig%253D***&api-version=1",
+  );
+  assert.equal(
+    redactUrl("/cb?next=%2Fo%23access_token%3DS3"),
+    "/cb?next=%2Fo%23access_token%3D***",
+  );
+  // A secret's value holding an encoded '&' or '?' is masked whole; other values are kept.
+  assert.equal(
+    redactUrl("https://x/?key=S4%26S5%3FS6&q=a%26b%3Fc"),
+    "https://x/?key=***&q=a%26b%3Fc",
+  );
+  const plain = "https://x/a?q=50%25%3D1&model=gpt-4o&api-version=1";
+  assert.equal(redactUrl(plain), plain);
+});
+
+Deno.test("redactUrl() masks JWT, assertion and SAS parameters, not model, input or api-version", () => {
+  const url = "https://x/a?jwt=S1&assertion=S2&client_assertion=S3&id_token=S4&sas=S5" +
+    "&X-Amz-Signature=S6&access_key=S7&X-Amz-Credential=S8&id_jwt=S9" +
+    "&model=gpt-4o&api-version=1&input=hi&client_assertion_type=jwt-bearer&sp=r";
+  const masked = redactUrl(url);
+  for (let i = 1; i <= 9; i++) assert.ok(!masked.includes(`=S${i}`), `S${i} in ${masked}`);
+  assert.ok(
+    masked.endsWith("&model=gpt-4o&api-version=1&input=hi&client_assertion_type=jwt-bearer&sp=r"),
+    masked,
+  );
+});

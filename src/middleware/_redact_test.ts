@@ -78,6 +78,8 @@ Deno.test("redactLogUrl() masks what redactUrl() and redactSecrets() do, for pla
       "https://r.openai.azure.com/openai/x?subscription-key=abc",
       "https://r.openai.azure.com/openai/x?api-version=1?key=abc",
       "https://r.openai.azure.com/openai/x?api-version=1?sig=abc",
+      "https://r.openai.azure.com/openai/x?api-version=1%26api-key%3Dabc",
+      "https://r.openai.azure.com/openai/x%3Fkey%3Dabc/y?api-version=1",
     ]
   ) {
     assert.equal(redactLogUrl(url, secrets), redactSecrets(redactUrl(url), secrets), url);
