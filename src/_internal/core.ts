@@ -7,7 +7,7 @@ import {
   errorFromResponse,
   requestIdOf,
 } from "../errors/from_response.ts";
-import { redactSecrets } from "../errors/redact.ts";
+import { redactText } from "../errors/redact.ts";
 import { headerSecrets, SENSITIVE_HEADERS } from "../middleware/_redact.ts";
 import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
@@ -338,7 +338,7 @@ export class ClientCore {
    */
   scrub(err: unknown, layers: Middleware[] = this.#layers, own: string[] = []): unknown {
     const secrets = [...this.#secrets, ...layers.flatMap(authSecrets), ...own];
-    return scrub(err, (text) => redactSecrets(text, secrets), 0);
+    return scrub(err, (text) => redactText(text, secrets), new Set());
   }
 
   #stack(callMiddleware: Middleware[] = []): Middleware[] {
@@ -380,12 +380,14 @@ export class ClientCore {
 /**
  * `err` with every secret removed (by `clean`) from its message, stack, name, body, inner
  * error, filter results, revised prompt, headers (credential headers masked) and, recursively,
- * its cause: fixed in place, so it keeps its class.
+ * its cause: fixed in place, so it keeps its class. Each error once (`seen`): a chain of causes
+ * may loop.
  */
-function scrub(err: unknown, clean: (text: string) => string, depth: number): unknown {
+function scrub(err: unknown, clean: (text: string) => string, seen: Set<unknown>): unknown {
   if (typeof err === "string") return clean(err);
-  if (!(err instanceof Error) || depth > 8) return err;
-  const fields = err as unknown as Record<string, unknown>;
+  if (!(err instanceof Error) || seen.has(err)) return err;
+  seen.add(err);
+  const fields = err as unknown as Record<PropertyKey, unknown>;
   const masked = (headers: Headers) => {
     const copy = new Headers();
     headers.forEach((v, name) => copy.append(name, SENSITIVE_HEADERS.has(name) ? "***" : clean(v)));
@@ -395,7 +397,7 @@ function scrub(err: unknown, clean: (text: string) => string, depth: number): un
   // errors, the Request, a config of headers).
   const fix = (value: unknown): unknown => {
     if (typeof value === "string") return clean(value);
-    if (value instanceof Error) return scrub(value, clean, depth + 1);
+    if (value instanceof Error) return scrub(value, clean, seen);
     if (Array.isArray(value)) return value.map(fix);
     if (value instanceof Headers) return masked(value);
     if (value instanceof Request) {
@@ -404,11 +406,16 @@ function scrub(err: unknown, clean: (text: string) => string, depth: number): un
         headers: masked(value.headers),
       });
     }
-    const text = value === undefined ? value : JSON.stringify(value);
+    // With a Map's, a Set's or a Headers' entries (inspect shows them, JSON as `{}`).
+    const text = value === undefined ? value : JSON.stringify(
+      value,
+      (_, v) => v instanceof Map || v instanceof Set || v instanceof Headers ? [...v] : v,
+    );
     const cleaned = text && clean(text);
     return cleaned !== text ? JSON.parse(cleaned!) : value;
   };
-  for (const key of Object.getOwnPropertyNames(err).concat("name")) {
+  // Symbol-keyed fields too (inspect shows them).
+  for (const key of Reflect.ownKeys(err).concat("name")) {
     let value, fixed;
     try {
       fixed = fix(value = fields[key]);

@@ -1,6 +1,6 @@
 import { AzureOpenAIError } from "../errors/api_error.ts";
 import { requestIdOf } from "../errors/from_response.ts";
-import { redactSecrets } from "../errors/redact.ts";
+import { redactSecrets, redactText } from "../errors/redact.ts";
 import { redactBody, redactHeaders, redactLogUrl, secretsOfHeaders } from "./_redact.ts";
 import { RETRY_STATE_KEY, type RetryInfo } from "./retry.ts";
 import { CACHE_STATE_KEY } from "./_state.ts";
@@ -488,11 +488,11 @@ function describeError(
   if (err instanceof AzureOpenAIError) {
     return {
       name: err.name,
-      message: redactSecrets(err.message, secrets),
+      message: redactText(err.message, secrets),
       status: err.status,
       code: err.code && redactSecrets(err.code, secrets),
     };
   }
-  if (err instanceof Error) return { name: err.name, message: redactSecrets(err.message, secrets) };
-  return { name: typeof err, message: redactSecrets(String(err), secrets) };
+  if (err instanceof Error) return { name: err.name, message: redactText(err.message, secrets) };
+  return { name: typeof err, message: redactText(String(err), secrets) };
 }
