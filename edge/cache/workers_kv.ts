@@ -53,6 +53,13 @@ export interface WorkersKvCacheOptions {
    * limit); `cache()` keeps larger embeddings batches out of the cache instead of failing.
    */
   maxOperationsPerRequest?: number;
+  /**
+   * Bytes (key + value) of recently written values this isolate keeps in memory (default 4 MiB;
+   * 0 turns it off). KV may miss a key for up to 60 s after its `put()`; `get()` serves what this
+   * isolate wrote in that time (never past the value's own TTL), and `set()` skips rewriting
+   * identical bytes (KV refuses a second write of a key within a second with a 429).
+   */
+  recentBytes?: number;
 }
 
 /**
@@ -95,6 +102,37 @@ const MAX_TTL_SECONDS = 2_147_483_647;
 const FORMAT = 0xa1;
 const HEADER_BYTES = 9;
 const encoder = new TextEncoder();
+/** How long a KV write may take to be seen everywhere (and in the same location): 60 s. */
+const PROPAGATION_MS = 60_000;
+/** Workers KV takes one write a second per key. */
+const WRITE_INTERVAL_MS = 1_000;
+
+/** A value this isolate wrote (or is writing), by prefixed key. */
+interface Recent {
+  /** The value's bytes (a private copy). */
+  value: Uint8Array;
+  /** The TTL it was written with (0: none). */
+  ttl: number;
+  /** When its `put` settled, or started while `pending`. */
+  at: number;
+  /**
+   * Served until then: 60 s after the put settled (or started, while it is under way: a put that
+   * hangs is not waited for longer), or the value's expiry when sooner.
+   */
+  until: number;
+  /** Stored expiry in ms (0: none). */
+  expiresAt: number;
+  /** Key + value bytes, as counted against `recentBytes`. */
+  bytes: number;
+  /** The `put` still under way. */
+  pending?: Promise<void>;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /**
  * A {@link CacheStore} on a Cloudflare Workers KV namespace binding.
@@ -107,6 +145,13 @@ const encoder = new TextEncoder();
  * - Keys (prefix included) over 512 bytes UTF-8 and values over 25 MiB are refused with a
  *   RangeError that says so.
  * - Writes are plain `put`s: on Workers, run them inside `ctx.waitUntil` (the edge app does).
+ * - Read-after-write: KV may miss a key for up to 60 s after its `put()`, even in the same
+ *   location. Values this isolate wrote are kept in memory (`recentBytes`, default 4 MiB of keys
+ *   and values, least recently used dropped first) for 60 s, or until their expiry when sooner,
+ *   and `get()` serves them before asking KV; `delete()` drops them. A `set()` of the same bytes
+ *   as a write under a second ago, or as one still kept with the same TTL, sends no `put` (KV
+ *   would refuse the second write of a key within a second, 429): that entry keeps the expiry
+ *   of the first write.
  *
  * @example Cache bytes in a KV binding
  * ```ts
@@ -131,6 +176,9 @@ export class WorkersKvCache implements CacheStore {
   #kv: WorkersKvNamespace;
   #prefix: string;
   #now: () => number;
+  #recentLimit: number;
+  #recent = new Map<string, Recent>();
+  #recentTotal = 0;
 
   /** Wraps a KV namespace binding (e.g. `env.AOAI_CACHE`). */
   constructor(namespace: WorkersKvNamespace, options: WorkersKvCacheOptions = {}) {
@@ -149,6 +197,28 @@ export class WorkersKvCache implements CacheStore {
     this.#prefix = prefix;
     this.#now = options.now ?? Date.now;
     this.maxOperationsPerRequest = options.maxOperationsPerRequest ?? 1_000;
+    const recent = options.recentBytes ?? 4 * 1024 * 1024;
+    if (typeof recent !== "number" || !(recent >= 0)) {
+      throw new TypeError("WorkersKvCache: recentBytes must be a number of bytes, 0 or more");
+    }
+    this.#recentLimit = Math.floor(recent);
+  }
+
+  #forget(full: string, entry = this.#recent.get(full)): void {
+    if (entry && this.#recent.get(full) === entry) {
+      this.#recent.delete(full);
+      this.#recentTotal -= entry.bytes;
+    }
+  }
+
+  /** The kept entry of a key, if still within its window (dropped otherwise). */
+  #live(full: string): Recent | undefined {
+    const entry = this.#recent.get(full);
+    if (entry && this.#now() >= entry.until) {
+      this.#forget(full, entry);
+      return undefined;
+    }
+    return entry;
   }
 
   #key(key: string): string {
@@ -167,7 +237,15 @@ export class WorkersKvCache implements CacheStore {
 
   /** Reads a value; `null` when absent, expired or not written by this class. */
   async get(key: string): Promise<Uint8Array | null> {
-    const raw = await this.#kv.get(this.#key(key), "arrayBuffer");
+    const full = this.#key(key);
+    const entry = this.#live(full);
+    if (entry && (entry.expiresAt === 0 || entry.expiresAt > this.#now())) {
+      // Most recently used last: eviction takes the oldest first.
+      this.#recent.delete(full);
+      this.#recent.set(full, entry);
+      return entry.value.slice();
+    }
+    const raw = await this.#kv.get(full, "arrayBuffer");
     if (raw === null || raw.byteLength < HEADER_BYTES) return null;
     const view = new DataView(raw);
     if (view.getUint8(0) !== FORMAT) return null;
@@ -200,18 +278,68 @@ export class WorkersKvCache implements CacheStore {
     // Infinity: no expiry (KV refuses a non-integer expirationTtl).
     const forever = ttl === undefined || ttl === Infinity;
     const kvTtl = forever ? 0 : Math.max(WORKERS_KV_MIN_TTL_SECONDS, Math.ceil(ttl));
+    const now = this.#now();
+    const expiresAt = forever ? 0 : now + ttl * 1000;
     const out = new Uint8Array(HEADER_BYTES + value.byteLength);
     const view = new DataView(out.buffer);
     view.setUint8(0, FORMAT);
-    view.setFloat64(1, forever ? 0 : this.#now() + ttl * 1000, true);
+    view.setFloat64(1, expiresAt, true);
     out.set(value, HEADER_BYTES);
     // Over workerd's range (a put that always throws): no KV expiry; the header's still holds.
     const putOptions = forever || kvTtl > MAX_TTL_SECONDS ? undefined : { expirationTtl: kvTtl };
-    await this.#kv.put(full, out, putOptions);
+    if (this.#recentLimit === 0) return await this.#kv.put(full, out, putOptions);
+
+    const ttlKept = forever ? 0 : ttl;
+    const last = this.#live(full);
+    if (
+      last && sameBytes(last.value, value) &&
+      (last.pending || now - last.at < WRITE_INTERVAL_MS || last.ttl === ttlKept)
+    ) {
+      // Written (or being written) already: a second put would be refused (429), or only move the
+      // expiry by the time since the first write.
+      return await last.pending;
+    }
+    this.#forget(full);
+    const bytes = encoder.encode(full).byteLength + value.byteLength;
+    if (bytes > this.#recentLimit) return await this.#kv.put(full, out, putOptions);
+    const entry: Recent = {
+      value: value.slice(),
+      ttl: ttlKept,
+      at: now,
+      until: Math.min(now + PROPAGATION_MS, expiresAt || Infinity),
+      expiresAt,
+      bytes,
+    };
+    this.#recent.set(full, entry);
+    this.#recentTotal += bytes;
+    for (const [k, old] of this.#recent) {
+      if (this.#recentTotal <= this.#recentLimit) break;
+      this.#forget(k, old);
+    }
+    let put: Promise<void>;
+    try {
+      put = this.#kv.put(full, out, putOptions);
+    } catch (error) {
+      this.#forget(full, entry);
+      throw error;
+    }
+    entry.pending = put.then(() => {
+      const at = this.#now();
+      entry.at = at;
+      entry.until = Math.min(at + PROPAGATION_MS, expiresAt || Infinity);
+      entry.pending = undefined;
+    }, (error) => {
+      // Not written: nothing to serve, and the next set() tries again.
+      this.#forget(full, entry);
+      throw error;
+    });
+    await entry.pending;
   }
 
   /** Deletes a value (no error when absent). */
   async delete(key: string): Promise<void> {
-    await this.#kv.delete(this.#key(key));
+    const full = this.#key(key);
+    this.#forget(full);
+    await this.#kv.delete(full);
   }
 }
