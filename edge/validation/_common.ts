@@ -23,7 +23,8 @@ export const SAMPLING_ENTRIES = {
   top_p: rangedNumber(0, 1),
   n: rangedInteger(1, 128),
   max_tokens: rangedInteger(1),
-  seed: rangedInteger(Number.MIN_SAFE_INTEGER),
+  // int64 (the spec's range); JSON.parse reads 2^63 - 1 as 2^63.
+  seed: rangedInteger(-(2 ** 63), 2 ** 63),
   stop: v.optional(
     v.nullable(v.union([v.string(), v.pipe(v.array(v.string()), v.maxLength(4))])),
   ),

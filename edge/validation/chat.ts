@@ -40,7 +40,7 @@ const CHAT_SCHEMA = v.looseObject({
     ),
   ),
   tool_choice: v.optional(v.union([v.string(), v.looseObject({ type: v.string() })])),
-  parallel_tool_calls: v.optional(v.boolean()),
+  parallel_tool_calls: v.optional(v.nullable(v.boolean())),
   response_format: v.optional(v.nullable(v.looseObject({ type: v.string() }))),
 });
 

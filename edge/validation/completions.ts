@@ -11,8 +11,10 @@ import { checkTextOrTokens } from "./embeddings.ts";
 const COMPLETIONS_SCHEMA = v.looseObject({
   ...SAMPLING_ENTRIES,
   prompt: v.unknown(),
+  // From 0 (spec): with `echo` and `logprobs`, scores the prompt without generating.
+  max_tokens: rangedInteger(0),
   echo: v.optional(v.nullable(v.boolean())),
-  best_of: rangedInteger(1, 128),
+  best_of: rangedInteger(0, 20),
   logprobs: rangedInteger(0, 5),
   suffix: v.optional(v.nullable(v.string())),
 });
