@@ -240,10 +240,13 @@ export class Stream<T> implements AsyncIterable<T> {
 
   /**
    * Iterates the parsed chunks; breaking out of the loop cancels the body. A stream already read
-   * to its end (by a loop or `finalChatCompletion()`) throws `AzureOpenAIError`, as the SDK does.
+   * to its end (by a loop or `finalChatCompletion()`) rejects the first `next()` with
+   * `AzureOpenAIError`, as the SDK does. `throw()` closes the iterator, as `return()` does.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    this.#tap();
+    // A stream already read fails at the first next(), as the SDK's generator does: here a
+    // `.catch()` chained to that read would miss it. The iterator is done after that.
+    const error = this.#tap();
     // An iterator its own return() closed is done, as a generator is (another one reading on
     // gets the cut stream's error).
     let closed = false;
@@ -252,13 +255,23 @@ export class Stream<T> implements AsyncIterable<T> {
       [Symbol.asyncIterator]() {
         return this;
       },
-      next: (): Promise<IteratorResult<T>> => closed ? Promise.resolve(DONE) : this.#next(),
+      next: (): Promise<IteratorResult<T>> =>
+        closed
+          ? Promise.resolve(DONE)
+          : error
+          ? (closed = true, Promise.reject(error))
+          : this.#next(),
       // Not awaiting the cancel: a tee() branch's cancel settles only once both branches cancel.
       return: (): Promise<IteratorResult<T>> => {
         closed = true;
         this.#end(undefined, 0, 1);
         return Promise.resolve(DONE);
       },
+      // What `yield*` and iterator helpers hand an error in with: closes as return() does, then
+      // rejects with that error, as a generator does (without it, `yield*` threw a TypeError).
+      throw: (reason: unknown): Promise<never> => (
+        closed = true, this.#end(undefined, 0, 1), Promise.reject(reason)
+      ),
     };
   }
 
@@ -266,7 +279,7 @@ export class Stream<T> implements AsyncIterable<T> {
    * Re-emits the (remaining) chunks as a `text/event-stream` body: `data: {json}\n\n`
    * per chunk, then `data: [DONE]\n\n`; suitable for `new Response(stream)`. An upstream
    * error errors the returned stream; cancelling it cancels the upstream body. A stream already
-   * read to its end throws `AzureOpenAIError`, as a loop over it does.
+   * read to its end errors it with `AzureOpenAIError`, as a loop over it does.
    *
    * @example Proxying a stream to a client
    * ```ts
@@ -280,8 +293,13 @@ export class Stream<T> implements AsyncIterable<T> {
    * ```
    */
   toReadableStream(): ReadableStream<Uint8Array> {
-    this.#tap();
+    return this.#body(this.#tap());
+  }
+
+  /** A stream already read (`error`) errors the body at its first read, as the SDK's does. */
+  #body(error: AzureOpenAIError | undefined): ReadableStream<Uint8Array> {
     return new ReadableStream<Uint8Array>({
+      start: (controller) => error && controller.error(error),
       pull: async (controller): Promise<void> => {
         // At the end (nothing queued then) `[DONE]`, then close.
         const more = await this.#ready();
@@ -303,8 +321,8 @@ export class Stream<T> implements AsyncIterable<T> {
    * each gets every chunk (re-parsed from `toReadableStream()`) and has its own
    * `finalChatCompletion()`; both share `controller`, and the body is cancelled once both are.
    * Read the branches, not this stream, afterwards. Call it before reading: once a loop,
-   * `toReadableStream()`, `finalChatCompletion()` or an earlier `tee()` took chunks, it throws
-   * `AzureOpenAIError` (the branches would miss them), as the SDK's branches do.
+   * `toReadableStream()`, `finalChatCompletion()` or an earlier `tee()` took chunks, both
+   * branches throw `AzureOpenAIError` (they would miss them), as the SDK's branches do.
    *
    * @example Relay a stream and keep its text
    * ```ts
@@ -319,9 +337,9 @@ export class Stream<T> implements AsyncIterable<T> {
    */
   tee(): [this, this] {
     // Only before any read: the branches would miss what was read (a second tee() included).
-    this.#tap(this.#tapped || this.#reader);
+    const body = this.#body(this.#tap(this.#tapped || this.#reader));
     teeing = true;
-    const branches = this.toReadableStream().tee().map((body) =>
+    const branches = body.tee().map((body) =>
       new (this.constructor as typeof Stream)(new Response(body, this.response), {
         controller: this.controller,
         operation: this.#operation,
@@ -409,15 +427,15 @@ export class Stream<T> implements AsyncIterable<T> {
   }
 
   /**
-   * Hands the queue to an iterator or `toReadableStream()` (`#tapped`), or throws
+   * Hands the queue to an iterator or `toReadableStream()` (`#tapped`), or returns
    * `AzureOpenAIError` when `read`: by default when the stream was read to its end with nothing
    * left queued (a loop over it, or a relay of it, would get nothing, as if the reply were empty),
    * or was split by `tee()`.
    */
   #tap(
     read: unknown = this.#tapped == 2 || this.#sawDone && this.#head >= this.#queue.length,
-  ): void {
-    if (read) throw this.#err(AzureOpenAIError, "was already read");
+  ): AzureOpenAIError | undefined {
+    if (read) return this.#err(AzureOpenAIError, "was already read");
     this.#tapped = true;
   }
 
