@@ -6,7 +6,7 @@
  */
 
 import type { ResolvedDeployment } from "./_context.ts";
-import { invalidRequest, serviceError } from "./_response.ts";
+import { invalidRequest, resourceNotFound, serviceError } from "./_response.ts";
 import type { Operation } from "./operations.ts";
 import type { NormalizedOptions } from "./options.ts";
 
@@ -34,14 +34,8 @@ export function redactedHeaders(request: Request): Record<string, string> {
 
 export function checkApiVersion(url: URL, options: NormalizedOptions): string | Response {
   const version = url.searchParams.get("api-version");
-  if (version === null || version === "") {
-    return serviceError(
-      400,
-      "BadRequest",
-      "Missing required query parameter 'api-version'. Add ?api-version=2024-10-21 (or another supported version) to the URL.",
-      { param: "api-version" },
-    );
-  }
+  // Azure answers a path without api-version as one it does not know (MicrosoftDocs/azure-docs#114602).
+  if (version === null || version === "") return resourceNotFound();
   if (!options.apiVersions.has(version)) {
     return serviceError(
       400,

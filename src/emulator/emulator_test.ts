@@ -60,13 +60,11 @@ Deno.test("fetch() accepts Authorization: Bearer with a configured key", async (
   assert.match((await bad.json()).error.message, /Access token is missing, invalid/);
 });
 
-Deno.test("fetch() answers 400 when api-version is missing or unknown", async () => {
+Deno.test("fetch() answers 404 when api-version is missing, 400 when it is unknown", async () => {
   const e = createEmulator();
   const missing = await post(e, CHAT, MESSAGES, { apiVersion: null });
-  assert.equal(missing.status, 400);
-  const m = await missing.json();
-  assert.equal(m.error.code, "BadRequest");
-  assert.match(m.error.message, /api-version/);
+  assert.equal(missing.status, 404);
+  assert.equal((await missing.json()).error.code, "404");
   const unknown = await post(e, CHAT, MESSAGES, { apiVersion: "1999-01-01" });
   assert.equal(unknown.status, 400);
   assert.match((await unknown.json()).error.message, /1999-01-01/);
