@@ -3,9 +3,9 @@
  *
  * Produces real audio whose length grows with the input (1/15 s per character, divided
  * by `speed`): `wav` (RIFF, 16-bit PCM, 24 kHz mono, a quiet tone whose pitch depends on
- * the voice), `pcm` (the same samples, no header) and `mp3` (silent MPEG-1 Layer III
- * frames, 128 kbit/s, 44.1 kHz mono). `opus`, `aac` and `flac` answer 400 naming
- * `response_format`: the emulator does not encode them.
+ * the voice), `pcm` (the same samples, no header), `mp3` (silent MPEG-1 Layer III
+ * frames, 128 kbit/s, 44.1 kHz mono), `flac` (the wav samples, lossless), `opus` (Ogg Opus, silent)
+ * and `aac` (ADTS, silent AAC-LC): the six formats of the request's `response_format` enum.
  *
  * @module
  */
@@ -15,6 +15,7 @@ import { fnv1a } from "./_hash.ts";
 import { checkNotNull, documented } from "./_guards.ts";
 import { invalidRequest, missingParam } from "./_response.ts";
 import { checkNumber } from "./chat_validate.ts";
+import { flacFile, silentAac, silentOpus } from "./speech_formats.ts";
 
 /** Longest accepted `input`, in characters. */
 export const MAX_SPEECH_INPUT = 4096;
@@ -134,13 +135,9 @@ export function handleSpeech(ctx: HandlerContext, body: Record<string, unknown>)
   if (format === "mp3") audio = silentMp3(seconds);
   else if (format === "wav") audio = wavFile(pcmSamples(seconds, body.voice));
   else if (format === "pcm") audio = pcmSamples(seconds, body.voice);
-  else {
-    return invalidRequest(
-      "response_format",
-      `The emulator cannot encode '${format}' (deployment ${ctx.deployment.name}); ask for mp3, wav or pcm.`,
-      "unsupported_value",
-    );
-  }
+  else if (format === "flac") audio = flacFile(pcmSamples(seconds, body.voice));
+  else if (format === "opus") audio = silentOpus(seconds);
+  else audio = silentAac(seconds);
   return new Response(audio, {
     headers: { "content-type": CONTENT_TYPES[format], "content-length": String(audio.length) },
   });
