@@ -98,9 +98,12 @@ function prepareInputs(input: unknown): PreparedInput[] | Response {
     );
   }
   const out: PreparedInput[] = [];
+  // string[] or integer[][]: an array mixing both fits neither.
+  const texts = typeof input[0] === "string";
   for (const item of input) {
-    if (typeof item === "string" && item !== "") out.push({ key: item, tokens: countTokens(item) });
-    else if (isTokenArray(item)) out.push({ key: item, tokens: item.length });
+    if (texts && typeof item === "string" && item !== "") {
+      out.push({ key: item, tokens: countTokens(item) });
+    } else if (!texts && isTokenArray(item)) out.push({ key: item, tokens: item.length });
     else return bad();
   }
   return out;

@@ -154,8 +154,11 @@ Deno.test("embeddings of a token array differ from those of the string of its id
       const text = await (await send("1,2,3", apiVersion, format)).json();
       const ids = await (await send([1, 2, 3], apiVersion, format)).json();
       assert.notDeepEqual(ids.data[0].embedding, text.data[0].embedding, what);
-      const mixed = await (await send(["1,2,3", [1, 2, 3], "1", [1]], apiVersion, format)).json();
-      const vectors = mixed.data.map((d: { embedding: unknown }) => d.embedding);
+      // string[] and integer[][] (an array mixing both is refused).
+      const texts = await (await send(["1,2,3", "1"], apiVersion, format)).json();
+      const arrays = await (await send([[1, 2, 3], [1]], apiVersion, format)).json();
+      const vectors = [texts.data[0], arrays.data[0], texts.data[1], arrays.data[1]]
+        .map((d) => d.embedding);
       assert.deepEqual(vectors[0], text.data[0].embedding, what);
       assert.deepEqual(vectors[1], ids.data[0].embedding, what);
       assert.notDeepEqual(vectors[2], vectors[3], what);
