@@ -90,7 +90,8 @@ export type LimitedForm =
 /**
  * Parses a `multipart/form-data` request body as it streams in, giving up as soon as it passes
  * `maxBytes` (a `content-length` over the cap is refused without reading; the stream is cancelled
- * when the cap is hit). The platform's parser reads the stream itself: reading the body into bytes
+ * when the cap is hit) or holds more than `maxParts` parts (`unparsable`; default 1024: 25 MB of
+ * empty fields is half a million parts, ~20 times the CPU of a 25 MB file to parse). The platform's parser reads the stream itself: reading the body into bytes
  * first and parsing those held the upload about five times over at its peak
  * (`bench/upload_memory.ts`), more than a Worker's 128 MB for a 25 MB upload. For upload routes
  * of your own; the edge app's audio routes use it with `maxMultipartBytes`. The request's
@@ -113,14 +114,30 @@ export type LimitedForm =
  * console.log(await res.text()); // talk.wav: 1000 bytes
  * ```
  */
-export async function readFormLimited(request: Request, maxBytes: number): Promise<LimitedForm> {
+export async function readFormLimited(
+  request: Request,
+  maxBytes: number,
+  maxParts = 1024,
+): Promise<LimitedForm> {
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
     await request.body?.cancel().catch(() => {});
     return { ok: false, reason: "too_large" };
   }
   let size = 0;
-  let state: "reading" | "too_large" | "ended" = request.body ? "reading" : "ended";
+  // Set by the stream's callbacks (a cast, or TypeScript narrows it to its first value here).
+  let state = (request.body ? "reading" : "ended") as
+    | "reading"
+    | "too_large"
+    | "too_many"
+    | "ended";
+  // As sent: the boundary is case-sensitive (browsers' have capitals).
+  const type = request.headers.get("content-type") ?? "";
+  const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
+  // Delimiters ("\r\n--" + boundary, the first one after a virtual CRLF) seen: parts + 1.
+  const delimiter = boundary && new TextEncoder().encode(`\r\n--${boundary[1] ?? boundary[2]}`);
+  let tail = new Uint8Array([13, 10]);
+  let delimiters = 0;
   const counted = request.body?.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
@@ -128,6 +145,18 @@ export async function readFormLimited(request: Request, maxBytes: number): Promi
         if (size > maxBytes) {
           state = "too_large";
           throw new RangeError("over the body limit");
+        }
+        if (delimiter) {
+          const keep = delimiter.length - 1;
+          const seam = new Uint8Array(tail.length + Math.min(keep, chunk.length));
+          seam.set(tail);
+          seam.set(chunk.subarray(0, keep), tail.length);
+          delimiters += count(seam, delimiter, tail.length) + count(chunk, delimiter);
+          tail = chunk.length >= keep ? chunk.slice(-keep) : seam.slice(-keep);
+          if (delimiters > maxParts + 1) {
+            state = "too_many";
+            throw new RangeError("too many parts");
+          }
         }
         controller.enqueue(chunk);
       },
@@ -137,14 +166,24 @@ export async function readFormLimited(request: Request, maxBytes: number): Promi
     }),
   );
   try {
-    // As sent: the boundary is case-sensitive (browsers' have capitals).
-    const headers = { "content-type": request.headers.get("content-type") ?? "" };
+    const headers = { "content-type": type };
     return { ok: true, form: await new Response(counted, { headers }).formData() };
   } catch {
-    // Over the cap, the client's body failing before its end, or bytes that are no form.
+    // Over the caps, the client's body failing before its end, or bytes that are no form.
     return {
       ok: false,
-      reason: state === "reading" ? "unreadable" : state === "ended" ? "unparsable" : state,
+      reason: state === "reading" ? "unreadable" : state === "too_large" ? state : "unparsable",
     };
   }
+}
+
+/** How many times `needle` starts in `hay` before index `before`. */
+function count(hay: Uint8Array, needle: Uint8Array, before = hay.length): number {
+  let n = 0;
+  for (let i = hay.indexOf(needle[0]); i !== -1 && i < before; i = hay.indexOf(needle[0], i + 1)) {
+    let j = 1;
+    while (j < needle.length && hay[i + j] === needle[j]) j++;
+    if (j === needle.length) n++;
+  }
+  return n;
 }
