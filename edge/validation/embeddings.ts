@@ -12,9 +12,12 @@ export const MAX_EMBEDDING_INPUTS = 2048;
 const EMBEDDINGS_SCHEMA = v.looseObject({
   input: v.unknown(),
   model: v.optional(v.pipe(v.string(), v.minLength(1))),
-  dimensions: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16384))),
+  // Both nullable in the spec.
+  dimensions: v.optional(
+    v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16384))),
+  ),
   encoding_format: v.optional(
-    v.picklist(["float", "base64"], 'Expected "float" or "base64"'),
+    v.nullable(v.picklist(["float", "base64"], 'Expected "float" or "base64"')),
   ),
   user: v.optional(v.string()),
   input_type: v.optional(v.string()),

@@ -2,7 +2,7 @@
 // int64 range, `parallel_tool_calls: null`, and the completions ranges (`max_tokens` from 0, to
 // score a prompt with `echo` and `logprobs`; `best_of` from 0 to 20).
 import assert from "node:assert/strict";
-import { checkChatBody, checkCompletionsBody } from "./mod.ts";
+import { checkChatBody, checkCompletionsBody, checkEmbeddingsBody } from "./mod.ts";
 
 const messages = [{ role: "user", content: "hi" }];
 
@@ -38,4 +38,10 @@ Deno.test("checkCompletionsBody() takes max_tokens 0 and best_of 0 to 20 (spec r
   assert.equal(param({ prompt: "x", max_tokens: -1 }), "max_tokens");
   assert.equal(param({ prompt: "x", best_of: 21 }), "best_of");
   assert.equal(param({ prompt: "x", best_of: -1 }), "best_of");
+});
+
+Deno.test("checkEmbeddingsBody() takes dimensions: null and encoding_format: null (spec: nullable)", () => {
+  assert.ok(checkEmbeddingsBody({ input: "x", dimensions: null, encoding_format: null }).ok);
+  const bad = checkEmbeddingsBody({ input: "x", dimensions: "256" });
+  assert.equal(bad.ok ? undefined : bad.problem.param, "dimensions");
 });
