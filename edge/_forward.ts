@@ -14,6 +14,7 @@ import {
 import type { Middleware } from "../src/middleware/types.ts";
 import { DEADLINE_STATE_KEY } from "../src/middleware/_deadline.ts";
 import { observeAttempts } from "../src/middleware/_state.ts";
+import { type RequestParts, resend, unbuiltParts } from "../src/middleware/_replay.ts";
 import { RAW_SCRUB } from "../src/_internal/core.ts";
 import { SPEECH_API_VERSION } from "../src/options.ts";
 import { errorResponse } from "./_errors.ts";
@@ -151,7 +152,7 @@ export async function forward(
         signal: request.signal,
         apiVersion: init.apiVersion ?? ownVersion(init.path, pool.list[index].client.apiVersion),
         maxRetries: opts.upstreamMaxRetries,
-        middleware,
+        middleware: [...middleware ?? [], noRedirect],
         headers,
       },
     );
@@ -328,6 +329,18 @@ function gateLayer(gate: Gate, tried: () => void): Middleware {
   };
 }
 
+/**
+ * The innermost per-call layer: the call goes out with `redirect: "manual"`. Followed, an
+ * upstream's redirect would take the app's credential along (fetch keeps `api-key` on a redirect
+ * to another origin) to wherever its `Location` points; the 3xx is answered as a 502 instead.
+ */
+const noRedirect: Middleware = (ctx, next) => {
+  const parts = unbuiltParts(ctx);
+  if (parts) resend(ctx, { ...parts, redirect: "manual" } as RequestParts);
+  else ctx.request = new Request(ctx.request, { redirect: "manual" });
+  return next();
+};
+
 /** Thrown by the layer that stops a call every upstream of which cools down. */
 class CoolingDown extends Error {}
 
@@ -413,6 +426,24 @@ async function relay(
   index: number,
 ): Promise<Response> {
   const headers = relayHeaders(upstream, request, opts.upstreams.list[index].client.endpoint);
+  if (REDIRECTS.has(upstream.status)) {
+    // Not followed (see noRedirect); its Location may carry a secret: only its origin is logged.
+    await upstream.body?.cancel();
+    const host = opts.upstreams.list[index].host;
+    let to = "";
+    try {
+      to = ` to ${new URL(upstream.headers.get("location") ?? "").origin}`;
+    } catch { /* no usable Location */ }
+    opts.onError(
+      `${init.operation}: upstream ${host} answered ${upstream.status} (a redirect${to}); ` +
+        "not followed: set the endpoint the service answers at",
+    );
+    return errorResponse(502, {
+      code: "UpstreamRedirect",
+      message: `The Azure OpenAI upstream (${host}) answered with a redirect, which the edge app ` +
+        "does not follow; see the server log.",
+    }, { "x-aoai-upstream": String(index) });
+  }
   // Served by the cache, not by an upstream: no upstream to name.
   if (headers.get("x-aoai-cache") !== "hit") headers.set("x-aoai-upstream", String(index));
   let body: BodyInit | null;
@@ -514,6 +545,9 @@ function credentialRefused(
       ". Your client key was accepted.",
   }, headers);
 }
+
+/** Redirect statuses (fetch follows these). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** Statuses whose response has no body. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);

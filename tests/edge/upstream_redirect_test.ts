@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { createEdgeApp } from "../../edge/mod.ts";
+import { azurePath, errorOf, KEY } from "./_helpers.ts";
+
+const AZURE_KEY = "azure-secret-key-0001";
+
+for (const status of [301, 302, 303, 307, 308]) {
+  Deno.test(`edge app: an upstream ${status} redirect is not followed (the app's key stays home) and answers 502`, async () => {
+    const elsewhere: string[] = [];
+    // Another origin (another port): whatever reaches it, a redirect took there.
+    await using other = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+      elsewhere.push(`api-key=${req.headers.get("api-key")}`);
+      return Response.json({ choices: [] });
+    });
+    const target = `http://127.0.0.1:${other.addr.port}/collect?sig=redirect-sig-secret`;
+    await using upstream = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      async (req) => {
+        await req.body?.cancel();
+        return new Response("moved", { status, headers: { location: target } });
+      },
+    );
+    const logged: string[] = [];
+    const app = createEdgeApp({
+      upstream: { endpoint: `http://127.0.0.1:${upstream.addr.port}`, apiKey: AZURE_KEY },
+      clientKeys: [KEY],
+      onError: (m) => logged.push(m),
+    });
+    const res = await app.fetch(
+      new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
+        method: "POST",
+        headers: { "api-key": KEY, "content-type": "application/json" },
+        body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+      }),
+    );
+    assert.deepEqual(elsewhere, [], "nothing was sent where the upstream redirected");
+    assert.equal(res.status, 502);
+    assert.equal(res.headers.get("location"), null);
+    const text = await res.text();
+    assert.equal(JSON.parse(text).error.code, "UpstreamRedirect");
+    for (const seen of [text, ...res.headers.values(), ...logged]) {
+      assert.equal(seen.includes("redirect-sig-secret"), false, seen);
+      assert.equal(seen.includes(AZURE_KEY), false, seen);
+    }
+    assert.ok(logged.some((m) => m.includes(String(status))), logged.join("\n"));
+  });
+}
+
+Deno.test("edge app: a streamed chat whose upstream redirects is not followed either", async () => {
+  let reached = 0;
+  await using other = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    reached++;
+    return new Response("data: [DONE]\n\n", { headers: { "content-type": "text/event-stream" } });
+  });
+  await using upstream = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (req) => {
+      await req.body?.cancel();
+      return new Response(null, {
+        status: 307,
+        headers: { location: `http://127.0.0.1:${other.addr.port}/` },
+      });
+    },
+  );
+  const app = createEdgeApp({
+    upstream: { endpoint: `http://127.0.0.1:${upstream.addr.port}`, apiKey: AZURE_KEY },
+    clientKeys: [KEY],
+    onError: () => {},
+  });
+  const res = await app.fetch(
+    new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
+      method: "POST",
+      headers: { "api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], stream: true }),
+    }),
+  );
+  assert.equal(res.status, 502);
+  assert.equal((await errorOf(res)).code, "UpstreamRedirect");
+  assert.equal(reached, 0);
+});
