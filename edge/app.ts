@@ -679,7 +679,10 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   // Without onRequest or a token limit, responses go out as the app made them: nothing observes
   // them.
   if (opts.onRequest === undefined && !anyTokenLimiter) {
-    return { fetch: (request, _env, ctx) => answer(request, ctx, undefined) };
+    return {
+      fetch: async (request, _env, ctx) =>
+        endingCleanly(await answer(request, ctx, undefined), request),
+    };
   }
   return {
     async fetch(request, _env, ctx) {
@@ -713,7 +716,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         ...chargeTo("token limiter", limits.tokenLimiter, limits.tokenLimitTimeoutMs),
         ...chargeTo("token quota", limits.tokenQuota, limits.tokenQuotaTimeoutMs),
       ];
-      return observeResponse(response, request, {
+      const observed = observeResponse(response, request, {
         start,
         now: opts.now,
         method: request.method,
@@ -728,6 +731,84 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         onError: opts.onError,
         waitUntil: ctx ? (p) => ctx.waitUntil(p) : undefined,
       });
+      return endingCleanly(observed, request);
     },
   };
+}
+
+const LF = 10;
+const CR = 13;
+
+/** The event a stream the upstream broke (or stalled past its idle timeout) ends with. */
+const CUT_EVENT = new TextEncoder().encode(`data: ${
+  JSON.stringify({
+    error: {
+      code: "UpstreamStreamError",
+      message: "The Azure OpenAI upstream's stream broke before its end; the reply is " +
+        "incomplete. Retry the request.",
+      param: null,
+      type: "server_error",
+    },
+  })
+}\n\n`);
+
+/** Whether `tail`, the last bytes of an SSE body (up to 4), ends an event (a blank line). */
+function endsEvent(tail: Uint8Array): boolean {
+  let i = tail.length;
+  const lineEnd = () => {
+    if (tail[i - 1] === LF) i -= tail[i - 2] === CR ? 2 : 1;
+    else if (tail[i - 1] === CR) i--;
+    else return false;
+    return true;
+  };
+  return lineEnd() && lineEnd();
+}
+
+/**
+ * `response`, whose event stream, when its upstream breaks after a whole event (the usual cut:
+ * the service writes event by event), ends with an error event in the service's shape
+ * ({@link CUT_EVENT}) and a clean close, as the service ends a stream that failed: an SDK then
+ * throws that error, instead of a bare network error (or nothing, for a reader that takes the end
+ * of the body as the end of the reply). Cut inside an event, or after the client left, the body
+ * still fails: a clean end would hand over a truncated event.
+ */
+function endingCleanly(response: Response, request: Request): Response {
+  const body = response.body;
+  if (
+    !body || response.status !== 200 ||
+    !(response.headers.get("content-type") ?? "").startsWith("text/event-stream")
+  ) return response;
+  const reader = body.getReader();
+  /** The last bytes passed on (up to 4); none yet counts as between events. */
+  let tail = new Uint8Array([LF, LF]);
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          let next: ReadableStreamReadResult<Uint8Array>;
+          try {
+            next = await reader.read();
+          } catch (err) {
+            if (!endsEvent(tail) || request.signal.aborted) return controller.error(err);
+            controller.enqueue(CUT_EVENT.slice());
+            return controller.close();
+          }
+          if (next.done) return controller.close();
+          const chunk = next.value;
+          if (chunk.length >= 4) tail = chunk.slice(-4);
+          else if (chunk.length) {
+            const joined = new Uint8Array(tail.length + chunk.length);
+            joined.set(tail);
+            joined.set(chunk, tail.length);
+            tail = joined.slice(-4);
+          }
+          controller.enqueue(chunk);
+        } catch {
+          // Cancelled while the read was pending: the cancel went upstream already.
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    }),
+    response,
+  );
 }
