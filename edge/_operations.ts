@@ -112,10 +112,21 @@ export function apiVersionOf(request: Request): string | Response {
 }
 
 /**
- * The 400 for a request to a JSON operation sent as another content-type (none is taken as
- * JSON), or undefined.
+ * The 400 for a request to a JSON operation sent compressed (`content-encoding`) or as another
+ * content-type (none is taken as JSON), or undefined.
  */
 export function jsonContentTypeProblem(request: Request): Response | undefined {
+  // The body is read as it came: a compressed one would read as "not valid JSON".
+  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity" && encoding !== "") {
+    return invalidRequest(
+      null,
+      `This app takes request bodies uncompressed; send the JSON without content-encoding (got ${
+        quoteSent(encoding)
+      }).`,
+      "invalid_content_encoding",
+    );
+  }
   const contentType = (request.headers.get("content-type") ?? "").toLowerCase();
   if (contentType === "" || contentType.includes("json")) return undefined;
   return invalidRequest(
@@ -196,7 +207,10 @@ export async function prepareCall(
     const read = await readFormLimited(request, opts.maxMultipartBytes);
     if (!read.ok) {
       return read.reason === "unparsable"
-        ? invalidRequest("file", "The multipart/form-data body could not be parsed.")
+        ? invalidRequest(
+          "file",
+          "The multipart/form-data body could not be parsed, or has more than 1024 parts.",
+        )
         : bodyProblem(read.reason, opts.maxMultipartBytes, "file");
     }
     const form = read.form;
