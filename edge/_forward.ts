@@ -465,11 +465,14 @@ async function relay(
         `${init.operation}: upstream ${host} answered ${upstream.status}, then its connection ` +
           `broke: ${err instanceof Error ? err.message : String(err)}`,
       );
+      // The waits and request ids it sent still apply (scrubbed as below); not its content-type.
+      headers.delete("content-type");
+      headers.forEach((value, name) => headers.set(name, scrub(value) as string));
       return errorResponse(502, {
         code: "UpstreamConnectionLost",
         message: `The connection to the Azure OpenAI upstream (${host}) broke while it answered ` +
           `${upstream.status}; retry later.`,
-      }, { "x-aoai-upstream": String(index) });
+      }, Object.fromEntries(headers));
     }
     headers.forEach((value, name) => headers.set(name, scrub(value) as string));
     // Not the service's JSON error (a gateway's or proxy's HTML page, a cut body): the client's
