@@ -235,7 +235,15 @@ export class ClientCore {
         userSignal!.addEventListener("abort", onAbort, { once: true });
       }
       // duplex: Node's and browsers' fetch refuse a stream body (or a Request with one) without it.
-      const ctx = new CallContext({ url, method, headers, body, duplex: "half" }, {
+      // A redirect is not followed: fetch would send the api-key header along to wherever it points.
+      const ctx = new CallContext({
+        url,
+        method,
+        headers,
+        body,
+        duplex: "half",
+        redirect: "manual",
+      }, {
         operation: where,
         deployment: spec.deployment,
         apiVersion,

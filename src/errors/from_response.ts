@@ -120,12 +120,18 @@ export function errorFromBody(
   // or styles, also those the cut leaves open); plain text keeps its "<" and ">". Only the first
   // 2 KiB are searched: an unclosed tag costs a scan to the end for each "<".
   const text = isRecord(body) ? body.error : body;
-  const serviceMessage = str(error.message) ??
-    (typeof text === "string" &&
-      text.slice(0, 2048).replace(
-        /^\s*</.test(text) ? /(<(script|style)\b[^]*?(<\/\2>|$)|<[^>]*>?|\s)+/gi : /\s+/g,
-        " ",
-      ).trim().slice(0, 500));
+  // A redirect (status 0: a browser's opaque one) was not followed: say where it pointed.
+  const serviceMessage =
+    (status === 0 || status! > 299 && status! < 400
+      ? `redirect to ${
+        redactUrl(headers?.get("location") ?? "?").replace(/[?#].*/, "")
+      } not followed, as the key would go along`
+      : str(error.message)) ??
+      (typeof text === "string" &&
+        text.slice(0, 2048).replace(
+          /^\s*</.test(text) ? /(<(script|style)\b[^]*?(<\/\2>|$)|<[^>]*>?|\s)+/gi : /\s+/g,
+          " ",
+        ).trim().slice(0, 500));
   const requestId = requestIdOf(headers);
   const message = words(
     describeSite(site) || "Request",

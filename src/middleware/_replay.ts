@@ -12,6 +12,8 @@ export interface RequestParts {
   readonly body: BodyInit | undefined;
   /** The client sets "half": Node's and browsers' fetch refuse a stream body without it. */
   readonly duplex?: "half";
+  /** The client sets "manual": a redirect would take the credentials along. */
+  readonly redirect?: RequestRedirect;
 }
 
 /** The fields of a {@link CallContext} besides the request. */
