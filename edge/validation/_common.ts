@@ -17,7 +17,7 @@ export function rangedInteger(min: number, max: number = Number.MAX_SAFE_INTEGER
 
 /** Sampling and output fields common to chat and completions. */
 export const SAMPLING_ENTRIES = {
-  model: v.optional(v.pipe(v.string(), v.minLength(1))),
+  model: v.optional(v.string()), // "" too: a deployment path ignores it; on /v1/ the app says it is missing
   stream: v.optional(v.nullable(v.boolean())),
   temperature: rangedNumber(0, 2),
   top_p: rangedNumber(0, 1),

@@ -11,7 +11,7 @@ export const MAX_EMBEDDING_INPUTS = 2048;
 
 const EMBEDDINGS_SCHEMA = v.looseObject({
   input: v.unknown(),
-  model: v.optional(v.pipe(v.string(), v.minLength(1))),
+  model: v.optional(v.string()),
   // Both nullable in the spec.
   dimensions: v.optional(
     v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16384))),

@@ -8,7 +8,7 @@ import { type Checked, problemOf } from "./_issues.ts";
 
 const IMAGES_SCHEMA = v.looseObject({
   prompt: v.pipe(v.string(), v.minLength(1, "Expected a non-empty prompt")),
-  model: v.optional(v.pipe(v.string(), v.minLength(1))),
+  model: v.optional(v.string()),
   n: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10))),
   size: v.optional(v.string()),
   quality: v.optional(v.string()),
@@ -30,7 +30,7 @@ const SPEECH_SCHEMA = v.looseObject({
     ),
   ),
   voice: v.pipe(v.string(), v.minLength(1)),
-  model: v.optional(v.pipe(v.string(), v.minLength(1))),
+  model: v.optional(v.string()),
   response_format: v.optional(v.string()),
   speed: v.optional(v.pipe(v.number(), v.minValue(0.25), v.maxValue(4))),
 });
