@@ -805,6 +805,8 @@ function tokenFlow(
               scope,
             }).toString(),
             signal: controller.signal,
+            // A 307/308 would send the credential on to wherever it points.
+            redirect: "manual",
           }),
         ),
       ]);
