@@ -248,6 +248,15 @@ export async function prepareCall(
   const model = typeof body.model === "string" ? body.model : "";
   const deployment = resolve(opts, pathDeployment ?? model, pathDeployment !== undefined, scope);
   if (deployment instanceof Response) return deployment;
+  // On Your Data has the resource call a deployment the key may not use (embedding_dependency)
+  // and reach stores with the resource's own identity: beyond a key limited to deployments.
+  if (scope && Object.hasOwn(body, "data_sources")) {
+    return errorResponse(403, {
+      code: "DataSourcesNotAllowedForKey",
+      message: "This client key is limited to some deployments and may not send data_sources " +
+        "(On Your Data); send the request without it, or with a key that may use every deployment.",
+    });
+  }
   if (upstreamIsV1 || (pathDeployment === undefined && model !== deployment)) {
     body.model = deployment;
   }
