@@ -37,8 +37,12 @@ export interface DenoKvTokenLimiterOptions {
    */
   prefix?: readonly (string | number)[];
   /**
-   * Reads and conditional writes a charge may try when other isolates change the client's entry
-   * meanwhile (default 32); a charge that loses every race rejects (the app reports it).
+   * Tries a charge may make in all (default 32; at least 2 are made). The first few (at most 4)
+   * read the client's entry and write it back conditionally; a charge that loses those races to
+   * other isolates' writes then writes its tokens to a debt entry of its own, which no write can
+   * race, so no charge is lost to contention. Further tries only follow KV errors (another
+   * process holding the KV file's lock); a charge whose every try fails rejects (the app reports
+   * it).
    */
   maxAttempts?: number;
   /** Clock in ms (tests). Default `Date.now`. */
@@ -46,20 +50,54 @@ export interface DenoKvTokenLimiterOptions {
 }
 
 const WHERE = "new DenoKvTokenLimiter()";
+/** Conditional writes a charge tries before it writes its tokens aside (a debt entry). */
+const RACES = 4;
+/** Debt entries a write folds into the client's entry at most (one delete each). */
+const FOLD = 100;
+/**
+ * Debt entries `check()` reads at most (in reads of Deno KV's largest page, 1000 entries): more
+ * are there only while that many charges lost their races since a write last won.
+ */
+const READ = 10_000;
+/** A debt entry outlives the time its budget was seen full again by this much (ms). */
+const DEBT_MARGIN = 3_600_000;
+
+/** A charge written aside, `[tokens, at]` under `[...prefix, client, "o", id]`. */
+interface Debt {
+  key: Deno.KvKey;
+  tokens: number;
+  /** When it was charged (the writer's clock). */
+  at: number;
+}
+
+/** The debt `entry` holds (one not of that form: no tokens, still folded away). */
+function debtOf(entry: Deno.KvEntry<unknown>): Debt {
+  const [tokens, at] = Array.isArray(entry.value) ? entry.value : [];
+  return chargeable(tokens) && Number.isFinite(at)
+    ? { key: entry.key, tokens, at }
+    : { key: entry.key, tokens: 0, at: -Infinity };
+}
 
 /**
- * When the budget of a client whose entry holds `value` is full again, on this clock (`now`). An
- * entry is `[fullAt, at]`: that time, and when it was written (both on the writer's clock); what
- * it owes is never more than it owed when written, however far the writer's clock was ahead of
- * this one. An entry of the old format (`fullAt` alone, before the write time was kept) is read as
- * written: an upgrade frees no client and refuses none.
+ * When the budget of a client whose entry holds `value`, with `debts` not yet folded into it, is
+ * full again, on this clock (`now`). An entry is `[fullAt, at]`: that time, and when it was
+ * written (both on the writer's clock); each debt is charged after it, in the order of their
+ * times. What they owe is never more than they owed when last written, however far the writer's
+ * clock was ahead of this one. An entry of the old format (`fullAt` alone, before the write time
+ * was kept) is read as written: an upgrade frees no client and refuses none.
  */
-function fullAtOf(value: unknown, now: number): number {
-  if (typeof value === "number") return Math.max(now, value);
-  const [fullAt, at] = Array.isArray(value) ? value : [];
-  return typeof fullAt === "number" && typeof at === "number"
-    ? kvFullAt(fullAt, now, fullAt - at)
-    : now;
+function fullAtOf(value: unknown, debts: Debt[], now: number, tpm: number): number {
+  let [fullAt, at] = typeof value === "number"
+    ? [value, -Infinity]
+    : Array.isArray(value) && typeof value[0] === "number" && typeof value[1] === "number"
+    ? value
+    : [-Infinity, -Infinity];
+  for (const debt of [...debts].sort((x, y) => x.at - y.at)) {
+    if (!debt.tokens) continue;
+    fullAt = chargedFullAt(fullAt, debt.at, debt.tokens, tpm);
+    at = Math.max(at, debt.at);
+  }
+  return fullAt === -Infinity ? now : kvFullAt(fullAt, now, fullAt - at);
 }
 
 /** Charges of one client waiting to be written, and their callers. */
@@ -75,9 +113,16 @@ interface ChargeQueue {
  * entry, key `[...prefix, client]`: `[fullAt, at]`, the time (epoch ms) at which the budget is
  * full again and when that was written (no entry means full); each token charged moves `fullAt`
  * `60 000 / tokensPerMinute` ms later. A request is let through while less than a minute's worth
- * is owed. Charges are atomic (a versionstamp check), so concurrent charges from any isolate all
- * count (those of one client in one isolate go in one write), and the entry expires when the
- * budget is full again.
+ * is owed. Charges are atomic (a versionstamp check; those of one client in one isolate go in one
+ * write), and the entry expires when the budget is full again. A charge that loses that race a
+ * few times (many isolates charging the client at once: one write wins each round) writes its
+ * tokens instead to a debt entry of its own, `[...prefix, client, "o", random id]`: `[tokens,
+ * at]`, which no other write can make fail, expiring an hour after the budget it saw is full
+ * again. Reads add the debts (charged at their times, after the entry), and the next write of the
+ * entry that wins, a charge's or a check's, folds them into it (up to 100 at a time, deleted in
+ * that same write), so they stay few. Concurrent charges from anywhere thus all count, with
+ * bounded work each. Versions before the debt entries read the client's entry alone: during a
+ * rolling upgrade they miss the debts until folded.
  *
  * Clocks: an entry written by a clock ahead of the reader's (an isolate whose clock runs ahead,
  * or this one's before it was set back) owes the reader no more than it owed when written, and is
@@ -126,15 +171,30 @@ export class DenoKvTokenLimiter implements TokenLimiter {
     return this.#tpm;
   }
 
-  /** Whether `client` has budget left (one strongly consistent read). */
+  /**
+   * Whether `client` has budget left (strongly consistent reads: the entry with up to 10 000
+   * debts, one read unless over 999).
+   */
   async check(client: string): Promise<RateLimitDecision> {
-    const entry = await this.#kv.get([...this.#prefix, client]);
+    const key = [...this.#prefix, client];
+    const listed = this.#kv.list({ start: key, end: [...key, "p"] }, {
+      limit: READ + 1,
+      batchSize: 1000,
+    });
+    let entry: Deno.KvEntryMaybe<unknown> = { key, value: null, versionstamp: null };
+    const debts: Debt[] = [];
+    for await (const read of listed) {
+      if (read.key.length === key.length) entry = read;
+      else if (read.key[key.length] === "o") debts.push(debtOf(read));
+    }
     const now = this.#now();
-    const fullAt = fullAtOf(entry.value, now);
+    const fullAt = fullAtOf(entry.value, debts, now, this.#tpm);
     // Written by a clock ahead of this one: written back on this clock, or the budget of a client
-    // refused (and so charged nothing) would not refill until this clock caught up.
-    if (Array.isArray(entry.value) && entry.value[1] > now) {
-      await this.#set(entry, fullAt, now).catch(() => {}); // tried again by the next check
+    // refused (and so charged nothing) would not refill until this clock caught up. Debts are
+    // folded in, when few enough for one write (else a charge folds them first).
+    const ahead = Array.isArray(entry.value) && entry.value[1] > now;
+    if ((ahead || debts.length) && debts.length <= FOLD) {
+      await this.#set(entry, debts, fullAt, now).catch(() => {}); // tried again by the next check
     }
     return tokenDecision(fullAt, now, this.#tpm);
   }
@@ -159,16 +219,31 @@ export class DenoKvTokenLimiter implements TokenLimiter {
     });
   }
 
-  /** Writes `[fullAt, now]` over `entry` unless it changed meanwhile; expires when full again. */
-  #set(entry: Deno.KvEntryMaybe<unknown>, fullAt: number, now: number) {
-    return this.#kv.atomic().check(entry)
-      .set(entry.key, [fullAt, now], { expireIn: Math.max(1, Math.ceil(fullAt - now)) })
-      .commit();
+  /**
+   * Writes `[fullAt, now]` over `entry` unless it changed meanwhile, deleting `debts` (folded into
+   * `fullAt`); expires when full again.
+   */
+  #set(entry: Deno.KvEntryMaybe<unknown>, debts: Debt[], fullAt: number, now: number) {
+    const op = this.#kv.atomic().check(entry)
+      .set(entry.key, [fullAt, now], { expireIn: Math.max(1, Math.ceil(fullAt - now)) });
+    for (const debt of debts) op.delete(debt.key);
+    return op.commit();
+  }
+
+  /**
+   * `key`'s entry, then up to FOLD of its debts: read after it, so a write checking the entry
+   * read fails if another folded any of them meanwhile.
+   */
+  async #read(key: Deno.KvKey): Promise<{ entry: Deno.KvEntryMaybe<unknown>; debts: Debt[] }> {
+    const entry = await this.#kv.get(key);
+    const listed = this.#kv.list({ prefix: [...key, "o"] }, { limit: FOLD, batchSize: FOLD });
+    return { entry, debts: (await Array.fromAsync(listed)).map(debtOf) };
   }
 
   /** Writes `queue`'s charges until none is left (one writer per client in this isolate). */
   async #write(client: string, queue: ChargeQueue): Promise<void> {
     const key = [...this.#prefix, client];
+    const tries = Math.max(2, this.#maxAttempts);
     let lost = 0;
     while (queue.waiters.length) {
       // The charges of this attempt: those waiting now, and those joining during the read.
@@ -176,12 +251,22 @@ export class DenoKvTokenLimiter implements TokenLimiter {
       let failure: unknown;
       queue.since = this.#now();
       try {
-        const entry = await this.#kv.get(key);
+        const { entry, debts } = await this.#read(key);
         const take = queue.tokens;
         count = queue.waiters.length;
         const now = this.#now();
-        const fullAt = chargedFullAt(fullAtOf(entry.value, now), now, take, this.#tpm);
-        const { ok } = await this.#set(entry, fullAt, now);
+        const fullAt = chargedFullAt(
+          fullAtOf(entry.value, debts, now, this.#tpm),
+          now,
+          take,
+          this.#tpm,
+        );
+        // Lost every race so far: written aside, as a debt under a key no other write uses.
+        const { ok } = lost < Math.min(RACES, tries - 1)
+          ? await this.#set(entry, debts, fullAt, now)
+          : await this.#kv.atomic().set([...key, "o", crypto.randomUUID()], [take, now], {
+            expireIn: Math.max(1, Math.ceil(fullAt - now + DEBT_MARGIN)),
+          }).commit();
         if (ok) {
           lost = 0;
           queue.tokens -= take;
@@ -189,14 +274,13 @@ export class DenoKvTokenLimiter implements TokenLimiter {
           continue;
         }
         // Another isolate changed the entry meanwhile: read it again.
-        if (++lost < this.#maxAttempts) continue;
+        if (++lost < tries) continue;
         failure = new Error(
-          `${WHERE}: ${take} tokens not counted, the entry kept changing ` +
-            `(${this.#maxAttempts} tries)`,
+          `${WHERE}: ${take} tokens not counted, every write failed (${tries} tries)`,
         );
       } catch (err) {
         // Another process writing the same KV file: tried again, as a lost race.
-        if (kvBusy(err) && ++lost < this.#maxAttempts) {
+        if (kvBusy(err) && ++lost < tries) {
           await kvPause(lost);
           continue;
         }

@@ -46,8 +46,11 @@ export interface DenoKvTokenQuotaOptions {
    */
   prefix?: readonly (string | number)[];
   /**
-   * Reads and conditional writes a charge may try when other isolates change the counter
-   * meanwhile (default 32); a charge that loses every race rejects (the app reports it).
+   * Tries a charge may make in all (default 32; at least 2 are made). The first few (at most 4)
+   * read the counter and write it back conditionally; a charge that loses those races to other
+   * isolates' writes then writes its tokens to an entry of its own, which no write can race, so
+   * no charge is lost to contention. Further tries only follow KV errors (another process
+   * holding the KV file's lock); a charge whose every try fails rejects (the app reports it).
    */
   maxAttempts?: number;
   /** Clock in ms (tests). Default `Date.now`. */
@@ -57,6 +60,20 @@ export interface DenoKvTokenQuotaOptions {
 const WHERE = "new DenoKvTokenQuota()";
 /** A counter outlives its window by this much (ms), then Deno KV drops it. */
 const EXPIRY_MARGIN = 3_600_000;
+/** Conditional writes a charge tries before it writes its tokens aside (an overflow entry). */
+const RACES = 4;
+/** Overflow entries a charge folds into the counter at most (one delete each in its write). */
+const FOLD = 100;
+/**
+ * Overflow entries `check()` adds at most (in reads of Deno KV's largest page, 1000 entries):
+ * more are there only while that many charges lost their races since a charge last won.
+ */
+const READ = 10_000;
+
+/** The tokens an entry (a counter or an overflow entry) holds. */
+function tokensOf(entry: Deno.KvEntryMaybe<unknown>): bigint {
+  return entry.value instanceof Deno.KvU64 ? entry.value.value : 0n;
+}
 
 /**
  * A token quota per client in Deno KV, shared by every isolate and instance: one counter per
@@ -68,9 +85,17 @@ const EXPIRY_MARGIN = 3_600_000;
  * the earlier one charged (such a counter, shared by quotas of different periods, counts to each);
  * the earlier ones, reading their own key only, do not see this version's charges until replaced.
  * Each charge adds to its counter atomically: a read, then a write conditional on the counter not
- * having changed (a versionstamp check), tried again when another isolate wrote first, so
- * concurrent charges from anywhere all count. The write sets the counter to expire an hour past its window's end (Deno
- * KV's `sum` mutation would drop that expiry, leaving every window's counter behind forever).
+ * having changed (a versionstamp check), tried again when another isolate wrote first. A charge
+ * that loses that race a few times (many isolates charging the client at once: one write wins
+ * each round) writes its tokens instead to an overflow entry of its own under the counter,
+ * `[...counter key, "o", random id]`, which no other write can make fail; `check()` adds the
+ * overflow entries to the counter, and the next charge whose conditional write wins folds them
+ * into the counter in that same write (adding them and deleting them, up to 100 at a time), so
+ * they stay few. Concurrent charges from anywhere thus all count, with bounded work each. Every
+ * write sets its entry to expire an hour past its window's end (Deno KV's `sum` mutation would
+ * drop that expiry, leaving every window's counter behind forever). Versions before the overflow
+ * entries read the counter alone: during a rolling upgrade they miss what this version wrote
+ * aside until it is folded.
  *
  * A KV failure rejects `check()` or `charge()`; the edge app then lets the request through or
  * reports the lost charge through `onError` (fail open). The caller owns the `Deno.Kv` handle.
@@ -129,19 +154,28 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
     return this.#period;
   }
 
-  /** Whether `client` has tokens left in the current window (one strongly consistent read). */
+  /**
+   * Whether `client` has tokens left in the current window (strongly consistent reads: the
+   * counter with up to 10 000 overflow entries, and the counter of the key without the period).
+   */
   async check(client: string): Promise<TokenQuotaDecision> {
     const { start, end } = quotaWindow(this.#period, this.#now());
+    const key = [...this.#prefix, client, this.#period, start];
     // The counter, and the one versions without the period in the key wrote (rolling upgrade).
-    const entries = await this.#kv.getMany<Deno.KvU64[]>([
-      [...this.#prefix, client, this.#period, start],
-      [...this.#prefix, client, start],
+    // One range holds the counter and its overflow entries: one consistent read up to 999 of them
+    // (more, in further reads).
+    const range = this.#kv.list({ start: key, end: [...key, "p"] }, {
+      limit: READ + 1,
+      batchSize: 1000,
+    });
+    const [entries, legacy] = await Promise.all([
+      Array.fromAsync(range),
+      this.#kv.get([...this.#prefix, client, start]),
     ]);
-    const used = entries.reduce(
-      (sum, { value }) => sum + (value instanceof Deno.KvU64 ? Number(value.value) : 0),
-      0,
-    );
-    return quotaDecision(used, this.#tokens, end);
+    const used = entries
+      .filter((entry) => entry.key.length === key.length || entry.key[key.length] === "o")
+      .reduce((sum, entry) => sum + tokensOf(entry), tokensOf(legacy));
+    return quotaDecision(Number(used), this.#tokens, end);
   }
 
   /**
@@ -182,27 +216,40 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
     return written;
   }
 
-  /** Adds `tokens` to the counter `key` of the window ending at `end`: read, conditional write. */
+  /**
+   * Adds `tokens` to the counter `key` of the window ending at `end`: a read, then a conditional
+   * write that also folds the overflow entries read; after RACES lost races, an overflow entry.
+   */
   async #add(key: Deno.KvKey, tokens: number, end: number): Promise<void> {
     // Deno KV takes a whole number of ms only.
     const expireIn = Math.max(1, Math.ceil(end - this.#now() + EXPIRY_MARGIN));
-    for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
-      const entry = await this.#kv.get<Deno.KvU64>(key);
-      const used = entry.value instanceof Deno.KvU64 ? entry.value.value : 0n;
+    const tries = Math.max(2, this.#maxAttempts);
+    for (let attempt = 0; attempt < tries; attempt++) {
       try {
-        const { ok } = await this.#kv.atomic().check(entry)
-          .set(key, new Deno.KvU64(used + BigInt(tokens)), { expireIn })
-          .commit();
-        if (ok) return;
+        let op;
+        if (attempt < Math.min(RACES, tries - 1)) {
+          // The counter, then overflow entries: read after it, so the write, checking the counter,
+          // fails if another folded any of them meanwhile.
+          const counter = await this.#kv.get(key);
+          const overflow = await Array.fromAsync(
+            this.#kv.list({ prefix: [...key, "o"] }, { limit: FOLD, batchSize: FOLD }),
+          );
+          const used = overflow.reduce((sum, entry) => sum + tokensOf(entry), tokensOf(counter));
+          op = this.#kv.atomic().check(counter)
+            .set(key, new Deno.KvU64(used + BigInt(tokens)), { expireIn });
+          for (const entry of overflow) op.delete(entry.key);
+        } else {
+          // Lost every race so far: written aside, under a key no other write uses.
+          op = this.#kv.atomic()
+            .set([...key, "o", crypto.randomUUID()], new Deno.KvU64(BigInt(tokens)), { expireIn });
+        }
+        if ((await op.commit()).ok) return;
       } catch (err) {
         // Another process writing the same KV file: tried again, as a lost race.
-        if (!kvBusy(err) || attempt + 1 >= this.#maxAttempts) throw err;
+        if (!kvBusy(err) || attempt + 1 >= tries) throw err;
         await kvPause(attempt);
       }
     }
-    throw new Error(
-      `${WHERE}: ${tokens} tokens not counted, the counter kept changing ` +
-        `(${this.#maxAttempts} tries)`,
-    );
+    throw new Error(`${WHERE}: ${tokens} tokens not counted, every write failed (${tries} tries)`);
   }
 }
