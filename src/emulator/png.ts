@@ -5,6 +5,7 @@
  * @module
  */
 
+import { concatBytes } from "./_bytes.ts";
 import { mulberry32 } from "./_hash.ts";
 
 const CRC_TABLE = new Uint32Array(256);
@@ -86,13 +87,7 @@ export function encodePng(
     chunk("IDAT", zlibStored(raw)),
     chunk("IEND", new Uint8Array(0)),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Side of the square images the emulator generates, in pixels. */

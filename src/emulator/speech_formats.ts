@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { concatBytes } from "./_bytes.ts";
 
 /** The rate of the samples speech.ts makes (its SPEECH_SAMPLE_RATE; not imported: no cycle). */
 const SPEECH_SAMPLE_RATE = 24_000;
@@ -88,17 +89,7 @@ export function flacFile(pcm: Uint8Array): Uint8Array<ArrayBuffer> {
     body.setUint16(out.length - 2, crc(crc16, 16, out.subarray(0, out.length - 2)));
     parts.push(out);
   }
-  return concat(parts);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** One Ogg page holding `packets` whole (each under 255 bytes). */
@@ -109,7 +100,7 @@ function oggPage(
   flags: number,
 ): Uint8Array {
   crc32 ??= crcTable(0x04c11db7, 32);
-  const data = concat(packets);
+  const data = concatBytes(packets);
   const page = new Uint8Array(27 + packets.length + data.length);
   const view = new DataView(page.buffer);
   page.set([0x4f, 0x67, 0x67, 0x53, 0, flags]); // "OggS", version 0
@@ -160,7 +151,7 @@ export function silentOpus(seconds: number): Uint8Array<ArrayBuffer> {
       ),
     );
   }
-  return concat(pages);
+  return concatBytes(pages);
 }
 
 /** ADTS frames of silent AAC-LC (24 kHz mono, 1024 samples each) lasting about `seconds`. */

@@ -283,3 +283,23 @@ export function waitingClient(
     }),
   };
 }
+
+/** A body that hands out `pieces` one read at a time and records its cancellation. */
+export function piecewise(pieces: string[]): { response: Response; cancelled: () => boolean } {
+  let cancelled = false;
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const piece = pieces.shift();
+      if (piece === undefined) controller.close();
+      else controller.enqueue(encoder.encode(piece));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  }, { highWaterMark: 0 });
+  return {
+    response: new Response(body, { headers: { "content-type": "text/event-stream" } }),
+    cancelled: () => cancelled,
+  };
+}

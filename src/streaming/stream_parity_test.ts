@@ -6,29 +6,9 @@ import assert from "node:assert/strict";
 import { ChatCompletionStream } from "./chat_completion_stream.ts";
 import { AzureOpenAIError } from "../errors/mod.ts";
 import type { ChatCompletionChunk } from "../types/mod.ts";
-import { AZURE_CHAT_CHUNKS, sseText } from "./_test_helpers.ts";
+import { AZURE_CHAT_CHUNKS, piecewise, sseText } from "./_test_helpers.ts";
 
 const AZURE_SSE = sseText([...AZURE_CHAT_CHUNKS, "[DONE]"]);
-
-/** A body that hands out `pieces` one read at a time and records its cancellation. */
-function piecewise(pieces: string[]): { response: Response; cancelled: () => boolean } {
-  let cancelled = false;
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const piece = pieces.shift();
-      if (piece === undefined) controller.close();
-      else controller.enqueue(encoder.encode(piece));
-    },
-    cancel() {
-      cancelled = true;
-    },
-  }, { highWaterMark: 0 });
-  return {
-    response: new Response(body, { headers: { "content-type": "text/event-stream" } }),
-    cancelled: () => cancelled,
-  };
-}
 
 const pieces = () => [...AZURE_CHAT_CHUNKS, "[DONE]"].map((c) => sseText([c]));
 

@@ -7,7 +7,13 @@ import { CompletionStream } from "./completion_stream.ts";
 import { Stream } from "./stream.ts";
 import { APIUserAbortError, AzureOpenAIError, RateLimitError } from "../errors/mod.ts";
 import type { ChatCompletionChunk } from "../types/mod.ts";
-import { AZURE_CHAT_CHUNKS, AZURE_CHAT_COMPLETION, sseResponse, sseText } from "./_test_helpers.ts";
+import {
+  AZURE_CHAT_CHUNKS,
+  AZURE_CHAT_COMPLETION,
+  piecewise,
+  sseResponse,
+  sseText,
+} from "./_test_helpers.ts";
 
 const AZURE_SSE = sseText([...AZURE_CHAT_CHUNKS, "[DONE]"]);
 
@@ -15,26 +21,6 @@ async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
   const chunks: T[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   return chunks;
-}
-
-/** A body that hands out `pieces` one read at a time and records its cancellation. */
-function piecewise(pieces: string[]): { response: Response; cancelled: () => boolean } {
-  let cancelled = false;
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const piece = pieces.shift();
-      if (piece === undefined) controller.close();
-      else controller.enqueue(encoder.encode(piece));
-    },
-    cancel() {
-      cancelled = true;
-    },
-  }, { highWaterMark: 0 });
-  return {
-    response: new Response(body, { headers: { "content-type": "text/event-stream" } }),
-    cancelled: () => cancelled,
-  };
 }
 
 Deno.test("ChatCompletionStream.tee(): two streams of the same class, each with every chunk and its own final reply", async () => {
