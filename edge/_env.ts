@@ -1,4 +1,4 @@
-import type { UpstreamBalance } from "./_upstreams.ts";
+import { cycleLength, MAX_CYCLE, type UpstreamBalance } from "./_upstreams.ts";
 import type { EdgeClientKey } from "./options.ts";
 import type { TokenQuotaPeriod } from "./token_quota.ts";
 import {
@@ -320,7 +320,7 @@ export function weightsFromEnv(
         "first (e.g. 3,1)",
     );
   }
-  return entries.map((entry, i) => {
+  const weights = entries.map((entry, i) => {
     const weight = /^[0-9]+$/.test(entry) ? Number(entry) : NaN;
     if (!Number.isSafeInteger(weight) || weight < 1) {
       throw new Error(
@@ -331,6 +331,17 @@ export function weightsFromEnv(
     }
     return weight;
   });
+  // Checked here too, as createEdgeApp() does: its error names no variable (and on Deno came
+  // only once serveEdge() built the app).
+  const turns = cycleLength(weights);
+  if (turns > MAX_CYCLE) {
+    throw new Error(
+      `${WEIGHTS} makes a round-robin cycle of ${turns} turns (the weights' sum, once divided ` +
+        `by their greatest common divisor); keep it at most ${MAX_CYCLE}, e.g. 3,1 rather than ` +
+        "300001,100000",
+    );
+  }
+  return weights;
 }
 
 /** A client key's own limit from the environment: a number, `false` (none) or the app's. */
