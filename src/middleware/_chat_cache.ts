@@ -30,14 +30,32 @@ function isRecord(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** True for a filter verdict that blocked something (`filtered: true`; blocklists: arrays). */
+const blocked = (v: unknown): boolean =>
+  Array.isArray(v) ? v.some(blocked) : isRecord(v) && v.filtered === true;
+
+/**
+ * True for content filter results that flag something or report that the filter did not run
+ * (`error`: the service then answers unfiltered). Like `content_filter`, that verdict is the
+ * filter's of the moment (Azure's asynchronous filter flags a streamed answer after its `stop`).
+ */
+function flagged(results: unknown): boolean {
+  return isRecord(results) && (results.error != null || Object.values(results).some(blocked));
+}
+
 /**
  * True for a completion worth replaying: as many choices as the request's `n` (default 1), each
- * with a message and finished.
+ * with a message, finished and not flagged by the content filter, nor the prompt.
  */
 function isComplete(reply: unknown, request: Json): reply is Json {
   return isRecord(reply) && Array.isArray(reply.choices) && reply.choices.length > 0 &&
     reply.choices.length === (typeof request.n === "number" ? request.n : 1) &&
-    reply.choices.every((c) => isRecord(c) && isRecord(c.message) && FINISHED.has(c.finish_reason));
+    reply.choices.every((c) =>
+      isRecord(c) && isRecord(c.message) && FINISHED.has(c.finish_reason) &&
+      !flagged(c.content_filter_results)
+    ) &&
+    !(Array.isArray(reply.prompt_filter_results) &&
+      reply.prompt_filter_results.some((p) => isRecord(p) && flagged(p.content_filter_results)));
 }
 
 /** True when a request is a non-streaming chat completion call. */

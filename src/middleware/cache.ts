@@ -76,7 +76,8 @@ export interface CacheOptions {
   /**
    * Also cache non-streaming chat completions that are deterministic: `temperature: 0` or a
    * `seed` (default false). Hits replay the stored JSON with usage 0. Answers cut by `length` or
-   * `content_filter` are not stored.
+   * `content_filter`, or whose content filter results flag (`filtered: true`) or could not check
+   * (`error`) a choice or the prompt, are not stored.
    */
   chat?: boolean;
   /**
@@ -137,8 +138,10 @@ function checkPositive(value: unknown, name: string): void {
  * Chat completions are cached only with `chat: true`, when not streamed and deterministic
  * (`temperature: 0` or a `seed`); keys include the api-version and leave out `stream` and `user`.
  * Only a complete answer is stored: a 200 with as many choices as `n` asks (default 1), each
- * finished with `stop`, `tool_calls` or `function_call`; one cut by `length` or
- * `content_filter`, or with another number of choices, goes to the caller uncached.
+ * finished with `stop`, `tool_calls` or `function_call`, none of whose content filter results (a
+ * choice's or the prompt's) flag anything (`filtered: true`) or report an `error`; one cut by
+ * `length` or `content_filter`, flagged, or with another number of choices, goes to the caller
+ * uncached.
  *
  * Concurrent misses of the same entries (in one isolate or process) go upstream once: the later
  * calls wait for the first one's answer and are served it as hits (usage 0); when it stores
