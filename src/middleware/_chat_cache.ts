@@ -17,6 +17,8 @@ const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();
 /** Body members that do not change the completion. */
 const IGNORED = new Set(["stream", "stream_options", "user"]);
+/** Body members that carry JSON schemas (structured outputs, function calling). */
+const SCHEMAS = new Set(["response_format", "tools", "functions"]);
 const STALE_HEADERS = ["content-length", "content-encoding", "transfer-encoding", "etag"];
 /**
  * Finish reasons of a complete answer. Not `length` (cut at max_tokens or the context, e.g. all
@@ -58,6 +60,17 @@ function isComplete(reply: unknown, request: Json): reply is Json {
       reply.prompt_filter_results.some((p) => isRecord(p) && flagged(p.content_filter_results)));
 }
 
+/**
+ * `value` with every JSON schema `properties` object as a list of [name, schema] pairs: the model
+ * writes an object's members in that order, so it is part of the key (other key orders are not).
+ */
+function ordered(value: unknown, key?: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => ordered(v));
+  if (!isRecord(value)) return value;
+  const entries = Object.entries(value).map(([k, v]) => [k, ordered(v, k)]);
+  return key === "properties" ? entries : Object.fromEntries(entries);
+}
+
 /** True when a request is a non-streaming chat completion call. */
 export function isChatCall(ctx: MiddlewareContext, url: URL): boolean {
   return ctx.request.method === "POST" && !ctx.stream &&
@@ -74,7 +87,9 @@ export async function chatCacheKey(
   if (!isRecord(body) || body.stream === true) return undefined;
   if (body.temperature !== 0 && typeof body.seed !== "number") return undefined;
   const params: Json = {};
-  for (const [k, v] of Object.entries(body)) if (!IGNORED.has(k)) params[k] = v;
+  for (const [k, v] of Object.entries(body)) {
+    if (!IGNORED.has(k)) params[k] = SCHEMAS.has(k) ? ordered(v) : v;
+  }
   const target = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
   const version = url.searchParams.get("api-version") ?? apiVersion;
   return `aoai:chat:${await cacheKey(["aoai-edge/chat/1", namespace, target, version, params])}`;
