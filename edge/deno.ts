@@ -744,7 +744,16 @@ if (import.meta.main) {
     if (line.startsWith("warning: ")) console.warn(line);
     else console.log(line);
   }
+  let stopping = false;
   const stop = () => {
+    // A second signal stops at once: the close waits for every response in flight, and a stream
+    // (or an upstream slow to answer) may run for minutes.
+    if (stopping) Deno.exit(130);
+    stopping = true;
+    console.error(
+      "aoai-edge: stopping: waiting for the requests in flight to end (Ctrl-C again to stop " +
+        "at once)",
+    );
     server.close().finally(() => Deno.exit(0));
   };
   Deno.addSignalListener("SIGINT", stop);
