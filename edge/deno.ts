@@ -609,11 +609,22 @@ async function serve(config: EdgeConfig): Promise<EdgeServer> {
     }
     certificate.load(pem);
   }
-  if (config.kvPath) {
-    const dir = config.kvPath.replace(/[/\\][^/\\]*$/, "");
-    if (dir !== config.kvPath && dir !== "") await Deno.mkdir(dir, { recursive: true });
+  let kv: Deno.Kv;
+  try {
+    if (config.kvPath) {
+      const dir = config.kvPath.replace(/[/\\][^/\\]*$/, "");
+      if (dir !== config.kvPath && dir !== "") await Deno.mkdir(dir, { recursive: true });
+    }
+    kv = await Deno.openKv(config.kvPath);
+  } catch (err) {
+    if (config.kvPath === undefined) throw err;
+    // The OS's words name no setting (and the default path is no variable's value): say which.
+    throw new Error(
+      `AOAI_EDGE_KV_PATH: cannot open Deno KV at ${config.kvPath} (${
+        err instanceof Error ? err.message : String(err)
+      }); set AOAI_EDGE_KV_PATH to a file this process may create and write`,
+    );
   }
-  const kv = await Deno.openKv(config.kvPath);
   let app: EdgeApp;
   try {
     // Limits given as a rate count in Deno KV, the app's and those of keys with their own (each
