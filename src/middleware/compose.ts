@@ -36,7 +36,8 @@ export class MiddlewareError extends Error {
  * the layer returned, is a {@link MiddlewareError} (every layer but the built-in `retry()`,
  * `timeout()` and auth, which are not guarded). Calling `next()` again after it settled re-runs
  * the inner layers (that is how `retry()` works). A guarded layer that resolves to nothing (it
- * forgot to return `next()`'s response) is a {@link MiddlewareError} too.
+ * forgot to return `next()`'s response) or to something that is not a `Response` is a
+ * {@link MiddlewareError} too.
  *
  * @example Log around every request
  * ```ts
@@ -84,8 +85,10 @@ export function compose(
     };
     return result.then((response) => {
       settle();
-      // A layer that forgot to return next()'s response: fail here, not in whoever reads it.
-      return frame && !response ? misuse(index, "returned no response") : response;
+      // A layer that forgot to return next()'s response, or returned something else (a string,
+      // a plain object): fail here, not in whoever reads it. No instanceof: a fetch of another
+      // realm (undici's own) answers with another Response class.
+      return frame && !response?.headers ? misuse(index, "returned no response") : response;
     }, (err) => {
       settle();
       throw err;
