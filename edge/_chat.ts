@@ -10,6 +10,7 @@ import { ServerSentEventParser } from "../src/sse/parser.ts";
 import { ChatCompletionAccumulator } from "../src/streaming/chat_completion_accumulator.ts";
 import type { ChatCompletionChunk } from "../src/types/mod.ts";
 import type { Middleware } from "../src/middleware/types.ts";
+import { STORE_ONLY_STATE_KEY } from "../src/middleware/_chat_cache.ts";
 import { clientGone, forward } from "./_forward.ts";
 import type { PreparedCall } from "./_operations.ts";
 import type { Caching, WaitUntil } from "./_caching.ts";
@@ -96,6 +97,12 @@ export async function handleChat(
     // A stream without include_usage folds into a completion without `usage`; a hit reports
     // usage 0 anyway, and a chat completion always carries one.
     completion.usage ??= { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    // Not waiting for an identical call in flight: without waitUntil this client's stream
+    // stays open until the store ends (its SDK reads on after [DONE]).
+    const storeOnly: Middleware = (ctx, next) => {
+      ctx.state[STORE_ONLY_STATE_KEY] = true;
+      return next();
+    };
     const give: Middleware = () =>
       Promise.resolve(
         new Response(JSON.stringify(completion), {
@@ -106,7 +113,7 @@ export async function handleChat(
       ...init,
       json: lookup,
       stream: false,
-      middleware: [...cacheLayers, give],
+      middleware: [storeOnly, ...cacheLayers, give],
     }).then((res) => res.body?.cancel());
   };
   const headers = new Headers(upstream.headers);

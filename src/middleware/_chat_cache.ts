@@ -71,6 +71,13 @@ function ordered(value: unknown, key?: string): unknown {
   return key === "properties" ? entries : Object.fromEntries(entries);
 }
 
+/**
+ * `ctx.state` key a layer outside `cache()` sets to `true` on a call that stores an answer it
+ * already has (the edge app's streamed miss): its miss does not wait for an identical call in
+ * flight.
+ */
+export const STORE_ONLY_STATE_KEY = "aoai-edge.chatStoreOnly";
+
 /** True when a request is a non-streaming chat completion call. */
 export function isChatCall(ctx: MiddlewareContext, url: URL): boolean {
   return ctx.request.method === "POST" && !ctx.stream &&
@@ -115,7 +122,9 @@ export async function chatThroughCache(
     ctx.signal,
   );
   // Another call is asking upstream the same now: its answer, when it stores one, is this one's.
-  if (!cached && isPending(key)) [cached] = await awaitPending([key], ctx.signal);
+  if (!cached && ctx.state[STORE_ONLY_STATE_KEY] !== true && isPending(key)) {
+    [cached] = await awaitPending([key], ctx.signal);
+  }
   if (cached) {
     let reply: unknown;
     try {
