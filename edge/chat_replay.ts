@@ -28,7 +28,8 @@ export function splitForStream(text: string): string[] {
  * The chunks that stream `completion` (a `chat.completion` object): an Azure-style first chunk
  * with `prompt_filter_results` (when present), per choice a role chunk, content pieces, tool
  * calls by index and a final chunk with `finish_reason`, then a usage chunk when asked for (the
- * others then carry `usage: null`, as the service streams them).
+ * others then carry `usage: null`, as the service streams them; zeros when the completion has no
+ * `usage`).
  * Concatenating the deltas gives back the completion's messages.
  *
  * @example Replay a cached completion
@@ -101,10 +102,14 @@ export function completionToChunks(
     }
     chunks.push({ ...base, choices: [{ index, delta: {}, ...last }] });
   }
-  if (options.includeUsage && completion.usage !== undefined) {
+  if (options.includeUsage) {
     // The service gives every other chunk `usage: null` (the stream_options contract).
     for (const chunk of chunks) chunk.usage = null;
-    chunks.push({ ...base, choices: [], usage: completion.usage });
+    // A completion without usage (a hit reports usage 0) still gets its usage chunk.
+    const usage = isObject(completion.usage)
+      ? completion.usage
+      : { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    chunks.push({ ...base, choices: [], usage });
   }
   return chunks;
 }
