@@ -117,6 +117,40 @@ export async function forward(
   request: Request,
   init: ForwardInit,
 ): Promise<Response> {
+  const outlive = OUTLIVE.get(request);
+  OUTLIVE.delete(request);
+  if (!outlive || request.signal.aborted) {
+    return await forwardOn(opts, request, init, request.signal);
+  }
+  // Until the call is sent, the client leaving aborts it as any call; once sent, it runs on.
+  const upstream = new AbortController();
+  let sent = false;
+  let gone!: () => void;
+  const left = new Promise<undefined>((resolve) => gone = () => resolve(undefined));
+  const onAbort = () => sent ? gone() : upstream.abort(request.signal.reason);
+  request.signal.addEventListener("abort", onAbort, { once: true });
+  const answer = forwardOn(opts, request, init, upstream.signal, () => sent = true);
+  try {
+    const first = await Promise.race([answer, left]);
+    if (first) return first;
+  } finally {
+    request.signal.removeEventListener("abort", onAbort);
+  }
+  outlive(answer);
+  return clientGone();
+}
+
+/**
+ * {@link forward}, the upstream call aborted by `signal`; `onSent` is called when a try gets past
+ * the cache layers, towards the upstream (while `signal` is not aborted).
+ */
+async function forwardOn(
+  opts: ResolvedOptions,
+  request: Request,
+  init: ForwardInit,
+  signal: AbortSignal,
+  onSent?: () => void,
+): Promise<Response> {
   // A JSON call is refused when the client sent another content-type, like prepareCall() does:
   // the routes that reach here without it (the DALL-E 2 submit) are held to the same rule.
   if (init.json) {
@@ -134,6 +168,9 @@ export async function forward(
   // alone: speech answers audio, the text formats of transcriptions text/plain.
   const asked = request.headers.get("accept")?.trim();
   const accept = asked && asked.length <= 1024 ? asked : init.stream ? "text/event-stream" : "*/*";
+  const sentLayer: Middleware[] = onSent
+    ? [(ctx, next) => (ctx.signal?.aborted || onSent(), next())]
+    : [];
   const send = (index: number, middleware: Middleware[] | undefined) => {
     const { deployment, json, form } = ownNames(init, pool.deploymentOf(index, init.deployment));
     return pool.list[index].client.request(
@@ -149,10 +186,10 @@ export async function forward(
         params: json,
       },
       {
-        signal: request.signal,
+        signal,
         apiVersion: init.apiVersion ?? ownVersion(init.path, pool.list[index].client.apiVersion),
         maxRetries: opts.upstreamMaxRetries,
-        middleware: [...middleware ?? [], noRedirect],
+        middleware: [...middleware ?? [], ...sentLayer, noRedirect],
         headers,
       },
     );
@@ -279,6 +316,16 @@ function ownNames(
     form: copy ?? form,
   };
 }
+
+/**
+ * Requests whose upstream call outlives their client (a non-streamed call under a token budget or
+ * quota: the service finishes, and bills, such a reply after its client left). Once the call was
+ * sent upstream, the client going away no longer aborts it (nor does it fail over): `forward()`
+ * answers 499 at once and hands the function set here the answer to come, relayed as any (its
+ * upstream timeout still applies). Before it was sent (a cache lookup), the client leaving aborts
+ * it as for any call. Read once, by the request's next `forward()`.
+ */
+export const OUTLIVE: WeakMap<Request, (answer: Promise<Response>) => void> = new WeakMap();
 
 /**
  * The 499s of calls whose client went away before anything was sent upstream (during the cache

@@ -15,7 +15,7 @@ import {
   notFound,
   unauthorized,
 } from "./_errors.ts";
-import { forward, UNSENT } from "./_forward.ts";
+import { clientGone, forward, OUTLIVE, UNSENT } from "./_forward.ts";
 import {
   apiVersionOf,
   bodyProblem,
@@ -37,6 +37,7 @@ import { invalidRequest } from "./_errors.ts";
 import {
   type ChargeTo,
   estimateTokens,
+  type EventSource,
   type Hold,
   observeResponse,
   type RequestRecord,
@@ -203,6 +204,11 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
    * uncharged, a refusal, an error or a cache hit, adds nothing).
    */
   const inFlight: { held: number; charged: number }[] = [];
+  /**
+   * Per request, the answer to come of a call its client left once it was sent upstream (see
+   * OUTLIVE): observed and charged when it comes.
+   */
+  const outlived = new WeakMap<RequestRecord, Promise<Response>>();
   /**
    * Holds `tokens` of key `index`'s budget until its request is charged: `charging()` turns the
    * hold into the tokens being charged, kept until the limiter has them (a shared one, Deno KV,
@@ -523,6 +529,12 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     const refused = await c.get("recheck")?.();
     if (refused) return refused;
     const waitUntil = c.env.ctx ? (p: Promise<unknown>) => c.env.ctx?.waitUntil(p) : undefined;
+    // Under a token budget or quota, a non-streamed call the client drops once sent runs on: the
+    // service finishes and bills it all the same, so it is charged its usage, not the estimate
+    // (a stream is cut instead, which stops it). Without a budget it is aborted: nothing to count.
+    if (record?.hold && !call.stream) {
+      OUTLIVE.set(request, (answer) => outlived.set(record, answer));
+    }
     const res = op.path === "chat/completions" && call.json
       ? await handleChat(
         opts,
@@ -716,22 +728,42 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         ...chargeTo("token limiter", limits.tokenLimiter, limits.tokenLimitTimeoutMs),
         ...chargeTo("token quota", limits.tokenQuota, limits.tokenQuotaTimeoutMs),
       ];
-      const observed = observeResponse(response, request, {
-        start,
-        now: opts.now,
-        method: request.method,
-        route: routeOf(new URL(request.url).pathname, opts.playground !== false),
-        record,
-        client: key === undefined ? undefined : clientIds[key] ??= clientIdOf(opts.clientKeys[key]),
-        clientName: key === undefined ? undefined : opts.keyNames[key],
-        onRequest,
-        // Bounded like the check: a store that hangs must not hold the delivery (and, on
-        // Workers, ctx.waitUntil) open.
-        charges: charges?.length ? charges : undefined,
-        onError: opts.onError,
-        waitUntil: ctx ? (p) => ctx.waitUntil(p) : undefined,
-      });
-      return endingCleanly(observed, request);
+      const observe = (response: Response, waitUntil: EventSource["waitUntil"]) =>
+        observeResponse(response, request, {
+          start,
+          now: opts.now,
+          method: request.method,
+          route: routeOf(new URL(request.url).pathname, opts.playground !== false),
+          record,
+          client: key === undefined
+            ? undefined
+            : clientIds[key] ??= clientIdOf(opts.clientKeys[key]),
+          clientName: key === undefined ? undefined : opts.keyNames[key],
+          onRequest,
+          // Bounded like the check: a store that hangs must not hold the delivery (and, on
+          // Workers, ctx.waitUntil) open.
+          charges: charges?.length ? charges : undefined,
+          onError: opts.onError,
+          waitUntil,
+        });
+      const late = outlived.get(record);
+      if (late) {
+        // The client has its 499; its call's answer is observed when it comes, as a reply dropped
+        // after its headers is (a JSON one drained for its usage), and charged: its usage, or the
+        // estimate (`abandoned`) when it failed or told none. On Workers, in ctx.waitUntil.
+        const work = late.catch(() => clientGone()).then((answer) => {
+          let delivered: Promise<unknown> | undefined;
+          const observed = observe(answer, (p) => delivered = p);
+          observed.body?.cancel().catch(() => {});
+          return delivered;
+        }).catch((err) => {
+          record.hold?.release();
+          opts.onError(`edge app error: ${err instanceof Error ? err.message : String(err)}`);
+        });
+        ctx?.waitUntil(work);
+        return response;
+      }
+      return endingCleanly(observe(response, ctx ? (p) => ctx.waitUntil(p) : undefined), request);
     },
   };
 }
