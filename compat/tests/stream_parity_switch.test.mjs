@@ -64,13 +64,15 @@ function streams(deployment) {
   ));
 }
 
+/** Delegates to `stream` with `yield*`, as relays and iterator helpers do. */
+async function* relay(stream) {
+  yield* stream;
+}
+
 test("SDK switch: yield* over a stream, then throw(): the error thrown in comes back and the request is aborted", async () => {
   const results = [];
   for (const stream of await streams("open")) {
-    async function* relay() {
-      yield* stream;
-    }
-    const outer = relay();
+    const outer = relay(stream);
     const first = (await outer.next()).value.choices[0].delta.content;
     const stop = new Error("stop");
     const thrown = await outer.throw(stop).then(() => "resolved", (err) => err === stop);
