@@ -103,7 +103,9 @@ const FAILOVER_STATUSES = new Set([401, 429, 500, 502, 503, 504]);
  * Sends the call and returns the response to give the client: the upstream response relayed
  * (any status; bodies stream through untouched), 502 when the upstream cannot be reached, 504
  * on upstream timeout, 499 when the client went away. With several upstreams, a 429 or 5xx
- * gateway status, an unreachable upstream or a timeout moves on to the next one (in the order
+ * gateway status, an unreachable upstream, a timeout, or an event stream that breaks or ends
+ * before its first byte (awaited under the upstream's stream idle timeout; not for the last
+ * upstream, whose stream is relayed as it comes) moves on to the next one (in the order
  * `Upstreams.plan()` gives: those not cooling down, then the others as a last resort) before
  * anything is relayed; `x-aoai-upstream` names the index of the upstream that answered (none on
  * a cache hit). With `upstreamMaxRetries`, a 429 fails over at once while an upstream not cooling
@@ -272,6 +274,27 @@ async function forwardOn(
         `${init.operation}: upstream ${host} answered ${upstream.status}; trying upstream ${next}`,
       );
       continue;
+    }
+    // A stream that breaks (or ends) before its first byte relayed nothing: it fails over like an
+    // unreachable upstream. The last upstream's stream is relayed as it comes.
+    if (
+      next !== undefined && init.stream && upstream.ok && upstream.body &&
+      (upstream.headers.get("content-type") ?? "").startsWith("text/event-stream")
+    ) {
+      const first = await firstBytes(upstream);
+      if (first instanceof Response) upstream = first;
+      else {
+        // The client left during the wait (the read was aborted): answered as any client gone.
+        const after = nextOf(order, n, request);
+        if (first.err instanceof APIUserAbortError || after === undefined) return clientGone();
+        pool.markDown(index);
+        opts.onError(
+          `${init.operation}: upstream ${host} ${
+            first.err instanceof APITimeoutError ? "timed out" : "broke its stream"
+          } before the first byte; trying upstream ${after}`,
+        );
+        continue;
+      }
     }
     // A cooling upstream that answered is no longer cooling down.
     if (lastResort && gate.sent && !failed) pool.answered(index, init.deployment);
@@ -458,6 +481,52 @@ function throttledAnswer(err: unknown): Response | undefined {
   // Relayed as an upstream error (a page that is no JSON error becomes one); already scrubbed.
   RAW_SCRUB.set(answer, (text) => text);
   return answer;
+}
+
+/**
+ * Waits for the first bytes of `upstream`'s body (a read like any: under the call's signal and its
+ * stream idle timeout): the response again, its body those bytes then the rest, or `{ err }` when
+ * the body failed (or ended, `err` undefined) before any. Its body is cancelled then.
+ */
+async function firstBytes(upstream: Response): Promise<Response | { err: unknown }> {
+  const reader = upstream.body!.getReader();
+  let head: Uint8Array | undefined;
+  try {
+    while (!head) {
+      const next = await reader.read();
+      if (next.done) break;
+      if (next.value.length) head = next.value;
+    }
+  } catch (err) {
+    reader.cancel().catch(() => {});
+    return { err };
+  }
+  if (!head) return { err: undefined };
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          if (head) {
+            controller.enqueue(head);
+            head = undefined;
+            return;
+          }
+          let next: ReadableStreamReadResult<Uint8Array>;
+          try {
+            next = await reader.read();
+          } catch (err) {
+            return controller.error(err);
+          }
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        } catch {
+          // Cancelled while the read was pending: the cancel went upstream already.
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    }, { highWaterMark: 0 }),
+    upstream,
+  );
 }
 
 /** The upstream to try after `order[n]`, unless it was the last or the client went away. */
