@@ -103,6 +103,16 @@ Deno.test("parseRetryAfterMs() prefers the millisecond headers and reads seconds
   assert.equal(parseRetryAfterMs(h({ "retry-after": "soon" }), now), undefined);
 });
 
+Deno.test("parseRetryAfterMs() reads a millisecond wait too long for a number as the seconds one", () => {
+  // `retry-after: 1e400 s` already read as Infinity (past any maxRetryAfterMs); the millisecond
+  // headers' Infinity was dropped for the backoff or another header's wait.
+  const h = (init: Record<string, string>) => parseRetryAfterMs(new Headers(init), 0);
+  assert.equal(h({ "retry-after": "9".repeat(400) }), Infinity);
+  assert.equal(h({ "retry-after-ms": "1e400" }), Infinity);
+  assert.equal(h({ "x-ms-retry-after-ms": "Infinity", "retry-after": "3" }), Infinity);
+  assert.equal(h({ "retry-after-ms": "-Infinity" }), undefined);
+});
+
 Deno.test("parseRetryAfterMs() lets a millisecond header of 0 give way to another header's wait", () => {
   const h = (init: Record<string, string>) => parseRetryAfterMs(new Headers(init), 0);
   assert.equal(h({ "retry-after-ms": "0", "retry-after": "5" }), 5000);

@@ -9,8 +9,8 @@ const HTTP_DATE = /^[a-z]{3,9},? [\w -]+ \d\d:\d\d:\d\d( GMT| \d{4})$/i;
  * Reads how long a response asks the caller to wait, in milliseconds, from
  * `retry-after-ms`, `x-ms-retry-after-ms` or `retry-after` (seconds or an HTTP date, measured
  * from the response's `date` header when it has one, else from `now`). A millisecond header of 0
- * gives way to another header's wait. Returns `undefined` when no header says, or the value is
- * unusable.
+ * gives way to another header's wait. A wait too long for a number is `Infinity`. Returns
+ * `undefined` when no header says, or the value is unusable.
  *
  * @example Seconds and milliseconds headers
  * ```ts
@@ -25,7 +25,7 @@ export function parseRetryAfterMs(headers: Headers, now: number = Date.now()): n
   let zero;
   for (const prefix of ["", "x-ms-"]) {
     const ms = +(headers.get(prefix + "retry-after-ms") || NaN);
-    if (ms > 0 && ms < Infinity) return ms;
+    if (ms > 0) return ms;
     if (ms == 0) zero = 0;
   }
   const raw = headers.get("retry-after");

@@ -128,6 +128,25 @@ Deno.test("retry() throws RateLimitError with retryAfterMs when the wait exceeds
   assert.deepEqual(r.waits, []);
 });
 
+for (
+  const headers of [
+    { "retry-after": "9".repeat(400) },
+    { "retry-after-ms": "1e400" },
+    { "x-ms-retry-after-ms": "Infinity" },
+  ] as Record<string, string>[]
+) {
+  Deno.test(`retry() throws RateLimitError at once for ${JSON.stringify(headers).slice(0, 40)}`, async () => {
+    const r = await run([status(429, headers), new Response("ok")]);
+    await assert.rejects(r.result, (err: unknown) => {
+      assert.ok(err instanceof RateLimitError);
+      assert.equal(err.retryAfterMs, Infinity);
+      return true;
+    });
+    assert.equal(r.calls(), 1);
+    assert.deepEqual(r.waits, []);
+  });
+}
+
 Deno.test("retry() returns a 503 that asks for a too long wait instead of throwing", async () => {
   const r = await run([status(503, { "retry-after": "600" }), new Response("ok")]);
   const res = await r.result;
