@@ -1,19 +1,20 @@
 /**
  * Query or fragment parameters that may carry a secret: any name with key, token, secret,
- * password, pwd, credential, signature or jwt in it (`api-key`, APIM's `subscription-key`,
- * `refresh_token`, `client_secret`), one ending in assertion (OAuth's `client_assertion`, not
- * `client_assertion_type`), a SAS `sig` or `sas`, an OAuth `code`, `auth` / `authorization`.
+ * password, passphrase, pwd, credential, signature or jwt in it (`api-key`, APIM's
+ * `subscription-key`, `refresh_token`, `client_secret`), one ending in assertion (OAuth's
+ * `client_assertion`, not `client_assertion_type`), a SAS `sig` or `sas`, an OAuth `code`,
+ * `auth` / `authorization`, `pass` (only that name: `bypass` or `passenger` are no secret).
  */
 const SECRET_PARAMS =
-  /key|token|secret|passw|pwd|credential|signature|jwt|assertion$|^(sig|sas|code|auth(orization)?)$/i;
+  /key|token|secret|passw|passph|pwd|credential|signature|jwt|assertion$|^(sig|sas|code|pass|auth(orization)?)$/i;
 
 /**
  * Returns the URL with secret-looking parameters (`api-key`, `subscription-key`, `token`,
  * `client_secret`, `sig`, ...) masked, in the query and in a fragment (`#access_token=…`), also
  * behind a second `?` (`?api-version=1?key=…`) and in a URL percent-encoded in a value, once or
- * more (`?next=https%3A%2F%2Fy%3Fkey%3D…`), and any user name and password dropped. A secret's
- * value is masked up to the next `&` or `#`. Relative URLs are handled too; the rest is kept as
- * given.
+ * more (`?next=https%3A%2F%2Fy%3Fkey%3D…`), and any user name and password dropped (a nested
+ * URL's too). A secret's value is masked up to the next `&` or `#`. Relative URLs are handled
+ * too; the rest is kept as given.
  *
  * @example
  * ```ts
@@ -28,7 +29,12 @@ export function redactUrl(url: string): string {
   // Each '?', '&' or '#' and what follows up to the next: another value may hide a pair behind a
   // '?' (`?api-version=1?key=…`), which a server may yet read, or a URL percent-encoded (its
   // '?', '&', '#' and '=' as %3F, %26, %23, %3D, or %253F... encoded again).
-  return url.replace(/^([a-z][\w+.-]*:\/\/)[^/?#]*@/i, "$1").replace(
+  // A user and password go: the URL's own, and a nested URL's in a value (encoded or not; its
+  // host ends at '/', '?', '#' or their encodings, or at the value's '&').
+  return url.replace(
+    /^([a-z][\w+.-]*:\/\/)[^/?#]*@|(:\/\/|%(?:25)*3a%(?:25)*2f%(?:25)*2f)(?:(?!%(?:25)*(?:3f|2[3f]))[^/?#&])*(?:@|%(?:25)*40)/gi,
+    "$1$2",
+  ).replace(
     /([?&#]|%(?:25)*(?:3f|2[36]))((?:(?!%(?:25)*(?:3[df]|2[36]))[^=&#?])*)(=|%(?:25)*3d)?(?:(?!%(?:25)*(?:3f|2[36]))[^&#?])*/gi,
     (all, sep: string, name: string, eq?: string) => {
       if ("&#".includes(sep)) hide = false;

@@ -100,3 +100,33 @@ Deno.test("redactUrl() masks JWT, assertion and SAS parameters, not model, input
     masked,
   );
 });
+
+Deno.test("redactUrl() drops a user and password of a URL inside a value (encoded once, twice or not)", () => {
+  assert.equal(
+    redactUrl("https://x/cb?next=https%3A%2F%2Fuser%3Apass%40host%2Fp&api-version=1"),
+    "https://x/cb?next=https%3A%2F%2Fhost%2Fp&api-version=1",
+  );
+  assert.equal(
+    redactUrl("/cb?next=https%253A%252F%252Fu%253Ap%2540h%252F&a=1"),
+    "/cb?next=https%253A%252F%252Fh%252F&a=1",
+  );
+  assert.equal(redactUrl("/cb?next=https://u:p@h/&a=1"), "/cb?next=https://h/&a=1");
+  assert.equal(redactUrl("https://u:p&w@h/?a=1"), "https://h/?a=1");
+  // An '@' past the nested URL's host (its path, the next parameter) is no user: kept.
+  for (
+    const plain of [
+      "https://x/cb?next=https%3A%2F%2Fhost%2Fa%40b&mail=a@b",
+      "https://x/cb?next=https%3A%2F%2Fhost&mail=a@b",
+      "https://x/cb?next=https%3A%2F%2Fhost%3Fm%3Da%40b",
+    ]
+  ) assert.equal(redactUrl(plain), plain);
+});
+
+Deno.test("redactUrl() masks pass, passphrase and passwd parameters, not names that only hold 'pass'", () => {
+  const masked = redactUrl(
+    "https://x/a?pass=S1&passphrase=S2&ssh_passphrase=S3&passwd=S4" +
+      "&bypass=1&passenger=2&compass=3&passes=4",
+  );
+  for (let i = 1; i <= 4; i++) assert.ok(!masked.includes(`=S${i}`), `S${i} in ${masked}`);
+  assert.ok(masked.endsWith("&bypass=1&passenger=2&compass=3&passes=4"), masked);
+});
