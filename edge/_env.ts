@@ -29,6 +29,34 @@ export function rpmFromEnv(value: string | undefined): number | undefined {
   return rpm;
 }
 
+/** The stream idle timeout of the upstreams built from the environment by default (10 minutes). */
+export const STREAM_IDLE_TIMEOUT_MS = 600_000;
+
+const STREAM_IDLE = "AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS";
+
+/**
+ * `AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS`: the `streamIdleTimeoutMs` of every upstream the Deno and the
+ * Workers entry points build (how long a stream may wait for its next chunk, its first one too:
+ * with fallbacks the app awaits that before it relays the headers), a whole number of
+ * milliseconds; {@link STREAM_IDLE_TIMEOUT_MS} (the upstreams' `timeoutMs`) when unset or blank:
+ * long enough for a reasoning model silent for minutes, and never unbounded. Anything else throws
+ * an Error naming the variable, never quoting the value.
+ */
+export function streamIdleFromEnv(value: string | undefined): number {
+  const text = value?.trim();
+  if (!text) return STREAM_IDLE_TIMEOUT_MS;
+  const ms = decimal(text, true);
+  // A timer past 2^31 - 1 ms would not be armed (no timeout at all).
+  if (!(ms >= 1 && ms < 2 ** 31)) {
+    throw new Error(
+      `${STREAM_IDLE} must be a whole number of milliseconds from 1 to 2147483647 (default ` +
+        `${STREAM_IDLE_TIMEOUT_MS}, 10 minutes): how long an upstream stream may send nothing ` +
+        "before it is ended (or, before its first byte, failed over)",
+    );
+  }
+  return ms;
+}
+
 /**
  * `text` as a decimal number (digits, an optional fraction and exponent; with `whole`, digits
  * only), else NaN: `Number()` would also read `0x10` as 16, `0b11`, `Infinity` or `-0`.

@@ -24,6 +24,9 @@
  *   over the upstreams); with `round-robin`, `AOAI_EDGE_UPSTREAM_WEIGHTS`: one positive whole
  *   number per upstream, comma-separated, the primary's first then each fallback endpoint's
  *   (e.g. `3,1`): each upstream's share of the turns (see `EdgeAppOptions.upstreamBalance`).
+ * - `AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS`: how long an upstream stream may send nothing (its first
+ *   chunk too: with fallbacks, the app awaits it before it relays the headers), in whole
+ *   milliseconds (default 600000, 10 minutes); then it ends, or fails over before its first byte.
  * - `AOAI_EDGE_KEYS`: comma-separated client keys. Locally, a random key is generated and
  *   printed when unset; on Deno Deploy it is required (the app is never an open relay).
  * - `PORT` (default 8787), `HOST` (default 127.0.0.1).
@@ -80,6 +83,7 @@ import {
   keyTokenQuotasFromEnv,
   quotaText,
   rpmFromEnv,
+  streamIdleFromEnv,
   tokenQuotaFromEnv,
   tpmFromEnv,
   weightsFromEnv,
@@ -276,6 +280,8 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
     entra !== undefined,
   );
   const upstreamBalance = balanceFromEnv(env("AOAI_EDGE_UPSTREAM_BALANCE"));
+  // Every upstream's: with fallbacks a stream's first byte is awaited before the headers go out.
+  const streamIdleTimeoutMs = streamIdleFromEnv(env("AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS"));
   const weights = weightsFromEnv(
     env("AOAI_EDGE_UPSTREAM_WEIGHTS"),
     fallbacks.length + 1,
@@ -284,7 +290,7 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
   if (endpoint && (apiKey || entra)) {
     // One provider for every upstream: they share its token.
     const token = entra ? { tokenProvider: entra.tokenProvider } : {};
-    upstream = { endpoint, ...(entra ? token : { apiKey }), apiVersion };
+    upstream = { endpoint, ...(entra ? token : { apiKey }), apiVersion, streamIdleTimeoutMs };
     banner.push(`upstream: Azure OpenAI at ${new URL(endpoint).origin}`);
     if (entra) {
       // Tenant and client ids are no secrets; the client secret is never printed.
@@ -318,7 +324,10 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
       } else expiry();
     }
     if (fallbacks.length) {
-      const all = [upstream, ...fallbacks.map((f) => ({ ...f, ...token, apiVersion }))];
+      const all = [
+        upstream,
+        ...fallbacks.map((f) => ({ ...f, ...token, apiVersion, streamIdleTimeoutMs })),
+      ];
       upstream = weights ? all.map((u, i) => ({ ...u, weight: weights[i] })) : all;
       banner.push(
         `fallback upstreams, in order: ${
@@ -359,6 +368,7 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
       endpoint: "http://emulator.local",
       apiKey: emulator.apiKey,
       apiVersion,
+      streamIdleTimeoutMs,
       // The emulator writes image URLs on the origin it is called at: make that the edge
       // server's, which serves them (http://emulator.local exists only in this process).
       fetch: (request, init) => {

@@ -406,7 +406,11 @@ export interface EdgeRequestEvent {
  * `deploymentNames` maps the deployment name the app resolved (after `models` / `deployments`)
  * to this resource's own (e.g. `{ "gpt-4o": "gpt-4o-swc" }`); names not in it are sent as they
  * are. The upstream gets its own name in the URL, or in the JSON or form `model` on the v1 API.
- * Cache keys, `onRequest` events and client-facing names stay the app's.
+ * Cache keys, `onRequest` events and client-facing names stay the app's. Give upstreams a
+ * `streamIdleTimeoutMs`: with another upstream left, a stream's first byte is awaited before
+ * anything is relayed, and without one an upstream that answers 200 and then sends nothing holds
+ * the client with no limit (the entry points give theirs `AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS`,
+ * default 600000).
  *
  * @example A fallback in another region whose deployment has another name
  * ```ts

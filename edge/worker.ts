@@ -23,6 +23,10 @@
  * - optional `AOAI_EDGE_UPSTREAM_BALANCE` (`primary-first`, the default, or `round-robin`) and,
  *   with `round-robin`, `AOAI_EDGE_UPSTREAM_WEIGHTS`: one positive whole number per upstream,
  *   comma-separated, the primary's first then each fallback endpoint's (e.g. `3,1`);
+ * - optional `AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS`: how long an upstream stream may send nothing
+ *   (its first chunk too: with fallbacks, the app awaits it before it relays the headers), in
+ *   whole milliseconds (default 600000, 10 minutes); then it ends, or fails over before its
+ *   first byte;
  * - `AOAI_EDGE_KEYS`: comma-separated client keys (a secret; required);
  * - `AOAI_CACHE`: a KV namespace for the embeddings cache (optional; without it nothing is
  *   cached, and `AOAI_EDGE_CHAT_CACHE` on is warned about when the app is built). Cache writes
@@ -65,6 +69,7 @@ import {
   keyLimitsFromEnv,
   keyTokenQuotasFromEnv,
   rpmFromEnv,
+  streamIdleFromEnv,
   tokenQuotaFromEnv,
   tpmFromEnv,
   weightsFromEnv,
@@ -165,6 +170,12 @@ export interface WorkerEnv {
    * upstream's share of the turns.
    */
   AOAI_EDGE_UPSTREAM_WEIGHTS?: string;
+  /**
+   * How long an upstream stream may send nothing (before its first chunk too), in whole
+   * milliseconds (default `"600000"`, 10 minutes): then it is ended, or failed over before its
+   * first byte.
+   */
+  AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS?: string;
   /** Requests per minute per client key (per isolate). */
   AOAI_EDGE_RATE_LIMIT_RPM?: string;
   /** Name of the Workers Rate Limiting binding that limits each client key (all isolates). */
@@ -283,7 +294,9 @@ export function createWorkerApp(
   );
   // One provider for every upstream: they share its token.
   const token = entra ? { tokenProvider: entra.tokenProvider } : {};
-  const primary = { endpoint, ...(entra ? token : { apiKey }), apiVersion };
+  // Every upstream's: with fallbacks a stream's first byte is awaited before the headers go out.
+  const streamIdleTimeoutMs = streamIdleFromEnv(env.AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS);
+  const primary = { endpoint, ...(entra ? token : { apiKey }), apiVersion, streamIdleTimeoutMs };
   const upstreamBalance = balanceFromEnv(env.AOAI_EDGE_UPSTREAM_BALANCE);
   // The certificate's expiry date, and a warning when it is near (logged at each build).
   const { info, warning } = certificateExpiryLines(
@@ -297,9 +310,10 @@ export function createWorkerApp(
   );
   const app = createEdgeApp({
     upstream: fallbacks.length
-      ? [primary, ...fallbacks.map((f) => ({ ...f, ...token, apiVersion }))].map((u, i) =>
-        weights ? { ...u, weight: weights[i] } : u
-      )
+      ? [
+        primary,
+        ...fallbacks.map((f) => ({ ...f, ...token, apiVersion, streamIdleTimeoutMs })),
+      ].map((u, i) => weights ? { ...u, weight: weights[i] } : u)
       : primary,
     clientKeys,
     deployments: deployments.length ? deployments : undefined,
@@ -358,6 +372,7 @@ function signatureOf(env: WorkerEnv): string {
     env.AOAI_EDGE_TOKEN_QUOTA,
     env.AOAI_EDGE_UPSTREAM_BALANCE,
     env.AOAI_EDGE_UPSTREAM_WEIGHTS,
+    env.AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS,
     env.AOAI_EDGE_KEY_DEPLOYMENTS,
     env.AOAI_EDGE_KEY_RPM,
     env.AOAI_EDGE_KEY_TPM,

@@ -36,6 +36,7 @@ Deno.test("edgeConfigFromEnv() uses Azure when both variables are set and never 
     endpoint: "https://my-res.openai.azure.com/",
     apiKey: "azure-secret-value",
     apiVersion: undefined,
+    streamIdleTimeoutMs: 600_000, // AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS's default
   });
   assert.deepEqual(config.options.deployments, ["gpt-4o"]);
   assert.deepEqual(config.options.cors, { origins: ["https://a.example"] });

@@ -260,6 +260,7 @@ Deno.test("a key wins over Entra ID variables, and without an endpoint they are 
     endpoint,
     apiKey: "azure-key-value",
     apiVersion: undefined,
+    streamIdleTimeoutMs: 600_000,
   });
   assert.ok(!withKey.banner.some((line) => line.includes("Entra")), withKey.banner.join("\n"));
   // Only some of them, beside a key: not an error either.

@@ -446,15 +446,16 @@ Deno.test("edgeConfigFromEnv() reads AZURE_OPENAI_FALLBACK_DEPLOYMENTS into each
     ...TWO_FALLBACKS,
     AZURE_OPENAI_FALLBACK_DEPLOYMENTS: " gpt-4o = gpt-4o-swc ; text-embedding-3-small=emb-swc; , ",
   }));
+  const idle = { apiVersion: undefined, streamIdleTimeoutMs: 600_000 };
   assert.deepEqual(config.options.upstream, [
-    { endpoint: "https://primary.openai.azure.com", apiKey: PRIMARY_KEY, apiVersion: undefined },
+    { endpoint: "https://primary.openai.azure.com", apiKey: PRIMARY_KEY, ...idle },
     {
       endpoint: "https://second.openai.azure.com",
       apiKey: FALLBACK_KEYS[0],
       deploymentNames: { "gpt-4o": "gpt-4o-swc", "text-embedding-3-small": "emb-swc" },
-      apiVersion: undefined,
+      ...idle,
     },
-    { endpoint: "https://third.openai.azure.com", apiKey: FALLBACK_KEYS[1], apiVersion: undefined },
+    { endpoint: "https://third.openai.azure.com", apiKey: FALLBACK_KEYS[1], ...idle },
   ]);
   const banner = config.banner.join("\n");
   assert.match(

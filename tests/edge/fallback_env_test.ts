@@ -54,18 +54,11 @@ Deno.test("edgeConfigFromEnv() reads AZURE_OPENAI_FALLBACK_ENDPOINTS and _API_KE
     AZURE_OPENAI_FALLBACK_API_KEYS: FALLBACK_KEYS.join(", "),
     AOAI_EDGE_KEYS: CLIENT_KEY,
   }));
+  const version = { apiVersion: "2024-06-01", streamIdleTimeoutMs: 600_000 };
   assert.deepEqual(config.options.upstream, [
-    { endpoint: "https://primary.openai.azure.com", apiKey: PRIMARY_KEY, apiVersion: "2024-06-01" },
-    {
-      endpoint: "https://second.openai.azure.com",
-      apiKey: FALLBACK_KEYS[0],
-      apiVersion: "2024-06-01",
-    },
-    {
-      endpoint: "https://third.openai.azure.com/",
-      apiKey: FALLBACK_KEYS[1],
-      apiVersion: "2024-06-01",
-    },
+    { endpoint: "https://primary.openai.azure.com", apiKey: PRIMARY_KEY, ...version },
+    { endpoint: "https://second.openai.azure.com", apiKey: FALLBACK_KEYS[0], ...version },
+    { endpoint: "https://third.openai.azure.com/", apiKey: FALLBACK_KEYS[1], ...version },
   ]);
   const banner = config.banner.join("\n");
   assert.match(
@@ -87,6 +80,7 @@ Deno.test("edgeConfigFromEnv() leaves a single upstream as it was when no fallba
     endpoint: "https://primary.openai.azure.com",
     apiKey: PRIMARY_KEY,
     apiVersion: undefined,
+    streamIdleTimeoutMs: 600_000,
   });
   assert.doesNotMatch(config.banner.join("\n"), /fallback/);
 });
