@@ -128,16 +128,13 @@ export function handleImages(ctx: HandlerContext, body: Record<string, unknown>)
   const model = name.startsWith("dall-e-2") ? "dall-e-2" : "dall-e-3";
   // The stored documents' imageGenerationsRequest sets `n` maximum 1 for every model.
   const maxN = model === "dall-e-3" || documented(ctx.apiVersion) ? 1 : 10;
+  // The request schema's quality and style enums hold for every model (DALL-E 2 included); null
+  // is the default where no stored document refuses it.
   const invalid = checkNotNull("images", body, ctx.apiVersion) ??
-    checkImageBody(body, model, maxN, ctx.apiVersion);
+    checkImageBody(body, model, maxN, ctx.apiVersion) ??
+    checkEnum(body, "quality", ["standard", "hd"]) ??
+    checkEnum(body, "style", ["vivid", "natural"]);
   if (invalid) return invalid;
-  // The request schema's quality and style enums hold for every model (DALL-E 2 included).
-  if (body.quality !== undefined && !["standard", "hd"].includes(body.quality as string)) {
-    return invalidRequest("quality", "'quality' must be 'standard' or 'hd'.");
-  }
-  if (body.style !== undefined && !["vivid", "natural"].includes(body.style as string)) {
-    return invalidRequest("style", "'style' must be 'vivid' or 'natural'.");
-  }
   const format = body.response_format ?? "url";
   if (format !== "url" && format !== "b64_json") {
     return invalidRequest("response_format", "'response_format' must be 'url' or 'b64_json'.");

@@ -112,3 +112,21 @@ Deno.test("images on a dall-e-2 deployment answer 400 naming quality / style out
     await ok.body?.cancel();
   }
 });
+
+Deno.test("images: quality / style null mean the default where no stored document refuses null", async () => {
+  const e = createEmulator({
+    deployments: [{ name: "d2", model: "dall-e-2" }, { name: "d3", model: "dall-e-3" }],
+  });
+  for (const d of ["d2", "d3"]) {
+    const path = `/openai/deployments/${d}/images/generations`;
+    for (const param of ["quality", "style"]) {
+      const ok = await post(e, path, { prompt: "x", [param]: null }, { apiVersion: "2024-06-01" });
+      assert.equal(ok.status, 200, `${path} ${param}`);
+      await ok.body?.cancel();
+      // The stored documents' imageQuality / imageStyle are not nullable.
+      const res = await post(e, path, { prompt: "x", [param]: null }, { apiVersion: "2024-10-21" });
+      assert.equal(res.status, 400, `${path} ${param} 2024-10-21`);
+      assert.match((await res.json()).error.message, /must not be null/);
+    }
+  }
+});
