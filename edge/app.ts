@@ -594,6 +594,36 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       ? deploymentNotAllowedForKey(DALL_E_2)
       : undefined;
   };
+  // forward() rewrites an operation-location under the upstream's endpoint to this app; another
+  // one (another host, a relative path) must not reach the client as it came, which would learn
+  // that host or a URL carrying the upstream's secrets (a signature, a gateway key). It is
+  // rewritten to this app's poll URL when its path names an operation id, else dropped.
+  const ownLocation = (res: Response, request: Request, version: string, operation: string) => {
+    const location = res.headers.get("operation-location");
+    if (location === null) return res;
+    const origin = new URL(request.url).origin;
+    let url: URL | undefined;
+    try {
+      url = new URL(location, "http://upstream.invalid");
+    } catch { /* dropped below */ }
+    if (url?.origin === origin && location.startsWith(origin)) return res;
+    const id = /\/operations\/images\/([A-Za-z0-9-]{1,100})$/.exec(url?.pathname ?? "")?.[1];
+    if (id) {
+      res.headers.set(
+        "operation-location",
+        `${origin}/openai/operations/images/${id}?api-version=${encodeURIComponent(version)}`,
+      );
+    } else {
+      res.headers.delete("operation-location");
+      const host = opts.upstreams.list[Number(res.headers.get("x-aoai-upstream") ?? 0)]?.host;
+      // Not quoted: it may carry a secret.
+      opts.onError(
+        `${operation}: upstream ${host} answered an operation-location that is not under its ` +
+          "endpoint and names no operation id; dropped",
+      );
+    }
+    return res;
+  };
   app.post("/openai/images/generations:submit", async (c) => {
     const refused = dallE2(c);
     if (refused) return refused;
@@ -610,7 +640,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     if (!checked.ok) {
       return invalidRequest(checked.problem.param, checked.problem.message, checked.problem.code);
     }
-    return forward(opts, c.req.raw, {
+    const res = await forward(opts, c.req.raw, {
       path: "images/generations:submit",
       method: "POST",
       json: parsed.value,
@@ -621,6 +651,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       // primary, so the submit does too (no failover for the DALL-E 2 operations).
       primaryOnly: true,
     });
+    return ownLocation(res, c.req.raw, version, "images.submit");
   });
 
   const operationRoute = (method: "GET" | "DELETE") => async (c: Context<Env>) => {
@@ -632,14 +663,20 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     if (!/^[A-Za-z0-9-]{1,100}$/.test(id)) {
       return invalidRequest("id", "Invalid operation id; pass the id returned by the submit call.");
     }
-    const res = await forward(opts, c.req.raw, {
-      path: `operations/images/${id}`,
-      method,
-      stream: false,
-      operation: method === "GET" ? "images.getOperation" : "images.deleteOperation",
-      apiVersion: version,
-      primaryOnly: true,
-    });
+    const operation = method === "GET" ? "images.getOperation" : "images.deleteOperation";
+    const res = ownLocation(
+      await forward(opts, c.req.raw, {
+        path: `operations/images/${id}`,
+        method,
+        stream: false,
+        operation,
+        apiVersion: version,
+        primaryOnly: true,
+      }),
+      c.req.raw,
+      version,
+      operation,
+    );
     // HEAD is served as GET; Hono then drops the body unread, which would hold the upstream
     // connection until garbage collection.
     if (c.req.method === "HEAD") await res.body?.cancel();

@@ -1,54 +1,111 @@
 // An `operation-location` is rewritten to this app only when it is under the upstream's endpoint:
-// a host that merely starts with the endpoint's text (`…azure.com.evil`) is another host.
+// a host that merely starts with the endpoint's text (`…azure.com.evil`) is another host. One not
+// under the endpoint never reaches the client as it came: rewritten to this app when it names an
+// operation id, else dropped (and reported without quoting it).
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
 import { createEdgeApp } from "../../edge/mod.ts";
 import { KEY } from "./_helpers.ts";
 
-async function locationFor(location: string): Promise<string | null> {
+const VERSION = "2023-06-01-preview";
+
+async function answerFor(
+  location: string,
+  route: { method: "POST" | "GET" | "DELETE"; path: string } = {
+    method: "POST",
+    path: "/openai/images/generations:submit",
+  },
+): Promise<{ location: string | null; errors: string[] }> {
   const upstream = new AzureOpenAI({
     endpoint: "https://my-res.openai.azure.com",
     apiKey: "azure-key",
     fetch: () =>
       Promise.resolve(
         Response.json({ id: "op1", status: "notRunning" }, {
-          status: 202,
+          status: route.method === "POST" ? 202 : 200,
           headers: { "operation-location": location },
         }),
       ),
   });
-  const app = createEdgeApp({ clientKeys: [KEY], upstream });
+  const errors: string[] = [];
+  const app = createEdgeApp({ clientKeys: [KEY], upstream, onError: (m) => void errors.push(m) });
   const res = await app.fetch(
-    new Request(
-      "http://edge.test/openai/images/generations:submit?api-version=2023-06-01-preview",
-      {
-        method: "POST",
-        headers: { "api-key": KEY, "content-type": "application/json" },
-        body: JSON.stringify({ prompt: "a fox" }),
-      },
-    ),
+    new Request(`http://edge.test${route.path}?api-version=${VERSION}`, {
+      method: route.method,
+      headers: { "api-key": KEY, "content-type": "application/json" },
+      body: route.method === "POST" ? JSON.stringify({ prompt: "a fox" }) : undefined,
+    }),
   );
-  assert.equal(res.status, 202);
+  assert.equal(res.status, route.method === "POST" ? 202 : 200);
   await res.body?.cancel();
-  return res.headers.get("operation-location");
+  return { location: res.headers.get("operation-location"), errors };
+}
+
+async function locationFor(location: string): Promise<string | null> {
+  return (await answerFor(location)).location;
 }
 
 Deno.test("edge: operation-location under the upstream's endpoint is rewritten to the app", async () => {
-  const path = "/openai/operations/images/op1?api-version=2023-06-01-preview";
+  const path = `/openai/operations/images/op1?api-version=${VERSION}`;
   assert.equal(
     await locationFor(`https://my-res.openai.azure.com${path}`),
     `http://edge.test${path}`,
   );
 });
 
-Deno.test("edge: operation-location on a host that only starts with the endpoint's text is left alone", async () => {
+Deno.test("edge: an operation-location on another host naming an operation id is rewritten to the app, without the other host's query", async () => {
+  const own = `http://edge.test/openai/operations/images/op-1a?api-version=${VERSION}`;
   for (
     const other of [
-      "https://my-res.openai.azure.com.evil/openai/operations/images/op1",
-      "https://my-res.openai.azure.com:8443/openai/operations/images/op1",
-      "https://my-res.openai.azure.comx/openai/operations/images/op1",
+      // Hosts that only start with the endpoint's text.
+      "https://my-res.openai.azure.com.evil/openai/operations/images/op-1a",
+      "https://my-res.openai.azure.com:8443/openai/operations/images/op-1a",
+      "https://my-res.openai.azure.comx/openai/operations/images/op-1a",
+      // Another resource (a regional or custom-domain endpoint), its query carrying a secret.
+      "https://other-res.cognitiveservices.azure.com/openai/operations/images/op-1a?" +
+      "api-version=2023-06-01-preview&sig=upstream-secret-sig",
+      "https://gw.example/aoai/openai/operations/images/op-1a?subscription-key=upstream-secret",
+      // Relative: resolved against this app it could name another path.
+      "/openai/operations/images/op-1a",
     ]
   ) {
-    assert.equal(await locationFor(other), other);
+    const { location, errors } = await answerFor(other);
+    assert.equal(location, own, other);
+    assert.deepEqual(errors, []);
+  }
+});
+
+Deno.test("edge: an operation-location on another host naming no operation id is dropped and reported without quoting it", async () => {
+  for (
+    const other of [
+      "https://other.example/status?token=upstream-secret-token",
+      "https://other.example/openai/operations/images/a%2Fb",
+      "https://other.example/openai/operations/images/" + "x".repeat(101),
+      "not a url",
+    ]
+  ) {
+    const { location, errors } = await answerFor(other);
+    assert.equal(location, null, other);
+    assert.equal(errors.length, 1, other);
+    assert.match(errors[0], /^images\.submit: .*operation-location/);
+    assert.ok(!errors[0].includes("upstream-secret"), errors[0]);
+    assert.ok(!errors[0].includes("other.example"), errors[0]);
+  }
+});
+
+Deno.test("edge: an operation-location on a poll or delete answer is held to this app too", async () => {
+  for (const method of ["GET", "DELETE"] as const) {
+    const route = { method, path: "/openai/operations/images/op1" };
+    const rewritten = await answerFor(
+      "https://elsewhere.example/openai/operations/images/op1",
+      route,
+    );
+    assert.equal(
+      rewritten.location,
+      `http://edge.test/openai/operations/images/op1?api-version=${VERSION}`,
+    );
+    const dropped = await answerFor("https://elsewhere.example/x?sig=upstream-secret", route);
+    assert.equal(dropped.location, null);
+    assert.equal(dropped.errors.length, 1);
   }
 });
