@@ -14,6 +14,7 @@ import { builtinKind } from "../middleware/_kind.ts";
 import { retry } from "../middleware/retry.ts";
 import { CallContext } from "../middleware/_replay.ts";
 import { endParked, failParked, PARKED_STATE_KEY, pauseParked } from "../middleware/_deadline.ts";
+import { SECRETS_STATE_KEY } from "../middleware/_state.ts";
 import { onBodyEnd } from "./on_body_end.ts";
 import { timeout } from "../middleware/timeout.ts";
 import type { Middleware, MiddlewareContext, Terminal } from "../middleware/types.ts";
@@ -205,6 +206,8 @@ export class ClientCore {
     const state: Record<string, unknown> = {};
     state[PARKED_STATE_KEY] = parked;
     let layers = this.#layers;
+    // For logger(): what a body it logs before auth ran must not show.
+    state[SECRETS_STATE_KEY] = () => [...this.#secrets, ...layers.flatMap(authSecrets), ...own];
     try {
       const apiVersion = opts.apiVersion !== undefined
         ? checkApiVersion(opts.apiVersion, where)

@@ -91,3 +91,10 @@ export function pushState(state: Record<string, unknown>, key: string, value: un
   if (Array.isArray(list)) list.push(value);
   else state[key] = [value];
 }
+
+/**
+ * `ctx.state` key of a function the client puts there that returns the call's credentials (its
+ * key or token, those of auth layers and credential headers): `logger()` scrubs a request body it
+ * logs at `start`, before the innermost auth layer has set the credential, with them.
+ */
+export const SECRETS_STATE_KEY = "aoai-edge.secrets";

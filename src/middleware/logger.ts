@@ -3,7 +3,7 @@ import { requestIdOf } from "../errors/from_response.ts";
 import { redactSecrets, redactText } from "../errors/redact.ts";
 import { redactBody, redactHeaders, redactLogUrl, secretsOfHeaders } from "./_redact.ts";
 import { RETRY_STATE_KEY, type RetryInfo } from "./retry.ts";
-import { CACHE_STATE_KEY } from "./_state.ts";
+import { CACHE_STATE_KEY, SECRETS_STATE_KEY } from "./_state.ts";
 import { NULL_BODY_STATUSES, onBodyEnd, Stamp } from "../_internal/on_body_end.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
 import { pickUsage } from "./_usage.ts";
@@ -208,7 +208,13 @@ export function logger(options: LoggerOptions = {}): Middleware {
     const start: LogEvent = { type: "start", time: Date.now(), ...base };
     if (logHeaders) start.requestHeaders = redactHeaders(request.headers, secrets);
     if (logBodies && request.body !== null && ctx.replayable && isTextual(request.headers)) {
-      start.requestBody = await readText(request.clone(), secrets, maxBody);
+      // The client's credentials too: auth, innermost, has not set them on the request yet.
+      const client = ctx.state[SECRETS_STATE_KEY] as (() => string[]) | undefined;
+      start.requestBody = await readText(
+        request.clone(),
+        [...secrets, ...client?.() ?? []],
+        maxBody,
+      );
     }
     emit(start);
     // Auth layers below may have put credentials on the (possibly replaced) request.
