@@ -12,7 +12,7 @@ import type { ChatCompletionChunk } from "../src/types/mod.ts";
 import type { Middleware } from "../src/middleware/types.ts";
 import { STORE_ONLY_STATE_KEY } from "../src/middleware/_chat_cache.ts";
 import { clientGone, forward } from "./_forward.ts";
-import type { PreparedCall } from "./_operations.ts";
+import type { PreparedCall, SentJson } from "./_operations.ts";
 import type { Caching, WaitUntil } from "./_caching.ts";
 import { completionToSse } from "./chat_replay.ts";
 import type { EdgeRequestUsage, ResolvedOptions } from "./options.ts";
@@ -21,6 +21,19 @@ import { askingUsage, asksUsage, takesStreamOptions, withoutUsageEvent } from ".
 /** True for a chat body the cache may serve: temperature 0 or a seed. */
 export function isDeterministic(body: Record<string, unknown>): boolean {
   return body.temperature === 0 || typeof body.seed === "number";
+}
+
+/**
+ * Whether the client's body may hold an integer JSON.parse rounded: a run of digits past
+ * Number.MAX_SAFE_INTEGER (one in a string, or a fraction's digits, too: such a body is only not
+ * cached).
+ */
+function mayRound(sent: SentJson | undefined): boolean {
+  if (!sent) return false;
+  for (const [run] of new TextDecoder().decode(sent.bytes).matchAll(/\d{16,}/g)) {
+    if (BigInt(run) > BigInt(Number.MAX_SAFE_INTEGER)) return true;
+  }
+  return false;
 }
 
 /**
@@ -38,7 +51,10 @@ export async function handleChat(
   onStreamUsage?: (usage: EdgeRequestUsage) => void,
 ): Promise<Response> {
   const json = call.json as Record<string, unknown>;
-  const cacheLayers = isDeterministic(json) ? caching.chat(waitUntil) : undefined;
+  // Its key is made of the parse: seeds 2^63 - 1 and 2^63 - 2 would share one completion.
+  const cacheLayers = isDeterministic(json) && !mayRound(call.sent)
+    ? caching.chat(waitUntil)
+    : undefined;
   // Without an api-version of the client's, each upstream is sent its own: all must take it.
   const askUsage = onStreamUsage !== undefined && call.stream && !asksUsage(json) &&
     (apiVersion === undefined
@@ -55,6 +71,7 @@ export async function handleChat(
     deployment: call.deployment,
     method: "POST" as const,
     json: askUsage ? askingUsage(json) : json,
+    sent: call.sent,
     stream: call.stream,
     operation: call.op.operation,
     apiVersion,

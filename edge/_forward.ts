@@ -18,7 +18,7 @@ import { type RequestParts, resend, unbuiltParts } from "../src/middleware/_repl
 import { RAW_SCRUB } from "../src/_internal/core.ts";
 import { SPEECH_API_VERSION } from "../src/options.ts";
 import { errorResponse } from "./_errors.ts";
-import { jsonContentTypeProblem } from "./_operations.ts";
+import { jsonContentTypeProblem, type SentJson } from "./_operations.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { type Refusal, UNREACHABLE_COOLDOWN_MS } from "./_upstreams.ts";
 
@@ -34,6 +34,11 @@ export interface ForwardInit {
   deployment?: string;
   method: "GET" | "POST" | "DELETE";
   json?: Record<string, unknown>;
+  /**
+   * The client's body `json` was made from: its bytes go upstream, with the top-level members
+   * `json` changed, added or left out spliced in (see {@link jsonText}).
+   */
+  sent?: SentJson;
   form?: FormData;
   /** The client asked for a stream: the body is passed through as it arrives. */
   stream: boolean;
@@ -175,13 +180,15 @@ async function forwardOn(
     : [];
   const send = (index: number, middleware: Middleware[] | undefined) => {
     const { deployment, json, form } = ownNames(init, pool.deploymentOf(index, init.deployment));
+    const text = init.sent && json ? jsonText(init.sent, json) : undefined;
     return pool.list[index].client.request(
       {
         path: init.path,
         deployment,
         method: init.method,
-        json,
-        body: form,
+        json: text === undefined ? json : undefined,
+        body: text ?? form,
+        contentType: text === undefined ? undefined : "application/json",
         stream: init.stream,
         accept,
         operation: init.operation,
@@ -338,6 +345,108 @@ function ownNames(
     json: json?.model === deployment ? { ...json, model: own } : json,
     form: copy ?? form,
   };
+}
+
+/**
+ * The body to send for `json`, made from the client's `sent`: its bytes when `json` has the same
+ * top-level members (by identity), else its text with each member `json` changed, added or left
+ * out spliced in (written as JSON.stringify writes it; every duplicate of its name), every
+ * other byte kept. JSON.stringify(json) would round integers past 2^53 anywhere in the body.
+ */
+export function jsonText(sent: SentJson, json: Record<string, unknown>): BodyInit {
+  const { parsed } = sent;
+  let bytes = sent.bytes;
+  // TextDecoder drops a byte order mark: JSON.parse never saw it, nor does the upstream.
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  const edits = new Map<string, unknown>();
+  for (const key in json) {
+    if (Object.hasOwn(json, key) && (!Object.hasOwn(parsed, key) || parsed[key] !== json[key])) {
+      edits.set(key, json[key]);
+    }
+  }
+  for (const key in parsed) {
+    if (Object.hasOwn(parsed, key) && !Object.hasOwn(json, key)) edits.set(key, undefined);
+  }
+  if (!edits.size) return bytes as Uint8Array<ArrayBuffer>;
+  return spliceMembers(new TextDecoder().decode(bytes), edits);
+}
+
+/**
+ * `text` (a JSON object, valid) with its top-level members named in `edits` set to their value
+ * (`undefined`: removed), and those it lacks added at its end.
+ */
+function spliceMembers(text: string, edits: Map<string, unknown>): string {
+  // Each top-level member: its name, where the name starts, and where its value starts and ends.
+  const members: Array<{ name: string; at: number; value: number; end: number }> = [];
+  const structural = /["{}[\],:]/g;
+  let depth = 0;
+  let member: { name: string; at: number; value: number; end: number } | undefined;
+  let close = text.length - 1;
+  for (let match; (match = structural.exec(text));) {
+    const at = match.index;
+    const char = text[at];
+    if (char === '"') {
+      // Its closing quote: one after an even run of backslashes.
+      let end = at;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 92) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+      if (depth === 1 && !member) {
+        member = { name: JSON.parse(text.slice(at, end + 1)), at, value: 0, end: 0 };
+      }
+      structural.lastIndex = end + 1;
+    } else if (char === "{" || char === "[") depth++;
+    else if (char === ":") {
+      if (depth === 1 && member) {
+        let value = at + 1;
+        while (isSpace(text.charCodeAt(value))) value++;
+        member.value = value;
+      }
+    } else {
+      if (char !== ",") depth--;
+      // A top-level value ends at a top-level `,` or at the object's `}`, less the spaces.
+      if (depth === 0 || depth === 1 && char === ",") {
+        if (member) {
+          let end = at;
+          while (isSpace(text.charCodeAt(end - 1))) end--;
+          member.end = end;
+          members.push(member);
+          member = undefined;
+        }
+        if (depth === 0) {
+          close = at;
+          break;
+        }
+      }
+    }
+  }
+  const names = new Set(members.map((m) => m.name));
+  let out = members.length ? text.slice(0, members[0].at) : text.slice(0, close);
+  let first = true;
+  members.forEach((m, i) => {
+    const value = edits.has(m.name) ? edits.get(m.name) : m;
+    if (value === undefined) return;
+    // The spaces and comma that came before it; none before the first one written.
+    if (!first) out += text.slice(members[i - 1].end, m.at);
+    first = false;
+    out += text.slice(m.at, m.value) +
+      (value === m ? text.slice(m.value, m.end) : JSON.stringify(value));
+  });
+  for (const [name, value] of edits) {
+    if (value !== undefined && !names.has(name)) {
+      out += `${first ? "" : ","}${JSON.stringify(name)}:${JSON.stringify(value)}`;
+      first = false;
+    }
+  }
+  return out + text.slice(members.length ? members[members.length - 1].end : close);
+}
+
+/** Whether `code` is JSON whitespace. */
+function isSpace(code: number): boolean {
+  return code === 32 || code === 10 || code === 13 || code === 9;
 }
 
 /**

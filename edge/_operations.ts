@@ -138,11 +138,24 @@ export function jsonContentTypeProblem(request: Request): Response | undefined {
   );
 }
 
+/**
+ * A JSON body as the client sent it: its bytes, and their parse (never edited; an edit makes a
+ * copy). Sent upstream instead of a serialisation of the parse, which rounds integers past 2^53
+ * (a `seed` of 2^63 - 1, a JSON schema's `maximum`).
+ */
+export interface SentJson {
+  bytes: Uint8Array;
+  parsed: Record<string, unknown>;
+}
+
 /** A request that passed every check: what to send upstream. */
 export interface PreparedCall {
   op: Operation;
   deployment: string;
+  /** The JSON body to send: the client's, or a copy with the app's edits (`model`). */
   json?: Record<string, unknown>;
+  /** The client's JSON body as sent, sent upstream as is unless `json` differs from it. */
+  sent?: SentJson;
   form?: FormData;
   /** True when a JSON body asked for `stream: true` (a transcription's form, `stream=true`). */
   stream: boolean;
@@ -257,13 +270,20 @@ export async function prepareCall(
         "(On Your Data); send the request without it, or with a key that may use every deployment.",
     });
   }
-  if (upstreamIsV1 || (pathDeployment === undefined && model !== deployment)) {
-    body.model = deployment;
-  }
+  // A copy: `body` stays what the client sent (see SentJson).
+  const json = upstreamIsV1 || (pathDeployment === undefined && model !== deployment)
+    ? { ...body, model: deployment }
+    : body;
   // Only chat and completions stream; elsewhere a stray `stream: true` must not bypass the
   // embeddings cache or ask the upstream for text/event-stream.
   const streams = op.path === "chat/completions" || op.path === "completions";
-  return { op, deployment, json: body, stream: streams && body.stream === true };
+  return {
+    op,
+    deployment,
+    json,
+    sent: { bytes: read.bytes, parsed: body },
+    stream: streams && body.stream === true,
+  };
 }
 
 /**

@@ -550,6 +550,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         deployment: call.deployment,
         method: "POST",
         json: call.json,
+        sent: call.sent,
         form: call.form,
         stream: call.stream,
         operation: op.operation,
