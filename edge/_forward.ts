@@ -375,7 +375,7 @@ export function jsonText(sent: SentJson, json: Record<string, unknown>): BodyIni
  * `text` (a JSON object, valid) with its top-level members named in `edits` set to their value
  * (`undefined`: removed), and those it lacks added at its end.
  */
-function spliceMembers(text: string, edits: Map<string, unknown>): string {
+export function spliceMembers(text: string, edits: Map<string, unknown>): string {
   // Each top-level member: its name, where the name starts, and where its value starts and ends.
   const members: Array<{ name: string; at: number; value: number; end: number }> = [];
   const structural = /["{}[\],:]/g;

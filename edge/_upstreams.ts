@@ -28,6 +28,7 @@
 import type { AzureOpenAI } from "../src/client.ts";
 import { parseRetryAfterMs } from "../src/errors/retry_after.ts";
 import type { Middleware } from "../src/middleware/types.ts";
+import { spliceMembers } from "./_forward.ts";
 
 /**
  * How the edge app spreads requests over its upstreams: `"primary-first"` sends every request to
@@ -382,7 +383,10 @@ export class Upstreams {
   }
 }
 
-/** `request` at `url`; with `model`, its JSON body's `model` set to it. */
+/**
+ * `request` at `url`; with `model`, its JSON body's `model` set to it, spliced into the text
+ * (every other byte kept: JSON.stringify would round integers past 2^53).
+ */
 async function moved(request: Request, url: string, model: string | undefined): Promise<Request> {
   if (model === undefined || !/json/i.test(request.headers.get("content-type") ?? "")) {
     return new Request(url, request);
@@ -391,7 +395,7 @@ async function moved(request: Request, url: string, model: string | undefined): 
   try {
     const json = JSON.parse(text);
     if (typeof json === "object" && json !== null && !Array.isArray(json)) {
-      text = JSON.stringify({ ...json, model });
+      text = spliceMembers(text, new Map([["model", model]]));
     }
   } catch {
     // Not JSON after all: sent as it was.
