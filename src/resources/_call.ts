@@ -20,7 +20,7 @@ export function invalid(operation: string, param: string, problem: string): Type
 
 /**
  * Checks that `params` is an object, resolves the deployment (unless `scoped` is false), checks
- * each field named in `rules` in order (`"a.b"` is `params.a.b`), then POSTs the params as JSON
+ * each field named in `rules` in order, then POSTs the params as JSON
  * to `path` under the deployment (or at the resource level without one), with the spec fields
  * `extra` returns. Fields set to `undefined` are left out (by `JSON.stringify`), and so is
  * `model` except on the v1 API, where it names the deployment (`model` is passed to `extra`).
@@ -45,12 +45,7 @@ export function call(
     }
     const deployment = scoped ? core.resolveDeployment(params.model, operation) : "";
     for (const [path, rule] of Object.entries(rules)) {
-      const value = path.includes(".")
-        ? path.split(".").reduce<unknown>(
-          (o, k) => (o as Record<string, unknown> | undefined)?.[k],
-          params,
-        )
-        : params[path];
+      const value = params[path];
       let problem;
       if (typeof rule === "function") problem = rule(value, operation);
       else if (value != null) {

@@ -69,10 +69,9 @@ function upload(
       stream: () =>
         streamed && kind == "translations" &&
         "is not supported: translations do not stream; transcriptions do (gpt-4o-transcribe models)",
+      // null leaves the field out, as for every other form field.
       timestamp_granularities: (g) =>
-        g !== undefined &&
-        (!Array.isArray(g) || g.some((x) => !["word", "segment"].includes(x))) &&
-        'must be an array of "word" and/or "segment"',
+        g != null && !Array.isArray(g) && 'must be an array (e.g. ["word", "segment"])',
       file: (file) =>
         !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
           file instanceof ReadableStream) &&
@@ -348,13 +347,14 @@ export class Speech {
         params,
         options,
         {
-          response_format: ["mp3", "opus", "aac", "flac", "wav", "pcm"],
+          // No response_format check: newer models may add formats.
           speed: [0.25, 4],
+          // The limit counts characters (code points), not UTF-16 code units.
           input: (input) =>
             typeof input !== "string" || !input
               ? "must be a non-empty string"
-              : input.length > MAX_SPEECH_INPUT &&
-                `has ${input.length} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
+              : input.length > MAX_SPEECH_INPUT && (input = [...input].length) > MAX_SPEECH_INPUT &&
+                `has ${input} characters; at most ${MAX_SPEECH_INPUT} (split the text)`,
           // Any name: deployments differ in their voices (gpt-4o-mini-tts has more than the six).
           voice: (voice) =>
             (typeof voice !== "string" || !voice) &&

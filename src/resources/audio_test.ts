@@ -101,14 +101,14 @@ Deno.test("audio.translations.create() on the v1 API names the deployment in the
 
 Deno.test("audio.transcriptions.create() refuses bad timestamp_granularities", async () => {
   const { client, seen } = recording();
-  for (const g of ["word", ["word", "line"]]) {
+  for (const g of ["word", { word: true }]) {
     await assert.rejects(
       client.audio.transcriptions.create({
         file: new Uint8Array(1),
         filename: "a.wav",
         timestamp_granularities: g as never,
       }),
-      /params\.timestamp_granularities must be an array of "word" and\/or "segment"/,
+      /params\.timestamp_granularities must be an array/,
     );
   }
   assert.equal(seen.length, 0);

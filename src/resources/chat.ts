@@ -10,8 +10,6 @@ import type {
 import { call, invalid, type Rule } from "./_call.ts";
 import { type APIPromise, apiPromise } from "./api_promise.ts";
 
-const ROLES = ["system", "developer", "user", "assistant", "tool", "function"];
-
 /** Sampling fields that chat and completions share. */
 export const SAMPLING: Record<string, Rule> = {
   temperature: [0, 2],
@@ -137,14 +135,14 @@ export class ChatCompletions {
         top_logprobs: [0, 20, 1],
         presence_penalty: [-2, 2],
         frequency_penalty: [-2, 2],
-        "response_format.type": ["text", "json_object", "json_schema"],
+        // No response_format.type or role list: newer api-versions add values (developer).
         messages: (messages, op) => {
           if (!Array.isArray(messages) || !messages.length) {
             return "must be a non-empty array of { role, content } messages";
           }
-          const i = messages.findIndex((m) => !ROLES.includes(m?.role));
+          const i = messages.findIndex((m) => typeof m?.role != "string" || !m.role);
           if (i >= 0) {
-            throw invalid(op, `messages[${i}].role`, `must be one of ${ROLES.join(", ")}`);
+            throw invalid(op, `messages[${i}].role`, 'must be a non-empty string (e.g. "user")');
           }
         },
       },

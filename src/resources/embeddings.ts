@@ -134,7 +134,6 @@ export class Embeddings {
         params,
         options,
         {
-          encoding_format: ["float", "base64"],
           dimensions: [1, 65536, 1],
           input: checkEmbeddingInput,
         },

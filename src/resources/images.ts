@@ -140,13 +140,10 @@ export class Images {
    */
   generate(params: ImageGenerateParams, options?: RequestOptions): APIPromise<ImagesResponse> {
     return apiPromise(
-      // No size, quality or n check: the service checks them against the deployment's model
-      // (DALL-E 2 and 3, gpt-image-1 with its own sizes, qualities and n up to 10).
-      call(this.#core, "images.generate", "images/generations", params, options, {
-        response_format: ["url", "b64_json"],
-        style: ["vivid", "natural"],
-        prompt,
-      }),
+      // No size, quality, n, style or response_format check: the service checks them against
+      // the deployment's model (DALL-E 2 and 3, gpt-image-1 with its own sizes, qualities and n
+      // up to 10); the spec's enums are open (x-ms-enum modelAsString).
+      call(this.#core, "images.generate", "images/generations", params, options, { prompt }),
       (result) => result.data as ImagesResponse,
     );
   }

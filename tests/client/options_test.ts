@@ -109,8 +109,8 @@ Deno.test("create() refuses bad input before the network with a message saying w
     /2049 items; at most 2048/,
   );
   await assert.rejects(
-    client.images.generate({ prompt: "fox", style: "vivd" as never }),
-    /style must be one of "vivid", "natural"/,
+    client.images.submit({ prompt: "fox", size: "1792x1024" as never }),
+    /size must be one of "256x256", "512x512", "1024x1024"/,
   );
   await assert.rejects(
     client.audio.speech.create({ input: "x".repeat(4097), voice: "alloy" }),
