@@ -7,7 +7,8 @@ const RESPONSE = Response.prototype;
 
 /**
  * `done` of a response; once called, later calls do nothing. A read method that read the body
- * passes `read` (its name) and its `value`; a cancel of `body` passes `read` "cancel".
+ * passes `read` (its name) and its `value`; a cancel of `body` passes `read` "cancel" and the
+ * reason as `value`.
  */
 type Done = (err?: unknown, read?: string, value?: unknown) => unknown;
 
@@ -104,7 +105,7 @@ class Watched extends Response {
         }
       },
       cancel: (reason) => {
-        hooks.done(undefined, "cancel");
+        hooks.done(undefined, "cancel", reason);
         return (reader ?? super.body!).cancel(reason);
       },
     }, { highWaterMark: 0 });

@@ -1,4 +1,4 @@
-import { AzureOpenAIError } from "../errors/api_error.ts";
+import { APIUserAbortError, AzureOpenAIError } from "../errors/api_error.ts";
 import { requestIdOf } from "../errors/from_response.ts";
 import { redactSecrets, redactText } from "../errors/redact.ts";
 import { redactBody, redactHeaders, redactLogUrl, secretsOfHeaders } from "./_redact.ts";
@@ -32,8 +32,9 @@ export interface LogEvent {
   /**
    * `start` before the call goes on, `end` when a response came (any status), `done` once its
    * body was read to its end or cancelled (see {@link LogEvent.cancelled}), `error` on a throw,
-   * or after `end` when reading the body then fails (a connection cut, a deadline, an abort; a
-   * stream the client itself gives up on, e.g. at its idle timeout, is not seen here).
+   * or after `end` when reading the body then fails (a connection cut, a deadline, an abort) or
+   * the client gives up on a stream with a typed error (`APITimeoutError` at its idle timeout,
+   * the service's error for an `error` event, `AzureOpenAIError` for a chunk that is no JSON).
    */
   type: "start" | "end" | "done" | "error";
   /** Wall-clock time of the event (epoch ms). */
@@ -70,7 +71,9 @@ export interface LogEvent {
   usage?: { prompt_tokens: number; completion_tokens?: number; total_tokens: number };
   /**
    * True on a `done` whose body was cancelled before its end (`durationMs`: to the cancel; `usage`
-   * only when the stream's usage chunk had passed). An event stream cancelled after its
+   * only when the stream's usage chunk had passed): a `break` out of a stream, its `abort()` (under
+   * a caller's `signal` that fails the read: an `error`), a relay's reader that stopped. A stream
+   * the client gives up on with a typed error is an `error`. An event stream cancelled after its
    * `[DONE]` (as the client's streams stop there) was read to its end. A logger inside `retry()`
    * gets one per discarded attempt whose body `retry()` cancels (its 429 or 5xx).
    */
@@ -150,11 +153,13 @@ const defaultSink = (event: LogEvent) => console.info(JSON.stringify(event));
  * end (through `body`, `text()`, `json()`, `arrayBuffer()`, `bytes()`, `blob()` or `formData()`;
  * a `clone()` is not followed) with the time to its last byte, a stream's time to its first
  * chunk and the usage the body reported, or once it was cancelled (`cancelled: true`); an
- * `error` follows `end` instead when the body then fails while it is read. Credentials never reach an event: the `api-key`,
- * `authorization`, `x-api-key`, `ocp-apim-subscription-key` and cookie headers are masked, secret
- * query parameters are masked, credential fields of JSON bodies are masked, and every value in
- * `secrets` plus every credential seen in the request's headers is scrubbed from URLs, messages
- * and bodies. Bodies are off by default.
+ * `error` follows `end` instead when the body then fails while it is read, or when the client
+ * cancels a stream for a failure (its idle timeout, an `error` event, a chunk that is no JSON).
+ * Credentials never reach an event: the `api-key`, `authorization`, `x-api-key`,
+ * `ocp-apim-subscription-key` and cookie headers are masked, secret query parameters are masked,
+ * credential fields of JSON bodies are masked, and every value in `secrets` plus every credential
+ * seen in the request's headers is scrubbed from URLs, messages and bodies. Bodies are off by
+ * default.
  *
  * Placement decides what an event means: first in `middleware` logs once per call (with the
  * retry waits); after a `retry()` you pass yourself it logs once per attempt.
@@ -358,6 +363,13 @@ function watchBody(response: Response, tap: BodyTap): Response {
   return onBodyEnd(
     response,
     (err, read, value) => {
+      // A body the client gave up on with a typed error (a stream's idle timeout, its `error`
+      // event, a chunk that is no JSON) failed; the caller's leaving early (no reason, or
+      // APIUserAbortError) is a cancel.
+      if (
+        read === "cancel" && value instanceof AzureOpenAIError &&
+        !(value instanceof APIUserAbortError)
+      ) err = value;
       if (err !== undefined) {
         for (const tap of all) tap.fail(err);
         return;
