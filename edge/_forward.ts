@@ -65,7 +65,11 @@ const RELAYED = [
   "openai-processing-ms",
 ];
 
-/** Copies the upstream headers a client needs; rewrites `operation-location` to this app. */
+/**
+ * Copies the upstream headers a client needs; an `operation-location` under the upstream's
+ * endpoint becomes this app's poll URL (`/openai/operations/images/{id}`, the request's
+ * api-version) or, naming no operation id, is dropped.
+ */
 export function relayHeaders(
   upstream: Response,
   request: Request,
@@ -80,16 +84,24 @@ export function relayHeaders(
     if (name.startsWith("x-ratelimit-")) headers.set(name, value);
   });
   const location = upstream.headers.get("operation-location");
-  if (location !== null) {
-    const origin = new URL(request.url).origin;
-    headers.set(
-      "operation-location",
-      // Under the endpoint: its text followed by a path, query or nothing (not `….com.evil`).
-      location.startsWith(upstreamEndpoint) &&
-        /^([/?#]|$)/.test(location.slice(upstreamEndpoint.length))
-        ? origin + location.slice(upstreamEndpoint.length)
-        : location,
-    );
+  const rest = location?.slice(upstreamEndpoint.length) ?? "";
+  // Under the endpoint: its text followed by a path, query or nothing (not `….com.evil`).
+  if (location !== null && location.startsWith(upstreamEndpoint) && /^([/?#]|$)/.test(rest)) {
+    // This app's poll URL for the operation it names, never the upstream's path or query (a
+    // gateway's key, a signature); one naming none is dropped (relay() reports it).
+    const id = /^[^?#]*\/operations\/images\/([A-Za-z0-9-]{1,100})([?#]|$)/.exec(rest)?.[1];
+    const url = new URL(request.url);
+    const version = url.searchParams.get("api-version");
+    if (id) {
+      headers.set(
+        "operation-location",
+        `${url.origin}/openai/operations/images/${id}` +
+          (version === null ? "" : `?api-version=${encodeURIComponent(version)}`),
+      );
+    }
+  } else if (location !== null) {
+    // Another host or a relative path: the DALL-E 2 routes rewrite or drop it (edge/app.ts).
+    headers.set("operation-location", location);
   }
   if ((headers.get("content-type") ?? "").startsWith("text/event-stream")) {
     headers.set("cache-control", "no-cache");
@@ -651,6 +663,13 @@ async function relay(
   index: number,
 ): Promise<Response> {
   const headers = relayHeaders(upstream, request, opts.upstreams.list[index].client.endpoint);
+  if (upstream.headers.has("operation-location") && !headers.has("operation-location")) {
+    // Not quoted: it may carry a secret.
+    opts.onError(
+      `${init.operation}: upstream ${opts.upstreams.list[index].host} answered an ` +
+        "operation-location under its endpoint that names no operation id; dropped",
+    );
+  }
   if (REDIRECTS.has(upstream.status)) {
     // Not followed (see noRedirect); its Location may carry a secret: only its origin is logged.
     await upstream.body?.cancel();
