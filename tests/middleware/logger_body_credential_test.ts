@@ -15,7 +15,7 @@ const MODES: [string, (secret: string) => Partial<AzureOpenAIOptions>][] = [
   ["token", (s) => ({ token: s })],
   ["apiKeyAuth()", (s) => ({ middleware: [apiKeyAuth(s)] })],
   ["tokenAuth()", (s) => ({ middleware: [tokenAuth(() => s)] })],
-  ["per-call api-key header", (s) => ({ apiKey: "sk-other-key-0123456789" })],
+  ["per-call api-key header", () => ({ apiKey: "sk-other-key-0123456789" })],
 ];
 
 for (const [mode, auth] of MODES) {
