@@ -34,17 +34,19 @@ import { Stream } from "../streaming/stream.ts";
  */
 export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
 /**
- * Longest text-to-speech input, in characters.
+ * Longest text-to-speech input, in characters (code points: an emoji counts once).
  *
  * @example Split long text into speech-sized parts
  * ```ts
  * import { MAX_SPEECH_INPUT } from "@aoai/edge";
- * const text = "The quick brown fox jumps over the lazy dog. ".repeat(150); // 6,750 characters
+ * const text = "The quick brown fox jumps over the lazy dog 🦊. ".repeat(150); // 7,050 characters
+ * // By code point, as the limit counts: text.slice() could cut an emoji in half.
+ * const chars = Array.from(text);
  * const parts: string[] = [];
- * for (let i = 0; i < text.length; i += MAX_SPEECH_INPUT) {
- *   parts.push(text.slice(i, i + MAX_SPEECH_INPUT));
+ * for (let i = 0; i < chars.length; i += MAX_SPEECH_INPUT) {
+ *   parts.push(chars.slice(i, i + MAX_SPEECH_INPUT).join(""));
  * }
- * console.log(MAX_SPEECH_INPUT, parts.length); // 4096 2
+ * console.log(MAX_SPEECH_INPUT, parts.length, parts.join("") === text); // 4096 2 true
  * ```
  */
 export const MAX_SPEECH_INPUT = 4096;

@@ -46,7 +46,8 @@ export type AudioFile = Blob | File | Uint8Array | ArrayBuffer | ReadableStream<
 export type AudioResponseFormat = "json" | "verbose_json" | "text" | "srt" | "vtt";
 
 /**
- * Timestamp detail of a verbose transcription. Preview-only (2024-05-01-preview).
+ * Timestamp detail of a verbose transcription. Preview-only (2024-05-01-preview). Any other
+ * string is sent as given, for granularities newer models add.
  *
  * @example Ask for word timings
  * ```ts
@@ -61,7 +62,10 @@ export type AudioResponseFormat = "json" | "verbose_json" | "text" | "srt" | "vt
  * console.log(params.timestamp_granularities); // [ "word", "segment" ]
  * ```
  */
-export type TranscriptionTimestampGranularity = "word" | "segment";
+export type TranscriptionTimestampGranularity =
+  | "word"
+  | "segment"
+  | (string & Record<never, never>);
 
 /**
  * Parameters of a transcription (multipart form). `model` names the deployment.
@@ -556,7 +560,7 @@ export type SpeechVoice =
   | (string & Record<never, never>);
 
 /**
- * TTS audio format.
+ * TTS audio format. Any other string is sent as given, for formats newer models add.
  *
  * @example Content type of each format
  * ```ts
@@ -572,7 +576,14 @@ export type SpeechVoice =
  * console.log(types.opus); // "audio/opus"
  * ```
  */
-export type SpeechResponseFormat = "mp3" | "opus" | "aac" | "flac" | "wav" | "pcm";
+export type SpeechResponseFormat =
+  | "mp3"
+  | "opus"
+  | "aac"
+  | "flac"
+  | "wav"
+  | "pcm"
+  | (string & Record<never, never>);
 
 /**
  * Parameters of text-to-speech (`createSpeechRequest`, 2024-05-01-preview; sent as

@@ -6,7 +6,8 @@
  */
 
 /**
- * Format of the returned vectors.
+ * Format of the returned vectors. Closed, unlike the client's check (which sends any string):
+ * the reply types describe `number[]` and base64 vectors only, so another format needs a cast.
  *
  * @example Ask for base64 vectors
  * ```ts

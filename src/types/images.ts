@@ -50,7 +50,8 @@ export type ImageSize =
 export type ImageQuality = "standard" | "hd" | "low" | "medium" | "high" | "auto";
 
 /**
- * Image style (DALL-E 3).
+ * Image style (DALL-E 3). Any other string is sent as given: the spec's enum is open
+ * (`x-ms-enum` `modelAsString`), and the service checks it against the deployment's model.
  *
  * @example A more realistic look
  * ```ts
@@ -60,10 +61,11 @@ export type ImageQuality = "standard" | "hd" | "low" | "medium" | "high" | "auto
  * console.log(params.style); // "natural"
  * ```
  */
-export type ImageStyle = "vivid" | "natural";
+export type ImageStyle = "vivid" | "natural" | (string & Record<never, never>);
 
 /**
- * How generated images are returned.
+ * How generated images are returned. Any other string is sent as given (the spec's enum is
+ * open: `x-ms-enum` `modelAsString`).
  *
  * @example Get the image bytes inline
  * ```ts
@@ -73,7 +75,7 @@ export type ImageStyle = "vivid" | "natural";
  * console.log(params.response_format); // "b64_json"
  * ```
  */
-export type ImageResponseFormat = "url" | "b64_json";
+export type ImageResponseFormat = "url" | "b64_json" | (string & Record<never, never>);
 
 /**
  * Parameters of an image generation (DALL-E 3 or gpt-image-1). `model` names the deployment.

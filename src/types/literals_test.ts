@@ -15,8 +15,11 @@ import {
   chatParams,
   embeddingResponse,
   imageOperation,
+  imageParams,
   imagesResponse,
   imageSubmitResponse,
+  speechParams,
+  transcriptionParams,
   transcriptionVerbose,
 } from "./_shapes_ops_test.ts";
 import type * as T from "./mod.ts";
@@ -319,6 +322,35 @@ const _b64: T.Embedding = { object: "embedding", index: 0, embedding: "AAAA" };
 const _version: T.ApiVersion = 20241021;
 const _futureVersion: T.ApiVersion = "2099-01-01-preview";
 
+// ---- open enums: values a newer api-version or model may add ---------------
+// The client sends these as given (b92f7f6), so the types take any string too; each line
+// needed a cast before. The known literals stay in the unions for autocompletion.
+
+const _newImageParams: T.ImageGenerateParams = {
+  prompt: "a fox",
+  style: "cinematic",
+  response_format: "webp_url",
+};
+const _newImageStyle: T.ImageStyle = "cinematic";
+const _newImageFormat: T.ImageResponseFormat = "webp_url";
+const _newSpeechParams: T.SpeechCreateParams = {
+  input: "hi",
+  voice: "alloy",
+  response_format: "ogg",
+};
+const _newSpeechFormat: T.SpeechResponseFormat = "ogg";
+const _newGranularities: T.TranscriptionTimestampGranularity[] = ["word", "sentence"];
+const _newTranscriptionParams: T.TranscriptionCreateParams = {
+  file: new Uint8Array(1),
+  timestamp_granularities: ["sentence"],
+};
+// Closed on purpose: the reply types describe float and base64 vectors only.
+// @ts-expect-error a new encoding format needs a cast (its vectors are neither number[] nor base64)
+const _newEncoding: T.EmbeddingEncodingFormat = "int8";
+// Closed on purpose: an open variant would stop `type` narrowing to `json_schema`.
+// @ts-expect-error a new response_format type needs a cast
+const _newChatFormat: T.ResponseFormat = { type: "grammar" };
+
 /** Exhaustive switch: fails to compile if a data source kind is added or renamed. */
 function sourceName(source: T.AzureChatExtensionConfiguration): string {
   switch (source.type) {
@@ -400,6 +432,16 @@ Deno.test("dataSource check reports an authentication kind Azure Search does not
   assert.deepEqual(problemsOf(dataSource, source), [
     '$.parameters.authentication.type: unexpected "connection_string"',
   ]);
+});
+
+Deno.test("checkers accept values of the open enums that the types accept", () => {
+  assert.deepEqual(problemsOf(imageParams, _newImageParams), []);
+  assert.deepEqual(problemsOf(speechParams, _newSpeechParams), []);
+  assert.deepEqual(problemsOf(transcriptionParams, _newTranscriptionParams), []);
+  assert.deepEqual(
+    [_newImageStyle, _newImageFormat, _newSpeechFormat, ..._newGranularities],
+    ["cinematic", "webp_url", "ogg", "word", "sentence"],
+  );
 });
 
 Deno.test("discriminated unions narrow by type and role", () => {
