@@ -125,6 +125,8 @@ function checkPositive(value: unknown, name: string): void {
  * `encoding_format`: those get what the caller sent) and the caller gets the format it asked for.
  * Those api-versions lack `dimensions` too (the service ignores it there): a request with
  * `dimensions` on one of them goes upstream uncached, so its vectors never answer another version.
+ * A body holding, outside strings, a number of 16 digits or more, a fraction or an exponent
+ * (which JSON.parse may round, and keys are made of the parse) goes upstream as sent, uncached.
  * Every vector, even on a miss, is rounded through Float32, so a hit returns bit-for-bit what the
  * miss returned. A 2xx that does not answer the request sent upstream (not a 200, not JSON, an
  * error object, wrong length or indexes, a vector that is not whole finite Float32 values or
