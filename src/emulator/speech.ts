@@ -105,10 +105,12 @@ export function handleSpeech(ctx: HandlerContext, body: Record<string, unknown>)
   if (typeof body.input !== "string" || body.input === "") {
     return invalidRequest("input", "'input' must be a non-empty string.");
   }
-  if (body.input.length > MAX_SPEECH_INPUT) {
+  // The spec's maxLength counts characters, not UTF-16 units (an emoji is one).
+  const chars = body.input.length > MAX_SPEECH_INPUT ? [...body.input].length : 0;
+  if (chars > MAX_SPEECH_INPUT) {
     return invalidRequest(
       "input",
-      `'input' is ${body.input.length} characters; the maximum is ${MAX_SPEECH_INPUT}. Split the text into several requests.`,
+      `'input' is ${chars} characters; the maximum is ${MAX_SPEECH_INPUT}. Split the text into several requests.`,
     );
   }
   if (body.voice === undefined || body.voice === null) return missingParam("voice");

@@ -142,3 +142,17 @@ Deno.test("speech takes only the document's six voices on 2024-05-01-preview", a
     await res.body?.cancel();
   }
 });
+
+Deno.test("speech counts input in characters, as the spec's maxLength does: 4096 emoji pass, 4097 do not", async () => {
+  const e = createEmulator();
+  const ok = await post(e, PATH, {
+    input: "😀".repeat(4096),
+    voice: "alloy",
+    response_format: "pcm",
+  }, V);
+  assert.equal(ok.status, 200);
+  await ok.body?.cancel();
+  const over = await post(e, PATH, { input: "😀".repeat(4097), voice: "alloy" }, V);
+  assert.equal(over.status, 400);
+  assert.match((await over.json()).error.message, /'input' is 4097 characters/);
+});
