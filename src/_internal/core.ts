@@ -100,6 +100,8 @@ export class ClientCore {
   readonly #terminal: Terminal;
   /** The default stack and its composed pipeline (calls without per-call middleware). */
   readonly #layers: Middleware[];
+  /** The client's credentials and its auth layers' (lists that grow), for logger(). */
+  readonly #secretLists: string[][];
   readonly #run: (ctx: MiddlewareContext) => Promise<Response>;
   /**
    * Credentials to scrub from errors: the key or token, and those of `defaultHeaders`. Those of
@@ -164,6 +166,8 @@ export class ClientCore {
     this.#middleware = middleware.slice();
     this.#terminal = createTerminal(fetch);
     this.#run = compose(this.#layers = this.#stack(), this.#terminal);
+    // The lists only: auth layers add the tokens they fetch to theirs.
+    this.#secretLists = [this.#secrets, ...this.#layers.map(authSecrets)];
   }
 
   /** Resolves the deployment for a deployment-scoped call, or throws before any request. */
@@ -206,8 +210,8 @@ export class ClientCore {
     const state: Record<string, unknown> = {};
     state[PARKED_STATE_KEY] = parked;
     let layers = this.#layers;
-    // For logger(): what a body it logs before auth ran must not show.
-    state[SECRETS_STATE_KEY] = () => [...this.#secrets, ...layers.flatMap(authSecrets), ...own];
+    // For logger(): what a body it logs before auth ran must not show (a reference: no cost).
+    state[SECRETS_STATE_KEY] = this.#secretLists;
     try {
       const apiVersion = opts.apiVersion !== undefined
         ? checkApiVersion(opts.apiVersion, where)

@@ -93,8 +93,8 @@ export function pushState(state: Record<string, unknown>, key: string, value: un
 }
 
 /**
- * `ctx.state` key of a function the client puts there that returns the call's credentials (its
- * key or token, those of auth layers and credential headers): `logger()` scrubs a request body it
- * logs at `start`, before the innermost auth layer has set the credential, with them.
+ * `ctx.state` key where the client puts its credentials, as lists (its key or token, and those of
+ * its auth layers, which grow as tokens are fetched): `logger()` scrubs a request body it logs at
+ * `start`, before the innermost auth layer has set the credential, with them.
  */
 export const SECRETS_STATE_KEY = "aoai-edge.secrets";

@@ -214,10 +214,10 @@ export function logger(options: LoggerOptions = {}): Middleware {
     if (logHeaders) start.requestHeaders = redactHeaders(request.headers, secrets);
     if (logBodies && request.body !== null && ctx.replayable && isTextual(request.headers)) {
       // The client's credentials too: auth, innermost, has not set them on the request yet.
-      const client = ctx.state[SECRETS_STATE_KEY] as (() => string[]) | undefined;
+      const client = ctx.state[SECRETS_STATE_KEY] as string[][] | undefined;
       start.requestBody = await readText(
         request.clone(),
-        [...secrets, ...client?.() ?? []],
+        [...secrets, ...client?.flat() ?? []],
         maxBody,
       );
     }
