@@ -251,6 +251,8 @@ export async function embeddingsThroughCache(
       method: original.method,
       headers,
       body: JSON.stringify(json),
+      // The client's "manual": a followed redirect would take the key along.
+      redirect: original.redirect,
     });
     return next();
   };

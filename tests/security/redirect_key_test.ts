@@ -60,3 +60,23 @@ Deno.test("calls that are not redirected still work with redirect: manual (emula
   const res = await client.embeddings.create({ model: "text-embedding-3-small", input: "hi" });
   assert.equal(res.data.length, 1);
 });
+
+Deno.test("an embeddings call through cache() (which rebuilds the request for its misses) does not follow a redirect either", async () => {
+  const { cache } = await import("../../src/middleware/cache.ts");
+  const { MemoryCache } = await import("../../src/cache/memory_cache.ts");
+  await using target = await startServer(() => json({ data: [] }));
+  await using origin = await startServer(() =>
+    new Response(null, { status: 307, headers: { location: `${target.url}/elsewhere` } })
+  );
+  const client = new AzureOpenAI({
+    endpoint: origin.url,
+    apiKey: KEY,
+    maxRetries: 0,
+    middleware: [cache({ store: new MemoryCache() })],
+  });
+  await assert.rejects(
+    client.embeddings.create({ model: "emb", input: ["a", "b"] }),
+    /status 307: redirect to .* not followed/,
+  );
+  assert.equal(target.seen.length, 0, "the miss's request went to the redirect's target");
+});
