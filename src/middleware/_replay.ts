@@ -112,6 +112,8 @@ export function snapshot(
     method: request.method,
     headers,
     body,
+    // The client's "manual": a followed redirect would take the key along.
+    redirect: request.redirect,
   });
   if (source !== undefined) {
     // FormData gets a new multipart boundary when sent again: let fetch set its content type.

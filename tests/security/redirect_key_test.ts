@@ -80,3 +80,21 @@ Deno.test("an embeddings call through cache() (which rebuilds the request for it
   );
   assert.equal(target.seen.length, 0, "the miss's request went to the redirect's target");
 });
+
+Deno.test("with a layer outside retry() that reads the request (logger()), a redirect is not followed either", async () => {
+  const { logger } = await import("../../src/middleware/logger.ts");
+  await using target = await startServer(() => json({ data: [] }));
+  await using origin = await startServer(() =>
+    new Response(null, { status: 307, headers: { location: `${target.url}/elsewhere` } })
+  );
+  const client = new AzureOpenAI({
+    endpoint: origin.url,
+    apiKey: KEY,
+    middleware: [logger({ onEvent: () => {} })],
+  });
+  await assert.rejects(
+    client.embeddings.create({ model: "emb", input: "a" }),
+    /status 307: redirect to .* not followed/,
+  );
+  assert.equal(target.seen.length, 0, "the request went to the redirect's target");
+});
