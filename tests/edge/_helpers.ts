@@ -4,6 +4,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
 import type { CacheStore } from "../../src/cache/types.ts";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/mod.ts";
@@ -158,4 +159,67 @@ export function postJson(path: string, json: unknown, key = KEY): Request {
     headers: { "api-key": key, "content-type": "application/json" },
     body: JSON.stringify(json),
   });
+}
+
+/**
+ * What the client gets on `route` (with `?api-version=version`) when the upstream at `endpoint`
+ * answers `location` in `operation-location`: that header as relayed, and the errors reported.
+ */
+export async function operationLocationAnswer(
+  endpoint: string,
+  location: string,
+  route: { method: "POST" | "GET" | "DELETE"; path: string },
+  version: string,
+): Promise<{ location: string | null; errors: string[] }> {
+  const upstream = new AzureOpenAI({
+    endpoint,
+    apiKey: "azure-key",
+    fetch: () =>
+      Promise.resolve(
+        Response.json({ id: "op1", status: "notRunning" }, {
+          status: route.method === "POST" ? 202 : 200,
+          headers: { "operation-location": location },
+        }),
+      ),
+  });
+  const errors: string[] = [];
+  const app = createEdgeApp({ clientKeys: [KEY], upstream, onError: (m) => void errors.push(m) });
+  const res = await app.fetch(
+    new Request(`http://edge.test${route.path}?api-version=${version}`, {
+      method: route.method,
+      headers: { "api-key": KEY, "content-type": "application/json" },
+      body: route.method === "POST" ? JSON.stringify({ prompt: "a fox" }) : undefined,
+    }),
+  );
+  assert.equal(res.status, route.method === "POST" ? 202 : 200);
+  await res.body?.cancel();
+  return { location: res.headers.get("operation-location"), errors };
+}
+
+/**
+ * Two upstreams on emulators (their clients on `apiVersion`): the first fails its next call with
+ * 503, the second names `gpt-4o` `gpt-4o-eu` (deploymentNames); `bodies[i]` records the bodies
+ * that reach upstream `i`.
+ */
+export function failingOverUpstreams(apiVersion?: string) {
+  const bodies: Promise<string>[][] = [[], []];
+  const upstream = [0, 1].map((i) => {
+    const key = `upstream-${i}-key-${crypto.randomUUID()}`;
+    const emulator = createEmulator({
+      apiKeys: [key],
+      deployments: i === 1 ? [{ name: "gpt-4o-eu", model: "gpt-4o" }] : undefined,
+    });
+    if (i === 0) emulator.failNext(1, 503);
+    const client = new AzureOpenAI({
+      endpoint: `http://up${i}.local`,
+      apiKey: key,
+      apiVersion,
+      fetch: (req, init) => {
+        bodies[i].push(req.clone().text());
+        return emulator.fetch(req, init);
+      },
+    });
+    return i === 1 ? { client, deploymentNames: { "gpt-4o": "gpt-4o-eu" } } : client;
+  });
+  return { upstream, bodies };
 }

@@ -3,7 +3,7 @@ import { AzureOpenAI } from "../../src/client.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import { createEdgeApp, type EdgeAppOptions, MemoryCache } from "../../edge/mod.ts";
 import { jsonText } from "../../edge/_forward.ts";
-import { azurePath, KEY, recordingLimiter } from "./_helpers.ts";
+import { azurePath, failingOverUpstreams, KEY, recordingLimiter } from "./_helpers.ts";
 
 // Integers past 2^53: JSON.parse then JSON.stringify would send 9223372036854776000 and
 // 9007199254740992 upstream.
@@ -171,25 +171,7 @@ Deno.test("edge body: jsonText splices top-level members and keeps every other b
 });
 
 Deno.test("edge body: failing over to a v1 upstream that names the deployment otherwise keeps big integers", async () => {
-  const bodies: Promise<string>[][] = [[], []];
-  const upstream = [0, 1].map((i) => {
-    const key = `upstream-${i}-key-${crypto.randomUUID()}`;
-    const emulator = createEmulator({
-      apiKeys: [key],
-      deployments: i === 1 ? [{ name: "gpt-4o-eu", model: "gpt-4o" }] : undefined,
-    });
-    if (i === 0) emulator.failNext(1, 503);
-    const client = new AzureOpenAI({
-      endpoint: `http://up${i}.local`,
-      apiKey: key,
-      apiVersion: "v1",
-      fetch: (req, init) => {
-        bodies[i].push(req.clone().text());
-        return emulator.fetch(req, init);
-      },
-    });
-    return i === 1 ? { client, deploymentNames: { "gpt-4o": "gpt-4o-eu" } } : client;
-  });
+  const { upstream, bodies } = failingOverUpstreams("v1");
   const edge = createEdgeApp({ clientKeys: [KEY], upstream, onError: () => {} });
   const body = chatBody(`"model": "gpt-4o", `);
   const res = await edge.fetch(

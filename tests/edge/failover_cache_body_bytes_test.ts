@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
-import { createEmulator } from "../../src/emulator/mod.ts";
 import { createEdgeApp, MemoryCache } from "../../edge/mod.ts";
-import { KEY } from "./_helpers.ts";
+import { failingOverUpstreams, KEY } from "./_helpers.ts";
 
 /**
  * An app with a chat cache on two upstreams (on `apiVersion`), the primary failing its next call
@@ -10,25 +8,7 @@ import { KEY } from "./_helpers.ts";
  * that reach each.
  */
 function failingOver(apiVersion?: string) {
-  const bodies: Promise<string>[][] = [[], []];
-  const upstream = [0, 1].map((i) => {
-    const key = `upstream-${i}-key-${crypto.randomUUID()}`;
-    const emulator = createEmulator({
-      apiKeys: [key],
-      deployments: i === 1 ? [{ name: "gpt-4o-eu", model: "gpt-4o" }] : undefined,
-    });
-    if (i === 0) emulator.failNext(1, 503);
-    const client = new AzureOpenAI({
-      endpoint: `http://up${i}.local`,
-      apiKey: key,
-      apiVersion,
-      fetch: (req, init) => {
-        bodies[i].push(req.clone().text());
-        return emulator.fetch(req, init);
-      },
-    });
-    return i === 1 ? { client, deploymentNames: { "gpt-4o": "gpt-4o-eu" } } : client;
-  });
+  const { upstream, bodies } = failingOverUpstreams(apiVersion);
   const edge = createEdgeApp({
     clientKeys: [KEY],
     upstream,

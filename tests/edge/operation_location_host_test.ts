@@ -3,42 +3,18 @@
 // under the endpoint never reaches the client as it came: rewritten to this app when it names an
 // operation id, else dropped (and reported without quoting it).
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
-import { createEdgeApp } from "../../edge/mod.ts";
-import { KEY } from "./_helpers.ts";
+import { operationLocationAnswer } from "./_helpers.ts";
 
 const VERSION = "2023-06-01-preview";
 
-async function answerFor(
+function answerFor(
   location: string,
   route: { method: "POST" | "GET" | "DELETE"; path: string } = {
     method: "POST",
     path: "/openai/images/generations:submit",
   },
 ): Promise<{ location: string | null; errors: string[] }> {
-  const upstream = new AzureOpenAI({
-    endpoint: "https://my-res.openai.azure.com",
-    apiKey: "azure-key",
-    fetch: () =>
-      Promise.resolve(
-        Response.json({ id: "op1", status: "notRunning" }, {
-          status: route.method === "POST" ? 202 : 200,
-          headers: { "operation-location": location },
-        }),
-      ),
-  });
-  const errors: string[] = [];
-  const app = createEdgeApp({ clientKeys: [KEY], upstream, onError: (m) => void errors.push(m) });
-  const res = await app.fetch(
-    new Request(`http://edge.test${route.path}?api-version=${VERSION}`, {
-      method: route.method,
-      headers: { "api-key": KEY, "content-type": "application/json" },
-      body: route.method === "POST" ? JSON.stringify({ prompt: "a fox" }) : undefined,
-    }),
-  );
-  assert.equal(res.status, route.method === "POST" ? 202 : 200);
-  await res.body?.cancel();
-  return { location: res.headers.get("operation-location"), errors };
+  return operationLocationAnswer("https://my-res.openai.azure.com", location, route, VERSION);
 }
 
 async function locationFor(location: string): Promise<string | null> {

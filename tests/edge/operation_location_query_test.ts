@@ -2,9 +2,7 @@
 // with the request's api-version, never with the upstream's path or query (a gateway in front of
 // Azure may put a key or a signature there); one naming no operation id is dropped and reported.
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
-import { createEdgeApp } from "../../edge/mod.ts";
-import { KEY } from "./_helpers.ts";
+import { operationLocationAnswer } from "./_helpers.ts";
 
 const VERSION = "2023-06-01-preview";
 const ROUTES = [
@@ -14,35 +12,8 @@ const ROUTES = [
 ] as const;
 
 /** What the client gets on `route` when the upstream at `endpoint` answers `location`. */
-async function answerFor(
-  endpoint: string,
-  location: string,
-  route: (typeof ROUTES)[number],
-): Promise<{ location: string | null; errors: string[] }> {
-  const upstream = new AzureOpenAI({
-    endpoint,
-    apiKey: "azure-key",
-    fetch: () =>
-      Promise.resolve(
-        Response.json({ id: "op1", status: "notRunning" }, {
-          status: route.method === "POST" ? 202 : 200,
-          headers: { "operation-location": location },
-        }),
-      ),
-  });
-  const errors: string[] = [];
-  const app = createEdgeApp({ clientKeys: [KEY], upstream, onError: (m) => void errors.push(m) });
-  const res = await app.fetch(
-    new Request(`http://edge.test${route.path}?api-version=${VERSION}`, {
-      method: route.method,
-      headers: { "api-key": KEY, "content-type": "application/json" },
-      body: route.method === "POST" ? JSON.stringify({ prompt: "a fox" }) : undefined,
-    }),
-  );
-  assert.equal(res.status, route.method === "POST" ? 202 : 200);
-  await res.body?.cancel();
-  return { location: res.headers.get("operation-location"), errors };
-}
+const answerFor = (endpoint: string, location: string, route: (typeof ROUTES)[number]) =>
+  operationLocationAnswer(endpoint, location, route, VERSION);
 
 Deno.test("edge: an operation-location under the upstream's endpoint becomes this app's poll URL, without the upstream's query", async () => {
   const own = `http://edge.test/openai/operations/images/op1?api-version=${VERSION}`;

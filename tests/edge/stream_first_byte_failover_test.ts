@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/mod.ts";
 import { createEdgeApp, type EdgeAppOptions, type EdgeRequestEvent } from "../../edge/mod.ts";
-import { azurePath, KEY, recordingLimiter, sseData } from "./_helpers.ts";
+import { azurePath, KEY, postJson, recordingLimiter, sseData } from "./_helpers.ts";
 
 const CHAT = azurePath("gpt-4o", "chat/completions");
 const MESSAGES = [{ role: "user", content: "one two three four five" }];
@@ -71,6 +71,26 @@ function twoEmulators(
   return { ems, app, errors };
 }
 
+/** An app on `first`, then an emulator (`em`); its errors in `errors`. */
+function firstThenEmulator(first: AzureOpenAI, options: Partial<EdgeAppOptions> = {}) {
+  const em = createEmulator();
+  const errors: string[] = [];
+  const app = createEdgeApp({
+    upstream: [first, onEmulator(em, 1)],
+    clientKeys: [KEY],
+    onError: (m) => void errors.push(m),
+    ...options,
+  });
+  return { em, app, errors };
+}
+
+/** Asserts that `res` is a whole stream from upstream 1 (the one failed over to). */
+async function assertFromUpstream1(res: Response) {
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("x-aoai-upstream"), "1");
+  assert.equal(sseData(await res.text()).at(-1), "[DONE]");
+}
+
 /** Lets pending work run (one task turn: no time threshold). */
 const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -84,11 +104,7 @@ Deno.test("createEdgeApp() fails a stream over when its upstream breaks it befor
     onError: () => {},
   });
   const res = await app.fetch(
-    new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
-      method: "POST",
-      headers: { "api-key": KEY, "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], stream: true }),
-    }),
+    postJson(CHAT, { messages: [{ role: "user", content: "hi" }], stream: true }),
   );
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("x-aoai-upstream"), "1"); // today: "0"
@@ -98,17 +114,9 @@ Deno.test("createEdgeApp() fails a stream over when its upstream breaks it befor
 
 Deno.test("createEdgeApp() fails a stream over when its upstream ends it empty (no byte, no error)", async () => {
   const empty = sseUpstream(() => new ReadableStream({ start: (c) => c.close() }));
-  const em = createEmulator();
-  const errors: string[] = [];
-  const app = createEdgeApp({
-    upstream: [empty.client, onEmulator(em, 1)],
-    clientKeys: [KEY],
-    onError: (m) => void errors.push(m),
-  });
+  const { app, errors } = firstThenEmulator(empty.client);
   const res = await app.fetch(streamed());
-  assert.equal(res.status, 200);
-  assert.equal(res.headers.get("x-aoai-upstream"), "1");
-  assert.equal(sseData(await res.text()).at(-1), "[DONE]");
+  await assertFromUpstream1(res);
   assert.deepEqual(errors, [
     "chat.completions.create: upstream silent.local broke its stream before the first byte; " +
     "trying upstream 1",
@@ -154,13 +162,8 @@ Deno.test("createEdgeApp(): a client leaving while the first byte is awaited get
       cancel: (reason) => void (cancelled = reason),
     }, { highWaterMark: 0 })
   );
-  const em = createEmulator();
-  const errors: string[] = [];
   const events: EdgeRequestEvent[] = [];
-  const app = createEdgeApp({
-    upstream: [silent.client, onEmulator(em, 1)],
-    clientKeys: [KEY],
-    onError: (m) => void errors.push(m),
+  const { em, app, errors } = firstThenEmulator(silent.client, {
     onRequest: (e) => void events.push(e),
   });
   const client = new AbortController();
@@ -185,17 +188,9 @@ Deno.test("createEdgeApp(): an upstream silent past its streamIdleTimeoutMs befo
     () => new ReadableStream({ cancel: () => void (cancelled = true) }),
     { streamIdleTimeoutMs: 1 },
   );
-  const em = createEmulator();
-  const errors: string[] = [];
-  const app = createEdgeApp({
-    upstream: [silent.client, onEmulator(em, 1)],
-    clientKeys: [KEY],
-    onError: (m) => void errors.push(m),
-  });
+  const { app, errors } = firstThenEmulator(silent.client);
   const res = await app.fetch(streamed());
-  assert.equal(res.status, 200);
-  assert.equal(res.headers.get("x-aoai-upstream"), "1");
-  assert.equal(sseData(await res.text()).at(-1), "[DONE]");
+  await assertFromUpstream1(res);
   assert.ok(cancelled, "the silent upstream's body is cancelled");
   assert.deepEqual(errors, [
     "chat.completions.create: upstream silent.local timed out before the first byte; " +

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createEdgeApp } from "../../edge/mod.ts";
-import { azurePath, errorOf, KEY } from "./_helpers.ts";
+import { azurePath, errorOf, KEY, postJson } from "./_helpers.ts";
 
 const AZURE_KEY = "azure-secret-key-0001";
 
@@ -27,10 +27,8 @@ for (const status of [301, 302, 303, 307, 308]) {
       onError: (m) => logged.push(m),
     });
     const res = await app.fetch(
-      new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
-        method: "POST",
-        headers: { "api-key": KEY, "content-type": "application/json" },
-        body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+      postJson(azurePath("gpt-4o", "chat/completions"), {
+        messages: [{ role: "user", content: "hi" }],
       }),
     );
     assert.deepEqual(elsewhere, [], "nothing was sent where the upstream redirected");
@@ -68,10 +66,9 @@ Deno.test("edge app: a streamed chat whose upstream redirects is not followed ei
     onError: () => {},
   });
   const res = await app.fetch(
-    new Request(`http://edge.test${azurePath("gpt-4o", "chat/completions")}`, {
-      method: "POST",
-      headers: { "api-key": KEY, "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], stream: true }),
+    postJson(azurePath("gpt-4o", "chat/completions"), {
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
     }),
   );
   assert.equal(res.status, 502);

@@ -5,14 +5,10 @@
  * not the model's: it is passed through, never stored, and an older entry like it is not served.
  */
 import assert from "node:assert/strict";
-import { cache } from "../../src/middleware/cache.ts";
 import { chatCacheKey } from "../../src/middleware/_chat_cache.ts";
-import { compose } from "../../src/middleware/compose.ts";
 import { MemoryCache } from "../../src/cache/memory_cache.ts";
-import { makeContext } from "./_context.ts";
+import { cachedChat, CHAT } from "./_chat_cache.ts";
 
-const CHAT =
-  "https://res.openai.azure.com/openai/deployments/gpt/chat/completions?api-version=2024-10-21";
 const BODY = { messages: [{ role: "user", content: "hello" }], temperature: 0 };
 const PASS = { hate: { filtered: false, severity: "safe" } };
 
@@ -34,18 +30,7 @@ function completion(choiceFilter: unknown, promptFilter: unknown = PASS): Record
 }
 
 async function call(store: MemoryCache, answer: Record<string, unknown>) {
-  let calls = 0;
-  const ctx = makeContext({
-    request: new Request(CHAT, {
-      method: "POST",
-      body: JSON.stringify(BODY),
-      headers: { "content-type": "application/json" },
-    }),
-  });
-  const res = await compose([cache({ store, chat: true })], () => {
-    calls++;
-    return Promise.resolve(Response.json(answer));
-  })(ctx);
+  const { res, calls } = await cachedChat(store, BODY, answer);
   return { res, json: await res.json(), calls };
 }
 

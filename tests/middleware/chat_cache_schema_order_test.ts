@@ -7,13 +7,9 @@
  * (params, messages, the schema's own keywords) still does not matter.
  */
 import assert from "node:assert/strict";
-import { cache } from "../../src/middleware/cache.ts";
-import { compose } from "../../src/middleware/compose.ts";
 import { MemoryCache } from "../../src/cache/memory_cache.ts";
-import { makeContext } from "./_context.ts";
+import { cachedChat } from "./_chat_cache.ts";
 
-const CHAT =
-  "https://res.openai.azure.com/openai/deployments/gpt/chat/completions?api-version=2024-10-21";
 const messages = [{ role: "user", content: "2+2?" }];
 
 function schema(first: "reasoning" | "answer") {
@@ -25,27 +21,16 @@ function schema(first: "reasoning" | "answer") {
 }
 
 async function call(store: MemoryCache, body: Record<string, unknown>) {
-  let calls = 0;
-  const ctx = makeContext({
-    request: new Request(CHAT, {
-      method: "POST",
-      body: JSON.stringify(body),
-      headers: { "content-type": "application/json" },
-    }),
+  const { res, calls } = await cachedChat(store, body, {
+    id: "chatcmpl-1",
+    object: "chat.completion",
+    choices: [{
+      index: 0,
+      message: { role: "assistant", content: '{"reasoning":"2+2","answer":"4"}' },
+      finish_reason: "stop",
+    }],
+    usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 },
   });
-  const res = await compose([cache({ store, chat: true })], () => {
-    calls++;
-    return Promise.resolve(Response.json({
-      id: "chatcmpl-1",
-      object: "chat.completion",
-      choices: [{
-        index: 0,
-        message: { role: "assistant", content: '{"reasoning":"2+2","answer":"4"}' },
-        finish_reason: "stop",
-      }],
-      usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 },
-    }));
-  })(ctx);
   await res.text();
   return { status: res.headers.get("x-aoai-cache"), calls };
 }

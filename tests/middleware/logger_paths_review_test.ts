@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
 import type { AzureOpenAIOptions } from "../../src/options.ts";
 import { apiKeyAuth, tokenAuth } from "../../src/auth/auth_middleware.ts";
-import { createEmulator } from "../../src/emulator/mod.ts";
+import { createEmulator, type Emulator } from "../../src/emulator/mod.ts";
 import { type LogEvent, logger } from "../../src/middleware/logger.ts";
 import { retry } from "../../src/middleware/retry.ts";
 import { cache } from "../../src/middleware/cache.ts";
@@ -31,6 +31,15 @@ const MODES: [string, (secret: string, clientKey: string) => Partial<AzureOpenAI
     (s, k) => ({ apiKey: s, defaultHeaders: { "x-edge-client-key": k } }),
   ],
 ];
+
+/** A client on `emulator` (with its key) behind `middleware`. */
+const onEmulator = (emulator: Emulator, middleware: Middleware[]) =>
+  new AzureOpenAI({
+    endpoint: "http://emulator.local",
+    apiKey: emulator.apiKey,
+    fetch: emulator.fetch,
+    middleware,
+  });
 
 /** `type` and `attempt` of each event, e.g. `start1 end1 done1`. */
 const trail = (events: LogEvent[]) => events.map((e) => `${e.type}${e.attempt}`).join(" ");
@@ -121,16 +130,11 @@ Deno.test("logger() paths: a retried call: one start outside retry(), one per at
   const emulator = createEmulator();
   const outer: LogEvent[] = [];
   const inner: LogEvent[] = [];
-  const client = new AzureOpenAI({
-    endpoint: "http://emulator.local",
-    apiKey: emulator.apiKey,
-    fetch: emulator.fetch,
-    middleware: [
-      logger({ onEvent: (e) => outer.push(e) }),
-      retry({ sleep: noSleep }),
-      logger({ onEvent: (e) => inner.push(e) }),
-    ],
-  });
+  const client = onEmulator(emulator, [
+    logger({ onEvent: (e) => outer.push(e) }),
+    retry({ sleep: noSleep }),
+    logger({ onEvent: (e) => inner.push(e) }),
+  ]);
   emulator.failNext(2, 503);
   await client.chat.completions.create(CHAT);
   assert.equal(trail(outer), "start1 end1 done1");
@@ -203,12 +207,7 @@ Deno.test("logger() paths: an attempt's deadline, the caller's abort and a conne
 Deno.test("logger() paths: a call refused before anything is sent (bad params) gets no event", async () => {
   const emulator = createEmulator();
   const events: LogEvent[] = [];
-  const client = new AzureOpenAI({
-    endpoint: "http://emulator.local",
-    apiKey: emulator.apiKey,
-    fetch: emulator.fetch,
-    middleware: [logger({ onEvent: (e) => events.push(e) })],
-  });
+  const client = onEmulator(emulator, [logger({ onEvent: (e) => events.push(e) })]);
   await assert.rejects(
     client.chat.completions.create({ messages: CHAT.messages } as never),
     /no deployment/,
@@ -220,12 +219,7 @@ Deno.test("logger() paths: a call refused before anything is sent (bad params) g
 Deno.test("logger() paths: streams: read to the end, broken out of, cancelled through a relay", async () => {
   const emulator = createEmulator();
   const events: LogEvent[] = [];
-  const client = new AzureOpenAI({
-    endpoint: "http://emulator.local",
-    apiKey: emulator.apiKey,
-    fetch: emulator.fetch,
-    middleware: [logger({ onEvent: (e) => events.push(e) })],
-  });
+  const client = onEmulator(emulator, [logger({ onEvent: (e) => events.push(e) })]);
   for await (const _ of await client.chat.completions.create(STREAM)) { /* all */ }
   const [whole] = events.splice(0);
   assert.equal(whole.type, "start");
@@ -247,16 +241,11 @@ Deno.test("logger() paths: cache hit, miss and partial; a logger inside cache() 
   const store = new MemoryCache();
   const outer: LogEvent[] = [];
   const inner: LogEvent[] = [];
-  const client = new AzureOpenAI({
-    endpoint: "http://emulator.local",
-    apiKey: emulator.apiKey,
-    fetch: emulator.fetch,
-    middleware: [
-      logger({ onEvent: (e) => outer.push(e) }),
-      cache({ store, chat: true }),
-      logger({ onEvent: (e) => inner.push(e) }),
-    ],
-  });
+  const client = onEmulator(emulator, [
+    logger({ onEvent: (e) => outer.push(e) }),
+    cache({ store, chat: true }),
+    logger({ onEvent: (e) => inner.push(e) }),
+  ]);
   const model = "text-embedding-3-small";
   await client.embeddings.create({ model, input: ["a", "b"] });
   await client.embeddings.create({ model, input: ["a", "b"] });
@@ -286,15 +275,10 @@ Deno.test("logger() paths: placed before rateLimit(), durationMs includes the wa
   let clock = 0;
   const now = () => clock;
   const events: LogEvent[] = [];
-  const client = new AzureOpenAI({
-    endpoint: "http://emulator.local",
-    apiKey: emulator.apiKey,
-    fetch: emulator.fetch,
-    middleware: [
-      logger({ onEvent: (e) => events.push(e), now }),
-      rateLimit({ maxConcurrent: 1, now }),
-    ],
-  });
+  const client = onEmulator(emulator, [
+    logger({ onEvent: (e) => events.push(e), now }),
+    rateLimit({ maxConcurrent: 1, now }),
+  ]);
   const first = await client.chat.completions.create(CHAT).asResponse();
   const second = client.chat.completions.create(CHAT);
   clock = 1_000; // the first call's body read 1 s later: the second waited that long
@@ -316,12 +300,7 @@ Deno.test("logger() paths: an async onEvent that rejects, or one that throws, br
       },
     ]
   ) {
-    const client = new AzureOpenAI({
-      endpoint: "http://emulator.local",
-      apiKey: emulator.apiKey,
-      fetch: emulator.fetch,
-      middleware: [logger({ onEvent })],
-    });
+    const client = onEmulator(emulator, [logger({ onEvent })]);
     const res = await client.chat.completions.create(CHAT);
     assert.equal(res.object, "chat.completion");
     for await (const _ of await client.chat.completions.create(STREAM)) { /* all */ }
@@ -333,12 +312,9 @@ Deno.test("logger() paths: an async onEvent that rejects, or one that throws, br
 Deno.test("logger() paths: logBodies: uploads are not dumped, audio is not read, long bodies are cut", async () => {
   const emulator = createEmulator();
   const events: LogEvent[] = [];
-  const client = new AzureOpenAI({
-    endpoint: "http://emulator.local",
-    apiKey: emulator.apiKey,
-    fetch: emulator.fetch,
-    middleware: [logger({ onEvent: (e) => events.push(e), logBodies: true, maxBodyChars: 50 })],
-  });
+  const client = onEmulator(emulator, [
+    logger({ onEvent: (e) => events.push(e), logBodies: true, maxBodyChars: 50 }),
+  ]);
   const file = new File([new Uint8Array(4_000).fill(7)], "a.wav", { type: "audio/wav" });
   await client.audio.transcriptions.create({ model: "whisper", file });
   const speech = await client.audio.speech.create({ model: "tts", input: "hi", voice: "alloy" });
