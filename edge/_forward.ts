@@ -14,7 +14,6 @@ import {
 import type { Middleware } from "../src/middleware/types.ts";
 import { DEADLINE_STATE_KEY } from "../src/middleware/_deadline.ts";
 import { observeAttempts } from "../src/middleware/_state.ts";
-import { type RequestParts, resend, unbuiltParts } from "../src/middleware/_replay.ts";
 import { RAW_SCRUB } from "../src/_internal/core.ts";
 import { SPEECH_API_VERSION } from "../src/options.ts";
 import { errorResponse } from "./_errors.ts";
@@ -210,7 +209,7 @@ async function forwardOn(
         signal,
         apiVersion: init.apiVersion ?? ownVersion(init.path, pool.list[index].client.apiVersion),
         maxRetries: opts.upstreamMaxRetries,
-        middleware: [...middleware ?? [], ...sentLayer, noRedirect],
+        middleware: [...middleware ?? [], ...sentLayer],
         headers,
       },
     );
@@ -520,18 +519,6 @@ function gateLayer(gate: Gate, tried: () => void): Middleware {
   };
 }
 
-/**
- * The innermost per-call layer: the call goes out with `redirect: "manual"`. Followed, an
- * upstream's redirect would take the app's credential along (fetch keeps `api-key` on a redirect
- * to another origin) to wherever its `Location` points; the 3xx is answered as a 502 instead.
- */
-const noRedirect: Middleware = (ctx, next) => {
-  const parts = unbuiltParts(ctx);
-  if (parts) resend(ctx, { ...parts, redirect: "manual" } as RequestParts);
-  else ctx.request = new Request(ctx.request, { redirect: "manual" });
-  return next();
-};
-
 /** Thrown by the layer that stops a call every upstream of which cools down. */
 class CoolingDown extends Error {}
 
@@ -671,7 +658,7 @@ async function relay(
     );
   }
   if (REDIRECTS.has(upstream.status)) {
-    // Not followed (see noRedirect); its Location may carry a secret: only its origin is logged.
+    // Not followed (the client sends redirect: "manual"); its Location may carry a secret: only its origin is logged.
     await upstream.body?.cancel();
     const host = opts.upstreams.list[index].host;
     let to = "";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createEdgeApp } from "../../edge/mod.ts";
+import { createEdgeApp, MemoryCache } from "../../edge/mod.ts";
 import { azurePath, errorOf, KEY, postJson } from "./_helpers.ts";
 
 const AZURE_KEY = "azure-secret-key-0001";
@@ -74,4 +74,47 @@ Deno.test("edge app: a streamed chat whose upstream redirects is not followed ei
   assert.equal(res.status, 502);
   assert.equal((await errorOf(res)).code, "UpstreamRedirect");
   assert.equal(reached, 0);
+});
+
+Deno.test("edge app: calls through the caches (an embeddings miss, a deterministic chat) do not follow an upstream redirect either", async () => {
+  let reached = 0;
+  await using other = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    reached++;
+    return Response.json({ data: [] });
+  });
+  await using upstream = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (req) => {
+      await req.body?.cancel();
+      return new Response(null, {
+        status: 307,
+        headers: { location: `http://127.0.0.1:${other.addr.port}/` },
+      });
+    },
+  );
+  const app = createEdgeApp({
+    upstream: { endpoint: `http://127.0.0.1:${upstream.addr.port}`, apiKey: AZURE_KEY },
+    clientKeys: [KEY],
+    cache: new MemoryCache(),
+    chatCache: true,
+    onError: () => {},
+  });
+  const calls = [
+    postJson(azurePath("text-embedding-3-small", "embeddings"), { input: ["a", "b"] }),
+    postJson(azurePath("gpt-4o", "chat/completions"), {
+      messages: [{ role: "user", content: "hi" }],
+      temperature: 0,
+    }),
+    postJson(azurePath("gpt-4o", "chat/completions"), {
+      messages: [{ role: "user", content: "hi" }],
+      temperature: 0,
+      stream: true,
+    }),
+  ];
+  for (const request of calls) {
+    const res = await app.fetch(request);
+    assert.equal(res.status, 502);
+    assert.equal((await errorOf(res)).code, "UpstreamRedirect");
+  }
+  assert.equal(reached, 0, "a call through a cache went where the upstream redirected");
 });
