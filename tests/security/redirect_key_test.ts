@@ -1,9 +1,27 @@
 import assert from "node:assert/strict";
-import { AzureOpenAI, AzureOpenAIError } from "../../mod.ts";
+import { AzureOpenAI, AzureOpenAIError, type Middleware } from "../../mod.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import { json, startServer } from "../helpers/server.ts";
 
 const KEY = "sk-redirect-test-key-0123456789";
+
+/**
+ * Sends `input` as an embeddings call through a client with `middleware` to an endpoint that
+ * answers 307 to another server, and checks that the call fails naming the redirect and that
+ * nothing reached the other server.
+ */
+async function assertNotFollowed(middleware: Middleware[], input: string | string[], options = {}) {
+  await using target = await startServer(() => json({ data: [] }));
+  await using origin = await startServer(() =>
+    new Response(null, { status: 307, headers: { location: `${target.url}/elsewhere` } })
+  );
+  const client = new AzureOpenAI({ endpoint: origin.url, apiKey: KEY, middleware, ...options });
+  await assert.rejects(
+    client.embeddings.create({ model: "emb", input }),
+    /status 307: redirect to .* not followed/,
+  );
+  assert.equal(target.seen.length, 0, "the request went to the redirect's target");
+}
 
 for (const status of [301, 302, 303, 307, 308]) {
   Deno.test(`a ${status} redirect from the endpoint is not followed: the api-key never reaches its target`, async () => {
@@ -64,37 +82,10 @@ Deno.test("calls that are not redirected still work with redirect: manual (emula
 Deno.test("an embeddings call through cache() (which rebuilds the request for its misses) does not follow a redirect either", async () => {
   const { cache } = await import("../../src/middleware/cache.ts");
   const { MemoryCache } = await import("../../src/cache/memory_cache.ts");
-  await using target = await startServer(() => json({ data: [] }));
-  await using origin = await startServer(() =>
-    new Response(null, { status: 307, headers: { location: `${target.url}/elsewhere` } })
-  );
-  const client = new AzureOpenAI({
-    endpoint: origin.url,
-    apiKey: KEY,
-    maxRetries: 0,
-    middleware: [cache({ store: new MemoryCache() })],
-  });
-  await assert.rejects(
-    client.embeddings.create({ model: "emb", input: ["a", "b"] }),
-    /status 307: redirect to .* not followed/,
-  );
-  assert.equal(target.seen.length, 0, "the miss's request went to the redirect's target");
+  await assertNotFollowed([cache({ store: new MemoryCache() })], ["a", "b"], { maxRetries: 0 });
 });
 
 Deno.test("with a layer outside retry() that reads the request (logger()), a redirect is not followed either", async () => {
   const { logger } = await import("../../src/middleware/logger.ts");
-  await using target = await startServer(() => json({ data: [] }));
-  await using origin = await startServer(() =>
-    new Response(null, { status: 307, headers: { location: `${target.url}/elsewhere` } })
-  );
-  const client = new AzureOpenAI({
-    endpoint: origin.url,
-    apiKey: KEY,
-    middleware: [logger({ onEvent: () => {} })],
-  });
-  await assert.rejects(
-    client.embeddings.create({ model: "emb", input: "a" }),
-    /status 307: redirect to .* not followed/,
-  );
-  assert.equal(target.seen.length, 0, "the request went to the redirect's target");
+  await assertNotFollowed([logger({ onEvent: () => {} })], "a");
 });
