@@ -497,10 +497,15 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
     try {
       response = await next();
     } catch (err) {
-      // A total deadline that had passed when the call left the queue (an inner timeout() set it
-      // from when the call arrived) let no attempt go: what the call took is given back.
+      // What the call took is given back when no attempt went: a total deadline had passed when
+      // it left the queue (an inner timeout() set it from when the call arrived), or a deadline
+      // refused it unsent (inner timeout()'s timeoutMs spent in the queue, with no retry after;
+      // an APITimeoutError of an attempt that went has its abort as cause).
       const end = ctx.state && callDeadline(ctx);
-      release(end !== undefined && end <= went);
+      release(
+        end !== undefined && end <= went ||
+          err instanceof APITimeoutError && err.cause === undefined,
+      );
       throw err;
     } finally {
       // Not for a later attempt of a timeout() outside this layer.
