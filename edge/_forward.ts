@@ -221,107 +221,153 @@ async function forwardOn(
   // Whether a try may have sent the prompt upstream (a try through the cache layers tells; one
   // without them always may).
   let sentAny = false;
-  for (let n = 0; n < order.length; n++) {
-    const index = order[n];
-    const { host } = pool.list[index];
-    let middleware = init.middleware;
-    if (middleware?.length && index !== 0) {
-      const { before, after } = pool.asPrimary(
-        index,
-        init.apiVersion !== undefined,
-        init.deployment,
-        init.json?.model,
-      );
-      middleware = [...before, ...middleware, ...after];
-    }
-    const lastResort = n >= ready;
-    const gate: Gate = {
-      lastResort,
-      handOff: opts.upstreamMaxRetries > 0 && n + 1 < ready,
-      sent: false,
-    };
-    // Round-robin: a first try that the cache layers answered (a hit, a lookup, a write) gives its
-    // turn back, so what goes upstream takes turns.
-    const unturn = n === 0 && middleware?.length ? giveBack : undefined;
-    // With cache layers, the gate also tells whether the try got past them (see UNSENT).
-    if (gate.lastResort || gate.handOff || unturn || middleware?.length) {
-      middleware = [
-        ...middleware ?? [],
-        gateLayer(gate, () => pool.lastResort(index, init.deployment)),
-      ];
-    }
-    let upstream: Response;
-    try {
-      upstream = await send(index, middleware).finally(() => gate.sent || unturn?.());
-      sentAny = true;
-    } catch (err) {
-      if (gate.sent || !middleware?.length) sentAny = true;
-      const throttled = throttledAnswer(err);
-      if (throttled) upstream = throttled;
-      else {
-        // The app's sign-in to it failed (its tokenProvider; also when a 401 asked for a fresh
-        // token): like an unreachable one, as another upstream may sign in otherwise.
-        const signIn = isSignInFailure(err);
-        const down = signIn || err instanceof APIConnectionError;
-        if (down) pool.markDown(index, signIn ? "sign-in" : undefined);
-        const next = nextOf(order, n, request);
-        if (next !== undefined && down) {
-          const kind = signIn
-            ? `could not sign in (${(err as Error).message})`
-            : err instanceof APITimeoutError
-            ? "timed out"
-            : "unreachable";
-          opts.onError(`${init.operation}: upstream ${host} ${kind}; trying upstream ${next}`);
-          continue;
-        }
-        const answer = failure(opts, init, err, index);
-        if (!sentAny) UNSENT.add(answer);
-        return answer;
+  // The last 429 failed over from: the answer when the last upstream gives none (see hold()).
+  let held: Held | undefined;
+  try {
+    for (let n = 0; n < order.length; n++) {
+      const index = order[n];
+      const { host } = pool.list[index];
+      let middleware = init.middleware;
+      if (middleware?.length && index !== 0) {
+        const { before, after } = pool.asPrimary(
+          index,
+          init.apiVersion !== undefined,
+          init.deployment,
+          init.json?.model,
+        );
+        middleware = [...before, ...middleware, ...after];
       }
-    }
-    if (upstream.status === 429) pool.coolDown(index, init.deployment, upstream.headers);
-    // The app's credential refused there (a wrong key, a principal without a role on that
-    // resource): skipped like an unreachable one, for every deployment.
-    if (upstream.status === 401) pool.markDown(index, "401");
-    const next = nextOf(order, n, request);
-    const failed = FAILOVER_STATUSES.has(upstream.status);
-    if (next !== undefined && failed) {
-      // Not awaited: a body slow to cancel must not hold up the next upstream.
-      upstream.body?.cancel().catch(() => {});
-      opts.onError(
-        `${init.operation}: upstream ${host} answered ${upstream.status}; trying upstream ${next}`,
-      );
-      continue;
-    }
-    // A stream that breaks (or ends) before its first byte relayed nothing: it fails over like an
-    // unreachable upstream. The last upstream's stream is relayed as it comes.
-    if (
-      next !== undefined && init.stream && upstream.ok && upstream.body &&
-      (upstream.headers.get("content-type") ?? "").startsWith("text/event-stream")
-    ) {
-      const first = await firstBytes(upstream);
-      if (first instanceof Response) upstream = first;
-      else {
-        // The client left during the wait (the read was aborted): answered as any client gone.
-        const after = nextOf(order, n, request);
-        if (first.err instanceof APIUserAbortError || after === undefined) return clientGone();
-        pool.markDown(index);
+      const lastResort = n >= ready;
+      const gate: Gate = {
+        lastResort,
+        handOff: opts.upstreamMaxRetries > 0 && n + 1 < ready,
+        sent: false,
+      };
+      // Round-robin: a first try that the cache layers answered (a hit, a lookup, a write) gives its
+      // turn back, so what goes upstream takes turns.
+      const unturn = n === 0 && middleware?.length ? giveBack : undefined;
+      // With cache layers, the gate also tells whether the try got past them (see UNSENT).
+      if (gate.lastResort || gate.handOff || unturn || middleware?.length) {
+        middleware = [
+          ...middleware ?? [],
+          gateLayer(gate, () => pool.lastResort(index, init.deployment)),
+        ];
+      }
+      let upstream: Response;
+      try {
+        upstream = await send(index, middleware).finally(() => gate.sent || unturn?.());
+        sentAny = true;
+      } catch (err) {
+        if (gate.sent || !middleware?.length) sentAny = true;
+        const throttled = throttledAnswer(err);
+        if (throttled) upstream = throttled;
+        else {
+          // The app's sign-in to it failed (its tokenProvider; also when a 401 asked for a fresh
+          // token): like an unreachable one, as another upstream may sign in otherwise.
+          const signIn = isSignInFailure(err);
+          const down = signIn || err instanceof APIConnectionError;
+          if (down) pool.markDown(index, signIn ? "sign-in" : undefined);
+          const next = nextOf(order, n, request);
+          if (next !== undefined && down) {
+            const kind = signIn
+              ? `could not sign in (${(err as Error).message})`
+              : err instanceof APITimeoutError
+              ? "timed out"
+              : "unreachable";
+            opts.onError(`${init.operation}: upstream ${host} ${kind}; trying upstream ${next}`);
+            continue;
+          }
+          const answer = failure(opts, init, err, index);
+          // A 429 says when to come back; "unreachable" or "timed out" says nothing of it.
+          const kept = down ? await held?.answer : undefined;
+          if (kept) {
+            opts.onError(`${init.operation}: answered upstream ${held!.index}'s 429 instead`);
+            return relay(kept, request, opts, init, held!.index);
+          }
+          if (!sentAny) UNSENT.add(answer);
+          return answer;
+        }
+      }
+      if (upstream.status === 429) pool.coolDown(index, init.deployment, upstream.headers);
+      // The app's credential refused there (a wrong key, a principal without a role on that
+      // resource): skipped like an unreachable one, for every deployment.
+      if (upstream.status === 401) pool.markDown(index, "401");
+      const next = nextOf(order, n, request);
+      const failed = FAILOVER_STATUSES.has(upstream.status);
+      if (next !== undefined && failed) {
+        if (upstream.status === 429) {
+          held?.drop();
+          held = hold(upstream, index);
+        } else {
+          // Not awaited: a body slow to cancel must not hold up the next upstream.
+          upstream.body?.cancel().catch(() => {});
+        }
         opts.onError(
-          `${init.operation}: upstream ${host} ${
-            first.err instanceof APITimeoutError ? "timed out" : "broke its stream"
-          } before the first byte; trying upstream ${after}`,
+          `${init.operation}: upstream ${host} answered ${upstream.status}; trying upstream ${next}`,
         );
         continue;
       }
+      // A stream that breaks (or ends) before its first byte relayed nothing: it fails over like an
+      // unreachable upstream. The last upstream's stream is relayed as it comes.
+      if (
+        next !== undefined && init.stream && upstream.ok && upstream.body &&
+        (upstream.headers.get("content-type") ?? "").startsWith("text/event-stream")
+      ) {
+        const first = await firstBytes(upstream);
+        if (first instanceof Response) upstream = first;
+        else {
+          // The client left during the wait (the read was aborted): answered as any client gone.
+          const after = nextOf(order, n, request);
+          if (first.err instanceof APIUserAbortError || after === undefined) return clientGone();
+          pool.markDown(index);
+          opts.onError(
+            `${init.operation}: upstream ${host} ${
+              first.err instanceof APITimeoutError ? "timed out" : "broke its stream"
+            } before the first byte; trying upstream ${after}`,
+          );
+          continue;
+        }
+      }
+      // A cooling upstream that answered is no longer cooling down.
+      if (lastResort && gate.sent && !failed) pool.answered(index, init.deployment);
+      // A name no upstream has keeps no turns (see Plan.forget).
+      if (upstream.status === 404) forget?.();
+      return relay(upstream, request, opts, init, index);
     }
-    // A cooling upstream that answered is no longer cooling down.
-    if (lastResort && gate.sent && !failed) pool.answered(index, init.deployment);
-    // A name no upstream has keeps no turns (see Plan.forget).
-    if (upstream.status === 404) forget?.();
-    return relay(upstream, request, opts, init, index);
+  } finally {
+    // Read to its end by now when it was the answer.
+    held?.drop();
   }
   // Not reached: the last upstream's answer or failure is returned above.
   throw new Error("no upstream to try");
+}
+
+/** A 429 failed over from, kept to answer with: see {@link hold}. */
+interface Held {
+  index: number;
+  /** The 429 again, its body read; undefined when the read failed. */
+  answer: Promise<Response | undefined>;
+  /** Cancels the read, when still running. */
+  drop: () => void;
+}
+
+/**
+ * `upstream` (a 429 of upstream `index`), its body read in the background (up to what relay()
+ * reads) while the next upstreams are tried: the answer to give when the last one gives none
+ * (unreachable, timed out, its sign-in failed). Read now, not then: its call's deadline runs on.
+ */
+function hold(upstream: Response, index: number): Held {
+  const reader = upstream.body?.getReader();
+  const scrub = RAW_SCRUB.get(upstream);
+  const answer = (reader ? textUpTo(reader, MAX_ERROR_BODY_BYTES) : Promise.resolve("")).then(
+    (text) => {
+      const again = new Response(text, upstream);
+      if (scrub) RAW_SCRUB.set(again, scrub);
+      return again;
+    },
+    () => undefined,
+  );
+  return { index, answer, drop: () => void reader?.cancel().catch(() => {}) };
 }
 
 /**
@@ -799,9 +845,12 @@ function isJsonObject(text: string): boolean {
 /** Most bytes of an upstream error body the app reads (to scrub) and relays; the rest is cut. */
 export const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 
-/** The first `max` bytes of `response`'s body as text; the rest is cancelled, not read. */
-async function textUpTo(response: Response, max: number): Promise<string> {
-  const reader = response.body?.getReader();
+/** The first `max` bytes of `source`'s body as text; the rest is cancelled, not read. */
+async function textUpTo(
+  source: Response | ReadableStreamDefaultReader<Uint8Array>,
+  max: number,
+): Promise<string> {
+  const reader = source instanceof Response ? source.body?.getReader() : source;
   if (!reader) return "";
   const decoder = new TextDecoder();
   let text = "";
