@@ -32,7 +32,7 @@ export interface LogEvent {
   /**
    * `start` before the call goes on, `end` when a response came (any status), `done` once its
    * body was read to its end or cancelled (see {@link LogEvent.cancelled}), `error` on a throw,
-   * or after `end` when reading the body then fails (a connection cut, a deadline, an abort) or
+   * or after `end` when reading the body then fails (a connection cut, a deadline) or
    * the client gives up on a stream with a typed error (`APITimeoutError` at its idle timeout,
    * the service's error for an `error` event, `AzureOpenAIError` for a chunk that is no JSON).
    */
@@ -71,8 +71,8 @@ export interface LogEvent {
   usage?: { prompt_tokens: number; completion_tokens?: number; total_tokens: number };
   /**
    * True on a `done` whose body was cancelled before its end (`durationMs`: to the cancel; `usage`
-   * only when the stream's usage chunk had passed): a `break` out of a stream, its `abort()` (under
-   * a caller's `signal` that fails the read: an `error`), a relay's reader that stopped. A stream
+   * only when the stream's usage chunk had passed): a `break` out of a stream, its `abort()`, the
+   * caller's `signal` aborting while the body is read, a relay's reader that stopped. A stream
    * the client gives up on with a typed error is an `error`. An event stream cancelled after its
    * `[DONE]` (as the client's streams stop there) was read to its end. A logger inside `retry()`
    * gets one per discarded attempt whose body `retry()` cancels (its 429 or 5xx).
@@ -152,7 +152,8 @@ const defaultSink = (event: LogEvent) => console.info(JSON.stringify(event));
  * cache status and retry waits) or `error`; `done` follows `end` once the body was read to its
  * end (through `body`, `text()`, `json()`, `arrayBuffer()`, `bytes()`, `blob()` or `formData()`;
  * a `clone()` is not followed) with the time to its last byte, a stream's time to its first
- * chunk and the usage the body reported, or once it was cancelled (`cancelled: true`); an
+ * chunk and the usage the body reported, or once it was cancelled (`cancelled: true`: the caller
+ * left a stream, aborted it or its signal); an
  * `error` follows `end` instead when the body then fails while it is read, or when the client
  * cancels a stream for a failure (its idle timeout, an `error` event, a chunk that is no JSON).
  * Credentials never reach an event: the `api-key`, `authorization`, `x-api-key`,
@@ -301,7 +302,7 @@ export function logger(options: LoggerOptions = {}): Middleware {
       return response;
     }
     // The body is read after this returns (by the client, or as a stream): when it fails (a cut
-    // connection, a deadline, an abort), `end` must not be the last word on the call.
+    // connection, a deadline), `end` must not be the last word on the call.
     return watchBody(response, {
       chunk: () => first ??= now(),
       finish,
@@ -365,8 +366,9 @@ function watchBody(response: Response, tap: BodyTap): Response {
     (err, read, value) => {
       // A body the client gave up on with a typed error (a stream's idle timeout, its `error`
       // event, a chunk that is no JSON) failed; the caller's leaving early (no reason, or
-      // APIUserAbortError) is a cancel.
-      if (
+      // APIUserAbortError: also the read a caller's signal or `abort()` failed) is a cancel.
+      if (err instanceof APIUserAbortError) read = "cancel", err = undefined;
+      else if (
         read === "cancel" && value instanceof AzureOpenAIError &&
         !(value instanceof APIUserAbortError)
       ) err = value;
