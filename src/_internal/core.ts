@@ -14,10 +14,10 @@ import { builtinKind } from "../middleware/_kind.ts";
 import { retry } from "../middleware/retry.ts";
 import { CallContext } from "../middleware/_replay.ts";
 import { endParked, failParked, PARKED_STATE_KEY, pauseParked } from "../middleware/_deadline.ts";
-import { SECRETS_STATE_KEY } from "../middleware/_state.ts";
+import { CALL_OPTIONS_STATE_KEY, SECRETS_STATE_KEY } from "../middleware/_state.ts";
 import { onBodyEnd } from "./on_body_end.ts";
 import { timeout } from "../middleware/timeout.ts";
-import type { Middleware, MiddlewareContext, Terminal } from "../middleware/types.ts";
+import type { CallSettings, Middleware, MiddlewareContext, Terminal } from "../middleware/types.ts";
 import {
   type AzureOpenAIOptions,
   checkApiVersion,
@@ -212,6 +212,12 @@ export class ClientCore {
     let layers = this.#layers;
     // For logger(): what a body it logs before auth ran must not show (a reference: no cost).
     state[SECRETS_STATE_KEY] = this.#secretLists;
+    // For retry() / timeout(): what the call set itself wins over their options (`timeout`: the
+    // openai SDK's name).
+    const set: Partial<CallSettings> = state[CALL_OPTIONS_STATE_KEY] = {
+      timeoutMs: opts.timeoutMs ?? opts.timeout,
+      maxRetries: opts.maxRetries,
+    };
     try {
       const apiVersion = opts.apiVersion !== undefined
         ? checkApiVersion(opts.apiVersion, where)
@@ -260,13 +266,12 @@ export class ClientCore {
         stream,
         replayable: spec.replayable ?? true,
         options: {
-          // `timeout`: the openai SDK's name.
-          timeoutMs: (opts.timeoutMs ?? opts.timeout) === undefined
+          timeoutMs: set.timeoutMs === undefined
             ? this.timeoutMs
-            : checkCount(opts.timeoutMs ?? opts.timeout, "timeoutMs", where),
-          maxRetries: opts.maxRetries === undefined
+            : checkCount(set.timeoutMs, "timeoutMs", where),
+          maxRetries: set.maxRetries === undefined
             ? this.maxRetries
-            : checkCount(opts.maxRetries, "maxRetries", where),
+            : checkCount(set.maxRetries, "maxRetries", where),
         },
         state,
       });

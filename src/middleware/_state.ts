@@ -98,3 +98,10 @@ export function pushState(state: Record<string, unknown>, key: string, value: un
  * `start`, before the innermost auth layer has set the credential, with them.
  */
 export const SECRETS_STATE_KEY = "aoai-edge.secrets";
+
+/**
+ * `ctx.state` key where the client puts the `timeoutMs` and `maxRetries` the call itself set
+ * (`Partial<CallSettings>`, checked in `ctx.options`): they win over the options of `retry()` /
+ * `timeout()`, as in the openai SDK a call's options win over its client's.
+ */
+export const CALL_OPTIONS_STATE_KEY = "aoai-edge.callOptions";

@@ -2,11 +2,11 @@ import { tagBuiltin } from "./_kind.ts";
 import { APIConnectionError, APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
 import { errorFromResponse } from "../errors/from_response.ts";
 import { callDeadline } from "./_deadline.ts";
-import { notifyAttempt, pushState } from "./_state.ts";
+import { CALL_OPTIONS_STATE_KEY, notifyAttempt, pushState } from "./_state.ts";
 import { resend, siteOf, siteParts, snapshot } from "./_replay.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
-import type { Middleware } from "./types.ts";
+import type { CallSettings, Middleware } from "./types.ts";
 import { checkCount } from "../options.ts";
 
 /**
@@ -33,7 +33,10 @@ import { checkCount } from "../options.ts";
  * ```
  */
 export interface RetryOptions {
-  /** Retries after the first attempt (default: the call's `maxRetries`, client default 2). */
+  /**
+   * Retries after the first attempt (default: the client's `maxRetries`, 2 unless set). A call's own
+   * `maxRetries` option wins over it.
+   */
   maxRetries?: number;
   /** Statuses worth retrying (default 408, 409, 429, 500, 502, 503, 504). */
   statuses?: readonly number[];
@@ -182,7 +185,8 @@ export function retry(options: RetryOptions = {}): Middleware {
   const now = options.now ?? Date.now;
   const onRetry = options.onRetry;
   return tagBuiltin(async function retry(ctx, next) {
-    const max = Math.max(0, options.maxRetries ?? ctx.options.maxRetries);
+    const own = ctx.state[CALL_OPTIONS_STATE_KEY] as Partial<CallSettings> | undefined;
+    const max = Math.max(0, own?.maxRetries ?? options.maxRetries ?? ctx.options.maxRetries);
     const userSignal = ctx.signal;
     // What every attempt sends: the client's request parts, or the request a layer outside
     // built, read once into bytes. Undefined when the body cannot be sent twice.

@@ -5,8 +5,9 @@ import { type Alarm, ALARMS, MAX_TIMER_MS } from "./_alarm_clock.ts";
 import { siteOf } from "./_replay.ts";
 import { onAbort } from "./_abort.ts";
 import { checkMs } from "./retry.ts";
+import { CALL_OPTIONS_STATE_KEY } from "./_state.ts";
 import { NULL_BODY_STATUSES } from "../_internal/on_body_end.ts";
-import type { Middleware, MiddlewareContext } from "./types.ts";
+import type { CallSettings, Middleware, MiddlewareContext } from "./types.ts";
 
 /**
  * Options of {@link timeout}.
@@ -29,7 +30,8 @@ import type { Middleware, MiddlewareContext } from "./types.ts";
  */
 export interface TimeoutOptions {
   /**
-   * Deadline per attempt in ms, until headers arrive (and, for non-streams, the whole body). Time
+   * Deadline per attempt in ms, until headers arrive (and, for non-streams, the whole body); a
+   * call's own `timeoutMs` option wins over it (default: the client's `timeoutMs`). Time
    * the call waited in an outer `rateLimit()`'s queue counts against its first attempt.
    */
   timeoutMs?: number;
@@ -57,7 +59,8 @@ const TIMED_OUT = new DOMException("the attempt's deadline passed", "TimeoutErro
  * client it keeps running until the body has been read; used elsewhere, it reads the body inside
  * the deadline into a new `Response`. For streams it covers the time to headers, then the stream's
  * own idle timeout takes over. An expired deadline raises {@link APITimeoutError}, which `retry()`
- * may retry. Without `timeoutMs`, the call's `timeoutMs` option (client default 600 000) applies.
+ * may retry. Without `timeoutMs`, or when the call sets its own, the call's `timeoutMs` (client
+ * default 600 000) applies.
  * `totalTimeoutMs` bounds the whole call, retries and their waits included.
  *
  * @example A 5 ms deadline per attempt against a service that takes 20 ms
@@ -98,7 +101,9 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
     // Time queued in an outer rateLimit() counts against this attempt and the call's total.
     const queued = ctx.state[QUEUED_MS_STATE_KEY] as number || 0;
     if (queued) ctx.state[QUEUED_MS_STATE_KEY] = 0;
-    const perAttempt = per ?? ctx.options.timeoutMs;
+    // A call's own timeoutMs wins over this layer's.
+    const own = ctx.state[CALL_OPTIONS_STATE_KEY] as Partial<CallSettings> | undefined;
+    const perAttempt = own?.timeoutMs ?? per ?? ctx.options.timeoutMs;
     let ms = perAttempt > 0 ? perAttempt - queued : Infinity;
     let budget = "timeoutMs";
     if (total !== undefined) {
