@@ -20,6 +20,7 @@ import { errorResponse, invalidRequest } from "./_errors.ts";
 import { jsonContentTypeProblem, type SentJson } from "./_operations.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { type Refusal, UNREACHABLE_COOLDOWN_MS } from "./_upstreams.ts";
+import { topMembers } from "./validation/_json_text.ts";
 
 /** One upstream call. */
 export interface ForwardInit {
@@ -445,53 +446,7 @@ export function jsonText(sent: SentJson, json: Record<string, unknown>): BodyIni
  * (`undefined`: removed), and those it lacks added at its end.
  */
 export function spliceMembers(text: string, edits: Map<string, unknown>): string {
-  // Each top-level member: its name, where the name starts, and where its value starts and ends.
-  const members: Array<{ name: string; at: number; value: number; end: number }> = [];
-  const structural = /["{}[\],:]/g;
-  let depth = 0;
-  let member: { name: string; at: number; value: number; end: number } | undefined;
-  let close = text.length - 1;
-  for (let match; (match = structural.exec(text));) {
-    const at = match.index;
-    const char = text[at];
-    if (char === '"') {
-      // Its closing quote: one after an even run of backslashes.
-      let end = at;
-      for (;;) {
-        end = text.indexOf('"', end + 1);
-        let slashes = 0;
-        while (text.charCodeAt(end - 1 - slashes) === 92) slashes++;
-        if (slashes % 2 === 0) break;
-      }
-      if (depth === 1 && !member) {
-        member = { name: JSON.parse(text.slice(at, end + 1)), at, value: 0, end: 0 };
-      }
-      structural.lastIndex = end + 1;
-    } else if (char === "{" || char === "[") depth++;
-    else if (char === ":") {
-      if (depth === 1 && member) {
-        let value = at + 1;
-        while (isSpace(text.charCodeAt(value))) value++;
-        member.value = value;
-      }
-    } else {
-      if (char !== ",") depth--;
-      // A top-level value ends at a top-level `,` or at the object's `}`, less the spaces.
-      if (depth === 0 || depth === 1 && char === ",") {
-        if (member) {
-          let end = at;
-          while (isSpace(text.charCodeAt(end - 1))) end--;
-          member.end = end;
-          members.push(member);
-          member = undefined;
-        }
-        if (depth === 0) {
-          close = at;
-          break;
-        }
-      }
-    }
-  }
+  const { members, close } = topMembers(text);
   const names = new Set(members.map((m) => m.name));
   let out = members.length ? text.slice(0, members[0].at) : text.slice(0, close);
   let first = true;
@@ -511,11 +466,6 @@ export function spliceMembers(text: string, edits: Map<string, unknown>): string
     }
   }
   return out + text.slice(members.length ? members[members.length - 1].end : close);
-}
-
-/** Whether `code` is JSON whitespace. */
-function isSpace(code: number): boolean {
-  return code === 32 || code === 10 || code === 13 || code === 9;
 }
 
 /**

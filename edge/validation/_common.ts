@@ -4,6 +4,8 @@
  * @module
  */
 import * as v from "valibot";
+import type { Problem } from "./_issues.ts";
+import { topMembers } from "./_json_text.ts";
 
 /** An optional, nullable number within `[min, max]`. */
 export function rangedNumber(min: number, max: number) {
@@ -23,7 +25,7 @@ export const SAMPLING_ENTRIES = {
   top_p: rangedNumber(0, 1),
   n: rangedInteger(1, 128),
   max_tokens: rangedInteger(1),
-  // int64 (the spec's range); JSON.parse reads 2^63 - 1 as 2^63.
+  // int64 (the spec's range); JSON.parse reads 2^63 - 1 as 2^63: past 2^53, see seedProblem().
   seed: rangedInteger(-(2 ** 63), 2 ** 63),
   stop: v.optional(
     v.nullable(v.union([v.string(), v.pipe(v.array(v.string()), v.maxLength(4))])),
@@ -35,13 +37,39 @@ export const SAMPLING_ENTRIES = {
   stream_options: v.optional(v.nullable(v.looseObject({ include_usage: v.optional(v.boolean()) }))),
 };
 
-/** Parses a JSON object body; a problem when it is not JSON or not an object. */
+/** Per body {@link parseJsonObject} made: the text of its `seed` past 2^53, as sent. */
+const SEED_TEXT = new WeakMap<object, string>();
+
+/**
+ * The problem with `body`'s `seed` when, as the client wrote it (a body from
+ * {@link parseJsonObject}), it is no int64 written as digits: the parse cannot tell 2^63 - 1
+ * from 2^63 (nor 2^63 - 1 from 2^63 - 0.5), and the text is what goes upstream.
+ */
+export function seedProblem(body: Record<string, unknown>): Problem | undefined {
+  const text = SEED_TEXT.get(body);
+  if (
+    text === undefined ||
+    /^-?\d{1,19}$/.test(text) && BigInt(text) >= -(2n ** 63n) && BigInt(text) < 2n ** 63n
+  ) return undefined;
+  return {
+    param: "seed",
+    code: "invalid_value",
+    message: "Invalid value for 'seed': Expected an integer from -9223372036854775808 to " +
+      "9223372036854775807 (int64), written as digits.",
+  };
+}
+
+/**
+ * Parses a JSON object body; a problem when it is not JSON or not an object. A `seed` past 2^53
+ * is looked at as sent by {@link seedProblem}.
+ */
 export function parseJsonObject(
   bytes: Uint8Array,
 ): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {
   let value: unknown;
+  const text = new TextDecoder().decode(bytes);
   try {
-    value = JSON.parse(new TextDecoder().decode(bytes));
+    value = JSON.parse(text);
   } catch (err) {
     // The runtime's message quotes the body around the fault (V8: `"…" is not valid JSON`,
     // JSC: the unexpected identifier): only its position is passed on, never body text.
@@ -54,6 +82,12 @@ export function parseJsonObject(
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { ok: false, message: "The request body must be a JSON object." };
+  }
+  const { seed } = value as Record<string, unknown>;
+  if (typeof seed === "number" && !Number.isSafeInteger(seed)) {
+    // The last one, as JSON.parse keeps.
+    const member = topMembers(text).members.findLast((m) => m.name === "seed");
+    if (member) SEED_TEXT.set(value, text.slice(member.value, member.end));
   }
   return { ok: true, value: value as Record<string, unknown> };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import * as v from "valibot";
-import { rangedInteger, SAMPLING_ENTRIES } from "./_common.ts";
+import { rangedInteger, SAMPLING_ENTRIES, seedProblem } from "./_common.ts";
 import { type Checked, problemOf } from "./_issues.ts";
 
 const ROLES = ["system", "developer", "user", "assistant", "tool", "function"] as const;
@@ -49,6 +49,8 @@ const CHAT_SCHEMA = v.looseObject({
  * fields in range, `tools`, `stream`. Unknown fields pass through untouched.
  */
 export function checkChatBody(body: Record<string, unknown>): Checked<Record<string, unknown>> {
+  const seed = seedProblem(body);
+  if (seed) return { ok: false, problem: seed };
   const result = v.safeParse(CHAT_SCHEMA, body);
   if (!result.success) return { ok: false, problem: problemOf(result.issues) };
   return { ok: true, value: body };

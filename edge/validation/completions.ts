@@ -4,7 +4,7 @@
  * @module
  */
 import * as v from "valibot";
-import { rangedInteger, SAMPLING_ENTRIES } from "./_common.ts";
+import { rangedInteger, SAMPLING_ENTRIES, seedProblem } from "./_common.ts";
 import { type Checked, problemOf } from "./_issues.ts";
 import { checkTextOrTokens } from "./embeddings.ts";
 
@@ -23,6 +23,8 @@ const COMPLETIONS_SCHEMA = v.looseObject({
 export function checkCompletionsBody(
   body: Record<string, unknown>,
 ): Checked<Record<string, unknown>> {
+  const seed = seedProblem(body);
+  if (seed) return { ok: false, problem: seed };
   const result = v.safeParse(COMPLETIONS_SCHEMA, body);
   if (!result.success) return { ok: false, problem: problemOf(result.issues) };
   // Required but nullable (the service then prompts with <|endoftext|>).
