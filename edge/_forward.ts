@@ -306,7 +306,9 @@ async function forwardOn(
       // resource): skipped like an unreachable one, for every deployment.
       if (upstream.status === 401) pool.markDown(index, "401");
       const next = nextOf(order, n, request);
-      const failed = FAILOVER_STATUSES.has(upstream.status);
+      // A redirect is never followed (the key would go along): another upstream may answer.
+      const redirect = REDIRECTS.has(upstream.status);
+      const failed = redirect || FAILOVER_STATUSES.has(upstream.status);
       if (next !== undefined && failed) {
         if (upstream.status === 429) {
           held?.drop();
@@ -316,7 +318,9 @@ async function forwardOn(
           upstream.body?.cancel().catch(() => {});
         }
         opts.onError(
-          `${init.operation}: upstream ${host} answered ${upstream.status}; trying upstream ${next}`,
+          `${init.operation}: upstream ${host} answered ${upstream.status}${
+            redirect ? " (a redirect, not followed)" : ""
+          }; trying upstream ${next}`,
         );
         continue;
       }
