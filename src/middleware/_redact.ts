@@ -1,4 +1,4 @@
-import { redactSecrets, redactUrl } from "../errors/redact.ts";
+import { redactSecrets, redactText, redactUrl } from "../errors/redact.ts";
 
 /**
  * Headers whose values are credentials: always replaced by `***` in logs. Besides `api-key`,
@@ -110,8 +110,8 @@ function maskFields(value: unknown, depth: number): unknown {
 }
 
 /**
- * A body text for logs: credential fields of JSON masked, known secrets scrubbed, then cut to
- * `maxChars` (with a note of the original length).
+ * A body text for logs: credential fields of JSON masked, known secrets scrubbed, the URLs it
+ * quotes redacted as an error's are, then cut to `maxChars` (with a note of the original length).
  */
 export function redactBody(text: string, secrets: readonly string[], maxChars: number): string {
   let out = text;
@@ -121,6 +121,10 @@ export function redactBody(text: string, secrets: readonly string[], maxChars: n
     // Not JSON: scrub as text.
   }
   out = redactSecrets(out, secrets);
+  // URLs only up to the end of the word the cut falls in (the rest is not shown): a long body
+  // is not read word by word.
+  const end = maxChars + out.slice(maxChars).search(/[\s"'<>()]|$/);
+  out = redactText(out.slice(0, end), []) + out.slice(end);
   if (out.length > maxChars) {
     out = `${out.slice(0, maxChars)}… (${out.length} chars)`;
   }
