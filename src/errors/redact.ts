@@ -1,12 +1,12 @@
 /**
  * Query or fragment parameters that may carry a secret: any name with key, token, secret,
- * password, passphrase, pwd, credential, signature or jwt in it (`api-key`, APIM's
+ * password, passphrase, pw (`pwd`, `db_pw`), credential, signature or jwt in it (`api-key`, APIM's
  * `subscription-key`, `refresh_token`, `client_secret`), one ending in assertion (OAuth's
  * `client_assertion`, not `client_assertion_type`), a SAS `sig` or `sas`, an OAuth `code`,
  * `auth` / `authorization`, `pass` (only that name: `bypass` or `passenger` are no secret).
  */
 const SECRET_PARAMS =
-  /key|token|secret|passw|passph|pwd|credential|signature|jwt|assertion$|^(sig|sas|code|pass|auth(orization)?)$/i;
+  /key|token|secret|passw|passph|pw|credential|signature|jwt|assertion$|^(sig|sas|code|pass|auth(orization)?)$/i;
 
 /**
  * Returns the URL with secret-looking parameters (`api-key`, `subscription-key`, `token`,
