@@ -1,7 +1,7 @@
 /**
  * Query or fragment parameters that may carry a secret: any name with key, token, secret,
- * password, passphrase, pw (`pwd`, `db_pw`), credential, signature or jwt in it (`api-key`, APIM's
- * `subscription-key`, `refresh_token`, `client_secret`), one ending in assertion (OAuth's
+ * password, passphrase, pw (`pwd`, `db_pw`), credential, signature or jwt in it (`api-key`,
+ * APIM's `subscription-key`, `refresh_token`, `client_secret`), one ending in assertion (OAuth's
  * `client_assertion`, not `client_assertion_type`), a SAS `sig` or `sas`, an OAuth `code`,
  * `auth` / `authorization`, `pass` (only that name: `bypass` or `passenger` are no secret).
  */
@@ -29,10 +29,11 @@ export function redactUrl(url: string): string {
   // Each '?', '&' or '#' and what follows up to the next: another value may hide a pair behind a
   // '?' (`?api-version=1?key=…`), which a server may yet read, or a URL percent-encoded (its
   // '?', '&', '#' and '=' as %3F, %26, %23, %3D, or %253F... encoded again).
-  // A user and password go: the URL's own, and a nested URL's in a value (encoded or not; its
-  // host ends at '/', '?', '#' or their encodings, or at the value's '&').
+  // A user and password go: the URL's own, and a nested URL's in a value (encoded, in part too
+  // as `https:%2F%2F`, or not; its host ends at '/', '?', '#' or their encodings, or at the
+  // value's '&').
   return url.replace(
-    /^([a-z][\w+.-]*:\/\/)[^/?#]*@|(:\/\/|%(?:25)*3a%(?:25)*2f%(?:25)*2f)(?:(?!%(?:25)*(?:3f|2[3f]))[^/?#&])*(?:@|%(?:25)*40)/gi,
+    /^([a-z][\w+.-]*:\/\/)[^/?#]*@|((?::|%(?:25)*3a)(?:\/|%(?:25)*2f){2})(?:(?!%(?:25)*(?:3f|2[3f]))[^/?#&])*(?:@|%(?:25)*40)/gi,
     "$1$2",
   ).replace(
     /([?&#]|%(?:25)*(?:3f|2[36]))((?:(?!%(?:25)*(?:3[df]|2[36]))[^=&#?])*)(=|%(?:25)*3d)?(?:(?!%(?:25)*(?:3f|2[36]))[^&#?])*/gi,
