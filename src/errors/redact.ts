@@ -80,11 +80,10 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
 }
 
 /**
- * {@link redactSecrets} of a text whose URLs (`scheme://…`, up to a space, quote, bracket or
- * `\`) were first passed through {@link redactUrl}: an error's text may quote a URL with a
- * proxy's password or a SAS signature in it.
+ * {@link redactSecrets} of a text whose words (up to a space, quote, bracket or `\`) were first
+ * passed through {@link redactUrl}: an error's text may quote a URL with a proxy's password or a
+ * SAS signature in it, with its scheme or without (`acct.blob.core.windows.net/c?sig=…`).
  */
 export function redactText(text: string, secrets: Iterable<string>): string {
-  // The scheme is at most 20 characters: an unbounded one costs a scan per letter of a long word.
-  return redactSecrets(text.replace(/[a-z][\w+.-]{0,19}:\/\/[^\s"'<>()\\]+/gi, redactUrl), secrets);
+  return redactSecrets(text.replace(/[^\s"'<>()\\]+/g, redactUrl), secrets);
 }
