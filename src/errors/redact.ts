@@ -23,12 +23,13 @@ const SECRET_PARAMS =
  * ```
  */
 export function redactUrl(url: string): string {
-  // Set by a secret's name: the rest up to the next '&' or '#' is its value ('?' and encoded
+  // Set by a secret's name: the rest up to the next '&' or '#' is its value ('?', ';' and encoded
   // separators included).
   let hide = false;
-  // Each '?', '&' or '#' and what follows up to the next: another value may hide a pair behind a
-  // '?' (`?api-version=1?key=…`), which a server may yet read, or a URL percent-encoded (its
-  // '?', '&', '#' and '=' as %3F, %26, %23, %3D, or %253F... encoded again).
+  // Each '?', '&', '#' or ';' and what follows up to the next: another value may hide a pair
+  // behind a '?' (`?api-version=1?key=…`), which a server may yet read, or a URL percent-encoded
+  // (its '?', '&', '#' and '=' as %3F, %26, %23, %3D, or %253F... encoded again); a ';' parts
+  // matrix or old-style pairs and the `&amp;` / `&#38;` of a URL in HTML text.
   // A user and password go: the URL's own, and a nested URL's in a value (encoded, in part too
   // as `https:%2F%2F`, or not; its host ends at '/', '?', '#' or their encodings, or at the
   // value's '&').
@@ -36,7 +37,7 @@ export function redactUrl(url: string): string {
     /^([a-z][\w+.-]*:\/\/)[^/?#]*@|((?::|%(?:25)*3a)(?:\/|%(?:25)*2f){2})(?:(?!%(?:25)*(?:3f|2[3f]))[^/?#&])*(?:@|%(?:25)*40)/gi,
     "$1$2",
   ).replace(
-    /([?&#]|%(?:25)*(?:3f|2[36]))((?:(?!%(?:25)*(?:3[df]|2[36]))[^=&#?])*)(=|%(?:25)*3d)?(?:(?!%(?:25)*(?:3f|2[36]))[^&#?])*/gi,
+    /([?&#;]|%(?:25)*(?:3f|2[36]))((?:(?!%(?:25)*(?:3[df]|2[36]))[^=&#?;])*)(=|%(?:25)*3d)?(?:(?!%(?:25)*(?:3f|2[36]))[^&#?;])*/gi,
     (all, sep: string, name: string, eq?: string) => {
       if ("&#".includes(sep)) hide = false;
       // `unescape` decodes a percent-encoded name (`api%2Dkey`) and never throws on a bad escape.

@@ -87,10 +87,10 @@ export function redactHeaders(
 }
 
 /**
- * A URL without user info, fragment, percent-encoding or query parameters but `api-version`:
- * nothing to mask.
+ * A URL without user info, fragment, percent-encoding, ';' or query parameters but
+ * `api-version`: nothing to mask.
  */
-const PLAIN_URL = /^[^?#@&%]*(\?api-version=[^?&#%]*)?$/;
+const PLAIN_URL = /^[^?#@&%;]*(\?api-version=[^?&#%;]*)?$/;
 
 /** A URL with secret query parameters and user info masked and known secrets scrubbed. */
 export function redactLogUrl(url: string, secrets: readonly string[]): string {
