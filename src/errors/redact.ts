@@ -83,8 +83,16 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
 /**
  * {@link redactSecrets} of a text whose words (up to a space, quote, bracket or `\`) were first
  * passed through {@link redactUrl}: an error's text may quote a URL with a proxy's password or a
- * SAS signature in it, with its scheme or without (`acct.blob.core.windows.net/c?sig=…`).
+ * SAS signature in it, with its scheme or without (`acct.blob.core.windows.net/c?sig=…`). JSON
+ * text's `\/` and `\u0026` (PHP's, .NET's and Go's escapes) are read as the `/` and `&` they are.
  */
 export function redactText(text: string, secrets: Iterable<string>): string {
-  return redactSecrets(text.replace(/[^\s"'<>()\\]+/g, redactUrl), secrets);
+  return redactSecrets(
+    // Not after a '\': `\\u0026` is an escaped backslash and the text "u0026".
+    text.replace(/(?<!\\)\\(\/|u0026)/gi, (_, c: string) => c[1] ? "&" : c).replace(
+      /[^\s"'<>()\\]+/g,
+      redactUrl,
+    ),
+    secrets,
+  );
 }
