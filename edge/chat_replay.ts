@@ -25,8 +25,8 @@ export function splitForStream(text: string): string[] {
 }
 
 /**
- * The chunks that stream `completion` (a `chat.completion` object): an Azure-style first chunk
- * with `prompt_filter_results` (when present), per choice a role chunk, content pieces, tool
+ * The chunks that stream `completion` (a `chat.completion` object): a first chunk with only
+ * `prompt_filter_results` (when present), per choice a role chunk, content pieces, tool
  * calls by index and a final chunk with `finish_reason`, then a usage chunk when asked for (the
  * others then carry `usage: null`, as the service streams them; zeros when the completion has no
  * `usage`).
@@ -55,14 +55,9 @@ export function completionToChunks(
   };
   const chunks: Json[] = [];
   if (completion.prompt_filter_results !== undefined) {
-    chunks.push({
-      id: "",
-      object: "",
-      created: 0,
-      model: "",
-      choices: [],
-      prompt_filter_results: completion.prompt_filter_results,
-    });
+    // The live service sends this chunk with empty id / object / model; the spec's chunk schema
+    // requires `object: "chat.completion.chunk"`, and a miss relayed from the emulator has it.
+    chunks.push({ ...base, choices: [], prompt_filter_results: completion.prompt_filter_results });
   }
   const choices = Array.isArray(completion.choices) ? completion.choices : [];
   for (const [position, raw] of choices.entries()) {
