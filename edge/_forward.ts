@@ -120,13 +120,14 @@ const FAILOVER_STATUSES = new Set([401, 429, 500, 502, 503, 504]);
  * Sends the call and returns the response to give the client: the upstream response relayed
  * (any status; bodies stream through untouched), 502 when the upstream cannot be reached, 504
  * on upstream timeout, 499 when the client went away. With several upstreams, a 401, 429 or 5xx
- * gateway status, a redirect, an unreachable upstream, a timeout, or an event stream that breaks or ends
- * before its first byte (awaited under the upstream's stream idle timeout; not for the last
- * upstream, whose stream is relayed as it comes) moves on to the next one (in the order
+ * gateway status, a redirect, an unreachable upstream, a timeout, or an event stream that breaks
+ * or ends before its first byte (awaited under the upstream's stream idle timeout; not for the
+ * last upstream, whose stream is relayed as it comes) moves on to the next one (in the order
  * `Upstreams.plan()` gives: those not cooling down, then the others as a last resort) before
  * anything is relayed; `x-aoai-upstream` names the index of the upstream that answered (none on
  * a cache hit). When the last one gives no answer (unreachable, timed out, sign-in failed), the
- * last 429 failed over from, if any, is the answer: its `retry-after` says when to come back. With `upstreamMaxRetries`, a 429 fails over at once while an upstream not cooling
+ * last 429 failed over from, if any, is the answer: its `retry-after` says when to come back.
+ * With `upstreamMaxRetries`, a 429 fails over at once while an upstream not cooling
  * down is left, and is waited out (by retry()) on the upstream only when none is. When every
  * upstream cools down and had its last-resort try, the app answers 429 itself, with a
  * `retry-after` for the soonest cooldown end (the cache layers still answer a hit). A JSON call
@@ -257,8 +258,8 @@ async function forwardOn(
         handOff: opts.upstreamMaxRetries > 0 && n + 1 < ready,
         sent: false,
       };
-      // Round-robin: a first try that the cache layers answered (a hit, a lookup, a write) gives its
-      // turn back, so what goes upstream takes turns.
+      // Round-robin: a first try that the cache layers answered (a hit, a lookup, a write) gives
+      // its turn back, so what goes upstream takes turns.
       const unturn = n === 0 && middleware?.length ? giveBack : undefined;
       // With cache layers, the gate also tells whether the try got past them (see UNSENT).
       if (gate.lastResort || gate.handOff || unturn || middleware?.length) {
