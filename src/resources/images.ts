@@ -1,6 +1,7 @@
 import type { CallResult, ClientCore } from "../_internal/core.ts";
 import { sleep } from "../_internal/sleep.ts";
-import { APIUserAbortError, AzureOpenAIError } from "../errors/api_error.ts";
+import { APITimeoutError, APIUserAbortError, AzureOpenAIError } from "../errors/api_error.ts";
+import { onAbort } from "../middleware/_abort.ts";
 import { requestIdOf } from "../errors/from_response.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { checkCount, IMAGE_OPERATIONS_API_VERSION, type RequestOptions } from "../options.ts";
@@ -35,7 +36,12 @@ import { type APIPromise, apiPromise } from "./api_promise.ts";
 export interface GenerateAndWaitOptions extends RequestOptions {
   /** Poll interval when the service gives no `retry-after` (default 1 000 ms). */
   pollIntervalMs?: number;
-  /** Give up after this long, in ms (default 300 000). */
+  /**
+   * Give up after this long, in ms (default 300 000), with an {@link APITimeoutError} (code
+   * `timeout`) that names the operation id to poll later: the submit, the polls and the retries
+   * inside them (and their `retry-after` waits) all end by then. A `retry-after` that would pass
+   * it ends the wait at once.
+   */
   maxWaitMs?: number;
 }
 
@@ -246,7 +252,8 @@ export class Images {
 
   /**
    * Submits a DALL-E 2 generation and polls `operation-location` until it ends, honouring
-   * `retry-after`; resolves to `{ created, data }` like {@link generate}. Abort with `signal`.
+   * `retry-after`; resolves to `{ created, data }` like {@link generate}. Abort with `signal`;
+   * past `maxWaitMs` it rejects with an {@link APITimeoutError} naming the operation.
    *
    * @example Generate and wait
    * ```ts
@@ -272,50 +279,53 @@ export class Images {
     const maxWait = checkCount(options.maxWaitMs ?? 300_000, "maxWaitMs", where);
     const interval = checkCount(options.pollIntervalMs ?? 1_000, "pollIntervalMs", where);
     const deadline = Date.now() + maxWait;
-    let { response, data } = await this.#submit(params, options);
-    let last = data as ImageOperation | ImageSubmitResponse;
-    const { id } = last;
-    // Polls where the service said the operation lives (with that URL's api-version).
-    const location = locationUnder(core.endpoint, response.headers.get("operation-location"));
-    let wait = parseRetryAfterMs(response.headers) ?? 0;
-    for (;;) {
-      if (Date.now() + wait > deadline) {
-        throw core.scrub(
-          new AzureOpenAIError(
-            `${where}: operation ${id} still ${last.status} after ${maxWait} ms; ` +
-              "raise maxWaitMs or poll with getOperation()",
-            { code: "timeout", body: last },
-          ),
-        );
-      }
-      // Also with no wait: a fetch that ignores the signal must not let the polls go on.
-      await sleep(wait, options.signal).catch((cause) => {
-        throw new APIUserAbortError(
-          `${where} was aborted while waiting for operation ${id}`,
-          { cause },
-        );
-      });
-      ({ response, data } = await operation(
-        core,
-        "images.getOperation",
-        "GET",
-        id,
-        options,
-        location,
-      ));
-      const body = last = data as ImageOperation & {
-        error?: { code?: string; message?: string };
-      };
-      // A body that is no operation (`null`, no status) ends the wait with a typed error.
-      const { status, result, error } = Object(body);
-      // The service's result may carry only `data`; `created` is then the operation's.
-      if (status === "succeeded" && result) {
-        return { ...result, created: result.created ?? body.created };
-      }
-      if (["succeeded", "failed", "canceled", "deleted", void 0].includes(status)) {
-        const requestId = requestIdOf(response.headers);
-        throw core.scrub(
-          new AzureOpenAIError(
+    const user = options.signal;
+    // The whole wait ends by maxWaitMs: the submit, the polls and the retries (with their
+    // retry-after waits) inside each run under a signal that aborts then, or with the caller's.
+    const timer = new AbortController();
+    const signal = timer.signal;
+    const unhook = onAbort(user, () => timer.abort(user!.reason));
+    // Ended by the abort in `finally` when the wait ends first.
+    sleep(maxWait, signal).then(() => timer.abort(), unhook);
+    options = { ...options, signal };
+    let last: ImageOperation | ImageSubmitResponse | undefined;
+    let id: string | undefined;
+    try {
+      let { response, data } = await this.#submit(params, options);
+      ({ id } = last = data as ImageSubmitResponse);
+      // Polls where the service said the operation lives (with that URL's api-version).
+      const location = locationUnder(core.endpoint, response.headers.get("operation-location"));
+      let wait = parseRetryAfterMs(response.headers) ?? 0;
+      for (;;) {
+        // A wait that would pass the deadline ends the wait at once.
+        if (Date.now() + wait > deadline) timer.abort();
+        // Also with no wait: a fetch that ignores the signal must not let the polls go on.
+        await sleep(wait, signal).catch((cause) => {
+          throw new APIUserAbortError(
+            `${where} was aborted while waiting for operation ${id}`,
+            { cause },
+          );
+        });
+        ({ response, data } = await operation(
+          core,
+          "images.getOperation",
+          "GET",
+          id!,
+          options,
+          location,
+        ));
+        const body = last = data as ImageOperation & {
+          error?: { code?: string; message?: string };
+        };
+        // A body that is no operation (`null`, no status) ends the wait with a typed error.
+        const { status, result, error } = Object(body);
+        // The service's result may carry only `data`; `created` is then the operation's.
+        if (status === "succeeded" && result) {
+          return { ...result, created: result.created ?? body.created };
+        }
+        if (["succeeded", "failed", "canceled", "deleted", void 0].includes(status)) {
+          const requestId = requestIdOf(response.headers);
+          throw new AzureOpenAIError(
             `${where}: operation ${id} ended with status ${status}${
               error?.message
                 ? `: ${error.message}`
@@ -324,10 +334,26 @@ export class Images {
                 : ""
             }${requestId ? ` [request id ${requestId}]` : ""}`,
             { code: error?.code ?? status, body, requestId, headers: response.headers },
-          ),
-        );
+          );
+        }
+        wait = parseRetryAfterMs(response.headers) ?? interval;
       }
-      wait = parseRetryAfterMs(response.headers) ?? interval;
+    } catch (err) {
+      // Past the deadline (and not the caller's abort): whatever the abort caused is a timeout.
+      throw core.scrub(
+        signal.aborted && !user?.aborted
+          ? new APITimeoutError(
+            `${where}: ${
+              last
+                ? `operation ${id} still ${last.status} after ${maxWait} ms; raise maxWaitMs or poll with getOperation()`
+                : `the submit got no 202 after ${maxWait} ms; raise maxWaitMs`
+            }`,
+            { code: "timeout", body: last },
+          )
+          : err,
+      );
+    } finally {
+      timer.abort(unhook());
     }
   }
 }
