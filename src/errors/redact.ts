@@ -90,7 +90,9 @@ export function redactText(text: string, secrets: Iterable<string>): string {
   return redactSecrets(
     // Not after a '\': `\\u0026` is an escaped backslash and the text "u0026".
     text.replace(/(?<!\\)\\(\/|u0026)/gi, (_, c: string) => c[1] ? "&" : c).replace(
-      /[^\s"'<>()\\]+/g,
+      // Only a word with a separator or '@' can hold a secret; matches start at a word's start,
+      // so a long word without one is read once.
+      /(?<![^\s"'<>()\\])[^\s"'<>()\\?#&;@%]*[?#&;@%][^\s"'<>()\\]*/g,
       redactUrl,
     ),
     secrets,
