@@ -1,5 +1,10 @@
 import { DROPPED, onBodyEnd } from "../_internal/on_body_end.ts";
-import { APITimeoutError, APIUserAbortError, RateLimitError } from "../errors/api_error.ts";
+import {
+  APIConnectionError,
+  APITimeoutError,
+  APIUserAbortError,
+  RateLimitError,
+} from "../errors/api_error.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import { observeAttempts, SENT_PARAMS_STATE_KEY } from "./_state.ts";
@@ -418,8 +423,9 @@ class Limiter {
  * deadline: a call still queued when its `timeoutMs` (counted from when it reached the queue) or a
  * total deadline already running passes leaves with {@link APITimeoutError}, having taken nothing;
  * an inner `timeout()` counts the wait against the first attempt and `totalTimeoutMs` (a call
- * whose `totalTimeoutMs` ran out in the queue is not sent and gives back what it took). Budgets
- * refill continuously;
+ * whose `totalTimeoutMs` ran out in the queue is not sent and gives back what it took). A call
+ * that fails before anything was sent (a token provider that failed, a deadline spent in the
+ * queue) gives back the request and tokens it took. Budgets refill continuously;
  * token cost is estimated before the call (≈ prompt characters / 4 plus `max_tokens`, see
  * {@link estimateRequestTokens}), as Azure's own limiter counts. With `learn` (default) it also
  * follows the service: `x-ratelimit-remaining-requests` / `-tokens` lower what is left, and a
@@ -488,7 +494,17 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
       deadline = { at: total, perAttempt: 0 };
     }
     const release = await limiter.acquire(cost, signal, ctx.operation, deadline);
-    observeAttempts(ctx.state, learn);
+    // The attempts of a retry() inside this layer; one outside it calls this after this layer
+    // returned, which learnt from the response already.
+    const attempt = ctx.attempt;
+    let open = true;
+    let counted = 0;
+    observeAttempts(ctx.state, (res) => {
+      if (!open) return;
+      // A response reached the service; a 429 is not counted against the quota.
+      if (res.status !== 429) counted++;
+      learn(res);
+    });
     // An inner timeout() counts the wait against the first attempt's and the total deadline.
     const went = now();
     const queued = went - arrived;
@@ -498,16 +514,15 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
       response = await next();
     } catch (err) {
       // What the call took is given back when no attempt went: a total deadline had passed when
-      // it left the queue (an inner timeout() set it from when the call arrived), or a deadline
-      // refused it unsent (inner timeout()'s timeoutMs spent in the queue, with no retry after;
-      // an APITimeoutError of an attempt that went has its abort as cause).
+      // it left the queue (an inner timeout() set it from when the call arrived), or its only
+      // attempt failed before it was sent (see unsent()) and no response came.
       const end = ctx.state && callDeadline(ctx);
       release(
-        end !== undefined && end <= went ||
-          err instanceof APITimeoutError && err.cause === undefined,
+        end !== undefined && end <= went || !counted && ctx.attempt === attempt && unsent(err),
       );
       throw err;
     } finally {
+      open = false;
       // Not for a later attempt of a timeout() outside this layer.
       if (queued > 0) ctx.state[QUEUED_MS_STATE_KEY] = 0;
     }
@@ -521,6 +536,21 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
     DROPPED.register(response, free);
     return onBodyEnd(response, free);
   };
+}
+
+/**
+ * Whether an attempt's failure says it was not sent. Only the transport sends: what it throws is
+ * an {@link APIConnectionError} (an inner timeout()'s {@link APITimeoutError} has the transport's
+ * abort as cause) or an {@link APIUserAbortError}, and an error made from a response has its
+ * status. Anything else came from a layer before the transport: a token provider that failed
+ * (AuthenticationError), a timeout() refusing an attempt for a deadline spent (no cause), a
+ * layer's own error.
+ */
+function unsent(err: unknown): boolean {
+  return err instanceof APITimeoutError
+    ? err.cause === undefined
+    : !(err instanceof APIConnectionError || err instanceof APIUserAbortError ||
+      (err as { status?: unknown } | null)?.status !== undefined);
 }
 
 /**
