@@ -71,7 +71,8 @@ function normaliseOrigin(origin: string): string {
 
 /**
  * Decides CORS for one request. `headersFor(request)` gives the headers to add to a response
- * (empty when the origin is not allowed or there is none); `preflight(request)` answers an
+ * (with an allowlist, only `vary` when the origin is not allowed or there is none; with `"*"`,
+ * the same headers with or without an `Origin`); `preflight(request)` answers an
  * `OPTIONS` preflight, or returns null for other requests.
  *
  * @example Allow one origin
@@ -107,10 +108,11 @@ export function createCors(options: CorsOptions | undefined): {
   const vary: Record<string, string> = Array.isArray(origins) ? { vary: "origin" } : {};
   const allowOrigin = (request: Request): string | null => {
     if (origins === undefined) return null;
-    const origin = request.headers.get("origin");
-    if (origin === null) return null;
+    // Any origin: every answer says so, with an Origin or without, so one cached from a plain
+    // request (a navigation) still serves a later CORS read of the same URL.
     if (origins === "*") return "*";
-    return allowed.has(origin) ? origin : null;
+    const origin = request.headers.get("origin");
+    return origin !== null && allowed.has(origin) ? origin : null;
   };
   return {
     headersFor(request: Request): Record<string, string> {
