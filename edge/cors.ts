@@ -26,7 +26,10 @@
  * ```
  */
 export interface CorsOptions {
-  /** Allowed origins, e.g. `["https://app.example.com"]`, or `"*"` for any origin. */
+  /**
+   * Allowed origins, e.g. `["https://app.example.com"]`, or `"*"` for any origin; an entry with
+   * a wildcard (`https://*.example.com`) is refused, as no browser sends one.
+   */
   origins: readonly string[] | "*";
   /** How long browsers may cache a preflight answer, in seconds (default 600). */
   maxAgeSeconds?: number;
@@ -55,6 +58,13 @@ function normaliseOrigin(origin: string): string {
         'scheme and host (and port), e.g. "https://app.example" or "http://localhost:5173"',
     );
   const trimmed = origin.trim();
+  // Browsers send one origin, never a pattern: such an entry would match nothing, unnoticed.
+  if (trimmed.includes("*")) {
+    throw new TypeError(
+      `createEdgeApp: cors.origins entry ${JSON.stringify(origin)} holds a wildcard, which is ` +
+        'not matched; list each origin, e.g. "https://app.example", or pass origins: "*" for any',
+    );
+  }
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) throw bad();
   let url: URL;
   try {
