@@ -174,6 +174,11 @@ class Limiter {
     return this.#tokens !== undefined;
   }
 
+  /** Takes one more request: an attempt of a call that already took its own reached the service. */
+  charge(): void {
+    this.#requests?.take(1, this.#now());
+  }
+
   #bucket(perMinute: number, now: number): TokenBucket {
     return new TokenBucket(perMinute, (perMinute * this.#burstSeconds) / 60, now);
   }
@@ -430,7 +435,9 @@ class Limiter {
  * {@link estimateRequestTokens}), as Azure's own limiter counts. With `learn` (default) it also
  * follows the service: `x-ratelimit-remaining-requests` / `-tokens` lower what is left, and a
  * 429 pauses every call until its retry-after (at most `maxPauseMs`, default 60 s). It sees every attempt's response, including
- * those `retry()` retries. A call holds its concurrency slot until its response body was read
+ * those `retry()` retries; as Azure counts each, an attempt of `retry()` inside it answered with
+ * anything but a 429 after the first takes one more request (an attempt that got no answer, a
+ * connection error, is not charged). A call holds its concurrency slot until its response body was read
  * (a stream until it ends).
  * Share one instance between clients to share the budget. Put `cache()` before it
  * (`[cache(), rateLimit()]`) so cache hits never take a slot or tokens of the budget.
@@ -501,8 +508,9 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
     let counted = 0;
     observeAttempts(ctx.state, (res) => {
       if (!open) return;
-      // A response reached the service; a 429 is not counted against the quota.
-      if (res.status !== 429) counted++;
+      // A response reached the service, which counts it as a request, except a 429: the first
+      // such is the request the call took, a retry's is one more (before what remains is read).
+      if (res.status !== 429 && ++counted > 1) limiter.charge();
       learn(res);
     });
     // An inner timeout() counts the wait against the first attempt's and the total deadline.
