@@ -253,7 +253,7 @@ export async function prepareCall(
   const read = await readBodyLimited(request, opts.maxJsonBytes);
   if (!read.ok) return bodyProblem(read.reason, opts.maxJsonBytes, null);
   const parsed = parseJsonObject(read.bytes);
-  if (!parsed.ok) return invalidRequest(null, parsed.message, "invalid_json");
+  if (!parsed.ok) return invalidRequest(parsed.param, parsed.message, parsed.code);
   const body = parsed.value;
   const checked = op.checkJson ? op.checkJson(body) : { ok: true as const, value: body };
   const bad = problemResponse(checked);

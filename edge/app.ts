@@ -636,7 +636,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     const read = await readBodyLimited(c.req.raw, opts.maxJsonBytes);
     if (!read.ok) return bodyProblem(read.reason, opts.maxJsonBytes, null);
     const parsed = parseJsonObject(read.bytes);
-    if (!parsed.ok) return invalidRequest(null, parsed.message, "invalid_json");
+    if (!parsed.ok) return invalidRequest(parsed.param, parsed.message, parsed.code);
     const checked = checkImagesBody(parsed.value);
     if (!checked.ok) {
       return invalidRequest(checked.problem.param, checked.problem.message, checked.problem.code);

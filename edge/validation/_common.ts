@@ -6,6 +6,8 @@
 import * as v from "valibot";
 import type { Problem } from "./_issues.ts";
 import { topMembers } from "./_json_text.ts";
+import { duplicateKeyPath } from "./_duplicate_keys.ts";
+import { formatPath } from "./_issues.ts";
 
 /** An optional, nullable number within `[min, max]`. */
 export function rangedNumber(min: number, max: number) {
@@ -60,12 +62,16 @@ export function seedProblem(body: Record<string, unknown>): Problem | undefined 
 }
 
 /**
- * Parses a JSON object body; a problem when it is not JSON or not an object. A `seed` past 2^53
- * is looked at as sent by {@link seedProblem}.
+ * Parses a JSON object body; a problem when it is not JSON, not an object, or names a key twice
+ * in one object, at any depth (`code` duplicate_key, `param` its path): JSON.parse keeps the
+ * last, which the app checks, while the body goes upstream as sent, where the first may count. A
+ * `seed` past 2^53 is looked at as sent by {@link seedProblem}.
  */
 export function parseJsonObject(
   bytes: Uint8Array,
-): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {
+):
+  | { ok: true; value: Record<string, unknown> }
+  | { ok: false; message: string; code: string; param: string | null } {
   let value: unknown;
   const text = new TextDecoder().decode(bytes);
   try {
@@ -76,12 +82,30 @@ export function parseJsonObject(
     const at = /at position (\d+)/.exec(err instanceof Error ? err.message : "")?.[1];
     return {
       ok: false,
+      code: "invalid_json",
+      param: null,
       message: `The request body is not valid JSON${at ? ` (error at position ${at})` : ""}; ` +
         "send a JSON object with content-type: application/json.",
     };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { ok: false, message: "The request body must be a JSON object." };
+    return {
+      ok: false,
+      code: "invalid_json",
+      param: null,
+      message: "The request body must be a JSON object.",
+    };
+  }
+  const twice = duplicateKeyPath(text);
+  if (twice) {
+    const path = formatPath(twice);
+    return {
+      ok: false,
+      code: "duplicate_key",
+      param: path,
+      message: `The request body gives the key "${path}" more than once; give each key once ` +
+        "per object (parsers differ in which one they keep).",
+    };
   }
   const { seed } = value as Record<string, unknown>;
   if (typeof seed === "number" && !Number.isSafeInteger(seed)) {
