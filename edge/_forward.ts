@@ -16,7 +16,7 @@ import { DEADLINE_STATE_KEY } from "../src/middleware/_deadline.ts";
 import { observeAttempts } from "../src/middleware/_state.ts";
 import { RAW_SCRUB } from "../src/_internal/core.ts";
 import { SPEECH_API_VERSION } from "../src/options.ts";
-import { errorResponse, invalidRequest } from "./_errors.ts";
+import { errorResponse } from "./_errors.ts";
 import { jsonContentTypeProblem, type SentJson } from "./_operations.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { type Refusal, UNREACHABLE_COOLDOWN_MS } from "./_upstreams.ts";
@@ -177,18 +177,6 @@ async function forwardOn(
   if (init.json) {
     const wrongType = jsonContentTypeProblem(request);
     if (wrongType) return wrongType;
-  }
-  // The app reads the first api-version, another reader of the URL (a gateway, a log) may read
-  // the last: two that differ are refused, whichever route read it (the v1 routes use none).
-  if (
-    init.apiVersion !== undefined &&
-    new Set(new URL(request.url).searchParams.getAll("api-version")).size > 1
-  ) {
-    return invalidRequest(
-      "api-version",
-      "The query parameter 'api-version' is given more than once, with different values; give " +
-        "it once, e.g. ?api-version=2024-10-21.",
-    );
   }
   const pool = opts.upstreams;
   // The client's correlation id (Azure SDKs send one) goes upstream, which echoes it back.

@@ -87,10 +87,19 @@ const DATED_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 
 /**
  * The upstream api-version for an Azure-style request: its `api-version` query parameter
- * (required, like the service requires it). A Response when it is missing or malformed.
+ * (required, like the service requires it). A Response when it is missing or malformed, or given
+ * twice with different values: the app reads the first, another reader of the URL (a gateway, a
+ * log) may read the last. Called before the body is read: that 400 comes first.
  */
 export function apiVersionOf(request: Request): string | Response {
-  const version = new URL(request.url).searchParams.get("api-version");
+  const [version = null, ...more] = new URL(request.url).searchParams.getAll("api-version");
+  if (more.some((other) => other !== version)) {
+    return invalidRequest(
+      "api-version",
+      "The query parameter 'api-version' is given more than once, with different values; give " +
+        "it once, e.g. ?api-version=2024-10-21.",
+    );
+  }
   if (version === null || version === "") {
     return invalidRequest(
       "api-version",
