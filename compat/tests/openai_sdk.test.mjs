@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { AuthenticationError, AzureOpenAI, NotFoundError, OpenAI, toFile } from "openai";
 import { createEmulator } from "../.build/emulator.mjs";
+import { wavBytes } from "../runtime/scenarios.mjs";
 import { serve } from "./_serve.mjs";
 
 const API_VERSION = "2024-10-21";
@@ -39,25 +40,6 @@ function v1() {
 
 function norm(vector) {
   return Math.sqrt(vector.reduce((s, x) => s + x * x, 0));
-}
-
-function wavBytes(seconds) {
-  const pcm = 24000 * 2 * seconds;
-  const out = new Uint8Array(44 + pcm);
-  const view = new DataView(out.buffer);
-  out.set(new TextEncoder().encode("RIFF"), 0);
-  view.setUint32(4, 36 + pcm, true);
-  out.set(new TextEncoder().encode("WAVEfmt "), 8);
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, 24000, true);
-  view.setUint32(28, 48000, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  out.set(new TextEncoder().encode("data"), 36);
-  view.setUint32(40, pcm, true);
-  return out;
 }
 
 for (

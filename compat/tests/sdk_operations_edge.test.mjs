@@ -10,6 +10,7 @@ import { AzureOpenAI, toFile } from "openai";
 import * as core from "../.build/core.mjs";
 import { createEdgeApp } from "../.build/edge.mjs";
 import { createEmulator } from "../.build/emulator.mjs";
+import { wavBytes } from "../runtime/scenarios.mjs";
 import { serve } from "./_serve.mjs";
 
 const UPSTREAM_KEY = "sdk-ops-upstream-key";
@@ -30,26 +31,6 @@ after(async () => {
   await targets.edge?.server.close();
   await targets.emulator?.server.close();
 });
-
-function wavBytes(seconds) {
-  const pcm = 24000 * 2 * seconds;
-  const out = new Uint8Array(44 + pcm);
-  const view = new DataView(out.buffer);
-  const ascii = (at, s) => out.set(new TextEncoder().encode(s), at);
-  ascii(0, "RIFF");
-  view.setUint32(4, 36 + pcm, true);
-  ascii(8, "WAVEfmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, 24000, true);
-  view.setUint32(28, 48000, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  ascii(36, "data");
-  view.setUint32(40, pcm, true);
-  return out;
-}
 
 const TOOLS = [{
   type: "function",

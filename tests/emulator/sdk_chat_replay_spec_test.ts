@@ -9,42 +9,26 @@
  */
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "openai";
-import { AzureOpenAI as CoreClient } from "../../src/client.ts";
-import { createEmulator } from "../../src/emulator/mod.ts";
-import { createEdgeApp, MemoryCache } from "../../edge/mod.ts";
+import { MemoryCache } from "../../edge/mod.ts";
 import { validateAgainstSpec } from "../helpers/spec_schema.ts";
+import { edgeOverEmulator, recordingFetch, type Seen, serveLocal } from "./_sdk_targets.ts";
 
 const KEY = "sdk-replay-client-key-01";
 
 Deno.test("openai SDK: the edge's replayed stream of a cached chat validates like the upstream's", async () => {
-  const emulator = createEmulator();
-  const upstream = new CoreClient({
-    endpoint: "http://emulator.local",
-    apiKey: emulator.apiKey,
-    fetch: (req, init) => emulator.fetch(req, init),
-  });
-  const app = createEdgeApp({
-    upstream,
+  const { handler } = edgeOverEmulator({
     clientKeys: [KEY],
     cache: new MemoryCache(),
     chatCache: true,
   });
-  const controller = new AbortController();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen() {} },
-    (r) => Promise.resolve(app.fetch(r)),
-  );
-  const seen: { cache: string | null; body: Promise<string> }[] = [];
+  const server = serveLocal(handler);
+  const seen: Seen[] = [];
   const client = new AzureOpenAI({
-    endpoint: `http://127.0.0.1:${server.addr.port}`,
+    endpoint: server.url,
     apiKey: KEY,
     apiVersion: "2024-10-21",
     maxRetries: 0,
-    fetch: async (input: string | URL | Request, init?: RequestInit) => {
-      const res = await fetch(input, init);
-      seen.push({ cache: res.headers.get("x-aoai-cache"), body: res.clone().text() });
-      return res;
-    },
+    fetch: recordingFetch(seen),
   });
   try {
     const params = {
@@ -85,7 +69,6 @@ Deno.test("openai SDK: the edge's replayed stream of a cached chat validates lik
     assert.deepEqual(miss.errors, []);
     assert.deepEqual(hit.errors, []);
   } finally {
-    controller.abort();
-    await server.finished;
+    await server.close();
   }
 });

@@ -9,10 +9,9 @@
  */
 import assert from "node:assert/strict";
 import { AzureOpenAI, InternalServerError, toFile } from "openai";
-import { AzureOpenAI as CoreClient } from "../../src/client.ts";
 import { createEmulator, type Emulator } from "../../src/emulator/mod.ts";
-import { createEdgeApp } from "../../edge/mod.ts";
 import { type SpecVersion, validateAgainstSpec } from "../helpers/spec_schema.ts";
+import { edgeOverEmulator, serveLocal } from "./_sdk_targets.ts";
 
 const EDGE_KEY = "sdk-500-client-key-01";
 
@@ -24,38 +23,16 @@ interface Target {
 }
 
 function target(name: "emulator" | "edge"): Target {
-  const emulator = createEmulator();
-  let handler = (r: Request) => emulator.fetch(r);
-  let key = emulator.apiKey;
-  if (name === "edge") {
-    const upstream = new CoreClient({
-      endpoint: "http://emulator.local",
-      apiKey: emulator.apiKey,
-      fetch: (req, init) => emulator.fetch(req, init),
-    });
-    const app = createEdgeApp({ upstream, clientKeys: [EDGE_KEY] });
-    handler = (r) => Promise.resolve(app.fetch(r));
-    key = EDGE_KEY;
-  }
-  const controller = new AbortController();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen() {} },
-    handler,
-  );
+  const edge = name === "edge" ? edgeOverEmulator({ clientKeys: [EDGE_KEY] }) : undefined;
+  const emulator = edge?.emulator ?? createEmulator();
+  const key = edge ? EDGE_KEY : emulator.apiKey;
+  const server = serveLocal(edge?.handler ?? ((r) => emulator.fetch(r)));
   return {
     name,
     emulator,
     client: (apiVersion) =>
-      new AzureOpenAI({
-        endpoint: `http://127.0.0.1:${server.addr.port}`,
-        apiKey: key,
-        apiVersion,
-        maxRetries: 0,
-      }),
-    async close() {
-      controller.abort();
-      await server.finished;
-    },
+      new AzureOpenAI({ endpoint: server.url, apiKey: key, apiVersion, maxRetries: 0 }),
+    close: server.close,
   };
 }
 

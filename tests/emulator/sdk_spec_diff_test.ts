@@ -9,53 +9,35 @@
  */
 import assert from "node:assert/strict";
 import { AzureOpenAI, toFile } from "openai";
-import { AzureOpenAI as CoreClient } from "../../src/client.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
-import { createEdgeApp, MemoryCache } from "../../edge/mod.ts";
+import { MemoryCache } from "../../edge/mod.ts";
+// @ts-types="../helpers/scenarios.d.ts"
+import { wavBytes } from "../../compat/runtime/scenarios.mjs";
 import {
   type SpecVersion,
   validateAgainstSpec,
   validateResponseBody,
 } from "../helpers/spec_schema.ts";
+import {
+  edgeOverEmulator,
+  recordingFetch,
+  type Seen,
+  type Served,
+  serveLocal,
+} from "./_sdk_targets.ts";
 
 const GA: SpecVersion = "2024-10-21";
 const PREVIEW: SpecVersion = "2024-05-01-preview";
 const EDGE_KEY = "sdk-diff-client-key-01";
 
-/** One answer the SDK received, body read as text (a stream once the SDK has read it). */
-interface Seen {
-  path: string;
-  status: number;
-  type: string;
-  /** The edge app's `x-aoai-cache` (null from the emulator). */
-  cache: string | null;
-  body: Promise<string>;
-}
-
-interface Target {
+interface Target extends Served {
   name: string;
-  url: string;
   key: string;
   seen: Seen[];
-  close(): Promise<void>;
 }
 
 function serve(name: string, key: string, handler: (r: Request) => Promise<Response>): Target {
-  const controller = new AbortController();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen() {} },
-    handler,
-  );
-  return {
-    name,
-    key,
-    url: `http://127.0.0.1:${server.addr.port}`,
-    seen: [],
-    async close() {
-      controller.abort();
-      await server.finished;
-    },
-  };
+  return { name, key, seen: [], ...serveLocal(handler) };
 }
 
 function emulatorTarget(): Target {
@@ -64,18 +46,8 @@ function emulatorTarget(): Target {
 }
 
 function edgeTarget(): Target {
-  const emulator = createEmulator();
-  const upstream = new CoreClient({
-    endpoint: "http://emulator.local",
-    apiKey: emulator.apiKey,
-    fetch: (req, init) => emulator.fetch(req, init),
-  });
-  const app = createEdgeApp({
-    upstream,
-    clientKeys: [EDGE_KEY],
-    cache: new MemoryCache(),
-  });
-  return serve("edge", EDGE_KEY, (r) => Promise.resolve(app.fetch(r)));
+  const { handler } = edgeOverEmulator({ clientKeys: [EDGE_KEY], cache: new MemoryCache() });
+  return serve("edge", EDGE_KEY, handler);
 }
 
 function sdk(t: Target, apiVersion: string = GA): AzureOpenAI {
@@ -84,18 +56,7 @@ function sdk(t: Target, apiVersion: string = GA): AzureOpenAI {
     apiKey: t.key,
     apiVersion,
     maxRetries: 0,
-    fetch: async (input: string | URL | Request, init?: RequestInit) => {
-      const res = await fetch(input, init);
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      t.seen.push({
-        path: url.pathname,
-        status: res.status,
-        type: res.headers.get("content-type") ?? "",
-        cache: res.headers.get("x-aoai-cache"),
-        body: res.clone().text(),
-      });
-      return res;
-    },
+    fetch: recordingFetch(t.seen),
   });
 }
 
@@ -147,26 +108,6 @@ const TOOLS = [{
 // A 1x1 PNG as a data URL (a vision content part).
 const PNG_1X1 = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4" +
   "2mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
-
-function wavBytes(seconds: number): Uint8Array<ArrayBuffer> {
-  const pcm = 24000 * 2 * seconds;
-  const out = new Uint8Array(44 + pcm);
-  const view = new DataView(out.buffer);
-  const ascii = (at: number, s: string) => out.set(new TextEncoder().encode(s), at);
-  ascii(0, "RIFF");
-  view.setUint32(4, 36 + pcm, true);
-  ascii(8, "WAVEfmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, 24000, true);
-  view.setUint32(28, 48000, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  ascii(36, "data");
-  view.setUint32(40, pcm, true);
-  return out;
-}
 
 /** Runs `fn` against a fresh emulator target and a fresh edge target, closing both. */
 function both(name: string, fn: (t: Target) => Promise<void>): void {
