@@ -5,46 +5,17 @@
  * Failures under the signal stay `error` (logger_cancel_reason_test.ts).
  */
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
-import { type LogEvent, logger } from "../../src/middleware/logger.ts";
-
-const encoder = new TextEncoder();
-const CHUNK = `data: ${
-  JSON.stringify({
-    id: "c1",
-    object: "chat.completion.chunk",
-    created: 1,
-    model: "gpt-4o",
-    choices: [{ index: 0, delta: { content: "a" }, finish_reason: null }],
-  })
-}\n\n`;
+import { CHUNK, loggedStream } from "./_logged_stream.ts";
 
 /** A client whose calls get an event stream of two chunks, then nothing until cancelled. */
 function setup() {
-  const events: LogEvent[] = [];
-  const client = new AzureOpenAI({
-    endpoint: "http://aoai.local",
+  const { events, create } = loggedStream({
     apiKey: "sk-abort-signal-0123456789abcdef",
-    deployment: "gpt-4o",
-    fetch: () =>
-      Promise.resolve(
-        new Response(
-          new ReadableStream<Uint8Array>({
-            start(controller) {
-              controller.enqueue(encoder.encode(CHUNK + CHUNK));
-            },
-          }),
-          { headers: { "content-type": "text/event-stream", "apim-request-id": "req-1" } },
-        ),
-      ),
-    middleware: [logger({ onEvent: (e) => events.push(e) })],
+    requestId: "req-1",
+    parts: [CHUNK + CHUNK],
   });
   const caller = new AbortController();
-  const create = () =>
-    client.chat.completions.create({ messages: [{ role: "user", content: "hi" }], stream: true }, {
-      signal: caller.signal,
-    });
-  return { events, caller, create };
+  return { events, caller, create: () => create({ signal: caller.signal }) };
 }
 
 const HOW: [

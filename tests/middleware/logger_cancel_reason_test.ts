@@ -5,58 +5,16 @@
  * with `cancelled: true`.
  */
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
-import { type LogEvent, logger } from "../../src/middleware/logger.ts";
+import { CHUNK, loggedStream } from "./_logged_stream.ts";
 
 const KEY = "sk-cancel-reason-0123456789abcdef";
-const encoder = new TextEncoder();
-const CHUNK = `data: ${
-  JSON.stringify({
-    id: "c1",
-    object: "chat.completion.chunk",
-    created: 1,
-    model: "gpt-4o",
-    choices: [{ index: 0, delta: { content: "a" }, finish_reason: null }],
-  })
-}\n\n`;
 
 /**
  * A client whose every call gets an event stream sending `parts`, then either `data: [DONE]`
  * (`end`) or nothing more until it is cancelled.
  */
 function setup(parts: string[], end = false) {
-  const events: LogEvent[] = [];
-  const cancels: unknown[] = [];
-  const client = new AzureOpenAI({
-    endpoint: "http://aoai.local",
-    apiKey: KEY,
-    deployment: "gpt-4o",
-    apiVersion: "2024-10-21",
-    fetch: () =>
-      Promise.resolve(
-        new Response(
-          new ReadableStream<Uint8Array>({
-            start(controller) {
-              for (const part of parts) controller.enqueue(encoder.encode(part));
-              if (end) {
-                controller.enqueue(encoder.encode("data: [DONE]\n\n"));
-                controller.close();
-              }
-            },
-            cancel: (reason) => void cancels.push(reason),
-          }),
-          { headers: { "content-type": "text/event-stream", "apim-request-id": "req-9" } },
-        ),
-      ),
-    middleware: [logger({ onEvent: (e) => events.push(e) })],
-  });
-  const create = (options: { streamIdleTimeoutMs?: number; signal?: AbortSignal } = {}) =>
-    client.chat.completions.create({
-      messages: [{ role: "user", content: "hi" }],
-      stream: true,
-    }, options);
-  const types = () => events.map((e) => e.type);
-  return { events, cancels, create, types };
+  return loggedStream({ apiKey: KEY, requestId: "req-9", parts, end });
 }
 
 /** Reads `stream` to its end, and returns what it threw. */
