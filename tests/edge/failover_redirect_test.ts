@@ -6,36 +6,24 @@ import assert from "node:assert/strict";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import { createEdgeApp } from "../../edge/mod.ts";
 import { azurePath, errorOf, KEY, postJson } from "./_helpers.ts";
+import { firstThenEmulator } from "./_first_upstream.ts";
 
 const CHAT = azurePath("gpt-4o", "chat/completions");
 const hi = { messages: [{ role: "user", content: "hi" }] };
 
 /** An app over [an upstream answering `status` with a Location, an emulator]. */
 function redirectingFirst(status: number) {
-  const emulator = createEmulator({ apiKeys: ["second-key-0123456789"] });
-  const errors: string[] = [];
   let asked = 0;
   let followed = 0;
-  const app = createEdgeApp({
-    clientKeys: [KEY],
-    onError: (line) => errors.push(line),
-    upstream: [
-      {
-        endpoint: "https://first.example",
-        apiKey: "first-key-0123456789",
-        fetch: (req) => {
-          if (new URL(req.url).host !== "first.example") followed++;
-          asked++;
-          return Promise.resolve(
-            new Response("moved", {
-              status,
-              headers: { location: "https://elsewhere.example/openai?sig=secret" },
-            }),
-          );
-        },
-      },
-      { endpoint: "http://up1.local", apiKey: emulator.apiKey, fetch: emulator.fetch },
-    ],
+  const { app, errors } = firstThenEmulator((req) => {
+    if (new URL(req.url).host !== "first.example") followed++;
+    asked++;
+    return Promise.resolve(
+      new Response("moved", {
+        status,
+        headers: { location: "https://elsewhere.example/openai?sig=secret" },
+      }),
+    );
   });
   return { app, errors, asked: () => asked, followed: () => followed };
 }

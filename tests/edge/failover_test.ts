@@ -5,6 +5,7 @@ import { APITimeoutError } from "../../src/errors/api_error.ts";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/mod.ts";
 import { createEdgeApp, type EdgeApp, type EdgeAppOptions, MemoryCache } from "../../edge/mod.ts";
 import { azurePath, errorOf, KEY, sseData } from "./_helpers.ts";
+import { cancelCounted, firstThenEmulator } from "./_first_upstream.ts";
 
 /** An emulator upstream with its own key and the requests it saw. */
 interface Up {
@@ -664,30 +665,8 @@ Deno.test("createEdgeApp() counts rateLimit.requestsPerMinute with the now optio
 });
 
 Deno.test("createEdgeApp() cancels the body of the answer it fails over from", async () => {
-  const emulator = createEmulator({ apiKeys: ["second-upstream-key-0005"] });
-  let cancelled = 0;
-  const app = createEdgeApp({
-    clientKeys: [KEY],
-    onError: () => {},
-    upstream: [
-      {
-        endpoint: "https://first.example",
-        apiKey: "first-upstream-key-0005",
-        fetch: () =>
-          Promise.resolve(
-            new Response(
-              new ReadableStream({
-                cancel: () => {
-                  cancelled++;
-                },
-              }),
-              { status: 503, headers: { "content-type": "application/json" } },
-            ),
-          ),
-      },
-      { endpoint: "http://up1.local", apiKey: emulator.apiKey, fetch: emulator.fetch },
-    ],
-  });
+  const first = cancelCounted(503, { "content-type": "application/json" });
+  const { app } = firstThenEmulator(first.fetch);
   for (const stream of [false, true]) {
     const res = await app.fetch(
       new Request(`http://edge.test${CHAT}`, {
@@ -699,7 +678,7 @@ Deno.test("createEdgeApp() cancels the body of the answer it fails over from", a
     assert.equal(res.headers.get("x-aoai-upstream"), "1");
     await res.body?.cancel();
   }
-  assert.equal(cancelled, 2);
+  assert.equal(first.cancelled(), 2);
 });
 
 Deno.test("createEdgeApp() with upstreamMaxRetries treats a 429 asking for more than a minute as a 429: fails over, cools down, or relays it", async () => {

@@ -6,8 +6,8 @@ import { AzureOpenAI } from "../../src/client.ts";
 import { APITimeoutError } from "../../src/errors/api_error.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import { createEdgeApp, type EdgeAppOptions } from "../../edge/mod.ts";
-import { azurePath, errorOf, postJson } from "./_helpers.ts";
-import { KEY } from "./_helpers.ts";
+import { azurePath, errorOf, KEY, postJson } from "./_helpers.ts";
+import { cancelCounted, firstThenEmulator } from "./_first_upstream.ts";
 
 type Last = "refused" | "timed out" | "sign-in fails";
 
@@ -99,29 +99,11 @@ Deno.test("a 503 then an unreachable last upstream still answers 502 UpstreamUnr
 });
 
 Deno.test("a 429 then a last upstream that answers: that answer, the 429's body cancelled", async () => {
-  const emulator = createEmulator({ apiKeys: ["second-key-0123456789"] });
-  let cancelled = 0;
-  const app = createEdgeApp({
-    clientKeys: [KEY],
-    onError: () => {},
-    upstream: [
-      {
-        endpoint: "https://first.example",
-        apiKey: "first-key-0123456789",
-        fetch: () =>
-          Promise.resolve(
-            new Response(
-              new ReadableStream({ cancel: () => void cancelled++ }),
-              { status: 429, headers: { "content-type": "application/json", "retry-after": "3" } },
-            ),
-          ),
-      },
-      { endpoint: "http://up1.local", apiKey: emulator.apiKey, fetch: emulator.fetch },
-    ],
-  });
+  const first = cancelCounted(429, { "content-type": "application/json", "retry-after": "3" });
+  const { app } = firstThenEmulator(first.fetch);
   const res = await app.fetch(postJson(CHAT, hi));
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("x-aoai-upstream"), "1");
   await res.body?.cancel();
-  assert.equal(cancelled, 1);
+  assert.equal(first.cancelled(), 1);
 });
