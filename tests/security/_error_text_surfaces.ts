@@ -8,7 +8,7 @@ import { type LogEvent, logger } from "../../src/middleware/logger.ts";
 const KEY = "sk-ErrorTextSurfaces0123456789abcdef";
 
 /** Every view of an error: String, stack, JSON and Deno.inspect (default and deep). */
-const views = (err: unknown) =>
+export const views = (err: unknown) =>
   [
     String(err),
     (err as Error).stack,

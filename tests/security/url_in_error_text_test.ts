@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { AzureOpenAI, BadRequestError } from "../../mod.ts";
 import { type LogEvent, logger } from "../../src/middleware/logger.ts";
+import { views } from "./_error_text_surfaces.ts";
 
 const KEY = "sk-UrlInErrorText0123456789abcdefKEY";
 
@@ -28,16 +29,6 @@ async function failure(
   }
   throw new Error("expected a throw");
 }
-
-/** Every view of an error: String, stack, JSON and Deno.inspect (default and deep). */
-const views = (err: unknown) =>
-  [
-    String(err),
-    (err as Error).stack,
-    JSON.stringify(err),
-    Deno.inspect(err),
-    Deno.inspect(err, { depth: 100, showHidden: true }),
-  ].join("\n");
 
 function assertHidden(text: string, ...secrets: string[]): void {
   for (const secret of secrets) {
