@@ -2,7 +2,7 @@ import type { CallResult, ClientCore } from "../_internal/core.ts";
 import { sleep } from "../_internal/sleep.ts";
 import { APITimeoutError, APIUserAbortError, AzureOpenAIError } from "../errors/api_error.ts";
 import { onAbort } from "../middleware/_abort.ts";
-import { requestIdOf } from "../errors/from_response.ts";
+import { errorFromBody, requestIdOf } from "../errors/from_response.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { checkCount, IMAGE_OPERATIONS_API_VERSION, type RequestOptions } from "../options.ts";
 import type {
@@ -155,7 +155,9 @@ export class Images {
   }
 
   /**
-   * Starts a DALL-E 2 generation (preview async API); resolves to the 202 body `{ id, status }`.
+   * Starts a DALL-E 2 generation (preview async API); resolves to the 202 body `{ id, status }`
+   * (the id taken from `operation-location` when the body has none). An answer naming no
+   * operation (neither) rejects with an {@link AzureOpenAIError} carrying its status and request id.
    *
    * @example Submit and keep the id
    * ```ts
@@ -191,9 +193,17 @@ export class Images {
       false,
     );
     const body = result.data as ImageSubmitResponse;
-    const id = result.response.headers.get("operation-location")
-      ?.match(/operations\/images\/([^/?]+)/)?.[1];
-    if (!body.id && id) body.id = decodeURIComponent(id);
+    const { headers, status } = result.response;
+    const id = headers.get("operation-location")?.match(/operations\/images\/([^/?]+)/)?.[1];
+    // With no id there is nothing to poll or delete: the service's error, not the caller's.
+    if (!(body.id ||= (id && decodeURIComponent(id))!)) {
+      throw errorFromBody(
+        status,
+        "no operation id or operation-location",
+        { operation: "images.submit" },
+        headers,
+      );
+    }
     return result;
   }
 
