@@ -30,11 +30,14 @@ function failingOver(apiVersion?: string) {
   return { call, bodies };
 }
 
-/** A deterministic chat body as a client may write it, naming `model` twice. */
+/**
+ * A deterministic chat body as a client may write it (a key given twice is refused: see
+ * json_duplicate_keys_test.ts).
+ */
 const chatBody = (model: string) =>
   `{"messages": [{"role": "user", "content": "pick \\"n\\" \\u00e9"}],\n` +
   `  "temperature": 0.0, "seed": 42, "top_p": 1.0000000000000001, "presence_penalty": 0e0,\n` +
-  `  "model": "${model}" , "model": "${model}" }`;
+  `  "model": "${model}" , "user": "u-\\u0031" }`;
 
 Deno.test("edge failover with a cache: a cacheable chat reaches a fallback that names the deployment otherwise byte for byte but its model", async () => {
   const t = failingOver("v1");
