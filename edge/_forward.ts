@@ -131,7 +131,9 @@ const FAILOVER_STATUSES = new Set([401, 429, 500, 502, 503, 504]);
  * down is left, and is waited out (by retry()) on the upstream only when none is. When every
  * upstream cools down and had its last-resort try, the app answers 429 itself, with a
  * `retry-after` for the soonest cooldown end (the cache layers still answer a hit). A JSON call
- * whose request has a content-type other than JSON gets the 400 `prepareCall()` gives.
+ * whose request has a content-type other than JSON gets the 400 `prepareCall()` gives. A 2xx
+ * whose content-type is not what the operation answers (a proxy's HTML sign-in page: see
+ * `answerKindLayer()`) is a 502 UpstreamError: not cached, failed over like a 5xx, never relayed.
  */
 export async function forward(
   opts: ResolvedOptions,
@@ -212,7 +214,12 @@ async function forwardOn(
         signal,
         apiVersion: init.apiVersion ?? ownVersion(init.path, pool.list[index].client.apiVersion),
         maxRetries: opts.upstreamMaxRetries,
-        middleware: [...middleware ?? [], ...sentLayer],
+        // Innermost: an answer of the wrong kind is a 502 to the cache layers and the failover.
+        middleware: [
+          ...middleware ?? [],
+          ...sentLayer,
+          answerKindLayer(init, pool.list[index].host),
+        ],
         headers,
       },
     );
@@ -291,6 +298,20 @@ async function forwardOn(
           return answer;
         }
       }
+      // A 2xx of the wrong kind (a proxy's sign-in page): failed over like a 5xx, never relayed.
+      const wrong = WRONG_KIND.get(upstream);
+      if (wrong) {
+        const next = nextOf(order, n, request);
+        opts.onError(
+          `${init.operation}: upstream ${host} answered ${wrong}` +
+            (next === undefined ? "; answered 502" : `; trying upstream ${next}`),
+        );
+        if (next !== undefined) {
+          upstream.body?.cancel().catch(() => {});
+          continue;
+        }
+        return relay(upstream, request, opts, init, index);
+      }
       if (upstream.status === 429) pool.coolDown(index, init.deployment, upstream.headers);
       // The app's credential refused there (a wrong key, a principal without a role on that
       // resource): skipped like an unreachable one, for every deployment.
@@ -347,6 +368,61 @@ async function forwardOn(
   }
   // Not reached: the last upstream's answer or failure is returned above.
   throw new Error("no upstream to try");
+}
+
+/**
+ * The 502s made of 2xx answers of the wrong kind (see {@link answerKindLayer}), with what was
+ * answered and expected, for the log.
+ */
+const WRONG_KIND = new WeakMap<Response, string>();
+
+/**
+ * What a 2xx answer of `init`'s call must be, by its content-type: an event stream for a stream;
+ * audio for speech; JSON or text for a transcription or translation in a text format
+ * (`response_format` text, srt or vtt); JSON otherwise.
+ */
+function expectedKind(init: ForwardInit): [string, RegExp] {
+  if (init.stream) return ["an event stream", /^text\/event-stream\b/];
+  if (init.path === "audio/speech") return ["audio", /^(audio\/|application\/octet-stream\b)/];
+  const format = init.form?.get("response_format");
+  if (typeof format === "string" && /^(text|srt|vtt)$/.test(format)) {
+    return ["text", /^(text\/(plain|vtt|srt)\b|application\/([\w.+-]*\+)?(json|x-subrip)\b)/];
+  }
+  return ["JSON", /^application\/([\w.+-]*\+)?json\b/];
+}
+
+/**
+ * The layer that turns a 2xx answer (with a body) of upstream `host` whose content-type is not
+ * what `init`'s call answers ({@link expectedKind}: a proxy's HTML sign-in page, a misconfigured
+ * endpoint's text) into a 502 UpstreamError, its body cancelled: no cache stores it, the failover
+ * moves on, the client never gets it. One without a content-type is left as it is.
+ */
+function answerKindLayer(init: ForwardInit, host: string): Middleware {
+  const [kind, pattern] = expectedKind(init);
+  return async (_ctx, next) => {
+    const res = await next();
+    // Without a content-type (an empty 200), nothing says it is of the wrong kind.
+    const type = res.headers.get("content-type")?.trim().toLowerCase() || undefined;
+    if (!res.ok || !res.body || NULL_BODY.has(res.status) || !type || pattern.test(type)) {
+      return res;
+    }
+    // Not awaited: a body slow to cancel must not hold up the answer.
+    res.body.cancel().catch(() => {});
+    // The upstream's media type, tame (no parameters, no control characters, short).
+    const shown = type.split(";")[0].trim().replace(/[^\w.+\/-]/g, "?").slice(0, 60) || "?";
+    const headers = new Headers(res.headers);
+    for (const name of ["content-length", "content-encoding", "content-type"]) headers.delete(name);
+    const wrong = errorResponse(502, {
+      code: "UpstreamError",
+      message: `The Azure OpenAI upstream (${host}) answered ${res.status} with ${shown}, not ` +
+        `${kind} (e.g. a proxy's sign-in page); see the server log.`,
+    }, Object.fromEntries(headers));
+    WRONG_KIND.set(
+      wrong,
+      `${res.status} ${shown}, not ${kind} (a proxy's sign-in page, a misconfigured endpoint?)`,
+    );
+    return wrong;
+  };
 }
 
 /** A 429 failed over from, kept to answer with: see {@link hold}. */
