@@ -156,7 +156,9 @@ export class Images {
 
   /**
    * Starts a DALL-E 2 generation (preview async API); resolves to the 202 body `{ id, status }`
-   * (the id taken from `operation-location` when the body has none). An answer naming no
+   * (the id taken from `operation-location` when the body has none, percent-decoded, or as sent
+   * when that is not valid percent-encoding: then only generateAndWait(), which polls that URL,
+   * reaches the operation). An answer naming no
    * operation (neither) rejects with an {@link AzureOpenAIError} carrying its status and request id.
    *
    * @example Submit and keep the id
@@ -195,8 +197,15 @@ export class Images {
     const body = result.data as ImageSubmitResponse;
     const { headers, status } = result.response;
     const id = headers.get("operation-location")?.match(/operations\/images\/([^/?]+)/)?.[1];
+    try {
+      body.id ||= (id && decodeURIComponent(id))!;
+    } catch {
+      // Not valid percent-encoding: kept as sent (the operation exists; generateAndWait() polls
+      // operation-location itself).
+      body.id = id!;
+    }
     // With no id there is nothing to poll or delete: the service's error, not the caller's.
-    if (!(body.id ||= (id && decodeURIComponent(id))!)) {
+    if (!body.id) {
       throw errorFromBody(
         status,
         "no operation id or operation-location",
