@@ -158,8 +158,8 @@ export class Images {
    * Starts a DALL-E 2 generation (preview async API); resolves to the 202 body `{ id, status }`
    * (the id taken from `operation-location` when the body has none, percent-decoded, or as sent
    * when that is not valid percent-encoding: then only generateAndWait(), which polls that URL,
-   * reaches the operation). An answer naming no
-   * operation (neither) rejects with an {@link AzureOpenAIError} carrying its status and request id.
+   * reaches the operation). An answer naming no operation (neither) rejects with an
+   * {@link AzureOpenAIError} carrying its status and request id.
    *
    * @example Submit and keep the id
    * ```ts
@@ -272,7 +272,12 @@ export class Images {
   /**
    * Submits a DALL-E 2 generation and polls `operation-location` until it ends, honouring
    * `retry-after`; resolves to `{ created, data }` like {@link generate}. Abort with `signal`;
-   * past `maxWaitMs` it rejects with an {@link APITimeoutError} naming the operation.
+   * past `maxWaitMs` it rejects with an {@link APITimeoutError} naming the operation. Statuses are
+   * read in any case (`"Succeeded"` ends the wait as `"succeeded"` does, as Azure's own pollers
+   * read them); `failed`, `canceled`, `deleted` (or a body with no status) reject with an
+   * {@link AzureOpenAIError} carrying the operation's error code (else its status) and the request
+   * id. A status this client does not know (a newer one) is taken as still running: the wait polls
+   * on until the operation ends or `maxWaitMs` passes.
    *
    * @example Generate and wait
    * ```ts
@@ -338,19 +343,18 @@ export class Images {
         };
         // A body that is no operation (`null`, no status) ends the wait with a typed error.
         const { status, result, error } = Object(body);
-        // The service's result may carry only `data`; `created` is then the operation's.
-        if (status === "succeeded" && result) {
+        // Statuses in any case, as Azure's own pollers read them; one the client does not know
+        // (a newer one) polls on, as notRunning and running do. The service's result may carry
+        // only `data`; `created` is then the operation's.
+        if (/^succeeded$/i.test(status) && result) {
           return { ...result, created: result.created ?? body.created };
         }
-        if (["succeeded", "failed", "canceled", "deleted", void 0].includes(status)) {
+        // `undefined`: a body with no status.
+        if (/^(succeeded|failed|canceled|deleted|undefined)$/i.test(status)) {
           const requestId = requestIdOf(response.headers);
           throw new AzureOpenAIError(
             `${where}: operation ${id} ended with status ${status}${
-              error?.message
-                ? `: ${error.message}`
-                : status === "succeeded"
-                ? " without a result"
-                : ""
+              error?.message ? `: ${error.message}` : /^s/i.test(status) ? " without a result" : ""
             }${requestId ? ` [request id ${requestId}]` : ""}`,
             { code: error?.code ?? status, body, requestId, headers: response.headers },
           );
