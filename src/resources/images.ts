@@ -245,6 +245,10 @@ export class Images {
   /**
    * Deletes a DALL-E 2 operation and its images. The service deletes only an operation that has
    * finished (succeeded or failed); one still queued or running answers 409 (`ConflictError`).
+   * 409 is one of the statuses the default `retry()` retries, so that DELETE is sent 3 times, with
+   * backoff between (about 0.75 s in all on average, at most 1.5 s), before the `ConflictError`:
+   * delete once {@link getOperation} says the operation ended, or pass `{ maxRetries: 0 }` to get
+   * the 409 at once (that call then retries no 429 or 5xx either).
    *
    * @example Delete an operation once it has finished
    * ```ts
