@@ -347,14 +347,15 @@ export class Images {
         };
         // A body that is no operation (`null`, no status) ends the wait with a typed error.
         const { status, result, error } = Object(body);
-        // Statuses in any case, as Azure's own pollers read them; one the client does not know
-        // (a newer one) polls on, as notRunning and running do. The service's result may carry
-        // only `data`; `created` is then the operation's.
-        if (/^succeeded$/i.test(status) && result) {
-          return { ...result, created: result.created ?? body.created };
-        }
-        // `undefined`: a body with no status.
+        // The end statuses in any case, as Azure's own pollers read them (`undefined`: a body
+        // with no status); one the client does not know (a newer one) polls on, as notRunning
+        // and running do.
         if (/^(succeeded|failed|canceled|deleted|undefined)$/i.test(status)) {
+          // Succeeded: the service's result may carry only `data`; `created` is then the
+          // operation's.
+          if (/^s/i.test(status) && result) {
+            return { ...result, created: result.created ?? body.created };
+          }
           const requestId = requestIdOf(response.headers);
           throw new AzureOpenAIError(
             `${where}: operation ${id} ended with status ${status}${
