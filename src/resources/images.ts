@@ -194,7 +194,8 @@ export class Images {
       () => ({ apiVersion: operationsVersion(this.#core.apiVersion) }),
       false,
     );
-    const body = result.data as ImageSubmitResponse;
+    // A JSON body that is no object (`null`, a string) is made one, so it can take the id.
+    const body: ImageSubmitResponse = result.data = Object(result.data);
     const { headers, status } = result.response;
     const id = headers.get("operation-location")?.match(/operations\/images\/([^/?]+)/)?.[1];
     try {
