@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { holdsClientKey } from "./auth.ts";
 import {
   APIConnectionError,
   APITimeoutError,
@@ -182,15 +183,21 @@ async function forwardOn(
   }
   const pool = opts.upstreams;
   // The client's correlation id (Azure SDKs send one) goes upstream, which echoes it back.
+  // Neither it nor the Accept goes when it holds a client key (tooling reusing the key as an id).
   const requestId = request.headers.get("x-ms-client-request-id");
-  const headers = requestId !== null && /^[\x21-\x7e]{1,256}$/.test(requestId)
+  const headers = requestId !== null && /^[\x21-\x7e]{1,256}$/.test(requestId) &&
+      !holdsClientKey(requestId, opts.clientKeys)
     ? { "x-ms-client-request-id": requestId }
     : undefined;
   // What the client accepts, as a call straight to Azure would send it; without an Accept, what
   // such a call sends (fetch: */*), or text/event-stream for a stream. Never application/json
   // alone: speech answers audio, the text formats of transcriptions text/plain.
   const asked = request.headers.get("accept")?.trim();
-  const accept = asked && asked.length <= 1024 ? asked : init.stream ? "text/event-stream" : "*/*";
+  const accept = asked && asked.length <= 1024 && !holdsClientKey(asked, opts.clientKeys)
+    ? asked
+    : init.stream
+    ? "text/event-stream"
+    : "*/*";
   const sentLayer: Middleware[] = onSent
     ? [(ctx, next) => (ctx.signal?.aborted || onSent(), next())]
     : [];

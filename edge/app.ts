@@ -24,7 +24,7 @@ import {
   prepareCall,
   uploadTokens,
 } from "./_operations.ts";
-import { clientIdOf, matchClientKey } from "./auth.ts";
+import { clientIdOf, holdsClientKey, matchClientKey } from "./auth.ts";
 import { createCors } from "./cors.ts";
 import { type EdgeAppOptions, type EdgeExecutionContext, resolveOptions } from "./options.ts";
 import type { RateLimitDecision } from "./rate_limit.ts";
@@ -499,10 +499,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       // The name is the client's text: one holding a client key (a key pasted as the deployment)
       // must not reach the event, in any letter case.
       const name = call.deployment;
-      const lower = name.toLowerCase();
-      if (!opts.clientKeys.some((key) => lower.includes(key.trim().toLowerCase()))) {
-        record.deployment = name;
-      }
+      if (!holdsClientKey(name, opts.clientKeys)) record.deployment = name;
       record.stream = call.stream;
       // What a stream without usage is charged for its prompt, with a token limit; also what its
       // client's budget holds for it when the body declared no length.

@@ -79,3 +79,12 @@ export function matchClientKey(request: Request, keys: readonly string[]): numbe
   }
   return found;
 }
+
+/**
+ * Whether `text` (a header value or name the client sent) holds one of the client `keys`, in any
+ * letter case: such text must not go upstream, into an event or back out.
+ */
+export function holdsClientKey(text: string, keys: readonly string[]): boolean {
+  const lower = text.toLowerCase();
+  return keys.some((key) => lower.includes(key.trim().toLowerCase()));
+}
