@@ -45,7 +45,8 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
   // A provider that fails (e.g. Entra ID unreachable) fails the call with a typed error; an
   // abort (caller or timeout()) while it is pending ends the call at once. A token that cannot
   // go in a header throws TypeError (after it was noted for scrubbing).
-  const fetchToken = (ctx: MiddlewareContext) =>
+  // `when`: what went before (nothing, or a request the service answered 401).
+  const fetchToken = (ctx: MiddlewareContext, when = "; nothing was sent") =>
     cache.get(ctx.signal).then((t) => {
       const sent = t.trim();
       if (!tokens.includes(sent) && tokens.push(sent) > 8) tokens.shift();
@@ -60,7 +61,7 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
       throw new AuthenticationError(
         `${ctx.operation}: the tokenProvider failed (${
           messageOf(err)
-        }); nothing was sent: check the credential it uses`,
+        })${when}: check the credential it uses`,
         { cause: err },
       );
     });
@@ -77,7 +78,7 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     cache.invalidate(first);
     let fresh: string;
     try {
-      fresh = await fetchToken(ctx);
+      fresh = await fetchToken(ctx, " for a 401's retry");
       if (fresh === first) return response;
     } catch (err) {
       // The 401 is not handed on: free its connection.
