@@ -3,36 +3,23 @@
 // The wait now counts against the call's deadlines: its timeoutMs from when it reached the queue,
 // and a total deadline already running; an inner timeout() counts the wait too.
 import assert from "node:assert/strict";
-import { compose } from "./compose.ts";
-import { rateLimit, type RateLimitOptions } from "./rate_limit.ts";
+import type { RateLimitOptions } from "./rate_limit.ts";
 import { QUEUED_MS_STATE_KEY, timeout } from "./timeout.ts";
 import { DEADLINE_STATE_KEY } from "./_deadline.ts";
 import type { Middleware, MiddlewareContext, Terminal } from "./types.ts";
 import { APITimeoutError, APIUserAbortError } from "../errors/api_error.ts";
-import { gatedTerminal, makeContext } from "../../tests/middleware/_context.ts";
-import { flush, virtualTime } from "../../tests/middleware/_virtual_time.ts";
+import { gatedTerminal } from "../../tests/middleware/_context.ts";
+import { flush } from "../../tests/middleware/_virtual_time.ts";
+import { rateLimitStack, state } from "../../tests/middleware/_rate_limit_stack.ts";
 import { countedSignal } from "../../tests/helpers/counted_signal.ts";
 
 function setup(options: RateLimitOptions, terminal: Terminal, inner: Middleware[] = []) {
-  const time = virtualTime();
-  const run = compose(
-    [rateLimit({ now: time.now, sleep: time.sleep, ...options }), ...inner],
-    terminal,
-  );
-  const call = (id: string, timeoutMs: number, extra: Partial<MiddlewareContext> = {}) => {
-    const ctx = makeContext({ params: { id }, options: { timeoutMs, maxRetries: 0 }, ...extra });
-    const result = run(ctx).then(async (res) => new Response(await res.arrayBuffer(), res));
-    result.catch(() => {}); // the tests read it later
-    return { ctx, result };
+  const { time, call } = rateLimitStack(options, { terminal, inner: () => inner });
+  return {
+    time,
+    call: (id: string, timeoutMs: number, extra: Partial<MiddlewareContext> = {}) =>
+      call(id, { options: { timeoutMs, maxRetries: 0 }, ...extra }),
   };
-  return { time, call };
-}
-
-/** Settles to the error, or to "pending" / "resolved". */
-function state(promise: Promise<unknown>): Promise<unknown> {
-  let settled: unknown = "pending";
-  promise.then(() => settled = "resolved", (err) => settled = err);
-  return flush().then(() => settled);
 }
 
 Deno.test("rateLimit(): a call queued for a slot fails with APITimeoutError at its timeoutMs, taking nothing and leaving no timer or listener", async () => {
@@ -46,9 +33,9 @@ Deno.test("rateLimit(): a call queued for a slot fails with APITimeoutError at i
   assert.equal(listeners(), 1, "the queued call listens to its signal");
   assert.equal(time.pending(), 1, "one timer: the queued call's deadline");
   await time.advance(4_999);
-  assert.equal(await state(second.result), "pending");
+  assert.equal(await state(second), "pending");
   await time.advance(1);
-  const err = await state(second.result);
+  const err = await state(second);
   assert.ok(err instanceof APITimeoutError, String(err));
   assert.match(
     err.message,
@@ -63,14 +50,14 @@ Deno.test("rateLimit(): a call queued for a slot fails with APITimeoutError at i
   await flush();
   assert.deepEqual(t.started, ["a"]);
   t.finish("a");
-  await first.result;
+  await first;
   await flush();
   assert.deepEqual(t.started, ["a", "c"]);
   t.finish("c");
-  await third.result;
+  await third;
   await flush();
   t.finish("d");
-  await fourth.result;
+  await fourth;
   assert.deepEqual(t.started, ["a", "c", "d"]);
 });
 
@@ -80,16 +67,16 @@ Deno.test("rateLimit(): the expired head of the queue lets the next call go when
     { requestsPerMinute: 6, burstSeconds: 10 },
     () => Promise.resolve(new Response("ok")),
   );
-  await call("a", 0).result;
+  await call("a", 0);
   const b = call("b", 4_000);
   const c = call("c", 0);
   await time.advance(4_000);
-  const err = await state(b.result);
+  const err = await state(b);
   assert.ok(err instanceof APITimeoutError, String(err));
   assert.match(err.message, /waiting for the requests-per-minute budget/);
-  assert.equal(await state(c.result), "pending");
+  assert.equal(await state(c), "pending");
   await time.advance(6_000);
-  assert.equal(await state(c.result), "resolved");
+  assert.equal(await state(c), "resolved");
   assert.equal(time.pending(), 0);
 });
 
@@ -102,17 +89,17 @@ Deno.test("rateLimit(): a call behind others names them; one that goes before it
   await flush();
   assert.equal(time.pending(), 2);
   await time.advance(1_000);
-  const err = await state(c.result);
+  const err = await state(c);
   assert.ok(err instanceof APITimeoutError);
   assert.match(err.message, /waiting for 1 earlier call to go/);
   t.finish("a");
-  await a.result;
+  await a;
   await flush();
   assert.deepEqual(t.started, ["a", "b"]);
   assert.equal(time.pending(), 0, "b's deadline timer went when it left the queue");
   t.finish("b");
   await time.advance(120_000);
-  assert.equal(await state(b.result), "resolved");
+  assert.equal(await state(b), "resolved");
 });
 
 Deno.test("rateLimit(): a total deadline already running bounds the wait when it comes first; timeoutMs 0 and none wait on", async () => {
@@ -122,21 +109,21 @@ Deno.test("rateLimit(): a total deadline already running bounds the wait when it
   const b = call("b", 5_000, { state: { [DEADLINE_STATE_KEY]: 2_000 } });
   const c = call("c", 0);
   await time.advance(2_000);
-  const err = await state(b.result);
+  const err = await state(b);
   assert.ok(err instanceof APITimeoutError);
   assert.match(err.message, /ran out of its totalTimeoutMs after 2000 ms in rateLimit\(\)'s queue/);
   // A deadline already passed rejects at once, without queueing.
   const d = call("d", 5_000, { state: { [DEADLINE_STATE_KEY]: 0 } });
-  const dErr = await state(d.result);
+  const dErr = await state(d);
   assert.ok(dErr instanceof APITimeoutError);
   assert.match(dErr.message, /after 0 ms in rateLimit\(\)'s queue/);
   await time.advance(3_600_000);
-  assert.equal(await state(c.result), "pending", "no deadline: waits on");
+  assert.equal(await state(c), "pending", "no deadline: waits on");
   t.finish("a");
-  await a.result;
+  await a;
   await flush();
   t.finish("c");
-  assert.equal(await state(c.result), "resolved");
+  assert.equal(await state(c), "resolved");
   assert.deepEqual(t.started, ["a", "c"]);
 });
 
@@ -149,10 +136,10 @@ Deno.test("rateLimit(): a queued call with a deadline that the caller aborts get
   await flush();
   assert.equal(time.pending(), 1);
   controller.abort();
-  assert.ok(await state(b.result) instanceof APIUserAbortError);
+  assert.ok(await state(b) instanceof APIUserAbortError);
   assert.equal(time.pending(), 0, "its deadline timer went with it");
   t.finish("a");
-  await a.result;
+  await a;
 });
 
 Deno.test("rateLimit() + timeout(): the wait in the queue counts against the total deadline and the first attempt", async () => {
@@ -170,12 +157,12 @@ Deno.test("rateLimit() + timeout(): the wait in the queue counts against the tot
   await time.advance(30_000);
   clock.now = 30_000;
   t.finish("a");
-  await a.result;
+  await a;
   await flush();
   // b reached the queue at 0: its total deadline is 90 s from then, not from its attempt.
   assert.deepEqual(seen, [90_000, 90_000]);
   t.finish("b");
-  await b.result;
+  await b;
   assert.equal(b.ctx.state[QUEUED_MS_STATE_KEY], 0, "nothing left for a later attempt");
 });
 
@@ -190,15 +177,15 @@ Deno.test("rateLimit() + timeout(): an attempt whose timeoutMs was spent in the 
   const c = call("c", 0); // queued behind b, for no time
   await flush();
   t.finish("a");
-  await a.result;
-  const err = await state(b.result);
+  await a;
+  const err = await state(b);
   assert.ok(err instanceof APITimeoutError, String(err));
   assert.match(err.message, /ran out of its timeoutMs before attempt 1/);
   await flush();
   // b released the slot it took: c went.
   assert.deepEqual(t.started, ["a", "c"]);
   t.finish("c");
-  await c.result;
+  await c;
 });
 
 Deno.test("rateLimit() + timeout(): the first attempt after a wait gets what is left of its timeoutMs", async () => {
@@ -215,8 +202,8 @@ Deno.test("rateLimit() + timeout(): the first attempt after a wait gets what is 
   const b = call("b", 5_000);
   await time.advance(4_980);
   gate.finish("a");
-  await a.result;
-  await assert.rejects(b.result, (err: Error) => {
+  await a;
+  await assert.rejects(b, (err: Error) => {
     assert.ok(err instanceof APITimeoutError, String(err));
     assert.match(err.message, /timed out after 20 ms/);
     return true;
@@ -234,11 +221,11 @@ Deno.test("rateLimit(): a call whose deadline comes as the pause it waits for en
     return Promise.resolve(answers.shift() ?? new Response("ok"));
   };
   const { time, call } = setup({ requestsPerMinute: 60, burstSeconds: 1 }, terminal, [timeout()]);
-  assert.equal(await state(call("a", 0).result), "resolved");
+  assert.equal(await state(call("a", 0)), "resolved");
   const b = call("b", 5_000);
   await flush();
   await time.advance(5_000);
-  const err = await state(b.result);
+  const err = await state(b);
   assert.ok(err instanceof APITimeoutError, String(err));
   assert.match(
     err.message,
@@ -246,7 +233,7 @@ Deno.test("rateLimit(): a call whose deadline comes as the pause it waits for en
   );
   assert.deepEqual(started, ["a"]);
   // b took no request: c goes at once.
-  assert.equal(await state(call("c", 0).result), "resolved");
+  assert.equal(await state(call("c", 0)), "resolved");
   assert.deepEqual(started, ["a", "c"]);
   assert.equal(time.pending(), 0);
 });
