@@ -40,14 +40,20 @@ import type { Middleware, MiddlewareContext } from "./types.ts";
  */
 export interface RateLimitOptions {
   /**
-   * Most calls in flight at once (a call counts until its response body was read, ended or
-   * cancelled: a stream until it ends; a response dropped unread until it is garbage-collected,
-   * or the call's signal aborts). Default: no limit.
+   * Most calls in flight at once, to all deployments (a call counts until its response body was
+   * read, ended or cancelled: a stream until it ends; a response dropped unread until it is
+   * garbage-collected, or the call's signal aborts). Default: no limit.
    */
   maxConcurrent?: number;
-  /** Requests-per-minute budget (your deployment's RPM quota). Default: none until learned. */
+  /**
+   * Requests-per-minute budget of this instance, shared by the calls to all deployments (your
+   * deployment's RPM quota when it serves one). Default: none until learned, per deployment.
+   */
   requestsPerMinute?: number;
-  /** Tokens-per-minute budget (your deployment's TPM quota). Default: none until learned. */
+  /**
+   * Tokens-per-minute budget of this instance, shared by the calls to all deployments (your
+   * deployment's TPM quota when it serves one). Default: none until learned, per deployment.
+   */
   tokensPerMinute?: number;
   /**
    * Seconds of budget that may be spent at once (default 10: Azure enforces per-minute quotas
@@ -55,19 +61,22 @@ export interface RateLimitOptions {
    */
   burstSeconds?: number;
   /**
-   * Learn from `x-ratelimit-limit-*` (adopt a budget you did not set),
-   * `x-ratelimit-remaining-requests` / `-tokens` (with no budget set or sent, as from Azure, which
-   * sends no limits, what remains is adopted as a per-minute budget, raised as more remains
-   * later; lower what is left; at 0, pause everyone until
-   * its `x-ratelimit-reset-*`, or 1 s when there is none and no budget of that kind) and 429s
-   * (pause everyone until the retry-after, or 1 s when it is missing or reads as 0). Pauses last
-   * at most `maxPauseMs`. Default true.
+   * Learn, for the deployment that answered only (Azure's quotas are per deployment; its calls
+   * then wait without holding up calls to others), from `x-ratelimit-limit-*` (adopt a budget you
+   * did not set), `x-ratelimit-remaining-requests` / `-tokens` (with no budget set or sent, as
+   * from Azure, which sends no limits, what remains is adopted as a per-minute budget, raised as
+   * more remains later; lower what is left; at 0, pause its calls until its `x-ratelimit-reset-*`,
+   * or 1 s when there is none and no budget of that kind) and 429s (pause its calls until the
+   * retry-after, or 1 s when it is missing or reads as 0). Pauses last at most `maxPauseMs`.
+   * A deployment is the request's origin with `ctx.deployment`, or the body's `model` when there
+   * is none (the v1 API through `client.request()`). Default true.
    */
   learn?: boolean;
   /**
-   * Longest pause, in ms, that one response may impose on every call (default 60 000, as
-   * `retry()`'s `maxRetryAfterMs`). A longer retry-after or reset pauses this long; calls then go
-   * again, and a new 429 pauses again. `Infinity` waits out whatever the service asks.
+   * Longest pause, in ms, that one response may impose on its deployment's calls (default
+   * 60 000, as `retry()`'s `maxRetryAfterMs`). A longer retry-after or reset pauses this long;
+   * calls then go again, and a new 429 pauses again. `Infinity` waits out whatever the service
+   * asks.
    */
   maxPauseMs?: number;
   /**
@@ -75,7 +84,10 @@ export interface RateLimitOptions {
    * params `cache()` sends upstream when it runs before this layer).
    */
   estimateTokens?: (params: unknown, ctx: MiddlewareContext) => number;
-  /** Most calls waiting; one more is refused with {@link RateLimitError}. Default: no limit. */
+  /**
+   * Most calls waiting; one more that cannot go at once is refused with {@link RateLimitError}.
+   * Default: no limit.
+   */
   maxQueue?: number;
   /** Clock in ms, for tests (default `Date.now`). */
   now?: () => number;
@@ -92,7 +104,18 @@ interface QueueDeadline {
 /** Frees a call's slot; with `unsent`, also gives back the budget it took (it never went out). */
 type Release = (unsent?: boolean) => void;
 
+/** What rateLimit() learned of one deployment: Azure's quotas are per deployment. */
+interface Lane {
+  /** Epoch ms until which its calls wait (a 429, or nothing remaining). */
+  pausedUntil: number;
+  /** Its budgets as the service tells them (see Limiter#adopt). */
+  requests?: TokenBucket;
+  tokens?: TokenBucket;
+}
+
 interface Waiter {
+  /** Its deployment's key (see {@link laneKey}). */
+  key: string;
   cost: number;
   /** Its deadline (epoch ms; Infinity for none). */
   at: number;
@@ -139,7 +162,12 @@ function headerNumber(headers: Headers, name: string): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-/** The shared state of one rateLimit() instance: budgets, pause and a FIFO queue. */
+/**
+ * The shared state of one rateLimit() instance: the budgets set (one for the instance), what was
+ * learned per deployment (pause, budgets), and a queue that is FIFO per deployment and for the
+ * instance's budgets: a call held by its deployment's pause or budget lets later calls to others
+ * pass; one held by the instance's budgets or concurrency holds everyone after it.
+ */
 class Limiter {
   readonly #max: number;
   readonly #maxQueue: number;
@@ -148,14 +176,17 @@ class Limiter {
   readonly #maxPause: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  #requests: TokenBucket | undefined;
-  #tokens: TokenBucket | undefined;
+  readonly #requests: TokenBucket | undefined;
+  readonly #tokens: TokenBucket | undefined;
+  /** Per deployment key, made when a response first tells something of it. */
+  #lanes = new Map<string, Lane>();
   /** Budgets learned from what remained (none was set or sent): raised as more is seen. */
-  #floors = new Set<TokenBucket>();
+  #floors = new WeakSet<TokenBucket>();
   #active = 0;
-  #pausedUntil = 0;
   #queue: Waiter[] = [];
   #timer: AbortController | undefined;
+  /** When the timer fires (epoch ms). */
+  #timerAt = 0;
 
   constructor(options: RateLimitOptions) {
     this.#max = options.maxConcurrent ?? Infinity;
@@ -170,13 +201,15 @@ class Limiter {
     if (options.tokensPerMinute) this.#tokens = this.#bucket(options.tokensPerMinute, now);
   }
 
-  get countsTokens(): boolean {
-    return this.#tokens !== undefined;
+  countsTokens(key: string): boolean {
+    return !!(this.#tokens ?? this.#lanes.get(key)?.tokens);
   }
 
   /** Takes one more request: an attempt of a call that already took its own reached the service. */
-  charge(): void {
-    this.#requests?.take(1, this.#now());
+  charge(key: string): void {
+    const now = this.#now();
+    this.#requests?.take(1, now);
+    this.#lanes.get(key)?.requests?.take(1, now);
   }
 
   #bucket(perMinute: number, now: number): TokenBucket {
@@ -184,33 +217,23 @@ class Limiter {
   }
 
   /**
-   * Resolves with a release function once the call may go; rejects when `signal` aborts, or with
-   * {@link APITimeoutError} when `deadline` passes first (the call took nothing).
+   * Resolves with a release function once a call to deployment `key` may go; rejects when `signal`
+   * aborts, or with {@link APITimeoutError} when `deadline` passes first (the call took nothing).
    */
   acquire(
+    key: string,
     cost: number,
     signal: AbortSignal | undefined,
     operation: string,
     deadline?: QueueDeadline,
   ): Promise<Release> {
     if (signal?.aborted) return Promise.reject(this.#aborted(operation, signal.reason));
-    if (this.#queue.length === 0 && this.#waitFor(cost) === 0) {
-      return Promise.resolve(this.#start(cost));
+    const now = this.#now();
+    if (!this.#queue.length && !this.#laneWait(key, cost, now) && this.#wait(cost, now) === 0) {
+      return Promise.resolve(this.#start(key, cost));
     }
-    if (this.#queue.length >= this.#maxQueue) {
-      return Promise.reject(
-        new RateLimitError(
-          `${operation} was refused by rateLimit(): ${this.#queue.length} calls are already ` +
-            "waiting (maxQueue); retry later or raise maxQueue",
-        ),
-      );
-    }
-    const queuedAt = this.#now();
     // A deadline past the longest timer is none (as for timeout()).
-    const left = deadline ? deadline.at - queuedAt : Infinity;
-    if (left <= 0) {
-      return Promise.reject(this.#expired(operation, deadline!, 0, this.#blocker(cost, 0)));
-    }
+    const left = deadline ? deadline.at - now : Infinity;
     return new Promise((resolve, reject) => {
       /** Takes the waiter out of the queue and rejects it with `err()`, unless it went. */
       const leave = (err: () => unknown) => {
@@ -220,72 +243,90 @@ class Limiter {
         this.#queue.splice(index, 1);
         waiter.detach();
         reject(why);
-        if (index === 0) {
-          this.#cancelTimer();
-          this.#pump();
-        }
+        this.#pump();
       };
       const onAbort = () => leave(() => this.#aborted(operation, signal?.reason));
-      const expiry = left <= 0x7fffffff ? new AbortController() : undefined;
+      const expiry = new AbortController();
       const waiter: Waiter = {
+        key,
         cost,
-        at: expiry ? deadline!.at : Infinity,
-        why: this.#blocker(cost, this.#queue.length),
+        at: left <= 0x7fffffff ? deadline!.at : Infinity,
+        why: "its turn",
         resolve,
         reject,
         detach: () => {
           signal?.removeEventListener("abort", onAbort);
-          expiry?.abort();
+          expiry.abort();
         },
         expire: () =>
-          leave(() => {
-            const index = this.#queue.indexOf(waiter);
-            return this.#expired(
+          leave(() =>
+            this.#expired(
               operation,
               deadline!,
-              this.#now() - queuedAt,
-              index || this.#waitFor(cost) !== 0 ? this.#blocker(cost, index) : waiter.why,
-            );
-          }),
+              this.#now() - now,
+              this.#blocker(waiter) || waiter.why,
+            )
+          ),
       };
-      signal?.addEventListener("abort", onAbort, { once: true });
       this.#queue.push(waiter);
       this.#pump();
-      // Armed after the pump: a call that went at once holds no timer.
-      if (expiry && !expiry.signal.aborted) {
-        this.#sleep(left, expiry.signal).then(waiter.expire, () => {});
+      // It went at once (past calls held by their deployments), or its deadline had come.
+      if (!this.#queue.includes(waiter)) return;
+      if (this.#queue.length > this.#maxQueue) {
+        return leave(() =>
+          new RateLimitError(
+            `${operation} was refused by rateLimit(): ${this.#maxQueue} calls are already ` +
+              "waiting (maxQueue); retry later or raise maxQueue",
+          )
+        );
       }
+      if (left <= 0) return waiter.expire();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      // Armed after the pump: a call that went at once holds no timer.
+      if (waiter.at < Infinity) this.#sleep(left, expiry.signal).then(waiter.expire, () => {});
     });
   }
 
-  /** Learns budgets, what remains and pauses from a response's headers. */
-  learnFrom(response: Response): void {
+  /** Learns the budgets, what remains and a pause of deployment `key` from its response. */
+  learnFrom(key: string, response: Response): void {
     if (!this.#learn) return;
     const now = this.#now();
     const h = response.headers;
     const leftRequests = headerNumber(h, "x-ratelimit-remaining-requests");
     const leftTokens = headerNumber(h, "x-ratelimit-remaining-tokens");
-    this.#requests = this.#adopt(
-      this.#requests,
-      headerNumber(h, "x-ratelimit-limit-requests"),
-      leftRequests,
-      now,
-    );
-    this.#tokens = this.#adopt(
-      this.#tokens,
-      headerNumber(h, "x-ratelimit-limit-tokens"),
-      leftTokens,
-      now,
-    );
-    if (leftRequests !== undefined) this.#requests?.clampTo(leftRequests, now);
-    if (leftTokens !== undefined) this.#tokens?.clampTo(leftTokens, now);
+    const limitRequests = headerNumber(h, "x-ratelimit-limit-requests");
+    const limitTokens = headerNumber(h, "x-ratelimit-limit-tokens");
     let pause: number | undefined;
     // A retry-after that reads as 0 (0, a past date) is no hint, as for retry(): 1 s too.
     if (response.status === 429) pause = parseRetryAfterMs(h, now) || 1_000;
+    let lane = this.#lanes.get(key);
+    if (!lane) {
+      // Nothing told: no state is kept for the deployment (a name never answered for costs none).
+      if ((pause ?? leftRequests ?? leftTokens ?? limitRequests ?? limitTokens) === undefined) {
+        return;
+      }
+      this.#lanes.set(key, lane = { pausedUntil: 0 });
+    }
+    const requests = lane.requests = this.#adopt(
+      lane.requests,
+      this.#requests,
+      limitRequests,
+      leftRequests,
+      now,
+    );
+    const tokens = lane.tokens = this.#adopt(
+      lane.tokens,
+      this.#tokens,
+      limitTokens,
+      leftTokens,
+      now,
+    );
+    if (leftRequests !== undefined) requests?.clampTo(leftRequests, now);
+    if (leftTokens !== undefined) tokens?.clampTo(leftTokens, now);
     for (
       const [left, reset, bucket] of [
-        [leftRequests, "requests", this.#requests],
-        [leftTokens, "tokens", this.#tokens],
+        [leftRequests, "requests", requests],
+        [leftTokens, "tokens", tokens],
       ] as const
     ) {
       if (left === 0) {
@@ -295,25 +336,28 @@ class Limiter {
         if (ms !== undefined) pause = Math.max(pause ?? 0, ms);
       }
     }
-    if (pause !== undefined) pause = Math.min(pause, this.#maxPause);
-    if (pause !== undefined && now + pause > this.#pausedUntil) {
-      this.#pausedUntil = now + pause;
-      this.#cancelTimer();
-      this.#pump();
+    if (pause !== undefined) {
+      lane.pausedUntil = Math.max(lane.pausedUntil, now + Math.min(pause, this.#maxPause));
     }
+    // What it learned may let a queued call go sooner, or later.
+    if (this.#queue.length) this.#pump();
   }
 
   /**
-   * The budget of one kind after a response: a limit the service sent is adopted when none was
-   * set. Azure sends none, only what remains: that is a floor of the per-minute limit, adopted
-   * when there is no budget and raised as more is seen (never above a limit set or sent).
+   * A deployment's budget of one kind after its response. With a budget `set` for the instance,
+   * the deployment keeps its own at that rate, only to be lowered to what the service says
+   * remains. Else a limit the service sent is adopted; Azure sends none, only what remains: that
+   * is a floor of the per-minute limit, adopted when there is no budget and raised as more is seen
+   * (never above a limit sent).
    */
   #adopt(
     bucket: TokenBucket | undefined,
+    set: TokenBucket | undefined,
     limit: number | undefined,
     left: number | undefined,
     now: number,
   ): TokenBucket | undefined {
+    if (set) return bucket ?? (left === undefined ? undefined : this.#bucket(set.perMinute, now));
     if (limit && (!bucket || this.#floors.delete(bucket))) return this.#bucket(limit, now);
     if (!left) return bucket;
     if (!bucket) {
@@ -334,14 +378,23 @@ class Limiter {
     );
   }
 
-  /** What a queued call of `cost` at `index` in the queue waits for, for an error message. */
-  #blocker(cost: number, index: number): string {
-    if (index > 0) return `${index} earlier call${index > 1 ? "s" : ""} to go`;
+  /** What queued `waiter` waits for, for an error message; "" for nothing. */
+  #blocker(waiter: Waiter): string {
+    const index = this.#queue.indexOf(waiter);
+    const ahead = this.#queue.slice(0, index).filter((w) => w.key === waiter.key).length;
+    const earlier = (n: number) => `${n} earlier call${n > 1 ? "s" : ""} to go`;
+    if (ahead) return earlier(ahead);
     if (this.#active >= this.#max) return `a concurrency slot (maxConcurrent ${this.#max})`;
     const now = this.#now();
-    if (this.#pausedUntil > now) return "the end of a pause the service asked for";
-    if (this.#requests?.waitMs(1, now)) return "the requests-per-minute budget";
-    return `the tokens-per-minute budget (${cost} tokens estimated)`;
+    const lane = this.#lanes.get(waiter.key);
+    if (lane && lane.pausedUntil > now) return "the end of a pause the service asked for";
+    if (this.#requests?.waitMs(1, now) || lane?.requests?.waitMs(1, now)) {
+      return "the requests-per-minute budget";
+    }
+    if (this.#laneWait(waiter.key, waiter.cost, now) || this.#wait(waiter.cost, now)) {
+      return `the tokens-per-minute budget (${waiter.cost} tokens estimated)`;
+    }
+    return index ? earlier(index) : "";
   }
 
   #aborted(operation: string, cause: unknown): APIUserAbortError {
@@ -350,23 +403,38 @@ class Limiter {
     });
   }
 
-  /** Ms until a call of `cost` may start; undefined while the concurrency limit blocks it. */
-  #waitFor(cost: number): number | undefined {
-    if (this.#active >= this.#max) return undefined;
-    const now = this.#now();
-    let wait = Math.max(0, this.#pausedUntil - now);
-    if (this.#requests) wait = Math.max(wait, this.#requests.waitMs(1, now));
-    if (this.#tokens && cost > 0) wait = Math.max(wait, this.#tokens.waitMs(cost, now));
-    return wait;
+  /** Ms until deployment `key`'s pause and learned budgets let a call of `cost` start. */
+  #laneWait(key: string, cost: number, now: number): number {
+    const lane = this.#lanes.get(key);
+    return lane
+      ? Math.max(
+        lane.pausedUntil - now,
+        lane.requests?.waitMs(1, now) ?? 0,
+        (cost > 0 && lane.tokens?.waitMs(cost, now)) || 0,
+      )
+      : 0;
   }
 
-  #start(cost: number): Release {
+  /** Ms until the budgets set let a call of `cost` start; undefined while all slots are taken. */
+  #wait(cost: number, now: number): number | undefined {
+    if (this.#active >= this.#max) return undefined;
+    return Math.max(
+      this.#requests?.waitMs(1, now) ?? 0,
+      (cost > 0 && this.#tokens?.waitMs(cost, now)) || 0,
+    );
+  }
+
+  #start(key: string, cost: number): Release {
     const now = this.#now();
+    const lane = this.#lanes.get(key);
     this.#active++;
-    const requests = this.#requests;
-    const tokens = cost > 0 ? this.#tokens : undefined;
-    requests?.take(1, now);
-    const taken = tokens?.take(cost, now);
+    const taken: [TokenBucket, number][] = [];
+    for (const bucket of [this.#requests, lane?.requests]) {
+      if (bucket) taken.push([bucket, bucket.take(1, now)]);
+    }
+    for (const bucket of cost > 0 ? [this.#tokens, lane?.tokens] : []) {
+      if (bucket) taken.push([bucket, bucket.take(cost, now)]);
+    }
     let released = false;
     return (unsent) => {
       if (released) return;
@@ -374,38 +442,52 @@ class Limiter {
       this.#active--;
       if (unsent) {
         const now = this.#now();
-        requests?.giveBack(1, now);
-        tokens?.giveBack(taken!, now);
+        for (const [bucket, units] of taken) bucket.giveBack(units, now);
       }
       this.#pump();
     };
   }
 
+  /**
+   * Starts the queued calls that may go, in order; a call held by its deployment holds only the
+   * later calls to that deployment, one held by the instance's budgets or slots holds all later.
+   */
   #pump(): void {
-    while (this.#queue.length > 0) {
-      const head = this.#queue[0];
-      const wait = this.#waitFor(head.cost);
+    const now = this.#now();
+    const held = new Set<string>();
+    let wake = Infinity;
+    for (let i = 0; i < this.#queue.length;) {
+      const waiter = this.#queue[i];
+      const lane = held.has(waiter.key) ? Infinity : this.#laneWait(waiter.key, waiter.cost, now);
+      const wait = lane ? lane : this.#wait(waiter.cost, now);
       if (wait !== 0) {
-        head.why = this.#blocker(head.cost, 0);
-        if (wait) this.#arm(wait);
-        return; // (undefined: a release() pumps again)
+        if (lane !== Infinity) waiter.why = this.#blocker(waiter);
+        // (undefined: all slots are taken; a release() pumps again)
+        if (wait! < Infinity) wake = Math.min(wake, wait!);
+        if (!lane) break;
+        held.add(waiter.key);
+        i++;
+        continue;
       }
       // Its deadline came as it could go: it must not go with no time left (an inner timeout()
       // would refuse it unsent); it leaves, and the next one may go.
-      if (head.at <= this.#now()) return head.expire();
-      this.#queue.shift();
-      head.detach();
-      head.resolve(this.#start(head.cost));
+      if (waiter.at <= now) return waiter.expire();
+      this.#queue.splice(i, 1);
+      waiter.detach();
+      waiter.resolve(this.#start(waiter.key, waiter.cost));
     }
-    this.#cancelTimer();
+    if (wake < Infinity) this.#arm(now + wake);
+    else this.#cancelTimer();
   }
 
-  #arm(ms: number): void {
-    if (this.#timer) return;
-    const timer = new AbortController();
-    this.#timer = timer;
+  /** Pumps again at `at` (epoch ms), unless an earlier timer will. */
+  #arm(at: number): void {
+    if (this.#timer && this.#timerAt <= at) return;
+    this.#cancelTimer();
+    const timer = this.#timer = new AbortController();
+    this.#timerAt = at;
     // A timer fires at once for more than 2^31 - 1 ms; a longer wait re-arms when it ends.
-    this.#sleep(Math.min(ms, 0x7fffffff), timer.signal).then(
+    this.#sleep(Math.min(at - this.#now(), 0x7fffffff), timer.signal).then(
       () => {
         if (this.#timer !== timer) return;
         this.#timer = undefined;
@@ -423,22 +505,28 @@ class Limiter {
 
 /**
  * Client-side rate limiting: a concurrency limit plus requests- and tokens-per-minute budgets.
- * Calls over budget wait in a FIFO queue instead of running into 429s; a queued call whose
- * signal aborts leaves the queue with {@link APIUserAbortError}. The wait counts against the call's
- * deadline: a call still queued when its `timeoutMs` (counted from when it reached the queue) or a
- * total deadline already running passes leaves with {@link APITimeoutError}, having taken nothing;
+ * Calls over budget wait in a queue instead of running into 429s, in order per deployment and for
+ * the budgets you set (a call held by its deployment's pause or learned budget lets calls to
+ * others pass); a queued call whose signal aborts leaves the queue with
+ * {@link APIUserAbortError}. The wait counts against the call's deadline: a call still queued when
+ * its `timeoutMs` (counted from when it reached the queue) or a total deadline already running
+ * passes leaves with {@link APITimeoutError}, having taken nothing;
  * an inner `timeout()` counts the wait against the first attempt and `totalTimeoutMs` (a call
  * whose `totalTimeoutMs` ran out in the queue is not sent and gives back what it took). A call
  * that fails before anything was sent (a token provider that failed, a deadline spent in the
  * queue) gives back the request and tokens it took. Budgets refill continuously;
  * token cost is estimated before the call (≈ prompt characters / 4 plus `max_tokens`, see
  * {@link estimateRequestTokens}), as Azure's own limiter counts. With `learn` (default) it also
- * follows the service: `x-ratelimit-remaining-requests` / `-tokens` lower what is left, and a
- * 429 pauses every call until its retry-after (at most `maxPauseMs`, default 60 s). It sees every attempt's response, including
- * those `retry()` retries; as Azure counts each, an attempt of `retry()` inside it answered with
- * anything but a 429 after the first takes one more request (an attempt that got no answer, a
- * connection error, is not charged). A call holds its concurrency slot until its response body was read
- * (a stream until it ends).
+ * follows the service, per deployment (Azure's quotas are per deployment): a deployment's
+ * `x-ratelimit-remaining-requests` / `-tokens` lower what is left for its calls, and its 429
+ * pauses its calls until the retry-after (at most `maxPauseMs`, default 60 s); calls to other
+ * deployments go on. The budgets you set (`maxConcurrent`, `requestsPerMinute`,
+ * `tokensPerMinute`) are the instance's, shared by all the deployments it serves: for a budget per
+ * deployment, give each its own instance (a layer can pick one by `ctx.deployment`). It sees
+ * every attempt's response, including those `retry()` retries; as Azure counts each, an attempt
+ * of `retry()` inside it answered with anything but a 429 after the first takes one more request
+ * (an attempt that got no answer, a connection error, is not charged). A call holds its
+ * concurrency slot until its response body was read (a stream until it ends).
  * Share one instance between clients to share the budget. Put `cache()` before it
  * (`[cache(), rateLimit()]`) so cache hits never take a slot or tokens of the budget.
  *
@@ -474,12 +562,12 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
   const limiter = new Limiter(options);
   const estimate = options.estimateTokens ??
     ((params: unknown) => estimateRequestTokens(params));
-  const learn = (response: Response) => limiter.learnFrom(response);
   const now = options.now ?? Date.now;
   return async function rateLimit(ctx, next) {
     const arrived = now();
+    const key = laneKey(ctx);
     let cost = 0;
-    if (limiter.countsTokens) {
+    if (limiter.countsTokens(key)) {
       try {
         // What goes upstream: only the uncached inputs when cache() runs before this layer.
         const params = ctx.state[SENT_PARAMS_STATE_KEY] ?? ctx.params;
@@ -500,7 +588,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
     if (total !== undefined && !(deadline && deadline.at <= total)) {
       deadline = { at: total, perAttempt: 0 };
     }
-    const release = await limiter.acquire(cost, signal, ctx.operation, deadline);
+    const release = await limiter.acquire(key, cost, signal, ctx.operation, deadline);
     // The attempts of a retry() inside this layer; one outside it calls this after this layer
     // returned, which learnt from the response already.
     const attempt = ctx.attempt;
@@ -510,8 +598,8 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
       if (!open) return;
       // A response reached the service, which counts it as a request, except a 429: the first
       // such is the request the call took, a retry's is one more (before what remains is read).
-      if (res.status !== 429 && ++counted > 1) limiter.charge();
-      learn(res);
+      if (res.status !== 429 && ++counted > 1) limiter.charge(key);
+      limiter.learnFrom(key, res);
     });
     // An inner timeout() counts the wait against the first attempt's and the total deadline.
     const went = now();
@@ -534,7 +622,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
       // Not for a later attempt of a timeout() outside this layer.
       if (queued > 0) ctx.state[QUEUED_MS_STATE_KEY] = 0;
     }
-    learn(response);
+    limiter.learnFrom(key, response);
     // The slot is held until the body ends, a stream's or not: inside the client, timeout()
     // leaves a non-stream body to be read after this returns (the client's hooks add to this one).
     if (!options.maxConcurrent) return onBodyEnd(response, () => release());
@@ -544,6 +632,19 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
     DROPPED.register(response, free);
     return onBodyEnd(response, free);
   };
+}
+
+/**
+ * The deployment a call goes to, for what is learned per deployment (Azure's quotas are per
+ * resource and deployment): the request's origin and `ctx.deployment`, else (the v1 API through
+ * `client.request()`) the body's `model`, else "".
+ */
+function laneKey(ctx: MiddlewareContext): string {
+  const url = ctx.request.url;
+  const model = (ctx.params as { model?: unknown } | undefined)?.model;
+  return `${url.slice(0, url.indexOf("/", 8))} ${
+    ctx.deployment ?? (typeof model === "string" ? model : "")
+  }`;
 }
 
 /**
