@@ -189,8 +189,34 @@ export interface WorkerEnv {
 }
 
 function limiterBinding(env: WorkerEnv): unknown {
-  const name = env.AOAI_EDGE_RATE_LIMITER?.trim();
-  return name ? env[name] : undefined;
+  const name = env.AOAI_EDGE_RATE_LIMITER;
+  return typeof name === "string" && name.trim() ? env[name.trim()] : undefined;
+}
+
+/**
+ * `env` with the app's variables (`AZURE_*`, `AOAI_EDGE_*`) as text. Wrangler binds a [vars] value
+ * written unquoted (`AOAI_EDGE_RATE_LIMIT_RPM = 120`, `AOAI_EDGE_CHAT_CACHE = true`) as a JSON
+ * value: a number or a boolean is read as its text; an array or an object is refused, naming the
+ * variable. The binding `AOAI_EDGE_RATE_LIMITER` names is left as it is.
+ */
+function textEnv(env: WorkerEnv): WorkerEnv {
+  const out: WorkerEnv = { ...env };
+  const named = env.AOAI_EDGE_RATE_LIMITER;
+  const limiter = typeof named === "string" ? named.trim() : undefined;
+  for (const [name, value] of Object.entries(env)) {
+    if (
+      !(name.startsWith("AZURE_") || name.startsWith("AOAI_EDGE_")) || name === limiter ||
+      value === undefined || typeof value === "string"
+    ) continue;
+    if (typeof value !== "number" && typeof value !== "boolean") {
+      throw new Error(
+        `${name} must be text: in wrangler.toml [vars] write it in quotes (${name} = "…"; lists ` +
+          "comma-separated in one string), not as a TOML array or table",
+      );
+    }
+    out[name] = String(value);
+  }
+  return out;
 }
 
 function rateLimitOf(env: WorkerEnv): EdgeRateLimitOptions | undefined {
@@ -245,6 +271,7 @@ export function createWorkerApp(
   env: WorkerEnv,
   options: { now?: () => number } = {},
 ): EdgeApp {
+  env = textEnv(env);
   const endpoint = env.AZURE_OPENAI_ENDPOINT?.trim();
   const apiKey = env.AZURE_OPENAI_API_KEY?.trim();
   const entra = endpoint
@@ -381,6 +408,21 @@ function signatureOf(env: WorkerEnv): string {
 }
 
 /**
+ * The message of `err` with every text value of `env` (and each comma-, semicolon- or
+ * `=`-separated entry of one) of 8 characters or more masked: no key or secret reaches the log.
+ */
+function withoutValues(err: unknown, env: WorkerEnv): string {
+  let text = err instanceof Error ? err.message : String(err);
+  for (const value of Object.values(env)) {
+    if (typeof value !== "string") continue;
+    for (const entry of [value, ...value.split(/[,;=]/)].map((e) => e.trim())) {
+      if (entry.length >= 8) text = text.split(entry).join("***");
+    }
+  }
+  return text;
+}
+
+/**
  * The Worker: builds the app on the first request of an isolate (again if the bindings
  * change) and serves every request through it; a misconfigured Worker answers 500 saying
  * which binding to set, and never forwards anything.
@@ -412,7 +454,16 @@ const worker: {
         return errorResponse(500, { code: "EdgeMisconfigured", message });
       }
     }
-    return await current.app.fetch(request, env, ctx);
+    try {
+      return await current.app.fetch(request, env, ctx);
+    } catch (err) {
+      // Thrown outside the app's router (which answers its own): a JSON 500, not workerd's page.
+      console.error(`aoai-edge: edge app error: ${withoutValues(err, env ?? {})}`);
+      return errorResponse(500, {
+        code: "EdgeError",
+        message: "The edge app failed to handle this request; see the server log.",
+      });
+    }
   },
 };
 
