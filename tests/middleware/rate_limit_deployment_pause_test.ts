@@ -119,3 +119,14 @@ Deno.test("rateLimit(): a call to another deployment that fails while one is pau
   assert.deepEqual(started, ["c1", "boom", "e1", "c2"]);
   assert.equal(time.pending(), 0);
 });
+
+Deno.test("rateLimit(): one instance shared by clients of two resources keeps their same-named deployments apart", async () => {
+  const { time, to } = setup();
+  const other = new Request("https://other-res.openai.azure.com/openai/deployments/chat/x");
+  await to("chat", "c1");
+  assert.equal(await state(to("chat", "o1", { request: other })), "resolved", "another resource");
+  const c2 = to("chat", "c2");
+  assert.equal(await state(c2), "pending");
+  await time.advance(30_000);
+  assert.equal(await state(c2), "resolved");
+});
