@@ -1,3 +1,4 @@
+import { siteParts } from "./_replay.ts";
 import { DROPPED, onBodyEnd } from "../_internal/on_body_end.ts";
 import {
   APIConnectionError,
@@ -640,7 +641,8 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
  * `client.request()`) the body's `model`, else "".
  */
 function laneKey(ctx: MiddlewareContext): string {
-  const url = ctx.request.url;
+  // Without building the client's Request (siteParts reads its unbuilt parts).
+  const url = siteParts(ctx).url ?? "";
   const model = (ctx.params as { model?: unknown } | undefined)?.model;
   return `${url.slice(0, url.indexOf("/", 8))} ${
     ctx.deployment ?? (typeof model === "string" ? model : "")
