@@ -49,19 +49,22 @@ const EXPOSE_HEADERS = "x-aoai-cache, x-aoai-upstream, retry-after, retry-after-
 
 /**
  * The form browsers send in `Origin` (lower-case scheme and host, no default port), so that
- * `https://App.example:443/` matches; throws a TypeError for an entry that is not an origin.
+ * `https://App.example:443/` matches; throws a TypeError for an entry that is not an origin,
+ * naming it by its `index` too (masked from the environment, its text is not shown).
  */
-function normaliseOrigin(origin: string): string {
+function normaliseOrigin(origin: string, index: number): string {
   const bad = () =>
     new TypeError(
-      `createEdgeApp: cors.origins entry ${JSON.stringify(origin)} is not an origin; write ` +
+      `createEdgeApp: cors.origins[${index}] ${JSON.stringify(origin)} is not an origin; write ` +
         'scheme and host (and port), e.g. "https://app.example" or "http://localhost:5173"',
     );
   const trimmed = origin.trim();
   // Browsers send one origin, never a pattern: such an entry would match nothing, unnoticed.
   if (trimmed.includes("*")) {
     throw new TypeError(
-      `createEdgeApp: cors.origins entry ${JSON.stringify(origin)} holds a wildcard, which is ` +
+      `createEdgeApp: cors.origins[${index}] ${
+        JSON.stringify(origin)
+      } holds a wildcard, which is ` +
         'not matched; list each origin, e.g. "https://app.example", or pass origins: "*" for any',
     );
   }
