@@ -303,11 +303,22 @@ function namesFromEnv(
 /**
  * `AOAI_EDGE_UPSTREAM_BALANCE` (`primary-first` or `round-robin`; undefined when unset or blank),
  * read the same way by the Deno and the Workers entry points; anything else throws an Error
- * naming the variable.
+ * naming the variable. So does `round-robin` with no fallback endpoints (`fallbacks`, their
+ * count, is 0): with the primary alone it would do nothing, as a weight does under primary-first.
  */
-export function balanceFromEnv(value: string | undefined): UpstreamBalance | undefined {
+export function balanceFromEnv(
+  value: string | undefined,
+  fallbacks?: number,
+): UpstreamBalance | undefined {
   const text = value?.trim().toLowerCase();
   if (!text) return undefined;
+  if (text === "round-robin" && fallbacks === 0) {
+    throw new Error(
+      "AOAI_EDGE_UPSTREAM_BALANCE takes turns over the primary and its fallback endpoints, but " +
+        `${FALLBACK_ENDPOINTS} lists none; set ${FALLBACK_ENDPOINTS} (and their keys), or unset ` +
+        "AOAI_EDGE_UPSTREAM_BALANCE (and AOAI_EDGE_UPSTREAM_WEIGHTS)",
+    );
+  }
   if (text === "primary-first" || text === "round-robin") return text;
   throw new Error(
     'AOAI_EDGE_UPSTREAM_BALANCE must be "primary-first" (the default: fallbacks take over on ' +

@@ -279,7 +279,7 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
     env("AZURE_OPENAI_FALLBACK_DEPLOYMENTS"),
     entra !== undefined,
   );
-  const upstreamBalance = balanceFromEnv(env("AOAI_EDGE_UPSTREAM_BALANCE"));
+  const upstreamBalance = balanceFromEnv(env("AOAI_EDGE_UPSTREAM_BALANCE"), fallbacks.length);
   // Every upstream's: with fallbacks a stream's first byte is awaited before the headers go out.
   const streamIdleTimeoutMs = streamIdleFromEnv(env("AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS"));
   const weights = weightsFromEnv(

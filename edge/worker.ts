@@ -324,7 +324,7 @@ export function createWorkerApp(
   // Every upstream's: with fallbacks a stream's first byte is awaited before the headers go out.
   const streamIdleTimeoutMs = streamIdleFromEnv(env.AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS);
   const primary = { endpoint, ...(entra ? token : { apiKey }), apiVersion, streamIdleTimeoutMs };
-  const upstreamBalance = balanceFromEnv(env.AOAI_EDGE_UPSTREAM_BALANCE);
+  const upstreamBalance = balanceFromEnv(env.AOAI_EDGE_UPSTREAM_BALANCE, fallbacks.length);
   // The certificate's expiry date, and a warning when it is near (logged at each build).
   const { info, warning } = certificateExpiryLines(
     entra?.certificateValidity?.(),
