@@ -307,7 +307,7 @@ export const imagesResponse: ObjectCheck<T.ImagesResponse> = shape<T.ImagesRespo
     size: openString<T.ImageSize>(),
   },
 );
-const operationStatus = lit("notRunning", "running", "succeeded", "canceled", "failed", "deleted");
+const operationStatus = openString<T.ImageOperationStatus>();
 const operationError: ObjectCheck<T.ImageOperationError> = shape<T.ImageOperationError>(
   { code: str, message: str },
   {

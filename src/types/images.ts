@@ -230,7 +230,9 @@ export interface ImageSubmitParams {
 }
 
 /**
- * Status of a DALL-E 2 operation; `canceled` means it timed out.
+ * Status of a DALL-E 2 operation; `canceled` means it timed out. Open: the body is handed on
+ * as sent, and `generateAndWait()` reads the end statuses in any case and polls on one it does
+ * not know, so a status in another case or a newer one is typed too.
  *
  * @example Is the operation over?
  * ```ts
@@ -246,7 +248,8 @@ export type ImageOperationStatus =
   | "succeeded"
   | "canceled"
   | "failed"
-  | "deleted";
+  | "deleted"
+  | (string & Record<never, never>);
 
 /**
  * The error of a failed DALL-E 2 operation (Azure core error shape).
