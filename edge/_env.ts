@@ -237,16 +237,23 @@ export function fallbacksFromEnv(
   }
   const names = namesFromEnv(deployments, urls.length);
   return urls.map((endpoint, i) => {
-    let ok = false;
-    try {
-      ok = /^https?:$/.test(new URL(endpoint).protocol);
-    } catch {
-      // reported below
-    }
-    if (!ok) {
+    // As the client checks it, whose error would name `upstream[i + 1]`, not the variable.
+    const url = URL.parse(endpoint);
+    if (
+      !url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search ||
+      url.hash
+    ) {
       throw new Error(
-        `${FALLBACK_ENDPOINTS}: entry ${i + 1} is not an http(s) URL; list endpoints such as ` +
-          "https://my-res-2.openai.azure.com, comma-separated",
+        `${FALLBACK_ENDPOINTS}: entry ${i + 1} is not an http(s) URL without credentials, query ` +
+          "or fragment; list endpoints such as https://my-res-2.openai.azure.com, " +
+          `comma-separated (their keys go in ${FALLBACK_KEYS})`,
+      );
+    }
+    // deno-lint-ignore no-control-regex
+    if (!entra && /[\x00\r\n]|[^\x00-\xff]/.test(keys[i])) {
+      throw new Error(
+        `${FALLBACK_KEYS}: entry ${i + 1} holds a line break, NUL or a character beyond ` +
+          "Latin-1, which no header can carry; give each key alone, comma-separated",
       );
     }
     const upstream: FallbackUpstream = entra ? { endpoint } : { endpoint, apiKey: keys[i] };
@@ -421,7 +428,8 @@ export function keyLimitsFromEnv(
  * order): its deployments (`AOAI_EDGE_KEY_DEPLOYMENTS`), requests per minute (`AOAI_EDGE_KEY_RPM`)
  * tokens per minute (`AOAI_EDGE_KEY_TPM`) and token quota (`AOAI_EDGE_KEY_TOKEN_QUOTA`), as read
  * by {@link keyDeploymentsFromEnv}, {@link keyLimitsFromEnv} and {@link keyTokenQuotasFromEnv}; a
- * key given nothing of its own stays a string.
+ * key given nothing of its own stays a string. A key under 8 printable ASCII characters, or one
+ * listed twice, throws an Error naming its entry, never quoting it.
  */
 export function clientKeysFromEnv(
   keys: readonly string[],
@@ -433,6 +441,18 @@ export function clientKeysFromEnv(
   },
 ): (string | EdgeClientKey)[] {
   return keys.map((key, i) => {
+    // Checked here as createEdgeApp() checks them, whose errors name `clientKeys[i]`.
+    const where = `AOAI_EDGE_KEYS: entry ${i + 1}`;
+    if (!/^[\x21-\x7e]{8,}$/.test(key)) {
+      throw new Error(
+        `${where} must be at least 8 printable ASCII characters without spaces (a header carries ` +
+          "it as sent)",
+      );
+    }
+    const first = keys.indexOf(key);
+    if (first < i) {
+      throw new Error(`${where} repeats entry ${first + 1}; list each client key once`);
+    }
     const entry: EdgeClientKey = { key };
     const deployments = own.deployments?.[i];
     const rpm = own.rpm?.[i];
