@@ -13,8 +13,8 @@ const SECRET_PARAMS =
  * `client_secret`, `sig`, ...) masked, in the query and in a fragment (`#access_token=…`), also
  * behind a second `?` (`?api-version=1?key=…`) and in a URL percent-encoded in a value, once or
  * more (`?next=https%3A%2F%2Fy%3Fkey%3D…`), and any user name and password dropped (a nested
- * URL's too). A secret's value is masked up to the next `&` or `#`. Relative URLs are handled
- * too; the rest is kept as given.
+ * or protocol-relative URL's too: `?next=//user:pass@host`). A secret's value is masked up to
+ * the next `&` or `#`. Relative URLs are handled too; the rest is kept as given.
  *
  * @example
  * ```ts
@@ -32,9 +32,10 @@ export function redactUrl(url: string): string {
   // matrix or old-style pairs and the `&amp;` / `&#38;` of a URL in HTML text.
   // A user and password go: the URL's own, and a nested URL's in a value (encoded, in part too
   // as `https:%2F%2F`, or not; its host ends at '/', '?', '#' or their encodings, or at the
-  // value's '&').
+  // value's '&'), a protocol-relative one's too (`//u:p@h` at the start or right after an '=' or
+  // its encoding: a path's `a//b@c` is kept).
   return url.replace(
-    /^([a-z][\w+.-]*:\/\/)[^/?#]*@|((?::|%(?:25)*3a)(?:\/|%(?:25)*2f){2})(?:(?!%(?:25)*(?:3f|2[3f]))[^/?#&])*(?:@|%(?:25)*40)/gi,
+    /^([a-z][\w+.-]*:\/\/)[^/?#]*@|((^|[:=]|%(?:25)*3[ad])(?:\/|%(?:25)*2f){2})(?:(?!%(?:25)*(?:3f|2[3f]))[^/?#&])*(?:@|%(?:25)*40)/gi,
     "$1$2",
   ).replace(
     /([?&#;]|%(?:25)*(?:3f|2[36]))((?:(?!%(?:25)*(?:3[df]|2[36]))[^=&#?;])*)(=|%(?:25)*3d)?(?:(?!%(?:25)*(?:3f|2[36]))[^&#?;])*/gi,
