@@ -44,7 +44,10 @@ export interface WorkersKvNamespace {
  * ```
  */
 export interface WorkersKvCacheOptions {
-  /** Prefix of every key (default `"aoai-cache:"`). */
+  /**
+   * Prefix of every key (default `"aoai-cache:"`), at most 433 bytes UTF-8: Workers KV keys are
+   * at most 512, and the app's longest key takes 79 after it.
+   */
   prefix?: string;
   /** Clock in ms (tests). Default `Date.now`. */
   now?: () => number;
@@ -97,6 +100,13 @@ export const WORKERS_KV_MAX_KEY_BYTES = 512;
  */
 export const WORKERS_KV_MAX_VALUE_BYTES = 25 * 1024 * 1024 - 9;
 
+/**
+ * Bytes of the longest key the app's caches write: `aoai:emb-model:` and a SHA-256 in hex (see
+ * src/middleware/_embeddings_cache.ts; `aoai:emb:` and `aoai:chat:` keys are shorter).
+ */
+const APP_KEY_BYTES = 15 + 64;
+/** The longest prefix that leaves room for the app's keys. */
+const MAX_PREFIX_BYTES = WORKERS_KV_MAX_KEY_BYTES - APP_KEY_BYTES;
 /** workerd takes `expirationTtl` as a 32-bit int (~68 years); longer TTLs are kept by the header. */
 const MAX_TTL_SECONDS = 2_147_483_647;
 const FORMAT = 0xa1;
@@ -143,7 +153,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  *   eventually consistent, a little longer). A TTL over 2^31 - 1 s (~68 years), which workerd
  *   refuses, is sent without `expirationTtl`.
  * - Keys (prefix included) over 512 bytes UTF-8 and values over 25 MiB are refused with a
- *   RangeError that says so.
+ *   RangeError that says so; a prefix over 433 bytes, which leaves no room for the app's keys,
+ *   with a TypeError when the cache is made.
  * - Writes are plain `put`s: on Workers, run them inside `ctx.waitUntil` (the edge app does).
  * - Read-after-write: KV may miss a key for up to 60 s after its `put()`, even in the same
  *   location. Values this isolate wrote are kept in memory (`recentBytes`, default 4 MiB of keys
@@ -193,6 +204,15 @@ export class WorkersKvCache implements CacheStore {
     }
     const prefix = options.prefix ?? "aoai-cache:";
     if (typeof prefix !== "string") throw new TypeError("WorkersKvCache: prefix must be a string");
+    // Else every get and set throws, reported per request as a store failure.
+    const bytes = encoder.encode(prefix).byteLength;
+    if (bytes > MAX_PREFIX_BYTES) {
+      throw new TypeError(
+        `WorkersKvCache: prefix is ${bytes} bytes; keep it at most ${MAX_PREFIX_BYTES} bytes ` +
+          `(UTF-8): Workers KV keys are at most ${WORKERS_KV_MAX_KEY_BYTES} bytes, and the app's ` +
+          `longest key after the prefix takes ${APP_KEY_BYTES}`,
+      );
+    }
     this.#kv = namespace;
     this.#prefix = prefix;
     this.#now = options.now ?? Date.now;
