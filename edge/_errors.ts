@@ -113,20 +113,37 @@ export function notFound(): Response {
 }
 
 /**
+ * `text` with the values of `env` masked, by one rule for the Worker's and the Deno entry's
+ * errors: each text value, and each comma-, semicolon- or `=`-separated entry of one (trimmed),
+ * where the text quotes it (`"…"`, as `JSON.stringify` writes it: an api-version, a CORS origin,
+ * a binding's name) as `"***"`, of any length; and, with `anywhere`, each one of 8 characters or
+ * more wherever it occurs, as `***`. `anywhere` is for errors the app did not word (an exception
+ * thrown while a request is served), which may hold a key unquoted; the app's own configuration
+ * errors quote what they show, and also print values it means to show (a path, a host, the
+ * `round-robin` of a message), which that would mask. A secret pasted into the wrong variable
+ * must reach neither answers nor logs.
+ */
+export function maskEnvValues(
+  text: string,
+  env: Record<string, unknown>,
+  anywhere = false,
+): string {
+  const entries = Object.values(env).flatMap((value) =>
+    typeof value === "string" ? [value, ...value.split(/[,;=]/)].map((e) => e.trim()) : []
+  );
+  // The long ones first: masking a short quoted one inside a long one would leave it unfound.
+  if (anywhere) for (const e of entries) if (e.length >= 8) text = text.split(e).join("***");
+  for (const e of entries) if (e) text = text.split(JSON.stringify(e)).join('"***"');
+  return text;
+}
+
+/**
  * The message of the error (`err`) that kept the Worker from building its app, for its 500
- * EdgeMisconfigured (answered to anyone: no client key is asked for) and its log line. A value of
- * `env`, or a comma-, semicolon- or `=`-separated entry of one, that the error quotes (`"…"`, as
- * `JSON.stringify` writes it: an api-version, a CORS origin, a binding's name) is masked: a secret
- * pasted into the wrong variable must reach neither.
+ * EdgeMisconfigured (answered to anyone: no client key is asked for) and its log line, with the
+ * values of `env` it quotes masked ({@link maskEnvValues}).
  */
 export function misconfiguredMessage(err: unknown, env: Record<string, unknown>): string {
-  let text = err instanceof Error ? err.message : String(err);
-  for (const value of Object.values(env)) {
-    if (typeof value !== "string") continue;
-    for (const entry of [value, ...value.split(/[,;=]/)]) {
-      const quoted = JSON.stringify(entry.trim());
-      if (quoted.length > 2) text = text.split(quoted).join('"***"');
-    }
-  }
-  return `The Worker is not configured: ${text}.`;
+  return `The Worker is not configured: ${
+    maskEnvValues(err instanceof Error ? err.message : String(err), env)
+  }.`;
 }

@@ -58,7 +58,7 @@ import { createEmulator } from "../src/emulator/mod.ts";
 import { createEdgeApp, type EdgeApp } from "./app.ts";
 import { DenoKvCache } from "./cache/deno_kv.ts";
 import { denoHandler } from "./deno_handler.ts";
-import { misconfiguredMessage } from "./_errors.ts";
+import { maskEnvValues } from "./_errors.ts";
 import { redactSecrets } from "../src/errors/redact.ts";
 import type {
   EdgeAppOptions,
@@ -185,7 +185,7 @@ function secretParts(value: string, secrets: readonly string[]): string[] {
 
 /**
  * `err` with every value of `env` it quotes masked, as the Worker masks its EdgeMisconfigured
- * message ({@link misconfiguredMessage}): the start-up error goes to stderr, which Deno Deploy
+ * message ({@link maskEnvValues}): the start-up error goes to stderr, which Deno Deploy
  * keeps, and a secret pasted into the wrong variable must not. `hidden` (the secret-like parts of
  * HOST and the paths, which errors quote unquoted: `cannot listen on …`, `mkdir '…'`) is masked
  * too. `err` itself when it quotes none.
@@ -195,11 +195,9 @@ function maskEnv(
   env: Record<string, string> | undefined,
   hidden: readonly string[] = [],
 ): unknown {
-  // The message without the Worker's words around it.
-  const [head, tail] = misconfiguredMessage("\0", {}).split("\0");
-  const full = misconfiguredMessage(err, env ?? {});
-  const text = redactSecrets(full.slice(head.length, full.length - tail.length), hidden);
-  if (text === (err instanceof Error ? err.message : String(err))) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const text = redactSecrets(maskEnvValues(message, env ?? {}), hidden);
+  if (text === message) return err;
   return err instanceof TypeError
     ? new TypeError(text)
     : err instanceof RangeError

@@ -54,7 +54,7 @@
  * @module
  */
 import { createEdgeApp, type EdgeApp } from "./app.ts";
-import { errorResponse, misconfiguredMessage } from "./_errors.ts";
+import { errorResponse, maskEnvValues, misconfiguredMessage } from "./_errors.ts";
 import { WorkersKvCache, type WorkersKvNamespace } from "./cache/workers_kv.ts";
 import type { EdgeExecutionContext, EdgeRateLimitOptions } from "./options.ts";
 import { type WorkersRateLimitBinding, WorkersRateLimiter } from "./rate_limit_workers.ts";
@@ -408,21 +408,6 @@ function signatureOf(env: WorkerEnv): string {
 }
 
 /**
- * The message of `err` with every text value of `env` (and each comma-, semicolon- or
- * `=`-separated entry of one) of 8 characters or more masked: no key or secret reaches the log.
- */
-function withoutValues(err: unknown, env: WorkerEnv): string {
-  let text = err instanceof Error ? err.message : String(err);
-  for (const value of Object.values(env)) {
-    if (typeof value !== "string") continue;
-    for (const entry of [value, ...value.split(/[,;=]/)].map((e) => e.trim())) {
-      if (entry.length >= 8) text = text.split(entry).join("***");
-    }
-  }
-  return text;
-}
-
-/**
  * The Worker: builds the app on the first request of an isolate (again if the bindings
  * change) and serves every request through it; a misconfigured Worker answers 500 saying
  * which binding to set, and never forwards anything.
@@ -458,7 +443,11 @@ const worker: {
       return await current.app.fetch(request, env, ctx);
     } catch (err) {
       // Thrown outside the app's router (which answers its own): a JSON 500, not workerd's page.
-      console.error(`aoai-edge: edge app error: ${withoutValues(err, env ?? {})}`);
+      console.error(
+        `aoai-edge: edge app error: ${
+          maskEnvValues(err instanceof Error ? err.message : String(err), env ?? {}, true)
+        }`,
+      );
       return errorResponse(500, {
         code: "EdgeError",
         message: "The edge app failed to handle this request; see the server log.",
