@@ -865,8 +865,11 @@ function credentialRefused(
   }, headers);
 }
 
-/** Redirect statuses (fetch follows these). */
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/**
+ * Statuses that point elsewhere: those fetch follows, and 300, which it hands back as it is (no
+ * redirect status to it) with a Location as well.
+ */
+const REDIRECTS = new Set([300, 301, 302, 303, 307, 308]);
 
 /** Statuses whose response has no body. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
