@@ -132,7 +132,7 @@ export function maskEnvValues(
     typeof value === "string" ? [value, ...value.split(/[,;=]/)].map((e) => e.trim()) : []
   );
   // The long ones first: masking a short quoted one inside a long one would leave it unfound.
-  if (anywhere) for (const e of entries) if (e.length >= 8) text = text.split(e).join("***");
+  if (anywhere) { for (const e of entries) if (e.length >= 8) text = text.split(e).join("***"); }
   for (const e of entries) if (e) text = text.split(JSON.stringify(e)).join('"***"');
   return text;
 }

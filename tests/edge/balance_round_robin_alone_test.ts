@@ -42,7 +42,10 @@ Deno.test("round-robin with fallback endpoints, and primary-first without, still
     "round-robin",
   );
   createWorkerApp(withFallback);
-  const primaryFirst: Record<string, string> = { ...ENV, AOAI_EDGE_UPSTREAM_BALANCE: "primary-first" };
+  const primaryFirst: Record<string, string> = {
+    ...ENV,
+    AOAI_EDGE_UPSTREAM_BALANCE: "primary-first",
+  };
   edgeConfigFromEnv((name) => primaryFirst[name]);
   createWorkerApp(primaryFirst);
 });

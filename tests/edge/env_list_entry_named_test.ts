@@ -14,46 +14,47 @@ const BASE: Record<string, string> = {
 const FALLBACKS = "https://entry-two.openai.azure.com,https://entry-three.openai.azure.com";
 const FALLBACK_KEYS = "entry-named-fallback-key-2,entry-named-fallback-key-3";
 
-const cases: { name: string; vars: Record<string, string>; expected: RegExp; secret: string }[] =
-  [
-    {
-      name: "a short client key",
-      vars: { AOAI_EDGE_KEYS: "entry-named-client-key-1,short" },
-      expected: /^AOAI_EDGE_KEYS: entry 2 must be .*8 printable ASCII characters/,
-      secret: "short",
+const cases: { name: string; vars: Record<string, string>; expected: RegExp; secret: string }[] = [
+  {
+    name: "a short client key",
+    vars: { AOAI_EDGE_KEYS: "entry-named-client-key-1,short" },
+    expected: /^AOAI_EDGE_KEYS: entry 2 must be .*8 printable ASCII characters/,
+    secret: "short",
+  },
+  {
+    name: "a client key outside printable ASCII",
+    vars: { AOAI_EDGE_KEYS: "entry-named-client-key-1,clé-de-client-0002" },
+    expected: /^AOAI_EDGE_KEYS: entry 2 must be .*8 printable ASCII characters/,
+    secret: "clé-de-client-0002",
+  },
+  {
+    name: "a client key listed twice",
+    vars: {
+      AOAI_EDGE_KEYS: "entry-named-client-key-1,entry-named-client-key-2,entry-named-client-key-1",
     },
-    {
-      name: "a client key outside printable ASCII",
-      vars: { AOAI_EDGE_KEYS: "entry-named-client-key-1,clé-de-client-0002" },
-      expected: /^AOAI_EDGE_KEYS: entry 2 must be .*8 printable ASCII characters/,
-      secret: "clé-de-client-0002",
+    expected: /^AOAI_EDGE_KEYS: entry 3 repeats entry 1/,
+    secret: "entry-named-client-key-1",
+  },
+  {
+    name: "a fallback key no header can carry",
+    vars: {
+      AZURE_OPENAI_FALLBACK_ENDPOINTS: FALLBACKS,
+      AZURE_OPENAI_FALLBACK_API_KEYS: "entry-named-fallback-key-2,fallback-clé€-0003",
     },
-    {
-      name: "a client key listed twice",
-      vars: { AOAI_EDGE_KEYS: "entry-named-client-key-1,entry-named-client-key-2,entry-named-client-key-1" },
-      expected: /^AOAI_EDGE_KEYS: entry 3 repeats entry 1/,
-      secret: "entry-named-client-key-1",
+    expected: /^AZURE_OPENAI_FALLBACK_API_KEYS: entry 2 /,
+    secret: "fallback-clé€-0003",
+  },
+  {
+    name: "a fallback endpoint with credentials and a query",
+    vars: {
+      AZURE_OPENAI_FALLBACK_ENDPOINTS:
+        "https://entry-two.openai.azure.com,https://u:pw-secret-0003@entry-three.example/?sig=s3cr3t",
+      AZURE_OPENAI_FALLBACK_API_KEYS: FALLBACK_KEYS,
     },
-    {
-      name: "a fallback key no header can carry",
-      vars: {
-        AZURE_OPENAI_FALLBACK_ENDPOINTS: FALLBACKS,
-        AZURE_OPENAI_FALLBACK_API_KEYS: "entry-named-fallback-key-2,fallback-clé€-0003",
-      },
-      expected: /^AZURE_OPENAI_FALLBACK_API_KEYS: entry 2 /,
-      secret: "fallback-clé€-0003",
-    },
-    {
-      name: "a fallback endpoint with credentials and a query",
-      vars: {
-        AZURE_OPENAI_FALLBACK_ENDPOINTS:
-          "https://entry-two.openai.azure.com,https://u:pw-secret-0003@entry-three.example/?sig=s3cr3t",
-        AZURE_OPENAI_FALLBACK_API_KEYS: FALLBACK_KEYS,
-      },
-      expected: /^AZURE_OPENAI_FALLBACK_ENDPOINTS: entry 2 /,
-      secret: "pw-secret-0003",
-    },
-  ];
+    expected: /^AZURE_OPENAI_FALLBACK_ENDPOINTS: entry 2 /,
+    secret: "pw-secret-0003",
+  },
+];
 
 for (const { name, vars, expected, secret } of cases) {
   const env: Record<string, string> = { ...BASE, ...vars };

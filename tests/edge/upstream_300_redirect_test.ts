@@ -36,7 +36,9 @@ Deno.test("an upstream 300 answers 502 UpstreamRedirect, its Location neither re
   assert.equal(res.status, 502);
   assert.equal(res.headers.get("location"), null);
   assert.equal((await errorOf(res)).code, "UpstreamRedirect");
-  assert.ok(logged.some((m) => /answered 300 \(a redirect to https:\/\/elsewhere\.example\)/.test(m)));
+  assert.ok(
+    logged.some((m) => /answered 300 \(a redirect to https:\/\/elsewhere\.example\)/.test(m)),
+  );
   assert.ok(!logged.join("\n").includes("multiple-choices-secret"), logged.join("\n"));
 });
 

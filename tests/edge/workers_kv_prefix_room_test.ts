@@ -17,16 +17,19 @@ function memoryKv(): WorkersKvNamespace {
 const LONGEST_KEY = "aoai:emb-model:" + "e".repeat(64);
 
 for (const prefix of ["p".repeat(434), "é".repeat(217), "p".repeat(500)]) {
-  Deno.test(`new WorkersKvCache() refuses a ${
-    new TextEncoder().encode(prefix).length
-  }-byte prefix (${prefix[0]})`, () => {
-    assert.throws(() => new WorkersKvCache(memoryKv(), { prefix }), (err: unknown) => {
-      assert.ok(err instanceof TypeError);
-      assert.match(err.message, /^WorkersKvCache: prefix /);
-      assert.match(err.message, /433 bytes/);
-      return true;
-    });
-  });
+  Deno.test(
+    `new WorkersKvCache() refuses a ${new TextEncoder().encode(prefix).length}-byte prefix (${
+      prefix[0]
+    })`,
+    () => {
+      assert.throws(() => new WorkersKvCache(memoryKv(), { prefix }), (err: unknown) => {
+        assert.ok(err instanceof TypeError);
+        assert.match(err.message, /^WorkersKvCache: prefix /);
+        assert.match(err.message, /433 bytes/);
+        return true;
+      });
+    },
+  );
 }
 
 Deno.test("a 433-byte prefix still holds the app's longest key", async () => {
