@@ -52,10 +52,11 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * Replaces every occurrence of the given secrets in a text with `***`, in any letter case,
- * URL-encoded and JSON-escaped too (forms an echo of a key may take: a `"` or `\` in it is `\"`,
- * `\\` in JSON text). Secrets shorter than 4 characters are ignored (they would mask ordinary
- * text).
+ * Replaces every occurrence of the given secrets in a text with `***`, in any letter case, each
+ * character other than a letter, digit or `_` also as an echo may write it: URL-encoded (`%2B`),
+ * JSON-escaped (`\"`, `\\`, PHP's `\/`, .NET's `\u002B`, Python's `\u00e4`) or as an HTML
+ * character reference (`&#43;`, `&#x2B;`). Secrets shorter than 4 characters are ignored (they
+ * would mask ordinary text).
  *
  * @example
  * ```ts
@@ -65,17 +66,22 @@ export function redactUrl(url: string): string {
  */
 export function redactSecrets(text: string, secrets: Iterable<string>): string {
   for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    for (
-      const form of new Set([
-        secret,
-        encodeURIComponent(secret),
-        JSON.stringify(secret).slice(1, -1),
-      ])
-    ) {
-      if (text.toLowerCase().includes(form.toLowerCase())) {
-        text = text.replace(new RegExp(form.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&"), "gi"), "***");
-      }
+    // Each such character as itself (`\` before it or not), `%` / `\u` / `&#x` and its code in
+    // hex, or `&#` and its code.
+    if (secret[3]) {
+      text = text.replace(
+        RegExp(
+          secret.replace(
+            /\W/g,
+            (c) =>
+              `(\\\\?\\${c}|(\\\\u0*|%|&#x0*)${c.charCodeAt(0).toString(16)};?|&#0*${
+                c.charCodeAt(0)
+              };)`,
+          ),
+          "gi",
+        ),
+        "***",
+      );
     }
   }
   return text;

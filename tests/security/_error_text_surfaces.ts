@@ -18,11 +18,11 @@ export const views = (err: unknown) =>
   ].join("\n");
 
 /** A client with logger() (bodies too) whose fetch is `fetch`: its error's views and the log. */
-async function viaClient(fetch: () => Promise<Response>): Promise<string> {
+async function viaClient(fetch: () => Promise<Response>, apiKey: string): Promise<string> {
   const events: LogEvent[] = [];
   const client = new AzureOpenAI({
     endpoint: "https://res.openai.azure.com",
-    apiKey: KEY,
+    apiKey,
     deployment: "d",
     maxRetries: 0,
     middleware: [logger({ logBodies: true, onEvent: (e) => events.push(e) })],
@@ -38,18 +38,20 @@ async function viaClient(fetch: () => Promise<Response>): Promise<string> {
 /**
  * What each surface shows of `text`: a fetch rejecting with a TypeError saying it, and a 400
  * whose raw JSON body is `body` (by default one with `text` as its error message), thrown by
- * the client, logged and relayed by the edge app.
+ * the client, logged and relayed by the edge app. `key` is the client's and the edge app's
+ * upstream api key.
  */
 export async function surfaces(
   text: string,
   body = `{"error":{"code":"BadRequest","message":${JSON.stringify(text)}}}`,
+  key = KEY,
 ): Promise<string> {
   const answer = () =>
     Promise.resolve(
       new Response(body, { status: 400, headers: { "content-type": "application/json" } }),
     );
   const app = createEdgeApp({
-    upstream: { endpoint: "https://res.openai.azure.com", apiKey: KEY, fetch: answer },
+    upstream: { endpoint: "https://res.openai.azure.com", apiKey: key, fetch: answer },
     clientKeys: ["client-key-0123456789"],
     onError: () => {},
   });
@@ -61,8 +63,8 @@ export async function surfaces(
     }),
   );
   return [
-    await viaClient(() => Promise.reject(new TypeError(text))),
-    await viaClient(answer),
+    await viaClient(() => Promise.reject(new TypeError(text)), key),
+    await viaClient(answer, key),
     `${relayed.status} ${await relayed.text()}`,
   ].join("\n");
 }
