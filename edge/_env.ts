@@ -238,19 +238,14 @@ export function fallbacksFromEnv(
   const names = namesFromEnv(deployments, urls.length);
   return urls.map((endpoint, i) => {
     // As the client checks it, whose error would name `upstream[i + 1]`, not the variable.
-    const url = URL.parse(endpoint);
-    if (
-      !url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search ||
-      url.hash
-    ) {
+    if (!isPlainEndpoint(endpoint)) {
       throw new Error(
         `${FALLBACK_ENDPOINTS}: entry ${i + 1} is not an http(s) URL without credentials, query ` +
           "or fragment; list endpoints such as https://my-res-2.openai.azure.com, " +
           `comma-separated (their keys go in ${FALLBACK_KEYS})`,
       );
     }
-    // deno-lint-ignore no-control-regex
-    if (!entra && /[\x00\r\n]|[^\x00-\xff]/.test(keys[i])) {
+    if (!entra && !isHeaderText(keys[i])) {
       throw new Error(
         `${FALLBACK_KEYS}: entry ${i + 1} holds a line break, NUL or a character beyond ` +
           "Latin-1, which no header can carry; give each key alone, comma-separated",
@@ -713,4 +708,39 @@ export function keyDeploymentsFromEnv(
     }
     return names;
   });
+}
+
+/**
+ * Whether `endpoint` is an http(s) URL without credentials, query or fragment, as the client takes
+ * it: checked where the environment is read, so the error names the variable.
+ */
+export function isPlainEndpoint(endpoint: string): boolean {
+  const url = URL.parse(endpoint);
+  return !!url && /^https?:$/.test(url.protocol) && !url.username && !url.password &&
+    !url.search && !url.hash;
+}
+
+/** Whether `key` can go in a header: no line break, NUL or character beyond Latin-1. */
+export function isHeaderText(key: string): boolean {
+  // deno-lint-ignore no-control-regex
+  return !/[\x00\r\n]|[^\x00-\xff]/.test(key);
+}
+
+/**
+ * The error for a primary `AZURE_OPENAI_ENDPOINT` / `AZURE_OPENAI_API_KEY` the client would refuse
+ * (naming `upstream`, not the variable), or undefined; it never quotes the value.
+ */
+export function primaryProblem(endpoint: string, apiKey: string | undefined): Error | undefined {
+  if (!isPlainEndpoint(endpoint)) {
+    return new Error(
+      "AZURE_OPENAI_ENDPOINT is not an http(s) URL without credentials, query or fragment; set " +
+        "the resource's endpoint, such as https://my-res.openai.azure.com",
+    );
+  }
+  if (apiKey !== undefined && !isHeaderText(apiKey)) {
+    return new Error(
+      "AZURE_OPENAI_API_KEY holds a line break, NUL or a character beyond Latin-1, which no " +
+        "header can carry; set the key alone",
+    );
+  }
 }

@@ -81,6 +81,7 @@ import {
   type KeyLimitFromEnv,
   keyLimitsFromEnv,
   keyTokenQuotasFromEnv,
+  primaryProblem,
   quotaText,
   rpmFromEnv,
   streamIdleFromEnv,
@@ -244,11 +245,9 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
   const onDeploy = env("DENO_DEPLOYMENT_ID") !== undefined;
   // Checked here, as the fallbacks are: the start-up line reads its origin, and a host without
   // its scheme failed there as "Invalid URL", naming no variable.
-  if (endpoint !== undefined && !/^https?:$/.test(URL.parse(endpoint)?.protocol ?? "")) {
-    throw new Error(
-      "AZURE_OPENAI_ENDPOINT is not an http(s) URL; set the resource's endpoint, such as " +
-        "https://my-res.openai.azure.com",
-    );
+  if (endpoint !== undefined) {
+    const problem = primaryProblem(endpoint, apiKey);
+    if (problem) throw problem;
   }
   const banner: string[] = [];
   // The certificate's path as the start-up line and its errors print it.

@@ -68,6 +68,7 @@ import {
   keyDeploymentsFromEnv,
   keyLimitsFromEnv,
   keyTokenQuotasFromEnv,
+  primaryProblem,
   rpmFromEnv,
   streamIdleFromEnv,
   tokenQuotaFromEnv,
@@ -290,6 +291,8 @@ export function createWorkerApp(
         "AZURE_CLIENT_CERTIFICATE < client.pem`: the private key and the certificate, PEM)",
     );
   }
+  const problem = primaryProblem(endpoint, apiKey || undefined);
+  if (problem) throw problem;
   const keys = list(env.AOAI_EDGE_KEYS);
   if (keys.length === 0) {
     throw new Error(
