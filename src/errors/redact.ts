@@ -55,8 +55,8 @@ export function redactUrl(url: string): string {
  * Replaces every occurrence of the given secrets in a text with `***`, in any letter case, each
  * character other than a letter, digit or `_` also as an echo may write it: URL-encoded (`%2B`),
  * JSON-escaped (`\"`, `\\`, PHP's `\/`, .NET's `\u002B`, Python's `\u00e4`) or as an HTML
- * character reference (`&#43;`, `&#x2B;`). Secrets shorter than 4 characters are ignored (they
- * would mask ordinary text).
+ * character reference (`&#43;`, `&#x2B;`, `&quot;`); the escape's code is not checked. Secrets
+ * shorter than 4 characters are ignored (they would mask ordinary text).
  *
  * @example
  * ```ts
@@ -66,20 +66,11 @@ export function redactUrl(url: string): string {
  */
 export function redactSecrets(text: string, secrets: Iterable<string>): string {
   for (const secret of secrets) {
-    // Each such character as itself (`\` before it or not), `%` / `\u` / `&#x` and its code in
-    // hex, or `&#` and its code.
+    // Each such character as itself (`\` before it or not) or any `%…`, `\u…` or `&…;` escape:
+    // a text that differs from the secret only there is an echo of it.
     if (secret[3]) {
       text = text.replace(
-        RegExp(
-          secret.replace(
-            /\W/g,
-            (c) =>
-              `(\\\\?\\${c}|(\\\\u0*|%|&#x0*)${c.charCodeAt(0).toString(16)};?|&#0*${
-                c.charCodeAt(0)
-              };)`,
-          ),
-          "gi",
-        ),
+        RegExp(secret.replace(/\W/g, (c) => `(\\\\?\\${c}|(\\\\u|%)\\w+|&#?\\w+;)`), "gi"),
         "***",
       );
     }

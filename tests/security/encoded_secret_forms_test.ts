@@ -1,8 +1,8 @@
 // A known secret echoed in JSON or HTML text may have its punctuation escaped: .NET's encoder
-// writes a base64 key's '+' as `\u002B`, PHP's its '/' as `\/`, Python's a non-ASCII character as
-// `\u00e4`, an HTML page '+' as `&#43;` or `&#x2B;`. redactSecrets() matched the key only as
-// given, URL-encoded or with `"` / `\` escaped, so such an echo (a relayed upstream error body, a
-// fetch failure's text) showed the key.
+// writes a base64 key's '+' as `\u002B`, PHP's its '/' as `\/`, Python's a non-ASCII character
+// as `\u00e4`, an HTML page '+' as `&#43;` or `&#x2B;` and '"' as `&quot;`. redactSecrets()
+// matched the key only as given, URL-encoded or with `"` / `\` escaped, so such an echo (a
+// relayed upstream error body, a fetch failure's text) showed the key.
 import assert from "node:assert/strict";
 import { redactSecrets } from "../../src/errors/redact.ts";
 import { surfaces } from "./_error_text_surfaces.ts";
@@ -27,8 +27,10 @@ Deno.test("redactSecrets() masks a secret whose punctuation is JSON- or HTML-esc
   }
   assert.equal(redactSecrets('{"m":"p\\u00e4ss-w\\u00f6rt-0"}', ["päss-wört-0"]), '{"m":"***"}');
   assert.equal(redactSecrets('{"m":"k \\"q\\\\u\\/v-1"}', ['"q\\u/v-1']), '{"m":"k ***"}');
-  // Text that only shares a part of the key, or escapes another character, is kept.
-  const other = "AbC+dEf and AbC\\u002DdEf/ghIJ0123456789kLmN== and AbC&#44;dEf/ghIJ";
+  // An HTML page's named references (`&quot;`, `&amp;`) too.
+  assert.equal(redactSecrets("<p>k &quot;q&amp;v-1</p>", ['"q&v-1']), "<p>k ***</p>");
+  // Text that only shares a part of the key, or has other words between its parts, is kept.
+  const other = "AbC+dEf and AbC&#43;dEf/ghIJ and AbC+dEf/ghIJ 0123456789kLmN== and AbC%2B dEf";
   assert.equal(redactSecrets(other, [KEY]), other);
 });
 
