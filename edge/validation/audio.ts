@@ -6,7 +6,8 @@
 import type { Checked } from "./_issues.ts";
 
 const TEXT_FIELDS = ["model", "language", "prompt", "response_format", "temperature"];
-const FORMATS = new Set(["json", "text", "srt", "verbose_json", "vtt"]);
+// diarized_json: gpt-4o-transcribe-diarize's (the service checks a format against the model).
+const FORMATS = new Set(["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]);
 
 /**
  * Checks an audio upload form: a non-empty `file`, string fields, `temperature` in [0, 1], none
