@@ -59,7 +59,7 @@ export function operationNotSupported(op: Operation, deployment: ResolvedDeploym
   return serviceError(
     400,
     "OperationNotSupported",
-    `The ${op.label} operation does not work with the specified model, ${deployment.model}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`,
+    `The ${op.name} operation does not work with the specified model, ${deployment.model}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`,
   );
 }
 

@@ -17,8 +17,13 @@ import type { DeploymentKind } from "./options.ts";
 export interface Operation {
   /** The deployment kind that supports it. */
   kind: DeploymentKind;
-  /** Name used in service messages, e.g. `ChatCompletions_Create`. */
+  /** Name used in 429 messages and the log, e.g. `ChatCompletions_Create`. */
   label: string;
+  /**
+   * Name the service's 400 `OperationNotSupported` message uses, e.g. `chatCompletion` ("The
+   * chatCompletion operation does not work with the specified model, …").
+   */
+  name: string;
   /** `json` bodies are parsed as objects; `form` bodies as multipart. */
   body: "json" | "form";
   /** Token estimate for rate limiting. */
@@ -66,6 +71,7 @@ export const OPERATIONS: Record<string, Operation> = {
   "chat/completions": {
     kind: "chat",
     label: "ChatCompletions_Create",
+    name: "chatCompletion",
     body: "json",
     tokens: chatTokenEstimate,
     handle: json(handleChat),
@@ -73,6 +79,7 @@ export const OPERATIONS: Record<string, Operation> = {
   "completions": {
     kind: "completions",
     label: "Completions_Create",
+    name: "completion",
     body: "json",
     tokens: completionsTokenEstimate,
     handle: json(handleCompletions),
@@ -80,6 +87,7 @@ export const OPERATIONS: Record<string, Operation> = {
   "images/generations": {
     kind: "images",
     label: "ImageGenerations_Create",
+    name: "imageGenerations",
     body: "json",
     tokens: () => 0,
     handle: json(handleImages),
@@ -87,6 +95,7 @@ export const OPERATIONS: Record<string, Operation> = {
   "audio/transcriptions": {
     kind: "transcription",
     label: "Transcriptions_Create",
+    name: "audioTranscription",
     body: "form",
     tokens: () => 0,
     checkSize: checkAudioSize,
@@ -95,6 +104,7 @@ export const OPERATIONS: Record<string, Operation> = {
   "audio/translations": {
     kind: "transcription",
     label: "Translations_Create",
+    name: "audioTranslation",
     body: "form",
     tokens: () => 0,
     checkSize: checkAudioSize,
@@ -103,6 +113,7 @@ export const OPERATIONS: Record<string, Operation> = {
   "audio/speech": {
     kind: "speech",
     label: "Speech_Create",
+    name: "audioSpeech",
     body: "json",
     inVersion: speechInVersion,
     tokens: () => 0,
@@ -111,6 +122,7 @@ export const OPERATIONS: Record<string, Operation> = {
   "embeddings": {
     kind: "embeddings",
     label: "Embeddings_Create",
+    name: "embeddings",
     body: "json",
     tokens: embeddingTokens,
     handle: json(handleEmbeddings),
