@@ -371,6 +371,7 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
     }
     response.headers.set("apim-request-id", requestId);
     response.headers.set("x-request-id", requestId);
+    response.headers.set("x-ms-region", opts.region);
     const clientId = request.headers.get("x-ms-client-request-id");
     if (clientId !== null) response.headers.set("x-ms-client-request-id", clientId);
     entry.status = response.status;

@@ -365,6 +365,11 @@ export interface EmulatorOptions {
    * `Authorization: Bearer` stand in for Entra ID tokens. Default: false (keys work).
    */
   disableLocalAuth?: boolean;
+  /**
+   * The `x-ms-region` header of every answer, as Azure names the resource's region (default
+   * `East US`); e.g. to tell apart two emulators behind a failover.
+   */
+  region?: string;
   /** Clock in ms since the epoch (default `Date.now`). */
   now?: () => number;
   /** Random source in [0, 1) for ids, keys of faults (default `Math.random`). */
@@ -393,6 +398,7 @@ export interface NormalizedOptions {
   transcript?: EmulatorTranscript;
   entra?: EmulatorEntra;
   disableLocalAuth: boolean;
+  region: string;
   now: () => number;
   random: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -568,6 +574,13 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
   if (options.disableLocalAuth !== undefined && typeof options.disableLocalAuth !== "boolean") {
     throw new TypeError("createEmulator(): options.disableLocalAuth must be a boolean");
   }
+  const region = options.region ?? "East US";
+  // Printable ASCII, words separated by single spaces: what a header value carries as sent.
+  if (typeof region !== "string" || !/^[!-~]+( [!-~]+)*$/.test(region)) {
+    throw new TypeError(
+      `${OPT}region must be a region name such as "East US" (printable ASCII, no leading or trailing space)`,
+    );
+  }
   checkRange(OPT + "chunkSize", options.chunkSize, 1, Infinity, true);
   const { requestsPerMinute, tokensPerMinute } = options.rateLimits ?? {};
   checkRange(OPT + "rateLimits.requestsPerMinute", requestsPerMinute, 0, Infinity, true);
@@ -590,6 +603,7 @@ export function normalizeOptions(options: EmulatorOptions = {}): NormalizedOptio
     transcript: options.transcript,
     entra: options.entra,
     disableLocalAuth: options.disableLocalAuth ?? false,
+    region,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     sleep: options.sleep ?? defaultSleep,
