@@ -4,6 +4,8 @@
  * @module
  */
 
+import { partHeads } from "../src/multipart/part_heads.ts";
+
 /**
  * The result of {@link readBodyLimited}: the bytes, or why they could not be read.
  *
@@ -133,17 +135,9 @@ export async function readFormLimited(
     | "too_large"
     | "too_many"
     | "ended";
-  // As sent: the boundary is case-sensitive (browsers' have capitals).
   const type = request.headers.get("content-type") ?? "";
-  const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
-  // Delimiters ("\r\n--" + boundary, the first one after a virtual CRLF) seen: parts + 1.
-  const delimiter = boundary && new TextEncoder().encode(`\r\n--${boundary[1] ?? boundary[2]}`);
-  let tail = new Uint8Array([13, 10]);
-  let delimiters = 0;
-  // Each part's header block (as latin1 text), read here: the platform's parser may misread a
-  // Content-Disposition (Deno's splits it at every ';' and '=', quoted or not).
-  const heads: string[] = [];
-  let head: string | undefined;
+  // Part and file names as sent: the platform's parser may misread a Content-Disposition.
+  const heads = partHeads(type);
   const counted = request.body?.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
@@ -152,33 +146,10 @@ export async function readFormLimited(
           state = "too_large";
           throw new RangeError("over the body limit");
         }
-        if (delimiter) {
-          const keep = delimiter.length - 1;
-          const seam = new Uint8Array(tail.length + Math.min(keep, chunk.length));
-          seam.set(tail);
-          seam.set(chunk.subarray(0, keep), tail.length);
-          // Where in `chunk` each delimiter ends, i.e. a part's header block starts.
-          const starts = [
-            ...find(seam, delimiter, tail.length).map((i) => i - tail.length),
-            ...find(chunk, delimiter),
-          ].map((i) => i + delimiter.length);
-          delimiters += starts.length;
-          tail = chunk.length >= keep ? chunk.slice(-keep) : seam.slice(-keep);
-          if (delimiters > maxParts + 1) {
-            state = "too_many";
-            throw new RangeError("too many parts");
-          }
-          if (head !== undefined) starts.unshift(0);
-          starts.forEach((start, i) => {
-            const text = (i || head === undefined ? "" : head) +
-              String.fromCharCode(
-                ...chunk.subarray(start, Math.min(starts[i + 1] ?? 1e9, start + 8192)),
-              );
-            const end = text.indexOf("\r\n\r\n");
-            // The closing delimiter ("--") and a header of over 8 KB end the reading.
-            head = end < 0 && !text.startsWith("--") && text.length < 8192 ? text : undefined;
-            if (end >= 0) heads.push(text.slice(0, end));
-          });
+        heads.read(chunk);
+        if (heads.delimiters > maxParts + 1) {
+          state = "too_many";
+          throw new RangeError("too many parts");
         }
         controller.enqueue(chunk);
       },
@@ -190,7 +161,7 @@ export async function readFormLimited(
   try {
     const headers = { "content-type": type };
     const form = await new Response(counted, { headers }).formData();
-    return { ok: true, form: delimiter ? named(form, heads) : form };
+    return { ok: true, form: heads.name(form) };
   } catch {
     // Over the caps, the client's body failing before its end, or bytes that are no form.
     return {
@@ -198,50 +169,4 @@ export async function readFormLimited(
       reason: state === "reading" ? "unreadable" : state === "too_large" ? state : "unparsable",
     };
   }
-}
-
-/** Where `needle` starts in `hay`, before index `before`. */
-function find(hay: Uint8Array, needle: Uint8Array, before = hay.length): number[] {
-  const at: number[] = [];
-  for (let i = hay.indexOf(needle[0]); i !== -1 && i < before; i = hay.indexOf(needle[0], i + 1)) {
-    let j = 1;
-    while (j < needle.length && hay[i + j] === needle[j]) j++;
-    if (j === needle.length) at.push(i);
-  }
-  return at;
-}
-
-/**
- * `form` with each part's name and file name as its header block in `heads` has them (a quoted
- * value may hold ';', '=' and '\\"'; a `filename*=UTF-8''...` comes first). `form` as it is when
- * the two disagree on the parts or on which are files.
- */
-function named(form: FormData, heads: string[]): FormData {
-  const entries = [...form];
-  const out = new FormData();
-  for (const [i, [, value]] of entries.entries()) {
-    const params: Record<string, string> = {};
-    const text = new TextDecoder().decode(Uint8Array.from(heads[i] ?? "", (c) => c.charCodeAt(0)));
-    const line = /(?:^|\n)content-disposition:[ \t]*form-data([^\r\n]*)/i.exec(text)?.[1] ?? "";
-    for (
-      const [, key, quoted, token] of line.matchAll(
-        /;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))/g,
-      )
-    ) {
-      params[key.toLowerCase()] ??= quoted?.replaceAll('\\"', '"') ?? token;
-    }
-    const star = /^utf-8''(.*)$/i.exec(params["filename*"]);
-    let filename = params.filename;
-    try {
-      if (star) filename = decodeURIComponent(star[1]);
-    } catch { /* the plain filename then */ }
-    const { name } = params;
-    if (
-      entries.length !== heads.length || name === undefined ||
-      (filename === undefined) !== (typeof value === "string")
-    ) return form;
-    if (typeof value === "string") out.append(name, value);
-    else out.append(name, value, filename);
-  }
-  return out;
 }

@@ -38,6 +38,7 @@ import { rateLimitedResponse, RateLimiter } from "./rate_limit.ts";
 import { imageOperationsInVersion, ImageOperationStore } from "./image_operations.ts";
 import { handleImageFile } from "./images.ts";
 import { EntraEndpoint } from "./entra.ts";
+import { partHeads } from "../multipart/part_heads.ts";
 
 /**
  * One entry of `emulator.log` (secrets redacted).
@@ -200,7 +201,13 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
         const raw = await request.arrayBuffer();
         tooLarge = op.checkSize?.(raw.byteLength);
         if (tooLarge) return tooLarge;
-        body = await new Response(raw, { headers: { "content-type": contentType } }).formData();
+        // Part and file names as sent: the platform's parser may misread a Content-Disposition
+        // (Deno's splits it at every ';' and '=', quoted or not).
+        const heads = partHeads(contentType);
+        heads.read(new Uint8Array(raw));
+        body = heads.name(
+          await new Response(raw, { headers: { "content-type": contentType } }).formData(),
+        );
       } catch {
         return invalidRequest(
           "file",
