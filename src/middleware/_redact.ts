@@ -2,29 +2,25 @@ import { redactSecrets, redactText, redactUrl } from "../errors/redact.ts";
 
 /**
  * Headers whose values are credentials: always replaced by `***` in logs. Besides `api-key`,
- * `authorization` and cookies, any name with key, secret, password, authori(zation) or ending in
- * token (gateways' own: `cf-aig-authorization`, Kong's `apikey`, `x-portkey-api-key`,
- * `ocp-apim-subscription-key`), but not `x-ratelimit-remaining-tokens`.
+ * `authorization` and cookies, any name with key, secret, password, authori(zation), hmac,
+ * session or verifier (`x-session-id`; Azure's diagnostic `azureml-model-session` too: sparing
+ * it costs core bytes), or ending in assertion, otp, sid or token (gateways' own:
+ * `cf-aig-authorization`, Kong's `apikey`, `x-portkey-api-key`, `ocp-apim-subscription-key`,
+ * `x-amz-security-token`), but not `x-ratelimit-remaining-tokens`.
  */
 export const SENSITIVE_HEADERS: { has(name: string): boolean } = {
-  has: (name) => /key|secret|passw|authori|cookie|token$/i.test(name),
+  has: (name) =>
+    /key|secret|passw|authori|cookie|hmac|session|verifier|(assertion|otp|sid|token)$/i.test(name),
 };
 
-/** JSON member names whose values are credentials (On Your Data auth, client keys). */
-const SENSITIVE_FIELDS: ReadonlySet<string> = new Set([
-  "key",
-  "api_key",
-  "api-key",
-  "apikey",
-  "encoded_api_key",
-  "connection_string",
-  "access_token",
-  "refresh_token",
-  "client_secret",
-  "password",
-  "secret",
-  "authorization",
-]);
+/**
+ * JSON member names whose values are credentials (On Your Data auth, client keys, sessions and
+ * one-time codes), in any letter case: these names (`client_secret` / `clientSecret` ...), any
+ * name with session, hmac or verifier (`session_id`, `sessionToken`, `code_verifier`; also a
+ * number such as `session_count`, as in URLs), one ending in otp or sid (`totp`; not `side`).
+ */
+const SENSITIVE_FIELDS =
+  /^(key|api[-_]?key|encoded_api_key|connection_string|(access|refresh)_?token|client_?secret|password|secret|authorization)$|session|hmac|verifier|(otp|sid)$/i;
 
 /**
  * The credential values a request or response carries in its headers (to scrub elsewhere):
@@ -41,9 +37,10 @@ export function headerSecrets(headers: Iterable<[string, string]>): string[] {
     if (name == "cookie") {
       for (const c of value.split(/; */)) out.push(c.slice(c.indexOf("=") + 1));
     }
-    const scheme = /^\s*(\w+)\s+(.+)$/.exec(value);
+    // The credential after a scheme, without the blanks around it.
+    const scheme = /^\s*(\w+)\s+(.*\S)/.exec(value);
     if (!scheme) continue;
-    const credential = scheme[2].trim();
+    const credential = scheme[2];
     out.push(credential);
     // Basic: the decoded user:password and the password alone are secrets too.
     if (/^basic$/i.test(scheme[1])) {
@@ -102,7 +99,7 @@ function maskFields(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((item) => maskFields(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = SENSITIVE_FIELDS.has(k.toLowerCase()) && v !== null && typeof v !== "object"
+    out[k] = SENSITIVE_FIELDS.test(k) && v !== null && typeof v !== "object"
       ? "***"
       : maskFields(v, depth + 1);
   }
