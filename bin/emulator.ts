@@ -18,6 +18,7 @@
  * | `--drop-after N` | `AOAI_EMULATOR_DROP_AFTER` | break streams after N events |
  * | `--malformed-at N` | `AOAI_EMULATOR_MALFORMED_AT` | malformed JSON at event N |
  * | `--operation-retry-after S` | `AOAI_EMULATOR_OPERATION_RETRY_AFTER` | retry-after of image polls |
+ * | `--region NAME` | `AOAI_EMULATOR_REGION` | the `x-ms-region` of every answer (default East US) |
  *
  * @example Start it
  * ```sh
@@ -50,7 +51,8 @@ export const USAGE = `Usage: deno run -A bin/emulator.ts [flags]
   --rpm N / --tpm N        per-deployment limits (env AOAI_EMULATOR_RPM / _TPM)
   --drop-after N           break streams after N events (env AOAI_EMULATOR_DROP_AFTER)
   --malformed-at N         malformed JSON at event N (env AOAI_EMULATOR_MALFORMED_AT)
-  --operation-retry-after S  retry-after of image polls (env AOAI_EMULATOR_OPERATION_RETRY_AFTER)`;
+  --operation-retry-after S  retry-after of image polls (env AOAI_EMULATOR_OPERATION_RETRY_AFTER)
+  --region NAME            x-ms-region of every answer (env AOAI_EMULATOR_REGION, default East US)`;
 
 const NUMERIC: Record<string, string> = {
   "port": "PORT",
@@ -77,6 +79,7 @@ export function parseEmulatorArgs(
   const numbers: Record<string, number> = {};
   const keys: string[] = [];
   let hostname = env.AOAI_EMULATOR_HOSTNAME ?? "127.0.0.1";
+  let region = env.AOAI_EMULATOR_REGION || undefined;
   let help = false;
   const toNumber = (flag: string, raw: string): number => {
     const n = Number(raw);
@@ -103,6 +106,7 @@ export function parseEmulatorArgs(
     if (value === undefined) throw new Error(`--${flag} needs a value`);
     if (flag === "key") keys.push(value);
     else if (flag === "hostname") hostname = value;
+    else if (flag === "region") region = value;
     else if (flag in NUMERIC) numbers[flag] = toNumber(flag, value);
     else throw new Error(`Unknown flag --${flag}; see --help`);
   }
@@ -117,6 +121,8 @@ export function parseEmulatorArgs(
   const options: EmulatorOptions = {};
   const apiKeys = keys.length > 0 ? keys : envKeys;
   if (apiKeys.length > 0) options.apiKeys = apiKeys;
+  // Checked by createEmulator() (a TypeError naming options.region).
+  if (region !== undefined) options.region = region;
   if (numbers["chunk-delay"] !== undefined) options.chunkDelayMs = numbers["chunk-delay"];
   if (numbers["chunk-size"] !== undefined) options.chunkSize = numbers["chunk-size"];
   if (numbers["operation-retry-after"] !== undefined) {
