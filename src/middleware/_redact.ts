@@ -3,14 +3,15 @@ import { redactSecrets, redactText, redactUrl } from "../errors/redact.ts";
 /**
  * Headers whose values are credentials: always replaced by `***` in logs. Besides `api-key`,
  * `authorization` and cookies, any name with key, secret, password, authori(zation), hmac,
- * session or verifier (`x-session-id`; Azure's diagnostic `azureml-model-session` too: sparing
- * it costs core bytes), or ending in assertion, otp, sid or token (gateways' own:
+ * verifier, or session followed by more (`x-session-id`, `session-token`; not Azure's diagnostic
+ * `azureml-model-session`, which support asks for), or ending in assertion, otp, sid or token
+ * (gateways' own:
  * `cf-aig-authorization`, Kong's `apikey`, `x-portkey-api-key`, `ocp-apim-subscription-key`,
  * `x-amz-security-token`), but not `x-ratelimit-remaining-tokens`.
  */
 export const SENSITIVE_HEADERS: { has(name: string): boolean } = {
   has: (name) =>
-    /key|secret|passw|authori|cookie|hmac|session|verifier|(assertion|otp|sid|token)$/i.test(name),
+    /key|secret|passw|authori|cookie|hmac|session.|verifier|(assertion|otp|sid|token)$/i.test(name),
 };
 
 /**
