@@ -3,13 +3,14 @@
  * password, passphrase, pw (`pwd`, `db_pw`), credential, signature, jwt, hmac, session
  * (`JSESSIONID`) or verifier (`oauth_verifier`, `code_verifier`) in it (`api-key`, APIM's
  * `subscription-key`, `refresh_token`, `client_secret`), one ending in assertion (OAuth's
- * `client_assertion`, not `client_assertion_type`), otp (`totp`) or sid (`PHPSESSID`,
+ * `client_assertion`, not `client_assertion_type`), otp (`totp`; or starting with it: `otp_code`)
+ * or sid (`PHPSESSID`,
  * `connect.sid`; not `side`), a SAS `sig` or `sas`, an OAuth `code`, `auth` / `authorization`,
  * `pass` (only that name: `bypass` or `passenger` are no secret); each also as an array
  * (`sig[]`, `code[0]`).
  */
 const SECRET_PARAMS =
-  /key|token|secret|passw|passph|pw|credential|signature|jwt|hmac|session|verifier|(assertion|otp|sid|^(sig|sas|code|pass|auth(orization)?))(?![^[])/i;
+  /key|token|secret|passw|passph|pw|credential|signature|jwt|hmac|session|verifier|^otp|(assertion|otp|sid|^(sig|sas|code|pass|auth(orization)?))(?![^[])/i;
 
 /**
  * Returns the URL with secret-looking parameters (`api-key`, `subscription-key`, `token`,
