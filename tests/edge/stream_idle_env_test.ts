@@ -74,7 +74,8 @@ Deno.test(`the Deno entry's upstreams: one silent after its 200 headers fails ov
     AZURE_OPENAI_FALLBACK_ENDPOINTS: up.fallback,
     AZURE_OPENAI_FALLBACK_API_KEYS: FALLBACK_KEY,
     AOAI_EDGE_KEYS: CLIENT_KEY,
-    [VAR]: "5",
+    // The fallback's stream runs under it too: 5 ms cut it between chunks on a loaded machine.
+    [VAR]: "300",
   }));
   const app = createEdgeApp({ ...config.options, onError: (line) => void errors.push(line) });
   const res = await app.fetch(streamed());
@@ -97,7 +98,8 @@ Deno.test(`createWorkerApp(): an upstream silent after its 200 headers fails ove
     AZURE_OPENAI_FALLBACK_ENDPOINTS: up.fallback,
     AZURE_OPENAI_FALLBACK_API_KEYS: FALLBACK_KEY,
     AOAI_EDGE_KEYS: CLIENT_KEY,
-    [VAR]: "5",
+    // The fallback's stream runs under it too: 5 ms cut it between chunks on a loaded machine.
+    [VAR]: "300",
   });
   const res = await app.fetch(streamed(), undefined, ctx);
   assert.equal(res.status, 200);
