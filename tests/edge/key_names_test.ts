@@ -21,9 +21,12 @@ Deno.test("onRequest events name the client key that matched by its name, beside
   }
   for (let i = 0; i < 20 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 0));
   assert.equal(events.length, 2);
-  assert.equal(events[0].clientName, "search indexer");
-  assert.equal(events[0].client, await clientIdOf(NAMED));
-  assert.ok(!("clientName" in events[1]), "a key without a name gets none");
+  // Events are delivered once each body ends, not always in the calls' order on a loaded machine.
+  const namedId = await clientIdOf(NAMED);
+  const named = events.find((e) => e.client === namedId);
+  const other = events.find((e) => e.client !== namedId);
+  assert.equal(named?.clientName, "search indexer");
+  assert.ok(other && !("clientName" in other), "a key without a name gets none");
   assert.ok(!JSON.stringify(events).includes(NAMED), "never the key");
 });
 
