@@ -16,12 +16,13 @@ export const SENSITIVE_HEADERS: { has(name: string): boolean } = {
 
 /**
  * JSON member names whose values are credentials (On Your Data auth, client keys, sessions and
- * one-time codes), in any letter case: these names (`client_secret` / `clientSecret` ...), any
+ * one-time codes), in any letter case: these names (`client_secret` / `clientSecret`, `id_token`,
+ * `client_assertion`, `jwt`, `credentials`, `pw` / `pwd`, `passphrase` ...; not logprobs' `token`), any
  * name with session, hmac or verifier (`session_id`, `sessionToken`, `code_verifier`; also a
  * number such as `session_count`, as in URLs), one ending in otp or sid (`totp`; not `side`).
  */
 const SENSITIVE_FIELDS =
-  /^(key|api[-_]?key|encoded_api_key|connection_string|(access|refresh)_?token|client_?secret|password|secret|authorization)$|session|hmac|verifier|(otp|sid)$/i;
+  /^(key|api[-_]?key|encoded_api_key|connection_string|(access|refresh|id)_?token|client_?(secret|assertion)|jwt|credentials?|pwd?|passphrase|password|secret|authorization)$|session|hmac|verifier|(otp|sid)$/i;
 
 /**
  * The credential values a request or response carries in its headers (to scrub elsewhere):
