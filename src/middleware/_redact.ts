@@ -101,7 +101,8 @@ function maskFields(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((item) => maskFields(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = SENSITIVE_FIELDS.test(k) && v !== null && typeof v !== "object"
+    // A credential's value, or a list of them; an object under such a name is walked into.
+    out[k] = SENSITIVE_FIELDS.test(k) && v !== null && (typeof v !== "object" || Array.isArray(v))
       ? "***"
       : maskFields(v, depth + 1);
   }

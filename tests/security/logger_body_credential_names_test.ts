@@ -26,3 +26,11 @@ Deno.test("redactBody() masks OAuth, OpenID and password members, and keeps logp
     shown,
   );
 });
+
+Deno.test("redactBody() masks a credential member holding a list, and walks into other members", () => {
+  const body = { api_key: ["k-1", "k-2"], client_secret: [7], messages: [{ role: "user" }] };
+  const out = JSON.parse(redactBody(JSON.stringify(body), [], 10_000));
+  assert.equal(out.api_key, "***");
+  assert.equal(out.client_secret, "***");
+  assert.deepEqual(out.messages, [{ role: "user" }]);
+});
