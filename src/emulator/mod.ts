@@ -4,12 +4,21 @@
  * api-key/bearer auth, spec-shaped bodies, SSE streaming, content filters, rate
  * limits and injectable faults).
  *
- * @example Serve the emulator with Deno
+ * @example Ask the emulator in process (any runtime; `deno task emulator` serves it over HTTP)
  * ```ts
  * import { createEmulator } from "@aoai/edge/emulator";
  * const emulator = createEmulator({ apiKeys: ["test-key"] });
- * const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, (req) => emulator.fetch(req));
- * await server.shutdown();
+ * const res = await emulator.fetch(
+ *   new Request(
+ *     "http://emulator.local/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21",
+ *     {
+ *       method: "POST",
+ *       headers: { "api-key": "test-key", "content-type": "application/json" },
+ *       body: JSON.stringify({ input: "hi" }),
+ *     },
+ *   ),
+ * );
+ * console.log(res.status); // 200
  * ```
  *
  * @module
