@@ -4,6 +4,35 @@ import { azurePath, errorOf, KEY, postJson } from "./_helpers.ts";
 
 const AZURE_KEY = "azure-secret-key-0001";
 
+/**
+ * An upstream answering every call 307 to another local server, which counts what reaches it
+ * (answering `answer`); both stop on dispose.
+ */
+function redirectingUpstream(answer: () => Response) {
+  const counter = { reached: 0 };
+  const other = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    counter.reached++;
+    return answer();
+  });
+  const upstream = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    await req.body?.cancel();
+    return new Response(null, {
+      status: 307,
+      headers: { location: `http://127.0.0.1:${other.addr.port}/` },
+    });
+  });
+  return {
+    endpoint: `http://127.0.0.1:${upstream.addr.port}`,
+    get reached() {
+      return counter.reached;
+    },
+    async [Symbol.asyncDispose]() {
+      await upstream.shutdown();
+      await other.shutdown();
+    },
+  };
+}
+
 for (const status of [301, 302, 303, 307, 308]) {
   Deno.test(`edge app: an upstream ${status} redirect is not followed (the app's key stays home) and answers 502`, async () => {
     const elsewhere: string[] = [];
@@ -45,23 +74,11 @@ for (const status of [301, 302, 303, 307, 308]) {
 }
 
 Deno.test("edge app: a streamed chat whose upstream redirects is not followed either", async () => {
-  let reached = 0;
-  await using other = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
-    reached++;
-    return new Response("data: [DONE]\n\n", { headers: { "content-type": "text/event-stream" } });
-  });
-  await using upstream = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    async (req) => {
-      await req.body?.cancel();
-      return new Response(null, {
-        status: 307,
-        headers: { location: `http://127.0.0.1:${other.addr.port}/` },
-      });
-    },
+  await using up = redirectingUpstream(() =>
+    new Response("data: [DONE]\n\n", { headers: { "content-type": "text/event-stream" } })
   );
   const app = createEdgeApp({
-    upstream: { endpoint: `http://127.0.0.1:${upstream.addr.port}`, apiKey: AZURE_KEY },
+    upstream: { endpoint: up.endpoint, apiKey: AZURE_KEY },
     clientKeys: [KEY],
     onError: () => {},
   });
@@ -73,27 +90,13 @@ Deno.test("edge app: a streamed chat whose upstream redirects is not followed ei
   );
   assert.equal(res.status, 502);
   assert.equal((await errorOf(res)).code, "UpstreamRedirect");
-  assert.equal(reached, 0);
+  assert.equal(up.reached, 0);
 });
 
 Deno.test("edge app: calls through the caches (an embeddings miss, a deterministic chat) do not follow an upstream redirect either", async () => {
-  let reached = 0;
-  await using other = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
-    reached++;
-    return Response.json({ data: [] });
-  });
-  await using upstream = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    async (req) => {
-      await req.body?.cancel();
-      return new Response(null, {
-        status: 307,
-        headers: { location: `http://127.0.0.1:${other.addr.port}/` },
-      });
-    },
-  );
+  await using up = redirectingUpstream(() => Response.json({ data: [] }));
   const app = createEdgeApp({
-    upstream: { endpoint: `http://127.0.0.1:${upstream.addr.port}`, apiKey: AZURE_KEY },
+    upstream: { endpoint: up.endpoint, apiKey: AZURE_KEY },
     clientKeys: [KEY],
     cache: new MemoryCache(),
     chatCache: true,
@@ -116,5 +119,5 @@ Deno.test("edge app: calls through the caches (an embeddings miss, a determinist
     assert.equal(res.status, 502);
     assert.equal((await errorOf(res)).code, "UpstreamRedirect");
   }
-  assert.equal(reached, 0, "a call through a cache went where the upstream redirected");
+  assert.equal(up.reached, 0, "a call through a cache went where the upstream redirected");
 });
