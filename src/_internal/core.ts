@@ -207,16 +207,18 @@ export class ClientCore {
     const onAbort = controller && userSignal && (() => controller.abort(userSignal.reason));
     const unlink = onAbort ? () => userSignal!.removeEventListener("abort", onAbort) : NO_LINK;
     const parked: unknown[] = [];
-    const state: Record<string, unknown> = {};
-    state[PARKED_STATE_KEY] = parked;
     let layers = this.#layers;
-    // For logger(): what a body it logs before auth ran must not show (a reference: no cost).
-    state[SECRETS_STATE_KEY] = this.#secretLists;
     // For retry() / timeout(): what the call set itself wins over their options (`timeout`: the
     // openai SDK's name).
-    const set: Partial<CallSettings> = state[CALL_OPTIONS_STATE_KEY] = {
+    const set: Partial<CallSettings> = {
       timeoutMs: opts.timeoutMs ?? opts.timeout,
       maxRetries: opts.maxRetries,
+    };
+    const state: Record<string, unknown> = {
+      [PARKED_STATE_KEY]: parked,
+      // For logger(): what a body it logs before auth ran must not show (a reference: no cost).
+      [SECRETS_STATE_KEY]: this.#secretLists,
+      [CALL_OPTIONS_STATE_KEY]: set,
     };
     try {
       const apiVersion = opts.apiVersion !== undefined
