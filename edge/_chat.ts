@@ -143,8 +143,8 @@ export async function handleChat(
 
 /**
  * Passes the SSE bytes through unchanged while folding the chunks into a completion; when the
- * stream ends with `data: [DONE]` (not cancelled, not cut), hands the completion to `store`
- * (through `waitUntil` when there is one, else before the stream closes).
+ * stream ends with `data: [DONE]` (not cancelled, not cut, without an error event), hands the
+ * completion to `store` (through `waitUntil` when there is one, else before the stream closes).
  */
 function observeStream(
   body: ReadableStream<Uint8Array>,
@@ -162,7 +162,11 @@ function observeStream(
       return;
     }
     try {
-      acc.add(JSON.parse(event.data) as ChatCompletionChunk);
+      const chunk = JSON.parse(event.data);
+      // An error event (`event: error`, or `data: {"error": …}`) failed the client's read: the
+      // stream is no answer, even when chunks and [DONE] follow.
+      if (event.event === "error" || chunk?.error != null) broken = true;
+      else acc.add(chunk as ChatCompletionChunk);
     } catch {
       broken = true;
     }
