@@ -165,10 +165,7 @@ export function checkApiVersion(value: unknown, where: string): string {
   if (typeof value !== "string" || !/^(v1|\d{4}-\d{2}-\d{2}(-preview)?)$/.test(value)) {
     throw new TypeError(
       `${where}: apiVersion must look like "${DEFAULT_API_VERSION}", ` +
-        // A long value is not quoted: it may be a key or token set here by mistake.
-        `"${SPEECH_API_VERSION}" or "v1"; got ${
-          JSON.stringify((value as string)?.length > 20 ? "***" : value)
-        }`,
+        `"${SPEECH_API_VERSION}" or "v1"; got ${shown(value)}`,
     );
   }
   return value;
@@ -177,7 +174,14 @@ export function checkApiVersion(value: unknown, where: string): string {
 /** Validates a non-negative integer option. */
 export function checkCount(value: unknown, name: string, where: string): number {
   if (!(Number.isInteger(value) && (value as number) >= 0)) {
-    throw new TypeError(`${where}: ${name} must be a non-negative integer; got ` + String(value));
+    throw new TypeError(`${where}: ${name} must be a non-negative integer; got ${shown(value)}`);
   }
   return value as number;
 }
+
+/**
+ * `value` for an error message: a string quoted (`"30000"` from an environment variable reads as
+ * the string it is), a long one not at all (it may be a key or token set there by mistake).
+ */
+const shown = (value: unknown) =>
+  typeof value == "string" ? JSON.stringify(value.length > 20 ? "***" : value) : value;
