@@ -92,7 +92,10 @@ export async function chatCacheKey(
   namespace: string,
 ): Promise<string | undefined> {
   if (!isRecord(body) || body.stream === true) return undefined;
-  if (body.temperature !== 0 && typeof body.seed !== "number") return undefined;
+  // A seed past 2^53 may have been rounded by JSON.parse (keys are made of the parse): the
+  // service, reading int64, tells apart seeds that would share its key.
+  if (body.seed != null && !Number.isSafeInteger(body.seed)) return undefined;
+  if (body.temperature !== 0 && body.seed == null) return undefined;
   const params: Json = {};
   for (const [k, v] of Object.entries(body)) {
     if (!IGNORED.has(k)) params[k] = SCHEMAS.has(k) ? ordered(v) : v;

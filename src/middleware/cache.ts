@@ -138,7 +138,8 @@ function checkPositive(value: unknown, name: string): void {
  * nothing stored.
  *
  * Chat completions are cached only with `chat: true`, when not streamed and deterministic
- * (`temperature: 0` or a `seed`); keys include the api-version and leave out `stream` and `user`;
+ * (`temperature: 0` or a `seed`; not a seed past 2^53 - 1, which JSON.parse may round onto
+ * another's key); keys include the api-version and leave out `stream` and `user`;
  * the order of a JSON schema's `properties` (in `response_format`, `tools`, `functions`) is part
  * of the key, as the model writes an object's members in that order.
  * Only a complete answer is stored: a 200 with as many choices as `n` asks (default 1), each
