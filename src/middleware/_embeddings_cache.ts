@@ -374,8 +374,12 @@ export async function embeddingsThroughCache(
     }
     const size = [...up.vectors.values()][0].byteLength;
     const firstHit = hits.values().next();
-    if (!firstHit.done && firstHit.value.byteLength !== size) {
-      // The cached vectors have another size than today's: fetch everything afresh.
+    if (
+      !firstHit.done && (firstHit.value.byteLength !== size ||
+        (modelName && typeof up.model === "string" && up.model !== modelName))
+    ) {
+      // The cached vectors have another size than today's, or another model made them (the
+      // deployment was re-pointed: same size, another vector space): fetch everything afresh.
       hits.clear();
       spent = up.usage;
       up = await fetchMissing(unique);

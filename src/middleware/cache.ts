@@ -119,6 +119,9 @@ function checkPositive(value: unknown, name: string): void {
  * input item as little-endian Float32 bytes (4 bytes per dimension). A batch with some inputs
  * cached sends only the missing ones upstream and merges the answer by index; `usage` adds up
  * every upstream call the request made (0 on a full hit; left out when the upstream sent none).
+ * When the answer to the missing ones has another vector size than the cached ones, or names
+ * another model than the one cached (a deployment re-pointed at another model), the whole batch
+ * is fetched again and replaces them; a full hit cannot tell and is served until it expires.
  * Keys leave out `encoding_format`, `user` and the api-version (vectors depend on the deployment
  * and params such as `dimensions` only);
  * upstream is asked for base64 (except on api-versions before 2024-05-01, whose spec has no
