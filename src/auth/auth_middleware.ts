@@ -122,7 +122,8 @@ function staticAuth(
   if (typeof value !== "string" || value.trim() === "") {
     throw new TypeError(`${what} must be a non-empty string`);
   }
-  checkHeaderValue(value, what);
+  // Leading and trailing whitespace (a key file's line break) is not sent: fetch trims it.
+  checkHeaderValue(value.trim(), what);
   return auth((ctx, next) => {
     setHeader(ctx, name, header, drop);
     return next();

@@ -176,7 +176,7 @@ export class TokenCache {
       ? [value, jwtExpiryMs(value)]
       : [value?.token, value?.expiresOnTimestamp];
     // Nor a blank one, nor one no header can carry (never cached, so the next call asks again).
-    if (typeof token !== "string" || !token.trim() || /[\0\r\n]|[^\0-\xff]/.test(token)) {
+    if (typeof token !== "string" || !token.trim() || /[\0\r\n]|[^\0-\xff]/.test(token.trim())) {
       throw new TypeError(
         "tokenProvider must return a non-empty string or { token, expiresOnTimestamp } (no line break, NUL or non-Latin-1 character)",
       );
