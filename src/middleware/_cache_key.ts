@@ -47,7 +47,8 @@ function write(value: unknown, seen: Set<object>): string | undefined {
   seen.add(obj);
   let out: string;
   if (Array.isArray(obj)) {
-    out = "[" + obj.map((item) => write(item, seen) ?? "null").join(",") + "]";
+    // Array.from visits holes (map() skips them, and join() writes them as nothing).
+    out = "[" + Array.from(obj, (item) => write(item, seen) ?? "null").join(",") + "]";
   } else {
     const record = obj as Record<string, unknown>;
     const parts: string[] = [];
