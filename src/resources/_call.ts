@@ -4,12 +4,11 @@ import { isRecord } from "../errors/_is_record.ts";
 import type { RequestOptions } from "../options.ts";
 
 /**
- * How a field is checked: allowed values, `[min, max]` (`[min, max, 1]`: an integer) for a
- * number (both skip a missing field), or a function that returns what is wrong with the value
- * (it runs for a missing field too, and may throw {@link invalid} itself for a nested path).
+ * How a field is checked: `[min, max]` (`[min, max, 1]`: an integer) for a number (skips a
+ * missing field), or a function that returns what is wrong with the value (it runs for a missing
+ * field too, and may throw {@link invalid} itself for a nested path).
  */
 export type Rule =
-  | readonly string[]
   | readonly [number, number, 1?]
   | ((value: unknown, operation: string) => string | false | undefined | void);
 
@@ -51,16 +50,12 @@ export function call(
       else if (value != null) {
         const [min, max, integer] = rule;
         if (
-          typeof min === "string"
-            ? !rule.includes(value as never)
-            : typeof value !== "number" || !(value >= min && value <= (max as number)) ||
-              (integer && !Number.isInteger(value))
+          typeof value !== "number" || !(value >= min && value <= max) ||
+          (integer && !Number.isInteger(value))
         ) {
-          problem = `must be ${
-            typeof min === "string"
-              ? `one of ${rule.map((a) => JSON.stringify(a)).join(", ")}`
-              : `${integer ? "an integer" : "a number"} from ${min} to ${max}`
-          }; got ${JSON.stringify(value)}`;
+          problem = `must be ${integer ? "an integer" : "a number"} from ${min} to ${max}; got ${
+            JSON.stringify(value)
+          }`;
         }
       }
       if (problem) throw invalid(operation, path, problem);

@@ -190,7 +190,13 @@ export class Images {
       "images/generations:submit",
       params,
       options,
-      { n: [1, 5, 1], size: ["256x256", "512x512", "1024x1024"], prompt },
+      {
+        n: [1, 5, 1],
+        size: (size) =>
+          size != null && !["256x256", "512x512", "1024x1024"].includes(size as string) &&
+          `must be one of "256x256", "512x512", "1024x1024"; got ${JSON.stringify(size)}`,
+        prompt,
+      },
       () => ({ apiVersion: operationsVersion(this.#core.apiVersion) }),
       false,
     );
