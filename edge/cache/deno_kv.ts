@@ -179,7 +179,8 @@ export class DenoKvCache implements CacheStore {
 
   async #resolve(key: string, value: unknown): Promise<Uint8Array | null> {
     if (!isRecord(value, this.#maxValueBytes)) return null;
-    if (value.e !== 0 && value.e <= this.#now()) return null;
+    // Expired, or no number of ms (NaN: corrupt) rather than "never expires".
+    if (!(value.e === 0 || value.e > this.#now())) return null;
     if (value.v) return value.v;
     const id = value.id as string;
     const count = value.n as number;

@@ -270,7 +270,8 @@ export class WorkersKvCache implements CacheStore {
     const view = new DataView(raw);
     if (view.getUint8(0) !== FORMAT) return null;
     const expiresAt = view.getFloat64(1, true);
-    if (expiresAt !== 0 && expiresAt <= this.#now()) return null;
+    // Expired, or no number of ms (NaN: corrupt) rather than "never expires".
+    if (!(expiresAt === 0 || expiresAt > this.#now())) return null;
     return new Uint8Array(raw, HEADER_BYTES);
   }
 
