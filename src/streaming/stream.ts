@@ -126,9 +126,10 @@ export class Stream<T> implements AsyncIterable<T> {
   #ended: boolean | undefined;
   #error: AzureOpenAIError | undefined;
   #chunks = 0;
-  /** `operation`: none for a stream built without one, named "stream" alone then. */
-  #operation: string | undefined;
-  /** `idleTimeoutMs`, `onChunk` and `scrub` are read from here. */
+  /**
+   * `idleTimeoutMs`, `onChunk`, `scrub` and `operation` (none for a stream built without one,
+   * named "stream" alone then) are read from here.
+   */
   #options: StreamOptions<T>;
   #unlink: () => void;
   /** With a caller's signal (a 2xx body), what fails a read of the body with the stream's error. */
@@ -160,7 +161,7 @@ export class Stream<T> implements AsyncIterable<T> {
             stream.controller.signal,
             // Through the stream: the response keeps it (and its link) until its body ends.
             () => stream.#unlink(),
-            stream.#operation ?? "stream",
+            stream.#options.operation ?? "stream",
             stream.#options.idleTimeoutMs,
           )
       );
@@ -178,7 +179,6 @@ export class Stream<T> implements AsyncIterable<T> {
     const outside = options.signal;
     const controller = this.controller = options.controller ?? new AbortController();
     this.#options = { ...options };
-    this.#operation = options.operation;
     // No closure here may hold `this` (their shared context would): the outside signal's listener
     // reaches `controller`, and so `aborted`, which holds the stream weakly then. A stream dropped
     // unread is collected, then unlinked and aborted (see DROPPED in on_body_end.ts).
@@ -230,7 +230,7 @@ export class Stream<T> implements AsyncIterable<T> {
         }),
         guard.signal,
         unlink,
-        this.#operation ?? "stream",
+        options.operation ?? "stream",
         0,
         { abort: () => linked && controller.abort() } as AbortController,
       )
@@ -342,7 +342,7 @@ export class Stream<T> implements AsyncIterable<T> {
     const branches = body.tee().map((body) =>
       new (this.constructor as typeof Stream)(new Response(body, this.response), {
         controller: this.controller,
-        operation: this.#operation,
+        operation: this.#options.operation,
       })
     );
     teeing = false;
@@ -567,11 +567,11 @@ export class Stream<T> implements AsyncIterable<T> {
    * an operation is "stream" alone: its request is unknown, and `#err` adds no second "stream".
    */
   #site(suffix = ""): ErrorSite {
-    const op = this.#operation;
+    const op = this.#options.operation;
     return {
       operation: op ? op + suffix : "stream",
       method: op && "POST",
-      url: this.response.url || undefined,
+      url: this.response.url,
     };
   }
 
@@ -583,7 +583,7 @@ export class Stream<T> implements AsyncIterable<T> {
     // The request id in the message too, as errors built from a body have it: support asks for it.
     const requestId = requestIdOf(this.response.headers);
     return new Kind(
-      `${describeSite(this.#site())}${this.#operation ? " stream" : ""} ${what}${
+      `${describeSite(this.#site())}${this.#options.operation ? " stream" : ""} ${what}${
         requestId ? ` [request id ${requestId}]` : ""
       }`,
       { cause, requestId },
