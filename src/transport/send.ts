@@ -53,6 +53,8 @@ export function createTerminal(fetchImpl?: FetchLike): Terminal {
       );
     };
     try {
+      // An aborted call sends nothing, as in the openai SDK: an injected fetch may ignore signals.
+      signal?.throwIfAborted();
       const parts = fetchImpl ? undefined : unbuiltParts(ctx);
       // Promise.resolve: an injected fetch may return a Response or a thenable.
       return Promise.resolve(
