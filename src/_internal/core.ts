@@ -148,20 +148,19 @@ export class ClientCore {
       : tokenProvider
       ? tokenAuth(tokenProvider)
       : (_ctx, next) => next();
-    const where = "AzureOpenAI";
-    this.apiVersion = checkApiVersion(options.apiVersion ?? DEFAULT_API_VERSION, where);
+    this.apiVersion = checkApiVersion(options.apiVersion ?? DEFAULT_API_VERSION, "AzureOpenAI");
     const deployment = this.deployment = options.deployment;
     if (deployment !== undefined && (typeof deployment !== "string" || !deployment)) {
       throw fail("deployment must be a non-empty string");
     }
-    this.maxRetries = checkCount(options.maxRetries ?? 2, "maxRetries", where);
-    this.timeoutMs = checkCount(options.timeoutMs ?? 600_000, "timeoutMs", where);
+    this.maxRetries = checkCount(options.maxRetries ?? 2, "maxRetries", "AzureOpenAI");
+    this.timeoutMs = checkCount(options.timeoutMs ?? 600_000, "timeoutMs", "AzureOpenAI");
     const idle = options.streamIdleTimeoutMs;
     this.streamIdleTimeoutMs = idle === undefined
       ? idle
-      : checkCount(idle, "streamIdleTimeoutMs", where);
+      : checkCount(idle, "streamIdleTimeoutMs", "AzureOpenAI");
     if (fetch !== undefined && typeof fetch !== "function") throw fail("fetch must be a function");
-    this.#headers = headerRecord(options.defaultHeaders, `${where}: defaultHeaders`);
+    this.#headers = headerRecord(options.defaultHeaders, "AzureOpenAI: defaultHeaders");
     this.#secrets.push(...headerSecrets(Object.entries(this.#headers)));
     this.#middleware = middleware.slice();
     this.#terminal = createTerminal(fetch);
@@ -205,7 +204,7 @@ export class ClientCore {
     const controller = stream ? new AbortController() : undefined;
     // Links the stream's controller to the caller's signal (none for other calls).
     const onAbort = controller && userSignal && (() => controller.abort(userSignal.reason));
-    const unlink = onAbort ? () => userSignal!.removeEventListener("abort", onAbort) : NO_LINK;
+    const unlink = () => onAbort && userSignal!.removeEventListener("abort", onAbort);
     const parked: unknown[] = [];
     let layers = this.#layers;
     // For retry() / timeout(): what the call set itself wins over their options (`timeout`: the
@@ -282,14 +281,13 @@ export class ClientCore {
         : this.#run;
       let response = await run(ctx);
       const site = { operation: where, method, url };
-      if (!response.ok && throwOnError) {
+      if (!response.ok) {
         // The error body is read still linked to the caller's signal (and, for a stream too,
         // under timeout()'s deadline): a body that stalls must not hang the call.
-        throw await errorFromResponse(response, site);
-      }
-      // A raw error response may echo a credential: whoever relays it scrubs it with this.
-      if (!response.ok) RAW_SCRUB.set(response, (e) => this.scrub(e, layers, own));
-      else if (stream && throwOnError && /json/.test(response.headers.get("content-type")!)) {
+        if (throwOnError) throw await errorFromResponse(response, site);
+        // A raw error response may echo a credential: whoever relays it scrubs it with this.
+        RAW_SCRUB.set(response, (e) => this.scrub(e, layers, own));
+      } else if (stream && throwOnError && /json/.test(response.headers.get("content-type")!)) {
         // A gateway's error object in a 200, not an event stream: its code and message, as for
         // any error body. Anything else is left to the stream to report.
         const err = await errorFromResponse(response.clone(), site);
@@ -469,9 +467,6 @@ function headerRecord(
     );
   }
 }
-
-/** What a call without a link to the caller's signal unlinks. */
-const NO_LINK = () => {};
 
 const DEFAULT_RETRY = retry();
 const DEFAULT_TIMEOUT = timeout();
