@@ -8,6 +8,7 @@
  */
 import { ServerSentEventParser } from "../src/sse/parser.ts";
 import { pickUsage } from "../src/middleware/_usage.ts";
+import { doneTracker, endsWithDone } from "./_sse_done.ts";
 export { pickUsage };
 import type { WaitUntil } from "./_caching.ts";
 import type { EdgeRequestEvent, EdgeRequestRoute, EdgeRequestUsage } from "./options.ts";
@@ -214,9 +215,8 @@ function sseTap(estimate: boolean): Tap {
   let usage: EdgeRequestUsage | undefined;
   let broken = false;
   let quarters = 0;
-  let done = false;
+  const tracker = doneTracker();
   const parser = new ServerSentEventParser((event) => {
-    done ||= event.data.startsWith("[DONE]");
     const hasUsage = USAGE_KEY.test(event.data);
     if (!hasUsage && !estimate) return;
     try {
@@ -229,6 +229,7 @@ function sseTap(estimate: boolean): Tap {
   }, { maxBufferSize: SSE_MAX });
   return {
     feed(chunk) {
+      tracker.feed(chunk);
       if (broken) return;
       try {
         parser.feed(chunk);
@@ -239,7 +240,7 @@ function sseTap(estimate: boolean): Tap {
     result: () => ({ usage }),
     streamedQuarters: () => quarters,
     seenUsage: () => usage,
-    done: () => done,
+    done: () => tracker.done,
   };
 }
 
@@ -347,7 +348,13 @@ export function observeResponse(
       }
       try {
         if (next.done) {
-          finish("end");
+          // A chat or completions stream closed before its [DONE] was cut (the client's body ends
+          // with the error event).
+          finish(
+            type.includes("text/event-stream") && endsWithDone(source.route) && !tap?.done?.()
+              ? "error"
+              : "end",
+          );
           controller.close();
           return;
         }

@@ -44,6 +44,7 @@ import {
 } from "./_events.ts";
 import type { TokenQuotaDecision, TokenQuotaLimiter } from "./token_quota.ts";
 import type { EdgeRequestRoute } from "./options.ts";
+import { doneTracker, endsWithDone } from "./_sse_done.ts";
 
 /**
  * The edge app: a fetch handler for `Deno.serve`, Workers (`export default app`) and tests.
@@ -836,8 +837,9 @@ function endsEvent(tail: Uint8Array): boolean {
  * the service writes event by event), ends with an error event in the service's shape
  * ({@link CUT_EVENT}) and a clean close, as the service ends a stream that failed: an SDK then
  * throws that error, instead of a bare network error (or nothing, for a reader that takes the end
- * of the body as the end of the reply). Cut inside an event, or after the client left, the body
- * still fails: a clean end would hand over a truncated event.
+ * of the body as the end of the reply). A chat or completions stream the upstream closes before
+ * its `data: [DONE]` was cut as well, and ends the same way. Cut inside an event, or after the
+ * client left, the body still fails: a clean end would hand over a truncated event.
  */
 function endingCleanly(response: Response, request: Request): Response {
   const body = response.body;
@@ -848,6 +850,11 @@ function endingCleanly(response: Response, request: Request): Response {
   const reader = body.getReader();
   /** The last bytes passed on (up to 4); none yet counts as between events. */
   let tail = new Uint8Array([LF, LF]);
+  // Chat and completions streams end with `data: [DONE]`: closed before it, the reply was cut
+  // (others, such as transcriptions, end with an event of their own).
+  const tracker = endsWithDone(routeOf(new URL(request.url).pathname, false))
+    ? doneTracker()
+    : undefined;
   return new Response(
     new ReadableStream<Uint8Array>({
       async pull(controller) {
@@ -860,8 +867,17 @@ function endingCleanly(response: Response, request: Request): Response {
             controller.enqueue(CUT_EVENT.slice());
             return controller.close();
           }
-          if (next.done) return controller.close();
+          if (next.done) {
+            if (!tracker || tracker.done) return controller.close();
+            // Closed inside an event: a clean end would hand over a truncated event.
+            if (!endsEvent(tail)) {
+              return controller.error(new TypeError("the upstream's stream ended inside an event"));
+            }
+            controller.enqueue(CUT_EVENT.slice());
+            return controller.close();
+          }
           const chunk = next.value;
+          tracker?.feed(chunk);
           if (chunk.length >= 4) tail = chunk.slice(-4);
           else if (chunk.length) {
             const joined = new Uint8Array(tail.length + chunk.length);

@@ -1,0 +1,160 @@
+// A chat or completions stream whose upstream closes cleanly before `data: [DONE]` (a proxy's
+// timeout, a connection ended politely mid-reply) is a cut reply: the client's body ends with the
+// same error event as a broken read, and onRequest says UpstreamStreamError. Streams that end
+// without [DONE] by design (transcriptions) are relayed as they are.
+import assert from "node:assert/strict";
+import { AzureOpenAI } from "../../src/client.ts";
+import { AzureOpenAIError } from "../../src/errors/api_error.ts";
+import { createEdgeApp, type EdgeRequestEvent } from "../../edge/mod.ts";
+import { azurePath, KEY } from "./_helpers.ts";
+
+const CHUNK = (content: string) =>
+  `data: ${
+    JSON.stringify({
+      id: "c1",
+      object: "chat.completion.chunk",
+      created: 1,
+      model: "gpt-4o",
+      choices: [{ index: 0, delta: { content }, finish_reason: null }],
+    })
+  }\n\n`;
+
+/** An app whose upstream answers every request with `text` as an event stream, then closes. */
+function appAnswering(text: string, events?: EdgeRequestEvent[]) {
+  const bytes = new TextEncoder().encode(text);
+  return createEdgeApp({
+    upstream: new AzureOpenAI({
+      endpoint: "http://upstream.test",
+      apiKey: "azure-secret-1",
+      maxRetries: 0,
+      fetch: () =>
+        Promise.resolve(
+          new Response(
+            new ReadableStream({
+              start(c) {
+                // In two pieces, split inside an event.
+                c.enqueue(bytes.slice(0, 7));
+                c.enqueue(bytes.slice(7));
+                c.close();
+              },
+            }),
+            { headers: { "content-type": "text/event-stream" } },
+          ),
+        ),
+    }),
+    clientKeys: [KEY],
+    onRequest: events ? (e) => void events.push(e) : undefined,
+    onError: () => {},
+  });
+}
+
+function post(app: ReturnType<typeof createEdgeApp>, path: string, body: unknown) {
+  return app.fetch(
+    new Request(`http://edge.test${path}`, {
+      method: "POST",
+      headers: { "api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+const CHAT = azurePath("gpt-4o", "chat/completions");
+const MESSAGES = [{ role: "user", content: "hi" }];
+
+for (const observed of [false, true]) {
+  const label = observed ? " (with onRequest)" : "";
+  Deno.test(`chat stream closed before [DONE]: the body ends with the UpstreamStreamError event${label}`, async () => {
+    const events: EdgeRequestEvent[] = [];
+    const app = appAnswering(CHUNK("Hi") + CHUNK(" there"), observed ? events : undefined);
+    const res = await post(app, CHAT, { messages: MESSAGES, stream: true });
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.ok(text.startsWith(CHUNK("Hi") + CHUNK(" there")), text);
+    const last = text.slice((CHUNK("Hi") + CHUNK(" there")).length);
+    assert.match(last, /^data: \{"error":\{"code":"UpstreamStreamError"/);
+    assert.ok(last.endsWith("\n\n"));
+    if (observed) {
+      for (let i = 0; i < 50 && !events.length; i++) await new Promise((r) => setTimeout(r, 2));
+      assert.equal(events[0]?.error, "UpstreamStreamError");
+    }
+  });
+}
+
+Deno.test("chat stream closed before [DONE]: a client of this package gets the typed UpstreamStreamError after the chunks", async () => {
+  const app = appAnswering(CHUNK("Hi") + CHUNK(" there"));
+  const client = new AzureOpenAI({
+    endpoint: "http://edge.test",
+    apiKey: KEY,
+    maxRetries: 0,
+    fetch: (req) => app.fetch(req),
+  });
+  const stream = await client.chat.completions.create({
+    model: "gpt-4o",
+    messages: MESSAGES as never,
+    stream: true,
+  });
+  const seen: string[] = [];
+  const err = await (async () => {
+    try {
+      for await (const chunk of stream) seen.push(chunk.choices[0]?.delta?.content ?? "");
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.deepEqual(seen, ["Hi", " there"]);
+  assert.ok(err instanceof AzureOpenAIError, String(err));
+  assert.equal((err as AzureOpenAIError).code, "UpstreamStreamError");
+});
+
+Deno.test("completions stream closed before [DONE] gets the error event too", async () => {
+  const app = appAnswering('data: {"id":"c1","choices":[{"text":"a","index":0}]}\n\n');
+  const res = await post(app, azurePath("gpt-35-turbo-instruct", "completions"), {
+    prompt: "x",
+    stream: true,
+  });
+  assert.match(await res.text(), /UpstreamStreamError/);
+});
+
+for (
+  const ending of [
+    "data: [DONE]\n\n",
+    "data: [DONE]\r\n\r\n",
+    "data:[DONE]\n\n\n",
+    "data: [DONE]\n\n: bye\n\n",
+  ]
+) {
+  Deno.test(`a stream that ended with [DONE] (${JSON.stringify(ending)}) is relayed unchanged and logged without error`, async () => {
+    const events: EdgeRequestEvent[] = [];
+    const whole = CHUNK("Hi") + ending;
+    const app = appAnswering(whole, events);
+    const res = await post(app, CHAT, { messages: MESSAGES, stream: true });
+    assert.equal(await res.text(), whole);
+    for (let i = 0; i < 50 && !events.length; i++) await new Promise((r) => setTimeout(r, 2));
+    assert.equal(events[0]?.error, undefined);
+  });
+}
+
+Deno.test("chat stream closed in the middle of an event: the client's read fails (a truncated event is not completed)", async () => {
+  const app = appAnswering(CHUNK("Hi") + 'data: {"id":"c1","cho');
+  const res = await post(app, CHAT, { messages: MESSAGES, stream: true });
+  await assert.rejects(() => res.text());
+});
+
+Deno.test("a transcription stream (no [DONE] by design) is relayed as it is", async () => {
+  const whole = 'data: {"type":"transcript.text.delta","delta":"hi"}\n\n' +
+    'data: {"type":"transcript.text.done","text":"hi"}\n\n';
+  const app = appAnswering(whole);
+  const form = new FormData();
+  form.set("file", new Blob([new Uint8Array(10)], { type: "audio/wav" }), "a.wav");
+  form.set("stream", "true");
+  form.set("model", "gpt-4o-transcribe");
+  const res = await app.fetch(
+    new Request(`http://edge.test${azurePath("gpt-4o-transcribe", "audio/transcriptions")}`, {
+      method: "POST",
+      headers: { "api-key": KEY },
+      body: form,
+    }),
+  );
+  assert.equal(res.status, 200, await res.clone().text());
+  assert.equal(await res.text(), whole);
+});
