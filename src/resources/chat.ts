@@ -44,13 +44,11 @@ export function createMaybeStream<S>(
       rules,
       () => streamed && { stream: true, accept: "text/event-stream" },
     ),
-    (result) => {
-      if (!streamed) return result.data;
-      // The stream takes over the link to the caller's signal and drops it when it ends.
-      const stream = new Stream(result.response, { ...result, signal: options?.signal });
-      result.unlink();
-      return stream;
-    },
+    (result) =>
+      streamed
+        // The stream takes over the link to the caller's signal and drops it when it ends.
+        ? (result.unlink(), new Stream(result.response, { ...result, signal: options?.signal }))
+        : result.data,
   );
 }
 
