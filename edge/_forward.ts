@@ -141,6 +141,34 @@ export async function forward(
   request: Request,
   init: ForwardInit,
 ): Promise<Response> {
+  const res = await forwardOrOutlive(opts, request, init);
+  // The client's id comes back as a call straight to Azure echoes it, also when no upstream
+  // answered: a cache hit, an error the app made (unreachable, timed out, cooling down).
+  const id = clientRequestId(opts, request);
+  if (id && !res.headers.has(REQUEST_ID)) res.headers.set(REQUEST_ID, id);
+  return res;
+}
+
+const REQUEST_ID = "x-ms-client-request-id";
+
+/**
+ * The client's `x-ms-client-request-id` (Azure SDKs send one), when it is sent upstream and echoed
+ * back: visible ASCII, up to 256 characters, holding no client key (tooling that reuses the key as
+ * an id).
+ */
+export function clientRequestId(opts: ResolvedOptions, request: Request): string | undefined {
+  const id = request.headers.get(REQUEST_ID);
+  return id !== null && /^[\x21-\x7e]{1,256}$/.test(id) && !holdsClientKey(id, opts.clientKeys)
+    ? id
+    : undefined;
+}
+
+/** {@link forward}, without the id's echo. */
+async function forwardOrOutlive(
+  opts: ResolvedOptions,
+  request: Request,
+  init: ForwardInit,
+): Promise<Response> {
   const outlive = OUTLIVE.get(request);
   OUTLIVE.delete(request);
   if (!outlive || request.signal.aborted) {
@@ -182,13 +210,9 @@ async function forwardOn(
     if (wrongType) return wrongType;
   }
   const pool = opts.upstreams;
-  // The client's correlation id (Azure SDKs send one) goes upstream, which echoes it back.
-  // Neither it nor the Accept goes when it holds a client key (tooling reusing the key as an id).
-  const requestId = request.headers.get("x-ms-client-request-id");
-  const headers = requestId !== null && /^[\x21-\x7e]{1,256}$/.test(requestId) &&
-      !holdsClientKey(requestId, opts.clientKeys)
-    ? { "x-ms-client-request-id": requestId }
-    : undefined;
+  // The client's correlation id goes upstream, which echoes it back.
+  const requestId = clientRequestId(opts, request);
+  const headers = requestId ? { [REQUEST_ID]: requestId } : undefined;
   // What the client accepts, as a call straight to Azure would send it; without an Accept, what
   // such a call sends (fetch: */*), or text/event-stream for a stream. Never application/json
   // alone: speech answers audio, the text formats of transcriptions text/plain.
