@@ -264,10 +264,11 @@ export function retry(options: RetryOptions = {}): Middleware {
 }
 
 /**
- * `value` when it is a number of ms ≥ 0, else a TypeError naming `where` and `name` (a NaN, e.g.
- * an unset environment variable through Number(), would retry forever or set no deadline).
+ * `value` when it is a number of ms ≥ 0 (Infinity and fractions too), else checkCount()'s
+ * TypeError naming `where` and `name`, which quotes a string and masks a long one (a key pasted
+ * there by mistake). A NaN, e.g. an unset environment variable through Number(), would retry
+ * forever or set no deadline.
  */
 export function checkMs(value: unknown, name: string, where: string): number {
-  if (typeof value == "number" && value >= 0) return value;
-  throw new TypeError(`${where}: ${name} must be a number of ms ≥ 0; got ${value}`);
+  return typeof value == "number" && value >= 0 ? value : checkCount(value, name, where);
 }
