@@ -380,9 +380,10 @@ export function playgroundRoute(options: PlaygroundOptions = {}): () => Promise<
   let headers: Promise<Record<string, string>> | undefined;
   const headersOnce = async () => ({
     "content-type": "text/html; charset=utf-8",
-    // default-src does not cover framing, <base> or form targets: closed here too.
+    // default-src does not cover framing, <base> or form targets: closed here too. No img-src:
+    // the page shows no image.
     "content-security-policy": `default-src 'none'; script-src ${await cspHash(SCRIPT)}; ` +
-      `style-src ${await cspHash(STYLE)}; connect-src 'self'; img-src 'self' data:; ` +
+      `style-src ${await cspHash(STYLE)}; connect-src 'self'; ` +
       "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     "referrer-policy": "no-referrer",
     "x-content-type-options": "nosniff",

@@ -28,6 +28,7 @@ interface PageGlobals {
     getElementById(id: string): { textContent: string };
     querySelectorAll(selectors: string): { length: number };
     title: string;
+    addEventListener(type: string, listener: (event: unknown) => void): void;
   };
   sessionStorage: { getItem(key: string): string | null };
   localStorage: { length: number };
@@ -92,6 +93,15 @@ Deno.test({
     });
     try {
       const page = await browser.newPage();
+      // The CSP blocks nothing the page does (its script, style, fetches).
+      await page.addInitScript(() => {
+        const g = globalThis as unknown as PageGlobals & { violations: string[] };
+        g.violations = [];
+        g.document.addEventListener("securitypolicyviolation", (e) => {
+          const v = e as unknown as { effectiveDirective: string; blockedURI: string };
+          g.violations.push(`${v.effectiveDirective} ${v.blockedURI}`);
+        });
+      });
       const origin = `http://127.0.0.1:${server.addr.port}`;
       await page.goto(`${origin}/`);
       await page.fill("#key", KEY);
@@ -141,6 +151,7 @@ Deno.test({
           session: sessionStorage.getItem("aoai-edge-key"),
           local: localStorage.length,
           url: location.href,
+          violations: (globalThis as unknown as { violations: string[] }).violations,
         };
       });
       assert.deepEqual(dom, {
@@ -149,6 +160,7 @@ Deno.test({
         session: KEY,
         local: 0,
         url: `${origin}/`,
+        violations: [],
       });
 
       // The key goes in the api-key header only; no request names it in its URL or a Referer.
