@@ -128,6 +128,8 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
    * for, and when that batch was made or its write began (ms).
    */
   readonly #writing = new Map<string, { settled: Promise<void>; since: number }>();
+  /** Per counter: the tokens charged here whose writes have not settled. */
+  readonly #unwritten = new Map<string, number>();
 
   /** Throws a TypeError naming the option at fault (never quoting it). */
   constructor(kv: Deno.Kv, options: DenoKvTokenQuotaOptions) {
@@ -157,9 +159,33 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
   /**
    * Whether `client` has tokens left in the current window (strongly consistent reads: the
    * counter with up to 10 000 overflow entries, and the counter of the key without the period).
+   * When this quota's own charges of `client` are still being written and would use up what the
+   * read leaves, it waits for those writes (unless stuck for a second or more) and reads again:
+   * the quota is then spent for certain, and the app answers 403 rather than a 429 to retry.
    */
   async check(client: string): Promise<TokenQuotaDecision> {
-    const { start, end } = quotaWindow(this.#period, this.#now());
+    const now = this.#now();
+    const { start, end } = quotaWindow(this.#period, now);
+    const id = JSON.stringify([client, start]);
+    const mine = this.#unwritten.get(id) ?? 0;
+    const writing = this.#writing.get(id);
+    let used = await this.#used(client, start);
+    // Charges made here and still being written, which the read may not show, use up what it
+    // leaves: once they land the quota is spent (a 403), not merely held by requests in flight
+    // (a 429 to retry). Read again once they settled (unless stuck), which also tells a charge the
+    // read showed already.
+    if (
+      writing && mine > 0 && used < this.#tokens && used + mine >= this.#tokens &&
+      !kvStale(writing.since, now)
+    ) {
+      await writing.settled;
+      used = await this.#used(client, start);
+    }
+    return quotaDecision(used, this.#tokens, end);
+  }
+
+  /** The tokens `client` used in the window from `start`, as Deno KV has them. */
+  async #used(client: string, start: number): Promise<number> {
     const key = [...this.#prefix, client, this.#period, start];
     // The counter, and the one versions without the period in the key wrote (rolling upgrade).
     // One range holds the counter and its overflow entries: one consistent read up to 999 of them
@@ -175,7 +201,7 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
     const used = entries
       .filter((entry) => entry.key.length === key.length || entry.key[key.length] === "o")
       .reduce((sum, entry) => sum + tokensOf(entry), tokensOf(legacy));
-    return quotaDecision(Number(used), this.#tokens, end);
+    return Number(used);
   }
 
   /**
@@ -189,6 +215,16 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
     const now = this.#now();
     const { start, end } = quotaWindow(this.#period, now);
     const id = JSON.stringify([client, start]);
+    this.#unwritten.set(id, (this.#unwritten.get(id) ?? 0) + tokens);
+    const landed = (written: Promise<void>) => {
+      const done = () => {
+        const left = (this.#unwritten.get(id) ?? 0) - tokens;
+        if (left > 0) this.#unwritten.set(id, left);
+        else this.#unwritten.delete(id);
+      };
+      written.then(done, done);
+      return written;
+    };
     const writing = this.#writing.get(id);
     // Not behind a batch waiting or written for a second or more (a read that hangs): every later
     // charge of the counter would wait for it, and be lost to the app's time limit.
@@ -196,7 +232,7 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
     const waiting = this.#waiting.get(id);
     if (waiting && !stuck) {
       waiting.tokens += tokens;
-      return waiting.written;
+      return landed(waiting.written);
     }
     const batch = { tokens, written: Promise.resolve() };
     this.#waiting.set(id, batch);
@@ -213,7 +249,7 @@ export class DenoKvTokenQuota implements TokenQuotaLimiter {
     settled.then(() => {
       if (this.#writing.get(id) === chain) this.#writing.delete(id);
     });
-    return written;
+    return landed(written);
   }
 
   /**
