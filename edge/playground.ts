@@ -381,10 +381,12 @@ export function playgroundRoute(options: PlaygroundOptions = {}): () => Promise<
   const headersOnce = async () => ({
     "content-type": "text/html; charset=utf-8",
     // default-src does not cover framing, <base> or form targets: closed here too. No img-src:
-    // the page shows no image.
+    // the page shows no image. Its script sets text only: with Trusted Types, a string given to
+    // innerHTML, document.write or eval throws.
     "content-security-policy": `default-src 'none'; script-src ${await cspHash(SCRIPT)}; ` +
       `style-src ${await cspHash(STYLE)}; connect-src 'self'; ` +
-      "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      "frame-ancestors 'none'; base-uri 'none'; form-action 'none'; " +
+      "require-trusted-types-for 'script'; trusted-types 'none'",
     "referrer-policy": "no-referrer",
     "x-content-type-options": "nosniff",
     // For browsers that do not know frame-ancestors.

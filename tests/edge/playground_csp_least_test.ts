@@ -1,5 +1,5 @@
 // The playground's CSP admits only what the page uses: its inline script and style (by hash) and
-// fetches to its own origin. It shows no image, so none may load (an injected <img> could
+// fetches to its own origin, and no string as HTML or code (Trusted Types). It shows no image, so none may load (an injected <img> could
 // otherwise send GETs to the origin or carry data: payloads).
 import assert from "node:assert/strict";
 import { playgroundRoute } from "../../edge/mod.ts";
@@ -22,5 +22,9 @@ Deno.test("playground CSP names only the sources the page needs", async () => {
     "frame-ancestors": "'none'",
     "base-uri": "'none'",
     "form-action": "'none'",
+    // The page's script inserts text only: in browsers with Trusted Types, a string given to
+    // innerHTML, document.write or eval throws instead of becoming markup or code.
+    "require-trusted-types-for": "'script'",
+    "trusted-types": "'none'",
   });
 });

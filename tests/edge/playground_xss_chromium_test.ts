@@ -163,6 +163,19 @@ Deno.test({
         violations: [],
       });
 
+      // Trusted Types: a string given to an HTML sink throws (after the check above: the attempt
+      // is a violation).
+      const sink = await page.evaluate(() => {
+        const { document } = globalThis as unknown as PageGlobals;
+        const out = document.getElementById("chat-output") as unknown as { innerHTML: string };
+        try {
+          out.innerHTML = "<b>x</b>";
+          return "inserted";
+        } catch (err) {
+          return (err as Error).name;
+        }
+      });
+      assert.equal(sink, "TypeError");
       // The key goes in the api-key header only; no request names it in its URL or a Referer.
       const api = requests.filter((r) => /^\/(v1|openai)\//.test(new URL(r.url).pathname));
       assert.equal(api.length, 4);
