@@ -154,10 +154,14 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       unhook();
     };
     const resume = () => alarm && (ALARMS.add(alarm), unhook = link());
+    // What a layer inside was waiting for when the deadline passed, as its abort error says it
+    // (auth's " while waiting for the tokenProvider": nothing was sent, the provider hung).
     const timedOut = (cause: unknown) =>
       signal.reason === TIMED_OUT &&
       new APITimeoutError(
-        `${siteOf(ctx)} timed out after ${ms} ms; raise ${budget} or check the network`,
+        `${siteOf(ctx)} timed out after ${ms} ms${
+          / while waiting.*|$/.exec((cause as Error)?.message)
+        }; raise ${budget} or check the network`,
         { cause },
       );
     // A body's error the client typed already (its hooks run first) is not wrapped again.
