@@ -92,15 +92,17 @@ export async function handleChat(
   if (cached.status === 200 && cached.headers.get("x-aoai-cache") === "hit") {
     const completion = await cached.json();
     const options = json.stream_options as { include_usage?: boolean } | null | undefined;
+    const headers = new Headers({
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      "x-aoai-cache": "hit",
+    });
+    // The client's id, as forward() echoed it on the lookup's answer.
+    const id = cached.headers.get("x-ms-client-request-id");
+    if (id !== null) headers.set("x-ms-client-request-id", id);
     return new Response(
       completionToSse(completion, { includeUsage: options?.include_usage === true }),
-      {
-        headers: {
-          "content-type": "text/event-stream",
-          "cache-control": "no-cache",
-          "x-aoai-cache": "hit",
-        },
-      },
+      { headers },
     );
   }
   await cached.body?.cancel();

@@ -44,8 +44,6 @@ Deno.test("a non-streamed chat cache hit echoes the client's x-ms-client-request
 });
 
 Deno.test({
-  // Needs edge/_chat.ts to keep the id of the lookup's answer on the SSE it replays.
-  ignore: true,
   name: "a chat cache hit replayed as SSE echoes the client's x-ms-client-request-id",
   fn: async () => {
     const t = testApp({ cache: new MemoryCache(), chatCache: true });
