@@ -15,7 +15,7 @@ import {
   notFound,
   unauthorized,
 } from "./_errors.ts";
-import { clientGone, forward, OUTLIVE, UNSENT } from "./_forward.ts";
+import { clientGone, clientRequestId, forward, OUTLIVE, UNSENT } from "./_forward.ts";
 import {
   apiVersionOf,
   bodyProblem,
@@ -719,6 +719,11 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     for (const [name, value] of Object.entries(extra)) {
       if (name === "vary") response.headers.append(name, value);
       else response.headers.set(name, value);
+    }
+    // The client's id comes back on the app's own answers too (401, 404, 400, 413, 429, 403).
+    const id = clientRequestId(opts, request);
+    if (id && !response.headers.has("x-ms-client-request-id")) {
+      response.headers.set("x-ms-client-request-id", id);
     }
     return response;
   };
