@@ -175,8 +175,13 @@ export const RETRY_STATUSES: readonly number[] = [408, 409, 429, 500, 502, 503, 
  */
 export function retry(options: RetryOptions = {}): Middleware {
   const statuses = new Set(options.statuses ?? RETRY_STATUSES);
+  // "429" (split from an environment variable) never matched a status; "false" read as true.
+  for (const s of statuses) checkCount(s, "each of statuses", "retry()");
   const retryConnection = options.retryConnectionErrors ?? true;
-  if (options.maxRetries !== undefined) checkCount(options.maxRetries, "maxRetries", "retry()");
+  if (retryConnection !== !!retryConnection) {
+    throw new TypeError("retry(): retryConnectionErrors must be a boolean");
+  }
+  checkCount(options.maxRetries ?? 0, "maxRetries", "retry()");
   const base = checkMs(options.baseDelayMs ?? 500, "baseDelayMs", "retry()");
   const cap = checkMs(options.maxDelayMs ?? 8_000, "maxDelayMs", "retry()");
   const maxAfter = checkMs(options.maxRetryAfterMs ?? 60_000, "maxRetryAfterMs", "retry()");

@@ -91,7 +91,7 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
   // A NaN (Number() of an unset variable) or a negative one set no deadline at all, not even the
   // call's; a string ran out at once.
   const per = options.timeoutMs;
-  if (per !== undefined) checkMs(per, "timeoutMs", "timeout()");
+  checkMs(per ?? 0, "timeoutMs", "timeout()");
   // Identifies this layer's parked deadlines.
   const owner = {};
   // Not async: without a deadline the layer hands on next()'s own promise (an async function
