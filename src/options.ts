@@ -106,8 +106,8 @@ export interface AzureOpenAIOptions {
   timeoutMs?: number;
   /** Idle timeout between stream chunks in ms (default: none). */
   streamIdleTimeoutMs?: number;
-  /** Headers added to every request. */
-  defaultHeaders?: Record<string, string>;
+  /** Headers added to every request (one given `undefined` or `null` is not sent). */
+  defaultHeaders?: Record<string, string | null | undefined>;
 }
 
 /**
@@ -138,8 +138,11 @@ export interface RequestOptions {
    * (`stream.controller.abort()`, `response.body?.cancel()`), or it keeps a listener there.
    */
   signal?: AbortSignal;
-  /** Extra headers for this call. */
-  headers?: Record<string, string>;
+  /**
+   * Extra headers for this call. As in the openai SDK, one given `undefined` is left out and one
+   * given `null` removes that header of `defaultHeaders`.
+   */
+  headers?: Record<string, string | null | undefined>;
   /** Timeout per attempt for this call, in ms. */
   timeoutMs?: number;
   /** The openai SDK's name for {@link RequestOptions.timeoutMs} (which wins when both are given). */

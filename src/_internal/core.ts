@@ -228,9 +228,9 @@ export class ClientCore {
       // A plain record, not Headers: it is cheaper to build and for fetch to read.
       const headers = { ...this.#headers };
       if (opts.headers) {
-        const record = headerRecord(opts.headers, `${where}: headers`);
-        Object.assign(headers, record);
-        own = headerSecrets(Object.entries(record));
+        own = headerSecrets(
+          Object.entries(headerRecord(opts.headers, `${where}: headers`, headers)),
+        );
       }
       headers.accept = spec.accept ?? "application/json";
       let body = spec.body;
@@ -451,14 +451,24 @@ function scrub(err: unknown, clean: (text: string) => string, seen: Set<unknown>
 
 /**
  * Validated headers as a record with lower-case names (what `Headers` would send), so a bad name
- * or value fails here with a TypeError instead of inside fetch.
+ * or value fails here with a TypeError instead of inside fetch. As in the openai SDK, a name given
+ * `undefined` is left out and one given `null` is also removed from `into` (the defaults); the rest
+ * is added to `into`, which is returned.
  */
 function headerRecord(
-  init: Record<string, string> | undefined,
+  init: Record<string, string | null | undefined> | undefined,
   where: string,
+  into: Record<string, string> = {},
 ): Record<string, string> {
   try {
-    return Object.fromEntries(new Headers(init));
+    const own = Object.fromEntries(new Headers(init as HeadersInit));
+    for (const name in init) {
+      if (init[name] == null) {
+        delete own[name.toLowerCase()];
+        if (init[name] === null) delete into[name.toLowerCase()];
+      }
+    }
+    return Object.assign(into, own);
   } catch (err) {
     throw new TypeError(
       `${where} must map header names to string values without line breaks (${
