@@ -715,6 +715,8 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       }
     }
     const response = await app.fetch(request, { ctx, record }, undefined);
+    // A JSON or SSE answer may quote what a client or the upstream sent: never sniffed as HTML.
+    response.headers.set("x-content-type-options", "nosniff");
     const extra = cors.headersFor(request);
     for (const [name, value] of Object.entries(extra)) {
       if (name === "vary") response.headers.append(name, value);
