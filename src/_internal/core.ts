@@ -116,9 +116,7 @@ export class ClientCore {
     }
     const { apiKey, token, tokenProvider, middleware = [], fetch } = options;
     this.endpoint = normaliseEndpoint(options.endpoint, options.resourceName);
-    if (!Array.isArray(middleware) || middleware.some((m) => typeof m !== "function")) {
-      throw fail("middleware must be an array of functions");
-    }
+    checkMiddleware(middleware, "AzureOpenAI");
     const kinds = (["apiKey", "token", "tokenProvider"] as const).filter((k) =>
       options[k] !== undefined
     );
@@ -199,6 +197,10 @@ export class ClientCore {
     // Credentials of the call's own headers are scrubbed from what it throws too.
     let own: string[] = [];
     const userSignal = opts.signal;
+    // Duck-typed, as in the openai SDK: a polyfill's signal links through its events.
+    if (userSignal && !userSignal.addEventListener) {
+      throw new TypeError(`${where}: signal must be an AbortSignal`);
+    }
     const stream = spec.stream ?? false;
     // Only a stream gets a controller of its own: an unused one still costs µs per call.
     const controller = stream ? new AbortController() : undefined;
@@ -276,7 +278,7 @@ export class ClientCore {
         },
         state,
       });
-      const run = opts.middleware?.length
+      const run = opts.middleware && checkMiddleware(opts.middleware, where).length
         ? compose(layers = this.#stack(opts.middleware), this.#terminal)
         : this.#run;
       let response = await run(ctx);
@@ -447,6 +449,14 @@ function scrub(err: unknown, clean: (text: string) => string, seen: Set<unknown>
     }
   }
   return err;
+}
+
+/** Throws a TypeError naming `where` unless `middleware` is an array of functions. */
+function checkMiddleware(middleware: unknown, where: string): unknown[] {
+  if (!Array.isArray(middleware) || middleware.some((m) => typeof m != "function")) {
+    throw new TypeError(`${where}: middleware must be an array of functions`);
+  }
+  return middleware;
 }
 
 /**
