@@ -833,7 +833,14 @@ const WHERE = "createEdgeApp";
 function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-    throw new TypeError(`${WHERE}: ${name} must be a positive integer; got ${String(value)}`);
+    // A string is quoted (so "30000" reads as one), a long one masked: it may be a key pasted
+    // into the wrong option.
+    const shown = typeof value === "string"
+      ? value.length > 20 ? '"***"' : JSON.stringify(value)
+      : typeof value === "number"
+      ? String(value)
+      : typeof value;
+    throw new TypeError(`${WHERE}: ${name} must be a positive integer; got ${shown}`);
   }
   return value;
 }
