@@ -96,11 +96,7 @@ export class AzureOpenAI {
     },
   ) {
     const core = this.#core = new ClientCore(
-      options && {
-        ...options,
-        timeoutMs: options.timeoutMs ?? options.timeout,
-        tokenProvider: options.tokenProvider ?? options.azureADTokenProvider,
-      },
+      options && { ...options, timeoutMs: options.timeoutMs ?? options.timeout },
     );
     this.chat = new Chat(core);
     this.completions = new Completions(core);

@@ -11,6 +11,7 @@ import { redactText } from "../errors/redact.ts";
 import { headerSecrets, SENSITIVE_HEADERS } from "../middleware/_redact.ts";
 import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
+import type { TokenProvider } from "../auth/token_cache.ts";
 import { retry } from "../middleware/retry.ts";
 import { CallContext } from "../middleware/_replay.ts";
 import { endParked, failParked, PARKED_STATE_KEY, pauseParked } from "../middleware/_deadline.ts";
@@ -109,17 +110,25 @@ export class ClientCore {
    */
   readonly #secrets: string[] = [];
 
-  constructor(options: AzureOpenAIOptions) {
+  /** `azureADTokenProvider`: the openai SDK's name for `tokenProvider`. */
+  constructor(options: AzureOpenAIOptions & { azureADTokenProvider?: TokenProvider }) {
     const fail = (problem: string) => new TypeError(`AzureOpenAI: ${problem}`);
     if (typeof options !== "object" || options === null) {
       throw fail("pass an options object with endpoint and apiKey or token");
     }
-    const { apiKey, token, tokenProvider, middleware = [], fetch } = options;
+    const {
+      apiKey,
+      token,
+      tokenProvider = options.azureADTokenProvider,
+      middleware = [],
+      fetch,
+    } = options;
     this.endpoint = normaliseEndpoint(options.endpoint, options.resourceName);
     checkMiddleware(middleware, "AzureOpenAI");
-    const kinds = (["apiKey", "token", "tokenProvider"] as const).filter((k) =>
-      options[k] !== undefined
-    );
+    // Named as the caller wrote them (azureADTokenProvider: the openai SDK's tokenProvider).
+    const kinds = (["apiKey", "token", "tokenProvider", "azureADTokenProvider"] as const).filter((
+      k,
+    ) => options[k] !== undefined);
     if (kinds.length > 1) {
       throw fail(`pass exactly one of apiKey, token or tokenProvider; got ${kinds.join(" and ")}`);
     }
