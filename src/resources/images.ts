@@ -285,9 +285,10 @@ export class Images {
    * `retry-after`; resolves to `{ created, data }` like {@link generate}. Abort with `signal`;
    * past `maxWaitMs` it rejects with an {@link APITimeoutError} naming the operation. Statuses are
    * read in any case (`"Succeeded"` ends the wait as `"succeeded"` does, as Azure's own pollers
-   * read them); `failed`, `canceled`, `deleted` (or a body with no status) reject with an
-   * {@link AzureOpenAIError} carrying the operation's error code (else its status) and the request
-   * id. A status this client does not know (a newer one) is taken as still running: the wait polls
+   * read them); `failed`, `canceled`, `deleted` (or a body whose status is missing or `null`,
+   * which the spec does not allow) reject with an {@link AzureOpenAIError} carrying the
+   * operation's error code (else its status) and the request id. A status this client does not
+   * know (the spec's status enum is open: a newer one) is taken as still running: the wait polls
    * on until the operation ends or `maxWaitMs` passes.
    *
    * @example Generate and wait
@@ -354,10 +355,10 @@ export class Images {
         };
         // A body that is no operation (`null`, no status) ends the wait with a typed error.
         const { status, result, error } = Object(body);
-        // The end statuses in any case, as Azure's own pollers read them (`undefined`: a body
-        // with no status); one the client does not know (a newer one) polls on, as notRunning
-        // and running do.
-        if (/^(succeeded|failed|canceled|deleted|undefined)$/i.test(status)) {
+        // The end statuses in any case, as Azure's own pollers read them (`undefined`, `null`: a
+        // body with no status, which the spec requires); one the client does not know (the
+        // spec's enum is an open one: a newer one) polls on, as notRunning and running do.
+        if (/^(succeeded|failed|canceled|deleted|undefined|null)$/i.test(status)) {
           // Succeeded: the service's result may carry only `data`; `created` is then the
           // operation's.
           if (/^s/i.test(status) && result) {
