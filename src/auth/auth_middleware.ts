@@ -110,7 +110,6 @@ function setBearer(ctx: MiddlewareContext, token: string): void {
   setHeader(ctx, "authorization", `Bearer ${token}`, "api-key");
 }
 
-/** Checks a static credential (`what` names it) and returns its layer's secrets. */
 /** Sends a fixed credential as header `name` (and never `drop`); `value` is checked first. */
 function staticAuth(
   value: string,
@@ -119,23 +118,18 @@ function staticAuth(
   drop: string,
   header = value,
 ): Middleware {
-  if (typeof value !== "string" || value.trim() === "") {
+  if (typeof value !== "string" || !value.trim()) {
     throw new TypeError(`${what} must be a non-empty string`);
   }
-  // Leading and trailing whitespace (a key file's line break) is not sent: fetch trims it.
-  checkHeaderValue(value.trim(), what);
-  return auth((ctx, next) => {
-    setHeader(ctx, name, header, drop);
-    return next();
-  }, [value.trim()]);
-}
-
-/** Throws when a credential cannot be a header value (never quoting it). */
-function checkHeaderValue(value: string, what: string): void {
-  // deno-lint-ignore no-control-regex
-  if (/[\x00\r\n]|[^\x00-\xff]/.test(value)) {
+  // Leading and trailing whitespace (a key file's line break) is not sent: fetch trims it. A
+  // credential no header can carry is refused, never quoted.
+  if (/[\0\r\n]|[^\0-\xff]/.test(value.trim())) {
     throw new TypeError(
       `${what} holds a line break, NUL or a character beyond Latin-1; pass the credential alone`,
     );
   }
+  return auth((ctx, next) => {
+    setHeader(ctx, name, header, drop);
+    return next();
+  }, [value.trim()]);
 }
