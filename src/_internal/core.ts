@@ -17,6 +17,7 @@ import { CallContext } from "../middleware/_replay.ts";
 import { endParked, failParked, PARKED_STATE_KEY, pauseParked } from "../middleware/_deadline.ts";
 import { CALL_OPTIONS_STATE_KEY, SECRETS_STATE_KEY } from "../middleware/_state.ts";
 import { onBodyEnd } from "./on_body_end.ts";
+import { onAbort } from "../middleware/_abort.ts";
 import { timeout } from "../middleware/timeout.ts";
 import type { CallSettings, Middleware, MiddlewareContext, Terminal } from "../middleware/types.ts";
 import {
@@ -213,9 +214,10 @@ export class ClientCore {
     const stream = spec.stream ?? false;
     // Only a stream gets a controller of its own: an unused one still costs µs per call.
     const controller = stream ? new AbortController() : undefined;
-    // Links the stream's controller to the caller's signal (none for other calls).
-    const onAbort = controller && userSignal && (() => controller.abort(userSignal.reason));
-    const unlink = () => onAbort && userSignal!.removeEventListener("abort", onAbort);
+    // Links the stream's controller to the caller's signal (none for other calls). A stream is
+    // cancelled through `controller`; other calls pass the caller's signal as it is, or none:
+    // fetch spends µs on every signal it gets.
+    const unlink = onAbort(controller && userSignal, () => controller!.abort(userSignal!.reason));
     const parked: unknown[] = [];
     let layers = this.#layers;
     // For retry() / timeout(): what the call set itself wins over their options (`timeout`: the
@@ -252,12 +254,6 @@ export class ClientCore {
       if (spec.json !== undefined) {
         body = JSON.stringify(spec.json);
         headers["content-type"] = "application/json";
-      }
-      // A stream is cancelled through `controller` (linked to the caller's signal). Other calls
-      // pass the caller's signal as it is, or none: fetch spends µs on every signal it gets.
-      if (onAbort) {
-        if (userSignal!.aborted) onAbort();
-        userSignal!.addEventListener("abort", onAbort, { once: true });
       }
       // duplex: Node's and browsers' fetch refuse a stream body (or a Request with one) without it.
       // A redirect is not followed: fetch would send the api-key header along to wherever it points.
