@@ -191,7 +191,8 @@ export function retry(options: RetryOptions = {}): Middleware {
   const onRetry = options.onRetry;
   return tagBuiltin(async function retry(ctx, next) {
     const own = ctx.state[CALL_OPTIONS_STATE_KEY] as Partial<CallSettings> | undefined;
-    const max = Math.max(0, own?.maxRetries ?? options.maxRetries ?? ctx.options.maxRetries);
+    // Below 1 (also negative or NaN, from a context built by hand): no retry.
+    const max = own?.maxRetries ?? options.maxRetries ?? ctx.options.maxRetries;
     const userSignal = ctx.signal;
     // What every attempt sends: the client's request parts, or the request a layer outside
     // built, read once into bytes. Undefined when the body cannot be sent twice.
@@ -221,7 +222,7 @@ export function retry(options: RetryOptions = {}): Middleware {
       }
       // A wait of 0 (also what a past date, "-1" or garbage read as) is no hint: back off.
       const asked = (response && parseRetryAfterMs(response.headers, now())) || undefined;
-      if (asked !== undefined && asked > maxAfter) {
+      if (asked! > maxAfter) { // false while undefined
         if (response!.status !== 429) return response!;
         const err = await errorFromResponse(response!, siteParts(ctx));
         throw Object.assign(err, {
