@@ -136,7 +136,6 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
   ): Promise<Response> {
     const outer = ctx.signal;
     const controller = new AbortController();
-    const signal = controller.signal;
     const link = () => onAbort(outer, () => controller.abort(outer?.reason));
     let unhook = link();
     let alarm: Alarm | undefined = ALARMS.set(ms, () => controller.abort(TIMED_OUT));
@@ -157,7 +156,7 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
     // What a layer inside was waiting for when the deadline passed, as its abort error says it
     // (auth's " while waiting for the tokenProvider": nothing was sent, the provider hung).
     const timedOut = (cause: unknown) =>
-      signal.reason === TIMED_OUT &&
+      controller.signal.reason === TIMED_OUT &&
       new APITimeoutError(
         `${siteOf(ctx)} timed out after ${ms} ms${
           / while waiting.*|$/.exec((cause as Error)?.message)
@@ -170,7 +169,7 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       (outer?.aborted && !(cause instanceof APIUserAbortError)
         ? new APIUserAbortError(`${ctx.operation} was aborted by the caller`, { cause })
         : undefined);
-    ctx.signal = signal;
+    ctx.signal = controller.signal;
     let handedOn = false;
     try {
       let response: Response;
