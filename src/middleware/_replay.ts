@@ -69,7 +69,7 @@ export class CallContext implements MiddlewareContext {
   }
 
   /** Sends `parts` from now on: drops any request a layer built or set. */
-  restart(parts: RequestParts = this.parts): void {
+  restart(parts: RequestParts): void {
     this.parts = parts;
     this.#request = undefined;
   }
@@ -107,7 +107,7 @@ export function snapshot(
   const request = ctx.request;
   const body = source?.body;
   const headers = Object.fromEntries(request.headers);
-  const parts = (body: BodyInit | undefined): RequestParts => ({
+  const parts = (body?: BodyInit): RequestParts => ({
     url: request.url,
     method: request.method,
     headers,
@@ -120,7 +120,7 @@ export function snapshot(
     if (body instanceof FormData) delete headers["content-type"];
     return isReplayableBody(body) ? parts(body) : undefined;
   }
-  if (request.body === null) return parts(undefined);
+  if (request.body === null) return parts();
   // A body a layer streams may stall: the call's signal (the caller's, or timeout()'s deadline
   // inside it) ends the wait, as it would end the upload.
   const signal = ctx.signal;

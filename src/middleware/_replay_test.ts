@@ -39,7 +39,7 @@ Deno.test("CallContext.restart() makes the next read build a fresh request", asy
   const ctx = callContext();
   const first = ctx.request;
   await first.text();
-  ctx.restart();
+  ctx.restart(ctx.parts);
   assert.equal(unbuiltParts(ctx), ctx.parts);
   const second = ctx.request;
   assert.notEqual(second, first);
