@@ -71,7 +71,7 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     let parts = snapshot(ctx);
     if (parts instanceof Promise) parts = await parts;
     if (parts) resend(ctx, parts);
-    setBearer(ctx, first);
+    setHeader(ctx, "authorization", `Bearer ${first}`, "api-key");
     const response = await next();
     if (response.status !== 401 || !parts) return response;
     // Only `first`: a parallel call may have refreshed it already.
@@ -87,7 +87,7 @@ export function tokenAuth(token: string | TokenProvider | TokenCache): Middlewar
     }
     await response.body?.cancel();
     resend(ctx, parts);
-    setBearer(ctx, fresh);
+    setHeader(ctx, "authorization", `Bearer ${fresh}`, "api-key");
     return next();
   }, tokens);
 }
@@ -103,11 +103,6 @@ function auth(layer: Middleware, secrets: string[]): Middleware {
 /** The credentials a built-in auth layer sends (none for other layers): scrubbed from errors. */
 export function authSecrets(layer: Middleware): string[] {
   return (layer as unknown as Record<symbol, string[] | undefined>)[SECRETS] ?? [];
-}
-
-/** Puts `Authorization: Bearer …` (and no api-key) on the request or its unbuilt parts. */
-function setBearer(ctx: MiddlewareContext, token: string): void {
-  setHeader(ctx, "authorization", `Bearer ${token}`, "api-key");
 }
 
 /** Sends a fixed credential as header `name` (and never `drop`); `value` is checked first. */
