@@ -140,7 +140,7 @@ export function timersAreShared(userAgent: string | undefined, nodeLike: () => b
 export const ALARMS: AlarmClock = new AlarmClock({
   // Without a user agent: Node.js-like when `setTimeout` returns an object, not a number.
   shared: timersAreShared(globalThis.navigator?.userAgent, () => {
-    const timer = setTimeout(() => {}, 0);
+    const timer = setTimeout(() => {});
     clearTimeout(timer);
     return typeof timer === "object";
   }),

@@ -44,9 +44,7 @@ function parked(state: Record<string, unknown>): ParkedDeadline[] | undefined {
 
 /** Parks `deadline` when the client offers a place for it; false otherwise. */
 export function park(state: Record<string, unknown>, deadline: ParkedDeadline): boolean {
-  const list = parked(state);
-  list?.push(deadline);
-  return list !== undefined;
+  return !!parked(state)?.push(deadline);
 }
 
 /** Ends the parked deadlines (only `owner`'s, when given: an earlier attempt's, on a retry). */

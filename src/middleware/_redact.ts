@@ -42,12 +42,11 @@ export function headerSecrets(headers: Iterable<[string, string]>): string[] {
     // The credential after a scheme, without the blanks around it.
     const scheme = /^\s*(\w+)\s+(.*\S)/.exec(value);
     if (!scheme) continue;
-    const credential = scheme[2];
-    out.push(credential);
+    out.push(scheme[2]);
     // Basic: the decoded user:password and the password alone are secrets too.
     if (/^basic$/i.test(scheme[1])) {
       try {
-        let decoded = atob(credential);
+        let decoded = atob(scheme[2]);
         // RFC 7617's charset is UTF-8; bytes that are not UTF-8 stay as Latin-1.
         try {
           decoded = decodeURIComponent(escape(decoded));

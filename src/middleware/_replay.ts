@@ -115,7 +115,7 @@ export function snapshot(
     // The client's "manual": a followed redirect would take the key along.
     redirect: request.redirect,
   });
-  if (source !== undefined) {
+  if (source) {
     // FormData gets a new multipart boundary when sent again: let fetch set its content type.
     if (body instanceof FormData) delete headers["content-type"];
     return isReplayableBody(body) ? parts(body) : undefined;
