@@ -58,6 +58,32 @@ export function streamIdleFromEnv(value: string | undefined): number {
 }
 
 /**
+ * A body limit, `AOAI_EDGE_MAX_JSON_BYTES` (the app's `maxJsonBytes`) or
+ * `AOAI_EDGE_MAX_MULTIPART_BYTES` (`maxMultipartBytes`) as `name` says, read the same way by the
+ * Deno and the Workers entry points: a whole number of bytes of at least 1; undefined (the app's
+ * default) when unset or blank. Anything else throws an Error naming the variable, never quoting
+ * the value.
+ */
+export function maxBodyBytesFromEnv(name: string, value: string | undefined): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  const bytes = decimal(text, true);
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new Error(
+      `${name} must be a whole number of bytes of at least 1 (default ` +
+        (name === MAX_JSON_BYTES
+          ? "1048576, 1 MiB): the largest JSON body the app accepts"
+          : "27262976, 26 MiB): the largest audio upload (multipart body) the app accepts"),
+    );
+  }
+  return bytes;
+}
+
+/** The variables of the body limits ({@link maxBodyBytesFromEnv}). */
+export const MAX_JSON_BYTES = "AOAI_EDGE_MAX_JSON_BYTES";
+export const MAX_MULTIPART_BYTES = "AOAI_EDGE_MAX_MULTIPART_BYTES";
+
+/**
  * `text` as a decimal number (digits, an optional fraction and exponent; with `whole`, digits
  * only), else NaN: `Number()` would also read `0x10` as 16, `0b11`, `Infinity` or `-0`.
  */

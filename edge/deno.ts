@@ -45,6 +45,9 @@
  *   the deployments it may use (`*` for every one, or names separated by `;`); its own requests /
  *   tokens per minute (a number, `-` for the app's limit, `off` for none); its own quota (e.g.
  *   `1000000/day`, `-` for the app's, `off` for none), counted in Deno KV like the app's.
+ * - `AOAI_EDGE_MAX_JSON_BYTES`, `AOAI_EDGE_MAX_MULTIPART_BYTES`: the largest JSON body and audio
+ *   upload the app accepts, in whole bytes (defaults 1048576, 1 MiB, and 27262976, 26 MiB: the
+ *   options `maxJsonBytes` and `maxMultipartBytes`); larger bodies get 413.
  * - `AOAI_EDGE_LOG_REQUESTS=1`: one JSON line per request on stdout (the `onRequest` event:
  *   route, deployment, status, duration, hashed client id, cache, upstream, usage; no key, no
  *   prompt, no reply).
@@ -81,6 +84,9 @@ import {
   type KeyLimitFromEnv,
   keyLimitsFromEnv,
   keyTokenQuotasFromEnv,
+  MAX_JSON_BYTES,
+  MAX_MULTIPART_BYTES,
+  maxBodyBytesFromEnv,
   primaryProblem,
   quotaText,
   rpmFromEnv,
@@ -449,6 +455,8 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
   }
   const tpm = tpmFromEnv(env("AOAI_EDGE_TOKEN_LIMIT_TPM"));
   const quota = tokenQuotaFromEnv(env("AOAI_EDGE_TOKEN_QUOTA"));
+  const maxJsonBytes = maxBodyBytesFromEnv(MAX_JSON_BYTES, env(MAX_JSON_BYTES));
+  const maxMultipartBytes = maxBodyBytesFromEnv(MAX_MULTIPART_BYTES, env(MAX_MULTIPART_BYTES));
   // An empty PORT means the default, not 0 (a random port).
   const port = decimal(env("PORT")?.trim() || "8787", true);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -496,6 +504,10 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
   const logRequests = flagFromEnv("AOAI_EDGE_LOG_REQUESTS", env("AOAI_EDGE_LOG_REQUESTS"));
   const chatCache = flagFromEnv("AOAI_EDGE_CHAT_CACHE", env("AOAI_EDGE_CHAT_CACHE"));
   if (logRequests) banner.push("request log: one JSON line per request on stdout");
+  if (maxJsonBytes) banner.push(`JSON body limit: ${maxJsonBytes} bytes (${MAX_JSON_BYTES})`);
+  if (maxMultipartBytes) {
+    banner.push(`upload body limit: ${maxMultipartBytes} bytes (${MAX_MULTIPART_BYTES})`);
+  }
   return {
     options: {
       upstream,
@@ -511,6 +523,8 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
       rateLimit: rpm ? { requestsPerMinute: rpm } : undefined,
       tokenLimit: tpm ? { tokensPerMinute: tpm } : undefined,
       tokenQuota: quota,
+      maxJsonBytes,
+      maxMultipartBytes,
       upstreamBalance,
       playground,
       onError: (message) => console.error(`aoai-edge: ${message}`),

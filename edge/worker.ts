@@ -39,6 +39,8 @@
  *   Limiting binding (`[[ratelimits]]` in wrangler.toml; one count for all isolates in a
  *   location) with `AOAI_EDGE_RATE_LIMITER_PERIOD` its period ("10" or "60", default "60", sent
  *   as `retry-after`), or `AOAI_EDGE_RATE_LIMIT_RPM` (counted per isolate). Not both;
+ * - optional `AOAI_EDGE_MAX_JSON_BYTES`, `AOAI_EDGE_MAX_MULTIPART_BYTES`: the largest JSON body
+ *   and audio upload the app accepts, in whole bytes (defaults 1 MiB and 26 MiB);
  * - `AOAI_EDGE_TOKEN_LIMIT_TPM`: tokens per minute per client key (counted per isolate);
  * - `AOAI_EDGE_TOKEN_QUOTA`: tokens per client key per UTC hour, day, ISO week or calendar month
  *   (e.g. `5000000/month`; 403 once used up). Counted in each isolate's memory on its own, so on
@@ -68,6 +70,9 @@ import {
   keyDeploymentsFromEnv,
   keyLimitsFromEnv,
   keyTokenQuotasFromEnv,
+  MAX_JSON_BYTES,
+  MAX_MULTIPART_BYTES,
+  maxBodyBytesFromEnv,
   primaryProblem,
   rpmFromEnv,
   streamIdleFromEnv,
@@ -179,6 +184,10 @@ export interface WorkerEnv {
   AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS?: string;
   /** Requests per minute per client key (per isolate). */
   AOAI_EDGE_RATE_LIMIT_RPM?: string;
+  /** Largest JSON body the app accepts, in whole bytes (default `"1048576"`, 1 MiB). */
+  AOAI_EDGE_MAX_JSON_BYTES?: string;
+  /** Largest audio upload (multipart body) the app accepts, in whole bytes (default 26 MiB). */
+  AOAI_EDGE_MAX_MULTIPART_BYTES?: string;
   /** Name of the Workers Rate Limiting binding that limits each client key (all isolates). */
   AOAI_EDGE_RATE_LIMITER?: string;
   /** That binding's period in seconds, `"10"` or `"60"` (default), sent as `retry-after`. */
@@ -312,6 +321,11 @@ export function createWorkerApp(
   const rateLimit = rateLimitOf(env);
   const tpm = tpmFromEnv(env.AOAI_EDGE_TOKEN_LIMIT_TPM);
   const tokenQuota = tokenQuotaFromEnv(env.AOAI_EDGE_TOKEN_QUOTA);
+  const maxJsonBytes = maxBodyBytesFromEnv(MAX_JSON_BYTES, env.AOAI_EDGE_MAX_JSON_BYTES);
+  const maxMultipartBytes = maxBodyBytesFromEnv(
+    MAX_MULTIPART_BYTES,
+    env.AOAI_EDGE_MAX_MULTIPART_BYTES,
+  );
   const cache = env.AOAI_CACHE ? new WorkersKvCache(env.AOAI_CACHE) : undefined;
   const chatCache = flagFromEnv("AOAI_EDGE_CHAT_CACHE", env.AOAI_EDGE_CHAT_CACHE);
   const logRequests = flagFromEnv("AOAI_EDGE_LOG_REQUESTS", env.AOAI_EDGE_LOG_REQUESTS);
@@ -353,6 +367,8 @@ export function createWorkerApp(
     rateLimit,
     tokenLimit: tpm ? { tokensPerMinute: tpm } : undefined,
     tokenQuota,
+    maxJsonBytes,
+    maxMultipartBytes,
     upstreamBalance,
     onError: (message) => console.error(`aoai-edge: ${message}`),
     onRequest: logRequests ? (event) => console.log(JSON.stringify(event)) : undefined,
@@ -407,6 +423,8 @@ function signatureOf(env: WorkerEnv): string {
     env.AOAI_EDGE_KEY_RPM,
     env.AOAI_EDGE_KEY_TPM,
     env.AOAI_EDGE_KEY_TOKEN_QUOTA,
+    env.AOAI_EDGE_MAX_JSON_BYTES,
+    env.AOAI_EDGE_MAX_MULTIPART_BYTES,
   ]);
 }
 
