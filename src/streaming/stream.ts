@@ -206,10 +206,12 @@ export class Stream<T> implements AsyncIterable<T> {
         it.#guard?.abort(error);
       }
     };
-    // Set before hooking `signal`: an aborted one fails (and unlinks) the stream at once.
+    // Set before hooking `signal`: an aborted one fails (and unlinks) the stream at once (then
+    // with nothing to unhook from it yet).
+    let unhook: (() => void) | undefined = undefined;
     const unlink = this.#unlink = (): void => {
       unhookOutside();
-      signal.removeEventListener("abort", aborted);
+      unhook?.();
     };
     // With an outside signal the response is what DROPPED watches (unlinkOnEnd registers it; a
     // body that ended is left alone): the caller may hold it, its body or a reader of it without
@@ -235,7 +237,7 @@ export class Stream<T> implements AsyncIterable<T> {
         { abort: () => linked && controller.abort() } as AbortController,
       )
       : response;
-    onAbort(signal, aborted);
+    unhook = onAbort(signal, aborted);
   }
 
   /**
