@@ -3,8 +3,6 @@ import { APIConnectionError, APITimeoutError, APIUserAbortError } from "../error
 import { MAX_TIMER_MS } from "../middleware/_alarm_clock.ts";
 import { onAbort } from "../middleware/_abort.ts";
 
-const RESPONSE = Response.prototype;
-
 /**
  * `done` of a response; once called, later calls do nothing. A read method that read the body
  * passes `read` (its name) and its `value`; a cancel of `body` passes `read` "cancel" and the
@@ -126,12 +124,14 @@ class Watched extends Response {
 Watched.prototype.constructor = Response;
 
 for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] as const) {
-  const read = RESPONSE[name] as (this: Response) => Promise<unknown>;
+  const read = Response.prototype[name] as (this: Response) => Promise<unknown>;
   if (read) {
     (Watched.prototype as unknown as Record<string, unknown>)[name] = function (this: Watched) {
       const hooks = hooksOf(this)!;
       // A guarded body is read through `body` (this class's: not a middleware's own), under it.
-      const body = hooks.guard && !this.bodyUsed ? BODY.call(this) : hooks.body;
+      const body = hooks.guard && !this.bodyUsed
+        ? Reflect.get(Watched.prototype, "body", this)
+        : hooks.body;
       // Body handed out (read through it: it calls done; refused once locked or read, as a plain
       // response refuses) or read already: as a plain response, no hooks (a "body used" error is
       // neither the body's end nor the caller's abort).
@@ -147,8 +147,6 @@ for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] 
     };
   }
 }
-
-const BODY = Object.getOwnPropertyDescriptor(Watched.prototype, "body")!.get!;
 
 /** Runs and drops the start hook of `hooks`, if any. */
 function started(hooks: Hooks): void {
