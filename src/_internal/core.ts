@@ -181,7 +181,7 @@ export class ClientCore {
   resolveDeployment(model: unknown, operation: string): string {
     if (typeof model === "string" && model) return model;
     // "" names none, as in the openai SDK's Azure samples (the client's deployment then).
-    if (model != null && model !== "") {
+    if ((model ?? "") !== "") {
       throw new TypeError(`${operation}: params.model must be a deployment name (string)`);
     }
     if (this.deployment) return this.deployment;
@@ -433,8 +433,9 @@ function scrub(err: unknown, clean: (text: string) => string, seen: Set<unknown>
         headers: masked(value.headers),
       });
     }
-    // With a Map's, a Set's or a Headers' entries (inspect shows them, JSON as `{}`).
-    const text = value === undefined ? value : JSON.stringify(
+    // With a Map's, a Set's or a Headers' entries (inspect shows them, JSON as `{}`); undefined
+    // for `undefined`.
+    const text = JSON.stringify(
       value,
       (_, v) => v instanceof Map || v instanceof Set || v instanceof Headers ? [...v] : v,
     );
