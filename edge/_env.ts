@@ -84,6 +84,22 @@ export const MAX_JSON_BYTES = "AOAI_EDGE_MAX_JSON_BYTES";
 export const MAX_MULTIPART_BYTES = "AOAI_EDGE_MAX_MULTIPART_BYTES";
 
 /**
+ * `AOAI_EDGE_CACHE_SCOPE`: `app` (one cache for every client key) or `client` (a cache per client
+ * key; the app's `cacheScope`), any case, spaces around ignored; undefined (the app's default,
+ * `app`) when unset or blank. Read the same way by the Deno and the Workers entry points; anything
+ * else throws an Error naming the variable, never quoting the value.
+ */
+export function cacheScopeFromEnv(value: string | undefined): "app" | "client" | undefined {
+  const text = value?.trim().toLowerCase();
+  if (!text) return undefined;
+  if (text === "app" || text === "client") return text;
+  throw new Error(
+    "AOAI_EDGE_CACHE_SCOPE must be app (the default: one cache for every client key) or client " +
+      "(a cache per client key: one key's cached texts are never another's hits)",
+  );
+}
+
+/**
  * `text` as a decimal number (digits, an optional fraction and exponent; with `whole`, digits
  * only), else NaN: `Number()` would also read `0x10` as 16, `0b11`, `Infinity` or `-0`.
  */

@@ -194,7 +194,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     limits.tokenLimiter !== undefined || limits.tokenQuota !== undefined
   );
   const upstreamIsV1 = opts.client.apiVersion === "v1";
-  const caching = createCaching(opts);
+  const cachingOf = createCaching(opts);
   const app = new Hono<Env>();
   /** The limiter's id of each client key, by index: hashed once, on its first request. */
   const clientIds: Promise<string>[] = [];
@@ -527,6 +527,9 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     const refused = await c.get("recheck")?.();
     if (refused) return refused;
     const waitUntil = c.env.ctx ? (p: Promise<unknown>) => c.env.ctx?.waitUntil(p) : undefined;
+    // The client's id, for a cache per client key (`cacheScope: "client"`).
+    const key = c.get("key");
+    const caching = cachingOf(() => clientIds[key] ??= clientIdOf(opts.clientKeys[key]));
     // Under a token budget or quota, a non-streamed call the client drops once sent runs on: the
     // service finishes and bills it all the same, so it is charged its usage, not the estimate
     // (a stream is cut instead, which stops it). Without a budget it is aborted: nothing to count.

@@ -35,6 +35,8 @@
  *   (default 10, so the playground shows tokens arriving; 0 for none).
  * - `AOAI_EDGE_DEPLOYMENTS`: comma-separated allowlist; `AOAI_EDGE_CORS_ORIGINS`: comma-separated
  *   origins (or `*`); `AOAI_EDGE_CHAT_CACHE=1`: cache deterministic chat;
+ *   `AOAI_EDGE_CACHE_SCOPE`: `app` (default: one cache for every client key) or `client` (a
+ *   cache per client key, so one key's cached texts are never another's hits);
  *   `AOAI_EDGE_RATE_LIMIT_RPM`: requests per minute per client key, counted in Deno KV (one
  *   budget for every instance / isolate sharing the KV; see {@link serveEdge});
  *   `AOAI_EDGE_TOKEN_LIMIT_TPM`: tokens per minute per client key, counted in the same Deno KV;
@@ -74,6 +76,7 @@ import { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
 import { DenoKvTokenQuota } from "./token_quota_deno_kv.ts";
 import {
   balanceFromEnv,
+  cacheScopeFromEnv,
   certificateExpiryLines,
   clientKeysFromEnv,
   decimal,
@@ -457,6 +460,7 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
   const quota = tokenQuotaFromEnv(env("AOAI_EDGE_TOKEN_QUOTA"));
   const maxJsonBytes = maxBodyBytesFromEnv(MAX_JSON_BYTES, env(MAX_JSON_BYTES));
   const maxMultipartBytes = maxBodyBytesFromEnv(MAX_MULTIPART_BYTES, env(MAX_MULTIPART_BYTES));
+  const cacheScope = cacheScopeFromEnv(env("AOAI_EDGE_CACHE_SCOPE"));
   // An empty PORT means the default, not 0 (a random port).
   const port = decimal(env("PORT")?.trim() || "8787", true);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -504,6 +508,9 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
   const logRequests = flagFromEnv("AOAI_EDGE_LOG_REQUESTS", env("AOAI_EDGE_LOG_REQUESTS"));
   const chatCache = flagFromEnv("AOAI_EDGE_CHAT_CACHE", env("AOAI_EDGE_CHAT_CACHE"));
   if (logRequests) banner.push("request log: one JSON line per request on stdout");
+  if (cacheScope === "client") {
+    banner.push("cache scope: per client key (AOAI_EDGE_CACHE_SCOPE=client)");
+  }
   if (maxJsonBytes) banner.push(`JSON body limit: ${maxJsonBytes} bytes (${MAX_JSON_BYTES})`);
   if (maxMultipartBytes) {
     banner.push(`upload body limit: ${maxMultipartBytes} bytes (${MAX_MULTIPART_BYTES})`);
@@ -520,6 +527,7 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
       deployments: deployments.length ? deployments : undefined,
       cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,
       chatCache,
+      cacheScope,
       rateLimit: rpm ? { requestsPerMinute: rpm } : undefined,
       tokenLimit: tpm ? { tokensPerMinute: tpm } : undefined,
       tokenQuota: quota,

@@ -595,6 +595,15 @@ export interface EdgeAppOptions {
   /** Namespace of the cache keys (default `"aoai-edge"`); change it to drop all entries. */
   cacheNamespace?: string;
   /**
+   * Who shares the embeddings and chat caches: `"app"` (default) every client key, so a text one
+   * key sent is a hit (usage 0) for any other; `"client"` each client key has its own entries
+   * (its hashed id, as `clientIdOf()` makes it, is part of every cache key, never the key), so a client
+   * cannot learn whether another sent a text (from a hit, or its timing), and identical misses
+   * of two keys in flight at once both go upstream. Use `"client"` when keys go to separate
+   * tenants; it stores a text once per key that sends it.
+   */
+  cacheScope?: "app" | "client";
+  /**
    * Opt-in caching of deterministic chat completions (temperature 0 or a `seed`): a streamed
    * miss is stored once its stream completed, and a cached completion asked for with
    * `stream: true` is replayed as SSE.
@@ -809,6 +818,7 @@ export interface ResolvedOptions {
   cache: CacheStore | undefined;
   embeddingsTtlSeconds: number;
   cacheNamespace: string;
+  cacheScope: "app" | "client";
   chatCacheTtlSeconds: number | undefined;
   cors: CorsOptions | undefined;
   maxJsonBytes: number;
@@ -1196,6 +1206,13 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   if (cache !== undefined && (typeof cache !== "object" || typeof cache.get !== "function")) {
     throw new TypeError(`${WHERE}: cache must be a CacheStore (MemoryCache, DenoKvCache, ...)`);
   }
+  const cacheScope = options.cacheScope ?? "app";
+  if (cacheScope !== "app" && cacheScope !== "client") {
+    throw new TypeError(
+      `${WHERE}: cacheScope must be "app" (one cache for every client key) or "client" (a cache ` +
+        "per client key)",
+    );
+  }
   const rateLimiter = resolveRateLimiter(options.rateLimit, now);
   const rateLimitTimeoutMs = limiterTimeout(options.rateLimit?.timeoutMs, "rateLimit");
   const tokenLimiter = resolveTokenLimiter(options.tokenLimit, now);
@@ -1285,6 +1302,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     cache,
     embeddingsTtlSeconds: positiveInt(options.embeddingsTtlSeconds, "embeddingsTtlSeconds", 604800),
     cacheNamespace: options.cacheNamespace ?? "aoai-edge",
+    cacheScope,
     chatCacheTtlSeconds,
     cors: options.cors,
     maxJsonBytes: positiveInt(options.maxJsonBytes, "maxJsonBytes", 1024 * 1024),

@@ -31,6 +31,8 @@
  * - `AOAI_CACHE`: a KV namespace for the embeddings cache (optional; without it nothing is
  *   cached, and `AOAI_EDGE_CHAT_CACHE` on is warned about when the app is built). Cache writes
  *   run in `ctx.waitUntil`;
+ * - optional `AOAI_EDGE_CACHE_SCOPE`: `app` (default: one cache for every client key) or
+ *   `client` (a cache per client key: one key's cached texts are never another's hits);
  * - optional `AOAI_EDGE_DEPLOYMENTS`, `AOAI_EDGE_CORS_ORIGINS`, `AOAI_EDGE_CHAT_CACHE` ("1"),
  *   `AOAI_EDGE_LOG_REQUESTS` ("1": one JSON line per request with `console.log`); these two
  *   take `1`, `true`, `yes` or `on` (any case) and `0`, `false`, `no` or `off`, another value is
@@ -62,6 +64,7 @@ import type { EdgeExecutionContext, EdgeRateLimitOptions } from "./options.ts";
 import { type WorkersRateLimitBinding, WorkersRateLimiter } from "./rate_limit_workers.ts";
 import {
   balanceFromEnv,
+  cacheScopeFromEnv,
   certificateExpiryLines,
   clientKeysFromEnv,
   entraFromEnv,
@@ -131,6 +134,11 @@ export interface WorkerEnv {
   AOAI_EDGE_CORS_ORIGINS?: string;
   /** `"1"` (or `true`, `yes`, `on`) caches deterministic chat completions. */
   AOAI_EDGE_CHAT_CACHE?: string;
+  /**
+   * `"app"` (default: one cache for every client key) or `"client"` (a cache per client key: one
+   * key's cached texts are never another's hits).
+   */
+  AOAI_EDGE_CACHE_SCOPE?: string;
   /**
    * `"1"` (or `true`, `yes`, `on`) logs one JSON line per request (the `onRequest` event: route, deployment, status,
    * duration, hashed client id, cache, upstream, usage; no key, prompt or reply) with
@@ -328,6 +336,7 @@ export function createWorkerApp(
   );
   const cache = env.AOAI_CACHE ? new WorkersKvCache(env.AOAI_CACHE) : undefined;
   const chatCache = flagFromEnv("AOAI_EDGE_CHAT_CACHE", env.AOAI_EDGE_CHAT_CACHE);
+  const cacheScope = cacheScopeFromEnv(env.AOAI_EDGE_CACHE_SCOPE);
   const logRequests = flagFromEnv("AOAI_EDGE_LOG_REQUESTS", env.AOAI_EDGE_LOG_REQUESTS);
   const apiVersion = env.AZURE_OPENAI_API_VERSION?.trim() || undefined;
   const fallbacks = fallbacksFromEnv(
@@ -364,6 +373,7 @@ export function createWorkerApp(
     cors: origins.length ? { origins: origins.includes("*") ? "*" : origins } : undefined,
     cache,
     chatCache: cache !== undefined && chatCache,
+    cacheScope,
     rateLimit,
     tokenLimit: tpm ? { tokensPerMinute: tpm } : undefined,
     tokenQuota,
@@ -425,6 +435,7 @@ function signatureOf(env: WorkerEnv): string {
     env.AOAI_EDGE_KEY_TOKEN_QUOTA,
     env.AOAI_EDGE_MAX_JSON_BYTES,
     env.AOAI_EDGE_MAX_MULTIPART_BYTES,
+    env.AOAI_EDGE_CACHE_SCOPE,
   ]);
 }
 
