@@ -352,7 +352,9 @@ export function bodyProblem(
     // The limit that applies: an upload (`file`) is the form's, any other body the JSON's.
     message: `The request body is larger than this app's limit of ${limit} bytes; ` +
       (param === "file"
-        ? "send a smaller file or raise the app's maxMultipartBytes."
-        : "send less (split inputs into batches) or raise the app's maxJsonBytes."),
+        ? "send a smaller file or raise the app's maxMultipartBytes " +
+          "(AOAI_EDGE_MAX_MULTIPART_BYTES)."
+        : "send less (split inputs into batches) or raise the app's maxJsonBytes " +
+          "(AOAI_EDGE_MAX_JSON_BYTES)."),
   });
 }
