@@ -1,6 +1,7 @@
 // The 413 of a body over the app's limit says what to do about that body: an upload's names the
 // upload limit (maxMultipartBytes), not batching inputs or the JSON limit; a JSON body's names
-// maxJsonBytes.
+// maxJsonBytes. Each also names the variable of `deno task serve` and the Worker that raises it
+// (AOAI_EDGE_MAX_MULTIPART_BYTES / AOAI_EDGE_MAX_JSON_BYTES): operators there cannot set options.
 import assert from "node:assert/strict";
 import { azurePath, errorOf, testApp } from "./_helpers.ts";
 
@@ -17,7 +18,7 @@ Deno.test("413: an upload over maxMultipartBytes names that limit, not maxJsonBy
   });
   assert.equal(res.status, 413);
   const { message } = await errorOf(res);
-  assert.match(message, /maxMultipartBytes/);
+  assert.match(message, /maxMultipartBytes \(AOAI_EDGE_MAX_MULTIPART_BYTES\)/);
   assert.doesNotMatch(message, /maxJsonBytes|inputs/);
 });
 
@@ -28,6 +29,6 @@ Deno.test("413: a JSON body over maxJsonBytes names that limit only", async () =
   });
   assert.equal(res.status, 413);
   const { message } = await errorOf(res);
-  assert.match(message, /maxJsonBytes/);
+  assert.match(message, /maxJsonBytes \(AOAI_EDGE_MAX_JSON_BYTES\)/);
   assert.doesNotMatch(message, /maxMultipartBytes/);
 });
