@@ -95,6 +95,7 @@ export async function handleChat(
     const headers = new Headers({
       "content-type": "text/event-stream",
       "cache-control": "no-cache",
+      "x-accel-buffering": "no",
       "x-aoai-cache": "hit",
     });
     // The client's id, as forward() echoed it on the lookup's answer.

@@ -44,7 +44,8 @@ Deno.test("a non-streamed chat cache hit echoes the client's x-ms-client-request
 });
 
 Deno.test({
-  name: "a chat cache hit replayed as SSE echoes the client's x-ms-client-request-id",
+  name:
+    "a chat cache hit replayed as SSE echoes the client's x-ms-client-request-id and has a relayed stream's headers",
   fn: async () => {
     const t = testApp({ cache: new MemoryCache(), chatCache: true });
     const path = azurePath("gpt-4o", "chat/completions");
@@ -52,6 +53,9 @@ Deno.test({
     await hit.text();
     assert.equal(hit.headers.get("x-aoai-cache"), "hit");
     assert.equal(hit.headers.get("x-ms-client-request-id"), ID);
+    // Sent as a relayed stream is: no proxy (nginx) holds it back.
+    assert.equal(hit.headers.get("x-accel-buffering"), "no");
+    assert.equal(hit.headers.get("cache-control"), "no-cache");
   },
 });
 
