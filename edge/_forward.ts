@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { holdsClientKey } from "./auth.ts";
+import { holdsClientKey, matchClientKey } from "./auth.ts";
 import {
   APIConnectionError,
   APITimeoutError,
@@ -154,11 +154,13 @@ const REQUEST_ID = "x-ms-client-request-id";
 /**
  * The client's `x-ms-client-request-id` (Azure SDKs send one), when it is sent upstream and echoed
  * back: visible ASCII, up to 256 characters, holding no client key (tooling that reuses the key as
- * an id).
+ * an id). Only for a caller with a valid client key: to another, whether its id was echoed would
+ * tell whether the id held a key (every run of it tried as one, case folded).
  */
 export function clientRequestId(opts: ResolvedOptions, request: Request): string | undefined {
   const id = request.headers.get(REQUEST_ID);
-  return id !== null && /^[\x21-\x7e]{1,256}$/.test(id) && !holdsClientKey(id, opts.clientKeys)
+  return id !== null && /^[\x21-\x7e]{1,256}$/.test(id) && !holdsClientKey(id, opts.clientKeys) &&
+      matchClientKey(request, opts.clientKeys) >= 0
     ? id
     : undefined;
 }
