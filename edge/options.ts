@@ -843,10 +843,12 @@ const WHERE = "createEdgeApp";
 function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-    // A string is quoted (so "30000" reads as one), a long one masked: it may be a key pasted
-    // into the wrong option.
+    // A string is quoted when it reads as a number (so "30000" shows it is a string), else
+    // masked: it may be a key pasted into the wrong option (client keys have 8 characters).
     const shown = typeof value === "string"
-      ? value.length > 20 ? '"***"' : JSON.stringify(value)
+      ? /^\s*[-+]?[\d._]*(e[-+]?\d+)?\s*$/i.test(value) && value.length <= 20
+        ? JSON.stringify(value)
+        : '"***"'
       : typeof value === "number"
       ? String(value)
       : typeof value;
