@@ -43,6 +43,11 @@ export interface Hold {
   readonly tokens: number;
   /** Replaces the estimate (once the body is read). */
   set(tokens: number): void;
+  /**
+   * Says the request's answer ended: it is charged (and its hold let go) a task later, off the
+   * client's path; a check meanwhile may wait for that rather than count the estimate.
+   */
+  end(): void;
   /** Lets the estimate go (once; later calls do nothing). */
   release(): void;
 }
@@ -295,6 +300,7 @@ export function observeResponse(
     fired = true;
     const durationMs = Math.max(0, source.now() - source.start);
     const firstByteMs = firstByte === undefined ? undefined : Math.max(0, firstByte - source.start);
+    source.record.hold?.end();
     // Off the client's path: the parse and the delivery wait for the next task.
     setTimeout(() => {
       deliver(response, source, end, durationMs, firstByteMs, tap, read).finally(settle);

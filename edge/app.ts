@@ -202,9 +202,10 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
    * Per client key, by index: the prompt tokens estimated for its requests in flight in this
    * isolate (`held`, not yet charged), and all the tokens its let-go holds were charged
    * (`charged`, to tell which charges a check that was under way may not have seen; a hold let go
-   * uncharged, a refusal, an error or a cache hit, adds nothing).
+   * uncharged, a refusal, an error or a cache hit, adds nothing), and the holds of its requests
+   * whose answers ended, each until it is let go (`ending`: charged a task later).
    */
-  const inFlight: { held: number; charged: number }[] = [];
+  const inFlight: { held: number; charged: number; ending: Set<Promise<void>> }[] = [];
   /**
    * Per request, the answer to come of a call its client left once it was sent upstream (see
    * OUTLIVE): observed and charged when it comes.
@@ -216,7 +217,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
    * counts them once written: before that, a check there does not see them).
    */
   const hold = (index: number, tokens: number): ChargedHold => {
-    const flight = inFlight[index] ??= { held: 0, charged: 0 };
+    const flight = inFlight[index] ??= { held: 0, charged: 0, ending: new Set() };
     flight.held += tokens;
     let done = false;
     /** Per store charged with promises: its write and its time limit. */
@@ -224,6 +225,8 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
     let gone = false;
     /** Tokens charged for this request (none until `charging()`). */
     let charged = 0;
+    /** Resolves the promise in `flight.ending` once ended (on `release()`). */
+    let ended: (() => void) | undefined;
     const letGo = () => {
       if (gone) return;
       gone = true;
@@ -244,9 +247,16 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         charged = n;
         if (settled.length) writes.push(settled);
       },
+      end() {
+        if (done || ended) return;
+        const charging = new Promise<void>((resolve) => ended = resolve);
+        flight.ending.add(charging);
+        charging.then(() => flight.ending.delete(charging));
+      },
       release() {
         if (done) return;
         done = true;
+        ended?.();
         let left = writes.length;
         if (!left) return letGo();
         for (const settled of writes) {
@@ -367,7 +377,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       (tokenLimiter || tokenQuota) && c.req.method === "POST" &&
       (transcription || CHARGED_ROUTES.includes(routeOf(path, false)))
     ) {
-      const flight = inFlight[index] ??= { held: 0, charged: 0 };
+      const flight = inFlight[index] ??= { held: 0, charged: 0, ending: new Set() };
       const tpm = tokenLimiter?.tokensPerMinute;
       const over = typeof tpm === "number"
         ? `used more than ${tpm} tokens per minute`
@@ -409,46 +419,56 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         }, over);
       };
       /**
+       * Asks the budget and the quota, counting as spent `others()` (the estimates the client's
+       * other requests in this isolate hold) and the charges of those let go during the check,
+       * which it may not have seen: the decisions, and the refusal if any, given to `then` at once
+       * (before any other request is judged: it takes or lets go its own hold there).
+       */
+      const decide = async (
+        others: () => number,
+        then: (refused: Response | undefined) => unknown,
+      ) => {
+        let before = flight.charged;
+        let decisions = await check();
+        let refused = judge(decisions, others() + flight.charged - before);
+        // Asked once more when refused for those charges, which the check may have counted
+        // already (a key with tokens left refused), or while requests whose answers ended are
+        // about to be charged: once charged, what they used tells a quota used up (403, not a 429
+        // to retry), the budget's true wait, or tokens left (often less than held).
+        if (
+          refused &&
+          (flight.ending.size || flight.charged !== before && !judge(decisions, others()))
+        ) {
+          await Promise.all(flight.ending);
+          before = flight.charged;
+          decisions = await check();
+          refused = judge(decisions, others() + flight.charged - before);
+        }
+        then(refused);
+        return { decisions, refused };
+      };
+      /**
        * For a request whose estimate `own` is held already: asks the budget and the quota again,
        * counting what the client's other requests hold then; the refusal, if any (its estimate
        * let go).
        */
-      const recheck = (own: Hold) => async () => {
-        const others = () => flight.held - own.tokens;
-        let before = flight.charged;
-        let again = await check();
-        let refused = judge(again, others() + flight.charged - before);
-        // As below: refused only for charges the check may have seen, it is asked once more.
-        if (refused && flight.charged !== before && !judge(again, others())) {
-          before = flight.charged;
-          again = await check();
-          refused = judge(again, others() + flight.charged - before);
-        }
-        if (refused) own.release();
-        return refused;
-      };
+      const recheck = (own: Hold) => async () =>
+        (await decide(() => flight.held - own.tokens, (refused) => refused && own.release()))
+          .refused;
       if (transcription) {
         c.set("billedCheck", (own) => recheck(own)());
       } else {
-        let chargedBefore = flight.charged;
-        let decisions = await check();
-        // The estimates of this client's requests in flight count as spent, and the charges of
-        // those let go during the check, which it may not have seen.
-        let refused = judge(decisions, flight.held + flight.charged - chargedBefore);
-        // Refused only for those charges: the check may have counted them already (a key with
-        // tokens left refused), so it is asked once more, now that they are in.
-        if (refused && flight.charged !== chargedBefore && !judge(decisions, flight.held)) {
-          chargedBefore = flight.charged;
-          decisions = await check();
-          refused = judge(decisions, flight.held + flight.charged - chargedBefore);
-        }
-        if (refused) return refused;
-        // Held from now on, while the body is read: 4 bytes a token of its declared length (the
-        // JSON's own estimate once read, when it declares none).
+        // Held once let through, while the body is read: 4 bytes a token of its declared length
+        // (the JSON's own estimate once read, when it declares none).
         const length = Number(c.req.header("content-length"));
         const declared = length > 0 && length <= opts.maxJsonBytes;
-        const own = held = hold(index, declared ? Math.ceil(length / 4) : 0);
-        if (c.env.record) c.env.record.hold = held;
+        const { decisions, refused } = await decide(
+          () => flight.held,
+          (refused) => refused || (held = hold(index, declared ? Math.ceil(length / 4) : 0)),
+        );
+        if (refused) return refused;
+        const own = held!;
+        if (c.env.record) c.env.record.hold = own;
         // A body without a length holds nothing while read: requests sent together that way all
         // pass the check above. Once read, the limiter is asked again (the body may have taken
         // minutes), counting what the others hold then (the first read goes through, as the
