@@ -592,7 +592,10 @@ export interface EdgeAppOptions {
   cache?: CacheStore;
   /** Seconds an embedding lives in the cache (default 7 days). */
   embeddingsTtlSeconds?: number;
-  /** Namespace of the cache keys (default `"aoai-edge"`); change it to drop all entries. */
+  /**
+   * Namespace of the cache keys (default `"aoai-edge"`); change it to drop all entries. A string
+   * without NUL characters (`\0` separates a client's own namespace under `cacheScope: "client"`).
+   */
   cacheNamespace?: string;
   /**
    * Who shares the embeddings and chat caches: `"app"` (default) every client key, so a text one
@@ -844,7 +847,7 @@ function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
     // A string is quoted when it reads as a number (so "30000" shows it is a string), else
-    // masked: it may be a key pasted into the wrong option (client keys have 8 characters).
+    // masked: it may be a key pasted into the wrong option (a client key has 8 characters or more).
     const shown = typeof value === "string"
       ? /^\s*[-+]?[\d._]*(e[-+]?\d+)?\s*$/i.test(value) && value.length <= 20
         ? JSON.stringify(value)
@@ -1208,6 +1211,14 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
   if (cache !== undefined && (typeof cache !== "object" || typeof cache.get !== "function")) {
     throw new TypeError(`${WHERE}: cache must be a CacheStore (MemoryCache, DenoKvCache, ...)`);
   }
+  const cacheNamespace = options.cacheNamespace ?? "aoai-edge";
+  // A client's namespace is `{cacheNamespace}\0client\0{id}`: no other app's may spell it out.
+  if (typeof cacheNamespace !== "string" || cacheNamespace.includes("\0")) {
+    throw new TypeError(
+      `${WHERE}: cacheNamespace must be a string without NUL characters (\\0 separates a ` +
+        'client\'s own namespace, cacheScope: "client")',
+    );
+  }
   const cacheScope = options.cacheScope ?? "app";
   if (cacheScope !== "app" && cacheScope !== "client") {
     throw new TypeError(
@@ -1303,7 +1314,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     },
     cache,
     embeddingsTtlSeconds: positiveInt(options.embeddingsTtlSeconds, "embeddingsTtlSeconds", 604800),
-    cacheNamespace: options.cacheNamespace ?? "aoai-edge",
+    cacheNamespace,
     cacheScope,
     chatCacheTtlSeconds,
     cors: options.cors,
