@@ -159,8 +159,9 @@ const REQUEST_ID = "x-ms-client-request-id";
  */
 export function clientRequestId(opts: ResolvedOptions, request: Request): string | undefined {
   const id = request.headers.get(REQUEST_ID);
-  return id !== null && /^[\x21-\x7e]{1,256}$/.test(id) && !holdsClientKey(id, opts.clientKeys) &&
-      matchClientKey(request, opts.clientKeys) >= 0
+  // The caller's key first: for another caller the id is not even compared with the keys.
+  return id !== null && /^[\x21-\x7e]{1,256}$/.test(id) &&
+      matchClientKey(request, opts.clientKeys) >= 0 && !holdsClientKey(id, opts.clientKeys)
     ? id
     : undefined;
 }
