@@ -1,10 +1,10 @@
 /**
- * With `cacheScope: "client"` a key's entries live in the namespace `{cacheNamespace}\0client\0{id}`.
- * A second app on the same store whose cacheNamespace spelt out that text (the id is no secret:
- * `onRequest` events carry it) shared that client's entries with every one of its own keys: a
- * text the client embedded was a hit with usage 0 there. A cacheNamespace holding a NUL
- * character (which no client-scoped namespace leaves out) is refused, so no app-scope namespace
- * is ever a client's.
+ * With `cacheScope: "client"` a key's entries live in the namespace
+ * `{cacheNamespace}\0client\0{id}`. A second app on the same store whose cacheNamespace spelt
+ * out that text (the id is no secret: `onRequest` events carry it) shared that client's entries
+ * with every one of its own keys: a text the client embedded was a hit with usage 0 there. A
+ * cacheNamespace holding a NUL character (as every client-scoped namespace does) is
+ * refused, so no app-scope namespace is ever a client's.
  */
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
