@@ -30,7 +30,12 @@ export function errorResponse(
   };
   return new Response(JSON.stringify({ error }), {
     status,
-    headers: { "content-type": "application/json", ...headers },
+    // Never sniffed as HTML (a message may quote what a client sent).
+    headers: {
+      "content-type": "application/json",
+      "x-content-type-options": "nosniff",
+      ...headers,
+    },
   });
 }
 

@@ -734,6 +734,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
       const preflight = allow.length ? cors.preflight(request) : null;
       if (preflight) {
         preflight.headers.set("allow", [...allow, "OPTIONS"].join(", "));
+        preflight.headers.set("x-content-type-options", "nosniff");
         return preflight;
       }
     }

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { createEdgeApp } from "../../edge/mod.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
+import worker from "../../edge/worker.ts";
 
 const KEY = "a-long-client-key-0001";
 
@@ -48,4 +49,37 @@ Deno.test("the app's JSON and SSE answers, errors included, carry x-content-type
     "unknown path": "401 nosniff",
     "health": "200 nosniff",
   });
+});
+
+Deno.test("a CORS preflight and the Worker's own 500 carry nosniff too", async () => {
+  const app = createEdgeApp({
+    upstream: { endpoint: "http://emulator.local", apiKey: "k" },
+    clientKeys: [KEY],
+    cors: { origins: ["https://app.example"] },
+  });
+  const preflight = await app.fetch(
+    new Request("http://edge.test/v1/embeddings", {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://app.example",
+        "access-control-request-method": "POST",
+      },
+    }),
+  );
+  await preflight.body?.cancel();
+  assert.equal(preflight.headers.get("x-content-type-options"), "nosniff");
+  // A Worker whose configuration is refused answers its own 500.
+  const misconfigured = await worker.fetch(
+    new Request("https://edge.example/health"),
+    {
+      AZURE_OPENAI_ENDPOINT: "https://my-res.openai.azure.com",
+      AZURE_OPENAI_API_KEY: "azure-key",
+      AOAI_EDGE_KEYS: KEY,
+      AOAI_EDGE_CACHE_SCOPE: "bogus",
+    },
+    { waitUntil: () => {} },
+  );
+  await misconfigured.body?.cancel();
+  assert.equal(misconfigured.status, 500);
+  assert.equal(misconfigured.headers.get("x-content-type-options"), "nosniff");
 });
