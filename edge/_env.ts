@@ -1,3 +1,4 @@
+import { normaliseOrigin } from "./cors.ts";
 import { cycleLength, MAX_CYCLE, type UpstreamBalance } from "./_upstreams.ts";
 import type { EdgeClientKey } from "./options.ts";
 import type { TokenQuotaPeriod } from "./token_quota.ts";
@@ -97,6 +98,22 @@ export function cacheScopeFromEnv(value: string | undefined): "app" | "client" |
     "AOAI_EDGE_CACHE_SCOPE must be app (the default: one cache for every client key) or client " +
       "(a cache per client key: one key's cached texts are never another's hits)",
   );
+}
+
+/**
+ * `AOAI_EDGE_CORS_ORIGINS`: comma-separated origins (blank entries skipped), checked as
+ * `cors.origins` is; a bad entry throws a TypeError naming the variable and the entry's position
+ * as written (from 1), never quoting it. Read the same way by the Deno and the Workers entry points.
+ */
+export function corsOriginsFromEnv(value: string | undefined): string[] {
+  const origins: string[] = [];
+  (value ?? "").split(",").forEach((entry, i) => {
+    const origin = entry.trim();
+    if (!origin) return;
+    if (origin !== "*") normaliseOrigin(origin, i, `AOAI_EDGE_CORS_ORIGINS: entry ${i + 1}`);
+    origins.push(origin);
+  });
+  return origins;
 }
 
 /**

@@ -50,21 +50,24 @@ const EXPOSE_HEADERS = "x-aoai-cache, x-aoai-upstream, retry-after, retry-after-
 /**
  * The form browsers send in `Origin` (lower-case scheme and host, no default port), so that
  * `https://App.example:443/` matches; throws a TypeError for an entry that is not an origin,
- * naming it by its `index` too (masked from the environment, its text is not shown).
+ * naming it as `label` says (by default `cors.origins[index]` and its text; an entry of an
+ * environment variable by the variable and its entry number, its text not shown).
  */
-function normaliseOrigin(origin: string, index: number): string {
+export function normaliseOrigin(
+  origin: string,
+  index: number,
+  label = `createEdgeApp: cors.origins[${index}] ${JSON.stringify(origin)}`,
+): string {
   const bad = () =>
     new TypeError(
-      `createEdgeApp: cors.origins[${index}] ${JSON.stringify(origin)} is not an origin; write ` +
+      `${label} is not an origin; write ` +
         'scheme and host (and port), e.g. "https://app.example" or "http://localhost:5173"',
     );
   const trimmed = origin.trim();
   // Browsers send one origin, never a pattern: such an entry would match nothing, unnoticed.
   if (trimmed.includes("*")) {
     throw new TypeError(
-      `createEdgeApp: cors.origins[${index}] ${
-        JSON.stringify(origin)
-      } holds a wildcard, which is ` +
+      `${label} holds a wildcard, which is ` +
         'not matched; list each origin, e.g. "https://app.example", or pass origins: "*" for any',
     );
   }
@@ -109,7 +112,9 @@ export function createCors(options: CorsOptions | undefined): {
       'createEdgeApp: cors.origins must be "*" or an array of origins like "https://app.example"',
     );
   }
-  const allowed = new Set(Array.isArray(origins) ? origins.map(normaliseOrigin) : []);
+  const allowed = new Set(
+    Array.isArray(origins) ? origins.map((origin, i) => normaliseOrigin(origin, i)) : [],
+  );
   const maxAgeSeconds = options?.maxAgeSeconds ?? 600;
   // Sent as `access-control-max-age`: "1.5", "-1" or "Infinity" there is no delta-seconds.
   if (!Number.isSafeInteger(maxAgeSeconds) || maxAgeSeconds < 0) {

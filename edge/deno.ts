@@ -79,6 +79,7 @@ import {
   cacheScopeFromEnv,
   certificateExpiryLines,
   clientKeysFromEnv,
+  corsOriginsFromEnv,
   decimal,
   entraFromEnv,
   fallbacksFromEnv,
@@ -447,7 +448,7 @@ function configFromEnv(env: EnvReader, options: { now?: () => number }): EdgeCon
     );
   }
   const deployments = list(env("AOAI_EDGE_DEPLOYMENTS"));
-  const origins = list(env("AOAI_EDGE_CORS_ORIGINS"));
+  const origins = corsOriginsFromEnv(env("AOAI_EDGE_CORS_ORIGINS"));
   const rpm = rpmFromEnv(env("AOAI_EDGE_RATE_LIMIT_RPM"));
   // Counted in Deno KV, which takes no rate under one a day (see DenoKvRateLimiter).
   if (rpm !== undefined && rpm < 1 / 1440) {

@@ -67,6 +67,7 @@ import {
   cacheScopeFromEnv,
   certificateExpiryLines,
   clientKeysFromEnv,
+  corsOriginsFromEnv,
   entraFromEnv,
   fallbacksFromEnv,
   flagFromEnv,
@@ -325,7 +326,7 @@ export function createWorkerApp(
     quota: keyTokenQuotasFromEnv(env.AOAI_EDGE_KEY_TOKEN_QUOTA, keys.length),
   });
   const deployments = list(env.AOAI_EDGE_DEPLOYMENTS);
-  const origins = list(env.AOAI_EDGE_CORS_ORIGINS);
+  const origins = corsOriginsFromEnv(env.AOAI_EDGE_CORS_ORIGINS);
   const rateLimit = rateLimitOf(env);
   const tpm = tpmFromEnv(env.AOAI_EDGE_TOKEN_LIMIT_TPM);
   const tokenQuota = tokenQuotaFromEnv(env.AOAI_EDGE_TOKEN_QUOTA);

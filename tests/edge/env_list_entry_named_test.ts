@@ -54,6 +54,18 @@ const cases: { name: string; vars: Record<string, string>; expected: RegExp; sec
     expected: /^AZURE_OPENAI_FALLBACK_ENDPOINTS: entry 2 /,
     secret: "pw-secret-0003",
   },
+  {
+    name: "a CORS origin with a wildcard",
+    vars: { AOAI_EDGE_CORS_ORIGINS: "https://app.example,https://*.wild-0002.example" },
+    expected: /^AOAI_EDGE_CORS_ORIGINS: entry 2 holds a wildcard/,
+    secret: "wild-0002",
+  },
+  {
+    name: "a CORS entry that is not an origin",
+    vars: { AOAI_EDGE_CORS_ORIGINS: "app-not-origin-0001.example" },
+    expected: /^AOAI_EDGE_CORS_ORIGINS: entry 1 is not an origin/,
+    secret: "app-not-origin-0001",
+  },
 ];
 
 for (const { name, vars, expected, secret } of cases) {
