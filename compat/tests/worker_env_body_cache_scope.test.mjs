@@ -9,8 +9,7 @@ import { startWorker } from "./_worker.mjs";
 
 const KEY_A = "worker-scope-key-a-1";
 const KEY_B = "worker-scope-key-b-2";
-const EMBEDDINGS =
-  "/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21";
+const EMBEDDINGS = "/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21";
 const started = [];
 
 after(async () => {
@@ -74,9 +73,7 @@ describe("edge worker: AOAI_EDGE_MAX_JSON_BYTES and AOAI_EDGE_CACHE_SCOPE in wor
     const kv = await worker.mf.getKVNamespace("AOAI_CACHE");
     // The vector entries (a model entry is written beside each).
     const vectors = async () =>
-      (await kv.list()).keys.map((k) => k.name).filter((name) =>
-        name.includes(":emb:")
-      );
+      (await kv.list()).keys.map((k) => k.name).filter((name) => name.includes(":emb:"));
     const body = { input: "scoped to one client key" };
     const first = await embed(worker, body, KEY_A);
     assert.equal(first.status, 200);

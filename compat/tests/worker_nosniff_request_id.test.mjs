@@ -8,10 +8,8 @@ import assert from "node:assert/strict";
 import { startWorker } from "./_worker.mjs";
 
 const KEY = "worker-nosniff-key-1";
-const EMBEDDINGS =
-  "/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21";
-const CHAT =
-  "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
+const EMBEDDINGS = "/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21";
+const CHAT = "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
 let worker;
 let kv;
 

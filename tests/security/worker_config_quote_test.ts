@@ -21,7 +21,11 @@ Deno.test("the Worker's 500 EdgeMisconfigured and its log line never quote a var
     for (
       const [name, value, named] of [
         ["AZURE_OPENAI_API_VERSION", PASTED, "apiVersion"],
-        ["AOAI_EDGE_CORS_ORIGINS", `https://a.example, ${PASTED}`, "cors.origins"],
+        [
+          "AOAI_EDGE_CORS_ORIGINS",
+          `https://a.example, ${PASTED}`,
+          "AOAI_EDGE_CORS_ORIGINS: entry 2",
+        ],
         ["AOAI_EDGE_RATE_LIMITER", PASTED, "AOAI_EDGE_RATE_LIMITER"],
       ]
     ) {
