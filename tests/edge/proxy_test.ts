@@ -520,9 +520,6 @@ function tcpUpstream(answer: (conn: Deno.Conn) => Promise<void>) {
 }
 
 Deno.test("pass-through: an upstream that refuses, resets, breaks off its error answer or does not answer gets a JSON 502 or 504 without either key", async () => {
-  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const closedEndpoint = `http://127.0.0.1:${(closed.addr as Deno.NetAddr).port}`;
-  closed.close();
   const reset = tcpUpstream((conn) => Promise.resolve(conn.close()));
   const cut = tcpUpstream(async (conn) => {
     await conn.write(
@@ -533,6 +530,11 @@ Deno.test("pass-through: an upstream that refuses, resets, breaks off its error 
     conn.close();
   });
   const silent = tcpUpstream(() => new Promise(() => {}));
+  // A port nobody listens on, freed after the servers above took theirs: freed first, the system
+  // could hand it to one of them (the "closed" upstream then answered as `cut`).
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const closedEndpoint = `http://127.0.0.1:${(closed.addr as Deno.NetAddr).port}`;
+  closed.close();
   try {
     for (
       const [endpoint, status, code, timeoutMs] of [
