@@ -291,18 +291,7 @@ const CASES_2024_10_21: Case[] = [
     ours: segment,
     schema: () => named("audioSegment"),
     // Whisper sends every segment field; the spec marks none required.
-    weRequire: [
-      "id",
-      "seek",
-      "start",
-      "end",
-      "text",
-      "tokens",
-      "temperature",
-      "avg_logprob",
-      "compression_ratio",
-      "no_speech_prob",
-    ],
+    weRequire: [...segment.required],
   },
   {
     name: "TranscriptionCreateParams",
