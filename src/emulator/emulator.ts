@@ -12,7 +12,7 @@ import {
   operationNotSupported,
   redactedHeaders,
 } from "./_guards.ts";
-import { randomUuid } from "./_hash.ts";
+import { fnv1a, mulberry32, randomUuid } from "./_hash.ts";
 import {
   ACCESS_DENIED_MESSAGE,
   BEARER_DENIED_MESSAGE,
@@ -66,7 +66,7 @@ export interface EmulatorLogEntry {
   path: string;
   /** Status of the response the emulator sent. */
   status: number;
-  /** The `apim-request-id` / `x-request-id` of the response. */
+  /** The `apim-request-id` of the response (its `x-request-id` is another id). */
   requestId: string;
   /** `api-key`, `bearer` or `none`: how the request authenticated. */
   auth: "api-key" | "bearer" | "none";
@@ -377,11 +377,16 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
       const message = err instanceof Error ? err.message : String(err);
       response = serviceError(500, "InternalServerError", `Emulator bug: ${message}`);
     }
+    // Azure's gateway id and its model service's differ; x-ms-client-request-id is always sent:
+    // the client's, else the gateway's. The second id is derived from the first, so that it
+    // draws nothing from `random` (a seeded emulator's faults and ids stay as they were).
     response.headers.set("apim-request-id", requestId);
-    response.headers.set("x-request-id", requestId);
+    response.headers.set("x-request-id", randomUuid(mulberry32(fnv1a(requestId))));
     response.headers.set("x-ms-region", opts.region);
-    const clientId = request.headers.get("x-ms-client-request-id");
-    if (clientId !== null) response.headers.set("x-ms-client-request-id", clientId);
+    response.headers.set(
+      "x-ms-client-request-id",
+      request.headers.get("x-ms-client-request-id") ?? requestId,
+    );
     entry.status = response.status;
     log.push(entry);
     if (log.length > LOG_SIZE) log.shift();
