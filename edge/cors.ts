@@ -40,12 +40,12 @@ const ALLOW_HEADERS = "api-key, authorization, content-type, x-ms-client-request
   "x-stainless-retry-count, x-stainless-runtime, x-stainless-runtime-version, " +
   "x-stainless-timeout, openai-beta";
 // Every header the app relays that is not CORS-safelisted: a browser SDK reads the limits and
-// waits to pace itself and the request ids to report a failure.
+// waits to pace itself, the request ids to report a failure, and a 405's `allow`.
 const EXPOSE_HEADERS = "x-aoai-cache, x-aoai-upstream, retry-after, retry-after-ms, " +
   "x-ms-retry-after-ms, apim-request-id, x-request-id, x-ratelimit-remaining-requests, " +
   "x-ratelimit-remaining-tokens, x-ratelimit-limit-requests, x-ratelimit-limit-tokens, " +
   "x-ratelimit-reset-requests, x-ratelimit-reset-tokens, operation-location, x-ms-region, " +
-  "x-ms-client-request-id, openai-processing-ms";
+  "x-ms-client-request-id, openai-processing-ms, allow";
 
 /**
  * The form browsers send in `Origin` (lower-case scheme and host, no default port), so that
