@@ -238,14 +238,17 @@ export class ClientCore {
         : spec.apiVersion ?? this.apiVersion;
       const url = spec.url ??
         buildUrl(this.endpoint, apiVersion, spec.scope, spec.path, spec.deployment);
-      // A plain record, not Headers: it is cheaper to build and for fetch to read.
-      const headers = { ...this.#headers };
+      // A plain record, not Headers: it is cheaper to build and for fetch to read. The call's
+      // headers come last, as in the openai SDK: its `accept` wins, `accept: null` removes it.
+      const headers: Record<string, string> = {
+        ...this.#headers,
+        accept: spec.accept ?? "application/json",
+      };
       if (opts.headers) {
         own = headerSecrets(
           Object.entries(headerRecord(opts.headers, `${where}: headers`, headers)),
         );
       }
-      headers.accept = spec.accept ?? "application/json";
       let body = spec.body;
       // A form sets its own multipart type (with its boundary): a content-type from
       // `defaultHeaders` or the call's headers would hide it.
