@@ -6,10 +6,32 @@
  */
 
 import { isRecord } from "./_response.ts";
+import { sampleFromPattern } from "./json_sample_pattern.ts";
+
+/** Values for the string `format`s a strict schema (e.g. zod's) names. */
+const FORMATS: Record<string, string> = {
+  "date-time": "2024-01-01T00:00:00Z",
+  date: "2024-01-01",
+  time: "00:00:00",
+  duration: "P1D",
+  email: "user@example.com",
+  "idn-email": "user@example.com",
+  hostname: "example.com",
+  "idn-hostname": "example.com",
+  ipv4: "127.0.0.1",
+  ipv6: "::1",
+  uuid: "00000000-0000-4000-8000-000000000000",
+  uri: "https://example.com/",
+  iri: "https://example.com/",
+  "uri-reference": "https://example.com/",
+  url: "https://example.com/",
+};
 
 /**
  * A minimal value matching `schema`: required object properties filled in, the first
- * `enum`/`const` value, `minItems` array items, empty strings and zeros otherwise.
+ * `enum`/`const` value, `minItems` array items, the smallest string meeting its `format`,
+ * `pattern` and lengths, the number nearest 0 within its bounds and `multipleOf`; `$ref`s to
+ * `#`, `#/definitions/…` and `#/$defs/…` are followed (16 levels deep at most).
  *
  * @example Arguments for a tool
  * ```ts
@@ -23,17 +45,36 @@ import { isRecord } from "./_response.ts";
  * ```
  */
 export function sampleFromSchema(schema: unknown, depth = 0): unknown {
+  return sample(schema, schema, depth);
+}
+
+/** The schema a local `$ref` (a JSON pointer into `root`) names; undefined if none. */
+function resolveRef(root: unknown, ref: string): unknown {
+  if (!ref.startsWith("#")) return undefined;
+  let node = root;
+  for (const raw of ref.slice(1).split("/").slice(1)) {
+    const key = decodeURIComponent(raw).replaceAll("~1", "/").replaceAll("~0", "~");
+    node = isRecord(node) ? node[key] : Array.isArray(node) ? node[Number(key)] : undefined;
+  }
+  return node;
+}
+
+function sample(schema: unknown, root: unknown, depth: number): unknown {
   if (!isRecord(schema) || depth > 16) return {};
+  if (typeof schema.$ref === "string") {
+    const target = resolveRef(root, schema.$ref);
+    if (target !== undefined) return sample(target, root, depth + 1);
+  }
   if ("const" in schema) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   if ("default" in schema) return schema.default;
   for (const key of ["anyOf", "oneOf", "allOf"]) {
     const list = schema[key];
     if (Array.isArray(list) && list.length > 0) {
-      if (key !== "allOf") return sampleFromSchema(list[0], depth + 1);
+      if (key !== "allOf") return sample(list[0], root, depth + 1);
       let merged: Record<string, unknown> = {};
       for (const part of list) {
-        const v = sampleFromSchema(part, depth + 1);
+        const v = sample(part, root, depth + 1);
         if (isRecord(v)) merged = { ...merged, ...v };
       }
       return merged;
@@ -43,26 +84,87 @@ export function sampleFromSchema(schema: unknown, depth = 0): unknown {
   if (Array.isArray(type)) type = type.find((t) => t !== "null") ?? "null";
   switch (type) {
     case "string":
-      return typeof schema.minLength === "number" ? "x".repeat(schema.minLength) : "";
+      return sampleString(schema);
     case "integer":
     case "number":
-      return typeof schema.minimum === "number" ? schema.minimum : 0;
+      return sampleNumber(schema, type === "integer");
     case "boolean":
       return false;
     case "null":
       return null;
     case "array": {
       const n = typeof schema.minItems === "number" ? schema.minItems : 0;
-      return Array.from({ length: n }, () => sampleFromSchema(schema.items, depth + 1));
+      return Array.from({ length: n }, () => sample(schema.items, root, depth + 1));
     }
     default: {
       const out: Record<string, unknown> = {};
       const props = isRecord(schema.properties) ? schema.properties : {};
       const required = Array.isArray(schema.required) ? schema.required : [];
       for (const name of required) {
-        if (typeof name === "string") out[name] = sampleFromSchema(props[name], depth + 1);
+        if (typeof name === "string") out[name] = sample(props[name], root, depth + 1);
       }
       return out;
     }
   }
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+/** The shortest string meeting the schema's format, pattern and lengths (tried in that order). */
+function sampleString(schema: Record<string, unknown>): string {
+  const min = num(schema.minLength) ?? 0;
+  const max = num(schema.maxLength) ?? Infinity;
+  let pattern: RegExp | undefined;
+  if (typeof schema.pattern === "string") {
+    try {
+      pattern = new RegExp(schema.pattern, "u");
+    } catch {
+      try {
+        pattern = new RegExp(schema.pattern);
+      } catch { /* not a pattern this runtime reads: left unchecked */ }
+    }
+  }
+  const fits = (s: string) => s.length >= min && s.length <= max && (!pattern || pattern.test(s));
+  const format = typeof schema.format === "string" ? FORMATS[schema.format] : undefined;
+  if (format !== undefined && fits(format)) return format;
+  if (typeof schema.pattern === "string") {
+    for (let extra = 0; extra <= Math.max(min, 8); extra++) {
+      const s = sampleFromPattern(schema.pattern, extra);
+      if (s !== undefined && fits(s)) return s;
+    }
+  }
+  return format ?? "x".repeat(min);
+}
+
+/** The number nearest 0 within the schema's bounds, a whole one for integers, on `multipleOf`. */
+function sampleNumber(schema: Record<string, unknown>, integer: boolean): number {
+  // Draft 4 wrote exclusive bounds as booleans beside minimum / maximum.
+  const exMin = num(schema.exclusiveMinimum) ??
+    (schema.exclusiveMinimum === true ? num(schema.minimum) : undefined);
+  const exMax = num(schema.exclusiveMaximum) ??
+    (schema.exclusiveMaximum === true ? num(schema.maximum) : undefined);
+  const min = schema.exclusiveMinimum === true ? undefined : num(schema.minimum);
+  const max = schema.exclusiveMaximum === true ? undefined : num(schema.maximum);
+  const step = num(schema.multipleOf) ?? (integer ? 1 : undefined);
+  const low = Math.max(min ?? -Infinity, exMin ?? -Infinity);
+  const high = Math.min(max ?? Infinity, exMax ?? Infinity);
+  const ok = (v: number) =>
+    (min === undefined || v >= min) && (max === undefined || v <= max) &&
+    (exMin === undefined || v > exMin) && (exMax === undefined || v < exMax);
+  if (step !== undefined && step > 0) {
+    // The multiple of `step` nearest 0 inside the bounds.
+    let k = 0;
+    if (!ok(0)) k = low > 0 ? Math.ceil(low / step) : Math.floor(high / step);
+    for (let tries = 0; tries < 3 && !ok(k * step); tries++) k += low > 0 ? 1 : -1;
+    return k * step;
+  }
+  if (ok(0)) return 0;
+  if (low > 0) {
+    if (min !== undefined && low === min) return min;
+    return high < Infinity ? (low + high) / 2 : low + 1;
+  }
+  if (max !== undefined && high === max) return max;
+  return low > -Infinity ? (low + high) / 2 : high - 1;
 }
