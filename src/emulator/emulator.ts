@@ -34,7 +34,7 @@ import {
   normalizeOptions,
 } from "./options.ts";
 import { type Operation, OPERATIONS } from "./operations.ts";
-import { rateLimitedResponse, RateLimiter, UNLIMITED_HEADERS } from "./rate_limit.ts";
+import { rateLimitedResponse, RateLimiter } from "./rate_limit.ts";
 import { imageOperationsInVersion, ImageOperationStore } from "./image_operations.ts";
 import { handleImageFile } from "./images.ts";
 import { EntraEndpoint } from "./entra.ts";
@@ -238,8 +238,8 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
       stats,
       created: Math.floor(opts.now() / 1000),
     };
-    // Azure sends what remains on every model answer; "unlimited" when no limit is configured.
-    let limitHeaders: Readonly<Record<string, string>> = UNLIMITED_HEADERS;
+    // What remains of each kind with a limit configured (a kind with none reports nothing).
+    let limitHeaders: Record<string, string> = {};
     if (limiter.enabled) {
       const tokens = body instanceof FormData ? 0 : op.tokens(body, apiVersion);
       const decision = limiter.take(deployment.name, tokens);

@@ -2,7 +2,9 @@
  * Per-deployment requests- and tokens-per-minute limits over a sliding 60 s window,
  * answering 429 like the service (`retry-after`, `retry-after-ms`,
  * `x-ratelimit-remaining-requests`, `x-ratelimit-remaining-tokens`). Every model answer carries
- * both remaining-* headers, as Azure's do; a kind with no limit reads {@link UNLIMITED_HEADERS}.
+ * the remaining-* header of each kind with a limit configured, as Azure's carry what remains of
+ * its quota; a kind with no limit has no quota to report and sends none (a stand-in figure such as
+ * the largest safe integer would be adopted as a budget by a client that learns from them).
  *
  * @module
  */
@@ -11,17 +13,6 @@ import type { EmulatorRateLimits } from "./options.ts";
 import { serviceError } from "./_response.ts";
 
 const WINDOW_MS = 60_000;
-
-/**
- * What remains of a kind with no limit configured: Azure sends both headers on every model
- * answer. The largest safe integer, never lowered, so a client that learns a budget from what
- * remains (rateLimit()) adopts one it never reaches; a realistic figure would make it throttle
- * itself against an emulator that has no limits.
- */
-export const UNLIMITED_HEADERS: Readonly<Record<string, string>> = {
-  "x-ratelimit-remaining-requests": String(Number.MAX_SAFE_INTEGER),
-  "x-ratelimit-remaining-tokens": String(Number.MAX_SAFE_INTEGER),
-};
 
 interface Entry {
   at: number;
@@ -62,7 +53,7 @@ export class RateLimiter {
   }
 
   #headers(entries: Entry[]): Record<string, string> {
-    const headers = { ...UNLIMITED_HEADERS };
+    const headers: Record<string, string> = {};
     const { requestsPerMinute: rpm, tokensPerMinute: tpm } = this.#limits;
     if (rpm !== undefined) {
       headers["x-ratelimit-remaining-requests"] = String(Math.max(0, rpm - entries.length));
