@@ -12,6 +12,7 @@ import {
 import { allFinite, base64ToBytes, bytesToBase64, floatsToBytes } from "./_float32.ts";
 import { FloatJsonMemo } from "./_float_json_memo.ts";
 import { takesEncodingFormat } from "../resources/_encoding_format.ts";
+import { MAX_EMBEDDING_INPUTS } from "../resources/embeddings.ts";
 import { SENT_PARAMS_STATE_KEY } from "./_state.ts";
 
 /** JSON text of hot vectors (per isolate/process): 4 M characters (~4 MiB) at most. */
@@ -66,15 +67,19 @@ function addUsage(a: unknown, b: unknown): unknown {
   return sum;
 }
 
-/** The input as a list of items, or undefined when it is not a shape we cache. */
+/**
+ * The input as a list of items, or undefined when it is not a shape we cache. Nor is one the
+ * service refuses (more than 2,048 items, strings mixed with token arrays): cached, it would
+ * succeed only while its items are.
+ */
 function itemsOf(input: unknown): Item[] | undefined {
   if (typeof input === "string") return input === "" ? undefined : [input];
   if (!Array.isArray(input) || input.length === 0) return undefined;
   if (input.every((x) => typeof x === "number")) return [input as number[]];
-  const ok = input.every((x) =>
-    (typeof x === "string" && x !== "") ||
-    (Array.isArray(x) && x.length > 0 && x.every((t) => typeof t === "number"))
-  );
+  if (input.length > MAX_EMBEDDING_INPUTS) return undefined;
+  const ok = typeof input[0] === "string"
+    ? input.every((x) => typeof x === "string" && x !== "")
+    : input.every((x) => Array.isArray(x) && x.length > 0 && x.every((t) => typeof t === "number"));
   return ok ? input as Item[] : undefined;
 }
 

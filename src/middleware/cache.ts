@@ -128,6 +128,8 @@ function checkPositive(value: unknown, name: string): void {
  * `encoding_format`: those get what the caller sent) and the caller gets the format it asked for.
  * Those api-versions lack `dimensions` too (the service ignores it there): a request with
  * `dimensions` on one of them goes upstream uncached, so its vectors never answer another version.
+ * A batch the service refuses (more than 2,048 inputs, or strings mixed with token arrays) goes
+ * upstream as sent, uncached, so it fails as it would without the cache.
  * A body holding, outside strings, a number of 16 digits or more, a fraction or an exponent
  * (which JSON.parse may round, and keys are made of the parse) goes upstream as sent, uncached.
  * Every vector, even on a miss, is rounded through Float32, so a hit returns bit-for-bit what the
