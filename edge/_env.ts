@@ -74,7 +74,8 @@ export function maxBodyBytesFromEnv(name: string, value: string | undefined): nu
       `${name} must be a whole number of bytes of at least 1 (default ` +
         (name === MAX_JSON_BYTES
           ? "1048576, 1 MiB): the largest JSON body the app accepts"
-          : "27262976, 26 MiB): the largest audio upload (multipart body) the app accepts"),
+          : "26214400, 25 MiB, Azure's own): the largest audio upload (multipart body) the app " +
+            "accepts"),
     );
   }
   return bytes;

@@ -14,7 +14,7 @@ import {
 import { blobAudioTokens } from "../src/middleware/_token_estimate.ts";
 import { readBodyLimited, readFormLimited } from "./body_limit.ts";
 import { estimateTokens } from "./_events.ts";
-import type { ResolvedOptions } from "./options.ts";
+import { type ResolvedOptions, UPLOAD_BYTES } from "./options.ts";
 import {
   checkAudioForm,
   checkChatBody,
@@ -352,8 +352,11 @@ export function bodyProblem(
     // The limit that applies: an upload (`file`) is the form's, any other body the JSON's.
     message: `The request body is larger than this app's limit of ${limit} bytes; ` +
       (param === "file"
-        ? "send a smaller file or raise the app's maxMultipartBytes " +
-          "(AOAI_EDGE_MAX_MULTIPART_BYTES)."
+        ? limit >= UPLOAD_BYTES
+          ? `Azure takes uploads of up to 25 MB (${UPLOAD_BYTES} bytes, the whole form): ` +
+            "split the audio into smaller files."
+          : "send a smaller file or raise the app's maxMultipartBytes " +
+            `(AOAI_EDGE_MAX_MULTIPART_BYTES), up to ${UPLOAD_BYTES} (Azure's limit).`
         : "send less (split inputs into batches) or raise the app's maxJsonBytes " +
           "(AOAI_EDGE_MAX_JSON_BYTES)."),
   });

@@ -616,7 +616,10 @@ export interface EdgeAppOptions {
   cors?: CorsOptions;
   /** Largest JSON body accepted, in bytes (default 1 MiB). */
   maxJsonBytes?: number;
-  /** Largest multipart (audio upload) body accepted, in bytes (default 26 MiB). */
+  /**
+   * Largest multipart (audio upload) body accepted, in bytes (default 26214400, 25 MiB: Azure's
+   * own limit, counted over the whole request as the client's `MAX_AUDIO_BYTES` is).
+   */
   maxMultipartBytes?: number;
   /**
    * Per-client-key limit: `{ requestsPerMinute }` counts in this isolate's memory (each isolate
@@ -842,6 +845,8 @@ export interface ResolvedOptions {
 }
 
 const WHERE = "createEdgeApp";
+/** Azure's limit of an audio upload, the whole multipart request (files up to 25 MB). */
+export const UPLOAD_BYTES = 25 * 1024 * 1024;
 
 function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -1322,7 +1327,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     maxMultipartBytes: positiveInt(
       options.maxMultipartBytes,
       "maxMultipartBytes",
-      26 * 1024 * 1024,
+      UPLOAD_BYTES,
     ),
     rateLimiter,
     rateLimitTimeoutMs,
