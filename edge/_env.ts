@@ -1,6 +1,6 @@
 import { normaliseOrigin } from "./cors.ts";
 import { cycleLength, MAX_CYCLE, type UpstreamBalance } from "./_upstreams.ts";
-import type { EdgeClientKey } from "./options.ts";
+import { type EdgeClientKey, JSON_BYTES_CAP, UPLOAD_BYTES } from "./options.ts";
 import type { TokenQuotaPeriod } from "./token_quota.ts";
 import {
   createCertificateProvider,
@@ -61,21 +61,25 @@ export function streamIdleFromEnv(value: string | undefined): number {
 /**
  * A body limit, `AOAI_EDGE_MAX_JSON_BYTES` (the app's `maxJsonBytes`) or
  * `AOAI_EDGE_MAX_MULTIPART_BYTES` (`maxMultipartBytes`) as `name` says, read the same way by the
- * Deno and the Workers entry points: a whole number of bytes of at least 1; undefined (the app's
- * default) when unset or blank. Anything else throws an Error naming the variable, never quoting
- * the value.
+ * Deno and the Workers entry points: a whole number of bytes of at least 1 and at most the cap
+ * (16777216, 16 MiB, for JSON: a body is held several times while read, and a Worker has 128 MB;
+ * 26214400, 25 MiB, Azure's own, for uploads); undefined (the app's default) when unset or
+ * blank. Anything else throws an Error naming the variable and the cap, never quoting the value.
  */
 export function maxBodyBytesFromEnv(name: string, value: string | undefined): number | undefined {
   const text = value?.trim();
   if (!text) return undefined;
   const bytes = decimal(text, true);
-  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+  const json = name === MAX_JSON_BYTES;
+  const cap = json ? JSON_BYTES_CAP : UPLOAD_BYTES;
+  if (!Number.isSafeInteger(bytes) || bytes < 1 || bytes > cap) {
     throw new Error(
-      `${name} must be a whole number of bytes of at least 1 (default ` +
-        (name === MAX_JSON_BYTES
-          ? "1048576, 1 MiB): the largest JSON body the app accepts"
-          : "26214400, 25 MiB, Azure's own): the largest audio upload (multipart body) the app " +
-            "accepts"),
+      `${name} must be a whole number of bytes from 1 to ${cap} (default ` +
+        (json
+          ? "1048576, 1 MiB; at most 16 MiB: a body is held several times while read, and a " +
+            "Worker has 128 MB): the largest JSON body the app accepts"
+          : "26214400, 25 MiB, Azure's own and the most): the largest audio upload (multipart " +
+            "body) the app accepts"),
     );
   }
   return bytes;

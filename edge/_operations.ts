@@ -14,7 +14,7 @@ import {
 import { blobAudioTokens } from "../src/middleware/_token_estimate.ts";
 import { readBodyLimited, readFormLimited } from "./body_limit.ts";
 import { estimateTokens } from "./_events.ts";
-import { type ResolvedOptions, UPLOAD_BYTES } from "./options.ts";
+import { JSON_BYTES_CAP, type ResolvedOptions, UPLOAD_BYTES } from "./options.ts";
 import {
   checkAudioForm,
   checkChatBody,
@@ -358,6 +358,6 @@ export function bodyProblem(
           : "send a smaller file or raise the app's maxMultipartBytes " +
             `(AOAI_EDGE_MAX_MULTIPART_BYTES), up to ${UPLOAD_BYTES} (Azure's limit).`
         : "send less (split inputs into batches) or raise the app's maxJsonBytes " +
-          "(AOAI_EDGE_MAX_JSON_BYTES)."),
+          `(AOAI_EDGE_MAX_JSON_BYTES), up to ${JSON_BYTES_CAP}.`),
   });
 }

@@ -49,7 +49,8 @@
  *   `1000000/day`, `-` for the app's, `off` for none), counted in Deno KV like the app's.
  * - `AOAI_EDGE_MAX_JSON_BYTES`, `AOAI_EDGE_MAX_MULTIPART_BYTES`: the largest JSON body and audio
  *   upload the app accepts, in whole bytes (defaults 1048576, 1 MiB, and 26214400, 25 MiB: the
- *   options `maxJsonBytes` and `maxMultipartBytes`); larger bodies get 413.
+ *   options `maxJsonBytes` and `maxMultipartBytes`; at most 16777216, 16 MiB, and 26214400,
+ *   Azure's own upload limit, or the app does not start); larger bodies get 413.
  * - `AOAI_EDGE_LOG_REQUESTS=1`: one JSON line per request on stdout (the `onRequest` event:
  *   route, deployment, status, duration, hashed client id, cache, upstream, usage; no key, no
  *   prompt, no reply).

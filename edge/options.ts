@@ -614,11 +614,15 @@ export interface EdgeAppOptions {
   chatCache?: boolean | ChatCacheOptions;
   /** CORS allowlist; default: no CORS headers (same-origin only). */
   cors?: CorsOptions;
-  /** Largest JSON body accepted, in bytes (default 1 MiB). */
+  /**
+   * Largest JSON body accepted, in bytes (default 1 MiB; at most 16 MiB, 16777216: a body is held
+   * several times while read, as bytes, text and parsed value, and a Worker has 128 MB).
+   */
   maxJsonBytes?: number;
   /**
    * Largest multipart (audio upload) body accepted, in bytes (default 26214400, 25 MiB: Azure's
-   * own limit, counted over the whole request as the client's `MAX_AUDIO_BYTES` is).
+   * own limit, counted over the whole request as the client's `MAX_AUDIO_BYTES` is, and the
+   * most: a larger upload Azure refuses).
    */
   maxMultipartBytes?: number;
   /**
@@ -847,6 +851,8 @@ export interface ResolvedOptions {
 const WHERE = "createEdgeApp";
 /** Azure's limit of an audio upload, the whole multipart request (files up to 25 MB). */
 export const UPLOAD_BYTES = 25 * 1024 * 1024;
+/** The most `maxJsonBytes` may be: a JSON body is held as bytes, text and parsed value. */
+export const JSON_BYTES_CAP = 16 * 1024 * 1024;
 
 function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -863,6 +869,21 @@ function positiveInt(value: unknown, name: string, fallback: number): number {
     throw new TypeError(`${WHERE}: ${name} must be a positive integer; got ${shown}`);
   }
   return value;
+}
+
+/** A body limit: a positive integer up to `cap` bytes (see {@link JSON_BYTES_CAP}). */
+function bodyLimit(value: unknown, name: string, fallback: number, cap: number): number {
+  const bytes = positiveInt(value, name, fallback);
+  if (bytes > cap) {
+    throw new TypeError(
+      `${WHERE}: ${name} must be at most ${cap} bytes (${cap / 1048576} MiB` +
+        (cap === UPLOAD_BYTES
+          ? ", Azure's own upload limit)"
+          : ": a body is held several times while read, and a Worker has 128 MB)") +
+        `; got ${bytes}`,
+    );
+  }
+  return bytes;
 }
 
 function isClient(value: unknown): value is AzureOpenAI {
@@ -1323,10 +1344,11 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
     cacheScope,
     chatCacheTtlSeconds,
     cors: options.cors,
-    maxJsonBytes: positiveInt(options.maxJsonBytes, "maxJsonBytes", 1024 * 1024),
-    maxMultipartBytes: positiveInt(
+    maxJsonBytes: bodyLimit(options.maxJsonBytes, "maxJsonBytes", 1024 * 1024, JSON_BYTES_CAP),
+    maxMultipartBytes: bodyLimit(
       options.maxMultipartBytes,
       "maxMultipartBytes",
+      UPLOAD_BYTES,
       UPLOAD_BYTES,
     ),
     rateLimiter,

@@ -42,7 +42,8 @@
  *   location) with `AOAI_EDGE_RATE_LIMITER_PERIOD` its period ("10" or "60", default "60", sent
  *   as `retry-after`), or `AOAI_EDGE_RATE_LIMIT_RPM` (counted per isolate). Not both;
  * - optional `AOAI_EDGE_MAX_JSON_BYTES`, `AOAI_EDGE_MAX_MULTIPART_BYTES`: the largest JSON body
- *   and audio upload the app accepts, in whole bytes (defaults 1 MiB and 25 MiB);
+ *   and audio upload the app accepts, in whole bytes (defaults 1 MiB and 25 MiB; at most 16 MiB, the body being held several times
+ *   in a Worker's 128 MB, and 25 MiB, Azure's own upload limit: more stops the Worker);
  * - `AOAI_EDGE_TOKEN_LIMIT_TPM`: tokens per minute per client key (counted per isolate);
  * - `AOAI_EDGE_TOKEN_QUOTA`: tokens per client key per UTC hour, day, ISO week or calendar month
  *   (e.g. `5000000/month`; 403 once used up). Counted in each isolate's memory on its own, so on
@@ -193,9 +194,12 @@ export interface WorkerEnv {
   AOAI_EDGE_STREAM_IDLE_TIMEOUT_MS?: string;
   /** Requests per minute per client key (per isolate). */
   AOAI_EDGE_RATE_LIMIT_RPM?: string;
-  /** Largest JSON body the app accepts, in whole bytes (default `"1048576"`, 1 MiB). */
+  /**
+   * Largest JSON body the app accepts, in whole bytes (default `"1048576"`, 1 MiB; at most
+   * `"16777216"`, 16 MiB).
+   */
   AOAI_EDGE_MAX_JSON_BYTES?: string;
-  /** Largest audio upload (multipart body) the app accepts, in whole bytes (default 25 MiB). */
+  /** Largest audio upload (multipart body) the app accepts, in whole bytes (default and most 25 MiB, Azure's own limit). */
   AOAI_EDGE_MAX_MULTIPART_BYTES?: string;
   /** Name of the Workers Rate Limiting binding that limits each client key (all isolates). */
   AOAI_EDGE_RATE_LIMITER?: string;
