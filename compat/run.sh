@@ -2,7 +2,7 @@
 # Builds the emulator bundle and runs the Node compatibility tests (official openai SDK).
 set -eu
 cd "$(dirname "$0")"
-if [ ! -d node_modules/openai ]; then
+if [ ! -d node_modules/openai ] || [ ! -d node_modules/zod ]; then
   npm ci --no-audit --no-fund
 fi
 sh ./build.sh
