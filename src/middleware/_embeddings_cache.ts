@@ -52,6 +52,29 @@ function mayRound(text: string): boolean {
   return found(text) && found(text.replace(STRINGS, '""'));
 }
 
+/**
+ * A stored vector: its Float32 bytes, then the UTF-8 name of the model that made it and that
+ * name's length (1 byte); undefined for a name longer than 255 bytes (not stored).
+ */
+export function vectorEntry(bytes: Uint8Array, model: string): Uint8Array | undefined {
+  const name = ENCODER.encode(model);
+  if (name.length > 255) return undefined;
+  const entry = new Uint8Array(bytes.length + name.length + 1);
+  entry.set(bytes);
+  entry.set(name, bytes.length);
+  entry[entry.length - 1] = name.length;
+  return entry;
+}
+
+/** The vector bytes and model name of a stored entry (see `vectorEntry`), if it parses. */
+function readEntry(entry: Uint8Array | null): [Uint8Array, string] | undefined {
+  const end = entry ? entry.length - 1 - entry[entry.length - 1] : 0;
+  return end > 0 ? [entry!.subarray(0, end), DECODER.decode(entry!.subarray(end, -1))] : undefined;
+}
+
+/** The model an answer names ("" when it names none). */
+const modelOf = (model: unknown): string => typeof model === "string" ? model : "";
+
 function isRecord(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -140,7 +163,7 @@ export async function embeddingsThroughCache(
   const { namespace } = config;
   const keys = await Promise.all(
     items.map(async (item) =>
-      `aoai:emb:${await cacheKey(["aoai-edge/embeddings/1", namespace, target, params, item])}`
+      `aoai:emb:${await cacheKey(["aoai-edge/embeddings/2", namespace, target, params, item])}`
     ),
   );
   const modelKey = `aoai:emb-model:${await cacheKey([
@@ -201,15 +224,23 @@ export async function embeddingsThroughCache(
     const fetched = await awaitPending(fetching.map((i) => unique[i]), ctx.signal);
     fetching.forEach((i, j) => found[i] = fetched[j] ?? null);
   }
+  const modelName = cachedModel ? DECODER.decode(cachedModel) : undefined;
+  /**
+   * The model of the vectors served: the one the deployment last answered with (its model key),
+   * else the first hit's. A vector another model made (before the deployment was re-pointed) is
+   * a miss: vectors of two models live in two spaces.
+   */
+  let hitModel = modelName;
   const hits = new Map<string, Uint8Array>();
   unique.forEach((key, i) => {
-    const value = found[i];
-    // Entries of older versions may be cut or hold NaN/Infinity (served as null): misses.
-    if (value && isVector(value)) hits.set(key, value);
+    const entry = readEntry(found[i]);
+    // Entries may be cut or hold NaN/Infinity (served as null): misses.
+    if (!entry || !isVector(entry[0])) return;
+    hitModel ??= entry[1];
+    if (entry[1] === hitModel) hits.set(key, entry[0]);
   });
   // Mixed vector sizes mean the deployment changed under the cache: trust nothing.
   if (new Set([...hits.values()].map((v) => v.byteLength)).size > 1) hits.clear();
-  const modelName = cachedModel ? DECODER.decode(cachedModel) : undefined;
 
   const respond = (vectors: Map<string, Uint8Array>, up: Upstream | undefined, status: string) => {
     // The JSON is written by hand: vectors go straight from Float32 bytes to text, without an
@@ -225,10 +256,7 @@ export async function embeddingsThroughCache(
     for (const name of STALE_HEADERS) headers.delete(name);
     headers.set("content-type", "application/json");
     headers.set("x-aoai-cache", status);
-    const model = up
-      ? up.model
-      : modelName ?? MODELS_WRITTEN.get(config.access.store)?.get(modelKey)?.model ?? body.model ??
-        ctx.deployment ?? "";
+    const model = up ? up.model : hitModel || (body.model ?? ctx.deployment ?? "");
     const usage = up ? up.usage : { prompt_tokens: 0, total_tokens: 0 };
     // No usage upstream: none here either (not `null`).
     const text = `{"object":"list","data":[${data.join(",")}],"model":${
@@ -337,8 +365,16 @@ export async function embeddingsThroughCache(
     };
   };
 
+  /** Entries this call stores, handed to concurrent misses waiting for them. */
+  let stored: Map<string, Uint8Array> | undefined;
   const store = async (up: Upstream) => {
-    const writes: [string, Uint8Array][] = [...up.vectors];
+    const model = modelOf(up.model);
+    stored = new Map();
+    for (const [key, bytes] of up.vectors) {
+      const entry = vectorEntry(bytes, model);
+      if (entry) stored.set(key, entry);
+    }
+    const writes: [string, Uint8Array][] = [...stored];
     // Written once per isolate: on an eventually consistent store (Workers KV, one write per
     // key and second) every concurrent miss would rewrite it until a read sees it.
     // Rewritten after half its TTL, so a long-lived process renews it before it expires.
@@ -355,13 +391,14 @@ export async function embeddingsThroughCache(
       if (written.size >= 1_000) written.clear();
       written.set(modelKey, { model: up.model, renewAt: now + config.ttlSeconds * 500 });
     }
-    for (const [key, bytes] of up.vectors) WRITING.set(key, bytes);
+    const entries = stored;
+    for (const [key, entry] of entries) WRITING.set(key, entry);
     await config.persist(
       ctx,
       writeMany(config.access, writes, config.ttlSeconds).then((failed) => {
         // Not written after all: a later miss tries again.
         if (failed.includes(modelKey)) written.delete(modelKey);
-        for (const [key, bytes] of up.vectors) if (WRITING.get(key) === bytes) WRITING.delete(key);
+        for (const [key, entry] of entries) if (WRITING.get(key) === entry) WRITING.delete(key);
       }),
     );
   };
@@ -380,8 +417,7 @@ export async function embeddingsThroughCache(
     const size = [...up.vectors.values()][0].byteLength;
     const firstHit = hits.values().next();
     if (
-      !firstHit.done && (firstHit.value.byteLength !== size ||
-        (modelName && typeof up.model === "string" && up.model !== modelName))
+      !firstHit.done && (firstHit.value.byteLength !== size || modelOf(up.model) !== hitModel)
     ) {
       // The cached vectors have another size than today's, or another model made them (the
       // deployment was re-pointed: same size, another vector space): fetch everything afresh.
@@ -401,6 +437,6 @@ export async function embeddingsThroughCache(
     config.mark(ctx, status);
     return respond(merged, { ...up, usage: addUsage(spent, up.usage) }, status);
   } finally {
-    release(up instanceof Response ? undefined : up?.vectors);
+    release(stored);
   }
 }

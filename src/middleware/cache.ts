@@ -71,7 +71,12 @@ export interface CacheOptions {
   store: CacheStore;
   /** Lifetime of new entries in seconds (default 7 days). */
   ttlSeconds?: number;
-  /** Separates caches that share a store (part of every key; default `""`). */
+  /**
+   * Separates caches that share a store (part of every key; default `""`). A new value starts an
+   * empty cache: e.g. after re-pointing an embeddings deployment at another model, so no call
+   * gets the old model's vectors (without it, they are served until a call of that deployment
+   * goes upstream and sees the new model; see {@link cache}).
+   */
   namespace?: string;
   /**
    * Also cache non-streaming chat completions that are deterministic: `temperature: 0` or a
@@ -116,12 +121,20 @@ function checkPositive(value: unknown, name: string): void {
  * never cached and a failing store never fails the call (it reads as a miss).
  *
  * Embeddings (`embeddings.create`, or any POST to a path ending in `/embeddings`) are cached per
- * input item as little-endian Float32 bytes (4 bytes per dimension). A batch with some inputs
+ * input item as little-endian Float32 bytes (4 bytes per dimension) followed by the name of the
+ * model that made the vector (and its length, 1 byte). A batch with some inputs
  * cached sends only the missing ones upstream and merges the answer by index; `usage` adds up
- * every upstream call the request made (0 on a full hit; left out when the upstream sent none).
+ * the tokens of every upstream call the request made (0 on a full hit; left out when the
+ * upstream sent none). So it counts what was billed, not what the service would count for the
+ * batch as sent: an input repeated in a batch goes upstream, and is counted, once.
+ * A deployment re-pointed at another model (even one of the same vector size) makes vectors of
+ * another space: a response never mixes models, and names the model that made its vectors.
  * When the answer to the missing ones has another vector size than the cached ones, or names
- * another model than the one cached (a deployment re-pointed at another model), the whole batch
- * is fetched again and replaces them; a full hit cannot tell and is served until it expires.
+ * another model, the whole batch is fetched again and replaces them. Each upstream answer also
+ * records the deployment's model: from then on, vectors of another model are misses. A full hit
+ * has no upstream answer to compare with, so until a call goes upstream after the re-pointing,
+ * full hits serve the old model's vectors, named as its (`model`); to drop them at once, change
+ * `namespace`.
  * Keys leave out `encoding_format`, `user` and the api-version (vectors depend on the deployment
  * and params such as `dimensions` only);
  * upstream is asked for base64 (except on api-versions before 2024-05-01, whose spec has no

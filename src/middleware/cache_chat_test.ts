@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { cache } from "./cache.ts";
+import { vectorEntry } from "./_embeddings_cache.ts";
 import { compose } from "./compose.ts";
 import { floatsToBytes } from "./_float32.ts";
 import type { MiddlewareContext } from "./types.ts";
@@ -138,7 +139,7 @@ Deno.test("cache() refetches a whole batch when cached vectors have another size
   await run(["a"]);
   // Simulate a stale entry from a deployment that used to return 2 dimensions.
   const [key] = written.filter((k) => k.startsWith("aoai:emb:"));
-  await inner.set(key, floatsToBytes([9, 9]));
+  await inner.set(key, vectorEntry(floatsToBytes([9, 9]), "m")!);
   const res = await run(["a", "b"]);
   const json = await res.json();
   assert.deepEqual(inputs, [["a"], ["b"], ["a", "b"]]);

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { AzureOpenAI } from "../client.ts";
 import { AzureOpenAIError } from "../errors/api_error.ts";
 import { cache } from "./cache.ts";
+import { vectorEntry } from "./_embeddings_cache.ts";
 import { compose } from "./compose.ts";
 import { bytesToBase64, floatsToBytes } from "./_float32.ts";
 import type { MiddlewareContext } from "./types.ts";
@@ -25,6 +26,8 @@ const b64 = (values: number[]) => bytesToBase64(floatsToBytes(values));
 /** The Float32 vector of an input: 4 values (or `dims`), distinct per input. */
 const vec = (input: string, dims = 4) =>
   Array.from({ length: dims }, (_, i) => input.charCodeAt(0) + i + 0.5);
+
+const MODEL = "text-embedding-3-small";
 
 /** A store whose entries the test can read and plant. */
 class Store implements CacheStore {
@@ -61,7 +64,7 @@ function answer(body: Body, vector: (input: string) => Vector, usage?: unknown) 
         embedding: typeof v === "string" || body.encoding_format !== "base64" ? v : b64(v),
       };
     }),
-    model: "text-embedding-3-small",
+    model: MODEL,
   };
   if (usage !== NO_USAGE) {
     json.usage = usage === undefined
@@ -161,7 +164,7 @@ Deno.test("cache() reads a stored vector whose length is not the request's dimen
   const body = { input: ["a"], dimensions: 4, encoding_format: "float" };
   await up.run(body);
   const [[key]] = store.vectors();
-  store.entries.set(key, floatsToBytes([1, 2, 3])); // cut, stored by an older version
+  store.entries.set(key, vectorEntry(floatsToBytes([1, 2, 3]), MODEL)!); // cut, stored by an older version
   const miss = await up.run(body);
   assert.equal(miss.res.headers.get("x-aoai-cache"), "miss");
   assert.deepEqual(JSON.parse(miss.text).data[0].embedding, vec("a"));
@@ -209,7 +212,9 @@ Deno.test("cache() does not merge a cached vector with fresh ones of another len
   const vectors = JSON.parse(text).data.map((d: { embedding: number[] }) => d.embedding);
   assert.deepEqual(vectors, [vec("a"), vec("b")], "the whole batch, fetched afresh");
   assert.equal(res.headers.get("x-aoai-cache"), "miss");
-  for (const [, value] of store.vectors()) assert.equal(value.byteLength, 16, "no short vector");
+  for (const [, value] of store.vectors()) {
+    assert.equal(value.byteLength, 16 + MODEL.length + 1, "no short vector (and the model's name)");
+  }
 });
 
 for (const value of [NaN, Infinity, -Infinity]) {
@@ -219,7 +224,7 @@ for (const value of [NaN, Infinity, -Infinity]) {
     const body = { input: ["a", "b"], encoding_format: "float" };
     await up.run(body);
     const [[key]] = store.vectors();
-    store.entries.set(key, floatsToBytes([0.5, value, 1, 2])); // stored by an older version
+    store.entries.set(key, vectorEntry(floatsToBytes([0.5, value, 1, 2]), MODEL)!); // stored by an older version
     const miss = await up.run(body);
     assert.equal(miss.res.headers.get("x-aoai-cache"), "partial");
     const data = JSON.parse(miss.text).data.map((d: { embedding: number[] }) => d.embedding);
