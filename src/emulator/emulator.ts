@@ -39,6 +39,7 @@ import { imageOperationsInVersion, ImageOperationStore } from "./image_operation
 import { handleImageFile } from "./images.ts";
 import { EntraEndpoint } from "./entra.ts";
 import { partHeads } from "../multipart/part_heads.ts";
+import { readBodyChecked } from "./_read_body.ts";
 
 /**
  * One entry of `emulator.log` (secrets redacted).
@@ -195,16 +196,20 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
           "invalid_content_type",
         );
       }
-      let tooLarge = op.checkSize?.(Number(request.headers.get("content-length") ?? "0"));
-      if (tooLarge) return tooLarge;
+      const checkSize = op.checkSize ?? (() => undefined);
+      // Refused unread when the declared length is over, else as soon as what was read is.
+      const tooLarge = checkSize(Number(request.headers.get("content-length") ?? "0"));
+      if (tooLarge) {
+        request.body?.cancel().catch(() => {});
+        return tooLarge;
+      }
       try {
-        const raw = await request.arrayBuffer();
-        tooLarge = op.checkSize?.(raw.byteLength);
-        if (tooLarge) return tooLarge;
+        const raw = await readBodyChecked(request, checkSize);
+        if (raw instanceof Response) return raw;
         // Part and file names as sent: the platform's parser may misread a Content-Disposition
         // (Deno's splits it at every ';' and '=', quoted or not).
         const heads = partHeads(contentType);
-        heads.read(new Uint8Array(raw));
+        heads.read(raw);
         body = heads.name(
           await new Response(raw, { headers: { "content-type": contentType } }).formData(),
         );
