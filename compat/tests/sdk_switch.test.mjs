@@ -114,8 +114,11 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         param: err.param ?? undefined,
         type: err.type ?? undefined,
         error: err.error,
-        requestID: err.requestID === err.headers.get("x-request-id") &&
-          typeof err.requestID,
+        // The SDK reads x-request-id, this package apim-request-id (the id Azure support asks
+        // for): Azure sends both, with different values.
+        requestID: ["apim-request-id", "x-request-id"].some((h) =>
+          err.requestID === err.headers.get(h)
+        ) && typeof err.requestID,
         headers: err.headers instanceof Headers,
       };
     });
@@ -175,7 +178,9 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         keys: Object.keys(
           await client.chat.completions.create(chat).withResponse(),
         ).sort(),
-        sameId: request_id === response.headers.get("x-request-id"),
+        sameId: ["apim-request-id", "x-request-id"].some((h) =>
+          request_id === response.headers.get(h)
+        ),
         vectors: data.data.length,
       };
     });
@@ -222,7 +227,8 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         apiVersion: API_VERSION,
         maxRetries: 0,
       });
-      const [left, right] = (await client.chat.completions.create({ ...chat, stream: true })).tee();
+      const [left, right] =
+        (await client.chat.completions.create({ ...chat, stream: true })).tee();
       const texts = ["", ""];
       for await (const chunk of left) {
         texts[0] += chunk.choices[0]?.delta?.content ?? "";
@@ -298,7 +304,8 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         apiVersion: API_VERSION,
         maxRetries: 0,
       });
-      const create = () => client.chat.completions.create({ ...chat, stream: true });
+      const create = () =>
+        client.chat.completions.create({ ...chat, stream: true });
       const readBranch = (stream) =>
         rejection((async () => {
           const [branch] = stream.tee();
@@ -403,7 +410,9 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
           code: err.code,
           type: err.type,
           error: err.error,
-          server: lib === openai ? undefined : err instanceof lib.InternalServerError,
+          server: lib === openai
+            ? undefined
+            : err instanceof lib.InternalServerError,
         });
       }
       return seen;
@@ -483,7 +492,9 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         for await (const _ of stream) stream.controller.abort();
         return "ended";
       } catch (err) {
-        return err instanceof lib.APIUserAbortError ? "APIUserAbortError" : String(err);
+        return err instanceof lib.APIUserAbortError
+          ? "APIUserAbortError"
+          : String(err);
       }
     });
     await slowServer.close();
