@@ -123,8 +123,14 @@ export function expandDiscriminators(doc: Json): void {
  * `doc` in place; other versions are left as they are.
  */
 export function fixKnownSlips(version: SpecVersion, doc: Json): void {
-  if (version === "2024-10-21") return;
   const schemas = (doc.components as Json).schemas as Json;
+  if (version === "2024-10-21") {
+    // ResponseFormatJsonSchema.json_schema requires `type` and `name`, but has no `type` (the
+    // outer object's is meant): every real json_schema request would fail.
+    const format = schemas.ResponseFormatJsonSchema as { properties: Record<string, Json> };
+    format.properties.json_schema.required = ["name"];
+    return;
+  }
   const fn = schemas.chatCompletionRequestMessageFunction as Json;
   fn.required = (fn.required as string[]).map((r) => r === "function_call_id" ? "name" : r);
   const image = schemas.chatCompletionRequestMessageContentPartImage as { allOf: Json[] } & Json;
