@@ -207,8 +207,9 @@ export class ClientCore {
     // Credentials of the call's own headers are scrubbed from what it throws too.
     let own: string[] = [];
     const userSignal = opts.signal;
-    // Duck-typed, as in the openai SDK: a polyfill's signal links through its events.
-    if (userSignal && !userSignal.addEventListener) {
+    // Duck-typed, as in the openai SDK: a polyfill's signal links through its events (and is
+    // unlinked through them: one without removeEventListener failed raw at the first unlink).
+    if (userSignal && !userSignal.removeEventListener) {
       throw new TypeError(`${where}: signal must be an AbortSignal`);
     }
     const stream = spec.stream ?? false;
