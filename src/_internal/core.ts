@@ -147,7 +147,7 @@ export class ClientCore {
       this.#secrets.push(secret, secret.trim());
     }
     if (tokenProvider !== undefined && typeof tokenProvider !== "function") {
-      throw fail("tokenProvider must be a function returning a token");
+      throw fail(`${kinds[0]} must be a function returning a token`);
     }
     this.#auth = apiKey !== undefined
       ? apiKeyAuth(apiKey)
