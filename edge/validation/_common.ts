@@ -63,8 +63,9 @@ export function seedProblem(body: Record<string, unknown>): Problem | undefined 
 
 /**
  * Parses a JSON object body; a problem when it is not JSON, not an object, or names a key twice
- * in one object, at any depth (`code` duplicate_key, `param` its path): JSON.parse keeps the
- * last, which the app checks, while the body goes upstream as sent, where the first may count. A
+ * in one object with two value texts, at any depth (`code` duplicate_key, `param` its path):
+ * JSON.parse keeps the last, which the app checks, while the body goes upstream as sent, where
+ * the first may count (the same text twice reads alike, whichever is kept). A
  * `seed` past 2^53 is looked at as sent by {@link seedProblem}.
  */
 export function parseJsonObject(
@@ -103,8 +104,8 @@ export function parseJsonObject(
       ok: false,
       code: "duplicate_key",
       param: path,
-      message: `The request body gives the key "${path}" more than once; give each key once ` +
-        "per object (parsers differ in which one they keep).",
+      message: `The request body gives the key "${path}" more than once with different ` +
+        "values; give each key once per object (parsers differ in which one they keep).",
     };
   }
   const { seed } = value as Record<string, unknown>;

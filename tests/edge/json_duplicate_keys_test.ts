@@ -1,6 +1,7 @@
 // A JSON body naming a key twice in one object: JSON.parse keeps the last, which the app checks
 // (key scope, token budget, stream, model), while the body goes upstream as sent and the service's
-// parser may keep the first. Refused with a 400 naming the key, at any depth; nothing goes upstream.
+// parser may keep the first. Refused with a 400 naming the key, at any depth, when the two value
+// texts differ; nothing goes upstream (the same text twice: json_duplicate_same_value_test.ts).
 import assert from "node:assert/strict";
 import { MemoryCache } from "../../edge/mod.ts";
 import { azurePath, errorOf, KEY, testApp } from "./_helpers.ts";
@@ -85,7 +86,7 @@ const cases: Array<[string, string, string, string]> = [
   [
     "images, n twice",
     azurePath("dall-e-3", "images/generations"),
-    '{"prompt":"a cat","n":1,"n":1}',
+    '{"prompt":"a cat","n":1,"n":2}',
     "n",
   ],
   [
