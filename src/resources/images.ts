@@ -366,7 +366,9 @@ export class Images {
           }
           const requestId = requestIdOf(response.headers);
           throw new AzureOpenAIError(
-            `${where}: operation ${id} ended with status ${status}${
+            `${where}: operation ${id} ${
+              status == null ? "answered no status" : "ended with status " + status
+            }${
               error?.message ? `: ${error.message}` : /^s/i.test(status) ? " without a result" : ""
             }${requestId ? ` [request id ${requestId}]` : ""}`,
             { code: error?.code ?? status, body, requestId, headers: response.headers },
