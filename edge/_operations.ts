@@ -228,7 +228,16 @@ export async function prepareCall(
     }
     const read = await readFormLimited(request, opts.maxMultipartBytes);
     if (!read.ok) {
-      return read.reason === "unparsable"
+      return read.reason === "bad_name"
+        ? invalidRequest(
+          read.part ?? "file",
+          read.part
+            ? `The '${read.part}' part's file name holds a NUL or line-break character; send it ` +
+              "under a name without control characters."
+            : "A part's name (or file name) holds a NUL or line-break character; send the parts " +
+              "under names without control characters.",
+        )
+        : read.reason === "unparsable"
         ? invalidRequest(
           "file",
           "The multipart/form-data body could not be parsed, or has more than 1024 parts.",

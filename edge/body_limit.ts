@@ -69,8 +69,11 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
 
 /**
  * The result of {@link readFormLimited}: the form, or why it could not be had: `too_large` (over
- * the cap), `unreadable` (the body failed before its end, e.g. the client went away) or
- * `unparsable` (the bytes are no multipart/form-data of the request's `content-type`).
+ * the cap), `unreadable` (the body failed before its end, e.g. the client went away),
+ * `unparsable` (the bytes are no multipart/form-data of the request's `content-type`) or
+ * `bad_name` (a part's name or file name holds a NUL, which Deno's parser refuses as a header
+ * value; `part`: the part whose file name it is, when known). A raw line break in a name cuts the
+ * part's header: Deno's parser drops such a part, or keeps the name up to the break.
  *
  * @example Answer each reason with its status
  * ```ts
@@ -87,7 +90,8 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
  */
 export type LimitedForm =
   | { ok: true; form: FormData }
-  | { ok: false; reason: "too_large" | "unreadable" | "unparsable" };
+  | { ok: false; reason: "too_large" | "unreadable" | "unparsable" }
+  | { ok: false; reason: "bad_name"; part?: string };
 
 /**
  * Parses a `multipart/form-data` request body as it streams in, giving up as soon as it passes
@@ -162,7 +166,14 @@ export async function readFormLimited(
     const headers = { "content-type": type };
     const form = await new Response(counted, { headers }).formData();
     return { ok: true, form: heads.name(form) };
-  } catch {
+  } catch (err) {
+    // Deno's parser on a NUL in a name: `Invalid header value: "form-data; name="file"; ..."`.
+    if (
+      state === "ended" && err instanceof TypeError && /^Invalid header value/.test(err.message)
+    ) {
+      const part = /; name="([^"\p{Cc}]{1,100})"; filename=/u.exec(err.message)?.[1];
+      return part ? { ok: false, reason: "bad_name", part } : { ok: false, reason: "bad_name" };
+    }
     // Over the caps, the client's body failing before its end, or bytes that are no form.
     return {
       ok: false,
