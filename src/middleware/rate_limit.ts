@@ -560,6 +560,11 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
   checkLimit(options.burstSeconds, "burstSeconds");
   checkLimit(options.maxQueue, "maxQueue");
   checkLimit(options.maxPauseMs, "maxPauseMs");
+  for (const name of ["now", "sleep", "estimateTokens"] as const) {
+    if (options[name] != null && typeof options[name] != "function") {
+      throw new TypeError(`rateLimit(): ${name} must be a function`);
+    }
+  }
   const limiter = new Limiter(options);
   const estimate = options.estimateTokens ??
     ((params: unknown) => estimateRequestTokens(params));

@@ -1,0 +1,27 @@
+// rateLimit() refuses a function option that is not a function when it is made, with a
+// TypeError naming the factory and the option. Before: rateLimit({ now: 5 }) failed raw
+// ("this[#now] is not a function"), rateLimit({ estimateTokens: 5 }) counted every call as 0
+// tokens and rateLimit({ sleep: 5 }) failed at the first queued deadline.
+import assert from "node:assert/strict";
+import { rateLimit } from "../../src/middleware/mod.ts";
+
+const cases: [string, (options: Record<string, unknown>) => unknown, string[]][] = [
+  ["rateLimit()", (o) => rateLimit(o), ["now", "sleep", "estimateTokens"]],
+];
+
+for (const [factory, make, names] of cases) {
+  Deno.test(`${factory} refuses a non-function function option when made, naming it`, () => {
+    for (const name of names) {
+      for (const value of ["x", 5, {}]) {
+        assert.throws(() => make({ [name]: value }), (err: Error) => {
+          assert.ok(err instanceof TypeError, `${name}: ${err}`);
+          assert.equal(err.message, `${factory}: ${name} must be a function`);
+          return true;
+        });
+      }
+      // Left out (undefined or null) is the default.
+      make({ [name]: undefined });
+      make({ [name]: null });
+    }
+  });
+}
