@@ -186,5 +186,5 @@ export function checkCount(value: unknown, name: string, where: string): number 
  * `value` for an error message: a string quoted (`"30000"` from an environment variable reads as
  * the string it is), a long one not at all (it may be a key or token set there by mistake).
  */
-const shown = (value: unknown) =>
+export const shown = (value: unknown): unknown =>
   typeof value == "string" ? JSON.stringify(value.length > 20 ? "***" : value) : value;

@@ -316,6 +316,10 @@ export class Images {
     const interval = checkCount(options.pollIntervalMs ?? 1_000, "pollIntervalMs", where);
     const deadline = Date.now() + maxWait;
     const user = options.signal;
+    // Checked as a call's own signal is: it is linked here, not by the calls.
+    if (user && !user.removeEventListener) {
+      throw new TypeError(`${where}: signal must be an AbortSignal`);
+    }
     // The whole wait ends by maxWaitMs: the submit, the polls and the retries (with their
     // retry-after waits) inside each run under a signal that aborts then, or with the caller's.
     const timer = new AbortController();

@@ -4,6 +4,7 @@ import {
   type ServerSentEventParserOptions,
 } from "./parser_options.ts";
 import type { ServerSentEvent } from "./server_sent_event.ts";
+import { shown } from "../options.ts";
 
 /** The characters the parser looks for (char codes, also the bytes of the ASCII ones). */
 const enum Char {
@@ -91,7 +92,9 @@ export class ServerSentEventParser {
   ) {
     const max = options.maxBufferSize ?? DEFAULT_SSE_MAX_BUFFER_SIZE;
     if (!(max > 0)) {
-      throw new RangeError(`maxBufferSize must be a positive number of characters, got ${max}`);
+      throw new RangeError(
+        `maxBufferSize must be a positive number of characters, got ${shown(max)}`,
+      );
     }
     this.#onEvent = onEvent;
     this.#onRetry = options.onRetry;
