@@ -366,7 +366,8 @@ export function bodyProblem(
             "split the audio into smaller files."
           : "send a smaller file or raise the app's maxMultipartBytes " +
             `(AOAI_EDGE_MAX_MULTIPART_BYTES), up to ${UPLOAD_BYTES} (Azure's limit).`
-        : "send less (split inputs into batches) or raise the app's maxJsonBytes " +
+        : "send less (fewer inputs per embeddings batch; an image as an https URL rather than a " +
+          "data: URL) or raise the app's maxJsonBytes " +
           `(AOAI_EDGE_MAX_JSON_BYTES), up to ${JSON_BYTES_CAP}.`),
   });
 }
