@@ -72,8 +72,8 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
  * the cap), `unreadable` (the body failed before its end, e.g. the client went away),
  * `unparsable` (the bytes are no multipart/form-data of the request's `content-type`) or
  * `bad_name` (a part's name or file name holds a NUL, which Deno's parser refuses as a header
- * value; `part`: the part whose file name it is, when known). A raw line break in a name cuts the
- * part's header: Deno's parser drops such a part, or keeps the name up to the break.
+ * value, or a raw CR / LF, which cuts the part's `Content-Disposition`: Deno's parser drops such
+ * a part, or keeps the name up to the break; `part`: the part whose file name it is, when known).
  *
  * @example Answer each reason with its status
  * ```ts
@@ -165,7 +165,10 @@ export async function readFormLimited(
   try {
     const headers = { "content-type": type };
     const form = await new Response(counted, { headers }).formData();
-    return { ok: true, form: heads.name(form) };
+    // A raw CR / LF in a quoted name: Deno's parser dropped the part or cut its name.
+    return heads.cut
+      ? { ok: false, reason: "bad_name", ...heads.cut }
+      : { ok: true, form: heads.name(form) };
   } catch (err) {
     // Deno's parser on a NUL in a name: `Invalid header value: "form-data; name="file"; ..."`.
     if (

@@ -20,6 +20,12 @@ export interface PartHeads {
    * files, or the content type has no boundary.
    */
   name(form: FormData): FormData;
+  /**
+   * Set by the first part whose `Content-Disposition` has a quoted value a raw CR or LF cuts (it
+   * is not closed on its line; Deno's parser drops such a part or cuts the name): `part` is the
+   * part's name when the cut value is its file name.
+   */
+  readonly cut?: { part?: string };
 }
 
 /**
@@ -34,8 +40,12 @@ export function partHeads(contentType: string): PartHeads {
   // Each part's header block (as latin1 text), and the one being read across chunks.
   const heads: string[] = [];
   let head: string | undefined;
+  let cut: { part?: string } | undefined;
   const self = {
     delimiters: 0,
+    get cut() {
+      return cut;
+    },
     read(chunk: Uint8Array) {
       if (!delimiter) return;
       const keep = delimiter.length - 1;
@@ -58,7 +68,15 @@ export function partHeads(contentType: string): PartHeads {
         const end = text.indexOf("\r\n\r\n");
         // The closing delimiter ("--") and a header of over 8 KB end the reading.
         head = end < 0 && !text.startsWith("--") && text.length < 8192 ? text : undefined;
-        if (end >= 0) heads.push(text.slice(0, end));
+        if (end < 0) return;
+        heads.push(text.slice(0, end));
+        const { params, cuts } = disposition(heads[heads.length - 1]);
+        // A file name cut: its part, named; any other value cut (a part's name): no part known.
+        cut ??= !cuts.length
+          ? undefined
+          : cuts.every((key) => /^filename\*?$/.test(key)) && params.name !== undefined
+          ? { part: params.name }
+          : {};
       });
     },
     name: (form: FormData) => delimiter ? named(form, heads) : form,
@@ -77,21 +95,32 @@ function find(hay: Uint8Array, needle: Uint8Array, before = hay.length): number[
   return at;
 }
 
+/**
+ * The parameters of a header block's `Content-Disposition: form-data` line (keys lower-cased, the
+ * first of each kept), and the keys whose quoted value the line's end cuts (a raw CR or LF in it).
+ */
+function disposition(head: string): { params: Record<string, string>; cuts: string[] } {
+  const params: Record<string, string> = {};
+  const cuts: string[] = [];
+  const text = new TextDecoder().decode(Uint8Array.from(head, (c) => c.charCodeAt(0)));
+  const line = /(?:^|\n)content-disposition:[ \t]*form-data([^\r\n]*)/i.exec(text)?.[1] ?? "";
+  for (
+    const [, key, quoted, token] of line.matchAll(
+      /;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))/g,
+    )
+  ) {
+    if (token?.[0] === '"') cuts.push(key.toLowerCase());
+    params[key.toLowerCase()] ??= quoted?.replaceAll('\\"', '"') ?? token;
+  }
+  return { params, cuts };
+}
+
 /** See {@link PartHeads.name}. */
 function named(form: FormData, heads: string[]): FormData {
   const entries = [...form];
   const out = new FormData();
   for (const [i, [, value]] of entries.entries()) {
-    const params: Record<string, string> = {};
-    const text = new TextDecoder().decode(Uint8Array.from(heads[i] ?? "", (c) => c.charCodeAt(0)));
-    const line = /(?:^|\n)content-disposition:[ \t]*form-data([^\r\n]*)/i.exec(text)?.[1] ?? "";
-    for (
-      const [, key, quoted, token] of line.matchAll(
-        /;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))/g,
-      )
-    ) {
-      params[key.toLowerCase()] ??= quoted?.replaceAll('\\"', '"') ?? token;
-    }
+    const { params } = disposition(heads[i] ?? "");
     const star = /^utf-8''(.*)$/i.exec(params["filename*"]);
     let filename = params.filename;
     try {
