@@ -194,3 +194,15 @@ export type {
   TranslationCreateParams,
   TranslationVerbose,
 } from "./audio.ts";
+
+export type {
+  ChatCompletionFunctionTool,
+  ChatCompletionMessageFunctionToolCall,
+  ChatCompletionModality,
+  ChatCompletionReasoningEffort,
+  ResponseFormatJSONObject,
+  ResponseFormatJSONSchema,
+  TranscriptionCreateResponse,
+  TranscriptionInclude,
+  TranslationCreateResponse,
+} from "./sdk_names.ts";

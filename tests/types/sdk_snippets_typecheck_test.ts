@@ -1,0 +1,89 @@
+/**
+ * The package's promise, checked at the type level: code written for the official `openai`
+ * SDK's `AzureOpenAI` type-checks here after its import is changed. Each file of
+ * `sdk_snippets/` is such code, importing from `openai` (and `openai/resources/…`): it is
+ * type-checked as written against the SDK (so it is real SDK code), then with every `openai`
+ * import turned into `@aoai/edge` against this package. A file whose first line says
+ * `aoai-only` uses what only this package types (Azure's filter results, `finalChatCompletion()`
+ * on `create()`'s stream) and is checked against this package only.
+ */
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../../", import.meta.url);
+const DIR = new URL("./sdk_snippets/", import.meta.url);
+
+interface Snippet {
+  name: string;
+  source: string;
+  aoaiOnly: boolean;
+}
+
+function snippets(): Snippet[] {
+  return [...Deno.readDirSync(DIR)]
+    .filter((e) => e.isFile && e.name.endsWith(".ts"))
+    .map((e) => {
+      const source = Deno.readTextFileSync(new URL(e.name, DIR));
+      return { name: e.name, source, aoaiOnly: /^\/\/ aoai-only\b/.test(source) };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** `source` with its `openai` imports turned into `@aoai/edge`: the switch users make. */
+export function switchImports(source: string): string {
+  return source.replace(/from "openai(?:\/[^"]*)?"/g, 'from "@aoai/edge"');
+}
+
+/** Type-checks `files` (name → source) with the repository's deno.json; returns the output. */
+async function check(files: Record<string, string>): Promise<{ ok: boolean; output: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "sdk_snippets_" });
+  try {
+    const paths: string[] = [];
+    for (const [name, source] of Object.entries(files)) {
+      paths.push(`${dir}/${name}`);
+      await Deno.writeTextFile(`${dir}/${name}`, source);
+    }
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "check",
+        "--quiet",
+        "--frozen",
+        "--config",
+        new URL("deno.json", ROOT).pathname,
+        ...paths,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const output = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    return { ok: out.code === 0, output: output.replaceAll(dir + "/", "") };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("sdk snippets: 25+ of them, each importing from openai", () => {
+  const all = snippets();
+  const count = all.reduce(
+    (n, s) => n + s.source.match(/^\/\/ (?:aoai-only )?snippet:/gm)!.length,
+    0,
+  );
+  assert.ok(count >= 25, `only ${count} snippets`);
+  for (const { name, source } of all) {
+    assert.match(source, /from "openai"/, `${name} imports nothing from openai`);
+    assert.doesNotMatch(switchImports(source), /"openai/, name);
+  }
+});
+
+Deno.test("sdk snippets type-check against the openai SDK as written", async () => {
+  const files = Object.fromEntries(
+    snippets().filter((s) => !s.aoaiOnly).map((s) => [s.name, s.source]),
+  );
+  const { ok, output } = await check(files);
+  assert.ok(ok, `not valid openai SDK code:\n${output}`);
+});
+
+Deno.test("sdk snippets type-check against @aoai/edge after the import change", async () => {
+  const files = Object.fromEntries(snippets().map((s) => [s.name, switchImports(s.source)]));
+  const { ok, output } = await check(files);
+  assert.ok(ok, `fails after switching the import to @aoai/edge:\n${output}`);
+});
