@@ -61,13 +61,25 @@ export function choiceContentFilterResults(
   };
 }
 
-/** DALL-E `prompt_filter_results` (per image), as in the 2024-05-01-preview example. */
-export function dallePromptFilterResults(filteredCategory?: string): Record<string, unknown> {
-  return {
+/**
+ * DALL-E `prompt_filter_results` (per image; also the filtered 400's `content_filter_results`):
+ * the four severities and `profanity`, as in the 2024-05-01-preview example
+ * (examples/image_generation.json), which has no `jailbreak`; with `custom_blocklists` on the
+ * api-versions that define it for images: 2024-05-01-preview's dalleFilterResults does, 2024-02-01's
+ * and 2024-10-21's do not (so the GA versions get none, the later previews and v1 do).
+ */
+export function dallePromptFilterResults(
+  apiVersion: string,
+  filteredCategory?: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
     ...severities(filteredCategory),
     profanity: { filtered: false, detected: false },
-    jailbreak: { filtered: false, detected: false },
   };
+  if (apiVersion === "v1" || (/-preview$/.test(apiVersion) && apiVersion >= "2024-05-01-preview")) {
+    out.custom_blocklists = { filtered: false, details: [] };
+  }
+  return out;
 }
 
 /** DALL-E per-image `content_filter_results`. */
@@ -106,10 +118,13 @@ export function promptFilteredError(
 }
 
 /**
- * The DALL-E 400 error for a filtered image prompt (`dalleErrorResponse`); `revised_prompt` only
- * for DALL-E 3 (DALL-E 2 does not revise prompts).
+ * The DALL-E 400 error for a filtered image prompt (`dalleErrorResponse`) at `apiVersion`;
+ * `revised_prompt` only for DALL-E 3 (DALL-E 2 does not revise prompts).
  */
-export function imagePromptFilteredError(revisedPrompt: string | undefined): Response {
+export function imagePromptFilteredError(
+  apiVersion: string,
+  revisedPrompt: string | undefined,
+): Response {
   return jsonResponse({
     error: {
       code: "content_policy_violation",
@@ -117,7 +132,7 @@ export function imagePromptFilteredError(revisedPrompt: string | undefined): Res
         "Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.",
       inner_error: {
         code: "ResponsibleAIPolicyViolation",
-        content_filter_results: dallePromptFilterResults(TRIGGER_CATEGORY),
+        content_filter_results: dallePromptFilterResults(apiVersion, TRIGGER_CATEGORY),
         revised_prompt: revisedPrompt,
       },
     },

@@ -143,7 +143,7 @@ export function handleImages(ctx: HandlerContext, body: Record<string, unknown>)
   const revised = `${prompt} (rendered by the aoai-edge emulator)`;
   const trigger = ctx.options.contentFilterTrigger;
   if (trigger !== "" && prompt.includes(trigger)) {
-    return imagePromptFilteredError(model === "dall-e-3" ? revised : undefined);
+    return imagePromptFilteredError(ctx.apiVersion, model === "dall-e-3" ? revised : undefined);
   }
   const seeds = imageSeeds(prompt, typeof body.n === "number" ? body.n : 1, ctx.deployment.name);
   return jsonResponse({
@@ -153,7 +153,7 @@ export function handleImages(ctx: HandlerContext, body: Record<string, unknown>)
         ? { url: `${ctx.url.origin}${imagePath(seed)}` }
         : { b64_json: encodeBase64(seededPng(seed)) };
       if (model === "dall-e-3") item.revised_prompt = revised;
-      item.prompt_filter_results = dallePromptFilterResults();
+      item.prompt_filter_results = dallePromptFilterResults(ctx.apiVersion);
       item.content_filter_results = dalleContentFilterResults();
       return item;
     }),
@@ -192,7 +192,7 @@ function handleGptImage(ctx: HandlerContext, body: Record<string, unknown>): Res
   if (
     ctx.options.contentFilterTrigger !== "" && prompt.includes(ctx.options.contentFilterTrigger)
   ) {
-    return imagePromptFilteredError(undefined);
+    return imagePromptFilteredError(ctx.apiVersion, undefined);
   }
   const size = !body.size || body.size === "auto" ? "1024x1024" : body.size as string;
   const quality = !body.quality || body.quality === "auto" ? "high" : body.quality as string;
@@ -204,7 +204,7 @@ function handleGptImage(ctx: HandlerContext, body: Record<string, unknown>): Res
     background: body.background === "transparent" ? "transparent" : "opaque",
     data: imageSeeds(prompt, n, ctx.deployment.name).map((seed) => ({
       b64_json: encodeBase64(seededPng(seed)),
-      prompt_filter_results: dallePromptFilterResults(),
+      prompt_filter_results: dallePromptFilterResults(ctx.apiVersion),
       content_filter_results: dalleContentFilterResults(),
     })),
     output_format: format,
