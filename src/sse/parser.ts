@@ -125,10 +125,11 @@ export class ServerSentEventParser {
     }
     const size = input.length;
     // The complete UTF-8 characters end before a final lead byte whose sequence still misses
-    // bytes, else at the end (cutting before a lead byte never changes what is decoded).
-    const stop = size > 4 ? size - 4 : 0;
+    // bytes, else at the end (cutting before a lead byte never changes what is decoded). In a
+    // chunk under 4 bytes the search may step to input[-1]: undefined, so no continuation byte,
+    // and as a lead it needs 1 byte, so the whole input is decoded, as stopping at 0 decodes it.
     let end = size - 1;
-    while (end > stop && (input[end] & 0xc0) === 0x80) end--;
+    while (end > size - 4 && (input[end] & 0xc0) === 0x80) end--;
     const lead = input[end];
     if (size - end >= (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1)) end = size;
     let text = this.#decoder.decode(end < size ? input.subarray(0, end) : input);
@@ -164,7 +165,7 @@ export class ServerSentEventParser {
   #lines(text: string): void {
     let pos = 0;
     let lf = text.indexOf("\n");
-    if (lf !== -1 && this.#text !== "") {
+    if (lf !== -1 && this.#text) {
       const line = this.#text + text.slice(0, lf);
       this.#text = "";
       this.#line(line, 0, line.length);
@@ -181,8 +182,8 @@ export class ServerSentEventParser {
       }
       lf = text.indexOf("\n", pos);
     }
-    if (pos < text.length) {
-      const rest = text.slice(pos);
+    const rest = text.slice(pos);
+    if (rest) {
       if (this.#text.length + rest.length > this.#max) this.#overflow("line");
       this.#text += rest;
     }
@@ -208,7 +209,7 @@ export class ServerSentEventParser {
     else if (field === "id") {
       if (!value.includes("\0")) this.#id = value;
     } else if (field === "retry" && /^\d+$/.test(value)) {
-      this.#retry = Number(value);
+      this.#retry = +value;
       this.#onRetry?.(this.#retry);
     }
   }
