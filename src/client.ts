@@ -169,7 +169,7 @@ export class AzureOpenAI {
       scope: deployment ? "deployment" : "resource",
       path,
       body,
-      params: init.params ?? init.json,
+      params: init.params ?? json,
       replayable: !(init.body instanceof ReadableStream),
       options,
     });

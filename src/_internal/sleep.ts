@@ -12,7 +12,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, Math.min(ms, 2_147_483_647));
     const unhook = onAbort(signal, () => {
       clearTimeout(timer);
-      reject(signal?.reason);
+      reject(signal!.reason);
     });
   });
 }

@@ -63,7 +63,7 @@ function str(value: unknown): string | undefined {
  * ```
  */
 export function describeSite(site: ErrorSite): string {
-  const where = words(site.method, site.url && redactUrl(site.url));
+  const where = words(site.method, redactUrl(site.url ?? ""));
   return words(site.operation, where && `(${where})`);
 }
 

@@ -56,7 +56,6 @@ export function compose(
   terminal: Terminal,
 ): (ctx: MiddlewareContext) => Promise<Response> {
   const layers = middleware.slice();
-  const count = layers.length;
   // The built-ins (retry, timeout, auth) call next() as they should: their calls are not guarded,
   // which spares each of them a `then` (a microtask per layer, per call).
   const guarded = layers.map((m) => builtinKind(m) === undefined);
@@ -68,7 +67,7 @@ export function compose(
     let result: Promise<Response>;
     try {
       result = Promise.resolve(
-        index < count
+        index < layers.length
           ? layers[index](
             ctx,
             frame ? () => next(ctx, index, frame) : () => step(ctx, index + 1),

@@ -61,9 +61,9 @@ export function createTerminal(fetchImpl?: FetchLike): Terminal {
         parts
           ? fetch(parts.url, { ...parts, signal })
           : (fetchImpl ?? fetch)(ctx.request, signal ? { signal } : undefined),
-      ).then(undefined, fail);
+      ).catch(fail);
     } catch (err) {
-      return Promise.reject(err).then(undefined, fail);
+      return Promise.reject(err).catch(fail);
     }
   };
 }
