@@ -153,18 +153,20 @@ function sampleNumber(schema: Record<string, unknown>, integer: boolean): number
   const ok = (v: number) =>
     (min === undefined || v >= min) && (max === undefined || v <= max) &&
     (exMin === undefined || v > exMin) && (exMax === undefined || v < exMax);
+  // Upwards when 0 is at or under the lower bound (`exclusiveMinimum: 0` too), else downwards.
+  const up = low >= 0;
   if (step !== undefined && step > 0) {
     // The multiple of `step` nearest 0 inside the bounds.
     let k = 0;
-    if (!ok(0)) k = low > 0 ? Math.ceil(low / step) : Math.floor(high / step);
-    for (let tries = 0; tries < 3 && !ok(k * step); tries++) k += low > 0 ? 1 : -1;
+    if (!ok(0)) k = up ? Math.ceil(low / step) : Math.floor(high / step);
+    for (let tries = 0; tries < 3 && !ok(k * step); tries++) k += up ? 1 : -1;
     return k * step;
   }
   if (ok(0)) return 0;
-  if (low > 0) {
-    if (min !== undefined && low === min) return min;
+  if (up) {
+    if (ok(low)) return low;
     return high < Infinity ? (low + high) / 2 : low + 1;
   }
-  if (max !== undefined && high === max) return max;
+  if (ok(high)) return high;
   return low > -Infinity ? (low + high) / 2 : high - 1;
 }
