@@ -1,65 +1,108 @@
 /**
  * A string matching a simple regular expression (a JSON Schema `pattern`): literals, escapes,
- * classes, groups (the first alternative), anchors and quantifiers (their least count, plus
+ * classes (Unicode property ones too: a character of the property, e.g. `\p{L}` "a",
+ * `\p{Emoji}` "😀"), groups (the first alternative), anchors and quantifiers (their least count, plus
  * `extra` for the open-ended ones). Lookarounds and back-references are skipped, so the result
  * is a guess: the caller tests it against the pattern.
  *
  * @module
  */
 
-const CLASS_ESCAPES: Record<string, string> = { d: "0", w: "a", s: " ", D: "a", W: "-", S: "a" };
+/** Characters of each class escape, the one picked for variant 0 first. */
+const CLASS_ESCAPES: Record<string, string> = {
+  d: "0123456789",
+  w: "abcdefghij",
+  s: " \t",
+  D: "abcdefghij",
+  W: "-.,:!",
+  S: "abcdefghij",
+};
 const CONTROL_ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", f: "\f", v: "\v" };
 /** Characters tried for a negated class (`[^…]`). */
-const ANY = ["a", "0", "x", "A", "_", "-", " ", "."];
+const ANY = ["a", "0", "x", "A", "_", "-", " ", ".", "b", "1", "y", "B"];
+/**
+ * Characters tried, in order, for a Unicode property class (`\p{…}`, `\P{…}`): an emoji first
+ * (`\p{Emoji}` also holds the digits), then letters, digits, marks, punctuation, a space, a
+ * control, CJK, a regional indicator and the keycap mark.
+ */
+const UNICODE = ["😀", "a", "A", "0", "é", "\u0301", "-", "+", " ", "\t", "中", "🇦", "\u20e3"];
 
 /**
  * A guess at the shortest string `pattern` matches (with `extra` more repeats of each `*`, `+`
- * and `{n,}`); undefined when the pattern is beyond this reader.
+ * and `{n,}`); undefined when the pattern is beyond this reader. `variant` > 0 picks other
+ * characters of each class (the variant-th one, wrapping), for distinct strings.
  */
-export function sampleFromPattern(pattern: string, extra = 0): string | undefined {
+export function sampleFromPattern(pattern: string, extra = 0, variant = 0): string | undefined {
   let i = 0;
   const peek = () => pattern[i];
+  const pick = (chars: string[]) => chars[variant % chars.length];
 
-  function escape(): string {
+  /** The characters an escape (after its `\`) stands for; [""] for an assertion. */
+  function escape(): string[] {
     const c = pattern[i++];
     if (c === undefined) throw new Error("dangling escape");
-    if (c in CLASS_ESCAPES) return CLASS_ESCAPES[c];
-    if (c in CONTROL_ESCAPES) return CONTROL_ESCAPES[c];
-    if (c === "b" || c === "B" || /[1-9]/.test(c)) return "";
+    if (c in CLASS_ESCAPES) return [...CLASS_ESCAPES[c]];
+    if (c in CONTROL_ESCAPES) return [CONTROL_ESCAPES[c]];
+    if (c === "b" || c === "B" || /[1-9]/.test(c)) return [""];
+    if (c === "p" || c === "P") {
+      const m = /^\{[\w=]+\}/.exec(pattern.slice(i));
+      if (!m) return [c];
+      i += m[0].length;
+      // Throws for a property this runtime does not know: the pattern is then beyond this reader.
+      const re = new RegExp(`^\\${c}${m[0]}$`, "u");
+      const chars = UNICODE.filter((s) => re.test(s));
+      if (!chars.length) throw new Error("no character of the property");
+      return chars;
+    }
     if (c === "u" || c === "x") {
       const m = /^\{([0-9a-f]+)\}|^[0-9a-f]{2,4}/i.exec(pattern.slice(i));
-      if (!m) return c;
+      if (!m) return [c];
       const hex = m[1] ?? m[0].slice(0, c === "x" ? 2 : 4);
       i += m[1] !== undefined ? m[0].length : hex.length;
-      return String.fromCodePoint(parseInt(hex, 16));
+      return [String.fromCodePoint(parseInt(hex, 16))];
     }
-    return c;
+    return [c];
   }
 
   function charClass(): string {
     const start = i;
     const negated = peek() === "^";
     if (negated) i++;
-    let first: string | undefined;
+    const chars: string[] = [];
     while (i < pattern.length && (peek() !== "]" || i === start + (negated ? 1 : 0))) {
-      const c = pattern[i++];
-      const ch = c === "\\" ? escape() : c;
-      first ??= ch;
+      const c = String.fromCodePoint(pattern.codePointAt(i)!);
+      i += c.length;
+      const got = c === "\\" ? escape() : [c];
+      if (got.length !== 1 || peek() !== "-" || i + 1 >= pattern.length || pattern[i + 1] === "]") {
+        chars.push(...got);
+        continue;
+      }
+      // A range `a-z`: its first ten characters.
+      i++;
+      const to = String.fromCodePoint(pattern.codePointAt(i)!);
+      i += to.length;
+      const from = got[0].codePointAt(0) ?? 0;
+      const end = Math.min((to === "\\" ? escape()[0] : to).codePointAt(0) ?? 0, from + 9);
+      for (let p = from; p <= end; p++) chars.push(String.fromCodePoint(p));
     }
     if (peek() !== "]") throw new Error("unclosed class");
     const body = pattern.slice(start, i++);
-    if (!negated) return first ?? "";
-    const re = new RegExp(`^[${body}]$`, "u");
-    const pick = ANY.find((s) => re.test(s));
-    if (pick === undefined) throw new Error("no character outside the class");
-    return pick;
+    let re: RegExp | undefined;
+    try {
+      re = new RegExp(`^[${body}]$`, "u");
+    } catch {
+      if (negated) throw new Error("a negated class this reader cannot test");
+    }
+    const fit = (negated ? ANY : chars).filter((s) => !re || re.test(s));
+    if (!fit.length && negated) throw new Error("no character outside the class");
+    return fit.length ? pick(fit) : chars[0] ?? "";
   }
 
   function atom(): string {
     const c = pattern[i++];
     if (c === "^" || c === "$") return "";
-    if (c === ".") return "a";
-    if (c === "\\") return escape();
+    if (c === ".") return pick(ANY);
+    if (c === "\\") return pick(escape());
     if (c === "[") return charClass();
     if (c === "(") {
       let skip = false;
