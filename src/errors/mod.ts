@@ -33,3 +33,4 @@ export {
 } from "./from_response.ts";
 export { parseRetryAfterMs } from "./retry_after.ts";
 export { redactSecrets, redactUrl } from "./redact.ts";
+export { ContentFilterFinishReasonError, LengthFinishReasonError } from "./finish_reason.ts";

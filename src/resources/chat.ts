@@ -7,8 +7,10 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from "../types/chat.ts";
+import type { ExtractParsedContentFromParams, ParsedChatCompletion } from "../types/chat_parsed.ts";
 import { call, invalid, type Rule } from "./_call.ts";
 import { type APIPromise, apiPromise } from "./api_promise.ts";
+import { checkParse, parsed } from "./chat_parse.ts";
 
 /** Sampling fields that chat and completions share. */
 export const SAMPLING: Record<string, Rule> = {
@@ -146,6 +148,54 @@ export class ChatCompletions {
       },
       ChatCompletionStream,
     ) as APIPromise<ChatCompletion | ChatCompletionStream>;
+  }
+
+  /**
+   * Creates a chat completion (not streamed) and parses it, as the `openai` SDK's `parse()`:
+   * each choice's `message.parsed` is the content parsed for a `json_schema` `response_format`
+   * (by its `$parseRaw`, as zodResponseFormat's, else `JSON.parse`; `null` for other formats or a
+   * refusal), each tool call's `function.parsed_arguments` its arguments parsed (by the tool's
+   * `$parseRaw`, as zodFunction's, else `JSON.parse`). Throws a `TypeError` for `stream: true`
+   * and `AzureOpenAIError` for a tool without `strict: true`; rejects with
+   * `LengthFinishReasonError` or `ContentFilterFinishReasonError` when a choice was
+   * cut by the token limit or the content filter. `$parseRaw` and `$brand` are not sent.
+   *
+   * @example Structured outputs from a JSON schema
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
+   * const res = await client.chat.completions.parse({
+   *   model: "gpt-4o",
+   *   messages: [{ role: "user", content: "Name a city." }],
+   *   response_format: {
+   *     type: "json_schema",
+   *     json_schema: {
+   *       name: "city",
+   *       strict: true,
+   *       schema: {
+   *         type: "object",
+   *         properties: { name: { type: "string" } },
+   *         required: ["name"],
+   *         additionalProperties: false,
+   *       },
+   *     },
+   *   },
+   * });
+   * const city = res.choices[0].message.parsed as { name: string };
+   * console.log(typeof city.name); // "string"
+   * ```
+   */
+  parse<
+    P extends ChatCompletionCreateParamsNonStreaming,
+    T = ExtractParsedContentFromParams<P>,
+  >(params: P, options?: RequestOptions): APIPromise<ParsedChatCompletion<T>> {
+    return parsed(this.create(checkParse(params), options), params);
   }
 }
 

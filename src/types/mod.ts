@@ -206,3 +206,11 @@ export type {
   TranscriptionInclude,
   TranslationCreateResponse,
 } from "./sdk_names.ts";
+export type {
+  ExtractParsedContentFromParams,
+  ParsedChatCompletion,
+  ParsedChatCompletionMessage,
+  ParsedChoice,
+  ParsedFunction,
+  ParsedFunctionToolCall,
+} from "./chat_parsed.ts";
