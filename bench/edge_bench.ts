@@ -17,6 +17,12 @@
  */
 import { AzureOpenAI } from "../mod.ts";
 import { createEdgeApp, DenoKvCache, type EdgeApp, MemoryCache } from "../edge/mod.ts";
+import { countArgs } from "./_args.ts";
+
+// Report mode's count, checked before the servers start (`deno bench` passes no arguments).
+const [ITERATIONS] = import.meta.main
+  ? countArgs(Deno.args, [300], "usage: deno run -A bench/edge_bench.ts [iterations=300]")
+  : [0];
 
 const API_KEY = "bench-upstream-key-1";
 const CLIENT_KEY = "bench-client-key-01";
@@ -234,9 +240,8 @@ async function report(iterations: number): Promise<void> {
 }
 
 if (import.meta.main) {
-  const iterations = Number(Deno.args[0] ?? 300);
   try {
-    await report(iterations);
+    await report(ITERATIONS);
   } finally {
     await teardown();
   }

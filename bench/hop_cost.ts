@@ -10,8 +10,9 @@
  */
 import { BENCH_API_VERSION, BENCH_KEY, INPUT } from "./overhead_fixture.ts";
 import { interleave, pinning, ratioRows, startBenchServer } from "./_interleave.ts";
+import { countArgs } from "./_args.ts";
 
-const rounds = Number(Deno.args[0] ?? 100);
+const [rounds] = countArgs(Deno.args, [100], "usage: deno run -A bench/hop_cost.ts [rounds=100]");
 const server = await startBenchServer([8]);
 const url =
   `${server.endpoint}/openai/deployments/emb-8/embeddings?api-version=${BENCH_API_VERSION}`;

@@ -19,6 +19,13 @@ import { logger } from "../src/middleware/logger.ts";
 import { compose } from "../src/middleware/compose.ts";
 import type { Middleware } from "../src/middleware/types.ts";
 import { makeContext } from "../tests/middleware/_context.ts";
+import { countArgs } from "./_args.ts";
+
+const [ROUNDS, PER] = countArgs(
+  Deno.args,
+  [40, 500],
+  "usage: deno run -A bench/logger_cost.ts [rounds=40] [callsPerRound=500]",
+);
 
 const REPLY = JSON.stringify({
   id: "chatcmpl-1",
@@ -95,8 +102,6 @@ const calls: Record<string, Call> = {
   },
 };
 
-const ROUNDS = Number(Deno.args[0] ?? 40);
-const PER = Number(Deno.args[1] ?? 500);
 const times: Record<string, number[]> = {};
 const runs: [string, () => Promise<unknown>][] = [];
 for (const [path, call] of Object.entries(calls)) {

@@ -18,9 +18,13 @@ import { retry } from "../src/middleware/retry.ts";
 import { timeout } from "../src/middleware/timeout.ts";
 import { tagBuiltin } from "../src/middleware/_kind.ts";
 import type { Middleware } from "../src/middleware/types.ts";
+import { countArgs } from "./_args.ts";
 
-const ROUNDS = Number(Deno.args[0] ?? 60);
-const PER = Number(Deno.args[1] ?? 100);
+const [ROUNDS, PER] = countArgs(
+  Deno.args,
+  [60, 100],
+  "usage: deno run -A bench/middleware_ab.ts [rounds=60] [callsPerRound=100]",
+);
 const KEY = "bench-key-0123456789";
 const worker = new Worker(new URL("./middleware_server.ts", import.meta.url), { type: "module" });
 const port = await new Promise<number>((resolve) => {

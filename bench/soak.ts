@@ -78,12 +78,18 @@ const sharedListeners = new Set<unknown>();
 }
 
 // ---- arguments ----
+const USAGE = "usage: deno run -A --v8-flags=--expose-gc bench/soak.ts [rounds=5] " +
+  "[requestsPerRound=2000] [--only=a,b] [--skip=a,b] [--no-events] [--kv-limits] [--entra] " +
+  "[--concurrency=16]";
 const flags = Deno.args.filter((a) => a.startsWith("--"));
 const positional = Deno.args.filter((a) => !a.startsWith("--"));
 const flag = (name: string) => flags.find((f) => f.startsWith(`--${name}=`))?.split("=")[1];
-const ROUNDS = Number(positional[0] ?? 5);
-const PER_ROUND = Number(positional[1] ?? 2000);
-const CONCURRENCY = Number(flag("concurrency") ?? 16);
+const { countArgs, UsageError } = await import("./_args.ts");
+const known = /^--(only=|skip=|concurrency=|no-events$|kv-limits$|entra$)/;
+const unknown = flags.find((f) => !known.test(f));
+if (unknown) throw new UsageError(`unknown flag '${unknown}'; ${USAGE}`);
+const [ROUNDS, PER_ROUND] = countArgs(positional, [5, 2000], USAGE);
+const [CONCURRENCY] = countArgs([flag("concurrency") ?? "16"], [16], USAGE);
 const ONLY = flag("only")?.split(",");
 const SKIP = flag("skip")?.split(",") ?? [];
 const EVENTS = !flags.includes("--no-events");
@@ -509,6 +515,13 @@ const UNREAD: typeof KINDS = {
   }],
 };
 Object.assign(KINDS, UNREAD);
+for (const name of [...ONLY ?? [], ...SKIP]) {
+  if (!(name in KINDS)) {
+    throw new UsageError(
+      `no kind '${name}' (--only / --skip take ${Object.keys(KINDS)}); ${USAGE}`,
+    );
+  }
+}
 const kinds = Object.entries(KINDS).filter(([name, [weight]]) =>
   (ONLY ? ONLY.includes(name) : weight > 0) && !SKIP.includes(name)
 );

@@ -21,11 +21,11 @@ import { createParser } from "eventsource-parser";
 import { EventSourceParserStream } from "eventsource-parser/stream";
 import { ServerSentEventParser, ServerSentEventParserStream } from "../src/sse/mod.ts";
 import { chatStreamBytes, cut, streamOf } from "./sse_fixture.ts";
+import { oneOrAll } from "./_args.ts";
 
 const EVENTS = 50_000;
 const SIZES: Array<[string, number]> = [["64 B", 64], ["1 KiB", 1024], ["16 KiB", 16 * 1024]];
-const only = Deno.env.get("SSE_BENCH_TEXT");
-const TEXTS = (["mixed", "ascii"] as const).filter((t) => only === undefined || only === t);
+const TEXTS = oneOrAll("SSE_BENCH_TEXT", Deno.env.get("SSE_BENCH_TEXT"), ["mixed", "ascii"]);
 
 function check(count: number, expected: number, who: string): void {
   if (count !== expected) throw new Error(`${who}: counted ${count}, expected ${expected}`);

@@ -13,8 +13,13 @@
 import { ChatCompletionStream, Stream } from "../src/streaming/mod.ts";
 import type { ChatCompletionChunk } from "../src/types/mod.ts";
 import { chatEventText } from "./sse_fixture.ts";
+import { countArgs } from "./_args.ts";
 
-const EVENTS = Number(Deno.args[0] ?? 1_000_000);
+const [EVENTS] = countArgs(
+  Deno.args,
+  [1_000_000],
+  "usage: deno run --v8-flags=--expose-gc bench/sse_memory.ts [events=1000000]",
+);
 const PER_PULL = 32;
 const SAMPLE_EVERY = 10_000;
 const GC_EVERY = 100_000;

@@ -12,8 +12,13 @@
 import { AzureOpenAI as OpenAIAzure } from "openai";
 import { AzureOpenAI } from "../mod.ts";
 import { ServerSentEventParserStream } from "../src/sse/mod.ts";
+import { countArgs } from "./_args.ts";
 
-const ITERATIONS = Number(Deno.args[0] ?? 40);
+const [ITERATIONS] = countArgs(
+  Deno.args,
+  [40],
+  "usage: deno run -A bench/stream_e2e_ab.ts [iterations=40]",
+);
 const EVENTS = 2000;
 const KEY = "bench-key-0123456789";
 const API_VERSION = "2024-10-21";

@@ -13,9 +13,14 @@
 import { AzureOpenAI } from "../mod.ts";
 import { BENCH_API_VERSION, BENCH_KEY, embeddingsBodies, INPUT } from "./overhead_fixture.ts";
 import { median } from "./_interleave.ts";
+import { countArgs } from "./_args.ts";
 
-const [otherTree, roundsArg] = Deno.args;
-const rounds = Number(roundsArg ?? 40);
+const otherTree = Deno.args[0];
+const [rounds] = countArgs(
+  Deno.args.slice(1),
+  [40],
+  "usage: deno run -A bench/stub_loop.ts [otherTree] [rounds=40] (otherTree '' for none)",
+);
 const body = embeddingsBodies(8).float;
 globalThis.fetch = ((input: string | Request, init?: RequestInit) => {
   // Without the signal: a dependent signal's WeakRefs are kept until the microtask checkpoint
