@@ -10,7 +10,7 @@ import type {
 import type { ExtractParsedContentFromParams, ParsedChatCompletion } from "../types/chat_parsed.ts";
 import { call, invalid, type Rule } from "./_call.ts";
 import { type APIPromise, apiPromise } from "./api_promise.ts";
-import { checkParse, parsed } from "./chat_parse.ts";
+import { parsed } from "./chat_parse.ts";
 
 /** Sampling fields that chat and completions share. */
 export const SAMPLING: Record<string, Rule> = {
@@ -195,7 +195,7 @@ export class ChatCompletions {
     P extends ChatCompletionCreateParamsNonStreaming,
     T = ExtractParsedContentFromParams<P>,
   >(params: P, options?: RequestOptions): APIPromise<ParsedChatCompletion<T>> {
-    return parsed(this.create(checkParse(params), options), params);
+    return parsed(params, (p) => this.create(p as P, options));
   }
 }
 

@@ -11,72 +11,58 @@ import type { APIPromise } from "./api_promise.ts";
 type Parser = { $parseRaw?: (text: string) => unknown };
 
 /** Parses `text` by `parser`'s `$parseRaw`, else as JSON when `json`, else gives null. */
-const parse = (parser: Parser & object | undefined, json: unknown, text: string) =>
-  parser?.$parseRaw ? parser.$parseRaw(text) : json ? JSON.parse(text) : null;
+const read = (parser: Parser | object | undefined, json: unknown, text: string) =>
+  (parser as Parser)?.$parseRaw
+    ? (parser as Parser).$parseRaw!(text)
+    : json
+    ? JSON.parse(text)
+    : null;
 
 /**
- * Refuses what `parse()` cannot parse (`stream: true`; as the SDK's validateInputTools, a tool
- * other than a `strict: true` function), throwing as the SDK's does; else gives `params`.
+ * `chat.completions.parse()`: refuses what it cannot parse (`stream: true`; as the SDK's, a tool
+ * other than a `strict: true` function) before anything is sent, then gives `create(params)`'s
+ * promise resolving to its completion with each message's `parsed` and each tool call's
+ * `function.parsed_arguments` set, as the SDK's `parse()` gives them; rejects for a choice cut by
+ * length or the content filter. Keeps `withResponse()` / `asResponse()` (the promise's own
+ * properties).
  */
-export function checkParse<P extends ChatCompletionCreateParams>(params: P): P {
-  if (params?.stream) {
-    throw new TypeError("chat.completions.parse: params.stream must not be true (use create())");
-  }
-  for (const tool of params?.tools ?? []) {
+export function parsed<T>(
+  params: ChatCompletionCreateParams,
+  create: (params: ChatCompletionCreateParams) => APIPromise<ChatCompletion>,
+): APIPromise<ParsedChatCompletion<T>> {
+  const where = "chat.completions.parse: ";
+  if (params?.stream) throw new TypeError(where + "stream: true is not parsed; use create()");
+  const tools = params.tools ?? [];
+  for (const tool of tools) {
     // A tool of another type has no `function`.
     if (tool?.function?.strict !== true) {
       throw new AzureOpenAIError(
-        `chat.completions.parse: only function tools with strict: true can be parsed; set it on ${
+        `${where}only strict function tools are parsed; set strict: true on ${
           JSON.stringify(tool?.function?.name ?? tool?.type)
         }`,
       );
     }
   }
-  return params;
-}
-
-/**
- * `created` (create()'s promise) resolving to its completion with each message's `parsed` and
- * each tool call's `function.parsed_arguments`, as the SDK's `parse()` gives them; rejects for a
- * choice cut by length or the content filter. Keeps `withResponse()` / `asResponse()` and the
- * call result they read (own enumerable properties of `created`).
- */
-export function parsed<T>(
-  created: APIPromise<ChatCompletion>,
-  params: ChatCompletionCreateParams,
-): APIPromise<ParsedChatCompletion<T>> {
   const format = params.response_format as Parser & { type: string } | undefined;
+  const created = create(params);
+  // The completion is this call's own (parsed from its body): set in place, which withResponse()'s
+  // data shares.
   return Object.assign(
-    created.then((completion) => ({
-      ...completion,
-      choices: completion.choices.map((choice) => {
-        const { finish_reason: reason, message } = choice;
-        const { content, tool_calls: calls } = message;
+    created.then((completion) => {
+      for (const { finish_reason: reason, message } of completion.choices) {
         if (reason == "length") throw new LengthFinishReasonError();
         if (reason == "content_filter") throw new ContentFilterFinishReasonError();
-        return {
-          ...choice,
-          message: {
-            ...message,
-            ...calls && {
-              tool_calls: calls.map((call) => {
-                const tool = params.tools?.find((t) => t.function?.name == call.function.name);
-                return {
-                  ...call,
-                  function: {
-                    ...call.function,
-                    parsed_arguments: parse(tool, tool?.function.strict, call.function.arguments),
-                  },
-                };
-              }),
-            },
-            parsed: content && !message.refusal && format?.type == "json_schema"
-              ? parse(format, 1, content)
-              : null,
-          },
-        };
-      }),
-    })),
+        for (const { function: fn } of message.tool_calls ?? []) {
+          const tool = tools.find((t) => t.function.name == fn.name);
+          (fn as { parsed_arguments?: unknown }).parsed_arguments = read(tool, tool, fn.arguments);
+        }
+        (message as { parsed?: unknown }).parsed =
+          message.content && !message.refusal && format?.type == "json_schema"
+            ? read(format, 1, message.content)
+            : null;
+      }
+      return completion;
+    }),
     created,
   ) as never;
 }

@@ -130,7 +130,8 @@ export interface ParsedChatCompletion<ParsedT> extends ChatCompletion {
 
 /**
  * What `message.parsed` holds for request params `P`: the return type of its
- * `response_format.$parseRaw` (zodResponseFormat's), else `null`.
+ * `response_format.$parseRaw` (zodResponseFormat's), else `unknown` for a `json_schema` format
+ * (JSON.parse's value; the SDK types it `null`), else `null`.
  *
  * @example Name the parsed type of a request
  * ```ts
@@ -141,4 +142,6 @@ export interface ParsedChatCompletion<ParsedT> extends ChatCompletion {
  * ```
  */
 export type ExtractParsedContentFromParams<P> = P extends
-  { response_format: { $parseRaw(content: string): infer T } } ? T : null;
+  { response_format: { $parseRaw(content: string): infer T } } ? T
+  : P extends { response_format: { type: "json_schema" } } ? unknown
+  : null;
