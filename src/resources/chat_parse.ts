@@ -52,7 +52,13 @@ export function parsed<T>(
       for (const { finish_reason: reason, message } of completion.choices) {
         if (reason == "length") throw new LengthFinishReasonError();
         if (reason == "content_filter") throw new ContentFilterFinishReasonError();
-        for (const { function: fn } of message.tool_calls ?? []) {
+        for (const { function: fn, type } of message.tool_calls ?? []) {
+          // A call of another type (no `function`) is refused, as the SDK's parse() does.
+          if (!fn) {
+            throw new AzureOpenAIError(
+              `${where}only strict function tools are parsed; got ${type}`,
+            );
+          }
           const tool = tools.find((t) => t.function.name == fn.name);
           (fn as { parsed_arguments?: unknown }).parsed_arguments = read(tool, tool, fn.arguments);
         }
