@@ -41,7 +41,8 @@ const CHAT_SCHEMA = v.looseObject({
   ),
   tool_choice: v.optional(v.union([v.string(), v.looseObject({ type: v.string() })])),
   parallel_tool_calls: v.optional(v.nullable(v.boolean())),
-  response_format: v.optional(v.nullable(v.looseObject({ type: v.string() }))),
+  // `type` nullable and optional in 2024-02-01 / 2024-05-01-preview (text then).
+  response_format: v.optional(v.nullable(v.looseObject({ type: v.nullish(v.string()) }))),
 });
 
 /**
