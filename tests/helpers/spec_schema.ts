@@ -94,12 +94,16 @@ export function expandDiscriminators(doc: Json): void {
     const { discriminator: _, ...rest } = schema;
     schemas[base] = rest;
     const baseRef = `#/components/schemas/${name}`;
-    for (const target of Object.values(mapping)) {
+    for (const [value, target] of Object.entries(mapping)) {
       const sub = schemas[target.split("/").pop()!];
       if (!isObject(sub) || !Array.isArray(sub.allOf)) continue;
       sub.allOf = sub.allOf.map((part) =>
         isObject(part) && part.$ref === baseRef ? { $ref: `#/components/schemas/${base}` } : part
       );
+      // A subtype holds its own discriminator value (OpenAPI's meaning): without it, a subtype
+      // with no required fields of its own (system-assigned identity auth) matched every other
+      // subtype too, and a `oneOf` of subtypes refused them all.
+      (sub.allOf as Json[]).push({ properties: { [propertyName]: { const: value } } });
     }
     schemas[name] = {
       allOf: [
