@@ -227,8 +227,7 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         apiVersion: API_VERSION,
         maxRetries: 0,
       });
-      const [left, right] =
-        (await client.chat.completions.create({ ...chat, stream: true })).tee();
+      const [left, right] = (await client.chat.completions.create({ ...chat, stream: true })).tee();
       const texts = ["", ""];
       for await (const chunk of left) {
         texts[0] += chunk.choices[0]?.delta?.content ?? "";
@@ -304,8 +303,7 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         apiVersion: API_VERSION,
         maxRetries: 0,
       });
-      const create = () =>
-        client.chat.completions.create({ ...chat, stream: true });
+      const create = () => client.chat.completions.create({ ...chat, stream: true });
       const readBranch = (stream) =>
         rejection((async () => {
           const [branch] = stream.tee();
@@ -410,9 +408,7 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
           code: err.code,
           type: err.type,
           error: err.error,
-          server: lib === openai
-            ? undefined
-            : err instanceof lib.InternalServerError,
+          server: lib === openai ? undefined : err instanceof lib.InternalServerError,
         });
       }
       return seen;
@@ -492,9 +488,7 @@ describe("SDK switch: the same code with the openai SDK and with @aoai/edge", ()
         for await (const _ of stream) stream.controller.abort();
         return "ended";
       } catch (err) {
-        return err instanceof lib.APIUserAbortError
-          ? "APIUserAbortError"
-          : String(err);
+        return err instanceof lib.APIUserAbortError ? "APIUserAbortError" : String(err);
       }
     });
     await slowServer.close();

@@ -9,8 +9,7 @@ import assert from "node:assert/strict";
 import { startWorker } from "./_worker.mjs";
 
 const KEY = "worker-upload-name-key-1";
-const PATH =
-  "/openai/deployments/whisper/audio/transcriptions?api-version=2024-10-21";
+const PATH = "/openai/deployments/whisper/audio/transcriptions?api-version=2024-10-21";
 const BOUNDARY = "XyZ";
 let worker;
 /** Bodies of the upstream requests, as text. */
@@ -32,8 +31,7 @@ after(async () => {
 
 /** POSTs a form of one file part with `disposition`; the answer's status and JSON. */
 async function upload(disposition) {
-  const body =
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; ${disposition}\r\n` +
+  const body = `--${BOUNDARY}\r\nContent-Disposition: form-data; ${disposition}\r\n` +
     `Content-Type: audio/wav\r\n\r\nRIFF\r\n--${BOUNDARY}--\r\n`;
   const res = await worker.mf.dispatchFetch(`${worker.base}${PATH}`, {
     method: "POST",
@@ -67,8 +65,7 @@ for (
     assert.equal(answer.status, 400, JSON.stringify(answer.json));
     assert.deepEqual(answer.json.error, {
       code: "invalid_value",
-      message:
-        "The multipart/form-data body could not be parsed, or has more than 1024 parts.",
+      message: "The multipart/form-data body could not be parsed, or has more than 1024 parts.",
       param: "file",
       type: "invalid_request_error",
     });
