@@ -16,7 +16,9 @@ export {
   BadRequestError,
   ConflictError,
   ContentFilterError,
+  ContentFilterFinishReasonError,
   InternalServerError,
+  LengthFinishReasonError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
@@ -33,4 +35,3 @@ export {
 } from "./from_response.ts";
 export { parseRetryAfterMs } from "./retry_after.ts";
 export { redactSecrets, redactUrl } from "./redact.ts";
-export { ContentFilterFinishReasonError, LengthFinishReasonError } from "./finish_reason.ts";

@@ -1,8 +1,8 @@
-import { AzureOpenAIError } from "../errors/api_error.ts";
 import {
+  AzureOpenAIError,
   ContentFilterFinishReasonError,
   LengthFinishReasonError,
-} from "../errors/finish_reason.ts";
+} from "../errors/api_error.ts";
 import type { ChatCompletion, ChatCompletionCreateParams } from "../types/chat.ts";
 import type { ParsedChatCompletion } from "../types/chat_parsed.ts";
 import type { APIPromise } from "./api_promise.ts";

@@ -1,6 +1,6 @@
 // aoai-only: Azure's additions to the replies, as an Azure user of the SDK reads them (the SDK's types lack
 // them: such code casts there; here the fields are typed).
-import { AzureOpenAI } from "openai";
+import { AzureOpenAI } from "@aoai/edge";
 
 const client = new AzureOpenAI({
   endpoint: "https://my-res.openai.azure.com",

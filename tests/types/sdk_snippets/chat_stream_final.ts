@@ -1,6 +1,6 @@
 // aoai-only: `create({ stream: true })` gives a stream with finalChatCompletion() here; the openai
 // SDK has it on `chat.completions.stream()` instead (a helper this package does not have).
-import { AzureOpenAI } from "openai";
+import { AzureOpenAI } from "@aoai/edge";
 
 const client = new AzureOpenAI({
   endpoint: "https://my-res.openai.azure.com",
