@@ -12,8 +12,10 @@ import type { EdgeExecutionContext } from "./options.ts";
  * a signal that follows Deno's only until the app has produced its response. A client that
  * disconnects while the upstream is still thinking aborts the upstream call; once the response
  * streams, a disconnect cancels the response body, and that cancellation travels to the upstream
- * body. Deno prints its one-time notice about the legacy `request.signal` behaviour on the first
- * request; it needs no action (the app no longer sees that signal once it has answered).
+ * body. A response made for a client that left meanwhile is cancelled, and an empty 499 goes to
+ * Deno in its place: nothing is printed. Deno prints its one-time notice about the legacy
+ * `request.signal` behaviour on the first request; it needs no action (the app no longer sees
+ * that signal once it has answered).
  *
  * `ctx` (optional) gets the work a response leaves running (token charges, cache writes) through
  * `waitUntil`, e.g. to wait for it before closing the Deno KV it writes to (`serveEdge()` does).
@@ -42,7 +44,7 @@ export function denoHandler(
     if (request.signal.aborted) onAbort();
     else request.signal.addEventListener("abort", onAbort, { once: true });
     try {
-      return await app.fetch(
+      const response = await app.fetch(
         new Request(request.url, {
           method: request.method,
           headers: request.headers,
@@ -52,6 +54,13 @@ export function denoHandler(
         undefined,
         ctx,
       );
+      // The client left while the app made its response (an upstream that answered anyway): its
+      // body would fail at Deno's first read (the calls under this signal were aborted), and
+      // Deno.serve hands a failing body to its onError, whose default prints the error's stack.
+      // No one reads it: cancelled (what a disconnect once it streams does), and an empty 499.
+      if (!controller.signal.aborted) return response;
+      response.body?.cancel(controller.signal.reason).catch(() => {});
+      return new Response(null, { status: 499 });
     } finally {
       request.signal.removeEventListener("abort", onAbort);
     }

@@ -477,7 +477,14 @@ const worker: {
       }
     }
     try {
-      return await current.app.fetch(request, env, ctx);
+      const response = await current.app.fetch(request, env, ctx);
+      // The client left (request.signal, with `enable_request_signal`) while the app made its
+      // response: its body would fail at the first read (the calls under that signal were
+      // aborted), which workerd logs as an uncaught error. No one reads it: cancelled, as a
+      // disconnect once it streams cancels it.
+      if (!request.signal?.aborted) return response;
+      response.body?.cancel(request.signal.reason).catch(() => {});
+      return new Response(null, { status: 499 });
     } catch (err) {
       // Thrown outside the app's router (which answers its own): a JSON 500, not workerd's page.
       console.error(
