@@ -5,6 +5,7 @@
  * codes they name exist, and every `deno task` they name is a task.
  */
 import assert from "node:assert/strict";
+import { typeCheck } from "./helpers/type_check.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const read = (path: string) => Deno.readTextFileSync(new URL(path, ROOT));
@@ -48,35 +49,6 @@ function interfaceMembers(source: string, name: string): string[] {
   return [...body.matchAll(/^ {2}(?:readonly )?(\w+)\??:/gm)].map((m) => m[1]);
 }
 
-/** Type-checks `files` (name → source) with the repository's deno.json; returns the output. */
-async function check(files: Record<string, string>): Promise<{ ok: boolean; output: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "readme_check_" });
-  try {
-    const paths: string[] = [];
-    for (const [name, source] of Object.entries(files)) {
-      const path = `${dir}/${name}`;
-      await Deno.writeTextFile(path, source);
-      if (name.endsWith(".ts") && !name.startsWith("_")) paths.push(path);
-    }
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "check",
-        "--quiet",
-        "--frozen",
-        "--config",
-        new URL("deno.json", ROOT).pathname,
-        ...paths,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const output = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-    return { ok: out.code === 0, output };
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 /**
  * `@azure/identity` is no dependency of this repository: README.md's Entra ID block is checked
  * against its two exports as the package declares them (v4).
@@ -109,7 +81,7 @@ Deno.test("README.md: every TypeScript block type-checks as written", async () =
       '"./_azure_identity.ts"',
     );
   }
-  const { ok, output } = await check(files);
+  const { ok, output } = await typeCheck(files, "readme_check_");
   assert.ok(ok, `README.md blocks (file names give the fence's line):\n${output}`);
 });
 
@@ -153,7 +125,7 @@ Deno.test("edge/README.md: every TypeScript block type-checks with its free name
     }
     files[`edge_README_L${block.line}.ts`] = `${preamble.join("\n")}\n${body}`;
   }
-  const { ok, output } = await check(files);
+  const { ok, output } = await typeCheck(files, "readme_check_");
   assert.ok(ok, `edge/README.md blocks (file names give the fence's line):\n${output}`);
 });
 

@@ -8,8 +8,8 @@
  * on `create()`'s stream), imports `@aoai/edge` itself and is checked against this package only.
  */
 import assert from "node:assert/strict";
+import { typeCheck } from "../helpers/type_check.ts";
 
-const ROOT = new URL("../../", import.meta.url);
 const DIR = new URL("./sdk_snippets/", import.meta.url);
 
 interface Snippet {
@@ -33,34 +33,6 @@ export function switchImports(source: string): string {
   return source.replace(/from "openai(?:\/[^"]*)?"/g, 'from "@aoai/edge"');
 }
 
-/** Type-checks `files` (name → source) with the repository's deno.json; returns the output. */
-async function check(files: Record<string, string>): Promise<{ ok: boolean; output: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "sdk_snippets_" });
-  try {
-    const paths: string[] = [];
-    for (const [name, source] of Object.entries(files)) {
-      paths.push(`${dir}/${name}`);
-      await Deno.writeTextFile(`${dir}/${name}`, source);
-    }
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "check",
-        "--quiet",
-        "--frozen",
-        "--config",
-        new URL("deno.json", ROOT).pathname,
-        ...paths,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const output = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-    return { ok: out.code === 0, output: output.replaceAll(dir + "/", "") };
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 Deno.test("sdk snippets: 25+ of them, each importing from openai", () => {
   const all = snippets();
   const count = all.reduce(
@@ -80,12 +52,12 @@ Deno.test("sdk snippets type-check against the openai SDK as written", async () 
   const files = Object.fromEntries(
     snippets().filter((s) => !s.aoaiOnly).map((s) => [s.name, s.source]),
   );
-  const { ok, output } = await check(files);
+  const { ok, output } = await typeCheck(files, "sdk_snippets_");
   assert.ok(ok, `not valid openai SDK code:\n${output}`);
 });
 
 Deno.test("sdk snippets type-check against @aoai/edge after the import change", async () => {
   const files = Object.fromEntries(snippets().map((s) => [s.name, switchImports(s.source)]));
-  const { ok, output } = await check(files);
+  const { ok, output } = await typeCheck(files, "sdk_snippets_");
   assert.ok(ok, `fails after switching the import to @aoai/edge:\n${output}`);
 });
