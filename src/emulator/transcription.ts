@@ -201,6 +201,14 @@ export async function handleTranscription(
   ) {
     return invalidRequest("temperature", "'temperature' must be a number.", "invalid_type");
   }
+  // Its range: "between 0 and 1" in both schemas' descriptions of every stored document and in
+  // the REST reference (the documents write no minimum / maximum).
+  if (temperature !== null && (Number(temperature) < 0 || Number(temperature) > 1)) {
+    return invalidRequest(
+      "temperature",
+      `'temperature' must be between 0 and 1 (got ${temperature}).`,
+    );
+  }
   // Only the transcription request defines timestamp_granularities[], and of the stored documents
   // only 2024-05-01-preview's: elsewhere it is ignored (neither checked nor acted on), as the
   // documents allow other members. Versions without a stored document take it.
