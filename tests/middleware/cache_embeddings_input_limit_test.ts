@@ -8,10 +8,7 @@ import { compose } from "../../src/middleware/compose.ts";
 import { MemoryCache } from "../../src/cache/memory_cache.ts";
 import { MAX_EMBEDDING_INPUTS } from "../../src/resources/embeddings.ts";
 import type { MiddlewareContext } from "../../src/middleware/types.ts";
-import { makeContext } from "./_context.ts";
-
-const URL_ =
-  "https://res.openai.azure.com/openai/deployments/emb/embeddings?api-version=2024-10-21";
+import { embeddingsContext } from "./_embeddings_cache.ts";
 
 /** Answers like the service: 400 for too many inputs or a mixed array, else 2-dim vectors. */
 function service() {
@@ -37,16 +34,7 @@ function service() {
 }
 
 function run(store: MemoryCache, up: ReturnType<typeof service>, input: unknown) {
-  const ctx = makeContext({
-    operation: "embeddings.create",
-    deployment: "emb",
-    request: new Request(URL_, {
-      method: "POST",
-      body: JSON.stringify({ input }),
-      headers: { "content-type": "application/json" },
-    }),
-  });
-  return compose([cache({ store })], up.respond)(ctx);
+  return compose([cache({ store })], up.respond)(embeddingsContext(input));
 }
 
 Deno.test(`cache() embeddings: a batch of more than ${MAX_EMBEDDING_INPUTS} cached inputs goes upstream as sent`, async () => {
