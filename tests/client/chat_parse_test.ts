@@ -8,6 +8,7 @@ import {
   type ParsedChatCompletion,
 } from "../../mod.ts";
 import { createEmulator, type EmulatorOptions } from "../../src/emulator/mod.ts";
+import { chatCompletion, clientAnswering } from "./_helpers.ts";
 
 const SCHEMA = {
   type: "object",
@@ -95,26 +96,14 @@ Deno.test("parse(): a plain json_schema format is JSON.parse'd; other formats an
 });
 
 Deno.test("parse(): a refusal or no content gives parsed null (no parser called)", async () => {
-  const completion = {
-    id: "c",
-    object: "chat.completion",
-    created: 0,
-    model: "gpt-4o",
-    choices: [
-      {
-        index: 0,
-        finish_reason: "stop",
-        message: { role: "assistant", content: "{}", refusal: "no" },
-      },
-      { index: 1, finish_reason: "stop", message: { role: "assistant", content: null } },
-    ],
-  };
-  const client = new AzureOpenAI({
-    endpoint: "http://stub.local",
-    apiKey: "k",
-    maxRetries: 0,
-    fetch: () => Promise.resolve(Response.json(completion)),
-  });
+  const client = clientAnswering(chatCompletion([
+    {
+      index: 0,
+      finish_reason: "stop",
+      message: { role: "assistant", content: "{}", refusal: "no" },
+    },
+    { index: 1, finish_reason: "stop", message: { role: "assistant", content: null } },
+  ]));
   const format = autoParseable(
     { type: "json_schema" as const, json_schema: { name: "w", schema: SCHEMA } },
     "auto-parseable-response-format",
@@ -163,23 +152,11 @@ Deno.test("parse(): tool calls get parsed_arguments from a zodFunction-like tool
 
 Deno.test("parse(): a tool call naming no tool given gets parsed_arguments null", async () => {
   const call = { id: "call_1", type: "function", function: { name: "other", arguments: "{}" } };
-  const client = new AzureOpenAI({
-    endpoint: "http://stub.local",
-    apiKey: "k",
-    maxRetries: 0,
-    fetch: () =>
-      Promise.resolve(Response.json({
-        id: "c",
-        object: "chat.completion",
-        created: 0,
-        model: "gpt-4o",
-        choices: [{
-          index: 0,
-          finish_reason: "tool_calls",
-          message: { role: "assistant", content: null, tool_calls: [call] },
-        }],
-      })),
-  });
+  const client = clientAnswering(chatCompletion([{
+    index: 0,
+    finish_reason: "tool_calls",
+    message: { role: "assistant", content: null, tool_calls: [call] },
+  }]));
   const res = await client.chat.completions.parse({
     model: "d",
     messages,
