@@ -165,6 +165,24 @@ async function failure(fn) {
   };
 }
 
+/** `lib`'s chat.completions.parse({ model: "gpt-4o", ...params }) against `where()`. */
+function parse(lib, where, params) {
+  return client(lib, where()).chat.completions.parse({
+    model: "gpt-4o",
+    ...params,
+  });
+}
+
+/** What parse() gives with the SDK and with ours, in that order. */
+function parseBoth(where, params) {
+  return both((lib) => parse(lib, where, params));
+}
+
+/** What parse() rejects with, with the SDK and with ours, in that order. */
+function rejectionsOf(where, params) {
+  return both(async (lib) => (await failure(() => parse(lib, where, params))).err);
+}
+
 /** The choices of a parsed completion without what differs per request (tool call ids). */
 function choicesOf(completion) {
   return completion.choices.map((choice) => ({
@@ -181,15 +199,12 @@ function choicesOf(completion) {
 for (const [label, where, { parallel }] of TARGETS) {
   describe(`parse() with the SDK and with @aoai/edge against ${label}`, () => {
     test("zodResponseFormat: message.parsed deep-equals the SDK's and zod's parse of the content", async () => {
-      const [sdk, edge] = await both((lib) =>
-        client(lib, where()).chat.completions.parse({
-          model: "gpt-4o",
-          temperature: 0,
-          seed: 1,
-          messages: [{ role: "user", content: `Plan a trip (${label}).` }],
-          response_format: TRIP_FORMAT,
-        })
-      );
+      const [sdk, edge] = await parseBoth(where, {
+        temperature: 0,
+        seed: 1,
+        messages: [{ role: "user", content: `Plan a trip (${label}).` }],
+        response_format: TRIP_FORMAT,
+      });
       for (const res of [sdk, edge]) {
         const { message, finish_reason } = res.choices[0];
         assert.equal(finish_reason, "stop");
@@ -212,15 +227,12 @@ for (const [label, where, { parallel }] of TARGETS) {
     });
 
     test("zodResponseFormat with n: 2: every choice's message.parsed as the SDK's", async () => {
-      const [sdk, edge] = await both((lib) =>
-        client(lib, where()).chat.completions.parse({
-          model: "gpt-4o",
-          temperature: 0,
-          n: 2,
-          messages: [{ role: "user", content: `Two trips (${label}).` }],
-          response_format: TRIP_FORMAT,
-        })
-      );
+      const [sdk, edge] = await parseBoth(where, {
+        temperature: 0,
+        n: 2,
+        messages: [{ role: "user", content: `Two trips (${label}).` }],
+        response_format: TRIP_FORMAT,
+      });
       assert.equal(sdk.choices.length, 2);
       assert.deepEqual(choicesOf(edge), choicesOf(sdk));
       for (const { message } of edge.choices) {
@@ -232,19 +244,16 @@ for (const [label, where, { parallel }] of TARGETS) {
     });
 
     test("zodFunction tools (strict), in parallel: each parsed_arguments deep-equals the SDK's", async () => {
-      const [sdk, edge] = await both((lib) =>
-        client(lib, where()).chat.completions.parse({
-          model: "gpt-4o",
-          temperature: 0,
-          messages: [{
-            role: "user",
-            content: `Weather and time in Paris? (${label})`,
-          }],
-          tools: TOOLS,
-          tool_choice: "required",
-          parallel_tool_calls: true,
-        })
-      );
+      const [sdk, edge] = await parseBoth(where, {
+        temperature: 0,
+        messages: [{
+          role: "user",
+          content: `Weather and time in Paris? (${label})`,
+        }],
+        tools: TOOLS,
+        tool_choice: "required",
+        parallel_tool_calls: true,
+      });
       const names = parallel ? ["get_weather", "get_time"] : ["get_weather"];
       for (const res of [sdk, edge]) {
         assert.equal(res.choices[0].finish_reason, "tool_calls");
@@ -274,15 +283,12 @@ for (const [label, where, { parallel }] of TARGETS) {
           parameters: TOOLS[0].function.parameters,
         },
       };
-      const [sdk, edge] = await both((lib) =>
-        client(lib, where()).chat.completions.parse({
-          model: "gpt-4o",
-          temperature: 0,
-          messages: [{ role: "user", content: `Weather in Rome? (${label})` }],
-          tools: [tool],
-          tool_choice: "required",
-        })
-      );
+      const [sdk, edge] = await parseBoth(where, {
+        temperature: 0,
+        messages: [{ role: "user", content: `Weather in Rome? (${label})` }],
+        tools: [tool],
+        tool_choice: "required",
+      });
       for (const res of [sdk, edge]) {
         const [call] = res.choices[0].message.tool_calls;
         assert.deepEqual(
@@ -294,14 +300,11 @@ for (const [label, where, { parallel }] of TARGETS) {
     });
 
     test("a plain strict json_schema format: parsed equals JSON.parse(content) in both", async () => {
-      const [sdk, edge] = await both((lib) =>
-        client(lib, where()).chat.completions.parse({
-          model: "gpt-4o",
-          temperature: 0,
-          messages: [{ role: "user", content: `A raw trip (${label}).` }],
-          response_format: RAW_FORMAT,
-        })
-      );
+      const [sdk, edge] = await parseBoth(where, {
+        temperature: 0,
+        messages: [{ role: "user", content: `A raw trip (${label}).` }],
+        response_format: RAW_FORMAT,
+      });
       for (const res of [sdk, edge]) {
         const { message } = res.choices[0];
         assert.ok(message.parsed, "message.parsed is set");
@@ -312,14 +315,11 @@ for (const [label, where, { parallel }] of TARGETS) {
 
     test("json_object and no response_format: parsed is null in both", async () => {
       for (const response_format of [{ type: "json_object" }, undefined]) {
-        const [sdk, edge] = await both((lib) =>
-          client(lib, where()).chat.completions.parse({
-            model: "gpt-4o",
-            temperature: 0,
-            messages: [{ role: "user", content: `Say hi as JSON (${label}).` }],
-            ...(response_format && { response_format }),
-          })
-        );
+        const [sdk, edge] = await parseBoth(where, {
+          temperature: 0,
+          messages: [{ role: "user", content: `Say hi as JSON (${label}).` }],
+          ...(response_format && { response_format }),
+        });
         assert.equal(sdk.choices[0].message.parsed, null);
         assert.equal(edge.choices[0].message.parsed, null);
         assert.deepEqual(choicesOf(edge), choicesOf(sdk));
@@ -331,16 +331,11 @@ for (const [label, where, { parallel }] of TARGETS) {
         word: z.string().refine((s) => s === "\u0000never"),
       });
       const format = zodResponseFormat(Never, "never");
-      const [sdk, edge] = await both(async (lib) =>
-        (await failure(() =>
-          client(lib, where()).chat.completions.parse({
-            model: "gpt-4o",
-            temperature: 0,
-            messages: [{ role: "user", content: `A word (${label}).` }],
-            response_format: format,
-          })
-        )).err
-      );
+      const [sdk, edge] = await rejectionsOf(where, {
+        temperature: 0,
+        messages: [{ role: "user", content: `A word (${label}).` }],
+        response_format: format,
+      });
       assert.ok(sdk instanceof z.ZodError, String(sdk));
       assert.ok(edge instanceof z.ZodError, String(edge));
       assert.deepEqual(edge.issues, sdk.issues);
@@ -349,8 +344,7 @@ for (const [label, where, { parallel }] of TARGETS) {
     test("finish_reason length (max_tokens 1): both reject with LengthFinishReasonError", async () => {
       const [sdk, edge] = await both(async (lib) => {
         const { err, sync } = await failure(() =>
-          client(lib, where()).chat.completions.parse({
-            model: "gpt-4o",
+          parse(lib, where, {
             temperature: 0,
             max_tokens: 1,
             messages: [{ role: "user", content: `A long trip (${label}).` }],
@@ -374,18 +368,13 @@ for (const [label, where, { parallel }] of TARGETS) {
     });
 
     test("finish_reason length without a format to parse: both still reject", async () => {
-      const [sdk, edge] = await both(async (lib) =>
-        (await failure(() =>
-          client(lib, where()).chat.completions.parse({
-            model: "gpt-4o",
-            max_tokens: 1,
-            messages: [{
-              role: "user",
-              content: `Tell me a long story (${label}).`,
-            }],
-          })
-        )).err
-      );
+      const [sdk, edge] = await rejectionsOf(where, {
+        max_tokens: 1,
+        messages: [{
+          role: "user",
+          content: `Tell me a long story (${label}).`,
+        }],
+      });
       assert.ok(sdk instanceof sdkErrors.LengthFinishReasonError, String(sdk));
       assert.ok(edge instanceof ours.LengthFinishReasonError, String(edge));
     });
@@ -405,12 +394,7 @@ for (const [label, where, { parallel }] of TARGETS) {
           }],
         };
       const [sdk, edge] = await both(async (lib) => {
-        const { err, sync } = await failure(() =>
-          client(lib, where()).chat.completions.parse({
-            model: "gpt-4o",
-            ...params,
-          })
-        );
+        const { err, sync } = await failure(() => parse(lib, where, params));
         assert.equal(sync, false);
         assert.ok(
           err instanceof lib.ContentFilterFinishReasonError,
@@ -430,18 +414,14 @@ for (const [label, where, { parallel }] of TARGETS) {
 
     test("withResponse() on parse(): data.choices[0].message.parsed set in both", async () => {
       const [sdk, edge] = await both(async (lib) => {
-        const { data, response, request_id } = await client(lib, where()).chat
-          .completions
-          .parse({
-            model: "gpt-4o",
-            temperature: 0,
-            messages: [{
-              role: "user",
-              content: `A trip with headers (${label}).`,
-            }],
-            response_format: TRIP_FORMAT,
-          })
-          .withResponse();
+        const { data, response, request_id } = await parse(lib, where, {
+          temperature: 0,
+          messages: [{
+            role: "user",
+            content: `A trip with headers (${label}).`,
+          }],
+          response_format: TRIP_FORMAT,
+        }).withResponse();
         assert.equal(response.status, 200);
         assert.equal(typeof request_id, "string");
         assert.deepEqual(
@@ -456,8 +436,7 @@ for (const [label, where, { parallel }] of TARGETS) {
     test("withResponse() on a parse() cut by length rejects in both", async () => {
       const [sdk, edge] = await both(async (lib) =>
         (await failure(() =>
-          client(lib, where()).chat.completions.parse({
-            model: "gpt-4o",
+          parse(lib, where, {
             max_tokens: 1,
             messages: [{
               role: "user",
@@ -487,8 +466,7 @@ describe("parse() refusals before sending, SDK and @aoai/edge", () => {
     const [sdk, edge] = await both(async (lib) => {
       sent = [];
       const { err, sync } = await failure(() =>
-        client(lib, where()).chat.completions.parse({
-          model: "gpt-4o",
+        parse(lib, where, {
           messages: [{ role: "user", content: "Look it up." }],
           tools: [TOOLS[0], loose],
         })
@@ -514,8 +492,7 @@ describe("parse() refusals before sending, SDK and @aoai/edge", () => {
     const [sdk, edge] = await both(async (lib) => {
       sent = [];
       const { err, sync } = await failure(() =>
-        client(lib, where()).chat.completions.parse({
-          model: "gpt-4o",
+        parse(lib, where, {
           messages: [{ role: "user", content: "Use the grammar." }],
           tools: [custom],
         })
@@ -533,8 +510,7 @@ describe("parse() refusals before sending, SDK and @aoai/edge", () => {
     const [sdk, edge] = await both(async (lib) => {
       sent = [];
       const { err, sync } = await failure(() =>
-        client(lib, where()).chat.completions.parse({
-          model: "gpt-4o",
+        parse(lib, where, {
           stream: true,
           messages: [{ role: "user", content: "Stream it." }],
           response_format: TRIP_FORMAT,
@@ -566,8 +542,7 @@ describe("parse() of replies the emulator cannot produce (a fixed reply), SDK an
       usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
     };
     return both(async (lib) => {
-      const { err, value } = await client(lib, where()).chat.completions.parse({
-        model: "gpt-4o",
+      const { err, value } = await parse(lib, where, {
         messages: [{ role: "user", content: "Fixed." }],
         ...params,
       }).then((value) => ({ value }), (err) => ({ err }));
