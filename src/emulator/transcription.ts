@@ -27,6 +27,8 @@ const FORMATS = ["json", "text", "srt", "verbose_json", "vtt"];
  * flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav and webm; the service's message adds oga.
  */
 const AUDIO_TYPES = ["flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm"];
+/** The one-value fields of the transcription request; the translation's are all but language. */
+const ONE_VALUE = ["file", "prompt", "response_format", "temperature", "language"];
 /** Whisper's names that differ from the English name of the ISO-639-1 code. */
 const LANGUAGES: Record<string, string> = { my: "myanmar", nn: "nynorsk", mi: "maori" };
 
@@ -134,6 +136,24 @@ export async function handleTranscription(
   form: FormData,
   task: "transcribe" | "translate",
 ): Promise<Response> {
+  // The request schemas' one-value fields (timestamp_granularities[] is their one array): sent
+  // twice, the form is no body they describe; sent as a file, a text field is of the wrong type.
+  for (const name of task === "translate" ? ONE_VALUE.slice(0, -1) : ONE_VALUE) {
+    const values = form.getAll(name);
+    if (values.length > 1) {
+      return invalidRequest(
+        name,
+        `'${name}' must be sent once; the form has ${values.length} '${name}' parts.`,
+      );
+    }
+    if (name !== "file" && typeof values[0] === "object") {
+      return invalidRequest(
+        name,
+        `'${name}' must be a text field, not a file part.`,
+        "invalid_type",
+      );
+    }
+  }
   const file = form.get("file");
   if (file === null) return missingParam("file");
   if (typeof file === "string") {
