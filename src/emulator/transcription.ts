@@ -1,6 +1,7 @@
 /**
  * Audio transcription and translation (`POST …/audio/transcriptions|translations`,
- * multipart): checks the `file` field and the 25 MB limit; answers json, verbose_json
+ * multipart): checks the `file` field, the 25 MB limit, one part per one-value field, and
+ * `temperature` between 0 and 1; answers json, verbose_json
  * (segments and/or words), text, srt or vtt with a deterministic transcript. Deployments of
  * gpt-4o-transcribe / gpt-4o-mini-transcribe take json (with include[]=logprobs) and text;
  * gpt-4o-transcribe-diarize takes json, text and diarized_json. Those three models also stream
