@@ -12,7 +12,8 @@
  * @module
  */
 import { loadSpec, type SpecVersion } from "../helpers/spec_schema.ts";
-import { prng, SpecGenerator } from "./_spec_gen.ts";
+import { prng } from "../../src/sse/_test_helpers.ts";
+import { SpecGenerator } from "./_spec_gen.ts";
 
 type Json = Record<string, unknown>;
 

@@ -6,27 +6,21 @@
  * seed gives the same bodies. The bodies are candidates: check them with `validateRequestBody`
  * (the generator follows the raw documents, whose few slips the checker corrects).
  *
+ * Not client_spec_gen.ts's `SpecGen` (the client fuzz's generator): that one walks the corrected
+ * documents to their edges (int64 bounds, any value of an open map such as `logit_bias`), values
+ * the client must pass on as given but the service (and so the emulator and the app) refuses;
+ * these bodies are meant to be taken (safe integers, plain words).
+ *
  * @module
  */
 import { sampleFromSchema } from "../../src/emulator/json_sample.ts";
+import { prng } from "../../src/sse/_test_helpers.ts";
 import { loadSpec, type SpecVersion } from "../helpers/spec_schema.ts";
 
 type Json = Record<string, unknown>;
 
 function isObject(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** mulberry32: a small seeded PRNG, floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Plain words (none a content filter or fault trigger), "json" among them. */

@@ -17,21 +17,10 @@ import {
   loadSpec,
   type SpecVersion,
 } from "../helpers/spec_schema.ts";
+import { prng } from "../../src/sse/_test_helpers.ts";
 
 // deno-lint-ignore no-explicit-any
 type Schema = Record<string, any>;
-
-/** A small seeded PRNG (mulberry32): numbers in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const converted = new Map<SpecVersion, Schema>();
 
@@ -62,7 +51,7 @@ export class SpecGen {
 
   constructor(version: SpecVersion, seed: number) {
     this.#doc = docOf(version);
-    this.#rand = mulberry32(seed);
+    this.#rand = prng(seed);
   }
 
   /** The request body schema of `POST <path>` (a spec path template) for `contentType`. */
