@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { Ajv } from "ajv";
 import { sampleFromSchema } from "../../src/emulator/json_sample.ts";
+import { strictObject as object } from "../helpers/strict_object.ts";
 
 const ajv = new Ajv({
   strict: false,
@@ -37,14 +38,6 @@ function check(schema: Record<string, unknown>) {
   );
   return value;
 }
-
-const object = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  type: "object",
-  properties,
-  required: Object.keys(properties),
-  additionalProperties: false,
-  ...extra,
-});
 
 Deno.test("string formats (zod's datetime, email, uuid) with their patterns are met", () => {
   check(object({

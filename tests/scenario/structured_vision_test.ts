@@ -11,17 +11,10 @@ import { AzureOpenAI } from "../../src/client.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import type { ChatCompletionCreateParams } from "../../mod.ts";
 import { validateAgainstSpec, validateRequestBody } from "../helpers/spec_schema.ts";
+import { strictObject as object } from "../helpers/strict_object.ts";
 
 const V = "2024-10-21";
 const PATH = "/openai/deployments/gpt-4o/chat/completions";
-
-const object = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  type: "object",
-  properties,
-  required: Object.keys(properties),
-  additionalProperties: false,
-  ...extra,
-});
 
 const PERSON = { $ref: "#/definitions/Person" };
 const EVENT_SCHEMA = object({
