@@ -602,7 +602,10 @@ export interface EdgeServer extends AsyncDisposable {
  * certificate), it logs the certificate's expiry warning again each day while the date is under
  * 30 days away (`console.warn`), on a timer that does not keep the process alive. Its errors
  * (options the app refuses, a port in use) mask a value of the environment they quote, for a
- * config of {@link edgeConfigFromEnv} (or a copy of one), as that function's do.
+ * config of {@link edgeConfigFromEnv} (or a copy of one), as that function's do. A response that
+ * fails after it began (an upstream stream cut inside an event) is reported through
+ * `config.options.onError` as one line, `response failed: <error name>: <message>`, its secrets
+ * masked, instead of `Deno.serve`'s default print of the error with its stack.
  *
  * @example Start on a random port with the emulator
  * ```ts ignore
@@ -623,6 +626,39 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
       .flatMap((value) => value === undefined ? [] : secretParts(value, secrets));
     throw maskEnv(err, env, hidden);
   }
+}
+
+/**
+ * `Deno.serve`'s `onError` for the app of `config`: Deno (2.9) hands it a response body that fails
+ * (an upstream stream cut inside an event: the client's read fails too) and a handler that throws,
+ * and its default prints the whole error with its stack, past the app's `onError`. Reported
+ * through `config.options.onError` instead (nothing without one, as the app does), as one line,
+ * `response failed: <name>: <message>`, with the config's secrets masked (the environment's,
+ * the client keys, the upstreams' keys); answers 500 (for a handler that threw).
+ */
+function responseFailed(config: EdgeConfig): (err: unknown) => Response {
+  const env = envValues.get(config) ?? envValues.get(config.options);
+  const { upstream, clientKeys, onError } = config.options;
+  const secrets = [
+    ...(env === undefined ? [] : secretsOf((name) => env[name])),
+    ...clientKeys.map((entry) => (typeof entry === "string" ? entry : entry.key).trim()),
+    ...[upstream].flat().flatMap((u) => {
+      const key = (u as { apiKey?: unknown }).apiKey;
+      return typeof key === "string" ? [key.trim()] : [];
+    }),
+  ];
+  return (err) => {
+    const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    try {
+      const done: unknown = onError?.(
+        `response failed: ${redactSecrets(text.replace(/\s+/g, " "), secrets)}`,
+      );
+      if (done instanceof Promise) done.catch(() => {});
+    } catch {
+      // Nowhere left to report it.
+    }
+    return new Response(null, { status: 500 });
+  };
 }
 
 async function serve(config: EdgeConfig): Promise<EdgeServer> {
@@ -728,11 +764,12 @@ async function serve(config: EdgeConfig): Promise<EdgeServer> {
       request.method === "GET" && new URL(request.url).pathname.startsWith("/emulator/images/")
         ? images.fetch(request)
         : appHandler(request);
+  const onError = responseFailed(config);
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = config.deploy
-      ? Deno.serve({ onListen }, handler)
-      : Deno.serve({ hostname: config.hostname, port: config.port, onListen }, handler);
+      ? Deno.serve({ onListen, onError }, handler)
+      : Deno.serve({ hostname: config.hostname, port: config.port, onListen, onError }, handler);
   } catch (err) {
     kv.close(); // nothing is left open
     if (config.deploy) throw err;

@@ -1,0 +1,154 @@
+/**
+ * `deno run edge/deno.ts` in front of an upstream that cuts a chat stream inside an event (half
+ * an event, then the connection closes in the middle of its chunked body): the response body the
+ * app relays fails, and Deno.serve (2.9) hands that failure to its `onError`. Its default printed
+ * the whole error with its stack (a dozen lines of `    at …`), past the app's own `onError`
+ * (`aoai-edge: <message>`, one line on stderr). The failure is reported as one such line, naming
+ * the error, with no secret of the config in it.
+ */
+import assert from "node:assert/strict";
+
+const CLIENT_KEY = "Client9Key-0001-response-error";
+const AZURE_KEY = "Azure9Key0001ResponseErrorSecret";
+const EVENT = 'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m",' +
+  '"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}\n\n';
+
+/**
+ * An upstream on 127.0.0.1 answering one request (then it stops listening): a streamed 200 whose
+ * chunked body holds one event and the start of another, then the connection closes.
+ */
+function cuttingUpstream(): { port: number; done: Promise<void> } {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const done = (async () => {
+    const conn = await listener.accept();
+    listener.close();
+    try {
+      // The whole request first: a close with unread bytes would reset the connection at once,
+      // maybe before the edge read the answer's first chunk.
+      const buf = new Uint8Array(65536);
+      let text = "";
+      for (let reads = 0; reads < 1000; reads++) {
+        const n = await conn.read(buf);
+        if (n === null) break;
+        text += new TextDecoder().decode(buf.subarray(0, n));
+        const head = text.indexOf("\r\n\r\n");
+        if (head < 0) continue;
+        // A chunked body ends with its empty chunk; another, at its content-length.
+        if (/\r\ntransfer-encoding: *chunked/i.test(text.slice(0, head))) {
+          if (text.endsWith("\r\n0\r\n\r\n")) break;
+          continue;
+        }
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(text)?.[1] ?? 0);
+        if (new TextEncoder().encode(text.slice(head + 4)).length >= length) break;
+      }
+      const body = EVENT + EVENT.slice(0, 40);
+      await conn.write(
+        new TextEncoder().encode(
+          "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n" +
+            `\r\n${new TextEncoder().encode(body).length.toString(16)}\r\n${body}\r\n`,
+        ),
+      );
+    } finally {
+      conn.close();
+    }
+  })();
+  return { port: (listener.addr as Deno.NetAddr).port, done };
+}
+
+Deno.test({
+  name:
+    "edge/deno.ts reports a response body that fails (an upstream cut inside an event) as one " +
+    "aoai-edge line, no stack",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    const upstream = cuttingUpstream();
+    const dir = await Deno.makeTempDir();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--unstable-no-legacy-abort", "edge/deno.ts"],
+      cwd: new URL("../../", import.meta.url).pathname,
+      env: {
+        PORT: "0",
+        HOST: "127.0.0.1",
+        AOAI_EDGE_KV_PATH: `${dir}/edge.kv`,
+        AZURE_OPENAI_ENDPOINT: `http://127.0.0.1:${upstream.port}`,
+        AZURE_OPENAI_API_KEY: AZURE_KEY,
+        AOAI_EDGE_KEYS: CLIENT_KEY,
+        NO_COLOR: "1",
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // Turns a hang into a failure rather than a stuck test run.
+    const watchdog = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const errText = new Response(child.stderr).text();
+    try {
+      const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let out = "";
+      while (!/listening on (http:\/\/\S+) /.test(out)) {
+        const { done, value } = await stdout.read();
+        if (done) assert.fail(`no start-up line; output was:\n${out}\n${await errText}`);
+        out += value;
+      }
+      // The rest (the start-up lines) read too: a closed pipe would fail the server's writes.
+      const rest = (async () => {
+        while (!(await stdout.read()).done);
+      })().catch(() => {});
+      const url = /listening on (http:\/\/\S+) /.exec(out)![1];
+      const res = await fetch(
+        `${url}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21`,
+        {
+          method: "POST",
+          headers: { "api-key": CLIENT_KEY, "content-type": "application/json" },
+          body: JSON.stringify({ stream: true, messages: [{ role: "user", content: "hi" }] }),
+        },
+      );
+      assert.equal(res.status, 200);
+      // The client reads what came (the first event) until the body breaks.
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let received = "";
+      const broken = await (async () => {
+        for (let reads = 0; reads < 1000; reads++) {
+          const { done, value } = await reader.read();
+          if (done) return false;
+          received += value;
+        }
+        return false;
+      })().catch(() => true);
+      assert.match(received, /chat\.completion\.chunk/);
+      assert.ok(broken, `the body ended without an error: ${received}`);
+      await upstream.done;
+      // A graceful stop: it waits for the failed response, and Deno's report of it, to end.
+      child.kill("SIGTERM");
+      const status = await child.status;
+      await rest;
+      const err = await errText;
+      assert.equal(status.code, 0, `the server did not stop cleanly; stderr:\n${err}`);
+      const lines = err.split("\n").filter((line) => line !== "");
+      const reports = lines.filter((line) =>
+        line.startsWith("aoai-edge: ") && !line.startsWith("aoai-edge: stopping:")
+      );
+      assert.equal(reports.length, 1, `one report of the failed response; stderr:\n${err}`);
+      assert.match(
+        reports[0],
+        /^aoai-edge: response failed: APIConnectionError: chat\.completions\.create lost the connection/,
+      );
+      assert.equal(lines.filter((line) => /^\s+at /.test(line)).length, 0, `a stack:\n${err}`);
+      assert.deepEqual(
+        lines.filter((line) => !line.startsWith("aoai-edge: ")),
+        [],
+        `other lines on stderr:\n${err}`,
+      );
+      for (const secret of [CLIENT_KEY, AZURE_KEY]) assert.ok(!err.includes(secret), err);
+    } finally {
+      clearTimeout(watchdog);
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already stopped.
+      }
+      await child.status;
+      await errText.catch(() => {});
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});
