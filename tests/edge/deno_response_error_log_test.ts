@@ -7,6 +7,7 @@
  * the error, with no secret of the config in it.
  */
 import assert from "node:assert/strict";
+import { startDenoServe } from "./_deno_serve.ts";
 
 const CLIENT_KEY = "Client9Key-0001-response-error";
 const AZURE_KEY = "Azure9Key0001ResponseErrorSecret";
@@ -62,38 +63,15 @@ Deno.test({
   ignore: Deno.build.os === "windows",
   async fn() {
     const upstream = cuttingUpstream();
-    const dir = await Deno.makeTempDir();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--unstable-no-legacy-abort", "edge/deno.ts"],
-      cwd: new URL("../../", import.meta.url).pathname,
-      env: {
-        PORT: "0",
-        HOST: "127.0.0.1",
-        AOAI_EDGE_KV_PATH: `${dir}/edge.kv`,
-        AZURE_OPENAI_ENDPOINT: `http://127.0.0.1:${upstream.port}`,
-        AZURE_OPENAI_API_KEY: AZURE_KEY,
-        AOAI_EDGE_KEYS: CLIENT_KEY,
-        NO_COLOR: "1",
-      },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    // Turns a hang into a failure rather than a stuck test run.
-    const watchdog = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const serve = await startDenoServe({
+      AZURE_OPENAI_ENDPOINT: `http://127.0.0.1:${upstream.port}`,
+      AZURE_OPENAI_API_KEY: AZURE_KEY,
+      AOAI_EDGE_KEYS: CLIENT_KEY,
+    });
+    const { child } = serve;
     const errText = new Response(child.stderr).text();
     try {
-      const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-      let out = "";
-      while (!/listening on (http:\/\/\S+) /.test(out)) {
-        const { done, value } = await stdout.read();
-        if (done) assert.fail(`no start-up line; output was:\n${out}\n${await errText}`);
-        out += value;
-      }
-      // The rest (the start-up lines) read too: a closed pipe would fail the server's writes.
-      const rest = (async () => {
-        while (!(await stdout.read()).done);
-      })().catch(() => {});
-      const url = /listening on (http:\/\/\S+) /.exec(out)![1];
+      const url = await serve.url.catch(async (e) => assert.fail(`${e.message}\n${await errText}`));
       const res = await fetch(
         `${url}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21`,
         {
@@ -120,7 +98,6 @@ Deno.test({
       // A graceful stop: it waits for the failed response, and Deno's report of it, to end.
       child.kill("SIGTERM");
       const status = await child.status;
-      await rest;
       const err = await errText;
       assert.equal(status.code, 0, `the server did not stop cleanly; stderr:\n${err}`);
       const lines = err.split("\n").filter((line) => line !== "");
@@ -140,15 +117,8 @@ Deno.test({
       );
       for (const secret of [CLIENT_KEY, AZURE_KEY]) assert.ok(!err.includes(secret), err);
     } finally {
-      clearTimeout(watchdog);
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Already stopped.
-      }
-      await child.status;
+      await serve.close();
       await errText.catch(() => {});
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   },
 });

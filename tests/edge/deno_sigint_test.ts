@@ -6,6 +6,7 @@
  * SIGKILL stopped the server.
  */
 import assert from "node:assert/strict";
+import { startDenoServe } from "./_deno_serve.ts";
 
 const KEY = "sigint-client-key-0001";
 
@@ -13,40 +14,19 @@ Deno.test({
   name: "edge/deno.ts stops on a second SIGINT while a stream is in flight, saying so at the first",
   ignore: Deno.build.os === "windows",
   async fn() {
-    const dir = await Deno.makeTempDir();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--unstable-no-legacy-abort", "edge/deno.ts"],
-      cwd: new URL("../../", import.meta.url).pathname,
-      env: {
-        PORT: "0",
-        HOST: "127.0.0.1",
-        AOAI_EDGE_KV_PATH: `${dir}/edge.kv`,
-        AZURE_OPENAI_ENDPOINT: "",
-        AZURE_OPENAI_API_KEY: "",
-        AOAI_EDGE_KEYS: KEY,
-        // Ten minutes between the emulator's chunks: the stream stays in flight.
-        AOAI_EDGE_EMULATOR_DELAY_MS: "600000",
-        NO_COLOR: "1",
-      },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    // Turns a hang (the defect) into a failure rather than a stuck test run.
-    const watchdog = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const serve = await startDenoServe({
+      AZURE_OPENAI_ENDPOINT: "",
+      AZURE_OPENAI_API_KEY: "",
+      AOAI_EDGE_KEYS: KEY,
+      // Ten minutes between the emulator's chunks: the stream stays in flight.
+      AOAI_EDGE_EMULATOR_DELAY_MS: "600000",
+    });
+    const { child } = serve;
     const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
     let errText = "";
     let stream: ReadableStreamDefaultReader<Uint8Array> | undefined;
     try {
-      const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-      let out = "";
-      while (!/listening on (http:\/\/\S+) /.test(out)) {
-        const { done, value } = await stdout.read();
-        assert.ok(!done, `no start-up line; output was:\n${out}`);
-        out += value;
-      }
-      stdout.releaseLock();
-      child.stdout.cancel().catch(() => {});
-      const url = /listening on (http:\/\/\S+) /.exec(out)![1];
+      const url = await serve.url;
       const res = await fetch(`${url}/v1/chat/completions`, {
         method: "POST",
         headers: { "api-key": KEY, "content-type": "application/json" },
@@ -73,16 +53,9 @@ Deno.test({
       assert.equal(status.success, false, "a forced stop is no clean exit");
       assert.equal(status.signal, null, `stopped by ${status.signal}, not by itself`);
     } finally {
-      clearTimeout(watchdog);
       await stream?.cancel().catch(() => {});
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Already ended.
-      }
-      await child.status;
+      await serve.close();
       await stderr.cancel().catch(() => {});
-      await Deno.remove(dir, { recursive: true });
     }
   },
 });
