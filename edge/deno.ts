@@ -650,9 +650,10 @@ function responseFailed(config: EdgeConfig): (err: unknown) => Response {
   return (err) => {
     const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     try {
-      const done: unknown = onError?.(
-        `response failed: ${redactSecrets(text.replace(/\s+/g, " "), secrets)}`,
-      );
+      const message = `response failed: ${redactSecrets(text.replace(/\s+/g, " "), secrets)}`;
+      // Without an onError of the config's, one masked line on stderr (Deno's default printed
+      // the whole error object, stack and fields).
+      const done: unknown = onError ? onError(message) : console.error(`aoai-edge: ${message}`);
       if (done instanceof Promise) done.catch(() => {});
     } catch {
       // Nowhere left to report it.
