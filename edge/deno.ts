@@ -63,7 +63,7 @@ import { AzureOpenAI } from "../src/client.ts";
 import { createEmulator } from "../src/emulator/mod.ts";
 import { createEdgeApp, type EdgeApp } from "./app.ts";
 import { DenoKvCache } from "./cache/deno_kv.ts";
-import { denoHandler } from "./deno_handler.ts";
+import { denoHandler, denoOnError } from "./deno_handler.ts";
 import { maskEnvValues } from "./_errors.ts";
 import { redactSecrets } from "../src/errors/redact.ts";
 import type {
@@ -629,37 +629,13 @@ export async function serveEdge(config: EdgeConfig): Promise<EdgeServer> {
 }
 
 /**
- * `Deno.serve`'s `onError` for the app of `config`: Deno (2.9) hands it a response body that fails
- * (an upstream stream cut inside an event: the client's read fails too) and a handler that throws,
- * and its default prints the whole error with its stack, past the app's `onError`. Reported
- * through `config.options.onError` instead (nothing without one, as the app does), as one line,
- * `response failed: <name>: <message>`, with the config's secrets masked (the environment's,
- * the client keys, the upstreams' keys); answers 500 (for a handler that threw).
+ * `Deno.serve`'s `onError` for the app of `config` ({@link denoOnError}): a failed response is
+ * one line through `config.options.onError`, with the environment's secrets masked besides the
+ * keys of the options.
  */
 function responseFailed(config: EdgeConfig): (err: unknown) => Response {
   const env = envValues.get(config) ?? envValues.get(config.options);
-  const { upstream, clientKeys, onError } = config.options;
-  const secrets = [
-    ...(env === undefined ? [] : secretsOf((name) => env[name])),
-    ...clientKeys.map((entry) => (typeof entry === "string" ? entry : entry.key).trim()),
-    ...[upstream].flat().flatMap((u) => {
-      const key = (u as { apiKey?: unknown }).apiKey;
-      return typeof key === "string" ? [key.trim()] : [];
-    }),
-  ];
-  return (err) => {
-    const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    try {
-      const message = `response failed: ${redactSecrets(text.replace(/\s+/g, " "), secrets)}`;
-      // Without an onError of the config's, one masked line on stderr (Deno's default printed
-      // the whole error object, stack and fields).
-      const done: unknown = onError ? onError(message) : console.error(`aoai-edge: ${message}`);
-      if (done instanceof Promise) done.catch(() => {});
-    } catch {
-      // Nowhere left to report it.
-    }
-    return new Response(null, { status: 500 });
-  };
+  return denoOnError(config.options, env === undefined ? [] : secretsOf((name) => env[name]));
 }
 
 async function serve(config: EdgeConfig): Promise<EdgeServer> {

@@ -4,7 +4,8 @@
  * @module
  */
 import type { EdgeApp } from "./app.ts";
-import type { EdgeExecutionContext } from "./options.ts";
+import type { EdgeAppOptions, EdgeExecutionContext } from "./options.ts";
+import { redactSecrets } from "../src/errors/redact.ts";
 
 /**
  * Wraps an app for `Deno.serve`. Deno's own `request.signal` also aborts after every successful
@@ -17,17 +18,25 @@ import type { EdgeExecutionContext } from "./options.ts";
  * `request.signal` behaviour on the first request; it needs no action (the app no longer sees
  * that signal once it has answered).
  *
+ * Give `Deno.serve` the app's {@link denoOnError} too: a response body that fails after it began
+ * (an upstream stream cut inside an event) goes to `Deno.serve`'s `onError`, whose default prints
+ * the whole error with its stack.
+ *
  * `ctx` (optional) gets the work a response leaves running (token charges, cache writes) through
  * `waitUntil`, e.g. to wait for it before closing the Deno KV it writes to (`serveEdge()` does).
  *
  * @example Serve an app on a random local port
  * ```ts
- * import { createEdgeApp, denoHandler } from "@aoai/edge/edge";
- * const app = createEdgeApp({
+ * import { createEdgeApp, denoHandler, denoOnError } from "@aoai/edge/edge";
+ * const options = {
  *   upstream: { endpoint: "https://r.openai.azure.com", apiKey: "k" },
  *   clientKeys: ["client-key-1"],
- * });
- * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, denoHandler(app));
+ *   onError: (message: string) => console.error(`aoai-edge: ${message}`),
+ * };
+ * const server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen() {}, onError: denoOnError(options) },
+ *   denoHandler(createEdgeApp(options)),
+ * );
  * const res = await fetch(`http://127.0.0.1:${server.addr.port}/health`);
  * console.log(res.status); // 200
  * await res.body?.cancel();
@@ -64,5 +73,53 @@ export function denoHandler(
     } finally {
       request.signal.removeEventListener("abort", onAbort);
     }
+  };
+}
+
+/**
+ * `Deno.serve`'s `onError` for an app made with `options`: Deno (2.9) hands it a response body
+ * that fails after it began (an upstream stream cut inside an event: the client's read fails too)
+ * and a handler that throws, and its default prints the whole error with its stack, past the
+ * app's `onError`. Reported through `options.onError` instead, as one line,
+ * `response failed: <name>: <message>` (without one, on stderr as `aoai-edge: …`), with the
+ * client keys, the upstreams' `apiKey`s and `secrets` (e.g. an Entra ID client secret) masked;
+ * answers 500 (for a handler that threw). {@link denoHandler}'s example gives it to `Deno.serve`.
+ *
+ * @example The line a failed response gives, its client key masked
+ * ```ts
+ * import { denoOnError } from "@aoai/edge/edge";
+ * const onError = denoOnError({
+ *   upstream: { endpoint: "https://r.openai.azure.com", apiKey: "k" },
+ *   clientKeys: ["client-key-1"],
+ *   onError: (message) => console.log(message),
+ * });
+ * const res = onError(new TypeError("cut while serving client-key-1"));
+ * // response failed: TypeError: cut while serving ***
+ * console.log(res.status); // 500
+ * ```
+ */
+export function denoOnError(
+  options: Pick<EdgeAppOptions, "upstream" | "clientKeys" | "onError">,
+  secrets: readonly string[] = [],
+): (error: unknown) => Response {
+  const { upstream, clientKeys, onError } = options;
+  const hidden = [
+    ...secrets,
+    ...clientKeys.map((entry) => (typeof entry === "string" ? entry : entry.key).trim()),
+    ...[upstream].flat().flatMap((u) => {
+      const key = (u as { apiKey?: unknown }).apiKey;
+      return typeof key === "string" ? [key.trim()] : [];
+    }),
+  ];
+  return (err) => {
+    const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    try {
+      const message = `response failed: ${redactSecrets(text.replace(/\s+/g, " "), hidden)}`;
+      const done: unknown = onError ? onError(message) : console.error(`aoai-edge: ${message}`);
+      if (done instanceof Promise) done.catch(() => {});
+    } catch {
+      // Nowhere left to report it.
+    }
+    return new Response(null, { status: 500 });
   };
 }

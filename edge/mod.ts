@@ -22,7 +22,7 @@
  */
 export { createEdgeApp } from "./app.ts";
 export type { EdgeApp } from "./app.ts";
-export { denoHandler } from "./deno_handler.ts";
+export { denoHandler, denoOnError } from "./deno_handler.ts";
 export type {
   ChatCacheOptions,
   EdgeAppOptions,
