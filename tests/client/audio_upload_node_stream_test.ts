@@ -1,0 +1,44 @@
+// The README's SDK-switch note on uploads: a Node `fs.ReadStream` (what SDK code passes as `file`)
+// is refused before anything is sent, saying which inputs are taken; `fs.openAsBlob()` of the same
+// file uploads it.
+import assert from "node:assert/strict";
+import { createReadStream, openAsBlob } from "node:fs";
+import { AzureOpenAI } from "../../mod.ts";
+
+Deno.test("audio upload: an fs.ReadStream is refused naming the inputs taken; fs.openAsBlob() is sent", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".wav" });
+  const sent: Request[] = [];
+  const client = new AzureOpenAI({
+    endpoint: "https://r.openai.azure.com",
+    apiKey: "k-upload-node-stream",
+    deployment: "whisper",
+    maxRetries: 0,
+    fetch: (input, init) => {
+      sent.push(new Request(input, init));
+      return Promise.resolve(Response.json({ text: "hi" }));
+    },
+  });
+  try {
+    await Deno.writeFile(path, new Uint8Array([82, 73, 70, 70]));
+    const stream = createReadStream(path);
+    await assert.rejects(
+      client.audio.transcriptions.create({ file: stream as unknown as Blob, filename: "a.wav" }),
+      (err: Error) =>
+        err instanceof TypeError &&
+        /must be a Blob, File, Uint8Array, ArrayBuffer or ReadableStream/.test(err.message),
+    );
+    stream.destroy();
+    assert.equal(sent.length, 0);
+    const res = await client.audio.transcriptions.create({
+      file: await openAsBlob(path),
+      filename: "a.wav",
+    });
+    assert.equal(res.text, "hi");
+    assert.equal(sent.length, 1);
+    const file = (await sent[0].formData()).get("file") as File;
+    assert.equal(file.name, "a.wav");
+    assert.deepEqual(new Uint8Array(await file.arrayBuffer()), new Uint8Array([82, 73, 70, 70]));
+  } finally {
+    await Deno.remove(path);
+  }
+});
