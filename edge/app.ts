@@ -869,8 +869,10 @@ function endsEvent(tail: Uint8Array): boolean {
  * ({@link CUT_EVENT}) and a clean close, as the service ends a stream that failed: an SDK then
  * throws that error, instead of a bare network error (or nothing, for a reader that takes the end
  * of the body as the end of the reply). A chat or completions stream the upstream closes before
- * its `data: [DONE]` was cut as well, and ends the same way. Cut inside an event, or after the
- * client left, the body still fails: a clean end would hand over a truncated event.
+ * its `data: [DONE]` was cut as well, and ends the same way. Broken inside an event, the body
+ * ends that event (truncated JSON: no reader parses it), sends the error event, then fails
+ * (workerd ends a failed body cleanly); closed inside an event, or after the client left, it
+ * fails.
  */
 function endingCleanly(response: Response, request: Request): Response {
   const body = response.body;
@@ -886,17 +888,28 @@ function endingCleanly(response: Response, request: Request): Response {
   const tracker = endsWithDone(routeOf(new URL(request.url).pathname, false))
     ? doneTracker()
     : undefined;
+  /** The upstream's failure inside an event, once its ending went out: the next pull fails. */
+  let failed: [unknown] | undefined;
   return new Response(
     new ReadableStream<Uint8Array>({
       async pull(controller) {
+        if (failed) return controller.error(failed[0]);
         try {
           let next: ReadableStreamReadResult<Uint8Array>;
           try {
             next = await reader.read();
           } catch (err) {
-            if (!endsEvent(tail) || request.signal.aborted) return controller.error(err);
-            controller.enqueue(CUT_EVENT.slice());
-            return controller.close();
+            if (request.signal.aborted) return controller.error(err);
+            if (endsEvent(tail)) {
+              controller.enqueue(CUT_EVENT.slice());
+              return controller.close();
+            }
+            // Cut inside an event: the body fails, but after the event is ended (a truncated
+            // JSON object, which no reader parses) and the error event: workerd ends a body that
+            // fails cleanly, which, without them, an SDK would take for the whole reply.
+            failed = [err];
+            controller.enqueue(new Uint8Array([LF, LF, ...CUT_EVENT]));
+            return;
           }
           if (next.done) {
             if (!tracker || tracker.done) return controller.close();

@@ -238,12 +238,14 @@ export function unlinkOnEnd(
   if (signal && controller) DROPPED.register(response, dropped(unlink, controller));
   const hooked = onBodyEnd(response, (err) => {
     unlink();
-    // The caller's abort, and a connection cut mid-body (fetch's TypeError), reach the reader as
-    // the typed errors the resources' own reads give (one typed already is left as it is).
+    // The caller's abort, and a connection cut mid-body (a TypeError in Deno, Node and Bun, a
+    // plain Error in workerd: "Network connection lost."), reach the reader as the typed errors
+    // the resources' own reads give (one typed already, json()'s SyntaxError or an AbortError is
+    // left as it is).
     if (err !== undefined && signal?.aborted && !(err instanceof APIUserAbortError)) {
       return new APIUserAbortError(`${operation} was aborted by the caller`, { cause: err });
     }
-    if (err instanceof TypeError) {
+    if (err instanceof TypeError || (err as Error)?.constructor == Error) {
       return new APIConnectionError(`${operation} lost the connection reading the response`, {
         cause: err,
       });

@@ -1,0 +1,126 @@
+// A chat stream whose upstream connection is CUT inside an event (node:http writes one event and
+// half of the next, then destroys the socket), in workerd through miniflare. workerd's fetch body
+// then fails with a plain `Error: Network connection lost.` (a TypeError in Deno, Node and Bun):
+// - the edge Worker's client never sees a clean end: its body ends with the UpstreamStreamError
+//   event or fails, so an SDK does not take the cut reply as whole;
+// - this package's client used in a Worker rejects the read with APIConnectionError.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { startWorker } from "./_worker.mjs";
+
+const COMPAT = fileURLToPath(new URL("..", import.meta.url));
+const KEY = "worker-connection-lost-key-1";
+const CHUNK = (content) =>
+  `data: ${
+    JSON.stringify({
+      id: "c1",
+      object: "chat.completion.chunk",
+      created: 1,
+      model: "gpt-4o",
+      choices: [{ index: 0, delta: { content }, finish_reason: null }],
+    })
+  }\n\n`;
+const WHOLE = CHUNK("Hi");
+const HALF = CHUNK(" there").slice(0, 40);
+let cutter;
+let worker;
+let direct;
+
+/** node:http on 127.0.0.1: every request gets one event and half of the next, then a cut. */
+async function cuttingServer() {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(WHOLE + HALF, () => res.socket?.destroy());
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A Worker that reads a raw chat stream of this package's client and answers what it got. */
+const DIRECT_WORKER = `
+import { AzureOpenAI } from "./.build/core.mjs";
+export default {
+  async fetch(request, env) {
+    const client = new AzureOpenAI({ endpoint: env.UPSTREAM, apiKey: "k", apiVersion: "2024-10-21", maxRetries: 0 });
+    const json = { messages: [{ role: "user", content: "hi" }], stream: true };
+    const out = {};
+    try {
+      const res = await client.request({ path: "chat/completions", deployment: "gpt-4o", method: "POST", json, stream: true });
+      await res.text();
+      out.raw = "ended";
+    } catch (err) {
+      out.raw = err?.constructor?.name + ": " + err?.message;
+    }
+    try {
+      const stream = await client.chat.completions.create({ model: "gpt-4o", ...json });
+      for await (const _ of stream);
+      out.stream = "ended";
+    } catch (err) {
+      out.stream = err?.constructor?.name + ": " + err?.message;
+    }
+    return Response.json(out);
+  },
+};
+`;
+
+before(async () => {
+  cutter = await cuttingServer();
+  worker = await startWorker({
+    bindings: { AOAI_EDGE_KEYS: KEY, AZURE_OPENAI_ENDPOINT: cutter.url },
+  });
+  direct = new Miniflare({
+    modules: [
+      { type: "ESModule", path: `${COMPAT}direct_worker.mjs`, contents: DIRECT_WORKER },
+      { type: "ESModule", path: `${COMPAT}.build/core.mjs` },
+    ],
+    modulesRoot: COMPAT,
+    compatibilityDate: "2026-04-01",
+    bindings: { UPSTREAM: cutter.url },
+  });
+});
+
+after(async () => {
+  await direct?.dispose();
+  await worker?.close();
+  await cutter?.close();
+});
+
+describe("a chat stream whose upstream connection is cut inside an event, in workerd", () => {
+  test("the edge Worker's body ends with the UpstreamStreamError event or fails, never cleanly", async () => {
+    const res = await worker.mf.dispatchFetch(
+      `${worker.base}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21`,
+      {
+        method: "POST",
+        headers: { "api-key": KEY, "content-type": "application/json" },
+        body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], stream: true }),
+      },
+    );
+    assert.equal(res.status, 200);
+    let text;
+    try {
+      text = await res.text();
+    } catch {
+      return; // a failed read: no client takes that for a whole reply
+    }
+    assert.match(text, /data: \{"error":\{"code":"UpstreamStreamError"[^\n]*\n\n$/, text);
+  });
+
+  test("this package's client in a Worker rejects the read with APIConnectionError", async () => {
+    const out = await (await direct.dispatchFetch("http://direct.test/")).json();
+    assert.match(out.raw, /^APIConnectionError: /, out.raw);
+    assert.match(out.stream, /^APIConnectionError: /, out.stream);
+  });
+});
