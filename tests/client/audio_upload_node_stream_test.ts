@@ -21,13 +21,18 @@ Deno.test("audio upload: an fs.ReadStream is refused naming the inputs taken; fs
   try {
     await Deno.writeFile(path, new Uint8Array([82, 73, 70, 70]));
     const stream = createReadStream(path);
+    // Opened before the call and closed before the file goes: an open still pending at the end
+    // (a busy machine) failed the test module with ENOENT.
+    await new Promise((resolve) => stream.once("ready", resolve));
     await assert.rejects(
       client.audio.transcriptions.create({ file: stream as unknown as Blob, filename: "a.wav" }),
       (err: Error) =>
         err instanceof TypeError &&
         /must be a Blob, File, Uint8Array, ArrayBuffer or ReadableStream/.test(err.message),
     );
+    const closed = new Promise((resolve) => stream.once("close", resolve));
     stream.destroy();
+    await closed;
     assert.equal(sent.length, 0);
     const res = await client.audio.transcriptions.create({
       file: await openAsBlob(path),
