@@ -23,14 +23,14 @@ Deno.test("audio upload: an fs.ReadStream is refused naming the inputs taken; fs
     const stream = createReadStream(path);
     // Opened before the call and closed before the file goes: an open still pending at the end
     // (a busy machine) failed the test module with ENOENT.
-    await new Promise((resolve) => stream.once("ready", resolve));
+    await new Promise<void>((resolve) => stream.once("ready", () => resolve()));
     await assert.rejects(
       client.audio.transcriptions.create({ file: stream as unknown as Blob, filename: "a.wav" }),
       (err: Error) =>
         err instanceof TypeError &&
         /must be a Blob, File, Uint8Array, ArrayBuffer or ReadableStream/.test(err.message),
     );
-    const closed = new Promise((resolve) => stream.once("close", resolve));
+    const closed = new Promise<void>((resolve) => stream.once("close", () => resolve()));
     stream.destroy();
     await closed;
     assert.equal(sent.length, 0);
