@@ -53,6 +53,24 @@ const INVALID: Invalid[] = [
     by: "emulator",
   },
   {
+    what: "two file parts",
+    version: "2024-10-21",
+    ops: BOTH,
+    parts: [["file", wav()], ["file", new File([new Uint8Array(100)], "b.wav")]],
+    schema: { file: ["a.wav", "b.wav"] },
+    param: "file",
+    by: "app",
+  },
+  {
+    what: "a one-value text field sent twice",
+    version: "2024-02-01",
+    ops: BOTH,
+    parts: [["file", wav()], ["prompt", "one"], ["prompt", "two"]],
+    schema: { file: "a.wav", prompt: ["one", "two"] },
+    param: "prompt",
+    by: "app",
+  },
+  {
     what: "an unknown response_format",
     version: "2024-10-21",
     ops: BOTH,
@@ -156,5 +174,5 @@ Deno.test("audio fuzz: targeted invalid forms get a 400 naming the field", async
       checked++;
     }
   }
-  assert.equal(checked, 18);
+  assert.equal(checked, 22);
 });
