@@ -33,13 +33,17 @@ const ONE_VALUE = ["file", "prompt", "response_format", "temperature", "language
 /** Whisper's names that differ from the English name of the ISO-639-1 code. */
 const LANGUAGES: Record<string, string> = { my: "myanmar", nn: "nynorsk", mi: "maori" };
 
-/** verbose_json's `language`: the language's English name in lower case, as Whisper gives it. */
-function languageName(code: string): string {
-  if (LANGUAGES[code]) return LANGUAGES[code];
+/**
+ * verbose_json's `language`: the English name, in lower case, of the tag's base language, as
+ * Whisper gives it (en-US is "english", not Intl's "american english"; zh-Hant is "chinese").
+ */
+function languageName(tag: string): string {
   try {
-    return (new Intl.DisplayNames(["en"], { type: "language" }).of(code) ?? code).toLowerCase();
+    const code = new Intl.Locale(tag).language;
+    return LANGUAGES[code] ??
+      (new Intl.DisplayNames(["en"], { type: "language" }).of(code) ?? code).toLowerCase();
   } catch {
-    return code; // not a language code: echoed
+    return tag; // not a language tag: echoed
   }
 }
 
