@@ -760,7 +760,7 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
   if (opts.onRequest === undefined && !anyTokenLimiter) {
     return {
       fetch: async (request, _env, ctx) =>
-        endingCleanly(await answer(request, ctx, undefined), request),
+        endingCleanly(await answer(request, ctx, undefined), request, opts.onError),
     };
   }
   return {
@@ -830,7 +830,11 @@ export function createEdgeApp(options: EdgeAppOptions): EdgeApp {
         ctx?.waitUntil(work);
         return response;
       }
-      return endingCleanly(observe(response, ctx ? (p) => ctx.waitUntil(p) : undefined), request);
+      return endingCleanly(
+        observe(response, ctx ? (p) => ctx.waitUntil(p) : undefined),
+        request,
+        opts.onError,
+      );
     },
   };
 }
@@ -864,17 +868,21 @@ function endsEvent(tail: Uint8Array): boolean {
 }
 
 /**
- * `response`, whose event stream, when its upstream breaks after a whole event (the usual cut:
- * the service writes event by event), ends with an error event in the service's shape
- * ({@link CUT_EVENT}) and a clean close, as the service ends a stream that failed: an SDK then
- * throws that error, instead of a bare network error (or nothing, for a reader that takes the end
- * of the body as the end of the reply). A chat or completions stream the upstream closes before
- * its `data: [DONE]` was cut as well, and ends the same way. Broken inside an event, the body
- * ends that event (truncated JSON: no reader parses it), sends the error event, then fails
- * (workerd ends a failed body cleanly); closed inside an event, or after the client left, it
- * fails.
+ * `response`, whose event stream, when its upstream breaks (a read that fails), ends with an error
+ * event in the service's shape ({@link CUT_EVENT}) and a clean close, as the service ends a stream
+ * that failed: an SDK then throws that error, instead of a bare network error (or nothing, for a
+ * reader that takes the end of the body as the end of the reply). A chat or completions stream the
+ * upstream closes before its `data: [DONE]` was cut as well. Cut inside an event, the body first
+ * ends that event (truncated JSON: no reader parses it). Each cut is reported through `report`
+ * (the app's `onError`), once, naming the route and the cause; the body is not failed besides
+ * (workerd ends a failed body cleanly, and Deno.serve would report it a second time). After the
+ * client left, the body fails, unreported.
  */
-function endingCleanly(response: Response, request: Request): Response {
+function endingCleanly(
+  response: Response,
+  request: Request,
+  report: (message: string) => void,
+): Response {
   const body = response.body;
   if (
     !body || response.status !== 200 ||
@@ -883,42 +891,37 @@ function endingCleanly(response: Response, request: Request): Response {
   const reader = body.getReader();
   /** The last bytes passed on (up to 4); none yet counts as between events. */
   let tail = new Uint8Array([LF, LF]);
+  const route = routeOf(new URL(request.url).pathname, false);
   // Chat and completions streams end with `data: [DONE]`: closed before it, the reply was cut
   // (others, such as transcriptions, end with an event of their own).
-  const tracker = endsWithDone(routeOf(new URL(request.url).pathname, false))
-    ? doneTracker()
-    : undefined;
-  /** The upstream's failure inside an event, once its ending went out: the next pull fails. */
-  let failed: [unknown] | undefined;
+  const tracker = endsWithDone(route) ? doneTracker() : undefined;
+  const cut = (controller: ReadableStreamDefaultController<Uint8Array>, why: string) => {
+    report(`${route}: the upstream's stream broke before its end (${why})`);
+    controller.enqueue(
+      endsEvent(tail) ? CUT_EVENT.slice() : new Uint8Array([LF, LF, ...CUT_EVENT]),
+    );
+    controller.close();
+  };
   return new Response(
     new ReadableStream<Uint8Array>({
       async pull(controller) {
-        if (failed) return controller.error(failed[0]);
         try {
           let next: ReadableStreamReadResult<Uint8Array>;
           try {
             next = await reader.read();
           } catch (err) {
             if (request.signal.aborted) return controller.error(err);
-            if (endsEvent(tail)) {
-              controller.enqueue(CUT_EVENT.slice());
-              return controller.close();
-            }
-            // Cut inside an event: the body fails, but after the event is ended (a truncated
-            // JSON object, which no reader parses) and the error event: workerd ends a body that
-            // fails cleanly, which, without them, an SDK would take for the whole reply.
-            failed = [err];
-            controller.enqueue(new Uint8Array([LF, LF, ...CUT_EVENT]));
-            return;
+            return cut(
+              controller,
+              (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).replace(
+                /\s+/g,
+                " ",
+              ),
+            );
           }
           if (next.done) {
             if (!tracker || tracker.done) return controller.close();
-            // Closed inside an event: a clean end would hand over a truncated event.
-            if (!endsEvent(tail)) {
-              return controller.error(new TypeError("the upstream's stream ended inside an event"));
-            }
-            controller.enqueue(CUT_EVENT.slice());
-            return controller.close();
+            return cut(controller, "closed before its data: [DONE]");
           }
           const chunk = next.value;
           tracker?.feed(chunk);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
 import { AzureOpenAIError } from "../../src/errors/api_error.ts";
 import { createEdgeApp, type EdgeRequestEvent } from "../../edge/mod.ts";
-import { azurePath, KEY } from "./_helpers.ts";
+import { azurePath, KEY, sseData } from "./_helpers.ts";
 
 const CHUNK = (content: string) =>
   `data: ${
@@ -134,10 +134,17 @@ for (
   });
 }
 
-Deno.test("chat stream closed in the middle of an event: the client's read fails (a truncated event is not completed)", async () => {
-  const app = appAnswering(CHUNK("Hi") + 'data: {"id":"c1","cho');
+Deno.test("chat stream closed in the middle of an event: the truncated event is ended, then the error event (never a clean end after the half event)", async () => {
+  const events: EdgeRequestEvent[] = [];
+  const app = appAnswering(CHUNK("Hi") + 'data: {"id":"c1","cho', events);
   const res = await post(app, CHAT, { messages: MESSAGES, stream: true });
-  await assert.rejects(() => res.text());
+  const text = await res.text();
+  assert.ok(text.startsWith(CHUNK("Hi") + 'data: {"id":"c1","cho\n\ndata: {"error":{'), text);
+  const data = sseData(text);
+  assert.equal(data.length, 3, text);
+  assert.equal(JSON.parse(data[2]).error.code, "UpstreamStreamError");
+  for (let i = 0; i < 50 && !events.length; i++) await new Promise((r) => setTimeout(r, 2));
+  assert.equal(events[0]?.error, "UpstreamStreamError");
 });
 
 Deno.test("a transcription stream (no [DONE] by design) is relayed as it is", async () => {

@@ -66,7 +66,7 @@ Deno.test("stream cut by the upstream under a token limit: what streamed is char
   assert.equal(events[0]?.error, "UpstreamStreamError");
 });
 
-Deno.test("stream cut in the middle of an event: the client's read fails (no well-formed but truncated event)", async () => {
+Deno.test("stream cut in the middle of an event: the truncated event is ended, then the error event and a clean end (never a clean end after the half event)", async () => {
   const enc = new TextEncoder();
   const app = createEdgeApp({
     upstream: new AzureOpenAI({
@@ -89,8 +89,9 @@ Deno.test("stream cut in the middle of an event: the client's read fails (no wel
         ),
     }),
     clientKeys: [KEY],
-    onError: () => {},
+    onError: (message) => void errors.push(message),
   });
+  const errors: string[] = [];
   const res = await app.fetch(
     new Request(`http://edge.test${CHAT}`, {
       method: "POST",
@@ -99,5 +100,16 @@ Deno.test("stream cut in the middle of an event: the client's read fails (no wel
     }),
   );
   assert.equal(res.status, 200);
-  await assert.rejects(() => res.text());
+  const text = await res.text();
+  // The half event ends as it came (truncated JSON: no reader parses it), the error event follows.
+  const events = sseData(text);
+  assert.deepEqual(events.slice(0, 2), ['{"id":"c1","choices":[]}', '{"id":"c']);
+  assert.equal(JSON.parse(events[2]).error.code, "UpstreamStreamError");
+  assert.equal(events.length, 3, text);
+  assert.ok(text.endsWith("\n\n"), text);
+  assert.equal(errors.length, 1, errors.join("\n"));
+  assert.match(
+    errors[0],
+    /^chat: the upstream's stream broke before its end \(APIConnectionError: /,
+  );
 });
