@@ -19,7 +19,7 @@ import { redactSecrets } from "../src/errors/redact.ts";
  * that signal once it has answered).
  *
  * Give `Deno.serve` the app's {@link denoOnError} too: a response body that fails after it began
- * (an upstream stream cut inside an event) goes to `Deno.serve`'s `onError`, whose default prints
+ * (e.g. a JSON reply whose upstream connection broke mid-body) goes to `Deno.serve`'s `onError`, whose default prints
  * the whole error with its stack.
  *
  * `ctx` (optional) gets the work a response leaves running (token charges, cache writes) through
@@ -78,7 +78,7 @@ export function denoHandler(
 
 /**
  * `Deno.serve`'s `onError` for an app made with `options`: Deno (2.9) hands it a response body
- * that fails after it began (an upstream stream cut inside an event: the client's read fails too)
+ * that fails after it began (e.g. a JSON reply whose upstream connection broke mid-body)
  * and a handler that throws, and its default prints the whole error with its stack, past the
  * app's `onError`. Reported through `options.onError` instead, as one line,
  * `response failed: <name>: <message>` (without one, on stderr as `aoai-edge: …`), with the
