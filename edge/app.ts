@@ -872,11 +872,12 @@ function endsEvent(tail: Uint8Array): boolean {
  * event in the service's shape ({@link CUT_EVENT}) and a clean close, as the service ends a stream
  * that failed: an SDK then throws that error, instead of a bare network error (or nothing, for a
  * reader that takes the end of the body as the end of the reply). A chat or completions stream the
- * upstream closes before its `data: [DONE]` was cut as well. Cut inside an event, the body first
- * ends that event (truncated JSON: no reader parses it). Each cut is reported through `report`
- * (the app's `onError`), once, naming the route and the cause; the body is not failed besides
- * (workerd ends a failed body cleanly, and Deno.serve would report it a second time). After the
- * client left, the body fails, unreported.
+ * upstream closes before its `data: [DONE]` was cut as well; one that breaks after it was not (the
+ * reply is whole): its body ends cleanly, the `[DONE]` event ended, unreported. Cut inside an
+ * event, the body first ends that event (truncated JSON: no reader parses it). Each cut is
+ * reported through `report` (the app's `onError`), once, naming the route and the cause; the body
+ * is not failed besides (workerd ends a failed body cleanly, and Deno.serve would report it a
+ * second time). After the client left, the body fails, unreported.
  */
 function endingCleanly(
   response: Response,
@@ -911,6 +912,11 @@ function endingCleanly(
             next = await reader.read();
           } catch (err) {
             if (request.signal.aborted) return controller.error(err);
+            // After its [DONE] the reply is whole: only the connection's end was unclean.
+            if (tracker?.done) {
+              if (!endsEvent(tail)) controller.enqueue(new Uint8Array([LF, LF]));
+              return controller.close();
+            }
             return cut(
               controller,
               (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).replace(
