@@ -349,7 +349,8 @@ export function observeResponse(
         next = await reader.read();
       } catch (err) {
         controller.error(err);
-        finish("error");
+        // Broken after its [DONE] (a chat or completions stream): the reply was whole.
+        finish(tap?.done?.() ? "end" : "error");
         return;
       }
       try {

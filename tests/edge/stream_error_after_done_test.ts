@@ -82,7 +82,8 @@ for (const route of ["chat/completions", "completions"]) {
           after: text.slice(sent.length).replace(/^\n\n?$/, ""),
           ended: /data: \[DONE\](\r?\n){2,}$/.test(text),
           errors,
-        }, { after: "", ended: true, errors: [] });
+          error: events[0]?.error,
+        }, { after: "", ended: true, errors: [], error: undefined });
       });
     }
   }
