@@ -3,10 +3,10 @@
 // same error event as a broken read, and onRequest says UpstreamStreamError. Streams that end
 // without [DONE] by design (transcriptions) are relayed as they are.
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
 import { AzureOpenAIError } from "../../src/errors/api_error.ts";
 import { createEdgeApp, type EdgeRequestEvent } from "../../edge/mod.ts";
-import { azurePath, KEY, sseData } from "./_helpers.ts";
+import { azurePath, KEY, postJson, sseData } from "./_helpers.ts";
+import { clientOf, settle, streamingUpstream } from "./_stream_upstream.ts";
 
 const CHUNK = (content: string) =>
   `data: ${
@@ -23,40 +23,23 @@ const CHUNK = (content: string) =>
 function appAnswering(text: string, events?: EdgeRequestEvent[]) {
   const bytes = new TextEncoder().encode(text);
   return createEdgeApp({
-    upstream: new AzureOpenAI({
-      endpoint: "http://upstream.test",
-      apiKey: "azure-secret-1",
-      maxRetries: 0,
-      fetch: () =>
-        Promise.resolve(
-          new Response(
-            new ReadableStream({
-              start(c) {
-                // In two pieces, split inside an event.
-                c.enqueue(bytes.slice(0, 7));
-                c.enqueue(bytes.slice(7));
-                c.close();
-              },
-            }),
-            { headers: { "content-type": "text/event-stream" } },
-          ),
-        ),
-    }),
+    upstream: streamingUpstream("azure-secret-1", () =>
+      new ReadableStream({
+        start(c) {
+          // In two pieces, split inside an event.
+          c.enqueue(bytes.slice(0, 7));
+          c.enqueue(bytes.slice(7));
+          c.close();
+        },
+      })),
     clientKeys: [KEY],
     onRequest: events ? (e) => void events.push(e) : undefined,
     onError: () => {},
   });
 }
 
-function post(app: ReturnType<typeof createEdgeApp>, path: string, body: unknown) {
-  return app.fetch(
-    new Request(`http://edge.test${path}`, {
-      method: "POST",
-      headers: { "api-key": KEY, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    }),
-  );
-}
+const post = (app: ReturnType<typeof createEdgeApp>, path: string, body: unknown) =>
+  app.fetch(postJson(path, body));
 
 const CHAT = azurePath("gpt-4o", "chat/completions");
 const MESSAGES = [{ role: "user", content: "hi" }];
@@ -74,7 +57,7 @@ for (const observed of [false, true]) {
     assert.match(last, /^data: \{"error":\{"code":"UpstreamStreamError"/);
     assert.ok(last.endsWith("\n\n"));
     if (observed) {
-      for (let i = 0; i < 50 && !events.length; i++) await new Promise((r) => setTimeout(r, 2));
+      await settle(() => events.length > 0);
       assert.equal(events[0]?.error, "UpstreamStreamError");
     }
   });
@@ -82,13 +65,7 @@ for (const observed of [false, true]) {
 
 Deno.test("chat stream closed before [DONE]: a client of this package gets the typed UpstreamStreamError after the chunks", async () => {
   const app = appAnswering(CHUNK("Hi") + CHUNK(" there"));
-  const client = new AzureOpenAI({
-    endpoint: "http://edge.test",
-    apiKey: KEY,
-    maxRetries: 0,
-    fetch: (req) => app.fetch(req),
-  });
-  const stream = await client.chat.completions.create({
+  const stream = await clientOf(app).chat.completions.create({
     model: "gpt-4o",
     messages: MESSAGES as never,
     stream: true,
@@ -129,7 +106,7 @@ for (
     const app = appAnswering(whole, events);
     const res = await post(app, CHAT, { messages: MESSAGES, stream: true });
     assert.equal(await res.text(), whole);
-    for (let i = 0; i < 50 && !events.length; i++) await new Promise((r) => setTimeout(r, 2));
+    await settle(() => events.length > 0);
     assert.equal(events[0]?.error, undefined);
   });
 }
@@ -143,7 +120,7 @@ Deno.test("chat stream closed in the middle of an event: the truncated event is 
   const data = sseData(text);
   assert.equal(data.length, 3, text);
   assert.equal(JSON.parse(data[2]).error.code, "UpstreamStreamError");
-  for (let i = 0; i < 50 && !events.length; i++) await new Promise((r) => setTimeout(r, 2));
+  await settle(() => events.length > 0);
   assert.equal(events[0]?.error, "UpstreamStreamError");
 });
 

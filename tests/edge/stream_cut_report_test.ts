@@ -6,10 +6,10 @@
 // report the request a second time, and workerd ends a failed body cleanly anyway). A client that
 // left is not reported.
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
 import { AzureOpenAIError } from "../../src/errors/api_error.ts";
 import { createEdgeApp, type EdgeRequestEvent } from "../../edge/mod.ts";
-import { azurePath, KEY } from "./_helpers.ts";
+import { azurePath, KEY, postJson } from "./_helpers.ts";
+import { clientOf, sentThen, settle, streamingUpstream } from "./_stream_upstream.ts";
 
 const CHAT = azurePath("gpt-4o", "chat/completions");
 const AZURE_KEY = "azure-secret-cut-report-1";
@@ -29,30 +29,10 @@ const CUTS: Record<string, Cut> = {
 function cuttingApp(cut: Cut, withEvents: boolean) {
   const errors: string[] = [];
   const events: EdgeRequestEvent[] = [];
-  const bytes = new TextEncoder().encode(cut.sent);
+  // Asked for more once the bytes were read: the stream breaks or closes then.
+  const end = cut.ending === "close" ? "close" : new TypeError(`connection reset (${KEY})`);
   const app = createEdgeApp({
-    upstream: new AzureOpenAI({
-      endpoint: "http://upstream.test",
-      apiKey: AZURE_KEY,
-      maxRetries: 0,
-      fetch: () =>
-        Promise.resolve(
-          new Response(
-            new ReadableStream({
-              start(c) {
-                c.enqueue(bytes);
-              },
-              // Asked for more once the bytes were read: the stream breaks or closes then.
-              pull(c) {
-                if (c.desiredSize! <= 0) return;
-                if (cut.ending === "close") c.close();
-                else c.error(new TypeError(`connection reset (${KEY})`));
-              },
-            }),
-            { headers: { "content-type": "text/event-stream" } },
-          ),
-        ),
-    }),
+    upstream: streamingUpstream(AZURE_KEY, () => sentThen(cut.sent, end)),
     clientKeys: [KEY],
     onRequest: withEvents ? (e) => void events.push(e) : undefined,
     onError: (message) => void errors.push(message),
@@ -60,27 +40,13 @@ function cuttingApp(cut: Cut, withEvents: boolean) {
   return { app, errors, events };
 }
 
-function post(app: ReturnType<typeof createEdgeApp>, signal?: AbortSignal) {
-  return app.fetch(
-    new Request(`http://edge.test${CHAT}`, {
-      method: "POST",
-      headers: { "api-key": KEY, "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], stream: true }),
-      signal,
-    }),
-  );
-}
-
-/** Waits a few ticks for the work left after the body (onRequest's event). */
-async function settle(done: () => boolean) {
-  for (let i = 0; i < 50 && !done(); i++) await new Promise((r) => setTimeout(r, 2));
-}
+const BODY = { messages: [{ role: "user", content: "hi" }], stream: true };
 
 for (const [name, cut] of Object.entries(CUTS)) {
   for (const withEvents of [false, true]) {
     Deno.test(`chat stream ${name}${withEvents ? " (with onRequest)" : ""}: one onError line, a clean end with the error event`, async () => {
       const { app, errors, events } = cuttingApp(cut, withEvents);
-      const res = await post(app);
+      const res = await app.fetch(postJson(CHAT, BODY));
       assert.equal(res.status, 200);
       const text = await res.text(); // no failed read
       assert.ok(text.startsWith(cut.sent), text);
@@ -98,13 +64,7 @@ for (const [name, cut] of Object.entries(CUTS)) {
 
 Deno.test("chat stream broken inside an event: the SDK-style client throws the typed error, no chunk taken for the last", async () => {
   const { app, errors } = cuttingApp(CUTS["broken inside an event"], false);
-  const client = new AzureOpenAI({
-    endpoint: "http://edge.test",
-    apiKey: KEY,
-    maxRetries: 0,
-    fetch: (req) => app.fetch(req),
-  });
-  const stream = await client.chat.completions.create({
+  const stream = await clientOf(app).chat.completions.create({
     model: "gpt-4o",
     messages: [{ role: "user", content: "hi" }],
     stream: true,
@@ -126,7 +86,7 @@ Deno.test("chat stream broken inside an event: the SDK-style client throws the t
 Deno.test("chat stream whose client left before the cut: nothing reported", async () => {
   const { app, errors } = cuttingApp(CUTS["broken inside an event"], false);
   const aborter = new AbortController();
-  const res = await post(app, aborter.signal);
+  const res = await app.fetch(new Request(postJson(CHAT, BODY), { signal: aborter.signal }));
   const reader = res.body!.getReader();
   await reader.read();
   aborter.abort();

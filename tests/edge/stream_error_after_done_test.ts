@@ -4,9 +4,9 @@
 // no "broke before its end" line, and onRequest's event names no error. A [DONE] line whose blank
 // line never came is ended for the client (a reader drops an unended event at the body's end).
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
 import { createEdgeApp, type EdgeRequestEvent } from "../../edge/mod.ts";
-import { azurePath, KEY } from "./_helpers.ts";
+import { azurePath, KEY, postJson } from "./_helpers.ts";
+import { clientOf, sentThen, settle, streamingUpstream } from "./_stream_upstream.ts";
 
 const EVENT = 'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m",' +
   '"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}\n\n';
@@ -21,29 +21,12 @@ const SENT: Record<string, string> = {
 function breakingApp(sent: string, withEvents: boolean) {
   const errors: string[] = [];
   const events: EdgeRequestEvent[] = [];
-  const bytes = new TextEncoder().encode(sent);
   const app = createEdgeApp({
-    upstream: new AzureOpenAI({
-      endpoint: "http://upstream.test",
-      apiKey: "azure-secret-after-done-1",
-      maxRetries: 0,
-      fetch: () =>
-        Promise.resolve(
-          new Response(
-            new ReadableStream({
-              start(c) {
-                c.enqueue(bytes);
-              },
-              // Asked for more once the bytes were read: the connection resets then.
-              pull(c) {
-                if (c.desiredSize! <= 0) return;
-                c.error(new TypeError("connection reset"));
-              },
-            }),
-            { headers: { "content-type": "text/event-stream" } },
-          ),
-        ),
-    }),
+    // Asked for more once the bytes were read: the connection resets then.
+    upstream: streamingUpstream(
+      "azure-secret-after-done-1",
+      () => sentThen(sent, new TypeError("connection reset")),
+    ),
     clientKeys: [KEY],
     onRequest: withEvents ? (e) => void events.push(e) : undefined,
     onError: (message) => void errors.push(message),
@@ -57,23 +40,18 @@ for (const route of ["chat/completions", "completions"]) {
       Deno.test(`${route} stream broken after its ${name}${withEvents ? " (with onRequest)" : ""}: a clean end, nothing reported`, async () => {
         const { app, errors, events } = breakingApp(sent, withEvents);
         const res = await app.fetch(
-          new Request(`http://edge.test${azurePath("gpt-4o", route)}`, {
-            method: "POST",
-            headers: { "api-key": KEY, "content-type": "application/json" },
-            body: JSON.stringify(
-              route === "completions"
-                ? { prompt: "hi", stream: true }
-                : { messages: [{ role: "user", content: "hi" }], stream: true },
-            ),
-          }),
+          postJson(
+            azurePath("gpt-4o", route),
+            route === "completions"
+              ? { prompt: "hi", stream: true }
+              : { messages: [{ role: "user", content: "hi" }], stream: true },
+          ),
         );
         assert.equal(res.status, 200);
         const text = await res.text(); // no failed read
         assert.ok(text.startsWith(sent), JSON.stringify(text));
         if (withEvents) {
-          for (let i = 0; i < 50 && events.length === 0; i++) {
-            await new Promise((r) => setTimeout(r, 2));
-          }
+          await settle(() => events.length > 0);
           assert.equal(events.length, 1);
           assert.equal(events[0].status, 200);
         } else await new Promise((r) => setTimeout(r, 5));
@@ -91,13 +69,7 @@ for (const route of ["chat/completions", "completions"]) {
 
 Deno.test("chat stream broken after its [DONE]: the SDK-style client gets the whole reply, no error", async () => {
   const { app, errors } = breakingApp(SENT["[DONE] event"], false);
-  const client = new AzureOpenAI({
-    endpoint: "http://edge.test",
-    apiKey: KEY,
-    maxRetries: 0,
-    fetch: (req) => app.fetch(req),
-  });
-  const stream = await client.chat.completions.create({
+  const stream = await clientOf(app).chat.completions.create({
     model: "gpt-4o",
     messages: [{ role: "user", content: "hi" }],
     stream: true,
