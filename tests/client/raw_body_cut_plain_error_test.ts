@@ -4,44 +4,15 @@
 // the body keeps its type (it is no lost connection), and the caller's abort stays
 // APIUserAbortError.
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
+import type { AzureOpenAI } from "../../src/client.ts";
 import { APIConnectionError, APIUserAbortError } from "../../src/errors/mod.ts";
+import { cuttingClient, readAll } from "./_cut_body.ts";
 
 const KEY = "raw-cut-plain-key-0123456789abcdef";
 const json = { messages: [{ role: "user", content: "hi" }], stream: true };
 
 /** A client whose every answer sends one event, then fails its body with what `fail` gives. */
-function client(fail: () => unknown) {
-  return new AzureOpenAI({
-    endpoint: "https://my-res.openai.azure.com",
-    apiKey: KEY,
-    maxRetries: 0,
-    fetch: () =>
-      Promise.resolve(
-        new Response(
-          new ReadableStream({
-            start(c) {
-              c.enqueue(new TextEncoder().encode("data: {}\n\n"));
-            },
-            pull(c) {
-              c.error(fail());
-            },
-          }),
-          { headers: { "content-type": "text/event-stream" } },
-        ),
-      ),
-  });
-}
-
-async function readAll(body: ReadableStream<Uint8Array> | null): Promise<unknown> {
-  const reader = body!.getReader();
-  try {
-    while (!(await reader.read()).done);
-  } catch (err) {
-    return err;
-  }
-  return assert.fail("the body ended");
-}
+const client = (fail: () => unknown) => cuttingClient({ apiKey: KEY, fail });
 
 const call = (c: AzureOpenAI, signal?: AbortSignal) =>
   c.request(

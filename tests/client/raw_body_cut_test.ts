@@ -2,44 +2,15 @@
 // audio.speech.create()) whose connection breaks mid-way rejects its read with APIConnectionError
 // naming the call, the failure as cause, as the resources' own reads do: not fetch's bare TypeError.
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
 import { APIConnectionError } from "../../src/errors/mod.ts";
+import { cuttingClient, readAll } from "./_cut_body.ts";
 
 const KEY = "raw-cut-key-0123456789abcdef";
 const cut = new TypeError("error reading a body from connection");
 
 /** A client whose every answer sends one chunk, then breaks. */
-function client(contentType: string) {
-  return new AzureOpenAI({
-    endpoint: "https://my-res.openai.azure.com",
-    apiKey: KEY,
-    maxRetries: 0,
-    fetch: () =>
-      Promise.resolve(
-        new Response(
-          new ReadableStream({
-            start(c) {
-              c.enqueue(new TextEncoder().encode("data: {}\n\n"));
-            },
-            pull(c) {
-              c.error(cut);
-            },
-          }),
-          { headers: { "content-type": contentType } },
-        ),
-      ),
-  });
-}
-
-async function readAll(body: ReadableStream<Uint8Array> | null): Promise<unknown> {
-  const reader = body!.getReader();
-  try {
-    while (!(await reader.read()).done);
-  } catch (err) {
-    return err;
-  }
-  return assert.fail("the body ended");
-}
+const client = (contentType: string) =>
+  cuttingClient({ apiKey: KEY, fail: () => cut, contentType });
 
 const json = { messages: [{ role: "user", content: "hi" }], stream: true };
 
@@ -87,25 +58,12 @@ for (const signal of [undefined, new AbortController().signal]) {
 
 for (const timeoutMs of [undefined, 0]) {
   Deno.test(`a raw JSON body (client.request(), timeoutMs ${timeoutMs}) cut mid-way rejects text() and body reads with APIConnectionError`, async () => {
-    const raw = new AzureOpenAI({
-      endpoint: "https://my-res.openai.azure.com",
+    const raw = cuttingClient({
       apiKey: KEY,
-      maxRetries: 0,
+      fail: () => cut,
+      contentType: "application/json",
+      sent: '{"data":',
       timeoutMs,
-      fetch: () =>
-        Promise.resolve(
-          new Response(
-            new ReadableStream({
-              start(c) {
-                c.enqueue(new TextEncoder().encode('{"data":'));
-              },
-              pull(c) {
-                c.error(cut);
-              },
-            }),
-            { headers: { "content-type": "application/json" } },
-          ),
-        ),
     });
     const call = () =>
       raw.request({ path: "embeddings", deployment: "e", method: "POST", json: { input: "x" } });
