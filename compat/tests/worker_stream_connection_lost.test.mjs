@@ -12,19 +12,10 @@ import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { startWorker } from "./_worker.mjs";
+import { chatChunk as CHUNK, postChat } from "./_chat_stream.mjs";
 
 const COMPAT = fileURLToPath(new URL("..", import.meta.url));
 const KEY = "worker-connection-lost-key-1";
-const CHUNK = (content) =>
-  `data: ${
-    JSON.stringify({
-      id: "c1",
-      object: "chat.completion.chunk",
-      created: 1,
-      model: "gpt-4o",
-      choices: [{ index: 0, delta: { content }, finish_reason: null }],
-    })
-  }\n\n`;
 const WHOLE = CHUNK("Hi");
 const HALF = CHUNK(" there").slice(0, 40);
 let cutter;
@@ -114,14 +105,7 @@ after(async () => {
 
 describe("a chat stream whose upstream connection is cut inside an event, in workerd", () => {
   test("the edge Worker's body ends with the UpstreamStreamError event; the cut is one onError line", async () => {
-    const res = await worker.mf.dispatchFetch(
-      `${worker.base}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21`,
-      {
-        method: "POST",
-        headers: { "api-key": KEY, "content-type": "application/json" },
-        body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], stream: true }),
-      },
-    );
+    const res = await postChat(worker, "gpt-4o", KEY);
     assert.equal(res.status, 200);
     const text = await res.text();
     assert.ok(text.startsWith(WHOLE + HALF + "\n\n"), text);

@@ -5,18 +5,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker } from "./_worker.mjs";
+import { chatChunk as CHUNK, postChat } from "./_chat_stream.mjs";
 
 const KEY = "worker-stream-cut-key-1";
-const CHUNK = (content) =>
-  `data: ${
-    JSON.stringify({
-      id: "c1",
-      object: "chat.completion.chunk",
-      created: 1,
-      model: "gpt-4o",
-      choices: [{ index: 0, delta: { content }, finish_reason: null }],
-    })
-  }\n\n`;
 const RELAYED = CHUNK("Hi") + CHUNK(" there");
 let worker;
 
@@ -53,19 +44,7 @@ after(async () => {
   await worker?.close();
 });
 
-function chat(deployment) {
-  return worker.mf.dispatchFetch(
-    `${worker.base}/openai/deployments/${deployment}/chat/completions?api-version=2024-10-21`,
-    {
-      method: "POST",
-      headers: { "api-key": KEY, "content-type": "application/json" },
-      body: JSON.stringify({
-        messages: [{ role: "user", content: "hi" }],
-        stream: true,
-      }),
-    },
-  );
-}
+const chat = (deployment) => postChat(worker, deployment, KEY);
 
 describe("edge worker: a chat stream cut before data: [DONE] in workerd (miniflare)", () => {
   test("the body keeps the relayed events and ends with the UpstreamStreamError event", async () => {
