@@ -6,7 +6,7 @@
  * @module
  */
 import { AzureOpenAI } from "../../src/client.ts";
-import type { EdgeApp } from "../../edge/mod.ts";
+import { createEdgeApp, type EdgeApp, type EdgeRequestEvent } from "../../edge/mod.ts";
 import { KEY } from "./_helpers.ts";
 
 /** An upstream client (no retries) answering every request 200 with `body()`, an event stream. */
@@ -38,6 +38,19 @@ export function sentThen(sent: string, end: "close" | Error): ReadableStream<Uin
       else c.error(end);
     },
   });
+}
+
+/** An app in front of `upstream` with its onError lines and (`withEvents`) its onRequest events. */
+export function reportingApp(upstream: AzureOpenAI, withEvents: boolean) {
+  const errors: string[] = [];
+  const events: EdgeRequestEvent[] = [];
+  const app = createEdgeApp({
+    upstream,
+    clientKeys: [KEY],
+    onRequest: withEvents ? (e) => void events.push(e) : undefined,
+    onError: (message) => void errors.push(message),
+  });
+  return { app, errors, events };
 }
 
 /** A client of this package (no retries) whose requests go to `app` with the test client key. */

@@ -7,9 +7,8 @@
 // left is not reported.
 import assert from "node:assert/strict";
 import { AzureOpenAIError } from "../../src/errors/api_error.ts";
-import { createEdgeApp, type EdgeRequestEvent } from "../../edge/mod.ts";
 import { azurePath, KEY, postJson } from "./_helpers.ts";
-import { clientOf, sentThen, settle, streamingUpstream } from "./_stream_upstream.ts";
+import { clientOf, reportingApp, sentThen, settle, streamingUpstream } from "./_stream_upstream.ts";
 
 const CHAT = azurePath("gpt-4o", "chat/completions");
 const AZURE_KEY = "azure-secret-cut-report-1";
@@ -27,17 +26,9 @@ const CUTS: Record<string, Cut> = {
 
 /** An app whose upstream sends `cut.sent` and then breaks or closes, with its reports. */
 function cuttingApp(cut: Cut, withEvents: boolean) {
-  const errors: string[] = [];
-  const events: EdgeRequestEvent[] = [];
   // Asked for more once the bytes were read: the stream breaks or closes then.
   const end = cut.ending === "close" ? "close" : new TypeError(`connection reset (${KEY})`);
-  const app = createEdgeApp({
-    upstream: streamingUpstream(AZURE_KEY, () => sentThen(cut.sent, end)),
-    clientKeys: [KEY],
-    onRequest: withEvents ? (e) => void events.push(e) : undefined,
-    onError: (message) => void errors.push(message),
-  });
-  return { app, errors, events };
+  return reportingApp(streamingUpstream(AZURE_KEY, () => sentThen(cut.sent, end)), withEvents);
 }
 
 const BODY = { messages: [{ role: "user", content: "hi" }], stream: true };

@@ -4,9 +4,8 @@
 // no "broke before its end" line, and onRequest's event names no error. A [DONE] line whose blank
 // line never came is ended for the client (a reader drops an unended event at the body's end).
 import assert from "node:assert/strict";
-import { createEdgeApp, type EdgeRequestEvent } from "../../edge/mod.ts";
-import { azurePath, KEY, postJson } from "./_helpers.ts";
-import { clientOf, sentThen, settle, streamingUpstream } from "./_stream_upstream.ts";
+import { azurePath, postJson } from "./_helpers.ts";
+import { clientOf, reportingApp, sentThen, settle, streamingUpstream } from "./_stream_upstream.ts";
 
 const EVENT = 'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m",' +
   '"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}\n\n';
@@ -19,19 +18,12 @@ const SENT: Record<string, string> = {
 
 /** An app whose upstream sends `sent` and then breaks (a read that fails), with its reports. */
 function breakingApp(sent: string, withEvents: boolean) {
-  const errors: string[] = [];
-  const events: EdgeRequestEvent[] = [];
-  const app = createEdgeApp({
-    // Asked for more once the bytes were read: the connection resets then.
-    upstream: streamingUpstream(
-      "azure-secret-after-done-1",
-      () => sentThen(sent, new TypeError("connection reset")),
-    ),
-    clientKeys: [KEY],
-    onRequest: withEvents ? (e) => void events.push(e) : undefined,
-    onError: (message) => void errors.push(message),
-  });
-  return { app, errors, events };
+  // Asked for more once the bytes were read: the connection resets then.
+  const end = new TypeError("connection reset");
+  return reportingApp(
+    streamingUpstream("azure-secret-after-done-1", () => sentThen(sent, end)),
+    withEvents,
+  );
 }
 
 for (const route of ["chat/completions", "completions"]) {
