@@ -1,6 +1,7 @@
 /**
  * An upstream that cuts a chat stream inside an event: half an event, then the connection closes
- * in the middle of its chunked body (the relayed body fails, as does the client's read).
+ * in the middle of its chunked body (the relayed body fails, as does the client's read), and the
+ * streamed chat request the tests send through the edge server in front of it.
  */
 
 const EVENT = 'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m",' +
@@ -46,4 +47,13 @@ export function cuttingUpstream(): { port: number; done: Promise<void> } {
     }
   })();
   return { port: (listener.addr as Deno.NetAddr).port, done };
+}
+
+/** A streamed chat request with client key `key` to the edge server at `base` (its URL). */
+export function postChatStream(base: string, key: string): Promise<Response> {
+  return fetch(`${base}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21`, {
+    method: "POST",
+    headers: { "api-key": key, "content-type": "application/json" },
+    body: JSON.stringify({ stream: true, messages: [{ role: "user", content: "hi" }] }),
+  });
 }

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { createEdgeApp, denoHandler, denoOnError } from "../../edge/mod.ts";
-import { cuttingUpstream } from "./_cutting_upstream.ts";
+import { cuttingUpstream, postChatStream } from "./_cutting_upstream.ts";
 
 const CLIENT_KEY = "Client9Key-0004-deno-on-error";
 const NAMED_KEY = "Client9Key-0005-deno-on-error";
@@ -35,15 +35,7 @@ Deno.test({
       denoHandler(createEdgeApp(options)),
     );
     try {
-      const res = await fetch(
-        `http://127.0.0.1:${server.addr.port}/openai/deployments/gpt-4o/chat/completions` +
-          "?api-version=2024-10-21",
-        {
-          method: "POST",
-          headers: { "api-key": CLIENT_KEY, "content-type": "application/json" },
-          body: JSON.stringify({ stream: true, messages: [{ role: "user", content: "hi" }] }),
-        },
-      );
+      const res = await postChatStream(`http://127.0.0.1:${server.addr.port}`, CLIENT_KEY);
       assert.equal(res.status, 200);
       assert.match(await res.text(), /"code":"UpstreamStreamError"[^\n]*\n\n$/);
       await upstream.done;

@@ -8,7 +8,7 @@
  * serveEdge() gave it one, the whole error with its stack, a dozen lines of `    at …`).
  */
 import assert from "node:assert/strict";
-import { cuttingUpstream } from "./_cutting_upstream.ts";
+import { cuttingUpstream, postChatStream } from "./_cutting_upstream.ts";
 import { startDenoServe } from "./_deno_serve.ts";
 
 const CLIENT_KEY = "Client9Key-0001-response-error";
@@ -29,14 +29,7 @@ Deno.test({
     const errText = new Response(child.stderr).text();
     try {
       const url = await serve.url.catch(async (e) => assert.fail(`${e.message}\n${await errText}`));
-      const res = await fetch(
-        `${url}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21`,
-        {
-          method: "POST",
-          headers: { "api-key": CLIENT_KEY, "content-type": "application/json" },
-          body: JSON.stringify({ stream: true, messages: [{ role: "user", content: "hi" }] }),
-        },
-      );
+      const res = await postChatStream(url, CLIENT_KEY);
       assert.equal(res.status, 200);
       // The client reads what came (the first event, the half one ended), then the error event.
       const received = await res.text();
