@@ -212,12 +212,15 @@ export async function embeddingsThroughCache(
     // More store operations than the platform allows one request: serve upstream, uncached.
     return uncached(await next());
   }
+  // Entries being written, taken before the read: a write that lands while the store is read
+  // leaves WRITING once done, and the read may answer from before it.
+  const writing = unique.map((key) => WRITING.get(key));
   const [cachedModel, ...found] = await readMany(
     config.access,
     [modelKey, ...unique],
     ctx.signal,
   );
-  unique.forEach((key, i) => found[i] ??= WRITING.get(key) ?? null);
+  unique.forEach((key, i) => found[i] ??= writing[i] ?? WRITING.get(key) ?? null);
   // Inputs another call is fetching now: wait for its vectors rather than ask for them again.
   const fetching = unique.flatMap((key, i) => !found[i] && isPending(key) ? [i] : []);
   if (fetching.length > 0) {
