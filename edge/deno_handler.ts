@@ -4,8 +4,7 @@
  * @module
  */
 import type { EdgeApp } from "./app.ts";
-import type { EdgeAppOptions, EdgeExecutionContext } from "./options.ts";
-import { redactSecrets } from "../src/errors/redact.ts";
+import { type EdgeAppOptions, type EdgeExecutionContext, reportSafely } from "./options.ts";
 
 /**
  * Wraps an app for `Deno.serve`. Deno's own `request.signal` also aborts after every successful
@@ -111,15 +110,14 @@ export function denoOnError(
       return typeof key === "string" ? [key.trim()] : [];
     }),
   ];
+  // The app's own safe reporter (a throwing or rejecting onError is dropped), masking these.
+  const report = reportSafely(
+    onError ?? ((message) => console.error(`aoai-edge: ${message}`)),
+    hidden,
+  );
   return (err) => {
     const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    try {
-      const message = `response failed: ${redactSecrets(text.replace(/\s+/g, " "), hidden)}`;
-      const done: unknown = onError ? onError(message) : console.error(`aoai-edge: ${message}`);
-      if (done instanceof Promise) done.catch(() => {});
-    } catch {
-      // Nowhere left to report it.
-    }
+    report(`response failed: ${text.replace(/\s+/g, " ")}`);
     return new Response(null, { status: 500 });
   };
 }

@@ -1375,7 +1375,7 @@ export function resolveOptions(options: EdgeAppOptions): ResolvedOptions {
  * a stream it observes. An async one that rejects is dropped too: unhandled, the rejection would
  * end a Deno process. Client keys are masked in every message.
  */
-function reportSafely(
+export function reportSafely(
   onError: ((message: string) => void) | undefined,
   clientKeys: readonly string[],
 ): (message: string) => void {
