@@ -174,6 +174,20 @@ export function checkApiVersion(value: unknown, where: string): string {
   return value;
 }
 
+/**
+ * Throws a TypeError naming `where` and the option for each of `names` set (not null) to something
+ * other than a function: a test hook or callback set wrong failed raw mid-call, read as an abort,
+ * or was never called.
+ */
+export function checkFns(options: object, names: string[], where: string): void {
+  for (const name of names) {
+    const value = (options as Record<string, unknown>)[name];
+    if (value != null && typeof value != "function") {
+      throw new TypeError(`${where}: ${name} must be a function`);
+    }
+  }
+}
+
 /** Validates a non-negative integer option. */
 export function checkCount(value: unknown, name: string, where: string): number {
   if (!(Number.isInteger(value) && (value as number) >= 0)) {

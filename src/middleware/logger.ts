@@ -7,6 +7,7 @@ import { CACHE_STATE_KEY, SECRETS_STATE_KEY } from "./_state.ts";
 import { NULL_BODY_STATUSES, onBodyEnd, Stamp } from "../_internal/on_body_end.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
 import { pickUsage } from "./_usage.ts";
+import { checkFns } from "../options.ts";
 
 /**
  * One structured log event of {@link logger}. Never carries a key or token.
@@ -184,6 +185,7 @@ const defaultSink = (event: LogEvent) => console.info(JSON.stringify(event));
  * ```
  */
 export function logger(options: LoggerOptions = {}): Middleware {
+  checkFns(options, ["onEvent", "now"], "logger()");
   const sink = options.onEvent ?? defaultSink;
   const known = (options.secrets ?? []).filter((s) => typeof s === "string" && s.length > 0);
   const logHeaders = options.logHeaders ?? false;

@@ -14,6 +14,7 @@ import { QUEUED_MS_STATE_KEY } from "./timeout.ts";
 import { TokenBucket } from "./_token_bucket.ts";
 import { estimateRequestTokens } from "./_token_estimate.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
+import { checkFns } from "../options.ts";
 
 /**
  * Options of {@link rateLimit}.
@@ -560,11 +561,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
   checkLimit(options.burstSeconds, "burstSeconds");
   checkLimit(options.maxQueue, "maxQueue");
   checkLimit(options.maxPauseMs, "maxPauseMs");
-  for (const name of ["now", "sleep", "estimateTokens"] as const) {
-    if (options[name] != null && typeof options[name] != "function") {
-      throw new TypeError(`rateLimit(): ${name} must be a function`);
-    }
-  }
+  checkFns(options, ["now", "sleep", "estimateTokens"], "rateLimit()");
   const limiter = new Limiter(options);
   const estimate = options.estimateTokens ??
     ((params: unknown) => estimateRequestTokens(params));

@@ -7,7 +7,7 @@ import { resend, siteOf, siteParts, snapshot } from "./_replay.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
 import { sleep as realSleep } from "../_internal/sleep.ts";
 import type { CallSettings, Middleware } from "./types.ts";
-import { checkCount } from "../options.ts";
+import { checkCount, checkFns } from "../options.ts";
 
 /**
  * Options of {@link retry}.
@@ -185,6 +185,7 @@ export function retry(options: RetryOptions = {}): Middleware {
   const base = checkMs(options.baseDelayMs ?? 500, "baseDelayMs", "retry()");
   const cap = checkMs(options.maxDelayMs ?? 8_000, "maxDelayMs", "retry()");
   const maxAfter = checkMs(options.maxRetryAfterMs ?? 60_000, "maxRetryAfterMs", "retry()");
+  checkFns(options, ["sleep", "random", "now", "onRetry"], "retry()");
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;

@@ -6,6 +6,7 @@ import { siteOf } from "./_replay.ts";
 import { onAbort } from "./_abort.ts";
 import { checkMs } from "./retry.ts";
 import { CALL_OPTIONS_STATE_KEY } from "./_state.ts";
+import { checkFns } from "../options.ts";
 import { NULL_BODY_STATUSES } from "../_internal/on_body_end.ts";
 import type { CallSettings, Middleware, MiddlewareContext } from "./types.ts";
 
@@ -83,6 +84,7 @@ const TIMED_OUT = new DOMException("the attempt's deadline passed", "TimeoutErro
  * ```
  */
 export function timeout(options: TimeoutOptions = {}): Middleware {
+  checkFns(options, ["now"], "timeout()");
   const now = options.now ?? Date.now;
   const total = options.totalTimeoutMs;
   if (total !== undefined && (typeof total !== "number" || !(total > 0))) {

@@ -1,12 +1,18 @@
-// rateLimit() refuses a function option that is not a function when it is made, with a
+// The built-ins refuse a function option that is not a function when they are made, with a
 // TypeError naming the factory and the option. Before: rateLimit({ now: 5 }) failed raw
 // ("this[#now] is not a function"), rateLimit({ estimateTokens: 5 }) counted every call as 0
-// tokens and rateLimit({ sleep: 5 }) failed at the first queued deadline.
+// tokens and rateLimit({ sleep: 5 }) failed at the first queued deadline; retry({ sleep: 5 })
+// read as an abort at the first wait ("aborted while waiting to retry"), retry({ onRetry: 5 }) and
+// logger({ onEvent: 5 }) were never called (no wait and no event reported), timeout({ now: 5 })
+// and the others failed raw in the middle of a call.
 import assert from "node:assert/strict";
-import { rateLimit } from "../../src/middleware/mod.ts";
+import { logger, rateLimit, retry, timeout } from "../../src/middleware/mod.ts";
 
 const cases: [string, (options: Record<string, unknown>) => unknown, string[]][] = [
   ["rateLimit()", (o) => rateLimit(o), ["now", "sleep", "estimateTokens"]],
+  ["retry()", (o) => retry(o), ["sleep", "random", "now", "onRetry"]],
+  ["timeout()", (o) => timeout(o), ["now"]],
+  ["logger()", (o) => logger(o), ["onEvent", "now"]],
 ];
 
 for (const [factory, make, names] of cases) {
