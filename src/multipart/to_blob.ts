@@ -19,7 +19,15 @@ import { APIUserAbortError } from "../errors/api_error.ts";
  * console.log(typeof res.text); // "string"
  * ```
  */
-export type UploadInput = Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>;
+export type UploadInput = Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | Response;
+
+/**
+ * The name an upload carries: a File's name, else the last segment of a Response's URL path
+ * (empty when there is none).
+ */
+// deno-lint-ignore no-explicit-any
+export const nameOf = (input: any): string =>
+  input.name ?? (input.url ? new URL(input.url).pathname : "").split("/").pop();
 
 /**
  * Thrown when an upload exceeds its size limit (checked before or while reading).
@@ -52,8 +60,8 @@ export class UploadTooLargeError extends RangeError {
 
 /**
  * Turns an upload into a Blob, refusing it as soon as it is known to exceed `maxBytes`.
- * Streams are read (and cancelled at the limit) so the body can be sent with a known length and
- * replayed on retry. The caller checks that `input` is an {@link UploadInput}. When `signal`
+ * Streams and Responses are read (and cancelled at the limit) so the body can be sent with a known
+ * length and replayed on retry. The caller checks that `input` is an {@link UploadInput}. When `signal`
  * aborts, a stream being read is cancelled and an {@link APIUserAbortError} thrown.
  */
 export async function toBlob(
@@ -66,6 +74,8 @@ export async function toBlob(
     new UploadTooLargeError(
       `${describe} is ${size} bytes; at most ${maxBytes} bytes are allowed: split or compress it`,
     );
+  // A Response (as the openai SDK takes it) is read as a stream: the limit applies while reading.
+  if (input instanceof Response) input = input.body ?? new Blob();
   let parts: BlobPart[] = [input as ArrayBuffer];
   if (input instanceof ReadableStream) {
     let total = 0;

@@ -1,5 +1,5 @@
 import type { ClientCore } from "../_internal/core.ts";
-import { toBlob } from "../multipart/to_blob.ts";
+import { nameOf, toBlob } from "../multipart/to_blob.ts";
 import { type RequestOptions, SPEECH_API_VERSION } from "../options.ts";
 import type {
   SpeechCreateParams,
@@ -75,12 +75,14 @@ function upload(
       timestamp_granularities: (g) =>
         g != null && !Array.isArray(g) && 'must be an array (e.g. ["word", "segment"])',
       file: (file) =>
-        !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
-          file instanceof ReadableStream) &&
-        "must be a Blob, File, Uint8Array, ArrayBuffer or ReadableStream",
+        (file as Response)?.bodyUsed
+          ? "is a Response whose body was already read"
+          : !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
+            file instanceof ReadableStream || file instanceof Response) &&
+            "must be a Blob, File, Uint8Array, ArrayBuffer, ReadableStream or Response",
     }, async (_, model) => {
       const { file, filename: name, ...fields } = params;
-      const filename = name ?? (file as { name?: string }).name;
+      const filename = name ?? nameOf(file);
       if (typeof filename !== "string" || !filename) {
         throw invalid(
           op,

@@ -28,7 +28,9 @@ Deno.test("audio upload: an fs.ReadStream is refused naming the inputs taken; fs
       client.audio.transcriptions.create({ file: stream as unknown as Blob, filename: "a.wav" }),
       (err: Error) =>
         err instanceof TypeError &&
-        /must be a Blob, File, Uint8Array, ArrayBuffer or ReadableStream/.test(err.message),
+        /must be a Blob, File, Uint8Array, ArrayBuffer, ReadableStream or Response/.test(
+          err.message,
+        ),
     );
     const closed = new Promise<void>((resolve) => stream.once("close", () => resolve()));
     stream.destroy();
