@@ -19,6 +19,11 @@ const DECODER = new TextDecoder();
 const IGNORED = new Set(["stream", "stream_options", "user"]);
 /** Body members that carry JSON schemas (structured outputs, function calling). */
 const SCHEMAS = new Set(["response_format", "tools", "functions"]);
+/**
+ * Completions whose store write is in flight, by key: a call meanwhile is served them (the store
+ * may not hold them yet) rather than asking upstream again.
+ */
+const WRITING = new Map<string, Uint8Array>();
 const STALE_HEADERS = ["content-length", "content-encoding", "transfer-encoding", "etag"];
 /**
  * Finish reasons of a complete answer. Not `length` (cut at max_tokens or the context, e.g. all
@@ -119,15 +124,20 @@ export async function chatThroughCache(
   if (body === undefined) return next();
   const key = await chatCacheKey(body, url, ctx.apiVersion, config.namespace);
   if (!key) return next();
+  const wait = ctx.state[STORE_ONLY_STATE_KEY] !== true;
+  /** The answer another call is asking upstream for now, when it stores one. */
+  const asked = () => wait && isPending(key) ? awaitPending([key], ctx.signal) : undefined;
+  // Taken before the read, which may answer from before a write that lands meanwhile: the answer
+  // being written, and the one being asked for (whose write may be done before the read answers).
+  const writing = WRITING.get(key);
+  const asking = asked();
   let [cached]: (Uint8Array | null | undefined)[] = await readMany(
     config.access,
     [key],
     ctx.signal,
   );
-  // Another call is asking upstream the same now: its answer, when it stores one, is this one's.
-  if (!cached && ctx.state[STORE_ONLY_STATE_KEY] !== true && isPending(key)) {
-    [cached] = await awaitPending([key], ctx.signal);
-  }
+  cached ??= writing ?? WRITING.get(key);
+  if (!cached) [cached] = await (asking ?? asked() ?? []);
   if (cached) {
     let reply: unknown;
     try {
@@ -172,7 +182,13 @@ export async function chatThroughCache(
     if (response.status === 200 && isComplete(reply, body as Json)) {
       const bytes = ENCODER.encode(text);
       stored = new Map([[key, bytes]]);
-      await config.persist(ctx, writeMany(config.access, [[key, bytes]], config.ttlSeconds));
+      WRITING.set(key, bytes);
+      await config.persist(
+        ctx,
+        writeMany(config.access, [[key, bytes]], config.ttlSeconds).then(() => {
+          if (WRITING.get(key) === bytes) WRITING.delete(key);
+        }),
+      );
     }
     const headers = new Headers(response.headers);
     for (const name of STALE_HEADERS) headers.delete(name);

@@ -167,7 +167,8 @@ function checkPositive(value: unknown, name: string): void {
  * uncached.
  *
  * Concurrent misses of the same entries (in one isolate or process) go upstream once: the later
- * calls wait for the first one's answer and are served it as hits (usage 0); when it stores
+ * calls wait for the first one's answer and are served it as hits (usage 0), as are calls made
+ * while its write to the store is in flight (the store may not hold it yet); when it stores
  * nothing (an error, a chat answer cut short) or the waiting call aborts, each sends its own.
  *
  * Place it before `retry()` (the default stack does: user middleware is outermost) so hits skip
