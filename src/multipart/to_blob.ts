@@ -19,15 +19,22 @@ import { APIUserAbortError } from "../errors/api_error.ts";
  * console.log(typeof res.text); // "string"
  * ```
  */
-export type UploadInput = Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | Response;
+export type UploadInput =
+  | Blob
+  | Uint8Array
+  | ArrayBuffer
+  | ReadableStream<Uint8Array>
+  | Response
+  | AsyncIterable<Uint8Array | string>;
 
 /**
- * The name an upload carries: a File's name, else the last segment of a Response's URL path
- * (empty when there is none).
+ * The name an upload carries: a File's name, else the last segment of a Response's URL path or
+ * the basename of a `path` (a Node fs.ReadStream's); empty when there is none.
  */
 // deno-lint-ignore no-explicit-any
 export const nameOf = (input: any): string =>
-  input.name ?? (input.url ? new URL(input.url).pathname : "").split("/").pop();
+  input.name ??
+    (input.url ? new URL(input.url).pathname : String(input.path ?? "")).split(/[\\/]/).pop();
 
 /**
  * Thrown when an upload exceeds its size limit (checked before or while reading).
@@ -60,7 +67,7 @@ export class UploadTooLargeError extends RangeError {
 
 /**
  * Turns an upload into a Blob, refusing it as soon as it is known to exceed `maxBytes`.
- * Streams and Responses are read (and cancelled at the limit) so the body can be sent with a known
+ * Streams, Responses and async iterables are read (and cancelled at the limit) so the body can be sent with a known
  * length and replayed on retry. The caller checks that `input` is an {@link UploadInput}. When `signal`
  * aborts, a stream being read is cancelled and an {@link APIUserAbortError} thrown.
  */
@@ -76,15 +83,24 @@ export async function toBlob(
     );
   // A Response (as the openai SDK takes it) is read as a stream: the limit applies while reading.
   if (input instanceof Response) input = input.body ?? new Blob();
+  // Any other async iterable (a Node or Bun fs.ReadStream) as a stream of its chunks (text ones
+  // too). Cancelling it (at the limit, on abort) closes the iterator; through a TransformStream,
+  // the read ends without waiting for that: a stalled iterator closes only when it moves on.
+  if (!(input instanceof ReadableStream) && Symbol.asyncIterator in input) {
+    input = ReadableStream.from(input).pipeThrough(new TransformStream()) as ReadableStream<
+      Uint8Array
+    >;
+  }
   let parts: BlobPart[] = [input as ArrayBuffer];
   if (input instanceof ReadableStream) {
     let total = 0;
     parts = [];
     // An abort cancels the stream: a stalled one would hold the call forever.
-    await input.pipeTo(
+    await (input as ReadableStream<Uint8Array | string>).pipeTo(
       new WritableStream({
-        write(chunk: Uint8Array<ArrayBuffer>) {
-          if ((total += chunk.byteLength) > maxBytes) throw tooLarge(`more than ${maxBytes}`);
+        // A text chunk counts its UTF-16 units here; the Blob's size below counts its bytes.
+        write(chunk: Uint8Array<ArrayBuffer> | string) {
+          if ((total += chunk.length) > maxBytes) throw tooLarge(`more than ${maxBytes}`);
           parts.push(chunk);
         },
       }),

@@ -78,8 +78,9 @@ function upload(
         (file as Response)?.bodyUsed
           ? "is a Response whose body was already read"
           : !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
-            file instanceof ReadableStream || file instanceof Response) &&
-            "must be a Blob, File, Uint8Array, ArrayBuffer, ReadableStream or Response",
+            file instanceof ReadableStream || file instanceof Response ||
+            Symbol.asyncIterator in Object(file)) &&
+            "must be a Blob, File, Uint8Array, ArrayBuffer, ReadableStream, Response or AsyncIterable",
     }, async (_, model) => {
       const { file, filename: name, ...fields } = params;
       const filename = name ?? nameOf(file);
