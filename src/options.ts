@@ -108,6 +108,13 @@ export interface AzureOpenAIOptions {
   streamIdleTimeoutMs?: number;
   /** Headers added to every request (one given `undefined` or `null` is not sent). */
   defaultHeaders?: Record<string, string | null | undefined>;
+  /**
+   * Query parameters added to every request's URL (e.g. an API gateway's `subscription-key`), as
+   * in the openai SDK: one given `undefined` is not sent. They fill in the names a URL lacks: the
+   * `api-version` of `apiVersion` (or of a call), a `client.request()` path's own parameters and a
+   * DALL-E 2 operation's location win; on the v1 API an `api-version` here is sent.
+   */
+  defaultQuery?: Record<string, string | undefined>;
 }
 
 /**
@@ -161,6 +168,13 @@ export interface RequestOptions {
   apiVersion?: string;
   /** Idle timeout between stream chunks for this call, in ms. */
   streamIdleTimeoutMs?: number;
+  /**
+   * Query parameters for this call, over `defaultQuery` and the URL's own of the same name (its
+   * `api-version` too, as the openai SDK's `AzureOpenAI` lets it). As in the SDK, one given
+   * `undefined` is left out (and leaves out that name's default), `null` is sent empty (`name=`),
+   * an array as `name[]=…` per item and an object as `name[key]=…`.
+   */
+  query?: Record<string, unknown>;
 }
 
 /** Validates an api-version string. */

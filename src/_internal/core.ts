@@ -97,6 +97,8 @@ export class ClientCore {
   declare readonly timeoutMs: number;
   declare readonly streamIdleTimeoutMs: number | undefined;
   readonly #headers: Record<string, string>;
+  /** `defaultQuery`, or none. */
+  readonly #query: Record<string, unknown> | undefined;
   readonly #middleware: Middleware[];
   readonly #auth: Middleware;
   readonly #terminal: Terminal;
@@ -170,6 +172,7 @@ export class ClientCore {
     if (fetch !== undefined && typeof fetch !== "function") throw fail("fetch must be a function");
     this.#headers = headerRecord(options.defaultHeaders, "AzureOpenAI: defaultHeaders");
     this.#secrets.push(...headerSecrets(Object.entries(this.#headers)));
+    this.#query = options.defaultQuery && { ...options.defaultQuery };
     this.#middleware = middleware.slice();
     this.#terminal = createTerminal(fetch);
     this.#run = compose(this.#layers = this.#stack(), this.#terminal);
@@ -205,7 +208,7 @@ export class ClientCore {
     const opts = spec.options ?? {};
     const { operation: where, method } = spec;
     // Credentials of the call's own headers are scrubbed from what it throws too.
-    let own: string[] = [];
+    const own: string[] = [];
     const userSignal = opts.signal;
     // Duck-typed, as in the openai SDK: a polyfill's signal links through its events (and is
     // unlinked through them: one without removeEventListener failed raw at the first unlink).
@@ -237,8 +240,12 @@ export class ClientCore {
       const apiVersion = opts.apiVersion !== undefined
         ? checkApiVersion(opts.apiVersion, where)
         : spec.apiVersion ?? this.apiVersion;
-      const url = spec.url ??
-        buildUrl(this.endpoint, apiVersion, spec.scope, spec.path, spec.deployment);
+      const url = withQuery(
+        spec.url ?? buildUrl(this.endpoint, apiVersion, spec.scope, spec.path, spec.deployment),
+        own,
+        this.#query,
+        opts.query,
+      );
       // A plain record, not Headers: it is cheaper to build and for fetch to read. The call's
       // headers come last, as in the openai SDK: its `accept` wins, `accept: null` removes it.
       const headers: Record<string, string> = {
@@ -246,8 +253,10 @@ export class ClientCore {
         accept: spec.accept ?? "application/json",
       };
       if (opts.headers) {
-        own = headerSecrets(
-          Object.entries(headerRecord(opts.headers, `${where}: headers`, headers)),
+        own.push(
+          ...headerSecrets(
+            Object.entries(headerRecord(opts.headers, `${where}: headers`, headers)),
+          ),
         );
       }
       let body = spec.body;
@@ -459,6 +468,37 @@ function scrub(err: unknown, clean: (text: string) => string, seen: Set<unknown>
     }
   }
   return err;
+}
+
+/**
+ * `url` with `query`'s parameters replacing its own of the same name and those of `defaults` it
+ * lacks, in the order of `{ ...defaults, ...query }`, written as the openai SDK writes them:
+ * `undefined` left out, `null` empty, an array as `name[]` per item, an object as `name[key]`.
+ * The values of those named like a credential (`subscription-key`) are added to `secrets`.
+ */
+function withQuery(
+  url: string,
+  secrets: string[],
+  defaults?: Record<string, unknown>,
+  query?: Record<string, unknown>,
+): string {
+  if (!(defaults || query)) return url;
+  const target = new URL(url);
+  const params = target.searchParams;
+  const add = (name: string, value: unknown): unknown =>
+    value && typeof value == "object"
+      ? Object.entries(value).map(([k, v]) => add(`${name}[${Array.isArray(value) ? "" : k}]`, v))
+      : value !== undefined && params.append(name, value as string ?? "");
+  const all: Record<string, unknown> = { ...defaults, ...query };
+  for (const name in all) {
+    const value = all[name];
+    if (query && name in query || !params.has(name)) {
+      params.delete(name);
+      add(name, value);
+      if (SENSITIVE_HEADERS.has(name) && typeof value == "string") secrets.push(value);
+    }
+  }
+  return target.href;
 }
 
 /** Throws a TypeError naming `where` unless `middleware` is an array of functions. */
