@@ -50,6 +50,7 @@ export {
 export { timeout, type TimeoutOptions } from "./src/middleware/timeout.ts";
 export type { FetchLike } from "./src/transport/send.ts";
 export { type UploadInput, UploadTooLargeError } from "./src/multipart/mod.ts";
+export { toFile, type ToFileInput, type Uploadable } from "./src/multipart/to_file.ts";
 export { Chat, ChatCompletions } from "./src/resources/chat.ts";
 export { Completions } from "./src/resources/completions.ts";
 export { Embeddings, MAX_EMBEDDING_INPUTS } from "./src/resources/embeddings.ts";

@@ -37,6 +37,17 @@ export const nameOf = (input: any): string =>
     (input.url ? new URL(input.url).pathname : String(input.path ?? "")).split(/[\\/]/).pop();
 
 /**
+ * Why `input` cannot be uploaded (read by `"params.file " + problem`), or false when it can.
+ */
+export const uploadProblem = (input: unknown): string | false =>
+  (input as Response)?.bodyUsed
+    ? "is a Response whose body was already read"
+    : !(input instanceof Blob || input instanceof ArrayBuffer || ArrayBuffer.isView(input) ||
+      input instanceof ReadableStream || input instanceof Response ||
+      Symbol.asyncIterator in Object(input)) &&
+      "must be a Blob, File, Uint8Array, ArrayBuffer, ReadableStream, Response or AsyncIterable";
+
+/**
  * Thrown when an upload exceeds its size limit (checked before or while reading).
  *
  * @example Refuse an upload over 25 MB before sending it

@@ -1,5 +1,5 @@
 import type { ClientCore } from "../_internal/core.ts";
-import { nameOf, toBlob } from "../multipart/to_blob.ts";
+import { nameOf, toBlob, uploadProblem } from "../multipart/to_blob.ts";
 import { type RequestOptions, SPEECH_API_VERSION } from "../options.ts";
 import type {
   SpeechCreateParams,
@@ -74,13 +74,7 @@ function upload(
       // null leaves the field out, as for every other form field.
       timestamp_granularities: (g) =>
         g != null && !Array.isArray(g) && 'must be an array (e.g. ["word", "segment"])',
-      file: (file) =>
-        (file as Response)?.bodyUsed
-          ? "is a Response whose body was already read"
-          : !(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file) ||
-            file instanceof ReadableStream || file instanceof Response ||
-            Symbol.asyncIterator in Object(file)) &&
-            "must be a Blob, File, Uint8Array, ArrayBuffer, ReadableStream, Response or AsyncIterable",
+      file: uploadProblem,
     }, async (_, model) => {
       const { file, filename: name, ...fields } = params;
       const filename = name ?? nameOf(file);
