@@ -45,6 +45,7 @@ import {
 import type { TokenQuotaDecision, TokenQuotaLimiter } from "./token_quota.ts";
 import type { EdgeRequestRoute } from "./options.ts";
 import { doneTracker, endsWithDone } from "./_sse_done.ts";
+import { REPORTED } from "./_reported.ts";
 
 /**
  * The edge app: a fetch handler for `Deno.serve`, Workers (`export default app`) and tests.
@@ -877,7 +878,8 @@ function endsEvent(tail: Uint8Array): boolean {
  * event, the body first ends that event (truncated JSON: no reader parses it). Each cut is
  * reported through `report` (the app's `onError`), once, naming the route and the cause; the body
  * is not failed besides (workerd ends a failed body cleanly, and Deno.serve would report it a
- * second time). After the client left, the body fails, unreported.
+ * second time). After the client left, the body fails, unreported. Another body (a JSON reply)
+ * goes through {@link failingReported}.
  */
 function endingCleanly(
   response: Response,
@@ -885,14 +887,24 @@ function endingCleanly(
   report: (message: string) => void,
 ): Response {
   const body = response.body;
-  if (
-    !body || response.status !== 200 ||
-    !(response.headers.get("content-type") ?? "").startsWith("text/event-stream")
-  ) return response;
+  if (!body) return response;
   const reader = body.getReader();
+  const route = routeOf(new URL(request.url).pathname, false);
+  const cause = (err: unknown) =>
+    (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).replace(/\s+/g, " ");
+  if (
+    response.status !== 200 ||
+    !(response.headers.get("content-type") ?? "").startsWith("text/event-stream")
+  ) {
+    return failingReported(
+      reader,
+      response,
+      request,
+      (err) => report(`${route}: the upstream's reply broke before its end (${cause(err)})`),
+    );
+  }
   /** The last bytes passed on (up to 4); none yet counts as between events. */
   let tail = new Uint8Array([LF, LF]);
-  const route = routeOf(new URL(request.url).pathname, false);
   // Chat and completions streams end with `data: [DONE]`: closed before it, the reply was cut
   // (others, such as transcriptions, end with an event of their own).
   const tracker = endsWithDone(route) ? doneTracker() : undefined;
@@ -917,13 +929,7 @@ function endingCleanly(
               if (!endsEvent(tail)) controller.enqueue(new Uint8Array([LF, LF]));
               return controller.close();
             }
-            return cut(
-              controller,
-              (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).replace(
-                /\s+/g,
-                " ",
-              ),
-            );
+            return cut(controller, cause(err));
           }
           if (next.done) {
             if (!tracker || tracker.done) return controller.close();
@@ -939,6 +945,47 @@ function endingCleanly(
             tail = joined.slice(-4);
           }
           controller.enqueue(chunk);
+        } catch {
+          // Cancelled while the read was pending: the cancel went upstream already.
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    }),
+    response,
+  );
+}
+
+/**
+ * `response` (a JSON reply, an image, audio, an error answer) read through `reader`, as it came,
+ * except when its upstream breaks mid-body (a read that fails): the cut is reported through
+ * `report`, once, then the body fails with that error (never a clean end, which a reader would
+ * take for the whole reply; workerd ends a failed body cleanly all the same: the JSON it hands on
+ * is cut, no reader parses it). The error is marked {@link REPORTED}: Deno.serve hands the failed
+ * body to its `onError`, which (`denoOnError()`) then reports nothing more. After the client left,
+ * the body fails, unreported.
+ */
+function failingReported(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  response: Response,
+  request: Request,
+  report: (err: unknown) => void,
+): Response {
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (err) {
+          if (!request.signal.aborted) {
+            report(err);
+            if (err instanceof Object) REPORTED.add(err);
+          }
+          return controller.error(err);
+        }
+        try {
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
         } catch {
           // Cancelled while the read was pending: the cancel went upstream already.
         }

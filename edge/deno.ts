@@ -603,9 +603,10 @@ export interface EdgeServer extends AsyncDisposable {
  * 30 days away (`console.warn`), on a timer that does not keep the process alive. Its errors
  * (options the app refuses, a port in use) mask a value of the environment they quote, for a
  * config of {@link edgeConfigFromEnv} (or a copy of one), as that function's do. A response that
- * fails after it began (e.g. a JSON reply whose upstream connection broke mid-body) is reported through
- * `config.options.onError` as one line, `response failed: <error name>: <message>`, its secrets
- * masked, instead of `Deno.serve`'s default print of the error with its stack.
+ * fails after it began is reported through `config.options.onError` as one line, its secrets
+ * masked, instead of `Deno.serve`'s default print of the error with its stack: a JSON reply whose
+ * upstream connection broke mid-body as the app's own `<route>: the upstream's reply broke before
+ * its end (<cause>)`, another failure as `response failed: <error name>: <message>`.
  *
  * @example Start on a random port with the emulator
  * ```ts ignore

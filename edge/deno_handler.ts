@@ -5,6 +5,7 @@
  */
 import type { EdgeApp } from "./app.ts";
 import { type EdgeAppOptions, type EdgeExecutionContext, reportSafely } from "./options.ts";
+import { REPORTED } from "./_reported.ts";
 
 /**
  * Wraps an app for `Deno.serve`. Deno's own `request.signal` also aborts after every successful
@@ -18,8 +19,8 @@ import { type EdgeAppOptions, type EdgeExecutionContext, reportSafely } from "./
  * that signal once it has answered).
  *
  * Give `Deno.serve` the app's {@link denoOnError} too: a response body that fails after it began
- * (e.g. a JSON reply whose upstream connection broke mid-body) goes to `Deno.serve`'s `onError`, whose default prints
- * the whole error with its stack.
+ * (e.g. a JSON reply whose upstream connection broke mid-body, which the app reports itself) goes
+ * to `Deno.serve`'s `onError`, whose default prints the whole error with its stack.
  *
  * `ctx` (optional) gets the work a response leaves running (token charges, cache writes) through
  * `waitUntil`, e.g. to wait for it before closing the Deno KV it writes to (`serveEdge()` does).
@@ -77,9 +78,10 @@ export function denoHandler(
 
 /**
  * `Deno.serve`'s `onError` for an app made with `options`: Deno (2.9) hands it a response body
- * that fails after it began (e.g. a JSON reply whose upstream connection broke mid-body)
- * and a handler that throws, and its default prints the whole error with its stack, past the
- * app's `onError`. Reported through `options.onError` instead, as one line,
+ * that fails after it began and a handler that throws, and its default prints the whole error
+ * with its stack, past the app's `onError`. A JSON reply whose upstream connection broke mid-body
+ * the app has reported itself (`<route>: the upstream's reply broke before its end (<cause>)`):
+ * nothing more. Another failure is reported through `options.onError`, as one line,
  * `response failed: <name>: <message>` (without one, on stderr as `aoai-edge: …`), with the
  * client keys, the upstreams' `apiKey`s and `secrets` (e.g. an Entra ID client secret) masked;
  * answers 500 (for a handler that threw). {@link denoHandler}'s example gives it to `Deno.serve`.
@@ -117,7 +119,8 @@ export function denoOnError(
   );
   return (err) => {
     const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    report(`response failed: ${text.replace(/\s+/g, " ")}`);
+    // A body the app failed once it reported its upstream's cut (one line per cut).
+    if (!REPORTED.has(err as object)) report(`response failed: ${text.replace(/\s+/g, " ")}`);
     return new Response(null, { status: 500 });
   };
 }
