@@ -1,4 +1,4 @@
-import { ClientCore } from "./_internal/core.ts";
+import { ClientCore, INHERITED_AUTH } from "./_internal/core.ts";
 import { unlinkOnEnd } from "./_internal/on_body_end.ts";
 import { isRecord } from "./errors/_is_record.ts";
 import type { TokenProvider } from "./auth/token_cache.ts";
@@ -8,6 +8,9 @@ import { Chat } from "./resources/chat.ts";
 import { Completions } from "./resources/completions.ts";
 import { Embeddings } from "./resources/embeddings.ts";
 import { Images } from "./resources/images.ts";
+
+/** The credential options: one given to withOptions() replaces this client's. */
+const CREDENTIALS = ["apiKey", "token", "tokenProvider", "azureADTokenProvider"];
 
 /**
  * What {@link AzureOpenAI.request} sends.
@@ -81,6 +84,8 @@ export class AzureOpenAI {
   /** Audio: transcriptions, translations, speech. */
   declare readonly audio: Audio;
   #core: ClientCore;
+  /** The options as given (withOptions() merges over them). */
+  #options: ConstructorParameters<typeof AzureOpenAI>[0];
 
   /**
    * Validates the options (throws a TypeError that says what to fix). Code written for the
@@ -96,7 +101,7 @@ export class AzureOpenAI {
     },
   ) {
     const core = this.#core = new ClientCore(
-      options && { ...options, timeoutMs: options.timeoutMs ?? options.timeout },
+      this.#options = options && { ...options, timeoutMs: options.timeoutMs ?? options.timeout },
     );
     this.chat = new Chat(core);
     this.completions = new Completions(core);
@@ -183,6 +188,41 @@ export class AzureOpenAI {
       init.stream ? ms : 0,
       controller,
     );
+  }
+
+  /**
+   * A new client with `options` over this client's, as the openai SDK's `withOptions()`: what
+   * `options` does not name is this client's (`defaultHeaders`, `defaultQuery` and `middleware`
+   * are replaced whole, its middleware instances shared). A credential (`apiKey`, `token`,
+   * `tokenProvider`), `endpoint` / `resourceName` or `timeoutMs` / `timeout` given replaces this
+   * client's of that kind. Without a credential of its own, the new client shares this client's,
+   * with its token cache. This client is unchanged.
+   *
+   * @example A client with a longer timeout for one job
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * const client = new AzureOpenAI({ endpoint: "https://my-res.openai.azure.com", apiKey: "<key>" });
+   * const patient = client.withOptions({ timeoutMs: 120_000, maxRetries: 5 });
+   * console.log(patient.endpoint); // "https://my-res.openai.azure.com"
+   * ```
+   */
+  withOptions(
+    options: AzureOpenAIOptions & {
+      timeout?: number;
+      azureADTokenProvider?: TokenProvider;
+      dangerouslyAllowBrowser?: boolean;
+    },
+  ): AzureOpenAI {
+    const own: Record<string, unknown> = { ...this.#options };
+    const given = (kind: string[]) => kind.some((k) => k in options);
+    for (const kind of [CREDENTIALS, ["endpoint", "resourceName"], ["timeoutMs", "timeout"]]) {
+      if (given(kind)) { for (const k of kind) delete own[k]; }
+    }
+    return new AzureOpenAI({
+      ...own,
+      ...options,
+      [INHERITED_AUTH]: given(CREDENTIALS) ? undefined : this.#core.auth,
+    } as AzureOpenAIOptions);
   }
 
   /** The default deployment, if one was set. */

@@ -85,6 +85,12 @@ export interface CallResult {
   scrub?: (err: unknown) => unknown;
 }
 
+/**
+ * An option key of the client: the auth layer (and so the token cache) of the client that
+ * `withOptions()` derives a client with the same credential from.
+ */
+export const INHERITED_AUTH: unique symbol = Symbol();
+
 /** The scrubber of each raw error response `sendRaw()` returned (see {@link ClientCore.scrub}). */
 export const RAW_SCRUB: WeakMap<Response, (err: unknown) => unknown> = new WeakMap();
 
@@ -100,7 +106,8 @@ export class ClientCore {
   /** `defaultQuery`, or none. */
   readonly #query: Record<string, unknown> | undefined;
   readonly #middleware: Middleware[];
-  readonly #auth: Middleware;
+  /** The auth layer made of the credential option (or shared: {@link INHERITED_AUTH}). */
+  declare readonly auth: Middleware;
   readonly #terminal: Terminal;
   /** The default stack and its composed pipeline (calls without per-call middleware). */
   readonly #layers: Middleware[];
@@ -114,7 +121,12 @@ export class ClientCore {
   readonly #secrets: string[] = [];
 
   /** `azureADTokenProvider`: the openai SDK's name for `tokenProvider`. */
-  constructor(options: AzureOpenAIOptions & { azureADTokenProvider?: TokenProvider }) {
+  constructor(
+    options: AzureOpenAIOptions & {
+      azureADTokenProvider?: TokenProvider;
+      [INHERITED_AUTH]?: Middleware;
+    },
+  ) {
     const fail = (problem: string) => new TypeError(`AzureOpenAI: ${problem}`);
     if (typeof options !== "object" || options === null) {
       throw fail("pass an options object with endpoint and apiKey or token");
@@ -151,13 +163,14 @@ export class ClientCore {
     if (tokenProvider !== undefined && typeof tokenProvider !== "function") {
       throw fail(`${kinds[0]} must be a function returning a token`);
     }
-    this.#auth = apiKey !== undefined
-      ? apiKeyAuth(apiKey)
-      : token !== undefined
-      ? tokenAuth(token)
-      : tokenProvider
-      ? tokenAuth(tokenProvider)
-      : (_ctx, next) => next();
+    this.auth = options[INHERITED_AUTH] ??
+      (apiKey !== undefined
+        ? apiKeyAuth(apiKey)
+        : token !== undefined
+        ? tokenAuth(token)
+        : tokenProvider
+        ? tokenAuth(tokenProvider)
+        : (_ctx, next) => next());
     this.apiVersion = checkApiVersion(options.apiVersion ?? DEFAULT_API_VERSION, "AzureOpenAI");
     const deployment = this.deployment = options.deployment;
     if (deployment !== undefined && (typeof deployment !== "string" || !deployment)) {
@@ -396,7 +409,7 @@ export class ClientCore {
       }),
       ...callMiddleware.filter((m) => !replaced.has(builtinKind(m))),
     ];
-    const defaults = [DEFAULT_RETRY, DEFAULT_TIMEOUT, this.#auth];
+    const defaults = [DEFAULT_RETRY, DEFAULT_TIMEOUT, this.auth];
     kinds.forEach((kind, i) => {
       const at = stack.findIndex((m) => builtinKind(m) === kind);
       const j = callMiddleware.indexOf(stack[at]);
