@@ -6,10 +6,14 @@
  *
  * @module
  */
+import type { UploadInput } from "../multipart/to_blob.ts";
 
 /**
- * An audio upload. Bytes are sent as the multipart `file` field; name it with
- * `filename` beside `file` in the params (a `File` carries its own name).
+ * An audio upload: any {@link UploadInput} (a Blob or File, bytes, a ReadableStream, a fetch
+ * `Response`, a Node or Bun `fs.ReadStream` or another async iterable of chunks). Bytes are sent
+ * as the multipart `file` field; name it with `filename` beside `file` in the params (a `File`
+ * carries its own name, a Response its URL's last path segment, an fs.ReadStream its path's
+ * basename).
  *
  * @example Three ways to pass audio
  * ```ts
@@ -20,7 +24,7 @@
  * console.log(files.length, params.filename); // 3 "hello.wav"
  * ```
  */
-export type AudioFile = Blob | File | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>;
+export type AudioFile = UploadInput;
 
 /**
  * Reply format of transcriptions and translations. `json` and `verbose_json`
