@@ -145,9 +145,10 @@ export async function handleChat(
 }
 
 /**
- * Passes the SSE bytes through unchanged while folding the chunks into a completion; when the
- * stream ends with `data: [DONE]` (not cancelled, not cut, without an error event), hands the
- * completion to `store` (through `waitUntil` when there is one, else before the stream closes).
+ * Passes the SSE bytes through unchanged while folding the chunks into a completion; once its
+ * `data: [DONE]` event arrived (without an error event before it), hands the completion to
+ * `store` (through `waitUntil` when there is one, else awaited before the stream closes), even
+ * when the connection breaks or the client cancels after it: the reply was whole.
  */
 function observeStream(
   body: ReadableStream<Uint8Array>,
@@ -174,6 +175,20 @@ function observeStream(
       broken = true;
     }
   });
+  let stored: Promise<void> | undefined;
+  /** Stores the completion once its [DONE] arrived: a break or a cancel after it skips `flush`. */
+  const finish = () => {
+    if (stored || !done || broken) return;
+    const completion = acc.result() as unknown as Record<string, unknown>;
+    if (!Array.isArray(completion.choices) || completion.choices.length === 0) return;
+    stored = store(completion).then(
+      () => {},
+      (err) =>
+        onError(`chat cache write failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+    // Workers: keep the write alive past the response.
+    waitUntil?.(stored);
+  };
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
@@ -185,19 +200,11 @@ function observeStream(
             broken = true;
           }
         }
+        finish();
       },
-      flush() {
-        if (!done || broken) return;
-        const completion = acc.result() as unknown as Record<string, unknown>;
-        if (!Array.isArray(completion.choices) || completion.choices.length === 0) return;
-        const work = store(completion).catch((err) =>
-          onError(`chat cache write failed: ${err instanceof Error ? err.message : String(err)}`)
-        );
-        // Workers: keep the write alive past the response. Elsewhere: finish it before the
-        // stream closes (after [DONE] reached the client), so the next call can hit.
-        if (waitUntil) waitUntil(work);
-        else return work.then(() => {});
-      },
+      // Elsewhere than Workers: finish the write before the stream closes (after [DONE] reached
+      // the client), so the next call can hit.
+      flush: () => waitUntil ? undefined : stored,
     }),
   );
 }
