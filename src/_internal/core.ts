@@ -224,8 +224,8 @@ export class ClientCore {
     const own: string[] = [];
     const userSignal = opts.signal;
     // Duck-typed, as in the openai SDK: a polyfill's signal links through its events (and is
-    // unlinked through them: one without removeEventListener failed raw at the first unlink).
-    if (userSignal && !userSignal.removeEventListener) {
+    // unlinked through them: one without either failed raw at the first link or unlink).
+    if (userSignal && (!userSignal.addEventListener || !userSignal.removeEventListener)) {
       throw new TypeError(`${where}: signal must be an AbortSignal`);
     }
     const stream = spec.stream ?? false;

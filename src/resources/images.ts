@@ -317,7 +317,7 @@ export class Images {
     const deadline = Date.now() + maxWait;
     const user = options.signal;
     // Checked as a call's own signal is: it is linked here, not by the calls.
-    if (user && !user.removeEventListener) {
+    if (user && (!user.addEventListener || !user.removeEventListener)) {
       throw new TypeError(`${where}: signal must be an AbortSignal`);
     }
     // The whole wait ends by maxWaitMs: the submit, the polls and the retries (with their

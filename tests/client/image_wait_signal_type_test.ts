@@ -11,7 +11,13 @@ Deno.test("images.generateAndWait() refuses a signal that is not an AbortSignal,
     apiKey: "sk-image-wait-signal-type-1234",
     fetch: () => (sent++, Promise.resolve(Response.json({ id: "op", status: "running" }))),
   });
-  for (const signal of [{}, { aborted: false, addEventListener() {} }, "abort"]) {
+  const signals = [
+    {},
+    { aborted: false, addEventListener() {} },
+    { aborted: false, removeEventListener() {} },
+    "abort",
+  ];
+  for (const signal of signals) {
     const options = { signal } as unknown as GenerateAndWaitOptions;
     const err = await client.images.generateAndWait({ prompt: "x" }, options).then(
       () => assert.fail("expected a rejection"),

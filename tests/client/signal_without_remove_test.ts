@@ -14,7 +14,14 @@ Deno.test("a signal without removeEventListener is a TypeError naming it (stream
     fetch: () => (sent++, Promise.resolve(Response.json({}))),
   });
   const chat = { messages: [{ role: "user" as const, content: "hi" }] };
-  for (const signal of [{ aborted: false, addEventListener() {} }, { aborted: false }]) {
+  // The last: removeEventListener without addEventListener (it failed raw with
+  // "signal?.addEventListener is not a function").
+  const signals = [
+    { aborted: false, addEventListener() {} },
+    { aborted: false },
+    { aborted: false, removeEventListener() {} },
+  ];
+  for (const signal of signals) {
     const options = { signal } as unknown as RequestOptions;
     const calls = [
       () => client.chat.completions.create({ ...chat, stream: false }, options),
