@@ -7,7 +7,7 @@ import {
   errorFromResponse,
   requestIdOf,
 } from "../errors/from_response.ts";
-import { redactText } from "../errors/redact.ts";
+import { redactText, SECRET_PARAMS } from "../errors/redact.ts";
 import { headerSecrets, SENSITIVE_HEADERS } from "../middleware/_redact.ts";
 import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
@@ -487,7 +487,8 @@ function scrub(err: unknown, clean: (text: string) => string, seen: Set<unknown>
  * `url` with `query`'s parameters replacing its own of the same name and those of `defaults` it
  * lacks, in the order of `{ ...defaults, ...query }`, written as the openai SDK writes them:
  * `undefined` left out, `null` empty, an array as `name[]` per item, an object as `name[key]`.
- * The values of those named like a credential (`subscription-key`) are added to `secrets`.
+ * The values of the URL's parameters named like a credential (`subscription-key`, `sig`) are added
+ * to `secrets`.
  */
 function withQuery(
   url: string,
@@ -508,9 +509,11 @@ function withQuery(
     if (query && name in query || !params.has(name)) {
       params.delete(name);
       add(name, value);
-      if (SENSITIVE_HEADERS.has(name) && typeof value == "string") secrets.push(value);
     }
   }
+  // Every value of a parameter named like a credential (as a URL's are masked: `sig`, `code`,
+  // `sig[]`, `auth[token]`), also as a service may echo it alone.
+  params.forEach((value, name) => SECRET_PARAMS.test(name) && secrets.push(value));
   return target.href;
 }
 

@@ -9,7 +9,7 @@
  * `pass` (only that name: `bypass` or `passenger` are no secret); each also as an array
  * (`sig[]`, `code[0]`).
  */
-const SECRET_PARAMS =
+export const SECRET_PARAMS: RegExp =
   /key|token|secret|passw|passph|pw|credential|signature|jwt|hmac|session|verifier|^otp|(assertion|otp|sid|^(sig|sas|code|pass|auth(orization)?))(?![^[])/i;
 
 /**
