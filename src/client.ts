@@ -9,8 +9,11 @@ import { Completions } from "./resources/completions.ts";
 import { Embeddings } from "./resources/embeddings.ts";
 import { Images } from "./resources/images.ts";
 
-/** The credential options: one given to withOptions() replaces this client's. */
-const CREDENTIALS = ["apiKey", "token", "tokenProvider", "azureADTokenProvider"];
+/**
+ * The credential options and this client's auth layer made of them: one given to withOptions()
+ * replaces them all.
+ */
+const CREDENTIALS = [INHERITED_AUTH, "apiKey", "token", "tokenProvider", "azureADTokenProvider"];
 
 /**
  * What {@link AzureOpenAI.request} sends.
@@ -213,16 +216,14 @@ export class AzureOpenAI {
       dangerouslyAllowBrowser?: boolean;
     },
   ): AzureOpenAI {
-    const own: Record<string, unknown> = { ...this.#options };
-    const given = (kind: string[]) => kind.some((k) => k in options);
+    const own: Record<PropertyKey, unknown> = {
+      ...this.#options,
+      [INHERITED_AUTH]: this.#core.auth,
+    };
     for (const kind of [CREDENTIALS, ["endpoint", "resourceName"], ["timeoutMs", "timeout"]]) {
-      if (given(kind)) { for (const k of kind) delete own[k]; }
+      if (kind.some((k) => k in options)) { for (const k of kind) delete own[k]; }
     }
-    return new AzureOpenAI({
-      ...own,
-      ...options,
-      [INHERITED_AUTH]: given(CREDENTIALS) ? undefined : this.#core.auth,
-    } as AzureOpenAIOptions);
+    return new AzureOpenAI({ ...own, ...options });
   }
 
   /** The default deployment, if one was set. */
