@@ -1,6 +1,6 @@
 import { APIUserAbortError, AzureOpenAIError } from "../errors/api_error.ts";
 import { requestIdOf } from "../errors/from_response.ts";
-import { redactSecrets, redactText } from "../errors/redact.ts";
+import { redactSecrets, redactText, SECRET_PARAMS } from "../errors/redact.ts";
 import { redactBody, redactHeaders, redactLogUrl, secretsOfHeaders } from "./_redact.ts";
 import { RETRY_STATE_KEY, type RetryInfo } from "./retry.ts";
 import { CACHE_STATE_KEY, SECRETS_STATE_KEY } from "./_state.ts";
@@ -160,8 +160,8 @@ const defaultSink = (event: LogEvent) => console.info(JSON.stringify(event));
  * Credentials never reach an event: the `api-key`, `authorization`, `x-api-key`,
  * `ocp-apim-subscription-key` and cookie headers are masked, secret query parameters are masked,
  * credential fields of JSON bodies are masked, and every value in `secrets` plus every credential
- * seen in the request's headers is scrubbed from URLs, messages and bodies. Bodies are off by
- * default.
+ * seen in the request's headers or in its URL's secret query parameters (`subscription-key`,
+ * `sig`) is scrubbed from URLs, headers, messages and bodies. Bodies are off by default.
  *
  * Placement decides what an event means: first in `middleware` logs once per call (with the
  * retry waits); after a `retry()` you pass yourself it logs once per attempt.
@@ -204,6 +204,11 @@ export function logger(options: LoggerOptions = {}): Middleware {
     const started = now();
     const request = ctx.request;
     const secrets = [...known, ...secretsOfHeaders(request.headers)];
+    // The values of the URL's credential-named parameters (a gateway's `subscription-key`, a
+    // SAS `sig`): a body, header or error may say them back alone.
+    new URL(request.url).searchParams.forEach((value, name) =>
+      SECRET_PARAMS.test(name) && secrets.push(value)
+    );
     const base = {
       operation: ctx.operation,
       deployment: ctx.deployment,
