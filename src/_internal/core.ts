@@ -16,6 +16,7 @@ import { retry } from "../middleware/retry.ts";
 import { CallContext } from "../middleware/_replay.ts";
 import { endParked, failParked, PARKED_STATE_KEY, pauseParked } from "../middleware/_deadline.ts";
 import { CALL_OPTIONS_STATE_KEY, SECRETS_STATE_KEY } from "../middleware/_state.ts";
+import { eachField } from "./each_field.ts";
 import { onBodyEnd } from "./on_body_end.ts";
 import { onAbort } from "../middleware/_abort.ts";
 import { timeout } from "../middleware/timeout.ts";
@@ -499,16 +500,14 @@ function withQuery(
   if (!(defaults || query)) return url;
   const target = new URL(url);
   const params = target.searchParams;
-  const add = (name: string, value: unknown): unknown =>
-    value && typeof value == "object"
-      ? Object.entries(value).map(([k, v]) => add(`${name}[${Array.isArray(value) ? "" : k}]`, v))
-      : value !== undefined && params.append(name, value as string ?? "");
+  const add = (name: string, value: unknown) =>
+    value !== undefined && params.append(name, value as string ?? "");
   const all: Record<string, unknown> = { ...defaults, ...query };
   for (const name in all) {
     const value = all[name];
     if (query && name in query || !params.has(name)) {
       params.delete(name);
-      add(name, value);
+      eachField(name, value, add);
     }
   }
   // Every value of a parameter named like a credential (as a URL's are masked: `sig`, `code`,

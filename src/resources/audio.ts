@@ -1,4 +1,5 @@
 import type { ClientCore } from "../_internal/core.ts";
+import { eachField } from "../_internal/each_field.ts";
 import { nameOf, toBlob, uploadProblem } from "../multipart/to_blob.ts";
 import { type RequestOptions, SPEECH_API_VERSION } from "../options.ts";
 import type {
@@ -90,13 +91,9 @@ function upload(
       body.append("file", new Blob([], { type: (file as Blob).type }), filename);
       // As the openai SDK's multipart encoding sends them: arrays as `key[]`, objects (e.g.
       // chunking_strategy's server_vad config) one field per member as `key[member]`.
-      const add = (key: string, value: unknown): unknown =>
-        value && typeof value == "object"
-          ? Object.entries(value).map(([k, v]) =>
-            add(`${key}[${Array.isArray(value) ? "" : k}]`, v)
-          )
-          : value != null && body.append(key, String(value));
-      for (const [key, value] of Object.entries({ ...fields, model })) add(key, value);
+      for (const [key, value] of Object.entries({ ...fields, model })) {
+        eachField(key, value, (name, leaf) => leaf != null && body.append(name, String(leaf)));
+      }
       // Azure's limit counts the whole request: the other fields and the multipart wrapping too.
       const rest = (await new Response(body).blob()).size;
       body.set(

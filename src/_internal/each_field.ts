@@ -1,0 +1,14 @@
+/**
+ * Calls `put(name, leaf)` for each leaf of `value` as the openai SDK writes form fields and query
+ * parameters: an array's items as `name[]`, an object's members as `name[key]`, at any depth.
+ */
+export const eachField = (
+  name: string,
+  value: unknown,
+  put: (name: string, value: unknown) => unknown,
+): unknown =>
+  value && typeof value == "object"
+    ? Object.entries(value).map(([k, v]) =>
+      eachField(`${name}[${Array.isArray(value) ? "" : k}]`, v, put)
+    )
+    : put(name, value);
