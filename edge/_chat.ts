@@ -10,7 +10,11 @@ import { ServerSentEventParser } from "../src/sse/parser.ts";
 import { ChatCompletionAccumulator } from "../src/streaming/chat_completion_accumulator.ts";
 import type { ChatCompletionChunk } from "../src/types/mod.ts";
 import type { Middleware } from "../src/middleware/types.ts";
-import { STORE_ONLY_STATE_KEY } from "../src/middleware/_chat_cache.ts";
+import {
+  CHAT_KEY_STATE_KEY,
+  holdWriting,
+  STORE_ONLY_STATE_KEY,
+} from "../src/middleware/_chat_cache.ts";
 import { clientGone, forward } from "./_forward.ts";
 import type { PreparedCall, SentJson } from "./_operations.ts";
 import type { Caching, WaitUntil } from "./_caching.ts";
@@ -82,7 +86,12 @@ export async function handleChat(
   // Streamed and cacheable: look the completion up without going upstream on a miss.
   const lookup: Record<string, unknown> = { ...json, stream: false };
   delete lookup.stream_options;
-  const peek: Middleware = () => Promise.resolve(new Response(null, { status: 204 }));
+  /** The completion's cache key, as the lookup's cache layer made it. */
+  let key: string | undefined;
+  const peek: Middleware = (ctx) => {
+    key = ctx.state[CHAT_KEY_STATE_KEY] as string | undefined;
+    return Promise.resolve(new Response(null, { status: 204 }));
+  };
   const cached = await forward(opts, request, {
     ...init,
     json: lookup,
@@ -117,6 +126,12 @@ export async function handleChat(
     // A stream without include_usage folds into a completion without `usage`; a hit reports
     // usage 0 anyway, and a chat completion always carries one.
     completion.usage ??= { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    const text = JSON.stringify(completion);
+    // Served to an identical call from the [DONE] on: the store work below (forward, hashing, a
+    // store read, the claim) is async, and the client has its whole reply already.
+    const release = key === undefined
+      ? undefined
+      : holdWriting(key, new TextEncoder().encode(text));
     // Not waiting for an identical call in flight: without waitUntil this client's stream
     // stays open until the store ends (its SDK reads on after [DONE]).
     const storeOnly: Middleware = (ctx, next) => {
@@ -124,17 +139,13 @@ export async function handleChat(
       return next();
     };
     const give: Middleware = () =>
-      Promise.resolve(
-        new Response(JSON.stringify(completion), {
-          headers: { "content-type": "application/json" },
-        }),
-      );
+      Promise.resolve(new Response(text, { headers: { "content-type": "application/json" } }));
     return forward(opts, request, {
       ...init,
       json: lookup,
       stream: false,
       middleware: [storeOnly, ...cacheLayers, give],
-    }).then((res) => res.body?.cancel());
+    }).then((res) => res.body?.cancel()).finally(release);
   };
   const headers = new Headers(upstream.headers);
   headers.set("x-aoai-cache", "miss");

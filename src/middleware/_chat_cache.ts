@@ -83,6 +83,25 @@ function ordered(value: unknown, key?: string): unknown {
  */
 export const STORE_ONLY_STATE_KEY = "aoai-edge.chatStoreOnly";
 
+/**
+ * `ctx.state` key under which `cache()` leaves a deterministic chat call's cache key for the
+ * layers inside it (the edge app's streamed lookup, which registers its completion with
+ * {@link holdWriting} at its `[DONE]`).
+ */
+export const CHAT_KEY_STATE_KEY = "aoai-edge.chatKey";
+
+/**
+ * Serves `bytes` (a complete answer's JSON) as `key`'s completion being written, from now until
+ * the returned function is called: its store work (hashing, the store read, the write) is async,
+ * and an identical call meanwhile would miss. The store write itself registers its own bytes.
+ */
+export function holdWriting(key: string, bytes: Uint8Array): () => void {
+  WRITING.set(key, bytes);
+  return () => {
+    if (WRITING.get(key) === bytes) WRITING.delete(key);
+  };
+}
+
 /** True when a request is a non-streaming chat completion call. */
 export function isChatCall(ctx: MiddlewareContext, url: URL): boolean {
   return ctx.request.method === "POST" && !ctx.stream &&
@@ -124,19 +143,23 @@ export async function chatThroughCache(
   if (body === undefined) return next();
   const key = await chatCacheKey(body, url, ctx.apiVersion, config.namespace);
   if (!key) return next();
+  ctx.state[CHAT_KEY_STATE_KEY] = key;
+  // The store-only call's own completion is held as being written (see holdWriting): only the
+  // store tells whether it is stored.
   const wait = ctx.state[STORE_ONLY_STATE_KEY] !== true;
   /** The answer another call is asking upstream for now, when it stores one. */
   const asked = () => wait && isPending(key) ? awaitPending([key], ctx.signal) : undefined;
+  const written = () => wait ? WRITING.get(key) : undefined;
   // Taken before the read, which may answer from before a write that lands meanwhile: the answer
   // being written, and the one being asked for (whose write may be done before the read answers).
-  const writing = WRITING.get(key);
+  const writing = written();
   const asking = asked();
   let [cached]: (Uint8Array | null | undefined)[] = await readMany(
     config.access,
     [key],
     ctx.signal,
   );
-  cached ??= writing ?? WRITING.get(key);
+  cached ??= writing ?? written();
   if (!cached) [cached] = await (asking ?? asked() ?? []);
   if (cached) {
     let reply: unknown;
