@@ -202,6 +202,17 @@ export function checkFns(options: object, names: string[], where: string): void 
   }
 }
 
+/**
+ * Throws a TypeError naming `where` unless `signal` (when given) links and unlinks through its
+ * events: duck-typed, as in the openai SDK (a polyfill's signal does); one without either failed
+ * raw at the first link or unlink.
+ */
+export function checkSignal(signal: AbortSignal | undefined, where: string): void {
+  if (signal && (!signal.addEventListener || !signal.removeEventListener)) {
+    throw new TypeError(`${where}: signal must be an AbortSignal`);
+  }
+}
+
 /** Validates a non-negative integer option. */
 export function checkCount(value: unknown, name: string, where: string): number {
   if (!(Number.isInteger(value) && (value as number) >= 0)) {

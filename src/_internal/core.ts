@@ -25,6 +25,7 @@ import {
   type AzureOpenAIOptions,
   checkApiVersion,
   checkCount,
+  checkSignal,
   DEFAULT_API_VERSION,
   type RequestOptions,
 } from "../options.ts";
@@ -224,11 +225,7 @@ export class ClientCore {
     // Credentials of the call's own headers are scrubbed from what it throws too.
     const own: string[] = [];
     const userSignal = opts.signal;
-    // Duck-typed, as in the openai SDK: a polyfill's signal links through its events (and is
-    // unlinked through them: one without either failed raw at the first link or unlink).
-    if (userSignal && (!userSignal.addEventListener || !userSignal.removeEventListener)) {
-      throw new TypeError(`${where}: signal must be an AbortSignal`);
-    }
+    checkSignal(userSignal, where);
     const stream = spec.stream ?? false;
     // Only a stream gets a controller of its own: an unused one still costs µs per call.
     const controller = stream ? new AbortController() : undefined;

@@ -4,7 +4,12 @@ import { APITimeoutError, APIUserAbortError, AzureOpenAIError } from "../errors/
 import { onAbort } from "../middleware/_abort.ts";
 import { errorFromBody, requestIdOf } from "../errors/from_response.ts";
 import { parseRetryAfterMs } from "../errors/retry_after.ts";
-import { checkCount, IMAGE_OPERATIONS_API_VERSION, type RequestOptions } from "../options.ts";
+import {
+  checkCount,
+  checkSignal,
+  IMAGE_OPERATIONS_API_VERSION,
+  type RequestOptions,
+} from "../options.ts";
 import type {
   ImageGenerateParams,
   ImageOperation,
@@ -317,9 +322,7 @@ export class Images {
     const deadline = Date.now() + maxWait;
     const user = options.signal;
     // Checked as a call's own signal is: it is linked here, not by the calls.
-    if (user && (!user.addEventListener || !user.removeEventListener)) {
-      throw new TypeError(`${where}: signal must be an AbortSignal`);
-    }
+    checkSignal(user, where);
     // The whole wait ends by maxWaitMs: the submit, the polls and the retries (with their
     // retry-after waits) inside each run under a signal that aborts then, or with the caller's.
     const timer = new AbortController();
