@@ -216,6 +216,8 @@ export class AzureOpenAI {
       dangerouslyAllowBrowser?: boolean;
     },
   ): AzureOpenAI {
+    // Not `in` on a string: its error would quote it (a key passed as the options).
+    if (!isRecord(options)) throw new TypeError("withOptions(): pass an options object");
     const own: Record<PropertyKey, unknown> = {
       ...this.#options,
       [INHERITED_AUTH]: this.#core.auth,
