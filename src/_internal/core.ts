@@ -1,6 +1,7 @@
 import { apiKeyAuth, authSecrets, tokenAuth } from "../auth/auth_middleware.ts";
 import { APIConnectionError, APIUserAbortError } from "../errors/api_error.ts";
 import { messageOf } from "../errors/_message_of.ts";
+import { isRecord } from "../errors/_is_record.ts";
 import {
   describeSite,
   errorFromBody,
@@ -187,7 +188,8 @@ export class ClientCore {
     if (fetch !== undefined && typeof fetch !== "function") throw fail("fetch must be a function");
     this.#headers = headerRecord(options.defaultHeaders, "AzureOpenAI: defaultHeaders");
     this.#secrets.push(...headerSecrets(Object.entries(this.#headers)));
-    this.#query = options.defaultQuery && { ...options.defaultQuery };
+    this.#query = checkQuery(options.defaultQuery, "AzureOpenAI: defaultQuery") &&
+      { ...options.defaultQuery };
     this.#middleware = middleware.slice();
     this.#terminal = createTerminal(fetch);
     this.#run = compose(this.#layers = this.#stack(), this.#terminal);
@@ -255,7 +257,7 @@ export class ClientCore {
         spec.url ?? buildUrl(this.endpoint, apiVersion, spec.scope, spec.path, spec.deployment),
         own,
         this.#query,
-        opts.query,
+        checkQuery(opts.query, `${where}: query`),
       );
       // A plain record, not Headers: it is cheaper to build and for fetch to read. The call's
       // headers come last, as in the openai SDK: its `accept` wins, `accept: null` removes it.
@@ -511,6 +513,18 @@ function withQuery(
   // `sig[]`, `auth[token]`), also as a service may echo it alone.
   params.forEach((value, name) => SECRET_PARAMS.test(name) && secrets.push(value));
   return target.href;
+}
+
+/**
+ * `query` (defaultQuery or a call's), or a TypeError naming it, `where`, when it is given but is
+ * no object of parameters: a string (a key given as the whole option) went out char by char
+ * (`0=s&1=k…`, readable in the URL of every error) or failed raw quoting it.
+ */
+function checkQuery<T>(query: T, where: string): T {
+  if (query != null && !isRecord(query)) {
+    throw new TypeError(`${where} must be an object`);
+  }
+  return query;
 }
 
 /** Throws a TypeError naming `where` unless `middleware` is an array of functions. */
