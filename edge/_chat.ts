@@ -155,11 +155,18 @@ export async function handleChat(
   });
 }
 
+/** A blank line: ends the event block the stream's end left pending. */
+const BLANK_LINE = new Uint8Array([10, 10]);
+
 /**
  * Passes the SSE bytes through unchanged while folding the chunks into a completion; once its
  * `data: [DONE]` event arrived (without an error event before it), hands the completion to
  * `store` (through `waitUntil` when there is one, else awaited before the stream closes), even
- * when the connection breaks or the client cancels after it: the reply was whole.
+ * when the connection breaks or the client cancels after it: the reply was whole. The stream's
+ * end (a close, a break, a cancel) ends its last block, as the client's ends: a `data: [DONE]`
+ * block without its blank line is a whole reply to the client (the app ends it cleanly, reporting
+ * no cut, and this package's client and the openai SDK end such a stream quietly), so it is stored
+ * too; a chunk cut before any [DONE] stores nothing.
  */
 function observeStream(
   body: ReadableStream<Uint8Array>,
@@ -187,8 +194,15 @@ function observeStream(
     }
   });
   let stored: Promise<void> | undefined;
-  /** Stores the completion once its [DONE] arrived: a break or a cancel after it skips `flush`. */
-  const finish = () => {
+  /** Feeds bytes to the parser, then stores the completion once its [DONE] arrived. */
+  const feed = (bytes: Uint8Array) => {
+    if (!broken) {
+      try {
+        parser.feed(bytes);
+      } catch {
+        broken = true;
+      }
+    }
     if (stored || !done || broken) return;
     const completion = acc.result() as unknown as Record<string, unknown>;
     if (!Array.isArray(completion.choices) || completion.choices.length === 0) return;
@@ -200,22 +214,29 @@ function observeStream(
     // Workers: keep the write alive past the response.
     waitUntil?.(stored);
   };
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        controller.enqueue(chunk);
-        if (!broken) {
-          try {
-            parser.feed(chunk);
-          } catch {
-            broken = true;
-          }
-        }
-        finish();
-      },
-      // Elsewhere than Workers: finish the write before the stream closes (after [DONE] reached
-      // the client), so the next call can hit.
-      flush: () => waitUntil ? undefined : stored,
-    }),
-  );
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (err) {
+        feed(BLANK_LINE);
+        throw err;
+      }
+      if (next.done) {
+        feed(BLANK_LINE);
+        // Elsewhere than Workers: finish the write before the stream closes (after [DONE] reached
+        // the client), so the next call can hit.
+        if (!waitUntil) await stored;
+        return controller.close();
+      }
+      controller.enqueue(next.value);
+      feed(next.value);
+    },
+    cancel(reason) {
+      feed(BLANK_LINE);
+      return reader.cancel(reason);
+    },
+  });
 }
