@@ -102,7 +102,7 @@ export function compose(
       index,
       frame.state === Step.RETURNED
         ? "called next() after it returned"
-        : "called next() twice at once; await the first call before calling next() again",
+        : "called next() twice at once; await it before calling it again",
     );
   };
   const misuse = (index: number, what: string): Promise<never> =>

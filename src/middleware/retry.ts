@@ -241,7 +241,7 @@ export function retry(options: RetryOptions = {}): Middleware {
           `${
             siteOf(ctx)
           } failed on attempt ${attempt} and waiting ${wait} ms more would pass the ` +
-            "total deadline (totalTimeoutMs); raise totalTimeoutMs",
+            "total deadline; raise totalTimeoutMs",
           { cause: failure },
         );
       }
