@@ -436,7 +436,11 @@ export class ClientCore {
  * its cause: fixed in place, so it keeps its class. Each error once (`seen`): a chain of causes
  * may loop.
  */
-function scrub(err: unknown, clean: (text: string) => string, seen: Set<unknown>): unknown {
+export function scrub(
+  err: unknown,
+  clean: (text: string) => string,
+  seen: Set<unknown> = new Set(),
+): unknown {
   if (typeof err === "string") return clean(err);
   if (!(err instanceof Error) || seen.has(err)) return err;
   seen.add(err);

@@ -1,4 +1,6 @@
 import { APIUserAbortError } from "../errors/api_error.ts";
+import { redactText } from "../errors/redact.ts";
+import { scrub } from "../_internal/core.ts";
 
 /**
  * What an upload may be given as.
@@ -121,7 +123,8 @@ export async function toBlob(
         ? new APIUserAbortError(`${describe}: read aborted`, {
           cause: signal.reason,
         })
-        : err;
+        // The source's own failure, with the URLs it quotes redacted (a SAS URL's `sig`).
+        : scrub(err, (text) => redactText(text, []));
     });
   }
   const blob = input instanceof Blob ? input : new Blob(parts);
