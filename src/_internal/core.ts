@@ -559,12 +559,9 @@ function headerRecord(
       }
     }
     return Object.assign(into, own);
-  } catch (err) {
-    throw new TypeError(
-      `${where} must map header names to string values without line breaks (${
-        (err as Error).message
-      })`,
-    );
+  } catch {
+    // Not the engine's message: it quotes the value (a key read with a line break inside).
+    throw new TypeError(`${where} must map header names to string values without line breaks`);
   }
 }
 
