@@ -51,8 +51,8 @@ Deno.test("a subscription-key in defaultQuery or a call's query is in no error's
   }
 });
 
-// (With logBodies, a response body that echoes the key's value still shows it: logger() scrubs
-// the request's credential headers and its own `secrets` from bodies, not the URL's parameters.)
+// logger() also scrubs the values of the URL's credential parameters from bodies and headers
+// (tests/security/logger_query_credential_test.ts).
 Deno.test("logger() events show a query's subscription-key as ***", async () => {
   const events: LogEvent[] = [];
   const { client, close } = recordingServer({
