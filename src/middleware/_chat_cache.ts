@@ -160,7 +160,9 @@ export async function chatThroughCache(
     ctx.signal,
   );
   cached ??= writing ?? written();
-  if (!cached) [cached] = await (asking ?? asked() ?? []);
+  // Claimed right after the read when no call is asking: no tick for an identical call to miss too.
+  const pending = cached ? undefined : asking ?? asked();
+  if (pending) [cached] = await pending;
   if (cached) {
     let reply: unknown;
     try {

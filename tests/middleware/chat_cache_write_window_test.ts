@@ -16,6 +16,8 @@ import { makeContext } from "./_context.ts";
 function gatedStore() {
   const map = new Map<string, Uint8Array>();
   const gates = { reads: Promise.resolve(), writes: Promise.resolve() };
+  /** Writes begun (a call past its read and its upstream call). */
+  const begun = { writes: 0 };
   const store: CacheStore = {
     async get(key) {
       const value = map.get(key) ?? null;
@@ -23,6 +25,7 @@ function gatedStore() {
       return value;
     },
     async set(key, value) {
+      begun.writes++;
       await gates.writes;
       map.set(key, value);
     },
@@ -31,7 +34,7 @@ function gatedStore() {
       return Promise.resolve();
     },
   };
-  return { store, map, gates };
+  return { store, map, gates, begun };
 }
 
 const ticks = async (n: number) => {
@@ -98,13 +101,15 @@ for (const withWaitUntil of [true, false]) {
       withWaitUntil ? "waitUntil" : "awaited write"
     })`,
     async () => {
-      const { store, gates } = gatedStore();
+      const { store, gates, begun } = gatedStore();
       const { run, upstream, background } = setup(store, withWaitUntil);
       const writes = Promise.withResolvers<void>();
       gates.writes = writes.promise;
-      // Without waitUntil, A's response waits for its write: B starts while A is writing.
+      // Without waitUntil, A's response waits for its write: B starts while A is writing (its
+      // read done: a few ticks were not always enough under load, and then A's read was gated too).
       const first = run();
-      await ticks(3);
+      for (let i = 0; i < 50 && begun.writes === 0; i++) await ticks(1);
+      assert.equal(begun.writes, 1, "A's write began");
       // B reads the store before the write lands; the write lands (and is done) before that read
       // answers.
       const reads = Promise.withResolvers<void>();
@@ -132,7 +137,7 @@ Deno.test("cache(): a chat call whose store read spans the whole of an identical
   const answer = Promise.withResolvers<void>();
   upstream.gate = answer.promise;
   const first = run();
-  await ticks(3);
+  for (let i = 0; i < 50 && upstream.calls === 0; i++) await ticks(1);
   assert.equal(upstream.calls, 1);
   // B starts while A asks upstream; B's read answers only after A answered and its write landed.
   const reads = Promise.withResolvers<void>();
