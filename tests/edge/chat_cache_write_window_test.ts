@@ -2,8 +2,8 @@
  * The edge app's chat cache on Workers (writes handed to `waitUntil`): a deterministic miss,
  * streamed or not, whose completion is still being written to the store when an identical call
  * arrives. That call is a hit (streamed: the same chunks replayed), not a second upstream call.
- * (A streamed miss starts storing only after its body ended: a call between that end and the
- * write's start is not pinned here; see edge/_chat.ts observeStream.)
+ * (A call between a streamed miss's [DONE] and its write's start: see
+ * tests/edge/chat_cache_stream_store_gap_test.ts.)
  */
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
