@@ -188,7 +188,7 @@ export class ClientCore {
     if (fetch !== undefined && typeof fetch !== "function") throw fail("fetch must be a function");
     this.#headers = headerRecord(options.defaultHeaders, "AzureOpenAI: defaultHeaders");
     this.#secrets.push(...headerSecrets(Object.entries(this.#headers)));
-    this.#query = checkQuery(options.defaultQuery, "AzureOpenAI: defaultQuery") &&
+    this.#query = checkQuery(options.defaultQuery, "AzureOpenAI", "defaultQuery") &&
       { ...options.defaultQuery };
     this.#middleware = middleware.slice();
     this.#terminal = createTerminal(fetch);
@@ -257,7 +257,7 @@ export class ClientCore {
         spec.url ?? buildUrl(this.endpoint, apiVersion, spec.scope, spec.path, spec.deployment),
         own,
         this.#query,
-        checkQuery(opts.query, `${where}: query`),
+        checkQuery(opts.query, where, "query"),
       );
       // A plain record, not Headers: it is cheaper to build and for fetch to read. The call's
       // headers come last, as in the openai SDK: its `accept` wins, `accept: null` removes it.
@@ -524,9 +524,10 @@ function withQuery(
  * no object of parameters: a string (a key given as the whole option) went out char by char
  * (`0=s&1=k…`, readable in the URL of every error) or failed raw quoting it.
  */
-function checkQuery<T>(query: T, where: string): T {
+function checkQuery<T>(query: T, where: string, name: string): T {
+  // The message is built only when thrown: a call checks its query on every send.
   if (query != null && !isRecord(query)) {
-    throw new TypeError(`${where} must be an object`);
+    throw new TypeError(`${where}: ${name} must be an object`);
   }
   return query;
 }
