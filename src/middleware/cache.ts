@@ -4,6 +4,7 @@ import { chatThroughCache, isChatCall } from "./_chat_cache.ts";
 import { embeddingsThroughCache, isEmbeddingsCall } from "./_embeddings_cache.ts";
 import { CACHE_STATE_KEY, WAIT_UNTIL_STATE_KEY } from "./_state.ts";
 import type { Middleware, MiddlewareContext } from "./types.ts";
+import { checkFns } from "../options.ts";
 
 export { CACHE_STATE_KEY, WAIT_UNTIL_STATE_KEY };
 
@@ -201,6 +202,7 @@ export function cache(options: CacheOptions): Middleware {
   if (typeof store.get !== "function" || typeof store.set !== "function") {
     throw new TypeError("cache(): store must implement get(key) and set(key, value, options)");
   }
+  checkFns(options, ["waitUntil", "onStoreError"], "cache()");
   checkPositive(options.ttlSeconds, "ttlSeconds");
   checkPositive(options.batchSize, "batchSize");
   checkPositive(options.storeTimeoutMs, "storeTimeoutMs");

@@ -4,15 +4,17 @@
 // tokens and rateLimit({ sleep: 5 }) failed at the first queued deadline; retry({ sleep: 5 })
 // read as an abort at the first wait ("aborted while waiting to retry"), retry({ onRetry: 5 }) and
 // logger({ onEvent: 5 }) were never called (no wait and no event reported), timeout({ now: 5 })
-// and the others failed raw in the middle of a call.
+// and the others failed raw in the middle of a call; cache() accepted a non-function waitUntil and
+// onStoreError as well.
 import assert from "node:assert/strict";
-import { logger, rateLimit, retry, timeout } from "../../src/middleware/mod.ts";
+import { cache, logger, MemoryCache, rateLimit, retry, timeout } from "../../src/middleware/mod.ts";
 
 const cases: [string, (options: Record<string, unknown>) => unknown, string[]][] = [
   ["rateLimit()", (o) => rateLimit(o), ["now", "sleep", "estimateTokens"]],
   ["retry()", (o) => retry(o), ["sleep", "random", "now", "onRetry"]],
   ["timeout()", (o) => timeout(o), ["now"]],
   ["logger()", (o) => logger(o), ["onEvent", "now"]],
+  ["cache()", (o) => cache({ store: new MemoryCache(), ...o }), ["waitUntil", "onStoreError"]],
 ];
 
 for (const [factory, make, names] of cases) {
