@@ -219,7 +219,7 @@ test("an empty `data:` event: ours skips it, the SDK parses it as JSON and throw
   assert.deepEqual(got, ["SyntaxError", ["a"]]);
 });
 
-test("what is not here: the SDK's OpenAI class, default export, static error classes, withOptions(), stream(), runTools(), files, batches, beta", () => {
+test("what is not here: the SDK's OpenAI class, default export, static error classes, toStreamingFile, stream(), runTools(), files, batches, beta", () => {
   const surface = (lib) => {
     const c = new lib.AzureOpenAI({
       endpoint: ENDPOINT,
@@ -230,7 +230,7 @@ test("what is not here: the SDK's OpenAI class, default export, static error cla
       OpenAI: typeof lib.OpenAI,
       default: typeof lib.default,
       staticAPIError: typeof lib.AzureOpenAI.APIError,
-      withOptions: typeof c.withOptions,
+      toStreamingFile: typeof lib.toStreamingFile,
       stream: typeof c.chat.completions.stream,
       runTools: typeof c.chat.completions.runTools,
       models: typeof c.models,
@@ -244,7 +244,7 @@ test("what is not here: the SDK's OpenAI class, default export, static error cla
     OpenAI: "undefined",
     default: "undefined",
     staticAPIError: "undefined",
-    withOptions: "undefined",
+    toStreamingFile: "undefined",
     stream: "undefined",
     runTools: "undefined",
     models: "undefined",
