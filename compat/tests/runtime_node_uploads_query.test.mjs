@@ -1,0 +1,49 @@
+// Runtime matrix, Node: _uploads_query_scenarios.mjs (uploads from a Response, an async
+// generator, toFile() and an fs.ReadStream; defaultQuery / query; withOptions({ defaultHeaders }))
+// with the bundled core against the emulator bundle served by node:http on 127.0.0.1.
+// Run: `cd compat && sh build.sh && sh build_runtime.sh && node --test
+// tests/runtime_node_uploads_query.test.mjs`.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createReadStream } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as core from "../.build/core.mjs";
+import { createEmulator } from "../.build/emulator.mjs";
+import {
+  createHandler,
+  MATRIX_WAV,
+  runUploadQueryScenarios,
+  uploadQueryScenarioNames,
+} from "./_uploads_query_scenarios.mjs";
+import { serve } from "./_serve.mjs";
+
+let server;
+let dir;
+let results;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "aoai-matrix-"));
+  const path = join(dir, "matrix.wav");
+  await writeFile(path, MATRIX_WAV);
+  server = await serve(createHandler(createEmulator));
+  results = await runUploadQueryScenarios({
+    core,
+    endpoint: server.url,
+    readStream: () => createReadStream(path, { highWaterMark: 4096 }),
+  });
+});
+
+after(async () => {
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+uploadQueryScenarioNames(true).forEach((name, i) => {
+  test(`node ${process.version}: ${name}`, () => {
+    const r = results[i];
+    assert.equal(r.name, name);
+    assert.ok(r.ok, r.error);
+  });
+});
