@@ -9,50 +9,24 @@
  */
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
-import { createEdgeApp } from "../../edge/mod.ts";
-import { MemoryCache } from "../../src/cache/memory_cache.ts";
-import { azurePath, KEY, postJson } from "./_helpers.ts";
-import { sentThen, streamingUpstream } from "./_stream_upstream.ts";
+import { KEY } from "./_helpers.ts";
+import { sentThen } from "./_stream_upstream.ts";
+import { HI_THERE as REPLY, streamedMissApp } from "./_chat_cache.ts";
 
-const CHAT = azurePath("gpt-4o", "chat/completions");
-const base = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model: "gpt-4o" };
-const event = (chunk: Record<string, unknown>) => `data: ${JSON.stringify(chunk)}\n\n`;
-const REPLY =
-  event({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "Hi" } }] }) +
-  event({ ...base, choices: [{ index: 0, delta: { content: " there" } }] }) +
-  event({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
 const reset = () => new TypeError("error reading a body from connection: connection reset");
 
 /** An app with chat caching whose upstream streams `sent`, then ends with `end`. */
 function setup(sent: string, end: () => "close" | Error, waitUntil: boolean, prompt: string) {
-  const store = new MemoryCache();
-  let calls = 0;
-  const upstream = streamingUpstream("upstream-key-0001", () => {
-    calls++;
-    return sentThen(sent, end());
-  });
-  const errors: string[] = [];
-  const app = createEdgeApp({
-    clientKeys: [KEY],
-    upstream,
-    cache: store,
-    chatCache: true,
-    onError: (message) => void errors.push(message),
-  });
-  const background: Promise<unknown>[] = [];
-  const ctx = waitUntil
-    ? { waitUntil: (work: Promise<unknown>) => void background.push(work) }
-    : undefined;
-  const body = { messages: [{ role: "user", content: prompt }], temperature: 0, stream: true };
+  const app = streamedMissApp(() => sentThen(sent, end()), waitUntil, prompt);
   // A client of this package in front of the app (its requests with the request's ctx).
   const client = new AzureOpenAI({
     endpoint: "http://edge.test",
     apiKey: KEY,
     maxRetries: 0,
-    fetch: (req) => app.fetch(req, undefined, ctx),
+    fetch: (req) => app.app.fetch(req, undefined, app.ctx),
   });
   return {
-    call: () => app.fetch(postJson(CHAT, body), undefined, ctx),
+    ...app,
     /** The reply as this package's client reads it: content and finish reasons, and the header. */
     read: async () => {
       const { data, response } = await client.chat.completions.create({
@@ -66,16 +40,6 @@ function setup(sent: string, end: () => "close" | Error, waitUntil: boolean, pro
         for (const c of chunk.choices) text += c.delta?.content ?? c.finish_reason ?? "";
       }
       return { text, cache: response.headers.get("x-aoai-cache") };
-    },
-    calls: () => calls,
-    store,
-    errors,
-    /** The work handed to waitUntil, done (a few ticks for work handed over late). */
-    settled: async () => {
-      for (let i = 0; i < 5; i++) {
-        await Promise.all(background);
-        await new Promise((r) => setTimeout(r, 0));
-      }
     },
   };
 }

@@ -6,34 +6,16 @@
  * tests/edge/chat_cache_stream_store_gap_test.ts.)
  */
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../src/client.ts";
-import { createEdgeApp } from "../../edge/mod.ts";
-import type { CacheStore } from "../../src/cache/types.ts";
-import { azurePath, KEY, postJson, sseData } from "./_helpers.ts";
-
-const CHAT = azurePath("gpt-4o", "chat/completions");
-const base = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model: "gpt-4o" };
-const event = (chunk: Record<string, unknown>) => `data: ${JSON.stringify(chunk)}\n\n`;
-const STREAM =
-  event({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "Hi" } }] }) +
-  event({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }) +
-  "data: [DONE]\n\n";
-const COMPLETION = {
-  id: "chatcmpl-1",
-  object: "chat.completion",
-  created: 1,
-  model: "gpt-4o",
-  choices: [{ index: 0, message: { role: "assistant", content: "Hi" }, finish_reason: "stop" }],
-  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-};
-
-/** The content of a streamed reply's chunks, and their finish reasons. */
-const streamed = (text: string) =>
-  sseData(text).filter((d) => d !== "[DONE]").flatMap((d) =>
-    JSON.parse(d).choices.map((c: { delta: { content?: string }; finish_reason: unknown }) =>
-      c.delta.content ?? c.finish_reason
-    )
-  ).filter((part: unknown) => part).join("|");
+import { postJson } from "./_helpers.ts";
+import {
+  CHAT,
+  chatCacheApp,
+  countingUpstream,
+  folded,
+  gatedStore,
+  requestWork,
+  ticks,
+} from "./_chat_cache.ts";
 
 /**
  * An app with chat caching over a store whose writes wait until `finish`, asked `prompt` (a
@@ -41,52 +23,24 @@ const streamed = (text: string) =>
  */
 function setup(prompt: string) {
   const BODY = { messages: [{ role: "user", content: prompt }], temperature: 0 };
-  const map = new Map<string, Uint8Array>();
-  let sets = 0;
+  const { store, gates } = gatedStore();
   const writes = Promise.withResolvers<void>();
-  const store: CacheStore = {
-    get: (key) => Promise.resolve(map.get(key) ?? null),
-    async set(key, value) {
-      sets++;
-      await writes.promise;
-      map.set(key, value);
-    },
-    delete(key) {
-      map.delete(key);
-      return Promise.resolve();
-    },
-  };
-  let calls = 0;
-  const app = createEdgeApp({
-    clientKeys: [KEY],
-    upstream: new AzureOpenAI({
-      endpoint: "http://upstream.local",
-      apiKey: "upstream-key-0001",
-      maxRetries: 0,
-      fetch: async (req) => {
-        calls++;
-        return (await req.json()).stream === true
-          ? new Response(STREAM, { headers: { "content-type": "text/event-stream" } })
-          : Response.json(COMPLETION);
-      },
-    }),
-    cache: store,
-    chatCache: true,
-  });
-  const background: Promise<unknown>[] = [];
-  const ctx = { waitUntil: (work: Promise<unknown>) => void background.push(work) };
+  gates.writes = writes.promise;
+  const upstream = countingUpstream();
+  const app = chatCacheApp(upstream.client, store);
+  const work = requestWork();
   return {
-    call: (stream: boolean) => app.fetch(postJson(CHAT, { ...BODY, stream }), undefined, ctx),
-    calls: () => calls,
+    call: (stream: boolean) => app.fetch(postJson(CHAT, { ...BODY, stream }), undefined, work.ctx),
+    calls: () => upstream.calls,
     /** Waits (a few ticks, 50 at most) until the store was asked to write. */
     writing: async () => {
-      for (let i = 0; i < 50 && sets === 0; i++) await new Promise((r) => setTimeout(r, 0));
-      assert.equal(sets, 1, "the completion's write is in flight");
+      await ticks(() => gates.sets > 0);
+      assert.equal(gates.sets, 1, "the completion's write is in flight");
     },
-    map,
+    map: gates.map,
     finish: async () => {
       writes.resolve();
-      await Promise.all(background);
+      await work.settled();
     },
   };
 }
@@ -106,7 +60,7 @@ for (const first of [true, false]) {
       const bText = await b.text();
       assert.equal(app.calls(), 1);
       if (second) {
-        assert.equal(streamed(bText), "Hi|stop");
+        assert.equal(folded(bText), "Hi|stop");
         assert.ok(bText.endsWith("data: [DONE]\n\n"));
       } else {
         const [choice] = JSON.parse(bText).choices;
