@@ -78,6 +78,34 @@ function setup(store: CacheStore, withWaitUntil: boolean) {
   return { run, upstream, background };
 }
 
+/**
+ * B (an identical call) starts with its store read held; `landA()` lets A (`first`) end (its
+ * answer or its write); B's read answers once A answered and its write landed: B is a hit on A's
+ * completion, with one upstream call.
+ */
+async function heldReadIsHit(
+  gates: ReturnType<typeof gatedStore>["gates"],
+  { run, upstream, background }: ReturnType<typeof setup>,
+  first: Promise<Response>,
+  landA: () => void,
+): Promise<void> {
+  const reads = Promise.withResolvers<void>();
+  gates.reads = reads.promise;
+  const second = run();
+  await ticks(3);
+  landA();
+  const a = await first;
+  assert.equal(a.headers.get("x-aoai-cache"), "miss");
+  await a.arrayBuffer();
+  await Promise.all(background);
+  await ticks(3);
+  reads.resolve();
+  const b = await second;
+  assert.equal(b.headers.get("x-aoai-cache"), "hit");
+  assert.equal((await b.json()).id, "chatcmpl-1");
+  assert.equal(upstream.calls, 1);
+}
+
 Deno.test("cache(): a chat call made while the completion's write is in flight is a hit", async () => {
   const { store, gates } = gatedStore();
   const { run, upstream, background } = setup(store, true);
@@ -112,21 +140,7 @@ for (const withWaitUntil of [true, false]) {
       assert.equal(begun.writes, 1, "A's write began");
       // B reads the store before the write lands; the write lands (and is done) before that read
       // answers.
-      const reads = Promise.withResolvers<void>();
-      gates.reads = reads.promise;
-      const second = run();
-      await ticks(3);
-      writes.resolve();
-      const a = await first;
-      assert.equal(a.headers.get("x-aoai-cache"), "miss");
-      await a.arrayBuffer();
-      await Promise.all(background);
-      await ticks(3);
-      reads.resolve();
-      const b = await second;
-      assert.equal(b.headers.get("x-aoai-cache"), "hit");
-      assert.equal((await b.json()).id, "chatcmpl-1");
-      assert.equal(upstream.calls, 1);
+      await heldReadIsHit(gates, { run, upstream, background }, first, () => writes.resolve());
     },
   );
 }
@@ -140,19 +154,5 @@ Deno.test("cache(): a chat call whose store read spans the whole of an identical
   for (let i = 0; i < 50 && upstream.calls === 0; i++) await ticks(1);
   assert.equal(upstream.calls, 1);
   // B starts while A asks upstream; B's read answers only after A answered and its write landed.
-  const reads = Promise.withResolvers<void>();
-  gates.reads = reads.promise;
-  const second = run();
-  await ticks(3);
-  answer.resolve();
-  const a = await first;
-  assert.equal(a.headers.get("x-aoai-cache"), "miss");
-  await a.arrayBuffer();
-  await Promise.all(background);
-  await ticks(3);
-  reads.resolve();
-  const b = await second;
-  assert.equal(b.headers.get("x-aoai-cache"), "hit");
-  assert.equal((await b.json()).id, "chatcmpl-1");
-  assert.equal(upstream.calls, 1);
+  await heldReadIsHit(gates, { run, upstream, background }, first, () => answer.resolve());
 });
