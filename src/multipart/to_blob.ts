@@ -97,12 +97,19 @@ export async function toBlob(
   // A Response (as the openai SDK takes it) is read as a stream: the limit applies while reading.
   if (input instanceof Response) input = input.body ?? new Blob();
   // Any other async iterable (a Node or Bun fs.ReadStream) as a stream of its chunks (text ones
-  // too). Cancelling it (at the limit, on abort) closes the iterator; through a TransformStream,
-  // the read ends without waiting for that: a stalled iterator closes only when it moves on.
+  // too); not through ReadableStream.from(), which Chromium lacks. Cancelling it (at the limit, on
+  // abort) closes the iterator without waiting for that: a stalled one closes when it moves on.
   if (!(input instanceof ReadableStream) && Symbol.asyncIterator in input) {
-    input = ReadableStream.from(input).pipeThrough(new TransformStream()) as ReadableStream<
-      Uint8Array
-    >;
+    const chunks = input[Symbol.asyncIterator]();
+    input = new ReadableStream({
+      async pull(controller) {
+        const next = await chunks.next();
+        next.done ? controller.close() : controller.enqueue(next.value);
+      },
+      cancel(reason) {
+        chunks.return?.(reason);
+      },
+    }, { highWaterMark: 0 });
   }
   let parts: BlobPart[] = [input as ArrayBuffer];
   if (input instanceof ReadableStream) {
