@@ -5,38 +5,10 @@
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../mod.ts";
 import { type LogEvent, logger } from "../../src/middleware/mod.ts";
+import { CLIENT, echo, failingStream, queryCredentials } from "./_query_credentials.ts";
 
 const NAMES = ["subscription-key", "sig", "code", "token", "key", "access_token", "pw", "jwt"];
-const valueOf = (name: string, where: string) =>
-  `L${where}${name.replace(/\W/g, "")}0123456789abcdefXYZ`;
-const queryOf = (where: string) =>
-  Object.fromEntries(NAMES.map((name) => [name, valueOf(name, where)]));
-
-/** Every value the request's URL carries, said back alone (no parameter names). */
-const echo = (request: Request) => [...new URL(request.url).searchParams.values()].join(" | ");
-
-function assertClean(events: LogEvent[]): void {
-  const shown = JSON.stringify(events);
-  for (const where of ["default", "call"]) {
-    for (const name of NAMES) {
-      const value = valueOf(name, where);
-      for (const form of [value, value.toLowerCase(), encodeURIComponent(value)]) {
-        assert.ok(!shown.includes(form), `${name}'s value leaked:\n${shown.slice(0, 2000)}`);
-      }
-    }
-  }
-}
-
-const chunk = (content: string) =>
-  `data: ${
-    JSON.stringify({
-      id: "c",
-      object: "chat.completion.chunk",
-      created: 1,
-      model: "m",
-      choices: [{ index: 0, delta: { content }, finish_reason: null }],
-    })
-  }\n\n`;
+const { queryOf, assertClean } = queryCredentials(NAMES, "L");
 
 /** What the fake service does, by the request's `mode` query parameter. */
 function answer(request: Request): Promise<Response> {
@@ -44,16 +16,8 @@ function answer(request: Request): Promise<Response> {
   const said = echo(request);
   if (mode == "throw") throw new TypeError(`error sending request (${said})`);
   if (mode == "stream") {
-    let sent = false;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent) return controller.error(new TypeError(`connection reset after ${said}`));
-        sent = true;
-        controller.enqueue(new TextEncoder().encode(chunk(said)));
-      },
-    });
     return Promise.resolve(
-      new Response(body, { headers: { "content-type": "text/event-stream", "x-echo": said } }),
+      failingStream(said, new TypeError(`connection reset after ${said}`), { "x-echo": said }),
     );
   }
   const status = mode == "error" ? 401 : 200;
@@ -70,10 +34,7 @@ function answer(request: Request): Promise<Response> {
 Deno.test("logger() events (all kinds, headers and bodies on) show no query credential", async () => {
   const events: LogEvent[] = [];
   const client = new AzureOpenAI({
-    endpoint: "https://res.openai.azure.com",
-    apiKey: "sk-ClientKey0123456789abcdef",
-    deployment: "d",
-    maxRetries: 0,
+    ...CLIENT,
     defaultQuery: queryOf("default"),
     middleware: [
       logger({ onEvent: (e) => events.push(e), logHeaders: true, logBodies: true }),
@@ -99,5 +60,6 @@ Deno.test("logger() events (all kinds, headers and bodies on) show no query cred
   assert.deepEqual([...types].sort(), ["done", "end", "error", "start"]);
   // The echoing bodies were logged (masked), not left out.
   assert.ok(events.some((e) => e.responseBody?.includes("denied: ")), JSON.stringify(events));
-  assertClean(events);
+  const shown = JSON.stringify(events);
+  for (const where of ["default", "call"]) assertClean(shown, where);
 });

@@ -6,9 +6,11 @@
 import assert from "node:assert/strict";
 import { APIConnectionError, APITimeoutError, AzureOpenAI, AzureOpenAIError } from "../../mod.ts";
 import { views } from "./_error_text_surfaces.ts";
+import { CLIENT, echo, failingStream, queryCredentials } from "./_query_credentials.ts";
+import { thrown } from "./_thrown.ts";
 
 /** Query names that carry a credential, each with a value of its own. */
-const NAMES = [
+const { queryOf, assertClean } = queryCredentials([
   "subscription-key",
   "api-key",
   "sig",
@@ -25,23 +27,7 @@ const NAMES = [
   "credential",
   "signature",
   "client_assertion",
-];
-const valueOf = (name: string, where: string) =>
-  `Q${where}${name.replace(/\W/g, "")}0123456789abcdefXYZ`;
-
-/** The query (defaultQuery or a call's) with each name, its value marked by `where`. */
-const queryOf = (where: string) =>
-  Object.fromEntries(NAMES.map((name) => [name, valueOf(name, where)]));
-
-/** Throws when `text` shows any value of `where`'s query in clear (as is or URL-encoded). */
-function assertClean(text: string, where: string): void {
-  for (const name of NAMES) {
-    const value = valueOf(name, where);
-    for (const form of [value, value.toLowerCase(), encodeURIComponent(value)]) {
-      assert.ok(!text.includes(form), `${name}'s value leaked:\n${text.slice(0, 1500)}`);
-    }
-  }
-}
+], "Q");
 
 /** The error of one embeddings call through a client with `fetch` and both queries. */
 async function failure(
@@ -50,22 +36,15 @@ async function failure(
   more: Record<string, unknown> = {},
 ): Promise<unknown> {
   const client = new AzureOpenAI({
-    endpoint: "https://res.openai.azure.com",
-    apiKey: "sk-ClientKey0123456789abcdef",
-    deployment: "d",
-    maxRetries: 0,
+    ...CLIENT,
     defaultQuery: queryOf("default"),
     fetch: async (input, init) => await fetch(new Request(input, init)),
     ...more,
   });
-  return await client.embeddings.create(
-    { input: "hi" },
-    perCall ? { query: queryOf("call") } : {},
-  ).then(() => new Error("expected a throw"), (e) => e);
+  return await thrown(() =>
+    client.embeddings.create({ input: "hi" }, perCall ? { query: queryOf("call") } : {})
+  );
 }
-
-/** Every value the request's URL carries, said back alone (no parameter names). */
-const echo = (request: Request) => [...new URL(request.url).searchParams.values()].join(" | ");
 
 for (const perCall of [false, true]) {
   const label = perCall ? "a call's query" : "defaultQuery";
@@ -121,41 +100,16 @@ for (const perCall of [false, true]) {
 
   Deno.test(`${label}: a stream whose body fails mid-way shows none of them`, async () => {
     const client = new AzureOpenAI({
-      endpoint: "https://res.openai.azure.com",
-      apiKey: "sk-ClientKey0123456789abcdef",
-      deployment: "d",
-      maxRetries: 0,
+      ...CLIENT,
       defaultQuery: queryOf("default"),
       fetch: (input, init) => {
         const request = new Request(input, init);
-        let sent = false;
-        const body = new ReadableStream<Uint8Array>({
-          pull(controller) {
-            if (sent) {
-              controller.error(
-                new TypeError(
-                  `error reading a body from connection for url (${request.url}): ${echo(request)}`,
-                ),
-              );
-              return;
-            }
-            sent = true;
-            controller.enqueue(new TextEncoder().encode(
-              `data: ${
-                JSON.stringify({
-                  id: "c",
-                  object: "chat.completion.chunk",
-                  created: 1,
-                  model: "m",
-                  choices: [{ index: 0, delta: { content: "hi" }, finish_reason: null }],
-                })
-              }\n\n`,
-            ));
-          },
-        });
-        return Promise.resolve(
-          new Response(body, { headers: { "content-type": "text/event-stream" } }),
-        );
+        return Promise.resolve(failingStream(
+          "hi",
+          new TypeError(
+            `error reading a body from connection for url (${request.url}): ${echo(request)}`,
+          ),
+        ));
       },
     });
     const stream = await client.chat.completions.create(
@@ -163,9 +117,9 @@ for (const perCall of [false, true]) {
       perCall ? { query: queryOf("call") } : {},
     );
     let chunks = 0;
-    const err = await (async () => {
+    const err = await thrown(async () => {
       for await (const _ of stream) chunks++;
-    })().then(() => new Error("expected a throw"), (e) => e);
+    });
     assert.equal(chunks, 1);
     assert.ok(err instanceof APIConnectionError, String(err));
     assertClean(views(err), where);
@@ -176,10 +130,7 @@ Deno.test("a credential given as an array or an object member (name[] / name[key
   const values = ["QarrayFirst0123456789abcdefXYZ", "QarraySecond0123456789abcdefXYZ"];
   const member = "QobjectMember0123456789abcdefXYZ";
   const client = new AzureOpenAI({
-    endpoint: "https://res.openai.azure.com",
-    apiKey: "sk-ClientKey0123456789abcdef",
-    deployment: "d",
-    maxRetries: 0,
+    ...CLIENT,
     defaultQuery: { signatures: values } as never,
     fetch: (input, init) => {
       const request = new Request(input, init);
@@ -190,9 +141,9 @@ Deno.test("a credential given as an array or an object member (name[] / name[key
       );
     },
   });
-  const err = await client.embeddings.create({ input: "hi" }, {
-    query: { auth_data: { token: member } },
-  }).then(() => new Error("expected a throw"), (e) => e);
+  const err = await thrown(() =>
+    client.embeddings.create({ input: "hi" }, { query: { auth_data: { token: member } } })
+  );
   assert.ok(err instanceof AzureOpenAIError, String(err));
   const shown = views(err);
   for (const value of [...values, member]) assert.ok(!shown.includes(value), shown);

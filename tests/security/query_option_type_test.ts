@@ -5,31 +5,17 @@
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../mod.ts";
 import { views } from "./_error_text_surfaces.ts";
+import { CLIENT } from "./_query_credentials.ts";
+import { thrown } from "./_thrown.ts";
 
 const SECRET = "sk-QueryOptionGivenWhole0123456789";
-const BASE = {
-  endpoint: "https://res.openai.azure.com",
-  apiKey: "sk-ClientKey0123456789abcdef",
-  deployment: "d",
-  maxRetries: 0,
-};
-
-/** What `run` throws (or rejects with); an Error saying nothing was thrown otherwise. */
-async function thrown(run: () => unknown): Promise<unknown> {
-  try {
-    await run();
-  } catch (err) {
-    return err;
-  }
-  return new Error("nothing thrown");
-}
 
 Deno.test("defaultQuery that is no object is refused when the client is made, not quoted", async () => {
   const sent: string[] = [];
   for (const wrong of [SECRET, [SECRET], 5]) {
     const err = await thrown(async () => {
       const client = new AzureOpenAI({
-        ...BASE,
+        ...CLIENT,
         defaultQuery: wrong as never,
         fetch: (input) => {
           sent.push(String(input));
@@ -48,7 +34,7 @@ Deno.test("defaultQuery that is no object is refused when the client is made, no
 Deno.test("a call's query that is no object is refused before sending, not quoted", async () => {
   const sent: string[] = [];
   const client = new AzureOpenAI({
-    ...BASE,
+    ...CLIENT,
     fetch: (input) => {
       sent.push(String(input));
       return Promise.reject(new TypeError("offline"));

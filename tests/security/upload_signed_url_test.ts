@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { toFile } from "../../mod.ts";
 import { uploadClient } from "../client/_upload_emulator.ts";
 import { views } from "./_error_text_surfaces.ts";
+import { thrown } from "./_thrown.ts";
 
 const SIG = "SasSignature0123456789abcdefXYZ%3D";
 const CONTENTS = "RIFF-secret-file-contents-0123456789";
@@ -24,15 +25,6 @@ function assertClean(text: string): void {
   for (const form of [SIG, decodeURIComponent(SIG), "sig=Sas", CONTENTS]) {
     assert.ok(!text.includes(form), `${form} shown:\n${text.slice(0, 1200)}`);
   }
-}
-
-async function thrown(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a throw");
 }
 
 Deno.test("toFile() and an audio upload of a signed URL's Response are named without its query", async () => {
