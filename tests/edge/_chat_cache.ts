@@ -6,6 +6,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../src/client.ts";
 import { createEdgeApp } from "../../edge/mod.ts";
 import { MemoryCache } from "../../src/cache/memory_cache.ts";
@@ -170,4 +171,51 @@ export function streamedMissApp(
     /** The work handed to waitUntil, done (a few ticks for work handed over late). */
     settled,
   };
+}
+
+/**
+ * An app caching chat (writes through ctx.waitUntil) over a gatedStore(), in front of
+ * countingUpstream(); `call(stream)` asks `prompt` (a test's own: one that fails leaves its held
+ * read or write to no other).
+ */
+export function gatedApp(prompt: string) {
+  const { store, gates } = gatedStore();
+  const upstream = countingUpstream();
+  const app = chatCacheApp(upstream.client, store);
+  const { ctx, settled } = requestWork();
+  const body = { messages: [{ role: "user", content: prompt }], temperature: 0 };
+  return {
+    gates,
+    settled,
+    call: (stream: boolean) => app.fetch(postJson(CHAT, { ...body, stream }), undefined, ctx),
+    calls: () => upstream.calls,
+    map: gates.map,
+  };
+}
+
+/** Throws unless `text` is `HI` replayed: streamed (ending with [DONE]) or as its completion. */
+export function assertHi(text: string, streamed: boolean): void {
+  if (streamed) {
+    assert.equal(folded(text), "Hi|stop");
+    assert.ok(text.endsWith("data: [DONE]\n\n"));
+  } else {
+    const [choice] = JSON.parse(text).choices;
+    assert.equal(`${choice.message.content}|${choice.finish_reason}`, "Hi|stop");
+  }
+}
+
+/**
+ * Throws unless `app`'s call is a miss that stores nothing (once its work is done) and the next
+ * identical call goes upstream again.
+ */
+export async function assertNotStored(app: ReturnType<typeof streamedMissApp>): Promise<void> {
+  const miss = await app.call();
+  assert.equal(miss.headers.get("x-aoai-cache"), "miss");
+  await miss.text();
+  await app.settled();
+  assert.equal(app.store.size, 0);
+  const again = await app.call();
+  assert.equal(again.headers.get("x-aoai-cache"), "miss");
+  await again.text();
+  assert.equal(app.calls(), 2);
 }

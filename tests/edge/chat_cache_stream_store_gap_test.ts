@@ -6,16 +6,7 @@
  * a second upstream call, and the completion is written to the store once.
  */
 import assert from "node:assert/strict";
-import { postJson } from "./_helpers.ts";
-import {
-  CHAT,
-  chatCacheApp,
-  countingUpstream,
-  folded,
-  gatedStore,
-  requestWork,
-  ticks,
-} from "./_chat_cache.ts";
+import { assertHi, folded, gatedApp, ticks } from "./_chat_cache.ts";
 
 /**
  * An app with chat caching (writes through ctx.waitUntil) over a store that, once `hold()` was
@@ -23,16 +14,12 @@ import {
  * held read touches no other).
  */
 function setup(prompt: string) {
-  const BODY = { messages: [{ role: "user", content: prompt }], temperature: 0 };
-  const { store, gates } = gatedStore();
+  const app = gatedApp(prompt);
+  const { gates } = app;
   const gate = Promise.withResolvers<void>();
   gates.reads = gate.promise;
-  const upstream = countingUpstream();
-  const app = chatCacheApp(upstream.client, store);
-  const work = requestWork();
   return {
-    call: (stream: boolean) => app.fetch(postJson(CHAT, { ...BODY, stream }), undefined, work.ctx),
-    calls: () => upstream.calls,
+    ...app,
     /** Holds the next store read (the miss's store work reads before it claims and writes). */
     hold: () => void (gates.holdNext = true),
     /** Waits until the held read began, then holds no other. */
@@ -43,9 +30,8 @@ function setup(prompt: string) {
     },
     release: async () => {
       gate.resolve();
-      await work.settled();
+      await app.settled();
     },
-    map: gates.map,
     sets: () => gates.sets,
   };
 }
@@ -64,13 +50,7 @@ for (const second of [true, false]) {
       const bText = await b.text();
       assert.equal(app.calls(), 1, "one upstream call for both");
       assert.equal(b.headers.get("x-aoai-cache"), "hit");
-      if (second) {
-        assert.equal(folded(bText), "Hi|stop");
-        assert.ok(bText.endsWith("data: [DONE]\n\n"));
-      } else {
-        const [choice] = JSON.parse(bText).choices;
-        assert.equal(`${choice.message.content}|${choice.finish_reason}`, "Hi|stop");
-      }
+      assertHi(bText, second);
     } finally {
       await app.release();
     }
