@@ -119,9 +119,12 @@ kv.close();
     assert.deepEqual(results.flatMap((r) => r.failures), []);
     const passed = results.reduce((sum, r) => sum + r.ok, 0);
     assert.ok(passed <= 59, `${passed} requests passed a limit of 59`);
+    // Read through check(): a charge that lost several races in a row is written aside (its own
+    // entry beside the counter, 183d7c1) until a later charge folds it, so the counter alone can
+    // hold fewer (a CI run read 91 of 120 from the counter).
     using kv = await Deno.openKv(path);
-    const counters = await Array.fromAsync(kv.list<Deno.KvU64>({ prefix: ["aoai-edge-quota"] }));
-    assert.equal(counters[0]?.value.value, 120n);
+    const quota = new DenoKvTokenQuota(kv, { tokens: 1e9, period: "day" });
+    assert.equal((await quota.check("c")).remaining, 1e9 - 120);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
