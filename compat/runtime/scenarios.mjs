@@ -9,9 +9,9 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-/** A WAV file of silence: 24 kHz, 16-bit mono. */
-export function wavBytes(seconds) {
-  const pcm = 24000 * 2 * seconds;
+/** A WAV file of silence: 16-bit mono, 24 kHz unless `rate` says otherwise. */
+export function wavBytes(seconds, rate = 24000) {
+  const pcm = rate * 2 * seconds;
   const out = new Uint8Array(44 + pcm);
   const view = new DataView(out.buffer);
   const ascii = (text, at) => out.set(new TextEncoder().encode(text), at);
@@ -21,8 +21,8 @@ export function wavBytes(seconds) {
   view.setUint32(16, 16, true);
   view.setUint16(20, 1, true);
   view.setUint16(22, 1, true);
-  view.setUint32(24, 24000, true);
-  view.setUint32(28, 48000, true);
+  view.setUint32(24, rate, true);
+  view.setUint32(28, rate * 2, true);
   view.setUint16(32, 2, true);
   view.setUint16(34, 16, true);
   ascii("data", 36);

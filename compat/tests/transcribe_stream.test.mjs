@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import * as openai from "openai";
 import * as ours from "../.build/core.mjs";
 import { createEmulator } from "../.build/emulator.mjs";
+import { wavBytes } from "../runtime/scenarios.mjs";
 import { serve } from "./_serve.mjs";
 
 const API_VERSION = "2025-03-01-preview";
@@ -34,26 +35,7 @@ after(async () => {
 });
 
 /** 1 s of 16 kHz 16-bit mono silence as a WAV file. */
-function wav() {
-  const data = 32_000;
-  const bytes = new Uint8Array(44 + data);
-  const view = new DataView(bytes.buffer);
-  const text = (at, s) => [...s].forEach((c, i) => (bytes[at + i] = c.charCodeAt(0)));
-  text(0, "RIFF");
-  view.setUint32(4, 36 + data, true);
-  text(8, "WAVE");
-  text(12, "fmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, 16_000, true);
-  view.setUint32(28, 32_000, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  text(36, "data");
-  view.setUint32(40, data, true);
-  return new File([bytes], "hello.wav", { type: "audio/wav" });
-}
+const wav = () => new File([wavBytes(1, 16_000)], "hello.wav", { type: "audio/wav" });
 
 /** What `fn(library)` gives with the SDK and with ours. */
 async function both(fn) {

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import * as openai from "openai";
 import * as ours from "../.build/core.mjs";
 import { createEmulator } from "../.build/emulator.mjs";
+import { wavBytes } from "../runtime/scenarios.mjs";
 import { serve } from "./_serve.mjs";
 
 let api;
@@ -22,26 +23,7 @@ let dir;
 let path;
 
 /** 1 s of 16 kHz 16-bit mono silence as WAV bytes (the emulator reads its duration). */
-function wav() {
-  const data = 32_000;
-  const bytes = new Uint8Array(44 + data);
-  const view = new DataView(bytes.buffer);
-  const text = (at, s) => [...s].forEach((c, i) => (bytes[at + i] = c.charCodeAt(0)));
-  text(0, "RIFF");
-  view.setUint32(4, 36 + data, true);
-  text(8, "WAVE");
-  text(12, "fmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, 16_000, true);
-  view.setUint32(28, 32_000, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  text(36, "data");
-  view.setUint32(40, data, true);
-  return bytes;
-}
+const wav = () => wavBytes(1, 16_000);
 
 before(async () => {
   const emulator = createEmulator({
