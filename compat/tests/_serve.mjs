@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
  * @param {(request: Request) => Promise<Response>} handler
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export async function serve(handler) {
+export function serve(handler) {
   const server = createServer(async (req, res) => {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -64,10 +64,19 @@ export async function serve(handler) {
       res.destroy(err instanceof Error ? err : new Error(String(err)));
     }
   });
+  return listening(server);
+}
+
+/**
+ * Starts a node:http `server` on 127.0.0.1 (random port): its URL, and a close() that ends its
+ * open connections too.
+ * @param {import("node:http").Server} server
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>}
+ */
+export async function listening(server) {
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${server.address().port}`,
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();

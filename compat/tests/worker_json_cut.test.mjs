@@ -10,6 +10,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { listening } from "./_serve.mjs";
 import { startWorker } from "./_worker.mjs";
 
 const KEY = "worker-json-cut-key-0001";
@@ -23,7 +24,7 @@ let worker;
  * node:http on 127.0.0.1: a request to cut gets a 200 JSON whose body stops half-way (the socket
  * destroyed once that half is written); another goes to the emulator behind the Worker.
  */
-async function cuttingServer() {
+function cuttingServer() {
   const server = createServer((req, res) => {
     const chunks = [];
     req.on("data", (chunk) => chunks.push(chunk));
@@ -46,15 +47,7 @@ async function cuttingServer() {
       res.end(Buffer.from(await answer.arrayBuffer()));
     });
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listening(server);
 }
 
 before(async () => {

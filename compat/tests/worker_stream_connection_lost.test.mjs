@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { listening } from "./_serve.mjs";
 import { startWorker } from "./_worker.mjs";
 import { chatChunk as CHUNK, postChat } from "./_chat_stream.mjs";
 
@@ -25,7 +26,7 @@ let direct;
 const printed = { out: "", err: "" };
 
 /** node:http on 127.0.0.1: every request gets one event and half of the next, then a cut. */
-async function cuttingServer() {
+function cuttingServer() {
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
@@ -33,15 +34,7 @@ async function cuttingServer() {
       res.write(WHOLE + HALF, () => res.socket?.destroy());
     });
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listening(server);
 }
 
 /** A Worker that reads a raw chat stream of this package's client and answers what it got. */
