@@ -3,14 +3,14 @@
 // withOptions({ defaultHeaders })) runs the bundled core in a page of headless Debian chromium
 // (playwright-core), against the emulator bundle served by node:http on 127.0.0.1 from the page's
 // own origin (no CORS), which also serves the modules the page imports.
-import { after, before, describe, test } from "node:test";
-import assert from "node:assert/strict";
+import { after, before, describe } from "node:test";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { createEmulator } from "../.build/emulator.mjs";
 import { createHandler, uploadQueryScenarioNames } from "./_uploads_query_scenarios.mjs";
 import { serve } from "./_serve.mjs";
+import { ranEveryTest, scenarioTests } from "./_matrix.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const skip = existsSync(CHROMIUM)
@@ -65,16 +65,11 @@ after(async () => {
 });
 
 describe("runtime matrix in headless chromium", { skip }, () => {
-  test("chromium: the page ran every upload/query scenario", () => {
-    assert.match(report.userAgent, /Chrome\//);
-    assert.equal(report.results.length, NAMES.length);
-  });
-
-  NAMES.forEach((name, i) => {
-    test(`chromium: ${name}`, () => {
-      const r = report.results[i];
-      assert.equal(r.name, name);
-      assert.ok(r.ok, r.error);
-    });
-  });
+  ranEveryTest(
+    "chromium: the page ran every upload/query scenario",
+    /Chrome\//,
+    () => report,
+    NAMES.length,
+  );
+  scenarioTests("chromium", NAMES, () => report.results);
 });

@@ -15,6 +15,7 @@ import {
   WIRE_SCENARIO_NAMES,
 } from "../runtime/stream_upload_scenarios.mjs";
 import { serve } from "./_serve.mjs";
+import { scenarioTests } from "./_matrix.mjs";
 
 const UPSTREAM_KEY = "runtime-upstream-key";
 let server;
@@ -45,21 +46,12 @@ after(async () => {
   await server.close();
 });
 
-SCENARIO_NAMES.forEach((name, i) => {
-  test(`node ${process.version}: ${name}`, () => {
-    const r = results[i];
-    assert.equal(r.name, name);
-    assert.ok(r.ok, r.error);
-  });
-});
-
-[...STREAM_UPLOAD_SCENARIO_NAMES, ...WIRE_SCENARIO_NAMES].forEach((name, i) => {
-  test(`node ${process.version}: ${name}`, () => {
-    const r = [...streamUploadResults, ...wireResults][i];
-    assert.equal(r.name, name);
-    assert.ok(r.ok, r.error);
-  });
-});
+scenarioTests(`node ${process.version}`, SCENARIO_NAMES, () => results);
+scenarioTests(
+  `node ${process.version}`,
+  [...STREAM_UPLOAD_SCENARIO_NAMES, ...WIRE_SCENARIO_NAMES],
+  () => [...streamUploadResults, ...wireResults],
+);
 
 // Node 20 has no `navigator`: the core must still recognise Node and put every call's deadline
 // on one shared timer instead of arming and clearing a timer per call.

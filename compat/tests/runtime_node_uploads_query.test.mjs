@@ -3,8 +3,7 @@
 // with the bundled core against the emulator bundle served by node:http on 127.0.0.1.
 // Run: `cd compat && sh build.sh && sh build_runtime.sh && node --test
 // tests/runtime_node_uploads_query.test.mjs`.
-import { after, before, test } from "node:test";
-import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { createReadStream } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -18,6 +17,7 @@ import {
   uploadQueryScenarioNames,
 } from "./_uploads_query_scenarios.mjs";
 import { serve } from "./_serve.mjs";
+import { scenarioTests } from "./_matrix.mjs";
 
 let server;
 let dir;
@@ -40,10 +40,4 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-uploadQueryScenarioNames(true).forEach((name, i) => {
-  test(`node ${process.version}: ${name}`, () => {
-    const r = results[i];
-    assert.equal(r.name, name);
-    assert.ok(r.ok, r.error);
-  });
-});
+scenarioTests(`node ${process.version}`, uploadQueryScenarioNames(true), () => results);

@@ -1,7 +1,6 @@
 // Runtime matrix, workerd: compat/runtime/worker.mjs (bundled core + edge app) runs in workerd
 // through miniflare and calls the emulator bundle served by node:http on 127.0.0.1.
-import { after, before, test } from "node:test";
-import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { createEmulator, DEFAULT_DEPLOYMENTS } from "../.build/emulator.mjs";
@@ -13,6 +12,7 @@ import {
   WIRE_SCENARIO_NAMES,
 } from "../runtime/stream_upload_scenarios.mjs";
 import { serve } from "./_serve.mjs";
+import { ranEveryTest, scenarioTests } from "./_matrix.mjs";
 
 const COMPAT = fileURLToPath(new URL("..", import.meta.url));
 const UPSTREAM_KEY = "runtime-upstream-key";
@@ -56,28 +56,22 @@ after(async () => {
   await upstream?.close();
 });
 
-test("workerd: the worker ran every scenario", () => {
-  assert.match(report.userAgent, /Cloudflare-Workers/);
-  assert.equal(report.results.length, SCENARIO_NAMES.length);
-});
-
-SCENARIO_NAMES.forEach((name, i) => {
-  test(`workerd: ${name}`, () => {
-    const r = report.results[i];
-    assert.equal(r.name, name);
-    assert.ok(r.ok, r.error);
-  });
-});
-
-test("workerd: the stream/upload worker ran every scenario", () => {
-  assert.match(streamReport.userAgent, /Cloudflare-Workers/);
-  assert.equal(streamReport.results.length, STREAM_UPLOAD_SCENARIO_NAMES.length);
-});
-
-[...STREAM_UPLOAD_SCENARIO_NAMES, ...WIRE_SCENARIO_NAMES].forEach((name, i) => {
-  test(`workerd: ${name}`, () => {
-    const r = [...streamReport.results, ...wireResults][i];
-    assert.equal(r.name, name);
-    assert.ok(r.ok, r.error);
-  });
-});
+const WORKERD = /Cloudflare-Workers/;
+ranEveryTest(
+  "workerd: the worker ran every scenario",
+  WORKERD,
+  () => report,
+  SCENARIO_NAMES.length,
+);
+scenarioTests("workerd", SCENARIO_NAMES, () => report.results);
+ranEveryTest(
+  "workerd: the stream/upload worker ran every scenario",
+  WORKERD,
+  () => streamReport,
+  STREAM_UPLOAD_SCENARIO_NAMES.length,
+);
+scenarioTests(
+  "workerd",
+  [...STREAM_UPLOAD_SCENARIO_NAMES, ...WIRE_SCENARIO_NAMES],
+  () => [...streamReport.results, ...wireResults],
+);

@@ -2,13 +2,13 @@
 // `new Response(bytes)`, an async generator and toFile(); defaultQuery / query;
 // withOptions({ defaultHeaders })) runs the bundled core in workerd through miniflare against the
 // emulator bundle served by node:http on 127.0.0.1.
-import { after, before, test } from "node:test";
-import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { createEmulator } from "../.build/emulator.mjs";
 import { createHandler, uploadQueryScenarioNames } from "./_uploads_query_scenarios.mjs";
 import { serve } from "./_serve.mjs";
+import { ranEveryTest, scenarioTests } from "./_matrix.mjs";
 
 const COMPAT = fileURLToPath(new URL("..", import.meta.url));
 const NAMES = uploadQueryScenarioNames(false);
@@ -33,15 +33,10 @@ after(async () => {
   await upstream?.close();
 });
 
-test("workerd: the worker ran every upload/query scenario", () => {
-  assert.match(report.userAgent, /Cloudflare-Workers/);
-  assert.equal(report.results.length, NAMES.length);
-});
-
-NAMES.forEach((name, i) => {
-  test(`workerd: ${name}`, () => {
-    const r = report.results[i];
-    assert.equal(r.name, name);
-    assert.ok(r.ok, r.error);
-  });
-});
+ranEveryTest(
+  "workerd: the worker ran every upload/query scenario",
+  /Cloudflare-Workers/,
+  () => report,
+  NAMES.length,
+);
+scenarioTests("workerd", NAMES, () => report.results);
