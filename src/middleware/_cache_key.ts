@@ -3,8 +3,7 @@
  * @module
  */
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-const ENCODER = new TextEncoder();
+import { sha256HexSync } from "./_sha256.ts";
 
 /**
  * Serialises a JSON-like value with object keys sorted at every depth, so two objects that
@@ -63,7 +62,8 @@ function write(value: unknown, seen: Set<object>): string | undefined {
 }
 
 /**
- * Hex SHA-256 (Web Crypto) of UTF-8 bytes.
+ * Hex SHA-256 of UTF-8 bytes (the digest Web Crypto gives, computed synchronously: see
+ * `_sha256.ts`).
  *
  * @example Hash a string
  * ```ts
@@ -71,11 +71,8 @@ function write(value: unknown, seen: Set<object>): string | undefined {
  * console.log((await sha256Hex("abc")).slice(0, 8)); // "ba7816bf"
  * ```
  */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", ENCODER.encode(text)));
-  let hex = "";
-  for (const byte of digest) hex += HEX[byte];
-  return hex;
+export function sha256Hex(text: string): Promise<string> {
+  return Promise.resolve(sha256HexSync(text));
 }
 
 /**

@@ -109,8 +109,8 @@ export async function ticks(done: () => boolean): Promise<void> {
 }
 
 /**
- * A store over `map`: once `holdNext` is set, its next read waits until `reads` (counted in
- * `held`); every write (counted in `sets`) waits until `writes`.
+ * A store over `map`: once `holdNext` is set, its next read after `pass` more (default 0) waits
+ * until `reads` (counted in `held`); every write (counted in `sets`) waits until `writes`.
  */
 export function gatedStore() {
   const map = new Map<string, Uint8Array>();
@@ -118,13 +118,14 @@ export function gatedStore() {
     map,
     sets: 0,
     holdNext: false,
+    pass: 0,
     held: 0,
     reads: Promise.resolve(),
     writes: Promise.resolve(),
   };
   const store: CacheStore = {
     async get(key) {
-      if (gates.holdNext) {
+      if (gates.holdNext && !gates.pass--) {
         gates.holdNext = false;
         gates.held++;
         await gates.reads;

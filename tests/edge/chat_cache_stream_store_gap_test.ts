@@ -20,8 +20,12 @@ function setup(prompt: string) {
   gates.reads = gate.promise;
   return {
     ...app,
-    /** Holds the next store read (the miss's store work reads before it claims and writes). */
-    hold: () => void (gates.holdNext = true),
+    /**
+     * Holds the store read after the next one: the miss's lookup reads first, then its store work
+     * reads before it claims and writes (set before the miss: its [DONE] may be read, and its
+     * store work start, before the call's response is back).
+     */
+    hold: () => void (gates.holdNext = true, gates.pass = 1),
     /** Waits until the held read began, then holds no other. */
     heldRead: async () => {
       await ticks(() => gates.held > 0);
@@ -40,9 +44,9 @@ for (const second of [true, false]) {
   const name = second ? "streamed" : "non-streamed";
   Deno.test(`app: a ${name} chat call right after a streamed miss's [DONE], before its store work registered it, is a hit (waitUntil)`, async () => {
     const app = setup(`gap then ${name}`);
+    app.hold();
     const a = await app.call(true);
     assert.equal(a.headers.get("x-aoai-cache"), "miss");
-    app.hold();
     assert.equal(folded(await a.text()), "Hi|stop");
     await app.heldRead();
     try {
