@@ -6,6 +6,7 @@ import * as core from "../.build/core.mjs";
 import * as edge from "../.build/edge.mjs";
 import { createEmulator } from "../.build/emulator.mjs";
 import { runScenarios } from "./scenarios.mjs";
+import { printTap } from "./tap.mjs";
 
 const UPSTREAM_KEY = "runtime-upstream-key";
 const emulator = createEmulator({ apiKeys: [UPSTREAM_KEY] });
@@ -22,17 +23,7 @@ try {
     endpoint: `http://127.0.0.1:${server.port}`,
     apiKey: UPSTREAM_KEY,
   });
-  console.log(`# bun ${Bun.version}`);
-  results.forEach((r, i) => {
-    if (r.ok) console.log(`ok ${i + 1} - ${r.name}`);
-    else {
-      failed++;
-      console.log(
-        `not ok ${i + 1} - ${r.name} # ${r.error.replaceAll("\n", " ")}`,
-      );
-    }
-  });
-  console.log(`1..${results.length}`);
+  failed = printTap(results);
 } finally {
   server.stop(true);
 }

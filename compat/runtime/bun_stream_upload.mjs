@@ -12,6 +12,7 @@ import {
   runStreamUploadScenarios,
   runWireScenarios,
 } from "./stream_upload_scenarios.mjs";
+import { printTap } from "./tap.mjs";
 
 const UPSTREAM_KEY = "runtime-upstream-key";
 const emulator = createEmulator({
@@ -34,15 +35,7 @@ try {
     ...await runStreamUploadScenarios(upstream),
     ...await runWireScenarios({ url: `http://127.0.0.1:${edgeServer.port}` }),
   ];
-  console.log(`# bun ${Bun.version}`);
-  results.forEach((r, i) => {
-    if (r.ok) console.log(`ok ${i + 1} - ${r.name}`);
-    else {
-      failed++;
-      console.log(`not ok ${i + 1} - ${r.name} # ${r.error.replaceAll("\n", " ")}`);
-    }
-  });
-  console.log(`1..${results.length}`);
+  failed = printTap(results);
 } finally {
   edgeServer.stop(true);
   server.stop(true);

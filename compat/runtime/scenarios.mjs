@@ -285,17 +285,21 @@ export async function runScenarios({ core, edge, endpoint, apiKey }) {
     return { res, text };
   };
   const env = { core, edge, endpoint, apiKey, client, app, call };
+  return await runAll(SCENARIOS, env);
+}
+
+/**
+ * Runs each `[name, fn]` of `scenarios` with `env` in turn; never throws. Resolves to one
+ * `{ name, ok, error? }` per scenario.
+ */
+export async function runAll(scenarios, env) {
   const results = [];
-  for (const [name, fn] of SCENARIOS) {
+  for (const [name, fn] of scenarios) {
     try {
       await fn(env);
       results.push({ name, ok: true });
     } catch (err) {
-      results.push({
-        name,
-        ok: false,
-        error: err instanceof Error ? err.message : String(err),
-      });
+      results.push({ name, ok: false, error: err instanceof Error ? err.message : String(err) });
     }
   }
   return results;

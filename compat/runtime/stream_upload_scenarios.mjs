@@ -4,7 +4,7 @@
 // Node, Bun and workerd against an emulator that has the deployments in EMULATOR_DEPLOYMENTS
 // (besides its defaults); each scenario throws on failure. No node: imports here.
 
-import { wavBytes } from "./scenarios.mjs";
+import { runAll, wavBytes } from "./scenarios.mjs";
 
 const API_VERSION = "2025-03-01-preview";
 const CLIENT_KEY = "runtime-client-key";
@@ -281,19 +281,6 @@ export function createUploadApp({ edge, endpoint, apiKey }) {
     playground: false,
   });
   return { app, upstreamCalls: () => calls };
-}
-
-async function runAll(scenarios, env) {
-  const results = [];
-  for (const [name, fn] of scenarios) {
-    try {
-      await fn(env);
-      results.push({ name, ok: true });
-    } catch (err) {
-      results.push({ name, ok: false, error: err instanceof Error ? err.message : String(err) });
-    }
-  }
-  return results;
 }
 
 /**

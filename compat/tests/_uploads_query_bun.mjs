@@ -11,6 +11,7 @@ import { join } from "node:path";
 import * as core from "../.build/core.mjs";
 import { createEmulator } from "../.build/emulator.mjs";
 import { createHandler, MATRIX_WAV, runUploadQueryScenarios } from "./_uploads_query_scenarios.mjs";
+import { printTap } from "../runtime/tap.mjs";
 
 const dir = await mkdtemp(join(tmpdir(), "aoai-matrix-"));
 const path = join(dir, "matrix.wav");
@@ -23,15 +24,7 @@ try {
     endpoint: `http://127.0.0.1:${server.port}`,
     readStream: () => createReadStream(path, { highWaterMark: 4096 }),
   });
-  console.log(`# bun ${Bun.version}`);
-  results.forEach((r, i) => {
-    if (r.ok) console.log(`ok ${i + 1} - ${r.name}`);
-    else {
-      failed++;
-      console.log(`not ok ${i + 1} - ${r.name} # ${r.error.replaceAll("\n", " ")}`);
-    }
-  });
-  console.log(`1..${results.length}`);
+  failed = printTap(results);
 } finally {
   server.stop(true);
   await rm(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 // imports here. The server of createHandler() answers uploads with a transcript naming the file
 // as it arrived ("name size type") and reports the query and x-matrix-* headers it saw at /seen.
 
-import { wavBytes } from "../runtime/scenarios.mjs";
+import { runAll, wavBytes } from "../runtime/scenarios.mjs";
 
 export const API_KEY = "uploads-query-key";
 const API_VERSION = "2024-10-21";
@@ -207,16 +207,7 @@ export async function runUploadQueryScenarios({ core, endpoint, readStream }) {
     media: (name) => `${endpoint}/media/${name}`,
     seen: async () => (await fetch(`${endpoint}/seen`)).json(),
   };
-  const results = [];
-  for (const [name, fn] of scenarios(!!readStream)) {
-    try {
-      await fn(env);
-      results.push({ name, ok: true });
-    } catch (err) {
-      results.push({ name, ok: false, error: err instanceof Error ? err.message : String(err) });
-    }
-  }
-  return results;
+  return await runAll(scenarios(!!readStream), env);
 }
 
 /** The WAV bytes behind every upload (for a file that fs.createReadStream reads). */
