@@ -18,5 +18,5 @@ export declare function runScenarios(options: {
   apiKey: string;
 }): Promise<ScenarioResult[]>;
 
-/** A WAV file of silence: 24 kHz, 16-bit mono. */
-export declare function wavBytes(seconds: number): Uint8Array;
+/** A WAV file of silence: 16-bit mono, 24 kHz unless `rate` says otherwise. */
+export declare function wavBytes(seconds: number, rate?: number): Uint8Array;
