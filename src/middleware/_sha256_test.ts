@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { sha256HexSync } from "./_sha256.ts";
+import { sha256Hex } from "./_cache_key.ts";
 
 const subtleHex = async (text: string) =>
   Array.from(
@@ -32,4 +33,11 @@ Deno.test("sha256HexSync() equals Web Crypto's digest at every length around the
   }
   const long = "cached input ".repeat(20_000); // 260,000 bytes
   assert.equal(sha256HexSync(long), await subtleHex(long));
+});
+
+Deno.test("sha256Hex() gives the same digest below and above the length where it hands over to Web Crypto", async () => {
+  for (const length of [0, 1, 4095, 4096, 4097, 100_000]) {
+    const text = "é".repeat(length >> 1) + "a".repeat(length - (length >> 1));
+    assert.equal(await sha256Hex(text), await subtleHex(text), `length ${length}`);
+  }
 });
