@@ -7,17 +7,10 @@ import { AzureOpenAIError } from "../../src/errors/api_error.ts";
 import { createEdgeApp, type EdgeRequestEvent } from "../../edge/mod.ts";
 import { azurePath, KEY, postJson, sseData } from "./_helpers.ts";
 import { clientOf, settle, streamingUpstream } from "./_stream_upstream.ts";
+import { chatChunk } from "../../compat/tests/_chat_stream.mjs";
 
-const CHUNK = (content: string) =>
-  `data: ${
-    JSON.stringify({
-      id: "c1",
-      object: "chat.completion.chunk",
-      created: 1,
-      model: "gpt-4o",
-      choices: [{ index: 0, delta: { content }, finish_reason: null }],
-    })
-  }\n\n`;
+// The same chat event the Worker's stream tests send (one `data:` event whose delta is `content`).
+const CHUNK: (content: string) => string = chatChunk;
 
 /** An app whose upstream answers every request with `text` as an event stream, then closes. */
 function appAnswering(text: string, events?: EdgeRequestEvent[]) {
