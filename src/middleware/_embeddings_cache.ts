@@ -267,11 +267,8 @@ export async function embeddingsThroughCache(
     keys.forEach((key, index) => {
       const bytes = vectors.get(key) as Uint8Array;
       const head = `${index ? "," : ""}{"object":"embedding","index":${index},"embedding":`;
-      parts.push(
-        ...format === "base64"
-          ? [ENCODER.encode(`${head}"${bytesToBase64(bytes)}"}`)]
-          : [ENCODER.encode(head), FLOAT_JSON.json(key, bytes), CLOSE],
-      );
+      if (format === "base64") parts.push(ENCODER.encode(`${head}"${bytesToBase64(bytes)}"}`));
+      else parts.push(ENCODER.encode(head), FLOAT_JSON.json(key, bytes), CLOSE);
     });
     const headers = new Headers(up?.headers);
     for (const name of STALE_HEADERS) headers.delete(name);
