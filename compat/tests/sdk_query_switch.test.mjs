@@ -82,3 +82,21 @@ describe("SDK switch: defaultQuery and a call's query", () => {
     assert.deepEqual(edge, [["api-version=2024-10-21"], ["api-version=2024-06-01"]]);
   });
 });
+
+describe("SDK switch: a Date in the query options", () => {
+  test("is sent as its ISO text, at the top level, in an array and in an object", async () => {
+    const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6));
+    const [sdk, edge] = await both({ defaultQuery: { since: at } }, async (client) => {
+      await client.embeddings.create(params, { query: { at, list: [at], obj: { at } } });
+    });
+    assert.deepEqual(edge, sdk);
+    const iso = "2026-01-02T03:04:05.006Z";
+    assert.deepEqual(edge[0], [
+      "api-version=2024-10-21",
+      `at=${iso}`,
+      `list[]=${iso}`,
+      `obj[at]=${iso}`,
+      `since=${iso}`,
+    ]);
+  });
+});
