@@ -864,6 +864,17 @@ async function relay(
       Object.fromEntries(headers),
     );
   }
+  // A body passed on as it came declares the upstream's length, so a reply cut short fails the
+  // client's read: workerd ends a failed body of no declared length cleanly, the cut JSON looking
+  // whole. Not when fetch decoded it (content-encoding: the length is the encoded one), nor for an
+  // event stream (the app may leave events out).
+  const length = upstream.headers.get("content-length");
+  if (
+    body && body === upstream.body && upstream.ok && length && /^\d+$/.test(length) &&
+    /^(identity)?$/i.test(upstream.headers.get("content-encoding")?.trim() ?? "") &&
+    !init.stream && !(headers.get("content-type") ?? "").startsWith("text/event-stream") &&
+    headers.get("x-aoai-cache") !== "hit"
+  ) headers.set("content-length", length);
   return new Response(body, {
     status: upstream.status,
     statusText: upstream.statusText,

@@ -970,28 +970,34 @@ function failingReported(
   request: Request,
   report: (err: unknown) => void,
 ): Response {
-  return new Response(
-    new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        let next: ReadableStreamReadResult<Uint8Array>;
-        try {
-          next = await reader.read();
-        } catch (err) {
-          if (!request.signal.aborted) {
-            report(err);
-            if (err instanceof Object) REPORTED.add(err);
-          }
-          return controller.error(err);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (err) {
+        if (!request.signal.aborted) {
+          report(err);
+          if (err instanceof Object) REPORTED.add(err);
         }
-        try {
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        } catch {
-          // Cancelled while the read was pending: the cancel went upstream already.
-        }
-      },
-      cancel: (reason) => reader.cancel(reason),
-    }),
-    response,
-  );
+        return controller.error(err);
+      }
+      try {
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch {
+        // Cancelled while the read was pending: the cancel went upstream already.
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  // workerd sends a stream of ours chunked whatever its content-length says, and ends it cleanly
+  // when it fails: through its FixedLengthStream the declared length is kept, and a body that
+  // fails short of it fails the client's read.
+  const length = response.headers.get("content-length");
+  const Fixed = (globalThis as { FixedLengthStream?: typeof TransformStream }).FixedLengthStream;
+  if (!Fixed || !length) return new Response(body, response);
+  const fixed = new (Fixed as new (length: number) => TransformStream<Uint8Array>)(Number(length));
+  body.pipeTo(fixed.writable).catch(() => {});
+  return new Response(fixed.readable, response);
 }
