@@ -170,9 +170,11 @@ export interface RequestOptions {
   streamIdleTimeoutMs?: number;
   /**
    * Query parameters for this call, over `defaultQuery` and the URL's own of the same name (its
-   * `api-version` too, as the openai SDK's `AzureOpenAI` lets it). As in the SDK, one given
-   * `undefined` is left out (and leaves out that name's default), `null` is sent empty (`name=`),
-   * an array as `name[]=…` per item and an object as `name[key]=…`.
+   * `api-version` too, as the openai SDK's `AzureOpenAI` lets it: a dated one then counts as the
+   * call's `apiVersion` for every choice, such as the v1 API or a dated one; an undated one such as
+   * `preview` is only sent). As in the SDK, one given `undefined` is left out (and leaves out
+   * that name's default), `null` is sent empty (`name=`), an array as `name[]=…` per item and an
+   * object as `name[key]=…`.
    */
   query?: Record<string, unknown>;
 }

@@ -211,6 +211,16 @@ export class ClientCore {
     );
   }
 
+  /**
+   * A call's api-version, which every version-based choice follows: a dated `api-version` in its
+   * query (the URL sends it; the openai SDK has no other per-call one), else its `apiVersion`,
+   * else `fallback`. An undated one (`preview`) is a parameter of the v1 API: it chooses nothing.
+   */
+  version(opts?: RequestOptions, fallback: string = this.apiVersion): string {
+    const named = opts?.query?.["api-version"];
+    return typeof named == "string" && /^\d/.test(named) ? named : opts?.apiVersion ?? fallback;
+  }
+
   /** Runs one call through the pipeline; resolves to a 2xx response or throws a typed error. */
   send(spec: CallSpec): Promise<CallResult> {
     return this.#send(spec, true);
@@ -250,9 +260,8 @@ export class ClientCore {
       [CALL_OPTIONS_STATE_KEY]: set,
     };
     try {
-      const apiVersion = opts.apiVersion !== undefined
-        ? checkApiVersion(opts.apiVersion, where)
-        : spec.apiVersion ?? this.apiVersion;
+      if (opts.apiVersion !== undefined) checkApiVersion(opts.apiVersion, where);
+      const apiVersion = this.version(opts, spec.apiVersion);
       const url = withQuery(
         spec.url ?? buildUrl(this.endpoint, apiVersion, spec.scope, spec.path, spec.deployment),
         own,

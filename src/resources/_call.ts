@@ -60,7 +60,7 @@ export function call(
       }
       if (problem) throw invalid(operation, path, problem);
     }
-    const model = (options?.apiVersion ?? core.apiVersion) === "v1" && deployment || undefined;
+    const model = core.version(options) === "v1" && deployment || undefined;
     const more = extra?.(deployment, model);
     const send = (more: Partial<CallSpec> | false | undefined) =>
       core.send({

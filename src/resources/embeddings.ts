@@ -143,9 +143,7 @@ export class Embeddings {
           json: {
             ...params,
             encoding_format: format ??
-              (takesEncodingFormat(options?.apiVersion ?? this.#core.apiVersion)
-                ? "base64"
-                : undefined),
+              (takesEncodingFormat(this.#core.version(options)) ? "base64" : undefined),
             model,
           },
         }),
