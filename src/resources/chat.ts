@@ -1,6 +1,10 @@
 import type { ClientCore } from "../_internal/core.ts";
 import type { RequestOptions } from "../options.ts";
 import { ChatCompletionStream } from "../streaming/chat_completion_stream.ts";
+import {
+  ChatCompletionEventStream,
+  type ChatCompletionStreamParams,
+} from "../streaming/chat_completion_event_stream.ts";
 import type {
   ChatCompletion,
   ChatCompletionCreateParams,
@@ -196,6 +200,42 @@ export class ChatCompletions {
     T = ExtractParsedContentFromParams<P>,
   >(params: P, options?: RequestOptions): APIPromise<ParsedChatCompletion<T>> {
     return parsed(params, (p) => this.create(p as P, options));
+  }
+
+  /**
+   * Streams a chat completion as the `openai` SDK's `stream()` helper: a
+   * {@linkcode ChatCompletionEventStream} (returned at once, not a promise) that emits the SDK's
+   * events (`content`, `chunk`, `tool_calls.function.arguments.done`, `finalContent`, …), is an
+   * async iterable of chunks and has `finalChatCompletion()`, `finalContent()`, `finalMessage()`,
+   * `finalFunctionToolCall()`, `totalUsage()`, `done()` and `abort()`; `parsed` and
+   * `parsed_arguments` for the SDK's zod helpers, as `parse()` gives them.
+   *
+   * @example Listen for text, then read the whole reply
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * const emulator = createEmulator(); // a local stand-in for your resource
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
+   * let text = "";
+   * const stream = client.chat.completions
+   *   .stream({ model: "gpt-4o", messages: [{ role: "user", content: "Hello" }] })
+   *   .on("content", (delta) => text += delta);
+   * console.log(await stream.finalContent(), text); // "You said: Hello" twice
+   * ```
+   */
+  stream<P extends ChatCompletionStreamParams, T = ExtractParsedContentFromParams<P>>(
+    params: P,
+    options?: RequestOptions,
+  ): ChatCompletionEventStream<T> {
+    return new ChatCompletionEventStream(
+      params,
+      (p, o) => this.create(p as ChatCompletionCreateParamsStreaming, o),
+      options,
+    );
   }
 }
 

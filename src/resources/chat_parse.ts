@@ -10,8 +10,10 @@ import type { APIPromise } from "./api_promise.ts";
 /** A parser the openai SDK's zod helpers put on a format or tool (non-enumerable: not sent). */
 type Parser = { $parseRaw?: (text: string) => unknown };
 
+const where = "chat.completions.parse: ";
+
 /** Parses `text` by `parser`'s `$parseRaw`, else as JSON when `json`, else gives null. */
-const read = (parser: Parser | object | undefined, json: unknown, text: string) =>
+export const read = (parser: Parser | object | undefined, json: unknown, text: string) =>
   (parser as Parser)?.$parseRaw
     ? (parser as Parser).$parseRaw!(text)
     : json
@@ -30,10 +32,8 @@ export function parsed<T>(
   params: ChatCompletionCreateParams,
   create: (params: ChatCompletionCreateParams) => APIPromise<ChatCompletion>,
 ): APIPromise<ParsedChatCompletion<T>> {
-  const where = "chat.completions.parse: ";
   if (params?.stream) throw new TypeError(where + "stream: true is not parsed; use create()");
-  const tools = params.tools ?? [];
-  for (const tool of tools) {
+  for (const tool of params.tools ?? []) {
     // A tool of another type has no `function`.
     if (tool?.function?.strict !== true) {
       throw new AzureOpenAIError(
@@ -43,32 +43,45 @@ export function parsed<T>(
       );
     }
   }
-  const format = params.response_format as Parser & { type: string } | undefined;
   const created = create(params);
   // The completion is this call's own (parsed from its body): set in place, which withResponse()'s
   // data shares.
   return Object.assign(
-    created.then((completion) => {
-      for (const { finish_reason: reason, message } of completion.choices) {
-        if (reason == "length") throw new LengthFinishReasonError();
-        if (reason == "content_filter") throw new ContentFilterFinishReasonError();
-        for (const { function: fn, type } of message.tool_calls ?? []) {
-          // A call of another type (no `function`) is refused, as the SDK's parse() does.
-          if (!fn) {
-            throw new AzureOpenAIError(
-              `${where}only strict function tools are parsed; got ${type}`,
-            );
-          }
-          const tool = tools.find((t) => t.function.name == fn.name);
-          (fn as { parsed_arguments?: unknown }).parsed_arguments = read(tool, tool, fn.arguments);
-        }
-        (message as { parsed?: unknown }).parsed =
-          message.content && !message.refusal && format?.type == "json_schema"
-            ? read(format, 1, message.content)
-            : null;
-      }
-      return completion;
-    }),
+    created.then((completion) => parseCompletion(completion, params)),
     created,
   ) as never;
+}
+
+/**
+ * Sets each message's `parsed` and each tool call's `function.parsed_arguments` of `completion` (in
+ * place), as the SDK's parse helpers do: by a `$parseRaw` (zod helpers), else `JSON.parse` for a
+ * `json_schema` format or a `strict: true` tool, else null. Throws for a choice cut by length or
+ * the content filter and for a call of another type than function.
+ */
+export function parseCompletion<T>(
+  completion: ChatCompletion,
+  params: ChatCompletionCreateParams,
+): ParsedChatCompletion<T> {
+  const format = params.response_format as Parser & { type: string } | undefined;
+  for (const { finish_reason: reason, message } of completion.choices) {
+    if (reason == "length") throw new LengthFinishReasonError();
+    if (reason == "content_filter") throw new ContentFilterFinishReasonError();
+    for (const { function: fn, type } of message.tool_calls ?? []) {
+      // A call of another type (no `function`) is refused, as the SDK's parse() does.
+      if (!fn) {
+        throw new AzureOpenAIError(`${where}only strict function tools are parsed; got ${type}`);
+      }
+      const tool = params.tools?.find((t) => t.function?.name == fn.name);
+      (fn as { parsed_arguments?: unknown }).parsed_arguments = read(
+        tool,
+        tool?.function.strict,
+        fn.arguments,
+      );
+    }
+    (message as { parsed?: unknown }).parsed =
+      message.content && !message.refusal && format?.type == "json_schema"
+        ? read(format, 1, message.content)
+        : null;
+  }
+  return completion as never;
 }

@@ -16,6 +16,11 @@
  */
 export { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
 export { ChatCompletionStream } from "./chat_completion_stream.ts";
+export {
+  ChatCompletionEventStream,
+  type ChatCompletionStreamEvents,
+  type ChatCompletionStreamParams,
+} from "./chat_completion_event_stream.ts";
 export { CompletionAccumulator } from "./completion_accumulator.ts";
 export { CompletionStream } from "./completion_stream.ts";
 export { Stream } from "./stream.ts";

@@ -1,0 +1,498 @@
+import {
+  APIUserAbortError,
+  AzureOpenAIError,
+  ContentFilterFinishReasonError,
+  LengthFinishReasonError,
+} from "../errors/api_error.ts";
+import { messageOf } from "../errors/_message_of.ts";
+import { onAbort } from "../middleware/_abort.ts";
+import type { RequestOptions } from "../options.ts";
+import { parseCompletion, read } from "../resources/chat_parse.ts";
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParams,
+  ChatCompletionMessage,
+} from "../types/chat.ts";
+import type { ChatCompletionMessageParam } from "../types/chat_messages.ts";
+import type {
+  ParsedChatCompletion,
+  ParsedChatCompletionMessage,
+  ParsedFunction,
+} from "../types/chat_parsed.ts";
+import type {
+  ChatCompletionChunk,
+  ChatCompletionTokenLogprob,
+  CompletionUsage,
+} from "../types/mod.ts";
+import { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
+import type { ChatCompletionStream } from "./chat_completion_stream.ts";
+
+/** What `chat.completions.stream()` takes: the params of `create()`, without `stream: false`. */
+export type ChatCompletionStreamParams = Omit<ChatCompletionCreateParams, "stream"> & {
+  stream?: true;
+};
+
+/**
+ * The events of a {@linkcode ChatCompletionEventStream} and their listeners' arguments, as the
+ * `openai` SDK's `ChatCompletionStreamEvents`. `ParsedT` is what a `zodResponseFormat()` parses.
+ */
+export interface ChatCompletionStreamEvents<ParsedT = null> {
+  /** The response's headers came (before the first chunk). */
+  connect: () => void;
+  /** Every chunk, with the completion so far (`currentChatCompletionSnapshot`). */
+  chunk: (chunk: ChatCompletionChunk, snapshot: ChatCompletion) => void;
+  /** A choice's new text and its text so far. */
+  content: (contentDelta: string, contentSnapshot: string) => void;
+  /** As `content`, with `parsed` as the SDK gives it (see the class). */
+  "content.delta": (props: { delta: string; snapshot: string; parsed: unknown | null }) => void;
+  /** A choice's text is whole (its finish reason or a tool call came). */
+  "content.done": (props: { content: string; parsed: ParsedT | null }) => void;
+  /** A choice's new refusal text and its refusal so far. */
+  "refusal.delta": (props: { delta: string; snapshot: string }) => void;
+  /** A choice's refusal is whole. */
+  "refusal.done": (props: { refusal: string }) => void;
+  /** A tool call's new arguments text and its arguments so far. */
+  "tool_calls.function.arguments.delta": (props: {
+    name: string;
+    index: number;
+    arguments: string;
+    parsed_arguments: unknown;
+    arguments_delta: string;
+  }) => void;
+  /** A tool call's arguments are whole (the next call or the finish reason came). */
+  "tool_calls.function.arguments.done": (props: {
+    name: string;
+    index: number;
+    arguments: string;
+    parsed_arguments: unknown;
+  }) => void;
+  /** A chunk's content logprobs and the choice's so far. */
+  "logprobs.content.delta": (props: {
+    content: ChatCompletionTokenLogprob[];
+    snapshot: ChatCompletionTokenLogprob[];
+  }) => void;
+  /** A choice's content logprobs are whole. */
+  "logprobs.content.done": (props: { content: ChatCompletionTokenLogprob[] }) => void;
+  /** A chunk's refusal logprobs and the choice's so far. */
+  "logprobs.refusal.delta": (props: {
+    refusal: ChatCompletionTokenLogprob[];
+    snapshot: ChatCompletionTokenLogprob[];
+  }) => void;
+  /** A choice's refusal logprobs are whole. */
+  "logprobs.refusal.done": (props: { refusal: ChatCompletionTokenLogprob[] }) => void;
+  /** The reply's first choice's message, at the end. */
+  message: (message: ParsedChatCompletionMessage<ParsedT>) => void;
+  /** Each function call of that message. */
+  functionToolCall: (functionCall: ParsedFunction) => void;
+  /** The whole completion, at the end. */
+  chatCompletion: (completion: ParsedChatCompletion<ParsedT>) => void;
+  /** As `finalContent()` resolves to (not emitted for empty or null content). */
+  finalContent: (contentSnapshot: string) => void;
+  /** As `finalMessage()` resolves to. */
+  finalMessage: (message: ParsedChatCompletionMessage<ParsedT>) => void;
+  /** As `finalChatCompletion()` resolves to. */
+  finalChatCompletion: (completion: ParsedChatCompletion<ParsedT>) => void;
+  /** As `finalFunctionToolCall()` resolves to (not emitted when there is none). */
+  finalFunctionToolCall: (functionCall: ParsedFunction) => void;
+  /** As `totalUsage()` resolves to (only when the reply had usage). */
+  totalUsage: (usage: CompletionUsage) => void;
+  /** The call or the stream failed (typed errors; not emitted for an abort). */
+  error: (error: AzureOpenAIError) => void;
+  /** The stream was aborted (`abort()`, `controller`, `options.signal`). */
+  abort: (error: AzureOpenAIError) => void;
+  /** Last event, after an error or abort too. */
+  end: () => void;
+}
+
+type Listeners = Record<string, [(...args: never[]) => unknown, unknown][]>;
+type Message = ChatCompletionMessage & {
+  parsed?: unknown;
+  tool_calls?: { function: ParsedFunction }[];
+};
+type Snapshot = ChatCompletion & { choices: { message: Message }[] };
+type Format = { $parseRaw?: (text: string) => unknown };
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const encoder = new TextEncoder();
+
+/**
+ * What `client.chat.completions.stream(params, options?)` returns, as the `openai` SDK's
+ * `ChatCompletionStream` (there, the class of that name; ours of that name is `create()`'s
+ * stream, which this one reads): it starts the call at once (on the next macrotask), emits the
+ * SDK's events with the SDK's arguments in the SDK's order (see
+ * {@linkcode ChatCompletionStreamEvents}), and is an async iterable of the chunks that come after
+ * the loop starts. `finalChatCompletion()` and the other `final*()` wait for the end and reject
+ * with the typed error (`APIUserAbortError` after an abort). As in the SDK, an `error` or `abort`
+ * that nothing listens to and nothing awaits (`done()`, `emitted()`, a `final*()`) is an unhandled
+ * rejection.
+ *
+ * With a `zodResponseFormat()` format `content.done` and the final message carry `parsed`, with
+ * `zodFunction()` or `strict: true` tools `tool_calls.function.arguments.done` and the final tool
+ * calls carry `parsed_arguments`; the SDK's partial `parsed` of `content.delta` and
+ * `tool_calls.function.arguments.delta` is not given (undefined). A choice cut by the token limit
+ * or the content filter then fails the stream with `LengthFinishReasonError` /
+ * `ContentFilterFinishReasonError`.
+ *
+ * @example Print a reply as it comes, then use the whole of it
+ * ```ts
+ * import { AzureOpenAI } from "@aoai/edge";
+ * import { createEmulator } from "@aoai/edge/emulator";
+ * const emulator = createEmulator(); // a local stand-in for your resource
+ * const client = new AzureOpenAI({
+ *   endpoint: "http://emulator.local",
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ * });
+ * const stream = client.chat.completions
+ *   .stream({ model: "gpt-4o", messages: [{ role: "user", content: "Hello" }] })
+ *   .on("content", (delta) => console.log(delta));
+ * const completion = await stream.finalChatCompletion();
+ * console.log(completion.choices[0].message.content); // "You said: Hello"
+ * ```
+ */
+export class ChatCompletionEventStream<ParsedT = null>
+  implements AsyncIterable<ChatCompletionChunk> {
+  /** Aborting it aborts the call or the stream (as `abort()`). */
+  readonly controller: AbortController = new AbortController();
+  /** The request's messages, then the reply's message (the SDK's runner `messages`). */
+  declare readonly messages: (ChatCompletionMessageParam | Message)[];
+  #on: Listeners = {};
+  #ended: unknown;
+  /** done(), emitted() or a final*() was called: an error is not an unhandled rejection. */
+  #caught: unknown;
+  #end: Promise<void>;
+  #settle!: (error?: unknown) => void;
+  #completions: ParsedChatCompletion<ParsedT>[] = [];
+  #snapshot: Snapshot | undefined;
+
+  /** @internal */
+  constructor(
+    params: ChatCompletionStreamParams,
+    create: (params: ChatCompletionCreateParams, options: RequestOptions) => PromiseLike<
+      ChatCompletionStream
+    >,
+    options?: RequestOptions,
+  ) {
+    this.messages = [...params.messages];
+    (this.#end = new Promise<void>((resolve, reject) =>
+      this.#settle = (error) => error ? reject(error) : resolve()
+    )).catch(() => {});
+    const unhook = onAbort(options?.signal, () => this.abort());
+    this.on("end", unhook);
+    const auto = (params.response_format as Format)?.$parseRaw ||
+      params.tools?.some((t) => t.function?.strict);
+    const acc = new ChatCompletionAccumulator();
+    /** Per choice: which `*.done` events went out, and the tool call under way (`t`). */
+    const states: Record<string, unknown>[] = [];
+    const emit = this.#emit.bind(this);
+    const toolDone = (message: Message, state: Record<string, unknown>, i = state.t as number) => {
+      const fn = message.tool_calls?.[i]?.function;
+      if (fn && !state[i]) {
+        state[i] = 1;
+        const tool = params.tools?.find((t) => t.function?.name == fn.name);
+        emit("tool_calls.function.arguments.done", {
+          name: fn.name,
+          index: i,
+          arguments: fn.arguments,
+          parsed_arguments: read(tool, tool?.function.strict, fn.arguments),
+        });
+      }
+    };
+    const contentDone = (
+      { message, logprobs }: Snapshot["choices"][number],
+      state: Record<string, unknown>,
+    ) => {
+      const format = params.response_format as Format;
+      for (
+        const [event, key, value, parse] of [
+          ["content.done", "content", message.content, 1],
+          ["refusal.done", "refusal", message.refusal],
+          ["logprobs.content.done", "content", logprobs?.content],
+          ["logprobs.refusal.done", "refusal", logprobs?.refusal],
+        ] as const
+      ) {
+        if (value && !state[event]) {
+          state[event] = 1;
+          emit(event, {
+            [key]: value,
+            ...parse && { parsed: read(format, 0, value as string) },
+          });
+        }
+      }
+    };
+    const chunk = (chunk: ChatCompletionChunk) => {
+      acc.add(chunk);
+      const snapshot = this.#snapshot = acc.result() as Snapshot;
+      // As the SDK, a cut choice fails the stream when it would be parsed, before its chunk.
+      for (const { finish_reason: reason } of chunk.choices) {
+        if (auto && reason == "length") throw new LengthFinishReasonError();
+        if (auto && reason == "content_filter") throw new ContentFilterFinishReasonError();
+      }
+      emit("chunk", chunk, snapshot);
+      for (const { index, delta, logprobs } of chunk.choices) {
+        const choice = snapshot.choices.find((c) => c.index == index)!;
+        const { message } = choice;
+        const state = states[index] ??= {};
+        if (delta?.content != null && message.content) {
+          emit("content", delta.content, message.content);
+          emit("content.delta", { delta: delta.content, snapshot: message.content });
+        }
+        if (delta?.refusal != null && message.refusal) {
+          emit("refusal.delta", { delta: delta.refusal, snapshot: message.refusal });
+        }
+        if (logprobs?.content != null) {
+          emit("logprobs.content.delta", {
+            content: logprobs.content,
+            snapshot: choice.logprobs?.content ?? [],
+          });
+        }
+        if (logprobs?.refusal != null) {
+          emit("logprobs.refusal.delta", {
+            refusal: logprobs.refusal,
+            snapshot: choice.logprobs?.refusal ?? [],
+          });
+        }
+        if (choice.finish_reason) contentDone(choice, state), toolDone(message, state);
+        for (const { index: i } of delta?.tool_calls ?? []) {
+          if (state.t !== i) contentDone(choice, state), toolDone(message, state);
+          state.t = i;
+        }
+        for (const { index: i, function: fn } of delta?.tool_calls ?? []) {
+          const call = message.tool_calls?.[i]?.function;
+          if (call) {
+            emit("tool_calls.function.arguments.delta", {
+              name: call.name,
+              index: i,
+              arguments: call.arguments,
+              arguments_delta: fn?.arguments ?? "",
+            });
+          }
+        }
+      }
+    };
+    setTimeout(async () => {
+      try {
+        const stream = await create({ ...params, stream: true }, {
+          ...options,
+          signal: this.controller.signal,
+        });
+        emit("connect");
+        for await (const piece of stream) chunk(piece);
+        const completion = await stream.finalChatCompletion() as ParsedChatCompletion<ParsedT>;
+        for (const { finish_reason, index, message } of completion.choices) {
+          if (!finish_reason) {
+            throw new AzureOpenAIError(`missing finish_reason for choice ${index}`);
+          }
+          message.parsed = null;
+        }
+        if (auto) parseCompletion(completion, params);
+        this.#completions.push(completion);
+        emit("chatCompletion", completion);
+        const message = completion.choices[0]?.message;
+        if (message) {
+          this.messages.push(message);
+          emit("message", message);
+          for (const { function: fn } of message.tool_calls ?? []) emit("functionToolCall", fn);
+        }
+        emit("finalChatCompletion", completion);
+        emit("finalMessage", this.#message());
+        const content = this.#message().content;
+        if (content) emit("finalContent", content);
+        const call = this.#call();
+        if (call) emit("finalFunctionToolCall", call);
+        if (completion.usage) emit("totalUsage", this.#usage());
+        emit("end");
+      } catch (error) {
+        emit(
+          error instanceof APIUserAbortError ? "abort" : "error",
+          error instanceof AzureOpenAIError
+            ? error
+            : new AzureOpenAIError(messageOf(error), { cause: error }),
+        );
+      }
+    });
+  }
+
+  /** The completion so far (a fresh object after each chunk), as the SDK's. */
+  get currentChatCompletionSnapshot(): ChatCompletion | undefined {
+    return this.#snapshot;
+  }
+
+  /** Adds `listener` for `event` (called each time); returns this stream. */
+  on<E extends keyof ChatCompletionStreamEvents<ParsedT>>(
+    event: E,
+    listener: ChatCompletionStreamEvents<ParsedT>[E],
+  ): this {
+    (this.#on[event] ??= []).push([listener as never, 0]);
+    return this;
+  }
+
+  /** Removes one `listener` of `event` (added by `on()` or `once()`); returns this stream. */
+  off<E extends keyof ChatCompletionStreamEvents<ParsedT>>(
+    event: E,
+    listener: ChatCompletionStreamEvents<ParsedT>[E],
+  ): this {
+    const list = this.#on[event];
+    const i = list?.findIndex(([l]) => l === listener);
+    if (i! >= 0) list!.splice(i!, 1);
+    return this;
+  }
+
+  /** Adds `listener` for the next `event` only; returns this stream. */
+  once<E extends keyof ChatCompletionStreamEvents<ParsedT>>(
+    event: E,
+    listener: ChatCompletionStreamEvents<ParsedT>[E],
+  ): this {
+    (this.#on[event] ??= []).push([listener as never, 1]);
+    return this;
+  }
+
+  /**
+   * Resolves to the first argument of the next `event`; rejects if `error` comes first (the
+   * promise of an event that never comes never settles, as the SDK's).
+   */
+  emitted<E extends keyof ChatCompletionStreamEvents<ParsedT>>(
+    event: E,
+  ): Promise<Parameters<ChatCompletionStreamEvents<ParsedT>[E]>[0]> {
+    this.#caught = 1;
+    return new Promise((resolve, reject) => {
+      if (event != "error") this.once("error", reject);
+      this.once(event, resolve as never);
+    });
+  }
+
+  /** Resolves at the end; rejects with the stream's error (`APIUserAbortError` if aborted). */
+  done(): Promise<void> {
+    this.#caught = 1;
+    return this.#end.then();
+  }
+
+  /** Aborts the call or the stream: `abort` (with `APIUserAbortError`), then `end`. */
+  abort(): void {
+    this.controller.abort();
+  }
+
+  /** The whole completion (with `parsed` and `parsed_arguments`, see the class). */
+  async finalChatCompletion(): Promise<ParsedChatCompletion<ParsedT>> {
+    await this.done();
+    return this.#completions[0];
+  }
+
+  /** The last assistant message's content (`null` for none). */
+  async finalContent(): Promise<string | null> {
+    await this.done();
+    return this.#message().content;
+  }
+
+  /**
+   * The last assistant message (the reply's, else the request's last); rejects when there is
+   * none.
+   */
+  async finalMessage(): Promise<ParsedChatCompletionMessage<ParsedT>> {
+    await this.done();
+    return this.#message();
+  }
+
+  /** The last function call of the last assistant message that has calls, or undefined. */
+  async finalFunctionToolCall(): Promise<ParsedFunction | undefined> {
+    await this.done();
+    return this.#call();
+  }
+
+  /** The completions so far (one, once the stream ended). */
+  allChatCompletions(): ParsedChatCompletion<ParsedT>[] {
+    return [...this.#completions];
+  }
+
+  /** The reply's token counts (zeros without usage: set `stream_options.include_usage`). */
+  async totalUsage(): Promise<CompletionUsage> {
+    await this.done();
+    return this.#usage();
+  }
+
+  /**
+   * The chunks that come after the loop starts; leaving the loop early aborts the stream. An
+   * error or abort rejects a waiting `next()` (chunks already queued are yielded first).
+   */
+  [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
+    const queue: ChatCompletionChunk[] = [];
+    const readers: [(result: IteratorResult<ChatCompletionChunk>) => void, (e: unknown) => void][] =
+      [];
+    let over: unknown;
+    const end = (error?: unknown) => {
+      over = 1;
+      for (const [resolve, reject] of readers.splice(0)) error ? reject(error) : resolve(DONE);
+    };
+    this.on("chunk", (value) => {
+      const reader = readers.shift();
+      reader ? reader[0]({ value, done: false }) : queue.push(value);
+    }).on("end", end).on("abort", end).on("error", end);
+    return {
+      next: () =>
+        queue.length
+          ? Promise.resolve({ value: queue.shift()!, done: false })
+          : over
+          ? Promise.resolve(DONE)
+          : new Promise((resolve, reject) => readers.push([resolve, reject])),
+      return: () => (this.abort(), Promise.resolve(DONE)),
+    };
+  }
+
+  /**
+   * The chunks that come after the call, as a `text/event-stream` body (`data: {json}` per chunk,
+   * then `data: [DONE]`), as `create()`'s stream writes it (the SDK's writes JSON lines): read it
+   * with `ChatCompletionStream.fromReadableStream()`. An error errors it; cancelling it aborts.
+   */
+  toReadableStream(): ReadableStream<Uint8Array> {
+    const it = this[Symbol.asyncIterator]();
+    return new ReadableStream({
+      async pull(controller) {
+        const { done, value } = await it.next();
+        controller.enqueue(encoder.encode(`data: ${done ? "[DONE]" : JSON.stringify(value)}\n\n`));
+        if (done) controller.close();
+      },
+      cancel: () => void it.return!(),
+    }, { highWaterMark: 0 });
+  }
+
+  #emit(event: string, ...args: unknown[]): void {
+    if (this.#ended) return;
+    const list = this.#on[event];
+    if (list) this.#on[event] = list.filter(([, once]) => !once);
+    if (event == "end") this.#ended = 1, this.#settle();
+    list?.forEach(([listener]) => listener(...args as never[]));
+    if (event == "abort" || event == "error") {
+      if (!this.#caught && !list?.length) Promise.reject(args[0]);
+      this.#settle(args[0]);
+      this.#emit("end");
+    }
+  }
+
+  #message(): ParsedChatCompletionMessage<ParsedT> {
+    const message = this.messages.findLast((m) => m.role == "assistant");
+    if (!message) {
+      throw new AzureOpenAIError(
+        "stream ended without producing a ChatCompletionMessage with role=assistant",
+      );
+    }
+    return {
+      ...message,
+      content: message.content ?? null,
+      refusal: message.refusal ?? null,
+    } as never;
+  }
+
+  #call(): ParsedFunction | undefined {
+    const calls = (this.messages.findLast((m) => (m as Message).tool_calls?.length) as Message)
+      ?.tool_calls;
+    return calls?.[calls.length - 1].function;
+  }
+
+  #usage(): CompletionUsage {
+    const usage = this.#completions[0]?.usage;
+    return {
+      completion_tokens: usage?.completion_tokens ?? 0,
+      prompt_tokens: usage?.prompt_tokens ?? 0,
+      total_tokens: usage?.total_tokens ?? 0,
+    };
+  }
+}
