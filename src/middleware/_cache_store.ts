@@ -180,7 +180,9 @@ export async function readText(response: Response): Promise<string | Response> {
     return await response.text();
   } catch (err) {
     const headers = new Headers(response.headers);
-    headers.delete("content-length");
+    // The upstream's length stays (a relay then fails the body short of it, also on workerd),
+    // unless fetch decoded the body: that length was the encoded one.
+    if (headers.has("content-encoding")) headers.delete("content-length");
     headers.set("x-aoai-cache", "miss");
     const body = new ReadableStream({ start: (controller) => controller.error(err) });
     return new Response(body, {
