@@ -277,6 +277,10 @@ export class ChatCompletionEventStream<ParsedT = null>
         });
         emit("connect");
         for await (const piece of stream) chunk(piece);
+        // As the SDK: aborted after the body's end was read (a reply read whole) is aborted too.
+        if (this.controller.signal.aborted) {
+          throw new APIUserAbortError("chat.completions.stream was aborted");
+        }
         const completion = await stream.finalChatCompletion() as ParsedChatCompletion<ParsedT>;
         for (const { finish_reason, index, message } of completion.choices) {
           if (!finish_reason) {

@@ -349,3 +349,17 @@ Deno.test("toReadableStream() writes the chunks as an event stream ChatCompletio
   const final = await ChatCompletionStream.fromReadableStream(body).finalChatCompletion();
   assert.equal(final.choices[0].message.content, "Hi");
 });
+
+Deno.test("abort() after the whole body was read still ends in abort, as the SDK's", async () => {
+  const { server, client } = await serving(sse(
+    choice({ role: "assistant", content: "Hi" }),
+    choice({}, "stop"),
+  ));
+  await using _ = server;
+  const stream = client.chat.completions.stream(PARAMS);
+  const seen = record(stream);
+  stream.on("content", () => stream.abort());
+  await assert.rejects(stream.finalChatCompletion(), APIUserAbortError);
+  assert.deepEqual(seen.slice(-2).map(([n]) => n), ["abort", "end"]);
+  assert.equal(seen.filter(([n]) => n == "chatCompletion").length, 0);
+});
