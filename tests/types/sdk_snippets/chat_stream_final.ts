@@ -1,5 +1,5 @@
 // aoai-only: `create({ stream: true })` gives a stream with finalChatCompletion() here; the openai
-// SDK has it on `chat.completions.stream()` instead (a helper this package does not have).
+// SDK has it on `chat.completions.stream()` instead (here too: see chat_stream_events.ts).
 import { AzureOpenAI } from "@aoai/edge";
 
 const client = new AzureOpenAI({
