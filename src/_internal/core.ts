@@ -8,7 +8,7 @@ import {
   errorFromResponse,
   requestIdOf,
 } from "../errors/from_response.ts";
-import { redactText, SECRET_PARAMS } from "../errors/redact.ts";
+import { redactText, redactUrl, SECRET_PARAMS } from "../errors/redact.ts";
 import { headerSecrets, SENSITIVE_HEADERS } from "../middleware/_redact.ts";
 import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
@@ -300,7 +300,8 @@ export class ClientCore {
         duplex: "half",
         redirect: "manual",
       }, {
-        operation: where,
+        // A request() path's parameters are in its default name: a credential-named one masked.
+        operation: redactUrl(where),
         deployment: spec.deployment,
         apiVersion,
         params: spec.params,
@@ -509,23 +510,30 @@ function withQuery(
   defaults?: Record<string, unknown>,
   query?: Record<string, unknown>,
 ): string {
-  if (!(defaults || query)) return url;
-  const target = new URL(url);
-  const params = target.searchParams;
-  const add = (name: string, value: unknown) =>
-    value !== undefined && params.append(name, value as string ?? "");
-  const all: Record<string, unknown> = { ...defaults, ...query };
-  for (const name in all) {
-    const value = all[name];
-    if (query && name in query || !params.has(name)) {
-      params.delete(name);
-      eachField(name, value, add);
+  if (defaults || query) {
+    const target = new URL(url);
+    const params = target.searchParams;
+    const add = (name: string, value: unknown) =>
+      value !== undefined && params.append(name, value as string ?? "");
+    const all: Record<string, unknown> = { ...defaults, ...query };
+    for (const name in all) {
+      const value = all[name];
+      if (query && name in query || !params.has(name)) {
+        params.delete(name);
+        eachField(name, value, add);
+      }
     }
+    url = target.href;
   }
   // Every value of a parameter named like a credential (as a URL's are masked: `sig`, `code`,
-  // `sig[]`, `auth[token]`), also as a service may echo it alone.
-  params.forEach((value, name) => SECRET_PARAMS.test(name) && secrets.push(value));
-  return target.href;
+  // `sig[]`, `auth[token]`), also as a service may echo it alone; one behind another `?` too
+  // (`?a=1?sig=…`, sent as is, or encoded in `a`'s value), which a server may read as its own.
+  const collect = (query: string): unknown =>
+    new URLSearchParams(query.replaceAll("?", "&")).forEach((value, name) =>
+      SECRET_PARAMS.test(name) ? secrets.push(value) : /[?&]/.test(value) && collect(value)
+    );
+  collect(url.replace(/^[^?]*/, ""));
+  return url;
 }
 
 /**
