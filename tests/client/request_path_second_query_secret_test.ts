@@ -19,8 +19,8 @@ const PATHS = [
 
 /**
  * A 127.0.0.1 server that answers 400 naming each parameter value it read, splitting the query at
- * every `?` and `&` (as a lenient parser would), and a client on it whose fetch throws that answer's
- * text (a user's wrapper that turns a 400 into an error) unless `throws` is false.
+ * every `?` and `&` (as a lenient parser would), and a client on it whose fetch throws that
+ * answer's text (a user's wrapper that turns a 400 into an error) unless `throws` is false.
  */
 function echoing(options: Partial<ConstructorParameters<typeof AzureOpenAI>[0]>, throws = true) {
   const seen: string[] = [];
