@@ -27,7 +27,19 @@ import type {
 import { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
 import type { ChatCompletionStream } from "./chat_completion_stream.ts";
 
-/** What `chat.completions.stream()` takes: the params of `create()`, without `stream: false`. */
+/**
+ * What `chat.completions.stream()` takes: the params of `create()`, without `stream: false`.
+ *
+ * @example Params kept for a streamed call
+ * ```ts
+ * import type { ChatCompletionStreamParams } from "@aoai/edge";
+ * const params: ChatCompletionStreamParams = {
+ *   model: "gpt-4o",
+ *   messages: [{ role: "user", content: "Hi" }],
+ * };
+ * console.log(params.messages.length); // 1
+ * ```
+ */
 export type ChatCompletionStreamParams = Omit<ChatCompletionCreateParams, "stream"> & {
   stream?: true;
 };
@@ -35,6 +47,13 @@ export type ChatCompletionStreamParams = Omit<ChatCompletionCreateParams, "strea
 /**
  * The events of a {@linkcode ChatCompletionEventStream} and their listeners' arguments, as the
  * `openai` SDK's `ChatCompletionStreamEvents`. `ParsedT` is what a `zodResponseFormat()` parses.
+ *
+ * @example A listener typed by its event
+ * ```ts
+ * import type { ChatCompletionStreamEvents } from "@aoai/edge";
+ * const onDone: ChatCompletionStreamEvents["content.done"] = ({ content }) => console.log(content);
+ * onDone({ content: "Hi", parsed: null }); // "Hi"
+ * ```
  */
 export interface ChatCompletionStreamEvents<ParsedT = null> {
   /** The response's headers came (before the first chunk). */
