@@ -8,7 +8,7 @@ import {
   errorFromResponse,
   requestIdOf,
 } from "../errors/from_response.ts";
-import { redactText, redactUrl, SECRET_PARAMS } from "../errors/redact.ts";
+import { redactText, redactUrl, urlSecrets } from "../errors/redact.ts";
 import { headerSecrets, SENSITIVE_HEADERS } from "../middleware/_redact.ts";
 import { compose } from "../middleware/compose.ts";
 import { builtinKind } from "../middleware/_kind.ts";
@@ -525,14 +525,7 @@ function withQuery(
     }
     url = target.href;
   }
-  // Every value of a parameter named like a credential (as a URL's are masked: `sig`, `code`,
-  // `sig[]`, `auth[token]`), also as a service may echo it alone; one behind another `?` too
-  // (`?a=1?sig=…`, sent as is, or encoded in `a`'s value), which a server may read as its own.
-  const collect = (query: string): unknown =>
-    new URLSearchParams(query.replaceAll("?", "&")).forEach((value, name) =>
-      SECRET_PARAMS.test(name) ? secrets.push(value) : /[?&]/.test(value) && collect(value)
-    );
-  collect(url.replace(/^[^?]*/, ""));
+  urlSecrets(url, secrets);
   return url;
 }
 

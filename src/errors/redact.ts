@@ -13,6 +13,20 @@ export const SECRET_PARAMS: RegExp =
   /key|token|secret|passw|passph|pw|credential|signature|jwt|hmac|session|verifier|^otp|(assertion|otp|sid|^(sig|sas|code|pass|auth(orization)?))(?![^[])/i;
 
 /**
+ * Adds to `into` every value of `url`'s parameters named like a credential (as {@link redactUrl}
+ * masks them: `sig`, `code`, `sig[]`, `auth[token]`), also as a service may echo it alone; one
+ * behind another `?` too (`?a=1?sig=…`, sent as is, or encoded in `a`'s value), which a server
+ * may read as its own.
+ */
+export function urlSecrets(url: string, into: string[]): void {
+  const collect = (query: string): unknown =>
+    new URLSearchParams(query.replaceAll("?", "&")).forEach((value, name) =>
+      SECRET_PARAMS.test(name) ? into.push(value) : /[?&]/.test(value) && collect(value)
+    );
+  collect(url.replace(/^[^?]*/, ""));
+}
+
+/**
  * Returns the URL with secret-looking parameters (`api-key`, `subscription-key`, `token`,
  * `client_secret`, `sig`, ...) masked, in the query and in a fragment (`#access_token=…`), also
  * behind a second `?` (`?api-version=1?key=…`) and in a URL percent-encoded in a value, once or

@@ -1,6 +1,6 @@
 import { APIUserAbortError, AzureOpenAIError } from "../errors/api_error.ts";
 import { requestIdOf } from "../errors/from_response.ts";
-import { redactSecrets, redactText, SECRET_PARAMS } from "../errors/redact.ts";
+import { redactSecrets, redactText, urlSecrets } from "../errors/redact.ts";
 import { redactBody, redactHeaders, redactLogUrl, secretsOfHeaders } from "./_redact.ts";
 import { RETRY_STATE_KEY, type RetryInfo } from "./retry.ts";
 import { CACHE_STATE_KEY, SECRETS_STATE_KEY } from "./_state.ts";
@@ -206,9 +206,7 @@ export function logger(options: LoggerOptions = {}): Middleware {
     const secrets = [...known, ...secretsOfHeaders(request.headers)];
     // The values of the URL's credential-named parameters (a gateway's `subscription-key`, a
     // SAS `sig`): a body, header or error may say them back alone.
-    new URL(request.url).searchParams.forEach((value, name) =>
-      SECRET_PARAMS.test(name) && secrets.push(value)
-    );
+    urlSecrets(request.url, secrets);
     const base = {
       operation: ctx.operation,
       deployment: ctx.deployment,

@@ -2,7 +2,7 @@
 // (`foo?a=1?sig=…`, `…&x=1?token=…`) or alone in it (`foo?sig=…`): its value is scrubbed from what
 // an error says, also where the service echoes the value alone, and from logger() events' fields
 // (the default operation name `request foo?…` showed it). logger()'s own scrub of an error or body
-// it logs does not read behind a second `?` yet (src/middleware/logger.ts): not pinned here.
+// it logs: tests/middleware/logger_second_query_secret_test.ts.
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { AzureOpenAI } from "../../mod.ts";
