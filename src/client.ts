@@ -155,7 +155,7 @@ export class AzureOpenAI {
     let body = init.body ?? undefined;
     // On the v1 API the deployment goes in body `model` (unless the caller set one): a JSON
     // body's member, or a field of a copy of a multipart form.
-    const v1 = deployment && (options?.apiVersion ?? this.apiVersion) === "v1";
+    const v1 = deployment && this.#core.version(options) === "v1";
     if (v1 && body instanceof FormData && !body.has("model")) {
       const form = new FormData();
       body.forEach((value, key) => form.append(key, value));

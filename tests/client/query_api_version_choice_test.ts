@@ -99,3 +99,24 @@ Deno.test("middleware and logger() see the api-version the query sends", async (
     await close();
   }
 });
+
+Deno.test("request() on a v1 client: a dated api-version in query adds no model to the body", async () => {
+  const { client, seen, bodies, close } = withBodies({ apiVersion: "v1" });
+  try {
+    for (const query of [{ "api-version": "2024-10-21" }, undefined]) {
+      const res = await client.request({
+        path: "chat/completions",
+        deployment: "gpt-4o",
+        json: { messages: MESSAGES },
+      }, { query });
+      await res.body?.cancel();
+    }
+    assert.deepEqual(seen, [
+      "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+      "/openai/v1/chat/completions",
+    ]);
+    assert.deepEqual((await bodies()).map((b) => b.model), [undefined, "gpt-4o"]);
+  } finally {
+    await close();
+  }
+});
