@@ -47,6 +47,8 @@ export interface FoldChoice {
 export interface Fold<C extends FoldChoice> {
   add(chunk: FoldChunk): void;
   result(): Json & { choices: C[] };
+  /** The object add() updates (no copy). */
+  live: Json & { choices: C[] };
 }
 
 /**
@@ -63,6 +65,7 @@ export function fold<C extends FoldChoice, K extends FoldChunkChoice>(
 ): Fold<C> {
   const top: Json & { choices: C[] } = { id: "", object, created: 0, model: "", choices: [] };
   return {
+    live: top,
     add(chunk) {
       top.id ||= chunk.id || "";
       top.created ||= chunk.created || 0;

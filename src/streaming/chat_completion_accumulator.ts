@@ -82,6 +82,15 @@ export class ChatCompletionAccumulator {
     this.#fold.add(chunk);
   }
 
+  /**
+   * The completion so far as one object that each add() updates in place (no copy, as the openai
+   * SDK's stream snapshot): `choices` and `tool_calls` are indexed by their `index` (a gap stays a
+   * hole). Read it, do not change it; result() gives a copy.
+   */
+  snapshot(): ChatCompletion {
+    return this.#fold.live as unknown as ChatCompletion;
+  }
+
   /** The `chat.completion` object for the chunks added so far (a fresh object each call). */
   result(): ChatCompletion {
     const result = this.#fold.result();

@@ -240,7 +240,8 @@ export class ChatCompletionEventStream<ParsedT = null>
     };
     const chunk = (chunk: ChatCompletionChunk) => {
       acc.add(chunk);
-      const snapshot = this.#snapshot = acc.result() as Snapshot;
+      // Updated in place (a copy per chunk made a reply with logprobs quadratic: 51 s for 4,000).
+      const snapshot = this.#snapshot = acc.snapshot() as Snapshot;
       // As the SDK, a cut choice fails the stream when it would be parsed, before its chunk.
       for (const { finish_reason: reason } of chunk.choices) {
         if (auto && reason == "length") throw new LengthFinishReasonError();
@@ -248,7 +249,7 @@ export class ChatCompletionEventStream<ParsedT = null>
       }
       emit("chunk", chunk, snapshot);
       for (const { index, delta, logprobs } of chunk.choices) {
-        const choice = snapshot.choices.find((c) => c.index == index)!;
+        const choice = snapshot.choices[index ?? 0];
         const { message } = choice;
         const state = states[index] ??= {};
         if (delta?.content != null && message.content) {
@@ -335,7 +336,7 @@ export class ChatCompletionEventStream<ParsedT = null>
     });
   }
 
-  /** The completion so far (a fresh object after each chunk), as the SDK's. */
+  /** The completion so far, one object updated in place by each chunk, as the SDK's. */
   get currentChatCompletionSnapshot(): ChatCompletion | undefined {
     return this.#snapshot;
   }
