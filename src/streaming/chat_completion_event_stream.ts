@@ -324,7 +324,6 @@ export class ChatCompletionEventStream<ParsedT = null>
         const call = this.#call();
         if (call) emit("finalFunctionToolCall", call);
         if (completion.usage) emit("totalUsage", this.#usage());
-        emit("end");
       } catch (error) {
         emit(
           error instanceof APIUserAbortError ? "abort" : "error",
@@ -333,6 +332,8 @@ export class ChatCompletionEventStream<ParsedT = null>
             : new AzureOpenAIError(messageOf(error), { cause: error }),
         );
       }
+      // Outside the try, as the SDK's: a throwing end listener is an unhandled rejection.
+      emit("end");
     });
   }
 
