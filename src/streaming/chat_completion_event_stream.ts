@@ -436,15 +436,17 @@ export class ChatCompletionEventStream<ParsedT = null>
 
   /**
    * The chunks that come after the loop starts; leaving the loop early aborts the stream. An
-   * error or abort rejects a waiting `next()` (chunks already queued are yielded first).
+   * error or abort rejects `next()` once the chunks queued before it were yielded (the SDK's
+   * iterator hands it only to a `next()` already waiting, so a busy loop ended as if whole).
    */
   [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
     const queue: ChatCompletionChunk[] = [];
     const readers: [(result: IteratorResult<ChatCompletionChunk>) => void, (e: unknown) => void][] =
       [];
+    /** DONE, or the error or abort the stream ended in. */
     let over: unknown;
     const end = (error?: unknown) => {
-      over = 1;
+      over ??= error ?? DONE;
       for (const [resolve, reject] of readers.splice(0)) error ? reject(error) : resolve(DONE);
     };
     this.on("chunk", (value) => {
@@ -456,7 +458,7 @@ export class ChatCompletionEventStream<ParsedT = null>
         queue.length
           ? Promise.resolve({ value: queue.shift()!, done: false })
           : over
-          ? Promise.resolve(DONE)
+          ? over == DONE ? Promise.resolve(DONE) : Promise.reject(over)
           : new Promise((resolve, reject) => readers.push([resolve, reject])),
       return: () => (this.abort(), Promise.resolve(DONE)),
     };
