@@ -1,9 +1,12 @@
 // chat.completions.stream() switch: the same SDK code (listeners on every event of the SDK's
 // ChatCompletionStream, then every final*() helper) run once through the openai SDK's AzureOpenAI
 // and once through the bundled core (compat/.build/core.mjs), against the emulator, a scripted
-// emulator (two parallel tool calls) and a server answering 404. Each test asserts both give the
-// same ordered list of (event, JSON of its arguments) and the same final*() results. The
-// differences, each pinned by `normalize()` below and asserted where it matters:
+// emulator (two parallel tool calls), a server answering 404, Azure's wire shapes served byte for
+// byte (prompt-filter-only first chunk, filter results, async filter chunk, usage chunk, n: 2,
+// legacy function_call, finish_reason content_filter, an error payload) and a connection reset.
+// Each test asserts both give the same ordered list of (event, JSON of its arguments) and the same
+// final*() results. The differences, each pinned by `normalize()` or the test's `differs` below and
+// asserted where it matters:
 // - the `chunk` event's snapshot: ours is the accumulator's completion so far (object
 //   "chat.completion", content / refusal null until they come and "" after an empty first delta,
 //   filters merged); compared by each
@@ -11,7 +14,14 @@
 // - `content.delta`'s `parsed` and `tool_calls.function.arguments.delta`'s `parsed_arguments`: the
 //   SDK parses the partial JSON so far, ours gives none (asserted: ours is undefined);
 // - the final completion: the SDK keeps a chunk's `usage: null` where ours leaves usage out;
-// - ids and `created` differ from request to request (each client makes its own), so are masked.
+// - ids and `created` differ from request to request (each client makes its own), so are masked;
+// - Azure's shapes (served byte for byte): the final completion's choices lack the asynchronous
+//   filter's `content_filter_offsets` in ours (the accumulator keeps only documented fields; the
+//   SDK copies any unknown choice field), and hold each category's worst verdict over the choice's
+//   chunks where the SDK keeps the last chunk's `content_filter_results` (Azure's finish chunk
+//   sends {}, so the SDK's final choice says nothing about a filter that ran);
+// - an error payload mid-stream with code "server_error": the SDK's APIError has no status, ours
+//   is InternalServerError (status 500, an APIError too), as create()'s stream types it.
 // Run: `cd compat && sh ./build.sh && sh ./build_runtime.sh && node --test
 // tests/chat_stream_events_switch.test.mjs`.
 import { after, before, describe, test } from "node:test";
@@ -58,7 +68,116 @@ const Weather = z.object({ city: z.string(), days: z.number().int() });
 const Time = z.object({ timezone: z.string() });
 const Trip = z.object({ city: z.string(), days: z.number().int(), tags: z.array(z.string()) });
 
-let plain, scripted, missing;
+// Azure's wire shapes, served byte for byte (scenario by deployment name): a first chunk with
+// empty `choices` and only `prompt_filter_results` (id "", created 0), choices carrying
+// `content_filter_results`, an asynchronous filter's chunk with no `delta`, a last usage chunk
+// with empty `choices`.
+const SAFE = Object.fromEntries(
+  ["hate", "self_harm", "sexual", "violence"].map((
+    k,
+  ) => [k, { filtered: false, severity: "safe" }]),
+);
+const HEAD = { id: "chatcmpl-az", object: "chat.completion.chunk", created: 1733100000 };
+const AZ = { ...HEAD, model: "gpt-4o-2024-08-06", system_fingerprint: "fp_az" };
+const PROMPT = {
+  choices: [],
+  created: 0,
+  id: "",
+  model: "",
+  object: "",
+  prompt_filter_results: [{
+    prompt_index: 0,
+    content_filter_results: { ...SAFE, jailbreak: { filtered: false, detected: false } },
+  }],
+};
+const pick = (index, delta, finish_reason = null, filters = SAFE) => ({
+  content_filter_results: filters,
+  delta,
+  finish_reason,
+  index,
+  logprobs: null,
+});
+const az = (...choices) => ({ ...AZ, choices });
+const USAGE = {
+  ...AZ,
+  choices: [],
+  usage: { completion_tokens: 4, prompt_tokens: 9, total_tokens: 13 },
+};
+const FILTER_ONLY = {
+  choices: [{
+    content_filter_offsets: { check_offset: 0, start_offset: 0, end_offset: 9 },
+    content_filter_results: SAFE,
+    finish_reason: null,
+    index: 0,
+  }],
+  created: 0,
+  id: "",
+  model: "",
+  object: "",
+};
+const data = (chunk) => `data: ${JSON.stringify(chunk)}\n\n`;
+const AZURE = {
+  // Plain content, the asynchronous filter's chunk after the finish, usage last.
+  shapes: [
+    PROMPT,
+    az(pick(0, { content: "", role: "assistant" }, null, {})),
+    az(pick(0, { content: "Hel" })),
+    az(pick(0, { content: "lo!" })),
+    az(pick(0, {}, "stop", {})),
+    FILTER_ONLY,
+    USAGE,
+  ],
+  // n: 2, the two choices interleaved.
+  n2: [
+    PROMPT,
+    az(pick(0, { content: "", role: "assistant" }, null, {})),
+    az(pick(1, { content: "", role: "assistant" }, null, {})),
+    az(pick(0, { content: "One" })),
+    az(pick(1, { content: "Two" })),
+    az(pick(1, { content: "!" })),
+    az(pick(0, {}, "stop", {})),
+    az(pick(1, {}, "stop", {})),
+    USAGE,
+  ],
+  // The legacy `functions` reply: function_call deltas, finish_reason "function_call".
+  legacy: [
+    PROMPT,
+    az(
+      pick(
+        0,
+        { role: "assistant", content: null, function_call: { name: "get_weather", arguments: "" } },
+        null,
+        {},
+      ),
+    ),
+    az(pick(0, { function_call: { arguments: '{"city":' } }, null, {})),
+    az(pick(0, { function_call: { arguments: '"Paris"}' } }, null, {})),
+    az(pick(0, {}, "function_call", {})),
+  ],
+  // The output filter cut the reply: finish_reason "content_filter", a filtered category.
+  filtered: [
+    PROMPT,
+    az(pick(0, { content: "", role: "assistant" }, null, {})),
+    az(pick(0, { content: '{"city":"Par' })),
+    az(pick(0, {}, "content_filter", { ...SAFE, violence: { filtered: true, severity: "high" } })),
+  ],
+  // An error payload mid-stream (no [DONE] after it).
+  failing: [
+    PROMPT,
+    az(pick(0, { content: "", role: "assistant" }, null, {})),
+    az(pick(0, { content: "Par" })),
+    {
+      error: { code: "server_error", message: "The server had an error processing your request." },
+    },
+  ],
+};
+const azureBody = (name) => {
+  const chunks = AZURE[name].map(data).join("");
+  if (name == "failing") return chunks;
+  return chunks + "data: [DONE]\n\n";
+};
+
+let plain, scripted, missing, azure, reset;
 before(async () => {
   const emulator = createEmulator({ apiKeys: [KEY] });
   plain = await serve((request) => emulator.fetch(request));
@@ -75,6 +194,24 @@ before(async () => {
         : undefined,
   });
   scripted = await serve((request) => upstream.fetch(request));
+  azure = await serve((request) => {
+    const name = new URL(request.url).pathname.split("/")[3];
+    return new Response(azureBody(name), { headers: { "content-type": "text/event-stream" } });
+  });
+  // Two chunks, then the connection is reset (the body errors: the server destroys the socket).
+  reset = await serve(() => {
+    const enc = new TextEncoder();
+    let n = 0;
+    return new Response(
+      new ReadableStream({
+        pull(c) {
+          if (n < 2) c.enqueue(enc.encode(data(AZURE.shapes[n++])));
+          else c.error(new Error("connection reset"));
+        },
+      }),
+      { headers: { "content-type": "text/event-stream" } },
+    );
+  });
   missing = await serve(() =>
     Response.json({ error: { code: "DeploymentNotFound", message: "no such deployment" } }, {
       status: 404,
@@ -85,6 +222,8 @@ after(async () => {
   await plain?.close();
   await scripted?.close();
   await missing?.close();
+  await azure?.close();
+  await reset?.close();
 });
 
 /** An error as both can be compared: its class name and status. */
@@ -158,7 +297,10 @@ function normalize({ events, finals }) {
     return [name, args];
   });
   const completion = (c) => {
-    if (c && typeof c == "object" && "choices" in c && c.usage == null) delete c.usage;
+    if (c && typeof c == "object" && "choices" in c) {
+      if (c.usage == null) delete c.usage;
+      for (const choice of c.choices) delete choice?.content_filter_offsets;
+    }
     return c;
   };
   for (const [name, args] of out) {
@@ -169,10 +311,21 @@ function normalize({ events, finals }) {
   return { events: out, finals, partial };
 }
 
-async function compare(url, params, options) {
+/** The completions in a normalized run: events' and final*() results. */
+const completionsOf = ({ events, finals }) =>
+  [
+    ...events.filter(([n]) => n == "chatCompletion" || n == "finalChatCompletion").map(([, [c]]) =>
+      c
+    ),
+    finals.finalChatCompletion,
+    ...finals.allChatCompletions,
+  ].filter((c) => c?.choices);
+
+async function compare(url, params, options, differs = (theirs) => theirs) {
   const results = [];
   for (const [, lib] of LIBS) results.push(normalize(await run(lib, url(), params, options)));
   const [theirs, ourselves] = results;
+  differs(theirs, ourselves);
   for (const [i, event] of theirs.events.entries()) {
     assert.deepEqual(ourselves.events[i], event, `event ${i}`);
   }
@@ -245,5 +398,81 @@ describe("chat.completions.stream(): the same events and results as the openai S
     );
     assert.deepEqual(ourselves.events.slice(-2).map(([n]) => n), ["abort", "end"]);
     assert.deepEqual(ourselves.finals.done, { error: "APIUserAbortError", status: undefined });
+  });
+
+  test("Azure's shapes: prompt filter chunk, filter results, async filter chunk, usage chunk", async () => {
+    const { ourselves } = await compare(() => azure.url, { model: "shapes", messages: USER });
+    assert.equal(ourselves.finals.finalContent, "Hello!");
+    assert.deepEqual(ourselves.finals.totalUsage, USAGE.usage);
+    assert.equal(ourselves.finals.finalChatCompletion.prompt_filter_results.length, 1);
+  });
+
+  test("n: 2, two choices interleaved", async () => {
+    const { ourselves } = await compare(
+      () => azure.url,
+      { model: "n2", messages: USER, n: 2 },
+      {},
+      (theirs, ourselves) => {
+        // The SDK keeps each choice's last content_filter_results (the finish chunk's {}), ours
+        // the worst verdict per category of all the choice's chunks (as create()'s accumulator).
+        for (const c of completionsOf(theirs)) {
+          assert.deepEqual(c.choices.map((c) => c.content_filter_results), [{}, {}]);
+        }
+        const ours = ourselves.finals.finalChatCompletion.choices;
+        assert.deepEqual(ours.map((c) => c.content_filter_results), [SAFE, SAFE]);
+        for (const c of completionsOf(theirs)) {
+          for (const choice of c.choices) choice.content_filter_results = SAFE;
+        }
+      },
+    );
+    const done = ourselves.events.filter(([n]) => n == "content.done").map(([, [e]]) => e.content);
+    assert.deepEqual(done, ["One", "Two!"]);
+    assert.equal(ourselves.finals.finalContent, "One");
+  });
+
+  test("legacy function_call deltas", async () => {
+    const { ourselves } = await compare(() => azure.url, { model: "legacy", messages: USER });
+    assert.deepEqual(ourselves.finals.finalMessage.function_call, {
+      name: "get_weather",
+      arguments: '{"city":"Paris"}',
+    });
+  });
+
+  test('finish_reason "content_filter" without a parsed format ends normally', async () => {
+    const { ourselves } = await compare(() => azure.url, { model: "filtered", messages: USER });
+    assert.equal(ourselves.finals.finalChatCompletion.choices[0].finish_reason, "content_filter");
+    assert.equal(ourselves.finals.finalContent, '{"city":"Par');
+  });
+
+  test('finish_reason "content_filter" with a zodResponseFormat fails the stream', async () => {
+    const { ourselves } = await compare(() => azure.url, {
+      model: "filtered",
+      messages: USER,
+      response_format: zodResponseFormat(Trip, "trip"),
+    });
+    assert.deepEqual(ourselves.finals.done.error, "ContentFilterFinishReasonError");
+  });
+
+  test("an error payload mid-stream", async () => {
+    const { ourselves } = await compare(
+      () => azure.url,
+      { model: "failing", messages: USER },
+      {},
+      (theirs) => {
+        // The SDK throws an APIError without a status; ours gives Azure's code "server_error" its
+        // status, 500 (InternalServerError, an APIError too), as create()'s stream does.
+        const typed = { error: "InternalServerError", status: 500 };
+        for (const e of theirs.events) if (e[0] == "error") e[1] = [typed];
+        for (const [k, v] of Object.entries(theirs.finals)) {
+          if (v?.error == "APIError") theirs.finals[k] = typed;
+        }
+      },
+    );
+    assert.deepEqual(ourselves.events.slice(-2).map(([n]) => n), ["error", "end"]);
+  });
+
+  test("a connection reset mid-stream", async () => {
+    const { ourselves } = await compare(() => reset.url, { model: "gpt-4o", messages: USER });
+    assert.deepEqual(ourselves.events.slice(-2).map(([n]) => n), ["error", "end"]);
   });
 });
