@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { AzureOpenAI as SdkAzureOpenAI } from "openai";
 import { AzureOpenAI } from "../.build/core.mjs";
 import { serve } from "./_serve.mjs";
+import { PROMPT_FILTER_CHUNK as PROMPT_FILTER, SAFE_FILTERS as SAFE4 } from "./_azure_chunks.mjs";
 
 const BASE = {
   id: "chatcmpl-DIFF1",
@@ -18,23 +19,6 @@ const BASE = {
   created: 1727000000,
   model: "gpt-4o-2024-08-06",
   system_fingerprint: "fp_diff01",
-};
-const SAFE = { filtered: false, severity: "safe" };
-const SAFE4 = { hate: SAFE, self_harm: SAFE, sexual: SAFE, violence: SAFE };
-/** Azure's first chunk: no choices, only the prompt's filter results. */
-const PROMPT_FILTER = {
-  choices: [],
-  created: 0,
-  id: "",
-  model: "",
-  object: "",
-  prompt_filter_results: [{
-    prompt_index: 0,
-    content_filter_results: {
-      ...SAFE4,
-      jailbreak: { filtered: false, detected: false },
-    },
-  }],
 };
 const bytesOf = (text) => [...new TextEncoder().encode(text)];
 const lp = (token, logprob) => ({

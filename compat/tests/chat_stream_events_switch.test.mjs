@@ -32,37 +32,12 @@ import { z } from "zod";
 import * as ours from "../.build/core.mjs";
 import { createEmulator } from "../.build/emulator.mjs";
 import { serve } from "./_serve.mjs";
+import { PROMPT_FILTER_CHUNK as PROMPT, SAFE_FILTERS as SAFE } from "./_azure_chunks.mjs";
+import { CHAT_STREAM_EVENTS as EVENTS } from "./_chat_stream_events.mjs";
 
 const API_VERSION = "2024-10-21";
 const KEY = "chat-stream-events-key";
 const LIBS = [["the openai SDK", openai], ["@aoai/edge", ours]];
-
-const EVENTS = [
-  "connect",
-  "chunk",
-  "content",
-  "content.delta",
-  "content.done",
-  "refusal.delta",
-  "refusal.done",
-  "tool_calls.function.arguments.delta",
-  "tool_calls.function.arguments.done",
-  "logprobs.content.delta",
-  "logprobs.content.done",
-  "logprobs.refusal.delta",
-  "logprobs.refusal.done",
-  "message",
-  "functionToolCall",
-  "chatCompletion",
-  "finalContent",
-  "finalMessage",
-  "finalChatCompletion",
-  "finalFunctionToolCall",
-  "totalUsage",
-  "error",
-  "abort",
-  "end",
-];
 
 const Weather = z.object({ city: z.string(), days: z.number().int() });
 const Time = z.object({ timezone: z.string() });
@@ -72,24 +47,8 @@ const Trip = z.object({ city: z.string(), days: z.number().int(), tags: z.array(
 // empty `choices` and only `prompt_filter_results` (id "", created 0), choices carrying
 // `content_filter_results`, an asynchronous filter's chunk with no `delta`, a last usage chunk
 // with empty `choices`.
-const SAFE = Object.fromEntries(
-  ["hate", "self_harm", "sexual", "violence"].map((
-    k,
-  ) => [k, { filtered: false, severity: "safe" }]),
-);
 const HEAD = { id: "chatcmpl-az", object: "chat.completion.chunk", created: 1733100000 };
 const AZ = { ...HEAD, model: "gpt-4o-2024-08-06", system_fingerprint: "fp_az" };
-const PROMPT = {
-  choices: [],
-  created: 0,
-  id: "",
-  model: "",
-  object: "",
-  prompt_filter_results: [{
-    prompt_index: 0,
-    content_filter_results: { ...SAFE, jailbreak: { filtered: false, detected: false } },
-  }],
-};
 const pick = (index, delta, finish_reason = null, filters = SAFE) => ({
   content_filter_results: filters,
   delta,

@@ -4,6 +4,7 @@
 import type { ChatCompletion, ChatCompletionChunk } from "../types/mod.ts";
 import { AzureOpenAI, type FetchLike } from "../../mod.ts";
 import { type LogEvent, logger } from "../middleware/mod.ts";
+import { PROMPT_FILTER_CHUNK as AZURE_PROMPT_FILTER_CHUNK } from "../../compat/tests/_azure_chunks.mjs";
 
 const BASE = {
   id: "chatcmpl-AZ1",
@@ -15,24 +16,8 @@ const BASE = {
 
 const SAFE = { filtered: false, severity: "safe" } as const;
 
-/** The prompt-filter-only chunk Azure sends first. */
-export const PROMPT_FILTER_CHUNK: ChatCompletionChunk = {
-  choices: [],
-  created: 0,
-  id: "",
-  model: "",
-  object: "",
-  prompt_filter_results: [{
-    prompt_index: 0,
-    content_filter_results: {
-      hate: SAFE,
-      self_harm: SAFE,
-      sexual: SAFE,
-      violence: SAFE,
-      jailbreak: { filtered: false, detected: false },
-    },
-  }],
-};
+/** The prompt-filter-only chunk Azure sends first (shared with the compat tests). */
+export const PROMPT_FILTER_CHUNK = AZURE_PROMPT_FILTER_CHUNK as ChatCompletionChunk;
 
 const lp = (token: string, logprob: number) => ({
   token,

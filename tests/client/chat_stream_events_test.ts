@@ -11,33 +11,7 @@ import {
 } from "../../mod.ts";
 import { createEmulator } from "../../src/emulator/mod.ts";
 import { startServer } from "../helpers/server.ts";
-
-const EVENTS = [
-  "connect",
-  "chunk",
-  "content",
-  "content.delta",
-  "content.done",
-  "refusal.delta",
-  "refusal.done",
-  "tool_calls.function.arguments.delta",
-  "tool_calls.function.arguments.done",
-  "logprobs.content.delta",
-  "logprobs.content.done",
-  "logprobs.refusal.delta",
-  "logprobs.refusal.done",
-  "message",
-  "functionToolCall",
-  "chatCompletion",
-  "finalContent",
-  "finalMessage",
-  "finalChatCompletion",
-  "finalFunctionToolCall",
-  "totalUsage",
-  "error",
-  "abort",
-  "end",
-] as const;
+import { CHAT_STREAM_EVENTS as EVENTS } from "../../compat/tests/_chat_stream_events.mjs";
 
 type Stream = ReturnType<AzureOpenAI["chat"]["completions"]["stream"]>;
 
