@@ -30,29 +30,13 @@
  */
 import { AzureOpenAI as OpenAIAzure } from "openai";
 import { AzureOpenAI } from "../mod.ts";
+import { chatChunkText, SAFE_FILTER_JSON, WORDS } from "./sse_fixture.ts";
 
 const CHUNKS = 500;
 const TOP = 5;
 const KEY = "bench-key-0123456789";
 const API_VERSION = "2024-10-21";
 const ENDPOINT = "https://bench.openai.azure.com";
-const WORDS = [
-  " the",
-  " quick",
-  " brown",
-  " fox",
-  " jumps",
-  " over",
-  " lazy",
-  " dog",
-  "é",
-  " 日本",
-];
-const FILTER = `{"hate":{"filtered":false,"severity":"safe"},` +
-  `"self_harm":{"filtered":false,"severity":"safe"},` +
-  `"sexual":{"filtered":false,"severity":"safe"},"violence":{"filtered":false,"severity":"safe"}}`;
-const HEAD = `"created":1727000000,"id":"chatcmpl-A9xKxR0YpQkCkq3vqZ1c8Yv3uXyZ",` +
-  `"model":"gpt-4o-2024-08-06","object":"chat.completion.chunk","system_fingerprint":"fp_5b26d85e1"`;
 
 const encoder = new TextEncoder();
 
@@ -71,27 +55,26 @@ function logprobsOf(i: number): string {
     `"refusal":null}`;
 }
 
-function choice(delta: string, finish: string, logprobs: string): string {
-  return `data: {"choices":[{"content_filter_results":${FILTER},"delta":${delta},` +
-    `"finish_reason":${finish},"index":0,"logprobs":${logprobs}}],${HEAD}}\n\n`;
-}
-
 /** The whole reply as SSE bytes, and the text it carries. */
 function reply(withLogprobs: boolean): { bytes: Uint8Array<ArrayBuffer>; text: string } {
   const parts = [
     `data: {"choices":[],"created":0,"id":"","model":"","object":"",` +
-    `"prompt_filter_results":[{"prompt_index":0,"content_filter_results":${FILTER}}]}\n\n`,
-    choice(`{"content":"","refusal":null,"role":"assistant"}`, "null", "null"),
+    `"prompt_filter_results":[{"prompt_index":0,"content_filter_results":${SAFE_FILTER_JSON}}]}\n\n`,
+    chatChunkText(`{"content":"","refusal":null,"role":"assistant"}`),
   ];
   let text = "";
   for (let i = 0; i < CHUNKS; i++) {
     const word = WORDS[i % WORDS.length];
     text += word;
     parts.push(
-      choice(`{"content":${JSON.stringify(word)}}`, "null", withLogprobs ? logprobsOf(i) : "null"),
+      chatChunkText(
+        `{"content":${JSON.stringify(word)}}`,
+        "null",
+        withLogprobs ? logprobsOf(i) : "null",
+      ),
     );
   }
-  parts.push(choice("{}", `"stop"`, "null"), "data: [DONE]\n\n");
+  parts.push(chatChunkText("{}", `"stop"`), "data: [DONE]\n\n");
   return { bytes: encoder.encode(parts.join("")), text };
 }
 

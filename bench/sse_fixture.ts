@@ -4,12 +4,13 @@
  * @module
  */
 
-const FILTER =
+/** Azure's `content_filter_results` with the four categories all safe, as JSON text. */
+export const SAFE_FILTER_JSON =
   `{"hate":{"filtered":false,"severity":"safe"},"self_harm":{"filtered":false,"severity":"safe"},` +
   `"sexual":{"filtered":false,"severity":"safe"},"violence":{"filtered":false,"severity":"safe"}}`;
 
 /** Tokens of the "mixed" text: 1 in 10 has CJK characters, 1 in 10 a Latin-1 letter. */
-const WORDS = [
+export const WORDS = [
   " the",
   " quick",
   " brown",
@@ -38,14 +39,21 @@ const ASCII_WORDS = [
 /** Which text the synthetic reply carries. */
 export type FixtureText = "mixed" | "ascii";
 
-/** One realistic Azure chat chunk line (`data: {...}\n\n`) for event number `i`. */
-export function chatEventText(i: number, text: FixtureText = "mixed"): string {
-  const words = text === "ascii" ? ASCII_WORDS : WORDS;
-  const word = JSON.stringify(words[i % words.length]);
-  return `data: {"choices":[{"content_filter_results":${FILTER},"delta":{"content":${word}},` +
-    `"finish_reason":null,"index":0,"logprobs":null}],"created":1727000000,` +
+/**
+ * One realistic Azure chat chunk line (`data: {...}\n\n`) whose choice 0 has these `delta`,
+ * `finish_reason` and `logprobs` (each JSON text).
+ */
+export function chatChunkText(delta: string, finish = "null", logprobs = "null"): string {
+  return `data: {"choices":[{"content_filter_results":${SAFE_FILTER_JSON},"delta":${delta},` +
+    `"finish_reason":${finish},"index":0,"logprobs":${logprobs}}],"created":1727000000,` +
     `"id":"chatcmpl-A9xKxR0YpQkCkq3vqZ1c8Yv3uXyZ","model":"gpt-4o-2024-08-06",` +
     `"object":"chat.completion.chunk","system_fingerprint":"fp_5b26d85e12"}\n\n`;
+}
+
+/** One realistic Azure chat chunk line with content, for event number `i`. */
+export function chatEventText(i: number, text: FixtureText = "mixed"): string {
+  const words = text === "ascii" ? ASCII_WORDS : WORDS;
+  return chatChunkText(`{"content":${JSON.stringify(words[i % words.length])}}`);
 }
 
 /** The whole synthetic stream (`events` chunks then `data: [DONE]`) as bytes. */
