@@ -9,8 +9,7 @@
 // - the cut embeddings are not stored: the same input, answered whole, is a miss, then a hit.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { listening } from "./_serve.mjs";
+import { cutJson, forward, frontServer } from "./_front_server.mjs";
 import { startWorker } from "./_worker.mjs";
 
 const KEY = "worker-json-cut-key-0001";
@@ -25,29 +24,15 @@ let worker;
  * destroyed once that half is written); another goes to the emulator behind the Worker.
  */
 function cuttingServer() {
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (chunk) => chunks.push(chunk));
-    req.on("end", async () => {
-      if (cuts > 0) {
-        cuts--;
-        const json = JSON.stringify({ object: "list", data: [{ index: 0 }], model: "m" });
-        res.writeHead(200, { "content-type": "application/json" });
-        res.write(json.slice(0, 30), () => res.socket?.destroy());
-        return;
-      }
-      const headers = { ...req.headers };
-      delete headers.host;
-      const answer = await fetch(`${worker.upstreamUrl}${req.url}`, {
-        method: req.method,
-        headers,
-        body: req.method === "GET" ? undefined : Buffer.concat(chunks),
-      });
-      res.writeHead(answer.status, Object.fromEntries(answer.headers));
-      res.end(Buffer.from(await answer.arrayBuffer()));
-    });
+  return frontServer(async (req, body, res) => {
+    if (cuts > 0) {
+      cuts--;
+      return cutJson(res);
+    }
+    const answer = await forward(worker.upstreamUrl, req, body);
+    res.writeHead(answer.status, Object.fromEntries(answer.headers));
+    res.end(Buffer.from(await answer.arrayBuffer()));
   });
-  return listening(server);
 }
 
 before(async () => {

@@ -7,9 +7,8 @@
 // builds, HEAD.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { gzipSync } from "node:zlib";
-import { listening } from "./_serve.mjs";
+import { cutJson, forward, frontServer } from "./_front_server.mjs";
 import { startWorker } from "./_worker.mjs";
 
 const KEY = "worker-json-length-key-01";
@@ -23,48 +22,27 @@ let worker;
  * mode "cut" a 200 JSON declaring its whole length whose body stops half-way (the socket
  * destroyed), in mode "gzip" the emulator's answer gzip-encoded.
  */
-function frontServer() {
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (chunk) => chunks.push(chunk));
-    req.on("end", async () => {
-      const now = mode;
-      mode = "whole";
-      if (now === "cut") {
-        const json = Buffer.from(
-          JSON.stringify({ object: "list", data: [{ index: 0 }], model: "m" }),
-        );
-        res.writeHead(200, {
-          "content-type": "application/json",
-          "content-length": String(json.length),
-        });
-        res.write(json.subarray(0, 30), () => res.socket?.destroy());
-        return;
-      }
-      const headers = { ...req.headers };
-      delete headers.host;
-      const answer = await fetch(`${worker.upstreamUrl}${req.url}`, {
-        method: req.method,
-        headers,
-        body: req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks),
-      });
-      let body = Buffer.from(await answer.arrayBuffer());
-      const out = Object.fromEntries(answer.headers);
-      delete out["transfer-encoding"];
-      if (now === "gzip") {
-        body = gzipSync(body);
-        out["content-encoding"] = "gzip";
-      }
-      out["content-length"] = String(body.length);
-      res.writeHead(answer.status, out);
-      res.end(body);
-    });
+function lengthServer() {
+  return frontServer(async (req, body, res) => {
+    const now = mode;
+    mode = "whole";
+    if (now === "cut") return cutJson(res, true);
+    const answer = await forward(worker.upstreamUrl, req, body);
+    let bytes = Buffer.from(await answer.arrayBuffer());
+    const out = Object.fromEntries(answer.headers);
+    delete out["transfer-encoding"];
+    if (now === "gzip") {
+      bytes = gzipSync(bytes);
+      out["content-encoding"] = "gzip";
+    }
+    out["content-length"] = String(bytes.length);
+    res.writeHead(answer.status, out);
+    res.end(bytes);
   });
-  return listening(server);
 }
 
 before(async () => {
-  front = await frontServer();
+  front = await lengthServer();
   worker = await startWorker({
     bindings: { AOAI_EDGE_KEYS: KEY, AZURE_OPENAI_ENDPOINT: front.url },
     options: { kvNamespaces: ["AOAI_CACHE"], handleRuntimeStdio() {} },
