@@ -197,30 +197,18 @@ export class ChatCompletionEventStream<ParsedT = null>
     )).catch(() => {});
     const unhook = onAbort(options?.signal, () => this.abort());
     this.on("end", unhook);
-    const auto = (params.response_format as Format)?.$parseRaw ||
-      params.tools?.some((t) => t.function?.strict);
+    const format = params.response_format as Format;
+    const auto = format?.$parseRaw || params.tools?.some((t) => t.function?.strict);
     const acc = new ChatCompletionAccumulator();
     /** Per choice: which `*.done` events went out, and the tool call under way (`t`). */
     const states: Record<string, unknown>[] = [];
     const emit = this.#emit.bind(this);
-    const toolDone = (message: Message, state: Record<string, unknown>, i = state.t as number) => {
-      const fn = message.tool_calls?.[i]?.function;
-      if (fn && !state[i]) {
-        state[i] = 1;
-        const tool = params.tools?.find((t) => t.function?.name == fn.name);
-        emit("tool_calls.function.arguments.done", {
-          name: fn.name,
-          index: i,
-          arguments: fn.arguments,
-          parsed_arguments: read(tool, tool?.function.strict, fn.arguments),
-        });
-      }
-    };
-    const contentDone = (
+    /** Emits a choice's `*.done` events not yet sent, then its current tool call's `arguments.done`. */
+    const done = (
       { message, logprobs }: Snapshot["choices"][number],
       state: Record<string, unknown>,
+      i = state.t as number,
     ) => {
-      const format = params.response_format as Format;
       for (
         const [event, key, value, parse] of [
           ["content.done", "content", message.content, 1],
@@ -236,6 +224,17 @@ export class ChatCompletionEventStream<ParsedT = null>
             ...parse && { parsed: read(format, 0, value as string) },
           });
         }
+      }
+      const fn = message.tool_calls?.[i]?.function;
+      if (fn && !state[i]) {
+        state[i] = 1;
+        const tool = params.tools?.find((t) => t.function?.name == fn.name);
+        emit("tool_calls.function.arguments.done", {
+          name: fn.name,
+          index: i,
+          arguments: fn.arguments,
+          parsed_arguments: read(tool, tool?.function.strict, fn.arguments),
+        });
       }
     };
     const chunk = (chunk: ChatCompletionChunk) => {
@@ -271,9 +270,9 @@ export class ChatCompletionEventStream<ParsedT = null>
             snapshot: choice.logprobs?.refusal ?? [],
           });
         }
-        if (choice.finish_reason) contentDone(choice, state), toolDone(message, state);
+        if (choice.finish_reason) done(choice, state);
         for (const { index: i } of delta?.tool_calls ?? []) {
-          if (state.t !== i) contentDone(choice, state), toolDone(message, state);
+          if (state.t !== i) done(choice, state);
           state.t = i;
         }
         for (const { index: i, function: fn } of delta?.tool_calls ?? []) {
