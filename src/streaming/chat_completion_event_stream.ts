@@ -209,20 +209,17 @@ export class ChatCompletionEventStream<ParsedT = null>
       state: Record<string, unknown>,
       i = state.t as number,
     ) => {
-      for (
-        const [event, key, value, parse] of [
-          ["content.done", "content", message.content, 1],
-          ["refusal.done", "refusal", message.refusal],
-          ["logprobs.content.done", "content", logprobs?.content],
-          ["logprobs.refusal.done", "refusal", logprobs?.refusal],
-        ] as const
-      ) {
-        if (value && !state[event]) {
-          state[event] = 1;
-          emit(event, {
-            [key]: value,
-            ...parse && { parsed: read(format, 0, value as string) },
-          });
+      for (const from of [message, logprobs]) {
+        for (const key of ["content", "refusal"] as const) {
+          const event = (from == message ? "" : "logprobs.") + key + ".done";
+          const value = from?.[key];
+          if (value && !state[event]) {
+            state[event] = 1;
+            emit(event, {
+              [key]: value,
+              ...event == "content.done" && { parsed: read(format, 0, value as string) },
+            });
+          }
         }
       }
       const fn = message.tool_calls?.[i]?.function;
