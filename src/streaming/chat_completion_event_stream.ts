@@ -248,24 +248,20 @@ export class ChatCompletionEventStream<ParsedT = null>
         const choice = snapshot.choices[index ?? 0];
         const { message } = choice;
         const state = states[index] ??= {};
-        if (delta?.content != null && message.content) {
-          emit("content", delta.content, message.content);
-          emit("content.delta", { delta: delta.content, snapshot: message.content });
+        for (const key of ["content", "refusal"] as const) {
+          const text = delta?.[key], snapshot = message[key];
+          if (text != null && snapshot) {
+            if (key == "content") emit(key, text, snapshot);
+            emit(key + ".delta", { delta: text, snapshot });
+          }
         }
-        if (delta?.refusal != null && message.refusal) {
-          emit("refusal.delta", { delta: delta.refusal, snapshot: message.refusal });
-        }
-        if (logprobs?.content != null) {
-          emit("logprobs.content.delta", {
-            content: logprobs.content,
-            snapshot: choice.logprobs?.content ?? [],
-          });
-        }
-        if (logprobs?.refusal != null) {
-          emit("logprobs.refusal.delta", {
-            refusal: logprobs.refusal,
-            snapshot: choice.logprobs?.refusal ?? [],
-          });
+        for (const key of ["content", "refusal"] as const) {
+          if (logprobs?.[key] != null) {
+            emit("logprobs." + key + ".delta", {
+              [key]: logprobs[key],
+              snapshot: choice.logprobs?.[key] ?? [],
+            });
+          }
         }
         if (choice.finish_reason) done(choice, state);
         for (const { index: i } of delta?.tool_calls ?? []) {
