@@ -43,15 +43,20 @@ async function serving(body: string, status = 200) {
   return { server, client };
 }
 
-const PARAMS = { model: "gpt-4o", messages: [{ role: "user" as const, content: "Hi" }] };
-
-Deno.test("stream() emits the SDK's events in its order for a plain reply (emulator)", async () => {
+/** A client of a fresh in-process emulator. */
+function emulatorClient() {
   const emulator = createEmulator();
-  const client = new AzureOpenAI({
+  return new AzureOpenAI({
     endpoint: "http://emulator.local",
     apiKey: emulator.apiKey,
     fetch: emulator.fetch,
   });
+}
+
+const PARAMS = { model: "gpt-4o", messages: [{ role: "user" as const, content: "Hi" }] };
+
+Deno.test("stream() emits the SDK's events in its order for a plain reply (emulator)", async () => {
+  const client = emulatorClient();
   const stream = client.chat.completions.stream({
     ...PARAMS,
     messages: [{ role: "user", content: "Hello" }],
@@ -287,12 +292,7 @@ Deno.test("an error nothing listens to is no unhandled rejection when done() is 
 });
 
 Deno.test("stream() aborts by options.signal and by abort(): abort event, APIUserAbortError", async () => {
-  const emulator = createEmulator();
-  const client = new AzureOpenAI({
-    endpoint: "http://emulator.local",
-    apiKey: emulator.apiKey,
-    fetch: emulator.fetch,
-  });
+  const client = emulatorClient();
   const outside = new AbortController();
   const first = client.chat.completions.stream(PARAMS, { signal: outside.signal });
   const seen = record(first);
