@@ -180,7 +180,7 @@ export class ChatCompletionEventStream<ParsedT = null>
   #caught: unknown;
   #end: Promise<void>;
   #settle!: (error?: unknown) => void;
-  #completions: ParsedChatCompletion<ParsedT>[] = [];
+  #completion: ParsedChatCompletion<ParsedT> | undefined;
   #snapshot: Snapshot | undefined;
 
   /** @internal */
@@ -239,9 +239,11 @@ export class ChatCompletionEventStream<ParsedT = null>
       // Updated in place (a copy per chunk made a reply with logprobs quadratic: 51 s for 4,000).
       const snapshot = this.#snapshot = acc.snapshot() as Snapshot;
       // As the SDK, a cut choice fails the stream when it would be parsed, before its chunk.
-      for (const { finish_reason: reason } of chunk.choices) {
-        if (auto && reason == "length") throw new LengthFinishReasonError();
-        if (auto && reason == "content_filter") throw new ContentFilterFinishReasonError();
+      if (auto) {
+        for (const { finish_reason: reason } of chunk.choices) {
+          if (reason == "length") throw new LengthFinishReasonError();
+          if (reason == "content_filter") throw new ContentFilterFinishReasonError();
+        }
       }
       emit("chunk", chunk, snapshot);
       for (const { index, delta, logprobs } of chunk.choices) {
@@ -301,7 +303,7 @@ export class ChatCompletionEventStream<ParsedT = null>
           message.parsed = null;
         }
         if (auto) parseCompletion(completion, params);
-        this.#completions.push(completion);
+        this.#completion = completion;
         emit("chatCompletion", completion);
         const message = completion.choices[0]?.message;
         if (message) {
@@ -391,7 +393,7 @@ export class ChatCompletionEventStream<ParsedT = null>
   /** The whole completion (with `parsed` and `parsed_arguments`, see the class). */
   async finalChatCompletion(): Promise<ParsedChatCompletion<ParsedT>> {
     await this.done();
-    return this.#completions[0];
+    return this.#completion!;
   }
 
   /** The last assistant message's content (`null` for none). */
@@ -417,7 +419,7 @@ export class ChatCompletionEventStream<ParsedT = null>
 
   /** The completions so far (one, once the stream ended). */
   allChatCompletions(): ParsedChatCompletion<ParsedT>[] {
-    return [...this.#completions];
+    return this.#completion ? [this.#completion] : [];
   }
 
   /** The reply's token counts (zeros without usage: set `stream_options.include_usage`). */
@@ -507,7 +509,7 @@ export class ChatCompletionEventStream<ParsedT = null>
   }
 
   #usage(): CompletionUsage {
-    const usage = this.#completions[0]?.usage;
+    const usage = this.#completion?.usage;
     return {
       completion_tokens: usage?.completion_tokens ?? 0,
       prompt_tokens: usage?.prompt_tokens ?? 0,
