@@ -351,8 +351,8 @@ export class ChatCompletionEventStream<ParsedT = null>
     listener: ChatCompletionStreamEvents<ParsedT>[E],
   ): this {
     const list = this.#on[event];
-    const i = list?.findIndex(([l]) => l === listener);
-    if (i! >= 0) list!.splice(i!, 1);
+    // Not found: -1 >>> 0 is past the end, where splice() removes nothing.
+    list?.splice(list.findIndex(([l]) => l === listener) >>> 0, 1);
     return this;
   }
 
