@@ -503,9 +503,8 @@ export class ChatCompletionEventStream<ParsedT = null>
   }
 
   #call(): ParsedFunction | undefined {
-    const calls = (this.messages.findLast((m) => (m as Message).tool_calls?.length) as Message)
-      ?.tool_calls;
-    return calls?.[calls.length - 1].function;
+    return (this.messages.findLast((m) => (m as Message).tool_calls?.length) as Message)
+      ?.tool_calls!.at(-1)!.function;
   }
 
   #usage(): CompletionUsage {
