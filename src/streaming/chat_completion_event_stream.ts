@@ -173,7 +173,7 @@ export class ChatCompletionEventStream<ParsedT = null>
   /** Aborting it aborts the call or the stream (as `abort()`). */
   readonly controller: AbortController = new AbortController();
   /** The request's messages, then the reply's message (the SDK's runner `messages`). */
-  declare readonly messages: (ChatCompletionMessageParam | Message)[];
+  declare readonly messages: (ChatCompletionMessageParam | ParsedChatCompletionMessage<ParsedT>)[];
   #on: Listeners = {};
   #ended: unknown;
   /** done(), emitted() or a final*() was called: an error is not an unhandled rejection. */
@@ -504,7 +504,7 @@ export class ChatCompletionEventStream<ParsedT = null>
 
   #call(): ParsedFunction | undefined {
     return (this.messages.findLast((m) => (m as Message).tool_calls?.length) as Message)
-      ?.tool_calls!.at(-1)!.function;
+      ?.tool_calls?.at(-1)?.function;
   }
 
   #usage(): CompletionUsage {
