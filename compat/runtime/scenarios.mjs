@@ -1,6 +1,10 @@
 // Runtime-agnostic scenarios of the runtime matrix: the bundled core (compat/.build/core.mjs)
 // and edge app (compat/.build/edge.mjs) against an emulator served over real HTTP. Runs the
-// same on Node, Bun and workerd; each scenario throws on failure. No node: imports here.
+// same on Node, Bun, workerd and Deno; each scenario throws on failure. No node: imports here.
+// The chat.completions.stream() scenarios (CHAT_STREAM_SCENARIOS) need only the core: headless
+// Chromium runs them too (runtime_chromium_uploads_query.test.mjs, runChatStreamScenarios()).
+
+import { CHAT_STREAM_EVENTS } from "../tests/_chat_stream_events.mjs";
 
 const API_VERSION = "2024-10-21";
 const CLIENT_KEY = "runtime-client-key";
@@ -34,6 +38,198 @@ const chatParams = {
   model: "gpt-4o",
   messages: [{ role: "user", content: "hello from the runtime matrix" }],
 };
+
+/**
+ * Starts `client().chat.completions.stream(params)` with a listener on every event: `events` is
+ * their names, in order; `args` each one's arguments, by name (one entry per emission).
+ */
+function recorded(client, params) {
+  const stream = client().chat.completions.stream(params);
+  const events = [];
+  const args = {};
+  for (const name of CHAT_STREAM_EVENTS) {
+    stream.on(name, (...a) => {
+      events.push(name);
+      (args[name] ??= []).push(a);
+    });
+  }
+  return { stream, events, args };
+}
+
+/** A macrotask later (the stream starts its call in a setTimeout callback, so any late event would come by then). */
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+const WEATHER_TOOL = {
+  type: "function",
+  function: {
+    name: "get_weather",
+    parameters: {
+      type: "object",
+      properties: { city: { type: "string" }, unit: { enum: ["c", "f"] } },
+      required: ["city", "unit"],
+    },
+  },
+};
+const toolParams = {
+  ...chatParams,
+  tools: [WEATHER_TOOL, { type: "function", function: { name: "noop" } }],
+  tool_choice: { type: "function", function: { name: "get_weather" } },
+};
+
+/** chat.completions.stream(): the openai SDK's event stream, on the bundled core. */
+export const CHAT_STREAM_SCENARIOS = [
+  [
+    "chat.completions.stream(): content deltas join to finalContent() and the non-streamed " +
+    "reply; events run connect … finalChatCompletion … end",
+    async ({ client }) => {
+      const plain = (await client().chat.completions.create(chatParams)).choices[0].message
+        .content;
+      const { stream, events, args } = recorded(client, chatParams);
+      const final = await stream.finalContent();
+      const deltas = (args.content ?? []).map(([delta]) => delta);
+      check(deltas.length >= 2, `only ${deltas.length} content events`);
+      check(deltas.join("") === final, `content deltas "${deltas.join("")}" != "${final}"`);
+      check(final === plain, `finalContent() "${final}" != non-streamed "${plain}"`);
+      const snapshots = (args["content.delta"] ?? []).map(([{ delta }]) => delta).join("");
+      check(snapshots === plain, `content.delta deltas "${snapshots}"`);
+      const done = args["content.done"] ?? [];
+      check(
+        done.length === 1 && done[0][0].content === plain,
+        `content.done ${JSON.stringify(done)}`,
+      );
+      check(events[0] === "connect", `first event ${events[0]}`);
+      const tail = events.slice(events.indexOf("chatCompletion"));
+      const want = [
+        "chatCompletion",
+        "message",
+        "finalChatCompletion",
+        "finalMessage",
+        "finalContent",
+        "end",
+      ];
+      check(
+        JSON.stringify(tail) === JSON.stringify(want),
+        `events end ${tail.join(",")}, not ${want.join(",")}`,
+      );
+      check(
+        events.lastIndexOf("chunk") < events.indexOf("chatCompletion"),
+        "a chunk came after chatCompletion",
+      );
+      const completion = await stream.finalChatCompletion();
+      check(completion === args.finalChatCompletion[0][0], "finalChatCompletion() differs");
+      check(
+        completion.choices[0].message.content === plain &&
+          completion.choices[0].finish_reason === "stop",
+        `final completion ${JSON.stringify(completion.choices[0])}`,
+      );
+    },
+  ],
+  [
+    "chat.completions.stream() with tool_choice naming a function: " +
+    "tool_calls.function.arguments.done carries the arguments; finalFunctionToolCall() matches",
+    async ({ client }) => {
+      const plain = (await client().chat.completions.create(toolParams)).choices[0].message
+        .tool_calls[0].function;
+      check(plain.name === "get_weather", `non-streamed call ${plain.name}`);
+      const { stream, events, args } = recorded(client, toolParams);
+      const call = await stream.finalFunctionToolCall();
+      const done = args["tool_calls.function.arguments.done"] ?? [];
+      check(done.length === 1, `${done.length} arguments.done events`);
+      const [{ name, index, arguments: text }] = done[0];
+      check(name === "get_weather" && index === 0, `arguments.done for ${name} #${index}`);
+      check(text === plain.arguments, `arguments.done "${text}" != "${plain.arguments}"`);
+      const parsed = JSON.parse(text);
+      check(
+        typeof parsed.city === "string" && ["c", "f"].includes(parsed.unit),
+        `arguments ${text}`,
+      );
+      const deltas = (args["tool_calls.function.arguments.delta"] ?? [])
+        .map(([d]) => d.arguments_delta).join("");
+      check(deltas === text, `arguments deltas "${deltas}"`);
+      check(
+        call?.name === name && call.arguments === text,
+        `finalFunctionToolCall() ${JSON.stringify(call)}`,
+      );
+      check(!events.includes("content"), "a tool call reply emitted content");
+      const fn = args.functionToolCall ?? [];
+      check(
+        fn.length === 1 && fn[0][0].arguments === text,
+        `functionToolCall ${JSON.stringify(fn)}`,
+      );
+      check(events.at(-1) === "end", `last event ${events.at(-1)}`);
+      const completion = await stream.finalChatCompletion();
+      check(
+        completion.choices[0].finish_reason === "tool_calls",
+        `finish_reason ${completion.choices[0].finish_reason}`,
+      );
+    },
+  ],
+  [
+    "chat.completions.stream().abort(): done() rejects with APIUserAbortError; abort then end, " +
+    "nothing after",
+    async ({ core, client }) => {
+      const { stream, events, args } = recorded(client, chatParams);
+      stream.once("content", () => stream.abort());
+      let caught;
+      try {
+        await stream.done();
+      } catch (err) {
+        caught = err;
+      }
+      check(
+        caught instanceof core.APIUserAbortError && caught.name === "APIUserAbortError",
+        `done() settled with ${caught}`,
+      );
+      check(events.includes("content"), "no content came before the abort");
+      check(
+        JSON.stringify(events.slice(-2)) === '["abort","end"]',
+        `events end ${events.slice(-3).join(",")}`,
+      );
+      check(args.abort.length === 1 && args.abort[0][0] === caught, "abort's error differs");
+      check(!events.includes("error"), "an abort emitted error");
+      check(
+        !events.includes("finalChatCompletion"),
+        "an aborted stream emitted finalChatCompletion",
+      );
+      const count = events.length;
+      await tick();
+      await tick();
+      check(events.length === count, `events after end: ${events.slice(count).join(",")}`);
+      let final;
+      try {
+        await stream.finalChatCompletion();
+      } catch (err) {
+        final = err;
+      }
+      check(final === caught, `finalChatCompletion() settled with ${final}`);
+    },
+  ],
+  [
+    "chat.completions.stream().toReadableStream() read back with " +
+    "ChatCompletionStream.fromReadableStream(): same final content",
+    async ({ core, client }) => {
+      const plain = (await client().chat.completions.create(chatParams)).choices[0].message
+        .content;
+      const stream = client().chat.completions.stream(chatParams);
+      const back = core.ChatCompletionStream.fromReadableStream(stream.toReadableStream());
+      let text = "";
+      let chunks = 0;
+      for await (const chunk of back) {
+        chunks++;
+        text += chunk.choices[0]?.delta?.content ?? "";
+      }
+      check(chunks >= 3, `only ${chunks} chunks read back`);
+      const final = await stream.finalContent();
+      check(final === plain, `finalContent() "${final}" != "${plain}"`);
+      check(text === plain, `read back "${text}" != "${plain}"`);
+      const completion = await back.finalChatCompletion();
+      check(
+        completion.choices[0].message.content === plain,
+        `read-back finalChatCompletion() "${completion.choices[0].message.content}"`,
+      );
+    },
+  ],
+];
 
 const EMBEDDINGS_PATH = "/openai/deployments/text-embedding-3-small/embeddings";
 
@@ -80,6 +276,7 @@ const SCENARIOS = [
       );
     },
   ],
+  ...CHAT_STREAM_SCENARIOS,
   [
     "embeddings.create() decodes base64 into a unit vector of the asked size",
     async ({ client }) => {
@@ -286,6 +483,19 @@ export async function runScenarios({ core, edge, endpoint, apiKey }) {
   };
   const env = { core, edge, endpoint, apiKey, client, app, call };
   return await runAll(SCENARIOS, env);
+}
+
+/** Names of {@link CHAT_STREAM_SCENARIOS}, in the order {@link runChatStreamScenarios} reports them. */
+export const CHAT_STREAM_SCENARIO_NAMES = CHAT_STREAM_SCENARIOS.map(([name]) => name);
+
+/**
+ * Runs the chat.completions.stream() scenarios alone (for a runtime without the edge app, as
+ * Chromium's page); never throws. Same options and results as {@link runScenarios}, no `edge`.
+ */
+export async function runChatStreamScenarios({ core, endpoint, apiKey }) {
+  const client = () =>
+    new core.AzureOpenAI({ endpoint, apiKey, apiVersion: API_VERSION, maxRetries: 0 });
+  return await runAll(CHAT_STREAM_SCENARIOS, { core, client });
 }
 
 /**

@@ -1,14 +1,17 @@
 // Runtime matrix, Chromium: _uploads_query_scenarios.mjs (uploads from a fetched Response,
 // `new Response(bytes)`, an async generator and toFile(); defaultQuery / query;
-// withOptions({ defaultHeaders })) runs the bundled core in a page of headless Debian chromium
+// withOptions({ defaultHeaders })) and the chat.completions.stream() scenarios of
+// runtime/scenarios.mjs run the bundled core in a page of headless Debian chromium
 // (playwright-core), against the emulator bundle served by node:http on 127.0.0.1 from the page's
 // own origin (no CORS), which also serves the modules the page imports.
-import { after, before, describe } from "node:test";
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { createEmulator } from "../.build/emulator.mjs";
-import { createHandler, uploadQueryScenarioNames } from "./_uploads_query_scenarios.mjs";
+import { API_KEY, createHandler, uploadQueryScenarioNames } from "./_uploads_query_scenarios.mjs";
+import { CHAT_STREAM_SCENARIO_NAMES } from "../runtime/scenarios.mjs";
 import { serve } from "./_serve.mjs";
 import { ranEveryTest, scenarioTests } from "./_matrix.mjs";
 
@@ -18,7 +21,12 @@ const skip = existsSync(CHROMIUM)
   : `${CHROMIUM} is absent; install Debian's chromium (apt-get install -y chromium) to run this`;
 const COMPAT = fileURLToPath(new URL("..", import.meta.url));
 /** What the page may import, under /static/. */
-const MODULES = [".build/core.mjs", "tests/_uploads_query_scenarios.mjs", "runtime/scenarios.mjs"];
+const MODULES = [
+  ".build/core.mjs",
+  "tests/_uploads_query_scenarios.mjs",
+  "runtime/scenarios.mjs",
+  "tests/_chat_stream_events.mjs",
+];
 const NAMES = uploadQueryScenarioNames(false);
 let server;
 let browser;
@@ -49,14 +57,17 @@ before(async () => {
   });
   const page = await browser.newPage();
   await page.goto(`${server.url}/`);
-  report = await page.evaluate(async () => {
+  report = await page.evaluate(async (apiKey) => {
     const core = await import("/static/.build/core.mjs");
     const { runUploadQueryScenarios } = await import("/static/tests/_uploads_query_scenarios.mjs");
+    const { runChatStreamScenarios } = await import("/static/runtime/scenarios.mjs");
+    const endpoint = location.origin;
     return {
       userAgent: navigator.userAgent,
-      results: await runUploadQueryScenarios({ core, endpoint: location.origin }),
+      results: await runUploadQueryScenarios({ core, endpoint }),
+      chatStream: await runChatStreamScenarios({ core, endpoint, apiKey }),
     };
-  });
+  }, API_KEY);
 });
 
 after(async () => {
@@ -72,4 +83,8 @@ describe("runtime matrix in headless chromium", { skip }, () => {
     NAMES.length,
   );
   scenarioTests("chromium", NAMES, () => report.results);
+  test("chromium: the page ran every chat.completions.stream() scenario", () => {
+    assert.equal(report.chatStream.length, CHAT_STREAM_SCENARIO_NAMES.length);
+  });
+  scenarioTests("chromium", CHAT_STREAM_SCENARIO_NAMES, () => report.chatStream);
 });
