@@ -18,5 +18,15 @@ export declare function runScenarios(options: {
   apiKey: string;
 }): Promise<ScenarioResult[]>;
 
+/** Names of the `chat.completions.stream()` scenarios (also part of {@link SCENARIO_NAMES}). */
+export declare const CHAT_STREAM_SCENARIO_NAMES: string[];
+
+/** Runs only the `chat.completions.stream()` scenarios against the bundled `core`; never throws. */
+export declare function runChatStreamScenarios(options: {
+  core: unknown;
+  endpoint: string;
+  apiKey: string;
+}): Promise<ScenarioResult[]>;
+
 /** A WAV file of silence: 16-bit mono, 24 kHz unless `rate` says otherwise. */
 export declare function wavBytes(seconds: number, rate?: number): Uint8Array;
