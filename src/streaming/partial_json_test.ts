@@ -1,0 +1,134 @@
+// partialParse() against the openai SDK's own (its vendored partial-json-parser, which its
+// ChatCompletionStream uses for `content.delta`'s `parsed` and `arguments.delta`'s
+// `parsed_arguments`): every prefix of a set of JSON texts, compact and indented, and of seeded
+// random ones with random whitespace, must give the same value (deepStrictEqual) or both throw.
+import assert from "node:assert/strict";
+import { partialParse as sdk } from "openai/_vendor/partial-json-parser/parser";
+import { partialParse } from "./partial_json.ts";
+
+/** The SDK's and our result for `text`: the value, or "throws". */
+function both(text: string): [unknown, unknown] {
+  return [sdk, partialParse].map((parse) => {
+    try {
+      return { value: parse(text) };
+    } catch {
+      return "throws";
+    }
+  }) as [unknown, unknown];
+}
+
+/** Asserts every prefix of `text` (by UTF-16 code unit, so surrogate pairs are cut too). */
+function everyPrefix(text: string): number {
+  for (let i = 0; i <= text.length; i++) {
+    const [theirs, ours] = both(text.slice(0, i));
+    assert.deepStrictEqual(ours, theirs, `prefix ${JSON.stringify(text.slice(0, i))}`);
+  }
+  return text.length + 1;
+}
+
+const VALUES: unknown[] = [
+  { city: "Paris", days: 2, tags: ["museums", "food"] },
+  { timezone: "Europe/Paris" },
+  {
+    a: [1, -2.5e-3, 1e21, 0, -0, 123456789, true, false, null, {}, [], [[]], { b: { c: [] } }],
+    s: 'x"y\\z/\n\r\t\b\f\u0001\u001f é € 😀 \u2028\u00a0',
+  },
+  [1, "two", { three: 3.25 }, [true, [false, [null]]]],
+  'plain \\ " \t string é 😀',
+  12345,
+  -12.5e-7,
+  true,
+  false,
+  null,
+  [],
+  {},
+  JSON.parse('{"__proto__": {"x": 1}, "k y": "v", "": "", "é": "\\ud83d", "u": "\\\\u0041"}'),
+];
+
+Deno.test("partialParse: every prefix of JSON texts gives the SDK's value or throws as it", () => {
+  const texts = VALUES.flatMap((v) => [
+    JSON.stringify(v),
+    JSON.stringify(v, null, 2),
+    JSON.stringify(v, null, "\t"),
+  ]);
+  texts.push(
+    '{"a" : 1 , "b" :[ 1 , 2 ] , "c" : "x" , "d" : { } }',
+    '"\\ud83d\\ude00\\u00e9\\/\\"\\\\"',
+    '[ "a" , true , null , -1.5E+3 , 0.5e-2 ]',
+    ' \n {"a":1}\n ',
+    "  ",
+  );
+  let count = 0;
+  for (const text of texts) count += everyPrefix(text);
+  assert.ok(count > 1000, `${count} prefixes`);
+});
+
+Deno.test("partialParse: every prefix of seeded random JSON, whitespace between tokens", () => {
+  let seed = 18;
+  const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+  const CHARS = 'ab"\\/\n\t\u0001é€😀\u2028 \u00a0xz';
+  const str = () => Array.from({ length: rand(6) }, () => CHARS[rand(CHARS.length)]).join("");
+  const value = (depth: number): unknown => {
+    const kind = rand(depth > 3 ? 4 : 6);
+    return kind == 0
+      ? str()
+      : kind == 1
+      ? [0, -1, 1.5, -0.25e-5, 1e21, 98765][rand(6)]
+      : kind == 2
+      ? [true, false, null][rand(3)]
+      : kind == 3
+      ? rand(1000)
+      : kind == 4
+      ? Array.from({ length: rand(4) }, () => value(depth + 1))
+      : Object.fromEntries(Array.from({ length: rand(4) }, () => [str(), value(depth + 1)]));
+  };
+  const ws = () => [" ", "\n", "\t", "\r\n  ", ""][rand(5)];
+  // An empty array is written "[]": see the test below for "[ ]".
+  const write = (v: unknown): string =>
+    Array.isArray(v)
+      ? v.length ? `[${ws()}${v.map(write).join(`${ws()},${ws()}`)}${ws()}]` : "[]"
+      : v && typeof v == "object"
+      ? `{${ws()}${
+        Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}${ws()}:${ws()}${write(x)}`)
+          .join(`${ws()},${ws()}`)
+      }${ws()}}`
+      : JSON.stringify(v);
+  let count = 0;
+  for (let i = 0; i < 400; i++) {
+    const v = value(0);
+    count += everyPrefix(JSON.stringify(v)) + everyPrefix(write(v));
+  }
+  assert.ok(count > 5000, `${count} prefixes`);
+});
+
+Deno.test("partialParse: an empty array with whitespace inside is read whole (the SDK's is not)", () => {
+  // The SDK's parser stops after "[ ]" (it takes its "]" for the enclosing container's end).
+  assert.deepStrictEqual(both('{"a": [ ], "b": 1}'), [{ value: { a: [] } }, {
+    value: { a: [], b: 1 },
+  }]);
+  assert.deepStrictEqual(both("[[ ], 1]"), [{ value: [[]] }, { value: [[], 1] }]);
+  assert.deepStrictEqual(both("[ ]"), [{ value: [] }, { value: [] }]);
+});
+
+Deno.test("partialParse: what it completes, drops and refuses", () => {
+  const cases: [string, unknown][] = [
+    ['{"city":"Par', { city: "Par" }],
+    ['{"city":"Paris","da', { city: "Paris" }],
+    ['{"city":"Paris","days":', { city: "Paris" }],
+    ['{"city":"Paris","days":2', { city: "Paris" }],
+    ['{"city":"Paris","days":2,', { city: "Paris", days: 2 }],
+    ['{"tags":["a","b', { tags: ["a", "b"] }],
+    ['{"ok":tr', { ok: true }],
+    ['["x\\u00', ["x"]],
+    ['["x\\', ["x"]],
+    ["[-", []],
+    ["[1.", []],
+    ["[1e", []],
+    ["nu", null],
+    ['"abc  ', "abc"],
+  ];
+  for (const [text, value] of cases) assert.deepStrictEqual(partialParse(text), value, text);
+  for (const text of ["", " \n", "-", "1.", "1e", "1e-"]) {
+    assert.throws(() => partialParse(text), SyntaxError, JSON.stringify(text));
+  }
+});
