@@ -32,7 +32,8 @@ export function partialParse(text: string): unknown {
         continue;
       }
     } else if (c == "{" || c == "[") {
-      close = (key = c == "{") ? "}" + close : "]" + close;
+      key = c == "{";
+      close = (key ? "}" : "]") + close;
       i++;
     } else if (c == "}" || c == "]") {
       close = close.slice(1);
