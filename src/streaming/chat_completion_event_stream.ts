@@ -26,6 +26,7 @@ import type {
 } from "../types/mod.ts";
 import { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
 import type { ChatCompletionStream } from "./chat_completion_stream.ts";
+import { partialParse } from "./partial_json.ts";
 
 /**
  * What `chat.completions.stream()` takes: the params of `create()`, without `stream: false`.
@@ -62,7 +63,7 @@ export interface ChatCompletionStreamEvents<ParsedT = null> {
   chunk: (chunk: ChatCompletionChunk, snapshot: ChatCompletion) => void;
   /** A choice's new text and its text so far. */
   content: (contentDelta: string, contentSnapshot: string) => void;
-  /** As `content`, with `parsed` as the SDK gives it (see the class). */
+  /** As `content`, with `parsed`: the partial parse of the text so far (see the class). */
   "content.delta": (props: { delta: string; snapshot: string; parsed: unknown | null }) => void;
   /** A choice's text is whole (its finish reason or a tool call came). */
   "content.done": (props: { content: string; parsed: ParsedT | null }) => void;
@@ -70,7 +71,7 @@ export interface ChatCompletionStreamEvents<ParsedT = null> {
   "refusal.delta": (props: { delta: string; snapshot: string }) => void;
   /** A choice's refusal is whole. */
   "refusal.done": (props: { refusal: string }) => void;
-  /** A tool call's new arguments text and its arguments so far. */
+  /** A tool call's new arguments text, its arguments so far and their partial parse. */
   "tool_calls.function.arguments.delta": (props: {
     name: string;
     index: number;
@@ -146,10 +147,11 @@ const encoder = new TextEncoder();
  *
  * With a `zodResponseFormat()` format `content.done` and the final message carry `parsed`, with
  * `zodFunction()` or `strict: true` tools `tool_calls.function.arguments.done` and the final tool
- * calls carry `parsed_arguments`; the SDK's partial `parsed` of `content.delta` and
- * `tool_calls.function.arguments.delta` is not given (undefined). A choice cut by the token limit
- * or the content filter then fails the stream with `LengthFinishReasonError` /
- * `ContentFilterFinishReasonError`.
+ * calls carry `parsed_arguments`; `content.delta`'s `parsed` and
+ * `tool_calls.function.arguments.delta`'s `parsed_arguments` (and the snapshot's) are the SDK's
+ * partial parse of the text so far (`null` for whitespace; undefined without such a format or tool,
+ * or while the choice has a refusal). A choice cut by the token limit or the content filter then
+ * fails the stream with `LengthFinishReasonError` / `ContentFilterFinishReasonError`.
  *
  * @example Print a reply as it comes, then use the whole of it
  * ```ts
@@ -203,6 +205,7 @@ export class ChatCompletionEventStream<ParsedT = null>
     /** Per choice: which `*.done` events went out, and the tool call under way (`t`). */
     const states: Record<string, unknown>[] = [];
     const emit = this.#emit.bind(this);
+    const toolOf = (name: string) => params.tools?.find((t) => t.function?.name == name);
     /** Emits a choice's `*.done` events not yet sent, then its current tool call's `arguments.done`. */
     const done = (
       { message, logprobs }: Snapshot["choices"][number],
@@ -225,7 +228,7 @@ export class ChatCompletionEventStream<ParsedT = null>
       const fn = message.tool_calls?.[i]?.function;
       if (fn && !state[i]) {
         state[i] = 1;
-        const tool = params.tools?.find((t) => t.function?.name == fn.name);
+        const tool = toolOf(fn.name);
         emit("tool_calls.function.arguments.done", {
           name: fn.name,
           index: i,
@@ -238,11 +241,22 @@ export class ChatCompletionEventStream<ParsedT = null>
       acc.add(chunk);
       // Updated in place (a copy per chunk made a reply with logprobs quadratic: 51 s for 4,000).
       const snapshot = this.#snapshot = acc.snapshot() as Snapshot;
-      // As the SDK, a cut choice fails the stream when it would be parsed, before its chunk.
+      // As the SDK: a cut choice fails the stream when it would be parsed, before its chunk; the
+      // text so far is parsed (a throw fails the stream too) for the delta events and snapshot.
       if (auto) {
-        for (const { finish_reason: reason } of chunk.choices) {
+        for (const { finish_reason: reason, index, delta } of chunk.choices) {
           if (reason == "length") throw new LengthFinishReasonError();
           if (reason == "content_filter") throw new ContentFilterFinishReasonError();
+          const { message } = snapshot.choices[index ?? 0];
+          if (delta?.content && !message.refusal && format?.$parseRaw) {
+            message.parsed = message.content!.trim() ? partialParse(message.content!) : null;
+          }
+          for (const { index: i, function: fn } of delta?.tool_calls ?? []) {
+            const call = message.tool_calls![i].function;
+            if (fn?.arguments && toolOf(call.name)?.function.strict) {
+              call.parsed_arguments = partialParse(call.arguments);
+            }
+          }
         }
       }
       emit("chunk", chunk, snapshot);
@@ -254,7 +268,11 @@ export class ChatCompletionEventStream<ParsedT = null>
           const text = delta?.[key], snapshot = message[key];
           if (text != null && snapshot) {
             if (key == "content") emit(key, text, snapshot);
-            emit(key + ".delta", { delta: text, snapshot });
+            emit(key + ".delta", {
+              delta: text,
+              snapshot,
+              ...key == "content" && { parsed: message.parsed },
+            });
           }
         }
         for (const key of ["content", "refusal"] as const) {
@@ -277,6 +295,7 @@ export class ChatCompletionEventStream<ParsedT = null>
               name: call.name,
               index: i,
               arguments: call.arguments,
+              parsed_arguments: call.parsed_arguments,
               arguments_delta: fn?.arguments ?? "",
             });
           }

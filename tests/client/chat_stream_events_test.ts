@@ -127,18 +127,21 @@ Deno.test("stream() with two parallel tool calls: delta / done per call in the S
       name: "f",
       index: 0,
       arguments: "",
+      parsed_arguments: undefined,
       arguments_delta: "",
     }],
     ["tool_calls.function.arguments.delta", {
       name: "f",
       index: 0,
       arguments: '{"x":',
+      parsed_arguments: {},
       arguments_delta: '{"x":',
     }],
     ["tool_calls.function.arguments.delta", {
       name: "f",
       index: 0,
       arguments: '{"x":1}',
+      parsed_arguments: { x: 1 },
       arguments_delta: "1}",
     }],
     ["tool_calls.function.arguments.done", {
@@ -151,6 +154,7 @@ Deno.test("stream() with two parallel tool calls: delta / done per call in the S
       name: "g",
       index: 1,
       arguments: "{}",
+      parsed_arguments: {},
       arguments_delta: "{}",
     }],
     ["tool_calls.function.arguments.done", {
@@ -193,7 +197,7 @@ Deno.test("stream() emits refusal.delta / refusal.done and per-choice content ev
     ["refusal.delta", { delta: "pe", snapshot: "Nope" }],
     ["refusal.done", { refusal: "Nope" }],
     ["content", "B"],
-    ["content.delta", { delta: "B", snapshot: "B" }],
+    ["content.delta", { delta: "B", snapshot: "B", parsed: undefined }],
   ]);
   assert.deepEqual(seen[6], ["content.done", { content: "B", parsed: null }]);
   assert.equal(message.refusal, "Nope");
