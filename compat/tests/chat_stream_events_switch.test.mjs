@@ -3,16 +3,17 @@
 // and once through the bundled core (compat/.build/core.mjs), against the emulator, a scripted
 // emulator (two parallel tool calls), a server answering 404, Azure's wire shapes served byte for
 // byte (prompt-filter-only first chunk, filter results, async filter chunk, usage chunk, n: 2,
-// legacy function_call, finish_reason content_filter, an error payload) and a connection reset.
+// legacy function_call, finish_reason content_filter, an error payload), JSON texts streamed one
+// UTF-16 unit per chunk as content (zodResponseFormat) and as tool arguments (zodFunction, strict),
+// so that `content.delta`'s `parsed` and `arguments.delta`'s `parsed_arguments` (the partial parse
+// of every prefix) are compared, and a connection reset.
 // Each test asserts both give the same ordered list of (event, JSON of its arguments) and the same
 // final*() results. The differences, each pinned by `normalize()` or the test's `differs` below and
 // asserted where it matters:
 // - the `chunk` event's snapshot: ours is the accumulator's completion so far (object
 //   "chat.completion", content / refusal null until they come and "" after an empty first delta,
-//   filters merged); compared by each
-//   choice's text, refusal, finish reason and tool calls;
-// - `content.delta`'s `parsed` and `tool_calls.function.arguments.delta`'s `parsed_arguments`: the
-//   SDK parses the partial JSON so far, ours gives none (asserted: ours is undefined);
+//   filters merged); compared by each choice's text, refusal, partial `parsed`, finish reason and
+//   tool calls (with their partial `parsed_arguments`);
 // - the final completion: the SDK keeps a chunk's `usage: null` where ours leaves usage out;
 // - ids and `created` differ from request to request (each client makes its own), so are masked;
 // - Azure's shapes (served byte for byte): the final completion's choices lack the asynchronous
@@ -28,6 +29,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as openai from "openai";
 import { zodFunction, zodResponseFormat } from "openai/helpers/zod";
+import { makeParseableResponseFormat } from "openai/lib/parser";
 import { z } from "zod";
 import * as ours from "../.build/core.mjs";
 import { createEmulator } from "../.build/emulator.mjs";
@@ -136,7 +138,53 @@ const azureBody = (name) => {
   return chunks + "data: [DONE]\n\n";
 };
 
-let plain, scripted, missing, azure, reset;
+// JSON texts streamed one UTF-16 unit per chunk (surrogate pairs split): instances of the zod
+// schemas above, compact and indented, the JSON schema zodResponseFormat() sends, escapes and
+// unicode, whitespace between tokens.
+const TRIP = { city: "Paris", days: 2, tags: ["museums", "food"] };
+const TEXTS = [
+  JSON.stringify(TRIP),
+  JSON.stringify(TRIP, null, 2),
+  JSON.stringify({ city: "Paris", days: 12 }, null, "\t"),
+  JSON.stringify({ timezone: "Europe/Paris" }),
+  JSON.stringify(zodResponseFormat(Trip, "trip").json_schema.schema),
+  JSON.stringify({
+    city: 'Zürich "Z" \\ / \n\t\u0001 € 😀 \u2028',
+    days: -0.5e-3,
+    tags: ["", "a\\", "\ud83d", "日本"],
+    nested: { ok: true, no: false, none: null, list: [[], {}, [1, [2]]] },
+  }),
+  '{ "city" : "Paris" , "days" : 2 , "tags" : [ "a" , "b" ] , "x" : { } }',
+];
+const ANY = { type: "json_schema", json_schema: { name: "any", schema: {} } };
+/** The head of those chunks (Azure's shapes). */
+const CHARS_ID = { ...AZ, id: "chatcmpl-chars" };
+/** The chunks of TEXTS[i], one UTF-16 unit each, as content or as a tool call's arguments. */
+function charsBody(name) {
+  const [kind, i] = name.split("-");
+  const units = [...Array(TEXTS[i].length).keys()].map((k) => TEXTS[i][k]);
+  const delta = (unit) =>
+    kind == "content"
+      ? { content: unit }
+      : { tool_calls: [{ index: 0, function: { arguments: unit } }] };
+  const first = kind == "content" ? { role: "assistant", content: "" } : {
+    role: "assistant",
+    content: null,
+    tool_calls: [{
+      index: 0,
+      id: "call_1",
+      type: "function",
+      function: { name: "plan_trip", arguments: "" },
+    }],
+  };
+  return [
+    { ...CHARS_ID, choices: [pick(0, first, null, {})] },
+    ...units.map((unit) => ({ ...CHARS_ID, choices: [pick(0, delta(unit), null, {})] })),
+    { ...CHARS_ID, choices: [pick(0, {}, kind == "content" ? "stop" : "tool_calls", {})] },
+  ].map(data).join("") + "data: [DONE]\n\n";
+}
+
+let plain, scripted, missing, azure, reset, chars;
 before(async () => {
   const emulator = createEmulator({ apiKeys: [KEY] });
   plain = await serve((request) => emulator.fetch(request));
@@ -157,6 +205,11 @@ before(async () => {
     const name = new URL(request.url).pathname.split("/")[3];
     return new Response(azureBody(name), { headers: { "content-type": "text/event-stream" } });
   });
+  chars = await serve((request) =>
+    new Response(charsBody(new URL(request.url).pathname.split("/")[3]), {
+      headers: { "content-type": "text/event-stream" },
+    })
+  );
   // Two chunks, then the connection is reset (the body errors: the server destroys the socket).
   reset = await serve(() => {
     const enc = new TextEncoder();
@@ -183,6 +236,7 @@ after(async () => {
   await missing?.close();
   await azure?.close();
   await reset?.close();
+  await chars?.close();
 });
 
 /** An error as both can be compared: its class name and status. */
@@ -231,9 +285,8 @@ async function run(lib, url, params, { abortAt } = {}) {
   return { events, finals };
 }
 
-/** Takes out the differences listed at the top (returning what was taken from `content.delta`). */
+/** Takes out the differences listed at the top. */
 function normalize({ events, finals }) {
-  const partial = [];
   const out = events.map(([name, args]) => {
     if (name == "chunk") {
       const [chunk, snapshot] = args;
@@ -243,15 +296,13 @@ function normalize({ events, finals }) {
           index: c.index,
           content: c.message.content || null,
           refusal: c.message.refusal || null,
+          parsed: c.message.parsed,
           finish_reason: c.finish_reason,
-          tool_calls: c.message.tool_calls?.map((t) => [t.function.name, t.function.arguments]),
+          tool_calls: c.message.tool_calls?.map((
+            { function: f },
+          ) => [f.name, f.arguments, f.parsed_arguments]),
         })),
       ]];
-    }
-    if (name == "content.delta" || name == "tool_calls.function.arguments.delta") {
-      const { parsed, parsed_arguments, ...rest } = args[0];
-      partial.push(parsed ?? parsed_arguments);
-      return [name, [rest]];
     }
     return [name, args];
   });
@@ -267,7 +318,7 @@ function normalize({ events, finals }) {
   }
   completion(finals.finalChatCompletion);
   finals.allChatCompletions.forEach(completion);
-  return { events: out, finals, partial };
+  return { events: out, finals };
 }
 
 /** The completions in a normalized run: events' and final*() results. */
@@ -290,8 +341,6 @@ async function compare(url, params, options, differs = (theirs) => theirs) {
   }
   assert.equal(ourselves.events.length, theirs.events.length);
   assert.deepEqual(ourselves.finals, theirs.finals);
-  // Ours gives no partial parse.
-  assert.ok(ourselves.partial.every((p) => p === undefined));
   return { theirs, ourselves };
 }
 
@@ -312,7 +361,7 @@ describe("chat.completions.stream(): the same events and results as the openai S
   });
 
   test("two parallel tool calls (zodFunction)", async () => {
-    const { theirs, ourselves } = await compare(() => scripted.url, {
+    const { ourselves } = await compare(() => scripted.url, {
       model: "gpt-4o",
       messages: USER,
       tools: [
@@ -328,8 +377,10 @@ describe("chat.completions.stream(): the same events and results as the openai S
     assert.deepEqual(ourselves.finals.finalFunctionToolCall.parsed_arguments, {
       timezone: "Europe/Paris",
     });
-    // The SDK's partial parse of the arguments so far, which ours does not give.
-    assert.ok(theirs.partial.some((p) => p !== undefined));
+    // The partial parse of the arguments so far (compared with the SDK's by compare()).
+    const partial = ourselves.events.filter(([n]) => n == "tool_calls.function.arguments.delta")
+      .map(([, [e]]) => e.parsed_arguments);
+    assert.deepEqual(partial.at(-1), { timezone: "Europe/Paris" });
   });
 
   test("a zodResponseFormat", async () => {
@@ -341,6 +392,41 @@ describe("chat.completions.stream(): the same events and results as the openai S
     const [[, [done]]] = ourselves.events.filter(([n]) => n == "content.done");
     assert.deepEqual(done.parsed, JSON.parse(done.content));
     assert.deepEqual(ourselves.finals.finalMessage.parsed, done.parsed);
+    // The partial parse of the content so far (compared with the SDK's by compare()).
+    const partial = ourselves.events.filter(([n]) => n == "content.delta").map(([, [e]]) =>
+      e.parsed
+    );
+    assert.deepEqual(partial.at(-1), done.parsed);
+  });
+
+  test("JSON texts one UTF-16 unit per chunk: every prefix's partial parse (format and tools)", async () => {
+    // The call is plan_trip's: a strict tool (its arguments parsed as JSON, whatever the text).
+    const tools = [
+      zodFunction({ name: "get_weather", parameters: Weather }),
+      { type: "function", function: { name: "plan_trip", strict: true, parameters: {} } },
+    ];
+    for (const [i, text] of TEXTS.entries()) {
+      const { ourselves } = await compare(() => chars.url, {
+        model: `content-${i}`,
+        messages: USER,
+        // What zodResponseFormat() makes (its helper), parsing any JSON (zod's strict schemas
+        // cannot take every text).
+        response_format: makeParseableResponseFormat(ANY, JSON.parse),
+      });
+      const deltas = ourselves.events.filter(([n]) => n == "content.delta");
+      assert.equal(deltas.length, text.length);
+      assert.deepEqual(deltas.at(-1)[1][0].parsed, JSON.parse(text));
+    }
+    for (const [i, text] of TEXTS.entries()) {
+      const { ourselves } = await compare(() => chars.url, {
+        model: `tool-${i}`,
+        messages: USER,
+        tools,
+      });
+      const deltas = ourselves.events.filter(([n]) => n == "tool_calls.function.arguments.delta");
+      assert.equal(deltas.length, text.length + 1);
+      assert.deepEqual(deltas.at(-1)[1][0].parsed_arguments, JSON.parse(text));
+    }
   });
 
   test("an error status", async () => {
