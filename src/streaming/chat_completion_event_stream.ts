@@ -5,6 +5,7 @@ import {
   LengthFinishReasonError,
 } from "../errors/api_error.ts";
 import { messageOf } from "../errors/_message_of.ts";
+import { isRecord } from "../errors/_is_record.ts";
 import { onAbort } from "../middleware/_abort.ts";
 import type { RequestOptions } from "../options.ts";
 import { parseCompletion, read } from "../resources/chat_parse.ts";
@@ -193,7 +194,12 @@ export class ChatCompletionEventStream<ParsedT = null>
     >,
     options?: RequestOptions,
   ) {
-    this.messages = [...params.messages];
+    // No params object: a TypeError at the call, as parse() gives for what it refuses; anything
+    // else wrong is create()'s to say (an `error` event, done() rejects), before any request.
+    if (!isRecord(params)) {
+      throw new TypeError("chat.completions.stream: pass a params object as the first argument");
+    }
+    this.messages = [...params.messages ?? []];
     (this.#end = new Promise<void>((resolve, reject) =>
       this.#settle = (error) => error ? reject(error) : resolve()
     )).catch(() => {});
