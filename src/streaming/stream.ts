@@ -61,6 +61,8 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 /** True while `tee()` builds its branches, which the shared controller must hold weakly. */
 let teeing: boolean | undefined;
 const encoder = new TextEncoder();
+/** `data:`, put before each line of a JSON-lines body. */
+const DATA = [100, 97, 116, 97, 58];
 /**
  * The reason `abort()` and a consumer leaving early abort `controller` with: made here, not where
  * they are called, whose stack would hold the stream (its receiver), and through the controller's
@@ -136,8 +138,9 @@ export class Stream<T> implements AsyncIterable<T> {
   #guard: AbortController | undefined;
   /** A `tee()` branch: its controller is shared, so leaving it early does not abort it. */
   #branch = teeing;
-  /** The body's first piece is JSON lines, not events. */
-  #first: boolean | undefined;
+  /** The body is JSON lines read as events (see `#pull`); `#whole` while its last line ended. */
+  #lines: boolean | undefined;
+  #whole: boolean | undefined;
 
   static {
     final = (stream, accumulator) =>
@@ -354,7 +357,9 @@ export class Stream<T> implements AsyncIterable<T> {
 
   /**
    * A stream of this class over a body that `toReadableStream()` wrote (the page a server relays
-   * it to), as the SDK's `fromReadableStream()`. `controller` aborts it, as `stream.controller`.
+   * it to), as the SDK's `fromReadableStream()`: ours (events) or the openai SDK's (JSON lines,
+   * one chunk per line; a last line without its line break is a cut stream). `controller` aborts
+   * it, as `stream.controller`.
    *
    * @example Rebuild a relayed chat stream
    * ```ts
@@ -486,16 +491,27 @@ export class Stream<T> implements AsyncIterable<T> {
       clearTimeout(timer);
     }
     if (this.#ended) return; // aborted, timed out or cancelled while reading
-    // JSON lines (the openai SDK's toReadableStream()) start with `{` and have a line break.
-    this.#first ??= result.value?.[0] == 123 && result.value.includes(10);
+    const start = this.#lines == undefined;
+    // A body that starts with `{`, not typed as JSON or HTML (fromReadableStream() of the SDK's
+    // JSON lines), is read as events: `data:` before each line, a blank line after it. Its end
+    // ends the stream if a line break ended its last line (the SDK's writer ends each so).
+    const lines = this.#lines ??= result.value?.[0] == 123 &&
+      !/^application\/json|html/.test(this.response.headers.get("content-type")!);
+    let bytes = result.value!;
+    if (lines && !result.done) {
+      const out = start ? [...DATA] : [];
+      for (const b of bytes) b == 10 ? out.push(10, 10, ...DATA) : out.push(b);
+      this.#whole = bytes.at(-1) == 10;
+      bytes = new Uint8Array(out);
+    }
     // At the end, a blank line ends the last block: only a `[DONE]` or an error event in it counts.
-    this.#last = result.done;
+    this.#last = result.done && !this.#whole;
     try {
-      this.#parser.feed(result.done ? encoder.encode("\n\n") : result.value);
+      this.#parser.feed(result.done ? encoder.encode("\n\n") : bytes);
     } catch (cause) {
       this.#fail(this.#err(AzureOpenAIError, `could not be processed: ${cause}`, cause));
     }
-    if (this.#last && this.#final) this.#sawDone = true;
+    if (result.done && (this.#final || this.#whole)) this.#sawDone = true;
     if (this.#sawDone) this.#end();
     else if (this.#last) this.#endedEarly();
   }
@@ -605,15 +621,13 @@ export class Stream<T> implements AsyncIterable<T> {
     this.#fail(
       this.#err(
         APIConnectionError,
-        // A body with no event that is no event stream came from something else (a gateway), or
-        // is JSON lines (the openai SDK's toReadableStream()): no retry mends either.
+        // A body with no event that is no event stream came from something else (a gateway): no
+        // retry mends that.
         this.#chunks || !type || /event-stream/.test(type)
-          ? this.#first
-            ? "got newline-delimited JSON (the openai SDK's toReadableStream()), not an event stream"
-            : `ended before ${
-              this.#final === false ? "transcript.text.done" : "[DONE]"
-            } after ${this.#chunks} chunks; the connection was closed early, ` +
-              "retry the request"
+          ? `ended before ${
+            this.#final === false ? "transcript.text.done" : "[DONE]"
+          } after ${this.#chunks} chunks; the connection was closed early, ` +
+            "retry the request"
           : `got ${type}, not an event stream: a proxy in between?`,
       ),
     );
