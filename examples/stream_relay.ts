@@ -24,8 +24,10 @@ async function handle(request: Request): Promise<Response> {
       (err) => console.error("not stored:", err),
     ),
   );
+  // JSON lines, one chunk per line: the page reads them with fromReadableStream(), ours or the
+  // openai SDK's.
   return new Response(toPage.toReadableStream(), {
-    headers: { "content-type": "text/event-stream" },
+    headers: { "content-type": "application/x-ndjson" },
   });
 }
 

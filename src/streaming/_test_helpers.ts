@@ -184,6 +184,11 @@ export function sseText(payloads: readonly unknown[]): string {
   return payloads.map((p) => `data: ${typeof p === "string" ? p : JSON.stringify(p)}\n\n`).join("");
 }
 
+/** What `toReadableStream()` writes of `chunks`: each one's JSON and a line break. */
+export function jsonLines(chunks: readonly unknown[]): string {
+  return chunks.map((c) => JSON.stringify(c) + "\n").join("");
+}
+
 /** A Response whose body delivers `text` in pieces of `size` bytes (whole body by default). */
 export function sseResponse(text: string, size = Infinity, init?: ResponseInit): Response {
   const bytes = new TextEncoder().encode(text);

@@ -12,6 +12,7 @@ import type { ChatCompletionChunk } from "../types/mod.ts";
 import {
   AZURE_CHAT_CHUNKS,
   AZURE_CHAT_COMPLETION,
+  jsonLines,
   PROMPT_FILTER_CHUNK,
   sseResponse,
   sseText,
@@ -73,7 +74,7 @@ Deno.test("ChatCompletionStream.finalChatCompletion() during a for await loop ta
 Deno.test("ChatCompletionStream.finalChatCompletion() started first leaves toReadableStream() every chunk", async () => {
   const stream = new ChatCompletionStream(sseResponse(AZURE_SSE, 40));
   const final = stream.finalChatCompletion();
-  assert.equal(await new Response(stream.toReadableStream()).text(), AZURE_SSE);
+  assert.equal(await new Response(stream.toReadableStream()).text(), jsonLines(AZURE_CHAT_CHUNKS));
   assert.deepEqual(await final, AZURE_CHAT_COMPLETION);
 });
 
@@ -212,22 +213,27 @@ Deno.test("ChatCompletionStream wraps an oversized event in an AzureOpenAIError"
   });
 });
 
-Deno.test("ChatCompletionStream.toReadableStream() re-emits the chunks as SSE ending in [DONE]", async () => {
+Deno.test("ChatCompletionStream.toReadableStream() re-emits the chunks as JSON lines, as the SDK's", async () => {
   const stream = new ChatCompletionStream(sseResponse(AZURE_SSE, 33));
   const text = await new Response(stream.toReadableStream()).text();
-  assert.equal(text, AZURE_SSE);
+  assert.equal(text, jsonLines(AZURE_CHAT_CHUNKS));
   // And it round-trips through another ChatCompletionStream.
-  const again = new ChatCompletionStream(new Response(text));
+  const again = ChatCompletionStream.fromReadableStream(new Response(text).body!);
   assert.deepEqual(await again.finalChatCompletion(), AZURE_CHAT_COMPLETION);
 });
 
-Deno.test("ChatCompletionStream.toReadableStream() re-emits an event sent as several data lines as valid SSE", async () => {
+Deno.test("ChatCompletionStream.toReadableStream() re-emits an event sent as several data lines as one line", async () => {
   // Valid SSE and valid JSON: the data lines join with "\n" (whitespace between JSON tokens).
   const [first, second] = AZURE_CHAT_CHUNKS.slice(1, 3).map((chunk) => JSON.stringify(chunk));
   const split = (json: string) => json.replace('"choices":', '\ndata: "choices":');
   const body = `data: ${split(first)}\n\ndata: ${split(second)}\n\ndata: [DONE]\n\n`;
   const stream = new ChatCompletionStream(sseResponse(body));
-  const again = new ChatCompletionStream(new Response(stream.toReadableStream()));
+  const text = await new Response(stream.toReadableStream()).text();
+  assert.deepEqual(text.split("\n").map((line) => line && JSON.parse(line)), [
+    ...AZURE_CHAT_CHUNKS.slice(1, 3),
+    "",
+  ]);
+  const again = ChatCompletionStream.fromReadableStream(new Response(text).body!);
   assert.deepEqual(await collect(again), AZURE_CHAT_CHUNKS.slice(1, 3));
 });
 
@@ -237,7 +243,7 @@ Deno.test("ChatCompletionStream.toReadableStream() emits only what iteration has
   await iterator.next();
   await iterator.next();
   const text = await new Response(stream.toReadableStream()).text();
-  assert.equal(text, sseText([...AZURE_CHAT_CHUNKS.slice(2), "[DONE]"]));
+  assert.equal(text, jsonLines(AZURE_CHAT_CHUNKS.slice(2)));
 });
 
 Deno.test("ChatCompletionStream.toReadableStream() errors when the upstream ends early", async () => {

@@ -281,40 +281,47 @@ export class Stream<T> implements AsyncIterable<T> {
   }
 
   /**
-   * Re-emits the (remaining) chunks as a `text/event-stream` body: `data: {json}\n\n`
-   * per chunk, then `data: [DONE]\n\n`; suitable for `new Response(stream)`. An upstream
-   * error errors the returned stream; cancelling it cancels the upstream body. A stream already
-   * read to its end errors it with `AzureOpenAIError`, as a loop over it does.
+   * Re-emits the (remaining) chunks as newline-delimited JSON, one chunk per line, as the openai
+   * SDK's `toReadableStream()` writes them: a page reads it back with `fromReadableStream()`, ours
+   * or the SDK's. An upstream error errors the returned stream; cancelling it cancels the upstream
+   * body. A stream already read to its end errors it with `AzureOpenAIError`, as a loop over it
+   * does. To relay the service's own event stream, use the call's `asResponse()`.
    *
-   * @example Proxying a stream to a client
+   * @example Proxying a stream to a page
    * ```ts
    * import { Stream } from "@aoai/edge";
    *
-   * const upstream = new Response('data: {"n":1}\n\ndata: [DONE]\n\n');
+   * const upstream = new Response('data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n');
    * const proxied = new Response(new Stream(upstream).toReadableStream(), {
-   *   headers: { "content-type": "text/event-stream" },
+   *   headers: { "content-type": "application/x-ndjson" },
    * });
-   * console.log(await proxied.text()); // 'data: {"n":1}\n\ndata: [DONE]\n\n'
+   * console.log(await proxied.text()); // '{"n":1}\n{"n":2}\n'
    * ```
    */
   toReadableStream(): ReadableStream<Uint8Array> {
     return this.#body(this.#tap());
   }
 
-  /** A stream already read (`error`) errors the body at its first read, as the SDK's does. */
-  #body(error: AzureOpenAIError | undefined): ReadableStream<Uint8Array> {
+  /**
+   * The chunks as JSON lines, or (`events`, for `tee()`) as events ending with `[DONE]`. A stream
+   * already read (`error`) errors the body at its first read, as the SDK's does.
+   */
+  #body(error: AzureOpenAIError | undefined, events?: boolean): ReadableStream<Uint8Array> {
     return new ReadableStream<Uint8Array>({
       start: (controller) => error && controller.error(error),
       pull: async (controller): Promise<void> => {
         // At the end (nothing queued then) `[DONE]`, then close.
         const more = await this.#ready();
-        let text = more ? "" : "data: [DONE]\n\n";
-        // Data that came as several `data:` lines (joined with "\n") goes out as several again.
+        let text = more || !events ? "" : "data: [DONE]\n\n";
         while (this.#head < this.#queue.length) {
+          // Data that came as several `data:` lines was joined with "\n", which in JSON is only
+          // ever a blank between tokens: one line again, or several `data:` lines.
           const data = this.#raw[this.#head++];
-          text += `data: ${data.replaceAll("\n", "\ndata: ")}\n\n`;
+          text += events
+            ? `data: ${data.replaceAll("\n", "\ndata: ")}\n\n`
+            : data.replaceAll("\n", " ") + "\n";
         }
-        controller.enqueue(encoder.encode(text));
+        text && controller.enqueue(encoder.encode(text));
         if (!more) controller.close();
       },
       cancel: (reason): Promise<void> | undefined => this.#end(reason, 0, 1),
@@ -342,7 +349,7 @@ export class Stream<T> implements AsyncIterable<T> {
    */
   tee(): [this, this] {
     // Only before any read: the branches would miss what was read (a second tee() included).
-    const body = this.#body(this.#tap(this.#tapped || this.#reader));
+    const body = this.#body(this.#tap(this.#tapped || this.#reader), true);
     teeing = true;
     const branches = body.tee().map((body) =>
       new (this.constructor as typeof Stream)(new Response(body, this.response), {
@@ -495,8 +502,10 @@ export class Stream<T> implements AsyncIterable<T> {
     // A body that starts with `{`, not typed as JSON or HTML (fromReadableStream() of the SDK's
     // JSON lines), is read as events: `data:` before each line, a blank line after it. Its end
     // ends the stream if a line break ended its last line (the SDK's writer ends each so).
-    const lines = this.#lines ??= result.value?.[0] == 123 &&
-      !/^application\/json|html/.test(this.response.headers.get("content-type")!);
+    const lines = result.value?.length
+      ? this.#lines ??= result.value[0] == 123 &&
+        !/^application\/json|html/.test(this.response.headers.get("content-type")!)
+      : this.#lines;
     let bytes = result.value!;
     if (lines && !result.done) {
       const out = start ? [...DATA] : [];

@@ -89,7 +89,12 @@ async function read(held, abort) {
       await collect();
       if (abort && chunks == 1) abort();
       const { done, value } = await next();
-      if (done) return chunks + (reader ? (text.includes("[DONE]") ? "+[DONE]" : "") : "+end");
+      // An event stream ends with [DONE]; toReadableStream()'s JSON lines after the last line.
+      if (done) {
+        return chunks + (reader
+          ? text.includes("[DONE]") ? "+[DONE]" : "+" + (text.split("}\\n").length - 1) + " lines"
+          : "+end");
+      }
       chunks++;
       if (reader) text += new TextDecoder().decode(value);
     }
@@ -127,13 +132,17 @@ Deno.test("a stream's response, its body or a reader of it, held without the str
   const report = await runWithGc<Record<"read" | "aborted", Record<string, string>>>(
     SCRIPT(new URL("../../", import.meta.url)),
   );
-  // Through a body, 6 chunks and [DONE] in as many reads as they came in; a stream's iterator
-  // its 6 chunks, then its end. Nothing aborted the call.
+  // Through a body, 6 chunks and [DONE] in as many reads as they came in (toReadableStream(): 6
+  // JSON lines); a stream's iterator its 6 chunks, then its end. Nothing aborted the call.
   assert.equal(Object.keys(report.read).length, 16);
   for (const [key, got] of Object.entries(report.read as Record<string, string>)) {
     assert.match(
       got,
-      key.startsWith("iterator") ? /^6\+end$/ : /^\d+\+\[DONE\]$/,
+      key.startsWith("iterator")
+        ? /^6\+end$/
+        : key.startsWith("relay")
+        ? /^\d+\+6 lines$/
+        : /^\d+\+\[DONE\]$/,
       `${key}: ${got}`,
     );
   }
