@@ -5,6 +5,13 @@ import {
   ChatCompletionEventStream,
   type ChatCompletionStreamParams,
 } from "../streaming/chat_completion_event_stream.ts";
+import {
+  ChatCompletionRunner,
+  ChatCompletionStreamingRunner,
+  type ChatCompletionToolRunnerParams,
+  type RunnerOptions,
+  runTools,
+} from "../streaming/chat_completion_runner.ts";
 import type {
   ChatCompletion,
   ChatCompletionCreateParams,
@@ -235,6 +242,74 @@ export class ChatCompletions {
       params,
       (p, o) => this.create(p as ChatCompletionCreateParamsStreaming, o),
       options,
+    );
+  }
+
+  /**
+   * Runs tools for the model as the `openai` SDK's `runTools()`: asks, runs the tools it calls
+   * (`tools` of the SDK's runnable shape `{ type: "function", function: { function, parse?,
+   * parameters, name?, description?, strict? } }`, or `zodFunction({ …, function })`), sends the
+   * results back as `tool` messages (a string as is, anything else as JSON; a `parse` error's
+   * message), and asks again until the model answers without tool calls or
+   * `options.maxChatCompletions` (default 10) completions were made. Returns at once a
+   * {@linkcode ChatCompletionRunner} (a {@linkcode ChatCompletionStreamingRunner} for
+   * `stream: true`) with the SDK's events, `final*()`, `done()`, `abort()` and `messages`. A tool
+   * that throws ends the run with that error. A tool without a function to run (or params that are
+   * no object) throws a `TypeError` at the call; nothing is sent.
+   *
+   * @example Let the model call a function
+   * ```ts
+   * import { AzureOpenAI } from "@aoai/edge";
+   * import { createEmulator } from "@aoai/edge/emulator";
+   * // A local stand-in for your resource: it calls get_time, then answers with the result.
+   * const emulator = createEmulator({
+   *   script: ({ body }) => {
+   *     const last = (body.messages as { role: string; content: string }[]).at(-1);
+   *     return last?.role == "tool"
+   *       ? { content: `It is ${last.content}` }
+   *       : { toolCalls: [{ name: "get_time", arguments: { city: "Paris" } }] };
+   *   },
+   * });
+   * const client = new AzureOpenAI({
+   *   endpoint: "http://emulator.local",
+   *   apiKey: emulator.apiKey,
+   *   fetch: emulator.fetch,
+   * });
+   * const runner = client.chat.completions.runTools({
+   *   model: "gpt-4o",
+   *   messages: [{ role: "user", content: "What time is it in Paris?" }],
+   *   tools: [{
+   *     type: "function",
+   *     function: {
+   *       name: "get_time",
+   *       description: "The time in a city",
+   *       parameters: { type: "object", properties: { city: { type: "string" } } },
+   *       parse: JSON.parse,
+   *       function: ({ city }: { city: string }) => `12:00 in ${city}`,
+   *     },
+   *   }],
+   * }).on("functionToolCallResult", (result) => console.log(result)); // "12:00 in Paris"
+   * console.log(await runner.finalContent()); // "It is 12:00 in Paris"
+   * console.log(runner.messages.length); // 4: user, assistant's call, tool, assistant
+   * ```
+   */
+  runTools<
+    P extends ChatCompletionToolRunnerParams & { stream: true },
+    T = ExtractParsedContentFromParams<P>,
+  >(params: P, options?: RunnerOptions): ChatCompletionStreamingRunner<T>;
+  /** Overload returning a {@linkcode ChatCompletionRunner} (not streamed). */
+  runTools<P extends ChatCompletionToolRunnerParams, T = ExtractParsedContentFromParams<P>>(
+    params: P,
+    options?: RunnerOptions,
+  ): ChatCompletionRunner<T>;
+  runTools(
+    params: ChatCompletionToolRunnerParams,
+    options?: RunnerOptions,
+  ): ChatCompletionRunner<unknown> {
+    return new (params?.stream ? ChatCompletionStreamingRunner : ChatCompletionRunner)(
+      params as ChatCompletionStreamParams,
+      (p, o) => this.create(p, o),
+      ...runTools(params, options),
     );
   }
 }

@@ -105,6 +105,8 @@ export interface ChatCompletionStreamEvents<ParsedT = null> {
   message: (message: ParsedChatCompletionMessage<ParsedT>) => void;
   /** Each function call of that message. */
   functionToolCall: (functionCall: ParsedFunction) => void;
+  /** A tool's result (`runTools()`: the content of each `tool` message added). */
+  functionToolCallResult: (content: string) => void;
   /** The whole completion, at the end. */
   chatCompletion: (completion: ParsedChatCompletion<ParsedT>) => void;
   /** As `finalContent()` resolves to (not emitted for empty or null content). */
@@ -115,6 +117,8 @@ export interface ChatCompletionStreamEvents<ParsedT = null> {
   finalChatCompletion: (completion: ParsedChatCompletion<ParsedT>) => void;
   /** As `finalFunctionToolCall()` resolves to (not emitted when there is none). */
   finalFunctionToolCall: (functionCall: ParsedFunction) => void;
+  /** As `finalFunctionToolCallResult()` resolves to (not emitted when there is none). */
+  finalFunctionToolCallResult: (content: string) => void;
   /** As `totalUsage()` resolves to (only when the reply had usage). */
   totalUsage: (usage: CompletionUsage) => void;
   /** The call or the stream failed (typed errors; not emitted for an abort). */
@@ -132,6 +136,18 @@ type Message = ChatCompletionMessage & {
 };
 type Snapshot = ChatCompletion & { choices: { message: Message }[] };
 type Format = { $parseRaw?: (text: string) => unknown };
+type Completion = ParsedChatCompletion<never>;
+/**
+ * Runs the rounds of a stream or runner (default: one streamed round of its params): `round`
+ * sends params (streamed for `stream: true`) and adds the completion and its message, `add` adds a
+ * message (`runTools()`' tool results).
+ * @internal
+ */
+export type Run = (
+  round: (params: ChatCompletionCreateParams) => Promise<Completion>,
+  add: (message: ChatCompletionMessageParam) => void,
+  self: ChatCompletionEventStream<unknown>,
+) => Promise<unknown>;
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 const encoder = new TextEncoder();
 
@@ -179,27 +195,33 @@ export class ChatCompletionEventStream<ParsedT = null>
   declare readonly messages: (ChatCompletionMessageParam | ParsedChatCompletionMessage<ParsedT>)[];
   #on: Listeners = {};
   #ended: unknown;
+  /** "error" or "abort" once the stream failed. */
+  #failed: unknown;
   /** done(), emitted() or a final*() was called: an error is not an unhandled rejection. */
   #caught: unknown;
   #end: Promise<void>;
   #settle!: (error?: unknown) => void;
-  #completion: ParsedChatCompletion<ParsedT> | undefined;
+  #all: ParsedChatCompletion<ParsedT>[] = [];
   #snapshot: Snapshot | undefined;
 
   /** @internal */
   constructor(
     params: ChatCompletionStreamParams,
     create: (params: ChatCompletionCreateParams, options: RequestOptions) => PromiseLike<
-      ChatCompletionStream
+      ChatCompletionStream | ChatCompletion
     >,
     options?: RequestOptions,
+    run: Run = (round) => round({ ...params, stream: true }),
   ) {
     // No params object: a TypeError at the call, as parse() gives for what it refuses; anything
     // else wrong is create()'s to say (an `error` event, done() rejects), before any request.
     if (!isRecord(params)) {
       throw new TypeError("chat.completions.stream: pass a params object as the first argument");
     }
-    this.messages = [...params.messages ?? []];
+    // As the SDK's runner: a message without content gets `content: null`.
+    for (const m of this.messages = [...params.messages ?? []]) {
+      if (!("content" in m)) m.content = null;
+    }
     (this.#end = new Promise<void>((resolve, reject) =>
       this.#settle = (error) => error ? reject(error) : resolve()
     )).catch(() => {});
@@ -207,9 +229,9 @@ export class ChatCompletionEventStream<ParsedT = null>
     this.on("end", unhook);
     const format = params.response_format as Format;
     const auto = format?.$parseRaw || params.tools?.some((t) => t.function?.strict);
-    const acc = new ChatCompletionAccumulator();
+    let acc: ChatCompletionAccumulator;
     /** Per choice: which `*.done` events went out, and the tool call under way (`t`). */
-    const states: Record<string, unknown>[] = [];
+    let states: Record<string, unknown>[];
     const emit = this.#emit.bind(this);
     const toolOf = (name: string) => params.tools?.find((t) => t.function?.name == name);
     /** Emits a choice's `*.done` events not yet sent, then its current tool call's `arguments.done`. */
@@ -308,19 +330,30 @@ export class ChatCompletionEventStream<ParsedT = null>
         }
       }
     };
-    setTimeout(async () => {
-      try {
-        const stream = await create({ ...params, stream: true }, {
-          ...options,
-          signal: this.controller.signal,
-        });
-        emit("connect");
-        for await (const piece of stream) chunk(piece);
+    /** Adds `message`: `message`, then `functionToolCallResult` or each `functionToolCall`. */
+    const add = (message: ChatCompletionMessageParam) => {
+      this.messages.push(message);
+      emit("message", message);
+      if (message.role == "tool") {
+        if (message.content) emit("functionToolCallResult", message.content);
+      } else {
+        for (const { function: fn } of (message as Message).tool_calls ?? []) {
+          emit("functionToolCall", fn);
+        }
+      }
+    };
+    const round = async (p: ChatCompletionCreateParams) => {
+      acc = new ChatCompletionAccumulator(), states = [];
+      const res = await create(p, { ...options, signal: this.controller.signal });
+      emit("connect");
+      let completion = res as Completion;
+      if (p.stream) {
+        for await (const piece of res as ChatCompletionStream) chunk(piece);
         // As the SDK: aborted after the body's end was read (a reply read whole) is aborted too.
         if (this.controller.signal.aborted) {
           throw new APIUserAbortError("chat.completions.stream was aborted");
         }
-        const completion = await stream.finalChatCompletion() as ParsedChatCompletion<ParsedT>;
+        completion = await (res as ChatCompletionStream).finalChatCompletion() as Completion;
         for (const { finish_reason, index, message } of completion.choices) {
           if (!finish_reason) {
             throw new AzureOpenAIError(`missing finish_reason for choice ${index}`);
@@ -328,21 +361,34 @@ export class ChatCompletionEventStream<ParsedT = null>
           message.parsed = null;
         }
         if (auto) parseCompletion(completion, params);
-        this.#completion = completion;
-        emit("chatCompletion", completion);
-        const message = completion.choices[0]?.message;
-        if (message) {
-          this.messages.push(message);
-          emit("message", message);
-          for (const { function: fn } of message.tool_calls ?? []) emit("functionToolCall", fn);
-        }
-        emit("finalChatCompletion", completion);
+        // Not streamed (runTools()): parsed by the request's params, as the SDK's runner does.
+      } else parseCompletion(completion, p);
+      // As the SDK: a tool call without an id gets one, which its result then names.
+      for (const { message } of completion.choices) {
+        for (const call of message.tool_calls ?? []) call.id ||= "call_" + crypto.randomUUID();
+      }
+      this.#all.push(completion);
+      emit("chatCompletion", completion);
+      const message = completion.choices[0]?.message;
+      if (message) {
+        add(message);
+        if (!p.stream && message.content) emit("content", message.content);
+      }
+      return completion;
+    };
+    setTimeout(async () => {
+      try {
+        await run(round, add, this as never);
+        const completion = this.#all.at(-1);
+        if (completion) emit("finalChatCompletion", completion);
         emit("finalMessage", this.#message());
         const content = this.#message().content;
         if (content) emit("finalContent", content);
         const call = this.#call();
         if (call) emit("finalFunctionToolCall", call);
-        if (completion.usage) emit("totalUsage", this.#usage());
+        const result = this.#result();
+        if (result != null) emit("finalFunctionToolCallResult", result);
+        if (this.#all.some((c) => c.usage)) emit("totalUsage", this.#usage());
       } catch (error) {
         emit(
           error instanceof APIUserAbortError ? "abort" : "error",
@@ -418,7 +464,7 @@ export class ChatCompletionEventStream<ParsedT = null>
   /** The whole completion (with `parsed` and `parsed_arguments`, see the class). */
   async finalChatCompletion(): Promise<ParsedChatCompletion<ParsedT>> {
     await this.done();
-    return this.#completion!;
+    return this.#all.at(-1)!;
   }
 
   /** The last assistant message's content (`null` for none). */
@@ -442,12 +488,39 @@ export class ChatCompletionEventStream<ParsedT = null>
     return this.#call();
   }
 
-  /** The completions so far (one, once the stream ended). */
-  allChatCompletions(): ParsedChatCompletion<ParsedT>[] {
-    return this.#completion ? [this.#completion] : [];
+  /**
+   * The content of the last `tool` message that answers a tool call of an assistant message, or
+   * undefined (`runTools()`).
+   */
+  async finalFunctionToolCallResult(): Promise<string | undefined> {
+    await this.done();
+    return this.#result();
   }
 
-  /** The reply's token counts (zeros without usage: set `stream_options.include_usage`). */
+  /** The completions so far (one per round). */
+  allChatCompletions(): ParsedChatCompletion<ParsedT>[] {
+    return [...this.#all];
+  }
+
+  /** The `end` event came (after an error or abort too). */
+  get ended(): boolean {
+    return !!this.#ended;
+  }
+
+  /** The stream failed or was aborted. */
+  get errored(): boolean {
+    return !!this.#failed;
+  }
+
+  /** The stream was aborted. */
+  get aborted(): boolean {
+    return this.#failed == "abort";
+  }
+
+  /**
+   * The replies' token counts summed (zeros without usage: for a stream set
+   * `stream_options.include_usage`).
+   */
   async totalUsage(): Promise<CompletionUsage> {
     await this.done();
     return this.#usage();
@@ -507,6 +580,7 @@ export class ChatCompletionEventStream<ParsedT = null>
     if (event == "end") this.#ended = 1, this.#settle();
     list?.forEach(([listener]) => listener(...args as never[]));
     if (event == "abort" || event == "error") {
+      this.#failed = event;
       if (!this.#caught && !list?.length) Promise.reject(args[0]);
       this.#settle(args[0]);
       this.#emit("end");
@@ -532,12 +606,25 @@ export class ChatCompletionEventStream<ParsedT = null>
       ?.tool_calls?.at(-1)?.function;
   }
 
+  #result(): string | undefined {
+    const calls = this.messages.flatMap((m) => (m as Message).tool_calls ?? []) as unknown as {
+      id: string;
+    }[];
+    return (this.messages.findLast((m) =>
+      m.role == "tool" && typeof m.content == "string" &&
+      calls.some((c) => c.id == m.tool_call_id)
+    ) as { content?: string })?.content;
+  }
+
   #usage(): CompletionUsage {
-    const usage = this.#completion?.usage;
-    return {
-      completion_tokens: usage?.completion_tokens ?? 0,
-      prompt_tokens: usage?.prompt_tokens ?? 0,
-      total_tokens: usage?.total_tokens ?? 0,
+    const usage: Record<string, number> = {
+      completion_tokens: 0,
+      prompt_tokens: 0,
+      total_tokens: 0,
     };
+    for (const c of this.#all) {
+      for (const key in usage) usage[key] += c.usage?.[key as "total_tokens"] ?? 0;
+    }
+    return usage as never;
   }
 }

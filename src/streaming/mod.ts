@@ -21,6 +21,14 @@ export {
   type ChatCompletionStreamEvents,
   type ChatCompletionStreamParams,
 } from "./chat_completion_event_stream.ts";
+export {
+  ChatCompletionRunner,
+  ChatCompletionStreamingRunner,
+  type ChatCompletionToolRunnerParams,
+  type RunnableFunction,
+  type RunnableToolFunction,
+  type RunnerOptions,
+} from "./chat_completion_runner.ts";
 export { CompletionAccumulator } from "./completion_accumulator.ts";
 export { CompletionStream } from "./completion_stream.ts";
 export { Stream } from "./stream.ts";
