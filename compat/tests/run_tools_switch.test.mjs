@@ -37,6 +37,8 @@ const EVENTS = [...CHAT_STREAM_EVENTS, "functionToolCallResult", "finalFunctionT
 let replies = [];
 let bodies = [];
 let server;
+/** What happened in a run, in order: events by name, and what tools log. */
+let trace = [];
 
 const USAGE = { completion_tokens: 5, prompt_tokens: 20, total_tokens: 25 };
 /** A reply calling `calls` ([name, arguments text] each, ids call_<round>_<i>). */
@@ -147,6 +149,7 @@ function json(value) {
 async function run(lib, makeParams, { abortAt, options } = {}, served) {
   replies = structuredClone(served);
   bodies = [];
+  trace = [];
   const client = new lib.AzureOpenAI({
     endpoint: server.url,
     apiKey: KEY,
@@ -173,6 +176,7 @@ async function run(lib, makeParams, { abortAt, options } = {}, served) {
   for (const name of EVENTS) {
     runner.on(name, (...args) => {
       events.push([name, json(args)]);
+      trace.push(name);
       if (name == abortAt && !aborted) aborted = true, runner.abort();
     });
   }
@@ -194,6 +198,7 @@ async function run(lib, makeParams, { abortAt, options } = {}, served) {
     finals,
     calls,
     afterCompletion,
+    trace,
     bodies: bodies.map(({ model: _, ...body }) => body),
   };
 }
@@ -228,6 +233,7 @@ async function compare(makeParams, served, options) {
   assert.deepEqual(ourselves.finals, theirs.finals);
   assert.deepEqual(ourselves.calls, theirs.calls);
   assert.deepEqual(ourselves.afterCompletion, theirs.afterCompletion);
+  assert.deepEqual(ourselves.trace, theirs.trace);
   return ourselves;
 }
 
@@ -329,12 +335,19 @@ describe("chat.completions.runTools(): the same events, requests and results as 
               description: "The weather",
               function: record("get_weather", ({ city, days }) => `${days} days of sun in ${city}`),
             }),
+            // No description: the SDK sends "" for it.
+            zodFunction({
+              name: "get_time",
+              parameters: z.object({}),
+              function: record("get_time", "noon"),
+            }),
           ],
         }),
         [callReply(1, ["get_weather", '{"city":"Paris","days":2}']), textReply("Sunny.")],
       );
       assert.deepEqual(ourselves.calls[0][1], { city: "Paris", days: 2 });
       assert.equal(ourselves.bodies[0].tools[0].function.strict, true);
+      assert.equal(ourselves.bodies[0].tools[1].function.description, "");
       assert.equal(ourselves.finals.finalFunctionToolCallResult, "2 days of sun in Paris");
     });
 
@@ -346,13 +359,20 @@ describe("chat.completions.runTools(): the same events, requests and results as 
           ...base,
           tools: [
             tool(record, "get_weather", new Error("weather service down")),
-            tool(record, "get_time", "noon"),
+            // Settles a macrotask later, still before the error.
+            tool(record, "get_time", async () => {
+              await new Promise((resolve) => setTimeout(resolve, 0));
+              trace.push("get_time settled");
+              return "noon";
+            }),
           ],
         }),
         [callReply(1, ["get_weather", "{}"], ["get_time", "{}"]), textReply("never asked")],
       );
       assert.equal(ourselves.bodies.length, 1);
       assert.equal(ourselves.calls.length, 2);
+      assert.ok(ourselves.trace.includes("get_time settled"));
+      assert.ok(ourselves.trace.indexOf("get_time settled") < ourselves.trace.indexOf("error"));
       assert.deepEqual(ourselves.finals.done, { error: "AzureOpenAIError", status: undefined });
       assert.deepEqual(ourselves.finals.state, [true, true, false]);
     });
