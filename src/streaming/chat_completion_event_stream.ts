@@ -220,7 +220,7 @@ export class ChatCompletionEventStream<ParsedT = null>
     }
     // As the SDK's runner: a message without content gets `content: null`.
     for (const m of this.messages = [...params.messages ?? []]) {
-      if (!("content" in m)) m.content = null;
+      if (isRecord(m) && !("content" in m)) m.content = null;
     }
     (this.#end = new Promise<void>((resolve, reject) =>
       this.#settle = (error) => error ? reject(error) : resolve()

@@ -275,7 +275,7 @@ export function runTools(
         tools,
         // As the SDK: assistant messages are sent with their request fields only.
         messages: self.messages.map((m) => {
-          const { role, audio, content, function_call, name, refusal, tool_calls } = m as
+          const { role, audio, content, function_call, name, refusal, tool_calls } = (m ?? {}) as
             & ChatCompletionMessage
             & { name?: string };
           return role == "assistant"
