@@ -27,7 +27,7 @@ import type {
 } from "../types/mod.ts";
 import { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
 import type { ChatCompletionStream } from "./chat_completion_stream.ts";
-import { partialParse } from "./partial_json.ts";
+import { partialParse, type PartialParseState } from "./partial_json.ts";
 
 /**
  * What `chat.completions.stream()` takes: the params of `create()`, without `stream: false`.
@@ -276,13 +276,18 @@ export class ChatCompletionEventStream<ParsedT = null>
           if (reason == "length") throw new LengthFinishReasonError();
           if (reason == "content_filter") throw new ContentFilterFinishReasonError();
           const { message } = snapshot.choices[index ?? 0];
+          // Where the parses of the text (`p`) and of each tool call's arguments (`p0`...) stopped:
+          // each reads on from there (re-reading the text so far made a long answer quadratic).
+          const parses = (states[index] ??= {}) as Record<string, PartialParseState>;
           if (delta?.content && !message.refusal && format?.$parseRaw) {
-            message.parsed = message.content!.trim() ? partialParse(message.content!) : null;
+            message.parsed = message.content!.trim()
+              ? partialParse(message.content!, parses.p ??= {})
+              : null;
           }
           for (const { index: i, function: fn } of delta?.tool_calls ?? []) {
             const call = message.tool_calls![i].function;
             if (fn?.arguments && toolOf(call.name)?.function.strict) {
-              call.parsed_arguments = partialParse(call.arguments);
+              call.parsed_arguments = partialParse(call.arguments, parses["p" + i] ??= {});
             }
           }
         }
