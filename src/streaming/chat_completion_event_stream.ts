@@ -26,7 +26,7 @@ import type {
   CompletionUsage,
 } from "../types/mod.ts";
 import { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
-import type { ChatCompletionStream } from "./chat_completion_stream.ts";
+import { ChatCompletionStream } from "./chat_completion_stream.ts";
 import { partialParse, type PartialParseState } from "./partial_json.ts";
 
 /**
@@ -562,20 +562,47 @@ export class ChatCompletionEventStream<ParsedT = null>
   }
 
   /**
-   * The chunks that come after the call, as a `text/event-stream` body (`data: {json}` per chunk,
-   * then `data: [DONE]`), as `create()`'s stream writes it (the SDK's writes JSON lines): read it
-   * with `ChatCompletionStream.fromReadableStream()`. An error errors it; cancelling it aborts.
+   * The chunks that come after the call as JSON lines, one chunk per line, as the SDK's writes
+   * them: a page reads it with {@linkcode ChatCompletionEventStream.fromReadableStream} (or the
+   * SDK's `ChatCompletionStream.fromReadableStream()`). An error errors it; cancelling it aborts.
    */
   toReadableStream(): ReadableStream<Uint8Array> {
     const it = this[Symbol.asyncIterator]();
     return new ReadableStream({
       async pull(controller) {
         const { done, value } = await it.next();
-        controller.enqueue(encoder.encode(`data: ${done ? "[DONE]" : JSON.stringify(value)}\n\n`));
-        if (done) controller.close();
+        done
+          ? controller.close()
+          : controller.enqueue(encoder.encode(JSON.stringify(value) + "\n"));
       },
       cancel: () => void it.return!(),
     }, { highWaterMark: 0 });
+  }
+
+  /**
+   * The event stream of a body that `toReadableStream()` wrote (the page a server relays it
+   * to), as the SDK's `ChatCompletionStream.fromReadableStream()`: JSON lines (ours or the SDK's)
+   * or an event stream. `abort()` cancels the body.
+   *
+   * @example On the page: the reply as it streams
+   * ```ts
+   * import { ChatCompletionEventStream } from "@aoai/edge";
+   *
+   * const chunk = (delta: object, finish_reason: string | null = null) =>
+   *   JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "m",
+   *     choices: [{ index: 0, delta, finish_reason }] }) + "\n";
+   * // On the server: new Response(stream.toReadableStream()); on the page, its body:
+   * const body = new Response(chunk({ role: "assistant", content: "Hi" }) + chunk({}, "stop")).body!;
+   * const stream = ChatCompletionEventStream.fromReadableStream(body)
+   *   .on("content", (delta) => console.log(delta)); // "Hi"
+   * console.log(await stream.finalContent()); // "Hi"
+   * ```
+   */
+  static fromReadableStream(body: ReadableStream<Uint8Array>): ChatCompletionEventStream {
+    return new ChatCompletionEventStream(
+      { messages: [] } as never,
+      (_, { signal }) => Promise.resolve(new ChatCompletionStream(new Response(body), { signal })),
+    );
   }
 
   #emit(event: string, ...args: unknown[]): void {

@@ -316,7 +316,7 @@ Deno.test("stream() aborts by options.signal and by abort(): abort event, APIUse
   await assert.rejects(third.done(), APIUserAbortError);
 });
 
-Deno.test("toReadableStream() writes the chunks as an event stream ChatCompletionStream reads", async () => {
+Deno.test("toReadableStream() writes the chunks as JSON lines ChatCompletionStream reads", async () => {
   const { ChatCompletionStream } = await import("../../mod.ts");
   const { server, client } = await serving(sse(
     choice({ role: "assistant", content: "Hi" }),
