@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { partialParse as sdk } from "openai/_vendor/partial-json-parser/parser";
 import { partialParse, type PartialParseState } from "./partial_json.ts";
+import { randomJson } from "./_random_json.ts";
 
 /** The value of `parse()`, or the class and message of what it threw. */
 function outcome(parse: () => unknown): object {
@@ -77,35 +78,12 @@ Deno.test("partialParse with a state: a number cut at every point, in and out of
 });
 
 Deno.test("partialParse with a state: seeded random JSON in random-sized pieces", () => {
-  const CHARS = 'ab"\\/\n\t\u0001é€😀\u2028 \u00a0xz';
-  const str = () => Array.from({ length: rand(8) }, () => CHARS[rand(CHARS.length)]).join("");
-  const value = (depth: number): unknown => {
-    const kind = rand(depth > 3 ? 4 : 6);
-    return kind == 0
-      ? str()
-      : kind == 1
-      ? [0, -1, 1.5, -0.25e-5, 1e21, 98765, 3.14159][rand(7)]
-      : kind == 2
-      ? [true, false, null][rand(3)]
-      : kind == 3
-      ? rand(100000) / [1, 10, 1000][rand(3)]
-      : kind == 4
-      ? Array.from({ length: rand(5) }, () => value(depth + 1))
-      : Object.fromEntries(Array.from({ length: rand(5) }, () => [str(), value(depth + 1)]));
-  };
-  const ws = () => [" ", "\n", "\t", "\r\n  ", "", "", "\u00a0"][rand(7)];
-  const write = (v: unknown): string =>
-    Array.isArray(v)
-      ? `[${ws()}${v.map(write).join(`${ws()},${ws()}`)}${ws()}]`
-      : v && typeof v == "object"
-      ? `{${ws()}${
-        Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}${ws()}:${ws()}${write(x)}`)
-          .join(`${ws()},${ws()}`)
-      }${ws()}}`
-      : JSON.stringify(v);
+  const { value, ws, write } = randomJson(20, [" ", "\n", "\t", "\r\n  ", "", "", "\u00a0"], {
+    size: 5,
+  });
   let count = 0;
   for (let i = 0; i < 600; i++) {
-    const v = value(0);
+    const v = value();
     for (const text of [JSON.stringify(v), write(v), ws() + JSON.stringify(v, null, 2) + ws()]) {
       count += feed(text, pieces(text.length, [1, 3, 8, 20][rand(4)]));
     }

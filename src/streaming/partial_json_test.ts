@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { partialParse as sdk } from "openai/_vendor/partial-json-parser/parser";
 import { partialParse } from "./partial_json.ts";
+import { randomJson } from "./_random_json.ts";
 
 /** The SDK's and our result for `text`: the value, or "throws". */
 function both(text: string): [unknown, unknown] {
@@ -64,38 +65,11 @@ Deno.test("partialParse: every prefix of JSON texts gives the SDK's value or thr
 });
 
 Deno.test("partialParse: every prefix of seeded random JSON, whitespace between tokens", () => {
-  let seed = 18;
-  const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
-  const CHARS = 'ab"\\/\n\t\u0001é€😀\u2028 \u00a0xz';
-  const str = () => Array.from({ length: rand(6) }, () => CHARS[rand(CHARS.length)]).join("");
-  const value = (depth: number): unknown => {
-    const kind = rand(depth > 3 ? 4 : 6);
-    return kind == 0
-      ? str()
-      : kind == 1
-      ? [0, -1, 1.5, -0.25e-5, 1e21, 98765][rand(6)]
-      : kind == 2
-      ? [true, false, null][rand(3)]
-      : kind == 3
-      ? rand(1000)
-      : kind == 4
-      ? Array.from({ length: rand(4) }, () => value(depth + 1))
-      : Object.fromEntries(Array.from({ length: rand(4) }, () => [str(), value(depth + 1)]));
-  };
-  const ws = () => [" ", "\n", "\t", "\r\n  ", ""][rand(5)];
   // An empty array is written "[]": see the test below for "[ ]".
-  const write = (v: unknown): string =>
-    Array.isArray(v)
-      ? v.length ? `[${ws()}${v.map(write).join(`${ws()},${ws()}`)}${ws()}]` : "[]"
-      : v && typeof v == "object"
-      ? `{${ws()}${
-        Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}${ws()}:${ws()}${write(x)}`)
-          .join(`${ws()},${ws()}`)
-      }${ws()}}`
-      : JSON.stringify(v);
+  const { value, write } = randomJson(18, [" ", "\n", "\t", "\r\n  ", ""], { tightEmpty: true });
   let count = 0;
   for (let i = 0; i < 400; i++) {
-    const v = value(0);
+    const v = value();
     count += everyPrefix(JSON.stringify(v)) + everyPrefix(write(v));
   }
   assert.ok(count > 5000, `${count} prefixes`);
