@@ -28,3 +28,23 @@ export const CHAT_STREAM_EVENTS = /** @type {const} */ ([
   "abort",
   "end",
 ]);
+
+/**
+ * Every final helper of a chat.completions.stream() or runTools() stream, each settled through
+ * `json` (a value) or `errorOf` (a rejection), and its `messages` and ended / errored / aborted.
+ */
+export async function finalsOf(stream, json, errorOf) {
+  const settle = (promise) => promise.then(json, errorOf);
+  return {
+    done: await settle(stream.done()),
+    finalChatCompletion: await settle(stream.finalChatCompletion()),
+    finalContent: await settle(stream.finalContent()),
+    finalMessage: await settle(stream.finalMessage()),
+    finalFunctionToolCall: await settle(stream.finalFunctionToolCall()),
+    finalFunctionToolCallResult: await settle(stream.finalFunctionToolCallResult()),
+    totalUsage: await settle(stream.totalUsage()),
+    allChatCompletions: json(stream.allChatCompletions()),
+    messages: json(stream.messages),
+    state: [stream.ended, stream.errored, stream.aborted],
+  };
+}

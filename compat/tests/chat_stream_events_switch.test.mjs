@@ -35,7 +35,7 @@ import * as ours from "../.build/core.mjs";
 import { createEmulator } from "../.build/emulator.mjs";
 import { serve } from "./_serve.mjs";
 import { PROMPT_FILTER_CHUNK as PROMPT, SAFE_FILTERS as SAFE } from "./_azure_chunks.mjs";
-import { CHAT_STREAM_EVENTS as EVENTS } from "./_chat_stream_events.mjs";
+import { CHAT_STREAM_EVENTS as EVENTS, finalsOf } from "./_chat_stream_events.mjs";
 
 const API_VERSION = "2024-10-21";
 const KEY = "chat-stream-events-key";
@@ -272,16 +272,7 @@ async function run(lib, url, params, { abortAt } = {}) {
       if (name == abortAt) stream.abort();
     });
   }
-  const settle = (promise) => promise.then(json, errorOf);
-  const finals = {
-    done: await settle(stream.done()),
-    finalChatCompletion: await settle(stream.finalChatCompletion()),
-    finalContent: await settle(stream.finalContent()),
-    finalMessage: await settle(stream.finalMessage()),
-    finalFunctionToolCall: await settle(stream.finalFunctionToolCall()),
-    totalUsage: await settle(stream.totalUsage()),
-    allChatCompletions: json(stream.allChatCompletions()),
-  };
+  const finals = await finalsOf(stream, json, errorOf);
   return { events, finals };
 }
 

@@ -26,7 +26,7 @@ import { zodFunction } from "openai/helpers/zod";
 import { z } from "zod";
 import * as ours from "../.build/core.mjs";
 import { serve } from "./_serve.mjs";
-import { CHAT_STREAM_EVENTS } from "./_chat_stream_events.mjs";
+import { CHAT_STREAM_EVENTS, finalsOf } from "./_chat_stream_events.mjs";
 
 const API_VERSION = "2024-10-21";
 const KEY = "run-tools-switch-key";
@@ -180,19 +180,7 @@ async function run(lib, makeParams, { abortAt, options } = {}, served) {
       if (name == abortAt && !aborted) aborted = true, runner.abort();
     });
   }
-  const settle = (promise) => promise.then(json, errorOf);
-  const finals = {
-    done: await settle(runner.done()),
-    finalChatCompletion: await settle(runner.finalChatCompletion()),
-    finalContent: await settle(runner.finalContent()),
-    finalMessage: await settle(runner.finalMessage()),
-    finalFunctionToolCall: await settle(runner.finalFunctionToolCall()),
-    finalFunctionToolCallResult: await settle(runner.finalFunctionToolCallResult()),
-    totalUsage: await settle(runner.totalUsage()),
-    allChatCompletions: json(runner.allChatCompletions()),
-    messages: json(runner.messages),
-    state: [runner.ended, runner.errored, runner.aborted],
-  };
+  const finals = await finalsOf(runner, json, errorOf);
   return {
     events,
     finals,
