@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createEmulator } from "../src/emulator/mod.ts";
 // @ts-types="./helpers/scenarios.d.ts"
-import { runScenarios, SCENARIO_NAMES } from "../compat/runtime/scenarios.mjs";
+import { EMULATOR_OPTIONS, runScenarios, SCENARIO_NAMES } from "../compat/runtime/scenarios.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const UPSTREAM_KEY = "runtime-upstream-key";
@@ -24,7 +24,7 @@ async function bundle(entry: string, out: string): Promise<void> {
 
 Deno.test("deno: the bundled core and edge app pass the runtime-matrix scenarios", async (t) => {
   const dir = await Deno.makeTempDir();
-  const emulator = createEmulator({ apiKeys: [UPSTREAM_KEY] });
+  const emulator = createEmulator({ ...EMULATOR_OPTIONS, apiKeys: [UPSTREAM_KEY] });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     (request) => emulator.fetch(request),

@@ -5,11 +5,11 @@
 import * as core from "../.build/core.mjs";
 import * as edge from "../.build/edge.mjs";
 import { createEmulator } from "../.build/emulator.mjs";
-import { runScenarios } from "./scenarios.mjs";
+import { EMULATOR_OPTIONS, runScenarios } from "./scenarios.mjs";
 import { printTap } from "./tap.mjs";
 
 const UPSTREAM_KEY = "runtime-upstream-key";
-const emulator = createEmulator({ apiKeys: [UPSTREAM_KEY] });
+const emulator = createEmulator({ ...EMULATOR_OPTIONS, apiKeys: [UPSTREAM_KEY] });
 const server = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",

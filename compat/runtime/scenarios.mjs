@@ -1,17 +1,22 @@
 // Runtime-agnostic scenarios of the runtime matrix: the bundled core (compat/.build/core.mjs)
 // and edge app (compat/.build/edge.mjs) against an emulator served over real HTTP. Runs the
 // same on Node, Bun, workerd and Deno; each scenario throws on failure. No node: imports here.
-// The chat.completions.stream() scenarios (CHAT_STREAM_SCENARIOS) need only the core: headless
-// Chromium runs them too (runtime_chromium_uploads_query.test.mjs, runChatStreamScenarios()).
+// The chat.completions.stream() and runTools() scenarios (CHAT_STREAM_SCENARIOS) need only the
+// core: headless Chromium runs them too (runtime_chromium_uploads_query.test.mjs,
+// runChatStreamScenarios()). Every emulator of the matrix is made with EMULATOR_OPTIONS.
 
 import { CHAT_STREAM_EVENTS } from "../tests/_chat_stream_events.mjs";
+import { check, listen, rejection } from "./_check.mjs";
+import { RUN_TOOLS_SCENARIOS, runToolsScript } from "./run_tools_scenarios.mjs";
 
 const API_VERSION = "2024-10-21";
 const CLIENT_KEY = "runtime-client-key";
 
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
+/**
+ * Options every emulator of the matrix is made with (besides its keys and deployments): the chat
+ * script of the runTools() scenarios, which answers every other request as the default echo.
+ */
+export const EMULATOR_OPTIONS = { script: runToolsScript };
 
 /** A WAV file of silence: 16-bit mono, 24 kHz unless `rate` says otherwise. */
 export function wavBytes(seconds, rate = 24000) {
@@ -45,15 +50,7 @@ const chatParams = {
  */
 function recorded(client, params) {
   const stream = client().chat.completions.stream(params);
-  const events = [];
-  const args = {};
-  for (const name of CHAT_STREAM_EVENTS) {
-    stream.on(name, (...a) => {
-      events.push(name);
-      (args[name] ??= []).push(a);
-    });
-  }
-  return { stream, events, args };
+  return { stream, ...listen(stream, CHAT_STREAM_EVENTS) };
 }
 
 /** A macrotask later (the stream starts its call in a setTimeout callback, so any late event would come by then). */
@@ -76,7 +73,10 @@ const toolParams = {
   tool_choice: { type: "function", function: { name: "get_weather" } },
 };
 
-/** chat.completions.stream(): the openai SDK's event stream, on the bundled core. */
+/**
+ * chat.completions.stream() (the openai SDK's event stream) and runTools() (its tool runner), on
+ * the bundled core.
+ */
 export const CHAT_STREAM_SCENARIOS = [
   [
     "chat.completions.stream(): content deltas join to finalContent() and the non-streamed " +
@@ -170,12 +170,7 @@ export const CHAT_STREAM_SCENARIOS = [
     async ({ core, client }) => {
       const { stream, events, args } = recorded(client, chatParams);
       stream.once("content", () => stream.abort());
-      let caught;
-      try {
-        await stream.done();
-      } catch (err) {
-        caught = err;
-      }
+      const caught = await rejection(stream.done());
       check(
         caught instanceof core.APIUserAbortError && caught.name === "APIUserAbortError",
         `done() settled with ${caught}`,
@@ -195,12 +190,7 @@ export const CHAT_STREAM_SCENARIOS = [
       await tick();
       await tick();
       check(events.length === count, `events after end: ${events.slice(count).join(",")}`);
-      let final;
-      try {
-        await stream.finalChatCompletion();
-      } catch (err) {
-        final = err;
-      }
+      const final = await rejection(stream.finalChatCompletion());
       check(final === caught, `finalChatCompletion() settled with ${final}`);
     },
   ],
@@ -229,6 +219,33 @@ export const CHAT_STREAM_SCENARIOS = [
       );
     },
   ],
+  [
+    "chat.completions.stream().toReadableStream() is JSON lines, one chunk a line; " +
+    "ChatCompletionEventStream.fromReadableStream() of them: same content events and finalContent()",
+    async ({ core, client }) => {
+      const stream = client().chat.completions.stream(chatParams);
+      const text = await new Response(stream.toReadableStream()).text();
+      const final = await stream.finalContent();
+      const lines = text.split("\n");
+      check(lines.pop() === "", `the body does not end with a line break: ${JSON.stringify(text)}`);
+      const chunks = lines.map((line) => JSON.parse(line));
+      check(chunks.length >= 3, `only ${chunks.length} lines`);
+      const odd = chunks.find((c) => c.object !== "chat.completion.chunk");
+      check(!odd, `a line is no chunk: ${JSON.stringify(odd)}`);
+      const written = chunks.map((c) => c.choices[0]?.delta?.content).filter(Boolean);
+      const back = core.ChatCompletionEventStream.fromReadableStream(new Response(text).body);
+      const { events, args } = listen(back, CHAT_STREAM_EVENTS);
+      const read = await back.finalContent();
+      check(read === final && final === written.join(""), `read "${read}", sent "${final}"`);
+      const deltas = (args.content ?? []).map(([delta]) => delta);
+      check(
+        JSON.stringify(deltas) === JSON.stringify(written),
+        `content events ${JSON.stringify(deltas)} != the lines' ${JSON.stringify(written)}`,
+      );
+      check(events[0] === "connect" && events.at(-1) === "end", `events ${events.join(",")}`);
+    },
+  ],
+  ...RUN_TOOLS_SCENARIOS,
 ];
 
 const EMBEDDINGS_PATH = "/openai/deployments/text-embedding-3-small/embeddings";
@@ -489,8 +506,9 @@ export async function runScenarios({ core, edge, endpoint, apiKey }) {
 export const CHAT_STREAM_SCENARIO_NAMES = CHAT_STREAM_SCENARIOS.map(([name]) => name);
 
 /**
- * Runs the chat.completions.stream() scenarios alone (for a runtime without the edge app, as
- * Chromium's page); never throws. Same options and results as {@link runScenarios}, no `edge`.
+ * Runs the chat.completions.stream() and runTools() scenarios alone (for a runtime without the
+ * edge app, as Chromium's page); never throws. Same options and results as {@link runScenarios},
+ * no `edge`.
  */
 export async function runChatStreamScenarios({ core, endpoint, apiKey }) {
   const client = () =>

@@ -1,9 +1,10 @@
 // Runtime matrix, Chromium: _uploads_query_scenarios.mjs (uploads from a fetched Response,
 // `new Response(bytes)`, an async generator and toFile(); defaultQuery / query;
-// withOptions({ defaultHeaders })) and the chat.completions.stream() scenarios of
+// withOptions({ defaultHeaders })) and the chat.completions.stream() and runTools() scenarios of
 // runtime/scenarios.mjs run the bundled core in a page of headless Debian chromium
-// (playwright-core), against the emulator bundle served by node:http on 127.0.0.1 from the page's
-// own origin (no CORS), which also serves the modules the page imports.
+// (playwright-core), against the emulator bundle (with the matrix's EMULATOR_OPTIONS) served by
+// node:http on 127.0.0.1 from the page's own origin (no CORS), which also serves the modules the
+// page imports.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -11,7 +12,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { createEmulator } from "../.build/emulator.mjs";
 import { API_KEY, createHandler, uploadQueryScenarioNames } from "./_uploads_query_scenarios.mjs";
-import { CHAT_STREAM_SCENARIO_NAMES } from "../runtime/scenarios.mjs";
+import { CHAT_STREAM_SCENARIO_NAMES, EMULATOR_OPTIONS } from "../runtime/scenarios.mjs";
 import { serve } from "./_serve.mjs";
 import { ranEveryTest, scenarioTests } from "./_matrix.mjs";
 
@@ -25,6 +26,8 @@ const MODULES = [
   ".build/core.mjs",
   "tests/_uploads_query_scenarios.mjs",
   "runtime/scenarios.mjs",
+  "runtime/_check.mjs",
+  "runtime/run_tools_scenarios.mjs",
   "tests/_chat_stream_events.mjs",
 ];
 const NAMES = uploadQueryScenarioNames(false);
@@ -34,7 +37,7 @@ let report;
 
 before(async () => {
   if (skip) return;
-  const api = createHandler(createEmulator);
+  const api = createHandler((options) => createEmulator({ ...EMULATOR_OPTIONS, ...options }));
   server = await serve(async (request) => {
     const { pathname } = new URL(request.url);
     if (pathname === "/") {

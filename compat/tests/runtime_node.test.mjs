@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as core from "../.build/core.mjs";
 import * as edge from "../.build/edge.mjs";
 import { createEmulator, DEFAULT_DEPLOYMENTS } from "../.build/emulator.mjs";
-import { runScenarios, SCENARIO_NAMES } from "../runtime/scenarios.mjs";
+import { EMULATOR_OPTIONS, runScenarios, SCENARIO_NAMES } from "../runtime/scenarios.mjs";
 import {
   createUploadApp,
   EMULATOR_DEPLOYMENTS,
@@ -25,6 +25,7 @@ let wireResults;
 
 before(async () => {
   const emulator = createEmulator({
+    ...EMULATOR_OPTIONS,
     apiKeys: [UPSTREAM_KEY],
     deployments: [...DEFAULT_DEPLOYMENTS, ...EMULATOR_DEPLOYMENTS],
   });

@@ -4,7 +4,7 @@ import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { createEmulator, DEFAULT_DEPLOYMENTS } from "../.build/emulator.mjs";
-import { SCENARIO_NAMES } from "../runtime/scenarios.mjs";
+import { EMULATOR_OPTIONS, SCENARIO_NAMES } from "../runtime/scenarios.mjs";
 import {
   EMULATOR_DEPLOYMENTS,
   runWireScenarios,
@@ -34,6 +34,7 @@ const worker = (script) =>
 
 before(async () => {
   const emulator = createEmulator({
+    ...EMULATOR_OPTIONS,
     apiKeys: [UPSTREAM_KEY],
     deployments: [...DEFAULT_DEPLOYMENTS, ...EMULATOR_DEPLOYMENTS],
   });

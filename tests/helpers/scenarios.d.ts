@@ -1,4 +1,5 @@
 /** Types of compat/runtime/scenarios.mjs (plain JS shared by every runtime of the matrix). */
+import type { EmulatorScript } from "../../src/emulator/mod.ts";
 
 /** One scenario's outcome. */
 export interface ScenarioResult {
@@ -6,6 +7,9 @@ export interface ScenarioResult {
   ok: boolean;
   error?: string;
 }
+
+/** Options every emulator of the matrix is made with: the runTools() scenarios' chat script. */
+export declare const EMULATOR_OPTIONS: { script: EmulatorScript };
 
 /** Names of the scenarios, in the order {@link runScenarios} reports them. */
 export declare const SCENARIO_NAMES: string[];
@@ -18,10 +22,10 @@ export declare function runScenarios(options: {
   apiKey: string;
 }): Promise<ScenarioResult[]>;
 
-/** Names of the `chat.completions.stream()` scenarios (also part of {@link SCENARIO_NAMES}). */
+/** Names of the `chat.completions.stream()` and `runTools()` scenarios (also in {@link SCENARIO_NAMES}). */
 export declare const CHAT_STREAM_SCENARIO_NAMES: string[];
 
-/** Runs only the `chat.completions.stream()` scenarios against the bundled `core`; never throws. */
+/** Runs only the `stream()` and `runTools()` scenarios against the bundled `core`; never throws. */
 export declare function runChatStreamScenarios(options: {
   core: unknown;
   endpoint: string;
