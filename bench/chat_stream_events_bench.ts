@@ -16,10 +16,11 @@
  * run once and the bench throws unless all four read the same text (and, with logprobs, the three
  * final replies carry every token's logprobs).
  *
- * Times are wall time. Both clients' `stream()` start the call in a `setTimeout()` callback (ours
- * and the SDK's `EventStream`), so their rows include that timer's wait: a bare
+ * Times are wall time. The SDK's `stream()` starts the call in a `setTimeout()` callback (its
+ * `EventStream`), so its rows include that timer's wait: a bare
  * `await new Promise((r) => setTimeout(r))` took 2.2 ms on average (1.2 ms min) in Deno 2.9.6 on
- * the 2-core machine of bench/README.md, idle time rather than CPU.
+ * the 2-core machine of bench/README.md, idle time rather than CPU. Ours starts in a microtask
+ * (in a timer too before 2026-12-02).
  *
  * Each case runs 300 times after 30 warmups (deno bench's own count left too few iterations of the
  * slower cases for stable ratios here).

@@ -19,11 +19,11 @@
  * Before registering, each way runs once with a recording `fetch` and the bench throws unless all
  * four give the expected final content and sent the same tool results in the second request.
  *
- * Times are wall time. Both runners start in a `setTimeout()` callback (ours and the SDK's
- * `EventStream`), so their rows include that timer's wait (1.2–2.2 ms per `setTimeout` on the
- * 2-core machine of bench/README.md, see chat_stream_events_bench.ts), idle time rather than CPU,
- * which the hand-written loop does not pay: the fourth row pays it too, so ours runTools() against
- * that row is the runner's own cost.
+ * Times are wall time. The SDK's runner starts in a `setTimeout()` callback (its `EventStream`), so
+ * its rows include that timer's wait (1.2–2.4 ms per `setTimeout` on the 2-core machine of
+ * bench/README.md, see chat_stream_events_bench.ts), idle time rather than CPU; ours starts in a
+ * microtask (it started in a timer too before 2026-12-02). The fourth row is the loop after such a
+ * wait: what a runner that starts in a timer cannot go below.
  *
  * Each way runs 300 times after 30 warmups.
  *
@@ -215,7 +215,7 @@ const MESSAGES = [{ role: "user" as const, content: "What is the weather in Pari
 /**
  * The floor: ours `create()` in a loop, reading each streamed round with a `for await` and
  * `finalChatCompletion()`, running the called tools in parallel; with `timer`, after one
- * `setTimeout()` wait first (the start every runner pays).
+ * `setTimeout()` wait first (the start the SDK's runner pays).
  */
 function handLoop(c: Case, key: string, timer: boolean, record?: Record<string, unknown[][]>) {
   const s = scripted(c.replies, record && (record[key] = []));
@@ -285,7 +285,7 @@ function ways(c: Case, record?: Record<string, unknown[][]>): Way[] {
     }],
     ["ours: hand-written create() loop (floor)", handLoop(c, "loop", false, record)],
     [
-      "ours: setTimeout() wait + the same loop (floor with the runners' start timer)",
+      "ours: setTimeout() wait + the same loop (the floor of a runner started by a timer)",
       handLoop(c, "timer", true, record),
     ],
   ];
