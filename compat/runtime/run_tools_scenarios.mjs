@@ -17,16 +17,15 @@ const TOOL_ERROR = "matrix_time failed on purpose";
 const EVENTS = [...CHAT_STREAM_EVENTS, "functionToolCallResult", "finalFunctionToolCallResult"];
 
 /**
- * The emulator's chat script for the matrix: a call of the matrix's tool (kept only when the
- * request offers it) until the last message is a tool message, then the emulator's default echo:
- * "Tool result: <its content>" after a tool message, else "You said: <the last user text>" (the
- * default for every other request of the matrix: string contents, no response_format).
+ * The emulator's chat script for the matrix: a call of the matrix's tool while the request offers
+ * it and no tool message came last; every other request (undefined) gets the emulator's own reply,
+ * "Tool result: <its content>" after a tool message.
  */
-export function runToolsScript({ body, lastUserText }) {
-  const last = body.messages?.at(-1);
-  return last?.role === "tool"
-    ? { content: `Tool result: ${last.content}` }
-    : { content: `You said: ${lastUserText}`, toolCalls: [{ name: TOOL, arguments: ARGS }] };
+export function runToolsScript({ body }) {
+  const offered = body.tools?.some((t) => t.function?.name === TOOL);
+  return offered && body.messages?.at(-1)?.role !== "tool"
+    ? { toolCalls: [{ name: TOOL, arguments: ARGS }] }
+    : undefined;
 }
 
 /**

@@ -157,15 +157,13 @@ export async function handleChat(
   if (promptHasTrigger(messages, options.contentFilterTrigger)) {
     return promptFilteredError(options.contentFilterErrorShape);
   }
-  const reply = options.script
-    ? await options.script({
-      operation: "chat",
-      deployment: ctx.deployment.name,
-      model: ctx.deployment.model,
-      body,
-      lastUserText: lastUserText(messages),
-    })
-    : defaultChatReply(body);
+  const reply = await options.script?.({
+    operation: "chat",
+    deployment: ctx.deployment.name,
+    model: ctx.deployment.model,
+    body,
+    lastUserText: lastUserText(messages),
+  }) ?? defaultChatReply(body);
   const n = typeof body.n === "number" ? body.n : 1;
   // A reasoning deployment reasons before it answers: its reasoning tokens count in
   // completion_tokens and in max_completion_tokens ("an upper bound ... including visible output

@@ -162,15 +162,13 @@ export async function handleCompletions(
   let completionTokens = 0;
   for (const promptText of prompts) {
     promptTokens += countTokens(promptText);
-    const reply = options.script
-      ? await options.script({
-        operation: "completions",
-        deployment: ctx.deployment.name,
-        model: ctx.deployment.model,
-        body,
-        lastUserText: promptText,
-      })
-      : { content: `You said: ${promptText}` };
+    const reply = await options.script?.({
+      operation: "completions",
+      deployment: ctx.deployment.name,
+      model: ctx.deployment.model,
+      body,
+      lastUserText: promptText,
+    }) ?? { content: `You said: ${promptText}` };
     for (let j = 0; j < n; j++) {
       const planned = planChoice(body, reply, {
         outputTrigger: options.contentFilterOutputTrigger,

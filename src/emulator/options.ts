@@ -154,7 +154,9 @@ export interface ScriptRequest {
 }
 
 /**
- * A user-supplied reply generator.
+ * A user-supplied reply generator. Returning `undefined` leaves the request to the emulator's
+ * own reply (the echo, or JSON for a JSON `response_format`), so a script need only handle what
+ * it cares about.
  *
  * @example Canned answers for a test, with an async script
  * ```ts
@@ -176,7 +178,9 @@ export interface ScriptRequest {
  * console.log(completion.choices[0].message.content); // 4
  * ```
  */
-export type EmulatorScript = (request: ScriptRequest) => ScriptReply | Promise<ScriptReply>;
+export type EmulatorScript = (
+  request: ScriptRequest,
+) => ScriptReply | undefined | Promise<ScriptReply | undefined>;
 
 /**
  * Per-deployment limits (applied to every deployment separately).
@@ -309,7 +313,10 @@ export interface EmulatorOptions {
   deployments?: EmulatorDeployment[];
   /** Extra accepted `api-version` values besides the built-in list. */
   apiVersions?: string[];
-  /** Reply generator for chat and completions; default echoes the last user text. */
+  /**
+   * Reply generator for chat and completions; default (and for what it returns `undefined`)
+   * echoes the last user text.
+   */
   script?: EmulatorScript;
   /** Content tokens per streamed chunk (default 1). */
   chunkSize?: number;
