@@ -330,7 +330,7 @@ export class Stream<T> implements AsyncIterable<T> {
 
   /**
    * Splits the stream in two of its class that read at their own pace, as the SDK's `tee()`:
-   * each gets every chunk (re-parsed from `toReadableStream()`) and has its own
+   * each gets every chunk (re-parsed from an event-stream copy) and has its own
    * `finalChatCompletion()`; both share `controller`, and the body is cancelled once both are.
    * Read the branches, not this stream, afterwards. Call it before reading: once a loop,
    * `toReadableStream()`, `finalChatCompletion()` or an earlier `tee()` took chunks, both
@@ -344,7 +344,7 @@ export class Stream<T> implements AsyncIterable<T> {
    * const [relayed, kept] = new Stream<{ n: number }>(upstream).tee();
    * const body = new Response(relayed.toReadableStream());
    * for await (const chunk of kept) console.log(chunk.n); // 1
-   * console.log(await body.text()); // 'data: {"n":1}\n\ndata: [DONE]\n\n'
+   * console.log(await body.text()); // '{"n":1}\n'
    * ```
    */
   tee(): [this, this] {
