@@ -61,8 +61,8 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 /** True while `tee()` builds its branches, which the shared controller must hold weakly. */
 let teeing: boolean | undefined;
 const encoder = new TextEncoder();
-/** `data:`, put before each line of a JSON-lines body. */
-const DATA = [100, 97, 116, 97, 58];
+/** `data:` before the first line of a JSON-lines body, and a line's end and the next's start. */
+const DATA = encoder.encode("data:"), NEXT = encoder.encode("\n\ndata:");
 /**
  * The reason `abort()` and a consumer leaving early abort `controller` with: made here, not where
  * they are called, whose stack would hold the stream (its receiver), and through the controller's
@@ -506,17 +506,20 @@ export class Stream<T> implements AsyncIterable<T> {
       ? this.#lines ??= result.value[0] == 123 &&
         !/^application\/json|html/.test(this.response.headers.get("content-type")!)
       : this.#lines;
-    let bytes = result.value!;
-    if (lines && !result.done) {
-      const out = start ? [...DATA] : [];
-      for (const b of bytes) b == 10 ? out.push(10, 10, ...DATA) : out.push(b);
-      this.#whole = bytes.at(-1) == 10;
-      bytes = new Uint8Array(out);
-    }
+    const bytes = result.value!;
     // At the end, a blank line ends the last block: only a `[DONE]` or an error event in it counts.
     this.#last = result.done && !this.#whole;
     try {
-      this.#parser.feed(result.done ? encoder.encode("\n\n") : bytes);
+      if (lines && !result.done) {
+        this.#whole = bytes.at(-1) == 10;
+        let from = 0;
+        if (start) this.#parser.feed(DATA);
+        for (let at; (at = bytes.indexOf(10, from)) >= 0; from = at + 1) {
+          this.#parser.feed(bytes.subarray(from, at));
+          this.#parser.feed(NEXT);
+        }
+        this.#parser.feed(bytes.subarray(from));
+      } else this.#parser.feed(result.done ? encoder.encode("\n\n") : bytes);
     } catch (cause) {
       this.#fail(this.#err(AzureOpenAIError, `could not be processed: ${cause}`, cause));
     }
