@@ -150,6 +150,11 @@ export type Run = (
 ) => Promise<unknown>;
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 const encoder = new TextEncoder();
+/**
+ * The `object` of a message record, as the SDK's: a chunk-shaped line a streamed runner's
+ * `toReadableStream()` writes for each tool message, with the record's JSON after it.
+ */
+const RECORD = "chat.completion.chunk.message:";
 
 /**
  * What `client.chat.completions.stream(params, options?)` returns, as the `openai` SDK's
@@ -212,6 +217,7 @@ export class ChatCompletionEventStream<ParsedT = null>
     >,
     options?: RequestOptions,
     run: Run = (round) => round({ ...params, stream: true }),
+    page?: unknown,
   ) {
     // No params object: a TypeError at the call, as parse() gives for what it refuses; anything
     // else wrong is create()'s to say (an `error` event, done() rejects), before any request.
@@ -229,7 +235,8 @@ export class ChatCompletionEventStream<ParsedT = null>
     this.on("end", unhook);
     const format = params.response_format as Format;
     const auto = format?.$parseRaw || params.tools?.some((t) => t.function?.strict);
-    let acc: ChatCompletionAccumulator;
+    /** The streamed completion under way (none before its first chunk). */
+    let acc: ChatCompletionAccumulator | undefined;
     /** Per choice: which `*.done` events went out, and the tool call under way (`t`). */
     let states: Record<string, unknown>[];
     const emit = this.#emit.bind(this);
@@ -266,6 +273,22 @@ export class ChatCompletionEventStream<ParsedT = null>
       }
     };
     const chunk = (chunk: ChatCompletionChunk) => {
+      // A page reading a runner's relay, as the SDK's: a message record or a new chunk id ends the
+      // completion under way (the record's tool_call_ids restore its calls' ids), then a record
+      // adds its message.
+      if (page) {
+        const record = JSON.parse(chunk.object?.split(RECORD)[1] ?? 0);
+        const now = acc?.snapshot();
+        if (now && (record || chunk.id && now.id && chunk.id != now.id)) {
+          const calls = now.choices[0]?.message.tool_calls;
+          (record.tool_call_ids as string[])?.map((id, i) =>
+            calls?.[i] && id && (calls[i].id = id)
+          );
+          end();
+        }
+        if (record) return add(record.message);
+      }
+      if (!acc) acc = new ChatCompletionAccumulator(), states = [];
       acc.add(chunk);
       // Updated in place (a copy per chunk made a reply with logprobs quadratic: 51 s for 4,000).
       const snapshot = this.#snapshot = acc.snapshot() as Snapshot;
@@ -347,27 +370,8 @@ export class ChatCompletionEventStream<ParsedT = null>
         }
       }
     };
-    const round = async (p: ChatCompletionCreateParams) => {
-      acc = new ChatCompletionAccumulator(), states = [];
-      const res = await create(p, { ...options, signal: this.controller.signal });
-      emit("connect");
-      let completion = res as Completion;
-      if (p.stream) {
-        for await (const piece of res as ChatCompletionStream) chunk(piece);
-        // As the SDK: aborted after the body's end was read (a reply read whole) is aborted too.
-        if (this.controller.signal.aborted) {
-          throw new APIUserAbortError("chat.completions.stream was aborted");
-        }
-        completion = await (res as ChatCompletionStream).finalChatCompletion() as Completion;
-        for (const { finish_reason, index, message } of completion.choices) {
-          if (!finish_reason) {
-            throw new AzureOpenAIError(`missing finish_reason for choice ${index}`);
-          }
-          message.parsed = null;
-        }
-        if (auto) parseCompletion(completion, params);
-        // Not streamed (runTools()): parsed by the request's params, as the SDK's runner does.
-      } else parseCompletion(completion, p);
+    /** Adds `completion` (`whole`: not streamed): `chatCompletion`, then its message. */
+    const finish = (completion: Completion, whole?: unknown) => {
       // As the SDK: a tool call without an id gets one, which its result then names.
       for (const { message } of completion.choices) {
         for (const call of message.tool_calls ?? []) call.id ||= "call_" + crypto.randomUUID();
@@ -377,9 +381,39 @@ export class ChatCompletionEventStream<ParsedT = null>
       const message = completion.choices[0]?.message;
       if (message) {
         add(message);
-        if (!p.stream && message.content) emit("content", message.content);
+        if (whole && message.content) emit("content", message.content);
       }
       return completion;
+    };
+    /** Ends the streamed completion under way and adds it. */
+    const end = () => {
+      const completion = acc!.result() as Completion;
+      acc = undefined;
+      for (const { finish_reason, index, message } of completion.choices) {
+        if (!finish_reason) {
+          throw new AzureOpenAIError(`missing finish_reason for choice ${index}`);
+        }
+        message.parsed = null;
+      }
+      if (auto) parseCompletion(completion, params);
+      return finish(completion);
+    };
+    const round = async (p: ChatCompletionCreateParams) => {
+      const res = await create(p, { ...options, signal: this.controller.signal });
+      emit("connect");
+      if (p.stream) {
+        for await (const piece of res as ChatCompletionStream) chunk(piece);
+        // As the SDK: aborted after the body's end was read (a reply read whole) is aborted too.
+        if (this.controller.signal.aborted) {
+          throw new APIUserAbortError("chat.completions.stream was aborted");
+        }
+        // Rejects for a stream without chunks.
+        await (res as ChatCompletionStream).finalChatCompletion();
+        // A page whose body ended with a message record: its last completion was added.
+        return acc ? end() : this.#all.at(-1) as Completion;
+      }
+      // Not streamed (runTools()): parsed by the request's params, as the SDK's runner does.
+      return finish(parseCompletion(res as ChatCompletion, p), 1);
     };
     // At once, after the caller's synchronous step (its listeners get every event). The SDK's
     // waits for a timer: 1-2.4 ms idle per call, most of a non-streamed runTools() call.
@@ -538,7 +572,9 @@ export class ChatCompletionEventStream<ParsedT = null>
    * error or abort rejects `next()` once the chunks queued before it were yielded (the SDK's
    * iterator hands it only to a `next()` already waiting, so a busy loop ended as if whole).
    */
-  [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
+  [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk>;
+  // With `records` (toReadableStream()), a message record after each tool message too.
+  [Symbol.asyncIterator](records?: unknown): AsyncIterator<ChatCompletionChunk> {
     const queue: ChatCompletionChunk[] = [];
     const readers: [(result: IteratorResult<ChatCompletionChunk>) => void, (e: unknown) => void][] =
       [];
@@ -548,10 +584,37 @@ export class ChatCompletionEventStream<ParsedT = null>
       over ??= error ?? DONE;
       for (const [resolve, reject] of readers.splice(0)) error ? reject(error) : resolve(DONE);
     };
-    this.on("chunk", (value) => {
+    let last: ChatCompletionChunk, ids: string[] | undefined;
+    const push = (value: ChatCompletionChunk) => {
       const reader = readers.shift();
       reader ? reader[0]({ value, done: false }) : queue.push(value);
-    }).on("end", end).on("abort", end).on("error", end);
+    };
+    this.on("chunk", (value) => push(last = value)).on("end", end).on("abort", end).on(
+      "error",
+      end,
+    );
+    // As the SDK's streamed runner: the record names the last assistant message's call ids.
+    if (records) {
+      this.on("message", (message: ChatCompletionMessageParam) => {
+        if (message.role != "tool") {
+          ids = (message as Message & { tool_calls?: { id: string }[] }).tool_calls?.map((call) =>
+            call.id
+          );
+        } else {
+          push({
+            id: last.id,
+            choices: [],
+            created: last.created,
+            model: last.model,
+            object: RECORD + JSON.stringify({
+              type: "message",
+              message,
+              ...ids && { tool_call_ids: ids },
+            }),
+          } as never);
+        }
+      });
+    }
     return {
       next: () =>
         queue.length
@@ -565,11 +628,15 @@ export class ChatCompletionEventStream<ParsedT = null>
 
   /**
    * The chunks that come after the call as JSON lines, one chunk per line, as the SDK's writes
-   * them: a page reads it with {@linkcode ChatCompletionEventStream.fromReadableStream} (or the
-   * SDK's `ChatCompletionStream.fromReadableStream()`). An error errors it; cancelling it aborts.
+   * them, and (`runTools()`, as the SDK's streamed runner) after each tool message a message
+   * record: a chunk-shaped line whose `object` is `chat.completion.chunk.message:` and the JSON of
+   * `{ type: "message", message, tool_call_ids }`. A page reads it with
+   * {@linkcode ChatCompletionEventStream.fromReadableStream} (or the SDK's
+   * `ChatCompletionStream.fromReadableStream()`). An error errors it; cancelling it aborts.
    */
   toReadableStream(): ReadableStream<Uint8Array> {
-    const it = this[Symbol.asyncIterator]();
+    const it = (this as unknown as { [Symbol.asyncIterator](records: 1): AsyncIterator<unknown> })
+      [Symbol.asyncIterator](1);
     return new ReadableStream({
       async pull(controller) {
         const { done, value } = await it.next();
@@ -584,7 +651,10 @@ export class ChatCompletionEventStream<ParsedT = null>
   /**
    * The event stream of a body that `toReadableStream()` wrote (the page a server relays it
    * to), as the SDK's `ChatCompletionStream.fromReadableStream()`: JSON lines (ours or the SDK's)
-   * or an event stream. `abort()` cancels the body.
+   * or an event stream. A runner's relay gives each round as its own completion (a message record
+   * or a new chunk id ends one) and its tool messages (`message`, `messages`);
+   * `ChatCompletionStreamingRunner.fromReadableStream()` gives a runner. `abort()` cancels the
+   * body.
    *
    * @example On the page: the reply as it streams
    * ```ts
@@ -601,9 +671,12 @@ export class ChatCompletionEventStream<ParsedT = null>
    * ```
    */
   static fromReadableStream(body: ReadableStream<Uint8Array>): ChatCompletionEventStream {
-    return new ChatCompletionEventStream(
+    return new this(
       { messages: [] } as never,
       (_, { signal }) => Promise.resolve(new ChatCompletionStream(new Response(body), { signal })),
+      undefined,
+      undefined,
+      1,
     );
   }
 

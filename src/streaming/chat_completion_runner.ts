@@ -188,7 +188,16 @@ export class ChatCompletionRunner<ParsedT = null> extends ChatCompletionEventStr
  * ```
  */
 export class ChatCompletionStreamingRunner<ParsedT = null>
-  extends ChatCompletionEventStream<ParsedT> {}
+  extends ChatCompletionEventStream<ParsedT> {
+  /**
+   * The runner of a body that a streamed runner's `toReadableStream()` wrote, as the SDK's
+   * `ChatCompletionStreamingRunner.fromReadableStream()`: see
+   * {@linkcode ChatCompletionEventStream.fromReadableStream}.
+   */
+  declare static fromReadableStream: (
+    body: ReadableStream<Uint8Array>,
+  ) => ChatCompletionStreamingRunner;
+}
 
 type Fn = RunnableFunction & { function: (...args: unknown[]) => unknown };
 type Call = { id: string; function: { name: string; arguments: string } };
