@@ -18,6 +18,9 @@ const EXPECT: Record<string, RegExp> = {
   "entra_token.ts": /token refreshes for two calls: 1/,
   "v1_api.ts": /You said: ping/,
   "middleware.ts": /embeddings\.create attempt 1: 200/,
+  // The tool ran once with the model's arguments, then the answer from its result.
+  "run_tools.ts":
+    /^model calls get_weather \{"city":"Paris"\}\ntool result \{"city":"Paris","sky":"sunny","celsius":21\}\nanswer: Tool result: \{"city":"Paris",.*\}\n2 completions, \d+ tokens$/m,
   // Three overlapping batches, the tool call, then an answer streamed from the top 3 documents.
   "rag.ts":
     /^docs 0-19: cache -, \d+ tokens billed\ndocs 10-34: .*\ndocs 30-49: .*\nsearch_docs\("When was the lighthouse on island 7 built\?"\)\nquery: cache -, \d+ tokens billed\n(.*Doc \d+: the lighthouse on island \d+ was built in \d+\.\n){3}finish: stop, \d+ tokens\nthe question again: /m,
