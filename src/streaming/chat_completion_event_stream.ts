@@ -27,6 +27,7 @@ import type {
 } from "../types/mod.ts";
 import { ChatCompletionAccumulator } from "./chat_completion_accumulator.ts";
 import { ChatCompletionStream } from "./chat_completion_stream.ts";
+import { LEFT } from "./stream.ts";
 import { partialParse, type PartialParseState } from "./partial_json.ts";
 
 /**
@@ -499,7 +500,9 @@ export class ChatCompletionEventStream<ParsedT = null>
 
   /** Aborts the call or the stream: `abort` (with `APIUserAbortError`), then `end`. */
   abort(): void {
-    this.controller.abort();
+    // With a reason made elsewhere: one made here (by abort()) holds this stream through its call
+    // sites, and the request's signal that it ends in was never collected, nor this stream.
+    this.controller.abort(LEFT);
   }
 
   /** The whole completion (with `parsed` and `parsed_arguments`, see the class). */

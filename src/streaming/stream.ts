@@ -67,8 +67,10 @@ const DATA = encoder.encode("data:"), NEXT = encoder.encode("\n\ndata:");
  * The reason `abort()` and a consumer leaving early abort `controller` with: made here, not where
  * they are called, whose stack would hold the stream (its receiver), and through the controller's
  * signal, reachable from {@link DROPPED}'s callback, keep the response from being collected.
+ * The chat event stream's `abort()` uses it for the same reason.
+ * @internal
  */
-const LEFT = new DOMException("the stream was aborted", "AbortError");
+export const LEFT = new DOMException("the stream was aborted", "AbortError");
 
 /**
  * A typed, async-iterable view of an Azure OpenAI `text/event-stream` response: each
