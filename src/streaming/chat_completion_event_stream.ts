@@ -587,7 +587,8 @@ export class ChatCompletionEventStream<ParsedT = null>
       over ??= error ?? DONE;
       for (const [resolve, reject] of readers.splice(0)) error ? reject(error) : resolve(DONE);
     };
-    let last: ChatCompletionChunk, ids: string[] | undefined;
+    // No chunk yet (not streamed, or taken after a round's chunks): a record without their id.
+    let last = {} as ChatCompletionChunk, ids: string[] | undefined;
     const push = (value: ChatCompletionChunk) => {
       const reader = readers.shift();
       reader ? reader[0]({ value, done: false }) : queue.push(value);
