@@ -689,12 +689,18 @@ export class ChatCompletionEventStream<ParsedT = null>
     const list = this.#on[event];
     if (list) this.#on[event] = list.filter(([, once]) => !once);
     if (event == "end") this.#ended = 1, this.#settle();
-    list?.forEach(([listener]) => listener(...args as never[]));
-    if (event == "abort" || event == "error") {
+    // Failed and settled before the listeners (errored / aborted are true in them, as the SDK's),
+    // and `end` after them even if one throws: no awaiter is left pending.
+    const failed = event == "abort" || event == "error";
+    if (failed) {
       this.#failed = event;
       if (!this.#caught && !list?.length) Promise.reject(args[0]);
       this.#settle(args[0]);
-      this.#emit("end");
+    }
+    try {
+      list?.forEach(([listener]) => listener(...args as never[]));
+    } finally {
+      if (failed) this.#emit("end");
     }
   }
 
