@@ -501,12 +501,13 @@ export class Stream<T> implements AsyncIterable<T> {
     }
     if (this.#ended) return; // aborted, timed out or cancelled while reading
     const start = this.#lines == undefined;
-    // A body that starts with `{`, not typed as JSON or HTML (fromReadableStream() of the SDK's
-    // JSON lines), is read as events: `data:` before each line, a blank line after it. Its end
-    // ends the stream if a line break ended its last line (the SDK's writer ends each so).
+    // A body of no type (fromReadableStream() of the SDK's JSON lines) or typed as JSON lines that
+    // starts with `{` is read as events: `data:` before each line, a blank line after it. Its end
+    // ends the stream if a line break ended its last line (the SDK's writer ends each so). Typed
+    // otherwise (a gateway's JSON as an event stream), it is no stream.
     const lines = result.value?.length
       ? this.#lines ??= result.value[0] == 123 &&
-        !/^application\/json|html/.test(this.response.headers.get("content-type")!)
+        /^$|jsonl|ndjson/.test(this.response.headers.get("content-type") ?? "")
       : this.#lines;
     const bytes = result.value!;
     // At the end, a blank line ends the last block: only a `[DONE]` or an error event in it counts.
