@@ -432,11 +432,15 @@ export class ChatCompletionEventStream<ParsedT = null>
         if (result != null) emit("finalFunctionToolCallResult", result);
         if (this.#all.some((c) => c.usage)) emit("totalUsage", this.#usage());
       } catch (error) {
+        // As the SDK's: any AbortError (a tool's own fetch under the controller) is an abort.
+        const abort = (error as Error)?.name == "AbortError";
         emit(
-          error instanceof APIUserAbortError ? "abort" : "error",
+          abort || error instanceof APIUserAbortError ? "abort" : "error",
           error instanceof AzureOpenAIError
             ? error
-            : new AzureOpenAIError(messageOf(error), { cause: error }),
+            : new (abort ? APIUserAbortError : AzureOpenAIError)(messageOf(error), {
+              cause: error,
+            }),
         );
       }
       // Outside the try, as the SDK's: a throwing end listener is an unhandled rejection.
