@@ -91,10 +91,13 @@ export function createMaybeStream<S>(
  */
 export class ChatCompletions {
   #core: ClientCore;
+  /** Scrubs the client's credentials from an error the client raises itself (a parser's). */
+  #scrub: (err: unknown) => unknown;
 
   /** @internal */
   constructor(core: ClientCore) {
     this.#core = core;
+    this.#scrub = (err) => core.scrub(err);
   }
 
   /**
@@ -206,7 +209,7 @@ export class ChatCompletions {
     P extends ChatCompletionCreateParamsNonStreaming,
     T = ExtractParsedContentFromParams<P>,
   >(params: P, options?: RequestOptions): APIPromise<ParsedChatCompletion<T>> {
-    return parsed(params, (p) => this.create(p as P, options));
+    return parsed(params, (p) => this.create(p as P, options), this.#scrub);
   }
 
   /**
@@ -242,6 +245,9 @@ export class ChatCompletions {
       params,
       (p, o) => this.create(p as ChatCompletionCreateParamsStreaming, o),
       options,
+      undefined,
+      undefined,
+      this.#scrub,
     );
   }
 
@@ -310,6 +316,8 @@ export class ChatCompletions {
       params as ChatCompletionStreamParams,
       (p, o) => this.create(p, o),
       ...runTools(params, options),
+      undefined,
+      this.#scrub,
     );
   }
 }

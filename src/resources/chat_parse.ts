@@ -31,6 +31,7 @@ export const read = (parser: Parser | object | undefined, json: unknown, text: s
 export function parsed<T>(
   params: ChatCompletionCreateParams,
   create: (params: ChatCompletionCreateParams) => APIPromise<ChatCompletion>,
+  scrub: (err: unknown) => unknown,
 ): APIPromise<ParsedChatCompletion<T>> {
   if (params?.stream) throw new TypeError(where + "stream: true is not parsed; use create()");
   for (const tool of params.tools ?? []) {
@@ -47,7 +48,14 @@ export function parsed<T>(
   // The completion is this call's own (parsed from its body): set in place, which withResponse()'s
   // data shares.
   return Object.assign(
-    created.then((completion) => parseCompletion(completion, params)),
+    created.then((completion) => {
+      try {
+        return parseCompletion(completion, params);
+      } catch (err) {
+        // A parser's error may quote a credential the reply echoed.
+        throw scrub(err);
+      }
+    }),
     created,
   ) as never;
 }

@@ -219,6 +219,7 @@ export class ChatCompletionEventStream<ParsedT = null>
     options?: RequestOptions,
     run: Run = (round) => round({ ...params, stream: true }),
     page?: unknown,
+    scrub: (err: unknown) => unknown = (err) => err,
   ) {
     // No params object: a TypeError at the call, as parse() gives for what it refuses; anything
     // else wrong is create()'s to say (an `error` event, done() rejects), before any request.
@@ -434,13 +435,16 @@ export class ChatCompletionEventStream<ParsedT = null>
       } catch (error) {
         // As the SDK's: any AbortError (a tool's own fetch under the controller) is an abort.
         const abort = (error as Error)?.name == "AbortError";
+        // Scrubbed by the client: a parser's error may quote a credential the reply echoed.
         emit(
           abort || error instanceof APIUserAbortError ? "abort" : "error",
-          error instanceof AzureOpenAIError
-            ? error
-            : new (abort ? APIUserAbortError : AzureOpenAIError)(messageOf(error), {
-              cause: error,
-            }),
+          scrub(
+            error instanceof AzureOpenAIError
+              ? error
+              : new (abort ? APIUserAbortError : AzureOpenAIError)(messageOf(error), {
+                cause: error,
+              }),
+          ),
         );
       }
       // Outside the try, as the SDK's: a throwing end listener is an unhandled rejection.
