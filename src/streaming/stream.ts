@@ -230,8 +230,14 @@ export class Stream<T> implements AsyncIterable<T> {
           linked = false;
           const it = (ref as WeakRef<this>).deref();
           if (err !== undefined && it && it.#reader) {
-            // The guard's or a cut's error (unlinkOnEnd's, its cause the failure) as a read's.
-            it.#fail(it.#broke(err instanceof AzureOpenAIError ? err.cause : err), 1);
+            // The guard's or a cut's error (unlinkOnEnd's, its cause the failure) as a read's; a
+            // typed one of no cause the body failed with (a relay's) as it is, as a read keeps it.
+            it.#fail(
+              err instanceof AzureOpenAIError && err.cause === undefined
+                ? err
+                : it.#broke(err instanceof AzureOpenAIError ? err.cause : err),
+              1,
+            );
             return it.#error;
           }
         }),
