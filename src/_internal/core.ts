@@ -465,7 +465,8 @@ export function scrub(
   const fix = (value: unknown): unknown => {
     if (typeof value === "string") return clean(value);
     if (value instanceof Error) return scrub(value, clean, seen);
-    if (Array.isArray(value)) return value.map(fix);
+    // In place: the field holding it may not be redefinable (zod's `issues`).
+    if (Array.isArray(value)) return value.forEach((v, i) => value[i] = fix(v)), value;
     if (value instanceof Headers) return masked(value);
     if (value instanceof Request) {
       return new Request(clean(value.url), {
@@ -490,8 +491,12 @@ export function scrub(
     } catch {
       // Neither readable nor JSON (a getter that throws, a cycle, a BigInt): not shown at all.
     }
-    if (fixed !== value) {
-      Object.defineProperty(err, key, { value: fixed, configurable: true, writable: true });
+    try {
+      if (fixed !== value) {
+        Object.defineProperty(err, key, { value: fixed, configurable: true, writable: true });
+      }
+    } catch {
+      // A field that cannot be redefined (zod's `issues`, whose array was fixed in place).
     }
   }
   return err;
