@@ -48,3 +48,28 @@ export async function finalsOf(stream, json, errorOf) {
     state: [stream.ended, stream.errored, stream.aborted],
   };
 }
+
+/**
+ * `events` with each `chunk` event's snapshot cut to what both clients' snapshots agree on (ours
+ * is our accumulator's completion so far): each choice's text, refusal, partial `parsed`, finish
+ * reason and tool calls with their partial `parsed_arguments`.
+ */
+export function withSnapshotSummaries(events) {
+  return events.map(([name, args]) => {
+    if (name != "chunk") return [name, args];
+    const [chunk, snapshot] = args;
+    return [name, [
+      chunk,
+      snapshot.choices.map((c) => ({
+        index: c.index,
+        content: c.message.content || null,
+        refusal: c.message.refusal || null,
+        parsed: c.message.parsed,
+        finish_reason: c.finish_reason,
+        tool_calls: c.message.tool_calls?.map((
+          { function: f },
+        ) => [f.name, f.arguments, f.parsed_arguments]),
+      })),
+    ]];
+  });
+}

@@ -35,7 +35,11 @@ import * as ours from "../.build/core.mjs";
 import { createEmulator } from "../.build/emulator.mjs";
 import { serve } from "./_serve.mjs";
 import { PROMPT_FILTER_CHUNK as PROMPT, SAFE_FILTERS as SAFE } from "./_azure_chunks.mjs";
-import { CHAT_STREAM_EVENTS as EVENTS, finalsOf } from "./_chat_stream_events.mjs";
+import {
+  CHAT_STREAM_EVENTS as EVENTS,
+  finalsOf,
+  withSnapshotSummaries,
+} from "./_chat_stream_events.mjs";
 
 const API_VERSION = "2024-10-21";
 const KEY = "chat-stream-events-key";
@@ -278,25 +282,7 @@ async function run(lib, url, params, { abortAt } = {}) {
 
 /** Takes out the differences listed at the top. */
 function normalize({ events, finals }) {
-  const out = events.map(([name, args]) => {
-    if (name == "chunk") {
-      const [chunk, snapshot] = args;
-      return [name, [
-        chunk,
-        snapshot.choices.map((c) => ({
-          index: c.index,
-          content: c.message.content || null,
-          refusal: c.message.refusal || null,
-          parsed: c.message.parsed,
-          finish_reason: c.finish_reason,
-          tool_calls: c.message.tool_calls?.map((
-            { function: f },
-          ) => [f.name, f.arguments, f.parsed_arguments]),
-        })),
-      ]];
-    }
-    return [name, args];
-  });
+  const out = withSnapshotSummaries(events);
   const completion = (c) => {
     if (c && typeof c == "object" && "choices" in c) {
       if (c.usage == null) delete c.usage;

@@ -26,7 +26,7 @@ import { zodFunction } from "openai/helpers/zod";
 import { z } from "zod";
 import * as ours from "../.build/core.mjs";
 import { serve } from "./_serve.mjs";
-import { CHAT_STREAM_EVENTS, finalsOf } from "./_chat_stream_events.mjs";
+import { CHAT_STREAM_EVENTS, finalsOf, withSnapshotSummaries } from "./_chat_stream_events.mjs";
 
 const API_VERSION = "2024-10-21";
 const KEY = "run-tools-switch-key";
@@ -193,19 +193,7 @@ async function run(lib, makeParams, { abortAt, options } = {}, served) {
 
 /** Takes out the chunk snapshot difference listed at the top. */
 function normalize(result) {
-  result.events = result.events.map(([name, args]) => {
-    if (name != "chunk") return [name, args];
-    const [chunk, snapshot] = args;
-    return [name, [
-      chunk,
-      snapshot.choices.map((c) => ({
-        index: c.index,
-        content: c.message.content || null,
-        finish_reason: c.finish_reason,
-        tool_calls: c.message.tool_calls?.map(({ function: f }) => [f.name, f.arguments]),
-      })),
-    ]];
-  });
+  result.events = withSnapshotSummaries(result.events);
   return result;
 }
 
