@@ -8,7 +8,8 @@
  * - `--lines 40-90` only mutants on those lines; `--kinds "drop|if"` only kinds matching a regex
  * - `--jobs 2` two copies at once; `--timeout 60` seconds per run (default: 5× the unmutated
  *   run, at least 20 s: a mutant that loops for ever counts as killed once it runs out);
- *   `--json out.json` writes every result
+ *   `--json out.json` writes every result; `--survivors-of out.json` runs only that report's
+ *   survivors (e.g. again with more tests, or after adding tests; the source must be unchanged)
  * - `--list` prints the mutants without running anything
  *
  * A mutant that makes the tests fail, crash or time out is "killed". The working tree itself is
@@ -27,6 +28,8 @@ interface Args {
   /** Seconds per run; default: 5× the unmutated run, at least 20 s. */
   timeoutS?: number;
   json?: string;
+  /** A `--json` report whose survivors are the only mutants to run. */
+  survivorsOf?: string;
   list: boolean;
 }
 
@@ -49,6 +52,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--jobs") args.jobs = Math.max(1, Number(value()) | 0);
     else if (a === "--timeout") args.timeoutS = Number(value());
     else if (a === "--json") args.json = value();
+    else if (a === "--survivors-of") args.survivorsOf = value();
     else if (a === "--list") args.list = true;
     else if (!a.startsWith("--") && !args.file) args.file = a;
     else throw new Error(`unknown argument ${a}`);
@@ -112,6 +116,13 @@ async function main() {
     mutants = mutants.filter((m) => m.line >= from && m.line <= to);
   }
   if (args.kinds) mutants = mutants.filter((m) => args.kinds!.test(m.kind));
+  if (args.survivorsOf) {
+    const before: Result[] = JSON.parse(await Deno.readTextFile(args.survivorsOf));
+    const left = new Set(
+      before.filter((r) => r.outcome === "survived").map((r) => `${r.start}:${r.end}:${r.to}`),
+    );
+    mutants = mutants.filter((m) => left.has(`${m.start}:${m.end}:${m.to}`));
+  }
   const show = (m: Mutant) =>
     `${args.file}:${m.line}:${m.column} ${m.kind}  ${lines[m.line - 1].trim()}`;
   if (args.list) {
