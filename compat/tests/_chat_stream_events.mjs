@@ -46,6 +46,13 @@ export async function finalsOf(stream, json, errorOf) {
     allChatCompletions: json(stream.allChatCompletions()),
     messages: json(stream.messages),
     state: [stream.ended, stream.errored, stream.aborted],
+    // The SDK's snapshot lives from a round's first chunk to its end (then undefined).
+    // (its text, refusal and tool call arguments: fields both build alike).
+    snapshot: stream.currentChatCompletionSnapshot?.choices.map(({ message: m }) => [
+      m.content ?? null,
+      m.refusal || null,
+      m.tool_calls?.map((t) => t.function.arguments) ?? null,
+    ]) ?? null,
   };
 }
 

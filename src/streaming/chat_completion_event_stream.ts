@@ -390,7 +390,8 @@ export class ChatCompletionEventStream<ParsedT = null>
     /** Ends the streamed completion under way and adds it. */
     const end = () => {
       const completion = acc!.result() as Completion;
-      acc = undefined;
+      // As the SDK's: the snapshot is the round's under way (none once it ended).
+      this.#snapshot = acc = undefined;
       for (const { finish_reason, index, message } of completion.choices) {
         if (!finish_reason) {
           throw new AzureOpenAIError(`missing finish_reason for choice ${index}`);
