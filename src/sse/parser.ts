@@ -132,8 +132,8 @@ export class ServerSentEventParser {
     while (end > size - 4 && (input[end] & 0xc0) === 0x80) end--;
     const lead = input[end];
     if (size - end >= (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1)) end = size;
-    let text = this.#decoder.decode(end < size ? input.subarray(0, end) : input);
-    if (end < size) this.#push(input.subarray(end));
+    let text = this.#decoder.decode(input.subarray(0, end));
+    this.#push(input.subarray(end));
     if (this.#bytes.length > Size.KEEP_BYTES && this.#n === 0) this.#bytes = EMPTY;
     // "" for a small piece over a limit under 2 that holds only a cut character (a cut BOM):
     // #skip must survive it.
