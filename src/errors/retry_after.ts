@@ -28,16 +28,14 @@ export function parseRetryAfterMs(headers: Headers, now: number = Date.now()): n
     if (ms > 0) return ms;
     if (ms == 0) zero = 0;
   }
-  const raw = headers.get("retry-after");
-  if (raw) {
-    // A date is measured from the response's own `date` when it has one: the server's clock,
-    // not this machine's, which may be off by more than the wait.
-    const ms = /^\d+(\.\d+)?$/.test(raw)
-      ? Math.round(+raw * 1000)
-      : HTTP_DATE.test(raw)
-      ? Math.max(0, Date.parse(raw) - (Date.parse(headers.get("date")!) || now)) // NaN: no date
-      : NaN;
-    if (ms >= 0) return ms;
-  }
-  return zero;
+  // No header (null) matches neither form: NaN. A date is measured from the response's own
+  // `date` when it has one: the server's clock, not this machine's, which may be off by more
+  // than the wait.
+  const raw = headers.get("retry-after")!;
+  const ms = /^\d+(\.\d+)?$/.test(raw)
+    ? Math.round(+raw * 1000)
+    : HTTP_DATE.test(raw)
+    ? Math.max(0, Date.parse(raw) - (Date.parse(headers.get("date")!) || now)) // NaN: no date
+    : NaN;
+  return ms >= 0 ? ms : zero;
 }
