@@ -47,3 +47,11 @@ Deno.test("ChatCompletionAccumulator.result() leaves no hole for a tool call ind
     function: { name: "g", arguments: "" },
   }]);
 });
+
+Deno.test("ChatCompletionAccumulator carries the type a tool call piece names", () => {
+  // Only "function" is on the wire today ("currently", says the spec); a new type is kept, not
+  // reported as "function".
+  const part = { index: 0, id: "call_1", type: "custom", function: { name: "f", arguments: "" } };
+  const calls = fold({ tool_calls: [part as unknown as ChatCompletionChunkToolCallDelta] });
+  assert.equal(calls?.[0].type, "custom");
+});
