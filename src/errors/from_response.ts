@@ -124,7 +124,7 @@ export function errorFromBody(
   const serviceMessage =
     (status === 0 || status! > 299 && status! < 400
       ? `redirect to ${
-        redactUrl(headers?.get("location") ?? "?").replace(/[?#].*/, "")
+        redactUrl(headers?.get("location") ?? "").replace(/[?#].*/, "") || "?"
       } not followed, as the key would go along`
       : str(error.message)) ??
       (typeof text === "string" &&
