@@ -191,8 +191,9 @@ export async function errorFromResponse(
   // At most ~64 KiB of it: an error page can be any size, and only its start is kept.
   const decoder = new TextDecoder();
   try {
-    reader = response.body?.getReader(); // throws when a middleware already read the body
-    for (let r; reader && (body as string).length < 65_536 && !(r = await reader.read()).done;) {
+    // Throws when a middleware already read the body, or there is none (null).
+    reader = response.body!.getReader();
+    for (let r; (body as string).length < 65_536 && !(r = await reader.read()).done;) {
       body += decoder.decode(r.value, { stream: true });
     }
   } catch { /* unreadable (e.g. aborted): no body */ }
