@@ -202,7 +202,7 @@ export function retry(options: RetryOptions = {}): Middleware {
     for (let attempt = 1;; attempt++) {
       ctx.attempt = attempt;
       const last = attempt > max || !parts;
-      if (parts) resend(ctx, attempt > 1 ? { ...parts, headers: { ...parts.headers } } : parts);
+      if (parts) resend(ctx, parts);
       let response: Response | undefined;
       let failure: unknown;
       try {
