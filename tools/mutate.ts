@@ -133,6 +133,9 @@ async function main() {
 
   const root = await Deno.makeTempDir({ prefix: "mutate-" });
   try {
+    // Tests read the reference material beside the repo (../shared): the copies see it too.
+    const shared = await Deno.realPath("../shared").catch(() => undefined);
+    if (shared) await Deno.symlink(shared, `${root}/shared`);
     const copies = await Promise.all(
       Array.from({ length: args.jobs }, async (_, j) => {
         const dir = `${root}/copy${j}`;
