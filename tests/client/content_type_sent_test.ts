@@ -40,3 +40,10 @@ Deno.test("a form body is sent with its own multipart type; request()'s contentT
   assert.match(types[0]!, /^multipart\/form-data; boundary=/);
   assert.equal(types[1], "application/xml");
 });
+
+Deno.test("a ready body without contentType keeps the content-type of defaultHeaders or the call's headers", async () => {
+  const { client, types } = recording({ "content-type": "application/xml" });
+  await client.request({ path: "x", body: "<x/>" });
+  await client.request({ path: "x", body: "a,b" }, { headers: { "content-type": "text/csv" } });
+  assert.deepEqual(types, ["application/xml", "text/csv"]);
+});
