@@ -27,9 +27,8 @@ function write(value: unknown, seen: Set<object>): string | undefined {
   switch (typeof value) {
     case "string":
     case "boolean":
+    case "number": // NaN and ±Infinity give "null", as in JSON
       return JSON.stringify(value);
-    case "number":
-      return Number.isFinite(value) ? JSON.stringify(value) : "null";
     case "undefined":
     case "function":
     case "symbol":
