@@ -195,7 +195,7 @@ function checkPositive(value: unknown, name: string): void {
  * ```
  */
 export function cache(options: CacheOptions): Middleware {
-  if (typeof options !== "object" || options === null || typeof options.store !== "object") {
+  if (!options?.store || typeof options.store !== "object") {
     throw new TypeError("cache(): pass { store } with a CacheStore such as new MemoryCache()");
   }
   const { store } = options;
