@@ -207,7 +207,7 @@ export function cache(options: CacheOptions): Middleware {
   checkPositive(options.batchSize, "batchSize");
   checkPositive(options.storeTimeoutMs, "storeTimeoutMs");
   checkPositive(options.maxItems, "maxItems");
-  const storeLimit = store.maxOperationsPerRequest;
+  const storeLimit = store.maxOperationsPerRequest ?? 0;
   const access: StoreAccess = {
     store,
     batchSize: Math.floor(options.batchSize ?? 100) || 1,
@@ -219,9 +219,7 @@ export function cache(options: CacheOptions): Middleware {
     namespace: options.namespace ?? "",
     ttlSeconds: options.ttlSeconds ?? CACHE_DEFAULT_TTL_SECONDS,
     maxItems: options.maxItems ??
-      (typeof storeLimit === "number" && storeLimit > 0
-        ? Math.max(1, Math.floor((storeLimit - 2) / 2))
-        : Infinity),
+      (storeLimit > 0 ? Math.max(1, Math.floor((storeLimit - 2) / 2)) : Infinity),
     persist: (ctx, work) => {
       const perCall = ctx.state[WAIT_UNTIL_STATE_KEY];
       const waitUntil = typeof perCall === "function"
@@ -243,13 +241,8 @@ export function cache(options: CacheOptions): Middleware {
   };
   const chat = options.chat ?? false;
   return function cache(ctx, next) {
-    if (ctx.stream || ctx.request.method !== "POST") return next();
-    let url: URL;
-    try {
-      url = new URL(ctx.request.url);
-    } catch {
-      return next();
-    }
+    // (A Request's url always parses; the helpers check the method and stream.)
+    const url = new URL(ctx.request.url);
     if (isEmbeddingsCall(ctx, url)) return embeddingsThroughCache(ctx, next, url, config);
     if (chat && isChatCall(ctx, url)) return chatThroughCache(ctx, next, url, config);
     return next();
