@@ -104,7 +104,9 @@ export class AzureOpenAI {
     },
   ) {
     const core = this.#core = new ClientCore(
-      this.#options = options && { ...options, timeoutMs: options.timeoutMs ?? options.timeout },
+      this.#options = typeof options == "object"
+        ? options && { ...options, timeoutMs: options.timeoutMs ?? options.timeout }
+        : options,
     );
     this.chat = new Chat(core);
     this.completions = new Completions(core);
