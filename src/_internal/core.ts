@@ -167,13 +167,10 @@ export class ClientCore {
       throw fail(`${kinds[0]} must be a function returning a token`);
     }
     this.auth = options[INHERITED_AUTH] ??
-      (apiKey !== undefined
-        ? apiKeyAuth(apiKey)
-        : token !== undefined
+      (apiKey !== undefined ? apiKeyAuth(apiKey) : token !== undefined
         ? tokenAuth(token)
-        : tokenProvider
-        ? tokenAuth(tokenProvider)
-        : (_ctx, next) => next());
+        // Without one, a middleware auth layer (required above) is the stack's: this one is unused.
+        : tokenAuth(tokenProvider!));
     this.apiVersion = checkApiVersion(options.apiVersion ?? DEFAULT_API_VERSION, "AzureOpenAI");
     const deployment = this.deployment = options.deployment;
     if (deployment !== undefined && (typeof deployment !== "string" || !deployment)) {
