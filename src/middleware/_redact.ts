@@ -96,7 +96,9 @@ export function redactLogUrl(url: string, secrets: readonly string[]): string {
 }
 
 function maskFields(value: unknown, depth: number): unknown {
-  if (depth > 64 || value === null || typeof value !== "object") return value;
+  if (value === null || typeof value !== "object") return value;
+  // Deeper than this is not walked: hidden, as it may hold a credential field.
+  if (depth > 64) return "***";
   if (Array.isArray(value)) return value.map((item) => maskFields(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
