@@ -379,8 +379,9 @@ export async function embeddingsThroughCache(
     if (vectors.size !== wanted.length) return rebuilt();
     return {
       vectors,
-      model: isRecord(parsed) ? parsed.model : undefined,
-      usage: isRecord(parsed) ? parsed.usage : undefined,
+      // (`data` came from a record.)
+      model: (parsed as Json).model,
+      usage: (parsed as Json).usage,
       headers: response.headers,
       status: response.status,
     };
