@@ -4,6 +4,7 @@
 import type { ChatCompletion, ChatCompletionChunk } from "../types/mod.ts";
 import { AzureOpenAI, type FetchLike } from "../../mod.ts";
 import { type LogEvent, logger } from "../middleware/mod.ts";
+import { Stream } from "./stream.ts";
 import { PROMPT_FILTER_CHUNK as AZURE_PROMPT_FILTER_CHUNK } from "../../compat/tests/_azure_chunks.mjs";
 
 const BASE = {
@@ -199,6 +200,16 @@ export function sseResponse(text: string, size = Infinity, init?: ResponseInit):
     headers: { "content-type": "text/event-stream", "apim-request-id": "req-123" },
     ...init,
   });
+}
+
+/** What iterating a {@linkcode Stream} over the event-stream `text` throws (fails when nothing). */
+export async function streamFailure(text: string): Promise<unknown> {
+  try {
+    for await (const _ of new Stream(sseResponse(text)));
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`no error from ${text}`);
 }
 
 /** One chat chunk (content "hi"). */

@@ -4,18 +4,8 @@
 // whose data is the bare error object); each is InternalServerError, as the same error in an
 // HTTP 500 answer is.
 import assert from "node:assert/strict";
-import { Stream } from "./stream.ts";
 import { AzureOpenAIError, InternalServerError } from "../errors/mod.ts";
-import { sseResponse } from "./_test_helpers.ts";
-
-async function failure(text: string): Promise<unknown> {
-  try {
-    for await (const _ of new Stream(sseResponse(text)));
-  } catch (error) {
-    return error;
-  }
-  assert.fail(`no error from ${text}`);
-}
+import { streamFailure } from "./_test_helpers.ts";
 
 const SERVER_ERRORS = [
   { code: "server_error", message: "The server had an error" },
@@ -32,7 +22,7 @@ Deno.test("Stream throws InternalServerError for a server_error code or type, as
       `data: ${JSON.stringify({ error })}\n\n`,
     ];
     for (const block of blocks) {
-      const err = await failure(block);
+      const err = await streamFailure(block);
       assert.ok(err instanceof InternalServerError, `${block} gave ${err}`);
       assert.equal(err.status, 500, block);
       assert.equal(err.code, error.code ?? undefined, block);
@@ -48,7 +38,7 @@ Deno.test("Stream throws a plain AzureOpenAIError for an error payload without s
       'data: {"error":{"type":"invalid_request_error","message":"odd"}}\n\n',
     ]
   ) {
-    const err = await failure(block);
+    const err = await streamFailure(block);
     assert.ok(err instanceof AzureOpenAIError, block);
     assert.equal(err.constructor, AzureOpenAIError, block);
     assert.equal(err.status, undefined, block);

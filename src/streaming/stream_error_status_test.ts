@@ -1,18 +1,8 @@
 // An error payload's own `status` decides its typed error, before its `code`; an `event: error`
 // whose data is no object (text, null) still gives the event's error, not a processing failure.
 import assert from "node:assert/strict";
-import { Stream } from "./stream.ts";
 import { AzureOpenAIError, RateLimitError } from "../errors/mod.ts";
-import { sseResponse } from "./_test_helpers.ts";
-
-async function failure(text: string): Promise<unknown> {
-  try {
-    for await (const _ of new Stream(sseResponse(text)));
-  } catch (error) {
-    return error;
-  }
-  assert.fail(`no error from ${text}`);
-}
+import { streamFailure } from "./_test_helpers.ts";
 
 Deno.test("Stream types an error payload by its status, before its code", async () => {
   const error = { status: 429, code: "500", message: "slow down" };
@@ -22,7 +12,7 @@ Deno.test("Stream types an error payload by its status, before its code", async 
       `data: ${JSON.stringify({ error })}\n\n`,
     ]
   ) {
-    const err = await failure(block);
+    const err = await streamFailure(block);
     assert.ok(err instanceof RateLimitError, `${block} gave ${err}`);
     assert.equal(err.status, 429);
   }
@@ -30,7 +20,7 @@ Deno.test("Stream types an error payload by its status, before its code", async 
 
 Deno.test("Stream gives the event's error for an `event: error` whose data is null or text", async () => {
   for (const data of ["null", "upstream broke"]) {
-    const err = await failure(`event: error\ndata: ${data}\n\n`);
+    const err = await streamFailure(`event: error\ndata: ${data}\n\n`);
     assert.ok(err instanceof AzureOpenAIError, String(err));
     assert.equal(err.status, undefined);
     assert.doesNotMatch(err.message, /could not be processed/, data);
