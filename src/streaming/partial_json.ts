@@ -29,11 +29,11 @@ export function partialParse(text: string, state: PartialParseState = {}): unkno
   const n = text.trimEnd().length, b = text.length - text.trimStart().length;
   const { t = "" } = state;
   // (Faster than text.startsWith(t), which V8 compares unit by unit.)
-  let { i = 0, q = 0, g: good = 0, c: close = "", k: key }: PartialParseState =
+  let { i = 0, q = 0, g: good, c: close = "", k: key }: PartialParseState =
     text.slice(0, t.length) == t ? state : {};
   /** The text is read to `end` (else to `good`), then `tail` and `close` are added. */
   let end, tail = "";
-  for (let e = 0, c, from = 0; i < n;) {
+  for (let e, c, from; i < n;) {
     c = text[from = i++];
     if (c == '"') {
       if (q) i = q, q = 0;
@@ -45,7 +45,7 @@ export function partialParse(text: string, state: PartialParseState = {}): unkno
       }
       if (i++ >= n) {
         // Read on from the escape cut mid-way, else from the end.
-        q = i > n + 1 ? e : n;
+        q = i > n + 1 ? e! : n;
         if (!key) end = q, tail = '"';
         i = from;
         break;
