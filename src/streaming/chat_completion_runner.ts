@@ -308,12 +308,12 @@ export function runTools(
       const message = completion.choices[0]?.message;
       if (!message) throw new AzureOpenAIError("missing message in ChatCompletion response");
       const calls = (message.tool_calls ?? []) as Call[];
-      let done = !calls.length;
+      let done: unknown = !calls.length;
       if (single || params.parallel_tool_calls === false) {
         for (const call of calls) {
           const [result, ran] = await run(call);
           add(result);
-          done = !!(single && ran);
+          done = single && ran;
           if (done) break;
         }
       } else {
