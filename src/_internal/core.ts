@@ -156,7 +156,8 @@ export class ClientCore {
       );
     }
     const secret = apiKey ?? token;
-    if (secret !== undefined) {
+    // (null is refused here too, by the option's name.)
+    if (apiKey !== undefined || token !== undefined) {
       if (typeof secret !== "string" || !secret.trim()) {
         throw fail(`${kinds[0]} must be a non-empty string`);
       }

@@ -27,7 +27,7 @@ Deno.test("AzureOpenAI() without an options object says to pass one", () => {
 
 Deno.test("AzureOpenAI() refuses a blank or non-string apiKey / token by its own name", () => {
   for (const name of ["apiKey", "token"]) {
-    for (const value of ["", "  \n", 42]) {
+    for (const value of ["", "  \n", 42, null]) {
       refused({ endpoint, [name]: value }, `AzureOpenAI: ${name} must be a non-empty string`);
     }
   }
