@@ -71,8 +71,8 @@ function locationUnder(endpoint: string, location: string | null): string | unde
   try {
     // The endpoint is normalised (origin and path, no trailing slash).
     const url = location && new URL(location, endpoint + "/").href;
-    if (url?.startsWith(endpoint + "/")) return url;
-  } catch { /* not a URL */ }
+    if (url!.startsWith(endpoint + "/")) return url!;
+  } catch { /* not a URL, or no header (null) */ }
 }
 
 /** Sends a request about a DALL-E 2 operation (to `url` when the service named one). */
