@@ -1,0 +1,39 @@
+// chat.completions.stream() of a reply that ends ([DONE]) while a choice has no finish reason fails
+// naming the choice, as the SDK's "missing finish_reason for choice N"; no completion is added.
+import assert from "node:assert/strict";
+import { AzureOpenAI, AzureOpenAIError } from "../../mod.ts";
+
+Deno.test("stream(): [DONE] before choice 1's finish reason is an error naming choice 1", async () => {
+  const chunk = (index: number, delta: object, finish_reason: string | null = null) =>
+    `data: ${
+      JSON.stringify({
+        id: "c1",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: "gpt-4o",
+        choices: [{ index, delta, finish_reason }],
+      })
+    }\n\n`;
+  const body = chunk(0, { role: "assistant", content: "a" }, "stop") +
+    chunk(1, { role: "assistant", content: "b" }) + "data: [DONE]\n\n";
+  const client = new AzureOpenAI({
+    endpoint: "http://stub.local",
+    apiKey: "k",
+    maxRetries: 0,
+    fetch: () =>
+      Promise.resolve(new Response(body, { headers: { "content-type": "text/event-stream" } })),
+  });
+  const stream = client.chat.completions.stream({
+    model: "gpt-4o",
+    messages: [{ role: "user", content: "Hi" }],
+    n: 2,
+  });
+  let completions = 0;
+  stream.on("chatCompletion", () => completions++);
+  await assert.rejects(
+    stream.done(),
+    (e: Error) =>
+      e instanceof AzureOpenAIError && /missing finish_reason for choice 1/.test(e.message),
+  );
+  assert.equal(completions, 0);
+});
