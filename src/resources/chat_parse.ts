@@ -34,7 +34,7 @@ export function parsed<T>(
   scrub: (err: unknown) => unknown,
 ): APIPromise<ParsedChatCompletion<T>> {
   if (params?.stream) throw new TypeError(where + "stream: true is not parsed; use create()");
-  for (const tool of params.tools ?? []) {
+  for (const tool of params?.tools ?? []) {
     // A tool of another type has no `function`.
     if (tool?.function?.strict !== true) {
       throw new AzureOpenAIError(
