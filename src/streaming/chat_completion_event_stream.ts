@@ -412,8 +412,9 @@ export class ChatCompletionEventStream<ParsedT = null>
         }
         // Rejects for a stream without chunks.
         await (res as ChatCompletionStream).finalChatCompletion();
-        // A page whose body ended with a message record: its last completion was added.
-        return acc ? end() : this.#all.at(-1) as Completion;
+        // A page whose body ended with a message record: its last completion was added (and a
+        // page's run reads no round's value).
+        return (acc && end())!;
       }
       // Not streamed (runTools()): parsed by the request's params, as the SDK's runner does.
       return finish(parseCompletion(res as ChatCompletion, p), 1);
