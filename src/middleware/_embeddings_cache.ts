@@ -131,7 +131,6 @@ interface Upstream {
   model: unknown;
   usage: unknown;
   headers: Headers;
-  status: number;
 }
 
 /**
@@ -148,7 +147,8 @@ export async function embeddingsThroughCache(
   let body: unknown;
   try {
     text = await readJsonText(ctx);
-    if (text !== undefined) body = JSON.parse(text);
+    // (No JSON text: parsing "undefined" throws.)
+    body = JSON.parse(text as string);
   } catch {
     // unreadable or not JSON: as is
   }
@@ -190,16 +190,13 @@ export async function embeddingsThroughCache(
   const isVector = (bytes: Uint8Array) =>
     bytes.byteLength > 0 && bytes.byteLength % 4 === 0 && allFinite(bytes) &&
     (bytesWanted === undefined || bytes.byteLength === bytesWanted);
-  const firstIndex = new Map<string, number>();
-  keys.forEach((key, i) => {
-    if (!firstIndex.has(key)) firstIndex.set(key, i);
-  });
-  const unique = [...firstIndex.keys()];
+  /** The input of each key (a repeated input has one key). */
+  const itemOf = new Map(keys.map((key, i) => [key, items[i]]));
+  const unique = [...itemOf.keys()];
   /** Usage of upstream answers this request got that the response would not show. */
   let spent: unknown;
   /** Answers the caller with `res`, an answer to its own request, marked as a miss. */
   const uncached = async (res: Response): Promise<Response> => {
-    ctx.request = original;
     config.mark(ctx, "miss");
     const headers = new Headers(res.headers);
     headers.set("x-aoai-cache", "miss");
@@ -280,10 +277,8 @@ export async function embeddingsThroughCache(
     const tail = `],"model":${JSON.stringify(model ?? null)}${
       usage === undefined ? "" : `,"usage":${JSON.stringify(usage)}`
     }}`;
-    return new Response(concat([OPEN, ...parts, ENCODER.encode(tail)]), {
-      status: up?.status ?? 200,
-      headers,
-    });
+    // (Status 200: an upstream answer is used only when it is 200.)
+    return new Response(concat([OPEN, ...parts, ENCODER.encode(tail)]), { headers });
   };
 
   if (hits.size === unique.length) {
@@ -311,7 +306,7 @@ export async function embeddingsThroughCache(
     return next();
   };
   const fetchMissing = async (wanted: string[]): Promise<Upstream | Response> => {
-    const input = wanted.map((key) => items[firstIndex.get(key) as number]);
+    const input = wanted.map((key) => itemOf.get(key));
     const response = await send({ ...sent, input });
     if (!response.ok) {
       // A 400 to another request than the caller's (fewer inputs, another format) would name
@@ -383,7 +378,6 @@ export async function embeddingsThroughCache(
       model: (parsed as Json).model,
       usage: (parsed as Json).usage,
       headers: response.headers,
-      status: response.status,
     };
   };
 
