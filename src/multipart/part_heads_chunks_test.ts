@@ -65,7 +65,7 @@ Deno.test("partHeads() names parts as sent whatever the chunks", async () => {
   }
 });
 
-Deno.test("partHeads() reports the first value a line break cuts, whatever the chunks", async () => {
+Deno.test("partHeads() reports the first value a line break cuts, whatever the chunks", () => {
   // The first part's file name is cut by a raw LF; the second part's name by a raw CR.
   const text = "--XyZ\r\n" +
     'Content-Disposition: form-data; name="f1"; filename="a\n.wav"\r\n\r\nx\r\n' +
