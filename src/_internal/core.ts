@@ -84,7 +84,7 @@ export interface CallResult {
    * done (or hand the link on): the listener would stay on a long-lived signal otherwise.
    */
   unlink: () => void;
-  /** Scrubs the client's credentials from an error of the stream (stream calls only). */
+  /** Scrubs the client's credentials from an error of the stream (read by stream calls only). */
   scrub?: (err: unknown) => unknown;
 }
 
@@ -383,8 +383,9 @@ export class ClientCore {
         controller,
         idleTimeoutMs: opts.streamIdleTimeoutMs ?? this.streamIdleTimeoutMs,
         unlink,
-        // A stream's errors come after the call returned: it scrubs them with this.
-        scrub: stream ? (err) => this.scrub(err, layers, own) : undefined,
+        // A stream's errors come after the call returned: it scrubs them with this (other calls
+        // never read it).
+        scrub: (err) => this.scrub(err, layers, own),
       };
     } catch (err) {
       endParked(state);
