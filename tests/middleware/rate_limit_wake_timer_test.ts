@@ -43,3 +43,18 @@ Deno.test("rateLimit(): calls queued behind one waiting for the refill add no ti
   assert.equal(await state(queued[0]), "resolved");
   assert.equal(time.pending(), 1, "one timer: the next refill");
 });
+
+Deno.test("rateLimit(): after the queue emptied (its timer cancelled), a call queued for the refill gets a timer again", async () => {
+  // 6 requests a minute, 1 at once: one every 10 s.
+  const { time, call } = rateLimitStack({ requestsPerMinute: 6 });
+  assert.equal(await state(call("a")), "resolved");
+  const caller = new AbortController();
+  const b = call("b", { signal: caller.signal });
+  assert.equal(await state(b), "pending");
+  caller.abort(); // the queue empties: its timer goes
+  assert.notEqual(await state(b), "pending");
+  assert.equal(time.pending(), 0);
+  const c = call("c");
+  await time.advance(10_000);
+  assert.equal(await state(c), "resolved", "c went at the refill");
+});
