@@ -125,7 +125,6 @@ export function createCors(options: CorsOptions | undefined): {
   // must not hand a response made for one origin (or none) to another.
   const vary: Record<string, string> = Array.isArray(origins) ? { vary: "origin" } : {};
   const allowOrigin = (request: Request): string | null => {
-    if (origins === undefined) return null;
     // Any origin: every answer says so, with an Origin or without, so one cached from a plain
     // request (a navigation) still serves a later CORS read of the same URL.
     if (origins === "*") return "*";
@@ -139,7 +138,7 @@ export function createCors(options: CorsOptions | undefined): {
       return {
         "access-control-allow-origin": origin,
         "access-control-expose-headers": EXPOSE_HEADERS,
-        ...(origin === "*" ? {} : { vary: "origin" }),
+        ...vary,
       };
     },
     preflight(request: Request): Response | null {
