@@ -52,8 +52,9 @@ export interface WorkersKvCacheOptions {
   /** Clock in ms (tests). Default `Date.now`. */
   now?: () => number;
   /**
-   * KV operations one Worker invocation may make (default 1,000, Cloudflare's per-invocation
-   * limit); `cache()` keeps larger embeddings batches out of the cache instead of failing.
+   * KV operations one Worker invocation may make, a positive integer (default 1,000, Cloudflare's
+   * per-invocation limit); `cache()` keeps larger embeddings batches out of the cache instead of
+   * failing.
    */
   maxOperationsPerRequest?: number;
   /**
@@ -216,7 +217,11 @@ export class WorkersKvCache implements CacheStore {
     this.#kv = namespace;
     this.#prefix = prefix;
     this.#now = options.now ?? Date.now;
-    this.maxOperationsPerRequest = options.maxOperationsPerRequest ?? 1_000;
+    const ops = this.maxOperationsPerRequest = options.maxOperationsPerRequest ?? 1_000;
+    // cache() reads anything but a positive number as "no limit".
+    if (!Number.isInteger(ops) || ops < 1) {
+      throw new TypeError("WorkersKvCache: maxOperationsPerRequest must be a positive integer");
+    }
     const recent = options.recentBytes ?? 4 * 1024 * 1024;
     if (typeof recent !== "number" || !(recent >= 0)) {
       throw new TypeError("WorkersKvCache: recentBytes must be a number of bytes, 0 or more");
