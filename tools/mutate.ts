@@ -13,7 +13,8 @@
  * - `--list` prints the mutants without running anything
  *
  * A mutant that makes the tests fail, crash or time out is "killed". The working tree itself is
- * never modified: copies live under a temporary directory removed at the end.
+ * never modified: copies live under a temporary directory removed at the end, or when the run is
+ * stopped (SIGINT / SIGTERM: its test runs are killed and `--json` gets the results so far).
  *
  * @module
  */
@@ -79,6 +80,10 @@ async function copyTree(dest: string): Promise<void> {
 
 type Outcome = "killed" | "survived" | "timeout";
 
+/** Test runs under way: a stopped run (Ctrl-C, `kill`) ends them with it. */
+const running = new Set<Deno.ChildProcess>();
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
 /** Runs the tests in `dir`; `killed` when they fail. */
 async function runTests(dir: string, tests: string[], timeoutS: number): Promise<Outcome> {
   const child = new Deno.Command(Deno.execPath(), {
@@ -88,6 +93,7 @@ async function runTests(dir: string, tests: string[], timeoutS: number): Promise
     stdout: "null",
     stderr: "null",
   }).spawn();
+  running.add(child);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -96,6 +102,7 @@ async function runTests(dir: string, tests: string[], timeoutS: number): Promise
     } catch { /* already gone */ }
   }, timeoutS * 1000);
   const { success } = await child.status;
+  running.delete(child);
   clearTimeout(timer);
   return timedOut ? "timeout" : success ? "survived" : "killed";
 }
@@ -132,6 +139,7 @@ async function main() {
   }
 
   const root = await Deno.makeTempDir({ prefix: "mutate-" });
+  let listening: (() => void) | undefined;
   try {
     // Tests read the reference material beside the repo (../shared): the copies see it too.
     const shared = await Deno.realPath("../shared").catch(() => undefined);
@@ -155,6 +163,20 @@ async function main() {
     );
 
     const results: Result[] = [];
+    // Stopped by a signal: the test runs end, the copies go, and --json gets what was measured.
+    const stop = () => {
+      for (const child of running) {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* already gone */ }
+      }
+      Deno.removeSync(root, { recursive: true });
+      if (args.json) Deno.writeTextFileSync(args.json, JSON.stringify(results, null, 2) + "\n");
+      console.error(`stopped after ${results.length} of ${mutants.length} mutants`);
+      Deno.exit(130);
+    };
+    for (const signal of SIGNALS) Deno.addSignalListener(signal, stop);
+    listening = stop;
     let next = 0;
     await Promise.all(copies.map(async (dir) => {
       const target = `${dir}/${args.file}`;
@@ -182,6 +204,7 @@ async function main() {
     );
     if (args.json) await Deno.writeTextFile(args.json, JSON.stringify(results, null, 2) + "\n");
   } finally {
+    for (const signal of SIGNALS) if (listening) Deno.removeSignalListener(signal, listening);
     await Deno.remove(root, { recursive: true }).catch(() => {});
   }
 }
