@@ -4,7 +4,8 @@
 // function; text content with no format to parse it by), and a choice cut by the content filter
 // fails the stream with ContentFilterFinishReasonError before its chunk event, as the SDK's.
 import assert from "node:assert/strict";
-import { AzureOpenAI, ContentFilterFinishReasonError } from "../../mod.ts";
+import { ContentFilterFinishReasonError } from "../../mod.ts";
+import { clientStreaming } from "./_helpers.ts";
 
 const base = { id: "c1", object: "chat.completion.chunk", created: 1, model: "gpt-4o" };
 const SAFE = { hate: { filtered: false, severity: "safe" } };
@@ -12,13 +13,7 @@ const SAFE = { hate: { filtered: false, severity: "safe" } };
 function stream(choices: object[][]) {
   const body = choices.map((c) => `data: ${JSON.stringify({ ...base, choices: c })}\n\n`).join("") +
     "data: [DONE]\n\n";
-  const client = new AzureOpenAI({
-    endpoint: "http://stub.local",
-    apiKey: "k",
-    maxRetries: 0,
-    fetch: () =>
-      Promise.resolve(new Response(body, { headers: { "content-type": "text/event-stream" } })),
-  });
+  const client = clientStreaming(body);
   return client.chat.completions.stream({
     model: "gpt-4o",
     messages: [{ role: "user", content: "Hi" }],

@@ -3,36 +3,19 @@
 // `finalFunctionToolCallResult` without tool messages (stream() runs no tools); the calls'
 // `finalFunctionToolCall` is.
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../mod.ts";
-
-const chunk = (delta: object, finish_reason: string | null = null) =>
-  `data: ${
-    JSON.stringify({
-      id: "c1",
-      object: "chat.completion.chunk",
-      created: 1,
-      model: "gpt-4o",
-      choices: [{ index: 0, delta, finish_reason }],
-    })
-  }\n\n`;
+import { clientStreaming, sseChunk } from "./_helpers.ts";
 
 Deno.test("stream(): a reply of a tool call only: no finalContent, no finalFunctionToolCallResult", async () => {
-  const body = chunk({ role: "assistant" }) +
-    chunk({
+  const body = sseChunk({ role: "assistant" }) +
+    sseChunk({
       tool_calls: [{
         index: 0,
         id: "a",
         type: "function",
         function: { name: "f", arguments: "{}" },
       }],
-    }) + chunk({}, "tool_calls") + "data: [DONE]\n\n";
-  const client = new AzureOpenAI({
-    endpoint: "http://stub.local",
-    apiKey: "k",
-    maxRetries: 0,
-    fetch: () =>
-      Promise.resolve(new Response(body, { headers: { "content-type": "text/event-stream" } })),
-  });
+    }) + sseChunk({}, "tool_calls") + "data: [DONE]\n\n";
+  const client = clientStreaming(body);
   const stream = client.chat.completions.stream({
     model: "gpt-4o",
     messages: [{ role: "user", content: "Hi" }],

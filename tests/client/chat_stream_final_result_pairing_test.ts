@@ -3,18 +3,10 @@
 // string (content parts), is passed over.
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../mod.ts";
+import { sseChunk } from "./_helpers.ts";
 
-const chunk = (delta: object, finish_reason: string | null = null) =>
-  `data: ${
-    JSON.stringify({
-      id: "c1",
-      object: "chat.completion.chunk",
-      created: 1,
-      model: "gpt-4o",
-      choices: [{ index: 0, delta, finish_reason }],
-    })
-  }\n\n`;
-const BODY = chunk({ role: "assistant", content: "ok" }) + chunk({}, "stop") + "data: [DONE]\n\n";
+const BODY = sseChunk({ role: "assistant", content: "ok" }) + sseChunk({}, "stop") +
+  "data: [DONE]\n\n";
 
 function streamAfter(messages: unknown[]) {
   const client = new AzureOpenAI({

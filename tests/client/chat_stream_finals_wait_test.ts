@@ -1,7 +1,7 @@
 // chat.completions.stream(): every final*() and totalUsage() called at once (before any chunk)
 // waits for the end and gives the end's value, and rejects when the stream fails.
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../mod.ts";
+import { clientStreaming } from "./_helpers.ts";
 
 const chunk = (c: object) =>
   `data: ${
@@ -11,13 +11,7 @@ const CALL = { index: 0, id: "a", type: "function", function: { name: "f", argum
 const USAGE = { completion_tokens: 2, prompt_tokens: 3, total_tokens: 5 };
 
 function stream(body: string) {
-  const client = new AzureOpenAI({
-    endpoint: "http://stub.local",
-    apiKey: "k",
-    maxRetries: 0,
-    fetch: () =>
-      Promise.resolve(new Response(body, { headers: { "content-type": "text/event-stream" } })),
-  });
+  const client = clientStreaming(body);
   return client.chat.completions.stream({
     model: "gpt-4o",
     messages: [{ role: "user", content: "Hi" }],

@@ -2,17 +2,7 @@
 // ends whole just ends (no throw), with every chunk; a loop waiting when it fails throws the error.
 import assert from "node:assert/strict";
 import { AzureOpenAI, InternalServerError } from "../../mod.ts";
-
-const chunk = (delta: object, finish_reason: string | null = null) =>
-  `data: ${
-    JSON.stringify({
-      id: "c1",
-      object: "chat.completion.chunk",
-      created: 1,
-      model: "gpt-4o",
-      choices: [{ index: 0, delta, finish_reason }],
-    })
-  }\n\n`;
+import { sseChunk } from "./_helpers.ts";
 
 /** A client whose reply is `parts`, each sent when the previous one was read. */
 function client(parts: string[], status = 200) {
@@ -42,9 +32,9 @@ const PARAMS = { model: "gpt-4o", messages: [{ role: "user" as const, content: "
 
 Deno.test("stream(): a loop waiting at the end of a whole reply ends without throwing", async () => {
   const stream = client([
-    chunk({ role: "assistant", content: "a" }),
-    chunk({ content: "b" }),
-    chunk({}, "stop"),
+    sseChunk({ role: "assistant", content: "a" }),
+    sseChunk({ content: "b" }),
+    sseChunk({}, "stop"),
     "data: [DONE]\n\n",
   ]).chat.completions.stream(PARAMS);
   const texts: (string | null | undefined)[] = [];

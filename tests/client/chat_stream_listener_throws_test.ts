@@ -3,29 +3,15 @@
 // APIUserAbortError; anything else (an Error, a string, null) is an `error` with an
 // AzureOpenAIError whose cause is what was thrown; `end` comes last either way.
 import assert from "node:assert/strict";
-import { APIUserAbortError, AzureOpenAI, AzureOpenAIError } from "../../mod.ts";
+import { APIUserAbortError, AzureOpenAIError } from "../../mod.ts";
+import { clientStreaming, sseChunk } from "./_helpers.ts";
 
-const chunk = (delta: object, finish_reason: string | null = null) =>
-  `data: ${
-    JSON.stringify({
-      id: "c1",
-      object: "chat.completion.chunk",
-      created: 1,
-      model: "gpt-4o",
-      choices: [{ index: 0, delta, finish_reason }],
-    })
-  }\n\n`;
-const body = chunk({ role: "assistant", content: "Hi" }) + chunk({}, "stop") + "data: [DONE]\n\n";
+const body = sseChunk({ role: "assistant", content: "Hi" }) + sseChunk({}, "stop") +
+  "data: [DONE]\n\n";
 
 /** The events after a `chunk` listener threw `thrown`: [name, its argument]. */
 async function eventsWhenThrowing(thrown: unknown) {
-  const client = new AzureOpenAI({
-    endpoint: "http://stub.local",
-    apiKey: "k",
-    maxRetries: 0,
-    fetch: () =>
-      Promise.resolve(new Response(body, { headers: { "content-type": "text/event-stream" } })),
-  });
+  const client = clientStreaming(body);
   const stream = client.chat.completions.stream({
     model: "gpt-4o",
     messages: [{ role: "user", content: "Hi" }],

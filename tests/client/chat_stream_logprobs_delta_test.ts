@@ -4,7 +4,7 @@
 // (The SDK 6.49 gives the first chunk's tokens twice, in its `content` too: its snapshot starts as
 // that chunk's own array and then appends the chunk to it; ours does not.)
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../mod.ts";
+import { clientStreaming } from "./_helpers.ts";
 
 const base = { id: "c1", object: "chat.completion.chunk", created: 1, model: "gpt-4o" };
 const tok = (token: string) => ({ token, logprob: -0.5, bytes: null, top_logprobs: [] });
@@ -14,13 +14,7 @@ const piece = (delta: object, logprobs: object | null, finish_reason: string | n
   }\n\n`;
 
 function stream(body: string) {
-  const client = new AzureOpenAI({
-    endpoint: "http://stub.local",
-    apiKey: "k",
-    maxRetries: 0,
-    fetch: () =>
-      Promise.resolve(new Response(body, { headers: { "content-type": "text/event-stream" } })),
-  });
+  const client = clientStreaming(body);
   return client.chat.completions.stream({
     model: "gpt-4o",
     messages: [{ role: "user", content: "Hi" }],

@@ -1,7 +1,8 @@
 // chat.completions.stream() of a reply that ends ([DONE]) while a choice has no finish reason fails
 // naming the choice, as the SDK's "missing finish_reason for choice N"; no completion is added.
 import assert from "node:assert/strict";
-import { AzureOpenAI, AzureOpenAIError } from "../../mod.ts";
+import { AzureOpenAIError } from "../../mod.ts";
+import { clientStreaming } from "./_helpers.ts";
 
 Deno.test("stream(): [DONE] before choice 1's finish reason is an error naming choice 1", async () => {
   const chunk = (index: number, delta: object, finish_reason: string | null = null) =>
@@ -16,13 +17,7 @@ Deno.test("stream(): [DONE] before choice 1's finish reason is an error naming c
     }\n\n`;
   const body = chunk(0, { role: "assistant", content: "a" }, "stop") +
     chunk(1, { role: "assistant", content: "b" }) + "data: [DONE]\n\n";
-  const client = new AzureOpenAI({
-    endpoint: "http://stub.local",
-    apiKey: "k",
-    maxRetries: 0,
-    fetch: () =>
-      Promise.resolve(new Response(body, { headers: { "content-type": "text/event-stream" } })),
-  });
+  const client = clientStreaming(body);
   const stream = client.chat.completions.stream({
     model: "gpt-4o",
     messages: [{ role: "user", content: "Hi" }],

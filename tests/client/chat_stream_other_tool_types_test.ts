@@ -2,7 +2,7 @@
 // a strict function tool: no TypeError at the call nor for the calls that come; the strict tool's
 // call is parsed, a call of an undeclared name gets `parsed_arguments: null` (as the SDK's).
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../mod.ts";
+import { clientStreaming } from "./_helpers.ts";
 
 const base = { id: "c1", object: "chat.completion.chunk", created: 1, model: "gpt-4o" };
 const call = (index: number, id: string, name: string, args: string) => ({
@@ -18,13 +18,7 @@ const body = [
 ].map((c) => `data: ${JSON.stringify({ ...base, ...c })}\n\n`).join("") + "data: [DONE]\n\n";
 
 Deno.test("stream(): a custom tool beside a strict function tool; undeclared and strict calls", async () => {
-  const client = new AzureOpenAI({
-    endpoint: "http://stub.local",
-    apiKey: "k",
-    maxRetries: 0,
-    fetch: () =>
-      Promise.resolve(new Response(body, { headers: { "content-type": "text/event-stream" } })),
-  });
+  const client = clientStreaming(body);
   const stream = client.chat.completions.stream({
     model: "gpt-4o",
     messages: [{ role: "user", content: "Hi" }],

@@ -2,8 +2,8 @@
 // tool result then names: runTools() sends the call and its result paired, and stream()'s final
 // completion carries it.
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../mod.ts";
 import { stubClient } from "./_run_tools_stub.ts";
+import { clientStreaming, sseChunk } from "./_helpers.ts";
 
 const ID = /^call_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -29,27 +29,11 @@ Deno.test("runTools(): a call without an id gets call_<uuid>; its tool message n
 });
 
 Deno.test("stream(): a streamed call without an id gets call_<uuid> in the final completion", async () => {
-  const chunk = (delta: object, finish_reason: string | null = null) =>
-    `data: ${
-      JSON.stringify({
-        id: "c1",
-        object: "chat.completion.chunk",
-        created: 1,
-        model: "gpt-4o",
-        choices: [{ index: 0, delta, finish_reason }],
-      })
-    }\n\n`;
-  const body = chunk({
+  const body = sseChunk({
     role: "assistant",
     tool_calls: [{ index: 0, type: "function", function: { name: "t", arguments: "{}" } }],
-  }) + chunk({}, "tool_calls") + "data: [DONE]\n\n";
-  const client = new AzureOpenAI({
-    endpoint: "http://stub.local",
-    apiKey: "k",
-    maxRetries: 0,
-    fetch: () =>
-      Promise.resolve(new Response(body, { headers: { "content-type": "text/event-stream" } })),
-  });
+  }) + sseChunk({}, "tool_calls") + "data: [DONE]\n\n";
+  const client = clientStreaming(body);
   const completion = await client.chat.completions.stream({
     model: "gpt-4o",
     messages: [{ role: "user", content: "Hi" }],
