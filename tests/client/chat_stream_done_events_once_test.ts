@@ -4,7 +4,7 @@
 // (6.49) repeats the last call's `tool_calls.function.arguments.done` for such a late chunk (its
 // done set is never filled); ours keeps it to one.
 import assert from "node:assert/strict";
-import { AzureOpenAI } from "../../mod.ts";
+import { clientStreaming } from "./_helpers.ts";
 
 const base = { id: "c1", object: "chat.completion.chunk", created: 1, model: "gpt-4o" };
 const tok = (token: string) => ({ token, logprob: -0.1, bytes: null, top_logprobs: [] });
@@ -15,13 +15,7 @@ const call = (index: number, id: string, name: string, args: string) => ({
 function client(chunks: object[]) {
   const body = [...chunks.map((c) => JSON.stringify({ ...base, ...c })), "[DONE]"]
     .map((d) => `data: ${d}\n\n`).join("");
-  return new AzureOpenAI({
-    endpoint: "http://stub.local",
-    apiKey: "k",
-    maxRetries: 0,
-    fetch: () =>
-      Promise.resolve(new Response(body, { headers: { "content-type": "text/event-stream" } })),
-  });
+  return clientStreaming(body);
 }
 
 /** The `*.done` events, in order, each with its argument. */

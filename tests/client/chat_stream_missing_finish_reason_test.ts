@@ -2,21 +2,11 @@
 // naming the choice, as the SDK's "missing finish_reason for choice N"; no completion is added.
 import assert from "node:assert/strict";
 import { AzureOpenAIError } from "../../mod.ts";
-import { clientStreaming } from "./_helpers.ts";
+import { clientStreaming, sseChunk } from "./_helpers.ts";
 
 Deno.test("stream(): [DONE] before choice 1's finish reason is an error naming choice 1", async () => {
-  const chunk = (index: number, delta: object, finish_reason: string | null = null) =>
-    `data: ${
-      JSON.stringify({
-        id: "c1",
-        object: "chat.completion.chunk",
-        created: 1,
-        model: "gpt-4o",
-        choices: [{ index, delta, finish_reason }],
-      })
-    }\n\n`;
-  const body = chunk(0, { role: "assistant", content: "a" }, "stop") +
-    chunk(1, { role: "assistant", content: "b" }) + "data: [DONE]\n\n";
+  const body = sseChunk({ role: "assistant", content: "a" }, "stop", 0) +
+    sseChunk({ role: "assistant", content: "b" }, null, 1) + "data: [DONE]\n\n";
   const client = clientStreaming(body);
   const stream = client.chat.completions.stream({
     model: "gpt-4o",

@@ -2,19 +2,11 @@
 // the message records after its tool messages are for toReadableStream() (the relay) alone.
 import assert from "node:assert/strict";
 import { AzureOpenAI } from "../../mod.ts";
+import { sseChunk } from "./_helpers.ts";
 
 const sse = (...deltas: [object, string | null][]) =>
-  deltas.map(([delta, finish_reason]) =>
-    `data: ${
-      JSON.stringify({
-        id: "c1",
-        object: "chat.completion.chunk",
-        created: 1,
-        model: "gpt-4o",
-        choices: [{ index: 0, delta, finish_reason }],
-      })
-    }\n\n`
-  ).join("") + "data: [DONE]\n\n";
+  deltas.map(([delta, finish_reason]) => sseChunk(delta, finish_reason)).join("") +
+  "data: [DONE]\n\n";
 const REPLIES = [
   sse([{
     role: "assistant",
