@@ -1,5 +1,7 @@
-// A call that reaches rateLimit()'s queue with 1 ms of its timeoutMs left waits that 1 ms: a slot
-// that comes free within it lets the call go; it leaves with APITimeoutError only when it ends.
+// A queued call's timeoutMs at rateLimit()'s edges: with 1 ms left it waits that 1 ms (a slot that
+// comes free within it lets the call go; it leaves with APITimeoutError only when it ends), and it
+// counts up to the longest timer (2^31 - 1 ms); one past it is no deadline, as for timeout(): the
+// call waits for its turn however long.
 import assert from "node:assert/strict";
 import { compose } from "../../src/middleware/compose.ts";
 import { rateLimit } from "../../src/middleware/rate_limit.ts";
@@ -41,4 +43,25 @@ Deno.test("rateLimit(): a queued call with a timeoutMs of 1 ms goes when the slo
   assert.deepEqual(started, ["a", "b"], "b went as a's slot came free, its 1 ms not yet passed");
   finish("b");
   assert.equal(await state(b), "resolved");
+});
+
+Deno.test("rateLimit(): a queued call's timeoutMs of 2^31 - 1 ms ends its wait then", async () => {
+  const { started, time, call } = setup();
+  call("a", 0);
+  const b = call("b", 2 ** 31 - 1);
+  await time.advance(2 ** 31 - 2);
+  assert.equal(await state(b), "pending");
+  await time.advance(1);
+  assert.ok(await state(b) instanceof APITimeoutError);
+  assert.deepEqual(started, ["a"]);
+});
+
+Deno.test("rateLimit(): a queued call's timeoutMs of 2^31 ms is no deadline in the queue", async () => {
+  const { started, time, call } = setup();
+  call("a", 0);
+  const b = call("b", 2 ** 31);
+  assert.equal(time.pending(), 0, "no timer for b's deadline");
+  await time.advance(2 ** 31);
+  assert.equal(await state(b), "pending", "b still waits for the slot");
+  assert.deepEqual(started, ["a"]);
 });
