@@ -8,6 +8,8 @@ const GET_MANY_LIMIT = 10;
 /** Deno KV caps keys at 2 KiB; leave room for the prefix parts and the tuple encoding. */
 const MAX_KEY_BYTES = 1800;
 const DEFAULT_MAX_VALUE_BYTES = 8 * 1024 * 1024;
+/** Largest `maxValueBytes` taken (1 GiB: 17,477 chunks; a value is held in memory whole). */
+const MAX_MAX_VALUE_BYTES = 2 ** 30;
 /**
  * Longest `expireIn` sent (~31,700 years): Deno KV refuses one that ends past its last date
  * (~8.2e15 ms after 1970); longer TTLs get no KV expiry, the stored one still holds.
@@ -37,6 +39,7 @@ export interface DenoKvCacheOptions {
   /**
    * Largest value accepted, in bytes (default 8 MiB). Values over 60 KiB are split into chunks
    * of 60 KiB under the entry's prefix; larger values than this are refused with a RangeError.
+   * At most 1 GiB (1073741824).
    */
   maxValueBytes?: number;
   /** Clock in ms (tests). Default `Date.now`. */
@@ -132,8 +135,11 @@ export class DenoKvCache implements CacheStore {
       );
     }
     const max = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
-    if (!Number.isInteger(max) || max <= 0) {
-      throw new TypeError("DenoKvCache: maxValueBytes must be a positive integer");
+    if (!Number.isInteger(max) || max <= 0 || max > MAX_MAX_VALUE_BYTES) {
+      throw new TypeError(
+        `DenoKvCache: maxValueBytes must be a positive integer of at most ${MAX_MAX_VALUE_BYTES} ` +
+          "(1 GiB)",
+      );
     }
     this.#kv = kv;
     this.#prefix = [...prefix];
@@ -184,13 +190,20 @@ export class DenoKvCache implements CacheStore {
     if (value.v) return value.v;
     const id = value.id as string;
     const count = value.n as number;
-    const chunkKeys: Deno.KvKey[] = [];
-    for (let i = 0; i < count; i++) chunkKeys.push(this.#chunkKey(key, id, i));
-    const batches: Deno.KvKey[][] = [];
-    for (let i = 0; i < chunkKeys.length; i += GET_MANY_LIMIT) {
-      batches.push(chunkKeys.slice(i, i + GET_MANY_LIMIT));
-    }
-    const chunks = (await Promise.all(batches.map((b) => this.#kv.getMany(b)))).flat();
+    const batch = (from: number) => {
+      const keys: Deno.KvKey[] = [];
+      for (let i = from; i < Math.min(count, from + GET_MANY_LIMIT); i++) {
+        keys.push(this.#chunkKey(key, id, i));
+      }
+      return this.#kv.getMany(keys);
+    };
+    // The first batch alone: a record whose chunks are gone (deleted, expired, corrupt) costs one
+    // read, not one per 10 chunks it claims.
+    const first = await batch(0);
+    if (!first.every((chunk) => chunk.value instanceof Uint8Array)) return null;
+    const rest: Promise<Deno.KvEntryMaybe<unknown>[]>[] = [];
+    for (let i = GET_MANY_LIMIT; i < count; i += GET_MANY_LIMIT) rest.push(batch(i));
+    const chunks = [...first, ...(await Promise.all(rest)).flat()];
     const out = new Uint8Array(value.s);
     let offset = 0;
     for (const chunk of chunks) {
