@@ -507,15 +507,21 @@ export class Stream<T> implements AsyncIterable<T> {
     }
     if (this.#ended) return; // aborted, timed out or cancelled while reading
     const start = this.#lines == undefined;
+    let bytes = result.value!;
     // A body of no type (fromReadableStream() of the SDK's JSON lines) or typed as JSON lines that
     // starts with `{` is read as events: `data:` before each line, a blank line after it. Its end
     // ends the stream if a line break ended its last line (the SDK's writer ends each so). Typed
-    // otherwise (a gateway's JSON as an event stream), it is no stream.
-    const lines = result.value?.length
-      ? this.#lines ??= result.value[0] == 123 &&
-        /^$|jsonl|ndjson/.test(this.response.headers.get("content-type") ?? "")
-      : this.#lines;
-    const bytes = result.value!;
+    // otherwise (a gateway's JSON as an event stream), it is no stream. Blanks before the first
+    // line (a relay's keep-alive line breaks) are skipped, as the SDK skips blank lines.
+    if (start && bytes?.length) {
+      const at = bytes.findIndex((b) => b > 32);
+      if (at < 0) return;
+      if (
+        this.#lines = bytes[at] == 123 &&
+          /^$|jsonl|ndjson/.test(this.response.headers.get("content-type") ?? "")
+      ) bytes = bytes.subarray(at);
+    }
+    const lines = this.#lines;
     // At the end, a blank line ends the last block: only a `[DONE]` or an error event in it counts.
     this.#last = result.done && !this.#whole;
     try {

@@ -103,6 +103,27 @@ Deno.test("fromReadableStream() of JSON lines: blank lines are skipped, a line t
   );
 });
 
+Deno.test("fromReadableStream() of JSON lines: blanks before the first line (keep-alive line breaks) are skipped, as the SDK skips them", async () => {
+  // A relay that sends line breaks while it waits for the first chunk, each in a piece of its
+  // own, then the lines; and a first line indented by blanks.
+  for (const [lead, sizes] of [["\n", [1]], ["\r\n\n", [1, 2, 300]], [" \t", [300]]] as const) {
+    const got: unknown[] = [];
+    for await (const c of Stream.fromReadableStream(body(lead + JSON_LINES, [...sizes]))) {
+      got.push(c);
+    }
+    assert.deepEqual(got, CHUNKS, JSON.stringify(lead));
+  }
+  // Blanks alone are no stream: it ended before its first chunk.
+  await assert.rejects(
+    Stream.fromReadableStream(body("\n\n  \n", [1])).done(),
+    /ended before \[DONE\] after 0 chunks/,
+  );
+  // An event stream after blank lines reads as before.
+  const got: unknown[] = [];
+  for await (const c of Stream.fromReadableStream(body("\n\n" + SSE, [1, 7]))) got.push(c);
+  assert.deepEqual(got, CHUNKS);
+});
+
 for (const type of ["application/x-ndjson", "application/jsonl; charset=utf-8"]) {
   Deno.test(`JSON lines typed ${type} are read too`, async () => {
     const got: unknown[] = [];
