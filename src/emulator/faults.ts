@@ -37,13 +37,12 @@ export function faultResponse(status: number, retryAfterMs: number): Response {
 
 /** Mutable fault state: the remaining `failNext` budget. */
 export class FaultState {
-  faults: EmulatorFaults;
-  #failCount = 0;
-  #failStatus = 500;
+  faults!: EmulatorFaults;
+  #failCount!: number;
+  #failStatus!: number;
 
   /** Starts with `faults` (its `failNext` is consumed request by request). */
   constructor(faults: EmulatorFaults) {
-    this.faults = faults;
     this.set(faults);
   }
 
@@ -55,7 +54,7 @@ export class FaultState {
   }
 
   /** Makes the next `count` requests fail with `status`. */
-  failNext(count: number, status = 500): void {
+  failNext(count: number, status: number): void {
     this.#failCount = count;
     this.#failStatus = status;
   }
