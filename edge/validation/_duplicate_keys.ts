@@ -38,20 +38,18 @@ export function duplicateKeyPath(text: string): (string | number)[] | undefined 
     if (code === QUOTE) {
       // Its closing quote: one after an even run of backslashes.
       let end = i;
-      let escaped = false;
       for (;;) {
         end = text.indexOf('"', end + 1);
         if (text.charCodeAt(end - 1) !== BACKSLASH) break;
-        escaped = true;
         let slashes = 1;
         while (text.charCodeAt(end - 1 - slashes) === BACKSLASH) slashes++;
         if (slashes % 2 === 0) break;
       }
       if (expectName) {
         expectName = false;
-        // A backslash not just before a quote is found by the parse of the name.
+        // A name with an escape (a backslash anywhere in it) is read by the parse.
         const raw = text.slice(i, end + 1);
-        name = escaped || raw.includes("\\") ? JSON.parse(raw) : raw.slice(1, -1);
+        name = raw.includes("\\") ? JSON.parse(raw) : raw.slice(1, -1);
       }
       i = end;
     } else if (code === COLON) {
@@ -73,7 +71,6 @@ export function duplicateKeyPath(text: string): (string | number)[] | undefined 
         const before = own.get(key);
         if (before !== undefined && before !== value) return [...at.slice(1), key];
         own.set(key, value);
-        starts[starts.length - 1] = 0;
       }
       if (code === COMMA) {
         if (own) expectName = true;
