@@ -109,7 +109,7 @@ export function rateLimitedResponse(
   operation: string,
   apiVersion: string,
 ): Response {
-  const ms = Math.max(0, Math.ceil(decision.retryAfterMs));
+  const ms = Math.ceil(decision.retryAfterMs);
   const seconds = Math.ceil(ms / 1000);
   const what = decision.limit === "tokens" ? "token rate limit" : "call rate limit";
   return serviceError(
