@@ -49,6 +49,16 @@ Deno.test("DenoKvRateLimiter: a file that stays locked fails the take (the app f
   await assert.rejects(limiter.take("c"), /database is locked/);
 });
 
+Deno.test("DenoKvRateLimiter: a file locked for all but the last of maxAttempts tries answers on the last", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const limiter = new DenoKvRateLimiter(lockedAtFirst(kv, 2), {
+    requestsPerMinute: 2,
+    maxAttempts: 3,
+    now: () => NOW,
+  });
+  assert.deepEqual(await limiter.take("c"), { ok: true, remaining: 1, retryAfterSeconds: 0 });
+});
+
 Deno.test("DenoKvTokenLimiter: a charge that meets a locked KV file is tried again and counted", async () => {
   using kv = await Deno.openKv(":memory:");
   const limiter = new DenoKvTokenLimiter(lockedAtFirst(kv, 3), {
