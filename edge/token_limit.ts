@@ -90,7 +90,8 @@ export function tokenDecision(
     return {
       ok: true,
       retryAfterSeconds: 0,
-      remaining: Math.floor(tokensPerMinute * (1 - owedMs / 60_000)),
+      // A millionth of a token forgives float rounding: 1 - 0.9 is 0.09999999999999998.
+      remaining: Math.floor(tokensPerMinute * (1 - owedMs / 60_000) + 1e-6),
     };
   }
   // Positive again once less than a minute's worth is owed.
