@@ -76,7 +76,7 @@ export function documented(apiVersion: string): boolean {
  * The documents allow other members (no `additionalProperties: false`), so these are ignored:
  * neither checked nor acted on.
  */
-const UNDEFINED: Record<string, Record<string, string[]>> = {
+const UNDEFINED: Record<"chat" | "completions" | "embeddings", Record<string, string[]>> = {
   chat: {
     "2024-02-01": [
       "logprobs",
@@ -100,11 +100,11 @@ const UNDEFINED: Record<string, Record<string, string[]>> = {
 
 /** `body` without the fields of {@link UNDEFINED} for `op` at `apiVersion`. */
 export function knownFields(
-  op: string,
+  op: keyof typeof UNDEFINED,
   body: Record<string, unknown>,
   apiVersion: string,
 ): Record<string, unknown> {
-  const drop = UNDEFINED[op]?.[apiVersion];
+  const drop = UNDEFINED[op][apiVersion];
   if (!drop) return body;
   const out = { ...body };
   for (const name of drop) delete out[name];
