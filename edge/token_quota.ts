@@ -221,15 +221,11 @@ export class ClientTokenQuota implements TokenQuotaLimiter {
     return this.#period;
   }
 
-  /** What `client` used in the window holding now (windows past are dropped). */
+  /** What `client` used in the window holding now (none when its entry is of a window past). */
   #entry(client: string, start: number): { start: number; used: number } | undefined {
     const entry = this.#used.get(client);
     // A clock set back into an earlier window keeps counting in the latest one.
-    if (entry && entry.start < start) {
-      this.#used.delete(client);
-      return undefined;
-    }
-    return entry;
+    return entry && entry.start < start ? undefined : entry;
   }
 
   /** Whether `client` has tokens left in the current window. */
