@@ -1,21 +1,6 @@
 import assert from "node:assert/strict";
 import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
-
-/** Records the entries `kv`'s atomic operations set (key, value, expireIn). */
-function recordSets(kv: Deno.Kv): { key: Deno.KvKey; value: unknown; expireIn?: number }[] {
-  const sets: { key: Deno.KvKey; value: unknown; expireIn?: number }[] = [];
-  const atomic = kv.atomic.bind(kv);
-  kv.atomic = () => {
-    const op = atomic();
-    const set = op.set.bind(op);
-    op.set = (key, value, options) => {
-      sets.push({ key, value, expireIn: options?.expireIn });
-      return set(key, value, options);
-    };
-    return op;
-  };
-  return sets;
-}
+import { recordSets } from "../tests/edge/_kv_spy.ts";
 
 Deno.test("DenoKvRateLimiter.take() writes nothing to refuse a request", async () => {
   using kv = await Deno.openKv(":memory:");

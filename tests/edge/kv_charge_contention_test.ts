@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { DenoKvTokenLimiter, DenoKvTokenQuota } from "../../edge/mod.ts";
+import { alwaysRaced } from "./_kv_spy.ts";
 
 /** Charges of `count` instances made by `make`, `each` apiece, all at once; the failures. */
 async function chargeAll(
@@ -151,28 +152,6 @@ Deno.test("DenoKvTokenLimiter: 100 handles on one KV file × 5 instances × 2 ch
     await Deno.remove(path);
   }
 });
-
-/** `kv` whose conditional writes (those with a check) always lose, as to other isolates. */
-function alwaysRaced(kv: Deno.Kv): Deno.Kv {
-  return new Proxy(kv, {
-    get(target, name) {
-      if (name === "atomic") {
-        return () => {
-          const op = target.atomic();
-          let checked = false;
-          const check = op.check.bind(op);
-          const commit = op.commit.bind(op);
-          return Object.assign(op, {
-            check: (...checks: Deno.AtomicCheck[]) => (checked = true, check(...checks)),
-            commit: () => checked ? Promise.resolve({ ok: false }) : commit(),
-          });
-        };
-      }
-      const value = Reflect.get(target, name);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
 
 Deno.test("DenoKvTokenQuota: a charge that loses every race is written aside, counted by check() and folded by the next charge", async () => {
   using kv = await Deno.openKv(":memory:");

@@ -1,0 +1,49 @@
+/** Test helpers: a Deno KV whose writes are recorded, or whose conditional writes always lose. */
+
+/** A value an atomic operation set: its key, value and `expireIn`. */
+export interface KvSet {
+  key: Deno.KvKey;
+  value: unknown;
+  expireIn?: number;
+}
+
+/** Records (in the array returned) every entry `kv`'s atomic operations set, in order. */
+export function recordSets(kv: Deno.Kv): KvSet[] {
+  const sets: KvSet[] = [];
+  const atomic = kv.atomic.bind(kv);
+  kv.atomic = () => {
+    const op = atomic();
+    const set = op.set.bind(op);
+    op.set = (key, value, options) => {
+      sets.push({ key, value, expireIn: options?.expireIn });
+      return set(key, value, options);
+    };
+    return op;
+  };
+  return sets;
+}
+
+/**
+ * `kv` whose conditional writes (those with a check) always lose, as to other isolates;
+ * `lost.count` counts them.
+ */
+export function alwaysRaced(kv: Deno.Kv, lost = { count: 0 }): Deno.Kv {
+  return new Proxy(kv, {
+    get(target, name) {
+      if (name === "atomic") {
+        return () => {
+          const op = target.atomic();
+          let checked = false;
+          const check = op.check.bind(op);
+          const commit = op.commit.bind(op);
+          return Object.assign(op, {
+            check: (...checks: Deno.AtomicCheck[]) => (checked = true, check(...checks)),
+            commit: () => checked ? (lost.count++, Promise.resolve({ ok: false })) : commit(),
+          });
+        };
+      }
+      const value = Reflect.get(target, name);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
