@@ -1,17 +1,6 @@
 import assert from "node:assert/strict";
 import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
-
-/** `kv` whose conditional writes all lose (another isolate wrote first each time), counted. */
-function losingKv(kv: Deno.Kv): { commits: () => number } {
-  let commits = 0;
-  const atomic = kv.atomic.bind(kv);
-  kv.atomic = () => {
-    const op = atomic();
-    op.commit = () => (commits++, Promise.resolve({ ok: false }));
-    return op;
-  };
-  return { commits: () => commits };
-}
+import { losingCommits } from "../tests/edge/_kv_spy.ts";
 
 Deno.test("new DenoKvRateLimiter() throws its own TypeError for a null KV or no options", async () => {
   using kv = await Deno.openKv(":memory:");
@@ -37,7 +26,7 @@ Deno.test("new DenoKvRateLimiter() takes a prefix of 1024 bytes as a key, not 10
 
 Deno.test("DenoKvRateLimiter tries 32 conditional writes by default, and one when maxAttempts is 1", async () => {
   using kv = await Deno.openKv(":memory:");
-  const { commits } = losingKv(kv);
+  const { commits } = losingCommits(kv);
   const lost = { ok: false, remaining: 0, retryAfterSeconds: 1 };
   const byDefault = new DenoKvRateLimiter(kv, { requestsPerMinute: 10, now: () => 0 });
   assert.deepEqual(await byDefault.take("0"), lost);

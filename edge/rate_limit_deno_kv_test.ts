@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { DenoKvRateLimiter } from "./rate_limit_deno_kv.ts";
+import { losingCommits, recordSets } from "../tests/edge/_kv_spy.ts";
 
 /** A clock tests move by hand. */
 function clock(start = 0) {
@@ -118,17 +119,7 @@ Deno.test("DenoKvRateLimiter takes a fractional requestsPerMinute as a bucket of
 
 Deno.test("DenoKvRateLimiter writes one entry per client under the prefix, expiring when the bucket is full again", async () => {
   using kv = await Deno.openKv(":memory:");
-  const sets: { key: Deno.KvKey; value: unknown; expireIn?: number }[] = [];
-  const atomic = kv.atomic.bind(kv);
-  kv.atomic = () => {
-    const op = atomic();
-    const set = op.set.bind(op);
-    op.set = (key, value, options) => {
-      sets.push({ key, value, expireIn: options?.expireIn });
-      return set(key, value, options);
-    };
-    return op;
-  };
+  const sets = recordSets(kv);
   const limiter = new DenoKvRateLimiter(kv, {
     requestsPerMinute: 10,
     prefix: ["app", 1],
@@ -147,20 +138,14 @@ Deno.test("DenoKvRateLimiter writes one entry per client under the prefix, expir
 
 Deno.test("DenoKvRateLimiter.take() refuses with retry-after 1 when it loses every race", async () => {
   using kv = await Deno.openKv(":memory:");
-  let commits = 0;
-  const atomic = kv.atomic.bind(kv);
-  kv.atomic = () => {
-    const op = atomic();
-    op.commit = () => (commits++, Promise.resolve({ ok: false }));
-    return op;
-  };
+  const { commits } = losingCommits(kv);
   const limiter = new DenoKvRateLimiter(kv, {
     requestsPerMinute: 10,
     maxAttempts: 4,
     now: () => 0,
   });
   assert.deepEqual(await limiter.take("0"), { ok: false, remaining: 0, retryAfterSeconds: 1 });
-  assert.equal(commits, 4, "maxAttempts conditional writes, then it stops");
+  assert.equal(commits(), 4, "maxAttempts conditional writes, then it stops");
 });
 
 Deno.test("DenoKvRateLimiter.take() rejects when Deno KV fails (the app then fails open)", async () => {

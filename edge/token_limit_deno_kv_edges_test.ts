@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
-import { alwaysRaced, recordSets } from "../tests/edge/_kv_spy.ts";
+import { alwaysRaced, losingCommits, recordSets } from "../tests/edge/_kv_spy.ts";
 import { heldReads } from "../tests/edge/_kv_hang.ts";
 
 const START = Date.parse("2026-03-14T10:00:00.000Z");
@@ -59,8 +59,7 @@ Deno.test("DenoKvTokenLimiter.charge() writes a debt after 4 lost races, or afte
 
 Deno.test("DenoKvTokenLimiter makes at least 2 tries: maxAttempts 1 fails after 2", async () => {
   using kv = await Deno.openKv(":memory:");
-  const atomic = kv.atomic.bind(kv);
-  kv.atomic = () => Object.assign(atomic(), { commit: () => Promise.resolve({ ok: false }) });
+  losingCommits(kv);
   const limiter = new DenoKvTokenLimiter(kv, { tokensPerMinute: 100, maxAttempts: 1 });
   await assert.rejects(limiter.charge("c", 3), /3 tokens not counted.*\(2 tries\)/);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DenoKvTokenQuota } from "./token_quota_deno_kv.ts";
-import { alwaysRaced, recordSets } from "../tests/edge/_kv_spy.ts";
+import { alwaysRaced, losingCommits, recordSets } from "../tests/edge/_kv_spy.ts";
 
 const NOW = Date.parse("2026-03-14T10:00:00.000Z");
 /** The counter's expireIn at NOW: the day's end and an hour. */
@@ -52,11 +52,8 @@ Deno.test("DenoKvTokenQuota.charge() writes aside after 4 lost races, or after 1
 
 Deno.test("DenoKvTokenQuota makes at least 2 tries: maxAttempts 1 fails after 2 writes", async () => {
   using kv = await Deno.openKv(":memory:");
-  let commits = 0;
-  const atomic = kv.atomic.bind(kv);
-  kv.atomic = () =>
-    Object.assign(atomic(), { commit: () => (commits++, Promise.resolve({ ok: false })) });
+  const { commits } = losingCommits(kv);
   const quota = new DenoKvTokenQuota(kv, { tokens: 100, period: "day", maxAttempts: 1 });
   await assert.rejects(quota.charge("c", 3), /3 tokens not counted.*\(2 tries\)/);
-  assert.equal(commits, 2);
+  assert.equal(commits(), 2);
 });

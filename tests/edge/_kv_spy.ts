@@ -47,3 +47,15 @@ export function alwaysRaced(kv: Deno.Kv, lost = { count: 0 }): Deno.Kv {
     },
   });
 }
+
+/** Makes every commit of `kv` lose (as if another isolate always wrote first); counts them. */
+export function losingCommits(kv: Deno.Kv): { commits: () => number } {
+  let commits = 0;
+  const atomic = kv.atomic.bind(kv);
+  kv.atomic = () => {
+    const op = atomic();
+    op.commit = () => (commits++, Promise.resolve({ ok: false }));
+    return op;
+  };
+  return { commits: () => commits };
+}
