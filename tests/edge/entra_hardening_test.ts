@@ -33,6 +33,8 @@ Deno.test("entraClientCredentials(): a token endpoint (or proxy) echoing the for
   assert.equal(new URLSearchParams(sent).get("client_secret"), SECRET);
   const encoded = sent.split("client_secret=")[1].split("&")[0];
   assert.notEqual(encoded, SECRET);
+  // Masked whole: not one character of it before the mask (its space is a "+" in the form).
+  assert.match(err.message, /client_secret=\*\*\*&scope=/);
   for (const text of renderings(err)) {
     assert.ok(!text.includes(encoded), `form-encoded secret in: ${text}`);
     assert.ok(!text.includes(SECRET), text);

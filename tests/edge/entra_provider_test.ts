@@ -271,6 +271,12 @@ Deno.test("entraClientCredentials(): a 200 without a token, a non-Entra error pa
       /could not reach https:\/\/login\.microsoftonline\.com \(connection refused while sending \*\*\*\)/,
       "connection_error",
     ],
+    [
+      // A fetch (a binding, a library) that rejects with a string, not an Error.
+      () => Promise.reject(`socket hang up after ${SECRET}`),
+      /could not reach https:\/\/login\.microsoftonline\.com \(socket hang up after \*\*\*\)/,
+      "connection_error",
+    ],
   ];
   for (const [fetch, message, code] of cases) {
     const provider = entraClientCredentials({ ...ENTRA, fetch });

@@ -7,7 +7,10 @@ const CLIENT = "9b0e6c3a-5f2d-4e8b-8c71-1a2b3c4d5e6f";
 const SECRET = "entra~token-response~secret";
 const NOW = 1_800_000_000_000;
 
-/** A provider whose token endpoint answers `body` with `status`, and the URLs it was asked. */
+/**
+ * A provider whose token endpoint answers `body` (as JSON, or a Response as it is) with `status`,
+ * and the URLs it was asked.
+ */
 function answering(body: unknown, status = 200, options: { authorityHost?: string } = {}) {
   const urls: string[] = [];
   const provider = entraClientCredentials({
@@ -18,7 +21,9 @@ function answering(body: unknown, status = 200, options: { authorityHost?: strin
     now: () => NOW,
     fetch: (request) => {
       urls.push(request.url);
-      return Promise.resolve(Response.json(body, { status }));
+      return Promise.resolve(
+        body instanceof Response ? body.clone() : Response.json(body, { status }),
+      );
     },
   });
   return { provider, urls };
@@ -74,6 +79,56 @@ Deno.test("entraClientCredentials(): a refusal's message names its AADSTS code a
     assert.equal(err.aadsts, "AADSTS7000215");
     assert.match(err.message, pattern);
     assert.ok(!JSON.stringify(err).includes(SECRET) && !err.message.includes(SECRET));
+  }
+});
+
+Deno.test("entraClientCredentials(): a refusal without error_codes names no AADSTS code", async () => {
+  const err = await answering({ error: "invalid_client", error_description: "Wrong secret." }, 401)
+    .provider().catch((e) => e);
+  assert.ok(err instanceof EntraTokenError);
+  assert.equal(err.aadsts, undefined);
+  assert.match(err.message, /HTTP 401 invalid_client: Wrong secret\.$/);
+});
+
+Deno.test("entraClientCredentials(): a 200 that is not JSON, or whose access_token is no string, is an invalid_token_response", async () => {
+  const bodies = [
+    new Response("<html>signed in</html>"),
+    { access_token: 12345, expires_in: 3600 },
+    { access_token: "", expires_in: 3600 },
+  ];
+  for (const body of bodies) {
+    const err = await answering(body).provider().catch((e) => e);
+    assert.ok(err instanceof EntraTokenError, String(err));
+    assert.equal(err.code, "invalid_token_response");
+  }
+});
+
+Deno.test("entraClientCredentials(): an expires_in of 1 s is read; 0, negative or Infinity falls back to expires_on", async () => {
+  const token = (body: Record<string, unknown>) =>
+    answering({ access_token: "t", ...body }).provider();
+  assert.equal((await token({ expires_in: 1 })).expiresOnTimestamp, NOW + 1_000);
+  const expiresOn = NOW / 1000 + 3600;
+  for (const expiresIn of [0, -5, "Infinity"]) {
+    const read = await token({ expires_in: expiresIn, expires_on: expiresOn });
+    assert.equal(read.expiresOnTimestamp, NOW + 3_600_000, String(expiresIn));
+  }
+});
+
+Deno.test("entraClientCredentials(): an expires_on at the time asked, or Infinity, is refused", async () => {
+  for (const expiresOn of [NOW / 1000, "Infinity"]) {
+    const err = await answering({ access_token: "t", expires_on: expiresOn }).provider()
+      .catch((e) => e);
+    assert.ok(err instanceof EntraTokenError, String(expiresOn));
+    assert.equal(err.code, "invalid_token_response");
+  }
+});
+
+Deno.test("entraClientCredentials(): a token with 5 minutes or less left is not handed out again", async () => {
+  for (const [expiresIn, requests] of [[300, 2], [301, 1]]) {
+    const { provider, urls } = answering({ access_token: "t", expires_in: expiresIn });
+    await provider();
+    await provider();
+    assert.equal(urls.length, requests, `expires_in ${expiresIn}`);
   }
 });
 
