@@ -93,7 +93,6 @@ function fullAtOf(value: unknown, debts: Debt[], now: number, tpm: number): numb
     ? value
     : [-Infinity, -Infinity];
   for (const debt of [...debts].sort((x, y) => x.at - y.at)) {
-    if (!debt.tokens) continue;
     fullAt = chargedFullAt(fullAt, debt.at, debt.tokens, tpm);
     at = Math.max(at, debt.at);
   }
