@@ -63,3 +63,22 @@ Deno.test("DenoKvTokenLimiter folds at most 100 debts a write: check() leaves 10
   assert.equal((await Array.fromAsync(kv.list({ prefix: debts }))).length, 1);
   assert.equal((await limiter.check("c")).remaining, TPM - 102);
 });
+
+Deno.test("DenoKvTokenLimiter.check() reads and folds only the debts under a client, nothing else sharing its prefix", async () => {
+  using kv = await Deno.openKv(":memory:");
+  // A DenoKvTokenQuota given the same prefix keeps its counters under [prefix, client, "day", …].
+  const counter = ["aoai-edge-tokens", "c", "day", 1];
+  await kv.set(counter, new Deno.KvU64(5n));
+  const limiter = limiterAt(kv, 2_000);
+  assert.equal((await limiter.check("c")).remaining, TPM);
+  assert.deepEqual((await kv.get(counter)).value, new Deno.KvU64(5n));
+});
+
+Deno.test("DenoKvTokenLimiter.check() writes nothing back for an entry written at its own time", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const limiter = limiterAt(kv, 2_000);
+  await limiter.charge("c", 10);
+  const { versionstamp } = await kv.get(["aoai-edge-tokens", "c"]);
+  assert.equal((await limiter.check("c")).remaining, TPM - 10);
+  assert.equal((await kv.get(["aoai-edge-tokens", "c"])).versionstamp, versionstamp);
+});
