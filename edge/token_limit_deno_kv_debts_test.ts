@@ -52,7 +52,7 @@ Deno.test("DenoKvTokenLimiter: a debt written by a clock ahead owes no more than
   assert.deepEqual(await limiterAt(kv, 1_000).check("c"), { ok: false, retryAfterSeconds: 1 });
 });
 
-Deno.test("DenoKvTokenLimiter folds at most 100 debts a write: check() leaves 101, a charge folds 100", async () => {
+Deno.test("DenoKvTokenLimiter folds at most 100 debts a write: check() leaves 101, a charge folds 100, check() folds 100", async () => {
   using kv = await Deno.openKv(":memory:");
   const debts = ["aoai-edge-tokens", "c", "o"];
   for (let i = 0; i < 101; i++) await kv.set([...debts, `d${1000 + i}`], [1, 1_000]);
@@ -62,6 +62,10 @@ Deno.test("DenoKvTokenLimiter folds at most 100 debts a write: check() leaves 10
   await limiter.charge("c", 1);
   assert.equal((await Array.fromAsync(kv.list({ prefix: debts }))).length, 1);
   assert.equal((await limiter.check("c")).remaining, TPM - 102);
+  // 100 debts are few enough for check() to fold.
+  for (let i = 0; i < 100; i++) await kv.set([...debts, `e${1000 + i}`], [1, 1_000]);
+  assert.equal((await limiter.check("c")).remaining, TPM - 202);
+  assert.equal((await Array.fromAsync(kv.list({ prefix: debts }))).length, 0);
 });
 
 Deno.test("DenoKvTokenLimiter.check() reads and folds only the debts under a client, nothing else sharing its prefix", async () => {
