@@ -133,7 +133,8 @@ const DOCUMENT_PARTS: Record<string, string[][]> = {
 function partTypes(role: string, apiVersion: string): string[] {
   if (role === "function") return [];
   if (!documented(apiVersion)) return PART_TYPES;
-  return DOCUMENT_PARTS[role]?.[apiVersion === "2024-10-21" ? 0 : 1] ?? [];
+  // The roles that get here (developer is refused on these versions) all have an entry.
+  return DOCUMENT_PARTS[role][apiVersion === "2024-10-21" ? 0 : 1];
 }
 
 /** A 400 naming `param` unless `v` is a string (absent or null: missing). */
@@ -181,9 +182,8 @@ function checkParts(
       ? undefined
       : p.type === "image_url"
       ? checkImage(p.image_url, `${param}.image_url`)
-      : p.type === "refusal"
-      ? checkString(p.refusal, `${param}.refusal`)
-      : undefined;
+      // The only other part type a version with a document has.
+      : checkString(p.refusal, `${param}.refusal`);
     if (invalid) return invalid;
   }
   return undefined;
