@@ -30,15 +30,13 @@ Deno.test("checkAudioForm() refuses a field given twice, the file too", () => {
 Deno.test("checkAudioForm() refuses a form without a file", () => {
   const f = form();
   f.delete("file");
-  assert.deepEqual(checkAudioForm(f), {
-    ok: false,
-    problem: {
-      param: "file",
-      code: "missing_required_parameter",
-      message:
-        "Missing required parameter: 'file'. Upload the audio as the multipart field 'file'.",
-    },
-  });
+  const r = checkAudioForm(f);
+  assert.equal(r.ok, false);
+  assert.deepEqual(r.ok ? undefined : [r.problem.param, r.problem.code], [
+    "file",
+    "missing_required_parameter",
+  ]);
+  assert.match(r.ok ? "" : r.problem.message, /^Missing required parameter: 'file'\. Upload/);
 });
 
 Deno.test("checkAudioForm() refuses an empty file and takes a one-byte one", () => {
