@@ -236,17 +236,14 @@ function checkMessage(
     const param = `messages[${i}].name`;
     return invalidRequest(param, `'${param}' must be a string.`, "invalid_type");
   }
+  // An array content got past the field checks above only where the role takes parts.
   if (!Array.isArray(m.content)) return undefined;
   // 2024-10-21: every role's array of parts has minItems: 1.
-  if (parts && m.content.length === 0 && apiVersion === "2024-10-21") {
+  if (m.content.length === 0 && apiVersion === "2024-10-21") {
     const param = `messages[${i}].content`;
     return invalidRequest(param, `'${param}' must contain at least one part ([] is too short).`);
   }
-  return parts ? checkParts(m.content, i, types, documented(apiVersion)) : invalidRequest(
-    `messages[${i}].content`,
-    `'messages[${i}].content' must be a string (api-version ${apiVersion}).`,
-    "invalid_type",
-  );
+  return checkParts(m.content, i, types, documented(apiVersion));
 }
 
 /**
