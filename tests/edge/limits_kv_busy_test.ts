@@ -69,6 +69,16 @@ Deno.test("DenoKvTokenLimiter: a charge that meets a locked KV file is tried aga
   assert.deepEqual((await kv.get(["aoai-edge-tokens", "c"])).value, [NOW + 300, NOW]);
 });
 
+Deno.test("DenoKvTokenLimiter: a file locked for every one of maxAttempts tries rejects the charge", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const limiter = new DenoKvTokenLimiter(lockedAtFirst(kv, 3), {
+    tokensPerMinute: 60_000,
+    maxAttempts: 3,
+    now: () => NOW,
+  });
+  await assert.rejects(limiter.charge("c", 300), /database is locked/);
+});
+
 Deno.test("DenoKvTokenQuota: a charge that meets a locked KV file is tried again and counted", async () => {
   using kv = await Deno.openKv(":memory:");
   const quota = new DenoKvTokenQuota(lockedAtFirst(kv, 3), {
