@@ -46,7 +46,20 @@ Deno.test("a field of the wrong JSON type says which type it got, never the valu
 
 Deno.test("fields of the right JSON type pass the type checks", async () => {
   const e = createEmulator();
-  const res = await post(e, CHAT, { messages: MESSAGES, user: "u", logprobs: true });
+  const search = {
+    type: "azure_search",
+    parameters: {
+      endpoint: "https://search.example",
+      index_name: "docs",
+      authentication: { type: "api_key", key: "k" },
+    },
+  };
+  const res = await post(e, CHAT, {
+    messages: MESSAGES,
+    user: "u",
+    logprobs: true,
+    data_sources: [search],
+  });
   await res.body?.cancel();
   assert.equal(res.status, 200);
 });
