@@ -63,3 +63,26 @@ Deno.test("entraClientCredentials(): timeoutMs bounds a token request whose fetc
   assert.ok(err2 instanceof EntraTokenError, String(err2));
   assert.equal(err2.code, "timeout");
 });
+
+Deno.test("entraClientCredentials(): a token request answered in time leaves no timer behind (a script would wait timeoutMs to exit)", async () => {
+  const live = new Set<unknown>();
+  const { setTimeout: realSet, clearTimeout: realClear } = globalThis;
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    const id = realSet(() => (live.delete(id), fn()), ms);
+    live.add(id);
+    return id;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout =
+    ((id?: number) => (live.delete(id), realClear(id))) as typeof clearTimeout;
+  try {
+    const provider = entraClientCredentials({
+      ...ENTRA,
+      fetch: () => Promise.resolve(Response.json({ access_token: "t", expires_in: 3600 })),
+    });
+    assert.equal((await provider()).token, "t");
+    assert.equal(live.size, 0);
+  } finally {
+    globalThis.setTimeout = realSet;
+    globalThis.clearTimeout = realClear;
+  }
+});
