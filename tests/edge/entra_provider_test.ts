@@ -313,6 +313,13 @@ Deno.test("entraClientCredentials() checks its options up front, saying what to 
     [{ clientSecret: "a\nb" }, /clientSecret holds a line break/],
     [{ authorityHost: "http://login.example.com" }, /authorityHost must be an https URL/],
     [{ authorityHost: "not a url" }, /authorityHost must be an https URL/],
+    // Each of a query, a fragment, a user and a password alone is refused.
+    [{ authorityHost: "https://login.example.com/?tenant=x" }, /without query or credentials/],
+    [{ authorityHost: "https://login.example.com/#x" }, /without query or credentials/],
+    [{ authorityHost: `https://${SECRET}@login.example.com` }, /without query or credentials/],
+    [{ authorityHost: `https://:${SECRET}@login.example.com` }, /without query or credentials/],
+    // A tenant that is no string (a config read from JSON): said, not a crash in .trim().
+    [{ tenantId: 72 }, /tenantId must be the directory \(tenant\) id: .* it is empty/],
     [
       { scope: "https://cognitiveservices.azure.com/user_impersonation" },
       /scope must be .*\/\.default/,
