@@ -1,43 +1,9 @@
 import assert from "node:assert/strict";
 import { DenoKvTokenLimiter } from "./token_limit_deno_kv.ts";
 import { heldReads } from "../tests/edge/_kv_hang.ts";
+import { gatedCommits } from "../tests/edge/_kv_spy.ts";
 
 const START = Date.parse("2026-03-14T10:00:00.000Z");
-
-/**
- * `kv` whose commits lose while `lose(conditional)` says so, and whose first commit of the kind
- * `held` names waits for `release()` (`reached` resolves once it is waiting); `seen` counts the
- * commits made, and the conditional ones.
- */
-function gatedCommits(
-  kv: Deno.Kv,
-  held: "conditional" | "plain",
-  lose: (conditional: boolean) => boolean,
-) {
-  const gate = Promise.withResolvers<void>();
-  const reached = Promise.withResolvers<void>();
-  const seen = { commits: 0, conditional: 0, gated: false };
-  const atomic = kv.atomic.bind(kv);
-  kv.atomic = () => {
-    const op = atomic();
-    let checked = false;
-    const check = op.check.bind(op);
-    const commit = op.commit.bind(op);
-    op.check = (...checks) => (checked = true, check(...checks));
-    op.commit = async () => {
-      seen.commits++;
-      if (checked) seen.conditional++;
-      if (!seen.gated && (held === "conditional") === checked) {
-        seen.gated = true;
-        reached.resolve();
-        await gate.promise;
-      }
-      return lose(checked) ? { ok: false } : commit();
-    };
-    return op;
-  };
-  return { seen, reached: reached.promise, release: () => gate.resolve() };
-}
 
 Deno.test("DenoKvTokenLimiter: charges that join during a write get a write of their own, with 4 races again", async () => {
   using kv = await Deno.openKv(":memory:");

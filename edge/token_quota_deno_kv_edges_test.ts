@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DenoKvTokenQuota } from "./token_quota_deno_kv.ts";
-import { alwaysRaced, losingCommits, recordSets } from "../tests/edge/_kv_spy.ts";
+import { alwaysRaced, gatedCommits, losingCommits, recordSets } from "../tests/edge/_kv_spy.ts";
 
 const NOW = Date.parse("2026-03-14T10:00:00.000Z");
 /** The counter's expireIn at NOW: the day's end and an hour. */
@@ -56,4 +56,28 @@ Deno.test("DenoKvTokenQuota makes at least 2 tries: maxAttempts 1 fails after 2 
   const quota = new DenoKvTokenQuota(kv, { tokens: 100, period: "day", maxAttempts: 1 });
   await assert.rejects(quota.charge("c", 3), /3 tokens not counted.*\(2 tries\)/);
   assert.equal(commits(), 2);
+});
+
+Deno.test("DenoKvTokenQuota.check() during a write of its own charges that uses up the quota waits and says so", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const quota = new DenoKvTokenQuota(kv, { tokens: 10, period: "day", now: () => NOW });
+  await quota.charge("c", 9);
+  const { reached, release } = gatedCommits(kv, "conditional", () => false);
+  const last = quota.charge("c", 1); // the last token, written slowly
+  await reached;
+  const checked = quota.check("c");
+  release();
+  await last;
+  assert.deepEqual(await checked, { ok: false, remaining: 0, resetAt: DAY + 86_400_000 });
+});
+
+Deno.test("DenoKvTokenQuota.charge() folds at most 100 overflow entries a write", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const counter = ["aoai-edge-quota", "c", "day", DAY];
+  for (let i = 0; i < 101; i++) await kv.set([...counter, "o", `d${1000 + i}`], new Deno.KvU64(1n));
+  const quota = new DenoKvTokenQuota(kv, { tokens: 1000, period: "day", now: () => NOW });
+  await quota.charge("c", 1);
+  assert.deepEqual((await kv.get(counter)).value, new Deno.KvU64(101n));
+  assert.equal((await Array.fromAsync(kv.list({ prefix: [...counter, "o"] }))).length, 1);
+  assert.equal((await quota.check("c")).remaining, 1000 - 102);
 });

@@ -59,3 +59,38 @@ export function losingCommits(kv: Deno.Kv): { commits: () => number } {
   };
   return { commits: () => commits };
 }
+
+/**
+ * `kv` whose commits lose while `lose(conditional)` says so, and whose first commit of the kind
+ * `held` names waits for `release()` (`reached` resolves once it is waiting); `seen` counts the
+ * commits made, and the conditional ones.
+ */
+export function gatedCommits(
+  kv: Deno.Kv,
+  held: "conditional" | "plain",
+  lose: (conditional: boolean) => boolean,
+) {
+  const gate = Promise.withResolvers<void>();
+  const reached = Promise.withResolvers<void>();
+  const seen = { commits: 0, conditional: 0, gated: false };
+  const atomic = kv.atomic.bind(kv);
+  kv.atomic = () => {
+    const op = atomic();
+    let checked = false;
+    const check = op.check.bind(op);
+    const commit = op.commit.bind(op);
+    op.check = (...checks) => (checked = true, check(...checks));
+    op.commit = async () => {
+      seen.commits++;
+      if (checked) seen.conditional++;
+      if (!seen.gated && (held === "conditional") === checked) {
+        seen.gated = true;
+        reached.resolve();
+        await gate.promise;
+      }
+      return lose(checked) ? { ok: false } : commit();
+    };
+    return op;
+  };
+  return { seen, reached: reached.promise, release: () => gate.resolve() };
+}
