@@ -516,10 +516,9 @@ export class Stream<T> implements AsyncIterable<T> {
     if (start && bytes?.length) {
       const at = bytes.findIndex((b) => b > 32);
       if (at < 0) return;
-      if (
-        this.#lines = bytes[at] == 123 &&
-          /^$|jsonl|ndjson/.test(this.response.headers.get("content-type") ?? "")
-      ) bytes = bytes.subarray(at);
+      this.#lines = bytes[at] == 123 &&
+        /^$|jsonl|ndjson/.test(this.response.headers.get("content-type") ?? "");
+      if (this.#lines) bytes = bytes.subarray(at);
     }
     const lines = this.#lines;
     // At the end, a blank line ends the last block: only a `[DONE]` or an error event in it counts.
