@@ -90,6 +90,16 @@ Deno.test("DenoKvTokenQuota: a charge that meets a locked KV file is tried again
   assert.equal((await quota.check("c")).remaining, 700);
 });
 
+Deno.test("DenoKvTokenQuota: a file locked for all but the last of maxAttempts tries counts on the last, and for all of them rejects", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const options = { tokens: 1000, period: "day" as const, maxAttempts: 3, now: () => NOW };
+  const quota = new DenoKvTokenQuota(lockedAtFirst(kv, 2), options);
+  await quota.charge("c", 300);
+  assert.equal((await quota.check("c")).remaining, 700);
+  const locked = new DenoKvTokenQuota(lockedAtFirst(kv, 3), options);
+  await assert.rejects(locked.charge("d", 1), /database is locked/);
+});
+
 Deno.test("Deno KV limiters in four processes on one KV file: every take answered, every charge counted", async () => {
   const dir = await Deno.makeTempDir();
   try {
