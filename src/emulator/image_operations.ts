@@ -35,6 +35,7 @@ interface OperationRecord {
   polls: number;
   seeds: number[];
   failed: boolean;
+  /** The last non-final status a poll answered, or `deleted` (only `deleted` is read). */
   lastStatus: string;
 }
 
@@ -151,7 +152,6 @@ export class ImageOperationStore {
       });
     }
     if (op.failed) {
-      op.lastStatus = "failed";
       return jsonResponse({
         created: op.created,
         id: op.id,
@@ -162,7 +162,6 @@ export class ImageOperationStore {
         },
       });
     }
-    op.lastStatus = "succeeded";
     return jsonResponse({
       created: op.created,
       expires: op.expires,
