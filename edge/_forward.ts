@@ -18,7 +18,7 @@ import { observeAttempts } from "../src/middleware/_state.ts";
 import { RAW_SCRUB } from "../src/_internal/core.ts";
 import { SPEECH_API_VERSION } from "../src/options.ts";
 import { errorResponse } from "./_errors.ts";
-import { jsonContentTypeProblem, type SentJson } from "./_operations.ts";
+import type { SentJson } from "./_operations.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { type Refusal, UNREACHABLE_COOLDOWN_MS } from "./_upstreams.ts";
 import { topMembers } from "./validation/_json_text.ts";
@@ -131,43 +131,13 @@ const FAILOVER_STATUSES = new Set([401, 429, 500, 502, 503, 504]);
  * With `upstreamMaxRetries`, a 429 fails over at once while an upstream not cooling
  * down is left, and is waited out (by retry()) on the upstream only when none is. When every
  * upstream cools down and had its last-resort try, the app answers 429 itself, with a
- * `retry-after` for the soonest cooldown end (the cache layers still answer a hit). A JSON call
- * whose request has a content-type other than JSON gets the 400 `prepareCall()` gives. A 2xx
+ * `retry-after` for the soonest cooldown end (the cache layers still answer a hit). Callers check
+ * a JSON call's content-type first (`prepareCall()`, the DALL-E 2 submit route), and the app
+ * echoes the client's `x-ms-client-request-id` on every answer (`clientRequestId()`). A 2xx
  * whose content-type is not what the operation answers (a proxy's HTML sign-in page: see
  * `answerKindLayer()`) is a 502 UpstreamError: not cached, failed over like a 5xx, never relayed.
  */
 export async function forward(
-  opts: ResolvedOptions,
-  request: Request,
-  init: ForwardInit,
-): Promise<Response> {
-  const res = await forwardOrOutlive(opts, request, init);
-  // The client's id comes back as a call straight to Azure echoes it, also when no upstream
-  // answered: a cache hit, an error the app made (unreachable, timed out, cooling down).
-  const id = clientRequestId(opts, request);
-  if (id && !res.headers.has(REQUEST_ID)) res.headers.set(REQUEST_ID, id);
-  return res;
-}
-
-const REQUEST_ID = "x-ms-client-request-id";
-
-/**
- * The client's `x-ms-client-request-id` (Azure SDKs send one), when it is sent upstream and echoed
- * back: visible ASCII, up to 256 characters, holding no client key (tooling that reuses the key as
- * an id). Only for a caller with a valid client key: to another, whether its id was echoed would
- * tell whether the id held a key (every run of it tried as one, case folded).
- */
-export function clientRequestId(opts: ResolvedOptions, request: Request): string | undefined {
-  const id = request.headers.get(REQUEST_ID);
-  // The caller's key first: for another caller the id is not even compared with the keys.
-  return id !== null && /^[\x21-\x7e]{1,256}$/.test(id) &&
-      matchClientKey(request, opts.clientKeys) >= 0 && !holdsClientKey(id, opts.clientKeys)
-    ? id
-    : undefined;
-}
-
-/** {@link forward}, without the id's echo. */
-async function forwardOrOutlive(
   opts: ResolvedOptions,
   request: Request,
   init: ForwardInit,
@@ -195,6 +165,23 @@ async function forwardOrOutlive(
   return clientGone();
 }
 
+const REQUEST_ID = "x-ms-client-request-id";
+
+/**
+ * The client's `x-ms-client-request-id` (Azure SDKs send one), when it is sent upstream and echoed
+ * back: visible ASCII, up to 256 characters, holding no client key (tooling that reuses the key as
+ * an id). Only for a caller with a valid client key: to another, whether its id was echoed would
+ * tell whether the id held a key (every run of it tried as one, case folded).
+ */
+export function clientRequestId(opts: ResolvedOptions, request: Request): string | undefined {
+  const id = request.headers.get(REQUEST_ID);
+  // The caller's key first: for another caller the id is not even compared with the keys.
+  return id !== null && /^[\x21-\x7e]{1,256}$/.test(id) &&
+      matchClientKey(request, opts.clientKeys) >= 0 && !holdsClientKey(id, opts.clientKeys)
+    ? id
+    : undefined;
+}
+
 /**
  * {@link forward}, the upstream call aborted by `signal`; `onSent` is called when a try gets past
  * the cache layers, towards the upstream (while `signal` is not aborted).
@@ -206,12 +193,6 @@ async function forwardOn(
   signal: AbortSignal,
   onSent?: () => void,
 ): Promise<Response> {
-  // A JSON call is refused when the client sent another content-type, like prepareCall() does:
-  // the routes that reach here without it (the DALL-E 2 submit) are held to the same rule.
-  if (init.json) {
-    const wrongType = jsonContentTypeProblem(request);
-    if (wrongType) return wrongType;
-  }
   const pool = opts.upstreams;
   // The client's correlation id goes upstream, which echoes it back.
   const requestId = clientRequestId(opts, request);
