@@ -321,10 +321,8 @@ async function forwardOn(
           `${init.operation}: upstream ${host} answered ${wrong}` +
             (next === undefined ? "; answered 502" : `; trying upstream ${next}`),
         );
-        if (next !== undefined) {
-          upstream.body?.cancel().catch(() => {});
-          continue;
-        }
+        // Its body is the app's own 502 (answerKindLayer() cancelled the upstream's).
+        if (next !== undefined) continue;
         return relay(upstream, request, opts, init, index);
       }
       if (upstream.status === 429) pool.coolDown(index, init.deployment, upstream.headers);

@@ -5,21 +5,23 @@
  * @module
  */
 import { createEmulator } from "../../src/emulator/mod.ts";
-import { createEdgeApp, type EdgeApp } from "../../edge/mod.ts";
+import { createEdgeApp, type EdgeApp, type EdgeAppOptions } from "../../edge/mod.ts";
 import { KEY } from "./_helpers.ts";
 
 /**
  * An app over [https://first.example answering through `fetch`, an emulator at up1.local];
- * `errors` are the lines it gives onError.
+ * `errors` are the lines it gives onError; `options` go to the app (a clock: `now`).
  */
 export function firstThenEmulator(
-  fetch: (req: Request) => Promise<Response>,
+  fetch: (req: Request, init?: RequestInit) => Promise<Response>,
+  options: Partial<Omit<EdgeAppOptions, "upstream">> = {},
 ): { app: EdgeApp; errors: string[] } {
   const emulator = createEmulator({ apiKeys: ["second-key-0123456789"] });
   const errors: string[] = [];
   const app = createEdgeApp({
     clientKeys: [KEY],
     onError: (line) => errors.push(line),
+    ...options,
     upstream: [
       { endpoint: "https://first.example", apiKey: "first-key-0123456789", fetch },
       { endpoint: "http://up1.local", apiKey: emulator.apiKey, fetch: emulator.fetch },
