@@ -63,6 +63,7 @@ Deno.test("the Worker hands workerd no failing body for a client gone before the
     await upstreamCalled;
     client.abort();
     const response = await pending;
+    assert.equal(response.status, 499, "answered as a client gone, not as a failure");
     // What workerd does with it: reads it (to a connection that is gone).
     const read = await response.text().then(() => "read", (err) => `failed: ${err}`);
     assert.equal(read, "read");
@@ -70,4 +71,25 @@ Deno.test("the Worker hands workerd no failing body for a client gone before the
   } finally {
     globalThis.fetch = realFetch;
   }
+});
+
+Deno.test("the Worker answers 499 for a client gone while it made a bodiless answer (HEAD)", async () => {
+  const client = new AbortController();
+  client.abort();
+  const errors: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args.join(" "));
+  let response: Response;
+  try {
+    response = await worker.fetch(
+      new Request("https://edge.example/health", { method: "HEAD", signal: client.signal }),
+      env,
+      ctx,
+    );
+  } finally {
+    console.error = original;
+  }
+  assert.equal(response.status, 499);
+  assert.equal(response.body, null);
+  assert.deepEqual(errors, []);
 });

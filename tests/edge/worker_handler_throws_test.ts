@@ -42,3 +42,28 @@ Deno.test("an exception while serving a request gives a JSON 500 without secrets
   }
   assert.equal(errors.length, 1, "the failure is logged once");
 });
+
+Deno.test("a thrown value that is no Error gives the same JSON 500, and is logged as text without secrets", async () => {
+  const real = new Request("https://edge.example/v1/embeddings", { method: "POST" });
+  const request = new Proxy(real, {
+    get(target, name) {
+      if (name === "method") throw `broken ${env.AZURE_OPENAI_API_KEY}`;
+      const value = Reflect.get(target, name, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const errors: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args.join(" "));
+  let response: Response;
+  try {
+    response = await worker.fetch(request, env, ctx);
+  } finally {
+    console.error = original;
+  }
+  assert.equal(response.status, 500);
+  assert.equal((await response.json()).error.code, "EdgeError");
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /^aoai-edge: edge app error: broken \S/);
+  assert.ok(!errors[0].includes(env.AZURE_OPENAI_API_KEY!), errors[0]);
+});

@@ -39,3 +39,47 @@ Deno.test("a misconfigured Worker logs why with console.error, once per configur
     console.error = original;
   }
 });
+
+Deno.test("a configuration error is logged again when it comes back after a good build", async () => {
+  const logged: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => logged.push(args.map(String).join(" "));
+  const good: WorkerEnv = {
+    AZURE_OPENAI_ENDPOINT: "https://misconfigured-relog-test.openai.azure.com",
+    AZURE_OPENAI_API_KEY: "azure-secret-value-0002",
+    AOAI_EDGE_KEYS: "k-0002-long-enough",
+  };
+  const bad = { ...good, AOAI_EDGE_RATE_LIMIT_RPM: "many" };
+  try {
+    for (const [env, status, lines] of [[bad, 500, 1], [good, 200, 1], [bad, 500, 2]] as const) {
+      const res = await worker.fetch(new Request("https://edge.example/health"), env, ctx);
+      assert.equal(res.status, status);
+      await res.body?.cancel();
+      assert.equal(logged.length, lines, logged.join("\n"));
+    }
+    assert.equal(logged[1], logged[0]);
+    assert.match(logged[1], /AOAI_EDGE_RATE_LIMIT_RPM/);
+  } finally {
+    console.error = original;
+  }
+});
+
+Deno.test("a Worker called without bindings (env undefined) answers 500 EdgeMisconfigured naming the endpoint", async () => {
+  const logged: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => logged.push(args.map(String).join(" "));
+  try {
+    const res = await worker.fetch(
+      new Request("https://edge.example/health"),
+      undefined as unknown as WorkerEnv,
+      ctx,
+    );
+    assert.equal(res.status, 500);
+    const { error } = await res.json();
+    assert.equal(error.code, "EdgeMisconfigured");
+    assert.match(error.message, /set AZURE_OPENAI_ENDPOINT/);
+    assert.ok(!/TypeError|undefined/.test(error.message), error.message);
+  } finally {
+    console.error = original;
+  }
+});
