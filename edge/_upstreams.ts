@@ -241,7 +241,8 @@ export class Upstreams {
       soonest = Math.min(soonest, end);
       if (!spans.some((c) => c.tried)) cooling.push({ index, end });
     });
-    cooling.sort((a, b) => a.end - b.end || a.index - b.index);
+    // Stable: equal ends stay in list order.
+    cooling.sort((a, b) => a.end - b.end);
     let giveBack: (() => void) | undefined;
     let forget: (() => void) | undefined;
     const last = this.#last;
