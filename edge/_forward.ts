@@ -414,9 +414,10 @@ function answerKindLayer(init: ForwardInit, host: string): Middleware {
   const [kind, pattern] = expectedKind(init);
   return async (_ctx, next) => {
     const res = await next();
-    // Without a content-type (an empty 200), nothing says it is of the wrong kind.
+    // Without a content-type (an empty 200), nothing says it is of the wrong kind; without a
+    // body (a 204, 205 or an empty 200), nothing of the wrong kind reached the app.
     const type = res.headers.get("content-type")?.trim().toLowerCase() || undefined;
-    if (!res.ok || !res.body || NULL_BODY.has(res.status) || !type || pattern.test(type)) {
+    if (!res.ok || !res.body || !type || pattern.test(type)) {
       return res;
     }
     // Not awaited: a body slow to cancel must not hold up the answer.

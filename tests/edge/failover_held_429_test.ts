@@ -81,3 +81,49 @@ Deno.test("a last upstream failing inside the app (not unreachable) answers its 
   assert.equal((await errorOf(res)).code, "EdgeError");
   assert.equal(errors.at(-1), "chat.completions.create: a bug, not the network");
 });
+
+/** An app over [`first` answering through `fetch`, an upstream that cannot be reached]. */
+function thenUnreachable(fetch: () => Promise<Response>) {
+  return createEdgeApp({
+    clientKeys: [KEY],
+    onError: () => {},
+    upstream: [
+      { endpoint: "https://first.example", apiKey: "first-key-0123456789", fetch },
+      {
+        endpoint: "https://down.example",
+        apiKey: "down-key-0123456789",
+        fetch: () => Promise.reject(new TypeError("connection refused")),
+      },
+    ],
+  });
+}
+
+const CHAT = { messages: [{ role: "user", content: "hi" }] };
+
+Deno.test("a held 429 answered in the end is scrubbed of the app's upstream key like any error", async () => {
+  const app = thenUnreachable(() =>
+    Promise.resolve(
+      Response.json({ error: { code: "429", message: "key first-key-0123456789 is throttled" } }, {
+        status: 429,
+        headers: { "retry-after": "4" },
+      }),
+    )
+  );
+  const res = await app.fetch(postJson(azurePath("gpt-4o", "chat/completions"), CHAT));
+  assert.equal(res.status, 429);
+  assert.equal(res.headers.get("retry-after"), "4");
+  assert.equal(res.headers.get("x-aoai-upstream"), "0");
+  const text = await res.text();
+  assert.ok(!text.includes("first-key-0123456789"), text);
+  assert.match(JSON.parse(text).error.message, /is throttled/);
+});
+
+Deno.test("a held 429 without a body is answered in the end, in the service's shape", async () => {
+  const app = thenUnreachable(() =>
+    Promise.resolve(new Response(null, { status: 429, headers: { "retry-after": "4" } }))
+  );
+  const res = await app.fetch(postJson(azurePath("gpt-4o", "chat/completions"), CHAT));
+  assert.equal(res.status, 429);
+  assert.equal(res.headers.get("retry-after"), "4");
+  assert.equal((await errorOf(res)).code, "UpstreamError");
+});

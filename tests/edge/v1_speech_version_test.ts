@@ -61,3 +61,11 @@ Deno.test("an Azure-style speech request keeps the client's own api-version, as 
   assert.equal(res.status, 404);
   assert.equal(new URL(urls[0]).searchParams.get("api-version"), "2024-10-21");
 });
+
+Deno.test("POST /v1/audio/speech with the first preview that has speech (2024-02-15-preview) keeps that version", async () => {
+  const { app, urls } = appWith("2024-02-15-preview");
+  const res = await app.fetch(postJson("/openai/v1/audio/speech", speech));
+  assert.equal(res.status, 200);
+  await res.body?.cancel();
+  assert.equal(new URL(urls[0]).searchParams.get("api-version"), "2024-02-15-preview");
+});
