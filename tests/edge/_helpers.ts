@@ -14,6 +14,7 @@ import {
   type EdgeApp,
   type EdgeAppOptions,
   type EdgeClientKey,
+  MemoryCache,
   type TokenLimiter,
 } from "../../edge/mod.ts";
 
@@ -222,4 +223,21 @@ export function failingOverUpstreams(apiVersion?: string) {
     return i === 1 ? { client, deploymentNames: { "gpt-4o": "gpt-4o-eu" } } : client;
   });
   return { upstream, bodies };
+}
+
+/**
+ * An app with a chat cache over {@link failingOverUpstreams} (on `apiVersion`): the primary fails
+ * its next call with 503, the fallback names `gpt-4o` `gpt-4o-eu`; `bodies[i]` records the bodies
+ * that reach upstream `i`.
+ */
+export function cachedFailover(apiVersion?: string): { app: EdgeApp; bodies: Promise<string>[][] } {
+  const { upstream, bodies } = failingOverUpstreams(apiVersion);
+  const app = createEdgeApp({
+    clientKeys: [KEY],
+    upstream,
+    cache: new MemoryCache(),
+    chatCache: true,
+    onError: () => {},
+  });
+  return { app, bodies };
 }

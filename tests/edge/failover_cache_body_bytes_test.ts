@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { createEdgeApp, MemoryCache } from "../../edge/mod.ts";
-import { failingOverUpstreams, KEY } from "./_helpers.ts";
+import { cachedFailover, KEY } from "./_helpers.ts";
 
 /**
  * An app with a chat cache on two upstreams (on `apiVersion`), the primary failing its next call
@@ -8,14 +7,7 @@ import { failingOverUpstreams, KEY } from "./_helpers.ts";
  * that reach each.
  */
 function failingOver(apiVersion?: string) {
-  const { upstream, bodies } = failingOverUpstreams(apiVersion);
-  const edge = createEdgeApp({
-    clientKeys: [KEY],
-    upstream,
-    cache: new MemoryCache(),
-    chatCache: true,
-    onError: () => {},
-  });
+  const { app: edge, bodies } = cachedFailover(apiVersion);
   const call = async (path: string, body: string) => {
     const res = await edge.fetch(
       new Request(`http://edge.test${path}`, {

@@ -3,8 +3,7 @@
 // cache nor upstream), and with a request api-version other than the clients' own (the request's
 // is kept, not the primary client's).
 import assert from "node:assert/strict";
-import { createEdgeApp, MemoryCache } from "../../edge/mod.ts";
-import { failingOverUpstreams, KEY, postJson } from "./_helpers.ts";
+import { cachedFailover, postJson } from "./_helpers.ts";
 
 const BODY = {
   messages: [{ role: "user", content: "cache me" }],
@@ -14,14 +13,7 @@ const BODY = {
 
 Deno.test("a chat without model cached from the renamed fallback is the primary's hit, and reaches the fallback without a model", async () => {
   for (const clientVersion of [undefined, "2024-06-01"]) {
-    const { upstream, bodies } = failingOverUpstreams(clientVersion);
-    const app = createEdgeApp({
-      clientKeys: [KEY],
-      upstream,
-      cache: new MemoryCache(),
-      chatCache: true,
-      onError: () => {},
-    });
+    const { app, bodies } = cachedFailover(clientVersion);
     const path = "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
     const first = await app.fetch(postJson(path, BODY));
     assert.equal(first.status, 200, String(clientVersion));
