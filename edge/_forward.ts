@@ -670,9 +670,8 @@ async function coolingDown(
  */
 function throttledAnswer(err: unknown): Response | undefined {
   if (!(err instanceof AzureOpenAIError) || err.status !== 429 || !err.headers) return undefined;
+  // Its headers as they came: relay() copies only those a client needs (no content-length).
   const headers = new Headers(err.headers);
-  headers.delete("content-length");
-  headers.delete("content-encoding");
   const body = err.body;
   const answer = new Response(typeof body === "string" ? body : JSON.stringify(body ?? null), {
     status: 429,
@@ -731,7 +730,8 @@ async function firstBytes(upstream: Response): Promise<Response | { err: unknown
 
 /** The upstream to try after `order[n]`, unless it was the last or the client went away. */
 function nextOf(order: number[], n: number, request: Request): number | undefined {
-  return n + 1 < order.length && !request.signal.aborted ? order[n + 1] : undefined;
+  // Past the end, order[n + 1] is undefined.
+  return request.signal.aborted ? undefined : order[n + 1];
 }
 
 async function relay(
